@@ -14,6 +14,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     private readonly string _bin;
     private readonly bool _asRoot;
     private readonly bool _stopOnDispose;
+    private bool _startedHere;
 
     public string DataDirectory { get; }
     public int Port { get; private set; }
@@ -65,6 +66,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             $"-p {Port}", "-h 127.0.0.1", $"-k {socketDir}",
             "-c max_connections=300", "-c shared_buffers=256MB", "-c commit_delay=50",
             "-c wal_level=minimal", "-c max_wal_senders=0", "-c max_wal_size=2GB", "-c checkpoint_timeout=15min");
+        _startedHere = true;
         await RunAsync("pg_ctl", ["-D", pgData, "-o", opts, "-l", Path.Combine(DataDirectory, "postgres.log"), "-w", "-t", "60", "start"], ct);
     }
 
@@ -91,9 +93,10 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         catch (InvalidOperationException) { /* already stopped */ }
     }
 
+    /// <summary>Stops the cluster if this instance started it (a cluster found running belongs to someone else).</summary>
     public async ValueTask DisposeAsync()
     {
-        if (_stopOnDispose) await StopAsync();
+        if (_stopOnDispose && _startedHere) await StopAsync();
     }
 
     private void GrantToPostgresUser(string path)

@@ -1,6 +1,53 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
+using NotificationService.Features.Auth;
+using NotificationService.Features.Delivery;
+using NotificationService.Features.Health;
+using NotificationService.Features.Notifications;
+using NotificationService.Features.QueueAdmin;
+using NotificationService.Features.Seed;
+using NotificationService.Features.Tenants;
+using NotificationService.Hosting;
+using NotificationService.Infrastructure;
 
-app.MapGet("/", () => "Hello World!");
+// NotificationService: `serve` (default), `migrate`, `seed`, `tenants create`. See Hosting/Cli.cs.
+return await Cli.RunAsync(args);
 
-app.Run();
+/// <summary>The table of contents: every capability is one Add/Map pair in its feature folder.</summary>
+public static class ServiceComposition
+{
+    public static async Task<WebApplication> BuildAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Host.UseDefaultServiceProvider(o => { o.ValidateOnBuild = true; o.ValidateScopes = true; });
+        await builder.AddDatabaseAsync();
+        builder.AddServiceFeatures(includeWorkers: ServiceMode.RunsWorkers(builder.Configuration));
+
+        var app = builder.Build();
+        app.UseApiErrors();
+        app.UseAuthentication();
+        app.UseAuthorization();
+
+        app.MapHealth();
+        app.MapNotifications();
+        app.MapQueueAdmin();
+        app.MapApiDocs();
+        return app;
+    }
+
+    public static void AddServiceFeatures(this WebApplicationBuilder builder, bool includeWorkers)
+    {
+        var services = builder.Services;
+        services.AddStartupTasks();           // migrations (+ demo seed on the embedded default) before anything else starts
+        services.AddApiErrors();              // one place maps domain errors to ProblemDetails
+        services.AddApiKeyAuth();             // service accounts: Authorization: Bearer <key>, scopes
+        services.AddTenants();
+        services.AddSeed();
+        services.AddNotifications();
+        services.AddDelivery(builder.Configuration);
+        services.AddQueue(builder.Configuration, includeWorkers);
+        services.AddHealth();
+        services.AddApiDocs();
+    }
+}
+
+/// <summary>Lets WebApplicationFactory find the entry point.</summary>
+public partial class Program;

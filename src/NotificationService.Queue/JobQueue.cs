@@ -1,0 +1,119 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace NotificationService.Queue;
+
+/// <summary>
+/// The producer side and the operator's view: transactional enqueue, cancel, stats, dead jobs.
+/// Enqueue writes inside the caller's transaction, so a notification and its job commit together.
+/// </summary>
+public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossReplicaNotifier notifier)
+{
+    public const string NotifyChannel = "ns_jobs";
+
+    /// <summary>One statement for any number of jobs. Ids come back in input order.</summary>
+    public async Task<long[]> EnqueueAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<NewJob> jobs, CancellationToken ct)
+    {
+        if (jobs.Count == 0) return [];
+        await using var cmd = new NpgsqlCommand("""
+            insert into jobs (queue, kind, tenant_id, args, priority, run_at, max_attempts)
+            select u.queue, u.kind, u.tenant_id, u.args, u.priority, coalesce(u.run_at, now()), u.max_attempts
+            from unnest($1::text[], $2::text[], $3::uuid[], $4::jsonb[], $5::smallint[], $6::timestamptz[], $7::int[])
+                 with ordinality as u(queue, kind, tenant_id, args, priority, run_at, max_attempts, ord)
+            order by u.ord
+            returning id
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(jobs.Select(j => j.Queue).ToArray());
+        cmd.Parameters.AddWithValue(jobs.Select(j => j.Kind).ToArray());
+        cmd.Parameters.AddWithValue(jobs.Select(j => j.TenantId).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = jobs.Select(j => j.ArgsJson).ToArray() });
+        cmd.Parameters.AddWithValue(jobs.Select(j => (short)j.Priority).ToArray());
+        cmd.Parameters.AddWithValue(jobs.Select(j => j.RunAt).ToArray());
+        cmd.Parameters.AddWithValue(jobs.Select(j => j.MaxAttempts).ToArray());
+        var ids = new long[jobs.Count];
+        var i = 0;
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) ids[i++] = r.GetInt64(0);
+        return ids;
+    }
+
+    /// <summary>Call after commit: wakes local processors now, other replicas through a rate-limited NOTIFY.</summary>
+    public void NotifyCommitted(IEnumerable<string> queues)
+    {
+        foreach (var q in queues)
+        {
+            signals.Signal(q);
+            notifier.Notify(q);
+        }
+    }
+
+    /// <summary>Deletes a job that no worker has claimed yet. False when it is running, dead or gone.</summary>
+    public async Task<bool> CancelAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, long jobId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("delete from jobs where id = $1 and tenant_id = $2 and state = 'ready'", conn, tx);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(tenantId);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task<IReadOnlyList<QueueStats>> StatsAsync(Guid? tenantId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select queue,
+                   count(*) filter (where state = 'ready' and run_at <= now()),
+                   count(*) filter (where state = 'ready' and run_at > now()),
+                   count(*) filter (where state = 'running'),
+                   count(*) filter (where state = 'dead'),
+                   extract(epoch from now() - min(run_at) filter (where state = 'ready' and run_at <= now()))::float8
+            from jobs where ($1::uuid is null or tenant_id = $1)
+            group by queue order by queue
+            """);
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)tenantId ?? DBNull.Value });
+        var stats = new List<QueueStats>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            stats.Add(new QueueStats(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4),
+                r.IsDBNull(5) ? null : TimeSpan.FromSeconds(r.GetDouble(5))));
+        return stats;
+    }
+
+    public async Task<IReadOnlyList<DeadJob>> ListDeadAsync(Guid? tenantId, string queue, int limit, long? afterId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            select {DeadColumns} from jobs
+            where state = 'dead' and queue = $1 and ($2::uuid is null or tenant_id = $2) and id > $3
+            order by id limit $4
+            """);
+        cmd.Parameters.AddWithValue(queue);
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)tenantId ?? DBNull.Value });
+        cmd.Parameters.AddWithValue(afterId ?? 0L);
+        cmd.Parameters.AddWithValue(limit);
+        return await ReadDeadAsync(cmd, ct);
+    }
+
+    /// <summary>dead → ready now, attempts reset. Null when no such dead job exists for that tenant.</summary>
+    public async Task<DeadJob?> RetryDeadAsync(Guid? tenantId, string queue, long jobId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            update jobs set state = 'ready', attempt = 0, run_at = now(), updated_at = now()
+            where id = $1 and queue = $2 and state = 'dead' and ($3::uuid is null or tenant_id = $3)
+            returning {DeadColumns}
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(queue);
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)tenantId ?? DBNull.Value });
+        return (await ReadDeadAsync(cmd, ct)).FirstOrDefault();
+    }
+
+    private const string DeadColumns = "id, queue, kind, tenant_id, args::text, attempt, last_error, updated_at";
+
+    private static async Task<IReadOnlyList<DeadJob>> ReadDeadAsync(NpgsqlCommand cmd, CancellationToken ct)
+    {
+        var list = new List<DeadJob>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new DeadJob(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.GetInt32(5),
+                r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7)));
+        return list;
+    }
+}

@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace NotificationService.Queue;
+
+/// <summary>
+/// The worker side. Per queue: claim a batch, hand it to the handler for its kind (several batches in
+/// flight), acknowledge the results in one statement, and claim again at once while there is work.
+/// When a claim comes back empty it sleeps until a wake-up (local signal or NOTIFY), the next scheduled
+/// job, or the poll interval, whichever is first. Alongside: lease extension, the rescuer, the listener.
+/// </summary>
+public sealed class QueueProcessor
+{
+    private readonly QueueSignals _signals;
+    private readonly QueueProcessorOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _log;
+    private readonly Dictionary<string, IJobHandler> _handlers;
+    private readonly JobAcknowledger _ack;
+    private readonly LeaseKeeper _leases;
+    private readonly NotifyListener _listener;
+    private readonly NpgsqlDataSource _db;
+    private int _running;
+
+    public QueueProcessor(NpgsqlDataSource db, QueueSignals signals, IEnumerable<IJobHandler> handlers, QueueProcessorOptions options,
+        TimeProvider clock, ILogger<QueueProcessor>? log = null)
+    {
+        _db = db;
+        _signals = signals;
+        _options = options;
+        _clock = clock;
+        _log = (ILogger?)log ?? NullLogger.Instance;
+        _handlers = handlers.ToDictionary(h => h.Kind);
+        _ack = new JobAcknowledger(db, options);
+        _leases = new LeaseKeeper(db, options);
+        _listener = new NotifyListener(db, signals, _log);
+    }
+
+    public bool IsRunning => Volatile.Read(ref _running) == 1;
+
+    /// <summary>Runs until cancelled; then stops claiming, lets in-flight batches finish and acknowledges them.</summary>
+    public async Task RunAsync(CancellationToken ct)
+    {
+        Volatile.Write(ref _running, 1);
+        try
+        {
+            // In-flight work finishes under its own token so that a graceful stop still acknowledges it.
+            using var drain = new CancellationTokenSource();
+            var loops = _options.Queues.Select(q => RunQueueAsync(q, ct, drain.Token)).ToList();
+            var background = new[] { _listener.RunAsync(ct), EveryAsync(_options.Lease / 3, _leases.ExtendAsync, ct), EveryAsync(_options.RescueInterval, RescueAsync, ct) };
+            await Task.WhenAll(loops);
+            await Task.WhenAll(background);
+        }
+        finally
+        {
+            Volatile.Write(ref _running, 0);
+        }
+    }
+
+    private async Task RunQueueAsync(string queue, CancellationToken stop, CancellationToken drainToken)
+    {
+        var claimer = new JobClaimer(_db, _options);
+        var inFlight = new List<Task>();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                inFlight.RemoveAll(t => t.IsCompleted);
+                if (inFlight.Count >= _options.MaxBatchesInFlightPerQueue) { await Task.WhenAny(inFlight); continue; }
+
+                var jobs = await claimer.ClaimAsync(queue, stop);
+                if (jobs.Count > 0) { inFlight.Add(ProcessAsync(jobs, drainToken)); continue; }
+
+                var next = await claimer.NextDueAsync(queue, stop);
+                var wait = next is { } due ? Min(due - _clock.GetUtcNow(), _options.PollInterval) : _options.PollInterval;
+                await _signals.WaitAsync(queue, wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), stop);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested) { break; }
+            catch (Exception e)
+            {
+                _log.LogError(e, "queue {Queue}: claim failed; retrying shortly", queue);
+                try { await Task.Delay(TimeSpan.FromSeconds(1), stop); } catch (OperationCanceledException) { break; }
+            }
+        }
+        await Task.WhenAll(inFlight);
+    }
+
+    private async Task ProcessAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
+    {
+        _leases.Track(jobs);
+        try
+        {
+            var results = new JobResult[jobs.Count];
+            foreach (var group in jobs.Select((job, index) => (job, index)).GroupBy(x => x.job.Kind))
+            {
+                var batch = group.Select(x => x.job).ToList();
+                var handled = await HandleAsync(group.Key, batch, ct);
+                var i = 0;
+                foreach (var (_, index) in group) results[index] = handled[i++];
+            }
+            await _ack.AcknowledgeAsync(jobs, results, ct);
+        }
+        catch (Exception e)
+        {
+            // Unacknowledged jobs are not lost: their lease expires and the rescuer hands them out again.
+            _log.LogError(e, "acknowledging {Count} jobs failed; the rescuer will return them", jobs.Count);
+        }
+        finally
+        {
+            _leases.Untrack(jobs);
+        }
+    }
+
+    private async Task<IReadOnlyList<JobResult>> HandleAsync(string kind, IReadOnlyList<Job> batch, CancellationToken ct)
+    {
+        if (!_handlers.TryGetValue(kind, out var handler))
+            return batch.Select(_ => (JobResult)new JobResult.Failed($"no handler for job kind '{kind}'")).ToList();
+        try
+        {
+            var results = await handler.HandleAsync(batch, ct);
+            if (results.Count != batch.Count) throw new InvalidOperationException($"handler '{kind}' returned {results.Count} results for {batch.Count} jobs");
+            return results;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogError(e, "handler {Kind} failed for a batch of {Count}", kind, batch.Count);
+            return batch.Select(_ => (JobResult)new JobResult.Retry($"handler error: {e.GetType().Name}: {e.Message}")).ToList();
+        }
+    }
+
+    private async Task RescueAsync(CancellationToken ct)
+    {
+        foreach (var queue in await _leases.RescueAsync(ct))
+        {
+            _log.LogWarning("queue {Queue}: rescued jobs whose lease expired", queue);
+            _signals.Signal(queue);
+        }
+    }
+
+    private async Task EveryAsync(TimeSpan period, Func<CancellationToken, Task> action, CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(period, _clock);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(ct))
+                try { await action(ct); }
+                catch (Exception e) when (e is not OperationCanceledException) { _log.LogWarning(e, "periodic queue task failed"); }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+}

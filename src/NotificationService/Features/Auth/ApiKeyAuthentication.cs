@@ -1,0 +1,55 @@
+using System.Security.Claims;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using NotificationService.Features.Tenants;
+
+namespace NotificationService.Features.Auth;
+
+/// <summary>
+/// `Authorization: Bearer nsk_…` → a principal carrying the tenant and the key's scopes.
+/// The tenant always comes from here, never from a request body.
+/// </summary>
+public sealed class ApiKeyAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache cache)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "ApiKey";
+
+    protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var header = Request.Headers.Authorization.ToString();
+        if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.Fail("Use the Bearer scheme.");
+
+        var key = header["Bearer ".Length..].Trim();
+        var account = await cache.FindAsync(key, Context.RequestAborted);
+        if (account is null) return AuthenticateResult.Fail("Invalid or revoked API key.");
+
+        var claims = new List<Claim>
+        {
+            new(AuthClaims.TenantIdClaim, account.TenantId.ToString()),
+            new(AuthClaims.ServiceAccountId, account.Id.ToString()),
+        };
+        claims.AddRange(account.Scopes.Select(s => new Claim(AuthClaims.Scope, s)));
+        var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
+        return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.StatusCode = 401;
+        Response.Headers.WWWAuthenticate = "Bearer realm=\"notification-service\"";
+        return Task.CompletedTask;
+    }
+}
+
+public static class AuthClaims
+{
+    public const string TenantIdClaim = "tenant_id";
+    public const string ServiceAccountId = "service_account_id";
+    public const string Scope = "scope";
+
+    public static Guid TenantId(this ClaimsPrincipal user) =>
+        Guid.Parse(user.FindFirstValue(TenantIdClaim) ?? throw new InvalidOperationException("no tenant on an authenticated principal"));
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Authentication;
+using NotificationService.Features.Tenants;
+
+namespace NotificationService.Features.Auth;
+
+public static class AuthServiceExtensions
+{
+    public static IServiceCollection AddApiKeyAuth(this IServiceCollection services)
+    {
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ApiKeyCache>();
+        services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder()
+            .AddPolicy(Scopes.Send, p => p.RequireClaim(AuthClaims.Scope, Scopes.Send, Scopes.Admin))
+            .AddPolicy(Scopes.Read, p => p.RequireClaim(AuthClaims.Scope, Scopes.Read, Scopes.Admin))
+            .AddPolicy(Scopes.Admin, p => p.RequireClaim(AuthClaims.Scope, Scopes.Admin));
+        return services;
+    }
+}

@@ -1,0 +1,78 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using NotificationService.Channels;
+using NotificationService.Features.Templates;
+using NotificationService.Templates;
+
+namespace NotificationService.Features.Delivery;
+
+public abstract record RenderOutcome
+{
+    public sealed record Ok(RenderedContent Content) : RenderOutcome;
+    public sealed record Failed(string Error) : RenderOutcome;
+}
+
+/// <summary>
+/// Renders a notification's pinned template version (or its inline content, which is itself a template
+/// over `data`) into the channel's parts. Missing required variables are a permanent, named error.
+/// </summary>
+public sealed class MessageRenderer(TemplateEngine engine)
+{
+    public RenderOutcome Render(DeliveryRecord n, TemplateVersion? version)
+    {
+        var definition = version is not null ? FromVersion(version) : FromInline(n);
+        if (definition is null) return new RenderOutcome.Failed("template_missing: the pinned template version no longer exists");
+        RenderResult result;
+        try
+        {
+            result = engine.Render(definition, n.Data ?? new JsonObject(), new RenderOptions(n.Locale));
+        }
+        catch (Exception e)
+        {
+            return new RenderOutcome.Failed($"render_error: {e.Message}");
+        }
+        if (version is not null && result.MissingVariables.Count > 0)
+            return new RenderOutcome.Failed($"missing_variables: {string.Join(", ", result.MissingVariables)}");
+        var p = result.Parts;
+        string? Part(string name) => p.TryGetValue(name, out var v) ? v : null;
+        var whatsAppTemplate = version?.Parts["template"] is JsonObject t ? WhatsAppRef(t, n.Data) : null;
+        return new RenderOutcome.Ok(new RenderedContent(
+            Subject: Part("subject"),
+            Body: Part("text") ?? Part("body") ?? (Part("html") is { } html ? TemplateEngine.DeriveText(html) : null),
+            Html: Part("html"),
+            Title: Part("title"),
+            ImageUrl: Part("imageUrl"),
+            ActionUrl: Part("actionUrl"),
+            Icon: Part("icon"),
+            WhatsAppTemplate: whatsAppTemplate));
+    }
+
+    private static readonly string[] HtmlParts = ["html"];
+
+    private static TemplateDefinition FromVersion(TemplateVersion v)
+    {
+        var parts = v.Parts.Where(p => p.Value is JsonValue && p.Key != "layout")
+            .Select(p => new TemplatePart(p.Key, p.Value!.GetValue<string>(), HtmlParts.Contains(p.Key))).ToList();
+        return new TemplateDefinition(v.Id.ToString(), parts, null, v.Parts["layout"]?.GetValue<string>(), v.OptionalVariables);
+    }
+
+    /// <summary>Inline content: subject/title, body, html. Cached by a hash of the sources.</summary>
+    private static TemplateDefinition? FromInline(DeliveryRecord n)
+    {
+        if (n.Content is not { } c) return null;
+        var parts = new List<TemplatePart>();
+        var titleName = n.Channel == ChannelNames.Email ? "subject" : "title";
+        if (c.Subject is not null) parts.Add(new(titleName, c.Subject, false));
+        if (c.Body is not null) parts.Add(new(n.Channel == ChannelNames.Email ? "text" : "body", c.Body, false));
+        if (c.Html is not null) parts.Add(new("html", c.Html, true));
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0001', parts.Select(x => x.Name + "\u0002" + x.Source)))));
+        // Inline content declares no variables: anything absent renders empty, as in handlebars.js.
+        return new TemplateDefinition("inline:" + hash, parts);
+    }
+
+    private static WhatsAppTemplateRef WhatsAppRef(JsonObject t, JsonObject? data) => new(
+        t["name"]?.GetValue<string>() ?? "",
+        t["language"]?.GetValue<string>() ?? "en",
+        (t["parameters"] as JsonArray)?.Select(x => data?[x?.GetValue<string>() ?? ""]?.ToString() ?? "").ToList() ?? []);
+}

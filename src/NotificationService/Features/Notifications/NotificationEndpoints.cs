@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Features.Auth;
+using NotificationService.Features.Tenants;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Notifications;
+
+public static class NotificationEndpoints
+{
+    public static IServiceCollection AddNotifications(this IServiceCollection services) => services
+        .AddSingleton<SendValidator>()
+        .AddSingleton<NotificationWriter>()
+        .AddSingleton<SendHandler>()
+        .AddSingleton<NotificationQueries>();
+
+    public static void MapNotifications(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/services/notifications").WithTags("Notifications");
+
+        group.MapPost("/send", SendAsync).RequireAuthorization(Scopes.Send)
+            .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem();
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Scopes.Read);
+        group.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(Scopes.Send);
+    }
+
+    private static async Task<IResult> SendAsync(HttpContext http, SendHandler handler, CancellationToken ct)
+    {
+        var (request, raw) = await JsonBody.ReadAsync<SendRequest>(http.Request, ct: ct);
+        var key = http.Request.Headers[IdempotencyStore.Header].FirstOrDefault();
+        var statusBase = $"{http.Request.PathBase}/api/v1/services/notifications";
+        var outcome = await handler.AcceptAsync(http.User.TenantId(), request, raw, key, statusBase, ct);
+        if (outcome.Replayed) http.Response.Headers[IdempotencyStore.ReplayedHeader] = "true";
+        return Results.Content(outcome.Body, "application/json", statusCode: outcome.StatusCode);
+    }
+
+    private static async Task<Results<Ok<NotificationStatus>, NotFound>> GetAsync(Guid id, HttpContext http, NotificationQueries queries, CancellationToken ct) =>
+        await queries.GetAsync(http.User.TenantId(), id, ct) is { } n ? TypedResults.Ok(n) : TypedResults.NotFound();
+
+    private static async Task<Results<Ok<NotificationStatus>, NotFound>> CancelAsync(Guid id, HttpContext http, NotificationQueries queries, CancellationToken ct)
+    {
+        await queries.CancelAsync(http.User.TenantId(), id, ct);
+        return await GetAsync(id, http, queries, ct);
+    }
+}

@@ -1,0 +1,51 @@
+using System.Net.Mail;
+using System.Text.RegularExpressions;
+using NotificationService.Channels;
+
+namespace NotificationService.Features.Notifications;
+
+/// <summary>Which recipient field each channel needs, and what a valid one looks like.</summary>
+public static partial class RecipientRules
+{
+    public const int MaxUserIdLength = 256;
+    public const int MaxDeviceTokenLength = 4096;
+    public const int MaxDeviceTokens = 100;
+
+    [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
+    public static partial Regex E164();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex EmailShape();
+
+    public static bool IsEmail(string? value) =>
+        value is { Length: <= 320 } && EmailShape().IsMatch(value) && MailAddress.TryCreate(value, out var a) && a.Address == value;
+
+    /// <summary>Adds an error for the field the channel needs when it is missing or malformed.</summary>
+    public static void Check(string channel, RecipientDto r, IDictionary<string, string[]> errors)
+    {
+        switch (channel)
+        {
+            case ChannelNames.Email when string.IsNullOrEmpty(r.Email):
+                errors["recipient.email"] = ["The email channel needs recipient.email."]; break;
+            case ChannelNames.Sms or ChannelNames.WhatsApp when string.IsNullOrEmpty(r.Phone):
+                errors["recipient.phone"] = [$"The {channel} channel needs recipient.phone in E.164 form (+14155550100)."]; break;
+            case ChannelNames.Push when (r.DeviceTokens is null || r.DeviceTokens.Length == 0) && string.IsNullOrEmpty(r.UserId):
+                errors["recipient.deviceTokens"] = ["The push channel needs recipient.deviceTokens or a recipient.userId with registered devices."]; break;
+            case ChannelNames.InApp when string.IsNullOrEmpty(r.UserId):
+                errors["recipient.userId"] = ["The in_app channel needs recipient.userId."]; break;
+        }
+        if (r.Email is not null && !IsEmail(r.Email))
+            errors["recipient.email"] = ["Not a valid email address."];
+        if (r.Phone is not null && !E164().IsMatch(r.Phone))
+            errors["recipient.phone"] = ["Not an E.164 phone number (+ then 7 to 15 digits, e.g. +14155550100)."];
+        if (r.UserId is { Length: 0 or > MaxUserIdLength })
+            errors["recipient.userId"] = [$"userId must be 1 to {MaxUserIdLength} characters."];
+        if (r.DeviceTokens is { } tokens)
+        {
+            if (tokens.Length > MaxDeviceTokens) errors["recipient.deviceTokens"] = [$"At most {MaxDeviceTokens} device tokens."];
+            for (var i = 0; i < tokens.Length; i++)
+                if (string.IsNullOrWhiteSpace(tokens[i]) || tokens[i].Length > MaxDeviceTokenLength)
+                    errors[$"recipient.deviceTokens[{i}]"] = [$"A device token must be 1 to {MaxDeviceTokenLength} characters."];
+        }
+    }
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Nodes;
+
+namespace NotificationService.Features.Notifications;
+
+/// <summary>`POST /send`. Unknown properties are rejected (see JsonBody).</summary>
+public sealed record SendRequest
+{
+    public string? Channel { get; init; }
+    public string[]? Channels { get; init; }
+    public RecipientDto? Recipient { get; init; }
+    public string? Template { get; init; }
+    public ContentDto? Content { get; init; }
+    public JsonObject? Data { get; init; }
+    public string? Locale { get; init; }
+    public string? Category { get; init; }
+    public string? Priority { get; init; }
+    public DateTimeOffset? SendAt { get; init; }
+    public JsonObject? Metadata { get; init; }
+}
+
+public sealed record RecipientDto
+{
+    public string? UserId { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string[]? DeviceTokens { get; init; }
+}
+
+public sealed record ContentDto
+{
+    public string? Subject { get; init; }
+    public string? Body { get; init; }
+    public string? Html { get; init; }
+}
+
+/// <summary>The 202 answer for one notification.</summary>
+public sealed record AcceptedNotification(Guid Id, string Status, string Channel, string StatusUrl);

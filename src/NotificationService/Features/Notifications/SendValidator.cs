@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using NotificationService.Channels;
+using NotificationService.Features.Providers;
+using NotificationService.Features.Templates;
+using NotificationService.Infrastructure;
+using NotificationService.Queue;
+
+namespace NotificationService.Features.Notifications;
+
+/// <summary>
+/// Turns a send request into drafts, one per channel, or throws naming every bad field:
+/// shape problems are 400; a channel without an enabled provider or an unknown template is 422.
+/// </summary>
+public sealed partial class SendValidator(ProviderDirectory providers, TemplateResolver templates, TimeProvider clock)
+{
+    public const int MaxSubjectLength = 998;
+    public const int MaxBodyLength = 256 * 1024;
+    public const int MaxSmsLength = 1600;
+    public const int MaxDataDepth = 32;
+    public const int MaxMetadataEntries = 50;
+    public static readonly TimeSpan MaxSchedule = TimeSpan.FromDays(365);
+
+    [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    private static partial Regex LocaleTag();
+
+    public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var channels = ChannelsOf(req, errors);
+        if (req.Recipient is null) errors["recipient"] = ["A recipient is required."];
+        else foreach (var c in channels) RecipientRules.Check(c, req.Recipient, errors);
+        CheckContent(req, channels, errors);
+        if (req.Locale is not null && !LocaleTag().IsMatch(req.Locale)) errors["locale"] = ["Not a BCP 47 language tag (e.g. en, fr-CA)."];
+        if (req.Category is { Length: > 100 }) errors["category"] = ["At most 100 characters."];
+        var priority = req.Priority switch
+        {
+            null or "normal" => JobPriority.Normal, "high" => JobPriority.High, "low" => JobPriority.Low,
+            _ => AddError(errors, "priority", "One of high, normal, low."),
+        };
+        if (req.SendAt is { } at && at - clock.GetUtcNow() > MaxSchedule) errors["sendAt"] = ["At most one year ahead."];
+        if (req.Data is not null && Depth(req.Data) > MaxDataDepth) errors["data"] = [$"Nested deeper than {MaxDataDepth} levels."];
+        CheckMetadata(req.Metadata, errors);
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+
+        // Tenant-dependent checks come after the shape is right: they cost a (cached) lookup.
+        var drafts = new List<NotificationDraft>(channels.Count);
+        foreach (var channel in channels)
+        {
+            if (!await providers.CanDeliverAsync(tenantId, channel, ct))
+                errors[req.Channels is null ? "channel" : "channels"] = [$"The tenant has no enabled provider for the '{channel}' channel."];
+            ResolvedTemplate? template = null;
+            if (req.Template is not null)
+            {
+                template = await templates.ResolveAsync(tenantId, req.Template, channel, req.Locale, ct);
+                if (template is null) errors["template"] = [$"No published template '{req.Template}' for the '{channel}' channel."];
+            }
+            var sendAt = req.SendAt is { } s && s > clock.GetUtcNow() ? s : (DateTimeOffset?)null;
+            drafts.Add(new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, priority, req.Recipient!, req.Template,
+                template?.VersionId, template?.Locale ?? req.Locale, req.Content, req.Data, req.Category, req.Metadata, sendAt));
+        }
+        if (errors.Count > 0) throw new RequestValidationException(errors, 422, string.Join(" ", errors.Values.SelectMany(v => v)));
+        return drafts;
+    }
+
+    private static List<string> ChannelsOf(SendRequest req, Dictionary<string, string[]> errors)
+    {
+        if (req.Channel is not null && req.Channels is not null) { errors["channels"] = ["Give channel or channels, not both."]; return []; }
+        var list = req.Channels?.ToList() ?? (req.Channel is null ? [] : [req.Channel]);
+        if (list.Count == 0) errors[req.Channels is null ? "channel" : "channels"] = [$"A channel is required: one of {string.Join(", ", ChannelNames.All)}."];
+        for (var i = 0; i < list.Count; i++)
+            if (!ChannelNames.IsKnown(list[i]))
+                errors[req.Channels is null ? "channel" : $"channels[{i}]"] = [$"Unknown channel '{list[i]}': one of {string.Join(", ", ChannelNames.All)}."];
+        if (list.Distinct().Count() != list.Count) errors["channels"] = ["A channel is listed twice."];
+        return list.Where(ChannelNames.IsKnown).Distinct().ToList();
+    }
+
+    private static void CheckContent(SendRequest req, List<string> channels, Dictionary<string, string[]> errors)
+    {
+        if ((req.Template is null) == (req.Content is null)) { errors["template"] = ["Give either template (a template key) or content."]; return; }
+        if (req.Template is { } key && (key.Length is 0 or > 200)) errors["template"] = ["A template key is 1 to 200 characters."];
+        if (req.Content is not { } c) return;
+        if (string.IsNullOrEmpty(c.Body) && string.IsNullOrEmpty(c.Html)) errors["content.body"] = ["content.body (or content.html for email) is required."];
+        if (c.Subject is { Length: > MaxSubjectLength }) errors["content.subject"] = [$"At most {MaxSubjectLength} characters."];
+        if (c.Body is { Length: > MaxBodyLength }) errors["content.body"] = [$"At most {MaxBodyLength} characters."];
+        if (c.Html is { Length: > MaxBodyLength }) errors["content.html"] = [$"At most {MaxBodyLength} characters."];
+        if (channels.Contains(ChannelNames.Email) && string.IsNullOrEmpty(c.Subject)) errors["content.subject"] = ["The email channel needs content.subject."];
+        if (channels.Contains(ChannelNames.Sms) && c.Body is { Length: > MaxSmsLength }) errors["content.body"] = [$"An SMS body is at most {MaxSmsLength} characters."];
+        if (!channels.Contains(ChannelNames.Email) && string.IsNullOrEmpty(c.Body) && channels.Count > 0) errors["content.body"] = ["content.body is required for non-email channels."];
+    }
+
+    private static void CheckMetadata(JsonObject? metadata, Dictionary<string, string[]> errors)
+    {
+        if (metadata is null) return;
+        if (metadata.Count > MaxMetadataEntries) errors["metadata"] = [$"At most {MaxMetadataEntries} entries."];
+        foreach (var (k, v) in metadata)
+            if (k.Length > 100 || v is JsonObject or JsonArray || v?.ToJsonString().Length > 1000)
+                errors[$"metadata.{k}"] = ["Metadata values are strings, numbers or booleans of at most 1000 characters, keys at most 100."];
+    }
+
+    private static int Depth(JsonNode? node) => node switch
+    {
+        JsonObject o => 1 + (o.Count == 0 ? 0 : o.Max(p => Depth(p.Value))),
+        JsonArray a => 1 + (a.Count == 0 ? 0 : a.Max(Depth)),
+        _ => 0,
+    };
+
+    private static JobPriority AddError(Dictionary<string, string[]> errors, string field, string message)
+    {
+        errors[field] = [message];
+        return JobPriority.Normal;
+    }
+}

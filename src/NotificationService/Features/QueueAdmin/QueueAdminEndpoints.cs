@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Channels;
+using NotificationService.Features.Auth;
+using NotificationService.Features.Tenants;
+using NotificationService.Queue;
+
+namespace NotificationService.Features.QueueAdmin;
+
+/// <summary>`/api/v1/admin/queues`: depth per queue, the dead-job list and retry. Scoped to the caller's tenant.</summary>
+public static class QueueAdminEndpoints
+{
+    public sealed record QueueView(string Queue, long Ready, long Scheduled, long Running, long Dead, double? OldestReadyAgeSeconds);
+
+    public static void MapQueueAdmin(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/admin/queues").WithTags("Admin: queues").RequireAuthorization(Scopes.Admin);
+
+        group.MapGet("/", async (HttpContext http, JobQueue queue, CancellationToken ct) =>
+        {
+            var stats = (await queue.StatsAsync(http.User.TenantId(), ct)).ToDictionary(s => s.Queue);
+            return TypedResults.Ok(ChannelNames.All.Concat(stats.Keys).Distinct().Select(q => stats.TryGetValue(q, out var s)
+                ? new QueueView(q, s.Ready, s.Scheduled, s.Running, s.Dead, s.OldestReadyAge?.TotalSeconds)
+                : new QueueView(q, 0, 0, 0, 0, null)).ToList());
+        });
+
+        group.MapGet("/{queue}/dead", async Task<Ok<IReadOnlyList<DeadJob>>> (string queue, int? limit, long? after, HttpContext http, JobQueue jobs, CancellationToken ct) =>
+            TypedResults.Ok(await jobs.ListDeadAsync(http.User.TenantId(), queue, Math.Clamp(limit ?? 50, 1, 100), after, ct)));
+
+        group.MapPost("/{queue}/dead/{jobId:long}/retry", async Task<Results<Ok<DeadJob>, NotFound>> (
+            string queue, long jobId, HttpContext http, DeadJobRetry retry, CancellationToken ct) =>
+            await retry.RetryAsync(http.User.TenantId(), queue, jobId, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NotFound());
+    }
+}

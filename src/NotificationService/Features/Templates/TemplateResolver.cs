@@ -1,0 +1,57 @@
+using System.Collections.Concurrent;
+using Npgsql;
+
+namespace NotificationService.Features.Templates;
+
+public sealed record ResolvedTemplate(Guid VersionId, string Locale);
+
+/// <summary>
+/// Picks the published template version for a send: locale `fr-CA` falls back to `fr`, then to the
+/// tenant's default locale. The version id is pinned on the notification, so later edits never
+/// change an accepted message. Cached briefly: a publish reaches new sends within <see cref="Ttl"/>.
+/// </summary>
+public sealed class TemplateResolver(NpgsqlDataSource db, TimeProvider clock)
+{
+    public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(2);
+    private readonly ConcurrentDictionary<(Guid, string, string, string), (ResolvedTemplate? Value, DateTimeOffset Expires)> _cache = new();
+
+    public async ValueTask<ResolvedTemplate?> ResolveAsync(Guid tenantId, string key, string channel, string? locale, CancellationToken ct)
+    {
+        var cacheKey = (tenantId, key, channel, locale ?? "");
+        if (_cache.TryGetValue(cacheKey, out var hit) && hit.Expires > clock.GetUtcNow()) return hit.Value;
+
+        await using var cmd = db.CreateCommand("""
+            select t.locale, t.published_version_id, tn.default_locale
+            from tenants tn
+            join templates t on t.tenant_id = tn.id
+            where tn.id = $1 and t.key = $2 and t.channel = $3 and t.deleted_at is null and t.published_version_id is not null
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(key);
+        cmd.Parameters.AddWithValue(channel);
+        var byLocale = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
+        string? defaultLocale = null;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) { byLocale[r.GetString(0)] = r.GetGuid(1); defaultLocale = r.GetString(2); }
+
+        ResolvedTemplate? found = null;
+        foreach (var candidate in Candidates(locale, defaultLocale))
+            if (byLocale.TryGetValue(candidate, out var version)) { found = new ResolvedTemplate(version, candidate); break; }
+        _cache[cacheKey] = (found, clock.GetUtcNow() + Ttl);
+        return found;
+    }
+
+    /// <summary>fr-CA → fr → tenant default (→ its language).</summary>
+    public static IEnumerable<string> Candidates(string? locale, string? tenantDefault)
+    {
+        foreach (var l in new[] { locale, tenantDefault })
+        {
+            if (string.IsNullOrEmpty(l)) continue;
+            for (var tag = l; ; tag = tag[..tag.LastIndexOf('-')])
+            {
+                yield return tag;
+                if (!tag.Contains('-')) break;
+            }
+        }
+    }
+}

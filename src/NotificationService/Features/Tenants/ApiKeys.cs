@@ -1,0 +1,44 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+
+namespace NotificationService.Features.Tenants;
+
+/// <summary>
+/// Service-account API keys: `nsk_&lt;8-char public id&gt;_&lt;43-char secret&gt;`. The secret is 256 random bits;
+/// the public prefix (`nsk_xxxxxxxx`) finds the row, the SHA-256 of the whole key is what is stored.
+/// A fast hash is enough here: the key has 256 bits of entropy, so there is nothing to brute-force.
+/// </summary>
+public static partial class ApiKeys
+{
+    public const string Scheme = "nsk_";
+    private const string Alphabet = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+
+    public static string Generate()
+    {
+        var id = new string(RandomNumberGenerator.GetItems<char>(Alphabet, 8));
+        var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        return $"{Scheme}{id}_{secret}";
+    }
+
+    /// <summary>The public prefix of a well-formed key, or null.</summary>
+    public static string? PrefixOf(string key)
+    {
+        var m = Shape().Match(key);
+        return m.Success ? m.Groups["prefix"].Value : null;
+    }
+
+    public static byte[] Hash(string key) => SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key));
+
+    public static bool Matches(string key, byte[] storedHash) => CryptographicOperations.FixedTimeEquals(Hash(key), storedHash);
+
+    [GeneratedRegex(@"^(?<prefix>nsk_[A-Za-z0-9]{8})_[A-Za-z0-9_\-]{43}$")]
+    private static partial Regex Shape();
+}
+
+public static class Scopes
+{
+    public const string Send = "notifications:send";
+    public const string Read = "notifications:read";
+    public const string Admin = "admin";
+    public static readonly string[] All = [Send, Read, Admin];
+}

@@ -1,0 +1,37 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.Seed;
+using NotificationService.Features.Tenants;
+
+namespace NotificationService.Hosting;
+
+/// <summary>One-shot commands: they share the service's configuration and database bootstrap, then exit.</summary>
+public static class AdminCommands
+{
+    public static async Task<int> MigrateAsync(string[] args, CancellationToken ct)
+    {
+        await using var host = await CommandHost.StartAsync(args, ct);
+        Console.WriteLine($"migrations: {host.Applied.Count} applied, database is up to date");
+        return 0;
+    }
+
+    public static async Task<int> SeedAsync(string[] args, CancellationToken ct)
+    {
+        await using var host = await CommandHost.StartAsync(args, ct);
+        await using var scope = host.Services.CreateAsyncScope();
+        var result = await scope.ServiceProvider.GetRequiredService<DemoSeeder>().SeedAsync(ct);
+        DemoSeeder.Print(result, Console.Out);
+        return 0;
+    }
+
+    public static async Task<int> CreateTenantAsync(string name, bool json, string[] args, CancellationToken ct)
+    {
+        await using var host = await CommandHost.StartAsync(args, ct);
+        await using var scope = host.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<TenantStore>().CreateTenantAsync(name, ct);
+        Console.WriteLine(json
+            ? JsonSerializer.Serialize(new { tenantId = created.TenantId, apiKey = created.ApiKey })
+            : $"tenant {created.TenantId} created\napi key (shown once): {created.ApiKey}");
+        return 0;
+    }
+}

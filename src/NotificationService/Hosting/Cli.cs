@@ -1,0 +1,44 @@
+using System.CommandLine;
+using NotificationService.Features.Tenants;
+
+namespace NotificationService.Hosting;
+
+/// <summary>
+/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`.
+/// Unrecognised tokens (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web host.
+/// </summary>
+public static class Cli
+{
+    public static Task<int> RunAsync(string[] args)
+    {
+        var root = new RootCommand("NotificationService: multi-tenant, multi-channel notification delivery.")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        root.SetAction((r, ct) => ServeCommand.RunAsync(r.UnmatchedTokens.ToArray(), ct));
+
+        var serve = new Command("serve", "Run the API and/or the workers (Mode = api | worker | all).") { TreatUnmatchedTokensAsErrors = false };
+        serve.SetAction((r, ct) => ServeCommand.RunAsync(r.UnmatchedTokens.ToArray(), ct));
+
+        var migrate = new Command("migrate", "Apply pending database migrations and exit.") { TreatUnmatchedTokensAsErrors = false };
+        migrate.SetAction((r, ct) => AdminCommands.MigrateAsync(r.UnmatchedTokens.ToArray(), ct));
+
+        var seed = new Command("seed", "Create the demo tenant, service account, templates and sandbox providers (idempotent).") { TreatUnmatchedTokensAsErrors = false };
+        seed.SetAction((r, ct) => AdminCommands.SeedAsync(r.UnmatchedTokens.ToArray(), ct));
+
+        var name = new Option<string>("--name") { Description = "Tenant name", Required = true };
+        var json = new Option<bool>("--json") { Description = "Print {\"tenantId\", \"apiKey\"} as JSON" };
+        var create = new Command("create", "Create a tenant with an admin service account and print its API key once.") { name, json };
+        create.TreatUnmatchedTokensAsErrors = false;
+        create.SetAction((r, ct) => AdminCommands.CreateTenantAsync(r.GetRequiredValue(name), r.GetValue(json), r.UnmatchedTokens.ToArray(), ct));
+        var tenants = new Command("tenants", "Manage tenants.") { create };
+
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(migrate);
+        root.Subcommands.Add(seed);
+        root.Subcommands.Add(tenants);
+
+        // Exceptions must propagate: WebApplicationFactory stops the entry point by throwing through it.
+        return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+    }
+}

@@ -1,0 +1,55 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NotificationService.Infrastructure;
+using NotificationService.Postgres;
+
+namespace NotificationService.Hosting;
+
+/// <summary>
+/// Finds the database: `ConnectionStrings:Postgres` when configured, otherwise the embedded default
+/// (a private cluster under `Postgres:DataDirectory`, default `.data/postgres`). Registers the
+/// NpgsqlDataSource (raw SQL on hot paths) and the EF Core context (CRUD).
+/// </summary>
+public static class DatabaseSetup
+{
+    public static async Task AddDatabaseAsync(this WebApplicationBuilder builder, CancellationToken ct = default)
+    {
+        var connectionString = builder.Configuration.GetConnectionString("Postgres");
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            var dataDir = builder.Configuration["Postgres:DataDirectory"] ?? Path.Combine(".data", "postgres");
+            EmbeddedPostgres cluster;
+            try
+            {
+                cluster = await EmbeddedPostgres.StartAsync(dataDir, ct: ct);
+            }
+            catch (PostgresUnavailableException e)
+            {
+                Console.Error.WriteLine($"error: {e.Message}");
+                throw;
+            }
+            connectionString = cluster.ConnectionString;
+            builder.Services.AddSingleton(cluster); // disposed (stopped) with the host
+            Console.WriteLine($"info: no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {cluster.DataDirectory} on 127.0.0.1:{cluster.Port}");
+            builder.Configuration["ConnectionStrings:Postgres"] = connectionString;
+            builder.Configuration["Postgres:Embedded"] = "true";
+        }
+
+        var dataSource = new NpgsqlDataSourceBuilder(connectionString).EnableDynamicJson().Build();
+        builder.Services.AddSingleton(dataSource);
+        builder.Services.AddDbContext<AppDbContext>(o => o.UseNpgsql(dataSource), ServiceLifetime.Scoped);
+        builder.Services.AddSingleton<DatabaseMigrations>();
+    }
+}
+
+/// <summary>Every migration the service knows: the queue's (1–99) and the service's own (100+).</summary>
+public sealed class DatabaseMigrations(NpgsqlDataSource db, ILogger<DatabaseMigrations> log)
+{
+    public static IReadOnlyList<Migration> All { get; } =
+        [.. Migration.FromAssembly(typeof(Queue.JobQueue).Assembly), .. Migration.FromAssembly(typeof(DatabaseMigrations).Assembly)];
+
+    public Task<IReadOnlyList<Migration>> ApplyAsync(CancellationToken ct) =>
+        Migrator.ApplyAsync(db, All, m => log.LogInformation("{Migration}", m), ct);
+
+    public Task<IReadOnlyList<int>> PendingAsync(CancellationToken ct) => Migrator.PendingAsync(db, All, ct);
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Mvc;
+
+namespace NotificationService.Infrastructure;
+
+/// <summary>Domain errors. Endpoints throw these; <see cref="ApiErrors"/> turns them into RFC 9457 ProblemDetails.</summary>
+public abstract class ApiException(int status, string title, string detail) : Exception(detail)
+{
+    public int Status { get; } = status;
+    public string Title { get; } = title;
+}
+
+/// <summary>400/413/415/422 naming every bad field: `errors` maps a JSON path (e.g. `recipient.email`) to messages.</summary>
+public sealed class RequestValidationException(IDictionary<string, string[]> errors, int status = 400, string? detail = null)
+    : ApiException(status, status == 422 ? "The request cannot be processed" : "The request is invalid", detail ?? "One or more fields are invalid.")
+{
+    public IDictionary<string, string[]> Errors { get; } = errors;
+
+    public static RequestValidationException For(string field, string message, int status = 400) =>
+        new(new Dictionary<string, string[]> { [field] = [message] }, status, message);
+}
+
+public sealed class NotFoundException(string what) : ApiException(404, "Not found", $"{what} was not found.");
+public sealed class ConflictException(string detail) : ApiException(409, "Conflict", detail);
+public sealed class UnprocessableException(string detail) : ApiException(422, "The request cannot be processed", detail);
+public sealed class PayloadTooLargeException(string detail) : ApiException(413, "Payload too large", detail);
+public sealed class UnsupportedMediaTypeException(string detail) : ApiException(415, "Unsupported media type", detail);
+
+public static class ApiErrors
+{
+    public static IServiceCollection AddApiErrors(this IServiceCollection services)
+    {
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        return services;
+    }
+
+    public static void UseApiErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = WriteProblemAsync,
+            StatusCodeSelector = StatusFor,
+            // Client errors are answers, not incidents: keep them out of the error log.
+            SuppressDiagnosticsCallback = c => c.Exception is ApiException or BadHttpRequestException,
+        });
+        app.UseStatusCodePages(); // bare 401/403/404/405 get a ProblemDetails body too
+    }
+
+    private static int StatusFor(Exception e) => e switch
+    {
+        ApiException a => a.Status,
+        BadHttpRequestException b => b.StatusCode,
+        _ => 500,
+    };
+
+    private static async Task WriteProblemAsync(HttpContext http)
+    {
+        var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var problem = error switch
+        {
+            RequestValidationException v => new ValidationProblemDetails(v.Errors) { Status = v.Status, Title = v.Title, Detail = v.Message },
+            ApiException a => new ProblemDetails { Status = a.Status, Title = a.Title, Detail = a.Message },
+            BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request", Detail = b.Message },
+            _ => new ProblemDetails { Status = 500, Title = "An unexpected error occurred" },
+        };
+        http.Response.StatusCode = problem.Status ?? 500;
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = error });
+    }
+}

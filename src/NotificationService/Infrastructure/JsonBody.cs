@@ -1,0 +1,59 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NotificationService.Infrastructure;
+
+/// <summary>
+/// Reads a JSON request body strictly: `application/json` only (415), at most the endpoint's limit (413),
+/// unknown properties and malformed JSON rejected with the JSON path of the problem (400).
+/// </summary>
+public static class JsonBody
+{
+    public const int DefaultLimitBytes = 1024 * 1024;
+
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        MaxDepth = 64,
+    };
+
+    public static async Task<(T Value, byte[] Raw)> ReadAsync<T>(HttpRequest request, int limitBytes = DefaultLimitBytes, CancellationToken ct = default)
+    {
+        if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
+            && !request.ContentType.Contains("+json", StringComparison.OrdinalIgnoreCase))
+            throw new UnsupportedMediaTypeException("Send the body as application/json.");
+        if (request.ContentLength > limitBytes)
+            throw new PayloadTooLargeException($"The body is larger than {limitBytes} bytes.");
+
+        var raw = await ReadLimitedAsync(request.Body, limitBytes, ct);
+        if (raw.Length == 0) throw RequestValidationException.For("$", "A JSON body is required.");
+        try
+        {
+            var value = JsonSerializer.Deserialize<T>(raw, Options);
+            if (value is null) throw RequestValidationException.For("$", "A JSON object is required.");
+            return (value, raw);
+        }
+        catch (JsonException e)
+        {
+            var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
+            var field = path.StartsWith("$.") ? path[2..] : path;
+            var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? "Unknown property." : "Malformed JSON, or a value of the wrong type for this field.";
+            throw RequestValidationException.For(field, message);
+        }
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > limit) throw new PayloadTooLargeException($"The body is larger than {limit} bytes.");
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}
