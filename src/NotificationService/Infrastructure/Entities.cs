@@ -56,6 +56,7 @@ internal sealed class ServiceAccountConfiguration : IEntityTypeConfiguration<Ser
     public void Configure(EntityTypeBuilder<ServiceAccount> e)
     {
         e.ToTable("service_accounts");
+        e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId); // lets EF insert the tenant first
         e.Property(x => x.Id).HasColumnName("id");
         e.Property(x => x.TenantId).HasColumnName("tenant_id");
         e.Property(x => x.Name).HasColumnName("name");
@@ -72,6 +73,7 @@ internal sealed class ProviderConfiguration : IEntityTypeConfiguration<ProviderE
     public void Configure(EntityTypeBuilder<ProviderEntity> e)
     {
         e.ToTable("providers");
+        e.HasOne<Tenant>().WithMany().HasForeignKey(x => x.TenantId);
         e.Property(x => x.Id).HasColumnName("id");
         e.Property(x => x.TenantId).HasColumnName("tenant_id");
         e.Property(x => x.Channel).HasColumnName("channel");

@@ -1,0 +1,48 @@
+using System.Net;
+using NotificationService.Tests.Support;
+
+namespace NotificationService.Tests.Features.Notifications;
+
+[Collection("service")]
+public class StatusAndCancelTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task Another_tenants_notification_is_404_for_reading_and_cancelling()
+    {
+        var owner = await service.NewTenantAsync();
+        var stranger = await service.NewTenantAsync();
+        var id = await owner.Http.SendOkAsync(Api.Email());
+
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Http.GetAsync($"/api/v1/services/notifications/{id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Http.PostAsync($"/api/v1/services/notifications/{id}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await owner.Http.GetAsync($"/api/v1/services/notifications/{Guid.NewGuid()}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_scheduled_notification_can_be_cancelled_and_then_never_sends()
+    {
+        var tenant = await service.NewTenantAsync();
+        var id = await tenant.Http.SendOkAsync(new { channel = "sms", recipient = new { phone = "+14155550100" }, content = new { body = "x" }, sendAt = DateTimeOffset.UtcNow.AddSeconds(1) });
+
+        var cancel = await tenant.Http.PostAsync($"/api/v1/services/notifications/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
+        Assert.Equal("cancelled", (await cancel.JsonAsync())["status"]!.GetValue<string>());
+
+        await Task.Delay(2000);
+        Assert.Equal("cancelled", (await tenant.Http.StatusAsync(id))["status"]!.GetValue<string>());
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from sandbox_messages where notification_id = $1", id));
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from jobs where tenant_id = $1", tenant.Id));
+    }
+
+    [Fact]
+    public async Task Cancelling_after_a_worker_claimed_it_is_409()
+    {
+        var tenant = await service.NewTenantAsync();
+        var id = await tenant.Http.SendOkAsync(Api.Email());
+        await tenant.Http.WaitForStatusAsync(id, "sent");
+
+        var cancel = await tenant.Http.PostAsync($"/api/v1/services/notifications/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
+        Assert.Equal("sent", (await tenant.Http.StatusAsync(id))["status"]!.GetValue<string>());
+    }
+}

@@ -1,0 +1,94 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NotificationService.Features.Providers;
+using NotificationService.Features.Tenants;
+using NotificationService.Postgres;
+
+namespace NotificationService.Tests.Support;
+
+/// <summary>
+/// The real service (API + workers) on a fresh database of the per-process embedded PostgreSQL.
+/// Tests create their own tenants, so they never see each other's rows.
+/// </summary>
+public sealed class ServiceFixture : IAsyncLifetime
+{
+    public WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public string ConnectionString { get; private set; } = null!;
+    public NpgsqlDataSource Db { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        ConnectionString = await TestDatabase.CreateAsync("svc");
+        Db = NpgsqlDataSource.Create(ConnectionString);
+        Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Postgres", ConnectionString);
+            b.UseSetting("Seed:OnStart", "true");
+            b.UseSetting("Seed:DemoApiKey", DemoApiKey);
+            b.UseSetting("Queue:PollIntervalMs", "200");
+            b.UseSetting("Queue:RetryBaseSeconds", "0.05");
+            b.UseSetting("Queue:RetryMaxMinutes", "0.01");
+            b.UseSetting("Queue:RescueIntervalSeconds", "1");
+            b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+        });
+        _ = Factory.Server; // start now: migrations, seed and workers
+    }
+
+    public const string DemoApiKey = "nsk_demo0000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+    public HttpClient Client(string apiKey)
+    {
+        var client = Factory.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        return client;
+    }
+
+    /// <summary>A new tenant with an all-scopes key and, unless told otherwise, a sandbox provider per channel.</summary>
+    public async Task<TestTenant> NewTenantAsync(string? sandboxSettingsJson = "{}", params string[] channels)
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<TenantStore>().CreateTenantAsync("t-" + Guid.NewGuid().ToString("N")[..8], default);
+        if (sandboxSettingsJson is not null)
+            foreach (var channel in channels.Length > 0 ? channels : ["email", "sms", "push", "whatsapp"])
+                await AddProviderAsync(created.TenantId, channel, "sandbox", sandboxSettingsJson);
+        return new TestTenant(created.TenantId, created.ApiKey, Client(created.ApiKey));
+    }
+
+    public async Task<Guid> AddProviderAsync(Guid tenantId, string channel, string kind, string settingsJson, int priority = 100)
+    {
+        var id = Guid.NewGuid();
+        await using var cmd = Db.CreateCommand("insert into providers (id, tenant_id, channel, kind, name, priority, settings) values ($1, $2, $3, $4, $4, $5, $6::jsonb)");
+        cmd.Parameters.AddWithValue(id);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(channel);
+        cmd.Parameters.AddWithValue(kind);
+        cmd.Parameters.AddWithValue(priority);
+        cmd.Parameters.AddWithValue(settingsJson);
+        await cmd.ExecuteNonQueryAsync();
+        Factory.Services.GetRequiredService<ProviderDirectory>().Invalidate(tenantId);
+        return id;
+    }
+
+    public async Task<T?> ScalarAsync<T>(string sql, params object[] args)
+    {
+        await using var cmd = Db.CreateCommand(sql);
+        foreach (var a in args) cmd.Parameters.AddWithValue(a);
+        var v = await cmd.ExecuteScalarAsync();
+        return v is DBNull or null ? default : (T)v;
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Factory.DisposeAsync();
+        await Db.DisposeAsync();
+    }
+}
+
+public sealed record TestTenant(Guid Id, string ApiKey, HttpClient Http);
+
+[CollectionDefinition("service")]
+public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>;
