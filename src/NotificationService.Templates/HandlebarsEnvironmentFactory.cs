@@ -20,6 +20,7 @@ internal static class HandlebarsEnvironmentFactory
             // Missing values render empty, as in handlebars.js; they are reported through MissingVariables.
             ThrowOnUnresolvedBindingExpression = false,
         };
+        configuration.FormatterProviders.Add(new JsFormatterProvider());
         var environment = Handlebars.Create(configuration);
         HelperCatalog.RegisterAll(environment);
         return environment;

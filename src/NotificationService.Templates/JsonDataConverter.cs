@@ -11,15 +11,16 @@ internal static class JsonDataConverter
     public static object? ToPlain(JsonNode? node) => node switch
     {
         null => null,
+        JsonObject { Count: 0 } => EmptyJsonObject.Instance,
         JsonObject obj => ToDictionary(obj),
-        JsonArray array => array.Select(ToPlain).ToList(),
+        JsonArray array => array.Select(ToPlain).ToArray(),
         JsonValue value => ToPrimitive(value),
         _ => node.ToJsonString(),
     };
 
     public static Dictionary<string, object?> ToDictionary(JsonObject obj)
     {
-        var result = new Dictionary<string, object?>(obj.Count, StringComparer.Ordinal);
+        var result = new JsonObjectData(obj.Count);
         foreach (var (key, value) in obj) result[key] = ToPlain(value);
         return result;
     }

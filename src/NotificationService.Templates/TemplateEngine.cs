@@ -78,8 +78,8 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
             node = node switch
             {
                 Dictionary<string, object?> obj => obj.GetValueOrDefault(segment),
-                List<object?> list when int.TryParse(segment, out var i) && i >= 0 && i < list.Count => list[i],
-                List<object?> list when segment == "length" => list.Count,
+                object?[] list when int.TryParse(segment, out var i) && i >= 0 && i < list.Length => list[i],
+                object?[] list when segment == "length" => list.Length,
                 _ => null,
             };
             if (node is null) return false;

@@ -1,6 +1,6 @@
 namespace NotificationService.Templates.Analysis;
 
-internal enum TagKind { Comment, Expression, BlockOpen, InverseOpen, Close, Else, Partial, PartialBlockOpen, InlinePartialOpen }
+internal enum TagKind { Ampersand, Comment, Expression, BlockOpen, InverseOpen, Close, Else, Partial, PartialBlockOpen, InlinePartialOpen }
 
 /// <summary>A <c>{{…}}</c> tag: its kind, its inner text without the sigil and <c>~</c> markers, and where it starts.</summary>
 internal sealed record Tag(TagKind Kind, string Body, int Offset);
@@ -51,7 +51,7 @@ internal static class MustacheScanner
         switch (inner[0])
         {
             case '!': return new Tag(TagKind.Comment, "", offset);
-            case '&': return new Tag(TagKind.Expression, rest, offset);
+            case '&': return new Tag(TagKind.Ampersand, rest, offset);
             case '/': return new Tag(TagKind.Close, rest, offset);
             case '>': return new Tag(TagKind.Partial, rest, offset);
             case '^': return new Tag(rest.Length == 0 ? TagKind.Else : TagKind.InverseOpen, rest, offset);

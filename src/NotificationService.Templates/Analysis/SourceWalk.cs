@@ -16,6 +16,12 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
     public void Visit(Tag tag)
     {
         if (tag.Kind == TagKind.Comment) return;
+        if (tag.Kind == TagKind.Ampersand)
+        {
+            // Handlebars.Net 2.4 cannot parse {{&x}}; say so here instead of failing with a parser message.
+            Error(tag, $"'{{{{&{tag.Body}}}}}' is not supported; write '{{{{{{{tag.Body}}}}}}}' for unescaped output.");
+            return;
+        }
         if (tag.Kind == TagKind.Close) { Close(tag); return; }
         ParsedExpression expression;
         try { expression = ExpressionParser.Parse(tag.Body); }

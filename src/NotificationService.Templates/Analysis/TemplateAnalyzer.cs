@@ -13,7 +13,7 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
         var (tags, scanErrors) = MustacheScanner.Scan(source);
         foreach (var (offset, message) in scanErrors) Error(part, source, offset, message);
         var inlinePartials = tags.Where(t => t.Kind == TagKind.InlinePartialOpen)
-            .Select(t => PartialName(t.Body)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            .Select(t => InlinePartialName(t.Body)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         var walk = new SourceWalk(this, part, source, scope, conditional, partialStack, inlinePartials, isLayout);
         foreach (var tag in tags) walk.Visit(tag);
         walk.Finish();
@@ -54,12 +54,13 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
         Analyze("partial:" + name, partialSource, scope, conditional, [.. stack, name]);
     }
 
-    internal static string? PartialName(string body)
+    /// <summary>"inline \"name\"" → name.</summary>
+    private static string? InlinePartialName(string body)
     {
         ParsedExpression parsed;
         try { parsed = ExpressionParser.Parse(body); }
         catch (FormatException) { return null; }
-        return parsed.Items.FirstOrDefault() switch
+        return parsed.Items.Skip(1).FirstOrDefault() switch
         {
             PathNode path => path.Path,
             LiteralNode literal => literal.Text,
