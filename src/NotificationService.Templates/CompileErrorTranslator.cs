@@ -4,14 +4,16 @@ using HandlebarsDotNet;
 namespace NotificationService.Templates;
 
 /// <summary>Turns a Handlebars.Net parser/compiler exception into a <see cref="TemplateError"/>.
-/// Handlebars.Net appends "Occured at: LINE:COLUMN" to the messages of exceptions that know their position.</summary>
+/// Handlebars.Net appends "Occured at: LINE:COLUMN" to the messages of exceptions that know their position;
+/// its line is 0-based and its column is where its reader stopped (the end of the offending tag). We report
+/// 1-based lines. Most structural errors never get here: our own analysis reports them first, at the tag.</summary>
 internal static partial class CompileErrorTranslator
 {
     public static TemplateError Translate(string part, Exception exception)
     {
         var message = exception.Message;
         var match = Position().Match(message);
-        var (line, column) = match.Success ? (int.Parse(match.Groups[1].Value), int.Parse(match.Groups[2].Value)) : (0, 0);
+        var (line, column) = match.Success ? (int.Parse(match.Groups[1].Value) + 1, int.Parse(match.Groups[2].Value)) : (0, 0);
         var text = (match.Success ? message[..match.Index] : message).Trim();
         if (exception is not HandlebarsException) text = "Template could not be compiled: " + text;
         return new TemplateError(part, line, column, text);
