@@ -1,36 +1,89 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using HandlebarsDotNet;
 
 namespace NotificationService.Templates;
 
-// TEMPORARY: replaced by the full engine (helpers, validation, variables) from the templates branch.
-public sealed class TemplateEngine
+/// <summary>Validates and renders Handlebars templates. One instance per process: it is thread-safe and keeps
+/// compiled templates in a bounded cache keyed by <see cref="TemplateDefinition.CacheKey"/>.</summary>
+public sealed class TemplateEngine(int cacheCapacity = 2000)
 {
-    private readonly IHandlebars _html = Handlebars.Create();
-    private readonly IHandlebars _text = Handlebars.Create(new HandlebarsConfiguration { TextEncoder = null });
-    private readonly ConcurrentDictionary<string, HandlebarsTemplate<object, object>> _cache = new();
+    private readonly CompiledTemplateCache cache = new(cacheCapacity);
 
-    public RenderResult Render(TemplateDefinition def, JsonNode? data, RenderOptions? options = null)
+    internal int CachedTemplates => cache.Count;
+
+    /// <summary>Everything wrong with the template, each with part, line and column; empty when it can be saved.</summary>
+    public IReadOnlyList<TemplateError> Validate(TemplateDefinition definition) => TemplateCompiler.Validate(definition);
+
+    /// <summary>Variable paths the template uses, in order of first use: "user.name", "items", "items[].price"
+    /// (a field of each element of items). Helpers, @data variables and literals are excluded.</summary>
+    public IReadOnlyList<string> Variables(TemplateDefinition definition) => TemplateCompiler.Analyze(definition).Variables;
+
+    /// <summary>Renders every part. HTML parts are wrapped in the layout; an email with "html" but no "text"
+    /// part also gets a "text" part derived from the HTML. Throws <see cref="TemplateValidationException"/>
+    /// for an invalid template and <see cref="TemplateDataTooLargeException"/> for oversized data.</summary>
+    public RenderResult Render(TemplateDefinition definition, JsonNode? data, RenderOptions? options = null)
     {
-        var model = ToModel(data);
-        var parts = new Dictionary<string, string>();
-        foreach (var p in def.Parts)
+        TemplateDataLimits.EnsureWithinLimits(data);
+        var compiled = cache.GetOrAdd(definition.CacheKey, () => TemplateCompiler.Compile(definition));
+        var context = JsonDataConverter.ToPlain(data);
+        var parts = new Dictionary<string, string>(compiled.Parts.Count + 1, StringComparer.Ordinal);
+
+        using (RenderScope.Use(options))
         {
-            var t = _cache.GetOrAdd(def.CacheKey + "|" + p.Name, _ => (p.IsHtml ? _html : _text).Compile(p.Source));
-            parts[p.Name] = t(model);
+            foreach (var (part, render) in compiled.Parts)
+            {
+                var output = Run(render, context);
+                if (part.IsHtml && compiled.Layout is not null) output = Run(compiled.Layout, WithBody(context, output));
+                parts[part.Name] = output;
+            }
         }
-        return new RenderResult(parts, []);
+        if (parts.TryGetValue("html", out var html) && !parts.ContainsKey("text")) parts["text"] = DeriveText(html);
+        return new RenderResult(parts, MissingVariables(compiled.RequiredVariables, context));
     }
 
-    public static string DeriveText(string html) => Regex.Replace(Regex.Replace(html, "<[^>]+>", " "), @"\s+", " ").Trim();
+    /// <summary>The text/plain alternative of an HTML email (tags stripped, entities decoded, link URLs kept).</summary>
+    public static string DeriveText(string html) => HtmlToText.Convert(html);
 
-    private static object? ToModel(JsonNode? n) => n switch
+    private static string Run(HandlebarsDotNet.HandlebarsTemplate<TextWriter, object, object> render, object? context)
     {
-        JsonObject o => o.ToDictionary(p => p.Key, p => ToModel(p.Value)),
-        JsonArray a => a.Select(ToModel).ToList(),
-        JsonValue v => v.GetValue<object>().ToString(),
-        _ => null,
-    };
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        render(writer, context!, null);
+        return writer.ToString();
+    }
+
+    /// <summary>The layout sees the same data as the body plus "body" (the rendered part), so it can use
+    /// {{company.name}} in a footer. A shallow copy: the caller's data is never modified.</summary>
+    private static Dictionary<string, object?> WithBody(object? context, string body)
+    {
+        var layoutContext = context is Dictionary<string, object?> root
+            ? new Dictionary<string, object?>(root, StringComparer.Ordinal)
+            : new Dictionary<string, object?>(StringComparer.Ordinal);
+        layoutContext["body"] = body;
+        return layoutContext;
+    }
+
+    /// <summary>Required variables that are absent or null in the data.</summary>
+    private static IReadOnlyList<string> MissingVariables(IReadOnlyList<string> required, object? context)
+    {
+        if (required.Count == 0) return [];
+        List<string>? missing = null;
+        foreach (var path in required)
+            if (!IsPresent(context, path)) (missing ??= []).Add(path);
+        return missing ?? (IReadOnlyList<string>)[];
+    }
+
+    private static bool IsPresent(object? node, string path)
+    {
+        foreach (var segment in path.Split('.'))
+        {
+            node = node switch
+            {
+                Dictionary<string, object?> obj => obj.GetValueOrDefault(segment),
+                object?[] list when int.TryParse(segment, out var i) && i >= 0 && i < list.Length => list[i],
+                object?[] list when segment == "length" => list.Length,
+                _ => null,
+            };
+            if (node is null) return false;
+        }
+        return true;
+    }
 }

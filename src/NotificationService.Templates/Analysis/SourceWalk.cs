@@ -1,0 +1,164 @@
+using NotificationService.Templates.Helpers;
+
+namespace NotificationService.Templates.Analysis;
+
+/// <summary>The walk over one source's tags: a stack of open blocks, the current scope, and whether the
+/// current position only renders conditionally (inside #if/#unless/#each or an else branch).</summary>
+internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string source, Scope scope, bool conditional,
+    IReadOnlyList<string> partialStack, HashSet<string> inlinePartials, bool isLayout)
+{
+    private sealed record Frame(string Name, Tag Tag, Scope ScopeAtOpen, bool ConditionalAtOpen);
+
+    private readonly Stack<Frame> open = new();
+    private Scope scope = scope;
+    private bool conditional = conditional;
+
+    public void Visit(Tag tag)
+    {
+        if (tag.Kind == TagKind.Comment) return;
+        if (tag.Kind == TagKind.Ampersand)
+        {
+            // Handlebars.Net 2.4 cannot parse {{&x}}; say so here instead of failing with a parser message.
+            Error(tag, $"'{{{{&{tag.Body}}}}}' is not supported; write '{{{{{{{tag.Body}}}}}}}' for unescaped output.");
+            return;
+        }
+        if (tag.Kind == TagKind.Close) { Close(tag); return; }
+        ParsedExpression expression;
+        try { expression = ExpressionParser.Parse(tag.Body); }
+        catch (FormatException e) { Error(tag, e.Message); return; }
+        switch (tag.Kind)
+        {
+            case TagKind.Expression: Expression(tag, expression); break;
+            case TagKind.BlockOpen: BlockOpen(tag, expression); break;
+            case TagKind.InverseOpen: Open(tag, Name(expression), conditionalBody: true); Arguments(expression.Items, optional: true); break;
+            case TagKind.Else: Else(tag, expression); break;
+            case TagKind.Partial: Partial(tag, expression, isBlock: false); break;
+            case TagKind.PartialBlockOpen: Partial(tag, expression, isBlock: true); break;
+            case TagKind.InlinePartialOpen:
+                if (Name(expression) != "inline") Error(tag, $"Decorator '*{Name(expression)}' is not supported; only *inline is.");
+                Open(tag, "inline", conditionalBody: true);
+                break;
+        }
+    }
+
+    public void Finish()
+    {
+        foreach (var frame in open) Error(frame.Tag, $"'{{{{#{frame.Name}}}}}' is never closed: expected '{{{{/{frame.Name}}}}}'.");
+    }
+
+    private void Expression(Tag tag, ParsedExpression e)
+    {
+        if (e.Items.Count == 0) { Error(tag, "Empty expression."); return; }
+        if (e.Items[0] is not PathNode callee) { Arguments(e.Items, optional: false); return; }
+        var isCall = e.Items.Count > 1 || e.Hash.Count > 0;
+        if (HelperCatalog.BuiltInBlockHelpers.Contains(callee.Path))
+            Error(tag, $"'{callee.Path}' is a block helper: use '{{{{#{callee.Path} …}}}}…{{{{/{callee.Path}}}}}'.");
+        else if (TemplateAnalyzer.IsKnownHelper(callee.Path)) HelperCall(callee.Path, e, optional: false, tag);
+        else if (isCall) Error(tag, $"Unknown helper '{callee.Path}'.");
+        else if (!(isLayout && callee.Path == "body")) analyzer.Variable(scope.Resolve(callee.Path), !conditional);
+    }
+
+    private void HelperCall(string name, ParsedExpression e, bool optional, Tag tag)
+    {
+        for (var i = 1; i < e.Items.Count; i++)
+            Argument(e.Items[i], optional || (name == "default" && i == 1), tag);
+        foreach (var (_, value) in e.Hash) Argument(value, optional, tag);
+    }
+
+    private void Arguments(IEnumerable<Node> nodes, bool optional, Tag? tag = null)
+    {
+        foreach (var node in nodes) Argument(node, optional, tag);
+    }
+
+    private void Argument(Node node, bool optional, Tag? tag)
+    {
+        switch (node)
+        {
+            case PathNode path: analyzer.Variable(scope.Resolve(path.Path), !optional && !conditional); break;
+            case SubExpressionNode { Expression: var sub }:
+                var name = Name(sub);
+                if (name is null || !TemplateAnalyzer.IsKnownHelper(name) || HelperCatalog.BuiltInBlockHelpers.Contains(name))
+                    Error(tag, $"Unknown helper '{name}' in subexpression.");
+                else HelperCall(name, sub, optional, tag!);
+                break;
+        }
+    }
+
+    private void BlockOpen(Tag tag, ParsedExpression e)
+    {
+        var name = Name(e);
+        var argument = e.Items.Count > 1 ? e.Items[1] : null;
+        switch (name)
+        {
+            case "if" or "unless":
+                Open(tag, name, conditionalBody: true);
+                Arguments(e.Items.Skip(1), optional: true, tag);
+                return;
+            case "each" or "with":
+                Argument(argument ?? new LiteralNode(""), optional: false, tag);
+                var target = argument is PathNode p ? scope.Resolve(p.Path) : null;
+                var inner = name == "each" && target is not null ? target + "[]" : target;
+                var blockParams = new Dictionary<string, string?>(StringComparer.Ordinal);
+                if (e.BlockParams.Count > 0) blockParams[e.BlockParams[0]] = inner;
+                foreach (var data in e.BlockParams.Skip(1)) blockParams[data] = null; // @index/@key alias
+                Open(tag, name, conditionalBody: name == "each");
+                scope = scope.Child(inner, blockParams);
+                return;
+        }
+        Open(tag, name ?? "?", conditionalBody: true);
+        if (name is not null && TemplateAnalyzer.IsKnownHelper(name))
+            Error(tag, $"'{name}' is not a block helper; use it as a value, e.g. '{{{{#if ({name} …)}}}}'.");
+        else Error(tag, $"Unknown block helper '{name}'; use #if, #unless, #each or #with.");
+    }
+
+    private void Else(Tag tag, ParsedExpression e)
+    {
+        if (open.Count == 0) { Error(tag, "'{{else}}' outside a block."); return; }
+        scope = open.Peek().ScopeAtOpen; // else of #each/#with renders in the outer context
+        conditional = true;
+        if (e.Items.Count == 0) return;
+        if (Name(e) is not ("if" or "unless")) { Error(tag, "Only '{{else if …}}' and '{{else unless …}}' are supported."); return; }
+        Arguments(e.Items.Skip(1), optional: true, tag);
+    }
+
+    private void Close(Tag tag)
+    {
+        var name = tag.Body.Trim();
+        if (open.Count == 0) { Error(tag, $"'{{{{/{name}}}}}' closes a block that was never opened."); return; }
+        var frame = open.Pop();
+        if (frame.Name != name && !(frame.Name == "inline" && name == "inline"))
+        {
+            var (line, column) = MustacheScanner.Position(source, frame.Tag.Offset);
+            Error(tag, $"'{{{{/{name}}}}}' does not match '{{{{#{frame.Name}}}}}' opened at line {line}, column {column}.");
+        }
+        scope = frame.ScopeAtOpen;
+        conditional = frame.ConditionalAtOpen;
+    }
+
+    private void Partial(Tag tag, ParsedExpression e, bool isBlock)
+    {
+        var name = e.Items.FirstOrDefault() switch { PathNode p => p.Path, LiteralNode l => l.Text, _ => null };
+        if (name is null) { Error(tag, "Dynamic partial names are not supported."); return; }
+        Arguments(e.Items.Skip(2), optional: false, tag);
+        foreach (var (_, value) in e.Hash) Argument(value, optional: false, tag);
+        Scope partialScope = scope;
+        if (e.Items.Count > 1)
+        {
+            Argument(e.Items[1], optional: false, tag);
+            partialScope = scope.Child(e.Items[1] is PathNode p ? scope.Resolve(p.Path) : null);
+        }
+        if (isBlock) Open(tag, name, conditionalBody: true);
+        if (name == "@partial-block" || inlinePartials.Contains(name)) return;
+        analyzer.CallPartial(part, source, tag, name, partialScope, conditional, partialStack, fallbackAllowed: isBlock);
+    }
+
+    private void Open(Tag tag, string? name, bool conditionalBody)
+    {
+        open.Push(new Frame(name ?? "?", tag, scope, conditional));
+        conditional |= conditionalBody;
+    }
+
+    private static string? Name(ParsedExpression e) => e.Items.FirstOrDefault() is PathNode p ? p.Path : null;
+
+    private void Error(Tag? tag, string message) => analyzer.Error(part, source, tag?.Offset ?? 0, message);
+}

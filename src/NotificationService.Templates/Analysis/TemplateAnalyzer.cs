@@ -1,0 +1,72 @@
+using NotificationService.Templates.Helpers;
+
+namespace NotificationService.Templates.Analysis;
+
+/// <summary>Walks one template source (and, recursively, the partials it calls) to check helpers, blocks
+/// and partials and to collect variable paths. Errors carry the part name and the tag's line and column.</summary>
+internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> partials, TemplateAnalysis result)
+{
+    private const int MaxPartialExpansions = 500;
+
+    public void Analyze(string part, string source, Scope scope, bool conditional, IReadOnlyList<string> partialStack, bool isLayout = false)
+    {
+        var (tags, scanErrors) = MustacheScanner.Scan(source);
+        foreach (var (offset, message) in scanErrors) Error(part, source, offset, message);
+        var inlinePartials = tags.Where(t => t.Kind == TagKind.InlinePartialOpen)
+            .Select(t => InlinePartialName(t.Body)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        var walk = new SourceWalk(this, part, source, scope, conditional, partialStack, inlinePartials, isLayout);
+        foreach (var tag in tags) walk.Visit(tag);
+        walk.Finish();
+    }
+
+    internal void Error(string part, string source, int offset, string message)
+    {
+        var (line, column) = MustacheScanner.Position(source, offset);
+        result.Errors.Add(new TemplateError(part, line, column, message));
+    }
+
+    internal void Variable(string? path, bool required)
+    {
+        if (path is not null) result.AddVariable(path, required);
+    }
+
+    /// <summary>Checks a partial call and analyzes the partial's source in the caller's (or the given) context.</summary>
+    internal void CallPartial(string part, string source, Tag tag, string name, Scope scope, bool conditional,
+        IReadOnlyList<string> stack, bool fallbackAllowed)
+    {
+        if (stack.Contains(name))
+        {
+            Error(part, source, tag.Offset, $"Partial cycle: {string.Join(" -> ", stack.Append(name))}.");
+            return;
+        }
+        if (!partials.TryGetValue(name, out var partialSource))
+        {
+            if (!fallbackAllowed) Error(part, source, tag.Offset, $"Partial '{name}' is not defined.");
+            return;
+        }
+        result.PartialsUsed.Add(name);
+        if (++result.PartialExpansions > MaxPartialExpansions)
+        {
+            if (result.PartialExpansions == MaxPartialExpansions + 1)
+                Error(part, source, tag.Offset, $"Templates may expand at most {MaxPartialExpansions} partial calls.");
+            return;
+        }
+        Analyze("partial:" + name, partialSource, scope, conditional, [.. stack, name]);
+    }
+
+    /// <summary>"inline \"name\"" → name.</summary>
+    private static string? InlinePartialName(string body)
+    {
+        ParsedExpression parsed;
+        try { parsed = ExpressionParser.Parse(body); }
+        catch (FormatException) { return null; }
+        return parsed.Items.Skip(1).FirstOrDefault() switch
+        {
+            PathNode path => path.Path,
+            LiteralNode literal => literal.Text,
+            _ => null,
+        };
+    }
+
+    internal static bool IsKnownHelper(string name) => HelperCatalog.IsKnown(name);
+}

@@ -1,0 +1,50 @@
+using System.Collections.Concurrent;
+
+namespace NotificationService.Templates;
+
+/// <summary>Compiled templates by cache key, bounded. Reads are lock-free (the render hot path);
+/// when the cache grows past its capacity the least recently used quarter is dropped in one pass,
+/// so eviction cost is amortised. Lazy&lt;T&gt; makes concurrent first renders of one version compile once.</summary>
+internal sealed class CompiledTemplateCache(int capacity)
+{
+    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly object evictionLock = new();
+    private long clock;
+
+    public int Count => entries.Count;
+
+    public CompiledTemplate GetOrAdd(string key, Func<CompiledTemplate> compile)
+    {
+        var entry = entries.GetOrAdd(key, _ => new Entry(new Lazy<CompiledTemplate>(compile)));
+        entry.LastUsed = Interlocked.Increment(ref clock);
+        try
+        {
+            var value = entry.Value.Value;
+            if (entries.Count > capacity) Evict();
+            return value;
+        }
+        catch
+        {
+            // A failed compile must not be cached: the next call should report the error afresh.
+            entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            throw;
+        }
+    }
+
+    private void Evict()
+    {
+        lock (evictionLock)
+        {
+            if (entries.Count <= capacity) return;
+            var keep = capacity * 3 / 4;
+            var oldest = entries.OrderBy(e => e.Value.LastUsed).Take(entries.Count - keep).ToList();
+            foreach (var pair in oldest) entries.TryRemove(pair);
+        }
+    }
+
+    private sealed class Entry(Lazy<CompiledTemplate> value)
+    {
+        public Lazy<CompiledTemplate> Value { get; } = value;
+        public long LastUsed;
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+using HandlebarsDotNet;
+using NotificationService.Templates.Helpers;
+
+namespace NotificationService.Templates;
+
+/// <summary>Creates the Handlebars.Net environments one template version compiles in.
+/// Each version gets its own pair (HTML-escaping and plain-text) because Handlebars.Net resolves partials
+/// by name from the environment: a shared environment would let one tenant's "footer" partial leak into
+/// another tenant's template. Compilation is cached per version, so the set-up cost is paid once.</summary>
+internal static class HandlebarsEnvironmentFactory
+{
+    public static IHandlebars Create(bool html)
+    {
+        var configuration = new HandlebarsConfiguration
+        {
+            TextEncoder = html ? new HtmlEncoder() : new PlainTextEncoder(),
+            // Numbers print the same whatever the server's culture; helpers take an explicit culture.
+            FormatProvider = CultureInfo.InvariantCulture,
+            // Missing values render empty, as in handlebars.js; they are reported through MissingVariables.
+            ThrowOnUnresolvedBindingExpression = false,
+        };
+        configuration.FormatterProviders.Add(new JsFormatterProvider());
+        var environment = Handlebars.Create(configuration);
+        HelperCatalog.RegisterAll(environment);
+        return environment;
+    }
+}

@@ -1,0 +1,110 @@
+using static NotificationService.Templates.Tests.TemplateTestData;
+
+namespace NotificationService.Templates.Tests;
+
+public class ValidationTests
+{
+    private readonly TemplateEngine engine = new();
+
+    [Fact]
+    public void Unclosed_block_is_reported_at_the_line_and_column_of_its_opening_tag()
+    {
+        var error = Assert.Single(engine.Validate(Html("<p>Hello</p>\n<ul>\n  {{#each items}}\n  <li>{{name}}</li>\n</ul>")));
+        Assert.Equal(("html", 3, 3), (error.Part, error.Line, error.Column));
+        Assert.Contains("never closed", error.Message);
+    }
+
+    [Fact]
+    public void Mismatched_close_names_both_tags()
+    {
+        var error = Assert.Single(engine.Validate(Text("{{#if a}}\n{{/each}}")));
+        Assert.Equal((2, 1), (error.Line, error.Column));
+        Assert.Contains("line 1, column 1", error.Message);
+    }
+
+    [Fact]
+    public void Unclosed_tag_is_reported_where_it_opens()
+    {
+        var error = Assert.Single(engine.Validate(Text("line one\nHello {{name")));
+        Assert.Equal("body", error.Part);
+        Assert.Equal(2, error.Line);
+        Assert.Equal(7, error.Column);
+    }
+
+    [Fact]
+    public void Handlebars_net_exception_positions_are_parsed()
+    {
+        var error = CompileErrorTranslator.TryCompile("html", () => HandlebarsDotNet.Handlebars.Create().Compile("ok\nab {{&name}} cd"));
+        Assert.NotNull(error);
+        Assert.Equal("html", error.Part);
+        Assert.Equal((2, 15), (error.Line, error.Column)); // line 2, at the end of the offending tag
+        Assert.DoesNotContain("Occured at", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{{shout name}}", "Unknown helper 'shout'")]
+    [InlineData("{{#if (bogus a)}}x{{/if}}", "Unknown helper 'bogus'")]
+    [InlineData("{{#repeat 3}}x{{/repeat}}", "Unknown block helper 'repeat'")]
+    [InlineData("{{#eq a b}}x{{/eq}}", "'eq' is not a block helper")]
+    [InlineData("{{if a}}", "'if' is a block helper")]
+    [InlineData("{{&name}}", "write '{{{name}}}'")]
+    public void Unknown_or_misused_helpers_are_rejected(string template, string expected)
+    {
+        var error = Assert.Single(engine.Validate(Text(template)));
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Theory]
+    [InlineData("{{name}} {{user.email}} {{this.total}} {{items.length}}")]
+    [InlineData("{{formatDate sentAt \"yyyy\"}} {{upper name}} {{lookup labels status}}")]
+    [InlineData("{{#if (and (gt total 10) (not vip))}}{{default nick \"friend\"}}{{/if}}")]
+    public void Plain_variables_and_known_helpers_are_accepted(string template) =>
+        Assert.Empty(engine.Validate(Text(template)));
+
+    [Fact]
+    public void Missing_partial_is_rejected_with_its_position()
+    {
+        var error = Assert.Single(engine.Validate(Html("<p>\n  {{> footer}}</p>", new Dictionary<string, string> { ["header"] = "h" })));
+        Assert.Equal(("html", 2, 3), (error.Part, error.Line, error.Column));
+        Assert.Contains("'footer' is not defined", error.Message);
+    }
+
+    [Fact]
+    public void Recursive_partials_are_rejected()
+    {
+        var partials = new Dictionary<string, string> { ["a"] = "A {{> b}}", ["b"] = "B\n{{#if x}}{{> a}}{{/if}}" };
+        var error = Assert.Single(engine.Validate(Text("{{> a}}", partials)));
+        Assert.Equal(("partial:b", 2, 10), (error.Part, error.Line, error.Column));
+        Assert.Contains("a -> b -> a", error.Message);
+        Assert.Throws<TemplateValidationException>(() => engine.Render(Text("{{> a}}", partials), null));
+    }
+
+    [Fact]
+    public void Errors_inside_partials_name_the_partial()
+    {
+        var error = Assert.Single(engine.Validate(Text("{{> p}}", new Dictionary<string, string> { ["p"] = "ok\n{{nope 1}}" })));
+        Assert.Equal(("partial:p", 2, 1), (error.Part, error.Line, error.Column));
+    }
+
+    [Fact]
+    public void Unused_partials_are_not_compiled_or_checked()
+    {
+        var partials = new Dictionary<string, string> { ["used"] = "u", ["other tenant partial"] = "{{#if}}" };
+        Assert.Empty(engine.Validate(Text("{{> used}}", partials)));
+    }
+
+    [Fact]
+    public void Templates_over_256_KB_are_rejected()
+    {
+        var error = Assert.Single(engine.Validate(Text(new string('x', 256 * 1024 + 1))));
+        Assert.Contains("256 KB", error.Message);
+        Assert.Empty(engine.Validate(Text(new string('x', 256 * 1024))));
+    }
+
+    [Fact]
+    public void Layout_errors_are_reported_against_the_layout()
+    {
+        var error = Assert.Single(engine.Validate(Html("x", layout: "<html>\n{{#if a}}{{{body}}}</html>")));
+        Assert.Equal(("layout", 2, 1), (error.Part, error.Line, error.Column));
+    }
+}
