@@ -22,7 +22,9 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
             from tenants t where t.tenant_id is not null
         ),
         visited as materialized (select tenant_id from tenants where tenant_id is not null limit $3),
-        share as (select greatest(1, ceil($2::numeric / greatest(count(*), 1)))::int as per_tenant from visited),
+        -- Each tenant offers up to 4x its fair share (capped at the batch), so a batch still fills when few
+        -- tenants have work, while many busy tenants do not lock tenants x batch rows per claim.
+        share as (select least($2, 4 * ceil($2::numeric / greatest(count(*), 1)))::int as per_tenant from visited),
         offered as (
             select c.id, c.priority, c.tenant_id,
                    row_number() over (partition by c.tenant_id order by c.priority, c.run_at, c.id) as turn
@@ -35,14 +37,16 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
                 for update skip locked
             ) c
         ),
-        picked as (select id from offered order by priority, turn, tenant_id limit $2)
+        picked as (select id, row_number() over (order by priority, turn, tenant_id) as ord from offered order by priority, turn, tenant_id limit $2)
         update jobs j set state = 'running', attempt = j.attempt + 1, locked_by = $5,
                           locked_until = now() + $6 * interval '1 millisecond', updated_at = now()
         from picked where j.id = picked.id
         returning j.id, j.queue, j.kind, j.tenant_id, j.args::text, j.priority, j.attempt, j.max_attempts, j.created_at,
-                  (select count(*) from visited)
+                  (select count(*) from visited), picked.ord
         """;
 
+    /// <summary>The tenant after which the next claim starts (round robin across claims).</summary>
+    internal Guid Cursor { get => _cursor; set => _cursor = value; }
     private Guid _cursor = Guid.Empty;
 
     public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, CancellationToken ct)
@@ -63,16 +67,17 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
         cmd.Parameters.AddWithValue(cursor);
         cmd.Parameters.AddWithValue(options.WorkerId);
         cmd.Parameters.AddWithValue(options.Lease.TotalMilliseconds);
-        var jobs = new List<Job>(options.BatchSize);
+        var jobs = new List<(Job Job, long Ord)>(options.BatchSize);
         long visited = 0;
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            jobs.Add(new Job(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), (JobPriority)r.GetInt16(5),
-                r.GetInt32(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8)));
+            jobs.Add((new Job(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), (JobPriority)r.GetInt16(5),
+                r.GetInt32(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8)), r.GetInt64(10)));
             visited = r.GetInt64(9);
         }
-        return (jobs, visited);
+        // RETURNING does not keep the picked order: restore it (priority lanes, then tenants in turn).
+        return (jobs.OrderBy(j => j.Ord).Select(j => j.Job).ToList(), visited);
     }
 
     /// <summary>When the next scheduled job in the queue comes due (null: none).</summary>

@@ -9,6 +9,8 @@ namespace NotificationService.Queue;
 /// </summary>
 public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossReplicaNotifier notifier)
 {
+    public JobQueue(NpgsqlDataSource db, QueueSignals signals) : this(db, signals, new CrossReplicaNotifier(db)) { }
+
     public const string NotifyChannel = "ns_jobs";
 
     /// <summary>One statement for any number of jobs. Ids come back in input order.</summary>

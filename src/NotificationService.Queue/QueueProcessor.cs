@@ -24,12 +24,12 @@ public sealed class QueueProcessor
     private int _running;
 
     public QueueProcessor(NpgsqlDataSource db, QueueSignals signals, IEnumerable<IJobHandler> handlers, QueueProcessorOptions options,
-        TimeProvider clock, ILogger<QueueProcessor>? log = null)
+        TimeProvider? clock = null, ILogger<QueueProcessor>? log = null)
     {
         _db = db;
         _signals = signals;
         _options = options;
-        _clock = clock;
+        _clock = clock ?? TimeProvider.System;
         _log = (ILogger?)log ?? NullLogger.Instance;
         _handlers = handlers.ToDictionary(h => h.Kind);
         _ack = new JobAcknowledger(db, options);

@@ -28,7 +28,7 @@ public static class QueueServiceExtensions
             PollInterval = TimeSpan.FromMilliseconds(section.GetValue("PollIntervalMs", 2000)),
             RescueInterval = TimeSpan.FromSeconds(section.GetValue("RescueIntervalSeconds", 10)),
             RetryPolicyFor = _ => new RetryPolicy(
-                TimeSpan.FromSeconds(section.GetValue("RetryBaseSeconds", 2.0)),
+                TimeSpan.FromSeconds(section.GetValue("RetryBaseSeconds", 1.0)),
                 TimeSpan.FromMinutes(section.GetValue("RetryMaxMinutes", 60.0))),
         });
         services.AddSingleton<QueueProcessor>();

@@ -1,0 +1,66 @@
+namespace NotificationService.Queue.Tests.Queue;
+
+public class LeaseTests
+{
+    private static readonly Guid Tenant = Guid.NewGuid();
+
+    /// <summary>A handler that takes its time, and can be told when to finish.</summary>
+    private sealed class SlowHandler(TimeSpan duration) : IJobHandler
+    {
+        public int Runs;
+        public readonly TaskCompletionSource Started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public string Kind => "send";
+
+        public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
+        {
+            Interlocked.Add(ref Runs, jobs.Count);
+            Started.TrySetResult();
+            await Task.Delay(duration, CancellationToken.None);
+            return jobs.Select(_ => JobResult.Done).ToList();
+        }
+    }
+
+    [Fact]
+    public async Task The_heartbeat_keeps_a_job_that_outlives_its_lease_from_being_rescued()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        var handler = new SlowHandler(TimeSpan.FromSeconds(2.5));
+        await q.EnqueueAsync(new NewJob("email", "send", Tenant, "{}"));
+
+        // Two processors: the second one's rescuer would take the job if the first stopped renewing.
+        QueueProcessor Make(string id) => new(q.Db, q.Signals, [handler], new QueueProcessorOptions
+        {
+            Queues = ["email"], WorkerId = id, Lease = TimeSpan.FromSeconds(1), // renewed every 333 ms
+            RescueInterval = TimeSpan.FromMilliseconds(100), PollInterval = TimeSpan.FromMilliseconds(100),
+        });
+        await using (new Running(Make("w1")))
+        await using (new Running(Make("w2")))
+        {
+            await handler.Started.Task;
+            await Task.Delay(3000);
+        }
+
+        Assert.Equal(1, handler.Runs);
+        Assert.Equal(0L, await q.ScalarAsync<long>("select count(*) from jobs"));
+    }
+
+    [Fact]
+    public async Task Stopping_lets_in_flight_batches_finish_and_acknowledges_them()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        var handler = new SlowHandler(TimeSpan.FromMilliseconds(500));
+        await q.EnqueueAsync(Enumerable.Range(0, 10).Select(_ => new NewJob("email", "send", Tenant, "{}")).ToArray());
+        var processor = q.Processor(handler);
+
+        using var stop = new CancellationTokenSource();
+        var run = processor.RunAsync(stop.Token);
+        await handler.Started.Task;
+        Assert.True(processor.IsRunning);
+        await stop.CancelAsync();
+        await run;
+
+        Assert.False(processor.IsRunning);
+        Assert.Equal(10, handler.Runs);
+        Assert.Equal(0L, await q.ScalarAsync<long>("select count(*) from jobs"));
+    }
+}

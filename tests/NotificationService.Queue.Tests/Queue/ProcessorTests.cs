@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace NotificationService.Queue.Tests.Queue;
+
+public class ProcessorTests
+{
+    private static readonly Guid Tenant = Guid.NewGuid();
+    private static NewJob Send(int maxAttempts = 8, DateTimeOffset? runAt = null) => new("email", "send", Tenant, "{}", RunAt: runAt, MaxAttempts: maxAttempts);
+
+    [Fact]
+    public async Task Concurrent_processors_never_hand_one_job_to_two_of_them()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        var runs = new ConcurrentDictionary<long, int>();
+        var handler = new RecordingHandler(j => { runs.AddOrUpdate(j.Id, 1, (_, n) => n + 1); return JobResult.Done; });
+        var ids = await q.EnqueueAsync(Enumerable.Range(0, 5000).Select(_ => Send()).ToArray());
+
+        var processors = Enumerable.Range(1, 3).Select(i => q.Processor(handler, o => { o.WorkerId = $"w{i}"; o.BatchSize = 50; })).ToList();
+        var running = processors.Select(p => new Running(p)).ToList();
+        await handler.WaitForAsync(5000, TimeSpan.FromSeconds(30));
+        foreach (var r in running) await r.DisposeAsync();
+
+        Assert.Equal(ids.Order(), runs.Keys.Order());
+        Assert.All(runs.Values, n => Assert.Equal(1, n));
+        Assert.Equal(0L, await q.ScalarAsync<long>("select count(*) from jobs"));
+    }
+
+    [Fact]
+    public async Task A_scheduled_job_does_not_run_before_its_time_and_runs_soon_after()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        var handler = new RecordingHandler();
+        await using var _ = new Running(q.Processor(handler, o => o.PollInterval = TimeSpan.FromSeconds(30)));
+        var runAt = DateTimeOffset.UtcNow.AddMilliseconds(800);
+        await q.EnqueueAsync(Send(runAt: runAt));
+
+        await handler.WaitForAsync(1, TimeSpan.FromSeconds(5));
+        var late = DateTimeOffset.UtcNow - runAt;
+
+        Assert.InRange(late, TimeSpan.Zero, TimeSpan.FromSeconds(3)); // woke at run_at, not at the 30 s poll (slack for a busy CI box)
+    }
+
+    [Fact]
+    public async Task NotifyCommitted_wakes_an_idle_processor_at_once()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        var handler = new RecordingHandler();
+        await using var _ = new Running(q.Processor(handler, o => o.PollInterval = TimeSpan.FromSeconds(30)));
+        await Task.Delay(300); // let it go idle after its first empty claim
+
+        var clock = Stopwatch.StartNew();
+        await q.EnqueueAsync(Send());
+        await handler.WaitForAsync(1, TimeSpan.FromSeconds(5));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}"); // the poll would take 30 s
+    }
+
+    [Fact]
+    public async Task A_notify_from_another_replica_wakes_an_idle_processor()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        var handler = new RecordingHandler();
+        await using var _ = new Running(q.Processor(handler, o => o.PollInterval = TimeSpan.FromSeconds(30)));
+        await Task.Delay(300);
+
+        // Another replica: its own signals, so only the pg_notify can reach this processor.
+        var otherReplica = new JobQueue(q.Db, new QueueSignals());
+        await using (var conn = await q.Db.OpenConnectionAsync())
+            await otherReplica.EnqueueAsync(conn, null, [Send()], CancellationToken.None);
+        var clock = Stopwatch.StartNew();
+        otherReplica.NotifyCommitted(["email"]);
+        await handler.WaitForAsync(1, TimeSpan.FromSeconds(5));
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}"); // the poll would take 30 s
+    }
+
+    [Fact]
+    public async Task The_rescuer_returns_the_jobs_of_a_worker_that_died_holding_them()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        await q.EnqueueAsync(Send(), Send());
+        var died = await new JobClaimer(q.Db).ClaimAsync("email", "dead-worker", 10, TimeSpan.FromMilliseconds(300));
+        Assert.Equal(2, died.Jobs.Count);
+
+        var handler = new RecordingHandler();
+        await using (new Running(q.Processor(handler))) await handler.WaitForAsync(2, TimeSpan.FromSeconds(5));
+
+        Assert.All(handler.Seen, j => Assert.Equal(2, j.Attempt)); // the lost run counted as an attempt
+    }
+}
