@@ -25,7 +25,8 @@ public static class ChannelsServiceCollectionExtensions
             services.AddHttpClient(name, client =>
                 {
                     client.Timeout = ProviderRequestTimeout;
-                    client.DefaultRequestHeaders.UserAgent.ParseAdd("NotificationService/1.0");
+                    // product/major.minor.patch: the Graph API contract pins this shape.
+                    client.DefaultRequestHeaders.UserAgent.ParseAdd("NotificationService/1.0.0");
                 })
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
                 {

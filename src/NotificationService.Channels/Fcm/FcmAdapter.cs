@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Channels.Http;
@@ -91,7 +90,7 @@ public sealed class FcmAdapter(IHttpClientFactory httpClientFactory, IFcmAccessT
         for (var attempt = 0; ; attempt++)
         {
             var accessToken = await tokens.GetTokenAsync(serviceAccountJson, forceRefresh: attempt > 0, ct);
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(payload) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = ProviderHttp.Json(payload) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
             using var response = await client.SendAsync(request, ct);
             var body = await ProviderHttp.ReadBodyAsync(response, ct);

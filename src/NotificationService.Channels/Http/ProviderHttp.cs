@@ -71,6 +71,17 @@ public static class ProviderHttp
         };
     }
 
+    /// <summary>
+    /// A JSON body with Content-Type exactly <c>application/json</c>: JSON is UTF-8 by definition (RFC 8259), and the Graph
+    /// API's published contract enumerates the bare media type (Prism rejects <c>application/json; charset=utf-8</c>).
+    /// </summary>
+    public static HttpContent Json(System.Text.Json.Nodes.JsonNode body)
+    {
+        var content = new ByteArrayContent(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(body));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return content;
+    }
+
     public static AuthenticationHeaderValue Basic(string user, string password) =>
         new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password)));
 

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Channels.Http;
@@ -36,7 +35,7 @@ public sealed class MetaWhatsAppAdapter(IHttpClientFactory httpClientFactory) : 
             var version = config.Setting("apiVersion") is { Length: > 0 } v ? v : DefaultApiVersion;
             var phoneNumberId = config.RequiredSetting("phoneNumberId");
             var url = $"{ProviderHttp.BaseUrl(config, DefaultBaseUrl)}/{Uri.EscapeDataString(version)}/{Uri.EscapeDataString(phoneNumberId)}/messages";
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(BuildBody(message, phone!)) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = ProviderHttp.Json(BuildBody(message, phone!)) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", config.RequiredSecret("accessToken"));
 
             using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, ct);
@@ -72,7 +71,8 @@ public sealed class MetaWhatsAppAdapter(IHttpClientFactory httpClientFactory) : 
             var t = new JsonObject
             {
                 ["name"] = template.Name,
-                ["language"] = new JsonObject { ["code"] = template.Language },
+                // The v23.0 contract requires language.policy; "deterministic" is the only documented value.
+                ["language"] = new JsonObject { ["policy"] = "deterministic", ["code"] = template.Language },
             };
             if (template.Parameters.Count > 0)
             {

@@ -1,5 +1,4 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Channels.Http;
@@ -34,7 +33,7 @@ public sealed class SendGridAdapter(IHttpClientFactory httpClientFactory) : IPro
             var apiKey = config.RequiredSecret("apiKey");
             using var request = new HttpRequestMessage(HttpMethod.Post, url)
             {
-                Content = JsonContent.Create(BuildBody(message, config, to!)),
+                Content = ProviderHttp.Json(BuildBody(message, config, to!)),
             };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
 
