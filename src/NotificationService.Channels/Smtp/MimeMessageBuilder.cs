@@ -53,8 +53,10 @@ public static class MimeMessageBuilder
     }
 
     private static void Header(StringBuilder sb, string name, string value) =>
-        // CR/LF in a value would inject headers: header values are single-line by construction.
-        sb.Append(name).Append(": ").Append(value.Replace("\r", "").Replace("\n", " ")).Append("\r\n");
+        // A bare CR or LF in a value would inject headers: only our own folding (CRLF + space) survives.
+        sb.Append(name).Append(": ")
+          .Append(value.Replace("\r\n ", "\0").Replace("\r", " ").Replace("\n", " ").Replace("\0", "\r\n "))
+          .Append("\r\n");
 
     private static string Mailbox(string? name, string address)
     {
