@@ -20,6 +20,7 @@ public static class DeliveryServiceExtensions
         services.AddSingleton<SandboxRecorder>();
         services.AddSingleton<ISandboxRecorder>(sp => sp.GetRequiredService<SandboxRecorder>());
         services.AddSingleton<IProviderAdapter, SandboxAdapter>();
+        services.AddProviderAdapters();       // SendGrid, SMTP, Twilio SMS/WhatsApp, Meta WhatsApp, FCM
         services.AddSingleton<InboxWriter>();
         services.AddSingleton<ChannelSender>();
         services.AddSingleton<DeliveryStore>();

@@ -1,0 +1,55 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NotificationService.Channels.Fcm;
+using NotificationService.Channels.Meta;
+using NotificationService.Channels.SendGrid;
+using NotificationService.Channels.Smtp;
+using NotificationService.Channels.Twilio;
+
+namespace NotificationService.Channels;
+
+public static class ChannelsServiceCollectionExtensions
+{
+    /// <summary>Whole-request timeout of every provider HTTP call (a timeout is a transient outcome).</summary>
+    public static readonly TimeSpan ProviderRequestTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Registers the real provider adapters as <see cref="IProviderAdapter"/> and one named HttpClient per provider
+    /// (sendgrid, twilio, meta, fcm) with a 10 s timeout and pooled keep-alive connections. The sandbox adapter is
+    /// registered by the service with its recorder, not here.
+    /// </summary>
+    public static IServiceCollection AddProviderAdapters(this IServiceCollection services)
+    {
+        foreach (var name in new[] { SendGridAdapter.HttpClientName, TwilioAdapterBase.HttpClientName, MetaWhatsAppAdapter.HttpClientName, FcmAdapter.HttpClientName })
+        {
+            services.AddHttpClient(name, client =>
+                {
+                    client.Timeout = ProviderRequestTimeout;
+                    // product/major.minor.patch: the Graph API contract pins this shape.
+                    client.DefaultRequestHeaders.UserAgent.ParseAdd("NotificationService/1.0.0");
+                })
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    // One long-lived pool per provider host: keep-alive reuse, recycled every few minutes to follow DNS.
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                    PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+                    ConnectTimeout = TimeSpan.FromSeconds(5),
+                    MaxConnectionsPerServer = 256,
+                    AutomaticDecompression = System.Net.DecompressionMethods.All,
+                    EnableMultipleHttp2Connections = true,
+                })
+                // The handler is long-lived (PooledConnectionLifetime handles DNS), so don't let the factory rotate it.
+                .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IFcmAccessTokenSource, FcmAccessTokenSource>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, SendGridAdapter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, SmtpAdapter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, TwilioSmsAdapter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, TwilioWhatsAppAdapter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, MetaWhatsAppAdapter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, FcmAdapter>());
+        return services;
+    }
+}

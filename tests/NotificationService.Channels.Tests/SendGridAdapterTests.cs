@@ -1,0 +1,140 @@
+using System.Text.Json.Nodes;
+using static NotificationService.Channels.Tests.TestSupport;
+
+namespace NotificationService.Channels.Tests;
+
+public sealed class SendGridAdapterTests
+{
+    private const string ApiKey = "SG.secret-api-key-value";
+
+    private static ProviderConfig Config(string baseUrl) => TestSupport.Config("sendgrid", "email",
+        new { baseUrl, fromEmail = "noreply@example.com", fromName = "Example Ltd", replyTo = "support@example.com" },
+        new() { ["apiKey"] = ApiKey });
+
+    private static OutgoingMessage Email(string to = "alice@example.org") => Message("email",
+        new Recipient(Email: to), new RenderedContent(Subject: "Your order", Body: "Plain text", Html: "<p>Html</p>"),
+        new Dictionary<string, string> { ["unsubscribeUrl"] = "https://example.com/unsub?u=1" }, category: "orders");
+
+    private static async Task<DeliveryResult> Send(FakeProvider fake, OutgoingMessage? message = null)
+    {
+        using var sp = Services(TimeSpan.FromMilliseconds(700));
+        return await sp.Adapter("sendgrid").SendAsync(message ?? Email(), Config(fake.BaseUrl), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Sends_mail_send_request_with_ids_categories_and_unsubscribe_header()
+    {
+        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(202, headers: r => r.Headers["X-Message-Id"] = "sg-msg-1"));
+        var result = await Send(fake);
+
+        Assert.Equal(new DeliveryResult.Sent("sg-msg-1"), result);
+        var req = Assert.Single(fake.Requests);
+        Assert.Equal("POST", req.Method);
+        Assert.Equal("/v3/mail/send", req.Path);
+        Assert.Equal("Bearer " + ApiKey, req.Header("Authorization"));
+        Assert.StartsWith("application/json", req.ContentType);
+        var body = JsonNode.Parse(req.Body)!;
+        var p = body["personalizations"]![0]!;
+        Assert.Equal("alice@example.org", p["to"]![0]!["email"]!.ToString());
+        Assert.Equal(NotificationId.ToString(), p["custom_args"]!["notification_id"]!.ToString());
+        Assert.Equal(TenantId.ToString(), p["custom_args"]!["tenant_id"]!.ToString());
+        Assert.Equal("noreply@example.com", body["from"]!["email"]!.ToString());
+        Assert.Equal("Example Ltd", body["from"]!["name"]!.ToString());
+        Assert.Equal("support@example.com", body["reply_to"]!["email"]!.ToString());
+        Assert.Equal("Your order", body["subject"]!.ToString());
+        Assert.Equal("text/plain", body["content"]![0]!["type"]!.ToString());
+        Assert.Equal("Plain text", body["content"]![0]!["value"]!.ToString());
+        Assert.Equal("text/html", body["content"]![1]!["type"]!.ToString());
+        Assert.Equal("orders", body["categories"]![0]!.ToString());
+        Assert.Equal("<https://example.com/unsub?u=1>", body["headers"]!["List-Unsubscribe"]!.ToString());
+        Assert.Equal("List-Unsubscribe=One-Click", body["headers"]!["List-Unsubscribe-Post"]!.ToString());
+        Assert.Null(body["custom_args"]);
+    }
+
+    [Theory]
+    [InlineData(400, typeof(DeliveryResult.Permanent))]
+    [InlineData(413, typeof(DeliveryResult.Permanent))]
+    [InlineData(401, typeof(DeliveryResult.ProviderFailure))]
+    [InlineData(403, typeof(DeliveryResult.ProviderFailure))]
+    [InlineData(500, typeof(DeliveryResult.Transient))]
+    [InlineData(503, typeof(DeliveryResult.Transient))]
+    public async Task Classifies_http_errors(int status, Type expected)
+    {
+        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(status,
+            """{"errors":[{"message":"The from address does not match a verified Sender Identity.","field":"from","help":null}]}"""));
+        var result = await Send(fake);
+        Assert.IsType(expected, result);
+        Assert.DoesNotContain(ApiKey, result.ToString());
+    }
+
+    [Fact]
+    public async Task Error_text_names_the_field()
+    {
+        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(400, """{"errors":[{"message":"Invalid subject","field":"subject"}]}"""));
+        var result = Assert.IsType<DeliveryResult.Permanent>(await Send(fake));
+        Assert.Equal("400", result.Code);
+        Assert.Contains("subject: Invalid subject", result.Error);
+    }
+
+    [Fact]
+    public async Task Throttled_429_honours_retry_after_seconds()
+    {
+        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(429, """{"errors":[{"message":"too many requests"}]}""", r => r.Headers.RetryAfter = "17"));
+        var result = Assert.IsType<DeliveryResult.Throttled>(await Send(fake));
+        Assert.Equal(TimeSpan.FromSeconds(17), result.RetryAfter);
+    }
+
+    [Fact]
+    public async Task Throttled_429_honours_retry_after_http_date()
+    {
+        var at = DateTimeOffset.UtcNow.AddSeconds(40).ToString("R");
+        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(429, null, r => r.Headers.RetryAfter = at));
+        var result = Assert.IsType<DeliveryResult.Throttled>(await Send(fake));
+        Assert.InRange(result.RetryAfter.TotalSeconds, 35, 41);
+    }
+
+    [Fact]
+    public async Task Slow_response_is_a_transient_timeout()
+    {
+        await using var fake = await FakeProvider.StartAsync(async (_, ctx) => { await Task.Delay(3000, ctx.RequestAborted); ctx.Response.StatusCode = 202; });
+        var result = Assert.IsType<DeliveryResult.Transient>(await Send(fake));
+        Assert.Equal("timeout", result.Code);
+    }
+
+    [Fact]
+    public async Task Connection_refused_is_transient()
+    {
+        using var sp = Services();
+        var port = FreePort();
+        var result = await sp.Adapter("sendgrid").SendAsync(Email(), Config($"http://127.0.0.1:{port}"), CancellationToken.None);
+        var transient = Assert.IsType<DeliveryResult.Transient>(result);
+        Assert.Equal("network", transient.Code);
+    }
+
+    [Fact]
+    public async Task Invalid_recipient_is_permanent_without_a_request()
+    {
+        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(202));
+        var result = Assert.IsType<DeliveryResult.Permanent>(await Send(fake, Email("not-an-email")));
+        Assert.Equal("invalid_recipient", result.Code);
+        Assert.Empty(fake.Requests);
+    }
+
+    [Fact]
+    public async Task Missing_api_key_is_a_provider_failure()
+    {
+        using var sp = Services();
+        var config = TestSupport.Config("sendgrid", "email", new { fromEmail = "noreply@example.com" }, new());
+        var result = await sp.Adapter("sendgrid").SendAsync(Email(), config, CancellationToken.None);
+        Assert.IsType<DeliveryResult.ProviderFailure>(result);
+    }
+
+    public static int FreePort()
+    {
+        var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        l.Start();
+        var port = ((System.Net.IPEndPoint)l.LocalEndpoint).Port;
+        l.Stop();
+        return port;
+    }
+}
