@@ -11,7 +11,7 @@ var started = DateTimeOffset.UtcNow;
 
 var dataDir = Path.Combine(Path.GetTempPath(), "ns-bench", $"{Environment.ProcessId}");
 Progress.Show($"starting embedded PostgreSQL in {dataDir}");
-await using var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show);
+var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show);
 try
 {
     var machine = await Machine.DescribeAsync(cluster.ConnectionString);
@@ -55,7 +55,8 @@ try
 finally
 {
     Progress.Show("stopping embedded PostgreSQL");
-    await cluster.StopAsync();
+    try { await cluster.StopAsync(); }
+    catch (Exception ex) { Console.Error.WriteLine($"stopping PostgreSQL failed: {ex.Message}"); }
     Progress.Done();
     try { Directory.Delete(dataDir, recursive: true); } catch { /* best effort */ }
 }

@@ -93,10 +93,15 @@ public static class PostgresCeilings
         Progress.Show($"ceiling: pre-filling {rows:N0} jobs");
         await using (var fill = db.CreateCommand("""
             insert into jobs_lite (queue, tenant_id, args)
-            select 'email', $1, jsonb_build_object('n', gen_random_uuid()) from generate_series(1, $2);
-            vacuum analyze jobs_lite;
-            """.Replace("$1", $"'{Tenant}'").Replace("$2", rows.ToString())))
+            select 'email', $1, jsonb_build_object('n', gen_random_uuid()) from generate_series(1, $2)
+            """))
+        {
+            fill.Parameters.AddWithValue(Tenant);
+            fill.Parameters.AddWithValue(rows);
             await fill.ExecuteNonQueryAsync();
+        }
+        await using (var vacuum = db.CreateCommand("vacuum analyze jobs_lite"))
+            await vacuum.ExecuteNonQueryAsync();
 
         long total = 0;
         var sw = Stopwatch.StartNew();

@@ -30,8 +30,11 @@ public static class DispatchRun
         }
         var queued = await QueueWatch.CountJobsAsync(db);
         if (queued != jobs) throw new InvalidOperationException($"expected {jobs} queued jobs, found {queued}");
-        await using (var vacuum = db.CreateCommand("vacuum analyze jobs; vacuum analyze notifications; vacuum analyze notification_events"))
+        foreach (var table in new[] { "jobs", "notifications", "notification_events" })
+        {
+            await using var vacuum = db.CreateCommand($"vacuum analyze {table}");
             await vacuum.ExecuteNonQueryAsync();
+        }
 
         Progress.Show("dispatch: starting the service in Mode=worker");
         // The worker claims as soon as its host starts, before /health/ready answers, so the queue is watched
