@@ -3,9 +3,12 @@ using Npgsql;
 
 namespace NotificationService.Bench.Service;
 
-public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan LaunchToFirstCompletion, double RssMiB, long Dead, bool Drained, int SandboxMessages)
+public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan LaunchToFirstCompletion, double RssMiB, long Dead, bool Drained, int SandboxMessages, TimeSpan FirstHalfTime)
 {
     public double JobsPerSec => Jobs / DrainTime.TotalSeconds;
+    /// <summary>Rates over the first and second half of the jobs: a claim whose cost grows with queue depth shows here.</summary>
+    public double FirstHalfPerSec => Jobs / 2.0 / FirstHalfTime.TotalSeconds;
+    public double SecondHalfPerSec => Jobs / 2.0 / (DrainTime - FirstHalfTime).TotalSeconds;
 }
 
 /// <summary>
@@ -40,7 +43,7 @@ public static class DispatchRun
         // The worker claims as soon as its host starts, before /health/ready answers, so the queue is watched
         // from process launch: the rate is jobs ÷ (first completion → empty queue); start-up is reported apart.
         var clock = Stopwatch.StartNew();
-        TimeSpan? first = null, last = null;
+        TimeSpan? first = null, half = null, last = null;
         ServiceProcess? current = null;
         using var stop = new CancellationTokenSource();
         var watcher = Task.Run(async () =>
@@ -50,6 +53,7 @@ public static class DispatchRun
                 var left = await QueueWatch.CountJobsAsync(db);
                 var now = clock.Elapsed;
                 if (left < jobs && first is null) first = now;
+                if (left <= jobs / 2 && half is null) half = now;
                 var rssText = current is { } w ? $", worker RSS {w.RssMiB():0} MiB" : "";
                 Progress.Show($"dispatch: {jobs - left:N0}/{jobs:N0} delivered ({now.TotalSeconds:0.0} s{rssText})");
                 if (left == 0) { last = now; return; }
@@ -71,7 +75,8 @@ public static class DispatchRun
         var dead = await QueueWatch.CountDeadAsync(db);
         await using var count = db.CreateCommand("select count(distinct notification_id) from sandbox_messages");
         var sent = (int)(long)(await count.ExecuteScalarAsync())!;
-        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent);
+        var firstHalf = (half ?? clock.Elapsed) - firstDone;
+        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf);
     }
 
     /// <summary>Copies the sample's notification, its accepted/queued events and its job, set-based.</summary>
