@@ -1,1 +1,95 @@
-Console.WriteLine("bench");
+using Npgsql;
+using NotificationService.Bench;
+using NotificationService.Bench.Ceilings;
+using NotificationService.Bench.Service;
+using NotificationService.Postgres;
+
+// One command: PostgreSQL ceilings, then the service against them. `--quick` for a smoke run.
+var options = BenchOptions.Parse(args);
+var repoRoot = RepoRoot.Find();
+var started = DateTimeOffset.UtcNow;
+
+var dataDir = Path.Combine(Path.GetTempPath(), "ns-bench", $"{Environment.ProcessId}");
+Progress.Show($"starting embedded PostgreSQL in {dataDir}");
+var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show);
+try
+{
+    var machine = await Machine.DescribeAsync(cluster.ConnectionString);
+    var report = new Report { Options = options, Machine = machine, StartedAt = started };
+
+    Progress.Show("building the service (Release)");
+    var dll = await ServiceProcess.BuildAsync(repoRoot);
+
+    await Phase(report, "PostgreSQL ceilings", async () =>
+        report.Ceilings = await PostgresCeilings.MeasureAsync(await CreateDatabaseAsync("ceilings"), options));
+
+    await Phase(report, "accept and end-to-end (Mode=all)", async () =>
+    {
+        var cs = await CreateDatabaseAsync("service");
+        await using var db = NpgsqlDataSource.Create(cs);
+        Progress.Show("starting the service in Mode=all");
+        await using var service = await ServiceProcess.StartAsync(dll, cs, "all");
+
+        report.Accept = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, options.AcceptDuration, "peak accept");
+        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "after peak: waiting for the workers");
+
+        var half = Math.Max(1, Math.Round(report.Accept.AcceptedPerSec / 2));
+        report.HalfRate = await AcceptLoad.OpenLoopAsync(service.BaseAddress, half, options.HalfRateDuration, $"half rate {half:N0}/s");
+        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "after half rate: waiting for the workers");
+
+        report.EndToEnd = await EndToEndLatency.MeasureAsync(service, db, options.EndToEndRate, options.EndToEndDuration);
+        report.RssAfterAcceptMiB = service.RssMiB();
+    });
+
+    await Phase(report, "dispatch (Mode=api then Mode=worker)", async () =>
+        report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
+
+    Progress.Done();
+    var markdown = report.ToMarkdown();
+    Console.WriteLine(markdown);
+    var resultsDir = Path.Combine(repoRoot, "bench", "results");
+    Directory.CreateDirectory(resultsDir);
+    await File.WriteAllTextAsync(Path.Combine(resultsDir, "latest.md"), markdown);
+    Console.WriteLine($"written to {Path.Combine(resultsDir, "latest.md")}");
+}
+finally
+{
+    Progress.Show("stopping embedded PostgreSQL");
+    try { await cluster.StopAsync(); }
+    catch (Exception ex) { Console.Error.WriteLine($"stopping PostgreSQL failed: {ex.Message}"); }
+    Progress.Done();
+    try { Directory.Delete(dataDir, recursive: true); } catch { /* best effort */ }
+}
+
+async Task<string> CreateDatabaseAsync(string name)
+{
+    await using var admin = new NpgsqlConnection(cluster.ConnectionString);
+    await admin.OpenAsync();
+    await using var cmd = new NpgsqlCommand($"create database bench_{name}", admin);
+    await cmd.ExecuteNonQueryAsync();
+    return new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = $"bench_{name}" }.ConnectionString;
+}
+
+// A failed phase is reported, not fatal: the other figures still count.
+static async Task Phase(Report report, string name, Func<Task> run)
+{
+    try { await run(); }
+    catch (Exception ex)
+    {
+        Progress.Done();
+        Console.Error.WriteLine($"phase '{name}' failed: {ex.Message}");
+        report.Notes.Add($"Phase '{name}' failed: {ex.Message.Split('\n')[0]}");
+    }
+}
+
+static class RepoRoot
+{
+    public static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "NotificationService.sln"))) return dir.FullName;
+        for (var dir = new DirectoryInfo(Directory.GetCurrentDirectory()); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "NotificationService.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException("NotificationService.sln not found above the bench");
+    }
+}

@@ -1,0 +1,27 @@
+namespace NotificationService.Bench;
+
+/// <summary>Sizes and durations of one run; <c>--quick</c> shrinks everything for a smoke run.</summary>
+public sealed record BenchOptions(
+    bool Quick,
+    TimeSpan CeilingDuration,
+    int ClaimPrefillRows,
+    TimeSpan AcceptDuration,
+    TimeSpan HalfRateDuration,
+    int DispatchJobs,
+    TimeSpan EndToEndDuration,
+    int EndToEndRate)
+{
+    public const int SingleInsertConnections = 16;
+    public const int BatchInsertConnections = 4;
+    public const int BatchSize = 100;
+    public const int ClaimConnections = 4;
+    public const int AcceptClients = 32;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var quick = args.Contains("--quick");
+        return quick
+            ? new(true, TimeSpan.FromSeconds(2), 20_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 10_000, TimeSpan.FromSeconds(3), 500)
+            : new(false, TimeSpan.FromSeconds(5), 100_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 100_000, TimeSpan.FromSeconds(10), 500);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using NotificationService.Bench.Ceilings;
+using NotificationService.Bench.Service;
+
+namespace NotificationService.Bench;
+
+/// <summary>All figures of one run: each service figure beside its PostgreSQL ceiling and its target.</summary>
+public sealed class Report
+{
+    public required BenchOptions Options { get; init; }
+    public required Machine Machine { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public CeilingResults? Ceilings { get; set; }
+    public LoadResult? Accept { get; set; }
+    public LoadResult? HalfRate { get; set; }
+    public DispatchResult? Dispatch { get; set; }
+    public EndToEndResult? EndToEnd { get; set; }
+    public double? RssAfterAcceptMiB { get; set; }
+    public List<string> Notes { get; } = [];
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public string ToMarkdown()
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine($"# NotificationService benchmark{(Options.Quick ? " (--quick: smoke sizes, not comparable)" : "")}");
+        sb.AppendLine();
+        sb.AppendLine($"Run {StartedAt:yyyy-MM-dd HH:mm} UTC. Machine: {Machine.Cores} cores ({Machine.CpuModel}), {Machine.Memory} RAM, " +
+                      $"PostgreSQL {Machine.PostgresVersion} (embedded cluster on the same machine, loopback), .NET {Machine.DotnetVersion}.");
+        sb.AppendLine("The service, the load generator and PostgreSQL share the cores; ratios to the PostgreSQL ceilings measured in this run are the comparable figures.");
+        sb.AppendLine();
+
+        sb.AppendLine("## PostgreSQL ceilings (Npgsql, fresh database)");
+        sb.AppendLine();
+        sb.AppendLine("| ceiling | value |");
+        sb.AppendLine("|---|---:|");
+        if (Ceilings is { } c)
+        {
+            sb.AppendLine($"| single-row insert commits/s, {BenchOptions.SingleInsertConnections} connections, {Options.CeilingDuration.TotalSeconds:0} s | {c.SingleInsertCommitsPerSec:N0} |");
+            sb.AppendLine($"| 100-row batch inserts (unnest), rows/s, {BenchOptions.BatchInsertConnections} connections | {c.BatchInsertRowsPerSec:N0} |");
+            sb.AppendLine($"| SKIP LOCKED claim-and-delete 100 at a time, jobs/s, {BenchOptions.ClaimConnections} connections, {Options.ClaimPrefillRows:N0} rows | {c.ClaimDeleteJobsPerSec:N0} |");
+        }
+        else sb.AppendLine("| (not measured) | |");
+        sb.AppendLine();
+
+        sb.AppendLine("## Service");
+        sb.AppendLine();
+        sb.AppendLine("| measurement | service | ceiling | ratio | target | met |");
+        sb.AppendLine("|---|---:|---:|---:|---|---|");
+        if (Accept is { } a)
+        {
+            Row(sb, $"accept rate, {BenchOptions.AcceptClients} clients closed loop, {Options.AcceptDuration.TotalSeconds:0} s (sends/s)",
+                a.AcceptedPerSec, Ceilings?.SingleInsertCommitsPerSec, "≥ 5,000/s", a.AcceptedPerSec >= 5000);
+            Row(sb, "accept latency p50 at peak (ms)", a.LatencyMs.P50, null, "", null, "0.0");
+            Row(sb, "accept latency p99 at peak (ms)", a.LatencyMs.P99, null, "", null, "0.0");
+        }
+        if (HalfRate is { } h)
+        {
+            Row(sb, $"accept latency p99 at half rate, open loop {h.OfferedPerSec:N0}/s (ms)", h.LatencyMs.P99, null, "≤ 25 ms", h.LatencyMs.P99 <= 25, "0.0");
+            Row(sb, "accept latency p50 at half rate (ms)", h.LatencyMs.P50, null, "", null, "0.0");
+        }
+        if (Dispatch is { } d)
+        {
+            Row(sb, $"dispatch, draining {d.Jobs:N0} sandbox-email jobs, Mode=worker (jobs/s)", d.JobsPerSec, Ceilings?.ClaimDeleteJobsPerSec,
+                "≥ 10,000/s", d.Drained && d.JobsPerSec >= 10000);
+            Row(sb, "worker RSS after draining (MiB)", d.RssMiB, null, "≤ 400 MB", d.RssMiB * 1.048576 <= 400, "0");
+        }
+        if (EndToEnd is { } e)
+        {
+            Row(sb, $"accept → provider call p50, open loop {e.Load.OfferedPerSec:N0}/s, {Options.EndToEndDuration.TotalSeconds:0} s (ms)", e.LatencyMs.P50, null, "", null, "0.0");
+            Row(sb, $"accept → provider call p99 (ms)", e.LatencyMs.P99, null, "≤ 50 ms", e.LatencyMs.P99 <= 50, "0.0");
+            Row(sb, $"accept latency p99 during that run (ms)", e.Load.LatencyMs.P99, null, "", null, "0.0");
+        }
+        if (RssAfterAcceptMiB is { } r) Row(sb, "Mode=all RSS after the accept runs (MiB)", r, null, "", null, "0");
+        sb.AppendLine();
+
+        sb.AppendLine("## Details");
+        sb.AppendLine();
+        if (Accept is { } a2) sb.AppendLine($"- Peak accept: {a2.Accepted:N0} accepted, {a2.Errors:N0} errors in {a2.Elapsed.TotalSeconds:0.0} s (service in Mode=all, workers delivering meanwhile).");
+        if (HalfRate is { } h2) sb.AppendLine($"- Half rate: {h2.Accepted:N0} accepted, {h2.Errors:N0} errors; latency measured from each send's scheduled start.");
+        if (Dispatch is { } d2) sb.AppendLine($"- Dispatch: launch → first completion {d2.LaunchToFirstCompletion.TotalSeconds:0.0} s (not in the rate), first completion → empty queue {d2.DrainTime.TotalSeconds:0.0} s, " +
+                                               $"first half of the jobs at {d2.FirstHalfPerSec:N0}/s, second half at {d2.SecondHalfPerSec:N0}/s, " +
+                                               $"{d2.SandboxMessages:N0} notifications reached the sandbox provider, {d2.Dead:N0} dead jobs{(d2.Drained ? "" : ", DID NOT DRAIN within 10 min")}.");
+        if (EndToEnd is { } e2) sb.AppendLine($"- End to end: {e2.Load.Accepted:N0} accepted, {e2.Load.Errors:N0} errors, {e2.Delivered:N0} reached the sandbox provider{(e2.Drained ? "" : " (queue did not drain within 120 s)")}.");
+        if (EndToEnd is { } e3 && Accept is { } a3 && e3.Load.OfferedPerSec > a3.AcceptedPerSec)
+            sb.AppendLine($"- The end-to-end run offered {e3.Load.OfferedPerSec:N0}/s, above the peak accept rate measured in this run ({a3.AcceptedPerSec:N0}/s): " +
+                          "requests queued in the load generator and the service, so its latencies are an overload figure, not a 500/s operating point.");
+        sb.AppendLine("- Ratios: accept ÷ single-row commits/s; dispatch ÷ claim-and-delete jobs/s. The batch-insert ceiling bounds what group commit could reach.");
+        foreach (var n in Notes) sb.AppendLine($"- {n}");
+        return sb.ToString();
+    }
+
+    private static void Row(StringBuilder sb, string name, double value, double? ceiling, string target, bool? met, string format = "N0")
+    {
+        var ratio = ceiling is { } c && c > 0 ? (value / c).ToString("0.00", Inv) : "";
+        var metText = met switch { true => "met", false => "**not met**", null => "" };
+        sb.AppendLine($"| {name} | {Fmt(value, format)} | {(ceiling is { } cv ? Fmt(cv, "N0") : "")} | {ratio} | {target} | {metText} |");
+    }
+
+    private static string Fmt(double v, string format) => double.IsNaN(v) ? "n/a" : v.ToString(format, Inv);
+}

@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace NotificationService.Bench.Service;
+
+public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan LaunchToFirstCompletion, double RssMiB, long Dead, bool Drained, int SandboxMessages, TimeSpan FirstHalfTime)
+{
+    public double JobsPerSec => Jobs / DrainTime.TotalSeconds;
+    /// <summary>Rates over the first and second half of the jobs: a claim whose cost grows with queue depth shows here.</summary>
+    public double FirstHalfPerSec => Jobs / 2.0 / FirstHalfTime.TotalSeconds;
+    public double SecondHalfPerSec => Jobs / 2.0 / (DrainTime - FirstHalfTime).TotalSeconds;
+}
+
+/// <summary>
+/// Dispatch rate: a Mode=api process accepts one real send (so the rows are the service's own), the
+/// harness clones it set-based into N queued notifications with their history and delivery jobs (exactly
+/// what NotificationWriter writes, minus the HTTP), then a Mode=worker process drains the queue.
+/// The clock runs from the first completed job to an empty `jobs` table.
+/// </summary>
+public static class DispatchRun
+{
+    public static async Task<DispatchResult> MeasureAsync(string dll, string connectionString, int jobs)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+
+        Progress.Show("dispatch: starting the service in Mode=api");
+        await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api"))
+        {
+            using var client = new SendClient(api.BaseAddress, 1);
+            var sample = await client.SendAsync() ?? throw new InvalidOperationException($"sample send failed: {await client.DescribeFailureAsync()}");
+            Progress.Show($"dispatch: enqueuing {jobs:N0} sandbox-email notifications");
+            await CloneAsync(db, sample, jobs - 1);
+        }
+        var queued = await QueueWatch.CountJobsAsync(db);
+        if (queued != jobs) throw new InvalidOperationException($"expected {jobs} queued jobs, found {queued}");
+        foreach (var table in new[] { "jobs", "notifications", "notification_events" })
+        {
+            await using var vacuum = db.CreateCommand($"vacuum analyze {table}");
+            await vacuum.ExecuteNonQueryAsync();
+        }
+
+        Progress.Show("dispatch: starting the service in Mode=worker");
+        // The worker claims as soon as its host starts, before /health/ready answers, so the queue is watched
+        // from process launch: the rate is jobs ÷ (first completion → empty queue); start-up is reported apart.
+        var clock = Stopwatch.StartNew();
+        TimeSpan? first = null, half = null, last = null;
+        ServiceProcess? current = null;
+        using var stop = new CancellationTokenSource();
+        var watcher = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested && clock.Elapsed < TimeSpan.FromMinutes(10))
+            {
+                var left = await QueueWatch.CountJobsAsync(db);
+                var now = clock.Elapsed;
+                if (left < jobs && first is null) first = now;
+                if (left <= jobs / 2 && half is null) half = now;
+                var rssText = current is { } w ? $", worker RSS {w.RssMiB():0} MiB" : "";
+                Progress.Show($"dispatch: {jobs - left:N0}/{jobs:N0} delivered ({now.TotalSeconds:0.0} s{rssText})");
+                if (left == 0) { last = now; return; }
+                await Task.Delay(50);
+            }
+        });
+        ServiceProcess worker;
+        try { worker = await ServiceProcess.StartAsync(dll, connectionString, "worker"); }
+        catch { stop.Cancel(); throw; }
+        await using var _ = worker;
+        var ready = clock.Elapsed;
+        current = worker;
+        await watcher;
+        var drained = last is not null;
+        var firstDone = first ?? ready;
+        var drain = (last ?? clock.Elapsed) - firstDone;
+        await Task.Delay(1000); // let the worker settle after the last batch before reading its memory
+        var rss = worker.RssMiB();
+        var dead = await QueueWatch.CountDeadAsync(db);
+        await using var count = db.CreateCommand("select count(distinct notification_id) from sandbox_messages");
+        var sent = (int)(long)(await count.ExecuteScalarAsync())!;
+        var firstHalf = (half ?? clock.Elapsed) - firstDone;
+        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf);
+    }
+
+    /// <summary>Copies the sample's notification, its accepted/queued events and its job, set-based.</summary>
+    private static async Task CloneAsync(NpgsqlDataSource db, Guid sample, int copies)
+    {
+        const int chunk = 20_000;
+        for (var done = 0; done < copies; done += chunk)
+        {
+            var n = Math.Min(chunk, copies - done);
+            await using var cmd = db.CreateCommand("""
+                with src as (
+                    select n.*, j.queue, j.kind, j.max_attempts from notifications n join jobs j on j.id = n.job_id where n.id = $1
+                ), ids as (
+                    select gen_random_uuid() as id from generate_series(1, $2)
+                ), j as (
+                    insert into jobs (queue, kind, tenant_id, args, priority, max_attempts)
+                    select src.queue, src.kind, src.tenant_id, jsonb_build_object('n', ids.id), src.priority, src.max_attempts
+                    from ids cross join src
+                    returning id, (args->>'n')::uuid as nid
+                ), n as (
+                    insert into notifications (id, tenant_id, channel, status, priority, recipient, template_key, template_version_id,
+                                               locale, content, data, category, metadata, job_id)
+                    select j.nid, src.tenant_id, src.channel, 'queued', src.priority, src.recipient, src.template_key, src.template_version_id,
+                           src.locale, src.content, src.data, src.category, src.metadata, j.id
+                    from j cross join src
+                    returning id
+                )
+                insert into notification_events (notification_id, status, source)
+                select n.id, s.status, 'api' from n cross join (values (1, 'accepted'), (2, 'queued')) as s(ord, status)
+                order by n.id, s.ord
+                """);
+            cmd.Parameters.AddWithValue(sample);
+            cmd.Parameters.AddWithValue(n);
+            cmd.CommandTimeout = 300;
+            await cmd.ExecuteNonQueryAsync();
+            Progress.Show($"dispatch: enqueued {done + n + 1:N0}/{copies + 1:N0}");
+        }
+    }
+}

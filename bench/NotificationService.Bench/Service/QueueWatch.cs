@@ -1,0 +1,34 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace NotificationService.Bench.Service;
+
+/// <summary>Reads the service's `jobs` table directly: the truth about what is left to deliver.</summary>
+public static class QueueWatch
+{
+    public static async Task<long> CountJobsAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("select count(*) from jobs where state <> 'dead'");
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    public static async Task<long> CountDeadAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("select count(*) from jobs where state = 'dead'");
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>Waits until no live job is left; false on timeout.</summary>
+    public static async Task<bool> WaitDrainedAsync(NpgsqlDataSource db, TimeSpan timeout, string label)
+    {
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < timeout)
+        {
+            var left = await CountJobsAsync(db);
+            Progress.Show($"{label}: {left:N0} jobs left ({sw.Elapsed.TotalSeconds:0} s)");
+            if (left == 0) return true;
+            await Task.Delay(250);
+        }
+        return false;
+    }
+}

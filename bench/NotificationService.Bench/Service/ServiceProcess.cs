@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace NotificationService.Bench.Service;
+
+/// <summary>
+/// The service as a child process (`dotnet NotificationService.dll serve`) from its Release build, so its
+/// memory is its own and can be read from /proc/&lt;pid&gt;/status.
+/// </summary>
+public sealed class ServiceProcess : IAsyncDisposable
+{
+    public const string ApiKey = "nsk_bench000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+    private readonly Process _process;
+    private readonly List<string> _output = [];
+
+    public Uri BaseAddress { get; }
+    public string Mode { get; }
+    public int Pid => _process.Id;
+
+    private ServiceProcess(Process process, Uri baseAddress, string mode)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Mode = mode;
+    }
+
+    /// <summary>Builds the service in Release once per run (the bench's own build does not cover it).</summary>
+    public static async Task<string> BuildAsync(string repoRoot)
+    {
+        var project = Path.Combine(repoRoot, "src", "NotificationService", "NotificationService.csproj");
+        var psi = new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "-v", "q", "-nologo"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = repoRoot,
+        };
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"service build failed:\n{await stdout}\n{await stderr}");
+        var dll = Path.Combine(repoRoot, "src", "NotificationService", "bin", "Release", "net10.0", "NotificationService.dll");
+        if (!File.Exists(dll)) throw new FileNotFoundException("service build produced no dll", dll);
+        return dll;
+    }
+
+    public static async Task<ServiceProcess> StartAsync(string dll, string connectionString, string mode, IDictionary<string, string>? extraEnv = null)
+    {
+        var port = FreePort();
+        var psi = new ProcessStartInfo("dotnet", [dll, "serve", "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        psi.Environment["ConnectionStrings__Postgres"] = connectionString;
+        psi.Environment["Seed__OnStart"] = "true";
+        psi.Environment["Seed__DemoApiKey"] = ApiKey;
+        psi.Environment["Mode"] = mode;
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the service");
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), mode);
+        process.OutputDataReceived += (_, e) => service.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        await service.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        return service;
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null) return;
+        lock (_output) { if (_output.Count < 200) _output.Add(line); }
+    }
+
+    public string RecentOutput()
+    {
+        lock (_output) return string.Join('\n', _output.TakeLast(40));
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(2) };
+        var sw = Stopwatch.StartNew();
+        while (sw.Elapsed < timeout)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"service ({Mode}) exited with {_process.ExitCode}:\n{RecentOutput()}");
+            try
+            {
+                using var r = await http.GetAsync("health/ready");
+                if (r.IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"service ({Mode}) not ready after {timeout}:\n{RecentOutput()}");
+    }
+
+    /// <summary>Resident set size in MiB, from /proc/&lt;pid&gt;/status VmRSS.</summary>
+    public double RssMiB()
+    {
+        var line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:"));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            // SIGTERM first: a graceful stop acknowledges in-flight jobs.
+            Process.Start("kill", ["-TERM", _process.Id.ToString()])?.WaitForExit();
+            var exited = _process.WaitForExitAsync();
+            if (await Task.WhenAny(exited, Task.Delay(TimeSpan.FromSeconds(15))) != exited) _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
