@@ -8,17 +8,18 @@ namespace NotificationService.Infrastructure;
 /// </summary>
 public sealed class BatchingWriter<T> : IAsyncDisposable
 {
-    private readonly Channel<(T Item, TaskCompletionSource Done)> _pending = Channel.CreateUnbounded<(T, TaskCompletionSource)>(new() { SingleReader = true });
+    private readonly Channel<(T Item, TaskCompletionSource Done)> _pending = Channel.CreateUnbounded<(T, TaskCompletionSource)>();
     private readonly Func<IReadOnlyList<T>, CancellationToken, Task> _flush;
     private readonly int _maxBatch;
-    private readonly Task _loop;
+    private readonly Task[] _loops;
     private readonly CancellationTokenSource _stop = new();
 
-    public BatchingWriter(Func<IReadOnlyList<T>, CancellationToken, Task> flush, int maxBatch = 500)
+    /// <param name="parallelism">Flushes that may run at once: while one group commits, the next one forms and commits.</param>
+    public BatchingWriter(Func<IReadOnlyList<T>, CancellationToken, Task> flush, int maxBatch = 500, int parallelism = 1)
     {
         _flush = flush;
         _maxBatch = maxBatch;
-        _loop = Task.Run(LoopAsync);
+        _loops = Enumerable.Range(0, parallelism).Select(_ => Task.Run(LoopAsync)).ToArray();
     }
 
     public Task WriteAsync(T item)
@@ -34,23 +35,47 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
         while (await _pending.Reader.WaitToReadAsync())
         {
             while (batch.Count < _maxBatch && _pending.Reader.TryRead(out var next)) batch.Add(next);
+            await FlushAsync(batch);
+            batch.Clear();
+        }
+    }
+
+    /// <summary>One flush for the batch; if it fails, each item alone, so one bad item fails only its own caller.</summary>
+    private async Task FlushAsync(List<(T Item, TaskCompletionSource Done)> batch)
+    {
+        try
+        {
+            await _flush(batch.Select(b => b.Item).ToList(), _stop.Token);
+            foreach (var b in batch) b.Done.TrySetResult();
+            return;
+        }
+        catch (Exception e) when (batch.Count == 1)
+        {
+            batch[0].Done.TrySetException(e);
+            return;
+        }
+        catch
+        {
+            // fall through: isolate the failure
+        }
+        foreach (var b in batch)
+        {
             try
             {
-                await _flush(batch.Select(b => b.Item).ToList(), _stop.Token);
-                foreach (var b in batch) b.Done.TrySetResult();
+                await _flush([b.Item], _stop.Token);
+                b.Done.TrySetResult();
             }
             catch (Exception e)
             {
-                foreach (var b in batch) b.Done.TrySetException(e);
+                b.Done.TrySetException(e);
             }
-            batch.Clear();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
         _pending.Writer.TryComplete();
-        await _loop;
+        await Task.WhenAll(_loops);
         _stop.Dispose();
     }
 }

@@ -10,6 +10,7 @@ public static class NotificationEndpoints
     public static IServiceCollection AddNotifications(this IServiceCollection services) => services
         .AddSingleton<SendValidator>()
         .AddSingleton<NotificationWriter>()
+        .AddSingleton<AcceptBatcher>()
         .AddSingleton<SendHandler>()
         .AddSingleton<NotificationQueries>();
 
