@@ -1,4 +1,5 @@
 using NotificationService.Features.Auth;
+using NotificationService.Features.Batches;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Health;
 using NotificationService.Features.Notifications;
@@ -28,6 +29,7 @@ public static class ServiceComposition
 
         app.MapHealth();
         app.MapNotifications();
+        app.MapBatches();
         app.MapQueueAdmin();
         app.MapApiDocs();
         return app;
@@ -42,6 +44,7 @@ public static class ServiceComposition
         services.AddTenants();
         services.AddSeed();
         services.AddNotifications();
+        services.AddBatches();               // send-batch / send-chunk, batch status and pages
         services.AddDelivery(builder.Configuration);
         services.AddQueue(builder.Configuration, includeWorkers);
         services.AddHealth();

@@ -1,0 +1,59 @@
+using System.Text.Json.Nodes;
+using NotificationService.Features.Notifications;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Batches;
+
+/// <summary>
+/// Turns a batch definition and its recipients into drafts with the single-send rules (SendValidator),
+/// so a batch and a send can never disagree on what is valid. A problem with a recipient rejects that
+/// recipient; a problem with the shared part (channel, template, content…) rejects the whole request.
+/// </summary>
+public sealed class BatchExpander(SendValidator validator)
+{
+    public const int MaxRecipients = 1000;
+    private static readonly string[] RecipientFields = ["recipient", "data", "locale"];
+
+    public async Task<(List<NotificationDraft> Drafts, List<RejectedRecipient> Rejected)> ExpandAsync(
+        Guid tenantId, Guid batchId, SendBatchRequest definition, BatchRecipient[]? recipients, CancellationToken ct)
+    {
+        if (recipients is null || recipients.Length == 0) throw RequestValidationException.For("recipients", "At least one recipient is required.");
+        if (recipients.Length > MaxRecipients) throw RequestValidationException.For("recipients", $"At most {MaxRecipients} recipients per request; send more with send-chunk.");
+
+        var drafts = new List<NotificationDraft>(recipients.Length);
+        var rejected = new List<RejectedRecipient>();
+        for (var i = 0; i < recipients.Length; i++)
+        {
+            try
+            {
+                var perRecipient = await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct);
+                drafts.AddRange(perRecipient.Select(d => d with { BatchId = batchId }));
+            }
+            catch (RequestValidationException e)
+            {
+                var shared = e.Errors.Where(x => !RecipientFields.Any(f => x.Key.StartsWith(f, StringComparison.Ordinal))).ToDictionary();
+                if (shared.Count > 0) throw new RequestValidationException(shared, e.Status, e.Message);
+                rejected.Add(new RejectedRecipient(i, e.Errors));
+            }
+        }
+        return (drafts, rejected);
+    }
+
+    private static SendRequest ToSend(SendBatchRequest d, BatchRecipient r) => new()
+    {
+        Channel = d.Channel, Channels = d.Channels, Template = d.Template, Content = d.Content,
+        Recipient = new RecipientDto { UserId = r.UserId, Email = r.Email, Phone = r.Phone, DeviceTokens = r.DeviceTokens },
+        Data = Merge(d.Data, r.Data), Locale = r.Locale ?? d.Locale, Category = d.Category, Priority = d.Priority,
+        SendAt = d.SendAt, Metadata = d.Metadata,
+    };
+
+    /// <summary>The recipient's data over the batch's common data (shallow: top-level keys).</summary>
+    private static JsonObject? Merge(JsonObject? common, JsonObject? own)
+    {
+        if (own is null) return common;
+        if (common is null) return own;
+        var merged = common.DeepClone().AsObject();
+        foreach (var (k, v) in own) merged[k] = v?.DeepClone();
+        return merged;
+    }
+}
