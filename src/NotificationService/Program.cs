@@ -1,5 +1,6 @@
 using NotificationService.Features.Auth;
 using NotificationService.Features.Batches;
+using NotificationService.Features.Bulk;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Health;
 using NotificationService.Features.Notifications;
@@ -30,6 +31,7 @@ public static class ServiceComposition
         app.MapHealth();
         app.MapNotifications();
         app.MapBatches();
+        app.MapBulk();
         app.MapQueueAdmin();
         app.MapApiDocs();
         return app;
@@ -45,6 +47,7 @@ public static class ServiceComposition
         services.AddSeed();
         services.AddNotifications();
         services.AddBatches();               // send-batch / send-chunk, batch status and pages
+        services.AddBulk();                  // CSV bulk jobs: streamed upload, chunked checkpoints, error report
         services.AddDelivery(builder.Configuration);
         services.AddQueue(builder.Configuration, includeWorkers);
         services.AddHealth();

@@ -25,6 +25,7 @@ public sealed class ConflictException(string detail) : ApiException(409, "Confli
 public sealed class UnprocessableException(string detail) : ApiException(422, "The request cannot be processed", detail);
 public sealed class PayloadTooLargeException(string detail) : ApiException(413, "Payload too large", detail);
 public sealed class UnsupportedMediaTypeException(string detail) : ApiException(415, "Unsupported media type", detail);
+public sealed class TooManyRequestsException(string detail) : ApiException(429, "Too many requests", detail);
 
 public static class ApiErrors
 {

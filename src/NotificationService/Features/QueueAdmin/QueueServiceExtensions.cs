@@ -20,7 +20,7 @@ public static class QueueServiceExtensions
         var section = config.GetSection("Queue");
         services.AddSingleton(new QueueProcessorOptions
         {
-            Queues = section.GetSection("Queues").Get<string[]>() ?? [.. ChannelNames.All],
+            Queues = section.GetSection("Queues").Get<string[]>() ?? [.. ChannelNames.All, Bulk.BulkJobHandler.QueueName],
             WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}",
             BatchSize = section.GetValue("BatchSize", 100),
             MaxBatchesInFlightPerQueue = section.GetValue("MaxBatchesInFlightPerQueue", 4),

@@ -1,0 +1,95 @@
+using System.Text.Json;
+using Npgsql;
+using NotificationService.Features.Notifications;
+using NotificationService.Features.Templates;
+using NotificationService.Infrastructure;
+using NotificationService.Queue;
+
+namespace NotificationService.Features.Bulk;
+
+public sealed record BulkJobContext(Guid JobId, Guid TenantId, BulkOptions Options);
+
+/// <summary>
+/// Commits one chunk of rows: new recipients become notifications (set-based), repeats are counted as
+/// duplicates, rejected rows go to the error report, and the checkpoint moves, all in one transaction.
+/// A replica that resumes after a crash starts at the checkpoint, so no row is sent twice.
+/// </summary>
+public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writer, TemplateResolver templates, JobQueue queue)
+{
+    /// <returns>False when the job was cancelled meanwhile (nothing of this chunk is kept).</returns>
+    public async Task<bool> CommitAsync(BulkJobContext job, IReadOnlyList<MappedRow> rows, long processedRows, long bytesRead, CancellationToken ct)
+    {
+        var accepted = rows.OfType<MappedRow.Accepted>().DistinctBy(r => r.RecipientKey).ToList();
+        var rejected = rows.OfType<MappedRow.Rejected>().ToList();
+        var inChunkDuplicates = rows.OfType<MappedRow.Accepted>().Count() - accepted.Count;
+
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        var fresh = await ClaimRecipientsAsync(conn, tx, job.JobId, accepted.Select(a => a.RecipientKey).ToArray(), ct);
+        var toSend = accepted.Where(a => fresh.Contains(a.RecipientKey)).ToList();
+        var drafts = await DraftsAsync(job, toSend, ct);
+        if (!job.Options.DryRun && drafts.Count > 0) await writer.InsertAsync(conn, tx, drafts, ct);
+        if (rejected.Count > 0) await InsertErrorsAsync(conn, tx, job.JobId, rejected, ct);
+
+        await using var progress = new NpgsqlCommand("""
+            update bulk_jobs set processed_rows = $2, bytes_read = $3, accepted_rows = accepted_rows + $4,
+                   rejected_rows = rejected_rows + $5, duplicate_rows = duplicate_rows + $6, updated_at = now()
+            where id = $1 and status = 'enqueuing'
+            """, conn, tx);
+        progress.Parameters.AddWithValue(job.JobId);
+        progress.Parameters.AddWithValue(processedRows);
+        progress.Parameters.AddWithValue(bytesRead);
+        progress.Parameters.AddWithValue((long)toSend.Count);
+        progress.Parameters.AddWithValue((long)rejected.Count);
+        progress.Parameters.AddWithValue((long)(accepted.Count - toSend.Count + inChunkDuplicates));
+        if (await progress.ExecuteNonQueryAsync(ct) == 0) { await tx.RollbackAsync(ct); return false; }
+        await tx.CommitAsync(ct);
+        if (drafts.Count > 0 && !job.Options.DryRun) queue.NotifyCommitted([job.Options.Channel]);
+        return true;
+    }
+
+    private static async Task<HashSet<string>> ClaimRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, string[] keys, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into bulk_seen (job_id, recipient_key) select $1, k from unnest($2::text[]) k
+            on conflict do nothing returning recipient_key
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(keys);
+        var fresh = new HashSet<string>(keys.Length);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) fresh.Add(r.GetString(0));
+        return fresh;
+    }
+
+    private async Task<List<NotificationDraft>> DraftsAsync(BulkJobContext job, List<MappedRow.Accepted> rows, CancellationToken ct)
+    {
+        var o = job.Options;
+        var priority = o.Priority switch { "high" => JobPriority.High, "normal" => JobPriority.Normal, _ => JobPriority.Low };
+        var drafts = new List<NotificationDraft>(rows.Count);
+        foreach (var row in rows)
+        {
+            var template = await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, row.Locale, ct)
+                ?? throw new InvalidOperationException($"template '{o.Template}' is no longer published for {o.Channel}");
+            drafts.Add(new NotificationDraft(Guid.CreateVersion7(), job.TenantId, o.Channel, priority, row.Recipient, o.Template, template.VersionId,
+                template.Locale, null, row.Data, null, new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = job.JobId.ToString(), ["row"] = row.RowNumber },
+                null, BatchId: job.JobId));
+        }
+        return drafts;
+    }
+
+    private static async Task InsertErrorsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, List<MappedRow.Rejected> rows, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into bulk_errors (job_id, row_number, column_name, reason, original)
+            select $1, * from unnest($2::bigint[], $3::text[], $4::text[], $5::jsonb[]) on conflict do nothing
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(rows.Select(r => r.RowNumber).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Column).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Reason).ToArray());
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb,
+            Value = rows.Select(r => r.Original.ToJsonString()).ToArray() });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}

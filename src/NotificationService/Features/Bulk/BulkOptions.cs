@@ -1,0 +1,33 @@
+using NotificationService.Channels;
+
+namespace NotificationService.Features.Bulk;
+
+/// <summary>The upload's options (multipart fields), kept on the job so any replica can process it.</summary>
+public sealed record BulkOptions
+{
+    public string Channel { get; init; } = "";
+    public string Template { get; init; } = "";
+    public string? Locale { get; init; }
+    public string? Priority { get; init; }
+    public bool DryRun { get; init; }
+    public string Delimiter { get; init; } = ",";
+    /// <summary>CSV column → recipient field (email, phone, user_id, device_token, locale). Other columns become template data.</summary>
+    public Dictionary<string, string> Mapping { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public static readonly string[] RecipientFields = ["email", "phone", "user_id", "device_token", "locale"];
+
+    /// <summary>The column that holds <paramref name="field"/>: a mapped column, or the column named like the field.</summary>
+    public string? ColumnFor(string field, IReadOnlyList<string> header) =>
+        Mapping.FirstOrDefault(m => m.Value.Equals(field, StringComparison.OrdinalIgnoreCase)).Key is { } mapped && header.Contains(mapped, StringComparer.OrdinalIgnoreCase)
+            ? header.First(h => h.Equals(mapped, StringComparison.OrdinalIgnoreCase))
+            : header.FirstOrDefault(h => h.Equals(field, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The recipient columns the channel cannot do without (any one of them).</summary>
+    public string[] RequiredFields => Channel switch
+    {
+        ChannelNames.Email => ["email"],
+        ChannelNames.Sms or ChannelNames.WhatsApp => ["phone"],
+        ChannelNames.Push => ["device_token", "user_id"],
+        _ => ["user_id"],
+    };
+}

@@ -1,0 +1,64 @@
+using System.Text;
+using Npgsql;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Bulk;
+
+public sealed record BulkJobStatus(Guid JobId, string Status, bool DryRun, string? FileName, long FileBytes, long? TotalRows, long ProcessedRows,
+    long AcceptedRows, long RejectedRows, long DuplicateRows, double Percent, double RowsPerSecond, string? Error,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+
+/// <summary>Progress of a bulk job, its rejected rows as a CSV report, and cancel.</summary>
+public sealed class BulkQueries(NpgsqlDataSource db)
+{
+    public async Task<BulkJobStatus?> GetAsync(Guid tenantId, Guid jobId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select status, coalesce((options->>'dryRun')::boolean, false), file_name, file_bytes, total_rows, processed_rows,
+                   accepted_rows, rejected_rows, duplicate_rows, bytes_read, error, created_at, started_at, finished_at,
+                   extract(epoch from coalesce(finished_at, now()) - started_at)::float8
+            from bulk_jobs where tenant_id = $1 and id = $2
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(jobId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        var status = r.GetString(0);
+        var processed = r.GetInt64(5);
+        var seconds = r.IsDBNull(14) ? 0 : r.GetDouble(14);
+        var percent = status == "completed" ? 100 : r.GetInt64(3) == 0 ? 0 : Math.Round(100.0 * r.GetInt64(9) / r.GetInt64(3), 1);
+        return new BulkJobStatus(jobId, status, r.GetBoolean(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt64(3),
+            r.IsDBNull(4) ? null : r.GetInt64(4), processed, r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), percent,
+            seconds > 0 ? Math.Round(processed / seconds) : 0, r.IsDBNull(10) ? null : r.GetString(10),
+            r.GetFieldValue<DateTimeOffset>(11), r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13));
+    }
+
+    /// <summary>Streams `row,column,reason,original` (original = the row's values as JSON), in row order.</summary>
+    public async Task<bool> WriteErrorsCsvAsync(Guid tenantId, Guid jobId, Stream output, CancellationToken ct)
+    {
+        if (await GetAsync(tenantId, jobId, ct) is null) return false;
+        await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
+        await writer.WriteAsync("row,column,reason,original\r\n");
+        await using var cmd = db.CreateCommand("select row_number, column_name, reason, original::text from bulk_errors where job_id = $1 order by row_number");
+        cmd.Parameters.AddWithValue(jobId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            await writer.WriteAsync($"{r.GetInt64(0)},{Quote(r.IsDBNull(1) ? "" : r.GetString(1))},{Quote(r.GetString(2))},{Quote(r.GetString(3))}\r\n");
+        return true;
+    }
+
+    public async Task CancelAsync(Guid tenantId, Guid jobId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            update bulk_jobs set status = 'cancelled', finished_at = now(), updated_at = now()
+            where tenant_id = $1 and id = $2 and status in ('validating', 'enqueuing')
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(jobId);
+        if (await cmd.ExecuteNonQueryAsync(ct) == 1) return;
+        var job = await GetAsync(tenantId, jobId, ct) ?? throw new NotFoundException("The bulk job");
+        throw new ConflictException($"The bulk job is already {job.Status}.");
+    }
+
+    private static string Quote(string v) => v.IndexOfAny([',', '"', '\r', '\n']) < 0 ? v : $"\"{v.Replace("\"", "\"\"")}\"";
+}

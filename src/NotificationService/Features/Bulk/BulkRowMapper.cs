@@ -1,0 +1,73 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using NotificationService.Features.Notifications;
+
+namespace NotificationService.Features.Bulk;
+
+public abstract record MappedRow(long RowNumber, JsonObject Original)
+{
+    public sealed record Accepted(long RowNumber, JsonObject Original, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey)
+        : MappedRow(RowNumber, Original);
+    public sealed record Rejected(long RowNumber, JsonObject Original, string? Column, string Reason) : MappedRow(RowNumber, Original);
+}
+
+/// <summary>
+/// One CSV record → a recipient and template data, with the single-send recipient rules. Recipient
+/// columns (email, phone, user_id, device_token, locale, or what `mapping` points at them) fill the
+/// recipient; every other column becomes template data under its header name.
+/// </summary>
+public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<string> header)
+{
+    private readonly Dictionary<string, string> _fieldByColumn = BulkOptions.RecipientFields
+        .Select(f => (Field: f, Column: options.ColumnFor(f, header)))
+        .Where(x => x.Column is not null).ToDictionary(x => x.Column!, x => x.Field, StringComparer.OrdinalIgnoreCase);
+
+    [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
+    private static partial Regex LocaleTag();
+
+    public MappedRow Map(long rowNumber, string[] fields)
+    {
+        var original = new JsonObject();
+        for (var i = 0; i < header.Count && i < fields.Length; i++) original[header[i]] = fields[i];
+        if (fields.Length != header.Count)
+            return new MappedRow.Rejected(rowNumber, original, null, $"Expected {header.Count} fields, found {fields.Length}.");
+
+        string? email = null, phone = null, userId = null, token = null, locale = null;
+        var data = new JsonObject();
+        for (var i = 0; i < header.Count; i++)
+        {
+            var value = fields[i].Trim();
+            switch (_fieldByColumn.GetValueOrDefault(header[i]))
+            {
+                case "email": email = Blank(value)?.ToLowerInvariant(); break;
+                case "phone": phone = Blank(value); break;
+                case "user_id": userId = Blank(value); break;
+                case "device_token": token = Blank(value); break;
+                case "locale": locale = Blank(value); break;
+                default: data[header[i]] = fields[i]; break;
+            }
+        }
+        var recipient = new RecipientDto { Email = email, Phone = phone, UserId = userId, DeviceTokens = token is null ? null : [token] };
+        var errors = new Dictionary<string, string[]>();
+        RecipientRules.Check(options.Channel, recipient, errors);
+        if (locale is not null && !LocaleTag().IsMatch(locale)) errors["recipient.locale"] = ["Not a BCP 47 language tag."];
+        if (errors.Count > 0)
+        {
+            var (field, messages) = errors.First();
+            return new MappedRow.Rejected(rowNumber, original, ColumnOf(field), messages[0]);
+        }
+        var key = email ?? phone ?? token ?? userId!;
+        return new MappedRow.Accepted(rowNumber, original, recipient, locale ?? options.Locale, data, $"{options.Channel}:{key}");
+    }
+
+    private string? ColumnOf(string errorField)
+    {
+        var field = errorField.Replace("recipient.", "") switch
+        {
+            "userId" => "user_id", var f when f.StartsWith("deviceTokens") => "device_token", var f => f,
+        };
+        return _fieldByColumn.FirstOrDefault(x => x.Value == field).Key ?? field;
+    }
+
+    private static string? Blank(string v) => v.Length == 0 ? null : v;
+}

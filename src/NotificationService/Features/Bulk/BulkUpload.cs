@@ -1,0 +1,137 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using Npgsql;
+using NotificationService.Channels;
+using NotificationService.Features.Providers;
+using NotificationService.Features.Templates;
+using NotificationService.Infrastructure;
+using NotificationService.Queue;
+
+namespace NotificationService.Features.Bulk;
+
+/// <summary>
+/// `POST /bulk/csv`: streams the multipart file into PostgreSQL as it arrives, checks its first
+/// megabyte and the options, and answers 202 as soon as the file is stored and the job enqueued.
+/// Any problem found here is a 4xx and leaves nothing behind (the job row and its chunks are deleted).
+/// </summary>
+public sealed class BulkUpload(NpgsqlDataSource db, BulkFileStore files, JobQueue queue, ProviderDirectory providers,
+    TemplateResolver templates, IConfiguration config)
+{
+    private readonly long _maxBytes = config.GetValue("Bulk:MaxFileBytes", 1L << 30);
+    private readonly int _maxConcurrent = config.GetValue("Bulk:MaxConcurrentJobsPerTenant", 3);
+
+    public async Task<Guid> AcceptAsync(Guid tenantId, HttpRequest request, CancellationToken ct)
+    {
+        var boundary = request.ContentType is { } ct0 && MediaTypeHeaderValue.TryParse(ct0, out var media) && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
+            ? HeaderUtilities.RemoveQuotes(media.Boundary).Value : null;
+        if (string.IsNullOrEmpty(boundary)) throw new UnsupportedMediaTypeException("Upload the CSV as multipart/form-data with a `file` part.");
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = _maxBytes + (1 << 20);
+        await EnsureCapacityAsync(tenantId, ct);
+
+        var jobId = Guid.CreateVersion7();
+        await ExecAsync("insert into bulk_jobs (id, tenant_id, status) values ($1, $2, 'validating')", ct, jobId, tenantId);
+        try
+        {
+            var (fields, fileName, head, bytes) = await ReadPartsAsync(jobId, request, boundary, ct);
+            var options = await OptionsAsync(tenantId, fields, ct);
+            var sniffed = CsvSniffer.Inspect(head, options);
+            options = options with { Delimiter = sniffed.Delimiter };
+
+            await using var conn = await db.OpenConnectionAsync(ct);
+            await using var tx = await conn.BeginTransactionAsync(ct);
+            await using (var cmd = new NpgsqlCommand("update bulk_jobs set options = $2::jsonb, file_name = $3, file_bytes = $4 where id = $1", conn, tx))
+            {
+                cmd.Parameters.AddWithValue(jobId);
+                cmd.Parameters.AddWithValue(JsonSerializer.Serialize(options, JsonBody.Options));
+                cmd.Parameters.AddWithValue(fileName);
+                cmd.Parameters.AddWithValue(bytes);
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+            await queue.EnqueueAsync(conn, tx, [new NewJob(BulkJobHandler.QueueName, BulkJobHandler.JobKind, tenantId, $$"""{"job":"{{jobId}}"}""", MaxAttempts: 20)], ct);
+            await tx.CommitAsync(ct);
+            queue.NotifyCommitted([BulkJobHandler.QueueName]);
+            return jobId;
+        }
+        catch
+        {
+            await ExecAsync("delete from bulk_jobs where id = $1", CancellationToken.None, jobId);
+            throw;
+        }
+    }
+
+    private async Task<(Dictionary<string, string> Fields, string FileName, byte[] Head, long Bytes)> ReadPartsAsync(
+        Guid jobId, HttpRequest request, string boundary, CancellationToken ct)
+    {
+        var reader = new MultipartReader(boundary, request.Body);
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? fileName = null;
+        byte[] head = [];
+        long bytes = 0;
+        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        {
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
+            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+            if (disposition.IsFileDisposition() || name == "file")
+            {
+                if (fileName is not null) throw RequestValidationException.For("file", "Upload one file per job.");
+                fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "upload.csv";
+                bytes = await files.WriteAsync(jobId, section.Body, _maxBytes, first => { head = first.ToArray(); return Task.CompletedTask; }, ct);
+            }
+            else
+            {
+                using var text = new StreamReader(section.Body);
+                var value = await text.ReadToEndAsync(ct);
+                if (value.Length > 64 * 1024) throw RequestValidationException.For(name, "Form fields are at most 64 KB.");
+                fields[name] = value;
+            }
+        }
+        if (fileName is null) throw RequestValidationException.For("file", "A `file` part with the CSV is required.");
+        if (bytes == 0) throw RequestValidationException.For("file", "The file is empty.");
+        return (fields, fileName, head, bytes);
+    }
+
+    private async Task<BulkOptions> OptionsAsync(Guid tenantId, Dictionary<string, string> f, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var channel = f.GetValueOrDefault("channel") ?? "";
+        if (!ChannelNames.IsKnown(channel)) errors["channel"] = [$"One of {string.Join(", ", ChannelNames.All)}."];
+        var template = f.GetValueOrDefault("template") ?? "";
+        if (template.Length == 0) errors["template"] = ["A template key is required."];
+        Dictionary<string, string>? mapping = null;
+        try { mapping = f.TryGetValue("mapping", out var m) ? JsonSerializer.Deserialize<Dictionary<string, string>>(m) : null; }
+        catch (JsonException) { errors["mapping"] = ["A JSON object of CSV column → recipient field (email, phone, user_id, device_token, locale)."]; }
+        if (mapping?.Values.FirstOrDefault(v => !BulkOptions.RecipientFields.Contains(v)) is { } bad) errors["mapping"] = [$"Unknown recipient field '{bad}'."];
+        var dryRun = f.GetValueOrDefault("dryRun") is not { } d ? false : bool.TryParse(d, out var b) ? b : AddError(errors, "dryRun", "true or false.");
+        if (f.GetValueOrDefault("priority") is { } p && p is not ("high" or "normal" or "low")) errors["priority"] = ["One of high, normal, low."];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+
+        if (!await providers.CanDeliverAsync(tenantId, channel, ct)) errors["channel"] = [$"The tenant has no enabled provider for the '{channel}' channel."];
+        if (await templates.ResolveAsync(tenantId, template, channel, f.GetValueOrDefault("locale"), ct) is null)
+            errors["template"] = [$"No published template '{template}' for the '{channel}' channel."];
+        if (errors.Count > 0) throw new RequestValidationException(errors, 422);
+        return new BulkOptions
+        {
+            Channel = channel, Template = template, Locale = f.GetValueOrDefault("locale"), Priority = f.GetValueOrDefault("priority"), DryRun = dryRun,
+            Mapping = new Dictionary<string, string>(mapping ?? [], StringComparer.OrdinalIgnoreCase),
+        };
+    }
+
+    private async Task EnsureCapacityAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select count(*) from bulk_jobs where tenant_id = $1 and status in ('validating', 'enqueuing')");
+        cmd.Parameters.AddWithValue(tenantId);
+        if ((long)(await cmd.ExecuteScalarAsync(ct))! >= _maxConcurrent)
+            throw new TooManyRequestsException($"At most {_maxConcurrent} bulk jobs run at once per tenant; wait for one to finish.");
+    }
+
+    private async Task ExecAsync(string sql, CancellationToken ct, params object[] args)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        foreach (var a in args) cmd.Parameters.AddWithValue(a);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static bool AddError(Dictionary<string, string[]> errors, string field, string message) { errors[field] = [message]; return false; }
+}

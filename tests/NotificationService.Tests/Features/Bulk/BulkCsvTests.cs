@@ -1,0 +1,109 @@
+using System.Net;
+using NotificationService.Tests.Support;
+
+namespace NotificationService.Tests.Features.Bulk;
+
+[Collection("service")]
+public class BulkCsvTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task A_spreadsheet_export_is_streamed_validated_deduplicated_and_sent_with_a_rejected_row_report()
+    {
+        var tenant = await service.NewTenantAsync();
+        await BulkCsv.AddOrderTemplateAsync(service.Db, tenant.Id);
+        // Semicolons, a BOM, CRLF, a quoted field holding the delimiter, quotes and a newline, a bad email,
+        // a duplicate recipient (case differs), and a row with a missing field.
+        var csv = "email;first_name;order_id\r\n" +
+                  "ada@example.com;Ada;A-1\r\n" +
+                  "bob@example.com;\"Bob; \"\"the builder\"\"\nJr\";B-2\r\n" +
+                  "not-an-email;Eve;E-3\r\n" +
+                  "ADA@example.com;Ada again;A-4\r\n" +
+                  "carl@example.com;Carl\r\n" +
+                  "dora@example.com;Dora;D-5\r\n";
+        var response = await BulkCsv.PostAsync(tenant.Http, BulkCsv.Utf8(csv, bom: true));
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var jobId = Guid.Parse((await response.JsonAsync())["jobId"]!.GetValue<string>());
+
+        var status = await BulkCsv.WaitFinishedAsync(tenant.Http, jobId);
+        Assert.Equal("completed", status["status"]!.GetValue<string>());
+        Assert.Equal(6, status["totalRows"]!.GetValue<long>());
+        Assert.Equal(3, status["acceptedRows"]!.GetValue<long>());
+        Assert.Equal(2, status["rejectedRows"]!.GetValue<long>());
+        Assert.Equal(1, status["duplicateRows"]!.GetValue<long>());
+        Assert.Equal(100, status["percent"]!.GetValue<double>());
+
+        var report = await tenant.Http.GetStringAsync($"/api/v1/services/notifications/bulk/{jobId}/errors");
+        var lines = report.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("row,column,reason,original", lines[0]);
+        Assert.StartsWith("5,email,", lines[1]);   // file line 5: the bad email (line 3 holds a field with a newline)
+        Assert.StartsWith("7,,\"Expected 3 fields, found 2.\",", lines[2]);
+
+        await WaitAsync(async () => await service.ScalarAsync<long>("select count(*) from notifications where batch_id = $1 and status = 'sent'", jobId) == 3);
+        Assert.Equal("Order B-2 for Bob; \"the builder\"\nJr", await service.ScalarAsync<string>(
+            "select s.content->>'subject' from sandbox_messages s join notifications n on n.id = s.notification_id where n.batch_id = $1 and n.recipient->>'email' = 'bob@example.com'", jobId));
+    }
+
+    [Theory]
+    [InlineData("", "file")]
+    [InlineData("email,name\n\0\0binary", "file")]
+    [InlineData("phone,name\n+14155550100,Ada\n", "file")]      // no email column for the email channel
+    [InlineData("\n\nemail\n", "file")]                          // no header
+    public async Task A_file_that_cannot_be_a_job_is_a_400_naming_it_and_nothing_is_kept(string csv, string field)
+    {
+        var tenant = await service.NewTenantAsync();
+        await BulkCsv.AddOrderTemplateAsync(service.Db, tenant.Id);
+        var response = await BulkCsv.PostAsync(tenant.Http, BulkCsv.Utf8(csv));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.True((await response.JsonAsync())["errors"]!.AsObject().ContainsKey(field));
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from bulk_jobs where tenant_id = $1", tenant.Id));
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from bulk_file_chunks c join bulk_jobs j on j.id = c.job_id where j.tenant_id = $1", tenant.Id));
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_an_unknown_template_and_a_non_multipart_body_are_rejected()
+    {
+        var tenant = await service.NewTenantAsync();
+        await BulkCsv.AddOrderTemplateAsync(service.Db, tenant.Id);
+        var latin1 = await BulkCsv.PostAsync(tenant.Http, [.. "email,first_name\nzoe@example.com,Zo"u8.ToArray(), 0xEB, (byte)'\n']);
+        Assert.Equal(HttpStatusCode.BadRequest, latin1.StatusCode);
+        var unknown = await BulkCsv.PostAsync(tenant.Http, BulkCsv.Utf8("email\na@example.com\n"), template: "nope");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, unknown.StatusCode);
+        var json = await tenant.Http.PostJsonAsync(BulkCsv.Upload, new { file = "x" });
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, json.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_dry_run_validates_every_row_and_sends_nothing()
+    {
+        var tenant = await service.NewTenantAsync();
+        await BulkCsv.AddOrderTemplateAsync(service.Db, tenant.Id);
+        var response = await BulkCsv.PostAsync(tenant.Http, BulkCsv.Utf8("E-mail,first_name,order_id\na@example.com,A,1\nbad,B,2\n"), dryRun: true,
+            mapping: """{"E-mail": "email"}""");
+        var status = await BulkCsv.WaitFinishedAsync(tenant.Http, Guid.Parse((await response.JsonAsync())["jobId"]!.GetValue<string>()));
+
+        Assert.True(status["dryRun"]!.GetValue<bool>());
+        Assert.Equal((1L, 1L), (status["acceptedRows"]!.GetValue<long>(), status["rejectedRows"]!.GetValue<long>()));
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1", tenant.Id));
+    }
+
+    [Fact]
+    public async Task Another_tenants_job_is_404_and_a_finished_job_cannot_be_cancelled()
+    {
+        var tenant = await service.NewTenantAsync();
+        var stranger = await service.NewTenantAsync();
+        await BulkCsv.AddOrderTemplateAsync(service.Db, tenant.Id);
+        var jobId = Guid.Parse((await (await BulkCsv.PostAsync(tenant.Http, BulkCsv.Utf8("email\na@example.com\n"))).JsonAsync())["jobId"]!.GetValue<string>());
+        await BulkCsv.WaitFinishedAsync(tenant.Http, jobId);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Http.GetAsync($"/api/v1/services/notifications/bulk/{jobId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Http.GetAsync($"/api/v1/services/notifications/bulk/{jobId}/errors")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Http.PostAsync($"/api/v1/services/notifications/bulk/{jobId}/cancel", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await tenant.Http.PostAsync($"/api/v1/services/notifications/bulk/{jobId}/cancel", null)).StatusCode);
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> condition)
+    {
+        for (var i = 0; i < 300 && !await condition(); i++) await Task.Delay(50);
+        Assert.True(await condition());
+    }
+}
