@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+using System.Text;
+using Npgsql;
+using NotificationService.Postgres;
+using NotificationService.Tests.Features.Bulk;
+using NotificationService.Tests.Support;
+
+namespace NotificationService.Tests.Hosting;
+
+/// <summary>
+/// A bulk job whose process is SIGKILLed mid-file is resumed by another replica from its checkpoint:
+/// every row is enqueued exactly once (the row's checkpointed position is its idempotency key).
+/// </summary>
+public class BulkResumeTests
+{
+    private const int Rows = 30_000;
+
+    [Fact]
+    public async Task A_killed_replica_leaves_the_job_to_another_that_resumes_at_the_checkpoint_without_sending_a_row_twice()
+    {
+        var cs = await TestDatabase.CreateAsync("bulkresume");
+        Assert.Equal(0, (await CliTests.RunAsync(cs, "migrate")).Exit);
+        await using var db = NpgsqlDataSource.Create(cs);
+        var port = FreePort();
+        using var first = Start(cs, "all", port);
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceFixture.DemoApiKey);
+        await WaitReadyAsync(http);
+        await BulkCsv.AddOrderTemplateAsync(db, NotificationService.Features.Seed.DemoSeeder.DemoTenantId);
+
+        var csv = new StringBuilder("email,first_name,order_id\n");
+        for (var i = 0; i < Rows; i++) csv.Append($"user{i}@example.com,User {i},O-{i}\n");
+        var upload = await BulkCsv.PostAsync(http, Encoding.UTF8.GetBytes(csv.ToString()));
+        Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
+        var jobId = Guid.Parse((await upload.JsonAsync())["jobId"]!.GetValue<string>());
+
+        await WaitUntilAsync(db, $"select processed_rows from bulk_jobs where id = '{jobId}'", n => n > 0, TimeSpan.FromSeconds(60));
+        first.Kill(entireProcessTree: true);
+        await first.WaitForExitAsync();
+        var atKill = await Scalar(db, $"select processed_rows from bulk_jobs where id = '{jobId}'");
+        Assert.True(atKill < Rows, $"the kill should land mid-file (checkpoint {atKill})");
+
+        using var second = Start(cs, "worker", FreePort());
+        try
+        {
+            await WaitUntilAsync(db, $"select count(*) from bulk_jobs where id = '{jobId}' and status = 'completed'", n => n == 1, TimeSpan.FromSeconds(120));
+        }
+        finally { second.Kill(entireProcessTree: true); }
+
+        Assert.Equal(Rows, await Scalar(db, $"select accepted_rows from bulk_jobs where id = '{jobId}'"));
+        Assert.Equal(Rows, await Scalar(db, $"select count(*) from notifications where batch_id = '{jobId}'"));
+        Assert.Equal(Rows, await Scalar(db, $"select count(distinct recipient->>'email') from notifications where batch_id = '{jobId}'"));
+    }
+
+    private static Process Start(string cs, string mode, int port)
+    {
+        var psi = new ProcessStartInfo("dotnet", [CliTests.ServiceDll, "serve", "--urls", $"http://127.0.0.1:{port}"]);
+        psi.Environment["ConnectionStrings__Postgres"] = cs;
+        psi.Environment["Mode"] = mode;
+        psi.Environment["Seed__OnStart"] = "true";
+        psi.Environment["Seed__DemoApiKey"] = ServiceFixture.DemoApiKey;
+        psi.Environment["Bulk__ChunkRows"] = "500";           // many checkpoints, so the kill lands between two
+        psi.Environment["Queue__Queues__0"] = "bulk";         // deliveries are not what this test is about
+        psi.Environment["Queue__LeaseSeconds"] = "3";
+        psi.Environment["Queue__RescueIntervalSeconds"] = "1";
+        psi.Environment["Secrets__Keys__test"] = Convert.ToBase64String(new byte[32]);
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        return Process.Start(psi)!;
+    }
+
+    private static async Task WaitReadyAsync(HttpClient http)
+    {
+        for (var i = 0; i < 600; i++)
+        {
+            try { if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException("service did not become ready");
+    }
+
+    private static async Task WaitUntilAsync(NpgsqlDataSource db, string sql, Func<long, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        long value;
+        while (!done(value = await Scalar(db, sql)))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"'{sql}' stayed at {value}");
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<long> Scalar(NpgsqlDataSource db, string sql)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync() ?? 0L);
+    }
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
