@@ -9,19 +9,24 @@ public sealed record BenchOptions(
     TimeSpan HalfRateDuration,
     int DispatchJobs,
     TimeSpan EndToEndDuration,
-    int EndToEndRate)
+    int EndToEndRate,
+    int BulkRows)
 {
     public const int SingleInsertConnections = 16;
     public const int BatchInsertConnections = 4;
     public const int BatchSize = 100;
     public const int ClaimConnections = 4;
     public const int AcceptClients = 32;
+    public const int BatchClients = 4;
+
+    private static int? ArgValue(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : null;
 
     public static BenchOptions Parse(string[] args)
     {
         var quick = args.Contains("--quick");
         return quick
-            ? new(true, TimeSpan.FromSeconds(2), 20_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 10_000, TimeSpan.FromSeconds(3), 500)
-            : new(false, TimeSpan.FromSeconds(5), 100_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 100_000, TimeSpan.FromSeconds(10), 500);
+            ? new(true, TimeSpan.FromSeconds(2), 20_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 10_000, TimeSpan.FromSeconds(3), 500, 50_000)
+            : new(false, TimeSpan.FromSeconds(5), 100_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 100_000, TimeSpan.FromSeconds(10), 500, ArgValue(args, "--bulk-rows") ?? 1_000_000);
     }
 }

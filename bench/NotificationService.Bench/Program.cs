@@ -44,6 +44,15 @@ try
     await Phase(report, "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
 
+    await Phase(report, "batches (Mode=api)", async () =>
+    {
+        await using var service = await ServiceProcess.StartAsync(dll, await CreateDatabaseAsync("batches"), "api");
+        report.Batches = await BatchLoad.MeasureAsync(service.BaseAddress, BenchOptions.BatchClients, options.AcceptDuration);
+    });
+
+    await Phase(report, "CSV bulk job (Mode=all)", async () =>
+        report.Bulk = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk"), options.BulkRows));
+
     Progress.Done();
     var markdown = report.ToMarkdown();
     Console.WriteLine(markdown);

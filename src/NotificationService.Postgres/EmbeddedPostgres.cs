@@ -64,7 +64,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         // but commit_delay lets concurrent commits share one WAL flush.
         var opts = string.Join(' ',
             $"-p {Port}", "-h 127.0.0.1", $"-k {socketDir}",
-            "-c max_connections=300", "-c shared_buffers=256MB", "-c commit_delay=50",
+            "-c max_connections=300", "-c shared_buffers=256MB", "-c commit_delay=50", "-c jit=off",
             "-c wal_level=minimal", "-c max_wal_senders=0", "-c max_wal_size=2GB", "-c checkpoint_timeout=15min");
         _startedHere = true;
         await RunAsync("pg_ctl", ["-D", pgData, "-o", opts, "-l", Path.Combine(DataDirectory, "postgres.log"), "-w", "-t", "60", "start"], ct);
