@@ -37,22 +37,22 @@ public class BulkResumeTests
         Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
         var jobId = Guid.Parse((await upload.JsonAsync())["jobId"]!.GetValue<string>());
 
-        await WaitUntilAsync(db, $"select processed_rows from bulk_jobs where id = '{jobId}'", n => n > 0, TimeSpan.FromSeconds(60));
+        await DbPolling.WaitUntilAsync(db, $"select processed_rows from bulk_jobs where id = '{jobId}'", n => n > 0, TimeSpan.FromSeconds(60));
         first.Kill(entireProcessTree: true);
         await first.WaitForExitAsync();
-        var atKill = await Scalar(db, $"select processed_rows from bulk_jobs where id = '{jobId}'");
+        var atKill = await DbPolling.ScalarAsync(db, $"select processed_rows from bulk_jobs where id = '{jobId}'");
         Assert.True(atKill < Rows, $"the kill should land mid-file (checkpoint {atKill})");
 
         using var second = Start(cs, "worker", FreePort());
         try
         {
-            await WaitUntilAsync(db, $"select count(*) from bulk_jobs where id = '{jobId}' and status = 'completed'", n => n == 1, TimeSpan.FromSeconds(120));
+            await DbPolling.WaitUntilAsync(db, $"select count(*) from bulk_jobs where id = '{jobId}' and status = 'completed'", n => n == 1, TimeSpan.FromSeconds(120));
         }
         finally { second.Kill(entireProcessTree: true); }
 
-        Assert.Equal(Rows, await Scalar(db, $"select accepted_rows from bulk_jobs where id = '{jobId}'"));
-        Assert.Equal(Rows, await Scalar(db, $"select count(*) from notifications where batch_id = '{jobId}'"));
-        Assert.Equal(Rows, await Scalar(db, $"select count(distinct recipient->>'email') from notifications where batch_id = '{jobId}'"));
+        Assert.Equal(Rows, await DbPolling.ScalarAsync(db, $"select accepted_rows from bulk_jobs where id = '{jobId}'"));
+        Assert.Equal(Rows, await DbPolling.ScalarAsync(db, $"select count(*) from notifications where batch_id = '{jobId}'"));
+        Assert.Equal(Rows, await DbPolling.ScalarAsync(db, $"select count(distinct recipient->>'email') from notifications where batch_id = '{jobId}'"));
     }
 
     private static Process Start(string cs, string mode, int port)
@@ -81,22 +81,7 @@ public class BulkResumeTests
         throw new TimeoutException("service did not become ready");
     }
 
-    private static async Task WaitUntilAsync(NpgsqlDataSource db, string sql, Func<long, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        long value;
-        while (!done(value = await Scalar(db, sql)))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"'{sql}' stayed at {value}");
-            await Task.Delay(20);
-        }
-    }
 
-    private static async Task<long> Scalar(NpgsqlDataSource db, string sql)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync() ?? 0L);
-    }
 
     private static int FreePort()
     {

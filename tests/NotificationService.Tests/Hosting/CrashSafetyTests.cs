@@ -4,6 +4,7 @@ using Npgsql;
 using NotificationService.Features.Notifications;
 using NotificationService.Postgres;
 using NotificationService.Queue;
+using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Hosting;
 
@@ -12,7 +13,7 @@ namespace NotificationService.Tests.Hosting;
 /// worker finishes them. Every notification is delivered, and the re-deliveries (sandbox records beyond
 /// one per notification) are no more than the jobs that were in flight at the kill.
 /// </summary>
-public class CrashSafetyTests
+public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Jobs = 5_000;
 
@@ -27,26 +28,27 @@ public class CrashSafetyTests
         await EnqueueAsync(db);
 
         using var first = StartWorker(cs);
-        await WaitUntilAsync(db, "select count(*) from sandbox_messages", n => n >= Jobs / 5, TimeSpan.FromSeconds(60));
+        await DbPolling.WaitUntilAsync(db, "select count(*) from sandbox_messages", n => n >= Jobs / 5, TimeSpan.FromSeconds(60));
         first.Kill(entireProcessTree: true); // SIGKILL: no graceful shutdown, no acknowledgements
         await first.WaitForExitAsync();
-        var inFlightAtKill = await Scalar(db, "select count(*) from jobs where state = 'running'");
-        var deliveredAtKill = await Scalar(db, "select count(*) from sandbox_messages");
+        var inFlightAtKill = await DbPolling.ScalarAsync(db, "select count(*) from jobs where state = 'running'");
+        var deliveredAtKill = await DbPolling.ScalarAsync(db, "select count(*) from sandbox_messages");
         Assert.True(deliveredAtKill < Jobs, "the kill should land before the end");
 
         using var second = StartWorker(cs);
         try
         {
-            await WaitUntilAsync(db, "select count(*) from jobs", n => n == 0, TimeSpan.FromSeconds(120));
+            await DbPolling.WaitUntilAsync(db, "select count(*) from jobs", n => n == 0, TimeSpan.FromSeconds(120));
         }
         finally
         {
             second.Kill(entireProcessTree: true);
         }
 
-        Assert.Equal(Jobs, await Scalar(db, "select count(*) from notifications where status = 'sent'"));
-        Assert.Equal(Jobs, await Scalar(db, "select count(distinct notification_id) from sandbox_messages"));
-        var redeliveries = await Scalar(db, "select count(*) from sandbox_messages") - Jobs;
+        Assert.Equal(Jobs, await DbPolling.ScalarAsync(db, "select count(*) from notifications where status = 'sent'"));
+        Assert.Equal(Jobs, await DbPolling.ScalarAsync(db, "select count(distinct notification_id) from sandbox_messages"));
+        var redeliveries = await DbPolling.ScalarAsync(db, "select count(*) from sandbox_messages") - Jobs;
+        output.WriteLine($"delivered at kill {deliveredAtKill}, running at kill {inFlightAtKill}, re-deliveries {redeliveries}");
         Assert.InRange(redeliveries, 0, inFlightAtKill);
     }
 
@@ -79,22 +81,7 @@ public class CrashSafetyTests
         await tx.CommitAsync();
     }
 
-    private static async Task WaitUntilAsync(NpgsqlDataSource db, string sql, Func<long, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        long value;
-        while (!done(value = await Scalar(db, sql)))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"'{sql}' stayed at {value}");
-            await Task.Delay(100);
-        }
-    }
 
-    private static async Task<long> Scalar(NpgsqlDataSource db, string sql)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        return Convert.ToInt64(await cmd.ExecuteScalarAsync());
-    }
 
     private static async Task Exec(NpgsqlDataSource db, string sql)
     {
