@@ -4,6 +4,7 @@ using NotificationService.Features.Health;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Seed;
+using NotificationService.Features.Templates;
 using NotificationService.Features.Tenants;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
@@ -29,6 +30,7 @@ public static class ServiceComposition
         app.MapHealth();
         app.MapNotifications();
         app.MapQueueAdmin();
+        app.MapTemplatesAdmin();
         app.MapApiDocs();
         return app;
     }
@@ -43,6 +45,7 @@ public static class ServiceComposition
         services.AddSeed();
         services.AddNotifications();
         services.AddDelivery(builder.Configuration);
+        services.AddTemplatesAdmin();         // admin API: templates, versions, partials, layouts, preview, test-send
         services.AddQueue(builder.Configuration, includeWorkers);
         services.AddHealth();
         services.AddApiDocs();
