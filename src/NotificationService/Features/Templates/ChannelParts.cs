@@ -15,6 +15,7 @@ namespace NotificationService.Features.Templates;
 public static class ChannelParts
 {
     public const int MaxDataEntries = 50;
+    private static readonly string[] ReadingOrder = ["subject", "title", "html", "text", "body", "imageUrl", "actionUrl", "icon", "data", "template"];
 
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
@@ -92,7 +93,8 @@ public static class ChannelParts
     public static List<TemplatePart> ToTemplateParts(JsonObject parts)
     {
         var result = new List<TemplatePart>(parts.Count);
-        foreach (var (name, value) in parts)
+        // jsonb stores keys sorted by length, so restore a reading order (variables are listed by first use).
+        foreach (var (name, value) in parts.OrderBy(p => Array.IndexOf(ReadingOrder, p.Key) is var i and >= 0 ? i : int.MaxValue))
         {
             switch (value)
             {

@@ -29,7 +29,7 @@ public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragm
             else if (await fragments.GetAsync(tenantId, FragmentStore.Layout, req.Layout, ct) is { } found) layout = found.Source;
             else errors["layout"] = [$"No layout named '{req.Layout}'. Create it with PUT /api/v1/admin/templates/layouts/{{name}}."];
         }
-        if (errors.Count > 0) throw new RequestValidationException(errors);
+        if (errors.Count > 0) throw Invalid(errors);
 
         var partials = await fragments.SourcesAsync(tenantId, FragmentStore.Partial, ct);
         var definition = new TemplateDefinition("validate", ChannelParts.ToTemplateParts(req.Parts!), partials, layout, req.OptionalVariables);
@@ -49,7 +49,7 @@ public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragm
         else if (Encoding.UTF8.GetByteCount(req.Source) > TemplateDataLimits.MaxTemplateBytes) errors["source"] = [$"At most {TemplateDataLimits.MaxTemplateBytes / 1024} KB."];
         else if (kind == FragmentStore.Layout && !TemplateRules.LayoutBody().IsMatch(req.Source)) errors["source"] = ["A layout places the message with {{{body}}}."];
         if (req.Description is { Length: > 500 }) errors["description"] = ["At most 500 characters."];
-        if (errors.Count > 0) throw new RequestValidationException(errors);
+        if (errors.Count > 0) throw Invalid(errors);
 
         var partials = await fragments.SourcesAsync(tenantId, FragmentStore.Partial, ct);
         TemplateDefinition definition;
@@ -61,6 +61,13 @@ public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragm
         else definition = new TemplateDefinition("validate", [new TemplatePart("html", "", true)], partials, req.Source);
         Throw(engine.Validate(definition), part =>
             part is "source" or "layout" or "html" || part == "partial:" + name ? "source" : TemplateRules.TemplateField(part));
+    }
+
+    /// <summary>The detail repeats the first problem, so a client that shows only the detail still says what is wrong.</summary>
+    private static RequestValidationException Invalid(Dictionary<string, string[]> errors)
+    {
+        var (field, messages) = errors.First();
+        return new RequestValidationException(errors, 400, $"{field}: {messages[0]}");
     }
 
     private static void Throw(IReadOnlyList<TemplateError> problems, Func<string, string> fieldOf)
