@@ -17,6 +17,10 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
     /// (a field of each element of items). Helpers, @data variables and literals are excluded.</summary>
     public IReadOnlyList<string> Variables(TemplateDefinition definition) => TemplateCompiler.Analyze(definition).Variables;
 
+    /// <summary>Names of the partials reachable from the parts and layout (transitively), so a caller can
+    /// store exactly the partials a version needs next to it.</summary>
+    public IReadOnlyCollection<string> PartialsUsed(TemplateDefinition definition) => TemplateCompiler.Analyze(definition).PartialsUsed;
+
     /// <summary>Renders every part. HTML parts are wrapped in the layout; an email with "html" but no "text"
     /// part also gets a "text" part derived from the HTML. Throws <see cref="TemplateValidationException"/>
     /// for an invalid template and <see cref="TemplateDataTooLargeException"/> for oversized data.</summary>

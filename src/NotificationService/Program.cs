@@ -6,6 +6,7 @@ using NotificationService.Features.Health;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Seed;
+using NotificationService.Features.Templates;
 using NotificationService.Features.Tenants;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
@@ -33,6 +34,7 @@ public static class ServiceComposition
         app.MapBatches();
         app.MapBulk();
         app.MapQueueAdmin();
+        app.MapTemplatesAdmin();
         app.MapApiDocs();
         return app;
     }
@@ -49,6 +51,7 @@ public static class ServiceComposition
         services.AddBatches();               // send-batch / send-chunk, batch status and pages
         services.AddBulk();                  // CSV bulk jobs: streamed upload, chunked checkpoints, error report
         services.AddDelivery(builder.Configuration);
+        services.AddTemplatesAdmin();         // admin API: templates, versions, partials, layouts, preview, test-send
         services.AddQueue(builder.Configuration, includeWorkers);
         services.AddHealth();
         services.AddApiDocs();

@@ -21,7 +21,7 @@ public sealed class MessageRenderer(TemplateEngine engine)
 {
     public RenderOutcome Render(DeliveryRecord n, TemplateVersion? version)
     {
-        var definition = version is not null ? FromVersion(version) : FromInline(n);
+        var definition = version is not null ? version.Definition() : FromInline(n);
         if (definition is null) return new RenderOutcome.Failed("template_missing: the pinned template version no longer exists");
         RenderResult result;
         try
@@ -36,7 +36,7 @@ public sealed class MessageRenderer(TemplateEngine engine)
             return new RenderOutcome.Failed($"missing_variables: {string.Join(", ", result.MissingVariables)}");
         var p = result.Parts;
         string? Part(string name) => p.TryGetValue(name, out var v) ? v : null;
-        var whatsAppTemplate = version?.Parts["template"] is JsonObject t ? WhatsAppRef(t, n.Data) : null;
+        var whatsAppTemplate = version?.Parts["template"] is JsonObject t ? WhatsAppRef(t, p) : null;
         return new RenderOutcome.Ok(new RenderedContent(
             Subject: Part("subject"),
             Body: Part("text") ?? Part("body") ?? (Part("html") is { } html ? TemplateEngine.DeriveText(html) : null),
@@ -45,16 +45,8 @@ public sealed class MessageRenderer(TemplateEngine engine)
             ImageUrl: Part("imageUrl"),
             ActionUrl: Part("actionUrl"),
             Icon: Part("icon"),
+            Data: version?.Parts["data"] is JsonObject data ? data.ToDictionary(d => d.Key, d => Part("data." + d.Key) ?? "") : null,
             WhatsAppTemplate: whatsAppTemplate));
-    }
-
-    private static readonly string[] HtmlParts = ["html"];
-
-    private static TemplateDefinition FromVersion(TemplateVersion v)
-    {
-        var parts = v.Parts.Where(p => p.Value is JsonValue && p.Key != "layout")
-            .Select(p => new TemplatePart(p.Key, p.Value!.GetValue<string>(), HtmlParts.Contains(p.Key))).ToList();
-        return new TemplateDefinition(v.Id.ToString(), parts, null, v.Parts["layout"]?.GetValue<string>(), v.OptionalVariables);
     }
 
     /// <summary>Inline content: subject/title, body, html. Cached by a hash of the sources.</summary>
@@ -71,8 +63,9 @@ public sealed class MessageRenderer(TemplateEngine engine)
         return new TemplateDefinition("inline:" + hash, parts);
     }
 
-    private static WhatsAppTemplateRef WhatsAppRef(JsonObject t, JsonObject? data) => new(
+    /// <summary>A WhatsApp provider template: its parameters are templates rendered like any part.</summary>
+    private static WhatsAppTemplateRef WhatsAppRef(JsonObject t, IReadOnlyDictionary<string, string> parts) => new(
         t["name"]?.GetValue<string>() ?? "",
         t["language"]?.GetValue<string>() ?? "en",
-        (t["parameters"] as JsonArray)?.Select(x => data?[x?.GetValue<string>() ?? ""]?.ToString() ?? "").ToList() ?? []);
+        (t["parameters"] as JsonArray)?.Select((_, i) => parts.GetValueOrDefault($"template.parameters.{i}", "")).ToList() ?? []);
 }

@@ -41,6 +41,14 @@ public sealed class TemplateResolver(NpgsqlDataSource db, TimeProvider clock)
         return found;
     }
 
+    /// <summary>Drops this replica's cached resolutions for a tenant after a publish, rollback or delete,
+    /// so the admin who just published sees the new version on the next send.</summary>
+    public void Forget(Guid tenantId)
+    {
+        foreach (var key in _cache.Keys)
+            if (key.Item1 == tenantId) _cache.TryRemove(key, out _);
+    }
+
     /// <summary>fr-CA → fr → tenant default (→ its language).</summary>
     public static IEnumerable<string> Candidates(string? locale, string? tenantDefault)
     {

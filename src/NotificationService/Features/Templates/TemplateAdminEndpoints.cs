@@ -1,0 +1,113 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Channels;
+using NotificationService.Features.Auth;
+using NotificationService.Features.Tenants;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Templates;
+
+/// <summary>`/api/v1/admin/templates`: CRUD, versions, publish/rollback, preview and test-send; partials and
+/// layouts live under the same group (see <see cref="FragmentEndpoints"/>). Admin scope; tenant from the key.</summary>
+public static class TemplateAdminEndpoints
+{
+    private const int TrialBodyLimit = 2 * 1024 * 1024; // data may be 1 MB: let the data check answer, not the body limit
+
+    public static IServiceCollection AddTemplatesAdmin(this IServiceCollection services) => services
+        .AddSingleton<FragmentStore>().AddSingleton<TemplateQueries>().AddSingleton<TemplateCommands>()
+        .AddSingleton<TemplateValidator>().AddSingleton<TemplateTrial>();
+
+    public static void MapTemplatesAdmin(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/admin/templates").WithTags("Admin: templates").RequireAuthorization(Scopes.Admin);
+        group.MapPost("/", CreateAsync).Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
+        group.MapGet("/", ListAsync);
+        group.MapGet("/{id:guid}", async Task<Results<Ok<TemplateView>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>
+            await q.GetAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound());
+        group.MapPut("/{id:guid}", UpdateAsync).Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
+        group.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, TemplateCommands c, CancellationToken ct) =>
+            await c.DeleteAsync(http.User.TenantId(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+        group.MapGet("/{id:guid}/versions", async Task<Results<Ok<IReadOnlyList<VersionView>>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>
+            await q.VersionsAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound());
+        group.MapPost("/{id:guid}/publish", PublishAsync).Accepts<PublishRequest>("application/json");
+        group.MapPost("/{id:guid}/rollback", RollbackAsync);
+        group.MapPost("/{id:guid}/preview", async Task<Ok<PreviewResult>> (Guid id, HttpContext http, TemplateTrial trial, CancellationToken ct) =>
+        {
+            var (req, _) = await JsonBody.ReadAsync<PreviewRequest>(http.Request, TrialBodyLimit, ct);
+            return TypedResults.Ok(await trial.PreviewAsync(http.User.TenantId(), id, req, ct));
+        }).Accepts<PreviewRequest>("application/json");
+        group.MapPost("/{id:guid}/test-send", async Task<Accepted<TestSendResult>> (Guid id, HttpContext http, TemplateTrial trial, CancellationToken ct) =>
+        {
+            var (req, _) = await JsonBody.ReadAsync<TestSendRequest>(http.Request, TrialBodyLimit, ct);
+            var result = await trial.TestSendAsync(http.User.TenantId(), id, req, $"{http.Request.PathBase}/api/v1/services/notifications", ct);
+            return TypedResults.Accepted(result.StatusUrl, result);
+        }).Accepts<TestSendRequest>("application/json");
+        group.MapFragments();
+    }
+
+    private static async Task<Created<TemplateView>> CreateAsync(HttpContext http, TemplateValidator validator, TemplateCommands commands, TemplateQueries queries, CancellationToken ct)
+    {
+        var (req, _) = await JsonBody.ReadAsync<TemplateRequest>(http.Request, ct: ct);
+        var errors = new Dictionary<string, string[]>();
+        if (req.Key is null || !TemplateRules.Key().IsMatch(req.Key)) errors["key"] = ["1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit."];
+        if (req.Channel is null || !ChannelNames.IsKnown(req.Channel)) errors["channel"] = [$"One of {string.Join(", ", ChannelNames.All)}."];
+        var locale = TemplateRules.NormalizeLocale(req.Locale);
+        if (locale is null) errors["locale"] = [TemplateRules.LocaleMessage];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+
+        var tenantId = http.User.TenantId();
+        var content = await validator.PrepareAsync(tenantId, req.Channel!, req, ct);
+        var id = await commands.CreateAsync(tenantId, req.Key!, req.Channel!, locale!, req.Description, content, ct);
+        return TypedResults.Created($"/api/v1/admin/templates/{id}", await queries.GetAsync(tenantId, id, ct));
+    }
+
+    private static async Task<Ok<TemplatePage>> ListAsync(string? channel, string? locale, string? key, int? limit, string? cursor,
+        HttpContext http, TemplateQueries queries, CancellationToken ct)
+    {
+        Guid? after = null;
+        if (cursor is not null) after = Guid.TryParse(cursor, out var c) ? c : throw RequestValidationException.For("cursor", "Use the nextCursor of the previous page.");
+        if (limit is < 1 or > 100) throw RequestValidationException.For("limit", "Between 1 and 100.");
+        var normalized = locale is null ? null : TemplateRules.NormalizeLocale(locale) ?? throw RequestValidationException.For("locale", TemplateRules.LocaleMessage);
+        return TypedResults.Ok(await queries.ListAsync(http.User.TenantId(), channel, normalized, key, limit ?? 50, after, ct));
+    }
+
+    /// <summary>Every update is a new draft version; key, channel and locale identify the template and stay.</summary>
+    private static async Task<Results<Ok<TemplateView>, NotFound>> UpdateAsync(Guid id, HttpContext http, TemplateValidator validator,
+        TemplateCommands commands, TemplateQueries queries, CancellationToken ct)
+    {
+        var (req, _) = await JsonBody.ReadAsync<TemplateRequest>(http.Request, ct: ct);
+        var tenantId = http.User.TenantId();
+        if (await queries.GetAsync(tenantId, id, ct) is not { } current) return TypedResults.NotFound();
+        var errors = new Dictionary<string, string[]>();
+        if (req.Key is not null && req.Key != current.Key) errors["key"] = ["The key cannot change; create a new template instead."];
+        if (req.Channel is not null && req.Channel != current.Channel) errors["channel"] = ["The channel cannot change; create a new template instead."];
+        if (req.Locale is not null && TemplateRules.NormalizeLocale(req.Locale) != current.Locale) errors["locale"] = ["The locale cannot change; create a new template instead."];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+
+        var content = await validator.PrepareAsync(tenantId, current.Channel, req, ct);
+        if (!await commands.UpdateAsync(tenantId, id, req.Description, content, ct)) return TypedResults.NotFound();
+        return TypedResults.Ok((await queries.GetAsync(tenantId, id, ct))!);
+    }
+
+    private static async Task<Results<Ok<TemplateView>, NotFound>> PublishAsync(Guid id, HttpContext http, TemplateCommands commands, TemplateQueries queries, CancellationToken ct)
+    {
+        // The body is optional: no body publishes the latest version.
+        var req = http.Request.ContentLength == 0 || http.Request.ContentLength is null && http.Request.ContentType is null
+            ? new PublishRequest() : (await JsonBody.ReadAsync<PublishRequest>(http.Request, ct: ct)).Value;
+        var tenantId = http.User.TenantId();
+        if (await commands.PublishAsync(tenantId, id, req.Version, ct) != PublishOutcome.Done)
+        {
+            if (req.Version is not null && await queries.GetAsync(tenantId, id, ct) is not null)
+                throw new NotFoundException($"Version {req.Version} of the template");
+            return TypedResults.NotFound();
+        }
+        return TypedResults.Ok((await queries.GetAsync(tenantId, id, ct))!);
+    }
+
+    private static async Task<Results<Ok<TemplateView>, NotFound>> RollbackAsync(Guid id, HttpContext http, TemplateCommands commands, TemplateQueries queries, CancellationToken ct)
+    {
+        var tenantId = http.User.TenantId();
+        if (await commands.RollbackAsync(tenantId, id, ct) == PublishOutcome.Done) return TypedResults.Ok((await queries.GetAsync(tenantId, id, ct))!);
+        if (await queries.GetAsync(tenantId, id, ct) is null) return TypedResults.NotFound();
+        throw new ConflictException("There is no earlier published version to roll back to.");
+    }
+}
