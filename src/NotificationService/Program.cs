@@ -1,7 +1,9 @@
 using NotificationService.Features.Auth;
 using NotificationService.Features.Delivery;
+using NotificationService.Features.Devices;
 using NotificationService.Features.Health;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Providers;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Seed;
 using NotificationService.Features.Tenants;
@@ -29,6 +31,8 @@ public static class ServiceComposition
         app.MapHealth();
         app.MapNotifications();
         app.MapQueueAdmin();
+        app.MapProviders();
+        app.MapDevices();
         app.MapApiDocs();
         return app;
     }
@@ -42,6 +46,8 @@ public static class ServiceComposition
         services.AddTenants();
         services.AddSeed();
         services.AddNotifications();
+        services.AddProviders();              // admin CRUD + test send, circuit breakers, cross-replica rate limits
+        services.AddDevices();                // push device registry
         services.AddDelivery(builder.Configuration);
         services.AddQueue(builder.Configuration, includeWorkers);
         services.AddHealth();
