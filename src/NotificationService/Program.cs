@@ -2,8 +2,10 @@ using NotificationService.Features.Auth;
 using NotificationService.Features.Batches;
 using NotificationService.Features.Bulk;
 using NotificationService.Features.Delivery;
+using NotificationService.Features.Devices;
 using NotificationService.Features.Health;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Providers;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Seed;
 using NotificationService.Features.Templates;
@@ -35,6 +37,8 @@ public static class ServiceComposition
         app.MapBulk();
         app.MapQueueAdmin();
         app.MapTemplatesAdmin();
+        app.MapProviders();
+        app.MapDevices();
         app.MapApiDocs();
         return app;
     }
@@ -50,6 +54,8 @@ public static class ServiceComposition
         services.AddNotifications();
         services.AddBatches();               // send-batch / send-chunk, batch status and pages
         services.AddBulk();                  // CSV bulk jobs: streamed upload, chunked checkpoints, error report
+        services.AddProviders();              // admin CRUD + test send, circuit breakers, cross-replica rate limits
+        services.AddDevices();                // push device registry
         services.AddDelivery(builder.Configuration);
         services.AddTemplatesAdmin();         // admin API: templates, versions, partials, layouts, preview, test-send
         services.AddQueue(builder.Configuration, includeWorkers);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.Providers;
 using NotificationService.Features.Seed;
 using NotificationService.Features.Tenants;
 
@@ -32,6 +33,17 @@ public static class AdminCommands
         Console.WriteLine(json
             ? JsonSerializer.Serialize(new { tenantId = created.TenantId, apiKey = created.ApiKey })
             : $"tenant {created.TenantId} created\napi key (shown once): {created.ApiKey}");
+        return 0;
+    }
+
+    public static async Task<int> RotateKeysAsync(string[] args, CancellationToken ct)
+    {
+        await using var host = await CommandHost.StartAsync(args, ct);
+        await using var scope = host.Services.CreateAsyncScope();
+        var rotation = scope.ServiceProvider.GetRequiredService<KeyRotation>();
+        var active = scope.ServiceProvider.GetRequiredService<SecretProtector>().ActiveKeyId;
+        var result = await rotation.RotateAsync(p => Console.WriteLine($"keys rotate: {p.Done}/{p.Total} provider configs re-encrypted"), ct);
+        Console.WriteLine($"keys rotate: done, {result.Done} provider configs re-encrypted under key '{active}'");
         return 0;
     }
 }

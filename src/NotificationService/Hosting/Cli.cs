@@ -4,7 +4,7 @@ using NotificationService.Features.Tenants;
 namespace NotificationService.Hosting;
 
 /// <summary>
-/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`.
+/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `keys rotate`.
 /// Unrecognised tokens (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web host.
 /// </summary>
 public static class Cli
@@ -37,6 +37,11 @@ public static class Cli
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(seed);
         root.Subcommands.Add(tenants);
+
+        var rotate = new Command("rotate", "Re-encrypt every provider secret under Secrets:ActiveKeyId (old key ids must stay configured until it finishes).")
+        { TreatUnmatchedTokensAsErrors = false };
+        rotate.SetAction((r, ct) => AdminCommands.RotateKeysAsync(r.UnmatchedTokens.ToArray(), ct));
+        root.Subcommands.Add(new Command("keys", "Manage the keys that encrypt provider secrets.") { rotate });
 
         // Exceptions must propagate: WebApplicationFactory stops the entry point by throwing through it.
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });

@@ -1,47 +1,89 @@
 using NotificationService.Channels;
+using NotificationService.Features.Devices;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Providers;
 using NotificationService.Features.Templates;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Delivery;
 
 /// <summary>
-/// The `deliver` job: claims a batch of notifications for sending (one statement), renders and sends
-/// each concurrently through the channel's providers, then records every outcome (one statement) and
-/// tells the queue what to do with each job: done, retry, postpone, or dead.
+/// The `deliver` job: admits the batch against circuits and rate limits (one statement), claims the admitted
+/// notifications for sending (one statement), resolves push users to their registered devices (one statement),
+/// renders and sends each concurrently through the channel's providers, then records every outcome and
+/// deactivates dead push tokens (one statement each), and tells the queue what to do with each job:
+/// done, retry, postpone, or dead.
 /// </summary>
 public sealed class DeliveryJobHandler(
-    DeliveryStore store, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender, IConfiguration config) : IJobHandler
+    DeliveryStore store, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender,
+    ProviderAdmission admission, DeviceStore devices, IConfiguration config) : IJobHandler
 {
     public string Kind => NotificationWriter.DeliverKind;
     private readonly string? _publicBaseUrl = config["PublicBaseUrl"];
 
     public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
     {
+        // Postponed jobs never touch their notification: no history row, no attempt, until their turn comes.
+        var admitted = await admission.AdmitAsync(jobs, ct);
         var ids = jobs.Select(j => DeliverArgs.Parse(j.ArgsJson)).ToArray();
-        var records = await store.BeginSendingAsync(ids, ct);
+        var records = await store.BeginSendingAsync(ids.Where((_, i) => admitted[i] is Admission.Proceed).ToArray(), ct);
         var versions = await templates.GetManyAsync(records.Values.Where(r => r.TemplateVersionId is not null).Select(r => r.TemplateVersionId!.Value), ct);
+        var userDevices = await devices.ActiveTokensAsync(records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
 
         var outcomes = await Task.WhenAll(jobs.Select((job, i) =>
-            records.TryGetValue(ids[i], out var record) ? DeliverAsync(job, record, versions, ct) : Task.FromResult<DeliveryOutcome?>(null)));
+            admitted[i] is Admission.Proceed go && records.TryGetValue(ids[i], out var record)
+                ? DeliverAsync(job, record, go.Reserved, versions, userDevices, ct) : Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(null)));
 
-        await store.RecordOutcomesAsync(outcomes.OfType<DeliveryOutcome>().ToList(), ct);
-        // A notification no longer in queued/sending (cancelled, already sent before a crash) needs no work.
-        return outcomes.Select(o => o?.JobResult ?? JobResult.Done).ToList();
+        await store.RecordOutcomesAsync(outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult)>().Select(o => o.Outcome).ToList(), ct);
+        await devices.DeactivateAsync(DeadTokens(outcomes, records), "provider reported the token unregistered", ct);
+        return jobs.Select((_, i) => admitted[i] switch
+        {
+            Admission.Wait w => new JobResult.Throttled(w.After, w.Reason),
+            // A notification no longer in queued/sending (cancelled, already sent before a crash) needs no work.
+            _ => outcomes[i]?.Outcome.JobResult ?? JobResult.Done,
+        }).ToList();
     }
 
-    private async Task<DeliveryOutcome?> DeliverAsync(Job job, DeliveryRecord n, IReadOnlyDictionary<Guid, TemplateVersion> versions, CancellationToken ct)
+    /// <summary>
+    /// Push to a userId without explicit tokens goes to the user's devices as registered when it is SENT, not when
+    /// it was accepted: a device added meanwhile gets it, one that died meanwhile does not, and retries re-resolve.
+    /// </summary>
+    private static bool NeedsDevices(DeliveryRecord r) =>
+        r.Channel == ChannelNames.Push && r.Recipient.DeviceTokens is not { Length: > 0 } && !string.IsNullOrEmpty(r.Recipient.UserId);
+
+    private async Task<(DeliveryOutcome Outcome, DeliveryResult Result)?> DeliverAsync(Job job, DeliveryRecord n, ProviderConfig? reserved,
+        IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, CancellationToken ct)
+    {
+        var attempt = await AttemptAsync(n, reserved, versions, userDevices, ct);
+        return (DeliveryOutcome.From(job, n, attempt), attempt.Result);
+    }
+
+    private async Task<SendAttempt> AttemptAsync(DeliveryRecord n, ProviderConfig? reserved,
+        IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, CancellationToken ct)
     {
         TemplateVersion? version = null;
         if (n.TemplateVersionId is { } vid && !versions.TryGetValue(vid, out version))
-            return DeliveryOutcome.From(job, n, new SendAttempt(new DeliveryResult.Permanent("template version not found", "template_missing"), null));
+            return new SendAttempt(new DeliveryResult.Permanent("template version not found", "template_missing"), null);
 
         var rendered = renderer.Render(n, version);
         if (rendered is RenderOutcome.Failed f)
-            return DeliveryOutcome.From(job, n, new SendAttempt(new DeliveryResult.Permanent(f.Error, f.Error.Split(':')[0]), null));
+            return new SendAttempt(new DeliveryResult.Permanent(f.Error, f.Error.Split(':')[0]), null);
 
-        var message = new OutgoingMessage(n.Id, n.TenantId, n.Channel, n.ToRecipient(), ((RenderOutcome.Ok)rendered).Content,
+        var recipient = n.ToRecipient();
+        if (NeedsDevices(n))
+        {
+            if (!userDevices.TryGetValue((n.TenantId, n.Recipient.UserId!), out var tokens))
+                return new SendAttempt(new DeliveryResult.Permanent($"user '{n.Recipient.UserId}' has no active push devices", "no_devices"), null);
+            recipient = recipient with { DeviceTokens = tokens };
+        }
+        var message = new OutgoingMessage(n.Id, n.TenantId, n.Channel, recipient, ((RenderOutcome.Ok)rendered).Content,
             n.MetadataStrings(), n.Category, _publicBaseUrl);
-        return DeliveryOutcome.From(job, n, await sender.SendAsync(message, ct));
+        return await sender.SendAsync(message, reserved, ct);
     }
+
+    private static List<(Guid TenantId, string Token)> DeadTokens(IEnumerable<(DeliveryOutcome, DeliveryResult Result)?> outcomes, IReadOnlyDictionary<Guid, DeliveryRecord> records) =>
+        outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult Result)>()
+            .SelectMany(o => (o.Result switch { DeliveryResult.Sent s => s.DeadTokens, DeliveryResult.Permanent p => p.DeadTokens, _ => null } ?? [])
+                .Select(t => (records[o.Outcome.NotificationId].TenantId, t)))
+            .Distinct().ToList();
 }

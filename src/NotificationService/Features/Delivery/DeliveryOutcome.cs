@@ -12,9 +12,9 @@ public sealed record DeliveryOutcome(
     {
         var provider = attempt.Provider is { } p ? new ProviderDecision(p.Id, p.Kind) : null;
         var lastAttempt = job.Attempt >= job.MaxAttempts;
-        return attempt.Result switch
+        DeliveryOutcome outcome = attempt.Result switch
         {
-            DeliveryResult.Sent s => new(n.Id, "sent", "sent", provider?.Kind, null, provider, s.ProviderMessageId, JobResult.Done),
+            DeliveryResult.Sent s => new(n.Id, "sent", "sent", attempt.Provider is { } sp ? "via " + SendAttempt.Label(sp) : null, null, provider, s.ProviderMessageId, JobResult.Done),
             DeliveryResult.Permanent e => Failed(n, provider, Describe(e.Code, e.Error), new JobResult.Failed(Describe(e.Code, e.Error))),
             DeliveryResult.Throttled t => Waiting(n, provider, $"throttled, retry in {t.RetryAfter.TotalSeconds:0.#} s: {Describe(t.Code, t.Error)}",
                 new JobResult.Throttled(t.RetryAfter, Describe(t.Code, t.Error))),
@@ -25,6 +25,10 @@ public sealed record DeliveryOutcome(
             DeliveryResult.ProviderFailure e => Waiting(n, provider, $"every provider failed, will retry: {Describe(e.Code, e.Error)}", new JobResult.Retry(Describe(e.Code, e.Error))),
             _ => throw new InvalidOperationException("unknown delivery result"),
         };
+        // Each attempt's history row names the configs it went through (failover, open circuits), not only the last.
+        return attempt.Trail is { Count: > 0 } trail && (trail.Count > 1 || attempt.Result is not DeliveryResult.Sent)
+            ? outcome with { EventDetail = $"{outcome.EventDetail} [{string.Join("; ", trail)}]" }
+            : outcome;
     }
 
     private static DeliveryOutcome Failed(DeliveryRecord n, ProviderDecision? p, string error, JobResult job) =>

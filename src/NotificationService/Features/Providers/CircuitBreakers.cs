@@ -1,0 +1,65 @@
+using System.Collections.Concurrent;
+using NotificationService.Channels;
+
+namespace NotificationService.Features.Providers;
+
+/// <summary>
+/// One circuit per provider config, in this process. After <see cref="ProviderLimits.CircuitThreshold"/> consecutive
+/// provider-level or transient failures it opens for <see cref="ProviderLimits.CircuitOpenFor"/>: the walk skips the
+/// config (failover) and, when every config of the channel is open, the job waits without using an attempt.
+/// After the cool-down one message is let through as a probe: success closes the circuit, failure reopens it.
+/// Per process rather than shared in PostgreSQL: each replica learns from its own traffic within a few messages,
+/// and no database round trip sits on the send path. Sent, permanent and throttled answers mean the provider is up.
+/// </summary>
+public sealed class CircuitBreakers(TimeProvider clock)
+{
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);
+
+    private sealed class Circuit
+    {
+        public int Failures;
+        public DateTimeOffset? OpenUntil;
+        public DateTimeOffset? ProbeStarted;
+    }
+
+    private readonly ConcurrentDictionary<Guid, Circuit> _circuits = new();
+
+    /// <summary>How long the config stays unusable, or null when it may be tried (closed, or cool-down over). Does not change state.</summary>
+    public TimeSpan? OpenFor(ProviderConfig p)
+    {
+        if (!_circuits.TryGetValue(p.Id, out var c)) return null;
+        lock (c) return c.OpenUntil is { } until && until > clock.GetUtcNow() ? until - clock.GetUtcNow() : null;
+    }
+
+    /// <summary>Claims the right to send: always when closed; after the cool-down only for the single probe.</summary>
+    public bool TryEnter(ProviderConfig p, out TimeSpan openFor)
+    {
+        openFor = TimeSpan.Zero;
+        if (!_circuits.TryGetValue(p.Id, out var c)) return true;
+        lock (c)
+        {
+            var now = clock.GetUtcNow();
+            if (c.OpenUntil is not { } until) return true;
+            if (until > now) { openFor = until - now; return false; }
+            if (c.ProbeStarted is { } started && now - started < ProbeTimeout) { openFor = TimeSpan.FromSeconds(1); return false; }
+            c.ProbeStarted = now;
+            return true;
+        }
+    }
+
+    public void Record(ProviderConfig p, DeliveryResult result)
+    {
+        var limits = ProviderLimits.From(p.Kind, p.Settings);
+        if (limits.CircuitThreshold is not { } threshold) return;
+        var failed = result is DeliveryResult.Transient or DeliveryResult.ProviderFailure;
+        var c = _circuits.GetOrAdd(p.Id, _ => new Circuit());
+        lock (c)
+        {
+            var probing = c.ProbeStarted is not null;
+            c.ProbeStarted = null;
+            if (!failed) { c.Failures = 0; c.OpenUntil = null; return; }
+            c.Failures++;
+            if (probing || c.Failures >= threshold) c.OpenUntil = clock.GetUtcNow() + limits.CircuitOpenFor;
+        }
+    }
+}

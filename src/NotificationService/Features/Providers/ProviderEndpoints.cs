@@ -1,0 +1,46 @@
+using NotificationService.Features.Auth;
+using NotificationService.Features.Tenants;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Providers;
+
+/// <summary>`/api/v1/admin/providers`: the tenant's provider configs (admin scope). Secrets go in, never come out.</summary>
+public static class ProviderEndpoints
+{
+    public static IServiceCollection AddProviders(this IServiceCollection services) => services
+        .AddSingleton<CircuitBreakers>()
+        .AddSingleton<ProviderRateLimiter>()
+        .AddSingleton<ProviderAdmission>()
+        .AddScoped<ProviderAdmin>()
+        .AddScoped<ProviderTestSend>()
+        .AddScoped<KeyRotation>();
+
+    public static void MapProviders(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/admin/providers").WithTags("Providers").RequireAuthorization(Scopes.Admin);
+
+        group.MapGet("/", (HttpContext http, ProviderAdmin admin, CancellationToken ct) => admin.ListAsync(http.User.TenantId(), ct));
+        group.MapGet("/{id:guid}", (Guid id, HttpContext http, ProviderAdmin admin, CancellationToken ct) => admin.GetAsync(http.User.TenantId(), id, ct));
+        group.MapPost("/", async (HttpContext http, ProviderAdmin admin, CancellationToken ct) =>
+        {
+            var (body, _) = await JsonBody.ReadAsync<ProviderRequest>(http.Request, ct: ct);
+            var created = await admin.CreateAsync(http.User.TenantId(), body, ct);
+            return Results.Created($"{http.Request.PathBase}/api/v1/admin/providers/{created.Id}", created);
+        }).Accepts<ProviderRequest>("application/json").Produces<ProviderView>(201).ProducesValidationProblem();
+        group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, ProviderAdmin admin, CancellationToken ct) =>
+        {
+            var (body, _) = await JsonBody.ReadAsync<ProviderRequest>(http.Request, ct: ct);
+            return await admin.UpdateAsync(http.User.TenantId(), id, body, ct);
+        }).Accepts<ProviderRequest>("application/json").Produces<ProviderView>().ProducesValidationProblem();
+        group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, ProviderAdmin admin, CancellationToken ct) =>
+        {
+            await admin.DeleteAsync(http.User.TenantId(), id, ct);
+            return Results.NoContent();
+        });
+        group.MapPost("/{id:guid}/test", async (Guid id, HttpContext http, ProviderTestSend test, CancellationToken ct) =>
+        {
+            var (body, _) = await JsonBody.ReadAsync<ProviderTestRequest>(http.Request, ct: ct);
+            return await test.SendAsync(http.User.TenantId(), id, body, ct);
+        }).Accepts<ProviderTestRequest>("application/json").Produces<ProviderTestResult>().ProducesValidationProblem();
+    }
+}

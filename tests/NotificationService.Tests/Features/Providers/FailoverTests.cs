@@ -1,0 +1,113 @@
+using NotificationService.Tests.Support;
+
+namespace NotificationService.Tests.Features.Providers;
+
+/// <summary>Failover, throttling, retries and circuit breakers through loopback SendGrid doubles.</summary>
+[Collection("service")]
+public class FailoverTests(ServiceFixture service)
+{
+    private static string[] Details(System.Text.Json.Nodes.JsonNode status) =>
+        status["history"]!.AsArray().Select(h => h!["detail"]?.GetValue<string>() ?? "").ToArray();
+
+    [Fact]
+    public async Task A_config_answering_401_fails_over_to_the_next_and_history_names_both()
+    {
+        var tenant = await service.BareTenantAsync();
+        await using var broken = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridError(401));
+        await using var backup = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridAccepts);
+        var primaryId = await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(broken.BaseUrl, "Primary", priority: 1));
+        var backupId = await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(backup.BaseUrl, "Backup", priority: 2));
+
+        var id = await tenant.Http.SendOkAsync(Api.Email());
+        var sent = await tenant.Http.WaitForStatusAsync(id, "sent");
+        Assert.Equal(backupId, await service.ScalarAsync<Guid>("select provider_id from notifications where id = $1", id));
+        Assert.Equal(1, sent["attempts"]!.GetValue<int>());
+        var detail = Details(sent).Single(d => d.StartsWith("via "));
+        Assert.Contains($"'Backup' ({backupId})", detail);
+        Assert.Contains($"'Primary' ({primaryId}): provider failure 401", detail);
+        Assert.Single(broken.Hits);
+    }
+
+    [Fact]
+    public async Task A_429_with_Retry_After_postpones_without_consuming_an_attempt()
+    {
+        var tenant = await service.BareTenantAsync();
+        await using var fake = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridError(429, retryAfterSeconds: 1));
+        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(fake.BaseUrl, "Throttling"));
+
+        var id = await tenant.Http.SendOkAsync(Api.Email());
+        await WaitUntil(() => fake.Hits.Count >= 2, 10_000);
+        var hits = fake.Hits.ToArray();
+        Assert.True(hits[1].At - hits[0].At >= TimeSpan.FromSeconds(0.9), "Retry-After was honoured");
+        await Task.Delay(300); // the second 429 is acknowledged: the job is back to ready, due in about a second
+        Assert.Equal(0, await service.ScalarAsync<int>("select attempt from jobs where tenant_id = $1 and state = 'ready'", tenant.Id));
+
+        fake.Behaviour = LoopbackProvider.SendGridAccepts;
+        var sent = await tenant.Http.WaitForStatusAsync(id, "sent", 10_000);
+        Assert.Contains(Details(sent), d => d.StartsWith("throttled, retry in 1 s"));
+    }
+
+    [Fact]
+    public async Task A_5xx_is_retried_with_backoff_until_the_provider_answers()
+    {
+        var tenant = await service.BareTenantAsync();
+        var n = 0;
+        var ok = LoopbackProvider.SendGridAccepts;
+        var down = LoopbackProvider.SendGridError(503);
+        await using var fake = await LoopbackProvider.StartAsync((hit, ctx) => Interlocked.Increment(ref n) <= 2 ? down(hit, ctx) : ok(hit, ctx));
+        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(fake.BaseUrl, "Flaky"));
+
+        var id = await tenant.Http.SendOkAsync(Api.Email());
+        var sent = await tenant.Http.WaitForStatusAsync(id, "sent");
+        Assert.Equal(3, sent["attempts"]!.GetValue<int>());
+        Assert.Equal(2, Details(sent).Count(d => d.StartsWith("attempt") && d.Contains("will retry: 503")));
+    }
+
+    [Fact]
+    public async Task After_consecutive_failures_the_circuit_opens_jobs_wait_then_a_probe_closes_it()
+    {
+        var tenant = await service.BareTenantAsync();
+        await using var fake = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridError(503));
+        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(fake.BaseUrl, "Down", extraSettings: new { circuitBreakerThreshold = 2, circuitBreakerOpenSeconds = 3 }));
+
+        var id = await tenant.Http.SendOkAsync(Api.Email());
+        await WaitUntil(() => fake.Hits.Count >= 2, 10_000);
+        await Task.Delay(1500); // the circuit is open: nothing reaches the provider and the job waits with its attempts intact
+        Assert.Equal(2, fake.Hits.Count);
+        Assert.Equal(2, await service.ScalarAsync<int>("select attempt from jobs where tenant_id = $1", tenant.Id));
+        Assert.Equal("sending", (await tenant.Http.StatusAsync(id))["status"]!.GetValue<string>());
+
+        fake.Behaviour = LoopbackProvider.SendGridAccepts; // the provider recovers; after the cool-down one probe goes through
+        var sent = await tenant.Http.WaitForStatusAsync(id, "sent", 10_000);
+        Assert.Equal(3, fake.Hits.Count);
+        Assert.Equal(3, sent["attempts"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_open_circuit_moves_traffic_to_the_next_config()
+    {
+        var tenant = await service.BareTenantAsync();
+        await using var down = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridError(503));
+        await using var backup = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridAccepts);
+        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(down.BaseUrl, "Down", 1, new { circuitBreakerThreshold = 1, circuitBreakerOpenSeconds = 60 }));
+        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(backup.BaseUrl, "Backup", 2));
+
+        var first = await tenant.Http.SendOkAsync(Api.Email());
+        var sent = await tenant.Http.WaitForStatusAsync(first, "sent"); // 503 (transient, retried); circuit opens; retry skips to Backup
+        Assert.Contains(Details(sent), d => d.Contains("'Down'") && d.Contains("circuit open"));
+        var second = await tenant.Http.SendOkAsync(Api.Email());
+        await tenant.Http.WaitForStatusAsync(second, "sent");
+        Assert.Single(down.Hits);
+        Assert.Equal(2, backup.Hits.Count);
+    }
+
+    public static async Task WaitUntil(Func<bool> condition, int timeoutMs)
+    {
+        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
+            await Task.Delay(20);
+        }
+    }
+}
