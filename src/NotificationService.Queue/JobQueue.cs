@@ -96,11 +96,18 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
     /// <summary>dead → ready now, attempts reset. Null when no such dead job exists for that tenant.</summary>
     public async Task<DeadJob?> RetryDeadAsync(Guid? tenantId, string queue, long jobId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"""
+        await using var conn = await db.OpenConnectionAsync(ct);
+        return await RetryDeadAsync(conn, null, tenantId, queue, jobId, ct);
+    }
+
+    /// <summary>The same inside the caller's transaction, so what the job stands for can change with it.</summary>
+    public async Task<DeadJob?> RetryDeadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid? tenantId, string queue, long jobId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand($"""
             update jobs set state = 'ready', attempt = 0, run_at = now(), updated_at = now()
             where id = $1 and queue = $2 and state = 'dead' and ($3::uuid is null or tenant_id = $3)
             returning {DeadColumns}
-            """);
+            """, conn, tx);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(queue);
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)tenantId ?? DBNull.Value });
