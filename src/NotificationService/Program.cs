@@ -2,9 +2,12 @@ using NotificationService.Features.Auth;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Health;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.ProviderCallbacks;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Seed;
+using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
+using NotificationService.Features.Webhooks;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
 
@@ -29,6 +32,8 @@ public static class ServiceComposition
         app.MapHealth();
         app.MapNotifications();
         app.MapQueueAdmin();
+        app.MapProviderCallbacks();
+        app.MapSuppressions();
         app.MapApiDocs();
         return app;
     }
@@ -44,6 +49,8 @@ public static class ServiceComposition
         services.AddNotifications();
         services.AddDelivery(builder.Configuration);
         services.AddQueue(builder.Configuration, includeWorkers);
+        services.AddWebhooks();               // Standard Webhooks out: endpoints, transactional outbox, signed delivery through the queue
+        services.AddProviderCallbacks();      // signed provider status callbacks → forward-only status machine, suppressions
         services.AddHealth();
         services.AddApiDocs();
     }

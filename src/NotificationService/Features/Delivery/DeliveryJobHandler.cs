@@ -1,5 +1,6 @@
 using NotificationService.Channels;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Suppressions;
 using NotificationService.Features.Templates;
 using NotificationService.Queue;
 
@@ -11,7 +12,7 @@ namespace NotificationService.Features.Delivery;
 /// tells the queue what to do with each job: done, retry, postpone, or dead.
 /// </summary>
 public sealed class DeliveryJobHandler(
-    DeliveryStore store, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender, IConfiguration config) : IJobHandler
+    DeliveryStore store, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender, SuppressionStore suppressions, IConfiguration config) : IJobHandler
 {
     public string Kind => NotificationWriter.DeliverKind;
     private readonly string? _publicBaseUrl = config["PublicBaseUrl"];
@@ -20,10 +21,16 @@ public sealed class DeliveryJobHandler(
     {
         var ids = jobs.Select(j => DeliverArgs.Parse(j.ArgsJson)).ToArray();
         var records = await store.BeginSendingAsync(ids, ct);
+        // One query per batch: suppressed recipients end here, without a provider call.
+        var suppressed = await suppressions.FindAsync(records.Values
+            .Select(r => (r.Id, r.TenantId, r.Channel, Address: Addresses.Suppressible(r.Channel) ? Addresses.Normalize(r.Channel, r.Channel == "email" ? r.Recipient.Email : r.Recipient.Phone) : null))
+            .Where(c => c.Address is not null).Select(c => (c.Id, c.TenantId, c.Channel, c.Address!)).ToList(), ct);
         var versions = await templates.GetManyAsync(records.Values.Where(r => r.TemplateVersionId is not null).Select(r => r.TemplateVersionId!.Value), ct);
 
         var outcomes = await Task.WhenAll(jobs.Select((job, i) =>
-            records.TryGetValue(ids[i], out var record) ? DeliverAsync(job, record, versions, ct) : Task.FromResult<DeliveryOutcome?>(null)));
+            !records.TryGetValue(ids[i], out var record) ? Task.FromResult<DeliveryOutcome?>(null)
+            : suppressed.TryGetValue(record.Id, out var reason) ? Task.FromResult<DeliveryOutcome?>(DeliveryOutcome.Suppressed(record, reason))
+            : DeliverAsync(job, record, versions, ct)));
 
         await store.RecordOutcomesAsync(outcomes.OfType<DeliveryOutcome>().ToList(), ct);
         // A notification no longer in queued/sending (cancelled, already sent before a crash) needs no work.
