@@ -34,6 +34,7 @@ public static class ServiceComposition
         app.MapQueueAdmin();
         app.MapProviderCallbacks();
         app.MapSuppressions();
+        app.MapWebhooks();
         app.MapApiDocs();
         return app;
     }

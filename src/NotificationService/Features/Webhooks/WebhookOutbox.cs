@@ -91,6 +91,9 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule)
         await queue.EnqueueAsync(conn, tx, deliveries.Select(d => Job(d.Id, d.TenantId)).ToList(), ct);
     }
 
+    public Task EnqueueJobAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid deliveryId, Guid tenantId, CancellationToken ct) =>
+        queue.EnqueueAsync(conn, tx, [Job(deliveryId, tenantId)], ct);
+
     public NewJob Job(Guid deliveryId, Guid tenantId) =>
         new(Queue, Kind, tenantId, $"{{\"d\":\"{deliveryId}\"}}", MaxAttempts: schedule.MaxAttempts);
 
