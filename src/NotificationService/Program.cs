@@ -9,7 +9,10 @@ using NotificationService.Features.Providers;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Seed;
 using NotificationService.Features.Templates;
+using NotificationService.Features.ProviderCallbacks;
+using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
+using NotificationService.Features.Webhooks;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
 
@@ -39,6 +42,9 @@ public static class ServiceComposition
         app.MapTemplatesAdmin();
         app.MapProviders();
         app.MapDevices();
+        app.MapProviderCallbacks();
+        app.MapSuppressions();
+        app.MapWebhooks();
         app.MapApiDocs();
         return app;
     }
@@ -59,6 +65,8 @@ public static class ServiceComposition
         services.AddDelivery(builder.Configuration);
         services.AddTemplatesAdmin();         // admin API: templates, versions, partials, layouts, preview, test-send
         services.AddQueue(builder.Configuration, includeWorkers);
+        services.AddWebhooks();               // Standard Webhooks out: endpoints, transactional outbox, signed delivery through the queue
+        services.AddProviderCallbacks();      // signed provider status callbacks → forward-only status machine, suppressions
         services.AddHealth();
         services.AddApiDocs();
     }

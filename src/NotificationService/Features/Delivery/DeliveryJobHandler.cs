@@ -2,6 +2,7 @@ using NotificationService.Channels;
 using NotificationService.Features.Devices;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Providers;
+using NotificationService.Features.Suppressions;
 using NotificationService.Features.Templates;
 using NotificationService.Queue;
 
@@ -9,14 +10,14 @@ namespace NotificationService.Features.Delivery;
 
 /// <summary>
 /// The `deliver` job: admits the batch against circuits and rate limits (one statement), claims the admitted
-/// notifications for sending (one statement), resolves push users to their registered devices (one statement),
+/// notifications for sending (one statement), ends suppressed recipients (one query), resolves push users to their registered devices (one statement),
 /// renders and sends each concurrently through the channel's providers, then records every outcome and
 /// deactivates dead push tokens (one statement each), and tells the queue what to do with each job:
 /// done, retry, postpone, or dead.
 /// </summary>
 public sealed class DeliveryJobHandler(
     DeliveryStore store, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender,
-    ProviderAdmission admission, DeviceStore devices, IConfiguration config) : IJobHandler
+    ProviderAdmission admission, DeviceStore devices, SuppressionStore suppressions, IConfiguration config) : IJobHandler
 {
     public string Kind => NotificationWriter.DeliverKind;
     private readonly string? _publicBaseUrl = config["PublicBaseUrl"];
@@ -27,12 +28,19 @@ public sealed class DeliveryJobHandler(
         var admitted = await admission.AdmitAsync(jobs, ct);
         var ids = jobs.Select(j => DeliverArgs.Parse(j.ArgsJson)).ToArray();
         var records = await store.BeginSendingAsync(ids.Where((_, i) => admitted[i] is Admission.Proceed).ToArray(), ct);
+        // One query per batch: suppressed recipients end here, without a provider call.
+        var suppressed = await suppressions.FindAsync(records.Values
+            .Select(r => (r.Id, r.TenantId, r.Channel, Address: Addresses.Suppressible(r.Channel) ? Addresses.Normalize(r.Channel, r.Channel == "email" ? r.Recipient.Email : r.Recipient.Phone) : null))
+            .Where(c => c.Address is not null).Select(c => (c.Id, c.TenantId, c.Channel, c.Address!)).ToList(), ct);
         var versions = await templates.GetManyAsync(records.Values.Where(r => r.TemplateVersionId is not null).Select(r => r.TemplateVersionId!.Value), ct);
         var userDevices = await devices.ActiveTokensAsync(records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
 
         var outcomes = await Task.WhenAll(jobs.Select((job, i) =>
-            admitted[i] is Admission.Proceed go && records.TryGetValue(ids[i], out var record)
-                ? DeliverAsync(job, record, go.Reserved, versions, userDevices, ct) : Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(null)));
+            admitted[i] is not Admission.Proceed go || !records.TryGetValue(ids[i], out var record)
+                ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(null)
+            : suppressed.TryGetValue(record.Id, out var reason)
+                ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Suppressed(record, reason), new DeliveryResult.Permanent(reason, "suppressed")))
+            : DeliverAsync(job, record, go.Reserved, versions, userDevices, ct)));
 
         await store.RecordOutcomesAsync(outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult)>().Select(o => o.Outcome).ToList(), ct);
         await devices.DeactivateAsync(DeadTokens(outcomes, records), "provider reported the token unregistered", ct);

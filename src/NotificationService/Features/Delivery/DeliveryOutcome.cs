@@ -31,6 +31,10 @@ public sealed record DeliveryOutcome(
             : outcome;
     }
 
+    /// <summary>The recipient is on the tenant's suppression list: no provider call, a terminal status, the job is done.</summary>
+    public static DeliveryOutcome Suppressed(DeliveryRecord n, string reason) =>
+        new(n.Id, "suppressed", "suppressed", $"recipient suppressed: {reason}", null, null, null, JobResult.Done);
+
     private static DeliveryOutcome Failed(DeliveryRecord n, ProviderDecision? p, string error, JobResult job) =>
         new(n.Id, "failed", "failed", error, error, p, null, job);
 

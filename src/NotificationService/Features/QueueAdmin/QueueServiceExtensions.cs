@@ -20,7 +20,8 @@ public static class QueueServiceExtensions
         var section = config.GetSection("Queue");
         services.AddSingleton(new QueueProcessorOptions
         {
-            Queues = section.GetSection("Queues").Get<string[]>() ?? [.. ChannelNames.All, Bulk.BulkJobHandler.QueueName],
+            // Outgoing webhooks have their own queue (in the default list), so a slow receiver never delays a channel's sends.
+            Queues = section.GetSection("Queues").Get<string[]>() ?? [.. ChannelNames.All, Bulk.BulkJobHandler.QueueName, Features.Webhooks.WebhookOutbox.Queue],
             WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}",
             BatchSize = section.GetValue("BatchSize", 100),
             MaxBatchesInFlightPerQueue = section.GetValue("MaxBatchesInFlightPerQueue", 4),

@@ -21,7 +21,11 @@ public class RetryAndDeadJobTests(ServiceFixture service)
         Assert.Equal(8, failed["attempts"]!.GetValue<int>());
         Assert.StartsWith("attempts exhausted", failed["lastError"]!.GetValue<string>());
 
-        var dead = (await tenant.Http.GetFromJsonAsync<JsonArray>("/api/v1/admin/queues/sms/dead"))!;
+        // The status commits before the queue acknowledges the job as dead: wait for the acknowledgement.
+        JsonArray dead;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        do dead = (await tenant.Http.GetFromJsonAsync<JsonArray>("/api/v1/admin/queues/sms/dead"))!;
+        while (dead.Count == 0 && DateTime.UtcNow < deadline && await Task.Delay(50).ContinueWith(_ => true));
         var job = Assert.Single(dead);
         Assert.Contains(id.ToString(), job!["argsJson"]!.GetValue<string>());
         var queues = (await tenant.Http.GetFromJsonAsync<JsonArray>("/api/v1/admin/queues"))!;

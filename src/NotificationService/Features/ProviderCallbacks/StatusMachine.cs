@@ -1,0 +1,56 @@
+namespace NotificationService.Features.ProviderCallbacks;
+
+/// <summary>
+/// Forward-only notification statuses. accepted → queued → sending → sent → delivered → read
+/// (opened → clicked for email); failed, suppressed, cancelled and expired are terminal.
+/// Providers deliver callbacks out of order and more than once, so a transition applies only when it
+/// moves forward: a late `sent` never overwrites `delivered`, a duplicate changes nothing.
+/// </summary>
+public static class StatusMachine
+{
+    public const string Delivered = "delivered";
+
+    public static int Rank(string status) => status switch
+    {
+        "accepted" => 0, "queued" => 1, "sending" => 2, "sent" => 3, "delivered" => 4,
+        "read" or "opened" => 5, "clicked" => 6,
+        _ => -1,
+    };
+
+    public static bool IsTerminal(string status) => status is "failed" or "suppressed" or "cancelled" or "expired";
+
+    /// <summary>
+    /// The statuses to record, in order, when <paramref name="next"/> is reported for a notification in
+    /// <paramref name="current"/>; empty when nothing changes. Engagement (read/opened/clicked) implies
+    /// delivery, so a missing `delivered` is recorded first. A failure after delivery (a late bounce of a
+    /// message already reported delivered) is ignored: delivered is what the recipient saw.
+    /// </summary>
+    public static IReadOnlyList<string> Steps(string current, string next)
+    {
+        if (IsTerminal(current)) return [];
+        var from = Rank(current);
+        if (IsTerminal(next)) return from < Rank(Delivered) ? [next] : [];
+        var to = Rank(next);
+        if (to < 0 || to <= from) return [];
+        return to > Rank(Delivered) && from < Rank(Delivered) ? [Delivered, next] : [next];
+    }
+
+    public sealed record Step(string Status, string PreviousStatus, string? Detail, string? Error);
+
+    /// <summary>Applies events (already in provider time order) to one notification; returns every step taken.</summary>
+    public static IReadOnlyList<Step> Fold(string current, IEnumerable<ProviderEvent> events)
+    {
+        var steps = new List<Step>();
+        foreach (var e in events)
+        {
+            if (e.Status is null) continue;
+            foreach (var s in Steps(current, e.Status))
+            {
+                var implied = s != e.Status;
+                steps.Add(new Step(s, current, implied ? $"implied by {e.Status}" : e.Detail, implied ? null : e.Error));
+                current = s;
+            }
+        }
+        return steps;
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Features.Auth;
+using NotificationService.Features.Tenants;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Suppressions;
+
+/// <summary>`/api/v1/admin/suppressions`: see who will not be messaged and why, and lift an entry. Tenant-scoped.</summary>
+public static class SuppressionEndpoints
+{
+    public static void MapSuppressions(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/admin/suppressions").WithTags("Admin: suppressions").RequireAuthorization(Scopes.Admin);
+
+        group.MapGet("/", async Task<Ok<IReadOnlyList<SuppressionView>>> (string? channel, string? address, int? limit, HttpContext http, SuppressionStore store, CancellationToken ct) =>
+        {
+            var c = channel is null ? null : Channel(channel);
+            return TypedResults.Ok(await store.ListAsync(http.User.TenantId(), c, c is null || address is null ? null : Addresses.Normalize(c, address),
+                Math.Clamp(limit ?? 100, 1, 1000), ct));
+        });
+
+        group.MapDelete("/", async Task<Results<NoContent, NotFound>> (string? channel, string? address, HttpContext http, SuppressionStore store, CancellationToken ct) =>
+        {
+            if (channel is null || address is null) throw RequestValidationException.For(channel is null ? "channel" : "address", "Name the channel and the address to lift.");
+            var c = Channel(channel);
+            var normalized = Addresses.Normalize(c, address) ?? throw RequestValidationException.For("address", "Not an address.");
+            return await store.RemoveAsync(http.User.TenantId(), c, normalized, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
+        });
+    }
+
+    private static string Channel(string channel) => Addresses.Suppressible(channel) ? channel
+        : throw RequestValidationException.For("channel", "Suppressions exist for email, sms and whatsapp.");
+}

@@ -1,0 +1,87 @@
+using NotificationService.Features.Auth;
+using NotificationService.Features.Tenants;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Webhooks;
+
+public sealed record WebhookEndpointRequest(string? Url, string[]? Events, bool? Enabled, string? Description);
+
+/// <summary>`/api/v1/admin/webhooks`: endpoints CRUD, secret rotation, the delivery log, replay and a test ping. Tenant-scoped.</summary>
+public static class WebhookAdminEndpoints
+{
+    public static void MapWebhooks(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/admin/webhooks").WithTags("Admin: webhooks").RequireAuthorization(Scopes.Admin);
+
+        group.MapPost("/", async (HttpContext http, WebhookEndpointStore store, TargetGuard guard, IHostEnvironment env, CancellationToken ct) =>
+        {
+            var (body, _) = await JsonBody.ReadAsync<WebhookEndpointRequest>(http.Request, 64 * 1024, ct);
+            if (body.Url is null) throw RequestValidationException.For("url", "A URL is required.");
+            if (body.Events is not { Length: > 0 }) throw RequestValidationException.For("events", $"Name at least one event: {string.Join(", ", WebhookOutbox.EventTypes)}.");
+            var url = await ValidateUrlAsync(body.Url, guard, env, ct);
+            var created = await store.CreateAsync(http.User.TenantId(), url, ValidateEvents(body.Events), body.Enabled ?? true, body.Description, ct);
+            // The secret is shown here and on rotation only.
+            return TypedResults.Created($"/api/v1/admin/webhooks/{created.Endpoint.Id}", new { created.Endpoint, created.Secret });
+        });
+
+        group.MapGet("/", async (HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(http.User.TenantId(), ct)));
+        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.GetAsync(http.User.TenantId(), id, ct)));
+
+        group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, TargetGuard guard, IHostEnvironment env, CancellationToken ct) =>
+        {
+            var (body, _) = await JsonBody.ReadAsync<WebhookEndpointRequest>(http.Request, 64 * 1024, ct);
+            var url = body.Url is null ? null : await ValidateUrlAsync(body.Url, guard, env, ct);
+            var events = body.Events is null ? null : ValidateEvents(body.Events);
+            return TypedResults.Ok(await store.UpdateAsync(http.User.TenantId(), id, url, events, body.Enabled, body.Description, ct));
+        });
+
+        group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) =>
+        {
+            await store.DeleteAsync(http.User.TenantId(), id, ct);
+            return TypedResults.NoContent();
+        });
+
+        group.MapPost("/{id:guid}/rotate-secret", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) =>
+        {
+            var rotated = await store.RotateAsync(http.User.TenantId(), id, ct);
+            return TypedResults.Ok(new { rotated.Endpoint, rotated.Secret });
+        });
+
+        group.MapGet("/{id:guid}/deliveries", async (Guid id, int? limit, HttpContext http, WebhookEndpointStore store, WebhookDeliveryStore deliveries, CancellationToken ct) =>
+        {
+            await store.GetAsync(http.User.TenantId(), id, ct);   // 404 for another tenant's endpoint
+            return TypedResults.Ok(await deliveries.ListAsync(http.User.TenantId(), id, Math.Clamp(limit ?? 50, 1, 200), ct));
+        });
+
+        group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/replay", async (Guid id, Guid deliveryId, HttpContext http, WebhookDeliveryStore deliveries, CancellationToken ct) =>
+        {
+            await deliveries.ReplayAsync(http.User.TenantId(), id, deliveryId, ct);
+            return TypedResults.Accepted((string?)null, new { deliveryId });
+        });
+
+        group.MapPost("/{id:guid}/test", async (Guid id, HttpContext http, WebhookEndpointStore store, WebhookDeliveryStore deliveries, CancellationToken ct) =>
+        {
+            await store.GetAsync(http.User.TenantId(), id, ct);
+            return TypedResults.Accepted((string?)null, new { deliveryId = await deliveries.TestAsync(http.User.TenantId(), id, ct) });
+        });
+    }
+
+    private static string[] ValidateEvents(string[] events)
+    {
+        var unknown = events.Where(e => !WebhookOutbox.EventTypes.Contains(e)).ToList();
+        if (unknown.Count > 0) throw RequestValidationException.For("events", $"Unknown event type(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", WebhookOutbox.EventTypes)}.");
+        return events.Distinct().ToArray();
+    }
+
+    /// <summary>Absolute http(s), https outside Development, and a target that passes the SSRF guard.</summary>
+    private static async Task<string> ValidateUrlAsync(string raw, TargetGuard guard, IHostEnvironment env, CancellationToken ct)
+    {
+        if (!Uri.TryCreate(raw, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.UserInfo))
+            throw RequestValidationException.For("url", "An absolute http(s) URL without credentials is required.");
+        if (url.Scheme == "http" && !env.IsDevelopment())
+            throw RequestValidationException.For("url", "Webhook URLs must use https.");
+        if (await guard.CheckAsync(url, ct) is { } refusal)
+            throw RequestValidationException.For("url", $"Refused: {refusal}. An operator can allow it with Webhooks:AllowedTargets.");
+        return url.ToString();
+    }
+}

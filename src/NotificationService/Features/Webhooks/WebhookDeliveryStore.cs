@@ -1,0 +1,118 @@
+using Npgsql;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Webhooks;
+
+/// <summary>A delivery as the sender needs it: target, secrets and the exact payload bytes.</summary>
+public sealed record PendingDelivery(Guid Id, Guid EndpointId, string Url, bool Enabled, byte[] Ciphertext, string KeyId, DateTimeOffset? PreviousExpiresAt,
+    string EventType, string Payload, int Attempts);
+
+/// <summary>One attempt's result, as written to the log.</summary>
+public sealed record AttemptRecord(Guid DeliveryId, Guid EndpointId, int? StatusCode, int LatencyMs, string? Excerpt, string? Error, string NewStatus, bool DisableEndpoint);
+
+public sealed record AttemptView(int Attempt, int? StatusCode, int LatencyMs, string? ResponseExcerpt, string? Error, DateTimeOffset At);
+
+public sealed record DeliveryView(Guid Id, string EventType, string Status, int Attempts, int? LastStatusCode, int? LastLatencyMs, string? LastError,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<AttemptView> AttemptLog);
+
+/// <summary>Reads and records webhook deliveries set-based per batch; the admin log, replay and test events.</summary>
+public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outbox)
+{
+    public async Task<Dictionary<Guid, PendingDelivery>> LoadAsync(Guid[] ids, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select d.id, e.id, e.url, e.enabled, e.secrets_ciphertext, e.secrets_key_id, e.previous_secret_expires_at, d.event_type, d.payload, d.attempts
+            from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where d.id = any($1)
+            """);
+        cmd.Parameters.AddWithValue(ids);
+        var found = new Dictionary<Guid, PendingDelivery>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            found[r.GetGuid(0)] = new PendingDelivery(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetBoolean(3), r.GetFieldValue<byte[]>(4), r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetString(7), r.GetString(8), r.GetInt32(9));
+        return found;
+    }
+
+    /// <summary>One statement: attempts logged, deliveries updated, endpoints that answered 410 disabled.</summary>
+    public async Task RecordAsync(IReadOnlyList<AttemptRecord> attempts, CancellationToken ct)
+    {
+        if (attempts.Count == 0) return;
+        await using var cmd = db.CreateCommand("""
+            with a as (
+                select * from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::bool[])
+                    as a(delivery_id, endpoint_id, status_code, latency_ms, excerpt, error, new_status, disable)
+            ), d as (
+                update webhook_deliveries d set status = a.new_status, attempts = d.attempts + 1, last_status_code = a.status_code,
+                    last_latency_ms = a.latency_ms, last_error = a.error, updated_at = now()
+                from a where d.id = a.delivery_id returning d.id, d.attempts
+            ), e as (
+                update webhook_endpoints e set enabled = false, disabled_reason = 'the endpoint answered 410 Gone', updated_at = now()
+                from a where a.disable and e.id = a.endpoint_id
+            )
+            insert into webhook_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt, error)
+            select a.delivery_id, d.attempts, a.status_code, a.latency_ms, a.excerpt, a.error from a join d on d.id = a.delivery_id
+            """);
+        var p = cmd.Parameters;
+        p.AddWithValue(attempts.Select(a => a.DeliveryId).ToArray());
+        p.AddWithValue(attempts.Select(a => a.EndpointId).ToArray());
+        p.AddWithValue(attempts.Select(a => a.StatusCode).ToArray());
+        p.AddWithValue(attempts.Select(a => a.LatencyMs).ToArray());
+        p.AddWithValue(attempts.Select(a => a.Excerpt).ToArray());
+        p.AddWithValue(attempts.Select(a => a.Error).ToArray());
+        p.AddWithValue(attempts.Select(a => a.NewStatus).ToArray());
+        p.AddWithValue(attempts.Select(a => a.DisableEndpoint).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<DeliveryView>> ListAsync(Guid tenantId, Guid endpointId, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select d.id, d.event_type, d.status, d.attempts, d.last_status_code, d.last_latency_ms, d.last_error, d.created_at, d.updated_at,
+                   coalesce((select json_agg(json_build_object('attempt', a.attempt, 'statusCode', a.status_code, 'latencyMs', a.latency_ms,
+                       'responseExcerpt', a.response_excerpt, 'error', a.error, 'at', a.created_at) order by a.id)
+                     from webhook_attempts a where a.delivery_id = d.id), '[]')::text
+            from webhook_deliveries d where d.tenant_id = $1 and d.endpoint_id = $2 order by d.created_at desc, d.id desc limit $3
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(endpointId);
+        cmd.Parameters.AddWithValue(limit);
+        var list = new List<DeliveryView>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new DeliveryView(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
+                r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8),
+                System.Text.Json.JsonSerializer.Deserialize<List<AttemptView>>(r.GetString(9), JsonBody.Options)!));
+        return list;
+    }
+
+    /// <summary>Sends the same delivery again (same webhook-id, same payload) with a fresh retry budget.</summary>
+    public async Task ReplayAsync(Guid tenantId, Guid endpointId, Guid deliveryId, CancellationToken ct)
+    {
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var cmd = new NpgsqlCommand("update webhook_deliveries set status = 'pending', updated_at = now() where tenant_id = $1 and endpoint_id = $2 and id = $3", conn, tx)
+            { Parameters = { new() { Value = tenantId }, new() { Value = endpointId }, new() { Value = deliveryId } } };
+        if (await cmd.ExecuteNonQueryAsync(ct) == 0) throw new NotFoundException("The delivery");
+        await outbox.EnqueueJobAsync(conn, tx, deliveryId, tenantId, ct);
+        await tx.CommitAsync(ct);
+        outbox.NotifyCommitted();
+    }
+
+    /// <summary>A `webhook.test` ping to one endpoint, through the queue like any event.</summary>
+    public async Task<Guid> TestAsync(Guid tenantId, Guid endpointId, CancellationToken ct)
+    {
+        var id = Guid.CreateVersion7();
+        var payload = new System.Text.Json.Nodes.JsonObject
+        {
+            ["type"] = "webhook.test",
+            ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
+            ["data"] = new System.Text.Json.Nodes.JsonObject { ["endpointId"] = endpointId.ToString() },
+        }.ToJsonString();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        await outbox.EnqueueAsync(conn, tx, [new NewDelivery(id, tenantId, endpointId, "webhook.test", payload)], ct);
+        await tx.CommitAsync(ct);
+        outbox.NotifyCommitted();
+        return id;
+    }
+}

@@ -1,0 +1,31 @@
+using NotificationService.Queue;
+
+namespace NotificationService.Features.Webhooks;
+
+public static class WebhookServiceExtensions
+{
+    public static IServiceCollection AddWebhooks(this IServiceCollection services)
+    {
+        services.AddSingleton<WebhookRetrySchedule>();
+        services.AddSingleton<WebhookOutbox>();
+        services.AddSingleton<TargetGuard>();
+        services.AddSingleton<WebhookEndpointStore>();
+        services.AddSingleton<WebhookDeliveryStore>();
+        services.AddSingleton<IJobHandler, WebhookJobHandler>();
+        // Redirects are not followed (a 30x could point inside); every connection goes through the SSRF guard.
+        services.AddHttpClient(WebhookJobHandler.HttpClientName, c =>
+            {
+                c.Timeout = Timeout.InfiniteTimeSpan;   // the handler enforces 15 s per attempt itself
+                c.DefaultRequestHeaders.UserAgent.ParseAdd("NotificationService-Webhooks/1.0");
+            })
+            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            {
+                AllowAutoRedirect = false,
+                UseProxy = false,
+                ConnectCallback = sp.GetRequiredService<TargetGuard>().ConnectAsync,
+                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                MaxConnectionsPerServer = 64,
+            });
+        return services;
+    }
+}
