@@ -14,9 +14,10 @@ public sealed class MetaWhatsAppAdapterTests
 
     private static OutgoingMessage Text() => Message("whatsapp", new Recipient(Phone: "+447700900123"), new RenderedContent(Body: "Hello there"));
 
-    private static async Task<DeliveryResult> Send(FakeProvider fake, OutgoingMessage? message = null, ProviderConfig? config = null)
+    // Generous by default: a cold loopback server on a loaded CI machine can take over a second to answer.
+    private static async Task<DeliveryResult> Send(FakeProvider fake, OutgoingMessage? message = null, ProviderConfig? config = null, TimeSpan? timeout = null)
     {
-        using var sp = Services(TimeSpan.FromMilliseconds(700));
+        using var sp = Services(timeout ?? TimeSpan.FromSeconds(10));
         return await sp.Adapter("meta_whatsapp").SendAsync(message ?? Text(), config ?? Config(fake.BaseUrl), CancellationToken.None);
     }
 
@@ -96,6 +97,6 @@ public sealed class MetaWhatsAppAdapterTests
     public async Task Timeout_is_transient()
     {
         await using var fake = await FakeProvider.StartAsync(async (_, ctx) => { await Task.Delay(3000, ctx.RequestAborted); });
-        Assert.IsType<DeliveryResult.Transient>(await Send(fake));
+        Assert.IsType<DeliveryResult.Transient>(await Send(fake, timeout: TimeSpan.FromMilliseconds(700)));
     }
 }

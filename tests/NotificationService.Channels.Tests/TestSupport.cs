@@ -16,7 +16,7 @@ public static class TestSupport
         services.AddLogging();
         services.AddProviderAdapters();
         foreach (var name in new[] { "sendgrid", "twilio", "meta", "fcm" })
-            services.AddHttpClient(name).ConfigureHttpClient(c => c.Timeout = httpTimeout ?? TimeSpan.FromSeconds(2));
+            services.AddHttpClient(name).ConfigureHttpClient(c => c.Timeout = httpTimeout ?? TimeSpan.FromSeconds(10));
         configure?.Invoke(services);
         return services.BuildServiceProvider();
     }

@@ -35,10 +35,11 @@ public class ProcessorTests
         var runAt = DateTimeOffset.UtcNow.AddMilliseconds(800);
         await q.EnqueueAsync(Send(runAt: runAt));
 
-        await handler.WaitForAsync(1, TimeSpan.FromSeconds(5));
+        await handler.WaitForAsync(1, TimeSpan.FromSeconds(15));
         var late = DateTimeOffset.UtcNow - runAt;
 
-        Assert.InRange(late, TimeSpan.Zero, TimeSpan.FromSeconds(3)); // woke at run_at, not at the 30 s poll (slack for a busy CI box)
+        // Woke at run_at, not at the 30 s poll. The bound is loose because CI runs four test projects at once on two cores.
+        Assert.InRange(late, TimeSpan.Zero, TimeSpan.FromSeconds(10));
     }
 
     [Fact]
