@@ -4,18 +4,8 @@ using NotificationService.Features.Notifications;
 namespace NotificationService.Features.Batches;
 
 /// <summary>`POST /send-batch`: the common part of a send plus up to 1,000 recipients, each with its own data.</summary>
-public sealed record SendBatchRequest
+public sealed record SendBatchRequest : SendParts
 {
-    public string? Channel { get; init; }
-    public string[]? Channels { get; init; }
-    public string? Template { get; init; }
-    public ContentDto? Content { get; init; }
-    public JsonObject? Data { get; init; }
-    public string? Locale { get; init; }
-    public string? Category { get; init; }
-    public string? Priority { get; init; }
-    public DateTimeOffset? SendAt { get; init; }
-    public JsonObject? Metadata { get; init; }
     public BatchRecipient[]? Recipients { get; init; }
 }
 

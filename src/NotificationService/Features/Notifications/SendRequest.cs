@@ -2,12 +2,11 @@ using System.Text.Json.Nodes;
 
 namespace NotificationService.Features.Notifications;
 
-/// <summary>`POST /send`. Unknown properties are rejected (see JsonBody).</summary>
-public sealed record SendRequest
+/// <summary>What a send and a batch have in common: everything but who receives it.</summary>
+public abstract record SendParts
 {
     public string? Channel { get; init; }
     public string[]? Channels { get; init; }
-    public RecipientDto? Recipient { get; init; }
     public string? Template { get; init; }
     public ContentDto? Content { get; init; }
     public JsonObject? Data { get; init; }
@@ -16,6 +15,12 @@ public sealed record SendRequest
     public string? Priority { get; init; }
     public DateTimeOffset? SendAt { get; init; }
     public JsonObject? Metadata { get; init; }
+}
+
+/// <summary>`POST /send`. Unknown properties are rejected (see JsonBody).</summary>
+public sealed record SendRequest : SendParts
+{
+    public RecipientDto? Recipient { get; init; }
 }
 
 public sealed record RecipientDto
