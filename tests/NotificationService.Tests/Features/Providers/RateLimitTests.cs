@@ -24,11 +24,15 @@ public class RateLimitTests(ServiceFixture service)
         await Task.Delay(500);
         Assert.Equal(total, fake.Hits.Count); // each exactly once
 
-        // Windows follow the clock's seconds (the database's, on this machine the same clock): count whole seconds only.
+        // Slots are reserved per second of the database clock before the send, and a message reserved late in
+        // second S can arrive in S+1: the guarantee is at most (N+1) x limit over any N consecutive seconds,
+        // and the limit on average. (bench/RateLimitBench measures the 30 s, two-process figure precisely.)
         var perSecond = fake.Hits.GroupBy(h => h.At.ToUnixTimeSeconds()).OrderBy(g => g.Key).Select(g => g.Count()).ToArray();
         var whole = perSecond[1..^1];
         Assert.True(whole.Length >= 3, $"expected several whole seconds: {string.Join(",", perSecond)}");
-        Assert.True(whole.Max() <= 53, $"per second: {string.Join(",", perSecond)}");
+        for (var n = 1; n <= whole.Length; n++)
+            for (var start = 0; start + n <= whole.Length; start++)
+                Assert.True(whole[start..(start + n)].Sum() <= (n + 1) * 50, $"{n} s from {start}: per second {string.Join(",", perSecond)}");
         Assert.InRange(whole.Average(), 40, 52.5);
 
         // Postponed jobs never used an attempt: every notification went out on its first.
