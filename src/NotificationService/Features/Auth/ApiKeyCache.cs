@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Npgsql;
+using NotificationService.Infrastructure;
 using NotificationService.Features.Tenants;
 
 namespace NotificationService.Features.Auth;
@@ -13,21 +13,17 @@ public sealed record ActiveServiceAccount(Guid Id, Guid TenantId, string[] Scope
 public sealed class ApiKeyCache(NpgsqlDataSource db, TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
-    private readonly ConcurrentDictionary<string, (ActiveServiceAccount? Account, DateTimeOffset Expires)> _byPrefix = new();
+    private readonly TtlCache<string, ActiveServiceAccount?> _byPrefix = new(clock, Ttl);
 
     public async Task<ActiveServiceAccount?> FindAsync(string key, CancellationToken ct)
     {
         var prefix = ApiKeys.PrefixOf(key);
         if (prefix is null) return null;
-        if (!_byPrefix.TryGetValue(prefix, out var entry) || entry.Expires < clock.GetUtcNow())
-        {
-            entry = (await LoadAsync(prefix, ct), clock.GetUtcNow() + Ttl);
-            _byPrefix[prefix] = entry;
-        }
-        return entry.Account is { } a && ApiKeys.Matches(key, a.KeyHash) ? a : null;
+        var account = await _byPrefix.GetOrLoadAsync(prefix, LoadAsync, ct);
+        return account is { } a && ApiKeys.Matches(key, a.KeyHash) ? a : null;
     }
 
-    public void Forget(string prefix) => _byPrefix.TryRemove(prefix, out _);
+    public void Forget(string prefix) => _byPrefix.Remove(prefix);
 
     private async Task<ActiveServiceAccount?> LoadAsync(string prefix, CancellationToken ct)
     {

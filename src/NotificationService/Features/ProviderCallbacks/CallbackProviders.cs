@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using Npgsql;
 using NotificationService.Features.Providers;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.ProviderCallbacks;
 
@@ -16,12 +16,12 @@ public sealed record CallbackProvider(Guid Id, Guid TenantId, string Channel, st
 /// </summary>
 public sealed class CallbackProviders(NpgsqlDataSource db, SecretProtector secrets, TimeProvider clock)
 {
-    private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<Guid, (CallbackProvider? Provider, DateTimeOffset Expires)> _cache = new();
+    private readonly TtlCache<Guid, CallbackProvider?> _cache = new(clock, TimeSpan.FromSeconds(5));
 
-    public async ValueTask<CallbackProvider?> FindAsync(Guid id, CancellationToken ct)
+    public ValueTask<CallbackProvider?> FindAsync(Guid id, CancellationToken ct) => _cache.GetOrLoadAsync(id, LoadAsync, ct);
+
+    private async Task<CallbackProvider?> LoadAsync(Guid id, CancellationToken ct)
     {
-        if (_cache.TryGetValue(id, out var hit) && hit.Expires > clock.GetUtcNow()) return hit.Provider;
         CallbackProvider? provider = null;
         await using (var cmd = db.CreateCommand("select tenant_id, channel, kind, secrets_ciphertext, secrets_key_id from providers where id = $1"))
         {
@@ -31,7 +31,6 @@ public sealed class CallbackProviders(NpgsqlDataSource db, SecretProtector secre
                 provider = new CallbackProvider(id, r.GetGuid(0), r.GetString(1), r.GetString(2),
                     secrets.Unprotect(r.IsDBNull(3) ? null : r.GetFieldValue<byte[]>(3), r.IsDBNull(4) ? null : r.GetString(4)));
         }
-        _cache[id] = (provider, clock.GetUtcNow() + Ttl);
         return provider;
     }
 }

@@ -1,6 +1,6 @@
-using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Npgsql;
+using NotificationService.Infrastructure;
 using NotificationService.Channels;
 
 namespace NotificationService.Features.Providers;
@@ -13,7 +13,7 @@ namespace NotificationService.Features.Providers;
 public sealed class ProviderDirectory(NpgsqlDataSource db, SecretProtector secrets, TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(5);
-    private readonly ConcurrentDictionary<Guid, (ILookup<string, ProviderConfig> ByChannel, DateTimeOffset Expires)> _cache = new();
+    private readonly TtlCache<Guid, ILookup<string, ProviderConfig>> _cache = new(clock, Ttl);
 
     /// <summary>in_app is built in: it needs no provider config.</summary>
     public async ValueTask<bool> CanDeliverAsync(Guid tenantId, string channel, CancellationToken ct) =>
@@ -22,11 +22,12 @@ public sealed class ProviderDirectory(NpgsqlDataSource db, SecretProtector secre
     public async ValueTask<IReadOnlyList<ProviderConfig>> ForChannelAsync(Guid tenantId, string channel, CancellationToken ct) =>
         (await ForTenantAsync(tenantId, ct))[channel].ToList();
 
-    public void Invalidate(Guid tenantId) => _cache.TryRemove(tenantId, out _);
+    public void Invalidate(Guid tenantId) => _cache.Remove(tenantId);
 
-    private async ValueTask<ILookup<string, ProviderConfig>> ForTenantAsync(Guid tenantId, CancellationToken ct)
+    private ValueTask<ILookup<string, ProviderConfig>> ForTenantAsync(Guid tenantId, CancellationToken ct) => _cache.GetOrLoadAsync(tenantId, LoadAsync, ct);
+
+    private async Task<ILookup<string, ProviderConfig>> LoadAsync(Guid tenantId, CancellationToken ct)
     {
-        if (_cache.TryGetValue(tenantId, out var hit) && hit.Expires > clock.GetUtcNow()) return hit.ByChannel;
         var list = new List<ProviderConfig>();
         await using (var cmd = db.CreateCommand("""
             select id, channel, kind, name, priority, settings::text, secrets_ciphertext, secrets_key_id
@@ -40,8 +41,6 @@ public sealed class ProviderDirectory(NpgsqlDataSource db, SecretProtector secre
                     JsonNode.Parse(r.GetString(5))!.AsObject(),
                     secrets.Unprotect(r.IsDBNull(6) ? null : r.GetFieldValue<byte[]>(6), r.IsDBNull(7) ? null : r.GetString(7))));
         }
-        var lookup = list.ToLookup(p => p.Channel);
-        _cache[tenantId] = (lookup, clock.GetUtcNow() + Ttl);
-        return lookup;
+        return list.ToLookup(p => p.Channel);
     }
 }

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Npgsql;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Templates;
 
@@ -13,13 +13,13 @@ public sealed record ResolvedTemplate(Guid VersionId, string Locale);
 public sealed class TemplateResolver(NpgsqlDataSource db, TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(2);
-    private readonly ConcurrentDictionary<(Guid, string, string, string), (ResolvedTemplate? Value, DateTimeOffset Expires)> _cache = new();
+    private readonly TtlCache<(Guid Tenant, string Key, string Channel, string Locale), ResolvedTemplate?> _cache = new(clock, Ttl);
 
-    public async ValueTask<ResolvedTemplate?> ResolveAsync(Guid tenantId, string key, string channel, string? locale, CancellationToken ct)
+    public ValueTask<ResolvedTemplate?> ResolveAsync(Guid tenantId, string key, string channel, string? locale, CancellationToken ct) =>
+        _cache.GetOrLoadAsync((tenantId, key, channel, locale ?? ""), (k, c) => LoadAsync(k.Tenant, k.Key, k.Channel, locale, c), ct);
+
+    private async Task<ResolvedTemplate?> LoadAsync(Guid tenantId, string key, string channel, string? locale, CancellationToken ct)
     {
-        var cacheKey = (tenantId, key, channel, locale ?? "");
-        if (_cache.TryGetValue(cacheKey, out var hit) && hit.Expires > clock.GetUtcNow()) return hit.Value;
-
         await using var cmd = db.CreateCommand("""
             select t.locale, t.published_version_id, tn.default_locale
             from tenants tn
@@ -37,17 +37,12 @@ public sealed class TemplateResolver(NpgsqlDataSource db, TimeProvider clock)
         ResolvedTemplate? found = null;
         foreach (var candidate in Candidates(locale, defaultLocale))
             if (byLocale.TryGetValue(candidate, out var version)) { found = new ResolvedTemplate(version, candidate); break; }
-        _cache[cacheKey] = (found, clock.GetUtcNow() + Ttl);
         return found;
     }
 
     /// <summary>Drops this replica's cached resolutions for a tenant after a publish, rollback or delete,
     /// so the admin who just published sees the new version on the next send.</summary>
-    public void Forget(Guid tenantId)
-    {
-        foreach (var key in _cache.Keys)
-            if (key.Item1 == tenantId) _cache.TryRemove(key, out _);
-    }
+    public void Forget(Guid tenantId) => _cache.RemoveWhere(k => k.Tenant == tenantId);
 
     /// <summary>fr-CA → fr → tenant default (→ its language).</summary>
     public static IEnumerable<string> Candidates(string? locale, string? tenantDefault)
