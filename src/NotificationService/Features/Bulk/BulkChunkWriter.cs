@@ -11,14 +11,15 @@ public sealed record BulkJobContext(Guid JobId, Guid TenantId, BulkOptions Optio
 
 /// <summary>
 /// Commits one chunk of rows: new recipients become notifications (set-based), repeats are counted as
-/// duplicates, rejected rows go to the error report, and the checkpoint moves, all in one transaction.
-/// A replica that resumes after a crash starts at the checkpoint, so no row is sent twice.
+/// duplicates, rejected rows go to the error report, and the chunk's row range joins the checkpoint, all in
+/// one transaction. A replica that resumes after a crash skips the committed ranges, so no row is sent twice.
 /// </summary>
-public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writer, TemplateResolver templates, JobQueue queue)
+public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, JobQueue queue)
 {
     /// <returns>False when the job was cancelled meanwhile (nothing of this chunk is kept).</returns>
-    public async Task<bool> CommitAsync(BulkJobContext job, IReadOnlyList<MappedRow> rows, long processedRows, long bytesRead, CancellationToken ct)
+    public async Task<bool> CommitAsync(BulkJobContext job, BulkChunk chunk, CancellationToken ct)
     {
+        var rows = chunk.Rows;
         var accepted = rows.OfType<MappedRow.Accepted>().DistinctBy(r => r.RecipientKey).ToList();
         var rejected = rows.OfType<MappedRow.Rejected>().ToList();
         var inChunkDuplicates = rows.OfType<MappedRow.Accepted>().Count() - accepted.Count;
@@ -29,16 +30,19 @@ public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writ
         var toSend = accepted.Where(a => fresh.Contains(a.RecipientKey)).ToList();
         var drafts = await DraftsAsync(job, toSend, ct);
         if (!job.Options.DryRun && drafts.Count > 0) await writer.InsertAsync(conn, tx, drafts, ct);
+        if (job.Options.DryRun && chunk.FirstRow == 1) await preview.SaveAsync(conn, tx, job, drafts, ct);
         if (rejected.Count > 0) await InsertErrorsAsync(conn, tx, job.JobId, rejected, ct);
 
         await using var progress = new NpgsqlCommand("""
-            update bulk_jobs set processed_rows = $2, bytes_read = $3, accepted_rows = accepted_rows + $4,
-                   rejected_rows = rejected_rows + $5, duplicate_rows = duplicate_rows + $6, updated_at = now()
+            with chunk as (insert into bulk_chunks (job_id, first_row, last_row) values ($1, $2, $3))
+            update bulk_jobs set processed_rows = processed_rows + ($3 - $2 + 1), bytes_read = greatest(bytes_read, $4),
+                   accepted_rows = accepted_rows + $5, rejected_rows = rejected_rows + $6, duplicate_rows = duplicate_rows + $7, updated_at = now()
             where id = $1 and status = 'enqueuing'
             """, conn, tx);
         progress.Parameters.AddWithValue(job.JobId);
-        progress.Parameters.AddWithValue(processedRows);
-        progress.Parameters.AddWithValue(bytesRead);
+        progress.Parameters.AddWithValue(chunk.FirstRow);
+        progress.Parameters.AddWithValue(chunk.LastRow);
+        progress.Parameters.AddWithValue(chunk.BytesRead);
         progress.Parameters.AddWithValue((long)toSend.Count);
         progress.Parameters.AddWithValue((long)rejected.Count);
         progress.Parameters.AddWithValue((long)(accepted.Count - toSend.Count + inChunkDuplicates));
@@ -48,10 +52,12 @@ public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writ
         return true;
     }
 
+    /// <summary>Keys are inserted in sorted order: two chunks committing at once that share recipients then
+    /// wait for each other in one direction only (no deadlock), and the later one counts them as duplicates.</summary>
     private static async Task<HashSet<string>> ClaimRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, string[] keys, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            insert into bulk_seen (job_id, recipient_key) select $1, k from unnest($2::text[]) k
+            insert into bulk_seen (job_id, recipient_key) select $1, k from unnest($2::text[]) k order by k
             on conflict do nothing returning recipient_key
             """, conn, tx);
         cmd.Parameters.AddWithValue(jobId);

@@ -14,6 +14,7 @@ public static class BulkEndpoints
         .AddSingleton<BulkFileStore>()
         .AddSingleton<BulkUpload>()
         .AddSingleton<BulkChunkWriter>()
+        .AddSingleton<BulkPreview>()
         .AddSingleton<BulkQueries>()
         .AddSingleton<IJobHandler, BulkJobHandler>();
 

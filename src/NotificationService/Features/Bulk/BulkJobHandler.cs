@@ -11,36 +11,48 @@ namespace NotificationService.Features.Bulk;
 /// <summary>
 /// The `bulk_csv` job: streams the stored file through CsvHelper (RFC 4180: quotes, commas, quotes
 /// and newlines inside fields; CRLF or LF; BOM or not; row numbers are file lines), maps and validates each record, and commits
-/// chunks with a checkpoint. A killed worker's job is rescued by the queue and resumes at the checkpoint.
+/// chunks, several at once, each with its row range. A killed worker's job is rescued by the queue and resumes
+/// skipping exactly the committed ranges.
 /// </summary>
 public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log) : IJobHandler
 {
     public const string JobKind = "bulk_csv";
     public const string QueueName = "bulk";
     public string Kind => JobKind;
-    private readonly int _chunkRows = config.GetValue("Bulk:ChunkRows", 5_000);
+    private readonly int _chunkRows = config.GetValue("Bulk:ChunkRows", 2_000);
     private readonly long _maxRows = config.GetValue("Bulk:MaxRows", 10_000_000L);
+    // One PostgreSQL backend per chunk in flight: inserting is the job's cost, and one backend uses one core.
+    private readonly int _commitsInFlight = Math.Max(1, config.GetValue("Bulk:CommitsInFlight", 2));
 
     public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct) =>
         await Task.WhenAll(jobs.Select(j => RunAsync(JsonDocument.Parse(j.ArgsJson).RootElement.GetProperty("job").GetGuid(), ct)));
 
     private async Task<JobResult> RunAsync(Guid jobId, CancellationToken ct)
     {
-        var (job, resumeAt) = await StartAsync(jobId, ct);
+        var job = await StartAsync(jobId, ct);
         if (job is null) return JobResult.Done; // finished, failed or cancelled already
         try
         {
-            await ProcessAsync(job, resumeAt, ct);
-            return JobResult.Done;
+            await ProcessAsync(job, ct);
         }
         catch (Exception e) when (e is DecoderFallbackException or CsvFormatException or BulkFileException)
         {
             await FinishAsync(jobId, "failed", e is DecoderFallbackException ? "The file is not valid UTF-8 text past the first megabyte." : e.Message, ct);
-            return JobResult.Done;
         }
+        // Completed, failed or cancelled: the duplicate check is only needed while rows are enqueued (or resumed).
+        // Any other exception leaves it in place for the retry.
+        await ForgetRecipientsAsync(jobId, ct);
+        return JobResult.Done;
     }
 
-    private async Task ProcessAsync(BulkJobContext job, long resumeAt, CancellationToken ct)
+    private async Task ForgetRecipientsAsync(Guid jobId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("delete from bulk_seen where job_id = $1");
+        cmd.Parameters.AddWithValue(jobId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private async Task ProcessAsync(BulkJobContext job, CancellationToken ct)
     {
         var options = new CsvReaderOptions
         {
@@ -48,45 +60,55 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
             FieldCountMismatch = CsvFieldCountHandling.Allow, // a short or long row is a rejected row, not a failed job
             MalformedData = CsvMalformedDataHandling.Recover,
         };
+        var checkpoint = await BulkCheckpoint.LoadAsync(db, job.JobId, ct);
         await using var stream = files.OpenRead(job.JobId);
         using var csv = CsvReader.Create(stream, options, false);
         await csv.ReadHeaderAsync(ct);
         if (csv.Headers is not { Count: > 0 } headers) throw new BulkFileException("The file has no header line.");
         var mapper = new BulkRowMapper(job.Options, headers.Select(h => h.Trim()).ToList());
+        await using var commits = new BulkCommitPipeline(job, chunks, _commitsInFlight);
 
-        long row = 0;
+        long row = 0, firstRow = 0;
         var clock = Stopwatch.StartNew();
         var batch = new List<MappedRow>(_chunkRows);
         while (await csv.ReadAsync(ct))
         {
-            if (++row <= resumeAt) continue; // committed before a crash: the checkpoint is exact
+            if (checkpoint.IsCommitted(++row))
+            {
+                // committed before a crash: skipped, and a chunk never spans a committed range
+                if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row - 1, csv.ByteOffset, batch), ct)) return;
+                batch = new List<MappedRow>(_chunkRows);
+                continue;
+            }
             if (row > _maxRows) throw new BulkFileException($"The file has more than the {_maxRows:N0}-row limit; rows after it were not sent.");
             var fields = csv.Current.ToArray();
             // The reader replaces undecodable bytes with U+FFFD; a CSV export never means that on purpose.
             if (fields.Any(f => f.Contains('\uFFFD'))) throw new BulkFileException($"The file is not valid UTF-8 text (line {csv.LineNumber}).");
+            if (batch.Count == 0) firstRow = row;
             batch.Add(mapper.Map(csv.LineNumber, fields));
             if (batch.Count < _chunkRows) continue;
-            if (!await chunks.CommitAsync(job, batch, row, csv.ByteOffset, ct)) return; // cancelled
-            batch.Clear();
+            if (!await commits.AddAsync(new(firstRow, row, csv.ByteOffset, batch), ct)) return; // cancelled
+            batch = new List<MappedRow>(_chunkRows);
             if (row % 100_000 < _chunkRows)
-                log.LogInformation("bulk job {Job}: {Rows:N0} rows, {Rate:N0} rows/s", job.JobId, row, (row - resumeAt) / clock.Elapsed.TotalSeconds);
+                log.LogInformation("bulk job {Job}: {Rows:N0} rows read, {Rate:N0} rows/s", job.JobId, row, (row - checkpoint.CommittedRows) / clock.Elapsed.TotalSeconds);
         }
-        if (batch.Count > 0 && !await chunks.CommitAsync(job, batch, row, csv.ByteOffset, ct)) return;
+        if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row, csv.ByteOffset, batch), ct)) return;
+        if (!await commits.CompleteAsync()) return;
         await FinishAsync(job.JobId, "completed", null, ct, totalRows: row);
     }
 
-    private async Task<(BulkJobContext? Job, long ResumeAt)> StartAsync(Guid jobId, CancellationToken ct)
+    private async Task<BulkJobContext?> StartAsync(Guid jobId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             update bulk_jobs set status = 'enqueuing', started_at = coalesce(started_at, now()), updated_at = now()
             where id = $1 and status in ('validating', 'enqueuing')
-            returning tenant_id, options::text, processed_rows
+            returning tenant_id, options::text
             """);
         cmd.Parameters.AddWithValue(jobId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return (null, 0);
+        if (!await r.ReadAsync(ct)) return null;
         var options = JsonSerializer.Deserialize<BulkOptions>(r.GetString(1), JsonBody.Options)!;
-        return (new BulkJobContext(jobId, r.GetGuid(0), options), r.GetInt64(2));
+        return new BulkJobContext(jobId, r.GetGuid(0), options);
     }
 
     private async Task FinishAsync(Guid jobId, string status, string? error, CancellationToken ct, long? totalRows = null)

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using Npgsql;
 using NotificationService.Infrastructure;
 
@@ -6,7 +7,7 @@ namespace NotificationService.Features.Bulk;
 
 public sealed record BulkJobStatus(Guid JobId, string Status, bool DryRun, string? FileName, long FileBytes, long? TotalRows, long ProcessedRows,
     long AcceptedRows, long RejectedRows, long DuplicateRows, double Percent, double RowsPerSecond, string? Error,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonNode? Preview);
 
 /// <summary>Progress of a bulk job, its rejected rows as a CSV report, and cancel.</summary>
 public sealed class BulkQueries(NpgsqlDataSource db)
@@ -16,7 +17,7 @@ public sealed class BulkQueries(NpgsqlDataSource db)
         await using var cmd = db.CreateCommand("""
             select status, coalesce((options->>'dryRun')::boolean, false), file_name, file_bytes, total_rows, processed_rows,
                    accepted_rows, rejected_rows, duplicate_rows, bytes_read, error, created_at, started_at, finished_at,
-                   extract(epoch from coalesce(finished_at, now()) - started_at)::float8
+                   extract(epoch from coalesce(finished_at, now()) - started_at)::float8, preview::text
             from bulk_jobs where tenant_id = $1 and id = $2
             """);
         cmd.Parameters.AddWithValue(tenantId);
@@ -30,7 +31,8 @@ public sealed class BulkQueries(NpgsqlDataSource db)
         return new BulkJobStatus(jobId, status, r.GetBoolean(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt64(3),
             r.IsDBNull(4) ? null : r.GetInt64(4), processed, r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), percent,
             seconds > 0 ? Math.Round(processed / seconds) : 0, r.IsDBNull(10) ? null : r.GetString(10),
-            r.GetFieldValue<DateTimeOffset>(11), r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13));
+            r.GetFieldValue<DateTimeOffset>(11), r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
+            r.IsDBNull(15) ? null : JsonNode.Parse(r.GetString(15)));
     }
 
     /// <summary>Streams `row,column,reason,original` (original = the row's values as JSON), in row order.</summary>

@@ -44,7 +44,8 @@ public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<str
                 case "user_id": userId = Blank(value); break;
                 case "device_token": token = Blank(value); break;
                 case "locale": locale = Blank(value); break;
-                default: data[header[i]] = fields[i]; break;
+                // An empty cell is no value: a template that requires the variable reports it missing by name.
+                default: if (fields[i].Length > 0) data[header[i]] = fields[i]; break;
             }
         }
         var recipient = new RecipientDto { Email = email, Phone = phone, UserId = userId, DeviceTokens = token is null ? null : [token] };

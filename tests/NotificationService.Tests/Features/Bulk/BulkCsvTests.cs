@@ -77,13 +77,46 @@ public class BulkCsvTests(ServiceFixture service)
     {
         var tenant = await service.NewTenantAsync();
         await BulkCsv.AddOrderTemplateAsync(service.Db, tenant.Id);
-        var response = await BulkCsv.PostAsync(tenant.Http, BulkCsv.Utf8("E-mail,first_name,order_id\na@example.com,A,1\nbad,B,2\n"), dryRun: true,
+        var response = await BulkCsv.PostAsync(tenant.Http, BulkCsv.Utf8("E-mail,first_name,order_id\na@example.com,A,1\nbad,B,2\nc@example.com,,3\n"), dryRun: true,
             mapping: """{"E-mail": "email"}""");
         var status = await BulkCsv.WaitFinishedAsync(tenant.Http, Guid.Parse((await response.JsonAsync())["jobId"]!.GetValue<string>()));
 
         Assert.True(status["dryRun"]!.GetValue<bool>());
-        Assert.Equal((1L, 1L), (status["acceptedRows"]!.GetValue<long>(), status["rejectedRows"]!.GetValue<long>()));
+        Assert.Equal((2L, 1L), (status["acceptedRows"]!.GetValue<long>(), status["rejectedRows"]!.GetValue<long>()));
         Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1", tenant.Id));
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from jobs where tenant_id = $1", tenant.Id));
+
+        // The preview shows the first accepted rows as delivery would render them, a missing variable as its error.
+        var preview = status["preview"]!.AsArray();
+        Assert.Equal(2, preview.Count);
+        Assert.Equal((2, "a@example.com"), (preview[0]!["row"]!.GetValue<int>(), preview[0]!["recipient"]!["email"]!.GetValue<string>()));
+        Assert.Equal("Order 1 for A", preview[0]!["parts"]!["subject"]!.GetValue<string>());
+        Assert.Equal("<p>Hi A</p>", preview[0]!["parts"]!["html"]!.GetValue<string>());
+        Assert.Equal("missing_variables: first_name", preview[1]!["error"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Chunks_committing_at_once_send_each_recipient_once_and_account_for_every_row()
+    {
+        var tenant = await service.NewTenantAsync();
+        await BulkCsv.AddOrderTemplateAsync(service.Db, tenant.Id);
+        // 1,000 rows in chunks of 50 (the fixture's Bulk:ChunkRows): each of 500 recipients appears twice,
+        // the second time 500 rows later and in reverse order, so the repeats meet in chunks committing at once.
+        var rows = Enumerable.Range(0, 500).Select(i => $"r{i}@example.com,N{i},O{i}")
+            .Concat(Enumerable.Range(0, 500).Reverse().Select(i => $"R{i}@EXAMPLE.com,again,P{i}"));
+        var response = await BulkCsv.PostAsync(tenant.Http, BulkCsv.Utf8("email,first_name,order_id\n" + string.Join("\n", rows) + "\n"));
+        var jobId = Guid.Parse((await response.JsonAsync())["jobId"]!.GetValue<string>());
+        var status = await BulkCsv.WaitFinishedAsync(tenant.Http, jobId);
+
+        Assert.Equal("completed", status["status"]!.GetValue<string>());
+        Assert.Equal((1000L, 1000L, 500L, 500L), (status["totalRows"]!.GetValue<long>(), status["processedRows"]!.GetValue<long>(),
+            status["acceptedRows"]!.GetValue<long>(), status["duplicateRows"]!.GetValue<long>()));
+        Assert.Equal(500, await service.ScalarAsync<long>("select count(distinct lower(recipient->>'email')) from notifications where batch_id = $1", jobId));
+        Assert.Equal(500, await service.ScalarAsync<long>("select count(*) from notifications where batch_id = $1", jobId));
+        // The checkpoint ranges tile the file exactly; the duplicate check is dropped once the job ends.
+        Assert.Equal(1000, await service.ScalarAsync<long>("select sum(last_row - first_row + 1)::bigint from bulk_chunks where job_id = $1", jobId));
+        Assert.Equal(20, await service.ScalarAsync<long>("select count(*) from bulk_chunks where job_id = $1", jobId));
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from bulk_seen where job_id = $1", jobId));
     }
 
     [Fact]

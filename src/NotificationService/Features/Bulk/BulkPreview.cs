@@ -1,0 +1,48 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Npgsql;
+using NpgsqlTypes;
+using NotificationService.Features.Delivery;
+using NotificationService.Features.Notifications;
+using NotificationService.Features.Templates;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Bulk;
+
+/// <summary>
+/// A dry run's answer to "what would my customers get?": the first accepted rows rendered with the version
+/// a real run would pin, exactly as delivery would render them (a missing variable shows as its error).
+/// Stored on the job and returned with its status.
+/// </summary>
+public sealed class BulkPreview(TemplateVersionStore versions, MessageRenderer renderer)
+{
+    public const int Rows = 5;
+    private static readonly JsonSerializerOptions PartsJson = new(JsonBody.Options) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+
+    public async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, BulkJobContext job, IReadOnlyList<NotificationDraft> drafts, CancellationToken ct)
+    {
+        var first = drafts.Take(Rows).ToList();
+        var pinned = await versions.GetManyAsync(first.Where(d => d.TemplateVersionId is not null).Select(d => d.TemplateVersionId!.Value), ct);
+        var items = new JsonArray();
+        foreach (var d in first)
+        {
+            var record = new DeliveryRecord(d.Id, d.TenantId, d.Channel, d.Recipient, d.TemplateVersionId, d.Locale, d.Content, d.Data, d.Category, d.Metadata, 0);
+            var item = new JsonObject
+            {
+                ["row"] = d.Metadata?["row"]?.DeepClone(),
+                ["recipient"] = JsonSerializer.SerializeToNode(d.Recipient, PartsJson),
+                ["locale"] = d.Locale,
+            };
+            switch (renderer.Render(record, d.TemplateVersionId is { } v ? pinned.GetValueOrDefault(v) : null))
+            {
+                case RenderOutcome.Ok ok: item["parts"] = JsonSerializer.SerializeToNode(ok.Content, PartsJson); break;
+                case RenderOutcome.Failed failed: item["error"] = failed.Error; break;
+            }
+            items.Add(item);
+        }
+        await using var cmd = new NpgsqlCommand("update bulk_jobs set preview = $2 where id = $1", conn, tx);
+        cmd.Parameters.AddWithValue(job.JobId);
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = items.ToJsonString() });
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
