@@ -23,7 +23,7 @@ try
     await Phase(report, "PostgreSQL ceilings", async () =>
         report.Ceilings = await PostgresCeilings.MeasureAsync(await CreateDatabaseAsync("ceilings"), options));
 
-    await Phase(report, "accept and end-to-end (Mode=all)", async () =>
+    if (options.Runs("accept")) await Phase(report, "accept and end-to-end (Mode=all)", async () =>
     {
         var cs = await CreateDatabaseAsync("service");
         await using var db = NpgsqlDataSource.Create(cs);
@@ -41,17 +41,20 @@ try
         report.RssAfterAcceptMiB = service.RssMiB();
     });
 
-    await Phase(report, "dispatch (Mode=api then Mode=worker)", async () =>
+    if (options.Runs("dispatch")) await Phase(report, "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
 
-    await Phase(report, "batches (Mode=api)", async () =>
+    if (options.Runs("batches")) await Phase(report, "batches (Mode=api)", async () =>
     {
         await using var service = await ServiceProcess.StartAsync(dll, await CreateDatabaseAsync("batches"), "api");
         report.Batches = await BatchLoad.MeasureAsync(service.BaseAddress, BenchOptions.BatchClients, options.AcceptDuration);
     });
 
-    await Phase(report, "CSV bulk job (Mode=all)", async () =>
-        report.Bulk = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk"), options.BulkRows));
+    if (options.Runs("bulk")) await Phase(report, "CSV bulk job, enqueue alone (only the bulk queue is worked)", async () =>
+        report.BulkEnqueueOnly = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk_enqueue"), options.BulkRows, enqueueOnly: true));
+
+    if (options.Runs("bulk")) await Phase(report, "CSV bulk job (Mode=all)", async () =>
+        report.Bulk = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk"), options.BulkRows, enqueueOnly: false));
 
     Progress.Done();
     var markdown = report.ToMarkdown();

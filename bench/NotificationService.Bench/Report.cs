@@ -19,6 +19,7 @@ public sealed class Report
     public double? RssAfterAcceptMiB { get; set; }
     public BatchResult? Batches { get; set; }
     public BulkResult? Bulk { get; set; }
+    public BulkResult? BulkEnqueueOnly { get; set; }
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -78,9 +79,16 @@ public sealed class Report
         if (Batches is { } bt)
             Row(sb, $"batch API, 1,000-recipient requests, {BenchOptions.BatchClients} clients (recipients/s)", bt.RecipientsPerSec,
                 Ceilings?.BatchInsertRowsPerSec, "≥ 50,000/s", bt.RecipientsPerSec >= 50_000);
+        if (BulkEnqueueOnly is { } bq)
+        {
+            Row(sb, $"CSV bulk, enqueue alone (only the bulk queue worked): {bq.Rows:N0} rows, upload → all enqueued (rows/s)", bq.RowsPerSec,
+                Ceilings?.BatchInsertRowsPerSec, "≥ 50,000/s (≤ 20 s for 1M)", bq.Status == "completed" && bq.RowsPerSec >= 50_000);
+            Row(sb, "CSV bulk, enqueue alone: upload → all enqueued (s)", bq.UploadToEnqueued.TotalSeconds, null, "", null, "0.0");
+            Row(sb, "CSV bulk, enqueue alone: service RSS growth (MiB)", bq.PeakRssMiB - bq.BaselineRssMiB, null, "≤ 200 MB", (bq.PeakRssMiB - bq.BaselineRssMiB) * 1.048576 <= 200, "0");
+        }
         if (Bulk is { } bk)
         {
-            Row(sb, $"CSV bulk: {bk.Rows:N0} rows, upload → all enqueued (rows/s)", bk.RowsPerSec, Ceilings?.BatchInsertRowsPerSec,
+            Row(sb, $"CSV bulk while dispatching (Mode=all): {bk.Rows:N0} rows, upload → all enqueued (rows/s)", bk.RowsPerSec, Ceilings?.BatchInsertRowsPerSec,
                 "≥ 50,000/s (≤ 20 s for 1M)", bk.Status == "completed" && bk.RowsPerSec >= 50_000);
             Row(sb, "CSV bulk: upload → all enqueued (s)", bk.UploadToEnqueued.TotalSeconds, null, "", null, "0.0");
             Row(sb, "CSV bulk: service RSS growth during the job (MiB)", bk.PeakRssMiB - bk.BaselineRssMiB, null, "≤ 200 MB", (bk.PeakRssMiB - bk.BaselineRssMiB) * 1.048576 <= 200, "0");

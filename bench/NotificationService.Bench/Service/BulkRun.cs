@@ -23,11 +23,13 @@ public static class BulkRun
     private static readonly Guid DemoTenant = Guid.Parse("0000000d-e000-4000-8000-000000000001");
     private static readonly string OtherKey = "nsk_other000_" + new string('B', 43);
 
-    public static async Task<BulkResult> MeasureAsync(string dll, string cs, int rows)
+    /// <param name="enqueueOnly">Work only the `bulk` queue: the enqueue rate without dispatch competing for the cores.</param>
+    public static async Task<BulkResult> MeasureAsync(string dll, string cs, int rows, bool enqueueOnly)
     {
         var file = Path.Combine(Path.GetTempPath(), $"ns-bench-{rows}.csv");
         var bytes = await GenerateAsync(file, rows);
-        await using var service = await ServiceProcess.StartAsync(dll, cs, "all");
+        await using var service = await ServiceProcess.StartAsync(dll, cs, "all",
+            enqueueOnly ? new Dictionary<string, string> { ["Queue__Queues__0"] = "bulk" } : null);
         await using var db = NpgsqlDataSource.Create(cs);
         await PrepareAsync(db);
 
@@ -45,7 +47,7 @@ public static class BulkRun
             var jobId = JsonDocument.Parse(await upload.Content.ReadAsStringAsync()).RootElement.GetProperty("jobId").GetGuid();
 
             using var stop = new CancellationTokenSource();
-            var other = OtherTenantAsync(service.BaseAddress, stop.Token);
+            var other = enqueueOnly ? Task.FromResult(new List<Guid>()) : OtherTenantAsync(service.BaseAddress, stop.Token);
             string status;
             do
             {
@@ -56,6 +58,7 @@ public static class BulkRun
                 Progress.Show($"bulk: {doc.RootElement.GetProperty("processedRows").GetInt64():N0}/{rows:N0} rows, {status}, RSS {peak:N0} MiB");
             } while (status is "validating" or "enqueuing" && clock.Elapsed < TimeSpan.FromMinutes(15));
             var enqueued = clock.Elapsed;
+            if (enqueueOnly) return new BulkResult(rows, bytes, enqueued, baseline, peak, status, new Percentiles([]), 0, 0);
             await Task.Delay(TimeSpan.FromSeconds(5)); // keep the other tenant sending while the bulk rows dispatch
             stop.Cancel();
             var ids = await other;
