@@ -31,7 +31,7 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
             from visited v
             cross join lateral (
                 select j.id, j.priority, j.run_at, j.tenant_id from jobs j
-                where j.queue = $1 and j.state = 'ready' and j.tenant_id = v.tenant_id and j.run_at <= now()
+                where j.queue = $1 and j.state = 'ready' and j.tenant_id = v.tenant_id and j.run_at <= now() and j.priority <= $7
                 order by j.priority, j.run_at, j.id
                 limit (select per_tenant from share)
                 for update skip locked
@@ -49,16 +49,16 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
     internal Guid Cursor { get => _cursor; set => _cursor = value; }
     private Guid _cursor = Guid.Empty;
 
-    public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, CancellationToken ct)
+    public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, CancellationToken ct, JobPriority lowest = JobPriority.Low)
     {
-        var (jobs, visited) = await ClaimOnceAsync(queue, _cursor, ct);
-        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited) = await ClaimOnceAsync(queue, Guid.Empty, ct); // wrap around
+        var (jobs, visited) = await ClaimOnceAsync(queue, _cursor, lowest, ct);
+        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited) = await ClaimOnceAsync(queue, Guid.Empty, lowest, ct); // wrap around
         // Round robin beyond MaxTenantsPerClaim: the next claim starts after the last tenant served.
         _cursor = visited >= options.MaxTenantsPerClaim && jobs.Count > 0 ? jobs.Max(j => j.TenantId) : Guid.Empty;
         return jobs;
     }
 
-    private async Task<(List<Job> Jobs, long Visited)> ClaimOnceAsync(string queue, Guid cursor, CancellationToken ct)
+    private async Task<(List<Job> Jobs, long Visited)> ClaimOnceAsync(string queue, Guid cursor, JobPriority lowest, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(Sql);
         cmd.Parameters.AddWithValue(queue);
@@ -67,6 +67,7 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
         cmd.Parameters.AddWithValue(cursor);
         cmd.Parameters.AddWithValue(options.WorkerId);
         cmd.Parameters.AddWithValue(options.Lease.TotalMilliseconds);
+        cmd.Parameters.AddWithValue((short)lowest);
         var jobs = new List<(Job Job, long Ord)>(options.BatchSize);
         long visited = 0;
         await using var r = await cmd.ExecuteReaderAsync(ct);

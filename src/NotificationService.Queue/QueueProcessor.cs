@@ -61,20 +61,39 @@ public sealed class QueueProcessor
     private async Task RunQueueAsync(string queue, CancellationToken stop, CancellationToken drainToken)
     {
         var claimer = new JobClaimer(_db, _options);
+        var urgentClaimer = new JobClaimer(_db, _options);
         var inFlight = new List<Task>();
+        Task express = Task.CompletedTask;
+        Task<bool>? wake = null; // one outstanding wait for a wake-up, so no signal is swallowed by a forgotten wait
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 inFlight.RemoveAll(t => t.IsCompleted);
-                if (inFlight.Count >= _options.MaxBatchesInFlightPerQueue) { await Task.WhenAny(inFlight); continue; }
+                if (inFlight.Count >= _options.MaxBatchesInFlightPerQueue)
+                {
+                    // Every slot is busy with a backlog. High and normal priority jobs that arrive meanwhile
+                    // (a password reset during a tenant's import) take the express slot instead of waiting
+                    // for a slot behind batches of low-priority work.
+                    if (express.IsCompleted && await urgentClaimer.ClaimAsync(queue, stop, JobPriority.Normal) is { Count: > 0 } urgent)
+                    {
+                        express = ProcessAsync(urgent, drainToken);
+                        continue;
+                    }
+                    wake ??= _signals.WaitAsync(queue, _options.PollInterval, stop);
+                    await Task.WhenAny([.. inFlight, wake]);
+                    if (wake.IsCompleted) wake = null;
+                    continue;
+                }
 
                 var jobs = await claimer.ClaimAsync(queue, stop);
                 if (jobs.Count > 0) { inFlight.Add(ProcessAsync(jobs, drainToken)); continue; }
 
                 var next = await claimer.NextDueAsync(queue, stop);
                 var wait = next is { } due ? Min(due - _clock.GetUtcNow(), _options.PollInterval) : _options.PollInterval;
-                await _signals.WaitAsync(queue, wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), stop);
+                wake ??= _signals.WaitAsync(queue, _options.PollInterval, stop);
+                await Task.WhenAny(wake, Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), _clock, stop));
+                if (wake.IsCompleted) wake = null;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { break; }
             catch (Exception e)
@@ -83,7 +102,7 @@ public sealed class QueueProcessor
                 try { await Task.Delay(TimeSpan.FromSeconds(1), stop); } catch (OperationCanceledException) { break; }
             }
         }
-        await Task.WhenAll(inFlight);
+        await Task.WhenAll([.. inFlight, express]);
     }
 
     private async Task ProcessAsync(IReadOnlyList<Job> jobs, CancellationToken ct)

@@ -89,4 +89,46 @@ public class ProcessorTests
 
         Assert.All(handler.Seen, j => Assert.Equal(2, j.Attempt)); // the lost run counted as an attempt
     }
+
+    /// <summary>Holds every low-priority batch until released, and records when each job arrived.</summary>
+    private sealed class BlockingLowHandler : IJobHandler
+    {
+        public readonly TaskCompletionSource Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly TaskCompletionSource<Job> Urgent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int LowBatches;
+        public string Kind => "send";
+
+        public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
+        {
+            if (jobs.FirstOrDefault(j => j.Priority != JobPriority.Low) is { } urgent) Urgent.TrySetResult(urgent);
+            if (jobs.All(j => j.Priority == JobPriority.Low)) { Interlocked.Increment(ref LowBatches); await Release.Task; }
+            return jobs.Select(_ => JobResult.Done).ToList();
+        }
+    }
+
+    [Fact]
+    public async Task With_every_slot_busy_on_low_priority_work_a_normal_job_takes_the_express_slot_at_once()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        var handler = new BlockingLowHandler();
+        var bulkTenant = Guid.NewGuid();
+        await q.EnqueueAsync(Enumerable.Range(0, 40).Select(_ => new NewJob("email", "send", bulkTenant, "{}", JobPriority.Low)).ToArray());
+        await using var _ = new Running(q.Processor(handler, o => { o.BatchSize = 5; o.MaxBatchesInFlightPerQueue = 2; o.PollInterval = TimeSpan.FromSeconds(30); }));
+        try
+        {
+            for (var i = 0; i < 100 && Volatile.Read(ref handler.LowBatches) < 2; i++) await Task.Delay(50);
+            Assert.Equal(2, Volatile.Read(ref handler.LowBatches)); // both slots held by the import
+
+            await q.EnqueueAsync(Send());
+            var urgent = await handler.Urgent.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+            Assert.Equal(JobPriority.Normal, urgent.Priority);
+            Assert.Equal(2, Volatile.Read(ref handler.LowBatches)); // it did not wait for a regular slot
+            Assert.Equal(30L, await q.ScalarAsync<long>("select count(*) from jobs where state = 'ready' and priority = 2"));
+        }
+        finally
+        {
+            handler.Release.TrySetResult(); // stopping the processor waits for the held batches
+        }
+    }
 }
