@@ -56,6 +56,22 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule)
         return deliveries.Count;
     }
 
+    /// <summary>An event that is not a notification's status change (e.g. `bulk_job.completed`): one delivery per subscribed endpoint.</summary>
+    public async Task<int> PublishEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string type, JsonObject data, CancellationToken ct)
+    {
+        var endpoints = new List<Guid>();
+        await using (var cmd = new NpgsqlCommand("select id from webhook_endpoints where tenant_id = $1 and enabled and $2 = any(events)", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(tenantId);
+            cmd.Parameters.AddWithValue(type);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) endpoints.Add(r.GetGuid(0));
+        }
+        var payload = new JsonObject { ["type"] = type, ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), ["data"] = data }.ToJsonString();
+        await EnqueueAsync(conn, tx, endpoints.Select(e => new NewDelivery(Guid.CreateVersion7(), tenantId, e, type, payload)).ToList(), ct);
+        return endpoints.Count;
+    }
+
     public static JsonObject Payload(string type, StatusChange c) => new()
     {
         ["type"] = type,
