@@ -13,7 +13,8 @@ namespace NotificationService.Features.Bulk;
 /// and newlines inside fields; CRLF or LF; BOM or not; row numbers are file lines), maps and validates each record, and commits
 /// chunks with a checkpoint. A killed worker's job is rescued by the queue and resumes at the checkpoint.
 /// </summary>
-public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log) : IJobHandler
+public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log,
+    Webhooks.BulkCompletedEvents completion) : IJobHandler
 {
     public const string JobKind = "bulk_csv";
     public const string QueueName = "bulk";
@@ -72,7 +73,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
                 log.LogInformation("bulk job {Job}: {Rows:N0} rows, {Rate:N0} rows/s", job.JobId, row, (row - resumeAt) / clock.Elapsed.TotalSeconds);
         }
         if (batch.Count > 0 && !await chunks.CommitAsync(job, batch, row, csv.ByteOffset, ct)) return;
-        await FinishAsync(job.JobId, "completed", null, ct, totalRows: row);
+        await completion.CompleteAsync(job.JobId, totalRows: row, ct); // status + bulk_job.completed webhook in one transaction
     }
 
     private async Task<(BulkJobContext? Job, long ResumeAt)> StartAsync(Guid jobId, CancellationToken ct)
