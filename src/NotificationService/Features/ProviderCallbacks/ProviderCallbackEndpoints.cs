@@ -16,11 +16,14 @@ public static class ProviderCallbackEndpoints
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
-    public static IServiceCollection AddProviderCallbacks(this IServiceCollection services)
+    public static IServiceCollection AddProviderCallbacks(this IServiceCollection services, bool includeWorkers)
     {
         services.AddSingleton<CallbackProviders>();
         services.AddSingleton<SuppressionStore>();
         services.AddSingleton<StatusUpdater>();
+        services.AddSingleton<ParkedCallbacks>();
+        // Replayed where workers run: they are the ones storing the message ids parked events wait for.
+        if (includeWorkers) services.AddHostedService<ParkedCallbackReplayer>();
         return services;
     }
 
@@ -94,6 +97,7 @@ public static class ProviderCallbackEndpoints
         var result = await updater.ApplyAsync(provider, events, ct);
         CallbackMetrics.AppliedEvents(name, result.Applied);
         CallbackMetrics.UnknownEvents(name, result.Unknown);
+        CallbackMetrics.ParkedEvents(name, result.Parked);
         return TypedResults.Ok(result);
     }
 
