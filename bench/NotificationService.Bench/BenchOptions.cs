@@ -12,6 +12,11 @@ public sealed record BenchOptions(
     int EndToEndRate,
     int BulkRows)
 {
+    /// <summary>`--only webhooks`: the PostgreSQL ceilings and the phases whose name starts with this, nothing else.</summary>
+    public string? Only { get; init; }
+    public int WebhookDeliveries => Quick ? 10_000 : 50_000;
+    public int CallbackEvents => Quick ? 10_000 : 50_000;
+
     public const int SingleInsertConnections = 16;
     public const int BatchInsertConnections = 4;
     public const int BatchSize = 100;
@@ -25,8 +30,9 @@ public sealed record BenchOptions(
     public static BenchOptions Parse(string[] args)
     {
         var quick = args.Contains("--quick");
-        return quick
-            ? new(true, TimeSpan.FromSeconds(2), 20_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 10_000, TimeSpan.FromSeconds(3), 500, 50_000)
-            : new(false, TimeSpan.FromSeconds(5), 100_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 100_000, TimeSpan.FromSeconds(10), 500, ArgValue(args, "--bulk-rows") ?? 1_000_000);
+        var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length ? args[o + 1] : null;
+        return (quick
+            ? new BenchOptions(true, TimeSpan.FromSeconds(2), 20_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 10_000, TimeSpan.FromSeconds(3), 500, 50_000)
+            : new BenchOptions(false, TimeSpan.FromSeconds(5), 100_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 100_000, TimeSpan.FromSeconds(10), 500, ArgValue(args, "--bulk-rows") ?? 1_000_000)) with { Only = only };
     }
 }

@@ -53,6 +53,12 @@ try
     await Phase(report, "CSV bulk job (Mode=all)", async () =>
         report.Bulk = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk"), options.BulkRows));
 
+    await Phase(report, "webhooks out (Mode=api then Mode=worker)", async () =>
+        report.WebhooksOut = await NotificationService.Bench.Webhooks.WebhooksOutRun.MeasureAsync(dll, await CreateDatabaseAsync("webhooks_out"), options.WebhookDeliveries));
+
+    await Phase(report, "webhooks in: provider callbacks (Mode=api)", async () =>
+        report.CallbacksIn = await NotificationService.Bench.Webhooks.CallbacksInRun.MeasureAsync(dll, await CreateDatabaseAsync("callbacks_in"), options.CallbackEvents));
+
     Progress.Done();
     var markdown = report.ToMarkdown();
     Console.WriteLine(markdown);
@@ -80,8 +86,9 @@ async Task<string> CreateDatabaseAsync(string name)
 }
 
 // A failed phase is reported, not fatal: the other figures still count.
-static async Task Phase(Report report, string name, Func<Task> run)
+async Task Phase(Report report, string name, Func<Task> run)
 {
+    if (options.Only is { } only && name != "PostgreSQL ceilings" && !name.StartsWith(only, StringComparison.OrdinalIgnoreCase)) return;
     try { await run(); }
     catch (Exception ex)
     {
