@@ -59,6 +59,9 @@ try
     await Phase(report, "webhooks in: provider callbacks (Mode=api)", async () =>
         report.CallbacksIn = await NotificationService.Bench.Webhooks.CallbacksInRun.MeasureAsync(dll, await CreateDatabaseAsync("callbacks_in"), options.CallbackEvents));
 
+    await Phase(report, "webhooks in: Twilio callbacks, one event per request (Mode=api)", async () =>
+        report.TwilioCallbacksIn = await NotificationService.Bench.Webhooks.TwilioCallbacksRun.MeasureAsync(dll, await CreateDatabaseAsync("twilio_in"), options.CallbackEvents / 5));
+
     Progress.Done();
     var markdown = report.ToMarkdown();
     Console.WriteLine(markdown);

@@ -21,6 +21,7 @@ public sealed class Report
     public BulkResult? Bulk { get; set; }
     public Webhooks.WebhooksOutResult? WebhooksOut { get; set; }
     public Webhooks.CallbacksInResult? CallbacksIn { get; set; }
+    public Webhooks.CallbacksInResult? TwilioCallbacksIn { get; set; }
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;

@@ -13,6 +13,9 @@ public static class WebhookRows
         if (report.CallbacksIn is { } i)
             Report.Row(sb, $"inbound callbacks, signed SendGrid batches of {i.EventsPerRequest}, {i.Clients} clients, Mode=api (status events applied/s; load {i.LoadAverage:0.0})",
                 i.AppliedPerSec, report.Ceilings?.BatchInsertRowsPerSec, "≥ 5,000/s", i.Errors == 0 && i.AppliedPerSec >= 5000);
+        if (report.TwilioCallbacksIn is { } t)
+            Report.Row(sb, $"inbound callbacks, signed Twilio status callbacks (one event per request), {t.Clients} clients, Mode=api (applied/s; load {t.LoadAverage:0.0})",
+                t.AppliedPerSec, report.Ceilings?.SingleInsertCommitsPerSec, "≥ 5,000/s", t.Errors == 0 && t.AppliedPerSec >= 5000);
     }
 
     public static void AppendDetails(StringBuilder sb, Report report)
@@ -23,5 +26,8 @@ public static class WebhookRows
         if (report.CallbacksIn is { } i)
             sb.AppendLine($"- Inbound callbacks: {i.Requests:N0} signed requests ({i.Events:N0} `delivered` events) in {i.Elapsed.TotalSeconds:0.0} s, {i.Errors:N0} errors; " +
                           $"{i.Applied:N0} status changes applied (history rows, source provider). Ratio: events/s ÷ 100-row batch-insert rows/s.");
+        if (report.TwilioCallbacksIn is { } t)
+            sb.AppendLine($"- Twilio callbacks: {t.Requests:N0} signed requests in {t.Elapsed.TotalSeconds:0.0} s, {t.Errors:N0} errors, {t.Applied:N0} applied. " +
+                          "One transaction per request, so the ratio is to single-row commits/s.");
     }
 }
