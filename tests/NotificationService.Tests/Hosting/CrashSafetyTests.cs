@@ -75,9 +75,10 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
             new RecipientDto { Email = $"user{i}@example.com" }, null, null, null, new ContentDto { Subject = "Hi", Body = $"Message {i}" },
             null, null, null, null)).ToList();
         var queue = new JobQueue(db, new QueueSignals(), new CrossReplicaNotifier(db));
+        var subscriptions = new NotificationService.Features.Webhooks.WebhookSubscriptions(db, TimeProvider.System);
+        var schedule = new NotificationService.Features.Webhooks.WebhookRetrySchedule(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         var accepted = new NotificationService.Features.Webhooks.AcceptedEvents(
-            new NotificationService.Features.Webhooks.WebhookOutbox(queue, new NotificationService.Features.Webhooks.WebhookRetrySchedule(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build())),
-            new NotificationService.Features.Webhooks.WebhookSubscriptions(db, TimeProvider.System));
+            new NotificationService.Features.Webhooks.WebhookOutbox(queue, schedule, subscriptions), subscriptions);
         var writer = new NotificationWriter(queue, accepted);
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();

@@ -15,9 +15,10 @@ public sealed record NewDelivery(Guid Id, Guid TenantId, Guid EndpointId, string
 /// <summary>
 /// Turns status changes into webhook deliveries and their jobs inside the caller's transaction, so a
 /// status change and its webhook commit together or not at all (no lost or phantom events).
-/// Three statements per batch whatever its size: endpoints, deliveries, jobs.
+/// Three statements per batch whatever its size: endpoints, deliveries, jobs; none when the cached
+/// subscriptions say no tenant of the batch listens to these events (most callbacks and worker batches).
 /// </summary>
-public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule)
+public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule, WebhookSubscriptions subscriptions)
 {
     public const string Queue = "webhooks";
     public const string Kind = "webhook";
@@ -32,7 +33,9 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule)
 
     public async Task<int> PublishAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StatusChange> changes, CancellationToken ct)
     {
-        var relevant = changes.Where(c => EventType(c.Status) is not null).ToList();
+        var relevant = new List<StatusChange>(changes.Count);
+        foreach (var c in changes)
+            if (EventType(c.Status) is { } type && await subscriptions.SubscribesAsync(c.TenantId, type, ct)) relevant.Add(c);
         if (relevant.Count == 0) return 0;
         var endpoints = new List<(Guid Id, Guid TenantId, string[] Events)>();
         await using (var cmd = new NpgsqlCommand("select id, tenant_id, events from webhook_endpoints where tenant_id = any($1) and enabled", conn, tx))
