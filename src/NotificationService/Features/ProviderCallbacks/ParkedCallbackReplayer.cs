@@ -51,9 +51,9 @@ public sealed class ParkedCallbackReplayer(NpgsqlDataSource db, ParkedCallbacks 
             if (await providers.FindAsync(group.Key, ct) is not { } provider) continue;
             // Deduplicated when they first arrived; park: false, since their id is stored now.
             var events = group.Select(t => t.Event with { DedupeKey = null }).ToList();
-            var (result, anyPublished) = await updater.ApplyInAsync(conn, tx, provider, events, park: false, ct);
+            var (outcomes, anyPublished) = await updater.ApplyInAsync(conn, tx, provider, events, park: false, ct);
             published |= anyPublished;
-            CallbackMetrics.AppliedEvents(CallbackMetrics.Label(provider.Kind), result.Applied);
+            CallbackMetrics.AppliedEvents(CallbackMetrics.Label(provider.Kind), outcomes.For(events).Applied);
         }
         await tx.CommitAsync(ct);
         if (published) outbox.NotifyCommitted();

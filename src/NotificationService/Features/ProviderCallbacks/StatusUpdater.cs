@@ -23,14 +23,18 @@ public sealed class StatusUpdater(NpgsqlDataSource db, WebhookOutbox outbox, Sup
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var (result, published) = await ApplyInAsync(conn, tx, provider, events, park: true, ct);
+        var (outcomes, published) = await ApplyInAsync(conn, tx, provider, events, park: true, ct);
         await tx.CommitAsync(ct);
         if (published) outbox.NotifyCommitted();
-        return result;
+        return outcomes.For(events);
     }
 
-    /// <summary>Inside the caller's transaction. Published: webhook deliveries were enqueued (wake the queue after commit).</summary>
-    public async Task<(Result Result, bool Published)> ApplyInAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CallbackProvider provider,
+    /// <summary>
+    /// Inside the caller's transaction. Outcomes are kept per event instance, so a caller that merged several
+    /// requests' events (<see cref="CallbackBatcher"/>) can answer each request with its own counts.
+    /// Published: webhook deliveries were enqueued (wake the queue after commit).
+    /// </summary>
+    public async Task<(EventOutcomes Outcomes, bool Published)> ApplyInAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CallbackProvider provider,
         IReadOnlyList<ProviderEvent> events, bool park, CancellationToken ct)
     {
         var fresh = await DedupeAsync(conn, tx, provider.Id, events, ct);
@@ -40,7 +44,7 @@ public sealed class StatusUpdater(NpgsqlDataSource db, WebhookOutbox outbox, Sup
         Row? Find(ProviderEvent e) => e.NotificationId is { } id && rows.TryGetValue(id, out var r) ? r
             : e.ProviderMessageId is { } m && byMessageId.TryGetValue(m, out r) ? r : null;
 
-        var unknown = 0;
+        var outcomes = new EventOutcomes(fresh);
         var parked = new List<ProviderEvent>();
         var changes = new List<StatusChange>();
         var suppress = new List<SuppressionEntry>();
@@ -49,8 +53,9 @@ public sealed class StatusUpdater(NpgsqlDataSource db, WebhookOutbox outbox, Sup
         {
             if (group.Key is not { } n)
             {
-                if (park) parked.AddRange(group.Where(ParkedCallbacks.Parkable));
-                unknown += group.Count(e => !park || !ParkedCallbacks.Parkable(e));
+                foreach (var e in group)
+                    if (park && ParkedCallbacks.Parkable(e)) parked.Add(e);
+                    else outcomes.Unknown.Add(e);
                 // An unsubscribe or bounce still names an address we must stop messaging, even for a message we cannot find.
                 suppress.AddRange(group.Where(e => e.Suppress?.Address is not null).Select(e => Entry(provider, null, e)));
                 continue;
@@ -65,7 +70,8 @@ public sealed class StatusUpdater(NpgsqlDataSource db, WebhookOutbox outbox, Sup
         await suppressions.AddAsync(conn, tx, suppress.Where(s => s.Address is not null).ToList(), ct);
         await ParkedCallbacks.ParkAsync(conn, tx, provider, parked, ct);
         var published = await outbox.PublishAsync(conn, tx, changes, ct);
-        return (new Result(fresh.Count - unknown - parked.Count, unknown, events.Count - fresh.Count, parked.Count), published > 0);
+        outcomes.Parked.UnionWith(parked);
+        return (outcomes, published > 0);
     }
 
     private static SuppressionEntry Entry(CallbackProvider p, Row? n, ProviderEvent e) => new(p.TenantId, p.Channel,
