@@ -28,6 +28,6 @@ public static class WebhookRows
                           $"{i.Applied:N0} status changes applied (history rows, source provider). Ratio: events/s ÷ 100-row batch-insert rows/s.");
         if (report.TwilioCallbacksIn is { } t)
             sb.AppendLine($"- Twilio callbacks: {t.Requests:N0} signed requests in {t.Elapsed.TotalSeconds:0.0} s, {t.Errors:N0} errors, {t.Applied:N0} applied. " +
-                          "One transaction per request, so the ratio is to single-row commits/s.");
+                          "Each request is one event, so the ratio is to single-row commits/s (concurrent requests share a commit: CallbackBatcher).");
     }
 }
