@@ -12,10 +12,12 @@ public sealed record BenchOptions(
     int EndToEndRate,
     int BulkRows)
 {
-    /// <summary>`--only bulk,batches`: run just those phases (the ceilings always run: every figure needs them).</summary>
+    /// <summary>`--only bulk,webhooks`: run just those phases (accept, dispatch, batches, bulk, webhooks, …) (the ceilings always run: every figure needs them).</summary>
     public IReadOnlySet<string>? Only { get; init; }
 
     public bool Runs(string phase) => Only is null || Only.Contains(phase);
+    public int WebhookDeliveries => Quick ? 10_000 : 50_000;
+    public int CallbackEvents => Quick ? 10_000 : 50_000;
 
     public const int SingleInsertConnections = 16;
     public const int BatchInsertConnections = 4;

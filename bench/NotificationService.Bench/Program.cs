@@ -20,10 +20,10 @@ try
     Progress.Show("building the service (Release)");
     var dll = await ServiceProcess.BuildAsync(repoRoot);
 
-    await Phase(report, "PostgreSQL ceilings", async () =>
+    await Phase(report, "ceilings", "PostgreSQL ceilings", async () =>
         report.Ceilings = await PostgresCeilings.MeasureAsync(await CreateDatabaseAsync("ceilings"), options));
 
-    if (options.Runs("accept")) await Phase(report, "accept and end-to-end (Mode=all)", async () =>
+    await Phase(report, "accept", "accept and end-to-end (Mode=all)", async () =>
     {
         var cs = await CreateDatabaseAsync("service");
         await using var db = NpgsqlDataSource.Create(cs);
@@ -41,20 +41,29 @@ try
         report.RssAfterAcceptMiB = service.RssMiB();
     });
 
-    if (options.Runs("dispatch")) await Phase(report, "dispatch (Mode=api then Mode=worker)", async () =>
+    await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
 
-    if (options.Runs("batches")) await Phase(report, "batches (Mode=api)", async () =>
+    await Phase(report, "batches", "batches (Mode=api)", async () =>
     {
         await using var service = await ServiceProcess.StartAsync(dll, await CreateDatabaseAsync("batches"), "api");
         report.Batches = await BatchLoad.MeasureAsync(service.BaseAddress, BenchOptions.BatchClients, options.AcceptDuration);
     });
 
-    if (options.Runs("bulk")) await Phase(report, "CSV bulk job, enqueue alone (only the bulk queue is worked)", async () =>
+    await Phase(report, "bulk", "CSV bulk job, enqueue alone (only the bulk queue is worked)", async () =>
         report.BulkEnqueueOnly = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk_enqueue"), options.BulkRows, enqueueOnly: true));
 
-    if (options.Runs("bulk")) await Phase(report, "CSV bulk job (Mode=all)", async () =>
+    await Phase(report, "bulk", "CSV bulk job (Mode=all)", async () =>
         report.Bulk = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk"), options.BulkRows, enqueueOnly: false));
+
+    await Phase(report, "webhooks", "webhooks out (Mode=api then Mode=worker)", async () =>
+        report.WebhooksOut = await NotificationService.Bench.Webhooks.WebhooksOutRun.MeasureAsync(dll, await CreateDatabaseAsync("webhooks_out"), options.WebhookDeliveries));
+
+    await Phase(report, "webhooks", "webhooks in: provider callbacks (Mode=api)", async () =>
+        report.CallbacksIn = await NotificationService.Bench.Webhooks.CallbacksInRun.MeasureAsync(dll, await CreateDatabaseAsync("callbacks_in"), options.CallbackEvents));
+
+    await Phase(report, "webhooks", "webhooks in: Twilio callbacks, one event per request (Mode=api)", async () =>
+        report.TwilioCallbacksIn = await NotificationService.Bench.Webhooks.TwilioCallbacksRun.MeasureAsync(dll, await CreateDatabaseAsync("twilio_in"), options.CallbackEvents / 5));
 
     Progress.Done();
     var markdown = report.ToMarkdown();
@@ -83,8 +92,10 @@ async Task<string> CreateDatabaseAsync(string name)
 }
 
 // A failed phase is reported, not fatal: the other figures still count.
-static async Task Phase(Report report, string name, Func<Task> run)
+// `--only` skips every phase but the ceilings and those named.
+async Task Phase(Report report, string key, string name, Func<Task> run)
 {
+    if (key != "ceilings" && !options.Runs(key)) return;
     try { await run(); }
     catch (Exception ex)
     {

@@ -66,7 +66,7 @@ public static class ServiceComposition
         services.AddTemplatesAdmin();         // admin API: templates, versions, partials, layouts, preview, test-send
         services.AddQueue(builder.Configuration, includeWorkers);
         services.AddWebhooks();               // Standard Webhooks out: endpoints, transactional outbox, signed delivery through the queue
-        services.AddProviderCallbacks();      // signed provider status callbacks → forward-only status machine, suppressions
+        services.AddProviderCallbacks(includeWorkers); // signed provider status callbacks → forward-only status machine, suppressions, early events parked
         services.AddHealth();
         services.AddApiDocs();
     }

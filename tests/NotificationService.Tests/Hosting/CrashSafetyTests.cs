@@ -74,7 +74,12 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
         var drafts = Enumerable.Range(0, Jobs).Select(i => new NotificationDraft(Guid.CreateVersion7(), tenant, "email", JobPriority.Normal,
             new RecipientDto { Email = $"user{i}@example.com" }, null, null, null, new ContentDto { Subject = "Hi", Body = $"Message {i}" },
             null, null, null, null)).ToList();
-        var writer = new NotificationWriter(new JobQueue(db, new QueueSignals(), new CrossReplicaNotifier(db)));
+        var queue = new JobQueue(db, new QueueSignals(), new CrossReplicaNotifier(db));
+        var subscriptions = new NotificationService.Features.Webhooks.WebhookSubscriptions(db, TimeProvider.System);
+        var schedule = new NotificationService.Features.Webhooks.WebhookRetrySchedule(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        var accepted = new NotificationService.Features.Webhooks.AcceptedEvents(
+            new NotificationService.Features.Webhooks.WebhookOutbox(queue, schedule, subscriptions), subscriptions);
+        var writer = new NotificationWriter(queue, accepted);
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         await writer.InsertAsync(conn, tx, drafts, default);

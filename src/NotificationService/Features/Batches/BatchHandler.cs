@@ -51,12 +51,12 @@ public sealed class BatchHandler(NpgsqlDataSource db, BatchExpander expander, No
             upsert.Parameters.AddWithValue(rejected.Count);
             await upsert.ExecuteNonQueryAsync(ct);
         }
-        if (drafts.Count > 0) await writer.InsertAsync(conn, tx, drafts, ct);
+        var queues = drafts.Count > 0 ? await writer.InsertAsync(conn, tx, drafts, ct) : [];
         var body = JsonSerializer.Serialize(new BatchAccepted(batchId, accepted, rejected), JsonBody.Options);
         if (key is not null) await IdempotencyStore.SaveResponseAsync(conn, tx, tenantId, key, 202, body, ct);
         await tx.CommitAsync(ct);
 
-        queue.NotifyCommitted(drafts.Select(d => d.Channel).Distinct());
+        queue.NotifyCommitted(queues);
         return new Outcome(202, body, Replayed: false);
     }
 }

@@ -29,7 +29,7 @@ public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writ
         var fresh = await ClaimRecipientsAsync(conn, tx, job.JobId, accepted.Select(a => a.RecipientKey).ToArray(), ct);
         var toSend = accepted.Where(a => fresh.Contains(a.RecipientKey)).ToList();
         var drafts = await DraftsAsync(job, toSend, ct);
-        if (!job.Options.DryRun && drafts.Count > 0) await writer.InsertAsync(conn, tx, drafts, ct);
+        IReadOnlyList<string> queues = !job.Options.DryRun && drafts.Count > 0 ? await writer.InsertAsync(conn, tx, drafts, ct) : [];
         if (job.Options.DryRun && chunk.FirstRow == 1) await preview.SaveAsync(conn, tx, job, drafts, ct);
         if (rejected.Count > 0) await InsertErrorsAsync(conn, tx, job.JobId, rejected, ct);
 
@@ -48,7 +48,7 @@ public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writ
         progress.Parameters.AddWithValue((long)(accepted.Count - toSend.Count + inChunkDuplicates));
         if (await progress.ExecuteNonQueryAsync(ct) == 0) { await tx.RollbackAsync(ct); return false; }
         await tx.CommitAsync(ct);
-        if (drafts.Count > 0 && !job.Options.DryRun) queue.NotifyCommitted([job.Options.Channel]);
+        if (queues.Count > 0) queue.NotifyCommitted(queues); // the channel's, and `webhooks` when notification.accepted is subscribed
         return true;
     }
 

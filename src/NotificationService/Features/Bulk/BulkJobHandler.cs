@@ -14,7 +14,8 @@ namespace NotificationService.Features.Bulk;
 /// chunks, several at once, each with its row range. A killed worker's job is rescued by the queue and resumes
 /// skipping exactly the committed ranges.
 /// </summary>
-public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log) : IJobHandler
+public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log,
+    Webhooks.BulkCompletedEvents completion) : IJobHandler
 {
     public const string JobKind = "bulk_csv";
     public const string QueueName = "bulk";
@@ -37,7 +38,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         }
         catch (Exception e) when (e is DecoderFallbackException or CsvFormatException or BulkFileException)
         {
-            await FinishAsync(jobId, "failed", e is DecoderFallbackException ? "The file is not valid UTF-8 text past the first megabyte." : e.Message, ct);
+            await FailAsync(jobId, e is DecoderFallbackException ? "The file is not valid UTF-8 text past the first megabyte." : e.Message, ct);
         }
         // Completed, failed or cancelled: the duplicate check is only needed while rows are enqueued (or resumed).
         // Any other exception leaves it in place for the retry.
@@ -94,7 +95,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         }
         if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row, csv.ByteOffset, batch), ct)) return;
         if (!await commits.CompleteAsync()) return;
-        await FinishAsync(job.JobId, "completed", null, ct, totalRows: row);
+        await completion.CompleteAsync(job.JobId, totalRows: row, ct); // status + bulk_job.completed webhook in one transaction
     }
 
     private async Task<BulkJobContext?> StartAsync(Guid jobId, CancellationToken ct)
@@ -111,16 +112,15 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         return new BulkJobContext(jobId, r.GetGuid(0), options);
     }
 
-    private async Task FinishAsync(Guid jobId, string status, string? error, CancellationToken ct, long? totalRows = null)
+    /// <summary>A job that cannot go on ends `failed` with the reason (completion is BulkCompletedEvents, with its webhook).</summary>
+    private async Task FailAsync(Guid jobId, string error, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            update bulk_jobs set status = $2, error = $3, total_rows = coalesce($4, processed_rows), finished_at = now(), updated_at = now()
+            update bulk_jobs set status = 'failed', error = $2, total_rows = processed_rows, finished_at = now(), updated_at = now()
             where id = $1 and status = 'enqueuing'
             """);
         cmd.Parameters.AddWithValue(jobId);
-        cmd.Parameters.AddWithValue(status);
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text, Value = (object?)error ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint, Value = (object?)totalRows ?? DBNull.Value });
+        cmd.Parameters.AddWithValue(error);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -17,13 +17,14 @@ public sealed class AcceptBatcher : IAsyncDisposable
     {
         var drafts = groups.SelectMany(g => g).ToList();
         if (drafts.Count == 0) return;
+        IReadOnlyList<string> queues;
         await using (var conn = await db.OpenConnectionAsync(ct))
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
-            await writer.InsertAsync(conn, tx, drafts, ct);
+            queues = await writer.InsertAsync(conn, tx, drafts, ct);
             await tx.CommitAsync(ct);
         }
-        queue.NotifyCommitted(drafts.Select(d => d.Channel).Distinct());
+        queue.NotifyCommitted(queues);
     }, maxBatch: 256, parallelism: 4);
 
     public Task WriteAsync(IReadOnlyList<NotificationDraft> drafts) => _writer.WriteAsync(drafts);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using NotificationService.Features.Webhooks;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
 
@@ -8,13 +9,15 @@ namespace NotificationService.Features.Notifications;
 
 /// <summary>
 /// Writes drafts set-based inside the caller's transaction: one statement enqueues every delivery job,
-/// one inserts every notification with its `accepted` and `queued` history rows. Commit both or neither.
+/// one inserts every notification with its `accepted` and `queued` history rows, and (only for tenants
+/// subscribed to it) `notification.accepted` webhooks are enqueued too. Commit all or nothing.
 /// </summary>
-public sealed class NotificationWriter(JobQueue queue)
+public sealed class NotificationWriter(JobQueue queue, AcceptedEvents acceptedEvents)
 {
     public const string DeliverKind = "deliver";
 
-    public async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NotificationDraft> drafts, CancellationToken ct)
+    /// <returns>The queues this write enqueued to: pass them to <see cref="JobQueue.NotifyCommitted"/> after commit.</returns>
+    public async Task<IReadOnlyList<string>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NotificationDraft> drafts, CancellationToken ct)
     {
         var jobs = drafts.Select(d => new NewJob(d.Channel, DeliverKind, d.TenantId, DeliverArgs.Json(d.Id), d.Priority, d.SendAt)).ToList();
         var jobIds = await queue.EnqueueAsync(conn, tx, jobs, ct);
@@ -53,6 +56,10 @@ public sealed class NotificationWriter(JobQueue queue)
         p.AddWithValue(jobIds);
         p.AddWithValue(drafts.Select(d => d.SendAt).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
+
+        var queues = drafts.Select(d => d.Channel).Distinct().ToList();
+        if (await acceptedEvents.PublishAsync(conn, tx, drafts, ct)) queues.Add(WebhookOutbox.Queue);
+        return queues;
     }
 
     private static void Json(NpgsqlParameterCollection p, IEnumerable<object?> values) =>

@@ -29,12 +29,12 @@ public sealed class SendHandler(NpgsqlDataSource db, SendValidator validator, No
             return new Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
 
-        await writer.InsertAsync(conn, tx, drafts, ct);
+        var queues = await writer.InsertAsync(conn, tx, drafts, ct);
         var body = ResponseBody(request, drafts, statusBaseUrl);
         if (idempotencyKey is not null) await IdempotencyStore.SaveResponseAsync(conn, tx, tenantId, idempotencyKey, 202, body, ct);
         await tx.CommitAsync(ct);
 
-        queue.NotifyCommitted(drafts.Select(d => d.Channel).Distinct());
+        queue.NotifyCommitted(queues);
         return new Outcome(202, body, Replayed: false);
     }
 

@@ -16,11 +16,15 @@ public static class ProviderCallbackEndpoints
 {
     public const int MaxBodyBytes = 1024 * 1024;
 
-    public static IServiceCollection AddProviderCallbacks(this IServiceCollection services)
+    public static IServiceCollection AddProviderCallbacks(this IServiceCollection services, bool includeWorkers)
     {
         services.AddSingleton<CallbackProviders>();
         services.AddSingleton<SuppressionStore>();
         services.AddSingleton<StatusUpdater>();
+        services.AddSingleton<CallbackBatcher>();
+        services.AddSingleton<ParkedCallbacks>();
+        // Replayed where workers run: they are the ones storing the message ids parked events wait for.
+        if (includeWorkers) services.AddHostedService<ParkedCallbackReplayer>();
         return services;
     }
 
@@ -33,7 +37,7 @@ public static class ProviderCallbackEndpoints
         group.MapPost("/whatsapp/{providerConfigId:guid}", WhatsAppAsync);
     }
 
-    private static async Task<IResult> SendGridAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, StatusUpdater updater, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> SendGridAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, CallbackBatcher updater, TimeProvider clock, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, "sendgrid", ct);
         var provider = await providers.FindAsync(providerConfigId, ct);
@@ -46,7 +50,7 @@ public static class ProviderCallbackEndpoints
         return await ApplyAsync("sendgrid", provider, SendGridEvents.Parse(body), updater, ct);
     }
 
-    private static async Task<IResult> TwilioAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, StatusUpdater updater, IConfiguration config, CancellationToken ct)
+    private static async Task<IResult> TwilioAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, CallbackBatcher updater, IConfiguration config, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, "twilio", ct);
         var provider = await providers.FindAsync(providerConfigId, ct);
@@ -79,7 +83,7 @@ public static class ProviderCallbackEndpoints
         return TypedResults.Text(q["hub.challenge"].ToString(), "text/plain");
     }
 
-    private static async Task<IResult> WhatsAppAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, StatusUpdater updater, CancellationToken ct)
+    private static async Task<IResult> WhatsAppAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, CallbackBatcher updater, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, "whatsapp", ct);
         var provider = await providers.FindAsync(providerConfigId, ct);
@@ -89,11 +93,12 @@ public static class ProviderCallbackEndpoints
         return await ApplyAsync("whatsapp", provider, WhatsAppEvents.Parse(body), updater, ct);
     }
 
-    private static async Task<IResult> ApplyAsync(string name, CallbackProvider provider, List<ProviderEvent> events, StatusUpdater updater, CancellationToken ct)
+    private static async Task<IResult> ApplyAsync(string name, CallbackProvider provider, List<ProviderEvent> events, CallbackBatcher updater, CancellationToken ct)
     {
-        var result = await updater.ApplyAsync(provider, events, ct);
+        var result = await updater.ApplyAsync(provider, events);
         CallbackMetrics.AppliedEvents(name, result.Applied);
         CallbackMetrics.UnknownEvents(name, result.Unknown);
+        CallbackMetrics.ParkedEvents(name, result.Parked);
         return TypedResults.Ok(result);
     }
 

@@ -10,10 +10,12 @@ namespace NotificationService.Features.ProviderCallbacks;
 /// the notifications named, fold each one's events through <see cref="StatusMachine"/>, write statuses,
 /// history (source 'provider'), suppressions and webhook deliveries, commit. Row locks serialise
 /// concurrent callbacks for the same message, so two racing callbacks cannot both "move forward".
+/// Events naming a provider message id we have not stored yet are parked (<see cref="ParkedCallbacks"/>).
 /// </summary>
 public sealed class StatusUpdater(NpgsqlDataSource db, WebhookOutbox outbox, SuppressionStore suppressions)
 {
-    public sealed record Result(int Applied, int Unknown, int Duplicates);
+    /// <summary>Parked: events for a message id not stored yet, applied when it is (see <see cref="ParkedCallbacks"/>).</summary>
+    public sealed record Result(int Applied, int Unknown, int Duplicates, int Parked = 0);
 
     private sealed record Row(Guid Id, string Status, string Channel, JsonNode? Recipient, JsonNode? Metadata, string? ProviderMessageId);
 
@@ -21,6 +23,20 @@ public sealed class StatusUpdater(NpgsqlDataSource db, WebhookOutbox outbox, Sup
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
+        var (outcomes, published) = await ApplyInAsync(conn, tx, provider, events, park: true, ct);
+        await tx.CommitAsync(ct);
+        if (published) outbox.NotifyCommitted();
+        return outcomes.For(events);
+    }
+
+    /// <summary>
+    /// Inside the caller's transaction. Outcomes are kept per event instance, so a caller that merged several
+    /// requests' events (<see cref="CallbackBatcher"/>) can answer each request with its own counts.
+    /// Published: webhook deliveries were enqueued (wake the queue after commit).
+    /// </summary>
+    public async Task<(EventOutcomes Outcomes, bool Published)> ApplyInAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CallbackProvider provider,
+        IReadOnlyList<ProviderEvent> events, bool park, CancellationToken ct)
+    {
         var fresh = await DedupeAsync(conn, tx, provider.Id, events, ct);
         var rows = await LockAsync(conn, tx, provider.TenantId, fresh, ct);
         var byMessageId = rows.Values.Where(r => r.ProviderMessageId is not null).GroupBy(r => r.ProviderMessageId!).ToDictionary(g => g.Key, g => g.First());
@@ -28,7 +44,8 @@ public sealed class StatusUpdater(NpgsqlDataSource db, WebhookOutbox outbox, Sup
         Row? Find(ProviderEvent e) => e.NotificationId is { } id && rows.TryGetValue(id, out var r) ? r
             : e.ProviderMessageId is { } m && byMessageId.TryGetValue(m, out r) ? r : null;
 
-        var unknown = 0;
+        var outcomes = new EventOutcomes(fresh);
+        var parked = new List<ProviderEvent>();
         var changes = new List<StatusChange>();
         var suppress = new List<SuppressionEntry>();
         var now = DateTimeOffset.UtcNow;
@@ -36,7 +53,9 @@ public sealed class StatusUpdater(NpgsqlDataSource db, WebhookOutbox outbox, Sup
         {
             if (group.Key is not { } n)
             {
-                unknown += group.Count();
+                foreach (var e in group)
+                    if (park && ParkedCallbacks.Parkable(e)) parked.Add(e);
+                    else outcomes.Unknown.Add(e);
                 // An unsubscribe or bounce still names an address we must stop messaging, even for a message we cannot find.
                 suppress.AddRange(group.Where(e => e.Suppress?.Address is not null).Select(e => Entry(provider, null, e)));
                 continue;
@@ -49,10 +68,10 @@ public sealed class StatusUpdater(NpgsqlDataSource db, WebhookOutbox outbox, Sup
 
         await WriteAsync(conn, tx, changes, ct);
         await suppressions.AddAsync(conn, tx, suppress.Where(s => s.Address is not null).ToList(), ct);
+        await ParkedCallbacks.ParkAsync(conn, tx, provider, parked, ct);
         var published = await outbox.PublishAsync(conn, tx, changes, ct);
-        await tx.CommitAsync(ct);
-        if (published > 0) outbox.NotifyCommitted();
-        return new Result(fresh.Count - unknown, unknown, events.Count - fresh.Count);
+        outcomes.Parked.UnionWith(parked);
+        return (outcomes, published > 0);
     }
 
     private static SuppressionEntry Entry(CallbackProvider p, Row? n, ProviderEvent e) => new(p.TenantId, p.Channel,

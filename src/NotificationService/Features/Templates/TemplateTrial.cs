@@ -46,13 +46,14 @@ public sealed class TemplateTrial(
 
         var draft = new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, JobPriority.High, req.Recipient!, stored.Key,
             stored.Version.Id, stored.Locale, Content: null, req.Data, Category: null, Metadata: null, SendAt: null);
+        IReadOnlyList<string> queues;
         await using (var conn = await db.OpenConnectionAsync(ct))
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
-            await writer.InsertAsync(conn, tx, [draft], ct);
+            queues = await writer.InsertAsync(conn, tx, [draft], ct);
             await tx.CommitAsync(ct);
         }
-        queue.NotifyCommitted([channel]);
+        queue.NotifyCommitted(queues);
         return new TestSendResult(draft.Id, stored.Number, "queued", $"{statusBase}/{draft.Id}");
     }
 

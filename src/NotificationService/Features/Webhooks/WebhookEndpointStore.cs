@@ -13,7 +13,7 @@ public sealed record WebhookEndpointWithSecret(WebhookEndpointView Endpoint, str
 /// Tenant webhook endpoints. Secrets are encrypted at rest like provider secrets (they must be usable to
 /// sign, so they cannot be hashed) and returned only when created or rotated.
 /// </summary>
-public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector protector)
+public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector protector, WebhookSubscriptions subscriptions)
 {
     /// <summary>How long the previous secret keeps signing after a rotation, so receivers can switch over.</summary>
     public static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
@@ -30,7 +30,9 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
             """);
         foreach (var v in new object?[] { Guid.CreateVersion7(), tenantId, url, events, enabled, (object?)description ?? DBNull.Value, cipher, keyId })
             cmd.Parameters.AddWithValue(v!);
-        return new((await ReadAsync(cmd, ct)).Single(), secret);
+        var created = new WebhookEndpointWithSecret((await ReadAsync(cmd, ct)).Single(), secret);
+        subscriptions.Invalidate(tenantId);
+        return created;
     }
 
     public async Task<IReadOnlyList<WebhookEndpointView>> ListAsync(Guid tenantId, CancellationToken ct) =>
@@ -41,20 +43,26 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
         ?? throw new NotFoundException("The webhook endpoint");
 
     /// <summary>Null fields are left as they are. Re-enabling clears the reason it was disabled (e.g. a 410).</summary>
-    public async Task<WebhookEndpointView> UpdateAsync(Guid tenantId, Guid id, string? url, string[]? events, bool? enabled, string? description, CancellationToken ct) =>
-        (await QueryAsync($"""
+    public async Task<WebhookEndpointView> UpdateAsync(Guid tenantId, Guid id, string? url, string[]? events, bool? enabled, string? description, CancellationToken ct)
+    {
+        var view = (await QueryAsync($"""
             update webhook_endpoints set url = coalesce($3, url), events = coalesce($4, events), enabled = coalesce($5, enabled),
                 description = coalesce($6, description), disabled_reason = case when $5 then null else disabled_reason end, updated_at = now()
             where tenant_id = $1 and id = $2 returning {Columns}
             """, ct, tenantId, id, (object?)url ?? DBNull.Value, (object?)events ?? DBNull.Value, (object?)enabled ?? DBNull.Value, (object?)description ?? DBNull.Value))
-        .SingleOrDefault() ?? throw new NotFoundException("The webhook endpoint");
+            .SingleOrDefault() ?? throw new NotFoundException("The webhook endpoint");
+        subscriptions.Invalidate(tenantId);   // after the write, so a concurrent reload cannot cache the old set
+        return view;
+    }
 
     public async Task DeleteAsync(Guid tenantId, Guid id, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("delete from webhook_endpoints where tenant_id = $1 and id = $2");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(id);
-        if (await cmd.ExecuteNonQueryAsync(ct) == 0) throw new NotFoundException("The webhook endpoint");
+        var deleted = await cmd.ExecuteNonQueryAsync(ct);
+        subscriptions.Invalidate(tenantId);
+        if (deleted == 0) throw new NotFoundException("The webhook endpoint");
     }
 
     /// <summary>New current secret; the old one keeps signing (alongside) for <see cref="RotationOverlap"/>.</summary>

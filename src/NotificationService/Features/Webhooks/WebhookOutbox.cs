@@ -15,9 +15,10 @@ public sealed record NewDelivery(Guid Id, Guid TenantId, Guid EndpointId, string
 /// <summary>
 /// Turns status changes into webhook deliveries and their jobs inside the caller's transaction, so a
 /// status change and its webhook commit together or not at all (no lost or phantom events).
-/// Three statements per batch whatever its size: endpoints, deliveries, jobs.
+/// Three statements per batch whatever its size: endpoints, deliveries, jobs; none when the cached
+/// subscriptions say no tenant of the batch listens to these events (most callbacks and worker batches).
 /// </summary>
-public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule)
+public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule, WebhookSubscriptions subscriptions)
 {
     public const string Queue = "webhooks";
     public const string Kind = "webhook";
@@ -32,7 +33,9 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule)
 
     public async Task<int> PublishAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StatusChange> changes, CancellationToken ct)
     {
-        var relevant = changes.Where(c => EventType(c.Status) is not null).ToList();
+        var relevant = new List<StatusChange>(changes.Count);
+        foreach (var c in changes)
+            if (EventType(c.Status) is { } type && await subscriptions.SubscribesAsync(c.TenantId, type, ct)) relevant.Add(c);
         if (relevant.Count == 0) return 0;
         var endpoints = new List<(Guid Id, Guid TenantId, string[] Events)>();
         await using (var cmd = new NpgsqlCommand("select id, tenant_id, events from webhook_endpoints where tenant_id = any($1) and enabled", conn, tx))
@@ -54,6 +57,22 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule)
         }
         await EnqueueAsync(conn, tx, deliveries, ct);
         return deliveries.Count;
+    }
+
+    /// <summary>An event that is not a notification's status change (e.g. `bulk_job.completed`): one delivery per subscribed endpoint.</summary>
+    public async Task<int> PublishEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string type, JsonObject data, CancellationToken ct)
+    {
+        var endpoints = new List<Guid>();
+        await using (var cmd = new NpgsqlCommand("select id from webhook_endpoints where tenant_id = $1 and enabled and $2 = any(events)", conn, tx))
+        {
+            cmd.Parameters.AddWithValue(tenantId);
+            cmd.Parameters.AddWithValue(type);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) endpoints.Add(r.GetGuid(0));
+        }
+        var payload = new JsonObject { ["type"] = type, ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), ["data"] = data }.ToJsonString();
+        await EnqueueAsync(conn, tx, endpoints.Select(e => new NewDelivery(Guid.CreateVersion7(), tenantId, e, type, payload)).ToList(), ct);
+        return endpoints.Count;
     }
 
     public static JsonObject Payload(string type, StatusChange c) => new()

@@ -8,6 +8,9 @@ public static class WebhookServiceExtensions
     {
         services.AddSingleton<WebhookRetrySchedule>();
         services.AddSingleton<WebhookOutbox>();
+        services.AddSingleton<WebhookSubscriptions>();
+        services.AddSingleton<AcceptedEvents>();
+        services.AddSingleton<BulkCompletedEvents>();
         services.AddSingleton<TargetGuard>();
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<WebhookDeliveryStore>();

@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Npgsql;
+using NotificationService.Bench.Service;
+
+namespace NotificationService.Bench.Webhooks;
+
+/// <summary>
+/// The harder inbound case: Twilio posts one status per request (form-encoded, X-Twilio-Signature), so
+/// every event is its own HTTP request and transaction. N sent SMS notifications with a MessageSid are
+/// created beforehand; one signed `delivered` callback each is POSTed from 32 concurrent clients.
+/// </summary>
+public static class TwilioCallbacksRun
+{
+    public const int Clients = 32;
+    private const string AuthToken = "bench-twilio-auth-token";
+
+    public static async Task<CallbacksInResult> MeasureAsync(string dll, string connectionString, int notifications)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using var api = await ServiceProcess.StartAsync(dll, connectionString, "api");
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, UseProxy = false }) { BaseAddress = api.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.ApiKey);
+        var config = await http.PostAsJsonAsync("api/v1/admin/providers", new
+        {
+            channel = "sms", kind = "twilio_sms", name = "bench-twilio", priority = 500, enabled = false,
+            settings = new { accountSid = "AC" + new string('0', 32), from = "+14155550000" }, secrets = new { authToken = AuthToken },
+        });
+        if (!config.IsSuccessStatusCode) throw new InvalidOperationException($"provider config failed: {await config.Content.ReadAsStringAsync()}");
+        var path = $"webhooks/twilio/{(await config.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>()}";
+
+        using (var client = new SendClient(api.BaseAddress, 1))
+        {
+            var sample = await client.SendAsync() ?? throw new InvalidOperationException($"sample send failed: {await client.DescribeFailureAsync()}");
+            Progress.Show($"twilio callbacks: creating {notifications:N0} sent SMS notifications");
+            await CloneSentSmsAsync(db, sample, notifications);
+        }
+        var sids = new List<string>(notifications);
+        await using (var cmd = db.CreateCommand("select provider_message_id from notifications where provider_message_id like 'SM%'"))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) sids.Add(r.GetString(0));
+
+        // Signed before the clock starts; the URL is the one the service sees (no PublicBaseUrl in this run).
+        var url = new Uri(api.BaseAddress, path).ToString();
+        var requests = sids.Select(sid =>
+        {
+            var form = new Dictionary<string, string> { ["MessageSid"] = sid, ["MessageStatus"] = "delivered", ["To"] = "+14155550100", ["AccountSid"] = "AC" + new string('0', 32) };
+            var data = new StringBuilder(url);
+            foreach (var (k, v) in form.OrderBy(p => p.Key, StringComparer.Ordinal)) data.Append(k).Append(v);
+            return (Form: form, Signature: Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(AuthToken), Encoding.UTF8.GetBytes(data.ToString()))));
+        }).ToArray();
+
+        Progress.Show($"twilio callbacks: posting {requests.Length:N0} signed callbacks from {Clients} clients");
+        var next = -1;
+        var errors = 0;
+        var load = double.NaN;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < requests.Length)
+            {
+                if (i == requests.Length / 2) load = LoadAverage.Now();
+                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(requests[i].Form) };
+                request.Headers.Add("X-Twilio-Signature", requests[i].Signature);
+                using var response = await http.SendAsync(request);
+                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
+            }
+        }));
+        var elapsed = clock.Elapsed;
+        await using var applied = db.CreateCommand("select count(*) from notification_events where source = 'provider' and status = 'delivered'");
+        return new CallbacksInResult(sids.Count, requests.Length, 1, Clients, elapsed, (long)(await applied.ExecuteScalarAsync())!, errors, load);
+    }
+
+    private static async Task CloneSentSmsAsync(NpgsqlDataSource db, Guid sample, int count)
+    {
+        await using var cmd = db.CreateCommand("""
+            insert into notifications (id, tenant_id, channel, status, recipient, content, provider_kind, provider_message_id, sent_at)
+            select gen_random_uuid(), s.tenant_id, 'sms', 'sent', '{"phone":"+14155550100"}', '{"body":"hi"}', 'twilio_sms',
+                   'SM' || replace(gen_random_uuid()::text, '-', ''), now()
+            from generate_series(1, $2) cross join (select tenant_id from notifications where id = $1) s
+            """);
+        cmd.Parameters.AddWithValue(sample);
+        cmd.Parameters.AddWithValue(count);
+        cmd.CommandTimeout = 300;
+        await cmd.ExecuteNonQueryAsync();
+        await using var vacuum = db.CreateCommand("vacuum analyze notifications");
+        await vacuum.ExecuteNonQueryAsync();
+    }
+}
