@@ -19,14 +19,30 @@ public sealed record BenchOptions(
     public const int AcceptClients = 32;
     public const int BatchClients = 4;
 
+    /// <summary>`--only providers`: the ceilings plus that one phase (the ceilings are what its ratios divide by).</summary>
+    public string? Only { get; init; }
+    /// <summary>Emails through the SendGrid fake and SMS through the Twilio fake, each (`--provider-messages N`).</summary>
+    public int ProviderMessages { get; init; }
+
+    public static readonly string[] Phases = ["accept", "dispatch", "providers", "batches", "bulk"];
+
+    public bool Runs(string phase) => Only is null || Only == phase;
+
+    private static string? ArgText(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
     private static int? ArgValue(string[] args, string name) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : null;
 
     public static BenchOptions Parse(string[] args)
     {
         var quick = args.Contains("--quick");
-        return quick
-            ? new(true, TimeSpan.FromSeconds(2), 20_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 10_000, TimeSpan.FromSeconds(3), 500, 50_000)
+        var sized = quick
+            ? new BenchOptions(true, TimeSpan.FromSeconds(2), 20_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 10_000, TimeSpan.FromSeconds(3), 500, 50_000)
             : new(false, TimeSpan.FromSeconds(5), 100_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 100_000, TimeSpan.FromSeconds(10), 500, ArgValue(args, "--bulk-rows") ?? 1_000_000);
+        var only = ArgText(args, "--only");
+        if (only is not null && !Phases.Contains(only))
+            throw new ArgumentException($"--only {only}: expected one of {string.Join(", ", Phases)}");
+        return sized with { Only = only, ProviderMessages = ArgValue(args, "--provider-messages") ?? (quick ? 5_000 : 50_000) };
     }
 }

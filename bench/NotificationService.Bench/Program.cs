@@ -1,6 +1,7 @@
 using Npgsql;
 using NotificationService.Bench;
 using NotificationService.Bench.Ceilings;
+using NotificationService.Bench.Providers;
 using NotificationService.Bench.Service;
 using NotificationService.Postgres;
 
@@ -23,7 +24,7 @@ try
     await Phase(report, "PostgreSQL ceilings", async () =>
         report.Ceilings = await PostgresCeilings.MeasureAsync(await CreateDatabaseAsync("ceilings"), options));
 
-    await Phase(report, "accept and end-to-end (Mode=all)", async () =>
+    if (options.Runs("accept")) await Phase(report, "accept and end-to-end (Mode=all)", async () =>
     {
         var cs = await CreateDatabaseAsync("service");
         await using var db = NpgsqlDataSource.Create(cs);
@@ -41,16 +42,19 @@ try
         report.RssAfterAcceptMiB = service.RssMiB();
     });
 
-    await Phase(report, "dispatch (Mode=api then Mode=worker)", async () =>
+    if (options.Runs("dispatch")) await Phase(report, "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
 
-    await Phase(report, "batches (Mode=api)", async () =>
+    if (options.Runs("providers")) await Phase(report, "provider dispatch through SendGrid and Twilio fakes (Mode=api then Mode=worker)", async () =>
+        report.ProviderDispatch = await ProviderDispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("providers"), options.ProviderMessages));
+
+    if (options.Runs("batches")) await Phase(report, "batches (Mode=api)", async () =>
     {
         await using var service = await ServiceProcess.StartAsync(dll, await CreateDatabaseAsync("batches"), "api");
         report.Batches = await BatchLoad.MeasureAsync(service.BaseAddress, BenchOptions.BatchClients, options.AcceptDuration);
     });
 
-    await Phase(report, "CSV bulk job (Mode=all)", async () =>
+    if (options.Runs("bulk")) await Phase(report, "CSV bulk job (Mode=all)", async () =>
         report.Bulk = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk"), options.BulkRows));
 
     Progress.Done();
@@ -58,8 +62,10 @@ try
     Console.WriteLine(markdown);
     var resultsDir = Path.Combine(repoRoot, "bench", "results");
     Directory.CreateDirectory(resultsDir);
-    await File.WriteAllTextAsync(Path.Combine(resultsDir, "latest.md"), markdown);
-    Console.WriteLine($"written to {Path.Combine(resultsDir, "latest.md")}");
+    // A partial run (--only) does not overwrite the full report.
+    var resultsFile = Path.Combine(resultsDir, options.Only is { } only ? $"latest-{only}.md" : "latest.md");
+    await File.WriteAllTextAsync(resultsFile, markdown);
+    Console.WriteLine($"written to {resultsFile}");
 }
 finally
 {

@@ -19,6 +19,7 @@ public sealed class Report
     public double? RssAfterAcceptMiB { get; set; }
     public BatchResult? Batches { get; set; }
     public BulkResult? Bulk { get; set; }
+    public IReadOnlyList<Providers.ProviderDispatchResult>? ProviderDispatch { get; set; }
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -86,6 +87,7 @@ public sealed class Report
             Row(sb, "CSV bulk: service RSS growth during the job (MiB)", bk.PeakRssMiB - bk.BaselineRssMiB, null, "≤ 200 MB", (bk.PeakRssMiB - bk.BaselineRssMiB) * 1.048576 <= 200, "0");
             Row(sb, "CSV bulk: other tenant's single send, accept → provider call p99 (ms)", bk.OtherTenantE2eMs.P99, null, "≤ 500 ms", bk.OtherTenantE2eMs.P99 <= 500, "0.0");
         }
+        if (ProviderDispatch is { } pd) Providers.ProviderReport.Rows(sb, pd, Ceilings);
         sb.AppendLine();
 
         sb.AppendLine("## Details");
@@ -103,11 +105,12 @@ public sealed class Report
         if (Batches is { } bt2) sb.AppendLine($"- Batches: {bt2.Requests:N0} requests, {bt2.Errors:N0} errors, service in Mode=api (no delivery meanwhile). Ratio: recipients/s ÷ 100-row batch-insert rows/s.");
         if (Bulk is { } bk2) sb.AppendLine($"- CSV bulk: {bk2.FileBytes / 1048576.0:N1} MiB file, job ended `{bk2.Status}`; RSS {bk2.BaselineRssMiB:N0} → peak {bk2.PeakRssMiB:N0} MiB; " +
                                             $"the other tenant sent {bk2.OtherSent:N0} single emails (20/s) during the job, {bk2.OtherDelivered:N0} reached the provider, p50 {bk2.OtherTenantE2eMs.P50:N1} ms. Ratio: rows/s ÷ batch-insert rows/s.");
+        if (ProviderDispatch is { } pd2) Providers.ProviderReport.Details(sb, pd2);
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         return sb.ToString();
     }
 
-    private static void Row(StringBuilder sb, string name, double value, double? ceiling, string target, bool? met, string format = "N0")
+    internal static void Row(StringBuilder sb, string name, double value, double? ceiling, string target, bool? met, string format = "N0")
     {
         var ratio = ceiling is { } c && c > 0 ? (value / c).ToString("0.00", Inv) : "";
         var metText = met switch { true => "met", false => "**not met**", null => "" };
