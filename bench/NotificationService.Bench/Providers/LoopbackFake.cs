@@ -8,8 +8,12 @@ using Microsoft.Extensions.Logging;
 namespace NotificationService.Bench.Providers;
 
 /// <summary>What a fake saw: requests by outcome, TCP connections accepted, and when the first and last accepted request came.</summary>
-public sealed record FakeCounts(string Provider, long Requests, long Accepted, long Rejected, long Connections, TimeSpan? FirstAccepted, TimeSpan? LastAccepted)
+public sealed record FakeCounts(string Provider, long Requests, long Accepted, long Rejected, long Connections, TimeSpan? FirstAccepted, TimeSpan? LastAccepted,
+    long HalfMark, TimeSpan? HalfAccepted)
 {
+    /// <summary>Rate over the second half of the messages: the worker's start-up JIT is behind it, so it is the warm figure.</summary>
+    public double SecondHalfPerSec => HalfAccepted is { } h && LastAccepted is { } l && l > h ? (Accepted - HalfMark) / (l - h).TotalSeconds : double.NaN;
+
     /// <summary>Accepted requests per second between the first and the last one (start-up and drain tail excluded).</summary>
     public double AcceptedPerSec => FirstAccepted is { } f && LastAccepted is { } l && l > f ? (Accepted - 1) / (l - f).TotalSeconds : double.NaN;
     public double RequestsPerConnection => Connections > 0 ? Requests / (double)Connections : double.NaN;
@@ -25,7 +29,7 @@ public sealed class LoopbackFake : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private long _requests, _accepted, _connections, _firstTicks = -1, _lastTicks = -1;
+    private long _requests, _accepted, _connections, _firstTicks = -1, _lastTicks = -1, _halfMark = long.MaxValue, _halfTicks = -1;
 
     public string Provider { get; }
     public string BaseUrl { get; private set; } = "";
@@ -55,16 +59,18 @@ public sealed class LoopbackFake : IAsyncDisposable
             var now = self._clock.Elapsed.Ticks;
             Interlocked.CompareExchange(ref self._firstTicks, now, -1);
             InterlockedMax(ref self._lastTicks, now);
-            Interlocked.Increment(ref self._accepted);
+            if (Interlocked.Increment(ref self._accepted) == Interlocked.Read(ref self._halfMark)) Interlocked.Exchange(ref self._halfTicks, now);
         });
         await app.StartAsync();
         self.BaseUrl = app.Urls.First().TrimEnd('/');
         return self;
     }
 
-    /// <summary>Starts the counts afresh (e.g. after a test send), so a run's figures are its own.</summary>
-    public void Reset()
+    /// <summary>Starts the counts afresh (e.g. after a test send), so a run's figures are its own; the clock notes when <paramref name="halfMark"/> is reached.</summary>
+    public void Reset(long halfMark)
     {
+        Interlocked.Exchange(ref _halfMark, halfMark);
+        Interlocked.Exchange(ref _halfTicks, -1);
         Interlocked.Exchange(ref _requests, 0);
         Interlocked.Exchange(ref _accepted, 0);
         Interlocked.Exchange(ref _connections, 0);
@@ -83,8 +89,10 @@ public sealed class LoopbackFake : IAsyncDisposable
         var accepted = Interlocked.Read(ref _accepted);
         var first = Interlocked.Read(ref _firstTicks);
         var last = Interlocked.Read(ref _lastTicks);
+        var half = Interlocked.Read(ref _halfTicks);
         return new FakeCounts(Provider, requests, accepted, requests - accepted, Interlocked.Read(ref _connections),
-            first < 0 ? null : TimeSpan.FromTicks(first), last < 0 ? null : TimeSpan.FromTicks(last));
+            first < 0 ? null : TimeSpan.FromTicks(first), last < 0 ? null : TimeSpan.FromTicks(last),
+            Interlocked.Read(ref _halfMark), half < 0 ? null : TimeSpan.FromTicks(half));
     }
 
     private static void InterlockedMax(ref long target, long value)

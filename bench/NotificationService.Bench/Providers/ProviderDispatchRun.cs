@@ -6,7 +6,7 @@ namespace NotificationService.Bench.Providers;
 
 /// <summary>One provider's drain: what its fake received, what the database says was sent, and the machine's load meanwhile.</summary>
 public sealed record ProviderDispatchResult(string Provider, string Channel, int Messages, FakeCounts Counts, long Sent, long Dead,
-    bool Drained, TimeSpan LaunchToFirstRequest, string LoadBefore, string LoadAfter);
+    bool Drained, TimeSpan LaunchToFirstRequest, string LoadBefore, string LoadAfter, double WorkerCpuMicrosPerMessage, double SecondHalfCpuMicrosPerMessage);
 
 /// <summary>
 /// Dispatch through real adapters to loopback fakes of SendGrid and Twilio. A Mode=api process serves the
@@ -50,7 +50,7 @@ public static class ProviderDispatchRun
 
     private static async Task<ProviderDispatchResult> DrainAsync(string dll, string connectionString, NpgsqlDataSource db, LoopbackFake fake, string channel, int messages)
     {
-        fake.Reset(); // the set-up's test send is not part of the run
+        fake.Reset(halfMark: messages / 2); // the set-up's test send is not part of the run
         var loadBefore = LoadAverage();
         var launchedAt = fake.Elapsed;
         Progress.Show($"providers: starting a Mode=worker process for the {channel} queue");
@@ -58,14 +58,22 @@ public static class ProviderDispatchRun
         await using var worker = await ServiceProcess.StartAsync(dll, connectionString, "worker",
             new Dictionary<string, string> { ["Queue__Queues__0"] = channel });
         var drained = false;
+        // Worker CPU per message, from its first observed send to the end: unlike a rate, it barely moves with the
+        // machine's load, so it is the figure to compare before and after a change.
+        (TimeSpan Cpu, long Accepted)? cpuStart = null, cpuHalf = null;
         while (clock.Elapsed < DrainTimeout)
         {
+            if (cpuStart is null && fake.Accepted > 0) cpuStart = (worker.CpuTime(), fake.Accepted);
+            if (cpuHalf is null && fake.Accepted >= messages / 2) cpuHalf = (worker.CpuTime(), fake.Accepted);
             var left = await LeftAsync(db, channel);
             Progress.Show($"providers: {fake.Provider} accepted {fake.Accepted:N0}/{messages:N0}, {left:N0} {channel} jobs left ({clock.Elapsed.TotalSeconds:0.0} s)");
             if (left == 0) { drained = true; break; }
             await Task.Delay(100);
         }
         var counts = fake.Snapshot();
+        var cpuEnd = worker.CpuTime();
+        double PerMessage((TimeSpan Cpu, long Accepted)? from) => from is { } c && counts.Accepted > c.Accepted
+            ? (cpuEnd - c.Cpu).TotalMicroseconds / (counts.Accepted - c.Accepted) : double.NaN;
         var loadAfter = LoadAverage();
 
         await using var sent = db.CreateCommand("select count(*) filter (where status = 'sent') from notifications where channel = $1");
@@ -73,7 +81,7 @@ public static class ProviderDispatchRun
         await using var dead = db.CreateCommand("select count(*) from jobs where queue = $1 and state = 'dead'");
         dead.Parameters.AddWithValue(channel);
         return new ProviderDispatchResult(fake.Provider, channel, messages, counts, (long)(await sent.ExecuteScalarAsync())!,
-            (long)(await dead.ExecuteScalarAsync())!, drained, (counts.FirstAccepted ?? fake.Elapsed) - launchedAt, loadBefore, loadAfter);
+            (long)(await dead.ExecuteScalarAsync())!, drained, (counts.FirstAccepted ?? fake.Elapsed) - launchedAt, loadBefore, loadAfter, PerMessage(cpuStart), PerMessage(cpuHalf));
     }
 
     private static async Task<long> LeftAsync(NpgsqlDataSource db, string queue)

@@ -15,6 +15,9 @@ public static class ProviderReport
             var allArrived = r.Drained && r.Counts.Accepted == r.Messages && r.Sent == r.Messages;
             Report.Row(sb, $"dispatch through the {r.Provider} loopback fake, {r.Messages:N0} {r.Channel} jobs, Mode=worker (messages/s; load {r.LoadBefore} → {r.LoadAfter})",
                 r.Counts.AcceptedPerSec, ceilings?.ClaimDeleteJobsPerSec, "≥ 3,000/s", allArrived && r.Counts.AcceptedPerSec >= TargetPerSec);
+            Report.Row(sb, $"{r.Provider}: second half of the messages, warm worker (messages/s)", r.Counts.SecondHalfPerSec, ceilings?.ClaimDeleteJobsPerSec, "", null);
+            Report.Row(sb, $"{r.Provider}: worker CPU per message, whole drain (µs)", r.WorkerCpuMicrosPerMessage, null, "", null);
+            Report.Row(sb, $"{r.Provider}: worker CPU per message, second half (µs)", r.SecondHalfCpuMicrosPerMessage, null, "", null);
             Report.Row(sb, $"{r.Provider}: TCP connections opened during the drain", r.Counts.Connections, null, "", null, "N0");
             Report.Row(sb, $"{r.Provider}: requests per connection (keep-alive reuse)", r.Counts.RequestsPerConnection, null, "", null, "N0");
         }
