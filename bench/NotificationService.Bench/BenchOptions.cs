@@ -12,13 +12,6 @@ public sealed record BenchOptions(
     int EndToEndRate,
     int BulkRows)
 {
-    /// <summary>`--only bulk,webhooks`: run just those phases (accept, dispatch, batches, bulk, webhooks, …) (the ceilings always run: every figure needs them).</summary>
-    public IReadOnlySet<string>? Only { get; init; }
-
-    public bool Runs(string phase) => Only is null || Only.Contains(phase);
-    public int WebhookDeliveries => Quick ? 10_000 : 50_000;
-    public int CallbackEvents => Quick ? 10_000 : 50_000;
-
     public const int SingleInsertConnections = 16;
     public const int BatchInsertConnections = 4;
     public const int BatchSize = 100;
@@ -26,17 +19,32 @@ public sealed record BenchOptions(
     public const int AcceptClients = 32;
     public const int BatchClients = 4;
 
+    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks"];
+
+    /// <summary>`--only bulk,webhooks`: the ceilings (every ratio divides by them) plus those phases.</summary>
+    public IReadOnlySet<string>? Only { get; init; }
+    /// <summary>Emails through the SendGrid fake and SMS through the Twilio fake, each (`--provider-messages N`).</summary>
+    public int ProviderMessages { get; init; }
+    public int WebhookDeliveries => Quick ? 10_000 : 50_000;
+    public int CallbackEvents => Quick ? 10_000 : 50_000;
+
+    public bool Runs(string phase) => Only is null || Only.Contains(phase);
+
+    private static string? ArgText(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+
     private static int? ArgValue(string[] args, string name) =>
-        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : null;
+        int.TryParse(ArgText(args, name), out var v) ? v : null;
 
     public static BenchOptions Parse(string[] args)
     {
         var quick = args.Contains("--quick");
-        var only = Array.IndexOf(args, "--only") is var o and >= 0 && o + 1 < args.Length
-            ? args[o + 1].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet() : null;
-        BenchOptions parsed = quick
-            ? new(true, TimeSpan.FromSeconds(2), 20_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 10_000, TimeSpan.FromSeconds(3), 500, ArgValue(args, "--bulk-rows") ?? 50_000)
+        var sized = quick
+            ? new BenchOptions(true, TimeSpan.FromSeconds(2), 20_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 10_000, TimeSpan.FromSeconds(3), 500, ArgValue(args, "--bulk-rows") ?? 50_000)
             : new(false, TimeSpan.FromSeconds(5), 100_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 100_000, TimeSpan.FromSeconds(10), 500, ArgValue(args, "--bulk-rows") ?? 1_000_000);
-        return parsed with { Only = only };
+        var only = ArgText(args, "--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
+        if (only?.FirstOrDefault(p => !Phases.Contains(p)) is { } unknown)
+            throw new ArgumentException($"--only {unknown}: expected one or more of {string.Join(", ", Phases)}");
+        return sized with { Only = only, ProviderMessages = ArgValue(args, "--provider-messages") ?? (quick ? 5_000 : 50_000) };
     }
 }

@@ -1,6 +1,7 @@
 using Npgsql;
 using NotificationService.Bench;
 using NotificationService.Bench.Ceilings;
+using NotificationService.Bench.Providers;
 using NotificationService.Bench.Service;
 using NotificationService.Postgres;
 
@@ -44,6 +45,9 @@ try
     await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
 
+    await Phase(report, "providers", "provider dispatch through SendGrid and Twilio fakes (Mode=api then Mode=worker)", async () =>
+        report.ProviderDispatch = await ProviderDispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("providers"), options.ProviderMessages));
+
     await Phase(report, "batches", "batches (Mode=api)", async () =>
     {
         await using var service = await ServiceProcess.StartAsync(dll, await CreateDatabaseAsync("batches"), "api");
@@ -70,8 +74,10 @@ try
     Console.WriteLine(markdown);
     var resultsDir = Path.Combine(repoRoot, "bench", "results");
     Directory.CreateDirectory(resultsDir);
-    await File.WriteAllTextAsync(Path.Combine(resultsDir, "latest.md"), markdown);
-    Console.WriteLine($"written to {Path.Combine(resultsDir, "latest.md")}");
+    // A partial run (--only) does not overwrite the full report.
+    var resultsFile = Path.Combine(resultsDir, options.Only is { } only ? $"latest-{string.Join('-', only.Order())}.md" : "latest.md");
+    await File.WriteAllTextAsync(resultsFile, markdown);
+    Console.WriteLine($"written to {resultsFile}");
 }
 finally
 {

@@ -23,6 +23,7 @@ public sealed class Report
     public Webhooks.WebhooksOutResult? WebhooksOut { get; set; }
     public Webhooks.CallbacksInResult? CallbacksIn { get; set; }
     public Webhooks.CallbacksInResult? TwilioCallbacksIn { get; set; }
+    public IReadOnlyList<Providers.ProviderDispatchResult>? ProviderDispatch { get; set; }
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -98,6 +99,7 @@ public sealed class Report
             Row(sb, "CSV bulk: other tenant's single send, accept → provider call p99 (ms)", bk.OtherTenantE2eMs.P99, null, "≤ 500 ms", bk.OtherTenantE2eMs.P99 <= 500, "0.0");
         }
         Webhooks.WebhookRows.AppendRows(sb, this);
+        if (ProviderDispatch is { } pd) Providers.ProviderReport.Rows(sb, pd, Ceilings);
         sb.AppendLine();
 
         sb.AppendLine("## Details");
@@ -116,6 +118,7 @@ public sealed class Report
         if (Bulk is { } bk2) sb.AppendLine($"- CSV bulk: {bk2.FileBytes / 1048576.0:N1} MiB file, job ended `{bk2.Status}`; RSS {bk2.BaselineRssMiB:N0} → peak {bk2.PeakRssMiB:N0} MiB; " +
                                             $"the other tenant sent {bk2.OtherSent:N0} single emails (20/s) during the job, {bk2.OtherDelivered:N0} reached the provider, p50 {bk2.OtherTenantE2eMs.P50:N1} ms. Ratio: rows/s ÷ batch-insert rows/s.");
         Webhooks.WebhookRows.AppendDetails(sb, this);
+        if (ProviderDispatch is { } pd2) Providers.ProviderReport.Details(sb, pd2);
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         return sb.ToString();
     }

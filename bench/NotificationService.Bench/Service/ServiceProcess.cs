@@ -108,6 +108,13 @@ public sealed class ServiceProcess : IAsyncDisposable
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 
+    /// <summary>User + system CPU the process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -38,4 +38,21 @@ public class RateLimitTests(ServiceFixture service)
         // Postponed jobs never used an attempt: every notification went out on its first.
         Assert.Equal(total, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1 and status = 'sent' and attempts = 1", tenant.Id));
     }
+
+    [Fact]
+    public async Task A_config_without_a_limit_sends_without_reserving_rate_limit_slots()
+    {
+        // The limiter is a PostgreSQL statement per batch; a config with no rateLimitPerSecond must not pay it.
+        // Every reservation upserts a provider_rate_windows row, so no row for the config means no statement.
+        var tenant = await service.BareTenantAsync();
+        await using var fake = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridAccepts);
+        var providerId = await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(fake.BaseUrl, "Unlimited"));
+
+        const int total = 20;
+        for (var i = 0; i < total; i++) await tenant.Http.SendOkAsync(Api.Email());
+        await FailoverTests.WaitUntil(() => fake.Hits.Count >= total, 30_000);
+
+        Assert.Equal(total, fake.Hits.Count);
+        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from provider_rate_windows where provider_id = $1", providerId));
+    }
 }

@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NotificationService.Bench.Providers;
+
+/// <summary>
+/// A tenant set up the way an operator would: `tenants create` on the service binary, then its SendGrid and
+/// Twilio SMS configs through <c>/api/v1/admin/providers</c> (baseUrl pointing at the loopback fakes), then one
+/// `POST …/{id}/test` per config so a broken wiring fails here, not as a silent 0/s.
+/// </summary>
+public sealed class BenchTenant(Guid tenantId, string apiKey)
+{
+    public const string AccountSid = "AC0123456789abcdef0123456789abcdef";
+    public Guid TenantId { get; } = tenantId;
+    public string ApiKey { get; } = apiKey;
+
+    public static async Task<BenchTenant> CreateAsync(string dll, string connectionString)
+    {
+        var psi = new ProcessStartInfo("dotnet", [dll, "tenants", "create", "--name", "Bench providers", "--json"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        psi.Environment["ConnectionStrings__Postgres"] = connectionString;
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        var json = (await stdout).Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
+        if (p.ExitCode != 0 || json is null) throw new InvalidOperationException($"tenants create failed ({p.ExitCode}): {await stderr}");
+        var created = JsonNode.Parse(json)!;
+        return new BenchTenant(created["tenantId"]!.GetValue<Guid>(), created["apiKey"]!.GetValue<string>());
+    }
+
+    public HttpClient Client(Uri baseAddress, int connections = 4)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false })
+            { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
+        return http;
+    }
+
+    /// <summary>Creates the sendgrid (email) and twilio_sms (sms) configs and test-sends through each.</summary>
+    public async Task AddProvidersAsync(HttpClient http, string sendGridBaseUrl, string twilioBaseUrl)
+    {
+        var sendGrid = await CreateProviderAsync(http, new
+        {
+            channel = "email", kind = "sendgrid", name = "SendGrid (loopback fake)", priority = 10,
+            settings = new { baseUrl = sendGridBaseUrl, fromEmail = "bench@example.com", fromName = "Bench" },
+            secrets = new { apiKey = "SG.bench-key" },
+        });
+        var twilio = await CreateProviderAsync(http, new
+        {
+            channel = "sms", kind = "twilio_sms", name = "Twilio (loopback fake)", priority = 10,
+            settings = new { baseUrl = twilioBaseUrl, accountSid = AccountSid, from = "+14155550100" },
+            secrets = new { authToken = "bench-token" },
+        });
+        await TestSendAsync(http, sendGrid, new { recipient = new { email = "probe@example.com" }, subject = "probe", body = "probe" });
+        await TestSendAsync(http, twilio, new { recipient = new { phone = "+14155550199" }, body = "probe" });
+    }
+
+    private static async Task<Guid> CreateProviderAsync(HttpClient http, object body)
+    {
+        using var response = await http.PostAsJsonAsync("api/v1/admin/providers", body);
+        var text = await response.Content.ReadAsStringAsync();
+        if ((int)response.StatusCode != 201) throw new InvalidOperationException($"creating a provider config: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!["id"]!.GetValue<Guid>();
+    }
+
+    private static async Task TestSendAsync(HttpClient http, Guid providerId, object body)
+    {
+        using var response = await http.PostAsJsonAsync($"api/v1/admin/providers/{providerId}/test", body);
+        var text = await response.Content.ReadAsStringAsync();
+        var outcome = response.IsSuccessStatusCode ? JsonNode.Parse(text)?["outcome"]?.GetValue<string>() : null;
+        if (outcome != "sent") throw new InvalidOperationException($"test send through {providerId}: {(int)response.StatusCode} {text}");
+    }
+}

@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Npgsql;
+using NotificationService.Bench.Service;
+
+namespace NotificationService.Bench.Providers;
+
+/// <summary>One provider's drain: what its fake received, what the database says was sent, and the machine's load meanwhile.</summary>
+public sealed record ProviderDispatchResult(string Provider, string Channel, int Messages, FakeCounts Counts, long Sent, long Dead,
+    bool Drained, TimeSpan LaunchToFirstRequest, string LoadBefore, string LoadAfter, CpuPerMessage WholeDrain, CpuPerMessage SecondHalf);
+
+/// <summary>Microseconds of CPU per message for each party; their sum bounds the rate two otherwise idle cores could reach.</summary>
+public sealed record CpuPerMessage(double Worker, double Postgres, double Bench)
+{
+    public double Total => Worker + Postgres + Bench;
+    public double TwoCoreBoundPerSec => 2_000_000 / Total;
+
+    public static CpuPerMessage Between((CpuSample Cpu, long Accepted)? from, CpuSample to, long acceptedAtEnd)
+    {
+        if (from is not { } f || acceptedAtEnd <= f.Accepted) return new(double.NaN, double.NaN, double.NaN);
+        double PerMessage(TimeSpan a, TimeSpan b) => (b - a).TotalMicroseconds / (acceptedAtEnd - f.Accepted);
+        return new(PerMessage(f.Cpu.Worker, to.Worker), PerMessage(f.Cpu.Postgres, to.Postgres), PerMessage(f.Cpu.Bench, to.Bench));
+    }
+}
+
+/// <summary>
+/// Dispatch through real adapters to loopback fakes of SendGrid and Twilio. A Mode=api process serves the
+/// set-up (tenant, provider configs through the admin API, N emails and N SMS through send-batch); then, per
+/// provider, a fresh Mode=worker process serving only that channel's queue drains it, so each provider's figure
+/// is its own path and not half of a shared two cores. The rate is what the fake accepted, first to last request.
+/// </summary>
+public static class ProviderDispatchRun
+{
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(10);
+
+    public static async Task<IReadOnlyList<ProviderDispatchResult>> MeasureAsync(string dll, string connectionString, int messagesPerProvider)
+    {
+        await using var sendGrid = await SendGridFake.StartAsync();
+        await using var twilio = await TwilioFake.StartAsync();
+        await using var db = NpgsqlDataSource.Create(connectionString);
+
+        Progress.Show("providers: starting the service in Mode=api");
+        await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api"))
+        {
+            var tenant = await BenchTenant.CreateAsync(dll, connectionString);
+            using var http = tenant.Client(api.BaseAddress);
+            await tenant.AddProvidersAsync(http, sendGrid.BaseUrl, twilio.BaseUrl);
+            await ProviderEnqueue.EnqueueAsync(http, "email", messagesPerProvider);
+            await ProviderEnqueue.EnqueueAsync(http, "sms", messagesPerProvider);
+        }
+        foreach (var channel in new[] { "email", "sms" })
+            if (await LeftAsync(db, channel) is var queued && queued != messagesPerProvider)
+                throw new InvalidOperationException($"expected {messagesPerProvider} queued {channel} jobs, found {queued}");
+        return [
+            await DrainAsync(dll, connectionString, db, sendGrid, "email", messagesPerProvider),
+            await DrainAsync(dll, connectionString, db, twilio, "sms", messagesPerProvider),
+        ];
+    }
+
+    private static async Task<ProviderDispatchResult> DrainAsync(string dll, string connectionString, NpgsqlDataSource db, LoopbackFake fake, string channel, int messages)
+    {
+        // Before each drain, not once: the first drain leaves dead tuples behind, and autovacuum cleaning them up
+        // during the second would be charged to the second provider.
+        await VacuumAsync(db);
+        fake.Reset(halfMark: messages / 2); // the set-up's test send is not part of the run
+        var loadBefore = LoadAverage();
+        var launchedAt = fake.Elapsed;
+        Progress.Show($"providers: starting a Mode=worker process for the {channel} queue");
+        var clock = Stopwatch.StartNew();
+        await using var worker = await ServiceProcess.StartAsync(dll, connectionString, "worker",
+            new Dictionary<string, string> { ["Queue__Queues__0"] = channel });
+        var meter = await CpuMeter.ForAsync(worker.Pid, db);
+        var drained = false;
+        // CPU from the first observed send on (start-up excluded), and from the half-way mark (warmer).
+        (CpuSample Cpu, long Accepted)? atStart = null, atHalf = null;
+        for (var tick = 0; clock.Elapsed < DrainTimeout; tick++)
+        {
+            var accepted = fake.Accepted;
+            if (atStart is null && accepted > 0) atStart = (meter.Sample(), accepted);
+            if (atHalf is null && accepted >= messages / 2) atHalf = (meter.Sample(), accepted);
+            // The fake's counter is free to read; the jobs table is counted only near the end (and every 2 s in case
+            // some jobs never reach the fake), so the harness's own queries barely load PostgreSQL during the drain.
+            if (accepted >= messages || tick % 20 == 0)
+            {
+                var left = await LeftAsync(db, channel);
+                if (left == 0) { drained = true; break; }
+            }
+            Progress.Show($"providers: {fake.Provider} accepted {accepted:N0}/{messages:N0} ({clock.Elapsed.TotalSeconds:0.0} s)");
+            await Task.Delay(100);
+        }
+        var counts = fake.Snapshot();
+        var end = meter.Sample();
+        var loadAfter = LoadAverage();
+
+        await using var sent = db.CreateCommand("select count(*) filter (where status = 'sent') from notifications where channel = $1");
+        sent.Parameters.AddWithValue(channel);
+        await using var dead = db.CreateCommand("select count(*) from jobs where queue = $1 and state = 'dead'");
+        dead.Parameters.AddWithValue(channel);
+        return new ProviderDispatchResult(fake.Provider, channel, messages, counts, (long)(await sent.ExecuteScalarAsync())!,
+            (long)(await dead.ExecuteScalarAsync())!, drained, (counts.FirstAccepted ?? fake.Elapsed) - launchedAt, loadBefore, loadAfter,
+            CpuPerMessage.Between(atStart, end, counts.Accepted), CpuPerMessage.Between(atHalf, end, counts.Accepted));
+    }
+
+    private static async Task VacuumAsync(NpgsqlDataSource db)
+    {
+        Progress.Show("providers: vacuum analyze");
+        foreach (var table in new[] { "jobs", "notifications", "notification_events" })
+        {
+            await using var vacuum = db.CreateCommand($"vacuum analyze {table}");
+            vacuum.CommandTimeout = 300;
+            await vacuum.ExecuteNonQueryAsync();
+        }
+    }
+
+    private static async Task<long> LeftAsync(NpgsqlDataSource db, string queue)
+    {
+        await using var cmd = db.CreateCommand("select count(*) from jobs where queue = $1 and state <> 'dead'");
+        cmd.Parameters.AddWithValue(queue);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The 1-, 5- and 15-minute load averages as `uptime` shows them: others share these two cores.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+}
