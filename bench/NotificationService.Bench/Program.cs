@@ -20,10 +20,10 @@ try
     Progress.Show("building the service (Release)");
     var dll = await ServiceProcess.BuildAsync(repoRoot);
 
-    await Phase(report, "PostgreSQL ceilings", async () =>
+    await Phase(report, "ceilings", "PostgreSQL ceilings", async () =>
         report.Ceilings = await PostgresCeilings.MeasureAsync(await CreateDatabaseAsync("ceilings"), options));
 
-    await Phase(report, "accept and end-to-end (Mode=all)", async () =>
+    await Phase(report, "accept", "accept and end-to-end (Mode=all)", async () =>
     {
         var cs = await CreateDatabaseAsync("service");
         await using var db = NpgsqlDataSource.Create(cs);
@@ -41,17 +41,24 @@ try
         report.RssAfterAcceptMiB = service.RssMiB();
     });
 
-    await Phase(report, "dispatch (Mode=api then Mode=worker)", async () =>
+    await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
 
-    await Phase(report, "batches (Mode=api)", async () =>
+    await Phase(report, "batches", "batches (Mode=api)", async () =>
     {
         await using var service = await ServiceProcess.StartAsync(dll, await CreateDatabaseAsync("batches"), "api");
         report.Batches = await BatchLoad.MeasureAsync(service.BaseAddress, BenchOptions.BatchClients, options.AcceptDuration);
     });
 
-    await Phase(report, "CSV bulk job (Mode=all)", async () =>
+    await Phase(report, "bulk", "CSV bulk job (Mode=all)", async () =>
         report.Bulk = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk"), options.BulkRows));
+
+    await Phase(report, "templated-accept", "accept with a template vs inline content (Mode=all, then Mode=api)", async () =>
+    {
+        foreach (var mode in new[] { "all", "api" })
+            report.TemplatedAccept.Add(await TemplatedAcceptComparison.MeasureAsync(dll, await CreateDatabaseAsync($"templated_{mode}"),
+                mode, options.AcceptDuration, BenchOptions.TemplatedAcceptRounds));
+    });
 
     Progress.Done();
     var markdown = report.ToMarkdown();
@@ -79,9 +86,10 @@ async Task<string> CreateDatabaseAsync(string name)
     return new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = $"bench_{name}" }.ConnectionString;
 }
 
-// A failed phase is reported, not fatal: the other figures still count.
-static async Task Phase(Report report, string name, Func<Task> run)
+// A failed phase is reported, not fatal: the other figures still count. `--only <id>` runs one phase.
+async Task Phase(Report report, string id, string name, Func<Task> run)
 {
+    if (options.Only is { } only && only != id) return;
     try { await run(); }
     catch (Exception ex)
     {

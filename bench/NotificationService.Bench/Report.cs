@@ -19,6 +19,7 @@ public sealed class Report
     public double? RssAfterAcceptMiB { get; set; }
     public BatchResult? Batches { get; set; }
     public BulkResult? Bulk { get; set; }
+    public List<TemplatedAcceptResult> TemplatedAccept { get; } = [];
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -86,6 +87,13 @@ public sealed class Report
             Row(sb, "CSV bulk: service RSS growth during the job (MiB)", bk.PeakRssMiB - bk.BaselineRssMiB, null, "≤ 200 MB", (bk.PeakRssMiB - bk.BaselineRssMiB) * 1.048576 <= 200, "0");
             Row(sb, "CSV bulk: other tenant's single send, accept → provider call p99 (ms)", bk.OtherTenantE2eMs.P99, null, "≤ 500 ms", bk.OtherTenantE2eMs.P99 <= 500, "0.0");
         }
+        foreach (var t in TemplatedAccept)
+        {
+            var each = $"Mode={t.Mode}, {BenchOptions.AcceptClients} clients closed loop, {t.Inline.Count} × {Options.AcceptDuration.TotalSeconds:0} s each, interleaved";
+            Row(sb, $"accept rate, inline content, {each} (sends/s)", t.InlinePerSec, null, "", null);
+            Row(sb, $"accept rate, template `order-shipped`, same data, Mode={t.Mode} (sends/s)", t.TemplatedPerSec, null, "", null);
+            Row(sb, $"templated ÷ inline accept rate, Mode={t.Mode}", t.Ratio, null, "≥ 0.90", t.Ratio >= 0.90 && t.Errors == 0, "0.00");
+        }
         sb.AppendLine();
 
         sb.AppendLine("## Details");
@@ -103,6 +111,10 @@ public sealed class Report
         if (Batches is { } bt2) sb.AppendLine($"- Batches: {bt2.Requests:N0} requests, {bt2.Errors:N0} errors, service in Mode=api (no delivery meanwhile). Ratio: recipients/s ÷ 100-row batch-insert rows/s.");
         if (Bulk is { } bk2) sb.AppendLine($"- CSV bulk: {bk2.FileBytes / 1048576.0:N1} MiB file, job ended `{bk2.Status}`; RSS {bk2.BaselineRssMiB:N0} → peak {bk2.PeakRssMiB:N0} MiB; " +
                                             $"the other tenant sent {bk2.OtherSent:N0} single emails (20/s) during the job, {bk2.OtherDelivered:N0} reached the provider, p50 {bk2.OtherTenantE2eMs.P50:N1} ms. Ratio: rows/s ÷ batch-insert rows/s.");
+        foreach (var t in TemplatedAccept)
+            sb.AppendLine($"- Templated vs inline accept, Mode={t.Mode}, rounds in the order run: " +
+                          string.Join(", ", t.Inline.Zip(t.Templated, (i, tp) => $"inline {i.AcceptedPerSec:N0}/s, template {tp.AcceptedPerSec:N0}/s")) +
+                          $"; {t.Errors:N0} errors.");
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         return sb.ToString();
     }
