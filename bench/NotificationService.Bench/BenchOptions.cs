@@ -18,8 +18,8 @@ public sealed record BenchOptions(
     public const int ClaimConnections = 4;
     public const int AcceptClients = 32;
     public const int BatchClients = 4;
-    /// <summary>Inline/template pairs in the templated-accept comparison.</summary>
-    public const int TemplatedAcceptRounds = 2;
+    /// <summary>Inline/template pairs in the templated-accept comparison (even, so each side goes first equally often).</summary>
+    public const int TemplatedAcceptPairs = 4;
 
     /// <summary>`--only &lt;phase&gt;`: ceilings, accept, dispatch, batches, bulk or templated-accept.</summary>
     public string? Only { get; init; }

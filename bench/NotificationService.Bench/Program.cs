@@ -57,7 +57,7 @@ try
     {
         foreach (var mode in new[] { "all", "api" })
             report.TemplatedAccept.Add(await TemplatedAcceptComparison.MeasureAsync(dll, await CreateDatabaseAsync($"templated_{mode}"),
-                mode, options.AcceptDuration, BenchOptions.TemplatedAcceptRounds));
+                mode, options.AcceptDuration, BenchOptions.TemplatedAcceptPairs));
     });
 
     Progress.Done();

@@ -89,7 +89,7 @@ public sealed class Report
         }
         foreach (var t in TemplatedAccept)
         {
-            var each = $"Mode={t.Mode}, {BenchOptions.AcceptClients} clients closed loop, {t.Inline.Count} × {Options.AcceptDuration.TotalSeconds:0} s each, interleaved";
+            var each = $"Mode={t.Mode}, {BenchOptions.AcceptClients} clients closed loop, {t.Inline.Count} × {Options.AcceptDuration.TotalSeconds:0} s per side, interleaved, each side first in half the pairs";
             Row(sb, $"accept rate, inline content, {each} (sends/s)", t.InlinePerSec, null, "", null);
             Row(sb, $"accept rate, template `order-shipped`, same data, Mode={t.Mode} (sends/s)", t.TemplatedPerSec, null, "", null);
             Row(sb, $"templated ÷ inline accept rate, Mode={t.Mode}", t.Ratio, null, "≥ 0.90", t.Ratio >= 0.90 && t.Errors == 0, "0.00");
@@ -113,8 +113,7 @@ public sealed class Report
                                             $"the other tenant sent {bk2.OtherSent:N0} single emails (20/s) during the job, {bk2.OtherDelivered:N0} reached the provider, p50 {bk2.OtherTenantE2eMs.P50:N1} ms. Ratio: rows/s ÷ batch-insert rows/s.");
         foreach (var t in TemplatedAccept)
             sb.AppendLine($"- Templated vs inline accept, Mode={t.Mode}, rounds in the order run: " +
-                          string.Join(", ", t.Inline.Zip(t.Templated, (i, tp) => $"inline {i.AcceptedPerSec:N0}/s, template {tp.AcceptedPerSec:N0}/s")) +
-                          $"; {t.Errors:N0} errors.");
+                          string.Join(", ", t.Rounds.Select(r => $"{r.Kind} {r.Result.AcceptedPerSec:N0}/s")) + $"; {t.Errors:N0} errors.");
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         return sb.ToString();
     }
