@@ -113,7 +113,7 @@ public sealed class Report
                                             $"the other tenant sent {bk2.OtherSent:N0} single emails (20/s) during the job, {bk2.OtherDelivered:N0} reached the provider, p50 {bk2.OtherTenantE2eMs.P50:N1} ms. Ratio: rows/s ÷ batch-insert rows/s.");
         foreach (var t in TemplatedAccept)
             sb.AppendLine($"- Templated vs inline accept, Mode={t.Mode}, rounds in the order run: " +
-                          string.Join(", ", t.Rounds.Select(r => $"{r.Kind} {r.Result.AcceptedPerSec:N0}/s")) + $"; {t.Errors:N0} errors.");
+                          string.Join(", ", t.Rounds.Select(r => $"{r.Kind} {r.Result.AcceptedPerSec:N0}/s (p99 {r.Result.LatencyMs.P99:N0} ms)")) + $"; {t.Errors:N0} errors.");
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         return sb.ToString();
     }

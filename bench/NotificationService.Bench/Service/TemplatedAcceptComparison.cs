@@ -45,8 +45,6 @@ public static class TemplatedAcceptComparison
         {"channel":"email","recipient":{"email":"a@example.com"},"data":{{Data}},"template":"order-shipped","locale":"en"}
         """);
 
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
-
     public static async Task<TemplatedAcceptResult> MeasureAsync(string dll, string connectionString, string mode, TimeSpan roundDuration, int pairs)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
@@ -54,10 +52,12 @@ public static class TemplatedAcceptComparison
         await EnsureAcceptedAsync(service, TemplatedBody, "template");
         await EnsureAcceptedAsync(service, InlineBody, "inline");
 
-        // Unrecorded warm-up of both bodies: in a first --quick run the first (inline) round was at half the
-        // rate of the later ones (JIT tiers, caches), which would have flattered the template side.
+        // Unrecorded warm-up of both bodies, three rounds' worth each: a fresh Mode=all service ramped from
+        // ~350 to ~2,000 accepts/s over its first minute in three runs (3 s of warm-up then), which swamped
+        // the difference being measured (Mode=all ratios 0.86, 0.87 and 1.03 from one build).
+        var warmUp = roundDuration * 3;
         foreach (var (kind, body) in new[] { ("inline", InlineBody), ("template", TemplatedBody) })
-            await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, WarmUp, $"Mode={mode} warm-up, {kind}", body);
+            await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, warmUp, $"Mode={mode} warm-up, {kind}", body);
         if (mode != "api") await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "after warm-up: waiting for the workers");
 
         var results = new List<(string Kind, LoadResult Result)>();
