@@ -18,6 +18,9 @@ public sealed record BenchOptions(
     public const int ClaimConnections = 4;
     public const int AcceptClients = 32;
     public const int BatchClients = 4;
+    /// <summary>Inline/template pairs in the templated-accept comparison (even, so each side goes first equally often).</summary>
+    public const int TemplatedAcceptPairs = 4;
+
 
     public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks"];
 

@@ -69,6 +69,13 @@ try
     await Phase(report, "webhooks", "webhooks in: Twilio callbacks, one event per request (Mode=api)", async () =>
         report.TwilioCallbacksIn = await NotificationService.Bench.Webhooks.TwilioCallbacksRun.MeasureAsync(dll, await CreateDatabaseAsync("twilio_in"), options.CallbackEvents / 5));
 
+    await Phase(report, "templated-accept", "accept with a template vs inline content (Mode=all, then Mode=api)", async () =>
+    {
+        foreach (var mode in new[] { "all", "api" })
+            report.TemplatedAccept.Add(await TemplatedAcceptComparison.MeasureAsync(dll, await CreateDatabaseAsync($"templated_{mode}"),
+                mode, options.AcceptDuration, BenchOptions.TemplatedAcceptPairs));
+    });
+
     Progress.Done();
     var markdown = report.ToMarkdown();
     Console.WriteLine(markdown);

@@ -24,6 +24,7 @@ public sealed class Report
     public Webhooks.CallbacksInResult? CallbacksIn { get; set; }
     public Webhooks.CallbacksInResult? TwilioCallbacksIn { get; set; }
     public IReadOnlyList<Providers.ProviderDispatchResult>? ProviderDispatch { get; set; }
+    public List<TemplatedAcceptResult> TemplatedAccept { get; } = [];
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -100,6 +101,13 @@ public sealed class Report
         }
         Webhooks.WebhookRows.AppendRows(sb, this);
         if (ProviderDispatch is { } pd) Providers.ProviderReport.Rows(sb, pd, Ceilings);
+        foreach (var t in TemplatedAccept)
+        {
+            var each = $"Mode={t.Mode}, {BenchOptions.AcceptClients} clients closed loop, {t.Inline.Count} × {Options.AcceptDuration.TotalSeconds:0} s per side, interleaved, each side first in half the pairs";
+            Row(sb, $"accept rate, inline content, {each} (sends/s)", t.InlinePerSec, null, "", null);
+            Row(sb, $"accept rate, template `order-shipped`, same data, Mode={t.Mode} (sends/s)", t.TemplatedPerSec, null, "", null);
+            Row(sb, $"templated ÷ inline accept rate, Mode={t.Mode}", t.Ratio, null, "≥ 0.90", t.Ratio >= 0.90 && t.Errors == 0, "0.00");
+        }
         sb.AppendLine();
 
         sb.AppendLine("## Details");
@@ -119,6 +127,9 @@ public sealed class Report
                                             $"the other tenant sent {bk2.OtherSent:N0} single emails (20/s) during the job, {bk2.OtherDelivered:N0} reached the provider, p50 {bk2.OtherTenantE2eMs.P50:N1} ms. Ratio: rows/s ÷ batch-insert rows/s.");
         Webhooks.WebhookRows.AppendDetails(sb, this);
         if (ProviderDispatch is { } pd2) Providers.ProviderReport.Details(sb, pd2);
+        foreach (var t in TemplatedAccept)
+            sb.AppendLine($"- Templated vs inline accept, Mode={t.Mode}, rounds in the order run: " +
+                          string.Join(", ", t.Rounds.Select(r => $"{r.Kind} {r.Result.AcceptedPerSec:N0}/s (p99 {r.Result.LatencyMs.P99:N0} ms)")) + $"; {t.Errors:N0} errors.");
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         return sb.ToString();
     }

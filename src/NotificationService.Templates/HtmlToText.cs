@@ -1,82 +1,131 @@
 using System.Net;
-using System.Text;
 
 namespace NotificationService.Templates;
 
-/// <summary>Derives the text/plain alternative of an email from its HTML in one pass (it runs on every
-/// render, so no regular expressions): drops head/style/script/title content and comments, writes each
-/// link's URL after its text ("Reset password (https://…)"), turns block elements and &lt;br&gt; into line
-/// breaks and list items into "- ", decodes entities and collapses whitespace.</summary>
+/// <summary>Derives the text/plain alternative of an email from its HTML (it runs on every render, so no
+/// regular expressions and no allocation per tag): drops head/style/script/title content and comments, writes
+/// each link's URL after its text ("Reset password (https://…)"), turns block elements and &lt;br&gt; into
+/// line breaks and list items into "- ", decodes entities and collapses whitespace.
+/// Two passes over pooled buffers: this one strips tags and leaves break markers; then
+/// <see cref="HtmlTextCollapser"/> decodes entities and collapses whitespace in one go. Entities are decoded
+/// after tags are gone (as WebUtility.HtmlDecode over the stripped text would), so output is unchanged
+/// from the earlier StringBuilder/HashSet version, which the tests keep as an oracle.</summary>
 internal static class HtmlToText
 {
-    private static readonly HashSet<string> Invisible = new(StringComparer.OrdinalIgnoreCase) { "head", "style", "script", "title" };
-    // Paragraph-level elements are separated by a blank line, line-level ones by a line break.
-    // Markers stand in for them until whitespace is collapsed, because newlines in the HTML source are
-    // just spaces.
-    private const char LineBreak = '\u0001', ParagraphBreak = '\u0002';
-    private static readonly HashSet<string> Paragraphs = new(StringComparer.OrdinalIgnoreCase)
-        { "p", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ul", "ol", "blockquote", "hr" };
-    private static readonly HashSet<string> Lines = new(StringComparer.OrdinalIgnoreCase)
-        { "div", "tr", "br", "section", "article", "header", "footer" };
+    private enum TagKind { Other, Invisible, Link, ListItem, Cell, Paragraph, Line }
 
     public static string Convert(string html)
     {
         if (string.IsNullOrEmpty(html)) return "";
-        var raw = new StringBuilder(html.Length);
-        var linkStack = new Stack<(string Href, int TextStart)>();
+        var raw = new PooledCharBuffer(html.Length);
+        try
+        {
+            StripTags(html, ref raw);
+            return HtmlTextCollapser.DecodeAndCollapse(raw.Span);
+        }
+        finally
+        {
+            raw.Dispose();
+        }
+    }
+
+    private static void StripTags(string html, ref PooledCharBuffer raw)
+    {
+        Stack<(string Href, int TextStart)>? links = null; // most emails have a handful of links, many none
         var i = 0;
         while (i < html.Length)
         {
-            var lt = html.IndexOf('<', i);
-            if (lt < 0) { raw.Append(html, i, html.Length - i); break; }
-            raw.Append(html, i, lt - i);
-            if (string.CompareOrdinal(html, lt, "<!--", 0, 4) == 0)
+            var lt = IndexOf(html, '<', i);
+            if (lt < 0) { raw.Append(html.AsSpan(i)); break; }
+            raw.Append(html.AsSpan(i, lt - i));
+            if (html.AsSpan(lt).StartsWith("<!--", StringComparison.Ordinal))
             {
                 var endComment = html.IndexOf("-->", lt + 4, StringComparison.Ordinal);
                 i = endComment < 0 ? html.Length : endComment + 3;
                 continue;
             }
-            var gt = html.IndexOf('>', lt + 1);
-            if (gt < 0) { raw.Append(html, lt, html.Length - lt); break; }
+            var gt = IndexOf(html, '>', lt + 1);
+            if (gt < 0) { raw.Append(html.AsSpan(lt)); break; }
             var tag = html.AsSpan(lt + 1, gt - lt - 1);
             var closing = tag.Length > 0 && tag[0] == '/';
             var name = TagName(closing ? tag[1..] : tag);
             i = gt + 1;
-            if (!closing && Invisible.Contains(name))
+            switch (Kind(name))
             {
-                var end = html.IndexOf("</" + name, i, StringComparison.OrdinalIgnoreCase);
-                i = end < 0 ? html.Length : Math.Max(i, html.IndexOf('>', end) + 1);
-                continue;
+                case TagKind.Invisible when !closing:
+                    // Rare (a <style> block or two per email), so building the search string is fine.
+                    var end = html.IndexOf("</" + name.ToString(), i, StringComparison.OrdinalIgnoreCase);
+                    i = end < 0 ? html.Length : Math.Max(i, html.IndexOf('>', end) + 1);
+                    break;
+                case TagKind.Link when !closing:
+                    (links ??= new()).Push((Href(tag), raw.Length));
+                    break;
+                case TagKind.Link:
+                    if (links is { Count: > 0 }) AppendUrl(ref raw, links.Pop());
+                    break;
+                case TagKind.ListItem when !closing:
+                    raw.Append(HtmlTextCollapser.LineBreak);
+                    raw.Append("- ");
+                    break;
+                case TagKind.Cell: raw.Append(' '); break;
+                case TagKind.Paragraph: raw.Append(HtmlTextCollapser.ParagraphBreak); break;
+                case TagKind.Line: raw.Append(HtmlTextCollapser.LineBreak); break;
             }
-            if (name.Equals("a", StringComparison.OrdinalIgnoreCase))
-            {
-                if (!closing) linkStack.Push((Href(tag), raw.Length));
-                else if (linkStack.Count > 0) AppendUrl(raw, linkStack.Pop());
-            }
-            else if (name.Equals("li", StringComparison.OrdinalIgnoreCase) && !closing) raw.Append(LineBreak).Append("- ");
-            else if (name.Equals("td", StringComparison.OrdinalIgnoreCase) || name.Equals("th", StringComparison.OrdinalIgnoreCase)) raw.Append(' ');
-            else if (Paragraphs.Contains(name)) raw.Append(ParagraphBreak);
-            else if (Lines.Contains(name)) raw.Append(LineBreak);
         }
-        return CollapseWhitespace(WebUtility.HtmlDecode(raw.ToString()));
     }
 
-    private static void AppendUrl(StringBuilder raw, (string Href, int TextStart) link)
+    /// <summary>Compared with OrdinalIgnoreCase, as the HashSets of the first version did.
+    /// Paragraph-level elements are separated by a blank line, line-level ones by a line break.</summary>
+    private static TagKind Kind(ReadOnlySpan<char> name) => name.Length switch
+    {
+        1 when Is(name, "a") => TagKind.Link,
+        1 when Is(name, "p") => TagKind.Paragraph,
+        2 when Is(name, "li") => TagKind.ListItem,
+        2 when Is(name, "td") || Is(name, "th") => TagKind.Cell,
+        2 when Is(name, "br") || Is(name, "tr") => TagKind.Line,
+        2 when Is(name, "ul") || Is(name, "ol") || Is(name, "hr") => TagKind.Paragraph,
+        2 when Is(name[..1], "h") && name[1] is >= '1' and <= '6' => TagKind.Paragraph,
+        3 when Is(name, "div") => TagKind.Line,
+        4 when Is(name, "head") => TagKind.Invisible,
+        5 when Is(name, "style") || Is(name, "title") => TagKind.Invisible,
+        5 when Is(name, "table") => TagKind.Paragraph,
+        6 when Is(name, "script") => TagKind.Invisible,
+        6 when Is(name, "header") || Is(name, "footer") => TagKind.Line,
+        7 when Is(name, "section") || Is(name, "article") => TagKind.Line,
+        10 when Is(name, "blockquote") => TagKind.Paragraph,
+        _ => TagKind.Other,
+    };
+
+    /// <summary>string.IndexOf, but looking at the first few characters one by one: in email HTML most text
+    /// runs and tags are a handful of characters, where the vectorised search's set-up costs more than it saves.</summary>
+    private static int IndexOf(string text, char value, int start)
+    {
+        var stop = Math.Min(text.Length, start + 16);
+        for (var i = start; i < stop; i++)
+            if (text[i] == value) return i;
+        return stop == text.Length ? -1 : text.IndexOf(value, stop);
+    }
+
+    private static bool Is(ReadOnlySpan<char> name, string known) => name.Equals(known, StringComparison.OrdinalIgnoreCase);
+
+    private static ReadOnlySpan<char> TagName(ReadOnlySpan<char> tag)
+    {
+        var end = 0;
+        while (end < tag.Length && (char.IsLetterOrDigit(tag[end]) || tag[end] == '-')) end++;
+        return tag[..end];
+    }
+
+    private static void AppendUrl(ref PooledCharBuffer raw, (string Href, int TextStart) link)
     {
         var url = WebUtility.HtmlDecode(link.Href).Trim();
         if (url.Length == 0 || url.StartsWith('#') || url.StartsWith("javascript:", StringComparison.OrdinalIgnoreCase)) return;
         if (url.StartsWith("mailto:", StringComparison.OrdinalIgnoreCase)) url = url[7..];
-        var text = WebUtility.HtmlDecode(raw.ToString(link.TextStart, raw.Length - link.TextStart)).Trim();
+        var text = WebUtility.HtmlDecode(raw.Span[link.TextStart..].ToString()).Trim();
         if (text == url) return;
         // Encoded, because the whole text is decoded once at the end.
-        raw.Append(text.Length == 0 ? "" : " (").Append(WebUtility.HtmlEncode(url)).Append(text.Length == 0 ? "" : ")");
-    }
-
-    private static string TagName(ReadOnlySpan<char> tag)
-    {
-        var end = 0;
-        while (end < tag.Length && (char.IsLetterOrDigit(tag[end]) || tag[end] == '-')) end++;
-        return tag[..end].ToString();
+        if (text.Length > 0) raw.Append(" (");
+        raw.Append(WebUtility.HtmlEncode(url));
+        if (text.Length > 0) raw.Append(')');
     }
 
     private static string Href(ReadOnlySpan<char> tag)
@@ -95,23 +144,5 @@ internal static class HtmlToText
         }
         var stop = rest.IndexOfAny(' ', '\t', '\n');
         return (stop < 0 ? rest : rest[..stop]).ToString().TrimEnd('/');
-    }
-
-    /// <summary>A run of whitespace and break markers becomes a blank line if it holds a paragraph break,
-    /// else a line break if it holds one, else a single space; nothing at the start or end.</summary>
-    private static string CollapseWhitespace(string text)
-    {
-        var output = new StringBuilder(text.Length);
-        var pending = 0; // 0 nothing, 1 space, 2 line break, 3 paragraph break
-        foreach (var c in text)
-        {
-            if (c == ParagraphBreak) { pending = 3; continue; }
-            if (c == LineBreak) { pending = Math.Max(pending, 2); continue; }
-            if (char.IsWhiteSpace(c)) { pending = Math.Max(pending, 1); continue; }
-            if (output.Length > 0) output.Append(pending switch { 3 => "\n\n", 2 => "\n", 1 => " ", _ => "" });
-            pending = 0;
-            output.Append(c);
-        }
-        return output.ToString();
     }
 }

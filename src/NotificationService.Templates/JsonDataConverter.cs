@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -26,8 +27,10 @@ internal sealed class JsonDataConverter
             case JsonObject { Count: 0 }: return EmptyJsonObject.Instance;
             case JsonObject obj:
                 var result = new JsonObjectData(obj.Count);
-                foreach (var (key, value) in obj)
+                // By index: the JsonObject enumerator is a boxed interface enumerator, measurable per render.
+                for (var i = 0; i < obj.Count; i++)
                 {
+                    var (key, value) = obj.GetAt(i);
                     Count(Encoding.UTF8.GetByteCount(key) + 3);
                     result[key] = Convert(value, depth + 1);
                 }
@@ -43,6 +46,10 @@ internal sealed class JsonDataConverter
 
     private object? ToPrimitive(JsonValue value)
     {
+        // Data parsed from JSON text (every send) holds JsonElements: read them directly, which skips the
+        // per-call type dispatch of JsonValue.GetValueKind/GetValue.
+        if (value.TryGetValue<JsonElement>(out var element) && element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Undefined))
+            return ToPrimitive(element);
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
@@ -57,23 +64,41 @@ internal sealed class JsonDataConverter
         }
     }
 
+    private object? ToPrimitive(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                var text = element.GetString()!;
+                Count(Encoding.UTF8.GetByteCount(text));
+                return text;
+            case JsonValueKind.True: return true;
+            case JsonValueKind.False: return false;
+            case JsonValueKind.Null: return null;
+            default: return ToNumber(element); // the caller sends only strings, numbers, booleans and null here
+        }
+    }
+
     /// <summary>Integers become long; other numbers become decimal parsed from the JSON text, which keeps
     /// the digits as written ("19.90" prints as 19.90) and never picks up binary floating-point noise.
     /// Only numbers outside decimal's range fall back to double.</summary>
     private object ToNumber(JsonValue value)
     {
-        if (value.TryGetValue<JsonElement>(out var element))
-        {
-            Count(element.GetRawText().Length);
-            if (element.TryGetInt64(out var integer)) return integer;
-            if (element.TryGetDecimal(out var exact)) return exact;
-            return element.GetDouble();
-        }
+        if (value.TryGetValue<JsonElement>(out var element)) return ToNumber(element);
         var text = value.ToJsonString();
         Count(text.Length);
         if (long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var whole)) return whole;
         if (decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var parsed)) return parsed;
         return double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
+    }
+
+    private object ToNumber(JsonElement element)
+    {
+        // The raw UTF-8 of a number is ASCII: its byte count is the length GetRawText() would have, without the string.
+        Count(JsonMarshal.GetRawUtf8Value(element).Length);
+        if (element.TryGetInt64(out var integer)) return integer;
+        if (element.TryGetDecimal(out var exact)) return exact;
+        return element.GetDouble();
     }
 
     private void Count(long more)

@@ -40,7 +40,7 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
             }
         }
         if (parts.TryGetValue("html", out var html) && !parts.ContainsKey("text")) parts["text"] = DeriveText(html);
-        return new RenderResult(parts, MissingVariables(compiled.RequiredVariables, context));
+        return new RenderResult(parts, MissingVariables(compiled, context));
     }
 
     /// <summary>The text/plain alternative of an HTML email (tags stripped, entities decoded, link URLs kept).</summary>
@@ -48,9 +48,12 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
 
     private static string Run(HandlebarsDotNet.HandlebarsTemplate<TextWriter, object, object> render, object? context)
     {
-        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        var buffer = RenderBuffer.Rent();
+        using var writer = new StringWriter(buffer, System.Globalization.CultureInfo.InvariantCulture);
         render(writer, context!, null);
-        return writer.ToString();
+        var output = buffer.ToString();
+        RenderBuffer.Return(buffer);
+        return output;
     }
 
     /// <summary>The layout sees the same data as the body plus "body" (the rendered part), so it can use
@@ -65,18 +68,17 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
     }
 
     /// <summary>Required variables that are absent or null in the data.</summary>
-    private static IReadOnlyList<string> MissingVariables(IReadOnlyList<string> required, object? context)
+    private static IReadOnlyList<string> MissingVariables(CompiledTemplate compiled, object? context)
     {
-        if (required.Count == 0) return [];
         List<string>? missing = null;
-        foreach (var path in required)
-            if (!IsPresent(context, path)) (missing ??= []).Add(path);
+        for (var i = 0; i < compiled.RequiredPaths.Count; i++)
+            if (!IsPresent(context, compiled.RequiredPaths[i])) (missing ??= []).Add(compiled.RequiredVariables[i]);
         return missing ?? (IReadOnlyList<string>)[];
     }
 
-    private static bool IsPresent(object? node, string path)
+    private static bool IsPresent(object? node, string[] path)
     {
-        foreach (var segment in path.Split('.'))
+        foreach (var segment in path)
         {
             node = node switch
             {

@@ -16,9 +16,9 @@ public sealed record LoadResult(long Accepted, long Errors, TimeSpan Elapsed, Pe
 /// </summary>
 public static class AcceptLoad
 {
-    public static async Task<LoadResult> ClosedLoopAsync(Uri baseAddress, int clients, TimeSpan duration, string label)
+    public static async Task<LoadResult> ClosedLoopAsync(Uri baseAddress, int clients, TimeSpan duration, string label, byte[]? body = null)
     {
-        using var client = new SendClient(baseAddress, clients);
+        using var client = new SendClient(baseAddress, clients, body);
         await WarmUpAsync(client, clients);
         var latencies = new ConcurrentBag<double>();
         var ids = new ConcurrentQueue<Guid>();

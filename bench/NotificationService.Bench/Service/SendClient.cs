@@ -5,17 +5,20 @@ using System.Text.Json;
 
 namespace NotificationService.Bench.Service;
 
-/// <summary>POST /send over a keep-alive SocketsHttpHandler; returns the accepted notification id.</summary>
+/// <summary>POST /send over a keep-alive SocketsHttpHandler; returns the accepted notification id.
+/// The body is a small inline-content email unless the caller gives another.</summary>
 public sealed class SendClient : IDisposable
 {
-    private static readonly byte[] Body = Encoding.UTF8.GetBytes("""
+    private static readonly byte[] DefaultBody = Encoding.UTF8.GetBytes("""
         {"channel":"email","recipient":{"email":"a@example.com"},"content":{"subject":"Hi","body":"Hello {{name}}"},"data":{"name":"bench"}}
         """);
 
     private readonly HttpClient _http;
+    private readonly byte[] _body;
 
-    public SendClient(Uri baseAddress, int maxConnections)
+    public SendClient(Uri baseAddress, int maxConnections, byte[]? body = null)
     {
+        _body = body ?? DefaultBody;
         var handler = new SocketsHttpHandler
         {
             MaxConnectionsPerServer = maxConnections,
@@ -31,7 +34,7 @@ public sealed class SendClient : IDisposable
     /// <summary>The id on 202; null on any other answer (counted as an error by the caller).</summary>
     public async Task<Guid?> SendAsync(CancellationToken ct = default)
     {
-        using var content = new ByteArrayContent(Body);
+        using var content = new ByteArrayContent(_body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         try
         {
@@ -47,7 +50,7 @@ public sealed class SendClient : IDisposable
 
     public async Task<string> DescribeFailureAsync()
     {
-        using var content = new ByteArrayContent(Body);
+        using var content = new ByteArrayContent(_body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await _http.PostAsync("api/v1/services/notifications/send", content);
         return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";

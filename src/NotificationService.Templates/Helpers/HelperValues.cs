@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using HandlebarsDotNet;
 
@@ -55,7 +56,19 @@ internal static class HelperValues
     {
         name ??= RenderScope.Current?.Culture;
         if (string.IsNullOrWhiteSpace(name)) return CultureInfo.InvariantCulture;
-        try { return CultureInfo.GetCultureInfo(name); }
+        // CultureInfo.GetCultureInfo caches too, but behind a lock, and date/currency helpers ask once per
+        // value: 20 times for a 20-line order. Same instances either way. Only names that resolve are kept,
+        // and only so many, so made-up names in data or templates cannot grow the cache.
+        if (Cultures.TryGetValue(name, out var cached)) return cached;
+        try
+        {
+            var culture = CultureInfo.GetCultureInfo(name);
+            if (Cultures.Count < MaxCachedCultures) Cultures.TryAdd(name, culture);
+            return culture;
+        }
         catch (CultureNotFoundException) { return CultureInfo.InvariantCulture; }
     }
+
+    private static readonly ConcurrentDictionary<string, CultureInfo> Cultures = new(StringComparer.Ordinal);
+    private const int MaxCachedCultures = 512;
 }

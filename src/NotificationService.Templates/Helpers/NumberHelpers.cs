@@ -34,7 +34,8 @@ internal static class NumberHelpers
         var code = (HelperValues.OptionalText(args, 1) ?? "").Trim().ToUpperInvariant();
         var culture = HelperValues.Culture(HelperValues.OptionalText(args, 2));
         if (code.Length != 3) return amount.ToString("N2", culture);
-        var format = CurrencyFormats.GetOrAdd((code, culture.Name), key => BuildFormat(key.Code, culture));
+        // The factory takes the culture as an argument: a lambda capturing it would allocate on every call, hit or miss.
+        var format = CurrencyFormats.GetOrAdd((code, culture.Name), static (key, c) => BuildFormat(key.Code, c), culture);
         return amount.ToString("C", format);
     }
 
