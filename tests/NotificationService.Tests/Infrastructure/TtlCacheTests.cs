@@ -44,4 +44,22 @@ public class TtlCacheTests
         await cache.GetOrLoadAsync(0, (k, _) => { evicted++; return Task.FromResult(k); }, default);
         Assert.Equal(1, evicted);
     }
+
+    [Fact]
+    public async Task Concurrent_misses_for_one_key_share_one_load_and_a_failed_load_is_not_cached()
+    {
+        var cache = new TtlCache<string, int>(new ManualClock(), TimeSpan.FromSeconds(5));
+        var release = new TaskCompletionSource();
+        var loads = 0;
+        async Task<int> SlowLoad(string _, CancellationToken __) { Interlocked.Increment(ref loads); await release.Task; return 42; }
+
+        var waiting = Enumerable.Range(0, 20).Select(_ => cache.GetOrLoadAsync("popular", SlowLoad, default).AsTask()).ToList();
+        release.SetResult();
+        Assert.All(await Task.WhenAll(waiting), v => Assert.Equal(42, v));
+        Assert.Equal(1, loads);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await cache.GetOrLoadAsync("flaky", (_, _) => Task.FromException<int>(new InvalidOperationException("db down")), default));
+        Assert.Equal(7, await cache.GetOrLoadAsync("flaky", (_, _) => Task.FromResult(7), default));
+    }
 }
