@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -67,28 +66,15 @@ public static class CallbacksInRun
         }).ToArray();
 
         Progress.Show($"callbacks in: posting {requests.Length:N0} signed batches from {Clients} clients");
-        var next = -1;
-        var errors = 0;
-        double load = double.NaN;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        var posted = await CallbackPoster.PostAllAsync(http, db, requests.Length, Clients, i =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < requests.Length)
-            {
-                if (i == requests.Length / 2) load = LoadAverage.Now();
-                using var content = new ByteArrayContent(requests[i].Body);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var request = new HttpRequestMessage(HttpMethod.Post, $"webhooks/sendgrid/{configId}") { Content = content };
-                request.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", timestamp.ToString());
-                request.Headers.Add("X-Twilio-Email-Event-Webhook-Signature", requests[i].Signature);
-                using var response = await http.SendAsync(request);
-                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
-            }
-        }));
-        var elapsed = clock.Elapsed;
-        await using var applied = db.CreateCommand("select count(*) from notification_events where source = 'provider' and status = 'delivered'");
-        return new CallbacksInResult(ids.Count, requests.Length, EventsPerRequest, Clients, elapsed, (long)(await applied.ExecuteScalarAsync())!, errors, load);
+            var content = new ByteArrayContent(requests[i].Body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } };
+            var request = new HttpRequestMessage(HttpMethod.Post, $"webhooks/sendgrid/{configId}") { Content = content };
+            request.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", timestamp.ToString());
+            request.Headers.Add("X-Twilio-Email-Event-Webhook-Signature", requests[i].Signature);
+            return request;
+        });
+        return new CallbacksInResult(ids.Count, requests.Length, EventsPerRequest, Clients, posted.Elapsed, posted.Applied, posted.Errors, posted.LoadAverage);
     }
 
     /// <summary>Copies the sample as N notifications already `sent` (no jobs: nothing is delivered in this run).</summary>

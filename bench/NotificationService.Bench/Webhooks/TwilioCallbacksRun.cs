@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
@@ -55,25 +54,13 @@ public static class TwilioCallbacksRun
         }).ToArray();
 
         Progress.Show($"twilio callbacks: posting {requests.Length:N0} signed callbacks from {Clients} clients");
-        var next = -1;
-        var errors = 0;
-        var load = double.NaN;
-        var clock = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
+        var posted = await CallbackPoster.PostAllAsync(http, db, requests.Length, Clients, i =>
         {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < requests.Length)
-            {
-                if (i == requests.Length / 2) load = LoadAverage.Now();
-                using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(requests[i].Form) };
-                request.Headers.Add("X-Twilio-Signature", requests[i].Signature);
-                using var response = await http.SendAsync(request);
-                if (!response.IsSuccessStatusCode) Interlocked.Increment(ref errors);
-            }
-        }));
-        var elapsed = clock.Elapsed;
-        await using var applied = db.CreateCommand("select count(*) from notification_events where source = 'provider' and status = 'delivered'");
-        return new CallbacksInResult(sids.Count, requests.Length, 1, Clients, elapsed, (long)(await applied.ExecuteScalarAsync())!, errors, load);
+            var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(requests[i].Form) };
+            request.Headers.Add("X-Twilio-Signature", requests[i].Signature);
+            return request;
+        });
+        return new CallbacksInResult(sids.Count, requests.Length, 1, Clients, posted.Elapsed, posted.Applied, posted.Errors, posted.LoadAverage);
     }
 
     private static async Task CloneSentSmsAsync(NpgsqlDataSource db, Guid sample, int count)

@@ -15,6 +15,7 @@ public static class BulkEndpoints
         .AddSingleton<BulkUpload>()
         .AddSingleton<BulkChunkWriter>()
         .AddSingleton<BulkPreview>()
+        .AddSingleton<BulkJobEnd>()
         .AddSingleton<BulkQueries>()
         .AddSingleton<IJobHandler, BulkJobHandler>();
 

@@ -15,7 +15,7 @@ namespace NotificationService.Features.Bulk;
 /// skipping exactly the committed ranges.
 /// </summary>
 public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log,
-    Webhooks.BulkCompletedEvents completion) : IJobHandler
+    BulkJobEnd end) : IJobHandler
 {
     public const string JobKind = "bulk_csv";
     public const string QueueName = "bulk";
@@ -38,7 +38,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         }
         catch (Exception e) when (e is DecoderFallbackException or CsvFormatException or BulkFileException)
         {
-            await FailAsync(jobId, e is DecoderFallbackException ? "The file is not valid UTF-8 text past the first megabyte." : e.Message, ct);
+            await end.FailAsync(jobId, e is DecoderFallbackException ? "The file is not valid UTF-8 text past the first megabyte." : e.Message, ct);
         }
         // Completed, failed or cancelled: the duplicate check is only needed while rows are enqueued (or resumed).
         // Any other exception leaves it in place for the retry.
@@ -95,7 +95,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         }
         if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row, csv.ByteOffset, batch), ct)) return;
         if (!await commits.CompleteAsync()) return;
-        await completion.CompleteAsync(job.JobId, totalRows: row, ct); // status + bulk_job.completed webhook in one transaction
+        await end.CompleteAsync(job.JobId, totalRows: row, ct); // status + bulk_job.completed webhook in one transaction
     }
 
     private async Task<BulkJobContext?> StartAsync(Guid jobId, CancellationToken ct)
@@ -110,18 +110,6 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         if (!await r.ReadAsync(ct)) return null;
         var options = JsonSerializer.Deserialize<BulkOptions>(r.GetString(1), JsonBody.Options)!;
         return new BulkJobContext(jobId, r.GetGuid(0), options);
-    }
-
-    /// <summary>A job that cannot go on ends `failed` with the reason (completion is BulkCompletedEvents, with its webhook).</summary>
-    private async Task FailAsync(Guid jobId, string error, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            update bulk_jobs set status = 'failed', error = $2, total_rows = processed_rows, finished_at = now(), updated_at = now()
-            where id = $1 and status = 'enqueuing'
-            """);
-        cmd.Parameters.AddWithValue(jobId);
-        cmd.Parameters.AddWithValue(error);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 }
 

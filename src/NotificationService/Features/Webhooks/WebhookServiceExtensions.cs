@@ -10,7 +10,6 @@ public static class WebhookServiceExtensions
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<WebhookSubscriptions>();
         services.AddSingleton<AcceptedEvents>();
-        services.AddSingleton<BulkCompletedEvents>();
         services.AddSingleton<TargetGuard>();
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<WebhookDeliveryStore>();

@@ -1,14 +1,16 @@
 using System.Text.Json.Nodes;
 using Npgsql;
 
-namespace NotificationService.Features.Webhooks;
+using NotificationService.Features.Webhooks;
+
+namespace NotificationService.Features.Bulk;
 
 /// <summary>
-/// Ends a CSV bulk job `completed` and, in the same transaction, enqueues `bulk_job.completed` for the
-/// tenant's subscribed endpoints: the status and its event commit together, so a crash between them can
-/// neither lose the event nor (since the job is then finished and not resumed) send it twice.
+/// How a CSV bulk job ends. `completed` commits with its `bulk_job.completed` webhook for the tenant's
+/// subscribed endpoints, so a crash between them can neither lose the event nor (since the job is then
+/// finished and not resumed) send it twice. `failed` keeps the reason.
 /// </summary>
-public sealed class BulkCompletedEvents(NpgsqlDataSource db, WebhookOutbox outbox, WebhookSubscriptions subscriptions)
+public sealed class BulkJobEnd(NpgsqlDataSource db, WebhookOutbox outbox, WebhookSubscriptions subscriptions)
 {
     public const string EventType = "bulk_job.completed";
 
@@ -40,5 +42,16 @@ public sealed class BulkCompletedEvents(NpgsqlDataSource db, WebhookOutbox outbo
             && await outbox.PublishEventAsync(conn, tx, tenantId, EventType, data, ct) > 0;
         await tx.CommitAsync(ct);
         if (published) outbox.NotifyCommitted();
+    }
+
+    public async Task FailAsync(Guid jobId, string error, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            update bulk_jobs set status = 'failed', error = $2, total_rows = processed_rows, finished_at = now(), updated_at = now()
+            where id = $1 and status = 'enqueuing'
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(error);
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 }
