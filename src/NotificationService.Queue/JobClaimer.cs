@@ -81,10 +81,11 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
         return (jobs.OrderBy(j => j.Ord).Select(j => j.Job).ToList(), visited);
     }
 
-    /// <summary>When the next scheduled job in the queue comes due (null: none).</summary>
+    /// <summary>When the earliest ready job in the queue is due (null: none). Jobs already due count too: a claim
+    /// that ran a moment before a scheduled job came due must not then wait a whole poll interval for it.</summary>
     public async Task<DateTimeOffset?> NextDueAsync(string queue, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select min(run_at) from jobs where queue = $1 and state = 'ready' and run_at > now()");
+        await using var cmd = db.CreateCommand("select min(run_at) from jobs where queue = $1 and state = 'ready'");
         cmd.Parameters.AddWithValue(queue);
         return await cmd.ExecuteScalarAsync(ct) is DateTime d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : null;
     }

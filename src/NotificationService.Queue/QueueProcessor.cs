@@ -92,7 +92,9 @@ public sealed class QueueProcessor
                 var next = await claimer.NextDueAsync(queue, stop);
                 var wait = next is { } due ? Min(due - _clock.GetUtcNow(), _options.PollInterval) : _options.PollInterval;
                 wake ??= _signals.WaitAsync(queue, _options.PollInterval, stop);
-                await Task.WhenAny(wake, Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(1), _clock, stop));
+                // Due already but not claimed (it came due just after the claim, or another replica holds it for a
+                // moment): look again shortly rather than at once, so a job locked elsewhere is not spun on.
+                await Task.WhenAny(wake, Task.Delay(wait > DueRetry ? wait : DueRetry, _clock, stop));
                 if (wake.IsCompleted) wake = null;
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { break; }
@@ -168,6 +170,8 @@ public sealed class QueueProcessor
         }
         catch (OperationCanceledException) { }
     }
+
+    private static readonly TimeSpan DueRetry = TimeSpan.FromMilliseconds(10);
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }
