@@ -29,7 +29,12 @@ public class StatusAndCancelTests(ServiceFixture service)
         Assert.Equal("cancelled", (await cancel.JsonAsync())["status"]!.GetValue<string>());
 
         await Task.Delay(2000);
-        Assert.Equal("cancelled", (await tenant.Http.StatusAsync(id))["status"]!.GetValue<string>());
+        var status = await tenant.Http.StatusAsync(id);
+        Assert.Equal("cancelled", status["status"]!.GetValue<string>());
+        var history = status["history"]!.AsArray();
+        Assert.Equal(["accepted", "queued", "cancelled"], history.Select(h => h!["status"]!.GetValue<string>()));
+        Assert.StartsWith("scheduled for ", history[1]!["detail"]!.GetValue<string>());
+        Assert.Equal(status["createdAt"]!.GetValue<DateTimeOffset>(), history[0]!["at"]!.GetValue<DateTimeOffset>());
         Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from sandbox_messages where notification_id = $1", id));
         Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from jobs where tenant_id = $1", tenant.Id));
     }
