@@ -30,6 +30,8 @@ public sealed record BenchOptions(
     public int ProviderMessages { get; init; }
     public int WebhookDeliveries => Quick ? 10_000 : 50_000;
     public int CallbackEvents => Quick ? 10_000 : 50_000;
+    /// <summary>Unrecorded send-batch load before the measured one (the service process is fresh).</summary>
+    public TimeSpan BatchWarmUp => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30);
 
     public bool Runs(string phase) => Only is null || Only.Contains(phase);
 

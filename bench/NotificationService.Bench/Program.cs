@@ -51,7 +51,7 @@ try
     await Phase(report, "batches", "batches (Mode=api)", async () =>
     {
         await using var service = await ServiceProcess.StartAsync(dll, await CreateDatabaseAsync("batches"), "api");
-        report.Batches = await BatchLoad.MeasureAsync(service.BaseAddress, BenchOptions.BatchClients, options.AcceptDuration);
+        report.Batches = await BatchLoad.MeasureAsync(service.BaseAddress, BenchOptions.BatchClients, options.AcceptDuration, options.BatchWarmUp);
     });
 
     await Phase(report, "bulk", "CSV bulk job, enqueue alone (only the bulk queue is worked)", async () =>

@@ -79,7 +79,7 @@ public static class DispatchRun
         return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf);
     }
 
-    /// <summary>Copies the sample's notification, its accepted/queued events and its job, set-based.</summary>
+    /// <summary>Copies the sample's notification and its job, set-based, as the accept path writes them.</summary>
     private static async Task CloneAsync(NpgsqlDataSource db, Guid sample, int copies)
     {
         const int chunk = 20_000;
@@ -96,17 +96,12 @@ public static class DispatchRun
                     select src.queue, src.kind, src.tenant_id, jsonb_build_object('n', ids.id), src.priority, src.max_attempts
                     from ids cross join src
                     returning id, (args->>'n')::uuid as nid
-                ), n as (
-                    insert into notifications (id, tenant_id, channel, status, priority, recipient, template_key, template_version_id,
-                                               locale, content, data, category, metadata, job_id)
-                    select j.nid, src.tenant_id, src.channel, 'queued', src.priority, src.recipient, src.template_key, src.template_version_id,
-                           src.locale, src.content, src.data, src.category, src.metadata, j.id
-                    from j cross join src
-                    returning id
                 )
-                insert into notification_events (notification_id, status, source)
-                select n.id, s.status, 'api' from n cross join (values (1, 'accepted'), (2, 'queued')) as s(ord, status)
-                order by n.id, s.ord
+                insert into notifications (id, tenant_id, channel, status, priority, recipient, template_key, template_version_id,
+                                           locale, content, data, category, metadata, job_id)
+                select j.nid, src.tenant_id, src.channel, 'queued', src.priority, src.recipient, src.template_key, src.template_version_id,
+                       src.locale, src.content, src.data, src.category, src.metadata, j.id
+                from j cross join src
                 """);
             cmd.Parameters.AddWithValue(sample);
             cmd.Parameters.AddWithValue(n);
