@@ -73,12 +73,16 @@ public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writ
         var o = job.Options;
         var priority = o.Priority switch { "high" => JobPriority.High, "normal" => JobPriority.Normal, _ => JobPriority.Low };
         var drafts = new List<NotificationDraft>(rows.Count);
+        var byLocale = new Dictionary<string, ResolvedTemplate>(StringComparer.Ordinal); // a chunk has a handful of locales
+        var jobId = job.JobId.ToString();
         foreach (var row in rows)
         {
-            var template = await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, row.Locale, ct)
-                ?? throw new InvalidOperationException($"template '{o.Template}' is no longer published for {o.Channel}");
+            var locale = row.Locale ?? "";
+            if (!byLocale.TryGetValue(locale, out var template))
+                byLocale[locale] = template = await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, row.Locale, ct)
+                    ?? throw new InvalidOperationException($"template '{o.Template}' is no longer published for {o.Channel}");
             drafts.Add(new NotificationDraft(Guid.CreateVersion7(), job.TenantId, o.Channel, priority, row.Recipient, o.Template, template.VersionId,
-                template.Locale, null, row.Data, null, new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = job.JobId.ToString(), ["row"] = row.RowNumber },
+                template.Locale, null, row.Data, null, new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = jobId, ["row"] = row.RowNumber },
                 null, BatchId: job.JobId));
         }
         return drafts;

@@ -4,11 +4,11 @@ using NotificationService.Features.Notifications;
 
 namespace NotificationService.Features.Bulk;
 
-public abstract record MappedRow(long RowNumber, JsonObject Original)
+public abstract record MappedRow(long RowNumber)
 {
-    public sealed record Accepted(long RowNumber, JsonObject Original, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey)
-        : MappedRow(RowNumber, Original);
-    public sealed record Rejected(long RowNumber, JsonObject Original, string? Column, string Reason) : MappedRow(RowNumber, Original);
+    public sealed record Accepted(long RowNumber, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey) : MappedRow(RowNumber);
+    /// <param name="Original">The row's values by header, for the error report.</param>
+    public sealed record Rejected(long RowNumber, JsonObject Original, string? Column, string Reason) : MappedRow(RowNumber);
 }
 
 /// <summary>
@@ -27,10 +27,8 @@ public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<str
 
     public MappedRow Map(long rowNumber, string[] fields)
     {
-        var original = new JsonObject();
-        for (var i = 0; i < header.Count && i < fields.Length; i++) original[header[i]] = fields[i];
         if (fields.Length != header.Count)
-            return new MappedRow.Rejected(rowNumber, original, null, $"Expected {header.Count} fields, found {fields.Length}.");
+            return new MappedRow.Rejected(rowNumber, Original(fields), null, $"Expected {header.Count} fields, found {fields.Length}.");
 
         string? email = null, phone = null, userId = null, token = null, locale = null;
         var data = new JsonObject();
@@ -55,10 +53,18 @@ public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<str
         if (errors.Count > 0)
         {
             var (field, messages) = errors.First();
-            return new MappedRow.Rejected(rowNumber, original, ColumnOf(field), messages[0]);
+            return new MappedRow.Rejected(rowNumber, Original(fields), ColumnOf(field), messages[0]);
         }
         var key = email ?? phone ?? token ?? userId!;
-        return new MappedRow.Accepted(rowNumber, original, recipient, locale ?? options.Locale, data, $"{options.Channel}:{key}");
+        return new MappedRow.Accepted(rowNumber, recipient, locale ?? options.Locale, data, $"{options.Channel}:{key}");
+    }
+
+    /// <summary>Built for rejected rows only: accepted rows (nearly all of them) don't pay for it.</summary>
+    private JsonObject Original(string[] fields)
+    {
+        var original = new JsonObject();
+        for (var i = 0; i < header.Count && i < fields.Length; i++) original[header[i]] = fields[i];
+        return original;
     }
 
     private string? ColumnOf(string errorField)
