@@ -48,8 +48,9 @@ internal sealed class JsonDataConverter
     {
         // Data parsed from JSON text (every send) holds JsonElements: read them directly, which skips the
         // per-call type dispatch of JsonValue.GetValueKind/GetValue.
-        if (value.TryGetValue<JsonElement>(out var element) && element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Undefined))
-            return ToPrimitive(element);
+        if (value.TryGetValue<JsonElement>(out var element) && element.ValueKind is var kind
+            && kind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Undefined))
+            return ToPrimitive(element, kind);
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
@@ -64,9 +65,10 @@ internal sealed class JsonDataConverter
         }
     }
 
-    private object? ToPrimitive(JsonElement element)
+    /// <summary><paramref name="kind"/> is the element's ValueKind, which costs a look-up each time it is read.</summary>
+    private object? ToPrimitive(JsonElement element, JsonValueKind kind)
     {
-        switch (element.ValueKind)
+        switch (kind)
         {
             case JsonValueKind.String:
                 var text = element.GetString()!;

@@ -26,7 +26,7 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
     /// for an invalid template and <see cref="TemplateDataTooLargeException"/> for oversized data.</summary>
     public RenderResult Render(TemplateDefinition definition, JsonNode? data, RenderOptions? options = null)
     {
-        var compiled = cache.GetOrAdd(definition.CacheKey, () => TemplateCompiler.Compile(definition));
+        var compiled = cache.GetOrAdd(definition.CacheKey, TemplateCompiler.Compile, definition);
         var context = JsonDataConverter.ToPlain(data); // also enforces TemplateDataLimits
         var parts = new Dictionary<string, string>(compiled.Parts.Count + 1, StringComparer.Ordinal);
 
