@@ -31,7 +31,7 @@ internal sealed class JsonDataConverter
                 for (var i = 0; i < obj.Count; i++)
                 {
                     var (key, value) = obj.GetAt(i);
-                    Count(Encoding.UTF8.GetByteCount(key) + 3);
+                    Count(Utf8Length(key) + 3);
                     result[key] = Convert(value, depth + 1);
                 }
                 return result;
@@ -55,7 +55,7 @@ internal sealed class JsonDataConverter
         {
             case JsonValueKind.String:
                 var text = value.GetValue<string>();
-                Count(Encoding.UTF8.GetByteCount(text));
+                Count(Utf8Length(text));
                 return text;
             case JsonValueKind.True: return true;
             case JsonValueKind.False: return false;
@@ -72,7 +72,7 @@ internal sealed class JsonDataConverter
         {
             case JsonValueKind.String:
                 var text = element.GetString()!;
-                Count(Encoding.UTF8.GetByteCount(text));
+                Count(Utf8Length(text));
                 return text;
             case JsonValueKind.True: return true;
             case JsonValueKind.False: return false;
@@ -101,6 +101,16 @@ internal sealed class JsonDataConverter
         if (element.TryGetInt64(out var integer)) return integer;
         if (element.TryGetDecimal(out var exact)) return exact;
         return element.GetDouble();
+    }
+
+    /// <summary>Encoding.UTF8.GetByteCount, without its call and set-up for the short ASCII keys and values
+    /// that make up most data: every key and string of every render is measured.</summary>
+    private static int Utf8Length(string text)
+    {
+        if (text.Length > 32) return Encoding.UTF8.GetByteCount(text);
+        var all = 0;
+        foreach (var c in text) all |= c;
+        return all < 0x80 ? text.Length : Encoding.UTF8.GetByteCount(text);
     }
 
     private void Count(long more)
