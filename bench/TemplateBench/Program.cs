@@ -62,7 +62,8 @@ Console.WriteLine($"thread CPU time {cpu.TotalSeconds:F2} s: {renders / cpu.Tota
 // Per batch of 1,000 renders (GC included): the median is the typical rate, the best is the least
 // disturbed batch. Both are printed because the wall-clock average moves with the machine's load.
 batchSeconds.Sort();
-Console.WriteLine($"{batchSeconds.Count} batches of 1,000: median {1000 / batchSeconds[batchSeconds.Count / 2]:N0} renders/s, best {1000 / batchSeconds[0]:N0} renders/s");
+if (batchSeconds.Count > 0) // "-- 0" (just the part timings) runs no batch
+    Console.WriteLine($"{batchSeconds.Count} batches of 1,000: median {1000 / batchSeconds[batchSeconds.Count / 2]:N0} renders/s, best {1000 / batchSeconds[0]:N0} renders/s");
 
 // Process CPU time: includes the GC and JIT threads, so it slightly understates the render thread's rate.
 static TimeSpan CurrentThreadCpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
