@@ -26,8 +26,10 @@ if (Environment.GetEnvironmentVariable("BENCH_PARTS") == "1")
 static void Time(string name, Action action)
 {
     // 2,000 warm-up calls finished before tiered JIT promoted the code (about 100 ms), so these figures
-    // were tier-0 figures, two to five times the real cost; 20,000 calls get past that.
-    for (var i = 0; i < 20000; i++) action();
+    // were tier-0 figures, two to five times the real cost. A fixed 20,000 calls was not always enough
+    // either (tier-1 code is compiled in the background, later on a busy machine): warm up for a second.
+    var warmUp = Stopwatch.StartNew();
+    while (warmUp.Elapsed < TimeSpan.FromSeconds(1)) for (var i = 0; i < 1000; i++) action();
     var sw = Stopwatch.StartNew();
     for (var i = 0; i < 20000; i++) action();
     Console.WriteLine($"{name}: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
