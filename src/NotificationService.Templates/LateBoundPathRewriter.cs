@@ -9,9 +9,10 @@ namespace NotificationService.Templates;
 /// <summary>Makes <c>{{name}}</c> read the data first instead of asking for a helper first.
 /// Handlebars.Net cannot tell at compile time whether a bare <c>{{name}}</c> is a helper registered later, so it
 /// compiles a late-bound call that, on every render, looks the name up in each nested frame's helpers, then in
-/// the helper resolvers, and only then resolves the path: about a third of a typical render. Our environments
-/// register every helper before compiling, have no helper resolvers, and no template can register one at render
-/// time (only decorators can, and none exist), so those look-ups never find anything and the path is the answer.
+/// the helper resolvers, and only then resolves the path (for the bench order's 41 such expressions, skipping the
+/// look-ups saved about 4% of the render). Our environments register every helper before compiling, have no
+/// helper resolvers, and no template can add one at render time (only decorators can, and validation rejects
+/// all but *inline, which adds partials), so those look-ups never find anything and the path is the answer.
 /// This compile-time rewrite resolves the path directly; when the value is missing it runs the original call,
 /// so the missing-value behaviour (helperMissing, undefined output) is exactly the library's.
 /// Anything that does not look exactly as expected is left alone: a library update can cost speed, not output.</summary>
