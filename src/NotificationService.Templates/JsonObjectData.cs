@@ -7,7 +7,7 @@ namespace NotificationService.Templates;
 /// (for #each) and prints as "[object Object]", as in handlebars.js, instead of a .NET type name.
 /// Data objects are built on every render and most have a handful of members, so members sit in order in one
 /// array and are found by comparing keys: one allocation and no hashing, where a Dictionary took three
-/// allocations and a hash per member (about 1 µs for a 20-line order). Objects with more than
+/// allocations and a hash per member (0.6 µs of the 20-line bench order's 4.6 µs conversion). Objects with more than
 /// <see cref="ScanLimit"/> members also get a key index on their first look-up.</summary>
 internal sealed class JsonObjectData(int capacity) : IDictionary<string, object?>
 {
