@@ -26,8 +26,10 @@ if (Environment.GetEnvironmentVariable("BENCH_PARTS") == "1")
 static void Time(string name, Action action)
 {
     // 2,000 warm-up calls finished before tiered JIT promoted the code (about 100 ms), so these figures
-    // were tier-0 figures, two to five times the real cost; 20,000 calls get past that.
-    for (var i = 0; i < 20000; i++) action();
+    // were tier-0 figures, two to five times the real cost. A fixed 20,000 calls was not always enough
+    // either (tier-1 code is compiled in the background, later on a busy machine): warm up for a second.
+    var warmUp = Stopwatch.StartNew();
+    while (warmUp.Elapsed < TimeSpan.FromSeconds(1)) for (var i = 0; i < 1000; i++) action();
     var sw = Stopwatch.StartNew();
     for (var i = 0; i < 20000; i++) action();
     Console.WriteLine($"{name}: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
@@ -35,6 +37,11 @@ static void Time(string name, Action action)
 
 // Warm-up so tiered JIT has promoted the hot paths before we measure.
 for (var i = 0; i < 20_000; i++) engine.Render(definition, data, options);
+
+// Allocation per render drives gen-0 collections, part of the cost the rates above include.
+var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+for (var i = 0; i < 1000; i++) engine.Render(definition, data, options);
+Console.WriteLine($"allocated per render: {(GC.GetAllocatedBytesForCurrentThread() - allocatedBefore) / 1000:N0} bytes");
 
 var renders = 0L;
 var batchSeconds = new List<double>();
@@ -57,7 +64,8 @@ Console.WriteLine($"thread CPU time {cpu.TotalSeconds:F2} s: {renders / cpu.Tota
 // Per batch of 1,000 renders (GC included): the median is the typical rate, the best is the least
 // disturbed batch. Both are printed because the wall-clock average moves with the machine's load.
 batchSeconds.Sort();
-Console.WriteLine($"{batchSeconds.Count} batches of 1,000: median {1000 / batchSeconds[batchSeconds.Count / 2]:N0} renders/s, best {1000 / batchSeconds[0]:N0} renders/s");
+if (batchSeconds.Count > 0) // "-- 0" (just the part timings) runs no batch
+    Console.WriteLine($"{batchSeconds.Count} batches of 1,000: median {1000 / batchSeconds[batchSeconds.Count / 2]:N0} renders/s, best {1000 / batchSeconds[0]:N0} renders/s");
 
 // Process CPU time: includes the GC and JIT threads, so it slightly understates the render thread's rate.
 static TimeSpan CurrentThreadCpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;

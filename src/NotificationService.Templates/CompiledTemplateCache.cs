@@ -13,9 +13,12 @@ internal sealed class CompiledTemplateCache(int capacity)
 
     public int Count => entries.Count;
 
-    public CompiledTemplate GetOrAdd(string key, Func<CompiledTemplate> compile)
+    /// <summary>The compile function takes its state as an argument so that a cache hit, every render but
+    /// the first, allocates nothing.</summary>
+    public CompiledTemplate GetOrAdd<TState>(string key, Func<TState, CompiledTemplate> compile, TState state)
     {
-        var entry = entries.GetOrAdd(key, _ => new Entry(new Lazy<CompiledTemplate>(compile)));
+        var entry = entries.GetOrAdd(key,
+            static (_, load) => new Entry(new Lazy<CompiledTemplate>(() => load.compile(load.state))), (compile, state));
         entry.LastUsed = Interlocked.Increment(ref clock);
         try
         {

@@ -10,7 +10,9 @@ namespace NotificationService.Templates;
 /// another tenant's template. Compilation is cached per version, so the set-up cost is paid once.</summary>
 internal static class HandlebarsEnvironmentFactory
 {
-    public static IHandlebars Create(bool html)
+    /// <param name="resolvePathsFirst">Compile <c>{{name}}</c> to read the data directly
+    /// (<see cref="LateBoundPathRewriter"/>); off only in tests, as the reference it must match.</param>
+    public static IHandlebars Create(bool html, bool resolvePathsFirst = true)
     {
         var configuration = new HandlebarsConfiguration
         {
@@ -21,7 +23,9 @@ internal static class HandlebarsEnvironmentFactory
             ThrowOnUnresolvedBindingExpression = false,
         };
         configuration.FormatterProviders.Add(new JsFormatterProvider());
+        if (resolvePathsFirst) configuration.CompileTimeConfiguration.ExpressionMiddleware.Add(new LateBoundPathRewriter());
         var environment = Handlebars.Create(configuration);
+        // Every helper is registered before anything compiles: LateBoundPathRewriter relies on it.
         HelperCatalog.RegisterAll(environment);
         return environment;
     }

@@ -12,8 +12,6 @@ namespace NotificationService.Templates;
 /// from the earlier StringBuilder/HashSet version, which the tests keep as an oracle.</summary>
 internal static class HtmlToText
 {
-    private enum TagKind { Other, Invisible, Link, ListItem, Cell, Paragraph, Line }
-
     public static string Convert(string html)
     {
         if (string.IsNullOrEmpty(html)) return "";
@@ -48,9 +46,11 @@ internal static class HtmlToText
             if (gt < 0) { raw.Append(html.AsSpan(lt)); break; }
             var tag = html.AsSpan(lt + 1, gt - lt - 1);
             var closing = tag.Length > 0 && tag[0] == '/';
-            var name = TagName(closing ? tag[1..] : tag);
+            var nameStart = closing ? lt + 2 : lt + 1;
+            var kind = TagNames.Classify(html, nameStart, gt, out var nameLength);
+            var name = html.AsSpan(Math.Min(nameStart, gt), nameLength);
             i = gt + 1;
-            switch (Kind(name))
+            switch (kind)
             {
                 case TagKind.Invisible when !closing:
                     // Rare (a <style> block or two per email), so building the search string is fine.
@@ -74,28 +74,6 @@ internal static class HtmlToText
         }
     }
 
-    /// <summary>Compared with OrdinalIgnoreCase, as the HashSets of the first version did.
-    /// Paragraph-level elements are separated by a blank line, line-level ones by a line break.</summary>
-    private static TagKind Kind(ReadOnlySpan<char> name) => name.Length switch
-    {
-        1 when Is(name, "a") => TagKind.Link,
-        1 when Is(name, "p") => TagKind.Paragraph,
-        2 when Is(name, "li") => TagKind.ListItem,
-        2 when Is(name, "td") || Is(name, "th") => TagKind.Cell,
-        2 when Is(name, "br") || Is(name, "tr") => TagKind.Line,
-        2 when Is(name, "ul") || Is(name, "ol") || Is(name, "hr") => TagKind.Paragraph,
-        2 when Is(name[..1], "h") && name[1] is >= '1' and <= '6' => TagKind.Paragraph,
-        3 when Is(name, "div") => TagKind.Line,
-        4 when Is(name, "head") => TagKind.Invisible,
-        5 when Is(name, "style") || Is(name, "title") => TagKind.Invisible,
-        5 when Is(name, "table") => TagKind.Paragraph,
-        6 when Is(name, "script") => TagKind.Invisible,
-        6 when Is(name, "header") || Is(name, "footer") => TagKind.Line,
-        7 when Is(name, "section") || Is(name, "article") => TagKind.Line,
-        10 when Is(name, "blockquote") => TagKind.Paragraph,
-        _ => TagKind.Other,
-    };
-
     /// <summary>string.IndexOf, but looking at the first few characters one by one: in email HTML most text
     /// runs and tags are a handful of characters, where the vectorised search's set-up costs more than it saves.</summary>
     private static int IndexOf(string text, char value, int start)
@@ -104,15 +82,6 @@ internal static class HtmlToText
         for (var i = start; i < stop; i++)
             if (text[i] == value) return i;
         return stop == text.Length ? -1 : text.IndexOf(value, stop);
-    }
-
-    private static bool Is(ReadOnlySpan<char> name, string known) => name.Equals(known, StringComparison.OrdinalIgnoreCase);
-
-    private static ReadOnlySpan<char> TagName(ReadOnlySpan<char> tag)
-    {
-        var end = 0;
-        while (end < tag.Length && (char.IsLetterOrDigit(tag[end]) || tag[end] == '-')) end++;
-        return tag[..end];
     }
 
     private static void AppendUrl(ref PooledCharBuffer raw, (string Href, int TextStart) link)

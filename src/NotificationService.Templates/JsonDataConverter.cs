@@ -31,7 +31,7 @@ internal sealed class JsonDataConverter
                 for (var i = 0; i < obj.Count; i++)
                 {
                     var (key, value) = obj.GetAt(i);
-                    Count(Encoding.UTF8.GetByteCount(key) + 3);
+                    Count(Utf8Length(key) + 3);
                     result[key] = Convert(value, depth + 1);
                 }
                 return result;
@@ -48,13 +48,14 @@ internal sealed class JsonDataConverter
     {
         // Data parsed from JSON text (every send) holds JsonElements: read them directly, which skips the
         // per-call type dispatch of JsonValue.GetValueKind/GetValue.
-        if (value.TryGetValue<JsonElement>(out var element) && element.ValueKind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Undefined))
-            return ToPrimitive(element);
+        if (value.TryGetValue<JsonElement>(out var element) && element.ValueKind is var kind
+            && kind is not (JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Undefined))
+            return ToPrimitive(element, kind);
         switch (value.GetValueKind())
         {
             case JsonValueKind.String:
                 var text = value.GetValue<string>();
-                Count(Encoding.UTF8.GetByteCount(text));
+                Count(Utf8Length(text));
                 return text;
             case JsonValueKind.True: return true;
             case JsonValueKind.False: return false;
@@ -64,13 +65,14 @@ internal sealed class JsonDataConverter
         }
     }
 
-    private object? ToPrimitive(JsonElement element)
+    /// <summary><paramref name="kind"/> is the element's ValueKind, which costs a look-up each time it is read.</summary>
+    private object? ToPrimitive(JsonElement element, JsonValueKind kind)
     {
-        switch (element.ValueKind)
+        switch (kind)
         {
             case JsonValueKind.String:
                 var text = element.GetString()!;
-                Count(Encoding.UTF8.GetByteCount(text));
+                Count(Utf8Length(text));
                 return text;
             case JsonValueKind.True: return true;
             case JsonValueKind.False: return false;
@@ -99,6 +101,16 @@ internal sealed class JsonDataConverter
         if (element.TryGetInt64(out var integer)) return integer;
         if (element.TryGetDecimal(out var exact)) return exact;
         return element.GetDouble();
+    }
+
+    /// <summary>Encoding.UTF8.GetByteCount, without its call and set-up for the short ASCII keys and values
+    /// that make up most data: every key and string of every render is measured.</summary>
+    private static int Utf8Length(string text)
+    {
+        if (text.Length > 32) return Encoding.UTF8.GetByteCount(text);
+        var all = 0;
+        foreach (var c in text) all |= c;
+        return all < 0x80 ? text.Length : Encoding.UTF8.GetByteCount(text);
     }
 
     private void Count(long more)

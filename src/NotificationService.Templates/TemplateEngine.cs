@@ -26,7 +26,7 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
     /// for an invalid template and <see cref="TemplateDataTooLargeException"/> for oversized data.</summary>
     public RenderResult Render(TemplateDefinition definition, JsonNode? data, RenderOptions? options = null)
     {
-        var compiled = cache.GetOrAdd(definition.CacheKey, () => TemplateCompiler.Compile(definition));
+        var compiled = cache.GetOrAdd(definition.CacheKey, TemplateCompiler.Compile, definition);
         var context = JsonDataConverter.ToPlain(data); // also enforces TemplateDataLimits
         var parts = new Dictionary<string, string>(compiled.Parts.Count + 1, StringComparer.Ordinal);
 
@@ -57,12 +57,14 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
     }
 
     /// <summary>The layout sees the same data as the body plus "body" (the rendered part), so it can use
-    /// {{company.name}} in a footer. A shallow copy: the caller's data is never modified.</summary>
+    /// {{company.name}} in a footer. A shallow copy: the caller's data is never modified. Still a plain
+    /// Dictionary, as it always was, so a layout that prints or iterates its own context is unchanged.</summary>
     private static Dictionary<string, object?> WithBody(object? context, string body)
     {
-        var layoutContext = context is Dictionary<string, object?> root
-            ? new Dictionary<string, object?>(root, StringComparer.Ordinal)
-            : new Dictionary<string, object?>(StringComparer.Ordinal);
+        var root = context as JsonObjectData;
+        var layoutContext = new Dictionary<string, object?>((root?.Count ?? 0) + 1, StringComparer.Ordinal);
+        if (root is not null)
+            foreach (var (key, value) in root) layoutContext.Add(key, value);
         layoutContext["body"] = body;
         return layoutContext;
     }
@@ -82,7 +84,7 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
         {
             node = node switch
             {
-                Dictionary<string, object?> obj => obj.GetValueOrDefault(segment),
+                JsonObjectData obj => obj.TryGetValue(segment, out var value) ? value : null,
                 object?[] list when int.TryParse(segment, out var i) && i >= 0 && i < list.Length => list[i],
                 object?[] list when segment == "length" => list.Length,
                 _ => null,

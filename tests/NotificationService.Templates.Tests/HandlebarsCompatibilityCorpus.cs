@@ -78,7 +78,14 @@ public class HandlebarsCompatibilityCorpus
         new("inverted section", "{{^items}}no items{{/items}}", "{\"items\":[]}", null, "no items"),
         new("tilde around else", "{{#if a}}\n  yes\n{{~else~}}\n  no\n{{/if}}", "{\"a\":false}", null, "no\n"),
         new("string literal args to lookup", "{{lookup this \"key with space\"}}", "{\"key with space\":\"v\"}", null, "v"),
-        new("deep ../../", "{{#each a}}{{#each b}}{{../../top}}{{/each}}{{/each}}", "{\"top\":\"T\",\"a\":[{\"b\":[1,2]}]}", null, "TT")
+        new("deep ../../", "{{#each a}}{{#each b}}{{../../top}}{{/each}}{{/each}}", "{\"top\":\"T\",\"a\":[{\"b\":[1,2]}]}", null, "TT"),
+        // Bare {{name}} paths (compiled to read the data first) and objects past JsonObjectData's scan limit.
+        new("object with many members", "{{m9}} {{m1}} {{m12}} {{nope}}|{{#each o}}{{@key}}={{this}}{{#unless @last}},{{/unless}}{{/each}}|{{o.k10}}{{o.k1}}", "{\"m1\":1,\"m2\":2,\"m3\":3,\"m4\":4,\"m5\":5,\"m6\":6,\"m7\":7,\"m8\":8,\"m9\":9,\"m10\":10,\"m11\":11,\"m12\":12,\"o\":{\"k1\":\"a\",\"k2\":\"b\",\"k3\":\"c\",\"k4\":\"d\",\"k5\":\"e\",\"k6\":\"f\",\"k7\":\"g\",\"k8\":\"h\",\"k9\":\"i\",\"k10\":\"j\"}}", null, "9 1 12 |k1=a,k2=b,k3=c,k4=d,k5=e,k6=f,k7=g,k8=h,k9=i,k10=j|ja"),
+        new("lookup in many members", "{{lookup o key}}|{{#with o}}{{k9}}{{../key}}{{/with}}", "{\"key\":\"k9\",\"o\":{\"k1\":1,\"k2\":2,\"k3\":3,\"k4\":4,\"k5\":5,\"k6\":6,\"k7\":7,\"k8\":8,\"k9\":\"nine\"}}", null, "nine|ninek9"),
+        new("bare name does not fall back to the parent", "{{#each items}}[{{title}}]{{/each}}{{#with inner}}[{{title}}]{{/with}}", "{\"title\":\"T\",\"items\":[{\"other\":1},{\"title\":\"x\"}],\"inner\":{\"other\":1}}", null, "[][x][]"),
+        new("bare block helper arguments", "{{#if flag}}a{{/if}}{{#unless flag}}b{{/unless}}{{#if missing}}c{{else}}d{{/if}}{{#with obj}}{{v}}{{/with}}{{#each list}}{{this}}{{/each}}", "{\"flag\":0,\"obj\":{\"v\":\"V\"},\"list\":[1,2]}", null, "bdV12"),
+        new("partial hash with bare names", "{{> p a=x b=missing}}", "{\"x\":\"X\"}", "{\"p\":\"{{a}}-{{b}}-{{x}}\"}", "X--X"),
+        new("bare names with falsy values", "[{{zero}}][{{f}}][{{e}}][{{n}}][{{{zero}}}]", "{\"zero\":0,\"f\":false,\"e\":\"\",\"n\":null}", null, "[0][false][][][0]")
     ];
 
     public static TheoryData<string> CaseNames() => new(Cases.Select(c => c.Name));

@@ -42,6 +42,22 @@ public class HtmlToTextTests
     public void Derives_plain_text(string html, string expected) =>
         Assert.Equal(expected, HtmlToText.Convert(html));
 
+    [Theory]
+    [InlineData("lt;")]
+    [InlineData("gt;")]
+    [InlineData("amp;")]
+    [InlineData("quot;")]
+    [InlineData("nbsp;")]
+    [InlineData("#x27;")]
+    [InlineData("#x60;")]
+    [InlineData("#x3D;")]
+    public void Common_entities_decode_as_WebUtility_decodes_them(string entity)
+    {
+        Assert.True(HtmlTextCollapser.TryCommonEntity(entity + "rest", out var decoded, out var consumed));
+        Assert.Equal(entity.Length, consumed);
+        Assert.Equal(System.Net.WebUtility.HtmlDecode("&" + entity), decoded.ToString());
+    }
+
     /// <summary>The converter was rewritten for speed; its output must not change. Random documents built
     /// from the pieces that matter (tags it knows, entities good and broken, every kind of whitespace,
     /// stray brackets, comments, links) go through both it and the earlier implementation.</summary>
@@ -87,6 +103,7 @@ public class HtmlToTextTests
         "&amp;", "&lt;", "&gt;", "&quot;", "&apos;", "&#39;", "&nbsp;", "&copy;", "&middot;", "&eacute;", "&Eacute;", "&AMP;",
         "&#65;", "&#x41;", "&#X1F600;", "&#128512;", "&#55296;", "&#xD800;", "&#1;", "&#2;", "&#x2028;", "&# 65;", "&#-1;",
         "&#1114112;", "&#;", "&;", "&", ";", "&bogus;", "&amp", "&#",
+        "&#x27;", "&#x60;", "&#x3D;", "&#x3d;", "&#X27;", "&LT;", "&lt", "&ltx;", "&quot", "&nbsp", "lt;", "&#x2",
         " ", "  ", "\n", "\r\n", "\t", "\u00A0", "\u2003", "\u3000", "\u0085", "\u0001", "\u0002",
         "Hello", "world", "x", "https://a.example/x?y=1&z=2", "Zoé", "😀", "€12.50", "a-b", "é",
     ];

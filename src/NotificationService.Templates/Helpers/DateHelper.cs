@@ -45,7 +45,15 @@ internal static class DateHelper
     private static TimeZoneInfo FindZone(string? id)
     {
         if (string.IsNullOrWhiteSpace(id)) return TimeZoneInfo.Utc;
+        // TryFindSystemTimeZoneById takes a lock on every call; a render's dates are nearly always in the
+        // RenderOptions zone, so the last answer per thread is checked first (same instances either way).
+        var last = lastZone;
+        if (last is not null && string.Equals(last.Value.Id, id, StringComparison.Ordinal)) return last.Value.Zone;
         // An unknown zone falls back to UTC: a typo in a template must not stop a password reset.
-        return TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : TimeZoneInfo.Utc;
+        var zone = TimeZoneInfo.TryFindSystemTimeZoneById(id, out var found) ? found : TimeZoneInfo.Utc;
+        lastZone = (id, zone);
+        return zone;
     }
+
+    [ThreadStatic] private static (string Id, TimeZoneInfo Zone)? lastZone;
 }

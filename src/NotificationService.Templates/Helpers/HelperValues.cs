@@ -56,6 +56,19 @@ internal static class HelperValues
     {
         name ??= RenderScope.Current?.Culture;
         if (string.IsNullOrWhiteSpace(name)) return CultureInfo.InvariantCulture;
+        // A render asks for the same culture once per value, usually through the very same string
+        // (RenderOptions.Culture): the last answer per thread is checked before the shared cache.
+        var last = lastCulture;
+        if (last is not null && string.Equals(last.Value.Name, name, StringComparison.Ordinal)) return last.Value.Culture;
+        var culture = FindCulture(name);
+        lastCulture = (name, culture);
+        return culture;
+    }
+
+    [ThreadStatic] private static (string Name, CultureInfo Culture)? lastCulture;
+
+    private static CultureInfo FindCulture(string name)
+    {
         // CultureInfo.GetCultureInfo caches too, but behind a lock, and date/currency helpers ask once per
         // value: 20 times for a 20-line order. Same instances either way. Only names that resolve are kept,
         // and only so many, so made-up names in data or templates cannot grow the cache.

@@ -31,12 +31,28 @@ internal static class NumberHelpers
     public static object? FormatCurrency(Arguments args)
     {
         if (args.Length == 0 || !HelperValues.TryNumber(args[0], out var amount)) return HelperValues.AsText(args.Length > 0 ? args[0] : null);
-        var code = (HelperValues.OptionalText(args, 1) ?? "").Trim().ToUpperInvariant();
+        var code = HelperValues.OptionalText(args, 1) ?? "";
         var culture = HelperValues.Culture(HelperValues.OptionalText(args, 2));
-        if (code.Length != 3) return amount.ToString("N2", culture);
+        // An order's lines all ask for the same currency and culture, usually the very same code string from
+        // the data: remembering the last answer per thread skips the trimming and the two-key dictionary look-up.
+        var last = lastCurrency;
+        if (last is null || !ReferenceEquals(last.Culture, culture) || !string.Equals(last.Code, code, StringComparison.Ordinal))
+            lastCurrency = last = new CurrencyChoice(code, culture, CurrencyFormat(code, culture));
+        return last.Format is null ? amount.ToString("N2", culture) : amount.ToString("C", last.Format);
+    }
+
+    [ThreadStatic] private static CurrencyChoice? lastCurrency;
+
+    /// <summary>The format for a currency code as written in the template or data; null when it is not a
+    /// three-letter code, which prints a plain number.</summary>
+    private sealed record CurrencyChoice(string Code, CultureInfo Culture, NumberFormatInfo? Format);
+
+    private static NumberFormatInfo? CurrencyFormat(string rawCode, CultureInfo culture)
+    {
+        var code = rawCode.Trim().ToUpperInvariant();
+        if (code.Length != 3) return null;
         // The factory takes the culture as an argument: a lambda capturing it would allocate on every call, hit or miss.
-        var format = CurrencyFormats.GetOrAdd((code, culture.Name), static (key, c) => BuildFormat(key.Code, c), culture);
-        return amount.ToString("C", format);
+        return CurrencyFormats.GetOrAdd((code, culture.Name), static (key, c) => BuildFormat(key.Code, c), culture);
     }
 
     private static NumberFormatInfo BuildFormat(string code, CultureInfo culture)
