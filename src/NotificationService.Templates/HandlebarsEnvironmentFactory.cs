@@ -23,6 +23,7 @@ internal static class HandlebarsEnvironmentFactory
             ThrowOnUnresolvedBindingExpression = false,
         };
         configuration.FormatterProviders.Add(new JsFormatterProvider());
+        configuration.ObjectDescriptorProviders.Add(new TypeStableArrayIterator.DescriptorProvider());
         if (resolvePathsFirst) configuration.CompileTimeConfiguration.ExpressionMiddleware.Add(new LateBoundPathRewriter());
         var environment = Handlebars.Create(configuration);
         // Every helper is registered before anything compiles: LateBoundPathRewriter relies on it.
