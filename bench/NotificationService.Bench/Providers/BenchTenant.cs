@@ -62,7 +62,8 @@ public sealed class BenchTenant(Guid tenantId, string apiKey)
         await TestSendAsync(http, twilio, new { recipient = new { phone = "+14155550199" }, body = "probe" });
     }
 
-    private static async Task<Guid> CreateProviderAsync(HttpClient http, object body)
+    /// <summary>POST /api/v1/admin/providers; anything but 201 stops the run with the service's answer.</summary>
+    public static async Task<Guid> CreateProviderAsync(HttpClient http, object body)
     {
         using var response = await http.PostAsJsonAsync("api/v1/admin/providers", body);
         var text = await response.Content.ReadAsStringAsync();

@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
+using NotificationService.Bench.Providers;
 using NotificationService.Bench.Service;
 
 namespace NotificationService.Bench.Webhooks;
@@ -32,14 +32,12 @@ public static class CallbacksInRun
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.ApiKey);
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var config = await http.PostAsJsonAsync("api/v1/admin/providers", new
+        var configId = await BenchTenant.CreateProviderAsync(http, new
         {
             channel = "email", kind = "sendgrid", name = "bench-sendgrid", priority = 500, enabled = false,
             settings = new { fromEmail = "bench@example.com" },
             secrets = new { apiKey = "SG.bench", eventWebhookPublicKey = Convert.ToBase64String(key.ExportSubjectPublicKeyInfo()) },
         });
-        if (!config.IsSuccessStatusCode) throw new InvalidOperationException($"provider config failed: {await config.Content.ReadAsStringAsync()}");
-        var configId = (await config.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
 
         using (var client = new SendClient(api.BaseAddress, 1))
         {

@@ -1,9 +1,8 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
 using Npgsql;
+using NotificationService.Bench.Providers;
 using NotificationService.Bench.Service;
 
 namespace NotificationService.Bench.Webhooks;
@@ -24,13 +23,11 @@ public static class TwilioCallbacksRun
         await using var api = await ServiceProcess.StartAsync(dll, connectionString, "api");
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients, UseProxy = false }) { BaseAddress = api.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.ApiKey);
-        var config = await http.PostAsJsonAsync("api/v1/admin/providers", new
+        var path = $"webhooks/twilio/{await BenchTenant.CreateProviderAsync(http, new
         {
             channel = "sms", kind = "twilio_sms", name = "bench-twilio", priority = 500, enabled = false,
             settings = new { accountSid = "AC" + new string('0', 32), from = "+14155550000" }, secrets = new { authToken = AuthToken },
-        });
-        if (!config.IsSuccessStatusCode) throw new InvalidOperationException($"provider config failed: {await config.Content.ReadAsStringAsync()}");
-        var path = $"webhooks/twilio/{(await config.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>()}";
+        })}";
 
         using (var client = new SendClient(api.BaseAddress, 1))
         {

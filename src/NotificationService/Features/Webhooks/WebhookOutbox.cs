@@ -33,9 +33,15 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
 
     public async Task<int> PublishAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StatusChange> changes, CancellationToken ct)
     {
+        // Asked once per (tenant, status), not per change: a batch is usually one tenant and one or two statuses.
+        var listened = new Dictionary<(Guid Tenant, string Status), bool>();
         var relevant = new List<StatusChange>(changes.Count);
         foreach (var c in changes)
-            if (EventType(c.Status) is { } type && await subscriptions.SubscribesAsync(c.TenantId, type, ct)) relevant.Add(c);
+        {
+            if (!listened.TryGetValue((c.TenantId, c.Status), out var yes))
+                listened[(c.TenantId, c.Status)] = yes = EventType(c.Status) is { } type && await subscriptions.SubscribesAsync(c.TenantId, type, ct);
+            if (yes) relevant.Add(c);
+        }
         if (relevant.Count == 0) return 0;
         var endpoints = new List<(Guid Id, Guid TenantId, string[] Events)>();
         await using (var cmd = new NpgsqlCommand("select id, tenant_id, events from webhook_endpoints where tenant_id = any($1) and enabled", conn, tx))
