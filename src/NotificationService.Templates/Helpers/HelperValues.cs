@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using HandlebarsDotNet;
 
@@ -57,7 +56,7 @@ internal static class HelperValues
         name ??= RenderScope.Current?.Culture;
         if (string.IsNullOrWhiteSpace(name)) return CultureInfo.InvariantCulture;
         // A render asks for the same culture once per value, usually through the very same string
-        // (RenderOptions.Culture): the last answer per thread is checked before the shared cache.
+        // (RenderOptions.Culture): the last answer per thread is checked first.
         var last = lastCulture;
         if (last is not null && string.Equals(last.Value.Name, name, StringComparison.Ordinal)) return last.Value.Culture;
         var culture = FindCulture(name);
@@ -67,21 +66,11 @@ internal static class HelperValues
 
     [ThreadStatic] private static (string Name, CultureInfo Culture)? lastCulture;
 
+    /// <summary>Behind the per-thread memo: CultureInfo caches the instances itself (behind a lock, which the memo
+    /// spares nearly every call).</summary>
     private static CultureInfo FindCulture(string name)
     {
-        // CultureInfo.GetCultureInfo caches too, but behind a lock, and date/currency helpers ask once per
-        // value: 20 times for a 20-line order. Same instances either way. Only names that resolve are kept,
-        // and only so many, so made-up names in data or templates cannot grow the cache.
-        if (Cultures.TryGetValue(name, out var cached)) return cached;
-        try
-        {
-            var culture = CultureInfo.GetCultureInfo(name);
-            if (Cultures.Count < MaxCachedCultures) Cultures.TryAdd(name, culture);
-            return culture;
-        }
+        try { return CultureInfo.GetCultureInfo(name); }
         catch (CultureNotFoundException) { return CultureInfo.InvariantCulture; }
     }
-
-    private static readonly ConcurrentDictionary<string, CultureInfo> Cultures = new(StringComparer.Ordinal);
-    private const int MaxCachedCultures = 512;
 }
