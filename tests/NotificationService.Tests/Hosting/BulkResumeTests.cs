@@ -12,11 +12,13 @@ namespace NotificationService.Tests.Hosting;
 
 /// <summary>
 /// A bulk job whose process is SIGKILLed mid-file is resumed by another replica from its checkpoint:
-/// every row is enqueued exactly once (the row's checkpointed position is its idempotency key).
+/// every row is enqueued exactly once (the row's checkpointed position is its idempotency key), and a recipient
+/// taken by a row committed before the kill is a duplicate when it appears again after it.
 /// </summary>
 public class BulkResumeTests
 {
     private const int Rows = 30_000;
+    private const int Recipients = 20_000; // rows 20,000 and on repeat the first 10,000 recipients
 
     [Fact]
     public async Task A_killed_replica_leaves_the_job_to_another_that_resumes_at_the_checkpoint_without_sending_a_row_twice()
@@ -32,7 +34,7 @@ public class BulkResumeTests
         await BulkCsv.AddOrderTemplateAsync(db, NotificationService.Features.Seed.DemoSeeder.DemoTenantId);
 
         var csv = new StringBuilder("email,first_name,order_id\n");
-        for (var i = 0; i < Rows; i++) csv.Append($"user{i}@example.com,User {i},O-{i}\n");
+        for (var i = 0; i < Rows; i++) csv.Append($"user{i % Recipients}@example.com,User {i},O-{i}\n");
         var upload = await BulkCsv.PostAsync(http, Encoding.UTF8.GetBytes(csv.ToString()));
         Assert.Equal(HttpStatusCode.Accepted, upload.StatusCode);
         var jobId = Guid.Parse((await upload.JsonAsync())["jobId"]!.GetValue<string>());
@@ -50,9 +52,10 @@ public class BulkResumeTests
         }
         finally { second.Kill(entireProcessTree: true); }
 
-        Assert.Equal(Rows, await DbPolling.ScalarAsync(db, $"select accepted_rows from bulk_jobs where id = '{jobId}'"));
-        Assert.Equal(Rows, await DbPolling.ScalarAsync(db, $"select count(*) from notifications where batch_id = '{jobId}'"));
-        Assert.Equal(Rows, await DbPolling.ScalarAsync(db, $"select count(distinct recipient->>'email') from notifications where batch_id = '{jobId}'"));
+        Assert.Equal(Recipients, await DbPolling.ScalarAsync(db, $"select accepted_rows from bulk_jobs where id = '{jobId}'"));
+        Assert.Equal(Rows - Recipients, await DbPolling.ScalarAsync(db, $"select duplicate_rows from bulk_jobs where id = '{jobId}'"));
+        Assert.Equal(Recipients, await DbPolling.ScalarAsync(db, $"select count(*) from notifications where batch_id = '{jobId}'"));
+        Assert.Equal(Recipients, await DbPolling.ScalarAsync(db, $"select count(distinct recipient->>'email') from notifications where batch_id = '{jobId}'"));
     }
 
     private static Process Start(string cs, string mode, int port)

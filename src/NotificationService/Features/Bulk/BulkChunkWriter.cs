@@ -7,27 +7,27 @@ using NotificationService.Queue;
 
 namespace NotificationService.Features.Bulk;
 
-public sealed record BulkJobContext(Guid JobId, Guid TenantId, BulkOptions Options);
+/// <param name="Runner">This run's token: a chunk or end commits only while the job's token is still this one.</param>
+public sealed record BulkJobContext(Guid JobId, Guid TenantId, BulkOptions Options, Guid Runner);
 
 /// <summary>
-/// Commits one chunk of rows: new recipients become notifications (set-based), repeats are counted as
-/// duplicates, rejected rows go to the error report, and the chunk's row range joins the checkpoint, all in
-/// one transaction. A replica that resumes after a crash skips the committed ranges, so no row is sent twice.
+/// Commits one chunk of rows: accepted rows become notifications (set-based), repeats (found by the reader's
+/// <see cref="RecipientSet"/>) are counted as duplicates, rejected rows go to the error report, and the chunk's
+/// row range joins the checkpoint, all in one transaction. A replica that resumes after a crash skips the
+/// committed ranges, so no row is sent twice.
 /// </summary>
 public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, JobQueue queue)
 {
-    /// <returns>False when the job was cancelled meanwhile (nothing of this chunk is kept).</returns>
+    /// <returns>False when the job was cancelled or taken by another runner meanwhile (nothing of this chunk is kept).</returns>
     public async Task<bool> CommitAsync(BulkJobContext job, BulkChunk chunk, CancellationToken ct)
     {
         var rows = chunk.Rows;
-        var accepted = rows.OfType<MappedRow.Accepted>().DistinctBy(r => r.RecipientKey).ToList();
+        var toSend = rows.OfType<MappedRow.Accepted>().ToList();
         var rejected = rows.OfType<MappedRow.Rejected>().ToList();
-        var inChunkDuplicates = rows.OfType<MappedRow.Accepted>().Count() - accepted.Count;
+        var duplicates = rows.Count(r => r is MappedRow.Duplicate);
 
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        var fresh = await ClaimRecipientsAsync(conn, tx, job.JobId, accepted.Select(a => a.RecipientKey).ToArray(), ct);
-        var toSend = accepted.Where(a => fresh.Contains(a.RecipientKey)).ToList();
         var drafts = await DraftsAsync(job, toSend, ct);
         IReadOnlyList<string> queues = !job.Options.DryRun && drafts.Count > 0 ? await writer.InsertAsync(conn, tx, drafts, ct) : [];
         if (job.Options.DryRun && chunk.FirstRow == 1) await preview.SaveAsync(conn, tx, job, drafts, ct);
@@ -37,7 +37,7 @@ public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writ
             with chunk as (insert into bulk_chunks (job_id, first_row, last_row) values ($1, $2, $3))
             update bulk_jobs set processed_rows = processed_rows + ($3 - $2 + 1), bytes_read = greatest(bytes_read, $4),
                    accepted_rows = accepted_rows + $5, rejected_rows = rejected_rows + $6, duplicate_rows = duplicate_rows + $7, updated_at = now()
-            where id = $1 and status = 'enqueuing'
+            where id = $1 and status = 'enqueuing' and runner = $8
             """, conn, tx);
         progress.Parameters.AddWithValue(job.JobId);
         progress.Parameters.AddWithValue(chunk.FirstRow);
@@ -45,27 +45,12 @@ public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writ
         progress.Parameters.AddWithValue(chunk.BytesRead);
         progress.Parameters.AddWithValue((long)toSend.Count);
         progress.Parameters.AddWithValue((long)rejected.Count);
-        progress.Parameters.AddWithValue((long)(accepted.Count - toSend.Count + inChunkDuplicates));
+        progress.Parameters.AddWithValue((long)duplicates);
+        progress.Parameters.AddWithValue(job.Runner);
         if (await progress.ExecuteNonQueryAsync(ct) == 0) { await tx.RollbackAsync(ct); return false; }
         await tx.CommitAsync(ct);
         if (queues.Count > 0) queue.NotifyCommitted(queues); // the channel's, and `webhooks` when notification.accepted is subscribed
         return true;
-    }
-
-    /// <summary>Keys are inserted in sorted order: two chunks committing at once that share recipients then
-    /// wait for each other in one direction only (no deadlock), and the later one counts them as duplicates.</summary>
-    private static async Task<HashSet<string>> ClaimRecipientsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, string[] keys, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("""
-            insert into bulk_seen (job_id, recipient_key) select $1, k from unnest($2::text[]) k order by k
-            on conflict do nothing returning recipient_key
-            """, conn, tx);
-        cmd.Parameters.AddWithValue(jobId);
-        cmd.Parameters.AddWithValue(keys);
-        var fresh = new HashSet<string>(keys.Length);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) fresh.Add(r.GetString(0));
-        return fresh;
     }
 
     private async Task<List<NotificationDraft>> DraftsAsync(BulkJobContext job, List<MappedRow.Accepted> rows, CancellationToken ct)

@@ -14,22 +14,24 @@ public sealed class BulkJobEnd(NpgsqlDataSource db, WebhookOutbox outbox, Webhoo
 {
     public const string EventType = "bulk_job.completed";
 
-    public async Task CompleteAsync(Guid jobId, long totalRows, CancellationToken ct)
+    public async Task CompleteAsync(BulkJobContext job, long totalRows, CancellationToken ct)
     {
+        var jobId = job.JobId;
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using var cmd = new NpgsqlCommand("""
             update bulk_jobs set status = 'completed', error = null, total_rows = $2, finished_at = now(), updated_at = now()
-            where id = $1 and status = 'enqueuing'
+            where id = $1 and status = 'enqueuing' and runner = $3
             returning tenant_id, coalesce((options->>'dryRun')::boolean, false), file_name, total_rows, accepted_rows, rejected_rows, duplicate_rows, finished_at
             """, conn, tx);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(totalRows);
+        cmd.Parameters.AddWithValue(job.Runner);
         Guid tenantId;
         JsonObject data;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
-            if (!await r.ReadAsync(ct)) return;   // cancelled or finished meanwhile: nothing to announce
+            if (!await r.ReadAsync(ct)) return;   // cancelled, finished or taken by another runner meanwhile: nothing to announce
             tenantId = r.GetGuid(0);
             data = new JsonObject
             {
@@ -44,14 +46,15 @@ public sealed class BulkJobEnd(NpgsqlDataSource db, WebhookOutbox outbox, Webhoo
         if (published) outbox.NotifyCommitted();
     }
 
-    public async Task FailAsync(Guid jobId, string error, CancellationToken ct)
+    public async Task FailAsync(BulkJobContext job, string error, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             update bulk_jobs set status = 'failed', error = $2, total_rows = processed_rows, finished_at = now(), updated_at = now()
-            where id = $1 and status = 'enqueuing'
+            where id = $1 and status = 'enqueuing' and runner = $3
             """);
-        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(job.JobId);
         cmd.Parameters.AddWithValue(error);
+        cmd.Parameters.AddWithValue(job.Runner);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

@@ -12,7 +12,7 @@ namespace NotificationService.Features.Bulk;
 /// The `bulk_csv` job: streams the stored file through CsvHelper (RFC 4180: quotes, commas, quotes
 /// and newlines inside fields; CRLF or LF; BOM or not; row numbers are file lines), maps and validates each record, and commits
 /// chunks, several at once, each with its row range. A killed worker's job is rescued by the queue and resumes
-/// skipping exactly the committed ranges.
+/// skipping exactly the committed ranges (and rebuilding from them which recipients are taken).
 /// </summary>
 public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log,
     BulkJobEnd end) : IJobHandler
@@ -38,19 +38,9 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         }
         catch (Exception e) when (e is DecoderFallbackException or CsvFormatException or BulkFileException)
         {
-            await end.FailAsync(jobId, e is DecoderFallbackException ? "The file is not valid UTF-8 text past the first megabyte." : e.Message, ct);
+            await end.FailAsync(job, e is DecoderFallbackException ? "The file is not valid UTF-8 text past the first megabyte." : e.Message, ct);
         }
-        // Completed, failed or cancelled: the duplicate check is only needed while rows are enqueued (or resumed).
-        // Any other exception leaves it in place for the retry.
-        await ForgetRecipientsAsync(jobId, ct);
         return JobResult.Done;
-    }
-
-    private async Task ForgetRecipientsAsync(Guid jobId, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("delete from bulk_seen where job_id = $1");
-        cmd.Parameters.AddWithValue(jobId);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private async Task ProcessAsync(BulkJobContext job, CancellationToken ct)
@@ -68,6 +58,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         if (csv.Headers is not { Count: > 0 } headers) throw new BulkFileException("The file has no header line.");
         var mapper = new BulkRowMapper(job.Options, headers.Select(h => h.Trim()).ToList());
         await using var commits = new BulkCommitPipeline(job, chunks, _commitsInFlight);
+        var seen = new RecipientSet();
 
         long row = 0, firstRow = 0;
         var clock = Stopwatch.StartNew();
@@ -76,7 +67,9 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         {
             if (checkpoint.IsCommitted(++row))
             {
-                // committed before a crash: skipped, and a chunk never spans a committed range
+                // committed before a crash: not sent again, but its recipient is taken (the first row of a
+                // recipient sends, whichever chunk committed first); and a chunk never spans a committed range
+                if (mapper.Map(csv.LineNumber, csv.Current.ToArray()) is MappedRow.Accepted taken) seen.Add(taken.RecipientKey);
                 if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row - 1, csv.ByteOffset, batch), ct)) return;
                 batch = new List<MappedRow>(_chunkRows);
                 continue;
@@ -86,7 +79,8 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
             // The reader replaces undecodable bytes with U+FFFD; a CSV export never means that on purpose.
             if (fields.Any(f => f.Contains('\uFFFD'))) throw new BulkFileException($"The file is not valid UTF-8 text (line {csv.LineNumber}).");
             if (batch.Count == 0) firstRow = row;
-            batch.Add(mapper.Map(csv.LineNumber, fields));
+            var mapped = mapper.Map(csv.LineNumber, fields);
+            batch.Add(mapped is MappedRow.Accepted accepted && !seen.Add(accepted.RecipientKey) ? new MappedRow.Duplicate(accepted.RowNumber) : mapped);
             if (batch.Count < _chunkRows) continue;
             if (!await commits.AddAsync(new(firstRow, row, csv.ByteOffset, batch), ct)) return; // cancelled
             batch = new List<MappedRow>(_chunkRows);
@@ -95,21 +89,23 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         }
         if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row, csv.ByteOffset, batch), ct)) return;
         if (!await commits.CompleteAsync()) return;
-        await end.CompleteAsync(job.JobId, totalRows: row, ct); // status + bulk_job.completed webhook in one transaction
+        await end.CompleteAsync(job, totalRows: row, ct); // status + bulk_job.completed webhook in one transaction
     }
 
     private async Task<BulkJobContext?> StartAsync(Guid jobId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            update bulk_jobs set status = 'enqueuing', started_at = coalesce(started_at, now()), updated_at = now()
+            update bulk_jobs set status = 'enqueuing', runner = $2, started_at = coalesce(started_at, now()), updated_at = now()
             where id = $1 and status in ('validating', 'enqueuing')
             returning tenant_id, options::text
             """);
+        var runner = Guid.NewGuid();
         cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(runner);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var options = JsonSerializer.Deserialize<BulkOptions>(r.GetString(1), JsonBody.Options)!;
-        return new BulkJobContext(jobId, r.GetGuid(0), options);
+        return new BulkJobContext(jobId, r.GetGuid(0), options, runner);
     }
 }
 

@@ -9,6 +9,8 @@ public abstract record MappedRow(long RowNumber)
     public sealed record Accepted(long RowNumber, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey) : MappedRow(RowNumber);
     /// <param name="Original">The row's values by header, for the error report.</param>
     public sealed record Rejected(long RowNumber, JsonObject Original, string? Column, string Reason) : MappedRow(RowNumber);
+    /// <summary>An accepted row whose recipient an earlier row of the job took: counted, not sent.</summary>
+    public sealed record Duplicate(long RowNumber) : MappedRow(RowNumber);
 }
 
 /// <summary>
