@@ -125,7 +125,8 @@ public sealed class Report
         if (Batches is { } bt2) sb.AppendLine($"- Batches: {bt2.Requests:N0} requests, {bt2.Errors:N0} errors, service in Mode=api (no delivery meanwhile), measured after 30 s of the same load unrecorded (the process starts cold). Ratio: recipients/s ÷ 100-row batch-insert rows/s.");
         if (Bulk is { } bk2) sb.AppendLine($"- CSV bulk: {bk2.FileBytes / 1048576.0:N1} MiB file, job ended `{bk2.Status}`; RSS {bk2.BaselineRssMiB:N0} → peak {bk2.PeakRssMiB:N0} MiB; " +
                                             $"the other tenant sent {bk2.OtherSent:N0} single emails (20/s) during the job, {bk2.OtherDelivered:N0} reached the provider, p50 {bk2.OtherTenantE2eMs.P50:N1} ms. " +
-                                            "Both bulk runs first run an unrecorded job of a fifth of the rows (at most 200,000; the process starts cold) and, in Mode=all, wait for it to dispatch; RSS growth counts from before it. Ratio: rows/s ÷ batch-insert rows/s.");
+                                            $"The service's tiered-compilation thread used {bk2.JitCpu.TotalSeconds:N1} s of CPU during the job" + (BulkEnqueueOnly is { } bq3 ? $" ({bq3.JitCpu.TotalSeconds:N1} s enqueue alone). " : ". ") +
+                                            "Both bulk runs first run two unrecorded jobs of a fifth of the rows (at most 200,000; the process starts cold) and, in Mode=all, wait for them to dispatch, then wait (at most 30 s) until the service's tiered-compilation thread has been idle for a second; RSS growth counts from before it. Ratio: rows/s ÷ batch-insert rows/s.");
         Webhooks.WebhookRows.AppendDetails(sb, this);
         if (ProviderDispatch is { } pd2) Providers.ProviderReport.Details(sb, pd2);
         foreach (var t in TemplatedAccept)
