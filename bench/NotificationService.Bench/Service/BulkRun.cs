@@ -8,9 +8,12 @@ using Npgsql;
 namespace NotificationService.Bench.Service;
 
 public sealed record BulkResult(long Rows, long FileBytes, TimeSpan UploadToEnqueued, double BaselineRssMiB, double PeakRssMiB,
-    string Status, Percentiles OtherTenantE2eMs, long OtherSent, long OtherDelivered, TimeSpan JitCpu)
+    string Status, Percentiles OtherTenantE2eMs, long OtherSent, long OtherDelivered, TimeSpan JitCpu,
+    TimeSpan ServiceCpu, TimeSpan PostgresCpu)
 {
     public double RowsPerSec => Rows / UploadToEnqueued.TotalSeconds;
+    public double ServiceMicrosPerRow => ServiceCpu.TotalMicroseconds / Rows;
+    public double PostgresMicrosPerRow => PostgresCpu.TotalMicroseconds / Rows;
 }
 
 /// <summary>
@@ -58,20 +61,20 @@ public static class BulkRun
         var settled = await service.WaitJitSettledAsync(TimeSpan.FromSeconds(30));
         Progress.Show($"after the bulk warm-up: JIT settled in {settled.TotalSeconds:F1} s");
 
-        var jitBefore = service.JitCpuTime();
+        var (jitBefore, serviceBefore, postgresBefore) = (service.JitCpuTime(), service.CpuTime(), PostgresCpu.Total());
         var clock = Stopwatch.StartNew();
         var jobId = await UploadAsync(http, file);
         using var stop = new CancellationTokenSource();
         var other = enqueueOnly ? Task.FromResult(new List<Guid>()) : OtherTenantAsync(service.BaseAddress, stop.Token);
         var status = await WaitEnqueuedAsync(http, jobId, rows, "bulk", Sample);
         var enqueued = clock.Elapsed;
-        var jitCpu = service.JitCpuTime() - jitBefore;
-        if (enqueueOnly) return new BulkResult(rows, bytes, enqueued, baseline, peak, status, new Percentiles([]), 0, 0, jitCpu);
+        var (jitCpu, serviceCpu, postgresCpu) = (service.JitCpuTime() - jitBefore, service.CpuTime() - serviceBefore, PostgresCpu.Total() - postgresBefore);
+        if (enqueueOnly) return new BulkResult(rows, bytes, enqueued, baseline, peak, status, new Percentiles([]), 0, 0, jitCpu, serviceCpu, postgresCpu);
         await Task.Delay(TimeSpan.FromSeconds(5)); // keep the other tenant sending while the bulk rows dispatch
         stop.Cancel();
         var ids = await other;
         var (e2e, delivered) = await OtherLatencyAsync(db, ids);
-        return new BulkResult(rows, bytes, enqueued, baseline, peak, status, e2e, ids.Count, delivered, jitCpu);
+        return new BulkResult(rows, bytes, enqueued, baseline, peak, status, e2e, ids.Count, delivered, jitCpu, serviceCpu, postgresCpu);
     }
 
     private static async Task<Guid> UploadAsync(HttpClient http, string file)
