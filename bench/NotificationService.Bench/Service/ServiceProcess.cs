@@ -150,9 +150,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             try
             {
                 if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered")) continue;
-                var stat = File.ReadAllText(Path.Combine(task, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                _jitTicksByThread[task] = long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15 of proc(5))
+                _jitTicksByThread[task] = ProcCpu.CpuTicks(File.ReadAllText(Path.Combine(task, "stat")));
             }
             catch (IOException) { } // the thread exited meanwhile
         }
