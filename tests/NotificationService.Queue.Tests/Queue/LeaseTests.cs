@@ -24,20 +24,23 @@ public class LeaseTests
     public async Task The_heartbeat_keeps_a_job_that_outlives_its_lease_from_being_rescued()
     {
         await using var q = await QueueDatabase.CreateAsync();
-        var handler = new SlowHandler(TimeSpan.FromSeconds(2.5));
+        // The job runs for more than two leases. The lease is long enough that a heartbeat delayed by up to two
+        // seconds (the whole solution's tests run at once on two cores; a 1 s lease failed there once) is still
+        // in time, and short enough that without renewal the rescuer would take the job twice over.
+        var handler = new SlowHandler(TimeSpan.FromSeconds(7));
         await q.EnqueueAsync(new NewJob("email", "send", Tenant, "{}"));
 
         // Two processors: the second one's rescuer would take the job if the first stopped renewing.
         QueueProcessor Make(string id) => new(q.Db, q.Signals, [handler], new QueueProcessorOptions
         {
-            Queues = ["email"], WorkerId = id, Lease = TimeSpan.FromSeconds(1), // renewed every 333 ms
+            Queues = ["email"], WorkerId = id, Lease = TimeSpan.FromSeconds(3), // renewed every second
             RescueInterval = TimeSpan.FromMilliseconds(100), PollInterval = TimeSpan.FromMilliseconds(100),
         });
         await using (new Running(Make("w1")))
         await using (new Running(Make("w2")))
         {
             await handler.Started.Task;
-            await Task.Delay(3000);
+            await Task.Delay(7500);
         }
 
         Assert.Equal(1, handler.Runs);
