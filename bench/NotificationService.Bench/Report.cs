@@ -90,7 +90,7 @@ public sealed class Report
                 Ceilings?.BatchInsertRowsPerSec, "≥ 50,000/s (≤ 20 s for 1M)", bq.Status == "completed" && bq.RowsPerSec >= 50_000);
             Row(sb, "CSV bulk, enqueue alone: upload → all enqueued (s)", bq.UploadToEnqueued.TotalSeconds, null, "", null, "0.0");
             Row(sb, "CSV bulk, enqueue alone: CPU per row from upload to all enqueued, service (µs)", bq.ServiceMicrosPerRow, null, "", null, "0.0");
-            Row(sb, "CSV bulk, enqueue alone: CPU per row, all PostgreSQL processes (µs)", bq.PostgresMicrosPerRow, null, "", null, "0.0");
+            Row(sb, "CSV bulk, enqueue alone: CPU per row, PostgreSQL (postmaster and its children) (µs)", bq.PostgresMicrosPerRow, null, "", null, "0.0");
             Row(sb, "CSV bulk, enqueue alone: service RSS growth (MiB)", bq.PeakRssMiB - bq.BaselineRssMiB, null, "≤ 200 MB", (bq.PeakRssMiB - bq.BaselineRssMiB) * 1.048576 <= 200, "0");
         }
         if (Bulk is { } bk)

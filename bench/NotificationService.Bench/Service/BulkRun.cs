@@ -61,14 +61,16 @@ public static class BulkRun
         var settled = await service.WaitJitSettledAsync(TimeSpan.FromSeconds(30));
         Progress.Show($"after the bulk warm-up: JIT settled in {settled.TotalSeconds:F1} s");
 
-        var (jitBefore, serviceBefore, postgresBefore) = (service.JitCpuTime(), service.CpuTime(), ProcCpu.PostgresTotal());
+        var meter = await CpuMeter.ForAsync(service.Pid, db);
+        var (jitBefore, cpuBefore) = (service.JitCpuTime(), meter.Sample());
         var clock = Stopwatch.StartNew();
         var jobId = await UploadAsync(http, file);
         using var stop = new CancellationTokenSource();
         var other = enqueueOnly ? Task.FromResult(new List<Guid>()) : OtherTenantAsync(service.BaseAddress, stop.Token);
         var status = await WaitEnqueuedAsync(http, jobId, rows, "bulk", Sample);
         var enqueued = clock.Elapsed;
-        var (jitCpu, serviceCpu, postgresCpu) = (service.JitCpuTime() - jitBefore, service.CpuTime() - serviceBefore, ProcCpu.PostgresTotal() - postgresBefore);
+        var (jitCpu, cpuAfter) = (service.JitCpuTime() - jitBefore, meter.Sample());
+        var (serviceCpu, postgresCpu) = (cpuAfter.Worker - cpuBefore.Worker, cpuAfter.Postgres - cpuBefore.Postgres);
         if (enqueueOnly) return new BulkResult(rows, bytes, enqueued, baseline, peak, status, new Percentiles([]), 0, 0, jitCpu, serviceCpu, postgresCpu);
         await Task.Delay(TimeSpan.FromSeconds(5)); // keep the other tenant sending while the bulk rows dispatch
         stop.Cancel();

@@ -108,13 +108,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 
-    /// <summary>User + system CPU the process has used so far.</summary>
-    public TimeSpan CpuTime()
-    {
-        _process.Refresh();
-        return _process.TotalProcessorTime;
-    }
-
     /// <summary>
     /// Waits until the runtime's tiered-compilation thread (".NET Tiered Com" in /proc/&lt;pid&gt;/task) has used no
     /// CPU for a second, or <paramref name="timeout"/>: the code a warm-up made hot is then optimized, and what
@@ -136,12 +129,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         return clock.Elapsed;
     }
 
-    private readonly Dictionary<string, long> _jitTicksByThread = [];
+    private readonly Dictionary<string, TimeSpan> _jitCpuByThread = [];
 
     /// <summary>
     /// CPU used so far by the tiered-compilation thread. The runtime ends that thread after a few idle seconds and
     /// starts another when there is work, so each thread's last reading is kept: call this often enough (the bulk
-    /// run does every 250 ms) and no thread's time is lost. Clock ticks are 1/100 s on Linux.
+    /// run does every 250 ms) and no thread's time is lost.
     /// </summary>
     public TimeSpan JitCpuTime()
     {
@@ -149,12 +142,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         {
             try
             {
-                if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered")) continue;
-                _jitTicksByThread[task] = ProcCpu.CpuTicks(File.ReadAllText(Path.Combine(task, "stat")));
+                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered") && CpuMeter.Thread(task) is { } used)
+                    _jitCpuByThread[task] = used;
             }
             catch (IOException) { } // the thread exited meanwhile
         }
-        return TimeSpan.FromSeconds(_jitTicksByThread.Values.Sum() / 100.0);
+        return _jitCpuByThread.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
     }
 
     public async ValueTask DisposeAsync()

@@ -54,7 +54,7 @@ public sealed class RecipientSet
     /// <summary>
     /// Two 64-bit multiply-rotate lanes over the key's UTF-16 bytes, each finished by MurmurHash3's fmix64. Not
     /// cryptographic (a tenant could only make its own recipients collide); by chance, two of ten million keys
-    /// share a fingerprint with odds around 10⁻²⁴. Never (0, 0), the empty slot.
+    /// share a fingerprint with odds below 10⁻²⁴ (for a hash as good as random). Never (0, 0), the empty slot.
     /// </summary>
     internal static (ulong High, ulong Low) Fingerprint(string key)
     {

@@ -1,12 +1,12 @@
 using Npgsql;
 
-namespace NotificationService.Bench.Providers;
+namespace NotificationService.Bench;
 
-/// <summary>CPU used so far by the three parties of a provider drain: the worker, PostgreSQL, and this process (the fakes).</summary>
+/// <summary>CPU used so far by the three parties of a run: the service process (a worker in the provider drains), PostgreSQL, and this process (load, fakes).</summary>
 public readonly record struct CpuSample(TimeSpan Worker, TimeSpan Postgres, TimeSpan Bench);
 
 /// <summary>
-/// Reads CPU time from /proc, so a run can say where each message's CPU goes. Unlike a rate, CPU per message
+/// Reads CPU time from /proc, so a run can say where each message's (or CSV row's) CPU goes. Unlike a rate, CPU per message
 /// hardly depends on how many other builds share the two cores, and their sum bounds what those cores can do.
 /// PostgreSQL is the postmaster plus its live children (backends, walwriter, …) plus its reaped children.
 /// </summary>
@@ -27,20 +27,24 @@ public sealed class CpuMeter(int workerPid, int postmasterPid)
     {
         var postgres = Own(postmasterPid, withReapedChildren: true);
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
-            if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != postmasterPid && Fields(pid) is { } f && f[1] == postmasterPid.ToString())
+            if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != postmasterPid && Fields($"{dir}/stat") is { } f && f[1] == postmasterPid.ToString())
                 postgres += Ticks(f, withReapedChildren: false);
         return new CpuSample(Seconds(Own(workerPid, false)), Seconds(postgres), Seconds(Own(Environment.ProcessId, false)));
     }
 
-    private static long Own(int pid, bool withReapedChildren) => Fields(pid) is { } f ? Ticks(f, withReapedChildren) : 0;
+    /// <summary>CPU used so far by one thread, from /proc/&lt;pid&gt;/task/&lt;tid&gt;; null once the thread has ended.</summary>
+    public static TimeSpan? Thread(string taskDirectory) =>
+        Fields(Path.Combine(taskDirectory, "stat")) is { } f ? Seconds(Ticks(f, withReapedChildren: false)) : null;
+
+    private static long Own(int pid, bool withReapedChildren) => Fields($"/proc/{pid}/stat") is { } f ? Ticks(f, withReapedChildren) : 0;
 
     /// <summary>Fields after the command name: [0] state, [1] ppid, … [11] utime, [12] stime, [13] cutime, [14] cstime.</summary>
-    private static string[]? Fields(int pid)
+    private static string[]? Fields(string statFile)
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            var stat = File.ReadAllText(statFile);
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // the name in parentheses may hold spaces
         }
         catch (IOException) { return null; } // the process ended meanwhile
     }
