@@ -7,7 +7,9 @@ namespace NotificationService.Queue;
 /// starting after the tenant where the previous claim stopped, so a large number of tenants rotate);
 /// each tenant offers its best jobs (priority, then due time) locked with SKIP LOCKED; the batch takes
 /// high before normal before low, and within a priority one job per tenant in turn. So one tenant's
-/// million-row import never sits in front of another tenant's password reset.
+/// million-row import never sits in front of another tenant's password reset. The batch size counts units (see
+/// <see cref="NewJob.Units"/>); the share a tenant offers still counts jobs, so a tenant with grouped jobs locks more
+/// rows than it is given (they are released when the claim commits).
 /// </summary>
 internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions options)
 {
@@ -26,18 +28,23 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
         -- tenants have work, while many busy tenants do not lock tenants x batch rows per claim.
         share as (select least($2, 4 * ceil($2::numeric / greatest(count(*), 1)))::int as per_tenant from visited),
         offered as (
-            select c.id, c.priority, c.tenant_id,
+            select c.id, c.priority, c.tenant_id, c.units,
                    row_number() over (partition by c.tenant_id order by c.priority, c.run_at, c.id) as turn
             from visited v
             cross join lateral (
-                select j.id, j.priority, j.run_at, j.tenant_id from jobs j
+                select j.id, j.priority, j.run_at, j.tenant_id, j.units from jobs j
                 where j.queue = $1 and j.state = 'ready' and j.tenant_id = v.tenant_id and j.run_at <= now() and j.priority <= $7
                 order by j.priority, j.run_at, j.id
                 limit (select per_tenant from share)
                 for update skip locked
             ) c
         ),
-        picked as (select id, row_number() over (order by priority, turn, tenant_id) as ord from offered order by priority, turn, tenant_id limit $2)
+        -- The batch is filled by units, not jobs: jobs are taken in turn while the units before them are under the
+        -- batch size, so a batch of groups holds about as many notifications as a batch of single sends.
+        ordered as (select id, units, row_number() over (order by priority, turn, tenant_id) as ord,
+                           sum(units) over (order by priority, turn, tenant_id rows unbounded preceding) as through
+                    from offered),
+        picked as (select id, ord from ordered where through - units < $2)
         update jobs j set state = 'running', attempt = j.attempt + 1, locked_by = $5,
                           locked_until = now() + $6 * interval '1 millisecond', updated_at = now()
         from picked where j.id = picked.id

@@ -18,10 +18,10 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
     {
         if (jobs.Count == 0) return [];
         await using var cmd = new NpgsqlCommand("""
-            insert into jobs (queue, kind, tenant_id, args, priority, run_at, max_attempts)
-            select u.queue, u.kind, u.tenant_id, u.args, u.priority, coalesce(u.run_at, now()), u.max_attempts
-            from unnest($1::text[], $2::text[], $3::uuid[], $4::jsonb[], $5::smallint[], $6::timestamptz[], $7::int[])
-                 with ordinality as u(queue, kind, tenant_id, args, priority, run_at, max_attempts, ord)
+            insert into jobs (queue, kind, tenant_id, args, priority, run_at, max_attempts, units)
+            select u.queue, u.kind, u.tenant_id, u.args, u.priority, coalesce(u.run_at, now()), u.max_attempts, u.units
+            from unnest($1::text[], $2::text[], $3::uuid[], $4::jsonb[], $5::smallint[], $6::timestamptz[], $7::int[], $8::int[])
+                 with ordinality as u(queue, kind, tenant_id, args, priority, run_at, max_attempts, units, ord)
             order by u.ord
             returning id
             """, conn, tx);
@@ -32,6 +32,7 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         cmd.Parameters.AddWithValue(jobs.Select(j => (short)j.Priority).ToArray());
         cmd.Parameters.AddWithValue(jobs.Select(j => j.RunAt).ToArray());
         cmd.Parameters.AddWithValue(jobs.Select(j => j.MaxAttempts).ToArray());
+        cmd.Parameters.AddWithValue(jobs.Select(j => j.Units).ToArray());
         var ids = new long[jobs.Count];
         var i = 0;
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -56,6 +57,19 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(tenantId);
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>
+    /// Locks a job that no worker has claimed yet until the caller's transaction ends, and returns its arguments
+    /// (null when it is running, dead or gone). A claim skips locked jobs, so whatever the caller changes meanwhile
+    /// (one notification of a group cancelled) is what the worker sees when it claims the job afterwards.
+    /// </summary>
+    public async Task<string?> LockReadyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, long jobId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select args::text from jobs where id = $1 and tenant_id = $2 and state = 'ready' for update", conn, tx);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(tenantId);
+        return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
     public async Task<IReadOnlyList<QueueStats>> StatsAsync(Guid? tenantId, CancellationToken ct)

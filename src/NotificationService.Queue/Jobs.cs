@@ -2,9 +2,12 @@ namespace NotificationService.Queue;
 
 public enum JobPriority : short { High = 0, Normal = 1, Low = 2 }
 
-/// <summary>A job to enqueue. <paramref name="RunAt"/> in the future makes it a scheduled job.</summary>
+/// <summary>
+/// A job to enqueue. <paramref name="RunAt"/> in the future makes it a scheduled job. <paramref name="Units"/> is how
+/// much work it stands for (a group of notifications): claims fill batches by units.
+/// </summary>
 public sealed record NewJob(string Queue, string Kind, Guid TenantId, string ArgsJson,
-    JobPriority Priority = JobPriority.Normal, DateTimeOffset? RunAt = null, int MaxAttempts = 8);
+    JobPriority Priority = JobPriority.Normal, DateTimeOffset? RunAt = null, int MaxAttempts = 8, int Units = 1);
 
 /// <summary>A claimed job. <see cref="Attempt"/> counts this run (1 on the first).</summary>
 public sealed record Job(long Id, string Queue, string Kind, Guid TenantId, string ArgsJson, JobPriority Priority,
@@ -27,8 +30,18 @@ public abstract record JobResult
     /// <summary>Can never succeed: dead at once, kept for inspection.</summary>
     public sealed record Failed(string Error) : JobResult;
 
+    /// <summary>
+    /// A job standing for several units that did not all finish: it is done, and each part becomes a job of its own
+    /// (same queue, kind, tenant and priority, one unit) in the state its result gives, as if it had been claimed
+    /// and acknowledged with it at this attempt. So one unit's retry never re-runs the units that finished.
+    /// </summary>
+    public sealed record Split(IReadOnlyList<JobPart> Parts) : JobResult;
+
     public static readonly JobResult Done = new Completed();
 }
+
+/// <summary>One part of a <see cref="JobResult.Split"/>: its arguments and what happened to it (not another split).</summary>
+public sealed record JobPart(string ArgsJson, JobResult Result);
 
 /// <summary>Handles a claimed batch of one kind. Batches let handlers read and write set-based.</summary>
 public interface IJobHandler

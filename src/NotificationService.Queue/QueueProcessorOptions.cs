@@ -4,7 +4,7 @@ public sealed class QueueProcessorOptions
 {
     public IReadOnlyList<string> Queues { get; set; } = [];
     public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
-    /// <summary>Jobs per claim; a handler gets up to this many at once.</summary>
+    /// <summary>Units per claim (a job is one unit unless it stands for a group); a handler gets about this much work at once.</summary>
     public int BatchSize { get; set; } = 100;
     /// <summary>Claimed batches being handled at once per queue (overlaps provider latency).</summary>
     public int MaxBatchesInFlightPerQueue { get; set; } = 4;

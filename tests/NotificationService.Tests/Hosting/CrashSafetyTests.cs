@@ -11,7 +11,8 @@ namespace NotificationService.Tests.Hosting;
 /// <summary>
 /// At-least-once, measured: a worker process is SIGKILLed in the middle of 5,000 deliveries; a new
 /// worker finishes them. Every notification is delivered, and the re-deliveries (sandbox records beyond
-/// one per notification) are no more than the jobs that were in flight at the kill.
+/// one per notification) are no more than the notifications whose jobs were in flight at the kill (a job delivers a
+/// group of them: its units).
 /// </summary>
 public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
@@ -23,7 +24,7 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
         var cs = await TestDatabase.CreateAsync("crash");
         Assert.Equal(0, (await CliTests.RunAsync(cs, "seed")).Exit);
         await using var db = NpgsqlDataSource.Create(cs);
-        // Slow the sandbox down so the kill lands mid-run: 100 jobs in flight, 150 ms each.
+        // Slow the sandbox down so the kill lands mid-run: ~100 notifications per batch in flight, 150 ms each.
         await Exec(db, "update providers set settings = '{\"latencyMs\": 150}' where channel = 'email'");
         await EnqueueAsync(db);
 
@@ -31,7 +32,7 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
         await DbPolling.WaitUntilAsync(db, "select count(*) from sandbox_messages", n => n >= Jobs / 5, TimeSpan.FromSeconds(60));
         first.Kill(entireProcessTree: true); // SIGKILL: no graceful shutdown, no acknowledgements
         await first.WaitForExitAsync();
-        var inFlightAtKill = await DbPolling.ScalarAsync(db, "select count(*) from jobs where state = 'running'");
+        var inFlightAtKill = await DbPolling.ScalarAsync(db, "select coalesce(sum(units), 0) from jobs where state = 'running'");
         var deliveredAtKill = await DbPolling.ScalarAsync(db, "select count(*) from sandbox_messages");
         Assert.True(deliveredAtKill < Jobs, "the kill should land before the end");
 

@@ -9,7 +9,7 @@ using NotificationService.Queue;
 namespace NotificationService.Features.Delivery;
 
 /// <summary>
-/// The `deliver` job: admits the batch against circuits and rate limits (one statement), claims the admitted
+/// The `deliver` job (one notification or a group of them): admits the batch against circuits and rate limits (one statement), claims the admitted
 /// notifications for sending (one statement), ends suppressed recipients (one query), resolves push users to their registered devices (one statement),
 /// renders and sends each concurrently through the channel's providers, then records every outcome and
 /// deactivates dead push tokens (one statement each), and tells the queue what to do with each job:
@@ -24,10 +24,11 @@ public sealed class DeliveryJobHandler(
 
     public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
     {
-        // Postponed jobs never touch their notification: no history row, no attempt, until their turn comes.
-        var admitted = await admission.AdmitAsync(jobs, ct);
-        var ids = jobs.Select(j => DeliverArgs.Parse(j.ArgsJson)).ToArray();
-        var records = await store.BeginSendingAsync(ids.Where((_, i) => admitted[i] is Admission.Proceed).ToArray(), ct);
+        // A job delivers one notification or a group (DeliveryGroups): everything below works per notification.
+        var units = jobs.SelectMany(job => DeliverArgs.Parse(job.ArgsJson).Select(id => (Job: job, Id: id))).ToArray();
+        // Postponed notifications are never touched: no history row, no attempt, until their turn comes.
+        var admitted = await admission.AdmitAsync(units.Select(u => u.Job).ToList(), ct);
+        var records = await store.BeginSendingAsync(units.Where((_, i) => admitted[i] is Admission.Proceed).Select(u => u.Id).ToArray(), ct);
         // One query per batch: suppressed recipients end here, without a provider call.
         var suppressed = await suppressions.FindAsync(records.Values
             .Select(r => (r.Id, r.TenantId, r.Channel, Address: Addresses.Suppressible(r.Channel) ? Addresses.Normalize(r.Channel, r.Channel == "email" ? r.Recipient.Email : r.Recipient.Phone) : null))
@@ -35,21 +36,41 @@ public sealed class DeliveryJobHandler(
         var versions = await templates.GetManyAsync(records.Values.Where(r => r.TemplateVersionId is not null).Select(r => r.TemplateVersionId!.Value), ct);
         var userDevices = await devices.ActiveTokensAsync(records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
 
-        var outcomes = await Task.WhenAll(jobs.Select((job, i) =>
-            admitted[i] is not Admission.Proceed go || !records.TryGetValue(ids[i], out var record)
+        var outcomes = await Task.WhenAll(units.Select((unit, i) =>
+            admitted[i] is not Admission.Proceed go || !records.TryGetValue(unit.Id, out var record)
                 ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(null)
             : suppressed.TryGetValue(record.Id, out var reason)
                 ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Suppressed(record, reason), new DeliveryResult.Permanent(reason, "suppressed")))
-            : DeliverAsync(job, record, go.Reserved, versions, userDevices, ct)));
+            : DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, ct)));
 
         await store.RecordOutcomesAsync(outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult)>().Select(o => o.Outcome).ToList(), ct);
         await devices.DeactivateAsync(DeadTokens(outcomes, records), "provider reported the token unregistered", ct);
-        return jobs.Select((_, i) => admitted[i] switch
+        var unitResults = units.Select((_, i) => admitted[i] switch
         {
             Admission.Wait w => new JobResult.Throttled(w.After, w.Reason),
             // A notification no longer in queued/sending (cancelled, already sent before a crash) needs no work.
             _ => outcomes[i]?.Outcome.JobResult ?? JobResult.Done,
-        }).ToList();
+        }).ToArray();
+        return JobResults(jobs, units, unitResults);
+    }
+
+    /// <summary>A single notification's result is its job's; a group is done when all of it is, else the rest splits off.</summary>
+    private static List<JobResult> JobResults(IReadOnlyList<Job> jobs, (Job Job, Guid Id)[] units, JobResult[] unitResults)
+    {
+        var results = new List<JobResult>(jobs.Count);
+        var u = 0;
+        foreach (var job in jobs)
+        {
+            var first = u;
+            while (u < units.Length && ReferenceEquals(units[u].Job, job)) u++;
+            var count = u - first;
+            results.Add(count == 1 ? unitResults[first]
+                : Enumerable.Range(first, count).Where(i => unitResults[i] is not JobResult.Completed)
+                      .Select(i => new JobPart(DeliverArgs.Json(units[i].Id), unitResults[i])).ToList() is { Count: > 0 } parts
+                    ? new JobResult.Split(parts)
+                    : JobResult.Done);
+        }
+        return results;
     }
 
     /// <summary>

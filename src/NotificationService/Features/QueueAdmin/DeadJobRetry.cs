@@ -22,7 +22,7 @@ public sealed class DeadJobRetry(JobQueue queue, NpgsqlDataSource db)
         {
             await using var cmd = new NpgsqlCommand("""
                 with u as (update notifications set status = 'queued', last_error = null, updated_at = now()
-                           where tenant_id = $1 and id = $2 and status in ('failed', 'sending') returning id)
+                           where tenant_id = $1 and id = any($2) and status in ('failed', 'sending') returning id)
                 insert into notification_events (notification_id, status, source, detail)
                 select id, 'queued', 'api', 'dead job retried by an admin' from u
                 """, conn, tx);
