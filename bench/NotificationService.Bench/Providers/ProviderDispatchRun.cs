@@ -49,7 +49,7 @@ public static class ProviderDispatchRun
         }
         foreach (var channel in new[] { "email", "sms" })
             if (await LeftAsync(db, channel) is var queued && queued != messagesPerProvider)
-                throw new InvalidOperationException($"expected {messagesPerProvider} queued {channel} jobs, found {queued}");
+                throw new InvalidOperationException($"expected {messagesPerProvider} queued {channel} messages in jobs, found {queued}");
         return [
             await DrainAsync(dll, connectionString, db, sendGrid, "email", messagesPerProvider),
             await DrainAsync(dll, connectionString, db, twilio, "sms", messagesPerProvider),
@@ -113,7 +113,8 @@ public static class ProviderDispatchRun
 
     private static async Task<long> LeftAsync(NpgsqlDataSource db, string queue)
     {
-        await using var cmd = db.CreateCommand("select count(*) from jobs where queue = $1 and state <> 'dead'");
+        // A delivery job stands for a group of notifications accepted together: count what its units stand for.
+        await using var cmd = db.CreateCommand("select coalesce(sum(units), 0) from jobs where queue = $1 and state <> 'dead'");
         cmd.Parameters.AddWithValue(queue);
         return (long)(await cmd.ExecuteScalarAsync())!;
     }

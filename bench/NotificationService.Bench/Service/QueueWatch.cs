@@ -6,9 +6,10 @@ namespace NotificationService.Bench.Service;
 /// <summary>Reads the service's `jobs` table directly: the truth about what is left to deliver.</summary>
 public static class QueueWatch
 {
+    /// <summary>Live work left, in units: a delivery job for a group of notifications counts each of them.</summary>
     public static async Task<long> CountJobsAsync(NpgsqlDataSource db)
     {
-        await using var cmd = db.CreateCommand("select count(*) from jobs where state <> 'dead'");
+        await using var cmd = db.CreateCommand("select coalesce(sum(units), 0) from jobs where state <> 'dead'");
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
