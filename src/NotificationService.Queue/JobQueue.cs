@@ -72,14 +72,15 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
+    /// <summary>Depth per queue in units of work (for delivery queues: notifications, however they were grouped).</summary>
     public async Task<IReadOnlyList<QueueStats>> StatsAsync(Guid? tenantId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             select queue,
-                   count(*) filter (where state = 'ready' and run_at <= now()),
-                   count(*) filter (where state = 'ready' and run_at > now()),
-                   count(*) filter (where state = 'running'),
-                   count(*) filter (where state = 'dead'),
+                   coalesce(sum(units) filter (where state = 'ready' and run_at <= now()), 0)::bigint,
+                   coalesce(sum(units) filter (where state = 'ready' and run_at > now()), 0)::bigint,
+                   coalesce(sum(units) filter (where state = 'running'), 0)::bigint,
+                   coalesce(sum(units) filter (where state = 'dead'), 0)::bigint,
                    extract(epoch from now() - min(run_at) filter (where state = 'ready' and run_at <= now()))::float8
             from jobs where ($1::uuid is null or tenant_id = $1)
             group by queue order by queue

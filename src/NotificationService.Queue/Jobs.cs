@@ -50,6 +50,7 @@ public interface IJobHandler
     Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct);
 }
 
+/// <summary>A queue's depth, counted in units (<see cref="NewJob.Units"/>), not jobs.</summary>
 public sealed record QueueStats(string Queue, long Ready, long Scheduled, long Running, long Dead, TimeSpan? OldestReadyAge);
 
 public sealed record DeadJob(long Id, string Queue, string Kind, Guid TenantId, string ArgsJson, int Attempt, string? LastError, DateTimeOffset FailedAt);
