@@ -41,7 +41,9 @@ public sealed record DeliveryOutcome(
     private static DeliveryOutcome Waiting(DeliveryRecord n, ProviderDecision? p, string detail, JobResult job) =>
         new(n.Id, null, "sending", detail, detail, p, null, job);
 
-    private static string Describe(string? code, string error) => code is null ? error : $"{code}: {error}";
+    // Errors of our own (render failures) already start with their code: "missing_variables: code", not twice.
+    private static string Describe(string? code, string error) =>
+        code is null || error.StartsWith(code + ":", StringComparison.Ordinal) ? error : $"{code}: {error}";
 }
 
 public sealed record ProviderDecision(Guid Id, string Kind);

@@ -83,6 +83,6 @@ public class RetryAndDeadJobTests(ServiceFixture service)
         }
         var id = await tenant.Http.SendOkAsync(new { channel = "sms", recipient = new { phone = "+14155550100" }, template = "code", data = new { other = 1 } });
         var failed = await tenant.Http.WaitForStatusAsync(id, "failed");
-        Assert.Contains("missing_variables: code", failed["lastError"]!.GetValue<string>());
+        Assert.Equal("missing_variables: code", failed["lastError"]!.GetValue<string>());
     }
 }
