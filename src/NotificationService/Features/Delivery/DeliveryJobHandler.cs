@@ -9,11 +9,12 @@ using NotificationService.Queue;
 namespace NotificationService.Features.Delivery;
 
 /// <summary>
-/// The `deliver` job (one notification or a group of them): admits the batch against circuits and rate limits (one statement), claims the admitted
-/// notifications for sending (one statement), ends suppressed recipients (one query), resolves push users to their registered devices (one statement),
+/// The `deliver` job (one notification or a group of them): admits the batch's notifications against circuits and
+/// rate limits (one statement), claims the admitted notifications for sending (one statement), ends suppressed
+/// recipients (one query), resolves push users to their registered devices (one statement),
 /// renders and sends each concurrently through the channel's providers, then records every outcome and
 /// deactivates dead push tokens (one statement each), and tells the queue what to do with each job:
-/// done, retry, postpone, or dead.
+/// done, retry, postpone, dead, or (a group not all done) split.
 /// </summary>
 public sealed class DeliveryJobHandler(
     DeliveryStore store, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender,
