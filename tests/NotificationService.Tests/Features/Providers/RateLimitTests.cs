@@ -16,7 +16,7 @@ public class RateLimitTests(ServiceFixture service)
         await using var fake = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridAccepts);
         await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(fake.BaseUrl, "Limited", extraSettings: new { rateLimitPerSecond = 50 }));
 
-        const int total = 300;
+        const int total = 400;
         var ids = new System.Collections.Concurrent.ConcurrentBag<Guid>();
         await Parallel.ForEachAsync(Enumerable.Range(0, total), new ParallelOptions { MaxDegreeOfParallelism = 8 },
             async (_, _) => ids.Add(await tenant.Http.SendOkAsync(Api.Email())));
@@ -33,7 +33,10 @@ public class RateLimitTests(ServiceFixture service)
         for (var n = 1; n <= whole.Length; n++)
             for (var start = 0; start + n <= whole.Length; start++)
                 Assert.True(whole[start..(start + n)].Sum() <= (n + 1) * 50, $"{n} s from {start}: per second {string.Join(",", perSecond)}");
-        Assert.InRange(whole.Average(), 40, 52.5);
+        // The steady state holds the limit on average. The second after the first partial one is left out: it can
+        // also receive what was reserved late in the first (seen: 26 then 74 messages, then 50 a second).
+        var steady = perSecond[2..^1];
+        Assert.True(steady.Length >= 3 && steady.Average() is >= 40 and <= 52.5, $"steady seconds: per second {string.Join(",", perSecond)}");
 
         // Postponed jobs never used an attempt: every notification went out on its first.
         Assert.Equal(total, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1 and status = 'sent' and attempts = 1", tenant.Id));
