@@ -50,26 +50,23 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         }
     }
 
-    /// <summary>Deletes a job that no worker has claimed yet. False when it is running, dead or gone.</summary>
+    /// <summary>
+    /// Cancels one unit of a job that no worker has claimed yet; false when it is running, dead or gone. A job's last
+    /// unit deletes it. A group keeps its job with one unit fewer, locked until the caller's transaction ends: a claim
+    /// skips locked jobs, so the worker that claims it afterwards sees what the caller changed (the cancelled
+    /// notification) and skips that unit.
+    /// </summary>
     public async Task<bool> CancelAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, long jobId, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("delete from jobs where id = $1 and tenant_id = $2 and state = 'ready'", conn, tx);
+        await using var cmd = new NpgsqlCommand("""
+            with job as (select id, units from jobs where id = $1 and tenant_id = $2 and state = 'ready' for update),
+            last_unit as (delete from jobs j using job where j.id = job.id and job.units = 1),
+            fewer as (update jobs j set units = job.units - 1, updated_at = now() from job where j.id = job.id and job.units > 1)
+            select count(*) from job
+            """, conn, tx);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(tenantId);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
-    }
-
-    /// <summary>
-    /// Locks a job that no worker has claimed yet until the caller's transaction ends, and returns its arguments
-    /// (null when it is running, dead or gone). A claim skips locked jobs, so whatever the caller changes meanwhile
-    /// (one notification of a group cancelled) is what the worker sees when it claims the job afterwards.
-    /// </summary>
-    public async Task<string?> LockReadyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, long jobId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("select args::text from jobs where id = $1 and tenant_id = $2 and state = 'ready' for update", conn, tx);
-        cmd.Parameters.AddWithValue(jobId);
-        cmd.Parameters.AddWithValue(tenantId);
-        return await cmd.ExecuteScalarAsync(ct) as string;
+        return (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
     }
 
     /// <summary>Depth per queue in units of work (for delivery queues: notifications, however they were grouped).</summary>

@@ -32,6 +32,20 @@ public class GroupedJobTests
     }
 
     [Fact]
+    public async Task Cancelling_a_unit_of_a_waiting_group_keeps_its_job_until_the_last_unit()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        var id = (await q.EnqueueAsync(new NewJob("email", "send", Tenant, "{}", RunAt: DateTimeOffset.UtcNow.AddHours(1), Units: 2)))[0];
+        await using var conn = await q.Db.OpenConnectionAsync();
+
+        Assert.True(await q.Queue.CancelAsync(conn, null, Tenant, id, CancellationToken.None));
+        Assert.Equal(1, await q.ScalarAsync<int>($"select units from jobs where id = {id}"));
+        Assert.False(await q.Queue.CancelAsync(conn, null, Guid.NewGuid(), id, CancellationToken.None)); // not that tenant's
+        Assert.True(await q.Queue.CancelAsync(conn, null, Tenant, id, CancellationToken.None));
+        Assert.Equal(0L, await q.ScalarAsync<long>("select count(*) from jobs"));
+    }
+
+    [Fact]
     public async Task A_split_job_is_done_and_each_unfinished_part_becomes_a_job_in_the_state_its_result_gives()
     {
         await using var q = await QueueDatabase.CreateAsync();

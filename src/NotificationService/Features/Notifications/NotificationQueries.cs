@@ -68,7 +68,7 @@ public sealed class NotificationQueries(NpgsqlDataSource db, JobQueue queue)
             if (!await r.ReadAsync(ct)) throw new NotFoundException("The notification");
             (status, jobId) = (r.GetString(0), r.IsDBNull(1) ? null : r.GetInt64(1));
         }
-        if (status is not ("accepted" or "queued") || jobId is null || !await ReleaseJobAsync(conn, tx, tenantId, jobId.Value, ct))
+        if (status is not ("accepted" or "queued") || jobId is null || !await queue.CancelAsync(conn, tx, tenantId, jobId.Value, ct))
             throw new ConflictException($"The notification can no longer be cancelled: a worker has already claimed it (status '{status}').");
         await using var update = new NpgsqlCommand("""
             with u as (update notifications set status = 'cancelled', updated_at = now() where id = $1 returning id)
@@ -77,13 +77,4 @@ public sealed class NotificationQueries(NpgsqlDataSource db, JobQueue queue)
         await update.ExecuteNonQueryAsync(ct);
         await tx.CommitAsync(ct);
     }
-
-    /// <summary>
-    /// True when no worker has claimed the notification's job. A job of its own is deleted. A group's job stays for the
-    /// others, locked until this transaction commits, and its worker skips the cancelled notification (it only takes
-    /// queued ones).
-    /// </summary>
-    private async Task<bool> ReleaseJobAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, long jobId, CancellationToken ct) =>
-        await queue.LockReadyAsync(conn, tx, tenantId, jobId, ct) is { } args
-        && (DeliverArgs.Parse(args).Length > 1 || await queue.CancelAsync(conn, tx, tenantId, jobId, ct));
 }
