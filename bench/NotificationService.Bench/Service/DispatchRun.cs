@@ -31,7 +31,7 @@ public static class DispatchRun
             Progress.Show($"dispatch: enqueuing {jobs:N0} sandbox-email notifications");
             await CloneAsync(db, sample, jobs - 1);
         }
-        var queued = await QueueWatch.CountJobsAsync(db);
+        var queued = await QueueWatch.CountQueuedUnitsAsync(db);
         if (queued != jobs) throw new InvalidOperationException($"expected {jobs} queued jobs, found {queued}");
         foreach (var table in new[] { "jobs", "notifications", "notification_events" })
         {
@@ -50,7 +50,7 @@ public static class DispatchRun
         {
             while (!stop.IsCancellationRequested && clock.Elapsed < TimeSpan.FromMinutes(10))
             {
-                var left = await QueueWatch.CountJobsAsync(db);
+                var left = await QueueWatch.CountQueuedUnitsAsync(db);
                 var now = clock.Elapsed;
                 if (left < jobs && first is null) first = now;
                 if (left <= jobs / 2 && half is null) half = now;

@@ -7,7 +7,7 @@ namespace NotificationService.Bench.Service;
 public static class QueueWatch
 {
     /// <summary>Live work left, in units: a delivery job for a group of notifications counts each of them.</summary>
-    public static async Task<long> CountJobsAsync(NpgsqlDataSource db)
+    public static async Task<long> CountQueuedUnitsAsync(NpgsqlDataSource db)
     {
         await using var cmd = db.CreateCommand("select coalesce(sum(units), 0) from jobs where state <> 'dead'");
         return (long)(await cmd.ExecuteScalarAsync())!;
@@ -25,7 +25,7 @@ public static class QueueWatch
         var sw = Stopwatch.StartNew();
         while (sw.Elapsed < timeout)
         {
-            var left = await CountJobsAsync(db);
+            var left = await CountQueuedUnitsAsync(db);
             Progress.Show($"{label}: {left:N0} jobs left ({sw.Elapsed.TotalSeconds:0} s)");
             if (left == 0) return true;
             await Task.Delay(250);

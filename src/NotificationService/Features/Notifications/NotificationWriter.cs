@@ -74,12 +74,18 @@ public static class DeliverArgs
 {
     public static string Json(Guid notificationId) => $"{{\"n\":\"{notificationId}\"}}";
 
-    public static string Json(IReadOnlyList<Guid> ids) =>
-        ids.Count == 1 ? Json(ids[0]) : $"{{\"ns\":[{string.Join(',', ids.Select(id => $"\"{id}\""))}]}}";
+    public static string Json(IReadOnlyList<Guid> ids)
+    {
+        if (ids.Count == 1) return Json(ids[0]);
+        var json = new System.Text.StringBuilder(8 + ids.Count * 39).Append("{\"ns\":[");
+        for (var i = 0; i < ids.Count; i++) json.Append($"{(i == 0 ? "" : ",")}\"{ids[i]}\""); // formats the Guid in place
+        return json.Append("]}").ToString();
+    }
 
     public static Guid[] Parse(string json)
     {
-        var root = JsonDocument.Parse(json).RootElement;
+        using var doc = JsonDocument.Parse(json);
+        var root = doc.RootElement;
         return root.TryGetProperty("ns", out var ns) ? ns.EnumerateArray().Select(e => e.GetGuid()).ToArray() : [root.GetProperty("n").GetGuid()];
     }
 }
