@@ -4,6 +4,7 @@ using NotificationService.Features.Bulk;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Devices;
 using NotificationService.Features.Health;
+using NotificationService.Features.Metrics;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Providers;
 using NotificationService.Features.QueueAdmin;
@@ -38,6 +39,7 @@ public static class ServiceComposition
         app.UseAuthorization();
 
         app.MapHealth();
+        app.MapPrometheusMetrics();
         app.MapNotifications();
         app.MapBatches();
         app.MapBulk();
@@ -71,6 +73,7 @@ public static class ServiceComposition
         services.AddWebhooks();               // Standard Webhooks out: endpoints, transactional outbox, signed delivery through the queue
         services.AddProviderCallbacks(includeWorkers); // signed provider status callbacks → forward-only status machine, suppressions, early events parked
         services.AddHealth();
+        services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
         services.AddApiDocs();
     }
 }

@@ -80,7 +80,7 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
         var schedule = new NotificationService.Features.Webhooks.WebhookRetrySchedule(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
         var accepted = new NotificationService.Features.Webhooks.AcceptedEvents(
             new NotificationService.Features.Webhooks.WebhookOutbox(queue, schedule, subscriptions), subscriptions);
-        var writer = new NotificationWriter(queue, accepted);
+        var writer = new NotificationWriter(queue, accepted, NotificationService.Tests.Support.TestMeters.Create());
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         await writer.InsertAsync(conn, tx, drafts, default);

@@ -13,7 +13,7 @@ namespace NotificationService.Tests.Support;
 /// The real service (API + workers) on a fresh database of the per-process embedded PostgreSQL.
 /// Tests create their own tenants, so they never see each other's rows.
 /// </summary>
-public sealed class ServiceFixture : IAsyncLifetime
+public class ServiceFixture : IAsyncLifetime
 {
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
     public string ConnectionString { get; private set; } = null!;
@@ -37,9 +37,13 @@ public sealed class ServiceFixture : IAsyncLifetime
             b.UseSetting("Bulk:ChunkRows", "50");                          // bulk specs span several chunks committing at once
             b.UseSetting("Webhooks:AllowedTargets", "127.0.0.1");          // loopback receivers in webhook tests
             b.UseSetting("Webhooks:RetryScheduleSeconds", "0.2,0.2,0.2");   // the real schedule spans days
+            Configure(b);
         });
         _ = Factory.Server; // start now: migrations, seed and workers
     }
+
+    /// <summary>Settings of a fixture of its own (a separate host and database), applied after the shared ones.</summary>
+    protected virtual void Configure(IWebHostBuilder builder) { }
 
     public const string DemoApiKey = "nsk_demo0000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 

@@ -1,3 +1,4 @@
+using NotificationService.Features.Metrics;
 using System.Text.Json;
 using Npgsql;
 using NotificationService.Features.Notifications;
@@ -16,7 +17,7 @@ public sealed record BulkJobContext(Guid JobId, Guid TenantId, BulkOptions Optio
 /// row range joins the checkpoint, all in one transaction. A replica that resumes after a crash skips the
 /// committed ranges, so no row is sent twice.
 /// </summary>
-public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, JobQueue queue)
+public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, JobQueue queue, ServiceMeter metrics)
 {
     /// <returns>False when the job was cancelled or taken by another runner meanwhile (nothing of this chunk is kept).</returns>
     public async Task<bool> CommitAsync(BulkJobContext job, BulkChunk chunk, CancellationToken ct)
@@ -49,6 +50,12 @@ public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writ
         progress.Parameters.AddWithValue(job.Runner);
         if (await progress.ExecuteNonQueryAsync(ct) == 0) { await tx.RollbackAsync(ct); return false; }
         await tx.CommitAsync(ct);
+        if (!job.Options.DryRun)
+        {
+            metrics.BulkRows("accepted", toSend.Count);
+            metrics.BulkRows("rejected", rejected.Count);
+            metrics.BulkRows("duplicate", duplicates);
+        }
         if (queues.Count > 0) queue.NotifyCommitted(queues); // the channel's, and `webhooks` when notification.accepted is subscribed
         return true;
     }

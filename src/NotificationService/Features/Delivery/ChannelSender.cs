@@ -1,4 +1,5 @@
 using NotificationService.Channels;
+using NotificationService.Features.Metrics;
 using NotificationService.Features.Providers;
 
 namespace NotificationService.Features.Delivery;
@@ -16,7 +17,7 @@ public sealed record SendAttempt(DeliveryResult Result, ProviderConfig? Provider
 /// stop the walk. When every config is open the message waits (throttled: no attempt used).
 /// </summary>
 public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProviderAdapter> adapters, InboxWriter inbox,
-    CircuitBreakers circuits, ProviderAdmission admission)
+    CircuitBreakers circuits, ProviderAdmission admission, ServiceMeter metrics)
 {
     private readonly Dictionary<string, IProviderAdapter> _byKind = adapters.ToDictionary(a => a.Kind);
 
@@ -58,7 +59,9 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
                 soonestOpen = soonestOpen is { } s && s < probeBusy ? s : probeBusy;
                 continue;
             }
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await SafeSendAsync(adapter, message, provider, ct);
+            metrics.Attempt(message.Channel, provider.Kind, DeliveryOutcomeLabel.Of(result), System.Diagnostics.Stopwatch.GetElapsedTime(started));
             circuits.Record(provider, result);
             trail.Add($"{SendAttempt.Label(provider)}: {Describe(result)}");
             last = new SendAttempt(result, provider, trail);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using NotificationService.Features.Metrics;
 using NotificationService.Features.Webhooks;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
@@ -13,7 +14,7 @@ namespace NotificationService.Features.Notifications;
 /// one inserts every notification (its `accepted` and `queued` history is derived, not stored), and (only for tenants
 /// subscribed to it) `notification.accepted` webhooks are enqueued too. Commit all or nothing.
 /// </summary>
-public sealed class NotificationWriter(JobQueue queue, AcceptedEvents acceptedEvents)
+public sealed class NotificationWriter(JobQueue queue, AcceptedEvents acceptedEvents, ServiceMeter metrics)
 {
     public const string DeliverKind = "deliver";
 
@@ -57,6 +58,7 @@ public sealed class NotificationWriter(JobQueue queue, AcceptedEvents acceptedEv
             }
             await copy.CompleteAsync(ct);
         }
+        foreach (var g in groups) metrics.Accepted(g.Channel, g.Ids.Length); // counted before commit; the status ledger will count after it
 
         var queues = drafts.Select(d => d.Channel).Distinct().ToList();
         if (await acceptedEvents.PublishAsync(conn, tx, drafts, ct)) queues.Add(WebhookOutbox.Queue);

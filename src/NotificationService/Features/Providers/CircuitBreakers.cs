@@ -15,8 +15,9 @@ public sealed class CircuitBreakers(TimeProvider clock)
 {
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);
 
-    private sealed class Circuit
+    private sealed class Circuit(string kind)
     {
+        public readonly string Kind = kind;
         public int Failures;
         public DateTimeOffset? OpenUntil;
         public DateTimeOffset? ProbeStarted;
@@ -52,7 +53,7 @@ public sealed class CircuitBreakers(TimeProvider clock)
         var limits = ProviderLimits.From(p.Kind, p.Settings);
         if (limits.CircuitThreshold is not { } threshold) return;
         var failed = result is DeliveryResult.Transient or DeliveryResult.ProviderFailure;
-        var c = _circuits.GetOrAdd(p.Id, _ => new Circuit());
+        var c = _circuits.GetOrAdd(p.Id, static (_, kind) => new Circuit(kind), p.Kind);
         lock (c)
         {
             var probing = c.ProbeStarted is not null;
@@ -61,5 +62,19 @@ public sealed class CircuitBreakers(TimeProvider clock)
             c.Failures++;
             if (probing || c.Failures >= threshold) c.OpenUntil = clock.GetUtcNow() + limits.CircuitOpenFor;
         }
+    }
+
+    /// <summary>For /metrics: how many configs of each kind this process has a circuit for, per state (closed, open, half_open).</summary>
+    public IReadOnlyDictionary<(string Kind, string State), int> CountByKindAndState()
+    {
+        var now = clock.GetUtcNow();
+        var counts = new Dictionary<(string, string), int>();
+        foreach (var c in _circuits.Values)
+        {
+            string state;
+            lock (c) state = c.OpenUntil is not { } until ? "closed" : until > now ? "open" : "half_open";
+            counts[(c.Kind, state)] = counts.GetValueOrDefault((c.Kind, state)) + 1;
+        }
+        return counts;
     }
 }

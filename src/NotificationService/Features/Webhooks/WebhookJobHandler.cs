@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using NotificationService.Features.Metrics;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Webhooks;
@@ -13,7 +14,7 @@ namespace NotificationService.Features.Webhooks;
 /// Retry-After on 429/503, or give up (410 Gone disables the endpoint).
 /// </summary>
 public sealed class WebhookJobHandler(WebhookDeliveryStore deliveries, WebhookEndpointStore endpoints, WebhookRetrySchedule schedule,
-    IHttpClientFactory http, TimeProvider clock) : IJobHandler
+    IHttpClientFactory http, TimeProvider clock, ServiceMeter metrics) : IJobHandler
 {
     public const string HttpClientName = "webhooks";
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
@@ -27,6 +28,7 @@ public sealed class WebhookJobHandler(WebhookDeliveryStore deliveries, WebhookEn
         var outcomes = await Task.WhenAll(jobs.Select((job, i) => found.TryGetValue(ids[i], out var d)
             ? SendAsync(job, d, ct) : Task.FromResult<(JobResult, AttemptRecord?)>((JobResult.Done, null))));
         await deliveries.RecordAsync(outcomes.Select(o => o.Item2).OfType<AttemptRecord>().ToList(), ct);
+        foreach (var a in outcomes.Select(o => o.Item2).OfType<AttemptRecord>()) metrics.WebhookAttempt(a.StatusCode is null && a.LatencyMs == 0 ? "skipped" : a.NewStatus == "pending" ? "retrying" : a.NewStatus, TimeSpan.FromMilliseconds(a.LatencyMs));
         return outcomes.Select(o => o.Item1).ToList();
     }
 
