@@ -18,11 +18,11 @@ internal sealed class JobAcknowledger(NpgsqlDataSource db, QueueProcessorOptions
         ), done as (
             delete from jobs j using r
             where j.id = r.id and r.outcome in ('done', 'split') and j.locked_by = $6
-            returning j.id, j.queue, j.kind, j.tenant_id, j.priority, j.max_attempts
+            returning j.id, j.queue, j.kind, j.tenant_id, j.priority, j.max_attempts, j.trace_parent
         ), parts as (
-            insert into jobs (queue, kind, tenant_id, args, priority, state, run_at, attempt, max_attempts, last_error)
+            insert into jobs (queue, kind, tenant_id, args, priority, state, run_at, attempt, max_attempts, last_error, trace_parent)
             select d.queue, d.kind, d.tenant_id, p.args, d.priority, p.state, now() + p.delay_ms * interval '1 millisecond',
-                   p.attempt, d.max_attempts, p.error
+                   p.attempt, d.max_attempts, p.error, d.trace_parent
             from unnest($7::bigint[], $8::jsonb[], $9::text[], $10::float8[], $11::int[], $12::text[])
                      as p(parent, args, state, delay_ms, attempt, error)
             join done d on d.id = p.parent

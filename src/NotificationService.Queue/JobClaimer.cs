@@ -53,7 +53,7 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
                           locked_until = now() + $6 * interval '1 millisecond', updated_at = now()
         from picked where j.id = picked.id
         returning j.id, j.queue, j.kind, j.tenant_id, j.args::text, j.priority, j.attempt, j.max_attempts, j.created_at,
-                  (select count(*) from visited), picked.ord
+                  (select count(*) from visited), picked.ord, j.trace_parent
         """;
 
     /// <summary>The tenant after which the next claim starts (round robin across claims).</summary>
@@ -85,7 +85,7 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
         while (await r.ReadAsync(ct))
         {
             jobs.Add((new Job(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), (JobPriority)r.GetInt16(5),
-                r.GetInt32(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8)), r.GetInt64(10)));
+                r.GetInt32(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(11) ? null : r.GetString(11)), r.GetInt64(10)));
             visited = r.GetInt64(9);
         }
         // RETURNING does not keep the picked order: restore it (priority lanes, then tenants in turn).

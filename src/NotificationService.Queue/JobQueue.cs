@@ -18,10 +18,10 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
     {
         if (jobs.Count == 0) return [];
         await using var cmd = new NpgsqlCommand("""
-            insert into jobs (queue, kind, tenant_id, args, priority, run_at, max_attempts, units)
-            select u.queue, u.kind, u.tenant_id, u.args, u.priority, coalesce(u.run_at, now()), u.max_attempts, u.units
-            from unnest($1::text[], $2::text[], $3::uuid[], $4::jsonb[], $5::smallint[], $6::timestamptz[], $7::int[], $8::int[])
-                 with ordinality as u(queue, kind, tenant_id, args, priority, run_at, max_attempts, units, ord)
+            insert into jobs (queue, kind, tenant_id, args, priority, run_at, max_attempts, units, trace_parent)
+            select u.queue, u.kind, u.tenant_id, u.args, u.priority, coalesce(u.run_at, now()), u.max_attempts, u.units, u.trace_parent
+            from unnest($1::text[], $2::text[], $3::uuid[], $4::jsonb[], $5::smallint[], $6::timestamptz[], $7::int[], $8::int[], $9::text[])
+                 with ordinality as u(queue, kind, tenant_id, args, priority, run_at, max_attempts, units, trace_parent, ord)
             order by u.ord
             returning id
             """, conn, tx);
@@ -33,6 +33,8 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         cmd.Parameters.AddWithValue(jobs.Select(j => j.RunAt).ToArray());
         cmd.Parameters.AddWithValue(jobs.Select(j => j.MaxAttempts).ToArray());
         cmd.Parameters.AddWithValue(jobs.Select(j => j.Units).ToArray());
+        var current = JobTracing.CurrentTraceParent();
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = jobs.Select(j => j.TraceParent ?? current).ToArray() });
         var ids = new long[jobs.Count];
         var i = 0;
         await using var r = await cmd.ExecuteReaderAsync(ct);

@@ -6,12 +6,13 @@ public enum JobPriority : short { High = 0, Normal = 1, Low = 2 }
 /// A job to enqueue. <paramref name="RunAt"/> in the future makes it a scheduled job. <paramref name="Units"/> is how
 /// much work it stands for (a group of notifications): claims fill batches by units.
 /// </summary>
+/// <paramref name="TraceParent"/> is the W3C trace context the job continues; null takes the enqueuing code's current activity.
 public sealed record NewJob(string Queue, string Kind, Guid TenantId, string ArgsJson,
-    JobPriority Priority = JobPriority.Normal, DateTimeOffset? RunAt = null, int MaxAttempts = 8, int Units = 1);
+    JobPriority Priority = JobPriority.Normal, DateTimeOffset? RunAt = null, int MaxAttempts = 8, int Units = 1, string? TraceParent = null);
 
 /// <summary>A claimed job. <see cref="Attempt"/> counts this run (1 on the first).</summary>
 public sealed record Job(long Id, string Queue, string Kind, Guid TenantId, string ArgsJson, JobPriority Priority,
-    int Attempt, int MaxAttempts, DateTimeOffset CreatedAt);
+    int Attempt, int MaxAttempts, DateTimeOffset CreatedAt, string? TraceParent = null);
 
 /// <summary>What a handler says about each job it was given (results align by index with the jobs).</summary>
 public abstract record JobResult

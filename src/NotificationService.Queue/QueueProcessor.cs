@@ -137,6 +137,7 @@ public sealed class QueueProcessor
     {
         if (!_handlers.TryGetValue(kind, out var handler))
             return batch.Select(_ => (JobResult)new JobResult.Failed($"no handler for job kind '{kind}'")).ToList();
+        using var activity = JobTracing.StartProcessing(kind, batch);
         try
         {
             var results = await handler.HandleAsync(batch, ct);
@@ -145,6 +146,7 @@ public sealed class QueueProcessor
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.GetType().Name);
             _log.LogError(e, "handler {Kind} failed for a batch of {Count}", kind, batch.Count);
             return batch.Select(_ => (JobResult)new JobResult.Retry($"handler error: {e.GetType().Name}: {e.Message}")).ToList();
         }

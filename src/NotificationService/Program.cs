@@ -10,6 +10,7 @@ using NotificationService.Features.Providers;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Seed;
 using NotificationService.Features.Templates;
+using NotificationService.Features.Tracing;
 using NotificationService.Features.ProviderCallbacks;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
@@ -34,6 +35,7 @@ public static class ServiceComposition
         builder.AddServiceFeatures(includeWorkers: ServiceMode.RunsWorkers(builder.Configuration));
 
         var app = builder.Build();
+        app.UseRequestTracing();              // request spans named by route template (when a tracer listens)
         app.UseApiErrors();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -73,7 +75,8 @@ public static class ServiceComposition
         services.AddWebhooks();               // Standard Webhooks out: endpoints, transactional outbox, signed delivery through the queue
         services.AddProviderCallbacks(includeWorkers); // signed provider status callbacks → forward-only status machine, suppressions, early events parked
         services.AddHealth();
-        services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
+        services.AddPrometheusMetrics(builder.Configuration);
+        services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
         services.AddApiDocs();
     }
 }

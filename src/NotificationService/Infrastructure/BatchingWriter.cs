@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 
 namespace NotificationService.Infrastructure;
@@ -5,10 +6,13 @@ namespace NotificationService.Infrastructure;
 /// <summary>
 /// Coalesces many concurrent single writes into one set-based flush. Each caller awaits its own
 /// item's flush, so "written" still means committed; under load one statement serves hundreds.
+/// Each flush runs in an activity that continues the first caller's trace and links the others, so whatever the flush
+/// enqueues (jobs store the current trace context) continues a request's trace.
 /// </summary>
 public sealed class BatchingWriter<T> : IAsyncDisposable
 {
-    private readonly Channel<(T Item, TaskCompletionSource Done)> _pending = Channel.CreateUnbounded<(T, TaskCompletionSource)>();
+    public static readonly ActivitySource Tracing = new("NotificationService.BatchingWriter");
+    private readonly Channel<(T Item, TaskCompletionSource Done, ActivityContext Caller)> _pending = Channel.CreateUnbounded<(T, TaskCompletionSource, ActivityContext)>();
     private readonly Func<IReadOnlyList<T>, CancellationToken, Task> _flush;
     private readonly int _maxBatch;
     private readonly Task[] _loops;
@@ -25,13 +29,14 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
     public Task WriteAsync(T item)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_pending.Writer.TryWrite((item, done))) done.SetException(new ObjectDisposedException(nameof(BatchingWriter<T>)));
+        if (!_pending.Writer.TryWrite((item, done, Activity.Current?.Context ?? default))) done.SetException(new ObjectDisposedException(nameof(BatchingWriter<T>)));
         return done.Task;
     }
 
     private async Task LoopAsync()
     {
-        var batch = new List<(T Item, TaskCompletionSource Done)>(_maxBatch);
+        Activity.Current = null; // the loop serves every caller: it must not inherit the activity of whoever created it
+        var batch = new List<(T Item, TaskCompletionSource Done, ActivityContext Caller)>(_maxBatch);
         while (await _pending.Reader.WaitToReadAsync())
         {
             while (batch.Count < _maxBatch && _pending.Reader.TryRead(out var next)) batch.Add(next);
@@ -41,8 +46,9 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
     }
 
     /// <summary>One flush for the batch; if it fails, each item alone, so one bad item fails only its own caller.</summary>
-    private async Task FlushAsync(List<(T Item, TaskCompletionSource Done)> batch)
+    private async Task FlushAsync(List<(T Item, TaskCompletionSource Done, ActivityContext Caller)> batch)
     {
+        using var activity = StartFlush(batch);
         try
         {
             await _flush(batch.Select(b => b.Item).ToList(), _stop.Token);
@@ -70,6 +76,14 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
                 b.Done.TrySetException(e);
             }
         }
+    }
+
+    private static Activity? StartFlush(List<(T Item, TaskCompletionSource Done, ActivityContext Caller)> batch)
+    {
+        if (!Tracing.HasListeners()) return null;
+        var callers = batch.Select(b => b.Caller).Where(c => c != default).Distinct().ToList();
+        return Tracing.StartActivity("batched write", ActivityKind.Internal, callers.FirstOrDefault(),
+            [new("batch.size", batch.Count)], callers.Skip(1).Take(128).Select(c => new ActivityLink(c)));
     }
 
     public async ValueTask DisposeAsync()

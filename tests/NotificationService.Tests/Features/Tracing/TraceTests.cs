@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.Tracing;
+using NotificationService.Queue;
+using NotificationService.Tests.Features.Providers;
+using NotificationService.Tests.Features.Webhooks;
+using NotificationService.Tests.Support;
+
+namespace NotificationService.Tests.Features.Tracing;
+
+/// <summary>
+/// Listens to the sources the OpenTelemetry tracer subscribes to, as its SDK would, and follows one notification: the
+/// HTTP request that accepted it, the queue's "process" span that delivered it, and the HTTP calls to the provider and
+/// to the tenant's webhook receiver, all in one trace.
+/// </summary>
+[Collection("service")]
+public class TraceTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task One_trace_spans_the_accept_request_the_deliver_job_the_provider_call_and_the_outgoing_webhook()
+    {
+        var finished = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => TracingSetup.Sources.Contains(s.Name),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = finished.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await using var sendGrid = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridAccepts);
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var tenant = await service.BareTenantAsync();
+        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(sendGrid.BaseUrl, "sg"));
+        (await tenant.Http.PostJsonAsync("/api/v1/admin/webhooks", new { url = receiver.Url, events = new[] { "notification.sent" } })).EnsureSuccessStatusCode();
+
+        // The caller's own trace: the service continues it rather than starting one.
+        var callerTrace = ActivityTraceId.CreateRandom();
+        var send = new HttpRequestMessage(HttpMethod.Post, Api.Send) { Content = JsonContent.Create(Api.Email()) };
+        send.Headers.Add("traceparent", $"00-{callerTrace}-{ActivitySpanId.CreateRandom()}-01");
+        var accepted = await tenant.Http.SendAsync(send);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        var id = Guid.Parse((await accepted.JsonAsync())["id"]!.GetValue<string>());
+        await tenant.Http.WaitForStatusAsync(id, "sent");
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        Activity? ProviderCall() => finished.FirstOrDefault(a => a.Source.Name == "System.Net.Http" && Url(a).StartsWith(sendGrid.BaseUrl));
+        Activity? WebhookCall() => finished.FirstOrDefault(a => a.Source.Name == "System.Net.Http" && Url(a).StartsWith(receiver.Url));
+        while (ProviderCall() is null || WebhookCall() is null)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no HTTP client activity for the provider call and the webhook within 15 s");
+            await Task.Delay(50);
+        }
+
+        var providerCall = ProviderCall()!;
+        var chain = Ancestors(providerCall, finished);
+        var described = string.Join(" <- ", chain.Select(a => $"{a.Source.Name}:{a.DisplayName}"));
+        Assert.True(chain.Count >= 4, described);
+        Assert.Equal(JobTracing.SourceName, chain[1].Source.Name);                         // the deliver job's batch
+        Assert.Equal("deliver process", chain[1].DisplayName);
+        Assert.Contains(chain, a => a.Source.Name == "NotificationService.BatchingWriter"); // the accept commit
+        var request = chain[^1];                                                           // the accept request
+        Assert.Equal("Microsoft.AspNetCore", request.Source.Name);
+        Assert.Equal(ActivityKind.Server, request.Kind);
+        Assert.Equal("POST /api/v1/services/notifications/send", request.DisplayName);
+        Assert.Equal(callerTrace, request.TraceId);
+        Assert.All(chain, a => Assert.Equal(callerTrace, a.TraceId));
+
+        // The provider double received the trace context on the wire (its own server span is in the same trace),
+        // and the notification.sent webhook, enqueued by the delivery, was sent within that trace too.
+        Assert.Contains(finished, a => a.Source.Name == "Microsoft.AspNetCore" && a.Kind == ActivityKind.Server
+            && a.TraceId == request.TraceId && a.ParentSpanId == providerCall.SpanId);
+        Assert.Equal(request.TraceId, WebhookCall()!.TraceId);
+    }
+
+    [Fact]
+    public void Without_an_OTLP_endpoint_no_tracer_is_built()
+    {
+        Assert.Null(service.Factory.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
+    }
+
+    private static string Url(Activity a) => a.GetTagItem("url.full") as string ?? "";
+
+    /// <summary>The activity, then its parent, and so on, as far as the recorded activities reach.</summary>
+    private static List<Activity> Ancestors(Activity start, IEnumerable<Activity> all)
+    {
+        var bySpan = all.GroupBy(a => a.SpanId).ToDictionary(g => g.Key, g => g.First());
+        var chain = new List<Activity> { start };
+        while (chain[^1].ParentSpanId != default && bySpan.TryGetValue(chain[^1].ParentSpanId, out var parent)) chain.Add(parent);
+        return chain;
+    }
+}
