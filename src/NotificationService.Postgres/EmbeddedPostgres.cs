@@ -101,7 +101,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     private void GrantToPostgresUser(string path)
     {
-        if (!_asRoot) return;
+        if (!_asRoot || OperatingSystem.IsWindows()) return; // (no ownership to hand over on Windows; also tells the analyzer so)
         Process.Start("chown", ["-R", "postgres:postgres", path])!.WaitForExit();
         // runuser needs to traverse every parent folder.
         for (var dir = Path.GetDirectoryName(path); !string.IsNullOrEmpty(dir) && dir != "/"; dir = Path.GetDirectoryName(dir))

@@ -19,7 +19,15 @@ using NotificationService.Hosting;
 using NotificationService.Infrastructure;
 
 // NotificationService: `serve` (default), `migrate`, `seed`, `tenants create`. See Hosting/Cli.cs.
-return await Cli.RunAsync(args);
+try
+{
+    return await Cli.RunAsync(args);
+}
+catch (InvalidConfigurationException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return StartupConfiguration.InvalidConfigurationExitCode;
+}
 
 /// <summary>The table of contents: every capability is one Add/Map pair in its feature folder.</summary>
 public static class ServiceComposition
@@ -31,6 +39,8 @@ public static class ServiceComposition
         // during a bulk job). Configuration changes take a restart, as they do in a container anyway.
         var builder = WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
         builder.Host.UseDefaultServiceProvider(o => { o.ValidateOnBuild = true; o.ValidateScopes = true; });
+        StartupConfiguration.Validate(builder.Configuration);
+        builder.AddStructuredLogging();           // trace/span ids on every line, tenant scopes; JSON when configured (image, chart)
         await builder.AddDatabaseAsync();
         builder.AddServiceFeatures(includeWorkers: ServiceMode.RunsWorkers(builder.Configuration));
 
@@ -38,6 +48,7 @@ public static class ServiceComposition
         app.UseRequestTracing();              // request spans named by route template (when a tracer listens)
         app.UseApiErrors();
         app.UseAuthentication();
+        app.UseRequestLogScope();                // the tenant (and a named notification) on every line of the request
         app.UseAuthorization();
 
         app.MapHealth();

@@ -36,6 +36,22 @@ public static class AdminCommands
         return 0;
     }
 
+    public static async Task<int> HealthAsync(string url, CancellationToken ct)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
+        try
+        {
+            using var response = await http.GetAsync(url, ct);
+            if (response.IsSuccessStatusCode) return 0;
+            Console.Error.WriteLine($"health: {url} answered {(int)response.StatusCode}");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            Console.Error.WriteLine($"health: {url} did not answer ({e.GetType().Name})");
+        }
+        return 1;
+    }
+
     public static async Task<int> RotateKeysAsync(string[] args, CancellationToken ct)
     {
         await using var host = await CommandHost.StartAsync(args, ct);

@@ -43,6 +43,12 @@ public static class Cli
         rotate.SetAction((r, ct) => AdminCommands.RotateKeysAsync(r.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(new Command("keys", "Manage the keys that encrypt provider secrets.") { rotate });
 
+        // For container healthchecks: the aspnet image has no curl or wget.
+        var url = new Option<string>("--url") { Description = "Readiness URL", DefaultValueFactory = _ => "http://127.0.0.1:8080/health/ready" };
+        var health = new Command("health", "Exit 0 when the readiness URL answers 200 within 3 s, else 1.") { url };
+        health.SetAction((r, ct) => AdminCommands.HealthAsync(r.GetRequiredValue(url), ct));
+        root.Subcommands.Add(health);
+
         // Exceptions must propagate: WebApplicationFactory stops the entry point by throwing through it.
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }

@@ -15,9 +15,13 @@ public sealed class CommandHost : IAsyncDisposable
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // stdout is the command's answer (`tenants create --json` prints only JSON there): logs go to stderr.
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        StartupConfiguration.Validate(builder.Configuration);
         await builder.AddDatabaseAsync(ct);
         builder.AddServiceFeatures(includeWorkers: false);
         var app = builder.Build();
+        if (app.Services.GetService<EmbeddedPostgres>() is { } cluster) Console.Error.WriteLine(DatabaseSetup.EmbeddedLine(cluster));
         var applied = await app.Services.GetRequiredService<DatabaseMigrations>().ApplyAsync(ct);
         return new CommandHost(app, applied);
     }

@@ -29,8 +29,9 @@ public static class DatabaseSetup
                 throw;
             }
             connectionString = cluster.ConnectionString;
-            builder.Services.AddSingleton(cluster); // disposed (stopped) with the host
-            Console.WriteLine($"info: no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {cluster.DataDirectory} on 127.0.0.1:{cluster.Port}");
+            // Registered through a factory so that the container owns it: disposing the host stops the cluster (unless it was
+            // already running when we started: EmbeddedPostgres then leaves it be). An instance registration is never disposed.
+            builder.Services.AddSingleton(_ => cluster);
             builder.Configuration["ConnectionStrings:Postgres"] = connectionString;
             builder.Configuration["Postgres:Embedded"] = "true";
         }
@@ -40,6 +41,10 @@ public static class DatabaseSetup
         builder.Services.AddDbContext<AppDbContext>(o => o.UseNpgsql(dataSource), ServiceLifetime.Scoped);
         builder.Services.AddSingleton<DatabaseMigrations>();
     }
+
+    /// <summary>The one line that says where the embedded cluster lives (logged by `serve`, on stderr for commands).</summary>
+    public static string EmbeddedLine(EmbeddedPostgres cluster) =>
+        $"no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {cluster.DataDirectory} on 127.0.0.1:{cluster.Port}";
 
     /// <summary>
     /// The service runs short OLTP statements; PostgreSQL's JIT compiled the fair-claim query on every

@@ -14,6 +14,8 @@ public sealed class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, ApiKeyCache cache)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
+    private readonly ILogger rejections = logger.CreateLogger("NotificationService.Features.Auth.ApiKeyRejections");
+
     public const string SchemeName = "ApiKey";
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -24,7 +26,13 @@ public sealed class ApiKeyAuthenticationHandler(
 
         var key = header["Bearer ".Length..].Trim();
         var account = await cache.FindAsync(key, Context.RequestAborted);
-        if (account is null) return AuthenticateResult.Fail("Invalid or revoked API key.");
+        if (account is null)
+        {
+            // The one line a rejected key produces (the middleware's own lines are filtered, see LoggingSetup): the
+            // key's public id only, never the key.
+            rejections.LogInformation("API key rejected: unknown, revoked or malformed (key id {KeyId})", ApiKeys.PrefixOf(key) ?? "none");
+            return AuthenticateResult.Fail("Invalid or revoked API key.");
+        }
 
         var claims = new List<Claim>
         {
