@@ -29,14 +29,16 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     /// <summary>Starts (creating when needed) a cluster in <paramref name="dataDirectory"/>; reuses one already running there.</summary>
-    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, bool stopOnDispose = true, Action<string>? log = null, CancellationToken ct = default)
+    /// <param name="port">The port to listen on (a free one when null): a restart on the same port lets clients reconnect.</param>
+    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, bool stopOnDispose = true, Action<string>? log = null, CancellationToken ct = default,
+        int? port = null)
     {
         var pg = new EmbeddedPostgres(PostgresBinaries.Locate(), dataDirectory, stopOnDispose);
-        await pg.StartCoreAsync(log ?? (_ => { }), ct);
+        await pg.StartCoreAsync(log ?? (_ => { }), port, ct);
         return pg;
     }
 
-    private async Task StartCoreAsync(Action<string> log, CancellationToken ct)
+    private async Task StartCoreAsync(Action<string> log, int? port, CancellationToken ct)
     {
         var pgData = Path.Combine(DataDirectory, "pgdata");
         Directory.CreateDirectory(DataDirectory);
@@ -56,7 +58,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             return;
         }
 
-        Port = FreePort();
+        Port = port ?? FreePort();
         var socketDir = Path.Combine(DataDirectory, "run");
         Directory.CreateDirectory(socketDir);
         GrantToPostgresUser(socketDir);

@@ -27,6 +27,30 @@ public sealed class PayloadTooLargeException(string detail) : ApiException(413, 
 public sealed class UnsupportedMediaTypeException(string detail) : ApiException(415, "Unsupported media type", detail);
 public sealed class TooManyRequestsException(string detail) : ApiException(429, "Too many requests", detail);
 
+/// <summary>
+/// PostgreSQL cannot be reached (down, restarting, failing over, pool exhausted): the request did nothing that committed,
+/// so the answer is 503 with Retry-After and the client sends it again. Detected on any exception whose chain holds a
+/// connection-level Npgsql error, so EF Core's and the batchers' wrappers are seen through.
+/// </summary>
+public static class DatabaseOutage
+{
+    public const int RetryAfterSeconds = 5;
+
+    public static bool Is(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is Npgsql.PostgresException pg)
+                // 08: connection exceptions; 57P01-57P03: admin/crash shutdown, cannot connect now; 53300: too many connections
+                return pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300";
+            if (e is Npgsql.NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException or EndOfStreamException }
+                || e is Npgsql.NpgsqlException { IsTransient: true })
+                return true;
+        }
+        return false;
+    }
+}
+
 public static class ApiErrors
 {
     public static IServiceCollection AddApiErrors(this IServiceCollection services)
@@ -42,8 +66,9 @@ public static class ApiErrors
         {
             ExceptionHandler = WriteProblemAsync,
             StatusCodeSelector = StatusFor,
-            // Client errors are answers, not incidents: keep them out of the error log.
-            SuppressDiagnosticsCallback = c => c.Exception is ApiException or BadHttpRequestException,
+            // Client errors are answers, not incidents: keep them out of the error log. An outage is reported by
+            // /health/ready and by one warning line per request (below), not a stack trace each.
+            SuppressDiagnosticsCallback = c => c.Exception is ApiException or BadHttpRequestException || DatabaseOutage.Is(c.Exception),
         });
         app.UseStatusCodePages(); // bare 401/403/404/405 get a ProblemDetails body too
     }
@@ -52,6 +77,7 @@ public static class ApiErrors
     {
         ApiException a => a.Status,
         BadHttpRequestException b => b.StatusCode,
+        _ when DatabaseOutage.Is(e) => 503,
         _ => 500,
     };
 
@@ -63,9 +89,20 @@ public static class ApiErrors
             RequestValidationException v => new ValidationProblemDetails(v.Errors) { Status = v.Status, Title = v.Title, Detail = v.Message },
             ApiException a => new ProblemDetails { Status = a.Status, Title = a.Title, Detail = a.Message },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request", Detail = b.Message },
+            _ when DatabaseOutage.Is(error) => new ProblemDetails
+            {
+                Status = 503, Title = "Service unavailable",
+                Detail = $"The database is unavailable; nothing was done. Retry after {DatabaseOutage.RetryAfterSeconds} seconds.",
+            },
             _ => new ProblemDetails { Status = 500, Title = "An unexpected error occurred" },
         };
         http.Response.StatusCode = problem.Status ?? 500;
+        if (problem.Status == 503)
+        {
+            http.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString();
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NotificationService.DatabaseOutage")
+                .LogWarning("{Method} {Path}: 503, database unavailable ({Error})", http.Request.Method, http.Request.Path.Value, error!.GetBaseException().Message);
+        }
         await http.RequestServices.GetRequiredService<IProblemDetailsService>()
             .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = error });
     }
