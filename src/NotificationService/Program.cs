@@ -12,6 +12,7 @@ using NotificationService.Features.Seed;
 using NotificationService.Features.Templates;
 using NotificationService.Features.Tracing;
 using NotificationService.Features.ProviderCallbacks;
+using NotificationService.Features.RateLimits;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
 using NotificationService.Features.Webhooks;
@@ -49,6 +50,7 @@ public static class ServiceComposition
         app.UseApiErrors();
         app.UseAuthentication();
         app.UseRequestLogScope();                // the tenant (and a named notification) on every line of the request
+        app.UseTenantRateLimits();               // per-tenant token buckets per endpoint class, shared by replicas: 429 + RateLimit fields
         app.UseAuthorization();
 
         app.MapHealth();
@@ -63,6 +65,7 @@ public static class ServiceComposition
         app.MapProviderCallbacks();
         app.MapSuppressions();
         app.MapWebhooks();
+        app.MapRateLimits();
         app.MapApiDocs();
         return app;
     }
@@ -85,6 +88,7 @@ public static class ServiceComposition
         services.AddQueue(builder.Configuration, includeWorkers);
         services.AddWebhooks();               // Standard Webhooks out: endpoints, transactional outbox, signed delivery through the queue
         services.AddProviderCallbacks(includeWorkers); // signed provider status callbacks → forward-only status machine, suppressions, early events parked
+        services.AddRateLimits();
         services.AddHealth();
         services.AddPrometheusMetrics(builder.Configuration);
         services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics

@@ -8,6 +8,9 @@ public abstract class ApiException(int status, string title, string detail) : Ex
 {
     public int Status { get; } = status;
     public string Title { get; } = title;
+
+    /// <summary>Headers the answer carries (written after the error handler cleared the response), e.g. Retry-After.</summary>
+    public virtual void WriteHeaders(HttpResponse response) { }
 }
 
 /// <summary>400/413/415/422 naming every bad field: `errors` maps a JSON path (e.g. `recipient.email`) to messages.</summary>
@@ -97,6 +100,7 @@ public static class ApiErrors
             _ => new ProblemDetails { Status = 500, Title = "An unexpected error occurred" },
         };
         http.Response.StatusCode = problem.Status ?? 500;
+        (error as ApiException)?.WriteHeaders(http.Response);
         if (problem.Status == 503)
         {
             http.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString();

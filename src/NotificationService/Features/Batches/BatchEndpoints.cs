@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.RateLimits;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 
@@ -28,12 +29,14 @@ public static class BatchEndpoints
     private static async Task<IResult> SendBatchAsync(HttpContext http, BatchHandler handler, CancellationToken ct)
     {
         var (request, raw) = await JsonBody.ReadAsync<SendBatchRequest>(http.Request, ct: ct);
+        await RateLimitEndpoints.EnforceAsync(http, EndpointClass.Batch, request.Recipients?.Length ?? 1, ct); // charged per recipient
         return Reply(http, await handler.SendBatchAsync(http.User.TenantId(), request, raw, IdempotencyKey(http), ct));
     }
 
     private static async Task<IResult> SendChunkAsync(HttpContext http, BatchHandler handler, CancellationToken ct)
     {
         var (request, raw) = await JsonBody.ReadAsync<SendChunkRequest>(http.Request, ct: ct);
+        await RateLimitEndpoints.EnforceAsync(http, EndpointClass.Batch, request.Recipients?.Length ?? 1, ct);
         return Reply(http, await handler.SendChunkAsync(http.User.TenantId(), request, raw, IdempotencyKey(http), ct));
     }
 
