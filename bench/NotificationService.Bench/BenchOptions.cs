@@ -22,7 +22,10 @@ public sealed record BenchOptions(
     public const int TemplatedAcceptPairs = 4;
 
 
-    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks"];
+    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits"];
+    public const int FloodClients = 32;
+    public const double QuietTenantRate = 100;
+    public TimeSpan FloodDuration => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(15);
 
     /// <summary>`--only bulk,webhooks`: the ceilings (every ratio divides by them) plus those phases.</summary>
     public IReadOnlySet<string>? Only { get; init; }

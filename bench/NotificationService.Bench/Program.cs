@@ -42,6 +42,10 @@ try
         report.RssAfterAcceptMiB = service.RssMiB();
     });
 
+    await Phase(report, "tenant-limits", "per-tenant rate limits: a flooding tenant beside a quiet one (two Mode=api replicas)", async () =>
+        report.TenantFlood = await TenantFloodRun.MeasureAsync(dll, await CreateDatabaseAsync("tenant_limits"), options.FloodDuration,
+            BenchOptions.QuietTenantRate, BenchOptions.FloodClients));
+
     await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
 

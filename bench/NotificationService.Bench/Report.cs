@@ -25,6 +25,7 @@ public sealed class Report
     public Webhooks.CallbacksInResult? TwilioCallbacksIn { get; set; }
     public IReadOnlyList<Providers.ProviderDispatchResult>? ProviderDispatch { get; set; }
     public List<TemplatedAcceptResult> TemplatedAccept { get; } = [];
+    public TenantFloodResult? TenantFlood { get; set; }
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -67,6 +68,15 @@ public sealed class Report
         {
             Row(sb, $"accept latency p99 at half rate, open loop {h.OfferedPerSec:N0}/s (ms)", h.LatencyMs.P99, null, "≤ 25 ms", h.LatencyMs.P99 <= 25, "0.0");
             Row(sb, "accept latency p50 at half rate (ms)", h.LatencyMs.P50, null, "", null, "0.0");
+        }
+        if (TenantFlood is { } f)
+        {
+            Row(sb, $"quiet tenant accept p99, {f.QuietRate:N0}/s open loop over two API replicas, alone (ms)", f.QuietAlone.P99, null, "", null, "0.0");
+            Row(sb, $"quiet tenant accept p99 while another tenant floods ({f.FloodClients} clients closed loop) (ms)", f.QuietDuringFlood.P99, null,
+                "≤ 1.2 × alone", f.P99Ratio <= 1.2, "0.0");
+            Row(sb, "quiet tenant p99 during the flood / alone", f.P99Ratio, null, "≤ 1.2", f.P99Ratio <= 1.2, "0.00");
+            Row(sb, $"flooding tenant: 202 / 429 / other in {f.Duration.TotalSeconds:0} s", f.FloodAccepted, Ceilings?.SingleInsertCommitsPerSec,
+                $"429s: {f.FloodRefused:N0}, other: {f.FloodOther:N0}", f.FloodRefused > 0 && f.QuietErrors == 0, "N0");
         }
         if (Dispatch is { } d)
         {

@@ -138,6 +138,12 @@ public sealed class QueueProcessor
         if (!_handlers.TryGetValue(kind, out var handler))
             return batch.Select(_ => (JobResult)new JobResult.Failed($"no handler for job kind '{kind}'")).ToList();
         using var activity = JobTracing.StartProcessing(kind, batch);
+        // Every line the handler logs says which queue and kind, and the tenant when the batch is one tenant's.
+        using var scope = _log.BeginScope(new Dictionary<string, object?>
+        {
+            ["Queue"] = batch[0].Queue, ["JobKind"] = kind, ["Jobs"] = batch.Count,
+            ["TenantId"] = batch.All(j => j.TenantId == batch[0].TenantId) ? batch[0].TenantId : null,
+        });
         try
         {
             var results = await handler.HandleAsync(batch, ct);

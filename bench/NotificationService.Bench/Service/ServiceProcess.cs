@@ -58,6 +58,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         psi.Environment["Mode"] = mode;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // The load phases send far past one tenant's default limits: off unless a phase measures them (tenant-limits).
+        psi.Environment["RateLimits__Enabled"] = "false";
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>()) psi.Environment[k] = v;
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the service");

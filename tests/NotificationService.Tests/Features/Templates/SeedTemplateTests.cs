@@ -34,7 +34,7 @@ public class SeedTemplateTests(ServiceFixture service)
         foreach (var t in templates.Where(t => keys.Contains(t!["key"]!.GetValue<string>())))
         {
             var preview = await ExpectAsync(await demo.PostJsonAsync($"{Root}/{t!.Id()}/preview", new { data = SampleData }), 200);
-            Assert.True(preview["missingVariables"]!.AsArray().Count == 0, $"{t["key"]}.{t["channel"]}.{t["locale"]}: {preview.ToJsonString()}");
+            Assert.True(preview["missingVariables"]!.AsArray().Count == 0, $"{t!["key"]}.{t["channel"]}.{t["locale"]}: {preview.ToJsonString()}");
         }
     }
 
