@@ -25,7 +25,9 @@ public sealed record BenchOptions(
     public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits"];
     public const int FloodClients = 32;
     public const double QuietTenantRate = 100;
-    public TimeSpan FloodDuration => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(15);
+    /// <summary>The open-loop flood: five times the default send limit.</summary>
+    public const double FloodRate = 1000;
+    public TimeSpan FloodDuration => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(8);
 
     /// <summary>`--only bulk,webhooks`: the ceilings (every ratio divides by them) plus those phases.</summary>
     public IReadOnlySet<string>? Only { get; init; }

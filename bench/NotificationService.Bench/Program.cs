@@ -44,7 +44,7 @@ try
 
     await Phase(report, "tenant-limits", "per-tenant rate limits: a flooding tenant beside a quiet one (two Mode=api replicas)", async () =>
         report.TenantFlood = await TenantFloodRun.MeasureAsync(dll, await CreateDatabaseAsync("tenant_limits"), options.FloodDuration,
-            BenchOptions.QuietTenantRate, BenchOptions.FloodClients));
+            BenchOptions.QuietTenantRate, BenchOptions.FloodClients, BenchOptions.FloodRate));
 
     await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
