@@ -3,7 +3,8 @@ using Npgsql;
 
 namespace NotificationService.Bench.Service;
 
-public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan LaunchToFirstCompletion, double RssMiB, long Dead, bool Drained, int SandboxMessages, TimeSpan FirstHalfTime)
+public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan LaunchToFirstCompletion, double RssMiB, long Dead, bool Drained, int SandboxMessages, TimeSpan FirstHalfTime,
+    WriteProfile? Writes = null, double WorkerMicrosPerMessage = 0, double PostgresMicrosPerMessage = 0)
 {
     public double JobsPerSec => Jobs / DrainTime.TotalSeconds;
     /// <summary>Rates over the first and second half of the jobs: a claim whose cost grows with queue depth shows here.</summary>
@@ -39,12 +40,16 @@ public static class DispatchRun
             await vacuum.ExecuteNonQueryAsync();
         }
 
+        var tablesBefore = await WriteProfile.StartAsync(db);
         Progress.Show("dispatch: starting the service in Mode=worker");
         // The worker claims as soon as its host starts, before /health/ready answers, so the queue is watched
         // from process launch: the rate is jobs ÷ (first completion → empty queue); start-up is reported apart.
         var clock = Stopwatch.StartNew();
         TimeSpan? first = null, half = null, last = null;
         ServiceProcess? current = null;
+        CpuMeter? meter = null;
+        (CpuSample Cpu, long Left)? cpuAtFirst = null;
+        CpuSample? cpuAtLast = null;
         using var stop = new CancellationTokenSource();
         var watcher = Task.Run(async () =>
         {
@@ -53,10 +58,11 @@ public static class DispatchRun
                 var left = await QueueWatch.CountQueuedUnitsAsync(db);
                 var now = clock.Elapsed;
                 if (left < jobs && first is null) first = now;
+                if (left < jobs && cpuAtFirst is null && meter is { } m) cpuAtFirst = (m.Sample(), left);
                 if (left <= jobs / 2 && half is null) half = now;
                 var rssText = current is { } w ? $", worker RSS {w.RssMiB():0} MiB" : "";
                 Progress.Show($"dispatch: {jobs - left:N0}/{jobs:N0} delivered ({now.TotalSeconds:0.0} s{rssText})");
-                if (left == 0) { last = now; return; }
+                if (left == 0) { last = now; cpuAtLast = meter?.Sample(); return; }
                 await Task.Delay(50);
             }
         });
@@ -65,6 +71,7 @@ public static class DispatchRun
         catch { stop.Cancel(); throw; }
         await using var _ = worker;
         var ready = clock.Elapsed;
+        meter = await CpuMeter.ForAsync(worker.Pid, db);
         current = worker;
         await watcher;
         var drained = last is not null;
@@ -76,7 +83,15 @@ public static class DispatchRun
         await using var count = db.CreateCommand("select count(distinct notification_id) from sandbox_messages");
         var sent = (int)(long)(await count.ExecuteScalarAsync())!;
         var firstHalf = (half ?? clock.Elapsed) - firstDone;
-        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf);
+        var writes = await WriteProfile.StopAsync(db, tablesBefore);
+        // CPU per message over the measured stretch (first completion → empty queue), so start-up is not in it.
+        double workerUs = 0, postgresUs = 0;
+        if (cpuAtFirst is { } a && cpuAtLast is { } b && a.Left > 0)
+        {
+            workerUs = (b.Worker - a.Cpu.Worker).TotalMicroseconds / a.Left;
+            postgresUs = (b.Postgres - a.Cpu.Postgres).TotalMicroseconds / a.Left;
+        }
+        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf, writes, workerUs, postgresUs);
     }
 
     /// <summary>Copies the sample's notification and its job, set-based, as the accept path writes them.</summary>
