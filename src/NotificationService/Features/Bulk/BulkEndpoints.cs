@@ -17,7 +17,8 @@ public static class BulkEndpoints
         .AddSingleton<BulkPreview>()
         .AddSingleton<BulkJobEnd>()
         .AddSingleton<BulkQueries>()
-        .AddSingleton<IJobHandler, BulkJobHandler>();
+        .AddSingleton<IJobHandler, BulkJobHandler>()
+        .AddSingleton(new WorkQueue(BulkJobHandler.QueueName));
 
     public static void MapBulk(this WebApplication app)
     {

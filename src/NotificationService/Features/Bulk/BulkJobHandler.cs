@@ -15,18 +15,16 @@ namespace NotificationService.Features.Bulk;
 /// skipping exactly the committed ranges (and rebuilding from them which recipients are taken).
 /// </summary>
 public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log,
-    BulkJobEnd end) : IJobHandler
+    BulkJobEnd end) : JobHandler<BulkCsvJob>
 {
-    public const string JobKind = "bulk_csv";
     public const string QueueName = "bulk";
-    public string Kind => JobKind;
     private readonly int _chunkRows = config.GetValue("Bulk:ChunkRows", 2_000);
     private readonly long _maxRows = config.GetValue("Bulk:MaxRows", 10_000_000L);
     // One PostgreSQL backend per chunk in flight: inserting is the job's cost, and one backend uses one core.
     private readonly int _commitsInFlight = Math.Max(1, config.GetValue("Bulk:CommitsInFlight", 2));
 
-    public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct) =>
-        await Task.WhenAll(jobs.Select(j => RunAsync(JsonDocument.Parse(j.ArgsJson).RootElement.GetProperty("job").GetGuid(), ct)));
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, BulkCsvJob Args)> jobs, CancellationToken ct) =>
+        await Task.WhenAll(jobs.Select(j => RunAsync(j.Args.BulkJobId, ct)));
 
     private async Task<JobResult> RunAsync(Guid jobId, CancellationToken ct)
     {

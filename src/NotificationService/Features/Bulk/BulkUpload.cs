@@ -49,7 +49,7 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkFileStore files, JobQueu
                 cmd.Parameters.AddWithValue(bytes);
                 await cmd.ExecuteNonQueryAsync(ct);
             }
-            await queue.EnqueueAsync(conn, tx, [new NewJob(BulkJobHandler.QueueName, BulkJobHandler.JobKind, tenantId, $$"""{"job":"{{jobId}}"}""", MaxAttempts: 20)], ct);
+            await queue.EnqueueAsync(conn, tx, [NewJob.For(BulkJobHandler.QueueName, tenantId, new BulkCsvJob(jobId), maxAttempts: 20)], ct);
             await tx.CommitAsync(ct);
             queue.NotifyCommitted([BulkJobHandler.QueueName]);
             return jobId;

@@ -1,4 +1,5 @@
 using Npgsql;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Providers;
 

@@ -8,6 +8,7 @@ namespace NotificationService.Features.Providers;
 public static class ProviderEndpoints
 {
     public static IServiceCollection AddProviders(this IServiceCollection services) => services
+        .AddSingleton<ProviderDirectory>()
         .AddSingleton<CircuitBreakers>()
         .AddSingleton<ProviderRateLimiter>()
         .AddSingleton<ProviderAdmission>()

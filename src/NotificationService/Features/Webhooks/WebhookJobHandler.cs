@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Webhooks;
@@ -13,20 +12,21 @@ namespace NotificationService.Features.Webhooks;
 /// Retry-After on 429/503, or give up (410 Gone disables the endpoint).
 /// </summary>
 public sealed class WebhookJobHandler(WebhookDeliveryStore deliveries, WebhookEndpointStore endpoints, WebhookRetrySchedule schedule,
-    IHttpClientFactory http, TimeProvider clock) : IJobHandler
+    IHttpClientFactory http, TimeProvider clock) : JobHandler<WebhookJob>
 {
     public const string HttpClientName = "webhooks";
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
-    public string Kind => WebhookOutbox.Kind;
+    public const string GoneReason = "the endpoint answered 410 Gone";
 
-    public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, WebhookJob Args)> jobs, CancellationToken ct)
     {
-        var ids = jobs.Select(j => JsonDocument.Parse(j.ArgsJson).RootElement.GetProperty("d").GetGuid()).ToArray();
-        var found = await deliveries.LoadAsync(ids, ct);
-        var outcomes = await Task.WhenAll(jobs.Select((job, i) => found.TryGetValue(ids[i], out var d)
-            ? SendAsync(job, d, ct) : Task.FromResult<(JobResult, AttemptRecord?)>((JobResult.Done, null))));
-        await deliveries.RecordAsync(outcomes.Select(o => o.Item2).OfType<AttemptRecord>().ToList(), ct);
+        var found = await deliveries.LoadAsync(jobs.Select(j => j.Args.DeliveryId).ToArray(), ct);
+        var outcomes = await Task.WhenAll(jobs.Select(j => found.TryGetValue(j.Args.DeliveryId, out var d)
+            ? SendAsync(j.Job, d, ct) : Task.FromResult<(JobResult, AttemptRecord?)>((JobResult.Done, null))));
+        var attempts = outcomes.Select(o => o.Item2).OfType<AttemptRecord>().ToList();
+        await deliveries.RecordAsync(attempts, ct);
+        await endpoints.DisableAsync(attempts.Where(a => a.DisableEndpoint).Select(a => a.EndpointId).ToHashSet(), GoneReason, ct);
         return outcomes.Select(o => o.Item1).ToList();
     }
 
