@@ -30,21 +30,8 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
         if (job.Options.DryRun && chunk.FirstRow == 1) await preview.SaveAsync(tx, job, drafts, ct);
         if (rejected.Count > 0) await InsertErrorsAsync(tx, job.JobId, rejected, ct);
 
-        await using var progress = tx.Command("""
-            with chunk as (insert into bulk_chunks (job_id, first_row, last_row) values ($1, $2, $3))
-            update bulk_jobs set processed_rows = processed_rows + ($3 - $2 + 1), bytes_read = greatest(bytes_read, $4),
-                   accepted_rows = accepted_rows + $5, rejected_rows = rejected_rows + $6, duplicate_rows = duplicate_rows + $7, updated_at = now()
-            where id = $1 and status = 'enqueuing' and runner = $8
-            """);
-        progress.Parameters.AddWithValue(job.JobId);
-        progress.Parameters.AddWithValue(chunk.FirstRow);
-        progress.Parameters.AddWithValue(chunk.LastRow);
-        progress.Parameters.AddWithValue(chunk.BytesRead);
-        progress.Parameters.AddWithValue((long)toSend.Count);
-        progress.Parameters.AddWithValue((long)rejected.Count);
-        progress.Parameters.AddWithValue((long)duplicates);
-        progress.Parameters.AddWithValue(job.Runner);
-        if (await progress.ExecuteNonQueryAsync(ct) == 0) { await tx.RollbackAsync(ct); return false; }
+        var counts = new ChunkCounts(chunk.FirstRow, chunk.LastRow, chunk.BytesRead, toSend.Count, rejected.Count, duplicates);
+        if (!await BulkJobStore.RecordChunkAsync(tx.Connection, tx.Transaction, job, counts, ct)) { await tx.RollbackAsync(ct); return false; }
         await tx.CommitAsync(ct);   // wakes the channel's queue, and `webhooks` when notification.accepted is subscribed
         return true;
     }

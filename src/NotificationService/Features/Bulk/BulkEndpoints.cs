@@ -11,6 +11,7 @@ public static class BulkEndpoints
     public sealed record BulkAccepted(Guid JobId, string Status, string StatusUrl);
 
     public static IServiceCollection AddBulk(this IServiceCollection services) => services
+        .AddSingleton<BulkJobStore>()
         .AddSingleton<BulkFileStore>()
         .AddSingleton<BulkUpload>()
         .AddSingleton<BulkChunkWriter>()

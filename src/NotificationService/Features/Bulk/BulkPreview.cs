@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Npgsql;
-using NpgsqlTypes;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Templates;
@@ -40,9 +38,6 @@ public sealed class BulkPreview(TemplateVersionStore versions, MessageRenderer r
             }
             items.Add(item);
         }
-        await using var cmd = tx.Command("update bulk_jobs set preview = $2 where id = $1");
-        cmd.Parameters.AddWithValue(job.JobId);
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = items.ToJsonString() });
-        await cmd.ExecuteNonQueryAsync(ct);
+        await BulkJobStore.SavePreviewAsync(tx.Connection, tx.Transaction, job.JobId, items, ct);
     }
 }

@@ -14,7 +14,7 @@ public sealed partial class NotificationLedger
     {
         await using var tx = await BeginAsync(ct);
         string status, channel; long? jobId; StoredRecipient recipient; JsonObject? metadata;
-        await using (var select = tx.Command(LedgerSql.LockForCancel))
+        await using (var select = tx.Command(Sql.LockForCancel))
         {
             select.Parameters.AddWithValue(tenantId);
             select.Parameters.AddWithValue(id);
@@ -27,7 +27,7 @@ public sealed partial class NotificationLedger
         if (status is not (NotificationStatuses.Accepted or NotificationStatuses.Queued) || jobId is null
             || !await queue.CancelAsync(tx.Connection, tx.Transaction, tenantId, jobId.Value, ct))
             throw new ConflictException($"The notification can no longer be cancelled: a worker has already claimed it (status '{status}').");
-        await using (var update = tx.Command(LedgerSql.Cancel))
+        await using (var update = tx.Command(Sql.Cancel))
         {
             update.Parameters.AddWithValue(id);
             await update.ExecuteNonQueryAsync(ct);
@@ -45,7 +45,7 @@ public sealed partial class NotificationLedger
     public async Task<int> RequeueAsync(LedgerTransaction tx, Guid tenantId, IReadOnlyList<Guid> ids, string detail, CancellationToken ct)
     {
         var changes = new List<StatusChange>();
-        await using (var cmd = tx.Command(LedgerSql.Requeue))
+        await using (var cmd = tx.Command(Sql.Requeue))
         {
             cmd.Parameters.AddWithValue(tenantId);
             cmd.Parameters.AddWithValue(ids.ToArray());

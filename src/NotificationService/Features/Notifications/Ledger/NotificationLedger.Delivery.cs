@@ -24,7 +24,7 @@ public sealed partial class NotificationLedger
         var inTransaction = SubscribedInTransaction(NotificationStatuses.Sending);
         await using var tx = inTransaction ? await BeginAsync(ct) : null;
         await using var conn = tx is null ? await db.OpenConnectionAsync(ct) : null;
-        await using (var cmd = tx?.Command(LedgerSql.BeginSending) ?? new NpgsqlCommand(LedgerSql.BeginSending, conn))
+        await using (var cmd = tx?.Command(Sql.BeginSending) ?? new NpgsqlCommand(Sql.BeginSending, conn))
         {
             cmd.Parameters.AddWithValue(ids.ToArray());
             await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -56,7 +56,7 @@ public sealed partial class NotificationLedger
     {
         if (outcomes.Count == 0) return;
         await using var tx = await BeginAsync(ct);
-        await using var cmd = tx.Command(LedgerSql.RecordAttempts);
+        await using var cmd = tx.Command(Sql.RecordAttempts);
         var p = cmd.Parameters;
         p.AddWithValue(outcomes.Select(o => o.Notification.Id).ToArray());
         p.AddWithValue(outcomes.Select(o => o.NewStatus).ToArray());

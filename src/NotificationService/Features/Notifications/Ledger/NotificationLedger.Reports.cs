@@ -48,7 +48,7 @@ public sealed partial class NotificationLedger
         var messageIds = reports.Where(e => e.NotificationId is null && e.ProviderMessageId is not null).Select(e => e.ProviderMessageId!).Distinct().ToArray();
         if (ids.Length + messageIds.Length == 0) return rows;
         // Another tenant's notification id is simply unknown here: the caller's credential fixes the tenant.
-        await using var cmd = tx.Command(LedgerSql.LockReported);
+        await using var cmd = tx.Command(Sql.LockReported);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(ids);
         cmd.Parameters.AddWithValue(messageIds);
@@ -65,7 +65,7 @@ public sealed partial class NotificationLedger
         if (changes.Count == 0) return;
         var finals = changes.GroupBy(c => c.NotificationId)
             .Select(g => (Id: g.Key, g.Last().Status, Error: g.LastOrDefault(c => c.Error is not null)?.Error)).ToList();
-        await using var cmd = tx.Command(LedgerSql.WriteSteps);
+        await using var cmd = tx.Command(Sql.WriteSteps);
         cmd.Parameters.AddWithValue(finals.Select(f => f.Id).ToArray());
         cmd.Parameters.AddWithValue(finals.Select(f => f.Status).ToArray());
         cmd.Parameters.AddWithValue(finals.Select(f => f.Error).ToArray());

@@ -8,7 +8,7 @@ namespace NotificationService.Features.Notifications;
 /// `notification_events`. It inserts accepted notifications, moves statuses through the forward-only
 /// <see cref="StatusMachine"/> (one statement per batch on the hot paths), writes the history, and hands every change to
 /// <see cref="INotificationSubscriber"/>s inside the transaction and to <see cref="INotificationObserver"/>s after it
-/// commits. Split by path: Accept, Delivery, Reports (provider callbacks) and Admin (cancel, requeue); SQL in <see cref="LedgerSql"/>.
+/// commits. Split by path: Accept, Delivery, Reports (provider callbacks) and Admin (cancel, requeue); SQL in LedgerSql.cs.
 /// </summary>
 public sealed partial class NotificationLedger(NpgsqlDataSource db, JobQueue queue, IEnumerable<INotificationSubscriber> subscribers,
     IEnumerable<INotificationObserver> observers, ILogger<NotificationLedger> log)
