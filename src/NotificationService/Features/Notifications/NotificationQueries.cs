@@ -19,27 +19,34 @@ public sealed class NotificationQueries(NpgsqlDataSource db)
 {
     private static readonly string[] Priorities = ["high", "normal", "low"];
 
+    /// <summary>$1 tenant, $2 id: the notification itself.</summary>
+    private const string OneSql = """
+        select channel, status, priority, recipient::text, template_key, locale, category, metadata::text, batch_id, attempts,
+               provider_kind, provider_id, provider_message_id, last_error, created_at, updated_at, send_at, sent_at
+        from notifications where tenant_id = $1 and id = $2
+        """;
+
+    /// <summary>
+    /// $1 tenant, $2 id: its history. `accepted` and `queued` happen in the accept transaction and are derived from the
+    /// row (the ledger doesn't store them); everything after is a stored event.
+    /// </summary>
+    private const string HistorySql = """
+        select s.status, 'api', s.detail, n.created_at, 0 as part, s.ord from notifications n
+        cross join lateral (values (1, 'accepted', null),
+                                   (2, 'queued', case when n.send_at is not null then 'scheduled for ' || n.send_at end)) as s(ord, status, detail)
+        where n.tenant_id = $1 and n.id = $2
+        union all
+        select e.status, e.source, e.detail, e.created_at, 1, e.id from notification_events e
+        join notifications n on n.id = e.notification_id
+        where n.tenant_id = $1 and e.notification_id = $2
+        order by part, ord
+        """;
+
     public async Task<NotificationStatus?> GetAsync(Guid tenantId, Guid id, CancellationToken ct)
     {
         await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            select channel, status, priority, recipient::text, template_key, locale, category, metadata::text, batch_id, attempts,
-                   provider_kind, provider_id, provider_message_id, last_error, created_at, updated_at, send_at, sent_at
-            from notifications where tenant_id = $1 and id = $2
-            """) { Parameters = { new() { Value = tenantId }, new() { Value = id } } });
-        // `accepted` and `queued` happen in the accept transaction and are derived from the row (NotificationWriter
-        // doesn't store them); everything after is a stored event.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
-            select s.status, 'api', s.detail, n.created_at, 0 as part, s.ord from notifications n
-            cross join lateral (values (1, 'accepted', null),
-                                       (2, 'queued', case when n.send_at is not null then 'scheduled for ' || n.send_at end)) as s(ord, status, detail)
-            where n.tenant_id = $1 and n.id = $2
-            union all
-            select e.status, e.source, e.detail, e.created_at, 1, e.id from notification_events e
-            join notifications n on n.id = e.notification_id
-            where n.tenant_id = $1 and e.notification_id = $2
-            order by part, ord
-            """) { Parameters = { new() { Value = tenantId }, new() { Value = id } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(OneSql) { Parameters = { new() { Value = tenantId }, new() { Value = id } } });
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(HistorySql) { Parameters = { new() { Value = tenantId }, new() { Value = id } } });
         await using var r = await batch.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         T? N<T>(int i) => r.IsDBNull(i) ? default : r.GetFieldValue<T>(i);

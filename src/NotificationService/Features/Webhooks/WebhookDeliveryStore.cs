@@ -35,10 +35,7 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
 
     public async Task<Dictionary<Guid, PendingDelivery>> LoadAsync(Guid[] ids, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            select d.id, e.id, e.url, e.enabled, e.secrets_ciphertext, e.secrets_key_id, e.previous_secret_expires_at, d.event_type, d.payload, d.attempts
-            from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where d.id = any($1)
-            """);
+        await using var cmd = db.CreateCommand(RecordSql);
         cmd.Parameters.AddWithValue(ids);
         var found = new Dictionary<Guid, PendingDelivery>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -47,6 +44,12 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
                 r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetString(7), r.GetString(8), r.GetInt32(9));
         return found;
     }
+
+    /// <summary>One row per attempt: the delivery's new state and counters, and its line in the attempt log.</summary>
+    private const string RecordSql = """
+        select d.id, e.id, e.url, e.enabled, e.secrets_ciphertext, e.secrets_key_id, e.previous_secret_expires_at, d.event_type, d.payload, d.attempts
+        from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where d.id = any($1)
+        """;
 
     /// <summary>One statement: attempts logged, deliveries updated (endpoints that answered 410 are disabled by their store).</summary>
     public async Task RecordAsync(IReadOnlyList<AttemptRecord> attempts, CancellationToken ct)
