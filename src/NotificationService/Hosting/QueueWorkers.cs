@@ -14,6 +14,7 @@ public static class QueueWorkers
         services.AddSingleton<QueueSignals>();
         services.AddSingleton<CrossReplicaNotifier>();
         services.AddSingleton<JobQueue>();
+        services.AddSingleton<QueueEvents>();   // test signals: acknowledged batches, idle queues
         if (!includeWorkers) return services;
 
         var section = config.GetSection("Queue");

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NotificationService.Tests.Shared;
 
 namespace NotificationService.Tests.Features.Webhooks;
 
@@ -48,9 +49,7 @@ public sealed class LoopbackReceiver : IAsyncDisposable
 
     public async Task<List<Received>> WaitForAsync(int count, int timeoutMs = 15_000)
     {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (Requests.Count < count && DateTime.UtcNow < deadline) await Task.Delay(25);
-        if (Requests.Count < count) throw new Xunit.Sdk.XunitException($"expected {count} webhook requests, got {Requests.Count}");
+        await Eventually.Async(() => Requests.Count >= count, $"{count} webhook requests", TimeSpan.FromMilliseconds(timeoutMs));
         return [.. Requests];
     }
 
