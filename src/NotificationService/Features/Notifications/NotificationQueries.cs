@@ -28,18 +28,29 @@ public sealed class NotificationQueries(NpgsqlDataSource db)
 
     /// <summary>
     /// $1 tenant, $2 id: its history. `accepted` and `queued` happen in the accept transaction and are derived from the
-    /// row (the ledger doesn't store them); everything after is a stored event.
+    /// row (the ledger doesn't store them). A delivery attempt is one stored row (its outcome, with the attempt's number and
+    /// start) read as two entries, `sending · attempt N` then the outcome; an attempt still in flight is derived from the
+    /// notification itself. Rows stored before attempts were recorded this way carry their own `sending` entries.
     /// </summary>
     private const string HistorySql = """
-        select s.status, 'api', s.detail, n.created_at, 0 as part, s.ord from notifications n
+        select s.status, 'api', s.detail, n.created_at, 0 as part, s.ord, 0 as sub from notifications n
         cross join lateral (values (1, 'accepted', null),
                                    (2, 'queued', case when n.send_at is not null then 'scheduled for ' || n.send_at end)) as s(ord, status, detail)
         where n.tenant_id = $1 and n.id = $2
         union all
-        select e.status, e.source, e.detail, e.created_at, 1, e.id from notification_events e
+        select 'sending', 'worker', 'attempt ' || e.attempt, e.started_at, 1, e.id, 0 from notification_events e
+        join notifications n on n.id = e.notification_id
+        where n.tenant_id = $1 and e.notification_id = $2 and e.started_at is not null
+        union all
+        select e.status, e.source, e.detail, e.created_at, 1, e.id, 1 from notification_events e
         join notifications n on n.id = e.notification_id
         where n.tenant_id = $1 and e.notification_id = $2
-        order by part, ord
+        union all
+        select 'sending', 'worker', 'attempt ' || n.attempts, n.updated_at, 2, 0, 0 from notifications n
+        where n.tenant_id = $1 and n.id = $2 and n.status = 'sending'
+          and not exists (select 1 from notification_events e where e.notification_id = n.id
+                          and (e.attempt >= n.attempts or (e.attempt is null and e.status = 'sending' and e.detail = 'attempt ' || n.attempts)))
+        order by part, ord, sub
         """;
 
     public async Task<NotificationStatus?> GetAsync(Guid tenantId, Guid id, CancellationToken ct)

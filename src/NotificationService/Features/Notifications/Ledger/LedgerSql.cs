@@ -10,29 +10,27 @@ public sealed partial class NotificationLedger
                                 locale, content, data, category, metadata, batch_id, job_id, send_at) from stdin (format binary)
             """;
 
-        /// <summary>$1 ids. queued/sending → sending, attempts + 1, one history row each; returns what the worker sends.</summary>
+        /// <summary>
+        /// $1 ids. queued/sending → sending, attempts + 1; returns what the worker sends, and when the attempt started (its
+        /// history entry is written with its outcome, one row per attempt: see <see cref="RecordAttempts"/>).
+        /// </summary>
         public const string BeginSending = """
-            with u as (
-                update notifications set status = 'sending', attempts = attempts + 1, updated_at = now()
-                where id = any($1) and status in ('queued', 'sending')
-                returning id, tenant_id, channel, recipient, template_version_id, locale, content, data, category, metadata, attempts
-            ), e as (
-                insert into notification_events (notification_id, status, source, detail)
-                select id, 'sending', 'worker', 'attempt ' || attempts from u
-            )
-            select id, tenant_id, channel, recipient::text, template_version_id, locale, content::text, data::text, category,
-                   metadata::text, attempts
-            from u
+            update notifications set status = 'sending', attempts = attempts + 1, updated_at = now()
+            where id = any($1) and status in ('queued', 'sending')
+            returning id, tenant_id, channel, recipient::text, template_version_id, locale, content::text, data::text, category,
+                      metadata::text, attempts, updated_at
             """;
 
         /// <summary>
         /// $1 ids, $2 new statuses (null: stays sending), $3–$4 history status and detail, $5 last error, $6–$8 provider id,
-        /// kind and message id. Only rows still `sending` move; returns the ids whose status changed.
+        /// kind and message id, $9 when each attempt started. Only rows still `sending` move. One history row per attempt,
+        /// carrying its number and start, from which reads derive the `sending` entry. Returns the ids whose status changed.
         /// </summary>
         public const string RecordAttempts = """
             with x as (
-                select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[])
-                    as x(id, new_status, event_status, event_detail, error, provider_id, provider_kind, provider_message_id)
+                select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[],
+                                     $9::timestamptz[])
+                    as x(id, new_status, event_status, event_detail, error, provider_id, provider_kind, provider_message_id, started_at)
             ), u as (
                 update notifications n set
                     status = coalesce(x.new_status, n.status),
@@ -43,10 +41,10 @@ public sealed partial class NotificationLedger
                     sent_at = case when x.new_status = 'sent' then now() else n.sent_at end,
                     updated_at = now()
                 from x where n.id = x.id and n.status = 'sending'
-                returning n.id, x.new_status is not null as changed
+                returning n.id, n.attempts, x.new_status is not null as changed
             ), e as (
-                insert into notification_events (notification_id, status, source, detail)
-                select x.id, x.event_status, 'worker', x.event_detail from x join u on u.id = x.id
+                insert into notification_events (notification_id, status, source, detail, attempt, started_at)
+                select x.id, x.event_status, 'worker', x.event_detail, u.attempts, x.started_at from x join u on u.id = x.id
             )
             select id from u where changed
             """;

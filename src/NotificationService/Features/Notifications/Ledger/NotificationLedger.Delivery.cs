@@ -14,8 +14,9 @@ public sealed record AttemptOutcome(ClaimedNotification Notification, string? Ne
 public sealed partial class NotificationLedger
 {
     /// <summary>
-    /// queued/sending → sending, one history row each, and what the worker needs to send them. Anything else (cancelled,
-    /// or already sent by a worker that died before acknowledging its job) is left out, which bounds duplicates after a crash.
+    /// queued/sending → sending, and what the worker needs to send them. Anything else (cancelled, or already sent by a
+    /// worker that died before acknowledging its job) is left out, which bounds duplicates after a crash. The attempt's
+    /// history row is written with its outcome (<see cref="RecordAttemptsAsync"/>): one row per attempt, not two.
     /// </summary>
     public async Task<IReadOnlyDictionary<Guid, ClaimedNotification>> BeginSendingAsync(IReadOnlyList<Guid> ids, CancellationToken ct)
     {
@@ -33,15 +34,15 @@ public sealed partial class NotificationLedger
                 string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
                 var n = new ClaimedNotification(r.GetGuid(0), r.GetGuid(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)),
                     r.IsDBNull(4) ? null : r.GetGuid(4), S(5), StoredContent.Parse(S(6)),
-                    S(7) is { } d ? JsonNode.Parse(d) as JsonObject : null, S(8), S(9) is { } m ? JsonNode.Parse(m) as JsonObject : null, r.GetInt32(10));
+                    S(7) is { } d ? JsonNode.Parse(d) as JsonObject : null, S(8), S(9) is { } m ? JsonNode.Parse(m) as JsonObject : null, r.GetInt32(10),
+                    r.GetFieldValue<DateTimeOffset>(11));
                 claimed[n.Id] = n;
             }
         }
         if (!inTransaction && !_observers.Any(o => o.Wants(NotificationStatuses.Sending))) return claimed;
 
-        var now = DateTimeOffset.UtcNow;
         var changes = claimed.Values.Select(n => new StatusChange(n.Id, n.TenantId, n.Channel, NotificationStatuses.Sending, null, "worker",
-            $"attempt {n.Attempts}", null, now, n.Recipient, n.Metadata)).ToList();
+            $"attempt {n.Attempts}", null, n.ClaimedAt, n.Recipient, n.Metadata)).ToList();
         if (tx is null) { PublishCommitted(changes); return claimed; }
         await PublishAsync(tx, changes, ct);
         await tx.CommitAsync(ct);
@@ -66,6 +67,7 @@ public sealed partial class NotificationLedger
         p.AddWithValue(outcomes.Select(o => o.ProviderId).ToArray());
         p.AddWithValue(outcomes.Select(o => o.ProviderKind).ToArray());
         p.AddWithValue(outcomes.Select(o => o.ProviderMessageId).ToArray());
+        p.AddWithValue(outcomes.Select(o => o.Notification.ClaimedAt).ToArray());
         var changed = new HashSet<Guid>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) changed.Add(r.GetGuid(0));

@@ -8,14 +8,14 @@ namespace NotificationService.Features.Notifications;
 public sealed record StatusChange(Guid NotificationId, Guid TenantId, string Channel, string Status, string? PreviousStatus,
     string Source, string? Detail, string? Error, DateTimeOffset At, StoredRecipient Recipient, JsonObject? Metadata);
 
-/// <summary>A notification as the worker sees it when the ledger hands it over for sending.</summary>
+/// <summary>A notification as the worker sees it when the ledger hands it over for sending (<paramref name="ClaimedAt"/>: when this attempt began).</summary>
 public sealed record ClaimedNotification(
     Guid Id, Guid TenantId, string Channel, StoredRecipient Recipient, Guid? TemplateVersionId, string? Locale,
-    StoredContent? Content, JsonObject? Data, string? Category, JsonObject? Metadata, int Attempts)
+    StoredContent? Content, JsonObject? Data, string? Category, JsonObject? Metadata, int Attempts, DateTimeOffset ClaimedAt)
 {
     /// <summary>A draft previewed as delivery would see it (bulk dry runs), before anything is stored.</summary>
     public static ClaimedNotification Of(NotificationDraft d) =>
-        new(d.Id, d.TenantId, d.Channel, d.Recipient, d.TemplateVersionId, d.Locale, d.Content, d.Data, d.Category, d.Metadata, 0);
+        new(d.Id, d.TenantId, d.Channel, d.Recipient, d.TemplateVersionId, d.Locale, d.Content, d.Data, d.Category, d.Metadata, 0, DateTimeOffset.UtcNow);
 
     public Recipient ToRecipient() => new(Recipient.UserId, Recipient.Email, Recipient.Phone, Recipient.DeviceTokens);
 
