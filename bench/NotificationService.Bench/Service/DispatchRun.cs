@@ -94,7 +94,11 @@ public static class DispatchRun
         return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf, writes, workerUs, postgresUs);
     }
 
-    /// <summary>Copies the sample's notification and its job, set-based, as the accept path writes them.</summary>
+    /// <summary>
+    /// Copies the sample's notification and its job, set-based, as the accept path writes them: one job per notification
+    /// (as sends that arrive one at a time get), with time-ordered (UUIDv7) ids like the service's own, so the indexes
+    /// see the inserts and look-ups they see in production rather than random ones.
+    /// </summary>
     private static async Task CloneAsync(NpgsqlDataSource db, Guid sample, int copies)
     {
         const int chunk = 20_000;
@@ -105,7 +109,7 @@ public static class DispatchRun
                 with src as (
                     select n.*, j.queue, j.kind, j.max_attempts from notifications n join jobs j on j.id = n.job_id where n.id = $1
                 ), ids as (
-                    select gen_random_uuid() as id from generate_series(1, $2)
+                    select id from unnest($2::uuid[]) as u(id)
                 ), j as (
                     insert into jobs (queue, kind, tenant_id, args, priority, max_attempts)
                     select src.queue, src.kind, src.tenant_id, jsonb_build_object('n', ids.id), src.priority, src.max_attempts
@@ -119,7 +123,7 @@ public static class DispatchRun
                 from j cross join src
                 """);
             cmd.Parameters.AddWithValue(sample);
-            cmd.Parameters.AddWithValue(n);
+            cmd.Parameters.AddWithValue(Enumerable.Range(0, n).Select(_ => Guid.CreateVersion7()).ToArray());
             cmd.CommandTimeout = 300;
             await cmd.ExecuteNonQueryAsync();
             Progress.Show($"dispatch: enqueued {done + n + 1:N0}/{copies + 1:N0}");
