@@ -1,4 +1,3 @@
-using NotificationService.Tests.Shared;
 
 namespace NotificationService.Queue.Tests.Queue;
 

@@ -7,7 +7,6 @@ using Npgsql;
 using NotificationService.Postgres;
 using NotificationService.Tests.Features.Bulk;
 using NotificationService.Tests.Support;
-using NotificationService.Tests.Shared;
 
 namespace NotificationService.Tests.Hosting;
 

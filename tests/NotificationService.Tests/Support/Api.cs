@@ -2,7 +2,6 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using NotificationService.Tests.Shared;
 
 namespace NotificationService.Tests.Support;
 

@@ -1,5 +1,4 @@
 using Npgsql;
-using NotificationService.Tests.Shared;
 
 namespace NotificationService.Tests.Support;
 

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Tests.Support;
-using NotificationService.Tests.Shared;
 
 namespace NotificationService.Tests.Features.Batches;
 

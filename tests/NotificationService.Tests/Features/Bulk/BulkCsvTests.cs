@@ -1,6 +1,5 @@
 using System.Net;
 using NotificationService.Tests.Support;
-using NotificationService.Tests.Shared;
 
 namespace NotificationService.Tests.Features.Bulk;
 

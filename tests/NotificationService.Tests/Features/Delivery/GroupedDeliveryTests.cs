@@ -43,7 +43,7 @@ public class GroupedDeliveryTests(ServiceFixture service)
         await DbPolling.WaitUntilAsync(service.Db, $"select count(*) from jobs where tenant_id = '{tenant.Id}' and state <> 'dead'", n => n == 0, TimeSpan.FromSeconds(30));
 
         // Every recipient reached the provider exactly once, except the one refused with a 503 (twice).
-        var hitsPerRecipient = emails.ToDictionary(e => e, e => fake.Hits.Count(h => h.Body.Contains($"\"{e}\"")));
+        var hitsPerRecipient = emails.ToDictionary(e => e, e => fake.Requests.Count(h => h.Body.Contains($"\"{e}\"")));
         Assert.All(emails.Where(e => e != "later@example.com"), e => Assert.Equal(1, hitsPerRecipient[e]));
         Assert.Equal(2, hitsPerRecipient["later@example.com"]);
         Assert.Equal("sent:2", await service.ScalarAsync<string>("select status || ':' || attempts from notifications where tenant_id = $1 and recipient->>'email' = 'later@example.com'", tenant.Id));

@@ -26,7 +26,7 @@ public class FailoverTests(ServiceFixture service)
         var detail = Details(sent).Single(d => d.StartsWith("via "));
         Assert.Contains($"'Backup' ({backupId})", detail);
         Assert.Contains($"'Primary' ({primaryId}): provider failure 401", detail);
-        Assert.Single(broken.Hits);
+        Assert.Single(broken.Requests);
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public class FailoverTests(ServiceFixture service)
         var throttled = await service.Queue.WaitForAsync(tenant.Id, r => r is JobResult.Throttled, "a 429 acknowledged as throttled", count: 2,
             timeout: TimeSpan.FromSeconds(10));
         Assert.All(throttled, t => Assert.Equal(1, t.Job.Attempt));
-        var hits = fake.Hits.ToArray();
+        var hits = fake.Requests.ToArray();
         Assert.True(hits[1].At - hits[0].At >= TimeSpan.FromSeconds(0.9), "Retry-After was honoured");
 
         fake.Behaviour = LoopbackProvider.SendGridAccepts;
@@ -78,12 +78,12 @@ public class FailoverTests(ServiceFixture service)
         var open = (await service.Queue.WaitForAsync(tenant.Id, r => r is JobResult.Throttled { Error: var e } && e.Contains("circuit open"),
             "a try postponed by the open circuit", timeout: TimeSpan.FromSeconds(10)))[0];
         Assert.Equal(3, open.Job.Attempt);
-        Assert.Equal(2, fake.Hits.Count);
+        Assert.Equal(2, fake.Requests.Count);
         Assert.Equal("sending", (await tenant.Http.StatusAsync(id))["status"]!.GetValue<string>());
 
         fake.Behaviour = LoopbackProvider.SendGridAccepts; // the provider recovers; after the cool-down one probe goes through
         var sent = await tenant.Http.WaitForStatusAsync(id, "sent", 10_000);
-        Assert.Equal(3, fake.Hits.Count);
+        Assert.Equal(3, fake.Requests.Count);
         Assert.Equal(3, sent["attempts"]!.GetValue<int>());
     }
 
@@ -101,7 +101,7 @@ public class FailoverTests(ServiceFixture service)
         Assert.Contains(Details(sent), d => d.Contains("'Down'") && d.Contains("circuit open"));
         var second = await tenant.Http.SendOkAsync(Api.Email());
         await tenant.Http.WaitForStatusAsync(second, "sent");
-        Assert.Single(down.Hits);
-        Assert.Equal(2, backup.Hits.Count);
+        Assert.Single(down.Requests);
+        Assert.Equal(2, backup.Requests.Count);
     }
 }

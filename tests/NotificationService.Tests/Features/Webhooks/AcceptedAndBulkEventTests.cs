@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json.Nodes;
 using NotificationService.Tests.Features.Bulk;
 using NotificationService.Tests.Support;
-using NotificationService.Tests.Shared;
 
 namespace NotificationService.Tests.Features.Webhooks;
 

@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NotificationService.Tests.Features.ProviderCallbacks;
 using NotificationService.Tests.Support;
-using NotificationService.Tests.Shared;
 
 namespace NotificationService.Tests.Features.Webhooks;
 
