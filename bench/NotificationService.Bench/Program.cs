@@ -12,7 +12,8 @@ var started = DateTimeOffset.UtcNow;
 
 var dataDir = Path.Combine(Path.GetTempPath(), "ns-bench", $"{Environment.ProcessId}");
 Progress.Show($"starting embedded PostgreSQL in {dataDir}");
-var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show);
+// pg_stat_statements lets the dispatch phase count statements and their time per delivered notification.
+var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show, settings: ["shared_preload_libraries=pg_stat_statements"]);
 try
 {
     var machine = await Machine.DescribeAsync(cluster.ConnectionString);

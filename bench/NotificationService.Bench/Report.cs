@@ -93,6 +93,9 @@ public sealed class Report
             Row(sb, $"dispatch, draining {d.Jobs:N0} sandbox-email jobs, Mode=worker (jobs/s)", d.JobsPerSec, Ceilings?.ClaimDeleteJobsPerSec,
                 "≥ 10,000/s", d.Drained && d.JobsPerSec >= 10000);
             Row(sb, "worker RSS after draining (MiB)", d.RssMiB, null, "≤ 400 MB", d.RssMiB * 1.048576 <= 400, "0");
+            Row(sb, "dispatch: CPU per delivered notification, worker (µs)", d.WorkerMicrosPerMessage, null, "", null, "0.0");
+            Row(sb, "dispatch: CPU per delivered notification, PostgreSQL (postmaster and its children) (µs)", d.PostgresMicrosPerMessage, null, "", null, "0.0");
+            if (d.Writes is { } w) Row(sb, "dispatch: statements per delivered notification", w.Calls / (double)Math.Max(1, d.SandboxMessages), null, "", null, "0.00");
         }
         if (EndToEnd is { } e)
         {
@@ -139,6 +142,7 @@ public sealed class Report
         if (Dispatch is { } d2) sb.AppendLine($"- Dispatch: launch → first completion {d2.LaunchToFirstCompletion.TotalSeconds:0.0} s (not in the rate), first completion → empty queue {d2.DrainTime.TotalSeconds:0.0} s, " +
                                                $"first half of the jobs at {d2.FirstHalfPerSec:N0}/s, second half at {d2.SecondHalfPerSec:N0}/s, " +
                                                $"{d2.SandboxMessages:N0} notifications reached the sandbox provider, {d2.Dead:N0} dead jobs{(d2.Drained ? "" : ", DID NOT DRAIN within 10 min")}.");
+        if (Dispatch is { Writes: { } w2 } d3) foreach (var line in w2.Describe(d3.SandboxMessages)) sb.AppendLine(line);
         if (EndToEnd is { } e2) sb.AppendLine($"- End to end: {e2.Load.Accepted:N0} accepted, {e2.Load.Errors:N0} errors, {e2.Delivered:N0} reached the sandbox provider{(e2.Drained ? "" : " (queue did not drain within 120 s)")}.");
         if (EndToEnd is { } e3 && Accept is { } a3 && e3.Load.OfferedPerSec > a3.AcceptedPerSec)
             sb.AppendLine($"- The end-to-end run offered {e3.Load.OfferedPerSec:N0}/s, above the peak accept rate measured in this run ({a3.AcceptedPerSec:N0}/s): " +

@@ -29,16 +29,17 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     /// <summary>Starts (creating when needed) a cluster in <paramref name="dataDirectory"/>; reuses one already running there.</summary>
+    /// <param name="settings">Extra server settings (`name=value`), e.g. the benchmark's `shared_preload_libraries=pg_stat_statements`.</param>
     /// <param name="port">The port to listen on (a free one when null): a restart on the same port lets clients reconnect.</param>
     public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, bool stopOnDispose = true, Action<string>? log = null, CancellationToken ct = default,
-        int? port = null)
+        IEnumerable<string>? settings = null, int? port = null)
     {
         var pg = new EmbeddedPostgres(PostgresBinaries.Locate(), dataDirectory, stopOnDispose);
-        await pg.StartCoreAsync(log ?? (_ => { }), port, ct);
+        await pg.StartCoreAsync(log ?? (_ => { }), settings ?? [], port, ct);
         return pg;
     }
 
-    private async Task StartCoreAsync(Action<string> log, int? port, CancellationToken ct)
+    private async Task StartCoreAsync(Action<string> log, IEnumerable<string> settings, int? port, CancellationToken ct)
     {
         var pgData = Path.Combine(DataDirectory, "pgdata");
         Directory.CreateDirectory(DataDirectory);
@@ -64,12 +65,15 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         GrantToPostgresUser(socketDir);
         // Tuned for a disposable local cluster: durability settings stay on (a 202 means committed),
         // but commit_delay lets concurrent commits share one WAL flush.
-        var opts = string.Join(' ',
+        string[] opts =
+        [
             $"-p {Port}", "-h 127.0.0.1", $"-k {socketDir}",
             "-c max_connections=300", "-c shared_buffers=256MB", "-c commit_delay=50", "-c jit=off",
-            "-c wal_level=minimal", "-c max_wal_senders=0", "-c max_wal_size=2GB", "-c checkpoint_timeout=15min");
+            "-c wal_level=minimal", "-c max_wal_senders=0", "-c max_wal_size=2GB", "-c checkpoint_timeout=15min",
+            .. settings.Select(s => $"-c {s}"),
+        ];
         _startedHere = true;
-        await RunAsync("pg_ctl", ["-D", pgData, "-o", opts, "-l", Path.Combine(DataDirectory, "postgres.log"), "-w", "-t", "60", "start"], ct);
+        await RunAsync("pg_ctl", ["-D", pgData, "-o", string.Join(' ', opts), "-l", Path.Combine(DataDirectory, "postgres.log"), "-w", "-t", "60", "start"], ct);
     }
 
     private static int? TryReadRunningPort(string pidFile)

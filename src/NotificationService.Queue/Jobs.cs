@@ -4,11 +4,16 @@ public enum JobPriority : short { High = 0, Normal = 1, Low = 2 }
 
 /// <summary>
 /// A job to enqueue. <paramref name="RunAt"/> in the future makes it a scheduled job. <paramref name="Units"/> is how
-/// much work it stands for (a group of notifications): claims fill batches by units.
+/// much work it stands for (a group of notifications): claims fill batches by units. <paramref name="TraceParent"/> is
+/// the W3C trace context the job continues; null takes the enqueuing code's current activity.
 /// </summary>
-/// <paramref name="TraceParent"/> is the W3C trace context the job continues; null takes the enqueuing code's current activity.
 public sealed record NewJob(string Queue, string Kind, Guid TenantId, string ArgsJson,
-    JobPriority Priority = JobPriority.Normal, DateTimeOffset? RunAt = null, int MaxAttempts = 8, int Units = 1, string? TraceParent = null);
+    JobPriority Priority = JobPriority.Normal, DateTimeOffset? RunAt = null, int MaxAttempts = 8, int Units = 1, string? TraceParent = null)
+{
+    public static NewJob For<T>(string queue, Guid tenantId, T args, JobPriority priority = JobPriority.Normal, DateTimeOffset? runAt = null,
+        int maxAttempts = 8, int units = 1) where T : IJobArgs<T> =>
+        new(queue, T.Kind, tenantId, JobArgs.Serialize(args), priority, runAt, maxAttempts, units);
+}
 
 /// <summary>A claimed job. <see cref="Attempt"/> counts this run (1 on the first).</summary>
 public sealed record Job(long Id, string Queue, string Kind, Guid TenantId, string ArgsJson, JobPriority Priority,
@@ -42,7 +47,10 @@ public abstract record JobResult
 }
 
 /// <summary>One part of a <see cref="JobResult.Split"/>: its arguments and what happened to it (not another split).</summary>
-public sealed record JobPart(string ArgsJson, JobResult Result);
+public sealed record JobPart(string ArgsJson, JobResult Result)
+{
+    public static JobPart For<T>(T args, JobResult result) where T : IJobArgs<T> => new(JobArgs.Serialize(args), result);
+}
 
 /// <summary>Handles a claimed batch of one kind. Batches let handlers read and write set-based.</summary>
 public interface IJobHandler

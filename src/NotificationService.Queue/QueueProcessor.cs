@@ -21,11 +21,13 @@ public sealed class QueueProcessor
     private readonly LeaseKeeper _leases;
     private readonly NotifyListener _listener;
     private readonly NpgsqlDataSource _db;
+    private readonly QueueEvents? _events;
     private int _running;
 
     public QueueProcessor(NpgsqlDataSource db, QueueSignals signals, IEnumerable<IJobHandler> handlers, QueueProcessorOptions options,
-        TimeProvider? clock = null, ILogger<QueueProcessor>? log = null)
+        TimeProvider? clock = null, ILogger<QueueProcessor>? log = null, QueueEvents? events = null)
     {
+        _events = events;
         _db = db;
         _signals = signals;
         _options = options;
@@ -89,6 +91,7 @@ public sealed class QueueProcessor
                 var jobs = await claimer.ClaimAsync(queue, stop);
                 if (jobs.Count > 0) { inFlight.Add(ProcessAsync(jobs, drainToken)); continue; }
 
+                _events?.OnIdle(queue);
                 var next = await claimer.NextDueAsync(queue, stop);
                 var wait = next is { } due ? Min(due - _clock.GetUtcNow(), _options.PollInterval) : _options.PollInterval;
                 wake ??= _signals.WaitAsync(queue, _options.PollInterval, stop);
@@ -121,6 +124,7 @@ public sealed class QueueProcessor
                 foreach (var (_, index) in group) results[index] = handled[i++];
             }
             await _ack.AcknowledgeAsync(jobs, results, ct);
+            _events?.OnAcknowledged(jobs[0].Queue, jobs, results);
         }
         catch (Exception e)
         {

@@ -17,3 +17,9 @@ public sealed class QueueProcessorOptions
     public int MaxTenantsPerClaim { get; set; } = 64;
     public Func<string, RetryPolicy> RetryPolicyFor { get; set; } = _ => RetryPolicy.Default;
 }
+
+/// <summary>
+/// A queue some feature enqueues to and handles (registered by that feature as a singleton). The host's workers serve
+/// every registered queue unless configuration names the queues explicitly (`Queue:Queues`).
+/// </summary>
+public sealed record WorkQueue(string Name);

@@ -75,23 +75,26 @@ public static class ServiceComposition
         var services = builder.Services;
         services.AddStartupTasks();           // migrations (+ demo seed on the embedded default) before anything else starts
         services.AddApiErrors();              // one place maps domain errors to ProblemDetails
+        services.AddSecrets();                // AES-256-GCM for provider and webhook secrets at rest, key rotation
+        services.AddQueueWorkers(builder.Configuration, includeWorkers); // enqueue everywhere; claim/handle/ack where workers run
         services.AddApiKeyAuth();             // service accounts: Authorization: Bearer <key>, scopes
         services.AddTenants();
         services.AddSeed();
-        services.AddNotifications();
-        services.AddBatches();               // send-batch / send-chunk, batch status and pages
-        services.AddBulk();                  // CSV bulk jobs: streamed upload, chunked checkpoints, error report
+        services.AddNotifications();          // send, status, cancel, template test-send; the ledger: the one writer of statuses
+        services.AddBatches();                // send-batch / send-chunk, batch status and pages
+        services.AddBulk();                   // CSV bulk jobs: streamed upload, chunked checkpoints, error report
         services.AddProviders();              // admin CRUD + test send, circuit breakers, cross-replica rate limits
         services.AddDevices();                // push device registry
-        services.AddDelivery(builder.Configuration);
-        services.AddTemplatesAdmin();         // admin API: templates, versions, partials, layouts, preview, test-send
-        services.AddQueue(builder.Configuration, includeWorkers);
-        services.AddWebhooks();               // Standard Webhooks out: endpoints, transactional outbox, signed delivery through the queue
-        services.AddProviderCallbacks(includeWorkers); // signed provider status callbacks → forward-only status machine, suppressions, early events parked
-        services.AddRateLimits();
+        services.AddSuppressions();           // per-tenant, per-channel do-not-message list
+        services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger
+        services.AddTemplatesAdmin();         // templates, versions, partials, layouts, preview; resolution and rendering
+        services.AddQueueAdmin();             // queue depths, dead jobs, retry
+        services.AddWebhooks();               // Standard Webhooks out: subscribes to the ledger, signed delivery through the queue
+        services.AddProviderCallbacks(includeWorkers); // signed provider status callbacks → the ledger, suppressions, early events parked
+        services.AddRateLimits();             // per-tenant API token buckets per endpoint class, shared by replicas
         services.AddHealth();
-        services.AddPrometheusMetrics(builder.Configuration);
-        services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
+        services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
+        services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job
         services.AddApiDocs();
     }
 }

@@ -26,10 +26,10 @@ public sealed class FcmAdapterTests
     private sealed class TokenServer(int expiresIn = 3600)
     {
         public int Issued;
-        public FakeProvider Server = null!;
+        public LoopbackServer Server = null!;
         public async Task<TokenServer> StartAsync()
         {
-            Server = await FakeProvider.StartAsync(async (req, ctx) =>
+            Server = await LoopbackServer.StartAsync(async (req, ctx) =>
             {
                 var n = Interlocked.Increment(ref Issued);
                 ctx.Response.ContentType = "application/json";
@@ -60,7 +60,7 @@ public sealed class FcmAdapterTests
         var tokens = await new TokenServer().StartAsync();
         await using var _ = tokens.Server;
         var n = 0;
-        await using var fcm = await FakeProvider.StartAsync(async (req, ctx) =>
+        await using var fcm = await LoopbackServer.StartAsync(async (req, ctx) =>
         {
             ctx.Response.ContentType = "application/json";
             await ctx.Response.WriteAsync($$"""{"name":"projects/demo-project/messages/m{{Interlocked.Increment(ref n)}}"}""");
@@ -107,7 +107,7 @@ public sealed class FcmAdapterTests
     {
         var tokens = await new TokenServer().StartAsync();
         await using var _ = tokens.Server;
-        await using var fcm = await FakeProvider.StartAsync(FakeProvider.Respond(200, """{"name":"projects/demo-project/messages/t1"}"""));
+        await using var fcm = await LoopbackServer.StartAsync(LoopbackServer.Respond(200, """{"name":"projects/demo-project/messages/t1"}"""));
         using var sp = Services();
         var message = Message("push", new Recipient(Topic: "news"), new RenderedContent(Title: "Hi", Body: "News"));
         Assert.Equal(new DeliveryResult.Sent("projects/demo-project/messages/t1"), await sp.Adapter("fcm").SendAsync(message, Config(fcm.BaseUrl, tokens.Uri), CancellationToken.None));
@@ -121,7 +121,7 @@ public sealed class FcmAdapterTests
     {
         var tokens = await new TokenServer().StartAsync();
         await using var _ = tokens.Server;
-        await using var fcm = await FakeProvider.StartAsync(async (req, ctx) =>
+        await using var fcm = await LoopbackServer.StartAsync(async (req, ctx) =>
         {
             if (req.Header("Authorization") == "Bearer access-token-1") { ctx.Response.StatusCode = 401; await ctx.Response.WriteAsync(FcmError(401, "UNAUTHENTICATED")); return; }
             await ctx.Response.WriteAsync("""{"name":"projects/demo-project/messages/ok"}""");
@@ -138,7 +138,7 @@ public sealed class FcmAdapterTests
     {
         var tokens = await new TokenServer().StartAsync();
         await using var _ = tokens.Server;
-        await using var fcm = await FakeProvider.StartAsync(FakeProvider.Respond(401, FcmError(401, "UNAUTHENTICATED")));
+        await using var fcm = await LoopbackServer.StartAsync(LoopbackServer.Respond(401, FcmError(401, "UNAUTHENTICATED")));
         using var sp = Services();
         var result = await sp.Adapter("fcm").SendAsync(Push("tok-a"), Config(fcm.BaseUrl, tokens.Uri), CancellationToken.None);
         Assert.IsType<DeliveryResult.ProviderFailure>(result);
@@ -151,7 +151,7 @@ public sealed class FcmAdapterTests
     {
         var tokens = await new TokenServer(expiresIn: 30).StartAsync(); // inside the one-minute refresh margin
         await using var _ = tokens.Server;
-        await using var fcm = await FakeProvider.StartAsync(FakeProvider.Respond(200, """{"name":"x"}"""));
+        await using var fcm = await LoopbackServer.StartAsync(LoopbackServer.Respond(200, """{"name":"x"}"""));
         using var sp = Services();
         var adapter = sp.Adapter("fcm");
         await adapter.SendAsync(Push("tok-a"), Config(fcm.BaseUrl, tokens.Uri), CancellationToken.None);
@@ -164,7 +164,7 @@ public sealed class FcmAdapterTests
     {
         var tokens = await new TokenServer().StartAsync();
         await using var _ = tokens.Server;
-        await using var fcm = await FakeProvider.StartAsync(async (req, ctx) =>
+        await using var fcm = await LoopbackServer.StartAsync(async (req, ctx) =>
         {
             var token = JsonNode.Parse(req.Body)!["message"]!["token"]!.ToString();
             ctx.Response.ContentType = "application/json";
@@ -199,7 +199,7 @@ public sealed class FcmAdapterTests
     {
         var tokens = await new TokenServer().StartAsync();
         await using var _ = tokens.Server;
-        await using var fcm = await FakeProvider.StartAsync(FakeProvider.Respond(status, FcmError(status, rpcStatus, errorCode), r => { if (status == 429) r.Headers.RetryAfter = "9"; }));
+        await using var fcm = await LoopbackServer.StartAsync(LoopbackServer.Respond(status, FcmError(status, rpcStatus, errorCode), r => { if (status == 429) r.Headers.RetryAfter = "9"; }));
         using var sp = Services();
         var result = await sp.Adapter("fcm").SendAsync(Push("tok-a"), Config(fcm.BaseUrl, tokens.Uri), CancellationToken.None);
         Assert.IsType(expected, result);
@@ -211,7 +211,7 @@ public sealed class FcmAdapterTests
     [Fact]
     public async Task Unreachable_token_endpoint_is_transient_and_bad_key_is_a_provider_failure()
     {
-        await using var fcm = await FakeProvider.StartAsync(FakeProvider.Respond(200, """{"name":"x"}"""));
+        await using var fcm = await LoopbackServer.StartAsync(LoopbackServer.Respond(200, """{"name":"x"}"""));
         using var sp = Services();
         var adapter = sp.Adapter("fcm");
         var down = await adapter.SendAsync(Push("tok-a"), Config(fcm.BaseUrl, $"http://127.0.0.1:{SendGridAdapterTests.FreePort()}/token"), CancellationToken.None);
@@ -226,8 +226,8 @@ public sealed class FcmAdapterTests
     [Fact]
     public async Task Token_endpoint_rejection_is_a_provider_failure()
     {
-        await using var tokenServer = await FakeProvider.StartAsync(FakeProvider.Respond(400, """{"error":"invalid_grant","error_description":"Invalid JWT Signature."}"""));
-        await using var fcm = await FakeProvider.StartAsync(FakeProvider.Respond(200, """{"name":"x"}"""));
+        await using var tokenServer = await LoopbackServer.StartAsync(LoopbackServer.Respond(400, """{"error":"invalid_grant","error_description":"Invalid JWT Signature."}"""));
+        await using var fcm = await LoopbackServer.StartAsync(LoopbackServer.Respond(200, """{"name":"x"}"""));
         using var sp = Services();
         var result = await sp.Adapter("fcm").SendAsync(Push("tok-a"), Config(fcm.BaseUrl, tokenServer.BaseUrl + "/token"), CancellationToken.None);
         var failure = Assert.IsType<DeliveryResult.ProviderFailure>(result);

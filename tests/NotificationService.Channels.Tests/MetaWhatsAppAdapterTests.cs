@@ -15,7 +15,7 @@ public sealed class MetaWhatsAppAdapterTests
     private static OutgoingMessage Text() => Message("whatsapp", new Recipient(Phone: "+447700900123"), new RenderedContent(Body: "Hello there"));
 
     // Generous by default: a cold loopback server on a loaded CI machine can take over a second to answer.
-    private static async Task<DeliveryResult> Send(FakeProvider fake, OutgoingMessage? message = null, ProviderConfig? config = null, TimeSpan? timeout = null)
+    private static async Task<DeliveryResult> Send(LoopbackServer fake, OutgoingMessage? message = null, ProviderConfig? config = null, TimeSpan? timeout = null)
     {
         using var sp = Services(timeout ?? TimeSpan.FromSeconds(10));
         return await sp.Adapter("meta_whatsapp").SendAsync(message ?? Text(), config ?? Config(fake.BaseUrl), CancellationToken.None);
@@ -28,7 +28,7 @@ public sealed class MetaWhatsAppAdapterTests
     [Fact]
     public async Task Sends_text_message_with_bearer_token()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(200, Accepted));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(200, Accepted));
         var result = await Send(fake);
 
         Assert.Equal(new DeliveryResult.Sent("wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA"), result);
@@ -45,7 +45,7 @@ public sealed class MetaWhatsAppAdapterTests
     [Fact]
     public async Task Sends_template_message_with_body_parameters_and_configured_version()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(200, Accepted));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(200, Accepted));
         var template = new WhatsAppTemplateRef("order_shipped", "en_US", ["Alice", "#42"]);
         var message = Message("whatsapp", new Recipient(Phone: "+447700900123"), new RenderedContent(WhatsAppTemplate: template));
         Assert.IsType<DeliveryResult.Sent>(await Send(fake, message, Config(fake.BaseUrl, "v24.0")));
@@ -78,7 +78,7 @@ public sealed class MetaWhatsAppAdapterTests
     [InlineData(503, 424242, typeof(DeliveryResult.Transient))]
     public async Task Classifies_whatsapp_error_codes(int status, int code, Type expected)
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(status, GraphError(code)));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(status, GraphError(code)));
         var result = await Send(fake);
         Assert.IsType(expected, result);
         Assert.DoesNotContain(AccessToken, result.ToString());
@@ -87,7 +87,7 @@ public sealed class MetaWhatsAppAdapterTests
     [Fact]
     public async Task Throttle_uses_retry_after()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(429, GraphError(130429, "Rate limit hit"), r => r.Headers.RetryAfter = "5"));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(429, GraphError(130429, "Rate limit hit"), r => r.Headers.RetryAfter = "5"));
         var result = Assert.IsType<DeliveryResult.Throttled>(await Send(fake));
         Assert.Equal(TimeSpan.FromSeconds(5), result.RetryAfter);
         Assert.Equal("130429", result.Code);
@@ -96,7 +96,7 @@ public sealed class MetaWhatsAppAdapterTests
     [Fact]
     public async Task Timeout_is_transient()
     {
-        await using var fake = await FakeProvider.StartAsync(async (_, ctx) => { await Task.Delay(3000, ctx.RequestAborted); });
+        await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { await Task.Delay(3000, ctx.RequestAborted); });
         Assert.IsType<DeliveryResult.Transient>(await Send(fake, timeout: TimeSpan.FromMilliseconds(700)));
     }
 }

@@ -16,7 +16,7 @@ public sealed class SendGridAdapterTests
         new Dictionary<string, string> { ["unsubscribeUrl"] = "https://example.com/unsub?u=1" }, category: "orders");
 
     // Generous by default: a cold loopback server on a loaded CI machine can take over a second to answer.
-    private static async Task<DeliveryResult> Send(FakeProvider fake, OutgoingMessage? message = null, TimeSpan? timeout = null)
+    private static async Task<DeliveryResult> Send(LoopbackServer fake, OutgoingMessage? message = null, TimeSpan? timeout = null)
     {
         using var sp = Services(timeout ?? TimeSpan.FromSeconds(10));
         return await sp.Adapter("sendgrid").SendAsync(message ?? Email(), Config(fake.BaseUrl), CancellationToken.None);
@@ -25,7 +25,7 @@ public sealed class SendGridAdapterTests
     [Fact]
     public async Task Sends_mail_send_request_with_ids_categories_and_unsubscribe_header()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(202, headers: r => r.Headers["X-Message-Id"] = "sg-msg-1"));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(202, headers: r => r.Headers["X-Message-Id"] = "sg-msg-1"));
         var result = await Send(fake);
 
         Assert.Equal(new DeliveryResult.Sent("sg-msg-1"), result);
@@ -61,7 +61,7 @@ public sealed class SendGridAdapterTests
     [InlineData(503, typeof(DeliveryResult.Transient))]
     public async Task Classifies_http_errors(int status, Type expected)
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(status,
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(status,
             """{"errors":[{"message":"The from address does not match a verified Sender Identity.","field":"from","help":null}]}"""));
         var result = await Send(fake);
         Assert.IsType(expected, result);
@@ -71,7 +71,7 @@ public sealed class SendGridAdapterTests
     [Fact]
     public async Task Error_text_names_the_field()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(400, """{"errors":[{"message":"Invalid subject","field":"subject"}]}"""));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(400, """{"errors":[{"message":"Invalid subject","field":"subject"}]}"""));
         var result = Assert.IsType<DeliveryResult.Permanent>(await Send(fake));
         Assert.Equal("400", result.Code);
         Assert.Contains("subject: Invalid subject", result.Error);
@@ -80,7 +80,7 @@ public sealed class SendGridAdapterTests
     [Fact]
     public async Task Throttled_429_honours_retry_after_seconds()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(429, """{"errors":[{"message":"too many requests"}]}""", r => r.Headers.RetryAfter = "17"));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(429, """{"errors":[{"message":"too many requests"}]}""", r => r.Headers.RetryAfter = "17"));
         var result = Assert.IsType<DeliveryResult.Throttled>(await Send(fake));
         Assert.Equal(TimeSpan.FromSeconds(17), result.RetryAfter);
     }
@@ -89,7 +89,7 @@ public sealed class SendGridAdapterTests
     public async Task Throttled_429_honours_retry_after_http_date()
     {
         var at = DateTimeOffset.UtcNow.AddSeconds(40).ToString("R");
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(429, null, r => r.Headers.RetryAfter = at));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(429, null, r => r.Headers.RetryAfter = at));
         var result = Assert.IsType<DeliveryResult.Throttled>(await Send(fake));
         Assert.InRange(result.RetryAfter.TotalSeconds, 35, 41);
     }
@@ -97,7 +97,7 @@ public sealed class SendGridAdapterTests
     [Fact]
     public async Task Slow_response_is_a_transient_timeout()
     {
-        await using var fake = await FakeProvider.StartAsync(async (_, ctx) => { await Task.Delay(3000, ctx.RequestAborted); ctx.Response.StatusCode = 202; });
+        await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { await Task.Delay(3000, ctx.RequestAborted); ctx.Response.StatusCode = 202; });
         var result = Assert.IsType<DeliveryResult.Transient>(await Send(fake, timeout: TimeSpan.FromMilliseconds(700)));
         Assert.Equal("timeout", result.Code);
     }
@@ -115,7 +115,7 @@ public sealed class SendGridAdapterTests
     [Fact]
     public async Task Invalid_recipient_is_permanent_without_a_request()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(202));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(202));
         var result = Assert.IsType<DeliveryResult.Permanent>(await Send(fake, Email("not-an-email")));
         Assert.Equal("invalid_recipient", result.Code);
         Assert.Empty(fake.Requests);

@@ -20,7 +20,7 @@ public sealed class TwilioAdapterTests
         Message("sms", new Recipient(Phone: phone), new RenderedContent(Body: body), callbackBaseUrl: "https://notify.example.com/");
 
     // Generous by default: a cold loopback server on a loaded CI machine can take over a second to answer.
-    private static async Task<DeliveryResult> Send(string kind, FakeProvider fake, OutgoingMessage message, ProviderConfig? config = null, TimeSpan? timeout = null)
+    private static async Task<DeliveryResult> Send(string kind, LoopbackServer fake, OutgoingMessage message, ProviderConfig? config = null, TimeSpan? timeout = null)
     {
         using var sp = Services(timeout ?? TimeSpan.FromSeconds(10));
         return await sp.Adapter(kind).SendAsync(message, config ?? Config(kind, fake.BaseUrl), CancellationToken.None);
@@ -32,7 +32,7 @@ public sealed class TwilioAdapterTests
     [Fact]
     public async Task Sms_posts_form_with_basic_auth_and_status_callback()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(201, Created));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(201, Created));
         var result = await Send("twilio_sms", fake, Sms());
 
         Assert.Equal(new DeliveryResult.Sent("SM0123456789abcdef0123456789abcdef"), result);
@@ -52,7 +52,7 @@ public sealed class TwilioAdapterTests
     [Fact]
     public async Task Messaging_service_sid_replaces_from()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(201, Created));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(201, Created));
         const string mg = "MG0123456789abcdef0123456789abcdef";
         await Send("twilio_sms", fake, Sms() with { CallbackBaseUrl = null }, Config("twilio_sms", fake.BaseUrl, from: null, mg: mg));
         var form = Assert.Single(fake.Requests).Form;
@@ -64,7 +64,7 @@ public sealed class TwilioAdapterTests
     [Fact]
     public async Task WhatsApp_uses_whatsapp_addresses_and_free_text()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(201, Created));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(201, Created));
         var message = Message("whatsapp", new Recipient(Phone: "+447700900123"), new RenderedContent(Body: "Hello"));
         Assert.IsType<DeliveryResult.Sent>(await Send("twilio_whatsapp", fake, message));
         var form = Assert.Single(fake.Requests).Form;
@@ -76,7 +76,7 @@ public sealed class TwilioAdapterTests
     [Fact]
     public async Task WhatsApp_template_uses_content_sid_and_numbered_variables()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(201, Created));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(201, Created));
         var template = new WhatsAppTemplateRef("HX0123456789abcdef0123456789abcdef", "en", ["Alice", "42"]);
         var message = Message("whatsapp", new Recipient(Phone: "+447700900123"), new RenderedContent(Body: "ignored", WhatsAppTemplate: template));
         Assert.IsType<DeliveryResult.Sent>(await Send("twilio_whatsapp", fake, message));
@@ -104,7 +104,7 @@ public sealed class TwilioAdapterTests
     [InlineData(400, 99999, typeof(DeliveryResult.Permanent))]
     public async Task Classifies_twilio_error_codes(int status, int code, Type expected)
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(status, TwilioError(code, status)));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(status, TwilioError(code, status)));
         var result = await Send("twilio_sms", fake, Sms());
         Assert.IsType(expected, result);
         Assert.DoesNotContain(AuthToken, result.ToString());
@@ -114,7 +114,7 @@ public sealed class TwilioAdapterTests
     [Fact]
     public async Task Rate_limit_honours_retry_after()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(429, TwilioError(20429, 429, "Too Many Requests"), r => r.Headers.RetryAfter = "3"));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(429, TwilioError(20429, 429, "Too Many Requests"), r => r.Headers.RetryAfter = "3"));
         var result = Assert.IsType<DeliveryResult.Throttled>(await Send("twilio_sms", fake, Sms()));
         Assert.Equal(TimeSpan.FromSeconds(3), result.RetryAfter);
         Assert.Equal("20429", result.Code);
@@ -123,7 +123,7 @@ public sealed class TwilioAdapterTests
     [Fact]
     public async Task Slow_response_is_transient()
     {
-        await using var fake = await FakeProvider.StartAsync(async (_, ctx) => { await Task.Delay(3000, ctx.RequestAborted); ctx.Response.StatusCode = 201; });
+        await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { await Task.Delay(3000, ctx.RequestAborted); ctx.Response.StatusCode = 201; });
         Assert.IsType<DeliveryResult.Transient>(await Send("twilio_sms", fake, Sms(), timeout: TimeSpan.FromMilliseconds(700)));
     }
 
@@ -133,7 +133,7 @@ public sealed class TwilioAdapterTests
     [InlineData("")]
     public async Task Non_e164_recipient_is_permanent(string phone)
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(201, Created));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(201, Created));
         var result = Assert.IsType<DeliveryResult.Permanent>(await Send("twilio_sms", fake, Sms(phone)));
         Assert.Equal("invalid_recipient", result.Code);
         Assert.Empty(fake.Requests);
@@ -142,7 +142,7 @@ public sealed class TwilioAdapterTests
     [Fact]
     public async Task Body_over_1600_characters_is_permanent()
     {
-        await using var fake = await FakeProvider.StartAsync(FakeProvider.Respond(201, Created));
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(201, Created));
         var result = Assert.IsType<DeliveryResult.Permanent>(await Send("twilio_sms", fake, Sms(body: new string('x', 1601))));
         Assert.Equal("body_too_long", result.Code);
         Assert.Empty(fake.Requests);

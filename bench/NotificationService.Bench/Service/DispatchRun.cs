@@ -3,7 +3,8 @@ using Npgsql;
 
 namespace NotificationService.Bench.Service;
 
-public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan LaunchToFirstCompletion, double RssMiB, long Dead, bool Drained, int SandboxMessages, TimeSpan FirstHalfTime)
+public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan LaunchToFirstCompletion, double RssMiB, long Dead, bool Drained, int SandboxMessages, TimeSpan FirstHalfTime,
+    WriteProfile? Writes = null, double WorkerMicrosPerMessage = 0, double PostgresMicrosPerMessage = 0)
 {
     public double JobsPerSec => Jobs / DrainTime.TotalSeconds;
     /// <summary>Rates over the first and second half of the jobs: a claim whose cost grows with queue depth shows here.</summary>
@@ -39,12 +40,16 @@ public static class DispatchRun
             await vacuum.ExecuteNonQueryAsync();
         }
 
+        var tablesBefore = await WriteProfile.StartAsync(db);
         Progress.Show("dispatch: starting the service in Mode=worker");
         // The worker claims as soon as its host starts, before /health/ready answers, so the queue is watched
         // from process launch: the rate is jobs ÷ (first completion → empty queue); start-up is reported apart.
         var clock = Stopwatch.StartNew();
         TimeSpan? first = null, half = null, last = null;
         ServiceProcess? current = null;
+        CpuMeter? meter = null;
+        (CpuSample Cpu, long Left)? cpuAtFirst = null;
+        CpuSample? cpuAtLast = null;
         using var stop = new CancellationTokenSource();
         var watcher = Task.Run(async () =>
         {
@@ -53,10 +58,11 @@ public static class DispatchRun
                 var left = await QueueWatch.CountQueuedUnitsAsync(db);
                 var now = clock.Elapsed;
                 if (left < jobs && first is null) first = now;
+                if (left < jobs && cpuAtFirst is null && meter is { } m) cpuAtFirst = (m.Sample(), left);
                 if (left <= jobs / 2 && half is null) half = now;
                 var rssText = current is { } w ? $", worker RSS {w.RssMiB():0} MiB" : "";
                 Progress.Show($"dispatch: {jobs - left:N0}/{jobs:N0} delivered ({now.TotalSeconds:0.0} s{rssText})");
-                if (left == 0) { last = now; return; }
+                if (left == 0) { last = now; cpuAtLast = meter?.Sample(); return; }
                 await Task.Delay(50);
             }
         });
@@ -65,6 +71,7 @@ public static class DispatchRun
         catch { stop.Cancel(); throw; }
         await using var _ = worker;
         var ready = clock.Elapsed;
+        meter = await CpuMeter.ForAsync(worker.Pid, db);
         current = worker;
         await watcher;
         var drained = last is not null;
@@ -76,10 +83,22 @@ public static class DispatchRun
         await using var count = db.CreateCommand("select count(distinct notification_id) from sandbox_messages");
         var sent = (int)(long)(await count.ExecuteScalarAsync())!;
         var firstHalf = (half ?? clock.Elapsed) - firstDone;
-        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf);
+        var writes = await WriteProfile.StopAsync(db, tablesBefore);
+        // CPU per message over the measured stretch (first completion → empty queue), so start-up is not in it.
+        double workerUs = 0, postgresUs = 0;
+        if (cpuAtFirst is { } a && cpuAtLast is { } b && a.Left > 0)
+        {
+            workerUs = (b.Worker - a.Cpu.Worker).TotalMicroseconds / a.Left;
+            postgresUs = (b.Postgres - a.Cpu.Postgres).TotalMicroseconds / a.Left;
+        }
+        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf, writes, workerUs, postgresUs);
     }
 
-    /// <summary>Copies the sample's notification and its job, set-based, as the accept path writes them.</summary>
+    /// <summary>
+    /// Copies the sample's notification and its job, set-based, as the accept path writes them: one job per notification
+    /// (as sends that arrive one at a time get), with time-ordered (UUIDv7) ids like the service's own, so the indexes
+    /// see the inserts and look-ups they see in production rather than random ones.
+    /// </summary>
     private static async Task CloneAsync(NpgsqlDataSource db, Guid sample, int copies)
     {
         const int chunk = 20_000;
@@ -90,7 +109,7 @@ public static class DispatchRun
                 with src as (
                     select n.*, j.queue, j.kind, j.max_attempts from notifications n join jobs j on j.id = n.job_id where n.id = $1
                 ), ids as (
-                    select gen_random_uuid() as id from generate_series(1, $2)
+                    select id from unnest($2::uuid[]) as u(id)
                 ), j as (
                     insert into jobs (queue, kind, tenant_id, args, priority, max_attempts)
                     select src.queue, src.kind, src.tenant_id, jsonb_build_object('n', ids.id), src.priority, src.max_attempts
@@ -104,7 +123,7 @@ public static class DispatchRun
                 from j cross join src
                 """);
             cmd.Parameters.AddWithValue(sample);
-            cmd.Parameters.AddWithValue(n);
+            cmd.Parameters.AddWithValue(Enumerable.Range(0, n).Select(_ => Guid.CreateVersion7()).ToArray());
             cmd.CommandTimeout = 300;
             await cmd.ExecuteNonQueryAsync();
             Progress.Show($"dispatch: enqueued {done + n + 1:N0}/{copies + 1:N0}");

@@ -9,13 +9,13 @@ public static class QueueWatch
     /// <summary>Live work left, in units: a delivery job for a group of notifications counts each of them.</summary>
     public static async Task<long> CountQueuedUnitsAsync(NpgsqlDataSource db)
     {
-        await using var cmd = db.CreateCommand("select coalesce(sum(units), 0) from jobs where state <> 'dead'");
+        await using var cmd = db.CreateCommand("/* bench */ select coalesce(sum(units), 0) from jobs where state <> 'dead'");
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     public static async Task<long> CountDeadAsync(NpgsqlDataSource db)
     {
-        await using var cmd = db.CreateCommand("select count(*) from jobs where state = 'dead'");
+        await using var cmd = db.CreateCommand("/* bench */ select count(*) from jobs where state = 'dead'");
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Providers;
 using NotificationService.Features.Seed;
 using NotificationService.Features.Tenants;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Hosting;
 

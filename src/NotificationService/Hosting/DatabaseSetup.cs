@@ -38,7 +38,8 @@ public static class DatabaseSetup
 
         var dataSource = new NpgsqlDataSourceBuilder(WithoutJit(connectionString)).EnableDynamicJson().Build();
         builder.Services.AddSingleton(dataSource);
-        builder.Services.AddDbContext<AppDbContext>(o => o.UseNpgsql(dataSource), ServiceLifetime.Scoped);
+        // Stores are singletons (caches and workers use them), so each operation takes a short-lived context from the factory.
+        builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseNpgsql(dataSource));
         builder.Services.AddSingleton<DatabaseMigrations>();
     }
 

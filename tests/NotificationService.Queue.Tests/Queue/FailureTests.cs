@@ -1,3 +1,4 @@
+
 namespace NotificationService.Queue.Tests.Queue;
 
 public class FailureTests
@@ -71,14 +72,7 @@ public class FailureTests
         Assert.Equal(0L, await q.ScalarAsync<long>("select count(*) from jobs where state = 'dead'"));
     }
 
-    private static async Task<DeadJob> WaitForDeadAsync(QueueDatabase q, long id)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var dead = await q.Queue.ListDeadAsync(Tenant, "email", 10, null, CancellationToken.None);
-            if (dead.FirstOrDefault(d => d.Id == id) is { } found) return found;
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"job {id} never went dead");
-    }
+    private static async Task<DeadJob> WaitForDeadAsync(QueueDatabase q, long id) =>
+        (await Eventually.Async(() => q.Queue.ListDeadAsync(Tenant, "email", 10, null, CancellationToken.None),
+            dead => dead.Any(d => d.Id == id), $"job {id} to go dead")).First(d => d.Id == id);
 }

@@ -35,13 +35,12 @@ public class LeaseTests
         {
             Queues = ["email"], WorkerId = id, Lease = TimeSpan.FromSeconds(3), // renewed every second
             RescueInterval = TimeSpan.FromMilliseconds(100), PollInterval = TimeSpan.FromMilliseconds(100),
-        });
+        }, events: q.Events);
+        var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        q.Events.Acknowledged += _ => acknowledged.TrySetResult();
         await using (new Running(Make("w1")))
         await using (new Running(Make("w2")))
-        {
-            await handler.Started.Task;
-            await Task.Delay(7500);
-        }
+            await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the one run finished and was acknowledged
 
         Assert.Equal(1, handler.Runs);
         Assert.Equal(0L, await q.ScalarAsync<long>("select count(*) from jobs"));

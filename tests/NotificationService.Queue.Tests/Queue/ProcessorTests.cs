@@ -47,8 +47,9 @@ public class ProcessorTests
     {
         await using var q = await QueueDatabase.CreateAsync();
         var handler = new RecordingHandler();
+        var idle = q.NextIdleAsync("email");
         await using var _ = new Running(q.Processor(handler, o => o.PollInterval = TimeSpan.FromSeconds(30)));
-        await Task.Delay(300); // let it go idle after its first empty claim
+        await idle.WaitAsync(TimeSpan.FromSeconds(10)); // its first claim found nothing: it now waits for a wake-up
 
         var clock = Stopwatch.StartNew();
         await q.EnqueueAsync(Send());
@@ -62,8 +63,9 @@ public class ProcessorTests
     {
         await using var q = await QueueDatabase.CreateAsync();
         var handler = new RecordingHandler();
+        var idle = q.NextIdleAsync("email");
         await using var _ = new Running(q.Processor(handler, o => o.PollInterval = TimeSpan.FromSeconds(30)));
-        await Task.Delay(300);
+        await idle.WaitAsync(TimeSpan.FromSeconds(10));
 
         // Another replica: its own signals, so only the pg_notify can reach this processor.
         var otherReplica = new JobQueue(q.Db, new QueueSignals());
@@ -95,13 +97,18 @@ public class ProcessorTests
     {
         public readonly TaskCompletionSource Release = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public readonly TaskCompletionSource<Job> Urgent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public readonly TaskCompletionSource BothSlotsHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int LowBatches;
         public string Kind => "send";
 
         public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
         {
             if (jobs.FirstOrDefault(j => j.Priority != JobPriority.Low) is { } urgent) Urgent.TrySetResult(urgent);
-            if (jobs.All(j => j.Priority == JobPriority.Low)) { Interlocked.Increment(ref LowBatches); await Release.Task; }
+            if (jobs.All(j => j.Priority == JobPriority.Low))
+            {
+                if (Interlocked.Increment(ref LowBatches) == 2) BothSlotsHeld.TrySetResult();
+                await Release.Task;
+            }
             return jobs.Select(_ => JobResult.Done).ToList();
         }
     }
@@ -116,8 +123,8 @@ public class ProcessorTests
         await using var _ = new Running(q.Processor(handler, o => { o.BatchSize = 5; o.MaxBatchesInFlightPerQueue = 2; o.PollInterval = TimeSpan.FromSeconds(30); }));
         try
         {
-            for (var i = 0; i < 100 && Volatile.Read(ref handler.LowBatches) < 2; i++) await Task.Delay(50);
-            Assert.Equal(2, Volatile.Read(ref handler.LowBatches)); // both slots held by the import
+            await handler.BothSlotsHeld.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(2, Volatile.Read(ref handler.LowBatches)); // both slots held by the import, no more
 
             await q.EnqueueAsync(Send());
             var urgent = await handler.Urgent.Task.WaitAsync(TimeSpan.FromSeconds(10));

@@ -54,7 +54,19 @@ public sealed class QueueDatabase : IAsyncDisposable
             RetryPolicyFor = _ => new RetryPolicy(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)),
         };
         configure?.Invoke(options);
-        return new QueueProcessor(Db, Signals, [handler], options);
+        return new QueueProcessor(Db, Signals, [handler], options, events: Events);
+    }
+
+    /// <summary>What processors made by <see cref="Processor"/> report (acknowledgements, idle queues).</summary>
+    public QueueEvents Events { get; } = new();
+
+    /// <summary>Completes the next time a processor's claim on <paramref name="queue"/> finds nothing (subscribe before starting it).</summary>
+    public Task NextIdleAsync(string queue)
+    {
+        var idle = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnIdle(string q) { if (q == queue && idle.TrySetResult()) Events.WentIdle -= OnIdle; }
+        Events.WentIdle += OnIdle;
+        return idle.Task;
     }
 
     public ValueTask DisposeAsync() => Db.DisposeAsync();

@@ -74,15 +74,11 @@ public class BulkResumeTests
         return Process.Start(psi)!;
     }
 
-    private static async Task WaitReadyAsync(HttpClient http)
+    private static Task WaitReadyAsync(HttpClient http) => Eventually.Async(async () =>
     {
-        for (var i = 0; i < 600; i++)
-        {
-            try { if ((await http.GetAsync("/health/ready")).IsSuccessStatusCode) return; } catch (HttpRequestException) { }
-            await Task.Delay(100);
-        }
-        throw new TimeoutException("service did not become ready");
-    }
+        try { return (await http.GetAsync("/health/ready")).IsSuccessStatusCode; }
+        catch (HttpRequestException) { return false; }
+    }, "the service to be ready", TimeSpan.FromSeconds(60));
 
 
 

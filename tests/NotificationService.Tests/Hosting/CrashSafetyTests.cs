@@ -73,18 +73,14 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
     {
         var tenant = NotificationService.Features.Seed.DemoSeeder.DemoTenantId;
         var drafts = Enumerable.Range(0, Jobs).Select(i => new NotificationDraft(Guid.CreateVersion7(), tenant, "email", JobPriority.Normal,
-            new RecipientDto { Email = $"user{i}@example.com" }, null, null, null, new ContentDto { Subject = "Hi", Body = $"Message {i}" },
+            new StoredRecipient(null, $"user{i}@example.com", null, null), null, null, null, new StoredContent("Hi", $"Message {i}", null),
             null, null, null, null)).ToList();
+        // The service's own writer, without a service around it (the demo tenant has no webhook subscribers to hear it).
         var queue = new JobQueue(db, new QueueSignals(), new CrossReplicaNotifier(db));
-        var subscriptions = new NotificationService.Features.Webhooks.WebhookSubscriptions(db, TimeProvider.System);
-        var schedule = new NotificationService.Features.Webhooks.WebhookRetrySchedule(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
-        var accepted = new NotificationService.Features.Webhooks.AcceptedEvents(
-            new NotificationService.Features.Webhooks.WebhookOutbox(queue, schedule, subscriptions), subscriptions);
-        var writer = new NotificationWriter(queue, accepted, NotificationService.Tests.Support.TestMeters.Create());
-        await using var conn = await db.OpenConnectionAsync();
-        await using var tx = await conn.BeginTransactionAsync();
-        await writer.InsertAsync(conn, tx, drafts, default);
-        await tx.CommitAsync();
+        var ledger = new NotificationLedger(db, queue, [], [], Microsoft.Extensions.Logging.Abstractions.NullLogger<NotificationLedger>.Instance);
+        await using var tx = await ledger.BeginAsync(default);
+        await new NotificationWriter(queue, ledger).InsertAsync(tx, drafts, default);
+        await tx.CommitAsync(default);
     }
 
 

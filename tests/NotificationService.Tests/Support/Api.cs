@@ -35,18 +35,9 @@ public static class Api
         (await http.GetFromJsonAsync<JsonNode>($"/api/v1/services/notifications/{id}"))!;
 
     /// <summary>Polls the status endpoint until the notification reaches <paramref name="status"/> (fails after the timeout).</summary>
-    public static async Task<JsonNode> WaitForStatusAsync(this HttpClient http, Guid id, string status, int timeoutMs = 15_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        JsonNode last;
-        do
-        {
-            last = await http.StatusAsync(id);
-            if (last["status"]!.GetValue<string>() == status) return last;
-            await Task.Delay(50);
-        } while (DateTime.UtcNow < deadline);
-        throw new Xunit.Sdk.XunitException($"notification {id} did not reach '{status}': {last.ToJsonString()}");
-    }
+    public static Task<JsonNode> WaitForStatusAsync(this HttpClient http, Guid id, string status, int timeoutMs = 15_000) =>
+        Eventually.Async(() => http.StatusAsync(id), n => n["status"]!.GetValue<string>() == status, $"notification {id} to reach '{status}'",
+            TimeSpan.FromMilliseconds(timeoutMs));
 
     public static object Email(string to = "ada@example.com", string subject = "Hi {{name}}", string body = "Hello {{name}}") =>
         new { channel = "email", recipient = new { email = to }, content = new { subject, body }, data = new { name = "Ada" } };

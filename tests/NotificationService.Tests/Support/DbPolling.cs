@@ -12,14 +12,6 @@ public static class DbPolling
     }
 
     /// <summary>Polls <paramref name="sql"/> until <paramref name="done"/> holds; a timeout says where it stayed.</summary>
-    public static async Task WaitUntilAsync(NpgsqlDataSource db, string sql, Func<long, bool> done, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        long value;
-        while (!done(value = await ScalarAsync(db, sql)))
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"'{sql}' stayed at {value}");
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitUntilAsync(NpgsqlDataSource db, string sql, Func<long, bool> done, TimeSpan timeout) =>
+        Eventually.Async(() => ScalarAsync(db, sql), done, $"'{sql}'", timeout);
 }

@@ -3,9 +3,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using NotificationService.Features.Notifications;
 using NotificationService.Features.Providers;
 using NotificationService.Features.Tenants;
 using NotificationService.Postgres;
+using NotificationService.Queue;
 
 namespace NotificationService.Tests.Support;
 
@@ -18,6 +20,10 @@ public class ServiceFixture : IAsyncLifetime
     public WebApplicationFactory<Program> Factory { get; private set; } = null!;
     public string ConnectionString { get; private set; } = null!;
     public NpgsqlDataSource Db { get; private set; } = null!;
+    /// <summary>Every status change the ledger committed: wait on these rather than polling.</summary>
+    public LedgerRecorder Ledger { get; } = new();
+    /// <summary>Every job the workers acknowledged, with its result.</summary>
+    public QueueRecorder Queue { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -37,9 +43,11 @@ public class ServiceFixture : IAsyncLifetime
             b.UseSetting("Bulk:ChunkRows", "50");                          // bulk specs span several chunks committing at once
             b.UseSetting("Webhooks:AllowedTargets", "127.0.0.1");          // loopback receivers in webhook tests
             b.UseSetting("Webhooks:RetryScheduleSeconds", "0.2,0.2,0.2");   // the real schedule spans days
+            b.ConfigureServices(s => s.AddSingleton<INotificationObserver>(Ledger));
             Configure(b);
         });
-        _ = Factory.Server; // start now: migrations, seed and workers
+        Queue = new QueueRecorder(Factory.Services.GetRequiredService<QueueEvents>()); // resolving services starts the host:
+        _ = Factory.Server;                                                           // migrations, seed and workers
     }
 
     /// <summary>Settings of a fixture of its own (a separate host and database), applied after the shared ones.</summary>

@@ -1,4 +1,3 @@
-using Npgsql;
 using NotificationService.Infrastructure;
 using NotificationService.Features.Tenants;
 
@@ -10,7 +9,7 @@ public sealed record ActiveServiceAccount(Guid Id, Guid TenantId, string[] Scope
 /// Validated keys are cached for <see cref="Ttl"/> so the accept path costs no extra query;
 /// a revoked key therefore stops working within that time on every replica.
 /// </summary>
-public sealed class ApiKeyCache(NpgsqlDataSource db, TimeProvider clock)
+public sealed class ApiKeyCache(TenantStore tenants, TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(30);
     private readonly TtlCache<string, ActiveServiceAccount?> _byPrefix = new(clock, Ttl);
@@ -25,16 +24,6 @@ public sealed class ApiKeyCache(NpgsqlDataSource db, TimeProvider clock)
 
     public void Forget(string prefix) => _byPrefix.Remove(prefix);
 
-    private async Task<ActiveServiceAccount?> LoadAsync(string prefix, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            select id, tenant_id, scopes, key_hash from service_accounts
-            where key_prefix = $1 and revoked_at is null
-            """);
-        cmd.Parameters.AddWithValue(prefix);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct)
-            ? new ActiveServiceAccount(r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<string[]>(2), r.GetFieldValue<byte[]>(3))
-            : null;
-    }
+    private async Task<ActiveServiceAccount?> LoadAsync(string prefix, CancellationToken ct) =>
+        await tenants.FindActiveByPrefixAsync(prefix, ct) is { } a ? new ActiveServiceAccount(a.Id, a.TenantId, a.Scopes, a.KeyHash) : null;
 }

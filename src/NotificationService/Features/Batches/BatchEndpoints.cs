@@ -13,6 +13,7 @@ public static class BatchEndpoints
     public static IServiceCollection AddBatches(this IServiceCollection services) => services
         .AddSingleton<BatchExpander>()
         .AddSingleton<BatchHandler>()
+        .AddSingleton<BatchStore>()
         .AddSingleton<BatchQueries>();
 
     public static void MapBatches(this WebApplication app)

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NotificationService.Contracts;
 using NotificationService.Features.Notifications;
 using NotificationService.Infrastructure;
 

@@ -1,9 +1,7 @@
-using NotificationService.Features.Metrics;
-using System.Text.Json;
 using Npgsql;
+using NotificationService.Features.Metrics;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Templates;
-using NotificationService.Infrastructure;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Bulk;
@@ -17,7 +15,7 @@ public sealed record BulkJobContext(Guid JobId, Guid TenantId, BulkOptions Optio
 /// row range joins the checkpoint, all in one transaction. A replica that resumes after a crash skips the
 /// committed ranges, so no row is sent twice.
 /// </summary>
-public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, JobQueue queue, ServiceMeter metrics)
+public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, ServiceMeter metrics)
 {
     /// <returns>False when the job was cancelled or taken by another runner meanwhile (nothing of this chunk is kept).</returns>
     public async Task<bool> CommitAsync(BulkJobContext job, BulkChunk chunk, CancellationToken ct)
@@ -27,36 +25,21 @@ public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writ
         var rejected = rows.OfType<MappedRow.Rejected>().ToList();
         var duplicates = rows.Count(r => r is MappedRow.Duplicate);
 
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var tx = await ledger.BeginAsync(ct);
         var drafts = await DraftsAsync(job, toSend, ct);
-        IReadOnlyList<string> queues = !job.Options.DryRun && drafts.Count > 0 ? await writer.InsertAsync(conn, tx, drafts, ct) : [];
-        if (job.Options.DryRun && chunk.FirstRow == 1) await preview.SaveAsync(conn, tx, job, drafts, ct);
-        if (rejected.Count > 0) await InsertErrorsAsync(conn, tx, job.JobId, rejected, ct);
+        if (!job.Options.DryRun) await writer.InsertAsync(tx, drafts, ct);
+        if (job.Options.DryRun && chunk.FirstRow == 1) await preview.SaveAsync(tx, job, drafts, ct);
+        if (rejected.Count > 0) await InsertErrorsAsync(tx, job.JobId, rejected, ct);
 
-        await using var progress = new NpgsqlCommand("""
-            with chunk as (insert into bulk_chunks (job_id, first_row, last_row) values ($1, $2, $3))
-            update bulk_jobs set processed_rows = processed_rows + ($3 - $2 + 1), bytes_read = greatest(bytes_read, $4),
-                   accepted_rows = accepted_rows + $5, rejected_rows = rejected_rows + $6, duplicate_rows = duplicate_rows + $7, updated_at = now()
-            where id = $1 and status = 'enqueuing' and runner = $8
-            """, conn, tx);
-        progress.Parameters.AddWithValue(job.JobId);
-        progress.Parameters.AddWithValue(chunk.FirstRow);
-        progress.Parameters.AddWithValue(chunk.LastRow);
-        progress.Parameters.AddWithValue(chunk.BytesRead);
-        progress.Parameters.AddWithValue((long)toSend.Count);
-        progress.Parameters.AddWithValue((long)rejected.Count);
-        progress.Parameters.AddWithValue((long)duplicates);
-        progress.Parameters.AddWithValue(job.Runner);
-        if (await progress.ExecuteNonQueryAsync(ct) == 0) { await tx.RollbackAsync(ct); return false; }
-        await tx.CommitAsync(ct);
+        var counts = new ChunkCounts(chunk.FirstRow, chunk.LastRow, chunk.BytesRead, toSend.Count, rejected.Count, duplicates);
+        if (!await BulkJobStore.RecordChunkAsync(tx.Connection, tx.Transaction, job, counts, ct)) { await tx.RollbackAsync(ct); return false; }
+        await tx.CommitAsync(ct);   // wakes the channel's queue, and `webhooks` when notification.accepted is subscribed
         if (!job.Options.DryRun)
         {
             metrics.BulkRows("accepted", toSend.Count);
             metrics.BulkRows("rejected", rejected.Count);
             metrics.BulkRows("duplicate", duplicates);
         }
-        if (queues.Count > 0) queue.NotifyCommitted(queues); // the channel's, and `webhooks` when notification.accepted is subscribed
         return true;
     }
 
@@ -73,19 +56,19 @@ public sealed class BulkChunkWriter(NpgsqlDataSource db, NotificationWriter writ
             if (!byLocale.TryGetValue(locale, out var template))
                 byLocale[locale] = template = await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, row.Locale, ct)
                     ?? throw new InvalidOperationException($"template '{o.Template}' is no longer published for {o.Channel}");
-            drafts.Add(new NotificationDraft(Guid.CreateVersion7(), job.TenantId, o.Channel, priority, row.Recipient, o.Template, template.VersionId,
+            drafts.Add(new NotificationDraft(Guid.CreateVersion7(), job.TenantId, o.Channel, priority, StoredRecipient.From(row.Recipient), o.Template, template.VersionId,
                 template.Locale, null, row.Data, null, new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = jobId, ["row"] = row.RowNumber },
                 null, BatchId: job.JobId));
         }
         return drafts;
     }
 
-    private static async Task InsertErrorsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, List<MappedRow.Rejected> rows, CancellationToken ct)
+    private static async Task InsertErrorsAsync(LedgerTransaction tx, Guid jobId, List<MappedRow.Rejected> rows, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = tx.Command("""
             insert into bulk_errors (job_id, row_number, column_name, reason, original)
             select $1, * from unnest($2::bigint[], $3::text[], $4::text[], $5::jsonb[]) on conflict do nothing
-            """, conn, tx);
+            """);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(rows.Select(r => r.RowNumber).ToArray());
         cmd.Parameters.AddWithValue(rows.Select(r => r.Column).ToArray());

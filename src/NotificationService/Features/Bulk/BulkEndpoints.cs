@@ -11,13 +11,15 @@ public static class BulkEndpoints
     public sealed record BulkAccepted(Guid JobId, string Status, string StatusUrl);
 
     public static IServiceCollection AddBulk(this IServiceCollection services) => services
+        .AddSingleton<BulkJobStore>()
         .AddSingleton<BulkFileStore>()
         .AddSingleton<BulkUpload>()
         .AddSingleton<BulkChunkWriter>()
         .AddSingleton<BulkPreview>()
         .AddSingleton<BulkJobEnd>()
         .AddSingleton<BulkQueries>()
-        .AddSingleton<IJobHandler, BulkJobHandler>();
+        .AddSingleton<IJobHandler, BulkJobHandler>()
+        .AddSingleton(new WorkQueue(BulkJobHandler.QueueName));
 
     public static void MapBulk(this WebApplication app)
     {

@@ -14,23 +14,21 @@ namespace NotificationService.Features.Bulk;
 /// chunks, several at once, each with its row range. A killed worker's job is rescued by the queue and resumes
 /// skipping exactly the committed ranges (and rebuilding from them which recipients are taken).
 /// </summary>
-public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log,
-    BulkJobEnd end) : IJobHandler
+public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log,
+    BulkJobEnd end) : JobHandler<BulkCsvJob>
 {
-    public const string JobKind = "bulk_csv";
     public const string QueueName = "bulk";
-    public string Kind => JobKind;
     private readonly int _chunkRows = config.GetValue("Bulk:ChunkRows", 2_000);
     private readonly long _maxRows = config.GetValue("Bulk:MaxRows", 10_000_000L);
     // One PostgreSQL backend per chunk in flight: inserting is the job's cost, and one backend uses one core.
     private readonly int _commitsInFlight = Math.Max(1, config.GetValue("Bulk:CommitsInFlight", 2));
 
-    public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct) =>
-        await Task.WhenAll(jobs.Select(j => RunAsync(JsonDocument.Parse(j.ArgsJson).RootElement.GetProperty("job").GetGuid(), ct)));
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, BulkCsvJob Args)> jobs, CancellationToken ct) =>
+        await Task.WhenAll(jobs.Select(j => RunAsync(j.Args.BulkJobId, ct)));
 
     private async Task<JobResult> RunAsync(Guid jobId, CancellationToken ct)
     {
-        var job = await StartAsync(jobId, ct);
+        var job = await jobStore.StartAsync(jobId, ct);
         if (job is null) return JobResult.Done; // finished, failed or cancelled already
         try
         {
@@ -90,22 +88,6 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkFileStore files, Bul
         if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row, csv.ByteOffset, batch), ct)) return;
         if (!await commits.CompleteAsync()) return;
         await end.CompleteAsync(job, totalRows: row, ct); // status + bulk_job.completed webhook in one transaction
-    }
-
-    private async Task<BulkJobContext?> StartAsync(Guid jobId, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            update bulk_jobs set status = 'enqueuing', runner = $2, started_at = coalesce(started_at, now()), updated_at = now()
-            where id = $1 and status in ('validating', 'enqueuing')
-            returning tenant_id, options::text
-            """);
-        var runner = Guid.NewGuid();
-        cmd.Parameters.AddWithValue(jobId);
-        cmd.Parameters.AddWithValue(runner);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return null;
-        var options = JsonSerializer.Deserialize<BulkOptions>(r.GetString(1), JsonBody.Options)!;
-        return new BulkJobContext(jobId, r.GetGuid(0), options, runner);
     }
 }
 

@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Npgsql;
-using NpgsqlTypes;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Templates;
@@ -19,18 +17,18 @@ public sealed class BulkPreview(TemplateVersionStore versions, MessageRenderer r
     public const int Rows = 5;
     private static readonly JsonSerializerOptions PartsJson = new(JsonBody.Options) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
-    public async Task SaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, BulkJobContext job, IReadOnlyList<NotificationDraft> drafts, CancellationToken ct)
+    public async Task SaveAsync(LedgerTransaction tx, BulkJobContext job, IReadOnlyList<NotificationDraft> drafts, CancellationToken ct)
     {
         var first = drafts.Take(Rows).ToList();
         var pinned = await versions.GetManyAsync(first.Where(d => d.TemplateVersionId is not null).Select(d => d.TemplateVersionId!.Value), ct);
         var items = new JsonArray();
         foreach (var d in first)
         {
-            var record = new DeliveryRecord(d.Id, d.TenantId, d.Channel, d.Recipient, d.TemplateVersionId, d.Locale, d.Content, d.Data, d.Category, d.Metadata, 0);
+            var record = ClaimedNotification.Of(d);
             var item = new JsonObject
             {
                 ["row"] = d.Metadata?["row"]?.DeepClone(),
-                ["recipient"] = JsonSerializer.SerializeToNode(d.Recipient, PartsJson),
+                ["recipient"] = JsonSerializer.SerializeToNode(d.Recipient.ToDto(), PartsJson),
                 ["locale"] = d.Locale,
             };
             switch (renderer.Render(record, d.TemplateVersionId is { } v ? pinned.GetValueOrDefault(v) : null))
@@ -40,9 +38,6 @@ public sealed class BulkPreview(TemplateVersionStore versions, MessageRenderer r
             }
             items.Add(item);
         }
-        await using var cmd = new NpgsqlCommand("update bulk_jobs set preview = $2 where id = $1", conn, tx);
-        cmd.Parameters.AddWithValue(job.JobId);
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = items.ToJsonString() });
-        await cmd.ExecuteNonQueryAsync(ct);
+        await BulkJobStore.SavePreviewAsync(tx.Connection, tx.Transaction, job.JobId, items, ct);
     }
 }

@@ -10,7 +10,7 @@ public sealed record BulkJobStatus(Guid JobId, string Status, bool DryRun, strin
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonNode? Preview);
 
 /// <summary>Progress of a bulk job, its rejected rows as a CSV report, and cancel.</summary>
-public sealed class BulkQueries(NpgsqlDataSource db)
+public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
 {
     public async Task<BulkJobStatus?> GetAsync(Guid tenantId, Guid jobId, CancellationToken ct)
     {
@@ -51,13 +51,7 @@ public sealed class BulkQueries(NpgsqlDataSource db)
 
     public async Task CancelAsync(Guid tenantId, Guid jobId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            update bulk_jobs set status = 'cancelled', finished_at = now(), updated_at = now()
-            where tenant_id = $1 and id = $2 and status in ('validating', 'enqueuing')
-            """);
-        cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(jobId);
-        if (await cmd.ExecuteNonQueryAsync(ct) == 1) return;
+        if (await jobs.CancelAsync(tenantId, jobId, ct)) return;
         var job = await GetAsync(tenantId, jobId, ct) ?? throw new NotFoundException("The bulk job");
         throw new ConflictException($"The bulk job is already {job.Status}.");
     }

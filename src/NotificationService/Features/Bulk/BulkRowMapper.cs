@@ -1,6 +1,6 @@
+using NotificationService.Contracts;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using NotificationService.Features.Notifications;
 
 namespace NotificationService.Features.Bulk;
 

@@ -16,7 +16,7 @@ namespace NotificationService.Features.Bulk;
 /// megabyte and the options, and answers 202 as soon as the file is stored and the job enqueued.
 /// Any problem found here is a 4xx and leaves nothing behind (the job row and its chunks are deleted).
 /// </summary>
-public sealed class BulkUpload(NpgsqlDataSource db, BulkFileStore files, JobQueue queue, ProviderDirectory providers,
+public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileStore files, JobQueue queue, ProviderDirectory providers,
     TemplateResolver templates, IConfiguration config)
 {
     private readonly long _maxBytes = config.GetValue("Bulk:MaxFileBytes", 1L << 30);
@@ -31,7 +31,7 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkFileStore files, JobQueu
         await EnsureCapacityAsync(tenantId, ct);
 
         var jobId = Guid.CreateVersion7();
-        await ExecAsync("insert into bulk_jobs (id, tenant_id, status) values ($1, $2, 'validating')", ct, jobId, tenantId);
+        await jobs.CreateAsync(jobId, tenantId, ct);
         try
         {
             var (fields, fileName, head, bytes) = await ReadPartsAsync(jobId, request, boundary, ct);
@@ -41,22 +41,15 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkFileStore files, JobQueu
 
             await using var conn = await db.OpenConnectionAsync(ct);
             await using var tx = await conn.BeginTransactionAsync(ct);
-            await using (var cmd = new NpgsqlCommand("update bulk_jobs set options = $2::jsonb, file_name = $3, file_bytes = $4 where id = $1", conn, tx))
-            {
-                cmd.Parameters.AddWithValue(jobId);
-                cmd.Parameters.AddWithValue(JsonSerializer.Serialize(options, JsonBody.Options));
-                cmd.Parameters.AddWithValue(fileName);
-                cmd.Parameters.AddWithValue(bytes);
-                await cmd.ExecuteNonQueryAsync(ct);
-            }
-            await queue.EnqueueAsync(conn, tx, [new NewJob(BulkJobHandler.QueueName, BulkJobHandler.JobKind, tenantId, $$"""{"job":"{{jobId}}"}""", MaxAttempts: 20)], ct);
+            await jobs.SetOptionsAsync(conn, tx, jobId, options, fileName, bytes, ct);
+            await queue.EnqueueAsync(conn, tx, [NewJob.For(BulkJobHandler.QueueName, tenantId, new BulkCsvJob(jobId), maxAttempts: 20)], ct);
             await tx.CommitAsync(ct);
             queue.NotifyCommitted([BulkJobHandler.QueueName]);
             return jobId;
         }
         catch
         {
-            await ExecAsync("delete from bulk_jobs where id = $1", CancellationToken.None, jobId);
+            await jobs.DeleteAsync(jobId, CancellationToken.None);
             throw;
         }
     }
@@ -120,17 +113,8 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkFileStore files, JobQueu
 
     private async Task EnsureCapacityAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select count(*) from bulk_jobs where tenant_id = $1 and status in ('validating', 'enqueuing')");
-        cmd.Parameters.AddWithValue(tenantId);
-        if ((long)(await cmd.ExecuteScalarAsync(ct))! >= _maxConcurrent)
+        if (await jobs.CountRunningAsync(tenantId, ct) >= _maxConcurrent)
             throw new TooManyRequestsException($"At most {_maxConcurrent} bulk jobs run at once per tenant; wait for one to finish.");
-    }
-
-    private async Task ExecAsync(string sql, CancellationToken ct, params object[] args)
-    {
-        await using var cmd = db.CreateCommand(sql);
-        foreach (var a in args) cmd.Parameters.AddWithValue(a);
-        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static bool AddError(Dictionary<string, string[]> errors, string field, string message) { errors[field] = [message]; return false; }

@@ -1,4 +1,5 @@
 using NotificationService.Channels;
+using NotificationService.Contracts;
 using NotificationService.Features.Devices;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Providers;
@@ -17,22 +18,21 @@ namespace NotificationService.Features.Delivery;
 /// done, retry, postpone, dead, or (a group not all done) split.
 /// </summary>
 public sealed class DeliveryJobHandler(
-    DeliveryStore store, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender,
-    ProviderAdmission admission, DeviceStore devices, SuppressionStore suppressions, IConfiguration config) : IJobHandler
+    NotificationLedger ledger, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender,
+    ProviderAdmission admission, DeviceStore devices, SuppressionStore suppressions, IConfiguration config) : JobHandler<DeliverJob>
 {
-    public string Kind => NotificationWriter.DeliverKind;
     private readonly string? _publicBaseUrl = config["PublicBaseUrl"];
 
-    public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, DeliverJob Args)> jobs, CancellationToken ct)
     {
         // A job delivers one notification or a group (DeliveryGroups): everything below works per notification.
-        var units = jobs.SelectMany(job => DeliverArgs.Parse(job.ArgsJson).Select(id => (Job: job, Id: id))).ToArray();
+        var units = jobs.SelectMany(j => j.Args.Ids.Select(id => (j.Job, Id: id))).ToArray();
         // Postponed notifications are never touched: no history row, no attempt, until their turn comes.
         var admitted = await admission.AdmitAsync(units.Select(u => u.Job).ToList(), ct);
-        var records = await store.BeginSendingAsync(units.Where((_, i) => admitted[i] is Admission.Proceed).Select(u => u.Id).ToArray(), ct);
+        var records = await ledger.BeginSendingAsync(units.Where((_, i) => admitted[i] is Admission.Proceed).Select(u => u.Id).ToArray(), ct);
         // One query per batch: suppressed recipients end here, without a provider call.
         var suppressed = await suppressions.FindAsync(records.Values
-            .Select(r => (r.Id, r.TenantId, r.Channel, Address: Addresses.Suppressible(r.Channel) ? Addresses.Normalize(r.Channel, r.Channel == "email" ? r.Recipient.Email : r.Recipient.Phone) : null))
+            .Select(r => (r.Id, r.TenantId, r.Channel, Address: Addresses.Suppressible(r.Channel) ? Addresses.Of(r.Channel, r.Recipient.Email, r.Recipient.Phone) : null))
             .Where(c => c.Address is not null).Select(c => (c.Id, c.TenantId, c.Channel, c.Address!)).ToList(), ct);
         var versions = await templates.GetManyAsync(records.Values.Where(r => r.TemplateVersionId is not null).Select(r => r.TemplateVersionId!.Value), ct);
         var userDevices = await devices.ActiveTokensAsync(records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
@@ -44,7 +44,7 @@ public sealed class DeliveryJobHandler(
                 ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Suppressed(record, reason), new DeliveryResult.Permanent(reason, "suppressed")))
             : DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, ct)));
 
-        await store.RecordOutcomesAsync(outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult)>().Select(o => o.Outcome).ToList(), ct);
+        await ledger.RecordAttemptsAsync(outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult)>().Select(o => o.Outcome.Attempt).ToList(), ct);
         await devices.DeactivateAsync(DeadTokens(outcomes, records), "provider reported the token unregistered", ct);
         var unitResults = units.Select((_, i) => admitted[i] switch
         {
@@ -52,7 +52,7 @@ public sealed class DeliveryJobHandler(
             // A notification no longer in queued/sending (cancelled, already sent before a crash) needs no work.
             _ => outcomes[i]?.Outcome.JobResult ?? JobResult.Done,
         }).ToArray();
-        return JobResults(jobs, units, unitResults);
+        return JobResults(jobs.Select(j => j.Job).ToList(), units, unitResults);
     }
 
     /// <summary>A single notification's result is its job's; a group is done when all of it is, else the rest splits off.</summary>
@@ -67,7 +67,7 @@ public sealed class DeliveryJobHandler(
             var count = u - first;
             results.Add(count == 1 ? unitResults[first]
                 : Enumerable.Range(first, count).Where(i => unitResults[i] is not JobResult.Completed)
-                      .Select(i => new JobPart(DeliverArgs.Json(units[i].Id), unitResults[i])).ToList() is { Count: > 0 } parts
+                      .Select(i => JobPart.For(DeliverJob.For(units[i].Id), unitResults[i])).ToList() is { Count: > 0 } parts
                     ? new JobResult.Split(parts)
                     : JobResult.Done);
         }
@@ -78,17 +78,17 @@ public sealed class DeliveryJobHandler(
     /// Push to a userId without explicit tokens goes to the user's devices as registered when it is SENT, not when
     /// it was accepted: a device added meanwhile gets it, one that died meanwhile does not, and retries re-resolve.
     /// </summary>
-    private static bool NeedsDevices(DeliveryRecord r) =>
+    private static bool NeedsDevices(ClaimedNotification r) =>
         r.Channel == ChannelNames.Push && r.Recipient.DeviceTokens is not { Length: > 0 } && !string.IsNullOrEmpty(r.Recipient.UserId);
 
-    private async Task<(DeliveryOutcome Outcome, DeliveryResult Result)?> DeliverAsync(Job job, DeliveryRecord n, ProviderConfig? reserved,
+    private async Task<(DeliveryOutcome Outcome, DeliveryResult Result)?> DeliverAsync(Job job, ClaimedNotification n, ProviderConfig? reserved,
         IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, CancellationToken ct)
     {
         var attempt = await AttemptAsync(n, reserved, versions, userDevices, ct);
         return (DeliveryOutcome.From(job, n, attempt), attempt.Result);
     }
 
-    private async Task<SendAttempt> AttemptAsync(DeliveryRecord n, ProviderConfig? reserved,
+    private async Task<SendAttempt> AttemptAsync(ClaimedNotification n, ProviderConfig? reserved,
         IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, CancellationToken ct)
     {
         TemplateVersion? version = null;
@@ -111,7 +111,7 @@ public sealed class DeliveryJobHandler(
         return await sender.SendAsync(message, reserved, ct);
     }
 
-    private static List<(Guid TenantId, string Token)> DeadTokens(IEnumerable<(DeliveryOutcome, DeliveryResult Result)?> outcomes, IReadOnlyDictionary<Guid, DeliveryRecord> records) =>
+    private static List<(Guid TenantId, string Token)> DeadTokens(IEnumerable<(DeliveryOutcome, DeliveryResult Result)?> outcomes, IReadOnlyDictionary<Guid, ClaimedNotification> records) =>
         outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult Result)>()
             .SelectMany(o => (o.Result switch { DeliveryResult.Sent s => s.DeadTokens, DeliveryResult.Permanent p => p.DeadTokens, _ => null } ?? [])
                 .Select(t => (records[o.Outcome.NotificationId].TenantId, t)))

@@ -1,21 +1,14 @@
 using NotificationService.Channels;
 using NotificationService.Channels.Sandbox;
-using NotificationService.Features.Providers;
-using NotificationService.Features.Templates;
 using NotificationService.Queue;
-using NotificationService.Templates;
 
 namespace NotificationService.Features.Delivery;
 
 public static class DeliveryServiceExtensions
 {
-    public static IServiceCollection AddDelivery(this IServiceCollection services, IConfiguration config)
+    /// <summary>The `deliver` job on one queue per channel: render, provider failover, outcomes through the ledger.</summary>
+    public static IServiceCollection AddDelivery(this IServiceCollection services)
     {
-        services.AddSingleton<SecretProtector>();
-        services.AddSingleton<ProviderDirectory>();
-        services.AddSingleton<TemplateResolver>();
-        services.AddSingleton<TemplateVersionStore>();
-        services.AddSingleton<TemplateEngine>();
         services.AddSingleton<MessageRenderer>();
         services.AddSingleton<SandboxRecorder>();
         services.AddSingleton<ISandboxRecorder>(sp => sp.GetRequiredService<SandboxRecorder>());
@@ -23,8 +16,8 @@ public static class DeliveryServiceExtensions
         services.AddProviderAdapters();       // SendGrid, SMTP, Twilio SMS/WhatsApp, Meta WhatsApp, FCM
         services.AddSingleton<InboxWriter>();
         services.AddSingleton<ChannelSender>();
-        services.AddSingleton<DeliveryStore>();
         services.AddSingleton<IJobHandler, DeliveryJobHandler>();
+        foreach (var channel in ChannelNames.All) services.AddSingleton(new WorkQueue(channel));   // one queue per channel
         return services;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using NotificationService.Channels;
+using NotificationService.Features.Notifications;
 using NotificationService.Features.Templates;
 using NotificationService.Templates;
 
@@ -19,7 +20,7 @@ public abstract record RenderOutcome
 /// </summary>
 public sealed class MessageRenderer(TemplateEngine engine)
 {
-    public RenderOutcome Render(DeliveryRecord n, TemplateVersion? version)
+    public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version)
     {
         var definition = version is not null ? version.Definition() : FromInline(n);
         if (definition is null) return new RenderOutcome.Failed("template_missing: the pinned template version no longer exists");
@@ -50,7 +51,7 @@ public sealed class MessageRenderer(TemplateEngine engine)
     }
 
     /// <summary>Inline content: subject/title, body, html. Cached by a hash of the sources.</summary>
-    private static TemplateDefinition? FromInline(DeliveryRecord n)
+    private static TemplateDefinition? FromInline(ClaimedNotification n)
     {
         if (n.Content is not { } c) return null;
         var parts = new List<TemplatePart>();

@@ -1,5 +1,5 @@
+using NotificationService.Contracts;
 using NotificationService.Features.Auth;
-using NotificationService.Features.Notifications;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 

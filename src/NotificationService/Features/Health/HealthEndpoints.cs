@@ -1,5 +1,4 @@
 using Npgsql;
-using NotificationService.Features.QueueAdmin;
 using NotificationService.Hosting;
 
 namespace NotificationService.Features.Health;

@@ -29,6 +29,7 @@ public static class MetricsEndpoints
         services.AddSingleton<ServiceMeter>();
         services.AddSingleton<MetricsCollector>();
         services.AddSingleton<OperationalGauges>();
+        services.AddSingleton<Notifications.INotificationObserver, NotificationMetricsObserver>(); // accepted, after commit
         if (config.GetValue<int>("Metrics:Port") > 0) services.AddHostedService<MetricsPortServer>();
         return services;
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using NotificationService.Channels;
 using NotificationService.Features.Providers;
 using NotificationService.Queue;
 
@@ -13,16 +12,17 @@ namespace NotificationService.Features.Metrics;
 public sealed class OperationalGauges
 {
     public static readonly TimeSpan QueueStatsMaxAge = TimeSpan.FromSeconds(5);
-    private static readonly string[] KnownQueues = [.. ChannelNames.All, Bulk.BulkJobHandler.QueueName, Webhooks.WebhookOutbox.Queue];
     private readonly JobQueue _queue;
+    private readonly string[] _knownQueues;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private IReadOnlyList<QueueStats> _stats = [];
     private DateTimeOffset _statsAt = DateTimeOffset.MinValue;
 
-    public OperationalGauges(ServiceMeter meter, JobQueue queue, CircuitBreakers circuits, TimeProvider clock)
+    public OperationalGauges(ServiceMeter meter, JobQueue queue, IEnumerable<WorkQueue> queues, CircuitBreakers circuits, TimeProvider clock)
     {
         _queue = queue;
+        _knownQueues = [.. queues.Select(q => q.Name).Distinct()];
         _clock = clock;
         meter.Meter.CreateObservableGauge(ServiceMeter.QueueDepthName, () => _stats.SelectMany(s => new[]
         {
@@ -47,7 +47,7 @@ public sealed class OperationalGauges
             if (_clock.GetUtcNow() - _statsAt < QueueStatsMaxAge) return;
             // Every known queue has series, empty ones at 0: a queue that drained does not vanish from a graph.
             var stats = (await _queue.StatsAsync(null, ct)).ToDictionary(s => s.Queue);
-            foreach (var q in KnownQueues) stats.TryAdd(q, new QueueStats(q, 0, 0, 0, 0, null));
+            foreach (var q in _knownQueues) stats.TryAdd(q, new QueueStats(q, 0, 0, 0, 0, null));
             _stats = [.. stats.Values.OrderBy(s => s.Queue, StringComparer.Ordinal)];
             _statsAt = _clock.GetUtcNow();
         }

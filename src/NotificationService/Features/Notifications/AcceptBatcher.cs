@@ -1,6 +1,4 @@
-using Npgsql;
 using NotificationService.Infrastructure;
-using NotificationService.Queue;
 
 namespace NotificationService.Features.Notifications;
 
@@ -13,18 +11,13 @@ public sealed class AcceptBatcher : IAsyncDisposable
 {
     private readonly BatchingWriter<IReadOnlyList<NotificationDraft>> _writer;
 
-    public AcceptBatcher(NpgsqlDataSource db, NotificationWriter writer, JobQueue queue) => _writer = new(async (groups, ct) =>
+    public AcceptBatcher(NotificationLedger ledger, NotificationWriter writer) => _writer = new(async (groups, ct) =>
     {
         var drafts = groups.SelectMany(g => g).ToList();
         if (drafts.Count == 0) return;
-        IReadOnlyList<string> queues;
-        await using (var conn = await db.OpenConnectionAsync(ct))
-        await using (var tx = await conn.BeginTransactionAsync(ct))
-        {
-            queues = await writer.InsertAsync(conn, tx, drafts, ct);
-            await tx.CommitAsync(ct);
-        }
-        queue.NotifyCommitted(queues);
+        await using var tx = await ledger.BeginAsync(ct);
+        await writer.InsertAsync(tx, drafts, ct);
+        await tx.CommitAsync(ct);
     }, maxBatch: 256, parallelism: 4);
 
     public Task WriteAsync(IReadOnlyList<NotificationDraft> drafts) => _writer.WriteAsync(drafts);

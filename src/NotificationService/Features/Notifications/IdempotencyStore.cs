@@ -20,24 +20,23 @@ public static class IdempotencyStore
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    public static async Task<IdempotencyClaim> ClaimAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string key, byte[] body, CancellationToken ct)
+    public static async Task<IdempotencyClaim> ClaimAsync(LedgerTransaction tx, Guid tenantId, string key, byte[] body, CancellationToken ct)
     {
         if (key.Length is 0 or > 255) throw RequestValidationException.For(Header, "An Idempotency-Key is 1 to 255 characters.");
         var hash = SHA256.HashData(body);
-        await using (var insert = new NpgsqlCommand("""
+        await using (var insert = tx.Command("""
             insert into idempotency_keys (tenant_id, key, request_hash) values ($1, $2, $3)
             on conflict (tenant_id, key) do update
                 set request_hash = excluded.request_hash, status_code = null, response_body = null, created_at = now()
                 where idempotency_keys.created_at < now() - interval '24 hours'
-            """, conn, tx))
+            """))
         {
             insert.Parameters.AddWithValue(tenantId);
             insert.Parameters.AddWithValue(key);
             insert.Parameters.AddWithValue(hash);
             if (await insert.ExecuteNonQueryAsync(ct) == 1) return new IdempotencyClaim.Fresh();
         }
-        await using var select = new NpgsqlCommand(
-            "select request_hash, status_code, response_body from idempotency_keys where tenant_id = $1 and key = $2", conn, tx);
+        await using var select = tx.Command("select request_hash, status_code, response_body from idempotency_keys where tenant_id = $1 and key = $2");
         select.Parameters.AddWithValue(tenantId);
         select.Parameters.AddWithValue(key);
         await using var r = await select.ExecuteReaderAsync(ct);
@@ -47,9 +46,9 @@ public static class IdempotencyStore
         return new IdempotencyClaim.Replay(r.GetInt32(1), r.GetString(2));
     }
 
-    public static async Task SaveResponseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string key, int status, string body, CancellationToken ct)
+    public static async Task SaveResponseAsync(LedgerTransaction tx, Guid tenantId, string key, int status, string body, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("update idempotency_keys set status_code = $3, response_body = $4 where tenant_id = $1 and key = $2", conn, tx);
+        await using var cmd = tx.Command("update idempotency_keys set status_code = $3, response_body = $4 where tenant_id = $1 and key = $2");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(key);
         cmd.Parameters.AddWithValue(status);

@@ -3,17 +3,17 @@ using NotificationService.Queue;
 
 namespace NotificationService.Features.Notifications;
 
-/// <summary>A validated notification about to be written: one recipient on one channel.</summary>
+/// <summary>A validated notification about to be accepted: one recipient on one channel, in the shape the ledger stores.</summary>
 public sealed record NotificationDraft(
     Guid Id,
     Guid TenantId,
     string Channel,
     JobPriority Priority,
-    RecipientDto Recipient,
+    StoredRecipient Recipient,
     string? TemplateKey,
     Guid? TemplateVersionId,
     string? Locale,
-    ContentDto? Content,
+    StoredContent? Content,
     JsonObject? Data,
     string? Category,
     JsonObject? Metadata,

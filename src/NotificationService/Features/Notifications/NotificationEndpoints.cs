@@ -8,11 +8,13 @@ namespace NotificationService.Features.Notifications;
 public static class NotificationEndpoints
 {
     public static IServiceCollection AddNotifications(this IServiceCollection services) => services
+        .AddSingleton<NotificationLedger>()      // the only writer of notifications and their history; others subscribe
         .AddSingleton<SendValidator>()
         .AddSingleton<NotificationWriter>()
         .AddSingleton<AcceptBatcher>()
         .AddSingleton<SendHandler>()
-        .AddSingleton<NotificationQueries>();
+        .AddSingleton<NotificationQueries>()
+        .AddSingleton<TemplateTestSend>();
 
     public static void MapNotifications(this WebApplication app)
     {
@@ -22,6 +24,7 @@ public static class NotificationEndpoints
             .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem();
         group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Scopes.Read);
         group.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(Scopes.Send);
+        TemplateTestSend.Map(app);
     }
 
     private static async Task<IResult> SendAsync(HttpContext http, SendHandler handler, CancellationToken ct)
@@ -37,9 +40,10 @@ public static class NotificationEndpoints
     private static async Task<Results<Ok<NotificationStatus>, NotFound>> GetAsync(Guid id, HttpContext http, NotificationQueries queries, CancellationToken ct) =>
         await queries.GetAsync(http.User.TenantId(), id, ct) is { } n ? TypedResults.Ok(n) : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<NotificationStatus>, NotFound>> CancelAsync(Guid id, HttpContext http, NotificationQueries queries, CancellationToken ct)
+    private static async Task<Results<Ok<NotificationStatus>, NotFound>> CancelAsync(Guid id, HttpContext http, NotificationLedger ledger,
+        NotificationQueries queries, CancellationToken ct)
     {
-        await queries.CancelAsync(http.User.TenantId(), id, ct);
+        await ledger.CancelAsync(http.User.TenantId(), id, ct);
         return await GetAsync(id, http, queries, ct);
     }
 }

@@ -1,12 +1,10 @@
 using System.Text.Json;
-using Npgsql;
 using NotificationService.Infrastructure;
-using NotificationService.Queue;
 
 namespace NotificationService.Features.Notifications;
 
 /// <summary>Accepts a send: validate, then (with the idempotency key) write notifications and jobs in one transaction.</summary>
-public sealed class SendHandler(NpgsqlDataSource db, SendValidator validator, NotificationWriter writer, JobQueue queue, AcceptBatcher batcher)
+public sealed class SendHandler(NotificationLedger ledger, SendValidator validator, NotificationWriter writer, AcceptBatcher batcher)
 {
     public sealed record Outcome(int StatusCode, string Body, bool Replayed);
 
@@ -20,21 +18,17 @@ public sealed class SendHandler(NpgsqlDataSource db, SendValidator validator, No
         }
 
         // With a key, the key row and the notifications commit together in a transaction of their own.
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        if (idempotencyKey is not null
-            && await IdempotencyStore.ClaimAsync(conn, tx, tenantId, idempotencyKey, rawBody, ct) is IdempotencyClaim.Replay replay)
+        await using var tx = await ledger.BeginAsync(ct);
+        if (await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, rawBody, ct) is IdempotencyClaim.Replay replay)
         {
             await tx.CommitAsync(ct);
             return new Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
 
-        var queues = await writer.InsertAsync(conn, tx, drafts, ct);
+        await writer.InsertAsync(tx, drafts, ct);
         var body = ResponseBody(request, drafts, statusBaseUrl);
-        if (idempotencyKey is not null) await IdempotencyStore.SaveResponseAsync(conn, tx, tenantId, idempotencyKey, 202, body, ct);
+        await IdempotencyStore.SaveResponseAsync(tx, tenantId, idempotencyKey, 202, body, ct);
         await tx.CommitAsync(ct);
-
-        queue.NotifyCommitted(queues);
         return new Outcome(202, body, Replayed: false);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NotificationService.Contracts;
 
 namespace NotificationService.Features.Notifications;
 
@@ -21,14 +22,6 @@ public abstract record SendParts
 public sealed record SendRequest : SendParts
 {
     public RecipientDto? Recipient { get; init; }
-}
-
-public sealed record RecipientDto
-{
-    public string? UserId { get; init; }
-    public string? Email { get; init; }
-    public string? Phone { get; init; }
-    public string[]? DeviceTokens { get; init; }
 }
 
 public sealed record ContentDto

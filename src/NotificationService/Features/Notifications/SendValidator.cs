@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NotificationService.Channels;
+using NotificationService.Contracts;
 using NotificationService.Features.Providers;
 using NotificationService.Features.Templates;
 using NotificationService.Infrastructure;
@@ -56,8 +57,8 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
                 if (template is null) errors["template"] = [$"No published template '{req.Template}' for the '{channel}' channel."];
             }
             var sendAt = req.SendAt is { } s && s > clock.GetUtcNow() ? s : (DateTimeOffset?)null;
-            drafts.Add(new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, priority, req.Recipient!, req.Template,
-                template?.VersionId, template?.Locale ?? req.Locale, req.Content, req.Data, req.Category, req.Metadata, sendAt));
+            drafts.Add(new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, priority, StoredRecipient.From(req.Recipient!), req.Template,
+                template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content), req.Data, req.Category, req.Metadata, sendAt));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors, 422, string.Join(" ", errors.Values.SelectMany(v => v)));
         return drafts;

@@ -1,5 +1,4 @@
-using Npgsql;
-using NotificationService.Features.Webhooks;
+using NotificationService.Features.Notifications;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.ProviderCallbacks;
@@ -22,22 +21,16 @@ public sealed class CallbackBatcher : IAsyncDisposable
 
     private readonly BatchingWriter<Pending> _writer;
 
-    public CallbackBatcher(NpgsqlDataSource db, StatusUpdater updater, WebhookOutbox outbox) => _writer = new(async (items, ct) =>
+    public CallbackBatcher(NotificationLedger ledger, StatusUpdater updater) => _writer = new(async (items, ct) =>
     {
-        var published = false;
-        await using (var conn = await db.OpenConnectionAsync(ct))
-        await using (var tx = await conn.BeginTransactionAsync(ct))
+        await using var tx = await ledger.BeginAsync(ct);
+        foreach (var group in items.GroupBy(i => i.Provider.Id))
         {
-            foreach (var group in items.GroupBy(i => i.Provider.Id))
-            {
-                var events = group.SelectMany(i => i.Events).ToList();
-                var (outcomes, anyPublished) = await updater.ApplyInAsync(conn, tx, group.First().Provider, events, park: true, ct);
-                published |= anyPublished;
-                foreach (var item in group) item.Result = outcomes.For(item.Events);
-            }
-            await tx.CommitAsync(ct);
+            var events = group.SelectMany(i => i.Events).ToList();
+            var outcomes = await updater.ApplyInAsync(tx, group.First().Provider, events, park: true, ct);
+            foreach (var item in group) item.Result = outcomes.For(item.Events);
         }
-        if (published) outbox.NotifyCommitted();
+        await tx.CommitAsync(ct);
     }, maxBatch: 64, parallelism: 4);
 
     public async Task<StatusUpdater.Result> ApplyAsync(CallbackProvider provider, IReadOnlyList<ProviderEvent> events)

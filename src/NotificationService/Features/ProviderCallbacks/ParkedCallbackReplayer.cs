@@ -1,5 +1,6 @@
 using Npgsql;
-using NotificationService.Features.Webhooks;
+using NotificationService.Features.Notifications;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.ProviderCallbacks;
 
@@ -10,9 +11,12 @@ namespace NotificationService.Features.ProviderCallbacks;
 /// Replicas skip each other's rows, so an event is applied once.
 /// </summary>
 public sealed class ParkedCallbackReplayer(NpgsqlDataSource db, ParkedCallbacks parked, StatusUpdater updater, CallbackProviders providers,
-    WebhookOutbox outbox, IConfiguration config, ILogger<ParkedCallbackReplayer> log) : BackgroundService
+    NotificationLedger ledger, NotificationQueries notifications, IConfiguration config, ILogger<ParkedCallbackReplayer> log) : BackgroundService
 {
     private const int BatchSize = 500;
+
+    /// <summary>Completed passes (whatever they found), for tests that must see a pass happen while an id is still unknown.</summary>
+    public ProgressSignal Passes { get; } = new();
     private readonly TimeSpan _interval = TimeSpan.FromMilliseconds(config.GetValue("Callbacks:ParkedReplayIntervalMs", 1000));
 
     protected override async Task ExecuteAsync(CancellationToken stop)
@@ -22,7 +26,9 @@ public sealed class ParkedCallbackReplayer(NpgsqlDataSource db, ParkedCallbacks 
         {
             try
             {
-                if (await ReplayOnceAsync(stop) == BatchSize) continue;   // more may be ready
+                var replayed = await ReplayOnceAsync(stop);
+                Passes.Increment();
+                if (replayed == BatchSize) continue;   // more may be ready
                 if (DateTimeOffset.UtcNow - lastExpiry > TimeSpan.FromMinutes(1))
                 {
                     CallbackMetrics.UnknownEvents("parked_expired", await parked.ExpireAsync(db, stop));
@@ -40,23 +46,23 @@ public sealed class ParkedCallbackReplayer(NpgsqlDataSource db, ParkedCallbacks 
     /// <returns>How many parked events were taken.</returns>
     public async Task<int> ReplayOnceAsync(CancellationToken ct)
     {
-        await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
-        var taken = await ParkedCallbacks.TakeReadyAsync(conn, tx, BatchSize, ct);
+        await using var tx = await ledger.BeginAsync(ct);
+        var waiting = await ParkedCallbacks.WaitingForAsync(tx, 10 * BatchSize, ct);
+        if (waiting.Count == 0) return 0;
+        var stored = await notifications.StoredMessageIdsAsync(waiting, ct);
+        if (stored.Count == 0) return 0;
+        var taken = await ParkedCallbacks.TakeAsync(tx, stored, BatchSize, ct);
         if (taken.Count == 0) return 0;
-        var published = false;
         foreach (var group in taken.GroupBy(t => t.ProviderId))
         {
             // A deleted provider config cannot be trusted any more: its events are dropped.
             if (await providers.FindAsync(group.Key, ct) is not { } provider) continue;
             // Deduplicated when they first arrived; park: false, since their id is stored now.
             var events = group.Select(t => t.Event with { DedupeKey = null }).ToList();
-            var (outcomes, anyPublished) = await updater.ApplyInAsync(conn, tx, provider, events, park: false, ct);
-            published |= anyPublished;
+            var outcomes = await updater.ApplyInAsync(tx, provider, events, park: false, ct);
             CallbackMetrics.AppliedEvents(CallbackMetrics.Label(provider.Kind), outcomes.For(events).Applied);
         }
         await tx.CommitAsync(ct);
-        if (published) outbox.NotifyCommitted();
         return taken.Count;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Npgsql;
+using NotificationService.Features.Notifications;
 
 namespace NotificationService.Features.ProviderCallbacks;
 
@@ -16,13 +17,13 @@ public sealed class ParkedCallbacks(IConfiguration config)
     /// <summary>Only events that name a provider message id alone and would change a status are worth waiting for.</summary>
     public static bool Parkable(ProviderEvent e) => e.NotificationId is null && e.ProviderMessageId is not null && e.Status is not null;
 
-    public static async Task ParkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, CallbackProvider provider, IReadOnlyList<ProviderEvent> events, CancellationToken ct)
+    public static async Task ParkAsync(LedgerTransaction tx, CallbackProvider provider, IReadOnlyList<ProviderEvent> events, CancellationToken ct)
     {
         if (events.Count == 0) return;
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = tx.Command("""
             insert into provider_callback_parked (provider_id, tenant_id, provider_message_id, event)
             select $1, $2, m, e from unnest($3::text[], $4::jsonb[]) as u(m, e)
-            """, conn, tx);
+            """);
         cmd.Parameters.AddWithValue(provider.Id);
         cmd.Parameters.AddWithValue(provider.TenantId);
         cmd.Parameters.AddWithValue(events.Select(e => e.ProviderMessageId!).ToArray());
@@ -31,19 +32,35 @@ public sealed class ParkedCallbacks(IConfiguration config)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>The (tenant, message id) pairs events are waiting for, oldest first.</summary>
+    public static async Task<List<(Guid TenantId, string MessageId)>> WaitingForAsync(LedgerTransaction tx, int limit, CancellationToken ct)
+    {
+        await using var cmd = tx.Command("""
+            select tenant_id, provider_message_id from provider_callback_parked group by tenant_id, provider_message_id order by min(id) limit $1
+            """);
+        cmd.Parameters.AddWithValue(limit);
+        var waiting = new List<(Guid, string)>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) waiting.Add((r.GetGuid(0), r.GetString(1)));
+        return waiting;
+    }
+
     /// <summary>
-    /// Removes (inside the caller's transaction) parked events whose message id is now stored, at most
+    /// Removes (inside the caller's transaction) parked events for these now-stored message ids, at most
     /// <paramref name="limit"/>, skipping rows another replica is replaying. Arrival order is kept.
     /// </summary>
-    public static async Task<List<(Guid ProviderId, ProviderEvent Event)>> TakeReadyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, int limit, CancellationToken ct)
+    public static async Task<List<(Guid ProviderId, ProviderEvent Event)>> TakeAsync(LedgerTransaction tx,
+        IReadOnlyCollection<(Guid TenantId, string MessageId)> stored, int limit, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("""
+        await using var cmd = tx.Command("""
             delete from provider_callback_parked where id in (
                 select p.id from provider_callback_parked p
-                where exists (select 1 from notifications n where n.provider_message_id = p.provider_message_id and n.tenant_id = p.tenant_id)
-                order by p.id limit $1 for update of p skip locked)
+                join unnest($1::uuid[], $2::text[]) as s(tenant_id, message_id) on p.tenant_id = s.tenant_id and p.provider_message_id = s.message_id
+                order by p.id limit $3 for update of p skip locked)
             returning id, provider_id, event::text
-            """, conn, tx);
+            """);
+        cmd.Parameters.AddWithValue(stored.Select(s => s.TenantId).ToArray());
+        cmd.Parameters.AddWithValue(stored.Select(s => s.MessageId).ToArray());
         cmd.Parameters.AddWithValue(limit);
         var taken = new List<(long Id, Guid ProviderId, ProviderEvent Event)>();
         await using var r = await cmd.ExecuteReaderAsync(ct);

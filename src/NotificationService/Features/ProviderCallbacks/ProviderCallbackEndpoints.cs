@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using NotificationService.Channels;
+using NotificationService.Contracts;
 using NotificationService.Features.Suppressions;
 using NotificationService.Infrastructure;
 
@@ -19,12 +20,15 @@ public static class ProviderCallbackEndpoints
     public static IServiceCollection AddProviderCallbacks(this IServiceCollection services, bool includeWorkers)
     {
         services.AddSingleton<CallbackProviders>();
-        services.AddSingleton<SuppressionStore>();
         services.AddSingleton<StatusUpdater>();
         services.AddSingleton<CallbackBatcher>();
         services.AddSingleton<ParkedCallbacks>();
         // Replayed where workers run: they are the ones storing the message ids parked events wait for.
-        if (includeWorkers) services.AddHostedService<ParkedCallbackReplayer>();
+        if (includeWorkers)
+        {
+            services.AddSingleton<ParkedCallbackReplayer>();
+            services.AddHostedService(sp => sp.GetRequiredService<ParkedCallbackReplayer>());
+        }
         return services;
     }
 

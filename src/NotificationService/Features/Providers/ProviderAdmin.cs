@@ -1,22 +1,17 @@
 using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
 using NotificationService.Channels;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Providers;
 
 /// <summary>
-/// Provider config CRUD (EF Core). Every write validates the merged result per kind, encrypts secrets under
+/// Provider config administration. Every write validates the merged result per kind, encrypts secrets under
 /// the active key, and invalidates this replica's <see cref="ProviderDirectory"/> (others see it within its TTL).
 /// </summary>
-public sealed class ProviderAdmin(AppDbContext db, SecretProtector protector, ProviderDirectory directory)
+public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector, ProviderDirectory directory)
 {
-    public async Task<IReadOnlyList<ProviderView>> ListAsync(Guid tenantId, CancellationToken ct)
-    {
-        var rows = await db.Providers.AsNoTracking().Where(p => p.TenantId == tenantId)
-            .OrderBy(p => p.Channel).ThenBy(p => p.Priority).ThenBy(p => p.CreatedAt).ToListAsync(ct);
-        return rows.Select(View).ToList();
-    }
+    public async Task<IReadOnlyList<ProviderView>> ListAsync(Guid tenantId, CancellationToken ct) =>
+        (await store.ListAsync(tenantId, enabledOnly: false, ct)).Select(View).ToList();
 
     public async Task<ProviderView> GetAsync(Guid tenantId, Guid id, CancellationToken ct) => View(await FindAsync(tenantId, id, ct));
 
@@ -31,8 +26,7 @@ public sealed class ProviderAdmin(AppDbContext db, SecretProtector protector, Pr
             Priority = r.Priority ?? 100, Enabled = r.Enabled ?? true, SettingsJson = settings.ToJsonString(),
         };
         Encrypt(e, secrets);
-        db.Providers.Add(e);
-        await db.SaveChangesAsync(ct);
+        await store.AddAsync(e, ct);
         directory.Invalidate(tenantId);
         return await GetAsync(tenantId, e.Id, ct); // re-read for the database's timestamps
     }
@@ -55,15 +49,14 @@ public sealed class ProviderAdmin(AppDbContext db, SecretProtector protector, Pr
         e.SettingsJson = settings.ToJsonString();
         e.UpdatedAt = DateTimeOffset.UtcNow;
         Encrypt(e, secrets);
-        await db.SaveChangesAsync(ct);
+        if (!await store.UpdateAsync(e, ct)) throw new NotFoundException("Provider config");
         directory.Invalidate(tenantId);
         return View(e);
     }
 
     public async Task DeleteAsync(Guid tenantId, Guid id, CancellationToken ct)
     {
-        if (await db.Providers.Where(p => p.TenantId == tenantId && p.Id == id).ExecuteDeleteAsync(ct) == 0)
-            throw new NotFoundException("Provider config");
+        if (!await store.DeleteAsync(tenantId, id, ct)) throw new NotFoundException("Provider config");
         directory.Invalidate(tenantId);
     }
 
@@ -76,8 +69,7 @@ public sealed class ProviderAdmin(AppDbContext db, SecretProtector protector, Pr
     }
 
     private async Task<ProviderEntity> FindAsync(Guid tenantId, Guid id, CancellationToken ct) =>
-        await db.Providers.SingleOrDefaultAsync(p => p.TenantId == tenantId && p.Id == id, ct)
-        ?? throw new NotFoundException("Provider config"); // another tenant's config is a 404 too
+        await store.FindAsync(tenantId, id, ct) ?? throw new NotFoundException("Provider config"); // another tenant's config is a 404 too
 
     private ProviderView View(ProviderEntity e) => ProviderView.From(e, protector.Unprotect(e.SecretsCiphertext, e.SecretsKeyId).Keys);
 

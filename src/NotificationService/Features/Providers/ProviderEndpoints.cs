@@ -8,12 +8,14 @@ namespace NotificationService.Features.Providers;
 public static class ProviderEndpoints
 {
     public static IServiceCollection AddProviders(this IServiceCollection services) => services
+        .AddSingleton<ProviderStore>()
+        .AddSingleton<ProviderDirectory>()
         .AddSingleton<CircuitBreakers>()
         .AddSingleton<ProviderRateLimiter>()
         .AddSingleton<ProviderAdmission>()
-        .AddScoped<ProviderAdmin>()
-        .AddScoped<ProviderTestSend>()
-        .AddScoped<KeyRotation>();
+        .AddSingleton<ProviderAdmin>()
+        .AddSingleton<ProviderTestSend>()
+        .AddSingleton<KeyRotation>();
 
     public static void MapProviders(this WebApplication app)
     {

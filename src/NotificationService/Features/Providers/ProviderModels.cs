@@ -28,7 +28,7 @@ public sealed record ProviderView(
 }
 
 /// <summary>`POST {id}/test`: who to send the test to, and optionally what.</summary>
-public sealed record ProviderTestRequest(Notifications.RecipientDto? Recipient, string? Subject, string? Body);
+public sealed record ProviderTestRequest(Contracts.RecipientDto? Recipient, string? Subject, string? Body);
 
 /// <summary>The classified outcome of a test send (the same classes the worker acts on).</summary>
 public sealed record ProviderTestResult(string Outcome, string? ProviderMessageId, string? Code, string? Error, double? RetryAfterSeconds);

@@ -35,25 +35,28 @@ public sealed class ProviderRateLimiter(NpgsqlDataSource db)
     public static (int Capacity, int WindowSeconds) Window(double limitPerSecond) =>
         limitPerSecond >= 1 ? ((int)Math.Floor(limitPerSecond), 1) : (1, (int)Math.Ceiling(1 / limitPerSecond));
 
+    /// <summary>$1 provider ids, $2 messages wanted, $3 window seconds: adds to the current window of each (database clock) and returns its total.</summary>
+    private const string ReserveSql = """
+        with now as materialized (select extract(epoch from clock_timestamp())::float8 as t),
+        x as (
+            select x.id, x.n, x.w, (floor(now.t / x.w) * x.w)::bigint as window_start, now.t
+            from unnest($1::uuid[], $2::int[], $3::int[]) as x(id, n, w), now
+        ), ins as (
+            insert into provider_rate_windows (provider_id, window_start, requested)
+            select id, window_start, n from x
+            on conflict (provider_id, window_start) do update set requested = provider_rate_windows.requested + excluded.requested
+            returning provider_id, window_start, requested
+        )
+        select ins.provider_id, ins.requested, ins.window_start, x.t from ins join x on x.id = ins.provider_id
+        """;
+
     public async Task<IReadOnlyDictionary<Guid, Grant>> ReserveAsync(IReadOnlyList<Request> requests, CancellationToken ct)
     {
         var byProvider = requests.GroupBy(r => r.ProviderId)
             .Select(g => new Request(g.Key, g.First().LimitPerSecond, g.Sum(r => r.Count))).ToList();
         if (byProvider.Count == 0) return new Dictionary<Guid, Grant>();
         var windows = byProvider.Select(r => Window(r.LimitPerSecond)).ToList();
-        await using var cmd = db.CreateCommand("""
-            with now as materialized (select extract(epoch from clock_timestamp())::float8 as t),
-            x as (
-                select x.id, x.n, x.w, (floor(now.t / x.w) * x.w)::bigint as window_start, now.t
-                from unnest($1::uuid[], $2::int[], $3::int[]) as x(id, n, w), now
-            ), ins as (
-                insert into provider_rate_windows (provider_id, window_start, requested)
-                select id, window_start, n from x
-                on conflict (provider_id, window_start) do update set requested = provider_rate_windows.requested + excluded.requested
-                returning provider_id, window_start, requested
-            )
-            select ins.provider_id, ins.requested, ins.window_start, x.t from ins join x on x.id = ins.provider_id
-            """);
+        await using var cmd = db.CreateCommand(ReserveSql);
         cmd.Parameters.AddWithValue(byProvider.Select(r => r.ProviderId).ToArray());
         cmd.Parameters.AddWithValue(byProvider.Select(r => r.Count).ToArray());
         cmd.Parameters.AddWithValue(windows.Select(w => w.WindowSeconds).ToArray());

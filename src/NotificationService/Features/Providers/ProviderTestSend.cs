@@ -1,6 +1,6 @@
+using NotificationService.Contracts;
 using NotificationService.Channels;
 using NotificationService.Features.Devices;
-using NotificationService.Features.Notifications;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Providers;

@@ -11,6 +11,8 @@ public static class QueueAdminEndpoints
 {
     public sealed record QueueView(string Queue, long Ready, long Scheduled, long Running, long Dead, double? OldestReadyAgeSeconds);
 
+    public static IServiceCollection AddQueueAdmin(this IServiceCollection services) => services.AddSingleton<DeadJobRetry>();
+
     public static void MapQueueAdmin(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/admin/queues").WithTags("Admin: queues").RequireAuthorization(Scopes.Admin);

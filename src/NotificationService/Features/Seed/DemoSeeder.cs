@@ -1,8 +1,7 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
-using Microsoft.EntityFrameworkCore;
-using Npgsql;
 using NotificationService.Channels;
+using NotificationService.Features.Providers;
+using NotificationService.Features.Templates;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 
@@ -12,35 +11,30 @@ public sealed record SeedResult(Guid TenantId, string? ApiKey, string KeyPrefix,
 
 /// <summary>
 /// Idempotent demo data: the demo tenant, its service account, the templates under `seed/templates`
-/// and a sandbox provider per channel. `Seed:DemoApiKey` fixes the key (docker-compose, scripts);
-/// otherwise a random key is generated the first time and printed once.
+/// and a sandbox provider per channel, each written through its feature's own store (templates are validated
+/// like any admin's). `Seed:DemoApiKey` fixes the key (docker-compose, scripts); otherwise a random key is
+/// generated the first time and printed once.
 /// </summary>
-public sealed class DemoSeeder(AppDbContext ef, NpgsqlDataSource db, IConfiguration config)
+public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator, TemplateCommands templates, ProviderStore providers, IConfiguration config)
 {
     public static readonly Guid DemoTenantId = Guid.Parse("0000000d-e000-4000-8000-000000000001");
 
     public async Task<SeedResult> SeedAsync(CancellationToken ct)
     {
-        if (!await ef.Tenants.AnyAsync(t => t.Id == DemoTenantId, ct))
-        {
-            ef.Tenants.Add(new Tenant { Id = DemoTenantId, Name = "Demo", DefaultLocale = "en" });
-            await ef.SaveChangesAsync(ct);
-        }
+        await tenants.EnsureTenantAsync(DemoTenantId, "Demo", "en", ct);
         var (key, prefix) = await EnsureServiceAccountAsync(ct);
-        var templates = await SeedTemplatesAsync(ct);
-        var providers = await SeedSandboxProvidersAsync(ct);
-        return new SeedResult(DemoTenantId, key, prefix, templates, providers);
+        var templatesAdded = await SeedTemplatesAsync(ct);
+        var providersAdded = await SeedSandboxProvidersAsync(ct);
+        return new SeedResult(DemoTenantId, key, prefix, templatesAdded, providersAdded);
     }
 
     private async Task<(string? Key, string Prefix)> EnsureServiceAccountAsync(CancellationToken ct)
     {
         var fixedKey = config["Seed:DemoApiKey"];
-        var existing = await ef.ServiceAccounts.FirstOrDefaultAsync(a => a.TenantId == DemoTenantId && a.Name == "demo" && a.RevokedAt == null, ct);
+        var existing = await tenants.FindActiveByNameAsync(DemoTenantId, "demo", ct);
         if (existing is not null && (fixedKey is null || ApiKeys.Matches(fixedKey, existing.KeyHash))) return (fixedKey, existing.KeyPrefix);
-        if (existing is not null) existing.RevokedAt = DateTimeOffset.UtcNow; // the configured key replaces it
-        var (account, key) = TenantStore.NewServiceAccount(DemoTenantId, "demo", Scopes.All, fixedKey);
-        ef.ServiceAccounts.Add(account);
-        await ef.SaveChangesAsync(ct);
+        if (existing is not null) await tenants.RevokeAsync(DemoTenantId, existing.Id, ct); // the configured key replaces it
+        var (account, key) = await tenants.CreateServiceAccountAsync(DemoTenantId, "demo", Scopes.All, ct, fixedKey);
         return (key, account.KeyPrefix);
     }
 
@@ -51,27 +45,14 @@ public sealed class DemoSeeder(AppDbContext ef, NpgsqlDataSource db, IConfigurat
         var added = 0;
         foreach (var file in Directory.GetFiles(dir, "*.json").Order())
         {
-            var t = JsonNode.Parse(await File.ReadAllTextAsync(file, ct))!.AsObject();
-            await using var cmd = db.CreateCommand("""
-                with t as (
-                    insert into templates (id, tenant_id, key, channel, locale, description, published_version_id)
-                    values ($1, $2, $3, $4, $5, $6, $7)
-                    on conflict (tenant_id, key, channel, locale) where deleted_at is null do nothing
-                    returning id
-                )
-                insert into template_versions (id, template_id, tenant_id, version, parts, optional_variables)
-                select $7, t.id, $2, 1, $8::jsonb, $9 from t
-                """);
-            cmd.Parameters.AddWithValue(Guid.CreateVersion7());
-            cmd.Parameters.AddWithValue(DemoTenantId);
-            cmd.Parameters.AddWithValue((string)t["key"]!);
-            cmd.Parameters.AddWithValue((string)t["channel"]!);
-            cmd.Parameters.AddWithValue((string)t["locale"]!);
-            cmd.Parameters.AddWithValue((object?)(string?)t["description"] ?? DBNull.Value);
-            cmd.Parameters.AddWithValue(Guid.CreateVersion7());
-            cmd.Parameters.AddWithValue(t["parts"]!.ToJsonString());
-            cmd.Parameters.AddWithValue((t["optionalVariables"] as JsonArray)?.Select(v => (string)v!).ToArray() ?? []);
-            added += await cmd.ExecuteNonQueryAsync(ct);
+            var t = JsonSerializer.Deserialize<TemplateRequest>(await File.ReadAllTextAsync(file, ct), JsonBody.Options)!;
+            try
+            {
+                var content = await validator.PrepareAsync(DemoTenantId, t.Channel!, t, ct);
+                await templates.CreateAsync(DemoTenantId, t.Key!, t.Channel!, t.Locale!, t.Description, content, ct);
+                added++;
+            }
+            catch (ConflictException) { } // seeded before: leave the tenant's edits alone
         }
         return added;
     }
@@ -81,11 +62,10 @@ public sealed class DemoSeeder(AppDbContext ef, NpgsqlDataSource db, IConfigurat
         var added = 0;
         foreach (var channel in ChannelNames.All.Where(c => c != ChannelNames.InApp))
         {
-            if (await ef.Providers.AnyAsync(p => p.TenantId == DemoTenantId && p.Channel == channel, ct)) continue;
-            ef.Providers.Add(new ProviderEntity { Id = Guid.CreateVersion7(), TenantId = DemoTenantId, Channel = channel, Kind = "sandbox", Name = $"Sandbox {channel}", Priority = 100 });
+            if (await providers.AnyForChannelAsync(DemoTenantId, channel, ct)) continue;
+            await providers.AddAsync(new ProviderEntity { Id = Guid.CreateVersion7(), TenantId = DemoTenantId, Channel = channel, Kind = "sandbox", Name = $"Sandbox {channel}", Priority = 100 }, ct);
             added++;
         }
-        await ef.SaveChangesAsync(ct);
         return added;
     }
 
@@ -100,5 +80,5 @@ public sealed class DemoSeeder(AppDbContext ef, NpgsqlDataSource db, IConfigurat
 
 public static class SeedServiceExtensions
 {
-    public static IServiceCollection AddSeed(this IServiceCollection services) => services.AddScoped<DemoSeeder>();
+    public static IServiceCollection AddSeed(this IServiceCollection services) => services.AddSingleton<DemoSeeder>();
 }

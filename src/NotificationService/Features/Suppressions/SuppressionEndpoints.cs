@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Contracts;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
@@ -8,6 +9,8 @@ namespace NotificationService.Features.Suppressions;
 /// <summary>`/api/v1/admin/suppressions`: see who will not be messaged and why, and lift an entry. Tenant-scoped.</summary>
 public static class SuppressionEndpoints
 {
+    public static IServiceCollection AddSuppressions(this IServiceCollection services) => services.AddSingleton<SuppressionStore>();
+
     public static void MapSuppressions(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/admin/suppressions").WithTags("Admin: suppressions").RequireAuthorization(Scopes.Admin);

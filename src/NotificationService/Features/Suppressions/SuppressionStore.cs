@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using Npgsql;
 using NpgsqlTypes;
 

@@ -3,6 +3,7 @@ using NotificationService.Channels;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
+using NotificationService.Templates;
 
 namespace NotificationService.Features.Templates;
 
@@ -10,9 +11,12 @@ namespace NotificationService.Features.Templates;
 /// layouts live under the same group (see <see cref="FragmentEndpoints"/>). Admin scope; tenant from the key.</summary>
 public static class TemplateAdminEndpoints
 {
-    private const int TrialBodyLimit = 2 * 1024 * 1024; // data may be 1 MB: let the data check answer, not the body limit
+    public const int TrialBodyLimit = 2 * 1024 * 1024; // data may be 1 MB: let the data check answer, not the body limit
 
     public static IServiceCollection AddTemplatesAdmin(this IServiceCollection services) => services
+        .AddSingleton<TemplateEngine>()
+        .AddSingleton<TemplateResolver>()
+        .AddSingleton<TemplateVersionStore>()
         .AddSingleton<FragmentStore>().AddSingleton<TemplateQueries>().AddSingleton<TemplateCommands>()
         .AddSingleton<TemplateValidator>().AddSingleton<TemplateTrial>();
 
@@ -35,12 +39,6 @@ public static class TemplateAdminEndpoints
             var (req, _) = await JsonBody.ReadAsync<PreviewRequest>(http.Request, TrialBodyLimit, ct);
             return TypedResults.Ok(await trial.PreviewAsync(http.User.TenantId(), id, req, ct));
         }).Accepts<PreviewRequest>("application/json");
-        group.MapPost("/{id:guid}/test-send", async Task<Accepted<TestSendResult>> (Guid id, HttpContext http, TemplateTrial trial, CancellationToken ct) =>
-        {
-            var (req, _) = await JsonBody.ReadAsync<TestSendRequest>(http.Request, TrialBodyLimit, ct);
-            var result = await trial.TestSendAsync(http.User.TenantId(), id, req, $"{http.Request.PathBase}/api/v1/services/notifications", ct);
-            return TypedResults.Accepted(result.StatusUrl, result);
-        }).Accepts<TestSendRequest>("application/json");
         group.MapFragments();
     }
 

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using NotificationService.Features.Notifications;
 
 namespace NotificationService.Features.Templates;
 
@@ -33,13 +32,6 @@ public sealed record PreviewRequest
 
 /// <summary>`POST {id}/test-send`: a real notification through the tenant's provider, pinned to the
 /// given version (default: the latest), so a draft can be tried on a real inbox before it is published.</summary>
-public sealed record TestSendRequest
-{
-    public RecipientDto? Recipient { get; init; }
-    public JsonObject? Data { get; init; }
-    public int? Version { get; init; }
-}
-
 public sealed record FragmentRequest
 {
     public string? Source { get; init; }
@@ -60,4 +52,3 @@ public sealed record VersionView(
 
 public sealed record PreviewResult(int Version, IReadOnlyDictionary<string, string> Parts, IReadOnlyList<string> Variables, IReadOnlyList<string> MissingVariables);
 
-public sealed record TestSendResult(Guid Id, int Version, string Status, string StatusUrl);

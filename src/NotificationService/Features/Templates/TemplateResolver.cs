@@ -1,4 +1,5 @@
 using Npgsql;
+using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Templates;
@@ -10,7 +11,7 @@ public sealed record ResolvedTemplate(Guid VersionId, string Locale);
 /// tenant's default locale. The version id is pinned on the notification, so later edits never
 /// change an accepted message. Cached briefly: a publish reaches new sends within <see cref="Ttl"/>.
 /// </summary>
-public sealed class TemplateResolver(NpgsqlDataSource db, TimeProvider clock)
+public sealed class TemplateResolver(NpgsqlDataSource db, TenantStore tenants, TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(2);
     private readonly TtlCache<(Guid Tenant, string Key, string Channel, string Locale), ResolvedTemplate?> _cache = new(clock, Ttl);
@@ -21,18 +22,17 @@ public sealed class TemplateResolver(NpgsqlDataSource db, TimeProvider clock)
     private async Task<ResolvedTemplate?> LoadAsync(Guid tenantId, string key, string channel, string? locale, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select t.locale, t.published_version_id, tn.default_locale
-            from tenants tn
-            join templates t on t.tenant_id = tn.id
-            where tn.id = $1 and t.key = $2 and t.channel = $3 and t.deleted_at is null and t.published_version_id is not null
+            select locale, published_version_id from templates
+            where tenant_id = $1 and key = $2 and channel = $3 and deleted_at is null and published_version_id is not null
             """);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(key);
         cmd.Parameters.AddWithValue(channel);
         var byLocale = new Dictionary<string, Guid>(StringComparer.OrdinalIgnoreCase);
-        string? defaultLocale = null;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) { byLocale[r.GetString(0)] = r.GetGuid(1); defaultLocale = r.GetString(2); }
+            while (await r.ReadAsync(ct)) byLocale[r.GetString(0)] = r.GetGuid(1);
+        if (byLocale.Count == 0) return null;
+        var defaultLocale = await tenants.DefaultLocaleAsync(tenantId, ct);
 
         ResolvedTemplate? found = null;
         foreach (var candidate in Candidates(locale, defaultLocale))

@@ -1,19 +1,15 @@
 using System.Text.Json.Nodes;
-using Npgsql;
-using NotificationService.Features.Notifications;
-using NotificationService.Features.Providers;
 using NotificationService.Infrastructure;
-using NotificationService.Queue;
 using NotificationService.Templates;
 
 namespace NotificationService.Features.Templates;
 
 /// <summary>
-/// Preview and test-send: both render a stored version exactly as delivery will (same definition, same
-/// compiled-template cache entry), so what an admin sees is what recipients get.
+/// Preview and the check before a test send: both render a stored version exactly as delivery will (same definition,
+/// same compiled-template cache entry), so what an admin sees is what recipients get. The test send itself is the
+/// Notifications feature's (it creates a notification).
 /// </summary>
-public sealed class TemplateTrial(
-    TemplateQueries queries, TemplateEngine engine, ProviderDirectory providers, NotificationWriter writer, JobQueue queue, NpgsqlDataSource db)
+public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine)
 {
     public async Task<PreviewResult> PreviewAsync(Guid tenantId, Guid id, PreviewRequest req, CancellationToken ct)
     {
@@ -26,35 +22,17 @@ public sealed class TemplateTrial(
         return new PreviewResult(stored.Number, result.Parts, engine.Variables(definition), result.MissingVariables);
     }
 
-    /// <summary>Queues a real notification pinned to the version. Missing required variables are refused
-    /// here (422) rather than turned into a failed notification, since the admin is waiting for the answer.</summary>
-    public async Task<TestSendResult> TestSendAsync(Guid tenantId, Guid id, TestSendRequest req, string statusBase, CancellationToken ct)
-    {
-        var stored = await FindAsync(tenantId, id, req.Version, ct);
-        var channel = stored.Version.Channel;
-        var errors = new Dictionary<string, string[]>();
-        if (req.Recipient is null) errors["recipient"] = ["A recipient is required."];
-        else RecipientRules.Check(channel, req.Recipient, errors);
-        if (errors.Count > 0) throw new RequestValidationException(errors);
+    /// <summary>A stored version (the latest when <paramref name="version"/> is null); 404 when there is none.</summary>
+    public Task<StoredVersion> FindVersionAsync(Guid tenantId, Guid id, int? version, CancellationToken ct) => FindAsync(tenantId, id, version, ct);
 
-        var missing = Render(stored.Version.Definition(), req.Data, stored.Locale).MissingVariables;
+    /// <summary>Renders the version with <paramref name="data"/> as delivery would: missing required variables are refused
+    /// (422) rather than turned into a failed notification, since the admin is waiting for the answer.</summary>
+    public void EnsureRenderable(StoredVersion stored, JsonObject? data)
+    {
+        var missing = Render(stored.Version.Definition(), data, stored.Locale).MissingVariables;
         if (missing.Count > 0)
             throw new RequestValidationException(new Dictionary<string, string[]> { ["data"] = [$"Missing required variables: {string.Join(", ", missing)}."] }, 422,
                 $"missing_variables: {string.Join(", ", missing)}");
-        if (!await providers.CanDeliverAsync(tenantId, channel, ct))
-            throw new UnprocessableException($"The tenant has no enabled provider for the '{channel}' channel.");
-
-        var draft = new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, JobPriority.High, req.Recipient!, stored.Key,
-            stored.Version.Id, stored.Locale, Content: null, req.Data, Category: null, Metadata: null, SendAt: null);
-        IReadOnlyList<string> queues;
-        await using (var conn = await db.OpenConnectionAsync(ct))
-        await using (var tx = await conn.BeginTransactionAsync(ct))
-        {
-            queues = await writer.InsertAsync(conn, tx, [draft], ct);
-            await tx.CommitAsync(ct);
-        }
-        queue.NotifyCommitted(queues);
-        return new TestSendResult(draft.Id, stored.Number, "queued", $"{statusBase}/{draft.Id}");
     }
 
     private async Task<StoredVersion> FindAsync(Guid tenantId, Guid id, int? version, CancellationToken ct) =>

@@ -5,13 +5,19 @@ namespace NotificationService.Features.Tenants;
 
 public sealed record CreatedTenant(Guid TenantId, Guid ServiceAccountId, string ApiKey);
 
-/// <summary>Creates tenants and their service accounts. The plain API key leaves this class once and is never stored.</summary>
-public sealed class TenantStore(AppDbContext db)
+/// <summary>
+/// The one owner of `tenants` and `service_accounts` (EF Core: plain CRUD, a context per call). The plain API key
+/// leaves this class once and is never stored: only its SHA-256 is.
+/// </summary>
+public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimeProvider clock)
 {
+    private readonly TtlCache<Guid, string?> _defaultLocales = new(clock, TimeSpan.FromSeconds(30));
+
     public async Task<CreatedTenant> CreateTenantAsync(string name, CancellationToken ct, Guid? id = null, string? fixedKey = null)
     {
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
             throw RequestValidationException.For("name", "A tenant name of 1 to 200 characters is required.");
+        await using var db = await contexts.CreateDbContextAsync(ct);
         var tenant = new Tenant { Id = id ?? Guid.CreateVersion7(), Name = name.Trim() };
         db.Tenants.Add(tenant);
         var (account, key) = NewServiceAccount(tenant.Id, "default", Scopes.All, fixedKey);
@@ -20,17 +26,51 @@ public sealed class TenantStore(AppDbContext db)
         return new CreatedTenant(tenant.Id, account.Id, key);
     }
 
-    public async Task<(ServiceAccount Account, string Key)> CreateServiceAccountAsync(Guid tenantId, string name, string[] scopes, CancellationToken ct)
+    /// <summary>Creates the tenant with this id unless it exists (the seed's fixed demo tenant).</summary>
+    public async Task EnsureTenantAsync(Guid id, string name, string defaultLocale, CancellationToken ct)
     {
-        var (account, key) = NewServiceAccount(tenantId, name, scopes, null);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (await db.Tenants.AnyAsync(t => t.Id == id, ct)) return;
+        db.Tenants.Add(new Tenant { Id = id, Name = name, DefaultLocale = defaultLocale });
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The locale a template falls back to when the send's own has no version (cached: tenants rarely change it).</summary>
+    public ValueTask<string?> DefaultLocaleAsync(Guid tenantId, CancellationToken ct) => _defaultLocales.GetOrLoadAsync(tenantId, async (id, c) =>
+    {
+        await using var db = await contexts.CreateDbContextAsync(c);
+        return await db.Tenants.Where(t => t.Id == id).Select(t => t.DefaultLocale).SingleOrDefaultAsync(c);
+    }, ct);
+
+    public async Task<(ServiceAccount Account, string Key)> CreateServiceAccountAsync(Guid tenantId, string name, string[] scopes, CancellationToken ct,
+        string? fixedKey = null)
+    {
+        var (account, key) = NewServiceAccount(tenantId, name, scopes, fixedKey);
+        await using var db = await contexts.CreateDbContextAsync(ct);
         db.ServiceAccounts.Add(account);
         await db.SaveChangesAsync(ct);
         return (account, key);
     }
 
-    public async Task<bool> RevokeAsync(Guid tenantId, Guid accountId, CancellationToken ct) =>
-        await db.ServiceAccounts.Where(a => a.TenantId == tenantId && a.Id == accountId && a.RevokedAt == null)
+    /// <summary>The unrevoked account a key's public prefix names (the caller checks the key against its hash).</summary>
+    public async Task<ServiceAccount?> FindActiveByPrefixAsync(string keyPrefix, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ServiceAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.KeyPrefix == keyPrefix && a.RevokedAt == null, ct);
+    }
+
+    public async Task<ServiceAccount?> FindActiveByNameAsync(Guid tenantId, string name, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ServiceAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Name == name && a.RevokedAt == null, ct);
+    }
+
+    public async Task<bool> RevokeAsync(Guid tenantId, Guid accountId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ServiceAccounts.Where(a => a.TenantId == tenantId && a.Id == accountId && a.RevokedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, DateTimeOffset.UtcNow), ct) == 1;
+    }
 
     public static (ServiceAccount, string) NewServiceAccount(Guid tenantId, string name, string[] scopes, string? fixedKey)
     {
@@ -48,5 +88,5 @@ public sealed class TenantStore(AppDbContext db)
 
 public static class TenantsServiceExtensions
 {
-    public static IServiceCollection AddTenants(this IServiceCollection services) => services.AddScoped<TenantStore>();
+    public static IServiceCollection AddTenants(this IServiceCollection services) => services.AddSingleton<TenantStore>();
 }

@@ -7,7 +7,7 @@ namespace NotificationService.Features.Webhooks;
 public sealed record PendingDelivery(Guid Id, Guid EndpointId, string Url, bool Enabled, byte[] Ciphertext, string KeyId, DateTimeOffset? PreviousExpiresAt,
     string EventType, string Payload, int Attempts);
 
-/// <summary>One attempt's result, as written to the log.</summary>
+/// <summary>One attempt's result, as written to the log. <paramref name="DisableEndpoint"/>: it answered 410 Gone.</summary>
 public sealed record AttemptRecord(Guid DeliveryId, Guid EndpointId, int? StatusCode, int LatencyMs, string? Excerpt, string? Error, string NewStatus, bool DisableEndpoint);
 
 public sealed record AttemptView(int Attempt, int? StatusCode, int LatencyMs, string? ResponseExcerpt, string? Error, DateTimeOffset At);
@@ -15,15 +15,27 @@ public sealed record AttemptView(int Attempt, int? StatusCode, int LatencyMs, st
 public sealed record DeliveryView(Guid Id, string EventType, string Status, int Attempts, int? LastStatusCode, int? LastLatencyMs, string? LastError,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<AttemptView> AttemptLog);
 
-/// <summary>Reads and records webhook deliveries set-based per batch; the admin log, replay and test events.</summary>
+/// <summary>The one owner of `webhook_deliveries` and `webhook_attempts`: writes deliveries (set-based, in the event's
+/// transaction), loads and records them per batch; the admin log, replay and test events.</summary>
 public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outbox)
 {
+    public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<NewDelivery> deliveries, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            insert into webhook_deliveries (id, tenant_id, endpoint_id, event_type, payload)
+            select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(deliveries.Select(d => d.Id).ToArray());
+        cmd.Parameters.AddWithValue(deliveries.Select(d => d.TenantId).ToArray());
+        cmd.Parameters.AddWithValue(deliveries.Select(d => d.EndpointId).ToArray());
+        cmd.Parameters.AddWithValue(deliveries.Select(d => d.EventType).ToArray());
+        cmd.Parameters.AddWithValue(deliveries.Select(d => d.Payload).ToArray());
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<Dictionary<Guid, PendingDelivery>> LoadAsync(Guid[] ids, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            select d.id, e.id, e.url, e.enabled, e.secrets_ciphertext, e.secrets_key_id, e.previous_secret_expires_at, d.event_type, d.payload, d.attempts
-            from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where d.id = any($1)
-            """);
+        await using var cmd = db.CreateCommand(RecordSql);
         cmd.Parameters.AddWithValue(ids);
         var found = new Dictionary<Guid, PendingDelivery>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -33,34 +45,35 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
         return found;
     }
 
-    /// <summary>One statement: attempts logged, deliveries updated, endpoints that answered 410 disabled.</summary>
+    /// <summary>One row per attempt: the delivery's new state and counters, and its line in the attempt log.</summary>
+    private const string RecordSql = """
+        select d.id, e.id, e.url, e.enabled, e.secrets_ciphertext, e.secrets_key_id, e.previous_secret_expires_at, d.event_type, d.payload, d.attempts
+        from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where d.id = any($1)
+        """;
+
+    /// <summary>One statement: attempts logged, deliveries updated (endpoints that answered 410 are disabled by their store).</summary>
     public async Task RecordAsync(IReadOnlyList<AttemptRecord> attempts, CancellationToken ct)
     {
         if (attempts.Count == 0) return;
         await using var cmd = db.CreateCommand("""
             with a as (
-                select * from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[], $5::text[], $6::text[], $7::text[], $8::bool[])
-                    as a(delivery_id, endpoint_id, status_code, latency_ms, excerpt, error, new_status, disable)
+                select * from unnest($1::uuid[], $2::int[], $3::int[], $4::text[], $5::text[], $6::text[])
+                    as a(delivery_id, status_code, latency_ms, excerpt, error, new_status)
             ), d as (
                 update webhook_deliveries d set status = a.new_status, attempts = d.attempts + 1, last_status_code = a.status_code,
                     last_latency_ms = a.latency_ms, last_error = a.error, updated_at = now()
                 from a where d.id = a.delivery_id returning d.id, d.attempts
-            ), e as (
-                update webhook_endpoints e set enabled = false, disabled_reason = 'the endpoint answered 410 Gone', updated_at = now()
-                from a where a.disable and e.id = a.endpoint_id
             )
             insert into webhook_attempts (delivery_id, attempt, status_code, latency_ms, response_excerpt, error)
             select a.delivery_id, d.attempts, a.status_code, a.latency_ms, a.excerpt, a.error from a join d on d.id = a.delivery_id
             """);
         var p = cmd.Parameters;
         p.AddWithValue(attempts.Select(a => a.DeliveryId).ToArray());
-        p.AddWithValue(attempts.Select(a => a.EndpointId).ToArray());
         p.AddWithValue(attempts.Select(a => a.StatusCode).ToArray());
         p.AddWithValue(attempts.Select(a => a.LatencyMs).ToArray());
         p.AddWithValue(attempts.Select(a => a.Excerpt).ToArray());
         p.AddWithValue(attempts.Select(a => a.Error).ToArray());
         p.AddWithValue(attempts.Select(a => a.NewStatus).ToArray());
-        p.AddWithValue(attempts.Select(a => a.DisableEndpoint).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

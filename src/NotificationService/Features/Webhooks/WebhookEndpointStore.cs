@@ -1,5 +1,4 @@
 using Npgsql;
-using NotificationService.Features.Providers;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Webhooks;
@@ -53,6 +52,34 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
             .SingleOrDefault() ?? throw new NotFoundException("The webhook endpoint");
         subscriptions.Invalidate(tenantId);   // after the write, so a concurrent reload cannot cache the old set
         return view;
+    }
+
+    /// <summary>Enabled endpoints of these tenants with the events they subscribe to, inside the caller's transaction.</summary>
+    public async Task<IReadOnlyList<(Guid Id, Guid TenantId, string[] Events)>> EnabledForTenantsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        Guid[] tenantIds, CancellationToken ct)
+    {
+        var endpoints = new List<(Guid, Guid, string[])>();
+        await using var cmd = new NpgsqlCommand("select id, tenant_id, events from webhook_endpoints where tenant_id = any($1) and enabled", conn, tx);
+        cmd.Parameters.AddWithValue(tenantIds);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) endpoints.Add((r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<string[]>(2)));
+        return endpoints;
+    }
+
+    /// <summary>Endpoints that answered 410 Gone: disabled with the reason shown to the admin.</summary>
+    public async Task DisableAsync(IReadOnlyCollection<Guid> ids, string reason, CancellationToken ct)
+    {
+        if (ids.Count == 0) return;
+        await using var cmd = db.CreateCommand("""
+            update webhook_endpoints set enabled = false, disabled_reason = $2, updated_at = now() where id = any($1)
+            returning tenant_id
+            """);
+        cmd.Parameters.AddWithValue(ids.ToArray());
+        cmd.Parameters.AddWithValue(reason);
+        var tenants = new HashSet<Guid>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) tenants.Add(r.GetGuid(0));
+        foreach (var tenant in tenants) subscriptions.Invalidate(tenant);
     }
 
     public async Task DeleteAsync(Guid tenantId, Guid id, CancellationToken ct)

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using System.Text.Json;
 using NotificationService.Features.Metrics;
 using NotificationService.Queue;
 
@@ -14,21 +13,22 @@ namespace NotificationService.Features.Webhooks;
 /// Retry-After on 429/503, or give up (410 Gone disables the endpoint).
 /// </summary>
 public sealed class WebhookJobHandler(WebhookDeliveryStore deliveries, WebhookEndpointStore endpoints, WebhookRetrySchedule schedule,
-    IHttpClientFactory http, TimeProvider clock, ServiceMeter metrics) : IJobHandler
+    IHttpClientFactory http, TimeProvider clock, ServiceMeter metrics) : JobHandler<WebhookJob>
 {
     public const string HttpClientName = "webhooks";
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
-    public string Kind => WebhookOutbox.Kind;
+    public const string GoneReason = "the endpoint answered 410 Gone";
 
-    public async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, WebhookJob Args)> jobs, CancellationToken ct)
     {
-        var ids = jobs.Select(j => JsonDocument.Parse(j.ArgsJson).RootElement.GetProperty("d").GetGuid()).ToArray();
-        var found = await deliveries.LoadAsync(ids, ct);
-        var outcomes = await Task.WhenAll(jobs.Select((job, i) => found.TryGetValue(ids[i], out var d)
-            ? SendAsync(job, d, ct) : Task.FromResult<(JobResult, AttemptRecord?)>((JobResult.Done, null))));
-        await deliveries.RecordAsync(outcomes.Select(o => o.Item2).OfType<AttemptRecord>().ToList(), ct);
-        foreach (var a in outcomes.Select(o => o.Item2).OfType<AttemptRecord>()) metrics.WebhookAttempt(a.StatusCode is null && a.LatencyMs == 0 ? "skipped" : a.NewStatus == "pending" ? "retrying" : a.NewStatus, TimeSpan.FromMilliseconds(a.LatencyMs));
+        var found = await deliveries.LoadAsync(jobs.Select(j => j.Args.DeliveryId).ToArray(), ct);
+        var outcomes = await Task.WhenAll(jobs.Select(j => found.TryGetValue(j.Args.DeliveryId, out var d)
+            ? SendAsync(j.Job, d, ct) : Task.FromResult<(JobResult, AttemptRecord?)>((JobResult.Done, null))));
+        var attempts = outcomes.Select(o => o.Item2).OfType<AttemptRecord>().ToList();
+        await deliveries.RecordAsync(attempts, ct);
+        foreach (var a in attempts) metrics.WebhookAttempt(WebhookOutcome(a), TimeSpan.FromMilliseconds(a.LatencyMs));
+        await endpoints.DisableAsync(attempts.Where(a => a.DisableEndpoint).Select(a => a.EndpointId).ToHashSet(), GoneReason, ct);
         return outcomes.Select(o => o.Item1).ToList();
     }
 
@@ -91,4 +91,8 @@ public sealed class WebhookJobHandler(WebhookDeliveryStore deliveries, WebhookEn
         var text = Encoding.UTF8.GetString(buffer, 0, read);
         return text.Length > 512 ? text[..512] : text;
     }
+
+    /// <summary>The /metrics outcome: succeeded, retrying, failed, or skipped (endpoint disabled: nothing was sent).</summary>
+    private static string WebhookOutcome(AttemptRecord a) =>
+        a.StatusCode is null && a.LatencyMs == 0 && a.NewStatus == "failed" ? "skipped" : a.NewStatus == "pending" ? "retrying" : a.NewStatus;
 }

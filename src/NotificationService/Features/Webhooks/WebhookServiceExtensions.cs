@@ -1,3 +1,4 @@
+using NotificationService.Features.Notifications;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Webhooks;
@@ -9,7 +10,8 @@ public static class WebhookServiceExtensions
         services.AddSingleton<WebhookRetrySchedule>();
         services.AddSingleton<WebhookOutbox>();
         services.AddSingleton<WebhookSubscriptions>();
-        services.AddSingleton<AcceptedEvents>();
+        services.AddSingleton<INotificationSubscriber, NotificationWebhooks>();   // hears every status change the ledger makes
+        services.AddSingleton(new WorkQueue(WebhookOutbox.Queue));
         services.AddSingleton<TargetGuard>();
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<WebhookDeliveryStore>();

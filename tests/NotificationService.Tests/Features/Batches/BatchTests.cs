@@ -112,14 +112,7 @@ public class BatchTests(ServiceFixture service)
         Assert.Equal(1, await service.ScalarAsync<long>("select count(*) from batches where tenant_id = $1", tenant.Id));
     }
 
-    private static async Task<JsonNode> WaitSettledAsync(HttpClient http, Guid batchId)
-    {
-        for (var i = 0; i < 200; i++)
-        {
-            var status = (await http.GetFromJsonAsync<JsonNode>($"/api/v1/services/notifications/batches/{batchId}"))!;
-            if (status["settled"]!.GetValue<bool>()) return status;
-            await Task.Delay(50);
-        }
-        throw new Xunit.Sdk.XunitException($"batch {batchId} did not settle");
-    }
+    private static Task<JsonNode> WaitSettledAsync(HttpClient http, Guid batchId) =>
+        Eventually.Async(async () => (await http.GetFromJsonAsync<JsonNode>($"/api/v1/services/notifications/batches/{batchId}"))!,
+            s => s["settled"]!.GetValue<bool>(), $"batch {batchId} to settle");
 }

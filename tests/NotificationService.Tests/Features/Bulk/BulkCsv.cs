@@ -43,14 +43,7 @@ public static class BulkCsv
 
     public static async Task<JsonNode> WaitFinishedAsync(HttpClient http, Guid jobId, int timeoutMs = 30_000)
     {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        JsonNode status;
-        do
-        {
-            status = (await http.GetFromJsonAsync<JsonNode>($"/api/v1/services/notifications/bulk/{jobId}"))!;
-            if (status["status"]!.GetValue<string>() is "completed" or "failed" or "cancelled") return status;
-            await Task.Delay(100);
-        } while (DateTime.UtcNow < deadline);
-        throw new Xunit.Sdk.XunitException($"bulk job {jobId} did not finish: {status.ToJsonString()}");
+        return await Eventually.Async(async () => (await http.GetFromJsonAsync<JsonNode>($"/api/v1/services/notifications/bulk/{jobId}"))!,
+            s => s["status"]!.GetValue<string>() is "completed" or "failed" or "cancelled", $"bulk job {jobId} to finish", TimeSpan.FromMilliseconds(timeoutMs));
     }
 }

@@ -38,7 +38,8 @@ public class BulkCsvTests(ServiceFixture service)
         Assert.StartsWith("5,email,", lines[1]);   // file line 5: the bad email (line 3 holds a field with a newline)
         Assert.StartsWith("7,,\"Expected 3 fields, found 2.\",", lines[2]);
 
-        await WaitAsync(async () => await service.ScalarAsync<long>("select count(*) from notifications where batch_id = $1 and status = 'sent'", jobId) == 3);
+        await Eventually.Async(async () => await service.ScalarAsync<long>("select count(*) from notifications where batch_id = $1 and status = 'sent'", jobId) == 3,
+            "the three rows to be sent");
         Assert.Equal("Order B-2 for Bob; \"the builder\"\nJr", await service.ScalarAsync<string>(
             "select s.content->>'subject' from sandbox_messages s join notifications n on n.id = s.notification_id where n.batch_id = $1 and n.recipient->>'email' = 'bob@example.com'", jobId));
     }
@@ -133,9 +134,5 @@ public class BulkCsvTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.Conflict, (await tenant.Http.PostAsync($"/api/v1/services/notifications/bulk/{jobId}/cancel", null)).StatusCode);
     }
 
-    private static async Task WaitAsync(Func<Task<bool>> condition)
-    {
-        for (var i = 0; i < 300 && !await condition(); i++) await Task.Delay(50);
-        Assert.True(await condition());
-    }
+
 }

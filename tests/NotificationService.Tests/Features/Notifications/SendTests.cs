@@ -79,8 +79,9 @@ public class SendTests(ServiceFixture service)
         var sendAt = DateTimeOffset.UtcNow.AddSeconds(2);
         var id = await tenant.Http.SendOkAsync(new { channel = "sms", recipient = new { phone = "+14155550100" }, content = new { body = "later" }, sendAt });
 
-        await Task.Delay(500);
-        Assert.Equal("queued", (await tenant.Http.StatusAsync(id))["status"]!.GetValue<string>());
+        // No worker touched it before its time: the ledger's first move after acceptance came at sendAt or later.
+        var claimed = await service.Ledger.WaitForAsync(id, "sending", timeout: TimeSpan.FromSeconds(10));
+        Assert.True(claimed.At >= sendAt.AddMilliseconds(-50), $"claimed at {claimed.At:O}, due {sendAt:O}");
         var sent = await tenant.Http.WaitForStatusAsync(id, "sent", 10_000);
         Assert.True(DateTimeOffset.Parse(sent["sentAt"]!.GetValue<string>()) >= sendAt.AddMilliseconds(-50));
     }

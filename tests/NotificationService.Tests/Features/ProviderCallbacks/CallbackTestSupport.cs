@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Providers;
+using NotificationService.Infrastructure;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.ProviderCallbacks;

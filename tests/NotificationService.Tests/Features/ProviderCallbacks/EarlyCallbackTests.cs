@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.ProviderCallbacks;
 using System.Net;
 using NotificationService.Tests.Support;
 using static NotificationService.Tests.Features.ProviderCallbacks.CallbackTestSupport;
@@ -37,7 +39,7 @@ public class EarlyCallbackTests(ServiceFixture service)
         var result = await response.JsonAsync();
         Assert.Equal(1, result["parked"]!.GetValue<int>());
         Assert.Equal(0, result["unknown"]!.GetValue<int>());
-        await Task.Delay(1500);   // longer than the replay interval: nothing may happen while the id is unknown
+        await TwoReplayPassesAsync();   // a whole pass ran after the event was parked: nothing may happen while the id is unknown
         Assert.Equal("sending", (await tenant.Http.StatusAsync(id))["status"]!.GetValue<string>());
 
         await StoreMessageIdAsync(id, sid);
@@ -62,7 +64,7 @@ public class EarlyCallbackTests(ServiceFixture service)
         var other = await service.NewTenantAsync(channels: "whatsapp");
         var (otherId, _) = await other.SentAsync(WhatsApp());
         await StoreMessageIdAsync(otherId, wamid);
-        await Task.Delay(1500);
+        await TwoReplayPassesAsync();
         Assert.Equal("sending", (await tenant.Http.StatusAsync(id))["status"]!.GetValue<string>());
 
         await StoreMessageIdAsync(id, wamid);
@@ -70,5 +72,12 @@ public class EarlyCallbackTests(ServiceFixture service)
         var history = await tenant.HistoryAsync(id);
         Assert.Equal(["delivered", "read"], history[^2..]);
         Assert.Equal("sent", (await other.Http.StatusAsync(otherId))["status"]!.GetValue<string>());
+    }
+
+    /// <summary>Waits until the replayer has finished two more passes, so at least one started after this point.</summary>
+    private async Task TwoReplayPassesAsync()
+    {
+        var passes = service.Factory.Services.GetRequiredService<ParkedCallbackReplayer>().Passes;
+        Assert.True(await passes.WaitForAsync(passes.Count + 2, TimeSpan.FromSeconds(10)), "the parked-callback replayer did not run");
     }
 }

@@ -25,7 +25,7 @@ public class DeviceTests(ServiceFixture service)
     }
 
     /// <summary>FCM HTTP v1: 200 with a message name, or 404 UNREGISTERED for the token "tok-dead".</summary>
-    private static async Task Fcm(Hit hit, HttpContext ctx)
+    private static async Task Fcm(RecordedRequest hit, HttpContext ctx)
     {
         ctx.Response.ContentType = "application/json";
         if (hit.Body.Contains("\"tok-dead\""))
@@ -56,14 +56,14 @@ public class DeviceTests(ServiceFixture service)
 
         var push = new { channel = "push", recipient = new { userId = "u1" }, content = new { subject = "Shipped", body = "On its way" } };
         await tenant.Http.WaitForStatusAsync(await tenant.Http.SendOkAsync(push), "sent");
-        Assert.Equal(2, fcm.Hits.Count);
+        Assert.Equal(2, fcm.Requests.Count);
         Assert.False(await service.ScalarAsync<bool>("select active from devices where tenant_id = $1 and token = 'tok-dead'", tenant.Id));
         Assert.True(await service.ScalarAsync<bool>("select active from devices where tenant_id = $1 and token = 'tok-good'", tenant.Id));
 
         // The next push reaches only the live device.
         await tenant.Http.WaitForStatusAsync(await tenant.Http.SendOkAsync(push), "sent");
-        Assert.Equal(3, fcm.Hits.Count);
-        Assert.Contains("\"tok-good\"", fcm.Hits.Last().Body);
+        Assert.Equal(3, fcm.Requests.Count);
+        Assert.Contains("\"tok-good\"", fcm.Requests.Last().Body);
 
         // Unregistering the last device leaves the user with none: a permanent, named failure.
         var delete = new HttpRequestMessage(HttpMethod.Delete, Devices) { Content = JsonContent.Create(new { userId = "u1", token = "tok-good" }) };

@@ -1,3 +1,4 @@
+using NotificationService.Queue;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Providers;
@@ -25,7 +26,7 @@ public class FailoverTests(ServiceFixture service)
         var detail = Details(sent).Single(d => d.StartsWith("via "));
         Assert.Contains($"'Backup' ({backupId})", detail);
         Assert.Contains($"'Primary' ({primaryId}): provider failure 401", detail);
-        Assert.Single(broken.Hits);
+        Assert.Single(broken.Requests);
     }
 
     [Fact]
@@ -36,11 +37,12 @@ public class FailoverTests(ServiceFixture service)
         await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(fake.BaseUrl, "Throttling"));
 
         var id = await tenant.Http.SendOkAsync(Api.Email());
-        await WaitUntil(() => fake.Hits.Count >= 2, 10_000);
-        var hits = fake.Hits.ToArray();
+        // Both 429s were acknowledged as throttled, and both tries ran as the job's first attempt: none was used up.
+        var throttled = await service.Queue.WaitForAsync(tenant.Id, r => r is JobResult.Throttled, "a 429 acknowledged as throttled", count: 2,
+            timeout: TimeSpan.FromSeconds(10));
+        Assert.All(throttled, t => Assert.Equal(1, t.Job.Attempt));
+        var hits = fake.Requests.ToArray();
         Assert.True(hits[1].At - hits[0].At >= TimeSpan.FromSeconds(0.9), "Retry-After was honoured");
-        await Task.Delay(300); // the second 429 is acknowledged: the job is back to ready, due in about a second
-        Assert.Equal(0, await service.ScalarAsync<int>("select attempt from jobs where tenant_id = $1 and state = 'ready'", tenant.Id));
 
         fake.Behaviour = LoopbackProvider.SendGridAccepts;
         var sent = await tenant.Http.WaitForStatusAsync(id, "sent", 10_000);
@@ -71,15 +73,17 @@ public class FailoverTests(ServiceFixture service)
         await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(fake.BaseUrl, "Down", extraSettings: new { circuitBreakerThreshold = 2, circuitBreakerOpenSeconds = 3 }));
 
         var id = await tenant.Http.SendOkAsync(Api.Email());
-        await WaitUntil(() => fake.Hits.Count >= 2, 10_000);
-        await Task.Delay(1500); // the circuit is open: nothing reaches the provider and the job waits with its attempts intact
-        Assert.Equal(2, fake.Hits.Count);
-        Assert.Equal(2, await service.ScalarAsync<int>("select attempt from jobs where tenant_id = $1", tenant.Id));
+        // Two 503s open the circuit; the job's next try finds it open and is postponed without reaching the provider,
+        // giving back the attempt it was claimed with (its third).
+        var open = (await service.Queue.WaitForAsync(tenant.Id, r => r is JobResult.Throttled { Error: var e } && e.Contains("circuit open"),
+            "a try postponed by the open circuit", timeout: TimeSpan.FromSeconds(10)))[0];
+        Assert.Equal(3, open.Job.Attempt);
+        Assert.Equal(2, fake.Requests.Count);
         Assert.Equal("sending", (await tenant.Http.StatusAsync(id))["status"]!.GetValue<string>());
 
         fake.Behaviour = LoopbackProvider.SendGridAccepts; // the provider recovers; after the cool-down one probe goes through
         var sent = await tenant.Http.WaitForStatusAsync(id, "sent", 10_000);
-        Assert.Equal(3, fake.Hits.Count);
+        Assert.Equal(3, fake.Requests.Count);
         Assert.Equal(3, sent["attempts"]!.GetValue<int>());
     }
 
@@ -97,17 +101,7 @@ public class FailoverTests(ServiceFixture service)
         Assert.Contains(Details(sent), d => d.Contains("'Down'") && d.Contains("circuit open"));
         var second = await tenant.Http.SendOkAsync(Api.Email());
         await tenant.Http.WaitForStatusAsync(second, "sent");
-        Assert.Single(down.Hits);
-        Assert.Equal(2, backup.Hits.Count);
-    }
-
-    public static async Task WaitUntil(Func<bool> condition, int timeoutMs)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not reached");
-            await Task.Delay(20);
-        }
+        Assert.Single(down.Requests);
+        Assert.Equal(2, backup.Requests.Count);
     }
 }

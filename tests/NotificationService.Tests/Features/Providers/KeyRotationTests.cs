@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using NotificationService.Features.Providers;
+using NotificationService.Infrastructure;
 using NotificationService.Postgres;
 using NotificationService.Tests.Hosting;
 

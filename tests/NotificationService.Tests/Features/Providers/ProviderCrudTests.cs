@@ -40,7 +40,7 @@ public class ProviderCrudTests(ServiceFixture service)
         Assert.Equal(("Renamed", 5), (updatedView["name"]!.GetValue<string>(), updatedView["priority"]!.GetValue<int>()));
         var test = await (await tenant.Http.PostJsonAsync($"{ProviderApi.Url}/{id}/test", new { recipient = new { email = "ada@example.com" } })).JsonAsync();
         Assert.Equal("sent", test["outcome"]!.GetValue<string>());
-        Assert.Equal($"Bearer {ProviderApi.ApiKey}", fake.Hits.Last().Authorization);
+        Assert.Equal($"Bearer {ProviderApi.ApiKey}", fake.Requests.Last().Authorization);
 
         // Another tenant sees nothing of it.
         var other = await service.BareTenantAsync();

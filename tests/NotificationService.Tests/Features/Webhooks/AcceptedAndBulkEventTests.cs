@@ -48,7 +48,7 @@ public class AcceptedAndBulkEventTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.Accepted, batch.StatusCode);
 
         await receiver.WaitForAsync(6);   // 3 accepted + 3 sent (the first send's `sent` came before too: 7 in all)
-        await WaitAsync(() => OfType(receiver.Requests, "notification.accepted").Count >= 3);
+        await Eventually.Async(() => OfType(receiver.Requests, "notification.accepted").Count >= 3, "three notification.accepted webhooks");
         var accepted = OfType(receiver.Requests, "notification.accepted");
         Assert.Equal(3, accepted.Count);
         var first = accepted.Single(a => a["data"]!["notificationId"]!.GetValue<string>() == single.ToString());
@@ -71,7 +71,8 @@ public class AcceptedAndBulkEventTests(ServiceFixture service)
         var jobId = (await response.JsonAsync())["jobId"]!.GetValue<string>();
         Assert.Equal("completed", (await BulkCsv.WaitFinishedAsync(tenant.Http, Guid.Parse(jobId)))["status"]!.GetValue<string>());
 
-        await WaitAsync(() => OfType(receiver.Requests, "bulk_job.completed").Count == 1 && OfType(receiver.Requests, "notification.accepted").Count == 2);
+        await Eventually.Async(() => OfType(receiver.Requests, "bulk_job.completed").Count == 1 && OfType(receiver.Requests, "notification.accepted").Count == 2,
+            "the completion and two accepted webhooks");
         var done = OfType(receiver.Requests, "bulk_job.completed").Single()["data"]!;
         Assert.Equal(jobId, done["jobId"]!.GetValue<string>());
         Assert.Equal("completed", done["status"]!.GetValue<string>());
@@ -79,20 +80,14 @@ public class AcceptedAndBulkEventTests(ServiceFixture service)
         Assert.Equal(2, done["acceptedRows"]!.GetValue<long>());
         Assert.Equal(1, done["rejectedRows"]!.GetValue<long>());
         Assert.Equal(1, done["duplicateRows"]!.GetValue<long>());
-        await Task.Delay(500);   // nothing else trickles in: one completion event, one accepted per row sent
+        // Nothing else can trickle in: exactly three deliveries were written, and every webhook job has run.
+        Assert.Equal(3, await service.ScalarAsync<long>("select count(*) from webhook_deliveries where tenant_id = $1", tenant.Id));
+        await DbPolling.WaitUntilAsync(service.Db, $"select count(*) from jobs where tenant_id = '{tenant.Id}' and queue = 'webhooks'", n => n == 0, TimeSpan.FromSeconds(10));
         Assert.Single(OfType(receiver.Requests, "bulk_job.completed"));
         Assert.Equal(2, OfType(receiver.Requests, "notification.accepted").Count);
     }
 
     private static HttpContent JsonContent(string json) => new StringContent(json, System.Text.Encoding.UTF8, "application/json");
 
-    private static async Task WaitAsync(Func<bool> condition, int timeoutMs = 15_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException("condition not met in time");
-            await Task.Delay(50);
-        }
-    }
+
 }

@@ -48,9 +48,7 @@ public sealed class LoopbackReceiver : IAsyncDisposable
 
     public async Task<List<Received>> WaitForAsync(int count, int timeoutMs = 15_000)
     {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (Requests.Count < count && DateTime.UtcNow < deadline) await Task.Delay(25);
-        if (Requests.Count < count) throw new Xunit.Sdk.XunitException($"expected {count} webhook requests, got {Requests.Count}");
+        await Eventually.Async(() => Requests.Count >= count, $"{count} webhook requests", TimeSpan.FromMilliseconds(timeoutMs));
         return [.. Requests];
     }
 

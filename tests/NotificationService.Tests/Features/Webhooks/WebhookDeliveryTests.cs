@@ -46,7 +46,8 @@ public class WebhookDeliveryTests(ServiceFixture service)
         Assert.Equal("a***@example.com", payload["data"]!["recipient"]!["email"]!.GetValue<string>());
         Assert.Equal("42", payload["data"]!["metadata"]!["order"]!.GetValue<string>());
 
-        await WaitUntilAsync(async () => (await tenant.Http.GetFromJsonAsync<JsonArray>($"{Hooks}/{endpoint}/deliveries"))![0]!["status"]!.GetValue<string>() == "succeeded");
+        await Eventually.Async(async () => (await tenant.Http.GetFromJsonAsync<JsonArray>($"{Hooks}/{endpoint}/deliveries"))![0]!["status"]!.GetValue<string>() == "succeeded",
+            "the delivery to succeed");
     }
 
     [Fact]
@@ -62,7 +63,8 @@ public class WebhookDeliveryTests(ServiceFixture service)
         Assert.Single(received.Select(r => r.Id).Distinct());
         Assert.All(received, r => Assert.True(Verifies(secret, r)));
         JsonNode delivery = null!;
-        await WaitUntilAsync(async () => (delivery = (await tenant.Http.GetFromJsonAsync<JsonArray>($"{Hooks}/{endpoint}/deliveries"))![0]!)["status"]!.GetValue<string>() == "succeeded");
+        await Eventually.Async(async () => (delivery = (await tenant.Http.GetFromJsonAsync<JsonArray>($"{Hooks}/{endpoint}/deliveries"))![0]!)["status"]!.GetValue<string>() == "succeeded",
+            "the delivery to succeed");
         Assert.Equal([500, 500, 200], delivery["attemptLog"]!.AsArray().Select(a => a!["statusCode"]!.GetValue<int>()));
         Assert.Equal("nope", delivery["attemptLog"]![0]!["responseExcerpt"]!.GetValue<string>());
 
@@ -80,10 +82,13 @@ public class WebhookDeliveryTests(ServiceFixture service)
         var (endpoint, _) = await RegisterAsync(tenant, gone.Url, "notification.sent");
         await tenant.Http.SendOkAsync(Api.Email());
         await gone.WaitForAsync(1);
-        await WaitUntilAsync(async () => !(await tenant.Http.GetFromJsonAsync<JsonNode>($"{Hooks}/{endpoint}"))!["enabled"]!.GetValue<bool>());
+        await Eventually.Async(async () => !(await tenant.Http.GetFromJsonAsync<JsonNode>($"{Hooks}/{endpoint}"))!["enabled"]!.GetValue<bool>(),
+            "the endpoint to be disabled");
         Assert.Contains("410", (await tenant.Http.GetFromJsonAsync<JsonNode>($"{Hooks}/{endpoint}"))!["disabledReason"]!.GetValue<string>());
-        await tenant.Http.SendOkAsync(Api.Email());
-        await Task.Delay(1500);
+        // A notification sent after that produces no delivery for the disabled endpoint (its sent event has committed).
+        var after = await tenant.Http.SendOkAsync(Api.Email());
+        await service.Ledger.WaitForAsync(after, "sent");
+        Assert.Equal(1, await service.ScalarAsync<long>("select count(*) from webhook_deliveries where endpoint_id = $1", endpoint));
         Assert.Single(gone.Requests);
 
         await using var busy = await LoopbackReceiver.StartAsync();
@@ -139,13 +144,5 @@ public class WebhookDeliveryTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.NoContent, (await tenant.Http.DeleteAsync($"{Hooks}/{endpoint}")).StatusCode);
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, int timeoutMs = 15_000)
-    {
-        var deadline = DateTime.UtcNow.AddMilliseconds(timeoutMs);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new Xunit.Sdk.XunitException("condition not met in time");
-            await Task.Delay(50);
-        }
-    }
+
 }

@@ -1,6 +1,6 @@
-using NotificationService.Features.ProviderCallbacks;
+using NotificationService.Features.Notifications;
 
-namespace NotificationService.Tests.Features.ProviderCallbacks;
+namespace NotificationService.Tests.Features.Notifications.Ledger;
 
 public class StatusMachineTests
 {
@@ -24,7 +24,7 @@ public class StatusMachineTests
     [Fact]
     public void Folding_out_of_order_events_ends_at_the_furthest_status_with_one_step_each()
     {
-        var events = new[] { "read", "sent", "delivered", "read" }.Select(s => new ProviderEvent(null, "m", s, s)).ToList();
+        var events = new[] { "read", "sent", "delivered", "read" }.Select(s => new ReportedStatus(null, "m", s, s, null, null)).ToList();
         var steps = StatusMachine.Fold("sent", events);
         Assert.Equal(["delivered", "read"], steps.Select(s => s.Status));
         Assert.Equal(["sent", "delivered"], steps.Select(s => s.PreviousStatus));

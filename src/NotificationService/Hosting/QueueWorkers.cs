@@ -1,27 +1,26 @@
-using NotificationService.Channels;
 using NotificationService.Queue;
 
-namespace NotificationService.Features.QueueAdmin;
+namespace NotificationService.Hosting;
 
 /// <summary>
-/// The queue: one per channel, named after it. Every replica can enqueue; replicas in `worker` or
-/// `all` mode also run the processor (claim, deliver, acknowledge, rescue expired leases).
+/// The queue's plumbing for this host: every replica can enqueue; replicas in `worker` or `all` mode also run the
+/// processor (claim, handle, acknowledge, rescue expired leases) for every queue a feature registered
+/// (<see cref="WorkQueue"/>) with the handlers features registered (<see cref="IJobHandler"/>).
 /// </summary>
-public static class QueueServiceExtensions
+public static class QueueWorkers
 {
-    public static IServiceCollection AddQueue(this IServiceCollection services, IConfiguration config, bool includeWorkers)
+    public static IServiceCollection AddQueueWorkers(this IServiceCollection services, IConfiguration config, bool includeWorkers)
     {
         services.AddSingleton<QueueSignals>();
         services.AddSingleton<CrossReplicaNotifier>();
         services.AddSingleton<JobQueue>();
-        services.AddSingleton<DeadJobRetry>();
+        services.AddSingleton<QueueEvents>();   // test signals: acknowledged batches, idle queues
         if (!includeWorkers) return services;
 
         var section = config.GetSection("Queue");
-        services.AddSingleton(new QueueProcessorOptions
+        services.AddSingleton(sp => new QueueProcessorOptions
         {
-            // Outgoing webhooks have their own queue (in the default list), so a slow receiver never delays a channel's sends.
-            Queues = section.GetSection("Queues").Get<string[]>() ?? [.. ChannelNames.All, Bulk.BulkJobHandler.QueueName, Features.Webhooks.WebhookOutbox.Queue],
+            Queues = section.GetSection("Queues").Get<string[]>() ?? [.. sp.GetServices<WorkQueue>().Select(q => q.Name).Distinct()],
             WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}",
             BatchSize = section.GetValue("BatchSize", 100),
             MaxBatchesInFlightPerQueue = section.GetValue("MaxBatchesInFlightPerQueue", 4),

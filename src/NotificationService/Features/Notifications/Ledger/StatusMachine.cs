@@ -1,4 +1,10 @@
-namespace NotificationService.Features.ProviderCallbacks;
+using NotificationService.Contracts;
+using static NotificationService.Contracts.NotificationStatuses;
+
+namespace NotificationService.Features.Notifications;
+
+/// <summary>A status someone outside reported for a notification (a provider callback), by our id or the provider's message id.</summary>
+public sealed record ReportedStatus(Guid? NotificationId, string? ProviderMessageId, string? Status, string? Detail, string? Error, DateTimeOffset? At);
 
 /// <summary>
 /// Forward-only notification statuses. accepted → queued → sending → sent → delivered → read
@@ -8,16 +14,14 @@ namespace NotificationService.Features.ProviderCallbacks;
 /// </summary>
 public static class StatusMachine
 {
-    public const string Delivered = "delivered";
-
     public static int Rank(string status) => status switch
     {
-        "accepted" => 0, "queued" => 1, "sending" => 2, "sent" => 3, "delivered" => 4,
-        "read" or "opened" => 5, "clicked" => 6,
+        Accepted => 0, Queued => 1, Sending => 2, Sent => 3, Delivered => 4,
+        Read or Opened => 5, Clicked => 6,
         _ => -1,
     };
 
-    public static bool IsTerminal(string status) => status is "failed" or "suppressed" or "cancelled" or "expired";
+    public static bool IsTerminal(string status) => NotificationStatuses.IsTerminal(status);
 
     /// <summary>
     /// The statuses to record, in order, when <paramref name="next"/> is reported for a notification in
@@ -37,11 +41,11 @@ public static class StatusMachine
 
     public sealed record Step(string Status, string PreviousStatus, string? Detail, string? Error);
 
-    /// <summary>Applies events (already in provider time order) to one notification; returns every step taken.</summary>
-    public static IReadOnlyList<Step> Fold(string current, IEnumerable<ProviderEvent> events)
+    /// <summary>Applies reports (already in the reporter's time order) to one notification; returns every step taken.</summary>
+    public static IReadOnlyList<Step> Fold(string current, IEnumerable<ReportedStatus> reports)
     {
         var steps = new List<Step>();
-        foreach (var e in events)
+        foreach (var e in reports)
         {
             if (e.Status is null) continue;
             foreach (var s in Steps(current, e.Status))

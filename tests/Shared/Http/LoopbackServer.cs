@@ -5,51 +5,55 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace NotificationService.Channels.Tests;
+namespace NotificationService.Tests.Shared;
 
-/// <summary>A request a fake provider received.</summary>
-public sealed record RecordedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string ContentType, string Body)
+/// <summary>A request a loopback double received, with when it arrived.</summary>
+public sealed record RecordedRequest(DateTimeOffset At, string Method, string Path, IReadOnlyDictionary<string, string> Headers, string ContentType, string Body)
 {
     public string? Header(string name) => Headers.TryGetValue(name, out var v) ? v : null;
+    public string? Authorization => Header("Authorization");
     public IReadOnlyDictionary<string, string> Form =>
         Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(Body).ToDictionary(kv => kv.Key, kv => kv.Value.ToString());
 }
 
 /// <summary>
-/// A loopback HTTP double of a provider (Kestrel on 127.0.0.1:0). Each test supplies the provider's wire behaviour
-/// (success bodies, error envelopes, 429 + Retry-After, slow answers); every request is recorded.
+/// The one HTTP double for tests: Kestrel on 127.0.0.1:0, real HTTP. The test supplies the wire behaviour of what it
+/// stands for (a provider's success bodies and error envelopes, 429 with Retry-After, slow answers) and may swap it
+/// mid-test (503 until the provider "recovers"); every request is recorded with its arrival time.
 /// </summary>
-public sealed class FakeProvider : IAsyncDisposable
+public sealed class LoopbackServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     public ConcurrentQueue<RecordedRequest> Requests { get; } = new();
+    public Func<RecordedRequest, HttpContext, Task> Behaviour { get; set; }
     public string BaseUrl { get; }
 
-    private FakeProvider(WebApplication app, string baseUrl) { _app = app; BaseUrl = baseUrl; }
+    private LoopbackServer(WebApplication app, string baseUrl, Func<RecordedRequest, HttpContext, Task> behaviour) =>
+        (_app, BaseUrl, Behaviour) = (app, baseUrl, behaviour);
 
-    public static async Task<FakeProvider> StartAsync(Func<RecordedRequest, HttpContext, Task> handler)
+    public static async Task<LoopbackServer> StartAsync(Func<RecordedRequest, HttpContext, Task> behaviour)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
         var app = builder.Build();
-        FakeProvider? self = null;
+        LoopbackServer? self = null;
         app.Run(async ctx =>
         {
             using var reader = new StreamReader(ctx.Request.Body);
             var body = await reader.ReadToEndAsync();
-            var recorded = new RecordedRequest(ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString,
+            var recorded = new RecordedRequest(DateTimeOffset.UtcNow, ctx.Request.Method, ctx.Request.Path + ctx.Request.QueryString,
                 ctx.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
                 ctx.Request.ContentType ?? "", body);
             self!.Requests.Enqueue(recorded);
-            await handler(recorded, ctx);
+            await self.Behaviour(recorded, ctx);
         });
         await app.StartAsync();
-        var address = app.Urls.First();
-        self = new FakeProvider(app, address.TrimEnd('/'));
+        self = new LoopbackServer(app, app.Urls.First().TrimEnd('/'), behaviour);
         return self;
     }
 
+    /// <summary>Answers every request with <paramref name="status"/>, optional headers and a JSON body.</summary>
     public static Func<RecordedRequest, HttpContext, Task> Respond(int status, string? json = null, Action<HttpResponse>? headers = null) =>
         async (_, ctx) =>
         {

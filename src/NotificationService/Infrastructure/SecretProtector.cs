@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
-namespace NotificationService.Features.Providers;
+namespace NotificationService.Infrastructure;
 
 /// <summary>
 /// Provider secrets at rest: AES-256-GCM under a key id (`Secrets:Keys:&lt;id&gt;` = base64 of 32 bytes,

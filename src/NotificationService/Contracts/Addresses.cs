@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace NotificationService.Features.Suppressions;
+namespace NotificationService.Contracts;
 
 /// <summary>
 /// One spelling per address, so a bounce reported as "Ada@Example.com" suppresses "ada@example.com" and
@@ -20,23 +20,22 @@ public static class Addresses
         return digits.Length == 0 ? null : "+" + digits;
     }
 
-    /// <summary>The address a notification's recipient (jsonb) is reached at on its channel.</summary>
-    public static string? Of(string channel, JsonNode? recipient) =>
-        Normalize(channel, channel == "email" ? recipient?["email"]?.GetValue<string>() : recipient?["phone"]?.GetValue<string>());
+    /// <summary>The address a recipient is reached at on its channel (email for email, phone otherwise).</summary>
+    public static string? Of(string channel, string? email, string? phone) => Normalize(channel, channel == "email" ? email : phone);
 
     /// <summary>What webhook payloads show: enough to recognise, not enough to harvest.</summary>
-    public static JsonObject Mask(JsonNode? recipient)
+    public static JsonObject Mask(string? email, string? phone, string? userId, int? deviceTokens)
     {
         var masked = new JsonObject();
-        if (recipient?["email"]?.GetValue<string>() is { } email)
+        if (email is not null)
         {
             var at = email.IndexOf('@');
             masked["email"] = at <= 0 ? "***" : email[0] + "***" + email[at..];
         }
-        if (recipient?["phone"]?.GetValue<string>() is { } phone)
+        if (phone is not null)
             masked["phone"] = phone.Length <= 4 ? "***" : phone[..Math.Min(3, phone.Length - 2)] + new string('*', Math.Max(0, phone.Length - 5)) + phone[^2..];
-        if (recipient?["userId"]?.GetValue<string>() is { } user) masked["userId"] = user;
-        if (recipient?["deviceTokens"] is JsonArray tokens) masked["deviceTokens"] = tokens.Count;
+        if (userId is not null) masked["userId"] = userId;
+        if (deviceTokens is { } tokens) masked["deviceTokens"] = tokens;
         return masked;
     }
 }

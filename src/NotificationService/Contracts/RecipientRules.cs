@@ -2,7 +2,7 @@ using System.Net.Mail;
 using System.Text.RegularExpressions;
 using NotificationService.Channels;
 
-namespace NotificationService.Features.Notifications;
+namespace NotificationService.Contracts;
 
 /// <summary>Which recipient field each channel needs, and what a valid one looks like.</summary>
 public static partial class RecipientRules

@@ -1,0 +1,95 @@
+namespace NotificationService.Features.Notifications;
+
+public sealed partial class NotificationLedger
+{
+    /// <summary>The ledger's statements, one named constant each, so they read as SQL. Only the ledger writes these tables.</summary>
+    private static class Sql
+    {
+        public const string CopyAccepted = """
+            copy notifications (id, tenant_id, channel, status, priority, recipient, template_key, template_version_id,
+                                locale, content, data, category, metadata, batch_id, job_id, send_at) from stdin (format binary)
+            """;
+
+        /// <summary>
+        /// $1 ids. queued/sending → sending, attempts + 1; returns what the worker sends, and when the attempt started (its
+        /// history entry is written with its outcome, one row per attempt: see <see cref="RecordAttempts"/>).
+        /// </summary>
+        public const string BeginSending = """
+            update notifications set status = 'sending', attempts = attempts + 1, updated_at = now()
+            where id = any($1) and status in ('queued', 'sending')
+            returning id, tenant_id, channel, recipient::text, template_version_id, locale, content::text, data::text, category,
+                      metadata::text, attempts, updated_at
+            """;
+
+        /// <summary>
+        /// $1 ids, $2 new statuses (null: stays sending), $3–$4 history status and detail, $5 last error, $6–$8 provider id,
+        /// kind and message id, $9 when each attempt started. Only rows still `sending` move. One history row per attempt,
+        /// carrying its number and start, from which reads derive the `sending` entry. Returns the ids whose status changed.
+        /// </summary>
+        public const string RecordAttempts = """
+            with x as (
+                select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[],
+                                     $9::timestamptz[])
+                    as x(id, new_status, event_status, event_detail, error, provider_id, provider_kind, provider_message_id, started_at)
+            ), u as (
+                update notifications n set
+                    status = coalesce(x.new_status, n.status),
+                    last_error = x.error,
+                    provider_id = coalesce(x.provider_id, n.provider_id),
+                    provider_kind = coalesce(x.provider_kind, n.provider_kind),
+                    provider_message_id = coalesce(x.provider_message_id, n.provider_message_id),
+                    sent_at = case when x.new_status = 'sent' then now() else n.sent_at end,
+                    updated_at = now()
+                from x where n.id = x.id and n.status = 'sending'
+                returning n.id, n.attempts, x.new_status is not null as changed
+            ), e as (
+                insert into notification_events (notification_id, status, source, detail, attempt, started_at)
+                select x.id, x.event_status, 'worker', x.event_detail, u.attempts, x.started_at from x join u on u.id = x.id
+            )
+            select id from u where changed
+            """;
+
+        /// <summary>$1 tenant, $2 notification ids, $3 provider message ids: the rows reports name, locked in id order.</summary>
+        public const string LockReported = """
+            select id, status, channel, recipient::text, metadata::text, provider_message_id from notifications
+            where tenant_id = $1 and id in (select id from notifications where id = any($2)
+                                            union all select id from notifications where provider_message_id = any($3))
+            order by id for update
+            """;
+
+        /// <summary>$1–$3 final status and error per notification; $4–$7 one history row per step, in order.</summary>
+        public const string WriteSteps = """
+            with u as (
+                update notifications n set status = f.status, last_error = coalesce(f.error, n.last_error), updated_at = now()
+                from unnest($1::uuid[], $2::text[], $3::text[]) as f(id, status, error) where n.id = f.id
+            )
+            insert into notification_events (notification_id, status, source, detail)
+            select h.id, h.status, h.source, h.detail
+            from unnest($4::uuid[], $5::text[], $6::text[], $7::text[]) with ordinality as h(id, status, detail, source, ord)
+            order by h.ord
+            """;
+
+        public const string LockForCancel = """
+            select status, job_id, channel, recipient::text, metadata::text from notifications where tenant_id = $1 and id = $2 for update
+            """;
+
+        public const string Cancel = """
+            with u as (update notifications set status = 'cancelled', updated_at = now() where id = $1 returning id)
+            insert into notification_events (notification_id, status, source) select id, 'cancelled', 'api' from u
+            """;
+
+        /// <summary>$1 tenant, $2 ids, $3 why. failed or waiting-to-retry → queued.</summary>
+        public const string Requeue = """
+            with old as (
+                select id, status from notifications where tenant_id = $1 and id = any($2) and status in ('failed', 'sending') for update
+            ), u as (
+                update notifications n set status = 'queued', last_error = null, updated_at = now()
+                from old where n.id = old.id
+                returning n.id, n.channel, old.status as previous, n.recipient::text, n.metadata::text
+            ), e as (
+                insert into notification_events (notification_id, status, source, detail) select id, 'queued', 'api', $3 from u
+            )
+            select id, channel, previous, recipient, metadata from u
+            """;
+    }
+}

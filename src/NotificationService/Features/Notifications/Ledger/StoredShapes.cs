@@ -1,0 +1,37 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using NotificationService.Contracts;
+
+namespace NotificationService.Features.Notifications;
+
+/// <summary>
+/// The recipient as the `notifications.recipient` jsonb column holds it. Its own type, not the API's RecipientDto, so
+/// the API can change without a data migration; the names stay those rows have carried since the first migration.
+/// </summary>
+public sealed record StoredRecipient(string? UserId, string? Email, string? Phone, string[]? DeviceTokens)
+{
+    public static StoredRecipient From(RecipientDto r) => new(r.UserId, r.Email, r.Phone, r.DeviceTokens);
+
+    public RecipientDto ToDto() => new() { UserId = UserId, Email = Email, Phone = Phone, DeviceTokens = DeviceTokens };
+
+    public static StoredRecipient Parse(string json) => JsonSerializer.Deserialize(json, StoredJson.Default.StoredRecipient)!;
+
+    public string ToJson() => JsonSerializer.Serialize(this, StoredJson.Default.StoredRecipient);
+}
+
+/// <summary>Inline content (`notifications.content` jsonb) of a send without a template: each part is itself a template over `data`.</summary>
+public sealed record StoredContent(string? Subject, string? Body, string? Html)
+{
+    public static StoredContent? From(ContentDto? c) => c is null ? null : new(c.Subject, c.Body, c.Html);
+
+    public static StoredContent? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize(json, StoredJson.Default.StoredContent);
+
+    public string ToJson() => JsonSerializer.Serialize(this, StoredJson.Default.StoredContent);
+}
+
+/// <summary>Source-generated (de)serialization of what the ledger stores: no reflection on the accept and delivery paths.
+/// Nulls are written, as rows have always had them (the status API shows the recipient as stored).</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(StoredRecipient))]
+[JsonSerializable(typeof(StoredContent))]
+internal sealed partial class StoredJson : JsonSerializerContext;

@@ -1,0 +1,26 @@
+using NotificationService.Features.Notifications;
+
+namespace NotificationService.Features.ProviderCallbacks;
+
+/// <summary>The one owner of `provider_callback_events`: the event ids each provider config has already delivered.</summary>
+public static class CallbackDedupe
+{
+    /// <summary>Events with an id already seen for this provider are dropped (also duplicates inside the batch).</summary>
+    public static async Task<List<ProviderEvent>> FreshAsync(LedgerTransaction tx, Guid providerId, IReadOnlyList<ProviderEvent> events, CancellationToken ct)
+    {
+        var keys = events.Where(e => e.DedupeKey is not null).Select(e => e.DedupeKey!).Distinct().ToArray();
+        if (keys.Length == 0) return [.. events];
+        var inserted = new HashSet<string>();
+        await using (var cmd = tx.Command("""
+            insert into provider_callback_events (provider_id, event_id) select $1, unnest($2::text[])
+            on conflict do nothing returning event_id
+            """))
+        {
+            cmd.Parameters.AddWithValue(providerId);
+            cmd.Parameters.AddWithValue(keys);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) inserted.Add(r.GetString(0));
+        }
+        return events.Where(e => e.DedupeKey is null || inserted.Remove(e.DedupeKey)).ToList();
+    }
+}
