@@ -65,7 +65,7 @@ public static class TenantFloodRun
         }
     }
 
-    private sealed class Counts { public long Accepted, Refused, Other, Latest; }
+    private sealed class Counts { public long Accepted, Refused, Other; }
 
     private static async Task<FloodWindow> WindowAsync(string label, HttpClient[] quiet, double quietRate, TimeSpan duration,
         Func<Counts, Func<CancellationToken, Task>>? flood)
