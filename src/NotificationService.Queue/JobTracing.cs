@@ -7,7 +7,8 @@ namespace NotificationService.Queue;
 /// handles a claimed batch inside one "process" activity. A batch whose jobs all come from one trace (one request's
 /// notifications, or a lone job) continues that trace as its child, so one trace runs from the HTTP request to the
 /// provider call; a batch mixing traces is a trace of its own linked to each of them (OpenTelemetry's convention for
-/// batch consumers). Nothing is stored or started when no tracer listens.
+/// batch consumers). Without a tracer the activity is still made (not recorded, nothing exported), so the worker's log
+/// lines carry the same trace id as the request's.
 /// </summary>
 public static class JobTracing
 {
@@ -19,7 +20,6 @@ public static class JobTracing
 
     public static Activity? StartProcessing(string kind, IReadOnlyList<Job> batch)
     {
-        if (!Source.HasListeners()) return null;
         var contexts = new List<ActivityContext>();
         foreach (var traceParent in batch.Select(j => j.TraceParent).Distinct())
             if (traceParent is not null && contexts.Count < MaxLinks && ActivityContext.TryParse(traceParent, null, isRemote: true, out var context))
@@ -38,8 +38,12 @@ public static class JobTracing
         Activity.Current = null;
         try
         {
-            return Source.StartActivity($"{kind} process", ActivityKind.Consumer, oneTrace ? contexts[0] : default, tags,
-                oneTrace ? null : contexts.Select(c => new ActivityLink(c)));
+            if (Source.HasListeners())
+                return Source.StartActivity($"{kind} process", ActivityKind.Consumer, oneTrace ? contexts[0] : default, tags,
+                    oneTrace ? null : contexts.Select(c => new ActivityLink(c)));
+            var unrecorded = new Activity($"{kind} process");
+            if (oneTrace) unrecorded.SetParentId(contexts[0].TraceId, contexts[0].SpanId, contexts[0].TraceFlags);
+            return unrecorded.Start();
         }
         finally
         {

@@ -80,10 +80,14 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
 
     private static Activity? StartFlush(List<(T Item, TaskCompletionSource Done, ActivityContext Caller)> batch)
     {
-        if (!Tracing.HasListeners()) return null;
         var callers = batch.Select(b => b.Caller).Where(c => c != default).Distinct().ToList();
-        return Tracing.StartActivity("batched write", ActivityKind.Internal, callers.FirstOrDefault(),
-            [new("batch.size", batch.Count)], callers.Skip(1).Take(128).Select(c => new ActivityLink(c)));
+        if (Tracing.HasListeners())
+            return Tracing.StartActivity("batched write", ActivityKind.Internal, callers.FirstOrDefault(),
+                [new("batch.size", batch.Count)], callers.Skip(1).Take(128).Select(c => new ActivityLink(c)));
+        // No tracer: an unrecorded activity all the same, so the jobs this flush enqueues (and the worker's log lines)
+        // carry the first caller's trace id, as its request's log lines do.
+        if (callers.Count == 0) return null;
+        return new Activity("batched write").SetParentId(callers[0].TraceId, callers[0].SpanId, callers[0].TraceFlags).Start();
     }
 
     public async ValueTask DisposeAsync()

@@ -70,6 +70,24 @@ public class TraceTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Without_a_tracer_the_job_still_stores_the_trace_of_the_request_that_accepted_it()
+    {
+        var tenant = await service.NewTenantAsync();
+        var callerTrace = ActivityTraceId.CreateRandom();
+        var send = new HttpRequestMessage(HttpMethod.Post, Api.Send) // scheduled, so its job is still there to read
+        {
+            Content = JsonContent.Create(new { channel = "email", recipient = new { email = "a@example.com" }, content = new { subject = "Hi", body = "Hello" },
+                sendAt = DateTimeOffset.UtcNow.AddHours(1) }),
+        };
+        send.Headers.Add("traceparent", $"00-{callerTrace}-{ActivitySpanId.CreateRandom()}-01");
+        var accepted = await tenant.Http.SendAsync(send);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        var id = Guid.Parse((await accepted.JsonAsync())["id"]!.GetValue<string>());
+        var stored = await service.ScalarAsync<string>("select j.trace_parent from jobs j join notifications n on n.job_id = j.id where n.id = $1", id);
+        Assert.StartsWith($"00-{callerTrace}-", stored);
+    }
+
+    [Fact]
     public void Without_an_OTLP_endpoint_no_tracer_is_built()
     {
         Assert.Null(service.Factory.Services.GetService<OpenTelemetry.Trace.TracerProvider>());
