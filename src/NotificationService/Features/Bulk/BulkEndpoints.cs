@@ -24,15 +24,15 @@ public static class BulkEndpoints
     public static void MapBulk(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/services/notifications/bulk").WithTags("Bulk CSV");
-        group.MapPost("/csv", UploadAsync).RequireAuthorization(Scopes.Send).DisableAntiforgery();
+        group.MapPost("/csv", UploadAsync).WithSummary("Upload a CSV of recipients as a bulk job").AddOpenApiOperationTransformer(BulkUploadForm.DescribeAsync).RequireAuthorization(Scopes.Send).DisableAntiforgery();
         group.MapGet("/{jobId:guid}", async Task<Results<Ok<BulkJobStatus>, NotFound>> (Guid jobId, HttpContext http, BulkQueries q, CancellationToken ct) =>
-            await q.GetAsync(http.User.TenantId(), jobId, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound()).RequireAuthorization(Scopes.Read);
-        group.MapGet("/{jobId:guid}/errors", ErrorsAsync).RequireAuthorization(Scopes.Read);
+            await q.GetAsync(http.User.TenantId(), jobId, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound()).WithSummary("Get a bulk job's status and counts").RequireAuthorization(Scopes.Read);
+        group.MapGet("/{jobId:guid}/errors", ErrorsAsync).WithSummary("Download the rows a bulk job rejected").RequireAuthorization(Scopes.Read);
         group.MapPost("/{jobId:guid}/cancel", async Task<Results<Ok<BulkJobStatus>, NotFound>> (Guid jobId, HttpContext http, BulkQueries q, CancellationToken ct) =>
         {
             await q.CancelAsync(http.User.TenantId(), jobId, ct);
             return TypedResults.Ok((await q.GetAsync(http.User.TenantId(), jobId, ct))!);
-        }).RequireAuthorization(Scopes.Send);
+        }).WithSummary("Cancel a bulk job").RequireAuthorization(Scopes.Send);
     }
 
     private static async Task<Accepted<BulkAccepted>> UploadAsync(HttpContext http, BulkUpload upload, CancellationToken ct)

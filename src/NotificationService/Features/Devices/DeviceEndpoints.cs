@@ -26,7 +26,7 @@ public static class DeviceEndpoints
             var d = await ReadAsync(http, requirePlatform: true, ct);
             await store.RegisterAsync(http.User.TenantId(), d.UserId!, d.Token!, d.Platform!, ct);
             return Results.Ok(new { d.UserId, d.Platform, active = true });
-        }).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
+        }).WithSummary("Register a user's push device token").Produces(StatusCodes.Status200OK).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
 
         // DELETE with a body: the token is too long and too sensitive for a URL (it would land in access logs).
         group.MapDelete("/", async (HttpContext http, DeviceStore store, CancellationToken ct) =>
@@ -34,7 +34,7 @@ public static class DeviceEndpoints
             var d = await ReadAsync(http, requirePlatform: false, ct);
             return await store.UnregisterAsync(http.User.TenantId(), d.UserId!, d.Token!, ct)
                 ? Results.NoContent() : throw new NotFoundException("Device registration");
-        }).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
+        }).WithSummary("Remove a user's push device token").Produces(StatusCodes.Status204NoContent).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
     }
 
     private static async Task<DeviceRequest> ReadAsync(HttpContext http, bool requirePlatform, CancellationToken ct)

@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
@@ -20,11 +22,21 @@ public static class NotificationEndpoints
     {
         var group = app.MapGroup("/api/v1/services/notifications").WithTags("Notifications");
 
-        group.MapPost("/send", SendAsync).RequireAuthorization(Scopes.Send)
-            .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem();
-        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Scopes.Read);
-        group.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(Scopes.Send);
+        group.MapPost("/send", SendAsync).WithSummary("Send a notification on one or more channels").RequireAuthorization(Scopes.Send)
+            .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem()
+            .AddOpenApiOperationTransformer(DescribeMultiChannelAnswer);
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a notification's status and history").RequireAuthorization(Scopes.Read);
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancel a notification no worker has claimed yet").RequireAuthorization(Scopes.Send);
         TemplateTestSend.Map(app);
+    }
+
+    /// <summary>`channels` (a list) answers a list of accepted notifications, one per channel; `channel` answers one.</summary>
+    private static Task DescribeMultiChannelAnswer(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        if (operation.Responses is { } responses && responses.TryGetValue("202", out var accepted)
+            && accepted.Content?.TryGetValue("application/json", out var media) == true && media.Schema is { } one)
+            media.Schema = new OpenApiSchema { OneOf = [one, new OpenApiSchema { Type = JsonSchemaType.Array, Items = one }] };
+        return Task.CompletedTask;
     }
 
     private static async Task<IResult> SendAsync(HttpContext http, SendHandler handler, CancellationToken ct)

@@ -53,5 +53,5 @@ public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory prov
                 var (req, _) = await JsonBody.ReadAsync<TestSendRequest>(http.Request, TemplateAdminEndpoints.TrialBodyLimit, ct);
                 var result = await testSend.SendAsync(http.User.TenantId(), id, req, $"{http.Request.PathBase}/api/v1/services/notifications", ct);
                 return TypedResults.Accepted(result.StatusUrl, result);
-            }).Accepts<TestSendRequest>("application/json");
+            }).WithSummary("Send a template version to a test recipient").Accepts<TestSendRequest>("application/json");
 }

@@ -35,10 +35,10 @@ public static class ProviderCallbackEndpoints
     public static void MapProviderCallbacks(this WebApplication app)
     {
         var group = app.MapGroup("/webhooks").WithTags("Provider callbacks").AllowAnonymous();
-        group.MapPost("/sendgrid/{providerConfigId:guid}", SendGridAsync);
-        group.MapPost("/twilio/{providerConfigId:guid}", TwilioAsync);
-        group.MapGet("/whatsapp/{providerConfigId:guid}", WhatsAppChallengeAsync);
-        group.MapPost("/whatsapp/{providerConfigId:guid}", WhatsAppAsync);
+        group.MapPost("/sendgrid/{providerConfigId:guid}", SendGridAsync).WithSummary("SendGrid event webhook: delivery statuses, signature checked");
+        group.MapPost("/twilio/{providerConfigId:guid}", TwilioAsync).WithSummary("Twilio status callback for SMS and WhatsApp, signature checked");
+        group.MapGet("/whatsapp/{providerConfigId:guid}", WhatsAppChallengeAsync).WithSummary("Meta webhook verification challenge");
+        group.MapPost("/whatsapp/{providerConfigId:guid}", WhatsAppAsync).WithSummary("Meta WhatsApp Cloud API status webhook, signature checked");
     }
 
     private static async Task<IResult> SendGridAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, CallbackBatcher updater, TimeProvider clock, CancellationToken ct)

@@ -21,28 +21,28 @@ public static class ProviderEndpoints
     {
         var group = app.MapGroup("/api/v1/admin/providers").WithTags("Providers").RequireAuthorization(Scopes.Admin);
 
-        group.MapGet("/", (HttpContext http, ProviderAdmin admin, CancellationToken ct) => admin.ListAsync(http.User.TenantId(), ct));
-        group.MapGet("/{id:guid}", (Guid id, HttpContext http, ProviderAdmin admin, CancellationToken ct) => admin.GetAsync(http.User.TenantId(), id, ct));
+        group.MapGet("/", (HttpContext http, ProviderAdmin admin, CancellationToken ct) => admin.ListAsync(http.User.TenantId(), ct)).WithSummary("List provider configurations in priority order");
+        group.MapGet("/{id:guid}", (Guid id, HttpContext http, ProviderAdmin admin, CancellationToken ct) => admin.GetAsync(http.User.TenantId(), id, ct)).WithSummary("Get a provider configuration (secrets are never returned)");
         group.MapPost("/", async (HttpContext http, ProviderAdmin admin, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<ProviderRequest>(http.Request, ct: ct);
             var created = await admin.CreateAsync(http.User.TenantId(), body, ct);
             return Results.Created($"{http.Request.PathBase}/api/v1/admin/providers/{created.Id}", created);
-        }).Accepts<ProviderRequest>("application/json").Produces<ProviderView>(201).ProducesValidationProblem();
+        }).WithSummary("Add a provider configuration").Accepts<ProviderRequest>("application/json").Produces<ProviderView>(201).ProducesValidationProblem();
         group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, ProviderAdmin admin, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<ProviderRequest>(http.Request, ct: ct);
             return await admin.UpdateAsync(http.User.TenantId(), id, body, ct);
-        }).Accepts<ProviderRequest>("application/json").Produces<ProviderView>().ProducesValidationProblem();
+        }).WithSummary("Change a provider configuration").Accepts<ProviderRequest>("application/json").Produces<ProviderView>().ProducesValidationProblem();
         group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, ProviderAdmin admin, CancellationToken ct) =>
         {
             await admin.DeleteAsync(http.User.TenantId(), id, ct);
             return Results.NoContent();
-        });
+        }).WithSummary("Delete a provider configuration");
         group.MapPost("/{id:guid}/test", async (Guid id, HttpContext http, ProviderTestSend test, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<ProviderTestRequest>(http.Request, ct: ct);
             return await test.SendAsync(http.User.TenantId(), id, body, ct);
-        }).Accepts<ProviderTestRequest>("application/json").Produces<ProviderTestResult>().ProducesValidationProblem();
+        }).WithSummary("Send a test message through a provider configuration").Accepts<ProviderTestRequest>("application/json").Produces<ProviderTestResult>().ProducesValidationProblem();
     }
 }

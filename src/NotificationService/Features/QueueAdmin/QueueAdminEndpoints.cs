@@ -23,13 +23,13 @@ public static class QueueAdminEndpoints
             return TypedResults.Ok(ChannelNames.All.Concat(stats.Keys).Distinct().Select(q => stats.TryGetValue(q, out var s)
                 ? new QueueView(q, s.Ready, s.Scheduled, s.Running, s.Dead, s.OldestReadyAge?.TotalSeconds)
                 : new QueueView(q, 0, 0, 0, 0, null)).ToList());
-        });
+        }).WithSummary("Queue depths per state and the oldest ready job's age");
 
         group.MapGet("/{queue}/dead", async Task<Ok<IReadOnlyList<DeadJob>>> (string queue, int? limit, long? after, HttpContext http, JobQueue jobs, CancellationToken ct) =>
-            TypedResults.Ok(await jobs.ListDeadAsync(http.User.TenantId(), queue, Math.Clamp(limit ?? 50, 1, 100), after, ct)));
+            TypedResults.Ok(await jobs.ListDeadAsync(http.User.TenantId(), queue, Math.Clamp(limit ?? 50, 1, 100), after, ct))).WithSummary("List a queue's dead jobs");
 
         group.MapPost("/{queue}/dead/{jobId:long}/retry", async Task<Results<Ok<DeadJob>, NotFound>> (
             string queue, long jobId, HttpContext http, DeadJobRetry retry, CancellationToken ct) =>
-            await retry.RetryAsync(http.User.TenantId(), queue, jobId, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NotFound());
+            await retry.RetryAsync(http.User.TenantId(), queue, jobId, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NotFound()).WithSummary("Retry a dead job");
     }
 }

@@ -80,9 +80,9 @@ public static class RateLimitEndpoints
     public static void MapRateLimits(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/admin/rate-limits").WithTags("Rate limits").RequireAuthorization(Scopes.Admin);
-        group.MapGet("", ListAsync);
-        group.MapPut("/{endpointClass}", SetAsync);
-        group.MapDelete("/{endpointClass}", ResetAsync);
+        group.MapGet("", ListAsync).WithSummary("List the tenant's rate limits per endpoint class");
+        group.MapPut("/{endpointClass}", SetAsync).WithSummary("Set the tenant's rate limit for one endpoint class");
+        group.MapDelete("/{endpointClass}", ResetAsync).WithSummary("Reset one endpoint class to the default rate limit");
     }
 
     private static async Task<Ok<List<LimitView>>> ListAsync(HttpContext http, TenantLimits limits, CancellationToken ct)

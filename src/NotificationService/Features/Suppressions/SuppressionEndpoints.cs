@@ -20,7 +20,7 @@ public static class SuppressionEndpoints
             var c = channel is null ? null : Channel(channel);
             return TypedResults.Ok(await store.ListAsync(http.User.TenantId(), c, c is null || address is null ? null : Addresses.Normalize(c, address),
                 Math.Clamp(limit ?? 100, 1, 1000), ct));
-        });
+        }).WithSummary("List suppressed addresses");
 
         group.MapDelete("/", async Task<Results<NoContent, NotFound>> (string? channel, string? address, HttpContext http, SuppressionStore store, CancellationToken ct) =>
         {
@@ -28,7 +28,7 @@ public static class SuppressionEndpoints
             var c = Channel(channel);
             var normalized = Addresses.Normalize(c, address) ?? throw RequestValidationException.For("address", "Not an address.");
             return await store.RemoveAsync(http.User.TenantId(), c, normalized, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
-        });
+        }).WithSummary("Remove an address from the suppression list");
     }
 
     private static string Channel(string channel) => Addresses.Suppressible(channel) ? channel

@@ -23,22 +23,22 @@ public static class TemplateAdminEndpoints
     public static void MapTemplatesAdmin(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/admin/templates").WithTags("Admin: templates").RequireAuthorization(Scopes.Admin);
-        group.MapPost("/", CreateAsync).Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
-        group.MapGet("/", ListAsync);
+        group.MapPost("/", CreateAsync).WithSummary("Create a template (its first version)").Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
+        group.MapGet("/", ListAsync).WithSummary("List templates");
         group.MapGet("/{id:guid}", async Task<Results<Ok<TemplateView>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>
-            await q.GetAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound());
-        group.MapPut("/{id:guid}", UpdateAsync).Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
+            await q.GetAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound()).WithSummary("Get a template with its published version");
+        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Save a new draft version of a template").Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
         group.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, TemplateCommands c, CancellationToken ct) =>
-            await c.DeleteAsync(http.User.TenantId(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound());
+            await c.DeleteAsync(http.User.TenantId(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Delete a template");
         group.MapGet("/{id:guid}/versions", async Task<Results<Ok<IReadOnlyList<VersionView>>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>
-            await q.VersionsAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound());
-        group.MapPost("/{id:guid}/publish", PublishAsync).Accepts<PublishRequest>("application/json");
-        group.MapPost("/{id:guid}/rollback", RollbackAsync);
+            await q.VersionsAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound()).WithSummary("List a template's versions");
+        group.MapPost("/{id:guid}/publish", PublishAsync).WithSummary("Publish a version of a template").Accepts<PublishRequest>("application/json");
+        group.MapPost("/{id:guid}/rollback", RollbackAsync).WithSummary("Roll a template back to its previously published version");
         group.MapPost("/{id:guid}/preview", async Task<Ok<PreviewResult>> (Guid id, HttpContext http, TemplateTrial trial, CancellationToken ct) =>
         {
             var (req, _) = await JsonBody.ReadAsync<PreviewRequest>(http.Request, TrialBodyLimit, ct);
             return TypedResults.Ok(await trial.PreviewAsync(http.User.TenantId(), id, req, ct));
-        }).Accepts<PreviewRequest>("application/json");
+        }).WithSummary("Render a template version with sample data").Accepts<PreviewRequest>("application/json");
         group.MapFragments();
     }
 

@@ -22,10 +22,10 @@ public static class WebhookAdminEndpoints
             var created = await store.CreateAsync(http.User.TenantId(), url, ValidateEvents(body.Events), body.Enabled ?? true, body.Description, ct);
             // The secret is shown here and on rotation only.
             return TypedResults.Created($"/api/v1/admin/webhooks/{created.Endpoint.Id}", new { created.Endpoint, created.Secret });
-        });
+        }).WithSummary("Create a webhook endpoint (its signing secret is shown once)").Accepts<WebhookEndpointRequest>("application/json");
 
-        group.MapGet("/", async (HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(http.User.TenantId(), ct)));
-        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.GetAsync(http.User.TenantId(), id, ct)));
+        group.MapGet("/", async (HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(http.User.TenantId(), ct))).WithSummary("List webhook endpoints");
+        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.GetAsync(http.User.TenantId(), id, ct))).WithSummary("Get a webhook endpoint");
 
         group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, TargetGuard guard, IHostEnvironment env, CancellationToken ct) =>
         {
@@ -33,37 +33,37 @@ public static class WebhookAdminEndpoints
             var url = body.Url is null ? null : await ValidateUrlAsync(body.Url, guard, env, ct);
             var events = body.Events is null ? null : ValidateEvents(body.Events);
             return TypedResults.Ok(await store.UpdateAsync(http.User.TenantId(), id, url, events, body.Enabled, body.Description, ct));
-        });
+        }).WithSummary("Change a webhook endpoint's URL, events or state").Accepts<WebhookEndpointRequest>("application/json");
 
         group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) =>
         {
             await store.DeleteAsync(http.User.TenantId(), id, ct);
             return TypedResults.NoContent();
-        });
+        }).WithSummary("Delete a webhook endpoint");
 
         group.MapPost("/{id:guid}/rotate-secret", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) =>
         {
             var rotated = await store.RotateAsync(http.User.TenantId(), id, ct);
             return TypedResults.Ok(new { rotated.Endpoint, rotated.Secret });
-        });
+        }).WithSummary("Rotate a webhook endpoint's signing secret");
 
         group.MapGet("/{id:guid}/deliveries", async (Guid id, int? limit, HttpContext http, WebhookEndpointStore store, WebhookDeliveryStore deliveries, CancellationToken ct) =>
         {
             await store.GetAsync(http.User.TenantId(), id, ct);   // 404 for another tenant's endpoint
             return TypedResults.Ok(await deliveries.ListAsync(http.User.TenantId(), id, Math.Clamp(limit ?? 50, 1, 200), ct));
-        });
+        }).WithSummary("List a webhook endpoint's recent deliveries");
 
         group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/replay", async (Guid id, Guid deliveryId, HttpContext http, WebhookDeliveryStore deliveries, CancellationToken ct) =>
         {
             await deliveries.ReplayAsync(http.User.TenantId(), id, deliveryId, ct);
             return TypedResults.Accepted((string?)null, new { deliveryId });
-        });
+        }).WithSummary("Deliver one webhook event again");
 
         group.MapPost("/{id:guid}/test", async (Guid id, HttpContext http, WebhookEndpointStore store, WebhookDeliveryStore deliveries, CancellationToken ct) =>
         {
             await store.GetAsync(http.User.TenantId(), id, ct);
             return TypedResults.Accepted((string?)null, new { deliveryId = await deliveries.TestAsync(http.User.TenantId(), id, ct) });
-        });
+        }).WithSummary("Send a test event to a webhook endpoint");
     }
 
     private static string[] ValidateEvents(string[] events)

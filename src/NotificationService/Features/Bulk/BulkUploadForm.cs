@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace NotificationService.Features.Bulk;
+
+/// <summary>
+/// The upload's multipart form as the OpenAPI document shows it. `BulkUpload` streams the body itself (no form
+/// binding, so a 1 GB file is never buffered), which is why the generator cannot see these fields.
+/// </summary>
+internal static class BulkUploadForm
+{
+    public static Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
+        operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = true,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["multipart/form-data"] = new()
+                {
+                    Schema = new OpenApiSchema
+                    {
+                        Type = JsonSchemaType.Object,
+                        Required = new HashSet<string> { "file", "channel", "template" },
+                        Properties = new Dictionary<string, IOpenApiSchema>
+                        {
+                            ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The CSV, header row first (the last part of the form)." },
+                            ["channel"] = Text("The channel every row is sent on."),
+                            ["template"] = Text("A published template key; CSV columns fill its variables."),
+                            ["locale"] = Text("Template locale for rows without a locale column."),
+                            ["priority"] = Text("high, normal (default) or low."),
+                            ["mapping"] = Text("JSON object: CSV column → recipient field (email, phone, user_id, device_token, locale)."),
+                            ["dryRun"] = Text("true: validate and report, send nothing."),
+                        },
+                    },
+                },
+            },
+        };
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace NotificationService.Infrastructure;
+
+/// <summary>The document-wide parts: the API-key security scheme, tag descriptions, and a server without a trailing slash.</summary>
+internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
+{
+    public const string ApiKeyScheme = "apiKey";
+
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Notifications"] = "Send one notification, read its status and history, cancel it before a worker claims it.",
+        ["Batches"] = "Send up to 1,000 recipients in one request and follow the batch.",
+        ["Bulk CSV"] = "Upload a CSV of recipients; the job reports counts while it enqueues, and the rows it rejected.",
+        ["Devices"] = "Push device tokens of a tenant's users.",
+        ["Admin: templates"] = "Tenant templates with versions, partials and layouts; preview and test-send.",
+        ["Providers"] = "The tenant's provider configurations per channel, in priority order.",
+        ["Admin: queues"] = "Queue depths and dead jobs of the tenant.",
+        ["Admin: suppressions"] = "Addresses that bounced or complained, and are not sent to.",
+        ["Admin: webhooks"] = "Signed webhook endpoints that receive status changes.",
+        ["Provider callbacks"] = "Delivery statuses posted by providers (signature-checked, no API key).",
+        ["Rate limits"] = "Per-tenant request limits per endpoint class.",
+    };
+
+    public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
+    {
+        document.Info.Description ??= "Multi-tenant notification delivery: email, SMS, push, WhatsApp and in-app.";
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[ApiKeyScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "nsk_ API key",
+            Description = "A tenant's service-account key: `Authorization: Bearer nsk_…`. Each route needs one scope.",
+        };
+        foreach (var server in document.Servers ?? [])
+            server.Url = server.Url?.TrimEnd('/');
+        document.Tags ??= new HashSet<OpenApiTag>();
+        foreach (var (name, description) in TagDescriptions)
+        {
+            if (document.Tags.FirstOrDefault(t => t.Name == name) is { } tag) tag.Description = description;
+        }
+        foreach (var (name, schema) in document.Components.Schemas ?? new Dictionary<string, IOpenApiSchema>())
+            ApiDocsSchemas.Tighten(name, schema);
+        return Task.CompletedTask;
+    }
+}

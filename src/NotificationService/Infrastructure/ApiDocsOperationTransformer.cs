@@ -1,0 +1,75 @@
+using System.Text;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+
+namespace NotificationService.Infrastructure;
+
+/// <summary>
+/// Per operation: the security requirement (from the endpoint's authorization metadata), an operation id derived
+/// from method and route, and the ProblemDetails answers the pipeline gives every such route: 401/403/429 when a
+/// key is required, 404 when the route names an object, 400 when it takes a body.
+/// </summary>
+internal sealed class ApiDocsOperationTransformer : IOpenApiOperationTransformer
+{
+    public Task TransformAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
+    {
+        var description = context.Description;
+        var route = "/" + (description.RelativePath ?? "").TrimStart('/');
+        var method = description.HttpMethod ?? "GET";
+        var authorized = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any()
+            && !description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
+
+        operation.OperationId ??= OperationId(method, route);
+        operation.Security = authorized
+            ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiDocsDocumentTransformer.ApiKeyScheme, context.Document)] = [] }]
+            : [];
+        operation.Responses ??= new OpenApiResponses();
+        if (authorized)
+        {
+            Problem(operation, "401", "No API key, or a key that is unknown or revoked.");
+            Problem(operation, "403", "The key lacks the scope this route needs.");
+            Problem(operation, "429", "The tenant's rate limit for this endpoint class is spent; see Retry-After.");
+        }
+        if (route.Contains('{')) Problem(operation, "404", "No such object in the caller's tenant.");
+        if (operation.RequestBody is not null || method is "POST" or "PUT" or "PATCH") Problem(operation, "400", "The request is invalid; the problem names the field.");
+        return Task.CompletedTask;
+    }
+
+    private static void Problem(OpenApiOperation operation, string status, string description)
+    {
+        if (operation.Responses!.ContainsKey(status)) return;
+        operation.Responses[status] = new OpenApiResponse
+        {
+            Description = description,
+            Content = new Dictionary<string, OpenApiMediaType> { ["application/problem+json"] = new() { Schema = ProblemSchema } },
+        };
+    }
+
+    private static readonly OpenApiSchema ProblemSchema = new()
+    {
+        Type = JsonSchemaType.Object,
+        Properties = new Dictionary<string, IOpenApiSchema>
+        {
+            ["type"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+            ["title"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+            ["status"] = new OpenApiSchema { Type = JsonSchemaType.Integer | JsonSchemaType.Null },
+            ["detail"] = new OpenApiSchema { Type = JsonSchemaType.String | JsonSchemaType.Null },
+            ["errors"] = new OpenApiSchema { Type = JsonSchemaType.Object | JsonSchemaType.Null },
+        },
+    };
+
+    /// <summary>`POST /api/v1/admin/templates/{id}/publish` → `postAdminTemplatesByIdPublish`: stable and unique per route.</summary>
+    internal static string OperationId(string method, string route)
+    {
+        var id = new StringBuilder(method.ToLowerInvariant());
+        foreach (var segment in route.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (segment is "api" or "v1") continue;
+            var name = segment.StartsWith('{') ? "By" + segment.Trim('{', '}').Split(':')[0] : segment;
+            foreach (var word in name.Split('-', '_'))
+                if (word.Length > 0) id.Append(char.ToUpperInvariant(word[0])).Append(word[1..]);
+        }
+        return id.ToString();
+    }
+}
