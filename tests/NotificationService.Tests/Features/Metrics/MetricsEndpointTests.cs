@@ -47,6 +47,23 @@ public partial class MetricsEndpointTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Accept_to_sent_latency_is_recorded_by_channel_and_priority_from_accept_to_the_provider_taking_it()
+    {
+        var tenant = await service.NewTenantAsync("""{"latencyMs": 400}""", "email");
+        const string series = "notifications_accept_to_sent_seconds_{0}{{channel=\"email\",priority=\"high\"}}";
+        var before = await ScrapeAsync();
+        var id = await tenant.Http.SendOkAsync(new { channel = "email", priority = "high", recipient = new { email = "a@example.com" },
+            content = new { subject = "s", body = "t" } });
+        await service.Ledger.WaitForAsync(id, "sent");
+        var after = await ScrapeAsync();
+
+        double Delta(string part) => (Sample(after, string.Format(series, part)) ?? 0) - (Sample(before, string.Format(series, part)) ?? 0);
+        Assert.Equal(1, Delta("count"));
+        // At least the provider's 400 ms; far less than a clock skew or a misread id timestamp would give.
+        Assert.InRange(Delta("sum"), 0.4, 30);
+    }
+
+    [Fact]
     public async Task A_circuit_that_opens_shows_as_open_for_its_provider_kind()
     {
         var tenant = await service.NewTenantAsync("""{"transientRate":1,"circuitBreakerThreshold":1,"circuitBreakerOpenSeconds":60}""", "sms");

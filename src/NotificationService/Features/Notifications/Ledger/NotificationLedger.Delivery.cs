@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Npgsql;
 using NotificationService.Contracts;
+using NotificationService.Queue;
 
 namespace NotificationService.Features.Notifications;
 
@@ -35,7 +36,7 @@ public sealed partial class NotificationLedger
                 var n = new ClaimedNotification(r.GetGuid(0), r.GetGuid(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)),
                     r.IsDBNull(4) ? null : r.GetGuid(4), S(5), StoredContent.Parse(S(6)),
                     S(7) is { } d ? JsonNode.Parse(d) as JsonObject : null, S(8), S(9) is { } m ? JsonNode.Parse(m) as JsonObject : null, r.GetInt32(10),
-                    r.GetFieldValue<DateTimeOffset>(11));
+                    r.GetFieldValue<DateTimeOffset>(11), (JobPriority)r.GetInt16(12));
                 claimed[n.Id] = n;
             }
         }
@@ -76,7 +77,8 @@ public sealed partial class NotificationLedger
         var changes = outcomes.Where(o => o.NewStatus is not null && changed.Contains(o.Notification.Id)).Select(o =>
         {
             var n = o.Notification;
-            return new StatusChange(n.Id, n.TenantId, n.Channel, o.NewStatus!, NotificationStatuses.Sending, "worker", o.Detail, o.Error, now, n.Recipient, n.Metadata);
+            return new StatusChange(n.Id, n.TenantId, n.Channel, o.NewStatus!, NotificationStatuses.Sending, "worker", o.Detail, o.Error, now, n.Recipient, n.Metadata,
+                n.Priority);
         }).ToList();
         await PublishAsync(tx, changes, ct);
         await tx.CommitAsync(ct);

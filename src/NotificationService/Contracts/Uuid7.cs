@@ -1,0 +1,17 @@
+namespace NotificationService.Contracts;
+
+/// <summary>
+/// Notification ids are UUIDv7 (RFC 9562) made when the service accepts them: the first 48 bits are the Unix time in
+/// milliseconds, so an id says when its notification was accepted without a column read.
+/// </summary>
+public static class Uuid7
+{
+    public static DateTimeOffset Timestamp(Guid id)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        id.TryWriteBytes(bytes, bigEndian: true, out _);
+        long ms = 0;
+        for (var i = 0; i < 6; i++) ms = (ms << 8) | bytes[i];
+        return DateTimeOffset.FromUnixTimeMilliseconds(ms);
+    }
+}
