@@ -15,6 +15,7 @@ using NotificationService.Features.ProviderCallbacks;
 using NotificationService.Features.RateLimits;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
+using NotificationService.Features.Usage;
 using NotificationService.Features.Webhooks;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
@@ -66,6 +67,7 @@ public static class ServiceComposition
         app.MapSuppressions();
         app.MapWebhooks();
         app.MapRateLimits();
+        app.MapUsage();
         app.MapApiDocs();
         return app;
     }
@@ -92,6 +94,7 @@ public static class ServiceComposition
         services.AddWebhooks();               // Standard Webhooks out: subscribes to the ledger, signed delivery through the queue
         services.AddProviderCallbacks(includeWorkers); // signed provider status callbacks → the ledger, suppressions, early events parked
         services.AddRateLimits();             // per-tenant API token buckets per endpoint class, shared by replicas
+        services.AddUsage();                  // per-tenant counts per day, channel and status: a ledger observer flushed every few seconds
         services.AddHealth();
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
         services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job

@@ -20,6 +20,7 @@ internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
         ["Admin: suppressions"] = "Addresses that bounced or complained, and are not sent to.",
         ["Admin: webhooks"] = "Signed webhook endpoints that receive status changes.",
         ["Provider callbacks"] = "Delivery statuses posted by providers (signature-checked, no API key).",
+        ["Admin: usage"] = "The tenant's notifications per day and channel, by the status they reached.",
         ["Rate limits"] = "Per-tenant request limits per endpoint class.",
     };
 
