@@ -93,6 +93,18 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         return stats;
     }
 
+    /// <summary>Dead jobs that died (last updated) before <paramref name="olderThan"/>, at most <paramref name="limit"/>; returns how many.</summary>
+    public async Task<int> PurgeDeadAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            delete from jobs where id in (
+                select id from jobs where state = 'dead' and updated_at < $1 order by id limit $2 for update skip locked)
+            """);
+        cmd.Parameters.AddWithValue(olderThan);
+        cmd.Parameters.AddWithValue(limit);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<IReadOnlyList<DeadJob>> ListDeadAsync(Guid? tenantId, string queue, int limit, long? afterId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""

@@ -13,6 +13,7 @@ using NotificationService.Features.Templates;
 using NotificationService.Features.Tracing;
 using NotificationService.Features.ProviderCallbacks;
 using NotificationService.Features.RateLimits;
+using NotificationService.Features.Retention;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
 using NotificationService.Features.Usage;
@@ -94,6 +95,7 @@ public static class ServiceComposition
         services.AddWebhooks();               // Standard Webhooks out: subscribes to the ledger, signed delivery through the queue
         services.AddProviderCallbacks(includeWorkers); // signed provider status callbacks → the ledger, suppressions, early events parked
         services.AddRateLimits();             // per-tenant API token buckets per endpoint class, shared by replicas
+        services.AddRetention();              // each kind of stored data purged by its owner after its retention, in small batches
         services.AddUsage();                  // per-tenant counts per day, channel and status: a ledger observer flushed every few seconds
         services.AddHealth();
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics

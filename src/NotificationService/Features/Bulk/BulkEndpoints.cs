@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Contracts;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Queue;
@@ -13,6 +14,7 @@ public static class BulkEndpoints
     public static IServiceCollection AddBulk(this IServiceCollection services) => services
         .AddSingleton<BulkJobStore>()
         .AddSingleton<BulkFileStore>()
+        .AddSingleton<IRetainedData>(sp => sp.GetRequiredService<BulkFileStore>())
         .AddSingleton<BulkUpload>()
         .AddSingleton<BulkChunkWriter>()
         .AddSingleton<BulkPreview>()

@@ -1,4 +1,5 @@
 using Npgsql;
+using NotificationService.Contracts;
 
 namespace NotificationService.Features.Bulk;
 
@@ -6,9 +7,29 @@ namespace NotificationService.Features.Bulk;
 /// The uploaded file, stored in PostgreSQL in 1 MB rows: written as it streams in (never whole in
 /// memory), read back as a stream by whichever replica processes or resumes the job.
 /// </summary>
-public sealed class BulkFileStore(NpgsqlDataSource db)
+public sealed class BulkFileStore(NpgsqlDataSource db) : IRetainedData
 {
     public const int ChunkBytes = 1024 * 1024;
+
+    public string Kind => "BulkFiles";
+
+    public int DefaultDays => 7;
+
+    /// <summary>
+    /// The stored files of jobs that finished before the cut-off (the job, its counts and its error report stay). A
+    /// chunk is 1 MB, so a batch is at most <paramref name="limit"/> / 100 chunks: large rows, few at a time.
+    /// </summary>
+    public async Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            delete from bulk_file_chunks c where (c.job_id, c.seq) in (
+                select c2.job_id, c2.seq from bulk_jobs j join bulk_file_chunks c2 on c2.job_id = j.id
+                where j.finished_at < $1 limit $2)
+            """);
+        cmd.Parameters.AddWithValue(olderThan);
+        cmd.Parameters.AddWithValue(Math.Max(1, limit / 100));
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
 
     /// <summary>Copies the upload into chunks; returns the byte count. Throws when it exceeds <paramref name="maxBytes"/>.</summary>
     public async Task<long> WriteAsync(Guid jobId, Stream upload, long maxBytes, Func<ReadOnlyMemory<byte>, Task>? inspectFirstChunk, CancellationToken ct)

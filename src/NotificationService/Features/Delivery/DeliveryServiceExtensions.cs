@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using NotificationService.Channels;
 using NotificationService.Channels.Sandbox;
 using NotificationService.Queue;
@@ -12,6 +13,7 @@ public static class DeliveryServiceExtensions
         services.AddSingleton<MessageRenderer>();
         services.AddSingleton<SandboxRecorder>();
         services.AddSingleton<ISandboxRecorder>(sp => sp.GetRequiredService<SandboxRecorder>());
+        services.AddSingleton<IRetainedData>(sp => sp.GetRequiredService<SandboxRecorder>());
         services.AddSingleton<IProviderAdapter, SandboxAdapter>();
         services.AddProviderAdapters();       // SendGrid, SMTP, Twilio SMS/WhatsApp, Meta WhatsApp, FCM
         services.AddSingleton<InboxWriter>();

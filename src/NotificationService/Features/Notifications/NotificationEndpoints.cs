@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
@@ -11,6 +12,7 @@ public static class NotificationEndpoints
 {
     public static IServiceCollection AddNotifications(this IServiceCollection services) => services
         .AddSingleton<NotificationLedger>()      // the only writer of notifications and their history; others subscribe
+        .AddSingleton<IRetainedData, NotificationRetention>()
         .AddSingleton<SendValidator>()
         .AddSingleton<NotificationWriter>()
         .AddSingleton<AcceptBatcher>()

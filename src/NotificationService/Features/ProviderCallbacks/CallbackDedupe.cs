@@ -1,3 +1,5 @@
+using Npgsql;
+using NotificationService.Contracts;
 using NotificationService.Features.Notifications;
 
 namespace NotificationService.Features.ProviderCallbacks;
@@ -23,4 +25,28 @@ public static class CallbackDedupe
         }
         return events.Where(e => e.DedupeKey is null || inserted.Remove(e.DedupeKey)).ToList();
     }
+
+    /// <summary>
+    /// Ids seen before the cut-off are forgotten; it must stay longer than any provider redelivers (SendGrid: 72 h).
+    /// </summary>
+    public static async Task<int> PurgeAsync(NpgsqlDataSource db, DateTimeOffset olderThan, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            delete from provider_callback_events where ctid = any(array(
+                select ctid from provider_callback_events where received_at < $1 order by received_at limit $2))
+            """);
+        cmd.Parameters.AddWithValue(olderThan);
+        cmd.Parameters.AddWithValue(limit);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+}
+
+/// <summary>Provider callback event ids expire after `Retention:ProviderCallbackEvents:Days` (7 by default).</summary>
+public sealed class CallbackDedupeRetention(NpgsqlDataSource db) : IRetainedData
+{
+    public string Kind => "ProviderCallbackEvents";
+
+    public int DefaultDays => 7;
+
+    public Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct) => CallbackDedupe.PurgeAsync(db, olderThan, limit, ct);
 }

@@ -20,6 +20,7 @@ public static class ProviderCallbackEndpoints
     public static IServiceCollection AddProviderCallbacks(this IServiceCollection services, bool includeWorkers)
     {
         services.AddSingleton<CallbackProviders>();
+        services.AddSingleton<IRetainedData, CallbackDedupeRetention>(); // event ids expire once no provider redelivers them
         services.AddSingleton<StatusUpdater>();
         services.AddSingleton<CallbackBatcher>();
         services.AddSingleton<ParkedCallbacks>();

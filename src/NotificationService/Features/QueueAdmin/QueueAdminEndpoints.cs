@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Channels;
 using NotificationService.Features.Auth;
@@ -11,7 +12,9 @@ public static class QueueAdminEndpoints
 {
     public sealed record QueueView(string Queue, long Ready, long Scheduled, long Running, long Dead, double? OldestReadyAgeSeconds);
 
-    public static IServiceCollection AddQueueAdmin(this IServiceCollection services) => services.AddSingleton<DeadJobRetry>();
+    public static IServiceCollection AddQueueAdmin(this IServiceCollection services) => services
+        .AddSingleton<DeadJobRetry>()
+        .AddSingleton<IRetainedData, DeadJobRetention>();
 
     public static void MapQueueAdmin(this WebApplication app)
     {

@@ -1,4 +1,5 @@
 using Npgsql;
+using NotificationService.Contracts;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Webhooks;
@@ -17,8 +18,24 @@ public sealed record DeliveryView(Guid Id, string EventType, string Status, int 
 
 /// <summary>The one owner of `webhook_deliveries` and `webhook_attempts`: writes deliveries (set-based, in the event's
 /// transaction), loads and records them per batch; the admin log, replay and test events.</summary>
-public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outbox)
+public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outbox) : IRetainedData
 {
+    public string Kind => "WebhookDeliveries";
+
+    public int DefaultDays => 30;
+
+    /// <summary>Finished deliveries (their attempts cascade) made before the cut-off; ids are UUIDv7, so it is a key range.</summary>
+    public async Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            delete from webhook_deliveries where id in (
+                select id from webhook_deliveries where id < $1 and status <> 'pending' order by id limit $2 for update skip locked)
+            """);
+        cmd.Parameters.AddWithValue(Uuid7.Floor(olderThan));
+        cmd.Parameters.AddWithValue(limit);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<NewDelivery> deliveries, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""

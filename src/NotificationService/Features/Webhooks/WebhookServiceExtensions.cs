@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using NotificationService.Features.Notifications;
 using NotificationService.Queue;
 
@@ -15,6 +16,7 @@ public static class WebhookServiceExtensions
         services.AddSingleton<TargetGuard>();
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<WebhookDeliveryStore>();
+        services.AddSingleton<IRetainedData>(sp => sp.GetRequiredService<WebhookDeliveryStore>());
         services.AddSingleton<IJobHandler, WebhookJobHandler>();
         // Redirects are not followed (a 30x could point inside); every connection goes through the SSRF guard.
         services.AddHttpClient(WebhookJobHandler.HttpClientName, c =>

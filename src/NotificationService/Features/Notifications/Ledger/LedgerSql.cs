@@ -5,6 +5,21 @@ public sealed partial class NotificationLedger
     /// <summary>The ledger's statements, one named constant each, so they read as SQL. Only the ledger writes these tables.</summary>
     private static class Sql
     {
+        /// <summary>$1 the UUIDv7 floor of the cut-off, $2 at most this many. Returns how many notifications went.</summary>
+        public const string Purge = """
+            with doomed as (
+                select id from notifications
+                where id < $1 and status not in ('accepted', 'queued', 'sending') and channel <> 'in_app'
+                order by id limit $2
+                for update skip locked
+            ), history as (
+                delete from notification_events e using doomed d where e.notification_id = d.id
+            ), gone as (
+                delete from notifications n using doomed d where n.id = d.id returning 1
+            )
+            select count(*) from gone
+            """;
+
         public const string CopyAccepted = """
             copy notifications (id, tenant_id, channel, status, priority, recipient, template_key, template_version_id,
                                 locale, content, data, category, metadata, batch_id, job_id, send_at) from stdin (format binary)

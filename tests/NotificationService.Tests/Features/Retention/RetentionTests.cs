@@ -1,0 +1,75 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.Retention;
+using NotificationService.Tests.Support;
+
+namespace NotificationService.Tests.Features.Retention;
+
+/// <summary>A host of its own (its own database), with the background pass off so each spec runs the pass itself.</summary>
+public sealed class RetentionFixture : ServiceFixture
+{
+    protected override void Configure(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Retention:Enabled", "false");
+        builder.UseSetting("Retention:BatchSize", "2");   // several batches from a handful of rows
+        builder.UseSetting("Retention:PauseMs", "0");
+    }
+}
+
+[CollectionDefinition("retention")]
+public class RetentionCollection : ICollectionFixture<RetentionFixture>;
+
+/// <summary>
+/// Each kind of stored data goes after its retention, deleted by its owner in small batches; what is still in flight
+/// (a send scheduled ahead) and users' in-app inboxes stay.
+/// </summary>
+[Collection("retention")]
+public class RetentionTests(RetentionFixture service)
+{
+    private RetentionRunner Runner => service.Factory.Services.GetRequiredService<RetentionRunner>();
+
+    private Task<long> CountAsync(string sql, Guid id) => service.ScalarAsync<long>(sql, id);
+
+    [Fact]
+    public async Task Each_kind_goes_after_its_own_retention_and_in_flight_or_inbox_notifications_stay()
+    {
+        var tenant = await service.NewTenantAsync();
+        var sent = new List<Guid>();
+        for (var i = 0; i < 3; i++) sent.Add(await tenant.Http.SendOkAsync(Api.Email($"user{i}@example.com")));
+        foreach (var id in sent) await service.Ledger.WaitForAsync(id, "sent");
+        var scheduled = await tenant.Http.SendOkAsync(new { channel = "email", recipient = new { email = "later@example.com" },
+            content = new { subject = "s", body = "b" }, sendAt = DateTimeOffset.UtcNow.AddDays(2) });
+        var inbox = await tenant.Http.SendOkAsync(new { channel = "in_app", recipient = new { userId = "u-1" }, content = new { subject = "s", body = "b" } });
+        await service.Ledger.WaitForAsync(inbox, "sent");
+        var failing = await service.NewTenantAsync("""{"permanentRate": 1}""", "sms");
+        var failed = await failing.Http.SendOkAsync(new { channel = "sms", recipient = new { phone = "+14155550100" }, content = new { body = "x" } });
+        await service.Ledger.WaitForAsync(failed, "failed");
+        var now = DateTimeOffset.UtcNow;
+
+        // Day 5: nothing has reached its retention (sandbox messages 7 days, notifications 90, dead jobs 30).
+        Assert.All(await Runner.RunOnceAsync(now.AddDays(5), default), r => Assert.Equal(0, r.Purged));
+
+        // Day 8: the sandbox's copies of the three emails go (in-app is built in, not a sandbox send); the notifications stay.
+        var day8 = (await Runner.RunOnceAsync(now.AddDays(8), default)).ToDictionary(r => r.Kind);
+        Assert.Equal(3, day8["SandboxMessages"].Purged);
+        Assert.Equal(3, day8["SandboxMessages"].Batches);          // 2 + 1 + the empty batch that ends it
+        Assert.Equal(0, day8["Notifications"].Purged);
+        Assert.Equal(0, await CountAsync("select count(*) from sandbox_messages where notification_id = $1", sent[0]));
+        Assert.Equal(HttpStatusCode.OK, (await tenant.Http.GetAsync($"/api/v1/services/notifications/{sent[0]}")).StatusCode);
+
+        // Day 91: finished notifications go with their history; the dead job of the failed send (30 days) went too.
+        var day91 = (await Runner.RunOnceAsync(now.AddDays(91), default)).ToDictionary(r => r.Kind);
+        Assert.Equal(4, day91["Notifications"].Purged);             // three sent emails and the failed SMS
+        Assert.Equal(1, day91["DeadJobs"].Purged);
+        foreach (var id in sent.Append(failed))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await tenant.Http.GetAsync($"/api/v1/services/notifications/{id}")).StatusCode);
+            Assert.Equal(0, await CountAsync("select count(*) from notification_events where notification_id = $1", id));
+        }
+        Assert.Equal("queued", (await tenant.Http.StatusAsync(scheduled))["status"]!.GetValue<string>());
+        Assert.Equal("sent", (await tenant.Http.StatusAsync(inbox))["status"]!.GetValue<string>());
+        var dead = await (await failing.Http.GetAsync("/api/v1/admin/queues/sms/dead")).JsonAsync();
+        Assert.Empty(dead.AsArray());
+    }
+}
