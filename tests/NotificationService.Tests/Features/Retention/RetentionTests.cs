@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Retention;
+using NotificationService.Tests.Features.Bulk;
+using NotificationService.Tests.Features.Webhooks;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Retention;
@@ -34,7 +36,10 @@ public class RetentionTests(RetentionFixture service)
     [Fact]
     public async Task Each_kind_goes_after_its_own_retention_and_in_flight_or_inbox_notifications_stay()
     {
+        await using var receiver = await LoopbackReceiver.StartAsync();
         var tenant = await service.NewTenantAsync();
+        var hook = await tenant.Http.PostJsonAsync("/api/v1/admin/webhooks", new { url = receiver.Url, events = new[] { "notification.sent" } });
+        Assert.Equal(HttpStatusCode.Created, hook.StatusCode);
         var sent = new List<Guid>();
         for (var i = 0; i < 3; i++) sent.Add(await tenant.Http.SendOkAsync(Api.Email($"user{i}@example.com")));
         foreach (var id in sent) await service.Ledger.WaitForAsync(id, "sent");
@@ -45,23 +50,41 @@ public class RetentionTests(RetentionFixture service)
         var failing = await service.NewTenantAsync("""{"permanentRate": 1}""", "sms");
         var failed = await failing.Http.SendOkAsync(new { channel = "sms", recipient = new { phone = "+14155550100" }, content = new { body = "x" } });
         await service.Ledger.WaitForAsync(failed, "failed");
+        await receiver.WaitForAsync(4);                              // three emails and the in-app one, each sent once
+        await BulkCsv.AddOrderTemplateAsync(service.Db, tenant.Id);
+        var upload = await (await BulkCsv.PostAsync(tenant.Http, BulkCsv.Utf8("email,order_id,first_name\nx@example.com,1,X\ny@example.com,2,Y\n"))).JsonAsync();
+        var bulkJob = Guid.Parse(upload["jobId"]!.GetValue<string>());
+        Assert.Equal("completed", (await BulkCsv.WaitFinishedAsync(tenant.Http, bulkJob))["status"]!.GetValue<string>());
+        await Eventually.Async(async () => await service.ScalarAsync<long>(
+            "select count(*) from notifications where tenant_id = $1 and status = 'sent'", tenant.Id) == 6, "the bulk rows sent");
+        await Eventually.Async(async () => await service.ScalarAsync<long>(
+            "select count(*) from webhook_deliveries where tenant_id = $1 and status = 'succeeded'", tenant.Id) == 6, "six webhook deliveries done");
         var now = DateTimeOffset.UtcNow;
 
         // Day 5: nothing has reached its retention (sandbox messages 7 days, notifications 90, dead jobs 30).
         Assert.All(await Runner.RunOnceAsync(now.AddDays(5), default), r => Assert.Equal(0, r.Purged));
 
-        // Day 8: the sandbox's copies of the three emails go (in-app is built in, not a sandbox send); the notifications stay.
+        // Day 8: the sandbox's copies of the five emails go (in-app is built in, not a sandbox send), and the bulk
+        // job's stored file (its counts stay); the notifications stay.
         var day8 = (await Runner.RunOnceAsync(now.AddDays(8), default)).ToDictionary(r => r.Kind);
-        Assert.Equal(3, day8["SandboxMessages"].Purged);
-        Assert.Equal(3, day8["SandboxMessages"].Batches);          // 2 + 1 + the empty batch that ends it
+        Assert.Equal(5, day8["SandboxMessages"].Purged);
+        Assert.Equal(4, day8["SandboxMessages"].Batches);          // 2 + 2 + 1 + the empty batch that ends it
+        Assert.Equal(1, day8["BulkFiles"].Purged);
+        Assert.Equal(0, await CountAsync("select count(*) from bulk_file_chunks where job_id = $1", bulkJob));
+        Assert.Equal(2, (await (await tenant.Http.GetAsync($"/api/v1/services/notifications/bulk/{bulkJob}")).JsonAsync())["acceptedRows"]!.GetValue<long>());
         Assert.Equal(0, day8["Notifications"].Purged);
         Assert.Equal(0, await CountAsync("select count(*) from sandbox_messages where notification_id = $1", sent[0]));
         Assert.Equal(HttpStatusCode.OK, (await tenant.Http.GetAsync($"/api/v1/services/notifications/{sent[0]}")).StatusCode);
 
-        // Day 91: finished notifications go with their history; the dead job of the failed send (30 days) went too.
+        // Day 31: webhook deliveries (with their attempts) and the failed send's dead job go.
+        var day31 = (await Runner.RunOnceAsync(now.AddDays(31), default)).ToDictionary(r => r.Kind);
+        Assert.Equal(6, day31["WebhookDeliveries"].Purged);
+        Assert.Equal(1, day31["DeadJobs"].Purged);
+        Assert.Equal(0, day31["Notifications"].Purged);
+
+        // Day 91: finished notifications go with their history.
         var day91 = (await Runner.RunOnceAsync(now.AddDays(91), default)).ToDictionary(r => r.Kind);
-        Assert.Equal(4, day91["Notifications"].Purged);             // three sent emails and the failed SMS
-        Assert.Equal(1, day91["DeadJobs"].Purged);
+        Assert.Equal(6, day91["Notifications"].Purged);             // five sent emails and the failed SMS
         foreach (var id in sent.Append(failed))
         {
             Assert.Equal(HttpStatusCode.NotFound, (await tenant.Http.GetAsync($"/api/v1/services/notifications/{id}")).StatusCode);
