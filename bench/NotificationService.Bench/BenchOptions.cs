@@ -22,7 +22,7 @@ public sealed record BenchOptions(
     public const int TemplatedAcceptPairs = 4;
 
 
-    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits"];
+    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention"];
     public const int FloodClients = 32;
     public const double QuietTenantRate = 100;
     /// <summary>The open-loop flood: five times the default send limit.</summary>
@@ -37,6 +37,10 @@ public sealed record BenchOptions(
     public int CallbackEvents => Quick ? 10_000 : 50_000;
     /// <summary>Unrecorded send-batch load before the measured one (the service process is fresh).</summary>
     public TimeSpan BatchWarmUp => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30);
+
+    /// <summary>Expired notifications the retention phase purges (`--retention-rows N`).</summary>
+    public int RetentionRows { get; init; }
+    public TimeSpan RetentionWindow => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
 
     public bool Runs(string phase) => Only is null || Only.Contains(phase);
 
@@ -55,6 +59,7 @@ public sealed record BenchOptions(
         var only = ArgText(args, "--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         if (only?.FirstOrDefault(p => !Phases.Contains(p)) is { } unknown)
             throw new ArgumentException($"--only {unknown}: expected one or more of {string.Join(", ", Phases)}");
-        return sized with { Only = only, ProviderMessages = ArgValue(args, "--provider-messages") ?? (quick ? 5_000 : 50_000) };
+        return sized with { Only = only, ProviderMessages = ArgValue(args, "--provider-messages") ?? (quick ? 5_000 : 50_000),
+            RetentionRows = ArgValue(args, "--retention-rows") ?? (quick ? 50_000 : 1_000_000) };
     }
 }

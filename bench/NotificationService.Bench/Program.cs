@@ -47,6 +47,9 @@ try
         report.TenantFlood = await TenantFloodRun.MeasureAsync(dll, await CreateDatabaseAsync("tenant_limits"), options.FloodDuration,
             BenchOptions.QuietTenantRate, BenchOptions.FloodClients, BenchOptions.FloodRate));
 
+    await Phase(report, "retention", "retention: purging expired notifications while accepting at half the peak rate (Mode=all)", async () =>
+        report.Retention = await RetentionRun.MeasureAsync(dll, await CreateDatabaseAsync("retention"), options.RetentionRows, options.RetentionWindow));
+
     await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
 

@@ -26,6 +26,7 @@ public sealed class Report
     public IReadOnlyList<Providers.ProviderDispatchResult>? ProviderDispatch { get; set; }
     public List<TemplatedAcceptResult> TemplatedAccept { get; } = [];
     public TenantFloodResult? TenantFlood { get; set; }
+    public RetentionBenchResult? Retention { get; set; }
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -87,6 +88,17 @@ public sealed class Report
                 Row(sb, $"flooding tenant ({g.Key}) accepted per {f.Duration.TotalSeconds:0} s window (limit 200/s + burst 400 = {limit:N0}, the bucket refills between rounds); 429s: {string.Join(", ", g.Select(w => w.FloodRefused.ToString("N0", Inv)))}; other: {g.Sum(w => w.FloodOther):N0}",
                     g.Max(w => w.FloodAccepted), Ceilings?.SingleInsertCommitsPerSec, "429s, none past the limit", g.All(w => w.FloodRefused > 0 && w.FloodAccepted <= limit * 1.01), "N0");
             }
+        }
+        if (Retention is { } rt)
+        {
+            var (quiet, purging) = (RetentionBenchResult.Median(rt.QuietP99s), RetentionBenchResult.Median(rt.PurgeP99s));
+            string Listed(IEnumerable<double> xs) => string.Join(", ", xs.Select(x => x.ToString("0.0", Inv)));
+            Row(sb, $"accept p99 at half the peak ({rt.HalfRate:N0}/s open loop, Mode=all), median of {rt.QuietP99s.Count} quiet windows of {rt.Window.TotalSeconds:0} s (ms; windows: {Listed(rt.QuietP99s)})",
+                quiet, null, "", null, "0.0");
+            Row(sb, $"accept p99 at the same rate while `retention run` purges {rt.Expired:N0} expired notifications with their history, median of {rt.PurgeP99s.Count} windows (ms; windows: {Listed(rt.PurgeP99s)}); ratio to quiet {purging / quiet:0.00}",
+                purging, null, "≤ 1.2 × quiet", purging / quiet <= 1.2 && rt.Left == 0 && rt.Errors == 0, "0.0");
+            Row(sb, $"retention: notifications purged per second ({rt.PurgeTime.TotalSeconds:0.0} s in all, {rt.Left:N0} expired left, {rt.Errors:N0} failed sends)",
+                rt.Expired / rt.PurgeTime.TotalSeconds, Ceilings?.BatchInsertRowsPerSec, "", null, "N0");
         }
         if (Dispatch is { } d)
         {

@@ -63,4 +63,22 @@ public static class AdminCommands
         Console.WriteLine($"keys rotate: done, {result.Done} provider configs re-encrypted under key '{active}'");
         return 0;
     }
+
+    /// <summary>One retention pass now, with a progress line per kind (what the service's loop does every few minutes).</summary>
+    public static async Task<int> RetentionRunAsync(string[] args, CancellationToken ct)
+    {
+        await using var host = await CommandHost.StartAsync(args, ct);
+        var runner = host.Services.GetRequiredService<Features.Retention.RetentionRunner>();
+        var (lastKind, last) = ("", 0L);
+        var results = await runner.RunOnceAsync(DateTimeOffset.UtcNow, ct, (kind, purged) =>
+        {
+            if (kind == lastKind && purged - last < 10_000) return;
+            (lastKind, last) = (kind, purged);
+            Console.Error.Write($"\rretention: {kind}: {purged:N0} purged   ");
+        });
+        Console.Error.WriteLine();
+        foreach (var r in results)
+            Console.WriteLine($"retention: {r.Kind}: {r.Purged:N0} purged in {r.Batches:N0} batches (older than {r.OlderThan:u})");
+        return 0;
+    }
 }

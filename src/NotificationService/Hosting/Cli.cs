@@ -4,7 +4,7 @@ using NotificationService.Features.Tenants;
 namespace NotificationService.Hosting;
 
 /// <summary>
-/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `keys rotate`.
+/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `keys rotate`, `retention run`.
 /// Unrecognised tokens (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web host.
 /// </summary>
 public static class Cli
@@ -42,6 +42,11 @@ public static class Cli
         { TreatUnmatchedTokensAsErrors = false };
         rotate.SetAction((r, ct) => AdminCommands.RotateKeysAsync(r.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(new Command("keys", "Manage the keys that encrypt provider secrets.") { rotate });
+
+        var retentionRun = new Command("run", "Purge now what is older than each kind's retention (Retention:<Kind>:Days), with progress.")
+        { TreatUnmatchedTokensAsErrors = false };
+        retentionRun.SetAction((r, ct) => AdminCommands.RetentionRunAsync(r.UnmatchedTokens.ToArray(), ct));
+        root.Subcommands.Add(new Command("retention", "Data retention.") { retentionRun });
 
         // For container healthchecks: the aspnet image has no curl or wget.
         var url = new Option<string>("--url") { Description = "Readiness URL", DefaultValueFactory = _ => "http://127.0.0.1:8080/health/ready" };

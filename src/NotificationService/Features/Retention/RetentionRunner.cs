@@ -39,8 +39,11 @@ public sealed class RetentionRunner(IEnumerable<IRetainedData> kinds, IConfigura
         }
     }
 
-    /// <summary>One pass over every kind as of <paramref name="now"/>: each purged until nothing older is left.</summary>
-    public async Task<IReadOnlyList<RetentionResult>> RunOnceAsync(DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// One pass over every kind as of <paramref name="now"/>: each purged until nothing older is left.
+    /// <paramref name="progress"/> hears each kind's running total after every batch (the CLI prints it).
+    /// </summary>
+    public async Task<IReadOnlyList<RetentionResult>> RunOnceAsync(DateTimeOffset now, CancellationToken ct, Action<string, long>? progress = null)
     {
         var results = new List<RetentionResult>();
         var pause = TimeSpan.FromMilliseconds(Math.Max(0, config.GetValue("Retention:PauseMs", 20)));
@@ -55,6 +58,7 @@ public sealed class RetentionRunner(IEnumerable<IRetainedData> kinds, IConfigura
             {
                 n = await kind.PurgeAsync(olderThan, BatchSize, ct);
                 (purged, batches) = (purged + n, batches + 1);
+                progress?.Invoke(kind.Kind, purged);
                 if (n > 0 && batches % 50 == 0)
                     log.LogInformation("Retention {Kind}: {Purged} purged so far (older than {OlderThan:u})", kind.Kind, purged, olderThan);
                 if (n > 0 && pause > TimeSpan.Zero) await Task.Delay(pause, clock, ct);

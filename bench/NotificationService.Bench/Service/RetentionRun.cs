@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace NotificationService.Bench.Service;
+
+/// <summary>Accept p99 per window at half the peak rate, without and during a retention purge of expired notifications.</summary>
+public sealed record RetentionBenchResult(long Expired, double HalfRate, TimeSpan Window, IReadOnlyList<double> QuietP99s, IReadOnlyList<double> PurgeP99s,
+    TimeSpan PurgeTime, long Left, long Errors)
+{
+    public static double Median(IReadOnlyList<double> xs)
+    {
+        var p = xs.Order().ToArray();
+        return p.Length == 0 ? double.NaN : p.Length % 2 == 1 ? p[p.Length / 2] : (p[p.Length / 2 - 1] + p[p.Length / 2]) / 2;
+    }
+}
+
+/// <summary>
+/// One Mode=all service with its retention loop off. The bench writes <c>expired</c> finished notifications (UUIDv7 ids
+/// of 100 days ago, one history row each), finds the peak accept rate, then sends at half of it in windows: three
+/// quiet, then as many as `retention run` (the service binary's own command, a second process) takes to purge them,
+/// then two quiet again. The figure is the median window p99 during the purge over the median quiet one.
+/// </summary>
+public static class RetentionRun
+{
+    public static async Task<RetentionBenchResult> MeasureAsync(string dll, string cs, long expired, TimeSpan window)
+    {
+        var env = new Dictionary<string, string> { ["Retention__Enabled"] = "false" };
+        await using var service = await ServiceProcess.StartAsync(dll, cs, "all", env);
+        await using var db = NpgsqlDataSource.Create(cs);
+        await SeedExpiredAsync(db, expired);
+
+        var peak = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, window, "retention: peak accept");
+        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "retention: draining after the peak");
+        var half = Math.Max(1, Math.Round(peak.AcceptedPerSec / 2));
+        var (quiet, during) = (new List<double>(), new List<double>());
+        long errors = 0;
+        async Task WindowAsync(List<double> into, string label)
+        {
+            var r = await AcceptLoad.OpenLoopAsync(service.BaseAddress, half, window, label);
+            into.Add(r.LatencyMs.P99);
+            errors += r.Errors;
+        }
+
+        for (var i = 0; i < 3; i++) await WindowAsync(quiet, $"retention: quiet window {i + 1}/3 at {half:N0}/s");
+        var purge = StartPurge(dll, cs);
+        var sw = Stopwatch.StartNew();
+        while (!purge.HasExited && during.Count < 40) await WindowAsync(during, $"retention: purging, window {during.Count + 1} at {half:N0}/s");
+        await purge.WaitForExitAsync();
+        var purgeTime = sw.Elapsed;
+        if (purge.ExitCode != 0) throw new InvalidOperationException($"retention run exited {purge.ExitCode}: {await purge.StandardError.ReadToEndAsync()}");
+        for (var i = 0; i < 2; i++) await WindowAsync(quiet, $"retention: quiet window {i + 4}/5 at {half:N0}/s");
+
+        await using var left = db.CreateCommand("select count(*) from notifications where created_at < now() - interval '90 days'");
+        return new RetentionBenchResult(expired, half, window, quiet, during, purgeTime, (long)(await left.ExecuteScalarAsync())!, errors);
+    }
+
+    private static Process StartPurge(string dll, string cs)
+    {
+        var psi = new ProcessStartInfo("dotnet", [dll, "retention", "run"])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        psi.Environment["ConnectionStrings__Postgres"] = cs;
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return Process.Start(psi) ?? throw new InvalidOperationException("could not start `retention run`");
+    }
+
+    /// <summary>
+    /// Finished email notifications accepted 100 days ago, as the service would have stored them: UUIDv7 ids whose
+    /// first 48 bits are that time (so they sort before today's), one history row each.
+    /// </summary>
+    private static async Task SeedExpiredAsync(NpgsqlDataSource db, long rows)
+    {
+        await using var tenant = db.CreateCommand("select tenant_id from service_accounts order by created_at limit 1");
+        var tenantId = (Guid)(await tenant.ExecuteScalarAsync())!;
+        const int chunk = 100_000;
+        for (long start = 0; start < rows; start += chunk)
+        {
+            Progress.Show($"retention: writing expired notifications {start:N0}/{rows:N0}");
+            await using var cmd = db.CreateCommand("""
+                with n as (
+                    insert into notifications (id, tenant_id, channel, status, recipient, content, created_at, updated_at, sent_at, attempts)
+                    select encode(overlay(uuid_send(gen_random_uuid()) placing
+                                  substring(int8send((extract(epoch from now() - interval '100 days') * 1000)::bigint + $2 + g) from 3 for 6)
+                                  from 1 for 6), 'hex')::uuid,
+                           $1, 'email', 'sent', '{"email": "old@example.com"}', '{"subject": "s", "body": "b"}',
+                           now() - interval '100 days', now() - interval '100 days', now() - interval '100 days', 1
+                    from generate_series(1, $3) g
+                    returning id, created_at
+                )
+                insert into notification_events (notification_id, status, source, detail, created_at)
+                select id, 'sent', 'worker', 'attempt 1', created_at from n
+                """);
+            cmd.CommandTimeout = 600;
+            cmd.Parameters.AddWithValue(tenantId);
+            cmd.Parameters.AddWithValue(start);
+            cmd.Parameters.AddWithValue((int)Math.Min(chunk, rows - start));
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using var analyze = db.CreateCommand("analyze notifications; analyze notification_events");
+        await analyze.ExecuteNonQueryAsync();
+    }
+}
