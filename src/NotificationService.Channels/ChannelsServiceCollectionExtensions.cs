@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NotificationService.Channels.Fcm;
 using NotificationService.Channels.Meta;
+using NotificationService.Channels.Outbound;
 using NotificationService.Channels.SendGrid;
 using NotificationService.Channels.Smtp;
 using NotificationService.Channels.Twilio;
@@ -20,6 +21,8 @@ public static class ChannelsServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddProviderAdapters(this IServiceCollection services)
     {
+        // The service registers its configured guard first (Outbound:AllowedTargets); without one, only public addresses.
+        services.TryAddSingleton(new OutboundGuard([]));
         foreach (var name in new[] { SendGridAdapter.HttpClientName, TwilioAdapterBase.HttpClientName, MetaWhatsAppAdapter.HttpClientName, FcmAdapter.HttpClientName })
         {
             services.AddHttpClient(name, client =>
@@ -28,16 +31,17 @@ public static class ChannelsServiceCollectionExtensions
                     // product/major.minor.patch: the Graph API contract pins this shape.
                     client.DefaultRequestHeaders.UserAgent.ParseAdd("NotificationService/1.0.0");
                 })
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                // Tenant-directed: every connect goes through the outbound guard, and no redirect is followed.
+                .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().Handler(h =>
                 {
                     // One long-lived pool per provider host: keep-alive reuse, recycled every few minutes to follow DNS.
-                    PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                    PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
-                    ConnectTimeout = TimeSpan.FromSeconds(5),
-                    MaxConnectionsPerServer = 256,
-                    AutomaticDecompression = System.Net.DecompressionMethods.All,
-                    EnableMultipleHttp2Connections = true,
-                })
+                    h.PooledConnectionLifetime = TimeSpan.FromMinutes(5);
+                    h.PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60);
+                    h.ConnectTimeout = TimeSpan.FromSeconds(5);
+                    h.MaxConnectionsPerServer = 256;
+                    h.AutomaticDecompression = System.Net.DecompressionMethods.All;
+                    h.EnableMultipleHttp2Connections = true;
+                }))
                 // The handler is long-lived (PooledConnectionLifetime handles DNS), so don't let the factory rotate it.
                 .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
         }

@@ -120,6 +120,17 @@ public static partial class ProviderSettingsValidator
     public static bool IsHttpUrl(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(u.Host);
 
+    /// <summary>The token endpoint a service-account JSON names, when it is a usable URL.</summary>
+    public static Uri? TokenUri(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json) is JsonObject o && o["token_uri"] is JsonValue v && v.GetValueKind() == JsonValueKind.String
+                && Uri.TryCreate(v.GetValue<string>(), UriKind.Absolute, out var u) ? u : null;
+        }
+        catch (JsonException) { return null; }
+    }
+
     /// <summary>What is wrong with a service-account JSON (never echoes its content).</summary>
     public static IEnumerable<string> ServiceAccountProblems(string json)
     {

@@ -78,6 +78,7 @@ public static class ServiceComposition
         var services = builder.Services;
         services.AddStartupTasks();           // migrations (+ demo seed on the embedded default) before anything else starts
         services.AddApiErrors();              // one place maps domain errors to ProblemDetails
+        services.AddOutboundGuard(builder.Configuration); // one guard for every tenant-supplied destination (providers, SMTP, webhooks)
         services.AddSecrets();                // AES-256-GCM for provider and webhook secrets at rest, key rotation
         services.AddQueueWorkers(builder.Configuration, includeWorkers); // enqueue everywhere; claim/handle/ack where workers run
         services.AddApiKeyAuth();             // service accounts: Authorization: Bearer <key>, scopes

@@ -1,3 +1,4 @@
+using NotificationService.Channels.Outbound;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -128,7 +129,7 @@ public sealed class SmtpFactAttribute : FactAttribute
 public sealed class SmtpAdapterTests
 {
     private const string Password = "pa55word";
-    private readonly SmtpAdapter _adapter = new(TimeProvider.System);
+    private readonly SmtpAdapter _adapter = new(TimeProvider.System, new OutboundGuard(["127.0.0.1"])); // the loopback aiosmtpd, allow-listed as an operator would
 
     private static ProviderConfig Config(int port, string tls, string? username = null, string? password = null, double? timeoutSeconds = null)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Channels.Outbound;
 
 namespace NotificationService.Channels.Tests;
 
@@ -14,6 +15,7 @@ public static class TestSupport
     {
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddSingleton(new OutboundGuard(["127.0.0.0/8", "::1"])); // the loopback doubles, as an operator's allow-list
         services.AddProviderAdapters();
         foreach (var name in new[] { "sendgrid", "twilio", "meta", "fcm" })
             services.AddHttpClient(name).ConfigureHttpClient(c => c.Timeout = httpTimeout ?? TimeSpan.FromSeconds(10));

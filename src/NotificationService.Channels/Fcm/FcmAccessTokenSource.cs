@@ -1,3 +1,4 @@
+using NotificationService.Channels.Outbound;
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
@@ -18,7 +19,7 @@ public interface IFcmAccessTokenSource
 /// OAuth2 access tokens for service accounts via Google.Apis.Auth (a signed JWT exchanged at the key's own
 /// <c>token_uri</c>), cached per service account until <see cref="RefreshMargin"/> before expiry.
 /// </summary>
-public sealed class FcmAccessTokenSource(TimeProvider time) : IFcmAccessTokenSource
+public sealed class FcmAccessTokenSource(TimeProvider time, OutboundGuard guard) : IFcmAccessTokenSource
 {
     public const string Scope = "https://www.googleapis.com/auth/firebase.messaging";
     public static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(1);
@@ -62,7 +63,7 @@ public sealed class FcmAccessTokenSource(TimeProvider time) : IFcmAccessTokenSou
         }
     }
 
-    private static ServiceAccountCredential CreateCredential(string json)
+    private ServiceAccountCredential CreateCredential(string json)
     {
         JsonCredentialParameters p;
         try { p = NewtonsoftJsonSerializer.Instance.Deserialize<JsonCredentialParameters>(json); }
@@ -75,6 +76,8 @@ public sealed class FcmAccessTokenSource(TimeProvider time) : IFcmAccessTokenSou
             Scopes = [Scope],
             KeyId = p.PrivateKeyId,
             ProjectId = p.ProjectId,
+            // token_uri comes from the tenant's JSON: the token request goes through the outbound guard too.
+            HttpClientFactory = new GuardedHttpClientFactory(guard),
         };
         try { return new ServiceAccountCredential(initializer.FromPrivateKey(p.PrivateKey)); }
         catch (Exception) { throw new ProviderConfigException("secrets.serviceAccountJson private_key is not a usable RSA key"); }
@@ -85,3 +88,9 @@ public sealed class FcmAccessTokenSource(TimeProvider time) : IFcmAccessTokenSou
 
 /// <summary>No access token could be obtained: a provider-level failure.</summary>
 public sealed class FcmAuthException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>Google's HTTP client factory with the outbound guard's handler (guarded connects, no redirects).</summary>
+internal sealed class GuardedHttpClientFactory(OutboundGuard guard) : Google.Apis.Http.HttpClientFactory
+{
+    protected override HttpMessageHandler CreateHandler(Google.Apis.Http.CreateHttpClientArgs args) => guard.Handler();
+}

@@ -91,8 +91,8 @@ public static class ProviderHttp
         catch (Exception) when (!ct.IsCancellationRequested) { return ""; }
     }
 
-    /// <summary>Provider error text for our error strings: single line, bounded.</summary>
-    public static string Clip(string? text, int max = 300)
+    /// <summary>Provider error text for our error strings: single line, a short snippet (tenants see it; the code carries the meaning).</summary>
+    public static string Clip(string? text, int max = 120)
     {
         if (string.IsNullOrEmpty(text)) return "";
         var oneLine = text.ReplaceLineEndings(" ").Trim();

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using NotificationService.Channels.Outbound;
 using System.Security.Authentication;
 using NotificationService.Channels.Http;
 
@@ -9,7 +10,7 @@ namespace NotificationService.Channels.Smtp;
 /// tls (none | starttls | implicit), fromEmail, fromName, username, replyTo, timeoutSeconds, allowInvalidCertificate
 /// (test servers with self-signed certificates); secret: password. One connection per message.
 /// </summary>
-public sealed class SmtpAdapter(TimeProvider time) : IProviderAdapter
+public sealed class SmtpAdapter(TimeProvider time, OutboundGuard guard) : IProviderAdapter
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
@@ -54,7 +55,7 @@ public sealed class SmtpAdapter(TimeProvider time) : IProviderAdapter
 
             await using var client = new SmtpClientConnection();
             var allowInvalid = bool.TryParse(config.Setting("allowInvalidCertificate"), out var ai) && ai;
-            await client.ConnectAsync(new SmtpClientConnection.Options(host, port, tls, allowInvalid, ClientName()), timeout.Token);
+            await client.ConnectAsync(new SmtpClientConnection.Options(host, port, tls, allowInvalid, ClientName()), guard.ConnectSocketAsync, timeout.Token);
 
             if (config.Setting("username") is { Length: > 0 } username)
             {
@@ -86,6 +87,10 @@ public sealed class SmtpAdapter(TimeProvider time) : IProviderAdapter
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             return new DeliveryResult.Transient($"smtp: timed out during {stage}", "timeout");
+        }
+        catch (OutboundRefusedException ex)
+        {
+            return new DeliveryResult.ProviderFailure("smtp: " + ex.Message, "refused");
         }
         catch (SocketException ex)
         {

@@ -22,7 +22,7 @@ public sealed class SmtpReplyException(string stage, SmtpReply reply) : Exceptio
 /// <summary>A small SMTP client (RFC 5321) over TcpClient/SslStream: EHLO, STARTTLS or implicit TLS, AUTH PLAIN/LOGIN, one message per connection.</summary>
 public sealed class SmtpClientConnection : IAsyncDisposable
 {
-    private readonly TcpClient _tcp = new() { NoDelay = true };
+    private Socket? _socket;
     private Stream _stream = Stream.Null;
     private byte[] _buffer = new byte[8192];
     private int _start, _end;
@@ -32,10 +32,11 @@ public sealed class SmtpClientConnection : IAsyncDisposable
 
     public sealed record Options(string Host, int Port, string Tls, bool AllowInvalidCertificate, string ClientName);
 
-    public async Task ConnectAsync(Options options, CancellationToken ct)
+    /// <param name="connect">Opens the TCP connection (the outbound guard's, so a refused host is never contacted).</param>
+    public async Task ConnectAsync(Options options, Func<string, int, CancellationToken, Task<Socket>> connect, CancellationToken ct)
     {
-        await _tcp.ConnectAsync(options.Host, options.Port, ct);
-        _stream = _tcp.GetStream();
+        _socket = await connect(options.Host, options.Port, ct);
+        _stream = new NetworkStream(_socket, ownsSocket: false);
         if (options.Tls == "implicit") await StartTlsAsync(options, ct);
         await Expect("greeting", 220, ct);
         await EhloAsync(options.ClientName, ct);
@@ -185,7 +186,7 @@ public sealed class SmtpClientConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         try { await _stream.DisposeAsync(); } catch (Exception) { }
-        _tcp.Dispose();
+        _socket?.Dispose();
     }
 }
 

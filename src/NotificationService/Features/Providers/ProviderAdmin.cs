@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NotificationService.Channels;
+using NotificationService.Channels.Outbound;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Providers;
@@ -8,7 +9,7 @@ namespace NotificationService.Features.Providers;
 /// Provider config administration. Every write validates the merged result per kind, encrypts secrets under
 /// the active key, and invalidates this replica's <see cref="ProviderDirectory"/> (others see it within its TTL).
 /// </summary>
-public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector, ProviderDirectory directory)
+public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector, ProviderDirectory directory, OutboundGuard guard)
 {
     public async Task<IReadOnlyList<ProviderView>> ListAsync(Guid tenantId, CancellationToken ct) =>
         (await store.ListAsync(tenantId, enabledOnly: false, ct)).Select(View).ToList();
@@ -19,7 +20,7 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
     {
         var settings = r.Settings ?? [];
         var secrets = Merge(new Dictionary<string, string>(), r.Secrets);
-        Validate(r.Channel, r.Kind, r.Name ?? "", r.Priority ?? 100, settings, secrets);
+        await ValidateAsync(r.Channel, r.Kind, r.Name ?? "", r.Priority ?? 100, settings, secrets, ct);
         var e = new ProviderEntity
         {
             Id = Guid.CreateVersion7(), TenantId = tenantId, Channel = r.Channel!, Kind = r.Kind!, Name = r.Name!.Trim(),
@@ -42,7 +43,7 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
 
         var settings = r.Settings ?? JsonNode.Parse(e.SettingsJson)!.AsObject();
         var secrets = Merge(new Dictionary<string, string>(protector.Unprotect(e.SecretsCiphertext, e.SecretsKeyId)), r.Secrets);
-        Validate(e.Channel, e.Kind, r.Name ?? e.Name, r.Priority ?? e.Priority, settings, secrets);
+        await ValidateAsync(e.Channel, e.Kind, r.Name ?? e.Name, r.Priority ?? e.Priority, settings, secrets, ct);
         e.Name = (r.Name ?? e.Name).Trim();
         e.Priority = r.Priority ?? e.Priority;
         e.Enabled = r.Enabled ?? e.Enabled;
@@ -89,7 +90,8 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
         return current;
     }
 
-    private static void Validate(string? channel, string? kind, string name, int priority, JsonObject settings, Dictionary<string, string> secrets)
+    private async Task ValidateAsync(string? channel, string? kind, string name, int priority, JsonObject settings, Dictionary<string, string> secrets,
+        CancellationToken ct)
     {
         var errors = ProviderSettingsValidator.Validate(kind, channel, settings, secrets).ToDictionary(e => e.Key, e => e.Value);
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200) errors["name"] = ["A name of 1 to 200 characters is required."];
@@ -99,5 +101,22 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
                 errors["secrets." + unknown] = [$"'{unknown}' is not a secret of {kind}; known: {string.Join(", ", spec.Secrets.Select(f => f.Name).DefaultIfEmpty("none"))}."];
         ProviderLimits.Validate(settings, errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
+        foreach (var (field, host, echo) in Destinations(settings, secrets))
+            if (await guard.CheckAsync(host, ct) is { } refused)
+                errors[field] = [echo ? $"Not an allowed destination: {refused}." : "Its token_uri is not an allowed destination."];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+    }
+
+    /// <summary>
+    /// Every address a config makes the service connect to, each checked by the outbound guard at save (and again at
+    /// connect). A token_uri is inside a secret, so its refusal does not repeat it.
+    /// </summary>
+    private static IEnumerable<(string Field, string Host, bool Echo)> Destinations(JsonObject settings, Dictionary<string, string> secrets)
+    {
+        if (settings["baseUrl"] is JsonValue b && b.TryGetValue<string>(out var baseUrl) && Uri.TryCreate(baseUrl, UriKind.Absolute, out var u))
+            yield return ("settings.baseUrl", u.IdnHost, true);
+        if (settings["host"] is JsonValue h && h.TryGetValue<string>(out var host) && host.Length > 0) yield return ("settings.host", host, true);
+        if (secrets.GetValueOrDefault("serviceAccountJson") is { } json && ProviderSettingsValidator.TokenUri(json) is { } tokenUri)
+            yield return ("secrets.serviceAccountJson", tokenUri.IdnHost, false);
     }
 }

@@ -1,3 +1,4 @@
+using NotificationService.Channels.Outbound;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
@@ -13,7 +14,7 @@ public static class WebhookAdminEndpoints
     {
         var group = app.MapGroup("/api/v1/admin/webhooks").WithTags("Admin: webhooks").RequireAuthorization(Scopes.Admin);
 
-        group.MapPost("/", async (HttpContext http, WebhookEndpointStore store, TargetGuard guard, IHostEnvironment env, CancellationToken ct) =>
+        group.MapPost("/", async (HttpContext http, WebhookEndpointStore store, OutboundGuard guard, IHostEnvironment env, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<WebhookEndpointRequest>(http.Request, 64 * 1024, ct);
             if (body.Url is null) throw RequestValidationException.For("url", "A URL is required.");
@@ -27,7 +28,7 @@ public static class WebhookAdminEndpoints
         group.MapGet("/", async (HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(http.User.TenantId(), ct))).WithSummary("List webhook endpoints");
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.GetAsync(http.User.TenantId(), id, ct))).WithSummary("Get a webhook endpoint");
 
-        group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, TargetGuard guard, IHostEnvironment env, CancellationToken ct) =>
+        group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, OutboundGuard guard, IHostEnvironment env, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<WebhookEndpointRequest>(http.Request, 64 * 1024, ct);
             var url = body.Url is null ? null : await ValidateUrlAsync(body.Url, guard, env, ct);
@@ -74,14 +75,14 @@ public static class WebhookAdminEndpoints
     }
 
     /// <summary>Absolute http(s), https outside Development, and a target that passes the SSRF guard.</summary>
-    private static async Task<string> ValidateUrlAsync(string raw, TargetGuard guard, IHostEnvironment env, CancellationToken ct)
+    private static async Task<string> ValidateUrlAsync(string raw, OutboundGuard guard, IHostEnvironment env, CancellationToken ct)
     {
         if (!Uri.TryCreate(raw, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.UserInfo))
             throw RequestValidationException.For("url", "An absolute http(s) URL without credentials is required.");
         if (url.Scheme == "http" && !env.IsDevelopment())
             throw RequestValidationException.For("url", "Webhook URLs must use https.");
-        if (await guard.CheckAsync(url, ct) is { } refusal)
-            throw RequestValidationException.For("url", $"Refused: {refusal}. An operator can allow it with Webhooks:AllowedTargets.");
+        if (await guard.CheckAsync(url.IdnHost, ct) is { } refusal)
+            throw RequestValidationException.For("url", $"Refused: {refusal}. An operator can allow it with Outbound:AllowedTargets.");
         return url.ToString();
     }
 }

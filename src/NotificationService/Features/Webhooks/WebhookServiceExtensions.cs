@@ -1,3 +1,4 @@
+using NotificationService.Channels.Outbound;
 using NotificationService.Contracts;
 using NotificationService.Features.Notifications;
 using NotificationService.Queue;
@@ -13,7 +14,6 @@ public static class WebhookServiceExtensions
         services.AddSingleton<WebhookSubscriptions>();
         services.AddSingleton<INotificationSubscriber, NotificationWebhooks>();   // hears every status change the ledger makes
         services.AddSingleton(new WorkQueue(WebhookOutbox.Queue));
-        services.AddSingleton<TargetGuard>();
         services.AddSingleton<WebhookEndpointStore>();
         services.AddSingleton<WebhookDeliveryStore>();
         services.AddSingleton<IRetainedData>(sp => sp.GetRequiredService<WebhookDeliveryStore>());
@@ -24,14 +24,12 @@ public static class WebhookServiceExtensions
                 c.Timeout = Timeout.InfiniteTimeSpan;   // the handler enforces 15 s per attempt itself
                 c.DefaultRequestHeaders.UserAgent.ParseAdd("NotificationService-Webhooks/1.0");
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().Handler(h =>
             {
-                AllowAutoRedirect = false,
-                UseProxy = false,
-                ConnectCallback = sp.GetRequiredService<TargetGuard>().ConnectAsync,
-                PooledConnectionLifetime = TimeSpan.FromMinutes(2),
-                MaxConnectionsPerServer = 64,
-            });
+                h.UseProxy = false;
+                h.PooledConnectionLifetime = TimeSpan.FromMinutes(2);
+                h.MaxConnectionsPerServer = 64;
+            }));
         return services;
     }
 }

@@ -121,6 +121,10 @@ public class WebhookDeliveryTests(ServiceFixture service)
     [InlineData("http://10.0.0.5/hook")]
     [InlineData("http://169.254.169.254/latest/meta-data")]
     [InlineData("http://localhost:8080/hook")]
+    [InlineData("https://[::127.0.0.1]/hook")]           // IPv4-compatible IPv6 of loopback
+    [InlineData("https://[::ffff:0:127.0.0.1]/hook")]    // IPv4-translated
+    [InlineData("https://[2002:7f00:1::1]/hook")]        // 6to4 of 127.0.0.1
+    [InlineData("https://[64:ff9b::a9fe:a9fe]/hook")]    // NAT64 of the metadata address
     [InlineData("ftp://example.com/hook")]
     [InlineData("https://user:pw@example.com/hook")]
     public async Task Internal_or_malformed_targets_are_refused_at_registration(string url)

@@ -1,0 +1,17 @@
+using NotificationService.Channels.Outbound;
+
+namespace NotificationService.Infrastructure;
+
+public static class OutboundServiceExtensions
+{
+    /// <summary>
+    /// The one outbound guard, before the provider adapters and webhooks that use it. `Outbound:AllowedTargets` (host
+    /// names, addresses or CIDR ranges; comma-separated or a list) is the operator's allow-list for every tenant-supplied
+    /// destination; `Webhooks:AllowedTargets`, its earlier name, still counts.
+    /// </summary>
+    public static IServiceCollection AddOutboundGuard(this IServiceCollection services, IConfiguration config) =>
+        services.AddSingleton(new OutboundGuard([.. List(config, "Outbound:AllowedTargets"), .. List(config, "Webhooks:AllowedTargets")]));
+
+    private static IEnumerable<string> List(IConfiguration config, string key) =>
+        config.GetSection(key).Get<string[]>() ?? (config[key] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);
+}
