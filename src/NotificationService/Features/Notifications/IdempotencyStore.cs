@@ -1,4 +1,7 @@
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Npgsql;
 using NotificationService.Infrastructure;
 
@@ -23,7 +26,7 @@ public static class IdempotencyStore
     public static async Task<IdempotencyClaim> ClaimAsync(LedgerTransaction tx, Guid tenantId, string key, byte[] body, CancellationToken ct)
     {
         if (key.Length is 0 or > 255) throw RequestValidationException.For(Header, "An Idempotency-Key is 1 to 255 characters.");
-        var hash = SHA256.HashData(body);
+        var hash = SHA256.HashData(CanonicalJson(body));
         await using (var insert = tx.Command("""
             insert into idempotency_keys (tenant_id, key, request_hash) values ($1, $2, $3)
             on conflict (tenant_id, key) do update
@@ -44,6 +47,26 @@ public static class IdempotencyStore
         if (!r.GetFieldValue<byte[]>(0).AsSpan().SequenceEqual(hash))
             throw new UnprocessableException("This Idempotency-Key was already used with a different request body.");
         return new IdempotencyClaim.Replay(r.GetInt32(1), r.GetString(2));
+    }
+
+    /// <summary>
+    /// The request as meaning, not bytes (as payment APIs compare parameters): objects with their keys sorted, no
+    /// whitespace. The same JSON with other spacing or key order is the same request; a body that is not JSON is
+    /// compared as it came.
+    /// </summary>
+    internal static byte[] CanonicalJson(byte[] body)
+    {
+        JsonNode? node;
+        try { node = JsonNode.Parse(body); }
+        catch (JsonException) { return body; }
+        return Encoding.UTF8.GetBytes(Sorted(node)?.ToJsonString() ?? "null");
+
+        static JsonNode? Sorted(JsonNode? n) => n switch
+        {
+            JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
+            JsonArray a => new JsonArray([.. a.Select(Sorted)]),
+            _ => n?.DeepClone(),
+        };
     }
 
     public static async Task SaveResponseAsync(LedgerTransaction tx, Guid tenantId, string key, int status, string body, CancellationToken ct)

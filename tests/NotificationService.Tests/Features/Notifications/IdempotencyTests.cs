@@ -31,6 +31,33 @@ public class IdempotencyTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task The_same_json_with_other_spacing_and_key_order_is_the_same_request()
+    {
+        var tenant = await service.NewTenantAsync();
+        async Task<HttpResponseMessage> PostRaw(string json)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, Api.Send) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+            request.Headers.Add("Idempotency-Key", "same-meaning");
+            return await tenant.Http.SendAsync(request);
+        }
+        var first = await PostRaw("""{"channel":"email","recipient":{"email":"ada@example.com"},"content":{"subject":"s","body":"b"}}""");
+        var second = await PostRaw("""
+            {
+              "content": { "body": "b", "subject": "s" },
+              "recipient": { "email": "ada@example.com" },
+              "channel": "email"
+            }
+            """);
+        Assert.Equal(HttpStatusCode.Accepted, first.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, second.StatusCode);
+        Assert.Equal("true", second.Headers.GetValues("Idempotent-Replayed").Single());
+        Assert.Equal(1, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1", tenant.Id));
+
+        var changed = await PostRaw("""{"channel":"email","recipient":{"email":"ada@example.com"},"content":{"subject":"s","body":"B"}}""");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, changed.StatusCode);   // a value that differs is another request
+    }
+
+    [Fact]
     public async Task Concurrent_requests_with_one_key_create_exactly_one_notification()
     {
         var tenant = await service.NewTenantAsync();

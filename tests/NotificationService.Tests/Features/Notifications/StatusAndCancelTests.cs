@@ -37,6 +37,10 @@ public class StatusAndCancelTests(ServiceFixture service)
         Assert.StartsWith("scheduled for ", history[1]!["detail"]!.GetValue<string>());
         Assert.Equal(status["createdAt"]!.GetValue<DateTimeOffset>(), history[0]!["at"]!.GetValue<DateTimeOffset>());
         Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from sandbox_messages where notification_id = $1", id));
+
+        var again = await tenant.Http.PostAsync($"/api/v1/services/notifications/{id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal("The notification is already cancelled.", (await again.JsonAsync())["detail"]!.GetValue<string>());
     }
 
     [Fact]
@@ -48,6 +52,7 @@ public class StatusAndCancelTests(ServiceFixture service)
 
         var cancel = await tenant.Http.PostAsync($"/api/v1/services/notifications/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
+        Assert.Contains("it is already sent", (await cancel.JsonAsync())["detail"]!.GetValue<string>());
         Assert.Equal("sent", (await tenant.Http.StatusAsync(id))["status"]!.GetValue<string>());
     }
 }

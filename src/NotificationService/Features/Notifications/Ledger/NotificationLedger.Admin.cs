@@ -24,6 +24,9 @@ public sealed partial class NotificationLedger
             recipient = StoredRecipient.Parse(r.GetString(3));
             metadata = r.IsDBNull(4) ? null : JsonNode.Parse(r.GetString(4)) as JsonObject;
         }
+        if (status == NotificationStatuses.Cancelled) throw new ConflictException("The notification is already cancelled.");
+        if (NotificationStatuses.IsTerminal(status) || status is not (NotificationStatuses.Accepted or NotificationStatuses.Queued or NotificationStatuses.Sending))
+            throw new ConflictException($"The notification can no longer be cancelled: it is already {status}.");
         if (status is not (NotificationStatuses.Accepted or NotificationStatuses.Queued) || jobId is null
             || !await queue.CancelAsync(tx.Connection, tx.Transaction, tenantId, jobId.Value, ct))
             throw new ConflictException($"The notification can no longer be cancelled: a worker has already claimed it (status '{status}').");
