@@ -50,6 +50,7 @@ public static class ServiceComposition
         var app = builder.Build();
         app.UseRequestTracing();              // request spans named by route template (when a tracer listens)
         app.UseApiErrors();
+        app.UseStorableInput();               // NUL or a lone surrogate in the path or query: 400 naming it, not a database error
         app.UseAuthentication();
         app.UseRequestLogScope();                // the tenant (and a named notification) on every line of the request
         app.UseTenantRateLimits();               // per-tenant token buckets per endpoint class, shared by replicas: 429 + RateLimit fields

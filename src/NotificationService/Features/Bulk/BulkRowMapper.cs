@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 using NotificationService.Contracts;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -31,6 +32,9 @@ public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<str
     {
         if (fields.Length != header.Count)
             return new MappedRow.Rejected(rowNumber, Original(fields), null, $"Expected {header.Count} fields, found {fields.Length}.");
+        for (var i = 0; i < header.Count; i++)
+            if (!StorableText.IsStorable(fields[i]) || !StorableText.IsStorable(header[i]))
+                return new MappedRow.Rejected(rowNumber, Original(fields), StorableText.Replaced(header[i]), StorableText.Problem);
 
         string? email = null, phone = null, userId = null, token = null, locale = null;
         var data = new JsonObject();
@@ -65,7 +69,7 @@ public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<str
     private JsonObject Original(string[] fields)
     {
         var original = new JsonObject();
-        for (var i = 0; i < header.Count && i < fields.Length; i++) original[header[i]] = fields[i];
+        for (var i = 0; i < header.Count && i < fields.Length; i++) original[StorableText.Replaced(header[i])] = StorableText.Replaced(fields[i]);
         return original;
     }
 

@@ -88,6 +88,9 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
     private async Task<BulkOptions> OptionsAsync(Guid tenantId, Dictionary<string, string> f, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
+        foreach (var (name, value) in f)
+            if (!StorableText.IsStorable(name) || !StorableText.IsStorable(value)) errors[StorableText.Replaced(name)] = [StorableText.Problem];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
         var channel = f.GetValueOrDefault("channel") ?? "";
         if (!ChannelNames.IsKnown(channel)) errors["channel"] = [$"One of {string.Join(", ", ChannelNames.All)}."];
         var template = f.GetValueOrDefault("template") ?? "";
