@@ -4,8 +4,11 @@ namespace NotificationService.Templates;
 
 /// <summary>Validates and renders Handlebars templates. One instance per process: it is thread-safe and keeps
 /// compiled templates in a bounded cache keyed by <see cref="TemplateDefinition.CacheKey"/>.</summary>
-public sealed class TemplateEngine(int cacheCapacity = 2000)
+public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limits = null)
 {
+    /// <summary>Every render's time and output budget (preview, test send, bulk dry run, delivery).</summary>
+    public RenderLimits Limits { get; } = limits ?? RenderLimits.Default;
+
     private readonly CompiledTemplateCache cache = new(cacheCapacity);
 
     internal int CachedTemplates => cache.Count;
@@ -31,11 +34,12 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
         var parts = new Dictionary<string, string>(compiled.Parts.Count + 1, StringComparer.Ordinal);
 
         using (RenderScope.Use(options))
+        using (RenderBudget.Start(Limits))
         {
             foreach (var (part, render) in compiled.Parts)
             {
-                var output = Run(render, context);
-                if (part.IsHtml && compiled.Layout is not null) output = Run(compiled.Layout, WithBody(context, output));
+                var output = Run(render, context, part.Name);
+                if (part.IsHtml && compiled.Layout is not null) output = Run(compiled.Layout, WithBody(context, output), part.Name);
                 parts[part.Name] = output;
             }
         }
@@ -46,14 +50,30 @@ public sealed class TemplateEngine(int cacheCapacity = 2000)
     /// <summary>The text/plain alternative of an HTML email (tags stripped, entities decoded, link URLs kept).</summary>
     public static string DeriveText(string html) => HtmlToText.Convert(html);
 
-    private static string Run(HandlebarsDotNet.HandlebarsTemplate<TextWriter, object, object> render, object? context)
+    private static string Run(HandlebarsDotNet.HandlebarsTemplate<TextWriter, object, object> render, object? context, string part)
     {
         var buffer = RenderBuffer.Rent();
-        using var writer = new StringWriter(buffer, System.Globalization.CultureInfo.InvariantCulture);
-        render(writer, context!, null);
-        var output = buffer.ToString();
-        RenderBuffer.Return(buffer);
-        return output;
+        try
+        {
+            using var writer = new BudgetedWriter(buffer, part);
+            render(writer, context!, null);
+            return buffer.ToString();
+        }
+        catch (Exception e) when (e is not TemplateRenderLimitException && Inner<TemplateRenderLimitException>(e) is { } limit)
+        {
+            throw limit; // Handlebars.Net wraps what a helper or iterator throws; the budget's own exception is the answer
+        }
+        finally
+        {
+            RenderBuffer.Return(buffer);
+        }
+    }
+
+    private static T? Inner<T>(Exception e) where T : Exception
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is T t) return t;
+        return null;
     }
 
     /// <summary>The layout sees the same data as the body plus "body" (the rendered part), so it can use

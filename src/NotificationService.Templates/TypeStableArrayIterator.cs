@@ -49,6 +49,7 @@ internal sealed class TypeStableArrayIterator : IIterator
         var last = items.Length - 1;
         for (var i = start; i < end; i++)
         {
+            RenderBudget.Tick();
             var value = items[i];
             var index = BoxedValues.Int(i);
             iterator.First = i == 0 ? BoxedValues.True : BoxedValues.False;

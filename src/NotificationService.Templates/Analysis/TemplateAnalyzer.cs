@@ -14,6 +14,7 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
         foreach (var (offset, message) in scanErrors) Error(part, source, offset, message);
         var inlinePartials = tags.Where(t => t.Kind == TagKind.InlinePartialOpen)
             .Select(t => InlinePartialName(t.Body)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        CheckInlineCycles(part, source, tags, inlinePartials);
         var walk = new SourceWalk(this, part, source, scope, conditional, partialStack, inlinePartials, isLayout);
         foreach (var tag in tags) walk.Visit(tag);
         walk.Finish();
@@ -52,6 +53,56 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
             return;
         }
         Analyze("partial:" + name, partialSource, scope, conditional, [.. stack, name]);
+    }
+
+    /// <summary>
+    /// An inline partial that calls itself, directly or through another, would recurse until the render budget stops
+    /// it at every send: refused at save, at the call that closes the cycle.
+    /// </summary>
+    private void CheckInlineCycles(string part, string source, List<Tag> tags, HashSet<string> inlinePartials)
+    {
+        if (inlinePartials.Count == 0) return;
+        var calls = new Dictionary<string, List<(string Callee, Tag Tag)>>(StringComparer.Ordinal);
+        var open = new Stack<string?>();   // per open block: the inline partial it defines, or null
+        foreach (var tag in tags)
+        {
+            switch (tag.Kind)
+            {
+                case TagKind.InlinePartialOpen: open.Push(InlinePartialName(tag.Body)); break;
+                case TagKind.BlockOpen or TagKind.InverseOpen: open.Push(null); break;
+                case TagKind.PartialBlockOpen or TagKind.Partial:
+                    var definer = open.FirstOrDefault(n => n is not null);
+                    if (definer is not null && PartialName(tag.Body) is { } callee && inlinePartials.Contains(callee))
+                        (calls.TryGetValue(definer, out var list) ? list : calls[definer] = []).Add((callee, tag));
+                    if (tag.Kind == TagKind.PartialBlockOpen) open.Push(null);
+                    break;
+                case TagKind.Close: if (open.Count > 0) open.Pop(); break;
+            }
+        }
+        var acyclic = new HashSet<string>(StringComparer.Ordinal);   // explored, no cycle through it: never walked twice
+        foreach (var start in calls.Keys)
+            if (Cycle(start, [start]) is { } cycle) { Error(part, source, cycle.Tag.Offset, $"Inline partial cycle: {string.Join(" -> ", cycle.Path)}."); return; }
+
+        (List<string> Path, Tag Tag)? Cycle(string at, List<string> path)
+        {
+            if (acyclic.Contains(at)) return null;
+            foreach (var (callee, tag) in calls.GetValueOrDefault(at) ?? [])
+            {
+                if (path.Contains(callee)) return ([.. path, callee], tag);
+                if (Cycle(callee, [.. path, callee]) is { } found) return found;
+            }
+            acyclic.Add(at);
+            return null;
+        }
+    }
+
+    private static string? PartialName(string body)
+    {
+        try
+        {
+            return ExpressionParser.Parse(body).Items.FirstOrDefault() switch { PathNode p => p.Path, LiteralNode l => l.Text, _ => null };
+        }
+        catch (FormatException) { return null; }
     }
 
     /// <summary>"inline \"name\"" → name.</summary>

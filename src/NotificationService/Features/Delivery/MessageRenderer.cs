@@ -29,6 +29,10 @@ public sealed class MessageRenderer(TemplateEngine engine)
         {
             result = engine.Render(definition, n.Data ?? new JsonObject(), new RenderOptions(n.Locale));
         }
+        catch (TemplateRenderLimitException e)
+        {
+            return new RenderOutcome.Failed($"render_limit: {e.Message}");
+        }
         catch (Exception e)
         {
             return new RenderOutcome.Failed($"render_error: {e.Message}");

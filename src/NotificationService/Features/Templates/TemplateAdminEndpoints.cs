@@ -14,7 +14,7 @@ public static class TemplateAdminEndpoints
     public const int TrialBodyLimit = 2 * 1024 * 1024; // data may be 1 MB: let the data check answer, not the body limit
 
     public static IServiceCollection AddTemplatesAdmin(this IServiceCollection services) => services
-        .AddSingleton<TemplateEngine>()
+        .AddSingleton(sp => new TemplateEngine(limits: RenderLimitsFrom(sp.GetRequiredService<IConfiguration>())))
         .AddSingleton<TemplateResolver>()
         .AddSingleton<TemplateVersionStore>()
         .AddSingleton<FragmentStore>().AddSingleton<TemplateQueries>().AddSingleton<TemplateCommands>()
@@ -108,4 +108,9 @@ public static class TemplateAdminEndpoints
         if (await queries.GetAsync(tenantId, id, ct) is null) return TypedResults.NotFound();
         throw new ConflictException("There is no earlier published version to roll back to.");
     }
+
+    /// <summary>`Templates:RenderTimeoutMs` (1000) and `Templates:MaxPartChars` (1,000,000): every render's budget.</summary>
+    private static RenderLimits RenderLimitsFrom(IConfiguration config) => new(
+        TimeSpan.FromMilliseconds(Math.Clamp(config.GetValue("Templates:RenderTimeoutMs", 1000), 10, 60_000)),
+        Math.Clamp(config.GetValue("Templates:MaxPartChars", 1_000_000), 1_000, 50_000_000));
 }

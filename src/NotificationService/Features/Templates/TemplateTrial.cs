@@ -54,6 +54,10 @@ public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine
         {
             throw RequestValidationException.For("data", e.Message);
         }
+        catch (TemplateRenderLimitException e)
+        {
+            throw new UnprocessableException($"render_limit: {e.Message} (limit: {e.Limit})");
+        }
         catch (Exception e) when (e is not ApiException and not OperationCanceledException)
         {
             throw new UnprocessableException($"render_error: {e.Message}");
