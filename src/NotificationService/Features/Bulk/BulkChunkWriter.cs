@@ -66,8 +66,8 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
     private static async Task InsertErrorsAsync(LedgerTransaction tx, Guid jobId, List<MappedRow.Rejected> rows, CancellationToken ct)
     {
         await using var cmd = tx.Command("""
-            insert into bulk_errors (job_id, row_number, column_name, reason, original)
-            select $1, * from unnest($2::bigint[], $3::text[], $4::text[], $5::jsonb[]) on conflict do nothing
+            insert into bulk_errors (job_id, row_number, column_name, reason, original, line)
+            select $1, * from unnest($2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::bigint[]) on conflict do nothing
             """);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(rows.Select(r => r.RowNumber).ToArray());
@@ -75,6 +75,7 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
         cmd.Parameters.AddWithValue(rows.Select(r => r.Reason).ToArray());
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb,
             Value = rows.Select(r => r.Original.ToJsonString()).ToArray() });
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Line).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 }

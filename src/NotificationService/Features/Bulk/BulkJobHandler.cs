@@ -67,7 +67,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, B
             {
                 // committed before a crash: not sent again, but its recipient is taken (the first row of a
                 // recipient sends, whichever chunk committed first); and a chunk never spans a committed range
-                if (mapper.Map(csv.LineNumber, csv.Current.ToArray()) is MappedRow.Accepted taken) seen.Add(taken.RecipientKey);
+                if (mapper.Map(row, csv.LineNumber, csv.Current.ToArray()) is MappedRow.Accepted taken) seen.Add(taken.RecipientKey);
                 if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row - 1, csv.ByteOffset, batch), ct)) return;
                 batch = new List<MappedRow>(_chunkRows);
                 continue;
@@ -77,7 +77,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, B
             // The reader replaces undecodable bytes with U+FFFD; a CSV export never means that on purpose.
             if (fields.Any(f => f.Contains('\uFFFD'))) throw new BulkFileException($"The file is not valid UTF-8 text (line {csv.LineNumber}).");
             if (batch.Count == 0) firstRow = row;
-            var mapped = mapper.Map(csv.LineNumber, fields);
+            var mapped = mapper.Map(row, csv.LineNumber, fields);
             batch.Add(mapped is MappedRow.Accepted accepted && !seen.Add(accepted.RecipientKey) ? new MappedRow.Duplicate(accepted.RowNumber) : mapped);
             if (batch.Count < _chunkRows) continue;
             if (!await commits.AddAsync(new(firstRow, row, csv.ByteOffset, batch), ct)) return; // cancelled

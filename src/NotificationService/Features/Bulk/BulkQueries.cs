@@ -40,12 +40,20 @@ public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
     {
         if (await GetAsync(tenantId, jobId, ct) is null) return false;
         await using var writer = new StreamWriter(output, new UTF8Encoding(false), leaveOpen: true);
-        await writer.WriteAsync("row,column,reason,original\r\n");
-        await using var cmd = db.CreateCommand("select row_number, column_name, reason, original::text from bulk_errors where job_id = $1 order by row_number");
+        // The file's own columns come back as columns (named as in the header), after what went wrong, so the rows can
+        // be corrected in place and the file uploaded again as it is (the report's first four columns are ignored data).
+        var columns = await ColumnsAsync(jobId, ct);
+        await writer.WriteAsync(string.Join(',', new[] { "record", "line", "error_column", "error" }.Concat(columns.Select(Quote))) + "\r\n");
+        await using var cmd = db.CreateCommand("select row_number, line, column_name, reason, original::text from bulk_errors where job_id = $1 order by row_number");
         cmd.Parameters.AddWithValue(jobId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            await writer.WriteAsync($"{r.GetInt64(0)},{Quote(r.IsDBNull(1) ? "" : r.GetString(1))},{Quote(r.GetString(2))},{Quote(r.GetString(3))}\r\n");
+        {
+            var original = System.Text.Json.Nodes.JsonNode.Parse(r.GetString(4))!.AsObject();
+            var cells = columns.Select(c => Quote(original[c]?.GetValue<string>() ?? ""));
+            await writer.WriteAsync(string.Join(',', new[] { r.GetInt64(0).ToString(), r.IsDBNull(1) ? "" : r.GetInt64(1).ToString(),
+                Quote(r.IsDBNull(2) ? "" : r.GetString(2)), Quote(r.GetString(3)) }.Concat(cells)) + "\r\n");
+        }
         return true;
     }
 
@@ -54,6 +62,20 @@ public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
         if (await jobs.CancelAsync(tenantId, jobId, ct)) return;
         var job = await GetAsync(tenantId, jobId, ct) ?? throw new NotFoundException("The bulk job");
         throw new ConflictException($"The bulk job is already {job.Status}.");
+    }
+
+    /// <summary>The columns the rejected rows had, in the order first seen (jsonb keeps keys sorted, not in file order).</summary>
+    private async Task<List<string>> ColumnsAsync(Guid jobId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select k from (select distinct on (k) k, row_number from bulk_errors, jsonb_object_keys(original) k where job_id = $1 order by k, row_number) c
+            order by row_number, k
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        var columns = new List<string>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) columns.Add(r.GetString(0));
+        return columns;
     }
 
     private static string Quote(string v) => v.IndexOfAny([',', '"', '\r', '\n']) < 0 ? v : $"\"{v.Replace("\"", "\"\"")}\"";

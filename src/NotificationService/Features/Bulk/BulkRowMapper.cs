@@ -9,7 +9,8 @@ public abstract record MappedRow(long RowNumber)
 {
     public sealed record Accepted(long RowNumber, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey) : MappedRow(RowNumber);
     /// <param name="Original">The row's values by header, for the error report.</param>
-    public sealed record Rejected(long RowNumber, JsonObject Original, string? Column, string Reason) : MappedRow(RowNumber);
+    /// <param name="Line">The file line the record starts on (a quoted field may span lines).</param>
+    public sealed record Rejected(long RowNumber, long Line, JsonObject Original, string? Column, string Reason) : MappedRow(RowNumber);
     /// <summary>An accepted row whose recipient an earlier row of the job took: counted, not sent.</summary>
     public sealed record Duplicate(long RowNumber) : MappedRow(RowNumber);
 }
@@ -28,13 +29,15 @@ public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<str
     [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LocaleTag();
 
-    public MappedRow Map(long rowNumber, string[] fields)
+    /// <param name="rowNumber">The record number: 1 is the first row after the header.</param>
+    /// <param name="line">The file line the record starts on.</param>
+    public MappedRow Map(long rowNumber, long line, string[] fields)
     {
         if (fields.Length != header.Count)
-            return new MappedRow.Rejected(rowNumber, Original(fields), null, $"Expected {header.Count} fields, found {fields.Length}.");
+            return new MappedRow.Rejected(rowNumber, line, Original(fields), null, $"Expected {header.Count} fields, found {fields.Length}.");
         for (var i = 0; i < header.Count; i++)
             if (!StorableText.IsStorable(fields[i]) || !StorableText.IsStorable(header[i]))
-                return new MappedRow.Rejected(rowNumber, Original(fields), StorableText.Replaced(header[i]), StorableText.Problem);
+                return new MappedRow.Rejected(rowNumber, line, Original(fields), StorableText.Replaced(header[i]), StorableText.Problem);
 
         string? email = null, phone = null, userId = null, token = null, locale = null;
         var data = new JsonObject();
@@ -59,7 +62,7 @@ public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<str
         if (errors.Count > 0)
         {
             var (field, messages) = errors.First();
-            return new MappedRow.Rejected(rowNumber, Original(fields), ColumnOf(field), messages[0]);
+            return new MappedRow.Rejected(rowNumber, line, Original(fields), ColumnOf(field), messages[0]);
         }
         var key = email ?? phone ?? token ?? userId!;
         return new MappedRow.Accepted(rowNumber, recipient, locale ?? options.Locale, data, $"{options.Channel}:{key}");

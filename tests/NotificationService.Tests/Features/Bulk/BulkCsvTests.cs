@@ -34,9 +34,12 @@ public class BulkCsvTests(ServiceFixture service)
 
         var report = await tenant.Http.GetStringAsync($"/api/v1/services/notifications/bulk/{jobId}/errors");
         var lines = report.Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("row,column,reason,original", lines[0]);
-        Assert.StartsWith("5,email,", lines[1]);   // file line 5: the bad email (line 3 holds a field with a newline)
-        Assert.StartsWith("7,,\"Expected 3 fields, found 2.\",", lines[2]);
+        // Record numbers as a spreadsheet counts them (1 = the first row after the header) and the file line each starts
+        // on (record 2 spans lines 3-4), then the file's own columns, so the rows can be fixed and uploaded again.
+        Assert.Equal("record,line,error_column,error,email,first_name,order_id", lines[0]);
+        Assert.StartsWith("3,5,email,", lines[1]);
+        Assert.EndsWith(",not-an-email,Eve,E-3", lines[1]);
+        Assert.Equal("5,7,,\"Expected 3 fields, found 2.\",carl@example.com,Carl,", lines[2]);
 
         await Eventually.Async(async () => await service.ScalarAsync<long>("select count(*) from notifications where batch_id = $1 and status = 'sent'", jobId) == 3,
             "the three rows to be sent");
@@ -90,7 +93,7 @@ public class BulkCsvTests(ServiceFixture service)
         // The preview shows the first accepted rows as delivery would render them, a missing variable as its error.
         var preview = status["preview"]!.AsArray();
         Assert.Equal(2, preview.Count);
-        Assert.Equal((2, "a@example.com"), (preview[0]!["row"]!.GetValue<int>(), preview[0]!["recipient"]!["email"]!.GetValue<string>()));
+        Assert.Equal((1, "a@example.com"), (preview[0]!["row"]!.GetValue<int>(), preview[0]!["recipient"]!["email"]!.GetValue<string>()));   // record 1: the first row after the header
         Assert.Equal("Order 1 for A", preview[0]!["parts"]!["subject"]!.GetValue<string>());
         Assert.Equal("<p>Hi A</p>", preview[0]!["parts"]!["html"]!.GetValue<string>());
         Assert.Equal("missing_variables: first_name", preview[1]!["error"]!.GetValue<string>());
@@ -135,4 +138,25 @@ public class BulkCsvTests(ServiceFixture service)
     }
 
 
+
+    [Fact]
+    public async Task The_readme_csv_example_works_as_written_with_the_seeded_file_and_template()
+    {
+        var demo = service.Client(ServiceFixture.DemoApiKey);
+        var file = await File.ReadAllBytesAsync(Path.Combine(AppContext.BaseDirectory, "seed", "contacts.csv"));
+        var response = await BulkCsv.PostAsync(demo, file, template: "welcome-csv", mapping: """{"E-mail":"email"}""");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var jobId = Guid.Parse((await response.JsonAsync())["jobId"]!.GetValue<string>());
+
+        var status = await BulkCsv.WaitFinishedAsync(demo, jobId);
+        Assert.Equal(("completed", 2L, 1L), (status["status"]!.GetValue<string>(), status["acceptedRows"]!.GetValue<long>(), status["rejectedRows"]!.GetValue<long>()));
+        await Eventually.Async(async () => await service.ScalarAsync<long>("select count(*) from notifications where batch_id = $1 and status = 'sent'", jobId) == 2,
+            "both good rows sent");
+        Assert.Equal("Welcome to Acme, Ada!", await service.ScalarAsync<string>(
+            "select s.content->>'subject' from sandbox_messages s join notifications n on n.id = s.notification_id where n.batch_id = $1 and n.recipient->>'email' = 'ada@example.com'", jobId));
+        var report = (await demo.GetStringAsync($"/api/v1/services/notifications/bulk/{jobId}/errors")).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("record,line,error_column,error,E-mail,first_name,plan", report[0]);
+        Assert.StartsWith("3,4,E-mail,", report[1]);            // the column as the file names it
+        Assert.EndsWith(",not-an-email,Eve,Pro", report[1]);
+    }
 }

@@ -24,7 +24,7 @@ public class BulkRunnerTests(ServiceFixture service)
         var current = Guid.NewGuid();
         await service.ScalarAsync<int>("update bulk_jobs set status = 'enqueuing', runner = $2 where id = $1 returning 1", jobId, current);
         var options = JsonSerializer.Deserialize<BulkOptions>((await service.ScalarAsync<string>("select options::text from bulk_jobs where id = $1", jobId))!, JsonBody.Options)!;
-        var row = new BulkRowMapper(options, ["email", "first_name", "order_id"]).Map(3, ["zed@example.com", "Zed", "Z-9"]);
+        var row = new BulkRowMapper(options, ["email", "first_name", "order_id"]).Map(2, 3, ["zed@example.com", "Zed", "Z-9"]);
         var (stale, owner) = (new BulkJobContext(jobId, tenant.Id, options, Guid.NewGuid()), new BulkJobContext(jobId, tenant.Id, options, current));
         var writer = service.Factory.Services.GetRequiredService<BulkChunkWriter>();
         var end = service.Factory.Services.GetRequiredService<BulkJobEnd>();
