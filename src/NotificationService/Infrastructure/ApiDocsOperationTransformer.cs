@@ -32,11 +32,18 @@ internal sealed class ApiDocsOperationTransformer : IOpenApiOperationTransformer
             Problem(operation, "429", "The tenant's rate limit for this endpoint class is spent; see Retry-After.");
         }
         if (route.Contains('{')) Problem(operation, "404", "No such object in the caller's tenant.");
-        if (operation.RequestBody is not null || method is "POST" or "PUT" or "PATCH") Problem(operation, "400", "The request is invalid; the problem names the field.");
+        var takesBody = operation.RequestBody is not null;
+        if (takesBody || method is "POST" or "PUT" or "PATCH" || operation.Parameters?.Any(p => p.In == ParameterLocation.Query) == true)
+            Problem(operation, "400", "The request is invalid; the problem names the field or query parameter.");
+        if (takesBody)
+        {
+            Problem(operation, "413", "The body is larger than this endpoint takes.");
+            Problem(operation, "415", "The body is not in the media type (or charset) the endpoint reads.");
+        }
         return Task.CompletedTask;
     }
 
-    private static void Problem(OpenApiOperation operation, string status, string description)
+    internal static void Problem(OpenApiOperation operation, string status, string description)
     {
         if (operation.Responses!.ContainsKey(status)) return;
         operation.Responses[status] = new OpenApiResponse

@@ -38,7 +38,8 @@ internal static class ApiDocsSchemas
 
     private static void Enumerate(OpenApiSchema p, IEnumerable<string> values)
     {
-        if (p.Type is not { } type || !type.HasFlag(JsonSchemaType.String)) return;
+        // Only string fields: an integer that also reads from a string (a provider's numeric priority) is not a word.
+        if (p.Type is not { } type || !type.HasFlag(JsonSchemaType.String) || type.HasFlag(JsonSchemaType.Integer)) return;
         p.Enum = [.. values.Select(v => (JsonNode)JsonValue.Create(v)!)];
         if (type.HasFlag(JsonSchemaType.Null)) p.Enum.Add(null!);
     }

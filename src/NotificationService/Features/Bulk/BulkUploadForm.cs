@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Bulk;
 
@@ -37,6 +38,9 @@ internal static class BulkUploadForm
                 },
             },
         };
+        // Set here, after the generic transformer ran on an operation with no body yet.
+        ApiDocsOperationTransformer.Problem(operation, "413", "The file is larger than Bulk:MaxFileBytes.");
+        ApiDocsOperationTransformer.Problem(operation, "415", "Not multipart/form-data with a `file` part.");
         return Task.CompletedTask;
     }
 }

@@ -34,7 +34,7 @@ public static class DeviceEndpoints
             var d = await ReadAsync(http, requirePlatform: false, ct);
             return await store.UnregisterAsync(http.User.TenantId(), d.UserId!, d.Token!, ct)
                 ? Results.NoContent() : throw new NotFoundException("Device registration");
-        }).WithSummary("Remove a user's push device token").Produces(StatusCodes.Status204NoContent).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
+        }).WithSummary("Remove a user's push device token").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
     }
 
     private static async Task<DeviceRequest> ReadAsync(HttpContext http, bool requirePlatform, CancellationToken ct)

@@ -1,0 +1,182 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using NotificationService.Tests.Support;
+using Xunit.Abstractions;
+
+namespace NotificationService.Tests.Infrastructure;
+
+/// <summary>A host of its own with the API rate limits off, so hundreds of requests reach validation, not a 429.</summary>
+public sealed class FuzzFixture : ServiceFixture
+{
+    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("RateLimits:Enabled", "false");
+}
+
+[CollectionDefinition("fuzz")]
+public class FuzzCollection : ICollectionFixture<FuzzFixture>;
+
+/// <summary>
+/// Walks every operation of the OpenAPI document with generated requests, valid and invalid (wrong types, missing and
+/// extra fields, NUL, unicode, deep nesting, long strings, malformed JSON, another content type, bad path and query
+/// values), and asserts: no 5xx; no 2xx for an invalid request; every answer's status is one the document lists for
+/// that operation, with its content type; and a JSON 2xx body matches the documented schema.
+/// </summary>
+[Collection("fuzz")]
+public class ApiFuzzTests(FuzzFixture service, ITestOutputHelper output)
+{
+    private sealed record Sent(string Operation, string Variant, bool Invalid, HttpStatusCode Status, string? ContentType, string Body);
+
+    [Fact]
+    public async Task Every_operation_answers_generated_valid_and_invalid_requests_as_documented_and_never_with_a_5xx()
+    {
+        var tenant = await service.NewTenantAsync();
+        var doc = JsonNode.Parse(await service.Factory.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        var schemas = new OpenApiSchemas(doc);
+        var results = new List<Sent>();
+        var problems = new List<string>();
+
+        foreach (var (path, item) in doc["paths"]!.AsObject())
+        foreach (var (method, op) in item!.AsObject())
+        {
+            var name = $"{method.ToUpperInvariant()} {path}";
+            foreach (var request in FuzzRequests.For(method, path, op!, schemas))
+            {
+                using var message = request.Build();
+                var response = await tenant.Http.SendAsync(message);
+                var body = await response.Content.ReadAsStringAsync();
+                var sent = new Sent(name, request.Variant, request.Invalid, response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+                results.Add(sent);
+                problems.AddRange(Check(sent, op!, schemas));
+            }
+        }
+
+        var fiveHundreds = results.Count(r => (int)r.Status >= 500);
+        output.WriteLine($"{results.Count} requests over {results.Select(r => r.Operation).Distinct().Count()} operations; " +
+            $"{results.Count(r => r.Invalid)} invalid; 5xx: {fiveHundreds}; by status: " +
+            string.Join(", ", results.GroupBy(r => (int)r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}")));
+        Assert.True(results.Count >= 500, $"only {results.Count} requests");
+        Assert.True(problems.Count == 0, $"{problems.Count} problems in {results.Count} requests:\n" + string.Join("\n", problems.Distinct().Take(60)));
+    }
+
+    private static IEnumerable<string> Check(Sent s, JsonNode op, OpenApiSchemas schemas)
+    {
+        var code = (int)s.Status;
+        var where = $"{s.Operation} [{s.Variant}] → {code}";
+        if (code >= 500) yield return $"{where}: server error {Snippet(s.Body)}";
+        if (s.Invalid && code is >= 200 and < 300) yield return $"{where}: an invalid request was accepted";
+        var responses = op["responses"]!.AsObject();
+        var documented = responses[code.ToString()] ?? responses["default"];
+        if (documented is null) { yield return $"{where}: status not in the document ({string.Join(", ", responses.Select(r => r.Key))})"; yield break; }
+        var content = documented["content"]?.AsObject();
+        if (content is null || s.Body.Length == 0) yield break;
+        if (s.ContentType is null || !content.ContainsKey(s.ContentType)) { yield return $"{where}: content type {s.ContentType} not documented ({string.Join(", ", content.Select(c => c.Key))})"; yield break; }
+        if (!s.ContentType.EndsWith("json")) yield break;
+        JsonNode? body;
+        try { body = JsonNode.Parse(s.Body); }
+        catch (System.Text.Json.JsonException) { body = null; }
+        if (body is null) { yield return $"{where}: body is not JSON"; yield break; }
+        foreach (var error in schemas.Validate(content[s.ContentType]!["schema"], body, "$").Take(3))
+            yield return $"{where}: {error}";
+    }
+
+    private static string Snippet(string body) => body.Length <= 200 ? body : body[..200] + "…";
+}
+
+/// <summary>The requests generated for one operation: one built to be valid by the schema, then the invalid ones.</summary>
+internal sealed record FuzzRequest(string Method, string Url, string Variant, bool Invalid, string? Body, string ContentType = "application/json")
+{
+    public HttpRequestMessage Build()
+    {
+        var m = new HttpRequestMessage(new HttpMethod(Method), Url);
+        if (Body is not null) m.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Body)) { Headers = { { "Content-Type", ContentType } } };
+        return m;
+    }
+}
+
+internal static class FuzzRequests
+{
+    public static IEnumerable<FuzzRequest> For(string method, string path, JsonNode op, OpenApiSchemas schemas)
+    {
+        var m = method.ToUpperInvariant();
+        var parameters = op["parameters"]?.AsArray().Select(p => p!).ToList() ?? [];
+        string Url(Func<JsonNode, string> pathValue, string query = "") =>
+            parameters.Where(p => p["in"]!.GetValue<string>() == "path")
+                .Aggregate(path, (u, p) => u.Replace("{" + p["name"]!.GetValue<string>() + "}", Uri.EscapeDataString(pathValue(p)))) + query;
+        string ValidPath(JsonNode p) => p["schema"]?["format"]?.GetValue<string>() == "uuid" ? Guid.NewGuid().ToString()
+            : p["schema"]?["type"]?.ToJsonString().Contains("integer") == true ? "1" : "email";
+        var url = Url(ValidPath);
+        var bodySchema = op["requestBody"]?["content"]?["application/json"]?["schema"];
+        var takesBody = op["requestBody"] is not null;
+        var multipart = op["requestBody"]?["content"]?["multipart/form-data"] is not null;
+        var valid = bodySchema is null ? null : schemas.Example(bodySchema, 0)?.ToJsonString();
+
+        yield return new(m, url, "as documented", false, takesBody ? valid ?? "{}" : null, multipart ? "text/plain" : "application/json");
+        // Path values that are not what the route takes.
+        // Path values that are not what the route takes (an id that is not a uuid or a number); any name for a name.
+        bool IsId(JsonNode p) => p["schema"]?["format"]?.GetValue<string>() == "uuid" || p["schema"]?["type"]?.ToJsonString().Contains("integer") == true;
+        var pathParams = parameters.Where(p => p["in"]!.GetValue<string>() == "path").ToList();
+        if (pathParams.Count > 0)
+        {
+            var ids = pathParams.Any(IsId);
+            yield return new(m, Url(p => IsId(p) ? "not-an-id" : ValidPath(p)), "path: not an id", ids, valid);
+            yield return new(m, Url(_ => "é😀\u202e"), "path: unicode", ids, valid);
+        }
+        // Query values of the wrong kind, NUL, and very long.
+        foreach (var q in parameters.Where(p => p["in"]!.GetValue<string>() == "query"))
+        {
+            var name = q["name"]!.GetValue<string>();
+            var isInt = q["schema"]?["type"]?.ToJsonString().Contains("integer") == true;
+            yield return new(m, url + $"?{name}=%00x", $"query {name}: NUL", true, valid);
+            if (isInt) yield return new(m, url + $"?{name}=abc", $"query {name}: not a number", true, valid);
+            if (isInt) yield return new(m, url + $"?{name}=99999999999999999999", $"query {name}: overflow", true, valid);
+            yield return new(m, url + $"?{name}=" + new string('q', 5000), $"query {name}: 5,000 characters", false, valid);
+        }
+        if (!takesBody) yield break;
+        if (multipart)
+        {
+            yield return new(m, url, "json instead of multipart", true, "{}");
+            yield return new(m, url, "multipart without a file", true, "--b\r\nContent-Disposition: form-data; name=\"channel\"\r\n\r\nemail\r\n--b--\r\n", "multipart/form-data; boundary=b");
+            yield break;
+        }
+        yield return new(m, url, "no body", true, "");
+        yield return new(m, url, "malformed JSON", true, "{\"a\":");
+        yield return new(m, url, "text/plain", true, valid ?? "{}", "text/plain");
+        yield return new(m, url, "charset utf-16", true, valid ?? "{}", "application/json; charset=utf-16");
+        yield return new(m, url, "array instead of object", true, "[]");
+        yield return new(m, url, "number instead of object", true, "42");
+        yield return new(m, url, "deeply nested", true, new string('[', 200) + new string(']', 200));
+        if (bodySchema is null || valid is null) yield break;
+        var example = JsonNode.Parse(valid)!.AsObject();
+        yield return new(m, url, "unknown property", true, With(example, "notAField", JsonValue.Create(1)));
+        foreach (var (prop, propSchema) in schemas.Properties(bodySchema))
+        {
+            yield return new(m, url, $"{prop}: NUL", true, With(example, prop, JsonValue.Create("x\0y")));
+            var typed = propSchema["type"] is not null || propSchema["anyOf"] is not null || propSchema["oneOf"] is not null;
+            if (typed) yield return new(m, url, $"{prop}: wrong type", true, With(example, prop, WrongType(example[prop])));
+            yield return new(m, url, $"{prop}: unicode", false, With(example, prop, JsonValue.Create("é😀\u202eñ")));
+        }
+        foreach (var required in schemas.Required(bodySchema))
+        {
+            var without = (JsonObject)example.DeepClone();
+            without.Remove(required);
+            yield return new(m, url, $"{required}: missing", true, without.ToJsonString());
+        }
+    }
+
+    private static string With(JsonObject example, string prop, JsonNode? value)
+    {
+        var copy = (JsonObject)example.DeepClone();
+        copy[prop] = value;
+        return copy.ToJsonString();
+    }
+
+    /// <summary>A value no schema for this property admits: a nested object for a scalar, a number for anything else.</summary>
+    private static JsonNode WrongType(JsonNode? current) => current switch
+    {
+        JsonValue v when v.TryGetValue<string>(out _) => new JsonArray(1, 2),
+        JsonValue => JsonValue.Create("not-a-number-or-bool")!,
+        JsonArray => JsonValue.Create(7)!,
+        _ => JsonValue.Create(true)!,
+    };
+}
