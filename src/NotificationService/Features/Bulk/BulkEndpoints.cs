@@ -13,6 +13,7 @@ public static class BulkEndpoints
 
     public static IServiceCollection AddBulk(this IServiceCollection services) => services
         .AddSingleton<BulkJobStore>()
+        .AddSingleton<BulkTemplateCheck>()
         .AddSingleton<BulkFileStore>()
         .AddSingleton<IRetainedData>(sp => sp.GetRequiredService<BulkFileStore>())
         .AddSingleton<BulkUpload>()

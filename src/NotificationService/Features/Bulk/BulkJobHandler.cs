@@ -15,7 +15,7 @@ namespace NotificationService.Features.Bulk;
 /// skipping exactly the committed ranges (and rebuilding from them which recipients are taken).
 /// </summary>
 public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log,
-    BulkJobEnd end) : JobHandler<BulkCsvJob>
+    BulkJobEnd end, BulkTemplateCheck templateCheck) : JobHandler<BulkCsvJob>
 {
     public const string QueueName = "bulk";
     private readonly int _chunkRows = config.GetValue("Bulk:ChunkRows", 2_000);
@@ -55,6 +55,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, B
         await csv.ReadHeaderAsync(ct);
         if (csv.Headers is not { Count: > 0 } headers) throw new BulkFileException("The file has no header line.");
         var mapper = new BulkRowMapper(job.Options, headers.Select(h => h.Trim()).ToList());
+        if (checkpoint.CommittedRows == 0) await templateCheck.EnsureColumnsFillAsync(job, mapper.DataColumns, ct);
         await using var commits = new BulkCommitPipeline(job, chunks, _commitsInFlight);
         var seen = new RecipientSet();
 

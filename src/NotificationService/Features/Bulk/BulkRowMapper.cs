@@ -26,6 +26,9 @@ public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<str
         .Select(f => (Field: f, Column: options.ColumnFor(f, header)))
         .Where(x => x.Column is not null).ToDictionary(x => x.Column!, x => x.Field, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>The columns that become template data (every column not mapped to a recipient field).</summary>
+    public IReadOnlyList<string> DataColumns => [.. header.Where(h => !_fieldByColumn.ContainsKey(h))];
+
     [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LocaleTag();
 

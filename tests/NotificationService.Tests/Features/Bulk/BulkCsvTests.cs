@@ -159,4 +159,19 @@ public class BulkCsvTests(ServiceFixture service)
         Assert.StartsWith("3,4,E-mail,", report[1]);            // the column as the file names it
         Assert.EndsWith(",not-an-email,Eve,Pro", report[1]);
     }
+
+    [Fact]
+    public async Task A_file_whose_columns_cannot_fill_the_template_fails_saying_which_variables_are_missing()
+    {
+        var demo = service.Client(ServiceFixture.DemoApiKey);   // the seeded `welcome` needs user.firstName and appName
+        var response = await BulkCsv.PostAsync(demo, BulkCsv.Utf8("email,first_name\nada@example.com,Ada\nbob@example.com,Bob\n"), template: "welcome");
+        var jobId = Guid.Parse((await response.JsonAsync())["jobId"]!.GetValue<string>());
+
+        var status = await BulkCsv.WaitFinishedAsync(demo, jobId);
+        Assert.Equal("failed", status["status"]!.GetValue<string>());
+        Assert.StartsWith("No row can render: template 'welcome' needs ", status["error"]!.GetValue<string>());
+        Assert.Contains("user.firstName", status["error"]!.GetValue<string>());
+        Assert.Contains("(data columns: first_name)", status["error"]!.GetValue<string>());
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from notifications where batch_id = $1", jobId));
+    }
 }
