@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using NotificationService.Contracts;
 using NotificationService.Features.Notifications;
 
@@ -17,29 +16,42 @@ public sealed class UsageCounter(TimeProvider clock) : INotificationObserver
     /// <summary>The statuses a tenant is billed or reports on; `queued` and `sending` are the service's own steps.</summary>
     private static readonly HashSet<string> Counted = [.. NotificationStatuses.All.Except([NotificationStatuses.Queued, NotificationStatuses.Sending])];
 
-    private ConcurrentDictionary<UsageKey, long> _pending = new();
+    private readonly Lock _gate = new();
+    private Dictionary<UsageKey, long> _pending = [];
 
     public bool Wants(string status) => Counted.Contains(status);
 
+    // One lock per committed batch (not per notification): a drain can never miss a count added while it swaps.
     public void OnAccepted(IReadOnlyList<NotificationDraft> accepted)
     {
         var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        foreach (var d in accepted) Add(new UsageKey(d.TenantId, day, d.Channel, NotificationStatuses.Accepted));
+        lock (_gate)
+            foreach (var d in accepted) Add(new UsageKey(d.TenantId, day, d.Channel, NotificationStatuses.Accepted), 1);
     }
 
     public void OnChanged(IReadOnlyList<StatusChange> changes)
     {
-        foreach (var c in changes) Add(new UsageKey(c.TenantId, DateOnly.FromDateTime(c.At.UtcDateTime), c.Channel, c.Status));
+        lock (_gate)
+            foreach (var c in changes) Add(new UsageKey(c.TenantId, DateOnly.FromDateTime(c.At.UtcDateTime), c.Channel, c.Status), 1);
     }
 
-    private void Add(UsageKey key) => _pending.AddOrUpdate(key, 1, (_, n) => n + 1);
+    private void Add(UsageKey key, long n) => _pending[key] = _pending.GetValueOrDefault(key) + n;
 
     /// <summary>Takes what was counted since the last call (the next changes go to a fresh map).</summary>
-    public IReadOnlyDictionary<UsageKey, long> Drain() => Interlocked.Exchange(ref _pending, new ConcurrentDictionary<UsageKey, long>());
+    public IReadOnlyDictionary<UsageKey, long> Drain()
+    {
+        lock (_gate)
+        {
+            var taken = _pending;
+            _pending = [];
+            return taken;
+        }
+    }
 
     /// <summary>Puts back counts a failed flush could not write, so the next flush carries them.</summary>
     public void Restore(IReadOnlyDictionary<UsageKey, long> counts)
     {
-        foreach (var (key, n) in counts) _pending.AddOrUpdate(key, n, (_, m) => m + n);
+        lock (_gate)
+            foreach (var (key, n) in counts) Add(key, n);
     }
 }
