@@ -19,7 +19,8 @@ public static class UsageEndpoints
         .AddSingleton<UsageStore>()
         .AddSingleton<UsageCounter>()
         .AddSingleton<INotificationObserver>(sp => sp.GetRequiredService<UsageCounter>())
-        .AddHostedService<UsageFlusher>();
+        .AddSingleton<UsageFlusher>()
+        .AddHostedService(sp => sp.GetRequiredService<UsageFlusher>());
 
     public static void MapUsage(this WebApplication app) =>
         app.MapGroup("/api/v1/admin/usage").WithTags("Admin: usage").RequireAuthorization(Scopes.Admin)

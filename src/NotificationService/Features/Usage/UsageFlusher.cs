@@ -24,7 +24,8 @@ public sealed class UsageFlusher(UsageCounter counter, UsageStore store, IConfig
         await FlushAsync(cancellationToken);
     }
 
-    private async Task FlushAsync(CancellationToken ct)
+    /// <summary>Writes what is counted now (the loop does this every interval; specs and shutdown call it directly).</summary>
+    public async Task FlushAsync(CancellationToken ct)
     {
         var counts = counter.Drain();
         if (counts.Count == 0) return;
