@@ -1,3 +1,5 @@
+using NotificationService.Channels.Outbound;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using static NotificationService.Channels.Tests.TestSupport;
 
@@ -110,6 +112,17 @@ public sealed class SendGridAdapterTests
         var result = await sp.Adapter("sendgrid").SendAsync(Email(), Config($"http://127.0.0.1:{port}"), CancellationToken.None);
         var transient = Assert.IsType<DeliveryResult.Transient>(result);
         Assert.Equal("network", transient.Code);
+    }
+
+    [Fact]
+    public async Task A_destination_the_outbound_guard_refuses_is_a_provider_failure_and_is_never_contacted()
+    {
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(202));
+        using var sp = Services(configure: s => s.AddSingleton(new OutboundGuard([])));   // no allow-list: loopback is internal
+        var result = await sp.Adapter("sendgrid").SendAsync(Email(), Config(fake.BaseUrl), CancellationToken.None);
+        var failure = Assert.IsType<DeliveryResult.ProviderFailure>(result);
+        Assert.Equal("refused", failure.Code);
+        Assert.Empty(fake.Requests);
     }
 
     [Fact]

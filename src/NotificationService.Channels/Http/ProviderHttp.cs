@@ -1,3 +1,4 @@
+using NotificationService.Channels.Outbound;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
@@ -63,6 +64,9 @@ public static class ProviderHttp
         return ex switch
         {
             ProviderConfigException pce => new DeliveryResult.ProviderFailure($"{provider}: {pce.Message}", "config"),
+            // A destination the outbound guard refuses stays refused: a config problem, not worth retrying.
+            OutboundRefusedException ore => new DeliveryResult.ProviderFailure($"{provider}: {ore.Message}", "refused"),
+            HttpRequestException { InnerException: OutboundRefusedException ore } => new DeliveryResult.ProviderFailure($"{provider}: {ore.Message}", "refused"),
             TaskCanceledException or TimeoutException => new DeliveryResult.Transient($"{provider}: request timed out", "timeout"),
             HttpRequestException { InnerException: SocketException se } => new DeliveryResult.Transient($"{provider}: connection failed ({se.SocketErrorCode})", "network"),
             HttpRequestException hre => new DeliveryResult.Transient($"{provider}: connection failed ({hre.HttpRequestError})", "network"),
