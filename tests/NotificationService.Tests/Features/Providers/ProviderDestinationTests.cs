@@ -29,6 +29,21 @@ public class ProviderDestinationTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task An_fcm_token_uri_inside_the_network_is_refused_without_repeating_the_secret()
+    {
+        var tenant = await service.BareTenantAsync();
+        var account = """{"client_email":"push@demo.iam.gserviceaccount.com","private_key":"-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n","token_uri":"http://169.254.169.254/token"}""";
+        var response = await tenant.Http.PostJsonAsync(ProviderApi.Url, new
+        {
+            channel = "push", kind = "fcm", name = "push", settings = new { projectId = "demo-project-123" }, secrets = new { serviceAccountJson = account },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.JsonAsync();
+        var error = problem["errors"]?["secrets.serviceAccountJson"]?[0]?.GetValue<string>() ?? problem.ToJsonString();
+        Assert.True(error == "Its token_uri is not an allowed destination.", error);
+    }
+
+    [Fact]
     public async Task An_smtp_host_cannot_scan_ports_an_open_and_a_closed_port_answer_alike()
     {
         var open = new TcpListener(IPAddress.Parse("127.0.0.2"), 0);
