@@ -16,19 +16,13 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
     public void Visit(Tag tag)
     {
         if (tag.Kind == TagKind.Comment) return;
-        if (tag.Kind == TagKind.Ampersand)
-        {
-            // Handlebars.Net 2.4 cannot parse {{&x}}; say so here instead of failing with a parser message.
-            Error(tag, $"'{{{{&{tag.Body}}}}}' is not supported; write '{{{{{{{tag.Body}}}}}}}' for unescaped output.");
-            return;
-        }
         if (tag.Kind == TagKind.Close) { Close(tag); return; }
         ParsedExpression expression;
         try { expression = ExpressionParser.Parse(tag.Body); }
         catch (FormatException e) { Error(tag, e.Message); return; }
         switch (tag.Kind)
         {
-            case TagKind.Expression: Expression(tag, expression); break;
+            case TagKind.Expression or TagKind.Ampersand: Expression(tag, expression); break;
             case TagKind.BlockOpen: BlockOpen(tag, expression); break;
             case TagKind.InverseOpen: Open(tag, Name(expression), conditionalBody: true); Arguments(expression.Items, optional: true); break;
             case TagKind.Else: Else(tag, expression); break;
@@ -105,10 +99,26 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
                 scope = scope.Child(inner, blockParams);
                 return;
         }
+        if (IsSection(e, out var section))
+        {
+            // {{#name}}…{{/name}}: a Mustache section over the value (MustacheSection renders it). Whether it
+            // iterates or enters depends on the data, so paths inside are not listed, but ../ still counts it.
+            Argument(e.Items[0], optional: true, tag);
+            Open(tag, section, conditionalBody: true);
+            scope = scope.Child(null);
+            return;
+        }
         Open(tag, name ?? "?", conditionalBody: true);
         if (name is not null && TemplateAnalyzer.IsKnownHelper(name))
             Error(tag, $"'{name}' is not a block helper; use it as a value, e.g. '{{{{#if ({name} …)}}}}'.");
         else Error(tag, $"Unknown block helper '{name}'; use #if, #unless, #each or #with.");
+    }
+
+    /// <summary>A block that names a value rather than calls a helper: one path or literal that is not a helper, no arguments.</summary>
+    private static bool IsSection(ParsedExpression e, out string name)
+    {
+        name = e.Items.FirstOrDefault() switch { PathNode p => p.Path, LiteralNode l => l.Text, _ => "" };
+        return e.Items.Count == 1 && e.Hash.Count == 0 && name.Length > 0 && !TemplateAnalyzer.IsKnownHelper(name);
     }
 
     private void Else(Tag tag, ParsedExpression e)
@@ -124,6 +134,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
     private void Close(Tag tag)
     {
         var name = tag.Body.Trim();
+        if (name.Length > 1 && name[0] is '"' or '\'' && name[^1] == name[0]) name = name[1..^1]; // {{/"foo"}} closes {{#"foo"}}
         if (open.Count == 0) { Error(tag, $"'{{{{/{name}}}}}' closes a block that was never opened."); return; }
         var frame = open.Pop();
         if (frame.Name != name && !(frame.Name == "inline" && name == "inline"))
@@ -137,7 +148,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
 
     private void Partial(Tag tag, ParsedExpression e, bool isBlock)
     {
-        var name = e.Items.FirstOrDefault() switch { PathNode p => p.Path, LiteralNode l => l.Text, _ => null };
+        var name = TemplateAnalyzer.PartialName(e);
         if (name is null) { Error(tag, "Dynamic partial names are not supported."); return; }
         Arguments(e.Items.Skip(2), optional: false, tag);
         foreach (var (_, value) in e.Hash) Argument(value, optional: false, tag);
@@ -149,7 +160,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         }
         if (isBlock) Open(tag, name, conditionalBody: true);
         if (name == "@partial-block" || inlinePartials.Contains(name)) return;
-        analyzer.CallPartial(part, source, tag, name, partialScope, conditional, partialStack, fallbackAllowed: isBlock);
+        analyzer.CallPartial(part, source, tag, name, partialScope, conditional, partialStack, fallbackAllowed: isBlock, inlinePartials);
     }
 
     private void Open(Tag tag, string? name, bool conditionalBody)

@@ -36,5 +36,8 @@ public static class HelperCatalog
     {
         foreach (var (name, body) in Helpers)
             environment.RegisterHelper(name, (Context _, Arguments arguments) => body(arguments));
+        // handlebars.js's log writes to the browser console; a notification has no console, so it prints nothing.
+        environment.RegisterHelper("log", (in EncodedTextWriter _, in HelperOptions _, in Context _, in Arguments _) => { });
+        environment.RegisterHelper(MustacheSection.HookName, MustacheSection.Render);
     }
 }
