@@ -70,4 +70,4 @@ const seen = {};
 for (const c of out) { const n = c.name; seen[n] = (seen[n] || 0) + 1; if (seen[n] > 1) c.name = n + ' #' + seen[n]; }
 for (const c of out) if (seen[c.name] > 1) c.name += ' #1';
 fs.writeFileSync('cases.json', JSON.stringify(out.map(({ tainted, ...c }) => c), null, 1));
-console.error('cases', out.length, 'skipped', JSON.stringify(skipped));
+process.stderr.write('cases ' + out.length + ' skipped ' + JSON.stringify(skipped) + '\n');
