@@ -14,8 +14,8 @@ namespace NotificationService.Templates;
 /// handlebars.js once it strips, so the stripping is done here and the tag becomes plain <c>{{{x}}}</c> or nothing.</item>
 /// <item>A literal alone in a tag is a key: <c>{{"foo bar"}}</c>, <c>{{12}}</c>, <c>{{false}}</c> read the data
 /// keys "foo bar", "12", "false" (Handlebars.Net printed nothing), written here as <c>[foo bar]</c>.</item>
-/// <item><c>{{else unless x}}</c> after an <c>{{else if}}</c> rendered nothing; it is <c>{{else if (not x)}}</c>
-/// (<c>not</c> uses the same truthiness as <c>unless</c>).</item>
+/// <item><c>{{else unless x}}</c> after an <c>{{else if}}</c> rendered nothing; it is written as an
+/// <c>{{else if}}</c> on <see cref="MustacheSection.ElseUnlessHelper"/>, which is true where <c>unless</c> renders.</item>
 /// <item><c>@root/x</c> is <c>@root.x</c> (Handlebars.Net read nothing for the slash form).</item>
 /// <item>A partial named by a number, <c>{{&gt; 404}}</c>, is the partial "404" (Handlebars.Net threw).</item>
 /// </list>
@@ -64,7 +64,7 @@ internal static partial class HandlebarsJsSourceRewriter
             case Analysis.TagKind.Else when tag.Body.Length == 0 && raw.TrimStart('{', '~').StartsWith('^'):
                 return (open + "else" + close, false);
             case Analysis.TagKind.Else when ElseUnless(tag.Body) is { } condition:
-                return (open + "else if (not " + condition + ")" + close, false);
+                return (open + "else if (" + MustacheSection.ElseUnlessHelper + " " + condition + ")" + close, false);
             case Analysis.TagKind.Expression when tag.Triple:
                 if (LiteralKey(tag.Body) is { } tripleKey) return ("{{{" + tripleKey + "}}}", true);
                 return open.Length == 3 || close.Length == 3 ? ("{{{" + tag.Body + "}}}", true) : (null, false);

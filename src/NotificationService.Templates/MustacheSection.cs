@@ -15,6 +15,14 @@ internal static class MustacheSection
 {
     public const string HookName = "blockHelperMissing";
 
+    /// <summary>Used only by <see cref="HandlebarsJsSourceRewriter"/> for <c>{{else unless x}}</c>: true where
+    /// <c>{{#unless x}}</c> renders (false, null, missing, "", 0, NaN, an empty array). Not in the catalog, so a
+    /// template cannot call it by name.</summary>
+    public const string ElseUnlessHelper = "__handlebarsJsUnless";
+
+    public static object ElseUnless(Context _, Arguments arguments) =>
+        arguments.Length == 0 || arguments[0] is object?[] { Length: 0 } || !Helpers.HelperValues.IsTruthy(arguments[0]);
+
     public static void Render(EncodedTextWriter output, BlockHelperOptions options, Context context, Arguments arguments)
     {
         if (arguments.Length > 0) // a real call of an unknown helper; validation refuses these at save
