@@ -60,7 +60,7 @@ internal static partial class HandlebarsJsSourceRewriter
             case Analysis.TagKind.Comment:
                 return open.Length == 3 || close.Length == 3 ? ("", true) : (null, false);
             case Analysis.TagKind.Ampersand:
-                return ("{{{" + tag.Body + "}}}", true);
+                return ("{{{" + (LiteralKey(tag.Body) ?? tag.Body) + "}}}", true);
             case Analysis.TagKind.Else when tag.Body.Length == 0 && raw.TrimStart('{', '~').StartsWith('^'):
                 return (open + "else" + close, false);
             case Analysis.TagKind.Else when ElseUnless(tag.Body) is { } condition:

@@ -26,6 +26,7 @@ public class HandlebarsJsSyntaxTests
     [Theory]
     [InlineData("a \n {{~!-- c }} --~}} \n b", "ab")]
     [InlineData("x {{~&v}} y", "x<i> y")]
+    [InlineData("{{&\"a b\"}} {{{\"a b\"}}}", "1 1")]
     [InlineData("x {{{v}~}} y", "x <i>y")]
     [InlineData("{{~\"a b\"~}} {{[a b]}} {{12}}", "11 ")]
     public void Whitespace_control_and_literal_keys(string template, string expected) =>
