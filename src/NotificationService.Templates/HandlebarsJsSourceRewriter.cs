@@ -17,6 +17,7 @@ namespace NotificationService.Templates;
 /// <item><c>{{else unless x}}</c> after an <c>{{else if}}</c> rendered nothing; it is written as an
 /// <c>{{else if}}</c> on <see cref="MustacheSection.ElseUnlessHelper"/>, which is true where <c>unless</c> renders.</item>
 /// <item><c>@root/x</c> is <c>@root.x</c> (Handlebars.Net read nothing for the slash form).</item>
+/// <item><c>{{else with b}}</c> and other chained blocks are written out as nested blocks (<see cref="ElseChains"/>).</item>
 /// <item>A partial named by a number, <c>{{&gt; 404}}</c>, is the partial "404" (Handlebars.Net threw).</item>
 /// </list>
 /// A source the scanner cannot read is returned unchanged: validation reports it.</summary>
@@ -30,24 +31,35 @@ internal static partial class HandlebarsJsSourceRewriter
         StringBuilder? output = null;
         var cursor = 0;
         var stripNext = false;
-        foreach (var tag in tags)
+        var standaloneNext = false;
+        var chains = new ElseChains();
+        for (var i = 0; i < tags.Count; i++)
         {
+            var tag = tags[i];
             var raw = source[tag.Offset..tag.End];
             var (replacement, stripsAround) = Replacement(tag, raw);
+            var chained = chains.Apply(tag, raw, replacement ?? raw);
+            replacement = chained ?? replacement;
             if (tag.Kind != Analysis.TagKind.Comment && (replacement ?? raw).Contains("@root/", StringComparison.Ordinal))
                 replacement = (replacement ?? raw).Replace("@root/", "@root.", StringComparison.Ordinal);
-            if (replacement is null && !stripNext) continue;
+            if (replacement is null && !stripNext && !standaloneNext) continue;
             output ??= new StringBuilder(source.Length);
             var text = source[cursor..tag.Offset];
             if (stripNext) text = text.TrimStart();
+            if (standaloneNext) text = StandaloneLine.TrimAfter(text);
             if (stripsAround && raw.StartsWith("{{~", StringComparison.Ordinal)) text = text.TrimEnd();
+            // A chain written out puts two tags on the else's (and the close's) line, which would no longer be
+            // a standalone line for Handlebars.Net: its indentation and line break are removed here instead.
+            var standalone = chained is not null && StandaloneLine.Is(source, tags, i);
+            if (standalone) text = StandaloneLine.TrimBefore(text);
             output.Append(text).Append(replacement ?? raw);
             stripNext = stripsAround && EndsWithTilde(raw);
+            standaloneNext = standalone;
             cursor = tag.End;
         }
         if (output is null) return source;
         var tail = source[cursor..];
-        return output.Append(stripNext ? tail.TrimStart() : tail).ToString();
+        return output.Append(stripNext ? tail.TrimStart() : standaloneNext ? StandaloneLine.TrimAfter(tail) : tail).ToString();
     }
 
     /// <summary>The tag's replacement (null: unchanged) and whether its '~' markers are applied here.</summary>

@@ -32,6 +32,22 @@ public class HandlebarsJsSyntaxTests
     public void Whitespace_control_and_literal_keys(string template, string expected) =>
         Assert.Equal(expected, engine.RenderHtml(template, """{"v":"<i>","a b":1}"""));
 
+    [Theory]
+    [InlineData("{{#if a}}x{{else with b}}{{c}}{{/if}}", "{\"b\":{\"c\":\"C\"}}", "C")]
+    [InlineData("{{#if a}}x{{else each list}}{{this}},{{/if}}", "{\"list\":[1,2]}", "1,2,")]
+    [InlineData("{{#each list}}{{this}}{{else with b}}{{c}}{{/each}}", "{\"list\":[],\"b\":{\"c\":\"C\"}}", "C")]
+    [InlineData("{{#if a}}A{{else with b}}{{c}}{{else each l}}{{.}}{{else}}none{{/if}}", "{\"l\":[1,2]}", "12")]
+    [InlineData("{{#if a}}A{{else with b}}{{c}}{{else each l}}{{.}}{{else}}none{{/if}}", "{}", "none")]
+    [InlineData("{{#if a}}A{{else with b}}{{c}}{{else each l}}{{.}}{{else}}none{{/if}}", "{\"b\":{\"c\":\"C\"}}", "C")]
+    [InlineData("<ul>\n{{#if a}}\n  A\n{{else with b}}\n  {{c}}\n{{else}}\n  none\n{{/if}}\n</ul>", "{\"b\":{\"c\":\"C\"}}", "<ul>\n  C\n</ul>")]
+    [InlineData("<ul>\n{{#if a}}\n  A\n{{else with b}}\n  {{c}}\n{{else}}\n  none\n{{/if}}\n</ul>", "{}", "<ul>\n  none\n</ul>")]
+    [InlineData("{{#if a~}} A {{~else with b~}} {{c}} {{~/if}} end", "{\"b\":{\"c\":\"C\"}}", "C end")]
+    [InlineData("{{#if a}}A{{else people}}{{name}}{{/if}}", "{\"people\":[{\"name\":\"x\"},{\"name\":\"y\"}]}", "xy")]
+    [InlineData("{{#if a}}A{{else with b as |bb|}}{{bb.c}}{{../t}}{{/if}}", "{\"b\":{\"c\":\"C\"},\"t\":\"T\"}", "CT")]
+    [InlineData("{{#unless a}}U{{else each l}}{{@index}}{{/unless}}", "{\"a\":1,\"l\":[7,8]}", "01")]
+    public void Else_chains_open_the_block_they_name(string template, string json, string expected) =>
+        Assert.Equal(expected, engine.RenderHtml(template, json));
+
     [Fact]
     public void Rewriting_leaves_escaped_mustaches_and_plain_templates_alone()
     {

@@ -89,14 +89,8 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
                 Arguments(e.Items.Skip(1), optional: true, tag);
                 return;
             case "each" or "with":
-                Argument(argument ?? new LiteralNode(""), optional: false, tag);
-                var target = argument is PathNode p ? scope.Resolve(p.Path) : null;
-                var inner = name == "each" && target is not null ? target + "[]" : target;
-                var blockParams = new Dictionary<string, string?>(StringComparer.Ordinal);
-                if (e.BlockParams.Count > 0) blockParams[e.BlockParams[0]] = inner;
-                foreach (var data in e.BlockParams.Skip(1)) blockParams[data] = null; // @index/@key alias
                 Open(tag, name, conditionalBody: name == "each");
-                scope = scope.Child(inner, blockParams);
+                scope = Enter(name, argument, e, tag);
                 return;
         }
         if (IsSection(e, out var section))
@@ -114,6 +108,18 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         else Error(tag, $"Unknown block helper '{name}'; use #if, #unless, #each or #with.");
     }
 
+    /// <summary>The scope inside #each/#with (or {{else each/with}}) over the argument, with its block params.</summary>
+    private Scope Enter(string name, Node? argument, ParsedExpression e, Tag tag)
+    {
+        Argument(argument ?? new LiteralNode(""), optional: false, tag);
+        var target = argument is PathNode p ? scope.Resolve(p.Path) : null;
+        var inner = name == "each" && target is not null ? target + "[]" : target;
+        var blockParams = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (e.BlockParams.Count > 0) blockParams[e.BlockParams[0]] = inner;
+        foreach (var data in e.BlockParams.Skip(1)) blockParams[data] = null; // @index/@key alias
+        return scope.Child(inner, blockParams);
+    }
+
     /// <summary>A block that names a value rather than calls a helper: one path or literal that is not a helper, no arguments.</summary>
     private static bool IsSection(ParsedExpression e, out string name)
     {
@@ -127,8 +133,16 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         scope = open.Peek().ScopeAtOpen; // else of #each/#with renders in the outer context
         conditional = true;
         if (e.Items.Count == 0) return;
-        if (Name(e) is not ("if" or "unless")) { Error(tag, "Only '{{else if …}}' and '{{else unless …}}' are supported."); return; }
-        Arguments(e.Items.Skip(1), optional: true, tag);
+        // A chained block ({{else with b}}, {{else each l}}, {{else section}}) renders its body like the block
+        // it names; the outer block's close ends it (ElseChains writes it out for Handlebars.Net).
+        switch (Name(e))
+        {
+            case "if" or "unless": Arguments(e.Items.Skip(1), optional: true, tag); return;
+            case "each": scope = Enter("each", e.Items.ElementAtOrDefault(1), e, tag); return;
+            case "with": scope = Enter("with", e.Items.ElementAtOrDefault(1), e, tag); return;
+        }
+        if (IsSection(e, out _)) { Argument(e.Items[0], optional: true, tag); scope = scope.Child(null); return; }
+        Error(tag, $"Unknown block helper '{Name(e)}' in '{{{{else …}}}}'; chain #if, #unless, #each, #with or a section.");
     }
 
     private void Close(Tag tag)
