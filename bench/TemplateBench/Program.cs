@@ -1,5 +1,6 @@
 // Renders an order-confirmation email (layout, two partials, #each over 20 items, formatDate and
-// formatCurrency) in a loop on one thread and prints renders per second.
+// formatCurrency) in a loop on one thread and prints renders per second; then renders it with our engine
+// and with plain Handlebars.Net (PlainHandlebars) in alternating batches and prints ours ÷ plain.
 // Usage: dotnet run -c Release --project bench/TemplateBench [seconds]
 using System.Diagnostics;
 using System.Text.Json.Nodes;
@@ -66,6 +67,37 @@ Console.WriteLine($"thread CPU time {cpu.TotalSeconds:F2} s: {renders / cpu.Tota
 batchSeconds.Sort();
 if (batchSeconds.Count > 0) // "-- 0" (just the part timings) runs no batch
     Console.WriteLine($"{batchSeconds.Count} batches of 1,000: median {1000 / batchSeconds[batchSeconds.Count / 2]:N0} renders/s, best {1000 / batchSeconds[0]:N0} renders/s");
+
+// Ours against plain Handlebars.Net, in alternating batches of 1,000 so both see the same machine load
+// (a noisy, shared machine moves either rate by more than the difference between them).
+var plain = new PlainHandlebars(definition);
+for (var i = 0; i < 20_000; i++) plain.Render(data);
+var ours = new List<double>();
+var theirs = new List<double>();
+var theirsWithText = new List<double>();
+var compared = Stopwatch.StartNew();
+while (compared.Elapsed < deadline)
+{
+    var start = compared.Elapsed;
+    for (var i = 0; i < 1000; i++) engine.Render(definition, data, options);
+    var middle = compared.Elapsed;
+    for (var i = 0; i < 1000; i++) plain.Render(data);
+    var third = compared.Elapsed;
+    for (var i = 0; i < 1000; i++) plain.Render(data, withTextPart: true);
+    ours.Add((middle - start).TotalSeconds);
+    theirs.Add((third - middle).TotalSeconds);
+    theirsWithText.Add((compared.Elapsed - third).TotalSeconds);
+}
+ours.Sort();
+theirs.Sort();
+theirsWithText.Sort();
+if (ours.Count > 0)
+{
+    double oursRate = 1000 / ours[ours.Count / 2], plainRate = 1000 / theirs[theirs.Count / 2];
+    var sameParts = 1000 / theirsWithText[theirsWithText.Count / 2];
+    Console.WriteLine($"{ours.Count} alternating batch triples, median renders/s: ours {oursRate:N0}, plain Handlebars.Net {plainRate:N0} (ours ÷ plain {oursRate / plainRate:F2}),");
+    Console.WriteLine($"  plain Handlebars.Net + the same text part {sameParts:N0} (ours ÷ that {oursRate / sameParts:F2}); best batches: ours {1000 / ours[0]:N0}, plain {1000 / theirs[0]:N0}, plain + text {1000 / theirsWithText[0]:N0}");
+}
 
 // Process CPU time: includes the GC and JIT threads, so it slightly understates the render thread's rate.
 static TimeSpan CurrentThreadCpu() => System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;

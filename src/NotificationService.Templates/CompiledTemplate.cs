@@ -18,16 +18,17 @@ internal sealed class CompiledTemplate
         var text = HandlebarsEnvironmentFactory.Create(html: false);
         foreach (var (name, source) in definition.Partials ?? new Dictionary<string, string>())
         {
-            html.RegisterTemplate(name, source);
-            text.RegisterTemplate(name, source);
+            var compatible = HandlebarsJsSourceRewriter.Rewrite(source);
+            html.RegisterTemplate(name, compatible);
+            text.RegisterTemplate(name, compatible);
         }
         var parts = definition.Parts
-            .Select(part => (part, (part.IsHtml ? html : text).Compile(new StringReader(part.Source))))
+            .Select(part => (part, (part.IsHtml ? html : text).Compile(new StringReader(HandlebarsJsSourceRewriter.Rewrite(part.Source)))))
             .ToList();
         return new CompiledTemplate
         {
             Parts = parts,
-            Layout = definition.Layout is null ? null : html.Compile(new StringReader(definition.Layout)),
+            Layout = definition.Layout is null ? null : html.Compile(new StringReader(HandlebarsJsSourceRewriter.Rewrite(definition.Layout))),
             RequiredVariables = requiredVariables,
             RequiredPaths = requiredVariables.Select(v => v.Split('.')).ToList(),
         };

@@ -47,7 +47,7 @@ public class ValidationTests
     [InlineData("{{#repeat 3}}x{{/repeat}}", "Unknown block helper 'repeat'")]
     [InlineData("{{#eq a b}}x{{/eq}}", "'eq' is not a block helper")]
     [InlineData("{{if a}}", "'if' is a block helper")]
-    [InlineData("{{&name}}", "write '{{{name}}}'")]
+    [InlineData("{{#goodbyes name}}x{{/goodbyes}}", "Unknown block helper 'goodbyes'")]
     public void Unknown_or_misused_helpers_are_rejected(string template, string expected)
     {
         var error = Assert.Single(engine.Validate(Text(template)));
@@ -60,6 +60,22 @@ public class ValidationTests
     [InlineData("{{#if (and (gt total 10) (not vip))}}{{default nick \"friend\"}}{{/if}}")]
     public void Plain_variables_and_known_helpers_are_accepted(string template) =>
         Assert.Empty(engine.Validate(Text(template)));
+
+    [Theory]
+    [InlineData("{{#goodbyes}}{{text}}{{/goodbyes}}{{^set}}not set{{/set}}")]
+    [InlineData("{{#people}}{{name}}{{^}}{{none}}{{/people}}{{#people}}x{{else if none}}y{{/people}}")]
+    [InlineData("{{#if foo}} bar {{^}} baz {{/if}}{{&name}} {{~&name~}} {{~{name}~}}")]
+    [InlineData("{{~! c ~}}{{~!-- c }} --~}}{{\"foo bar\"}}{{'foo bar'}}{{12}}{{false}}{{#\"list\"}}{{.}}{{/\"list\"}}")]
+    public void Handlebars_js_syntax_is_accepted(string template) =>
+        Assert.Empty(engine.Validate(Text(template)));
+
+    [Fact]
+    public void Unclosed_section_is_reported_where_it_opens()
+    {
+        var error = Assert.Single(engine.Validate(Text("Hi\n  {{#people}}{{name}}")));
+        Assert.Equal((2, 3), (error.Line, error.Column));
+        Assert.Contains("'{{#people}}' is never closed", error.Message);
+    }
 
     [Fact]
     public void Missing_partial_is_rejected_with_its_position()

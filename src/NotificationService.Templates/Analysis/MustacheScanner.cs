@@ -2,8 +2,13 @@ namespace NotificationService.Templates.Analysis;
 
 internal enum TagKind { Ampersand, Comment, Expression, BlockOpen, InverseOpen, Close, Else, Partial, PartialBlockOpen, InlinePartialOpen }
 
-/// <summary>A <c>{{…}}</c> tag: its kind, its inner text without the sigil and <c>~</c> markers, and where it starts.</summary>
-internal sealed record Tag(TagKind Kind, string Body, int Offset);
+/// <summary>A <c>{{…}}</c> tag: its kind, its inner text without the sigil and <c>~</c> markers, and where it starts.
+/// <see cref="End"/> is just past its closing braces; <see cref="Triple"/> marks <c>{{{…}}}</c>.</summary>
+internal sealed record Tag(TagKind Kind, string Body, int Offset)
+{
+    public int End { get; init; }
+    public bool Triple { get; init; }
+}
 
 /// <summary>Splits a template into its mustache tags. This is not a second Handlebars implementation: it
 /// finds just enough structure (blocks, helpers, partials, paths) to validate a template against our rules
@@ -26,16 +31,17 @@ internal static class MustacheScanner
                 while (end >= 0 && !Follows(source, end, "--}}") && !Follows(source, end, "--~}}"))
                     end = source.IndexOf("--", end + 1, StringComparison.Ordinal);
                 if (end < 0) { errors.Add((start, "Unclosed comment: expected '--}}'.")); return (tags, errors); }
-                tags.Add(new Tag(TagKind.Comment, "", start));
                 i = source.IndexOf("}}", end, StringComparison.Ordinal) + 2;
+                tags.Add(new Tag(TagKind.Comment, "", start) { End = i });
                 continue;
             }
             var triple = Follows(source, i, "{{{") || Follows(source, i, "{{~{");
-            var close = FindClose(source, i + 2, triple ? "}}}" : "}}");
+            // A triple-stash closes with '}}}' or, under whitespace control, '}~}}'.
+            var close = triple ? FindClose(source, i + 2, "}}}", "}~}}") : FindClose(source, i + 2, "}}", null);
             if (close < 0) { errors.Add((start, $"Unclosed tag: expected '{(triple ? "}}}" : "}}")}'.")); return (tags, errors); }
             var inner = source[(i + 2)..close];
-            i = close + (triple ? 3 : 2);
-            tags.Add(Classify(inner, triple, start));
+            i = close + (triple && source[close + 1] == '~' ? 4 : triple ? 3 : 2);
+            tags.Add(Classify(inner, triple, start) with { End = i, Triple = triple });
         }
         return (tags, errors);
     }
@@ -66,7 +72,7 @@ internal static class MustacheScanner
     }
 
     /// <summary>Finds the closing braces, skipping over string literals that may contain braces.</summary>
-    private static int FindClose(string source, int from, string closer)
+    private static int FindClose(string source, int from, string closer, string? otherCloser)
     {
         char quote = '\0';
         for (var i = from; i < source.Length; i++)
@@ -74,7 +80,7 @@ internal static class MustacheScanner
             var c = source[i];
             if (quote != '\0') { if (c == quote) quote = '\0'; continue; }
             if (c is '"' or '\'') { quote = c; continue; }
-            if (Follows(source, i, closer)) return i;
+            if (Follows(source, i, closer) || (otherCloser is not null && Follows(source, i, otherCloser))) return i;
             if (Follows(source, i, "{{")) return -1; // a new tag opened before this one closed
         }
         return -1;

@@ -16,19 +16,13 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
     public void Visit(Tag tag)
     {
         if (tag.Kind == TagKind.Comment) return;
-        if (tag.Kind == TagKind.Ampersand)
-        {
-            // Handlebars.Net 2.4 cannot parse {{&x}}; say so here instead of failing with a parser message.
-            Error(tag, $"'{{{{&{tag.Body}}}}}' is not supported; write '{{{{{{{tag.Body}}}}}}}' for unescaped output.");
-            return;
-        }
         if (tag.Kind == TagKind.Close) { Close(tag); return; }
         ParsedExpression expression;
         try { expression = ExpressionParser.Parse(tag.Body); }
         catch (FormatException e) { Error(tag, e.Message); return; }
         switch (tag.Kind)
         {
-            case TagKind.Expression: Expression(tag, expression); break;
+            case TagKind.Expression or TagKind.Ampersand: Expression(tag, expression); break;
             case TagKind.BlockOpen: BlockOpen(tag, expression); break;
             case TagKind.InverseOpen: Open(tag, Name(expression), conditionalBody: true); Arguments(expression.Items, optional: true); break;
             case TagKind.Else: Else(tag, expression); break;
@@ -95,20 +89,42 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
                 Arguments(e.Items.Skip(1), optional: true, tag);
                 return;
             case "each" or "with":
-                Argument(argument ?? new LiteralNode(""), optional: false, tag);
-                var target = argument is PathNode p ? scope.Resolve(p.Path) : null;
-                var inner = name == "each" && target is not null ? target + "[]" : target;
-                var blockParams = new Dictionary<string, string?>(StringComparer.Ordinal);
-                if (e.BlockParams.Count > 0) blockParams[e.BlockParams[0]] = inner;
-                foreach (var data in e.BlockParams.Skip(1)) blockParams[data] = null; // @index/@key alias
                 Open(tag, name, conditionalBody: name == "each");
-                scope = scope.Child(inner, blockParams);
+                scope = Enter(name, argument, e, tag);
                 return;
+        }
+        if (IsSection(e, out var section))
+        {
+            // {{#name}}…{{/name}}: a Mustache section over the value (MustacheSection renders it). Whether it
+            // iterates or enters depends on the data, so paths inside are not listed, but ../ still counts it.
+            Argument(e.Items[0], optional: true, tag);
+            Open(tag, section, conditionalBody: true);
+            scope = scope.Child(null);
+            return;
         }
         Open(tag, name ?? "?", conditionalBody: true);
         if (name is not null && TemplateAnalyzer.IsKnownHelper(name))
             Error(tag, $"'{name}' is not a block helper; use it as a value, e.g. '{{{{#if ({name} …)}}}}'.");
         else Error(tag, $"Unknown block helper '{name}'; use #if, #unless, #each or #with.");
+    }
+
+    /// <summary>The scope inside #each/#with (or {{else each/with}}) over the argument, with its block params.</summary>
+    private Scope Enter(string name, Node? argument, ParsedExpression e, Tag tag)
+    {
+        Argument(argument ?? new LiteralNode(""), optional: false, tag);
+        var target = argument is PathNode p ? scope.Resolve(p.Path) : null;
+        var inner = name == "each" && target is not null ? target + "[]" : target;
+        var blockParams = new Dictionary<string, string?>(StringComparer.Ordinal);
+        if (e.BlockParams.Count > 0) blockParams[e.BlockParams[0]] = inner;
+        foreach (var data in e.BlockParams.Skip(1)) blockParams[data] = null; // @index/@key alias
+        return scope.Child(inner, blockParams);
+    }
+
+    /// <summary>A block that names a value rather than calls a helper: one path or literal that is not a helper, no arguments.</summary>
+    private static bool IsSection(ParsedExpression e, out string name)
+    {
+        name = e.Items.FirstOrDefault() switch { PathNode p => p.Path, LiteralNode l => l.Text, _ => "" };
+        return e.Items.Count == 1 && e.Hash.Count == 0 && name.Length > 0 && !TemplateAnalyzer.IsKnownHelper(name);
     }
 
     private void Else(Tag tag, ParsedExpression e)
@@ -117,13 +133,22 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         scope = open.Peek().ScopeAtOpen; // else of #each/#with renders in the outer context
         conditional = true;
         if (e.Items.Count == 0) return;
-        if (Name(e) is not ("if" or "unless")) { Error(tag, "Only '{{else if …}}' and '{{else unless …}}' are supported."); return; }
-        Arguments(e.Items.Skip(1), optional: true, tag);
+        // A chained block ({{else with b}}, {{else each l}}, {{else section}}) renders its body like the block
+        // it names; the outer block's close ends it (ElseChains writes it out for Handlebars.Net).
+        switch (Name(e))
+        {
+            case "if" or "unless": Arguments(e.Items.Skip(1), optional: true, tag); return;
+            case "each": scope = Enter("each", e.Items.ElementAtOrDefault(1), e, tag); return;
+            case "with": scope = Enter("with", e.Items.ElementAtOrDefault(1), e, tag); return;
+        }
+        if (IsSection(e, out _)) { Argument(e.Items[0], optional: true, tag); scope = scope.Child(null); return; }
+        Error(tag, $"Unknown block helper '{Name(e)}' in '{{{{else …}}}}'; chain #if, #unless, #each, #with or a section.");
     }
 
     private void Close(Tag tag)
     {
         var name = tag.Body.Trim();
+        if (name.Length > 1 && name[0] is '"' or '\'' && name[^1] == name[0]) name = name[1..^1]; // {{/"foo"}} closes {{#"foo"}}
         if (open.Count == 0) { Error(tag, $"'{{{{/{name}}}}}' closes a block that was never opened."); return; }
         var frame = open.Pop();
         if (frame.Name != name && !(frame.Name == "inline" && name == "inline"))
@@ -137,7 +162,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
 
     private void Partial(Tag tag, ParsedExpression e, bool isBlock)
     {
-        var name = e.Items.FirstOrDefault() switch { PathNode p => p.Path, LiteralNode l => l.Text, _ => null };
+        var name = TemplateAnalyzer.PartialName(e);
         if (name is null) { Error(tag, "Dynamic partial names are not supported."); return; }
         Arguments(e.Items.Skip(2), optional: false, tag);
         foreach (var (_, value) in e.Hash) Argument(value, optional: false, tag);
@@ -149,7 +174,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         }
         if (isBlock) Open(tag, name, conditionalBody: true);
         if (name == "@partial-block" || inlinePartials.Contains(name)) return;
-        analyzer.CallPartial(part, source, tag, name, partialScope, conditional, partialStack, fallbackAllowed: isBlock);
+        analyzer.CallPartial(part, source, tag, name, partialScope, conditional, partialStack, fallbackAllowed: isBlock, inlinePartials);
     }
 
     private void Open(Tag tag, string? name, bool conditionalBody)

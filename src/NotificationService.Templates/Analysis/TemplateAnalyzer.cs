@@ -8,13 +8,17 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
 {
     private const int MaxPartialExpansions = 500;
 
-    public void Analyze(string part, string source, Scope scope, bool conditional, IReadOnlyList<string> partialStack, bool isLayout = false)
+    /// <param name="callerInlinePartials">Inline partials of the sources that call this one: in handlebars.js a
+    /// partial sees the inline partials defined by its callers (and in the partial block it was given).</param>
+    public void Analyze(string part, string source, Scope scope, bool conditional, IReadOnlyList<string> partialStack, bool isLayout = false,
+        IReadOnlySet<string>? callerInlinePartials = null)
     {
         var (tags, scanErrors) = MustacheScanner.Scan(source);
         foreach (var (offset, message) in scanErrors) Error(part, source, offset, message);
         var inlinePartials = tags.Where(t => t.Kind == TagKind.InlinePartialOpen)
             .Select(t => InlinePartialName(t.Body)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         CheckInlineCycles(part, source, tags, inlinePartials);
+        if (callerInlinePartials is not null) inlinePartials.UnionWith(callerInlinePartials);
         var walk = new SourceWalk(this, part, source, scope, conditional, partialStack, inlinePartials, isLayout);
         foreach (var tag in tags) walk.Visit(tag);
         walk.Finish();
@@ -33,7 +37,7 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
 
     /// <summary>Checks a partial call and analyzes the partial's source in the caller's (or the given) context.</summary>
     internal void CallPartial(string part, string source, Tag tag, string name, Scope scope, bool conditional,
-        IReadOnlyList<string> stack, bool fallbackAllowed)
+        IReadOnlyList<string> stack, bool fallbackAllowed, IReadOnlySet<string> inlinePartials)
     {
         if (stack.Contains(name))
         {
@@ -52,7 +56,7 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
                 Error(part, source, tag.Offset, $"Templates may expand at most {MaxPartialExpansions} partial calls.");
             return;
         }
-        Analyze("partial:" + name, partialSource, scope, conditional, [.. stack, name]);
+        Analyze("partial:" + name, partialSource, scope, conditional, [.. stack, name], callerInlinePartials: inlinePartials);
     }
 
     /// <summary>
@@ -98,12 +102,19 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
 
     private static string? PartialName(string body)
     {
-        try
-        {
-            return ExpressionParser.Parse(body).Items.FirstOrDefault() switch { PathNode p => p.Path, LiteralNode l => l.Text, _ => null };
-        }
+        try { return PartialName(ExpressionParser.Parse(body)); }
         catch (FormatException) { return null; }
     }
+
+    /// <summary>The partial a call names: <c>{{&gt; card}}</c>, <c>{{&gt; "card"}}</c>, <c>{{&gt; 404}}</c>, or
+    /// <c>{{&gt; [+404/x.y]}}</c> (brackets let a name hold any character; they are not part of it).</summary>
+    internal static string? PartialName(ParsedExpression e) => e.Items.FirstOrDefault() switch
+    {
+        PathNode { Path: ['[', .., ']'] p } => p[1..^1],
+        PathNode p => p.Path,
+        LiteralNode l => l.Text,
+        _ => null,
+    };
 
     /// <summary>"inline \"name\"" → name.</summary>
     private static string? InlinePartialName(string body)

@@ -34,6 +34,16 @@ public static class HelperCatalog
 
     internal static void RegisterAll(IHandlebars environment)
     {
+        RegisterCustomHelpers(environment);
+        // handlebars.js's log writes to the browser console; a notification has no console, so it prints nothing.
+        environment.RegisterHelper("log", (in EncodedTextWriter _, in HelperOptions _, in Context _, in Arguments _) => { });
+        environment.RegisterHelper(MustacheSection.HookName, MustacheSection.Render);
+        environment.RegisterHelper(MustacheSection.ElseUnlessHelper, MustacheSection.ElseUnless);
+    }
+
+    /// <summary>Only the documented helpers: what TemplateBench registers on a plain Handlebars.Net environment.</summary>
+    internal static void RegisterCustomHelpers(IHandlebars environment)
+    {
         foreach (var (name, body) in Helpers)
             environment.RegisterHelper(name, (Context _, Arguments arguments) => body(arguments));
     }
