@@ -70,17 +70,11 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
         return drafts;
     }
 
-    /// <summary>
-    /// A tenant with categories: `category` must name one (422), and a send naming none gets the tenant's default
-    /// category (if it flagged one). A tenant without categories keeps `category` as a free label, as before.
-    /// </summary>
     private async Task<string?> CategoryOf(Guid tenantId, string? requested, Dictionary<string, string[]> errors, CancellationToken ct)
     {
-        var known = await categories.ForTenantAsync(tenantId, ct);
-        if (!known.Any) return requested;
-        if (requested is null) return known.Default?.Key;
-        if (known.Find(requested) is null) errors["category"] = [$"The tenant has no category '{requested}'."];
-        return requested;
+        var category = (await categories.ForTenantAsync(tenantId, ct)).ForSend(requested, out var error);
+        if (error is not null) errors["category"] = [error];
+        return category;
     }
 
     /// <summary>`overridePreferences: true` needs the `notifications:override` scope (admin has it): 403 naming the field.</summary>

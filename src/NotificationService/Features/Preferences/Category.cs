@@ -44,4 +44,18 @@ public sealed class TenantCategories(IReadOnlyList<Category> all)
     [JsonIgnore] public Category? Default { get; } = all.FirstOrDefault(c => c.IsDefault);
 
     public Category? Find(string? key) => key is not null && _byKey.TryGetValue(key, out var c) ? c : null;
+
+    /// <summary>
+    /// The category a send gets. A tenant with categories: `category` must name one (else <paramref name="error"/>), and a
+    /// send naming none gets the tenant's default category (if it flagged one). A tenant without categories keeps
+    /// `category` as the free label it always was, so existing senders keep working.
+    /// </summary>
+    public string? ForSend(string? requested, out string? error)
+    {
+        error = null;
+        if (!Any) return requested;
+        if (requested is null) return Default?.Key;
+        if (Find(requested) is null) error = $"The tenant has no category '{requested}'.";
+        return requested;
+    }
 }
