@@ -30,3 +30,10 @@ create table user_preferences (
 -- A send with overridePreferences (scope notifications:override) skips the preference check at send time.
 -- A constant default: no table rewrite.
 alter table notifications add column override_preferences boolean not null default false;
+
+-- Two new scopes: notifications:override (send past preferences) and users:preferences (a backend manages its users'
+-- preferences). users:token is issue 14's end-user token scope, built on another branch: listed here too so that
+-- whichever of the two migrations runs last does not take the other's scope away.
+alter table service_accounts drop constraint service_accounts_scopes_check;
+alter table service_accounts add constraint service_accounts_scopes_check check (scopes <@ array[
+    'notifications:send', 'notifications:read', 'admin', 'notifications:override', 'users:preferences', 'users:token']::text[]);
