@@ -38,9 +38,12 @@ public sealed record DeliveryOutcome(AttemptOutcome Attempt, JobResult JobResult
     public static DeliveryOutcome Suppressed(ClaimedNotification n, string reason) =>
         new(new(n, NotificationStatuses.Suppressed, NotificationStatuses.Suppressed, $"recipient suppressed: {reason}", null, null, null, null), JobResult.Done);
 
-    /// <summary>The recipient's preferences say no (opted out, or quiet hours drop it): the history's detail is the reason itself.</summary>
+    /// <summary>
+    /// The recipient's preferences say no (opted out, or quiet hours drop it): the reason is the history's detail and the
+    /// notification's last error, which is what the status API and the `notification.suppressed` webhook carry.
+    /// </summary>
     public static DeliveryOutcome OptedOut(ClaimedNotification n, string reason) =>
-        new(new(n, NotificationStatuses.Suppressed, NotificationStatuses.Suppressed, reason, null, null, null, null), JobResult.Done);
+        new(new(n, NotificationStatuses.Suppressed, NotificationStatuses.Suppressed, reason, reason, null, null, null), JobResult.Done);
 
     /// <summary>
     /// Quiet hours hold it: it stays `sending` (as a throttled send does), its history says until when, and its job is

@@ -1,5 +1,7 @@
 using System.Net;
 using NotificationService.Features.Tenants;
+using System.Text.Json.Nodes;
+using NotificationService.Tests.Features.Webhooks;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Preferences;
@@ -24,7 +26,9 @@ public class PreferenceEnforcementTests(PreferencesFixture service)
     [Fact]
     public async Task An_opted_out_user_is_suppressed_with_the_reason_and_a_required_category_still_goes()
     {
+        await using var receiver = await LoopbackReceiver.StartAsync();
         var tenant = await TenantWithCategoriesAsync(service);
+        await tenant.Http.PostJsonAsync("/api/v1/admin/webhooks", new { url = receiver.Url, events = new[] { "notification.suppressed" } });
         await tenant.Http.PutPreferencesAsync("ada", new { channels = new { email = false } });
 
         var marketing = await tenant.Http.SendOkAsync(PreferencesApi.Email("ada", "marketing"));
@@ -35,7 +39,12 @@ public class PreferenceEnforcementTests(PreferencesFixture service)
         Assert.Contains("suppressed: preference:marketing/email", await service.HistoryAsync(marketing));
         var status = await tenant.Http.StatusAsync(marketing);
         Assert.Equal("suppressed", status["status"]!.GetValue<string>());
+        Assert.Equal("preference:marketing/email", status["lastError"]!.GetValue<string>());
         Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from sandbox_messages where notification_id = $1", marketing));
+        var webhook = JsonNode.Parse((await receiver.WaitForAsync(1)).Single().Body)!;
+        Assert.Equal("notification.suppressed", webhook["type"]!.GetValue<string>());
+        Assert.Equal(marketing.ToString(), webhook["data"]!["notificationId"]!.GetValue<string>());
+        Assert.Equal("preference:marketing/email", webhook["data"]!["error"]!.GetValue<string>());
 
         await service.Ledger.WaitForAsync(security, "sent");
     }
