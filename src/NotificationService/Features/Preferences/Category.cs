@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace NotificationService.Features.Preferences;
 
 /// <summary>
@@ -41,7 +39,7 @@ public sealed class TenantCategories(IReadOnlyList<Category> all)
 
     public IReadOnlyList<Category> All { get; } = all;
     public bool Any => All.Count > 0;
-    [JsonIgnore] public Category? Default { get; } = all.FirstOrDefault(c => c.IsDefault);
+    public Category? Default { get; } = all.FirstOrDefault(c => c.IsDefault);
 
     public Category? Find(string? key) => key is not null && _byKey.TryGetValue(key, out var c) ? c : null;
 
