@@ -53,6 +53,9 @@ try
     await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
 
+    await Phase(report, "preferences", "dispatch with preferences in force vs without, in pairs (Mode=api then Mode=worker)", async () =>
+        report.Preferences = await PreferencesDispatchRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs, options.Quick ? 1 : 2));
+
     await Phase(report, "providers", "provider dispatch through SendGrid and Twilio fakes (Mode=api then Mode=worker)", async () =>
         report.ProviderDispatch = await ProviderDispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("providers"), options.ProviderMessages));
 

@@ -15,6 +15,7 @@ public sealed class Report
     public LoadResult? Accept { get; set; }
     public LoadResult? HalfRate { get; set; }
     public DispatchResult? Dispatch { get; set; }
+    public IReadOnlyList<PreferencesPair>? Preferences { get; set; }
     public EndToEndResult? EndToEnd { get; set; }
     public double? RssAfterAcceptMiB { get; set; }
     public BatchResult? Batches { get; set; }
@@ -108,6 +109,12 @@ public sealed class Report
             Row(sb, "dispatch: CPU per delivered notification, worker (µs)", d.WorkerMicrosPerMessage, null, "", null, "0.0");
             Row(sb, "dispatch: CPU per delivered notification, PostgreSQL (postmaster and its children) (µs)", d.PostgresMicrosPerMessage, null, "", null, "0.0");
             if (d.Writes is { } w) Row(sb, "dispatch: statements per delivered notification", w.Calls / (double)Math.Max(1, d.SandboxMessages), null, "", null, "0.00");
+        }
+        if (Preferences is { Count: > 0 } prefs)
+        {
+            foreach (var (pair, i) in prefs.Select((p, i) => (p, i + 1)))
+                Row(sb, $"dispatch with preferences in force, pair {i}: {pair.With.Jobs:N0} jobs over {PreferencesDispatchRun.Users:N0} users, with / without ({pair.Without.JobsPerSec:N0} jobs/s without)",
+                    pair.With.JobsPerSec, pair.Without.JobsPerSec, "≥ 0.9 × without", pair.With.Drained && pair.Ratio >= 0.9);
         }
         if (EndToEnd is { } e)
         {

@@ -44,7 +44,14 @@ public sealed record OutgoingMessage(
     IReadOnlyDictionary<string, string>? Metadata = null,
     string? Category = null,
     /// <summary>Public base URL of this service, for provider status callbacks (e.g. Twilio StatusCallback).</summary>
-    string? CallbackBaseUrl = null);
+    string? CallbackBaseUrl = null,
+    /// <summary>RFC 8058 one-click unsubscribe URL (commercial email): List-Unsubscribe and List-Unsubscribe-Post headers.</summary>
+    string? UnsubscribeUrl = null)
+{
+    /// <summary>The one-click URL: the service's own signed link, else (as before) a tenant's `unsubscribeUrl` metadata entry.</summary>
+    public string? OneClickUnsubscribeUrl =>
+        UnsubscribeUrl ?? (Metadata is not null && Metadata.TryGetValue("unsubscribeUrl", out var url) ? url : null);
+}
 
 /// <summary>
 /// The outcome of one provider call, classified by the adapter. The channel (not the adapter) decides

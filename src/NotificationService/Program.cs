@@ -6,6 +6,7 @@ using NotificationService.Features.Devices;
 using NotificationService.Features.Health;
 using NotificationService.Features.Metrics;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Preferences;
 using NotificationService.Features.Providers;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Seed;
@@ -67,6 +68,7 @@ public static class ServiceComposition
         app.MapDevices();
         app.MapProviderCallbacks();
         app.MapSuppressions();
+        app.MapPreferences();                 // categories, /services/users/{userId}/preferences, /u/{token} pages (MapMyPreferences: with end-user auth)
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
@@ -91,6 +93,7 @@ public static class ServiceComposition
         services.AddProviders();              // admin CRUD + test send, circuit breakers, cross-replica rate limits
         services.AddDevices();                // push device registry
         services.AddSuppressions();           // per-tenant, per-channel do-not-message list
+        services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed unsubscribe links
         services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger
         services.AddTemplatesAdmin();         // templates, versions, partials, layouts, preview; resolution and rendering
         services.AddQueueAdmin();             // queue depths, dead jobs, retry

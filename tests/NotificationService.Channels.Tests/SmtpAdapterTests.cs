@@ -186,6 +186,19 @@ public sealed class SmtpAdapterTests
     }
 
     [SmtpFact]
+    public async Task The_services_own_one_click_link_becomes_both_RFC_8058_headers_and_wins_over_metadata()
+    {
+        using var server = new AiosmtpdServer("none");
+        var message = Email() with { UnsubscribeUrl = "https://notify.example.test/u/abc.def" };
+        Assert.IsType<DeliveryResult.Sent>(await _adapter.SendAsync(message, Config(server.Port, "none"), CancellationToken.None));
+
+        var (eml, _) = server.Single();
+        Assert.Contains("List-Unsubscribe: <https://notify.example.test/u/abc.def>", eml);
+        Assert.Contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click", eml);
+        Assert.DoesNotContain("example.com/unsub", eml);
+    }
+
+    [SmtpFact]
     public async Task Starttls_with_auth_plain()
     {
         using var server = new AiosmtpdServer("starttls");

@@ -88,7 +88,7 @@ public sealed class SendGridAdapter(IHttpClientFactory httpClientFactory) : IPro
         if (config.Setting("replyTo") is { Length: > 0 } replyTo) body["reply_to"] = new JsonObject { ["email"] = replyTo };
         if (!string.IsNullOrWhiteSpace(message.Category)) body["categories"] = new JsonArray(Truncate(message.Category, 255));
 
-        if (message.Metadata is not null && message.Metadata.TryGetValue("unsubscribeUrl", out var unsubscribe) && ProviderSettingsValidator.IsHttpUrl(unsubscribe))
+        if (message.OneClickUnsubscribeUrl is { } unsubscribe && ProviderSettingsValidator.IsHttpUrl(unsubscribe))
         {
             body["headers"] = new JsonObject
             {

@@ -44,7 +44,7 @@ public sealed class SmtpAdapter(TimeProvider time, OutboundGuard guard) : IProvi
             {
                 new("X-Notification-Id", message.NotificationId.ToString()),
             };
-            if (message.Metadata is not null && message.Metadata.TryGetValue("unsubscribeUrl", out var unsubscribe) && ProviderSettingsValidator.IsHttpUrl(unsubscribe))
+            if (message.OneClickUnsubscribeUrl is { } unsubscribe && ProviderSettingsValidator.IsHttpUrl(unsubscribe))
             {
                 headers.Add(new("List-Unsubscribe", $"<{unsubscribe}>"));
                 headers.Add(new("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));

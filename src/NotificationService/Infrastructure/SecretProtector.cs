@@ -35,6 +35,14 @@ public sealed class SecretProtector
         if (!_keys.ContainsKey(ActiveKeyId)) throw new InvalidOperationException($"Secrets:ActiveKeyId '{ActiveKeyId}' has no key.");
     }
 
+    /// <summary>
+    /// A key for one purpose (e.g. signing unsubscribe links) derived from each secrets key with HKDF, the active one
+    /// first: what the active key signs, every key verifies, so links sent before a rotation keep working.
+    /// </summary>
+    public IReadOnlyList<byte[]> DerivedKeys(string purpose) =>
+        [.. _keys.OrderBy(k => k.Key == ActiveKeyId ? 0 : 1)
+            .Select(k => HKDF.DeriveKey(HashAlgorithmName.SHA256, k.Value, 32, info: Encoding.UTF8.GetBytes(purpose)))];
+
     public (byte[] Ciphertext, string KeyId) Protect(IReadOnlyDictionary<string, string> secrets)
     {
         var plain = JsonSerializer.SerializeToUtf8Bytes(secrets);

@@ -58,6 +58,10 @@ public static class AuthClaims
     public const string ServiceAccountId = "service_account_id";
     public const string Scope = "scope";
 
+    /// <summary>Whether the key carries <paramref name="scope"/> (admin carries every scope).</summary>
+    public static bool HasScope(this ClaimsPrincipal user, string scope) =>
+        user.HasClaim(Scope, scope) || user.HasClaim(Scope, NotificationService.Features.Tenants.Scopes.Admin);
+
     public static Guid TenantId(this ClaimsPrincipal user) =>
         Guid.Parse(user.FindFirstValue(TenantIdClaim) ?? throw new InvalidOperationException("no tenant on an authenticated principal"));
 }

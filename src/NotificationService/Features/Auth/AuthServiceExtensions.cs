@@ -14,7 +14,8 @@ public static class AuthServiceExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Scopes.Send, p => p.RequireClaim(AuthClaims.Scope, Scopes.Send, Scopes.Admin))
             .AddPolicy(Scopes.Read, p => p.RequireClaim(AuthClaims.Scope, Scopes.Read, Scopes.Admin))
-            .AddPolicy(Scopes.Admin, p => p.RequireClaim(AuthClaims.Scope, Scopes.Admin));
+            .AddPolicy(Scopes.Admin, p => p.RequireClaim(AuthClaims.Scope, Scopes.Admin))
+            .AddPolicy(Scopes.Preferences, p => p.RequireClaim(AuthClaims.Scope, Scopes.Preferences, Scopes.Admin));
         return services;
     }
 }

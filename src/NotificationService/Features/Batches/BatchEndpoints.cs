@@ -30,6 +30,7 @@ public static class BatchEndpoints
     private static async Task<IResult> SendBatchAsync(HttpContext http, BatchHandler handler, CancellationToken ct)
     {
         var (request, raw) = await JsonBody.ReadAsync<SendBatchRequest>(http.Request, ct: ct);
+        SendValidator.CheckOverrideScope(request, http.User);
         await RateLimitEndpoints.EnforceAsync(http, EndpointClass.Batch, request.Recipients?.Length ?? 1, ct); // charged per recipient
         return Reply(http, await handler.SendBatchAsync(http.User.TenantId(), request, raw, IdempotencyKey(http), ct));
     }

@@ -57,8 +57,8 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
                 byLocale[locale] = template = await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, row.Locale, ct)
                     ?? throw new InvalidOperationException($"template '{o.Template}' is no longer published for {o.Channel}");
             drafts.Add(new NotificationDraft(Guid.CreateVersion7(), job.TenantId, o.Channel, priority, StoredRecipient.From(row.Recipient), o.Template, template.VersionId,
-                template.Locale, null, row.Data, null, new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = jobId, ["row"] = row.RowNumber },
-                null, BatchId: job.JobId));
+                template.Locale, null, row.Data, o.Category, new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = jobId, ["row"] = row.RowNumber },
+                null, BatchId: job.JobId, OverridePreferences: o.OverridePreferences));
         }
         return drafts;
     }

@@ -10,6 +10,10 @@ public sealed record BulkOptions
     public string? Locale { get; init; }
     public string? Priority { get; init; }
     public bool DryRun { get; init; }
+    /// <summary>The tenant category every row is sent in (checked at upload; the tenant's default when none is given).</summary>
+    public string? Category { get; init; }
+    /// <summary>Past opt-outs and quiet hours (the uploading key had `notifications:override`).</summary>
+    public bool OverridePreferences { get; init; }
     public string Delimiter { get; init; } = ",";
     /// <summary>CSV column → recipient field (email, phone, user_id, device_token, locale). Other columns become template data.</summary>
     public Dictionary<string, string> Mapping { get; init; } = new(StringComparer.OrdinalIgnoreCase);

@@ -1,3 +1,6 @@
+using NotificationService.Features.Tenants;
+using NotificationService.Features.Auth;
+using NotificationService.Features.Preferences;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.WebUtilities;
@@ -17,7 +20,7 @@ namespace NotificationService.Features.Bulk;
 /// Any problem found here is a 4xx and leaves nothing behind (the job row and its chunks are deleted).
 /// </summary>
 public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileStore files, JobQueue queue, ProviderDirectory providers,
-    TemplateResolver templates, IConfiguration config)
+    TemplateResolver templates, CategoryStore categories, IConfiguration config)
 {
     private readonly long _maxBytes = config.GetValue("Bulk:MaxFileBytes", 1L << 30);
     private readonly int _maxConcurrent = config.GetValue("Bulk:MaxConcurrentJobsPerTenant", 3);
@@ -36,6 +39,8 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         {
             var (fields, fileName, head, bytes) = await ReadPartsAsync(jobId, request, boundary, ct);
             var options = await OptionsAsync(tenantId, fields, ct);
+            if (options.OverridePreferences && !request.HttpContext.User.HasScope(Scopes.Override))
+                throw RequestValidationException.For("overridePreferences", $"Overriding preferences needs the '{Scopes.Override}' scope.", 403);
             var sniffed = CsvSniffer.Inspect(head, options);
             options = options with { Delimiter = sniffed.Delimiter };
 
@@ -101,9 +106,13 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         if (mapping?.Values.FirstOrDefault(v => !BulkOptions.RecipientFields.Contains(v)) is { } bad) errors["mapping"] = [$"Unknown recipient field '{bad}'."];
         var dryRun = f.GetValueOrDefault("dryRun") is not { } d ? false : bool.TryParse(d, out var b) ? b : AddError(errors, "dryRun", "true or false.");
         if (f.GetValueOrDefault("priority") is { } p && p is not ("high" or "normal" or "low")) errors["priority"] = ["One of high, normal, low."];
+        var overridePreferences = f.GetValueOrDefault("overridePreferences") is not { } o ? false : bool.TryParse(o, out var ob) ? ob : AddError(errors, "overridePreferences", "true or false.");
+        if (f.GetValueOrDefault("category") is { Length: 0 or > 100 }) errors["category"] = ["1 to 100 characters."];
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
         if (!await providers.CanDeliverAsync(tenantId, channel, ct)) errors["channel"] = [$"The tenant has no enabled provider for the '{channel}' channel."];
+        var category = (await categories.ForTenantAsync(tenantId, ct)).ForSend(f.GetValueOrDefault("category"), out var categoryError);
+        if (categoryError is not null) errors["category"] = [categoryError];
         if (await templates.ResolveAsync(tenantId, template, channel, f.GetValueOrDefault("locale"), ct) is null)
             errors["template"] = [$"No published template '{template}' for the '{channel}' channel."];
         if (errors.Count > 0) throw new RequestValidationException(errors, 422);
@@ -111,6 +120,7 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         {
             Channel = channel, Template = template, Locale = f.GetValueOrDefault("locale"), Priority = f.GetValueOrDefault("priority"), DryRun = dryRun,
             Mapping = new Dictionary<string, string>(mapping ?? [], StringComparer.OrdinalIgnoreCase),
+            Category = category, OverridePreferences = overridePreferences,
         };
     }
 

@@ -33,6 +33,8 @@ internal static class BulkUploadForm
                             ["priority"] = Text("high, normal (default) or low."),
                             ["mapping"] = Text("JSON object: CSV column → recipient field (email, phone, user_id, device_token, locale)."),
                             ["dryRun"] = Text("true: validate and report, send nothing."),
+                            ["category"] = Text("A tenant notification category for every row (default: the tenant's default category)."),
+                            ["overridePreferences"] = Text("true: deliver past opt-outs and quiet hours (needs the notifications:override scope)."),
                         },
                     },
                 },

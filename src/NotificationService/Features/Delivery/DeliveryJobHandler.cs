@@ -2,6 +2,7 @@ using NotificationService.Channels;
 using NotificationService.Contracts;
 using NotificationService.Features.Devices;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Preferences;
 using NotificationService.Features.Providers;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Templates;
@@ -12,14 +13,16 @@ namespace NotificationService.Features.Delivery;
 /// <summary>
 /// The `deliver` job (one notification or a group of them): admits the batch's notifications against circuits and
 /// rate limits (one statement), claims the admitted notifications for sending (one statement), ends suppressed
-/// recipients (one query), resolves push users to their registered devices (one statement),
+/// recipients (one query), applies the recipients' preferences as they are now (one query: opted out ends
+/// suppressed, quiet hours postpone), resolves push users to their registered devices (one statement),
 /// renders and sends each concurrently through the channel's providers, then records every outcome and
 /// deactivates dead push tokens (one statement each), and tells the queue what to do with each job:
 /// done, retry, postpone, dead, or (a group not all done) split.
 /// </summary>
 public sealed class DeliveryJobHandler(
     NotificationLedger ledger, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender,
-    ProviderAdmission admission, DeviceStore devices, SuppressionStore suppressions, IConfiguration config) : JobHandler<DeliverJob>
+    ProviderAdmission admission, DeviceStore devices, SuppressionStore suppressions, PreferenceGate preferences, TimeProvider clock,
+    IConfiguration config) : JobHandler<DeliverJob>
 {
     private readonly string? _publicBaseUrl = config["PublicBaseUrl"];
 
@@ -34,6 +37,9 @@ public sealed class DeliveryJobHandler(
         var suppressed = await suppressions.FindAsync(records.Values
             .Select(r => (r.Id, r.TenantId, r.Channel, Address: Addresses.Suppressible(r.Channel) ? Addresses.Of(r.Channel, r.Recipient.Email, r.Recipient.Phone) : null))
             .Where(c => c.Address is not null).Select(c => (c.Id, c.TenantId, c.Channel, c.Address!)).ToList(), ct);
+        var decisions = await preferences.DecideAsync(records.Values.Where(r => !suppressed.ContainsKey(r.Id)).Select(r => new PreferenceSubject(
+            r.Id, r.TenantId, r.Channel, r.Category, UserKeys.Of(r.Recipient.UserId, r.Channel, r.Recipient.Email, r.Recipient.Phone), r.OverridePreferences)).ToList(), ct);
+        var now = clock.GetUtcNow();
         var versions = await templates.GetManyAsync(records.Values.Where(r => r.TemplateVersionId is not null).Select(r => r.TemplateVersionId!.Value), ct);
         var userDevices = await devices.ActiveTokensAsync(records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
 
@@ -42,7 +48,14 @@ public sealed class DeliveryJobHandler(
                 ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(null)
             : suppressed.TryGetValue(record.Id, out var reason)
                 ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Suppressed(record, reason), new DeliveryResult.Permanent(reason, "suppressed")))
-            : DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, ct)));
+            : decisions.GetValueOrDefault(record.Id) switch
+            {
+                PreferenceDecision.OptedOut o => Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(
+                    (DeliveryOutcome.OptedOut(record, o.Reason), new DeliveryResult.Permanent(o.Reason, "suppressed"))),
+                PreferenceDecision.Held h => Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(
+                    (DeliveryOutcome.Held(record, h.Until, now), new DeliveryResult.Throttled(h.Until - now, "quiet hours"))),
+                var d => DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, d as PreferenceDecision.Deliver, ct),
+            }));
 
         await ledger.RecordAttemptsAsync(outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult)>().Select(o => o.Outcome.Attempt).ToList(), ct);
         await devices.DeactivateAsync(DeadTokens(outcomes, records), "provider reported the token unregistered", ct);
@@ -82,20 +95,22 @@ public sealed class DeliveryJobHandler(
         r.Channel == ChannelNames.Push && r.Recipient.DeviceTokens is not { Length: > 0 } && !string.IsNullOrEmpty(r.Recipient.UserId);
 
     private async Task<(DeliveryOutcome Outcome, DeliveryResult Result)?> DeliverAsync(Job job, ClaimedNotification n, ProviderConfig? reserved,
-        IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, CancellationToken ct)
+        IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, PreferenceDecision.Deliver? links,
+        CancellationToken ct)
     {
-        var attempt = await AttemptAsync(n, reserved, versions, userDevices, ct);
+        var attempt = await AttemptAsync(n, reserved, versions, userDevices, links, ct);
         return (DeliveryOutcome.From(job, n, attempt), attempt.Result);
     }
 
     private async Task<SendAttempt> AttemptAsync(ClaimedNotification n, ProviderConfig? reserved,
-        IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, CancellationToken ct)
+        IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, PreferenceDecision.Deliver? links,
+        CancellationToken ct)
     {
         TemplateVersion? version = null;
         if (n.TemplateVersionId is { } vid && !versions.TryGetValue(vid, out version))
             return new SendAttempt(new DeliveryResult.Permanent("template version not found", "template_missing"), null);
 
-        var rendered = renderer.Render(n, version);
+        var rendered = renderer.Render(n, version, links is null ? null : new LinkVariables(links.UnsubscribeUrl, links.PreferencesUrl));
         if (rendered is RenderOutcome.Failed f)
             return new SendAttempt(new DeliveryResult.Permanent(f.Error, f.Error.Split(':')[0]), null);
 
@@ -107,7 +122,7 @@ public sealed class DeliveryJobHandler(
             recipient = recipient with { DeviceTokens = tokens };
         }
         var message = new OutgoingMessage(n.Id, n.TenantId, n.Channel, recipient, ((RenderOutcome.Ok)rendered).Content,
-            n.MetadataStrings(), n.Category, _publicBaseUrl);
+            n.MetadataStrings(), n.Category, _publicBaseUrl, links is { OneClick: true } ? links.UnsubscribeUrl : null);
         return await sender.SendAsync(message, reserved, ct);
     }
 

@@ -38,6 +38,21 @@ public sealed record DeliveryOutcome(AttemptOutcome Attempt, JobResult JobResult
     public static DeliveryOutcome Suppressed(ClaimedNotification n, string reason) =>
         new(new(n, NotificationStatuses.Suppressed, NotificationStatuses.Suppressed, $"recipient suppressed: {reason}", null, null, null, null), JobResult.Done);
 
+    /// <summary>
+    /// The recipient's preferences say no (opted out, or quiet hours drop it): the reason is the history's detail and the
+    /// notification's last error, which is what the status API and the `notification.suppressed` webhook carry.
+    /// </summary>
+    public static DeliveryOutcome OptedOut(ClaimedNotification n, string reason) =>
+        new(new(n, NotificationStatuses.Suppressed, NotificationStatuses.Suppressed, reason, reason, null, null, null), JobResult.Done);
+
+    /// <summary>
+    /// Quiet hours hold it: it stays `sending` (as a throttled send does), its history says until when, and its job is
+    /// postponed to that moment without using an attempt. The preferences are checked again then.
+    /// </summary>
+    public static DeliveryOutcome Held(ClaimedNotification n, DateTimeOffset until, DateTimeOffset now) =>
+        new(new(n, null, NotificationStatuses.Sending, $"held by quiet hours until {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}", null, null, null, null),
+            new JobResult.Throttled(until > now ? until - now : TimeSpan.Zero, "quiet hours"));
+
     private static DeliveryOutcome Failed(ClaimedNotification n, ProviderConfig? p, string error, JobResult job) =>
         new(new(n, NotificationStatuses.Failed, NotificationStatuses.Failed, error, error, p?.Id, p?.Kind, null), job);
 

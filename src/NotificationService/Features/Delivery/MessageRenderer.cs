@@ -8,6 +8,9 @@ using NotificationService.Templates;
 
 namespace NotificationService.Features.Delivery;
 
+/// <summary>The service's own template variables for an email: {{unsubscribeUrl}} and {{preferencesUrl}} (signed links).</summary>
+public sealed record LinkVariables(string? UnsubscribeUrl, string? PreferencesUrl);
+
 public abstract record RenderOutcome
 {
     public sealed record Ok(RenderedContent Content) : RenderOutcome;
@@ -20,14 +23,14 @@ public abstract record RenderOutcome
 /// </summary>
 public sealed class MessageRenderer(TemplateEngine engine)
 {
-    public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version)
+    public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version, LinkVariables? links = null)
     {
         var definition = version is not null ? version.Definition() : FromInline(n);
         if (definition is null) return new RenderOutcome.Failed("template_missing: the pinned template version no longer exists");
         RenderResult result;
         try
         {
-            result = engine.Render(definition, n.Data ?? new JsonObject(), new RenderOptions(n.Locale));
+            result = engine.Render(definition, WithLinks(n.Data, links), new RenderOptions(n.Locale));
         }
         catch (TemplateRenderLimitException e)
         {
@@ -52,6 +55,19 @@ public sealed class MessageRenderer(TemplateEngine engine)
             Icon: Part("icon"),
             Data: version?.Parts["data"] is JsonObject data ? data.ToDictionary(d => d.Key, d => Part("data." + d.Key) ?? "") : null,
             WhatsAppTemplate: whatsAppTemplate));
+    }
+
+    /// <summary>
+    /// The links join the data (a copy: the claimed notification's data is left as stored); a value the sender put in
+    /// the data under the same name wins. No links (most notifications): the data as it is, no copy.
+    /// </summary>
+    private static JsonObject WithLinks(JsonObject? data, LinkVariables? links)
+    {
+        if (links is null || links.UnsubscribeUrl is null && links.PreferencesUrl is null) return data ?? new JsonObject();
+        var merged = data?.DeepClone().AsObject() ?? new JsonObject();
+        if (links.UnsubscribeUrl is { } u) merged.TryAdd("unsubscribeUrl", u);
+        if (links.PreferencesUrl is { } p) merged.TryAdd("preferencesUrl", p);
+        return merged;
     }
 
     /// <summary>Inline content: subject/title, body, html. Cached by a hash of the sources.</summary>

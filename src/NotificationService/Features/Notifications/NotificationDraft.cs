@@ -18,4 +18,5 @@ public sealed record NotificationDraft(
     string? Category,
     JsonObject? Metadata,
     DateTimeOffset? SendAt,
-    Guid? BatchId = null);
+    Guid? BatchId = null,
+    bool OverridePreferences = false);

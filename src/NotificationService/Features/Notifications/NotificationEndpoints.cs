@@ -44,6 +44,7 @@ public static class NotificationEndpoints
     private static async Task<IResult> SendAsync(HttpContext http, SendHandler handler, CancellationToken ct)
     {
         var (request, raw) = await JsonBody.ReadAsync<SendRequest>(http.Request, ct: ct);
+        SendValidator.CheckOverrideScope(request, http.User);
         var key = http.Request.Headers[IdempotencyStore.Header].FirstOrDefault();
         var statusBase = $"{http.Request.PathBase}/api/v1/services/notifications";
         var outcome = await handler.AcceptAsync(http.User.TenantId(), request, raw, key, statusBase, ct);

@@ -16,6 +16,8 @@ public abstract record SendParts
     public string? Priority { get; init; }
     public DateTimeOffset? SendAt { get; init; }
     public JsonObject? Metadata { get; init; }
+    /// <summary>Deliver past the recipients' opt-outs and quiet hours (needs the `notifications:override` scope).</summary>
+    public bool? OverridePreferences { get; init; }
 }
 
 /// <summary>`POST /send`. Unknown properties are rejected (see JsonBody).</summary>

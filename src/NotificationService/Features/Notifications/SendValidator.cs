@@ -2,7 +2,11 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using NotificationService.Channels;
 using NotificationService.Contracts;
+using System.Security.Claims;
+using NotificationService.Features.Auth;
+using NotificationService.Features.Preferences;
 using NotificationService.Features.Providers;
+using NotificationService.Features.Tenants;
 using NotificationService.Features.Templates;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
@@ -13,7 +17,7 @@ namespace NotificationService.Features.Notifications;
 /// Turns a send request into drafts, one per channel, or throws naming every bad field:
 /// shape problems are 400; a channel without an enabled provider or an unknown template is 422.
 /// </summary>
-public sealed partial class SendValidator(ProviderDirectory providers, TemplateResolver templates, TimeProvider clock)
+public sealed partial class SendValidator(ProviderDirectory providers, TemplateResolver templates, CategoryStore categories, TimeProvider clock)
 {
     public const int MaxSubjectLength = 998;
     public const int MaxBodyLength = 256 * 1024;
@@ -45,6 +49,7 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
         // Tenant-dependent checks come after the shape is right: they cost a (cached) lookup.
+        var category = await CategoryOf(tenantId, req.Category, errors, ct);
         var drafts = new List<NotificationDraft>(channels.Count);
         foreach (var channel in channels)
         {
@@ -58,10 +63,25 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
             }
             var sendAt = req.SendAt is { } s && s > clock.GetUtcNow() ? s : (DateTimeOffset?)null;
             drafts.Add(new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, priority, StoredRecipient.From(req.Recipient!), req.Template,
-                template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content), req.Data, req.Category, req.Metadata, sendAt));
+                template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content), req.Data, category, req.Metadata, sendAt,
+                OverridePreferences: req.OverridePreferences == true));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors, 422, string.Join(" ", errors.Values.SelectMany(v => v)));
         return drafts;
+    }
+
+    private async Task<string?> CategoryOf(Guid tenantId, string? requested, Dictionary<string, string[]> errors, CancellationToken ct)
+    {
+        var category = (await categories.ForTenantAsync(tenantId, ct)).ForSend(requested, out var error);
+        if (error is not null) errors["category"] = [error];
+        return category;
+    }
+
+    /// <summary>`overridePreferences: true` needs the `notifications:override` scope (admin has it): 403 naming the field.</summary>
+    public static void CheckOverrideScope(SendParts request, ClaimsPrincipal caller)
+    {
+        if (request.OverridePreferences == true && !caller.HasScope(Scopes.Override))
+            throw RequestValidationException.For("overridePreferences", $"Overriding preferences needs the '{Scopes.Override}' scope.", 403);
     }
 
     private static List<string> ChannelsOf(SendRequest req, Dictionary<string, string[]> errors)

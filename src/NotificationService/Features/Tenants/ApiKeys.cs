@@ -40,5 +40,9 @@ public static class Scopes
     public const string Send = "notifications:send";
     public const string Read = "notifications:read";
     public const string Admin = "admin";
-    public static readonly string[] All = [Send, Read, Admin];
+    /// <summary>Send with `overridePreferences: true` (past opt-outs and quiet hours). Checked in the handler: admin has it too.</summary>
+    public const string Override = "notifications:override";
+    /// <summary>A backend reads and writes its users' preferences (`/api/v1/services/users/{userId}/preferences`).</summary>
+    public const string Preferences = "users:preferences";
+    public static readonly string[] All = [Send, Read, Admin, Override, Preferences];
 }

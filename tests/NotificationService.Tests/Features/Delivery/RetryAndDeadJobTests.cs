@@ -50,6 +50,8 @@ public class RetryAndDeadJobTests(ServiceFixture service)
         var id = await tenant.Http.SendOkAsync(Api.Email());
         var failed = await tenant.Http.WaitForStatusAsync(id, "failed");
         Assert.Equal(1, failed["attempts"]!.GetValue<int>());
+        // The ledger commits `failed` before the queue acknowledges the job: wait for the acknowledgement, not the status.
+        await service.Queue.WaitForAsync(tenant.Id, r => r is JobResult.Failed, "the job acknowledged as failed");
         Assert.Equal("dead", await service.ScalarAsync<string>("select state from jobs where tenant_id = $1", tenant.Id));
     }
 

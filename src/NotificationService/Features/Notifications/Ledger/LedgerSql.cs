@@ -22,7 +22,8 @@ public sealed partial class NotificationLedger
 
         public const string CopyAccepted = """
             copy notifications (id, tenant_id, channel, status, priority, recipient, template_key, template_version_id,
-                                locale, content, data, category, metadata, batch_id, job_id, send_at) from stdin (format binary)
+                                locale, content, data, category, metadata, batch_id, job_id, send_at, override_preferences)
+                from stdin (format binary)
             """;
 
         /// <summary>
@@ -33,7 +34,7 @@ public sealed partial class NotificationLedger
             update notifications set status = 'sending', attempts = attempts + 1, updated_at = now()
             where id = any($1) and status in ('queued', 'sending')
             returning id, tenant_id, channel, recipient::text, template_version_id, locale, content::text, data::text, category,
-                      metadata::text, attempts, updated_at, priority
+                      metadata::text, attempts, updated_at, priority, override_preferences
             """;
 
         /// <summary>

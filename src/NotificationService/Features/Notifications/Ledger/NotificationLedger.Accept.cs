@@ -38,6 +38,7 @@ public sealed partial class NotificationLedger
                 await copy.WriteAsync(d.BatchId, NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(jobIds[i], NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(d.SendAt, NpgsqlDbType.TimestampTz, ct);
+                await copy.WriteAsync(d.OverridePreferences, NpgsqlDbType.Boolean, ct);
             }
             await copy.CompleteAsync(ct);
         }

@@ -36,7 +36,7 @@ public sealed partial class NotificationLedger
                 var n = new ClaimedNotification(r.GetGuid(0), r.GetGuid(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)),
                     r.IsDBNull(4) ? null : r.GetGuid(4), S(5), StoredContent.Parse(S(6)),
                     S(7) is { } d ? JsonNode.Parse(d) as JsonObject : null, S(8), S(9) is { } m ? JsonNode.Parse(m) as JsonObject : null, r.GetInt32(10),
-                    r.GetFieldValue<DateTimeOffset>(11), (JobPriority)r.GetInt16(12));
+                    r.GetFieldValue<DateTimeOffset>(11), (JobPriority)r.GetInt16(12), r.GetBoolean(13));
                 claimed[n.Id] = n;
             }
         }

@@ -20,11 +20,12 @@ public sealed record StatusChange(Guid NotificationId, Guid TenantId, string Cha
 public sealed record ClaimedNotification(
     Guid Id, Guid TenantId, string Channel, StoredRecipient Recipient, Guid? TemplateVersionId, string? Locale,
     StoredContent? Content, JsonObject? Data, string? Category, JsonObject? Metadata, int Attempts, DateTimeOffset ClaimedAt,
-    JobPriority Priority)
+    JobPriority Priority, bool OverridePreferences = false)
 {
     /// <summary>A draft previewed as delivery would see it (bulk dry runs), before anything is stored.</summary>
     public static ClaimedNotification Of(NotificationDraft d) =>
-        new(d.Id, d.TenantId, d.Channel, d.Recipient, d.TemplateVersionId, d.Locale, d.Content, d.Data, d.Category, d.Metadata, 0, DateTimeOffset.UtcNow, d.Priority);
+        new(d.Id, d.TenantId, d.Channel, d.Recipient, d.TemplateVersionId, d.Locale, d.Content, d.Data, d.Category, d.Metadata, 0, DateTimeOffset.UtcNow, d.Priority,
+            d.OverridePreferences);
 
     public Recipient ToRecipient() => new(Recipient.UserId, Recipient.Email, Recipient.Phone, Recipient.DeviceTokens);
 

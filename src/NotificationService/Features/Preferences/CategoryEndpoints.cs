@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Features.Auth;
+using NotificationService.Features.Tenants;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Preferences;
+
+/// <summary>`/api/v1/admin/categories`: the tenant's notification categories (admin scope). Another tenant's is a 404.</summary>
+public static class CategoryEndpoints
+{
+    private const int BodyLimit = 64 * 1024;
+
+    public static void MapCategories(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/v1/admin/categories").WithTags("Admin: categories").RequireAuthorization(Scopes.Admin);
+
+        group.MapGet("/", async Task<Ok<IReadOnlyList<Category>>> (HttpContext http, CategoryStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.ListAsync(http.User.TenantId(), ct))).WithSummary("List the tenant's notification categories");
+
+        group.MapPost("/", async Task<Created<Category>> (HttpContext http, CategoryStore store, CancellationToken ct) =>
+        {
+            var (body, _) = await JsonBody.ReadAsync<CategoryRequest>(http.Request, BodyLimit, ct);
+            var created = await store.CreateAsync(http.User.TenantId(), body, ct);
+            return TypedResults.Created($"/api/v1/admin/categories/{created.Key}", created);
+        }).WithSummary("Create a notification category").Accepts<CategoryRequest>("application/json").ProducesProblem(409);
+
+        group.MapGet("/{key}", async Task<Ok<Category>> (string key, HttpContext http, CategoryStore store, CancellationToken ct) =>
+            TypedResults.Ok(await store.GetAsync(http.User.TenantId(), key, ct))).WithSummary("Get a notification category");
+
+        group.MapPut("/{key}", async Task<Ok<Category>> (string key, HttpContext http, CategoryStore store, CancellationToken ct) =>
+        {
+            var (body, _) = await JsonBody.ReadAsync<CategoryRequest>(http.Request, BodyLimit, ct);
+            return TypedResults.Ok(await store.ReplaceAsync(http.User.TenantId(), key, body, ct));
+        }).WithSummary("Replace a notification category's settings (its key stays)").Accepts<CategoryRequest>("application/json");
+
+        group.MapDelete("/{key}", async Task<NoContent> (string key, HttpContext http, CategoryStore store, CancellationToken ct) =>
+        {
+            await store.DeleteAsync(http.User.TenantId(), key, ct);
+            return TypedResults.NoContent();
+        }).WithSummary("Delete a notification category (users' settings for it stay, unused)");
+    }
+}
