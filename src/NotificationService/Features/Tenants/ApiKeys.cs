@@ -40,5 +40,7 @@ public static class Scopes
     public const string Send = "notifications:send";
     public const string Read = "notifications:read";
     public const string Admin = "admin";
-    public static readonly string[] All = [Send, Read, Admin];
+    /// <summary>Mint end-user tokens (`POST /api/v1/services/users/{userId}/token`); admin implies it.</summary>
+    public const string UsersToken = "users:token";
+    public static readonly string[] All = [Send, Read, Admin, UsersToken];
 }
