@@ -62,3 +62,8 @@ create table user_stream_tickets (
     expires_at timestamptz not null,
     primary key (tenant_id, ticket_hash)
 );
+
+-- The scope that lets a backend mint end-user tokens.
+alter table service_accounts drop constraint service_accounts_scopes_check;
+alter table service_accounts add constraint service_accounts_scopes_check
+    check (scopes <@ array['notifications:send','notifications:read','admin','users:token']::text[]);

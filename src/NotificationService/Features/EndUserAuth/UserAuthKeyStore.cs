@@ -50,7 +50,7 @@ public sealed class UserAuthKeyStore(NpgsqlDataSource db, SecretProtector protec
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)jwksUrl ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)ciphertext ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)keyId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        var created = (DateTimeOffset)(await cmd.ExecuteScalarAsync(ct))!;
+        var created = new DateTimeOffset((DateTime)(await cmd.ExecuteScalarAsync(ct))!, TimeSpan.Zero);
         return new UserAuthKey(id, tenantId, kind, kid, pem, jwksUrl, secret, created);
     }
 
