@@ -12,16 +12,16 @@ public sealed record InboxDelivery(Guid NotificationId, Guid TenantId, string Us
 /// <summary>A change a user (or the sweeper) makes to items: which rows it applies to, and what it sets.</summary>
 public sealed record InboxChange(string Name, string Target, string Set)
 {
-    public static readonly InboxChange Read = new("read", $"{InboxSql.Live} and read_at is null", "read_at = now(), seen_at = coalesce(i.seen_at, now())");
-    public static readonly InboxChange Unread = new("unread", $"{InboxSql.Live} and read_at is not null", "read_at = null");
-    public static readonly InboxChange Seen = new("seen", $"{InboxSql.Live} and seen_at is null", "seen_at = now()");
-    public static readonly InboxChange Archive = new("archived", $"{InboxSql.Live} and archived_at is null", "archived_at = now()");
-    public static readonly InboxChange Unarchive = new("unarchived", $"{InboxSql.Live} and archived_at is not null", "archived_at = null");
-    public static readonly InboxChange Delete = new("deleted", InboxSql.Live, "deleted_at = now()");
+    public static readonly InboxChange Read = new("read", $"{InboxStore.Live} and read_at is null", "read_at = now(), seen_at = coalesce(i.seen_at, now())");
+    public static readonly InboxChange Unread = new("unread", $"{InboxStore.Live} and read_at is not null", "read_at = null");
+    public static readonly InboxChange Seen = new("seen", $"{InboxStore.Live} and seen_at is null", "seen_at = now()");
+    public static readonly InboxChange Archive = new("archived", $"{InboxStore.Live} and archived_at is null", "archived_at = now()");
+    public static readonly InboxChange Unarchive = new("unarchived", $"{InboxStore.Live} and archived_at is not null", "archived_at = null");
+    public static readonly InboxChange Delete = new("deleted", InboxStore.Live, "deleted_at = now()");
     /// <summary>Items past their expiry leave the counts (they already left the lists when the time passed).</summary>
     public static readonly InboxChange Expire = new("expired", "expires_at <= now()", "deleted_at = now()");
 
-    internal string Sql { get; } = InboxSql.Change.Replace("{target}", Target).Replace("{set}", Set);
+    internal string Sql { get; } = InboxStore.Change.Replace("{target}", Target).Replace("{set}", Set);
 }
 
 public sealed record InboxCounts(int Unread, int Unseen, int Total);
@@ -32,13 +32,13 @@ public sealed record InboxPage(JsonArray Items, string? NextCursor);
 /// The one owner of `inbox_items`, `inbox_counters` and `inbox_events`. Every write changes the rows, the user's
 /// counters and the user's event log in one transaction, and announces it (ids only) with a transactional NOTIFY.
 /// </summary>
-public sealed class InboxStore(NpgsqlDataSource db)
+public sealed partial class InboxStore(NpgsqlDataSource db)
 {
     /// <summary>Set-based: one statement for a whole batch of deliveries across users.</summary>
     public async Task DeliverAsync(IReadOnlyList<InboxDelivery> rows, CancellationToken ct)
     {
         if (rows.Count == 0) return;
-        await using var cmd = db.CreateCommand(InboxSql.Deliver);
+        await using var cmd = db.CreateCommand(InboxStore.Deliver);
         cmd.Parameters.AddWithValue(rows.Select(r => r.NotificationId).ToArray());
         cmd.Parameters.AddWithValue(rows.Select(r => r.TenantId).ToArray());
         cmd.Parameters.AddWithValue(rows.Select(r => r.UserId).ToArray());
@@ -57,7 +57,7 @@ public sealed class InboxStore(NpgsqlDataSource db)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using (var lockCmd = new NpgsqlCommand(InboxSql.LockUser, conn, tx))
+        await using (var lockCmd = new NpgsqlCommand(InboxStore.LockUser, conn, tx))
         {
             lockCmd.Parameters.AddWithValue(tenantId);
             lockCmd.Parameters.AddWithValue(userId);
@@ -82,8 +82,8 @@ public sealed class InboxStore(NpgsqlDataSource db)
     public async Task<JsonNode?> GetAsync(Guid tenantId, string userId, Guid id, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
-            select {InboxSql.ItemJson}::text from inbox_items
-            where tenant_id = $1 and user_id = $2 and notification_id = $3 and deleted_at is null and {InboxSql.Live}
+            select {InboxStore.ItemJson}::text from inbox_items
+            where tenant_id = $1 and user_id = $2 and notification_id = $3 and deleted_at is null and {InboxStore.Live}
             """);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(userId);
@@ -93,7 +93,7 @@ public sealed class InboxStore(NpgsqlDataSource db)
 
     public async Task<InboxPage> ListAsync(Guid tenantId, string userId, InboxQuery q, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(InboxSql.List);
+        await using var cmd = db.CreateCommand(InboxStore.List);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(userId);
         cmd.Parameters.AddWithValue(q.Status);
@@ -167,7 +167,7 @@ public sealed class InboxStore(NpgsqlDataSource db)
     /// </summary>
     public async Task<(long Checked, long Fixed)> RecountAsync(Guid? tenantId, Action<long, long>? progress, CancellationToken ct, int batch = 1000)
     {
-        await using (var missing = db.CreateCommand(InboxSql.RecountMissing))
+        await using (var missing = db.CreateCommand(InboxStore.RecountMissing))
         {
             missing.Parameters.Add(new NpgsqlParameter { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
             await missing.ExecuteNonQueryAsync(ct);
@@ -180,7 +180,7 @@ public sealed class InboxStore(NpgsqlDataSource db)
             await using var tx = await conn.BeginTransactionAsync(ct);
             var tenants = new List<Guid>();
             var users = new List<string>();
-            await using (var lockCmd = new NpgsqlCommand(InboxSql.RecountLock, conn, tx))
+            await using (var lockCmd = new NpgsqlCommand(InboxStore.RecountLock, conn, tx))
             {
                 lockCmd.Parameters.Add(new NpgsqlParameter { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
                 lockCmd.Parameters.AddWithValue(after.Tenant);
@@ -190,7 +190,7 @@ public sealed class InboxStore(NpgsqlDataSource db)
                 while (await r.ReadAsync(ct)) { tenants.Add(r.GetGuid(0)); users.Add(r.GetString(1)); }
             }
             if (tenants.Count == 0) break;
-            await using (var apply = new NpgsqlCommand(InboxSql.RecountApply, conn, tx))
+            await using (var apply = new NpgsqlCommand(InboxStore.RecountApply, conn, tx))
             {
                 apply.Parameters.AddWithValue(tenants.ToArray());
                 apply.Parameters.AddWithValue(users.ToArray());

@@ -70,7 +70,7 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> 
             {
                 await using var conn = await db.OpenConnectionAsync(ct);
                 conn.Notification += (_, e) => Wake(e.Payload);
-                await using (var cmd = new NpgsqlCommand($"listen {InboxSql.NotifyChannel}", conn)) await cmd.ExecuteNonQueryAsync(ct);
+                await using (var cmd = new NpgsqlCommand($"listen {InboxStore.NotifyChannel}", conn)) await cmd.ExecuteNonQueryAsync(ct);
                 WakeAll();   // whatever committed while we were not listening
                 while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
             }

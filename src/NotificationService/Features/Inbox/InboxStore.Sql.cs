@@ -5,26 +5,26 @@ namespace NotificationService.Features.Inbox;
 /// so counts are read (never counted) and the stream can replay exactly what changed. NOTIFY is transactional: the
 /// announcement (tenant:user, ids only) reaches the other replicas' LISTEN connections only if the change commits.
 /// </summary>
-internal static class InboxSql
+public sealed partial class InboxStore
 {
-    public const string NotifyChannel = "inbox_events";
+    internal const string NotifyChannel = "inbox_events";
 
     /// <summary>What a client sees of an item (alias-free columns of inbox_items).</summary>
-    public const string ItemJson = """
+    internal const string ItemJson = """
         jsonb_build_object('id', notification_id, 'title', title, 'body', body, 'actionUrl', action_url, 'icon', icon,
             'category', category, 'data', data, 'createdAt', created_at, 'seenAt', seen_at, 'readAt', read_at,
             'archivedAt', archived_at, 'expiresAt', expires_at)
         """;
 
     /// <summary>Items that have not passed their expiry (expired ones are hidden at once, and swept out of the counts).</summary>
-    public const string Live = "(expires_at is null or expires_at > now())";
+    internal const string Live = "(expires_at is null or expires_at > now())";
 
     /// <summary>
     /// Delivered in_app rows ($1 ids, $2 tenants, $3 users, $4 titles, $5 bodies, $6 action urls, $7 icons,
     /// $8 categories, $9 data as json text, $10 expiries). A redelivered id adds nothing. Each user's new items get
     /// consecutive event numbers and one `counts` event closes the batch.
     /// </summary>
-    public const string Deliver = $"""
+    internal const string Deliver = $"""
         with ins as (
             insert into inbox_items (notification_id, tenant_id, user_id, title, body, action_url, icon, category, data, expires_at)
             select id, tenant_id, user_id, title, body, action_url, icon, category, data::jsonb, expires_at
@@ -54,14 +54,14 @@ internal static class InboxSql
         """;
 
     /// <summary>Locks the user's counter row first, so one user's changes (from any tab) apply one after another.</summary>
-    public const string LockUser = "select last_seq from inbox_counters where tenant_id = $1 and user_id = $2 for update";
+    internal const string LockUser = "select last_seq from inbox_counters where tenant_id = $1 and user_id = $2 for update";
 
     /// <summary>
     /// One change to a user's items ($1 tenant, $2 user, $3 ids or null for all, $4 category or null, $5 change name).
     /// {target} selects the rows the change applies to and {set} applies it; the counters move by the difference
     /// between what the rows counted for before and after; one `notification.updated` and one `counts` event follow.
     /// </summary>
-    public const string Change = $"""
+    internal const string Change = $"""
         with target as (
             select notification_id, read_at, seen_at, archived_at from inbox_items
             where tenant_id = $1 and user_id = $2 and deleted_at is null
@@ -99,7 +99,7 @@ internal static class InboxSql
     /// One page of a user's items, newest first ($1 tenant, $2 user, $3 status unread|read|all, $4 archived
     /// exclude|include|only, $5 category or null, $6/$7 the cursor's created_at and id or null, $8 page size + 1).
     /// </summary>
-    public const string List = $"""
+    internal const string List = $"""
         select {ItemJson}::text, created_at, notification_id from inbox_items
         where tenant_id = $1 and user_id = $2 and deleted_at is null and {Live}
           and ($3::text = 'all' or ($3 = 'unread') = (read_at is null))
@@ -111,7 +111,7 @@ internal static class InboxSql
         """;
 
     /// <summary>Locks a batch of counter rows after ($2, $3) in key order ($1 tenant or null, $4 batch size).</summary>
-    public const string RecountLock = """
+    internal const string RecountLock = """
         select tenant_id, user_id from inbox_counters
         where ($1::uuid is null or tenant_id = $1) and (tenant_id, user_id) > ($2::uuid, $3::text)
         order by tenant_id, user_id limit $4
@@ -122,7 +122,7 @@ internal static class InboxSql
     /// Sets the locked users' counters ($1 tenants, $2 users) to a COUNT(*) of their rows, in a statement of its own so
     /// its snapshot sees everything committed before the locks were taken; returns how many were wrong.
     /// </summary>
-    public const string RecountApply = $"""
+    internal const string RecountApply = $"""
         with actual as (
             select u.tenant_id, u.user_id,
                 count(i.notification_id) filter (where i.archived_at is null)::int as total,
@@ -138,7 +138,7 @@ internal static class InboxSql
         """;
 
     /// <summary>Counter rows for users who have items but no counters yet ($1 tenant or null), so a recount covers them.</summary>
-    public const string RecountMissing = """
+    internal const string RecountMissing = """
         insert into inbox_counters (tenant_id, user_id)
         select distinct tenant_id, user_id from inbox_items where ($1::uuid is null or tenant_id = $1) and deleted_at is null
         on conflict do nothing
