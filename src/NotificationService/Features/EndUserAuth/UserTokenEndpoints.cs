@@ -8,9 +8,20 @@ using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.EndUserAuth;
 
-public sealed record MintTokenRequest(int? ExpiresInSeconds);
+/// <summary>`expiresInSeconds`: 60 to 86,400; absent for the default hour.</summary>
+public sealed record MintTokenRequest
+{
+    public int? ExpiresInSeconds { get; init; }
+}
 public sealed record MintedToken(string Token, DateTimeOffset ExpiresAt);
-public sealed record AddUserKeyRequest(string? Kind, string? Kid, string? PublicKey, string? JwksUrl);
+/// <summary>`kind` hs256 | rs256 | es256 | jwks; `publicKey` (PEM) for rs256/es256, `jwksUrl` for jwks; `kid` optional.</summary>
+public sealed record AddUserKeyRequest
+{
+    public string? Kind { get; init; }
+    public string? Kid { get; init; }
+    public string? PublicKey { get; init; }
+    public string? JwksUrl { get; init; }
+}
 /// <summary>A key as the API shows it; <see cref="Secret"/> only in the answer that created an HS256 key.</summary>
 public sealed record UserKeyView(Guid Id, string Kind, string? Kid, string? JwksUrl, DateTimeOffset CreatedAt, string? Secret = null);
 
@@ -46,7 +57,7 @@ public static class UserTokenEndpoints
     {
         if (userId is not { Length: > 0 and <= RecipientRules.MaxUserIdLength })
             throw RequestValidationException.For("userId", $"userId must be 1 to {RecipientRules.MaxUserIdLength} characters.");
-        var body = http.Request.ContentLength is null or 0 ? new MintTokenRequest(null) : (await JsonBody.ReadAsync<MintTokenRequest>(http.Request, 4096, ct)).Value;
+        var (body, _) = await JsonBody.ReadAsync<MintTokenRequest>(http.Request, 4096, ct);   // `{}` for the default lifetime
         var max = (int)EndUserJwt.MaxLifetime.TotalSeconds;
         if (body.ExpiresInSeconds is < 60 or > 86_400)
             throw RequestValidationException.For("expiresInSeconds", $"expiresInSeconds must be 60 to {max} (24 hours).");

@@ -4,7 +4,10 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.Inbox;
 
 public sealed record InboxIdsRequest(Guid[]? Ids);
-public sealed record MarkAllReadRequest(string? Category);
+public sealed record MarkAllReadRequest
+{
+    public string? Category { get; init; }
+}
 public sealed record InboxUpdated(int Updated);
 
 /// <summary>
@@ -52,7 +55,7 @@ public static class InboxEndpoints
         g.MapPost("/mark-all-read", async (HttpContext http, InboxStore store, CancellationToken ct) =>
         {
             var u = EndUser.From(http.User);
-            var body = http.Request.ContentLength is null or 0 ? new MarkAllReadRequest(null) : (await JsonBody.ReadAsync<MarkAllReadRequest>(http.Request, 4096, ct)).Value;
+            var (body, _) = await JsonBody.ReadAsync<MarkAllReadRequest>(http.Request, 4096, ct);   // `{}` for every category
             if (body.Category is { Length: 0 or > MaxCategoryLength }) throw RequestValidationException.For("category", $"category must be 1 to {MaxCategoryLength} characters.");
             return Results.Ok(new InboxUpdated(await store.ApplyAsync(u.TenantId, u.UserId, InboxChange.Read, null, body.Category, ct)));
         }).WithSummary("Mark every unread notification read (optionally of one category)").Accepts<MarkAllReadRequest>("application/json")
