@@ -86,6 +86,11 @@ public static class EndUserJwt
         return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// The tenant also goes in the service-wide tenant claim, so the per-tenant rate limits (class end_user) and the
+    /// request log scope apply to end users too; no scope claim is ever added, so no service policy is satisfied.
+    /// </summary>
     public static ClaimsPrincipal Principal(Guid tenantId, string userId, string scheme) =>
-        new(new ClaimsIdentity([new Claim(EndUser.TenantClaim, tenantId.ToString()), new Claim(EndUser.UserClaim, userId)], scheme, EndUser.UserClaim, null));
+        new(new ClaimsIdentity([new Claim(EndUser.TenantClaim, tenantId.ToString()), new Claim(Features.Auth.AuthClaims.TenantIdClaim, tenantId.ToString()),
+            new Claim(EndUser.UserClaim, userId)], scheme, EndUser.UserClaim, null));
 }

@@ -26,7 +26,7 @@ public static class InboxStream
         IConfiguration config, CancellationToken ct)
     {
         var user = EndUser.From(http.User);
-        var raw = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } h ? h : lastEventId;
+        var raw = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } h ? h : lastEventId is { Length: > 0 } q ? q : null;
         long? resumeFrom = null;
         if (raw is not null)
         {
