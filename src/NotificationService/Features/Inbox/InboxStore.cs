@@ -121,18 +121,26 @@ public sealed partial class InboxStore(NpgsqlDataSource db)
     /// </summary>
     public async Task<InboxCounts> CountsAsync(Guid tenantId, string userId, CancellationToken ct)
     {
-        await using (var expired = db.CreateCommand(
-            "select exists (select 1 from inbox_items where tenant_id = $1 and user_id = $2 and expires_at <= now() and deleted_at is null)"))
+        while (true)
         {
-            expired.Parameters.AddWithValue(tenantId);
-            expired.Parameters.AddWithValue(userId);
-            if (await expired.ExecuteScalarAsync(ct) is true) await ApplyAsync(tenantId, userId, InboxChange.Expire, null, null, ct);
+            await using var cmd = db.CreateCommand("""
+                select c.unread, c.unseen, c.total,
+                    exists (select 1 from inbox_items where tenant_id = $1 and user_id = $2 and expires_at <= now() and deleted_at is null)
+                from (select 1) one left join inbox_counters c on c.tenant_id = $1 and c.user_id = $2
+                """);
+            cmd.Parameters.AddWithValue(tenantId);
+            cmd.Parameters.AddWithValue(userId);
+            InboxCounts counts;
+            bool expired;
+            await using (var r = await cmd.ExecuteReaderAsync(ct))
+            {
+                await r.ReadAsync(ct);
+                counts = r.IsDBNull(0) ? new InboxCounts(0, 0, 0) : new InboxCounts(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2));
+                expired = r.GetBoolean(3);
+            }
+            if (!expired) return counts;
+            await ApplyAsync(tenantId, userId, InboxChange.Expire, null, null, ct);   // rare: then read again
         }
-        await using var cmd = db.CreateCommand("select unread, unseen, total from inbox_counters where tenant_id = $1 and user_id = $2");
-        cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(userId);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? new InboxCounts(r.GetInt32(0), r.GetInt32(1), r.GetInt32(2)) : new InboxCounts(0, 0, 0);
     }
 
     /// <summary>Sweeps expired items of up to <paramref name="users"/> users (the background pass); returns how many users.</summary>

@@ -14,9 +14,6 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> 
 {
     private readonly ConcurrentDictionary<(Guid, string), ConcurrentDictionary<Subscription, byte>> _byUser = new();
 
-    /// <summary>Streams open on this replica (the memory-per-connection figure divides by it).</summary>
-    public int Open => _byUser.Values.Sum(s => s.Count);
-
     public sealed class Subscription : IDisposable
     {
         private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
