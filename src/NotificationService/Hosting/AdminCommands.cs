@@ -61,6 +61,9 @@ public static class AdminCommands
         var active = scope.ServiceProvider.GetRequiredService<SecretProtector>().ActiveKeyId;
         var result = await rotation.RotateAsync(p => Console.WriteLine($"keys rotate: {p.Done}/{p.Total} provider configs re-encrypted"), ct);
         Console.WriteLine($"keys rotate: done, {result.Done} provider configs re-encrypted under key '{active}'");
+        // End-user token secrets (the service's own per tenant, and HS256 secrets given to tenants) use the same keys.
+        var userKeys = await scope.ServiceProvider.GetRequiredService<Features.EndUserAuth.UserAuthKeyStore>().RotateSecretsAsync(active, ct);
+        Console.WriteLine($"keys rotate: done, {userKeys} end-user token secrets re-encrypted under key '{active}'");
         return 0;
     }
 

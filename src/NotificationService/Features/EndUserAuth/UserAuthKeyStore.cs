@@ -71,6 +71,43 @@ public sealed class UserAuthKeyStore(NpgsqlDataSource db, SecretProtector protec
         return (await ListAsync(tenantId, ct)).First(k => k.Kind == UserKeyKinds.Service);
     }
 
+    /// <summary>
+    /// `keys rotate`: re-encrypts every stored secret not under <paramref name="activeKeyId"/>, each a compare-and-set on
+    /// the old ciphertext (safe beside live writes, safe to re-run); returns how many were re-encrypted.
+    /// </summary>
+    public async Task<int> RotateSecretsAsync(string activeKeyId, CancellationToken ct)
+    {
+        var done = 0;
+        while (true)
+        {
+            var page = new List<(Guid Tenant, Guid Id, byte[] Cipher, string KeyId)>();
+            await using (var cmd = db.CreateCommand("""
+                select tenant_id, id, secret_ciphertext, secret_key_id from user_auth_keys
+                where secret_ciphertext is not null and secret_key_id <> $1 limit 200
+                """))
+            {
+                cmd.Parameters.AddWithValue(activeKeyId);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct)) page.Add((r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<byte[]>(2), r.GetString(3)));
+            }
+            if (page.Count == 0) return done;
+            foreach (var (tenant, id, cipher, keyId) in page)
+            {
+                var (fresh, freshKey) = protector.Protect(protector.Unprotect(cipher, keyId));
+                await using var update = db.CreateCommand("""
+                    update user_auth_keys set secret_ciphertext = $4, secret_key_id = $5
+                    where tenant_id = $1 and id = $2 and secret_ciphertext = $3
+                    """);
+                update.Parameters.AddWithValue(tenant);
+                update.Parameters.AddWithValue(id);
+                update.Parameters.AddWithValue(cipher);
+                update.Parameters.AddWithValue(fresh);
+                update.Parameters.AddWithValue(freshKey);
+                done += await update.ExecuteNonQueryAsync(ct);
+            }
+        }
+    }
+
     public async Task<bool> DeleteAsync(Guid tenantId, Guid id, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("delete from user_auth_keys where tenant_id = $1 and id = $2 and kind <> 'service'");
