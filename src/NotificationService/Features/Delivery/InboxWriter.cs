@@ -22,7 +22,7 @@ public sealed class InboxWriter : IAsyncDisposable
 
     /// <summary>`expiresAt` of an in_app send travels in its metadata (ISO 8601), validated at accept.</summary>
     private static DateTimeOffset? ExpiresAt(OutgoingMessage m) =>
-        m.Metadata?.GetValueOrDefault(InboxExpiry.MetadataKey) is { } s && DateTimeOffset.TryParse(s, out var at) ? at : null;
+        InboxExpiry.TryParse(m.Metadata?.GetValueOrDefault(InboxExpiry.MetadataKey), out var at) ? at : null;
 
     public async Task<DeliveryResult> WriteAsync(OutgoingMessage message)
     {

@@ -123,4 +123,13 @@ public sealed record InboxPageDoc(InboxItemDoc[] Items, string? NextCursor);
 public static class InboxExpiry
 {
     public const string MetadataKey = "expiresAt";
+
+    public static bool TryParse(System.Text.Json.Nodes.JsonNode? value, out DateTimeOffset at)
+    {
+        at = default;
+        return value is System.Text.Json.Nodes.JsonValue v && v.TryGetValue<string>(out var text) && TryParse(text, out at);
+    }
+
+    public static bool TryParse(string? text, out DateTimeOffset at) =>
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out at);
 }

@@ -97,6 +97,18 @@ public class InboxTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"{EndUsers.Inbox}/{soon}")).StatusCode);
     }
 
+    [Fact]
+    public async Task An_expiry_that_is_not_a_date_is_a_400_naming_it()
+    {
+        var tenant = await service.NewTenantAsync(null);
+        var response = await tenant.Http.PostJsonAsync(Api.Send, new
+        {
+            channel = "in_app", recipient = new { userId = "x" }, content = new { subject = "t", body = "b" }, metadata = new { expiresAt = "next tuesday" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.NotNull((await response.JsonAsync())["errors"]!["metadata.expiresAt"]);
+    }
+
     [Theory]
     [InlineData("?status=new", "status")]
     [InlineData("?archived=maybe", "archived")]
