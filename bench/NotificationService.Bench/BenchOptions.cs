@@ -22,7 +22,7 @@ public sealed record BenchOptions(
     public const int TemplatedAcceptPairs = 4;
 
 
-    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences"];
+    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox"];
     public const int FloodClients = 32;
     public const double QuietTenantRate = 100;
     /// <summary>The open-loop flood: five times the default send limit.</summary>
@@ -41,6 +41,11 @@ public sealed record BenchOptions(
     /// <summary>Expired notifications the retention phase purges (`--retention-rows N`).</summary>
     public int RetentionRows { get; init; }
     public TimeSpan RetentionWindow => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
+
+    /// <summary>Inbox rows and users for the unread-count phase (the figure is 10 M over 100 k users).</summary>
+    public long InboxRows => Quick ? 1_000_000 : 10_000_000;
+    public int InboxUsers => Quick ? 10_000 : 100_000;
+    public const int InboxClients = 8;
 
     public bool Runs(string phase) => Only is null || Only.Contains(phase);
 

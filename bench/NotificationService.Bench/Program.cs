@@ -50,6 +50,10 @@ try
     await Phase(report, "retention", "retention: purging expired notifications while accepting at half the peak rate (Mode=all)", async () =>
         report.Retention = await RetentionRun.MeasureAsync(dll, await CreateDatabaseAsync("retention"), options.RetentionRows, options.RetentionWindow));
 
+    await Phase(report, "inbox", "inbox: unread-count and the first page over a large inbox (Mode=api), beside the same statements direct", async () =>
+        report.Inbox = await InboxRun.MeasureAsync(dll, await CreateDatabaseAsync("inbox"), options.InboxRows, options.InboxUsers,
+            BenchOptions.InboxClients, options.AcceptDuration));
+
     await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
 

@@ -28,6 +28,7 @@ public sealed class Report
     public List<TemplatedAcceptResult> TemplatedAccept { get; } = [];
     public TenantFloodResult? TenantFlood { get; set; }
     public RetentionBenchResult? Retention { get; set; }
+    public InboxBenchResult? Inbox { get; set; }
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -100,6 +101,16 @@ public sealed class Report
                 purging, null, "≤ 1.2 × quiet", purging / quiet <= 1.2 && rt.Left == 0 && rt.Errors == 0, "0.0");
             Row(sb, $"retention: notifications purged per second ({rt.PurgeTime.TotalSeconds:0.0} s in all, {rt.Left:N0} expired left, {rt.Errors:N0} failed sends)",
                 rt.Expired / rt.PurgeTime.TotalSeconds, Ceilings?.BatchInsertRowsPerSec, "", null, "N0");
+        }
+        if (Inbox is { } ib)
+        {
+            var size = $"{ib.Rows:N0} rows over {ib.Users:N0} users, {ib.Clients} clients closed loop, {ib.Duration.TotalSeconds:0} s";
+            Row(sb, $"unread-count over HTTP, {size} (requests/s; ceiling: its statement direct)", ib.CountHttp.PerSec, ib.CountSql.PerSec, "", null);
+            Row(sb, "unread-count HTTP p99 (ms)", ib.CountHttp.Ms.P99, null, "≤ 10 ms", ib.CountHttp.Ms.P99 <= 10, "0.00");
+            Row(sb, "unread-count statement p99, direct (ms; the server's database time)", ib.CountSql.Ms.P99, null, "≤ 2 ms", ib.CountSql.Ms.P99 <= 2, "0.00");
+            Row(sb, "first page (20) over HTTP (requests/s; ceiling: the list statement direct)", ib.ListHttp.PerSec, ib.ListSql.PerSec, "", null);
+            Row(sb, "first page HTTP p99 (ms)", ib.ListHttp.Ms.P99, null, "≤ 10 ms", ib.ListHttp.Ms.P99 <= 10, "0.00");
+            Row(sb, "first page statement p99, direct (ms)", ib.ListSql.Ms.P99, null, "", null, "0.00");
         }
         if (Dispatch is { } d)
         {

@@ -3,6 +3,8 @@ using NotificationService.Features.Batches;
 using NotificationService.Features.Bulk;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Devices;
+using NotificationService.Features.EndUserAuth;
+using NotificationService.Features.Inbox;
 using NotificationService.Features.Health;
 using NotificationService.Features.Metrics;
 using NotificationService.Features.Notifications;
@@ -66,9 +68,11 @@ public static class ServiceComposition
         app.MapTemplatesAdmin();
         app.MapProviders();
         app.MapDevices();
+        app.MapEndUserAuth();
+        app.MapInbox();
         app.MapProviderCallbacks();
         app.MapSuppressions();
-        app.MapPreferences();                 // categories, /services/users/{userId}/preferences, /u/{token} pages (MapMyPreferences: with end-user auth)
+        app.MapPreferences();                 // categories, user preferences (/services/users/{userId} and /users/me), /u/{token} pages
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
@@ -85,13 +89,15 @@ public static class ServiceComposition
         services.AddSecrets();                // AES-256-GCM for provider and webhook secrets at rest, key rotation
         services.AddQueueWorkers(builder.Configuration, includeWorkers); // enqueue everywhere; claim/handle/ack where workers run
         services.AddApiKeyAuth();             // service accounts: Authorization: Bearer <key>, scopes
+        services.AddEndUserAuth(builder.Configuration); // end users: JWTs (service-minted or tenant-signed), stream tickets; /users/me only
         services.AddTenants();
         services.AddSeed();
         services.AddNotifications();          // send, status, cancel, template test-send; the ledger: the one writer of statuses
         services.AddBatches();                // send-batch / send-chunk, batch status and pages
         services.AddBulk();                   // CSV bulk jobs: streamed upload, chunked checkpoints, error report
         services.AddProviders();              // admin CRUD + test send, circuit breakers, cross-replica rate limits
-        services.AddDevices();                // push device registry
+        services.AddDevices();                // push device registry (services and /users/me/devices)
+        services.AddInbox();                  // in-app inbox, exact counters, the live stream (SSE) across replicas
         services.AddSuppressions();           // per-tenant, per-channel do-not-message list
         services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed unsubscribe links
         services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger

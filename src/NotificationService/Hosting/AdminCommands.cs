@@ -61,6 +61,20 @@ public static class AdminCommands
         var active = scope.ServiceProvider.GetRequiredService<SecretProtector>().ActiveKeyId;
         var result = await rotation.RotateAsync(p => Console.WriteLine($"keys rotate: {p.Done}/{p.Total} provider configs re-encrypted"), ct);
         Console.WriteLine($"keys rotate: done, {result.Done} provider configs re-encrypted under key '{active}'");
+        // End-user token secrets (the service's own per tenant, and HS256 secrets given to tenants) use the same keys.
+        var userKeys = await scope.ServiceProvider.GetRequiredService<Features.EndUserAuth.UserAuthKeyStore>().RotateSecretsAsync(active, ct);
+        Console.WriteLine($"keys rotate: done, {userKeys} end-user token secrets re-encrypted under key '{active}'");
+        return 0;
+    }
+
+    /// <summary>Repairs inbox counters under each user's counter lock (live traffic keeps flowing), a progress line per batch.</summary>
+    public static async Task<int> InboxRecountAsync(Guid? tenant, string[] args, CancellationToken ct)
+    {
+        await using var host = await CommandHost.StartAsync(args, ct);
+        var store = host.Services.GetRequiredService<Features.Inbox.InboxStore>();
+        var (users, repaired) = await store.RecountAsync(tenant, (done, wrong) => Console.Error.Write($"\rinbox recount: {done:N0} users checked, {wrong:N0} repaired   "), ct);
+        Console.Error.WriteLine();
+        Console.WriteLine($"inbox recount: done, {users} users checked, {repaired} counters repaired");
         return 0;
     }
 

@@ -4,7 +4,7 @@ using NotificationService.Features.Tenants;
 namespace NotificationService.Hosting;
 
 /// <summary>
-/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `keys rotate`, `retention run`.
+/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `keys rotate`, `retention run`, `inbox recount`.
 /// Unrecognised tokens (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web host.
 /// </summary>
 public static class Cli
@@ -47,6 +47,12 @@ public static class Cli
         { TreatUnmatchedTokensAsErrors = false };
         retentionRun.SetAction((r, ct) => AdminCommands.RetentionRunAsync(r.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(new Command("retention", "Data retention.") { retentionRun });
+
+        var tenantOption = new Option<Guid?>("--tenant") { Description = "Only this tenant's users (default: every tenant)" };
+        var recount = new Command("recount", "Set every inbox counter to a COUNT(*) of its rows (repair), with progress.") { tenantOption };
+        recount.TreatUnmatchedTokensAsErrors = false;
+        recount.SetAction((r, ct) => AdminCommands.InboxRecountAsync(r.GetValue(tenantOption), r.UnmatchedTokens.ToArray(), ct));
+        root.Subcommands.Add(new Command("inbox", "End users' in-app inboxes.") { recount });
 
         // For container healthchecks: the aspnet image has no curl or wget.
         var url = new Option<string>("--url") { Description = "Readiness URL", DefaultValueFactory = _ => "http://127.0.0.1:8080/health/ready" };

@@ -7,6 +7,7 @@ namespace NotificationService.Infrastructure;
 internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
 {
     public const string ApiKeyScheme = "apiKey";
+    public const string EndUserScheme = "endUserToken";
 
     private static readonly Dictionary<string, string> TagDescriptions = new()
     {
@@ -22,6 +23,10 @@ internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
         ["Provider callbacks"] = "Delivery statuses posted by providers (signature-checked, no API key).",
         ["Admin: usage"] = "The tenant's notifications per day and channel, by the status they reached.",
         ["Rate limits"] = "Per-tenant request limits per endpoint class.",
+        ["End users: tokens"] = "A backend mints short-lived tokens for its signed-in users (scope users:token).",
+        ["Admin: end-user token keys"] = "Keys a tenant's own backend signs end-user tokens with: HS256 secret, RS256/ES256 public key, JWKS URL.",
+        ["End users: inbox"] = "The signed-in user's in-app inbox, exact unread counts, and the live stream (SSE).",
+        ["End users: devices"] = "The signed-in user's push devices.",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -35,6 +40,15 @@ internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
             Scheme = "bearer",
             BearerFormat = "nsk_ API key",
             Description = "A tenant's service-account key: `Authorization: Bearer nsk_…`. Each route needs one scope.",
+        };
+        document.Components.SecuritySchemes[EndUserScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "An end user's token (`iss` = tenant id, `sub` = userId, `aud` = notification-service, `exp` at most 24 h): "
+                + "minted by `POST /api/v1/services/users/{userId}/token` or signed by the tenant's backend with a registered key. "
+                + "Reaches `/api/v1/users/me/*` only. The stream also takes `?ticket=` from `POST /api/v1/users/me/stream-ticket`.",
         };
         foreach (var server in document.Servers ?? [])
             server.Url = server.Url?.TrimEnd('/');

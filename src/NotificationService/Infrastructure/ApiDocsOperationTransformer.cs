@@ -20,12 +20,18 @@ internal sealed class ApiDocsOperationTransformer : IOpenApiOperationTransformer
         var authorized = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any()
             && !description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any();
 
+        // End-user routes take the user's JWT, never an API key (and the other way round).
+        var endUser = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == Contracts.EndUser.Policy);
+
         operation.OperationId ??= OperationId(method, route);
+        var scheme = endUser ? ApiDocsDocumentTransformer.EndUserScheme : ApiDocsDocumentTransformer.ApiKeyScheme;
         operation.Security = authorized
-            ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiDocsDocumentTransformer.ApiKeyScheme, context.Document)] = [] }]
+            ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }]
             : [];
         operation.Responses ??= new OpenApiResponses();
-        if (authorized)
+        if (authorized && endUser)
+            Problem(operation, "401", "No end-user token, or one that is expired, badly signed or from an unknown issuer (`WWW-Authenticate: Bearer error=\"invalid_token\"`).");
+        else if (authorized)
         {
             Problem(operation, "401", "No API key, or a key that is unknown or revoked.");
             Problem(operation, "403", "The key lacks the scope this route needs.");

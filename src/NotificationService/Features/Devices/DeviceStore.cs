@@ -2,6 +2,8 @@ using Npgsql;
 
 namespace NotificationService.Features.Devices;
 
+public sealed record UserDevice(string Token, string Platform, bool Active, DateTimeOffset UpdatedAt);
+
 /// <summary>The push device registry (`devices`): register, unregister, resolve a batch's users, deactivate dead tokens.</summary>
 public sealed class DeviceStore(NpgsqlDataSource db)
 {
@@ -31,6 +33,19 @@ public sealed class DeviceStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(token);
         cmd.Parameters.AddWithValue(userId);
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    /// <summary>A user's registrations, newest first (the user's own device list).</summary>
+    public async Task<IReadOnlyList<UserDevice>> ListAsync(Guid tenantId, string userId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(
+            "select token, platform, active, updated_at from devices where tenant_id = $1 and user_id = $2 order by updated_at desc limit 100");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userId);
+        var list = new List<UserDevice>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) list.Add(new UserDevice(r.GetString(0), r.GetString(1), r.GetBoolean(2), r.GetFieldValue<DateTimeOffset>(3)));
+        return list;
     }
 
     /// <summary>Active tokens of several users of one tenant, one statement.</summary>

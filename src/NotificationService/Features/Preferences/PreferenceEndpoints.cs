@@ -10,7 +10,7 @@ namespace NotificationService.Features.Preferences;
 /// <summary>
 /// Categories, per-user preferences, and the signed links that act without a login. Backends use
 /// `/api/v1/services/users/{userId}/preferences` (scope `users:preferences`); end users `/api/v1/users/me/preferences`
-/// (<see cref="MapMyPreferences"/>, mapped once the end-user scheme exists). Both call the same handlers.
+/// with their own token (<see cref="EndUser.Policy"/>). Both call the same handlers.
 /// </summary>
 public static class PreferenceEndpoints
 {
@@ -35,14 +35,12 @@ public static class PreferenceEndpoints
         group.MapPatch("/", (string userId, HttpContext http, PreferenceService service, CancellationToken ct) =>
             service.WriteAsync(http.User.TenantId(), Checked(userId), http.Request, replace: false, ct))
             .WithSummary("Change some of a user's preferences (null removes a setting)").Accepts<PreferencesDocument>("application/json").ProducesProblem(422);
+        app.MapMyPreferences();
         UnsubscribePages.Map(app);
     }
 
-    /// <summary>
-    /// `/api/v1/users/me/preferences` for end-user tokens. Not called by <see cref="MapPreferences"/>: it needs the
-    /// <see cref="EndUser.Policy"/> that the end-user auth feature registers, so the composition calls it after that.
-    /// </summary>
-    public static void MapMyPreferences(this IEndpointRouteBuilder app)
+    /// <summary>`/api/v1/users/me/preferences`: the tenant and the user come from the end-user token, never the request.</summary>
+    private static void MapMyPreferences(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/v1/users/me/preferences").WithTags("End users: preferences").RequireAuthorization(EndUser.Policy);
         group.MapGet("/", async (HttpContext http, PreferenceService service, CancellationToken ct) =>

@@ -40,7 +40,7 @@ public static class EndpointClasses
         if (path.StartsWithSegments("/api/v1/services/notifications/bulk")) return EndpointClass.Batch; // an upload is charged as one
         if (path.StartsWithSegments("/api/v1/services")) return EndpointClass.Send;
         if (path.StartsWithSegments("/api/v1/admin")) return EndpointClass.Admin;
-        if (path.StartsWithSegments("/api/v1/users")) return EndpointClass.EndUser; // no end-user endpoint exists yet
+        if (path.StartsWithSegments("/api/v1/users")) return EndpointClass.EndUser;
         return null;
     }
 }

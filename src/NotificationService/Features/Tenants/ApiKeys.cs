@@ -44,5 +44,7 @@ public static class Scopes
     public const string Override = "notifications:override";
     /// <summary>A backend reads and writes its users' preferences (`/api/v1/services/users/{userId}/preferences`).</summary>
     public const string Preferences = "users:preferences";
-    public static readonly string[] All = [Send, Read, Admin, Override, Preferences];
+    /// <summary>Mint end-user tokens (`POST /api/v1/services/users/{userId}/token`); admin implies it.</summary>
+    public const string UsersToken = "users:token";
+    public static readonly string[] All = [Send, Read, Admin, Override, Preferences, UsersToken];
 }

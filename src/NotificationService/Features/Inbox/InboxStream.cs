@@ -1,0 +1,118 @@
+using System.Text;
+using Npgsql;
+using NotificationService.Contracts;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Inbox;
+
+/// <summary>
+/// `GET /api/v1/users/me/stream`: Server-Sent Events. Every event carries its per-user sequence number as `id`, so a
+/// reconnect with `Last-Event-ID` (header, or `lastEventId` in the query for clients that cannot set it) replays
+/// exactly what was missed; a gap the event table no longer covers gives one `reset` event (refetch the list). The
+/// stream reads the event table only, woken by <see cref="InboxStreamHub"/>, so ordering and exactly-once come from
+/// the table, not from the wake-ups.
+/// </summary>
+public static class InboxStream
+{
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
+    public const int RetryMs = 3000, ReadBatch = 500;
+
+    public static void MapInboxStream(this RouteGroupBuilder me) =>
+        me.MapGet("/stream", StreamAsync)
+            .WithSummary("Live events (SSE): notification.created, notification.updated, counts; replay with Last-Event-ID")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem();
+
+    private static async Task StreamAsync(HttpContext http, InboxStore store, InboxStreamHub hub, NpgsqlDataSource db, string? lastEventId,
+        IConfiguration config, CancellationToken ct)
+    {
+        var user = EndUser.From(http.User);
+        var raw = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } h ? h : lastEventId is { Length: > 0 } q ? q : null;
+        long? resumeFrom = null;
+        if (raw is not null)
+        {
+            if (!long.TryParse(raw, out var parsed) || parsed < 0) throw RequestValidationException.For("lastEventId", "Last-Event-ID must be an id this stream sent.");
+            resumeFrom = parsed;
+        }
+        var keepAlive = TimeSpan.FromSeconds(config.GetValue("Inbox:KeepAliveSeconds", KeepAlive.TotalSeconds));
+
+        using var subscription = hub.Subscribe(user.TenantId, user.UserId);   // before reading where we start
+        var (lastSeq, oldest) = await PositionAsync(db, user, ct);
+
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";   // nginx: do not buffer the stream
+        var body = http.Response.Body;
+        await WriteAsync(body, $"retry: {RetryMs}\n\n", ct);
+
+        long cursor;
+        if (resumeFrom is { } from && from <= lastSeq && (from == lastSeq || (oldest is { } o && o <= from + 1)))
+            cursor = from;                                               // the table still holds everything after it
+        else
+        {
+            if (resumeFrom is not null) await WriteEventAsync(body, lastSeq, "reset", """{"reason":"events since that id are no longer kept; refetch"}""", ct);
+            var counts = await store.CountsAsync(user.TenantId, user.UserId, ct);
+            await WriteEventAsync(body, lastSeq, "counts", $$"""{"unread":{{counts.Unread}},"unseen":{{counts.Unseen}},"total":{{counts.Total}}}""", ct);
+            cursor = lastSeq;
+        }
+
+        while (!ct.IsCancellationRequested)
+        {
+            cursor = await SendAfterAsync(db, body, user, cursor, ct);
+            try
+            {
+                if (!await subscription.WaitAsync(keepAlive, ct)) await WriteAsync(body, ": keep-alive\n\n", ct);
+            }
+            catch (OperationCanceledException) { return; }
+        }
+    }
+
+    /// <summary>Writes every stored event after <paramref name="cursor"/>, in order; returns the last id written.</summary>
+    private static async Task<long> SendAfterAsync(NpgsqlDataSource db, Stream body, EndUser user, long cursor, CancellationToken ct)
+    {
+        while (true)
+        {
+            var sent = 0;
+            await using (var cmd = db.CreateCommand(
+                "select seq, kind, payload::text from inbox_events where tenant_id = $1 and user_id = $2 and seq > $3 order by seq limit $4"))
+            {
+                cmd.Parameters.AddWithValue(user.TenantId);
+                cmd.Parameters.AddWithValue(user.UserId);
+                cmd.Parameters.AddWithValue(cursor);
+                cmd.Parameters.AddWithValue(ReadBatch);
+                await using var r = await cmd.ExecuteReaderAsync(ct);
+                var text = new StringBuilder();
+                while (await r.ReadAsync(ct))
+                {
+                    cursor = r.GetInt64(0);
+                    text.Append("id: ").Append(cursor).Append("\nevent: ").Append(r.GetString(1)).Append("\ndata: ").Append(r.GetString(2)).Append("\n\n");
+                    sent++;
+                }
+                if (sent > 0) await WriteAsync(body, text.ToString(), ct);
+            }
+            if (sent < ReadBatch) return cursor;
+        }
+    }
+
+    /// <summary>The user's last event id and the oldest one still kept (null when none is).</summary>
+    private static async Task<(long LastSeq, long? Oldest)> PositionAsync(NpgsqlDataSource db, EndUser user, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select coalesce((select last_seq from inbox_counters where tenant_id = $1 and user_id = $2), 0),
+                   (select min(seq) from inbox_events where tenant_id = $1 and user_id = $2)
+            """);
+        cmd.Parameters.AddWithValue(user.TenantId);
+        cmd.Parameters.AddWithValue(user.UserId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return (r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1));
+    }
+
+    private static Task WriteEventAsync(Stream body, long id, string kind, string json, CancellationToken ct) =>
+        WriteAsync(body, $"id: {id}\nevent: {kind}\ndata: {json}\n\n", ct);
+
+    private static async Task WriteAsync(Stream body, string text, CancellationToken ct)
+    {
+        await body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
+        await body.FlushAsync(ct);
+    }
+}

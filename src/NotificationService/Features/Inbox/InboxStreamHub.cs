@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Npgsql;
+
+namespace NotificationService.Features.Inbox;
+
+/// <summary>
+/// One LISTEN connection per replica. A committed inbox change NOTIFYs `tenant:user` (ids only, never content); the
+/// hub wakes that user's open streams on this replica, which then read the event table from their last id. Because
+/// streams always read the table, a lost wake-up costs latency, never an event: when the LISTEN connection comes back
+/// every stream is woken, and every stream also looks on its keep-alive tick.
+/// </summary>
+public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> log) : BackgroundService
+{
+    private readonly ConcurrentDictionary<(Guid, string), ConcurrentDictionary<Subscription, byte>> _byUser = new();
+
+    public sealed class Subscription : IDisposable
+    {
+        private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private readonly Action<Subscription> _remove;
+        internal Subscription(Action<Subscription> remove) => _remove = remove;
+        internal void Wake() => _wake.Writer.TryWrite(true);
+
+        /// <summary>True when woken, false when <paramref name="timeout"/> passed first.</summary>
+        public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
+        {
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            cts.CancelAfter(timeout);
+            try { await _wake.Reader.ReadAsync(cts.Token); return true; }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return false; }
+        }
+
+        public void Dispose() => _remove(this);
+    }
+
+    /// <summary>Registers before the stream reads its starting point, so no change can fall between the two.</summary>
+    public Subscription Subscribe(Guid tenantId, string userId)
+    {
+        var key = (tenantId, userId);
+        Subscription? sub = null;
+        sub = new Subscription(s =>
+        {
+            if (_byUser.TryGetValue(key, out var set) && set.TryRemove(s, out _) && set.IsEmpty) _byUser.TryRemove(new(key, set));
+        });
+        _byUser.GetOrAdd(key, _ => new()).TryAdd(sub, 0);
+        return sub;
+    }
+
+    private void Wake(string payload)
+    {
+        var colon = payload.IndexOf(':');
+        if (colon < 0 || !Guid.TryParse(payload.AsSpan(0, colon), out var tenant)) return;
+        if (_byUser.TryGetValue((tenant, payload[(colon + 1)..]), out var subs))
+            foreach (var s in subs.Keys) s.Wake();
+    }
+
+    private void WakeAll()
+    {
+        foreach (var subs in _byUser.Values) foreach (var s in subs.Keys) s.Wake();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await using var conn = await db.OpenConnectionAsync(ct);
+                conn.Notification += (_, e) => Wake(e.Payload);
+                await using (var cmd = new NpgsqlCommand($"listen {InboxStore.NotifyChannel}", conn)) await cmd.ExecuteNonQueryAsync(ct);
+                WakeAll();   // whatever committed while we were not listening
+                while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (Exception e)
+            {
+                log.LogWarning(e, "Inbox LISTEN connection lost; streams fall back to their keep-alive reads until it is back");
+                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+}
