@@ -1,3 +1,5 @@
+using NotificationService.Features.ApiKeyAdmin;
+using NotificationService.Features.Audit;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Batches;
 using NotificationService.Features.Bulk;
@@ -70,6 +72,8 @@ public static class ServiceComposition
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
+        app.MapApiKeyAdmin();
+        app.MapAudit();
         app.MapApiDocs();
         return app;
     }
@@ -84,6 +88,8 @@ public static class ServiceComposition
         services.AddQueueWorkers(builder.Configuration, includeWorkers); // enqueue everywhere; claim/handle/ack where workers run
         services.AddApiKeyAuth();             // service accounts: Authorization: Bearer <key>, scopes
         services.AddTenants();
+        services.AddAudit();                  // who changed what and when, secrets redacted: one call per admin change
+        services.AddApiKeyAdmin();            // list / create (shown once) / revoke API keys; no scope a key lacks
         services.AddSeed();
         services.AddNotifications();          // send, status, cancel, template test-send; the ledger: the one writer of statuses
         services.AddBatches();                // send-batch / send-chunk, batch status and pages
