@@ -3,6 +3,7 @@ using NotificationService.Features.Audit;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Batches;
 using NotificationService.Features.Bulk;
+using NotificationService.Features.Console;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Devices;
 using NotificationService.Features.Health;
@@ -75,6 +76,7 @@ public static class ServiceComposition
         app.MapApiKeyAdmin();
         app.MapAudit();
         app.MapApiDocs();
+        app.MapConsole();                        // /admin: the web console (Razor Pages, session cookie, CSP)
         return app;
     }
 
@@ -109,6 +111,7 @@ public static class ServiceComposition
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
         services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job
         services.AddApiDocs();
+        services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring
     }
 }
 

@@ -19,7 +19,7 @@ public static class TemplateAdminEndpoints
         .AddSingleton<TemplateResolver>()
         .AddSingleton<TemplateVersionStore>()
         .AddSingleton<FragmentStore>().AddSingleton<TemplateQueries>().AddSingleton<TemplateCommands>()
-        .AddSingleton<TemplateValidator>().AddSingleton<TemplateTrial>();
+        .AddSingleton<TemplateValidator>().AddSingleton<TemplateTrial>().AddSingleton<TemplateDraftPreview>();
 
     public static void MapTemplatesAdmin(this WebApplication app)
     {

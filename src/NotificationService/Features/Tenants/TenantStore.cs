@@ -65,6 +65,13 @@ public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimePr
         return await db.ServiceAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Name == name && a.RevokedAt == null, ct);
     }
 
+    /// <summary>Every tenant, for the console operator's tenant picker.</summary>
+    public async Task<IReadOnlyList<Tenant>> ListTenantsAsync(int limit, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Tenants.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id).Take(limit).ToListAsync(ct);
+    }
+
     /// <summary>The tenant's keys for the admin listing, newest first (revoked ones included, marked).</summary>
     public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(Guid tenantId, CancellationToken ct)
     {
