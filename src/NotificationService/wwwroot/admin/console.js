@@ -62,7 +62,7 @@ function bulkProgress(panel) {
     const response = await fetch(panel.dataset.progressUrl, { credentials: "same-origin" });
     if (!response.ok) { label.textContent = `progress unavailable (HTTP ${response.status})`; return; }
     const s = await response.json();
-    const percent = s.totalRows ? Math.floor(100 * s.processedRows / s.totalRows) : (s.done ? 100 : 0);
+    const percent = s.state === "completed" ? 100 : Math.floor(s.percent);
     bar.value = percent;
     bar.textContent = `${percent} %`;
     label.textContent = `${percent} % · ${s.processedRows} rows · ${s.rejectedRows} rejected · ${s.state}`;
@@ -72,7 +72,26 @@ function bulkProgress(panel) {
   tick();
 }
 
+// Bulk upload: fetch with the token in a header, so the server validates it without buffering the file to read a form field.
+function bulkUpload(form) {
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    const error = form.querySelector("#upload-error");
+    error.textContent = "";
+    const body = new FormData(form);
+    body.delete("__csrf");
+    for (const [name, value] of [...body.entries()]) if (value === "") body.delete(name);   // unset options are absent, not empty
+    const file = body.get("file");
+    body.delete("file");
+    body.append("file", file);   // the file is the last part: options first, then the stream
+    const response = await fetch(form.action, { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf() }, body });
+    const answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+    if (response.ok) location.assign(answer.url); else error.textContent = answer.error ?? `HTTP ${response.status}`;
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-upload]").forEach(bulkUpload);
   document.querySelectorAll(".editor[data-preview-url]").forEach(livePreview);
   document.querySelectorAll("[data-progress-url]").forEach(bulkProgress);
   document.querySelectorAll("input[data-select-all]").forEach(all => all.addEventListener("change", () =>
