@@ -59,3 +59,18 @@ public class ApiKeyAdminTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.Unauthorized, (await reader.GetAsync("/api/v1/services/notifications/" + Guid.NewGuid())).StatusCode);
     }
 }
+
+[Collection("service")]
+public class AdminApiDocsTests(ServiceFixture service)
+{
+    [Fact]
+    public async Task The_keys_and_audit_operations_are_documented_and_console_pages_are_not()
+    {
+        var doc = await (await service.Factory.CreateClient().GetAsync("/openapi/v1.json")).JsonAsync();
+        var paths = doc["paths"]!.AsObject().Select(p => p.Key).ToList();
+        Assert.Contains("/api/v1/admin/api-keys", paths);
+        Assert.Contains("/api/v1/admin/api-keys/{id}", paths);
+        Assert.Contains("/api/v1/admin/audit", paths);
+        Assert.DoesNotContain(paths, p => p.StartsWith("/admin", StringComparison.Ordinal));
+    }
+}
