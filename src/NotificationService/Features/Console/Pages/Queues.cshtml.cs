@@ -43,4 +43,17 @@ public sealed class QueuesModel(JobQueue jobs, DeadJobRetry retry, TenantStore t
         Flash = $"{retried} of {jobIds.Length} job(s) sent back to the queue.";
         return RedirectToPage(new { queue, tenant });
     }
+
+    public async Task<IActionResult> OnPostDeleteAsync(string queue, Guid? tenant, long[] jobIds, CancellationToken ct)
+    {
+        var deleted = 0;
+        foreach (var id in jobIds.Distinct().Take(500))
+        {
+            if (await jobs.DeleteDeadAsync(IsOperator ? tenant : TenantId, queue, id, ct) is not { } job) continue;
+            await audit.RecordAsync(Caller, "dead_job.delete", "job", id.ToString(), new { job.Id, job.Queue, job.Kind, job.TenantId, job.LastError }, null, ct);
+            deleted++;
+        }
+        Flash = $"{deleted} of {jobIds.Length} job(s) deleted.";
+        return RedirectToPage(new { queue, tenant });
+    }
 }
