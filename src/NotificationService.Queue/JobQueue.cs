@@ -140,6 +140,19 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         return (await ReadDeadAsync(cmd, ct)).FirstOrDefault();
     }
 
+    /// <summary>Deletes a dead job for good (an admin's "delete"); null when no such dead job exists for that tenant.</summary>
+    public async Task<DeadJob?> DeleteDeadAsync(Guid? tenantId, string queue, long jobId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            delete from jobs where id = $1 and queue = $2 and state = 'dead' and ($3::uuid is null or tenant_id = $3)
+            returning {DeadColumns}
+            """);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(queue);
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)tenantId ?? DBNull.Value });
+        return (await ReadDeadAsync(cmd, ct)).FirstOrDefault();
+    }
+
     private const string DeadColumns = "id, queue, kind, tenant_id, args::text, attempt, last_error, updated_at";
 
     private static async Task<IReadOnlyList<DeadJob>> ReadDeadAsync(NpgsqlCommand cmd, CancellationToken ct)

@@ -1,6 +1,9 @@
+using NotificationService.Features.ApiKeyAdmin;
+using NotificationService.Features.Audit;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Batches;
 using NotificationService.Features.Bulk;
+using NotificationService.Features.Console;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Devices;
 using NotificationService.Features.EndUserAuth;
@@ -76,7 +79,10 @@ public static class ServiceComposition
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
+        app.MapApiKeyAdmin();
+        app.MapAudit();
         app.MapApiDocs();
+        app.MapConsole();                        // /admin: the web console (Razor Pages, session cookie, CSP)
         return app;
     }
 
@@ -91,6 +97,8 @@ public static class ServiceComposition
         services.AddApiKeyAuth();             // service accounts: Authorization: Bearer <key>, scopes
         services.AddEndUserAuth(builder.Configuration); // end users: JWTs (service-minted or tenant-signed), stream tickets; /users/me only
         services.AddTenants();
+        services.AddAudit();                  // who changed what and when, secrets redacted: one call per admin change
+        services.AddApiKeyAdmin();            // list / create (shown once) / revoke API keys; no scope a key lacks
         services.AddSeed();
         services.AddNotifications();          // send, status, cancel, template test-send; the ledger: the one writer of statuses
         services.AddBatches();                // send-batch / send-chunk, batch status and pages
@@ -112,6 +120,7 @@ public static class ServiceComposition
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
         services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job
         services.AddApiDocs();
+        services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring
     }
 }
 

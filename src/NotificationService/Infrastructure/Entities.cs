@@ -21,6 +21,7 @@ public sealed class ServiceAccount
     public required string[] Scopes { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
+    public DateTimeOffset? LastUsedAt { get; set; }
 }
 
 public sealed class ProviderEntity
@@ -65,6 +66,7 @@ internal sealed class ServiceAccountConfiguration : IEntityTypeConfiguration<Ser
         e.Property(x => x.Scopes).HasColumnName("scopes");
         e.Property(x => x.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()").ValueGeneratedOnAdd();
         e.Property(x => x.RevokedAt).HasColumnName("revoked_at");
+        e.Property(x => x.LastUsedAt).HasColumnName("last_used_at");
     }
 }
 

@@ -46,9 +46,13 @@ public class ServiceFixture : IAsyncLifetime
             b.ConfigureServices(s => s.AddSingleton<INotificationObserver>(Ledger));
             Configure(b);
         });
+        if (RealServer) Factory.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0)); // a free loopback port a browser can reach
         Queue = new QueueRecorder(Factory.Services.GetRequiredService<QueueEvents>()); // resolving services starts the host:
-        _ = Factory.Server;                                                           // migrations, seed and workers
+        if (!RealServer) _ = Factory.Server;                                          // migrations, seed and workers
     }
+
+    /// <summary>Kestrel on a free loopback port instead of the in-memory TestServer (browser tests need a real socket).</summary>
+    protected virtual bool RealServer => false;
 
     /// <summary>Settings of a fixture of its own (a separate host and database), applied after the shared ones.</summary>
     protected virtual void Configure(IWebHostBuilder builder) { }

@@ -38,6 +38,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             new(AuthClaims.TenantIdClaim, account.TenantId.ToString()),
             new(AuthClaims.ServiceAccountId, account.Id.ToString()),
+            new(AuthClaims.KeyPrefix, account.KeyPrefix),
         };
         claims.AddRange(account.Scopes.Select(s => new Claim(AuthClaims.Scope, s)));
         var principal = new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName));
@@ -57,6 +58,10 @@ public static class AuthClaims
     public const string TenantIdClaim = "tenant_id";
     public const string ServiceAccountId = "service_account_id";
     public const string Scope = "scope";
+    /// <summary>The key's public id: who did it, in the audit log (never the key).</summary>
+    public const string KeyPrefix = "key_prefix";
+    /// <summary>Set on principals of a console session, so the audit log can tell the console from the API.</summary>
+    public const string ConsoleSession = "console_session";
 
     /// <summary>Whether the key carries <paramref name="scope"/> (admin carries every scope).</summary>
     public static bool HasScope(this ClaimsPrincipal user, string scope) =>

@@ -3,7 +3,7 @@ using NotificationService.Features.Tenants;
 
 namespace NotificationService.Features.Auth;
 
-public sealed record ActiveServiceAccount(Guid Id, Guid TenantId, string[] Scopes, byte[] KeyHash);
+public sealed record ActiveServiceAccount(Guid Id, Guid TenantId, string[] Scopes, byte[] KeyHash, string KeyPrefix);
 
 /// <summary>
 /// Validated keys are cached for <see cref="Ttl"/> so the accept path costs no extra query;
@@ -24,6 +24,11 @@ public sealed class ApiKeyCache(TenantStore tenants, TimeProvider clock)
 
     public void Forget(string prefix) => _byPrefix.Remove(prefix);
 
-    private async Task<ActiveServiceAccount?> LoadAsync(string prefix, CancellationToken ct) =>
-        await tenants.FindActiveByPrefixAsync(prefix, ct) is { } a ? new ActiveServiceAccount(a.Id, a.TenantId, a.Scopes, a.KeyHash) : null;
+    private async Task<ActiveServiceAccount?> LoadAsync(string prefix, CancellationToken ct)
+    {
+        if (await tenants.FindActiveByPrefixAsync(prefix, ct) is not { } a) return null;
+        // "Last used" is as fresh as the cache: a key in use is reloaded, and stamped, once per Ttl per replica.
+        await tenants.MarkUsedAsync(a.TenantId, a.Id, ct);
+        return new ActiveServiceAccount(a.Id, a.TenantId, a.Scopes, a.KeyHash, a.KeyPrefix);
+    }
 }

@@ -39,6 +39,25 @@ public sealed class SandboxRecorder : ISandboxRecorder, IRetainedData, IAsyncDis
         Value = values.Select(v => JsonSerializer.Serialize(v, JsonBody.Options)).ToArray(),
     };
 
+    /// <summary>The console's sandbox inbox: what the sandbox provider "sent", newest first (keyset on id).</summary>
+    public async Task<IReadOnlyList<SandboxMessage>> ListAsync(Guid tenantId, Guid? notificationId, long? beforeId, int limit, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand("""
+            select id, notification_id, channel, provider_message_id, recipient::text, content::text, created_at from sandbox_messages
+            where tenant_id = $1 and ($2::uuid is null or notification_id = $2) and ($3::bigint is null or id < $3)
+            order by id desc limit $4
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Uuid, (object?)notificationId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Bigint, (object?)beforeId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(limit);
+        var list = new List<SandboxMessage>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new SandboxMessage(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetFieldValue<DateTimeOffset>(6)));
+        return list;
+    }
+
     public string Kind => "SandboxMessages";
 
     public int DefaultDays => 7;
@@ -60,3 +79,5 @@ public sealed class SandboxRecorder : ISandboxRecorder, IRetainedData, IAsyncDis
 
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }
+
+public sealed record SandboxMessage(long Id, Guid NotificationId, string Channel, string ProviderMessageId, string RecipientJson, string ContentJson, DateTimeOffset CreatedAt);

@@ -18,6 +18,7 @@ public static class NotificationEndpoints
         .AddSingleton<AcceptBatcher>()
         .AddSingleton<SendHandler>()
         .AddSingleton<NotificationQueries>()
+        .AddSingleton<NotificationSearch>()      // the console's delivery log
         .AddSingleton<TemplateTestSend>();
 
     public static void MapNotifications(this WebApplication app)

@@ -1,3 +1,4 @@
+using NotificationService.Features.Audit;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
@@ -28,21 +29,24 @@ public static class ProviderEndpoints
             var (body, _) = await JsonBody.ReadAsync<ProviderRequest>(http.Request, ct: ct);
             var created = await admin.CreateAsync(http.User.TenantId(), body, ct);
             return Results.Created($"{http.Request.PathBase}/api/v1/admin/providers/{created.Id}", created);
-        }).WithSummary("Add a provider configuration").Accepts<ProviderRequest>("application/json").Produces<ProviderView>(201).ProducesValidationProblem();
+        }).WithSummary("Add a provider configuration").Audited("provider.create", "provider").Accepts<ProviderRequest>("application/json").Produces<ProviderView>(201).ProducesValidationProblem();
         group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, ProviderAdmin admin, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<ProviderRequest>(http.Request, ct: ct);
             return await admin.UpdateAsync(http.User.TenantId(), id, body, ct);
-        }).WithSummary("Change a provider configuration").Accepts<ProviderRequest>("application/json").Produces<ProviderView>().ProducesValidationProblem();
+        }).WithSummary("Change a provider configuration").Audited("provider.update", "provider", (http, id) => Before(http, id)).Accepts<ProviderRequest>("application/json").Produces<ProviderView>().ProducesValidationProblem();
         group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, ProviderAdmin admin, CancellationToken ct) =>
         {
             await admin.DeleteAsync(http.User.TenantId(), id, ct);
             return Results.NoContent();
-        }).WithSummary("Delete a provider configuration");
+        }).WithSummary("Delete a provider configuration").Audited("provider.delete", "provider", (http, id) => Before(http, id));
         group.MapPost("/{id:guid}/test", async (Guid id, HttpContext http, ProviderTestSend test, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<ProviderTestRequest>(http.Request, ct: ct);
             return await test.SendAsync(http.User.TenantId(), id, body, ct);
         }).WithSummary("Send a test message through a provider configuration").Accepts<ProviderTestRequest>("application/json").Produces<ProviderTestResult>().ProducesValidationProblem();
     }
+
+    private static async Task<object?> Before(HttpContext http, string id) =>
+        await http.RequestServices.GetRequiredService<ProviderAdmin>().GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted);
 }

@@ -1,6 +1,7 @@
 using NotificationService.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Channels;
+using NotificationService.Features.Audit;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Queue;
@@ -33,6 +34,10 @@ public static class QueueAdminEndpoints
 
         group.MapPost("/{queue}/dead/{jobId:long}/retry", async Task<Results<Ok<DeadJob>, NotFound>> (
             string queue, long jobId, HttpContext http, DeadJobRetry retry, CancellationToken ct) =>
-            await retry.RetryAsync(http.User.TenantId(), queue, jobId, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NotFound()).WithSummary("Retry a dead job");
+            await retry.RetryAsync(http.User.TenantId(), queue, jobId, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NotFound()).WithSummary("Retry a dead job").Audited("dead_job.retry", "job");
+
+        group.MapDelete("/{queue}/dead/{jobId:long}", async Task<Results<NoContent, NotFound>> (string queue, long jobId, HttpContext http, JobQueue jobs, CancellationToken ct) =>
+            await jobs.DeleteDeadAsync(http.User.TenantId(), queue, jobId, ct) is not null ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithSummary("Delete a dead job").Audited("dead_job.delete", "job");
     }
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Contracts;
+using NotificationService.Features.Audit;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
@@ -28,7 +29,8 @@ public static class SuppressionEndpoints
             var c = Channel(channel);
             var normalized = Addresses.Normalize(c, address) ?? throw RequestValidationException.For("address", "Not an address.");
             return await store.RemoveAsync(http.User.TenantId(), c, normalized, ct) ? TypedResults.NoContent() : TypedResults.NotFound();
-        }).WithSummary("Remove an address from the suppression list");
+        }).WithSummary("Remove an address from the suppression list").Audited("suppression.remove", "suppression",
+            targetOf: http => $"{http.Request.Query["channel"]}:{http.Request.Query["address"]}");
     }
 
     private static string Channel(string channel) => Addresses.Suppressible(channel) ? channel

@@ -26,6 +26,10 @@ public static class ChannelParts
         [ChannelNames.InApp] = ["title", "body", "actionUrl", "icon"],
     };
 
+    /// <summary>The parts of a channel that are template text (the console editor's fields); structured parts are not.</summary>
+    public static IReadOnlyList<string> TextPartsOf(string channel) =>
+        Allowed.TryGetValue(channel, out var parts) ? parts.Where(p => p is not ("data" or "template")).ToArray() : [];
+
     /// <summary>Adds an error per bad part, keyed by its JSON path (`parts.foo`).</summary>
     public static void Check(string channel, JsonObject? parts, IDictionary<string, string[]> errors)
     {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Features.Audit;
 using NotificationService.Features.Auth;
 using NotificationService.Infrastructure;
 
@@ -28,9 +29,12 @@ public static class FragmentEndpoints
                 await validator.CheckFragmentAsync(tenantId, kind, name, req, ct);
                 var (view, created) = await store.UpsertAsync(tenantId, kind, name, req.Source!, req.Description, ct);
                 return created ? TypedResults.Created($"/api/v1/admin/templates/{path}/{name}", view) : TypedResults.Ok(view);
-            }).WithSummary("Create or replace a partial or layout").Accepts<FragmentRequest>("application/json").ProducesValidationProblem();
+            }).WithSummary("Create or replace a partial or layout").Audited(kind + ".save", kind, (http, name) => FragmentBefore(http, kind, name)).Accepts<FragmentRequest>("application/json").ProducesValidationProblem();
             group.MapDelete("/{name}", async Task<Results<NoContent, NotFound>> (string name, HttpContext http, FragmentStore store, CancellationToken ct) =>
-                await store.DeleteAsync(http.User.TenantId(), kind, name, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Delete a partial or layout");
+                await store.DeleteAsync(http.User.TenantId(), kind, name, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Delete a partial or layout").Audited(kind + ".delete", kind, (http, name) => FragmentBefore(http, kind, name));
         }
     }
+
+    private static async Task<object?> FragmentBefore(HttpContext http, string kind, string name) =>
+        await http.RequestServices.GetRequiredService<FragmentStore>().GetAsync(http.User.TenantId(), kind, name, http.RequestAborted);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Channels;
+using NotificationService.Features.Audit;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
@@ -18,22 +19,22 @@ public static class TemplateAdminEndpoints
         .AddSingleton<TemplateResolver>()
         .AddSingleton<TemplateVersionStore>()
         .AddSingleton<FragmentStore>().AddSingleton<TemplateQueries>().AddSingleton<TemplateCommands>()
-        .AddSingleton<TemplateValidator>().AddSingleton<TemplateTrial>();
+        .AddSingleton<TemplateValidator>().AddSingleton<TemplateTrial>().AddSingleton<TemplateDraftPreview>();
 
     public static void MapTemplatesAdmin(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/admin/templates").WithTags("Admin: templates").RequireAuthorization(Scopes.Admin);
-        group.MapPost("/", CreateAsync).WithSummary("Create a template (its first version)").Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
+        group.MapPost("/", CreateAsync).WithSummary("Create a template (its first version)").Audited("template.create", "template").Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
         group.MapGet("/", ListAsync).WithSummary("List templates");
         group.MapGet("/{id:guid}", async Task<Results<Ok<TemplateView>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>
             await q.GetAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound()).WithSummary("Get a template with its published version");
-        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Save a new draft version of a template").Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
+        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Save a new draft version of a template").Audited("template.update", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted))).Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
         group.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, TemplateCommands c, CancellationToken ct) =>
-            await c.DeleteAsync(http.User.TenantId(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Delete a template");
+            await c.DeleteAsync(http.User.TenantId(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Delete a template").Audited("template.delete", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted)));
         group.MapGet("/{id:guid}/versions", async Task<Results<Ok<IReadOnlyList<VersionView>>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>
             await q.VersionsAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound()).WithSummary("List a template's versions");
-        group.MapPost("/{id:guid}/publish", PublishAsync).WithSummary("Publish a version of a template").Accepts<PublishRequest>("application/json");
-        group.MapPost("/{id:guid}/rollback", RollbackAsync).WithSummary("Roll a template back to its previously published version");
+        group.MapPost("/{id:guid}/publish", PublishAsync).WithSummary("Publish a version of a template").Audited("template.publish", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted))).Accepts<PublishRequest>("application/json");
+        group.MapPost("/{id:guid}/rollback", RollbackAsync).WithSummary("Roll a template back to its previously published version").Audited("template.rollback", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted)));
         group.MapPost("/{id:guid}/preview", async Task<Ok<PreviewResult>> (Guid id, HttpContext http, TemplateTrial trial, CancellationToken ct) =>
         {
             var (req, _) = await JsonBody.ReadAsync<PreviewRequest>(http.Request, TrialBodyLimit, ct);
@@ -108,6 +109,9 @@ public static class TemplateAdminEndpoints
         if (await queries.GetAsync(tenantId, id, ct) is null) return TypedResults.NotFound();
         throw new ConflictException("There is no earlier published version to roll back to.");
     }
+
+    private static async Task<object?> Before<T>(HttpContext http, Func<T, Task<TemplateView?>> load) where T : notnull =>
+        await load(http.RequestServices.GetRequiredService<T>());
 
     /// <summary>`Templates:RenderTimeoutMs` (1000) and `Templates:MaxPartChars` (1,000,000): every render's budget.</summary>
     private static RenderLimits RenderLimitsFrom(IConfiguration config) => new(

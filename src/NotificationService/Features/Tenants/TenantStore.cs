@@ -65,6 +65,34 @@ public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimePr
         return await db.ServiceAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Name == name && a.RevokedAt == null, ct);
     }
 
+    /// <summary>Every tenant, for the console operator's tenant picker.</summary>
+    public async Task<IReadOnlyList<Tenant>> ListTenantsAsync(int limit, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Tenants.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id).Take(limit).ToListAsync(ct);
+    }
+
+    /// <summary>The tenant's keys for the admin listing, newest first (revoked ones included, marked).</summary>
+    public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ServiceAccounts.AsNoTracking().Where(a => a.TenantId == tenantId).OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ct);
+    }
+
+    public async Task<ServiceAccount?> FindServiceAccountAsync(Guid tenantId, Guid accountId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ServiceAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.TenantId == tenantId && a.Id == accountId, ct);
+    }
+
+    /// <summary>Stamps "last used" when a replica (re)loads the key into its cache: once per cache time, not per request.</summary>
+    public async Task MarkUsedAsync(Guid tenantId, Guid accountId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.ServiceAccounts.Where(a => a.TenantId == tenantId && a.Id == accountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.LastUsedAt, clock.GetUtcNow()), ct);
+    }
+
     public async Task<bool> RevokeAsync(Guid tenantId, Guid accountId, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

@@ -1,4 +1,5 @@
 using NotificationService.Channels.Outbound;
+using NotificationService.Features.Audit;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
@@ -23,7 +24,7 @@ public static class WebhookAdminEndpoints
             var created = await store.CreateAsync(http.User.TenantId(), url, ValidateEvents(body.Events), body.Enabled ?? true, body.Description, ct);
             // The secret is shown here and on rotation only.
             return TypedResults.Created($"/api/v1/admin/webhooks/{created.Endpoint.Id}", new { created.Endpoint, created.Secret });
-        }).WithSummary("Create a webhook endpoint (its signing secret is shown once)").Accepts<WebhookEndpointRequest>("application/json");
+        }).WithSummary("Create a webhook endpoint (its signing secret is shown once)").Audited("webhook.create", "webhook").Accepts<WebhookEndpointRequest>("application/json");
 
         group.MapGet("/", async (HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(http.User.TenantId(), ct))).WithSummary("List webhook endpoints");
         group.MapGet("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.GetAsync(http.User.TenantId(), id, ct))).WithSummary("Get a webhook endpoint");
@@ -34,19 +35,19 @@ public static class WebhookAdminEndpoints
             var url = body.Url is null ? null : await ValidateUrlAsync(body.Url, guard, env, ct);
             var events = body.Events is null ? null : ValidateEvents(body.Events);
             return TypedResults.Ok(await store.UpdateAsync(http.User.TenantId(), id, url, events, body.Enabled, body.Description, ct));
-        }).WithSummary("Change a webhook endpoint's URL, events or state").Accepts<WebhookEndpointRequest>("application/json");
+        }).WithSummary("Change a webhook endpoint's URL, events or state").Audited("webhook.update", "webhook", (http, id) => Before(http, id)).Accepts<WebhookEndpointRequest>("application/json");
 
         group.MapDelete("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) =>
         {
             await store.DeleteAsync(http.User.TenantId(), id, ct);
             return TypedResults.NoContent();
-        }).WithSummary("Delete a webhook endpoint");
+        }).WithSummary("Delete a webhook endpoint").Audited("webhook.delete", "webhook", (http, id) => Before(http, id));
 
         group.MapPost("/{id:guid}/rotate-secret", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) =>
         {
             var rotated = await store.RotateAsync(http.User.TenantId(), id, ct);
             return TypedResults.Ok(new { rotated.Endpoint, rotated.Secret });
-        }).WithSummary("Rotate a webhook endpoint's signing secret");
+        }).WithSummary("Rotate a webhook endpoint's signing secret").Audited("webhook.rotate_secret", "webhook");
 
         group.MapGet("/{id:guid}/deliveries", async (Guid id, int? limit, HttpContext http, WebhookEndpointStore store, WebhookDeliveryStore deliveries, CancellationToken ct) =>
         {
@@ -58,7 +59,7 @@ public static class WebhookAdminEndpoints
         {
             await deliveries.ReplayAsync(http.User.TenantId(), id, deliveryId, ct);
             return TypedResults.Accepted((string?)null, new { deliveryId });
-        }).WithSummary("Deliver one webhook event again");
+        }).WithSummary("Deliver one webhook event again").Audited("webhook.replay", "webhook");
 
         group.MapPost("/{id:guid}/test", async (Guid id, HttpContext http, WebhookEndpointStore store, WebhookDeliveryStore deliveries, CancellationToken ct) =>
         {
@@ -66,6 +67,9 @@ public static class WebhookAdminEndpoints
             return TypedResults.Accepted((string?)null, new { deliveryId = await deliveries.TestAsync(http.User.TenantId(), id, ct) });
         }).WithSummary("Send a test event to a webhook endpoint");
     }
+
+    private static async Task<object?> Before(HttpContext http, string id) =>
+        await http.RequestServices.GetRequiredService<WebhookEndpointStore>().GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted);
 
     private static string[] ValidateEvents(string[] events)
     {

@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NotificationService.Features.Audit;
+
+/// <summary>
+/// Before/after snapshots are serialized the way the API answers, then every property whose name says it holds a
+/// secret is replaced. The API already leaves secrets out of its answers; this is the second lock on the same door.
+/// </summary>
+public static class AuditRedaction
+{
+    public const string Redacted = "[redacted]";
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+    private static readonly string[] SecretWords = ["secret", "password", "token", "credential", "authorization", "privatekey", "apikey"];
+
+    public static string? ToJson(object? snapshot)
+    {
+        if (snapshot is null) return null;
+        var node = snapshot as JsonNode ?? JsonSerializer.SerializeToNode(snapshot, snapshot.GetType(), Web);
+        return Redact(node?.DeepClone())?.ToJsonString();
+    }
+
+    public static bool IsSecretName(string name)
+    {
+        var n = name.Replace("_", "").Replace("-", "");
+        return n.Equals("key", StringComparison.OrdinalIgnoreCase) || SecretWords.Any(w => n.Contains(w, StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static JsonNode? Redact(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject o:
+                foreach (var name in o.Select(p => p.Key).ToList())
+                    if (IsSecretName(name) && o[name] is not null) o[name] = JsonValue.Create(Redacted);
+                    else Redact(o[name]);
+                break;
+            case JsonArray a:
+                foreach (var item in a) Redact(item);
+                break;
+        }
+        return node;
+    }
+}

@@ -1,0 +1,59 @@
+using Microsoft.AspNetCore.Mvc;
+using NotificationService.Channels;
+using NotificationService.Features.Audit;
+using NotificationService.Features.QueueAdmin;
+using NotificationService.Features.Tenants;
+using NotificationService.Infrastructure;
+using NotificationService.Queue;
+
+namespace NotificationService.Features.Console.Pages;
+
+/// <summary>Hangfire-style queue page: depths per state, the oldest ready job, dead jobs with their error, retry one or many.
+/// An operator (Admin:OperatorKeys) sees every tenant's queues and can pick one; anyone else sees their own.</summary>
+public sealed class QueuesModel(JobQueue jobs, DeadJobRetry retry, TenantStore tenants, AuditLog audit) : ConsolePage
+{
+    public IReadOnlyList<QueueStats> Stats { get; private set; } = [];
+    public IReadOnlyList<DeadJob> Dead { get; private set; } = [];
+    public IReadOnlyList<Tenant>? Tenants { get; private set; }
+    public Guid? Tenant { get; private set; }
+    public string Queue { get; private set; } = ChannelNames.Email;
+
+    public async Task OnGetAsync(string? queue, Guid? tenant, CancellationToken ct)
+    {
+        Tenant = IsOperator ? tenant : TenantId;
+        if (IsOperator) Tenants = await tenants.ListTenantsAsync(500, ct);
+        var stats = (await jobs.StatsAsync(Tenant, ct)).ToDictionary(s => s.Queue);
+        Stats = ChannelNames.All.Concat(stats.Keys).Distinct().Select(q => stats.GetValueOrDefault(q) ?? new QueueStats(q, 0, 0, 0, 0, null)).ToList();
+        Queue = queue is not null && Stats.Any(s => s.Queue == queue) ? queue : Stats.FirstOrDefault(s => s.Dead > 0)?.Queue ?? ChannelNames.Email;
+        Dead = await jobs.ListDeadAsync(Tenant, Queue, 100, null, ct);
+    }
+
+    public async Task<IActionResult> OnPostRetryAsync(string queue, Guid? tenant, long[] jobIds, CancellationToken ct)
+    {
+        var scope = IsOperator ? tenant : TenantId;
+        var retried = 0;
+        foreach (var id in jobIds.Distinct().Take(500))
+        {
+            // An operator retrying across tenants acts in the job's own tenant; anyone else only ever in theirs.
+            var owner = scope ?? (await jobs.ListDeadAsync(null, queue, 1, id - 1, ct)).FirstOrDefault(j => j.Id == id)?.TenantId;
+            if (owner is null || await retry.RetryAsync(owner.Value, queue, id, ct) is not { } job) continue;
+            await audit.RecordAsync(Caller, "dead_job.retry", "job", id.ToString(), null, new { job.Id, job.Queue, job.Kind, job.TenantId }, ct);
+            retried++;
+        }
+        Flash = $"{retried} of {jobIds.Length} job(s) sent back to the queue.";
+        return RedirectToPage(new { queue, tenant });
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(string queue, Guid? tenant, long[] jobIds, CancellationToken ct)
+    {
+        var deleted = 0;
+        foreach (var id in jobIds.Distinct().Take(500))
+        {
+            if (await jobs.DeleteDeadAsync(IsOperator ? tenant : TenantId, queue, id, ct) is not { } job) continue;
+            await audit.RecordAsync(Caller, "dead_job.delete", "job", id.ToString(), new { job.Id, job.Queue, job.Kind, job.TenantId, job.LastError }, null, ct);
+            deleted++;
+        }
+        Flash = $"{deleted} of {jobIds.Length} job(s) deleted.";
+        return RedirectToPage(new { queue, tenant });
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+using NotificationService.Features.Console.Session;
+
+namespace NotificationService.Features.Console.Pages;
+
+public sealed class SignInModel(ConsoleSignIn signIn) : PageModel
+{
+    public string? Error { get; private set; }
+    [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    public TimeSpan Lifetime => signIn.Lifetime;
+
+    public void OnGet() { }
+
+    public async Task<IActionResult> OnPostAsync(string? apiKey, CancellationToken ct)
+    {
+        var client = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
+        var (outcome, token) = await signIn.SignInAsync(client, apiKey, ct);
+        switch (outcome)
+        {
+            case SignInOutcome.Throttled:
+                Response.StatusCode = 429;
+                Error = $"Too many failed sign-ins from your address. Try again in {SignInThrottle.Window.TotalMinutes:0} minutes.";
+                return Page();
+            case SignInOutcome.UnknownKey:
+                Response.StatusCode = 401;
+                Error = "That key is unknown, revoked or malformed.";
+                return Page();
+            case SignInOutcome.NotAdmin:
+                Response.StatusCode = 403;
+                Error = "That key lacks the admin scope; the console needs an admin key.";
+                return Page();
+        }
+        Response.Cookies.Append(ConsoleSessionAuthenticationHandler.CookieName, token!, new CookieOptions
+        {
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = Request.IsHttps, Path = "/admin", MaxAge = signIn.Lifetime, IsEssential = true,
+        });
+        // Only a local console path: an open redirect would let a link bounce a fresh session elsewhere.
+        return LocalRedirect(ReturnUrl is { } r && r.StartsWith("/admin", StringComparison.Ordinal) && !r.StartsWith("//", StringComparison.Ordinal) ? r : "/admin");
+    }
+}

@@ -1,0 +1,103 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Mvc;
+using NotificationService.Features.Audit;
+using NotificationService.Features.Templates;
+using NotificationService.Infrastructure;
+using NotificationService.Templates;
+
+namespace NotificationService.Features.Console.Pages;
+
+/// <summary>
+/// The template editor: one field per text part, a sample-data pane, a live preview (console.js posts the unsaved
+/// draft to the Preview handler as you type), save as a new draft version, save and publish. Same validator and
+/// commands as the API; each change is audited.
+/// </summary>
+public sealed class TemplateModel(TemplateQueries queries, TemplateValidator validator, TemplateCommands commands, TemplateDraftPreview drafts,
+    AuditLog audit) : ConsolePage
+{
+    public sealed record PreviewInput(Dictionary<string, string>? Parts, string? Data);
+
+    public TemplateView? Item { get; private set; }
+    public IReadOnlyList<VersionView> Versions { get; private set; } = [];
+    public IReadOnlyList<string> TextParts => Item is null ? [] : ChannelParts.TextPartsOf(Item.Channel);
+    public List<string> Errors { get; } = [];
+    public string SampleData { get; private set; } = "{\n  \"name\": \"Ada\"\n}";
+    private Dictionary<string, string>? _posted;
+
+    public string Source(string part) => _posted?.GetValueOrDefault(part) ?? (Item?.Parts[part] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "");
+
+    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+
+    public async Task<IActionResult> OnPostPreviewAsync(Guid id, [FromBody] PreviewInput input, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        JsonObject? data;
+        try { data = string.IsNullOrWhiteSpace(input.Data) ? null : JsonNode.Parse(input.Data) as JsonObject ?? throw new JsonException("Sample data must be a JSON object."); }
+        catch (JsonException e) { return new JsonResult(new DraftPreview(new Dictionary<string, string>(), [], [new TemplateError("data", (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, e.Message)])); }
+        var preview = await drafts.RenderAsync(TenantId, Item!.Channel, PartsFrom(input.Parts ?? []), Item.Layout, data, Item.Locale, ct);
+        return new JsonResult(preview);
+    }
+
+    public async Task<IActionResult> OnPostSaveAsync(Guid id, Dictionary<string, string> parts, string? data, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        if (!await SaveAsync(parts, data, ct)) return Page();
+        Flash = $"Saved as version {Item!.LatestVersion + 1} (draft).";
+        return RedirectToPage(new { id });
+    }
+
+    public async Task<IActionResult> OnPostPublishAsync(Guid id, Dictionary<string, string> parts, string? data, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        if (!await SaveAsync(parts, data, ct)) return Page();
+        var before = Item;
+        if (await commands.PublishAsync(TenantId, id, null, ct) != PublishOutcome.Done) return NotFound();
+        var after = await queries.GetAsync(TenantId, id, ct);
+        await audit.RecordAsync(Caller, "template.publish", "template", id.ToString(), before, after, ct);
+        Flash = $"Version {after?.PublishedVersion} is published: new sends use it.";
+        return RedirectToPage(new { id });
+    }
+
+    /// <summary>A new draft version when the text differs from the latest; form errors (with line numbers) otherwise.</summary>
+    private async Task<bool> SaveAsync(Dictionary<string, string> posted, string? data, CancellationToken ct)
+    {
+        _posted = posted;
+        if (data is not null) SampleData = data;
+        var parts = PartsFrom(posted);
+        if (JsonNode.DeepEquals(parts, Item!.Parts)) return true;
+        try
+        {
+            var content = await validator.PrepareAsync(TenantId, Item.Channel,
+                new TemplateRequest { Parts = parts, OptionalVariables = Item.OptionalVariables, Layout = Item.Layout }, ct);
+            if (!await commands.UpdateAsync(TenantId, Item.Id, Item.Description, content, ct)) return false;
+        }
+        catch (RequestValidationException e)
+        {
+            Errors.AddRange(e.Errors.SelectMany(f => f.Value.Select(m => $"{f.Key}: {m}")));
+            return false;
+        }
+        var before = Item;
+        Item = await queries.GetAsync(TenantId, Item.Id, ct);
+        await audit.RecordAsync(Caller, "template.update", "template", Item!.Id.ToString(), before, Item, ct);
+        return true;
+    }
+
+    /// <summary>The posted text parts over the latest version's structured parts (push data, WhatsApp template), which the form does not edit.</summary>
+    private JsonObject PartsFrom(Dictionary<string, string> posted)
+    {
+        var parts = (JsonObject)Item!.Parts.DeepClone();
+        foreach (var name in TextParts)
+            if (posted.TryGetValue(name, out var text) && text.Length > 0) parts[name] = text.Replace("\r\n", "\n");
+            else parts.Remove(name);
+        return parts;
+    }
+
+    private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
+    {
+        Item = await queries.GetAsync(TenantId, id, ct);
+        if (Item is null) return false;
+        Versions = await queries.VersionsAsync(TenantId, id, ct) ?? [];
+        return true;
+    }
+}

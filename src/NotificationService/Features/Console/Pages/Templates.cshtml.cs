@@ -1,0 +1,16 @@
+using NotificationService.Features.Templates;
+
+namespace NotificationService.Features.Console.Pages;
+
+public sealed class TemplatesModel(TemplateQueries queries) : ConsolePage
+{
+    public TemplatePage Listing { get; private set; } = new([], null);
+    public string? Channel { get; private set; }
+    public string? Key { get; private set; }
+
+    public async Task OnGetAsync(string? channel, string? key, Guid? cursor, CancellationToken ct)
+    {
+        (Channel, Key) = (string.IsNullOrEmpty(channel) ? null : channel, string.IsNullOrEmpty(key) ? null : key);
+        Listing = await queries.ListAsync(TenantId, Channel, null, Key, 50, cursor, ct);
+    }
+}

@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Mvc;
+using NotificationService.Features.Audit;
+using NotificationService.Features.Webhooks;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Console.Pages;
+
+/// <summary>Webhook endpoints with their recent deliveries (status codes, errors, why disabled) and replay. Create/rotate: API for now.</summary>
+public sealed class WebhooksModel(WebhookEndpointStore endpoints, WebhookDeliveryStore deliveries, AuditLog audit) : ConsolePage
+{
+    public List<(WebhookEndpointView Endpoint, IReadOnlyList<DeliveryView> Deliveries)> Endpoints { get; } = [];
+
+    public async Task OnGetAsync(CancellationToken ct)
+    {
+        foreach (var e in await endpoints.ListAsync(TenantId, ct)) Endpoints.Add((e, await deliveries.ListAsync(TenantId, e.Id, 20, ct)));
+    }
+
+    public async Task<IActionResult> OnPostReplayAsync(Guid endpointId, Guid deliveryId, CancellationToken ct)
+    {
+        try
+        {
+            await deliveries.ReplayAsync(TenantId, endpointId, deliveryId, ct);
+            await audit.RecordAsync(Caller, "webhook.replay", "webhook", endpointId.ToString(), null, new { deliveryId }, ct);
+            Flash = "Delivery queued again.";
+        }
+        catch (NotFoundException) { Flash = "No such delivery."; }
+        return RedirectToPage();
+    }
+}

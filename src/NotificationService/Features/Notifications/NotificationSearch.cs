@@ -1,0 +1,79 @@
+using Npgsql;
+using NpgsqlTypes;
+using NotificationService.Contracts;
+
+namespace NotificationService.Features.Notifications;
+
+public sealed record NotificationFilter(string? Recipient = null, string? Status = null, string? Channel = null, Guid? BatchId = null,
+    DateTimeOffset? From = null, DateTimeOffset? To = null);
+
+public sealed record SearchCursor(DateTimeOffset CreatedAt, Guid Id);
+
+public sealed record ChannelCounts(string Channel, long Sent, long Failed, long Other);
+
+/// <summary>
+/// The delivery log's reads (console): notifications by recipient, status, channel, batch and time range, newest first in
+/// keyset pages on (created_at, id), the order of the tenant's (tenant_id, created_at desc) index. A recipient matches its
+/// e-mail address, phone number or user id exactly.
+/// </summary>
+public sealed class NotificationSearch(NpgsqlDataSource db)
+{
+    private const string SearchSql = """
+        select id, channel, status, recipient::text, last_error, created_at, updated_at from notifications
+        where tenant_id = $1
+          and ($2::text is null or recipient->>'email' = $2 or recipient->>'phone' = $2 or recipient->>'userId' = $2)
+          and ($3::text is null or status = $3) and ($4::text is null or channel = $4) and ($5::uuid is null or batch_id = $5)
+          and ($6::timestamptz is null or created_at >= $6) and ($7::timestamptz is null or created_at < $7)
+          and ($8::timestamptz is null or (created_at, id) < ($8, $9))
+        order by created_at desc, id desc
+        limit $10
+        """;
+
+    public async Task<IReadOnlyList<NotificationSummary>> SearchAsync(Guid tenantId, NotificationFilter f, SearchCursor? after, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(SearchSql);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)f.Recipient?.Trim() ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)f.Status ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)f.Channel ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Uuid, (object?)f.BatchId ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, (object?)f.From ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, (object?)f.To ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, (object?)after?.CreatedAt ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Uuid, (object?)after?.Id ?? Guid.Empty);
+        cmd.Parameters.AddWithValue(limit);
+        var rows = new List<NotificationSummary>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            rows.Add(new NotificationSummary(r.GetGuid(0), r.GetString(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)).ToDto(),
+                r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)));
+        return rows;
+    }
+
+    /// <summary>Sends and failures per channel since a moment (the overview's last hour), on the (tenant_id, created_at) index.</summary>
+    public async Task<IReadOnlyList<ChannelCounts>> CountsSinceAsync(Guid tenantId, DateTimeOffset since, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select channel,
+                   count(*) filter (where status in ('sent','delivered','read','opened','clicked')),
+                   count(*) filter (where status = 'failed'),
+                   count(*) filter (where status not in ('sent','delivered','read','opened','clicked','failed'))
+            from notifications where tenant_id = $1 and created_at >= $2 group by channel order by channel
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(since);
+        var rows = new List<ChannelCounts>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) rows.Add(new ChannelCounts(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)));
+        return rows;
+    }
+
+    /// <summary>The rendered-for-delivery content, as stored with the notification (inline sends) — templates render at delivery.</summary>
+    public async Task<string?> ContentJsonAsync(Guid tenantId, Guid id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("select coalesce(content::text, data::text) from notifications where tenant_id = $1 and id = $2");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(id);
+        return await cmd.ExecuteScalarAsync(ct) as string;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using NotificationService.Templates;
+
+namespace NotificationService.Features.Templates;
+
+public sealed record DraftPreview(IReadOnlyDictionary<string, string> Parts, IReadOnlyList<string> MissingVariables, IReadOnlyList<TemplateError> Errors);
+
+/// <summary>
+/// The console editor's live preview: renders unsaved parts with the tenant's partials and layout, and answers
+/// compile errors with their part, line and column instead of throwing, since the admin is still typing. The cache
+/// key is the content's hash, so a draft typed back to an earlier state compiles once.
+/// </summary>
+public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fragments)
+{
+    public async Task<DraftPreview> RenderAsync(Guid tenantId, string channel, JsonObject parts, string? layoutName, JsonObject? data, string culture, CancellationToken ct)
+    {
+        var shapeErrors = new Dictionary<string, string[]>();
+        ChannelParts.Check(channel, parts, shapeErrors);
+        if (shapeErrors.Count > 0)
+            return new(new Dictionary<string, string>(), [], shapeErrors.SelectMany(e => e.Value.Select(m => new TemplateError(e.Key, 1, 1, m))).ToList());
+
+        var layout = layoutName is null ? null : (await fragments.GetAsync(tenantId, FragmentStore.Layout, layoutName, ct))?.Source;
+        var partials = await fragments.SourcesAsync(tenantId, FragmentStore.Partial, ct);
+        var key = "draft:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(parts.ToJsonString() + "\u0000" + layout + "\u0000"
+            + string.Join("\u0000", partials.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)))));
+        var definition = new TemplateDefinition(key, ChannelParts.ToTemplateParts(parts), partials, layout);
+        var errors = engine.Validate(definition);
+        if (errors.Count > 0) return new(new Dictionary<string, string>(), [], errors);
+        try
+        {
+            var result = engine.Render(definition, data ?? new JsonObject(), new RenderOptions(culture));
+            return new(result.Parts, result.MissingVariables, []);
+        }
+        catch (Exception e) when (e is TemplateDataTooLargeException or TemplateRenderLimitException or TemplateValidationException)
+        {
+            return new(new Dictionary<string, string>(), [], [new TemplateError("data", 1, 1, e.Message)]);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+// The admin console's only script (no inline script anywhere: the CSP forbids it). Progressive: every page works as
+// plain forms; this adds the live template preview, the bulk progress bar, "select all" and the CSRF header on fetches.
+"use strict";
+
+const csrf = () => document.querySelector("input[name=__csrf]")?.value ?? "";
+
+async function postJson(url, body) {
+  const response = await fetch(url, {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf() },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`preview failed: HTTP ${response.status}`);
+  return response.json();
+}
+
+function livePreview(editor) {
+  const form = editor.querySelector("form");
+  const errors = editor.querySelector("#preview-errors");
+  const missing = editor.querySelector("#preview-missing");
+  const output = editor.querySelector("#preview-parts");
+  let timer = 0, sequence = 0;
+
+  const render = async () => {
+    const mine = ++sequence;
+    const parts = {};
+    form.querySelectorAll("[data-part]").forEach(t => { parts[t.dataset.part] = t.value; });
+    const data = form.querySelector("[data-json]").value;
+    let result;
+    try { result = await postJson(editor.dataset.previewUrl, { parts, data }); }
+    catch (e) { errors.replaceChildren(Object.assign(document.createElement("li"), { textContent: e.message })); return; }
+    if (mine !== sequence) return;   // a newer keystroke's answer wins
+    errors.replaceChildren(...result.errors.map(e =>
+      Object.assign(document.createElement("li"), { textContent: `${e.part}, line ${e.line}, column ${e.column}: ${e.message}` })));
+    missing.textContent = result.missingVariables.length ? `Missing variables: ${result.missingVariables.join(", ")}` : "";
+    output.replaceChildren(...Object.entries(result.parts).map(([name, value]) => {
+      const section = document.createElement("div");
+      section.className = "preview-part";
+      section.dataset.part = name;
+      section.append(Object.assign(document.createElement("h3"), { textContent: name }));
+      if (name === "html") {
+        const frame = document.createElement("iframe");
+        frame.setAttribute("sandbox", "");      // no scripts, opaque origin: the email cannot touch the console
+        frame.title = "Rendered email HTML";
+        frame.className = "email";
+        frame.srcdoc = value;
+        section.append(frame);
+      } else {
+        section.append(Object.assign(document.createElement("pre"), { className: "part", textContent: value }));
+      }
+      return section;
+    }));
+  };
+  form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(render, 200); });
+  render();
+}
+
+function bulkProgress(panel) {
+  const bar = panel.querySelector("progress");
+  const label = panel.querySelector("[data-progress-label]");
+  const tick = async () => {
+    const response = await fetch(panel.dataset.progressUrl, { credentials: "same-origin" });
+    if (!response.ok) { label.textContent = `progress unavailable (HTTP ${response.status})`; return; }
+    const s = await response.json();
+    const percent = s.state === "completed" ? 100 : Math.floor(s.percent);
+    bar.value = percent;
+    bar.textContent = `${percent} %`;
+    label.textContent = `${percent} % · ${s.processedRows} rows · ${s.rejectedRows} rejected · ${s.state}`;
+    panel.dataset.state = s.state;
+    if (!s.done) setTimeout(tick, 500);
+  };
+  tick();
+}
+
+// Bulk upload: fetch with the token in a header, so the server validates it without buffering the file to read a form field.
+function bulkUpload(form) {
+  form.addEventListener("submit", async event => {
+    event.preventDefault();
+    const error = form.querySelector("#upload-error");
+    error.textContent = "";
+    const body = new FormData(form);
+    body.delete("__csrf");
+    for (const [name, value] of [...body.entries()]) if (value === "") body.delete(name);   // unset options are absent, not empty
+    const file = body.get("file");
+    body.delete("file");
+    body.append("file", file);   // the file is the last part: options first, then the stream
+    const response = await fetch(form.action, { method: "POST", credentials: "same-origin", headers: { "X-CSRF-Token": csrf() }, body });
+    const answer = await response.json().catch(() => ({ error: `HTTP ${response.status}` }));
+    if (response.ok) location.assign(answer.url); else error.textContent = answer.error ?? `HTTP ${response.status}`;
+  });
+}
+
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("form[data-upload]").forEach(bulkUpload);
+  document.querySelectorAll(".editor[data-preview-url]").forEach(livePreview);
+  document.querySelectorAll("[data-progress-url]").forEach(bulkProgress);
+  document.querySelectorAll("input[data-select-all]").forEach(all => all.addEventListener("change", () =>
+    document.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`).forEach(box => { box.checked = all.checked; })));
+});
