@@ -34,10 +34,12 @@ public class RateLimitTests(ServiceFixture service)
         for (var n = 1; n <= whole.Length; n++)
             for (var start = 0; start + n <= whole.Length; start++)
                 Assert.True(whole[start..(start + n)].Sum() <= (n + 1) * 50, $"{n} s from {start}: per second {string.Join(",", perSecond)}");
-        // The steady state holds the limit on average. The second after the first partial one is left out: it can
-        // also receive what was reserved late in the first (seen: 26 then 74 messages, then 50 a second).
+        // The steady state runs at the limit: not starved (≥ 40 a second on average), and not above the guarantee
+        // (N+1)·limit/N on average. A fixed 52.5 ceiling failed on a loaded host where what was reserved late in the
+        // second whole second arrived in the third (seen: 8, 40, 66, 50, 50, …: 66 is 50 plus 16 late, within the bound).
         var steady = perSecond[2..^1];
-        Assert.True(steady.Length >= 3 && steady.Average() is >= 40 and <= 52.5, $"steady seconds: per second {string.Join(",", perSecond)}");
+        Assert.True(steady.Length >= 3 && steady.Average() >= 40 && steady.Average() <= 50.0 * (steady.Length + 1) / steady.Length,
+            $"steady seconds: per second {string.Join(",", perSecond)}");
 
         // Postponed jobs never used an attempt: every notification went out on its first.
         Assert.Equal(total, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1 and status = 'sent' and attempts = 1", tenant.Id));
