@@ -9,7 +9,8 @@ using NotificationService.Tests.Hosting;
 
 namespace NotificationService.Tests.Features.Providers;
 
-/// <summary>`keys rotate`, run as an operator would: add a new key, make it active, rotate, drop the old key.</summary>
+/// <summary>`keys rotate`, run as an operator would: add a new key, make it active, rotate, drop the old key. Provider
+/// secrets and end-user token secrets both end up under the new key.</summary>
 public class KeyRotationTests
 {
     private static readonly string OldKey = Convert.ToBase64String(Enumerable.Repeat((byte)1, 32).ToArray());
@@ -37,13 +38,27 @@ public class KeyRotationTests
             insert.Parameters.AddWithValue(keyId);
             await insert.ExecuteNonQueryAsync();
         }
+        // End-user token secrets (the service's signing key and a tenant's HS256 key) are sealed the same way.
+        var tokenSecret = Convert.ToBase64String(Enumerable.Repeat((byte)9, 32).ToArray());
+        var (tokenCipher, tokenKeyId) = Protector(("old", OldKey)).Protect(new Dictionary<string, string> { ["secret"] = tokenSecret });
+        await using (var insert = db.CreateCommand("""
+            insert into user_auth_keys (tenant_id, id, kind, secret_ciphertext, secret_key_id)
+            select id, gen_random_uuid(), k, $1, $2 from tenants, unnest(array['service', 'hs256']) k
+            """))
+        {
+            insert.Parameters.AddWithValue(tokenCipher);
+            insert.Parameters.AddWithValue(tokenKeyId);
+            await insert.ExecuteNonQueryAsync();
+        }
 
         env["Secrets__Keys__new"] = NewKey;
         env["Secrets__ActiveKeyId"] = "new";
         var rotate = await RunAsync(cs, env, "keys", "rotate");
         Assert.True(rotate.Exit == 0, rotate.Output);
         Assert.Contains("keys rotate: 3/3 provider configs re-encrypted", rotate.Output);
+        Assert.Contains("2 end-user token secrets re-encrypted", rotate.Output);
         Assert.DoesNotContain("SG.rotate-me", rotate.Output);
+        Assert.DoesNotContain(tokenSecret, rotate.Output);
 
         // Only the new key is needed now.
         var onlyNew = Protector(("new", NewKey));
@@ -57,6 +72,18 @@ public class KeyRotationTests
             Assert.Equal("SG.rotate-me", onlyNew.Unprotect(r.GetFieldValue<byte[]>(0), r.GetString(1))["apiKey"]);
         }
         Assert.Equal(3, rows);
+        await using (var readTokens = db.CreateCommand("select secret_ciphertext, secret_key_id from user_auth_keys"))
+        await using (var t = await readTokens.ExecuteReaderAsync())
+        {
+            var tokenRows = 0;
+            while (await t.ReadAsync())
+            {
+                tokenRows++;
+                Assert.Equal("new", t.GetString(1));
+                Assert.Equal(tokenSecret, onlyNew.Unprotect(t.GetFieldValue<byte[]>(0), t.GetString(1))["secret"]);
+            }
+            Assert.Equal(2, tokenRows);
+        }
 
         var again = await RunAsync(cs, env, "keys", "rotate"); // idempotent
         Assert.Contains("done, 0 provider configs", again.Output);
