@@ -105,7 +105,7 @@ public static class ApiErrors
         {
             http.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString();
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NotificationService.DatabaseOutage")
-                .LogWarning("{Method} {Path}: 503, database unavailable ({Error})", http.Request.Method, http.Request.Path.Value, error!.GetBaseException().Message);
+                .LogWarning("{Method} {Path}: 503, database unavailable ({Error})", http.Request.Method, PathForLogs.Of(http), error!.GetBaseException().Message);
         }
         await http.RequestServices.GetRequiredService<IProblemDetailsService>()
             .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = error });

@@ -19,7 +19,7 @@ public static class UnsubscribePages
 
     public static void Map(IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/u/{token}").ExcludeFromDescription().AllowAnonymous();
+        var group = app.MapGroup("/u/{token}").ExcludeFromDescription().AllowAnonymous().WithSecretInPath();
 
         group.MapGet("/", async (string token, PreferenceLinks links, CategoryStore categories, HttpContext http, CancellationToken ct) =>
         {

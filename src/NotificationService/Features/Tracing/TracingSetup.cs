@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 using System.Diagnostics;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
@@ -46,14 +47,17 @@ public static class TracingSetup
     {
         var activity = Activity.Current;
         if (activity is not { IsAllDataRequested: true, Kind: ActivityKind.Server }) { await next(http); return; }
+        // Routing has already chosen the endpoint; the exception handler clears it before an error answer, so keep it.
+        var chosen = http.GetEndpoint();
         try { await next(http); }
         finally
         {
-            var route = (http.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+            var endpoint = http.GetEndpoint() ?? chosen;
+            var route = (endpoint as RouteEndpoint)?.RoutePattern.RawText;
             activity.DisplayName = route is null ? http.Request.Method : $"{http.Request.Method} {route}";
             activity.SetTag("http.request.method", http.Request.Method);
             activity.SetTag("http.route", route);
-            activity.SetTag("url.path", http.Request.Path.Value);
+            activity.SetTag("url.path", PathForLogs.Of(http, endpoint));   // a signed link's token never reaches a trace
             activity.SetTag("http.response.status_code", http.Response.StatusCode);
             if (http.Response.StatusCode >= 500) activity.SetStatus(ActivityStatusCode.Error);
         }

@@ -70,6 +70,30 @@ public class TraceTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_signed_links_token_never_reaches_a_span_the_route_template_stands_for_its_path()
+    {
+        const string token = "secret-link-token-4711";
+        var finished = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => s.Name == "Microsoft.AspNetCore",
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = finished.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        var client = service.Factory.CreateClient();
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await client.GetAsync($"/u/{token}")).StatusCode);   // a forged link: 404
+
+        bool IsThatRequest(Activity a) => a.Kind == ActivityKind.Server && (a.GetTagItem("http.route") as string ?? "").StartsWith("/u/");
+        await Eventually.Async(() => finished.Any(IsThatRequest), "the server span of the /u/ request");
+        var span = finished.First(IsThatRequest);
+        Assert.StartsWith("/u/{token}", span.GetTagItem("url.path") as string);
+        Assert.DoesNotContain(span.TagObjects, t => t.Value?.ToString()?.Contains(token) == true);
+        Assert.DoesNotContain(token, span.DisplayName);
+    }
+
+    [Fact]
     public async Task Without_a_tracer_the_job_still_stores_the_trace_of_the_request_that_accepted_it()
     {
         var tenant = await service.NewTenantAsync();
