@@ -9,6 +9,8 @@ public sealed record NotificationFilter(string? Recipient = null, string? Status
 
 public sealed record SearchCursor(DateTimeOffset CreatedAt, Guid Id);
 
+public sealed record ScheduledSend(Guid Id, string Channel, RecipientDto Recipient, string? Template, DateTimeOffset SendAt);
+
 public sealed record ChannelCounts(string Channel, long Sent, long Failed, long Other);
 
 /// <summary>
@@ -65,6 +67,28 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
         var rows = new List<ChannelCounts>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) rows.Add(new ChannelCounts(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)));
+        return rows;
+    }
+
+    /// <summary>
+    /// Sends accepted with a future send_at that no worker has claimed (the ones the ledger can still cancel), soonest
+    /// first. On the (tenant_id, created_at) index: a tenant's not-yet-due rows are few next to its history.
+    /// </summary>
+    public async Task<IReadOnlyList<ScheduledSend>> ScheduledAsync(Guid tenantId, string channel, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select id, channel, recipient::text, template_key, send_at from notifications
+            where tenant_id = $1 and channel = $2 and status in ('accepted', 'queued') and send_at > now()
+            order by send_at, id limit $3
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(channel);
+        cmd.Parameters.AddWithValue(limit);
+        var rows = new List<ScheduledSend>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            rows.Add(new ScheduledSend(r.GetGuid(0), r.GetString(1), StoredRecipient.Parse(r.GetString(2)).ToDto(), r.IsDBNull(3) ? null : r.GetString(3),
+                r.GetFieldValue<DateTimeOffset>(4)));
         return rows;
     }
 

@@ -3,6 +3,12 @@ using NotificationService.Channels;
 
 namespace NotificationService.Features.Providers;
 
+/// <summary>A circuit's state (closed, open, half_open), its consecutive failures and, when open, until when.</summary>
+public sealed record CircuitState(string State, int ConsecutiveFailures, DateTimeOffset? OpenUntil)
+{
+    public bool Failing => State != "closed" || ConsecutiveFailures > 0;
+}
+
 /// <summary>
 /// One circuit per provider config, in this process. After <see cref="ProviderLimits.CircuitThreshold"/> consecutive
 /// provider-level or transient failures it opens for <see cref="ProviderLimits.CircuitOpenFor"/>: the walk skips the
@@ -62,6 +68,17 @@ public sealed class CircuitBreakers(TimeProvider clock)
             c.Failures++;
             if (probing || c.Failures >= threshold) c.OpenUntil = clock.GetUtcNow() + limits.CircuitOpenFor;
         }
+    }
+
+    /// <summary>One config's circuit as this process sees it, for the console: closed with no failures when it has never failed here.</summary>
+    public CircuitState StateOf(Guid providerId)
+    {
+        if (!_circuits.TryGetValue(providerId, out var c)) return new CircuitState("closed", 0, null);
+        var now = clock.GetUtcNow();
+        lock (c)
+            return c.OpenUntil is not { } until ? new CircuitState("closed", c.Failures, null)
+                : until > now ? new CircuitState("open", c.Failures, until)
+                : new CircuitState("half_open", c.Failures, null);
     }
 
     /// <summary>For /metrics: how many configs of each kind this process has a circuit for, per state (closed, open, half_open).</summary>

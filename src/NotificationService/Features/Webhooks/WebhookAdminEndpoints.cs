@@ -20,8 +20,8 @@ public static class WebhookAdminEndpoints
             var (body, _) = await JsonBody.ReadAsync<WebhookEndpointRequest>(http.Request, 64 * 1024, ct);
             if (body.Url is null) throw RequestValidationException.For("url", "A URL is required.");
             if (body.Events is not { Length: > 0 }) throw RequestValidationException.For("events", $"Name at least one event: {string.Join(", ", WebhookOutbox.EventTypes)}.");
-            var url = await ValidateUrlAsync(body.Url, guard, env, ct);
-            var created = await store.CreateAsync(http.User.TenantId(), url, ValidateEvents(body.Events), body.Enabled ?? true, body.Description, ct);
+            var url = await WebhookEndpointRules.ValidateUrlAsync(body.Url, guard, env, ct);
+            var created = await store.CreateAsync(http.User.TenantId(), url, WebhookEndpointRules.ValidateEvents(body.Events), body.Enabled ?? true, body.Description, ct);
             // The secret is shown here and on rotation only.
             return TypedResults.Created($"/api/v1/admin/webhooks/{created.Endpoint.Id}", new { created.Endpoint, created.Secret });
         }).WithSummary("Create a webhook endpoint (its signing secret is shown once)").Audited("webhook.create", "webhook").Accepts<WebhookEndpointRequest>("application/json");
@@ -32,8 +32,8 @@ public static class WebhookAdminEndpoints
         group.MapPatch("/{id:guid}", async (Guid id, HttpContext http, WebhookEndpointStore store, OutboundGuard guard, IHostEnvironment env, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<WebhookEndpointRequest>(http.Request, 64 * 1024, ct);
-            var url = body.Url is null ? null : await ValidateUrlAsync(body.Url, guard, env, ct);
-            var events = body.Events is null ? null : ValidateEvents(body.Events);
+            var url = body.Url is null ? null : await WebhookEndpointRules.ValidateUrlAsync(body.Url, guard, env, ct);
+            var events = body.Events is null ? null : WebhookEndpointRules.ValidateEvents(body.Events);
             return TypedResults.Ok(await store.UpdateAsync(http.User.TenantId(), id, url, events, body.Enabled, body.Description, ct));
         }).WithSummary("Change a webhook endpoint's URL, events or state").Audited("webhook.update", "webhook", (http, id) => Before(http, id)).Accepts<WebhookEndpointRequest>("application/json");
 
@@ -70,23 +70,4 @@ public static class WebhookAdminEndpoints
 
     private static async Task<object?> Before(HttpContext http, string id) =>
         await http.RequestServices.GetRequiredService<WebhookEndpointStore>().GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted);
-
-    private static string[] ValidateEvents(string[] events)
-    {
-        var unknown = events.Where(e => !WebhookOutbox.EventTypes.Contains(e)).ToList();
-        if (unknown.Count > 0) throw RequestValidationException.For("events", $"Unknown event type(s): {string.Join(", ", unknown)}. Known: {string.Join(", ", WebhookOutbox.EventTypes)}.");
-        return events.Distinct().ToArray();
-    }
-
-    /// <summary>Absolute http(s), https outside Development, and a target that passes the SSRF guard.</summary>
-    private static async Task<string> ValidateUrlAsync(string raw, OutboundGuard guard, IHostEnvironment env, CancellationToken ct)
-    {
-        if (!Uri.TryCreate(raw, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || !string.IsNullOrEmpty(url.UserInfo))
-            throw RequestValidationException.For("url", "An absolute http(s) URL without credentials is required.");
-        if (url.Scheme == "http" && !env.IsDevelopment())
-            throw RequestValidationException.For("url", "Webhook URLs must use https.");
-        if (await guard.CheckAsync(url.IdnHost, ct) is { } refusal)
-            throw RequestValidationException.For("url", $"Refused: {refusal}. An operator can allow it with Outbound:AllowedTargets.");
-        return url.ToString();
-    }
 }

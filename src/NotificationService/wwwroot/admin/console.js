@@ -1,5 +1,5 @@
 // The admin console's only script (no inline script anywhere: the CSP forbids it). Progressive: every page works as
-// plain forms; this adds the live template preview, the bulk progress bar, "select all" and the CSRF header on fetches.
+// plain forms; this adds the live template preview, the bulk progress bar, live queue counts, "select all" and the CSRF header on fetches.
 "use strict";
 
 const csrf = () => document.querySelector("input[name=__csrf]")?.value ?? "";
@@ -72,6 +72,28 @@ function bulkProgress(panel) {
   tick();
 }
 
+// Queue counts: re-read the small JSON handler every few seconds and rewrite the cells; the page itself still works
+// without script (its counts are as of the last load).
+function liveQueueStats(table) {
+  const tick = async () => {
+    try {
+      const response = await fetch(table.dataset.statsUrl, { credentials: "same-origin" });
+      if (response.ok) {
+        for (const q of await response.json()) {
+          const row = table.querySelector(`tr[data-queue="${CSS.escape(q.queue)}"]`);
+          if (!row) continue;
+          for (const cell of row.querySelectorAll("[data-stat]")) {
+            const value = q[cell.dataset.stat];
+            cell.textContent = cell.dataset.stat === "oldestReadySeconds" ? (value == null ? "—" : `${Math.round(value)} s`) : value;
+          }
+        }
+        table.dataset.refreshedAt = new Date().toISOString();
+      }
+    } finally { setTimeout(tick, 3000); }
+  };
+  setTimeout(tick, 3000);
+}
+
 // Bulk upload: fetch with the token in a header, so the server validates it without buffering the file to read a form field.
 function bulkUpload(form) {
   form.addEventListener("submit", async event => {
@@ -94,6 +116,7 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-upload]").forEach(bulkUpload);
   document.querySelectorAll(".editor[data-preview-url]").forEach(livePreview);
   document.querySelectorAll("[data-progress-url]").forEach(bulkProgress);
+  document.querySelectorAll("table[data-stats-url]").forEach(liveQueueStats);
   document.querySelectorAll("input[data-select-all]").forEach(all => all.addEventListener("change", () =>
     document.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`).forEach(box => { box.checked = all.checked; })));
 });

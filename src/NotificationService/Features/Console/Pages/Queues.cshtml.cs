@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using NotificationService.Channels;
 using NotificationService.Features.Audit;
+using NotificationService.Features.Notifications;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
@@ -9,8 +10,10 @@ using NotificationService.Queue;
 namespace NotificationService.Features.Console.Pages;
 
 /// <summary>Hangfire-style queue page: depths per state, the oldest ready job, dead jobs with their error, retry one or many.
-/// An operator (Admin:OperatorKeys) sees every tenant's queues and can pick one; anyone else sees their own.</summary>
-public sealed class QueuesModel(JobQueue jobs, DeadJobRetry retry, TenantStore tenants, AuditLog audit) : ConsolePage
+/// An operator (Admin:OperatorKeys) sees every tenant's queues and can pick one; anyone else sees their own.
+/// Scheduled sends, their cancel and the live counts are in Queues.Scheduled.cs.</summary>
+public sealed partial class QueuesModel(JobQueue jobs, DeadJobRetry retry, TenantStore tenants, AuditLog audit, NotificationSearch search,
+    NotificationLedger ledger) : ConsolePage
 {
     public IReadOnlyList<QueueStats> Stats { get; private set; } = [];
     public IReadOnlyList<DeadJob> Dead { get; private set; } = [];
@@ -26,6 +29,7 @@ public sealed class QueuesModel(JobQueue jobs, DeadJobRetry retry, TenantStore t
         Stats = ChannelNames.All.Concat(stats.Keys).Distinct().Select(q => stats.GetValueOrDefault(q) ?? new QueueStats(q, 0, 0, 0, 0, null)).ToList();
         Queue = queue is not null && Stats.Any(s => s.Queue == queue) ? queue : Stats.FirstOrDefault(s => s.Dead > 0)?.Queue ?? ChannelNames.Email;
         Dead = await jobs.ListDeadAsync(Tenant, Queue, 100, null, ct);
+        if (Tenant is { } one) Scheduled = await search.ScheduledAsync(one, Queue, 100, ct);
     }
 
     public async Task<IActionResult> OnPostRetryAsync(string queue, Guid? tenant, long[] jobIds, CancellationToken ct)

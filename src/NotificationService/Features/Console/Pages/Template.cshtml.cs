@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using NotificationService.Features.Audit;
+using NotificationService.Features.Notifications;
 using NotificationService.Features.Templates;
 using NotificationService.Infrastructure;
 using NotificationService.Templates;
@@ -11,10 +12,10 @@ namespace NotificationService.Features.Console.Pages;
 /// <summary>
 /// The template editor: one field per text part, a sample-data pane, a live preview (console.js posts the unsaved
 /// draft to the Preview handler as you type), save as a new draft version, save and publish. Same validator and
-/// commands as the API; each change is audited.
+/// commands as the API; each change is audited. Rollback, test-send and the version diff are in TemplateModel.Versions.cs.
 /// </summary>
-public sealed class TemplateModel(TemplateQueries queries, TemplateValidator validator, TemplateCommands commands, TemplateDraftPreview drafts,
-    AuditLog audit) : ConsolePage
+public sealed partial class TemplateModel(TemplateQueries queries, TemplateValidator validator, TemplateCommands commands, TemplateDraftPreview drafts,
+    TemplateTestSend testSend, AuditLog audit) : ConsolePage
 {
     public sealed record PreviewInput(Dictionary<string, string>? Parts, string? Data);
 
@@ -27,7 +28,12 @@ public sealed class TemplateModel(TemplateQueries queries, TemplateValidator val
 
     public string Source(string part) => _posted?.GetValueOrDefault(part) ?? (Item?.Parts[part] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "");
 
-    public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct) => await LoadAsync(id, ct) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(Guid id, int? from, int? to, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, ct)) return NotFound();
+        LoadDiff(from, to);
+        return Page();
+    }
 
     public async Task<IActionResult> OnPostPreviewAsync(Guid id, [FromBody] PreviewInput input, CancellationToken ct)
     {

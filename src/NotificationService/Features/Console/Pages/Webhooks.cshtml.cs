@@ -1,17 +1,23 @@
 using Microsoft.AspNetCore.Mvc;
+using NotificationService.Channels.Outbound;
 using NotificationService.Features.Audit;
 using NotificationService.Features.Webhooks;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Console.Pages;
 
-/// <summary>Webhook endpoints with their recent deliveries (status codes, errors, why disabled) and replay. Create/rotate: API for now.</summary>
-public sealed class WebhooksModel(WebhookEndpointStore endpoints, WebhookDeliveryStore deliveries, AuditLog audit) : ConsolePage
+/// <summary>Webhook endpoints with their recent deliveries (status codes, errors, why disabled) and replay; create, rotate
+/// and the event filter are in Webhooks.Manage.cs.</summary>
+public sealed partial class WebhooksModel(WebhookEndpointStore endpoints, WebhookDeliveryStore deliveries, AuditLog audit, OutboundGuard guard,
+    IHostEnvironment env) : ConsolePage
 {
     public List<(WebhookEndpointView Endpoint, IReadOnlyList<DeliveryView> Deliveries)> Endpoints { get; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct)
+    public async Task OnGetAsync(CancellationToken ct) => await LoadAsync(ct);
+
+    private async Task LoadAsync(CancellationToken ct)
     {
+        Endpoints.Clear();
         foreach (var e in await endpoints.ListAsync(TenantId, ct)) Endpoints.Add((e, await deliveries.ListAsync(TenantId, e.Id, 20, ct)));
     }
 
