@@ -35,7 +35,7 @@ public static class EndUsers
         var id = await tenant.Http.SendOkAsync(new
         {
             channel = "in_app", recipient = new { userId }, content = new { subject = title, body = "Body of " + title }, category,
-            metadata = expiresAt is null ? null : new { expiresAt },
+            expiresAt,
         });
         await service.Ledger.WaitForAsync(id, "sent");
         return id;

@@ -25,6 +25,8 @@ public static class InboxEndpoints
         services.AddSingleton<InboxStreamHub>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxStreamHub>());
         services.AddHostedService<InboxSweeper>();
+        services.AddSingleton<IRetainedData, InboxItemRetention>();    // gone items, N days after they left the inbox
+        services.AddSingleton<IRetainedData, InboxEventRetention>();   // stream events past the replay window
         return services;
     }
 
@@ -119,7 +121,7 @@ public sealed record InboxItemDoc(Guid Id, string? Title, string? Body, string? 
 
 public sealed record InboxPageDoc(InboxItemDoc[] Items, string? NextCursor);
 
-/// <summary>Where `expiresAt` of an in_app send travels: the send's metadata (ISO 8601).</summary>
+/// <summary>Where `expiresAt` of an in_app send is stored: the notification's metadata (ISO 8601, see SendExpiry).</summary>
 public static class InboxExpiry
 {
     public const string MetadataKey = "expiresAt";

@@ -158,7 +158,22 @@ public sealed partial class InboxStore(NpgsqlDataSource db)
         return due.Count;
     }
 
-    /// <summary>Stream events older than the replay window, in batches; returns how many went.</summary>
+    /// <summary>
+    /// Up to <paramref name="limit"/> items deleted (or expired and swept) before <paramref name="olderThan"/>; returns
+    /// how many went. Gone rows are never changed again, so skipping locked ones only defers them to the next batch.
+    /// </summary>
+    public async Task<int> PurgeGoneItemsAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            delete from inbox_items where notification_id in (
+                select notification_id from inbox_items where deleted_at < $1 order by deleted_at limit $2 for update skip locked)
+            """);
+        cmd.Parameters.AddWithValue(olderThan.UtcDateTime);
+        cmd.Parameters.AddWithValue(limit);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Stream events older than the replay window, in batches (the Retention feature drives it); returns how many went.</summary>
     public async Task<int> PurgeEventsAsync(DateTimeOffset before, int batch, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""

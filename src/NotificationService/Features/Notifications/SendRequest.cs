@@ -16,6 +16,11 @@ public abstract record SendParts
     public string? Priority { get; init; }
     public DateTimeOffset? SendAt { get; init; }
     public JsonObject? Metadata { get; init; }
+    /// <summary>
+    /// When the in_app item leaves the user's inbox, lists and counts (ISO 8601 date-time, in the future, at most a year
+    /// ahead, after sendAt). in_app only: a send without the in_app channel is a 400.
+    /// </summary>
+    public DateTimeOffset? ExpiresAt { get; init; }
     /// <summary>Deliver past the recipients' opt-outs and quiet hours (needs the `notifications:override` scope).</summary>
     public bool? OverridePreferences { get; init; }
 }

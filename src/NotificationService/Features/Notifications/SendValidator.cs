@@ -46,8 +46,7 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
         if (req.SendAt is { } at && at - clock.GetUtcNow() > MaxSchedule) errors["sendAt"] = ["At most one year ahead."];
         if (req.Data is not null && Depth(req.Data) > MaxDataDepth) errors["data"] = [$"Nested deeper than {MaxDataDepth} levels."];
         CheckMetadata(req.Metadata, errors);
-        if (channels.Contains(ChannelNames.InApp) && req.Metadata?[Inbox.InboxExpiry.MetadataKey] is { } expiry && !Inbox.InboxExpiry.TryParse(expiry, out _))
-            errors[$"metadata.{Inbox.InboxExpiry.MetadataKey}"] = ["An ISO 8601 date-time with an offset (e.g. 2026-12-01T00:00:00Z): when the in-app item leaves the inbox."];
+        var expiry = SendExpiry.Check(req, channels, clock.GetUtcNow(), errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
         // Tenant-dependent checks come after the shape is right: they cost a (cached) lookup.
@@ -65,7 +64,8 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
             }
             var sendAt = req.SendAt is { } s && s > clock.GetUtcNow() ? s : (DateTimeOffset?)null;
             drafts.Add(new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, priority, StoredRecipient.From(req.Recipient!), req.Template,
-                template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content), req.Data, category, req.Metadata, sendAt,
+                template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content), req.Data, category,
+                channel == ChannelNames.InApp && expiry is { } expires ? SendExpiry.Stamp(req.Metadata, expires) : req.Metadata, sendAt,
                 OverridePreferences: req.OverridePreferences == true));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors, 422, string.Join(" ", errors.Values.SelectMany(v => v)));

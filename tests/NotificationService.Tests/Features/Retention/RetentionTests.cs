@@ -61,8 +61,11 @@ public class RetentionTests(RetentionFixture service)
             "select count(*) from webhook_deliveries where tenant_id = $1 and status = 'succeeded'", tenant.Id) == 6, "six webhook deliveries done");
         var now = DateTimeOffset.UtcNow;
 
-        // Day 5: nothing has reached its retention (sandbox messages 7 days, notifications 90, dead jobs 30).
-        Assert.All(await Runner.RunOnceAsync(now.AddDays(5), default), r => Assert.Equal(0, r.Purged));
+        // Day 5: only the in-app send's two stream events (created, counts) are past the 2-day replay window; nothing
+        // else has reached its retention (sandbox messages 7 days, notifications 90, dead jobs 30).
+        var day5 = await Runner.RunOnceAsync(now.AddDays(5), default);
+        Assert.Equal(2, Assert.Single(day5, r => r.Kind == "InboxEvents").Purged);
+        Assert.All(day5.Where(r => r.Kind != "InboxEvents"), r => Assert.Equal(0, r.Purged));
 
         // Day 8: the sandbox's copies of the five emails go (in-app is built in, not a sandbox send), and the bulk
         // job's stored file (its counts stay); the notifications stay.
@@ -94,5 +97,42 @@ public class RetentionTests(RetentionFixture service)
         Assert.Equal("sent", (await tenant.Http.StatusAsync(inbox))["status"]!.GetValue<string>());
         var dead = await (await failing.Http.GetAsync("/api/v1/admin/queues/sms/dead")).JsonAsync();
         Assert.Empty(dead.AsArray());
+    }
+
+    [Fact]
+    public async Task Gone_inbox_items_go_after_their_retention_and_stream_events_after_the_replay_window()
+    {
+        var tenant = await service.NewTenantAsync();
+        var keep = await service.SendInAppAsync(tenant, "r-1", "keep");
+        var deleted = await service.SendInAppAsync(tenant, "r-1", "deleted");
+        var expiring = await service.SendInAppAsync(tenant, "r-1", "expiring", expiresAt: DateTimeOffset.UtcNow.AddSeconds(2).ToString("O"));
+        var user = await service.UserClientAsync(tenant, "r-1");
+        Assert.Equal(HttpStatusCode.NoContent, (await user.DeleteAsync($"{EndUsers.Inbox}/{deleted}")).StatusCode);
+        await Eventually.Async(async () => await user.CountsAsync() == (1, 1, 1), "the expired item out of the counts");
+        Assert.Equal(2, await CountAsync("select count(*) from inbox_items where tenant_id = $1 and deleted_at is not null", tenant.Id));
+        var events = await CountAsync("select count(*) from inbox_events where tenant_id = $1", tenant.Id);
+        Assert.True(events >= 6, $"three created, a delete, an expiry, each with counts: {events}");
+        var now = DateTimeOffset.UtcNow;
+
+        // Day 1: inside the replay window, and the gone items left only now.
+        var day1 = (await Runner.RunOnceAsync(now.AddDays(1), default)).ToDictionary(r => r.Kind);
+        Assert.Equal(0, day1["InboxEvents"].Purged);
+        Assert.Equal(0, day1["InboxItems"].Purged);
+
+        // Day 3: every stream event is past the 2-day window (a reconnect with an older id gets `reset`); the items stay.
+        var day3 = (await Runner.RunOnceAsync(now.AddDays(3), default)).ToDictionary(r => r.Kind);
+        Assert.Equal(events, day3["InboxEvents"].Purged);
+        Assert.Equal(0, await CountAsync("select count(*) from inbox_events where tenant_id = $1", tenant.Id));
+        Assert.Equal(0, day3["InboxItems"].Purged);
+
+        // Day 31: the deleted and the expired item go, in batches of two; the live one, its counts and the list stay.
+        var day31 = (await Runner.RunOnceAsync(now.AddDays(31), default)).ToDictionary(r => r.Kind);
+        Assert.Equal(2, day31["InboxItems"].Purged);
+        Assert.Equal(2, day31["InboxItems"].Batches);              // 2 + the empty batch that ends it
+        Assert.Equal(0, day31["Notifications"].Purged);            // in-app notifications are never the ledger's to purge
+        Assert.Equal(1, await CountAsync("select count(*) from inbox_items where tenant_id = $1", tenant.Id));
+        Assert.Equal([keep], await user.ListIdsAsync("?archived=include"));
+        Assert.Equal((1, 1, 1), await user.CountsAsync());
+        Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"{EndUsers.Inbox}/{expiring}")).StatusCode);
     }
 }
