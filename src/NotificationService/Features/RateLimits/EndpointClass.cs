@@ -26,7 +26,7 @@ public static class EndpointClasses
         EndpointClass.Send => new(200, 400),
         EndpointClass.Batch => new(5000, 10000),
         EndpointClass.Admin => new(20, 40),
-        _ => new(100, 200),
+        _ => new(1000, 2000),   // end_user: every signed-in user of the tenant shares it (a badge poll, a list, a mark-read)
     };
 
     /// <summary>
