@@ -16,6 +16,11 @@ public sealed class QueueEvents
     /// <summary>A claim found nothing due: the queue's loop is about to wait for a wake-up.</summary>
     public event Action<string>? WentIdle;
 
+    /// <summary>The LISTEN connection is listening: from now on other replicas' NOTIFYs reach this processor.</summary>
+    public event Action? Listening;
+
+    internal void OnListening() => Listening?.Invoke();
+
     internal void OnAcknowledged(string queue, IReadOnlyList<Job> jobs, IReadOnlyList<JobResult> results) =>
         Acknowledged?.Invoke(new AcknowledgedBatch(queue, jobs, results));
 

@@ -36,7 +36,7 @@ public sealed class QueueProcessor
         _handlers = handlers.ToDictionary(h => h.Kind);
         _ack = new JobAcknowledger(db, options);
         _leases = new LeaseKeeper(db, options);
-        _listener = new NotifyListener(db, signals, _log);
+        _listener = new NotifyListener(db, signals, _log, events);
     }
 
     public bool IsRunning => Volatile.Read(ref _running) == 1;

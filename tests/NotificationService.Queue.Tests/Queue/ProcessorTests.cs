@@ -64,8 +64,9 @@ public class ProcessorTests
         await using var q = await QueueDatabase.CreateAsync();
         var handler = new RecordingHandler();
         var idle = q.NextIdleAsync("email");
+        var listening = q.NextListeningAsync();   // a NOTIFY sent before LISTEN is never delivered: wait for both
         await using var _ = new Running(q.Processor(handler, o => o.PollInterval = TimeSpan.FromSeconds(30)));
-        await idle.WaitAsync(TimeSpan.FromSeconds(10));
+        await Task.WhenAll(idle, listening).WaitAsync(TimeSpan.FromSeconds(10));
 
         // Another replica: its own signals, so only the pg_notify can reach this processor.
         var otherReplica = new JobQueue(q.Db, new QueueSignals());

@@ -69,6 +69,15 @@ public sealed class QueueDatabase : IAsyncDisposable
         return idle.Task;
     }
 
+    /// <summary>Completes when a processor's LISTEN connection is listening (subscribe before starting it).</summary>
+    public Task NextListeningAsync()
+    {
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnListening() { if (listening.TrySetResult()) Events.Listening -= OnListening; }
+        Events.Listening += OnListening;
+        return listening.Task;
+    }
+
     public ValueTask DisposeAsync() => Db.DisposeAsync();
 }
 
