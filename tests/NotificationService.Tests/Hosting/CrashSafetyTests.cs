@@ -41,6 +41,15 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
         {
             await DbPolling.WaitUntilAsync(db, "select count(*) from jobs", n => n == 0, TimeSpan.FromSeconds(120));
         }
+        catch (TimeoutException e)
+        {
+            // Say what is left, so a failure can be read from the log: state, attempt, lease, schedule and error.
+            await using var left = db.CreateCommand("""
+                select string_agg(format('%s %s units=%s attempt=%s run_at-now=%s locked_until-now=%s error=%s',
+                    id, state, units, attempt, run_at - now(), locked_until - now(), last_error), E'\n') from jobs
+                """);
+            throw new TimeoutException($"{e.Message}; jobs left:\n{await left.ExecuteScalarAsync()}", e);
+        }
         finally
         {
             second.Kill(entireProcessTree: true);
