@@ -67,6 +67,18 @@ public class ServiceFixture : IAsyncLifetime
     }
 
     /// <summary>A new tenant with an all-scopes key and, unless told otherwise, a sandbox provider per channel.</summary>
+    /// <summary>
+    /// Sends one email through a sandbox that refuses everything permanently and waits until its job is dead: the ledger
+    /// commits `failed` before the queue acknowledges the job, so both are waited for. Returns the notification's id.
+    /// </summary>
+    public async Task<Guid> SendToDeadJobAsync(TestTenant failingTenant)
+    {
+        var id = await failingTenant.Http.SendOkAsync(Api.Email());
+        await failingTenant.Http.WaitForStatusAsync(id, "failed");
+        await Eventually.Async(async () => await ScalarAsync<string>("select state from jobs where tenant_id = $1", failingTenant.Id) == "dead", "the job to be dead");
+        return id;
+    }
+
     public async Task<TestTenant> NewTenantAsync(string? sandboxSettingsJson = "{}", params string[] channels)
     {
         await using var scope = Factory.Services.CreateAsyncScope();

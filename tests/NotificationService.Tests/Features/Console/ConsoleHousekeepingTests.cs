@@ -17,9 +17,7 @@ public class ConsoleHousekeepingTests(ConsoleFixture console)
             cmd.Parameters.AddWithValue(tenant.Id);
             await cmd.ExecuteNonQueryAsync();
         }
-        var id = await tenant.Http.SendOkAsync(Api.Email());
-        await tenant.Http.WaitForStatusAsync(id, "failed");
-        await Eventually.Async(async () => await console.ScalarAsync<string>("select state from jobs where tenant_id = $1", tenant.Id) == "dead", "the job to be dead");
+        var id = await console.SendToDeadJobAsync(tenant);
 
         var page = await console.NewPageAsync();
         await page.SignInAsync(tenant.ApiKey);

@@ -13,9 +13,7 @@ public class ConsoleOperatorTests(ConsoleFixture console)
     public async Task An_operator_picks_another_tenant_and_sees_its_dead_jobs_while_a_tenant_admin_has_no_picker()
     {
         var failing = await console.NewTenantAsync("""{"permanentRate": 1}""", "email");
-        var id = await failing.Http.SendOkAsync(Api.Email());
-        await failing.Http.WaitForStatusAsync(id, "failed");
-        await Eventually.Async(async () => await console.ScalarAsync<string>("select state from jobs where tenant_id = $1", failing.Id) == "dead", "the job to be dead");
+        var id = await console.SendToDeadJobAsync(failing);
 
         var home = await console.NewTenantAsync();
         await using (var scope = console.Factory.Services.CreateAsyncScope())

@@ -65,10 +65,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
     public async Task A_dead_job_is_retried_from_the_queue_page()
     {
         var tenant = await console.NewTenantAsync("""{"permanentRate": 1}""", "email");
-        var id = await tenant.Http.SendOkAsync(Api.Email());
-        await tenant.Http.WaitForStatusAsync(id, "failed");
-        // The status commits before the queue acknowledges the job: wait until the queue holds it as dead.
-        await Eventually.Async(async () => await console.ScalarAsync<string>("select state from jobs where tenant_id = $1", tenant.Id) == "dead", "the job to be dead");
+        var id = await console.SendToDeadJobAsync(tenant);
         await console.AddProviderAsync(tenant.Id, "email", "sandbox", "{}", priority: 1);   // a healthy provider ahead of the failing one
 
         var page = await console.NewPageAsync();

@@ -12,9 +12,7 @@ public class DeadJobDeleteTests(ServiceFixture service)
     public async Task A_dead_job_is_deleted_once_by_its_own_tenant_and_the_deletion_is_audited()
     {
         var tenant = await service.NewTenantAsync("""{"permanentRate": 1}""", "email");
-        var id = await tenant.Http.SendOkAsync(Api.Email());
-        await tenant.Http.WaitForStatusAsync(id, "failed");
-        await Eventually.Async(async () => await service.ScalarAsync<string>("select state from jobs where tenant_id = $1", tenant.Id) == "dead", "the job to be dead");
+        var id = await service.SendToDeadJobAsync(tenant);
         var job = (await tenant.Http.GetFromJsonAsync<JsonArray>("/api/v1/admin/queues/email/dead"))!.Single()!["id"]!.GetValue<long>();
         var other = await service.NewTenantAsync(channels: "email");
 
