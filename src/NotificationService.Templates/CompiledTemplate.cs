@@ -14,6 +14,11 @@ internal sealed class CompiledTemplate
 
     public static CompiledTemplate Compile(TemplateDefinition definition, IReadOnlyList<string> requiredVariables)
     {
+        lock (CompileLock.Gate) return CompileLocked(definition, requiredVariables);
+    }
+
+    private static CompiledTemplate CompileLocked(TemplateDefinition definition, IReadOnlyList<string> requiredVariables)
+    {
         var html = HandlebarsEnvironmentFactory.Create(html: true);
         var text = HandlebarsEnvironmentFactory.Create(html: false);
         foreach (var (name, source) in definition.Partials ?? new Dictionary<string, string>())

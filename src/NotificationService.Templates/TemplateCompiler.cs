@@ -31,13 +31,13 @@ internal static class TemplateCompiler
         var errors = new List<TemplateError>();
         foreach (var name in analysis.PartialsUsed)
             Add(errors, CompileErrorTranslator.TryCompile("partial:" + name,
-                () => HandlebarsEnvironmentFactory.Create(html: false).Compile(HandlebarsJsSourceRewriter.Rewrite(definition.Partials![name]))));
+                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(html: false).Compile(HandlebarsJsSourceRewriter.Rewrite(definition.Partials![name])); }));
         foreach (var part in definition.Parts)
             Add(errors, CompileErrorTranslator.TryCompile(part.Name,
-                () => HandlebarsEnvironmentFactory.Create(part.IsHtml).Compile(HandlebarsJsSourceRewriter.Rewrite(part.Source))));
+                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(part.IsHtml).Compile(HandlebarsJsSourceRewriter.Rewrite(part.Source)); }));
         if (definition.Layout is not null)
             Add(errors, CompileErrorTranslator.TryCompile("layout",
-                () => HandlebarsEnvironmentFactory.Create(html: true).Compile(HandlebarsJsSourceRewriter.Rewrite(definition.Layout))));
+                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(html: true).Compile(HandlebarsJsSourceRewriter.Rewrite(definition.Layout)); }));
         return errors;
     }
 
