@@ -9,6 +9,9 @@ public sealed record BulkJobStatus(Guid JobId, string Status, bool DryRun, strin
     long AcceptedRows, long RejectedRows, long DuplicateRows, double Percent, double RowsPerSecond, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonNode? Preview);
 
+/// <summary>A row the job rejected: its record number, the column at fault (when one is) and why.</summary>
+public sealed record RejectedRow(long RowNumber, string? Column, string Reason);
+
 /// <summary>Progress of a bulk job, its rejected rows as a CSV report, and cancel.</summary>
 public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
 {
@@ -55,6 +58,24 @@ public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
                 Quote(r.IsDBNull(2) ? "" : r.GetString(2)), Quote(r.GetString(3)) }.Concat(cells)) + "\r\n");
         }
         return true;
+    }
+
+    /// <summary>The first rejected rows of a job (at most <paramref name="limit"/>, up to row <paramref name="throughRow"/>), for the dry-run preview.</summary>
+    public async Task<IReadOnlyList<RejectedRow>> FirstRejectedAsync(Guid tenantId, Guid jobId, long throughRow, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select e.row_number, e.column_name, e.reason from bulk_errors e
+            where e.job_id = $2 and e.row_number <= $3 and exists (select 1 from bulk_jobs j where j.id = $2 and j.tenant_id = $1)
+            order by e.row_number limit $4
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(jobId);
+        cmd.Parameters.AddWithValue(throughRow);
+        cmd.Parameters.AddWithValue(limit);
+        var rows = new List<RejectedRow>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) rows.Add(new RejectedRow(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetString(2)));
+        return rows;
     }
 
     public async Task CancelAsync(Guid tenantId, Guid jobId, CancellationToken ct)

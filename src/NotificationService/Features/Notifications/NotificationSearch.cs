@@ -5,33 +5,37 @@ using NotificationService.Contracts;
 namespace NotificationService.Features.Notifications;
 
 public sealed record NotificationFilter(string? Recipient = null, string? Status = null, string? Channel = null, Guid? BatchId = null,
-    DateTimeOffset? From = null, DateTimeOffset? To = null);
+    DateTimeOffset? From = null, DateTimeOffset? To = null, string? Category = null);
 
 public sealed record SearchCursor(DateTimeOffset CreatedAt, Guid Id);
+
+/// <summary>A delivery log line: the API's summary plus the category (the console shows it; the API's shape stays as it is).</summary>
+public sealed record LogRow(NotificationSummary Summary, string? Category);
 
 public sealed record ScheduledSend(Guid Id, string Channel, RecipientDto Recipient, string? Template, DateTimeOffset SendAt);
 
 public sealed record ChannelCounts(string Channel, long Sent, long Failed, long Other);
 
 /// <summary>
-/// The delivery log's reads (console): notifications by recipient, status, channel, batch and time range, newest first in
+/// The delivery log's reads (console): notifications by recipient, status, channel, category, batch and time range, newest first in
 /// keyset pages on (created_at, id), the order of the tenant's (tenant_id, created_at desc) index. A recipient matches its
 /// e-mail address, phone number or user id exactly.
 /// </summary>
 public sealed class NotificationSearch(NpgsqlDataSource db)
 {
     private const string SearchSql = """
-        select id, channel, status, recipient::text, last_error, created_at, updated_at from notifications
+        select id, channel, status, recipient::text, last_error, created_at, updated_at, category from notifications
         where tenant_id = $1
           and ($2::text is null or recipient->>'email' = $2 or recipient->>'phone' = $2 or recipient->>'userId' = $2)
           and ($3::text is null or status = $3) and ($4::text is null or channel = $4) and ($5::uuid is null or batch_id = $5)
           and ($6::timestamptz is null or created_at >= $6) and ($7::timestamptz is null or created_at < $7)
           and ($8::timestamptz is null or (created_at, id) < ($8, $9))
+          and ($11::text is null or category = $11)
         order by created_at desc, id desc
         limit $10
         """;
 
-    public async Task<IReadOnlyList<NotificationSummary>> SearchAsync(Guid tenantId, NotificationFilter f, SearchCursor? after, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<LogRow>> SearchAsync(Guid tenantId, NotificationFilter f, SearchCursor? after, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(SearchSql);
         cmd.Parameters.AddWithValue(tenantId);
@@ -44,11 +48,12 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(NpgsqlDbType.TimestampTz, (object?)after?.CreatedAt ?? DBNull.Value);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Uuid, (object?)after?.Id ?? Guid.Empty);
         cmd.Parameters.AddWithValue(limit);
-        var rows = new List<NotificationSummary>();
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)f.Category ?? DBNull.Value);
+        var rows = new List<LogRow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            rows.Add(new NotificationSummary(r.GetGuid(0), r.GetString(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)).ToDto(),
-                r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)));
+            rows.Add(new LogRow(new NotificationSummary(r.GetGuid(0), r.GetString(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)).ToDto(),
+                r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)), r.IsDBNull(7) ? null : r.GetString(7)));
         return rows;
     }
 

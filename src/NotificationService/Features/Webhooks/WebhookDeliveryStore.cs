@@ -16,6 +16,10 @@ public sealed record AttemptView(int Attempt, int? StatusCode, int LatencyMs, st
 public sealed record DeliveryView(Guid Id, string EventType, string Status, int Attempts, int? LastStatusCode, int? LastLatencyMs, string? LastError,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<AttemptView> AttemptLog);
 
+/// <summary>One delivery of a notification's event, for that notification's page.</summary>
+public sealed record NotificationDelivery(Guid Id, string EventType, Guid EndpointId, string EndpointUrl, string Status, int? LastStatusCode, int Attempts,
+    string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+
 /// <summary>The one owner of `webhook_deliveries` and `webhook_attempts`: writes deliveries (set-based, in the event's
 /// transaction), loads and records them per batch; the admin log, replay and test events.</summary>
 public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outbox) : IRetainedData
@@ -39,14 +43,15 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
     public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<NewDelivery> deliveries, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            insert into webhook_deliveries (id, tenant_id, endpoint_id, event_type, payload)
-            select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[])
+            insert into webhook_deliveries (id, tenant_id, endpoint_id, event_type, payload, notification_id)
+            select * from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::uuid[])
             """, conn, tx);
         cmd.Parameters.AddWithValue(deliveries.Select(d => d.Id).ToArray());
         cmd.Parameters.AddWithValue(deliveries.Select(d => d.TenantId).ToArray());
         cmd.Parameters.AddWithValue(deliveries.Select(d => d.EndpointId).ToArray());
         cmd.Parameters.AddWithValue(deliveries.Select(d => d.EventType).ToArray());
         cmd.Parameters.AddWithValue(deliveries.Select(d => d.Payload).ToArray());
+        cmd.Parameters.AddWithValue(deliveries.Select(d => d.NotificationId).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -112,6 +117,29 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
             list.Add(new DeliveryView(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
                 r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8),
                 System.Text.Json.JsonSerializer.Deserialize<List<AttemptView>>(r.GetString(9), JsonBody.Options)!));
+        return list;
+    }
+
+    /// <summary>
+    /// The webhook deliveries of one notification's events, oldest first, with the endpoint each went to; on the
+    /// (tenant_id, notification_id) index. Another tenant's notification has none here (the tenant is in the key).
+    /// </summary>
+    public async Task<IReadOnlyList<NotificationDelivery>> ForNotificationAsync(Guid tenantId, Guid notificationId, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select d.id, d.event_type, d.endpoint_id, e.url, d.status, d.last_status_code, d.attempts, d.last_error, d.created_at, d.updated_at
+            from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id
+            where d.tenant_id = $1 and d.notification_id = $2
+            order by d.id limit $3
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(notificationId);
+        cmd.Parameters.AddWithValue(limit);
+        var list = new List<NotificationDelivery>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+            list.Add(new NotificationDelivery(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetInt32(5),
+                r.GetInt32(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9)));
         return list;
     }
 

@@ -6,8 +6,9 @@ using NotificationService.Queue;
 
 namespace NotificationService.Features.Webhooks;
 
-/// <summary>A delivery to write: one event to one endpoint.</summary>
-public sealed record NewDelivery(Guid Id, Guid TenantId, Guid EndpointId, string EventType, string Payload);
+/// <summary>A delivery to write: one event to one endpoint. <paramref name="NotificationId"/>: the notification a
+/// `notification.*` event is about (null for other events), so a notification's page can list its deliveries.</summary>
+public sealed record NewDelivery(Guid Id, Guid TenantId, Guid EndpointId, string EventType, string Payload, Guid? NotificationId = null);
 
 /// <summary>
 /// Turns events into webhook deliveries and their jobs inside the caller's transaction, so an event and its webhooks
@@ -37,7 +38,7 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
             var matching = byTenant[c.TenantId].Where(e => e.Events.Contains(type)).ToList();
             if (matching.Count == 0) continue;
             var payload = Payload(type, c).ToJsonString();
-            deliveries.AddRange(matching.Select(e => new NewDelivery(Guid.CreateVersion7(), c.TenantId, e.Id, type, payload)));
+            deliveries.AddRange(matching.Select(e => new NewDelivery(Guid.CreateVersion7(), c.TenantId, e.Id, type, payload, c.NotificationId)));
         }
         await EnqueueAsync(conn, tx, deliveries, ct);
         return deliveries.Count;

@@ -1,5 +1,6 @@
 // The admin console's only script (no inline script anywhere: the CSP forbids it). Progressive: every page works as
-// plain forms; this adds the live template preview, the bulk progress bar, live queue counts, "select all" and the CSRF header on fetches.
+// plain forms; this adds the live template preview, the bulk progress bar (with rows/s) and column-mapping helper, live queue
+// counts, "select all" and the CSRF header on fetches.
 "use strict";
 
 const csrf = () => document.querySelector("input[name=__csrf]")?.value ?? "";
@@ -58,6 +59,7 @@ function livePreview(editor) {
 function bulkProgress(panel) {
   const bar = panel.querySelector("progress");
   const label = panel.querySelector("[data-progress-label]");
+  const rate = bulkRate(panel.querySelector("[data-rate]"));
   const tick = async () => {
     const response = await fetch(panel.dataset.progressUrl, { credentials: "same-origin" });
     if (!response.ok) { label.textContent = `progress unavailable (HTTP ${response.status})`; return; }
@@ -67,9 +69,85 @@ function bulkProgress(panel) {
     bar.textContent = `${percent} %`;
     label.textContent = `${percent} % · ${s.processedRows} rows · ${s.rejectedRows} rejected · ${s.state}`;
     panel.dataset.state = s.state;
-    if (!s.done) setTimeout(tick, 500);
+    rate(s);
+    if (s.done) panel.querySelector("form[data-cancel-job]")?.remove();   // nothing left to cancel
+    else setTimeout(tick, 500);
   };
   tick();
+}
+
+// Bulk rows/s: worked out here from the processed-row counts of successive polls (the rate now, not the average since
+// the start); once the job is done, the server's average over its whole run.
+function bulkRate(output) {
+  let previous = null;
+  return s => {
+    if (!output) return;
+    const now = performance.now();
+    if (s.done) output.textContent = s.rowsPerSecond > 0 ? `${Math.round(s.rowsPerSecond).toLocaleString("en")} rows/s (average)` : "";
+    else if (previous && now > previous.at && s.processedRows >= previous.rows) {
+      const perSecond = (s.processedRows - previous.rows) / ((now - previous.at) / 1000);
+      output.textContent = `${Math.round(perSecond).toLocaleString("en")} rows/s`;
+    }
+    previous = { rows: s.processedRows, at: now };
+  };
+}
+
+// Bulk column mapping: reads the chosen file's header row here in the browser (the first 64 KB, split like the server's
+// CsvSniffer: delimiter , ; or tab, quotes) and offers one select per recipient field; the choices become the `mapping`
+// JSON ({"column": "field"}) the upload already accepts. Without script the JSON field is typed by hand.
+function bulkColumnMapping(form) {
+  const helper = form.querySelector("#mapping-helper");
+  const mapping = form.querySelector("#mapping");
+  const problem = form.querySelector("#mapping-error");
+  const dataColumns = form.querySelector("#data-columns");
+  const selects = [...helper.querySelectorAll("select[data-field]")];
+  let header = [];
+  const write = () => {
+    const byColumn = {}, taken = new Set();
+    let clash = "";
+    for (const select of selects) {
+      select.setCustomValidity("");
+      if (!select.value) continue;
+      if (byColumn[select.value]) { clash = `“${select.value}” is chosen for both ${byColumn[select.value]} and ${select.dataset.field}.`; select.setCustomValidity(clash); }
+      else byColumn[select.value] = select.dataset.field;
+      taken.add(select.value.toLowerCase());
+    }
+    problem.textContent = clash;
+    mapping.value = Object.keys(byColumn).length ? JSON.stringify(byColumn) : "";
+    const data = header.filter(h => !taken.has(h.toLowerCase()));
+    dataColumns.textContent = data.length ? `Template data columns: ${data.join(", ")}` : "No columns left for template data.";
+  };
+  form.querySelector("input[type=file]").addEventListener("change", async event => {
+    const file = event.target.files[0];
+    header = file ? bulkCsvHeader(await file.slice(0, 65536).text()) : [];
+    helper.hidden = header.length === 0;
+    for (const select of selects) {
+      const same = header.find(h => h.toLowerCase() === select.dataset.field);
+      select.replaceChildren(new Option("— none —", ""), ...header.map(h => new Option(h, h)));
+      select.value = same ?? "";
+    }
+    write();
+  });
+  selects.forEach(select => select.addEventListener("change", write));
+}
+
+function bulkCsvHeader(text) {
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
+  const end = text.indexOf("\n");
+  const line = (end < 0 ? text : text.slice(0, end)).replace(/\r$/, "");
+  const outsideQuotes = c => { let n = 0, quoted = false; for (const ch of line) { if (ch === '"') quoted = !quoted; else if (ch === c && !quoted) n++; } return n; };
+  const delimiter = [",", ";", "\t"].reduce((best, d) => outsideQuotes(d) > outsideQuotes(best) ? d : best);
+  const fields = [];
+  let current = "", quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (ch === '"' && quoted && line[i + 1] === '"') { current += '"'; i++; }
+    else if (ch === '"') quoted = !quoted;
+    else if (ch === delimiter && !quoted) { fields.push(current.trim()); current = ""; }
+    else current += ch;
+  }
+  fields.push(current.trim());
+  return fields.filter(f => f.length > 0);
 }
 
 // Queue counts: re-read the small JSON handler every few seconds and rewrite the cells; the page itself still works
@@ -114,6 +192,7 @@ function bulkUpload(form) {
 
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-upload]").forEach(bulkUpload);
+  document.querySelectorAll("form[data-upload]").forEach(bulkColumnMapping);
   document.querySelectorAll(".editor[data-preview-url]").forEach(livePreview);
   document.querySelectorAll("[data-progress-url]").forEach(bulkProgress);
   document.querySelectorAll("table[data-stats-url]").forEach(liveQueueStats);

@@ -2,15 +2,21 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Webhooks;
 
 namespace NotificationService.Features.Console.Pages;
 
-/// <summary>One notification: facts, status timeline, and what was rendered (the sandbox provider's copy). Another tenant's: 404.</summary>
-public sealed class NotificationModel(NotificationQueries queries, NotificationSearch search, SandboxRecorder sandbox) : ConsolePage
+/// <summary>
+/// One notification: facts, status timeline, what was rendered (the sandbox provider's copy) and the webhook deliveries of
+/// its events (asked of the webhooks store, which owns them). Another tenant's: 404.
+/// </summary>
+public sealed class NotificationModel(NotificationQueries queries, NotificationSearch search, SandboxRecorder sandbox, WebhookDeliveryStore webhooks) : ConsolePage
 {
     public NotificationStatus? Item { get; private set; }
     public IReadOnlyList<SandboxMessage> Sent { get; private set; } = [];
     public string? StoredContent { get; private set; }
+    public IReadOnlyList<NotificationDelivery> Webhooks { get; private set; } = [];
+    public const int MaxWebhooks = 100;
 
     public async Task<IActionResult> OnGetAsync(Guid id, CancellationToken ct)
     {
@@ -18,6 +24,7 @@ public sealed class NotificationModel(NotificationQueries queries, NotificationS
         if (Item is null) return NotFound();
         Sent = await sandbox.ListAsync(TenantId, id, null, 5, ct);
         StoredContent = await search.ContentJsonAsync(TenantId, id, ct);
+        Webhooks = await webhooks.ForNotificationAsync(TenantId, id, MaxWebhooks, ct);
         return Page();
     }
 
