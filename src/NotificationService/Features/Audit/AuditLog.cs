@@ -18,13 +18,21 @@ public sealed record AuditFilter(string? Action = null, string? TargetType = nul
 /// </summary>
 public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
 {
-    public async Task RecordAsync(ClaimsPrincipal user, string action, string targetType, string? targetId, object? before, object? after, CancellationToken ct)
+    public Task RecordAsync(ClaimsPrincipal user, string action, string targetType, string? targetId, object? before, object? after, CancellationToken ct) =>
+        RecordAsync(user, user.TenantId(), action, targetType, targetId, before, after, ct);
+
+    /// <summary>
+    /// A change made in <paramref name="tenantId"/>, which is not the caller's own tenant only when a console operator
+    /// (Admin:OperatorKeys) acted on another tenant's queue: the entry belongs to the tenant acted on, so its admins see
+    /// it, and its actor says an operator did it.
+    /// </summary>
+    public async Task RecordAsync(ClaimsPrincipal user, Guid tenantId, string action, string targetType, string? targetId, object? before, object? after, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             insert into audit_log (tenant_id, actor, action, target_type, target_id, before, after) values ($1, $2, $3, $4, $5, $6, $7)
             """);
-        cmd.Parameters.AddWithValue(user.TenantId());
-        cmd.Parameters.AddWithValue(ActorOf(user));
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(ActorOf(user) + (tenantId == user.TenantId() ? "" : " (operator)"));
         cmd.Parameters.AddWithValue(action);
         cmd.Parameters.AddWithValue(targetType);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)targetId ?? DBNull.Value);

@@ -19,7 +19,7 @@ public static class TemplateAdminEndpoints
         .AddSingleton<TemplateResolver>()
         .AddSingleton<TemplateVersionStore>()
         .AddSingleton<FragmentStore>().AddSingleton<TemplateQueries>().AddSingleton<TemplateCommands>()
-        .AddSingleton<TemplateValidator>().AddSingleton<TemplateTrial>().AddSingleton<TemplateDraftPreview>();
+        .AddSingleton<TemplateValidator>().AddSingleton<TemplateCreation>().AddSingleton<TemplateTrial>().AddSingleton<TemplateDraftPreview>();
 
     public static void MapTemplatesAdmin(this WebApplication app)
     {
@@ -43,19 +43,11 @@ public static class TemplateAdminEndpoints
         group.MapFragments();
     }
 
-    private static async Task<Created<TemplateView>> CreateAsync(HttpContext http, TemplateValidator validator, TemplateCommands commands, TemplateQueries queries, CancellationToken ct)
+    private static async Task<Created<TemplateView>> CreateAsync(HttpContext http, TemplateCreation creation, TemplateQueries queries, CancellationToken ct)
     {
         var (req, _) = await JsonBody.ReadAsync<TemplateRequest>(http.Request, ct: ct);
-        var errors = new Dictionary<string, string[]>();
-        if (req.Key is null || !TemplateRules.Key().IsMatch(req.Key)) errors["key"] = ["1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit."];
-        if (req.Channel is null || !ChannelNames.IsKnown(req.Channel)) errors["channel"] = [$"One of {string.Join(", ", ChannelNames.All)}."];
-        var locale = TemplateRules.NormalizeLocale(req.Locale);
-        if (locale is null) errors["locale"] = [TemplateRules.LocaleMessage];
-        if (errors.Count > 0) throw new RequestValidationException(errors);
-
         var tenantId = http.User.TenantId();
-        var content = await validator.PrepareAsync(tenantId, req.Channel!, req, ct);
-        var id = await commands.CreateAsync(tenantId, req.Key!, req.Channel!, locale!, req.Description, content, ct);
+        var id = await creation.CreateAsync(tenantId, req, ct);
         return TypedResults.Created($"/api/v1/admin/templates/{id}", await queries.GetAsync(tenantId, id, ct));
     }
 

@@ -33,6 +33,14 @@ function livePreview(editor) {
     if (mine !== sequence) return;   // a newer keystroke's answer wins
     errors.replaceChildren(...result.errors.map(e =>
       Object.assign(document.createElement("li"), { textContent: `${e.part}, line ${e.line}, column ${e.column}: ${e.message}` })));
+    // Each part's own problems also beside its field, at their line (the list above keeps every problem, partials' too).
+    const byPart = {};
+    for (const e of result.errors) (byPart[e.part.replace(/^parts\./, "")] ??= []).push(e);
+    form.querySelectorAll("[data-errors-for]").forEach(list => {
+      const mine = byPart[list.dataset.errorsFor] ?? [];
+      list.replaceChildren(...mine.map(e => Object.assign(document.createElement("li"), { textContent: `Line ${e.line}, column ${e.column}: ${e.message}` })));
+      form.querySelector(`[data-part="${CSS.escape(list.dataset.errorsFor)}"]`)?.setAttribute("aria-invalid", mine.length ? "true" : "false");
+    });
     missing.textContent = result.missingVariables.length ? `Missing variables: ${result.missingVariables.join(", ")}` : "";
     output.replaceChildren(...Object.entries(result.parts).map(([name, value]) => {
       const section = document.createElement("div");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using NotificationService.Features.Tenants;
+using NotificationService.Tests.Features.Templates;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Console;
@@ -15,13 +16,7 @@ public class ConsoleOperatorTests(ConsoleFixture console)
         var failing = await console.NewTenantAsync("""{"permanentRate": 1}""", "email");
         var id = await console.SendToDeadJobAsync(failing);
 
-        var home = await console.NewTenantAsync();
-        await using (var scope = console.Factory.Services.CreateAsyncScope())
-        {
-            var tenants = scope.ServiceProvider.GetRequiredService<TenantStore>();
-            if (await tenants.FindActiveByPrefixAsync(ConsoleFixture.OperatorKey[..12], default) is null)
-                await tenants.CreateServiceAccountAsync(home.Id, "operator", [Scopes.Admin], default, ConsoleFixture.OperatorKey);
-        }
+        var home = await EnsureOperatorKeyAsync();
 
         var admin = await console.NewPageAsync();
         await admin.SignInAsync(home.ApiKey);
@@ -35,5 +30,46 @@ public class ConsoleOperatorTests(ConsoleFixture console)
         await op.GetByLabel("Tenant").SelectOptionAsync(failing.Id.ToString());
         await op.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Assertions.Expect(op.Locator("#dead-jobs tbody tr")).ToHaveCountAsync(1);
+    }
+
+    [ChromiumFact]
+    public async Task An_operators_retry_in_another_tenant_is_audited_in_that_tenant_naming_the_operator()
+    {
+        var failing = await console.NewTenantAsync("""{"permanentRate": 1}""", "email");
+        await console.SendToDeadJobAsync(failing);
+        var jobId = await console.ScalarAsync<long>("select id from jobs where tenant_id = $1 and state = 'dead'", failing.Id);
+        await EnsureOperatorKeyAsync();
+        var operatorTenant = await OperatorTenantAsync();
+
+        var op = await console.NewPageAsync();
+        await op.SignInAsync(ConsoleFixture.OperatorKey);
+        await op.GotoAsync($"/admin/queues?queue=email&tenant={failing.Id}");
+        await op.Locator("#dead-jobs tbody tr", new() { HasText = jobId.ToString() }).GetByRole(AriaRole.Button, new() { Name = "Retry", Exact = true }).ClickAsync();
+        await Assertions.Expect(op.GetByRole(AriaRole.Status)).ToContainTextAsync("1 of 1 job(s) sent back");
+
+        // The tenant acted on sees it in its own audit log, with the operator as the actor; the operator's tenant does not get it.
+        var audit = await failing.Http.GetJsonAsync($"/api/v1/admin/audit?action=dead_job.retry&targetId={jobId}");
+        var entry = Assert.Single(audit["items"]!.AsArray());
+        Assert.Equal($"console {ConsoleFixture.OperatorKey[..12]} (operator)", entry!["actor"]!.GetValue<string>());
+        Assert.NotEqual(failing.Id, operatorTenant);
+        Assert.Equal(0L, await console.ScalarAsync<long>("select count(*) from audit_log where tenant_id = $1 and target_id = $2", operatorTenant, jobId.ToString()));
+    }
+
+    /// <summary>A new tenant with an admin key; the operator key (configuration names its prefix) is made in the first such tenant of the fixture.</summary>
+    private async Task<TestTenant> EnsureOperatorKeyAsync()
+    {
+        var home = await console.NewTenantAsync();
+        await using var scope = console.Factory.Services.CreateAsyncScope();
+        var tenants = scope.ServiceProvider.GetRequiredService<TenantStore>();
+        if (await tenants.FindActiveByPrefixAsync(ConsoleFixture.OperatorKey[..12], default) is null)
+            await tenants.CreateServiceAccountAsync(home.Id, "operator", [Scopes.Admin], default, ConsoleFixture.OperatorKey);
+        return home;
+    }
+
+    private async Task<Guid> OperatorTenantAsync()
+    {
+        await using var scope = console.Factory.Services.CreateAsyncScope();
+        var key = await scope.ServiceProvider.GetRequiredService<TenantStore>().FindActiveByPrefixAsync(ConsoleFixture.OperatorKey[..12], default);
+        return key!.TenantId;
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Console.Session;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Console.Pages;
 
@@ -14,4 +15,20 @@ public abstract class ConsolePage : PageModel
 
     /// <summary>A message shown once after a redirect (post/redirect/get).</summary>
     [Microsoft.AspNetCore.Mvc.TempData] public string? Flash { get; set; }
+
+    /// <summary>A refused form's problems by field (the API's ProblemDetails keys: `key`, `parts.body`, `source`, …),
+    /// shown next to the field they name.</summary>
+    public Dictionary<string, string[]> FieldErrors { get; } = new(StringComparer.Ordinal);
+
+    public IReadOnlyList<string> ErrorsFor(string field) => FieldErrors.TryGetValue(field, out var m) ? m : [];
+
+    /// <summary>Problems whose field the form does not show, for a list above it.</summary>
+    public IEnumerable<string> ErrorsNotIn(params IEnumerable<string> shown) =>
+        FieldErrors.Where(f => !shown.Contains(f.Key)).SelectMany(f => f.Value.Select(m => $"{f.Key}: {m}"));
+
+    protected void Refused(ApiException e)
+    {
+        if (e is RequestValidationException v) foreach (var (field, messages) in v.Errors) FieldErrors[field] = messages;
+        else FieldErrors[""] = [e.Message];
+    }
 }

@@ -51,6 +51,20 @@ public sealed class ProviderEditModel(ProviderAdmin admin, AuditLog audit) : Con
         }
     }
 
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id, bool confirm, CancellationToken ct)
+    {
+        if (!await LoadAsync(id, null, ct)) return NotFound();   // another tenant's provider too
+        if (!confirm)
+        {
+            Errors.Add("confirm: tick the box to confirm the delete.");
+            return Page();
+        }
+        await admin.DeleteAsync(TenantId, id, ct);
+        await audit.RecordAsync(Caller, "provider.delete", "provider", id.ToString(), Existing, null, ct);
+        Flash = $"Provider {Existing!.Name} deleted.";
+        return RedirectToPage("/Providers");
+    }
+
     private async Task<bool> LoadAsync(Guid? id, string? kind, CancellationToken ct)
     {
         if (id is { } existing)

@@ -6,12 +6,14 @@ using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Console.Pages;
 
-/// <summary>Provider configs in priority order (secrets only as "set"), and a test send through one of them.</summary>
-public sealed class ProvidersModel(ProviderAdmin admin, ProviderTestSend test) : ConsolePage
+/// <summary>Provider configs in priority order (secrets only as "set") with each one's circuit, and a test send through one of them.
+/// Deleting is on the edit page, behind a confirmation.</summary>
+public sealed class ProvidersModel(ProviderAdmin admin, ProviderTestSend test, CircuitBreakers circuits) : ConsolePage
 {
-    public IReadOnlyList<ProviderView> Providers { get; private set; } = [];
+    public IReadOnlyList<ProviderHealth> Providers { get; private set; } = [];
 
-    public async Task OnGetAsync(CancellationToken ct) => Providers = (await admin.ListAsync(TenantId, ct)).OrderBy(p => p.Priority).ThenBy(p => p.Name).ToList();
+    public async Task OnGetAsync(CancellationToken ct) =>
+        Providers = ProviderHealth.Of(await admin.ListAsync(TenantId, ct), circuits).OrderBy(h => h.Provider.Priority).ThenBy(h => h.Provider.Name).ToList();
 
     public async Task<IActionResult> OnPostTestAsync(Guid id, string? to, CancellationToken ct)
     {

@@ -22,7 +22,7 @@ public sealed partial class QueuesModel
             Flash = $"Not cancelled: {e.Message}";   // already claimed or done: say so rather than fail
             return RedirectToPage(new { queue, tenant });
         }
-        await audit.RecordAsync(Caller, "notification.cancel", "notification", id.ToString(), null, new { id, status = "cancelled" }, ct);
+        await audit.RecordAsync(Caller, owner.Value, "notification.cancel", "notification", id.ToString(), null, new { id, status = "cancelled" }, ct);
         Flash = $"Scheduled send {id} cancelled.";
         return RedirectToPage(new { queue, tenant });
     }

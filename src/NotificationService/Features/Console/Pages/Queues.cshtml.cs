@@ -41,7 +41,7 @@ public sealed partial class QueuesModel(JobQueue jobs, DeadJobRetry retry, Tenan
             // An operator retrying across tenants acts in the job's own tenant; anyone else only ever in theirs.
             var owner = scope ?? (await jobs.ListDeadAsync(null, queue, 1, id - 1, ct)).FirstOrDefault(j => j.Id == id)?.TenantId;
             if (owner is null || await retry.RetryAsync(owner.Value, queue, id, ct) is not { } job) continue;
-            await audit.RecordAsync(Caller, "dead_job.retry", "job", id.ToString(), null, new { job.Id, job.Queue, job.Kind, job.TenantId }, ct);
+            await audit.RecordAsync(Caller, owner.Value, "dead_job.retry", "job", id.ToString(), null, new { job.Id, job.Queue, job.Kind, job.TenantId }, ct);
             retried++;
         }
         Flash = $"{retried} of {jobIds.Length} job(s) sent back to the queue.";
@@ -54,7 +54,8 @@ public sealed partial class QueuesModel(JobQueue jobs, DeadJobRetry retry, Tenan
         foreach (var id in jobIds.Distinct().Take(500))
         {
             if (await jobs.DeleteDeadAsync(IsOperator ? tenant : TenantId, queue, id, ct) is not { } job) continue;
-            await audit.RecordAsync(Caller, "dead_job.delete", "job", id.ToString(), new { job.Id, job.Queue, job.Kind, job.TenantId, job.LastError }, null, ct);
+            // An operator's change is recorded in the tenant whose job it was (AuditLog.RecordAsync), not the operator's own.
+            await audit.RecordAsync(Caller, job.TenantId, "dead_job.delete", "job", id.ToString(), new { job.Id, job.Queue, job.Kind, job.TenantId, job.LastError }, null, ct);
             deleted++;
         }
         Flash = $"{deleted} of {jobIds.Length} job(s) deleted.";

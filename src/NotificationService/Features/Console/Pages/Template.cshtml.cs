@@ -80,7 +80,8 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
         }
         catch (RequestValidationException e)
         {
-            Errors.AddRange(e.Errors.SelectMany(f => f.Value.Select(m => $"{f.Key}: {m}")));
+            Refused(e);   // a part's problems beside its field, anything else in the list above the form
+            Errors.AddRange(ErrorsNotIn(TextParts.Select(p => "parts." + p)));
             return false;
         }
         var before = Item;
