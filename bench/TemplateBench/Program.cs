@@ -22,6 +22,9 @@ if (Environment.GetEnvironmentVariable("BENCH_PARTS") == "1")
     var html = sample.Parts["html"];
     Time("DeriveText", () => TemplateEngine.DeriveText(html));
     Time("TemplateDataLimits.Check", () => TemplateDataLimits.Check(data));
+    var plainOnly = new PlainHandlebars(definition);
+    Time("render, ours", () => engine.Render(definition, data, options));
+    Time("render, plain Handlebars.Net", () => plainOnly.Render(data));
 }
 
 static void Time(string name, Action action)
@@ -32,8 +35,9 @@ static void Time(string name, Action action)
     var warmUp = Stopwatch.StartNew();
     while (warmUp.Elapsed < TimeSpan.FromSeconds(1)) for (var i = 0; i < 1000; i++) action();
     var sw = Stopwatch.StartNew();
+    var cpu = ThreadCpu.Seconds();
     for (var i = 0; i < 20000; i++) action();
-    Console.WriteLine($"{name}: {sw.Elapsed.TotalMicroseconds / 20000:F1} us");
+    Console.WriteLine($"{name}: {sw.Elapsed.TotalMicroseconds / 20000:F1} us, {(ThreadCpu.Seconds() - cpu) * 1e6 / 20000:F1} us of thread CPU");
 }
 
 // Warm-up so tiered JIT has promoted the hot paths before we measure.

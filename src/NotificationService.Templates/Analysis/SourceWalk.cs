@@ -184,7 +184,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         }
         if (isBlock) Open(tag, name, conditionalBody: true);
         if (name == "@partial-block" || inlinePartials.Contains(name)) return;
-        analyzer.CallPartial(part, source, tag, name, partialScope, conditional, partialStack, fallbackAllowed: isBlock, inlinePartials);
+        analyzer.CallPartial(part, source, tag, name, partialScope.PartialRoot(), conditional, partialStack, fallbackAllowed: isBlock, inlinePartials);
     }
 
     private void Open(Tag tag, string? name, bool conditionalBody)
