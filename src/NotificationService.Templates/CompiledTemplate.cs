@@ -23,7 +23,7 @@ internal sealed class CompiledTemplate
         var text = HandlebarsEnvironmentFactory.Create(html: false);
         foreach (var (name, source) in definition.Partials ?? new Dictionary<string, string>())
         {
-            var compatible = HandlebarsJsSourceRewriter.Rewrite(source);
+            var compatible = HandlebarsJsSourceRewriter.Rewrite(PartialParentPaths.Rewrite(source));
             html.RegisterTemplate(name, compatible);
             text.RegisterTemplate(name, compatible);
         }

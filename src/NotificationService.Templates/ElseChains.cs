@@ -25,13 +25,13 @@ internal sealed class ElseChains
                 if (chained.Count == 0) return null;
                 var closes = new StringBuilder();
                 for (var i = chained.Count - 1; i >= 0; i--)
-                    closes.Append(i == chained.Count - 1 && raw.StartsWith("{{~", StringComparison.Ordinal) ? "{{~/" : "{{/").Append(chained[i]).Append("}}");
+                    closes.Append(i == chained.Count - 1 && raw.StartsWith("{{~", StringComparison.Ordinal) ? "{{~/" : "{{/").Append(SectionTags.CloseName(chained[i])).Append("}}");
                 return closes.Append(current).ToString();
             case Analysis.TagKind.Else when open.Count > 0 && ChainedBlock(tag.Body) is { } name:
                 open.Peek().Add(name);
                 var left = raw.StartsWith("{{~", StringComparison.Ordinal) ? "{{~" : "{{";
                 var right = raw.EndsWith("~}}", StringComparison.Ordinal) ? "~}}" : "}}";
-                return left + "else}}{{#" + tag.Body + right;
+                return left + "else}}{{" + SectionTags.OpenBody(tag.Body, inverted: false) + right;
             default:
                 return null;
         }

@@ -18,6 +18,8 @@ namespace NotificationService.Templates;
 /// <c>{{else if}}</c> on <see cref="MustacheSection.ElseUnlessHelper"/>, which is true where <c>unless</c> renders.</item>
 /// <item><c>@root/x</c> is <c>@root.x</c> (Handlebars.Net read nothing for the slash form).</item>
 /// <item><c>{{else with b}}</c> and other chained blocks are written out as nested blocks (<see cref="ElseChains"/>).</item>
+/// <item>A section over a climbing path, <c>{{#../items}}</c>, is a call of a helper that renders it (<see cref="SectionTags"/>).</item>
+/// <item>A raw block <c>{{{{raw}}}}…{{{{/raw}}}}</c> prints its content as written (<see cref="RawBlockRewriter"/>).</item>
 /// <item>A partial named by a number, <c>{{&gt; 404}}</c>, is the partial "404" (Handlebars.Net threw).</item>
 /// </list>
 /// A source the scanner cannot read is returned unchanged: validation reports it.</summary>
@@ -33,11 +35,24 @@ internal static partial class HandlebarsJsSourceRewriter
         var stripNext = false;
         var standaloneNext = false;
         var chains = new ElseChains();
+        var helperSections = new Stack<bool>(); // per open block: written as a SectionTags helper call, so its close is too
         for (var i = 0; i < tags.Count; i++)
         {
             var tag = tags[i];
+            if (tag.Kind == Analysis.TagKind.RawBlock)
+            {
+                var block = RawBlockRewriter.Rewrite(source, tags, i);
+                output ??= new StringBuilder(source.Length);
+                var before = source[cursor..tag.Offset];
+                if (stripNext) before = before.TrimStart();
+                if (standaloneNext) before = StandaloneLine.TrimAfter(before);
+                if (block.OpenStandalone) before = StandaloneLine.TrimBefore(before);
+                output.Append(before).Append(block.Text);
+                (stripNext, standaloneNext, cursor) = (false, block.CloseStandalone, tag.End);
+                continue;
+            }
             var raw = source[tag.Offset..tag.End];
-            var (replacement, stripsAround) = Replacement(tag, raw);
+            var (replacement, stripsAround) = Replacement(tag, raw, helperSections);
             var chained = chains.Apply(tag, raw, replacement ?? raw);
             replacement = chained ?? replacement;
             if (tag.Kind != Analysis.TagKind.Comment && (replacement ?? raw).Contains("@root/", StringComparison.Ordinal))
@@ -63,8 +78,12 @@ internal static partial class HandlebarsJsSourceRewriter
     }
 
     /// <summary>The tag's replacement (null: unchanged) and whether its '~' markers are applied here.</summary>
-    private static (string? Replacement, bool StripsAround) Replacement(Tag tag, string raw)
+    private static (string? Replacement, bool StripsAround) Replacement(Tag tag, string raw, Stack<bool> helperSections)
     {
+        var helperSection = tag.Kind is Analysis.TagKind.BlockOpen or Analysis.TagKind.InverseOpen && SectionTags.NeedsHelper(tag.Body);
+        if (tag.Kind is Analysis.TagKind.BlockOpen or Analysis.TagKind.InverseOpen or Analysis.TagKind.PartialBlockOpen or Analysis.TagKind.InlinePartialOpen)
+            helperSections.Push(helperSection);
+        var closesHelperSection = tag.Kind == Analysis.TagKind.Close && helperSections.TryPop(out var opened) && opened;
         var open = raw.StartsWith("{{~", StringComparison.Ordinal) ? "{{~" : "{{";
         var close = EndsWithTilde(raw) ? "~}}" : "}}";
         switch (tag.Kind)
@@ -82,6 +101,10 @@ internal static partial class HandlebarsJsSourceRewriter
                 return open.Length == 3 || close.Length == 3 ? ("{{{" + tag.Body + "}}}", true) : (null, false);
             case Analysis.TagKind.Expression:
                 return LiteralKey(tag.Body) is { } key ? (open + key + close, false) : (null, false);
+            case Analysis.TagKind.BlockOpen or Analysis.TagKind.InverseOpen when helperSection:
+                return (open + SectionTags.OpenBody(tag.Body, tag.Kind == Analysis.TagKind.InverseOpen) + close, false);
+            case Analysis.TagKind.Close when closesHelperSection:
+                return (open + "/" + MustacheSection.SectionHelper + close, false);
             case Analysis.TagKind.BlockOpen:
                 return LiteralKey(tag.Body) is { } section ? (open + "#" + section + close, false) : (null, false);
             case Analysis.TagKind.Close:

@@ -31,7 +31,7 @@ internal static class TemplateCompiler
         var errors = new List<TemplateError>();
         foreach (var name in analysis.PartialsUsed)
             Add(errors, CompileErrorTranslator.TryCompile("partial:" + name,
-                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(html: false).Compile(HandlebarsJsSourceRewriter.Rewrite(definition.Partials![name])); }));
+                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(html: false).Compile(HandlebarsJsSourceRewriter.Rewrite(PartialParentPaths.Rewrite(definition.Partials![name]))); }));
         foreach (var part in definition.Parts)
             Add(errors, CompileErrorTranslator.TryCompile(part.Name,
                 () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(part.IsHtml).Compile(HandlebarsJsSourceRewriter.Rewrite(part.Source)); }));

@@ -58,10 +58,12 @@ public class RenderTests
     [Fact]
     public void Variables_lists_paths_with_each_and_with_resolved()
     {
-        var partials = new Dictionary<string, string> { ["row"] = "{{title}} {{../currency}}" };
+        // {{../currency}} in a partial reads nothing (handlebars.js starts a partial's ../ chain at the partial), so it
+        // is not a variable of the template; {{../sku}} inside the partial's own #with is items[].sku.
+        var partials = new Dictionary<string, string> { ["row"] = "{{title}} {{../currency}}{{#with box}}{{../sku}}{{/with}}" };
         var definition = Text("{{user.name}} {{#with user}}{{email}}{{/with}} {{#each items}}{{> row}}{{price}}{{@index}}{{/each}}" +
                               "{{formatDate sentAt \"d\"}} {{#if (eq status \"x\")}}{{note}}{{/if}} {{lookup labels status}}", partials);
-        Assert.Equal(["user.name", "user", "user.email", "items", "items[].title", "currency", "items[].price", "sentAt", "status", "note", "labels"],
+        Assert.Equal(["user.name", "user", "user.email", "items", "items[].title", "items[].box", "items[].sku", "items[].price", "sentAt", "status", "note", "labels"],
             engine.Variables(definition));
     }
 

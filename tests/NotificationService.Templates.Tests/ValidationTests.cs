@@ -14,6 +14,19 @@ public class ValidationTests
         Assert.Contains("never closed", error.Message);
     }
 
+    [Theory]
+    [InlineData("<p>\n  {{> (lookup . 'name')}}", 2, 3, "Dynamic partial names")]
+    [InlineData("<p>\n {{#*log \"x\"}}{{/log}}", 2, 2, "Decorator '*log'")]
+    [InlineData("a\n{{{{raw}}}} {{x}}", 2, 1, "never closed")]
+    [InlineData("{{{{raw}}}} {{x}} {{{{/other}}}}", 1, 1, "does not close the raw block")]
+    [InlineData("a {{{{formatDate d}}}}x{{{{/formatDate}}}}", 1, 3, "Unknown helper 'formatDate' in a raw block")]
+    public void Constructs_the_service_does_not_render_are_refused_at_their_position(string template, int line, int column, string message)
+    {
+        var error = engine.Validate(Html(template)).First(); // the first error is the construct's own
+        Assert.Equal(("html", line, column), (error.Part, error.Line, error.Column));
+        Assert.Contains(message, error.Message);
+    }
+
     [Fact]
     public void Mismatched_close_names_both_tags()
     {

@@ -1,6 +1,6 @@
 namespace NotificationService.Templates.Analysis;
 
-internal enum TagKind { Ampersand, Comment, Expression, BlockOpen, InverseOpen, Close, Else, Partial, PartialBlockOpen, InlinePartialOpen }
+internal enum TagKind { Ampersand, Comment, Expression, BlockOpen, InverseOpen, Close, Else, Partial, PartialBlockOpen, InlinePartialOpen, RawBlock }
 
 /// <summary>A <c>{{…}}</c> tag: its kind, its inner text without the sigil and <c>~</c> markers, and where it starts.
 /// <see cref="End"/> is just past its closing braces; <see cref="Triple"/> marks <c>{{{…}}}</c>.</summary>
@@ -8,6 +8,9 @@ internal sealed record Tag(TagKind Kind, string Body, int Offset)
 {
     public int End { get; init; }
     public bool Triple { get; init; }
+    /// <summary>For a <see cref="TagKind.RawBlock"/> (the whole <c>{{{{name}}}}…{{{{/name}}}}</c>): where its
+    /// literal content starts and ends.</summary>
+    public (int Start, int End) RawContent { get; init; }
 }
 
 /// <summary>Splits a template into its mustache tags. This is not a second Handlebars implementation: it
@@ -24,7 +27,14 @@ internal static class MustacheScanner
         {
             if (i > 0 && source[i - 1] == '\\') { i += 2; continue; } // \{{ is literal text
             var start = i;
-            if (Follows(source, i, "{{{{")) { errors.Add((start, "Raw blocks ({{{{ }}}}) are not supported.")); return (tags, errors); }
+            if (Follows(source, i, "{{{{"))
+            {
+                var (raw, error) = RawBlockScanner.Scan(source, start);
+                if (raw is null) { errors.Add((start, error!)); return (tags, errors); }
+                tags.Add(raw);
+                i = raw.End;
+                continue;
+            }
             if (Follows(source, i, "{{!--") || Follows(source, i, "{{~!--"))
             {
                 var end = source.IndexOf("--", source.IndexOf("!--", i, StringComparison.Ordinal) + 3, StringComparison.Ordinal);

@@ -13,6 +13,12 @@ internal sealed class Scope(string? prefix, Scope? parent, IReadOnlyDictionary<s
 
     public Scope Child(string? prefix, IReadOnlyDictionary<string, string?>? blockParams = null) => new(prefix, this, blockParams);
 
+    /// <summary>The scope a partial starts in: the caller's context, but a <c>../</c> from it reads nothing, as in
+    /// handlebars.js (a partial's depths start at its own context; see <see cref="PartialParentPaths"/>).</summary>
+    public Scope PartialRoot() => new(Prefix, Parent, blockParamMap) { startsDepths = true };
+
+    private bool startsDepths;
+
     /// <summary>The variable path a template path refers to, or null for @data variables, literals
     /// and paths whose context is unknown.</summary>
     public string? Resolve(string path)
@@ -27,11 +33,12 @@ internal sealed class Scope(string? prefix, Scope? parent, IReadOnlyDictionary<s
         var scope = this;
         while (path.StartsWith("../", StringComparison.Ordinal))
         {
+            if (scope.startsDepths) return null;
             scope = scope.Parent ?? scope;
             path = path[3..];
         }
         var explicitThis = false;
-        if (path is "this" or "." or "..") { return path == ".." ? (scope.Parent ?? scope).Prefix : scope.Prefix; }
+        if (path is "this" or "." or "..") { return path == ".." ? (scope.startsDepths ? null : (scope.Parent ?? scope).Prefix) : scope.Prefix; }
         foreach (var self in new[] { "this.", "this/", "./" })
             if (path.StartsWith(self, StringComparison.Ordinal)) { path = path[self.Length..]; explicitThis = true; }
 

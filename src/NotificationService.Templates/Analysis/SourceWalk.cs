@@ -28,6 +28,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
             case TagKind.Else: Else(tag, expression); break;
             case TagKind.Partial: Partial(tag, expression, isBlock: false); break;
             case TagKind.PartialBlockOpen: Partial(tag, expression, isBlock: true); break;
+            case TagKind.RawBlock: RawBlock(tag, expression); break;
             case TagKind.InlinePartialOpen:
                 if (Name(expression) != "inline") Error(tag, $"Decorator '*{Name(expression)}' is not supported; only *inline is.");
                 Open(tag, "inline", conditionalBody: true);
@@ -127,6 +128,15 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         return e.Items.Count == 1 && e.Hash.Count == 0 && name.Length > 0 && !TemplateAnalyzer.IsKnownHelper(name);
     }
 
+    /// <summary>{{{{raw}}}}…{{{{/raw}}}} prints its content as written (<see cref="RawBlockRewriter"/>); any other
+    /// name is, as in handlebars.js without such a helper, a section over that value with the content as its text.</summary>
+    private void RawBlock(Tag tag, ParsedExpression e)
+    {
+        if (e.Items.Count == 1 && e.Hash.Count == 0 && Name(e) == RawBlockRewriter.LiteralName) return;
+        if (IsSection(e, out _) && e.BlockParams.Count == 0) { Argument(e.Items[0], optional: true, tag); return; }
+        Error(tag, $"Unknown helper '{Name(e)}' in a raw block; '{{{{{{{{{RawBlockRewriter.LiteralName}}}}}}}}}…{{{{{{{{/{RawBlockRewriter.LiteralName}}}}}}}}}' prints its content as written.");
+    }
+
     private void Else(Tag tag, ParsedExpression e)
     {
         if (open.Count == 0) { Error(tag, "'{{else}}' outside a block."); return; }
@@ -174,7 +184,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         }
         if (isBlock) Open(tag, name, conditionalBody: true);
         if (name == "@partial-block" || inlinePartials.Contains(name)) return;
-        analyzer.CallPartial(part, source, tag, name, partialScope, conditional, partialStack, fallbackAllowed: isBlock, inlinePartials);
+        analyzer.CallPartial(part, source, tag, name, partialScope.PartialRoot(), conditional, partialStack, fallbackAllowed: isBlock, inlinePartials);
     }
 
     private void Open(Tag tag, string? name, bool conditionalBody)

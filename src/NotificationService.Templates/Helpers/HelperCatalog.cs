@@ -39,6 +39,8 @@ public static class HelperCatalog
         environment.RegisterHelper("log", (in EncodedTextWriter _, in HelperOptions _, in Context _, in Arguments _) => { });
         environment.RegisterHelper(MustacheSection.HookName, MustacheSection.Render);
         environment.RegisterHelper(MustacheSection.ElseUnlessHelper, MustacheSection.ElseUnless);
+        environment.RegisterHelper(MustacheSection.SectionHelper, MustacheSection.RenderSectionHelper);
+        environment.RegisterHelper(RawBlockRewriter.HelperName, RawBlockRewriter.Literal);
     }
 
     /// <summary>Only the documented helpers: what TemplateBench registers on a plain Handlebars.Net environment.</summary>
