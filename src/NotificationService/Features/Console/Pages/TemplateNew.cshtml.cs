@@ -18,7 +18,7 @@ public sealed class TemplateNewModel(TemplateCreation creation, TemplateQueries 
     public string? Description { get; private set; }
     public Dictionary<string, string> Parts { get; private set; } = [];
     public IReadOnlyList<string> TextParts => ChannelParts.TextPartsOf(Channel);
-    public IEnumerable<string> ShownFields => new[] { "key", "channel", "locale", "description" }.Concat(TextParts.Select(p => "parts." + p));
+    public IEnumerable<string> ShownFields => new[] { "key", "locale", "description" }.Concat(TextParts.Select(p => "parts." + p));
 
     public void OnGet(string? channel)
     {
