@@ -84,6 +84,10 @@ try
     await Phase(report, "webhooks", "webhooks in: Twilio callbacks, one event per request (Mode=api)", async () =>
         report.TwilioCallbacksIn = await NotificationService.Bench.Webhooks.TwilioCallbacksRun.MeasureAsync(dll, await CreateDatabaseAsync("twilio_in"), options.CallbackEvents / 5));
 
+    await Phase(report, "webhook-insert", "webhook delivery insert with and without the notification id (migration 470), alternating", async () =>
+        report.WebhookInsert = await NotificationService.Bench.Webhooks.WebhookInsertRun.MeasureAsync(dll, await CreateDatabaseAsync("webhook_insert"),
+            options.CeilingDuration, options.Quick ? 2 : 3));
+
     await Phase(report, "templated-accept", "accept with a template vs inline content (Mode=all, then Mode=api)", async () =>
     {
         foreach (var mode in new[] { "all", "api" })

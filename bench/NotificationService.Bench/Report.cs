@@ -24,6 +24,7 @@ public sealed class Report
     public Webhooks.WebhooksOutResult? WebhooksOut { get; set; }
     public Webhooks.CallbacksInResult? CallbacksIn { get; set; }
     public Webhooks.CallbacksInResult? TwilioCallbacksIn { get; set; }
+    public Webhooks.WebhookInsertResult? WebhookInsert { get; set; }
     public IReadOnlyList<Providers.ProviderDispatchResult>? ProviderDispatch { get; set; }
     public List<TemplatedAcceptResult> TemplatedAccept { get; } = [];
     public TenantFloodResult? TenantFlood { get; set; }

@@ -10,6 +10,13 @@ public static class WebhookRows
         if (report.WebhooksOut is { } o)
             Report.Row(sb, $"outgoing webhooks, {o.Deliveries:N0} signed deliveries to a loopback receiver, Mode=worker (deliveries/s; load {o.LoadAverage:0.0})",
                 o.PerSec, report.Ceilings?.ClaimDeleteJobsPerSec, "≥ 2,000/s", o.Drained && o.BadSignatures == 0 && o.PerSec >= 2000);
+        if (report.WebhookInsert is { } w)
+        {
+            var each = $"100-row statements, {BenchOptions.BatchInsertConnections} connections, {w.Rounds.Count / 2} rounds each, alternating; load {w.LoadAverage:0.0}";
+            Report.Row(sb, $"webhook delivery insert before migration 470 (no notification id), {each} (rows/s)", w.Before, report.Ceilings?.BatchInsertRowsPerSec, "", null);
+            Report.Row(sb, "webhook delivery insert with notification_id and its partial index (rows/s)", w.After, report.Ceilings?.BatchInsertRowsPerSec, "", null);
+            Report.Row(sb, "webhook delivery insert, with ÷ without the notification id", w.Ratio, null, "≥ 0.90", w.Ratio >= 0.90, "0.00");
+        }
         if (report.CallbacksIn is { } i)
             Report.Row(sb, $"inbound callbacks, signed SendGrid batches of {i.EventsPerRequest}, {i.Clients} clients, Mode=api (status events applied/s; load {i.LoadAverage:0.0})",
                 i.AppliedPerSec, report.Ceilings?.BatchInsertRowsPerSec, "≥ 5,000/s", i.Errors == 0 && i.AppliedPerSec >= 5000);
@@ -20,6 +27,9 @@ public static class WebhookRows
 
     public static void AppendDetails(StringBuilder sb, Report report)
     {
+        if (report.WebhookInsert is { } w)
+            sb.AppendLine($"- Webhook delivery insert: rounds in the order run: {string.Join(", ", w.Rounds.Select(r => $"{r.Arm} {r.RowsPerSec:N0} rows/s"))}. " +
+                          "Before = the 5-column statement without the notification index; after = migration 470's column and partial index. Ratio: rows/s ÷ 100-row batch-insert rows/s.");
         if (report.WebhooksOut is { } o)
             sb.AppendLine($"- Outgoing webhooks: {o.Succeeded:N0}/{o.Deliveries:N0} deliveries succeeded in {o.DrainTime.TotalSeconds:0.0} s (first delivery → empty queue){(o.Drained ? "" : ", DID NOT DRAIN within 5 min")}; " +
                           $"the receiver got {o.Received:N0} requests and checked every 10th signature: {o.Verified:N0} verified, {o.BadSignatures:N0} bad. Ratio: deliveries/s ÷ claim-and-delete jobs/s.");
