@@ -4,7 +4,8 @@ using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Console;
 
-/// <summary>Every console page at 390 px (a phone): nothing scrolls the page sideways and every nav link can be reached and followed.</summary>
+/// <summary>Every console page at 390 px (a phone): nothing scrolls the page sideways and every nav link can be reached and followed;
+/// on the way, every post form carries the antiforgery token and no page has an inline script.</summary>
 [Collection("console")]
 public class ConsolePhoneWidthTests(ConsoleFixture console)
 {
@@ -45,6 +46,9 @@ public class ConsolePhoneWidthTests(ConsoleFixture console)
             await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
             var (scroll, inner) = await WidthsAsync(page);
             if (scroll > inner) overflowing.Add($"{path}: {scroll} px wide in a {inner} px window");
+            // While here: every state-changing form carries the antiforgery token, and no page has an inline script.
+            Assert.Equal(0, await page.Locator("form[method=post]:not(:has(input[name=__csrf]))").CountAsync());
+            Assert.Equal(0, await page.Locator("script:not([src])").CountAsync());
         }
         Assert.True(overflowing.Count == 0, "pages scroll sideways at 390 px:\n" + string.Join("\n", overflowing));
 
