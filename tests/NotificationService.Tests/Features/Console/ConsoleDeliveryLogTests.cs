@@ -91,6 +91,8 @@ public class ConsoleDeliveryLogTests(ConsoleFixture console)
         Assert.Equal(2, receivedIds.Count);
         Assert.True(receivedIds.SetEquals(shownIds.Select(d => "msg_" + Guid.Parse(d).ToString("N"))), "the rows are the deliveries the receiver got for this notification");
 
+        await ConsolePages.AssertFitsPhoneWidthAsync(page);
+
         var intruder = await console.NewTenantAsync(channels: "email");
         var strange = await console.NewPageAsync();
         await strange.SignInAsync(intruder.ApiKey);
