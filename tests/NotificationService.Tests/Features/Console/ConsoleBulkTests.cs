@@ -42,6 +42,8 @@ public class ConsoleBulkTests(ConsoleFixture console)
             await Assertions.Expect(page.Locator("#mapping-error")).ToContainTextAsync("chosen for both phone and user_id");
             await helper.GetByLabel("user_id").SelectOptionAsync("");
             await Assertions.Expect(page.Locator("#mapping-error")).ToBeEmptyAsync();
+            await page.AssertFitsPhoneWidthAsync();
+            await page.SetViewportSizeAsync(1280, 900);
 
             await page.GetByLabel("Channel").SelectOptionAsync("sms");
             await page.GetByLabel("Published template key").FillAsync("promo");

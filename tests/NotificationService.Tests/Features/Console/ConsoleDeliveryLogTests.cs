@@ -35,6 +35,7 @@ public class ConsoleDeliveryLogTests(ConsoleFixture console)
         var rows = page.Locator("#results tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(50);
         var seen = new HashSet<string>(await CategoryRowsAsync(page, "receipts"));
+        await page.AssertFitsPhoneWidthAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Older" }).ClickAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(5);
