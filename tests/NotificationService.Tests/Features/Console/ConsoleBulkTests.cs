@@ -42,6 +42,8 @@ public class ConsoleBulkTests(ConsoleFixture console)
             await Assertions.Expect(page.Locator("#mapping-error")).ToContainTextAsync("chosen for both phone and user_id");
             await helper.GetByLabel("user_id").SelectOptionAsync("");
             await Assertions.Expect(page.Locator("#mapping-error")).ToBeEmptyAsync();
+            await page.AssertFitsPhoneWidthAsync();
+            await page.SetViewportSizeAsync(1280, 900);
 
             await page.GetByLabel("Channel").SelectOptionAsync("sms");
             await page.GetByLabel("Published template key").FillAsync("promo");
@@ -66,6 +68,7 @@ public class ConsoleBulkTests(ConsoleFixture console)
             await Assertions.Expect(page.Locator("#dry-run-preview tr[data-row='7'] [data-part=body] pre")).ToHaveTextAsync("Hi Person 5, deal 5");
             await Assertions.Expect(page.Locator("form[data-cancel-job]")).ToHaveCountAsync(0);   // nothing to cancel once done
             Assert.Equal(0, await console.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1", tenant.Id));   // a dry run sends nothing
+            await ConsolePages.AssertFitsPhoneWidthAsync(page);
         }
         finally { File.Delete(csv); }
     }

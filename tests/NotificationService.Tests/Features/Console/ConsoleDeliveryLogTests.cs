@@ -35,6 +35,7 @@ public class ConsoleDeliveryLogTests(ConsoleFixture console)
         var rows = page.Locator("#results tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(50);
         var seen = new HashSet<string>(await CategoryRowsAsync(page, "receipts"));
+        await page.AssertFitsPhoneWidthAsync();
 
         await page.GetByRole(AriaRole.Link, new() { Name = "Older" }).ClickAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(5);
@@ -90,6 +91,8 @@ public class ConsoleDeliveryLogTests(ConsoleFixture console)
         var shownIds = await rows.EvaluateAllAsync<string[]>("rs => rs.map(r => r.dataset.delivery)");
         Assert.Equal(2, receivedIds.Count);
         Assert.True(receivedIds.SetEquals(shownIds.Select(d => "msg_" + Guid.Parse(d).ToString("N"))), "the rows are the deliveries the receiver got for this notification");
+
+        await ConsolePages.AssertFitsPhoneWidthAsync(page);
 
         var intruder = await console.NewTenantAsync(channels: "email");
         var strange = await console.NewPageAsync();

@@ -15,6 +15,18 @@ public static class ConsolePages
         await Assertions.Expect(page.Locator("h1")).Not.ToHaveTextAsync("Sign in");
     }
 
+    /// <summary>At 390 px the page does not scroll sideways (wide tables scroll inside themselves).</summary>
+    public static async Task AssertFitsPhoneWidthAsync(this IPage page)
+    {
+        await page.SetViewportSizeAsync(390, 844);
+        var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
+        var culprits = width <= 390 + 1 ? "" : await page.EvaluateAsync<string>("""
+            () => [...document.querySelectorAll("main *")].filter(e => e.getBoundingClientRect().right > 391)
+                .slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${e.className} (${Math.round(e.getBoundingClientRect().right)} px)`).join(", ")
+            """);
+        Assert.True(width <= 390 + 1, $"{page.Url} scrolls sideways at phone width ({width} px): {culprits}");
+    }
+
     public static async Task<string> CreateKeyAsync(this TestTenant tenant, string name, params string[] scopes)
     {
         var response = await tenant.Http.PostJsonAsync("/api/v1/admin/api-keys", new { name, scopes });
