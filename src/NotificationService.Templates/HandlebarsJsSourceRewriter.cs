@@ -20,6 +20,7 @@ namespace NotificationService.Templates;
 /// <item><c>{{else with b}}</c> and other chained blocks are written out as nested blocks (<see cref="ElseChains"/>).</item>
 /// <item>A section over a climbing path, <c>{{#../items}}</c>, is a call of a helper that renders it (<see cref="SectionTags"/>).</item>
 /// <item>A raw block <c>{{{{raw}}}}…{{{{/raw}}}}</c> prints its content as written (<see cref="RawBlockRewriter"/>).</item>
+/// <item>A computed partial name, <c>{{&gt; (lookup . 'k')}}</c>, is checked at render time (<see cref="DynamicPartialName"/>).</item>
 /// <item>A partial named by a number, <c>{{&gt; 404}}</c>, is the partial "404" (Handlebars.Net threw).</item>
 /// </list>
 /// A source the scanner cannot read is returned unchanged: validation reports it.</summary>
@@ -110,6 +111,8 @@ internal static partial class HandlebarsJsSourceRewriter
             case Analysis.TagKind.Close:
                 return tag.Body.Length > 0 && tag.Body[0] is '"' or '\'' && LiteralKey(tag.Body) is { } closed
                     ? (open + "/" + closed + close, false) : (null, false);
+            case Analysis.TagKind.Partial when DynamicPartialName.Wrap(raw) is { } dynamic:
+                return (dynamic, false);
             case Analysis.TagKind.Partial when NumberPartialName().Match(raw) is { Success: true } number:
                 return (raw[..number.Groups[1].Index] + "[" + number.Groups[1].Value + "]" + raw[(number.Groups[1].Index + number.Groups[1].Length)..], false);
             default:

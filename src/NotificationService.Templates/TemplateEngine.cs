@@ -63,6 +63,10 @@ public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limit
         {
             throw limit; // Handlebars.Net wraps what a helper or iterator throws; the budget's own exception is the answer
         }
+        catch (Exception e) when (DynamicPartialName.AsTemplateError(e, part) is { } missingPartial)
+        {
+            throw missingPartial;
+        }
         finally
         {
             RenderBuffer.Return(buffer);

@@ -15,7 +15,7 @@ public class ValidationTests
     }
 
     [Theory]
-    [InlineData("<p>\n  {{> (lookup . 'name')}}", 2, 3, "Dynamic partial names")]
+    [InlineData("<p>\n  {{> (whichPartial)}}", 2, 3, "Unknown helper 'whichPartial' in subexpression")]
     [InlineData("<p>\n {{#*log \"x\"}}{{/log}}", 2, 2, "Decorator '*log'")]
     [InlineData("a\n{{{{raw}}}} {{x}}", 2, 1, "never closed")]
     [InlineData("{{{{raw}}}} {{x}} {{{{/other}}}}", 1, 1, "does not close the raw block")]
@@ -25,6 +25,23 @@ public class ValidationTests
         var error = engine.Validate(Html(template)).First(); // the first error is the construct's own
         Assert.Equal(("html", line, column), (error.Part, error.Line, error.Column));
         Assert.Contains(message, error.Message);
+    }
+
+    [Fact]
+    public void A_computed_partial_name_reaches_every_partial_and_a_name_that_matches_none_is_the_templates_error()
+    {
+        var partials = new Dictionary<string, string> { ["a"] = "A{{v}}", ["b"] = "B{{> c}}", ["c"] = "C", ["d"] = "{{#if" };
+        var definition = Html("{{#each l}}{{> (lookup . 'kind')}}{{/each}}", partials);
+        var error = Assert.Single(engine.Validate(definition)); // every partial may be called, so each is checked
+        Assert.Equal("partial:d", error.Part);
+
+        partials.Remove("d");
+        Assert.Equal(["a", "b", "c"], engine.PartialsUsed(definition).Order());
+        Assert.Equal("A1BC", engine.Render(definition, Json("""{"l":[{"kind":"a","v":1},{"kind":"b"}]}""")).Parts["html"]);
+        var missing = Assert.Throws<TemplateValidationException>(() => engine.Render(definition, Json("""{"l":[{"kind":"zz"}]}""")));
+        Assert.Equal("The partial 'zz' could not be found.", Assert.Single(missing.Errors).Message);
+        var undefinedName = Assert.Throws<TemplateValidationException>(() => engine.Render(definition, Json("""{"l":[{}]}""")));
+        Assert.Equal("The partial undefined could not be found.", Assert.Single(undefinedName.Errors).Message);
     }
 
     [Fact]

@@ -173,7 +173,12 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
     private void Partial(Tag tag, ParsedExpression e, bool isBlock)
     {
         var name = TemplateAnalyzer.PartialName(e);
-        if (name is null) { Error(tag, "Dynamic partial names are not supported."); return; }
+        if (name is null && !isBlock && e.Items.FirstOrDefault() is SubExpressionNode)
+        {
+            DynamicPartial(tag, e);
+            return;
+        }
+        if (name is null) { Error(tag, "A partial block's name must be written out; '{{> (…)}}' computes a partial's name."); return; }
         Arguments(e.Items.Skip(2), optional: false, tag);
         foreach (var (_, value) in e.Hash) Argument(value, optional: false, tag);
         Scope partialScope = scope;
@@ -185,6 +190,21 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         if (isBlock) Open(tag, name, conditionalBody: true);
         if (name == "@partial-block" || inlinePartials.Contains(name)) return;
         analyzer.CallPartial(part, source, tag, name, partialScope.PartialRoot(), conditional, partialStack, fallbackAllowed: isBlock, inlinePartials);
+    }
+
+    /// <summary><c>{{&gt; (lookup . 'kind') context key=value}}</c>: the name comes from a helper subexpression at render time.</summary>
+    private void DynamicPartial(Tag tag, ParsedExpression e)
+    {
+        Argument(e.Items[0], optional: true, tag);
+        Arguments(e.Items.Skip(2), optional: false, tag);
+        foreach (var (_, value) in e.Hash) Argument(value, optional: false, tag);
+        Scope partialScope = scope;
+        if (e.Items.Count > 1)
+        {
+            Argument(e.Items[1], optional: false, tag);
+            partialScope = scope.Child(e.Items[1] is PathNode p ? scope.Resolve(p.Path) : null);
+        }
+        analyzer.CallDynamicPartial(partialScope.PartialRoot(), partialStack, inlinePartials);
     }
 
     private void Open(Tag tag, string? name, bool conditionalBody)

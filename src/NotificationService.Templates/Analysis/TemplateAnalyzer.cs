@@ -59,6 +59,23 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
         Analyze("partial:" + name, partialSource, scope, conditional, [.. stack, name], callerInlinePartials: inlinePartials);
     }
 
+    private readonly HashSet<string> dynamicallyReached = new(StringComparer.Ordinal);
+
+    /// <summary>A partial call whose name is computed, <c>{{&gt; (lookup . 'kind')}}</c>: any partial may be the one, so
+    /// each is listed as used (a version stores them all) and checked once, in the caller's context, as if called
+    /// conditionally. A partial already on the call stack is not walked again: whether the data makes it recurse is
+    /// known only at render time, where the render budget bounds it.</summary>
+    internal void CallDynamicPartial(Scope scope, IReadOnlyList<string> stack, IReadOnlySet<string> inlinePartials)
+    {
+        foreach (var (name, partialSource) in partials.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            if (stack.Contains(name) || !dynamicallyReached.Add(name)) continue;
+            result.PartialsUsed.Add(name);
+            if (++result.PartialExpansions > MaxPartialExpansions) return;
+            Analyze("partial:" + name, partialSource, scope, conditional: true, [.. stack, name], callerInlinePartials: inlinePartials);
+        }
+    }
+
     /// <summary>
     /// An inline partial that calls itself, directly or through another, would recurse until the render budget stops
     /// it at every send: refused at save, at the call that closes the cycle.

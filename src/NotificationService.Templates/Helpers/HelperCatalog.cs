@@ -41,6 +41,7 @@ public static class HelperCatalog
         environment.RegisterHelper(MustacheSection.ElseUnlessHelper, MustacheSection.ElseUnless);
         environment.RegisterHelper(MustacheSection.SectionHelper, MustacheSection.RenderSectionHelper);
         environment.RegisterHelper(RawBlockRewriter.HelperName, RawBlockRewriter.Literal);
+        environment.RegisterHelper(DynamicPartialName.HelperName, DynamicPartialName.Check);
     }
 
     /// <summary>Only the documented helpers: what TemplateBench registers on a plain Handlebars.Net environment.</summary>
