@@ -69,6 +69,32 @@ public class HandlebarsJsTemplateTests(ServiceFixture service)
         }
     }
 
+    /// <summary>The constructs the engine renders since issue 18's last round, saved and sent as a tenant would: a raw
+    /// block, {{#with 0}}, a section over a ../ path, ../ at a partial's top (empty in handlebars.js) and a partial named
+    /// by the data. Expected: handlebars.js 4.7.8's output (with the usual raw helper, as the service behaves).</summary>
+    [Fact]
+    public async Task Raw_blocks_with_zero_parent_sections_and_computed_partials_render_as_handlebars_js_through_preview_and_send()
+    {
+        var tenant = await service.NewTenantAsync();
+        await ExpectAsync(await tenant.Http.PutJsonAsync($"{Root}/partials/row-a", new { source = "A{{v}}{{../top}}" }), 201);
+        await ExpectAsync(await tenant.Http.PutJsonAsync($"{Root}/partials/row-b", new { source = "B{{v}}" }), 201);
+        const string html = "{{{{raw}}}}{{v}} <b>{{{{/raw}}}}|{{#with n}}[{{this}}]{{else}}none{{/with}}" +
+                            "|{{#each l}}{{> (lookup . 'kind')}}{{#../flag}}!{{/../flag}};{{/each}}";
+        var template = await tenant.Http.CreateTemplateAsync(new { key = "hbs-more", channel = "email", locale = "en", parts = new { subject = "s", html } });
+        var data = new JsonObject
+        {
+            ["n"] = 0, ["top"] = "T", ["flag"] = true,
+            ["l"] = new JsonArray(new JsonObject { ["kind"] = "row-a", ["v"] = 1 }, new JsonObject { ["kind"] = "row-b", ["v"] = 2 }),
+        };
+        const string expected = "{{v}} <b>|[0]|A1!;B2!;";
+
+        var preview = await ExpectAsync(await tenant.Http.PostJsonAsync($"{Root}/{template.Id()}/preview", new { data }), 200);
+        Assert.Equal(expected, preview["parts"]!["html"]!.GetValue<string>());
+        var sent = await tenant.Http.SendOkAsync(new { channel = "email", recipient = new { email = "a@example.com" }, template = "hbs-more", data });
+        await tenant.Http.WaitForStatusAsync(sent, "sent");
+        Assert.Equal(expected, (await service.SandboxContentAsync(sent))["html"]!.GetValue<string>());
+    }
+
     [Fact]
     public async Task An_unclosed_section_is_still_refused_at_save_with_its_line_and_column()
     {
