@@ -33,7 +33,9 @@ public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fr
             var result = engine.Render(definition, data ?? new JsonObject(), new RenderOptions(culture));
             return new(result.Parts, result.MissingVariables, []);
         }
-        catch (Exception e) when (e is TemplateDataTooLargeException or TemplateRenderLimitException or TemplateValidationException)
+        // Anything else a helper or Handlebars.Net throws on this data is the draft's error too, as TemplateTrial
+        // answers it (422 render_error): the admin is typing, and no draft may turn into a 500.
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             return new(new Dictionary<string, string>(), [], [new TemplateError("data", 1, 1, e.Message)]);
         }
