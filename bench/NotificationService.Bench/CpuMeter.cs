@@ -32,6 +32,9 @@ public sealed class CpuMeter(int workerPid, int postmasterPid)
         return new CpuSample(Seconds(Own(workerPid, false)), Seconds(postgres), Seconds(Own(Environment.ProcessId, false)));
     }
 
+    /// <summary>CPU used so far by one process (not its children).</summary>
+    public static TimeSpan Process(int pid) => Seconds(Own(pid, withReapedChildren: false));
+
     /// <summary>CPU used so far by one thread, from /proc/&lt;pid&gt;/task/&lt;tid&gt;; null once the thread has ended.</summary>
     public static TimeSpan? Thread(string taskDirectory) =>
         Fields(Path.Combine(taskDirectory, "stat")) is { } f ? Seconds(Ticks(f, withReapedChildren: false)) : null;

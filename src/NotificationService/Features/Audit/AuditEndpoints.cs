@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
@@ -10,7 +11,9 @@ public static class AuditEndpoints
 {
     public sealed record AuditPage(IReadOnlyList<AuditEntry> Items, string? NextCursor);
 
-    public static IServiceCollection AddAudit(this IServiceCollection services) => services.AddSingleton<AuditLog>();
+    public static IServiceCollection AddAudit(this IServiceCollection services) => services
+        .AddSingleton<AuditLog>()
+        .AddSingleton<IRetainedData, AuditRetention>();   // entries older than Retention:AuditLog:Days
 
     public static void MapAudit(this WebApplication app)
     {

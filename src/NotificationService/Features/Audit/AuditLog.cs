@@ -46,6 +46,21 @@ public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
         }
     }
 
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> entries recorded before <paramref name="olderThan"/>, oldest first, in one
+    /// short statement (the Retention feature drives it, `Retention:AuditLog:Days`); returns how many went.
+    /// </summary>
+    public async Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            delete from audit_log where (tenant_id, id) in (
+                select tenant_id, id from audit_log where at < $1 order by at limit $2 for update skip locked)
+            """);
+        cmd.Parameters.AddWithValue(olderThan.UtcDateTime);
+        cmd.Parameters.AddWithValue(limit);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>"key nsk_…" for an API call, "console nsk_…" for a console session opened with that key.</summary>
     public static string ActorOf(ClaimsPrincipal user) =>
         (user.HasClaim(c => c.Type == AuthClaims.ConsoleSession) ? "console " : "key ") + (user.FindFirstValue(AuthClaims.KeyPrefix) ?? "unknown");

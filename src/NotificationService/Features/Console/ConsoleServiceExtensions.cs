@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Npgsql;
+using NotificationService.Contracts;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Console.Session;
 using NotificationService.Features.Tenants;
@@ -21,6 +22,7 @@ public static class ConsoleServiceExtensions
     public static IServiceCollection AddConsole(this IServiceCollection services)
     {
         services.AddSingleton<ConsoleSessionStore>().AddSingleton<SignInThrottle>().AddSingleton<ConsoleSignIn>();
+        services.AddSingleton<IRetainedData, ConsoleSessionRetention>();   // sessions a day after they expired
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features/Console/Pages";

@@ -25,7 +25,6 @@ public static class InboxEndpoints
         services.AddSingleton<InboxStreamHub>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxStreamHub>());
         services.AddHostedService<InboxSweeper>();
-        services.AddSingleton<IRetainedData, InboxItemRetention>();    // gone items, N days after they left the inbox
         services.AddSingleton<IRetainedData, InboxEventRetention>();   // stream events past the replay window
         return services;
     }

@@ -3,20 +3,6 @@ using NotificationService.Contracts;
 namespace NotificationService.Features.Inbox;
 
 /// <summary>
-/// Items a user deleted, or that expired, are kept `Retention:InboxItems:Days` (30 by default) after they left the
-/// inbox, then purged. They no longer count anywhere (counters cover only live rows), so the purge touches no counter
-/// and sends no stream event.
-/// </summary>
-public sealed class InboxItemRetention(InboxStore store) : IRetainedData
-{
-    public string Kind => "InboxItems";
-
-    public int DefaultDays => 30;
-
-    public Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct) => store.PurgeGoneItemsAsync(olderThan, limit, ct);
-}
-
-/// <summary>
 /// Stream events are kept `Retention:InboxEvents:Days` (2 by default), the replay window: a reconnect whose
 /// Last-Event-ID is older gets a `reset` event. Any value of at least 1 keeps the promised 24 hours.
 /// </summary>

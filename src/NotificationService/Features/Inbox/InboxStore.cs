@@ -159,18 +159,21 @@ public sealed partial class InboxStore(NpgsqlDataSource db)
     }
 
     /// <summary>
-    /// Up to <paramref name="limit"/> items deleted (or expired and swept) before <paramref name="olderThan"/>; returns
-    /// how many went. Gone rows are never changed again, so skipping locked ones only defers them to the next batch.
+    /// The notification ids of up to <paramref name="limit"/> items deleted (or expired and swept) before
+    /// <paramref name="olderThan"/>, oldest first. The item goes with its in-app notification (InAppRetention asks the
+    /// ledger to purge it; `inbox_items.notification_id` cascades), so no notification outlives its item unseen.
     /// </summary>
-    public async Task<int> PurgeGoneItemsAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
+    public async Task<Guid[]> GoneItemsAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            delete from inbox_items where notification_id in (
-                select notification_id from inbox_items where deleted_at < $1 order by deleted_at limit $2 for update skip locked)
+            select notification_id from inbox_items where deleted_at < $1 order by deleted_at limit $2
             """);
         cmd.Parameters.AddWithValue(olderThan.UtcDateTime);
         cmd.Parameters.AddWithValue(limit);
-        return await cmd.ExecuteNonQueryAsync(ct);
+        var ids = new List<Guid>(limit);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) ids.Add(r.GetGuid(0));
+        return [.. ids];
     }
 
     /// <summary>Stream events older than the replay window, in batches (the Retention feature drives it); returns how many went.</summary>

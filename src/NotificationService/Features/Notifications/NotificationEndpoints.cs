@@ -13,6 +13,7 @@ public static class NotificationEndpoints
     public static IServiceCollection AddNotifications(this IServiceCollection services) => services
         .AddSingleton<NotificationLedger>()      // the only writer of notifications and their history; others subscribe
         .AddSingleton<IRetainedData, NotificationRetention>()
+        .AddSingleton<IRetainedData, InAppRetention>()   // gone inbox items with their in-app notifications
         .AddSingleton<SendValidator>()
         .AddSingleton<NotificationWriter>()
         .AddSingleton<AcceptBatcher>()

@@ -38,12 +38,14 @@ public static class RateLimitEndpoints
     public static IServiceCollection AddRateLimits(this IServiceCollection services) => services
         .AddSingleton<SharedBuckets>()
         .AddSingleton<TenantLimits>()
-        .AddSingleton<TenantRateLimiter>();
+        .AddSingleton<TenantRateLimiter>()
+        .AddSingleton<RefusalHold>();
 
     /// <summary>
     /// After authentication: charges each request of a limited class one token (batch recipients: <see cref="EnforceAsync"/>).
     /// A refusal is written here, not thrown: a flooding tenant's 429s are most of its requests, and an exception
-    /// through the error handler costs many times the refusal itself, CPU the other tenants' requests share.
+    /// through the error handler costs many times the refusal itself, CPU the other tenants' requests share. It is
+    /// held for its Retry-After first (<see cref="RefusalHold"/>), so a client retrying at once is slowed to that pace.
     /// </summary>
     public static void UseTenantRateLimits(this WebApplication app) => app.Use(async (http, next) =>
     {
@@ -54,6 +56,9 @@ public static class RateLimitEndpoints
             RateLimitHeaders.Write(http.Response, decision);
             if (!decision.Allowed)
             {
+                // Retry-After as the header states it (whole seconds): what a well-behaved client would wait anyway.
+                await http.RequestServices.GetRequiredService<RefusalHold>()
+                    .HoldAsync(TimeSpan.FromSeconds(RateLimitHeaders.Seconds(decision.RetryAfter)), http.RequestAborted);
                 var refused = new RateLimitedException(decision);
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 await http.Response.WriteAsJsonAsync(new { type = "https://tools.ietf.org/html/rfc6585#section-4", title = refused.Title, status = 429,

@@ -24,7 +24,7 @@ public class RetentionCollection : ICollectionFixture<RetentionFixture>;
 
 /// <summary>
 /// Each kind of stored data goes after its retention, deleted by its owner in small batches; what is still in flight
-/// (a send scheduled ahead) and users' in-app inboxes stay.
+/// (a send scheduled ahead) and users' in-app inboxes stay; an in-app notification goes with its inbox item.
 /// </summary>
 [Collection("retention")]
 public class RetentionTests(RetentionFixture service)
@@ -125,12 +125,18 @@ public class RetentionTests(RetentionFixture service)
         Assert.Equal(0, await CountAsync("select count(*) from inbox_events where tenant_id = $1", tenant.Id));
         Assert.Equal(0, day3["InboxItems"].Purged);
 
-        // Day 31: the deleted and the expired item go, in batches of two; the live one, its counts and the list stay.
+        // Day 31: the deleted and the expired item go with their in-app notifications and history, in batches of two;
+        // the live one, its notification, its counts and the list stay.
         var day31 = (await Runner.RunOnceAsync(now.AddDays(31), default)).ToDictionary(r => r.Kind);
         Assert.Equal(2, day31["InboxItems"].Purged);
         Assert.Equal(2, day31["InboxItems"].Batches);              // 2 + the empty batch that ends it
-        Assert.Equal(0, day31["Notifications"].Purged);            // in-app notifications are never the ledger's to purge
         Assert.Equal(1, await CountAsync("select count(*) from inbox_items where tenant_id = $1", tenant.Id));
+        foreach (var gone in new[] { deleted, expiring })
+        {
+            Assert.Equal(HttpStatusCode.NotFound, (await tenant.Http.GetAsync($"/api/v1/services/notifications/{gone}")).StatusCode);
+            Assert.Equal(0, await CountAsync("select count(*) from notification_events where notification_id = $1", gone));
+        }
+        Assert.Equal("sent", (await tenant.Http.StatusAsync(keep))["status"]!.GetValue<string>());
         Assert.Equal([keep], await user.ListIdsAsync("?archived=include"));
         Assert.Equal((1, 1, 1), await user.CountsAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await user.GetAsync($"{EndUsers.Inbox}/{expiring}")).StatusCode);

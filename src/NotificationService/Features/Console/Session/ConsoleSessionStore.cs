@@ -55,14 +55,20 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Expired rows, a bounded batch at a time (called on sign-in: sessions are few).</summary>
-    public async Task PurgeExpiredAsync(CancellationToken ct)
+    /// <summary>
+    /// Up to <paramref name="limit"/> sessions that expired before <paramref name="expiredBefore"/>, in one short
+    /// statement (the Retention feature drives it, `Retention:ConsoleSessions:Days`); returns how many went. An expired
+    /// row already signs nobody in (<see cref="FindAsync"/> checks expires_at), so this only keeps the table small.
+    /// </summary>
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset expiredBefore, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            delete from console_sessions where ctid in (select ctid from console_sessions where expires_at < $1 limit 1000)
+            delete from console_sessions where (tenant_id, token_hash) in (
+                select tenant_id, token_hash from console_sessions where expires_at < $1 order by expires_at limit $2 for update skip locked)
             """);
-        cmd.Parameters.AddWithValue(clock.GetUtcNow());
-        await cmd.ExecuteNonQueryAsync(ct);
+        cmd.Parameters.AddWithValue(expiredBefore.UtcDateTime);
+        cmd.Parameters.AddWithValue(limit);
+        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     private static bool TryParse(string token, out Guid tenantId, out byte[] hash)

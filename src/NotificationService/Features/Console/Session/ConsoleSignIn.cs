@@ -21,7 +21,6 @@ public sealed class ConsoleSignIn(ApiKeyCache keys, ConsoleSessionStore sessions
         if (!account.Scopes.Contains(Scopes.Admin)) { throttle.RecordFailure(client); return (SignInOutcome.NotAdmin, null); }
 
         throttle.Reset(client);
-        await sessions.PurgeExpiredAsync(ct);
         var token = await sessions.CreateAsync(account.TenantId, account.Id, account.KeyPrefix, account.Scopes, IsOperator(account.KeyPrefix), Lifetime, ct);
         return (SignInOutcome.SignedIn, token);
     }

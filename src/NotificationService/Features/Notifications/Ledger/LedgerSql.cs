@@ -9,8 +9,23 @@ public sealed partial class NotificationLedger
         public const string Purge = """
             with doomed as (
                 select id from notifications
-                where id < $1 and status not in ('accepted', 'queued', 'sending') and channel <> 'in_app'
+                where id < $1 and status not in ('accepted', 'queued', 'sending')
+                  and (channel <> 'in_app' or status in ('failed', 'suppressed', 'cancelled'))
                 order by id limit $2
+                for update skip locked
+            ), history as (
+                delete from notification_events e using doomed d where e.notification_id = d.id
+            ), gone as (
+                delete from notifications n using doomed d where n.id = d.id returning 1
+            )
+            select count(*) from gone
+            """;
+
+        /// <summary>$1 ids of in-app notifications whose inbox item is gone; the item follows by its foreign key's cascade.</summary>
+        public const string PurgeInApp = """
+            with doomed as (
+                select id from notifications
+                where id = any($1) and channel = 'in_app' and status not in ('accepted', 'queued', 'sending')
                 for update skip locked
             ), history as (
                 delete from notification_events e using doomed d where e.notification_id = d.id
