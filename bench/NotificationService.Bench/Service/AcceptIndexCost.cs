@@ -1,0 +1,39 @@
+namespace NotificationService.Bench.Service;
+
+/// <summary>Accept rounds on two fresh databases, one with migration 480's indexes and one without, in alternating order.</summary>
+public sealed record AcceptIndexCost(IReadOnlyList<(string Side, LoadResult Result, double Load)> Rounds)
+{
+    public double MedianWith => Median("with");
+    public double MedianWithout => Median("without");
+    public double Ratio => MedianWith / MedianWithout;
+
+    private double Median(string side) => RetentionBenchResult.Median(Rounds.Where(r => r.Side == side).Select(r => r.Result.AcceptedPerSec).ToList());
+
+    /// <summary>
+    /// Two Mode=api services (no delivery meanwhile, so the rounds measure the insert path alone), each on its own
+    /// database; the second drops the indexes after its migrations ran. Rounds go with, without, without, with, … so
+    /// neither side always runs first on a machine whose other load drifts.
+    /// </summary>
+    public static async Task<AcceptIndexCost> MeasureAsync(string dll, Func<string, Task<string>> createDatabase, string[] indexNames,
+        TimeSpan round, int pairs)
+    {
+        var withCs = await createDatabase("console_accept_with");
+        var withoutCs = await createDatabase("console_accept_without");
+        await using var with = await ServiceProcess.StartAsync(dll, withCs, "api");
+        await using var without = await ServiceProcess.StartAsync(dll, withoutCs, "api");
+        await using (var db = Npgsql.NpgsqlDataSource.Create(withoutCs))
+            await ConsoleRun.ExecAsync(db, string.Join(";", indexNames.Select(n => $"drop index {n}")));
+
+        var rounds = new List<(string, LoadResult, double)>();
+        for (var i = 0; i < pairs; i++)
+        {
+            var order = i % 2 == 0 ? new[] { ("with", with), ("without", without) } : new[] { ("without", without), ("with", with) };
+            foreach (var (side, service) in order)
+            {
+                var r = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, round, $"console: accept {side} the indexes, pair {i + 1}/{pairs}");
+                rounds.Add((side, r, LoadAverage.Now()));
+            }
+        }
+        return new AcceptIndexCost(rounds);
+    }
+}
