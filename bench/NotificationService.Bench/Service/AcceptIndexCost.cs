@@ -14,7 +14,7 @@ public sealed record AcceptIndexCost(IReadOnlyList<(string Side, LoadResult Resu
     /// database; the second drops the indexes after its migrations ran. Rounds go with, without, without, with, … so
     /// neither side always runs first on a machine whose other load drifts.
     /// </summary>
-    public static async Task<AcceptIndexCost> MeasureAsync(string dll, Func<string, Task<string>> createDatabase, string[] indexNames,
+    public static async Task<AcceptIndexCost> MeasureAsync(string dll, Func<string, Task<string>> createDatabase, string dropAll,
         TimeSpan round, int pairs)
     {
         var withCs = await createDatabase("console_accept_with");
@@ -22,7 +22,7 @@ public sealed record AcceptIndexCost(IReadOnlyList<(string Side, LoadResult Resu
         await using var with = await ServiceProcess.StartAsync(dll, withCs, "api");
         await using var without = await ServiceProcess.StartAsync(dll, withoutCs, "api");
         await using (var db = Npgsql.NpgsqlDataSource.Create(withoutCs))
-            await ConsoleRun.ExecAsync(db, string.Join(";", indexNames.Select(n => $"drop index {n}")));
+            await ConsoleRun.ExecAsync(db, dropAll);
 
         var rounds = new List<(string, LoadResult, double)>();
         for (var i = 0; i < pairs; i++)

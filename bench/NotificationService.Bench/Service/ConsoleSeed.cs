@@ -21,7 +21,7 @@ public static class ConsoleSeed
             from generate_series($2::bigint, $4::bigint) g
         ), n as (
             insert into notifications (id, tenant_id, channel, status, recipient, content, category, created_at, updated_at, sent_at,
-                                       attempts, provider_kind, provider_message_id, last_error)
+                                       attempts, provider_kind, provider_message_id, last_error, send_at)
             select encode(overlay(uuid_send(gen_random_uuid()) placing substring(int8send((extract(epoch from t) * 1000)::bigint) from 3 for 6)
                           from 1 for 6), 'hex')::uuid,
                    $1, ch, st,
@@ -34,7 +34,8 @@ public static class ConsoleSeed
                    case when st in ('sent', 'delivered', 'opened') then t + interval '1 second' end,
                    case when st = 'suppressed' then 0 else 1 end, case when st <> 'suppressed' then 'sandbox' end,
                    case when st in ('sent', 'delivered', 'opened') then 'sbx_' || g end,
-                   case when st = 'failed' then 'provider refused: mailbox unavailable' end
+                   case when st = 'failed' then 'provider refused: mailbox unavailable' end,
+                   case when g % 100 = 0 then t end   -- 1 % were scheduled sends (their time has passed)
             from s
             returning id, tenant_id, channel, status, recipient, content, created_at, provider_message_id
         ), attempt as (
