@@ -1,8 +1,15 @@
 namespace NotificationService.Bench.Service;
 
 /// <summary>Accept rounds on two fresh databases, one with migration 480's indexes and one without, in alternating order.</summary>
-public sealed record AcceptIndexCost(IReadOnlyList<(string Side, LoadResult Result, double Load)> Rounds)
+/// <summary>One accept round: its rate, and CPU per accepted send of the service and of PostgreSQL (µs), which a loaded
+/// machine moves far less than the rate.</summary>
+public sealed record AcceptRound(string Side, LoadResult Result, double Load, double ServiceMicros, double PostgresMicros);
+
+public sealed record AcceptIndexCost(IReadOnlyList<AcceptRound> Rounds)
 {
+    public double MedianPostgresMicros(string side) => RetentionBenchResult.Median(Rounds.Where(r => r.Side == side).Select(r => r.PostgresMicros).ToList());
+    public double MedianServiceMicros(string side) => RetentionBenchResult.Median(Rounds.Where(r => r.Side == side).Select(r => r.ServiceMicros).ToList());
+
     public double MedianWith => Median("with");
     public double MedianWithout => Median("without");
     public double Ratio => MedianWith / MedianWithout;
@@ -24,14 +31,20 @@ public sealed record AcceptIndexCost(IReadOnlyList<(string Side, LoadResult Resu
         await using (var db = Npgsql.NpgsqlDataSource.Create(withoutCs))
             await ConsoleRun.ExecAsync(db, dropAll);
 
-        var rounds = new List<(string, LoadResult, double)>();
+        await using var withDb = Npgsql.NpgsqlDataSource.Create(withCs);
+        var meters = new Dictionary<string, CpuMeter> { ["with"] = await CpuMeter.ForAsync(with.Pid, withDb), ["without"] = await CpuMeter.ForAsync(without.Pid, withDb) };
+        var rounds = new List<AcceptRound>();
         for (var i = 0; i < pairs; i++)
         {
             var order = i % 2 == 0 ? new[] { ("with", with), ("without", without) } : new[] { ("without", without), ("with", with) };
             foreach (var (side, service) in order)
             {
+                // Both databases are in the one cluster: PostgreSQL's CPU in a round is (nearly all) that round's service's.
+                var before = meters[side].Sample();
                 var r = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, round, $"console: accept {side} the indexes, pair {i + 1}/{pairs}");
-                rounds.Add((side, r, LoadAverage.Now()));
+                var after = meters[side].Sample();
+                var n = Math.Max(1, r.Accepted);
+                rounds.Add(new AcceptRound(side, r, LoadAverage.Now(), (after.Worker - before.Worker).TotalMicroseconds / n, (after.Postgres - before.Postgres).TotalMicroseconds / n));
             }
         }
         return new AcceptIndexCost(rounds);

@@ -35,8 +35,13 @@ public static class ConsoleReport
         sb.AppendLine($"Accept with and without those indexes (two fresh databases, two Mode=api services, {BenchOptions.AcceptClients} clients closed loop, " +
                       $"email sends; rounds alternate): with {a.MedianWith:N0}/s, without {a.MedianWithout:N0}/s (medians), with ÷ without = **{a.Ratio.ToString("0.00", Inv)}**" +
                       (ceiling is { } ce ? $"; ÷ the single-row commit ceiling of this run ({ce:N0}/s): {(a.MedianWith / ce).ToString("0.00", Inv)} with, {(a.MedianWithout / ce).ToString("0.00", Inv)} without." : "."));
+        sb.AppendLine($"CPU per accepted send (medians; the warm-up sends before each round are in the CPU but not the count, alike on both sides): PostgreSQL " +
+                      $"{a.MedianPostgresMicros("with"):N0} µs with, {a.MedianPostgresMicros("without"):N0} µs without " +
+                      $"(with ÷ without **{(a.MedianPostgresMicros("with") / a.MedianPostgresMicros("without")).ToString("0.00", Inv)}**); service " +
+                      $"{a.MedianServiceMicros("with"):N0} µs with, {a.MedianServiceMicros("without"):N0} µs without.");
         sb.AppendLine("Rounds in the order run: " + string.Join(", ", a.Rounds.Select(r =>
-            $"{r.Side} {r.Result.AcceptedPerSec:N0}/s (p99 {r.Result.LatencyMs.P99:N0} ms, {r.Result.Errors} errors, load {r.Load.ToString("0.0", Inv)})")) + ".");
+            $"{r.Side} {r.Result.AcceptedPerSec:N0}/s (p99 {r.Result.LatencyMs.P99:N0} ms, {r.Result.Errors} errors, PostgreSQL {r.PostgresMicros:N0} µs/send, " +
+            $"service {r.ServiceMicros:N0} µs/send, load {r.Load.ToString("0.0", Inv)})")) + ".");
     }
 
     private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString(v < 10 ? "0.00" : "0.0", Inv);

@@ -25,7 +25,13 @@ public static class SseReport
         sb.AppendLine($"| accept-to-event latency p99 (ms) | {F(s.LatencyMs.P99)} | ≤ 100 ms | {(s.LatencyMs.P99 <= 100 ? "met" : "**not met**")} |");
         sb.AppendLine($"| missed events (accepted, no `notification.created` on the user's stream within 15 s) | {s.Missed:N0} | 0 | {(s.Missed == 0 ? "met" : "**not met**")} |");
         sb.AppendLine($"| stream failures (a stream that ended or errored) | {s.StreamFailures:N0} | 0 | {(s.StreamFailures == 0 ? "met" : "**not met**")} |");
+        if (s.LowRateLatencyMs is { } lr)
+            sb.AppendLine($"| at a fifth of the rate ({s.LowRate:N0}/s for {s.Duration.TotalSeconds / 2:0} s, run first): accept-to-event p50 / p99 (ms), missed | {F(lr.P50)} / {F(lr.P99)}, {s.LowRateMissed:N0} missed | | |");
         sb.AppendLine($"| send request p50 / p99 (ms) | {F(s.AcceptMs.P50)} / {F(s.AcceptMs.P99)} | | |");
+        sb.AppendLine();
+        sb.AppendLine($"With the {s.Connected:N0} streams open and nothing sent, over {s.IdleSeconds:0.0} s (one keep-alive period, on whose tick every stream reads its " +
+                      $"event table): service {s.IdleCpu.Worker.TotalSeconds / s.IdleSeconds:0.00} of a core, PostgreSQL {s.IdleCpu.Postgres.TotalSeconds / s.IdleSeconds:0.00}, " +
+                      $"this bench process {s.IdleCpu.Bench.TotalSeconds / s.IdleSeconds:0.00}.");
         sb.AppendLine();
         sb.AppendLine($"CPU over the send window and its grace ({cpuSeconds:0.0} s wall): service {s.Cpu.Worker.TotalSeconds:0.0} s, PostgreSQL {s.Cpu.Postgres.TotalSeconds:0.0} s, " +
                       $"this bench process (the {s.Connections:N0} stream readers and the sender) {s.Cpu.Bench.TotalSeconds:0.0} s, i.e. {s.Cpu.Bench.TotalSeconds / cpuSeconds:0.00} of a core " +

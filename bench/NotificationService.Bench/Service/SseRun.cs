@@ -13,6 +13,14 @@ public sealed record SseBenchResult(int Connections, int Connected, double Conne
     double Rate, TimeSpan Duration, long Accepted, long SendErrors, long Arrived, long Missed, Percentiles LatencyMs, Percentiles AcceptMs,
     CpuSample Cpu, double WindowSeconds, double LoadConnected, double LoadAfter, long StreamFailures)
 {
+    /// <summary>CPU of the open streams with nothing sent, over one keep-alive period (each stream reads its events on its tick).</summary>
+    public CpuSample IdleCpu { get; init; }
+    public double IdleSeconds { get; init; }
+    /// <summary>The same latency at a fifth of the rate, measured first: what the path costs when the machine is not saturated by it.</summary>
+    public double LowRate { get; init; }
+    public Percentiles? LowRateLatencyMs { get; init; }
+    public long LowRateMissed { get; init; }
+
     public double KiBPerConnection => (RssConnectedMiB - RssBeforeMiB) * 1024 / Math.Max(1, Connected);
 }
 
@@ -64,28 +72,53 @@ public static class SseRun
         var loadConnected = LoadAverage.Now();
 
         var meter = await CpuMeter.ForAsync(service.Pid, db);
+        var idle0 = meter.Sample();
+        var idleClock = Stopwatch.StartNew();
+        Progress.Show($"sse: {open.Connected:N0} streams open, nothing sent, for one keep-alive period");
+        await Task.Delay(TimeSpan.FromSeconds(16));
+        var idle1 = meter.Sample();
+        var idleSeconds = idleClock.Elapsed.TotalSeconds;
+
+        var low = rate / 5;
+        var lowStarted = new ConcurrentDictionary<Guid, long>();
+        await SendLoadAsync(api, low, duration / 2, open.Connected, lowStarted, $"sse: {low:N0} in_app sends/s (a fifth of the rate) over {open.Connected:N0} streams");
+        await GraceAsync(lowStarted, arrivals);
+        var lowLatencies = Latencies(lowStarted, arrivals);
+
         var cpu0 = meter.Sample();
         var window = Stopwatch.StartNew();
         var started = new ConcurrentDictionary<Guid, long>();
         var sends = await SendLoadAsync(api, rate, duration, open.Connected, started, $"sse: {rate:N0} in_app sends/s over {open.Connected:N0} streams");
-        var grace = Stopwatch.StartNew();
-        while (grace.Elapsed < TimeSpan.FromSeconds(15) && started.Keys.Any(id => !arrivals.ContainsKey(id)))
-        {
-            Progress.Show($"sse: waiting for events, {started.Keys.Count(arrivals.ContainsKey):N0} / {started.Count:N0} arrived");
-            await Task.Delay(250);
-        }
+        await GraceAsync(started, arrivals);
         var cpu1 = meter.Sample();
         var windowSeconds = window.Elapsed.TotalSeconds;
         var rssAfter = service.RssMiB();
-        var latencies = started.Where(s => arrivals.ContainsKey(s.Key))
-            .Select(s => (arrivals[s.Key] - s.Value) * 1000.0 / Stopwatch.Frequency).ToList();
+        var latencies = Latencies(started, arrivals);
         stop.Cancel();
         await Task.WhenAll(open.Readers);
         Progress.Done();
         return new SseBenchResult(connections, open.Connected, connectSeconds, rssBefore, rssConnected, rssAfter, rate, duration,
             started.Count, sends.Errors, latencies.Count, started.Count - latencies.Count, new Percentiles(latencies), sends.AcceptMs,
             new CpuSample(cpu1.Worker - cpu0.Worker, cpu1.Postgres - cpu0.Postgres, cpu1.Bench - cpu0.Bench), windowSeconds, loadConnected,
-            LoadAverage.Now(), Interlocked.Read(ref failures));
+            LoadAverage.Now(), Interlocked.Read(ref failures))
+        {
+            IdleCpu = new CpuSample(idle1.Worker - idle0.Worker, idle1.Postgres - idle0.Postgres, idle1.Bench - idle0.Bench), IdleSeconds = idleSeconds,
+            LowRate = low, LowRateLatencyMs = new Percentiles(lowLatencies), LowRateMissed = lowStarted.Count - lowLatencies.Count,
+        };
+    }
+
+    private static List<double> Latencies(ConcurrentDictionary<Guid, long> started, ConcurrentDictionary<Guid, long> arrivals) =>
+        started.Where(s => arrivals.ContainsKey(s.Key)).Select(s => (arrivals[s.Key] - s.Value) * 1000.0 / Stopwatch.Frequency).ToList();
+
+    /// <summary>Up to 15 s for every accepted send's event to arrive.</summary>
+    private static async Task GraceAsync(ConcurrentDictionary<Guid, long> started, ConcurrentDictionary<Guid, long> arrivals)
+    {
+        var grace = Stopwatch.StartNew();
+        while (grace.Elapsed < TimeSpan.FromSeconds(15) && started.Keys.Any(id => !arrivals.ContainsKey(id)))
+        {
+            Progress.Show($"sse: waiting for events, {started.Keys.Count(arrivals.ContainsKey):N0} / {started.Count:N0} arrived");
+            await Task.Delay(250);
+        }
     }
 
     public static string UserId(int i) => $"sse-u{i}";
