@@ -22,7 +22,7 @@ public sealed record BenchOptions(
     public const int TemplatedAcceptPairs = 4;
 
 
-    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert"];
+    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert", "console", "sse"];
     public const int FloodClients = 32;
     public const double QuietTenantRate = 100;
     /// <summary>The open-loop flood: five times the default send limit.</summary>
@@ -45,7 +45,18 @@ public sealed record BenchOptions(
     /// <summary>Inbox rows and users for the unread-count phase (the issue's figure is 10 M over 100 k users).</summary>
     public long InboxRows => Quick ? 1_000_000 : 10_000_000;
     public int InboxUsers => Quick ? 10_000 : 100_000;
-    public const int InboxClients = 8;
+    public const int InboxClientsDefault = 8;
+
+    /// <summary>Console speed (issue 15): notifications seeded, requests per page, accept pairs with/without its indexes.</summary>
+    public long ConsoleRows => Quick ? 100_000 : 1_000_000;
+    public int ConsoleRequests => Quick ? 30 : 200;
+    public int ConsoleAcceptPairs => Quick ? 1 : 3;
+    /// <summary>SSE (issue 14): concurrent streams (`--sse-connections N`), in_app sends/s over them, and for how long.</summary>
+    public int SseConnections { get; init; }
+    public int SseRate => Quick ? 100 : 500;
+    public TimeSpan SseDuration => Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
+    /// <summary>`--inbox-clients N`: the inbox phase's closed-loop clients (default 8; the machine has 2 cores).</summary>
+    public int InboxClients { get; init; } = InboxClientsDefault;
 
     public bool Runs(string phase) => Only is null || Only.Contains(phase);
 
@@ -65,6 +76,7 @@ public sealed record BenchOptions(
         if (only?.FirstOrDefault(p => !Phases.Contains(p)) is { } unknown)
             throw new ArgumentException($"--only {unknown}: expected one or more of {string.Join(", ", Phases)}");
         return sized with { Only = only, ProviderMessages = ArgValue(args, "--provider-messages") ?? (quick ? 5_000 : 50_000),
-            RetentionRows = ArgValue(args, "--retention-rows") ?? (quick ? 50_000 : 1_000_000) };
+            RetentionRows = ArgValue(args, "--retention-rows") ?? (quick ? 50_000 : 1_000_000),
+            SseConnections = ArgValue(args, "--sse-connections") ?? (quick ? 1_000 : 10_000), InboxClients = ArgValue(args, "--inbox-clients") ?? InboxClientsDefault };
     }
 }

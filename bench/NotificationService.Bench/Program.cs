@@ -52,7 +52,14 @@ try
 
     await Phase(report, "inbox", "inbox: unread-count and the first page over a large inbox (Mode=api), beside the same statements direct", async () =>
         report.Inbox = await InboxRun.MeasureAsync(dll, await CreateDatabaseAsync("inbox"), options.InboxRows, options.InboxUsers,
-            BenchOptions.InboxClients, options.AcceptDuration));
+            options.InboxClients, options.AcceptDuration));
+
+    await Phase(report, "console", "console: every page over 1 M notifications, and its indexes' cost on accept (Mode=all; accept in Mode=api)", async () =>
+        report.Console = await ConsoleRun.MeasureAsync(dll, repoRoot, CreateDatabaseAsync, options.ConsoleRows, options.ConsoleRequests,
+            options.AcceptDuration, options.ConsoleAcceptPairs));
+
+    await Phase(report, "sse", "sse: concurrent end-user streams on one instance, accept-to-event latency (Mode=all)", async () =>
+        report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration));
 
     await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));

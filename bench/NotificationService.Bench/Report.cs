@@ -30,6 +30,8 @@ public sealed class Report
     public TenantFloodResult? TenantFlood { get; set; }
     public RetentionBenchResult? Retention { get; set; }
     public InboxBenchResult? Inbox { get; set; }
+    public ConsoleBenchResult? Console { get; set; }
+    public SseBenchResult? Sse { get; set; }
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -123,6 +125,7 @@ public sealed class Report
             Row(sb, "first page (20) over HTTP (requests/s; ceiling: the list statement direct)", ib.ListHttp.PerSec, ib.ListSql.PerSec, "", null);
             Row(sb, "first page HTTP p99 (ms)", ib.ListHttp.Ms.P99, null, "≤ 10 ms", ib.ListHttp.Ms.P99 <= 10, "0.00");
             Row(sb, "first page statement p99, direct (ms)", ib.ListSql.Ms.P99, null, "", null, "0.00");
+            if (ib.OneClient is { } one) InboxOneClientRows.Append(sb, one, ib);
         }
         if (Dispatch is { } d)
         {
@@ -201,6 +204,8 @@ public sealed class Report
             sb.AppendLine($"- Templated vs inline accept, Mode={t.Mode}, rounds in the order run: " +
                           string.Join(", ", t.Rounds.Select(r => $"{r.Kind} {r.Result.AcceptedPerSec:N0}/s (p99 {r.Result.LatencyMs.P99:N0} ms)")) + $"; {t.Errors:N0} errors.");
         foreach (var n in Notes) sb.AppendLine($"- {n}");
+        if (Console is { } con) ConsoleReport.Append(sb, con, Ceilings);
+        if (Sse is { } sse) SseReport.Append(sb, sse);
         return sb.ToString();
     }
 
