@@ -91,7 +91,9 @@ public static class ContractEnvironment
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var server = new PrismServer(process, $"http://127.0.0.1:{port}", log);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
+        // Prism parses the whole Twilio document (megabytes of JSON) before it listens: on a loaded two-core host, with the
+        // other two starting at once, that took over 90 s once (all seven specs failed in a full run at load ~20).
+        var deadline = DateTime.UtcNow.AddSeconds(240);
         while (DateTime.UtcNow < deadline)
         {
             if (process.HasExited) throw new InvalidOperationException($"Prism exited while loading {relativeSpec}: {string.Join("\n", log)}");
