@@ -15,8 +15,8 @@ namespace NotificationService.Features.Delivery;
 /// rate limits (one statement), claims the admitted notifications for sending (one statement), ends suppressed
 /// recipients (one query), applies the recipients' preferences as they are now (one query: opted out ends
 /// suppressed, quiet hours postpone), resolves push users to their registered devices (one statement),
-/// renders and sends each concurrently through the channel's providers, then records every outcome and
-/// deactivates dead push tokens (one statement each), and tells the queue what to do with each job:
+/// renders and sends each concurrently through the channel's providers, then deactivates dead push tokens and
+/// records every outcome (one statement each), and tells the queue what to do with each job:
 /// done, retry, postpone, dead, or (a group not all done) split.
 /// </summary>
 public sealed class DeliveryJobHandler(
@@ -57,8 +57,10 @@ public sealed class DeliveryJobHandler(
                 var d => DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, d as PreferenceDecision.Deliver, ct),
             }));
 
-        await ledger.RecordAttemptsAsync(outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult)>().Select(o => o.Outcome.Attempt).ToList(), ct);
+        // Dead tokens go first: once the ledger says `sent`, a reader (or the next push) must already see them gone. A crash
+        // between the two retries the job, which re-resolves the user's devices without them.
         await devices.DeactivateAsync(DeadTokens(outcomes, records), "provider reported the token unregistered", ct);
+        await ledger.RecordAttemptsAsync(outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult)>().Select(o => o.Outcome.Attempt).ToList(), ct);
         var unitResults = units.Select((_, i) => admitted[i] switch
         {
             Admission.Wait w => new JobResult.Throttled(w.After, w.Reason),
