@@ -13,7 +13,7 @@ var started = DateTimeOffset.UtcNow;
 var dataDir = Path.Combine(Path.GetTempPath(), "ns-bench", $"{Environment.ProcessId}");
 Progress.Show($"starting embedded PostgreSQL in {dataDir}");
 // pg_stat_statements lets the dispatch phase count statements and their time per delivered notification.
-var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show, settings: ["shared_preload_libraries=pg_stat_statements"]);
+var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show, settings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track_planning=on"]);
 try
 {
     var machine = await Machine.DescribeAsync(cluster.ConnectionString);

@@ -38,6 +38,15 @@ public static class SseReport
                       $"on a 2-core machine. Load average with the streams open {s.LoadConnected.ToString("0.00", Inv)}, after the sends {s.LoadAfter.ToString("0.00", Inv)}. " +
                       $"Service RSS after the sends {s.RssAfterMiB:N0} MiB. Latency starts when the send request starts and ends when the bench reads the event's data line, " +
                       "so it includes the accept, the queue, the worker's inbox write, the NOTIFY wake-up, the stream's read of its event table, and the client reading it.");
+        sb.AppendLine();
+        AppendStages(sb, s);
+    }
+
+    private static void AppendStages(StringBuilder sb, SseBenchResult s)
+    {
+        if (s.LowRateStages is { } low) sb.AppendLine($"- {s.LowRate:N0}/s {low.Describe()}.");
+        if (s.Stages is { } full) sb.AppendLine($"- {s.Rate:N0}/s {full.Describe()}.");
+        foreach (var line in s.Profile) sb.AppendLine(line.Replace("per delivered notification", "per in_app send of the full-rate window"));
     }
 
     private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.0", Inv);

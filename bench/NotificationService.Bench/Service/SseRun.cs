@@ -20,6 +20,10 @@ public sealed record SseBenchResult(int Connections, int Connected, double Conne
     public double LowRate { get; init; }
     public Percentiles? LowRateLatencyMs { get; init; }
     public long LowRateMissed { get; init; }
+    /// <summary>Where the time went (bench and database timestamps), at each rate, and PostgreSQL's statements over the full-rate window.</summary>
+    public SseStages? LowRateStages { get; init; }
+    public SseStages? Stages { get; init; }
+    public IReadOnlyList<string> Profile { get; init; } = [];
 
     public double KiBPerConnection => (RssConnectedMiB - RssBeforeMiB) * 1024 / Math.Max(1, Connected);
 }
@@ -42,6 +46,7 @@ public static class SseRun
 
         var tokens = await MintAsync(api, connections);
         var arrivals = new ConcurrentDictionary<Guid, long>();
+        var arrivedWall = new ConcurrentDictionary<Guid, DateTime>();
         long failures = 0;
         using var streams = new HttpClient(new SocketsHttpHandler
         {
@@ -53,8 +58,8 @@ public static class SseRun
         // Warm-up outside the figures: a few streams and sends (JIT of both paths), closed again before RSS is read.
         using (var warm = CancellationTokenSource.CreateLinkedTokenSource(stop.Token))
         {
-            var warmStreams = await ConnectAsync(streams, tokens.Take(50).ToList(), arrivals, () => Interlocked.Increment(ref failures), warm.Token);
-            await SendLoadAsync(api, Math.Min(rate, 100), TimeSpan.FromSeconds(2), 50, new ConcurrentDictionary<Guid, long>(), "sse: warm-up sends");
+            var warmStreams = await ConnectAsync(streams, tokens.Take(50).ToList(), arrivals, arrivedWall, () => Interlocked.Increment(ref failures), warm.Token);
+            await SendLoadAsync(api, Math.Min(rate, 100), TimeSpan.FromSeconds(2), 50, new ConcurrentDictionary<Guid, long>(), new(), "sse: warm-up sends");
             await Task.Delay(1000);
             warm.Cancel();
             await Task.WhenAll(warmStreams.Readers);
@@ -65,7 +70,7 @@ public static class SseRun
         var rssBefore = service.RssMiB();
 
         var connectClock = Stopwatch.StartNew();
-        var open = await ConnectAsync(streams, tokens, arrivals, () => Interlocked.Increment(ref failures), stop.Token);
+        var open = await ConnectAsync(streams, tokens, arrivals, arrivedWall, () => Interlocked.Increment(ref failures), stop.Token);
         var connectSeconds = connectClock.Elapsed.TotalSeconds;
         await Task.Delay(3000);
         var rssConnected = service.RssMiB();
@@ -81,19 +86,28 @@ public static class SseRun
 
         var low = rate / 5;
         var lowStarted = new ConcurrentDictionary<Guid, long>();
-        await SendLoadAsync(api, low, duration / 2, open.Connected, lowStarted, $"sse: {low:N0} in_app sends/s (a fifth of the rate) over {open.Connected:N0} streams");
+        var lowWall = new ConcurrentDictionary<Guid, DateTime>();
+        await SendLoadAsync(api, low, duration / 2, open.Connected, lowStarted, lowWall, $"sse: {low:N0} in_app sends/s (a fifth of the rate) over {open.Connected:N0} streams");
         await GraceAsync(lowStarted, arrivals);
         var lowLatencies = Latencies(lowStarted, arrivals);
+        var lowStages = await SseStages.MeasureAsync(db, lowWall, arrivedWall);
+        Console.Error.WriteLine($"sse {low}/s: {lowStages.Describe()}");
+        var tablesBefore = await WriteProfile.StartAsync(db);
 
         var cpu0 = meter.Sample();
         var window = Stopwatch.StartNew();
         var started = new ConcurrentDictionary<Guid, long>();
-        var sends = await SendLoadAsync(api, rate, duration, open.Connected, started, $"sse: {rate:N0} in_app sends/s over {open.Connected:N0} streams");
+        var startedWall = new ConcurrentDictionary<Guid, DateTime>();
+        var sends = await SendLoadAsync(api, rate, duration, open.Connected, started, startedWall, $"sse: {rate:N0} in_app sends/s over {open.Connected:N0} streams");
         await GraceAsync(started, arrivals);
         var cpu1 = meter.Sample();
         var windowSeconds = window.Elapsed.TotalSeconds;
         var rssAfter = service.RssMiB();
         var latencies = Latencies(started, arrivals);
+        var profile = (await WriteProfile.StopAsync(db, tablesBefore)).Describe(started.Count).ToList();
+        var stages = await SseStages.MeasureAsync(db, startedWall, arrivedWall);
+        Console.Error.WriteLine($"sse {rate}/s: {stages.Describe()}");
+        foreach (var line in profile) Console.Error.WriteLine(line);
         stop.Cancel();
         await Task.WhenAll(open.Readers);
         Progress.Done();
@@ -104,6 +118,7 @@ public static class SseRun
         {
             IdleCpu = new CpuSample(idle1.Worker - idle0.Worker, idle1.Postgres - idle0.Postgres, idle1.Bench - idle0.Bench), IdleSeconds = idleSeconds,
             LowRate = low, LowRateLatencyMs = new Percentiles(lowLatencies), LowRateMissed = lowStarted.Count - lowLatencies.Count,
+            LowRateStages = lowStages, Stages = stages, Profile = profile,
         };
     }
 
@@ -144,7 +159,7 @@ public static class SseRun
 
     /// <summary>Opens one stream per token (64 handshakes at a time); a stream counts once its first `counts` event is read.</summary>
     private static async Task<OpenStreams> ConnectAsync(HttpClient streams, List<string> tokens, ConcurrentDictionary<Guid, long> arrivals,
-        Action failed, CancellationToken ct)
+        ConcurrentDictionary<Guid, DateTime> arrivedWall, Action failed, CancellationToken ct)
     {
         var readers = new List<Task>(tokens.Count);
         var connected = 0;
@@ -154,7 +169,7 @@ public static class SseRun
             await gate.WaitAsync(ct);
             var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _ = ready.Task.ContinueWith(_ => { gate.Release(); }, TaskScheduler.Default);
-            readers.Add(Task.Run(() => ReadAsync(streams, token, arrivals, ready, failed, ct), CancellationToken.None));
+            readers.Add(Task.Run(() => ReadAsync(streams, token, arrivals, arrivedWall, ready, failed, ct), CancellationToken.None));
             if (readers.Count % 500 == 0) Progress.Show($"sse: {readers.Count:N0} / {tokens.Count:N0} streams opening, {Volatile.Read(ref connected):N0} ready");
             _ = ready.Task.ContinueWith(t => { if (t.IsCompletedSuccessfully) Interlocked.Increment(ref connected); }, TaskScheduler.Default);
         }
@@ -162,7 +177,8 @@ public static class SseRun
         return new OpenStreams(Volatile.Read(ref connected), readers);
     }
 
-    private static async Task ReadAsync(HttpClient streams, string token, ConcurrentDictionary<Guid, long> arrivals, TaskCompletionSource ready,
+    private static async Task ReadAsync(HttpClient streams, string token, ConcurrentDictionary<Guid, long> arrivals,
+        ConcurrentDictionary<Guid, DateTime> arrivedWall, TaskCompletionSource ready,
         Action failed, CancellationToken ct)
     {
         try
@@ -183,7 +199,10 @@ public static class SseRun
                     if (kind == "counts") ready.TrySetResult();
                     else if (kind == "notification.created" && line.IndexOf("\"id\": \"", StringComparison.Ordinal) is var at and >= 0
                              && Guid.TryParse(line.AsSpan(at + 7, 36), out var id))
+                    {
                         arrivals.TryAdd(id, now);
+                        arrivedWall.TryAdd(id, DateTime.UtcNow);
+                    }
                 }
             }
             if (!ct.IsCancellationRequested) throw new IOException("stream ended");
@@ -201,7 +220,7 @@ public static class SseRun
 
     /// <summary>Open loop: send i starts at i / rate whatever the answers do, to user (i × a prime) mod users.</summary>
     private static async Task<SendOutcome> SendLoadAsync(HttpClient api, double rate, TimeSpan duration, int users,
-        ConcurrentDictionary<Guid, long> started, string label)
+        ConcurrentDictionary<Guid, long> started, ConcurrentDictionary<Guid, DateTime> startedWall, string label)
     {
         var total = (int)(rate * duration.TotalSeconds);
         var inflight = new List<Task>(total);
@@ -216,6 +235,7 @@ public static class SseRun
             inflight.Add(Task.Run(async () =>
             {
                 var t0 = Stopwatch.GetTimestamp();
+                var wall = DateTime.UtcNow;
                 try
                 {
                     using var res = await api.PostAsJsonAsync("api/v1/services/notifications/send", new
@@ -225,6 +245,7 @@ public static class SseRun
                     if (res.StatusCode != HttpStatusCode.Accepted) { Interlocked.Increment(ref errors); return; }
                     var id = (await res.Content.ReadFromJsonAsync<JsonNode>())!["id"]!.GetValue<Guid>();
                     started[id] = t0;
+                    startedWall[id] = wall;
                     accept.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 }
                 catch (HttpRequestException) { Interlocked.Increment(ref errors); }

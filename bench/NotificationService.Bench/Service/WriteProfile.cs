@@ -3,7 +3,9 @@ using Npgsql;
 namespace NotificationService.Bench.Service;
 
 /// <summary>One statement's share of a drain, from pg_stat_statements.</summary>
-public sealed record StatementCost(string Query, long Calls, long Rows, double TotalMs);
+/// <summary>PlanMs is 0 unless the cluster sets `pg_stat_statements.track_planning` (the harness's does: statements that are
+/// not prepared are planned on every call, and that CPU is not in the execution time).</summary>
+public sealed record StatementCost(string Query, long Calls, long Rows, double TotalMs, double PlanMs = 0);
 
 /// <summary>Rows one table gained, changed (of which HOT) and lost during a drain, from pg_stat_user_tables.</summary>
 public sealed record TableWrites(string Table, long Inserted, long Updated, long HotUpdated, long Deleted);
@@ -30,12 +32,12 @@ public sealed record WriteProfile(IReadOnlyList<StatementCost> Statements, IRead
         await Task.Delay(1500);
         var statements = new List<StatementCost>();
         await using (var cmd = db.CreateCommand("""
-            /* bench */ select query, calls, rows, total_exec_time from pg_stat_statements
+            /* bench */ select query, calls, rows, total_exec_time, total_plan_time from pg_stat_statements
             where dbid = (select oid from pg_database where datname = current_database()) and query not like '%/* bench */%'
             order by total_exec_time desc
             """))
         await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) statements.Add(new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetDouble(3)));
+            while (await r.ReadAsync()) statements.Add(new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetDouble(3), r.GetDouble(4)));
         var old = before.ToDictionary(t => t.Table);
         var tables = (await TablesAsync(db))
             .Select(t => old.TryGetValue(t.Table, out var o) ? t with { Inserted = t.Inserted - o.Inserted, Updated = t.Updated - o.Updated,
@@ -58,10 +60,10 @@ public sealed record WriteProfile(IReadOnlyList<StatementCost> Statements, IRead
     {
         double Per(double v) => v / Math.Max(1, delivered);
         yield return $"- Dispatch, PostgreSQL per delivered notification: {Per(Calls):0.00} statements, {Per(TotalMs) * 1000:0.0} µs of statement time " +
-                     $"({Calls:N0} statements, {TotalMs / 1000:0.0} s in all). Rows written per notification: " +
+                     $"({Calls:N0} statements, {TotalMs / 1000:0.0} s in all), and {Per(Statements.Sum(s => s.PlanMs)) * 1000:0.0} µs of planning. Rows written per notification: " +
                      string.Join(", ", Tables.Select(t => $"{t.Table} +{Per(t.Inserted):0.00} ~{Per(t.Updated):0.00} (HOT {Per(t.HotUpdated):0.00}) -{Per(t.Deleted):0.00}")) + ".";
         foreach (var s in Statements.Take(8))
-            yield return $"  - {Per(s.Calls):0.000} calls, {Per(s.TotalMs) * 1000:0.0} µs per notification, {s.TotalMs / Math.Max(1, s.Calls):0.000} ms per call: `{OneLine(s.Query)}`";
+            yield return $"  - {Per(s.Calls):0.000} calls, {Per(s.TotalMs) * 1000:0.0} µs per notification, {s.TotalMs / Math.Max(1, s.Calls):0.000} ms per call (+{s.PlanMs / Math.Max(1, s.Calls):0.000} ms planning): `{OneLine(s.Query)}`";
     }
 
     private static string OneLine(string sql)
