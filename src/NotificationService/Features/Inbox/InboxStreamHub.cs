@@ -8,11 +8,21 @@ namespace NotificationService.Features.Inbox;
 /// One LISTEN connection per replica. A committed inbox change NOTIFYs `tenant:user` (ids only, never content); the
 /// hub wakes that user's open streams on this replica, which then read the event table from their last id. Because
 /// streams always read the table, a lost wake-up costs latency, never an event: when the LISTEN connection comes back
-/// every stream is woken, and every stream also looks on its keep-alive tick.
+/// every stream is woken, and a stream also looks on its keep-alive tick unless the connection stayed up since its last
+/// read (<see cref="Generation"/>).
 /// </summary>
 public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> log) : BackgroundService
 {
     private readonly ConcurrentDictionary<(Guid, string), ConcurrentDictionary<Subscription, byte>> _byUser = new();
+    private long _generation;   // odd while listening; bumped when the LISTEN connection comes up and when it is lost
+
+    /// <summary>Read before a stream reads its table. While it is unchanged and odd, the LISTEN connection has been up the
+    /// whole time, so every commit since that read was announced (PostgreSQL delivers every NOTIFY committed after LISTEN)
+    /// and a quiet stream has nothing to read.</summary>
+    public long Generation => Volatile.Read(ref _generation);
+
+    /// <summary>True when nothing can have been missed since a read that began at <paramref name="generation"/>.</summary>
+    public bool HeardEverythingSince(long generation) => (generation & 1) == 1 && Generation == generation;
 
     public sealed class Subscription : IDisposable
     {
@@ -68,8 +78,10 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> 
                 await using var conn = await db.OpenConnectionAsync(ct);
                 conn.Notification += (_, e) => Wake(e.Payload);
                 await using (var cmd = new NpgsqlCommand($"listen {InboxStore.NotifyChannel}", conn)) await cmd.ExecuteNonQueryAsync(ct);
+                Interlocked.Increment(ref _generation);   // odd: listening
                 WakeAll();   // whatever committed while we were not listening
-                while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
+                try { while (!ct.IsCancellationRequested) await conn.WaitAsync(ct); }
+                finally { Interlocked.Increment(ref _generation); }   // even: from here a NOTIFY can be lost
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
             catch (Exception e)

@@ -125,6 +125,34 @@ public class InboxStreamTests(ServiceFixture service) : IAsyncLifetime
         Assert.NotNull((await bad.JsonAsync())["errors"]!["lastEventId"]);
     }
 
+    [Fact]
+    public async Task An_idle_stream_reads_its_events_only_when_woken_while_the_listen_connection_stays_up_and_after_it_was_lost()
+    {
+        var tenant = await service.NewTenantAsync(null);
+        var token = await tenant.TokenAsync("quiet");
+        await using var stream = await SseClient.OpenAsync(OnB(token), $"{EndUsers.Me}/stream");
+        Assert.Equal("counts", (await stream.NextAsync()).Event);
+
+        // An event stored without its NOTIFY (what a lost wake-up looks like): with B's LISTEN connection up throughout,
+        // the quiet keep-alive ticks (1 s here) do not re-read the table, so nothing comes but comments.
+        await using (var insert = service.Db.CreateCommand("""
+            insert into inbox_events (tenant_id, user_id, seq, kind, payload) values ($1, 'quiet', 1, 'counts', '{"unread":7,"unseen":7,"total":7}')
+            """))
+        {
+            insert.Parameters.AddWithValue(tenant.Id);
+            await insert.ExecuteNonQueryAsync();
+        }
+        for (var i = 0; i < 3; i++) await stream.WaitForCommentAsync(TimeSpan.FromSeconds(10));
+
+        // The safety net: once the LISTEN connections are lost, the next read (on reconnecting, or the next tick) finds it.
+        await using (var cut = service.Db.CreateCommand(
+            $"select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = 'listen {NotificationService.Features.Inbox.InboxStore.NotifyChannel}'"))
+            Assert.NotNull(await cut.ExecuteScalarAsync());
+        var late = await stream.NextAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(("counts", 1L), (late.Event, late.Id!.Value));
+        Assert.Equal(7, JsonNode.Parse(late.Data)!["unread"]!.GetValue<int>());
+    }
+
     /// <summary>A change's two events: its `notification.updated`, then the `counts` it left.</summary>
     private static bool UpdatedThenCounts(List<SseEvent> events) =>
         events.SkipWhile(e => e.Event != "notification.updated").Any(e => e.Event == "counts");
