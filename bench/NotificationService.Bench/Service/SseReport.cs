@@ -29,8 +29,8 @@ public static class SseReport
             sb.AppendLine($"| at a fifth of the rate ({s.LowRate:N0}/s for {s.Duration.TotalSeconds / 2:0} s, run first): accept-to-event p50 / p99 (ms), missed | {F(lr.P50)} / {F(lr.P99)}, {s.LowRateMissed:N0} missed | | |");
         sb.AppendLine($"| send request p50 / p99 (ms) | {F(s.AcceptMs.P50)} / {F(s.AcceptMs.P99)} | | |");
         sb.AppendLine();
-        sb.AppendLine($"With the {s.Connected:N0} streams open and nothing sent, over {s.IdleSeconds:0.0} s (one keep-alive period, on whose tick every stream reads its " +
-                      $"event table): service {s.IdleCpu.Worker.TotalSeconds / s.IdleSeconds:0.00} of a core, PostgreSQL {s.IdleCpu.Postgres.TotalSeconds / s.IdleSeconds:0.00}, " +
+        sb.AppendLine($"With the {s.Connected:N0} streams open and nothing sent, over {s.IdleSeconds:0.0} s (one keep-alive period: each stream writes a comment on its tick and reads " +
+                      $"its event table then only if the LISTEN connection was lost since its last read): service {s.IdleCpu.Worker.TotalSeconds / s.IdleSeconds:0.00} of a core, PostgreSQL {s.IdleCpu.Postgres.TotalSeconds / s.IdleSeconds:0.00}, " +
                       $"this bench process {s.IdleCpu.Bench.TotalSeconds / s.IdleSeconds:0.00}.");
         sb.AppendLine();
         sb.AppendLine($"CPU over the send window and its grace ({cpuSeconds:0.0} s wall): service {s.Cpu.Worker.TotalSeconds:0.0} s, PostgreSQL {s.Cpu.Postgres.TotalSeconds:0.0} s, " +

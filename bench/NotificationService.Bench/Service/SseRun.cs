@@ -13,7 +13,7 @@ public sealed record SseBenchResult(int Connections, int Connected, double Conne
     double Rate, TimeSpan Duration, long Accepted, long SendErrors, long Arrived, long Missed, Percentiles LatencyMs, Percentiles AcceptMs,
     CpuSample Cpu, double WindowSeconds, double LoadConnected, double LoadAfter, long StreamFailures)
 {
-    /// <summary>CPU of the open streams with nothing sent, over one keep-alive period (each stream reads its events on its tick).</summary>
+    /// <summary>CPU of the open streams with nothing sent, over one keep-alive period (each stream writes a comment on its tick).</summary>
     public CpuSample IdleCpu { get; init; }
     public double IdleSeconds { get; init; }
     /// <summary>The same latency at a fifth of the rate, measured first: what the path costs when the machine is not saturated by it.</summary>
