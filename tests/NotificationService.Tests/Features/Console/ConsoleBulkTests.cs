@@ -77,12 +77,7 @@ public class ConsoleBulkTests(ConsoleFixture console)
     public async Task A_running_job_shows_its_rate_and_is_cancelled_from_its_page_as_the_API_would()
     {
         var tenant = await console.NewTenantAsync();
-        // A job mid-run whose counts the test moves itself: no queue job, so no runner races the test.
-        var jobId = Guid.NewGuid();
-        await console.ScalarAsync<object>("""
-            insert into bulk_jobs (id, tenant_id, status, options, file_name, file_bytes, started_at)
-            values ($1, $2, 'enqueuing', '{"channel":"sms","template":"promo"}', 'big.csv', 1000000, now())
-            """, jobId, tenant.Id);
+        var jobId = await RunningJobAsync(tenant.Id, "big.csv", 1_000_000);
         var page = await console.NewPageAsync();
         await page.SignInAsync(tenant.ApiKey);
         await page.GotoAsync($"/admin/bulk/{jobId}");
@@ -117,11 +112,7 @@ public class ConsoleBulkTests(ConsoleFixture console)
     public async Task Another_tenants_job_is_not_found_and_cannot_be_cancelled()
     {
         var owner = await console.NewTenantAsync();
-        var jobId = Guid.NewGuid();
-        await console.ScalarAsync<object>("""
-            insert into bulk_jobs (id, tenant_id, status, options, file_name, file_bytes, started_at)
-            values ($1, $2, 'enqueuing', '{"channel":"sms","template":"promo"}', 'owner.csv', 1000, now())
-            """, jobId, owner.Id);
+        var jobId = await RunningJobAsync(owner.Id, "owner.csv", 1_000);
         var intruder = await console.NewTenantAsync();
         var page = await console.NewPageAsync();
         await page.SignInAsync(intruder.ApiKey);
@@ -134,5 +125,16 @@ public class ConsoleBulkTests(ConsoleFixture console)
             """, jobId.ToString());
         Assert.Equal(404, status);
         Assert.Equal("enqueuing", await console.ScalarAsync<string>("select status from bulk_jobs where id = $1", jobId));
+    }
+
+    /// <summary>A job mid-run whose counts the test moves itself: no queue job, so no runner races the test.</summary>
+    private async Task<Guid> RunningJobAsync(Guid tenantId, string fileName, long fileBytes)
+    {
+        var jobId = Guid.NewGuid();
+        await console.ScalarAsync<object>("""
+            insert into bulk_jobs (id, tenant_id, status, options, file_name, file_bytes, started_at)
+            values ($1, $2, 'enqueuing', '{"channel":"sms","template":"promo"}', $3, $4, now())
+            """, jobId, tenantId, fileName, fileBytes);
+        return jobId;
     }
 }
