@@ -2,8 +2,9 @@ namespace NotificationService.Features.RateLimits;
 
 /// <summary>
 /// Holds a refused request for its Retry-After (at most `RateLimits:HoldRefusalsMs`, 1,000 by default; 0 answers at
-/// once) before the 429 goes out. A client that respects Retry-After loses nothing: it would not have sent again
-/// sooner. A client that does not, a closed loop retrying as fast as it is answered, is slowed to one request per
+/// once) before the 429 goes out. The price: the header still says the full Retry-After (whole seconds, at least 1),
+/// so a client that respects it waits the hold and then that again, up to ~2 s per refusal instead of 1. What it buys:
+/// a client that does not, a closed loop retrying as fast as it is answered, is slowed to one request per
 /// hold per connection instead of spinning the CPU that every other tenant's requests share (measured in
 /// BENCHMARKS.md, per-tenant rate limits). At most `RateLimits:MaxHeldRefusals` (1,000) requests are held per replica
 /// at once; past that a refusal is answered at once, so a flood of connections cannot pile up here.
