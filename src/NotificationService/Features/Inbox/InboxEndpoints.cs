@@ -23,6 +23,7 @@ public static class InboxEndpoints
     {
         services.AddSingleton<InboxStore>();
         services.AddSingleton<InboxStreamHub>();
+        services.AddSingleton<InboxEventReader>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxStreamHub>());
         services.AddHostedService<InboxSweeper>();
         services.AddSingleton<IRetainedData, InboxEventRetention>();   // stream events past the replay window

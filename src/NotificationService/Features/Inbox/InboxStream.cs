@@ -10,7 +10,7 @@ namespace NotificationService.Features.Inbox;
 /// reconnect with `Last-Event-ID` (header, or `lastEventId` in the query for clients that cannot set it) replays
 /// exactly what was missed; a gap the event table no longer covers gives one `reset` event (refetch the list). The
 /// stream reads the event table only, woken by <see cref="InboxStreamHub"/>, so ordering and exactly-once come from
-/// the table, not from the wake-ups.
+/// the table, not from the wake-ups. Woken streams read together (<see cref="InboxEventReader"/>).
 /// </summary>
 public static class InboxStream
 {
@@ -22,8 +22,8 @@ public static class InboxStream
             .WithSummary("Live events (SSE): notification.created, notification.updated, counts; replay with Last-Event-ID")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem();
 
-    private static async Task StreamAsync(HttpContext http, InboxStore store, InboxStreamHub hub, NpgsqlDataSource db, string? lastEventId,
-        IConfiguration config, CancellationToken ct)
+    private static async Task StreamAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, NpgsqlDataSource db,
+        string? lastEventId, IConfiguration config, CancellationToken ct)
     {
         var user = EndUser.From(http.User);
         var raw = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } h ? h : lastEventId is { Length: > 0 } q ? q : null;
@@ -62,7 +62,7 @@ public static class InboxStream
             if (mustRead)
             {
                 heard = hub.Generation;   // before the read: a reconnect during it makes the next quiet tick read again
-                cursor = await SendAfterAsync(db, body, user, cursor, ct);
+                cursor = await SendAfterAsync(events, body, user, cursor, ct);
             }
             try
             {
@@ -78,29 +78,20 @@ public static class InboxStream
     }
 
     /// <summary>Writes every stored event after <paramref name="cursor"/>, in order; returns the last id written.</summary>
-    private static async Task<long> SendAfterAsync(NpgsqlDataSource db, Stream body, EndUser user, long cursor, CancellationToken ct)
+    private static async Task<long> SendAfterAsync(InboxEventReader events, Stream body, EndUser user, long cursor, CancellationToken ct)
     {
         while (true)
         {
-            var sent = 0;
-            await using (var cmd = db.CreateCommand(
-                "select seq, kind, payload::text from inbox_events where tenant_id = $1 and user_id = $2 and seq > $3 order by seq limit $4"))
+            var read = await events.AfterAsync(user.TenantId, user.UserId, cursor, ReadBatch, ct);
+            if (read.Count > 0)
             {
-                cmd.Parameters.AddWithValue(user.TenantId);
-                cmd.Parameters.AddWithValue(user.UserId);
-                cmd.Parameters.AddWithValue(cursor);
-                cmd.Parameters.AddWithValue(ReadBatch);
-                await using var r = await cmd.ExecuteReaderAsync(ct);
                 var text = new StringBuilder();
-                while (await r.ReadAsync(ct))
-                {
-                    cursor = r.GetInt64(0);
-                    text.Append("id: ").Append(cursor).Append("\nevent: ").Append(r.GetString(1)).Append("\ndata: ").Append(r.GetString(2)).Append("\n\n");
-                    sent++;
-                }
-                if (sent > 0) await WriteAsync(body, text.ToString(), ct);
+                foreach (var e in read)
+                    text.Append("id: ").Append(e.Seq).Append("\nevent: ").Append(e.Kind).Append("\ndata: ").Append(e.Payload).Append("\n\n");
+                cursor = read[^1].Seq;
+                await WriteAsync(body, text.ToString(), ct);
             }
-            if (sent < ReadBatch) return cursor;
+            if (read.Count < ReadBatch) return cursor;
         }
     }
 

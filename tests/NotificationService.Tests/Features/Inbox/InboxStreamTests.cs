@@ -132,6 +132,9 @@ public class InboxStreamTests(ServiceFixture service) : IAsyncLifetime
         var token = await tenant.TokenAsync("quiet");
         await using var stream = await SseClient.OpenAsync(OnB(token), $"{EndUsers.Me}/stream");
         Assert.Equal("counts", (await stream.NextAsync()).Event);
+        // The stream reads once after `counts`, and once more after its first tick if B was not yet listening when it
+        // started; each loop pass writes its comment before the next read, so after two comments those reads are done.
+        for (var i = 0; i < 2; i++) await stream.WaitForCommentAsync(TimeSpan.FromSeconds(10));
 
         // An event stored without its NOTIFY (what a lost wake-up looks like): with B's LISTEN connection up throughout,
         // the quiet keep-alive ticks (1 s here) do not re-read the table, so nothing comes but comments.
