@@ -23,6 +23,13 @@ public static class SseReport
         sb.AppendLine($"| in_app sends, open loop {s.Rate:N0}/s for {s.Duration.TotalSeconds:0} s, each to another user: accepted / errors | {s.Accepted:N0} / {s.SendErrors:N0} | 0 errors | {(s.SendErrors == 0 ? "met" : "**not met**")} |");
         sb.AppendLine($"| accept-to-event latency p50 / p95 (ms) | {F(s.LatencyMs.P50)} / {F(s.LatencyMs.At(95))} | | |");
         sb.AppendLine($"| accept-to-event latency p99 (ms) | {F(s.LatencyMs.P99)} | ≤ 100 ms | {(s.LatencyMs.P99 <= 100 ? "met" : "**not met**")} |");
+        if (s.LowRateChainCeilingMs is { } lc && s.LowRateLatencyMs is { } lowLatency)
+        {
+            sb.AppendLine($"| ceiling: PostgreSQL alone making the same round trips one send at a time (5 commits, a read, LISTEN/NOTIFY, the stream's read; no HTTP), streams open, {s.LowRate:N0}/s: p50 / p95 / p99 (ms) | {F(lc.P50)} / {F(lc.At(95))} / {F(lc.P99)} | | |");
+            sb.AppendLine($"| at {s.LowRate:N0}/s, accept-to-event ÷ that ceiling, p50 / p99 | {R(lowLatency.P50, lc.P50)} / {R(lowLatency.P99, lc.P99)} | | |");
+        }
+        if (s.ChainCeilingMs is { } c)
+            sb.AppendLine($"| the same one send at a time at {s.Rate:N0}/s: p50 / p99 (ms); accept-to-event ÷ it, p99 (below 1: batching) | {F(c.P50)} / {F(c.P99)}; {R(s.LatencyMs.P99, c.P99)} | | |");
         sb.AppendLine($"| missed events (accepted, no `notification.created` on the user's stream within 15 s) | {s.Missed:N0} | 0 | {(s.Missed == 0 ? "met" : "**not met**")} |");
         sb.AppendLine($"| stream failures (a stream that ended or errored) | {s.StreamFailures:N0} | 0 | {(s.StreamFailures == 0 ? "met" : "**not met**")} |");
         if (s.LowRateLatencyMs is { } lr)
@@ -48,6 +55,8 @@ public static class SseReport
         if (s.Stages is { } full) sb.AppendLine($"- {s.Rate:N0}/s {full.Describe()}.");
         foreach (var line in s.Profile) sb.AppendLine(line.Replace("per delivered notification", "per in_app send of the full-rate window"));
     }
+
+    private static string R(double a, double b) => b > 0 ? (a / b).ToString("0.00", Inv) : "n/a";
 
     private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.0", Inv);
 }

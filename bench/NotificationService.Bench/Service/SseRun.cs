@@ -24,6 +24,9 @@ public sealed record SseBenchResult(int Connections, int Connected, double Conne
     public SseStages? LowRateStages { get; init; }
     public SseStages? Stages { get; init; }
     public IReadOnlyList<string> Profile { get; init; } = [];
+    /// <summary>PostgreSQL alone doing the same chain of round trips at the same rate, same run (<see cref="SseChainCeiling"/>).</summary>
+    public Percentiles? ChainCeilingMs { get; init; }
+    public Percentiles? LowRateChainCeilingMs { get; init; }
 
     public double KiBPerConnection => (RssConnectedMiB - RssBeforeMiB) * 1024 / Math.Max(1, Connected);
 }
@@ -108,6 +111,11 @@ public static class SseRun
         var stages = await SseStages.MeasureAsync(db, startedWall, arrivedWall);
         Console.Error.WriteLine($"sse {rate}/s: {stages.Describe()}");
         foreach (var line in profile) Console.Error.WriteLine(line);
+        // With the streams still open and the service idle: the same round trips issued directly, one send at a time,
+        // at the low rate (what they cost on this machine now) and at the full rate (what batching is worth).
+        var lowCeiling = await SseChainCeiling.MeasureAsync(cs, low, duration / 2);
+        var ceiling = await SseChainCeiling.MeasureAsync(cs, rate, duration / 4);
+        Console.Error.WriteLine($"sse: PostgreSQL alone, the same chain: at {low}/s p50 {lowCeiling.P50:0.0} / p99 {lowCeiling.P99:0.0} ms; at {rate}/s p50 {ceiling.P50:0.0} / p99 {ceiling.P99:0.0} ms");
         stop.Cancel();
         await Task.WhenAll(open.Readers);
         Progress.Done();
@@ -118,7 +126,7 @@ public static class SseRun
         {
             IdleCpu = new CpuSample(idle1.Worker - idle0.Worker, idle1.Postgres - idle0.Postgres, idle1.Bench - idle0.Bench), IdleSeconds = idleSeconds,
             LowRate = low, LowRateLatencyMs = new Percentiles(lowLatencies), LowRateMissed = lowStarted.Count - lowLatencies.Count,
-            LowRateStages = lowStages, Stages = stages, Profile = profile,
+            LowRateStages = lowStages, Stages = stages, Profile = profile, ChainCeilingMs = ceiling, LowRateChainCeilingMs = lowCeiling,
         };
     }
 
