@@ -179,14 +179,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
             return;
         }
         if (name is null) { Error(tag, "A partial block's name must be written out; '{{> (…)}}' computes a partial's name."); return; }
-        Arguments(e.Items.Skip(2), optional: false, tag);
-        foreach (var (_, value) in e.Hash) Argument(value, optional: false, tag);
-        Scope partialScope = scope;
-        if (e.Items.Count > 1)
-        {
-            Argument(e.Items[1], optional: false, tag);
-            partialScope = scope.Child(e.Items[1] is PathNode p ? scope.Resolve(p.Path) : null);
-        }
+        var partialScope = PartialArguments(tag, e);
         if (isBlock) Open(tag, name, conditionalBody: true);
         if (name == "@partial-block" || inlinePartials.Contains(name)) return;
         analyzer.CallPartial(part, source, tag, name, partialScope.PartialRoot(), conditional, partialStack, fallbackAllowed: isBlock, inlinePartials);
@@ -196,15 +189,18 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
     private void DynamicPartial(Tag tag, ParsedExpression e)
     {
         Argument(e.Items[0], optional: true, tag);
+        analyzer.CallDynamicPartial(PartialArguments(tag, e).PartialRoot(), partialStack, inlinePartials);
+    }
+
+    /// <summary>A partial call's arguments after its name (context, then hash values) are variables the template reads;
+    /// returns the scope the partial renders in: the context argument's when there is one.</summary>
+    private Scope PartialArguments(Tag tag, ParsedExpression e)
+    {
         Arguments(e.Items.Skip(2), optional: false, tag);
         foreach (var (_, value) in e.Hash) Argument(value, optional: false, tag);
-        Scope partialScope = scope;
-        if (e.Items.Count > 1)
-        {
-            Argument(e.Items[1], optional: false, tag);
-            partialScope = scope.Child(e.Items[1] is PathNode p ? scope.Resolve(p.Path) : null);
-        }
-        analyzer.CallDynamicPartial(partialScope.PartialRoot(), partialStack, inlinePartials);
+        if (e.Items.Count < 2) return scope;
+        Argument(e.Items[1], optional: false, tag);
+        return scope.Child(e.Items[1] is PathNode p ? scope.Resolve(p.Path) : null);
     }
 
     private void Open(Tag tag, string? name, bool conditionalBody)
