@@ -53,23 +53,27 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
                           locked_until = now() + $6 * interval '1 millisecond', updated_at = now()
         from picked where j.id = picked.id
         returning j.id, j.queue, j.kind, j.tenant_id, j.args::text, j.priority, j.attempt, j.max_attempts, j.created_at,
-                  (select count(*) from visited), picked.ord, j.trace_parent
+                  (select count(*) from visited), picked.ord, j.trace_parent, j.units
         """;
 
     /// <summary>The tenant after which the next claim starts (round robin across claims).</summary>
     internal Guid Cursor { get => _cursor; set => _cursor = value; }
     private Guid _cursor = Guid.Empty;
 
+    /// <summary>Whether the last claim filled a whole batch (so more is probably ready).</summary>
+    internal bool LastWasFull { get; private set; }
+
     public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, CancellationToken ct, JobPriority lowest = JobPriority.Low)
     {
-        var (jobs, visited) = await ClaimOnceAsync(queue, _cursor, lowest, ct);
-        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited) = await ClaimOnceAsync(queue, Guid.Empty, lowest, ct); // wrap around
+        var (jobs, visited, units) = await ClaimOnceAsync(queue, _cursor, lowest, ct);
+        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited, units) = await ClaimOnceAsync(queue, Guid.Empty, lowest, ct); // wrap around
         // Round robin beyond MaxTenantsPerClaim: the next claim starts after the last tenant served.
         _cursor = visited >= options.MaxTenantsPerClaim && jobs.Count > 0 ? jobs.Max(j => j.TenantId) : Guid.Empty;
+        LastWasFull = units >= options.BatchSize;
         return jobs;
     }
 
-    private async Task<(List<Job> Jobs, long Visited)> ClaimOnceAsync(string queue, Guid cursor, JobPriority lowest, CancellationToken ct)
+    private async Task<(List<Job> Jobs, long Visited, long Units)> ClaimOnceAsync(string queue, Guid cursor, JobPriority lowest, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(Sql);
         cmd.Parameters.AddWithValue(queue);
@@ -80,16 +84,17 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
         cmd.Parameters.AddWithValue(options.Lease.TotalMilliseconds);
         cmd.Parameters.AddWithValue((short)lowest);
         var jobs = new List<(Job Job, long Ord)>(options.BatchSize);
-        long visited = 0;
+        long visited = 0, units = 0;
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
             jobs.Add((new Job(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), (JobPriority)r.GetInt16(5),
                 r.GetInt32(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(11) ? null : r.GetString(11)), r.GetInt64(10)));
             visited = r.GetInt64(9);
+            units += r.GetInt32(12);
         }
         // RETURNING does not keep the picked order: restore it (priority lanes, then tenants in turn).
-        return (jobs.OrderBy(j => j.Ord).Select(j => j.Job).ToList(), visited);
+        return (jobs.OrderBy(j => j.Ord).Select(j => j.Job).ToList(), visited, units);
     }
 
     /// <summary>When the earliest ready job in the queue is due (null: none). Jobs already due count too: a claim

@@ -67,6 +67,7 @@ public sealed class QueueProcessor
         var inFlight = new List<Task>();
         Task express = Task.CompletedTask;
         Task<bool>? wake = null; // one outstanding wait for a wake-up, so no signal is swallowed by a forgotten wait
+        long lastClaim = 0;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -88,6 +89,8 @@ public sealed class QueueProcessor
                     continue;
                 }
 
+                await CooldownAsync(claimer, lastClaim, stop);
+                lastClaim = _clock.GetTimestamp();
                 var jobs = await claimer.ClaimAsync(queue, stop);
                 if (jobs.Count > 0) { inFlight.Add(ProcessAsync(jobs, drainToken)); continue; }
 
@@ -108,6 +111,14 @@ public sealed class QueueProcessor
             }
         }
         await Task.WhenAll([.. inFlight, express]);
+    }
+
+    /// <summary>After a claim that was not full, the next waits out <see cref="QueueProcessorOptions.FetchCooldown"/>.</summary>
+    private async Task CooldownAsync(JobClaimer claimer, long lastClaim, CancellationToken stop)
+    {
+        if (_options.FetchCooldown <= TimeSpan.Zero || claimer.LastWasFull || lastClaim == 0) return;
+        var left = _options.FetchCooldown - _clock.GetElapsedTime(lastClaim);
+        if (left > TimeSpan.Zero) await Task.Delay(left, _clock, stop);
     }
 
     private async Task ProcessAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
