@@ -18,6 +18,7 @@ public static class MetricBindings
 {
     public const string AspNetCoreHosting = "Microsoft.AspNetCore.Hosting";
     public const string CallbacksMeter = "NotificationService.Callbacks";
+    public const string RuntimeMeter = "System.Runtime";
 
     public static MetricBinding? For(Instrument instrument) => (instrument.Meter.Name, instrument.Name) switch
     {
@@ -37,6 +38,8 @@ public static class MetricBindings
         (CallbacksMeter, "callback_events_unknown") => Result(MetricFamilies.CallbackEvents, "unknown"),
         (CallbacksMeter, "callback_events_parked") => Result(MetricFamilies.CallbackEvents, "parked"),
         (CallbacksMeter, "callbacks_rejected") => Own(MetricFamilies.CallbacksRejected),
+        (RuntimeMeter, "dotnet.gc.pause.time") => Own(MetricFamilies.GcPause),
+        (RuntimeMeter, "dotnet.gc.collections") => new(MetricFamilies.GcCollections, GenerationLabel),
         _ => null,
     };
 
@@ -75,6 +78,12 @@ public static class MetricBindings
                 case "http.response.status_code": status = tag.Value is int code ? StatusClass(code) : null; break;
             }
         return new LabelValues(string.IsNullOrEmpty(route) ? "unmatched" : route, method ?? "_OTHER", status ?? "unknown");
+    }
+
+    private static LabelValues GenerationLabel(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        foreach (var tag in tags) if (tag.Key == "gc.heap.generation") return new LabelValues(tag.Value?.ToString());
+        return new LabelValues("unknown");
     }
 
     private static readonly string[] StatusClasses = ["1xx", "2xx", "3xx", "4xx", "5xx"];

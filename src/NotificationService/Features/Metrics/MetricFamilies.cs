@@ -44,8 +44,13 @@ public static class MetricFamilies
         "Provider configs per kind whose circuit is closed, open or half_open, as this replica sees them", ["provider_kind", "state"]);
     public static readonly MetricFamilyInfo RateLimited = new("api_rate_limited_total", MetricType.Counter,
         "API requests answered 429 by the per-tenant rate limit, by endpoint class", ["endpoint_class"]);
+    // The runtime's own (System.Runtime meter): a latency spike that lines up with a pause is the collector, not the database.
+    public static readonly MetricFamilyInfo GcPause = new("dotnet_gc_pause_seconds_total", MetricType.Counter,
+        "Time this process was paused for garbage collections", []);
+    public static readonly MetricFamilyInfo GcCollections = new("dotnet_gc_collections_total", MetricType.Counter,
+        "Garbage collections by the oldest generation collected (gen0, gen1, gen2)", ["generation"]);
 
     public static readonly IReadOnlyList<MetricFamilyInfo> All =
         [HttpDuration, Accepted, AcceptToSent, Attempts, AttemptDuration, QueueDepth, OldestReady, WebhookDeliveries, WebhookDuration,
-         CallbackEvents, CallbacksRejected, BulkRows, Circuits, RateLimited];
+         CallbackEvents, CallbacksRejected, BulkRows, Circuits, RateLimited, GcPause, GcCollections];
 }

@@ -47,6 +47,20 @@ public partial class MetricsEndpointTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Garbage_collections_and_the_time_paused_for_them_are_exported_from_the_runtime()
+    {
+        const string gen2 = "dotnet_gc_collections_total{generation=\"gen2\"}";
+        var before = await ScrapeAsync();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true);
+        var after = await ScrapeAsync();
+
+        Assert.True(Sample(after, gen2) >= (Sample(before, gen2) ?? 0) + 1,
+            string.Join('\n', after.Split('\n').Where(l => l.StartsWith("dotnet_gc"))));
+        Assert.True(Sample(after, "dotnet_gc_pause_seconds_total") > 0);
+        Assert.Contains("# TYPE dotnet_gc_pause_seconds_total counter", after);
+    }
+
+    [Fact]
     public async Task Accept_to_sent_latency_is_recorded_by_channel_and_priority_from_accept_to_the_provider_taking_it()
     {
         var tenant = await service.NewTenantAsync("""{"latencyMs": 400}""", "email");
