@@ -53,6 +53,7 @@ public static class SseReport
     {
         if (s.LowRateStages is { } low) sb.AppendLine($"- {s.LowRate:N0}/s {low.Describe()}.");
         if (s.Stages is { } full) sb.AppendLine($"- {s.Rate:N0}/s {full.Describe()}.");
+        if (s.Tail is { } tail) sb.AppendLine($"- {s.Rate:N0}/s: {tail.Describe()}.");
         foreach (var line in s.Profile) sb.AppendLine(line.Replace("per delivered notification", "per in_app send of the full-rate window"));
     }
 

@@ -27,6 +27,8 @@ public sealed record SseBenchResult(int Connections, int Connected, double Conne
     /// <summary>PostgreSQL alone doing the same chain of round trips at the same rate, same run (<see cref="SseChainCeiling"/>).</summary>
     public Percentiles? ChainCeilingMs { get; init; }
     public Percentiles? LowRateChainCeilingMs { get; init; }
+    /// <summary>Where in the full-rate window the slowest sends started, and the collectors' pauses over it.</summary>
+    public SseTail? Tail { get; init; }
 
     public double KiBPerConnection => (RssConnectedMiB - RssBeforeMiB) * 1024 / Math.Max(1, Connected);
 }
@@ -98,12 +100,22 @@ public static class SseRun
         var tablesBefore = await WriteProfile.StartAsync(db);
 
         var cpu0 = meter.Sample();
+        var (servicePause0, serviceGen20) = await SseTail.ServiceGcAsync(api);
+        var (benchPause0, benchGen20) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var window = Stopwatch.StartNew();
         var started = new ConcurrentDictionary<Guid, long>();
         var startedWall = new ConcurrentDictionary<Guid, DateTime>();
         var sends = await SendLoadAsync(api, rate, duration, open.Connected, started, startedWall, $"sse: {rate:N0} in_app sends/s over {open.Connected:N0} streams");
         await GraceAsync(started, arrivals);
         var cpu1 = meter.Sample();
+        var (benchPause1, benchGen21) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
+        var (servicePause1, serviceGen21) = await SseTail.ServiceGcAsync(api);
+        var tail = SseTail.Of(started, arrivals) with
+        {
+            ServiceGcPauseMs = (servicePause1 - servicePause0) * 1000, ServiceGen2 = serviceGen21 - serviceGen20,
+            BenchGcPauseMs = (benchPause1 - benchPause0).TotalMilliseconds, BenchGen2 = benchGen21 - benchGen20,
+        };
+        Console.Error.WriteLine($"sse {rate}/s: {tail.Describe()}");
         var windowSeconds = window.Elapsed.TotalSeconds;
         var rssAfter = service.RssMiB();
         var latencies = Latencies(started, arrivals);
@@ -127,6 +139,7 @@ public static class SseRun
             IdleCpu = new CpuSample(idle1.Worker - idle0.Worker, idle1.Postgres - idle0.Postgres, idle1.Bench - idle0.Bench), IdleSeconds = idleSeconds,
             LowRate = low, LowRateLatencyMs = new Percentiles(lowLatencies), LowRateMissed = lowStarted.Count - lowLatencies.Count,
             LowRateStages = lowStages, Stages = stages, Profile = profile, ChainCeilingMs = ceiling, LowRateChainCeilingMs = lowCeiling,
+            Tail = tail,
         };
     }
 
