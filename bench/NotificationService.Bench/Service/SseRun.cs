@@ -115,6 +115,8 @@ public static class SseRun
             ServiceGcPauseMs = (servicePause1 - servicePause0) * 1000, ServiceGen2 = serviceGen21 - serviceGen20,
             BenchGcPauseMs = (benchPause1 - benchPause0).TotalMilliseconds, BenchGen2 = benchGen21 - benchGen20,
         };
+        var slowestWall = new ConcurrentDictionary<Guid, DateTime>(tail.SlowestIds.Where(startedWall.ContainsKey).Select(id => KeyValuePair.Create(id, startedWall[id])));
+        tail = tail with { SlowestStages = await SseStages.MeasureAsync(db, slowestWall, arrivedWall) };
         Console.Error.WriteLine($"sse {rate}/s: {tail.Describe()}");
         var windowSeconds = window.Elapsed.TotalSeconds;
         var rssAfter = service.RssMiB();

@@ -14,11 +14,14 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
     public double ServiceGen2 { get; init; } = double.NaN;
     public double BenchGcPauseMs { get; init; }
     public int BenchGen2 { get; init; }
+    public IReadOnlyList<Guid> SlowestIds { get; init; } = [];
+    /// <summary>The stages of the slowest sends alone: which step the stall was in.</summary>
+    public SseStages? SlowestStages { get; init; }
 
     public static SseTail Of(IReadOnlyDictionary<Guid, long> started, IReadOnlyDictionary<Guid, long> arrivals)
     {
         var sends = started.Where(s => arrivals.ContainsKey(s.Key))
-            .Select(s => (Start: s.Value, Ms: (arrivals[s.Key] - s.Value) * 1000.0 / Stopwatch.Frequency)).ToList();
+            .Select(s => (Id: s.Key, Start: s.Value, Ms: (arrivals[s.Key] - s.Value) * 1000.0 / Stopwatch.Frequency)).ToList();
         if (sends.Count == 0) return new(0, 0, 0, 0, 0);
         var origin = sends.Min(s => s.Start);
         int Slot(long start) => (int)((start - origin) * 10.0 / Stopwatch.Frequency);   // 100 ms slots
@@ -28,7 +31,10 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
         var (worst, from) = (0, 0);
         for (var i = 0; i < perSlot.Length; i++)
             if (perSlot.Skip(i).Take(10).Sum() is var inSecond && inSecond > worst) (worst, from) = (inSecond, i);
-        return new(slowest.Count, perSlot.Count(n => n > 0), perSlot.Length, (double)worst / slowest.Count, from / 10.0);
+        return new(slowest.Count, perSlot.Count(n => n > 0), perSlot.Length, (double)worst / slowest.Count, from / 10.0)
+        {
+            SlowestIds = slowest.Select(s => s.Id).ToList(),
+        };
     }
 
     /// <summary>The service's cumulative collector figures from its /metrics (NaN when absent).</summary>
@@ -47,5 +53,5 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
     public string Describe() =>
         $"the slowest 1 % ({Slowest:N0} sends) started in {SlotsHit} of {Slots} 100 ms slots, {WorstSecondShare:P0} of them within one second " +
         $"(from {WorstSecondFromS:0.0} s); garbage collection pauses over the window: service {ServiceGcPauseMs:0} ms ({ServiceGen2:0} gen2), " +
-        $"bench {BenchGcPauseMs:0} ms ({BenchGen2} gen2)";
+        $"bench {BenchGcPauseMs:0} ms ({BenchGen2} gen2)" + (SlowestStages is { } s ? $"; the slowest 1 %'s {s.Describe()}" : "");
 }
