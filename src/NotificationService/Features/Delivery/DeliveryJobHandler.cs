@@ -1,6 +1,7 @@
 using NotificationService.Channels;
 using NotificationService.Contracts;
 using NotificationService.Features.Devices;
+using NotificationService.Features.Inbox;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Preferences;
 using NotificationService.Features.Providers;
@@ -46,6 +47,8 @@ public sealed class DeliveryJobHandler(
         var outcomes = await Task.WhenAll(units.Select((unit, i) =>
             admitted[i] is not Admission.Proceed go || !records.TryGetValue(unit.Id, out var record)
                 ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(null)
+            : ExpiredAt(record, now) is { } expiredAt
+                ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Expired(record, expiredAt), new DeliveryResult.Permanent("expired", "expired")))
             : suppressed.TryGetValue(record.Id, out var reason)
                 ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Suppressed(record, reason), new DeliveryResult.Permanent(reason, "suppressed")))
             : decisions.GetValueOrDefault(record.Id) switch
@@ -88,6 +91,10 @@ public sealed class DeliveryJobHandler(
         }
         return results;
     }
+
+    /// <summary>An in_app notification's `expiresAt` (validated at accept, kept in its metadata) when it has passed.</summary>
+    private static DateTimeOffset? ExpiredAt(ClaimedNotification r, DateTimeOffset now) =>
+        r.Channel == ChannelNames.InApp && InboxExpiry.TryParse(r.Metadata?[InboxExpiry.MetadataKey], out var at) && at <= now ? at : null;
 
     /// <summary>
     /// Push to a userId without explicit tokens goes to the user's devices as registered when it is SENT, not when

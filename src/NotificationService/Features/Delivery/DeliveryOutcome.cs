@@ -46,6 +46,16 @@ public sealed record DeliveryOutcome(AttemptOutcome Attempt, JobResult JobResult
         new(new(n, NotificationStatuses.Suppressed, NotificationStatuses.Suppressed, reason, reason, null, null, null), JobResult.Done);
 
     /// <summary>
+    /// An in_app notification whose `expiresAt` passed before the worker reached it (a backlog, a scheduled send, a retry):
+    /// it would be invisible on arrival, so it ends `expired` and no inbox item, event or counter change is written.
+    /// </summary>
+    public static DeliveryOutcome Expired(ClaimedNotification n, DateTimeOffset expiresAt)
+    {
+        var detail = $"expired at {expiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'} before it was delivered";
+        return new(new(n, NotificationStatuses.Expired, NotificationStatuses.Expired, detail, detail, null, null, null), JobResult.Done);
+    }
+
+    /// <summary>
     /// Quiet hours hold it: it stays `sending` (as a throttled send does), its history says until when, and its job is
     /// postponed to that moment without using an attempt. The preferences are checked again then.
     /// </summary>

@@ -8,7 +8,7 @@ namespace NotificationService.Tests.Features.Inbox;
 
 /// <summary>
 /// `expiresAt` on a send (and a batch) reaches the in_app item; a bad one is a 400 naming the field it came in.
-/// (That the item then leaves the list and the counts: InboxTests.)
+/// (That the item then leaves the list and the counts: InboxTests.) One whose expiry passed before it was delivered ends `expired`.
 /// </summary>
 [Collection("service")]
 public class SendExpiryTests(ServiceFixture service)
@@ -62,6 +62,30 @@ public class SendExpiryTests(ServiceFixture service)
             var items = (await (await service.UserClientAsync(tenant, userId)).GetFromJsonAsync<JsonNode>(EndUsers.Inbox))!["items"]!.AsArray();
             Assert.Equal(at, ExpiryOf(Assert.Single(items)!));
         }
+    }
+
+    [Fact]
+    public async Task An_in_app_send_whose_expiry_passed_before_the_worker_reached_it_ends_expired_and_writes_nothing_to_the_inbox()
+    {
+        var tenant = await service.NewTenantAsync(null);
+        var id = await tenant.Http.SendOkAsync(new
+        {
+            channel = "in_app", recipient = new { userId = "late" }, content = new { subject = "s", body = "b" },
+            sendAt = DateTimeOffset.UtcNow.AddSeconds(3), expiresAt = DateTimeOffset.UtcNow.AddHours(1),
+        });
+        // The worker is late (a backlog, a retry): here its expiry is moved into the past while the send waits for sendAt.
+        Assert.Equal(1, await service.ScalarAsync<int>("""
+            update notifications set metadata = jsonb_set(metadata, '{expiresAt}', to_jsonb($2::text))
+            where id = $1 and status = 'queued' returning 1
+            """, id, DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O")));
+
+        await service.Ledger.WaitForAsync(id, "expired", timeout: TimeSpan.FromSeconds(30));
+
+        var status = await tenant.Http.StatusAsync(id);
+        Assert.Equal("expired", status["status"]!.GetValue<string>());
+        Assert.StartsWith("expired at ", status["lastError"]!.GetValue<string>());
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from inbox_items where notification_id = $1", id));
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from inbox_counters where tenant_id = $1 and user_id = 'late'", tenant.Id));
     }
 
     public static TheoryData<string, string> BadExpiries => new()
