@@ -92,8 +92,11 @@ public static class SseRun
         var low = rate / 5;
         var lowStarted = new ConcurrentDictionary<Guid, long>();
         var lowWall = new ConcurrentDictionary<Guid, DateTime>();
+        var lowWatch = await AutovacuumWatch.StartAsync(db);
         await SendLoadAsync(api, low, duration / 2, open.Connected, lowStarted, lowWall, $"sse: {low:N0} in_app sends/s (a fifth of the rate) over {open.Connected:N0} streams");
         await GraceAsync(lowStarted, arrivals);
+        var lowHousekeeping = await lowWatch.StopAsync();
+        Console.Error.WriteLine($"sse {low}/s: {SseTail.Of(lowStarted, arrivals).Describe()}; {lowHousekeeping}");
         var lowLatencies = Latencies(lowStarted, arrivals);
         var lowStages = await SseStages.MeasureAsync(db, lowWall, arrivedWall);
         Console.Error.WriteLine($"sse {low}/s: {lowStages.Describe()}");
@@ -103,10 +106,12 @@ public static class SseRun
         var (servicePause0, serviceGen20) = await SseTail.ServiceGcAsync(api);
         var (benchPause0, benchGen20) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var window = Stopwatch.StartNew();
+        var watch = await AutovacuumWatch.StartAsync(db);
         var started = new ConcurrentDictionary<Guid, long>();
         var startedWall = new ConcurrentDictionary<Guid, DateTime>();
         var sends = await SendLoadAsync(api, rate, duration, open.Connected, started, startedWall, $"sse: {rate:N0} in_app sends/s over {open.Connected:N0} streams");
         await GraceAsync(started, arrivals);
+        var housekeeping = await watch.StopAsync();
         var cpu1 = meter.Sample();
         var (benchPause1, benchGen21) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var (servicePause1, serviceGen21) = await SseTail.ServiceGcAsync(api);
@@ -114,6 +119,7 @@ public static class SseRun
         {
             ServiceGcPauseMs = (servicePause1 - servicePause0) * 1000, ServiceGen2 = serviceGen21 - serviceGen20,
             BenchGcPauseMs = (benchPause1 - benchPause0).TotalMilliseconds, BenchGen2 = benchGen21 - benchGen20,
+            Housekeeping = housekeeping,
         };
         var slowestWall = new ConcurrentDictionary<Guid, DateTime>(tail.SlowestIds.Where(startedWall.ContainsKey).Select(id => KeyValuePair.Create(id, startedWall[id])));
         tail = tail with { SlowestStages = await SseStages.MeasureAsync(db, slowestWall, arrivedWall) };

@@ -17,6 +17,8 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
     public IReadOnlyList<Guid> SlowestIds { get; init; } = [];
     /// <summary>The stages of the slowest sends alone: which step the stall was in.</summary>
     public SseStages? SlowestStages { get; init; }
+    /// <summary>PostgreSQL's autovacuum runs and checkpoints over the window (<see cref="AutovacuumWatch"/>).</summary>
+    public string? Housekeeping { get; init; }
 
     public static SseTail Of(IReadOnlyDictionary<Guid, long> started, IReadOnlyDictionary<Guid, long> arrivals)
     {
@@ -53,5 +55,5 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
     public string Describe() =>
         $"the slowest 1 % ({Slowest:N0} sends) started in {SlotsHit} of {Slots} 100 ms slots, {WorstSecondShare:P0} of them within one second " +
         $"(from {WorstSecondFromS:0.0} s); garbage collection pauses over the window: service {ServiceGcPauseMs:0} ms ({ServiceGen2:0} gen2), " +
-        $"bench {BenchGcPauseMs:0} ms ({BenchGen2} gen2)" + (SlowestStages is { } s ? $"; the slowest 1 %'s {s.Describe()}" : "");
+        $"bench {BenchGcPauseMs:0} ms ({BenchGen2} gen2)" + (Housekeeping is { } h ? $"; {h}" : "") + (SlowestStages is { } s ? $"; the slowest 1 %'s {s.Describe()}" : "");
 }
