@@ -18,7 +18,7 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
 
     public string DataDirectory { get; }
     public int Port { get; private set; }
-    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=100;No Reset On Close=true";
+    public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;No Reset On Close=true";
 
     private EmbeddedPostgres(string bin, string dataDirectory, bool stopOnDispose)
     {

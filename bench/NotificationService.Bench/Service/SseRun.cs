@@ -92,7 +92,7 @@ public static class SseRun
         var low = rate / 5;
         var lowStarted = new ConcurrentDictionary<Guid, long>();
         var lowWall = new ConcurrentDictionary<Guid, DateTime>();
-        var lowWatch = await AutovacuumWatch.StartAsync(db);
+        var lowWatch = await DatabaseWatch.StartAsync(db);
         await SendLoadAsync(api, low, duration / 2, open.Connected, lowStarted, lowWall, $"sse: {low:N0} in_app sends/s (a fifth of the rate) over {open.Connected:N0} streams");
         await GraceAsync(lowStarted, arrivals);
         var lowHousekeeping = await lowWatch.StopAsync();
@@ -103,10 +103,10 @@ public static class SseRun
         var tablesBefore = await WriteProfile.StartAsync(db);
 
         var cpu0 = meter.Sample();
-        var (servicePause0, serviceGen20) = await SseTail.ServiceGcAsync(api);
+        var (servicePause0, serviceGen00, serviceGen10, serviceGen20) = await SseTail.ServiceGcAsync(api);
         var (benchPause0, benchGen20) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var window = Stopwatch.StartNew();
-        var watch = await AutovacuumWatch.StartAsync(db);
+        var watch = await DatabaseWatch.StartAsync(db);
         var started = new ConcurrentDictionary<Guid, long>();
         var startedWall = new ConcurrentDictionary<Guid, DateTime>();
         var sends = await SendLoadAsync(api, rate, duration, open.Connected, started, startedWall, $"sse: {rate:N0} in_app sends/s over {open.Connected:N0} streams");
@@ -114,10 +114,11 @@ public static class SseRun
         var housekeeping = await watch.StopAsync();
         var cpu1 = meter.Sample();
         var (benchPause1, benchGen21) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
-        var (servicePause1, serviceGen21) = await SseTail.ServiceGcAsync(api);
+        var (servicePause1, serviceGen01, serviceGen11, serviceGen21) = await SseTail.ServiceGcAsync(api);
         var tail = SseTail.Of(started, arrivals) with
         {
             ServiceGcPauseMs = (servicePause1 - servicePause0) * 1000, ServiceGen2 = serviceGen21 - serviceGen20,
+            ServiceGen0 = serviceGen01 - serviceGen00, ServiceGen1 = serviceGen11 - serviceGen10,
             BenchGcPauseMs = (benchPause1 - benchPause0).TotalMilliseconds, BenchGen2 = benchGen21 - benchGen20,
             Housekeeping = housekeeping,
         };

@@ -12,12 +12,15 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
 {
     public double ServiceGcPauseMs { get; init; } = double.NaN;
     public double ServiceGen2 { get; init; } = double.NaN;
+    /// <summary>The service's gen0 and gen1 collections over the window (each pauses it; NaN when not read).</summary>
+    public double ServiceGen0 { get; init; } = double.NaN;
+    public double ServiceGen1 { get; init; } = double.NaN;
     public double BenchGcPauseMs { get; init; }
     public int BenchGen2 { get; init; }
     public IReadOnlyList<Guid> SlowestIds { get; init; } = [];
     /// <summary>The stages of the slowest sends alone: which step the stall was in.</summary>
     public SseStages? SlowestStages { get; init; }
-    /// <summary>PostgreSQL's autovacuum runs and checkpoints over the window (<see cref="AutovacuumWatch"/>).</summary>
+    /// <summary>PostgreSQL's autovacuum runs and checkpoints over the window (<see cref="DatabaseWatch"/>).</summary>
     public string? Housekeeping { get; init; }
 
     public static SseTail Of(IReadOnlyDictionary<Guid, long> started, IReadOnlyDictionary<Guid, long> arrivals)
@@ -40,20 +43,21 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
     }
 
     /// <summary>The service's cumulative collector figures from its /metrics (NaN when absent).</summary>
-    public static async Task<(double PauseSeconds, double Gen2)> ServiceGcAsync(HttpClient api)
+    public static async Task<(double PauseSeconds, double Gen0, double Gen1, double Gen2)> ServiceGcAsync(HttpClient api)
     {
         try
         {
             var text = await api.GetStringAsync("/metrics");
             double Value(string series) => text.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
                 .Select(l => double.Parse(l[(series.Length + 1)..], CultureInfo.InvariantCulture)).DefaultIfEmpty(double.NaN).First();
-            return (Value("dotnet_gc_pause_seconds_total"), Value("dotnet_gc_collections_total{generation=\"gen2\"}"));
+            double Gen(int g) => Value($"dotnet_gc_collections_total{{generation=\"gen{g}\"}}");
+            return (Value("dotnet_gc_pause_seconds_total"), Gen(0), Gen(1), Gen(2));
         }
-        catch (HttpRequestException) { return (double.NaN, double.NaN); }
+        catch (HttpRequestException) { return (double.NaN, double.NaN, double.NaN, double.NaN); }
     }
 
     public string Describe() =>
         $"the slowest 1 % ({Slowest:N0} sends) started in {SlotsHit} of {Slots} 100 ms slots, {WorstSecondShare:P0} of them within one second " +
-        $"(from {WorstSecondFromS:0.0} s); garbage collection pauses over the window: service {ServiceGcPauseMs:0} ms ({ServiceGen2:0} gen2), " +
+        $"(from {WorstSecondFromS:0.0} s); garbage collection pauses over the window: service {ServiceGcPauseMs:0} ms ({ServiceGen0:0} gen0, {ServiceGen1:0} gen1, {ServiceGen2:0} gen2), " +
         $"bench {BenchGcPauseMs:0} ms ({BenchGen2} gen2)" + (Housekeeping is { } h ? $"; {h}" : "") + (SlowestStages is { } s ? $"; the slowest 1 %'s {s.Describe()}" : "");
 }

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NotificationService.Hosting;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Hosting;
@@ -18,4 +20,23 @@ public class ConfigurationTests(ServiceFixture service)
         Assert.NotEmpty(files); // appsettings.json is read
         Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, $"{f.Source.Path} is watched for changes"));
     }
+
+    /// <summary>Npgsql's default pool (100) let bursts start ~70 backends that statements then rotated over, each with
+    /// cold caches; the service bounds its pool unless the connection string sizes it (BENCHMARKS.md, fourth pass).</summary>
+    [Fact]
+    public void The_service_pool_is_bounded_by_default()
+    {
+        var pool = new NpgsqlConnectionStringBuilder(service.Factory.Services.GetRequiredService<NpgsqlDataSource>().ConnectionString);
+
+        Assert.Equal(DatabaseSetup.DefaultMaxPoolSize, pool.MaxPoolSize);
+        Assert.Contains("jit=off", pool.Options);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Maximum Pool Size=50", 50)]
+    [InlineData("host=db;maximum pool size=7", 7)]
+    [InlineData("Host=db;MaxPoolSize=300", 300)]
+    [InlineData("Host=db", 20)]
+    public void An_operators_pool_size_in_the_connection_string_wins_over_the_default(string connectionString, int expected) =>
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(DatabaseSetup.ServiceConnectionString(connectionString, 20)).MaxPoolSize);
 }
