@@ -53,6 +53,8 @@ public sealed record BenchOptions(
     public int ConsoleAcceptPairs => Quick ? 1 : 3;
     /// <summary>SSE (issue 14): concurrent streams (`--sse-connections N`), in_app sends/s over them, and for how long.</summary>
     public int SseConnections { get; init; }
+    /// <summary>`--sse-settle`: induce a full collection in the service after its streams opened, before the window (<see cref="Service.ServiceHeapSettle"/>).</summary>
+    public bool SseSettle { get; init; }
     public int SseRate => Quick ? 100 : 500;
     public TimeSpan SseDuration => Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
     /// <summary>`--inbox-clients N`: the inbox phase's closed-loop clients (default 8; the machine has 2 cores).</summary>
@@ -77,6 +79,7 @@ public sealed record BenchOptions(
             throw new ArgumentException($"--only {unknown}: expected one or more of {string.Join(", ", Phases)}");
         return sized with { Only = only, ProviderMessages = ArgValue(args, "--provider-messages") ?? (quick ? 5_000 : 50_000),
             RetentionRows = ArgValue(args, "--retention-rows") ?? (quick ? 50_000 : 1_000_000),
-            SseConnections = ArgValue(args, "--sse-connections") ?? (quick ? 1_000 : 10_000), InboxClients = ArgValue(args, "--inbox-clients") ?? InboxClientsDefault };
+            SseConnections = ArgValue(args, "--sse-connections") ?? (quick ? 1_000 : 10_000), InboxClients = ArgValue(args, "--inbox-clients") ?? InboxClientsDefault,
+            SseSettle = args.Contains("--sse-settle") };
     }
 }

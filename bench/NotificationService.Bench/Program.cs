@@ -60,7 +60,8 @@ try
             options.AcceptDuration, options.ConsoleAcceptPairs));
 
     await Phase(report, "sse", "sse: concurrent end-user streams on one instance, accept-to-event latency (Mode=all)", async () =>
-        report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration));
+        report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration,
+            options.SseSettle));
 
     await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));

@@ -42,7 +42,7 @@ public sealed record SseBenchResult(int Connections, int Connected, double Conne
 /// </summary>
 public static class SseRun
 {
-    public static async Task<SseBenchResult> MeasureAsync(string dll, string cs, int connections, double rate, TimeSpan duration)
+    public static async Task<SseBenchResult> MeasureAsync(string dll, string cs, int connections, double rate, TimeSpan duration, bool settleService)
     {
         await using var service = await ServiceProcess.StartAsync(dll, cs, "all");
         await using var db = NpgsqlDataSource.Create(cs);
@@ -106,6 +106,13 @@ public static class SseRun
         // this process inside the window (173-197 ms in three runs) stops every reader and makes every arrival look late.
         GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
         GC.WaitForPendingFinalizers();
+        double? settlePauseMs = null;
+        if (settleService)
+        {
+            Progress.Show("sse: inducing a full collection in the service (--sse-settle)");
+            settlePauseMs = await ServiceHeapSettle.InduceAsync(service.Pid, api);
+            await Task.Delay(TimeSpan.FromSeconds(2));
+        }
         var cpu0 = meter.Sample();
         var (servicePause0, serviceGen00, serviceGen10, serviceGen20) = await SseTail.ServiceGcAsync(api);
         var (benchPause0, benchGen20) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
@@ -124,7 +131,7 @@ public static class SseRun
             ServiceGcPauseMs = (servicePause1 - servicePause0) * 1000, ServiceGen2 = serviceGen21 - serviceGen20,
             ServiceGen0 = serviceGen01 - serviceGen00, ServiceGen1 = serviceGen11 - serviceGen10,
             BenchGcPauseMs = (benchPause1 - benchPause0).TotalMilliseconds, BenchGen2 = benchGen21 - benchGen20,
-            Housekeeping = housekeeping,
+            Housekeeping = housekeeping, ServiceSettlePauseMs = settlePauseMs,
         };
         var slowestWall = new ConcurrentDictionary<Guid, DateTime>(tail.SlowestIds.Where(startedWall.ContainsKey).Select(id => KeyValuePair.Create(id, startedWall[id])));
         tail = tail with { SlowestStages = await SseStages.MeasureAsync(db, slowestWall, arrivedWall) };

@@ -22,6 +22,8 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
     public SseStages? SlowestStages { get; init; }
     /// <summary>PostgreSQL's autovacuum runs and checkpoints over the window (<see cref="DatabaseWatch"/>).</summary>
     public string? Housekeeping { get; init; }
+    /// <summary>With `--sse-settle`: the pause of the full collection induced in the service before the window.</summary>
+    public double? ServiceSettlePauseMs { get; init; }
 
     public static SseTail Of(IReadOnlyDictionary<Guid, long> started, IReadOnlyDictionary<Guid, long> arrivals)
     {
@@ -57,6 +59,7 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
     }
 
     public string Describe() =>
+        (ServiceSettlePauseMs is { } settle ? $"the service's heap settled before the window (--sse-settle: an induced full collection, {settle:0} ms); " : "the service's heap not settled before the window; ") +
         $"the slowest 1 % ({Slowest:N0} sends) started in {SlotsHit} of {Slots} 100 ms slots, {WorstSecondShare:P0} of them within one second " +
         $"(from {WorstSecondFromS:0.0} s); garbage collection pauses over the window: service {ServiceGcPauseMs:0} ms ({ServiceGen0:0} gen0, {ServiceGen1:0} gen1, {ServiceGen2:0} gen2), " +
         $"bench {BenchGcPauseMs:0} ms ({BenchGen2} gen2)" + (Housekeeping is { } h ? $"; {h}" : "") + (SlowestStages is { } s ? $"; the slowest 1 %'s {s.Describe()}" : "");
