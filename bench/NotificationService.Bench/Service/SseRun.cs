@@ -96,7 +96,7 @@ public static class SseRun
         await SendLoadAsync(api, low, duration / 2, open.Connected, lowStarted, lowWall, $"sse: {low:N0} in_app sends/s (a fifth of the rate) over {open.Connected:N0} streams");
         await GraceAsync(lowStarted, arrivals);
         var lowHousekeeping = await lowWatch.StopAsync();
-        Console.Error.WriteLine($"sse {low}/s: {SseTail.Of(lowStarted, arrivals).Describe()}; {lowHousekeeping}");
+        Console.Error.WriteLine($"sse {low}/s: {SseTail.Of(lowStarted, arrivals).DescribePlacement()}; {lowHousekeeping}");
         var lowLatencies = Latencies(lowStarted, arrivals);
         var lowStages = await SseStages.MeasureAsync(db, lowWall, arrivedWall);
         Console.Error.WriteLine($"sse {low}/s: {lowStages.Describe()}");

@@ -49,8 +49,8 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
     {
         try
         {
-            var text = await api.GetStringAsync("/metrics");
-            double Value(string series) => text.Split('\n').Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
+            var lines = (await api.GetStringAsync("/metrics")).Split('\n');
+            double Value(string series) => lines.Where(l => l.StartsWith(series + " ", StringComparison.Ordinal))
                 .Select(l => double.Parse(l[(series.Length + 1)..], CultureInfo.InvariantCulture)).DefaultIfEmpty(double.NaN).First();
             double Gen(int g) => Value($"dotnet_gc_collections_total{{generation=\"gen{g}\"}}");
             return (Value("dotnet_gc_pause_seconds_total"), Gen(0), Gen(1), Gen(2));
@@ -58,9 +58,13 @@ public sealed record SseTail(int Slowest, int SlotsHit, int Slots, double WorstS
         catch (HttpRequestException) { return (double.NaN, double.NaN, double.NaN, double.NaN); }
     }
 
+    /// <summary>Where the slowest 1 % started; all that is known of a window whose collections were not read.</summary>
+    public string DescribePlacement() =>
+        $"the slowest 1 % ({Slowest:N0} sends) started in {SlotsHit} of {Slots} 100 ms slots, {WorstSecondShare:P0} of them within one second " +
+        $"(from {WorstSecondFromS:0.0} s)";
+
     public string Describe() =>
         (ServiceSettlePauseMs is { } settle ? $"the service's heap settled before the window (--sse-settle: an induced full collection, {settle:0} ms); " : "the service's heap not settled before the window; ") +
-        $"the slowest 1 % ({Slowest:N0} sends) started in {SlotsHit} of {Slots} 100 ms slots, {WorstSecondShare:P0} of them within one second " +
-        $"(from {WorstSecondFromS:0.0} s); garbage collection pauses over the window: service {ServiceGcPauseMs:0} ms ({ServiceGen0:0} gen0, {ServiceGen1:0} gen1, {ServiceGen2:0} gen2), " +
+        DescribePlacement() + $"; garbage collection pauses over the window: service {ServiceGcPauseMs:0} ms ({ServiceGen0:0} gen0, {ServiceGen1:0} gen1, {ServiceGen2:0} gen2), " +
         $"bench {BenchGcPauseMs:0} ms ({BenchGen2} gen2)" + (Housekeeping is { } h ? $"; {h}" : "") + (SlowestStages is { } s ? $"; the slowest 1 %'s {s.Describe()}" : "");
 }

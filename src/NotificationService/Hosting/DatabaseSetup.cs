@@ -66,12 +66,13 @@ public static class DatabaseSetup
         return csb.ConnectionString;
     }
 
+    private static readonly HashSet<string> PoolSizeKeys = new(["MaximumPoolSize", "MaxPoolSize"], StringComparer.OrdinalIgnoreCase);
+
     /// <summary>An operator's own `Maximum Pool Size` (any of Npgsql's spellings) wins over the service's default.</summary>
     private static bool SetsPoolSize(string connectionString)
     {
         var raw = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        return raw.Keys.Cast<string>().Any(k => k.Replace(" ", "").Equals("MaximumPoolSize", StringComparison.OrdinalIgnoreCase)
-                                                || k.Replace(" ", "").Equals("MaxPoolSize", StringComparison.OrdinalIgnoreCase));
+        return raw.Keys.Cast<string>().Select(k => k.Replace(" ", "")).Any(k => PoolSizeKeys.Contains(k));
     }
 }
 
