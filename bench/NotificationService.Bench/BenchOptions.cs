@@ -55,6 +55,9 @@ public sealed record BenchOptions(
     public int SseConnections { get; init; }
     /// <summary>`--sse-settle`: induce a full collection in the service after its streams opened, before the window (<see cref="Service.ServiceHeapSettle"/>).</summary>
     public bool SseSettle { get; init; }
+    /// <summary>`--service-env NAME=VALUE` (repeatable): set in every service process this run starts and not in the bench
+    /// itself, e.g. a runtime setting under trial (`DOTNET_GC…`), which the bench's own process must not take.</summary>
+    public IReadOnlyDictionary<string, string> ServiceEnv { get; init; } = new Dictionary<string, string>();
     public int SseRate => Quick ? 100 : 500;
     public TimeSpan SseDuration => Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
     /// <summary>`--inbox-clients N`: the inbox phase's closed-loop clients (default 8; the machine has 2 cores).</summary>
@@ -68,6 +71,20 @@ public sealed record BenchOptions(
     private static int? ArgValue(string[] args, string name) =>
         int.TryParse(ArgText(args, name), out var v) ? v : null;
 
+    private static Dictionary<string, string> ServiceEnvironment(string[] args)
+    {
+        var env = new Dictionary<string, string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] != "--service-env") continue;
+            var arg = i + 1 < args.Length ? args[i + 1] : "";
+            var (name, value) = arg.Split('=', 2) is [var n, var v] && n.Length > 0 ? (n, v)
+                : throw new ArgumentException($"--service-env {arg}: expected NAME=VALUE");
+            env[name] = value;
+        }
+        return env;
+    }
+
     public static BenchOptions Parse(string[] args)
     {
         var quick = args.Contains("--quick");
@@ -80,6 +97,6 @@ public sealed record BenchOptions(
         return sized with { Only = only, ProviderMessages = ArgValue(args, "--provider-messages") ?? (quick ? 5_000 : 50_000),
             RetentionRows = ArgValue(args, "--retention-rows") ?? (quick ? 50_000 : 1_000_000),
             SseConnections = ArgValue(args, "--sse-connections") ?? (quick ? 1_000 : 10_000), InboxClients = ArgValue(args, "--inbox-clients") ?? InboxClientsDefault,
-            SseSettle = args.Contains("--sse-settle") };
+            SseSettle = args.Contains("--sse-settle"), ServiceEnv = ServiceEnvironment(args) };
     }
 }

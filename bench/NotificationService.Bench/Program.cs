@@ -7,6 +7,8 @@ using NotificationService.Postgres;
 
 // One command: PostgreSQL ceilings, then the service against them. `--quick` for a smoke run.
 var options = BenchOptions.Parse(args);
+ServiceProcess.OperatorEnv = options.ServiceEnv;
+foreach (var (k, v) in options.ServiceEnv) Progress.Show($"service processes get {k}={v} (--service-env)");
 var repoRoot = RepoRoot.Find();
 var started = DateTimeOffset.UtcNow;
 

@@ -46,6 +46,8 @@ public sealed class Report
         sb.AppendLine($"Run {StartedAt:yyyy-MM-dd HH:mm} UTC. Machine: {Machine.Cores} cores ({Machine.CpuModel}), {Machine.Memory} RAM, " +
                       $"PostgreSQL {Machine.PostgresVersion} (embedded cluster on the same machine, loopback), .NET {Machine.DotnetVersion}.");
         sb.AppendLine("The service, the load generator and PostgreSQL share the cores; ratios to the PostgreSQL ceilings measured in this run are the comparable figures.");
+        if (Options.ServiceEnv.Count > 0)
+            sb.AppendLine($"The service processes ran with `--service-env` {string.Join(", ", Options.ServiceEnv.Select(e => $"`{e.Key}={e.Value}`"))}.");
         sb.AppendLine();
 
         sb.AppendLine("## PostgreSQL ceilings (Npgsql, fresh database)");

@@ -19,6 +19,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Mode { get; }
     public int Pid => _process.Id;
 
+    /// <summary>What `--service-env` asked for: applied to every service process, after each phase's own settings.</summary>
+    public static IReadOnlyDictionary<string, string> OperatorEnv { get; set; } = new Dictionary<string, string>();
+
     private ServiceProcess(Process process, Uri baseAddress, string mode)
     {
         _process = process;
@@ -61,6 +64,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         // The load phases send far past one tenant's default limits: off unless a phase measures them (tenant-limits).
         psi.Environment["RateLimits__Enabled"] = "false";
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        foreach (var (k, v) in OperatorEnv) psi.Environment[k] = v;
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the service");
         var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), mode);
