@@ -7,8 +7,9 @@ namespace NotificationService.Queue;
 /// handles a claimed batch inside one "process" activity. A batch whose jobs all come from one trace (one request's
 /// notifications, or a lone job) continues that trace as its child, so one trace runs from the HTTP request to the
 /// provider call; a batch mixing traces is a trace of its own linked to each of them (OpenTelemetry's convention for
-/// batch consumers). Without a tracer the activity is still made (not recorded, nothing exported), so the worker's log
-/// lines carry the same trace id as the request's.
+/// batch consumers); inside such a batch a handler opens each job's own span (<see cref="StartJob"/>), so the work done
+/// for one job stays in its request's trace however the claim mixed it. Without a tracer the activities are still made
+/// (not recorded, nothing exported), so the worker's log lines carry the same trace id as the request's.
 /// </summary>
 public static class JobTracing
 {
@@ -17,6 +18,32 @@ public static class JobTracing
     private const int MaxLinks = 128;
 
     public static string? CurrentTraceParent() => Activity.Current is { IdFormat: ActivityIdFormat.W3C, Id: var id } ? id : null;
+
+    /// <summary>
+    /// One job's span inside a batch whose span is not in that job's trace (the claim mixed traces): a child of the
+    /// context the job was enqueued with, linked to the batch's span. What the handler does under it (a provider call,
+    /// the webhook jobs an outcome enqueues) continues the job's own trace. Null when the batch's span already
+    /// continues that trace, or the job carries none. Dispose it when the job's work is done.
+    /// </summary>
+    public static Activity? StartJob(Job job)
+    {
+        if (!OwnContext(job, out var context)) return null;
+        var batch = Activity.Current;
+        if (Source.HasListeners())
+            return Source.StartActivity($"{job.Kind} process", ActivityKind.Consumer, context,
+                [new("messaging.system", "postgresql"), new("messaging.operation.type", "process"), new("messaging.message.id", job.Id)],
+                batch is null ? null : [new ActivityLink(batch.Context)]);
+        return new Activity($"{job.Kind} process").SetParentId(context.TraceId, context.SpanId, context.TraceFlags).Start();
+    }
+
+    /// <summary>
+    /// The trace context that what is done for <paramref name="job"/> should continue when the current activity (the
+    /// batch's span) is in another trace; null when the current activity is the right parent already, or the job has none.
+    /// </summary>
+    public static string? OwnTraceParent(Job job) => OwnContext(job, out _) ? job.TraceParent : null;
+
+    private static bool OwnContext(Job job, out ActivityContext context) =>
+        ActivityContext.TryParse(job.TraceParent, null, isRemote: true, out context) && Activity.Current?.TraceId != context.TraceId;
 
     public static Activity? StartProcessing(string kind, IReadOnlyList<Job> batch)
     {

@@ -63,7 +63,8 @@ public sealed class DeliveryJobHandler(
         // Dead tokens go first: once the ledger says `sent`, a reader (or the next push) must already see them gone. A crash
         // between the two retries the job, which re-resolves the user's devices without them.
         await devices.DeactivateAsync(DeadTokens(outcomes, records), "provider reported the token unregistered", ct);
-        await ledger.RecordAttemptsAsync(outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult)>().Select(o => o.Outcome.Attempt).ToList(), ct);
+        await ledger.RecordAttemptsAsync(units.Select((unit, i) => outcomes[i] is { } o ? InOwnTrace(o.Outcome.Attempt, unit.Job) : null)
+            .OfType<AttemptOutcome>().ToList(), ct);
         var unitResults = units.Select((_, i) => admitted[i] switch
         {
             Admission.Wait w => new JobResult.Throttled(w.After, w.Reason),
@@ -107,9 +108,17 @@ public sealed class DeliveryJobHandler(
         IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, PreferenceDecision.Deliver? links,
         CancellationToken ct)
     {
+        // In a claim that mixed traces, the provider call and what its outcome enqueues stay in the job's own trace.
+        using var span = JobTracing.StartJob(job);
         var attempt = await AttemptAsync(n, reserved, versions, userDevices, links, ct);
-        return (DeliveryOutcome.From(job, n, attempt), attempt.Result);
+        var outcome = DeliveryOutcome.From(job, n, attempt);
+        return (span is null ? outcome : outcome with { Attempt = outcome.Attempt with { TraceParent = span.Id } }, attempt.Result);
     }
+
+    /// <summary>An outcome's events (webhook jobs) continue its job's trace, not the batch's, when the claim mixed traces;
+    /// a sent notification's under its job's span, the others' under the request that accepted them.</summary>
+    private static AttemptOutcome InOwnTrace(AttemptOutcome attempt, Job job) =>
+        attempt.TraceParent is null && JobTracing.OwnTraceParent(job) is { } own ? attempt with { TraceParent = own } : attempt;
 
     private async Task<SendAttempt> AttemptAsync(ClaimedNotification n, ProviderConfig? reserved,
         IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, PreferenceDecision.Deliver? links,

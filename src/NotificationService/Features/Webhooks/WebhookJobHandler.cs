@@ -36,6 +36,7 @@ public sealed class WebhookJobHandler(WebhookDeliveryStore deliveries, WebhookEn
     {
         // Disabled (by an admin or a 410) or deleted since the event: nothing to send.
         if (!d.Enabled) return (JobResult.Done, new AttemptRecord(d.Id, d.EndpointId, null, 0, null, "endpoint disabled", "failed", false));
+        using var span = JobTracing.StartJob(job); // a claim that mixed traces: the POST stays in the event's own trace
         var body = Encoding.UTF8.GetBytes(d.Payload);
         var now = clock.GetUtcNow();
         var timestamp = now.ToUnixTimeSeconds();

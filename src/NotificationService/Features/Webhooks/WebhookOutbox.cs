@@ -7,8 +7,10 @@ using NotificationService.Queue;
 namespace NotificationService.Features.Webhooks;
 
 /// <summary>A delivery to write: one event to one endpoint. <paramref name="NotificationId"/>: the notification a
-/// `notification.*` event is about (null for other events), so a notification's page can list its deliveries.</summary>
-public sealed record NewDelivery(Guid Id, Guid TenantId, Guid EndpointId, string EventType, string Payload, Guid? NotificationId = null);
+/// `notification.*` event is about (null for other events), so a notification's page can list its deliveries.
+/// <paramref name="TraceParent"/>: the trace its job continues; null: the enqueuing code's current activity.</summary>
+public sealed record NewDelivery(Guid Id, Guid TenantId, Guid EndpointId, string EventType, string Payload, Guid? NotificationId = null,
+    string? TraceParent = null);
 
 /// <summary>
 /// Turns events into webhook deliveries and their jobs inside the caller's transaction, so an event and its webhooks
@@ -38,7 +40,7 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
             var matching = byTenant[c.TenantId].Where(e => e.Events.Contains(type)).ToList();
             if (matching.Count == 0) continue;
             var payload = Payload(type, c).ToJsonString();
-            deliveries.AddRange(matching.Select(e => new NewDelivery(Guid.CreateVersion7(), c.TenantId, e.Id, type, payload, c.NotificationId)));
+            deliveries.AddRange(matching.Select(e => new NewDelivery(Guid.CreateVersion7(), c.TenantId, e.Id, type, payload, c.NotificationId, c.TraceParent)));
         }
         await EnqueueAsync(conn, tx, deliveries, ct);
         return deliveries.Count;
@@ -74,7 +76,7 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
     {
         if (deliveries.Count == 0) return;
         await WebhookDeliveryStore.InsertAsync(conn, tx, deliveries, ct);
-        await queue.EnqueueAsync(conn, tx, deliveries.Select(d => Job(d.Id, d.TenantId)).ToList(), ct);
+        await queue.EnqueueAsync(conn, tx, deliveries.Select(d => Job(d.Id, d.TenantId) with { TraceParent = d.TraceParent }).ToList(), ct);
     }
 
     public Task EnqueueJobAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid deliveryId, Guid tenantId, CancellationToken ct) =>

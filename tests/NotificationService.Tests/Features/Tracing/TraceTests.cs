@@ -52,7 +52,7 @@ public class TraceTests(ServiceFixture service)
         var chain = Ancestors(providerCall, finished);
         var described = string.Join(" <- ", chain.Select(a => $"{a.Source.Name}:{a.DisplayName}"));
         Assert.True(chain.Count >= 4, described);
-        Assert.Equal(JobTracing.SourceName, chain[1].Source.Name);                         // the deliver job's batch
+        Assert.Equal(JobTracing.SourceName, chain[1].Source.Name);                         // the batch's span, or the job's own where the claim mixed traces
         Assert.Equal("deliver process", chain[1].DisplayName);
         Assert.Contains(chain, a => a.Source.Name == "NotificationService.BatchingWriter"); // the accept commit
         var request = chain[^1];                                                           // the accept request
@@ -67,6 +67,65 @@ public class TraceTests(ServiceFixture service)
         Assert.Contains(finished, a => a.Source.Name == "Microsoft.AspNetCore" && a.Kind == ActivityKind.Server
             && a.TraceId == request.TraceId && a.ParentSpanId == providerCall.SpanId);
         Assert.Equal(request.TraceId, WebhookCall()!.TraceId);
+    }
+
+    [Fact]
+    public async Task Two_requests_whose_jobs_are_claimed_in_one_batch_each_keep_their_own_trace_to_the_provider_and_the_webhook()
+    {
+        var finished = new ConcurrentBag<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = s => TracingSetup.Sources.Contains(s.Name),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = finished.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+
+        await using var sendGrid = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridAccepts);
+        await using var receiver = await LoopbackReceiver.StartAsync();
+        var tenant = await service.BareTenantAsync();
+        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(sendGrid.BaseUrl, "sg"));
+        (await tenant.Http.PostJsonAsync("/api/v1/admin/webhooks", new { url = receiver.Url, events = new[] { "notification.sent" } })).EnsureSuccessStatusCode();
+
+        // Two requests, one after the other (two accept commits, two jobs), both due at the same instant: the worker's
+        // one claim takes both, so the batch's span is in neither request's trace.
+        var sendAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        var traces = new List<ActivityTraceId>();
+        var ids = new List<Guid>();
+        foreach (var to in new[] { "ada@example.com", "grace@example.com" })
+        {
+            var trace = ActivityTraceId.CreateRandom();
+            var send = new HttpRequestMessage(HttpMethod.Post, Api.Send)
+            {
+                Content = JsonContent.Create(new { channel = "email", recipient = new { email = to }, content = new { subject = "Hi", body = "Hello" }, sendAt }),
+            };
+            send.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+            var accepted = await tenant.Http.SendAsync(send);
+            Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+            traces.Add(trace);
+            ids.Add(Guid.Parse((await accepted.JsonAsync())["id"]!.GetValue<string>()));
+        }
+        foreach (var id in ids) await tenant.Http.WaitForStatusAsync(id, "sent");
+        List<Activity> Calls(string url) => finished.Where(a => a.Source.Name == "System.Net.Http" && Url(a).StartsWith(url)).ToList();
+        await Eventually.Async(() => Calls(sendGrid.BaseUrl).Count == 2 && Calls(receiver.Url).Count == 2, "two provider calls and two webhook calls");
+
+        var batches = new HashSet<ActivitySpanId>();
+        foreach (var providerCall in Calls(sendGrid.BaseUrl))
+        {
+            var chain = Ancestors(providerCall, finished);
+            var described = string.Join(" <- ", chain.Select(a => $"{a.Source.Name}:{a.DisplayName}"));
+            var jobSpan = chain[1];                                                     // the job's own span, linked to the batch
+            Assert.True(jobSpan.Source.Name == JobTracing.SourceName && jobSpan.DisplayName == "deliver process", described);
+            batches.Add(Assert.Single(jobSpan.Links).Context.SpanId);
+            Assert.Equal("POST /api/v1/services/notifications/send", chain[^1].DisplayName);
+            Assert.All(chain, a => Assert.Equal(chain[^1].TraceId, a.TraceId));
+        }
+        var batch = finished.Single(a => a.SpanId == Assert.Single(batches));           // one claim held both jobs
+        Assert.Equal("deliver process", batch.DisplayName);
+        Assert.True(batch.GetTagItem("messaging.batch.message_count") is >= 2);        // (and a due job of an earlier spec may ride along)
+        Assert.Equal(default, batch.ParentSpanId);                                      // and is a root of its own
+        Assert.Equal(traces.ToHashSet(), Calls(sendGrid.BaseUrl).Select(a => a.TraceId).ToHashSet());
+        Assert.Equal(traces.ToHashSet(), Calls(receiver.Url).Select(a => a.TraceId).ToHashSet());
     }
 
     [Fact]

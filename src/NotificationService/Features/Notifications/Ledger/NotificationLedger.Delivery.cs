@@ -7,10 +7,11 @@ namespace NotificationService.Features.Notifications;
 
 /// <summary>
 /// What one delivery attempt did to a claimed notification: its new status (null: it stays `sending`, a retry or a
-/// postponement follows), the history entry, and the provider that decided it.
+/// postponement follows), the history entry, and the provider that decided it. <paramref name="TraceParent"/>: the trace
+/// its status change continues (the webhook jobs it enqueues), where that is not the recording code's current activity.
 /// </summary>
 public sealed record AttemptOutcome(ClaimedNotification Notification, string? NewStatus, string EventStatus, string? Detail, string? Error,
-    Guid? ProviderId, string? ProviderKind, string? ProviderMessageId);
+    Guid? ProviderId, string? ProviderKind, string? ProviderMessageId, string? TraceParent = null);
 
 public sealed partial class NotificationLedger
 {
@@ -78,7 +79,7 @@ public sealed partial class NotificationLedger
         {
             var n = o.Notification;
             return new StatusChange(n.Id, n.TenantId, n.Channel, o.NewStatus!, NotificationStatuses.Sending, "worker", o.Detail, o.Error, now, n.Recipient, n.Metadata,
-                n.Priority);
+                n.Priority, o.TraceParent);
         }).ToList();
         await PublishAsync(tx, changes, ct);
         await tx.CommitAsync(ct);

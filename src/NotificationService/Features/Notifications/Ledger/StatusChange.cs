@@ -8,9 +8,10 @@ namespace NotificationService.Features.Notifications;
 /// <summary>One committed move of a notification's status, as the ledger's subscribers hear it.</summary>
 /// <param name="Source">Who moved it: api, worker, provider, user or system (the history row's source).</param>
 /// <param name="Priority">Known where the writer read it with the notification (delivery outcomes); null elsewhere.</param>
+/// <param name="TraceParent">The trace that jobs made for this change continue (W3C traceparent); null: the current activity's.</param>
 public sealed record StatusChange(Guid NotificationId, Guid TenantId, string Channel, string Status, string? PreviousStatus,
     string Source, string? Detail, string? Error, DateTimeOffset At, StoredRecipient Recipient, JsonObject? Metadata,
-    JobPriority? Priority = null)
+    JobPriority? Priority = null, string? TraceParent = null)
 {
     /// <summary>When the notification was accepted: its id is a UUIDv7 made at accept, whose first 48 bits are Unix milliseconds.</summary>
     public DateTimeOffset AcceptedAt => Uuid7.Timestamp(NotificationId);
