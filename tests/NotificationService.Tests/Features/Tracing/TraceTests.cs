@@ -22,27 +22,14 @@ public class TraceTests(ServiceFixture service)
     public async Task One_trace_spans_the_accept_request_the_deliver_job_the_provider_call_and_the_outgoing_webhook()
     {
         var finished = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => TracingSetup.Sources.Contains(s.Name),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = finished.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
-
+        using var listener = RecordTracerSources(finished);
         await using var sendGrid = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridAccepts);
         await using var receiver = await LoopbackReceiver.StartAsync();
-        var tenant = await service.BareTenantAsync();
-        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(sendGrid.BaseUrl, "sg"));
-        (await tenant.Http.PostJsonAsync("/api/v1/admin/webhooks", new { url = receiver.Url, events = new[] { "notification.sent" } })).EnsureSuccessStatusCode();
+        var tenant = await TenantSendingToAsync(sendGrid, receiver);
 
         // The caller's own trace: the service continues it rather than starting one.
         var callerTrace = ActivityTraceId.CreateRandom();
-        var send = new HttpRequestMessage(HttpMethod.Post, Api.Send) { Content = JsonContent.Create(Api.Email()) };
-        send.Headers.Add("traceparent", $"00-{callerTrace}-{ActivitySpanId.CreateRandom()}-01");
-        var accepted = await tenant.Http.SendAsync(send);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
-        var id = Guid.Parse((await accepted.JsonAsync())["id"]!.GetValue<string>());
+        var id = await SendInTraceAsync(tenant.Http, Api.Email(), callerTrace);
         await tenant.Http.WaitForStatusAsync(id, "sent");
         Activity? ProviderCall() => finished.FirstOrDefault(a => a.Source.Name == "System.Net.Http" && Url(a).StartsWith(sendGrid.BaseUrl));
         Activity? WebhookCall() => finished.FirstOrDefault(a => a.Source.Name == "System.Net.Http" && Url(a).StartsWith(receiver.Url));
@@ -73,19 +60,10 @@ public class TraceTests(ServiceFixture service)
     public async Task Two_requests_whose_jobs_are_claimed_in_one_batch_each_keep_their_own_trace_to_the_provider_and_the_webhook()
     {
         var finished = new ConcurrentBag<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = s => TracingSetup.Sources.Contains(s.Name),
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = finished.Add,
-        };
-        ActivitySource.AddActivityListener(listener);
-
+        using var listener = RecordTracerSources(finished);
         await using var sendGrid = await LoopbackProvider.StartAsync(LoopbackProvider.SendGridAccepts);
         await using var receiver = await LoopbackReceiver.StartAsync();
-        var tenant = await service.BareTenantAsync();
-        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(sendGrid.BaseUrl, "sg"));
-        (await tenant.Http.PostJsonAsync("/api/v1/admin/webhooks", new { url = receiver.Url, events = new[] { "notification.sent" } })).EnsureSuccessStatusCode();
+        var tenant = await TenantSendingToAsync(sendGrid, receiver);
 
         // Two requests, one after the other (two accept commits, two jobs), both due at the same instant: the worker's
         // one claim takes both, so the batch's span is in neither request's trace.
@@ -94,16 +72,9 @@ public class TraceTests(ServiceFixture service)
         var ids = new List<Guid>();
         foreach (var to in new[] { "ada@example.com", "grace@example.com" })
         {
-            var trace = ActivityTraceId.CreateRandom();
-            var send = new HttpRequestMessage(HttpMethod.Post, Api.Send)
-            {
-                Content = JsonContent.Create(new { channel = "email", recipient = new { email = to }, content = new { subject = "Hi", body = "Hello" }, sendAt }),
-            };
-            send.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
-            var accepted = await tenant.Http.SendAsync(send);
-            Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
-            traces.Add(trace);
-            ids.Add(Guid.Parse((await accepted.JsonAsync())["id"]!.GetValue<string>()));
+            traces.Add(ActivityTraceId.CreateRandom());
+            ids.Add(await SendInTraceAsync(tenant.Http, new { channel = "email", recipient = new { email = to }, content = new { subject = "Hi", body = "Hello" }, sendAt },
+                traces[^1]));
         }
         foreach (var id in ids) await tenant.Http.WaitForStatusAsync(id, "sent");
         List<Activity> Calls(string url) => finished.Where(a => a.Source.Name == "System.Net.Http" && Url(a).StartsWith(url)).ToList();
@@ -157,15 +128,9 @@ public class TraceTests(ServiceFixture service)
     {
         var tenant = await service.NewTenantAsync();
         var callerTrace = ActivityTraceId.CreateRandom();
-        var send = new HttpRequestMessage(HttpMethod.Post, Api.Send) // scheduled, so its job is still there to read
-        {
-            Content = JsonContent.Create(new { channel = "email", recipient = new { email = "a@example.com" }, content = new { subject = "Hi", body = "Hello" },
-                sendAt = DateTimeOffset.UtcNow.AddHours(1) }),
-        };
-        send.Headers.Add("traceparent", $"00-{callerTrace}-{ActivitySpanId.CreateRandom()}-01");
-        var accepted = await tenant.Http.SendAsync(send);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
-        var id = Guid.Parse((await accepted.JsonAsync())["id"]!.GetValue<string>());
+        var id = await SendInTraceAsync(tenant.Http, // scheduled, so its job is still there to read
+            new { channel = "email", recipient = new { email = "a@example.com" }, content = new { subject = "Hi", body = "Hello" }, sendAt = DateTimeOffset.UtcNow.AddHours(1) },
+            callerTrace);
         var stored = await service.ScalarAsync<string>("select j.trace_parent from jobs j join notifications n on n.job_id = j.id where n.id = $1", id);
         Assert.StartsWith($"00-{callerTrace}-", stored);
     }
@@ -177,6 +142,38 @@ public class TraceTests(ServiceFixture service)
     }
 
     private static string Url(Activity a) => a.GetTagItem("url.full") as string ?? "";
+
+    /// <summary>A send from a caller inside its own trace (`traceparent`), which the service continues; the new notification's id.</summary>
+    private static async Task<Guid> SendInTraceAsync(HttpClient http, object body, ActivityTraceId trace)
+    {
+        var send = new HttpRequestMessage(HttpMethod.Post, Api.Send) { Content = JsonContent.Create(body) };
+        send.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
+        var accepted = await http.SendAsync(send);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, accepted.StatusCode);
+        return Guid.Parse((await accepted.JsonAsync())["id"]!.GetValue<string>());
+    }
+
+    /// <summary>Records every activity of the sources the OpenTelemetry tracer subscribes to, as its SDK would.</summary>
+    private static ActivityListener RecordTracerSources(ConcurrentBag<Activity> finished)
+    {
+        var listener = new ActivityListener
+        {
+            ShouldListenTo = s => TracingSetup.Sources.Contains(s.Name),
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = finished.Add,
+        };
+        ActivitySource.AddActivityListener(listener);
+        return listener;
+    }
+
+    /// <summary>A tenant whose email goes to the loopback SendGrid and whose `notification.sent` events to the receiver.</summary>
+    private async Task<TestTenant> TenantSendingToAsync(LoopbackServer sendGrid, LoopbackReceiver receiver)
+    {
+        var tenant = await service.BareTenantAsync();
+        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(sendGrid.BaseUrl, "sg"));
+        (await tenant.Http.PostJsonAsync("/api/v1/admin/webhooks", new { url = receiver.Url, events = new[] { "notification.sent" } })).EnsureSuccessStatusCode();
+        return tenant;
+    }
 
     /// <summary>The activity, then its parent, and so on, as far as the recorded activities reach.</summary>
     private static List<Activity> Ancestors(Activity start, IEnumerable<Activity> all)
