@@ -15,7 +15,8 @@ public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan Launc
 /// <summary>
 /// Dispatch rate: a Mode=api process accepts one real send (so the rows are the service's own), the
 /// harness clones it set-based into N queued notifications with their history and delivery jobs (exactly
-/// what NotificationWriter writes, minus the HTTP), then a Mode=worker process drains the queue.
+/// what NotificationWriter writes, minus the HTTP; each job with a trace of its own, as each accepted request's job
+/// carries one), then a Mode=worker process drains the queue.
 /// The clock runs from the first completed job to an empty `jobs` table.
 /// </summary>
 public static class DispatchRun
@@ -115,8 +116,9 @@ public static class DispatchRun
                 ), ids as (
                     select id from unnest($2::uuid[]) as u(id)
                 ), j as (
-                    insert into jobs (queue, kind, tenant_id, args, priority, max_attempts)
-                    select src.queue, src.kind, src.tenant_id, jsonb_build_object('n', ids.id), src.priority, src.max_attempts
+                    insert into jobs (queue, kind, tenant_id, args, priority, max_attempts, trace_parent)
+                    select src.queue, src.kind, src.tenant_id, jsonb_build_object('n', ids.id), src.priority, src.max_attempts,
+                           '00-' || md5(ids.id::text) || '-' || left(md5(ids.id::text || 'span'), 16) || '-01'
                     from ids cross join src
                     returning id, (args->>'n')::uuid as nid
                 )
