@@ -11,8 +11,8 @@ public sealed record NewJob(string Queue, string Kind, Guid TenantId, string Arg
     JobPriority Priority = JobPriority.Normal, DateTimeOffset? RunAt = null, int MaxAttempts = 8, int Units = 1, string? TraceParent = null)
 {
     public static NewJob For<T>(string queue, Guid tenantId, T args, JobPriority priority = JobPriority.Normal, DateTimeOffset? runAt = null,
-        int maxAttempts = 8, int units = 1) where T : IJobArgs<T> =>
-        new(queue, T.Kind, tenantId, JobArgs.Serialize(args), priority, runAt, maxAttempts, units);
+        int maxAttempts = 8, int units = 1, string? traceParent = null) where T : IJobArgs<T> =>
+        new(queue, T.Kind, tenantId, JobArgs.Serialize(args), priority, runAt, maxAttempts, units, traceParent);
 }
 
 /// <summary>A claimed job. <see cref="Attempt"/> counts this run (1 on the first).</summary>

@@ -3,7 +3,10 @@ using NotificationService.Queue;
 
 namespace NotificationService.Features.Notifications;
 
-/// <summary>A validated notification about to be accepted: one recipient on one channel, in the shape the ledger stores.</summary>
+/// <summary>A validated notification about to be accepted: one recipient on one channel, in the shape the ledger stores.
+/// <see cref="TraceParent"/>: the trace of the request that made it, which its delivery job and its `notification.accepted`
+/// webhooks continue (null: whatever activity is current when it is written). It matters where drafts of concurrent
+/// requests commit together (the accept flush), whose own activity is only the first request's.</summary>
 public sealed record NotificationDraft(
     Guid Id,
     Guid TenantId,
@@ -19,4 +22,5 @@ public sealed record NotificationDraft(
     JsonObject? Metadata,
     DateTimeOffset? SendAt,
     Guid? BatchId = null,
-    bool OverridePreferences = false);
+    bool OverridePreferences = false,
+    string? TraceParent = null);

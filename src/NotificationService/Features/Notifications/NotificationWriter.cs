@@ -14,7 +14,9 @@ public sealed class NotificationWriter(JobQueue queue, NotificationLedger ledger
     {
         if (drafts.Count == 0) return;
         var groups = DeliveryGroups.Of(drafts);
-        var jobs = groups.Select(g => NewJob.For(g.Channel, g.TenantId, DeliverJob.For(g.Ids), g.Priority, g.SendAt, units: g.Ids.Length)).ToList();
+        // A group continues the trace of the request whose draft opened it (a group can hold several concurrent requests').
+        var jobs = groups.Select(g => NewJob.For(g.Channel, g.TenantId, DeliverJob.For(g.Ids), g.Priority, g.SendAt, units: g.Ids.Length,
+            traceParent: drafts[g.DraftIndexes[0]].TraceParent)).ToList();
         var groupIds = await queue.EnqueueAsync(tx.Connection, tx.Transaction, jobs, ct);
         await ledger.AcceptAsync(tx, drafts, DeliveryGroups.JobIdPerDraft(groups, groupIds, drafts.Count), ct);
         foreach (var group in groups) tx.WakeAfterCommit(group.Channel);

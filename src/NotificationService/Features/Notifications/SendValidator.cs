@@ -52,6 +52,7 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
         // Tenant-dependent checks come after the shape is right: they cost a (cached) lookup.
         var category = await CategoryOf(tenantId, req.Category, errors, ct);
         var drafts = new List<NotificationDraft>(channels.Count);
+        var traceParent = JobTracing.CurrentTraceParent(); // the request's: the accept flush that commits the drafts may be another's
         foreach (var channel in channels)
         {
             if (!await providers.CanDeliverAsync(tenantId, channel, ct))
@@ -66,7 +67,7 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
             drafts.Add(new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, priority, StoredRecipient.From(req.Recipient!), req.Template,
                 template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content), req.Data, category,
                 channel == ChannelNames.InApp && expiry is { } expires ? SendExpiry.Stamp(req.Metadata, expires) : req.Metadata, sendAt,
-                OverridePreferences: req.OverridePreferences == true));
+                OverridePreferences: req.OverridePreferences == true, TraceParent: traceParent));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors, 422, string.Join(" ", errors.Values.SelectMany(v => v)));
         return drafts;

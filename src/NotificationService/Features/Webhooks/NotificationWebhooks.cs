@@ -21,7 +21,7 @@ public sealed class NotificationWebhooks(WebhookOutbox outbox, WebhookSubscripti
 
         var now = DateTimeOffset.UtcNow;
         var changes = accepted.Where(d => subscribed.Contains(d.TenantId)).Select(d => new StatusChange(d.Id, d.TenantId, d.Channel,
-            NotificationStatuses.Accepted, null, "api", null, null, now, d.Recipient, d.Metadata)).ToList();
+            NotificationStatuses.Accepted, null, "api", null, null, now, d.Recipient, d.Metadata, TraceParent: d.TraceParent)).ToList();
         await PublishAsync(tx, changes, ct);
     }
 

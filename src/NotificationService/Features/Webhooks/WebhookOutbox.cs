@@ -76,13 +76,14 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
     {
         if (deliveries.Count == 0) return;
         await WebhookDeliveryStore.InsertAsync(conn, tx, deliveries, ct);
-        await queue.EnqueueAsync(conn, tx, deliveries.Select(d => Job(d.Id, d.TenantId) with { TraceParent = d.TraceParent }).ToList(), ct);
+        await queue.EnqueueAsync(conn, tx, deliveries.Select(d => Job(d.Id, d.TenantId, d.TraceParent)).ToList(), ct);
     }
 
     public Task EnqueueJobAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid deliveryId, Guid tenantId, CancellationToken ct) =>
         queue.EnqueueAsync(conn, tx, [Job(deliveryId, tenantId)], ct);
 
-    public NewJob Job(Guid deliveryId, Guid tenantId) => NewJob.For(Queue, tenantId, new WebhookJob(deliveryId), maxAttempts: schedule.MaxAttempts);
+    public NewJob Job(Guid deliveryId, Guid tenantId, string? traceParent = null) =>
+        NewJob.For(Queue, tenantId, new WebhookJob(deliveryId), maxAttempts: schedule.MaxAttempts, traceParent: traceParent);
 
     public void NotifyCommitted() => queue.NotifyCommitted([Queue]);
 }

@@ -38,10 +38,12 @@ public class TraceTests(ServiceFixture service)
         var providerCall = ProviderCall()!;
         var chain = Ancestors(providerCall, finished);
         var described = string.Join(" <- ", chain.Select(a => $"{a.Source.Name}:{a.DisplayName}"));
-        Assert.True(chain.Count >= 4, described);
+        Assert.True(chain.Count >= 3, described);
         Assert.Equal(JobTracing.SourceName, chain[1].Source.Name);                         // the batch's span, or the job's own where the claim mixed traces
         Assert.Equal("deliver process", chain[1].DisplayName);
-        Assert.Contains(chain, a => a.Source.Name == "NotificationService.BatchingWriter"); // the accept commit
+        // The job continues the request's own span (the accept flush that committed it may have been another request's);
+        // the flush's span, here this request's, is in the trace beside it.
+        Assert.Contains(finished, a => a.Source.Name == "NotificationService.BatchingWriter" && a.TraceId == callerTrace);
         var request = chain[^1];                                                           // the accept request
         Assert.Equal("Microsoft.AspNetCore", request.Source.Name);
         Assert.Equal(ActivityKind.Server, request.Kind);
