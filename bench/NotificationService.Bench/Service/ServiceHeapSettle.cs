@@ -6,7 +6,7 @@ namespace NotificationService.Bench.Service;
 /// <summary>
 /// `--sse-settle`: a full collection induced in the service through the runtime's diagnostics port, the way
 /// dotnet-gcdump does (an EventPipe session asking for the GC heap), before the sse window. Right after 10,000 streams
-/// open, their state is still young; under server GC (the service's collector until c2e7432) the first gen1 afterwards
+/// open, their state is still young; under server GC (the service's collector until 181f7f6) the first gen1 afterwards
 /// promoted it in one pause of 164–301 ms, which landed in the window in about one run of three. The workstation
 /// collector promotes it in small steps before the window, so the option now matters only with
 /// `--service-env DOTNET_gcServer=1`. A long-running service carries that state in gen2 already; this measures that
