@@ -14,6 +14,7 @@ using NotificationService.Features.Notifications;
 using NotificationService.Features.Preferences;
 using NotificationService.Features.Providers;
 using NotificationService.Features.QueueAdmin;
+using NotificationService.Features.Recipients;
 using NotificationService.Features.Seed;
 using NotificationService.Features.Templates;
 using NotificationService.Features.Tracing;
@@ -76,6 +77,7 @@ public static class ServiceComposition
         app.MapProviderCallbacks();
         app.MapSuppressions();
         app.MapPreferences();                 // categories, user preferences (/services/users/{userId} and /users/me), /u/{token} pages
+        app.MapRecipients();                  // recipient profiles (/services/users/{userId}, bulk identify) and /users/me/profile
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
@@ -108,6 +110,7 @@ public static class ServiceComposition
         services.AddInbox();                  // in-app inbox, exact counters, the live stream (SSE) across replicas
         services.AddSuppressions();           // per-tenant, per-channel do-not-message list
         services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed unsubscribe links
+        services.AddRecipients();             // recipient profiles: addresses resolved at delivery, locale, time zone and data for templates
         services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger
         services.AddTemplatesAdmin();         // templates, versions, partials, layouts, preview; resolution and rendering
         services.AddQueueAdmin();             // queue depths, dead jobs, retry

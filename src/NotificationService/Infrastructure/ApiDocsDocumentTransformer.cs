@@ -27,6 +27,8 @@ internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
         ["Admin: end-user token keys"] = "Keys a tenant's own backend signs end-user tokens with: HS256 secret, RS256/ES256 public key, JWKS URL.",
         ["End users: inbox"] = "The signed-in user's in-app inbox, exact unread counts, and the live stream (SSE).",
         ["End users: devices"] = "The signed-in user's push devices.",
+        ["Recipients"] = "Recipient profiles (addresses, name, locale, time zone, data): identify one or 1,000 users; a send by userId resolves the address at delivery.",
+        ["End users: profile"] = "The signed-in user's own profile: name, locale and time zone.",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)

@@ -46,5 +46,11 @@ public static class Scopes
     public const string Preferences = "users:preferences";
     /// <summary>Mint end-user tokens (`POST /api/v1/services/users/{userId}/token`); admin implies it.</summary>
     public const string UsersToken = "users:token";
-    public static readonly string[] All = [Send, Read, Admin, Override, Preferences, UsersToken];
+    /// <summary>Read recipient profiles (`GET /api/v1/services/users…`); admin implies it.</summary>
+    public const string UsersRead = "users:read";
+    /// <summary>Create, replace and merge recipient profiles, alone or in bulk; admin implies it.</summary>
+    public const string UsersWrite = "users:write";
+    /// <summary>Erase a user (GDPR Art. 17): reserved for the erase API, not built yet; admin will imply it.</summary>
+    public const string UsersErase = "users:erase";
+    public static readonly string[] All = [Send, Read, Admin, Override, Preferences, UsersToken, UsersRead, UsersWrite, UsersErase];
 }

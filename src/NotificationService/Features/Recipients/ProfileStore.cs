@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace NotificationService.Features.Recipients;
+
+/// <summary>Which profiles a list shows: an exact (normalized) email, an exact phone, a userId prefix, or all.</summary>
+public sealed record ProfileFilter(string? Email, string? Phone, string? UserIdPrefix);
+
+/// <summary>
+/// The one owner of `recipient_profiles`: reads for the API, the delivery worker (one statement per claimed batch) and
+/// accept (locales), and every write (ProfileStore.Write.cs). Every statement names the tenant.
+/// </summary>
+public sealed partial class ProfileStore(NpgsqlDataSource db)
+{
+    public async Task<StoredProfile?> FindAsync(Guid tenantId, string userId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(Sql.Find);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? Read(r, 0) : null;
+    }
+
+    /// <summary>The profiles of every (tenant, userId) of a delivery batch in one statement; those without one are absent.</summary>
+    public async Task<Dictionary<(Guid TenantId, string UserId), StoredProfile>> FindManyAsync(IReadOnlyCollection<(Guid TenantId, string UserId)> users,
+        CancellationToken ct)
+    {
+        var found = new Dictionary<(Guid, string), StoredProfile>();
+        if (users.Count == 0) return found;
+        await using var cmd = db.CreateCommand(Sql.FindPairs);
+        cmd.Parameters.AddWithValue(users.Select(u => u.TenantId).ToArray());
+        cmd.Parameters.AddWithValue(users.Select(u => u.UserId).ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) found[(r.GetGuid(0), r.GetString(1))] = Read(r, 1);
+        return found;
+    }
+
+    /// <summary>userId → locale for those of <paramref name="userIds"/> whose profile names one (one statement).</summary>
+    public async Task<Dictionary<string, string>> LocalesAsync(Guid tenantId, IReadOnlyCollection<string> userIds, CancellationToken ct)
+    {
+        var locales = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (userIds.Count == 0) return locales;
+        await using var cmd = db.CreateCommand(Sql.Locales);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userIds.ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) locales[r.GetString(0)] = r.GetString(1);
+        return locales;
+    }
+
+    /// <summary>A keyset page ordered by userId: <paramref name="after"/> is the last userId of the previous page.</summary>
+    public async Task<IReadOnlyList<StoredProfile>> ListAsync(Guid tenantId, ProfileFilter filter, string? after, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(Sql.List);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)after ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)filter.Email ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)filter.Phone ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)filter.UserIdPrefix ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(limit);
+        var page = new List<StoredProfile>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) page.Add(Read(r, 0));
+        return page;
+    }
+
+    /// <summary>A profile from the columns of <see cref="Sql"/>'s selects, starting at <paramref name="at"/> (user_id).</summary>
+    private static StoredProfile Read(NpgsqlDataReader r, int at)
+    {
+        string? S(int i) => r.IsDBNull(at + i) ? null : r.GetString(at + i);
+        var fields = new ProfileFields(S(1), S(2), S(3), S(4), S(5), S(6), S(7) is { } d ? JsonNode.Parse(d) as JsonObject : null);
+        return new StoredProfile(r.GetString(at), fields, r.GetFieldValue<DateTimeOffset>(at + 8), r.GetFieldValue<DateTimeOffset>(at + 9));
+    }
+}
