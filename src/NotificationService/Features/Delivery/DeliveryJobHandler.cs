@@ -5,6 +5,7 @@ using NotificationService.Features.Inbox;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Preferences;
 using NotificationService.Features.Providers;
+using NotificationService.Features.Recipients;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Templates;
 using NotificationService.Queue;
@@ -13,17 +14,18 @@ namespace NotificationService.Features.Delivery;
 
 /// <summary>
 /// The `deliver` job (one notification or a group of them): admits the batch's notifications against circuits and
-/// rate limits (one statement), claims the admitted notifications for sending (one statement), ends suppressed
-/// recipients (one query), applies the recipients' preferences as they are now (one query: opted out ends
-/// suppressed, quiet hours postpone), resolves push users to their registered devices (one statement),
-/// renders and sends each concurrently through the channel's providers, then deactivates dead push tokens and
-/// records every outcome (one statement each), and tells the queue what to do with each job:
-/// done, retry, postpone, dead, or (a group not all done) split.
+/// rate limits (one statement), claims the admitted notifications for sending (one statement), resolves sends by userId
+/// to their profiles' addresses as they are now (one statement, only when some notification lacks its address or its
+/// template reads `{{recipient.*}}`), resolves push users to their registered devices (one statement), ends `skipped`
+/// those with no address or device, ends suppressed recipients (one query), applies the recipients' preferences as they
+/// are now (one query: opted out ends suppressed, quiet hours postpone), renders and sends each concurrently through the
+/// channel's providers, then deactivates dead push tokens and records every outcome (one statement each), and tells the
+/// queue what to do with each job: done, retry, postpone, dead, or (a group not all done) split.
 /// </summary>
 public sealed class DeliveryJobHandler(
     NotificationLedger ledger, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender,
-    ProviderAdmission admission, DeviceStore devices, SuppressionStore suppressions, PreferenceGate preferences, TimeProvider clock,
-    IConfiguration config) : JobHandler<DeliverJob>
+    ProviderAdmission admission, DeviceStore devices, SuppressionStore suppressions, PreferenceGate preferences, ProfileResolution profiles,
+    TimeProvider clock, IConfiguration config) : JobHandler<DeliverJob>
 {
     private readonly string? _publicBaseUrl = config["PublicBaseUrl"];
 
@@ -33,22 +35,29 @@ public sealed class DeliveryJobHandler(
         var units = jobs.SelectMany(j => j.Args.Ids.Select(id => (j.Job, Id: id))).ToArray();
         // Postponed notifications are never touched: no history row, no attempt, until their turn comes.
         var admitted = await admission.AdmitAsync(units.Select(u => u.Job).ToList(), ct);
-        var records = await ledger.BeginSendingAsync(units.Where((_, i) => admitted[i] is Admission.Proceed).Select(u => u.Id).ToArray(), ct);
+        var claimed = await ledger.BeginSendingAsync(units.Where((_, i) => admitted[i] is Admission.Proceed).Select(u => u.Id).ToArray(), ct);
+        var versions = await templates.GetManyAsync(claimed.Values.Where(r => r.TemplateVersionId is not null).Select(r => r.TemplateVersionId!.Value), ct);
+        var batch = await profiles.ResolveAsync(claimed, versions, ct);
+        var records = batch.Records;
+        var userDevices = await devices.ActiveTokensAsync(records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
+        // Nothing to send to: skipped, not failed, and no suppression or preference query for them.
+        var unreachable = records.Values.Select(r => (r.Id, Reason: Unreachable(r, userDevices))).Where(x => x.Reason is not null).ToDictionary(x => x.Id, x => x.Reason!);
         // One query per batch: suppressed recipients end here, without a provider call.
-        var suppressed = await suppressions.FindAsync(records.Values
+        var suppressed = await suppressions.FindAsync(records.Values.Where(r => !unreachable.ContainsKey(r.Id))
             .Select(r => (r.Id, r.TenantId, r.Channel, Address: Addresses.Suppressible(r.Channel) ? Addresses.Of(r.Channel, r.Recipient.Email, r.Recipient.Phone) : null))
             .Where(c => c.Address is not null).Select(c => (c.Id, c.TenantId, c.Channel, c.Address!)).ToList(), ct);
-        var decisions = await preferences.DecideAsync(records.Values.Where(r => !suppressed.ContainsKey(r.Id)).Select(r => new PreferenceSubject(
-            r.Id, r.TenantId, r.Channel, r.Category, UserKeys.Of(r.Recipient.UserId, r.Channel, r.Recipient.Email, r.Recipient.Phone), r.OverridePreferences)).ToList(), ct);
+        var decisions = await preferences.DecideAsync(records.Values.Where(r => !suppressed.ContainsKey(r.Id) && !unreachable.ContainsKey(r.Id)).Select(r => new PreferenceSubject(
+            r.Id, r.TenantId, r.Channel, r.Category, UserKeys.Of(r.Recipient.UserId, r.Channel, r.Recipient.Email, r.Recipient.Phone), r.OverridePreferences,
+            batch.ProfileOf(r)?.Fields.Timezone)).ToList(), ct);
         var now = clock.GetUtcNow();
-        var versions = await templates.GetManyAsync(records.Values.Where(r => r.TemplateVersionId is not null).Select(r => r.TemplateVersionId!.Value), ct);
-        var userDevices = await devices.ActiveTokensAsync(records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
 
         var outcomes = await Task.WhenAll(units.Select((unit, i) =>
             admitted[i] is not Admission.Proceed go || !records.TryGetValue(unit.Id, out var record)
                 ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(null)
             : ExpiredAt(record, now) is { } expiredAt
                 ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Expired(record, expiredAt), new DeliveryResult.Permanent("expired", "expired")))
+            : unreachable.TryGetValue(record.Id, out var skip)
+                ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Skipped(record, skip), new DeliveryResult.Permanent(skip, "skipped")))
             : suppressed.TryGetValue(record.Id, out var reason)
                 ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Suppressed(record, reason), new DeliveryResult.Permanent(reason, "suppressed")))
             : decisions.GetValueOrDefault(record.Id) switch
@@ -57,7 +66,7 @@ public sealed class DeliveryJobHandler(
                     (DeliveryOutcome.OptedOut(record, o.Reason), new DeliveryResult.Permanent(o.Reason, "suppressed"))),
                 PreferenceDecision.Held h => Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(
                     (DeliveryOutcome.Held(record, h.Until, now), new DeliveryResult.Throttled(h.Until - now, "quiet hours"))),
-                var d => DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, d as PreferenceDecision.Deliver, ct),
+                var d => DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, d as PreferenceDecision.Deliver, batch.ProfileOf(record), ct),
             }));
 
         // Dead tokens go first: once the ledger says `sent`, a reader (or the next push) must already see them gone. A crash
@@ -104,13 +113,22 @@ public sealed class DeliveryJobHandler(
     private static bool NeedsDevices(ClaimedNotification r) =>
         r.Channel == ChannelNames.Push && r.Recipient.DeviceTokens is not { Length: > 0 } && !string.IsNullOrEmpty(r.Recipient.UserId);
 
+    /// <summary>
+    /// Why a notification has nobody to go to, or null: its channel's address is missing even after the profile
+    /// (`no_address:&lt;channel&gt;`), or a push user has no active device (`no_device`, which used to end `failed`).
+    /// </summary>
+    private static string? Unreachable(ClaimedNotification r, Dictionary<(Guid, string), List<string>> userDevices) =>
+        ProfileResolution.MissingAddress(r) ? "no_address:" + r.Channel
+        : NeedsDevices(r) && !userDevices.ContainsKey((r.TenantId, r.Recipient.UserId!)) ? "no_device"
+        : null;
+
     private async Task<(DeliveryOutcome Outcome, DeliveryResult Result)?> DeliverAsync(Job job, ClaimedNotification n, ProviderConfig? reserved,
         IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, PreferenceDecision.Deliver? links,
-        CancellationToken ct)
+        StoredProfile? profile, CancellationToken ct)
     {
         // In a claim that mixed traces, the provider call and what its outcome enqueues stay in the job's own trace.
         using var span = JobTracing.StartJob(job);
-        var attempt = await AttemptAsync(n, reserved, versions, userDevices, links, ct);
+        var attempt = await AttemptAsync(n, reserved, versions, userDevices, links, profile, ct);
         var outcome = DeliveryOutcome.From(job, n, attempt);
         return (span is null ? outcome : outcome with { Attempt = outcome.Attempt with { TraceParent = span.Id } }, attempt.Result);
     }
@@ -122,23 +140,21 @@ public sealed class DeliveryJobHandler(
 
     private async Task<SendAttempt> AttemptAsync(ClaimedNotification n, ProviderConfig? reserved,
         IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, PreferenceDecision.Deliver? links,
-        CancellationToken ct)
+        StoredProfile? profile, CancellationToken ct)
     {
         TemplateVersion? version = null;
         if (n.TemplateVersionId is { } vid && !versions.TryGetValue(vid, out version))
             return new SendAttempt(new DeliveryResult.Permanent("template version not found", "template_missing"), null);
 
-        var rendered = renderer.Render(n, version, links is null ? null : new LinkVariables(links.UnsubscribeUrl, links.PreferencesUrl));
+        var recipientVariables = MessageRenderer.MentionsRecipient(n, version)
+            ? RecipientVariables.Of(n.Recipient.UserId, n.Recipient.Email, n.Recipient.Phone, profile?.Fields) : null;
+        var rendered = renderer.Render(n, version, links is null ? null : new LinkVariables(links.UnsubscribeUrl, links.PreferencesUrl), recipientVariables);
         if (rendered is RenderOutcome.Failed f)
             return new SendAttempt(new DeliveryResult.Permanent(f.Error, f.Error.Split(':')[0]), null);
 
         var recipient = n.ToRecipient();
-        if (NeedsDevices(n))
-        {
-            if (!userDevices.TryGetValue((n.TenantId, n.Recipient.UserId!), out var tokens))
-                return new SendAttempt(new DeliveryResult.Permanent($"user '{n.Recipient.UserId}' has no active push devices", "no_devices"), null);
-            recipient = recipient with { DeviceTokens = tokens };
-        }
+        // Users without an active device never get here (skipped, see Unreachable).
+        if (NeedsDevices(n)) recipient = recipient with { DeviceTokens = userDevices[(n.TenantId, n.Recipient.UserId!)] };
         var message = new OutgoingMessage(n.Id, n.TenantId, n.Channel, recipient, ((RenderOutcome.Ok)rendered).Content,
             n.MetadataStrings(), n.Category, _publicBaseUrl, links is { OneClick: true } ? links.UnsubscribeUrl : null);
         return await sender.SendAsync(message, reserved, ct);

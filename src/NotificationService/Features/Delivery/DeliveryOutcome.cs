@@ -39,6 +39,13 @@ public sealed record DeliveryOutcome(AttemptOutcome Attempt, JobResult JobResult
         new(new(n, NotificationStatuses.Suppressed, NotificationStatuses.Suppressed, $"recipient suppressed: {reason}", null, null, null, null), JobResult.Done);
 
     /// <summary>
+    /// Nobody to send to (`no_address:&lt;channel&gt;`, `no_device`): a terminal status of its own, not a failure, never
+    /// retried. The reason is the history's detail and the last error, which the `notification.skipped` webhook carries.
+    /// </summary>
+    public static DeliveryOutcome Skipped(ClaimedNotification n, string reason) =>
+        new(new(n, NotificationStatuses.Skipped, NotificationStatuses.Skipped, reason, reason, null, null, null), JobResult.Done);
+
+    /// <summary>
     /// The recipient's preferences say no (opted out, or quiet hours drop it): the reason is the history's detail and the
     /// notification's last error, which is what the status API and the `notification.suppressed` webhook carry.
     /// </summary>

@@ -11,6 +11,7 @@ public static class DeliveryServiceExtensions
     public static IServiceCollection AddDelivery(this IServiceCollection services)
     {
         services.AddSingleton<MessageRenderer>();
+        services.AddSingleton<ProfileResolution>();   // sends by userId: the profile's address at delivery time
         services.AddSingleton<SandboxRecorder>();
         services.AddSingleton<ISandboxRecorder>(sp => sp.GetRequiredService<SandboxRecorder>());
         services.AddSingleton<IRetainedData>(sp => sp.GetRequiredService<SandboxRecorder>());

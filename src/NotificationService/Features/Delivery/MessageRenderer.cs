@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NotificationService.Channels;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Recipients;
 using NotificationService.Features.Templates;
 using NotificationService.Templates;
 
@@ -20,17 +21,21 @@ public abstract record RenderOutcome
 /// <summary>
 /// Renders a notification's pinned template version (or its inline content, which is itself a template
 /// over `data`) into the channel's parts. Missing required variables are a permanent, named error.
+/// <paramref name="recipient"/>: the `{{recipient.*}}` variables (RecipientVariables), given when the template mentions
+/// them; its locale formats a notification that has none of its own.
 /// </summary>
 public sealed class MessageRenderer(TemplateEngine engine)
 {
-    public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version, LinkVariables? links = null)
+    public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version, LinkVariables? links = null, JsonObject? recipient = null)
     {
         var definition = version is not null ? version.Definition() : FromInline(n);
         if (definition is null) return new RenderOutcome.Failed("template_missing: the pinned template version no longer exists");
         RenderResult result;
         try
         {
-            result = engine.Render(definition, WithLinks(n.Data, links), new RenderOptions(n.Locale));
+            var variables = recipient is null ? n.Data : RecipientVariables.Into(n.Data, recipient);
+            var locale = n.Locale ?? (recipient?["locale"] is JsonValue l ? l.GetValue<string>() : null);
+            result = engine.Render(definition, WithLinks(variables, links), new RenderOptions(locale));
         }
         catch (TemplateRenderLimitException e)
         {
@@ -69,6 +74,11 @@ public sealed class MessageRenderer(TemplateEngine engine)
         if (links.PreferencesUrl is { } p) merged.TryAdd("preferencesUrl", p);
         return merged;
     }
+
+    /// <summary>Whether the notification's template or inline content may read `{{recipient.*}}`.</summary>
+    public static bool MentionsRecipient(ClaimedNotification n, TemplateVersion? version) => version is not null
+        ? version.MentionsRecipient
+        : n.Content is { } c && (RecipientVariables.Mentioned(c.Subject) || RecipientVariables.Mentioned(c.Body) || RecipientVariables.Mentioned(c.Html));
 
     /// <summary>Inline content: subject/title, body, html. Cached by a hash of the sources.</summary>
     private static TemplateDefinition? FromInline(ClaimedNotification n)

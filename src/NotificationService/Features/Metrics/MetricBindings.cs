@@ -25,6 +25,7 @@ public static class MetricBindings
         (AspNetCoreHosting, "http.server.request.duration") => new(MetricFamilies.HttpDuration, HttpLabels),
         (ServiceMeter.Name, ServiceMeter.AcceptedName) => Own(MetricFamilies.Accepted),
         (ServiceMeter.Name, ServiceMeter.AcceptToSentName) => Own(MetricFamilies.AcceptToSent),
+        (ServiceMeter.Name, ServiceMeter.FinishedName) => Own(MetricFamilies.Finished),
         (ServiceMeter.Name, ServiceMeter.AttemptsName) => Own(MetricFamilies.Attempts),
         (ServiceMeter.Name, ServiceMeter.AttemptDurationName) => Own(MetricFamilies.AttemptDuration),
         (ServiceMeter.Name, ServiceMeter.QueueDepthName) => Own(MetricFamilies.QueueDepth),

@@ -22,6 +22,8 @@ public static class MetricFamilies
         "Notifications accepted (committed), by channel", ["channel"]);
     public static readonly MetricFamilyInfo AcceptToSent = new("notifications_accept_to_sent_seconds", MetricType.Histogram,
         "Time from accept to the provider taking the message, by channel and priority", ["channel", "priority"], LatencyBuckets);
+    public static readonly MetricFamilyInfo Finished = new("notifications_finished_total", MetricType.Counter,
+        "Notifications that left the pipeline, by channel and outcome (sent, failed, suppressed, skipped, cancelled, expired): skipped (no address or device) apart from failed", ["channel", "outcome"]);
     public static readonly MetricFamilyInfo Attempts = new("delivery_attempts_total", MetricType.Counter,
         "Provider calls by channel, provider kind and outcome (sent, transient, throttled, permanent, provider_failure)", ["channel", "provider_kind", "outcome"]);
     public static readonly MetricFamilyInfo AttemptDuration = new("delivery_attempt_duration_seconds", MetricType.Histogram,
@@ -51,6 +53,6 @@ public static class MetricFamilies
         "Garbage collections by the oldest generation collected (gen0, gen1, gen2)", ["generation"]);
 
     public static readonly IReadOnlyList<MetricFamilyInfo> All =
-        [HttpDuration, Accepted, AcceptToSent, Attempts, AttemptDuration, QueueDepth, OldestReady, WebhookDeliveries, WebhookDuration,
+        [HttpDuration, Accepted, AcceptToSent, Finished, Attempts, AttemptDuration, QueueDepth, OldestReady, WebhookDeliveries, WebhookDuration,
          CallbackEvents, CallbacksRejected, BulkRows, Circuits, RateLimited, GcPause, GcCollections];
 }

@@ -14,9 +14,10 @@ public sealed class ServiceMeter
         AttemptsName = "delivery.attempts", AttemptDurationName = "delivery.attempt.duration",
         QueueDepthName = "queue.depth", OldestReadyName = "queue.oldest_ready_age",
         WebhookDeliveriesName = "webhook.deliveries", WebhookDurationName = "webhook.delivery.duration",
-        BulkRowsName = "bulk.rows", CircuitsName = "provider.circuits", RateLimitedName = "api.rate_limited";
+        BulkRowsName = "bulk.rows", CircuitsName = "provider.circuits", RateLimitedName = "api.rate_limited",
+        FinishedName = "notifications.finished";
 
-    private readonly Counter<long> _accepted, _attempts, _webhooks, _bulkRows, _rateLimited;
+    private readonly Counter<long> _accepted, _attempts, _webhooks, _bulkRows, _rateLimited, _finished;
     private readonly Histogram<double> _acceptToSent, _attemptDuration, _webhookDuration;
 
     public ServiceMeter(IMeterFactory factory)
@@ -30,6 +31,7 @@ public sealed class ServiceMeter
         _webhookDuration = Meter.CreateHistogram<double>(WebhookDurationName, "s");
         _bulkRows = Meter.CreateCounter<long>(BulkRowsName);
         _rateLimited = Meter.CreateCounter<long>(RateLimitedName);
+        _finished = Meter.CreateCounter<long>(FinishedName);
     }
 
     public Meter Meter { get; }
@@ -43,6 +45,9 @@ public sealed class ServiceMeter
     /// <summary>A notification reached `sent`, <paramref name="latency"/> after it was accepted (fed by the status ledger).</summary>
     public void Sent(string channel, string priority, TimeSpan latency) =>
         _acceptToSent.Record(latency.TotalSeconds, new("channel", channel), new("priority", priority));
+
+    /// <summary>A notification left the pipeline (fed by the status ledger): sent, or a terminal status such as failed or skipped.</summary>
+    public void Finished(string channel, string outcome) => _finished.Add(1, new("channel", channel), new("outcome", outcome));
 
     /// <summary>One provider call and how it ended.</summary>
     public void Attempt(string channel, string providerKind, string outcome, TimeSpan duration)

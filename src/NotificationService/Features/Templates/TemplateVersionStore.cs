@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Npgsql;
+using NotificationService.Features.Recipients;
 using NotificationService.Templates;
 
 namespace NotificationService.Features.Templates;
@@ -17,6 +18,13 @@ public sealed record TemplateVersion(Guid Id, string Channel, JsonObject Parts, 
 
     // Built once per cached version: delivery renders it on every send.
     private TemplateDefinition? _definition;
+
+    /// <summary>Whether any part, partial or layout may read `{{recipient.*}}`: delivery reads the recipient's profile for
+    /// those (and for sends missing their address) only. Worked out once per cached version.</summary>
+    public bool MentionsRecipient => _mentionsRecipient ??= RecipientVariables.Mentioned(Parts.ToJsonString())
+        || Partials?.Values.Any(RecipientVariables.Mentioned) == true || RecipientVariables.Mentioned(Layout);
+
+    private bool? _mentionsRecipient;
 }
 
 public sealed class TemplateVersionStore(NpgsqlDataSource db)

@@ -10,7 +10,7 @@ public sealed partial class NotificationLedger
             with doomed as (
                 select id from notifications
                 where id < $1 and status not in ('accepted', 'queued', 'sending')
-                  and (channel <> 'in_app' or status in ('failed', 'suppressed', 'cancelled'))
+                  and (channel <> 'in_app' or status in ('failed', 'suppressed', 'skipped', 'cancelled'))
                 order by id limit $2
                 for update skip locked
             ), history as (

@@ -8,7 +8,7 @@ public sealed record ReportedStatus(Guid? NotificationId, string? ProviderMessag
 
 /// <summary>
 /// Forward-only notification statuses. accepted → queued → sending → sent → delivered → read
-/// (opened → clicked for email); failed, suppressed, cancelled and expired are terminal.
+/// (opened → clicked for email); failed, suppressed, skipped, cancelled and expired are terminal.
 /// Providers deliver callbacks out of order and more than once, so a transition applies only when it
 /// moves forward: a late `sent` never overwrites `delivered`, a duplicate changes nothing.
 /// </summary>

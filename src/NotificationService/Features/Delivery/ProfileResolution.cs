@@ -1,0 +1,49 @@
+using NotificationService.Channels;
+using NotificationService.Features.Notifications;
+using NotificationService.Features.Recipients;
+using NotificationService.Features.Templates;
+
+namespace NotificationService.Features.Delivery;
+
+/// <summary>The claimed batch with each send by userId given its profile's address, and the profiles read.</summary>
+public sealed record ResolvedBatch(IReadOnlyDictionary<Guid, ClaimedNotification> Records, IReadOnlyDictionary<(Guid, string), StoredProfile> Profiles)
+{
+    public StoredProfile? ProfileOf(ClaimedNotification n) =>
+        n.Recipient.UserId is { } user && Profiles.TryGetValue((n.TenantId, user), out var p) ? p : null;
+}
+
+/// <summary>
+/// Sends by userId, at delivery time: a notification whose recipient has a userId but no address for its channel takes
+/// the address its profile has NOW (changed after accept: the new one); an address given in the send wins. The profiles
+/// are read in one statement per claimed batch, and only for the notifications that need one (no address, or a template
+/// that reads `{{recipient.*}}`): a batch of sends that carry their addresses reads nothing.
+/// </summary>
+public sealed class ProfileResolution(ProfileStore profiles)
+{
+    public async Task<ResolvedBatch> ResolveAsync(IReadOnlyDictionary<Guid, ClaimedNotification> records, IReadOnlyDictionary<Guid, TemplateVersion> versions,
+        CancellationToken ct)
+    {
+        var wanted = records.Values.Where(r => NeedsProfile(r, versions)).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList();
+        if (wanted.Count == 0) return new ResolvedBatch(records, new Dictionary<(Guid, string), StoredProfile>());
+        var found = await profiles.FindManyAsync(wanted, ct);
+        var resolved = records.ToDictionary(r => r.Key, r => MissingAddress(r.Value) && found.TryGetValue((r.Value.TenantId, r.Value.Recipient.UserId ?? ""), out var p)
+            ? WithAddress(r.Value, p.Fields) : r.Value);
+        return new ResolvedBatch(resolved, found.ToDictionary(f => f.Key, f => f.Value));
+    }
+
+    /// <summary>The channel needs an address (email, SMS, WhatsApp) and the notification has none.</summary>
+    public static bool MissingAddress(ClaimedNotification n) => n.Channel switch
+    {
+        ChannelNames.Email => string.IsNullOrEmpty(n.Recipient.Email),
+        ChannelNames.Sms or ChannelNames.WhatsApp => string.IsNullOrEmpty(n.Recipient.Phone),
+        _ => false,
+    };
+
+    private static bool NeedsProfile(ClaimedNotification n, IReadOnlyDictionary<Guid, TemplateVersion> versions) =>
+        !string.IsNullOrEmpty(n.Recipient.UserId)
+        && (MissingAddress(n) || MessageRenderer.MentionsRecipient(n, n.TemplateVersionId is { } v ? versions.GetValueOrDefault(v) : null));
+
+    private static ClaimedNotification WithAddress(ClaimedNotification n, ProfileFields profile) => n.Channel == ChannelNames.Email
+        ? n with { Recipient = n.Recipient with { Email = profile.Email } }
+        : n with { Recipient = n.Recipient with { Phone = profile.Phone } };
+}
