@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
-using NotificationService.Contracts;
+using NotificationService.Channels;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Recipients;
+using NotificationService.Features.Templates;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Batches;
@@ -10,7 +12,7 @@ namespace NotificationService.Features.Batches;
 /// so a batch and a send can never disagree on what is valid. A problem with a recipient rejects that
 /// recipient; a problem with the shared part (channel, template, content…) rejects the whole request.
 /// </summary>
-public sealed class BatchExpander(SendValidator validator)
+public sealed class BatchExpander(SendValidator validator, TemplateResolver templates, ProfileStore profiles)
 {
     public const int MaxRecipients = 1000;
     private static readonly string[] RecipientFields = ["recipient", "data", "locale"];
@@ -23,11 +25,13 @@ public sealed class BatchExpander(SendValidator validator)
 
         var drafts = new List<NotificationDraft>(recipients.Length);
         var rejected = new List<RejectedRecipient>();
+        var locales = await ProfileLocalesAsync(tenantId, definition, recipients, ct);
         for (var i = 0; i < recipients.Length; i++)
         {
             try
             {
-                var perRecipient = await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct);
+                var known = locales is null ? null : new KnownProfileLocale(recipients[i].UserId is { } u ? locales.GetValueOrDefault(u) : null);
+                var perRecipient = await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct, known);
                 drafts.AddRange(perRecipient.Select(d => d with { BatchId = batchId }));
             }
             catch (RequestValidationException e)
@@ -40,10 +44,25 @@ public sealed class BatchExpander(SendValidator validator)
         return (drafts, rejected);
     }
 
+    /// <summary>
+    /// The profile locales of the recipients that name no locale, for the template variant each gets: one statement for the
+    /// whole request, and none unless the template is published in several locales. Null: not looked up.
+    /// </summary>
+    private async Task<Dictionary<string, string>?> ProfileLocalesAsync(Guid tenantId, SendBatchRequest d, BatchRecipient[] recipients, CancellationToken ct)
+    {
+        if (d.Template is null || d.Locale is not null) return null;
+        var users = recipients.Where(r => r is { Locale: null, UserId.Length: > 0 }).Select(r => r.UserId!).Distinct().ToList();
+        if (users.Count == 0) return null;
+        foreach (var channel in d.Channels ?? (d.Channel is null ? [] : [d.Channel]))
+            if (ChannelNames.IsKnown(channel) && await templates.HasLocaleVariantsAsync(tenantId, d.Template, channel, ct))
+                return await profiles.LocalesAsync(tenantId, users, ct);
+        return null;
+    }
+
     private static SendRequest ToSend(SendBatchRequest d, BatchRecipient r) => new()
     {
         Channel = d.Channel, Channels = d.Channels, Template = d.Template, Content = d.Content,
-        Recipient = new RecipientDto { UserId = r.UserId, Email = r.Email, Phone = r.Phone, DeviceTokens = r.DeviceTokens },
+        Recipient = new SendRecipient { UserId = r.UserId, Email = r.Email, Phone = r.Phone, DeviceTokens = r.DeviceTokens },
         Data = Merge(d.Data, r.Data), Locale = r.Locale ?? d.Locale, Category = d.Category, Priority = d.Priority,
         SendAt = d.SendAt, ExpiresAt = d.ExpiresAt, Metadata = d.Metadata, OverridePreferences = d.OverridePreferences,
     };

@@ -1,6 +1,7 @@
 using Npgsql;
 using NotificationService.Features.Metrics;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Recipients;
 using NotificationService.Features.Templates;
 using NotificationService.Queue;
 
@@ -15,7 +16,8 @@ public sealed record BulkJobContext(Guid JobId, Guid TenantId, BulkOptions Optio
 /// row range joins the checkpoint, all in one transaction. A replica that resumes after a crash skips the
 /// committed ranges, so no row is sent twice.
 /// </summary>
-public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, ServiceMeter metrics)
+public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, ServiceMeter metrics,
+    ProfileStore profiles)
 {
     /// <returns>False when the job was cancelled or taken by another runner meanwhile (nothing of this chunk is kept).</returns>
     public async Task<bool> CommitAsync(BulkJobContext job, BulkChunk chunk, CancellationToken ct)
@@ -50,17 +52,29 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
         var drafts = new List<NotificationDraft>(rows.Count);
         var byLocale = new Dictionary<string, ResolvedTemplate>(StringComparer.Ordinal); // a chunk has a handful of locales
         var jobId = job.JobId.ToString();
+        var profileLocales = await ProfileLocalesAsync(job, rows, ct);
         foreach (var row in rows)
         {
-            var locale = row.Locale ?? "";
+            var rowLocale = row.Locale ?? (row.Recipient.UserId is { } user ? profileLocales.GetValueOrDefault(user) : null);
+            var locale = rowLocale ?? "";
             if (!byLocale.TryGetValue(locale, out var template))
-                byLocale[locale] = template = await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, row.Locale, ct)
+                byLocale[locale] = template = await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, rowLocale, ct)
                     ?? throw new InvalidOperationException($"template '{o.Template}' is no longer published for {o.Channel}");
             drafts.Add(new NotificationDraft(Guid.CreateVersion7(), job.TenantId, o.Channel, priority, StoredRecipient.From(row.Recipient), o.Template, template.VersionId,
                 template.Locale, null, row.Data, o.Category, new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = jobId, ["row"] = row.RowNumber },
                 null, BatchId: job.JobId, OverridePreferences: o.OverridePreferences));
         }
         return drafts;
+    }
+
+    /// <summary>Rows naming no locale (and no job locale) with a user_id take their profile's locale for the template variant:
+    /// one statement per chunk, and none unless the template is published in several locales.</summary>
+    private async Task<Dictionary<string, string>> ProfileLocalesAsync(BulkJobContext job, List<MappedRow.Accepted> rows, CancellationToken ct)
+    {
+        var users = rows.Where(r => r.Locale is null && r.Recipient.UserId is not null).Select(r => r.Recipient.UserId!).Distinct().ToList();
+        return users.Count > 0 && await templates.HasLocaleVariantsAsync(job.TenantId, job.Options.Template, job.Options.Channel, ct)
+            ? await profiles.LocalesAsync(job.TenantId, users, ct)
+            : [];
     }
 
     private static async Task InsertErrorsAsync(LedgerTransaction tx, Guid jobId, List<MappedRow.Rejected> rows, CancellationToken ct)

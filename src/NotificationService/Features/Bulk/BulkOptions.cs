@@ -26,11 +26,12 @@ public sealed record BulkOptions
             ? header.First(h => h.Equals(mapped, StringComparison.OrdinalIgnoreCase))
             : header.FirstOrDefault(h => h.Equals(field, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The recipient columns the channel cannot do without (any one of them).</summary>
+    /// <summary>The recipient columns the channel cannot do without (any one of them): a user_id stands in for an address,
+    /// which its profile gives at delivery.</summary>
     public string[] RequiredFields => Channel switch
     {
-        ChannelNames.Email => ["email"],
-        ChannelNames.Sms or ChannelNames.WhatsApp => ["phone"],
+        ChannelNames.Email => ["email", "user_id"],
+        ChannelNames.Sms or ChannelNames.WhatsApp => ["phone", "user_id"],
         ChannelNames.Push => ["device_token", "user_id"],
         _ => ["user_id"],
     };

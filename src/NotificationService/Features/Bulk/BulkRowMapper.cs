@@ -1,7 +1,6 @@
 using NotificationService.Infrastructure;
 using NotificationService.Contracts;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace NotificationService.Features.Bulk;
 
@@ -20,7 +19,7 @@ public abstract record MappedRow(long RowNumber)
 /// columns (email, phone, user_id, device_token, locale, or what `mapping` points at them) fill the
 /// recipient; every other column becomes template data under its header name.
 /// </summary>
-public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<string> header)
+public sealed class BulkRowMapper(BulkOptions options, IReadOnlyList<string> header)
 {
     private readonly Dictionary<string, string> _fieldByColumn = BulkOptions.RecipientFields
         .Select(f => (Field: f, Column: options.ColumnFor(f, header)))
@@ -28,9 +27,6 @@ public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<str
 
     /// <summary>The columns that become template data (every column not mapped to a recipient field).</summary>
     public IReadOnlyList<string> DataColumns => [.. header.Where(h => !_fieldByColumn.ContainsKey(h))];
-
-    [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-    private static partial Regex LocaleTag();
 
     /// <param name="rowNumber">The record number: 1 is the first row after the header.</param>
     /// <param name="line">The file line the record starts on.</param>
@@ -60,8 +56,8 @@ public sealed partial class BulkRowMapper(BulkOptions options, IReadOnlyList<str
         }
         var recipient = new RecipientDto { Email = email, Phone = phone, UserId = userId, DeviceTokens = token is null ? null : [token] };
         var errors = new Dictionary<string, string[]>();
-        RecipientRules.Check(options.Channel, recipient, errors);
-        if (locale is not null && !LocaleTag().IsMatch(locale)) errors["recipient.locale"] = ["Not a BCP 47 language tag."];
+        RecipientRules.Check(options.Channel, recipient, errors, fromProfile: true);
+        if (locale is not null && !RecipientRules.IsLocale(locale)) errors["recipient.locale"] = ["Not a BCP 47 language tag."];
         if (errors.Count > 0)
         {
             var (field, messages) = errors.First();

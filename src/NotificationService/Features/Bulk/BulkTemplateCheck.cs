@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using NotificationService.Contracts;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.Recipients;
 using NotificationService.Features.Templates;
 using NotificationService.Queue;
 
@@ -23,8 +24,12 @@ public sealed class BulkTemplateCheck(TemplateResolver templates, TemplateVersio
         foreach (var column in dataColumns) data[column] = "x";
         var sample = new ClaimedNotification(Guid.Empty, job.TenantId, o.Channel, StoredRecipient.From(new RecipientDto { Email = "check@example.com" }),
             resolved.VersionId, resolved.Locale, null, data, null, null, 0, DateTimeOffset.UtcNow, JobPriority.Normal);
-        if (renderer.Render(sample, version) is RenderOutcome.Failed { Error: var error } && error.StartsWith("missing_variables: ", StringComparison.Ordinal))
-            throw new BulkFileException($"No row can render: template '{o.Template}' needs {error["missing_variables: ".Length..]}, " +
+        if (renderer.Render(sample, version) is not RenderOutcome.Failed { Error: var error } || !error.StartsWith("missing_variables: ", StringComparison.Ordinal)) return;
+        // `recipient.*` comes from each row's profile at delivery, not from a column (a profile without it fails that row's
+        // notification, naming the variable).
+        var missing = error["missing_variables: ".Length..].Split(", ").Where(v => !v.StartsWith(RecipientVariables.Root + ".", StringComparison.Ordinal)).ToList();
+        if (missing.Count > 0)
+            throw new BulkFileException($"No row can render: template '{o.Template}' needs {string.Join(", ", missing)}, " +
                 $"which no column of the file provides (data columns: {(dataColumns.Count == 0 ? "none" : string.Join(", ", dataColumns))}).");
     }
 }

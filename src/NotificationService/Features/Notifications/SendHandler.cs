@@ -1,33 +1,56 @@
 using System.Text.Json;
+using NotificationService.Features.Recipients;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Notifications;
 
 /// <summary>Accepts a send: validate, then (with the idempotency key) write notifications and jobs in one transaction.</summary>
-public sealed class SendHandler(NotificationLedger ledger, SendValidator validator, NotificationWriter writer, AcceptBatcher batcher)
+public sealed class SendHandler(NotificationLedger ledger, SendValidator validator, NotificationWriter writer, AcceptBatcher batcher, ProfileStore profiles)
 {
+    private const int MaxProfileRaces = 3;
+
     public sealed record Outcome(int StatusCode, string Body, bool Replayed);
 
     public async Task<Outcome> AcceptAsync(Guid tenantId, SendRequest request, byte[] rawBody, string? idempotencyKey, string statusBaseUrl, CancellationToken ct)
     {
         var drafts = await validator.ValidateAsync(tenantId, request, ct);
-        if (idempotencyKey is null)
+        if (idempotencyKey is null && request.Recipient?.Profile is null)
         {
             await batcher.WriteAsync(drafts); // shares a transaction with concurrent requests
             return new Outcome(202, ResponseBody(request, drafts, statusBaseUrl), Replayed: false);
         }
 
-        // With a key, the key row and the notifications commit together in a transaction of their own.
+        // With a key or a profile to merge, in a transaction of its own: the key row, the profile and the notifications
+        // commit together (a profile that cannot be written fails this request only, not the requests it would share a
+        // group commit with). A merge that raced the profile's creation by another request runs again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await AcceptAloneAsync(tenantId, request, drafts, rawBody, idempotencyKey, statusBaseUrl, ct);
+            }
+            catch (ProfileWriteRaceException) when (attempt < MaxProfileRaces) { }
+        }
+    }
+
+    private async Task<Outcome> AcceptAloneAsync(Guid tenantId, SendRequest request, IReadOnlyList<NotificationDraft> drafts, byte[] rawBody,
+        string? idempotencyKey, string statusBaseUrl, CancellationToken ct)
+    {
         await using var tx = await ledger.BeginAsync(ct);
-        if (await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, rawBody, ct) is IdempotencyClaim.Replay replay)
+        if (idempotencyKey is not null && await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, rawBody, ct) is IdempotencyClaim.Replay replay)
         {
             await tx.CommitAsync(ct);
             return new Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
+        if (request.Recipient is { Profile: { } patch, UserId: { } userId })
+        {
+            var written = (await profiles.WriteAsync(tx.Connection, tx.Transaction, tenantId, [new ProfileWrite(userId, Merge: true, patch)], "recipient.profile.", ct))[0];
+            if (written.Errors is { } errors) throw new RequestValidationException(errors);
+        }
 
         await writer.InsertAsync(tx, drafts, ct);
         var body = ResponseBody(request, drafts, statusBaseUrl);
-        await IdempotencyStore.SaveResponseAsync(tx, tenantId, idempotencyKey, 202, body, ct);
+        if (idempotencyKey is not null) await IdempotencyStore.SaveResponseAsync(tx, tenantId, idempotencyKey, 202, body, ct);
         await tx.CommitAsync(ct);
         return new Outcome(202, body, Replayed: false);
     }

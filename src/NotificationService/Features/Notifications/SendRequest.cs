@@ -28,7 +28,23 @@ public abstract record SendParts
 /// <summary>`POST /send`. Unknown properties are rejected (see JsonBody).</summary>
 public sealed record SendRequest : SendParts
 {
-    public RecipientDto? Recipient { get; init; }
+    public SendRecipient? Recipient { get; init; }
+}
+
+/// <summary>
+/// Who a send is for. With a `userId` and no address for the channel, the address is the user's profile's at delivery
+/// time. <see cref="Profile"/>: a JSON Merge Patch (RFC 7396) of that profile, applied in the accept transaction.
+/// </summary>
+public sealed record SendRecipient
+{
+    public string? UserId { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string[]? DeviceTokens { get; init; }
+    /// <summary>Profile fields to merge (email, phone, name, locale, timezone, avatarUrl, data; null removes one). Needs userId.</summary>
+    public JsonObject? Profile { get; init; }
+
+    public RecipientDto ToDto() => new() { UserId = UserId, Email = Email, Phone = Phone, DeviceTokens = DeviceTokens };
 }
 
 public sealed record ContentDto

@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using NotificationService.Channels;
 using NotificationService.Contracts;
 using System.Security.Claims;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Preferences;
 using NotificationService.Features.Providers;
+using NotificationService.Features.Recipients;
 using NotificationService.Features.Tenants;
 using NotificationService.Features.Templates;
 using NotificationService.Infrastructure;
@@ -13,11 +13,17 @@ using NotificationService.Queue;
 
 namespace NotificationService.Features.Notifications;
 
+/// <summary>The recipient's profile locale, when the caller already looked it up (a batch reads its recipients' at once).</summary>
+public sealed record KnownProfileLocale(string? Locale);
+
 /// <summary>
 /// Turns a send request into drafts, one per channel, or throws naming every bad field:
 /// shape problems are 400; a channel without an enabled provider or an unknown template is 422.
+/// A recipient with a userId needs no address (the profile's is used at delivery); `recipient.profile` is checked as a
+/// profile patch. A send naming no locale gets the template variant of the profile's locale.
 /// </summary>
-public sealed partial class SendValidator(ProviderDirectory providers, TemplateResolver templates, CategoryStore categories, TimeProvider clock)
+public sealed class SendValidator(ProviderDirectory providers, TemplateResolver templates, CategoryStore categories, ProfileStore profiles,
+    TimeProvider clock)
 {
     public const int MaxSubjectLength = 998;
     public const int MaxBodyLength = 256 * 1024;
@@ -26,17 +32,15 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
     public const int MaxMetadataEntries = 50;
     public static readonly TimeSpan MaxSchedule = TimeSpan.FromDays(365);
 
-    [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
-    private static partial Regex LocaleTag();
-
-    public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct)
+    public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct, KnownProfileLocale? profileLocale = null)
     {
         var errors = new Dictionary<string, string[]>();
         var channels = ChannelsOf(req, errors);
         if (req.Recipient is null) errors["recipient"] = ["A recipient is required."];
-        else foreach (var c in channels) RecipientRules.Check(c, req.Recipient, errors);
+        else foreach (var c in channels) RecipientRules.Check(c, req.Recipient.ToDto(), errors, fromProfile: true);
+        if (req.Recipient?.Profile is { } patch) CheckProfilePatch(req.Recipient, patch, errors);
         CheckContent(req, channels, errors);
-        if (req.Locale is not null && !LocaleTag().IsMatch(req.Locale)) errors["locale"] = ["Not a BCP 47 language tag (e.g. en, fr-CA)."];
+        if (req.Locale is not null && !RecipientRules.IsLocale(req.Locale)) errors["locale"] = ["Not a BCP 47 language tag (e.g. en, fr-CA)."];
         if (req.Category is { Length: > 100 }) errors["category"] = ["At most 100 characters."];
         var priority = req.Priority switch
         {
@@ -51,6 +55,7 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
 
         // Tenant-dependent checks come after the shape is right: they cost a (cached) lookup.
         var category = await CategoryOf(tenantId, req.Category, errors, ct);
+        var locale = req.Locale ?? await ProfileLocaleAsync(tenantId, req, channels, profileLocale, ct);
         var drafts = new List<NotificationDraft>(channels.Count);
         var traceParent = JobTracing.CurrentTraceParent(); // the request's: the accept flush that commits the drafts may be another's
         foreach (var channel in channels)
@@ -60,17 +65,41 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
             ResolvedTemplate? template = null;
             if (req.Template is not null)
             {
-                template = await templates.ResolveAsync(tenantId, req.Template, channel, req.Locale, ct);
+                template = await templates.ResolveAsync(tenantId, req.Template, channel, locale, ct);
                 if (template is null) errors["template"] = [$"No published template '{req.Template}' for the '{channel}' channel."];
             }
             var sendAt = req.SendAt is { } s && s > clock.GetUtcNow() ? s : (DateTimeOffset?)null;
-            drafts.Add(new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, priority, StoredRecipient.From(req.Recipient!), req.Template,
+            drafts.Add(new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, priority, StoredRecipient.From(req.Recipient!.ToDto()), req.Template,
                 template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content), req.Data, category,
                 channel == ChannelNames.InApp && expiry is { } expires ? SendExpiry.Stamp(req.Metadata, expires) : req.Metadata, sendAt,
                 OverridePreferences: req.OverridePreferences == true, TraceParent: traceParent));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors, 422, string.Join(" ", errors.Values.SelectMany(v => v)));
         return drafts;
+    }
+
+    /// <summary>`recipient.profile` is a profile merge patch for the send's userId: its fields follow the profile rules.
+    /// (The merged profile's data size is checked when it is written, in the accept transaction.)</summary>
+    private static void CheckProfilePatch(SendRecipient recipient, JsonObject patch, Dictionary<string, string[]> errors)
+    {
+        if (string.IsNullOrEmpty(recipient.UserId)) { errors["recipient.profile"] = ["A profile needs recipient.userId."]; return; }
+        ProfileRules.Read((JsonObject)MergePatch.Apply(new JsonObject(), patch)!, recipient.UserId, "recipient.profile.", errors);
+    }
+
+    /// <summary>
+    /// The locale a template send naming none gets from its recipient's profile: the patch's if it sets one, else the stored
+    /// profile's, read (one indexed statement) only when some channel's template is published in several locales.
+    /// </summary>
+    private async Task<string?> ProfileLocaleAsync(Guid tenantId, SendRequest req, List<string> channels, KnownProfileLocale? known, CancellationToken ct)
+    {
+        if (req.Template is null || req.Recipient?.UserId is not { Length: > 0 } userId) return null;
+        if (req.Recipient.Profile is { } patch && patch.ContainsKey("locale"))   // set (or removed) by this very send
+            return patch["locale"] is JsonValue l && l.TryGetValue<string>(out var patched) ? patched : null;
+        if (known is not null) return known.Locale;
+        foreach (var channel in channels)
+            if (await templates.HasLocaleVariantsAsync(tenantId, req.Template, channel, ct))
+                return (await profiles.LocalesAsync(tenantId, [userId], ct)).GetValueOrDefault(userId);
+        return null;
     }
 
     private async Task<string?> CategoryOf(Guid tenantId, string? requested, Dictionary<string, string[]> errors, CancellationToken ct)

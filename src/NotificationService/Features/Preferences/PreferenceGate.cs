@@ -1,9 +1,12 @@
 using NotificationService.Channels;
+using NotificationService.Features.Recipients;
 
 namespace NotificationService.Features.Preferences;
 
-/// <summary>One notification about to be sent, as the gate needs it (its own type: Preferences knows nothing of Notifications).</summary>
-public sealed record PreferenceSubject(Guid Key, Guid TenantId, string Channel, string? Category, string? UserKey, bool Override);
+/// <summary>One notification about to be sent, as the gate needs it (its own type: Preferences knows nothing of Notifications).
+/// <paramref name="ProfileTimeZone"/>: the user's profile time zone when the caller already read the profile.</summary>
+public sealed record PreferenceSubject(Guid Key, Guid TenantId, string Channel, string? Category, string? UserKey, bool Override,
+    string? ProfileTimeZone = null);
 
 public abstract record PreferenceDecision
 {
@@ -23,9 +26,10 @@ public abstract record PreferenceDecision
 /// Applies preferences at send time, with the preferences of that moment, set-based: the tenants' categories come from
 /// the cache and every recipient's preferences from one query per claimed batch. Resolution for a category on a
 /// channel: the user's own setting, then the tenant's category default, then on. A required category, or a send with
-/// overridePreferences, ignores opt-outs and quiet hours. Quiet hours never hold in_app (it makes no sound).
+/// overridePreferences, ignores opt-outs and quiet hours. Quiet hours never hold in_app (it makes no sound). Quiet hours
+/// that name no time zone follow the user's profile time zone (read in one more statement, only for those), else UTC.
 /// </summary>
-public sealed class PreferenceGate(CategoryStore categories, PreferenceStore preferences, PreferenceLinks links, TimeProvider clock)
+public sealed class PreferenceGate(CategoryStore categories, PreferenceStore preferences, PreferenceLinks links, ProfileStore profiles, TimeProvider clock)
 {
     /// <summary>A decision for every subject that is not a plain "send, no links" (most of them, when nothing is set).</summary>
     public async Task<Dictionary<Guid, PreferenceDecision>> DecideAsync(IReadOnlyList<PreferenceSubject> subjects, CancellationToken ct)
@@ -37,21 +41,37 @@ public sealed class PreferenceGate(CategoryStore categories, PreferenceStore pre
         var stored = await preferences.LoadManyAsync(subjects.Where(s => s.UserKey is not null && !s.Override)
             .Select(s => (s.TenantId, s.UserKey!)).Distinct().ToList(), ct);
         var now = clock.GetUtcNow();
+        var zones = await ProfileZonesAsync(subjects, stored, ct);
         foreach (var s in subjects)
         {
             var own = s.UserKey is null ? null : stored.GetValueOrDefault((s.TenantId, s.UserKey));
-            if (Decide(s, byTenant[s.TenantId].Find(s.Category), own, now) is { } d) decisions[s.Key] = d;
+            var zone = s.ProfileTimeZone ?? (s.UserKey is null ? null : zones.GetValueOrDefault((s.TenantId, s.UserKey)));
+            if (Decide(s, byTenant[s.TenantId].Find(s.Category), own, zone, now) is { } d) decisions[s.Key] = d;
         }
         return decisions;
     }
 
-    private PreferenceDecision? Decide(PreferenceSubject s, Category? category, StoredPreferences? own, DateTimeOffset now)
+    /// <summary>Profile time zones of the users whose quiet hours name none and whose profile the caller did not read.</summary>
+    private async Task<Dictionary<(Guid, string), string>> ProfileZonesAsync(IReadOnlyList<PreferenceSubject> subjects,
+        IReadOnlyDictionary<(Guid, string), StoredPreferences> stored, CancellationToken ct)
+    {
+        var users = subjects.Where(s => s.ProfileTimeZone is null && s.UserKey is not null && UserKeys.UserIdOf(s.UserKey) is not null
+                && stored.GetValueOrDefault((s.TenantId, s.UserKey))?.Quiet is { Zone: null })
+            .Select(s => (s.TenantId, UserKeys.UserIdOf(s.UserKey!)!)).Distinct().ToList();
+        var zones = new Dictionary<(Guid, string), string>();
+        if (users.Count == 0) return zones;
+        foreach (var ((tenant, userId), profile) in await profiles.FindManyAsync(users, ct))
+            if (profile.Fields.Timezone is { } zone) zones[(tenant, UserKeys.ForUser(userId))] = zone;
+        return zones;
+    }
+
+    private PreferenceDecision? Decide(PreferenceSubject s, Category? category, StoredPreferences? own, string? profileZone, DateTimeOffset now)
     {
         if (!s.Override && category?.Required != true)
         {
             var on = own?.OwnChoice(s.Category, s.Channel) ?? category?.DefaultFor(s.Channel) ?? true;
             if (!on) return new PreferenceDecision.OptedOut($"preference:{s.Category ?? "none"}/{s.Channel}");
-            if (s.Channel != ChannelNames.InApp && own?.Quiet is { } quiet && quiet.EndOfQuietAt(now) is { } until)
+            if (s.Channel != ChannelNames.InApp && own?.Quiet is { } quiet && quiet.EndOfQuietAt(now, Zone(profileZone)) is { } until)
             {
                 var behaviour = s.Category is not null && quiet.Behaviour.TryGetValue(s.Category, out var b) ? b : category?.QuietHours ?? "hold";
                 return behaviour == "drop"
@@ -61,6 +81,8 @@ public sealed class PreferenceGate(CategoryStore categories, PreferenceStore pre
         }
         return Links(s, category);
     }
+
+    private static TimeZoneInfo? Zone(string? id) => id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
 
     /// <summary>Emails get {{unsubscribeUrl}} (not for required categories) and {{preferencesUrl}} when the service knows its public URL.</summary>
     private PreferenceDecision.Deliver? Links(PreferenceSubject s, Category? category)

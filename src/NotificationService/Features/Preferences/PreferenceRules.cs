@@ -56,8 +56,9 @@ public static class PreferenceRules
 
     private static void CheckQuietHours(QuietHoursDto q, TenantCategories categories, Dictionary<string, string[]> shape, Dictionary<string, string[]> semantic)
     {
-        if (q.TimeZone is null || !TimeZoneInfo.TryFindSystemTimeZoneById(q.TimeZone, out var zone) || !zone.HasIanaId)
-            shape["quietHours.timeZone"] = ["An IANA time zone, e.g. Europe/Paris."];
+        // No time zone: the user's profile time zone at send time, else UTC.
+        if (q.TimeZone is not null && (!TimeZoneInfo.TryFindSystemTimeZoneById(q.TimeZone, out var zone) || !zone.HasIanaId))
+            shape["quietHours.timeZone"] = ["An IANA time zone, e.g. Europe/Paris (or none: the user's profile time zone, else UTC)."];
         var windows = q.Windows ?? [];
         if (windows.Count > MaxWindows) shape["quietHours.windows"] = [$"At most {MaxWindows} windows."];
         for (var i = 0; i < Math.Min(windows.Count, MaxWindows); i++)
@@ -80,7 +81,9 @@ public static class PreferenceRules
     /// <summary>Stored quiet hours, parsed for evaluation; null when there are none (or they no longer parse).</summary>
     public static QuietHours? Parse(QuietHoursDto? q)
     {
-        if (q?.TimeZone is null || q.Windows is not { Count: > 0 } || !TimeZoneInfo.TryFindSystemTimeZoneById(q.TimeZone, out var zone)) return null;
+        if (q?.Windows is not { Count: > 0 }) return null;
+        TimeZoneInfo? zone = null;
+        if (q.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(q.TimeZone, out zone)) return null;
         var windows = new List<QuietWindow>();
         foreach (var w in q.Windows)
             if (w?.Days is { } days && QuietHours.TryParseTime(w.Start, out var start) && QuietHours.TryParseTime(w.End, out var end) && start != end)

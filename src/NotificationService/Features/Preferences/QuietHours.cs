@@ -4,16 +4,18 @@ namespace NotificationService.Features.Preferences;
 
 /// <summary>
 /// A user's quiet hours, parsed: weekly windows in an IANA time zone. Windows are evaluated on the local clock, so a
-/// 22:00–07:00 window stays 22:00–07:00 across daylight-saving changes.
+/// 22:00–07:00 window stays 22:00–07:00 across daylight-saving changes. Without a zone of their own (<see cref="Zone"/>
+/// null) they follow the one the caller passes: the user's profile time zone, else UTC.
 /// </summary>
-public sealed record QuietHours(TimeZoneInfo Zone, IReadOnlyList<QuietWindow> Windows, IReadOnlyDictionary<string, string> Behaviour)
+public sealed record QuietHours(TimeZoneInfo? Zone, IReadOnlyList<QuietWindow> Windows, IReadOnlyDictionary<string, string> Behaviour)
 {
     public static readonly string[] DayNames = ["sun", "mon", "tue", "wed", "thu", "fri", "sat"];   // DayOfWeek order
 
     /// <summary>When the quiet time covering <paramref name="now"/> ends (UTC), or null if none does. Back-to-back windows chain.</summary>
-    public DateTimeOffset? EndOfQuietAt(DateTimeOffset now)
+    public DateTimeOffset? EndOfQuietAt(DateTimeOffset now, TimeZoneInfo? defaultZone = null)
     {
-        var local = TimeZoneInfo.ConvertTime(now, Zone).DateTime;
+        var zone = Zone ?? defaultZone ?? TimeZoneInfo.Utc;
+        var local = TimeZoneInfo.ConvertTime(now, zone).DateTime;
         DateTime? end = null;
         for (var hop = 0; hop < 8; hop++)   // a chain of windows covering the whole week ends after at most 7 days
         {
@@ -22,15 +24,15 @@ public sealed record QuietHours(TimeZoneInfo Zone, IReadOnlyList<QuietWindow> Wi
             if (next is null) break;
             end = next;
         }
-        return end is { } e ? ToUtc(e) : null;
+        return end is { } e ? ToUtc(e, zone) : null;
     }
 
-    private DateTimeOffset ToUtc(DateTime local)
+    private static DateTimeOffset ToUtc(DateTime local, TimeZoneInfo zone)
     {
         var unspecified = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         // A local time skipped by a spring-forward does not exist: the window ends at the first moment after the gap.
-        while (Zone.IsInvalidTime(unspecified)) unspecified = unspecified.AddMinutes(1);
-        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(unspecified, Zone), TimeSpan.Zero);
+        while (zone.IsInvalidTime(unspecified)) unspecified = unspecified.AddMinutes(1);
+        return new DateTimeOffset(TimeZoneInfo.ConvertTimeToUtc(unspecified, zone), TimeSpan.Zero);
     }
 
     public static bool TryParseTime(string? s, out TimeSpan time)

@@ -12,6 +12,9 @@ public static class UserKeys
 {
     public static string ForUser(string userId) => "u:" + userId;
 
+    /// <summary>The userId of a user's key; null for an address key.</summary>
+    public static string? UserIdOf(string key) => key.StartsWith("u:", StringComparison.Ordinal) ? key[2..] : null;
+
     public static string? Of(string? userId, string channel, string? email, string? phone)
     {
         if (!string.IsNullOrEmpty(userId)) return ForUser(userId);

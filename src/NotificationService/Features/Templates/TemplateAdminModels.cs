@@ -22,12 +22,17 @@ public sealed record PublishRequest
 }
 
 /// <summary>`POST {id}/preview`. Locale is the culture for helpers (defaults to the template's locale);
-/// version defaults to the latest, so a draft can be checked before it is published.</summary>
+/// version defaults to the latest, so a draft can be checked before it is published. `{{recipient.*}}` comes from the
+/// stored profile of <see cref="UserId"/>, or from a sample profile in <see cref="Recipient"/> (one or the other).</summary>
 public sealed record PreviewRequest
 {
     public JsonObject? Data { get; init; }
     public string? Locale { get; init; }
     public int? Version { get; init; }
+    /// <summary>Render for this user, with their stored profile as `recipient`.</summary>
+    public string? UserId { get; init; }
+    /// <summary>A sample profile (userId, email, phone, name, locale, timezone, avatarUrl, data) as `recipient`.</summary>
+    public JsonObject? Recipient { get; init; }
 }
 
 /// <summary>`POST {id}/test-send`: a real notification through the tenant's provider, pinned to the

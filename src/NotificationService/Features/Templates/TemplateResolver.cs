@@ -9,17 +9,32 @@ public sealed record ResolvedTemplate(Guid VersionId, string Locale);
 /// <summary>
 /// Picks the published template version for a send: locale `fr-CA` falls back to `fr`, then to the
 /// tenant's default locale. The version id is pinned on the notification, so later edits never
-/// change an accepted message. Cached briefly: a publish reaches new sends within <see cref="Ttl"/>.
+/// change an accepted message. A template's published locales are cached briefly: a publish reaches new sends within
+/// <see cref="Ttl"/>.
 /// </summary>
 public sealed class TemplateResolver(NpgsqlDataSource db, TenantStore tenants, TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(2);
-    private readonly TtlCache<(Guid Tenant, string Key, string Channel, string Locale), ResolvedTemplate?> _cache = new(clock, Ttl);
 
-    public ValueTask<ResolvedTemplate?> ResolveAsync(Guid tenantId, string key, string channel, string? locale, CancellationToken ct) =>
-        _cache.GetOrLoadAsync((tenantId, key, channel, locale ?? ""), (k, c) => LoadAsync(k.Tenant, k.Key, k.Channel, locale, c), ct);
+    /// <summary>A template's published version per locale, and the tenant's default locale.</summary>
+    private sealed record Variants(Dictionary<string, Guid> ByLocale, string? DefaultLocale);
 
-    private async Task<ResolvedTemplate?> LoadAsync(Guid tenantId, string key, string channel, string? locale, CancellationToken ct)
+    private readonly TtlCache<(Guid Tenant, string Key, string Channel), Variants?> _cache = new(clock, Ttl);
+
+    public async ValueTask<ResolvedTemplate?> ResolveAsync(Guid tenantId, string key, string channel, string? locale, CancellationToken ct)
+    {
+        if (await _cache.GetOrLoadAsync((tenantId, key, channel), (k, c) => LoadAsync(k.Tenant, k.Key, k.Channel, c), ct) is not { } variants) return null;
+        foreach (var candidate in Candidates(locale, variants.DefaultLocale))
+            if (variants.ByLocale.TryGetValue(candidate, out var version)) return new ResolvedTemplate(version, candidate);
+        return null;
+    }
+
+    /// <summary>Whether the template is published in more than one locale, so the recipient's locale can change which
+    /// variant a send gets (when it is a single one, there is nothing to look up).</summary>
+    public async ValueTask<bool> HasLocaleVariantsAsync(Guid tenantId, string key, string channel, CancellationToken ct) =>
+        await _cache.GetOrLoadAsync((tenantId, key, channel), (k, c) => LoadAsync(k.Tenant, k.Key, k.Channel, c), ct) is { ByLocale.Count: > 1 };
+
+    private async Task<Variants?> LoadAsync(Guid tenantId, string key, string channel, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             select locale, published_version_id from templates
@@ -32,12 +47,7 @@ public sealed class TemplateResolver(NpgsqlDataSource db, TenantStore tenants, T
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) byLocale[r.GetString(0)] = r.GetGuid(1);
         if (byLocale.Count == 0) return null;
-        var defaultLocale = await tenants.DefaultLocaleAsync(tenantId, ct);
-
-        ResolvedTemplate? found = null;
-        foreach (var candidate in Candidates(locale, defaultLocale))
-            if (byLocale.TryGetValue(candidate, out var version)) { found = new ResolvedTemplate(version, candidate); break; }
-        return found;
+        return new Variants(byLocale, await tenants.DefaultLocaleAsync(tenantId, ct));
     }
 
     /// <summary>Drops this replica's cached resolutions for a tenant after a publish, rollback or delete,

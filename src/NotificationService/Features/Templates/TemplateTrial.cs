@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NotificationService.Features.Recipients;
 using NotificationService.Infrastructure;
 using NotificationService.Templates;
 
@@ -9,7 +10,7 @@ namespace NotificationService.Features.Templates;
 /// same compiled-template cache entry), so what an admin sees is what recipients get. The test send itself is the
 /// Notifications feature's (it creates a notification).
 /// </summary>
-public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine)
+public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine, ProfileStore profiles)
 {
     public async Task<PreviewResult> PreviewAsync(Guid tenantId, Guid id, PreviewRequest req, CancellationToken ct)
     {
@@ -17,9 +18,32 @@ public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine
         string? culture = null;
         if (req.Locale is not null && (culture = TemplateRules.NormalizeLocale(req.Locale)) is null)
             throw RequestValidationException.For("locale", TemplateRules.LocaleMessage);
+        var recipient = await RecipientAsync(tenantId, req, ct);
         var definition = stored.Version.Definition();
-        var result = Render(definition, req.Data, culture ?? stored.Locale);
+        var result = Render(definition, recipient is null ? req.Data : RecipientVariables.Into(req.Data, recipient), culture ?? stored.Locale);
         return new PreviewResult(stored.Number, result.Parts, engine.Variables(definition), result.MissingVariables);
+    }
+
+    /// <summary>`recipient` for a preview: a user's stored profile (422 when they have none), or a sample profile checked
+    /// like a stored one (400 naming its bad fields); null when the request names neither.</summary>
+    private async Task<JsonObject?> RecipientAsync(Guid tenantId, PreviewRequest req, CancellationToken ct)
+    {
+        if (req.UserId is not null && req.Recipient is not null) throw RequestValidationException.For("recipient", "Give userId or recipient, not both.");
+        if (req.UserId is { } userId)
+        {
+            var errors = new Dictionary<string, string[]>();
+            ProfileRules.CheckUserId(userId, "userId", errors);
+            if (errors.Count > 0) throw new RequestValidationException(errors);
+            var profile = await profiles.FindAsync(tenantId, userId, ct)
+                ?? throw RequestValidationException.For("userId", $"No profile for userId '{userId}'.", 422);
+            return RecipientVariables.Of(userId, null, null, profile.Fields);
+        }
+        if (req.Recipient is not { } sample) return null;
+        var sampleErrors = new Dictionary<string, string[]>();
+        var sampleUser = sample["userId"] is JsonValue u && u.TryGetValue<string>(out var id) ? id : null;
+        var fields = ProfileRules.Read(sample, sampleUser ?? "", "recipient.", sampleErrors);
+        if (fields is null) throw new RequestValidationException(sampleErrors);
+        return RecipientVariables.Of(sampleUser, null, null, fields);
     }
 
     /// <summary>A stored version (the latest when <paramref name="version"/> is null); 404 when there is none.</summary>
