@@ -91,7 +91,8 @@ public sealed partial class ProfileStore
     private static async Task<Dictionary<string, (bool Inserted, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)>> UpsertAsync(
         NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, Dictionary<string, ProfileFields> profiles, CancellationToken ct)
     {
-        var rows = profiles.ToList();
+        // Rows in one order for every request, so two requests naming the same users lock them in the same order (no deadlock).
+        var rows = profiles.OrderBy(x => x.Key, StringComparer.Ordinal).ToList();
         await using var cmd = new NpgsqlCommand(Sql.Upsert, conn, tx);
         var p = cmd.Parameters;
         p.AddWithValue(tenantId);
