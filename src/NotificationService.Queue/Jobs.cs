@@ -42,7 +42,8 @@ public abstract record JobResult
     /// <summary>
     /// A job standing for several units that did not all finish: it is done, and each part becomes a job of its own
     /// (same queue, kind, tenant and priority, one unit) in the state its result gives, as if it had been claimed
-    /// and acknowledged with it at this attempt. So one unit's retry never re-runs the units that finished.
+    /// and acknowledged with it at this attempt. So one unit's retry never re-runs the units that finished. Each part keeps
+    /// the job's <see cref="Job.Crashes"/>: a suspect split into its units is a suspect per unit, each run alone.
     /// </summary>
     public sealed record Split(IReadOnlyList<JobPart> Parts) : JobResult;
 
