@@ -6,7 +6,8 @@ namespace NotificationService.Queue;
 /// <summary>
 /// Applies a handled batch's results in one statement: completed jobs are deleted; retries get their
 /// backoff; throttled jobs are postponed and given their attempt back; failed or exhausted jobs go dead;
-/// a split job is deleted and its unfinished parts inserted as jobs of their own, already in their state.
+/// a split job is deleted and its unfinished parts inserted as jobs of their own, already in their state (and with its
+/// crash count: any part may have been what stopped a worker, so each is a suspect as the whole was).
 /// Only rows still leased to this worker are touched: a job rescued from us belongs to someone else now.
 /// </summary>
 internal sealed class JobAcknowledger(NpgsqlDataSource db, QueueProcessorOptions options)
@@ -18,11 +19,11 @@ internal sealed class JobAcknowledger(NpgsqlDataSource db, QueueProcessorOptions
         ), done as (
             delete from jobs j using r
             where j.id = r.id and r.outcome in ('done', 'split') and j.locked_by = $6
-            returning j.id, j.queue, j.kind, j.tenant_id, j.priority, j.max_attempts, j.trace_parent
+            returning j.id, j.queue, j.kind, j.tenant_id, j.priority, j.max_attempts, j.trace_parent, j.crashes
         ), parts as (
-            insert into jobs (queue, kind, tenant_id, args, priority, state, run_at, attempt, max_attempts, last_error, trace_parent)
+            insert into jobs (queue, kind, tenant_id, args, priority, state, run_at, attempt, max_attempts, last_error, trace_parent, crashes)
             select d.queue, d.kind, d.tenant_id, p.args, d.priority, p.state, now() + p.delay_ms * interval '1 millisecond',
-                   p.attempt, d.max_attempts, p.error, d.trace_parent
+                   p.attempt, d.max_attempts, p.error, d.trace_parent, d.crashes
             from unnest($7::bigint[], $8::jsonb[], $9::text[], $10::float8[], $11::int[], $12::text[])
                      as p(parent, args, state, delay_ms, attempt, error)
             join done d on d.id = p.parent

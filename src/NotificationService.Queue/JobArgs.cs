@@ -51,4 +51,17 @@ public abstract class JobHandler<TArgs> : IJobHandler where TArgs : IJobArgs<TAr
 
     /// <summary>Results align by index with <paramref name="jobs"/>.</summary>
     protected abstract Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, TArgs Args)> jobs, CancellationToken ct);
+
+    public Task OnSetAsideAsync(QueueTransaction tx, IReadOnlyList<DeadJob> jobs, CancellationToken ct)
+    {
+        // Arguments that do not parse stand for nothing this handler could end.
+        var parsed = new List<(DeadJob Job, TArgs Args)>(jobs.Count);
+        foreach (var job in jobs)
+            try { parsed.Add((job, JobArgs.ArgsAs<TArgs>(job.ArgsJson))); }
+            catch (JsonException) { }
+        return parsed.Count == 0 ? Task.CompletedTask : OnSetAsideAsync(tx, parsed, ct);
+    }
+
+    /// <summary>See <see cref="IJobHandler.OnSetAsideAsync"/>: typed. Default: nothing to end.</summary>
+    protected virtual Task OnSetAsideAsync(QueueTransaction tx, IReadOnlyList<(DeadJob Job, TArgs Args)> jobs, CancellationToken ct) => Task.CompletedTask;
 }

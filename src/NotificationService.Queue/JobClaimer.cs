@@ -8,7 +8,8 @@ namespace NotificationService.Queue;
 /// each tenant offers its best jobs (priority, then due time) locked with SKIP LOCKED; the batch takes
 /// high before normal before low, and within a priority one job per tenant in turn. So one tenant's
 /// million-row import never sits in front of another tenant's password reset. The batch size counts units (see
-/// <see cref="NewJob.Units"/>).
+/// <see cref="NewJob.Units"/>). Suspects (jobs that were in flight when a worker died: <c>crashes</c> &gt; 0) are never in
+/// a batch: a claim asked for one takes the oldest due suspect besides the batch, for the worker to run on its own.
 /// </summary>
 internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions options)
 {
@@ -36,6 +37,7 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
             cross join lateral (
                 select j.id, j.priority, j.run_at, j.tenant_id, j.units from jobs j
                 where j.queue = $1 and j.state = 'ready' and j.tenant_id = v.tenant_id and j.run_at <= now() and j.priority <= $7
+                  and j.crashes = 0
                 order by j.priority, j.run_at, j.id
                 limit (select per_tenant from share)
                 for update skip locked
@@ -48,12 +50,19 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
                     from offered),
         -- (The limit never cuts: each job is at least one unit, so at most $2 jobs pass. It tells the planner the
         -- batch is small, without which it joins the update to a sequential scan of jobs.)
-        picked as (select id, ord from ordered where through - units < $2 limit $2)
+        picked as (select id, ord from ordered where through - units < $2 limit $2),
+        -- $8: the worker's suspect slot is free. The oldest due suspect of the queue, whatever its tenant or priority: after a
+        -- crash, suspects are few and each must run once alone before any is blamed again (see CrashPolicy).
+        suspect as (select j.id, 0::bigint as ord from jobs j
+                    where $8 and j.queue = $1 and j.state = 'ready' and j.crashes > 0 and j.run_at <= now()
+                    order by j.run_at, j.id limit 1
+                    for update skip locked),
+        chosen as (select id, ord from picked union all select id, ord from suspect)
         update jobs j set state = 'running', attempt = j.attempt + 1, locked_by = $5,
                           locked_until = now() + $6 * interval '1 millisecond', updated_at = now()
-        from picked where j.id = picked.id
+        from chosen where j.id = chosen.id
         returning j.id, j.queue, j.kind, j.tenant_id, j.args::text, j.priority, j.attempt, j.max_attempts, j.created_at,
-                  (select count(*) from visited), picked.ord, j.trace_parent, j.units
+                  (select count(*) from visited), chosen.ord, j.trace_parent, j.units, j.crashes
         """;
 
     /// <summary>The tenant after which the next claim starts (round robin across claims).</summary>
@@ -63,17 +72,19 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
     /// <summary>Whether the last claim filled a whole batch (so more is probably ready).</summary>
     internal bool LastWasFull { get; private set; }
 
-    public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, CancellationToken ct, JobPriority lowest = JobPriority.Low)
+    /// <param name="withSuspect">Also take one suspect (a job with crashes), returned besides the batch with its
+    /// <see cref="Job.Crashes"/> above 0, for the caller to run alone.</param>
+    public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, CancellationToken ct, JobPriority lowest = JobPriority.Low, bool withSuspect = false)
     {
-        var (jobs, visited, units) = await ClaimOnceAsync(queue, _cursor, lowest, ct);
-        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited, units) = await ClaimOnceAsync(queue, Guid.Empty, lowest, ct); // wrap around
+        var (jobs, visited, units) = await ClaimOnceAsync(queue, _cursor, lowest, withSuspect, ct);
+        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited, units) = await ClaimOnceAsync(queue, Guid.Empty, lowest, withSuspect, ct); // wrap around
         // Round robin beyond MaxTenantsPerClaim: the next claim starts after the last tenant served.
-        _cursor = visited >= options.MaxTenantsPerClaim && jobs.Count > 0 ? jobs.Max(j => j.TenantId) : Guid.Empty;
+        _cursor = visited >= options.MaxTenantsPerClaim && jobs.Any(j => j.Crashes == 0) ? jobs.Where(j => j.Crashes == 0).Max(j => j.TenantId) : Guid.Empty;
         LastWasFull = units >= options.BatchSize;
         return jobs;
     }
 
-    private async Task<(List<Job> Jobs, long Visited, long Units)> ClaimOnceAsync(string queue, Guid cursor, JobPriority lowest, CancellationToken ct)
+    private async Task<(List<Job> Jobs, long Visited, long Units)> ClaimOnceAsync(string queue, Guid cursor, JobPriority lowest, bool withSuspect, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(Sql);
         cmd.Parameters.AddWithValue(queue);
@@ -83,15 +94,16 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
         cmd.Parameters.AddWithValue(options.WorkerId);
         cmd.Parameters.AddWithValue(options.Lease.TotalMilliseconds);
         cmd.Parameters.AddWithValue((short)lowest);
+        cmd.Parameters.AddWithValue(withSuspect);
         var jobs = new List<(Job Job, long Ord)>(options.BatchSize);
         long visited = 0, units = 0;
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
             jobs.Add((new Job(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), (JobPriority)r.GetInt16(5),
-                r.GetInt32(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(11) ? null : r.GetString(11)), r.GetInt64(10)));
+                r.GetInt32(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(11) ? null : r.GetString(11), r.GetInt32(13)), r.GetInt64(10)));
             visited = r.GetInt64(9);
-            units += r.GetInt32(12);
+            if (r.GetInt32(13) == 0) units += r.GetInt32(12);   // a suspect is not part of the batch
         }
         // RETURNING does not keep the picked order: restore it (priority lanes, then tenants in turn).
         return (jobs.OrderBy(j => j.Ord).Select(j => j.Job).ToList(), visited, units);
@@ -99,10 +111,13 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
 
     /// <summary>When the earliest ready job in the queue is due (null: none). Jobs already due count too: a claim
     /// that ran a moment before a scheduled job came due must not then wait a whole poll interval for it.</summary>
-    public async Task<DateTimeOffset?> NextDueAsync(string queue, CancellationToken ct)
+    /// <param name="withSuspects">Whether suspects count (the worker's suspect slot is free); a suspect this worker may not
+    /// take yet must not make it look again every few milliseconds.</param>
+    public async Task<DateTimeOffset?> NextDueAsync(string queue, bool withSuspects, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select min(run_at) from jobs where queue = $1 and state = 'ready'");
+        await using var cmd = db.CreateCommand("select min(run_at) from jobs where queue = $1 and state = 'ready' and ($2 or crashes = 0)");
         cmd.Parameters.AddWithValue(queue);
+        cmd.Parameters.AddWithValue(withSuspects);
         return await cmd.ExecuteScalarAsync(ct) is DateTime d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : null;
     }
 }

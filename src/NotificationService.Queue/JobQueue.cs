@@ -119,7 +119,10 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         return await ReadDeadAsync(cmd, ct);
     }
 
-    /// <summary>dead → ready now, attempts reset. Null when no such dead job exists for that tenant.</summary>
+    /// <summary>
+    /// dead → ready now, attempts and crashes reset: a retry is the operator's decision, so a job set aside because its
+    /// handling stopped the worker gets its full count again (fix the cause first). Null when no such dead job exists for that tenant.
+    /// </summary>
     public async Task<DeadJob?> RetryDeadAsync(Guid? tenantId, string queue, long jobId, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
@@ -130,7 +133,7 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
     public async Task<DeadJob?> RetryDeadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid? tenantId, string queue, long jobId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
-            update jobs set state = 'ready', attempt = 0, run_at = now(), updated_at = now()
+            update jobs set state = 'ready', attempt = 0, crashes = 0, run_at = now(), updated_at = now()
             where id = $1 and queue = $2 and state = 'dead' and ($3::uuid is null or tenant_id = $3)
             returning {DeadColumns}
             """, conn, tx);
@@ -153,7 +156,7 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         return (await ReadDeadAsync(cmd, ct)).FirstOrDefault();
     }
 
-    private const string DeadColumns = "id, queue, kind, tenant_id, args::text, attempt, last_error, updated_at";
+    private const string DeadColumns = "id, queue, kind, tenant_id, args::text, attempt, last_error, updated_at, crashes";
 
     private static async Task<IReadOnlyList<DeadJob>> ReadDeadAsync(NpgsqlCommand cmd, CancellationToken ct)
     {
@@ -161,7 +164,7 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             list.Add(new DeadJob(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.GetInt32(5),
-                r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7)));
+                r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.GetInt32(8)));
         return list;
     }
 }

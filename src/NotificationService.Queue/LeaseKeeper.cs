@@ -3,13 +3,37 @@ using Npgsql;
 
 namespace NotificationService.Queue;
 
+/// <summary>What one rescue did: the queues that got jobs back to ready, and the jobs it made dead (set aside or exhausted).</summary>
+internal sealed record Rescue(IReadOnlyList<string> ReturnedTo, IReadOnlyList<(DeadJob Job, RescueVerdict Verdict, string? Worker)> Dead);
+
 /// <summary>
-/// Leases: extends the lease of every job this worker is still running (so long jobs are not stolen),
-/// and rescues jobs whose lease expired because their worker died: they go back to ready (or dead when
-/// out of attempts). That is what makes delivery at-least-once, with duplicates bounded by what was in flight.
+/// Leases: extends the lease of every job this worker is still running (so long jobs are not stolen), and rescues jobs
+/// whose lease expired because their worker died. The rescuer is the one place that sees a worker's death, so it counts
+/// it against each job the dead worker held (<c>crashes</c>) and applies the <see cref="CrashPolicy"/>: back to ready,
+/// or dead when the attempts are spent or the job has stopped workers too often (set aside). That is what makes
+/// delivery at-least-once, with duplicates bounded by what was in flight, without one poisonous job taking every
+/// worker down in turn. A job made dead here never got its handler's answer, so the handler for its kind ends what it
+/// stands for in the same transaction (<see cref="IJobHandler.OnSetAsideAsync"/>).
 /// </summary>
-internal sealed class LeaseKeeper(NpgsqlDataSource db, QueueProcessorOptions options)
+internal sealed class LeaseKeeper(NpgsqlDataSource db, QueueProcessorOptions options, IReadOnlyDictionary<string, IJobHandler> handlers)
 {
+    /// <summary>Jobs whose lease expired, locked for this rescue (another replica's rescuer skips them).</summary>
+    private const string SelectExpired = """
+        select id, queue, kind, tenant_id, args::text, attempt, max_attempts, crashes, locked_by from jobs
+        where state = 'running' and locked_until < now()
+        order by id
+        for update skip locked
+        """;
+
+    /// <summary>$1 ids, $2 new states, $3 errors: each job's verdict; one crash more each, its lease gone.</summary>
+    private const string ApplyVerdicts = """
+        update jobs j set state = v.state, crashes = j.crashes + 1, last_error = v.error,
+                          run_at = now(), locked_by = null, locked_until = null, updated_at = now()
+        from unnest($1::bigint[], $2::text[], $3::text[]) as v(id, state, error)
+        where j.id = v.id
+        returning j.id, j.updated_at
+        """;
+
     private readonly ConcurrentDictionary<long, byte> _running = new();
 
     public void Track(IEnumerable<Job> jobs) { foreach (var j in jobs) _running[j.Id] = 0; }
@@ -29,19 +53,44 @@ internal sealed class LeaseKeeper(NpgsqlDataSource db, QueueProcessorOptions opt
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>Returns the queues that got jobs back.</summary>
-    public async Task<IReadOnlyList<string>> RescueAsync(CancellationToken ct)
+    /// <summary>
+    /// One transaction: lock the expired jobs, judge each, write the verdicts, let the handlers end what the dead ones
+    /// stand for, commit, then run what the handlers left for after the commit. A handler that throws rolls it all back:
+    /// the jobs stay expired and the next rescue tries again.
+    /// </summary>
+    public async Task<Rescue> RescueAsync(Action<Exception> afterCommitFailed, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            update jobs set state = case when attempt >= max_attempts then 'dead' else 'ready' end,
-                            run_at = now(), locked_by = null, locked_until = null, updated_at = now(),
-                            last_error = 'lease expired: the worker stopped before finishing (' || coalesce(locked_by, '?') || ')'
-            where state = 'running' and locked_until < now()
-            returning queue
-            """);
-        var queues = new HashSet<string>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) queues.Add(r.GetString(0));
-        return queues.ToList();
+        await using var conn = await db.OpenConnectionAsync(ct);
+        await using var npgsqlTx = await conn.BeginTransactionAsync(ct);
+        var expired = new List<(DeadJob Job, int MaxAttempts, int Crashes, string? Worker)>();
+        await using (var select = new NpgsqlCommand(SelectExpired, conn, npgsqlTx))
+        await using (var r = await select.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct))
+                expired.Add((new DeadJob(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.GetInt32(5), null,
+                    default, r.GetInt32(7) + 1), r.GetInt32(6), r.GetInt32(7) + 1, r.IsDBNull(8) ? null : r.GetString(8)));
+        if (expired.Count == 0) return new Rescue([], []);
+
+        var verdicts = expired.Select(e => options.CrashPolicy.Judge(e.Crashes, e.Job.Attempt, e.MaxAttempts, e.Worker)).ToArray();
+        var updatedAt = new Dictionary<long, DateTimeOffset>(expired.Count);
+        await using (var update = new NpgsqlCommand(ApplyVerdicts, conn, npgsqlTx))
+        {
+            update.Parameters.AddWithValue(expired.Select(e => e.Job.Id).ToArray());
+            update.Parameters.AddWithValue(verdicts.Select(v => v.State).ToArray());
+            update.Parameters.AddWithValue(verdicts.Select(v => v.Error).ToArray());
+            await using var r = await update.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) updatedAt[r.GetInt64(0)] = r.GetFieldValue<DateTimeOffset>(1);
+        }
+
+        var dead = expired.Select((e, i) => (Job: e.Job with { LastError = verdicts[i].Error, FailedAt = updatedAt[e.Job.Id] }, Verdict: verdicts[i], e.Worker))
+            .Where(d => d.Verdict.Dead).ToList();
+        var tx = new QueueTransaction(conn, npgsqlTx);
+        foreach (var kind in dead.GroupBy(d => d.Job.Kind))
+            if (handlers.TryGetValue(kind.Key, out var handler))
+                await handler.OnSetAsideAsync(tx, kind.Select(d => d.Job).ToList(), ct);
+        await npgsqlTx.CommitAsync(ct);
+        tx.RunAfterCommit(afterCommitFailed);
+
+        var returnedTo = expired.Where((_, i) => !verdicts[i].Dead).Select(e => e.Job.Queue).Distinct().ToList();
+        return new Rescue(returnedTo, dead);
     }
 }

@@ -9,6 +9,8 @@ namespace NotificationService.Queue;
 /// flight), acknowledge the results in one statement, and claim again at once while there is work.
 /// When a claim comes back empty it sleeps until a wake-up (local signal or NOTIFY), the next scheduled
 /// job, or the poll interval, whichever is first. Alongside: lease extension, the rescuer, the listener.
+/// A job that was in flight when a worker died (a suspect) runs alone: one at a time per processor, outside any batch,
+/// so that if it kills this worker too, the rescuer's count points at it and not at what merely ran beside it.
 /// </summary>
 public sealed class QueueProcessor
 {
@@ -22,12 +24,15 @@ public sealed class QueueProcessor
     private readonly NotifyListener _listener;
     private readonly NpgsqlDataSource _db;
     private readonly QueueEvents? _events;
+    private readonly QueueMetrics? _metrics;
+    private readonly SemaphoreSlim _suspectSlot = new(1, 1);
     private int _running;
 
     public QueueProcessor(NpgsqlDataSource db, QueueSignals signals, IEnumerable<IJobHandler> handlers, QueueProcessorOptions options,
-        TimeProvider? clock = null, ILogger<QueueProcessor>? log = null, QueueEvents? events = null)
+        TimeProvider? clock = null, ILogger<QueueProcessor>? log = null, QueueEvents? events = null, QueueMetrics? metrics = null)
     {
         _events = events;
+        _metrics = metrics;
         _db = db;
         _signals = signals;
         _options = options;
@@ -35,7 +40,7 @@ public sealed class QueueProcessor
         _log = (ILogger?)log ?? NullLogger.Instance;
         _handlers = handlers.ToDictionary(h => h.Kind);
         _ack = new JobAcknowledger(db, options);
-        _leases = new LeaseKeeper(db, options);
+        _leases = new LeaseKeeper(db, options, _handlers);
         _listener = new NotifyListener(db, signals, _log, events);
     }
 
@@ -65,6 +70,7 @@ public sealed class QueueProcessor
         var claimer = new JobClaimer(_db, _options);
         var urgentClaimer = new JobClaimer(_db, _options);
         var inFlight = new List<Task>();
+        var suspects = new List<Task>();
         Task express = Task.CompletedTask;
         Task<bool>? wake = null; // one outstanding wait for a wake-up, so no signal is swallowed by a forgotten wait
         long lastClaim = 0;
@@ -73,6 +79,7 @@ public sealed class QueueProcessor
             try
             {
                 inFlight.RemoveAll(t => t.IsCompleted);
+                suspects.RemoveAll(t => t.IsCompleted);
                 if (inFlight.Count >= _options.MaxBatchesInFlightPerQueue)
                 {
                     // Every slot is busy with a backlog. High and normal priority jobs that arrive meanwhile
@@ -91,11 +98,13 @@ public sealed class QueueProcessor
 
                 await CooldownAsync(claimer, lastClaim, stop);
                 lastClaim = _clock.GetTimestamp();
-                var jobs = await claimer.ClaimAsync(queue, stop);
-                if (jobs.Count > 0) { inFlight.Add(ProcessAsync(jobs, drainToken)); continue; }
+                var jobs = await ClaimAsync(claimer, queue, stop);
+                if (jobs.FirstOrDefault(j => j.Crashes > 0) is { } suspect) suspects.Add(RunSuspectAsync(suspect, drainToken));
+                if (jobs.Any(j => j.Crashes == 0)) inFlight.Add(ProcessAsync([.. jobs.Where(j => j.Crashes == 0)], drainToken));
+                if (jobs.Count > 0) continue;
 
                 _events?.OnIdle(queue);
-                var next = await claimer.NextDueAsync(queue, stop);
+                var next = await claimer.NextDueAsync(queue, _suspectSlot.CurrentCount > 0, stop);
                 var wait = next is { } due ? Min(due - _clock.GetUtcNow(), _options.PollInterval) : _options.PollInterval;
                 wake ??= _signals.WaitAsync(queue, _options.PollInterval, stop);
                 // Due already but not claimed (it came due just after the claim, or another replica holds it for a
@@ -110,7 +119,40 @@ public sealed class QueueProcessor
                 try { await Task.Delay(TimeSpan.FromSeconds(1), stop); } catch (OperationCanceledException) { break; }
             }
         }
-        await Task.WhenAll([.. inFlight, express]);
+        await Task.WhenAll([.. inFlight, express, .. suspects]);
+    }
+
+    /// <summary>A batch, and a suspect besides it when this processor's suspect slot is free (the slot is then the suspect's).</summary>
+    private async Task<IReadOnlyList<Job>> ClaimAsync(JobClaimer claimer, string queue, CancellationToken stop)
+    {
+        var withSuspect = _suspectSlot.Wait(0);
+        try
+        {
+            var jobs = await claimer.ClaimAsync(queue, stop, withSuspect: withSuspect);
+            if (withSuspect && !jobs.Any(j => j.Crashes > 0)) _suspectSlot.Release();
+            return jobs;
+        }
+        catch
+        {
+            if (withSuspect) _suspectSlot.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Runs a suspect on its own, then frees the slot and wakes every queue: the next suspect may be in any.</summary>
+    private async Task RunSuspectAsync(Job suspect, CancellationToken ct)
+    {
+        try
+        {
+            _log.LogWarning("queue {Queue}: running job {JobId} ({Kind}) alone: a worker died holding it ({Crashes} time(s))",
+                suspect.Queue, suspect.Id, suspect.Kind, suspect.Crashes);
+            await ProcessAsync([suspect], ct);
+        }
+        finally
+        {
+            _suspectSlot.Release();
+            foreach (var q in _options.Queues) _signals.Signal(q);
+        }
     }
 
     /// <summary>After a claim that was not full, the next waits out <see cref="QueueProcessorOptions.FetchCooldown"/>.</summary>
@@ -175,11 +217,17 @@ public sealed class QueueProcessor
 
     private async Task RescueAsync(CancellationToken ct)
     {
-        foreach (var queue in await _leases.RescueAsync(ct))
+        var rescue = await _leases.RescueAsync(e => _log.LogError(e, "after setting jobs aside: an after-commit action failed; the change itself is committed"), ct);
+        foreach (var queue in rescue.ReturnedTo)
         {
             _log.LogWarning("queue {Queue}: rescued jobs whose lease expired", queue);
             _signals.Signal(queue);
         }
+        foreach (var (job, verdict, worker) in rescue.Dead)
+            _log.LogError("queue {Queue}: job {JobId} ({Kind}, tenant {TenantId}) is dead: {Reason}; last held by {Worker}",
+                job.Queue, job.Id, job.Kind, job.TenantId, verdict.Error, worker);
+        foreach (var queue in rescue.Dead.Where(d => d.Verdict.Outcome == RescueOutcome.SetAside).GroupBy(d => d.Job.Queue))
+            _metrics?.SetAside(queue.Key, queue.Count());
     }
 
     private async Task EveryAsync(TimeSpan period, Func<CancellationToken, Task> action, CancellationToken ct)

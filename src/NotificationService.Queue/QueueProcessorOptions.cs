@@ -23,6 +23,8 @@ public sealed class QueueProcessorOptions
     /// <summary>Tenants visited per claim (round robin rotates through the rest on later claims).</summary>
     public int MaxTenantsPerClaim { get; set; } = 64;
     public Func<string, RetryPolicy> RetryPolicyFor { get; set; } = _ => RetryPolicy.Default;
+    /// <summary>How many worker deaths while holding a job set it aside (dead) instead of handing it out again.</summary>
+    public CrashPolicy CrashPolicy { get; set; } = CrashPolicy.Default;
 }
 
 /// <summary>

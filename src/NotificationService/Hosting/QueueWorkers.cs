@@ -24,14 +24,17 @@ public static class QueueWorkers
             WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}",
             BatchSize = section.GetValue("BatchSize", 100),
             MaxBatchesInFlightPerQueue = section.GetValue("MaxBatchesInFlightPerQueue", 4),
-            Lease = TimeSpan.FromSeconds(section.GetValue("LeaseSeconds", 30)),
+            Lease = TimeSpan.FromSeconds(section.GetValue("LeaseSeconds", 30.0)),
             PollInterval = TimeSpan.FromMilliseconds(section.GetValue("PollIntervalMs", 2000)),
-            RescueInterval = TimeSpan.FromSeconds(section.GetValue("RescueIntervalSeconds", 10)),
+            RescueInterval = TimeSpan.FromSeconds(section.GetValue("RescueIntervalSeconds", 10.0)),
             FetchCooldown = TimeSpan.FromMilliseconds(section.GetValue("FetchCooldownMs", 25)),
             RetryPolicyFor = _ => new RetryPolicy(
                 TimeSpan.FromSeconds(section.GetValue("RetryBaseSeconds", 1.0)),
                 TimeSpan.FromMinutes(section.GetValue("RetryMaxMinutes", 60.0))),
+            // A worker dying while it holds a job counts against the job; this many set it aside (README: Operations).
+            CrashPolicy = new CrashPolicy(Math.Max(1, section.GetValue("CrashesBeforeSetAside", 2))),
         });
+        services.AddSingleton<QueueMetrics>();   // queue_jobs_set_aside_total
         services.AddSingleton<QueueProcessor>();
         services.AddSingleton<QueueWorkerService>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueWorkerService>());

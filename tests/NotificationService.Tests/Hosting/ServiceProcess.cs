@@ -10,6 +10,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     public ConcurrentQueue<string> Stdout { get; } = new();
     public ConcurrentQueue<string> Stderr { get; } = new();
     public string BaseUrl { get; }
+    public bool HasExited => _process.HasExited;
 
     private ServiceProcess(Process process, string baseUrl) { _process = process; BaseUrl = baseUrl; }
 

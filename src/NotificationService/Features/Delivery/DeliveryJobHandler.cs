@@ -31,6 +31,12 @@ public sealed class DeliveryJobHandler(
 
     protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, DeliverJob Args)> jobs, CancellationToken ct)
     {
+        // A group that was in flight when a worker died (the queue hands such a suspect over alone): any of its notifications
+        // may have done it. Nothing is sent; each goes on as a job of its own that keeps the crash count, so each runs alone
+        // and a second crash sets aside only the one that causes it.
+        if (jobs is [{ Job.Crashes: > 0, Args.Ids.Length: > 1 } suspect])
+            return [new JobResult.Split([.. suspect.Args.Ids.Select(id => JobPart.For(DeliverJob.For(id),
+                new JobResult.Throttled(TimeSpan.Zero, "its group was running when a worker stopped: each notification runs on its own")))])];
         // A job delivers one notification or a group (DeliveryGroups): everything below works per notification.
         var units = jobs.SelectMany(j => j.Args.Ids.Select(id => (j.Job, Id: id))).ToArray();
         // Postponed notifications are never touched: no history row, no attempt, until their turn comes.
@@ -82,6 +88,15 @@ public sealed class DeliveryJobHandler(
         }).ToArray();
         return JobResults(jobs.Select(j => j.Job).ToList(), units, unitResults);
     }
+
+    /// <summary>
+    /// The queue set these jobs aside (their handling stopped the worker, or the worker died on their last attempt): no
+    /// outcome was recorded, so their notifications are still `sending`. They end `failed` with the queue's reason, in the
+    /// queue's transaction. A group ends as a whole: the queue cannot tell which of its notifications did it.
+    /// </summary>
+    protected override Task OnSetAsideAsync(QueueTransaction tx, IReadOnlyList<(DeadJob Job, DeliverJob Args)> jobs, CancellationToken ct) =>
+        ledger.FailSetAsideAsync(ledger.Join(tx),
+            [.. jobs.SelectMany(j => j.Args.Ids.Select(id => (j.Job.TenantId, id, j.Job.LastError ?? CrashPolicy.SetAsideReason)))], ct);
 
     /// <summary>A single notification's result is its job's; a group is done when all of it is, else the rest splits off.</summary>
     private static List<JobResult> JobResults(IReadOnlyList<Job> jobs, (Job Job, Guid Id)[] units, JobResult[] unitResults)

@@ -15,7 +15,8 @@ public static class DeliveryServiceExtensions
         services.AddSingleton<SandboxRecorder>();
         services.AddSingleton<ISandboxRecorder>(sp => sp.GetRequiredService<SandboxRecorder>());
         services.AddSingleton<IRetainedData>(sp => sp.GetRequiredService<SandboxRecorder>());
-        services.AddSingleton<IProviderAdapter, SandboxAdapter>();
+        services.AddSingleton<SandboxAdapter>();
+        services.AddSingleton<IProviderAdapter>(WorkerCrashTestHook.Sandbox);   // the sandbox itself, unless a test set Testing:CrashWorkerOnRecipient
         services.AddProviderAdapters();       // SendGrid, SMTP, Twilio SMS/WhatsApp, Meta WhatsApp, FCM
         services.AddSingleton<InboxWriter>();
         services.AddSingleton<ChannelSender>();

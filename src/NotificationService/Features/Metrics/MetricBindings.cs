@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using NotificationService.Queue;
 
 namespace NotificationService.Features.Metrics;
 
@@ -30,6 +31,7 @@ public static class MetricBindings
         (ServiceMeter.Name, ServiceMeter.AttemptDurationName) => Own(MetricFamilies.AttemptDuration),
         (ServiceMeter.Name, ServiceMeter.QueueDepthName) => Own(MetricFamilies.QueueDepth),
         (ServiceMeter.Name, ServiceMeter.OldestReadyName) => Own(MetricFamilies.OldestReady),
+        (QueueMetrics.MeterName, QueueMetrics.SetAsideName) => Own(MetricFamilies.JobsSetAside),
         (ServiceMeter.Name, ServiceMeter.WebhookDeliveriesName) => Own(MetricFamilies.WebhookDeliveries),
         (ServiceMeter.Name, ServiceMeter.WebhookDurationName) => Own(MetricFamilies.WebhookDuration),
         (ServiceMeter.Name, ServiceMeter.BulkRowsName) => Own(MetricFamilies.BulkRows),

@@ -32,6 +32,8 @@ public static class MetricFamilies
         "Units of work per queue and state (ready, scheduled, running, dead); refreshed at most every few seconds", ["queue", "state"]);
     public static readonly MetricFamilyInfo OldestReady = new("queue_oldest_ready_age_seconds", MetricType.Gauge,
         "Age of the oldest job that is due and not yet claimed (0 when none)", ["queue"]);
+    public static readonly MetricFamilyInfo JobsSetAside = new("queue_jobs_set_aside_total", MetricType.Counter,
+        "Jobs this replica's rescuer set aside (dead) because workers died holding them Queue:CrashesBeforeSetAside times, by queue", ["queue"]);
     public static readonly MetricFamilyInfo WebhookDeliveries = new("webhook_deliveries_total", MetricType.Counter,
         "Outgoing webhook attempts by outcome (succeeded, retrying, failed; skipped: endpoint disabled, nothing sent)", ["outcome"]);
     public static readonly MetricFamilyInfo WebhookDuration = new("webhook_delivery_duration_seconds", MetricType.Histogram,
@@ -53,6 +55,6 @@ public static class MetricFamilies
         "Garbage collections by the oldest generation collected (gen0, gen1, gen2)", ["generation"]);
 
     public static readonly IReadOnlyList<MetricFamilyInfo> All =
-        [HttpDuration, Accepted, AcceptToSent, Finished, Attempts, AttemptDuration, QueueDepth, OldestReady, WebhookDeliveries, WebhookDuration,
+        [HttpDuration, Accepted, AcceptToSent, Finished, Attempts, AttemptDuration, QueueDepth, OldestReady, JobsSetAside, WebhookDeliveries, WebhookDuration,
          CallbackEvents, CallbacksRejected, BulkRows, Circuits, RateLimited, GcPause, GcCollections];
 }

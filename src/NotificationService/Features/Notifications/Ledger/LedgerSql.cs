@@ -109,6 +109,26 @@ public sealed partial class NotificationLedger
             insert into notification_events (notification_id, status, source) select id, 'cancelled', 'api' from u
             """;
 
+        /// <summary>
+        /// $1 tenants, $2 ids, $3 why, aligned: notifications whose delivery job the queue set aside. Those still queued or
+        /// sending → failed, the reason their last error and their history row's detail (source `system`: no attempt said so).
+        /// </summary>
+        public const string FailSetAside = """
+            with old as (
+                select n.id, n.status, x.reason from notifications n
+                join unnest($1::uuid[], $2::uuid[], $3::text[]) as x(tenant_id, id, reason) on n.tenant_id = x.tenant_id and n.id = x.id
+                where n.status in ('queued', 'sending')
+                for update of n
+            ), u as (
+                update notifications n set status = 'failed', last_error = old.reason, updated_at = now()
+                from old where n.id = old.id
+                returning n.id, n.tenant_id, n.channel, old.status as previous, old.reason, n.recipient::text, n.metadata::text
+            ), e as (
+                insert into notification_events (notification_id, status, source, detail) select id, 'failed', 'system', reason from u
+            )
+            select id, tenant_id, channel, previous, reason, recipient, metadata from u
+            """;
+
         /// <summary>$1 tenant, $2 ids, $3 why. failed or waiting-to-retry → queued.</summary>
         public const string Requeue = """
             with old as (

@@ -84,4 +84,29 @@ public sealed partial class NotificationLedger
         await PublishAsync(tx, changes, ct);
         await tx.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// The queue set aside the delivery jobs of <paramref name="notifications"/> without an outcome (their handling stopped
+    /// the worker, or the worker died on their last attempt), leaving them `sending`: those still queued or sending end
+    /// `failed` with the queue's reason, visible in their history, last error and `notification.failed` webhook. Returns
+    /// how many changed.
+    /// </summary>
+    public async Task<int> FailSetAsideAsync(LedgerTransaction tx, IReadOnlyList<(Guid TenantId, Guid Id, string Reason)> notifications, CancellationToken ct)
+    {
+        if (notifications.Count == 0) return 0;
+        var changes = new List<StatusChange>();
+        await using (var cmd = tx.Command(Sql.FailSetAside))
+        {
+            cmd.Parameters.AddWithValue(notifications.Select(n => n.TenantId).ToArray());
+            cmd.Parameters.AddWithValue(notifications.Select(n => n.Id).ToArray());
+            cmd.Parameters.AddWithValue(notifications.Select(n => n.Reason).ToArray());
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            var now = DateTimeOffset.UtcNow;
+            while (await r.ReadAsync(ct))
+                changes.Add(new StatusChange(r.GetGuid(0), r.GetGuid(1), r.GetString(2), NotificationStatuses.Failed, r.GetString(3), "system",
+                    r.GetString(4), r.GetString(4), now, StoredRecipient.Parse(r.GetString(5)), r.IsDBNull(6) ? null : JsonNode.Parse(r.GetString(6)) as JsonObject));
+        }
+        await PublishAsync(tx, changes, ct);
+        return changes.Count;
+    }
 }

@@ -31,6 +31,12 @@ public sealed partial class NotificationLedger(NpgsqlDataSource db, JobQueue que
         }
     }
 
+    /// <summary>
+    /// The queue's own transaction (the rescuer setting jobs aside), so notification changes commit with the jobs'; the
+    /// queue commits it, and subscribers' wake-ups and observers follow that commit.
+    /// </summary>
+    public LedgerTransaction Join(QueueTransaction owner) => new(owner, queue, ObserverFailed);
+
     /// <summary>Whether any subscriber needs to hear about <paramref name="status"/> inside the transaction.</summary>
     private bool SubscribedInTransaction(string status) => _subscribers.Any(s => s.Wants(status));
 
