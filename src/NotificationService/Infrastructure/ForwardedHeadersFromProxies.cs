@@ -30,17 +30,18 @@ public static class ForwardedHeadersFromProxies
         foreach (var n in networks)
             options.KnownIPNetworks.Add(System.Net.IPNetwork.TryParse(n, out var net) ? net
                 : throw new InvalidConfigurationException($"ForwardedHeaders:KnownNetworks: '{n}' is not a CIDR range (e.g. 10.0.0.0/8)."));
-        return services.AddSingleton(new ProxySettings(options));
+        return services.AddSingleton(new TrustedProxies(options));
     }
 
     /// <summary>First in the pipeline, so everything after it sees the client's address and scheme.</summary>
     public static void UseForwardedHeadersFromProxies(this WebApplication app)
     {
-        if (app.Services.GetService<ProxySettings>() is { } settings) app.UseForwardedHeaders(settings.Options);
+        if (app.Services.GetService<TrustedProxies>() is { } proxies) app.UseForwardedHeaders(proxies.Options);
     }
 
     private static string[] List(IConfiguration config, string key) =>
         (config.GetSection(key).Get<string[]>() ?? (config[key] ?? "").Split(',')).Select(e => e.Trim()).Where(e => e.Length > 0).ToArray();
-
-    private sealed record ProxySettings(ForwardedHeadersOptions Options);
 }
+
+/// <summary>The proxies whose forwarded headers are believed; registered only when some are configured.</summary>
+internal sealed record TrustedProxies(ForwardedHeadersOptions Options);
