@@ -84,9 +84,6 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> 
         }
     }
 
-    /// <summary>Streams open on this replica for one user.</summary>
-    public int OpenStreams(Guid tenantId, string userId) => _byUser.TryGetValue((tenantId, userId), out var streams) ? Volatile.Read(ref streams.Snapshot).Length : 0;
-
     private void Wake(string payload)
     {
         var colon = payload.IndexOf(':');
