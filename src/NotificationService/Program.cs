@@ -55,6 +55,7 @@ public static class ServiceComposition
         builder.AddServiceFeatures(includeWorkers: ServiceMode.RunsWorkers(builder.Configuration));
 
         var app = builder.Build();
+        app.UseForwardedHeadersFromProxies();  // behind configured proxies only: the client's address and scheme (ForwardedHeaders:*)
         app.UseRequestTracing();              // request spans named by route template (when a tracer listens)
         app.UseApiErrors();
         app.UseStorableInput();               // NUL or a lone surrogate in the path or query: 400 naming it, not a database error
@@ -93,6 +94,7 @@ public static class ServiceComposition
         var services = builder.Services;
         services.AddStartupTasks();           // migrations (+ demo seed on the embedded default) before anything else starts
         services.AddApiErrors();              // one place maps domain errors to ProblemDetails
+        services.AddForwardedHeadersFromProxies(builder.Configuration); // X-Forwarded-For/-Proto believed from the listed proxies only
         services.AddOutboundGuard(builder.Configuration); // one guard for every tenant-supplied destination (providers, SMTP, webhooks)
         services.AddSecrets();                // AES-256-GCM for provider and webhook secrets at rest, key rotation
         services.AddQueueWorkers(builder.Configuration, includeWorkers); // enqueue everywhere; claim/handle/ack where workers run

@@ -1,11 +1,13 @@
 using System.Net;
 using System.Net.Http;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace NotificationService.Channels.Outbound;
 
 /// <summary>A destination the guard refused; its message is the same whatever the port, so it reveals nothing.</summary>
-public sealed class OutboundRefusedException(string host) : HttpRequestException($"refused: '{host}' is not an allowed destination");
+public sealed class OutboundRefusedException(string host) : HttpRequestException($"refused: '{host}' is {OutboundGuard.Refusal}");
 
 /// <summary>
 /// The one guard for every address a tenant controls: provider base URLs and SMTP hosts, the FCM token endpoint,
@@ -20,8 +22,15 @@ public sealed class OutboundGuard
     private readonly HashSet<string> _allowedHosts = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<(IPAddress Net, int Bits)> _allowedRanges = [];
 
-    public OutboundGuard(IEnumerable<string> allowList)
+    /// <summary>The one answer a tenant gets for every refused destination: internal name, internal address or no address
+    /// at all read alike, so saving webhook URLs or SMTP hosts cannot map the internal DNS. The detail goes to the log.</summary>
+    public const string Refusal = "not an allowed destination (it must resolve to public addresses only)";
+
+    private readonly ILogger _log;
+
+    public OutboundGuard(IEnumerable<string> allowList, ILogger<OutboundGuard>? log = null)
     {
+        _log = (ILogger?)log ?? NullLogger.Instance;
         foreach (var entry in allowList.Select(e => e.Trim()).Where(e => e.Length > 0))
         {
             if (entry.Contains('/')) _allowedRanges.Add(AddressPolicy.Cidr(entry));
@@ -36,19 +45,27 @@ public sealed class OutboundGuard
         return _allowedRanges.Any(r => AddressPolicy.InRange(address, r)) || AddressPolicy.IsPublic(address);
     }
 
-    /// <summary>Null when <paramref name="host"/> may be called; otherwise why not (without the port).</summary>
+    /// <summary>Null when <paramref name="host"/> may be called; otherwise <c>'host' is</c> + <see cref="Refusal"/>, the same text
+    /// whatever the reason (never the addresses, never the port). Why exactly is logged for the operator.</summary>
     public async Task<string?> CheckAsync(string host, CancellationToken ct)
     {
         host = host.Trim('[', ']');
         if (_allowedHosts.Contains(host)) return null;
+        string? why;
         if (InternalNames.Contains(host, StringComparer.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
-            return $"'{host}' is an internal host name";
-        IPAddress[] addresses;
-        try { addresses = await ResolveAsync(host, ct); }
-        catch (SocketException) { return $"'{host}' does not resolve"; }
-        if (addresses.Length == 0) return $"'{host}' does not resolve";
-        return addresses.FirstOrDefault(a => !Allowed(a)) is { } bad
-            ? $"'{host}' resolves to {bad}, a loopback, private, link-local or reserved address" : null;
+            why = "an internal host name";
+        else
+        {
+            IPAddress[] addresses;
+            try { addresses = await ResolveAsync(host, ct); }
+            catch (SocketException e) { addresses = []; _log.LogDebug("Outbound check: {Host} did not resolve ({Error})", host, e.SocketErrorCode); }
+            why = addresses.Length == 0 ? "it does not resolve"
+                : addresses.FirstOrDefault(a => !Allowed(a)) is { } bad ? $"it resolves to {bad}, a loopback, private, link-local or reserved address"
+                : null;
+        }
+        if (why is null) return null;
+        _log.LogInformation("Outbound destination {Host} refused: {Reason} (Outbound:AllowedTargets can allow it)", host, why);
+        return $"'{host}' is {Refusal}";
     }
 
     /// <summary>SocketsHttpHandler.ConnectCallback: connects only to an allowed address of the host.</summary>
@@ -61,10 +78,17 @@ public sealed class OutboundGuard
         host = host.Trim('[', ']');
         IPAddress[] addresses;
         try { addresses = await ResolveAsync(host, ct); }
-        catch (SocketException) { throw new OutboundRefusedException(host); }
+        catch (SocketException e)
+        {
+            _log.LogInformation("Outbound connection to {Host} refused: it does not resolve ({Error})", host, e.SocketErrorCode);
+            throw new OutboundRefusedException(host);
+        }
         var permitted = _allowedHosts.Contains(host) ? addresses : addresses.Where(Allowed).ToArray();
         if (permitted.Length == 0 || InternalNames.Contains(host, StringComparer.OrdinalIgnoreCase) && !_allowedHosts.Contains(host))
+        {
+            _log.LogInformation("Outbound connection to {Host} refused: it resolves to {Addresses}, none of them allowed", host, string.Join(", ", addresses.Select(a => a.ToString())));
             throw new OutboundRefusedException(host);
+        }
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         try
         {

@@ -10,7 +10,8 @@ public static class OutboundServiceExtensions
     /// destination; `Webhooks:AllowedTargets`, its earlier name, still counts.
     /// </summary>
     public static IServiceCollection AddOutboundGuard(this IServiceCollection services, IConfiguration config) =>
-        services.AddSingleton(new OutboundGuard([.. List(config, "Outbound:AllowedTargets"), .. List(config, "Webhooks:AllowedTargets")]));
+        services.AddSingleton(sp => new OutboundGuard([.. List(config, "Outbound:AllowedTargets"), .. List(config, "Webhooks:AllowedTargets")],
+            sp.GetRequiredService<ILogger<OutboundGuard>>()));   // refusals read alike to tenants; the log says why
 
     private static IEnumerable<string> List(IConfiguration config, string key) =>
         config.GetSection(key).Get<string[]>() ?? (config[key] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);

@@ -33,6 +33,40 @@ public class OutboundGuardTests
         finally { open.Stop(); }
     }
 
+    /// <summary>This machine's own name, when it resolves to an internal address (Debian maps it to 127.0.x.1 in /etc/hosts):
+    /// a real DNS name with an internal answer, which the refusal must not tell apart from a name with no answer.</summary>
+    private static string? InternalName()
+    {
+        var name = Dns.GetHostName();
+        try { return Dns.GetHostAddresses(name) is { Length: > 0 } a && a.All(x => !AddressPolicy.IsPublic(x)) ? name : null; }
+        catch (SocketException) { return null; }
+    }
+
+    [Fact]
+    public async Task A_refusal_reads_the_same_whatever_the_host_resolves_to_and_for_a_name_that_does_not_resolve()
+    {
+        var guard = new OutboundGuard([]);
+        string[] hosts = ["localhost", "127.0.0.1", "10.1.2.3", "169.254.169.254", "metadata.google.internal", "[::ffff:10.0.0.1]",
+            "no-such-host.invalid", .. InternalName() is { } name ? [name] : Array.Empty<string>()];
+        var texts = new List<string>();
+        foreach (var host in hosts)
+        {
+            var refusal = await guard.CheckAsync(host, default);
+            Assert.True(refusal is not null, $"{host} was not refused");
+            var bare = host.Trim('[', ']');
+            Assert.StartsWith($"'{bare}' is ", refusal);
+            texts.Add(refusal[(bare.Length + 2)..]);
+            Assert.DoesNotContain("127.0.", refusal.Replace(bare, ""));   // never what it resolved to
+        }
+        Assert.Equal([$" is {OutboundGuard.Refusal}"], texts.Distinct());
+
+        // At connect time likewise: an internal answer and no answer throw the same refusal.
+        var internalName = InternalName() ?? "localhost";
+        var onInternal = await Assert.ThrowsAsync<OutboundRefusedException>(() => guard.ConnectSocketAsync(internalName, 25, default));
+        var onMissing = await Assert.ThrowsAsync<OutboundRefusedException>(() => guard.ConnectSocketAsync("no-such-host.invalid", 25, default));
+        Assert.Equal(onInternal.Message.Replace(internalName, "HOST"), onMissing.Message.Replace("no-such-host.invalid", "HOST"));
+    }
+
     [Fact]
     public async Task Http_through_the_guard_reaches_allowed_hosts_only_and_does_not_follow_redirects()
     {

@@ -74,7 +74,7 @@ public static class ConsoleServiceExtensions
                 return Task.CompletedTask;
             });
             await next();
-        }));
+        }).Use(ConsoleOriginCheck.RefuseCrossOriginAsync));   // a changing request from another origin: 403 (beside antiforgery)
         app.UseStaticFiles();   // wwwroot/admin/*.js|css: the console's own script and styles
         app.MapRazorPages();
     }

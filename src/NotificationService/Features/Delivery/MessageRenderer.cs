@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using NotificationService.Channels;
+using NotificationService.Contracts;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Recipients;
 using NotificationService.Features.Templates;
@@ -49,6 +50,11 @@ public sealed class MessageRenderer(TemplateEngine engine)
             return new RenderOutcome.Failed($"missing_variables: {string.Join(", ", result.MissingVariables)}");
         var p = result.Parts;
         string? Part(string name) => p.TryGetValue(name, out var v) ? v : null;
+        // A variable can render a link part into `javascript:…`: the notification fails (permanently, named) rather than
+        // hand an end user's app a link it must not follow; dropping the link silently would hide the sender's bug.
+        foreach (var linkPart in ChannelParts.LinkParts)
+            if (LinkRules.Check(Part(linkPart)) is { } unsafeLink)
+                return new RenderOutcome.Failed($"unsafe_link: parts.{linkPart} rendered to a link that is refused. {unsafeLink}");
         var whatsAppTemplate = version?.Parts["template"] is JsonObject t ? WhatsAppRef(t, p) : null;
         return new RenderOutcome.Ok(new RenderedContent(
             Subject: Part("subject"),

@@ -33,6 +33,7 @@ public static class EndUserChallenge
 
     public static string Reason(Exception? failure) => failure switch
     {
+        EndUserTokenShapeException shape => shape.Message,
         SecurityTokenExpiredException => "The token has expired.",
         SecurityTokenNotYetValidException => "The token is not valid yet.",
         SecurityTokenNoExpirationException => "The token has no expiry (exp).",

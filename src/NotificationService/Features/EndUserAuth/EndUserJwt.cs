@@ -72,10 +72,17 @@ public static class EndUserJwt
         context.HttpContext.Items[KeysItem] = keys;
     }
 
-    /// <summary>The principal carries the tenant (from the verified issuer) and the user, and nothing the token said about itself beyond that.</summary>
+    /// <summary>The principal carries the tenant (from the verified issuer) and the user, and nothing the token said about itself
+    /// beyond that; a token whose claims or header have the wrong shape (<see cref="EndUserTokenShape"/>) is refused first.</summary>
     private static Task ToEndUser(TokenValidatedContext context)
     {
         var token = (JsonWebToken)context.SecurityToken;
+        var clock = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+        if (EndUserTokenShape.Problem(token, clock.GetUtcNow()) is { } shape)
+        {
+            context.Fail(new EndUserTokenShapeException(shape));
+            return Task.CompletedTask;
+        }
         var sub = token.Subject;
         if (string.IsNullOrEmpty(sub) || sub.Length > RecipientRules.MaxUserIdLength)
         {

@@ -15,12 +15,13 @@ namespace NotificationService.Features.Inbox;
 public static class InboxStream
 {
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-    public const int RetryMs = 3000, ReadBatch = 500;
+    public const int RetryMs = 3000, ReadBatch = 500, DefaultMaxStreamsPerUser = 10;
 
     public static void MapInboxStream(this RouteGroupBuilder me) =>
         me.MapGet("/stream", StreamAsync)
             .WithSummary("Live events (SSE): notification.created, notification.updated, counts; replay with Last-Event-ID")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem();
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     private static async Task StreamAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, NpgsqlDataSource db,
         string? lastEventId, IConfiguration config, CancellationToken ct)
@@ -34,8 +35,13 @@ public static class InboxStream
             resumeFrom = parsed;
         }
         var keepAlive = TimeSpan.FromSeconds(config.GetValue("Inbox:KeepAliveSeconds", KeepAlive.TotalSeconds));
+        var max = config.GetValue("Inbox:MaxStreamsPerUser", DefaultMaxStreamsPerUser);
 
-        using var subscription = hub.Subscribe(user.TenantId, user.UserId);   // before reading where we start
+        // Before reading where we start. Each stream holds a connection and its buffers: one user (one leaked token) may
+        // not hold the replica's capacity. Counted per replica, where the streams' memory is.
+        using var subscription = hub.TrySubscribe(user.TenantId, user.UserId, max)
+            ?? throw new TooManyRequestsException($"This user already has {max} live streams open (Inbox:MaxStreamsPerUser, per replica); " +
+                "close one first (one EventSource per browser, shared by its tabs, is enough).");
         var (lastSeq, oldest) = await PositionAsync(db, user, ct);
 
         http.Response.ContentType = "text/event-stream";

@@ -13,7 +13,16 @@ namespace NotificationService.Features.Inbox;
 /// </summary>
 public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> log) : BackgroundService
 {
-    private readonly ConcurrentDictionary<(Guid, string), ConcurrentDictionary<Subscription, byte>> _byUser = new();
+    private readonly ConcurrentDictionary<(Guid, string), UserStreams> _byUser = new();
+
+    /// <summary>One user's open streams on this replica. Adds and removes hold its lock, so the count a cap is checked
+    /// against is exact, and a set emptied (and removed) is never added to again (a retired set's streams would go unwoken).</summary>
+    private sealed class UserStreams
+    {
+        public readonly HashSet<Subscription> Streams = [];
+        public Subscription[] Snapshot = [];   // what wakes read without the lock; replaced under it
+        public bool Retired;
+    }
     private long _generation;   // odd while listening; bumped when the LISTEN connection comes up and when it is lost
 
     /// <summary>Read before a stream reads its table. While it is unchanged and odd, the LISTEN connection has been up the
@@ -43,30 +52,49 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> 
         public void Dispose() => _remove(this);
     }
 
-    /// <summary>Registers before the stream reads its starting point, so no change can fall between the two.</summary>
-    public Subscription Subscribe(Guid tenantId, string userId)
+    /// <summary>Registers before the stream reads its starting point, so no change can fall between the two; null when the
+    /// user already holds <paramref name="max"/> streams on this replica.</summary>
+    public Subscription? TrySubscribe(Guid tenantId, string userId, int max)
     {
         var key = (tenantId, userId);
-        Subscription? sub = null;
-        sub = new Subscription(s =>
+        while (true)
         {
-            if (_byUser.TryGetValue(key, out var set) && set.TryRemove(s, out _) && set.IsEmpty) _byUser.TryRemove(new(key, set));
-        });
-        _byUser.GetOrAdd(key, _ => new()).TryAdd(sub, 0);
-        return sub;
+            var streams = _byUser.GetOrAdd(key, _ => new());
+            lock (streams)
+            {
+                if (streams.Retired) continue;   // emptied and removed meanwhile: take the new set
+                if (streams.Streams.Count >= max) return null;
+                var sub = new Subscription(s => Remove(key, streams, s));
+                streams.Streams.Add(sub);
+                streams.Snapshot = [.. streams.Streams];
+                return sub;
+            }
+        }
+    }
+
+    private void Remove((Guid, string) key, UserStreams streams, Subscription sub)
+    {
+        lock (streams)
+        {
+            if (!streams.Streams.Remove(sub)) return;
+            streams.Snapshot = [.. streams.Streams];
+            if (streams.Streams.Count > 0) return;
+            streams.Retired = true;
+            _byUser.TryRemove(new(key, streams));
+        }
     }
 
     private void Wake(string payload)
     {
         var colon = payload.IndexOf(':');
         if (colon < 0 || !Guid.TryParse(payload.AsSpan(0, colon), out var tenant)) return;
-        if (_byUser.TryGetValue((tenant, payload[(colon + 1)..]), out var subs))
-            foreach (var s in subs.Keys) s.Wake();
+        if (_byUser.TryGetValue((tenant, payload[(colon + 1)..]), out var streams))
+            foreach (var s in Volatile.Read(ref streams.Snapshot)) s.Wake();
     }
 
     private void WakeAll()
     {
-        foreach (var subs in _byUser.Values) foreach (var s in subs.Keys) s.Wake();
+        foreach (var streams in _byUser.Values) foreach (var s in Volatile.Read(ref streams.Snapshot)) s.Wake();
     }
 
     protected override async Task ExecuteAsync(CancellationToken ct)

@@ -103,7 +103,7 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
         if (errors.Count > 0) throw new RequestValidationException(errors);
         foreach (var (field, host, echo) in Destinations(settings, secrets))
             if (await guard.CheckAsync(host, ct) is { } refused)
-                errors[field] = [echo ? $"Not an allowed destination: {refused}." : "Its token_uri is not an allowed destination."];
+                errors[field] = [echo ? $"Refused: {refused}. An operator can allow it with Outbound:AllowedTargets." : "Its token_uri is not an allowed destination."];
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }
 

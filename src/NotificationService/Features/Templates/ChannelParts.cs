@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Channels;
+using NotificationService.Contracts;
 using NotificationService.Templates;
 
 namespace NotificationService.Features.Templates;
@@ -15,6 +16,9 @@ namespace NotificationService.Features.Templates;
 public static class ChannelParts
 {
     public const int MaxDataEntries = 50;
+
+    /// <summary>Parts whose rendered text an end user's app follows or loads: held to <see cref="LinkRules"/> at save and at delivery.</summary>
+    public static readonly string[] LinkParts = ["actionUrl", "imageUrl", "icon"];
     private static readonly string[] ReadingOrder = ["subject", "title", "html", "text", "body", "imageUrl", "actionUrl", "icon", "data", "template"];
 
     private static readonly Dictionary<string, string[]> Allowed = new()
@@ -41,6 +45,7 @@ public static class ChannelParts
             else if (name == "data" && channel == ChannelNames.Push) CheckData(value, errors);
             else if (name == "template" && channel == ChannelNames.WhatsApp) CheckWhatsAppTemplate(value, errors);
             else if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String) errors[$"parts.{name}"] = ["A part is a template string."];
+            else if (LinkParts.Contains(name) && LinkRules.CheckTemplate(v.GetValue<string>()) is { } unsafeLink) errors[$"parts.{name}"] = [unsafeLink];
         }
         bool Has(string n) => parts[n] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length > 0;
         switch (channel)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NotificationService.Features.Recipients;
+using NotificationService.Contracts;
 using NotificationService.Infrastructure;
 using NotificationService.Templates;
 
@@ -53,10 +54,15 @@ public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine
     /// (422) rather than turned into a failed notification, since the admin is waiting for the answer.</summary>
     public void EnsureRenderable(StoredVersion stored, JsonObject? data)
     {
-        var missing = Render(stored.Version.Definition(), data, stored.Locale).MissingVariables;
+        var result = Render(stored.Version.Definition(), data, stored.Locale);
+        var missing = result.MissingVariables;
         if (missing.Count > 0)
             throw new RequestValidationException(new Dictionary<string, string[]> { ["data"] = [$"Missing required variables: {string.Join(", ", missing)}."] }, 422,
                 $"missing_variables: {string.Join(", ", missing)}");
+        foreach (var part in ChannelParts.LinkParts)
+            if (LinkRules.Check(result.Parts.GetValueOrDefault(part)) is { } unsafeLink)
+                throw new RequestValidationException(new Dictionary<string, string[]> { ["parts." + part] = [unsafeLink] }, 422,
+                    $"unsafe_link: parts.{part} rendered to a link that is refused. {unsafeLink}");
     }
 
     private async Task<StoredVersion> FindAsync(Guid tenantId, Guid id, int? version, CancellationToken ct) =>

@@ -68,6 +68,36 @@ public class ProviderDestinationTests(ServiceFixture service)
         finally { open.Stop(); }
     }
 
+    /// <summary>Internal names, internal addresses and names without an answer: one text, so saving webhook URLs or SMTP
+    /// hosts cannot map the internal DNS (which names exist, and what they resolve to).</summary>
+    [Fact]
+    public async Task An_smtp_host_or_a_webhook_url_cannot_map_internal_dns_every_refusal_reads_alike()
+    {
+        var tenant = await service.BareTenantAsync();
+        string[] hosts = ["localhost", "127.0.0.2", "10.0.0.1", "[::1]", "no-such-host.invalid"];
+        var smtp = new List<string>();
+        var hooks = new List<string>();
+        foreach (var host in hosts)
+        {
+            var bare = host.Trim('[', ']');
+            var provider = await tenant.Http.PostJsonAsync(ProviderApi.Url, new
+            {
+                channel = "email", kind = "smtp", name = "map", settings = new { host, port = 25, fromEmail = "noreply@example.com", tls = "none" },
+            });
+            Assert.Equal(HttpStatusCode.BadRequest, provider.StatusCode);
+            smtp.Add((await provider.JsonAsync())["errors"]!["settings.host"]![0]!.GetValue<string>().Replace(bare, "HOST"));
+
+            var hook = await tenant.Http.PostJsonAsync("/api/v1/admin/webhooks", new { url = $"https://{host}/hook", events = new[] { "notification.sent" } });
+            Assert.Equal(HttpStatusCode.BadRequest, hook.StatusCode);
+            hooks.Add((await hook.JsonAsync())["errors"]!["url"]![0]!.GetValue<string>().Replace(bare, "HOST"));
+        }
+        Assert.Single(smtp.Distinct());
+        Assert.Single(hooks.Distinct());
+        Assert.DoesNotContain("resolves to", smtp[0] + hooks[0]);
+        Assert.DoesNotContain("does not resolve", smtp[0] + hooks[0]);
+        Assert.Contains("not an allowed destination", smtp[0]);
+    }
+
     [Fact]
     public async Task A_provider_error_shows_its_code_and_a_short_snippet_not_the_whole_answer()
     {

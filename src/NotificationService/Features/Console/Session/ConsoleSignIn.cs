@@ -13,14 +13,18 @@ public sealed class ConsoleSignIn(ApiKeyCache keys, ConsoleSessionStore sessions
 {
     public TimeSpan Lifetime => TimeSpan.FromMinutes(Math.Clamp(config.GetValue("Admin:SessionMinutes", 480), 1, 7 * 24 * 60));
 
+    public const string MalformedPrefix = "malformed";
+
     public async Task<(SignInOutcome Outcome, string? Token)> SignInAsync(string client, string? key, CancellationToken ct)
     {
-        if (throttle.IsBlocked(client)) return (SignInOutcome.Throttled, null);
-        var account = string.IsNullOrWhiteSpace(key) ? null : await keys.FindAsync(key.Trim(), ct);
-        if (account is null) { throttle.RecordFailure(client); return (SignInOutcome.UnknownKey, null); }
-        if (!account.Scopes.Contains(Scopes.Admin)) { throttle.RecordFailure(client); return (SignInOutcome.NotAdmin, null); }
+        key = key?.Trim();
+        var prefix = string.IsNullOrEmpty(key) ? MalformedPrefix : ApiKeys.PrefixOf(key) ?? MalformedPrefix;
+        if (throttle.IsBlocked(client, prefix)) return (SignInOutcome.Throttled, null);
+        var account = prefix == MalformedPrefix ? null : await keys.FindAsync(key!, ct);
+        if (account is null) { throttle.RecordFailure(client, prefix); return (SignInOutcome.UnknownKey, null); }
+        if (!account.Scopes.Contains(Scopes.Admin)) { throttle.RecordFailure(client, prefix); return (SignInOutcome.NotAdmin, null); }
 
-        throttle.Reset(client);
+        throttle.Reset(client, prefix);
         var token = await sessions.CreateAsync(account.TenantId, account.Id, account.KeyPrefix, account.Scopes, IsOperator(account.KeyPrefix), Lifetime, ct);
         return (SignInOutcome.SignedIn, token);
     }

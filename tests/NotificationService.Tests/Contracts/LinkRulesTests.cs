@@ -1,0 +1,55 @@
+using NotificationService.Contracts;
+
+namespace NotificationService.Tests.Contracts;
+
+/// <summary>The one link rule: https/http URLs with a host and relative references pass; every other scheme, `//host`,
+/// user@host, and anything a browser would strip or reinterpret on the way to a scheme (tabs, newlines, `\`) do not.</summary>
+public class LinkRulesTests
+{
+    [Theory]
+    [InlineData("https://app.example/orders/42?x=1#top")]
+    [InlineData("HTTPS://APP.EXAMPLE/")]
+    [InlineData("http://intranet.example:8080/x")]
+    [InlineData("/orders/42")]
+    [InlineData("orders/42")]
+    [InlineData("truck")]                       // an icon name: a relative reference
+    [InlineData("/a:b")]                        // a colon after a slash is not a scheme
+    [InlineData("?tab=2")]
+    [InlineData("")]
+    public void Allowed(string value) => Assert.Null(LinkRules.Check(value));
+
+    [Theory]
+    [InlineData("javascript:alert(1)")]
+    [InlineData("JaVaScRiPt:alert(1)")]
+    [InlineData("java\tscript:alert(1)")]
+    [InlineData("java\nscript:alert(1)")]
+    [InlineData("\u0001javascript:alert(1)")]
+    [InlineData(" javascript:alert(1)")]
+    [InlineData("javascript\u00a0:alert(1)")]
+    [InlineData("data:text/html,<script>alert(1)</script>")]
+    [InlineData("vbscript:msgbox(1)")]
+    [InlineData("mailto:ada@example.com")]
+    [InlineData("//evil.example")]
+    [InlineData("/\\evil.example")]
+    [InlineData("https:\\\\evil.example")]
+    [InlineData("https://good.example@evil.example/")]
+    [InlineData("https://")]
+    public void Refused(string value) => Assert.NotNull(LinkRules.Check(value));
+
+    [Fact]
+    public void A_link_is_bounded() => Assert.NotNull(LinkRules.Check("https://app.example/" + new string('a', LinkRules.MaxLength)));
+
+    [Theory]
+    [InlineData("javascript:{{x}}", false)]
+    [InlineData("data:{{x}}", false)]
+    [InlineData("//{{host}}/x", false)]
+    [InlineData(" {{x}}", false)]
+    [InlineData("https://{{host}}/x", true)]
+    [InlineData("/orders/{{id}}", true)]
+    [InlineData("{{link}}", true)]              // only the rendered value can tell: checked at delivery
+    [InlineData("java{{x}}", true)]
+    [InlineData("https://app.example/", true)]
+    [InlineData("javascript:alert(1)", false)]
+    public void At_save_the_literal_start_of_a_template_is_checked(string source, bool allowed) =>
+        Assert.Equal(allowed, LinkRules.CheckTemplate(source) is null);
+}
