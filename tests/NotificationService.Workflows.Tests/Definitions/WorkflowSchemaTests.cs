@@ -1,0 +1,81 @@
+using NotificationService.Workflows.Definitions;
+
+namespace NotificationService.Workflows.Tests.Definitions;
+
+/// <summary>
+/// The hand-written schema and the parser agree on a set of samples: both accept the valid ones, both refuse the ones a
+/// schema can describe (and name the same path), and the parser alone refuses what a schema cannot say.
+/// </summary>
+public class WorkflowSchemaTests
+{
+    private static string Wrap(string steps) => $$"""{"key":"k","name":"n","steps":[{{steps}}]}""";
+
+    public static TheoryData<string> Valid => new()
+    {
+        Samples.Escalation,
+        Wrap("""{"id":"a","type":"send","channels":["email","sms"],"template":"t","data":{"x":1},"when":"data.ok"}"""),
+        Wrap("""{"id":"a","type":"delay","for":"PT30M"}"""),
+        Wrap("""{"id":"a","type":"delay","until":"data.sendAt"}"""),
+        Wrap("""{"id":"a","type":"delay","untilLocalTime":"09:00"}"""),
+        Wrap("""{"id":"a","type":"waitFor","event":"order.paid","key":"data.orderId","timeout":"P1D","then":[{"id":"b","type":"exit","reason":"paid"}]}"""),
+        Wrap("""{"id":"a","type":"branch","arms":[{"when":"data.a","steps":[]}],"otherwise":[{"id":"b","type":"exit","reason":"no"}]}"""),
+        """{"key":"k","name":"n","category":null,"steps":[]}""",
+    };
+
+    /// <summary>Refused by both, at this path.</summary>
+    public static TheoryData<string, string> RefusedByBoth => new()
+    {
+        { Wrap("""{"id":"a","type":"teleport"}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a","type":"send","channel":"fax","template":"t"}"""), "$.steps[0].channel" },
+        { Wrap("""{"id":"a","type":"send","template":"t"}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a","type":"delay","for":"P1M"}"""), "$.steps[0].for" },
+        { Wrap("""{"id":"a","type":"delay","untilLocalTime":"24:00"}"""), "$.steps[0].untilLocalTime" },
+        { Wrap("""{"id":"a","type":"waitFor","timeout":"PT1M"}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a","type":"waitFor","event":"e","timeout":"PT1M","status":["read"]}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a","type":"waitFor","event":"e"}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a","type":"exit","reason":"r","x":1}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a b","type":"exit","reason":"r"}"""), "$.steps[0].id" },
+        { Wrap("""{"id":"a","type":"branch","arms":[]}"""), "$.steps[0]" },
+        { """{"key":"k","steps":[]}""", "$" },
+        { """{"key":"k k","name":"n","steps":[]}""", "$.key" },
+    };
+
+    /// <summary>What only the parser can see: the schema accepts these.</summary>
+    public static TheoryData<string, string> RefusedByTheParserOnly => new()
+    {
+        { Wrap("""{"id":"a","type":"exit","reason":"r"},{"id":"a","type":"exit","reason":"r"}"""), "$.steps[1].id" },
+        { Wrap("""{"id":"a","type":"delay","for":"P91D"}"""), "$.steps[0].for" },
+        { Wrap("""{"id":"a","type":"waitFor","event":"e","timeout":"P31D"}"""), "$.steps[0].timeout" },
+        { Wrap("""{"id":"a","type":"branch","arms":[{"when":"a ==== b"}]}"""), "$.steps[0].arms[0].when" },
+        { Wrap("""{"id":"a","type":"waitFor","step":"later","status":["read"],"timeout":"PT1M"},{"id":"later","type":"send","channel":"email","template":"t"}"""), "$.steps[0].step" },
+    };
+
+    [Theory, MemberData(nameof(Valid))]
+    public void Both_accept_a_valid_definition(string json)
+    {
+        Assert.Empty(WorkflowParser.Parse(json).Problems);
+        Assert.Empty(WorkflowSchema.Validate(json));
+    }
+
+    [Theory, MemberData(nameof(RefusedByBoth))]
+    public void Both_refuse_what_a_schema_can_describe_at_the_same_place(string json, string path)
+    {
+        Assert.Contains(WorkflowSchema.Validate(json), p => p.Path == path || p.Path.StartsWith(path + "."));
+        Assert.Contains(WorkflowParser.Parse(json).Problems, p => p.Path == path || p.Path.StartsWith(path + "."));
+    }
+
+    [Theory, MemberData(nameof(RefusedByTheParserOnly))]
+    public void The_parser_also_refuses_what_a_schema_cannot_say(string json, string path)
+    {
+        Assert.Empty(WorkflowSchema.Validate(json));
+        Assert.Contains(WorkflowParser.Parse(json).Problems, p => p.Path == path);
+    }
+
+    [Fact]
+    public void The_schema_is_a_draft_07_document_naming_every_step_type()
+    {
+        var schema = System.Text.Json.Nodes.JsonNode.Parse(WorkflowSchema.Json)!;
+        Assert.Equal("http://json-schema.org/draft-07/schema#", (string?)schema["$schema"]);
+        Assert.Equal(StepTypes.All, schema["definitions"]!["step"]!["properties"]!["type"]!["enum"]!.AsArray().Select(n => (string?)n));
+    }
+}
