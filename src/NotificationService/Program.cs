@@ -25,6 +25,7 @@ using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
 using NotificationService.Features.Usage;
 using NotificationService.Features.Webhooks;
+using NotificationService.Features.Workflows;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
 
@@ -79,6 +80,7 @@ public static class ServiceComposition
         app.MapSuppressions();
         app.MapPreferences();                 // categories, user preferences (/services/users/{userId} and /users/me), /u/{token} pages
         app.MapRecipients();                  // recipient profiles (/services/users/{userId}, bulk identify) and /users/me/profile
+        app.MapWorkflows();                   // workflow definitions (admin), trigger, runs, cancel/resume, events
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
@@ -113,6 +115,7 @@ public static class ServiceComposition
         services.AddSuppressions();           // per-tenant, per-channel do-not-message list
         services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed unsubscribe links
         services.AddRecipients();             // recipient profiles: addresses resolved at delivery, locale, time zone and data for templates
+        services.AddWorkflows(builder.Configuration); // versioned workflow definitions; runs moved by jobs on the `workflows` queue, waits woken by the ledger
         services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger
         services.AddTemplatesAdmin();         // templates, versions, partials, layouts, preview; resolution and rendering
         services.AddQueueAdmin();             // queue depths, dead jobs, retry

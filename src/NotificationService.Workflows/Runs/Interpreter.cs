@@ -34,6 +34,12 @@ public static class Interpreter
         };
     }
 
+    /// <summary>The host could not perform a step's effect (its template is gone, its channel has no provider): the run fails
+    /// at that step, saying why, instead of its transition.</summary>
+    public static Transition Fail(RunState before, string? stepId, string reason) =>
+        new(before with { Status = RunStatus.Failed, Cursor = stepId, Phase = RunPhase.Ended, Seq = before.Seq + 1, DueAt = null, EndReason = reason },
+            [new RunEffect.Ended(RunStatus.Failed, reason)], [new StepEvent(stepId, "failed", reason), new StepEvent(null, "failed", reason)], true);
+
     private static Transition Outcome(StepIndex index, RunState state, string outcome, string? detail, Func<WaitForStep, IReadOnlyList<Step>> branch,
         DateTimeOffset now, ConditionContext context)
     {

@@ -92,7 +92,7 @@ public sealed partial class InboxStore
             union all
             select $1, $2, last_seq, 'counts', jsonb_build_object('unread', unread, 'unseen', unseen, 'total', total) from bumped
         )
-        select (select n from delta), (select count(pg_notify('{NotifyChannel}', $1::text || ':' || $2)) from bumped)
+        select (select n from delta), (select count(pg_notify('{NotifyChannel}', $1::text || ':' || $2)) from bumped){"{ids}"}
         """;
 
     /// <summary>

@@ -9,19 +9,33 @@ namespace NotificationService.Features.Inbox;
 public sealed record InboxDelivery(Guid NotificationId, Guid TenantId, string UserId, string? Title, string? Body, string? ActionUrl,
     string? Icon, string? Category, string? DataJson, DateTimeOffset? ExpiresAt);
 
-/// <summary>A change a user (or the sweeper) makes to items: which rows it applies to, and what it sets.</summary>
-public sealed record InboxChange(string Name, string Target, string Set)
+/// <summary>A change a user (or the sweeper) makes to items: which rows it applies to, and what it sets. <paramref name="Told"/>:
+/// the statuses <see cref="IInboxReadSubscriber"/>s hear for the items it changed (read implies seen); none for the rest.</summary>
+public sealed record InboxChange(string Name, string Target, string Set, string[]? Told = null)
 {
-    public static readonly InboxChange Read = new("read", $"{InboxStore.Live} and read_at is null", "read_at = now(), seen_at = coalesce(i.seen_at, now())");
+    public static readonly InboxChange Read = new("read", $"{InboxStore.Live} and read_at is null", "read_at = now(), seen_at = coalesce(i.seen_at, now())",
+        ["read", "seen"]);
     public static readonly InboxChange Unread = new("unread", $"{InboxStore.Live} and read_at is not null", "read_at = null");
-    public static readonly InboxChange Seen = new("seen", $"{InboxStore.Live} and seen_at is null", "seen_at = now()");
+    public static readonly InboxChange Seen = new("seen", $"{InboxStore.Live} and seen_at is null", "seen_at = now()", ["seen"]);
     public static readonly InboxChange Archive = new("archived", $"{InboxStore.Live} and archived_at is null", "archived_at = now()");
     public static readonly InboxChange Unarchive = new("unarchived", $"{InboxStore.Live} and archived_at is not null", "archived_at = null");
     public static readonly InboxChange Delete = new("deleted", InboxStore.Live, "deleted_at = now()");
     /// <summary>Items past their expiry leave the counts (they already left the lists when the time passed).</summary>
     public static readonly InboxChange Expire = new("expired", "expires_at <= now()", "deleted_at = now()");
 
-    internal string Sql { get; } = InboxStore.Change.Replace("{target}", Target).Replace("{set}", Set);
+    internal string Sql { get; } = InboxStore.Change.Replace("{target}", Target).Replace("{set}", Set)
+        .Replace("{ids}", Told is null ? "" : ", (select array_agg(notification_id) from changed)");
+}
+
+/// <summary>
+/// Hears which items a user read or saw, inside the transaction that changes them (a workflow waiting for an in_app
+/// notification to be read). Registered in DI; a change no subscriber is told about costs nothing extra.
+/// </summary>
+public interface IInboxReadSubscriber
+{
+    /// <param name="statuses">What the items became: `read` (which implies `seen`) or `seen`.</param>
+    /// <returns>What to do once the change committed (wake a queue it enqueued to), or null.</returns>
+    Task<Action?> OnReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, IReadOnlyList<Guid> notificationIds, string[] statuses, CancellationToken ct);
 }
 
 public sealed record InboxCounts(int Unread, int Unseen, int Total);
@@ -32,8 +46,10 @@ public sealed record InboxPage(JsonArray Items, string? NextCursor);
 /// The one owner of `inbox_items`, `inbox_counters` and `inbox_events`. Every write changes the rows, the user's
 /// counters and the user's event log in one transaction, and announces it (ids only) with a transactional NOTIFY.
 /// </summary>
-public sealed partial class InboxStore(NpgsqlDataSource db)
+public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxReadSubscriber> readSubscribers)
 {
+    private readonly IInboxReadSubscriber[] _readSubscribers = [.. readSubscribers];
+
     /// <summary>Set-based: one statement for a whole batch of deliveries across users.</summary>
     public async Task DeliverAsync(IReadOnlyList<InboxDelivery> rows, CancellationToken ct)
     {
@@ -70,9 +86,19 @@ public sealed partial class InboxStore(NpgsqlDataSource db)
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.AddWithValue(change.Name);
         var changed = 0;
+        Guid[]? changedIds = null;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
-            if (await r.ReadAsync(ct)) changed = r.GetInt32(0);
+            if (await r.ReadAsync(ct))
+            {
+                changed = r.GetInt32(0);
+                if (change.Told is not null && !r.IsDBNull(2)) changedIds = r.GetFieldValue<Guid[]>(2);
+            }
+        List<Action>? afterCommit = null;
+        if (changedIds is { Length: > 0 })
+            foreach (var s in _readSubscribers)
+                if (await s.OnReadAsync(conn, tx, tenantId, changedIds, change.Told!, ct) is { } then) (afterCommit ??= []).Add(then);
         await tx.CommitAsync(ct);
+        foreach (var then in afterCommit ?? []) then();
         return changed;
     }
 

@@ -15,7 +15,7 @@ public sealed record NewDelivery(Guid Id, Guid TenantId, Guid EndpointId, string
 /// <summary>
 /// Turns events into webhook deliveries and their jobs inside the caller's transaction, so an event and its webhooks
 /// commit together or not at all (no lost or phantom events). Notification events arrive through
-/// <see cref="NotificationWebhooks"/>, the ledger's subscriber; others (`bulk_job.completed`) are published directly.
+/// <see cref="NotificationWebhooks"/>, the ledger's subscriber; others (`bulk_job.completed`, `workflow.run.*`) are published directly.
 /// </summary>
 public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule, WebhookEndpointStore endpoints)
 {
@@ -25,6 +25,7 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
     [
         "notification.accepted", "notification.sent", "notification.delivered", "notification.failed", "notification.suppressed",
         "notification.skipped", "notification.expired", "notification.read", "notification.opened", "notification.clicked", "bulk_job.completed",
+        "workflow.run.completed", "workflow.run.cancelled", "workflow.run.failed",
     ];
 
     public static string? EventType(string status) => EventTypes.Contains("notification." + status) ? "notification." + status : null;
