@@ -7,8 +7,8 @@ namespace NotificationService.Features.Workflows;
 
 /// <summary>
 /// Save-time validation: the parser's problems (with the tenant's published templates as its template check) and the
-/// JSON Schema's, each at its JSON path. A schema problem at a path the parser already named (or inside it) adds nothing
-/// new and is left out; one the parser missed is reported too, so the two cannot drift apart silently.
+/// JSON Schema's, each at its JSON path. A schema problem inside a step or arm the parser already named adds nothing new
+/// and is left out; one the parser missed is reported too, so the two cannot drift apart silently.
 /// </summary>
 public sealed class WorkflowValidation(TemplateResolver templates)
 {
@@ -24,7 +24,7 @@ public sealed class WorkflowValidation(TemplateResolver templates)
             known.Contains((channel, template)) ? null : $"no published {channel} template '{template}'");
         var problems = parsed.Problems.ToList();
         foreach (var p in WorkflowSchema.Validate(json))
-            if (!problems.Any(q => Covers(q.Path, p.Path) || Covers(p.Path, q.Path))) problems.Add(p);
+            if (!parsed.Problems.Any(q => Covers(ItemOf(q.Path), p.Path) || Covers(p.Path, q.Path))) problems.Add(p);
         return (problems.Count == 0 ? parsed.Definition : null, problems);
     }
 
@@ -36,6 +36,10 @@ public sealed class WorkflowValidation(TemplateResolver templates)
         var errors = problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
         throw new RequestValidationException(errors, 422, $"The workflow has {problems.Count} problem(s): {string.Join("; ", problems.Take(5))}");
     }
+
+    /// <summary>The step (or arm) a path is inside: `$.steps[2].arms[0].when` → `$.steps[2].arms[0]`. A schema's `oneOf` over
+    /// step kinds reports what every other kind would have needed; once the parser named the step, that is noise.</summary>
+    private static string ItemOf(string path) => path.LastIndexOf(']') is var i and >= 0 ? path[..(i + 1)] : path;
 
     private static bool Covers(string outer, string inner) =>
         inner == outer || inner.StartsWith(outer + ".", StringComparison.Ordinal) || inner.StartsWith(outer + "[", StringComparison.Ordinal);
