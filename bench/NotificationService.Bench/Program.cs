@@ -106,6 +106,10 @@ try
                 mode, options.AcceptDuration, BenchOptions.TemplatedAcceptPairs));
     });
 
+    await Phase(report, "workflows", "workflows: triggers, steps/s, due delays, waiting runs (Mode=api/worker/all)", async () =>
+        report.Workflows = await NotificationService.Bench.Workflows.WorkflowsRun.MeasureAsync(dll, CreateDatabaseAsync,
+            report.Ceilings?.BatchInsertRowsPerSec ?? double.NaN, options.Quick));
+
     Progress.Done();
     var markdown = report.ToMarkdown();
     Console.WriteLine(markdown);
