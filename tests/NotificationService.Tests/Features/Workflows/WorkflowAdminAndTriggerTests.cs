@@ -136,4 +136,25 @@ public class WorkflowAdminAndTriggerTests(ServiceFixture service)
         var bad = await tenant.Http.GetAsync($"{WorkflowApi.Services}/runs?state=sleeping&limit=0&cursor=x");
         Assert.Equal(["cursor", "limit", "state"], (await bad.JsonAsync()).ErrorKeys().Order());
     }
+
+    [Fact]
+    public async Task Every_workflow_endpoint_is_in_the_openapi_document_with_its_tag()
+    {
+        var doc = JsonNode.Parse(await service.Factory.CreateClient().GetStringAsync("/openapi/v1.json"))!;
+        var paths = doc["paths"]!.AsObject();
+        foreach (var (path, method) in new[]
+        {
+            ("/api/v1/admin/workflows", "post"), ("/api/v1/admin/workflows", "get"), ("/api/v1/admin/workflows/validate", "post"),
+            ("/api/v1/admin/workflows/{key}", "put"), ("/api/v1/admin/workflows/{key}/versions/{version}", "get"),
+            ("/api/v1/admin/workflows/{key}/publish", "post"), ("/api/v1/admin/workflows/{key}/rollback", "post"), ("/api/v1/admin/schemas/workflow.json", "get"),
+            ("/api/v1/services/workflows/{key}/trigger", "post"), ("/api/v1/services/workflows/runs", "get"), ("/api/v1/services/workflows/runs/{id}", "get"),
+            ("/api/v1/services/workflows/runs/{id}/cancel", "post"), ("/api/v1/services/workflows/runs/{id}/resume", "post"),
+            ("/api/v1/services/workflows/runs/cancel", "post"), ("/api/v1/services/workflows/events", "post"),
+        })
+        {
+            var operation = paths[path]?[method];
+            Assert.True(operation is not null, $"{method.ToUpperInvariant()} {path} is not in the document");
+            Assert.Contains("workflows", operation!["tags"]![0]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+        }
+    }
 }
