@@ -9,11 +9,11 @@ using NotificationService.Workflows.Definitions;
 
 namespace NotificationService.Features.Workflows;
 
-public sealed record CancelQuery(string? Workflow, string? UserId, string? CancellationKey);
+public sealed record CancelQuery(string? Workflow = null, string? UserId = null, string? CancellationKey = null);
 
 public sealed record CancelledCount(int Cancelled);
 
-public sealed record WorkflowEvent(string? Name, string? UserId, string? Key, JsonObject? Data);
+public sealed record WorkflowEvent(string? Name, string? UserId, string? Key = null, JsonObject? Data = null);
 
 public sealed record WokenCount(int Woken);
 
