@@ -60,6 +60,28 @@ public class WorkflowStepTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_delay_until_a_date_in_data_is_due_then_and_an_exit_ends_the_run_before_later_steps()
+    {
+        var tenant = await TenantAsync();
+        await tenant.Http.PublishWorkflowAsync(Flow("""
+            {"id":"d","type":"delay","until":"data.dueAt"},{"id":"x","type":"exit","reason":"paid already"},
+            {"id":"a","type":"send","channel":"email","template":"note"}
+            """));
+        var dueAt = DateTimeOffset.UtcNow.AddDays(3).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+        var run = (await tenant.Http.TriggerAsync("flow", new { recipients = new[] { "ada" }, data = new { msg = "m", dueAt } })).Single();
+        await Eventually.Async(() => tenant.Http.RunAsync(run), r => r["steps"]!.AsArray().Any(s => s.Text("state") == "delayed"), "the delay");
+        var due = await service.ScalarAsync<DateTime>("select run_at from jobs where args->>'r' = $1 and args->>'k' = 'timer'", run.ToString());
+        Assert.Equal(DateTime.Parse(dueAt, null, System.Globalization.DateTimeStyles.AdjustToUniversal), due);
+
+        await service.MakeDueAsync(run, "timer");
+        var done = await tenant.Http.WaitForRunAsync(run, "completed");
+        Assert.Equal("paid already", done.Text("reason"));
+        Assert.Contains(done["timeline"]!.AsArray(), e => e.Text("stepId") == "x" && e.Text("what") == "exited");
+        Assert.DoesNotContain(done["steps"]!.AsArray(), s => s.Text("stepId") == "a");
+        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1", tenant.Id));
+    }
+
+    [Fact]
     public async Task A_delay_until_local_time_follows_the_recipients_time_zone()
     {
         var tenant = await TenantAsync();
