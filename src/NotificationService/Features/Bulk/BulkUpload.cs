@@ -100,10 +100,14 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         if (!ChannelNames.IsKnown(channel)) errors["channel"] = [$"One of {string.Join(", ", ChannelNames.All)}."];
         var template = f.GetValueOrDefault("template") ?? "";
         if (template.Length == 0) errors["template"] = ["A template key is required."];
-        Dictionary<string, string>? mapping = null;
-        try { mapping = f.TryGetValue("mapping", out var m) ? JsonSerializer.Deserialize<Dictionary<string, string>>(m) : null; }
+        Dictionary<string, string?>? mapping = null;
+        try { mapping = f.TryGetValue("mapping", out var m) ? JsonSerializer.Deserialize<Dictionary<string, string?>>(m) : null; }
         catch (JsonException) { errors["mapping"] = ["A JSON object of CSV column → recipient field (email, phone, user_id, device_token, locale)."]; }
-        if (mapping?.Values.FirstOrDefault(v => !BulkOptions.RecipientFields.Contains(v)) is { } bad) errors["mapping"] = [$"Unknown recipient field '{bad}'."];
+        if (mapping?.FirstOrDefault(c => c.Value is null || !BulkOptions.RecipientFields.Contains(c.Value)) is { Key: { } column, Value: var bad })
+            errors["mapping"] = [bad is null ? $"Column '{column}' is mapped to null." : $"Unknown recipient field '{bad}'."];
+        // Columns are matched without regard to case, so `Email` and `email` are one column given twice.
+        else if (mapping?.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            errors["mapping"] = [$"Column '{twice.Key}' is mapped twice."];
         var dryRun = f.GetValueOrDefault("dryRun") is not { } d ? false : bool.TryParse(d, out var b) ? b : AddError(errors, "dryRun", "true or false.");
         if (f.GetValueOrDefault("priority") is { } p && p is not ("high" or "normal" or "low")) errors["priority"] = ["One of high, normal, low."];
         var overridePreferences = f.GetValueOrDefault("overridePreferences") is not { } o ? false : bool.TryParse(o, out var ob) ? ob : AddError(errors, "overridePreferences", "true or false.");
@@ -119,7 +123,7 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         return new BulkOptions
         {
             Channel = channel, Template = template, Locale = f.GetValueOrDefault("locale"), Priority = f.GetValueOrDefault("priority"), DryRun = dryRun,
-            Mapping = new Dictionary<string, string>(mapping ?? [], StringComparer.OrdinalIgnoreCase),
+            Mapping = (mapping ?? []).ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase),
             Category = category, OverridePreferences = overridePreferences,
         };
     }
