@@ -13,13 +13,6 @@ public static class ApiDocs
     {
         o.AddDocumentTransformer<ApiDocsDocumentTransformer>();
         o.AddOperationTransformer<ApiDocsOperationTransformer>();
-        // A date-time query parameter binds through UtcQueryTime.TryParse; the generator only sees "a string".
-        o.AddSchemaTransformer((schema, context, _) =>
-        {
-            var type = context.JsonTypeInfo.Type;
-            if ((Nullable.GetUnderlyingType(type) ?? type) == typeof(UtcQueryTime)) { schema.Type = Microsoft.OpenApi.JsonSchemaType.String; schema.Format = "date-time"; }
-            return Task.CompletedTask;
-        });
     });
 
     public static void MapApiDocs(this WebApplication app)
