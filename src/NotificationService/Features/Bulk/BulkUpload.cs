@@ -24,6 +24,8 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
 {
     private readonly long _maxBytes = config.GetValue("Bulk:MaxFileBytes", 1L << 30);
     private readonly int _maxConcurrent = config.GetValue("Bulk:MaxConcurrentJobsPerTenant", 3);
+    private const int MaxFieldChars = 64 * 1024;
+    private const int MaxFields = 32;
 
     public async Task<Guid> AcceptAsync(Guid tenantId, HttpRequest request, CancellationToken ct)
     {
@@ -67,23 +69,34 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         string? fileName = null;
         byte[] head = [];
         long bytes = 0;
-        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        var field = new char[MaxFieldChars + 1];
+        try
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
-            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-            if (disposition.IsFileDisposition() || name == "file")
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
-                if (fileName is not null) throw RequestValidationException.For("file", "Upload one file per job.");
-                fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "upload.csv";
-                bytes = await files.WriteAsync(jobId, section.Body, _maxBytes, first => { head = first.ToArray(); return Task.CompletedTask; }, ct);
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                if (disposition.IsFileDisposition() || name == "file")
+                {
+                    if (fileName is not null) throw RequestValidationException.For("file", "Upload one file per job.");
+                    fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "upload.csv";
+                    bytes = await files.WriteAsync(jobId, section.Body, _maxBytes, first => { head = first.ToArray(); return Task.CompletedTask; }, ct);
+                }
+                else
+                {
+                    // Read no more than the limit: a field is never held whole before it is measured.
+                    using var text = new StreamReader(section.Body);
+                    var length = await text.ReadBlockAsync(field, ct);
+                    if (length > MaxFieldChars) throw RequestValidationException.For(name, "Form fields are at most 64 KB.");
+                    if (fields.Count >= MaxFields) throw RequestValidationException.For(name, $"At most {MaxFields} form fields besides the file.");
+                    fields[name] = new string(field, 0, length);
+                }
             }
-            else
-            {
-                using var text = new StreamReader(section.Body);
-                var value = await text.ReadToEndAsync(ct);
-                if (value.Length > 64 * 1024) throw RequestValidationException.For(name, "Form fields are at most 64 KB.");
-                fields[name] = value;
-            }
+        }
+        catch (Exception e) when (e is InvalidDataException || e is IOException and not BadHttpRequestException)
+        {
+            // A body cut short, a boundary over 70 characters, headers over their limit: the client's mistake, not ours.
+            throw RequestValidationException.For("$", $"The multipart body cannot be read: {e.Message}");
         }
         if (fileName is null) throw RequestValidationException.For("file", "A `file` part with the CSV is required.");
         if (bytes == 0) throw RequestValidationException.For("file", "The file is empty.");

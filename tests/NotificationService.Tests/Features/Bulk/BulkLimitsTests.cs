@@ -88,4 +88,30 @@ public class BulkLimitsTests(ServiceFixture service)
         Assert.Equal("failed", status["status"]!.GetValue<string>());
         Assert.Equal("The record after line 2 is larger than 4 MB, the most one record may take; the job stopped there.", status["error"]!.GetValue<string>());
     }
+
+    [Fact]
+    public async Task A_multipart_body_cut_short_or_out_of_bounds_is_a_400_and_nothing_is_kept()
+    {
+        var tenant = await service.NewTenantAsync();
+        await BulkCsv.AddOrderTemplateAsync(service.Db, tenant.Id);
+        const string file = "Content-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\nemail,first_name,order_id\r\na@example.com,Ada,1\r\n";
+        string Field(string name, string value) => $"--b\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n";
+        (string Boundary, string Body, string Field)[] cases =
+        [
+            ("b", Field("channel", "email") + "--b\r\n" + file, "$"),                                      // no closing boundary: the body ends early
+            ("b", Field(new string('n', 20_000), "1") + "--b\r\n" + file + "--b--\r\n", "$"),             // a section's headers over their 16 KB
+            ("b", Field("template", new string('t', 64 * 1024 + 1)) + "--b\r\n" + file + "--b--\r\n", "template"),
+            ("b", string.Concat(Enumerable.Range(0, 33).Select(i => Field($"x{i}", "1"))) + "--b\r\n" + file + "--b--\r\n", "x32"),
+        ];
+        foreach (var (boundary, body, field) in cases)
+        {
+            using var content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            content.Headers.TryAddWithoutValidation("Content-Type", $"multipart/form-data; boundary={boundary}");
+            var response = await tenant.Http.PostAsync(BulkCsv.Upload, content);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{field}: {(int)response.StatusCode} {text}");
+            Assert.True((await response.JsonAsync())["errors"]!.AsObject().ContainsKey(field), text);
+        }
+        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from bulk_jobs where tenant_id = $1", tenant.Id));
+    }
 }
