@@ -60,6 +60,8 @@ public static class ApiErrors
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        // Registered after the framework's writer, so it is asked last: an error is problem+json whatever Accept says.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWhateverAccept>();
         return services;
     }
 
