@@ -56,7 +56,7 @@ public static class TwilioCallbacksRun
             var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(requests[i].Form) };
             request.Headers.Add("X-Twilio-Signature", requests[i].Signature);
             return request;
-        });
+        }, "callbacks in: Twilio, one event per request (Mode=api)");
         return new CallbacksInResult(sids.Count, requests.Length, 1, Clients, posted.Elapsed, posted.Applied, posted.Errors, posted.LoadAverage);
     }
 
