@@ -202,18 +202,22 @@ async Task<string> CreateDatabaseAsync(string name)
 async Task Phase(Report report, string key, string name, Func<string, Task> run, string dll = "")
 {
     UnitMeter.Sink.Value = report.UnitCosts;
+    var figuresBefore = report.FigureCount();
+    string? failure = null;
     try { await run(dll); }
     catch (Exception ex)
     {
         Progress.Done();
         Console.Error.WriteLine($"phase '{name}' failed: {ex}");
-        report.Notes.Add($"Phase '{name}' failed: {ex.Message.Split('\n')[0]}");
+        failure = ex.Message.Split('\n')[0];
+        report.Notes.Add($"Phase '{name}' failed: {failure}");
     }
     finally
     {
         UnitMeter.Sink.Value = null;
         await DropPhaseDatabasesAsync();
     }
+    report.PhasesRun.Add(new PhaseOutcome(key, name, report.FigureCount() - figuresBefore, failure));
 }
 
 /// <summary>One phase: its `--only` key, its name in the report, and what it runs (into a report, against a service build).</summary>

@@ -40,6 +40,12 @@ public sealed class Report
     public List<string> Notes { get; } = [];
     /// <summary>What a unit of each phase's work cost (CPU, statements, rows written), one entry per measured window.</summary>
     public List<Costs.UnitCost> UnitCosts { get; } = [];
+    /// <summary>Every phase this report ran, with how many figures it added (the bench smoke spec reads this).</summary>
+    public List<PhaseOutcome> PhasesRun { get; } = [];
+
+    /// <summary>Figures so far: service-table rows with a value, and costs per unit measured over at least one unit.</summary>
+    public int FigureCount() => Rows().Count(r => !double.IsNaN(r.Value)) + UnitCosts.Count(c => c.Units > 0);
+
     /// <summary>Set for an `--ab` run: the per-round reports of both builds, rendered side by side.</summary>
     public Ab.AbReport? Ab { get; set; }
 
@@ -272,6 +278,23 @@ public sealed class Report
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         if (Console is { } con) ConsoleReport.Append(sb, con, Ceilings);
         if (Sse is { } sse) SseReport.Append(sb, sse);
+        AppendPhases(sb);
+    }
+
+    /// <summary>Each known phase: how many figures it reported in this run, or that it failed or did not run.</summary>
+    public void AppendPhases(StringBuilder sb)
+    {
+        sb.AppendLine();
+        sb.AppendLine("## Phases");
+        sb.AppendLine();
+        sb.AppendLine("| phase | figures | outcome |");
+        sb.AppendLine("|---|---:|---|");
+        foreach (var key in BenchOptions.Phases)
+        {
+            var runs = PhasesRun.Where(p => p.Key == key).ToList();
+            var outcome = runs.Count == 0 ? "not run" : runs.FirstOrDefault(p => p.Failure is not null) is { } f ? $"failed: {f.Failure}" : "ok";
+            sb.AppendLine($"| {key} | {runs.Sum(p => p.Figures)} | {outcome} |");
+        }
     }
 
     internal static void Row(StringBuilder sb, string name, double value, double? ceiling, string target, bool? met, string format = "N0")
