@@ -52,7 +52,9 @@ public static class ConsoleRun
         await ExecAsync(db, migration + "; analyze notifications");
 
         var pages = new List<PageTiming>();
+        var unitMeter = await Costs.UnitMeter.StartAsync(db, "console pages (Mode=all, one client)");
         foreach (var (page, url) in urls) pages.Add(await TimeAsync(console, page, url, requests));
+        await unitMeter.StopAsync(pages.Sum(p => (long)p.ClientMs.Count), "page");
         var searchSql = await SearchStatementAsync(db, tenant, requests);
         var load = LoadAverage.Now();
 

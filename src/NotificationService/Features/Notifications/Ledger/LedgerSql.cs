@@ -55,7 +55,9 @@ public sealed partial class NotificationLedger
         /// <summary>
         /// $1 ids, $2 new statuses (null: stays sending), $3–$4 history status and detail, $5 last error, $6–$8 provider id,
         /// kind and message id, $9 when each attempt started. Only rows still `sending` move. One history row per attempt,
-        /// carrying its number and start, from which reads derive the `sending` entry. Returns the ids whose status changed.
+        /// carrying its number and start, from which reads derive the `sending` entry, and the provider's message id, by which
+        /// callbacks find the notification (migration 700: no index on notifications covers a column this writes, so the
+        /// update can be HOT). Returns the ids whose status changed.
         /// </summary>
         public const string RecordAttempts = """
             with x as (
@@ -74,17 +76,19 @@ public sealed partial class NotificationLedger
                 from x where n.id = x.id and n.status = 'sending'
                 returning n.id, n.attempts, x.new_status is not null as changed
             ), e as (
-                insert into notification_events (notification_id, status, source, detail, attempt, started_at)
-                select x.id, x.event_status, 'worker', x.event_detail, u.attempts, x.started_at from x join u on u.id = x.id
+                insert into notification_events (notification_id, status, source, detail, attempt, started_at, provider_message_id)
+                select x.id, x.event_status, 'worker', x.event_detail, u.attempts, x.started_at, x.provider_message_id from x join u on u.id = x.id
             )
             select id from u where changed
             """;
 
-        /// <summary>$1 tenant, $2 notification ids, $3 provider message ids: the rows reports name, locked in id order.</summary>
+        /// <summary>$1 tenant, $2 notification ids, $3 provider message ids: the rows reports name, locked in id order. A message
+        /// id is found through the attempt's history row that recorded it, and counts only while it is the notification's current one.</summary>
         public const string LockReported = """
             select id, status, channel, recipient::text, metadata::text, provider_message_id from notifications
             where tenant_id = $1 and id in (select id from notifications where id = any($2)
-                                            union all select id from notifications where provider_message_id = any($3))
+                                            union all select notification_id from notification_events where provider_message_id = any($3))
+              and (id = any($2) or provider_message_id = any($3))
             order by id for update
             """;
 
