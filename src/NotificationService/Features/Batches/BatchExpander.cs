@@ -21,13 +21,14 @@ public sealed class BatchExpander(SendValidator validator)
         if (recipients is null || recipients.Length == 0) throw RequestValidationException.For("recipients", "At least one recipient is required.");
         if (recipients.Length > MaxRecipients) throw RequestValidationException.For("recipients", $"At most {MaxRecipients} recipients per request; send more with send-chunk.");
 
+        InlineContentLimits.Check(definition.Content); // shared by every recipient: checked once
         var drafts = new List<NotificationDraft>(recipients.Length);
         var rejected = new List<RejectedRecipient>();
         for (var i = 0; i < recipients.Length; i++)
         {
             try
             {
-                var perRecipient = await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct);
+                var perRecipient = await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct, contentLimitsChecked: true);
                 drafts.AddRange(perRecipient.Select(d => d with { BatchId = batchId }));
             }
             catch (RequestValidationException e)

@@ -15,7 +15,8 @@ namespace NotificationService.Features.Notifications;
 
 /// <summary>
 /// Turns a send request into drafts, one per channel, or throws naming every bad field:
-/// shape problems are 400; a channel without an enabled provider or an unknown template is 422.
+/// shape problems are 400; inline content past the template limits, a channel without an enabled provider or an
+/// unknown template is 422.
 /// </summary>
 public sealed partial class SendValidator(ProviderDirectory providers, TemplateResolver templates, CategoryStore categories, TimeProvider clock)
 {
@@ -29,7 +30,8 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
     [GeneratedRegex(@"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")]
     private static partial Regex LocaleTag();
 
-    public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct)
+    /// <param name="contentLimitsChecked">A batch checks its shared content once (<see cref="InlineContentLimits"/>), not per recipient.</param>
+    public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct, bool contentLimitsChecked = false)
     {
         var errors = new Dictionary<string, string[]>();
         var channels = ChannelsOf(req, errors);
@@ -48,6 +50,7 @@ public sealed partial class SendValidator(ProviderDirectory providers, TemplateR
         CheckMetadata(req.Metadata, errors);
         var expiry = SendExpiry.Check(req, channels, clock.GetUtcNow(), errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
+        if (!contentLimitsChecked) InlineContentLimits.Check(req.Content);
 
         // Tenant-dependent checks come after the shape is right: they cost a (cached) lookup.
         var category = await CategoryOf(tenantId, req.Category, errors, ct);
