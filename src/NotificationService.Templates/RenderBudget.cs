@@ -2,10 +2,14 @@ using System.Diagnostics;
 
 namespace NotificationService.Templates;
 
-/// <summary>How long one render may take and how much one part may write. Defaults: 1 s and 1,000,000 characters.</summary>
+/// <summary>How long one render may take and how much one part may write. Defaults: 1 s and 1,000,000 characters.
+/// <see cref="MaxCompileDuration"/> (default 10 s) is the budget of one compile of a template version (at save, and at
+/// its first render in a process); <see cref="TemplateLimits"/> keep a compile far below it.</summary>
 public sealed record RenderLimits(TimeSpan MaxDuration, int MaxPartChars)
 {
     public static readonly RenderLimits Default = new(TimeSpan.FromSeconds(1), 1_000_000);
+
+    public TimeSpan MaxCompileDuration { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>A render stopped by its budget: <see cref="Limit"/> is "time" or "output".</summary>

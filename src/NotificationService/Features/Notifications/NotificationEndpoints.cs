@@ -27,7 +27,7 @@ public static class NotificationEndpoints
         var group = app.MapGroup("/api/v1/services/notifications").WithTags("Notifications");
 
         group.MapPost("/send", SendAsync).WithSummary("Send a notification on one or more channels").RequireAuthorization(Scopes.Send)
-            .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem()
+            .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem().ProducesValidationProblem(422)
             .AddOpenApiOperationTransformer(DescribeMultiChannelAnswer);
         group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a notification's status and history").RequireAuthorization(Scopes.Read);
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancel a notification no worker has claimed yet").RequireAuthorization(Scopes.Send);
