@@ -16,6 +16,7 @@ create table erase_jobs (
     subject bytea,
     subject_key_id text,
     user_hash bytea,
+    runner uuid,                                  -- the run that holds the job: a run that lost it (lease expired) commits nothing more
     match smallint not null default 0,            -- which of the person's keys the current pass walks: userId, emails, phones
     cursor uuid,                                  -- the last notification id erased in the current pass (keyset)
     pass_erased bigint not null default 0,        -- erased in the current pass: a pass that erases nothing ends the phase

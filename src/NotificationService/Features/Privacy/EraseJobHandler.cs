@@ -33,8 +33,26 @@ public sealed class EraseJobHandler(NpgsqlDataSource db, EraseJobStore store, No
 
     private async Task<JobResult> RunAsync(Guid tenantId, Guid id, CancellationToken ct)
     {
-        while (await store.StartAsync(tenantId, id, ct) is { } job)
+        try
         {
+            return await StepsAsync(tenantId, id, ct);
+        }
+        catch (EraseJobLostException)
+        {
+            // This run's lease expired and another run took the job over (a stall on a busy host): it carries on from the
+            // checkpoint, and nothing this run was writing committed.
+            log.LogWarning("erase job {EraseJob} of tenant {TenantId} was taken over by another run", id, tenantId);
+            return JobResult.Done;
+        }
+    }
+
+    private async Task<JobResult> StepsAsync(Guid tenantId, Guid id, CancellationToken ct)
+    {
+        var runner = Guid.NewGuid();
+        var takeOver = true;
+        while (await store.StartAsync(tenantId, id, runner, takeOver, ct) is { } job)
+        {
+            takeOver = false;
             switch (job.Phase)
             {
                 case "collect":
@@ -45,19 +63,19 @@ public sealed class EraseJobHandler(NpgsqlDataSource db, EraseJobStore store, No
                         return new JobResult.Throttled(WaitForBulk, "waiting for a running bulk job whose file names the person");
                     var files = await records.ForgetFilesAsync(tenantId, job.Subject, ct);
                     var counts = new JsonObject { ["bulkFiles"] = files.FilesDropped, ["bulkErrorRows"] = files.ErrorRowsDropped };
-                    await store.AdvanceAsync(tenantId, id, files.RunningWithPerson.Length > 0 ? "files" : "records", counts, files.RunningWithPerson, ct);
+                    await store.AdvanceAsync(job, files.RunningWithPerson.Length > 0 ? "files" : "records", counts, files.RunningWithPerson, ct);
                     if (files.RunningWithPerson.Length > 0) return new JobResult.Throttled(WaitForBulk, "waiting for a running bulk job whose file names the person");
                     break;
                 case "records":
-                    await store.AdvanceAsync(tenantId, id, "notifications", await records.ForgetRecordsAsync(tenantId, job.Subject, ct), null, ct);
+                    await store.AdvanceAsync(job, "notifications", await records.ForgetRecordsAsync(tenantId, job.Subject, ct), null, ct);
                     break;
                 case "notifications":
                     await eraser.RunAsync(job, ct);
-                    await store.AdvanceAsync(tenantId, id, "settle", new JsonObject(), null, ct);
+                    await store.AdvanceAsync(job, "settle", new JsonObject(), null, ct);
                     break;
                 case "settle":
                     if (!await eraser.SettleAsync(job, ct)) return new JobResult.Throttled(WaitForDelivery, "waiting for a delivery that was sending to the person");
-                    await store.AdvanceAsync(tenantId, id, "finish", new JsonObject(), null, ct);
+                    await store.AdvanceAsync(job, "finish", new JsonObject(), null, ct);
                     break;
                 case "finish":
                     await FinishAsync(job, ct);
@@ -84,7 +102,7 @@ public sealed class EraseJobHandler(NpgsqlDataSource db, EraseJobStore store, No
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         if (job.Block) await blocklist.BlockAsync(conn, tx, job.TenantId, subject.UserId, ct);
-        await store.SaveSubjectAsync(conn, tx, job.TenantId, job.Id, subject, "files", ct);
+        await store.SaveSubjectAsync(conn, tx, job, subject, "files", ct);
         await tx.CommitAsync(ct);
     }
 
@@ -96,7 +114,7 @@ public sealed class EraseJobHandler(NpgsqlDataSource db, EraseJobStore store, No
         // A second DELETE with block=true may have joined this erase after it collected: block here too (idempotent).
         if (job.Block) await blocklist.BlockAsync(conn, tx, job.TenantId, job.Subject.UserId, ct);
         var deleted = await profiles.DeleteAsync(conn, tx, job.TenantId, job.Subject.UserId, ct);
-        await EraseJobStore.CompleteAsync(conn, tx, job.TenantId, job.Id, new JsonObject { ["profile"] = deleted ? 1 : 0 }, ct);
+        await EraseJobStore.CompleteAsync(conn, tx, job, new JsonObject { ["profile"] = deleted ? 1 : 0 }, ct);
         await tx.CommitAsync(ct);
     }
 }

@@ -64,7 +64,7 @@ public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue
         // job and looks again.
         var sending = erased.Where(e => e.PreviousStatus == Contracts.NotificationStatuses.Sending).ToList();
         var recorded = next ?? new Position(0, null, 0);
-        await EraseJobStore.RecordBatchAsync(tx.Connection, tx.Transaction, job.TenantId, job.Id, recorded.Match, recorded.Cursor, recorded.RoundErased, counts,
+        await EraseJobStore.RecordBatchAsync(tx.Connection, tx.Transaction, job, recorded.Match, recorded.Cursor, recorded.RoundErased, counts,
             [.. sending.Select(e => e.Id)], [.. sending.Where(e => e.JobId is not null).Select(e => e.JobId!.Value).Distinct()], ct);
         await tx.CommitAsync(ct);
         if (next is not null && erased.Count > 0 && _pause > TimeSpan.Zero) await Task.Delay(_pause, ct);
