@@ -106,6 +106,9 @@ try
                 mode, options.AcceptDuration, BenchOptions.TemplatedAcceptPairs));
     });
 
+    await Phase(report, RecipientsRun.Phase, "recipients: bulk identify (Mode=api), then erase of a big user beside accept (Mode=all)", async () =>
+        report.Recipients = await RecipientsRun.MeasureAsync(dll, CreateDatabaseAsync, options));
+
     Progress.Done();
     var markdown = report.ToMarkdown();
     Console.WriteLine(markdown);

@@ -32,6 +32,7 @@ public sealed class Report
     public InboxBenchResult? Inbox { get; set; }
     public ConsoleBenchResult? Console { get; set; }
     public SseBenchResult? Sse { get; set; }
+    public RecipientsBenchResult? Recipients { get; set; }
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -213,6 +214,7 @@ public sealed class Report
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         if (Console is { } con) ConsoleReport.Append(sb, con, Ceilings);
         if (Sse is { } sse) SseReport.Append(sb, sse);
+        Recipients?.Append(sb, Ceilings);
         return sb.ToString();
     }
 
