@@ -127,6 +127,8 @@ IEnumerable<BenchPhase> Phases() =>
     new("console", "console: every page over 1 M notifications, and its indexes' cost on accept (Mode=all; accept in Mode=api)", async (report, dll) =>
         report.Console = await ConsoleRun.MeasureAsync(dll, repoRoot, CreateDatabaseAsync, options.ConsoleRows, options.ConsoleRequests,
             options.AcceptDuration, options.ConsoleAcceptPairs)),
+    new(RecipientsRun.Phase, "recipients: bulk identify (Mode=api), then erase of a big user beside accept (Mode=all)", async (report, dll) =>
+        report.Recipients = await RecipientsRun.MeasureAsync(dll, CreateDatabaseAsync, options)),
     new("sse", "sse: concurrent end-user streams on one instance, accept-to-event latency (Mode=all)", async (report, dll) =>
         report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration,
             options.SseSettle, options.Smoke)),

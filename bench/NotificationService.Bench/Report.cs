@@ -37,6 +37,7 @@ public sealed class Report
     public InboxBenchResult? Inbox { get; set; }
     public ConsoleBenchResult? Console { get; set; }
     public SseBenchResult? Sse { get; set; }
+    public RecipientsBenchResult? Recipients { get; set; }
     public List<string> Notes { get; } = [];
     /// <summary>What a unit of each phase's work cost (CPU, statements, rows written), one entry per measured window.</summary>
     public List<Costs.UnitCost> UnitCosts { get; } = [];
@@ -278,6 +279,7 @@ public sealed class Report
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         if (Console is { } con) ConsoleReport.Append(sb, con, Ceilings);
         if (Sse is { } sse) SseReport.Append(sb, sse);
+        Recipients?.Append(sb, Ceilings);
         AppendPhases(sb);
     }
 

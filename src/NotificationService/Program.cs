@@ -12,6 +12,7 @@ using NotificationService.Features.Health;
 using NotificationService.Features.Metrics;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Preferences;
+using NotificationService.Features.Privacy;
 using NotificationService.Features.Providers;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Recipients;
@@ -79,6 +80,7 @@ public static class ServiceComposition
         app.MapSuppressions();
         app.MapPreferences();                 // categories, user preferences (/services/users/{userId} and /users/me), /u/{token} pages
         app.MapRecipients();                  // recipient profiles (/services/users/{userId}, bulk identify) and /users/me/profile
+        app.MapPrivacy();                     // erase (DELETE /services/users/{userId}, ?block=true) and export of a user (GDPR)
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
@@ -113,6 +115,7 @@ public static class ServiceComposition
         services.AddSuppressions();           // per-tenant, per-channel do-not-message list
         services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed unsubscribe links
         services.AddRecipients();             // recipient profiles: addresses resolved at delivery, locale, time zone and data for templates
+        services.AddPrivacy();                // erase jobs (checkpointed, on the `erase` queue), blocked users, streamed export
         services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger
         services.AddTemplatesAdmin();         // templates, versions, partials, layouts, preview; resolution and rendering
         services.AddQueueAdmin();             // queue depths, dead jobs, retry

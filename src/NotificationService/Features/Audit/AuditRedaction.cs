@@ -26,6 +26,37 @@ public static class AuditRedaction
         return n.Equals("key", StringComparison.OrdinalIgnoreCase) || SecretWords.Any(w => n.Contains(w, StringComparison.OrdinalIgnoreCase));
     }
 
+    public const string Erased = "[erased]";
+
+    /// <summary>Erase: a text that mentions one of <paramref name="values"/> (lower-cased) becomes <see cref="Erased"/>.</summary>
+    public static string? Erase(string? text, string[] values) =>
+        text is not null && values.Any(v => text.Contains(v, StringComparison.OrdinalIgnoreCase)) ? Erased : text;
+
+    /// <summary>Erase inside a snapshot: every property name or string value that mentions one of the values is replaced.</summary>
+    public static string? EraseJson(string? json, string[] values)
+    {
+        if (json is null) return null;
+        return Walk(JsonNode.Parse(json))?.ToJsonString();
+
+        JsonNode? Walk(JsonNode? node)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    var copy = new JsonObject();
+                    var n = 0;
+                    foreach (var (name, value) in o) copy[Erase(name, values) is Erased ? $"{Erased}{++n}" : name] = Walk(value);
+                    return copy;
+                case JsonArray a:
+                    return new JsonArray([.. a.Select(Walk)]);
+                case JsonValue v when v.GetValueKind() == JsonValueKind.String:
+                    return JsonValue.Create(Erase(v.GetValue<string>(), values));
+                default:
+                    return node?.DeepClone();
+            }
+        }
+    }
+
     private static JsonNode? Redact(JsonNode? node)
     {
         switch (node)

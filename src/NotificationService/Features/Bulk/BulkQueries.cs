@@ -7,7 +7,7 @@ namespace NotificationService.Features.Bulk;
 
 public sealed record BulkJobStatus(Guid JobId, string Status, bool DryRun, string? FileName, long FileBytes, long? TotalRows, long ProcessedRows,
     long AcceptedRows, long RejectedRows, long DuplicateRows, double Percent, double RowsPerSecond, string? Error,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonNode? Preview);
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonNode? Preview, string Kind = BulkOptions.SendKind);
 
 /// <summary>A row the job rejected: its record number, the column at fault (when one is) and why.</summary>
 public sealed record RejectedRow(long RowNumber, string? Column, string Reason);
@@ -20,7 +20,7 @@ public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
         await using var cmd = db.CreateCommand("""
             select status, coalesce((options->>'dryRun')::boolean, false), file_name, file_bytes, total_rows, processed_rows,
                    accepted_rows, rejected_rows, duplicate_rows, bytes_read, error, created_at, started_at, finished_at,
-                   extract(epoch from coalesce(finished_at, now()) - started_at)::float8, preview::text
+                   extract(epoch from coalesce(finished_at, now()) - started_at)::float8, preview::text, coalesce(options->>'kind', 'send')
             from bulk_jobs where tenant_id = $1 and id = $2
             """);
         cmd.Parameters.AddWithValue(tenantId);
@@ -35,7 +35,7 @@ public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
             r.IsDBNull(4) ? null : r.GetInt64(4), processed, r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), percent,
             seconds > 0 ? Math.Round(processed / seconds) : 0, r.IsDBNull(10) ? null : r.GetString(10),
             r.GetFieldValue<DateTimeOffset>(11), r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
-            r.IsDBNull(15) ? null : JsonNode.Parse(r.GetString(15)));
+            r.IsDBNull(15) ? null : JsonNode.Parse(r.GetString(15)), r.GetString(16));
     }
 
     /// <summary>Streams `row,column,reason,original` (original = the row's values as JSON), in row order.</summary>

@@ -46,8 +46,8 @@ public sealed class DeliveryJobHandler(
         var batch = await profiles.ResolveAsync(claimed, versions, ct);
         var records = batch.Records;
         var userDevices = await devices.ActiveTokensAsync(records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
-        // Nothing to send to: skipped, not failed, and no suppression or preference query for them.
-        var unreachable = records.Values.Select(r => (r.Id, Reason: Unreachable(r, userDevices))).Where(x => x.Reason is not null).ToDictionary(x => x.Id, x => x.Reason!);
+        // Nothing to send to (or a user erased with a block): skipped, not failed, and no suppression or preference query for them.
+        var unreachable = records.Values.Select(r => (r.Id, Reason: batch.IsBlocked(r) ? NotificationLedger.ErasedReason : Unreachable(r, userDevices))).Where(x => x.Reason is not null).ToDictionary(x => x.Id, x => x.Reason!);
         // One query per batch: suppressed recipients end here, without a provider call.
         var suppressed = await suppressions.FindAsync(records.Values.Where(r => !unreachable.ContainsKey(r.Id))
             .Select(r => (r.Id, r.TenantId, r.Channel, Address: Addresses.Suppressible(r.Channel) ? Addresses.Of(r.Channel, r.Recipient.Email, r.Recipient.Phone) : null))

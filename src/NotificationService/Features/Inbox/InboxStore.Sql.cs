@@ -53,6 +53,13 @@ public sealed partial class InboxStore
         select count(pg_notify('{NotifyChannel}', tenant_id::text || ':' || user_id)) from bumped
         """;
 
+    /// <summary>Erase: $1 tenant, $2 user. The counters, the stream's events and any item left (live ones, by their index) go.</summary>
+    internal const string ForgetUser = """
+        with items as (delete from inbox_items where tenant_id = $1 and user_id = $2),
+             events as (delete from inbox_events where tenant_id = $1 and user_id = $2)
+        delete from inbox_counters where tenant_id = $1 and user_id = $2
+        """;
+
     /// <summary>Locks the user's counter row first, so one user's changes (from any tab) apply one after another.</summary>
     internal const string LockUser = "select last_seq from inbox_counters where tenant_id = $1 and user_id = $2 for update";
 

@@ -77,6 +77,28 @@ public sealed partial class InboxStore(NpgsqlDataSource db)
     }
 
     /// <summary>Whether the user has this item (not deleted, not expired): another user's or tenant's id is simply absent.</summary>
+    /// <summary>
+    /// Erase, in the erase batch's transaction: the inbox items of these (erased) notifications go, found by their key. The
+    /// counters and events go with <see cref="ForgetUserAsync"/> at the end of the erase; until then nobody reads them.
+    /// </summary>
+    public static async Task<int> ForgetItemsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] notificationIds, CancellationToken ct)
+    {
+        if (notificationIds.Length == 0) return 0;
+        await using var cmd = new NpgsqlCommand("delete from inbox_items where tenant_id = $1 and notification_id = any($2)", conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(notificationIds);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Erase: the user's counters, stream events and any item still there go.</summary>
+    public async Task ForgetUserAsync(Guid tenantId, string userId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(ForgetUser);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<bool> ExistsAsync(Guid tenantId, string userId, Guid id, CancellationToken ct) => await GetAsync(tenantId, userId, id, ct) is not null;
 
     public async Task<JsonNode?> GetAsync(Guid tenantId, string userId, Guid id, CancellationToken ct)

@@ -15,7 +15,7 @@ public sealed record NotificationStatus(
 public sealed record NotificationSummary(Guid Id, string Channel, string Status, RecipientDto Recipient, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>Reads notifications: one with its status history, and a batch's counts and pages. Writes go through <see cref="NotificationLedger"/>.</summary>
-public sealed class NotificationQueries(NpgsqlDataSource db)
+public sealed partial class NotificationQueries(NpgsqlDataSource db)
 {
     private static readonly string[] Priorities = ["high", "normal", "low"];
 

@@ -63,6 +63,15 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Erase: the preferences kept under these keys (the user's, and those of the person's addresses) go.</summary>
+    public async Task<int> ForgetAsync(Guid tenantId, string[] userKeys, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("delete from user_preferences where tenant_id = $1 and user_key = any($2)");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userKeys);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>One-click unsubscribe: category × channel off, in one statement (no read-modify-write race with a PATCH).</summary>
     public async Task OptOutAsync(Guid tenantId, string userKey, string category, string channel, CancellationToken ct)
     {
