@@ -22,7 +22,7 @@ public sealed record BenchOptions(
     public const int TemplatedAcceptPairs = 4;
 
 
-    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert", "console", "sse"];
+    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert", "console", "sse", "topics"];
     public const int FloodClients = 32;
     public const double QuietTenantRate = 100;
     /// <summary>The open-loop flood: five times the default send limit.</summary>

@@ -106,6 +106,9 @@ try
                 mode, options.AcceptDuration, BenchOptions.TemplatedAcceptPairs));
     });
 
+    await Phase(report, "topics", "topics: a fan-out's rate and accept latency, live events to topics over open streams", async () =>
+        report.Topics = await TopicsPhase.MeasureAsync(dll, CreateDatabaseAsync, TopicsBenchOptions.Parse(args, options.Quick)));
+
     Progress.Done();
     var markdown = report.ToMarkdown();
     Console.WriteLine(markdown);

@@ -32,6 +32,7 @@ public sealed class Report
     public InboxBenchResult? Inbox { get; set; }
     public ConsoleBenchResult? Console { get; set; }
     public SseBenchResult? Sse { get; set; }
+    public TopicsBenchResult? Topics { get; set; }
     public List<string> Notes { get; } = [];
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -212,6 +213,7 @@ public sealed class Report
                           string.Join(", ", t.Rounds.Select(r => $"{r.Kind} {r.Result.AcceptedPerSec:N0}/s (p99 {r.Result.LatencyMs.P99:N0} ms)")) + $"; {t.Errors:N0} errors.");
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         if (Console is { } con) ConsoleReport.Append(sb, con, Ceilings);
+        if (Topics is { } topics) TopicsReport.Append(sb, topics, Ceilings);
         if (Sse is { } sse) SseReport.Append(sb, sse);
         return sb.ToString();
     }

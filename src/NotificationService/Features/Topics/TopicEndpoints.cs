@@ -43,10 +43,12 @@ public static class TopicEndpoints
     {
         var group = app.MapGroup(Path).WithTags("Topics");
         group.MapGet("/", ListAsync).RequireAuthorization(Scopes.TopicsRead).WithSummary("List topics with their member counts (keyset cursor)");
-        group.MapGet("/{key}", GetAsync).RequireAuthorization(Scopes.TopicsRead).WithSummary("Get a topic and its exact member count");
+        group.MapGet("/{key}", GetAsync).RequireAuthorization(Scopes.TopicsRead).WithSummary("Get a topic and its exact member count")
+            .ProducesValidationProblem();
         group.MapPut("/{key}", PutAsync).RequireAuthorization(Scopes.TopicsWrite).WithSummary("Create a topic or change its name and description")
             .Accepts<TopicRequest>("application/json");
-        group.MapDelete("/{key}", DeleteAsync).RequireAuthorization(Scopes.TopicsWrite).WithSummary("Delete a topic and its members");
+        group.MapDelete("/{key}", DeleteAsync).RequireAuthorization(Scopes.TopicsWrite).WithSummary("Delete a topic and its members")
+            .ProducesValidationProblem();
         group.MapPost("/{key}/members", AddMembersAsync).RequireAuthorization(Scopes.TopicsWrite)
             .WithSummary("Add up to 10,000 members (idempotent: members already in are not counted again)").Accepts<MembersRequest>("application/json");
         group.MapDelete("/{key}/members", RemoveMembersAsync).RequireAuthorization(Scopes.TopicsWrite)
