@@ -51,6 +51,7 @@ public sealed record SendRecipient
     public string[]? ExcludeUserIds { get; init; }
 
     /// <summary>A send to topics rather than to one recipient.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public bool IsTopicSend => Topics is not null || ExcludeUserIds is not null;
 
     public RecipientDto ToDto() => new() { UserId = UserId, Email = Email, Phone = Phone, DeviceTokens = DeviceTokens };
