@@ -58,6 +58,7 @@ try
         report.Ab = new AbReport(sides, rounds);
     }
 
+
     Progress.Done();
     var markdown = report.Ab is { } ab ? ab.ToMarkdown(report) : report.ToMarkdown();
     Console.WriteLine(markdown);
@@ -129,6 +130,8 @@ IEnumerable<BenchPhase> Phases() =>
             options.AcceptDuration, options.ConsoleAcceptPairs)),
     new(RecipientsRun.Phase, "recipients: bulk identify (Mode=api), then erase of a big user beside accept (Mode=all)", async (report, dll) =>
         report.Recipients = await RecipientsRun.MeasureAsync(dll, CreateDatabaseAsync, options)),
+    new("topics", "topics: a fan-out's rate and accept latency, live events to topics over open streams", async (report, dll) =>
+        report.Topics = await TopicsPhase.MeasureAsync(dll, CreateDatabaseAsync, TopicsBenchOptions.Parse(args, options.Quick))),
     new("sse", "sse: concurrent end-user streams on one instance, accept-to-event latency (Mode=all)", async (report, dll) =>
         report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration,
             options.SseSettle, options.Smoke)),

@@ -38,6 +38,7 @@ public sealed class Report
     public ConsoleBenchResult? Console { get; set; }
     public SseBenchResult? Sse { get; set; }
     public RecipientsBenchResult? Recipients { get; set; }
+    public TopicsBenchResult? Topics { get; set; }
     public List<string> Notes { get; } = [];
     /// <summary>What a unit of each phase's work cost (CPU, statements, rows written), one entry per measured window.</summary>
     public List<Costs.UnitCost> UnitCosts { get; } = [];
@@ -278,6 +279,7 @@ public sealed class Report
                           string.Join(", ", t.Rounds.Select(r => $"{r.Kind} {r.Result.AcceptedPerSec:N0}/s (p99 {r.Result.LatencyMs.P99:N0} ms)")) + $"; {t.Errors:N0} errors.");
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         if (Console is { } con) ConsoleReport.Append(sb, con, Ceilings);
+        if (Topics is { } topics) TopicsReport.Append(sb, topics, Ceilings);
         if (Sse is { } sse) SseReport.Append(sb, sse);
         Recipients?.Append(sb, Ceilings);
         AppendPhases(sb);

@@ -24,6 +24,7 @@ using NotificationService.Features.RateLimits;
 using NotificationService.Features.Retention;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
+using NotificationService.Features.Topics;
 using NotificationService.Features.Usage;
 using NotificationService.Features.Webhooks;
 using NotificationService.Hosting;
@@ -81,6 +82,7 @@ public static class ServiceComposition
         app.MapPreferences();                 // categories, user preferences (/services/users/{userId} and /users/me), /u/{token} pages
         app.MapRecipients();                  // recipient profiles (/services/users/{userId}, bulk identify) and /users/me/profile
         app.MapPrivacy();                     // erase (DELETE /services/users/{userId}, ?block=true) and export of a user (GDPR)
+        app.MapTopics();                      // topics and members, sends to topics (fan-outs), live events to users and topics
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
@@ -116,6 +118,7 @@ public static class ServiceComposition
         services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed unsubscribe links
         services.AddRecipients();             // recipient profiles: addresses resolved at delivery, locale, time zone and data for templates
         services.AddPrivacy();                // erase jobs (checkpointed, on the `erase` queue), blocked users, streamed export
+        services.AddTopics();                 // topics with exact member counts, fan-outs exactly once per member, live events on the streams
         services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger
         services.AddTemplatesAdmin();         // templates, versions, partials, layouts, preview; resolution and rendering
         services.AddQueueAdmin();             // queue depths, dead jobs, retry

@@ -41,6 +41,7 @@ public class ServiceFixture : IAsyncLifetime
             b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
             b.UseSetting("Logging:LogLevel:Default", "Warning");
             b.UseSetting("Bulk:ChunkRows", "50");                          // bulk specs span several chunks committing at once
+            b.UseSetting("Topics:FanOutChunkMembers", "50");               // so do fan-outs
             b.UseSetting("Webhooks:AllowedTargets", "127.0.0.1");          // loopback receivers in webhook tests
             b.UseSetting("Webhooks:RetryScheduleSeconds", "0.2,0.2,0.2");   // the real schedule spans days
             b.ConfigureServices(s => s.AddSingleton<INotificationObserver>(Ledger));

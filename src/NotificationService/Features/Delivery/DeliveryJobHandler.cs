@@ -54,7 +54,7 @@ public sealed class DeliveryJobHandler(
             .Where(c => c.Address is not null).Select(c => (c.Id, c.TenantId, c.Channel, c.Address!)).ToList(), ct);
         var decisions = await preferences.DecideAsync(records.Values.Where(r => !suppressed.ContainsKey(r.Id) && !unreachable.ContainsKey(r.Id)).Select(r => new PreferenceSubject(
             r.Id, r.TenantId, r.Channel, r.Category, UserKeys.Of(r.Recipient.UserId, r.Channel, r.Recipient.Email, r.Recipient.Phone), r.OverridePreferences,
-            batch.ProfileOf(r)?.Fields.Timezone)).ToList(), ct);
+            batch.ProfileOf(r)?.Fields.Timezone, r.Recipient.Topics)).ToList(), ct);
         var now = clock.GetUtcNow();
 
         var outcomes = await Task.WhenAll(units.Select((unit, i) =>

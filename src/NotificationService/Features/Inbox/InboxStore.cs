@@ -52,6 +52,24 @@ public sealed partial class InboxStore(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Publishes a live application event (not an inbox item: no count changes) to each user's stream, numbered in the
+    /// user's own sequence so a reconnect with Last-Event-ID replays it. <paramref name="userIds"/>: distinct.
+    /// One statement; returns how many users it reached.
+    /// </summary>
+    public async Task<int> PublishAppEventAsync(Guid tenantId, string[] userIds, string type, string dataJson, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(InboxStore.PublishApp);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userIds);
+        cmd.Parameters.AddWithValue(AppEventKind(type));
+        cmd.Parameters.AddWithValue(dataJson);
+        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The SSE event name of an application event: `app.` then its type.</summary>
+    public static string AppEventKind(string type) => "app." + type;
+
     /// <summary>Applies a change to the given ids (null: every matching item, e.g. mark-all-read); returns how many changed.</summary>
     public async Task<int> ApplyAsync(Guid tenantId, string userId, InboxChange change, Guid[]? ids, string? category, CancellationToken ct)
     {

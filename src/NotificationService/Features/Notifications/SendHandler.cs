@@ -5,7 +5,8 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.Notifications;
 
 /// <summary>Accepts a send: validate, then (with the idempotency key) write notifications and jobs in one transaction.</summary>
-public sealed class SendHandler(NotificationLedger ledger, SendValidator validator, NotificationWriter writer, AcceptBatcher batcher, ProfileStore profiles)
+public sealed class SendHandler(NotificationLedger ledger, SendValidator validator, NotificationWriter writer, AcceptBatcher batcher, ProfileStore profiles,
+    ITopicSendAcceptor topicSends)
 {
     private const int MaxProfileRaces = 3;
 
@@ -13,6 +14,7 @@ public sealed class SendHandler(NotificationLedger ledger, SendValidator validat
 
     public async Task<Outcome> AcceptAsync(Guid tenantId, SendRequest request, byte[] rawBody, string? idempotencyKey, string statusBaseUrl, CancellationToken ct)
     {
+        if (request.Recipient?.IsTopicSend == true) return await topicSends.AcceptAsync(tenantId, request, rawBody, idempotencyKey, statusBaseUrl, ct);
         var drafts = await validator.ValidateAsync(tenantId, request, ct);
         if (idempotencyKey is null && request.Recipient?.Profile is null)
         {

@@ -9,6 +9,7 @@ using NotificationService.Features.Notifications;
 using NotificationService.Features.Preferences;
 using NotificationService.Features.ProviderCallbacks;
 using NotificationService.Features.Suppressions;
+using NotificationService.Features.Topics;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Privacy;
@@ -17,10 +18,10 @@ namespace NotificationService.Features.Privacy;
 /// The erase's work outside the person's notifications, one owner's statement each (each idempotent, so a resumed erase
 /// simply runs it again): stored CSV files, error rows and previews (<see cref="BulkErasure"/>); devices, preferences (the
 /// user's and their addresses'), suppressions of their addresses, remembered idempotent answers, parked provider events,
-/// audit entries and job errors that mention them, stream tickets; and at the end the inbox counters and stream events.
+/// audit entries and job errors that mention them, stream tickets, topic memberships; and at the end the inbox counters and stream events.
 /// </summary>
 public sealed class PersonRecords(NpgsqlDataSource db, BulkErasure bulk, DeviceStore devices, PreferenceStore preferences, SuppressionStore suppressions,
-    AuditLog audit, JobQueue queue, StreamTicketStore tickets, InboxStore inbox, BulkJobStore bulkJobStore)
+    AuditLog audit, JobQueue queue, StreamTicketStore tickets, InboxStore inbox, BulkJobStore bulkJobStore, TopicStore topics)
 {
     public Task<Guid[]> StillRunningAsync(Guid tenantId, Guid[] bulkJobs, CancellationToken ct) => bulkJobStore.StillRunningAsync(tenantId, bulkJobs, ct);
 
@@ -40,6 +41,7 @@ public sealed class PersonRecords(NpgsqlDataSource db, BulkErasure bulk, DeviceS
             ["auditEntries"] = await audit.RedactAsync(tenantId, values, ct),
             ["jobErrors"] = await queue.RedactErrorsAsync(tenantId, values, ct),
             ["streamTickets"] = await tickets.ForgetUserAsync(tenantId, subject.UserId, ct),
+            ["topicMemberships"] = await topics.ForgetMemberAsync(tenantId, subject.UserId, ct),
         };
     }
 

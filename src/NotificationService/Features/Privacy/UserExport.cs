@@ -7,6 +7,8 @@ using NotificationService.Features.Preferences;
 using NotificationService.Features.Recipients;
 using NotificationService.Infrastructure;
 
+using NotificationService.Features.Topics;
+
 namespace NotificationService.Features.Privacy;
 
 /// <summary>The export's shape, for the OpenAPI document (<see cref="UserExport"/> writes it piece by piece).</summary>
@@ -16,11 +18,12 @@ public sealed record UserExportDocument(string UserId, DateTimeOffset ExportedAt
 /// <summary>
 /// A subject-access export (GDPR Art. 15/20): everything stored about a user as one JSON document, written with a
 /// <see cref="Utf8JsonWriter"/> straight to the response as it is read: the profile, preferences (the user's), devices,
-/// the inbox's live items, and every notification with its history (by userId, then those sent to the profile's email or
+/// the topics they are in, the inbox's live items, and every notification with its history (by userId, then those sent to the profile's email or
 /// phone without the userId), in keyset pages of <see cref="PageSize"/>, so a user with 100,000 notifications is never
 /// held in memory. Flushed after each page.
 /// </summary>
-public sealed class UserExport(ProfileStore profiles, PreferenceStore preferences, DeviceStore devices, InboxStore inbox, NotificationQueries notifications)
+public sealed class UserExport(ProfileStore profiles, PreferenceStore preferences, DeviceStore devices, InboxStore inbox, NotificationQueries notifications,
+    TopicStore topics)
 {
     public const int PageSize = 500;
     private static readonly JsonSerializerOptions Json = JsonBody.Options;
@@ -38,6 +41,16 @@ public sealed class UserExport(ProfileStore profiles, PreferenceStore preference
         JsonSerializer.Serialize(w, await preferences.GetAsync(tenantId, UserKeys.ForUser(userId), ct), Json);
         w.WritePropertyName("devices");
         JsonSerializer.Serialize(w, await devices.ListAsync(tenantId, userId, ct), Json);
+
+        w.WriteStartArray("topics");
+        for (string? afterKey = null; ;)
+        {
+            var page = await topics.OfUserAsync(tenantId, userId, afterKey, PageSize, ct);
+            foreach (var topic in page) JsonSerializer.Serialize(w, topic, Json);
+            if (page.Count < PageSize) break;
+            afterKey = page[^1].Key;
+        }
+        w.WriteEndArray();
 
         w.WriteStartArray("inbox");
         (DateTime, Guid)? after = null;

@@ -75,7 +75,7 @@ function bulkProgress(panel) {
     const percent = s.state === "completed" ? 100 : Math.floor(s.percent);
     bar.value = percent;
     bar.textContent = `${percent} %`;
-    label.textContent = `${percent} % · ${s.processedRows} rows · ${s.rejectedRows} rejected · ${s.state}`;
+    label.textContent = s.label ?? `${percent} % · ${s.processedRows} rows · ${s.rejectedRows} rejected · ${s.state}`;   // a fan-out says its own
     panel.dataset.state = s.state;
     rate(s);
     if (s.done) panel.querySelector("form[data-cancel-job]")?.remove();   // nothing left to cancel

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NotificationService.Tests.Features.Bulk;
 using NotificationService.Tests.Features.Recipients;
+using NotificationService.Tests.Features.Topics;
 using NotificationService.Tests.Features.Webhooks;
 using NotificationService.Tests.Support;
 
@@ -46,6 +47,7 @@ public class EraseTests(ServiceFixture service)
         await tenant.Http.IdentifyAsync(p.UserId, new { email = p.Email, phone = p.Phone, name = p.Name, timezone = "Europe/Paris", data = new { code = p.Secret } });
         Assert.Equal(HttpStatusCode.OK, (await tenant.Http.PostJsonAsync("/api/v1/services/devices", new { userId = p.UserId, token = "tok-" + p.Secret, platform = "android" })).StatusCode);
         Assert.True((await tenant.Http.PutAsJsonAsync($"{RecipientsApi.Of(p.UserId)}/preferences", new { channels = new { whatsapp = false } })).IsSuccessStatusCode);
+        await tenant.Http.TopicWithAsync("building-12", p.UserId, "their-neighbour");
         var content = new { subject = "Hi {{recipient.name}}", body = "Your code {{recipient.data.code}}" };
         var sent = new List<Guid>
         {
@@ -79,7 +81,7 @@ public class EraseTests(ServiceFixture service)
         Assert.Superset(new HashSet<string> { "recipient_profiles.data", "sandbox_messages.content", "inbox_items.body" },
             (await PrivacyApi.WhereStoredAsync(service.Db, p.Secret)).ToHashSet());
         Assert.Superset(new HashSet<string> { "notifications.recipient", "devices.user_id", "user_preferences.user_key", "inbox_items.user_id", "inbox_counters.user_id",
-            "inbox_events.user_id", "webhook_deliveries.payload", "user_stream_tickets.user_id" }, (await PrivacyApi.WhereStoredAsync(service.Db, p.UserId)).ToHashSet());
+            "inbox_events.user_id", "webhook_deliveries.payload", "user_stream_tickets.user_id", "topic_members.user_id" }, (await PrivacyApi.WhereStoredAsync(service.Db, p.UserId)).ToHashSet());
         Assert.Contains("jobs.last_error", await PrivacyApi.WhereStoredAsync(service.Db, p.Phone));
         var kept = await NotificationRowsAsync(tenant.Id);
 
@@ -106,6 +108,8 @@ public class EraseTests(ServiceFixture service)
         Assert.Equal(("cancelled", "system", "erased"), cancelled["history"]!.AsArray().Select(h => (h!["status"]!.GetValue<string>(), h["source"]!.GetValue<string>(),
             h["detail"]?.GetValue<string>())).Last());
         Assert.Null(await tenant.Http.ProfileAsync(p.UserId));
+        // They left the topic, and its count says so exactly; the other member stays.
+        Assert.Equal(1, (await tenant.Http.GetFromJsonAsync<JsonObject>(TopicsApi.Of("building-12")))!["memberCount"]!.GetValue<long>());
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Tests.Features.Recipients;
+using NotificationService.Tests.Features.Topics;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Privacy;
@@ -24,6 +25,7 @@ public class ExportTests(ServiceFixture service)
         Assert.True((await tenant.Http.PutAsync($"{RecipientsApi.Of(userId)}/preferences",
             JsonContent.Create(new { channels = new { sms = false } }))).IsSuccessStatusCode);
         Assert.Equal(HttpStatusCode.OK, (await tenant.Http.PostJsonAsync("/api/v1/services/devices", new { userId, token = "tok-" + userId, platform = "ios" })).StatusCode);
+        await tenant.Http.TopicWithAsync("street-7", userId);
         var inApp = await service.SendInAppAsync(tenant, userId, title: "Inbox item");
         var email = await tenant.Http.SendOkAsync(new { channel = "email", recipient = new { userId }, content = new { subject = "Hi {{recipient.name}}", body = "b" } });
         var byAddress = await tenant.Http.SendOkAsync(new { channel = "email", recipient = new { email = $"{userId}@example.com" }, content = new { subject = "s", body = "b" } });
@@ -48,6 +50,7 @@ public class ExportTests(ServiceFixture service)
         Assert.Equal(("Exa Port", "pro"), (export["profile"]!["name"]!.GetValue<string>(), export["profile"]!["data"]!["plan"]!.GetValue<string>()));
         Assert.False(export["preferences"]!["channels"]!["sms"]!.GetValue<bool>());
         Assert.Equal("tok-" + userId, Assert.Single(export["devices"]!.AsArray())!["token"]!.GetValue<string>());
+        Assert.Equal("street-7", Assert.Single(export["topics"]!.AsArray())!["key"]!.GetValue<string>());
         Assert.Equal("Inbox item", Assert.Single(export["inbox"]!.AsArray())!["title"]!.GetValue<string>());
 
         var notifications = export["notifications"]!.AsArray().Select(n => n!).ToList();
