@@ -6,7 +6,7 @@ namespace NotificationService.Hosting;
 /// ASP.NET Core's own http://localhost:5000. A wildcard host (`+`, `*`, 0.0.0.0, [::]) is checked on loopback. An
 /// address given with `--url` may be the service's base URL (the readiness path is added) or a full URL.
 /// </summary>
-public static class HealthCheckTarget
+public static partial class HealthCheckTarget
 {
     public const string ReadyPath = "/health/ready";
     public const string DefaultUrl = "http://localhost:5000";
@@ -14,9 +14,11 @@ public static class HealthCheckTarget
     public static Uri Resolve(IConfiguration config, string? url)
     {
         var baseUrl = url ?? ListeningUrl(config);
-        if (!Uri.TryCreate(baseUrl, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        // `+` and `*` are not hosts a URI parser takes: every wildcard is loopback before parsing.
+        var probe = Wildcard().Replace(baseUrl, "${scheme}127.0.0.1");
+        if (!Uri.TryCreate(probe, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             throw new ArgumentException($"'{baseUrl}' is not an http(s) URL");
-        var builder = new UriBuilder(uri) { Host = Loopback(uri.Host) };
+        var builder = new UriBuilder(uri);
         if (builder.Path is "" or "/") builder.Path = ReadyPath;   // a base URL: the service's own readiness path
         return builder.Uri;
     }
@@ -31,5 +33,6 @@ public static class HealthCheckTarget
         return urls.FirstOrDefault(u => u.StartsWith("http:", StringComparison.OrdinalIgnoreCase)) ?? urls.FirstOrDefault() ?? DefaultUrl;
     }
 
-    private static string Loopback(string host) => host is "+" or "*" or "0.0.0.0" or "[::]" or "::" ? "127.0.0.1" : host;
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<scheme>https?://)(\+|\*|0\.0\.0\.0|\[::\])(?=[:/]|$)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex Wildcard();
 }

@@ -2,7 +2,6 @@ using System.Text.Json.Nodes;
 using System.Text.Json;
 using NotificationService.Contracts;
 using NotificationService.Features.Delivery;
-using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Console.Pages;
 
@@ -13,10 +12,13 @@ public sealed class SandboxModel(SandboxRecorder sandbox) : ConsolePage
 
     public async Task OnGetAsync(long? before, CancellationToken ct) => Messages = await sandbox.ListAsync(TenantId, null, before, PageSize, ct);
 
+    /// <summary>Stored rows carry fields the API's recipient has not (a topic): read what is there, ignore the rest.</summary>
+    private static readonly JsonSerializerOptions Lenient = new(JsonSerializerDefaults.Web);
+
     /// <summary>The address the message went to, as a person reads it (the channel's own field first), not the stored JSON.</summary>
     public string RecipientOf(SandboxMessage m)
     {
-        try { return JsonSerializer.Deserialize<RecipientDto>(m.RecipientJson, JsonBody.Options) is { } r ? RecipientText.For(m.Channel, r) : "—"; }
+        try { return JsonSerializer.Deserialize<RecipientDto>(m.RecipientJson, Lenient) is { } r ? RecipientText.For(m.Channel, r) : "—"; }
         catch (JsonException) { return m.RecipientJson; }
     }
 
