@@ -62,7 +62,7 @@ public static class SampleData
         if (n.Contains("email")) return "ada@example.com";
         if (n.Contains("phone")) return "+14155550100";
         if (n.Contains("url") || n.Contains("link") || n.Contains("href")) return "https://example.com/";
-        if (n is "firstname" or "first_name" or "givenname") return "Ada";
+        if (n is "name" or "firstname" or "first_name" or "givenname") return "Ada";   // "Hello {{name}}" greets a first name
         if (n is "lastname" or "last_name" or "familyname") return "Lovelace";
         if (n.EndsWith("name", StringComparison.Ordinal)) return n is "appname" or "companyname" or "brandname" or "productname" ? "Acme" : "Ada Lovelace";
         if (n.Contains("date") || n.Contains("time") || n.Contains("week") || name.EndsWith("At", StringComparison.Ordinal) || n.EndsWith("_at", StringComparison.Ordinal))
