@@ -65,7 +65,8 @@ public static class SampleData
         if (n is "name" or "firstname" or "first_name" or "givenname") return "Ada";   // "Hello {{name}}" greets a first name
         if (n is "lastname" or "last_name" or "familyname") return "Lovelace";
         if (n.EndsWith("name", StringComparison.Ordinal)) return n is "appname" or "companyname" or "brandname" or "productname" ? "Acme" : "Ada Lovelace";
-        if (n.Contains("date") || n.Contains("time") || n.Contains("week") || name.EndsWith("At", StringComparison.Ordinal) || n.EndsWith("_at", StringComparison.Ordinal))
+        if (n == "currency" || n.EndsWith("currencycode", StringComparison.Ordinal)) return "USD";
+        if (n.Contains("date") || n.Contains("time") || n.Contains("week") || n.StartsWith("estimated", StringComparison.Ordinal) || n.Contains("deadline") || name.EndsWith("At", StringComparison.Ordinal) || n.EndsWith("_at", StringComparison.Ordinal))
             return "2026-01-05T09:00:00Z";
         if (n.Contains("count") || n.Contains("total") || n.Contains("amount") || n.Contains("price") || n.Contains("quantity") || n.StartsWith("num", StringComparison.Ordinal))
             return 3;
