@@ -20,6 +20,7 @@ public static class NotificationEndpoints
         .AddSingleton<SendHandler>()
         .AddSingleton<NotificationQueries>()
         .AddSingleton<NotificationSearch>()      // the console's delivery log
+        .AddSingleton<NotificationActivity>()    // the console overview's last hour
         .AddSingleton<TemplateTestSend>();
 
     public static void MapNotifications(this WebApplication app)

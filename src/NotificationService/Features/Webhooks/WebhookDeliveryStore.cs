@@ -169,6 +169,23 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
         return list;
     }
 
+    /// <summary>What each of the tenant's deliveries named was: its event, endpoint and notification (a dead webhook job's subject).</summary>
+    public async Task<IReadOnlyDictionary<Guid, (string EventType, string EndpointUrl, Guid? NotificationId)>> DescribeAsync(Guid tenantId, IReadOnlyCollection<Guid> ids,
+        CancellationToken ct)
+    {
+        var found = new Dictionary<Guid, (string, string, Guid?)>();
+        if (ids.Count == 0) return found;
+        await using var cmd = db.CreateCommand("""
+            select d.id, d.event_type, e.url, d.notification_id
+            from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where d.tenant_id = $1 and d.id = any($2)
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(ids.ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) found[r.GetGuid(0)] = (r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetGuid(3));
+        return found;
+    }
+
     /// <summary>Sends the same delivery again (same webhook-id, same payload) with a fresh retry budget.</summary>
     public async Task ReplayAsync(Guid tenantId, Guid endpointId, Guid deliveryId, CancellationToken ct)
     {
