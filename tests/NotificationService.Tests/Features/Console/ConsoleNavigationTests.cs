@@ -12,7 +12,7 @@ namespace NotificationService.Tests.Features.Console;
 [Collection("console")]
 public class ConsoleNavigationTests(ConsoleFixture console)
 {
-    private static readonly string[] Groups = ["Activity", "Templates", "Settings"];
+    private static readonly string[] Groups = ["Activity", "People", "Templates", "Settings"];
 
     [ChromiumFact]
     public async Task At_1366_px_the_navigation_is_one_line()
@@ -57,7 +57,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
             await page.Keyboard.PressAsync("Escape");
             await Assertions.Expect(nav.Locator("details[open]")).ToHaveCountAsync(0);
         }
-        Assert.Equal(12, links);   // with Overview and Audit log, the 14 pages
+        Assert.Equal(14, links);   // with Overview and Audit log, the 16 pages
 
         await nav.Locator("summary", new() { HasText = "Settings" }).ClickAsync();
         await nav.GetByRole(AriaRole.Link, new() { Name = "Categories" }).ClickAsync();

@@ -18,6 +18,7 @@ public class ConsoleTopicTests(ConsoleFixture console)
         var page = await console.NewPageAsync();
         await page.SignInAsync(tenant.ApiKey);
         await page.GotoAsync("/admin");
+        await page.Locator("nav").Locator("summary", new() { HasText = "People" }).ClickAsync();
         await page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Topics" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/admin/topics$"));
 

@@ -27,6 +27,7 @@ public class ConsoleUsersTests(ConsoleFixture console)
 
         var page = await console.NewPageAsync();
         await page.SignInAsync(tenant.ApiKey);
+        await page.GetByRole(AriaRole.Navigation).Locator("summary", new() { HasText = "People" }).ClickAsync();
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
         await page.GetByLabel("User id prefix, email or phone").FillAsync($"{userId.ToUpperInvariant()}@EXAMPLE.COM");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
