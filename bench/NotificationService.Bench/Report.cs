@@ -46,7 +46,10 @@ public sealed class Report
     public List<PhaseOutcome> PhasesRun { get; } = [];
 
     /// <summary>Figures so far: service-table rows with a value, and costs per unit measured over at least one unit.</summary>
-    public int FigureCount() => Rows().Count(r => !double.IsNaN(r.Value)) + UnitCosts.Count(c => c.Units > 0);
+    public int FigureCount() => Rows().Count(r => !double.IsNaN(r.Value)) + UnitCosts.Count(c => c.Units > 0)
+        // Phases with report sections of their own: each measured figure they hold.
+        + (Recipients is { } rc ? new[] { rc.IdentifyPerSec, rc.EraseTime.TotalSeconds }.Count(v => double.IsFinite(v) && v > 0) : 0)
+        + (Topics is { } tp ? (tp.FanOut is null ? 0 : 1) + (tp.Events is null ? 0 : 1) : 0);
 
     /// <summary>Set for an `--ab` run: the per-round reports of both builds, rendered side by side.</summary>
     public Ab.AbReport? Ab { get; set; }
