@@ -65,7 +65,8 @@ public class ConsoleTemplateEditingTests(ConsoleFixture console)
             if (changed?.Status != 200 || !flash.Any(f => f.Contains("Version 2 is published")))
             {
                 var main = await page.Locator("main").InnerTextAsync();
-                failures.Add($"{file} changed ({part}): {changed?.Status} {page.Url} {main[..Math.Min(300, main.Length)]}");
+                failures.Add($"{file} changed ({part}): {changed?.Status} {page.Url} flash: {string.Join(" ", flash)} errors: " +
+                             $"{string.Join(" ", await page.Locator(".error").AllTextContentsAsync())} {main[..Math.Min(300, main.Length)]}");
             }
         }
         Assert.True(failures.Count == 0, "templates the editor could not save and publish:\n" + string.Join("\n", failures));

@@ -44,6 +44,9 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
 
     public async Task<IActionResult> OnPostPreviewAsync(Guid id, [FromBody] PreviewInput input, CancellationToken ct)
     {
+        // The editor's script previews while a save redirects: this request must not consume the save's flash and sample
+        // data, which travel in TempData to the page the redirect opens.
+        TempData.Keep();
         if (!await LoadAsync(id, ct)) return NotFound();
         JsonObject? data;
         try { data = string.IsNullOrWhiteSpace(input.Data) ? null : JsonNode.Parse(input.Data) as JsonObject ?? throw new JsonException("Sample data must be a JSON object."); }
