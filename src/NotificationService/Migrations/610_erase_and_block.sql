@@ -47,6 +47,6 @@ create table blocked_users (
 -- (and sorts) the rows it has passed. It replaces the (tenant, userId) index of migration 480, which every search by
 -- userId still uses as its prefix: one index per row written, as before, 16 bytes wider.
 create index notifications_recipient_user_id on notifications (tenant_id, (recipient->>'userId'), id) where recipient->>'userId' is not null;
-drop index notifications_recipient_user;
+drop index if exists notifications_recipient_user;
 
 -- The erase scope was added by migration 600; nothing to change in service_accounts.
