@@ -60,6 +60,7 @@ public class WriteBudgetTests : IClassFixture<DatabaseCounters>
         await using (var worker = Host("worker"))
         {
             _ = worker.Server;   // starts the host and its workers, which find nothing due
+            await _counters.WaitQuietAsync();   // every queue's first look, however many queues the service has
             await _counters.ResetStatementsAsync();
             await ExecAsync("update jobs set run_at = now() where tenant_id = $1", tenantId);
             await ExecAsync($"select pg_notify('{JobQueue.NotifyChannel}', 'email') where $1 is not null", tenantId);
