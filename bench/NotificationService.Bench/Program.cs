@@ -132,6 +132,8 @@ IEnumerable<BenchPhase> Phases() =>
         report.Recipients = await RecipientsRun.MeasureAsync(dll, CreateDatabaseAsync, options)),
     new("topics", "topics: a fan-out's rate and accept latency, live events to topics over open streams", async (report, dll) =>
         report.Topics = await TopicsPhase.MeasureAsync(dll, CreateDatabaseAsync, TopicsBenchOptions.Parse(args, options.Quick))),
+    new(ByUserRun.Phase, "send by userId vs with the address: accept (Mode=api) and dispatch (Mode=worker), alternating rounds", async (report, dll) =>
+        report.ByUser = await ByUserRun.MeasureAsync(dll, CreateDatabaseAsync, options)),
     new("sse", "sse: concurrent end-user streams on one instance, accept-to-event latency (Mode=all)", async (report, dll) =>
         report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration,
             options.SseSettle, options.Smoke)),

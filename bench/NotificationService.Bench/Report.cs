@@ -39,6 +39,7 @@ public sealed class Report
     public SseBenchResult? Sse { get; set; }
     public RecipientsBenchResult? Recipients { get; set; }
     public TopicsBenchResult? Topics { get; set; }
+    public ByUserResult? ByUser { get; set; }
     public List<string> Notes { get; } = [];
     /// <summary>What a unit of each phase's work cost (CPU, statements, rows written), one entry per measured window.</summary>
     public List<Costs.UnitCost> UnitCosts { get; } = [];
@@ -49,7 +50,8 @@ public sealed class Report
     public int FigureCount() => Rows().Count(r => !double.IsNaN(r.Value)) + UnitCosts.Count(c => c.Units > 0)
         // Phases with report sections of their own: each measured figure they hold.
         + (Recipients is { } rc ? new[] { rc.IdentifyPerSec, rc.EraseTime.TotalSeconds }.Count(v => double.IsFinite(v) && v > 0) : 0)
-        + (Topics is { } tp ? (tp.FanOut is null ? 0 : 1) + (tp.Events is null ? 0 : 1) : 0);
+        + (Topics is { } tp ? (tp.FanOut is null ? 0 : 1) + (tp.Events is null ? 0 : 1) : 0)
+        + (ByUser?.FigureCount ?? 0);
 
     /// <summary>Set for an `--ab` run: the per-round reports of both builds, rendered side by side.</summary>
     public Ab.AbReport? Ab { get; set; }
@@ -285,6 +287,7 @@ public sealed class Report
         if (Topics is { } topics) TopicsReport.Append(sb, topics, Ceilings);
         if (Sse is { } sse) SseReport.Append(sb, sse);
         Recipients?.Append(sb, Ceilings);
+        ByUser?.Append(sb, Ceilings);
         AppendPhases(sb);
     }
 

@@ -24,15 +24,16 @@ public static class DispatchRun
     /// <param name="users">Spread the copies over this many userIds (0: every copy keeps the sample's recipient).</param>
     /// <param name="prepare">Runs after the copies are queued, before the worker starts (e.g. stores preferences).</param>
     /// <param name="label">The phase name its cost per notification is reported under.</param>
+    /// <param name="sampleBody">The send that is accepted and cloned (the small inline email of <see cref="SendClient"/> if null).</param>
     public static async Task<DispatchResult> MeasureAsync(string dll, string connectionString, int jobs, int users = 0,
-        Func<NpgsqlDataSource, Guid, Task>? prepare = null, string label = "dispatch (Mode=worker, sandbox email)")
+        Func<NpgsqlDataSource, Guid, Task>? prepare = null, string label = "dispatch (Mode=worker, sandbox email)", byte[]? sampleBody = null)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
 
         Progress.Show("dispatch: starting the service in Mode=api");
         await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api"))
         {
-            using var client = new SendClient(api.BaseAddress, 1);
+            using var client = new SendClient(api.BaseAddress, 1, sampleBody);
             var sample = await client.SendAsync() ?? throw new InvalidOperationException($"sample send failed: {await client.DescribeFailureAsync()}");
             Progress.Show($"dispatch: enqueuing {jobs:N0} sandbox-email notifications");
             await CloneAsync(db, sample, jobs - 1, users);

@@ -110,6 +110,8 @@ public static class RecipientsRun
         await Task.WhenAll(Enumerable.Range(0, Math.Min(Clients, requests)).Select(r => http.PostAsync("/api/v1/services/users/bulk", Json(Body(r, profiles)))));
         var next = -1;
         long errors = 0;
+        await using var db = NpgsqlDataSource.Create(cs);
+        var cost = await Costs.UnitMeter.StartAsync(db, "recipients: bulk identify (Mode=api)");
         var sw = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(async _ =>
         {
@@ -121,7 +123,7 @@ public static class RecipientsRun
             }
         }));
         var elapsed = sw.Elapsed;
-        await using var db = NpgsqlDataSource.Create(cs);
+        await cost.StopAsync(profiles, "profile identified");
         await using var count = db.CreateCommand("select count(*) from recipient_profiles");
         return (elapsed, errors, (long)(await count.ExecuteScalarAsync())!);
     }

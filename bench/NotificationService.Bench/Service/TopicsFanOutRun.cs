@@ -48,9 +48,11 @@ public static class TopicsFanOutRun
             await TopicAsync(http, db, "big", members);
             await TopicAsync(http, db, "small", 10);
             await FanOutAsync(http, "warm-up", "topics: warm-up fan-out");
+            var cost = await Costs.UnitMeter.StartAsync(db, "topics: fan-out (Mode=all, only the fanout queue)");
             var clock = Stopwatch.StartNew();
             var id = await FanOutAsync(http, "big", $"topics: fan-out to {members:N0} members");
             seconds = clock.Elapsed.TotalSeconds;
+            await cost.StopAsync(members, "notification created");
             await using var cmd = db.CreateCommand("select extract(epoch from finished_at - started_at)::float8 from fan_outs where id = $1");
             cmd.Parameters.AddWithValue(id);
             statusSeconds = (double)(await cmd.ExecuteScalarAsync())!;
