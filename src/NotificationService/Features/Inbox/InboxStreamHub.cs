@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Npgsql;
 
@@ -11,9 +12,25 @@ namespace NotificationService.Features.Inbox;
 /// every stream is woken, and a stream also looks on its keep-alive tick unless the connection stayed up since its last
 /// read (<see cref="Generation"/>).
 /// </summary>
-public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> log) : BackgroundService
+public sealed class InboxStreamHub : BackgroundService
 {
+    public const string MeterName = "NotificationService.Inbox", OpenStreamsName = "inbox.streams.open";
     private readonly ConcurrentDictionary<(Guid, string), UserStreams> _byUser = new();
+    private readonly NpgsqlDataSource db;
+    private readonly ILogger<InboxStreamHub> log;
+    private long _open;
+
+    public InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> log, IMeterFactory meters)
+    {
+        this.db = db;
+        this.log = log;
+        // Read at scrape time, one series without labels: how many EventSources this replica holds (an operator sees
+        // whether browsers share one stream per user, as the inbox component does, or open one per tab).
+        meters.Create(MeterName).CreateObservableGauge(OpenStreamsName, () => OpenStreams, description: "Live inbox streams open on this replica");
+    }
+
+    /// <summary>Streams open on this replica, all users together.</summary>
+    public long OpenStreams => Interlocked.Read(ref _open);
 
     /// <summary>One user's open streams on this replica. Adds and removes hold its lock, so the count a cap is checked
     /// against is exact, and a set emptied (and removed) is never added to again (a retired set's streams would go unwoken).</summary>
@@ -67,6 +84,7 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> 
                 var sub = new Subscription(s => Remove(key, streams, s));
                 streams.Streams.Add(sub);
                 streams.Snapshot = [.. streams.Streams];
+                Interlocked.Increment(ref _open);
                 return sub;
             }
         }
@@ -77,6 +95,7 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> 
         lock (streams)
         {
             if (!streams.Streams.Remove(sub)) return;
+            Interlocked.Decrement(ref _open);
             streams.Snapshot = [.. streams.Streams];
             if (streams.Streams.Count > 0) return;
             streams.Retired = true;
