@@ -80,7 +80,7 @@ border:1px solid var(--ni-border);border-radius:var(--ni-radius);box-shadow:var(
 :host([placement$=start]) .pop{inset-inline-end:auto;inset-inline-start:0}
 :host([placement^=top]) .pop{inset-block-start:auto;inset-block-end:calc(100% + 6px)}
 .pop.narrow{position:fixed;inset-inline:8px;inline-size:auto;inset-block-end:auto;max-block-size:calc(100vh - 16px)}
-header{display:flex;align-items:center;gap:2px;padding:8px 6px 8px 14px;border-block-end:1px solid var(--ni-border)}
+.head{display:flex;align-items:center;gap:2px;padding:8px 6px 8px 14px;border-block-end:1px solid var(--ni-border)}
 h2{margin:0;font-size:16px;flex:1;min-inline-size:0}
 h3{font-size:14px;margin:14px 0 6px}
 .text{border:0;background:transparent;color:var(--ni-accent);font-size:13px;cursor:pointer;padding:4px 6px;border-radius:6px}
@@ -201,8 +201,10 @@ class LiveLink {
         .catch(() => {});
     } else this.lead();   // no Web Locks: each tab streams for itself
     this.wake = () => { if (this.leader && this.es?.readyState !== EventSource.OPEN) this.reconnect(); };
+    this.sleep = () => { if (this.leader) { clearTimeout(this.timer); this.close(); this.state('offline'); } };   // resumed on 'online'
     this.onVisible = () => { if (document.visibilityState === 'visible') this.wake(); };
     addEventListener('online', this.wake);
+    addEventListener('offline', this.sleep);
     document.addEventListener('visibilitychange', this.onVisible);
     let tick = Date.now();
     this.clock = setInterval(() => {   // a long gap between ticks: the machine slept and the connection may be dead
@@ -251,6 +253,7 @@ class LiveLink {
 
   retry() {
     if (this.stopped) return;
+    if (navigator.onLine === false) { this.state('offline'); return; }   // 'online' reconnects
     const cap = Math.min(30000, 1000 * 2 ** Math.min(this.attempt++, 5));
     this.state('waiting');
     this.timer = setTimeout(() => this.connect(), cap / 2 + Math.random() * cap / 2);
@@ -279,6 +282,7 @@ class LiveLink {
     this.close();
     this.channel?.close();
     removeEventListener('online', this.wake);
+    removeEventListener('offline', this.sleep);
     document.removeEventListener('visibilitychange', this.onVisible);
     this.inbox.removeAttribute('data-stream-leader');
     this.inbox.removeAttribute('data-stream');
@@ -297,7 +301,7 @@ export class NotificationInbox extends HTMLElement {
   #token = null; #getToken = null; #pending = null; #link = null; #key = null; #open = false; #view = 'feed';
   #counts = { unread: 0, unseen: 0, total: 0 }; #countsVersion = 0; #items = new Map(); #cursor = null; #done = false;
   #loading = false; #loaded = false; #tab = ''; #filter = 'all'; #active = null; #known = new Set(); #prefs = null;
-  #names = {}; #error = null; #generation = 0; #listGen = 0; #early = {};
+  #names = {}; #error = null; #focusItem = false; #generation = 0; #listGen = 0; #early = {};
 
   constructor() {
     super();
@@ -490,7 +494,7 @@ export class NotificationInbox extends HTMLElement {
       if (gen === this.#listGen) this.#loading = false;
     }
     this.#renderFeed();
-    if (!this.#done && this.#open && this.ui.scroll.scrollHeight <= this.ui.scroll.clientHeight) this.#more();   // fill the view
+    if (!this.#done && !this.#error && this.#open && this.ui.scroll.scrollHeight <= this.ui.scroll.clientHeight) this.#more();   // fill the view
   }
 
   /** Rows: items sharing a thread key collapse into their newest one, with the count of those loaded. */
@@ -564,7 +568,8 @@ export class NotificationInbox extends HTMLElement {
       this.#view = 'feed';
       this.#renderView();
       if (!this.#loaded) this.#reload(); else this.#renderFeed();
-      requestAnimationFrame(() => (this.ui.list.querySelector('li[tabindex="0"]') || this.ui.heading).focus());
+      this.#focusItem = true;   // the first item once it is there (keyboard users land in the list), the heading until then
+      requestAnimationFrame(() => this.#focusList());
       this.times = setInterval(() => this.#renderTimes(), 60000);
       this.#emit('inbox-open', {});
     } else {
@@ -572,6 +577,13 @@ export class NotificationInbox extends HTMLElement {
       this.ui.bell.focus();
       this.#emit('inbox-close', {});
     }
+  }
+
+  #focusList() {
+    const li = this.ui.list.querySelector('li[tabindex="0"]');
+    const here = this.shadowRoot.activeElement, outside = !here || !this.ui.pop.contains(here);
+    if (li && (outside || here === this.ui.heading)) { this.#focusItem = false; li.focus(); }
+    else if (!li && outside) this.ui.heading.focus();
   }
 
   /** Narrow screens: the popover spans the viewport under the bell (position: fixed), so it never scrolls the page sideways. */
@@ -644,7 +656,7 @@ export class NotificationInbox extends HTMLElement {
       this.ui.prefs = el('div', { class: 'prefs', part: 'preferences', hidden: true });
       this.ui.pop = el('div', { id: 'pop', class: 'pop', part: 'popover', role: 'dialog', 'aria-labelledby': 'heading', hidden: true,
         onkeydown: e => this.#keydown(e) },
-      el('header', { part: 'header' }, this.ui.backBtn, this.ui.heading, this.ui.markAll, this.ui.gear, this.ui.closeBtn),
+      el('div', { class: 'head', part: 'header' }, this.ui.backBtn, this.ui.heading, this.ui.markAll, this.ui.gear, this.ui.closeBtn),
       this.ui.tabs, this.ui.panel, this.ui.prefs);
       this.ui.root = el('div', { class: 'root' }, this.ui.bell, this.ui.live, this.ui.pop);
       root.append(this.ui.root);
@@ -732,6 +744,7 @@ export class NotificationInbox extends HTMLElement {
     if (!rows.some(r => r.id === this.#active)) this.#active = rows[0]?.id ?? null;
     this.ui.list.replaceChildren(...rows.map(row => this.#row(row)));
     if (focused) this.ui.list.querySelector(`li[data-id="${focused}"]`)?.focus();
+    else if (this.#focusItem && this.#open && this.#view === 'feed' && rows.length) this.#focusList();
     this.#renderStatus();
   }
 
