@@ -38,14 +38,14 @@ public sealed class InboxBrowserFixture : ServiceFixture, IAsyncLifetime
         App = await TenantApp.StartAsync(Factory.Services.GetRequiredService<SdkFiles>().Inbox.Integrity);
     }
 
-    public async Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 900, string? baseUrl = null)
+    public async Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 900, string? baseUrl = null, ColorScheme colorScheme = ColorScheme.Light)
     {
         if (_browser is null)
         {
             _playwright = await Playwright.CreateAsync();
             _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ConsoleFixture.Chromium, Args = ["--no-sandbox"] });
         }
-        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = baseUrl });
+        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = baseUrl, ColorScheme = colorScheme });
         context.SetDefaultTimeout(20_000);
         return context;
     }

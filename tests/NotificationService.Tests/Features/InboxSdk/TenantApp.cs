@@ -30,8 +30,10 @@ public sealed class TenantApp : IAsyncDisposable
     /// <summary>Lets the page of <paramref name="tenantId"/> mint tokens on <paramref name="serviceUrl"/> with the key.</summary>
     public void Register(Guid tenantId, string serviceUrl, string apiKey) => _tenants[tenantId.ToString()] = (serviceUrl.TrimEnd('/'), apiKey);
 
-    public string PageUrl(Guid tenantId, string userId, string locale = "en", string categories = "", bool otherOrigin = false) =>
-        $"{(otherOrigin ? OtherOrigin : Origin)}/?t={tenantId}&u={Uri.EscapeDataString(userId)}&locale={locale}&categories={categories}";
+    /// <param name="extra">More query: `pageSize=10` (the element's page-size), `theme=1` (the app's theme.css restyles it through
+    /// custom properties and ::part), `badFirstToken=1` (getToken's first answer has a broken signature).</param>
+    public string PageUrl(Guid tenantId, string userId, string locale = "en", string categories = "", bool otherOrigin = false, string extra = "") =>
+        $"{(otherOrigin ? OtherOrigin : Origin)}/?t={tenantId}&u={Uri.EscapeDataString(userId)}&locale={locale}&categories={categories}&{extra}";
 
     public static async Task<TenantApp> StartAsync(string integrity)
     {
@@ -52,16 +54,19 @@ public sealed class TenantApp : IAsyncDisposable
                 <!DOCTYPE html>
                 <html lang="{{locale}}" dir="{{dir}}">
                 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Tenant app</title>
-                <link rel="stylesheet" href="/app.css">
+                <link rel="stylesheet" href="/app.css">{{(c.Request.Query["theme"] == "1" ? "<link rel=\"stylesheet\" href=\"/theme.css\">" : "")}}
                 <script type="module" src="{{api}}/sdk/v1/inbox.js" integrity="{{integrity}}" crossorigin="anonymous"></script>
                 <script type="module" src="/app.js"></script></head>
                 <body><header class="bar"><span>Tenant app</span>
-                <notification-inbox api="{{api}}" locale="{{locale}}" categories="{{c.Request.Query["categories"]}}"></notification-inbox></header>
+                <notification-inbox api="{{api}}" locale="{{locale}}" categories="{{c.Request.Query["categories"]}}" page-size="{{(c.Request.Query["pageSize"] is { Count: > 0 } size ? size.ToString() : "20")}}"></notification-inbox></header>
                 <main><h1>Orders</h1><p>Some page content.</p></main></body></html>
                 """, "text/html; charset=utf-8");
         });
         app.MapGet("/app.css", () => Results.Content(".bar{display:flex;justify-content:space-between;align-items:center;padding:8px 16px}"
             + "body{margin:0;font-family:sans-serif}main{padding:0 16px}", "text/css"));
+        // The documented theming hooks: custom properties on the element, ::part() for its pieces.
+        app.MapGet("/theme.css", () => Results.Content("notification-inbox{--ni-bg:rgb(255, 250, 240);--ni-radius:2px}"
+            + "notification-inbox::part(badge){background:rgb(0, 90, 0)}", "text/css"));
         app.MapGet("/app.js", () => Results.Content("""
             const params = new URLSearchParams(location.search);
             window.inboxEvents = [];
@@ -72,7 +77,9 @@ public sealed class TenantApp : IAsyncDisposable
             inbox.getToken = async () => {
               window.tokensFetched++;
               const res = await fetch(`/token?t=${params.get('t')}&u=${encodeURIComponent(params.get('u'))}`, { method: 'POST' });
-              return (await res.json()).token;
+              const token = (await res.json()).token;
+              // a token the service refuses (its signature broken) as an expired one would be: the element must ask again
+              return params.get('badFirstToken') === '1' && window.tokensFetched === 1 ? token.slice(0, -4) + 'AAAA' : token;
             };
             """, "text/javascript"));
         app.MapPost("/token", async (HttpContext c) =>
