@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using NotificationService.Tests.Features.Console;
 using NotificationService.Tests.Support;
@@ -161,5 +163,38 @@ public class InboxFeedTests(InboxBrowserFixture fixture)
         var page = await dark.OpenAppAsync(fixture.App.PageUrl(tenant.Id, "ada"));
         await page.OpenAsync();
         await Expect(page.Locator("notification-inbox .pop")).ToHaveCSSAsync("background-color", "rgb(32, 33, 36)");
+    }
+}
+
+/// <summary>The preferences panel edits the user's categories × channels and quiet hours through /users/me/preferences.</summary>
+[Collection("inbox-browser")]
+public class InboxPreferencesTests(InboxBrowserFixture fixture)
+{
+    [ChromiumFact]
+    public async Task A_channel_unticked_and_quiet_hours_saved_in_the_panel_are_the_users_preferences_and_required_stays_locked()
+    {
+        var tenant = await fixture.AppTenantAsync(fixture.ServiceUrl);
+        await tenant.Http.PostJsonAsync("/api/v1/admin/categories", new { key = "orders", name = "Orders" });
+        await tenant.Http.PostJsonAsync("/api/v1/admin/categories", new { key = "security", name = "Security", required = true });
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.OpenAppAsync(fixture.App.PageUrl(tenant.Id, "ada"));
+        await page.OpenAsync();
+        await page.Locator("notification-inbox [part=preferences-button]").ClickAsync();
+
+        await Expect(page.GetByLabel("Security: Email")).ToBeDisabledAsync();
+        await page.GetByLabel("Orders: Email").UncheckAsync();
+        await Expect(page.Locator("notification-inbox .note[data-for=channels]")).ToHaveTextAsync("Saved");
+        await page.GetByLabel("Pause notifications during quiet hours").CheckAsync();
+        await page.Locator("notification-inbox #qfrom").FillAsync("21:30");
+        await page.Locator("notification-inbox #qzone").FillAsync("Europe/Paris");
+        await page.Locator("notification-inbox [part=save]").ClickAsync();
+        await Expect(page.Locator("notification-inbox .note[data-for=quiet]")).ToHaveTextAsync("Saved");
+
+        var user = await fixture.UserClientAsync(tenant, "ada");
+        var stored = (await user.GetFromJsonAsync<JsonNode>("/api/v1/users/me/preferences"))!;
+        Assert.False(stored["effective"]!["orders"]!["email"]!.GetValue<bool>());
+        Assert.True(stored["effective"]!["security"]!["email"]!.GetValue<bool>());
+        Assert.Equal("Europe/Paris", stored["quietHours"]!["timeZone"]!.GetValue<string>());
+        Assert.StartsWith("21:30", stored["quietHours"]!["windows"]![0]!["start"]!.GetValue<string>());
     }
 }
