@@ -148,6 +148,15 @@ public class InboxComponentTests(InboxBrowserFixture fixture)
         var gear = page.Locator("notification-inbox [part=preferences-button]");
         for (var i = 0; i < 12 && !await gear.EvaluateAsync<bool>("b => b.getRootNode().activeElement === b"); i++) await page.Keyboard.PressAsync("Tab");
         await Expect(gear).ToBeFocusedAsync();                  // the focus stayed inside the popover all along
+        var markAll = page.Locator("notification-inbox [part=mark-all]");
+        await page.Keyboard.PressAsync("Shift+Tab");
+        await Expect(markAll).ToBeFocusedAsync();               // the popover's first stop
+        await page.Keyboard.PressAsync("Shift+Tab");            // wraps to its last one, not out to the bell or the page
+        Assert.True(await page.EvaluateAsync<bool>("document.querySelector('notification-inbox').shadowRoot.activeElement?.closest('.pop') != null"));
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(markAll).ToBeFocusedAsync();               // and forward again to the first
+        await page.Keyboard.PressAsync("Tab");
+        await Expect(gear).ToBeFocusedAsync();
         await page.Keyboard.PressAsync("Enter");
         await Expect(page.Locator("notification-inbox .prefs")).ToBeVisibleAsync();
         await page.Keyboard.PressAsync("Escape");
