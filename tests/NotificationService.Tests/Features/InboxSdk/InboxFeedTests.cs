@@ -127,6 +127,26 @@ public class InboxFeedTests(InboxBrowserFixture fixture)
         await Expect(page.Item("Hello")).ToHaveCountAsync(1);
     }
 
+    [ChromiumFact]
+    public async Task A_token_about_to_expire_is_replaced_through_getToken_before_the_service_would_refuse_it()
+    {
+        var tenant = await fixture.AppTenantAsync(Api);
+        await fixture.Ledger.WaitForAsync(await SendAsync(tenant, "Hello"), "sent");
+        await using var context = await fixture.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.Clock.InstallAsync();   // the page's clock, moved on below; the service's stays real
+        await page.GotoAsync(fixture.App.PageUrl(tenant.Id, "ada", extra: "ttl=60"));
+        await page.ExpectUnreadAsync(1);
+        await Expect(page.Inbox()).ToHaveAttributeAsync("data-stream", "open");
+        Assert.Equal(1, await page.EvaluateAsync<int>("window.tokensFetched"));
+
+        await page.Clock.FastForwardAsync("00:45");   // 15 s left on the page's token: the next call asks for a new one first
+        await page.OpenAsync();
+        await Expect(page.Item("Hello")).ToHaveCountAsync(1);
+        Assert.True(await page.EvaluateAsync<int>("window.tokensFetched") >= 2);
+        Assert.Equal(0, await page.EvaluateAsync<int>("window.inboxEvents.filter(e => e.type === 'inbox-error').length"));   // no 401 on the way
+    }
+
     [ChromiumTheory]
     [InlineData("fr", "Notifications, 1 non lues", "Tout marquer comme lu")]
     [InlineData("de", "Benachrichtigungen, 1 ungelesen", "Alle als gelesen markieren")]

@@ -31,7 +31,7 @@ public sealed class TenantApp : IAsyncDisposable
     public void Register(Guid tenantId, string serviceUrl, string apiKey) => _tenants[tenantId.ToString()] = (serviceUrl.TrimEnd('/'), apiKey);
 
     /// <param name="extra">More query: `pageSize=10` (the element's page-size), `theme=1` (the app's theme.css restyles it through
-    /// custom properties and ::part), `badFirstToken=1` (getToken's first answer has a broken signature).</param>
+    /// custom properties and ::part), `badFirstToken=1` (getToken's first answer has a broken signature), `ttl=60` (tokens live that many seconds).</param>
     public string PageUrl(Guid tenantId, string userId, string locale = "en", string categories = "", bool otherOrigin = false, string extra = "") =>
         $"{(otherOrigin ? OtherOrigin : Origin)}/?t={tenantId}&u={Uri.EscapeDataString(userId)}&locale={locale}&categories={categories}&{extra}";
 
@@ -76,7 +76,7 @@ public sealed class TenantApp : IAsyncDisposable
               inbox.addEventListener(type, e => { window.inboxEvents.push({ type, detail: JSON.parse(JSON.stringify(e.detail)) }); if (type === 'notification-click') e.preventDefault(); });
             inbox.getToken = async () => {
               window.tokensFetched++;
-              const res = await fetch(`/token?t=${params.get('t')}&u=${encodeURIComponent(params.get('u'))}`, { method: 'POST' });
+              const res = await fetch(`/token?t=${params.get('t')}&u=${encodeURIComponent(params.get('u'))}&ttl=${params.get('ttl') ?? ''}`, { method: 'POST' });
               const token = (await res.json()).token;
               // a token the service refuses (its signature broken) as an expired one would be: the element must ask again
               return params.get('badFirstToken') === '1' && window.tokensFetched === 1 ? token.slice(0, -4) + 'AAAA' : token;
@@ -86,7 +86,7 @@ public sealed class TenantApp : IAsyncDisposable
         {
             var (api, key) = self!._tenants[c.Request.Query["t"].ToString()];
             using var request = new HttpRequestMessage(HttpMethod.Post, $"{api}/api/v1/services/users/{Uri.EscapeDataString(c.Request.Query["u"]!)}/token")
-            { Content = JsonContent.Create(new { }) };
+            { Content = JsonContent.Create(int.TryParse(c.Request.Query["ttl"], out var ttl) ? new { expiresInSeconds = (int?)ttl } : new { expiresInSeconds = (int?)null }) };
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
             var minted = await backend.SendAsync(request);
             return Results.Content(await minted.Content.ReadAsStringAsync(), "application/json", statusCode: (int)minted.StatusCode);
