@@ -13,6 +13,7 @@ using NotificationService.Features.Health;
 using NotificationService.Features.Metrics;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Preferences;
+using NotificationService.Features.Privacy;
 using NotificationService.Features.Providers;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Recipients;
@@ -24,6 +25,7 @@ using NotificationService.Features.RateLimits;
 using NotificationService.Features.Retention;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
+using NotificationService.Features.Topics;
 using NotificationService.Features.Usage;
 using NotificationService.Features.Webhooks;
 using NotificationService.Features.WebOrigins;
@@ -84,6 +86,8 @@ public static class ServiceComposition
         app.MapSuppressions();
         app.MapPreferences();                 // categories, user preferences (/services/users/{userId} and /users/me), /u/{token} pages
         app.MapRecipients();                  // recipient profiles (/services/users/{userId}, bulk identify) and /users/me/profile
+        app.MapPrivacy();                     // erase (DELETE /services/users/{userId}, ?block=true) and export of a user (GDPR)
+        app.MapTopics();                      // topics and members, sends to topics (fan-outs), live events to users and topics
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
@@ -121,6 +125,8 @@ public static class ServiceComposition
         services.AddSuppressions();           // per-tenant, per-channel do-not-message list
         services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed unsubscribe links
         services.AddRecipients();             // recipient profiles: addresses resolved at delivery, locale, time zone and data for templates
+        services.AddPrivacy();                // erase jobs (checkpointed, on the `erase` queue), blocked users, streamed export
+        services.AddTopics();                 // topics with exact member counts, fan-outs exactly once per member, live events on the streams
         services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger
         services.AddTemplatesAdmin();         // templates, versions, partials, layouts, preview; resolution and rendering
         services.AddQueueAdmin();             // queue depths, dead jobs, retry

@@ -15,7 +15,7 @@ namespace NotificationService.Features.Bulk;
 /// skipping exactly the committed ranges (and rebuilding from them which recipients are taken).
 /// </summary>
 public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log,
-    BulkJobEnd end, BulkTemplateCheck templateCheck) : JobHandler<BulkCsvJob>
+    BulkJobEnd end, BulkTemplateCheck templateCheck, ProfileImportWriter profileChunks) : JobHandler<BulkCsvJob>
 {
     public const string QueueName = "bulk";
     private readonly int _chunkRows = config.GetValue("Bulk:ChunkRows", 2_000);
@@ -56,9 +56,23 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, B
         using var csv = CsvReader.Create(stream, options, false);
         await csv.ReadHeaderAsync(ct);
         if (csv.Headers is not { Count: > 0 } headers) throw new BulkFileException("The file has no header line.");
-        var mapper = new BulkRowMapper(job.Options, headers.Select(h => h.Trim()).ToList());
-        if (checkpoint.CommittedRows == 0) await templateCheck.EnsureColumnsFillAsync(job, mapper.DataColumns, ct);
-        await using var commits = new BulkCommitPipeline(job, chunks, _commitsInFlight);
+        var header = headers.Select(h => h.Trim()).ToList();
+        IBulkRowMapper mapper;
+        Func<BulkChunk, CancellationToken, Task<bool>> commit;
+        if (job.Options.IsProfileImport)
+        {
+            // A profile import: each chunk is one set-based profile write (rows of one user are duplicates after the first,
+            // so chunks committing at once never write the same profile).
+            var profileMapper = new ProfileRowMapper(job.Options, header);
+            (mapper, commit) = (profileMapper, (chunk, ct2) => profileChunks.CommitAsync(job, profileMapper, chunk, ct2));
+        }
+        else
+        {
+            var sendMapper = new BulkRowMapper(job.Options, header);
+            if (checkpoint.CommittedRows == 0) await templateCheck.EnsureColumnsFillAsync(job, sendMapper.DataColumns, ct);
+            (mapper, commit) = (sendMapper, (chunk, ct2) => chunks.CommitAsync(job, chunk, ct2));
+        }
+        await using var commits = new BulkCommitPipeline(commit, _commitsInFlight);
         var seen = new RecipientSet();
 
         long row = 0, firstRow = 0;
@@ -70,7 +84,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, B
             {
                 // committed before a crash: not sent again, but its recipient is taken (the first row of a
                 // recipient sends, whichever chunk committed first); and a chunk never spans a committed range
-                if (mapper.Map(row, LineOf(csv, stream), csv.Current.ToArray()) is MappedRow.Accepted taken) seen.Add(taken.RecipientKey);
+                if (mapper.Map(row, LineOf(csv, stream), csv.Current.ToArray()).Key is { } taken) seen.Add(taken);
                 if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row - 1, csv.ByteOffset + stream.DroppedBytesBefore(csv.ByteOffset), batch), ct)) return;
                 batch = new List<MappedRow>(_chunkRows);
                 continue;
@@ -81,7 +95,7 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, B
             if (fields.Any(f => f.Contains('\uFFFD'))) throw new BulkFileException($"The file is not valid UTF-8 text (line {LineOf(csv, stream)}).");
             if (batch.Count == 0) firstRow = row;
             var mapped = mapper.Map(row, LineOf(csv, stream), fields);
-            batch.Add(mapped is MappedRow.Accepted accepted && !seen.Add(accepted.RecipientKey) ? new MappedRow.Duplicate(accepted.RowNumber) : mapped);
+            batch.Add(mapped.Key is { } key && !seen.Add(key) ? new MappedRow.Duplicate(mapped.RowNumber) : mapped);
             if (batch.Count < _chunkRows) continue;
             if (!await commits.AddAsync(new(firstRow, row, csv.ByteOffset + stream.DroppedBytesBefore(csv.ByteOffset), batch), ct)) return; // cancelled
             batch = new List<MappedRow>(_chunkRows);

@@ -6,7 +6,20 @@ namespace NotificationService.Features.Bulk;
 
 public abstract record MappedRow(long RowNumber)
 {
-    public sealed record Accepted(long RowNumber, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey) : MappedRow(RowNumber);
+    /// <summary>What makes a later row a duplicate of this one (null: rejected rows and duplicates take nothing).</summary>
+    public virtual string? Key => null;
+
+    public sealed record Accepted(long RowNumber, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey) : MappedRow(RowNumber)
+    {
+        public override string? Key => RecipientKey;
+    }
+
+    /// <summary>A profile import's row: the write it asks for, and the row as read (for the error report if the write is refused).</summary>
+    public sealed record Profile(long RowNumber, long Line, Recipients.ProfileWrite Write, string[] Fields) : MappedRow(RowNumber)
+    {
+        public override string? Key => "profile:" + Write.UserId;
+    }
+
     /// <param name="Original">The row's values by header, for the error report.</param>
     /// <param name="Line">The file line the record starts on (a quoted field may span lines).</param>
     public sealed record Rejected(long RowNumber, long Line, JsonObject Original, string? Column, string Reason) : MappedRow(RowNumber);
@@ -19,7 +32,7 @@ public abstract record MappedRow(long RowNumber)
 /// columns (email, phone, user_id, device_token, locale, or what `mapping` points at them) fill the
 /// recipient; every other column becomes template data under its header name.
 /// </summary>
-public sealed class BulkRowMapper(BulkOptions options, IReadOnlyList<string> header)
+public sealed class BulkRowMapper(BulkOptions options, IReadOnlyList<string> header) : IBulkRowMapper
 {
     private readonly Dictionary<string, string> _fieldByColumn = BulkOptions.RecipientFields
         .Select(f => (Field: f, Column: options.ColumnFor(f, header)))

@@ -27,7 +27,8 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
     private const int MaxFieldChars = 64 * 1024;
     private const int MaxFields = 32;
 
-    public async Task<Guid> AcceptAsync(Guid tenantId, HttpRequest request, CancellationToken ct)
+    /// <param name="profiles">A profile import (`POST /users/import`) rather than a CSV of recipients to send to.</param>
+    public async Task<Guid> AcceptAsync(Guid tenantId, HttpRequest request, CancellationToken ct, bool profiles = false)
     {
         var boundary = request.ContentType is { } ct0 && MediaTypeHeaderValue.TryParse(ct0, out var media) && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             ? HeaderUtilities.RemoveQuotes(media.Boundary).Value : null;
@@ -40,7 +41,7 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         try
         {
             var (fields, fileName, head, bytes) = await ReadPartsAsync(jobId, request, boundary, ct);
-            var options = await OptionsAsync(tenantId, fields, ct);
+            var options = profiles ? ProfileImportOptions(fields) : await OptionsAsync(tenantId, fields, ct);
             if (options.OverridePreferences && !request.HttpContext.User.HasScope(Scopes.Override))
                 throw RequestValidationException.For("overridePreferences", $"Overriding preferences needs the '{Scopes.Override}' scope.", 403);
             var sniffed = CsvSniffer.Inspect(head, options);
@@ -139,6 +140,16 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
             Mapping = (mapping ?? []).ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase),
             Category = category, OverridePreferences = overridePreferences,
         };
+    }
+
+    /// <summary>A profile import's one option: `mode`, `merge` (into stored profiles, RFC 7396) or `replace` (the default).</summary>
+    private static BulkOptions ProfileImportOptions(Dictionary<string, string> f)
+    {
+        var unknown = f.Keys.Where(k => k != "mode").ToList();
+        if (unknown.Count > 0) throw new RequestValidationException(unknown.ToDictionary(k => StorableText.Replaced(k), _ => new[] { "Unknown form field: a profile import takes `file` and `mode`." }));
+        var mode = f.GetValueOrDefault("mode") ?? "replace";
+        if (mode is not ("merge" or "replace")) throw RequestValidationException.For("mode", "merge (into the stored profile) or replace (the default).");
+        return new BulkOptions { Kind = BulkOptions.ProfilesKind, Merge = mode == "merge" };
     }
 
     private async Task EnsureCapacityAsync(Guid tenantId, CancellationToken ct)

@@ -54,6 +54,30 @@ public sealed partial class InboxStore
         select count(pg_notify('{NotifyChannel}', tenant_id::text || ':' || user_id)) from bumped
         """;
 
+    /// <summary>Erase: $1 tenant, $2 user. The counters, the stream's events and any item left (live ones, by their index) go.</summary>
+    internal const string ForgetUser = """
+        with items as (delete from inbox_items where tenant_id = $1 and user_id = $2),
+             events as (delete from inbox_events where tenant_id = $1 and user_id = $2)
+        delete from inbox_counters where tenant_id = $1 and user_id = $2
+        """;
+
+    /// <summary>
+    /// A live application event to users ($1 tenant, $2 users, distinct, $3 kind `app.&lt;type&gt;`, $4 data):
+    /// each gets the next number of its own sequence and one event row; no item, no count changes. Returns how many users.
+    /// </summary>
+    internal const string PublishApp = $"""
+        with bumped as (
+            insert into inbox_counters as c (tenant_id, user_id, last_seq)
+            select $1, u, 1 from unnest($2::text[]) as u order by u   -- counter rows locked in the order every writer uses
+            on conflict (tenant_id, user_id) do update set last_seq = c.last_seq + 1
+            returning user_id, last_seq
+        ), events as (
+            insert into inbox_events (tenant_id, user_id, seq, kind, payload)
+            select $1, user_id, last_seq, $3, $4::jsonb from bumped
+        )
+        select count(pg_notify('{NotifyChannel}', $1::text || ':' || user_id)) from bumped
+        """;
+
     /// <summary>Locks the user's counter row first, so one user's changes (from any tab) apply one after another.</summary>
     internal const string LockUser = "select last_seq from inbox_counters where tenant_id = $1 and user_id = $2 for update";
 

@@ -39,6 +39,8 @@ public sealed record SendRequest : SendParts
 /// <summary>
 /// Who a send is for. With a `userId` and no address for the channel, the address is the user's profile's at delivery
 /// time. <see cref="Profile"/>: a JSON Merge Patch (RFC 7396) of that profile, applied in the accept transaction.
+/// <see cref="Topics"/> (with <see cref="ExcludeUserIds"/>) instead of a person: a fan-out to every member of the topics
+/// (Features/Topics), accepted at once whatever their size.
 /// </summary>
 public sealed record SendRecipient
 {
@@ -48,6 +50,14 @@ public sealed record SendRecipient
     public string[]? DeviceTokens { get; init; }
     /// <summary>Profile fields to merge (email, phone, name, locale, timezone, avatarUrl, data; null removes one). Needs userId.</summary>
     public JsonObject? Profile { get; init; }
+    /// <summary>Send to every member of these topics (one notification per member and channel, however many topics they share).</summary>
+    public string[]? Topics { get; init; }
+    /// <summary>With topics: members who do not get this send (the user whose action caused it, say).</summary>
+    public string[]? ExcludeUserIds { get; init; }
+
+    /// <summary>A send to topics rather than to one recipient.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool IsTopicSend => Topics is not null || ExcludeUserIds is not null;
 
     public RecipientDto ToDto() => new() { UserId = UserId, Email = Email, Phone = Phone, DeviceTokens = DeviceTokens };
 }

@@ -18,9 +18,9 @@ public sealed record KnownProfileLocale(string? Locale);
 
 /// <summary>
 /// Turns a send request into drafts, one per channel, or throws naming every bad field:
-/// shape problems are 400; a channel without an enabled provider or an unknown template is 422.
-/// A recipient with a userId needs no address (the profile's is used at delivery); `recipient.profile` is checked as a
-/// profile patch. A send naming no locale gets the template variant of the profile's locale.
+/// shape problems are 400; inline content past the template limits, a channel without an enabled provider or an
+/// unknown template is 422. A recipient with a userId needs no address (the profile's is used at delivery);
+/// `recipient.profile` is checked as a profile patch. A send naming no locale gets the template variant of the profile's locale.
 /// </summary>
 public sealed class SendValidator(ProviderDirectory providers, TemplateResolver templates, CategoryStore categories, ProfileStore profiles,
     TimeProvider clock)
@@ -32,7 +32,9 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
     public const int MaxMetadataEntries = 50;
     public static readonly TimeSpan MaxSchedule = TimeSpan.FromDays(365);
 
-    public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct, KnownProfileLocale? profileLocale = null)
+    /// <param name="contentLimitsChecked">A batch checks its shared content once (<see cref="InlineContentLimits"/>), not per recipient.</param>
+    public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct,
+        KnownProfileLocale? profileLocale = null, bool contentLimitsChecked = false)
     {
         var errors = new Dictionary<string, string[]>();
         var channels = ChannelsOf(req, errors);
@@ -53,6 +55,7 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         var expiry = SendExpiry.Check(req, channels, clock.GetUtcNow(), errors);
         var thread = SendThread.Check(req, channels, errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
+        if (!contentLimitsChecked) InlineContentLimits.Check(req.Content);
 
         // Tenant-dependent checks come after the shape is right: they cost a (cached) lookup.
         var category = await CategoryOf(tenantId, req.Category, errors, ct);

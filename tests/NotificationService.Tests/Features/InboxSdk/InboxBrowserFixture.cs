@@ -112,6 +112,6 @@ public sealed class ChromiumTheoryAttribute : TheoryAttribute
     public ChromiumTheoryAttribute()
     {
         if (!File.Exists(ConsoleFixture.Chromium))
-            Skip = $"{ConsoleFixture.Chromium} not found: browser tests need Debian's chromium (apt-get install chromium; .ci/run does).";
+            Skip = $"Browser specs skipped: {ConsoleFixture.Chromium} not found. Install: bash scripts/install-test-tools.sh chromium";
     }
 }

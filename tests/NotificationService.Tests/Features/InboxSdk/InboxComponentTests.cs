@@ -71,6 +71,7 @@ public class InboxComponentTests(InboxBrowserFixture fixture)
         var tenant = await fixture.AppTenantAsync(Api);
         await using var context = await fixture.NewContextAsync();
         var page = await context.OpenAppAsync(fixture.App.PageUrl(tenant.Id, "ada"));
+        await Expect(page.Inbox()).ToHaveAttributeAsync("data-stream", "open");   // so "Before" is a live event too, not only a fetched item
         await SendAsync(tenant, "ada", "Before");
         await page.ExpectUnreadAsync(1);
         await page.OpenAsync();

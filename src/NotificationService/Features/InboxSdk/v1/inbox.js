@@ -242,7 +242,7 @@ class LiveLink {
       };
       for (const kind of KINDS) es.addEventListener(kind, e => {
         if (this.es !== es) return;
-        this.lastId = e.lastEventId === '' ? this.lastId : Number(e.lastEventId);
+        this.lastId = e.lastEventId === '' ? this.lastId : e.lastEventId;   // opaque ("12" or "12.7" with topics): sent back as is
         this.deliver({ kind, data: JSON.parse(e.data), id: this.lastId });
       });
       es.onerror = () => { if (this.es === es) { this.close(); this.retry(); } };   // the ticket is spent: never let EventSource retry it

@@ -11,6 +11,14 @@ namespace NotificationService.Features.Notifications;
 /// </summary>
 public sealed record StoredRecipient(string? UserId, string? Email, string? Phone, string[]? DeviceTokens)
 {
+    /// <summary>
+    /// The topics a fan-out reached this member through (Features/Topics): a topic mute is checked against them at send
+    /// time. Absent (not null) on every other notification, so other rows do not grow and the fan-out's partial unique
+    /// index (`recipient ? 'topics'`) holds fan-out rows only.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string[]? Topics { get; init; }
+
     public static StoredRecipient From(RecipientDto r) => new(r.UserId, r.Email, r.Phone, r.DeviceTokens);
 
     public RecipientDto ToDto() => new() { UserId = UserId, Email = Email, Phone = Phone, DeviceTokens = DeviceTokens };
