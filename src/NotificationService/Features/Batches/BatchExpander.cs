@@ -65,7 +65,7 @@ public sealed class BatchExpander(SendValidator validator, TemplateResolver temp
         Channel = d.Channel, Channels = d.Channels, Template = d.Template, Content = d.Content,
         Recipient = new SendRecipient { UserId = r.UserId, Email = r.Email, Phone = r.Phone, DeviceTokens = r.DeviceTokens },
         Data = Merge(d.Data, r.Data), Locale = r.Locale ?? d.Locale, Category = d.Category, Priority = d.Priority,
-        SendAt = d.SendAt, ExpiresAt = d.ExpiresAt, Metadata = d.Metadata, OverridePreferences = d.OverridePreferences,
+        SendAt = d.SendAt, ExpiresAt = d.ExpiresAt, Thread = d.Thread, Metadata = d.Metadata, OverridePreferences = d.OverridePreferences,
     };
 
     /// <summary>The recipient's data over the batch's common data (shallow: top-level keys).</summary>

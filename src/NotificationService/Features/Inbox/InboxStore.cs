@@ -7,7 +7,7 @@ namespace NotificationService.Features.Inbox;
 
 /// <summary>One delivered in_app message, as the Delivery feature hands it over.</summary>
 public sealed record InboxDelivery(Guid NotificationId, Guid TenantId, string UserId, string? Title, string? Body, string? ActionUrl,
-    string? Icon, string? Category, string? DataJson, DateTimeOffset? ExpiresAt);
+    string? Icon, string? Category, string? DataJson, DateTimeOffset? ExpiresAt, string? ActionsJson = null, string? Thread = null);
 
 /// <summary>A change a user (or the sweeper) makes to items: which rows it applies to, and what it sets.</summary>
 public sealed record InboxChange(string Name, string Target, string Set)
@@ -49,6 +49,8 @@ public sealed partial class InboxStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(rows.Select(r => r.Category).ToArray());
         cmd.Parameters.AddWithValue(rows.Select(r => r.DataJson).ToArray());
         cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.ExpiresAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        cmd.Parameters.AddWithValue(rows.Select(r => r.ActionsJson).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Thread).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

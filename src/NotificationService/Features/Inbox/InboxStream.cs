@@ -26,6 +26,16 @@ public static class InboxStream
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     private static async Task StreamAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, ITopicStreamSource topics,
+        NpgsqlDataSource db, string? lastEventId, IConfiguration config, IHostApplicationLifetime lifetime, CancellationToken aborted)
+    {
+        // A stream ends when the service stops, too: Kestrel would otherwise wait for it until the shutdown timeout, and
+        // the browser reconnects (with its Last-Event-ID) to whichever replica answers next.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+        try { await StreamUntilAsync(http, store, hub, events, topics, db, lastEventId, config, stopping.Token); }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && http.Response.HasStarted) { }
+    }
+
+    private static async Task StreamUntilAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, ITopicStreamSource topics,
         NpgsqlDataSource db, string? lastEventId, IConfiguration config, CancellationToken ct)
     {
         var user = EndUser.From(http.User);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Npgsql;
 
@@ -16,9 +17,27 @@ namespace NotificationService.Features.Inbox;
 /// statement) and updates that index. Topic announcements are handled in the order they committed, on one task, so a
 /// member added just before an event is in the index when the event's wake-up is handled.
 /// </summary>
-public sealed class InboxStreamHub(NpgsqlDataSource db, ITopicStreamSource topics, ILogger<InboxStreamHub> log) : BackgroundService
+public sealed class InboxStreamHub : BackgroundService
 {
+    public const string MeterName = "NotificationService.Inbox", OpenStreamsName = "inbox.streams.open";
     private readonly ConcurrentDictionary<(Guid, string), UserStreams> _byUser = new();
+    private readonly NpgsqlDataSource db;
+    private readonly ITopicStreamSource topics;
+    private readonly ILogger<InboxStreamHub> log;
+    private long _open;
+
+    public InboxStreamHub(NpgsqlDataSource db, ITopicStreamSource topics, ILogger<InboxStreamHub> log, IMeterFactory meters)
+    {
+        this.db = db;
+        this.topics = topics;
+        this.log = log;
+        // Read at scrape time, one series without labels: how many EventSources this replica holds (an operator sees
+        // whether browsers share one stream per user, as the inbox component does, or open one per tab).
+        meters.Create(MeterName).CreateObservableGauge(OpenStreamsName, () => OpenStreams, description: "Live inbox streams open on this replica");
+    }
+
+    /// <summary>Streams open on this replica, all users together.</summary>
+    public long OpenStreams => Interlocked.Read(ref _open);
 
     /// <summary>One user's open streams on this replica. Adds and removes hold its lock, so the count a cap is checked
     /// against is exact, and a set emptied (and removed) is never added to again (a retired set's streams would go unwoken).</summary>
@@ -95,6 +114,7 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ITopicStreamSource topic
                 var sub = new Subscription(tenantId, userId, Remove);
                 streams.Streams.Add(sub);
                 streams.Snapshot = [.. streams.Streams];
+                Interlocked.Increment(ref _open);
                 return sub;
             }
         }
@@ -133,6 +153,7 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ITopicStreamSource topic
             lock (streams)
                 if (streams.Streams.Remove(sub))
                 {
+                    Interlocked.Decrement(ref _open);
                     streams.Snapshot = [.. streams.Streams];
                     if (streams.Streams.Count == 0)
                     {

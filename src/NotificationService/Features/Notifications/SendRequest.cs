@@ -21,6 +21,11 @@ public abstract record SendParts
     /// ahead, after sendAt). in_app only: a send without the in_app channel is a 400.
     /// </summary>
     public DateTimeOffset? ExpiresAt { get; init; }
+    /// <summary>
+    /// in_app only: items that share a thread key show as one row with a count in the inbox component (at most 200
+    /// characters). Stored as the in_app notification's `metadata.thread`, where a sender may also put it.
+    /// </summary>
+    public string? Thread { get; init; }
     /// <summary>Deliver past the recipients' opt-outs and quiet hours (needs the `notifications:override` scope).</summary>
     public bool? OverridePreferences { get; init; }
 }
@@ -60,8 +65,18 @@ public sealed record SendRecipient
 public sealed record ContentDto
 {
     public string? Subject { get; init; }
+    /// <summary>Another name for `subject` (what an inbox calls it); give one of the two.</summary>
+    public string? Title { get; init; }
     public string? Body { get; init; }
     public string? Html { get; init; }
+    /// <summary>in_app action buttons (at most two); each label and url is template text over `data`.</summary>
+    public ActionDto[]? Actions { get; init; }
+}
+
+public sealed record ActionDto
+{
+    public string? Label { get; init; }
+    public string? Url { get; init; }
 }
 
 /// <summary>The 202 answer for one notification.</summary>

@@ -40,7 +40,11 @@ public sealed record PreferencesView(
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Categories,
     QuietHoursDto? QuietHours,
     IReadOnlyDictionary<string, bool> Topics,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Effective);
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Effective,
+    IReadOnlyList<CategoryLabel> TenantCategories);
+
+/// <summary>What a preferences screen shows of a tenant category: its name, and whether it is required (shown locked).</summary>
+public sealed record CategoryLabel(string Key, string Name, string? Description, bool Required);
 
 /// <summary>A validated, stored preference set (no nulls): what the worker evaluates.</summary>
 public sealed record StoredPreferences(

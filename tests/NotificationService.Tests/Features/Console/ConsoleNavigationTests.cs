@@ -57,7 +57,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
             await page.Keyboard.PressAsync("Escape");
             await Assertions.Expect(nav.Locator("details[open]")).ToHaveCountAsync(0);
         }
-        Assert.Equal(14, links);   // with Overview and Audit log, the 16 pages
+        Assert.Equal(15, links);   // with Overview and Audit log, the 17 pages
 
         await nav.Locator("summary", new() { HasText = "Settings" }).ClickAsync();
         await nav.GetByRole(AriaRole.Link, new() { Name = "Categories" }).ClickAsync();
@@ -79,7 +79,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
 
         foreach (var path in new[] { "/admin", "/admin/queues", "/admin/notifications", "/admin/templates", "/admin/templates/new?channel=email", "/admin/partials",
                      "/admin/layouts", "/admin/providers", "/admin/api-keys", "/admin/bulk", "/admin/sandbox", "/admin/webhooks", "/admin/suppressions",
-                     "/admin/categories", "/admin/audit" })
+                     "/admin/categories", "/admin/web-origins", "/admin/audit" })
         {
             var response = await page.GotoAsync(path);
             Assert.True(response!.Ok, $"{path} answered {response.Status}");

@@ -36,7 +36,7 @@ public class ConsolePhoneWidthTests(ConsoleFixture console)
             "/admin/partials", "/admin/partials?name=footer", "/admin/layouts", "/admin/layouts?name=brand",
             "/admin/providers", "/admin/providers/edit?kind=sendgrid", $"/admin/providers/edit?id={sms}",
             "/admin/api-keys", "/admin/bulk", "/admin/sandbox", "/admin/webhooks", "/admin/suppressions",
-            "/admin/categories", "/admin/categories?key=account-security", "/admin/audit",
+            "/admin/categories", "/admin/categories?key=account-security", "/admin/web-origins", "/admin/audit",
         };
         var overflowing = new List<string>();
         foreach (var path in pages)

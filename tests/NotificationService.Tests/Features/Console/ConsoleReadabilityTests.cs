@@ -79,7 +79,7 @@ public class ConsoleReadabilityTests(ConsoleFixture console)
         var pages = new[]
         {
             "/admin", "/admin/queues", "/admin/notifications", "/admin/templates", "/admin/partials", "/admin/layouts", "/admin/providers",
-            "/admin/bulk", "/admin/sandbox", "/admin/webhooks", "/admin/suppressions", "/admin/categories", "/admin/audit",
+            "/admin/bulk", "/admin/sandbox", "/admin/webhooks", "/admin/suppressions", "/admin/categories", "/admin/web-origins", "/admin/audit",
         };
         var problems = new List<string>();
         foreach (var path in pages)
