@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Providers;
+using NotificationService.Features.RateLimits;
 using NotificationService.Features.Tenants;
 using NotificationService.Postgres;
 using NotificationService.Queue;
@@ -92,6 +93,13 @@ public class ServiceFixture : IAsyncLifetime
                 await AddProviderAsync(created.TenantId, channel, "sandbox", sandboxSettingsJson);
         return new TestTenant(created.TenantId, created.ApiKey, Client(created.ApiKey));
     }
+
+    /// <summary>
+    /// What an operator does for a tenant that needs more (a `tenant_rate_limits` row): specs that make many admin calls
+    /// in a row raise their tenant's admin limit, so a fast machine does not spend their burst before a slow one would.
+    /// </summary>
+    public Task RaiseLimitAsync(Guid tenantId, EndpointClass endpointClass, double perSecond, double burst) =>
+        Factory.Services.GetRequiredService<TenantLimits>().SetAsync(tenantId, endpointClass, new RateLimit(perSecond, burst), default);
 
     public async Task<Guid> AddProviderAsync(Guid tenantId, string channel, string kind, string settingsJson, int priority = 100)
     {
