@@ -1,6 +1,7 @@
 namespace NotificationService.Bench;
 
-/// <summary>Sizes and durations of one run; <c>--quick</c> shrinks everything for a smoke run.</summary>
+/// <summary>Sizes and durations of one run; <c>--quick</c> shrinks everything for a short run, <c>--smoke</c> to the least that
+/// still runs every step of every phase (the figures mean nothing; the bench smoke spec runs it so no phase breaks unseen).</summary>
 public sealed record BenchOptions(
     bool Quick,
     TimeSpan CeilingDuration,
@@ -21,35 +22,48 @@ public sealed record BenchOptions(
     /// <summary>Inline/template pairs in the templated-accept comparison (even, so each side goes first equally often).</summary>
     public const int TemplatedAcceptPairs = 4;
 
+    /// <summary>`--smoke`: every phase at the least size that runs all its steps (implies <see cref="Quick"/>).</summary>
+    public bool Smoke { get; init; }
+    /// <summary>`--service-dll PATH`: run this build of the service instead of building the working tree's (the smoke spec
+    /// passes the one its own build made).</summary>
+    public string? ServiceDll { get; init; }
+    /// <summary>`--ab REF`: also build the service at this git commit and alternate every phase's rounds between the two.</summary>
+    public string? AbRef { get; init; }
+    /// <summary>`--rounds N`: rounds of each phase per side with `--ab` (2: head, base, base, head).</summary>
+    public int AbRounds { get; init; } = 2;
+    public int TemplatedPairs => Smoke ? 2 : TemplatedAcceptPairs;
 
-    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert", "console", "sse", "workflows"];
+
+    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert", "console", "sse", Service.RecipientsRun.Phase, "topics", Service.ByUserRun.Phase, "workflows"];
     public const int FloodClients = 32;
     public const double QuietTenantRate = 100;
     /// <summary>The open-loop flood: five times the default send limit.</summary>
     public const double FloodRate = 1000;
-    public TimeSpan FloodDuration => Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(8);
+    public TimeSpan FloodDuration => Smoke ? TimeSpan.FromSeconds(1) : Quick ? TimeSpan.FromSeconds(3) : TimeSpan.FromSeconds(8);
 
     /// <summary>`--only bulk,webhooks`: the ceilings (every ratio divides by them) plus those phases.</summary>
     public IReadOnlySet<string>? Only { get; init; }
     /// <summary>Emails through the SendGrid fake and SMS through the Twilio fake, each (`--provider-messages N`).</summary>
     public int ProviderMessages { get; init; }
-    public int WebhookDeliveries => Quick ? 10_000 : 50_000;
-    public int CallbackEvents => Quick ? 10_000 : 50_000;
+    public int WebhookDeliveries => Smoke ? 500 : Quick ? 10_000 : 50_000;
+    public int CallbackEvents => Smoke ? 500 : Quick ? 10_000 : 50_000;
     /// <summary>Unrecorded send-batch load before the measured one (the service process is fresh).</summary>
-    public TimeSpan BatchWarmUp => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30);
+    public TimeSpan BatchWarmUp => Smoke ? TimeSpan.FromSeconds(0.5) : Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(30);
+    /// <summary>How long a phase waits at most for the service's tiered-compilation thread to go idle after a warm-up.</summary>
+    public TimeSpan JitSettleTimeout => Smoke ? TimeSpan.Zero : TimeSpan.FromSeconds(30);
 
     /// <summary>Expired notifications the retention phase purges (`--retention-rows N`).</summary>
     public int RetentionRows { get; init; }
-    public TimeSpan RetentionWindow => Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
+    public TimeSpan RetentionWindow => Smoke ? TimeSpan.FromSeconds(0.5) : Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
 
     /// <summary>Inbox rows and users for the unread-count phase (the issue's figure is 10 M over 100 k users).</summary>
-    public long InboxRows => Quick ? 1_000_000 : 10_000_000;
-    public int InboxUsers => Quick ? 10_000 : 100_000;
+    public long InboxRows => Smoke ? 20_000 : Quick ? 1_000_000 : 10_000_000;
+    public int InboxUsers => Smoke ? 200 : Quick ? 10_000 : 100_000;
     public const int InboxClientsDefault = 8;
 
     /// <summary>Console speed (issue 15): notifications seeded, requests per page, accept pairs with/without its indexes.</summary>
-    public long ConsoleRows => Quick ? 100_000 : 1_000_000;
-    public int ConsoleRequests => Quick ? 30 : 200;
+    public long ConsoleRows => Smoke ? 5_000 : Quick ? 100_000 : 1_000_000;
+    public int ConsoleRequests => Smoke ? 2 : Quick ? 30 : 200;
     public int ConsoleAcceptPairs => Quick ? 1 : 3;
     /// <summary>SSE (issue 14): concurrent streams (`--sse-connections N`), in_app sends/s over them, and for how long.</summary>
     public int SseConnections { get; init; }
@@ -59,7 +73,7 @@ public sealed record BenchOptions(
     /// itself, e.g. a runtime setting under trial (`DOTNET_GC…`), which the bench's own process must not take.</summary>
     public IReadOnlyDictionary<string, string> ServiceEnv { get; init; } = new Dictionary<string, string>();
     public int SseRate => Quick ? 100 : 500;
-    public TimeSpan SseDuration => Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
+    public TimeSpan SseDuration => Smoke ? TimeSpan.FromSeconds(1) : Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
     /// <summary>`--inbox-clients N`: the inbox phase's closed-loop clients (default 8; the machine has 2 cores).</summary>
     public int InboxClients { get; init; } = InboxClientsDefault;
 
@@ -87,16 +101,21 @@ public sealed record BenchOptions(
 
     public static BenchOptions Parse(string[] args)
     {
-        var quick = args.Contains("--quick");
-        var sized = quick
+        var smoke = args.Contains("--smoke");
+        var quick = smoke || args.Contains("--quick");
+        var sized = smoke
+            ? new BenchOptions(true, TimeSpan.FromSeconds(0.5), 1_000, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(0.5), 300, TimeSpan.FromSeconds(0.5), 100, ArgValue(args, "--bulk-rows") ?? 1_000)
+            : quick
             ? new BenchOptions(true, TimeSpan.FromSeconds(2), 20_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(3), 10_000, TimeSpan.FromSeconds(3), 500, ArgValue(args, "--bulk-rows") ?? 50_000)
             : new(false, TimeSpan.FromSeconds(5), 100_000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10), 100_000, TimeSpan.FromSeconds(10), 500, ArgValue(args, "--bulk-rows") ?? 1_000_000);
         var only = ArgText(args, "--only")?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet();
         if (only?.FirstOrDefault(p => !Phases.Contains(p)) is { } unknown)
             throw new ArgumentException($"--only {unknown}: expected one or more of {string.Join(", ", Phases)}");
-        return sized with { Only = only, ProviderMessages = ArgValue(args, "--provider-messages") ?? (quick ? 5_000 : 50_000),
-            RetentionRows = ArgValue(args, "--retention-rows") ?? (quick ? 50_000 : 1_000_000),
-            SseConnections = ArgValue(args, "--sse-connections") ?? (quick ? 1_000 : 10_000), InboxClients = ArgValue(args, "--inbox-clients") ?? InboxClientsDefault,
-            SseSettle = args.Contains("--sse-settle"), ServiceEnv = ServiceEnvironment(args) };
+        return sized with { Only = only, ProviderMessages = ArgValue(args, "--provider-messages") ?? (smoke ? 200 : quick ? 5_000 : 50_000),
+            RetentionRows = ArgValue(args, "--retention-rows") ?? (smoke ? 1_000 : quick ? 50_000 : 1_000_000),
+            SseConnections = ArgValue(args, "--sse-connections") ?? (smoke ? 20 : quick ? 1_000 : 10_000),
+            InboxClients = ArgValue(args, "--inbox-clients") ?? (smoke ? 2 : InboxClientsDefault),
+            SseSettle = args.Contains("--sse-settle"), ServiceEnv = ServiceEnvironment(args), Smoke = smoke, ServiceDll = ArgText(args, "--service-dll"),
+            AbRef = ArgText(args, "--ab"), AbRounds = ArgValue(args, "--rounds") ?? 2 };
     }
 }

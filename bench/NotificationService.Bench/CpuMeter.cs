@@ -23,17 +23,23 @@ public sealed class CpuMeter(int workerPid, int postmasterPid)
         return new CpuMeter(workerPid, postmaster);
     }
 
-    public CpuSample Sample()
+    public CpuSample Sample() => new(Seconds(Own(workerPid, false)), Postgres(), Seconds(Own(Environment.ProcessId, false)));
+
+    /// <summary>CPU used so far by one process (not its children).</summary>
+    public static TimeSpan Process(int pid) => Seconds(Own(pid, withReapedChildren: false));
+
+    /// <summary>CPU used so far by one process; null once it has gone.</summary>
+    public static TimeSpan? ProcessOrNull(int pid) => Fields($"/proc/{pid}/stat") is { } f ? Seconds(Ticks(f, withReapedChildren: false)) : null;
+
+    /// <summary>CPU used so far by PostgreSQL alone (the postmaster, its live children and its reaped ones).</summary>
+    public TimeSpan Postgres()
     {
         var postgres = Own(postmasterPid, withReapedChildren: true);
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
             if (int.TryParse(Path.GetFileName(dir), out var pid) && pid != postmasterPid && Fields($"{dir}/stat") is { } f && f[1] == postmasterPid.ToString())
                 postgres += Ticks(f, withReapedChildren: false);
-        return new CpuSample(Seconds(Own(workerPid, false)), Seconds(postgres), Seconds(Own(Environment.ProcessId, false)));
+        return Seconds(postgres);
     }
-
-    /// <summary>CPU used so far by one process (not its children).</summary>
-    public static TimeSpan Process(int pid) => Seconds(Own(pid, withReapedChildren: false));
 
     /// <summary>CPU used so far by one thread, from /proc/&lt;pid&gt;/task/&lt;tid&gt;; null once the thread has ended.</summary>
     public static TimeSpan? Thread(string taskDirectory) =>
@@ -49,7 +55,7 @@ public sealed class CpuMeter(int workerPid, int postmasterPid)
             var stat = File.ReadAllText(statFile);
             return stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // the name in parentheses may hold spaces
         }
-        catch (IOException) { return null; } // the process ended meanwhile
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return null; } // the process ended meanwhile
     }
 
     private static long Ticks(string[] f, bool withReapedChildren) =>

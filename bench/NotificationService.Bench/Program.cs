@@ -1,11 +1,14 @@
 using Npgsql;
 using NotificationService.Bench;
+using NotificationService.Bench.Ab;
 using NotificationService.Bench.Ceilings;
+using NotificationService.Bench.Costs;
 using NotificationService.Bench.Providers;
 using NotificationService.Bench.Service;
 using NotificationService.Postgres;
 
-// One command: PostgreSQL ceilings, then the service against them. `--quick` for a smoke run.
+// One command: PostgreSQL ceilings, then the service against them. `--quick` for a short run, `--smoke` for the least
+// that runs every step, `--ab REF` to run every phase on this tree's service and on REF's, alternating.
 var options = BenchOptions.Parse(args);
 ServiceProcess.OperatorEnv = options.ServiceEnv;
 foreach (var (k, v) in options.ServiceEnv) Progress.Show($"service processes get {k}={v} (--service-env)");
@@ -14,111 +17,61 @@ var started = DateTimeOffset.UtcNow;
 
 var dataDir = Path.Combine(Path.GetTempPath(), "ns-bench", $"{Environment.ProcessId}");
 Progress.Show($"starting embedded PostgreSQL in {dataDir}");
-// pg_stat_statements lets the dispatch phase count statements and their time per delivered notification.
+// pg_stat_statements lets the phases count statements and their time per unit of work.
 var phaseDatabases = new List<string>();
 var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show, settings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track_planning=on"]);
+var failed = false;
 try
 {
     var machine = await Machine.DescribeAsync(cluster.ConnectionString);
     var report = new Report { Options = options, Machine = machine, StartedAt = started };
 
-    Progress.Show("building the service (Release)");
-    var dll = await ServiceProcess.BuildAsync(repoRoot);
+    var head = new BenchSide("head", await HeadDllAsync(), AbBuild.DescribeWorkingTree(repoRoot));
+    var sides = new List<BenchSide> { head };
+    if (options.AbRef is { } abRef)
+    {
+        var (dll, label) = await AbBuild.BuildAsync(repoRoot, abRef);
+        sides.Add(new BenchSide("base", dll, label));
+    }
 
-    await Phase(report, "ceilings", "PostgreSQL ceilings", async () =>
+    await Phase(report, "ceilings", "PostgreSQL ceilings", async _ =>
         report.Ceilings = await PostgresCeilings.MeasureAsync(await CreateDatabaseAsync("ceilings"), options));
 
-    await Phase(report, "accept", "accept and end-to-end (Mode=all)", async () =>
+    var phases = Phases().Where(p => options.Runs(p.Key)).ToList();
+    if (sides.Count == 1)
+        foreach (var p in phases) await Phase(report, p.Key, p.Name, dll => p.Run(report, dll), head.Dll);
+    else
     {
-        var cs = await CreateDatabaseAsync("service");
-        await using var db = NpgsqlDataSource.Create(cs);
-        Progress.Show("starting the service in Mode=all");
-        await using var service = await ServiceProcess.StartAsync(dll, cs, "all");
+        // Each phase's rounds alternate the two builds, each going first in half the rounds (head, base, base, head, …),
+        // so drift on a shared host falls on both alike. Every round has a report of its own; the ceilings are shared.
+        var rounds = sides.ToDictionary(s => s.Name, _ => Enumerable.Range(0, options.AbRounds)
+            .Select(_ => new Report { Options = options, Machine = machine, StartedAt = started, Ceilings = report.Ceilings }).ToList());
+        foreach (var p in phases)
+            for (var round = 0; round < options.AbRounds; round++)
+                foreach (var side in round % 2 == 0 ? sides : sides.AsEnumerable().Reverse())
+                {
+                    Progress.Show($"--ab: phase {p.Key}, round {round + 1}/{options.AbRounds}, {side.Name} ({side.Label})");
+                    var r = rounds[side.Name][round];
+                    r.Notes.Add($"{p.Key}, {side.Name}: round {round + 1} started {DateTime.UtcNow:HH:mm:ss} UTC, load average {LoadAverage.Text()}");
+                    await Phase(r, p.Key, p.Name, dll => p.Run(r, dll), side.Dll);
+                }
+        report.Ab = new AbReport(sides, rounds);
+    }
 
-        report.Accept = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, options.AcceptDuration, "peak accept");
-        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "after peak: waiting for the workers");
-
-        var half = Math.Max(1, Math.Round(report.Accept.AcceptedPerSec / 2));
-        report.HalfRate = await AcceptLoad.OpenLoopAsync(service.BaseAddress, half, options.HalfRateDuration, $"half rate {half:N0}/s");
-        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "after half rate: waiting for the workers");
-
-        report.EndToEnd = await EndToEndLatency.MeasureAsync(service, db, options.EndToEndRate, options.EndToEndDuration);
-        report.RssAfterAcceptMiB = service.RssMiB();
-    });
-
-    await Phase(report, "tenant-limits", "per-tenant rate limits: a flooding tenant beside a quiet one (two Mode=api replicas)", async () =>
-        report.TenantFlood = await TenantFloodRun.MeasureAsync(dll, await CreateDatabaseAsync("tenant_limits"), options.FloodDuration,
-            BenchOptions.QuietTenantRate, BenchOptions.FloodClients, BenchOptions.FloodRate));
-
-    await Phase(report, "retention", "retention: purging expired notifications while accepting at half the peak rate (Mode=all)", async () =>
-        report.Retention = await RetentionRun.MeasureAsync(dll, await CreateDatabaseAsync("retention"), options.RetentionRows, options.RetentionWindow));
-
-    await Phase(report, "inbox", "inbox: unread-count and the first page over a large inbox (Mode=api), beside the same statements direct", async () =>
-        report.Inbox = await InboxRun.MeasureAsync(dll, await CreateDatabaseAsync("inbox"), options.InboxRows, options.InboxUsers,
-            options.InboxClients, options.AcceptDuration));
-
-    await Phase(report, "console", "console: every page over 1 M notifications, and its indexes' cost on accept (Mode=all; accept in Mode=api)", async () =>
-        report.Console = await ConsoleRun.MeasureAsync(dll, repoRoot, CreateDatabaseAsync, options.ConsoleRows, options.ConsoleRequests,
-            options.AcceptDuration, options.ConsoleAcceptPairs));
-
-    await Phase(report, "sse", "sse: concurrent end-user streams on one instance, accept-to-event latency (Mode=all)", async () =>
-        report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration,
-            options.SseSettle));
-
-    await Phase(report, "dispatch", "dispatch (Mode=api then Mode=worker)", async () =>
-        report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs));
-
-    await Phase(report, "preferences", "dispatch with preferences in force vs without, in pairs (Mode=api then Mode=worker)", async () =>
-        report.Preferences = await PreferencesDispatchRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs, options.Quick ? 1 : 2));
-
-    await Phase(report, "providers", "provider dispatch through SendGrid and Twilio fakes (Mode=api then Mode=worker)", async () =>
-        report.ProviderDispatch = await ProviderDispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("providers"), options.ProviderMessages));
-
-    await Phase(report, "batches", "batches (Mode=api)", async () =>
-    {
-        await using var service = await ServiceProcess.StartAsync(dll, await CreateDatabaseAsync("batches"), "api");
-        report.Batches = await BatchLoad.MeasureAsync(service.BaseAddress, BenchOptions.BatchClients, options.AcceptDuration, options.BatchWarmUp);
-    });
-
-    await Phase(report, "bulk", "CSV bulk job, enqueue alone (only the bulk queue is worked)", async () =>
-        report.BulkEnqueueOnly = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk_enqueue"), options.BulkRows, enqueueOnly: true));
-
-    await Phase(report, "bulk", "CSV bulk job (Mode=all)", async () =>
-        report.Bulk = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk"), options.BulkRows, enqueueOnly: false));
-
-    await Phase(report, "webhooks", "webhooks out (Mode=api then Mode=worker)", async () =>
-        report.WebhooksOut = await NotificationService.Bench.Webhooks.WebhooksOutRun.MeasureAsync(dll, await CreateDatabaseAsync("webhooks_out"), options.WebhookDeliveries));
-
-    await Phase(report, "webhooks", "webhooks in: provider callbacks (Mode=api)", async () =>
-        report.CallbacksIn = await NotificationService.Bench.Webhooks.CallbacksInRun.MeasureAsync(dll, await CreateDatabaseAsync("callbacks_in"), options.CallbackEvents));
-
-    await Phase(report, "webhooks", "webhooks in: Twilio callbacks, one event per request (Mode=api)", async () =>
-        report.TwilioCallbacksIn = await NotificationService.Bench.Webhooks.TwilioCallbacksRun.MeasureAsync(dll, await CreateDatabaseAsync("twilio_in"), options.CallbackEvents / 5));
-
-    await Phase(report, "webhook-insert", "webhook delivery insert with and without the notification id (migration 470), alternating", async () =>
-        report.WebhookInsert = await NotificationService.Bench.Webhooks.WebhookInsertRun.MeasureAsync(dll, await CreateDatabaseAsync("webhook_insert"),
-            options.CeilingDuration, options.Quick ? 2 : 3));
-
-    await Phase(report, "templated-accept", "accept with a template vs inline content (Mode=all, then Mode=api)", async () =>
-    {
-        foreach (var mode in new[] { "all", "api" })
-            report.TemplatedAccept.Add(await TemplatedAcceptComparison.MeasureAsync(dll, await CreateDatabaseAsync($"templated_{mode}"),
-                mode, options.AcceptDuration, BenchOptions.TemplatedAcceptPairs));
-    });
-
-    await Phase(report, "workflows", "workflows: triggers, steps/s, due delays, waiting runs (Mode=api/worker/all)", async () =>
-        report.Workflows = await NotificationService.Bench.Workflows.WorkflowsRun.MeasureAsync(dll, CreateDatabaseAsync,
-            report.Ceilings?.BatchInsertRowsPerSec ?? double.NaN, options.Quick));
 
     Progress.Done();
-    var markdown = report.ToMarkdown();
+    var markdown = report.Ab is { } ab ? ab.ToMarkdown(report) : report.ToMarkdown();
     Console.WriteLine(markdown);
     var resultsDir = Path.Combine(repoRoot, "bench", "results");
     Directory.CreateDirectory(resultsDir);
-    // A partial run (--only) does not overwrite the full report.
-    var resultsFile = Path.Combine(resultsDir, options.Only is { } only ? $"latest-{string.Join('-', only.Order())}.md" : "latest.md");
+    // A partial run (--only) does not overwrite the full report, nor does a smoke or an A/B run.
+    var name = options.Only is { } only ? $"latest-{string.Join('-', only.Order())}" : "latest";
+    if (options.AbRef is not null) name += "-ab";
+    if (options.Smoke) name += "-smoke";
+    var resultsFile = Path.Combine(resultsDir, name + ".md");
     await File.WriteAllTextAsync(resultsFile, markdown);
     Console.WriteLine($"written to {resultsFile}");
+    failed = report.Notes.Concat(report.Ab?.Notes ?? []).Any(n => n.StartsWith("Phase '"));
 }
 finally
 {
@@ -127,6 +80,106 @@ finally
     catch (Exception ex) { Console.Error.WriteLine($"stopping PostgreSQL failed: {ex.Message}"); }
     Progress.Done();
     try { Directory.Delete(dataDir, recursive: true); } catch { /* best effort */ }
+}
+// A failed phase does not stop the others, but the run says so in its exit code (the smoke spec reads it).
+return failed ? 1 : 0;
+
+// The phases in the order they run; each writes its figures into the report it is given, against the service build given.
+IEnumerable<BenchPhase> Phases() =>
+[
+    new("accept", "accept and end-to-end (Mode=all)", async (report, dll) =>
+    {
+        var cs = await CreateDatabaseAsync("service");
+        await using var db = NpgsqlDataSource.Create(cs);
+        Progress.Show("starting the service in Mode=all");
+        await using var service = await ServiceProcess.StartAsync(dll, cs, "all");
+
+        // The first window after start is cold (JIT, tiering, pools, the first burst of wake-ups): reported apart, not the figure.
+        report.AcceptWarmUp = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, options.AcceptDuration,
+            "accept warm-up (first window after start)", cost: (db, "accept, Mode=all, first window after start (warm-up)"));
+        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "after the warm-up: waiting for the workers");
+        await service.WaitJitSettledAsync(options.JitSettleTimeout);
+
+        var sustained = await UnitMeter.StartAsync(db, "accept and deliver, Mode=all (peak window through its drain)");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        report.Accept = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, options.AcceptDuration, "peak accept",
+            cost: (db, "accept, Mode=all peak (workers delivering meanwhile)"));
+        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "after peak: waiting for the workers");
+        report.AcceptAndDeliver = (report.Accept.Accepted, clock.Elapsed);
+        await sustained.StopAsync(report.Accept.Accepted, "send accepted and delivered");
+
+        var half = Math.Max(1, Math.Round(report.Accept.AcceptedPerSec / 2));
+        report.HalfRate = await AcceptLoad.OpenLoopAsync(service.BaseAddress, half, options.HalfRateDuration, $"half rate {half:N0}/s");
+        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "after half rate: waiting for the workers");
+
+        report.EndToEnd = await EndToEndLatency.MeasureAsync(service, db, options.EndToEndRate, options.EndToEndDuration);
+        report.RssAfterAcceptMiB = service.RssMiB();
+    }),
+    new("accept", "accept alone (Mode=api) and its delivery alone (Mode=worker): CPU per send, and what one Mode=all process should reach", async (report, dll) =>
+        report.AcceptSplit = await AcceptSplitRun.MeasureAsync(dll, await CreateDatabaseAsync("accept_split"), options.AcceptDuration, options.JitSettleTimeout)),
+    new("tenant-limits", "per-tenant rate limits: a flooding tenant beside a quiet one (two Mode=api replicas)", async (report, dll) =>
+        report.TenantFlood = await TenantFloodRun.MeasureAsync(dll, await CreateDatabaseAsync("tenant_limits"), options.FloodDuration,
+            BenchOptions.QuietTenantRate, BenchOptions.FloodClients, BenchOptions.FloodRate)),
+    new("retention", "retention: purging expired notifications while accepting at half the peak rate (Mode=all)", async (report, dll) =>
+        report.Retention = await RetentionRun.MeasureAsync(dll, await CreateDatabaseAsync("retention"), options.RetentionRows, options.RetentionWindow)),
+    new("inbox", "inbox: unread-count and the first page over a large inbox (Mode=api), beside the same statements direct", async (report, dll) =>
+        report.Inbox = await InboxRun.MeasureAsync(dll, await CreateDatabaseAsync("inbox"), options.InboxRows, options.InboxUsers,
+            options.InboxClients, options.AcceptDuration, options.JitSettleTimeout)),
+    new("console", "console: every page over 1 M notifications, and its indexes' cost on accept (Mode=all; accept in Mode=api)", async (report, dll) =>
+        report.Console = await ConsoleRun.MeasureAsync(dll, repoRoot, CreateDatabaseAsync, options.ConsoleRows, options.ConsoleRequests,
+            options.AcceptDuration, options.ConsoleAcceptPairs)),
+    new(RecipientsRun.Phase, "recipients: bulk identify (Mode=api), then erase of a big user beside accept (Mode=all)", async (report, dll) =>
+        report.Recipients = await RecipientsRun.MeasureAsync(dll, CreateDatabaseAsync, options)),
+    new("topics", "topics: a fan-out's rate and accept latency, live events to topics over open streams", async (report, dll) =>
+        report.Topics = await TopicsPhase.MeasureAsync(dll, CreateDatabaseAsync, TopicsBenchOptions.Parse(args, options.Quick))),
+    new(ByUserRun.Phase, "send by userId vs with the address: accept (Mode=api) and dispatch (Mode=worker), alternating rounds", async (report, dll) =>
+        report.ByUser = await ByUserRun.MeasureAsync(dll, CreateDatabaseAsync, options)),
+    new("workflows", "workflows: triggers, steps/s, due delays, waiting runs (Mode=api/worker/all)", async (report, dll) =>
+        report.Workflows = await NotificationService.Bench.Workflows.WorkflowsRun.MeasureAsync(dll, CreateDatabaseAsync,
+            report.Ceilings?.BatchInsertRowsPerSec ?? double.NaN, options)),
+    new("sse", "sse: concurrent end-user streams on one instance, accept-to-event latency (Mode=all)", async (report, dll) =>
+        report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration,
+            options.SseSettle, options.Smoke)),
+    new("dispatch", "dispatch (Mode=api then Mode=worker)", async (report, dll) =>
+        report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs)),
+    new("preferences", "dispatch with preferences in force vs without, in pairs (Mode=api then Mode=worker)", async (report, dll) =>
+        report.Preferences = await PreferencesDispatchRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs, options.Quick ? 1 : 2)),
+    new("providers", "provider dispatch through SendGrid and Twilio fakes (Mode=api then Mode=worker)", async (report, dll) =>
+        report.ProviderDispatch = await ProviderDispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("providers"), options.ProviderMessages)),
+    new("batches", "batches (Mode=api)", async (report, dll) =>
+    {
+        var cs = await CreateDatabaseAsync("batches");
+        await using var service = await ServiceProcess.StartAsync(dll, cs, "api");
+        await using var db = NpgsqlDataSource.Create(cs);
+        report.Batches = await BatchLoad.MeasureAsync(service.BaseAddress, db, BenchOptions.BatchClients, options.AcceptDuration, options.BatchWarmUp);
+    }),
+    new("bulk", "CSV bulk job, enqueue alone (only the bulk queue is worked)", async (report, dll) =>
+        report.BulkEnqueueOnly = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk_enqueue"), options.BulkRows, enqueueOnly: true, options.JitSettleTimeout)),
+    new("bulk", "CSV bulk job (Mode=all)", async (report, dll) =>
+        report.Bulk = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk"), options.BulkRows, enqueueOnly: false, options.JitSettleTimeout)),
+    new("webhooks", "webhooks out (Mode=api then Mode=worker)", async (report, dll) =>
+        report.WebhooksOut = await NotificationService.Bench.Webhooks.WebhooksOutRun.MeasureAsync(dll, await CreateDatabaseAsync("webhooks_out"), options.WebhookDeliveries)),
+    new("webhooks", "webhooks in: provider callbacks (Mode=api)", async (report, dll) =>
+        report.CallbacksIn = await NotificationService.Bench.Webhooks.CallbacksInRun.MeasureAsync(dll, await CreateDatabaseAsync("callbacks_in"), options.CallbackEvents)),
+    new("webhooks", "webhooks in: Twilio callbacks, one event per request (Mode=api)", async (report, dll) =>
+        report.TwilioCallbacksIn = await NotificationService.Bench.Webhooks.TwilioCallbacksRun.MeasureAsync(dll, await CreateDatabaseAsync("twilio_in"), options.CallbackEvents / 5)),
+    new("webhook-insert", "webhook delivery insert with and without the notification id (migration 470), alternating", async (report, dll) =>
+        report.WebhookInsert = await NotificationService.Bench.Webhooks.WebhookInsertRun.MeasureAsync(dll, await CreateDatabaseAsync("webhook_insert"),
+            options.CeilingDuration, options.Quick ? 2 : 3)),
+    new("templated-accept", "accept with a template vs inline content (Mode=all, then Mode=api)", async (report, dll) =>
+    {
+        foreach (var mode in new[] { "all", "api" })
+            report.TemplatedAccept.Add(await TemplatedAcceptComparison.MeasureAsync(dll, await CreateDatabaseAsync($"templated_{mode}"),
+                mode, options.AcceptDuration, options.TemplatedPairs));
+    }),
+];
+
+async Task<string> HeadDllAsync()
+{
+    if (options.ServiceDll is { } given)
+        return File.Exists(given) ? Path.GetFullPath(given) : throw new FileNotFoundException("--service-dll: no such file", given);
+    Progress.Show("building the service (Release)");
+    return await ServiceProcess.BuildAsync(repoRoot);
 }
 
 // A phase's databases are dropped when it ends (its figures are in the report by then). Left behind, their tables were
@@ -154,19 +207,31 @@ async Task<string> CreateDatabaseAsync(string name)
     return new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = $"bench_{name}" }.ConnectionString;
 }
 
-// A failed phase is reported, not fatal: the other figures still count.
-// `--only` skips every phase but the ceilings and those named.
-async Task Phase(Report report, string key, string name, Func<Task> run)
+// A failed phase is reported, not fatal: the other figures still count. Its databases go either way, so the next round
+// of an `--ab` run can make them again. Costs measured meanwhile (UnitMeter) land in the phase's report.
+async Task Phase(Report report, string key, string name, Func<string, Task> run, string dll = "")
 {
-    if (key != "ceilings" && !options.Runs(key)) return;
-    try { await run(); await DropPhaseDatabasesAsync(); }
+    UnitMeter.Sink.Value = report.UnitCosts;
+    var figuresBefore = report.FigureCount();
+    string? failure = null;
+    try { await run(dll); }
     catch (Exception ex)
     {
         Progress.Done();
-        Console.Error.WriteLine($"phase '{name}' failed: {ex.Message}");
-        report.Notes.Add($"Phase '{name}' failed: {ex.Message.Split('\n')[0]}");
+        Console.Error.WriteLine($"phase '{name}' failed: {ex}");
+        failure = ex.Message.Split('\n')[0];
+        report.Notes.Add($"Phase '{name}' failed: {failure}");
     }
+    finally
+    {
+        UnitMeter.Sink.Value = null;
+        await DropPhaseDatabasesAsync();
+    }
+    report.PhasesRun.Add(new PhaseOutcome(key, name, report.FigureCount() - figuresBefore, failure));
 }
+
+/// <summary>One phase: its `--only` key, its name in the report, and what it runs (into a report, against a service build).</summary>
+sealed record BenchPhase(string Key, string Name, Func<Report, string, Task> Run);
 
 static class RepoRoot
 {

@@ -13,6 +13,11 @@ public sealed class Report
     public required DateTimeOffset StartedAt { get; init; }
     public CeilingResults? Ceilings { get; set; }
     public LoadResult? Accept { get; set; }
+    /// <summary>The Mode=all service's first closed-loop window after start (cold): reported apart from the figure.</summary>
+    public LoadResult? AcceptWarmUp { get; set; }
+    /// <summary>The peak window's sends and the time from its start until they were all delivered (Mode=all).</summary>
+    public (long Sends, TimeSpan Elapsed)? AcceptAndDeliver { get; set; }
+    public AcceptSplitResult? AcceptSplit { get; set; }
     public LoadResult? HalfRate { get; set; }
     public DispatchResult? Dispatch { get; set; }
     public IReadOnlyList<PreferencesPair>? Preferences { get; set; }
@@ -32,8 +37,29 @@ public sealed class Report
     public InboxBenchResult? Inbox { get; set; }
     public ConsoleBenchResult? Console { get; set; }
     public SseBenchResult? Sse { get; set; }
+    public RecipientsBenchResult? Recipients { get; set; }
+    public TopicsBenchResult? Topics { get; set; }
+    public ByUserResult? ByUser { get; set; }
     public Workflows.WorkflowsBenchResult? Workflows { get; set; }
     public List<string> Notes { get; } = [];
+    /// <summary>What a unit of each phase's work cost (CPU, statements, rows written), one entry per measured window.</summary>
+    public List<Costs.UnitCost> UnitCosts { get; } = [];
+    /// <summary>Every phase this report ran, with how many figures it added (the bench smoke spec reads this).</summary>
+    public List<PhaseOutcome> PhasesRun { get; } = [];
+
+    /// <summary>Figures so far: service-table rows with a value, and costs per unit measured over at least one unit.</summary>
+    public int FigureCount() => Rows().Count(r => !double.IsNaN(r.Value)) + UnitCosts.Count(c => c.Units > 0)
+        // Phases with report sections of their own: each measured figure they hold.
+        + (Recipients is { } rc ? new[] { rc.IdentifyPerSec, rc.EraseTime.TotalSeconds }.Count(v => double.IsFinite(v) && v > 0) : 0)
+        + (Topics is { } tp ? (tp.FanOut is null ? 0 : 1) + (tp.Events is null ? 0 : 1) : 0)
+        + (ByUser?.FigureCount ?? 0)
+        + (Workflows is { } wf ? new[] { wf.RunsStartedPerSec, wf.StepsPerSec, wf.LatenessP99Ms, wf.BytesPerWaitingRun }.Count(v => double.IsFinite(v) && v > 0) : 0);
+
+    /// <summary>Set for an `--ab` run: the per-round reports of both builds, rendered side by side.</summary>
+    public Ab.AbReport? Ab { get; set; }
+
+    /// <summary>While set, every <see cref="Row"/> rendered on this thread is also kept here (the `--ab` report pairs them).</summary>
+    [ThreadStatic] internal static List<Ab.AbRow>? Capture;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -42,6 +68,22 @@ public sealed class Report
     public string ToMarkdown()
     {
         var sb = new StringBuilder();
+        AppendHeader(sb);
+        AppendServiceTable(sb);
+        AppendDetails(sb);
+        return sb.ToString();
+    }
+
+    /// <summary>The service table's rows as numbers (rendered into a scratch buffer).</summary>
+    public List<Ab.AbRow> Rows()
+    {
+        Capture = [];
+        try { AppendServiceTable(new StringBuilder()); return Capture; }
+        finally { Capture = null; }
+    }
+
+    public void AppendHeader(StringBuilder sb)
+    {
         sb.AppendLine($"# NotificationService benchmark{(Options.Quick ? " (--quick: smoke sizes, not comparable)" : "")}");
         sb.AppendLine();
         sb.AppendLine($"Run {StartedAt:yyyy-MM-dd HH:mm} UTC. Machine: {Machine.Cores} cores ({Machine.CpuModel}), {Machine.Memory} RAM, " +
@@ -63,7 +105,10 @@ public sealed class Report
         }
         else sb.AppendLine("| (not measured) | |");
         sb.AppendLine();
+    }
 
+    public void AppendServiceTable(StringBuilder sb)
+    {
         sb.AppendLine("## Service");
         sb.AppendLine();
         sb.AppendLine("| measurement | service | ceiling | ratio | target | met |");
@@ -74,6 +119,30 @@ public sealed class Report
                 a.AcceptedPerSec, Ceilings?.SingleInsertCommitsPerSec, "≥ 5,000/s", a.AcceptedPerSec >= 5000);
             Row(sb, "accept latency p50 at peak (ms)", a.LatencyMs.P50, null, "", null, "0.0");
             Row(sb, "accept latency p99 at peak (ms)", a.LatencyMs.P99, null, "", null, "0.0");
+        }
+        if (AcceptWarmUp is { } aw)
+            Row(sb, $"accept rate, Mode=all, first {Options.AcceptDuration.TotalSeconds:0} s window after start (warm-up, not the figure above) (sends/s)",
+                aw.AcceptedPerSec, Ceilings?.SingleInsertCommitsPerSec, "", null);
+        if (AcceptAndDeliver is { } ad)
+            Row(sb, "accept and deliver, Mode=all: the peak window's sends ÷ (its start → all delivered) (sends/s)", ad.Sends / ad.Elapsed.TotalSeconds,
+                Ceilings?.SingleInsertCommitsPerSec, "", null);
+        if (AcceptSplit is { } sp)
+        {
+            Row(sb, $"accept alone, Mode=api, after a {Options.AcceptDuration.TotalSeconds:0} s warm-up (sends/s)", sp.Accept.AcceptedPerSec,
+                Ceilings?.SingleInsertCommitsPerSec, "≥ 0.8 × ceiling", Ceilings is { } c1 ? sp.Accept.AcceptedPerSec >= 0.8 * c1.SingleInsertCommitsPerSec : null);
+            Row(sb, "accept alone, Mode=api: its warm-up window (sends/s)", sp.WarmUp.AcceptedPerSec, Ceilings?.SingleInsertCommitsPerSec, "", null);
+            Row(sb, "CPU per accepted send, Mode=api: service (µs)", sp.AcceptCost.ServiceMicros, null, "", null, "0.0");
+            Row(sb, "CPU per accepted send, Mode=api: PostgreSQL (µs)", sp.AcceptCost.PostgresMicros, null, "", null, "0.0");
+            Row(sb, "CPU per accepted send, Mode=api: bench (load generator) (µs)", sp.AcceptCost.BenchMicros, null, "", null, "0.0");
+            Row(sb, "CPU per delivered notification (those sends), Mode=worker: worker (µs)", sp.DeliverCost.ServiceMicros, null, "", null, "0.0");
+            Row(sb, "CPU per delivered notification (those sends), Mode=worker: PostgreSQL (µs)", sp.DeliverCost.PostgresMicros, null, "", null, "0.0");
+            Row(sb, $"predicted Mode=all rate: {sp.Cores} cores ÷ the CPU per send above, accept + delivery ({sp.MicrosPerSend:0} µs) (sends/s)",
+                sp.PredictedPerSec, null, "", null);
+            if (Accept is { } a4)
+                Row(sb, "Mode=all peak accept ÷ predicted", a4.AcceptedPerSec / sp.PredictedPerSec, null, "≥ 0.8", a4.AcceptedPerSec / sp.PredictedPerSec >= 0.8, "0.00");
+            if (AcceptAndDeliver is { } ad2)
+                Row(sb, "Mode=all accept and deliver ÷ predicted", ad2.Sends / ad2.Elapsed.TotalSeconds / sp.PredictedPerSec, null, "≥ 0.8",
+                    ad2.Sends / ad2.Elapsed.TotalSeconds / sp.PredictedPerSec >= 0.8, "0.00");
         }
         if (HalfRate is { } h)
         {
@@ -187,7 +256,11 @@ public sealed class Report
             Row(sb, $"templated ÷ inline accept rate, Mode={t.Mode}", t.Ratio, null, "≥ 0.90", t.Ratio >= 0.90 && t.Errors == 0, "0.00");
         }
         sb.AppendLine();
+        Costs.UnitCostReport.AppendTable(sb, UnitCosts);
+    }
 
+    public void AppendDetails(StringBuilder sb)
+    {
         sb.AppendLine("## Details");
         sb.AppendLine();
         if (Accept is { } a2) sb.AppendLine($"- Peak accept: {a2.Accepted:N0} accepted, {a2.Errors:N0} errors in {a2.Elapsed.TotalSeconds:0.0} s (service in Mode=all, workers delivering meanwhile).");
@@ -213,13 +286,33 @@ public sealed class Report
                           string.Join(", ", t.Rounds.Select(r => $"{r.Kind} {r.Result.AcceptedPerSec:N0}/s (p99 {r.Result.LatencyMs.P99:N0} ms)")) + $"; {t.Errors:N0} errors.");
         foreach (var n in Notes) sb.AppendLine($"- {n}");
         if (Console is { } con) ConsoleReport.Append(sb, con, Ceilings);
+        if (Topics is { } topics) TopicsReport.Append(sb, topics, Ceilings);
         if (Sse is { } sse) SseReport.Append(sb, sse);
         if (Workflows is { } wf) NotificationService.Bench.Workflows.WorkflowsReport.Append(sb, wf);
-        return sb.ToString();
+        Recipients?.Append(sb, Ceilings);
+        ByUser?.Append(sb, Ceilings);
+        AppendPhases(sb);
+    }
+
+    /// <summary>Each known phase: how many figures it reported in this run, or that it failed or did not run.</summary>
+    public void AppendPhases(StringBuilder sb)
+    {
+        sb.AppendLine();
+        sb.AppendLine("## Phases");
+        sb.AppendLine();
+        sb.AppendLine("| phase | figures | outcome |");
+        sb.AppendLine("|---|---:|---|");
+        foreach (var key in BenchOptions.Phases)
+        {
+            var runs = PhasesRun.Where(p => p.Key == key).ToList();
+            var outcome = runs.Count == 0 ? "not run" : runs.FirstOrDefault(p => p.Failure is not null) is { } f ? $"failed: {f.Failure}" : "ok";
+            sb.AppendLine($"| {key} | {runs.Sum(p => p.Figures)} | {outcome} |");
+        }
     }
 
     internal static void Row(StringBuilder sb, string name, double value, double? ceiling, string target, bool? met, string format = "N0")
     {
+        Capture?.Add(new Ab.AbRow(name, value, ceiling, target, format));
         var ratio = ceiling is { } c && c > 0 ? (value / c).ToString("0.00", Inv) : "";
         var metText = met switch { true => "met", false => "**not met**", null => "" };
         sb.AppendLine($"| {name} | {Fmt(value, format)} | {(ceiling is { } cv ? Fmt(cv, "N0") : "")} | {ratio} | {target} | {metText} |");

@@ -32,7 +32,11 @@ public sealed record RenderedContent(
     string? ActionUrl = null,
     string? Icon = null,
     IReadOnlyDictionary<string, string>? Data = null,
-    WhatsAppTemplateRef? WhatsAppTemplate = null);
+    WhatsAppTemplateRef? WhatsAppTemplate = null,
+    IReadOnlyList<ContentAction>? Actions = null);
+
+/// <summary>An in_app action button: what it says and where it leads (a link already held to the link rules).</summary>
+public sealed record ContentAction(string Label, string Url);
 
 /// <summary>One message to one recipient on one channel.</summary>
 public sealed record OutgoingMessage(

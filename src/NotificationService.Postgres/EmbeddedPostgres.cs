@@ -90,13 +90,34 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
         catch { return null; }
     }
 
-    public async Task StopAsync()
+    /// <param name="immediate">Stop without a shutdown checkpoint: for a throwaway cluster whose data is deleted next.</param>
+    public async Task StopAsync(bool immediate = false)
     {
         try
         {
-            await RunAsync("pg_ctl", ["-D", Path.Combine(DataDirectory, "pgdata"), "-m", "fast", "-w", "stop"], CancellationToken.None);
+            await RunAsync("pg_ctl", ["-D", Path.Combine(DataDirectory, "pgdata"), "-m", immediate ? "immediate" : "fast", "-w", "stop"], CancellationToken.None);
         }
         catch (InvalidOperationException) { /* already stopped */ }
+    }
+
+    /// <summary>
+    /// Stops a server still running in <paramref name="dataDirectory"/> whose owner is gone (a test run that was killed
+    /// leaves its cluster running); true when there was one.
+    /// </summary>
+    public static async Task<bool> StopOrphanAsync(string dataDirectory)
+    {
+        var pidFile = Path.Combine(dataDirectory, "pgdata", "postmaster.pid");
+        if (!File.Exists(pidFile) || TryReadRunningPort(pidFile) is null) return false;
+        await new EmbeddedPostgres(PostgresBinaries.Locate(), dataDirectory, stopOnDispose: true).StopAsync(immediate: true);
+        return true;
+    }
+
+    /// <summary>The shell command that stops this cluster at once (as the `postgres` user when root), for a watchdog script.</summary>
+    public string StopShellCommand()
+    {
+        static string Quote(string s) => "'" + s.Replace("'", "'\\''") + "'";
+        var stop = $"{Quote(Path.Combine(_bin, "pg_ctl"))} -D {Quote(Path.Combine(DataDirectory, "pgdata"))} -m immediate -w stop";
+        return _asRoot ? $"runuser -u postgres -- {stop}" : stop;
     }
 
     /// <summary>Stops the cluster if this instance started it (a cluster found running belongs to someone else).</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Npgsql;
 
 namespace NotificationService.Postgres;
@@ -6,12 +7,20 @@ namespace NotificationService.Postgres;
 /// For tests and the benchmark: one embedded cluster per process (started on first use, stopped at
 /// exit) and a fresh, uniquely named database per caller, so test classes never see each other's rows.
 /// Set NS_TEST_POSTGRES to a server connection string to use an existing server instead.
+/// <para>
+/// Nothing is left behind. A cluster lives in <see cref="Root"/>/&lt;pid&gt;-&lt;id&gt; and goes with the process that
+/// made it: at exit, and, since a test host may be killed before its exit handlers finish (`dotnet test` ends its test
+/// hosts when the run is over), by a small watchdog that outlives it and waits for it to be gone. A folder whose
+/// process is gone anyway (a run killed with the machine) is removed, its server stopped, when the next run starts.
+/// </para>
 /// </summary>
 public static class TestDatabase
 {
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? _serverConnectionString;
     private static EmbeddedPostgres? _cluster;
+
+    public static string Root => Path.Combine(Path.GetTempPath(), "ns-test-pg");
 
     public static async Task<string> ServerConnectionStringAsync()
     {
@@ -22,13 +31,15 @@ public static class TestDatabase
             var configured = Environment.GetEnvironmentVariable("NS_TEST_POSTGRES");
             if (!string.IsNullOrEmpty(configured)) return _serverConnectionString = configured;
 
-            var dir = Path.Combine(Path.GetTempPath(), "ns-test-pg", $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
+            await RemoveLeftoversAsync(Root);
+            var dir = Path.Combine(Root, $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
             _cluster = await EmbeddedPostgres.StartAsync(dir);
             var cluster = _cluster;
+            RemoveWhenGone(cluster, Environment.ProcessId);
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
             {
-                cluster.StopAsync().GetAwaiter().GetResult();
-                try { Directory.Delete(dir, recursive: true); } catch { /* best effort */ }
+                cluster.StopAsync(immediate: true).GetAwaiter().GetResult();   // throwaway data: no shutdown checkpoint to wait for
+                try { Directory.Delete(dir, recursive: true); } catch { /* the watchdog finishes it */ }
             };
             return _serverConnectionString = cluster.ConnectionString;
         }
@@ -47,5 +58,62 @@ public static class TestDatabase
             await cmd.ExecuteNonQueryAsync();
         }
         return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+    }
+
+    /// <summary>
+    /// Removes every cluster folder under <paramref name="root"/> whose owning process (the number its name starts with)
+    /// is gone, stopping its server first if it still runs. Folders of live processes (other test runs) stay. Returns
+    /// the folders removed.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> RemoveLeftoversAsync(string root)
+    {
+        var removed = new List<string>();
+        if (!Directory.Exists(root)) return removed;
+        foreach (var dir in Directory.GetDirectories(root))
+        {
+            var name = Path.GetFileName(dir);
+            if (!int.TryParse(name.Split('-')[0], out var owner) || IsAlive(owner)) continue;
+            try
+            {
+                await EmbeddedPostgres.StopOrphanAsync(dir);
+                Directory.Delete(dir, recursive: true);
+                removed.Add(dir);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                // Another run removing it at the same moment, or not ours to delete: leave it.
+            }
+        }
+        return removed;
+    }
+
+    /// <summary>
+    /// Starts a detached watchdog (it survives <paramref name="ownerPid"/> being killed) that, once that process is gone,
+    /// stops the cluster at once and deletes its folder. Linux and macOS; elsewhere the next run's leftover pass does it.
+    /// </summary>
+    public static void RemoveWhenGone(EmbeddedPostgres cluster, int ownerPid)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        // Its own stdio is /dev/null at once: holding the test host's output pipe open would keep a runner reading it waiting.
+        var script = $"exec >/dev/null 2>&1 </dev/null; while kill -0 {ownerPid} 2>/dev/null; do sleep 1; done; {cluster.StopShellCommand()} >/dev/null 2>&1; rm -rf '{cluster.DataDirectory.Replace("'", "'\\''")}'";
+        // The watchdog is started so that it is nobody's child in the test host's process tree (a tree kill does not
+        // reach it): setsid forks it into a session of its own; without setsid, sh backgrounds it and exits at once.
+        var psi = File.Exists("/usr/bin/setsid") || File.Exists("/bin/setsid")
+            ? new ProcessStartInfo("setsid", ["-f", "sh", "-c", script])
+            : new ProcessStartInfo("sh", ["-c", "nohup sh -c \"$0\" >/dev/null 2>&1 </dev/null &", script]);
+        psi.UseShellExecute = false;
+        try { using var p = Process.Start(psi); p?.WaitForExit(); }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException) { /* no sh: the leftover pass covers it */ }
+    }
+
+    private static bool IsAlive(int pid)
+    {
+        try
+        {
+            using var p = Process.GetProcessById(pid);
+            return !p.HasExited;
+        }
+        catch (ArgumentException) { return false; }
+        catch (InvalidOperationException) { return false; }
     }
 }

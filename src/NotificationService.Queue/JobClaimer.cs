@@ -76,26 +76,32 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
     /// <see cref="Job.Crashes"/> above 0, for the caller to run alone.</param>
     public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, CancellationToken ct, JobPriority lowest = JobPriority.Low, bool withSuspect = false)
     {
-        var (jobs, visited, units) = await ClaimOnceAsync(queue, _cursor, lowest, withSuspect, ct);
-        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited, units) = await ClaimOnceAsync(queue, Guid.Empty, lowest, withSuspect, ct); // wrap around
+        var (jobs, visited, units) = await ClaimOnceAsync(queue, _cursor, lowest, withSuspect, options.BatchSize, ct);
+        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited, units) = await ClaimOnceAsync(queue, Guid.Empty, lowest, withSuspect, options.BatchSize, ct); // wrap around
         // Round robin beyond MaxTenantsPerClaim: the next claim starts after the last tenant served.
         _cursor = visited >= options.MaxTenantsPerClaim && jobs.Any(j => j.Crashes == 0) ? jobs.Where(j => j.Crashes == 0).Max(j => j.TenantId) : Guid.Empty;
         LastWasFull = units >= options.BatchSize;
         return jobs;
     }
 
-    private async Task<(List<Job> Jobs, long Visited, long Units)> ClaimOnceAsync(string queue, Guid cursor, JobPriority lowest, bool withSuspect, CancellationToken ct)
+    /// <summary>The next due suspect of the queue and nothing else (a batch of 0): the suspect lane takes its next job
+    /// straight after the last instead of waiting for the queue's next batch claim.</summary>
+    public async Task<Job?> ClaimSuspectAsync(string queue, CancellationToken ct) =>
+        (await ClaimOnceAsync(queue, Guid.Empty, JobPriority.Low, withSuspect: true, batchSize: 0, ct)).Jobs.FirstOrDefault();
+
+    private async Task<(List<Job> Jobs, long Visited, long Units)> ClaimOnceAsync(string queue, Guid cursor, JobPriority lowest, bool withSuspect,
+        int batchSize, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(Sql);
         cmd.Parameters.AddWithValue(queue);
-        cmd.Parameters.AddWithValue(options.BatchSize);
+        cmd.Parameters.AddWithValue(batchSize);
         cmd.Parameters.AddWithValue(options.MaxTenantsPerClaim);
         cmd.Parameters.AddWithValue(cursor);
         cmd.Parameters.AddWithValue(options.WorkerId);
         cmd.Parameters.AddWithValue(options.Lease.TotalMilliseconds);
         cmd.Parameters.AddWithValue((short)lowest);
         cmd.Parameters.AddWithValue(withSuspect);
-        var jobs = new List<(Job Job, long Ord)>(options.BatchSize);
+        var jobs = new List<(Job Job, long Ord)>(batchSize + 1);
         long visited = 0, units = 0;
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

@@ -71,6 +71,35 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
         return (long)(await cmd.ExecuteScalarAsync(ct))! == 1;
     }
 
+    /// <summary>Which of <paramref name="jobIds"/> a worker holds right now (state running): an erase waits until none does.</summary>
+    public async Task<long[]> RunningAsync(Guid tenantId, long[] jobIds, CancellationToken ct)
+    {
+        if (jobIds.Length == 0) return [];
+        await using var cmd = db.CreateCommand("select id from jobs where id = any($1) and tenant_id = $2 and state = 'running'");
+        cmd.Parameters.AddWithValue(jobIds);
+        cmd.Parameters.AddWithValue(tenantId);
+        var running = new List<long>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) running.Add(r.GetInt64(0));
+        return [.. running];
+    }
+
+    /// <summary>
+    /// Erase: the tenant's jobs whose last error mentions one of <paramref name="values"/> (lower-cased; a provider's
+    /// answer can quote the address) keep the job and its state, with the error replaced by `[erased]`.
+    /// </summary>
+    public async Task<int> RedactErrorsAsync(Guid tenantId, string[] values, CancellationToken ct)
+    {
+        if (values.Length == 0) return 0;
+        await using var cmd = db.CreateCommand("""
+            update jobs set last_error = '[erased]' where tenant_id = $1 and last_error is not null
+              and exists (select 1 from unnest($2::text[]) v where strpos(lower(last_error), v) > 0)
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(values);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Depth per queue in units of work (for delivery queues: notifications, however they were grouped).</summary>
     public async Task<IReadOnlyList<QueueStats>> StatsAsync(Guid? tenantId, CancellationToken ct)
     {

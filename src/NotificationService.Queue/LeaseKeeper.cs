@@ -17,10 +17,14 @@ internal sealed record Rescue(IReadOnlyList<string> ReturnedTo, IReadOnlyList<(D
 /// </summary>
 internal sealed class LeaseKeeper(NpgsqlDataSource db, QueueProcessorOptions options, IReadOnlyDictionary<string, IJobHandler> handlers)
 {
-    /// <summary>Jobs whose lease expired, locked for this rescue (another replica's rescuer skips them).</summary>
+    /// <summary>
+    /// Jobs whose lease expired, locked for this rescue (another replica's rescuer skips them). $1 worker, $2 the jobs
+    /// it is running: a live worker whose lease extension came late (a stalled thread pool at a cold start) has not
+    /// died, so its own rescuer must not count a crash against the job it is running.
+    /// </summary>
     private const string SelectExpired = """
         select id, queue, kind, tenant_id, args::text, attempt, max_attempts, crashes, locked_by from jobs
-        where state = 'running' and locked_until < now()
+        where state = 'running' and locked_until < now() and not (locked_by = $1 and id = any($2))
         order by id
         for update skip locked
         """;
@@ -64,10 +68,14 @@ internal sealed class LeaseKeeper(NpgsqlDataSource db, QueueProcessorOptions opt
         await using var npgsqlTx = await conn.BeginTransactionAsync(ct);
         var expired = new List<(DeadJob Job, int MaxAttempts, int Crashes, string? Worker)>();
         await using (var select = new NpgsqlCommand(SelectExpired, conn, npgsqlTx))
-        await using (var r = await select.ExecuteReaderAsync(ct))
+        {
+            select.Parameters.AddWithValue(options.WorkerId);
+            select.Parameters.AddWithValue(_running.Keys.ToArray());
+            await using var r = await select.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
                 expired.Add((new DeadJob(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), r.GetInt32(5), null,
                     default, r.GetInt32(7) + 1), r.GetInt32(6), r.GetInt32(7) + 1, r.IsDBNull(8) ? null : r.GetString(8)));
+        }
         if (expired.Count == 0) return new Rescue([], []);
 
         var verdicts = expired.Select(e => options.CrashPolicy.Judge(e.Crashes, e.Job.Attempt, e.MaxAttempts, e.Worker)).ToArray();

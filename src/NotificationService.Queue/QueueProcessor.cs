@@ -99,7 +99,7 @@ public sealed class QueueProcessor
                 await CooldownAsync(claimer, lastClaim, stop);
                 lastClaim = _clock.GetTimestamp();
                 var jobs = await ClaimAsync(claimer, queue, stop);
-                if (jobs.FirstOrDefault(j => j.Crashes > 0) is { } suspect) suspects.Add(RunSuspectAsync(suspect, drainToken));
+                if (jobs.FirstOrDefault(j => j.Crashes > 0) is { } suspect) suspects.Add(RunSuspectsAsync(suspect, stop, drainToken));
                 if (jobs.Any(j => j.Crashes == 0)) inFlight.Add(ProcessAsync([.. jobs.Where(j => j.Crashes == 0)], drainToken));
                 if (jobs.Count > 0) continue;
 
@@ -139,14 +139,28 @@ public sealed class QueueProcessor
         }
     }
 
-    /// <summary>Runs a suspect on its own, then frees the slot and wakes every queue: the next suspect may be in any.</summary>
-    private async Task RunSuspectAsync(Job suspect, CancellationToken ct)
+    /// <summary>
+    /// Runs a suspect on its own, then the queue's next suspects one after another while there are any (claimed alone,
+    /// straight after the last: after a crash they are the jobs the dead worker held, and waiting for the queue's next
+    /// batch claim between them made recovery crawl), then frees the slot and wakes every queue: the next suspect may be in any.
+    /// </summary>
+    private async Task RunSuspectsAsync(Job first, CancellationToken stop, CancellationToken drainToken)
     {
+        var claimer = new JobClaimer(_db, _options);
         try
         {
-            _log.LogWarning("queue {Queue}: running job {JobId} ({Kind}) alone: a worker died holding it ({Crashes} time(s))",
-                suspect.Queue, suspect.Id, suspect.Kind, suspect.Crashes);
-            await ProcessAsync([suspect], ct);
+            for (var suspect = first; suspect is not null;
+                 suspect = stop.IsCancellationRequested ? null : await claimer.ClaimSuspectAsync(first.Queue, stop))
+            {
+                _log.LogWarning("queue {Queue}: running job {JobId} ({Kind}) alone: a worker died holding it ({Crashes} time(s))",
+                    suspect.Queue, suspect.Id, suspect.Kind, suspect.Crashes);
+                await ProcessAsync([suspect], drainToken);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        catch (Exception e)
+        {
+            _log.LogError(e, "queue {Queue}: claiming the next suspect failed; the queue's next claim takes it", first.Queue);
         }
         finally
         {

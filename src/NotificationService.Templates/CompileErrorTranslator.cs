@@ -27,10 +27,22 @@ internal static partial class CompileErrorTranslator
             compile();
             return null;
         }
+        catch (Exception e) when (Timeout(e) is { } timeout)
+        {
+            throw timeout.For(part); // the whole compile is over budget, not this part wrong
+        }
         catch (Exception e) when (e is HandlebarsException or InvalidOperationException or ArgumentException or NotSupportedException)
         {
             return Translate(part, e);
         }
+    }
+
+    /// <summary>Handlebars.Net wraps what its expression middleware throws; the budget's own exception is the answer.</summary>
+    internal static TemplateCompileTimeoutException? Timeout(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is TemplateCompileTimeoutException t) return t;
+        return null;
     }
 
     [GeneratedRegex(@"Occured at:\s*(\d+):(\d+)")]

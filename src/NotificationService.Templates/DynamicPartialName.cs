@@ -13,10 +13,14 @@ internal static class DynamicPartialName
 
     public sealed class NotFound(string message) : Exception(message);
 
-    public static object Check(Context _, Arguments arguments) =>
-        arguments.Length == 1 && arguments[0] is string { Length: > 0 } name
+    /// <summary>Also where a partial that names itself through the data recurses: each call checks the stack first.</summary>
+    public static object Check(Context _, Arguments arguments)
+    {
+        StackGuard.Ensure();
+        return arguments.Length == 1 && arguments[0] is string { Length: > 0 } name
             ? name
             : throw new NotFound($"The partial {Describe(arguments.Length > 0 ? arguments[0] : null)} could not be found.");
+    }
 
     /// <summary>The tag with its name subexpression wrapped in the check: <c>{{&gt; (lookup . 'k') x}}</c> →
     /// <c>{{&gt; (__handlebarsJsPartialName (lookup . 'k')) x}}</c>. Null when the tag has no leading subexpression.</summary>

@@ -25,6 +25,7 @@ internal static class HandlebarsEnvironmentFactory
         configuration.FormatterProviders.Add(new JsFormatterProvider());
         configuration.ObjectDescriptorProviders.Add(new TypeStableArrayIterator.DescriptorProvider());
         configuration.CompileTimeConfiguration.Features.Add(new HandlebarsJsWith.Feature());
+        configuration.CompileTimeConfiguration.ExpressionMiddleware.Add(new CompileBudget.Deadline());
         if (resolvePathsFirst) configuration.CompileTimeConfiguration.ExpressionMiddleware.Add(new LateBoundPathRewriter());
         var environment = Handlebars.Create(configuration);
         // Every helper is registered before anything compiles: LateBoundPathRewriter relies on it.

@@ -7,6 +7,8 @@ namespace NotificationService.Templates;
 /// <summary>Rewrites handlebars.js syntax that Handlebars.Net 2.4 parses differently into an equivalent form it
 /// parses as handlebars.js does, before it compiles the source. Runs once per compile, never per render.
 /// <list type="bullet">
+/// <item>Block params get names of their own and data paths a spelling Handlebars.Net cannot confuse with its
+/// "well-known variables" (<see cref="BlockParamNames"/>, <see cref="PathSpelling"/>).</item>
 /// <item><c>{{^}}</c> is <c>{{else}}</c> (Handlebars.Net printed it as a value: "[object Object]").</item>
 /// <item><c>{{&amp;x}}</c> is <c>{{{x}}}</c> (Handlebars.Net cannot parse it).</item>
 /// <item><c>~</c> on a comment or a triple-stash strips the whitespace next to it (Handlebars.Net ignores it on
@@ -31,6 +33,8 @@ internal static partial class HandlebarsJsSourceRewriter
         if (!source.Contains("{{", StringComparison.Ordinal)) return source;
         var (tags, errors) = MustacheScanner.Scan(source);
         if (errors.Count > 0) return source;
+        var respelled = BlockParamNames.Rewrite(source, tags);
+        if (!ReferenceEquals(respelled, source)) (source, tags) = (respelled, MustacheScanner.Scan(respelled).Tags);
         StringBuilder? output = null;
         var cursor = 0;
         var stripNext = false;

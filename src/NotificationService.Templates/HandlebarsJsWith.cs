@@ -22,6 +22,7 @@ internal sealed class HandlebarsJsWith : IHelperDescriptor<BlockHelperOptions>
 
     public void Invoke(in EncodedTextWriter output, in BlockHelperOptions options, in Context context, in Arguments arguments)
     {
+        StackGuard.Ensure();
         if (arguments.Length != 1) throw new HandlebarsException("{{with}} helper must have exactly one argument");
         var value = arguments[0];
         if (IsEmpty(value))

@@ -50,6 +50,7 @@ internal static class MustacheSection
 
     private static void Section(EncodedTextWriter output, BlockHelperOptions options, object? value, bool swap = false)
     {
+        StackGuard.Ensure();
         var section = options;
         void Body(EncodedTextWriter writer, BindingContext frame) { if (swap) section.Inverse(writer, frame); else section.Template(writer, frame); }
         void Inverse(EncodedTextWriter writer, BindingContext frame) { if (swap) section.Template(writer, frame); else section.Inverse(writer, frame); }

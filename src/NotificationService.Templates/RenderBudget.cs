@@ -2,10 +2,15 @@ using System.Diagnostics;
 
 namespace NotificationService.Templates;
 
-/// <summary>How long one render may take and how much one part may write. Defaults: 1 s and 1,000,000 characters.</summary>
-public sealed record RenderLimits(TimeSpan MaxDuration, int MaxPartChars)
+/// <summary>How long one render may take and how much one part may write. Defaults: 1 s and 1,000,000 characters.
+/// <see cref="MaxCompileDuration"/> (default 10 s) is the budget of one compile of a template version (at save, and at
+/// its first render in a process); <see cref="TemplateLimits"/> keep a compile far below it.
+/// <see cref="Clock"/> measures the time (the system's when null; a test's own clock makes the time limit exact).</summary>
+public sealed record RenderLimits(TimeSpan MaxDuration, int MaxPartChars, TimeProvider? Clock = null)
 {
     public static readonly RenderLimits Default = new(TimeSpan.FromSeconds(1), 1_000_000);
+
+    public TimeSpan MaxCompileDuration { get; init; } = TimeSpan.FromSeconds(10);
 }
 
 /// <summary>A render stopped by its budget: <see cref="Limit"/> is "time" or "output".</summary>
@@ -30,9 +35,11 @@ internal static class RenderBudget
     {
         var previous = (active, deadline);
         active = limits;
-        deadline = Stopwatch.GetTimestamp() + (long)(limits.MaxDuration.TotalSeconds * Stopwatch.Frequency);
+        deadline = Now(limits) + (long)(limits.MaxDuration.TotalSeconds * (limits.Clock?.TimestampFrequency ?? Stopwatch.Frequency));
         return new Scope(previous.active, previous.deadline);
     }
+
+    private static long Now(RenderLimits limits) => limits.Clock?.GetTimestamp() ?? Stopwatch.GetTimestamp();
 
     public readonly struct Scope(RenderLimits? previous, long previousDeadline) : IDisposable
     {
@@ -50,7 +57,7 @@ internal static class RenderBudget
 
     public static void CheckTime()
     {
-        if (active is { } limits && Stopwatch.GetTimestamp() > deadline)
+        if (active is { } limits && Now(limits) > deadline)
             throw new TemplateRenderLimitException("time", $"the render took longer than {limits.MaxDuration.TotalMilliseconds:0} ms");
     }
 }

@@ -10,10 +10,12 @@ internal static class SectionTags
 {
     /// <summary>Whether a block's body (name and block params) is a section over a path Handlebars.Net cannot close as
     /// written: one that climbs (<c>../x</c>), starts with <c>./</c> or <c>@</c> (<c>@root.x</c> rendered nothing),
-    /// uses '/' separators or a bracketed segment.</summary>
+    /// uses '/' separators or a bracketed segment, or is written <c>this.x</c> (<see cref="PathSpelling"/> writes
+    /// <c>{{#first}}</c> so).</summary>
     public static bool NeedsHelper(string body)
     {
-        if (!(body.StartsWith('.') || body.StartsWith('@') || body.Contains('/') || body.Contains('['))) return false;
+        if (!(body.StartsWith('.') || body.StartsWith('@') || body.Contains('/') || body.Contains('[')
+              || body.StartsWith("this.", StringComparison.Ordinal))) return false;
         try
         {
             var parsed = ExpressionParser.Parse(body);

@@ -1,19 +1,22 @@
-using System.Text;
 using NotificationService.Templates.Analysis;
 
 namespace NotificationService.Templates;
 
-/// <summary>Validation and compilation of a <see cref="TemplateDefinition"/>: our static checks first
-/// (sizes, helpers, blocks, partials, with exact positions), then Handlebars.Net's own parser.</summary>
+/// <summary>Validation and compilation of a <see cref="TemplateDefinition"/>: the bounds first (<see cref="TemplateLimits"/>,
+/// measured without recursion, so nothing below ever sees an unbounded source), then our static checks (helpers,
+/// blocks, partials, with exact positions), then Handlebars.Net's own parser, under the compile budget.</summary>
 internal static class TemplateCompiler
 {
     public static TemplateAnalysis Analyze(TemplateDefinition definition)
     {
         var partials = definition.Partials ?? new Dictionary<string, string>();
         var analysis = new TemplateAnalysis();
-        foreach (var (name, source) in Sources(definition))
-            if (Encoding.UTF8.GetByteCount(source) > TemplateDataLimits.MaxTemplateBytes)
-                analysis.Errors.Add(new TemplateError(name, 0, 0, $"Template is larger than {TemplateDataLimits.MaxTemplateBytes / 1024} KB."));
+        foreach (var (name, source) in PartsAndLayout(definition))
+        {
+            var bounds = TemplateBounds.Measure(name, source);
+            analysis.Errors.AddRange(bounds.Errors);
+            analysis.AddNodes(name, bounds.Nodes);
+        }
         if (analysis.Errors.Count > 0) return analysis;
 
         var analyzer = new TemplateAnalyzer(partials, analysis);
@@ -24,7 +27,20 @@ internal static class TemplateCompiler
         return analysis;
     }
 
-    public static List<TemplateError> Validate(TemplateDefinition definition)
+    public static List<TemplateError> Validate(TemplateDefinition definition, RenderLimits limits)
+    {
+        using var budget = CompileBudget.Start(limits.MaxCompileDuration);
+        try
+        {
+            return ValidateWithinBudget(definition);
+        }
+        catch (TemplateCompileTimeoutException e)
+        {
+            return [e.ToError(definition.Parts.FirstOrDefault()?.Name ?? "template")];
+        }
+    }
+
+    private static List<TemplateError> ValidateWithinBudget(TemplateDefinition definition)
     {
         var analysis = Analyze(definition);
         if (analysis.Errors.Count > 0) return analysis.Errors;
@@ -42,7 +58,20 @@ internal static class TemplateCompiler
     }
 
     /// <summary>Compiles a definition for rendering, or throws <see cref="TemplateValidationException"/>.</summary>
-    public static CompiledTemplate Compile(TemplateDefinition definition)
+    public static CompiledTemplate Compile(TemplateDefinition definition, RenderLimits limits)
+    {
+        using var budget = CompileBudget.Start(limits.MaxCompileDuration);
+        try
+        {
+            return CompileWithinBudget(definition);
+        }
+        catch (Exception e) when (CompileErrorTranslator.Timeout(e) is { } timeout)
+        {
+            throw new TemplateValidationException([timeout.ToError(definition.Parts.FirstOrDefault()?.Name ?? "template")]);
+        }
+    }
+
+    private static CompiledTemplate CompileWithinBudget(TemplateDefinition definition)
     {
         var analysis = Analyze(definition);
         if (analysis.Errors.Count > 0) throw new TemplateValidationException(analysis.Errors);
@@ -57,7 +86,7 @@ internal static class TemplateCompiler
         catch (Exception)
         {
             // Compile each piece on its own to say which one failed and where.
-            var errors = Validate(definition);
+            var errors = ValidateWithinBudget(definition);
             if (errors.Count == 0) throw;
             throw new TemplateValidationException(errors);
         }
@@ -67,10 +96,10 @@ internal static class TemplateCompiler
     public static bool IsOptional(string variable, IReadOnlyCollection<string> optional) =>
         optional.Any(o => variable == o || variable.StartsWith(o + ".", StringComparison.Ordinal) || variable.StartsWith(o + "[]", StringComparison.Ordinal));
 
-    private static IEnumerable<(string Name, string Source)> Sources(TemplateDefinition definition)
+    /// <summary>Partials are measured when the analysis first reaches them: only the ones a template uses count.</summary>
+    private static IEnumerable<(string Name, string Source)> PartsAndLayout(TemplateDefinition definition)
     {
         foreach (var part in definition.Parts) yield return (part.Name, part.Source);
-        foreach (var (name, source) in definition.Partials ?? new Dictionary<string, string>()) yield return ("partial:" + name, source);
         if (definition.Layout is not null) yield return ("layout", definition.Layout);
     }
 

@@ -14,7 +14,7 @@ public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limit
     internal int CachedTemplates => cache.Count;
 
     /// <summary>Everything wrong with the template, each with part, line and column; empty when it can be saved.</summary>
-    public IReadOnlyList<TemplateError> Validate(TemplateDefinition definition) => TemplateCompiler.Validate(definition);
+    public IReadOnlyList<TemplateError> Validate(TemplateDefinition definition) => TemplateCompiler.Validate(definition, Limits);
 
     /// <summary>Variable paths the template uses, in order of first use: "user.name", "items", "items[].price"
     /// (a field of each element of items). Helpers, @data variables and literals are excluded.</summary>
@@ -29,12 +29,13 @@ public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limit
     /// for an invalid template and <see cref="TemplateDataTooLargeException"/> for oversized data.</summary>
     public RenderResult Render(TemplateDefinition definition, JsonNode? data, RenderOptions? options = null)
     {
-        var compiled = cache.GetOrAdd(definition.CacheKey, TemplateCompiler.Compile, definition);
+        var compiled = cache.GetOrAdd(definition.CacheKey, static s => TemplateCompiler.Compile(s.definition, s.Limits), (definition, Limits));
         var context = JsonDataConverter.ToPlain(data); // also enforces TemplateDataLimits
         var parts = new Dictionary<string, string>(compiled.Parts.Count + 1, StringComparer.Ordinal);
 
         using (RenderScope.Use(options))
         using (RenderBudget.Start(Limits))
+        using (StackGuard.Begin())
         {
             foreach (var (part, render) in compiled.Parts)
             {
@@ -56,8 +57,12 @@ public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limit
         try
         {
             using var writer = new BudgetedWriter(buffer, part);
-            render(writer, context!, null);
+            render(writer, context!, FreshDataVariables);
             return buffer.ToString();
+        }
+        catch (Exception e) when (Inner<InsufficientExecutionStackException>(e) is not null)
+        {
+            throw new TemplateRenderLimitException("depth", $"part '{part}' nests deeper than a render may go");
         }
         catch (Exception e) when (e is not TemplateRenderLimitException && Inner<TemplateRenderLimitException>(e) is { } limit)
         {
@@ -72,6 +77,18 @@ public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limit
             RenderBuffer.Return(buffer);
         }
     }
+
+    /// <summary>
+    /// The data of every render's root frame: @index, @key, @first, @last and @value, empty as handlebars.js has them
+    /// outside a loop. Handlebars.Net takes its binding frames from one pool shared by every render in the process, and
+    /// a root frame keeps the slots those variables had in its previous life; 255 uses later (one byte of version) the
+    /// old slot reads as current, so <c>{{@value.email}}</c> outside a loop could print an item of another tenant's
+    /// render. Setting them here gives each render's root frame, and every frame under it, slots of its own.
+    /// </summary>
+    private static readonly Dictionary<string, object?> FreshDataVariables = new(StringComparer.Ordinal)
+    {
+        ["index"] = null, ["key"] = null, ["first"] = null, ["last"] = null, ["value"] = null,
+    };
 
     private static T? Inner<T>(Exception e) where T : Exception
     {

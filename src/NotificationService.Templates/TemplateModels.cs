@@ -15,8 +15,13 @@ public sealed record TemplateDefinition(
     IReadOnlyCollection<string>? OptionalVariables = null);
 
 /// <summary>A validation problem. Line and column are 1-based; 0 means "not tied to a position".
-/// <see cref="Part"/> is the part name, "layout", or "partial:NAME".</summary>
-public sealed record TemplateError(string Part, int Line, int Column, string Message);
+/// <see cref="Part"/> is the part name, "layout", or "partial:NAME". <see cref="Limit"/> names the
+/// <see cref="TemplateLimits"/> bound the source breaks ("depth", "nodes", "size", "subexpressions", "blockParams", "compileTime"),
+/// null for every other error: a caller answers a broken limit differently (422) from a syntax error.</summary>
+public sealed record TemplateError(string Part, int Line, int Column, string Message)
+{
+    public string? Limit { get; init; }
+}
 
 /// <summary>Defaults for culture-sensitive helpers when the template does not name one.</summary>
 public sealed record RenderOptions(string? Culture = null, string? TimeZone = null);

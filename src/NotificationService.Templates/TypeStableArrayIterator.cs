@@ -19,6 +19,7 @@ internal sealed class TypeStableArrayIterator : IIterator
     public void Iterate(in EncodedTextWriter writer, BindingContext context, ChainSegment[] blockParamsVariables, object input,
         TemplateDelegate template, TemplateDelegate ifEmpty)
     {
+        StackGuard.Ensure();
         var items = (object?[])input;
         if (items.Length == 0)
         {

@@ -8,10 +8,12 @@ using NotificationService.Features.Delivery;
 using NotificationService.Features.Devices;
 using NotificationService.Features.EndUserAuth;
 using NotificationService.Features.Inbox;
+using NotificationService.Features.InboxClicks;
 using NotificationService.Features.Health;
 using NotificationService.Features.Metrics;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Preferences;
+using NotificationService.Features.Privacy;
 using NotificationService.Features.Providers;
 using NotificationService.Features.QueueAdmin;
 using NotificationService.Features.Recipients;
@@ -23,9 +25,12 @@ using NotificationService.Features.RateLimits;
 using NotificationService.Features.Retention;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
+using NotificationService.Features.Topics;
 using NotificationService.Features.Usage;
 using NotificationService.Features.Webhooks;
 using NotificationService.Features.Workflows;
+using NotificationService.Features.WebOrigins;
+using NotificationService.Features.InboxSdk;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
 
@@ -61,6 +66,7 @@ public static class ServiceComposition
         app.UseApiErrors();
         app.UseStorableInput();               // NUL or a lone surrogate in the path or query: 400 naming it, not a database error
         app.UseAuthentication();
+        app.UseWebOriginCors();                  // /users/me from the tenant's listed web origins only (preflights: any tenant's)
         app.UseRequestLogScope();                // the tenant (and a named notification) on every line of the request
         app.UseTenantRateLimits();               // per-tenant token buckets per endpoint class, shared by replicas: 429 + RateLimit fields
         app.UseAuthorization();
@@ -76,16 +82,21 @@ public static class ServiceComposition
         app.MapDevices();
         app.MapEndUserAuth();
         app.MapInbox();
+        app.MapInboxClicks();                 // a click on an item's link or action button: the ledger's `clicked`
         app.MapProviderCallbacks();
         app.MapSuppressions();
         app.MapPreferences();                 // categories, user preferences (/services/users/{userId} and /users/me), /u/{token} pages
         app.MapRecipients();                  // recipient profiles (/services/users/{userId}, bulk identify) and /users/me/profile
         app.MapWorkflows();                   // workflow definitions (admin), trigger, runs, cancel/resume, events
+        app.MapPrivacy();                     // erase (DELETE /services/users/{userId}, ?block=true) and export of a user (GDPR)
+        app.MapTopics();                      // topics and members, sends to topics (fan-outs), live events to users and topics
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
         app.MapApiKeyAdmin();
         app.MapAudit();
+        app.MapWebOrigins();                  // the tenant's allowed web origins (admin API)
+        app.MapInboxSdk();                   // /sdk/v1/inbox.js (the inbox component) and its demo page
         app.MapApiDocs();
         app.MapConsole();                        // /admin: the web console (Razor Pages, session cookie, CSP)
         return app;
@@ -112,10 +123,13 @@ public static class ServiceComposition
         services.AddProviders();              // admin CRUD + test send, circuit breakers, cross-replica rate limits
         services.AddDevices();                // push device registry (services and /users/me/devices)
         services.AddInbox();                  // in-app inbox, exact counters, the live stream (SSE) across replicas
+        services.AddInboxClicks();
         services.AddSuppressions();           // per-tenant, per-channel do-not-message list
         services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed unsubscribe links
         services.AddRecipients();             // recipient profiles: addresses resolved at delivery, locale, time zone and data for templates
         services.AddWorkflows(builder.Configuration); // versioned workflow definitions; runs moved by jobs on the `workflows` queue, waits woken by the ledger
+        services.AddPrivacy();                // erase jobs (checkpointed, on the `erase` queue), blocked users, streamed export
+        services.AddTopics();                 // topics with exact member counts, fan-outs exactly once per member, live events on the streams
         services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger
         services.AddTemplatesAdmin();         // templates, versions, partials, layouts, preview; resolution and rendering
         services.AddQueueAdmin();             // queue depths, dead jobs, retry
@@ -127,6 +141,8 @@ public static class ServiceComposition
         services.AddHealth();
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
         services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job
+        services.AddWebOrigins();             // which web origins may call /users/me from a browser (CORS)
+        services.AddInboxSdk(builder.Configuration); // the inbox component served at a versioned path, its integrity, the demo page
         services.AddApiDocs();
         services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring
     }

@@ -28,9 +28,9 @@ public static class ContractEnvironment
         get
         {
             if (SpecsDir is null || !Directory.Exists(SpecsDir))
-                return $"Contract tests skipped: the OpenAPI documents folder ../shared/specs was not found (looked at {SpecsDir ?? "<no NotificationService.sln above the test directory>"}).";
+                return $"Contract specs skipped: the providers' OpenAPI documents (../shared/specs) are not beside the repository (looked at {SpecsDir ?? "<no NotificationService.sln above the test directory>"}); nothing installs them.";
             if (PrismCommand.Value is null)
-                return "Contract tests skipped: Stoplight Prism not found (set PRISM_BIN, put `prism` on PATH, or install node/npx: npm install @stoplight/prism-cli@5).";
+                return "Contract specs skipped: Stoplight Prism not found. Install: bash scripts/install-test-tools.sh prism";
             return ProbeFailure.Value;
         }
     }
@@ -51,6 +51,7 @@ public static class ContractEnvironment
         if (Environment.GetEnvironmentVariable("PRISM_BIN") is { Length: > 0 } bin && File.Exists(bin)) return (bin, []);
         if (OnPath("prism") is { } onPath) return (onPath, []);
         if (RepoRoot is not null && Path.Combine(RepoRoot, "node_modules", ".bin", "prism") is var local && File.Exists(local)) return (local, []);
+        if (RepoRoot is not null && Path.Combine(RepoRoot, ".tools", "node_modules", ".bin", "prism") is var tools && File.Exists(tools)) return (tools, []);   // scripts/install-test-tools.sh
         if (OnPath("npx") is { } npx) return (npx, ["--yes", "@stoplight/prism-cli@5"]);
         return null;
     }

@@ -96,7 +96,7 @@ public sealed class MetaWhatsAppAdapterTests
     [Fact]
     public async Task Timeout_is_transient()
     {
-        await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { await Task.Delay(3000, ctx.RequestAborted); });
+        await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { await Task.Delay(30_000, ctx.RequestAborted); });
         Assert.IsType<DeliveryResult.Transient>(await Send(fake, timeout: TimeSpan.FromMilliseconds(700)));
     }
 }

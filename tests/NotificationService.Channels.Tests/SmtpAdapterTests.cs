@@ -20,7 +20,7 @@ namespace NotificationService.Channels.Tests;
 public sealed class AiosmtpdServer : IDisposable
 {
     public static readonly string? Python = new[] { "/usr/bin/python3", "/usr/local/bin/python3" }.FirstOrDefault(p => File.Exists(p) && CanImport(p));
-    public static string? SkipReason => Python is null ? "SMTP server tests skipped: python3 with aiosmtpd not found (apt-get install python3-aiosmtpd)." : null;
+    public static string? SkipReason => Python is null ? "SMTP server specs skipped: python3 with aiosmtpd not found. Install: bash scripts/install-test-tools.sh aiosmtpd" : null;
 
     private const string Script = """
         import sys, ssl, json, os, threading

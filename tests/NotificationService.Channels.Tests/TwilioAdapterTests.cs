@@ -123,7 +123,7 @@ public sealed class TwilioAdapterTests
     [Fact]
     public async Task Slow_response_is_transient()
     {
-        await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { await Task.Delay(3000, ctx.RequestAborted); ctx.Response.StatusCode = 201; });
+        await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { await Task.Delay(30_000, ctx.RequestAborted); ctx.Response.StatusCode = 201; });
         Assert.IsType<DeliveryResult.Transient>(await Send("twilio_sms", fake, Sms(), timeout: TimeSpan.FromMilliseconds(700)));
     }
 

@@ -13,7 +13,7 @@ namespace NotificationService.Templates.Tests;
 /// are in rendered-inputs.json). Each case renders as an HTML part (escaping on, as in handlebars.js).</summary>
 public class HandlebarsJsSpecCorpus
 {
-    private static readonly Lazy<Dictionary<string, JsonObject>> Cases = new(() =>
+    internal static readonly Lazy<Dictionary<string, JsonObject>> Cases = new(() =>
         new[] { "handlebars-js-4.7-spec.json", "handlebars-js-4.7-rendered.json" }
             .SelectMany(file => JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Corpus", file)))!.AsArray())
             .Select(c => c!.AsObject()).ToDictionary(c => (string)c["name"]!));

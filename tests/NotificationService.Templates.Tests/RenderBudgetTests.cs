@@ -4,10 +4,21 @@ namespace NotificationService.Templates.Tests;
 
 /// <summary>
 /// Every render stops at its budget: output per part and time, whether or not the template writes anything; and a
-/// template that could only recurse is refused when saved.
+/// template that could only recurse is refused when saved. The time limit is measured on a clock of the spec's own
+/// (<see cref="StepClock"/>), so no outcome depends on how fast or how loaded the machine is.
 /// </summary>
 public class RenderBudgetTests
 {
+    /// <summary>A clock that moves only when read: <paramref name="step"/> per reading (zero: time stands still).</summary>
+    private sealed class StepClock(TimeSpan step) : TimeProvider
+    {
+        private long _now = 1;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => Interlocked.Add(ref _now, step.Ticks);
+    }
+
+    private static readonly TimeProvider Frozen = new StepClock(TimeSpan.Zero);
+
     /// <summary>Four nested loops over the same 100 items: 100 million characters (the hostile template of issue 17).</summary>
     public const string NestedEach =
         "{{#each items}}{{#each ../items}}{{#each ../../items}}{{#each ../../../items}}x{{/each}}{{/each}}{{/each}}{{/each}}";
@@ -21,7 +32,8 @@ public class RenderBudgetTests
     [Fact]
     public void Output_past_the_part_limit_stops_the_render_and_names_the_part()
     {
-        var engine = new TemplateEngine(limits: new RenderLimits(TimeSpan.FromSeconds(30), 100_000));
+        // However slow the machine, no time passes on this clock: the output limit is the one that stops it.
+        var engine = new TemplateEngine(limits: new RenderLimits(TimeSpan.FromSeconds(1), 100_000, Frozen));
         var e = Assert.Throws<TemplateRenderLimitException>(() => engine.RenderText(NestedEach, HundredItems));
         Assert.Equal("output", e.Limit);
         Assert.Contains("part 'body'", e.Message);
@@ -31,7 +43,10 @@ public class RenderBudgetTests
     [Fact]
     public void Loops_that_write_nothing_still_stop_at_the_time_limit()
     {
-        var engine = new TemplateEngine(limits: new RenderLimits(TimeSpan.FromMilliseconds(200), 1_000_000));
+        // Each reading of the clock is a millisecond later: the budget runs out after 200 readings (64 iterations apart),
+        // long before the loops end, on any machine. Nothing is written, so only the time check can stop it.
+        var clock = new StepClock(TimeSpan.FromMilliseconds(1));
+        var engine = new TemplateEngine(limits: new RenderLimits(TimeSpan.FromMilliseconds(200), 1_000_000, clock));
         var e = Assert.Throws<TemplateRenderLimitException>(() => engine.RenderText(SilentNestedEach, HundredItems));
         Assert.Equal("time", e.Limit);
         Assert.Contains("200 ms", e.Message);
@@ -40,7 +55,7 @@ public class RenderBudgetTests
     [Fact]
     public void A_render_within_budget_is_unchanged_and_the_next_render_gets_a_fresh_budget()
     {
-        var engine = new TemplateEngine(limits: new RenderLimits(TimeSpan.FromSeconds(5), 1_000));
+        var engine = new TemplateEngine(limits: new RenderLimits(TimeSpan.FromSeconds(1), 1_000, Frozen));
         Assert.Equal(new string('x', 100), engine.RenderText("{{#each items}}x{{/each}}", HundredItems));
         Assert.Throws<TemplateRenderLimitException>(() => engine.RenderText("{{#each items}}{{#each ../items}}x{{/each}}{{/each}}", HundredItems));
         Assert.Equal("ok", engine.RenderText("ok", "{}"));

@@ -8,7 +8,9 @@ namespace NotificationService.Tests.Shared;
 /// </summary>
 public static class Eventually
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(15);
+    // Patience, not a speed: a poll ends as soon as its condition holds, so a long timeout costs nothing on a quick machine
+    // and keeps a loaded one (several test projects at once on two cores) from failing a spec that was only slow.
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Polls <paramref name="probe"/> until <paramref name="done"/> holds for its value, and returns that value.</summary>
     public static async Task<T> Async<T>(Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null)

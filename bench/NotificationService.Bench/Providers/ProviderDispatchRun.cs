@@ -32,6 +32,12 @@ public static class ProviderDispatchRun
 {
     private static readonly TimeSpan DrainTimeout = TimeSpan.FromMinutes(10);
 
+    /// <summary>
+    /// The fakes listen on 127.0.0.1, which the outbound guard refuses by default (a tenant's provider base URL must not
+    /// reach inside): the operator's allow-list admits loopback for these processes only, as an on-premise relay would be.
+    /// </summary>
+    private static readonly Dictionary<string, string> AllowLoopback = new() { ["Outbound__AllowedTargets"] = "127.0.0.1" };
+
     public static async Task<IReadOnlyList<ProviderDispatchResult>> MeasureAsync(string dll, string connectionString, int messagesPerProvider)
     {
         await using var sendGrid = await SendGridFake.StartAsync();
@@ -39,7 +45,7 @@ public static class ProviderDispatchRun
         await using var db = NpgsqlDataSource.Create(connectionString);
 
         Progress.Show("providers: starting the service in Mode=api");
-        await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api"))
+        await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api", AllowLoopback))
         {
             var tenant = await BenchTenant.CreateAsync(dll, connectionString);
             using var http = tenant.Client(api.BaseAddress);
@@ -67,15 +73,20 @@ public static class ProviderDispatchRun
         Progress.Show($"providers: starting a Mode=worker process for the {channel} queue");
         var clock = Stopwatch.StartNew();
         await using var worker = await ServiceProcess.StartAsync(dll, connectionString, "worker",
-            new Dictionary<string, string> { ["Queue__Queues__0"] = channel });
+            new Dictionary<string, string>(AllowLoopback) { ["Queue__Queues__0"] = channel });
         var meter = await CpuMeter.ForAsync(worker.Pid, db);
+        Costs.UnitMeter? unitMeter = null;
         var drained = false;
         // CPU from the first observed send on (start-up excluded), and from the half-way mark (warmer).
         (CpuSample Cpu, long Accepted)? atStart = null, atHalf = null;
         for (var tick = 0; clock.Elapsed < DrainTimeout; tick++)
         {
             var accepted = fake.Accepted;
-            if (atStart is null && accepted > 0) atStart = (meter.Sample(), accepted);
+            if (atStart is null && accepted > 0)
+            {
+                atStart = (meter.Sample(), accepted);
+                unitMeter = await Costs.UnitMeter.StartAsync(db, $"providers: {fake.Provider} ({channel}, Mode=worker)");
+            }
             if (atHalf is null && accepted >= messages / 2) atHalf = (meter.Sample(), accepted);
             // The fake's counter is free to read; the jobs table is counted only near the end (and every 2 s in case
             // some jobs never reach the fake), so the harness's own queries barely load PostgreSQL during the drain.
@@ -90,6 +101,7 @@ public static class ProviderDispatchRun
         var counts = fake.Snapshot();
         var end = meter.Sample();
         var loadAfter = LoadAverage();
+        if (unitMeter is not null && atStart is { } first) await unitMeter.StopAsync(counts.Accepted - first.Accepted, "message sent");
 
         await using var sent = db.CreateCommand("select count(*) filter (where status = 'sent') from notifications where channel = $1");
         sent.Parameters.AddWithValue(channel);

@@ -32,6 +32,7 @@ public sealed record AcceptIndexCost(IReadOnlyList<AcceptRound> Rounds)
             await ConsoleRun.ExecAsync(db, dropAll);
 
         await using var withDb = Npgsql.NpgsqlDataSource.Create(withCs);
+        await using var withoutDb = Npgsql.NpgsqlDataSource.Create(withoutCs);
         var meters = new Dictionary<string, CpuMeter> { ["with"] = await CpuMeter.ForAsync(with.Pid, withDb), ["without"] = await CpuMeter.ForAsync(without.Pid, withDb) };
         var rounds = new List<AcceptRound>();
         for (var i = 0; i < pairs; i++)
@@ -41,7 +42,8 @@ public sealed record AcceptIndexCost(IReadOnlyList<AcceptRound> Rounds)
             {
                 // Both databases are in the one cluster: PostgreSQL's CPU in a round is (nearly all) that round's service's.
                 var before = meters[side].Sample();
-                var r = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, round, $"console: accept {side} the indexes, pair {i + 1}/{pairs}");
+                var r = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, round, $"console: accept {side} the indexes, pair {i + 1}/{pairs}",
+                    cost: (side == "with" ? withDb : withoutDb, $"console: accept {side} migration 480's indexes (Mode=api)"));
                 var after = meters[side].Sample();
                 var n = Math.Max(1, r.Accepted);
                 rounds.Add(new AcceptRound(side, r, LoadAverage.Now(), (after.Worker - before.Worker).TotalMicroseconds / n, (after.Postgres - before.Postgres).TotalMicroseconds / n));

@@ -1,10 +1,14 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Npgsql;
 
 namespace NotificationService.Bench.Service;
 
 public sealed record LoadResult(long Accepted, long Errors, TimeSpan Elapsed, Percentiles LatencyMs, IReadOnlyList<Guid> Ids, double OfferedPerSec)
 {
+    /// <summary>The window's cost per accepted send, when the caller asked for it.</summary>
+    public Costs.UnitCost? Cost { get; init; }
+
     public double AcceptedPerSec => Accepted / Elapsed.TotalSeconds;
 }
 
@@ -16,10 +20,13 @@ public sealed record LoadResult(long Accepted, long Errors, TimeSpan Elapsed, Pe
 /// </summary>
 public static class AcceptLoad
 {
-    public static async Task<LoadResult> ClosedLoopAsync(Uri baseAddress, int clients, TimeSpan duration, string label, byte[]? body = null)
+    /// <param name="cost">Where to measure the window's cost per accepted send (<see cref="Costs.UnitMeter"/>), and under which phase name.</param>
+    public static async Task<LoadResult> ClosedLoopAsync(Uri baseAddress, int clients, TimeSpan duration, string label, byte[]? body = null,
+        (NpgsqlDataSource Db, string Phase)? cost = null)
     {
         using var client = new SendClient(baseAddress, clients, body);
         await WarmUpAsync(client, clients);
+        var meter = cost is { } c ? await Costs.UnitMeter.StartAsync(c.Db, c.Phase) : null;
         var latencies = new ConcurrentBag<double>();
         var ids = new ConcurrentQueue<Guid>();
         long errors = 0;
@@ -41,8 +48,9 @@ public static class AcceptLoad
             Progress.Show($"{label}: {ids.Count:N0} accepted, {Interlocked.Read(ref errors):N0} errors ({sw.Elapsed.TotalSeconds:0}/{duration.TotalSeconds:0} s)");
         await all;
         sw.Stop();
+        var measured = meter is null ? null : await meter.StopAsync(ids.Count, "accepted send");
         if (ids.IsEmpty) throw new InvalidOperationException($"no send was accepted: {await client.DescribeFailureAsync()}");
-        return new LoadResult(ids.Count, errors, sw.Elapsed, new Percentiles(latencies), ids.ToArray(), double.NaN);
+        return new LoadResult(ids.Count, errors, sw.Elapsed, new Percentiles(latencies), ids.ToArray(), double.NaN) { Cost = measured };
     }
 
     public static async Task<LoadResult> OpenLoopAsync(Uri baseAddress, double ratePerSec, TimeSpan duration, string label)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Npgsql;
 
 namespace NotificationService.Bench.Service;
 
@@ -19,14 +20,17 @@ public static class BatchLoad
     /// (in perf profiles the tiered-compilation thread took 12 % of the service's CPU in its first 10 s and still 23 %
     /// 20–30 s after start), which is not the rate a running service sustains. 10 s of warm-up gave 24–33k recipients/s,
     /// 40 s gave 43–47k on the same loaded machine.</param>
-    public static async Task<BatchResult> MeasureAsync(Uri baseAddress, int clients, TimeSpan duration, TimeSpan warmUp)
+    public static async Task<BatchResult> MeasureAsync(Uri baseAddress, NpgsqlDataSource db, int clients, TimeSpan duration, TimeSpan warmUp)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients, UseProxy = false })
             { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.ApiKey);
         long next = 0;
         await LoadAsync(http, clients, warmUp, "batches warm-up", () => Interlocked.Add(ref next, RecipientsPerRequest));
-        return await LoadAsync(http, clients, duration, "batches", () => Interlocked.Add(ref next, RecipientsPerRequest));
+        var meter = await Costs.UnitMeter.StartAsync(db, "batches (Mode=api)");
+        var result = await LoadAsync(http, clients, duration, "batches", () => Interlocked.Add(ref next, RecipientsPerRequest));
+        await meter.StopAsync(result.Recipients, "recipient");
+        return result;
     }
 
     private static async Task<BatchResult> LoadAsync(HttpClient http, int clients, TimeSpan duration, string label, Func<long> nextFirst)

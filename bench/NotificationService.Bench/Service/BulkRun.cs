@@ -27,7 +27,7 @@ public static class BulkRun
     private static readonly string OtherKey = "nsk_other000_" + new string('B', 43);
 
     /// <param name="enqueueOnly">Work only the `bulk` queue: the enqueue rate without dispatch competing for the cores.</param>
-    public static async Task<BulkResult> MeasureAsync(string dll, string cs, int rows, bool enqueueOnly)
+    public static async Task<BulkResult> MeasureAsync(string dll, string cs, int rows, bool enqueueOnly, TimeSpan jitSettle)
     {
         var file = Path.Combine(Path.GetTempPath(), $"ns-bench-{rows}.csv");
         var bytes = await GenerateAsync(file, rows);
@@ -58,10 +58,11 @@ public static class BulkRun
             await WaitEnqueuedAsync(http, await UploadAsync(http, warmUpFile), warmUpRows, $"bulk warm-up {i}/2", Sample);
         if (!enqueueOnly) await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(300), "after the bulk warm-up: waiting for the workers");
         Progress.Show("after the bulk warm-up: waiting for the service's JIT to settle");
-        var settled = await service.WaitJitSettledAsync(TimeSpan.FromSeconds(30));
+        var settled = await service.WaitJitSettledAsync(jitSettle);
         Progress.Show($"after the bulk warm-up: JIT settled in {settled.TotalSeconds:F1} s");
 
         var meter = await CpuMeter.ForAsync(service.Pid, db);
+        var unitMeter = await Costs.UnitMeter.StartAsync(db, enqueueOnly ? "bulk CSV, enqueue alone" : "bulk CSV while dispatching (Mode=all)");
         var (jitBefore, cpuBefore) = (service.JitCpuTime(), meter.Sample());
         var clock = Stopwatch.StartNew();
         var jobId = await UploadAsync(http, file);
@@ -71,6 +72,7 @@ public static class BulkRun
         var enqueued = clock.Elapsed;
         var (jitCpu, cpuAfter) = (service.JitCpuTime() - jitBefore, meter.Sample());
         var (serviceCpu, postgresCpu) = (cpuAfter.Worker - cpuBefore.Worker, cpuAfter.Postgres - cpuBefore.Postgres);
+        await unitMeter.StopAsync(rows, "CSV row enqueued");
         if (enqueueOnly) return new BulkResult(rows, bytes, enqueued, baseline, peak, status, new Percentiles([]), 0, 0, jitCpu, serviceCpu, postgresCpu);
         await Task.Delay(TimeSpan.FromSeconds(5)); // keep the other tenant sending while the bulk rows dispatch
         stop.Cancel();

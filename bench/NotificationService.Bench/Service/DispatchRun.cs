@@ -23,15 +23,17 @@ public static class DispatchRun
 {
     /// <param name="users">Spread the copies over this many userIds (0: every copy keeps the sample's recipient).</param>
     /// <param name="prepare">Runs after the copies are queued, before the worker starts (e.g. stores preferences).</param>
+    /// <param name="label">The phase name its cost per notification is reported under.</param>
+    /// <param name="sampleBody">The send that is accepted and cloned (the small inline email of <see cref="SendClient"/> if null).</param>
     public static async Task<DispatchResult> MeasureAsync(string dll, string connectionString, int jobs, int users = 0,
-        Func<NpgsqlDataSource, Guid, Task>? prepare = null)
+        Func<NpgsqlDataSource, Guid, Task>? prepare = null, string label = "dispatch (Mode=worker, sandbox email)", byte[]? sampleBody = null)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
 
         Progress.Show("dispatch: starting the service in Mode=api");
         await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api"))
         {
-            using var client = new SendClient(api.BaseAddress, 1);
+            using var client = new SendClient(api.BaseAddress, 1, sampleBody);
             var sample = await client.SendAsync() ?? throw new InvalidOperationException($"sample send failed: {await client.DescribeFailureAsync()}");
             Progress.Show($"dispatch: enqueuing {jobs:N0} sandbox-email notifications");
             await CloneAsync(db, sample, jobs - 1, users);
@@ -54,6 +56,7 @@ public static class DispatchRun
         ServiceProcess? current = null;
         CpuMeter? meter = null;
         (CpuSample Cpu, long Left)? cpuAtFirst = null;
+        Costs.UnitMeter? unitMeter = null;
         CpuSample? cpuAtLast = null;
         using var stop = new CancellationTokenSource();
         var watcher = Task.Run(async () =>
@@ -63,11 +66,20 @@ public static class DispatchRun
                 var left = await QueueWatch.CountQueuedUnitsAsync(db);
                 var now = clock.Elapsed;
                 if (left < jobs && first is null) first = now;
-                if (left < jobs && cpuAtFirst is null && meter is { } m) cpuAtFirst = (m.Sample(), left);
+                if (left < jobs && cpuAtFirst is null && meter is { } m)
+                {
+                    cpuAtFirst = (m.Sample(), left);
+                    unitMeter = await Costs.UnitMeter.StartAsync(db, label);
+                }
                 if (left <= jobs / 2 && half is null) half = now;
                 var rssText = current is { } w ? $", worker RSS {w.RssMiB():0} MiB" : "";
                 Progress.Show($"dispatch: {jobs - left:N0}/{jobs:N0} delivered ({now.TotalSeconds:0.0} s{rssText})");
-                if (left == 0) { last = now; cpuAtLast = meter?.Sample(); return; }
+                if (left == 0)
+                {
+                    (last, cpuAtLast) = (now, meter?.Sample());
+                    if (unitMeter is not null && cpuAtFirst is { } started) await unitMeter.StopAsync(started.Left, "delivered notification");
+                    return;
+                }
                 await Task.Delay(50);
             }
         });

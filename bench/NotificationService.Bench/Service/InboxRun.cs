@@ -54,7 +54,7 @@ public static class InboxRun
         order by created_at desc, notification_id desc limit 21
         """;
 
-    public static async Task<InboxBenchResult> MeasureAsync(string dll, string cs, long rows, int users, int clients, TimeSpan duration)
+    public static async Task<InboxBenchResult> MeasureAsync(string dll, string cs, long rows, int users, int clients, TimeSpan duration, TimeSpan jitSettle)
     {
         await using var service = await ServiceProcess.StartAsync(dll, cs, "api");
         await using var db = NpgsqlDataSource.Create(cs);
@@ -76,18 +76,19 @@ public static class InboxRun
         // A closed loop with more clients than cores measures queueing for the CPU as much as the service: one client
         // first (service time), then the configured count. The service warms up unrecorded and its JIT settles first.
         await LoopsAsync(http, tokens, db, clients, TimeSpan.FromSeconds(3));
-        await service.WaitJitSettledAsync(TimeSpan.FromSeconds(30));
+        await service.WaitJitSettledAsync(jitSettle);
         var one = await LoopsAsync(http, tokens, db, 1, duration);
         var load = LoadAverage.Now();
-        var many = await LoopsAsync(http, tokens, db, clients, duration);
+        var many = await LoopsAsync(http, tokens, db, clients, duration, metered: true);
         Progress.Done();
         return many with { Rows = rows, Users = users, OneClient = one with { Rows = rows, Users = users }, SeedSeconds = seedSeconds, Load = load };
     }
 
-    private static async Task<InboxBenchResult> LoopsAsync(HttpClient http, List<string> tokens, NpgsqlDataSource db, int clients, TimeSpan duration)
+    private static async Task<InboxBenchResult> LoopsAsync(HttpClient http, List<string> tokens, NpgsqlDataSource db, int clients, TimeSpan duration,
+        bool metered = false)
     {
         Progress.Show($"inbox: unread-count over HTTP, {clients} clients");
-        var countHttp = await ClosedLoopAsync(clients, duration, async (rnd, _) =>
+        var countHttp = await ClosedLoopAsync(metered ? (db, $"inbox unread-count (Mode=api, {clients} clients)") : null, clients, duration, async (rnd, _) =>
         {
             var i = rnd.Next(tokens.Count);
             using var req = new HttpRequestMessage(HttpMethod.Get, "/api/v1/users/me/notifications/unread-count");
@@ -106,7 +107,7 @@ public static class InboxRun
             await r.ReadAsync();
         }, db);
         Progress.Show("inbox: first page over HTTP");
-        var listHttp = await ClosedLoopAsync(clients, duration, async (rnd, _) =>
+        var listHttp = await ClosedLoopAsync(metered ? (db, $"inbox first page (Mode=api, {clients} clients)") : null, clients, duration, async (rnd, _) =>
         {
             using var req = new HttpRequestMessage(HttpMethod.Get, "/api/v1/users/me/notifications?limit=20");
             req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", tokens[rnd.Next(tokens.Count)]);
@@ -145,8 +146,15 @@ public static class InboxRun
         await using (var analyze = db.CreateCommand("analyze inbox_items; analyze inbox_counters")) { analyze.CommandTimeout = 0; await analyze.ExecuteNonQueryAsync(); }
     }
 
-    private static async Task<LatencyRun> ClosedLoopAsync(int clients, TimeSpan duration, Func<Random, NpgsqlConnection?, Task> call, NpgsqlDataSource? db = null)
+    private static Task<LatencyRun> ClosedLoopAsync(int clients, TimeSpan duration, Func<Random, NpgsqlConnection?, Task> call, NpgsqlDataSource? db = null) =>
+        ClosedLoopAsync(null, clients, duration, call, db);
+
+    /// <param name="cost">Measure the loop's cost per request (warm-up included: a little more than the figure's window).</param>
+    private static async Task<LatencyRun> ClosedLoopAsync((NpgsqlDataSource Db, string Phase)? cost, int clients, TimeSpan duration,
+        Func<Random, NpgsqlConnection?, Task> call, NpgsqlDataSource? db = null)
     {
+        var meter = cost is { } c ? await Costs.UnitMeter.StartAsync(c.Db, c.Phase) : null;
+        long calls = 0;
         // A short warm-up outside the measured window (JIT, connection pools, plan caches).
         var warm = DateTime.UtcNow + TimeSpan.FromSeconds(2);
         var end = warm + duration;
@@ -160,10 +168,12 @@ public static class InboxRun
             {
                 var started = Stopwatch.GetTimestamp();
                 await call(rnd, conn);
+                Interlocked.Increment(ref calls);
                 if (DateTime.UtcNow >= warm) samples[c].Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
         }).ToList();
         await Task.WhenAll(loops);
+        if (meter is not null) await meter.StopAsync(Interlocked.Read(ref calls), "request");
         var all = samples.SelectMany(s => s).ToList();
         return new LatencyRun(all.Count / duration.TotalSeconds, new Percentiles(all));
     }

@@ -27,13 +27,13 @@ public static class PreferencesDispatchRun
             DispatchResult without, with;
             if (i % 2 == 0)
             {
-                without = await DispatchRun.MeasureAsync(dll, await newDatabase($"prefs_off_{i}"), jobs, Users, Categorise(withPreferences: false));
-                with = await DispatchRun.MeasureAsync(dll, await newDatabase($"prefs_on_{i}"), jobs, Users, Categorise(withPreferences: true));
+                without = await DispatchRun.MeasureAsync(dll, await newDatabase($"prefs_off_{i}"), jobs, Users, Categorise(withPreferences: false), label: "preferences: dispatch without");
+                with = await DispatchRun.MeasureAsync(dll, await newDatabase($"prefs_on_{i}"), jobs, Users, Categorise(withPreferences: true), label: "preferences: dispatch with");
             }
             else
             {
-                with = await DispatchRun.MeasureAsync(dll, await newDatabase($"prefs_on_{i}"), jobs, Users, Categorise(withPreferences: true));
-                without = await DispatchRun.MeasureAsync(dll, await newDatabase($"prefs_off_{i}"), jobs, Users, Categorise(withPreferences: false));
+                with = await DispatchRun.MeasureAsync(dll, await newDatabase($"prefs_on_{i}"), jobs, Users, Categorise(withPreferences: true), label: "preferences: dispatch with");
+                without = await DispatchRun.MeasureAsync(dll, await newDatabase($"prefs_off_{i}"), jobs, Users, Categorise(withPreferences: false), label: "preferences: dispatch without");
             }
             Progress.Show($"preferences: pair {i + 1}: {without.JobsPerSec:N0} jobs/s without, {with.JobsPerSec:N0} with (ratio {with.JobsPerSec / without.JobsPerSec:0.00})");
             results.Add(new PreferencesPair(without, with));

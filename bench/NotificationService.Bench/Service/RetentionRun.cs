@@ -42,11 +42,13 @@ public static class RetentionRun
         }
 
         for (var i = 0; i < 3; i++) await WindowAsync(quiet, $"retention: quiet window {i + 1}/3 at {half:N0}/s");
+        var unitMeter = await Costs.UnitMeter.StartAsync(db, "retention purge (Mode=all accepting at half the peak meanwhile)");
         var purge = StartPurge(dll, cs);
         var sw = Stopwatch.StartNew();
         while (!purge.HasExited && during.Count < 40) await WindowAsync(during, $"retention: purging, window {during.Count + 1} at {half:N0}/s");
         await purge.WaitForExitAsync();
         var purgeTime = sw.Elapsed;
+        await unitMeter.StopAsync(expired, "expired notification purged");
         if (purge.ExitCode != 0) throw new InvalidOperationException($"retention run exited {purge.ExitCode}: {await purge.StandardError.ReadToEndAsync()}");
         for (var i = 0; i < 2; i++) await WindowAsync(quiet, $"retention: quiet window {i + 4}/5 at {half:N0}/s");
 
@@ -63,7 +65,9 @@ public static class RetentionRun
         psi.Environment["ConnectionStrings__Postgres"] = cs;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        return Process.Start(psi) ?? throw new InvalidOperationException("could not start `retention run`");
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start `retention run`");
+        Costs.ChildCpu.Track(process); // the purge's CPU is the service's in this phase's cost per notification
+        return process;
     }
 
     /// <summary>

@@ -67,6 +67,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         foreach (var (k, v) in OperatorEnv) psi.Environment[k] = v;
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the service");
+        Costs.ChildCpu.Track(process);
         var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), mode);
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);

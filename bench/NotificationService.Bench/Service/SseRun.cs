@@ -42,7 +42,8 @@ public sealed record SseBenchResult(int Connections, int Connected, double Conne
 /// </summary>
 public static class SseRun
 {
-    public static async Task<SseBenchResult> MeasureAsync(string dll, string cs, int connections, double rate, TimeSpan duration, bool settleService)
+    /// <param name="smoke">`--smoke`: one second of idle streams instead of a keep-alive period (every step still runs).</param>
+    public static async Task<SseBenchResult> MeasureAsync(string dll, string cs, int connections, double rate, TimeSpan duration, bool settleService, bool smoke = false)
     {
         await using var service = await ServiceProcess.StartAsync(dll, cs, "all");
         await using var db = NpgsqlDataSource.Create(cs);
@@ -85,7 +86,7 @@ public static class SseRun
         var idle0 = meter.Sample();
         var idleClock = Stopwatch.StartNew();
         Progress.Show($"sse: {open.Connected:N0} streams open, nothing sent, for one keep-alive period");
-        await Task.Delay(TimeSpan.FromSeconds(16));
+        await Task.Delay(TimeSpan.FromSeconds(smoke ? 1 : 16));
         var idle1 = meter.Sample();
         var idleSeconds = idleClock.Elapsed.TotalSeconds;
 
@@ -117,11 +118,13 @@ public static class SseRun
         var (servicePause0, serviceGen00, serviceGen10, serviceGen20) = await SseTail.ServiceGcAsync(api);
         var (benchPause0, benchGen20) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));
         var window = Stopwatch.StartNew();
+        var unitMeter = await Costs.UnitMeter.StartAsync(db, "sse (Mode=all, streams open)");
         var watch = await DatabaseWatch.StartAsync(db);
         var started = new ConcurrentDictionary<Guid, long>();
         var startedWall = new ConcurrentDictionary<Guid, DateTime>();
         var sends = await SendLoadAsync(api, rate, duration, open.Connected, started, startedWall, $"sse: {rate:N0} in_app sends/s over {open.Connected:N0} streams");
         await GraceAsync(started, arrivals);
+        await unitMeter.StopAsync(started.Count, "in_app send to an open stream");
         var housekeeping = await watch.StopAsync();
         var cpu1 = meter.Sample();
         var (benchPause1, benchGen21) = (GC.GetTotalPauseDuration(), GC.CollectionCount(2));

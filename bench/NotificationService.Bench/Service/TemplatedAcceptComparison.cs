@@ -69,7 +69,7 @@ public static class TemplatedAcceptComparison
             foreach (var (kind, body) in order)
             {
                 results.Add((kind, await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, roundDuration,
-                    $"Mode={mode} pair {pair}/{pairs}, {kind}", body)));
+                    $"Mode={mode} pair {pair}/{pairs}, {kind}", body, (db, $"templated-accept, Mode={mode}, {kind}"))));
                 // Mode=api has no workers: its jobs stay queued, and that is the same for both sides.
                 if (mode != "api") await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), $"after {kind}: waiting for the workers");
             }

@@ -69,6 +69,7 @@ public static class TenantFloodRun
             await OpenLoopAsync(quiet, quietRate, TimeSpan.FromSeconds(2), "tenant flood: warm-up", null);
             // The host's drift hits every condition alike; each condition's figure is the median of its rounds' p99s.
             var windows = new List<FloodWindow>();
+            var unitMeter = await Costs.UnitMeter.StartAsync(db, "tenant-limits (two Mode=api replicas, quiet tenant and floods)");
             for (var round = 0; round < Rounds; round++)
             {
                 windows.Add(await window.RunAsync("none", null));
@@ -77,6 +78,7 @@ public static class TenantFloodRun
                 windows.Add(await window.RunAsync($"open loop {floodRate:N0}/s", counts => stop => OpenLoopAsync(flood, floodRate, duration, "flood", counts, stop)));
                 await Task.Delay(TimeSpan.FromSeconds(2));   // the bucket refills (burst 400 at 200/s) and held refusals drain
             }
+            await unitMeter.StopAsync(windows.Sum(w => w.FloodSent + w.Quiet.Count + w.QuietErrors), "request answered (accepted or refused)");
             Progress.Done();
             return new TenantFloodResult(quietRate, duration, Rounds, hold, windows);
         }

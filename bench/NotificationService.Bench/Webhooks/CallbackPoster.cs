@@ -10,8 +10,10 @@ public static class CallbackPoster
 {
     public sealed record Posted(TimeSpan Elapsed, int Errors, double LoadAverage, long Applied);
 
-    public static async Task<Posted> PostAllAsync(HttpClient http, NpgsqlDataSource db, int count, int clients, Func<int, HttpRequestMessage> request)
+    public static async Task<Posted> PostAllAsync(HttpClient http, NpgsqlDataSource db, int count, int clients, Func<int, HttpRequestMessage> request,
+        string phase)
     {
+        var unitMeter = await Costs.UnitMeter.StartAsync(db, phase);
         var next = -1;
         var errors = 0;
         var load = double.NaN;
@@ -28,7 +30,9 @@ public static class CallbackPoster
             }
         }));
         var elapsed = clock.Elapsed;
-        await using var applied = db.CreateCommand("select count(*) from notification_events where source = 'provider' and status = 'delivered'");
-        return new Posted(elapsed, errors, load, (long)(await applied.ExecuteScalarAsync())!);
+        await using var applied = db.CreateCommand("/* bench */ select count(*) from notification_events where source = 'provider' and status = 'delivered'");
+        var appliedCount = (long)(await applied.ExecuteScalarAsync())!;
+        await unitMeter.StopAsync(appliedCount, "status event applied");
+        return new Posted(elapsed, errors, load, appliedCount);
     }
 }

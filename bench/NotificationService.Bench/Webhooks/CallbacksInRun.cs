@@ -71,7 +71,7 @@ public static class CallbacksInRun
             request.Headers.Add("X-Twilio-Email-Event-Webhook-Timestamp", timestamp.ToString());
             request.Headers.Add("X-Twilio-Email-Event-Webhook-Signature", requests[i].Signature);
             return request;
-        });
+        }, "callbacks in: SendGrid batches (Mode=api)");
         return new CallbacksInResult(ids.Count, requests.Length, EventsPerRequest, Clients, posted.Elapsed, posted.Applied, posted.Errors, posted.LoadAverage);
     }
 

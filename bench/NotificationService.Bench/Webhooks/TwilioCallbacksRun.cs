@@ -56,17 +56,31 @@ public static class TwilioCallbacksRun
             var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(requests[i].Form) };
             request.Headers.Add("X-Twilio-Signature", requests[i].Signature);
             return request;
-        });
+        }, "callbacks in: Twilio, one event per request (Mode=api)");
         return new CallbacksInResult(sids.Count, requests.Length, 1, Clients, posted.Elapsed, posted.Applied, posted.Errors, posted.LoadAverage);
     }
 
+    /// <summary>
+    /// N SMS notifications already `sent`, each with the history row of the attempt that sent it, as the worker leaves them.
+    /// From migration 700 on, that row carries the Twilio SID, by which the callback finds its notification; a build from
+    /// before it (the other side of `--ab`) finds it by the notification's own column.
+    /// </summary>
     private static async Task CloneSentSmsAsync(NpgsqlDataSource db, Guid sample, int count)
     {
-        await using var cmd = db.CreateCommand("""
-            insert into notifications (id, tenant_id, channel, status, recipient, content, provider_kind, provider_message_id, sent_at)
-            select gen_random_uuid(), s.tenant_id, 'sms', 'sent', '{"phone":"+14155550100"}', '{"body":"hi"}', 'twilio_sms',
-                   'SM' || replace(gen_random_uuid()::text, '-', ''), now()
-            from generate_series(1, $2) cross join (select tenant_id from notifications where id = $1) s
+        bool sidInHistory;
+        await using (var probe = db.CreateCommand("select exists (select 1 from information_schema.columns where table_name = 'notification_events' and column_name = 'provider_message_id')"))
+            sidInHistory = (bool)(await probe.ExecuteScalarAsync())!;
+        var sidColumn = sidInHistory ? ", provider_message_id" : "";
+        await using var cmd = db.CreateCommand($$"""
+            with n as (
+                insert into notifications (id, tenant_id, channel, status, recipient, content, provider_kind, provider_message_id, sent_at, attempts)
+                select gen_random_uuid(), s.tenant_id, 'sms', 'sent', '{"phone":"+14155550100"}', '{"body":"hi"}', 'twilio_sms',
+                       'SM' || replace(gen_random_uuid()::text, '-', ''), now(), 1
+                from generate_series(1, $2) cross join (select tenant_id from notifications where id = $1) s
+                returning id, provider_message_id
+            )
+            insert into notification_events (notification_id, status, source, detail, attempt, started_at{{sidColumn}})
+            select id, 'sent', 'worker', 'twilio_sms', 1, now(){{sidColumn}} from n
             """);
         cmd.Parameters.AddWithValue(sample);
         cmd.Parameters.AddWithValue(count);

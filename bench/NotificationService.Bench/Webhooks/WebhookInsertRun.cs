@@ -51,13 +51,16 @@ public static class WebhookInsertRun
                 await ExecAsync(db, "truncate webhook_deliveries cascade");
                 await ExecAsync(db, arm == After ? $"create index if not exists {Index} on webhook_deliveries (tenant_id, notification_id) where notification_id is not null"
                     : $"drop index if exists {Index}");
-                rounds.Add(new WebhookInsertRound(arm, await RoundAsync(db, arm, tenant, endpoint, roundDuration, $"webhook insert {pair + 1}/{pairs} {arm}")));
+                var unitMeter = await Costs.UnitMeter.StartAsync(db, $"webhook-insert {arm} migration 470 (statements direct, no service)");
+                var round = await RoundAsync(db, arm, tenant, endpoint, roundDuration, $"webhook insert {pair + 1}/{pairs} {arm}");
+                await unitMeter.StopAsync(round.Rows, "row inserted");
+                rounds.Add(new WebhookInsertRound(arm, round.PerSec));
                 if (double.IsNaN(load)) load = LoadAverage.Now();
             }
         return new WebhookInsertResult(rounds, load);
     }
 
-    private static async Task<double> RoundAsync(NpgsqlDataSource db, string arm, Guid tenant, Guid endpoint, TimeSpan duration, string label)
+    private static async Task<(double PerSec, long Rows)> RoundAsync(NpgsqlDataSource db, string arm, Guid tenant, Guid endpoint, TimeSpan duration, string label)
     {
         long total = 0;
         var sw = Stopwatch.StartNew();
@@ -90,7 +93,7 @@ public static class WebhookInsertRun
         var all = Task.WhenAll(workers);
         while (await Task.WhenAny(all, Task.Delay(250)) != all) Progress.Show($"{label}: {Interlocked.Read(ref total):N0} rows ({sw.Elapsed.TotalSeconds:0}/{duration.TotalSeconds:0} s)");
         await all;
-        return total / sw.Elapsed.TotalSeconds;
+        return (total / sw.Elapsed.TotalSeconds, total);
     }
 
     private static async Task ExecAsync(NpgsqlDataSource db, string sql)

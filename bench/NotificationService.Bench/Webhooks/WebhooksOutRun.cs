@@ -49,15 +49,26 @@ public static class WebhooksOutRun
         var clock = Stopwatch.StartNew();
         TimeSpan? first = null, last = null;
         var load = double.NaN;
+        Costs.UnitMeter? unitMeter = null;
+        long leftAtFirst = 0;
         var watcher = Task.Run(async () =>
         {
             while (clock.Elapsed < TimeSpan.FromMinutes(5))
             {
                 var left = await PendingAsync(db);
-                if (left < deliveries && first is null) first = clock.Elapsed;
+                if (left < deliveries && first is null)
+                {
+                    (first, leftAtFirst) = (clock.Elapsed, left);
+                    unitMeter = await Costs.UnitMeter.StartAsync(db, "webhooks out (Mode=worker, loopback receiver)");
+                }
                 if (left <= deliveries / 2 && double.IsNaN(load)) load = LoadAverage.Now();
                 Progress.Show($"webhooks out: {deliveries - left:N0}/{deliveries:N0} delivered, receiver got {receiver.Received:N0}");
-                if (left == 0) { last = clock.Elapsed; return; }
+                if (left == 0)
+                {
+                    last = clock.Elapsed;
+                    if (unitMeter is not null) await unitMeter.StopAsync(leftAtFirst, "webhook delivered");
+                    return;
+                }
                 await Task.Delay(50);
             }
         });

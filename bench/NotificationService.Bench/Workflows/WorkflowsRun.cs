@@ -29,10 +29,11 @@ public sealed record WorkflowsBenchResult(
 /// </summary>
 public static class WorkflowsRun
 {
-    public static async Task<WorkflowsBenchResult> MeasureAsync(string dll, Func<string, Task<string>> createDatabase, double batchInsertCeiling, bool quick)
+    public static async Task<WorkflowsBenchResult> MeasureAsync(string dll, Func<string, Task<string>> createDatabase, double batchInsertCeiling, BenchOptions options)
     {
         var loads = new List<string>();
-        var (triggers, delayed, waiting) = quick ? (10, 5_000, 10_000) : (50, 30_000, 100_000);
+        var quick = options.Quick;
+        var (triggers, delayed, waiting) = options.Smoke ? (1, 200, 1_000) : quick ? (10, 5_000, 10_000) : (50, 30_000, 100_000);
 
         // (1) and (2): triggers alone, then the worker drains the runs.
         var cs = await createDatabase("workflows_steps");
@@ -77,7 +78,7 @@ public static class WorkflowsRun
             await SetUpAsync(http, """
                 {"key": "later", "name": "Later", "steps": [{"id": "d", "type": "delay", "until": "data.at"}, {"id": "done", "type": "exit", "reason": "bench"}]}
                 """);
-            var lead = TimeSpan.FromSeconds(quick ? 20 : 60);
+            var lead = TimeSpan.FromSeconds(options.Smoke ? 5 : quick ? 20 : 60);
             var firstDue = DateTimeOffset.UtcNow + lead;
             for (var t = 0; t < delayed / 100; t++)
             {
@@ -102,7 +103,7 @@ public static class WorkflowsRun
         // (4) runs parked in a wait.
         cs = await createDatabase("workflows_waits");
         double rows, bytes, workerCpu, pgCpu;
-        var idle = TimeSpan.FromSeconds(quick ? 10 : 30);
+        var idle = TimeSpan.FromSeconds(options.Smoke ? 1 : quick ? 10 : 30);
         await using (var all = await ServiceProcess.StartAsync(dll, cs, "all"))
         {
             using var http = Client(all);

@@ -3,18 +3,24 @@ using NotificationService.Templates.Helpers;
 namespace NotificationService.Templates.Analysis;
 
 /// <summary>The walk over one source's tags: a stack of open blocks, the current scope, and whether the
-/// current position only renders conditionally (inside #if/#unless/#each or an else branch).</summary>
+/// current position only renders conditionally (inside #if/#unless/#each or an else branch). It also counts the
+/// levels open here from the outermost part down through the partial calls (<paramref name="baseDepth"/>): a source
+/// within <see cref="TemplateLimits.MaxBlockDepth"/> on its own can still nest too deep inside the blocks that call it.</summary>
 internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string source, Scope scope, bool conditional,
-    IReadOnlyList<string> partialStack, HashSet<string> inlinePartials, bool isLayout)
+    IReadOnlyList<string> partialStack, HashSet<string> inlinePartials, bool isLayout, int baseDepth)
 {
     private sealed record Frame(string Name, Tag Tag, Scope ScopeAtOpen, bool ConditionalAtOpen);
 
     private readonly Stack<Frame> open = new();
+    private readonly Stack<int> levels = new(); // per open block: 1, plus one per chained else
     private Scope scope = scope;
     private bool conditional = conditional;
+    private int depth = baseDepth;
+    private bool depthReported;
 
     public void Visit(Tag tag)
     {
+        CompileBudget.Check();
         if (tag.Kind == TagKind.Comment) return;
         if (tag.Kind == TagKind.Close) { Close(tag); return; }
         ParsedExpression expression;
@@ -50,6 +56,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
             Error(tag, $"'{callee.Path}' is a block helper: use '{{{{#{callee.Path} …}}}}…{{{{/{callee.Path}}}}}'.");
         else if (TemplateAnalyzer.IsKnownHelper(callee.Path)) HelperCall(callee.Path, e, optional: false, tag);
         else if (isCall) Error(tag, $"Unknown helper '{callee.Path}'.");
+        else if (BlockParamNames.IsReserved(callee.Path)) Error(tag, BlockParamNames.ReservedMessage);
         else if (!(isLayout && callee.Path == "body")) analyzer.Variable(scope.Resolve(callee.Path), !conditional);
     }
 
@@ -69,7 +76,10 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
     {
         switch (node)
         {
-            case PathNode path: analyzer.Variable(scope.Resolve(path.Path), !optional && !conditional); break;
+            case PathNode path:
+                if (BlockParamNames.IsReserved(path.Path)) Error(tag, BlockParamNames.ReservedMessage);
+                analyzer.Variable(scope.Resolve(path.Path), !optional && !conditional);
+                break;
             case SubExpressionNode { Expression: var sub }:
                 var name = Name(sub);
                 if (name is null || !TemplateAnalyzer.IsKnownHelper(name) || HelperCatalog.BuiltInBlockHelpers.Contains(name))
@@ -143,6 +153,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         scope = open.Peek().ScopeAtOpen; // else of #each/#with renders in the outer context
         conditional = true;
         if (e.Items.Count == 0) return;
+        if (levels.Count > 0) { levels.Push(levels.Pop() + 1); Deeper(tag); }
         // A chained block ({{else with b}}, {{else each l}}, {{else section}}) renders its body like the block
         // it names; the outer block's close ends it (ElseChains writes it out for Handlebars.Net).
         switch (Name(e))
@@ -161,6 +172,7 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         if (name.Length > 1 && name[0] is '"' or '\'' && name[^1] == name[0]) name = name[1..^1]; // {{/"foo"}} closes {{#"foo"}}
         if (open.Count == 0) { Error(tag, $"'{{{{/{name}}}}}' closes a block that was never opened."); return; }
         var frame = open.Pop();
+        if (levels.Count > 0) depth -= levels.Pop();
         if (frame.Name != name && !(frame.Name == "inline" && name == "inline"))
         {
             var (line, column) = MustacheScanner.Position(source, frame.Tag.Offset);
@@ -182,14 +194,25 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         var partialScope = PartialArguments(tag, e);
         if (isBlock) Open(tag, name, conditionalBody: true);
         if (name == "@partial-block" || inlinePartials.Contains(name)) return;
-        analyzer.CallPartial(part, source, tag, name, partialScope.PartialRoot(), conditional, partialStack, fallbackAllowed: isBlock, inlinePartials);
+        var callDepth = isBlock ? depth : depth + 1; // a partial block is already a level of its own
+        if (!PartialFits(tag, callDepth)) return;
+        analyzer.CallPartial(part, source, tag, name, partialScope.PartialRoot(), conditional, partialStack, fallbackAllowed: isBlock, inlinePartials, callDepth);
+    }
+
+    /// <summary>A partial renders one level below its call; past the limit its own blocks are not walked.</summary>
+    private bool PartialFits(Tag tag, int callDepth)
+    {
+        if (callDepth <= TemplateLimits.MaxBlockDepth) return true;
+        Report(tag);
+        return false;
     }
 
     /// <summary><c>{{&gt; (lookup . 'kind') context key=value}}</c>: the name comes from a helper subexpression at render time.</summary>
     private void DynamicPartial(Tag tag, ParsedExpression e)
     {
         Argument(e.Items[0], optional: true, tag);
-        analyzer.CallDynamicPartial(PartialArguments(tag, e).PartialRoot(), partialStack, inlinePartials);
+        var partialScope = PartialArguments(tag, e).PartialRoot();
+        if (PartialFits(tag, depth + 1)) analyzer.CallDynamicPartial(partialScope, partialStack, inlinePartials, depth + 1);
     }
 
     /// <summary>A partial call's arguments after its name (context, then hash values) are variables the template reads;
@@ -207,6 +230,20 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
     {
         open.Push(new Frame(name ?? "?", tag, scope, conditional));
         conditional |= conditionalBody;
+        levels.Push(1);
+        Deeper(tag);
+    }
+
+    private void Deeper(Tag tag)
+    {
+        if (++depth > TemplateLimits.MaxBlockDepth) Report(tag);
+    }
+
+    private void Report(Tag tag)
+    {
+        if (depthReported) return;
+        depthReported = true;
+        analyzer.LimitError(part, source, tag.Offset, "depth", TemplateBounds.DepthMessage(partials: true));
     }
 
     private static string? Name(ParsedExpression e) => e.Items.FirstOrDefault() is PathNode p ? p.Path : null;

@@ -10,8 +10,9 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
 
     /// <param name="callerInlinePartials">Inline partials of the sources that call this one: in handlebars.js a
     /// partial sees the inline partials defined by its callers (and in the partial block it was given).</param>
+    /// <param name="baseDepth">Levels open around this source: 0 for a part or the layout, the call's depth for a partial.</param>
     public void Analyze(string part, string source, Scope scope, bool conditional, IReadOnlyList<string> partialStack, bool isLayout = false,
-        IReadOnlySet<string>? callerInlinePartials = null)
+        IReadOnlySet<string>? callerInlinePartials = null, int baseDepth = 0)
     {
         var (tags, scanErrors) = MustacheScanner.Scan(source);
         foreach (var (offset, message) in scanErrors) Error(part, source, offset, message);
@@ -19,7 +20,7 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
             .Select(t => InlinePartialName(t.Body)).OfType<string>().ToHashSet(StringComparer.Ordinal);
         CheckInlineCycles(part, source, tags, inlinePartials);
         if (callerInlinePartials is not null) inlinePartials.UnionWith(callerInlinePartials);
-        var walk = new SourceWalk(this, part, source, scope, conditional, partialStack, inlinePartials, isLayout);
+        var walk = new SourceWalk(this, part, source, scope, conditional, partialStack, inlinePartials, isLayout, baseDepth);
         foreach (var tag in tags) walk.Visit(tag);
         walk.Finish();
     }
@@ -30,6 +31,24 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
         result.Errors.Add(new TemplateError(part, line, column, message));
     }
 
+    internal void LimitError(string part, string source, int offset, string limit, string message) =>
+        result.Errors.Add(TemplateBounds.Error(part, source, offset, limit, message));
+
+    /// <summary>A partial's source is measured against <see cref="TemplateLimits"/> the first time a call reaches it, before
+    /// it is walked (the walk parses its tags); only partials that are used count, each once.</summary>
+    private bool WithinBounds(string name, string partialSource)
+    {
+        if (measured.TryGetValue(name, out var fits)) return fits;
+        var bounds = TemplateBounds.Measure("partial:" + name, partialSource);
+        result.Errors.AddRange(bounds.Errors);
+        fits = bounds.Errors.Count == 0;
+        measured[name] = fits;
+        if (fits) result.AddNodes("partial:" + name, bounds.Nodes);
+        return fits;
+    }
+
+    private readonly Dictionary<string, bool> measured = new(StringComparer.Ordinal);
+
     internal void Variable(string? path, bool required)
     {
         if (path is not null) result.AddVariable(path, required);
@@ -37,7 +56,7 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
 
     /// <summary>Checks a partial call and analyzes the partial's source in the caller's (or the given) context.</summary>
     internal void CallPartial(string part, string source, Tag tag, string name, Scope scope, bool conditional,
-        IReadOnlyList<string> stack, bool fallbackAllowed, IReadOnlySet<string> inlinePartials)
+        IReadOnlyList<string> stack, bool fallbackAllowed, IReadOnlySet<string> inlinePartials, int depth)
     {
         if (stack.Contains(name))
         {
@@ -50,13 +69,14 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
             return;
         }
         result.PartialsUsed.Add(name);
+        if (!WithinBounds(name, partialSource)) return;
         if (++result.PartialExpansions > MaxPartialExpansions)
         {
             if (result.PartialExpansions == MaxPartialExpansions + 1)
                 Error(part, source, tag.Offset, $"Templates may expand at most {MaxPartialExpansions} partial calls.");
             return;
         }
-        Analyze("partial:" + name, partialSource, scope, conditional, [.. stack, name], callerInlinePartials: inlinePartials);
+        Analyze("partial:" + name, partialSource, scope, conditional, [.. stack, name], callerInlinePartials: inlinePartials, baseDepth: depth);
     }
 
     private readonly HashSet<string> dynamicallyReached = new(StringComparer.Ordinal);
@@ -65,14 +85,15 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
     /// each is listed as used (a version stores them all) and checked once, in the caller's context, as if called
     /// conditionally. A partial already on the call stack is not walked again: whether the data makes it recurse is
     /// known only at render time, where the render budget bounds it.</summary>
-    internal void CallDynamicPartial(Scope scope, IReadOnlyList<string> stack, IReadOnlySet<string> inlinePartials)
+    internal void CallDynamicPartial(Scope scope, IReadOnlyList<string> stack, IReadOnlySet<string> inlinePartials, int depth)
     {
         foreach (var (name, partialSource) in partials.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             if (stack.Contains(name) || !dynamicallyReached.Add(name)) continue;
             result.PartialsUsed.Add(name);
+            if (!WithinBounds(name, partialSource)) continue;
             if (++result.PartialExpansions > MaxPartialExpansions) return;
-            Analyze("partial:" + name, partialSource, scope, conditional: true, [.. stack, name], callerInlinePartials: inlinePartials);
+            Analyze("partial:" + name, partialSource, scope, conditional: true, [.. stack, name], callerInlinePartials: inlinePartials, baseDepth: depth);
         }
     }
 

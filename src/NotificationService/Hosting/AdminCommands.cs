@@ -37,21 +37,40 @@ public static class AdminCommands
         return 0;
     }
 
-    public static async Task<int> HealthAsync(string url, CancellationToken ct)
+    /// <summary>`health [--url URL]`: exit 0 when the readiness URL answers 2xx within 3 s (see <see cref="HealthCheckTarget"/>).</summary>
+    public static async Task<int> HealthAsync(string? url, string[] args, CancellationToken ct)
     {
+        Uri target;
+        try { target = HealthCheckTarget.Resolve(HealthConfiguration(args), url); }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"health: {e.Message}");
+            return 2;
+        }
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         try
         {
-            using var response = await http.GetAsync(url, ct);
+            using var response = await http.GetAsync(target, ct);
             if (response.IsSuccessStatusCode) return 0;
-            Console.Error.WriteLine($"health: {url} answered {(int)response.StatusCode}");
+            Console.Error.WriteLine($"health: {target} answered {(int)response.StatusCode}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            Console.Error.WriteLine($"health: {url} did not answer ({e.GetType().Name})");
+            Console.Error.WriteLine($"health: {target} did not answer ({e.GetType().Name})");
         }
         return 1;
     }
+
+    /// <summary>The configuration the web host would read its addresses from, without starting anything (no database).</summary>
+    private static IConfiguration HealthConfiguration(string[] args) => new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory)
+        .AddJsonFile("appsettings.json", optional: true)
+        .AddJsonFile($"appsettings.{Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production"}.json", optional: true)
+        .AddEnvironmentVariables("DOTNET_")
+        .AddEnvironmentVariables("ASPNETCORE_")
+        .AddEnvironmentVariables()
+        .AddCommandLine(args)
+        .Build();
 
     public static async Task<int> RotateKeysAsync(string[] args, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ using NotificationService.Features.Tenants;
 namespace NotificationService.Hosting;
 
 /// <summary>
-/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `keys rotate`, `retention run`, `inbox recount`.
+/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `keys rotate`, `retention run`, `inbox recount`, `health`.
 /// Unrecognised tokens (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web host.
 /// </summary>
 public static class Cli
@@ -54,10 +54,12 @@ public static class Cli
         recount.SetAction((r, ct) => AdminCommands.InboxRecountAsync(r.GetValue(tenantOption), r.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(new Command("inbox", "End users' in-app inboxes.") { recount });
 
-        // For container healthchecks: the aspnet image has no curl or wget.
-        var url = new Option<string>("--url") { Description = "Readiness URL", DefaultValueFactory = _ => "http://127.0.0.1:8080/health/ready" };
-        var health = new Command("health", "Exit 0 when the readiness URL answers 200 within 3 s, else 1.") { url };
-        health.SetAction((r, ct) => AdminCommands.HealthAsync(r.GetRequiredValue(url), ct));
+        // For container healthchecks (the aspnet image has no curl or wget) and a newcomer's "is it up?". With no --url it
+        // checks this service's own configured address (ASPNETCORE_URLS, --urls, Kestrel:Endpoints; default :5000).
+        var url = new Option<string?>("--url") { Description = $"The service's base URL (e.g. http://localhost:5000; {HealthCheckTarget.ReadyPath} is added) or a full readiness URL" };
+        var health = new Command("health", "Exit 0 when the service's readiness URL answers 2xx within 3 s, else 1.") { url };
+        health.TreatUnmatchedTokensAsErrors = false;
+        health.SetAction((r, ct) => AdminCommands.HealthAsync(r.GetValue(url), r.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(health);
 
         // Exceptions must propagate: WebApplicationFactory stops the entry point by throwing through it.

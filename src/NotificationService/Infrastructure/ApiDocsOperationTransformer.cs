@@ -24,6 +24,9 @@ internal sealed class ApiDocsOperationTransformer : IOpenApiOperationTransformer
         var endUser = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == Contracts.EndUser.Policy);
 
         operation.OperationId ??= OperationId(method, route);
+        // A date-time query parameter binds through UtcQueryTime.TryParse, which the generator only sees as "a string".
+        foreach (var p in description.ParameterDescriptions.Where(p => p.Type is { } t && (Nullable.GetUnderlyingType(t) ?? t) == typeof(UtcQueryTime)))
+            if (operation.Parameters?.FirstOrDefault(o => o.Name == p.Name)?.Schema is OpenApiSchema schema) schema.Format = "date-time";
         var scheme = endUser ? ApiDocsDocumentTransformer.EndUserScheme : ApiDocsDocumentTransformer.ApiKeyScheme;
         operation.Security = authorized
             ? [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(scheme, context.Document)] = [] }]

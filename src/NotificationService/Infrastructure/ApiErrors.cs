@@ -15,7 +15,8 @@ public abstract class ApiException(int status, string title, string detail) : Ex
 
 /// <summary>400/413/415/422 naming every bad field: `errors` maps a JSON path (e.g. `recipient.email`) to messages.</summary>
 public sealed class RequestValidationException(IDictionary<string, string[]> errors, int status = 400, string? detail = null)
-    : ApiException(status, status == 422 ? "The request cannot be processed" : "The request is invalid", detail ?? "One or more fields are invalid.")
+    : ApiException(status, status switch { 422 => "The request cannot be processed", 409 => "Conflict", _ => "The request is invalid" },
+        detail ?? "One or more fields are invalid.")
 {
     public IDictionary<string, string[]> Errors { get; } = errors;
 
@@ -60,6 +61,8 @@ public static class ApiErrors
     {
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
             c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier);
+        // Registered after the framework's writer, so it is asked last: an error is problem+json whatever Accept says.
+        services.AddSingleton<IProblemDetailsWriter, ProblemJsonWhateverAccept>();
         return services;
     }
 

@@ -14,8 +14,11 @@ public static class JsonBody
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase), new UtcTime.JsonConverter() },
         MaxDepth = 64,
+        // A name given twice is ambiguous (which one did the caller mean?), and in free-form JSON (`data`) it was a 500 the
+        // first time anything counted the object's members. Refused at any depth with the path of the second one.
+        AllowDuplicateProperties = false,
     };
 
     public static async Task<(T Value, byte[] Raw)> ReadAsync<T>(HttpRequest request, int limitBytes = DefaultLimitBytes, CancellationToken ct = default)
@@ -37,15 +40,21 @@ public static class JsonBody
             if (StorableText.FindInJson(raw) is { } unstorable) throw RequestValidationException.For(unstorable, StorableText.Problem);
             var value = JsonSerializer.Deserialize<T>(raw, Options);
             if (value is null) throw RequestValidationException.For("$", "A JSON object is required.");
+            if (JsonNullItems.Find(value, Options) is { Count: > 0 } nullItems) throw new RequestValidationException(nullItems);
             return (value, raw);
         }
         catch (JsonException e)
         {
             var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
             var field = path.StartsWith("$.") ? path[2..] : path;
-            var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal)
-                ? "Unknown property." : "Malformed JSON, or a value of the wrong type for this field.";
+            var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "Unknown property."
+                : e.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase) ? "A property named twice."
+                : "Malformed JSON, or a value of the wrong type for this field.";
             throw RequestValidationException.For(field, message);
+        }
+        catch (ArgumentException) when (JsonDuplicateNames.Find(raw) is { } duplicate)
+        {
+            throw RequestValidationException.For(duplicate, "A property named twice.");
         }
     }
 

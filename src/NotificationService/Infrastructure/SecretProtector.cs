@@ -27,9 +27,14 @@ public sealed class SecretProtector
         {
             var path = Path.Combine(config["Postgres:DataDirectory"] is { } d ? Path.GetDirectoryName(Path.GetFullPath(d))! : ".data", "local-secret-key");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            if (!File.Exists(path)) File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            var created = !File.Exists(path);
+            if (created) File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
             _keys["local"] = Convert.FromBase64String(File.ReadAllText(path).Trim());
-            log.LogWarning("No Secrets:Keys configured: provider secrets are encrypted with a local key in {Path}", Path.GetFullPath(path));
+            // Said as a warning once, when the key is made, and on every start of a deployment (a configured database
+            // with no configured keys is a mistake there); on the local default's later starts it is only information.
+            var level = created || !config.GetValue<bool>("Postgres:Embedded") ? LogLevel.Warning : LogLevel.Information;
+            log.Log(level, "No Secrets:Keys configured: provider secrets are encrypted with a local key in {Path} (fine for local use; "
+                + "configure Secrets:Keys and Secrets:ActiveKeyId anywhere else)", Path.GetFullPath(path));
         }
         ActiveKeyId = config["Secrets:ActiveKeyId"] ?? _keys.Keys.First();
         if (!_keys.ContainsKey(ActiveKeyId)) throw new InvalidOperationException($"Secrets:ActiveKeyId '{ActiveKeyId}' has no key.");

@@ -9,15 +9,19 @@ public class EmbeddedPostgresTests
     public async Task Starts_a_private_cluster_that_accepts_connections_and_reuses_it_when_already_running()
     {
         var dir = Path.Combine(Path.GetTempPath(), "ns-embedded-" + Guid.NewGuid().ToString("N")[..8]);
-        await using var pg = await EmbeddedPostgres.StartAsync(dir);
-        await using (var conn = new NpgsqlConnection(pg.ConnectionString))
+        try
         {
-            await conn.OpenAsync();
-            await using var cmd = new NpgsqlCommand("select current_setting('server_version_num')::int", conn);
-            Assert.True((int)(await cmd.ExecuteScalarAsync())! >= 150000);
+            await using var pg = await EmbeddedPostgres.StartAsync(dir);
+            await using (var conn = new NpgsqlConnection(pg.ConnectionString))
+            {
+                await conn.OpenAsync();
+                await using var cmd = new NpgsqlCommand("select current_setting('server_version_num')::int", conn);
+                Assert.True((int)(await cmd.ExecuteScalarAsync())! >= 150000);
+            }
+            await using var again = await EmbeddedPostgres.StartAsync(dir, stopOnDispose: false);
+            Assert.Equal(pg.Port, again.Port);
         }
-        await using var again = await EmbeddedPostgres.StartAsync(dir, stopOnDispose: false);
-        Assert.Equal(pg.Port, again.Port);
+        finally { Directory.Delete(dir, recursive: true); }   // stopped by the first one's dispose: leave nothing behind
     }
 
     [Fact]

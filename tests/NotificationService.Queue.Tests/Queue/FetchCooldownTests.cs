@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace NotificationService.Queue.Tests.Queue;
 
@@ -13,17 +12,16 @@ public class FetchCooldownTests
     private static readonly Guid Tenant = Guid.NewGuid();
     private static NewJob Send() => new("email", "send", Tenant, "{}");
 
-    /// <summary>Records the size of every batch handed to it and when it came.</summary>
+    /// <summary>Records the size of every batch handed to it, in order.</summary>
     private sealed class BatchRecorder : IJobHandler
     {
-        public readonly ConcurrentQueue<(int Size, TimeSpan At)> Batches = new();
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        public readonly ConcurrentQueue<int> Batches = new();
         private readonly SemaphoreSlim _arrived = new(0);
         public string Kind => "send";
 
         public Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<Job> jobs, CancellationToken ct)
         {
-            Batches.Enqueue((jobs.Count, _clock.Elapsed));
+            Batches.Enqueue(jobs.Count);
             _arrived.Release(jobs.Count);
             return Task.FromResult<IReadOnlyList<JobResult>>(jobs.Select(_ => JobResult.Done).ToList());
         }
@@ -35,28 +33,30 @@ public class FetchCooldownTests
         }
     }
 
+    // The processor's clock is the spec's (ManualTimeProvider): the cooldown passes only when the spec moves it, so what
+    // happens while it stands still provably did not wait for the cooldown, on any machine; the poll is ten minutes away.
+    private static readonly TimeSpan NoPoll = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task Jobs_arriving_one_by_one_within_the_cooldown_after_a_small_claim_are_claimed_together()
     {
         await using var q = await QueueDatabase.CreateAsync();
         var handler = new BatchRecorder();
+        var clock = new ManualTimeProvider();
         var idle = q.NextIdleAsync("email");
-        await using var _ = new Running(q.Processor(handler, o => { o.FetchCooldown = TimeSpan.FromSeconds(3); o.PollInterval = TimeSpan.FromSeconds(30); }));
-        await idle.WaitAsync(TimeSpan.FromSeconds(10));
-        await Task.Delay(TimeSpan.FromSeconds(3.2));   // quiet for longer than the cooldown since that empty claim
+        await using var _ = new Running(q.Processor(handler, o => { o.FetchCooldown = TimeSpan.FromSeconds(3); o.PollInterval = NoPoll; }, clock));
+        await idle.WaitAsync(Patience);
+        clock.Advance(TimeSpan.FromSeconds(3.2));   // quiet for longer than the cooldown since that empty claim
 
-        var first = Stopwatch.StartNew();
         await q.EnqueueAsync(Send());
-        await handler.WaitForAsync(1, TimeSpan.FromSeconds(10));
-        var firstTook = first.Elapsed;
-        for (var i = 0; i < 4; i++) await q.EnqueueAsync(Send());   // four commits, four wake-ups
-        await handler.WaitForAsync(4, TimeSpan.FromSeconds(15));
+        await handler.WaitForAsync(1, Patience);   // woken after a quiet spell: claimed with the clock standing still, no cooldown
+        for (var i = 0; i < 4; i++) await q.EnqueueAsync(Send());   // four commits, four wake-ups, inside the cooldown
+        Assert.Single(handler.Batches);            // the clock has not moved: nothing claimed them yet
 
-        // Woken after a quiet spell: at once (the cooldown would make it 3 s). Then one claim for the four, not four.
-        Assert.True(firstTook < TimeSpan.FromSeconds(2), $"the first job took {firstTook}");
-        var batches = handler.Batches.ToArray();
-        Assert.Equal(new[] { 1, 4 }, batches.Select(b => b.Size));
-        Assert.True(batches[1].At - batches[0].At > TimeSpan.FromSeconds(2.5), $"second claim {batches[1].At - batches[0].At} after the first");
+        clock.Advance(TimeSpan.FromSeconds(3));    // the cooldown ends
+        await handler.WaitForAsync(4, Patience);
+        Assert.Equal(new[] { 1, 4 }, handler.Batches);   // one claim for the four, not four
     }
 
     [Fact]
@@ -65,12 +65,11 @@ public class FetchCooldownTests
         await using var q = await QueueDatabase.CreateAsync();
         await q.EnqueueAsync(Enumerable.Range(0, 35).Select(_ => Send()).ToArray());
         var handler = new BatchRecorder();
-        var clock = Stopwatch.StartNew();
-        await using var _ = new Running(q.Processor(handler, o => { o.FetchCooldown = TimeSpan.FromSeconds(30); o.BatchSize = 10; }));
+        var clock = new ManualTimeProvider();   // never advanced: a claim that waited for the 30 s cooldown would never come
+        await using var _ = new Running(q.Processor(handler, o => { o.FetchCooldown = TimeSpan.FromSeconds(30); o.BatchSize = 10; }, clock));
 
-        await handler.WaitForAsync(35, TimeSpan.FromSeconds(20));   // the cooldown would hold each claim 30 s
+        await handler.WaitForAsync(35, Patience);
 
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20));
-        Assert.Equal(new[] { 10, 10, 10, 5 }, handler.Batches.Select(b => b.Size).Order().Reverse());
+        Assert.Equal(new[] { 10, 10, 10, 5 }, handler.Batches.Order().Reverse());
     }
 }

@@ -24,23 +24,23 @@ public class LeaseTests
     public async Task The_heartbeat_keeps_a_job_that_outlives_its_lease_from_being_rescued()
     {
         await using var q = await QueueDatabase.CreateAsync();
-        // The job runs for more than two leases. The lease is long enough that a heartbeat delayed by up to two
-        // seconds (the whole solution's tests run at once on two cores; a 1 s lease failed there once) is still
-        // in time, and short enough that without renewal the rescuer would take the job twice over.
-        var handler = new SlowHandler(TimeSpan.FromSeconds(7));
+        // The job outlives its lease. The lease is renewed every third of it, so a heartbeat may come up to six seconds
+        // late (the whole solution's tests run at once on two busy cores; a 1 s lease failed there once, a 3 s one was
+        // still a matter of speed) and be in time; without renewal the rescuer would take the job before it finished.
+        var handler = new SlowHandler(TimeSpan.FromSeconds(10));
         await q.EnqueueAsync(new NewJob("email", "send", Tenant, "{}"));
 
         // Two processors: the second one's rescuer would take the job if the first stopped renewing.
         QueueProcessor Make(string id) => new(q.Db, q.Signals, [handler], new QueueProcessorOptions
         {
-            Queues = ["email"], WorkerId = id, Lease = TimeSpan.FromSeconds(3), // renewed every second
+            Queues = ["email"], WorkerId = id, Lease = TimeSpan.FromSeconds(9), // renewed every three seconds
             RescueInterval = TimeSpan.FromMilliseconds(100), PollInterval = TimeSpan.FromMilliseconds(100),
         }, events: q.Events);
         var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         q.Events.Acknowledged += _ => acknowledged.TrySetResult();
         await using (new Running(Make("w1")))
         await using (new Running(Make("w2")))
-            await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(30)); // the one run finished and was acknowledged
+            await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(90)); // the one run finished and was acknowledged
 
         Assert.Equal(1, handler.Runs);
         Assert.Equal(0L, await q.ScalarAsync<long>("select count(*) from jobs"));

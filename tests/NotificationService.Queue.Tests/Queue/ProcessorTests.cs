@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics;
 
 namespace NotificationService.Queue.Tests.Queue;
 
@@ -18,7 +17,7 @@ public class ProcessorTests
 
         var processors = Enumerable.Range(1, 3).Select(i => q.Processor(handler, o => { o.WorkerId = $"w{i}"; o.BatchSize = 50; })).ToList();
         var running = processors.Select(p => new Running(p)).ToList();
-        await handler.WaitForAsync(5000, TimeSpan.FromSeconds(30));
+        await handler.WaitForAsync(5000, TimeSpan.FromSeconds(120));
         foreach (var r in running) await r.DisposeAsync();
 
         Assert.Equal(ids.Order(), runs.Keys.Order());
@@ -26,36 +25,37 @@ public class ProcessorTests
         Assert.Equal(0L, await q.ScalarAsync<long>("select count(*) from jobs"));
     }
 
+    // The wake-up specs below set the poll interval to ten minutes and wait at most a minute: a job that arrives was woken
+    // by what the spec is about (its run_at, a commit, another replica's NOTIFY), never by the poll, however slow the
+    // machine is, and no spec measures how fast it came.
+    private static readonly TimeSpan NoPoll = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     [Fact]
-    public async Task A_scheduled_job_does_not_run_before_its_time_and_runs_soon_after()
+    public async Task A_scheduled_job_does_not_run_before_its_time_and_runs_when_it_is_due()
     {
         await using var q = await QueueDatabase.CreateAsync();
-        var handler = new RecordingHandler();
-        await using var _ = new Running(q.Processor(handler, o => o.PollInterval = TimeSpan.FromSeconds(30)));
+        var ranAt = DateTimeOffset.MinValue;
+        var handler = new RecordingHandler(_ => { ranAt = DateTimeOffset.UtcNow; return JobResult.Done; });
+        await using var _ = new Running(q.Processor(handler, o => o.PollInterval = NoPoll));
         var runAt = DateTimeOffset.UtcNow.AddMilliseconds(800);
         await q.EnqueueAsync(Send(runAt: runAt));
 
-        await handler.WaitForAsync(1, TimeSpan.FromSeconds(15));
-        var late = DateTimeOffset.UtcNow - runAt;
-
-        // Woke at run_at, not at the 30 s poll. The bound is loose because CI runs four test projects at once on two cores.
-        Assert.InRange(late, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+        await handler.WaitForAsync(1, Patience);   // woke at run_at: the poll would take ten minutes
+        Assert.True(ranAt >= runAt.AddMilliseconds(-50), $"ran at {ranAt:O}, due {runAt:O}");
     }
 
     [Fact]
-    public async Task NotifyCommitted_wakes_an_idle_processor_at_once()
+    public async Task NotifyCommitted_wakes_an_idle_processor()
     {
         await using var q = await QueueDatabase.CreateAsync();
         var handler = new RecordingHandler();
         var idle = q.NextIdleAsync("email");
-        await using var _ = new Running(q.Processor(handler, o => o.PollInterval = TimeSpan.FromSeconds(30)));
-        await idle.WaitAsync(TimeSpan.FromSeconds(10)); // its first claim found nothing: it now waits for a wake-up
+        await using var _ = new Running(q.Processor(handler, o => o.PollInterval = NoPoll));
+        await idle.WaitAsync(Patience); // its first claim found nothing: it now waits for a wake-up
 
-        var clock = Stopwatch.StartNew();
         await q.EnqueueAsync(Send());
-        await handler.WaitForAsync(1, TimeSpan.FromSeconds(5));
-
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}"); // the poll would take 30 s
+        await handler.WaitForAsync(1, Patience);
     }
 
     [Fact]
@@ -65,18 +65,15 @@ public class ProcessorTests
         var handler = new RecordingHandler();
         var idle = q.NextIdleAsync("email");
         var listening = q.NextListeningAsync();   // a NOTIFY sent before LISTEN is never delivered: wait for both
-        await using var _ = new Running(q.Processor(handler, o => o.PollInterval = TimeSpan.FromSeconds(30)));
-        await Task.WhenAll(idle, listening).WaitAsync(TimeSpan.FromSeconds(10));
+        await using var _ = new Running(q.Processor(handler, o => o.PollInterval = NoPoll));
+        await Task.WhenAll(idle, listening).WaitAsync(Patience);
 
         // Another replica: its own signals, so only the pg_notify can reach this processor.
         var otherReplica = new JobQueue(q.Db, new QueueSignals());
         await using (var conn = await q.Db.OpenConnectionAsync())
             await otherReplica.EnqueueAsync(conn, null, [Send()], CancellationToken.None);
-        var clock = Stopwatch.StartNew();
         otherReplica.NotifyCommitted(["email"]);
-        await handler.WaitForAsync(1, TimeSpan.FromSeconds(5));
-
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"took {clock.Elapsed}"); // the poll would take 30 s
+        await handler.WaitForAsync(1, Patience);
     }
 
     [Fact]
@@ -88,7 +85,7 @@ public class ProcessorTests
         Assert.Equal(2, died.Jobs.Count);
 
         var handler = new RecordingHandler();
-        await using (new Running(q.Processor(handler))) await handler.WaitForAsync(2, TimeSpan.FromSeconds(5));
+        await using (new Running(q.Processor(handler))) await handler.WaitForAsync(2, Patience);
 
         Assert.All(handler.Seen, j => Assert.Equal(2, j.Attempt)); // the lost run counted as an attempt
     }
@@ -121,14 +118,14 @@ public class ProcessorTests
         var handler = new BlockingLowHandler();
         var bulkTenant = Guid.NewGuid();
         await q.EnqueueAsync(Enumerable.Range(0, 40).Select(_ => new NewJob("email", "send", bulkTenant, "{}", JobPriority.Low)).ToArray());
-        await using var _ = new Running(q.Processor(handler, o => { o.BatchSize = 5; o.MaxBatchesInFlightPerQueue = 2; o.PollInterval = TimeSpan.FromSeconds(30); }));
+        await using var _ = new Running(q.Processor(handler, o => { o.BatchSize = 5; o.MaxBatchesInFlightPerQueue = 2; o.PollInterval = NoPoll; }));
         try
         {
-            await handler.BothSlotsHeld.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await handler.BothSlotsHeld.Task.WaitAsync(Patience);
             Assert.Equal(2, Volatile.Read(ref handler.LowBatches)); // both slots held by the import, no more
 
             await q.EnqueueAsync(Send());
-            var urgent = await handler.Urgent.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            var urgent = await handler.Urgent.Task.WaitAsync(Patience);
 
             Assert.Equal(JobPriority.Normal, urgent.Priority);
             Assert.Equal(2, Volatile.Read(ref handler.LowBatches)); // it did not wait for a regular slot

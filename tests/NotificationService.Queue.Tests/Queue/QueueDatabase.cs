@@ -46,7 +46,7 @@ public sealed class QueueDatabase : IAsyncDisposable
         await cmd.ExecuteNonQueryAsync();
     }
 
-    public QueueProcessor Processor(IJobHandler handler, Action<QueueProcessorOptions>? configure = null)
+    public QueueProcessor Processor(IJobHandler handler, Action<QueueProcessorOptions>? configure = null, TimeProvider? clock = null)
     {
         var options = new QueueProcessorOptions
         {
@@ -54,7 +54,7 @@ public sealed class QueueDatabase : IAsyncDisposable
             RetryPolicyFor = _ => new RetryPolicy(TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(50)),
         };
         configure?.Invoke(options);
-        return new QueueProcessor(Db, Signals, [handler], options, events: Events);
+        return new QueueProcessor(Db, Signals, [handler], options, clock, events: Events);
     }
 
     /// <summary>What processors made by <see cref="Processor"/> report (acknowledgements, idle queues).</summary>
@@ -101,7 +101,7 @@ public sealed class RecordingHandler(Func<Job, JobResult>? decide = null, string
     /// <summary>Waits until <paramref name="count"/> more jobs arrived, failing the test after the timeout.</summary>
     public async Task WaitForAsync(int count, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));   // patience, not a speed: it ends when they arrive
         for (var i = 0; i < count; i++)
             if (!await _arrived.WaitAsync(Max(deadline - DateTime.UtcNow, TimeSpan.Zero)))
                 throw new TimeoutException($"only {i} of {count} jobs arrived");

@@ -10,7 +10,7 @@ if (!/^4\.7\./.test(Handlebars.VERSION)) throw new Error('handlebars 4.7.x expec
 const inputs = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8'));
 const cases = inputs.map(([template, data, partials], i) => {
   const env = Handlebars.create();
-  // The service renders {{{{raw}}}}…{{{{/raw}}}} as if the usual raw helper were registered (README, Design).
+  // The service renders {{{{raw}}}}…{{{{/raw}}}} as if the usual raw helper were registered (docs/design.md).
   env.registerHelper('raw', options => options.fn());
   for (const name in partials || {}) env.registerPartial(name, partials[name]);
   const expected = env.compile(template)(data);

@@ -78,6 +78,6 @@ public sealed class ChartLintFactAttribute : FactAttribute
     public ChartLintFactAttribute()
     {
         if (!File.Exists(Path.Combine(Tools, "helm", "helm")) || !Directory.Exists(Path.Combine(Tools, "validate", "node_modules", "kubernetes-models")))
-            Skip = "helm or the schema validators not found in .tools/chart-lint: `bash charts/notification-service/ci/lint.sh --install-only` (.ci/run does).";
+            Skip = "Chart lint skipped: helm or the schema validators not found in .tools/chart-lint. Install: bash scripts/install-test-tools.sh helm";
     }
 }

@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Npgsql;
+using NotificationService.Hosting;
 using NotificationService.Postgres;
 
 namespace NotificationService.Tests.Hosting;
@@ -47,5 +50,57 @@ public class CliTests
         await using var r = await cmd.ExecuteReaderAsync();
         await r.ReadAsync();
         Assert.Equal((2L, 1L, 4L), (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
+    }
+
+    /// <summary>The binary run with no database at all (health needs none), with only the given environment for addresses.</summary>
+    private static async Task<(int Exit, string Output)> HealthAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet", [ServiceDll, "health", .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_HTTP_PORTS", "HTTP_PORTS" }) psi.Environment.Remove(name);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var output = await p.StandardOutput.ReadToEndAsync() + await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, output);
+    }
+
+    [Fact]
+    public async Task Health_with_no_argument_checks_the_services_own_configured_address_and_readiness_path()
+    {
+        // A stand-in for a running service: ready on /health/ready, 404 anywhere else (as the real one is).
+        await using var service = await LoopbackServer.StartAsync((r, ctx) =>
+        {
+            ctx.Response.StatusCode = r.Path == "/health/ready" ? 200 : 404;
+            return Task.CompletedTask;
+        });
+        var ready = await HealthAsync(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = service.BaseUrl.Replace("127.0.0.1", "+") });
+        Assert.True(ready.Exit == 0, ready.Output);
+        var byUrls = await HealthAsync(new Dictionary<string, string>(), "--urls", service.BaseUrl);   // as `serve --urls` is given
+        Assert.True(byUrls.Exit == 0, byUrls.Output);
+        Assert.All(service.Requests, r => Assert.Equal("/health/ready", r.Path));
+
+        // --url takes the base URL a newcomer knows (it answered 404 before: the path was not added) or the full one.
+        Assert.Equal(0, (await HealthAsync(new Dictionary<string, string>(), "--url", service.BaseUrl)).Exit);
+        Assert.Equal(0, (await HealthAsync(new Dictionary<string, string>(), "--url", service.BaseUrl + "/health/ready")).Exit);
+
+        service.Behaviour = LoopbackServer.Respond(503);   // not ready: exit 1, saying where it looked
+        var notReady = await HealthAsync(new Dictionary<string, string> { ["ASPNETCORE_URLS"] = service.BaseUrl });
+        Assert.Equal(1, notReady.Exit);
+        Assert.Contains($"{service.BaseUrl}/health/ready answered 503", notReady.Output);
+    }
+
+    [Theory]
+    [InlineData(null, null, null, "http://localhost:5000/health/ready")]                                  // ASP.NET Core's default, as `dotnet run` serves
+    [InlineData("http://+:8080", null, null, "http://127.0.0.1:8080/health/ready")]                      // the image's ASPNETCORE_URLS
+    [InlineData("https://localhost:5001;http://0.0.0.0:5002", null, null, "http://127.0.0.1:5002/health/ready")]
+    [InlineData(null, "8081", null, "http://127.0.0.1:8081/health/ready")]                               // ASPNETCORE_HTTP_PORTS
+    [InlineData("http://+:8080", null, "http://[::]:9000", "http://127.0.0.1:9000/health/ready")]        // Kestrel:Endpoints wins, as in the host
+    public void The_readiness_url_follows_the_hosts_own_address_settings(string? urls, string? httpPorts, string? kestrelUrl, string expected)
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["urls"] = urls, ["http_ports"] = httpPorts, ["Kestrel:Endpoints:Main:Url"] = kestrelUrl,
+        }).Build();
+        Assert.Equal(expected, HealthCheckTarget.Resolve(config, url: null).ToString());
     }
 }

@@ -14,9 +14,12 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private ServiceProcess(Process process, string baseUrl) { _process = process; BaseUrl = baseUrl; }
 
-    public static ServiceProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ServiceProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => StartOn(null, environment, args);
+
+    /// <summary>On a given port (a restarted service keeps its address, as behind a load balancer), or a free one.</summary>
+    public static ServiceProcess StartOn(int? fixedPort, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var port = NotificationService.Tests.Features.Metrics.PrometheusTools.FreePort();
+        var port = fixedPort ?? NotificationService.Tests.Features.Metrics.PrometheusTools.FreePort();
         var psi = new ProcessStartInfo("dotnet", [CliTests.ServiceDll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         psi.Environment["Secrets__Keys__test"] = Convert.ToBase64String(new byte[32]);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -38,6 +39,7 @@ public class ApiFuzzTests(FuzzFixture service, ITestOutputHelper output)
         var schemas = new OpenApiSchemas(doc);
         var results = new List<Sent>();
         var problems = new List<string>();
+        var operations = 0;
 
         foreach (var (path, item) in doc["paths"]!.AsObject())
         foreach (var (method, op) in item!.AsObject())
@@ -46,14 +48,23 @@ public class ApiFuzzTests(FuzzFixture service, ITestOutputHelper output)
             // The live stream answers a valid request with an endless body: Features/Inbox/InboxStreamTests covers it.
             if (path == "/api/v1/users/me/stream") continue;
             var endUser = op!["security"]?.ToJsonString().Contains("endUserToken") == true;
+            var asZ = new Dictionary<string, HttpStatusCode>();   // per date-time field: the answer to its `Z` form
+            var k = operations++;
             foreach (var request in FuzzRequests.For(method, path, op!, schemas))
             {
-                using var message = request.Build();
+                // Every Accept a client may send, in turn (shifted per operation, so each operation meets each one).
+                var accept = FuzzRequests.Accepts[k++ % FuzzRequests.Accepts.Length];
+                using var message = request.Build(accept);
                 var response = await (endUser ? user : tenant.Http).SendAsync(message);
                 var body = await response.Content.ReadAsStringAsync();
-                var sent = new Sent(name, request.Variant, request.Invalid, response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
+                var sent = new Sent(name, $"{request.Variant}, Accept: {accept ?? "none"}", request.Invalid, response.StatusCode, response.Content.Headers.ContentType?.MediaType, body);
                 results.Add(sent);
                 problems.AddRange(Check(sent, op!, schemas));
+                // One instant written with another offset is the same request: it answers as the `Z` form did.
+                if (request.Variant.StartsWith("offset ", StringComparison.Ordinal)
+                    && asZ.TryAdd(request.Variant[..request.Variant.LastIndexOf(": ", StringComparison.Ordinal)], response.StatusCode) is false
+                    && asZ[request.Variant[..request.Variant.LastIndexOf(": ", StringComparison.Ordinal)]] is var z && z != response.StatusCode)
+                    problems.Add($"{name} [{sent.Variant}] → {(int)response.StatusCode}, while the same instant with Z → {(int)z}: {Snippet(body)}");
             }
         }
 
@@ -62,6 +73,10 @@ public class ApiFuzzTests(FuzzFixture service, ITestOutputHelper output)
             $"{results.Count(r => r.Invalid)} invalid; 5xx: {fiveHundreds}; by status: " +
             string.Join(", ", results.GroupBy(r => (int)r.Status).OrderBy(g => g.Key).Select(g => $"{g.Key}×{g.Count()}")));
         Assert.True(results.Count >= 500, $"only {results.Count} requests");
+        // The offset variants reached the date-time fields of the bodies (send, send-batch) and of the query (audit).
+        Assert.True(results.Count(r => r.Variant.StartsWith("offset sendAt", StringComparison.Ordinal)) >= 2 * FuzzRequests.Offsets.Length, "no sendAt offsets");
+        Assert.True(results.Count(r => r.Variant.StartsWith("offset query from", StringComparison.Ordinal)) >= FuzzRequests.Offsets.Length, "no query offsets");
+        Assert.Equal(FuzzRequests.Accepts.Length, results.Select(r => r.Variant[(r.Variant.LastIndexOf("Accept: ", StringComparison.Ordinal) + 8)..]).Distinct().Count());
         Assert.True(problems.Count == 0, $"{problems.Count} problems in {results.Count} requests:\n" + string.Join("\n", problems.Distinct().Take(60)));
     }
 
@@ -92,16 +107,32 @@ public class ApiFuzzTests(FuzzFixture service, ITestOutputHelper output)
 /// <summary>The requests generated for one operation: one built to be valid by the schema, then the invalid ones.</summary>
 internal sealed record FuzzRequest(string Method, string Url, string Variant, bool Invalid, string? Body, string ContentType = "application/json")
 {
-    public HttpRequestMessage Build()
+    public HttpRequestMessage Build(string? accept = null)
     {
         var m = new HttpRequestMessage(new HttpMethod(Method), Url);
         if (Body is not null) m.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(Body)) { Headers = { { "Content-Type", ContentType } } };
+        if (accept is not null) m.Headers.TryAddWithoutValidation("Accept", accept);
         return m;
     }
 }
 
 internal static class FuzzRequests
 {
+    /// <summary>What clients send as Accept: none, JSON, and what browsers, EventSource and odd clients send.</summary>
+    public static readonly string?[] Accepts =
+        [null, "application/json", "text/plain", "text/html", "text/event-stream", "*/*", "application/xml", "garbage;;q=x"];
+
+    /// <summary>One instant an hour ahead, written with each offset (and form) a date-time may come in.</summary>
+    public static readonly (string Name, Func<DateTimeOffset, string> Format)[] Offsets =
+    [
+        ("Z", t => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)),   // first: the others answer as it does
+        ("+02:00", t => t.ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)),
+        ("-05:30", t => t.ToOffset(new TimeSpan(-5, -30, 0)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)),
+        ("+14:00", t => t.ToOffset(TimeSpan.FromHours(14)).ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture)),
+        ("lower-case z", t => t.UtcDateTime.ToString("yyyy-MM-dd't'HH:mm:ss'z'", CultureInfo.InvariantCulture)),
+        ("fractional seconds", t => t.ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffffffzzz", CultureInfo.InvariantCulture)),
+    ];
+
     public static IEnumerable<FuzzRequest> For(string method, string path, JsonNode op, OpenApiSchemas schemas)
     {
         var m = method.ToUpperInvariant();
@@ -137,6 +168,9 @@ internal static class FuzzRequests
             if (isInt) yield return new(m, url + $"?{name}=abc", $"query {name}: not a number", true, valid);
             if (isInt) yield return new(m, url + $"?{name}=99999999999999999999", $"query {name}: overflow", true, valid);
             yield return new(m, url + $"?{name}=" + new string('q', 5000), $"query {name}: 5,000 characters", false, valid);
+            if (schemas.IsDateTime(q["schema"]))
+                foreach (var (offset, format) in Offsets)
+                    yield return new(m, url + $"?{name}={Uri.EscapeDataString(format(OffsetInstant))}", $"offset query {name}: {offset}", false, valid);
         }
         if (!takesBody) yield break;
         if (multipart)
@@ -162,6 +196,17 @@ internal static class FuzzRequests
             if (typed) yield return new(m, url, $"{prop}: wrong type", true, With(example, prop, WrongType(example[prop])));
             yield return new(m, url, $"{prop}: unicode", false, With(example, prop, JsonValue.Create("é😀\u202eñ")));
         }
+        // Every date-time field of the body, at any depth, with each offset; the body's other date-times are left out, so
+        // the variant is as valid as the documented request (a send with only sendAt is a scheduled send).
+        var dateTimes = schemas.DateTimePaths(bodySchema, example).ToList();
+        foreach (var field in dateTimes)
+        foreach (var (offset, format) in Offsets)
+        {
+            var copy = (JsonObject)example.DeepClone();
+            foreach (var other in dateTimes.Where(o => o != field)) OpenApiSchemas.SetAt(copy, other, null);
+            OpenApiSchemas.SetAt(copy, field, JsonValue.Create(format(OffsetInstant)));
+            yield return new(m, url, $"offset {string.Join('.', field)}: {offset}", false, copy.ToJsonString());
+        }
         foreach (var required in schemas.Required(bodySchema))
         {
             var without = (JsonObject)example.DeepClone();
@@ -169,6 +214,9 @@ internal static class FuzzRequests
             yield return new(m, url, $"{required}: missing", true, without.ToJsonString());
         }
     }
+
+    /// <summary>The instant of the offset variants: whole seconds an hour ahead (a scheduled send's sendAt must be ahead).</summary>
+    private static readonly DateTimeOffset OffsetInstant = DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds());
 
     private static string With(JsonObject example, string prop, JsonNode? value)
     {

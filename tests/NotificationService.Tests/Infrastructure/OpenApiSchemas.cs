@@ -58,6 +58,46 @@ internal sealed class OpenApiSchemas(JsonNode document)
         };
     }
 
+    /// <summary>A date-time string schema, alone or as one alternative of a nullable one.</summary>
+    public bool IsDateTime(JsonNode? schema)
+    {
+        if (schema is null) return false;
+        schema = Resolve(schema);
+        return schema["format"]?.GetValue<string>() == "date-time"
+            || (schema["anyOf"] ?? schema["oneOf"]) is JsonArray alternatives && alternatives.Any(a => IsDateTime(a));
+    }
+
+    /// <summary>The paths (property names; arrays through their first item) of every date-time field of <paramref name="example"/>.</summary>
+    public IEnumerable<IReadOnlyList<string>> DateTimePaths(JsonNode schema, JsonObject example, int depth = 0)
+    {
+        if (depth > 6) yield break;
+        foreach (var (name, property) in Properties(schema))
+        {
+            if (IsDateTime(property)) { yield return [name]; continue; }
+            var (value, inner) = example[name] is JsonArray { Count: > 0 } a && Resolve(property)["items"] is { } items ? (a[0], Resolve(items)) : (example[name], property);
+            if (value is JsonObject o)
+                foreach (var sub in DateTimePaths(Object(inner), o, depth + 1))
+                    yield return [name, .. sub];
+        }
+    }
+
+    /// <summary>The object schema of a property (a nullable reference's non-null alternative).</summary>
+    private JsonNode Object(JsonNode schema) =>
+        (schema["anyOf"] ?? schema["oneOf"]) is JsonArray alternatives
+            ? alternatives.Select(a => Resolve(a!)).FirstOrDefault(a => !Types(a).SequenceEqual(["null"])) ?? schema
+            : schema;
+
+    /// <summary>Sets (or, with null, removes) the value at <paramref name="path"/>, going through the first item of arrays.</summary>
+    public static void SetAt(JsonObject root, IReadOnlyList<string> path, JsonNode? value)
+    {
+        JsonObject? target = root;
+        foreach (var step in path.SkipLast(1))
+            target = target?[step] switch { JsonArray { Count: > 0 } a => a[0] as JsonObject, var n => n as JsonObject };
+        if (target is null) return;
+        if (value is null) target.Remove(path[^1]);
+        else target[path[^1]] = value;
+    }
+
     /// <summary>Where <paramref name="value"/> breaks <paramref name="schema"/>; empty when it fits.</summary>
     public IEnumerable<string> Validate(JsonNode? schema, JsonNode? value, string path)
     {

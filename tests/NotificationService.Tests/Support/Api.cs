@@ -35,7 +35,7 @@ public static class Api
         (await http.GetFromJsonAsync<JsonNode>($"/api/v1/services/notifications/{id}"))!;
 
     /// <summary>Polls the status endpoint until the notification reaches <paramref name="status"/> (fails after the timeout).</summary>
-    public static Task<JsonNode> WaitForStatusAsync(this HttpClient http, Guid id, string status, int timeoutMs = 15_000) =>
+    public static Task<JsonNode> WaitForStatusAsync(this HttpClient http, Guid id, string status, int timeoutMs = 30_000) =>
         Eventually.Async(() => http.StatusAsync(id), n => n["status"]!.GetValue<string>() == status, $"notification {id} to reach '{status}'",
             TimeSpan.FromMilliseconds(timeoutMs));
 

@@ -20,7 +20,7 @@ public sealed class Recorded<T>
     /// <summary>Waits until at least <paramref name="count"/> recorded events match; returns them all.</summary>
     public async Task<IReadOnlyList<T>> WaitForAsync(Func<T, bool> match, string what, int count = 1, TimeSpan? timeout = null)
     {
-        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(30));
         while (true)
         {
             var changed = Volatile.Read(ref _changed).Task;
@@ -29,7 +29,7 @@ public sealed class Recorded<T>
             try { await changed.WaitAsync(deadline.Token); }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"waited {(timeout ?? TimeSpan.FromSeconds(15)).TotalSeconds:0.#} s for {count} × {what}; saw {Where(match).Count}");
+                throw new TimeoutException($"waited {(timeout ?? TimeSpan.FromSeconds(30)).TotalSeconds:0.#} s for {count} × {what}; saw {Where(match).Count}");
             }
         }
     }

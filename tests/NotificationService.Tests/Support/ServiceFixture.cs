@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Providers;
+using NotificationService.Features.RateLimits;
 using NotificationService.Features.Tenants;
 using NotificationService.Postgres;
 using NotificationService.Queue;
@@ -41,8 +42,12 @@ public class ServiceFixture : IAsyncLifetime
             b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
             b.UseSetting("Logging:LogLevel:Default", "Warning");
             b.UseSetting("Bulk:ChunkRows", "50");                          // bulk specs span several chunks committing at once
+            b.UseSetting("Topics:FanOutChunkMembers", "50");               // so do fan-outs
             b.UseSetting("Webhooks:AllowedTargets", "127.0.0.1");          // loopback receivers in webhook tests
             b.UseSetting("Webhooks:RetryScheduleSeconds", "0.2,0.2,0.2");   // the real schedule spans days
+            // The largest render time budget: the render-budget specs expect the output limit (1,000,000 characters) to
+            // stop the hostile template, and on a loaded machine writing that much can take longer than the default 1 s.
+            b.UseSetting("Templates:RenderTimeoutMs", "60000");
             b.ConfigureServices(s => s.AddSingleton<INotificationObserver>(Ledger));
             Configure(b);
         });
@@ -89,6 +94,13 @@ public class ServiceFixture : IAsyncLifetime
         return new TestTenant(created.TenantId, created.ApiKey, Client(created.ApiKey));
     }
 
+    /// <summary>
+    /// What an operator does for a tenant that needs more (a `tenant_rate_limits` row): specs that make many admin calls
+    /// in a row raise their tenant's admin limit, so a fast machine does not spend their burst before a slow one would.
+    /// </summary>
+    public Task RaiseLimitAsync(Guid tenantId, EndpointClass endpointClass, double perSecond, double burst) =>
+        Factory.Services.GetRequiredService<TenantLimits>().SetAsync(tenantId, endpointClass, new RateLimit(perSecond, burst), default);
+
     public async Task<Guid> AddProviderAsync(Guid tenantId, string channel, string kind, string settingsJson, int priority = 100)
     {
         var id = Guid.NewGuid();
@@ -102,6 +114,18 @@ public class ServiceFixture : IAsyncLifetime
         await cmd.ExecuteNonQueryAsync();
         Factory.Services.GetRequiredService<ProviderDirectory>().Invalidate(tenantId);
         return id;
+    }
+
+    /// <summary>
+    /// "The scheduled moment has come": every ready job of the tenant is due now. Specs schedule a send an hour ahead,
+    /// do what must happen before it is sent, then call this, instead of scheduling it seconds ahead and racing the
+    /// clock (a loaded machine lost that race). The workers' 200 ms poll picks the jobs up.
+    /// </summary>
+    public async Task DueNowAsync(Guid tenantId)
+    {
+        await using var cmd = Db.CreateCommand("update jobs set run_at = now() where tenant_id = $1 and state = 'ready'");
+        cmd.Parameters.AddWithValue(tenantId);
+        await cmd.ExecuteNonQueryAsync();
     }
 
     public async Task<T?> ScalarAsync<T>(string sql, params object[] args)

@@ -1,6 +1,11 @@
 namespace NotificationService.Tests.Support;
 
-public sealed record SseEvent(long? Id, string Event, string Data);
+/// <summary>An event as received. <see cref="RawId"/> is the id as sent (`own` or `own.topic`, see StreamPosition); <see cref="Id"/>
+/// is its first part, the user's own sequence number.</summary>
+public sealed record SseEvent(string? RawId, string Event, string Data)
+{
+    public long? Id => RawId is null ? null : long.Parse(RawId.Split('.')[0]);
+}
 
 /// <summary>Reads a Server-Sent Events response as the browser's EventSource would: events, and comment lines counted.</summary>
 public sealed class SseClient : IAsyncDisposable
@@ -37,7 +42,7 @@ public sealed class SseClient : IAsyncDisposable
             if (line.Length == 0)
             {
                 if (name is null && data.Count == 0) continue;
-                return new SseEvent(id is null ? null : long.Parse(id), name ?? "message", string.Join("\n", data));
+                return new SseEvent(id, name ?? "message", string.Join("\n", data));
             }
             if (line.StartsWith(':')) { Comments++; continue; }
             var colon = line.IndexOf(':');

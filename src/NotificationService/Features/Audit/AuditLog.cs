@@ -61,6 +61,40 @@ public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Erase: entries of the tenant that mention one of <paramref name="values"/> (lower-cased; a suppression lifted for the
+    /// person's address, a dead job's error naming it) keep their action, actor and time; the target and every string in
+    /// before/after that mentions the person become `[erased]`. Admin changes are few, so this reads them in one query.
+    /// </summary>
+    public async Task<int> RedactAsync(Guid tenantId, string[] values, CancellationToken ct)
+    {
+        if (values.Length == 0) return 0;
+        var found = new List<(long Id, string? Target, string? Before, string? After)>();
+        await using (var select = db.CreateCommand("""
+            select id, target_id, before::text, after::text from audit_log where tenant_id = $1
+              and exists (select 1 from unnest($2::text[]) v
+                          where strpos(lower(target_id), v) > 0 or strpos(lower(before::text), v) > 0 or strpos(lower(after::text), v) > 0)
+            """))
+        {
+            select.Parameters.AddWithValue(tenantId);
+            select.Parameters.AddWithValue(values);
+            await using var r = await select.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+                found.Add((r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)));
+        }
+        foreach (var (id, target, before, after) in found)
+        {
+            await using var update = db.CreateCommand("update audit_log set target_id = $3, before = $4, after = $5 where tenant_id = $1 and id = $2");
+            update.Parameters.AddWithValue(tenantId);
+            update.Parameters.AddWithValue(id);
+            update.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)AuditRedaction.Erase(target, values) ?? DBNull.Value);
+            update.Parameters.AddWithValue(NpgsqlDbType.Jsonb, (object?)AuditRedaction.EraseJson(before, values) ?? DBNull.Value);
+            update.Parameters.AddWithValue(NpgsqlDbType.Jsonb, (object?)AuditRedaction.EraseJson(after, values) ?? DBNull.Value);
+            await update.ExecuteNonQueryAsync(ct);
+        }
+        return found.Count;
+    }
+
     /// <summary>"key nsk_…" for an API call, "console nsk_…" for a console session opened with that key.</summary>
     public static string ActorOf(ClaimsPrincipal user) =>
         (user.HasClaim(c => c.Type == AuthClaims.ConsoleSession) ? "console " : "key ") + (user.FindFirstValue(AuthClaims.KeyPrefix) ?? "unknown");

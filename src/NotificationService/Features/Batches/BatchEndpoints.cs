@@ -20,7 +20,7 @@ public static class BatchEndpoints
     {
         var group = app.MapGroup("/api/v1/services/notifications").WithTags("Batches");
         group.MapPost("/send-batch", SendBatchAsync).WithSummary("Send one message to up to 1,000 recipients").RequireAuthorization(Scopes.Send)
-            .Accepts<SendBatchRequest>("application/json").Produces<BatchAccepted>(202).ProducesValidationProblem();
+            .Accepts<SendBatchRequest>("application/json").Produces<BatchAccepted>(202).ProducesValidationProblem().ProducesValidationProblem(422);
         group.MapPost("/send-chunk", SendChunkAsync).WithSummary("Send one chunk of a larger batch (for clients that page their own lists)").ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Scopes.Send)
             .Accepts<SendChunkRequest>("application/json").Produces<BatchAccepted>(202).ProducesValidationProblem();
         group.MapGet("/batches/{batchId:guid}", GetAsync).WithSummary("Get a batch's counts per status").RequireAuthorization(Scopes.Read);

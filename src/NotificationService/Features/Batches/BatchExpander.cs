@@ -23,6 +23,7 @@ public sealed class BatchExpander(SendValidator validator, TemplateResolver temp
         if (recipients is null || recipients.Length == 0) throw RequestValidationException.For("recipients", "At least one recipient is required.");
         if (recipients.Length > MaxRecipients) throw RequestValidationException.For("recipients", $"At most {MaxRecipients} recipients per request; send more with send-chunk.");
 
+        InlineContentLimits.Check(definition.Content); // shared by every recipient: checked once
         var drafts = new List<NotificationDraft>(recipients.Length);
         var rejected = new List<RejectedRecipient>();
         var locales = await ProfileLocalesAsync(tenantId, definition, recipients, ct);
@@ -31,7 +32,7 @@ public sealed class BatchExpander(SendValidator validator, TemplateResolver temp
             try
             {
                 var known = locales is null ? null : new KnownProfileLocale(recipients[i].UserId is { } u ? locales.GetValueOrDefault(u) : null);
-                var perRecipient = await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct, known);
+                var perRecipient = await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct, known, contentLimitsChecked: true);
                 drafts.AddRange(perRecipient.Select(d => d with { BatchId = batchId }));
             }
             catch (RequestValidationException e)
@@ -64,7 +65,7 @@ public sealed class BatchExpander(SendValidator validator, TemplateResolver temp
         Channel = d.Channel, Channels = d.Channels, Template = d.Template, Content = d.Content,
         Recipient = new SendRecipient { UserId = r.UserId, Email = r.Email, Phone = r.Phone, DeviceTokens = r.DeviceTokens },
         Data = Merge(d.Data, r.Data), Locale = r.Locale ?? d.Locale, Category = d.Category, Priority = d.Priority,
-        SendAt = d.SendAt, ExpiresAt = d.ExpiresAt, Metadata = d.Metadata, OverridePreferences = d.OverridePreferences,
+        SendAt = d.SendAt, ExpiresAt = d.ExpiresAt, Thread = d.Thread, Metadata = d.Metadata, OverridePreferences = d.OverridePreferences,
     };
 
     /// <summary>The recipient's data over the batch's common data (shallow: top-level keys).</summary>

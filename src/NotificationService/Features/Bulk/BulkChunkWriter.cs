@@ -31,7 +31,7 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
         var drafts = await DraftsAsync(job, toSend, ct);
         if (!job.Options.DryRun) await writer.InsertAsync(tx, drafts, ct);
         if (job.Options.DryRun && chunk.FirstRow == 1) await preview.SaveAsync(tx, job, drafts, ct);
-        if (rejected.Count > 0) await InsertErrorsAsync(tx, job.JobId, rejected, ct);
+        if (rejected.Count > 0) await InsertErrorsAsync(tx.Connection, tx.Transaction, job.JobId, rejected, ct);
 
         var counts = new ChunkCounts(chunk.FirstRow, chunk.LastRow, chunk.BytesRead, toSend.Count, rejected.Count, duplicates);
         if (!await BulkJobStore.RecordChunkAsync(tx.Connection, tx.Transaction, job, counts, ct)) { await tx.RollbackAsync(ct); return false; }
@@ -77,12 +77,28 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
             : [];
     }
 
-    private static async Task InsertErrorsAsync(LedgerTransaction tx, Guid jobId, List<MappedRow.Rejected> rows, CancellationToken ct)
+    /// <summary>Erase: rejected rows of the tenant's jobs that mention one of <paramref name="values"/> (lower-cased) leave the
+    /// error report (the job's counts stay).</summary>
+    public static async Task<int> ForgetErrorRowsAsync(NpgsqlDataSource db, Guid tenantId, string[] values, CancellationToken ct)
     {
-        await using var cmd = tx.Command("""
+        if (values.Length == 0) return 0;
+        await using var cmd = db.CreateCommand("""
+            delete from bulk_errors e using bulk_jobs j
+            where j.tenant_id = $1 and e.job_id = j.id
+              and exists (select 1 from unnest($2::text[]) v where strpos(lower(e.original::text), v) > 0 or strpos(lower(e.reason), v) > 0)
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(values);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>A chunk's rejected rows, in its transaction (also the profile import's: one writer of the error report).</summary>
+    internal static async Task InsertErrorsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, IReadOnlyList<MappedRow.Rejected> rows, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
             insert into bulk_errors (job_id, row_number, column_name, reason, original, line)
             select $1, * from unnest($2::bigint[], $3::text[], $4::text[], $5::jsonb[], $6::bigint[]) on conflict do nothing
-            """);
+            """, conn, tx);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(rows.Select(r => r.RowNumber).ToArray());
         cmd.Parameters.AddWithValue(rows.Select(r => r.Column).ToArray());

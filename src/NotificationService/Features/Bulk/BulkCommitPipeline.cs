@@ -5,7 +5,7 @@ namespace NotificationService.Features.Bulk;
 /// commits in its own transaction with its row range, so the order they finish in does not matter.
 /// Disposing waits for every commit started, so a failed job is only marked failed once nothing is running.
 /// </summary>
-public sealed class BulkCommitPipeline(BulkJobContext job, BulkChunkWriter writer, int inFlight) : IAsyncDisposable
+public sealed class BulkCommitPipeline(Func<BulkChunk, CancellationToken, Task<bool>> commit, int inFlight) : IAsyncDisposable
 {
     private readonly Queue<Task<bool>> _running = new();
     private bool _cancelled;
@@ -13,7 +13,7 @@ public sealed class BulkCommitPipeline(BulkJobContext job, BulkChunkWriter write
     /// <returns>False once the job was found cancelled: stop reading.</returns>
     public async Task<bool> AddAsync(BulkChunk chunk, CancellationToken ct)
     {
-        _running.Enqueue(Task.Run(() => writer.CommitAsync(job, chunk, ct), ct));
+        _running.Enqueue(Task.Run(() => commit(chunk, ct), ct));
         while (_running.Count > inFlight && !_cancelled)
             _cancelled = !await _running.Dequeue();
         return !_cancelled;

@@ -21,6 +21,8 @@ public static class BulkEndpoints
         .AddSingleton<BulkPreview>()
         .AddSingleton<BulkJobEnd>()
         .AddSingleton<BulkQueries>()
+        .AddSingleton<BulkErasure>()
+        .AddSingleton<ProfileImportWriter>()
         .AddSingleton<IJobHandler, BulkJobHandler>()
         .AddSingleton(new WorkQueue(BulkJobHandler.QueueName));
 
@@ -36,7 +38,34 @@ public static class BulkEndpoints
             await q.CancelAsync(http.User.TenantId(), jobId, ct);
             return TypedResults.Ok((await q.GetAsync(http.User.TenantId(), jobId, ct))!);
         }).WithSummary("Cancel a bulk job").RequireAuthorization(Scopes.Send);
+        MapProfileImport(app);
     }
+
+    /// <summary>
+    /// The CSV import of recipient profiles, a bulk job of kind `profiles` under the users' path and scopes: the same
+    /// streamed upload, chunked checkpoints, progress and error report as a CSV send.
+    /// </summary>
+    private static void MapProfileImport(WebApplication app)
+    {
+        var group = app.MapGroup(Recipients.RecipientEndpoints.Path + "/import").WithTags("Recipients: CSV import");
+        group.MapPost("/", async Task<Accepted<BulkAccepted>> (HttpContext http, BulkUpload upload, CancellationToken ct) =>
+        {
+            var jobId = await upload.AcceptAsync(http.User.TenantId(), http.Request, ct, profiles: true);
+            var url = ImportUrl(jobId);
+            return TypedResults.Accepted(url, new BulkAccepted(jobId, "validating", url));
+        }).WithSummary("Import recipient profiles from a CSV (user_id, email, phone, name, locale, timezone, avatar_url; other columns into data)")
+            .AddOpenApiOperationTransformer(ProfileImportForm.DescribeAsync).RequireAuthorization(Scopes.UsersWrite).DisableAntiforgery();
+        group.MapGet("/{jobId:guid}", async Task<Results<Ok<BulkJobStatus>, NotFound>> (Guid jobId, HttpContext http, BulkQueries q, CancellationToken ct) =>
+            await q.GetAsync(http.User.TenantId(), jobId, ct) is { Kind: BulkOptions.ProfilesKind } s ? TypedResults.Ok(s) : TypedResults.NotFound())
+            .WithSummary("Get a profile import's progress and counts").RequireAuthorization(Scopes.UsersRead);
+        group.MapGet("/{jobId:guid}/errors", async (Guid jobId, HttpContext http, BulkQueries q, CancellationToken ct) =>
+        {
+            if (await q.GetAsync(http.User.TenantId(), jobId, ct) is not { Kind: BulkOptions.ProfilesKind }) { http.Response.StatusCode = 404; return; }
+            await ErrorsAsync(jobId, http, q, ct);
+        }).WithSummary("Download the rows a profile import rejected").RequireAuthorization(Scopes.UsersRead);
+    }
+
+    public static string ImportUrl(Guid jobId) => $"{Recipients.RecipientEndpoints.Path}/import/{jobId}";
 
     private static async Task<Accepted<BulkAccepted>> UploadAsync(HttpContext http, BulkUpload upload, CancellationToken ct)
     {

@@ -31,6 +31,14 @@ public sealed class BulkFileStore(NpgsqlDataSource db) : IRetainedData
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>Erase: the stored file of a job goes (the job keeps its counts and error report, as after retention).</summary>
+    public async Task<int> DeleteFileAsync(Guid jobId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("delete from bulk_file_chunks where job_id = $1");
+        cmd.Parameters.AddWithValue(jobId);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Copies the upload into chunks; returns the byte count. Throws when it exceeds <paramref name="maxBytes"/>.</summary>
     public async Task<long> WriteAsync(Guid jobId, Stream upload, long maxBytes, Func<ReadOnlyMemory<byte>, Task>? inspectFirstChunk, CancellationToken ct)
     {

@@ -112,6 +112,29 @@ public sealed class BulkJobStore(NpgsqlDataSource db)
         where tenant_id = $1 and id = $2 and status in ('validating', 'enqueuing')
         """, ct, tenantId, jobId) == 1;
 
+    /// <summary>Erase: a dry run's preview, a file name or an error that mentions one of <paramref name="values"/> (lower-cased) goes.</summary>
+    public Task<int> ForgetAsync(Guid tenantId, string[] values, CancellationToken ct) => values.Length == 0 ? Task.FromResult(0) : ExecAsync("""
+        update bulk_jobs set
+            preview = case when exists (select 1 from unnest($2::text[]) v where strpos(lower(preview::text), v) > 0) then null else preview end,
+            file_name = case when exists (select 1 from unnest($2::text[]) v where strpos(lower(file_name), v) > 0) then '[erased]' else file_name end,
+            error = case when exists (select 1 from unnest($2::text[]) v where strpos(lower(error), v) > 0) then '[erased]' else error end
+        where tenant_id = $1 and exists (select 1 from unnest($2::text[]) v
+            where strpos(lower(preview::text), v) > 0 or strpos(lower(file_name), v) > 0 or strpos(lower(error), v) > 0)
+        """, ct, tenantId, values);
+
+    /// <summary>Which of <paramref name="jobIds"/> are still running (validating or enqueuing).</summary>
+    public async Task<Guid[]> StillRunningAsync(Guid tenantId, Guid[] jobIds, CancellationToken ct)
+    {
+        if (jobIds.Length == 0) return [];
+        await using var cmd = db.CreateCommand("select id from bulk_jobs where tenant_id = $1 and id = any($2) and status in ('validating', 'enqueuing')");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(jobIds);
+        var running = new List<Guid>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) running.Add(r.GetGuid(0));
+        return [.. running];
+    }
+
     private async Task<int> ExecAsync(string sql, CancellationToken ct, params object[] args)
     {
         await using var cmd = db.CreateCommand(sql);

@@ -5,6 +5,12 @@ namespace NotificationService.Features.Bulk;
 /// <summary>The upload's options (multipart fields), kept on the job so any replica can process it.</summary>
 public sealed record BulkOptions
 {
+    /// <summary>`send` (a CSV of recipients to send to) or `profiles` (a CSV of recipient profiles to import).</summary>
+    public string Kind { get; init; } = SendKind;
+    public const string SendKind = "send", ProfilesKind = "profiles";
+    /// <summary>Profile imports: merge each row into the stored profile (RFC 7396) rather than replace it.</summary>
+    public bool Merge { get; init; }
+    public bool IsProfileImport => Kind == ProfilesKind;
     public string Channel { get; init; } = "";
     public string Template { get; init; } = "";
     public string? Locale { get; init; }
@@ -28,7 +34,7 @@ public sealed record BulkOptions
 
     /// <summary>The recipient columns the channel cannot do without (any one of them): a user_id stands in for an address,
     /// which its profile gives at delivery.</summary>
-    public string[] RequiredFields => Channel switch
+    public string[] RequiredFields => IsProfileImport ? ["user_id"] : Channel switch
     {
         ChannelNames.Email => ["email", "user_id"],
         ChannelNames.Sms or ChannelNames.WhatsApp => ["phone", "user_id"],

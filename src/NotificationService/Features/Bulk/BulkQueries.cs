@@ -7,7 +7,10 @@ namespace NotificationService.Features.Bulk;
 
 public sealed record BulkJobStatus(Guid JobId, string Status, bool DryRun, string? FileName, long FileBytes, long? TotalRows, long ProcessedRows,
     long AcceptedRows, long RejectedRows, long DuplicateRows, double Percent, double RowsPerSecond, string? Error,
-    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonNode? Preview);
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonNode? Preview, string Kind = BulkOptions.SendKind);
+
+/// <summary>A job as the list shows it: its status and the channel and template it sends with.</summary>
+public sealed record BulkJobListing(BulkJobStatus Status, string? Channel, string? Template);
 
 /// <summary>A row the job rejected: its record number, the column at fault (when one is) and why.</summary>
 public sealed record RejectedRow(long RowNumber, string? Column, string Reason);
@@ -15,27 +18,55 @@ public sealed record RejectedRow(long RowNumber, string? Column, string Reason);
 /// <summary>Progress of a bulk job, its rejected rows as a CSV report, and cancel.</summary>
 public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
 {
+    private const string Columns = """
+        id, status, coalesce((options->>'dryRun')::boolean, false), file_name, file_bytes, total_rows, processed_rows,
+        accepted_rows, rejected_rows, duplicate_rows, bytes_read, error, created_at, started_at, finished_at,
+        extract(epoch from coalesce(finished_at, now()) - started_at)::float8, preview::text, options->>'channel', options->>'template',
+        coalesce(options->>'kind', 'send')
+        """;
+
     public async Task<BulkJobStatus?> GetAsync(Guid tenantId, Guid jobId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
-            select status, coalesce((options->>'dryRun')::boolean, false), file_name, file_bytes, total_rows, processed_rows,
-                   accepted_rows, rejected_rows, duplicate_rows, bytes_read, error, created_at, started_at, finished_at,
-                   extract(epoch from coalesce(finished_at, now()) - started_at)::float8, preview::text
-            from bulk_jobs where tenant_id = $1 and id = $2
-            """);
+        await using var cmd = db.CreateCommand($"select {Columns} from bulk_jobs where tenant_id = $1 and id = $2");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(jobId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        if (!await r.ReadAsync(ct)) return null;
-        var status = r.GetString(0);
-        var processed = r.GetInt64(5);
-        var seconds = r.IsDBNull(14) ? 0 : r.GetDouble(14);
-        var percent = status == "completed" ? 100 : r.GetInt64(3) == 0 ? 0 : Math.Round(100.0 * r.GetInt64(9) / r.GetInt64(3), 1);
-        return new BulkJobStatus(jobId, status, r.GetBoolean(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetInt64(3),
-            r.IsDBNull(4) ? null : r.GetInt64(4), processed, r.GetInt64(6), r.GetInt64(7), r.GetInt64(8), percent,
-            seconds > 0 ? Math.Round(processed / seconds) : 0, r.IsDBNull(10) ? null : r.GetString(10),
-            r.GetFieldValue<DateTimeOffset>(11), r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
-            r.IsDBNull(15) ? null : JsonNode.Parse(r.GetString(15)));
+        return await r.ReadAsync(ct) ? Read(r).Status : null;
+    }
+
+    /// <summary>
+    /// The tenant's jobs newest first, whoever uploaded them (console or API), in keyset pages on (created_at, id) over
+    /// the (tenant_id, created_at) index; <paramref name="before"/> is the last row of the previous page.
+    /// </summary>
+    public async Task<IReadOnlyList<BulkJobListing>> ListAsync(Guid tenantId, (DateTimeOffset CreatedAt, Guid Id)? before, int limit, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand($"""
+            select {Columns} from bulk_jobs
+            where tenant_id = $1 and ($2::timestamptz is null or (created_at, id) < ($2, $3))
+            order by created_at desc, id desc limit $4
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz, Value = (object?)before?.CreatedAt ?? DBNull.Value });
+        cmd.Parameters.AddWithValue(before?.Id ?? Guid.Empty);
+        cmd.Parameters.AddWithValue(limit);
+        var jobs = new List<BulkJobListing>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) jobs.Add(Read(r));
+        return jobs;
+    }
+
+    private static BulkJobListing Read(NpgsqlDataReader r)
+    {
+        var status = r.GetString(1);
+        var processed = r.GetInt64(6);
+        var seconds = r.IsDBNull(15) ? 0 : r.GetDouble(15);
+        var percent = status == "completed" ? 100 : r.GetInt64(4) == 0 ? 0 : Math.Round(100.0 * r.GetInt64(10) / r.GetInt64(4), 1);
+        var job = new BulkJobStatus(r.GetGuid(0), status, r.GetBoolean(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4),
+            r.IsDBNull(5) ? null : r.GetInt64(5), processed, r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), percent,
+            seconds > 0 ? Math.Round(processed / seconds) : 0, r.IsDBNull(11) ? null : r.GetString(11),
+            r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
+            r.IsDBNull(16) ? null : JsonNode.Parse(r.GetString(16)), r.GetString(19));
+        return new BulkJobListing(job, r.IsDBNull(17) ? null : r.GetString(17), r.IsDBNull(18) ? null : r.GetString(18));
     }
 
     /// <summary>Streams `row,column,reason,original` (original = the row's values as JSON), in row order.</summary>

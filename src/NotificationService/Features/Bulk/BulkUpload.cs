@@ -24,8 +24,11 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
 {
     private readonly long _maxBytes = config.GetValue("Bulk:MaxFileBytes", 1L << 30);
     private readonly int _maxConcurrent = config.GetValue("Bulk:MaxConcurrentJobsPerTenant", 3);
+    private const int MaxFieldChars = 64 * 1024;
+    private const int MaxFields = 32;
 
-    public async Task<Guid> AcceptAsync(Guid tenantId, HttpRequest request, CancellationToken ct)
+    /// <param name="profiles">A profile import (`POST /users/import`) rather than a CSV of recipients to send to.</param>
+    public async Task<Guid> AcceptAsync(Guid tenantId, HttpRequest request, CancellationToken ct, bool profiles = false)
     {
         var boundary = request.ContentType is { } ct0 && MediaTypeHeaderValue.TryParse(ct0, out var media) && media.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)
             ? HeaderUtilities.RemoveQuotes(media.Boundary).Value : null;
@@ -38,7 +41,7 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         try
         {
             var (fields, fileName, head, bytes) = await ReadPartsAsync(jobId, request, boundary, ct);
-            var options = await OptionsAsync(tenantId, fields, ct);
+            var options = profiles ? ProfileImportOptions(fields) : await OptionsAsync(tenantId, fields, ct);
             if (options.OverridePreferences && !request.HttpContext.User.HasScope(Scopes.Override))
                 throw RequestValidationException.For("overridePreferences", $"Overriding preferences needs the '{Scopes.Override}' scope.", 403);
             var sniffed = CsvSniffer.Inspect(head, options);
@@ -67,23 +70,34 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         string? fileName = null;
         byte[] head = [];
         long bytes = 0;
-        while (await reader.ReadNextSectionAsync(ct) is { } section)
+        var field = new char[MaxFieldChars + 1];
+        try
         {
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
-            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
-            if (disposition.IsFileDisposition() || name == "file")
+            while (await reader.ReadNextSectionAsync(ct) is { } section)
             {
-                if (fileName is not null) throw RequestValidationException.For("file", "Upload one file per job.");
-                fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "upload.csv";
-                bytes = await files.WriteAsync(jobId, section.Body, _maxBytes, first => { head = first.ToArray(); return Task.CompletedTask; }, ct);
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value ?? "";
+                if (disposition.IsFileDisposition() || name == "file")
+                {
+                    if (fileName is not null) throw RequestValidationException.For("file", "Upload one file per job.");
+                    fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "upload.csv";
+                    bytes = await files.WriteAsync(jobId, section.Body, _maxBytes, first => { head = first.ToArray(); return Task.CompletedTask; }, ct);
+                }
+                else
+                {
+                    // Read no more than the limit: a field is never held whole before it is measured.
+                    using var text = new StreamReader(section.Body);
+                    var length = await text.ReadBlockAsync(field, ct);
+                    if (length > MaxFieldChars) throw RequestValidationException.For(name, "Form fields are at most 64 KB.");
+                    if (fields.Count >= MaxFields) throw RequestValidationException.For(name, $"At most {MaxFields} form fields besides the file.");
+                    fields[name] = new string(field, 0, length);
+                }
             }
-            else
-            {
-                using var text = new StreamReader(section.Body);
-                var value = await text.ReadToEndAsync(ct);
-                if (value.Length > 64 * 1024) throw RequestValidationException.For(name, "Form fields are at most 64 KB.");
-                fields[name] = value;
-            }
+        }
+        catch (Exception e) when (e is InvalidDataException || e is IOException and not BadHttpRequestException)
+        {
+            // A body cut short, a boundary over 70 characters, headers over their limit: the client's mistake, not ours.
+            throw RequestValidationException.For("$", $"The multipart body cannot be read: {e.Message}");
         }
         if (fileName is null) throw RequestValidationException.For("file", "A `file` part with the CSV is required.");
         if (bytes == 0) throw RequestValidationException.For("file", "The file is empty.");
@@ -100,10 +114,14 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         if (!ChannelNames.IsKnown(channel)) errors["channel"] = [$"One of {string.Join(", ", ChannelNames.All)}."];
         var template = f.GetValueOrDefault("template") ?? "";
         if (template.Length == 0) errors["template"] = ["A template key is required."];
-        Dictionary<string, string>? mapping = null;
-        try { mapping = f.TryGetValue("mapping", out var m) ? JsonSerializer.Deserialize<Dictionary<string, string>>(m) : null; }
+        Dictionary<string, string?>? mapping = null;
+        try { mapping = f.TryGetValue("mapping", out var m) ? JsonSerializer.Deserialize<Dictionary<string, string?>>(m) : null; }
         catch (JsonException) { errors["mapping"] = ["A JSON object of CSV column → recipient field (email, phone, user_id, device_token, locale)."]; }
-        if (mapping?.Values.FirstOrDefault(v => !BulkOptions.RecipientFields.Contains(v)) is { } bad) errors["mapping"] = [$"Unknown recipient field '{bad}'."];
+        if (mapping?.FirstOrDefault(c => c.Value is null || !BulkOptions.RecipientFields.Contains(c.Value)) is { Key: { } column, Value: var bad })
+            errors["mapping"] = [bad is null ? $"Column '{column}' is mapped to null." : $"Unknown recipient field '{bad}'."];
+        // Columns are matched without regard to case, so `Email` and `email` are one column given twice.
+        else if (mapping?.Keys.GroupBy(k => k, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            errors["mapping"] = [$"Column '{twice.Key}' is mapped twice."];
         var dryRun = f.GetValueOrDefault("dryRun") is not { } d ? false : bool.TryParse(d, out var b) ? b : AddError(errors, "dryRun", "true or false.");
         if (f.GetValueOrDefault("priority") is { } p && p is not ("high" or "normal" or "low")) errors["priority"] = ["One of high, normal, low."];
         var overridePreferences = f.GetValueOrDefault("overridePreferences") is not { } o ? false : bool.TryParse(o, out var ob) ? ob : AddError(errors, "overridePreferences", "true or false.");
@@ -119,9 +137,19 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         return new BulkOptions
         {
             Channel = channel, Template = template, Locale = f.GetValueOrDefault("locale"), Priority = f.GetValueOrDefault("priority"), DryRun = dryRun,
-            Mapping = new Dictionary<string, string>(mapping ?? [], StringComparer.OrdinalIgnoreCase),
+            Mapping = (mapping ?? []).ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase),
             Category = category, OverridePreferences = overridePreferences,
         };
+    }
+
+    /// <summary>A profile import's one option: `mode`, `merge` (into stored profiles, RFC 7396) or `replace` (the default).</summary>
+    private static BulkOptions ProfileImportOptions(Dictionary<string, string> f)
+    {
+        var unknown = f.Keys.Where(k => k != "mode").ToList();
+        if (unknown.Count > 0) throw new RequestValidationException(unknown.ToDictionary(k => StorableText.Replaced(k), _ => new[] { "Unknown form field: a profile import takes `file` and `mode`." }));
+        var mode = f.GetValueOrDefault("mode") ?? "replace";
+        if (mode is not ("merge" or "replace")) throw RequestValidationException.For("mode", "merge (into the stored profile) or replace (the default).");
+        return new BulkOptions { Kind = BulkOptions.ProfilesKind, Merge = mode == "merge" };
     }
 
     private async Task EnsureCapacityAsync(Guid tenantId, CancellationToken ct)

@@ -27,6 +27,8 @@ public static class CsvSniffer
         if (header.Distinct(StringComparer.OrdinalIgnoreCase).Count() != header.Count || header.Any(string.IsNullOrWhiteSpace))
             throw RequestValidationException.For("file", "The header has an empty or repeated column name.");
         var withDelimiter = options with { Delimiter = delimiter };
+        if (options.IsProfileImport && withDelimiter.ColumnFor("user_id", header) is null)
+            throw RequestValidationException.For("file", "The header has no 'user_id' column, which a profile import needs.");
         if (!withDelimiter.RequiredFields.Any(f => withDelimiter.ColumnFor(f, header) is not null))
             throw RequestValidationException.For("file", $"The header has no '{string.Join("' or '", withDelimiter.RequiredFields)}' column, which the {options.Channel} channel needs (map another column with `mapping`).");
         return new Sniffed(delimiter, header);

@@ -24,6 +24,7 @@ public static class ConsoleServiceExtensions
     public static IServiceCollection AddConsole(this IServiceCollection services)
     {
         services.AddSingleton<ConsoleSessionStore>().AddSingleton<SignInThrottle>().AddSingleton<ConsoleSignIn>();
+        services.AddSingleton<Pages.DeadJobSubjects>();   // what a dead job on the queues page was for
         services.AddSingleton<IRetainedData, ConsoleSessionRetention>();   // sessions a day after they expired
         services.AddRazorPages(o =>
         {
@@ -64,7 +65,10 @@ public static class ConsoleServiceExtensions
                 + "frame-src 'self' about:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
             headers.XContentTypeOptions = "nosniff";
             headers["Referrer-Policy"] = "no-referrer";
-            headers.CacheControl = "no-store";
+            // What antiforgery sets on every page with a form: set here first, it has nothing to override, so it does not log
+            // its "Cache-Control and Pragma headers have been overridden" warning on every page view.
+            headers.CacheControl = "no-cache, no-store";
+            headers.Pragma = "no-cache";
             // Server-Timing: the page's time in the service up to its first byte (pages are buffered, so nearly all of it);
             // the bench reads it (bench `console`), and a browser's dev tools show it beside the network time.
             var started = Stopwatch.GetTimestamp();

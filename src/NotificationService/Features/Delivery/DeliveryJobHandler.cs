@@ -46,15 +46,15 @@ public sealed class DeliveryJobHandler(
         var batch = await profiles.ResolveAsync(claimed, versions, ct);
         var records = batch.Records;
         var userDevices = await devices.ActiveTokensAsync(records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
-        // Nothing to send to: skipped, not failed, and no suppression or preference query for them.
-        var unreachable = records.Values.Select(r => (r.Id, Reason: Unreachable(r, userDevices))).Where(x => x.Reason is not null).ToDictionary(x => x.Id, x => x.Reason!);
+        // Nothing to send to (or a user erased with a block): skipped, not failed, and no suppression or preference query for them.
+        var unreachable = records.Values.Select(r => (r.Id, Reason: batch.IsBlocked(r) ? NotificationLedger.ErasedReason : Unreachable(r, userDevices))).Where(x => x.Reason is not null).ToDictionary(x => x.Id, x => x.Reason!);
         // One query per batch: suppressed recipients end here, without a provider call.
         var suppressed = await suppressions.FindAsync(records.Values.Where(r => !unreachable.ContainsKey(r.Id))
             .Select(r => (r.Id, r.TenantId, r.Channel, Address: Addresses.Suppressible(r.Channel) ? Addresses.Of(r.Channel, r.Recipient.Email, r.Recipient.Phone) : null))
             .Where(c => c.Address is not null).Select(c => (c.Id, c.TenantId, c.Channel, c.Address!)).ToList(), ct);
         var decisions = await preferences.DecideAsync(records.Values.Where(r => !suppressed.ContainsKey(r.Id) && !unreachable.ContainsKey(r.Id)).Select(r => new PreferenceSubject(
             r.Id, r.TenantId, r.Channel, r.Category, UserKeys.Of(r.Recipient.UserId, r.Channel, r.Recipient.Email, r.Recipient.Phone), r.OverridePreferences,
-            batch.ProfileOf(r)?.Fields.Timezone)).ToList(), ct);
+            batch.ProfileOf(r)?.Fields.Timezone, r.Recipient.Topics)).ToList(), ct);
         var now = clock.GetUtcNow();
 
         var outcomes = await Task.WhenAll(units.Select((unit, i) =>

@@ -55,6 +55,10 @@ public sealed class MessageRenderer(TemplateEngine engine)
         foreach (var linkPart in ChannelParts.LinkParts)
             if (LinkRules.Check(Part(linkPart)) is { } unsafeLink)
                 return new RenderOutcome.Failed($"unsafe_link: parts.{linkPart} rendered to a link that is refused. {unsafeLink}");
+        var actions = Actions(n, version, p);
+        for (var i = 0; i < actions?.Count; i++)
+            if (LinkRules.Check(actions[i].Url) is { } unsafeAction)
+                return new RenderOutcome.Failed($"unsafe_link: parts.actions[{i}].url rendered to a link that is refused. {unsafeAction}");
         var whatsAppTemplate = version?.Parts["template"] is JsonObject t ? WhatsAppRef(t, p) : null;
         return new RenderOutcome.Ok(new RenderedContent(
             Subject: Part("subject"),
@@ -65,7 +69,23 @@ public sealed class MessageRenderer(TemplateEngine engine)
             ActionUrl: Part("actionUrl"),
             Icon: Part("icon"),
             Data: version?.Parts["data"] is JsonObject data ? data.ToDictionary(d => d.Key, d => Part("data." + d.Key) ?? "") : null,
-            WhatsAppTemplate: whatsAppTemplate));
+            WhatsAppTemplate: whatsAppTemplate,
+            Actions: actions));
+    }
+
+    /// <summary>
+    /// The in_app action buttons as rendered (template `parts.actions` or inline `content.actions`). An action whose label
+    /// or url rendered empty (a variable the data lacked) is left out: a button without a destination does nothing.
+    /// </summary>
+    private static List<ContentAction>? Actions(ClaimedNotification n, TemplateVersion? version, IReadOnlyDictionary<string, string> parts)
+    {
+        var count = version is not null ? (version.Parts["actions"] as JsonArray)?.Count ?? 0 : n.Content?.Actions?.Length ?? 0;
+        if (count == 0 || n.Channel != ChannelNames.InApp) return null;
+        var actions = new List<ContentAction>(count);
+        for (var i = 0; i < count; i++)
+            if (parts.GetValueOrDefault($"actions.{i}.label") is { Length: > 0 } label && parts.GetValueOrDefault($"actions.{i}.url") is { Length: > 0 } url)
+                actions.Add(new ContentAction(label.Trim(), url));
+        return actions.Count > 0 ? actions : null;
     }
 
     /// <summary>
@@ -95,6 +115,11 @@ public sealed class MessageRenderer(TemplateEngine engine)
         if (c.Subject is not null) parts.Add(new(titleName, c.Subject, false));
         if (c.Body is not null) parts.Add(new(n.Channel == ChannelNames.Email ? "text" : "body", c.Body, false));
         if (c.Html is not null) parts.Add(new("html", c.Html, true));
+        for (var i = 0; i < c.Actions?.Length; i++)
+        {
+            parts.Add(new($"actions.{i}.label", c.Actions[i].Label, false));
+            parts.Add(new($"actions.{i}.url", c.Actions[i].Url, false));
+        }
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0001', parts.Select(x => x.Name + "\u0002" + x.Source)))));
         // Inline content declares no variables: anything absent renders empty, as in handlebars.js.
         return new TemplateDefinition("inline:" + hash, parts);

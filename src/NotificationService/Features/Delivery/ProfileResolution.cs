@@ -5,9 +5,13 @@ using NotificationService.Features.Templates;
 
 namespace NotificationService.Features.Delivery;
 
-/// <summary>The claimed batch with each send by userId given its profile's address, and the profiles read.</summary>
-public sealed record ResolvedBatch(IReadOnlyDictionary<Guid, ClaimedNotification> Records, IReadOnlyDictionary<(Guid, string), StoredProfile> Profiles)
+/// <summary>The claimed batch with each send by userId given its profile's address, the profiles read, and the users erased with a block.</summary>
+public sealed record ResolvedBatch(IReadOnlyDictionary<Guid, ClaimedNotification> Records, IReadOnlyDictionary<(Guid, string), StoredProfile> Profiles,
+    IReadOnlySet<(Guid TenantId, string UserId)> Blocked)
 {
+    /// <summary>A send to a userId erased with `block=true`: it ends `skipped`, reason `erased`.</summary>
+    public bool IsBlocked(ClaimedNotification n) => Blocked.Count > 0 && n.Recipient.UserId is { } user && Blocked.Contains((n.TenantId, user));
+
     public StoredProfile? ProfileOf(ClaimedNotification n) =>
         n.Recipient.UserId is { } user && Profiles.TryGetValue((n.TenantId, user), out var p) ? p : null;
 }
@@ -16,19 +20,23 @@ public sealed record ResolvedBatch(IReadOnlyDictionary<Guid, ClaimedNotification
 /// Sends by userId, at delivery time: a notification whose recipient has a userId but no address for its channel takes
 /// the address its profile has NOW (changed after accept: the new one); an address given in the send wins. The profiles
 /// are read in one statement per claimed batch, and only for the notifications that need one (no address, or a template
-/// that reads `{{recipient.*}}`): a batch of sends that carry their addresses reads nothing.
+/// that reads `{{recipient.*}}`): a batch of sends that carry their addresses reads nothing. Every send naming a userId is
+/// checked against the blocked users (one statement per claimed batch that has any), so a user erased with `block=true`
+/// gets nothing, whatever address the send carries.
 /// </summary>
-public sealed class ProfileResolution(ProfileStore profiles)
+public sealed class ProfileResolution(ProfileStore profiles, UserBlocklist blocklist)
 {
     public async Task<ResolvedBatch> ResolveAsync(IReadOnlyDictionary<Guid, ClaimedNotification> records, IReadOnlyDictionary<Guid, TemplateVersion> versions,
         CancellationToken ct)
     {
+        var users = records.Values.Where(r => !string.IsNullOrEmpty(r.Recipient.UserId)).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList();
+        var blocked = await blocklist.BlockedAsync(users, ct);
         var wanted = records.Values.Where(r => NeedsProfile(r, versions)).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList();
-        if (wanted.Count == 0) return new ResolvedBatch(records, new Dictionary<(Guid, string), StoredProfile>());
+        if (wanted.Count == 0) return new ResolvedBatch(records, new Dictionary<(Guid, string), StoredProfile>(), blocked);
         var found = await profiles.FindManyAsync(wanted, ct);
         var resolved = records.ToDictionary(r => r.Key, r => MissingAddress(r.Value) && found.TryGetValue((r.Value.TenantId, r.Value.Recipient.UserId ?? ""), out var p)
             ? WithAddress(r.Value, p.Fields) : r.Value);
-        return new ResolvedBatch(resolved, found.ToDictionary(f => f.Key, f => f.Value));
+        return new ResolvedBatch(resolved, found.ToDictionary(f => f.Key, f => f.Value), blocked);
     }
 
     /// <summary>The channel needs an address (email, SMS, WhatsApp) and the notification has none.</summary>

@@ -58,6 +58,19 @@ public sealed class SandboxRecorder : ISandboxRecorder, IRetainedData, IAsyncDis
         return list;
     }
 
+    /// <summary>Erase: what the sandbox recorded for these notifications keeps its ids, channel and time, not the person or the message.</summary>
+    public static async Task<int> EraseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] notificationIds, CancellationToken ct)
+    {
+        if (notificationIds.Length == 0) return 0;
+        await using var cmd = new NpgsqlCommand("""
+            update sandbox_messages set recipient = '{}', content = '{}'
+            where tenant_id = $1 and notification_id = any($2) and (recipient <> '{}' or content <> '{}')
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(notificationIds);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public string Kind => "SandboxMessages";
 
     public int DefaultDays => 7;

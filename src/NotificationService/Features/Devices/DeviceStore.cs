@@ -35,6 +35,15 @@ public sealed class DeviceStore(NpgsqlDataSource db)
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary>Erase: every registration of the user (active or not) goes.</summary>
+    public async Task<int> ForgetUserAsync(Guid tenantId, string userId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("delete from devices where tenant_id = $1 and user_id = $2");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userId);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>A user's registrations, newest first (the user's own device list).</summary>
     public async Task<IReadOnlyList<UserDevice>> ListAsync(Guid tenantId, string userId, CancellationToken ct)
     {

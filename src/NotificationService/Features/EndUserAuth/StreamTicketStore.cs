@@ -32,6 +32,15 @@ public sealed class StreamTicketStore(NpgsqlDataSource db)
         return (ticket, expires);
     }
 
+    /// <summary>Erase: the user's unspent tickets go.</summary>
+    public async Task<int> ForgetUserAsync(Guid tenantId, string userId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("delete from user_stream_tickets where tenant_id = $1 and user_id = $2");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userId);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>The user the ticket was issued to, once; null when it is unknown, used or expired.</summary>
     public async Task<EndUser?> RedeemAsync(string ticket, CancellationToken ct)
     {

@@ -11,7 +11,7 @@ public static class HealthEndpoints
     public static void MapHealth(this WebApplication app)
     {
         app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).ExcludeFromDescription();
-        app.MapGet("/health/ready", ReadyAsync).ExcludeFromDescription();
+        app.MapGet(HealthCheckTarget.ReadyPath, ReadyAsync).ExcludeFromDescription();   // the path `health` checks
     }
 
     private static async Task<IResult> ReadyAsync(IServiceProvider sp, NpgsqlDataSource db, DatabaseMigrations migrations, StartupTasks startup, IConfiguration config, CancellationToken ct)

@@ -117,7 +117,10 @@ public static class InboxEndpoints
 /// <summary>The shape of an inbox item, for the API document (items are served as stored JSON).</summary>
 public sealed record InboxItemDoc(Guid Id, string? Title, string? Body, string? ActionUrl, string? Icon, string? Category,
     Dictionary<string, string>? Data, DateTimeOffset CreatedAt, DateTimeOffset? SeenAt, DateTimeOffset? ReadAt, DateTimeOffset? ArchivedAt,
-    DateTimeOffset? ExpiresAt);
+    DateTimeOffset? ExpiresAt, InboxActionDoc[]? Actions, string? Thread);
+
+/// <summary>An action button of an item (at most two); a click is reported with `POST /{id}/click` and its index.</summary>
+public sealed record InboxActionDoc(string Label, string Url);
 
 public sealed record InboxPageDoc(InboxItemDoc[] Items, string? NextCursor);
 

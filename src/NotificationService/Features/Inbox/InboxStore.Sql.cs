@@ -13,7 +13,7 @@ public sealed partial class InboxStore
     internal const string ItemJson = """
         jsonb_build_object('id', notification_id, 'title', title, 'body', body, 'actionUrl', action_url, 'icon', icon,
             'category', category, 'data', data, 'createdAt', created_at, 'seenAt', seen_at, 'readAt', read_at,
-            'archivedAt', archived_at, 'expiresAt', expires_at)
+            'archivedAt', archived_at, 'expiresAt', expires_at, 'actions', actions, 'thread', thread)
         """;
 
     /// <summary>Items that have not passed their expiry (expired ones are hidden at once, and swept out of the counts).</summary>
@@ -21,15 +21,16 @@ public sealed partial class InboxStore
 
     /// <summary>
     /// Delivered in_app rows ($1 ids, $2 tenants, $3 users, $4 titles, $5 bodies, $6 action urls, $7 icons,
-    /// $8 categories, $9 data as json text, $10 expiries). A redelivered id adds nothing. Each user's new items get
+    /// $8 categories, $9 data as json text, $10 expiries, $11 action buttons as json text, $12 thread keys). A redelivered id adds nothing. Each user's new items get
     /// consecutive event numbers and one `counts` event closes the batch.
     /// </summary>
     internal const string Deliver = $"""
         with ins as (
-            insert into inbox_items (notification_id, tenant_id, user_id, title, body, action_url, icon, category, data, expires_at)
-            select id, tenant_id, user_id, title, body, action_url, icon, category, data::jsonb, expires_at
-            from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
-                as x(id, tenant_id, user_id, title, body, action_url, icon, category, data, expires_at)
+            insert into inbox_items (notification_id, tenant_id, user_id, title, body, action_url, icon, category, data, expires_at, actions, thread)
+            select id, tenant_id, user_id, title, body, action_url, icon, category, data::jsonb, expires_at, actions::jsonb, thread
+            from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[],
+                    $11::text[], $12::text[])
+                as x(id, tenant_id, user_id, title, body, action_url, icon, category, data, expires_at, actions, thread)
             on conflict (notification_id) do nothing
             returning *
         ), per_user as (
@@ -51,6 +52,30 @@ public sealed partial class InboxStore
             select tenant_id, user_id, last_seq, 'counts', jsonb_build_object('unread', unread, 'unseen', unseen, 'total', total) from bumped
         )
         select count(pg_notify('{NotifyChannel}', tenant_id::text || ':' || user_id)) from bumped
+        """;
+
+    /// <summary>Erase: $1 tenant, $2 user. The counters, the stream's events and any item left (live ones, by their index) go.</summary>
+    internal const string ForgetUser = """
+        with items as (delete from inbox_items where tenant_id = $1 and user_id = $2),
+             events as (delete from inbox_events where tenant_id = $1 and user_id = $2)
+        delete from inbox_counters where tenant_id = $1 and user_id = $2
+        """;
+
+    /// <summary>
+    /// A live application event to users ($1 tenant, $2 users, distinct, $3 kind `app.&lt;type&gt;`, $4 data):
+    /// each gets the next number of its own sequence and one event row; no item, no count changes. Returns how many users.
+    /// </summary>
+    internal const string PublishApp = $"""
+        with bumped as (
+            insert into inbox_counters as c (tenant_id, user_id, last_seq)
+            select $1, u, 1 from unnest($2::text[]) as u order by u   -- counter rows locked in the order every writer uses
+            on conflict (tenant_id, user_id) do update set last_seq = c.last_seq + 1
+            returning user_id, last_seq
+        ), events as (
+            insert into inbox_events (tenant_id, user_id, seq, kind, payload)
+            select $1, user_id, last_seq, $3, $4::jsonb from bumped
+        )
+        select count(pg_notify('{NotifyChannel}', $1::text || ':' || user_id)) from bumped
         """;
 
     /// <summary>Locks the user's counter row first, so one user's changes (from any tab) apply one after another.</summary>

@@ -7,7 +7,7 @@ namespace NotificationService.Features.Inbox;
 
 /// <summary>One delivered in_app message, as the Delivery feature hands it over.</summary>
 public sealed record InboxDelivery(Guid NotificationId, Guid TenantId, string UserId, string? Title, string? Body, string? ActionUrl,
-    string? Icon, string? Category, string? DataJson, DateTimeOffset? ExpiresAt);
+    string? Icon, string? Category, string? DataJson, DateTimeOffset? ExpiresAt, string? ActionsJson = null, string? Thread = null);
 
 /// <summary>A change a user (or the sweeper) makes to items: which rows it applies to, and what it sets. <paramref name="Told"/>:
 /// the statuses <see cref="IInboxReadSubscriber"/>s hear for the items it changed (read implies seen); none for the rest.</summary>
@@ -65,8 +65,28 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
         cmd.Parameters.AddWithValue(rows.Select(r => r.Category).ToArray());
         cmd.Parameters.AddWithValue(rows.Select(r => r.DataJson).ToArray());
         cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.ExpiresAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        cmd.Parameters.AddWithValue(rows.Select(r => r.ActionsJson).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Thread).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    /// <summary>
+    /// Publishes a live application event (not an inbox item: no count changes) to each user's stream, numbered in the
+    /// user's own sequence so a reconnect with Last-Event-ID replays it. <paramref name="userIds"/>: distinct.
+    /// One statement; returns how many users it reached.
+    /// </summary>
+    public async Task<int> PublishAppEventAsync(Guid tenantId, string[] userIds, string type, string dataJson, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(InboxStore.PublishApp);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userIds);
+        cmd.Parameters.AddWithValue(AppEventKind(type));
+        cmd.Parameters.AddWithValue(dataJson);
+        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The SSE event name of an application event: `app.` then its type.</summary>
+    public static string AppEventKind(string type) => "app." + type;
 
     /// <summary>Applies a change to the given ids (null: every matching item, e.g. mark-all-read); returns how many changed.</summary>
     public async Task<int> ApplyAsync(Guid tenantId, string userId, InboxChange change, Guid[]? ids, string? category, CancellationToken ct)
@@ -103,6 +123,28 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
     }
 
     /// <summary>Whether the user has this item (not deleted, not expired): another user's or tenant's id is simply absent.</summary>
+    /// <summary>
+    /// Erase, in the erase batch's transaction: the inbox items of these (erased) notifications go, found by their key. The
+    /// counters and events go with <see cref="ForgetUserAsync"/> at the end of the erase; until then nobody reads them.
+    /// </summary>
+    public static async Task<int> ForgetItemsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] notificationIds, CancellationToken ct)
+    {
+        if (notificationIds.Length == 0) return 0;
+        await using var cmd = new NpgsqlCommand("delete from inbox_items where tenant_id = $1 and notification_id = any($2)", conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(notificationIds);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Erase: the user's counters, stream events and any item still there go.</summary>
+    public async Task ForgetUserAsync(Guid tenantId, string userId, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand(ForgetUser);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userId);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<bool> ExistsAsync(Guid tenantId, string userId, Guid id, CancellationToken ct) => await GetAsync(tenantId, userId, id, ct) is not null;
 
     public async Task<JsonNode?> GetAsync(Guid tenantId, string userId, Guid id, CancellationToken ct)

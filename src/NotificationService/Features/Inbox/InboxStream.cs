@@ -6,11 +6,13 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.Inbox;
 
 /// <summary>
-/// `GET /api/v1/users/me/stream`: Server-Sent Events. Every event carries its per-user sequence number as `id`, so a
-/// reconnect with `Last-Event-ID` (header, or `lastEventId` in the query for clients that cannot set it) replays
-/// exactly what was missed; a gap the event table no longer covers gives one `reset` event (refetch the list). The
-/// stream reads the event table only, woken by <see cref="InboxStreamHub"/>, so ordering and exactly-once come from
-/// the table, not from the wake-ups. Woken streams read together (<see cref="InboxEventReader"/>).
+/// `GET /api/v1/users/me/stream`: Server-Sent Events. Every event carries its position as `id` (<see cref="StreamPosition"/>:
+/// the user's own sequence number, and the tenant's topic-event sequence once there is one), so a reconnect with
+/// `Last-Event-ID` (header, or `lastEventId` in the query for clients that cannot set it) replays exactly what was
+/// missed, from both; a gap the event tables no longer cover gives one `reset` event (refetch the list). The stream
+/// reads the event tables only, woken by <see cref="InboxStreamHub"/>, so ordering and exactly-once come from the
+/// tables, not from the wake-ups. Woken streams read together (<see cref="InboxEventReader"/>). Live application events
+/// are `app.&lt;type&gt;`: to the user, rows of its own sequence; to its topics, read through <see cref="ITopicStreamSource"/>.
 /// </summary>
 public static class InboxStream
 {
@@ -19,21 +21,27 @@ public static class InboxStream
 
     public static void MapInboxStream(this RouteGroupBuilder me) =>
         me.MapGet("/stream", StreamAsync)
-            .WithSummary("Live events (SSE): notification.created, notification.updated, counts; replay with Last-Event-ID")
+            .WithSummary("Live events (SSE): notification.created, notification.updated, counts, app.<type>; replay with Last-Event-ID")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-    private static async Task StreamAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, NpgsqlDataSource db,
-        string? lastEventId, IConfiguration config, CancellationToken ct)
+    private static async Task StreamAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, ITopicStreamSource topics,
+        NpgsqlDataSource db, string? lastEventId, IConfiguration config, IHostApplicationLifetime lifetime, CancellationToken aborted)
+    {
+        // A stream ends when the service stops, too: Kestrel would otherwise wait for it until the shutdown timeout, and
+        // the browser reconnects (with its Last-Event-ID) to whichever replica answers next.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+        try { await StreamUntilAsync(http, store, hub, events, topics, db, lastEventId, config, stopping.Token); }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && http.Response.HasStarted) { }
+    }
+
+    private static async Task StreamUntilAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, ITopicStreamSource topics,
+        NpgsqlDataSource db, string? lastEventId, IConfiguration config, CancellationToken ct)
     {
         var user = EndUser.From(http.User);
         var raw = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } h ? h : lastEventId is { Length: > 0 } q ? q : null;
-        long? resumeFrom = null;
-        if (raw is not null)
-        {
-            if (!long.TryParse(raw, out var parsed) || parsed < 0) throw RequestValidationException.For("lastEventId", "Last-Event-ID must be an id this stream sent.");
-            resumeFrom = parsed;
-        }
+        StreamPosition? resumeFrom = null;
+        if (raw is not null) resumeFrom = StreamPosition.Parse(raw) ?? throw RequestValidationException.For("lastEventId", "Last-Event-ID must be an id this stream sent.");
         var keepAlive = TimeSpan.FromSeconds(config.GetValue("Inbox:KeepAliveSeconds", KeepAlive.TotalSeconds));
         var max = config.GetValue("Inbox:MaxStreamsPerUser", DefaultMaxStreamsPerUser);
 
@@ -42,6 +50,7 @@ public static class InboxStream
         using var subscription = hub.TrySubscribe(user.TenantId, user.UserId, max)
             ?? throw new TooManyRequestsException($"This user already has {max} live streams open (Inbox:MaxStreamsPerUser, per replica); " +
                 "close one first (one EventSource per browser, shared by its tabs, is enough).");
+        var topicPosition = await LoadTopicsAsync(hub, subscription, topics, user, ct);   // its topics too
         var (lastSeq, oldest) = await PositionAsync(db, user, ct);
 
         http.Response.ContentType = "text/event-stream";
@@ -50,25 +59,28 @@ public static class InboxStream
         var body = http.Response.Body;
         await WriteAsync(body, $"retry: {RetryMs}\n\n", ct);
 
-        long cursor;
-        if (resumeFrom is { } from && from <= lastSeq && (from == lastSeq || (oldest is { } o && o <= from + 1)))
-            cursor = from;                                               // the table still holds everything after it
+        var now = new StreamPosition(lastSeq, topicPosition.LastSeq);
+        StreamPosition cursor;
+        if (resumeFrom is { } from && Replayable(from.Own, lastSeq, oldest) && Replayable(from.Topic, topicPosition.LastSeq, topicPosition.OldestSeq))
+            cursor = from;                                               // the tables still hold everything after it
         else
         {
-            if (resumeFrom is not null) await WriteEventAsync(body, lastSeq, "reset", """{"reason":"events since that id are no longer kept; refetch"}""", ct);
+            if (resumeFrom is not null) await WriteEventAsync(body, now, "reset", """{"reason":"events since that id are no longer kept; refetch"}""", ct);
             var counts = await store.CountsAsync(user.TenantId, user.UserId, ct);
-            await WriteEventAsync(body, lastSeq, "counts", $$"""{"unread":{{counts.Unread}},"unseen":{{counts.Unseen}},"total":{{counts.Total}}}""", ct);
-            cursor = lastSeq;
+            await WriteEventAsync(body, now, "counts", $$"""{"unread":{{counts.Unread}},"unseen":{{counts.Unseen}},"total":{{counts.Total}}}""", ct);
+            cursor = now;
         }
 
-        var mustRead = true;
+        var reads = InboxStreamHub.Reads.Own | InboxStreamHub.Reads.TopicEvents;
         long heard = 0;
         while (!ct.IsCancellationRequested)
         {
-            if (mustRead)
+            if (reads != InboxStreamHub.Reads.None)
             {
                 heard = hub.Generation;   // before the read: a reconnect during it makes the next quiet tick read again
-                cursor = await SendAfterAsync(events, body, user, cursor, ct);
+                if (reads.HasFlag(InboxStreamHub.Reads.TopicList)) await LoadTopicsAsync(hub, subscription, topics, user, ct);
+                if (reads.HasFlag(InboxStreamHub.Reads.Own)) cursor = await SendOwnAfterAsync(events, body, user, cursor, ct);
+                if (reads.HasFlag(InboxStreamHub.Reads.TopicEvents)) cursor = await SendTopicEventsAfterAsync(topics, body, user, cursor, ct);
             }
             try
             {
@@ -77,29 +89,66 @@ public static class InboxStream
                 // A quiet tick reads only if the LISTEN connection was down at some point since the last read. Reading on
                 // every tick cost 10,000 idle streams 667 statements/s, a quarter of a core in the service and a fifth in
                 // PostgreSQL on 2 cores (BENCHMARKS.md, "Live stream"), which the sends' latency then queued behind.
-                mustRead = woken || !hub.HeardEverythingSince(heard);
+                // Woken, it reads what the wake-ups asked for: its own events, its topics' events, or both.
+                reads = woken ? subscription.TakePending() : hub.HeardEverythingSince(heard) ? InboxStreamHub.Reads.None : InboxStreamHub.Reads.All;
             }
             catch (OperationCanceledException) { return; }
         }
     }
 
-    /// <summary>Writes every stored event after <paramref name="cursor"/>, in order; returns the last id written.</summary>
-    private static async Task<long> SendAfterAsync(InboxEventReader events, Stream body, EndUser user, long cursor, CancellationToken ct)
+    /// <summary>Whether a stream can resume at <paramref name="from"/> of a sequence that is at <paramref name="last"/> and keeps
+    /// events from <paramref name="oldest"/> on: everything after it is still stored.</summary>
+    private static bool Replayable(long from, long last, long? oldest) => from <= last && (from == last || (oldest is { } o && o <= from + 1));
+
+    /// <summary>The user's topics into the hub's index (again if the hub changed them meanwhile), and the topic events' position.</summary>
+    private static async Task<TopicStreamPosition> LoadTopicsAsync(InboxStreamHub hub, InboxStreamHub.Subscription subscription, ITopicStreamSource topics,
+        EndUser user, CancellationToken ct)
     {
         while (true)
         {
-            var read = await events.AfterAsync(user.TenantId, user.UserId, cursor, ReadBatch, ct);
+            var version = InboxStreamHub.TopicsVersionOf(subscription);
+            var position = await topics.PositionAsync(user.TenantId, user.UserId, ct);
+            if (hub.SetTopics(subscription, position.Topics, version)) return position;
+        }
+    }
+
+    /// <summary>Writes every stored event of the user's own after the cursor, in order; returns the cursor after the last.</summary>
+    private static async Task<StreamPosition> SendOwnAfterAsync(InboxEventReader events, Stream body, EndUser user, StreamPosition cursor, CancellationToken ct)
+    {
+        while (true)
+        {
+            var read = await events.AfterAsync(user.TenantId, user.UserId, cursor.Own, ReadBatch, ct);
             if (read.Count > 0)
             {
                 var text = new StringBuilder();
                 foreach (var e in read)
-                    text.Append("id: ").Append(e.Seq).Append("\nevent: ").Append(e.Kind).Append("\ndata: ").Append(e.Payload).Append("\n\n");
-                cursor = read[^1].Seq;
+                    Append(text, cursor = cursor with { Own = e.Seq }, e.Kind, e.Payload);
                 await WriteAsync(body, text.ToString(), ct);
             }
             if (read.Count < ReadBatch) return cursor;
         }
     }
+
+    /// <summary>Writes the events of the user's topics after the cursor, in order, as `app.&lt;type&gt;`; returns the cursor after the last.</summary>
+    private static async Task<StreamPosition> SendTopicEventsAfterAsync(ITopicStreamSource topics, Stream body, EndUser user, StreamPosition cursor,
+        CancellationToken ct)
+    {
+        while (true)
+        {
+            var read = await topics.AfterAsync(user.TenantId, user.UserId, cursor.Topic, ReadBatch, ct);
+            if (read.Count > 0)
+            {
+                var text = new StringBuilder();
+                foreach (var e in read)
+                    Append(text, cursor = cursor with { Topic = e.Seq }, InboxStore.AppEventKind(e.Type), e.Data);
+                await WriteAsync(body, text.ToString(), ct);
+            }
+            if (read.Count < ReadBatch) return cursor;
+        }
+    }
+
+    private static void Append(StringBuilder text, StreamPosition id, string kind, string data) =>
+        text.Append("id: ").Append(id.ToString()).Append("\nevent: ").Append(kind).Append("\ndata: ").Append(data).Append("\n\n");
 
     /// <summary>The user's last event id and the oldest one still kept (null when none is).</summary>
     private static async Task<(long LastSeq, long? Oldest)> PositionAsync(NpgsqlDataSource db, EndUser user, CancellationToken ct)
@@ -115,7 +164,7 @@ public static class InboxStream
         return (r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1));
     }
 
-    private static Task WriteEventAsync(Stream body, long id, string kind, string json, CancellationToken ct) =>
+    private static Task WriteEventAsync(Stream body, StreamPosition id, string kind, string json, CancellationToken ct) =>
         WriteAsync(body, $"id: {id}\nevent: {kind}\ndata: {json}\n\n", ct);
 
     private static async Task WriteAsync(Stream body, string text, CancellationToken ct)

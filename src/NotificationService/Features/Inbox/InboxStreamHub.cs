@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Threading.Channels;
 using Npgsql;
 
@@ -10,10 +11,33 @@ namespace NotificationService.Features.Inbox;
 /// streams always read the table, a lost wake-up costs latency, never an event: when the LISTEN connection comes back
 /// every stream is woken, and a stream also looks on its keep-alive tick unless the connection stayed up since its last
 /// read (<see cref="Generation"/>).
+/// Topics: a live event to a topic NOTIFYs the topic once (<see cref="StreamAnnouncements"/>), not each member, so the
+/// hub keeps, for its own streams only, which topics each stream's user is in, and wakes those of the topic's members. A
+/// membership change NOTIFYs the topic too; the hub then asks which of its streams' users are members now (one
+/// statement) and updates that index. Topic announcements are handled in the order they committed, on one task, so a
+/// member added just before an event is in the index when the event's wake-up is handled.
 /// </summary>
-public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> log) : BackgroundService
+public sealed class InboxStreamHub : BackgroundService
 {
+    public const string MeterName = "NotificationService.Inbox", OpenStreamsName = "inbox.streams.open";
     private readonly ConcurrentDictionary<(Guid, string), UserStreams> _byUser = new();
+    private readonly NpgsqlDataSource db;
+    private readonly ITopicStreamSource topics;
+    private readonly ILogger<InboxStreamHub> log;
+    private long _open;
+
+    public InboxStreamHub(NpgsqlDataSource db, ITopicStreamSource topics, ILogger<InboxStreamHub> log, IMeterFactory meters)
+    {
+        this.db = db;
+        this.topics = topics;
+        this.log = log;
+        // Read at scrape time, one series without labels: how many EventSources this replica holds (an operator sees
+        // whether browsers share one stream per user, as the inbox component does, or open one per tab).
+        meters.Create(MeterName).CreateObservableGauge(OpenStreamsName, () => OpenStreams, description: "Live inbox streams open on this replica");
+    }
+
+    /// <summary>Streams open on this replica, all users together.</summary>
+    public long OpenStreams => Interlocked.Read(ref _open);
 
     /// <summary>One user's open streams on this replica. Adds and removes hold its lock, so the count a cap is checked
     /// against is exact, and a set emptied (and removed) is never added to again (a retired set's streams would go unwoken).</summary>
@@ -23,6 +47,8 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> 
         public Subscription[] Snapshot = [];   // what wakes read without the lock; replaced under it
         public bool Retired;
     }
+    private readonly ConcurrentDictionary<(Guid, string), ConcurrentDictionary<Subscription, byte>> _byTopic = new();
+    private readonly Channel<string> _topicAnnouncements = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private long _generation;   // odd while listening; bumped when the LISTEN connection comes up and when it is lost
 
     /// <summary>Read before a stream reads its table. While it is unchanged and odd, the LISTEN connection has been up the
@@ -33,12 +59,33 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> 
     /// <summary>True when nothing can have been missed since a read that began at <paramref name="generation"/>.</summary>
     public bool HeardEverythingSince(long generation) => (generation & 1) == 1 && Generation == generation;
 
+    /// <summary>What a stream must read: its own events, its topics' events, its topic list (after a missed membership change).</summary>
+    [Flags]
+    public enum Reads { None = 0, Own = 1, TopicEvents = 2, TopicList = 4, All = Own | TopicEvents | TopicList }
+
     public sealed class Subscription : IDisposable
     {
         private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         private readonly Action<Subscription> _remove;
-        internal Subscription(Action<Subscription> remove) => _remove = remove;
-        internal void Wake() => _wake.Writer.TryWrite(true);
+        private int _pending;
+        internal Subscription(Guid tenantId, string userId, Action<Subscription> remove) => (TenantId, UserId, _remove) = (tenantId, userId, remove);
+
+        public Guid TenantId { get; }
+        public string UserId { get; }
+        /// <summary>The user's topics as this replica knows them (guarded by the subscription's lock).</summary>
+        internal HashSet<string> Topics { get; } = new(StringComparer.Ordinal);
+        /// <summary>Bumped by every change the hub makes to <see cref="Topics"/>, so a stream's own load can tell it raced one.</summary>
+        internal long TopicsVersion { get; set; }
+        internal bool Closed { get; set; }
+
+        internal void Wake(Reads what)
+        {
+            Interlocked.Or(ref _pending, (int)what);
+            _wake.Writer.TryWrite(true);
+        }
+
+        /// <summary>What the wake-ups since the last call asked for.</summary>
+        public Reads TakePending() => (Reads)Interlocked.Exchange(ref _pending, 0);
 
         /// <summary>True when woken, false when <paramref name="timeout"/> passed first.</summary>
         public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
@@ -64,59 +111,142 @@ public sealed class InboxStreamHub(NpgsqlDataSource db, ILogger<InboxStreamHub> 
             {
                 if (streams.Retired) continue;   // emptied and removed meanwhile: take the new set
                 if (streams.Streams.Count >= max) return null;
-                var sub = new Subscription(s => Remove(key, streams, s));
+                var sub = new Subscription(tenantId, userId, Remove);
                 streams.Streams.Add(sub);
                 streams.Snapshot = [.. streams.Streams];
+                Interlocked.Increment(ref _open);
                 return sub;
             }
         }
     }
 
-    private void Remove((Guid, string) key, UserStreams streams, Subscription sub)
+    private static Subscription[] StreamsOf(UserStreams streams) => Volatile.Read(ref streams.Snapshot);
+
+    /// <summary>A stream's topics as it loaded them; false (nothing changed) when the hub changed them since <paramref name="version"/>: load again.</summary>
+    public bool SetTopics(Subscription sub, IEnumerable<string> topicKeys, long version)
     {
-        lock (streams)
+        lock (sub)
         {
-            if (!streams.Streams.Remove(sub)) return;
-            streams.Snapshot = [.. streams.Streams];
-            if (streams.Streams.Count > 0) return;
-            streams.Retired = true;
-            _byUser.TryRemove(new(key, streams));
+            if (sub.Closed || sub.TopicsVersion != version) return false;
+            var wanted = topicKeys.ToHashSet(StringComparer.Ordinal);
+            foreach (var gone in sub.Topics.Where(t => !wanted.Contains(t)).ToList()) SetTopic(sub, gone, false);
+            foreach (var added in wanted) SetTopic(sub, added, true);
+            return true;
         }
     }
 
-    private void Wake(string payload)
+    public static long TopicsVersionOf(Subscription sub) { lock (sub) return sub.TopicsVersion; }
+
+    /// <summary>Call under the subscription's lock.</summary>
+    private void SetTopic(Subscription sub, string topic, bool member)
     {
+        var key = (sub.TenantId, topic);
+        if (member && sub.Topics.Add(topic)) _byTopic.GetOrAdd(key, _ => new()).TryAdd(sub, 0);
+        else if (!member && sub.Topics.Remove(topic) && _byTopic.TryGetValue(key, out var set) && set.TryRemove(sub, out _) && set.IsEmpty)
+            _byTopic.TryRemove(new(key, set));
+    }
+
+    private void Remove(Subscription sub)
+    {
+        var key = (sub.TenantId, sub.UserId);
+        if (_byUser.TryGetValue(key, out var streams))
+            lock (streams)
+                if (streams.Streams.Remove(sub))
+                {
+                    Interlocked.Decrement(ref _open);
+                    streams.Snapshot = [.. streams.Streams];
+                    if (streams.Streams.Count == 0)
+                    {
+                        streams.Retired = true;
+                        _byUser.TryRemove(new(key, streams));
+                    }
+                }
+        lock (sub)
+        {
+            sub.Closed = true;
+            foreach (var topic in sub.Topics.ToList()) SetTopic(sub, topic, false);
+        }
+    }
+
+    private void OnNotification(string payload)
+    {
+        if (payload.StartsWith(StreamAnnouncements.TopicEventPrefix, StringComparison.Ordinal)
+            || payload.StartsWith(StreamAnnouncements.MembersPrefix, StringComparison.Ordinal))
+        {
+            _topicAnnouncements.Writer.TryWrite(payload);
+            return;
+        }
         var colon = payload.IndexOf(':');
         if (colon < 0 || !Guid.TryParse(payload.AsSpan(0, colon), out var tenant)) return;
         if (_byUser.TryGetValue((tenant, payload[(colon + 1)..]), out var streams))
-            foreach (var s in Volatile.Read(ref streams.Snapshot)) s.Wake();
+            foreach (var s in StreamsOf(streams)) s.Wake(Reads.Own);
     }
 
     private void WakeAll()
     {
-        foreach (var streams in _byUser.Values) foreach (var s in Volatile.Read(ref streams.Snapshot)) s.Wake();
+        // Membership changes may have gone unheard too: every stream reloads its topics.
+        foreach (var streams in _byUser.Values) foreach (var s in StreamsOf(streams)) s.Wake(Reads.All);
+    }
+
+    /// <summary>Topic announcements, one at a time in commit order: wake a topic's local members, or re-check its membership.</summary>
+    private async Task HandleTopicAnnouncementsAsync(CancellationToken ct)
+    {
+        await foreach (var payload in _topicAnnouncements.Reader.ReadAllAsync(ct))
+        {
+            if (payload.StartsWith(StreamAnnouncements.TopicEventPrefix, StringComparison.Ordinal))
+            {
+                if (StreamAnnouncements.Parse(payload, StreamAnnouncements.TopicEventPrefix) is { } published && _byTopic.TryGetValue(published, out var members))
+                    foreach (var member in members.Keys) member.Wake(Reads.TopicEvents);
+                continue;
+            }
+            if (StreamAnnouncements.Parse(payload, StreamAnnouncements.MembersPrefix) is not { } changed) continue;
+            try { await RefreshMembershipAsync(changed.Tenant, changed.Topic, ct); }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                log.LogWarning(e, "Could not re-check a topic's members for the live streams; they reload their topics");
+                foreach (var (key, streams) in _byUser)
+                    if (key.Item1 == changed.Tenant) foreach (var stream in StreamsOf(streams)) stream.Wake(Reads.TopicList | Reads.TopicEvents);
+            }
+        }
+    }
+
+    private async Task RefreshMembershipAsync(Guid tenant, string topic, CancellationToken ct)
+    {
+        var local = _byUser.Where(x => x.Key.Item1 == tenant).ToList();
+        if (local.Count == 0) return;
+        var members = await topics.MembersAmongAsync(tenant, topic, local.Select(x => x.Key.Item2).ToList(), ct);
+        foreach (var (key, streams) in local)
+            foreach (var sub in StreamsOf(streams))
+                lock (sub)
+                {
+                    if (sub.Closed) continue;
+                    SetTopic(sub, topic, members.Contains(key.Item2));
+                    sub.TopicsVersion++;
+                }
     }
 
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
+        var announcements = HandleTopicAnnouncementsAsync(ct);
         while (!ct.IsCancellationRequested)
         {
             try
             {
                 await using var conn = await db.OpenConnectionAsync(ct);
-                conn.Notification += (_, e) => Wake(e.Payload);
+                conn.Notification += (_, e) => OnNotification(e.Payload);
                 await using (var cmd = new NpgsqlCommand($"listen {InboxStore.NotifyChannel}", conn)) await cmd.ExecuteNonQueryAsync(ct);
                 Interlocked.Increment(ref _generation);   // odd: listening
                 WakeAll();   // whatever committed while we were not listening
                 try { while (!ct.IsCancellationRequested) await conn.WaitAsync(ct); }
                 finally { Interlocked.Increment(ref _generation); }   // even: from here a NOTIFY can be lost
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested) { break; }
             catch (Exception e)
             {
                 log.LogWarning(e, "Inbox LISTEN connection lost; streams fall back to their keep-alive reads until it is back");
-                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { return; }
+                try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { break; }
             }
         }
+        try { await announcements; } catch (OperationCanceledException) { }
     }
 }

@@ -37,6 +37,7 @@ public static class MetricBindings
         (ServiceMeter.Name, ServiceMeter.BulkRowsName) => Own(MetricFamilies.BulkRows),
         (ServiceMeter.Name, ServiceMeter.CircuitsName) => Own(MetricFamilies.Circuits),
         (ServiceMeter.Name, ServiceMeter.RateLimitedName) => Own(MetricFamilies.RateLimited),
+        (Inbox.InboxStreamHub.MeterName, Inbox.InboxStreamHub.OpenStreamsName) => Own(MetricFamilies.LiveStreams),
         (CallbacksMeter, "callback_events_applied") => Result(MetricFamilies.CallbackEvents, "applied"),
         (CallbacksMeter, "callback_events_unknown") => Result(MetricFamilies.CallbackEvents, "unknown"),
         (CallbacksMeter, "callback_events_parked") => Result(MetricFamilies.CallbackEvents, "parked"),

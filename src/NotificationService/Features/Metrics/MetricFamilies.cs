@@ -48,6 +48,8 @@ public static class MetricFamilies
         "Provider configs per kind whose circuit is closed, open or half_open, as this replica sees them", ["provider_kind", "state"]);
     public static readonly MetricFamilyInfo RateLimited = new("api_rate_limited_total", MetricType.Counter,
         "API requests answered 429 by the per-tenant rate limit, by endpoint class", ["endpoint_class"]);
+    public static readonly MetricFamilyInfo LiveStreams = new("inbox_live_streams", MetricType.Gauge,
+        "Live inbox streams (SSE) open on this replica; the inbox component opens one per browser and user, shared by its tabs", []);
     // The runtime's own (System.Runtime meter): a latency spike that lines up with a pause is the collector, not the database.
     public static readonly MetricFamilyInfo GcPause = new("dotnet_gc_pause_seconds_total", MetricType.Counter,
         "Time this process was paused for garbage collections", []);
@@ -56,5 +58,5 @@ public static class MetricFamilies
 
     public static readonly IReadOnlyList<MetricFamilyInfo> All =
         [HttpDuration, Accepted, AcceptToSent, Finished, Attempts, AttemptDuration, QueueDepth, OldestReady, JobsSetAside, WebhookDeliveries, WebhookDuration,
-         CallbackEvents, CallbacksRejected, BulkRows, Circuits, RateLimited, GcPause, GcCollections];
+         CallbackEvents, CallbacksRejected, BulkRows, Circuits, RateLimited, LiveStreams, GcPause, GcCollections];
 }

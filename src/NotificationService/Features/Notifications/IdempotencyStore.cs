@@ -69,6 +69,22 @@ public static class IdempotencyStore
         };
     }
 
+    /// <summary>
+    /// Erase: remembered requests whose key or stored answer mentions one of <paramref name="values"/> (lower-cased) are
+    /// forgotten (a retry with that key is then a new request; keys live 24 h anyway).
+    /// </summary>
+    public static async Task<int> ForgetAsync(NpgsqlDataSource db, Guid tenantId, string[] values, CancellationToken ct)
+    {
+        if (values.Length == 0) return 0;
+        await using var cmd = db.CreateCommand("""
+            delete from idempotency_keys where tenant_id = $1
+              and exists (select 1 from unnest($2::text[]) v where strpos(lower(key), v) > 0 or strpos(lower(response_body), v) > 0)
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(values);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public static async Task SaveResponseAsync(LedgerTransaction tx, Guid tenantId, string key, int status, string body, CancellationToken ct)
     {
         await using var cmd = tx.Command("update idempotency_keys set status_code = $3, response_body = $4 where tenant_id = $1 and key = $2");

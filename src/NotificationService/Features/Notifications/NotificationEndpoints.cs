@@ -20,6 +20,7 @@ public static class NotificationEndpoints
         .AddSingleton<SendHandler>()
         .AddSingleton<NotificationQueries>()
         .AddSingleton<NotificationSearch>()      // the console's delivery log
+        .AddSingleton<NotificationActivity>()    // the console overview's last hour
         .AddSingleton<TemplateTestSend>();
 
     public static void MapNotifications(this WebApplication app)
@@ -27,7 +28,7 @@ public static class NotificationEndpoints
         var group = app.MapGroup("/api/v1/services/notifications").WithTags("Notifications");
 
         group.MapPost("/send", SendAsync).WithSummary("Send a notification on one or more channels").RequireAuthorization(Scopes.Send)
-            .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem()
+            .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem().ProducesValidationProblem(422)
             .AddOpenApiOperationTransformer(DescribeMultiChannelAnswer);
         group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a notification's status and history").RequireAuthorization(Scopes.Read);
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancel a notification no worker has claimed yet").RequireAuthorization(Scopes.Send);

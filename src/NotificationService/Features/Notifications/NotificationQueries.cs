@@ -15,7 +15,7 @@ public sealed record NotificationStatus(
 public sealed record NotificationSummary(Guid Id, string Channel, string Status, RecipientDto Recipient, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>Reads notifications: one with its status history, and a batch's counts and pages. Writes go through <see cref="NotificationLedger"/>.</summary>
-public sealed class NotificationQueries(NpgsqlDataSource db)
+public sealed partial class NotificationQueries(NpgsqlDataSource db)
 {
     private static readonly string[] Priorities = ["high", "normal", "low"];
 
@@ -113,7 +113,8 @@ public sealed class NotificationQueries(NpgsqlDataSource db)
     {
         await using var cmd = db.CreateCommand("""
             select c.tenant_id, c.message_id from unnest($1::uuid[], $2::text[]) as c(tenant_id, message_id)
-            where exists (select 1 from notifications n where n.provider_message_id = c.message_id and n.tenant_id = c.tenant_id)
+            where exists (select 1 from notification_events e join notifications n on n.id = e.notification_id
+                          where e.provider_message_id = c.message_id and n.provider_message_id = c.message_id and n.tenant_id = c.tenant_id)
             """);
         cmd.Parameters.AddWithValue(candidates.Select(c => c.TenantId).ToArray());
         cmd.Parameters.AddWithValue(candidates.Select(c => c.MessageId).ToArray());

@@ -14,19 +14,17 @@ public sealed record LogRow(NotificationSummary Summary, string? Category);
 
 public sealed record ScheduledSend(Guid Id, string Channel, RecipientDto Recipient, string? Template, DateTimeOffset SendAt);
 
-public sealed record ChannelCounts(string Channel, long Sent, long Failed, long Other);
-
 /// <summary>
 /// The delivery log's reads (console): notifications by recipient, status, channel, category, batch and time range, newest first in
 /// keyset pages on (created_at, id), the order of the tenant's (tenant_id, created_at desc) index. A recipient matches its
-/// e-mail address, phone number or user id exactly.
+/// e-mail address or user id whatever the case (migration 540), or its phone number exactly.
 /// </summary>
 public sealed class NotificationSearch(NpgsqlDataSource db)
 {
     private const string SearchSql = """
         select id, channel, status, recipient::text, last_error, created_at, updated_at, category from notifications
         where tenant_id = $1
-          and ($2::text is null or recipient->>'email' = $2 or recipient->>'phone' = $2 or recipient->>'userId' = $2)
+          and ($2::text is null or lower(recipient->>'email') = lower($2) or recipient->>'phone' = $2 or lower(recipient->>'userId') = lower($2))
           and ($3::text is null or status = $3) and ($4::text is null or channel = $4) and ($5::uuid is null or batch_id = $5)
           and ($6::timestamptz is null or created_at >= $6) and ($7::timestamptz is null or created_at < $7)
           and ($8::timestamptz is null or (created_at, id) < ($8, $9))
@@ -57,24 +55,6 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
         return rows;
     }
 
-    /// <summary>Sends and failures per channel since a moment (the overview's last hour), on the (tenant_id, created_at) index.</summary>
-    public async Task<IReadOnlyList<ChannelCounts>> CountsSinceAsync(Guid tenantId, DateTimeOffset since, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("""
-            select channel,
-                   count(*) filter (where status in ('sent','delivered','read','opened','clicked')),
-                   count(*) filter (where status = 'failed'),
-                   count(*) filter (where status not in ('sent','delivered','read','opened','clicked','failed'))
-            from notifications where tenant_id = $1 and created_at >= $2 group by channel order by channel
-            """);
-        cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(since);
-        var rows = new List<ChannelCounts>();
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) rows.Add(new ChannelCounts(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)));
-        return rows;
-    }
-
     /// <summary>
     /// Sends accepted with a future send_at that no worker has claimed (the ones the ledger can still cancel), soonest
     /// first. On the (tenant_id, created_at) index: a tenant's not-yet-due rows are few next to its history.
@@ -95,6 +75,19 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
             rows.Add(new ScheduledSend(r.GetGuid(0), r.GetString(1), StoredRecipient.Parse(r.GetString(2)).ToDto(), r.IsDBNull(3) ? null : r.GetString(3),
                 r.GetFieldValue<DateTimeOffset>(4)));
         return rows;
+    }
+
+    /// <summary>The channel and recipient of each of the tenant's notifications named (a dead job's subjects on the queues page).</summary>
+    public async Task<IReadOnlyDictionary<Guid, (string Channel, RecipientDto Recipient)>> RecipientsAsync(Guid tenantId, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    {
+        var found = new Dictionary<Guid, (string, RecipientDto)>();
+        if (ids.Count == 0) return found;
+        await using var cmd = db.CreateCommand("select id, channel, recipient::text from notifications where tenant_id = $1 and id = any($2)");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(ids.ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) found[r.GetGuid(0)] = (r.GetString(1), StoredRecipient.Parse(r.GetString(2)).ToDto());
+        return found;
     }
 
     /// <summary>The rendered-for-delivery content, as stored with the notification (inline sends) — templates render at delivery.</summary>

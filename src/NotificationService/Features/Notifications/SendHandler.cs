@@ -5,7 +5,8 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.Notifications;
 
 /// <summary>Accepts a send: validate, then (with the idempotency key) write notifications and jobs in one transaction.</summary>
-public sealed class SendHandler(NotificationLedger ledger, SendValidator validator, NotificationWriter writer, AcceptBatcher batcher, ProfileStore profiles)
+public sealed class SendHandler(NotificationLedger ledger, SendValidator validator, NotificationWriter writer, AcceptBatcher batcher, ProfileStore profiles,
+    ITopicSendAcceptor topicSends)
 {
     private const int MaxProfileRaces = 3;
 
@@ -13,6 +14,7 @@ public sealed class SendHandler(NotificationLedger ledger, SendValidator validat
 
     public async Task<Outcome> AcceptAsync(Guid tenantId, SendRequest request, byte[] rawBody, string? idempotencyKey, string statusBaseUrl, CancellationToken ct)
     {
+        if (request.Recipient?.IsTopicSend == true) return await topicSends.AcceptAsync(tenantId, request, rawBody, idempotencyKey, statusBaseUrl, ct);
         var drafts = await validator.ValidateAsync(tenantId, request, ct);
         if (idempotencyKey is null && request.Recipient?.Profile is null)
         {
@@ -45,7 +47,7 @@ public sealed class SendHandler(NotificationLedger ledger, SendValidator validat
         if (request.Recipient is { Profile: { } patch, UserId: { } userId })
         {
             var written = (await profiles.WriteAsync(tx.Connection, tx.Transaction, tenantId, [new ProfileWrite(userId, Merge: true, patch)], "recipient.profile.", ct))[0];
-            if (written.Errors is { } errors) throw new RequestValidationException(errors);
+            if (written.Errors is { } errors) throw new RequestValidationException(errors, written.Blocked ? 409 : 400);
         }
 
         await writer.InsertAsync(tx, drafts, ct);

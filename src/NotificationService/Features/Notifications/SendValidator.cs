@@ -18,9 +18,9 @@ public sealed record KnownProfileLocale(string? Locale);
 
 /// <summary>
 /// Turns a send request into drafts, one per channel, or throws naming every bad field:
-/// shape problems are 400; a channel without an enabled provider or an unknown template is 422.
-/// A recipient with a userId needs no address (the profile's is used at delivery); `recipient.profile` is checked as a
-/// profile patch. A send naming no locale gets the template variant of the profile's locale.
+/// shape problems are 400; inline content past the template limits, a channel without an enabled provider or an
+/// unknown template is 422. A recipient with a userId needs no address (the profile's is used at delivery);
+/// `recipient.profile` is checked as a profile patch. A send naming no locale gets the template variant of the profile's locale.
 /// </summary>
 public sealed class SendValidator(ProviderDirectory providers, TemplateResolver templates, CategoryStore categories, ProfileStore profiles,
     TimeProvider clock)
@@ -32,7 +32,9 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
     public const int MaxMetadataEntries = 50;
     public static readonly TimeSpan MaxSchedule = TimeSpan.FromDays(365);
 
-    public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct, KnownProfileLocale? profileLocale = null)
+    /// <param name="contentLimitsChecked">A batch checks its shared content once (<see cref="InlineContentLimits"/>), not per recipient.</param>
+    public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct,
+        KnownProfileLocale? profileLocale = null, bool contentLimitsChecked = false)
     {
         var errors = new Dictionary<string, string[]>();
         var channels = ChannelsOf(req, errors);
@@ -51,7 +53,9 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         if (req.Data is not null && Depth(req.Data) > MaxDataDepth) errors["data"] = [$"Nested deeper than {MaxDataDepth} levels."];
         CheckMetadata(req.Metadata, errors);
         var expiry = SendExpiry.Check(req, channels, clock.GetUtcNow(), errors);
+        var thread = SendThread.Check(req, channels, errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
+        if (!contentLimitsChecked) InlineContentLimits.Check(req.Content);
 
         // Tenant-dependent checks come after the shape is right: they cost a (cached) lookup.
         var category = await CategoryOf(tenantId, req.Category, errors, ct);
@@ -70,8 +74,8 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
             }
             var sendAt = req.SendAt is { } s && s > clock.GetUtcNow() ? s : (DateTimeOffset?)null;
             drafts.Add(new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, priority, StoredRecipient.From(req.Recipient!.ToDto()), req.Template,
-                template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content), req.Data, category,
-                channel == ChannelNames.InApp && expiry is { } expires ? SendExpiry.Stamp(req.Metadata, expires) : req.Metadata, sendAt,
+                template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content, channel), req.Data, category,
+                channel == ChannelNames.InApp ? SendThread.Stamp(expiry is { } expires ? SendExpiry.Stamp(req.Metadata, expires) : req.Metadata, thread) : req.Metadata, sendAt,
                 OverridePreferences: req.OverridePreferences == true, TraceParent: traceParent));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors, 422, string.Join(" ", errors.Values.SelectMany(v => v)));
@@ -134,10 +138,18 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         if (req.Template is { } key && (key.Length is 0 or > 200)) errors["template"] = ["A template key is 1 to 200 characters."];
         if (req.Content is not { } c) return;
         if (string.IsNullOrEmpty(c.Body) && string.IsNullOrEmpty(c.Html)) errors["content.body"] = ["content.body (or content.html for email) is required."];
+        if (c.Subject is not null && c.Title is not null) errors["content.title"] = ["Give content.title or content.subject (the same field), not both."];
         if (c.Subject is { Length: > MaxSubjectLength }) errors["content.subject"] = [$"At most {MaxSubjectLength} characters."];
+        if (c.Title is { Length: > MaxSubjectLength }) errors["content.title"] = [$"At most {MaxSubjectLength} characters."];
+        if (c.Actions is { } actions)
+        {
+            if (!channels.Contains(ChannelNames.InApp)) errors["content.actions"] = ["Action buttons are for the in_app channel: this send has none."];
+            else if (actions.Any(a => a is null)) errors["content.actions"] = ["An action is {label, url}, not null."];
+            else InboxActionRules.Check([.. actions.Select(a => (a.Label, a.Url))], "content.actions", errors);
+        }
         if (c.Body is { Length: > MaxBodyLength }) errors["content.body"] = [$"At most {MaxBodyLength} characters."];
         if (c.Html is { Length: > MaxBodyLength }) errors["content.html"] = [$"At most {MaxBodyLength} characters."];
-        if (channels.Contains(ChannelNames.Email) && string.IsNullOrEmpty(c.Subject)) errors["content.subject"] = ["The email channel needs content.subject."];
+        if (channels.Contains(ChannelNames.Email) && string.IsNullOrEmpty(c.Subject ?? c.Title)) errors["content.subject"] = ["The email channel needs content.subject."];
         if (channels.Contains(ChannelNames.Sms) && c.Body is { Length: > MaxSmsLength }) errors["content.body"] = [$"An SMS body is at most {MaxSmsLength} characters."];
         if (!channels.Contains(ChannelNames.Email) && string.IsNullOrEmpty(c.Body) && channels.Count > 0) errors["content.body"] = ["content.body is required for non-email channels."];
     }

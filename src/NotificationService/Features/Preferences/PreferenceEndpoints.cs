@@ -89,7 +89,8 @@ public sealed class PreferenceService(CategoryStore categories, PreferenceStore 
 
     /// <summary>The user's own settings, and per tenant category and channel what a send would do now (quiet hours aside).</summary>
     public static PreferencesView View(string userId, StoredPreferences p, TenantCategories categories) => new(
-        userId, p.Channels, p.Categories.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, bool>)c.Value), p.QuietHours,
+        userId, p.Channels, p.Categories.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, bool>)c.Value), p.QuietHours, p.TopicSettings,
         categories.All.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, bool>)Channels.ChannelNames.All.ToDictionary(
-            ch => ch, ch => c.Required || (p.OwnChoice(c.Key, ch) ?? c.DefaultFor(ch)))));
+            ch => ch, ch => c.Required || (p.OwnChoice(c.Key, ch) ?? c.DefaultFor(ch)))),
+        [.. categories.All.Select(c => new CategoryLabel(c.Key, c.Name, c.Description, c.Required))]);
 }

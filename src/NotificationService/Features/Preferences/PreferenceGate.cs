@@ -4,9 +4,10 @@ using NotificationService.Features.Recipients;
 namespace NotificationService.Features.Preferences;
 
 /// <summary>One notification about to be sent, as the gate needs it (its own type: Preferences knows nothing of Notifications).
-/// <paramref name="ProfileTimeZone"/>: the user's profile time zone when the caller already read the profile.</summary>
+/// <paramref name="ProfileTimeZone"/>: the user's profile time zone when the caller already read the profile.
+/// <paramref name="Topics"/>: the topics a send to topics reached the user through (a topic mute applies).</summary>
 public sealed record PreferenceSubject(Guid Key, Guid TenantId, string Channel, string? Category, string? UserKey, bool Override,
-    string? ProfileTimeZone = null);
+    string? ProfileTimeZone = null, IReadOnlyList<string>? Topics = null);
 
 public abstract record PreferenceDecision
 {
@@ -26,7 +27,7 @@ public abstract record PreferenceDecision
 /// Applies preferences at send time, with the preferences of that moment, set-based: the tenants' categories come from
 /// the cache and every recipient's preferences from one query per claimed batch. Resolution for a category on a
 /// channel: the user's own setting, then the tenant's category default, then on. A required category, or a send with
-/// overridePreferences, ignores opt-outs and quiet hours. Quiet hours never hold in_app (it makes no sound). Quiet hours
+/// overridePreferences, ignores opt-outs, topic mutes and quiet hours. Quiet hours never hold in_app (it makes no sound). Quiet hours
 /// that name no time zone follow the user's profile time zone (read in one more statement, only for those), else UTC.
 /// </summary>
 public sealed class PreferenceGate(CategoryStore categories, PreferenceStore preferences, PreferenceLinks links, ProfileStore profiles, TimeProvider clock)
@@ -69,6 +70,8 @@ public sealed class PreferenceGate(CategoryStore categories, PreferenceStore pre
     {
         if (!s.Override && category?.Required != true)
         {
+            // A topic the user muted: a send to it does not reach them (unless it also reached them through a topic they did not mute).
+            if (s.Topics is { Count: > 0 } topics && own?.MutedTopic(topics) is { } muted) return new PreferenceDecision.OptedOut($"preference:topic/{muted}");
             var on = own?.OwnChoice(s.Category, s.Channel) ?? category?.DefaultFor(s.Channel) ?? true;
             if (!on) return new PreferenceDecision.OptedOut($"preference:{s.Category ?? "none"}/{s.Channel}");
             if (s.Channel != ChannelNames.InApp && own?.Quiet is { } quiet && quiet.EndOfQuietAt(now, Zone(profileZone)) is { } until)

@@ -8,9 +8,14 @@ namespace NotificationService.Features.Preferences;
 /// Turns a PUT or PATCH body into the stored preference set, naming every bad field: an unknown channel, day or time
 /// zone is a 400; a category the tenant does not have, or opting out of a required one, is a 422.
 /// </summary>
-public static class PreferenceRules
+public static partial class PreferenceRules
 {
     public const int MaxWindows = 28;
+    public const int MaxTopics = 1000;
+
+    /// <summary>A topic key's shape (Features/Topics checks the same): the preference names a topic, existing or not yet.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")]
+    private static partial System.Text.RegularExpressions.Regex TopicKey();
     public const int MaxUserIdLength = RecipientRules.MaxUserIdLength;
 
     public static void CheckUserId(string userId)
@@ -46,12 +51,20 @@ public static class PreferenceRules
             if (own.Count == 0) byCategory.Remove(key);
         }
 
+        var topics = new Dictionary<string, bool>(current?.TopicSettings ?? [], StringComparer.Ordinal);
+        foreach (var (topic, on) in doc.Topics ?? [])
+        {
+            if (!TopicKey().IsMatch(topic)) { shape[$"topics.{topic}"] = ["Not a topic key (1 to 100 letters, digits, '.', '_', ':' or '-')."]; continue; }
+            if (on is { } v) topics[topic] = v; else topics.Remove(topic);
+        }
+        if (topics.Count > MaxTopics) shape["topics"] = [$"At most {MaxTopics} topic settings."];
+
         var quiet = quietHoursGiven ? doc.QuietHours : current?.QuietHours;
         if (quietHoursGiven && doc.QuietHours is { } q) CheckQuietHours(q, categories, shape, semantic);
 
         if (shape.Count > 0) throw new RequestValidationException(shape);
         if (semantic.Count > 0) throw new RequestValidationException(semantic, 422, string.Join(" ", semantic.Values.SelectMany(v => v)));
-        return new StoredPreferences(channels, byCategory, quiet);
+        return new StoredPreferences(channels, byCategory, quiet, topics);
     }
 
     private static void CheckQuietHours(QuietHoursDto q, TenantCategories categories, Dictionary<string, string[]> shape, Dictionary<string, string[]> semantic)

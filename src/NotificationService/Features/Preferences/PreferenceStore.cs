@@ -30,7 +30,7 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
         if (keys.Count == 0) return found;
         var wanted = keys.ToHashSet();
         await using var cmd = db.CreateCommand("""
-            select tenant_id, user_key, channels::text, categories::text, quiet_hours::text from user_preferences
+            select tenant_id, user_key, channels::text, categories::text, quiet_hours::text, topics::text from user_preferences
             where tenant_id = any($1) and user_key = any($2)
             """);
         cmd.Parameters.AddWithValue(wanted.Select(k => k.TenantId).Distinct().ToArray());
@@ -43,7 +43,8 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
             found[key] = new StoredPreferences(
                 JsonSerializer.Deserialize<Dictionary<string, bool>>(r.GetString(2), Json) ?? [],
                 JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, bool>>>(r.GetString(3), Json) ?? [],
-                r.IsDBNull(4) ? null : JsonSerializer.Deserialize<QuietHoursDto>(r.GetString(4), Json));
+                r.IsDBNull(4) ? null : JsonSerializer.Deserialize<QuietHoursDto>(r.GetString(4), Json),
+                JsonSerializer.Deserialize<Dictionary<string, bool>>(r.GetString(5), Json) ?? []);
         }
         return found;
     }
@@ -51,16 +52,26 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
     public async Task SaveAsync(Guid tenantId, string userKey, StoredPreferences p, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            insert into user_preferences (tenant_id, user_key, channels, categories, quiet_hours) values ($1, $2, $3, $4, $5)
+            insert into user_preferences (tenant_id, user_key, channels, categories, quiet_hours, topics) values ($1, $2, $3, $4, $5, $6)
             on conflict (tenant_id, user_key) do update set channels = excluded.channels, categories = excluded.categories,
-                quiet_hours = excluded.quiet_hours, updated_at = now()
+                quiet_hours = excluded.quiet_hours, topics = excluded.topics, updated_at = now()
             """);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(userKey);
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.Channels, Json) });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.Categories, Json) });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = p.QuietHours is null ? DBNull.Value : JsonSerializer.Serialize(p.QuietHours, Json) });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.TopicSettings, Json) });
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Erase: the preferences kept under these keys (the user's, and those of the person's addresses) go.</summary>
+    public async Task<int> ForgetAsync(Guid tenantId, string[] userKeys, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("delete from user_preferences where tenant_id = $1 and user_key = any($2)");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userKeys);
+        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>One-click unsubscribe: category × channel off, in one statement (no read-modify-write race with a PATCH).</summary>

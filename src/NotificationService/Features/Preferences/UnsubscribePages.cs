@@ -20,6 +20,13 @@ public static class UnsubscribePages
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/u/{token}").ExcludeFromDescription().AllowAnonymous().WithSecretInPath();
+        // People open these pages in a browser: a refusal is a page too, with its status (never JSON, never a 500).
+        group.AddEndpointFilter(async (context, next) =>
+        {
+            try { return await next(context); }
+            catch (ApiException e) { e.WriteHeaders(context.HttpContext.Response); return ErrorPage(context.HttpContext, e.Status, e is NotFoundException ? NotValid : e.Message); }
+            catch (BadHttpRequestException e) { return ErrorPage(context.HttpContext, e.StatusCode, e.Message); }
+        });
 
         group.MapGet("/", async (string token, PreferenceLinks links, CategoryStore categories, HttpContext http, CancellationToken ct) =>
         {
@@ -112,7 +119,12 @@ public static class UnsubscribePages
 
     private static string H(string s) => HtmlEncoder.Default.Encode(s);
 
-    private static IResult Page(HttpContext http, string title, string body)
+    private const string NotValid = "This link is not valid: it may be incomplete, altered, or for another page.";
+
+    private static IResult ErrorPage(HttpContext http, int status, string message) =>
+        Page(http, status == 404 ? "Link not valid" : "Not done", $"<p>{H(message)}</p>", status);
+
+    private static IResult Page(HttpContext http, string title, string body, int status = 200)
     {
         var headers = http.Response.Headers;
         headers.ContentSecurityPolicy = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -125,6 +137,6 @@ public static class UnsubscribePages
             <body><h1>{H(title)}</h1>
             {body}
             </body></html>
-            """, "text/html; charset=utf-8");
+            """, "text/html; charset=utf-8", statusCode: status);
     }
 }

@@ -11,6 +11,8 @@ public sealed record PreferencesDocument
     /// <summary>Category key → channel → on/off.</summary>
     public Dictionary<string, Dictionary<string, bool?>?>? Categories { get; init; }
     public QuietHoursDto? QuietHours { get; init; }
+    /// <summary>Topic key → false to mute the topic: sends to it do not reach the user (true, or null in a PATCH, unmutes).</summary>
+    public Dictionary<string, bool?>? Topics { get; init; }
 }
 
 /// <summary>Weekly windows in the user's IANA time zone during which nothing is sent (in_app excepted).</summary>
@@ -37,14 +39,30 @@ public sealed record PreferencesView(
     IReadOnlyDictionary<string, bool> Channels,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Categories,
     QuietHoursDto? QuietHours,
-    IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Effective);
+    IReadOnlyDictionary<string, bool> Topics,
+    IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Effective,
+    IReadOnlyList<CategoryLabel> TenantCategories);
+
+/// <summary>What a preferences screen shows of a tenant category: its name, and whether it is required (shown locked).</summary>
+public sealed record CategoryLabel(string Key, string Name, string? Description, bool Required);
 
 /// <summary>A validated, stored preference set (no nulls): what the worker evaluates.</summary>
 public sealed record StoredPreferences(
     Dictionary<string, bool> Channels,
     Dictionary<string, Dictionary<string, bool>> Categories,
-    QuietHoursDto? QuietHours)
+    QuietHoursDto? QuietHours,
+    Dictionary<string, bool>? Topics = null)
 {
+    /// <summary>The user's topic settings (false: muted).</summary>
+    public Dictionary<string, bool> TopicSettings => Topics ?? [];
+
+    /// <summary>
+    /// For a notification that reached the user through <paramref name="topics"/> (a send to topics): the first of them
+    /// when the user muted every one, else null. A member of a muted topic and of another the send named still gets it.
+    /// </summary>
+    public string? MutedTopic(IReadOnlyList<string> topics) =>
+        topics.Count > 0 && Topics is { Count: > 0 } own && topics.All(t => own.TryGetValue(t, out var on) && !on) ? topics[0] : null;
+
     public static readonly StoredPreferences Empty = new([], [], null);
 
     /// <summary>The quiet hours as the worker evaluates them (validated when stored; parsed once per load).</summary>

@@ -68,6 +68,19 @@ public sealed class ParkedCallbacks(IConfiguration config)
         return taken.OrderBy(t => t.Id).Select(t => (t.ProviderId, t.Event)).ToList();
     }
 
+    /// <summary>Erase: parked provider events of the tenant that mention one of <paramref name="values"/> (lower-cased) are dropped.</summary>
+    public static async Task<int> ForgetAsync(NpgsqlDataSource db, Guid tenantId, string[] values, CancellationToken ct)
+    {
+        if (values.Length == 0) return 0;
+        await using var cmd = db.CreateCommand("""
+            delete from provider_callback_parked where tenant_id = $1
+              and exists (select 1 from unnest($2::text[]) v where strpos(lower(event::text), v) > 0)
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(values);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Gives up on events parked longer than <see cref="ParkFor"/>: the message was not sent by us, or never got its id.</summary>
     public async Task<int> ExpireAsync(NpgsqlDataSource db, CancellationToken ct)
     {

@@ -58,8 +58,10 @@ public sealed record ProfilePage(IReadOnlyList<ProfileView> Items, string? NextC
 /// <summary>One write of a profile: a replacement (PUT) or a merge patch (RFC 7396) of the stored one.</summary>
 public sealed record ProfileWrite(string UserId, bool Merge, JsonObject Document);
 
-/// <summary>What became of one write: `created`, `updated`, or `error` with the fields that were wrong (nothing written).</summary>
-public sealed record ProfileWriteResult(string? UserId, string Status, StoredProfile? Profile = null, IDictionary<string, string[]>? Errors = null)
+/// <summary>What became of one write: `created`, `updated`, or `error` with the fields that were wrong (nothing written).
+/// <paramref name="Blocked"/>: the error is that the user was erased with `block=true` (a 409 where one write is the request).</summary>
+public sealed record ProfileWriteResult(string? UserId, string Status, StoredProfile? Profile = null, IDictionary<string, string[]>? Errors = null,
+    bool Blocked = false)
 {
     public const string Created = "created", Updated = "updated", Error = "error";
 }

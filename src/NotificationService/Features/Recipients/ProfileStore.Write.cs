@@ -10,6 +10,7 @@ public sealed class ProfileWriteRaceException() : Exception("a profile was creat
 public sealed partial class ProfileStore
 {
     private const int MaxRaceRetries = 3;
+    public const string BlockedMessage = "This user was erased and blocked: the userId cannot be identified or sent to again.";
 
     /// <summary>Writes in a transaction of its own (see the other overload); a merge that raced a create runs again.</summary>
     public async Task<ProfileWriteResult[]> WriteAsync(Guid tenantId, IReadOnlyList<ProfileWrite> writes, string errorPrefix, CancellationToken ct)
@@ -47,6 +48,9 @@ public sealed partial class ProfileStore
             ? await LockAsync(conn, tx, tenantId, writes.Select(w => w.UserId).Where(u => u.Length is > 0 and <= Contracts.RecipientRules.MaxUserIdLength)
                 .Distinct(StringComparer.Ordinal).ToArray(), ct)
             : null;
+        // An erased and blocked user cannot come back (one statement, under the same transaction as the write).
+        var blocked = await blocklist.BlockedAsync(conn, tx, tenantId,
+            writes.Select(w => w.UserId).Where(u => u.Length is > 0 and <= Contracts.RecipientRules.MaxUserIdLength).Distinct(StringComparer.Ordinal).ToList(), ct);
         var latest = new Dictionary<string, ProfileFields>(StringComparer.Ordinal);
         for (var i = 0; i < writes.Count; i++)
         {
@@ -54,6 +58,12 @@ public sealed partial class ProfileStore
             var errors = new Dictionary<string, string[]>();
             ProfileRules.CheckUserId(w.UserId, errorPrefix + "userId", errors);
             if (errors.Count > 0) { results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error, Errors: errors); continue; }
+            if (blocked.Contains(w.UserId))
+            {
+                results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error, Errors: new Dictionary<string, string[]> { [errorPrefix + "userId"] = [BlockedMessage] },
+                    Blocked: true);
+                continue;
+            }
             var current = latest.TryGetValue(w.UserId, out var f) ? f : stored?.GetValueOrDefault(w.UserId)?.Fields;
             var document = w.Merge ? (JsonObject)MergePatch.Apply(current?.ToJson() ?? new JsonObject(), w.Document)! : w.Document;
             var fields = ProfileRules.Read(document, w.UserId, errorPrefix, errors);

@@ -11,7 +11,7 @@ public sealed record ProfileFilter(string? Email, string? Phone, string? UserIdP
 /// The one owner of `recipient_profiles`: reads for the API, the delivery worker (one statement per claimed batch) and
 /// accept (locales), and every write (ProfileStore.Write.cs). Every statement names the tenant.
 /// </summary>
-public sealed partial class ProfileStore(NpgsqlDataSource db)
+public sealed partial class ProfileStore(NpgsqlDataSource db, UserBlocklist blocklist)
 {
     public async Task<StoredProfile?> FindAsync(Guid tenantId, string userId, CancellationToken ct)
     {
@@ -63,6 +63,15 @@ public sealed partial class ProfileStore(NpgsqlDataSource db)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) page.Add(Read(r, 0));
         return page;
+    }
+
+    /// <summary>Erase: the profile goes, in the caller's transaction (the erase job's last step). True when there was one.</summary>
+    public async Task<bool> DeleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("delete from recipient_profiles where tenant_id = $1 and user_id = $2", conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userId);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
     /// <summary>A profile from the columns of <see cref="Sql"/>'s selects, starting at <paramref name="at"/> (user_id).</summary>

@@ -23,6 +23,7 @@ public static class RecipientEndpoints
     public static IServiceCollection AddRecipients(this IServiceCollection services)
     {
         services.AddSingleton<ProfileStore>();
+        services.AddSingleton<UserBlocklist>();
         services.AddAuthorizationBuilder()
             .AddPolicy(Scopes.UsersRead, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.Scope, Scopes.UsersRead, Scopes.Admin))
             .AddPolicy(Scopes.UsersWrite, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.Scope, Scopes.UsersWrite, Scopes.Admin))
@@ -74,7 +75,7 @@ public static class RecipientEndpoints
     public static async Task<ProfileWriteResult> WriteOneAsync(ProfileStore store, Guid tenantId, ProfileWrite write, CancellationToken ct)
     {
         var result = (await store.WriteAsync(tenantId, [write], "", ct))[0];
-        if (result.Errors is { } errors) throw new RequestValidationException(errors);
+        if (result.Errors is { } errors) throw new RequestValidationException(errors, result.Blocked ? 409 : 400);
         return result;
     }
 

@@ -68,6 +68,16 @@ public sealed class SuppressionStore(NpgsqlDataSource db)
         return list;
     }
 
+    /// <summary>Erase: the person's addresses leave the list (an address is personal data; sending to it again is the tenant's new act).</summary>
+    public async Task<int> ForgetAsync(Guid tenantId, string[] addresses, CancellationToken ct)
+    {
+        if (addresses.Length == 0) return 0;
+        await using var cmd = db.CreateCommand("delete from suppressions where tenant_id = $1 and address = any($2)");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(addresses);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<bool> RemoveAsync(Guid tenantId, string channel, string address, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("delete from suppressions where tenant_id = $1 and channel = $2 and address = $3");

@@ -19,7 +19,7 @@ public static class ChannelParts
 
     /// <summary>Parts whose rendered text an end user's app follows or loads: held to <see cref="LinkRules"/> at save and at delivery.</summary>
     public static readonly string[] LinkParts = ["actionUrl", "imageUrl", "icon"];
-    private static readonly string[] ReadingOrder = ["subject", "title", "html", "text", "body", "imageUrl", "actionUrl", "icon", "data", "template"];
+    private static readonly string[] ReadingOrder = ["subject", "title", "html", "text", "body", "imageUrl", "actionUrl", "icon", "actions", "data", "template"];
 
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
@@ -27,12 +27,12 @@ public static class ChannelParts
         [ChannelNames.Sms] = ["body"],
         [ChannelNames.Push] = ["title", "body", "imageUrl", "data"],
         [ChannelNames.WhatsApp] = ["body", "template"],
-        [ChannelNames.InApp] = ["title", "body", "actionUrl", "icon"],
+        [ChannelNames.InApp] = ["title", "body", "actionUrl", "icon", "actions"],
     };
 
     /// <summary>The parts of a channel that are template text (the console editor's fields); structured parts are not.</summary>
     public static IReadOnlyList<string> TextPartsOf(string channel) =>
-        Allowed.TryGetValue(channel, out var parts) ? parts.Where(p => p is not ("data" or "template")).ToArray() : [];
+        Allowed.TryGetValue(channel, out var parts) ? parts.Where(p => p is not ("data" or "template" or "actions")).ToArray() : [];
 
     /// <summary>Adds an error per bad part, keyed by its JSON path (`parts.foo`).</summary>
     public static void Check(string channel, JsonObject? parts, IDictionary<string, string[]> errors)
@@ -44,6 +44,7 @@ public static class ChannelParts
             if (!allowed.Contains(name)) errors[$"parts.{name}"] = [$"Unknown part '{name}' for the {channel} channel: expected {string.Join(", ", allowed)}."];
             else if (name == "data" && channel == ChannelNames.Push) CheckData(value, errors);
             else if (name == "template" && channel == ChannelNames.WhatsApp) CheckWhatsAppTemplate(value, errors);
+            else if (name == "actions" && InboxActionRules.Read(value, "parts.actions", errors) is { } actions) InboxActionRules.Check(actions, "parts.actions", errors);
             else if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String) errors[$"parts.{name}"] = ["A part is a template string."];
             else if (LinkParts.Contains(name) && LinkRules.CheckTemplate(v.GetValue<string>()) is { } unsafeLink) errors[$"parts.{name}"] = [unsafeLink];
         }
@@ -113,6 +114,12 @@ public static class ChannelParts
                 case JsonObject data when name == "data":
                     foreach (var (k, dv) in data)
                         if (dv is JsonValue s && s.GetValueKind() == JsonValueKind.String) result.Add(new TemplatePart($"data.{k}", s.GetValue<string>(), false));
+                    break;
+                case JsonArray actions when name == "actions":
+                    for (var i = 0; i < actions.Count; i++)
+                        foreach (var field in (string[])["label", "url"])
+                            if (actions[i]?[field] is JsonValue av && av.GetValueKind() == JsonValueKind.String)
+                                result.Add(new TemplatePart($"actions.{i}.{field}", av.GetValue<string>(), false));
                     break;
                 case JsonObject t when name == "template" && t["parameters"] is JsonArray ps:
                     for (var i = 0; i < ps.Count; i++)

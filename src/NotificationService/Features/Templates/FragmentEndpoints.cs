@@ -29,7 +29,7 @@ public static class FragmentEndpoints
                 await validator.CheckFragmentAsync(tenantId, kind, name, req, ct);
                 var (view, created) = await store.UpsertAsync(tenantId, kind, name, req.Source!, req.Description, ct);
                 return created ? TypedResults.Created($"/api/v1/admin/templates/{path}/{name}", view) : TypedResults.Ok(view);
-            }).WithSummary("Create or replace a partial or layout").Audited(kind + ".save", kind, (http, name) => FragmentBefore(http, kind, name)).Accepts<FragmentRequest>("application/json").ProducesValidationProblem();
+            }).WithSummary("Create or replace a partial or layout").Audited(kind + ".save", kind, (http, name) => FragmentBefore(http, kind, name)).Accepts<FragmentRequest>("application/json").ProducesValidationProblem().ProducesValidationProblem(422);
             group.MapDelete("/{name}", async Task<Results<NoContent, NotFound>> (string name, HttpContext http, FragmentStore store, CancellationToken ct) =>
                 await store.DeleteAsync(http.User.TenantId(), kind, name, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Delete a partial or layout").Audited(kind + ".delete", kind, (http, name) => FragmentBefore(http, kind, name));
         }

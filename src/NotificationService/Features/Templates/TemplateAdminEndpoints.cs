@@ -24,11 +24,11 @@ public static class TemplateAdminEndpoints
     public static void MapTemplatesAdmin(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/admin/templates").WithTags("Admin: templates").RequireAuthorization(Scopes.Admin);
-        group.MapPost("/", CreateAsync).WithSummary("Create a template (its first version)").Audited("template.create", "template").Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
+        group.MapPost("/", CreateAsync).WithSummary("Create a template (its first version)").Audited("template.create", "template").Accepts<TemplateRequest>("application/json").ProducesValidationProblem().ProducesValidationProblem(422);
         group.MapGet("/", ListAsync).WithSummary("List templates");
         group.MapGet("/{id:guid}", async Task<Results<Ok<TemplateView>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>
             await q.GetAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound()).WithSummary("Get a template with its published version");
-        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Save a new draft version of a template").Audited("template.update", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted))).Accepts<TemplateRequest>("application/json").ProducesValidationProblem();
+        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Save a new draft version of a template").Audited("template.update", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted))).Accepts<TemplateRequest>("application/json").ProducesValidationProblem().ProducesValidationProblem(422);
         group.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, TemplateCommands c, CancellationToken ct) =>
             await c.DeleteAsync(http.User.TenantId(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Delete a template").Audited("template.delete", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted)));
         group.MapGet("/{id:guid}/versions", async Task<Results<Ok<IReadOnlyList<VersionView>>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>
@@ -105,8 +105,12 @@ public static class TemplateAdminEndpoints
     private static async Task<object?> Before<T>(HttpContext http, Func<T, Task<TemplateView?>> load) where T : notnull =>
         await load(http.RequestServices.GetRequiredService<T>());
 
-    /// <summary>`Templates:RenderTimeoutMs` (1000) and `Templates:MaxPartChars` (1,000,000): every render's budget.</summary>
+    /// <summary>`Templates:RenderTimeoutMs` (1000) and `Templates:MaxPartChars` (1,000,000): every render's budget;
+    /// `Templates:CompileTimeoutMs` (10000): every compile's.</summary>
     private static RenderLimits RenderLimitsFrom(IConfiguration config) => new(
         TimeSpan.FromMilliseconds(Math.Clamp(config.GetValue("Templates:RenderTimeoutMs", 1000), 10, 60_000)),
-        Math.Clamp(config.GetValue("Templates:MaxPartChars", 1_000_000), 1_000, 50_000_000));
+        Math.Clamp(config.GetValue("Templates:MaxPartChars", 1_000_000), 1_000, 50_000_000))
+    {
+        MaxCompileDuration = TimeSpan.FromMilliseconds(Math.Clamp(config.GetValue("Templates:CompileTimeoutMs", 10_000), 100, 120_000)),
+    };
 }

@@ -14,6 +14,16 @@ public sealed record DraftPreview(IReadOnlyDictionary<string, string> Parts, IRe
 /// </summary>
 public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fragments)
 {
+    /// <summary>The variables the parts (with the tenant's partials and the layout) read, in first-use order; none when they do not compile.</summary>
+    public async Task<IReadOnlyList<string>> VariablesAsync(Guid tenantId, JsonObject parts, string? layoutName, CancellationToken ct)
+    {
+        var layout = layoutName is null ? null : (await fragments.GetAsync(tenantId, FragmentStore.Layout, layoutName, ct))?.Source;
+        var partials = await fragments.SourcesAsync(tenantId, FragmentStore.Partial, ct);
+        var definition = new TemplateDefinition("variables", ChannelParts.ToTemplateParts(parts), partials, layout);
+        try { return engine.Validate(definition).Count > 0 ? [] : engine.Variables(definition); }
+        catch (Exception e) when (e is not OperationCanceledException) { return []; }   // a sample is a convenience: never a failure
+    }
+
     public async Task<DraftPreview> RenderAsync(Guid tenantId, string channel, JsonObject parts, string? layoutName, JsonObject? data, string culture, CancellationToken ct)
     {
         var shapeErrors = new Dictionary<string, string[]>();

@@ -59,10 +59,14 @@ public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine
         if (missing.Count > 0)
             throw new RequestValidationException(new Dictionary<string, string[]> { ["data"] = [$"Missing required variables: {string.Join(", ", missing)}."] }, 422,
                 $"missing_variables: {string.Join(", ", missing)}");
-        foreach (var part in ChannelParts.LinkParts)
+        var actionUrls = result.Parts.Keys.Where(k => k.StartsWith("actions.", StringComparison.Ordinal) && k.EndsWith(".url", StringComparison.Ordinal));
+        foreach (var part in ChannelParts.LinkParts.Concat(actionUrls))
             if (LinkRules.Check(result.Parts.GetValueOrDefault(part)) is { } unsafeLink)
-                throw new RequestValidationException(new Dictionary<string, string[]> { ["parts." + part] = [unsafeLink] }, 422,
-                    $"unsafe_link: parts.{part} rendered to a link that is refused. {unsafeLink}");
+            {
+                var field = part.StartsWith("actions.", StringComparison.Ordinal) ? $"parts.actions[{part.Split('.')[1]}].url" : "parts." + part;
+                throw new RequestValidationException(new Dictionary<string, string[]> { [field] = [unsafeLink] }, 422,
+                    $"unsafe_link: {field} rendered to a link that is refused. {unsafeLink}");
+            }
     }
 
     private async Task<StoredVersion> FindAsync(Guid tenantId, Guid id, int? version, CancellationToken ct) =>

@@ -11,8 +11,8 @@ public sealed record VersionContent(JsonObject Parts, string[] OptionalVariables
 
 /// <summary>
 /// Save-time validation: part schemas, then the engine (syntax with line/column, unknown helpers, missing or
-/// recursive partials, 256 KB) against the tenant's current partials and layout. Anything wrong is a 400
-/// and nothing is saved. On success the partials the template reaches are copied into the version.
+/// recursive partials, 256 KB) against the tenant's current partials and layout. Anything wrong is a 400 (a source
+/// past <see cref="TemplateLimits"/>: 422) and nothing is saved. On success the partials the template reaches are copied into the version.
 /// </summary>
 public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragments)
 {
@@ -70,12 +70,15 @@ public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragm
         return new RequestValidationException(errors, 400, $"{field}: {messages[0]}");
     }
 
+    /// <summary>A syntax error is a 400; a source past <see cref="TemplateLimits"/> is a 422 (well-formed, but more than the
+    /// service compiles), its detail naming the first broken limit.</summary>
     private static void Throw(IReadOnlyList<TemplateError> problems, Func<string, string> fieldOf)
     {
         if (problems.Count == 0) return;
-        var first = problems[0];
+        var limits = problems.Where(p => p.Limit is not null).ToList();
+        var first = limits.Count > 0 ? limits[0] : problems[0];
         var where = first.Line > 0 ? $" at line {first.Line}, column {first.Column}" : "";
-        throw new RequestValidationException(TemplateRules.ToFieldErrors(problems, fieldOf), 400,
+        throw new RequestValidationException(TemplateRules.ToFieldErrors(problems, fieldOf), limits.Count > 0 ? 422 : 400,
             $"{fieldOf(first.Part)}{where}: {first.Message}");
     }
 }

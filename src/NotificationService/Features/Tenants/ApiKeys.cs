@@ -52,5 +52,9 @@ public static class Scopes
     public const string UsersWrite = "users:write";
     /// <summary>Erase a user (GDPR Art. 17): reserved for the erase API, not built yet; admin will imply it.</summary>
     public const string UsersErase = "users:erase";
-    public static readonly string[] All = [Send, Read, Admin, Override, Preferences, UsersToken, UsersRead, UsersWrite, UsersErase];
+    /// <summary>Create, change and delete topics and their members (`/api/v1/services/topics…`); admin implies it.</summary>
+    public const string TopicsWrite = "topics:write";
+    /// <summary>Read topics, their members and a user's topics; admin implies it.</summary>
+    public const string TopicsRead = "topics:read";
+    public static readonly string[] All = [Send, Read, Admin, Override, Preferences, UsersToken, UsersRead, UsersWrite, UsersErase, TopicsWrite, TopicsRead];
 }

@@ -29,6 +29,32 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
     public int DefaultDays => 30;
 
     /// <summary>Finished deliveries (their attempts cascade) made before the cut-off; ids are UUIDv7, so it is a key range.</summary>
+    /// <summary>
+    /// $1 tenant, $2 notification ids. Erase: the deliveries of these notifications' events keep their id, event, status and
+    /// attempts; the payload loses its recipient, metadata and error (a pending one is sent, and a replay resent, without
+    /// them), and what receivers answered is dropped.
+    /// </summary>
+    private const string EraseSql = """
+        with d as (
+            update webhook_deliveries set payload = jsonb_set(jsonb_set(jsonb_set(payload::jsonb, '{data,recipient}', '{}'),
+                '{data,metadata}', 'null'), '{data,error}', 'null')::text, last_error = null, updated_at = now()
+            where tenant_id = $1 and notification_id = any($2) and payload::jsonb ? 'data'
+            returning id
+        ), a as (
+            update webhook_attempts t set response_excerpt = null, error = null from d where t.delivery_id = d.id
+        )
+        select count(*) from d
+        """;
+
+    public static async Task<int> EraseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] notificationIds, CancellationToken ct)
+    {
+        if (notificationIds.Length == 0) return 0;
+        await using var cmd = new NpgsqlCommand(EraseSql, conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(notificationIds);
+        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
@@ -141,6 +167,23 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
             list.Add(new NotificationDelivery(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetInt32(5),
                 r.GetInt32(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9)));
         return list;
+    }
+
+    /// <summary>What each of the tenant's deliveries named was: its event, endpoint and notification (a dead webhook job's subject).</summary>
+    public async Task<IReadOnlyDictionary<Guid, (string EventType, string EndpointUrl, Guid? NotificationId)>> DescribeAsync(Guid tenantId, IReadOnlyCollection<Guid> ids,
+        CancellationToken ct)
+    {
+        var found = new Dictionary<Guid, (string, string, Guid?)>();
+        if (ids.Count == 0) return found;
+        await using var cmd = db.CreateCommand("""
+            select d.id, d.event_type, e.url, d.notification_id
+            from webhook_deliveries d join webhook_endpoints e on e.id = d.endpoint_id where d.tenant_id = $1 and d.id = any($2)
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(ids.ToArray());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) found[r.GetGuid(0)] = (r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetGuid(3));
+        return found;
     }
 
     /// <summary>Sends the same delivery again (same webhook-id, same payload) with a fresh retry budget.</summary>

@@ -75,7 +75,7 @@ function bulkProgress(panel) {
     const percent = s.state === "completed" ? 100 : Math.floor(s.percent);
     bar.value = percent;
     bar.textContent = `${percent} %`;
-    label.textContent = `${percent} % · ${s.processedRows} rows · ${s.rejectedRows} rejected · ${s.state}`;
+    label.textContent = s.label ?? `${percent} % · ${s.processedRows} rows · ${s.rejectedRows} rejected · ${s.state}`;   // a fan-out says its own
     panel.dataset.state = s.state;
     rate(s);
     if (s.done) panel.querySelector("form[data-cancel-job]")?.remove();   // nothing left to cancel
@@ -198,7 +198,20 @@ function bulkUpload(form) {
   });
 }
 
+// The nav's groups are <details> menus that work without script; this only closes an open one on Escape (focus back on
+// its summary) or on a click outside it, as a menu is expected to.
+function navMenus(nav) {
+  const groups = [...nav.querySelectorAll("details")];
+  document.addEventListener("click", event => groups.forEach(g => { if (g.open && !g.contains(event.target)) g.open = false; }));
+  document.addEventListener("keydown", event => {
+    if (event.key !== "Escape") return;
+    const open = groups.find(g => g.open);
+    if (open) { open.open = false; open.querySelector("summary").focus(); }
+  });
+}
+
 document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("header nav.menu").forEach(navMenus);
   document.querySelectorAll("form[data-upload]").forEach(bulkUpload);
   document.querySelectorAll("form[data-upload]").forEach(bulkColumnMapping);
   document.querySelectorAll(".editor[data-preview-url]").forEach(livePreview);

@@ -78,11 +78,38 @@ public class AuditLogTests(ServiceFixture service)
     }
 
     [Theory]
-    [InlineData("secret"), InlineData("clientSecret"), InlineData("password"), InlineData("authToken"), InlineData("api_key"), InlineData("key")]
-    public void Secret_named_properties_are_redacted(string name)
+    [InlineData("secret"), InlineData("previousSecret"), InlineData("clientSecret"), InlineData("password"), InlineData("authToken"), InlineData("apiKey"),
+     InlineData("accessToken"), InlineData("serviceAccountJson")]
+    public void Secret_settings_are_redacted_by_their_field_at_any_depth(string name)
     {
         var json = AuditRedaction.ToJson(new JsonObject { [name] = "s3cr3t", ["nested"] = new JsonObject { [name] = "s3cr3t", ["name"] = "kept" } })!;
         Assert.DoesNotContain("s3cr3t", json);
         Assert.Contains("kept", json);
+    }
+
+    [Theory]
+    [InlineData("nsk_abcd1234_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")]
+    [InlineData("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")]
+    [InlineData("-----BEGIN PRIVATE KEY-----\nMIIE...\n-----END PRIVATE KEY-----")]
+    [InlineData("eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2lnbmF0dXJl")]
+    public void Credential_shaped_values_are_redacted_under_any_name(string credential)
+    {
+        var json = AuditRedaction.ToJson(new JsonObject { ["key"] = credential, ["items"] = new JsonArray(credential, "plain"), ["note"] = credential })!;
+        Assert.DoesNotContain(credential, json);
+        Assert.Contains("plain", json);
+    }
+
+    [Fact]
+    public void A_template_key_is_not_a_secret_and_a_providers_secret_mask_stays()
+    {
+        var json = AuditRedaction.ToJson(new JsonObject
+        {
+            ["key"] = "welcome", ["keyId"] = "k1",
+            ["secrets"] = new JsonObject { ["apiKey"] = "********", ["authToken"] = "plain-text-token" },
+        })!;
+        Assert.Contains("\"key\":\"welcome\"", json);
+        Assert.Contains("\"keyId\":\"k1\"", json);
+        Assert.Contains("\"apiKey\":\"********\"", json);   // "it is set", which says nothing of it
+        Assert.DoesNotContain("plain-text-token", json);
     }
 }

@@ -1,7 +1,9 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using NotificationService.Tests.Support;
 
@@ -20,7 +22,14 @@ public sealed class ConsoleFixture : ServiceFixture, IAsyncLifetime
 
     protected override bool RealServer => true;
 
-    protected override void Configure(IWebHostBuilder builder) => builder.UseSetting("Admin:OperatorKeys", OperatorKey[..12]);
+    /// <summary>Every log entry the host wrote at Warning or above (the fixture's level), for specs about what a newcomer sees.</summary>
+    public LogRecorder Logs { get; } = new();
+
+    protected override void Configure(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Admin:OperatorKeys", OperatorKey[..12]);
+        builder.ConfigureLogging(l => l.AddProvider(Logs));
+    }
 
     public Uri BaseAddress => new(Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
         .Replace("[::]", "127.0.0.1").Replace("0.0.0.0", "127.0.0.1"));
@@ -34,7 +43,9 @@ public sealed class ConsoleFixture : ServiceFixture, IAsyncLifetime
             _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Args = ["--no-sandbox"] });
         }
         var context = await _browser.NewContextAsync(new() { BaseURL = BaseAddress.ToString().TrimEnd('/'), ViewportSize = new() { Width = width, Height = height } });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
+        // Patience for Expect(...) too (Playwright's own default is 5 s): a page on a loaded machine is slow, not wrong.
+        Assertions.SetDefaultExpectTimeout(30_000);
         return await context.NewPageAsync();
     }
 
@@ -52,9 +63,27 @@ public sealed class ChromiumFactAttribute : FactAttribute
     public ChromiumFactAttribute()
     {
         if (!File.Exists(ConsoleFixture.Chromium))
-            Skip = $"{ConsoleFixture.Chromium} not found: browser tests need Debian's chromium (apt-get install chromium; .ci/run does).";
+            Skip = $"Browser specs skipped: {ConsoleFixture.Chromium} not found. Install: bash scripts/install-test-tools.sh chromium";
     }
 }
 
 [CollectionDefinition("console")]
 public sealed class ConsoleCollection : ICollectionFixture<ConsoleFixture>;
+
+/// <summary>Keeps what the host logs (category, level, message) in memory.</summary>
+public sealed class LogRecorder : ILoggerProvider
+{
+    public ConcurrentQueue<(string Category, LogLevel Level, string Message)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose() { }
+
+    private sealed class Logger(LogRecorder recorder, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            recorder.Entries.Enqueue((category, logLevel, formatter(state, exception)));
+    }
+}

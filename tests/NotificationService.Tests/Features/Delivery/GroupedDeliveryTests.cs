@@ -35,9 +35,11 @@ public class GroupedDeliveryTests(ServiceFixture service)
         await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid(fake.BaseUrl, "Grouped"));
         var emails = Enumerable.Range(0, 28).Select(i => $"r{i}@example.com").Append("later@example.com").Append("never@example.com").ToArray();
 
-        var response = await tenant.Http.PostJsonAsync(SendBatch, Batch(emails, DateTimeOffset.UtcNow.AddSeconds(3)));
+        // Scheduled an hour ahead, so the grouping is seen before any worker touches it; then it comes due.
+        var response = await tenant.Http.PostJsonAsync(SendBatch, Batch(emails, DateTimeOffset.UtcNow.AddHours(1)));
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("25,5", await service.ScalarAsync<string>("select string_agg(units::text, ',' order by units desc) from jobs where tenant_id = $1", tenant.Id));
+        await service.DueNowAsync(tenant.Id);
 
         await DbPolling.WaitUntilAsync(service.Db, $"select count(*) from notifications where tenant_id = '{tenant.Id}' and status in ('sent', 'failed')", n => n == 30, TimeSpan.FromSeconds(30));
         await DbPolling.WaitUntilAsync(service.Db, $"select count(*) from jobs where tenant_id = '{tenant.Id}' and state <> 'dead'", n => n == 0, TimeSpan.FromSeconds(30));
@@ -57,13 +59,14 @@ public class GroupedDeliveryTests(ServiceFixture service)
     public async Task One_notification_of_a_waiting_group_can_be_cancelled_and_the_rest_are_sent()
     {
         var tenant = await service.NewTenantAsync();
-        var response = await tenant.Http.PostJsonAsync(SendBatch, Batch(["a@example.com", "b@example.com", "c@example.com"], DateTimeOffset.UtcNow.AddSeconds(3)));
+        var response = await tenant.Http.PostJsonAsync(SendBatch, Batch(["a@example.com", "b@example.com", "c@example.com"], DateTimeOffset.UtcNow.AddHours(1)));
         var batchId = Guid.Parse((await response.JsonAsync())["batchId"]!.GetValue<string>());
         Assert.Equal(1, await service.ScalarAsync<long>("select count(*) from jobs where tenant_id = $1", tenant.Id));
         var b = await service.ScalarAsync<Guid>("select id from notifications where batch_id = $1 and recipient->>'email' = 'b@example.com'", batchId);
 
         Assert.Equal(HttpStatusCode.OK, (await tenant.Http.PostAsync($"/api/v1/services/notifications/{b}/cancel", null)).StatusCode);
         Assert.Equal(2, await service.ScalarAsync<int>("select units from jobs where tenant_id = $1", tenant.Id)); // the group's job stays, one unit fewer
+        await service.DueNowAsync(tenant.Id);
 
         await DbPolling.WaitUntilAsync(service.Db, $"select count(*) from notifications where batch_id = '{batchId}' and status = 'sent'", n => n == 2, TimeSpan.FromSeconds(30));
         await DbPolling.WaitUntilAsync(service.Db, $"select count(*) from jobs where tenant_id = '{tenant.Id}'", n => n == 0, TimeSpan.FromSeconds(30));

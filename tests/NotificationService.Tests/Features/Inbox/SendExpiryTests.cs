@@ -71,13 +71,14 @@ public class SendExpiryTests(ServiceFixture service)
         var id = await tenant.Http.SendOkAsync(new
         {
             channel = "in_app", recipient = new { userId = "late" }, content = new { subject = "s", body = "b" },
-            sendAt = DateTimeOffset.UtcNow.AddSeconds(3), expiresAt = DateTimeOffset.UtcNow.AddHours(1),
+            sendAt = DateTimeOffset.UtcNow.AddHours(1), expiresAt = DateTimeOffset.UtcNow.AddHours(2),
         });
         // The worker is late (a backlog, a retry): here its expiry is moved into the past while the send waits for sendAt.
         Assert.Equal(1, await service.ScalarAsync<int>("""
             update notifications set metadata = jsonb_set(metadata, '{expiresAt}', to_jsonb($2::text))
             where id = $1 and status = 'queued' returning 1
             """, id, DateTimeOffset.UtcNow.AddMinutes(-1).ToString("O")));
+        await service.DueNowAsync(tenant.Id);   // then the worker reaches it
 
         await service.Ledger.WaitForAsync(id, "expired", timeout: TimeSpan.FromSeconds(30));
 

@@ -120,7 +120,7 @@ public sealed class PromtoolFactAttribute : FactAttribute
 {
     public PromtoolFactAttribute()
     {
-        if (PrometheusTools.Promtool is null) Skip = "promtool not found: install Debian's `prometheus` package (.ci/run does).";
+        if (PrometheusTools.Promtool is null) Skip = "Metrics lint skipped: promtool not found. Install: bash scripts/install-test-tools.sh prometheus";
     }
 }
 
@@ -128,6 +128,6 @@ public sealed class PrometheusFactAttribute : FactAttribute
 {
     public PrometheusFactAttribute()
     {
-        if (PrometheusTools.Server is null) Skip = "prometheus not found: install Debian's `prometheus` package (.ci/run does).";
+        if (PrometheusTools.Server is null) Skip = "Prometheus scrape specs skipped: prometheus not found. Install: bash scripts/install-test-tools.sh prometheus";
     }
 }

@@ -22,7 +22,7 @@ public class StatusAndCancelTests(ServiceFixture service)
     public async Task A_scheduled_notification_can_be_cancelled_and_then_never_sends()
     {
         var tenant = await service.NewTenantAsync();
-        var id = await tenant.Http.SendOkAsync(new { channel = "sms", recipient = new { phone = "+14155550100" }, content = new { body = "x" }, sendAt = DateTimeOffset.UtcNow.AddSeconds(1) });
+        var id = await tenant.Http.SendOkAsync(new { channel = "sms", recipient = new { phone = "+14155550100" }, content = new { body = "x" }, sendAt = DateTimeOffset.UtcNow.AddHours(1) });   // the cancel always comes first
 
         var cancel = await tenant.Http.PostAsync($"/api/v1/services/notifications/{id}/cancel", null);
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);

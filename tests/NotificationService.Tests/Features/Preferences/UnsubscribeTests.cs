@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.Preferences;
 using NotificationService.Tests.Features.Providers;
 using NotificationService.Tests.Support;
 
@@ -116,5 +118,37 @@ public class UnsubscribeTests(PreferencesFixture service)
         var view = await (await tenant.Http.GetAsync(PreferencesApi.Of("cy"))).JsonAsync();
         Assert.False(view["effective"]!["marketing"]!["email"]!.GetValue<bool>());
         Assert.True(view["effective"]!["orders"]!["email"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task A_browser_whose_link_is_refused_gets_an_html_page_with_the_status_never_a_500()
+    {
+        var tenant = await service.BareTenantAsync();
+        await tenant.Http.CreateCategoryAsync(new { key = "marketing", name = "Marketing", commercial = true });
+        var links = service.Factory.Services.GetRequiredService<PreferenceLinks>();
+        var path = PathOf(links.UnsubscribeUrl(tenant.Id, "u:ada", "marketing", "email")!);
+        var browser = service.Anonymous();
+
+        async Task<string> PageAsync(HttpStatusCode status, HttpMethod method, string url, HttpContent? content = null)
+        {
+            using var request = new HttpRequestMessage(method, url) { Content = content };
+            request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml");   // a browser's, no JSON in it
+            using var response = await browser.SendAsync(request);
+            var html = await response.Content.ReadAsStringAsync();
+            Assert.True(status == response.StatusCode, $"{method} {url}: {(int)response.StatusCode} {html}");
+            Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("default-src 'none'", response.Headers.GetValues("Content-Security-Policy").Single());
+            Assert.DoesNotContain("<script", html);
+            return html;
+        }
+
+        var tampered = path[..^3] + (path[^3] == 'A' ? "B" : "A") + path[^2..];
+        Assert.Contains("Link not valid", await PageAsync(HttpStatusCode.NotFound, HttpMethod.Get, tampered));
+        Assert.Contains("Link not valid", await PageAsync(HttpStatusCode.NotFound, HttpMethod.Get, path + "/preferences"));
+        Assert.Contains("List-Unsubscribe=One-Click", await PageAsync(HttpStatusCode.BadRequest, HttpMethod.Post, path,
+            new FormUrlEncodedContent([new("List-Unsubscribe", "Later")])));
+        Assert.Contains("form", await PageAsync(HttpStatusCode.UnsupportedMediaType, HttpMethod.Post, path, new StringContent("One-Click")));
+        Assert.Contains("Unsubscribe", await PageAsync(HttpStatusCode.OK, HttpMethod.Get, path));
+        Assert.Null(await service.ScalarAsync<string>("select categories::text from user_preferences where tenant_id = $1", tenant.Id));
     }
 }

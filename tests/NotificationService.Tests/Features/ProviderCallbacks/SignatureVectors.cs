@@ -32,6 +32,6 @@ public sealed class VectorFactAttribute : FactAttribute
     public VectorFactAttribute()
     {
         if (SignatureVectors.All is null)
-            Skip = "../shared/specs/webhook-signature-test-vectors.json not found next to the repository: signature vector tests skipped.";
+            Skip = "Signature vector specs skipped: ../shared/specs/webhook-signature-test-vectors.json is not beside the repository; nothing installs it.";
     }
 }

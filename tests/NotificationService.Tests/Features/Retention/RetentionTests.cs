@@ -105,7 +105,8 @@ public class RetentionTests(RetentionFixture service)
         var tenant = await service.NewTenantAsync();
         var keep = await service.SendInAppAsync(tenant, "r-1", "keep");
         var deleted = await service.SendInAppAsync(tenant, "r-1", "deleted");
-        var expiring = await service.SendInAppAsync(tenant, "r-1", "expiring", expiresAt: DateTimeOffset.UtcNow.AddSeconds(2).ToString("O"));
+        var expiring = await service.SendInAppAsync(tenant, "r-1", "expiring", expiresAt: DateTimeOffset.UtcNow.AddHours(1).ToString("O"));
+        await service.ExpireNowAsync(expiring);
         var user = await service.UserClientAsync(tenant, "r-1");
         Assert.Equal(HttpStatusCode.NoContent, (await user.DeleteAsync($"{EndUsers.Inbox}/{deleted}")).StatusCode);
         await Eventually.Async(async () => await user.CountsAsync() == (1, 1, 1), "the expired item out of the counts");

@@ -7,7 +7,8 @@ namespace NotificationService.Tests.Features.Templates;
 /// <summary>
 /// The hostile template of issue 17 (four nested `#each` over 100 items: 100 MB of output) through the API: a preview
 /// answers 422 naming the limit, a real send fails permanently with `render_limit`, and a self-calling inline partial
-/// is refused when saved.
+/// is refused when saved. The fixture's render time budget is the largest (60 s), so the output limit is the one that stops
+/// it however loaded the machine is.
 /// </summary>
 [Collection("service")]
 public class RenderBudgetTests(ServiceFixture service)

@@ -41,7 +41,7 @@ public class TemplateLifecycleTests(ServiceFixture service)
         var tenant = await service.NewTenantAsync();
         var template = await tenant.Http.CreateTemplateAsync(Sms("promo", "v1 for {{name}}"));
         var url = $"{Root}/{template.Id()}";
-        var scheduled = await tenant.Http.SendOkAsync(SmsSend("promo", sendAt: DateTimeOffset.UtcNow.AddSeconds(2)));
+        var scheduled = await tenant.Http.SendOkAsync(SmsSend("promo", sendAt: DateTimeOffset.UtcNow.AddHours(1)));
 
         var updated = await ExpectAsync(await tenant.Http.PutJsonAsync(url, new { parts = new { body = "v2 for {{name}}" } }), 200);
         Assert.Equal((2, 1), (updated["latestVersion"]!.GetValue<int>(), updated["publishedVersion"]!.GetValue<int>()));
@@ -56,6 +56,7 @@ public class TemplateLifecycleTests(ServiceFixture service)
         Assert.Equal("v2 for Ada", (await service.SandboxContentAsync(afterPublish))["body"]!.GetValue<string>());
 
         // Accepted while v1 was published, delivered after v2 was: still v1.
+        await service.DueNowAsync(tenant.Id);
         await tenant.Http.WaitForStatusAsync(scheduled, "sent");
         Assert.Equal("v1 for Ada", (await service.SandboxContentAsync(scheduled))["body"]!.GetValue<string>());
     }
@@ -87,12 +88,13 @@ public class TemplateLifecycleTests(ServiceFixture service)
     {
         var tenant = await service.NewTenantAsync();
         var url = $"{Root}/{(await tenant.Http.CreateTemplateAsync(Sms("bye", "bye {{name}}"))).Id()}";
-        var queued = await tenant.Http.SendOkAsync(SmsSend("bye", sendAt: DateTimeOffset.UtcNow.AddSeconds(1.5)));
+        var queued = await tenant.Http.SendOkAsync(SmsSend("bye", sendAt: DateTimeOffset.UtcNow.AddHours(1)));
 
         Assert.Equal(HttpStatusCode.NoContent, (await tenant.Http.DeleteAsync(url)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await tenant.Http.GetAsync(url)).StatusCode);
         Assert.Equal(HttpStatusCode.UnprocessableEntity, (await tenant.Http.PostJsonAsync(Api.Send, SmsSend("bye"))).StatusCode);
 
+        await service.DueNowAsync(tenant.Id);   // delivered after the delete
         await tenant.Http.WaitForStatusAsync(queued, "sent");
         Assert.Equal("bye Ada", (await service.SandboxContentAsync(queued))["body"]!.GetValue<string>());
         await tenant.Http.CreateTemplateAsync(Sms("bye", "again")); // the key is free again

@@ -59,11 +59,12 @@ public class TemplatePreviewTests(ServiceFixture service)
         });
         var url = $"{Root}/{template.Id()}";
         var data = new { name = "Ada", company = "Acme" };
-        var queued = await tenant.Http.SendOkAsync(new { channel = "email", recipient = new { email = "a@example.com" }, template = "welcome", data, sendAt = DateTimeOffset.UtcNow.AddSeconds(1.5) });
+        var queued = await tenant.Http.SendOkAsync(new { channel = "email", recipient = new { email = "a@example.com" }, template = "welcome", data, sendAt = DateTimeOffset.UtcNow.AddHours(1) });
 
         await ExpectAsync(await tenant.Http.PutJsonAsync($"{Root}/partials/footer", new { source = "<footer>{{company}} v2</footer>" }), 200);
         var v1 = await ExpectAsync(await tenant.Http.PostJsonAsync(url + "/preview", new { data }), 200);
         Assert.Equal("<html><body><p>Hi Ada</p><footer>Acme v1</footer></body></html>", v1["parts"]!["html"]!.GetValue<string>());
+        await service.DueNowAsync(tenant.Id);   // sent only now, after the partial changed
         await tenant.Http.WaitForStatusAsync(queued, "sent");
         Assert.Contains("Acme v1", (await service.SandboxContentAsync(queued))["html"]!.GetValue<string>());
 

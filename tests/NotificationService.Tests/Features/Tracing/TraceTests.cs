@@ -67,9 +67,9 @@ public class TraceTests(ServiceFixture service)
         await using var receiver = await LoopbackReceiver.StartAsync();
         var tenant = await TenantSendingToAsync(sendGrid, receiver);
 
-        // Two requests, one after the other (two accept commits, two jobs), both due at the same instant: the worker's
-        // one claim takes both, so the batch's span is in neither request's trace.
-        var sendAt = DateTimeOffset.UtcNow.AddSeconds(2);
+        // Two requests, one after the other (two accept commits, two jobs), both scheduled an hour ahead and then made due
+        // in one statement: the worker's one claim takes both, so the batch's span is in neither request's trace.
+        var sendAt = DateTimeOffset.UtcNow.AddHours(1);
         var traces = new List<ActivityTraceId>();
         var ids = new List<Guid>();
         foreach (var to in new[] { "ada@example.com", "grace@example.com" })
@@ -78,6 +78,7 @@ public class TraceTests(ServiceFixture service)
             ids.Add(await SendInTraceAsync(tenant.Http, new { channel = "email", recipient = new { email = to }, content = new { subject = "Hi", body = "Hello" }, sendAt },
                 traces[^1]));
         }
+        await service.DueNowAsync(tenant.Id);
         foreach (var id in ids) await tenant.Http.WaitForStatusAsync(id, "sent");
         List<Activity> Calls(string url) => finished.Where(a => a.Source.Name == "System.Net.Http" && Url(a).StartsWith(url)).ToList();
         await Eventually.Async(() => Calls(sendGrid.BaseUrl).Count == 2 && Calls(receiver.Url).Count == 2, "two provider calls and two webhook calls");

@@ -9,9 +9,23 @@ namespace NotificationService.Features.Console.Pages;
 /// posts the form with fetch and the antiforgery token in its header, so validating the token never buffers the file.
 /// </summary>
 [StreamedBody]
-public sealed class BulkModel(BulkUpload upload) : ConsolePage
+public sealed class BulkModel(BulkUpload upload, BulkQueries queries) : ConsolePage
 {
-    public void OnGet() { }
+    public const int PageSize = 25;
+
+    /// <summary>Every job of the tenant, newest first: uploaded here or through the API (`POST /bulk/csv`).</summary>
+    public IReadOnlyList<BulkJobListing> Jobs { get; private set; } = [];
+    public string? OlderCursor { get; private set; }
+
+    public async Task OnGetAsync(string? before, CancellationToken ct)
+    {
+        (DateTimeOffset, Guid)? after = null;
+        if (before?.Split('_') is [var ticks, var id] && long.TryParse(ticks, out var t) && Guid.TryParse(id, out var g)) after = (new DateTimeOffset(t, TimeSpan.Zero), g);
+        Jobs = await queries.ListAsync(TenantId, after, PageSize, ct);
+        if (Jobs.Count == PageSize) OlderCursor = $"{Jobs[^1].Status.CreatedAt.UtcTicks}_{Jobs[^1].Status.JobId}";
+    }
+
+    public static bool IsRunning(BulkJobStatus s) => s.Status is "validating" or "enqueuing";
 
     public async Task<IActionResult> OnPostUploadAsync()
     {

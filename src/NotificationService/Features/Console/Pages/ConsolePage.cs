@@ -16,6 +16,15 @@ public abstract class ConsolePage : PageModel
     /// <summary>A message shown once after a redirect (post/redirect/get).</summary>
     [Microsoft.AspNetCore.Mvc.TempData] public string? Flash { get; set; }
 
+    /// <summary>
+    /// A script's request (the live preview, the queue and bulk polls) answers JSON and shows no flash, so it must not use
+    /// it up: a preview posted while a save was redirecting read the save's message first, and the page came back without it.
+    /// </summary>
+    public override void OnPageHandlerExecuted(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutedContext context)
+    {
+        if (context.Result is Microsoft.AspNetCore.Mvc.JsonResult) TempData.Keep();
+    }
+
     /// <summary>A refused form's problems by field (the API's ProblemDetails keys: `key`, `parts.body`, `source`, …),
     /// shown next to the field they name.</summary>
     public Dictionary<string, string[]> FieldErrors { get; } = new(StringComparer.Ordinal);

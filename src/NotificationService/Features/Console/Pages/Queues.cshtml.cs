@@ -13,10 +13,12 @@ namespace NotificationService.Features.Console.Pages;
 /// An operator (Admin:OperatorKeys) sees every tenant's queues and can pick one; anyone else sees their own.
 /// Scheduled sends, their cancel and the live counts are in Queues.Scheduled.cs.</summary>
 public sealed partial class QueuesModel(JobQueue jobs, DeadJobRetry retry, TenantStore tenants, AuditLog audit, NotificationSearch search,
-    NotificationLedger ledger) : ConsolePage
+    NotificationLedger ledger, IEnumerable<WorkQueue> queues, DeadJobSubjects subjects) : ConsolePage
 {
     public IReadOnlyList<QueueStats> Stats { get; private set; } = [];
     public IReadOnlyList<DeadJob> Dead { get; private set; } = [];
+    /// <summary>What each dead job was for (its notifications and their recipients, a webhook delivery, a bulk job).</summary>
+    public IReadOnlyDictionary<long, IReadOnlyList<SubjectLink>> Subjects { get; private set; } = new Dictionary<long, IReadOnlyList<SubjectLink>>();
     public IReadOnlyList<Tenant>? Tenants { get; private set; }
     public Guid? Tenant { get; private set; }
     public string Queue { get; private set; } = ChannelNames.Email;
@@ -25,10 +27,10 @@ public sealed partial class QueuesModel(JobQueue jobs, DeadJobRetry retry, Tenan
     {
         Tenant = IsOperator ? tenant : TenantId;
         if (IsOperator) Tenants = await tenants.ListTenantsAsync(500, ct);
-        var stats = (await jobs.StatsAsync(Tenant, ct)).ToDictionary(s => s.Queue);
-        Stats = ChannelNames.All.Concat(stats.Keys).Distinct().Select(q => stats.GetValueOrDefault(q) ?? new QueueStats(q, 0, 0, 0, 0, null)).ToList();
+        Stats = QueueListing.All(queues, await jobs.StatsAsync(Tenant, ct));   // every queue, the bulk and webhook ones too
         Queue = queue is not null && Stats.Any(s => s.Queue == queue) ? queue : Stats.FirstOrDefault(s => s.Dead > 0)?.Queue ?? ChannelNames.Email;
         Dead = await jobs.ListDeadAsync(Tenant, Queue, 100, null, ct);
+        Subjects = await subjects.ForAsync(Dead, TenantId, ct);
         if (Tenant is { } one) Scheduled = await search.ScheduledAsync(one, Queue, 100, ct);
     }
 

@@ -36,6 +36,7 @@ public sealed partial class TemplateModel
         if (await commands.RollbackAsync(TenantId, id, ct) != PublishOutcome.Done)
         {
             Errors.Add("There is no earlier published version to roll back to.");
+            SampleData = await SkeletonAsync(ct);
             return Page();
         }
         var after = await queries.GetAsync(TenantId, id, ct);

@@ -17,26 +17,36 @@ namespace NotificationService.Features.Console.Pages;
 public sealed partial class TemplateModel(TemplateQueries queries, TemplateValidator validator, TemplateCommands commands, TemplateDraftPreview drafts,
     TemplateTestSend testSend, AuditLog audit) : ConsolePage
 {
-    public sealed record PreviewInput(Dictionary<string, string>? Parts, string? Data);
+    public sealed record PreviewInput(Dictionary<string, string?>? Parts, string? Data);
 
     public TemplateView? Item { get; private set; }
     public IReadOnlyList<VersionView> Versions { get; private set; } = [];
     public IReadOnlyList<string> TextParts => Item is null ? [] : ChannelParts.TextPartsOf(Item.Channel);
     public List<string> Errors { get; } = [];
-    public string SampleData { get; private set; } = "{\n  \"name\": \"Ada\"\n}";
-    private Dictionary<string, string>? _posted;
+    /// <summary>The sample data pane: the data last used here (carried over a save's redirect), else example data shaped
+    /// like the template's own variables.</summary>
+    public string SampleData { get; private set; } = "{}";
+    /// <summary>The data of the save that redirected here, so the preview keeps using it.</summary>
+    [TempData] public string? LastSampleData { get; set; }
+    private Dictionary<string, string?>? _posted;
 
-    public string Source(string part) => _posted?.GetValueOrDefault(part) ?? (Item?.Parts[part] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "");
+    /// <summary>A part's text: as posted when a save was refused (an emptied field stays empty), else as stored.</summary>
+    public string Source(string part) => _posted is not null ? _posted.GetValueOrDefault(part) ?? ""
+        : Item?.Parts[part] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
 
     public async Task<IActionResult> OnGetAsync(Guid id, int? from, int? to, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
         LoadDiff(from, to);
+        SampleData = LastSampleData ?? await SkeletonAsync(ct);
         return Page();
     }
 
     public async Task<IActionResult> OnPostPreviewAsync(Guid id, [FromBody] PreviewInput input, CancellationToken ct)
     {
+        // The editor's script previews while a save redirects: this request must not consume the save's flash and sample
+        // data, which travel in TempData to the page the redirect opens.
+        TempData.Keep();
         if (!await LoadAsync(id, ct)) return NotFound();
         JsonObject? data;
         try { data = string.IsNullOrWhiteSpace(input.Data) ? null : JsonNode.Parse(input.Data) as JsonObject ?? throw new JsonException("Sample data must be a JSON object."); }
@@ -45,44 +55,61 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
         return new JsonResult(preview);
     }
 
-    public async Task<IActionResult> OnPostSaveAsync(Guid id, Dictionary<string, string> parts, string? data, CancellationToken ct)
+    public async Task<IActionResult> OnPostSaveAsync(Guid id, Dictionary<string, string?> parts, string? data, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        if (!await SaveAsync(parts, data, ct)) return Page();
-        Flash = $"Saved as version {Item!.LatestVersion + 1} (draft).";
-        return RedirectToPage(new { id });
+        if (await SaveAsync(parts, data, ct) is not { } saved) return Page();
+        // Named after what the save did: the version it made, or that there was nothing new to save.
+        Flash = saved ? $"Saved as version {Item!.LatestVersion} (draft)." : $"Nothing changed: version {Item!.LatestVersion} is the latest.";
+        return RedirectWithSample(id);
     }
 
-    public async Task<IActionResult> OnPostPublishAsync(Guid id, Dictionary<string, string> parts, string? data, CancellationToken ct)
+    public async Task<IActionResult> OnPostPublishAsync(Guid id, Dictionary<string, string?> parts, string? data, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
-        if (!await SaveAsync(parts, data, ct)) return Page();
+        if (await SaveAsync(parts, data, ct) is null) return Page();
         var before = Item;
         if (await commands.PublishAsync(TenantId, id, null, ct) != PublishOutcome.Done) return NotFound();
         var after = await queries.GetAsync(TenantId, id, ct);
         await audit.RecordAsync(Caller, "template.publish", "template", id.ToString(), before, after, ct);
         Flash = $"Version {after?.PublishedVersion} is published: new sends use it.";
+        return RedirectWithSample(id);
+    }
+
+    /// <summary>After a save the editor opens again on the data the admin was previewing with, not on the example data
+    /// (a sample of a sensible size: TempData travels in a cookie).</summary>
+    private RedirectToPageResult RedirectWithSample(Guid id)
+    {
+        if (SampleData.Length <= MaxCarriedSample) LastSampleData = SampleData;
         return RedirectToPage(new { id });
     }
 
-    /// <summary>A new draft version when the text differs from the latest; form errors (with line numbers) otherwise.</summary>
-    private async Task<bool> SaveAsync(Dictionary<string, string> posted, string? data, CancellationToken ct)
+    private const int MaxCarriedSample = 2_000;
+
+    private async Task<string> SkeletonAsync(CancellationToken ct) =>
+        Templates.SampleData.Skeleton(await drafts.VariablesAsync(TenantId, Item!.Parts, Item.Layout, ct));
+
+    /// <summary>
+    /// A new draft version when the text differs from the latest (true), nothing when it does not (false); null with form
+    /// errors (with line numbers) when it cannot be saved.
+    /// </summary>
+    private async Task<bool?> SaveAsync(Dictionary<string, string?> posted, string? data, CancellationToken ct)
     {
         _posted = posted;
         if (data is not null) SampleData = data;
         var parts = PartsFrom(posted);
-        if (JsonNode.DeepEquals(parts, Item!.Parts)) return true;
+        if (JsonNode.DeepEquals(parts, Item!.Parts)) return false;
         try
         {
             var content = await validator.PrepareAsync(TenantId, Item.Channel,
                 new TemplateRequest { Parts = parts, OptionalVariables = Item.OptionalVariables, Layout = Item.Layout }, ct);
-            if (!await commands.UpdateAsync(TenantId, Item.Id, Item.Description, content, ct)) return false;
+            if (!await commands.UpdateAsync(TenantId, Item.Id, Item.Description, content, ct)) return null;
         }
         catch (RequestValidationException e)
         {
             Refused(e);   // a part's problems beside its field, anything else in the list above the form
             Errors.AddRange(ErrorsNotIn(TextParts.Select(p => "parts." + p)));
-            return false;
+            return null;
         }
         var before = Item;
         Item = await queries.GetAsync(TenantId, Item.Id, ct);
@@ -90,12 +117,14 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
         return true;
     }
 
-    /// <summary>The posted text parts over the latest version's structured parts (push data, WhatsApp template), which the form does not edit.</summary>
-    private JsonObject PartsFrom(Dictionary<string, string> posted)
+    /// <summary>The posted text parts over the latest version's structured parts (push data, WhatsApp template), which the form does not edit.
+    /// An empty field arrives as null (form binding turns "" into null) and means "no such part", as an absent part does in
+    /// the API: an email without `text` derives it from `html`.</summary>
+    private JsonObject PartsFrom(Dictionary<string, string?> posted)
     {
         var parts = (JsonObject)Item!.Parts.DeepClone();
         foreach (var name in TextParts)
-            if (posted.TryGetValue(name, out var text) && text.Length > 0) parts[name] = text.Replace("\r\n", "\n");
+            if (posted.TryGetValue(name, out var text) && !string.IsNullOrEmpty(text)) parts[name] = text.Replace("\r\n", "\n");
             else parts.Remove(name);
         return parts;
     }

@@ -9,7 +9,7 @@ namespace NotificationService.Features.Console.Session;
 /// the same proxy locked every admin out; keyed on the pair, wrong keys from one address never lock out a key used from
 /// another, and guesses at one admin's key never lock out another admin's. Keys carry 256 random bits, so this is about
 /// noise and log volume rather than guessing; it is per replica (a client spread over N replicas gets N times the
-/// budget), which is stated in the README. The address is the client's when the proxies are configured
+/// budget), which is stated in docs/console.md. The address is the client's when the proxies are configured
 /// (ForwardedHeaders:*).
 /// </summary>
 public sealed class SignInThrottle(TimeProvider clock)

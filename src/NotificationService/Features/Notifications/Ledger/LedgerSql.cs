@@ -10,7 +10,7 @@ public sealed partial class NotificationLedger
             with doomed as (
                 select id from notifications
                 where id < $1 and status not in ('accepted', 'queued', 'sending')
-                  and (channel <> 'in_app' or status in ('failed', 'suppressed', 'skipped', 'cancelled'))
+                  and (channel <> 'in_app' or status in ('failed', 'suppressed', 'skipped', 'cancelled') or recipient->>'userId' is null)
                 order by id limit $2
                 for update skip locked
             ), history as (
@@ -35,6 +35,55 @@ public sealed partial class NotificationLedger
             select count(*) from gone
             """;
 
+        /// <summary>
+        /// Erase, the rest of the statement after the batch is chosen (`doomed`): $5 lower-cased values of the person that
+        /// free text must not keep. In-flight rows end cancelled with a history row; the others keep their status and times.
+        /// </summary>
+        private const string EraseDoomed = """
+            ), u as (
+                update notifications n set
+                    status = case when d.status in ('accepted', 'queued', 'sending') then 'cancelled' else n.status end,
+                    recipient = '{}', data = null, content = null, metadata = null,
+                    last_error = case when d.status in ('accepted', 'queued', 'sending') then 'erased'
+                                      when exists (select 1 from unnest($5::text[]) v where strpos(lower(n.last_error), v) > 0) then '[erased]'
+                                      else n.last_error end,
+                    updated_at = case when d.status in ('accepted', 'queued', 'sending') then now() else n.updated_at end
+                from doomed d where n.id = d.id
+                returning n.id, n.channel, d.status as previous, d.job_id
+            ), cancelled as (
+                insert into notification_events (notification_id, status, source, detail)
+                select id, 'cancelled', 'system', 'erased' from u where previous in ('accepted', 'queued', 'sending')
+            ), redacted as (
+                update notification_events e set detail = '[erased]' from doomed d
+                where e.notification_id = d.id and exists (select 1 from unnest($5::text[]) v where strpos(lower(e.detail), v) > 0)
+            )
+            select id, channel, previous, job_id from u
+            """;
+
+        /// <summary>$1 tenant, $2 userId, $3 after this id (keyset; null from the start), $4 batch size, $5 values: see <see cref="EraseDoomed"/>.</summary>
+        public const string EraseByUser = """
+            with doomed as (
+                select id, status, job_id from notifications
+                where tenant_id = $1 and recipient->>'userId' = $2 and ($3::uuid is null or id > $3)
+                order by id limit $4 for update
+            """ + EraseDoomed;
+
+        /// <summary>$1 tenant, $2 email addresses (address-only sends), $3–$5 as <see cref="EraseByUser"/>.</summary>
+        public const string EraseByEmail = """
+            with doomed as (
+                select id, status, job_id from notifications
+                where tenant_id = $1 and recipient->>'email' = any($2) and ($3::uuid is null or id > $3)
+                order by id limit $4 for update
+            """ + EraseDoomed;
+
+        /// <summary>$1 tenant, $2 phone numbers (address-only sends), $3–$5 as <see cref="EraseByUser"/>.</summary>
+        public const string EraseByPhone = """
+            with doomed as (
+                select id, status, job_id from notifications
+                where tenant_id = $1 and recipient->>'phone' = any($2) and ($3::uuid is null or id > $3)
+                order by id limit $4 for update
+            """ + EraseDoomed;
+
         public const string CopyAccepted = """
             copy notifications (id, tenant_id, channel, status, priority, recipient, template_key, template_version_id,
                                 locale, content, data, category, metadata, batch_id, job_id, send_at, override_preferences)
@@ -55,7 +104,9 @@ public sealed partial class NotificationLedger
         /// <summary>
         /// $1 ids, $2 new statuses (null: stays sending), $3–$4 history status and detail, $5 last error, $6–$8 provider id,
         /// kind and message id, $9 when each attempt started. Only rows still `sending` move. One history row per attempt,
-        /// carrying its number and start, from which reads derive the `sending` entry. Returns the ids whose status changed.
+        /// carrying its number and start, from which reads derive the `sending` entry, and the provider's message id, by which
+        /// callbacks find the notification (migration 700: no index on notifications covers a column this writes, so the
+        /// update can be HOT). Returns the ids whose status changed.
         /// </summary>
         public const string RecordAttempts = """
             with x as (
@@ -74,17 +125,19 @@ public sealed partial class NotificationLedger
                 from x where n.id = x.id and n.status = 'sending'
                 returning n.id, n.attempts, x.new_status is not null as changed
             ), e as (
-                insert into notification_events (notification_id, status, source, detail, attempt, started_at)
-                select x.id, x.event_status, 'worker', x.event_detail, u.attempts, x.started_at from x join u on u.id = x.id
+                insert into notification_events (notification_id, status, source, detail, attempt, started_at, provider_message_id)
+                select x.id, x.event_status, 'worker', x.event_detail, u.attempts, x.started_at, x.provider_message_id from x join u on u.id = x.id
             )
             select id from u where changed
             """;
 
-        /// <summary>$1 tenant, $2 notification ids, $3 provider message ids: the rows reports name, locked in id order.</summary>
+        /// <summary>$1 tenant, $2 notification ids, $3 provider message ids: the rows reports name, locked in id order. A message
+        /// id is found through the attempt's history row that recorded it, and counts only while it is the notification's current one.</summary>
         public const string LockReported = """
             select id, status, channel, recipient::text, metadata::text, provider_message_id from notifications
             where tenant_id = $1 and id in (select id from notifications where id = any($2)
-                                            union all select id from notifications where provider_message_id = any($3))
+                                            union all select notification_id from notification_events where provider_message_id = any($3))
+              and (id = any($2) or provider_message_id = any($3))
             order by id for update
             """;
 

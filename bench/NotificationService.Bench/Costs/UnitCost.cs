@@ -1,0 +1,31 @@
+namespace NotificationService.Bench.Costs;
+
+/// <summary>Rows one table gained, changed (of which HOT: no index touched) and lost in a window, from pg_stat_user_tables.</summary>
+public sealed record TableRows(string Table, long Inserted, long Updated, long HotUpdated, long Deleted)
+{
+    public long Written => Inserted + Updated + Deleted;
+    /// <summary>Row versions that wrote every index of their table: inserts and non-HOT updates.</summary>
+    public long IndexedWrites => Inserted + Updated - HotUpdated;
+}
+
+/// <summary>
+/// What one unit of a phase's work (an accepted send, a delivered notification, a CSV row…) cost over its measured
+/// window: CPU of the service processes, of PostgreSQL and of the bench itself, statements the service ran, and rows
+/// written per table. Unlike a rate, these hardly depend on how busy the shared host was, so two builds compare on them.
+/// </summary>
+public sealed record UnitCost(string Phase, string Unit, long Units, TimeSpan Window, TimeSpan ServiceCpu, TimeSpan PostgresCpu, TimeSpan BenchCpu,
+    long Statements, IReadOnlyList<TableRows> Tables)
+{
+    private double Per(double v) => Units > 0 ? v / Units : double.NaN;
+    public double ServiceMicros => Per(ServiceCpu.TotalMicroseconds);
+    public double PostgresMicros => Per(PostgresCpu.TotalMicroseconds);
+    public double BenchMicros => Per(BenchCpu.TotalMicroseconds);
+    public double StatementsPer => Statements < 0 ? double.NaN : Per(Statements);
+    public double RowsWritten => Per(Tables.Sum(t => t.Written));
+    public double NonHotUpdates => Per(Tables.Sum(t => t.Updated - t.HotUpdated));
+
+    /// <summary>"notifications +1.00 ~2.00 (HOT 0.04) -0.00; jobs …": per unit, tables that wrote anything.</summary>
+    public string TablesPerUnit(System.Globalization.CultureInfo inv) => Tables.Count == 0 ? "none" : string.Join("; ", Tables
+        .OrderByDescending(t => t.Written).Select(t => string.Format(inv, "{0} +{1:0.00} ~{2:0.00} (HOT {3:0.00}) -{4:0.00}",
+            t.Table, Per(t.Inserted), Per(t.Updated), Per(t.HotUpdated), Per(t.Deleted))));
+}

@@ -1,0 +1,181 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace NotificationService.Bench.Service;
+
+public sealed record TopicEventsResult(int Streams, int Connected, int BigEvents, long BigExpected, Percentiles BigMs, double Rate, long SmallPublished,
+    long SmallExpected, Percentiles SmallMs, long PublishErrors, long StreamFailures)
+{
+    public long BigMissed => BigExpected - BigMs.Count;
+    public long SmallMissed => SmallExpected - SmallMs.Count;
+}
+
+/// <summary>
+/// Issue 32's live events: <c>streams</c> end users hold their stream open on one Mode=all service; they are all members
+/// of one topic, and in groups of 100 of one small topic each. (a) One event to the big topic at a time (5 of them, each
+/// once the previous one has reached everyone): publish request started → each member's stream read the `app.bench` line.
+/// (b) Open loop at <c>rate</c> events/s, each to one small topic (100 members): the same latency over every read. Every
+/// event must reach every member (missed = expected − read after a 15 s grace).
+/// </summary>
+public static class TopicsEventsRun
+{
+    private const int BigEvents = 5;
+    private const int GroupSize = 100;
+
+    public static async Task<TopicEventsResult> MeasureAsync(string dll, string cs, int streams, double rate, TimeSpan duration)
+    {
+        await using var service = await ServiceProcess.StartAsync(dll, cs, "all");
+        using var api = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, UseProxy = false }) { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.ApiKey);
+        var users = Enumerable.Range(0, streams).Select(i => $"tu-{i:D6}").ToArray();
+        await TopicAsync(api, "everyone", users);
+        var groups = (streams + GroupSize - 1) / GroupSize;
+        for (var g = 0; g < groups; g++) await TopicAsync(api, $"group-{g}", users.Skip(g * GroupSize).Take(GroupSize).ToArray());
+        var tokens = await MintAsync(api, users);
+
+        var started = new ConcurrentDictionary<int, long>();
+        var latencies = new ConcurrentDictionary<int, ConcurrentBag<double>>();
+        long failures = 0;
+        using var http = new HttpClient(new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = int.MaxValue, UseProxy = false, PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan, PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+        }) { BaseAddress = service.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        using var stop = new CancellationTokenSource();
+        var (connected, readers) = await ConnectAsync(http, tokens, started, latencies, () => Interlocked.Increment(ref failures), stop.Token);
+        await Task.Delay(3000);
+
+        long errors = 0;
+        // (a) one event to everyone at a time; n = 1..5
+        for (var n = 1; n <= BigEvents; n++)
+        {
+            started[n] = Stopwatch.GetTimestamp();
+            if (!await PublishAsync(api, "everyone", n)) errors++;
+            await GraceAsync(() => latencies.GetValueOrDefault(n)?.Count ?? 0, connected, $"topics: event {n} to {connected:N0} members");
+        }
+        var big = new Percentiles(Enumerable.Range(1, BigEvents).SelectMany(n => latencies.GetValueOrDefault(n) ?? []));
+
+        // (b) open loop to the small topics; n = 1,000 and up
+        var total = (int)(rate * duration.TotalSeconds);
+        var inflight = new List<Task>(total);
+        var origin = Stopwatch.GetTimestamp();
+        for (var i = 0; i < total; i++)
+        {
+            var due = origin + (long)(i * Stopwatch.Frequency / rate);
+            if ((due - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency is var ms and > 1) await Task.Delay(TimeSpan.FromMilliseconds(ms));
+            var n = 1_000 + i;
+            var group = (int)((long)i * 7919 % groups);
+            started[n] = Stopwatch.GetTimestamp();
+            inflight.Add(Task.Run(async () => { if (!await PublishAsync(api, $"group-{group}", n)) Interlocked.Increment(ref errors); }));
+            if (i % 100 == 0) Progress.Show($"topics: {rate:N0} events/s to {GroupSize}-member topics, {i:N0} / {total:N0}");
+        }
+        await Task.WhenAll(inflight);
+        var expectedSmall = Enumerable.Range(0, total).Sum(i => Math.Min(GroupSize, streams - (int)((long)i * 7919 % groups) * GroupSize));
+        await GraceAsync(() => latencies.Where(l => l.Key >= 1_000).Sum(l => l.Value.Count), expectedSmall, "topics: small-topic events arriving");
+        var small = new Percentiles(latencies.Where(l => l.Key >= 1_000).SelectMany(l => l.Value));
+        stop.Cancel();
+        await Task.WhenAll(readers);
+        Progress.Done();
+        return new TopicEventsResult(streams, connected, BigEvents, (long)BigEvents * connected, big, rate, total, expectedSmall, small, errors, Interlocked.Read(ref failures));
+    }
+
+    private static async Task<bool> PublishAsync(HttpClient api, string topic, int n)
+    {
+        try
+        {
+            using var res = await api.PostAsJsonAsync("api/v1/services/events", new { to = new { topics = new[] { topic } }, type = "bench", data = new { n } });
+            return res.StatusCode == HttpStatusCode.Accepted;
+        }
+        catch (HttpRequestException) { return false; }
+    }
+
+    private static async Task GraceAsync(Func<long> arrived, long expected, string label)
+    {
+        var grace = Stopwatch.StartNew();
+        while (arrived() < expected && grace.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            Progress.Show($"{label}: {arrived():N0} / {expected:N0} read");
+            await Task.Delay(100);
+        }
+    }
+
+    private static async Task TopicAsync(HttpClient api, string key, string[] members)
+    {
+        (await api.PutAsJsonAsync($"api/v1/services/topics/{key}", new { name = key })).EnsureSuccessStatusCode();
+        foreach (var chunk in members.Chunk(10_000))
+            (await api.PostAsJsonAsync($"api/v1/services/topics/{key}/members", new { userIds = chunk })).EnsureSuccessStatusCode();
+    }
+
+    private static async Task<string[]> MintAsync(HttpClient api, string[] users)
+    {
+        var tokens = new string[users.Length];
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+        {
+            for (var i = Interlocked.Increment(ref next); i < users.Length; i = Interlocked.Increment(ref next))
+            {
+                if (i % 500 == 0) Progress.Show($"topics: minting end-user tokens {i:N0} / {users.Length:N0}");
+                using var res = await api.PostAsJsonAsync($"api/v1/services/users/{users[i]}/token", new { expiresInSeconds = 7200 });
+                res.EnsureSuccessStatusCode();
+                tokens[i] = (await res.Content.ReadFromJsonAsync<JsonNode>())!["token"]!.GetValue<string>();
+            }
+        }));
+        return tokens;
+    }
+
+    /// <summary>One stream per token, 64 handshakes at a time; a stream counts once its first `counts` event is read.</summary>
+    private static async Task<(int Connected, List<Task> Readers)> ConnectAsync(HttpClient http, string[] tokens, ConcurrentDictionary<int, long> started,
+        ConcurrentDictionary<int, ConcurrentBag<double>> latencies, Action failed, CancellationToken ct)
+    {
+        var readers = new List<Task>(tokens.Length);
+        var connected = 0;
+        using var gate = new SemaphoreSlim(64);
+        foreach (var token in tokens)
+        {
+            await gate.WaitAsync(ct);
+            var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _ = ready.Task.ContinueWith(t => { if (t.IsCompletedSuccessfully) Interlocked.Increment(ref connected); gate.Release(); }, TaskScheduler.Default);
+            readers.Add(Task.Run(() => ReadAsync(http, token, started, latencies, ready, failed, ct), CancellationToken.None));
+            if (readers.Count % 500 == 0) Progress.Show($"topics: {readers.Count:N0} / {tokens.Length:N0} streams opening");
+        }
+        for (var i = 0; i < 64; i++) await gate.WaitAsync(TimeSpan.FromSeconds(60));
+        return (Volatile.Read(ref connected), readers);
+    }
+
+    private static async Task ReadAsync(HttpClient http, string token, ConcurrentDictionary<int, long> started, ConcurrentDictionary<int, ConcurrentBag<double>> latencies,
+        TaskCompletionSource ready, Action failed, CancellationToken ct)
+    {
+        try
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Get, "api/v1/users/me/stream");
+            req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            using var res = await http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (res.StatusCode != HttpStatusCode.OK) throw new HttpRequestException($"stream answered {(int)res.StatusCode}");
+            using var reader = new StreamReader(await res.Content.ReadAsStreamAsync(ct), Encoding.UTF8, false, 1024);
+            string? kind = null;
+            while (await reader.ReadLineAsync(ct) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal)) kind = line[7..];
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    var now = Stopwatch.GetTimestamp();
+                    if (kind == "counts") ready.TrySetResult();
+                    else if (kind == "app.bench" && JsonNode.Parse(line[6..])?["n"]?.GetValue<int>() is { } n && started.TryGetValue(n, out var t0))
+                        latencies.GetOrAdd(n, _ => []).Add((now - t0) * 1000.0 / Stopwatch.Frequency);
+                }
+            }
+            if (!ct.IsCancellationRequested) throw new IOException("stream ended");
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+        catch (Exception)
+        {
+            failed();
+            ready.TrySetException(new IOException("stream failed"));
+        }
+        finally { ready.TrySetCanceled(); }
+    }
+}

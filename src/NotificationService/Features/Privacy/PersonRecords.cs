@@ -1,0 +1,50 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using NotificationService.Features.Audit;
+using NotificationService.Features.Bulk;
+using NotificationService.Features.Devices;
+using NotificationService.Features.EndUserAuth;
+using NotificationService.Features.Inbox;
+using NotificationService.Features.Notifications;
+using NotificationService.Features.Preferences;
+using NotificationService.Features.ProviderCallbacks;
+using NotificationService.Features.Suppressions;
+using NotificationService.Features.Topics;
+using NotificationService.Queue;
+
+namespace NotificationService.Features.Privacy;
+
+/// <summary>
+/// The erase's work outside the person's notifications, one owner's statement each (each idempotent, so a resumed erase
+/// simply runs it again): stored CSV files, error rows and previews (<see cref="BulkErasure"/>); devices, preferences (the
+/// user's and their addresses'), suppressions of their addresses, remembered idempotent answers, parked provider events,
+/// audit entries and job errors that mention them, stream tickets, topic memberships; and at the end the inbox counters and stream events.
+/// </summary>
+public sealed class PersonRecords(NpgsqlDataSource db, BulkErasure bulk, DeviceStore devices, PreferenceStore preferences, SuppressionStore suppressions,
+    AuditLog audit, JobQueue queue, StreamTicketStore tickets, InboxStore inbox, BulkJobStore bulkJobStore, TopicStore topics)
+{
+    public Task<Guid[]> StillRunningAsync(Guid tenantId, Guid[] bulkJobs, CancellationToken ct) => bulkJobStore.StillRunningAsync(tenantId, bulkJobs, ct);
+
+    public Task<BulkErasureResult> ForgetFilesAsync(Guid tenantId, EraseSubject subject, CancellationToken ct) =>
+        bulk.ForgetAsync(tenantId, subject.SearchValues, ct);
+
+    public async Task<JsonObject> ForgetRecordsAsync(Guid tenantId, EraseSubject subject, CancellationToken ct)
+    {
+        var values = subject.SearchValues;
+        return new JsonObject
+        {
+            ["devices"] = await devices.ForgetUserAsync(tenantId, subject.UserId, ct),
+            ["preferences"] = await preferences.ForgetAsync(tenantId, subject.PreferenceKeys, ct),
+            ["suppressions"] = await suppressions.ForgetAsync(tenantId, subject.Addresses, ct),
+            ["idempotencyKeys"] = await IdempotencyStore.ForgetAsync(db, tenantId, values, ct),
+            ["parkedCallbacks"] = await ParkedCallbacks.ForgetAsync(db, tenantId, values, ct),
+            ["auditEntries"] = await audit.RedactAsync(tenantId, values, ct),
+            ["jobErrors"] = await queue.RedactErrorsAsync(tenantId, values, ct),
+            ["streamTickets"] = await tickets.ForgetUserAsync(tenantId, subject.UserId, ct),
+            ["topicMemberships"] = await topics.ForgetMemberAsync(tenantId, subject.UserId, ct),
+        };
+    }
+
+    /// <summary>The inbox's per-user state, once no delivery of the person's can add to it any more.</summary>
+    public Task ForgetInboxAsync(Guid tenantId, EraseSubject subject, CancellationToken ct) => inbox.ForgetUserAsync(tenantId, subject.UserId, ct);
+}

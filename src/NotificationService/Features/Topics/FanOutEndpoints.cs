@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Features.Auth;
+using NotificationService.Features.Tenants;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Topics;
+
+/// <summary>
+/// A send to topics answers with a fan-out: `GET /api/v1/services/notifications/fan-outs/{id}` shows its progress
+/// (members done of the snapshot's total, notifications created, rows/s) and `POST …/cancel` stops it: chunks not yet
+/// committed are not created; notifications already created are delivered as usual (cancel each with its own cancel).
+/// </summary>
+public static class FanOutEndpoints
+{
+    public static void MapFanOuts(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/services/notifications" + FanOutAccept.StatusPath).WithTags("Topics");
+        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Scopes.Read).WithSummary("Get a fan-out's progress (a send to topics)");
+        group.MapPost("/{id:guid}/cancel", CancelRouteAsync).RequireAuthorization(Scopes.Send).WithSummary("Cancel a fan-out: members not yet reached get nothing");
+    }
+
+    private static async Task<Results<Ok<FanOutStatus>, NotFound>> GetAsync(Guid id, HttpContext http, FanOutStore store, CancellationToken ct) =>
+        await store.GetAsync(http.User.TenantId(), id, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound();
+
+    private static async Task<Ok<FanOutStatus>> CancelRouteAsync(Guid id, HttpContext http, FanOutStore store, CancellationToken ct) =>
+        TypedResults.Ok(await CancelAsync(store, http.User.TenantId(), id, ct));
+
+    /// <summary>The API's cancel, also the console's: 404 for another tenant's fan-out, 409 for one that has ended.</summary>
+    public static async Task<FanOutStatus> CancelAsync(FanOutStore store, Guid tenantId, Guid id, CancellationToken ct)
+    {
+        if (!await store.CancelAsync(tenantId, id, ct))
+        {
+            var status = await store.GetAsync(tenantId, id, ct) ?? throw new NotFoundException("The fan-out");
+            throw new ConflictException($"The fan-out is already {status.Status}.");
+        }
+        return (await store.GetAsync(tenantId, id, ct))!;
+    }
+}

@@ -1,0 +1,97 @@
+namespace NotificationService.Features.Topics;
+
+public sealed partial class FanOutStore
+{
+    /// <summary>The statements on `fan_outs` and `fan_out_chunks`, one named constant each. Only this store writes them.</summary>
+    private static class Sql
+    {
+        /// <summary>$1 tenant, $2 id, $3 topics, $4 definition (the accepted send, as JSON).</summary>
+        public const string Create = "insert into fan_outs (tenant_id, id, status, topics, definition) values ($1, $2, 'pending', $3, $4::jsonb)";
+
+        /// <summary>$1 tenant, $2 id. Takes the fan-out for a run; nothing when it has ended (or was cancelled before it began).</summary>
+        public const string Start = """
+            update fan_outs set status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
+            where tenant_id = $1 and id = $2 and status in ('pending', 'running')
+            returning topics, definition::text, members_total
+            """;
+
+        /// <summary>$1 tenant, $2 id: the row a snapshot is taken under (a cancel waits for it, and it sees a cancel).</summary>
+        public const string LockRunning = "select members_total from fan_outs where tenant_id = $1 and id = $2 and status = 'running' for update";
+
+        /// <summary>
+        /// $1 tenant, $2 fan-out, $3 its topics, $4 userIds it excludes, $5 members per chunk. The membership as this
+        /// statement sees it, each member once however many of the topics it is in (with a bit mask of those, $3's order),
+        /// the excluded left out, copied in chunks of $5 member ids in userId order; returns how many members were taken.
+        /// </summary>
+        public const string Snapshot = """
+            with members as (
+                select m.user_id, bit_or(1 << (array_position($3::text[], m.topic_key::text) - 1)) as mask
+                from topic_members m
+                where m.tenant_id = $1 and m.topic_key = any($3::text[])
+                  and not exists (select 1 from unnest($4::text[]) as x(user_id) where x.user_id = m.user_id)
+                group by m.user_id
+            ), numbered as (
+                select user_id, mask, ((row_number() over (order by user_id)) - 1) / $5 as chunk_no from members
+            ), chunks as (
+                insert into fan_out_chunks (tenant_id, fan_out_id, chunk_no, user_ids, topic_masks)
+                select $1, $2, chunk_no, array_agg(user_id order by user_id),
+                       case when cardinality($3::text[]) > 1 then array_agg(mask order by user_id) end
+                from numbered group by chunk_no
+                returning cardinality(user_ids) as n
+            )
+            update fan_outs set members_total = (select coalesce(sum(n), 0) from chunks), updated_at = now()
+            where tenant_id = $1 and id = $2
+            returning members_total
+            """;
+
+        /// <summary>$1 tenant, $2 fan-out, $3 after this chunk: the next chunk not yet consumed.</summary>
+        public const string NextChunk = """
+            select chunk_no, user_ids, topic_masks from fan_out_chunks
+            where tenant_id = $1 and fan_out_id = $2 and chunk_no > $3 order by chunk_no limit 1
+            """;
+
+        /// <summary>$1 tenant, $2 fan-out, $3 chunk: consumed by the transaction that creates its notifications (0 rows: taken already).</summary>
+        public const string Consume = "delete from fan_out_chunks where tenant_id = $1 and fan_out_id = $2 and chunk_no = $3";
+
+        /// <summary>$1 tenant, $2 id, $3 members, $4 notifications. 0 rows: the fan-out was cancelled meanwhile (the chunk rolls back).</summary>
+        public const string Record = """
+            update fan_outs set members_done = members_done + $3, notifications_created = notifications_created + $4, updated_at = now()
+            where tenant_id = $1 and id = $2 and status = 'running'
+            """;
+
+        /// <summary>$1 tenant, $2 id: completed once every chunk was consumed.</summary>
+        public const string Complete = """
+            update fan_outs set status = 'completed', finished_at = now(), updated_at = now()
+            where tenant_id = $1 and id = $2 and status = 'running'
+              and not exists (select 1 from fan_out_chunks where tenant_id = $1 and fan_out_id = $2)
+            """;
+
+        public const string Fail = """
+            update fan_outs set status = 'failed', error = $3, finished_at = now(), updated_at = now()
+            where tenant_id = $1 and id = $2 and status in ('pending', 'running')
+            """;
+
+        public const string Cancel = """
+            update fan_outs set status = 'cancelled', finished_at = now(), updated_at = now()
+            where tenant_id = $1 and id = $2 and status in ('pending', 'running')
+            """;
+
+        public const string DropChunks = "delete from fan_out_chunks where tenant_id = $1 and fan_out_id = $2";
+
+        /// <summary>$1 tenant, $2 fan-out: the chunks no commit holds (one being committed rolls back, and its runner drops it).</summary>
+        public const string DropIdleChunks = """
+            delete from fan_out_chunks where (tenant_id, fan_out_id, chunk_no) in (
+                select tenant_id, fan_out_id, chunk_no from fan_out_chunks where tenant_id = $1 and fan_out_id = $2 for update skip locked)
+            """;
+
+        private const string Columns = """
+            id, status, topics, members_total, members_done, notifications_created, error, created_at, started_at, finished_at,
+            extract(epoch from coalesce(finished_at, now()) - started_at)::float8
+            """;
+
+        public const string Get = "select " + Columns + " from fan_outs where tenant_id = $1 and id = $2";
+
+        /// <summary>$1 tenant, $2 topic, $3 how many: the topic's latest fan-outs, newest first (the console).</summary>
+        public const string OfTopic = "select " + Columns + " from fan_outs where tenant_id = $1 and $2 = any(topics) order by created_at desc limit $3";
+    }
+}
