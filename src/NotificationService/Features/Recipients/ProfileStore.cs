@@ -16,6 +16,19 @@ public sealed partial class ProfileStore(NpgsqlDataSource db, UserBlocklist bloc
     public async Task<StoredProfile?> FindAsync(Guid tenantId, string userId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(Sql.Find);
+        return await FindAsync(cmd, tenantId, userId, ct);
+    }
+
+    /// <summary>The same on the caller's connection: a workflow transition reads the profile inside its transaction, so
+    /// it holds one pooled connection, not two (transitions run side by side; two each could exhaust the pool).</summary>
+    public async Task<StoredProfile?> FindAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, string userId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(Sql.Find, conn, tx);
+        return await FindAsync(cmd, tenantId, userId, ct);
+    }
+
+    private static async Task<StoredProfile?> FindAsync(NpgsqlCommand cmd, Guid tenantId, string userId, CancellationToken ct)
+    {
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(userId);
         await using var r = await cmd.ExecuteReaderAsync(ct);

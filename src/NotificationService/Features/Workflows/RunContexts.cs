@@ -14,7 +14,7 @@ public sealed class RunContexts(ProfileStore profiles)
 {
     public async Task<ConditionContext> ForAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, CancellationToken ct)
     {
-        var profile = await profiles.FindAsync(run.TenantId, run.UserId, ct);
+        var profile = await profiles.FindAsync(conn, tx, run.TenantId, run.UserId, ct);
         var recipient = RecipientVariables.Of(run.UserId, null, null, profile?.Fields);
         var steps = new JsonObject();
         foreach (var step in (await WorkflowSends.ForRunAsync(conn, tx, run.TenantId, run.Id, ct)).GroupBy(s => s.StepId))

@@ -107,12 +107,14 @@ public sealed class WorkflowEngine(NotificationLedger ledger, WorkflowStore stor
         options.DurationScale == 1 ? due : now + (due - now) * options.DurationScale;
 }
 
-public sealed record WorkflowOptions(double DurationScale)
+public sealed record WorkflowOptions(double DurationScale, int TransitionsInParallel = 8)
 {
     public static WorkflowOptions From(IConfiguration config)
     {
         var scale = config.GetValue("Workflows:DurationScale", 1.0);
         if (scale is <= 0 or > 1) throw new InvalidConfigurationException("Workflows:DurationScale must be above 0 and at most 1 (a test setting).");
-        return new WorkflowOptions(scale);
+        var parallel = config.GetValue("Workflows:TransitionsInParallel", 8);
+        if (parallel is < 1 or > 64) throw new InvalidConfigurationException("Workflows:TransitionsInParallel must be 1 to 64.");
+        return new WorkflowOptions(scale, parallel);
     }
 }
