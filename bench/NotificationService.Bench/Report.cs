@@ -52,8 +52,7 @@ public sealed class Report
         // Phases with report sections of their own: each measured figure they hold.
         + (Recipients is { } rc ? new[] { rc.IdentifyPerSec, rc.EraseTime.TotalSeconds }.Count(v => double.IsFinite(v) && v > 0) : 0)
         + (Topics is { } tp ? (tp.FanOut is null ? 0 : 1) + (tp.Events is null ? 0 : 1) : 0)
-        + (ByUser?.FigureCount ?? 0)
-        + (Workflows is { } wf ? new[] { wf.RunsStartedPerSec, wf.StepsPerSec, wf.LatenessP99Ms, wf.BytesPerWaitingRun }.Count(v => double.IsFinite(v) && v > 0) : 0);
+        + (ByUser?.FigureCount ?? 0);
 
     /// <summary>Set for an `--ab` run: the per-round reports of both builds, rendered side by side.</summary>
     public Ab.AbReport? Ab { get; set; }
@@ -199,6 +198,7 @@ public sealed class Report
             Row(sb, "first page statement p99, direct (ms)", ib.ListSql.Ms.P99, null, "", null, "0.00");
             if (ib.OneClient is { } one) InboxOneClientRows.Append(sb, one, ib);
         }
+        if (Workflows is { } wf) NotificationService.Bench.Workflows.WorkflowsReport.Append(sb, wf);
         if (Dispatch is { } d)
         {
             Row(sb, $"dispatch, draining {d.Jobs:N0} sandbox-email jobs, Mode=worker (jobs/s)", d.JobsPerSec, Ceilings?.ClaimDeleteJobsPerSec,
@@ -288,7 +288,6 @@ public sealed class Report
         if (Console is { } con) ConsoleReport.Append(sb, con, Ceilings);
         if (Topics is { } topics) TopicsReport.Append(sb, topics, Ceilings);
         if (Sse is { } sse) SseReport.Append(sb, sse);
-        if (Workflows is { } wf) NotificationService.Bench.Workflows.WorkflowsReport.Append(sb, wf);
         Recipients?.Append(sb, Ceilings);
         ByUser?.Append(sb, Ceilings);
         AppendPhases(sb);

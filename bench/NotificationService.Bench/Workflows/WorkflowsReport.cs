@@ -10,7 +10,7 @@ public static class WorkflowsReport
 
     public static void Append(StringBuilder sb, WorkflowsBenchResult w)
     {
-        Report.Row(sb, $"workflows: runs started/s by triggers of 1,000 recipients ({w.Triggers} triggers, Mode=api; ratio to batch-insert rows/s)",
+        Report.Row(sb, $"workflows: runs started/s by triggers of 1,000 recipients ({w.Triggers} triggers from 4 clients, Mode=api; ratio to batch-insert rows/s, 4 connections)",
             w.RunsStartedPerSec, w.BatchInsertCeiling, "≥ 0.1 × ceiling", w.TriggerRatio >= 0.1);
         Report.Row(sb, $"workflows: steps/s of a 3-step workflow with no waits (send in_app, branch, exit; {w.ThreeStepRuns:N0} runs drained by one Mode=worker in {w.DrainTime.TotalSeconds:0.0} s)",
             w.StepsPerSec, null, "", null);

@@ -26,18 +26,24 @@ public sealed partial class RunStore(NpgsqlDataSource db)
     /// <summary>Inserts runs set-based (a trigger's up to 1,000), with a `started` line each.</summary>
     public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand(InsertRuns, conn, tx);
-        cmd.Parameters.AddWithValue(runs.Select(r => r.TenantId).ToArray());
-        cmd.Parameters.AddWithValue(runs.Select(r => r.Id).ToArray());
-        cmd.Parameters.AddWithValue(runs.Select(r => r.WorkflowId).ToArray());
-        cmd.Parameters.AddWithValue(runs.Select(r => r.WorkflowKey).ToArray());
-        cmd.Parameters.AddWithValue(runs.Select(r => r.Version).ToArray());
-        cmd.Parameters.AddWithValue(runs.Select(r => r.UserId).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = runs.Select(r => r.ActorJson).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = runs.Select(r => r.DataJson).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = runs.Select(r => r.CancellationKey).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = runs.Select(r => RunStateJson.Serialize(r.Machine)).ToArray() });
-        await cmd.ExecuteNonQueryAsync(ct);
+        // A trigger's runs differ only in id and user: what they share goes once as a scalar, so PostgreSQL parses the data,
+        // actor and starting state once per statement, not once per run (a quarter of a 1,000-recipient trigger's time).
+        foreach (var group in runs.GroupBy(r => (r.TenantId, r.WorkflowId, r.WorkflowKey, r.Version, r.ActorJson, r.DataJson, r.CancellationKey, r.Machine)))
+        {
+            var shared = group.Key;
+            await using var cmd = new NpgsqlCommand(InsertRuns, conn, tx);
+            cmd.Parameters.AddWithValue(shared.TenantId);
+            cmd.Parameters.AddWithValue(group.Select(r => r.Id).ToArray());
+            cmd.Parameters.AddWithValue(shared.WorkflowId);
+            cmd.Parameters.AddWithValue(shared.WorkflowKey);
+            cmd.Parameters.AddWithValue(shared.Version);
+            cmd.Parameters.AddWithValue(group.Select(r => r.UserId).ToArray());
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)shared.ActorJson ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)shared.DataJson ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)shared.CancellationKey ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = RunStateJson.Serialize(shared.Machine) });
+            await cmd.ExecuteNonQueryAsync(ct);
+        }
     }
 
     /// <summary>The run, locked until the transaction ends (a transition, a cancel and a resume of one run take turns).</summary>
@@ -99,9 +105,8 @@ public sealed partial class RunStore(NpgsqlDataSource db)
     private const string InsertRuns = """
         with runs as (
             insert into workflow_runs (tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, state, machine)
-            select u.tenant_id, u.id, u.workflow_id, u.workflow_key, u.version, u.user_id, u.actor, u.data, u.cancellation_key, 'running', u.machine
-            from unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::jsonb[], $8::jsonb[], $9::text[], $10::jsonb[])
-                as u(tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, machine)
+            select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, 'running', $10::jsonb
+            from unnest($2::uuid[], $6::text[]) as u(id, user_id)
             returning tenant_id, id, version
         )
         insert into workflow_run_events (tenant_id, run_id, what, detail)

@@ -59,8 +59,9 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
             if (errors.Count > 0) throw new RequestValidationException(errors);
         }
         var start = RunState.Start(workflow.Definition);
+        var (actor, data) = (req.Actor?.ToJsonString(), req.Data?.ToJsonString());
         var runs = recipients.Select(r => new NewRun(Guid.CreateVersion7(), tenantId, workflow.WorkflowId, workflow.Key, workflow.Version, r.UserId,
-            req.Actor?.ToJsonString(), req.Data?.ToJsonString(), req.CancellationKey, start)).ToList();
+            actor, data, req.CancellationKey, start)).ToList();
         await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, ct);
         await queue.EnqueueAsync(tx.Connection, tx.Transaction, runs.Select(r => WorkflowStepJob.For(tenantId, r.Id, WorkflowStepJob.Continue, 0)).ToList(), ct);
         tx.WakeAfterCommit(WorkflowStepJob.Queue);
