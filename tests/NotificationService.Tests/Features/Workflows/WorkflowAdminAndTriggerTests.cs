@@ -91,8 +91,9 @@ public class WorkflowAdminAndTriggerTests(ServiceFixture service)
 
         var missing = await RefusedAsync("f", new { recipients = new[] { "ada" }, data = new { } }, HttpStatusCode.UnprocessableEntity);
         Assert.Contains("Step 'mail' (email template 'note') needs data the trigger does not give: orderId", missing["errors"]!["data"]![0]!.GetValue<string>());
-        Assert.Equal(["topics"], (await RefusedAsync("f", new { topics = new[] { "t" } }, HttpStatusCode.BadRequest)).ErrorKeys().Where(k => k == "topics"));
-        Assert.Contains("not built yet", (await RefusedAsync("f", new { topics = new[] { "t" }, recipients = new[] { "a" } }, HttpStatusCode.BadRequest))["errors"]!["topics"]![0]!.GetValue<string>());
+        // Topics instead of recipients (WorkflowTopicTriggerTests): not both, and only the tenant's own topics.
+        Assert.Contains("not both", (await RefusedAsync("f", new { topics = new[] { "t" }, recipients = new[] { "a" } }, HttpStatusCode.BadRequest))["errors"]!["recipients"]![0]!.GetValue<string>());
+        await RefusedAsync("f", new { topics = new[] { "t" }, data = new { orderId = "1" } }, HttpStatusCode.NotFound);
         Assert.Equal(["recipients"], (await RefusedAsync("f", new { recipients = Enumerable.Range(0, 1001).Select(i => $"u{i}") }, HttpStatusCode.BadRequest)).ErrorKeys());
         Assert.Equal(["recipients[1]", "recipients[2].userId"], (await RefusedAsync("f", new { recipients = new object[] { "a", "a", new { userId = "" } }, data = new { orderId = "1" } },
             HttpStatusCode.BadRequest)).ErrorKeys().Order());
@@ -150,6 +151,7 @@ public class WorkflowAdminAndTriggerTests(ServiceFixture service)
             ("/api/v1/services/workflows/{key}/trigger", "post"), ("/api/v1/services/workflows/runs", "get"), ("/api/v1/services/workflows/runs/{id}", "get"),
             ("/api/v1/services/workflows/runs/{id}/cancel", "post"), ("/api/v1/services/workflows/runs/{id}/resume", "post"),
             ("/api/v1/services/workflows/runs/cancel", "post"), ("/api/v1/services/workflows/events", "post"),
+            ("/api/v1/services/workflows/fan-outs/{id}", "get"), ("/api/v1/services/workflows/fan-outs/{id}/cancel", "post"),
         })
         {
             var operation = paths[path]?[method];
