@@ -38,13 +38,13 @@ public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workf
             await store.DropChunksAsync(tenantId, id, ct);   // ended: cancelled before it began, or while its last worker was dead
             return JobResult.Done;
         }
+        if (await store.SnapshotAsync(fanOut, Trigger(fanOut).ExcludeUserIds, _chunkMembers, ct) is null) return JobResult.Done;
         if (await OpenAsync(fanOut, ct) is not { } run)
         {
             await store.FailAsync(tenantId, id, "The workflow version it was triggered for no longer exists.", ct);
             await store.DropChunksAsync(tenantId, id, ct);
             return JobResult.Done;
         }
-        if (await store.SnapshotAsync(fanOut, run.Trigger.ExcludeUserIds, _chunkMembers, ct) is null) return JobResult.Done;
         // One chunk at a time: unlike a send's, a chunk needs no preparing (no per-member validation), so there is nothing to overlap.
         var after = -1;
         while (await store.NextChunkAsync(tenantId, id, after, ct) is { } chunk)
@@ -63,12 +63,14 @@ public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workf
     /// <summary>The fan-out's trigger and its pinned version; null when that version is gone (the workflow was deleted).</summary>
     public async Task<Run?> OpenAsync(FanOutRun fanOut, CancellationToken ct)
     {
-        var trigger = JsonSerializer.Deserialize<WorkflowFanOutDefinition>(fanOut.DefinitionJson, JsonBody.Options)
-                      ?? throw new JsonException("an empty workflow fan-out definition");
+        var trigger = Trigger(fanOut);
         return await workflows.VersionAsync(fanOut.TenantId, trigger.WorkflowId, trigger.Version, ct) is { } workflow
             ? new Run(fanOut.TenantId, fanOut.Id, trigger, workflow, RunState.Start(workflow.Definition))
             : null;
     }
+
+    private static WorkflowFanOutDefinition Trigger(FanOutRun fanOut) =>
+        JsonSerializer.Deserialize<WorkflowFanOutDefinition>(fanOut.DefinitionJson, JsonBody.Options) ?? throw new JsonException("an empty workflow fan-out definition");
 
     /// <summary>One chunk's runs and first jobs, in one transaction that consumes the chunk's row.</summary>
     public async Task<Commit> CommitAsync(Run run, FanOutChunk chunk, CancellationToken ct)

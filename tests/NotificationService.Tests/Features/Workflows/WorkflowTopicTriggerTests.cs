@@ -94,7 +94,8 @@ public class WorkflowTopicTriggerTests(ServiceFixture service)
         await tenant.Http.PublishWorkflowAsync("""{"key":"pin","name":"Pin","steps":[{"id":"x","type":"exit","reason":"one"}]}""");
         await tenant.Http.TopicWithAsync("floor-1", "ann", "ben");
 
-        // The fan-out cannot copy its members while this lock is held, so version 2 is published before any run starts.
+        // The fan-out cannot copy its members while this lock is held, so version 2 is published before its runs are made:
+        // they must still get version 1, the version the trigger was accepted for, not the one published when they start.
         Guid id;
         await using (var conn = await service.Db.OpenConnectionAsync())
         await using (var tx = await conn.BeginTransactionAsync())
