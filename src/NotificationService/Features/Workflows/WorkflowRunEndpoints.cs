@@ -56,7 +56,11 @@ public static class WorkflowRunEndpoints
     {
         if (operation.Responses is { } responses && responses.TryGetValue("202", out var accepted)
             && accepted.Content?.TryGetValue("application/json", out var media) == true && media.Schema is { } runIds)
-            media.Schema = new OpenApiSchema { OneOf = [runIds, await context.GetOrCreateSchemaAsync(typeof(WorkflowFanOutAccepted), null, ct)] };
+        {
+            // A named component, as TriggerAccepted is, so clients generate one type for it.
+            context.Document!.AddComponent(nameof(WorkflowFanOutAccepted), await context.GetOrCreateSchemaAsync(typeof(WorkflowFanOutAccepted), null, ct));
+            media.Schema = new OpenApiSchema { OneOf = [runIds, new OpenApiSchemaReference(nameof(WorkflowFanOutAccepted), context.Document)] };
+        }
     }
 
     private static async Task<IResult> TriggerAsync(string key, HttpContext http, WorkflowTrigger trigger, CancellationToken ct)

@@ -158,5 +158,9 @@ public class WorkflowAdminAndTriggerTests(ServiceFixture service)
             Assert.True(operation is not null, $"{method.ToUpperInvariant()} {path} is not in the document");
             Assert.Contains("workflows", operation!["tags"]![0]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
         }
+        // A trigger answers runIds for recipients, a fan-out for topics: the 202 is one of the two.
+        var answers = paths["/api/v1/services/workflows/{key}/trigger"]!["post"]!["responses"]!["202"]!["content"]!["application/json"]!["schema"]!["oneOf"]!.AsArray();
+        Assert.Equal(["TriggerAccepted", "WorkflowFanOutAccepted"], answers.Select(a => a!["$ref"]!.GetValue<string>().Split('/')[^1]).Order(StringComparer.Ordinal));
+        Assert.NotNull(doc["components"]!["schemas"]!["WorkflowFanOutAccepted"]!["properties"]!["statusUrl"]);
     }
 }
