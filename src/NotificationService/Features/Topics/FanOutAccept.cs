@@ -37,7 +37,7 @@ public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutS
             await tx.CommitAsync(ct);
             return new SendHandler.Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
-        await fanOuts.CreateAsync(tx, tenantId, id, keys, JsonSerializer.Serialize(definition, JsonBody.Options), ct);
+        await fanOuts.CreateAsync(tx, tenantId, id, FanOutKind.Send, keys, JsonSerializer.Serialize(definition, JsonBody.Options), ct);
         var priority = definition.Priority switch { "high" => JobPriority.High, "normal" => JobPriority.Normal, _ => JobPriority.Low };
         var runAt = request.SendAt is { } at && at > clock.GetUtcNow() ? at : (DateTimeOffset?)null;
         await queue.EnqueueAsync(tx.Connection, tx.Transaction,

@@ -26,13 +26,17 @@ public static class FanOutEndpoints
         TypedResults.Ok(await CancelAsync(store, http.User.TenantId(), id, ct));
 
     /// <summary>The API's cancel, also the console's: 404 for another tenant's fan-out, 409 for one that has ended.</summary>
-    public static async Task<FanOutStatus> CancelAsync(FanOutStore store, Guid tenantId, Guid id, CancellationToken ct)
+    public static Task<FanOutStatus> CancelAsync(FanOutStore store, Guid tenantId, Guid id, CancellationToken ct) =>
+        CancelAsync(store, tenantId, id, FanOutKind.Send, ct);
+
+    /// <summary>The same for a fan-out of <paramref name="kind"/> (a workflow trigger's: the workflows API's cancel).</summary>
+    public static async Task<FanOutStatus> CancelAsync(FanOutStore store, Guid tenantId, Guid id, string kind, CancellationToken ct)
     {
-        if (!await store.CancelAsync(tenantId, id, ct))
+        if (!await store.CancelAsync(tenantId, id, kind, ct))
         {
-            var status = await store.GetAsync(tenantId, id, ct) ?? throw new NotFoundException("The fan-out");
+            var status = await store.GetAsync(tenantId, id, kind, ct) ?? throw new NotFoundException("The fan-out");
             throw new ConflictException($"The fan-out is already {status.Status}.");
         }
-        return (await store.GetAsync(tenantId, id, ct))!;
+        return (await store.GetAsync(tenantId, id, kind, ct))!;
     }
 }

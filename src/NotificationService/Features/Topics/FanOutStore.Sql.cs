@@ -5,8 +5,8 @@ public sealed partial class FanOutStore
     /// <summary>The statements on `fan_outs` and `fan_out_chunks`, one named constant each. Only this store writes them.</summary>
     private static class Sql
     {
-        /// <summary>$1 tenant, $2 id, $3 topics, $4 definition (the accepted send, as JSON).</summary>
-        public const string Create = "insert into fan_outs (tenant_id, id, status, topics, definition) values ($1, $2, 'pending', $3, $4::jsonb)";
+        /// <summary>$1 tenant, $2 id, $3 topics, $4 definition (what each member gets, as JSON: the accepted send, or a workflow trigger), $5 kind.</summary>
+        public const string Create = "insert into fan_outs (tenant_id, id, status, topics, definition, kind) values ($1, $2, 'pending', $3, $4::jsonb, $5)";
 
         /// <summary>$1 tenant, $2 id. Takes the fan-out for a run; nothing when it has ended (or was cancelled before it began).</summary>
         public const string Start = """
@@ -60,6 +60,12 @@ public sealed partial class FanOutStore
             """;
 
         /// <summary>$1 tenant, $2 id: completed once every chunk was consumed.</summary>
+        /// <summary>$1 tenant, $2 id, $3 members, $4 runs: <see cref="Record"/> for a workflow fan-out.</summary>
+        public const string RecordRuns = """
+            update fan_outs set members_done = members_done + $3, runs_started = runs_started + $4, updated_at = now()
+            where tenant_id = $1 and id = $2 and status = 'running' and kind = 'workflow'
+            """;
+
         public const string Complete = """
             update fan_outs set status = 'completed', finished_at = now(), updated_at = now()
             where tenant_id = $1 and id = $2 and status = 'running'
@@ -71,9 +77,10 @@ public sealed partial class FanOutStore
             where tenant_id = $1 and id = $2 and status in ('pending', 'running')
             """;
 
+        /// <summary>$1 tenant, $2 id, $3 kind (each kind is cancelled through its own API).</summary>
         public const string Cancel = """
             update fan_outs set status = 'cancelled', finished_at = now(), updated_at = now()
-            where tenant_id = $1 and id = $2 and status in ('pending', 'running')
+            where tenant_id = $1 and id = $2 and status in ('pending', 'running') and kind = $3
             """;
 
         public const string DropChunks = "delete from fan_out_chunks where tenant_id = $1 and fan_out_id = $2";
@@ -84,14 +91,16 @@ public sealed partial class FanOutStore
                 select tenant_id, fan_out_id, chunk_no from fan_out_chunks where tenant_id = $1 and fan_out_id = $2 for update skip locked)
             """;
 
+        // What a fan-out has created: notifications for a send, runs for a workflow (FanOutStatus.NotificationsCreated).
         private const string Columns = """
-            id, status, topics, members_total, members_done, notifications_created, error, created_at, started_at, finished_at,
+            id, status, topics, members_total, members_done, case kind when 'workflow' then runs_started else notifications_created end, error, created_at, started_at, finished_at,
             extract(epoch from coalesce(finished_at, now()) - started_at)::float8
             """;
 
-        public const string Get = "select " + Columns + " from fan_outs where tenant_id = $1 and id = $2";
+        /// <summary>$1 tenant, $2 id, $3 kind.</summary>
+        public const string Get = "select " + Columns + " from fan_outs where tenant_id = $1 and id = $2 and kind = $3";
 
         /// <summary>$1 tenant, $2 topic, $3 how many: the topic's latest fan-outs, newest first (the console).</summary>
-        public const string OfTopic = "select " + Columns + " from fan_outs where tenant_id = $1 and $2 = any(topics) order by created_at desc limit $3";
+        public const string OfTopic = "select " + Columns + " from fan_outs where tenant_id = $1 and $2 = any(topics) and kind = 'send' order by created_at desc limit $3";
     }
 }

@@ -9,7 +9,13 @@ public sealed record FanOutRun(Guid TenantId, Guid Id, string[] Topics, string D
 /// <summary>One chunk of a fan-out's snapshot: member ids in userId order and, for a send to several topics, each one's topic mask.</summary>
 public sealed record FanOutChunk(int No, string[] UserIds, int[]? TopicMasks);
 
-/// <summary>How a fan-out is doing (GET /fan-outs/{id}).</summary>
+/// <summary>What a fan-out makes for each member: notifications (a send to topics) or workflow runs (a trigger naming topics).</summary>
+public static class FanOutKind
+{
+    public const string Send = "send", Workflow = "workflow";
+}
+
+/// <summary>How a fan-out is doing (GET /fan-outs/{id}). NotificationsCreated: for a workflow fan-out, the runs started.</summary>
 public sealed record FanOutStatus(Guid Id, string Status, IReadOnlyList<string> Topics, long? MembersTotal, long MembersDone, long NotificationsCreated,
     double Percent, double RowsPerSecond, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 
@@ -20,13 +26,14 @@ public sealed record FanOutStatus(Guid Id, string Status, IReadOnlyList<string> 
 /// </summary>
 public sealed partial class FanOutStore(NpgsqlDataSource db)
 {
-    public async Task CreateAsync(LedgerTransaction tx, Guid tenantId, Guid id, string[] topics, string definitionJson, CancellationToken ct)
+    public async Task CreateAsync(LedgerTransaction tx, Guid tenantId, Guid id, string kind, string[] topics, string definitionJson, CancellationToken ct)
     {
         await using var cmd = tx.Command(Sql.Create);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(topics);
         cmd.Parameters.AddWithValue(definitionJson);
+        cmd.Parameters.AddWithValue(kind);
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -99,6 +106,17 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
+    /// <summary><see cref="RecordAsync"/> for a workflow fan-out: the chunk's members and the runs it started.</summary>
+    public static async Task<bool> RecordRunsAsync(LedgerTransaction tx, Guid tenantId, Guid id, int members, int runs, CancellationToken ct)
+    {
+        await using var cmd = tx.Command(Sql.RecordRuns);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(id);
+        cmd.Parameters.AddWithValue((long)members);
+        cmd.Parameters.AddWithValue((long)runs);
+        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+    }
+
     public Task<int> CompleteAsync(Guid tenantId, Guid id, CancellationToken ct) => ExecAsync(Sql.Complete, ct, tenantId, id);
 
     public Task<int> FailAsync(Guid tenantId, Guid id, string error, CancellationToken ct) => ExecAsync(Sql.Fail, ct, tenantId, id, error);
@@ -109,16 +127,23 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
     /// waiting for it here would deadlock; once the cancel has committed, that chunk sees it, rolls back, and its runner
     /// drops what is left (as does a later run of a job whose worker died).
     /// </summary>
-    public async Task<bool> CancelAsync(Guid tenantId, Guid id, CancellationToken ct)
+    public Task<bool> CancelAsync(Guid tenantId, Guid id, CancellationToken ct) => CancelAsync(tenantId, id, FanOutKind.Send, ct);
+
+    /// <inheritdoc cref="CancelAsync(Guid, Guid, CancellationToken)"/>
+    public async Task<bool> CancelAsync(Guid tenantId, Guid id, string kind, CancellationToken ct)
     {
-        if (await ExecAsync(Sql.Cancel, ct, tenantId, id) == 0) return false;
+        if (await ExecAsync(Sql.Cancel, ct, tenantId, id, kind) == 0) return false;
         await ExecAsync(Sql.DropIdleChunks, ct, tenantId, id);
         return true;
     }
 
     public Task<int> DropChunksAsync(Guid tenantId, Guid id, CancellationToken ct) => ExecAsync(Sql.DropChunks, ct, tenantId, id);
 
-    public async Task<FanOutStatus?> GetAsync(Guid tenantId, Guid id, CancellationToken ct) => (await ReadAsync(Sql.Get, ct, tenantId, id)).FirstOrDefault();
+    public Task<FanOutStatus?> GetAsync(Guid tenantId, Guid id, CancellationToken ct) => GetAsync(tenantId, id, FanOutKind.Send, ct);
+
+    /// <summary>The fan-out when it is the tenant's and of this kind (a send's URL does not show a workflow's, nor the reverse).</summary>
+    public async Task<FanOutStatus?> GetAsync(Guid tenantId, Guid id, string kind, CancellationToken ct) =>
+        (await ReadAsync(Sql.Get, ct, tenantId, id, kind)).FirstOrDefault();
 
     public Task<List<FanOutStatus>> OfTopicAsync(Guid tenantId, string topic, int limit, CancellationToken ct) => ReadAsync(Sql.OfTopic, ct, tenantId, topic, limit);
 

@@ -9,9 +9,9 @@ namespace NotificationService.Features.Workflows;
 public sealed record RunRow(Guid Id, Guid TenantId, Guid WorkflowId, string WorkflowKey, int Version, string UserId, JsonNode? Actor, JsonNode? Data,
     string? CancellationKey, RunState Machine, long? DueJobId, DateTimeOffset CreatedAt);
 
-/// <summary>A run to insert at trigger.</summary>
+/// <summary>A run to insert at trigger. <see cref="FanOutId"/>: the fan-out that started it (a trigger naming topics).</summary>
 public sealed record NewRun(Guid Id, Guid TenantId, Guid WorkflowId, string WorkflowKey, int Version, string UserId, string? ActorJson, string? DataJson,
-    string? CancellationKey, RunState Machine);
+    string? CancellationKey, RunState Machine, Guid? FanOutId = null);
 
 /// <summary>
 /// The one writer of `workflow_runs` and `workflow_run_events` (the timeline). Every write happens inside the caller's
@@ -23,12 +23,17 @@ public sealed partial class RunStore(NpgsqlDataSource db)
         id, tenant_id, workflow_id, workflow_key, version, user_id, actor::text, data::text, cancellation_key, machine::text, due_job_id, created_at
         """;
 
-    /// <summary>Inserts runs set-based (a trigger's up to 1,000), with a `started` line each.</summary>
-    public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs, CancellationToken ct)
+    /// <summary>
+    /// Inserts runs set-based (a trigger's up to 1,000, a fan-out chunk's 2,000), with a `started` line each; returns the
+    /// ids inserted. A fan-out's run for a member it has started already is left out (the unique index
+    /// workflow_runs_fan_out_once), so a replayed chunk starts nothing twice.
+    /// </summary>
+    public static async Task<List<Guid>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs, CancellationToken ct)
     {
         // A trigger's runs differ only in id and user: what they share goes once as a scalar, so PostgreSQL parses the data,
         // actor and starting state once per statement, not once per run (a quarter of a 1,000-recipient trigger's time).
-        foreach (var group in runs.GroupBy(r => (r.TenantId, r.WorkflowId, r.WorkflowKey, r.Version, r.ActorJson, r.DataJson, r.CancellationKey, r.Machine)))
+        var inserted = new List<Guid>(runs.Count);
+        foreach (var group in runs.GroupBy(r => (r.TenantId, r.WorkflowId, r.WorkflowKey, r.Version, r.ActorJson, r.DataJson, r.CancellationKey, r.Machine, r.FanOutId)))
         {
             var shared = group.Key;
             await using var cmd = new NpgsqlCommand(InsertRuns, conn, tx);
@@ -42,8 +47,11 @@ public sealed partial class RunStore(NpgsqlDataSource db)
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)shared.DataJson ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)shared.CancellationKey ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = RunStateJson.Serialize(shared.Machine) });
-            await cmd.ExecuteNonQueryAsync(ct);
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)shared.FanOutId ?? DBNull.Value });
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct)) inserted.Add(r.GetGuid(0));
         }
+        return inserted;
     }
 
     /// <summary>The run, locked until the transaction ends (a transition, a cancel and a resume of one run take turns).</summary>
@@ -104,12 +112,15 @@ public sealed partial class RunStore(NpgsqlDataSource db)
 
     private const string InsertRuns = """
         with runs as (
-            insert into workflow_runs (tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, state, machine)
-            select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, 'running', $10::jsonb
+            insert into workflow_runs (tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, state, machine, fan_out_id)
+            select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, 'running', $10::jsonb, $11
             from unnest($2::uuid[], $6::text[]) as u(id, user_id)
+            on conflict (tenant_id, fan_out_id, user_id) where fan_out_id is not null do nothing
             returning tenant_id, id, version
+        ), timeline as (
+            insert into workflow_run_events (tenant_id, run_id, what, detail)
+            select tenant_id, id, 'started', 'version ' || version from runs
         )
-        insert into workflow_run_events (tenant_id, run_id, what, detail)
-        select tenant_id, id, 'started', 'version ' || version from runs
+        select id from runs
         """;
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NotificationService.Features.Recipients;
+using NotificationService.Features.Topics;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Workflows;
@@ -9,8 +10,9 @@ public sealed record TriggerRequest
 {
     /// <summary>Up to 1,000 recipients: a userId, or `{"userId", "profile"}` where profile is a merge patch applied first.</summary>
     public JsonArray? Recipients { get; init; }
-    /// <summary>Not built yet (needs Topics): a 400 naming it.</summary>
+    /// <summary>Instead of recipients, 1 to 20 topics: one run per member (each once), started by a fan-out (202 with its id).</summary>
     public string[]? Topics { get; init; }
+    /// <summary>With topics: up to 10,000 userIds that get no run.</summary>
     public string[]? ExcludeUserIds { get; init; }
     /// <summary>Who caused it (any JSON); conditions read `actor.*`, templates `{{actor.*}}`.</summary>
     public JsonNode? Actor { get; init; }
@@ -32,13 +34,31 @@ public static class TriggerRules
     public const int MaxActorBytes = 16 * 1024;
     public const int MaxCancellationKey = 200;
 
+    /// <summary>Whether the trigger names topics (and so is a fan-out) rather than recipients.</summary>
+    public static bool NamesTopics(TriggerRequest req) => req.Topics is not null || req.ExcludeUserIds is not null;
+
+    /// <summary>The topics and payload of a trigger naming topics (the limits of a send to topics), or a 400 naming every bad field.</summary>
+    public static string[] CheckTopics(TriggerRequest req)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var keys = TopicRules.CheckedTopics(req.Topics, "topics", errors);
+        if (req.Recipients is not null) errors["recipients"] = ["Name recipients or topics, not both."];
+        if (req.ExcludeUserIds is { } excluded)
+        {
+            if (excluded.Length > TopicRules.MaxExcludedUsers) errors["excludeUserIds"] = [$"At most {TopicRules.MaxExcludedUsers:N0} userIds."];
+            else
+                for (var i = 0; i < excluded.Length; i++)
+                    if (!TopicRules.IsUserId(excluded[i])) errors[$"excludeUserIds[{i}]"] = ["A userId is 1 to 256 characters, not only spaces."];
+        }
+        CheckPayload(req, errors);
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+        return keys;
+    }
+
     /// <summary>The recipients and payload, or a 400 naming every bad field.</summary>
     public static IReadOnlyList<TriggerRecipient> Check(TriggerRequest req)
     {
         var errors = new Dictionary<string, string[]>();
-        if (req.Topics is not null || req.ExcludeUserIds is not null)
-            errors[req.Topics is not null ? "topics" : "excludeUserIds"] =
-                ["Triggering by topics is not built yet (it comes with topics, issue 32): name the recipients instead."];
         var recipients = new List<TriggerRecipient>();
         if (req.Recipients is not { Count: > 0 and <= MaxRecipients } list)
             errors["recipients"] = [$"recipients is a list of 1 to {MaxRecipients} userIds or {{\"userId\", \"profile\"}} objects."];
@@ -52,14 +72,19 @@ public static class TriggerRules
                     else errors[$"recipients[{i}]"] = [$"'{r.UserId}' is named twice: one run per recipient."];
                 }
         }
+        CheckPayload(req, errors);
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+        return recipients;
+    }
+
+    private static void CheckPayload(TriggerRequest req, Dictionary<string, string[]> errors)
+    {
         if (req.Data is not null && System.Text.Encoding.UTF8.GetByteCount(req.Data.ToJsonString()) > MaxDataBytes)
             errors["data"] = [$"data is at most {MaxDataBytes / 1024} KB."];
         if (req.Actor is not null && System.Text.Encoding.UTF8.GetByteCount(req.Actor.ToJsonString()) > MaxActorBytes)
             errors["actor"] = [$"actor is at most {MaxActorBytes / 1024} KB."];
         if (req.CancellationKey is { Length: 0 or > MaxCancellationKey })
             errors["cancellationKey"] = [$"A cancellation key is 1 to {MaxCancellationKey} characters."];
-        if (errors.Count > 0) throw new RequestValidationException(errors);
-        return recipients;
     }
 
     private static TriggerRecipient? Recipient(JsonNode? node, int i, Dictionary<string, string[]> errors)

@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Recipients;
@@ -25,8 +27,9 @@ public static class WorkflowRunEndpoints
     public static void MapWorkflowRuns(this WebApplication app)
     {
         var g = app.MapGroup("/api/v1/services/workflows").WithTags("Workflows");
-        g.MapPost("/{key}/trigger", TriggerAsync).WithSummary("Start one run of the published version per recipient").RequireAuthorization(Scopes.Send)
-            .Accepts<TriggerRequest>("application/json").Produces<TriggerAccepted>(202).ProducesValidationProblem().ProducesValidationProblem(422).ProducesProblem(404);
+        g.MapPost("/{key}/trigger", TriggerAsync).WithSummary("Start one run of the published version per recipient (or per member of the topics named: a fan-out)").RequireAuthorization(Scopes.Send)
+            .Accepts<TriggerRequest>("application/json").Produces<TriggerAccepted>(202).ProducesValidationProblem().ProducesValidationProblem(422).ProducesProblem(404)
+            .AddOpenApiOperationTransformer(DescribeTriggerAnswer);
         g.MapPost("/events", EventAsync).WithSummary("An event for a user: wakes their runs waiting for it").RequireAuthorization(Scopes.Send)
             .Accepts<WorkflowEvent>("application/json").Produces<WokenCount>(202).ProducesValidationProblem();
         g.MapGet("/runs", ListAsync).WithSummary("List runs, newest first (filter by workflow, userId, state)").RequireAuthorization(Scopes.Read)
@@ -48,10 +51,23 @@ public static class WorkflowRunEndpoints
             .RequireAuthorization(Scopes.Send).Accepts<CancelQuery>("application/json").Produces<CancelledCount>().ProducesValidationProblem();
     }
 
+    /// <summary>Recipients answer the runIds; topics answer the fan-out that will start the runs.</summary>
+    private static async Task DescribeTriggerAnswer(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    {
+        if (operation.Responses is { } responses && responses.TryGetValue("202", out var accepted)
+            && accepted.Content?.TryGetValue("application/json", out var media) == true && media.Schema is { } runIds)
+        {
+            // A named component, as TriggerAccepted is, so clients generate one type for it.
+            context.Document!.AddComponent(nameof(WorkflowFanOutAccepted), await context.GetOrCreateSchemaAsync(typeof(WorkflowFanOutAccepted), null, ct));
+            media.Schema = new OpenApiSchema { OneOf = [runIds, new OpenApiSchemaReference(nameof(WorkflowFanOutAccepted), context.Document)] };
+        }
+    }
+
     private static async Task<IResult> TriggerAsync(string key, HttpContext http, WorkflowTrigger trigger, CancellationToken ct)
     {
         var (request, raw) = await JsonBody.ReadAsync<TriggerRequest>(http.Request, 2 * 1024 * 1024, ct);
-        var outcome = await trigger.TriggerAsync(http.User.TenantId(), key, request, raw, http.Request.Headers[IdempotencyStore.Header].FirstOrDefault(), ct);
+        var outcome = await trigger.TriggerAsync(http.User.TenantId(), key, request, raw, http.Request.Headers[IdempotencyStore.Header].FirstOrDefault(),
+            http.Request.PathBase, ct);
         if (outcome.Replayed) http.Response.Headers[IdempotencyStore.ReplayedHeader] = "true";
         return Results.Content(outcome.Body, "application/json", statusCode: outcome.StatusCode);
     }

@@ -18,6 +18,8 @@ public static class WorkflowServiceExtensions
         services.AddSingleton<RunEndings>();
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<WorkflowTrigger>();
+        services.AddSingleton<WorkflowFanOutAccept>();
+        services.AddSingleton<IJobHandler, WorkflowFanOutHandler>();   // on the topics' fan-out queue (Topics registers it)
         services.AddSingleton<RunCommands>();
         services.AddSingleton<WaitWakers>();
         services.AddSingleton<INotificationSubscriber>(sp => sp.GetRequiredService<WaitWakers>());   // statuses wake waits
@@ -32,5 +34,6 @@ public static class WorkflowServiceExtensions
     {
         app.MapWorkflowAdmin();
         app.MapWorkflowRuns();
+        app.MapWorkflowFanOuts();
     }
 }

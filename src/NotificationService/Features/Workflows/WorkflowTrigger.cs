@@ -16,22 +16,26 @@ namespace NotificationService.Features.Workflows;
 /// patches and each run's first job (set-based: one statement each for up to 1,000 runs). Before anything is written,
 /// every send step is checked as the send it will make (template, provider, category) and its template rendered with the
 /// trigger's data, so data the templates cannot render is a 422 naming the step, not a thousand failed notifications.
+/// A trigger naming topics is checked the same way (for a stand-in member) and handed to <see cref="WorkflowFanOutAccept"/>.
 /// </summary>
 public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore store, SendValidator validator, TemplateVersionStore versions,
-    TemplateEngine engine, ProfileStore profiles, JobQueue queue)
+    TemplateEngine engine, ProfileStore profiles, JobQueue queue, WorkflowFanOutAccept fanOuts)
 {
     public sealed record Outcome(int StatusCode, string Body, bool Replayed);
 
-    public async Task<Outcome> TriggerAsync(Guid tenantId, string key, TriggerRequest req, byte[] raw, string? idempotencyKey, CancellationToken ct)
+    /// <param name="pathBase">The request's path base: a fan-out's statusUrl is under it.</param>
+    public async Task<Outcome> TriggerAsync(Guid tenantId, string key, TriggerRequest req, byte[] raw, string? idempotencyKey, string pathBase, CancellationToken ct)
     {
-        var recipients = TriggerRules.Check(req);
+        var topics = TriggerRules.NamesTopics(req) ? TriggerRules.CheckTopics(req) : null;
+        var recipients = topics is null ? TriggerRules.Check(req) : [];
         var workflow = await store.VersionAsync(tenantId, key, null, publishedOnly: true, ct);
         if (workflow is null)
         {
             if (await store.GetAsync(tenantId, key, ct) is null) throw new NotFoundException($"The workflow '{key}'");
             throw RequestValidationException.For("workflow", $"The workflow '{key}' has no published version: publish one first.", 422);
         }
-        await CheckSendsAsync(tenantId, workflow, recipients[0].UserId, req, ct);
+        await CheckSendsAsync(tenantId, workflow, recipients.FirstOrDefault()?.UserId ?? WorkflowFanOutAccept.ProbeUser, req, ct);
+        if (topics is not null) return await fanOuts.AcceptAsync(tenantId, workflow, topics, req, raw, idempotencyKey, pathBase, ct);
         // A profile merge that raced the profile's creation by another request runs again (as a send's does).
         for (var attempt = 1; ; attempt++)
             try { return await StartAsync(tenantId, workflow, recipients, req, raw, idempotencyKey, ct); }

@@ -91,8 +91,9 @@ public class WorkflowAdminAndTriggerTests(ServiceFixture service)
 
         var missing = await RefusedAsync("f", new { recipients = new[] { "ada" }, data = new { } }, HttpStatusCode.UnprocessableEntity);
         Assert.Contains("Step 'mail' (email template 'note') needs data the trigger does not give: orderId", missing["errors"]!["data"]![0]!.GetValue<string>());
-        Assert.Equal(["topics"], (await RefusedAsync("f", new { topics = new[] { "t" } }, HttpStatusCode.BadRequest)).ErrorKeys().Where(k => k == "topics"));
-        Assert.Contains("not built yet", (await RefusedAsync("f", new { topics = new[] { "t" }, recipients = new[] { "a" } }, HttpStatusCode.BadRequest))["errors"]!["topics"]![0]!.GetValue<string>());
+        // Topics instead of recipients (WorkflowTopicTriggerTests): not both, and only the tenant's own topics.
+        Assert.Contains("not both", (await RefusedAsync("f", new { topics = new[] { "t" }, recipients = new[] { "a" } }, HttpStatusCode.BadRequest))["errors"]!["recipients"]![0]!.GetValue<string>());
+        await RefusedAsync("f", new { topics = new[] { "t" }, data = new { orderId = "1" } }, HttpStatusCode.NotFound);
         Assert.Equal(["recipients"], (await RefusedAsync("f", new { recipients = Enumerable.Range(0, 1001).Select(i => $"u{i}") }, HttpStatusCode.BadRequest)).ErrorKeys());
         Assert.Equal(["recipients[1]", "recipients[2].userId"], (await RefusedAsync("f", new { recipients = new object[] { "a", "a", new { userId = "" } }, data = new { orderId = "1" } },
             HttpStatusCode.BadRequest)).ErrorKeys().Order());
@@ -150,11 +151,16 @@ public class WorkflowAdminAndTriggerTests(ServiceFixture service)
             ("/api/v1/services/workflows/{key}/trigger", "post"), ("/api/v1/services/workflows/runs", "get"), ("/api/v1/services/workflows/runs/{id}", "get"),
             ("/api/v1/services/workflows/runs/{id}/cancel", "post"), ("/api/v1/services/workflows/runs/{id}/resume", "post"),
             ("/api/v1/services/workflows/runs/cancel", "post"), ("/api/v1/services/workflows/events", "post"),
+            ("/api/v1/services/workflows/fan-outs/{id}", "get"), ("/api/v1/services/workflows/fan-outs/{id}/cancel", "post"),
         })
         {
             var operation = paths[path]?[method];
             Assert.True(operation is not null, $"{method.ToUpperInvariant()} {path} is not in the document");
             Assert.Contains("workflows", operation!["tags"]![0]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
         }
+        // A trigger answers runIds for recipients, a fan-out for topics: the 202 is one of the two.
+        var answers = paths["/api/v1/services/workflows/{key}/trigger"]!["post"]!["responses"]!["202"]!["content"]!["application/json"]!["schema"]!["oneOf"]!.AsArray();
+        Assert.Equal(["TriggerAccepted", "WorkflowFanOutAccepted"], answers.Select(a => a!["$ref"]!.GetValue<string>().Split('/')[^1]).Order(StringComparer.Ordinal));
+        Assert.NotNull(doc["components"]!["schemas"]!["WorkflowFanOutAccepted"]!["properties"]!["statusUrl"]);
     }
 }
