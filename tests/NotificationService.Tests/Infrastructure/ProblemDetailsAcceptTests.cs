@@ -70,6 +70,28 @@ public class ProblemDetailsAcceptTests(ServiceFixture service)
         Assert.Equal("The ticket is unknown, used or expired.", (await response.JsonAsync())["detail"]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task EventSource_from_a_web_origin_the_tenant_does_not_list_gets_a_403_problem_and_a_service_key_a_401()
+    {
+        var tenant = await service.NewTenantAsync();
+        var user = await service.UserClientAsync(tenant, "ada");
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{EndUsers.Me}/stream");
+        request.Headers.Add("Accept", "text/event-stream");
+        request.Headers.Add("Origin", "https://not-listed.example");
+        using var response = await user.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("does not list the web origin", (await response.JsonAsync())["errors"]!["Origin"]![0]!.GetValue<string>());
+
+        // A backend's API key is a valid credential of the wrong kind: the end-user scheme does not know it (401).
+        using var withKey = new HttpRequestMessage(HttpMethod.Get, $"{EndUsers.Me}/stream");
+        withKey.Headers.Add("Accept", "text/event-stream");
+        using var refused = await tenant.Http.SendAsync(withKey);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
     /// <summary>"status content-type body" with the traceId taken out (it differs per request).</summary>
     private static async Task<string> ProblemAsync(Case c, string accept)
     {
