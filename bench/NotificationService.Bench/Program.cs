@@ -131,7 +131,7 @@ IEnumerable<BenchPhase> Phases() =>
     new(RecipientsRun.Phase, "recipients: bulk identify (Mode=api), then erase of a big user beside accept (Mode=all)", async (report, dll) =>
         report.Recipients = await RecipientsRun.MeasureAsync(dll, CreateDatabaseAsync, options)),
     new("topics", "topics: a fan-out's rate and accept latency, live events to topics over open streams", async (report, dll) =>
-        report.Topics = await TopicsPhase.MeasureAsync(dll, CreateDatabaseAsync, TopicsBenchOptions.Parse(args, options.Quick))),
+        report.Topics = await TopicsPhase.MeasureAsync(dll, CreateDatabaseAsync, TopicsBenchOptions.Parse(args, options.Quick, options.Smoke))),
     new(ByUserRun.Phase, "send by userId vs with the address: accept (Mode=api) and dispatch (Mode=worker), alternating rounds", async (report, dll) =>
         report.ByUser = await ByUserRun.MeasureAsync(dll, CreateDatabaseAsync, options)),
     new("workflows", "workflows: triggers, steps/s, due delays, waiting runs (Mode=api/worker/all)", async (report, dll) =>

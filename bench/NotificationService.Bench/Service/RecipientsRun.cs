@@ -55,9 +55,10 @@ public static class RecipientsRun
     public static async Task<RecipientsBenchResult> MeasureAsync(string dll, Func<string, Task<string>> createDatabase, BenchOptions options)
     {
         var args = Environment.GetCommandLineArgs();
-        long profiles = Arg(args, "--identify-profiles") ?? (options.Quick ? 50_000 : 1_000_000);
-        long notifications = Arg(args, "--erase-notifications") ?? (options.Quick ? 10_000 : 100_000);
-        var window = options.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
+        // `--smoke` runs every step at the least size (its figures mean nothing), `--quick` at a tenth or less of the full one.
+        long profiles = Arg(args, "--identify-profiles") ?? (options.Smoke ? 2_000 : options.Quick ? 50_000 : 1_000_000);
+        long notifications = Arg(args, "--erase-notifications") ?? (options.Smoke ? 1_000 : options.Quick ? 10_000 : 100_000);
+        var window = options.Smoke ? TimeSpan.FromSeconds(0.5) : options.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
 
         var (identifyTime, identifyErrors, stored) = await IdentifyAsync(dll, await createDatabase("recipients_identify"), profiles);
 

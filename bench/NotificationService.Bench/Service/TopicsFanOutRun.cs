@@ -10,10 +10,11 @@ namespace NotificationService.Bench.Service;
 /// <summary>Sizes of the topics phase: `--topic-members N` (fan-out), `--topic-streams N` (live events), `--topic-event-seconds N`.</summary>
 public sealed record TopicsBenchOptions(int Members, int Streams, TimeSpan EventsDuration, int AcceptSends)
 {
-    public static TopicsBenchOptions Parse(string[] args, bool quick) => new(
-        Arg(args, "--topic-members") ?? (quick ? 100_000 : 1_000_000),
-        Arg(args, "--topic-streams") ?? (quick ? 1_000 : 10_000),
-        TimeSpan.FromSeconds(Arg(args, "--topic-event-seconds") ?? (quick ? 5 : 20)),
+    /// <param name="smoke">The least that runs every step (`--smoke`: figures meaningless), below `--quick`'s sizes.</param>
+    public static TopicsBenchOptions Parse(string[] args, bool quick, bool smoke = false) => new(
+        Arg(args, "--topic-members") ?? (smoke ? 2_000 : quick ? 100_000 : 1_000_000),
+        Arg(args, "--topic-streams") ?? (smoke ? 200 : quick ? 1_000 : 10_000),
+        TimeSpan.FromSeconds(Arg(args, "--topic-event-seconds") ?? (smoke ? 1 : quick ? 5 : 20)),
         quick ? 100 : 500);
 
     private static int? Arg(string[] args, string name) =>
