@@ -96,6 +96,7 @@ public static class ServiceComposition
         app.MapApiKeyAdmin();
         app.MapAudit();
         app.MapWebOrigins();                  // the tenant's allowed web origins (admin API)
+        app.MapTenantSettings();              // the tenant's own settings (allowHttpLinks)
         app.MapInboxSdk();                   // /sdk/v1/inbox.js (the inbox component) and its demo page
         app.MapApiDocs();
         app.MapConsole();                        // /admin: the web console (Razor Pages, session cookie, CSP)

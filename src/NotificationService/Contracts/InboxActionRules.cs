@@ -13,7 +13,7 @@ public static class InboxActionRules
     public const int MaxActions = 2, MaxLabelLength = 100;
 
     /// <summary>Adds an error per bad action, keyed `{path}[i].label` / `{path}[i].url`.</summary>
-    public static void Check(IReadOnlyList<(string? Label, string? Url)> actions, string path, IDictionary<string, string[]> errors)
+    public static void Check(IReadOnlyList<(string? Label, string? Url)> actions, string path, IDictionary<string, string[]> errors, LinkPolicy links)
     {
         if (actions.Count > MaxActions) { errors[path] = [$"At most {MaxActions} actions."]; return; }
         for (var i = 0; i < actions.Count; i++)
@@ -22,7 +22,7 @@ public static class InboxActionRules
             if (string.IsNullOrWhiteSpace(label) || label.Length > MaxLabelLength)
                 errors[$"{path}[{i}].label"] = [$"An action's label is 1 to {MaxLabelLength} characters."];
             if (string.IsNullOrEmpty(url)) errors[$"{path}[{i}].url"] = ["An action needs a url."];
-            else if (LinkRules.CheckTemplate(url) is { } bad) errors[$"{path}[{i}].url"] = [bad];
+            else if (LinkRules.CheckTemplate(url, links) is { } bad) errors[$"{path}[{i}].url"] = [bad];
         }
     }
 

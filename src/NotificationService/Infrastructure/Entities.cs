@@ -8,6 +8,8 @@ public sealed class Tenant
     public Guid Id { get; set; }
     public required string Name { get; set; }
     public string DefaultLocale { get; set; } = "en";
+    /// <summary>Links that reach end users may be plain http: (<see cref="Contracts.LinkPolicy"/>); off for a new tenant.</summary>
+    public bool AllowHttpLinks { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -48,6 +50,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         e.Property(x => x.Id).HasColumnName("id");
         e.Property(x => x.Name).HasColumnName("name");
         e.Property(x => x.DefaultLocale).HasColumnName("default_locale");
+        e.Property(x => x.AllowHttpLinks).HasColumnName("allow_http_links");
         e.Property(x => x.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()").ValueGeneratedOnAdd();
     }
 }

@@ -2,21 +2,34 @@ using NotificationService.Contracts;
 
 namespace NotificationService.Tests.Contracts;
 
-/// <summary>The one link rule: https/http URLs with a host and relative references pass; every other scheme, `//host`,
-/// user@host, and anything a browser would strip or reinterpret on the way to a scheme (tabs, newlines, `\`) do not.</summary>
+/// <summary>The one link rule: https URLs with a host and relative references pass, http ones where the tenant allows them;
+/// every other scheme, `//host`, user@host, and anything a browser would strip or reinterpret on the way to a scheme
+/// (tabs, newlines, `\`) do not, whatever the tenant allows.</summary>
 public class LinkRulesTests
 {
     [Theory]
     [InlineData("https://app.example/orders/42?x=1#top")]
     [InlineData("HTTPS://APP.EXAMPLE/")]
-    [InlineData("http://intranet.example:8080/x")]
     [InlineData("/orders/42")]
     [InlineData("orders/42")]
     [InlineData("truck")]                       // an icon name: a relative reference
     [InlineData("/a:b")]                        // a colon after a slash is not a scheme
     [InlineData("?tab=2")]
     [InlineData("")]
-    public void Allowed(string value) => Assert.Null(LinkRules.Check(value));
+    public void Allowed(string value)
+    {
+        Assert.Null(LinkRules.Check(value, LinkPolicy.HttpsOnly));
+        Assert.Null(LinkRules.Check(value, LinkPolicy.HttpAllowed));
+    }
+
+    [Theory]
+    [InlineData("http://intranet.example:8080/x")]
+    [InlineData("HTTP://APP.EXAMPLE/")]
+    public void Http_only_where_the_tenant_allows_it(string value)
+    {
+        Assert.Contains("does not allow http: links", LinkRules.Check(value, LinkPolicy.HttpsOnly));
+        Assert.Null(LinkRules.Check(value, LinkPolicy.HttpAllowed));
+    }
 
     [Theory]
     [InlineData("javascript:alert(1)")]
@@ -34,10 +47,14 @@ public class LinkRulesTests
     [InlineData("https:\\\\evil.example")]
     [InlineData("https://good.example@evil.example/")]
     [InlineData("https://")]
-    public void Refused(string value) => Assert.NotNull(LinkRules.Check(value));
+    public void Refused(string value)
+    {
+        Assert.NotNull(LinkRules.Check(value, LinkPolicy.HttpsOnly));
+        Assert.NotNull(LinkRules.Check(value, LinkPolicy.HttpAllowed));
+    }
 
     [Fact]
-    public void A_link_is_bounded() => Assert.NotNull(LinkRules.Check("https://app.example/" + new string('a', LinkRules.MaxLength)));
+    public void A_link_is_bounded() => Assert.NotNull(LinkRules.Check("https://app.example/" + new string('a', LinkRules.MaxLength), LinkPolicy.HttpAllowed));
 
     [Theory]
     [InlineData("javascript:{{x}}", false)]
@@ -50,6 +67,11 @@ public class LinkRulesTests
     [InlineData("java{{x}}", true)]
     [InlineData("https://app.example/", true)]
     [InlineData("javascript:alert(1)", false)]
+    [InlineData("http://{{host}}/x", false)]
     public void At_save_the_literal_start_of_a_template_is_checked(string source, bool allowed) =>
-        Assert.Equal(allowed, LinkRules.CheckTemplate(source) is null);
+        Assert.Equal(allowed, LinkRules.CheckTemplate(source, LinkPolicy.HttpsOnly) is null);
+
+    [Fact]
+    public void At_save_an_http_start_passes_where_the_tenant_allows_it() =>
+        Assert.Null(LinkRules.CheckTemplate("http://{{host}}/x", LinkPolicy.HttpAllowed));
 }

@@ -4,6 +4,7 @@ using NotificationService.Features.Delivery;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Recipients;
 using NotificationService.Features.Templates;
+using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Bulk;
@@ -13,7 +14,7 @@ namespace NotificationService.Features.Bulk;
 /// a real run would pin, exactly as delivery would render them (a missing variable shows as its error).
 /// Stored on the job and returned with its status.
 /// </summary>
-public sealed class BulkPreview(TemplateVersionStore versions, MessageRenderer renderer, ProfileStore profiles)
+public sealed class BulkPreview(TemplateVersionStore versions, MessageRenderer renderer, ProfileStore profiles, TenantStore tenants)
 {
     public const int Rows = 5;
     private static readonly JsonSerializerOptions PartsJson = new(JsonBody.Options) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
@@ -24,6 +25,7 @@ public sealed class BulkPreview(TemplateVersionStore versions, MessageRenderer r
         var pinned = await versions.GetManyAsync(first.Where(d => d.TemplateVersionId is not null).Select(d => d.TemplateVersionId!.Value), ct);
         // `{{recipient.*}}` as delivery would fill it: from the rows' profiles as they are now.
         var users = await profiles.FindManyAsync(first.Where(d => d.Recipient.UserId is not null).Select(d => (d.TenantId, d.Recipient.UserId!)).Distinct().ToList(), ct);
+        var linkPolicy = await tenants.LinkPolicyAsync(job.TenantId, ct);
         var items = new JsonArray();
         foreach (var d in first)
         {
@@ -37,7 +39,7 @@ public sealed class BulkPreview(TemplateVersionStore versions, MessageRenderer r
                 ["recipient"] = JsonSerializer.SerializeToNode(d.Recipient.ToDto(), PartsJson),
                 ["locale"] = d.Locale,
             };
-            switch (renderer.Render(record, version, recipient: recipient))
+            switch (renderer.Render(record, version, linkPolicy, recipient: recipient))
             {
                 case RenderOutcome.Ok ok: item["parts"] = JsonSerializer.SerializeToNode(ok.Content, PartsJson); break;
                 case RenderOutcome.Failed failed: item["error"] = failed.Error; break;

@@ -24,7 +24,8 @@ public sealed class BulkTemplateCheck(TemplateResolver templates, TemplateVersio
         foreach (var column in dataColumns) data[column] = "x";
         var sample = new ClaimedNotification(Guid.Empty, job.TenantId, o.Channel, StoredRecipient.From(new RecipientDto { Email = "check@example.com" }),
             resolved.VersionId, resolved.Locale, null, data, null, null, 0, DateTimeOffset.UtcNow, JobPriority.Normal);
-        if (renderer.Render(sample, version) is not RenderOutcome.Failed { Error: var error } || !error.StartsWith("missing_variables: ", StringComparison.Ordinal)) return;
+        // Only its missing variables matter here (they are found before any link is checked): any link policy does.
+        if (renderer.Render(sample, version, LinkPolicy.HttpAllowed) is not RenderOutcome.Failed { Error: var error } || !error.StartsWith("missing_variables: ", StringComparison.Ordinal)) return;
         // `recipient.*` comes from each row's profile at delivery, not from a column (a profile without it fails that row's
         // notification, naming the variable).
         var missing = error["missing_variables: ".Length..].Split(", ").Where(v => !v.StartsWith(RecipientVariables.Root + ".", StringComparison.Ordinal)).ToList();

@@ -8,6 +8,7 @@ using NotificationService.Features.Providers;
 using NotificationService.Features.Recipients;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Templates;
+using NotificationService.Features.Tenants;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Delivery;
@@ -25,7 +26,7 @@ namespace NotificationService.Features.Delivery;
 public sealed class DeliveryJobHandler(
     NotificationLedger ledger, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender,
     ProviderAdmission admission, DeviceStore devices, SuppressionStore suppressions, PreferenceGate preferences, ProfileResolution profiles,
-    TimeProvider clock, IConfiguration config) : JobHandler<DeliverJob>
+    TenantStore tenants, TimeProvider clock, IConfiguration config) : JobHandler<DeliverJob>
 {
     private readonly string? _publicBaseUrl = config["PublicBaseUrl"];
 
@@ -163,7 +164,8 @@ public sealed class DeliveryJobHandler(
 
         var recipientVariables = MessageRenderer.MentionsRecipient(n, version)
             ? RecipientVariables.Of(n.Recipient.UserId, n.Recipient.Email, n.Recipient.Phone, profile?.Fields) : null;
-        var rendered = renderer.Render(n, version, links is null ? null : new LinkVariables(links.UnsubscribeUrl, links.PreferencesUrl), recipientVariables);
+        var linkPolicy = await tenants.LinkPolicyAsync(n.TenantId, ct);   // cached per tenant
+        var rendered = renderer.Render(n, version, linkPolicy, links is null ? null : new LinkVariables(links.UnsubscribeUrl, links.PreferencesUrl), recipientVariables);
         if (rendered is RenderOutcome.Failed f)
             return new SendAttempt(new DeliveryResult.Permanent(f.Error, f.Error.Split(':')[0]), null);
 

@@ -23,11 +23,12 @@ public abstract record RenderOutcome
 /// Renders a notification's pinned template version (or its inline content, which is itself a template
 /// over `data`) into the channel's parts. Missing required variables are a permanent, named error.
 /// <paramref name="recipient"/>: the `{{recipient.*}}` variables (RecipientVariables), given when the template mentions
-/// them; its locale formats a notification that has none of its own.
+/// them; its locale formats a notification that has none of its own. <paramref name="linkPolicy"/>: the tenant's, for what the link
+/// parts rendered to.
 /// </summary>
 public sealed class MessageRenderer(TemplateEngine engine)
 {
-    public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version, LinkVariables? links = null, JsonObject? recipient = null)
+    public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version, LinkPolicy linkPolicy, LinkVariables? links = null, JsonObject? recipient = null)
     {
         var definition = version is not null ? version.Definition() : FromInline(n);
         if (definition is null) return new RenderOutcome.Failed("template_missing: the pinned template version no longer exists");
@@ -53,11 +54,11 @@ public sealed class MessageRenderer(TemplateEngine engine)
         // A variable can render a link part into `javascript:…`: the notification fails (permanently, named) rather than
         // hand an end user's app a link it must not follow; dropping the link silently would hide the sender's bug.
         foreach (var linkPart in ChannelParts.LinkParts)
-            if (LinkRules.Check(Part(linkPart)) is { } unsafeLink)
+            if (LinkRules.Check(Part(linkPart), linkPolicy) is { } unsafeLink)
                 return new RenderOutcome.Failed($"unsafe_link: parts.{linkPart} rendered to a link that is refused. {unsafeLink}");
         var actions = Actions(n, version, p);
         for (var i = 0; i < actions?.Count; i++)
-            if (LinkRules.Check(actions[i].Url) is { } unsafeAction)
+            if (LinkRules.Check(actions[i].Url, linkPolicy) is { } unsafeAction)
                 return new RenderOutcome.Failed($"unsafe_link: parts.actions[{i}].url rendered to a link that is refused. {unsafeAction}");
         var whatsAppTemplate = version?.Parts["template"] is JsonObject t ? WhatsAppRef(t, p) : null;
         return new RenderOutcome.Ok(new RenderedContent(

@@ -23,7 +23,7 @@ public sealed record KnownProfileLocale(string? Locale);
 /// `recipient.profile` is checked as a profile patch. A send naming no locale gets the template variant of the profile's locale.
 /// </summary>
 public sealed class SendValidator(ProviderDirectory providers, TemplateResolver templates, CategoryStore categories, ProfileStore profiles,
-    TimeProvider clock)
+    TenantStore tenants, TimeProvider clock)
 {
     public const int MaxSubjectLength = 998;
     public const int MaxBodyLength = 256 * 1024;
@@ -41,7 +41,9 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         if (req.Recipient is null) errors["recipient"] = ["A recipient is required."];
         else foreach (var c in channels) RecipientRules.Check(c, req.Recipient.ToDto(), errors, fromProfile: true);
         if (req.Recipient?.Profile is { } patch) CheckProfilePatch(req.Recipient, patch, errors);
-        CheckContent(req, channels, errors);
+        // The tenant's link policy only where a link is given: a send without action buttons reads nothing more.
+        var links = req.Content?.Actions is { Length: > 0 } ? await tenants.LinkPolicyAsync(tenantId, ct) : LinkPolicy.HttpsOnly;
+        CheckContent(req, channels, errors, links);
         if (req.Locale is not null && !RecipientRules.IsLocale(req.Locale)) errors["locale"] = ["Not a BCP 47 language tag (e.g. en, fr-CA)."];
         if (req.Category is { Length: > 100 }) errors["category"] = ["At most 100 characters."];
         var priority = req.Priority switch
@@ -132,7 +134,7 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         return list.Where(ChannelNames.IsKnown).Distinct().ToList();
     }
 
-    private static void CheckContent(SendRequest req, List<string> channels, Dictionary<string, string[]> errors)
+    private static void CheckContent(SendRequest req, List<string> channels, Dictionary<string, string[]> errors, LinkPolicy links)
     {
         if ((req.Template is null) == (req.Content is null)) { errors["template"] = ["Give either template (a template key) or content."]; return; }
         if (req.Template is { } key && (key.Length is 0 or > 200)) errors["template"] = ["A template key is 1 to 200 characters."];
@@ -145,7 +147,7 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         {
             if (!channels.Contains(ChannelNames.InApp)) errors["content.actions"] = ["Action buttons are for the in_app channel: this send has none."];
             else if (actions.Any(a => a is null)) errors["content.actions"] = ["An action is {label, url}, not null."];
-            else InboxActionRules.Check([.. actions.Select(a => (a.Label, a.Url))], "content.actions", errors);
+            else InboxActionRules.Check([.. actions.Select(a => (a.Label, a.Url))], "content.actions", errors, links);
         }
         if (c.Body is { Length: > MaxBodyLength }) errors["content.body"] = [$"At most {MaxBodyLength} characters."];
         if (c.Html is { Length: > MaxBodyLength }) errors["content.html"] = [$"At most {MaxBodyLength} characters."];

@@ -24,7 +24,7 @@ public sealed record TestSendResult(Guid Id, int Version, string Status, string 
 /// draft can be tried before publishing), high priority, through the tenant's providers. It lives here rather than in
 /// Templates because it creates a notification: Templates checks the version renders, this feature accepts it.
 /// </summary>
-public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory providers, NotificationLedger ledger, NotificationWriter writer)
+public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory providers, NotificationLedger ledger, NotificationWriter writer, TenantStore tenants)
 {
     public async Task<TestSendResult> SendAsync(Guid tenantId, Guid id, TestSendRequest req, string statusBase, CancellationToken ct)
     {
@@ -34,7 +34,7 @@ public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory prov
         if (req.Recipient is null) errors["recipient"] = ["A recipient is required."];
         else RecipientRules.Check(channel, req.Recipient, errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
-        trial.EnsureRenderable(stored, req.Data);
+        trial.EnsureRenderable(stored, req.Data, await tenants.LinkPolicyAsync(tenantId, ct));
         if (!await providers.CanDeliverAsync(tenantId, channel, ct))
             throw new UnprocessableException($"The tenant has no enabled provider for the '{channel}' channel.");
 

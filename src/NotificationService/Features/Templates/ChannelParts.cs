@@ -35,7 +35,7 @@ public static class ChannelParts
         Allowed.TryGetValue(channel, out var parts) ? parts.Where(p => p is not ("data" or "template" or "actions")).ToArray() : [];
 
     /// <summary>Adds an error per bad part, keyed by its JSON path (`parts.foo`).</summary>
-    public static void Check(string channel, JsonObject? parts, IDictionary<string, string[]> errors)
+    public static void Check(string channel, JsonObject? parts, IDictionary<string, string[]> errors, LinkPolicy links)
     {
         if (parts is null) { errors["parts"] = ["parts is required."]; return; }
         if (!Allowed.TryGetValue(channel, out var allowed)) return; // the channel error is reported by the caller
@@ -44,9 +44,9 @@ public static class ChannelParts
             if (!allowed.Contains(name)) errors[$"parts.{name}"] = [$"Unknown part '{name}' for the {channel} channel: expected {string.Join(", ", allowed)}."];
             else if (name == "data" && channel == ChannelNames.Push) CheckData(value, errors);
             else if (name == "template" && channel == ChannelNames.WhatsApp) CheckWhatsAppTemplate(value, errors);
-            else if (name == "actions" && InboxActionRules.Read(value, "parts.actions", errors) is { } actions) InboxActionRules.Check(actions, "parts.actions", errors);
+            else if (name == "actions" && InboxActionRules.Read(value, "parts.actions", errors) is { } actions) InboxActionRules.Check(actions, "parts.actions", errors, links);
             else if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String) errors[$"parts.{name}"] = ["A part is a template string."];
-            else if (LinkParts.Contains(name) && LinkRules.CheckTemplate(v.GetValue<string>()) is { } unsafeLink) errors[$"parts.{name}"] = [unsafeLink];
+            else if (LinkParts.Contains(name) && LinkRules.CheckTemplate(v.GetValue<string>(), links) is { } unsafeLink) errors[$"parts.{name}"] = [unsafeLink];
         }
         bool Has(string n) => parts[n] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length > 0;
         switch (channel)

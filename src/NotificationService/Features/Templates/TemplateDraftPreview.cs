@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using NotificationService.Contracts;
+using NotificationService.Features.Tenants;
 using NotificationService.Templates;
 
 namespace NotificationService.Features.Templates;
@@ -12,7 +14,7 @@ public sealed record DraftPreview(IReadOnlyDictionary<string, string> Parts, IRe
 /// compile errors with their part, line and column instead of throwing, since the admin is still typing. The cache
 /// key is the content's hash, so a draft typed back to an earlier state compiles once.
 /// </summary>
-public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fragments)
+public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fragments, TenantStore tenants)
 {
     /// <summary>The variables the parts (with the tenant's partials and the layout) read, in first-use order; none when they do not compile.</summary>
     public async Task<IReadOnlyList<string>> VariablesAsync(Guid tenantId, JsonObject parts, string? layoutName, CancellationToken ct)
@@ -27,7 +29,7 @@ public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fr
     public async Task<DraftPreview> RenderAsync(Guid tenantId, string channel, JsonObject parts, string? layoutName, JsonObject? data, string culture, CancellationToken ct)
     {
         var shapeErrors = new Dictionary<string, string[]>();
-        ChannelParts.Check(channel, parts, shapeErrors);
+        ChannelParts.Check(channel, parts, shapeErrors, await tenants.LinkPolicyAsync(tenantId, ct));
         if (shapeErrors.Count > 0)
             return new(new Dictionary<string, string>(), [], shapeErrors.SelectMany(e => e.Value.Select(m => new TemplateError(e.Key, 1, 1, m))).ToList());
 

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
-using NotificationService.Features.Recipients;
 using NotificationService.Contracts;
+using NotificationService.Features.Recipients;
+using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 using NotificationService.Templates;
 
@@ -52,7 +53,7 @@ public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine
 
     /// <summary>Renders the version with <paramref name="data"/> as delivery would: missing required variables are refused
     /// (422) rather than turned into a failed notification, since the admin is waiting for the answer.</summary>
-    public void EnsureRenderable(StoredVersion stored, JsonObject? data)
+    public void EnsureRenderable(StoredVersion stored, JsonObject? data, LinkPolicy links)
     {
         var result = Render(stored.Version.Definition(), data, stored.Locale);
         var missing = result.MissingVariables;
@@ -61,7 +62,7 @@ public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine
                 $"missing_variables: {string.Join(", ", missing)}");
         var actionUrls = result.Parts.Keys.Where(k => k.StartsWith("actions.", StringComparison.Ordinal) && k.EndsWith(".url", StringComparison.Ordinal));
         foreach (var part in ChannelParts.LinkParts.Concat(actionUrls))
-            if (LinkRules.Check(result.Parts.GetValueOrDefault(part)) is { } unsafeLink)
+            if (LinkRules.Check(result.Parts.GetValueOrDefault(part), links) is { } unsafeLink)
             {
                 var field = part.StartsWith("actions.", StringComparison.Ordinal) ? $"parts.actions[{part.Split('.')[1]}].url" : "parts." + part;
                 throw new RequestValidationException(new Dictionary<string, string[]> { [field] = [unsafeLink] }, 422,

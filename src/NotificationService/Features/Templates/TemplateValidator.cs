@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using NotificationService.Channels;
+using NotificationService.Contracts;
+using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 using NotificationService.Templates;
 
@@ -14,12 +16,12 @@ public sealed record VersionContent(JsonObject Parts, string[] OptionalVariables
 /// recursive partials, 256 KB) against the tenant's current partials and layout. Anything wrong is a 400 (a source
 /// past <see cref="TemplateLimits"/>: 422) and nothing is saved. On success the partials the template reaches are copied into the version.
 /// </summary>
-public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragments)
+public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragments, TenantStore tenants)
 {
     public async Task<VersionContent> PrepareAsync(Guid tenantId, string channel, TemplateRequest req, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        ChannelParts.Check(channel, req.Parts, errors);
+        ChannelParts.Check(channel, req.Parts, errors, await tenants.LinkPolicyAsync(tenantId, ct));
         TemplateRules.CheckOptionalVariables(req.OptionalVariables, errors);
         if (req.Description is { Length: > 500 }) errors["description"] = ["At most 500 characters."];
         string? layout = null;

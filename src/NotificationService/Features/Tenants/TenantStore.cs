@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using NotificationService.Contracts;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Tenants;
@@ -12,6 +13,7 @@ public sealed record CreatedTenant(Guid TenantId, Guid ServiceAccountId, string 
 public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimeProvider clock)
 {
     private readonly TtlCache<Guid, string?> _defaultLocales = new(clock, TimeSpan.FromSeconds(30));
+    private readonly TtlCache<Guid, LinkPolicy> _linkPolicies = new(clock, TimeSpan.FromSeconds(30));
 
     public async Task<CreatedTenant> CreateTenantAsync(string name, CancellationToken ct, Guid? id = null, string? fixedKey = null)
     {
@@ -41,6 +43,23 @@ public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimePr
         await using var db = await contexts.CreateDbContextAsync(c);
         return await db.Tenants.Where(t => t.Id == id).Select(t => t.DefaultLocale).SingleOrDefaultAsync(c);
     }, ct);
+
+    /// <summary>
+    /// Whether the tenant's end-user links may be http: (cached like the default locale: read at every send and delivery
+    /// that has a link, changed rarely; another replica sees a change within the cache's 30 s).
+    /// </summary>
+    public ValueTask<LinkPolicy> LinkPolicyAsync(Guid tenantId, CancellationToken ct) => _linkPolicies.GetOrLoadAsync(tenantId, async (id, c) =>
+    {
+        await using var db = await contexts.CreateDbContextAsync(c);
+        return new LinkPolicy(await db.Tenants.Where(t => t.Id == id).Select(t => t.AllowHttpLinks).SingleOrDefaultAsync(c));
+    }, ct);
+
+    public async Task SetAllowHttpLinksAsync(Guid tenantId, bool allow, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(s => s.SetProperty(t => t.AllowHttpLinks, allow), ct);
+        _linkPolicies.Remove(tenantId);
+    }
 
     public async Task<(ServiceAccount Account, string Key)> CreateServiceAccountAsync(Guid tenantId, string name, string[] scopes, CancellationToken ct,
         string? fixedKey = null)

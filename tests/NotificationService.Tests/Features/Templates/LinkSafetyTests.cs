@@ -7,8 +7,8 @@ using static NotificationService.Tests.Features.Templates.TemplateApi;
 namespace NotificationService.Tests.Features.Templates;
 
 /// <summary>
-/// Template parts an end user's app follows or loads (in_app `actionUrl` and `icon`, push `imageUrl`) are https or http
-/// URLs or relative paths: anything else is a 400 naming the part at save, and a variable that renders one anyway fails
+/// Template parts an end user's app follows or loads (in_app `actionUrl` and `icon`, push `imageUrl`) are https URLs or
+/// relative paths (http URLs too where the tenant allows them: <see cref="HttpLinkSettingTests"/>): anything else is a 400 naming the part at save, and a variable that renders one anyway fails
 /// the notification permanently (`unsafe_link`) instead of reaching the inbox; a test send with such data is a 422.
 /// </summary>
 [Collection("service")]
@@ -39,7 +39,7 @@ public class LinkSafetyTests(ServiceFixture service)
         var parts = new JsonObject { ["title"] = "Hi", ["body"] = "Body", [part] = value };
         var problem = await ExpectAsync(await tenant.Http.PostJsonAsync(Root, new { key = "links", channel, locale = "en", parts }), 400);
         Assert.Equal([$"parts.{part}"], problem.ErrorKeys());
-        Assert.Matches("^(Only https: or http: links|A link has no)", problem.Error($"parts.{part}"));
+        Assert.Matches("^(Only https: or http: links|Only https: links|A link has no)", problem.Error($"parts.{part}"));
         Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from templates where tenant_id = $1", tenant.Id));
     }
 
@@ -47,6 +47,7 @@ public class LinkSafetyTests(ServiceFixture service)
     public async Task Https_http_relative_and_variable_links_are_accepted_and_a_new_version_is_held_to_the_same_rule()
     {
         var tenant = await service.NewTenantAsync();
+        await ExpectAsync(await tenant.Http.PutJsonAsync(HttpLinkSettingTests.Settings, new { allowHttpLinks = true }), 200);
         foreach (var (key, actionUrl, icon) in new[]
         {
             ("https", "https://app.example/orders/{{id}}", "https://cdn.example/truck.png"),
