@@ -59,10 +59,7 @@ public class ProblemDetailsAcceptTests(ServiceFixture service)
         var anonymous = service.Factory.CreateClient();
         await using (await SseClient.OpenAsync(anonymous, $"{EndUsers.Me}/stream?ticket={ticket}")) { }   // spends it
 
-        using var again = new HttpRequestMessage(HttpMethod.Get, $"{EndUsers.Me}/stream?ticket={ticket}");
-        again.Headers.Add("Accept", "text/event-stream");
-        again.Headers.Add("Cache-Control", "no-cache");
-        using var response = await anonymous.SendAsync(again);
+        using var response = await anonymous.SendAsync(EventSourceGet($"{EndUsers.Me}/stream?ticket={ticket}"));
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -75,21 +72,26 @@ public class ProblemDetailsAcceptTests(ServiceFixture service)
     {
         var tenant = await service.NewTenantAsync();
         var user = await service.UserClientAsync(tenant, "ada");
-        using var request = new HttpRequestMessage(HttpMethod.Get, $"{EndUsers.Me}/stream");
-        request.Headers.Add("Accept", "text/event-stream");
-        request.Headers.Add("Origin", "https://not-listed.example");
-        using var response = await user.SendAsync(request);
+        using var response = await user.SendAsync(EventSourceGet($"{EndUsers.Me}/stream", origin: "https://not-listed.example"));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("does not list the web origin", (await response.JsonAsync())["errors"]!["Origin"]![0]!.GetValue<string>());
 
         // A backend's API key is a valid credential of the wrong kind: the end-user scheme does not know it (401).
-        using var withKey = new HttpRequestMessage(HttpMethod.Get, $"{EndUsers.Me}/stream");
-        withKey.Headers.Add("Accept", "text/event-stream");
-        using var refused = await tenant.Http.SendAsync(withKey);
+        using var refused = await tenant.Http.SendAsync(EventSourceGet($"{EndUsers.Me}/stream"));
         Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+    }
+
+    /// <summary>A GET with the headers a browser's EventSource sends (and the page's origin, when it is another).</summary>
+    private static HttpRequestMessage EventSourceGet(string url, string? origin = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Add("Accept", "text/event-stream");
+        request.Headers.Add("Cache-Control", "no-cache");
+        if (origin is not null) request.Headers.Add("Origin", origin);
+        return request;
     }
 
     /// <summary>"status content-type body" with the traceId taken out (it differs per request).</summary>
