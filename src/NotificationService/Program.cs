@@ -25,6 +25,7 @@ using NotificationService.Features.RateLimits;
 using NotificationService.Features.Retention;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Tenants;
+using NotificationService.Features.TenantSettings;
 using NotificationService.Features.Topics;
 using NotificationService.Features.Usage;
 using NotificationService.Features.Webhooks;

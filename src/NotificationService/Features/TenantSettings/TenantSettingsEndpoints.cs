@@ -1,9 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Features.Audit;
 using NotificationService.Features.Auth;
+using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 
-namespace NotificationService.Features.Tenants;
+namespace NotificationService.Features.TenantSettings;
 
 public sealed record TenantSettingsDocument
 {
@@ -14,7 +15,8 @@ public sealed record TenantSettingsDocument
 public sealed record TenantSettingsView(bool AllowHttpLinks);
 
 /// <summary>
-/// `/api/v1/admin/settings`: settings a tenant's admin decides for the whole tenant. One so far: `allowHttpLinks`,
+/// `/api/v1/admin/settings`: settings a tenant's admin decides for the whole tenant, stored on the tenant's row by
+/// <see cref="TenantStore"/> (a folder of its own, as WebOrigins: Tenants is below Auth and Audit, these endpoints above). One so far: `allowHttpLinks`,
 /// whether links that reach end users (in_app `actionUrl`, `icon`, action buttons; push `imageUrl`) may be plain
 /// `http:` as well as `https:` (<see cref="Contracts.LinkPolicy"/>). Off for a new tenant.
 /// </summary>
