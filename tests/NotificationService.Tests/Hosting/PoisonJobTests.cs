@@ -47,6 +47,7 @@ public class PoisonJobTests(Xunit.Abstractions.ITestOutputHelper output)
                     TimeSpan.FromSeconds(120));
                 output.WriteLine($"worker {start}: {(worker.HasExited ? "died" : "settled the queue")} at {clock.Elapsed.TotalSeconds:0.0} s");
                 if (!worker.HasExited) { survivor = worker; break; }
+                await worker.WaitExitAsync(TimeSpan.FromSeconds(30));   // HasExited turns true before stderr is read to its end
                 Assert.Contains(worker.Stderr, l => l.Contains($"test hook {WorkerCrashTestHook.Setting}")); // died of the poison, nothing else
                 await worker.DisposeAsync();
                 crashes++;
