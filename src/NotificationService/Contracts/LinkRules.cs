@@ -13,8 +13,8 @@ public readonly record struct LinkPolicy(bool AllowHttp)
 /// <summary>
 /// The one rule for every value an end user's app or browser may follow or load: an in_app `actionUrl` and `icon`, a
 /// push `imageUrl`, action buttons. Allowed: an absolute `https:` URL (`http:` too where the tenant's
-/// <see cref="LinkPolicy"/> allows it) with a host and no `user@` part, or a relative reference (`/orders/42`, `truck`: resolved against the tenant's own app). Everything
-/// else is refused: `javascript:`, `data:`, `vbscript:` and every other scheme, protocol-relative `//host` (its scheme
+/// <see cref="LinkPolicy"/> allows it) with a host and no `user@` part, or a relative reference (`/orders/42`, `truck`:
+/// resolved against the tenant's own app). Everything else is refused: `javascript:`, `data:`, `vbscript:` and every other scheme, protocol-relative `//host` (its scheme
 /// is whatever the page's is), and any whitespace, control character or backslash, because browsers drop tabs and
 /// newlines from URLs and read `\` as `/` (`java&#9;script:` and `/\evil.example` are the classic ways past a naive
 /// check). Applied at save to the literal start of a template part (<see cref="CheckTemplate"/>) and at delivery to

@@ -1,4 +1,6 @@
+using NotificationService.Channels;
 using NotificationService.Contracts;
+using NotificationService.Features.Templates;
 
 namespace NotificationService.Tests.Contracts;
 
@@ -74,4 +76,13 @@ public class LinkRulesTests
     [Fact]
     public void At_save_an_http_start_passes_where_the_tenant_allows_it() =>
         Assert.Null(LinkRules.CheckTemplate("http://{{host}}/x", LinkPolicy.HttpAllowed));
+
+    [Theory]
+    [InlineData(ChannelNames.InApp, true)]      // actionUrl, icon, actions
+    [InlineData(ChannelNames.Push, true)]       // imageUrl
+    [InlineData(ChannelNames.Email, false)]
+    [InlineData(ChannelNames.Sms, false)]
+    [InlineData(ChannelNames.WhatsApp, false)]
+    public void Only_channels_with_link_parts_need_the_tenants_link_policy_at_delivery(string channel, bool hasLinks) =>
+        Assert.Equal(hasLinks, ChannelParts.HasLinkParts(channel));
 }

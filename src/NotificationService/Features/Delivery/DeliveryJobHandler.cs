@@ -164,8 +164,8 @@ public sealed class DeliveryJobHandler(
 
         var recipientVariables = MessageRenderer.MentionsRecipient(n, version)
             ? RecipientVariables.Of(n.Recipient.UserId, n.Recipient.Email, n.Recipient.Phone, profile?.Fields) : null;
-        // Only in_app and push have parts that are links; the others never ask (cached per tenant where they do).
-        var linkPolicy = n.Channel is ChannelNames.InApp or ChannelNames.Push ? await tenants.LinkPolicyAsync(n.TenantId, ct) : LinkPolicy.HttpsOnly;
+        // Channels without link parts never ask; the others read it through the tenant cache.
+        var linkPolicy = ChannelParts.HasLinkParts(n.Channel) ? await tenants.LinkPolicyAsync(n.TenantId, ct) : LinkPolicy.HttpsOnly;
         var rendered = renderer.Render(n, version, linkPolicy, links is null ? null : new LinkVariables(links.UnsubscribeUrl, links.PreferencesUrl), recipientVariables);
         if (rendered is RenderOutcome.Failed f)
             return new SendAttempt(new DeliveryResult.Permanent(f.Error, f.Error.Split(':')[0]), null);

@@ -23,8 +23,8 @@ public abstract record RenderOutcome
 /// Renders a notification's pinned template version (or its inline content, which is itself a template
 /// over `data`) into the channel's parts. Missing required variables are a permanent, named error.
 /// <paramref name="recipient"/>: the `{{recipient.*}}` variables (RecipientVariables), given when the template mentions
-/// them; its locale formats a notification that has none of its own. <paramref name="linkPolicy"/>: the tenant's, for what the link
-/// parts rendered to.
+/// them; its locale formats a notification that has none of its own. <paramref name="linkPolicy"/>: the tenant's, for
+/// what the link parts rendered to.
 /// </summary>
 public sealed class MessageRenderer(TemplateEngine engine)
 {

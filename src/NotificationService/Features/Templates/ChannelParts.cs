@@ -30,6 +30,13 @@ public static class ChannelParts
         [ChannelNames.InApp] = ["title", "body", "actionUrl", "icon", "actions"],
     };
 
+    // After Allowed (static fields initialize in order): asked once per delivered notification, so computed once here.
+    private static readonly HashSet<string> ChannelsWithLinks =
+        [.. Allowed.Where(c => c.Value.Any(p => p == "actions" || LinkParts.Contains(p))).Select(c => c.Key)];
+
+    /// <summary>Whether a channel has parts that are links (in_app, push): only those need the tenant's <see cref="LinkPolicy"/>.</summary>
+    public static bool HasLinkParts(string channel) => ChannelsWithLinks.Contains(channel);
+
     /// <summary>The parts of a channel that are template text (the console editor's fields); structured parts are not.</summary>
     public static IReadOnlyList<string> TextPartsOf(string channel) =>
         Allowed.TryGetValue(channel, out var parts) ? parts.Where(p => p is not ("data" or "template" or "actions")).ToArray() : [];

@@ -16,9 +16,10 @@ public sealed record TenantSettingsView(bool AllowHttpLinks);
 
 /// <summary>
 /// `/api/v1/admin/settings`: settings a tenant's admin decides for the whole tenant, stored on the tenant's row by
-/// <see cref="TenantStore"/> (a folder of its own, as WebOrigins: Tenants is below Auth and Audit, these endpoints above). One so far: `allowHttpLinks`,
-/// whether links that reach end users (in_app `actionUrl`, `icon`, action buttons; push `imageUrl`) may be plain
-/// `http:` as well as `https:` (<see cref="Contracts.LinkPolicy"/>). Off for a new tenant.
+/// <see cref="TenantStore"/> (a folder of its own, as WebOrigins: Tenants is below Auth and Audit, these endpoints
+/// above). One so far: `allowHttpLinks`, whether links that reach end users (in_app `actionUrl`, `icon`, action
+/// buttons; push `imageUrl`) may be plain `http:` as well as `https:` (<see cref="Contracts.LinkPolicy"/>). Off for a
+/// new tenant. Read here as stored, not through the send path's cache.
 /// </summary>
 public static class TenantSettingsEndpoints
 {
@@ -40,7 +41,7 @@ public static class TenantSettingsEndpoints
     }
 
     private static async Task<TenantSettingsView> ViewAsync(TenantStore store, Guid tenantId, CancellationToken ct) =>
-        new((await store.LinkPolicyAsync(tenantId, ct)).AllowHttp);
+        new((await store.StoredLinkPolicyAsync(tenantId, ct)).AllowHttp);
 
     private static async Task<object?> Before(HttpContext http, string _) =>
         await ViewAsync(http.RequestServices.GetRequiredService<TenantStore>(), http.User.TenantId(), http.RequestAborted);

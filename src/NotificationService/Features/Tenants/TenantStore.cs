@@ -48,11 +48,15 @@ public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimePr
     /// Whether the tenant's end-user links may be http: (cached like the default locale: read at every send and delivery
     /// that has a link, changed rarely; another replica sees a change within the cache's 30 s).
     /// </summary>
-    public ValueTask<LinkPolicy> LinkPolicyAsync(Guid tenantId, CancellationToken ct) => _linkPolicies.GetOrLoadAsync(tenantId, async (id, c) =>
+    public ValueTask<LinkPolicy> LinkPolicyAsync(Guid tenantId, CancellationToken ct) =>
+        _linkPolicies.GetOrLoadAsync(tenantId, (id, c) => StoredLinkPolicyAsync(id, c), ct);
+
+    /// <summary>The setting as stored now, for the admin API (which must not show another replica's change 30 s late).</summary>
+    public async Task<LinkPolicy> StoredLinkPolicyAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var db = await contexts.CreateDbContextAsync(c);
-        return new LinkPolicy(await db.Tenants.Where(t => t.Id == id).Select(t => t.AllowHttpLinks).SingleOrDefaultAsync(c));
-    }, ct);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return new LinkPolicy(await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.AllowHttpLinks).SingleOrDefaultAsync(ct));
+    }
 
     public async Task SetAllowHttpLinksAsync(Guid tenantId, bool allow, CancellationToken ct)
     {
