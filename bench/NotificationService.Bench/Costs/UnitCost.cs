@@ -8,6 +8,20 @@ public sealed record TableRows(string Table, long Inserted, long Updated, long H
     public long IndexedWrites => Inserted + Updated - HotUpdated;
 }
 
+/// <summary>One statement's calls and execution time (pg_stat_statements; planning is not counted there by default).</summary>
+public sealed record StatementTime(long QueryId, string Query, long Calls, double ExecMs)
+{
+    /// <summary>The <paramref name="n"/> statements that spent the most execution time between two snapshots.</summary>
+    public static IReadOnlyList<StatementTime> Top(IReadOnlyList<StatementTime> before, IReadOnlyList<StatementTime> after, int n)
+    {
+        var old = before.GroupBy(s => s.QueryId).ToDictionary(g => g.Key, g => (Calls: g.Sum(s => s.Calls), Ms: g.Sum(s => s.ExecMs)));
+        return [.. after.GroupBy(s => s.QueryId)
+            .Select(g => (g.First(), Calls: g.Sum(s => s.Calls), Ms: g.Sum(s => s.ExecMs), Old: old.GetValueOrDefault(g.Key)))
+            .Select(x => x.Item1 with { Calls = x.Calls - x.Old.Calls, ExecMs = x.Ms - x.Old.Ms })
+            .Where(s => s.Calls > 0).OrderByDescending(s => s.ExecMs).Take(n)];
+    }
+}
+
 /// <summary>
 /// What one unit of a phase's work (an accepted send, a delivered notification, a CSV row…) cost over its measured
 /// window: CPU of the service processes, of PostgreSQL and of the bench itself, statements the service ran, and rows
@@ -16,7 +30,14 @@ public sealed record TableRows(string Table, long Inserted, long Updated, long H
 public sealed record UnitCost(string Phase, string Unit, long Units, TimeSpan Window, TimeSpan ServiceCpu, TimeSpan PostgresCpu, TimeSpan BenchCpu,
     long Statements, IReadOnlyList<TableRows> Tables)
 {
+    /// <summary>The statements that spent the most execution time in the window.</summary>
+    public IReadOnlyList<StatementTime> TopStatements { get; init; } = [];
+
     private double Per(double v) => Units > 0 ? v / Units : double.NaN;
+
+    /// <summary>"0.01 calls, 12.3 µs: update notifications set …": per unit, the statements that cost the most.</summary>
+    public string StatementsPerUnit(System.Globalization.CultureInfo inv) => TopStatements.Count == 0 ? "none" : string.Join("; ", TopStatements
+        .Select(s => string.Format(inv, "{0:0.000} calls, {1:0.0} µs: `{2}`", Per(s.Calls), Per(s.ExecMs * 1000), s.Query.Replace("`", "'"))));
     public double ServiceMicros => Per(ServiceCpu.TotalMicroseconds);
     public double PostgresMicros => Per(PostgresCpu.TotalMicroseconds);
     public double BenchMicros => Per(BenchCpu.TotalMicroseconds);

@@ -25,6 +25,11 @@ public static class UnitCostReport
         foreach (var c in costs)
             sb.AppendLine($"- {c.Phase}, rows per {c.Unit} ({c.Units:N0} in {c.Window.TotalSeconds.ToString("0.0", Inv)} s): {c.TablesPerUnit(Inv)}.");
         sb.AppendLine();
+        sb.AppendLine("Statements that spent the most execution time per unit (pg_stat_statements: calls and execution time, planning not included):");
+        sb.AppendLine();
+        foreach (var c in costs)
+            sb.AppendLine($"- {c.Phase}: {c.StatementsPerUnit(Inv)}.");
+        sb.AppendLine();
     }
 
     private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString("0.00", Inv);

@@ -20,6 +20,7 @@ public sealed class UnitMeter
     private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
     private (TimeSpan Service, TimeSpan Postgres, TimeSpan Bench) _before;
     private long _statementsBefore;
+    private IReadOnlyList<StatementTime> _topBefore = [];
     private IReadOnlyList<TableRows> _tablesBefore = [];
 
     private UnitMeter(NpgsqlDataSource db, string phase, CpuMeter cpu) => (_db, _phase, _cpu) = (db, phase, cpu);
@@ -29,6 +30,7 @@ public sealed class UnitMeter
         var meter = new UnitMeter(db, phase, await CpuMeter.ForAsync(Environment.ProcessId, db));
         meter._tablesBefore = await TablesAsync(db);
         meter._statementsBefore = await StatementsAsync(db);
+        meter._topBefore = await StatementTimesAsync(db);
         meter._before = meter.Cpu();
         meter._clock.Restart();
         return meter;
@@ -44,6 +46,7 @@ public sealed class UnitMeter
         var window = _clock.Elapsed;
         var after = Cpu();
         var statements = await StatementsAsync(_db);
+        var times = await StatementTimesAsync(_db);
         if (settle) await Task.Delay(1500);
         var old = _tablesBefore.ToDictionary(t => t.Table);
         var tables = (await TablesAsync(_db))
@@ -51,7 +54,8 @@ public sealed class UnitMeter
                 HotUpdated = t.HotUpdated - o.HotUpdated, Deleted = t.Deleted - o.Deleted } : t)
             .Where(t => t.Written > 0).ToList();
         var cost = new UnitCost(_phase, unit, units, window, after.Service - _before.Service, after.Postgres - _before.Postgres,
-            after.Bench - _before.Bench, statements < _statementsBefore || _statementsBefore < 0 ? -1 : statements - _statementsBefore, tables);
+            after.Bench - _before.Bench, statements < _statementsBefore || _statementsBefore < 0 ? -1 : statements - _statementsBefore, tables)
+        { TopStatements = StatementTime.Top(_topBefore, times, 6) };
         if (Sink.Value is { } sink) lock (sink) sink.Add(cost);
         return cost;
     }
@@ -62,6 +66,23 @@ public sealed class UnitMeter
         await using var cmd = db.CreateCommand("/* bench */ select relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del from pg_stat_user_tables");
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync()) list.Add(new(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
+        return list;
+    }
+
+    /// <summary>Each statement's calls and execution time so far in this database (not the bench's); none without pg_stat_statements.</summary>
+    private static async Task<IReadOnlyList<StatementTime>> StatementTimesAsync(NpgsqlDataSource db)
+    {
+        var list = new List<StatementTime>();
+        try
+        {
+            await using var cmd = db.CreateCommand("""
+                /* bench */ select queryid, left(regexp_replace(query, '\s+', ' ', 'g'), 90), calls, total_exec_time from pg_stat_statements
+                where dbid = (select oid from pg_database where datname = current_database()) and query not like '%/* bench */%'
+                """);
+            await using var r = await cmd.ExecuteReaderAsync();
+            while (await r.ReadAsync()) list.Add(new(r.GetInt64(0), r.GetString(1), r.GetInt64(2), r.GetDouble(3)));
+        }
+        catch (PostgresException) { }
         return list;
     }
 

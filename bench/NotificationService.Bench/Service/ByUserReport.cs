@@ -41,7 +41,7 @@ public sealed record ByUserResult(int Profiles, int Jobs, IReadOnlyList<(bool By
         foreach (var byUser in new[] { false, true })
         {
             var rounds = Dispatch.Where(r => r.ByUser == byUser).Select(r => r.Result).ToList();
-            Report.Row(sb, $"dispatch {ByUserRun.Kind(byUser)}, Mode=worker, {Jobs:N0} sandbox emails a round" + (byUser ? $" over {Profiles:N0} profiles" : "") +
+            Report.Row(sb, $"dispatch {ByUserRun.Kind(byUser)}, Mode=worker, {Jobs:N0} sandbox emails a round to {Profiles:N0} people" +
                 $", mean of {rounds.Count} rounds (jobs/s); CPU per notification: worker {Mean(rounds.Select(d => d.WorkerMicrosPerMessage)):0} µs, " +
                 $"PostgreSQL {Mean(rounds.Select(d => d.PostgresMicrosPerMessage)):0} µs", DispatchPerSec(byUser), ceilings?.ClaimDeleteJobsPerSec, "", null);
         }

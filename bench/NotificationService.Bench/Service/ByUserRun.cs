@@ -15,7 +15,10 @@ namespace NotificationService.Bench.Service;
 /// recipient (the load generator sends one body): accept does not read the profile, so this costs the userId kind nothing.
 /// Dispatch: the dispatch phase's run (a Mode=api sample cloned set-based into <c>jobs</c> queued notifications, then a
 /// Mode=worker drain, timed first completion → empty queue) on a fresh database per round, in the same order; the
-/// userId copies are spread over the profiles (u0 … u{profiles-1}, seeded by SQL: not timed either).
+/// copies of both kinds are spread over the same people (u0 … u{profiles-1}, profiles seeded by SQL: not timed either),
+/// one kind naming each by userId, the other by the address its profile holds (u{k}@example.com), so both rounds send to
+/// as many different people a batch (until 2026-11-24 the address rounds all went to u1@example.com: one recipient a
+/// batch for the suppression and preference reads, against a hundred for the userId rounds).
 /// </summary>
 public static class ByUserRun
 {
@@ -31,9 +34,11 @@ public static class ByUserRun
     public static async Task<ByUserResult> MeasureAsync(string dll, Func<string, Task<string>> createDatabase, BenchOptions options)
     {
         var profiles = options.Smoke ? 1_000 : options.Quick ? 10_000 : 100_000;
-        var jobs = options.Smoke ? 1_000 : options.Quick ? 5_000 : 20_000;
-        // A, B, B, A; at smoke size A, B (every step runs, the figures mean nothing).
+        var jobs = options.Smoke ? 1_000 : options.Quick ? 5_000 : 50_000;
+        // A, B, B, A for accept; dispatch, whose rounds are short and vary more, `--rounds` pairs of them (2 by default:
+        // A, B, B, A; 3: A, B, B, A, A, B). At smoke size A, B (every step runs, the figures mean nothing).
         var order = options.Smoke ? new[] { false, true } : new[] { false, true, true, false };
+        var dispatchOrder = options.Smoke ? order : [.. Enumerable.Range(0, 2 * Math.Max(2, options.AbRounds)).Select(i => i % 4 is 1 or 2)];
 
         var accept = new List<(bool ByUser, LoadResult Result)>();
         var cs = await createDatabase("by_user_accept");
@@ -52,12 +57,12 @@ public static class ByUserRun
         }
 
         var dispatch = new List<(bool ByUser, DispatchResult Result)>();
-        for (var i = 0; i < order.Length; i++)
+        for (var i = 0; i < dispatchOrder.Length; i++)
         {
-            var byUser = order[i];
-            Progress.Show($"by-user: dispatch round {i + 1}/{order.Length}, {Kind(byUser)}");
+            var byUser = dispatchOrder[i];
+            Progress.Show($"by-user: dispatch round {i + 1}/{dispatchOrder.Length}, {Kind(byUser)}");
             dispatch.Add((byUser, await DispatchRun.MeasureAsync(dll, await createDatabase($"by_user_dispatch_{i}"), jobs,
-                users: byUser ? profiles : 0, prepare: (db, sample) => SeedProfilesAsync(db, sample, profiles),
+                users: profiles, byAddress: !byUser, prepare: (db, sample) => SeedProfilesAsync(db, sample, profiles),
                 label: $"by-user: dispatch, {Kind(byUser)} (Mode=worker)", sampleBody: byUser ? UserIdBody : AddressBody)));
         }
         return new ByUserResult(profiles, jobs, accept, dispatch);

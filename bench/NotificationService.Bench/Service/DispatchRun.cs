@@ -21,12 +21,13 @@ public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan Launc
 /// </summary>
 public static class DispatchRun
 {
-    /// <param name="users">Spread the copies over this many userIds (0: every copy keeps the sample's recipient).</param>
+    /// <param name="users">Spread the copies over this many people, u0 … u{users-1} (0: every copy keeps the sample's recipient).</param>
+    /// <param name="byAddress">Name each person by their email address (u{k}@example.com) rather than by userId.</param>
     /// <param name="prepare">Runs after the copies are queued, before the worker starts (e.g. stores preferences).</param>
     /// <param name="label">The phase name its cost per notification is reported under.</param>
     /// <param name="sampleBody">The send that is accepted and cloned (the small inline email of <see cref="SendClient"/> if null).</param>
     public static async Task<DispatchResult> MeasureAsync(string dll, string connectionString, int jobs, int users = 0,
-        Func<NpgsqlDataSource, Guid, Task>? prepare = null, string label = "dispatch (Mode=worker, sandbox email)", byte[]? sampleBody = null)
+        Func<NpgsqlDataSource, Guid, Task>? prepare = null, string label = "dispatch (Mode=worker, sandbox email)", byte[]? sampleBody = null, bool byAddress = false)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
 
@@ -36,7 +37,7 @@ public static class DispatchRun
             using var client = new SendClient(api.BaseAddress, 1, sampleBody);
             var sample = await client.SendAsync() ?? throw new InvalidOperationException($"sample send failed: {await client.DescribeFailureAsync()}");
             Progress.Show($"dispatch: enqueuing {jobs:N0} sandbox-email notifications");
-            await CloneAsync(db, sample, jobs - 1, users);
+            await CloneAsync(db, sample, jobs - 1, users, byAddress);
             if (prepare is not null) await prepare(db, sample);
         }
         var queued = await QueueWatch.CountQueuedUnitsAsync(db);
@@ -116,7 +117,7 @@ public static class DispatchRun
     /// (as sends that arrive one at a time get), with time-ordered (UUIDv7) ids like the service's own, so the indexes
     /// see the inserts and look-ups they see in production rather than random ones.
     /// </summary>
-    private static async Task CloneAsync(NpgsqlDataSource db, Guid sample, int copies, int users)
+    private static async Task CloneAsync(NpgsqlDataSource db, Guid sample, int copies, int users, bool byAddress)
     {
         const int chunk = 20_000;
         for (var done = 0; done < copies; done += chunk)
@@ -137,7 +138,9 @@ public static class DispatchRun
                 insert into notifications (id, tenant_id, channel, status, priority, recipient, template_key, template_version_id,
                                            locale, content, data, category, metadata, job_id)
                 select j.nid, src.tenant_id, src.channel, 'queued', src.priority,
-                       case when $3 = 0 then src.recipient else jsonb_set(src.recipient, '{userId}', to_jsonb('u' || (abs(hashtext(j.nid::text)) % $3))) end,
+                       case when $3 = 0 then src.recipient
+                            when $4 then jsonb_set(src.recipient, '{email}', to_jsonb('u' || (abs(hashtext(j.nid::text)) % $3) || '@example.com'))
+                            else jsonb_set(src.recipient, '{userId}', to_jsonb('u' || (abs(hashtext(j.nid::text)) % $3))) end,
                        src.template_key, src.template_version_id,
                        src.locale, src.content, src.data, src.category, src.metadata, j.id
                 from j cross join src
@@ -145,6 +148,7 @@ public static class DispatchRun
             cmd.Parameters.AddWithValue(sample);
             cmd.Parameters.AddWithValue(Enumerable.Range(0, n).Select(_ => Guid.CreateVersion7()).ToArray());
             cmd.Parameters.AddWithValue(users);
+            cmd.Parameters.AddWithValue(byAddress);
             cmd.CommandTimeout = 300;
             await cmd.ExecuteNonQueryAsync();
             Progress.Show($"dispatch: enqueued {done + n + 1:N0}/{copies + 1:N0}");

@@ -11,6 +11,9 @@ namespace NotificationService.Bench.Service;
 public sealed record TopicEventsResult(int Streams, int Connected, int BigEvents, long BigExpected, Percentiles BigMs, double Rate, long SmallPublished,
     long SmallExpected, Percentiles SmallMs, long PublishErrors, long StreamFailures)
 {
+    /// <summary>Second of the open loop → the slowest read of the events published in it (where a tail sits in time).</summary>
+    public IReadOnlyList<double> SmallMaxBySecond { get; init; } = [];
+
     public long BigMissed => BigExpected - BigMs.Count;
     public long SmallMissed => SmallExpected - SmallMs.Count;
 }
@@ -77,10 +80,13 @@ public static class TopicsEventsRun
         var expectedSmall = Enumerable.Range(0, total).Sum(i => Math.Min(GroupSize, streams - (int)((long)i * 7919 % groups) * GroupSize));
         await GraceAsync(() => latencies.Where(l => l.Key >= 1_000).Sum(l => l.Value.Count), expectedSmall, "topics: small-topic events arriving");
         var small = new Percentiles(latencies.Where(l => l.Key >= 1_000).SelectMany(l => l.Value));
+        var bySecond = Enumerable.Range(0, (int)Math.Ceiling(duration.TotalSeconds)).Select(sec => Enumerable.Range(0, total)
+            .Where(i => (int)(i / rate) == sec).SelectMany(i => latencies.GetValueOrDefault(1_000 + i) ?? []).DefaultIfEmpty(double.NaN).Max()).ToList();
         stop.Cancel();
         await Task.WhenAll(readers);
         Progress.Done();
-        return new TopicEventsResult(streams, connected, BigEvents, (long)BigEvents * connected, big, rate, total, expectedSmall, small, errors, Interlocked.Read(ref failures));
+        return new TopicEventsResult(streams, connected, BigEvents, (long)BigEvents * connected, big, rate, total, expectedSmall, small, errors, Interlocked.Read(ref failures))
+            { SmallMaxBySecond = bySecond };
     }
 
     private static async Task<bool> PublishAsync(HttpClient api, string topic, int n)

@@ -38,6 +38,9 @@ public static class TopicsReport
         sb.AppendLine();
         sb.AppendLine("Fan-out ratio: notifications created/s ÷ the 100-row batch-insert ceiling, after one unrecorded fan-out of a tenth of the size; " +
                       "members are written directly. Accept latency is measured with no worker running (nothing expands meanwhile).");
+        if (t.Events is { SmallMaxBySecond.Count: > 0 } ev)
+            sb.AppendLine().AppendLine("Slowest read of the small-topic events published in each second of the open loop (ms): " +
+                string.Join(", ", ev.SmallMaxBySecond.Select((ms, i) => $"{i + 1}: {(double.IsNaN(ms) ? "none" : ms.ToString("0", Inv))}")) + ".");
     }
 
     private static string F(double v) => v.ToString("0.0", Inv);
