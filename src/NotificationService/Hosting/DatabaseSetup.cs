@@ -51,8 +51,16 @@ public static class DatabaseSetup
     public static string EmbeddedLine(EmbeddedPostgres cluster) =>
         $"no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {cluster.DataDirectory} on 127.0.0.1:{cluster.Port}";
 
+    /// <summary>How many statements each connection keeps prepared (Npgsql's automatic preparation) when the connection
+    /// string does not say.</summary>
+    public const int DefaultMaxAutoPrepare = 100;
+
     /// <summary>
-    /// The service's sessions: JIT off, and a bounded pool unless the connection string sizes it. PostgreSQL's JIT
+    /// The service's sessions: JIT off, statements prepared automatically, and a bounded pool, each unless the connection
+    /// string says otherwise. Prepared: every statement is raw SQL sent as text, so without it PostgreSQL parsed and
+    /// planned each one on every call (the claim, the ledger's updates, an accept's insert); a statement run twice on a
+    /// connection is prepared there and later calls skip both (BENCHMARKS.md, "Prepared statements"). Behind a pooler
+    /// that cannot keep prepared statements (PgBouncer in transaction mode before 1.21), set `Max Auto Prepare=0`. PostgreSQL's JIT
     /// compiled the fair-claim query on every call (its row estimate crosses jit_above_cost) and cost 27 ms of a 30 ms
     /// claim. The pool: bursts (10,000 streams connecting, 64 at a time) grew Npgsql's default pool of 100 to ~70
     /// backends, and statements then rotated over all of them, each backend with its own cold caches; at most
@@ -62,17 +70,23 @@ public static class DatabaseSetup
     {
         var csb = new NpgsqlConnectionStringBuilder(connectionString);
         csb.Options = string.IsNullOrEmpty(csb.Options) ? "-c jit=off" : $"{csb.Options} -c jit=off";
-        if (!SetsPoolSize(connectionString)) csb.MaxPoolSize = maxPoolSize;
+        if (!Sets(connectionString, PoolSizeKeys)) csb.MaxPoolSize = maxPoolSize;
+        if (!Sets(connectionString, AutoPrepareKeys))
+        {
+            csb.MaxAutoPrepare = DefaultMaxAutoPrepare;
+            csb.AutoPrepareMinUsages = 2;
+        }
         return csb.ConnectionString;
     }
 
     private static readonly HashSet<string> PoolSizeKeys = new(["MaximumPoolSize", "MaxPoolSize"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> AutoPrepareKeys = new(["MaxAutoPrepare"], StringComparer.OrdinalIgnoreCase);
 
-    /// <summary>An operator's own `Maximum Pool Size` (any of Npgsql's spellings) wins over the service's default.</summary>
-    private static bool SetsPoolSize(string connectionString)
+    /// <summary>An operator's own setting (any of Npgsql's spellings of <paramref name="keys"/>) wins over the service's default.</summary>
+    private static bool Sets(string connectionString, HashSet<string> keys)
     {
         var raw = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString };
-        return raw.Keys.Cast<string>().Select(k => k.Replace(" ", "")).Any(k => PoolSizeKeys.Contains(k));
+        return raw.Keys.Cast<string>().Select(k => k.Replace(" ", "")).Any(keys.Contains);
     }
 }
 

@@ -30,7 +30,17 @@ public class ConfigurationTests(ServiceFixture service)
 
         Assert.Equal(DatabaseSetup.DefaultMaxPoolSize, pool.MaxPoolSize);
         Assert.Contains("jit=off", pool.Options);
+        Assert.Equal(DatabaseSetup.DefaultMaxAutoPrepare, pool.MaxAutoPrepare);
     }
+
+    /// <summary>Statements are prepared automatically unless the operator says otherwise (`Max Auto Prepare=0` behind a
+    /// pooler that cannot keep prepared statements).</summary>
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0", 0)]
+    [InlineData("host=db;maxautoprepare=5", 5)]
+    [InlineData("Host=db", DatabaseSetup.DefaultMaxAutoPrepare)]
+    public void An_operators_auto_prepare_setting_wins_over_the_default(string connectionString, int expected) =>
+        Assert.Equal(expected, new NpgsqlConnectionStringBuilder(DatabaseSetup.ServiceConnectionString(connectionString, 20)).MaxAutoPrepare);
 
     [Theory]
     [InlineData("Host=db;Maximum Pool Size=50", 50)]
