@@ -21,22 +21,21 @@ public sealed record ResolvedBatch(IReadOnlyDictionary<Guid, ClaimedNotification
 /// the address its profile has NOW (changed after accept: the new one); an address given in the send wins. The profiles
 /// are read in one statement per claimed batch, and only for the notifications that need one (no address, or a template
 /// that reads `{{recipient.*}}`): a batch of sends that carry their addresses reads nothing. Every send naming a userId is
-/// checked against the blocked users (one statement per claimed batch that has any), so a user erased with `block=true`
-/// gets nothing, whatever address the send carries.
+/// checked against the blocked users (one statement per claimed batch that has any, in the same round trip as the
+/// profiles), so a user erased with `block=true` gets nothing, whatever address the send carries.
 /// </summary>
-public sealed class ProfileResolution(ProfileStore profiles, UserBlocklist blocklist)
+public sealed class ProfileResolution(ProfileStore profiles)
 {
     public async Task<ResolvedBatch> ResolveAsync(IReadOnlyDictionary<Guid, ClaimedNotification> records, IReadOnlyDictionary<Guid, TemplateVersion> versions,
         CancellationToken ct)
     {
         var users = records.Values.Where(r => !string.IsNullOrEmpty(r.Recipient.UserId)).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList();
-        var blocked = await blocklist.BlockedAsync(users, ct);
-        var wanted = records.Values.Where(r => NeedsProfile(r, versions)).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList();
-        if (wanted.Count == 0) return new ResolvedBatch(records, new Dictionary<(Guid, string), StoredProfile>(), blocked);
-        var found = await profiles.FindManyAsync(wanted, ct);
+        var wanted = records.Values.Where(r => NeedsProfile(r, versions)).Select(r => (r.TenantId, r.Recipient.UserId!)).ToHashSet();
+        var (blocked, found) = await profiles.ForDeliveryAsync(users, wanted, ct);
+        if (wanted.Count == 0) return new ResolvedBatch(records, found, blocked);
         var resolved = records.ToDictionary(r => r.Key, r => MissingAddress(r.Value) && found.TryGetValue((r.Value.TenantId, r.Value.Recipient.UserId ?? ""), out var p)
             ? WithAddress(r.Value, p.Fields) : r.Value);
-        return new ResolvedBatch(resolved, found.ToDictionary(f => f.Key, f => f.Value), blocked);
+        return new ResolvedBatch(resolved, found, blocked);
     }
 
     /// <summary>The channel needs an address (email, SMS, WhatsApp) and the notification has none.</summary>

@@ -13,12 +13,13 @@ public sealed partial class ProfileStore
         /// <summary>$1 tenant, $2 userIds: the profiles a merge applies to, locked until the write commits.</summary>
         public const string Lock = "select " + Columns + " from recipient_profiles where tenant_id = $1 and user_id = any($2) order by user_id for update";
 
-        /// <summary>$1 tenants, $2 userIds (pairs): every profile a claimed delivery batch needs, one index probe each.</summary>
-        public const string FindPairs = """
-            select p.tenant_id, p.user_id, p.email, p.phone, p.name, p.locale, p.timezone, p.avatar_url, p.data::text, p.created_at, p.updated_at
-            from unnest($1::uuid[], $2::text[]) as u(tenant_id, user_id)
-            join recipient_profiles p on p.tenant_id = u.tenant_id and p.user_id = u.user_id
-            """;
+        /// <summary>
+        /// $1 tenants, $2 userIds (each distinct): every profile a claimed delivery batch needs. `= any` on both key
+        /// columns is one index scan over the sorted keys; a join to unnest($1, $2) ran an index scan per pair and cost
+        /// PostgreSQL a quarter more (pgbench, 100 users of 100,000). A batch spans few tenants, so the pairs the cross
+        /// product adds are few; the caller drops them.
+        /// </summary>
+        public const string FindPairs = "select tenant_id, " + Columns + " from recipient_profiles where tenant_id = any($1) and user_id = any($2)";
 
         /// <summary>$1 tenant, $2 userIds: the locales of those that have one (template variant selection at accept).</summary>
         public const string Locales = "select user_id, locale from recipient_profiles where tenant_id = $1 and user_id = any($2) and locale is not null";
