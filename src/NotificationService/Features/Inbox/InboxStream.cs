@@ -84,7 +84,7 @@ public static class InboxStream
             }
             try
             {
-                var woken = await subscription.WaitAsync(keepAlive, ct);
+                var woken = await subscription.WaitAsync(Jittered(keepAlive), ct);
                 if (!woken) await WriteAsync(body, ": keep-alive\n\n", ct);
                 // A quiet tick reads only if the LISTEN connection was down at some point since the last read. Reading on
                 // every tick cost 10,000 idle streams 667 statements/s, a quarter of a core in the service and a fifth in
@@ -95,6 +95,14 @@ public static class InboxStream
             catch (OperationCanceledException) { return; }
         }
     }
+
+    /// <summary>
+    /// A keep-alive wait of 75–100 % of the interval, drawn anew each time. Streams woken together (one event to a topic
+    /// with 10,000 members) otherwise fell quiet together and all wrote their keep-alives in the same instant 15 s later: a
+    /// burst of 10,000 writes that queued the live events behind it for seconds (BENCHMARKS.md, "Topics: the keep-alive
+    /// burst"). Never longer than the interval, so proxies' idle timeouts see what they saw before.
+    /// </summary>
+    private static TimeSpan Jittered(TimeSpan keepAlive) => keepAlive * (0.75 + 0.25 * Random.Shared.NextDouble());
 
     /// <summary>Whether a stream can resume at <paramref name="from"/> of a sequence that is at <paramref name="last"/> and keeps
     /// events from <paramref name="oldest"/> on: everything after it is still stored.</summary>
