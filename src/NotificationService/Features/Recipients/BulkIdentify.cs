@@ -48,13 +48,14 @@ public static class BulkIdentify
         return TypedResults.Ok(new BulkIdentifyResponse(results!));
     }
 
-    /// <summary>An item with a string userId and, if any, a boolean merge: the write (without `merge`); otherwise null.</summary>
+    /// <summary>An item with a string userId and, if any, a boolean merge: the write (without `merge`); otherwise null. The
+    /// item itself becomes the document (the request's tree is this request's alone): a deep copy of each was a tenth of
+    /// bulk identify's CPU in the service.</summary>
     private static ProfileWrite? Parse(JsonNode? item)
     {
         if (item is not JsonObject o || UserIdOf(o) is not { } userId || !IsMergeFlag(o["merge"], out var merge)) return null;
-        var document = o.DeepClone().AsObject();
-        document.Remove("merge");
-        return new ProfileWrite(userId, merge, document);
+        o.Remove("merge");
+        return new ProfileWrite(userId, merge, o);
     }
 
     private static IDictionary<string, string[]> ItemErrors(JsonNode? item)
