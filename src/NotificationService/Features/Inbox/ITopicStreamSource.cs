@@ -27,4 +27,7 @@ public interface ITopicStreamSource
     /// after <paramref name="after"/>, in order, each once however many of its topics it went to; at most <paramref name="limit"/>.
     /// </summary>
     Task<IReadOnlyList<TopicStreamEvent>> AfterAsync(Guid tenantId, string userId, long after, int limit, CancellationToken ct);
+
+    /// <summary>The tenant's topic event number <paramref name="seq"/>, or null when it is not (or no longer) kept.</summary>
+    Task<TopicStreamEvent?> EventAsync(Guid tenantId, long seq, CancellationToken ct);
 }

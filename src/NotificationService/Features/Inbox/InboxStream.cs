@@ -73,6 +73,7 @@ public static class InboxStream
 
         var reads = InboxStreamHub.Reads.Own | InboxStreamHub.Reads.TopicEvents;
         long heard = 0;
+        var covered = Coverage.None;   // nothing handed over is trusted before the first table read
         while (!ct.IsCancellationRequested)
         {
             if (reads != InboxStreamHub.Reads.None)
@@ -80,7 +81,8 @@ public static class InboxStream
                 heard = hub.Generation;   // before the read: a reconnect during it makes the next quiet tick read again
                 if (reads.HasFlag(InboxStreamHub.Reads.TopicList)) await LoadTopicsAsync(hub, subscription, topics, user, ct);
                 if (reads.HasFlag(InboxStreamHub.Reads.Own)) cursor = await SendOwnAfterAsync(events, body, user, cursor, ct);
-                if (reads.HasFlag(InboxStreamHub.Reads.TopicEvents)) cursor = await SendTopicEventsAfterAsync(topics, body, user, cursor, ct);
+                if (reads.HasFlag(InboxStreamHub.Reads.TopicEvents))
+                    (cursor, covered) = await SendTopicEventsAsync(hub, subscription, topics, body, user, cursor, covered, ct);
             }
             try
             {
@@ -91,6 +93,7 @@ public static class InboxStream
                 // PostgreSQL on 2 cores (BENCHMARKS.md, "Live stream"), which the sends' latency then queued behind.
                 // Woken, it reads what the wake-ups asked for: its own events, its topics' events, or both.
                 reads = woken ? subscription.TakePending() : hub.HeardEverythingSince(heard) ? InboxStreamHub.Reads.None : InboxStreamHub.Reads.All;
+                if (reads == InboxStreamHub.Reads.All) covered = Coverage.None;   // announcements may have gone unheard
             }
             catch (OperationCanceledException) { return; }
         }
@@ -135,6 +138,43 @@ public static class InboxStream
             }
             if (read.Count < ReadBatch) return cursor;
         }
+    }
+
+    /// <summary>Up to which topic-event number a stream has sent everything of its topics, as of which
+    /// <see cref="InboxStreamHub.Subscription.CoverageVersion"/>.</summary>
+    private readonly record struct Coverage(long Seq, long Version)
+    {
+        public static readonly Coverage None = new(-1, -1);
+    }
+
+    /// <summary>
+    /// The topic events the hub handed over, when they provably follow what this stream sent (its coverage reaches where
+    /// the hub's unbroken hearing began, and the hub has not changed its membership since); otherwise, from the first that
+    /// does not, a read of the table after the cursor, which then vouches for everything the hub had heard before it.
+    /// </summary>
+    private static async Task<(StreamPosition, Coverage)> SendTopicEventsAsync(InboxStreamHub hub, InboxStreamHub.Subscription subscription,
+        ITopicStreamSource topics, Stream body, EndUser user, StreamPosition cursor, Coverage covered, CancellationToken ct)
+    {
+        var handed = subscription.TakeHanded();
+        // Woken for hand-offs that an earlier call already took: nothing new, and nothing the hub could not vouch for (it
+        // invalidates the coverage whenever it wakes a stream for a table read).
+        if (handed.Count == 0 && covered.Version == subscription.CoverageVersion) return (cursor, covered);
+        var text = new StringBuilder();
+        var trusted = handed.Count > 0 && covered.Version == subscription.CoverageVersion;
+        foreach (var h in handed)
+        {
+            if (!(trusted &= covered.Seq >= h.Since)) break;
+            if (h.Event.Seq > cursor.Topic) Append(text, cursor = cursor with { Topic = h.Event.Seq }, InboxStore.AppEventKind(h.Event.Type), h.Event.Data);
+            covered = covered with { Seq = Math.Max(covered.Seq, h.Event.Seq) };
+        }
+        if (text.Length > 0) await WriteAsync(body, text.ToString(), ct);
+        if (trusted) return (cursor, covered);
+        // The table: what it returns after the cursor is everything of the stream's topics up to at least what the hub had
+        // heard before the read began (those events had committed); what was handed and not sent is in it, or not the user's.
+        var version = subscription.CoverageVersion;
+        var heard = hub.LastHeard(user.TenantId);
+        cursor = await SendTopicEventsAfterAsync(topics, body, user, cursor, ct);
+        return (cursor, new Coverage(Math.Max(cursor.Topic, heard), version));
     }
 
     /// <summary>Writes the events of the user's topics after the cursor, in order, as `app.&lt;type&gt;`; returns the cursor after the last.</summary>

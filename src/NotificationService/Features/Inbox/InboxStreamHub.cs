@@ -15,9 +15,11 @@ namespace NotificationService.Features.Inbox;
 /// hub keeps, for its own streams only, which topics each stream's user is in, and wakes those of the topic's members. A
 /// membership change NOTIFYs the topic too; the hub then asks which of its streams' users are members now (one
 /// statement) and updates that index. Topic announcements are handled in the order they committed, on one task, so a
-/// member added just before an event is in the index when the event's wake-up is handled.
+/// member added just before an event is in the index when the event's wake-up is handled. The event itself is read once
+/// per replica and handed to those streams in memory (InboxStreamHub.TopicHandOff.cs), so a topic of 10,000 members is
+/// one read, not 10,000; a stream falls back to reading the table whenever the hand-off cannot prove it missed nothing.
 /// </summary>
-public sealed class InboxStreamHub : BackgroundService
+public sealed partial class InboxStreamHub : BackgroundService
 {
     public const string MeterName = "NotificationService.Inbox", OpenStreamsName = "inbox.streams.open";
     private readonly ConcurrentDictionary<(Guid, string), UserStreams> _byUser = new();
@@ -84,6 +86,37 @@ public sealed class InboxStreamHub : BackgroundService
             _wake.Writer.TryWrite(true);
         }
 
+        private readonly ConcurrentQueue<HandedTopicEvent> _handed = new();
+        private int _handedCount;
+        private long _coverage;
+
+        /// <summary>Bumped whenever the hub can no longer vouch that this stream was handed every event of its topics: its
+        /// membership changed, an event could not be read, or too many hand-offs waited. A stream trusts hand-offs only
+        /// while this is what it was at its last table read.</summary>
+        public long CoverageVersion => Interlocked.Read(ref _coverage);
+
+        internal void Invalidate() => Interlocked.Increment(ref _coverage);
+
+        /// <summary>An event of one of its topics, read once by the hub; a stream that does not keep up reads the table instead.</summary>
+        internal void Hand(HandedTopicEvent e)
+        {
+            if (Interlocked.Increment(ref _handedCount) > MaxHanded)
+            {
+                Interlocked.Decrement(ref _handedCount);
+                Invalidate();
+            }
+            else _handed.Enqueue(e);
+            Wake(Reads.TopicEvents);
+        }
+
+        /// <summary>What was handed since the last call, in the order the hub heard it.</summary>
+        public List<HandedTopicEvent> TakeHanded()
+        {
+            var taken = new List<HandedTopicEvent>();
+            while (_handed.TryDequeue(out var e)) { taken.Add(e); Interlocked.Decrement(ref _handedCount); }
+            return taken;
+        }
+
         /// <summary>What the wake-ups since the last call asked for.</summary>
         public Reads TakePending() => (Reads)Interlocked.Exchange(ref _pending, 0);
 
@@ -141,9 +174,16 @@ public sealed class InboxStreamHub : BackgroundService
     private void SetTopic(Subscription sub, string topic, bool member)
     {
         var key = (sub.TenantId, topic);
-        if (member && sub.Topics.Add(topic)) _byTopic.GetOrAdd(key, _ => new()).TryAdd(sub, 0);
-        else if (!member && sub.Topics.Remove(topic) && _byTopic.TryGetValue(key, out var set) && set.TryRemove(sub, out _) && set.IsEmpty)
-            _byTopic.TryRemove(new(key, set));
+        if (member && sub.Topics.Add(topic))
+        {
+            _byTopic.GetOrAdd(key, _ => new()).TryAdd(sub, 0);
+            sub.Invalidate();   // events published around its joining may have been handed before it was in the index
+        }
+        else if (!member && sub.Topics.Remove(topic))
+        {
+            sub.Invalidate();
+            if (_byTopic.TryGetValue(key, out var set) && set.TryRemove(sub, out _) && set.IsEmpty) _byTopic.TryRemove(new(key, set));
+        }
     }
 
     private void Remove(Subscription sub)
@@ -185,7 +225,12 @@ public sealed class InboxStreamHub : BackgroundService
     private void WakeAll()
     {
         // Membership changes may have gone unheard too: every stream reloads its topics.
-        foreach (var streams in _byUser.Values) foreach (var s in StreamsOf(streams)) s.Wake(Reads.All);
+        foreach (var streams in _byUser.Values)
+            foreach (var s in StreamsOf(streams))
+            {
+                s.Invalidate();   // topic events may have gone unheard: hand-offs prove nothing until the table is read
+                s.Wake(Reads.All);
+            }
     }
 
     /// <summary>Topic announcements, one at a time in commit order: wake a topic's local members, or re-check its membership.</summary>
@@ -195,8 +240,7 @@ public sealed class InboxStreamHub : BackgroundService
         {
             if (payload.StartsWith(StreamAnnouncements.TopicEventPrefix, StringComparison.Ordinal))
             {
-                if (StreamAnnouncements.Parse(payload, StreamAnnouncements.TopicEventPrefix) is { } published && _byTopic.TryGetValue(published, out var members))
-                    foreach (var member in members.Keys) member.Wake(Reads.TopicEvents);
+                if (StreamAnnouncements.ParseTopicEvent(payload) is { } published) await HandOverAsync(published.Tenant, published.Seq, published.Topic, ct);
                 continue;
             }
             if (StreamAnnouncements.Parse(payload, StreamAnnouncements.MembersPrefix) is not { } changed) continue;
@@ -205,7 +249,12 @@ public sealed class InboxStreamHub : BackgroundService
             {
                 log.LogWarning(e, "Could not re-check a topic's members for the live streams; they reload their topics");
                 foreach (var (key, streams) in _byUser)
-                    if (key.Item1 == changed.Tenant) foreach (var stream in StreamsOf(streams)) stream.Wake(Reads.TopicList | Reads.TopicEvents);
+                    if (key.Item1 == changed.Tenant)
+                        foreach (var stream in StreamsOf(streams))
+                        {
+                            stream.Invalidate();
+                            stream.Wake(Reads.TopicList | Reads.TopicEvents);
+                        }
             }
         }
     }

@@ -6,9 +6,10 @@ public sealed partial class TopicEventStore
     private static class Sql
     {
         /// <summary>
-        /// $1 tenant, $2 topics, $3 type, $4 data, $5 NOTIFY channel, $6 one announcement per topic. Takes the tenant's next
-        /// topic-event number (the counter row's lock orders a tenant's topic events by commit), stores the event once per
-        /// topic named (never per member) and announces each topic at commit. Returns the number.
+        /// $1 tenant, $2 topics, $3 type, $4 data, $5 NOTIFY channel, $6 and $7 the announcements' prefixes (numbered, and
+        /// the one replicas before 2026-11-24 read: StreamAnnouncements). Takes the tenant's next topic-event number (the
+        /// counter row's lock orders a tenant's topic events by commit), stores the event once per topic named (never per
+        /// member) and announces each topic at commit, with the number. Returns the number.
         /// </summary>
         public const string Publish = """
             with numbered as (
@@ -19,8 +20,13 @@ public sealed partial class TopicEventStore
                 insert into topic_events (tenant_id, topic_key, seq, type, data)
                 select $1, t, (select last_seq from numbered), $3, $4::jsonb from unnest($2::text[]) as t
             )
-            select (select last_seq from numbered), (select count(pg_notify($5, p)) from unnest($6::text[]) as p)
+            select (select last_seq from numbered),
+                   (select count(pg_notify($5, $6 || $1::text || ':' || (select last_seq from numbered) || ':' || t))
+                         + count(pg_notify($5, $7 || $1::text || ':' || t)) from unnest($2::text[]) as t)
             """;
+
+        /// <summary>$1 tenant, $2 number: the event's type and data (the same in each topic's row).</summary>
+        public const string Event = "select type, data::text from topic_events where tenant_id = $1 and seq = $2 limit 1";
 
         /// <summary>$1 tenant, $2 userId: the tenant's last topic-event number, the oldest kept, and the user's topics.</summary>
         public const string Position = """

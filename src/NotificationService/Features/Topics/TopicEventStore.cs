@@ -43,7 +43,8 @@ public sealed partial class TopicEventStore : ITopicStreamSource, IAsyncDisposab
         cmd.Parameters.AddWithValue(type);
         cmd.Parameters.AddWithValue(dataJson);
         cmd.Parameters.AddWithValue(StreamAnnouncements.Channel);
-        cmd.Parameters.AddWithValue(topicKeys.Select(t => StreamAnnouncements.TopicEvent(tenantId, t)).ToArray());
+        cmd.Parameters.AddWithValue(StreamAnnouncements.TopicEventPrefix);
+        cmd.Parameters.AddWithValue(StreamAnnouncements.LegacyTopicEventPrefix);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return r.GetInt64(0);
@@ -61,6 +62,15 @@ public sealed partial class TopicEventStore : ITopicStreamSource, IAsyncDisposab
 
     public async Task<IReadOnlySet<string>> MembersAmongAsync(Guid tenantId, string topic, IReadOnlyCollection<string> userIds, CancellationToken ct) =>
         await _topics.MembersAmongAsync(tenantId, topic, userIds, ct);
+
+    public async Task<TopicStreamEvent?> EventAsync(Guid tenantId, long seq, CancellationToken ct)
+    {
+        await using var cmd = _db.CreateCommand(Sql.Event);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(seq);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? new TopicStreamEvent(seq, r.GetString(0), r.GetString(1)) : null;
+    }
 
     public async Task<IReadOnlyList<TopicStreamEvent>> AfterAsync(Guid tenantId, string userId, long after, int limit, CancellationToken ct)
     {

@@ -102,6 +102,34 @@ public class LiveEventTests(ServiceFixture service) : IAsyncLifetime
         Assert.Equal("app.hello", (await carol.ReadUntilAsync(es => es.Any(IsApp))).Single(IsApp).Event);
     }
 
+    /// <summary>Events are read once per replica and handed to the member streams in memory: a burst to two topics the
+    /// user is in (some to both at once), published concurrently, arrives complete, in the order numbered, each once, on
+    /// both replicas; a stream of a user in neither topic gets none.</summary>
+    [Fact]
+    public async Task A_burst_of_events_to_two_of_a_users_topics_arrives_in_order_each_once_on_both_replicas()
+    {
+        var tenant = await service.NewTenantAsync(null);
+        await tenant.Http.TopicWithAsync("floor-1", "frank", "gina");
+        await tenant.Http.TopicWithAsync("floor-2", "frank");
+        await using var onA = await SseClient.OpenAsync(service.BearerClient(await tenant.TokenAsync("frank")), Me);
+        await using var onB = await SseClient.OpenAsync(OnB(await tenant.TokenAsync("frank")), Me);
+        await using var hal = await SseClient.OpenAsync(service.BearerClient(await tenant.TokenAsync("hal")), Me);   // in neither
+        foreach (var s in new[] { onA, onB, hal }) Assert.Equal("counts", (await s.NextAsync()).Event);
+
+        var sequences = await Task.WhenAll(Enumerable.Range(1, 30).Select(async i => await PublishedAsync(await tenant.Http.PublishAsync(
+            i % 3 == 0 ? new { to = new { topics = new[] { "floor-1", "floor-2" } }, type = "ticket.status_changed", data = new { ticket = i } }
+                : ToTopic(i % 2 == 0 ? "floor-1" : "floor-2", i)))));
+        var byTicket = Enumerable.Range(1, 30).ToDictionary(i => i, i => sequences[i - 1]);
+        foreach (var stream in new[] { onA, onB })
+        {
+            var events = (await stream.ReadUntilAsync(es => es.Count(IsApp) == 30)).Where(IsApp).ToList();
+            Assert.Equal(byTicket.OrderBy(x => x.Value).Select(x => x.Key), events.Select(Ticket));   // in number order, each once
+            Assert.Equal(events.Count, events.Select(e => e.RawId).Distinct().Count());
+        }
+        await tenant.Http.PublishAsync(ToUsers("sentinel", "hal"));
+        Assert.Equal("app.sentinel", (await hal.ReadUntilAsync(es => es.Any(IsApp))).Single(IsApp).Event);
+    }
+
     [Fact]
     public async Task A_member_added_while_connected_hears_the_next_event_and_one_removed_hears_no_more()
     {
