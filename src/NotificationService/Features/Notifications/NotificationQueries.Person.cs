@@ -21,9 +21,11 @@ public sealed partial class NotificationQueries
         attempts, provider_kind, provider_message_id, last_error, created_at, updated_at, send_at, sent_at
         """;
 
-    /// <summary>$1 tenant, $2 userId, $3 after (null: from the start), $4 page size: the (tenant, userId, id) index in order.</summary>
+    /// <summary>$1 tenant, $2 userId, $3 after (null: from the start), $4 page size: the (tenant, lower(userId), userId, id)
+    /// index in order (lower(userId) is named so that the planner can use it).</summary>
     private const string ByUserSql = "select " + PersonColumns + """
-         from notifications where tenant_id = $1 and recipient->>'userId' = $2 and ($3::uuid is null or id > $3) order by id limit $4
+         from notifications where tenant_id = $1 and lower(recipient->>'userId') = lower($2) and recipient->>'userId' = $2
+           and ($3::uuid is null or id > $3) order by id limit $4
         """;
 
     /// <summary>$1 tenant, $2 addresses, $3 after, $4 page size, $5 a userId whose own sends are left out (listed by userId).</summary>
@@ -58,9 +60,9 @@ public sealed partial class NotificationQueries
     /// <summary>$1 tenant, $2 userId, $3 at most this many of each: the distinct addresses the user's notifications carry.</summary>
     private const string AddressesSql = """
         select array(select distinct recipient->>'email' from notifications
-                     where tenant_id = $1 and recipient->>'userId' = $2 and recipient->>'email' is not null limit $3),
+                     where tenant_id = $1 and lower(recipient->>'userId') = lower($2) and recipient->>'userId' = $2 and recipient->>'email' is not null limit $3),
                array(select distinct recipient->>'phone' from notifications
-                     where tenant_id = $1 and recipient->>'userId' = $2 and recipient->>'phone' is not null limit $3)
+                     where tenant_id = $1 and lower(recipient->>'userId') = lower($2) and recipient->>'userId' = $2 and recipient->>'phone' is not null limit $3)
         """;
 
     /// <summary>The addresses (email, phone) a user's notifications were sent with (at most <paramref name="limit"/> of each).</summary>

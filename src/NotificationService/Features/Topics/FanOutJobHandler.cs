@@ -11,7 +11,7 @@ namespace NotificationService.Features.Topics;
 /// notifications through <see cref="NotificationWriter"/> (the same set-based insert as batches and CSV jobs: one job
 /// insert, one binary COPY) and adds to the counters. Exactly once, by the database: a chunk's notifications exist iff
 /// its row is gone, a killed worker's chunks roll back and are still there for the next run, two runs cannot consume one
-/// row, and a unique index on (tenant, fan-out, userId, channel) refuses a second notification outright. A cancel makes
+/// row, and the membership is snapshotted once, each member in one chunk. A cancel makes
 /// every later chunk roll back, so what was not yet created is not created.
 /// </summary>
 public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, NotificationLedger ledger, NotificationWriter writer, IConfiguration config,

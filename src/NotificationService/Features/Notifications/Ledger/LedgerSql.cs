@@ -64,7 +64,7 @@ public sealed partial class NotificationLedger
         public const string EraseByUser = """
             with doomed as (
                 select id, status, job_id from notifications
-                where tenant_id = $1 and recipient->>'userId' = $2 and ($3::uuid is null or id > $3)
+                where tenant_id = $1 and lower(recipient->>'userId') = lower($2) and recipient->>'userId' = $2 and ($3::uuid is null or id > $3)
                 order by id limit $4 for update
             """ + EraseDoomed;
 

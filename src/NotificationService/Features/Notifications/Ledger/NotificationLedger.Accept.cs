@@ -16,6 +16,11 @@ public sealed partial class NotificationLedger
     {
         // Binary COPY rather than INSERT … SELECT unnest(…): measured on 2,000-row chunks it costs 9.5–12.7 µs per
         // notification against 15.5–17.9 (no per-row executor work, jsonb arrives without array wrapping).
+        // Drafts of one fan-out, batch template or multi-channel send share their content, data and metadata objects:
+        // each is serialized once per run of drafts that share it, not once per notification.
+        var content = new LastJson<StoredContent>(c => c.ToJson());
+        var data = new LastJson<JsonObject>(Json!);
+        var metadata = new LastJson<JsonObject>(Json!);
         await using (var copy = await tx.Connection.BeginBinaryImportAsync(Sql.CopyAccepted, ct))
         {
             for (var i = 0; i < drafts.Count; i++)
@@ -31,10 +36,10 @@ public sealed partial class NotificationLedger
                 await copy.WriteAsync(d.TemplateKey, NpgsqlDbType.Text, ct);
                 await copy.WriteAsync(d.TemplateVersionId, NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(d.Locale, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(d.Content?.ToJson(), NpgsqlDbType.Jsonb, ct);
-                await copy.WriteAsync(Json(d.Data), NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(content.Of(d.Content), NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(data.Of(d.Data), NpgsqlDbType.Jsonb, ct);
                 await copy.WriteAsync(d.Category, NpgsqlDbType.Text, ct);
-                await copy.WriteAsync(Json(d.Metadata), NpgsqlDbType.Jsonb, ct);
+                await copy.WriteAsync(metadata.Of(d.Metadata), NpgsqlDbType.Jsonb, ct);
                 await copy.WriteAsync(d.BatchId, NpgsqlDbType.Uuid, ct);
                 await copy.WriteAsync(jobIds[i], NpgsqlDbType.Bigint, ct);
                 await copy.WriteAsync(d.SendAt, NpgsqlDbType.TimestampTz, ct);
@@ -50,4 +55,18 @@ public sealed partial class NotificationLedger
     }
 
     private static string? Json(JsonObject? value) => value?.ToJsonString();
+
+    /// <summary>The JSON of the last object it was asked for, kept while the next asks for the same instance.</summary>
+    private struct LastJson<T>(Func<T, string> serialize) where T : class
+    {
+        private T? _last;
+        private string? _json;
+
+        public string? Of(T? value)
+        {
+            if (value is null) return null;
+            if (!ReferenceEquals(value, _last)) (_last, _json) = (value, serialize(value));
+            return _json;
+        }
+    }
 }
