@@ -120,16 +120,28 @@ public sealed partial class InboxStreamHub : BackgroundService
         /// <summary>What the wake-ups since the last call asked for.</summary>
         public Reads TakePending() => (Reads)Interlocked.Exchange(ref _pending, 0);
 
-        /// <summary>True when woken, false when <paramref name="timeout"/> passed first.</summary>
+        private CancellationTokenSource? _timeout;
+        private CancellationToken _timeoutLinkedTo;
+
+        /// <summary>True when woken, false when <paramref name="timeout"/> passed first. One stream waits at a time, so its
+        /// timeout source is reset and reused rather than linked anew on every wait (10,000 streams woken by one event).</summary>
         public async Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct)
         {
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            cts.CancelAfter(timeout);
-            try { await _wake.Reader.ReadAsync(cts.Token); return true; }
+            if (_timeout is null || _timeoutLinkedTo != ct || !_timeout.TryReset())
+            {
+                _timeout?.Dispose();
+                (_timeout, _timeoutLinkedTo) = (CancellationTokenSource.CreateLinkedTokenSource(ct), ct);
+            }
+            _timeout.CancelAfter(timeout);
+            try { await _wake.Reader.ReadAsync(_timeout.Token); return true; }
             catch (OperationCanceledException) when (!ct.IsCancellationRequested) { return false; }
         }
 
-        public void Dispose() => _remove(this);
+        public void Dispose()
+        {
+            _remove(this);
+            _timeout?.Dispose();
+        }
     }
 
     /// <summary>Registers before the stream reads its starting point, so no change can fall between the two; null when the

@@ -49,8 +49,8 @@ public static class BulkIdentify
     }
 
     /// <summary>An item with a string userId and, if any, a boolean merge: the write (without `merge`); otherwise null. The
-    /// item itself becomes the document (the request's tree is this request's alone): a deep copy of each was a tenth of
-    /// bulk identify's CPU in the service.</summary>
+    /// item itself becomes the document (the request's tree is this request's alone; merge patch and the rules copy what
+    /// they keep), rather than a deep copy of each.</summary>
     private static ProfileWrite? Parse(JsonNode? item)
     {
         if (item is not JsonObject o || UserIdOf(o) is not { } userId || !IsMergeFlag(o["merge"], out var merge)) return null;
