@@ -152,6 +152,18 @@ public static class TopicsEventsRun
         return (Volatile.Read(ref connected), readers);
     }
 
+    /// <summary>`n` of a `data: {"n":123}` line without building a JSON tree: 10,000 streams parse each event on the same
+    /// two cores as the service, so the reader is kept as cheap as it can be.</summary>
+    private static int? EventNumber(string line)
+    {
+        var at = line.IndexOf("\"n\"", StringComparison.Ordinal);   // jsonb prints {"n": 1}
+        if (at < 0) return null;
+        var digits = line.AsSpan(at + 3).TrimStart(" :");
+        var end = 0;
+        while (end < digits.Length && char.IsAsciiDigit(digits[end])) end++;
+        return int.TryParse(digits[..end], out var n) ? n : null;
+    }
+
     private static async Task ReadAsync(HttpClient http, string token, ConcurrentDictionary<int, long> started, ConcurrentDictionary<int, ConcurrentBag<double>> latencies,
         TaskCompletionSource ready, Action failed, CancellationToken ct)
     {
@@ -170,7 +182,7 @@ public static class TopicsEventsRun
                 {
                     var now = Stopwatch.GetTimestamp();
                     if (kind == "counts") ready.TrySetResult();
-                    else if (kind == "app.bench" && JsonNode.Parse(line[6..])?["n"]?.GetValue<int>() is { } n && started.TryGetValue(n, out var t0))
+                    else if (kind == "app.bench" && EventNumber(line) is { } n && started.TryGetValue(n, out var t0))
                         latencies.GetOrAdd(n, _ => []).Add((now - t0) * 1000.0 / Stopwatch.Frequency);
                 }
             }
