@@ -13,16 +13,16 @@ public abstract class ConsolePage : PageModel
     protected bool IsOperator => User.HasClaim(ConsoleSessionAuthenticationHandler.OperatorClaim, "true");
     protected ClaimsPrincipal Caller => User;
 
-    /// <summary>A message shown once after a redirect (post/redirect/get).</summary>
-    [Microsoft.AspNetCore.Mvc.TempData] public string? Flash { get; set; }
-
     /// <summary>
-    /// A script's request (the live preview, the queue and bulk polls) answers JSON and shows no flash, so it must not use
-    /// it up: a preview posted while a save was redirecting read the save's message first, and the page came back without it.
+    /// A message shown once after a redirect (post/redirect/get). TempData is touched only where a page sets or shows
+    /// the message, never by a script's request (the live preview, the queue and bulk polls): a request that loads
+    /// TempData also saves it, and a poll sent before a form's post whose answer came after the post's redirect deleted
+    /// the cookie the redirect had just set, so the page came back without its message.
     /// </summary>
-    public override void OnPageHandlerExecuted(Microsoft.AspNetCore.Mvc.Filters.PageHandlerExecutedContext context)
+    public string? Flash
     {
-        if (context.Result is Microsoft.AspNetCore.Mvc.JsonResult) TempData.Keep();
+        get => TempData[nameof(Flash)] as string;
+        set => TempData[nameof(Flash)] = value;
     }
 
     /// <summary>A refused form's problems by field (the API's ProblemDetails keys: `key`, `parts.body`, `source`, …),

@@ -26,8 +26,13 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
     /// <summary>The sample data pane: the data last used here (carried over a save's redirect), else example data shaped
     /// like the template's own variables.</summary>
     public string SampleData { get; private set; } = "{}";
-    /// <summary>The data of the save that redirected here, so the preview keeps using it.</summary>
-    [TempData] public string? LastSampleData { get; set; }
+    /// <summary>The data of the save that redirected here, so the preview keeps using it (TempData read only by the page,
+    /// like <see cref="ConsolePage.Flash"/>).</summary>
+    private string? LastSampleData
+    {
+        get => TempData[nameof(LastSampleData)] as string;
+        set => TempData[nameof(LastSampleData)] = value;
+    }
     private Dictionary<string, string?>? _posted;
 
     /// <summary>A part's text: as posted when a save was refused (an emptied field stays empty), else as stored.</summary>
@@ -44,9 +49,6 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
 
     public async Task<IActionResult> OnPostPreviewAsync(Guid id, [FromBody] PreviewInput input, CancellationToken ct)
     {
-        // The editor's script previews while a save redirects: this request must not consume the save's flash and sample
-        // data, which travel in TempData to the page the redirect opens.
-        TempData.Keep();
         if (!await LoadAsync(id, ct)) return NotFound();
         JsonObject? data;
         try { data = string.IsNullOrWhiteSpace(input.Data) ? null : JsonNode.Parse(input.Data) as JsonObject ?? throw new JsonException("Sample data must be a JSON object."); }

@@ -465,6 +465,9 @@ export class NotificationInbox extends HTMLElement {
   }
 
   #reload() {
+    // A keyboard user in the list stays in the popover while it refetches and lands back on their row (the stream's
+    // first open resets, and it may open after the popover did): the heading holds the focus until the rows are back.
+    if (this.#open && this.shadowRoot.activeElement?.closest?.('li')) { this.#focusItem = true; this.ui.heading.focus(); }
     this.#resetList();
     this.#loaded = true;
     this.#renderFeed();
@@ -741,7 +744,7 @@ export class NotificationInbox extends HTMLElement {
     this.ui.chipAll.setAttribute('aria-pressed', String(this.#filter === 'all'));
     const focused = this.shadowRoot.activeElement?.closest?.('li')?.dataset.id;
     const rows = this.#rows();
-    if (!rows.some(r => r.id === this.#active)) this.#active = rows[0]?.id ?? null;
+    if (rows.length && !rows.some(r => r.id === this.#active)) this.#active = rows[0].id;   // kept while a refetch is under way
     this.ui.list.replaceChildren(...rows.map(row => this.#row(row)));
     if (focused) this.ui.list.querySelector(`li[data-id="${focused}"]`)?.focus();
     else if (this.#focusItem && this.#open && this.#view === 'feed' && rows.length) this.#focusList();
