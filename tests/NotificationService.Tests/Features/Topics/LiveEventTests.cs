@@ -62,6 +62,7 @@ public class LiveEventTests(ServiceFixture service) : IAsyncLifetime
     {
         var tenant = await service.NewTenantAsync(null);
         await tenant.Http.TopicWithAsync("building-12", "alice", "bob");
+        await tenant.Http.TopicWithAsync("building-7", "carol");
         await using var alice = await SseClient.OpenAsync(service.BearerClient(await tenant.TokenAsync("alice")), Me);
         var bobOnB = OnB(await tenant.TokenAsync("bob"));
         var bob = await SseClient.OpenAsync(bobOnB, Me);
@@ -97,9 +98,10 @@ public class LiveEventTests(ServiceFixture service) : IAsyncLifetime
         }
         Assert.Equal(received.Count, received.Select(e => e.RawId).Distinct().Count());   // nothing twice
 
-        // Carol is not a member: the first application event she hears is one sent to her.
-        await tenant.Http.PublishAsync(ToUsers("hello", "carol"));
-        Assert.Equal("app.hello", (await carol.ReadUntilAsync(es => es.Any(IsApp))).Single(IsApp).Event);
+        // Carol is not a member: the first application event she hears is one of her own topic's, numbered after all of
+        // building-12's (a stream gets its topics' events in number order, so one sent to her by mistake came first).
+        await tenant.Http.PublishAsync(ToTopic("building-7", 7));
+        Assert.Equal([7], (await carol.ReadUntilAsync(es => es.Any(IsApp))).Where(IsApp).Select(Ticket));
     }
 
     /// <summary>Events are read once per replica and handed to the member streams in memory: a burst to two topics the
@@ -111,6 +113,7 @@ public class LiveEventTests(ServiceFixture service) : IAsyncLifetime
         var tenant = await service.NewTenantAsync(null);
         await tenant.Http.TopicWithAsync("floor-1", "frank", "gina");
         await tenant.Http.TopicWithAsync("floor-2", "frank");
+        await tenant.Http.TopicWithAsync("floor-3", "hal");
         await using var onA = await SseClient.OpenAsync(service.BearerClient(await tenant.TokenAsync("frank")), Me);
         await using var onB = await SseClient.OpenAsync(OnB(await tenant.TokenAsync("frank")), Me);
         await using var hal = await SseClient.OpenAsync(service.BearerClient(await tenant.TokenAsync("hal")), Me);   // in neither
@@ -126,8 +129,9 @@ public class LiveEventTests(ServiceFixture service) : IAsyncLifetime
             Assert.Equal(byTicket.OrderBy(x => x.Value).Select(x => x.Key), events.Select(Ticket));   // in number order, each once
             Assert.Equal(events.Count, events.Select(e => e.RawId).Distinct().Count());
         }
-        await tenant.Http.PublishAsync(ToUsers("sentinel", "hal"));
-        Assert.Equal("app.sentinel", (await hal.ReadUntilAsync(es => es.Any(IsApp))).Single(IsApp).Event);
+        // Hal's first application event is floor-3's, numbered after the whole burst: one of it sent to him came first.
+        await tenant.Http.PublishAsync(ToTopic("floor-3", 99));
+        Assert.Equal([99], (await hal.ReadUntilAsync(es => es.Any(IsApp))).Where(IsApp).Select(Ticket));
     }
 
     [Fact]
@@ -135,6 +139,7 @@ public class LiveEventTests(ServiceFixture service) : IAsyncLifetime
     {
         var tenant = await service.NewTenantAsync(null);
         await tenant.Http.TopicWithAsync("lobby", "eve");
+        await tenant.Http.TopicWithAsync("desk", "dave");
         await using var dave = await SseClient.OpenAsync(OnB(await tenant.TokenAsync("dave")), Me);
         Assert.Equal("counts", (await dave.NextAsync()).Event);
 
@@ -144,8 +149,9 @@ public class LiveEventTests(ServiceFixture service) : IAsyncLifetime
 
         await tenant.Http.MembersOkAsync("lobby", ["dave"], remove: true);
         await tenant.Http.PublishAsync(ToTopic("lobby", 2));
-        await tenant.Http.PublishAsync(ToUsers("sentinel", "dave"));
-        Assert.Equal("app.sentinel", (await dave.ReadUntilAsync(es => es.Any(IsApp))).Single(IsApp).Event);
+        // Desk's event is numbered after lobby's second: had that one reached him, it would have come first.
+        await tenant.Http.PublishAsync(ToTopic("desk", 3));
+        Assert.Equal([3], (await dave.ReadUntilAsync(es => es.Any(IsApp))).Where(IsApp).Select(Ticket));
     }
 
     [Fact]
