@@ -1,3 +1,4 @@
+using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
@@ -11,6 +12,12 @@ namespace NotificationService.Bench.Service;
 public sealed record TopicEventsResult(int Streams, int Connected, int BigEvents, long BigExpected, Percentiles BigMs, double Rate, long SmallPublished,
     long SmallExpected, Percentiles SmallMs, long PublishErrors, long StreamFailures)
 {
+    /// <summary>CPU of the service and of the bench (its readers) over the big events, per read (µs): what a broadcast costs.</summary>
+    public (double Service, double Bench) BigCpuPerReadUs { get; init; } = (double.NaN, double.NaN);
+
+    /// <summary>Each big event's reads: p50, p99 and the slowest (is the tail one event's, or every event's?).</summary>
+    public IReadOnlyList<(double P50, double P99, double Max)> BigByEvent { get; init; } = [];
+
     /// <summary>Second of the open loop → the slowest read of the events published in it (where a tail sits in time).</summary>
     public IReadOnlyList<double> SmallMaxBySecond { get; init; } = [];
 
@@ -54,12 +61,14 @@ public static class TopicsEventsRun
 
         long errors = 0;
         // (a) one event to everyone at a time; n = 1..5
+        var (serviceCpu, benchCpu) = (CpuMeter.Process(service.Pid), CpuMeter.Process(Environment.ProcessId));
         for (var n = 1; n <= BigEvents; n++)
         {
             started[n] = Stopwatch.GetTimestamp();
             if (!await PublishAsync(api, "everyone", n)) errors++;
             await GraceAsync(() => latencies.GetValueOrDefault(n)?.Count ?? 0, connected, $"topics: event {n} to {connected:N0} members");
         }
+        (serviceCpu, benchCpu) = (CpuMeter.Process(service.Pid) - serviceCpu, CpuMeter.Process(Environment.ProcessId) - benchCpu);
         var big = new Percentiles(Enumerable.Range(1, BigEvents).SelectMany(n => latencies.GetValueOrDefault(n) ?? []));
 
         // (b) open loop to the small topics; n = 1,000 and up
@@ -86,7 +95,12 @@ public static class TopicsEventsRun
         await Task.WhenAll(readers);
         Progress.Done();
         return new TopicEventsResult(streams, connected, BigEvents, (long)BigEvents * connected, big, rate, total, expectedSmall, small, errors, Interlocked.Read(ref failures))
-            { SmallMaxBySecond = bySecond };
+            {
+                SmallMaxBySecond = bySecond,
+                BigCpuPerReadUs = big.Count == 0 ? (double.NaN, double.NaN) : (serviceCpu.TotalMicroseconds / big.Count, benchCpu.TotalMicroseconds / big.Count),
+                BigByEvent = Enumerable.Range(1, BigEvents).Select(n => new Percentiles(latencies.GetValueOrDefault(n) ?? []))
+                    .Select(p => p.Count == 0 ? (double.NaN, double.NaN, double.NaN) : (p.P50, p.P99, p.At(100))).ToList(),
+            };
     }
 
     private static async Task<bool> PublishAsync(HttpClient api, string topic, int n)
@@ -154,16 +168,20 @@ public static class TopicsEventsRun
 
     /// <summary>`n` of a `data: {"n":123}` line without building a JSON tree: 10,000 streams parse each event on the same
     /// two cores as the service, so the reader is kept as cheap as it can be.</summary>
-    private static int? EventNumber(string line)
+    private static int? EventNumber(ReadOnlySpan<byte> line)
     {
-        var at = line.IndexOf("\"n\"", StringComparison.Ordinal);   // jsonb prints {"n": 1}
+        var at = line.IndexOf("\"n\""u8);   // jsonb prints {"n": 1}
         if (at < 0) return null;
-        var digits = line.AsSpan(at + 3).TrimStart(" :");
-        var end = 0;
-        while (end < digits.Length && char.IsAsciiDigit(digits[end])) end++;
-        return int.TryParse(digits[..end], out var n) ? n : null;
+        var digits = line[(at + 3)..].TrimStart(" :"u8);
+        return Utf8Parser.TryParse(digits, out int n, out _) ? n : null;
     }
 
+    private enum Kind { Other, Counts, Bench }
+
+    /// <summary>
+    /// One member's stream, read as bytes: the 10,000 readers stand in for browsers on other machines but share this one's
+    /// two cores with the service, so each read is scanned in place (no line strings, no decoding) and timed once.
+    /// </summary>
     private static async Task ReadAsync(HttpClient http, string token, ConcurrentDictionary<int, long> started, ConcurrentDictionary<int, ConcurrentBag<double>> latencies,
         TaskCompletionSource ready, Action failed, CancellationToken ct)
     {
@@ -173,18 +191,28 @@ public static class TopicsEventsRun
             req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             using var res = await http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, ct);
             if (res.StatusCode != HttpStatusCode.OK) throw new HttpRequestException($"stream answered {(int)res.StatusCode}");
-            using var reader = new StreamReader(await res.Content.ReadAsStreamAsync(ct), Encoding.UTF8, false, 1024);
-            string? kind = null;
-            while (await reader.ReadLineAsync(ct) is { } line)
+            await using var stream = await res.Content.ReadAsStreamAsync(ct);
+            var buffer = new byte[2048];
+            var (filled, kind) = (0, Kind.Other);
+            while (await stream.ReadAsync(buffer.AsMemory(filled), ct) is var read and > 0)
             {
-                if (line.StartsWith("event: ", StringComparison.Ordinal)) kind = line[7..];
-                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                var now = Stopwatch.GetTimestamp();
+                filled += read;
+                var done = 0;
+                for (var nl = buffer.AsSpan(0, filled).IndexOf((byte)'\n'); nl >= 0; nl = buffer.AsSpan(done, filled - done).IndexOf((byte)'\n'))
                 {
-                    var now = Stopwatch.GetTimestamp();
-                    if (kind == "counts") ready.TrySetResult();
-                    else if (kind == "app.bench" && EventNumber(line) is { } n && started.TryGetValue(n, out var t0))
+                    var line = buffer.AsSpan(done, nl);
+                    done += nl + 1;
+                    if (line.StartsWith("event: "u8))
+                        kind = line[7..].SequenceEqual("counts"u8) ? Kind.Counts : line[7..].SequenceEqual("app.bench"u8) ? Kind.Bench : Kind.Other;
+                    else if (!line.StartsWith("data: "u8)) continue;
+                    else if (kind == Kind.Counts) ready.TrySetResult();
+                    else if (kind == Kind.Bench && EventNumber(line) is { } n && started.TryGetValue(n, out var t0))
                         latencies.GetOrAdd(n, _ => []).Add((now - t0) * 1000.0 / Stopwatch.Frequency);
                 }
+                buffer.AsSpan(done, filled - done).CopyTo(buffer);   // a partial line waits for the rest
+                filled -= done;
+                if (filled == buffer.Length) throw new IOException("a line longer than the reader's buffer");
             }
             if (!ct.IsCancellationRequested) throw new IOException("stream ended");
         }

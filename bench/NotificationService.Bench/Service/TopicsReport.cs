@@ -38,6 +38,11 @@ public static class TopicsReport
         sb.AppendLine();
         sb.AppendLine("Fan-out ratio: notifications created/s ÷ the 100-row batch-insert ceiling, after one unrecorded fan-out of a tenth of the size; " +
                       "members are written directly. Accept latency is measured with no worker running (nothing expands meanwhile).");
+        if (t.Events is { BigByEvent.Count: > 0 } big)
+            sb.AppendLine().AppendLine("Each big event's reads, p50 / p99 / slowest (ms): " +
+                string.Join("; ", big.BigByEvent.Select((e, i) => $"{i + 1}: {e.P50.ToString("0", Inv)} / {e.P99.ToString("0", Inv)} / {e.Max.ToString("0", Inv)}")) +
+                $". CPU per read over the big events (µs, wall time between them included): service {big.BigCpuPerReadUs.Service.ToString("0.0", Inv)}, " +
+                $"bench (the readers) {big.BigCpuPerReadUs.Bench.ToString("0.0", Inv)}.");
         if (t.Events is { SmallMaxBySecond.Count: > 0 } ev)
             sb.AppendLine().AppendLine("Slowest read of the small-topic events published in each second of the open loop (ms): " +
                 string.Join(", ", ev.SmallMaxBySecond.Select((ms, i) => $"{i + 1}: {(double.IsNaN(ms) ? "none" : ms.ToString("0", Inv))}")) + ".");

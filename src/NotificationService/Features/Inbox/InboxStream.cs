@@ -1,4 +1,4 @@
-using System.Text;
+using System.IO.Pipelines;
 using Npgsql;
 using NotificationService.Contracts;
 using NotificationService.Infrastructure;
@@ -56,7 +56,7 @@ public static class InboxStream
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";   // nginx: do not buffer the stream
-        var body = http.Response.Body;
+        var body = http.Response.BodyWriter;
         await WriteAsync(body, $"retry: {RetryMs}\n\n", ct);
 
         var now = new StreamPosition(lastSeq, topicPosition.LastSeq);
@@ -124,17 +124,15 @@ public static class InboxStream
     }
 
     /// <summary>Writes every stored event of the user's own after the cursor, in order; returns the cursor after the last.</summary>
-    private static async Task<StreamPosition> SendOwnAfterAsync(InboxEventReader events, Stream body, EndUser user, StreamPosition cursor, CancellationToken ct)
+    private static async Task<StreamPosition> SendOwnAfterAsync(InboxEventReader events, PipeWriter body, EndUser user, StreamPosition cursor, CancellationToken ct)
     {
         while (true)
         {
             var read = await events.AfterAsync(user.TenantId, user.UserId, cursor.Own, ReadBatch, ct);
             if (read.Count > 0)
             {
-                var text = new StringBuilder();
-                foreach (var e in read)
-                    Append(text, cursor = cursor with { Own = e.Seq }, e.Kind, e.Payload);
-                await WriteAsync(body, text.ToString(), ct);
+                foreach (var e in read) SseFrames.Event(body, cursor = cursor with { Own = e.Seq }, e.Kind, e.Payload);
+                await SseFrames.FlushAsync(body, ct);
             }
             if (read.Count < ReadBatch) return cursor;
         }
@@ -153,21 +151,21 @@ public static class InboxStream
     /// does not, a read of the table after the cursor, which then vouches for everything the hub had heard before it.
     /// </summary>
     private static async Task<(StreamPosition, Coverage)> SendTopicEventsAsync(InboxStreamHub hub, InboxStreamHub.Subscription subscription,
-        ITopicStreamSource topics, Stream body, EndUser user, StreamPosition cursor, Coverage covered, CancellationToken ct)
+        ITopicStreamSource topics, PipeWriter body, EndUser user, StreamPosition cursor, Coverage covered, CancellationToken ct)
     {
         var handed = subscription.TakeHanded();
         // Woken for hand-offs that an earlier call already took: nothing new, and nothing the hub could not vouch for (it
         // invalidates the coverage whenever it wakes a stream for a table read).
         if (handed.Count == 0 && covered.Version == subscription.CoverageVersion) return (cursor, covered);
-        var text = new StringBuilder();
+        var written = false;
         var trusted = handed.Count > 0 && covered.Version == subscription.CoverageVersion;
         foreach (var h in handed)
         {
             if (!(trusted &= covered.Seq >= h.Since)) break;
-            if (h.Event.Seq > cursor.Topic) Append(text, cursor = cursor with { Topic = h.Event.Seq }, InboxStore.AppEventKind(h.Event.Type), h.Event.Data);
+            if (h.Event.Seq > cursor.Topic) { SseFrames.Event(body, cursor = cursor with { Topic = h.Event.Seq }, h.Tail); written = true; }
             covered = covered with { Seq = Math.Max(covered.Seq, h.Event.Seq) };
         }
-        if (text.Length > 0) await WriteAsync(body, text.ToString(), ct);
+        if (written) await SseFrames.FlushAsync(body, ct);
         if (trusted) return (cursor, covered);
         // The table: what it returns after the cursor is everything of the stream's topics up to at least what the hub had
         // heard before the read began (those events had committed); what was handed and not sent is in it, or not the user's.
@@ -178,7 +176,7 @@ public static class InboxStream
     }
 
     /// <summary>Writes the events of the user's topics after the cursor, in order, as `app.&lt;type&gt;`; returns the cursor after the last.</summary>
-    private static async Task<StreamPosition> SendTopicEventsAfterAsync(ITopicStreamSource topics, Stream body, EndUser user, StreamPosition cursor,
+    private static async Task<StreamPosition> SendTopicEventsAfterAsync(ITopicStreamSource topics, PipeWriter body, EndUser user, StreamPosition cursor,
         CancellationToken ct)
     {
         while (true)
@@ -186,17 +184,12 @@ public static class InboxStream
             var read = await topics.AfterAsync(user.TenantId, user.UserId, cursor.Topic, ReadBatch, ct);
             if (read.Count > 0)
             {
-                var text = new StringBuilder();
-                foreach (var e in read)
-                    Append(text, cursor = cursor with { Topic = e.Seq }, InboxStore.AppEventKind(e.Type), e.Data);
-                await WriteAsync(body, text.ToString(), ct);
+                foreach (var e in read) SseFrames.Event(body, cursor = cursor with { Topic = e.Seq }, InboxStore.AppEventKind(e.Type), e.Data);
+                await SseFrames.FlushAsync(body, ct);
             }
             if (read.Count < ReadBatch) return cursor;
         }
     }
-
-    private static void Append(StringBuilder text, StreamPosition id, string kind, string data) =>
-        text.Append("id: ").Append(id.ToString()).Append("\nevent: ").Append(kind).Append("\ndata: ").Append(data).Append("\n\n");
 
     /// <summary>The user's last event id and the oldest one still kept (null when none is).</summary>
     private static async Task<(long LastSeq, long? Oldest)> PositionAsync(NpgsqlDataSource db, EndUser user, CancellationToken ct)
@@ -212,12 +205,15 @@ public static class InboxStream
         return (r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1));
     }
 
-    private static Task WriteEventAsync(Stream body, StreamPosition id, string kind, string json, CancellationToken ct) =>
-        WriteAsync(body, $"id: {id}\nevent: {kind}\ndata: {json}\n\n", ct);
-
-    private static async Task WriteAsync(Stream body, string text, CancellationToken ct)
+    private static ValueTask WriteEventAsync(PipeWriter body, StreamPosition id, string kind, string json, CancellationToken ct)
     {
-        await body.WriteAsync(Encoding.UTF8.GetBytes(text), ct);
-        await body.FlushAsync(ct);
+        SseFrames.Event(body, id, kind, json);
+        return SseFrames.FlushAsync(body, ct);
+    }
+
+    private static ValueTask WriteAsync(PipeWriter body, string text, CancellationToken ct)
+    {
+        SseFrames.Text(body, text);
+        return SseFrames.FlushAsync(body, ct);
     }
 }

@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 
 namespace NotificationService.Features.Inbox;
 
-/// <summary>An event of a stream's topics as the hub read it, and where the hub's unbroken hearing of the tenant's
-/// topic-event sequence began (<see cref="InboxStreamHub.LastHeard"/>).</summary>
-public sealed record HandedTopicEvent(TopicStreamEvent Event, long Since);
+/// <summary>An event of a stream's topics as the hub read it, where the hub's unbroken hearing of the tenant's
+/// topic-event sequence began (<see cref="InboxStreamHub.LastHeard"/>), and the event's bytes after its id, encoded once
+/// for every stream that sends it (<see cref="SseFrames.Tail"/>).</summary>
+public sealed record HandedTopicEvent(TopicStreamEvent Event, long Since, byte[] Tail);
 
 /// <summary>
 /// Topic events handed to the member streams in memory. One event to a topic of 10,000 members used to wake 10,000
@@ -28,6 +29,7 @@ public sealed partial class InboxStreamHub
         public long Last = -1;   // the highest number heard; -1: none yet
         public long Since;       // every number after this one was heard
         public TopicStreamEvent? Current;   // the last event read, for its other topics' announcements
+        public byte[]? CurrentTail;         // its bytes as a stream sends them after the id
     }
 
     private readonly ConcurrentDictionary<Guid, TenantSequence> _sequences = new();
@@ -46,6 +48,7 @@ public sealed partial class InboxStreamHub
         if (!_byTopic.TryGetValue((tenant, topic), out var members) || members.IsEmpty) return;
         if (s.Current?.Seq != seq)
         {
+            s.CurrentTail = null;
             try { s.Current = await topics.EventAsync(tenant, seq, ct); }
             catch (Exception e) when (!ct.IsCancellationRequested)
             {
@@ -55,7 +58,7 @@ public sealed partial class InboxStreamHub
         }
         if (s.Current is { } read && read.Seq == seq)
         {
-            var handed = new HandedTopicEvent(read, s.Since);
+            var handed = new HandedTopicEvent(read, s.Since, s.CurrentTail ??= SseFrames.Tail(InboxStore.AppEventKind(read.Type), read.Data));
             foreach (var member in members.Keys) member.Hand(handed);
             return;
         }
