@@ -39,7 +39,8 @@ public static class TopicsReport
         sb.AppendLine("Fan-out ratio: notifications created/s ÷ the 100-row batch-insert ceiling, after one unrecorded fan-out of a tenth of the size; " +
                       "members are written directly. Accept latency is measured with no worker running (nothing expands meanwhile).");
         if (t.Events is { BigByEvent.Count: > 0 } big)
-            sb.AppendLine().AppendLine("Each big event's reads, p50 / p99 / slowest (ms): " +
+            sb.AppendLine().AppendLine((big.BigWarmUp is { Count: > 0 } w ? $"Warm-up big event (the first after the streams connected, not counted): p50 {w.P50.ToString("0", Inv)}, p99 {w.P99.ToString("0", Inv)} ms. " : "") +
+                "Each big event's reads, p50 / p99 / slowest (ms): " +
                 string.Join("; ", big.BigByEvent.Select((e, i) => $"{i + 1}: {e.P50.ToString("0", Inv)} / {e.P99.ToString("0", Inv)} / {e.Max.ToString("0", Inv)}")) +
                 $". CPU per read over the big events (µs, wall time between them included): service {big.BigCpuPerReadUs.Service.ToString("0.0", Inv)}, " +
                 $"bench (the readers) {big.BigCpuPerReadUs.Bench.ToString("0.0", Inv)}.");

@@ -74,15 +74,20 @@ public static class InboxStream
         var reads = InboxStreamHub.Reads.Own | InboxStreamHub.Reads.TopicEvents;
         long heard = 0;
         var covered = Coverage.None;   // nothing handed over is trusted before the first table read
+        var handed = new List<HandedTopicEvent>();   // reused: what the hub handed since the last wake-up
         while (!ct.IsCancellationRequested)
         {
             if (reads != InboxStreamHub.Reads.None)
             {
                 heard = hub.Generation;   // before the read: a reconnect during it makes the next quiet tick read again
-                if (reads.HasFlag(InboxStreamHub.Reads.TopicList)) await LoadTopicsAsync(hub, subscription, topics, user, ct);
-                if (reads.HasFlag(InboxStreamHub.Reads.Own)) cursor = await SendOwnAfterAsync(events, body, user, cursor, ct);
-                if (reads.HasFlag(InboxStreamHub.Reads.TopicEvents))
-                    (cursor, covered) = await SendTopicEventsAsync(hub, subscription, topics, body, user, cursor, covered, ct);
+                // Bit tests rather than HasFlag, which boxed here: 10,000 streams woken by one event allocated 20,000 boxes.
+                if ((reads & InboxStreamHub.Reads.TopicList) != 0) await LoadTopicsAsync(hub, subscription, topics, user, ct);
+                if ((reads & InboxStreamHub.Reads.Own) != 0) cursor = await SendOwnAfterAsync(events, body, user, cursor, ct);
+                if ((reads & InboxStreamHub.Reads.TopicEvents) != 0)
+                {
+                    (cursor, covered) = await SendTopicEventsAsync(hub, subscription, topics, body, user, cursor, covered, handed, ct);
+                    handed.Clear();   // sent or superseded by a table read: not kept until the next wake-up
+                }
             }
             try
             {
@@ -150,10 +155,10 @@ public static class InboxStream
     /// the hub's unbroken hearing began, and the hub has not changed its membership since); otherwise, from the first that
     /// does not, a read of the table after the cursor, which then vouches for everything the hub had heard before it.
     /// </summary>
-    private static async Task<(StreamPosition, Coverage)> SendTopicEventsAsync(InboxStreamHub hub, InboxStreamHub.Subscription subscription,
-        ITopicStreamSource topics, PipeWriter body, EndUser user, StreamPosition cursor, Coverage covered, CancellationToken ct)
+    private static async ValueTask<(StreamPosition, Coverage)> SendTopicEventsAsync(InboxStreamHub hub, InboxStreamHub.Subscription subscription,
+        ITopicStreamSource topics, PipeWriter body, EndUser user, StreamPosition cursor, Coverage covered, List<HandedTopicEvent> handed, CancellationToken ct)
     {
-        var handed = subscription.TakeHanded();
+        subscription.TakeHanded(handed);
         // Woken for hand-offs that an earlier call already took: nothing new, and nothing the hub could not vouch for (it
         // invalidates the coverage whenever it wakes a stream for a table read).
         if (handed.Count == 0 && covered.Version == subscription.CoverageVersion) return (cursor, covered);

@@ -109,12 +109,12 @@ public sealed partial class InboxStreamHub : BackgroundService
             Wake(Reads.TopicEvents);
         }
 
-        /// <summary>What was handed since the last call, in the order the hub heard it.</summary>
-        public List<HandedTopicEvent> TakeHanded()
+        /// <summary>What was handed since the last call, in the order the hub heard it, into the stream's own list (one per
+        /// stream, not one per wake-up).</summary>
+        public void TakeHanded(List<HandedTopicEvent> taken)
         {
-            var taken = new List<HandedTopicEvent>();
+            taken.Clear();
             while (_handed.TryDequeue(out var e)) { taken.Add(e); Interlocked.Decrement(ref _handedCount); }
-            return taken;
         }
 
         /// <summary>What the wake-ups since the last call asked for.</summary>
