@@ -33,7 +33,7 @@ public static class JsonBody
         if (request.ContentLength > limitBytes)
             throw new PayloadTooLargeException($"The body is larger than {limitBytes} bytes.");
 
-        var raw = await ReadLimitedAsync(request.Body, limitBytes, ct);
+        var raw = request.ContentLength is { } length ? await ReadExactAsync(request.Body, length, ct) : await ReadLimitedAsync(request.Body, limitBytes, ct);
         if (raw.Length == 0) throw RequestValidationException.For("$", "A JSON body is required.");
         try
         {
@@ -56,6 +56,20 @@ public static class JsonBody
         {
             throw RequestValidationException.For(duplicate, "A property named twice.");
         }
+    }
+
+    /// <summary>
+    /// A body of a declared length (already checked against the limit) read into one array of that size. Buffering it in a
+    /// growing MemoryStream and copying it out cost a bulk identify of 1,000 profiles (~200 KB) three large-object-heap
+    /// arrays per request, and the collections they triggered. Kestrel refuses a body longer than its Content-Length, and
+    /// answers 400 to one that ends early; a short read is kept short all the same.
+    /// </summary>
+    private static async Task<byte[]> ReadExactAsync(Stream body, long length, CancellationToken ct)
+    {
+        var raw = new byte[length];
+        var at = 0;
+        while (at < raw.Length && await body.ReadAsync(raw.AsMemory(at), ct) is var read and > 0) at += read;
+        return at == raw.Length ? raw : raw[..at];
     }
 
     private static async Task<byte[]> ReadLimitedAsync(Stream body, int limit, CancellationToken ct)
