@@ -12,7 +12,7 @@ namespace NotificationService.Features.Recipients;
 /// A block is written under the active secrets key and found under every configured one, so rotating `Secrets:ActiveKeyId`
 /// keeps earlier blocks as long as the retired key stays in `Secrets:Keys`.
 /// </summary>
-public sealed class UserBlocklist(NpgsqlDataSource db, SecretProtector secrets)
+public sealed class UserBlocklist(SecretProtector secrets)
 {
     public const string Purpose = "recipients:blocked-user";
     private readonly IReadOnlyList<byte[]> _keys = secrets.DerivedKeys(Purpose);
