@@ -32,8 +32,10 @@ public class InboxFeedTests(InboxBrowserFixture fixture)
     {
         var tenant = await fixture.AppTenantAsync(Api);
         Guid last = default;
-        for (var i = 1; i <= 23; i++) last = await SendAsync(tenant, $"Item {i:00}");
+        for (var i = 1; i <= 22; i++) last = await SendAsync(tenant, $"Item {i:00}");
+        // The feed is newest first by when an item reached the inbox: Item 23 goes out after the others are in.
         await fixture.Ledger.WaitForAsync(last, "sent");
+        await fixture.Ledger.WaitForAsync(await SendAsync(tenant, "Item 23"), "sent");
         await using var context = await fixture.NewContextAsync();
         var page = await context.OpenAppAsync(fixture.App.PageUrl(tenant.Id, "ada", extra: "pageSize=10"));
         await page.ExpectUnreadAsync(23);
