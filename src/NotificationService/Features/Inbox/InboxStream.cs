@@ -137,7 +137,7 @@ public static class InboxStream
             if (read.Count > 0)
             {
                 foreach (var e in read) SseFrames.Event(body, cursor = cursor with { Own = e.Seq }, e.Kind, e.Payload);
-                await SseFrames.FlushAsync(body, ct);
+                await body.FlushAsync(ct);
             }
             if (read.Count < ReadBatch) return cursor;
         }
@@ -170,7 +170,7 @@ public static class InboxStream
             if (h.Event.Seq > cursor.Topic) { SseFrames.Event(body, cursor = cursor with { Topic = h.Event.Seq }, h.Tail); written = true; }
             covered = covered with { Seq = Math.Max(covered.Seq, h.Event.Seq) };
         }
-        if (written) await SseFrames.FlushAsync(body, ct);
+        if (written) await body.FlushAsync(ct);
         if (trusted) return (cursor, covered);
         // The table: what it returns after the cursor is everything of the stream's topics up to at least what the hub had
         // heard before the read began (those events had committed); what was handed and not sent is in it, or not the user's.
@@ -190,7 +190,7 @@ public static class InboxStream
             if (read.Count > 0)
             {
                 foreach (var e in read) SseFrames.Event(body, cursor = cursor with { Topic = e.Seq }, InboxStore.AppEventKind(e.Type), e.Data);
-                await SseFrames.FlushAsync(body, ct);
+                await body.FlushAsync(ct);
             }
             if (read.Count < ReadBatch) return cursor;
         }
@@ -210,15 +210,15 @@ public static class InboxStream
         return (r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1));
     }
 
-    private static ValueTask WriteEventAsync(PipeWriter body, StreamPosition id, string kind, string json, CancellationToken ct)
+    private static async ValueTask WriteEventAsync(PipeWriter body, StreamPosition id, string kind, string json, CancellationToken ct)
     {
         SseFrames.Event(body, id, kind, json);
-        return SseFrames.FlushAsync(body, ct);
+        await body.FlushAsync(ct);
     }
 
-    private static ValueTask WriteAsync(PipeWriter body, string text, CancellationToken ct)
+    private static async ValueTask WriteAsync(PipeWriter body, string text, CancellationToken ct)
     {
         SseFrames.Text(body, text);
-        return SseFrames.FlushAsync(body, ct);
+        await body.FlushAsync(ct);
     }
 }

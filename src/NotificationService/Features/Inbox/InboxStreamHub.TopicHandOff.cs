@@ -63,10 +63,6 @@ public sealed partial class InboxStreamHub
             return;
         }
         // Not read (or no longer kept): these members cannot be vouched for; they read the table.
-        foreach (var member in members.Keys)
-        {
-            member.Invalidate();
-            member.Wake(Reads.TopicEvents);
-        }
+        foreach (var member in members.Keys) member.WakeToReadTable(Reads.TopicEvents);
     }
 }

@@ -97,6 +97,13 @@ public sealed partial class InboxStreamHub : BackgroundService
 
         internal void Invalidate() => Interlocked.Increment(ref _coverage);
 
+        /// <summary>Wakes it to read the table: whatever was handed over before proves nothing until that read.</summary>
+        internal void WakeToReadTable(Reads what)
+        {
+            Invalidate();
+            Wake(what);
+        }
+
         /// <summary>An event of one of its topics, read once by the hub; a stream that does not keep up reads the table instead.</summary>
         internal void Hand(HandedTopicEvent e)
         {
@@ -239,10 +246,7 @@ public sealed partial class InboxStreamHub : BackgroundService
         // Membership changes may have gone unheard too: every stream reloads its topics.
         foreach (var streams in _byUser.Values)
             foreach (var s in StreamsOf(streams))
-            {
-                s.Invalidate();   // topic events may have gone unheard: hand-offs prove nothing until the table is read
-                s.Wake(Reads.All);
-            }
+                s.WakeToReadTable(Reads.All);   // topic events may have gone unheard too
     }
 
     /// <summary>Topic announcements, one at a time in commit order: wake a topic's local members, or re-check its membership.</summary>
@@ -262,11 +266,7 @@ public sealed partial class InboxStreamHub : BackgroundService
                 log.LogWarning(e, "Could not re-check a topic's members for the live streams; they reload their topics");
                 foreach (var (key, streams) in _byUser)
                     if (key.Item1 == changed.Tenant)
-                        foreach (var stream in StreamsOf(streams))
-                        {
-                            stream.Invalidate();
-                            stream.Wake(Reads.TopicList | Reads.TopicEvents);
-                        }
+                        foreach (var stream in StreamsOf(streams)) stream.WakeToReadTable(Reads.TopicList | Reads.TopicEvents);
             }
         }
     }

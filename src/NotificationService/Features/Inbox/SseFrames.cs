@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Text;
 using System.IO.Pipelines;
 using System.Text;
 
@@ -17,7 +16,7 @@ public static class SseFrames
     private static ReadOnlySpan<byte> IdPrefix => "id: "u8;
 
     /// <summary>`\nevent: kind\ndata: json\n\n`: an event after its id, the same for every stream that sends it.</summary>
-    public static byte[] Tail(string kind, string json) => Encoding.UTF8.GetBytes($"\nevent: {kind}\ndata: {json}\n\n");
+    public static byte[] Tail(string kind, string json) => Encoding.UTF8.GetBytes(After(kind, json));
 
     /// <summary>`id: own[.topic]` then the shared rest of the event.</summary>
     public static void Event(PipeWriter body, StreamPosition id, ReadOnlySpan<byte> tail)
@@ -30,33 +29,19 @@ public static class SseFrames
     public static void Event(PipeWriter body, StreamPosition id, string kind, string json)
     {
         Id(body, id);
-        Text(body, "\nevent: ");
-        Text(body, kind);
-        Text(body, "\ndata: ");
-        Text(body, json);
-        body.Write("\n\n"u8);
+        Text(body, After(kind, json));
     }
 
     /// <summary>Raw text (a comment, the retry hint).</summary>
     public static void Text(PipeWriter body, string text) => Encoding.UTF8.GetBytes(text, body);
 
-    /// <summary>Sends what was written. A client that went away is noticed by the request's cancellation, as before.</summary>
-    public static async ValueTask FlushAsync(PipeWriter body, CancellationToken ct) => await body.FlushAsync(ct);
+    private static string After(string kind, string json) => $"\nevent: {kind}\ndata: {json}\n\n";
 
     private static void Id(PipeWriter body, StreamPosition id)
     {
-        // "id: " + two longs and a dot: at most 4 + 20 + 1 + 20 bytes.
-        var span = body.GetSpan(48);
+        var span = body.GetSpan(IdPrefix.Length + StreamPosition.MaxUtf8Length);
         IdPrefix.CopyTo(span);
-        var at = IdPrefix.Length;
-        Utf8Formatter.TryFormat(id.Own, span[at..], out var n);
-        at += n;
-        if (id.Topic != 0)   // as StreamPosition.ToString: `own` while the tenant has no topic event, else `own.topic`
-        {
-            span[at++] = (byte)'.';
-            Utf8Formatter.TryFormat(id.Topic, span[at..], out n);
-            at += n;
-        }
-        body.Advance(at);
+        id.TryFormat(span[IdPrefix.Length..], out var written);
+        body.Advance(IdPrefix.Length + written);
     }
 }

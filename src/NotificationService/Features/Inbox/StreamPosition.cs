@@ -1,3 +1,5 @@
+using System.Buffers.Text;
+
 namespace NotificationService.Features.Inbox;
 
 /// <summary>
@@ -9,7 +11,22 @@ namespace NotificationService.Features.Inbox;
 /// </summary>
 public readonly record struct StreamPosition(long Own, long Topic)
 {
+    /// <summary>Two longs and a dot, at most.</summary>
+    public const int MaxUtf8Length = 20 + 1 + 20;
+
     public override string ToString() => Topic == 0 ? Own.ToString() : $"{Own}.{Topic}";
+
+    /// <summary>The id as <see cref="ToString"/> gives it, as UTF-8 straight into a stream's buffer (<see cref="SseFrames"/>).</summary>
+    public bool TryFormat(Span<byte> utf8, out int written)
+    {
+        written = 0;
+        if (!Utf8Formatter.TryFormat(Own, utf8, out var own)) return false;
+        if (Topic == 0) { written = own; return true; }
+        if (utf8.Length <= own || !Utf8Formatter.TryFormat(Topic, utf8[(own + 1)..], out var topic)) return false;
+        utf8[own] = (byte)'.';
+        written = own + 1 + topic;
+        return true;
+    }
 
     public static StreamPosition? Parse(string id)
     {

@@ -23,8 +23,8 @@ public sealed partial class NotificationQueries
 
     /// <summary>$1 tenant, $2 userId, $3 after (null: from the start), $4 page size: the (tenant, lower(userId), userId, id)
     /// index in order (lower(userId) is named so that the planner can use it).</summary>
-    private const string ByUserSql = "select " + PersonColumns + """
-         from notifications where tenant_id = $1 and lower(recipient->>'userId') = lower($2) and recipient->>'userId' = $2
+    private const string ByUserSql = "select " + PersonColumns + $"""
+         from notifications where tenant_id = $1 and {ByUserId.Where}
            and ($3::uuid is null or id > $3) order by id limit $4
         """;
 
@@ -58,11 +58,11 @@ public sealed partial class NotificationQueries
         """;
 
     /// <summary>$1 tenant, $2 userId, $3 at most this many of each: the distinct addresses the user's notifications carry.</summary>
-    private const string AddressesSql = """
+    private const string AddressesSql = $"""
         select array(select distinct recipient->>'email' from notifications
-                     where tenant_id = $1 and lower(recipient->>'userId') = lower($2) and recipient->>'userId' = $2 and recipient->>'email' is not null limit $3),
+                     where tenant_id = $1 and {ByUserId.Where} and recipient->>'email' is not null limit $3),
                array(select distinct recipient->>'phone' from notifications
-                     where tenant_id = $1 and lower(recipient->>'userId') = lower($2) and recipient->>'userId' = $2 and recipient->>'phone' is not null limit $3)
+                     where tenant_id = $1 and {ByUserId.Where} and recipient->>'phone' is not null limit $3)
         """;
 
     /// <summary>The addresses (email, phone) a user's notifications were sent with (at most <paramref name="limit"/> of each).</summary>

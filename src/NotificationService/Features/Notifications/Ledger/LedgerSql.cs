@@ -61,10 +61,10 @@ public sealed partial class NotificationLedger
             """;
 
         /// <summary>$1 tenant, $2 userId, $3 after this id (keyset; null from the start), $4 batch size, $5 values: see <see cref="EraseDoomed"/>.</summary>
-        public const string EraseByUser = """
+        public const string EraseByUser = $"""
             with doomed as (
                 select id, status, job_id from notifications
-                where tenant_id = $1 and lower(recipient->>'userId') = lower($2) and recipient->>'userId' = $2 and ($3::uuid is null or id > $3)
+                where tenant_id = $1 and {ByUserId.Where} and ($3::uuid is null or id > $3)
                 order by id limit $4 for update
             """ + EraseDoomed;
 
