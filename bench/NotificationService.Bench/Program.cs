@@ -9,6 +9,8 @@ using NotificationService.Postgres;
 
 // One command: PostgreSQL ceilings, then the service against them. `--quick` for a short run, `--smoke` for the least
 // that runs every step, `--ab REF` to run every phase on this tree's service and on REF's, alternating.
+if (args is ["--help"] or ["-h"]) { Console.WriteLine(BenchUsage.Text); return 0; }
+if (BenchUsage.Unknown(args) is { } unknown) { Console.Error.WriteLine($"unknown argument {unknown}\n\n{BenchUsage.Text}"); return 2; }
 var options = BenchOptions.Parse(args);
 ServiceProcess.OperatorEnv = options.ServiceEnv;
 foreach (var (k, v) in options.ServiceEnv) Progress.Show($"service processes get {k}={v} (--service-env)");

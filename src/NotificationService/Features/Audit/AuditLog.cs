@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 using System.Security.Claims;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -99,10 +100,10 @@ public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
     public static string ActorOf(ClaimsPrincipal user) =>
         (user.HasClaim(c => c.Type == AuthClaims.ConsoleSession) ? "console " : "key ") + (user.FindFirstValue(AuthClaims.KeyPrefix) ?? "unknown");
 
-    private const string ListSql = """
+    private const string ListSql = $"""
         select id, at, actor, action, target_type, target_id, before, after
         from audit_log
-        where tenant_id = $1 and ($2::bigint is null or id < $2)
+        where tenant_id = $1 and id < coalesce($2::bigint, {KeysetBound.LastBigint})
           and ($3::text is null or action = $3) and ($4::text is null or target_type = $4)
           and ($5::text is null or target_id = $5) and ($6::text is null or actor = $6)
           and ($7::timestamptz is null or at >= $7) and ($8::timestamptz is null or at < $8)

@@ -42,9 +42,9 @@ public sealed class SandboxRecorder : ISandboxRecorder, IRetainedData, IAsyncDis
     /// <summary>The console's sandbox inbox: what the sandbox provider "sent", newest first (keyset on id).</summary>
     public async Task<IReadOnlyList<SandboxMessage>> ListAsync(Guid tenantId, Guid? notificationId, long? beforeId, int limit, CancellationToken ct)
     {
-        await using var cmd = _db.CreateCommand("""
+        await using var cmd = _db.CreateCommand($"""
             select id, notification_id, channel, provider_message_id, recipient::text, content::text, created_at from sandbox_messages
-            where tenant_id = $1 and ($2::uuid is null or notification_id = $2) and ($3::bigint is null or id < $3)
+            where tenant_id = $1 and ($2::uuid is null or notification_id = $2) and id < coalesce($3::bigint, {KeysetBound.LastBigint})
             order by id desc limit $4
             """);
         cmd.Parameters.AddWithValue(tenantId);

@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
@@ -25,18 +26,18 @@ public sealed partial class NotificationQueries
     /// index in order (lower(userId) is named so that the planner can use it).</summary>
     private const string ByUserSql = "select " + PersonColumns + $"""
          from notifications where tenant_id = $1 and {ByUserId.Where}
-           and ($3::uuid is null or id > $3) order by id limit $4
+           and id > coalesce($3::uuid, {KeysetBound.FirstUuid}) order by id limit $4
         """;
 
     /// <summary>$1 tenant, $2 addresses, $3 after, $4 page size, $5 a userId whose own sends are left out (listed by userId).</summary>
-    private const string ByEmailSql = "select " + PersonColumns + """
-         from notifications where tenant_id = $1 and recipient->>'email' = any($2) and ($3::uuid is null or id > $3)
+    private const string ByEmailSql = "select " + PersonColumns + $"""
+         from notifications where tenant_id = $1 and recipient->>'email' = any($2) and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
            and (recipient->>'userId') is distinct from $5 order by id limit $4
         """;
 
     /// <summary>As <see cref="ByEmailSql"/>, for phone numbers.</summary>
-    private const string ByPhoneSql = "select " + PersonColumns + """
-         from notifications where tenant_id = $1 and recipient->>'phone' = any($2) and ($3::uuid is null or id > $3)
+    private const string ByPhoneSql = "select " + PersonColumns + $"""
+         from notifications where tenant_id = $1 and recipient->>'phone' = any($2) and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
            and (recipient->>'userId') is distinct from $5 order by id limit $4
         """;
 

@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 namespace NotificationService.Features.Recipients;
 
 public sealed partial class ProfileStore
@@ -28,9 +29,9 @@ public sealed partial class ProfileStore
         /// $1 tenant, $2 after this userId (the cursor), $3 exact email (normalized), $4 exact phone, $5 userId prefix, $6 page
         /// size. Keyset on the primary key, whose byte-wise collation makes a prefix a range of it.
         /// </summary>
-        public const string List = """
+        public const string List = $"""
             select user_id, email, phone, name, locale, timezone, avatar_url, data::text, created_at, updated_at from recipient_profiles
-            where tenant_id = $1 and ($2::text is null or user_id > $2)
+            where tenant_id = $1 and user_id > coalesce($2::text, {KeysetBound.FirstText})
               and ($3::text is null or email = $3) and ($4::text is null or phone = $4)
               and ($5::text is null or (user_id >= $5 and user_id < $5 || chr(1114111) and starts_with(user_id, $5)))
             order by user_id limit $6

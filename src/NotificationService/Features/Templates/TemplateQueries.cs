@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 using System.Text.Json.Nodes;
 using Npgsql;
 
@@ -31,9 +32,9 @@ public sealed class TemplateQueries(NpgsqlDataSource db)
     /// the last id of the page, stable under concurrent inserts and deletes.</summary>
     public async Task<TemplatePage> ListAsync(Guid tenantId, string? channel, string? locale, string? key, int limit, Guid? after, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(ViewSelect + """
+        await using var cmd = db.CreateCommand(ViewSelect + $"""
              and ($2::text is null or t.channel = $2) and ($3::text is null or t.locale = $3)
-             and ($4::text is null or t.key = $4) and ($5::uuid is null or t.id > $5)
+             and ($4::text is null or t.key = $4) and t.id > coalesce($5::uuid, {KeysetBound.FirstUuid})
             order by t.id limit $6
             """);
         cmd.Parameters.AddWithValue(tenantId);

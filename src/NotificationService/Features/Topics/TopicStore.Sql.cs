@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 namespace NotificationService.Features.Topics;
 
 public sealed partial class TopicStore
@@ -23,7 +24,7 @@ public sealed partial class TopicStore
         public const string Lock = "select 1 from topics where tenant_id = $1 and key = $2 for update";
 
         /// <summary>$1 tenant, $2 after this key (the cursor), $3 page size. Keyset on the primary key.</summary>
-        public const string List = "select " + Columns + " from topics where tenant_id = $1 and ($2::text is null or key > $2) order by key limit $3";
+        public const string List = "select " + Columns + $" from topics where tenant_id = $1 and key > coalesce($2::text, {KeysetBound.FirstText}) order by key limit $3";
 
         /// <summary>
         /// $1 tenant, $2 key, $3 userIds (distinct, in byte order). Inserts the members that are not in yet and adds exactly
@@ -64,16 +65,16 @@ public sealed partial class TopicStore
         public const string Delete = "delete from topics where tenant_id = $1 and key = $2";
 
         /// <summary>$1 tenant, $2 key, $3 after this userId, $4 page size.</summary>
-        public const string Members = """
-            select user_id, added_at from topic_members where tenant_id = $1 and topic_key = $2 and ($3::text is null or user_id > $3)
+        public const string Members = $"""
+            select user_id, added_at from topic_members where tenant_id = $1 and topic_key = $2 and user_id > coalesce($3::text, {KeysetBound.FirstText})
             order by user_id limit $4
             """;
 
         /// <summary>$1 tenant, $2 userId, $3 after this key, $4 page size.</summary>
-        public const string OfUser = """
+        public const string OfUser = $"""
             select m.topic_key, t.name, m.added_at from topic_members m
             join topics t on t.tenant_id = m.tenant_id and t.key = m.topic_key
-            where m.tenant_id = $1 and m.user_id = $2 and ($3::text is null or m.topic_key > $3)
+            where m.tenant_id = $1 and m.user_id = $2 and m.topic_key > coalesce($3::text, {KeysetBound.FirstText})
             order by m.topic_key limit $4
             """;
 

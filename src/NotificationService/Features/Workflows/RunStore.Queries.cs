@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 using System.Text.Json.Nodes;
 using Npgsql;
 using NpgsqlTypes;
@@ -60,10 +61,10 @@ public sealed partial class RunStore
     /// <summary>Newest first, keyset by id (UUIDv7), filtered by workflow key, userId and state.</summary>
     public async Task<RunPage> ListAsync(Guid tenantId, RunFilter filter, Guid? before, int limit, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("""
+        await using var cmd = db.CreateCommand($"""
             select id, workflow_key, version, user_id, state, created_at, updated_at from workflow_runs
             where tenant_id = $1 and ($2::text is null or workflow_key = $2) and ($3::text is null or user_id = $3) and ($4::text is null or state = $4)
-              and ($5::uuid is null or id < $5)
+              and id < coalesce($5::uuid, {KeysetBound.LastUuid})
             order by id desc limit $6
             """);
         cmd.Parameters.AddWithValue(tenantId);

@@ -135,7 +135,7 @@ public sealed class WorkflowStore(NpgsqlDataSource db)
     public async Task<IReadOnlyList<WorkflowView>> ListAsync(Guid tenantId, string? afterKey, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
-            select {ViewColumns} from workflows w where w.tenant_id = $1 and w.deleted_at is null and ($2::text is null or w.key > $2)
+            select {ViewColumns} from workflows w where w.tenant_id = $1 and w.deleted_at is null and w.key > coalesce($2::text, {KeysetBound.FirstText})
             order by w.key limit $3
             """);
         cmd.Parameters.AddWithValue(tenantId);

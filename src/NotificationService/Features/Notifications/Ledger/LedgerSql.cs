@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 namespace NotificationService.Features.Notifications;
 
 public sealed partial class NotificationLedger
@@ -64,23 +65,23 @@ public sealed partial class NotificationLedger
         public const string EraseByUser = $"""
             with doomed as (
                 select id, status, job_id from notifications
-                where tenant_id = $1 and {ByUserId.Where} and ($3::uuid is null or id > $3)
+                where tenant_id = $1 and {ByUserId.Where} and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
                 order by id limit $4 for update
             """ + EraseDoomed;
 
         /// <summary>$1 tenant, $2 email addresses (address-only sends), $3–$5 as <see cref="EraseByUser"/>.</summary>
-        public const string EraseByEmail = """
+        public const string EraseByEmail = $"""
             with doomed as (
                 select id, status, job_id from notifications
-                where tenant_id = $1 and recipient->>'email' = any($2) and ($3::uuid is null or id > $3)
+                where tenant_id = $1 and recipient->>'email' = any($2) and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
                 order by id limit $4 for update
             """ + EraseDoomed;
 
         /// <summary>$1 tenant, $2 phone numbers (address-only sends), $3–$5 as <see cref="EraseByUser"/>.</summary>
-        public const string EraseByPhone = """
+        public const string EraseByPhone = $"""
             with doomed as (
                 select id, status, job_id from notifications
-                where tenant_id = $1 and recipient->>'phone' = any($2) and ($3::uuid is null or id > $3)
+                where tenant_id = $1 and recipient->>'phone' = any($2) and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
                 order by id limit $4 for update
             """ + EraseDoomed;
 

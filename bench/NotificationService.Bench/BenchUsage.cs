@@ -1,0 +1,41 @@
+namespace NotificationService.Bench;
+
+/// <summary>
+/// `--help`, and the check that every argument is one the bench knows: an unknown one (a typo, or `--help` before this
+/// existed) used to be ignored and start a full run of twenty minutes.
+/// </summary>
+public static class BenchUsage
+{
+    private static readonly string[] Flags = ["--smoke", "--quick", "--sse-settle"];
+
+    private static readonly string[] Valued = ["--only", "--ab", "--rounds", "--service-dll", "--service-env", "--bulk-rows", "--provider-messages",
+        "--retention-rows", "--sse-connections", "--inbox-clients", "--identify-profiles", "--erase-notifications", "--topic-members",
+        "--topic-streams", "--topic-event-seconds"];
+
+    public static string Text => $"""
+        usage: NotificationService.Bench [size] [--only PHASE,...] [--ab GIT-REF [--rounds N]] [options]
+
+        Starts its own PostgreSQL cluster, measures its ceilings, then runs the service's phases against them and writes
+        bench/results/latest*.md. Every figure is a ratio to a ceiling of the same run.
+
+        size        (none) full size, about 20 minutes; --quick a few minutes; --smoke the least that runs every step
+        --only      the ceilings plus these phases: {string.Join(", ", BenchOptions.Phases)}
+        --ab REF    also build the service at git REF and alternate rounds of each phase between the two (--rounds N per side)
+        --service-dll PATH       run this build of the service instead of building the working tree
+        --service-env NAME=VALUE set in every service process (repeatable), e.g. a runtime setting under trial
+        sizes       --bulk-rows --provider-messages --retention-rows --sse-connections --inbox-clients
+                    --identify-profiles --erase-notifications --topic-members --topic-streams --topic-event-seconds (N each)
+        --sse-settle induce a full collection in the service after its streams opened
+        """;
+
+    /// <summary>The first argument the bench does not know, or null.</summary>
+    public static string? Unknown(string[] args)
+    {
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (Valued.Contains(args[i])) { i++; continue; }
+            if (!Flags.Contains(args[i])) return args[i];
+        }
+        return null;
+    }
+}
