@@ -10,6 +10,10 @@ public sealed record ProfileFields(string? Email, string? Phone, string? Name, s
 {
     public static readonly ProfileFields Empty = new(null, null, null, null, null, null, null);
 
+    /// <summary>`data` as JSON text when the rules already wrote it out (its size check), so the store does not write it
+    /// out a second time; null otherwise (the store then does).</summary>
+    public string? DataText { get; init; }
+
     public JsonObject ToJson()
     {
         var doc = new JsonObject();

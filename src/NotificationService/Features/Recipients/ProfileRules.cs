@@ -54,17 +54,18 @@ public static class ProfileRules
         var avatar = Text(doc, "avatarUrl", prefix, errors);
         if (avatar is not null && !IsHttpsUrl(avatar)) errors[prefix + "avatarUrl"] = [$"An absolute https URL of at most {MaxUrlLength} characters."];
         JsonObject? data = null;
+        string? dataText = null;
         switch (doc["data"])
         {
             case null: break;
-            case JsonObject o when Encoding.UTF8.GetByteCount(o.ToJsonString()) > MaxDataBytes:
+            case JsonObject o when Encoding.UTF8.GetByteCount(dataText = o.ToJsonString()) > MaxDataBytes:
                 errors[prefix + "data"] = [$"At most {MaxDataBytes / 1024} KB of JSON."]; break;
             case JsonObject o: data = o; break;
             default: errors[prefix + "data"] = ["A JSON object (or null)."]; break;
         }
         if (errors.Count > before) return null;
         return new ProfileFields(email is null ? null : Addresses.Normalize("email", email), phone, name, locale, timezone, avatar,
-            data?.DeepClone().AsObject());
+            data?.DeepClone().AsObject()) { DataText = dataText };
     }
 
     public static bool IsIanaZone(string id) =>

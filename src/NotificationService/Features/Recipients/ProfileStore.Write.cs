@@ -51,11 +51,15 @@ public sealed partial class ProfileStore
         // An erased and blocked user cannot come back (one statement, under the same transaction as the write).
         var blocked = await blocklist.BlockedAsync(conn, tx, tenantId,
             writes.Select(w => w.UserId).Where(u => u.Length is > 0 and <= Contracts.RecipientRules.MaxUserIdLength).Distinct(StringComparer.Ordinal).ToList(), ct);
-        var latest = new Dictionary<string, ProfileFields>(StringComparer.Ordinal);
+        // Sized for the request up front: a 1,000-profile import grew each of these collections through every size on the way
+        // (a tenth of the bytes a bulk identify allocated, BENCHMARKS.md "Bulk identify's allocations").
+        var latest = new Dictionary<string, ProfileFields>(writes.Count, StringComparer.Ordinal);
+        // One error dictionary until an item needs it for its result: most items have no errors.
+        var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < writes.Count; i++)
         {
             var w = writes[i];
-            var errors = new Dictionary<string, string[]>();
+            if (errors.Count > 0) errors = new Dictionary<string, string[]>();
             ProfileRules.CheckUserId(w.UserId, errorPrefix + "userId", errors);
             if (errors.Count > 0) { results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error, Errors: errors); continue; }
             if (blocked.Contains(w.UserId))
@@ -74,7 +78,7 @@ public sealed partial class ProfileStore
 
         var written = await UpsertAsync(conn, tx, tenantId, latest, ct);
         if (stored is not null && written.Any(x => !x.Value.Inserted && !stored.ContainsKey(x.Key))) throw new ProfileWriteRaceException();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(latest.Count, StringComparer.Ordinal);
         for (var i = 0; i < writes.Count; i++)
         {
             if (results[i] is not null) continue;
@@ -102,7 +106,8 @@ public sealed partial class ProfileStore
         NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, Dictionary<string, ProfileFields> profiles, CancellationToken ct)
     {
         // Rows in one order for every request, so two requests naming the same users lock them in the same order (no deadlock).
-        var rows = profiles.OrderBy(x => x.Key, StringComparer.Ordinal).ToList();
+        var rows = profiles.ToArray();
+        Array.Sort(rows, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         await using var cmd = new NpgsqlCommand(Sql.Upsert, conn, tx);
         var p = cmd.Parameters;
         p.AddWithValue(tenantId);
@@ -113,8 +118,8 @@ public sealed partial class ProfileStore
         p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(x => x.Value.Locale).ToArray());
         p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(x => x.Value.Timezone).ToArray());
         p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(x => x.Value.AvatarUrl).ToArray());
-        p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(x => x.Value.Data?.ToJsonString()).ToArray());
-        var written = new Dictionary<string, (bool, DateTimeOffset, DateTimeOffset)>(StringComparer.Ordinal);
+        p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(x => x.Value.DataText ?? x.Value.Data?.ToJsonString()).ToArray());
+        var written = new Dictionary<string, (bool, DateTimeOffset, DateTimeOffset)>(rows.Length, StringComparer.Ordinal);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) written[r.GetString(0)] = (r.GetBoolean(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<DateTimeOffset>(3));
         return written;
