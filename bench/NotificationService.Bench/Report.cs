@@ -50,7 +50,7 @@ public sealed class Report
     /// <summary>Figures so far: service-table rows with a value, and costs per unit measured over at least one unit.</summary>
     public int FigureCount() => Rows().Count(r => !double.IsNaN(r.Value)) + UnitCosts.Count(c => c.Units > 0)
         // Phases with report sections of their own: each measured figure they hold.
-        + (Recipients is { } rc ? new[] { rc.IdentifyPerSec, rc.EraseTime.TotalSeconds }.Count(v => double.IsFinite(v) && v > 0) : 0)
+        + (Recipients is { } rc ? rc.Erases.Select(e => e.EraseTime.TotalSeconds).Append(rc.IdentifyPerSec).Count(v => double.IsFinite(v) && v > 0) : 0)
         + (Topics is { } tp ? (tp.FanOut is null ? 0 : 1) + (tp.Events is null ? 0 : 1) : 0)
         + (ByUser?.FigureCount ?? 0);
 

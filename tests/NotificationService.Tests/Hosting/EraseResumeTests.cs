@@ -98,6 +98,8 @@ public class EraseResumeTests
         psi.Environment["Seed__OnStart"] = "true";
         psi.Environment["Seed__DemoApiKey"] = ServiceFixture.DemoApiKey;
         psi.Environment["Erase__BatchSize"] = "100";          // 201 checkpoints, so the kill lands between two
+        psi.Environment["Erase__PauseMs"] = "20";             // a fixed rest, as before Erase:MaxShare: pacing is not what this spec is about
+        psi.Environment["Erase__MaxShare"] = "1";
         psi.Environment["Queue__Queues__0"] = "erase";
         psi.Environment["Queue__LeaseSeconds"] = "3";
         psi.Environment["Queue__RescueIntervalSeconds"] = "1";

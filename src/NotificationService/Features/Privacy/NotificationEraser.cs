@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using NotificationService.Features.Delivery;
 using NotificationService.Features.Inbox;
@@ -9,7 +10,7 @@ namespace NotificationService.Features.Privacy;
 
 /// <summary>
 /// Erases the person's notifications in small transactions beside normal traffic: each batch locks the next
-/// <c>Erase:BatchSize</c> (500) of them in id order and, in one transaction, empties them through the ledger (in-flight ones
+/// <c>Erase:BatchSize</c> (100) of them in id order and, in one transaction, empties them through the ledger (in-flight ones
 /// end `cancelled`, reason `erased`), and drops their sandbox copies' content, their webhook payloads' recipient and their
 /// inbox items, with the keyset position and counts in the erase job's row. Passes walk the userId, then the email
 /// addresses, then the phone numbers; a round that erased anything is followed by another from the start (a send accepted
@@ -17,8 +18,13 @@ namespace NotificationService.Features.Privacy;
 /// </summary>
 public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue, IConfiguration config)
 {
-    private readonly int _batchSize = Math.Max(1, config.GetValue("Erase:BatchSize", 500));
-    private readonly TimeSpan _pause = TimeSpan.FromMilliseconds(config.GetValue("Erase:PauseMs", 20));
+    private readonly int _batchSize = Math.Max(1, config.GetValue("Erase:BatchSize", 100));
+    private readonly TimeSpan _pause = TimeSpan.FromMilliseconds(config.GetValue("Erase:PauseMs", 50));
+    // The erase's share of its connection's time at most: after a batch that took t it rests t × (1 − share) / share, so
+    // on a loaded database (slower batches) it backs off by itself. Batches of 500 with 20 ms pauses took other traffic's
+    // accept p99 to 1.45–2.70× of quiet (Mode=all); batches of 100 with these rests 0.52 and 0.67 (BENCHMARKS.md,
+    // "Keyset cursors under generic plans, bulk identify's allocations"), at ~75 s for 100,000 notifications.
+    private readonly double _restPerBusy = RestPerBusy(config.GetValue("Erase:MaxShare", 0.25));
 
     private static readonly EraseMatch[] Matches = [EraseMatch.UserId, EraseMatch.Email, EraseMatch.Phone];
 
@@ -45,6 +51,7 @@ public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue
     private async Task<Position?> BatchAsync(EraseJobState job, Position at, CancellationToken ct)
     {
         var keys = KeysOf(job.Subject, Matches[at.Match]);
+        var started = Stopwatch.GetTimestamp();
         await using var tx = await ledger.BeginAsync(ct);
         var erased = keys.Length == 0 ? [] : await ledger.EraseNextAsync(tx, job.TenantId, Matches[at.Match], keys, at.Cursor, _batchSize, job.Subject.SearchValues, ct);
         var ids = erased.Select(e => e.Id).ToArray();
@@ -67,9 +74,13 @@ public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue
         await EraseJobStore.RecordBatchAsync(tx.Connection, tx.Transaction, job, recorded.Match, recorded.Cursor, recorded.RoundErased, counts,
             [.. sending.Select(e => e.Id)], [.. sending.Where(e => e.JobId is not null).Select(e => e.JobId!.Value).Distinct()], ct);
         await tx.CommitAsync(ct);
-        if (next is not null && erased.Count > 0 && _pause > TimeSpan.Zero) await Task.Delay(_pause, ct);
+        var rest = TimeSpan.FromTicks(Math.Max(_pause.Ticks, (long)(Stopwatch.GetElapsedTime(started).Ticks * _restPerBusy)));
+        if (next is not null && erased.Count > 0 && rest > TimeSpan.Zero) await Task.Delay(rest, ct);
         return next;
     }
+
+    /// <summary>`Erase:MaxShare` 1 (or more) never rests longer than `Erase:PauseMs`; 0.25 rests three times a batch's time.</summary>
+    internal static double RestPerBusy(double share) => share >= 1 || double.IsNaN(share) ? 0 : (1 - Math.Max(share, 0.01)) / Math.Max(share, 0.01);
 
     /// <summary>
     /// Whether every delivery job that held one of the person's notifications mid-send has let go of it; then what those
