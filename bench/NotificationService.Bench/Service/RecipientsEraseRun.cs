@@ -48,19 +48,8 @@ public static class RecipientsEraseRun
         await using var service = await ServiceProcess.StartAsync(dll, cs, split ? "api" : "all", env);
         await using var db = NpgsqlDataSource.Create(cs);
         await SeedUserAsync(db, notifications);
-        var peak = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, window, $"erase ({topology}): peak accept");
-        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), $"erase ({topology}): draining after the peak");
-        var half = Math.Max(1, Math.Round(peak.AcceptedPerSec / 2));
-        var (quiet, during) = (new List<double>(), new List<double>());
-        long errors = 0;
-        async Task WindowAsync(List<double> into, string label)
-        {
-            var r = await AcceptLoad.OpenLoopAsync(service.BaseAddress, half, window, label);
-            into.Add(r.LatencyMs.P99);
-            errors += r.Errors;
-        }
-
-        for (var i = 0; i < 3; i++) await WindowAsync(quiet, $"erase ({topology}): quiet window {i + 1}/3 at {half:N0}/s");
+        var load = await HalfPeakWindows.StartAsync(service.BaseAddress, db, window, $"erase ({topology})");
+        for (var i = 0; i < 3; i++) await load.WindowAsync(false, $"erase ({topology}): quiet window {i + 1}/3");
         using var http = new HttpClient { BaseAddress = service.BaseAddress, Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceProcess.ApiKey);
         var sw = Stopwatch.StartNew();
@@ -76,12 +65,12 @@ public static class RecipientsEraseRun
                 await Task.Delay(100);
             }
         });
-        while (!completed.IsCompleted && during.Count < 60) await WindowAsync(during, $"erase ({topology}): erasing, window {during.Count + 1} at {half:N0}/s");
+        while (!completed.IsCompleted && load.During.Count < 60) await load.WindowAsync(true, $"erase ({topology}): erasing, window {load.During.Count + 1}");
         var (eraseTime, erased) = await completed;
-        for (var i = 0; i < 2; i++) await WindowAsync(quiet, $"erase ({topology}): quiet window {i + 4}/5 at {half:N0}/s");
+        for (var i = 0; i < 2; i++) await load.WindowAsync(false, $"erase ({topology}): quiet window {i + 4}/5");
 
         await using var left = db.CreateCommand($"select count(*) from notifications where recipient->>'userId' = '{EraseUser}'");
-        return new EraseMeasure(topology, notifications, half, window, quiet, during, eraseTime, erased, (long)(await left.ExecuteScalarAsync())!, errors);
+        return new EraseMeasure(topology, notifications, load.Rate, window, load.Quiet, load.During, eraseTime, erased, (long)(await left.ExecuteScalarAsync())!, load.Errors);
     }
 
     /// <summary>The user's sent notifications as accept and delivery leave them, UUIDv7 ids of today, 100,000 per statement.</summary>

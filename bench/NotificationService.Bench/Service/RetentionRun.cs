@@ -29,31 +29,20 @@ public static class RetentionRun
         await using var db = NpgsqlDataSource.Create(cs);
         await SeedExpiredAsync(db, expired);
 
-        var peak = await AcceptLoad.ClosedLoopAsync(service.BaseAddress, BenchOptions.AcceptClients, window, "retention: peak accept");
-        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "retention: draining after the peak");
-        var half = Math.Max(1, Math.Round(peak.AcceptedPerSec / 2));
-        var (quiet, during) = (new List<double>(), new List<double>());
-        long errors = 0;
-        async Task WindowAsync(List<double> into, string label)
-        {
-            var r = await AcceptLoad.OpenLoopAsync(service.BaseAddress, half, window, label);
-            into.Add(r.LatencyMs.P99);
-            errors += r.Errors;
-        }
-
-        for (var i = 0; i < 3; i++) await WindowAsync(quiet, $"retention: quiet window {i + 1}/3 at {half:N0}/s");
+        var load = await HalfPeakWindows.StartAsync(service.BaseAddress, db, window, "retention");
+        for (var i = 0; i < 3; i++) await load.WindowAsync(false, $"retention: quiet window {i + 1}/3");
         var unitMeter = await Costs.UnitMeter.StartAsync(db, "retention purge (Mode=all accepting at half the peak meanwhile)");
         var purge = StartPurge(dll, cs);
         var sw = Stopwatch.StartNew();
-        while (!purge.HasExited && during.Count < 40) await WindowAsync(during, $"retention: purging, window {during.Count + 1} at {half:N0}/s");
+        while (!purge.HasExited && load.During.Count < 40) await load.WindowAsync(true, $"retention: purging, window {load.During.Count + 1}");
         await purge.WaitForExitAsync();
         var purgeTime = sw.Elapsed;
         await unitMeter.StopAsync(expired, "expired notification purged");
         if (purge.ExitCode != 0) throw new InvalidOperationException($"retention run exited {purge.ExitCode}: {await purge.StandardError.ReadToEndAsync()}");
-        for (var i = 0; i < 2; i++) await WindowAsync(quiet, $"retention: quiet window {i + 4}/5 at {half:N0}/s");
+        for (var i = 0; i < 2; i++) await load.WindowAsync(false, $"retention: quiet window {i + 4}/5");
 
         await using var left = db.CreateCommand("select count(*) from notifications where created_at < now() - interval '90 days'");
-        return new RetentionBenchResult(expired, half, window, quiet, during, purgeTime, (long)(await left.ExecuteScalarAsync())!, errors);
+        return new RetentionBenchResult(expired, load.Rate, window, load.Quiet, load.During, purgeTime, (long)(await left.ExecuteScalarAsync())!, load.Errors);
     }
 
     private static Process StartPurge(string dll, string cs)

@@ -1,0 +1,36 @@
+using Npgsql;
+
+namespace NotificationService.Bench.Service;
+
+/// <summary>
+/// Accept traffic for a "beside normal traffic" figure: the peak accept rate (closed loop), the queue drained after it,
+/// then open-loop windows at half that rate, each window's p99 kept in the list it is measured for (quiet or during).
+/// The retention and erase phases both measure this way.
+/// </summary>
+public sealed class HalfPeakWindows
+{
+    private readonly Uri _service;
+    private readonly TimeSpan _window;
+
+    private HalfPeakWindows(Uri service, TimeSpan window, double rate) => (_service, _window, Rate) = (service, window, rate);
+
+    public double Rate { get; }
+    public List<double> Quiet { get; } = [];
+    public List<double> During { get; } = [];
+    public long Errors { get; private set; }
+
+    public static async Task<HalfPeakWindows> StartAsync(Uri service, NpgsqlDataSource db, TimeSpan window, string label)
+    {
+        var peak = await AcceptLoad.ClosedLoopAsync(service, BenchOptions.AcceptClients, window, $"{label}: peak accept");
+        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), $"{label}: draining after the peak");
+        return new HalfPeakWindows(service, window, Math.Max(1, Math.Round(peak.AcceptedPerSec / 2)));
+    }
+
+    /// <summary>One window at half the peak; its p99 goes to <see cref="During"/> or <see cref="Quiet"/>.</summary>
+    public async Task WindowAsync(bool during, string label)
+    {
+        var r = await AcceptLoad.OpenLoopAsync(_service, Rate, _window, $"{label} at {Rate:N0}/s");
+        (during ? During : Quiet).Add(r.LatencyMs.P99);
+        Errors += r.Errors;
+    }
+}
