@@ -21,13 +21,20 @@ public class WriteBudgetTests : IClassFixture<DatabaseCounters>
 
     // Reached by the work of issue 30 (BENCHMARKS.md, "The cost of one notification"), with a little room for what is
     // not per notification but per second (usage flushes, rate-limit buckets: 0.05–0.16 per send here, more the slower the
-    // run). An accepted send: BEGIN, the job, the notification (COPY), COMMIT (4.05–4.26 measured), two rows with their indexes. A delivery, in claims of 100: 0.15–0.17
-    // statements, and 3.41 index-writing row versions (history row, sandbox copy, the job's claim, and 0.41 of the
-    // notification's two updates that were not HOT; 4.93 before migration 700).
+    // run). An accepted send: BEGIN, the job, the notification (COPY), COMMIT (4.05–4.26 measured), two rows with their
+    // indexes. A delivery, in claims of 100: 0.15–0.17 statements; three rows that write their indexes (history row,
+    // sandbox copy, the job's claim); and the notification's two updates (`sending`, then the outcome).
     private const double StatementsPerAcceptedSend = 4.5;
     private const double IndexWritesPerAcceptedSend = 2.0;
     private const double StatementsPerDelivery = 0.2;
-    private const double IndexWritesPerDelivery = 3.6;
+    private const double IndexWritesPerDeliveryBesideItsRow = 3.1;
+    private const double RowUpdatesPerDelivery = 2.0;
+    // Whether an update of the notification is HOT depends on room on its page, and room on how soon PostgreSQL pruned
+    // the row's older versions, which concurrent claims' snapshots hold back: 1.30–1.59 of the 2.00 were HOT across CI
+    // runs, so a budget on their sum failed on a busy machine. What the floor guards against is an update that can never
+    // be HOT (an indexed column written on delivery: 0.04 before migration 700) or packed pages (0.20 with that migration's
+    // fillfactor put back to 100, checked; 1.56–1.60 with it on a quiet machine).
+    private const double HotRowUpdatesPerDelivery = 0.5;
 
     private readonly DatabaseCounters _counters;
 
@@ -69,6 +76,7 @@ public class WriteBudgetTests : IClassFixture<DatabaseCounters>
             await Eventually.Async(async () => await ScalarAsync("select count(*) from jobs where tenant_id = $1", tenantId) == 0, "every job to be acknowledged");
         }
         var deliver = (await _counters.StopAsync(before, "notification_events", all)).Less("jobs", updated: all);
+        var rowIndexWrites = deliver.Updated("notifications") - deliver.Hot("notifications");
         Assert.Equal(all, deliver.Inserted("notification_events"));
 
         var figures = $"an accepted send: {accept.Describe(Sends)}; a delivery: {deliver.Describe(all)}";
@@ -77,7 +85,10 @@ public class WriteBudgetTests : IClassFixture<DatabaseCounters>
             accept.Statements > StatementsPerAcceptedSend * Sends ? $"over {StatementsPerAcceptedSend} statements per accepted send" : null,
             accept.IndexWrites > IndexWritesPerAcceptedSend * Sends ? $"over {IndexWritesPerAcceptedSend} index-writing row versions per accepted send" : null,
             deliver.Statements > StatementsPerDelivery * all ? $"over {StatementsPerDelivery} statements per delivery" : null,
-            deliver.IndexWrites > IndexWritesPerDelivery * all ? $"over {IndexWritesPerDelivery} index-writing row versions per delivery" : null,
+            deliver.IndexWrites - rowIndexWrites > IndexWritesPerDeliveryBesideItsRow * all
+                ? $"over {IndexWritesPerDeliveryBesideItsRow} index-writing row versions per delivery beside the notification's own" : null,
+            deliver.Updated("notifications") > RowUpdatesPerDelivery * all ? $"over {RowUpdatesPerDelivery} updates of the notification per delivery" : null,
+            deliver.Hot("notifications") < HotRowUpdatesPerDelivery * all ? $"under {HotRowUpdatesPerDelivery} HOT updates of the notification per delivery" : null,
         ];
         Assert.True(over.All(o => o is null), string.Join("; ", over.OfType<string>()) + ": " + figures);
     }
@@ -87,10 +98,12 @@ public class WriteBudgetTests : IClassFixture<DatabaseCounters>
         b.UseSetting("ConnectionStrings:Postgres", _counters.ConnectionString);
         b.UseSetting("Mode", mode);
         // Idle queues and the periodic loops would otherwise add statements for as long as the drain takes (a time, not a
-        // count): woken by the NOTIFY, the worker claims at once anyway.
+        // count), and the parked-callback replayer's once a second would keep WaitQuietAsync from ever seeing a quiet
+        // second: woken by the NOTIFY, the worker claims at once anyway.
         b.UseSetting("Queue:PollIntervalMs", "600000");
         b.UseSetting("Queue:RescueIntervalSeconds", "600");
         b.UseSetting("Queue:LeaseSeconds", "1800");
+        b.UseSetting("Callbacks:ParkedReplayIntervalMs", "600000");
         b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
         b.UseSetting("Logging:LogLevel:Default", "Warning");
     });
