@@ -69,6 +69,16 @@ public class HostileJsonTests(ServiceFixture service)
         foreach (var (body, field) in cases)
             Assert.Equal([field], await BadRequestFieldsAsync(await tenant.Http.PostJsonAsync(Send, body)));
         Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1", tenant.Id));
+
+        // A bulk identify reads its items where they lie in the request, not as a tree: the same rule holds there.
+        (string Body, string Field)[] bulk =
+        [
+            ("""{"users":[{"userId":"u1"},{"userId":"u2","email":"a@example.com","email":"b@example.com"}]}""", "users[1].email"),
+            ("""{"users":[{"userId":"u1","data":{"plan":"a","plan":"b"}}]}""", "users[0].data.plan"),
+        ];
+        foreach (var (body, field) in bulk)
+            Assert.Equal([field], await BadRequestFieldsAsync(await tenant.Http.PostJsonAsync("/api/v1/services/users/bulk", body)));
+        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from recipient_profiles where tenant_id = $1", tenant.Id));
     }
 
     [Fact]

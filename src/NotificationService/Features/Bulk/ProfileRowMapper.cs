@@ -44,7 +44,7 @@ public sealed class ProfileRowMapper(BulkOptions options, IReadOnlyList<string> 
         }
         if (userId is null) return new MappedRow.Rejected(rowNumber, line, Original(fields), ColumnOf("userId"), "Each row needs its user_id.");
         if (data is not null) document["data"] = data;
-        return new MappedRow.Profile(rowNumber, line, new ProfileWrite(userId, options.Merge, document), fields);
+        return new MappedRow.Profile(rowNumber, line, ProfileWrite.Of(userId, options.Merge, document), fields);
     }
 
     public static string DataKey(string column) => column.StartsWith("data.", StringComparison.OrdinalIgnoreCase) && column.Length > 5 ? column[5..] : column;

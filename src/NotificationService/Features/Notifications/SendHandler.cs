@@ -46,7 +46,7 @@ public sealed class SendHandler(NotificationLedger ledger, SendValidator validat
         }
         if (request.Recipient is { Profile: { } patch, UserId: { } userId })
         {
-            var written = (await profiles.WriteAsync(tx.Connection, tx.Transaction, tenantId, [new ProfileWrite(userId, Merge: true, patch)], "recipient.profile.", ct))[0];
+            var written = (await profiles.WriteAsync(tx.Connection, tx.Transaction, tenantId, [ProfileWrite.Of(userId, merge: true, patch)], "recipient.profile.", ct))[0];
             if (written.Errors is { } errors) throw new RequestValidationException(errors, written.Blocked ? 409 : 400);
         }
 

@@ -9,7 +9,29 @@ namespace NotificationService.Features.Recipients;
 /// <summary>`POST /users/bulk`: profiles to create, replace or (with `"merge": true`) merge, each with its `userId`.</summary>
 public sealed record BulkIdentifyRequest
 {
-    public JsonArray? Users { get; init; }
+    public IReadOnlyList<BulkIdentifyItem>? Users { get; init; }
+}
+
+/// <summary>One user of <see cref="BulkIdentifyRequest"/>: a profile document (<see cref="ProfileDocument"/>'s fields) with
+/// its userId and, optionally, `merge`. Describes the body for the OpenAPI document; the body is read as JSON as it lies.</summary>
+public sealed record BulkIdentifyItem
+{
+    public required string UserId { get; init; }
+    /// <summary>true: merge into the stored profile (RFC 7396); false or absent: replace it.</summary>
+    public bool? Merge { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string? Name { get; init; }
+    public string? Locale { get; init; }
+    public string? Timezone { get; init; }
+    public string? AvatarUrl { get; init; }
+    public JsonObject? Data { get; init; }
+}
+
+/// <summary>What the handler reads: the items where they lie in the request (no tree of 1,000 objects is built).</summary>
+internal sealed record BulkIdentifyBody
+{
+    public JsonElement? Users { get; init; }
 }
 
 /// <summary>One user's outcome, at its index in the request: `created`, `updated`, or `error` naming its bad fields.</summary>
@@ -30,17 +52,21 @@ public static class BulkIdentify
 
     public static async Task<Ok<BulkIdentifyResponse>> HandleAsync(HttpContext http, ProfileStore store, CancellationToken ct)
     {
-        var (request, _) = await JsonBody.ReadAsync<BulkIdentifyRequest>(http.Request, BodyLimit, ct);
-        if (request.Users is not { Count: > 0 } users) throw RequestValidationException.For("users", $"Name 1 to {MaxUsers} users.");
-        if (users.Count > MaxUsers) throw RequestValidationException.For("users", $"At most {MaxUsers} users per request.");
+        var (request, _) = await JsonBody.ReadAsync<BulkIdentifyBody>(http.Request, BodyLimit, ct);
+        if (request.Users is not { ValueKind: JsonValueKind.Array } users || users.GetArrayLength() == 0)
+            throw RequestValidationException.For("users", $"Name 1 to {MaxUsers} users.");
+        var count = users.GetArrayLength();
+        if (count > MaxUsers) throw RequestValidationException.For("users", $"At most {MaxUsers} users per request.");
 
-        var results = new BulkIdentifyResult?[users.Count];
-        var writes = new List<ProfileWrite>(users.Count);
-        var indexes = new List<int>(users.Count);
-        for (var i = 0; i < users.Count; i++)
+        var results = new BulkIdentifyResult?[count];
+        var writes = new List<ProfileWrite>(count);
+        var indexes = new List<int>(count);
+        var i = 0;
+        foreach (var item in users.EnumerateArray())
         {
-            if (Parse(users[i]) is { } write) { writes.Add(write); indexes.Add(i); }
-            else results[i] = new BulkIdentifyResult(i, UserIdOf(users[i]), ProfileWriteResult.Error, ItemErrors(users[i]));
+            if (Parse(item) is { } write) { writes.Add(write); indexes.Add(i); }
+            else results[i] = new BulkIdentifyResult(i, UserIdOf(item), ProfileWriteResult.Error, ItemErrors(item));
+            i++;
         }
         var written = writes.Count == 0 ? [] : await store.WriteAsync(http.User.TenantId(), writes, "", ct);
         for (var k = 0; k < written.Length; k++)
@@ -48,31 +74,32 @@ public static class BulkIdentify
         return TypedResults.Ok(new BulkIdentifyResponse(results!));
     }
 
-    /// <summary>An item with a string userId and, if any, a boolean merge: the write (without `merge`); otherwise null. The
-    /// item itself becomes the document (the request's tree is this request's alone; merge patch and the rules copy what
-    /// they keep), rather than a deep copy of each.</summary>
-    private static ProfileWrite? Parse(JsonNode? item)
+    /// <summary>An item with a string userId and, if any, a boolean merge: the write; otherwise null. The item is read
+    /// where it lies in the request (its `merge` beside the fields, <see cref="ProfileWrite.InBulk"/>).</summary>
+    private static ProfileWrite? Parse(JsonElement item)
     {
-        if (item is not JsonObject o || UserIdOf(o) is not { } userId || !IsMergeFlag(o["merge"], out var merge)) return null;
-        o.Remove("merge");
-        return new ProfileWrite(userId, merge, o);
+        if (UserIdOf(item) is not { } userId || !IsMergeFlag(item, out var merge)) return null;
+        return new ProfileWrite(userId, merge, item) { InBulk = true };
     }
 
-    private static IDictionary<string, string[]> ItemErrors(JsonNode? item)
+    private static IDictionary<string, string[]> ItemErrors(JsonElement item)
     {
-        if (item is not JsonObject o) return new Dictionary<string, string[]> { ["$"] = ["Each user is a JSON object with a userId."] };
+        if (item.ValueKind != JsonValueKind.Object) return new Dictionary<string, string[]> { ["$"] = ["Each user is a JSON object with a userId."] };
         var errors = new Dictionary<string, string[]>();
-        if (UserIdOf(o) is null) errors["userId"] = ["Each user needs its userId (a string)."];
-        if (!IsMergeFlag(o["merge"], out _)) errors["merge"] = ["true (merge into the stored profile) or false (replace it)."];
+        if (UserIdOf(item) is null) errors["userId"] = ["Each user needs its userId (a string)."];
+        if (!IsMergeFlag(item, out _)) errors["merge"] = ["true (merge into the stored profile) or false (replace it)."];
         return errors;
     }
 
-    private static string? UserIdOf(JsonNode? item) =>
-        item is JsonObject o && o["userId"] is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null;
+    private static string? UserIdOf(JsonElement item) =>
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("userId", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    private static bool IsMergeFlag(JsonNode? node, out bool merge)
+    /// <summary>`merge` absent, null, true or false (true: <paramref name="merge"/>); anything else is not a merge flag.</summary>
+    private static bool IsMergeFlag(JsonElement item, out bool merge)
     {
-        merge = node is JsonValue v && v.GetValueKind() == JsonValueKind.True;
-        return node is null || node is JsonValue { } b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False;
+        merge = false;
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("merge", out var v)) return item.ValueKind == JsonValueKind.Object;
+        merge = v.ValueKind == JsonValueKind.True;
+        return v.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null;
     }
 }

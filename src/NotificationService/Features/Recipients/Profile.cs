@@ -1,18 +1,21 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Recipients;
 
 /// <summary>
-/// What a profile says about a person, validated and normalized (email lower-cased): every field optional. Its JSON
-/// form (<see cref="ToJson"/>, absent fields left out) is the document a merge patch applies to.
+/// What a profile says about a person, validated and normalized (email lower-cased): every field optional. `data` is
+/// kept as the compact JSON text the rules checked (and the store writes), and parsed only where a tree is wanted
+/// (<see cref="Data"/>): a bulk identify of 1,000 profiles or a delivery batch's profile read builds no tree for it.
+/// Its JSON form (<see cref="ToJson"/>, absent fields left out) is the document a merge patch applies to.
 /// </summary>
-public sealed record ProfileFields(string? Email, string? Phone, string? Name, string? Locale, string? Timezone, string? AvatarUrl, JsonObject? Data)
+public sealed record ProfileFields(string? Email, string? Phone, string? Name, string? Locale, string? Timezone, string? AvatarUrl, string? DataJson)
 {
     public static readonly ProfileFields Empty = new(null, null, null, null, null, null, null);
 
-    /// <summary>`data` as JSON text when the rules already wrote it out (its size check), so the store does not write it
-    /// out a second time; null otherwise (the store then does).</summary>
-    public string? DataText { get; init; }
+    /// <summary>`data` as a tree of its own (parsed at each call, so no caller shares or re-parents another's).</summary>
+    public JsonObject? Data => DataJson is null ? null : JsonNode.Parse(DataJson) as JsonObject;
 
     public JsonObject ToJson()
     {
@@ -23,7 +26,7 @@ public sealed record ProfileFields(string? Email, string? Phone, string? Name, s
         if (Locale is not null) doc["locale"] = Locale;
         if (Timezone is not null) doc["timezone"] = Timezone;
         if (AvatarUrl is not null) doc["avatarUrl"] = AvatarUrl;
-        if (Data is not null) doc["data"] = Data.DeepClone();
+        if (Data is { } data) doc["data"] = data;
         return doc;
     }
 }
@@ -59,8 +62,18 @@ public sealed record ProfileDocument
 
 public sealed record ProfilePage(IReadOnlyList<ProfileView> Items, string? NextCursor);
 
-/// <summary>One write of a profile: a replacement (PUT) or a merge patch (RFC 7396) of the stored one.</summary>
-public sealed record ProfileWrite(string UserId, bool Merge, JsonObject Document);
+/// <summary>
+/// One write of a profile: a replacement (PUT) or a merge patch (RFC 7396) of the stored one. The document is a
+/// <see cref="JsonElement"/>, so an item of a bulk identify is read where it lies in the request; <see cref="InBulk"/>: it
+/// is such an item, whose `merge` flag sits beside the fields.
+/// </summary>
+public sealed record ProfileWrite(string UserId, bool Merge, JsonElement Document)
+{
+    public bool InBulk { get; init; }
+
+    public static ProfileWrite Of(string userId, bool merge, JsonObject document) =>
+        new(userId, merge, JsonSerializer.SerializeToElement(document, JsonBody.Options));
+}
 
 /// <summary>What became of one write: `created`, `updated`, or `error` with the fields that were wrong (nothing written).
 /// <paramref name="Blocked"/>: the error is that the user was erased with `block=true` (a 409 where one write is the request).</summary>

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Contracts;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Recipients;
 
@@ -27,45 +28,65 @@ public static class ProfileRules
     }
 
     /// <summary>The document's fields, or null with every problem added to <paramref name="errors"/> under <paramref name="prefix"/>.</summary>
-    public static ProfileFields? Read(JsonObject doc, string userId, string prefix, IDictionary<string, string[]> errors)
+    public static ProfileFields? Read(JsonObject doc, string userId, string prefix, IDictionary<string, string[]> errors) =>
+        Read(JsonSerializer.SerializeToElement(doc, JsonBody.Options), userId, prefix, errors);
+
+    /// <summary>
+    /// The same, read from a <see cref="JsonElement"/> where it lies (no tree is built: a bulk identify reads 1,000 of
+    /// these per request). <paramref name="inBulk"/>: a bulk item, whose boolean `merge` is not a field.
+    /// </summary>
+    public static ProfileFields? Read(JsonElement doc, string userId, string prefix, IDictionary<string, string[]> errors, bool inBulk = false)
     {
         var before = errors.Count;
-        foreach (var (key, value) in doc)
+        if (doc.ValueKind != JsonValueKind.Object) { errors[prefix.Length == 0 ? "$" : prefix.TrimEnd('.')] = ["A JSON object."]; return null; }
+        string? email = null, phone = null, name = null, locale = null, timezone = null, avatar = null, dataText = null;
+        foreach (var p in doc.EnumerateObject())
         {
-            if (Fields.Contains(key)) continue;
-            if (key == "userId" && (value is null || value is JsonValue v && v.TryGetValue<string>(out var id) && id == userId)) continue;
-            if (key == "userId") errors[prefix + key] = ["userId is the path's (or the item's): it cannot change."];
-            else if (!ReadOnly.Contains(key)) errors[prefix + key] = ["Unknown property."];
+            var v = p.Value;
+            if (p.NameEquals("email")) email = Text(v, "email", prefix, errors);
+            else if (p.NameEquals("phone")) phone = Text(v, "phone", prefix, errors);
+            else if (p.NameEquals("name")) name = Text(v, "name", prefix, errors);
+            else if (p.NameEquals("locale")) locale = Text(v, "locale", prefix, errors);
+            else if (p.NameEquals("timezone")) timezone = Text(v, "timezone", prefix, errors);
+            else if (p.NameEquals("avatarUrl")) avatar = Text(v, "avatarUrl", prefix, errors);
+            else if (p.NameEquals("data")) dataText = DataText(v, prefix, errors);
+            else if (p.NameEquals("userId"))
+            {
+                if (v.ValueKind != JsonValueKind.Null && !(v.ValueKind == JsonValueKind.String && v.ValueEquals(userId)))
+                    errors[prefix + "userId"] = ["userId is the path's (or the item's): it cannot change."];
+            }
+            else if (inBulk && p.NameEquals("merge")) continue;
+            else if (!ReadOnly.Contains(p.Name)) errors[prefix + p.Name] = ["Unknown property."];
         }
-        var email = Text(doc, "email", prefix, errors);
         if (email is not null && !RecipientRules.IsEmail(email)) errors[prefix + "email"] = ["Not a valid email address."];
-        var phone = Text(doc, "phone", prefix, errors);
         if (phone is not null && !RecipientRules.E164().IsMatch(phone))
             errors[prefix + "phone"] = ["Not an E.164 phone number (+ then 7 to 15 digits, e.g. +14155550100)."];
-        var name = Text(doc, "name", prefix, errors);
         if (name is not null && (name.Length > MaxNameLength || string.IsNullOrWhiteSpace(name)))
             errors[prefix + "name"] = [$"A name is 1 to {MaxNameLength} characters."];
-        var locale = Text(doc, "locale", prefix, errors);
         if (locale is not null && (locale.Length > MaxLocaleLength || !RecipientRules.IsLocale(locale)))
             errors[prefix + "locale"] = ["Not a BCP 47 language tag (e.g. en, fr-CA)."];
-        var timezone = Text(doc, "timezone", prefix, errors);
         if (timezone is not null && !IsIanaZone(timezone))
             errors[prefix + "timezone"] = [$"Unknown time zone '{Shorten(timezone)}': an IANA name such as Europe/Paris."];
-        var avatar = Text(doc, "avatarUrl", prefix, errors);
         if (avatar is not null && !IsHttpsUrl(avatar)) errors[prefix + "avatarUrl"] = [$"An absolute https URL of at most {MaxUrlLength} characters."];
-        JsonObject? data = null;
-        string? dataText = null;
-        switch (doc["data"])
-        {
-            case null: break;
-            case JsonObject o when Encoding.UTF8.GetByteCount(dataText = o.ToJsonString()) > MaxDataBytes:
-                errors[prefix + "data"] = [$"At most {MaxDataBytes / 1024} KB of JSON."]; break;
-            case JsonObject o: data = o; break;
-            default: errors[prefix + "data"] = ["A JSON object (or null)."]; break;
-        }
         if (errors.Count > before) return null;
-        return new ProfileFields(email is null ? null : Addresses.Normalize("email", email), phone, name, locale, timezone, avatar,
-            data?.DeepClone().AsObject()) { DataText = dataText };
+        return new ProfileFields(email is null ? null : Addresses.Normalize("email", email), phone, name, locale, timezone, avatar, dataText);
+    }
+
+    /// <summary>`data` as compact JSON text (what is stored, and what its 16 KB are counted on), or null when null.</summary>
+    private static string? DataText(JsonElement value, string prefix, IDictionary<string, string[]> errors)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Null: return null;
+            case JsonValueKind.Object:
+                var text = JsonSerializer.Serialize(value);
+                if (Encoding.UTF8.GetByteCount(text) <= MaxDataBytes) return text;
+                errors[prefix + "data"] = [$"At most {MaxDataBytes / 1024} KB of JSON."];
+                return null;
+            default:
+                errors[prefix + "data"] = ["A JSON object (or null)."];
+                return null;
+        }
     }
 
     public static bool IsIanaZone(string id) =>
@@ -74,11 +95,10 @@ public static class ProfileRules
     private static bool IsHttpsUrl(string s) =>
         s.Length <= MaxUrlLength && Uri.TryCreate(s, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps && !string.IsNullOrEmpty(u.Host);
 
-    private static string? Text(JsonObject doc, string field, string prefix, IDictionary<string, string[]> errors)
+    private static string? Text(JsonElement value, string field, string prefix, IDictionary<string, string[]> errors)
     {
-        var node = doc[field];
-        if (node is null) return null;
-        if (node is JsonValue v && v.GetValueKind() == JsonValueKind.String) return v.GetValue<string>();
+        if (value.ValueKind == JsonValueKind.Null) return null;
+        if (value.ValueKind == JsonValueKind.String) return value.GetString();
         errors[prefix + field] = ["A string (or null)."];
         return null;
     }

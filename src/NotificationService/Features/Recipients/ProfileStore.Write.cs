@@ -1,4 +1,6 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using NotificationService.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -69,8 +71,10 @@ public sealed partial class ProfileStore
                 continue;
             }
             var current = latest.TryGetValue(w.UserId, out var f) ? f : stored?.GetValueOrDefault(w.UserId)?.Fields;
-            var document = w.Merge ? (JsonObject)MergePatch.Apply(current?.ToJson() ?? new JsonObject(), w.Document)! : w.Document;
-            var fields = ProfileRules.Read(document, w.UserId, errorPrefix, errors);
+            var fields = w.Merge
+                ? ProfileRules.Read(JsonSerializer.SerializeToElement(MergePatch.Apply(current?.ToJson() ?? new JsonObject(), JsonObject.Create(w.Document)), JsonBody.Options),
+                    w.UserId, errorPrefix, errors, w.InBulk)
+                : ProfileRules.Read(w.Document, w.UserId, errorPrefix, errors, w.InBulk);
             if (fields is null) { results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error, Errors: errors); continue; }
             latest[w.UserId] = fields;
         }
@@ -118,7 +122,7 @@ public sealed partial class ProfileStore
         p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(x => x.Value.Locale).ToArray());
         p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(x => x.Value.Timezone).ToArray());
         p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(x => x.Value.AvatarUrl).ToArray());
-        p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(x => x.Value.DataText ?? x.Value.Data?.ToJsonString()).ToArray());
+        p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(x => x.Value.DataJson).ToArray());
         var written = new Dictionary<string, (bool, DateTimeOffset, DateTimeOffset)>(rows.Length, StringComparer.Ordinal);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) written[r.GetString(0)] = (r.GetBoolean(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<DateTimeOffset>(3));

@@ -53,13 +53,13 @@ public static class RecipientEndpoints
     {
         Checked(userId);
         var (doc, _) = await JsonBody.ReadAsync<System.Text.Json.Nodes.JsonObject>(http.Request, BodyLimit, ct);
-        return Answer(await WriteOneAsync(store, http.User.TenantId(), new ProfileWrite(userId, Merge: false, doc), ct));
+        return Answer(await WriteOneAsync(store, http.User.TenantId(), ProfileWrite.Of(userId, merge: false, doc), ct));
     }
 
     private static async Task<Results<Created<ProfileView>, Ok<ProfileView>>> PatchAsync(string userId, HttpContext http, ProfileStore store, CancellationToken ct)
     {
         Checked(userId);
-        return Answer(await WriteOneAsync(store, http.User.TenantId(), new ProfileWrite(userId, Merge: true, await ReadPatchAsync(http.Request, ct)), ct));
+        return Answer(await WriteOneAsync(store, http.User.TenantId(), ProfileWrite.Of(userId, merge: true, await ReadPatchAsync(http.Request, ct)), ct));
     }
 
     /// <summary>A merge patch body: `application/merge-patch+json` (415 otherwise), a JSON object (a patch of another kind

@@ -24,7 +24,7 @@ public static class RecipientVariables
         Set("locale", profile?.Locale);
         Set("timezone", profile?.Timezone);
         Set("avatarUrl", profile?.AvatarUrl);
-        if (profile?.Data is { } data) recipient["data"] = data.DeepClone();
+        if (profile?.Data is { } data) recipient["data"] = data;
         return recipient;
     }
 

@@ -55,7 +55,7 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
         if (patches.Count > 0)
         {
             var written = await profiles.WriteAsync(tx.Connection, tx.Transaction, tenantId,
-                patches.Select(r => new ProfileWrite(r.UserId, Merge: true, r.Profile!)).ToList(), "profile.", ct);
+                patches.Select(r => ProfileWrite.Of(r.UserId, merge: true, r.Profile!)).ToList(), "profile.", ct);
             var errors = new Dictionary<string, string[]>();
             for (var i = 0; i < written.Length; i++)
                 foreach (var (field, messages) in written[i].Errors ?? new Dictionary<string, string[]>())
