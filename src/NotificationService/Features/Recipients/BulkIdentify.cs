@@ -12,20 +12,13 @@ public sealed record BulkIdentifyRequest
     public IReadOnlyList<BulkIdentifyItem>? Users { get; init; }
 }
 
-/// <summary>One user of <see cref="BulkIdentifyRequest"/>: a profile document (<see cref="ProfileDocument"/>'s fields) with
-/// its userId and, optionally, `merge`. Describes the body for the OpenAPI document; the body is read as JSON as it lies.</summary>
-public sealed record BulkIdentifyItem
+/// <summary>One user of <see cref="BulkIdentifyRequest"/>: a profile document with its userId and, optionally, `merge`.
+/// Describes the body for the OpenAPI document; the body is read as JSON as it lies.</summary>
+public sealed record BulkIdentifyItem : ProfileDocument
 {
     public required string UserId { get; init; }
     /// <summary>true: merge into the stored profile (RFC 7396); false or absent: replace it.</summary>
     public bool? Merge { get; init; }
-    public string? Email { get; init; }
-    public string? Phone { get; init; }
-    public string? Name { get; init; }
-    public string? Locale { get; init; }
-    public string? Timezone { get; init; }
-    public string? AvatarUrl { get; init; }
-    public JsonObject? Data { get; init; }
 }
 
 /// <summary>What the handler reads: the items where they lie in the request (no tree of 1,000 objects is built).</summary>

@@ -42,9 +42,9 @@ public sealed record StoredProfile(string UserId, ProfileFields Fields, DateTime
 public sealed record ProfileView(string UserId, string? Email, string? Phone, string? Name, string? Locale, string? Timezone, string? AvatarUrl,
     JsonObject? Data, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>`PUT /users/{userId}` body (and, for the OpenAPI document, what a merge patch may name). Read as JSON nodes, so
-/// that a merge patch can tell `null` (remove) from absent (keep); this type only describes it.</summary>
-public sealed record ProfileDocument
+/// <summary>`PUT /users/{userId}` body (and, for the OpenAPI document, what a merge patch and a bulk item may name). Read
+/// as JSON, so that a merge patch can tell `null` (remove) from absent (keep); this type only describes it.</summary>
+public record ProfileDocument
 {
     public string? Email { get; init; }
     /// <summary>E.164, e.g. +14155550100.</summary>
