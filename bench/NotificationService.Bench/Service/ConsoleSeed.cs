@@ -13,7 +13,7 @@ public static class ConsoleSeed
 {
     public const int Users = 50_000;
 
-    private const string Chunk = """
+    private static readonly string Chunk = $$"""
         with s as (
             select g, now() - make_interval(secs => g * $3) as t, g % 50000 as u,
                    (array['email','email','email','email','email','email','sms','sms','push','in_app'])[1 + g % 10] as ch,
@@ -22,8 +22,7 @@ public static class ConsoleSeed
         ), n as (
             insert into notifications (id, tenant_id, channel, status, recipient, content, category, created_at, updated_at, sent_at,
                                        attempts, provider_kind, provider_message_id, last_error, send_at)
-            select encode(overlay(uuid_send(gen_random_uuid()) placing substring(int8send((extract(epoch from t) * 1000)::bigint) from 3 for 6)
-                          from 1 for 6), 'hex')::uuid,
+            select {{SeedSql.UuidV7("(extract(epoch from t) * 1000)::bigint")}},
                    $1, ch, st,
                    jsonb_build_object('userId', 'user' || u,
                        'email', case when ch = 'email' then 'user' || u || '@example.com' end,
@@ -56,8 +55,7 @@ public static class ConsoleSeed
     /// <summary>Writes the rows into the demo tenant (the one the bench's API key belongs to); returns its id.</summary>
     public static async Task<Guid> SeedAsync(NpgsqlDataSource db, long rows)
     {
-        await using var tenantCmd = db.CreateCommand("select tenant_id from service_accounts order by created_at limit 1");
-        var tenant = (Guid)(await tenantCmd.ExecuteScalarAsync())!;
+        var tenant = await SeedSql.DemoTenantAsync(db);
         var secondsApart = TimeSpan.FromDays(30).TotalSeconds / rows;
         const long chunk = 100_000;
         for (long from = 1; from <= rows; from += chunk)

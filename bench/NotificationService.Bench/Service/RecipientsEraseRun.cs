@@ -76,17 +76,14 @@ public static class RecipientsEraseRun
     /// <summary>The user's sent notifications as accept and delivery leave them, UUIDv7 ids of today, 100,000 per statement.</summary>
     private static async Task SeedUserAsync(NpgsqlDataSource db, long rows)
     {
-        await using var tenant = db.CreateCommand("select tenant_id from service_accounts order by created_at limit 1");
-        var tenantId = (Guid)(await tenant.ExecuteScalarAsync())!;
+        var tenantId = await SeedSql.DemoTenantAsync(db);
         const int chunk = 100_000;
         for (long start = 0; start < rows; start += chunk)
         {
             Progress.Show($"erase: writing the user's notifications {start:N0}/{rows:N0}");
             await using var cmd = db.CreateCommand($$"""
                 insert into notifications (id, tenant_id, channel, status, recipient, data, created_at, updated_at, sent_at, attempts)
-                select encode(overlay(uuid_send(gen_random_uuid()) placing
-                              substring(int8send((extract(epoch from now() - interval '1 hour') * 1000)::bigint + $2 + g) from 3 for 6)
-                              from 1 for 6), 'hex')::uuid,
+                select {{SeedSql.UuidV7("(extract(epoch from now() - interval '1 hour') * 1000)::bigint + $2 + g")}},
                        $1, 'email', 'sent', '{"userId": "{{EraseUser}}"}', '{"name": "Bench User", "plan": "pro"}', now() - interval '1 hour', now(), now(), 1
                 from generate_series(1, $3) g
                 """);

@@ -65,18 +65,15 @@ public static class RetentionRun
     /// </summary>
     private static async Task SeedExpiredAsync(NpgsqlDataSource db, long rows)
     {
-        await using var tenant = db.CreateCommand("select tenant_id from service_accounts order by created_at limit 1");
-        var tenantId = (Guid)(await tenant.ExecuteScalarAsync())!;
+        var tenantId = await SeedSql.DemoTenantAsync(db);
         const int chunk = 100_000;
         for (long start = 0; start < rows; start += chunk)
         {
             Progress.Show($"retention: writing expired notifications {start:N0}/{rows:N0}");
-            await using var cmd = db.CreateCommand("""
+            await using var cmd = db.CreateCommand($$"""
                 with n as (
                     insert into notifications (id, tenant_id, channel, status, recipient, content, created_at, updated_at, sent_at, attempts)
-                    select encode(overlay(uuid_send(gen_random_uuid()) placing
-                                  substring(int8send((extract(epoch from now() - interval '100 days') * 1000)::bigint + $2 + g) from 3 for 6)
-                                  from 1 for 6), 'hex')::uuid,
+                    select {{SeedSql.UuidV7("(extract(epoch from now() - interval '100 days') * 1000)::bigint + $2 + g")}},
                            $1, 'email', 'sent', '{"email": "old@example.com"}', '{"subject": "s", "body": "b"}',
                            now() - interval '100 days', now() - interval '100 days', now() - interval '100 days', 1
                     from generate_series(1, $3) g

@@ -18,7 +18,6 @@ public static class ProfileRules
     public const int MaxNameLength = 256;
     public const int MaxUrlLength = 2048;
     public const int MaxLocaleLength = 35;
-    public static readonly string[] Fields = ["email", "phone", "name", "locale", "timezone", "avatarUrl", "data"];
     private static readonly string[] ReadOnly = ["userId", "createdAt", "updatedAt"];
 
     public static void CheckUserId(string? userId, string field, IDictionary<string, string[]> errors)
@@ -28,8 +27,8 @@ public static class ProfileRules
     }
 
     /// <summary>The document's fields, or null with every problem added to <paramref name="errors"/> under <paramref name="prefix"/>.</summary>
-    public static ProfileFields? Read(JsonObject doc, string userId, string prefix, IDictionary<string, string[]> errors) =>
-        Read(JsonSerializer.SerializeToElement(doc, JsonBody.Options), userId, prefix, errors);
+    public static ProfileFields? Read(JsonObject doc, string userId, string prefix, IDictionary<string, string[]> errors, bool inBulk = false) =>
+        Read(JsonSerializer.SerializeToElement(doc, JsonBody.Options), userId, prefix, errors, inBulk);
 
     /// <summary>
     /// The same, read from a <see cref="JsonElement"/> where it lies (no tree is built: a bulk identify reads 1,000 of

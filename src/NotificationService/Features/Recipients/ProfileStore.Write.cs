@@ -1,6 +1,4 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using NotificationService.Infrastructure;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -72,8 +70,7 @@ public sealed partial class ProfileStore
             }
             var current = latest.TryGetValue(w.UserId, out var f) ? f : stored?.GetValueOrDefault(w.UserId)?.Fields;
             var fields = w.Merge
-                ? ProfileRules.Read(JsonSerializer.SerializeToElement(MergePatch.Apply(current?.ToJson() ?? new JsonObject(), JsonObject.Create(w.Document)), JsonBody.Options),
-                    w.UserId, errorPrefix, errors, w.InBulk)
+                ? ProfileRules.Read((JsonObject)MergePatch.Apply(current?.ToJson() ?? new JsonObject(), JsonObject.Create(w.Document))!, w.UserId, errorPrefix, errors, w.InBulk)
                 : ProfileRules.Read(w.Document, w.UserId, errorPrefix, errors, w.InBulk);
             if (fields is null) { results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error, Errors: errors); continue; }
             latest[w.UserId] = fields;
