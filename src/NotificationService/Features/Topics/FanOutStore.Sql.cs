@@ -59,13 +59,13 @@ public sealed partial class FanOutStore
             where tenant_id = $1 and id = $2 and status = 'running'
             """;
 
-        /// <summary>$1 tenant, $2 id: completed once every chunk was consumed.</summary>
         /// <summary>$1 tenant, $2 id, $3 members, $4 runs: <see cref="Record"/> for a workflow fan-out.</summary>
         public const string RecordRuns = """
             update fan_outs set members_done = members_done + $3, runs_started = runs_started + $4, updated_at = now()
             where tenant_id = $1 and id = $2 and status = 'running' and kind = 'workflow'
             """;
 
+        /// <summary>$1 tenant, $2 id: completed once every chunk was consumed.</summary>
         public const string Complete = """
             update fan_outs set status = 'completed', finished_at = now(), updated_at = now()
             where tenant_id = $1 and id = $2 and status = 'running'
