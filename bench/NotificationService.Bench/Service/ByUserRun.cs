@@ -14,7 +14,9 @@ namespace NotificationService.Bench.Service;
 /// address, userId, userId, address, so drift on a shared host falls on both. Every send of a round names the same
 /// recipient (the load generator sends one body): accept does not read the profile, so this costs the userId kind nothing.
 /// Dispatch: the dispatch phase's run (a Mode=api sample cloned set-based into <c>jobs</c> queued notifications, then a
-/// Mode=worker drain, timed first completion → empty queue) on a fresh database per round, in the same order; the
+/// Mode=worker drain, timed first completion → empty queue) on a fresh database per round, in the same order, each
+/// after a warm-up of <c>jobs</c>/5 notifications of its kind (<see cref="DispatchWarmUp"/>; until 2026-11-25 each timed a
+/// cold worker, whose JIT ran through the first seconds of the drain: 0.83–0.98 in runs that differed by their start); the
 /// copies of both kinds are spread over the same people (u0 … u{profiles-1}, profiles seeded by SQL: not timed either),
 /// one kind naming each by userId, the other by the address its profile holds (u{k}@example.com), so both rounds send to
 /// as many different people a batch (until 2026-11-24 the address rounds all went to u1@example.com: one recipient a
@@ -35,6 +37,9 @@ public static class ByUserRun
     {
         var profiles = options.Smoke ? 1_000 : options.Quick ? 10_000 : 100_000;
         var jobs = options.Smoke ? 1_000 : options.Quick ? 5_000 : 50_000;
+        // A fifth of the round, untimed; the timed jobs are held until the worker has surely started, delivered it and
+        // settled its JIT (~15 s at full size; the smoke run skips the settling).
+        var warmUp = new DispatchWarmUp.Plan(jobs / 5, options.JitSettleTimeout, TimeSpan.FromSeconds(options.Smoke ? 10 : 30));
         // A, B, B, A for accept; dispatch, whose rounds are short and vary more, `--rounds` pairs of them (2 by default:
         // A, B, B, A; 3: A, B, B, A, A, B). At smoke size A, B (every step runs, the figures mean nothing).
         var order = options.Smoke ? new[] { false, true } : new[] { false, true, true, false };
@@ -63,7 +68,8 @@ public static class ByUserRun
             Progress.Show($"by-user: dispatch round {i + 1}/{dispatchOrder.Length}, {Kind(byUser)}");
             dispatch.Add((byUser, await DispatchRun.MeasureAsync(dll, await createDatabase($"by_user_dispatch_{i}"), jobs,
                 users: profiles, byAddress: !byUser, prepare: (db, sample) => SeedProfilesAsync(db, sample, profiles),
-                label: $"by-user: dispatch, {Kind(byUser)} (Mode=worker)", sampleBody: byUser ? UserIdBody : AddressBody)));
+                label: $"by-user: dispatch, {Kind(byUser)} (Mode=worker)", sampleBody: byUser ? UserIdBody : AddressBody,
+                warmUp: warmUp)));
         }
         return new ByUserResult(profiles, jobs, accept, dispatch);
     }

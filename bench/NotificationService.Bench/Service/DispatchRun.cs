@@ -3,8 +3,10 @@ using Npgsql;
 
 namespace NotificationService.Bench.Service;
 
+/// <param name="LaunchToFirstCompletion">From the worker's launch to the first completion (after a warm-up: from the start of the watch, just before the held jobs fall due).</param>
+/// <param name="WarmUp">The warm-up the worker delivered before the timed jobs were released (null: none, a cold worker was timed).</param>
 public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan LaunchToFirstCompletion, double RssMiB, long Dead, bool Drained, int SandboxMessages, TimeSpan FirstHalfTime,
-    WriteProfile? Writes = null, double WorkerMicrosPerMessage = 0, double PostgresMicrosPerMessage = 0)
+    WriteProfile? Writes = null, double WorkerMicrosPerMessage = 0, double PostgresMicrosPerMessage = 0, DispatchWarmUp? WarmUp = null)
 {
     public double JobsPerSec => Jobs / DrainTime.TotalSeconds;
     /// <summary>Rates over the first and second half of the jobs: a claim whose cost grows with queue depth shows here.</summary>
@@ -17,7 +19,8 @@ public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan Launc
 /// harness clones it set-based into N queued notifications with their history and delivery jobs (exactly
 /// what NotificationWriter writes, minus the HTTP; each job with a trace of its own, as each accepted request's job
 /// carries one), then a Mode=worker process drains the queue.
-/// The clock runs from the first completed job to an empty `jobs` table.
+/// The clock runs from the first completed job to an empty `jobs` table. With a warm-up (<see cref="DispatchWarmUp"/>)
+/// the timed jobs wait, held, while the worker delivers the warm-up and its JIT settles; otherwise a cold worker is timed.
 /// </summary>
 public static class DispatchRun
 {
@@ -26,8 +29,10 @@ public static class DispatchRun
     /// <param name="prepare">Runs after the copies are queued, before the worker starts (e.g. stores preferences).</param>
     /// <param name="label">The phase name its cost per notification is reported under.</param>
     /// <param name="sampleBody">The send that is accepted and cloned (the small inline email of <see cref="SendClient"/> if null).</param>
+    /// <param name="warmUp">What the worker delivers, untimed, before the timed <paramref name="jobs"/> (null: none, a cold worker is timed).</param>
     public static async Task<DispatchResult> MeasureAsync(string dll, string connectionString, int jobs, int users = 0,
-        Func<NpgsqlDataSource, Guid, Task>? prepare = null, string label = "dispatch (Mode=worker, sandbox email)", byte[]? sampleBody = null, bool byAddress = false)
+        Func<NpgsqlDataSource, Guid, Task>? prepare = null, string label = "dispatch (Mode=worker, sandbox email)", byte[]? sampleBody = null, bool byAddress = false,
+        DispatchWarmUp.Plan? warmUp = null)
     {
         await using var db = NpgsqlDataSource.Create(connectionString);
 
@@ -36,22 +41,24 @@ public static class DispatchRun
         {
             using var client = new SendClient(api.BaseAddress, 1, sampleBody);
             var sample = await client.SendAsync() ?? throw new InvalidOperationException($"sample send failed: {await client.DescribeFailureAsync()}");
-            Progress.Show($"dispatch: enqueuing {jobs:N0} sandbox-email notifications");
-            await CloneAsync(db, sample, jobs - 1, users, byAddress);
+            Progress.Show($"dispatch: enqueuing {jobs + (warmUp?.Notifications ?? 0):N0} sandbox-email notifications");
+            // The sample's own job is the warm-up's first when there is one, else the timed set's.
+            if (warmUp is not null) await CloneAsync(db, sample, warmUp.Notifications - 1, users, byAddress);
+            await CloneAsync(db, sample, warmUp is null ? jobs - 1 : jobs, users, byAddress, dueAt: warmUp?.DueAt());
             if (prepare is not null) await prepare(db, sample);
         }
         var queued = await QueueWatch.CountQueuedUnitsAsync(db);
-        if (queued != jobs) throw new InvalidOperationException($"expected {jobs} queued jobs, found {queued}");
+        if (queued != jobs + (warmUp?.Notifications ?? 0)) throw new InvalidOperationException($"expected {jobs + (warmUp?.Notifications ?? 0)} queued jobs, found {queued}");
         foreach (var table in new[] { "jobs", "notifications", "notification_events" })
         {
             await using var vacuum = db.CreateCommand($"vacuum analyze {table}");
             await vacuum.ExecuteNonQueryAsync();
         }
 
-        var tablesBefore = await WriteProfile.StartAsync(db);
+        // A cold round watches from the worker's launch (it claims as soon as its host starts, before /health/ready
+        // answers); a warm one from just before the held jobs fall due, once the warm-up is delivered and the JIT is idle.
+        var tablesBefore = warmUp is not null ? null : await WriteProfile.StartAsync(db);
         Progress.Show("dispatch: starting the service in Mode=worker");
-        // The worker claims as soon as its host starts, before /health/ready answers, so the queue is watched
-        // from process launch: the rate is jobs ÷ (first completion → empty queue); start-up is reported apart.
         var clock = Stopwatch.StartNew();
         TimeSpan? first = null, half = null, last = null;
         ServiceProcess? current = null;
@@ -60,7 +67,7 @@ public static class DispatchRun
         Costs.UnitMeter? unitMeter = null;
         CpuSample? cpuAtLast = null;
         using var stop = new CancellationTokenSource();
-        var watcher = Task.Run(async () =>
+        Task Watch() => Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested && clock.Elapsed < TimeSpan.FromMinutes(10))
             {
@@ -84,6 +91,7 @@ public static class DispatchRun
                 await Task.Delay(50);
             }
         });
+        var watcher = warmUp is not null ? null : Watch();
         ServiceProcess worker;
         try { worker = await ServiceProcess.StartAsync(dll, connectionString, "worker"); }
         catch { stop.Cancel(); throw; }
@@ -91,7 +99,18 @@ public static class DispatchRun
         var ready = clock.Elapsed;
         meter = await CpuMeter.ForAsync(worker.Pid, db);
         current = worker;
-        await watcher;
+        DispatchWarmUp? warm = null;
+        if (warmUp is not null)
+        {
+            warm = await DispatchWarmUp.DeliverAsync(db, worker, warmUp);
+            tablesBefore = await WriteProfile.StartAsync(db);
+            if (await QueueWatch.CountQueuedUnitsAsync(db) != jobs)
+                throw new InvalidOperationException($"dispatch: the held jobs fell due before the warm-up ended; hold them longer than {warmUp.Hold.TotalSeconds:0} s");
+            clock.Restart();
+            ready = TimeSpan.Zero;
+            watcher = Watch();
+        }
+        await watcher!;
         var drained = last is not null;
         var firstDone = first ?? ready;
         var drain = (last ?? clock.Elapsed) - firstDone;
@@ -99,9 +118,9 @@ public static class DispatchRun
         var rss = worker.RssMiB();
         var dead = await QueueWatch.CountDeadAsync(db);
         await using var count = db.CreateCommand("select count(distinct notification_id) from sandbox_messages");
-        var sent = (int)(long)(await count.ExecuteScalarAsync())!;
+        var sent = (int)(long)(await count.ExecuteScalarAsync())! - (warm?.Sent ?? 0);
         var firstHalf = (half ?? clock.Elapsed) - firstDone;
-        var writes = await WriteProfile.StopAsync(db, tablesBefore);
+        var writes = await WriteProfile.StopAsync(db, tablesBefore!);
         // CPU per message over the measured stretch (first completion → empty queue), so start-up is not in it.
         double workerUs = 0, postgresUs = 0;
         if (cpuAtFirst is { } a && cpuAtLast is { } b && a.Left > 0)
@@ -109,7 +128,7 @@ public static class DispatchRun
             workerUs = (b.Worker - a.Cpu.Worker).TotalMicroseconds / a.Left;
             postgresUs = (b.Postgres - a.Cpu.Postgres).TotalMicroseconds / a.Left;
         }
-        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf, writes, workerUs, postgresUs);
+        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf, writes, workerUs, postgresUs, warm);
     }
 
     /// <summary>
@@ -117,7 +136,8 @@ public static class DispatchRun
     /// (as sends that arrive one at a time get), with time-ordered (UUIDv7) ids like the service's own, so the indexes
     /// see the inserts and look-ups they see in production rather than random ones.
     /// </summary>
-    private static async Task CloneAsync(NpgsqlDataSource db, Guid sample, int copies, int users, bool byAddress)
+    /// <param name="dueAt">When the copies' jobs fall due (null: now); the worker leaves them until then.</param>
+    private static async Task CloneAsync(NpgsqlDataSource db, Guid sample, int copies, int users, bool byAddress, DateTimeOffset? dueAt = null)
     {
         const int chunk = 20_000;
         for (var done = 0; done < copies; done += chunk)
@@ -129,8 +149,9 @@ public static class DispatchRun
                 ), ids as (
                     select id from unnest($2::uuid[]) as u(id)
                 ), j as (
-                    insert into jobs (queue, kind, tenant_id, args, priority, max_attempts, trace_parent)
+                    insert into jobs (queue, kind, tenant_id, args, priority, max_attempts, run_at, trace_parent)
                     select src.queue, src.kind, src.tenant_id, jsonb_build_object('n', ids.id), src.priority, src.max_attempts,
+                           coalesce($5, now()),
                            '00-' || md5(ids.id::text) || '-' || left(md5(ids.id::text || 'span'), 16) || '-01'
                     from ids cross join src
                     returning id, (args->>'n')::uuid as nid
@@ -149,6 +170,7 @@ public static class DispatchRun
             cmd.Parameters.AddWithValue(Enumerable.Range(0, n).Select(_ => Guid.CreateVersion7()).ToArray());
             cmd.Parameters.AddWithValue(users);
             cmd.Parameters.AddWithValue(byAddress);
+            cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)dueAt ?? DBNull.Value);
             cmd.CommandTimeout = 300;
             await cmd.ExecuteNonQueryAsync();
             Progress.Show($"dispatch: enqueued {done + n + 1:N0}/{copies + 1:N0}");
