@@ -143,7 +143,8 @@ IEnumerable<BenchPhase> Phases() =>
         report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration,
             options.SseSettle, options.Smoke)),
     new("dispatch", "dispatch (Mode=api then Mode=worker)", async (report, dll) =>
-        report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs)),
+        report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs,
+            warmUp: DispatchWarmUp.Plan.For(options.DispatchJobs, options))),
     new("preferences", "dispatch with preferences in force vs without, in pairs (Mode=api then Mode=worker)", async (report, dll) =>
         report.Preferences = await PreferencesDispatchRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs, options.Quick ? 1 : 2)),
     new("providers", "provider dispatch through SendGrid and Twilio fakes (Mode=api then Mode=worker)", async (report, dll) =>

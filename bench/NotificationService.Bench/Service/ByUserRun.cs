@@ -37,9 +37,7 @@ public static class ByUserRun
     {
         var profiles = options.Smoke ? 1_000 : options.Quick ? 10_000 : 100_000;
         var jobs = options.Smoke ? 1_000 : options.Quick ? 5_000 : 50_000;
-        // A fifth of the round, untimed; the timed jobs are held until the worker has surely started, delivered it and
-        // settled its JIT (~15 s at full size; the smoke run skips the settling).
-        var warmUp = new DispatchWarmUp.Plan(jobs / 5, options.JitSettleTimeout, TimeSpan.FromSeconds(options.Smoke ? 10 : 30));
+        var warmUp = DispatchWarmUp.Plan.For(jobs, options);
         // A, B, B, A for accept; dispatch, whose rounds are short and vary more, `--rounds` pairs of them (2 by default:
         // A, B, B, A; 3: A, B, B, A, A, B). At smoke size A, B (every step runs, the figures mean nothing).
         var order = options.Smoke ? new[] { false, true } : new[] { false, true, true, false };
