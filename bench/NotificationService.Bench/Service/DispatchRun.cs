@@ -117,8 +117,7 @@ public static class DispatchRun
         await Task.Delay(1000); // let the worker settle after the last batch before reading its memory
         var rss = worker.RssMiB();
         var dead = await QueueWatch.CountDeadAsync(db);
-        await using var count = db.CreateCommand("select count(distinct notification_id) from sandbox_messages");
-        var sent = (int)(long)(await count.ExecuteScalarAsync())! - (warm?.Sent ?? 0);
+        var sent = await QueueWatch.CountSandboxSentAsync(db) - (warm?.Sent ?? 0);
         var firstHalf = (half ?? clock.Elapsed) - firstDone;
         var writes = await WriteProfile.StopAsync(db, tablesBefore!);
         // CPU per message over the measured stretch (first completion → empty queue), so start-up is not in it.

@@ -31,7 +31,7 @@ public sealed record DispatchWarmUp(int Notifications, TimeSpan DeliveryTime, Ti
     public static async Task<DispatchWarmUp> DeliverAsync(NpgsqlDataSource db, ServiceProcess worker, Plan plan)
     {
         var clock = Stopwatch.StartNew();
-        for (long due; (due = await DueUnitsAsync(db)) > 0; await Task.Delay(100))
+        for (long due; (due = await QueueWatch.CountQueuedUnitsAsync(db, dueOnly: true)) > 0; await Task.Delay(100))
         {
             if (clock.Elapsed > plan.Hold) throw new TimeoutException($"dispatch: the warm-up left {due:N0} notifications after {plan.Hold.TotalSeconds:0} s");
             Progress.Show($"dispatch: warm-up, {plan.Notifications - due:N0}/{plan.Notifications:N0} delivered (not timed)");
@@ -41,21 +41,9 @@ public sealed record DispatchWarmUp(int Notifications, TimeSpan DeliveryTime, Ti
         var settle = await worker.WaitJitSettledAsync(plan.JitSettleTimeout);
         // What the warm-up left behind (deleted jobs, the notifications' old versions) is vacuumed before the timed jobs
         // fall due, as the cold round's tables are before its worker starts.
-        foreach (var table in new[] { "jobs", "notifications" })
-        {
-            await using var vacuum = db.CreateCommand($"vacuum analyze {table}");
-            await vacuum.ExecuteNonQueryAsync();
-        }
-        await using var count = db.CreateCommand("/* bench */ select count(distinct notification_id) from sandbox_messages");
-        var sent = (int)(long)(await count.ExecuteScalarAsync())!;
+        await using (var vacuum = db.CreateCommand("vacuum analyze jobs, notifications")) await vacuum.ExecuteNonQueryAsync();
+        var sent = await QueueWatch.CountSandboxSentAsync(db);
         Progress.Show("dispatch: warm-up done; the timed jobs fall due by themselves");
         return new DispatchWarmUp(plan.Notifications, delivered, settle, sent);
-    }
-
-    /// <summary>Live work due now (the warm-up's, running or ready); the held jobs are not due yet.</summary>
-    private static async Task<long> DueUnitsAsync(NpgsqlDataSource db)
-    {
-        await using var cmd = db.CreateCommand("/* bench */ select coalesce(sum(units), 0) from jobs where state <> 'dead' and run_at <= now()");
-        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 }
