@@ -8,20 +8,24 @@ using Npgsql;
 namespace NotificationService.Bench.Service;
 
 /// <summary>Sizes of the topics phase: `--topic-members N` (fan-out), `--topic-streams N` (live events), `--topic-event-seconds N`.</summary>
-public sealed record TopicsBenchOptions(int Members, int Streams, TimeSpan EventsDuration, int AcceptSends)
+public sealed record TopicsBenchOptions(int Members, int Streams, TimeSpan EventsDuration, int AcceptSends, TimeSpan JitSettleTimeout)
 {
     /// <param name="smoke">The least that runs every step (`--smoke`: figures meaningless), below `--quick`'s sizes.</param>
     public static TopicsBenchOptions Parse(string[] args, bool quick, bool smoke = false) => new(
         Arg(args, "--topic-members") ?? (smoke ? 2_000 : quick ? 100_000 : 1_000_000),
         Arg(args, "--topic-streams") ?? (smoke ? 200 : quick ? 1_000 : 10_000),
         TimeSpan.FromSeconds(Arg(args, "--topic-event-seconds") ?? (smoke ? 1 : quick ? 5 : 20)),
-        quick ? 100 : 500);
+        quick ? 100 : 500,
+        smoke ? TimeSpan.Zero : TimeSpan.FromSeconds(30));
 
     private static int? Arg(string[] args, string name) =>
         Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : null;
 }
 
-public sealed record TopicFanOutResult(long Members, double Seconds, double StatusSeconds, Percentiles AcceptBigMs, Percentiles AcceptSmallMs)
+/// <param name="JitSettle">From the warm-up fan-out's end until the service's JIT was idle (the timed fan-out starts then).</param>
+/// <param name="JitDuring">CPU the tiered-compilation thread used during the timed fan-out (near zero when it measured warm code).</param>
+public sealed record TopicFanOutResult(long Members, double Seconds, double StatusSeconds, Percentiles AcceptBigMs, Percentiles AcceptSmallMs,
+    TimeSpan JitSettle, TimeSpan JitDuring)
 {
     public double NotificationsPerSec => Members / Seconds;
 }
@@ -30,7 +34,8 @@ public sealed record TopicFanOutResult(long Members, double Seconds, double Stat
 /// Issue 32's fan-out: a topic of <c>members</c> members (written directly: the membership API is not what is measured)
 /// sent one in_app notification each, by a Mode=all service that works only the `fanout` queue (the rate of creating
 /// notifications, without their delivery competing for the cores, as the bulk phase's "enqueue alone" does). After one
-/// unrecorded fan-out of a tenth of the size (JIT). Then, with a Mode=api service on the same database (no worker, so
+/// unrecorded fan-out of a quarter of the size and 100 reads of its status, and once the JIT has gone idle after them: a perf profile of the timed fan-out
+/// right after the warm-up found the tiered-compilation thread at a tenth of the host. Then, with a Mode=api service on the same database (no worker, so
 /// nothing expands), the accept latency of a send to that topic beside a send to a 10-member topic: the answer must not
 /// depend on the size.
 /// </summary>
@@ -38,21 +43,28 @@ public static class TopicsFanOutRun
 {
     private static readonly Guid DemoTenant = Guid.Parse("0000000d-e000-4000-8000-000000000001");
 
-    public static async Task<TopicFanOutResult> MeasureAsync(string dll, string cs, int members, int acceptSends)
+    public static async Task<TopicFanOutResult> MeasureAsync(string dll, string cs, int members, int acceptSends, TimeSpan jitSettleTimeout)
     {
         double seconds, statusSeconds;
+        TimeSpan jitSettle, jitDuring;
         await using (var service = await ServiceProcess.StartAsync(dll, cs, "all", new Dictionary<string, string> { ["Queue__Queues__0"] = "fanout" }))
         {
             using var http = Client(service);
             await using var db = NpgsqlDataSource.Create(cs);
-            await TopicAsync(http, db, "warm-up", Math.Max(1_000, members / 10));
+            await TopicAsync(http, db, "warm-up", Math.Max(1_000, members / 4));
             await TopicAsync(http, db, "big", members);
             await TopicAsync(http, db, "small", 10);
-            await FanOutAsync(http, "warm-up", "topics: warm-up fan-out");
+            var warmUp = await FanOutAsync(http, "warm-up", "topics: warm-up fan-out");
+            // The timed fan-out's progress is polled 5 times a second: without this, the status endpoint's code reached
+            // its 30 calls (and the JIT recompiled it) during the timed fan-out, at ~1 s of the JIT's CPU.
+            for (var i = 0; i < 100; i++) (await http.GetAsync($"api/v1/services/notifications/fan-outs/{warmUp}")).EnsureSuccessStatusCode();
+            jitSettle = await service.WaitJitSettledAsync(jitSettleTimeout);
+            var jitBefore = service.JitCpuTime();
             var cost = await Costs.UnitMeter.StartAsync(db, "topics: fan-out (Mode=all, only the fanout queue)");
             var clock = Stopwatch.StartNew();
             var id = await FanOutAsync(http, "big", $"topics: fan-out to {members:N0} members");
             seconds = clock.Elapsed.TotalSeconds;
+            jitDuring = service.JitCpuTime() - jitBefore;
             await cost.StopAsync(members, "notification created");
             await using var cmd = db.CreateCommand("select extract(epoch from finished_at - started_at)::float8 from fan_outs where id = $1");
             cmd.Parameters.AddWithValue(id);
@@ -70,7 +82,7 @@ public static class TopicsFanOutRun
             if (i % 50 == 0) Progress.Show($"topics: accept latency, {i:N0} / {acceptSends:N0} sends");
         }
         Progress.Done();
-        return new TopicFanOutResult(members, seconds, statusSeconds, new Percentiles(big), new Percentiles(small));
+        return new TopicFanOutResult(members, seconds, statusSeconds, new Percentiles(big), new Percentiles(small), jitSettle, jitDuring);
     }
 
     private static HttpClient Client(ServiceProcess service)

@@ -7,7 +7,7 @@ public static class TopicsPhase
     {
         TopicFanOutResult? fanOut = null;
         TopicEventsResult? events = null;
-        try { fanOut = await TopicsFanOutRun.MeasureAsync(dll, await createDatabase("topics_fanout"), o.Members, o.AcceptSends); }
+        try { fanOut = await TopicsFanOutRun.MeasureAsync(dll, await createDatabase("topics_fanout"), o.Members, o.AcceptSends, o.JitSettleTimeout); }
         catch (Exception e) { Console.Error.WriteLine($"topics: fan-out failed: {e.Message}"); }
         try { events = await TopicsEventsRun.MeasureAsync(dll, await createDatabase("topics_events"), o.Streams, 100, o.EventsDuration); }
         catch (Exception e) { Console.Error.WriteLine($"topics: live events failed: {e.Message}"); }

@@ -36,8 +36,9 @@ public static class TopicsReport
                 e.SmallMs.P99, null, "≤ 100 ms", e.SmallMs.P99 <= 100 && e.SmallMissed == 0, "0.0");
         }
         sb.AppendLine();
-        sb.AppendLine("Fan-out ratio: notifications created/s ÷ the 100-row batch-insert ceiling, after one unrecorded fan-out of a tenth of the size; " +
-                      "members are written directly. Accept latency is measured with no worker running (nothing expands meanwhile).");
+        sb.AppendLine("Fan-out ratio: notifications created/s ÷ the 100-row batch-insert ceiling, after one unrecorded fan-out of a quarter of the size, 100 reads of its status " +
+                      (t.FanOut is { } fo ? $"and {fo.JitSettle.TotalSeconds.ToString("0.0", Inv)} s until the JIT was idle (the JIT used {fo.JitDuring.TotalSeconds.ToString("0.00", Inv)} s of CPU during the timed fan-out)" : "") +
+                      "; members are written directly. Accept latency is measured with no worker running (nothing expands meanwhile).");
         if (t.Events is { BigByEvent.Count: > 0 } big)
             sb.AppendLine().AppendLine((big.BigWarmUp is { Count: > 0 } w ? $"Warm-up big event (the first after the streams connected, not counted): p50 {w.P50.ToString("0", Inv)}, p99 {w.P99.ToString("0", Inv)} ms. " : "") +
                 "Each big event's reads, p50 / p99 / slowest (ms): " +
