@@ -165,7 +165,7 @@ IEnumerable<BenchPhase> Phases() =>
     new("webhooks", "webhooks in: provider callbacks (Mode=api)", async (report, dll) =>
         report.CallbacksIn = await NotificationService.Bench.Webhooks.CallbacksInRun.MeasureAsync(dll, await CreateDatabaseAsync("callbacks_in"), options.CallbackEvents)),
     new("webhooks", "webhooks in: Twilio callbacks, one event per request (Mode=api)", async (report, dll) =>
-        report.TwilioCallbacksIn = await NotificationService.Bench.Webhooks.TwilioCallbacksRun.MeasureAsync(dll, await CreateDatabaseAsync("twilio_in"), options.CallbackEvents / 5)),
+        report.TwilioCallbacksIn = await NotificationService.Bench.Webhooks.TwilioCallbacksRun.MeasureAsync(dll, await CreateDatabaseAsync("twilio_in"), options.CallbackEvents / 5, options.JitSettleTimeout)),
     new("webhook-insert", "webhook delivery insert with and without the notification id (migration 470), alternating", async (report, dll) =>
         report.WebhookInsert = await NotificationService.Bench.Webhooks.WebhookInsertRun.MeasureAsync(dll, await CreateDatabaseAsync("webhook_insert"),
             options.CeilingDuration, options.Quick ? 2 : 3)),

@@ -11,7 +11,13 @@ namespace NotificationService.Bench.Webhooks;
 public sealed record CallbacksInResult(int Events, int Requests, int EventsPerRequest, int Clients, TimeSpan Elapsed, long Applied, int Errors, double LoadAverage)
 {
     public double AppliedPerSec => Applied / Elapsed.TotalSeconds;
+
+    /// <summary>Callbacks posted before the timed ones, and how long the JIT took to go idle after them (null: a cold start).</summary>
+    public CallbacksWarmUp? WarmUp { get; init; }
 }
+
+/// <param name="JitDuring">CPU of the service's tiered-compilation thread while the timed callbacks were posted.</param>
+public sealed record CallbacksWarmUp(int Requests, TimeSpan Elapsed, long Applied, TimeSpan JitSettle, TimeSpan JitDuring);
 
 /// <summary>
 /// Inbound callback processing: N sent notifications are created beforehand (one real send cloned

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Npgsql;
 using NotificationService.Contracts;
 
 namespace NotificationService.Features.Notifications;
@@ -20,7 +21,7 @@ public sealed partial class NotificationLedger
     public async Task<ReportedNotification?[]> ApplyReportsAsync(LedgerTransaction tx, Guid tenantId, string source,
         IReadOnlyList<ReportedStatus> reports, CancellationToken ct)
     {
-        var rows = await LockAsync(tx, tenantId, reports, ct);
+        var (rows, plansGeneric) = await LockAsync(tx, tenantId, reports, ct);
         var byMessageId = rows.Values.Where(r => r.ProviderMessageId is not null).GroupBy(r => r.ProviderMessageId!).ToDictionary(g => g.Key, g => g.First());
         Locked? Find(ReportedStatus e) => e.NotificationId is { } id && rows.TryGetValue(id, out var r) ? r
             : e.ProviderMessageId is { } m && byMessageId.TryGetValue(m, out r) ? r : null;
@@ -36,36 +37,51 @@ public sealed partial class NotificationLedger
             changes.AddRange(StatusMachine.Fold(n.Status, ordered).Select(s =>
                 new StatusChange(n.Id, tenantId, n.Channel, s.Status, s.PreviousStatus, source, s.Detail, s.Error, now, n.Recipient, n.Metadata)));
         }
-        await WriteStepsAsync(tx, changes, ct);
+        await WriteStepsAsync(tx, changes, plansGeneric, ct);
         await PublishAsync(tx, changes, ct);
         return matched;
     }
 
-    private static async Task<Dictionary<Guid, Locked>> LockAsync(LedgerTransaction tx, Guid tenantId, IReadOnlyList<ReportedStatus> reports, CancellationToken ct)
+    /// <returns>The rows, and whether generic plans were turned on for the transaction (<see cref="Sql.GenericPlans"/>).</returns>
+    private static async Task<(Dictionary<Guid, Locked>, bool)> LockAsync(LedgerTransaction tx, Guid tenantId, IReadOnlyList<ReportedStatus> reports, CancellationToken ct)
     {
         var rows = new Dictionary<Guid, Locked>();
         var ids = reports.Where(e => e.NotificationId is not null).Select(e => e.NotificationId!.Value).Distinct().ToArray();
         var messageIds = reports.Where(e => e.NotificationId is null && e.ProviderMessageId is not null).Select(e => e.ProviderMessageId!).Distinct().ToArray();
-        if (ids.Length + messageIds.Length == 0) return rows;
+        if (ids.Length + messageIds.Length == 0) return (rows, false);
         // Another tenant's notification id is simply unknown here: the caller's credential fixes the tenant.
-        await using var cmd = tx.Command(Sql.LockReported);
+        await using var batch = new NpgsqlBatch(tx.Connection, tx.Transaction);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.GenericPlans));
+        var cmd = new NpgsqlBatchCommand(Sql.LockReported);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(ids);
         cmd.Parameters.AddWithValue(messageIds);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+        batch.BatchCommands.Add(cmd);
+        await using var r = await batch.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             rows[r.GetGuid(0)] = new Locked(r.GetGuid(0), r.GetString(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)),
                 r.IsDBNull(4) ? null : JsonNode.Parse(r.GetString(4)) as JsonObject, r.IsDBNull(5) ? null : r.GetString(5));
-        return rows;
+        return (rows, true);
     }
 
-    /// <summary>One statement: the final status per notification, one history row per step in order.</summary>
-    private static async Task WriteStepsAsync(LedgerTransaction tx, List<StatusChange> changes, CancellationToken ct)
+    /// <summary>
+    /// One statement: the final status per notification, one history row per step in order. Then the transaction plans
+    /// as usual again (<paramref name="plansGeneric"/>: <see cref="LockAsync"/> turned generic plans on), so what the
+    /// subscribers and the caller run next is planned as everywhere else.
+    /// </summary>
+    private static async Task WriteStepsAsync(LedgerTransaction tx, List<StatusChange> changes, bool plansGeneric, CancellationToken ct)
     {
-        if (changes.Count == 0) return;
+        await using var batch = new NpgsqlBatch(tx.Connection, tx.Transaction);
+        if (changes.Count > 0) batch.BatchCommands.Add(WriteStepsCommand(changes));
+        if (plansGeneric) batch.BatchCommands.Add(new NpgsqlBatchCommand(Sql.UsualPlans));
+        if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    private static NpgsqlBatchCommand WriteStepsCommand(List<StatusChange> changes)
+    {
         var finals = changes.GroupBy(c => c.NotificationId)
             .Select(g => (Id: g.Key, g.Last().Status, Error: g.LastOrDefault(c => c.Error is not null)?.Error)).ToList();
-        await using var cmd = tx.Command(Sql.WriteSteps);
+        var cmd = new NpgsqlBatchCommand(Sql.WriteSteps);
         cmd.Parameters.AddWithValue(finals.Select(f => f.Id).ToArray());
         cmd.Parameters.AddWithValue(finals.Select(f => f.Status).ToArray());
         cmd.Parameters.AddWithValue(finals.Select(f => f.Error).ToArray());
@@ -73,6 +89,6 @@ public sealed partial class NotificationLedger
         cmd.Parameters.AddWithValue(changes.Select(c => c.Status).ToArray());
         cmd.Parameters.AddWithValue(changes.Select(c => c.Detail ?? c.Error).ToArray());
         cmd.Parameters.AddWithValue(changes.Select(c => c.Source).ToArray());
-        await cmd.ExecuteNonQueryAsync(ct);
+        return cmd;
     }
 }

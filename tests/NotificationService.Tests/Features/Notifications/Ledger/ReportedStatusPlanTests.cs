@@ -17,8 +17,12 @@ public class ReportedStatusPlanTests
 {
     private static readonly Guid Tenant = Guid.Parse("0000000d-e000-4000-8000-0000000000a1");
 
-    [Fact]
-    public async Task A_callback_finds_its_notifications_by_message_id_through_the_primary_key_before_any_statistics()
+    /// <param name="generic">The plan the report's transaction uses (<c>NotificationLedger.Sql.GenericPlans</c>), or the
+    /// one PostgreSQL makes for the values at hand.</param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_callback_finds_its_notifications_by_message_id_through_the_primary_key_before_any_statistics(bool generic)
     {
         await using var db = NpgsqlDataSource.Create(await TestDatabase.CreateAsync("plan"));
         await Migrator.ApplyAsync(db, DatabaseMigrations.All);
@@ -39,19 +43,30 @@ public class ReportedStatusPlanTests
         var messageIds = new[] { 17, 4017, 9017 }.Select(i => "SM" + i.ToString().PadLeft(32, '0')).ToArray();
 
         await using var tx = await conn.BeginTransactionAsync();
-        await using var explain = new NpgsqlCommand($"explain (analyze, format json) {NotificationLedger.Sql.LockReported}", conn, tx);
-        explain.Parameters.AddWithValue(Tenant);
-        explain.Parameters.AddWithValue(Array.Empty<Guid>());
-        explain.Parameters.AddWithValue(messageIds);
-        using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
-
-        var root = plan.RootElement[0].GetProperty("Plan");
-        Assert.Equal(3, root.GetProperty("Actual Rows").GetInt32());
-        var notificationReads = Nodes(root).Where(n => n.TryGetProperty("Relation Name", out var r) && r.GetString() == "notifications").ToList();
-        Assert.NotEmpty(notificationReads);
-        // Before: a "Seq Scan" on notifications under a Hash Semi Join, 10,000 rows read to lock 3.
-        Assert.DoesNotContain("Seq Scan", notificationReads.Select(n => n.GetProperty("Node Type").GetString()));
-        Assert.Contains("notifications_pkey", Nodes(root).Select(n => n.TryGetProperty("Index Name", out var i) ? i.GetString() : null));
+        NpgsqlCommand explain;
+        if (generic)
+        {
+            await ExecAsync(conn, $"{NotificationLedger.Sql.GenericPlans}; prepare lock_reported(uuid, uuid[], text[]) as {NotificationLedger.Sql.LockReported}");
+            explain = new NpgsqlCommand($"explain (analyze, format json) execute lock_reported('{Tenant}', '{{}}', '{{{string.Join(',', messageIds)}}}')", conn, tx);
+        }
+        else
+        {
+            explain = new NpgsqlCommand($"explain (analyze, format json) {NotificationLedger.Sql.LockReported}", conn, tx);
+            explain.Parameters.AddWithValue(Tenant);
+            explain.Parameters.AddWithValue(Array.Empty<Guid>());
+            explain.Parameters.AddWithValue(messageIds);
+        }
+        await using (explain)
+        {
+            using var plan = JsonDocument.Parse((string)(await explain.ExecuteScalarAsync())!);
+            var root = plan.RootElement[0].GetProperty("Plan");
+            Assert.Equal(3, root.GetProperty("Actual Rows").GetInt32());
+            var notificationReads = Nodes(root).Where(n => n.TryGetProperty("Relation Name", out var r) && r.GetString() == "notifications").ToList();
+            Assert.NotEmpty(notificationReads);
+            // Before: a "Seq Scan" on notifications under a Hash Semi Join, 10,000 rows read to lock 3.
+            Assert.DoesNotContain("Seq Scan", notificationReads.Select(n => n.GetProperty("Node Type").GetString()));
+            Assert.Contains("notifications_pkey", Nodes(root).Select(n => n.TryGetProperty("Index Name", out var i) ? i.GetString() : null));
+        }
     }
 
     private static IEnumerable<JsonElement> Nodes(JsonElement node) =>
