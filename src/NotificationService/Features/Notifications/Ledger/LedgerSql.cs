@@ -132,11 +132,6 @@ public sealed partial class NotificationLedger
             select id from u where changed
             """;
 
-        /// <summary>$1 tenant, $2 notification ids, $3 provider message ids: the rows reports name, locked in id order. A message
-        /// id is found through the attempt's history row that recorded it, and counts only while it is the notification's current one.
-        /// The ids are gathered into one array first, so `notifications` is always read through its primary key: written as
-        /// `id in (… union all …)`, a plan made while `notification_events` had no statistics (a young database) expected
-        /// many ids, hash-joined them and read every notification on each callback (3.4 ms at 10,000 rows, against 0.27).</summary>
         /// <summary>
         /// For the ledger's statements of a report (until <see cref="UsualPlans"/>): reuse their generic plans. A callback batch names a few
         /// notifications (4 on average under 32 concurrent Twilio callbacks), and for arrays that short PostgreSQL keeps
@@ -150,7 +145,12 @@ public sealed partial class NotificationLedger
         /// <summary>Ends <see cref="GenericPlans"/> once the ledger's own statements of the report have run.</summary>
         public const string UsualPlans = "set local plan_cache_mode to default";
 
-        internal const string LockReported = """
+        /// <summary>$1 tenant, $2 notification ids, $3 provider message ids: the rows reports name, locked in id order. A message
+        /// id is found through the attempt's history row that recorded it, and counts only while it is the notification's current one.
+        /// The ids are gathered into one array first, so `notifications` is always read through its primary key: written as
+        /// `id in (… union all …)`, a plan made while `notification_events` had no statistics (a young database) expected
+        /// many ids, hash-joined them and read every notification on each callback (3.4 ms at 10,000 rows, against 0.27).</summary>
+        public const string LockReported = """
             select id, status, channel, recipient::text, metadata::text, provider_message_id from notifications
             where tenant_id = $1
               and id = any(array(select notification_id from notification_events where provider_message_id = any($3)) || $2)
