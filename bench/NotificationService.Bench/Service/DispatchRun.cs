@@ -88,7 +88,10 @@ public static class DispatchRun
                     if (unitMeter is not null && cpuAtFirst is { } started) await unitMeter.StopAsync(started.Left, "delivered notification");
                     return;
                 }
-                await Task.Delay(50);
+                // Every 50 ms at both ends, where the clock starts and stops, and every 250 ms between: the count scans
+                // `jobs`, whose claimed and deleted rows it reads until pruned, and perf put this backend at 19 % of
+                // PostgreSQL's samples during a warm drain polled every 50 ms throughout (counted in its CPU per delivery).
+                await Task.Delay(first is null || left < jobs / 10 ? 50 : 250);
             }
         });
         var watcher = warmUp is not null ? null : Watch();
