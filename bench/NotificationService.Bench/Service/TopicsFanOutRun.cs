@@ -34,10 +34,10 @@ public sealed record TopicFanOutResult(long Members, double Seconds, double Stat
 /// Issue 32's fan-out: a topic of <c>members</c> members (written directly: the membership API is not what is measured)
 /// sent one in_app notification each, by a Mode=all service that works only the `fanout` queue (the rate of creating
 /// notifications, without their delivery competing for the cores, as the bulk phase's "enqueue alone" does). After one
-/// unrecorded fan-out of a quarter of the size and 100 reads of its status, and once the JIT has gone idle after them: a perf profile of the timed fan-out
-/// right after the warm-up found the tiered-compilation thread at a tenth of the host. Then, with a Mode=api service on the same database (no worker, so
-/// nothing expands), the accept latency of a send to that topic beside a send to a 10-member topic: the answer must not
-/// depend on the size.
+/// unrecorded fan-out of a quarter of the size and 100 reads of its status, and once the JIT has gone idle after them: a
+/// perf profile of the timed fan-out right after the warm-up found the tiered-compilation thread at a tenth of the host.
+/// Then, with a Mode=api service on the same database (no worker, so nothing expands), the accept latency of a send to
+/// that topic beside a send to a 10-member topic: the answer must not depend on the size.
 /// </summary>
 public static class TopicsFanOutRun
 {

@@ -133,8 +133,8 @@ public sealed partial class NotificationLedger
             """;
 
         /// <summary>
-        /// For the ledger's statements of a report (until <see cref="UsualPlans"/>): reuse their generic plans. A callback batch names a few
-        /// notifications (4 on average under 32 concurrent Twilio callbacks), and for arrays that short PostgreSQL keeps
+        /// For the ledger's statements of a report (until <see cref="UsualPlans"/>): reuse their generic plans. A callback
+        /// batch names a few notifications (4 on average under 32 concurrent Twilio callbacks), and for arrays that short PostgreSQL keeps
         /// re-planning <see cref="LockReported"/> and <see cref="WriteSteps"/> on every execution (in psql, 7 runs of each:
         /// 7 custom plans, 0 generic; their generic plans never cost less than a custom one to the planner): ~100 µs of
         /// planning for the look-up alone, planning a quarter of PostgreSQL's time per callback in a perf profile. Their
