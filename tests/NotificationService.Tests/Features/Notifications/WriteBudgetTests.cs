@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Tenants;
+using NotificationService.Features.Usage;
 using NotificationService.Queue;
 using NotificationService.Tests.Support;
 
@@ -24,8 +25,11 @@ public class WriteBudgetTests : IClassFixture<DatabaseCounters>
     // run). An accepted send: BEGIN, the job, the notification (COPY), COMMIT (4.05–4.26 measured), two rows with their
     // indexes. A delivery, in claims of 100: 0.15–0.17 statements; three rows that write their indexes (history row,
     // sandbox copy, the job's claim); and the notification's two updates (`sending`, then the outcome).
+    // The room in index writes per send (0.05, ten row versions in 200 sends) is for a per-second row that was not HOT,
+    // such as the day's first usage row: CI once read 2.01 when the warm-up's usage counts were flushed inside the window
+    // (two inserts). One more row or non-HOT update per send would read 3.0.
     private const double StatementsPerAcceptedSend = 4.5;
-    private const double IndexWritesPerAcceptedSend = 2.0;
+    private const double IndexWritesPerAcceptedSend = 2.05;
     private const double StatementsPerDelivery = 0.2;
     private const double IndexWritesPerDeliveryBesideItsRow = 3.1;
     private const double RowUpdatesPerDelivery = 2.0;
@@ -51,6 +55,7 @@ public class WriteBudgetTests : IClassFixture<DatabaseCounters>
             (tenantId, key) = await TenantWithSandboxAsync(api);
             using var http = Client(api, key);
             for (var i = 0; i < Warm; i++) await http.SendOkAsync(Api.Email($"warm{i}@example.com"));   // first-use loads are not the path
+            await api.Services.GetRequiredService<UsageFlusher>().FlushAsync(default);   // nor is the day's first usage row
             before = await _counters.CountedAsync("notifications", Warm);
             await _counters.ResetStatementsAsync();
             for (var i = 0; i < Sends; i++) await http.SendOkAsync(Api.Email($"r{i}@example.com"));
