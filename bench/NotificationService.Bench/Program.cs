@@ -161,7 +161,7 @@ IEnumerable<BenchPhase> Phases() =>
     new("bulk", "CSV bulk job (Mode=all)", async (report, dll) =>
         report.Bulk = await BulkRun.MeasureAsync(dll, await CreateDatabaseAsync("bulk"), options.BulkRows, enqueueOnly: false, options.JitSettleTimeout)),
     new("webhooks", "webhooks out (Mode=api then Mode=worker)", async (report, dll) =>
-        report.WebhooksOut = await NotificationService.Bench.Webhooks.WebhooksOutRun.MeasureAsync(dll, await CreateDatabaseAsync("webhooks_out"), options.WebhookDeliveries)),
+        report.WebhooksOut = await NotificationService.Bench.Webhooks.WebhooksOutRun.MeasureAsync(dll, await CreateDatabaseAsync("webhooks_out"), options.WebhookDeliveries, options)),
     new("webhooks", "webhooks in: provider callbacks (Mode=api)", async (report, dll) =>
         report.CallbacksIn = await NotificationService.Bench.Webhooks.CallbacksInRun.MeasureAsync(dll, await CreateDatabaseAsync("callbacks_in"), options.CallbackEvents)),
     new("webhooks", "webhooks in: Twilio callbacks, one event per request (Mode=api)", async (report, dll) =>

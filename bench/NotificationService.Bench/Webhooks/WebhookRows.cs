@@ -32,7 +32,9 @@ public static class WebhookRows
                           "Before = the 5-column statement without the notification index; after = migration 470's column and partial index. Ratio: rows/s ÷ 100-row batch-insert rows/s.");
         if (report.WebhooksOut is { } o)
             sb.AppendLine($"- Outgoing webhooks: {o.Succeeded:N0}/{o.Deliveries:N0} deliveries succeeded in {o.DrainTime.TotalSeconds:0.0} s (first delivery → empty queue){(o.Drained ? "" : ", DID NOT DRAIN within 5 min")}; " +
-                          $"the receiver got {o.Received:N0} requests and checked every 10th signature: {o.Verified:N0} verified, {o.BadSignatures:N0} bad. Ratio: deliveries/s ÷ claim-and-delete jobs/s.");
+                          $"the receiver got {o.Received:N0} requests and checked every 10th signature: {o.Verified:N0} verified, {o.BadSignatures:N0} bad" +
+                          (o.WarmUp is { } ow ? $"; after a warm-up of {ow.Deliveries:N0} others ({ow.DeliveryTime.TotalSeconds:0.0} s from the worker's launch, {ow.JitSettle.TotalSeconds:0.0} s waiting for the JIT to go idle); the JIT used {ow.JitDuring.TotalSeconds:0.00} s of CPU during the timed ones" : ", from a cold start") +
+                          ". Ratio: deliveries/s ÷ claim-and-delete jobs/s.");
         if (report.CallbacksIn is { } i)
             sb.AppendLine($"- Inbound callbacks: {i.Requests:N0} signed requests ({i.Events:N0} `delivered` events) in {i.Elapsed.TotalSeconds:0.0} s, {i.Errors:N0} errors; " +
                           $"{i.Applied:N0} status changes applied (history rows, source provider). Ratio: events/s ÷ 100-row batch-insert rows/s.");

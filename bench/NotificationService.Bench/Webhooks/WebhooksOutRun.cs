@@ -7,16 +7,24 @@ using NotificationService.Bench.Service;
 
 namespace NotificationService.Bench.Webhooks;
 
-public sealed record WebhooksOutResult(int Deliveries, TimeSpan DrainTime, long Received, long Verified, long BadSignatures, long Succeeded, bool Drained, double LoadAverage)
+/// <param name="WarmUp">What the worker delivered, untimed, before the timed deliveries fell due (null: a cold worker was timed).</param>
+public sealed record WebhooksOutResult(int Deliveries, TimeSpan DrainTime, long Received, long Verified, long BadSignatures, long Succeeded, bool Drained, double LoadAverage,
+    WebhooksOutWarmUp? WarmUp = null)
 {
     public double PerSec => Succeeded / DrainTime.TotalSeconds;
 }
 
+/// <param name="JitSettle">How long the worker's tiered JIT took to go idle after the warm-up.</param>
+/// <param name="JitDuring">The JIT's CPU during the timed deliveries.</param>
+public sealed record WebhooksOutWarmUp(int Deliveries, TimeSpan DeliveryTime, TimeSpan JitSettle, TimeSpan JitDuring);
+
 /// <summary>
 /// Outgoing webhook throughput: a Mode=api process registers an endpoint on the bench's loopback receiver
 /// and accepts one send, which writes a real `notification.accepted` delivery; the harness clones that
-/// delivery and its job set-based into N, then a Mode=worker process serving only the `webhooks` queue
-/// signs and POSTs them. The clock runs from the first delivered job to an empty `webhooks` queue.
+/// delivery and its job set-based, N due at once and N more held a while, then a Mode=worker process serving only
+/// the `webhooks` queue signs and POSTs them. The first N are its warm-up (untimed: a cold worker spends its first
+/// seconds in the JIT, as the dispatch and callback phases found); once it is delivered, the JIT idle and the tables
+/// vacuumed, the held deliveries fall due by themselves. The clock runs from the first of them delivered to an empty queue.
 /// </summary>
 public static class WebhooksOutRun
 {
@@ -27,8 +35,12 @@ public static class WebhooksOutRun
         ["Queue__Queues__0"] = "webhooks",
     };
 
-    public static async Task<WebhooksOutResult> MeasureAsync(string dll, string connectionString, int deliveries)
+    public static async Task<WebhooksOutResult> MeasureAsync(string dll, string connectionString, int deliveries, BenchOptions options)
     {
+        // As many untimed as timed: after a warm-up of a fifth (1–2 s of work) the worker's JIT, idle for a second before
+        // the timed ones fell due, still took a third of the worker's CPU samples during them (perf, 2026-11-25).
+        var plan = new DispatchWarmUp.Plan(deliveries, options.JitSettleTimeout,
+            options.Smoke ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(20) + TimeSpan.FromMilliseconds(0.5 * deliveries));
         await using var db = NpgsqlDataSource.Create(connectionString);
         await using var receiver = await WebhookReceiver.StartAsync();
         await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api", Env))
@@ -40,67 +52,94 @@ public static class WebhooksOutRun
             receiver.UseSecret((await created.Content.ReadFromJsonAsync<JsonObject>())!["secret"]!.GetValue<string>());
             using var client = new SendClient(api.BaseAddress, 1);
             _ = await client.SendAsync() ?? throw new InvalidOperationException($"sample send failed: {await client.DescribeFailureAsync()}");
-            Progress.Show($"webhooks out: enqueuing {deliveries:N0} deliveries");
-            await CloneAsync(db, deliveries - 1);
+            Progress.Show($"webhooks out: enqueuing {plan.Notifications + deliveries:N0} deliveries");
+            await CloneAsync(db, plan.Notifications - 1, null);   // the real one is the warm-up's first
+            await CloneAsync(db, deliveries, plan.DueAt());
         }
-        if (await PendingAsync(db) != deliveries) throw new InvalidOperationException($"expected {deliveries} webhook jobs, found {await PendingAsync(db)}");
+        if (await PendingAsync(db) != plan.Notifications + deliveries)
+            throw new InvalidOperationException($"expected {plan.Notifications + deliveries} webhook jobs, found {await PendingAsync(db)}");
 
         Progress.Show("webhooks out: starting the service in Mode=worker (webhooks queue only)");
+        await using var worker = await ServiceProcess.StartAsync(dll, connectionString, "worker", Env);
+        var warmClock = Stopwatch.StartNew();
+        for (long due; (due = await PendingAsync(db, dueOnly: true)) > 0; await Task.Delay(100))
+        {
+            if (warmClock.Elapsed > plan.Hold) throw new TimeoutException($"webhooks out: the warm-up left {due:N0} deliveries after {plan.Hold.TotalSeconds:0} s");
+            Progress.Show($"webhooks out: warm-up, {plan.Notifications - due:N0}/{plan.Notifications:N0} delivered (not timed)");
+        }
+        var warmTime = warmClock.Elapsed;
+        Progress.Show("webhooks out: warm-up delivered; waiting for the worker's JIT to go idle");
+        var settle = await worker.WaitJitSettledAsync(plan.JitSettleTimeout);
+        await using (var vacuum = db.CreateCommand("vacuum analyze jobs, webhook_deliveries, webhook_attempts")) await vacuum.ExecuteNonQueryAsync();
+        if (await PendingAsync(db) != deliveries)
+            throw new InvalidOperationException($"webhooks out: the held deliveries fell due before the warm-up ended; hold them longer than {plan.Hold.TotalSeconds:0} s");
+        var receivedBefore = receiver.Received;
+        await using (var count = db.CreateCommand("select count(*) from webhook_deliveries where status = 'succeeded'"))
+            if ((long)(await count.ExecuteScalarAsync())! != plan.Notifications) throw new InvalidOperationException("webhooks out: the warm-up did not succeed");
+
+        Progress.Show("webhooks out: warm-up done; the timed deliveries fall due by themselves");
         var clock = Stopwatch.StartNew();
         TimeSpan? first = null, last = null;
         var load = double.NaN;
         Costs.UnitMeter? unitMeter = null;
         long leftAtFirst = 0;
-        var watcher = Task.Run(async () =>
+        var jitBefore = worker.JitCpuTime();
+        while (clock.Elapsed < plan.Hold + TimeSpan.FromMinutes(5))
         {
-            while (clock.Elapsed < TimeSpan.FromMinutes(5))
+            var left = await PendingAsync(db);
+            worker.JitCpuTime();   // read often: the JIT's thread exits when idle, and its time is kept per thread
+            if (left < deliveries && first is null)
             {
-                var left = await PendingAsync(db);
-                if (left < deliveries && first is null)
-                {
-                    (first, leftAtFirst) = (clock.Elapsed, left);
-                    unitMeter = await Costs.UnitMeter.StartAsync(db, "webhooks out (Mode=worker, loopback receiver)");
-                }
-                if (left <= deliveries / 2 && double.IsNaN(load)) load = LoadAverage.Now();
-                Progress.Show($"webhooks out: {deliveries - left:N0}/{deliveries:N0} delivered, receiver got {receiver.Received:N0}");
-                if (left == 0)
-                {
-                    last = clock.Elapsed;
-                    if (unitMeter is not null) await unitMeter.StopAsync(leftAtFirst, "webhook delivered");
-                    return;
-                }
-                await Task.Delay(50);
+                (first, leftAtFirst) = (clock.Elapsed, left);
+                unitMeter = await Costs.UnitMeter.StartAsync(db, "webhooks out (Mode=worker, loopback receiver)");
             }
-        });
-        await using (var worker = await ServiceProcess.StartAsync(dll, connectionString, "worker", Env)) await watcher;
-        await using var count = db.CreateCommand("select count(*) from webhook_deliveries where status = 'succeeded'");
-        var succeeded = (long)(await count.ExecuteScalarAsync())!;
-        return new WebhooksOutResult(deliveries, (last ?? clock.Elapsed) - (first ?? TimeSpan.Zero), receiver.Received, receiver.Verified, receiver.BadSignatures,
-            succeeded, last is not null, load);
+            if (left <= deliveries / 2 && double.IsNaN(load)) load = LoadAverage.Now();
+            Progress.Show($"webhooks out: {deliveries - left:N0}/{deliveries:N0} delivered, receiver got {receiver.Received - receivedBefore:N0}");
+            if (left == 0)
+            {
+                last = clock.Elapsed;
+                if (unitMeter is not null) await unitMeter.StopAsync(leftAtFirst, "webhook delivered");
+                break;
+            }
+            // Every 50 ms where the clock starts and stops, every 250 ms between: the count reads `jobs` with the claimed
+            // and deleted rows not yet pruned, and its PostgreSQL time is counted in the cost per delivery (DispatchRun).
+            await Task.Delay(first is null || left < deliveries / 10 ? 50 : 250);
+        }
+        var jitDuring = worker.JitCpuTime() - jitBefore;
+        await using var succeededCount = db.CreateCommand("select count(*) from webhook_deliveries where status = 'succeeded'");
+        var succeeded = (long)(await succeededCount.ExecuteScalarAsync())! - plan.Notifications;
+        return new WebhooksOutResult(deliveries, (last ?? clock.Elapsed) - (first ?? TimeSpan.Zero), receiver.Received - receivedBefore,
+            receiver.Verified, receiver.BadSignatures, succeeded, last is not null, load, new WebhooksOutWarmUp(plan.Notifications, warmTime, settle, jitDuring));
     }
 
-    private static async Task<long> PendingAsync(NpgsqlDataSource db)
+    /// <param name="dueOnly">Only what is due now (not the held timed deliveries).</param>
+    private static async Task<long> PendingAsync(NpgsqlDataSource db, bool dueOnly = false)
     {
-        await using var cmd = db.CreateCommand("select count(*) from jobs where queue = 'webhooks'");
+        await using var cmd = db.CreateCommand("/* bench */ select count(*) from jobs where queue = 'webhooks' and (not $1 or run_at <= now())");
+        cmd.Parameters.AddWithValue(dueOnly);
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    /// <summary>Copies the one real delivery (same endpoint, same payload bytes) with fresh ids and one job each.</summary>
-    private static async Task CloneAsync(NpgsqlDataSource db, int copies)
+    /// <summary>Copies the one real delivery (same endpoint, notification and payload bytes) with one job each, due at
+    /// <paramref name="dueAt"/> (null: now); time-ordered (UUIDv7) ids like the service's own, so the primary key sees
+    /// the inserts and look-ups it sees in production rather than random ones.</summary>
+    private static async Task CloneAsync(NpgsqlDataSource db, int copies, DateTimeOffset? dueAt)
     {
         await using var cmd = db.CreateCommand("""
             with src as (
-                select d.tenant_id, d.endpoint_id, d.event_type, d.payload, j.kind, j.max_attempts
+                select d.tenant_id, d.endpoint_id, d.event_type, d.payload, d.notification_id, j.kind, j.max_attempts
                 from webhook_deliveries d join jobs j on j.queue = 'webhooks' and (j.args->>'d')::uuid = d.id limit 1
             ), d as (
-                insert into webhook_deliveries (id, tenant_id, endpoint_id, event_type, payload)
-                select gen_random_uuid(), src.tenant_id, src.endpoint_id, src.event_type, src.payload from generate_series(1, $1) cross join src
+                insert into webhook_deliveries (id, tenant_id, endpoint_id, event_type, payload, notification_id)
+                select ids.id, src.tenant_id, src.endpoint_id, src.event_type, src.payload, src.notification_id
+                from unnest($1::uuid[]) as ids(id) cross join src
                 returning id, tenant_id
             )
-            insert into jobs (queue, kind, tenant_id, args, max_attempts)
-            select 'webhooks', src.kind, d.tenant_id, jsonb_build_object('d', d.id), src.max_attempts from d cross join src
+            insert into jobs (queue, kind, tenant_id, args, max_attempts, run_at)
+            select 'webhooks', src.kind, d.tenant_id, jsonb_build_object('d', d.id), src.max_attempts, coalesce($2, now()) from d cross join src
             """);
-        cmd.Parameters.AddWithValue(copies);
+        cmd.Parameters.AddWithValue(Enumerable.Range(0, copies).Select(_ => Guid.CreateVersion7()).ToArray());
+        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.TimestampTz, (object?)dueAt ?? DBNull.Value);
         cmd.CommandTimeout = 300;
         await cmd.ExecuteNonQueryAsync();
     }
