@@ -30,20 +30,32 @@ public sealed record DispatchWarmUp(int Notifications, TimeSpan DeliveryTime, Ti
 
     public static async Task<DispatchWarmUp> DeliverAsync(NpgsqlDataSource db, ServiceProcess worker, Plan plan)
     {
-        var clock = Stopwatch.StartNew();
-        for (long due; (due = await QueueWatch.CountQueuedUnitsAsync(db, dueOnly: true)) > 0; await Task.Delay(100))
-        {
-            if (clock.Elapsed > plan.Hold) throw new TimeoutException($"dispatch: the warm-up left {due:N0} notifications after {plan.Hold.TotalSeconds:0} s");
-            Progress.Show($"dispatch: warm-up, {plan.Notifications - due:N0}/{plan.Notifications:N0} delivered (not timed)");
-        }
-        var delivered = clock.Elapsed;
-        Progress.Show("dispatch: warm-up delivered; waiting for the worker's JIT to go idle");
-        var settle = await worker.WaitJitSettledAsync(plan.JitSettleTimeout);
         // What the warm-up left behind (deleted jobs, the notifications' old versions) is vacuumed before the timed jobs
         // fall due, as the cold round's tables are before its worker starts.
-        await using (var vacuum = db.CreateCommand("vacuum analyze jobs, notifications")) await vacuum.ExecuteNonQueryAsync();
+        var (delivered, settle) = await SettleAsync(db, worker, plan, () => QueueWatch.CountQueuedUnitsAsync(db, dueOnly: true), "jobs, notifications", "dispatch");
         var sent = await QueueWatch.CountSandboxSentAsync(db);
         Progress.Show("dispatch: warm-up done; the timed jobs fall due by themselves");
         return new DispatchWarmUp(plan.Notifications, delivered, settle, sent);
+    }
+
+    /// <summary>
+    /// The part of a warm round every worker phase shares: waits until <paramref name="countDue"/> reads 0 (the warm-up
+    /// delivered; the timed work is still held), then until the worker's JIT is idle, then vacuums <paramref name="tables"/>.
+    /// </summary>
+    /// <returns>How long the warm-up took to deliver, and the JIT to settle after it.</returns>
+    public static async Task<(TimeSpan Delivered, TimeSpan Settle)> SettleAsync(NpgsqlDataSource db, ServiceProcess worker, Plan plan,
+        Func<Task<long>> countDue, string tables, string label)
+    {
+        var clock = Stopwatch.StartNew();
+        for (long due; (due = await countDue()) > 0; await Task.Delay(100))
+        {
+            if (clock.Elapsed > plan.Hold) throw new TimeoutException($"{label}: the warm-up left {due:N0} after {plan.Hold.TotalSeconds:0} s");
+            Progress.Show($"{label}: warm-up, {plan.Notifications - due:N0}/{plan.Notifications:N0} delivered (not timed)");
+        }
+        var delivered = clock.Elapsed;
+        Progress.Show($"{label}: warm-up delivered; waiting for the worker's JIT to go idle");
+        var settle = await worker.WaitJitSettledAsync(plan.JitSettleTimeout);
+        await using (var vacuum = db.CreateCommand($"vacuum analyze {tables}")) await vacuum.ExecuteNonQueryAsync();
+        return (delivered, settle);
     }
 }

@@ -61,16 +61,8 @@ public static class WebhooksOutRun
 
         Progress.Show("webhooks out: starting the service in Mode=worker (webhooks queue only)");
         await using var worker = await ServiceProcess.StartAsync(dll, connectionString, "worker", Env);
-        var warmClock = Stopwatch.StartNew();
-        for (long due; (due = await PendingAsync(db, dueOnly: true)) > 0; await Task.Delay(100))
-        {
-            if (warmClock.Elapsed > plan.Hold) throw new TimeoutException($"webhooks out: the warm-up left {due:N0} deliveries after {plan.Hold.TotalSeconds:0} s");
-            Progress.Show($"webhooks out: warm-up, {plan.Notifications - due:N0}/{plan.Notifications:N0} delivered (not timed)");
-        }
-        var warmTime = warmClock.Elapsed;
-        Progress.Show("webhooks out: warm-up delivered; waiting for the worker's JIT to go idle");
-        var settle = await worker.WaitJitSettledAsync(plan.JitSettleTimeout);
-        await using (var vacuum = db.CreateCommand("vacuum analyze jobs, webhook_deliveries, webhook_attempts")) await vacuum.ExecuteNonQueryAsync();
+        var (warmTime, settle) = await DispatchWarmUp.SettleAsync(db, worker, plan, () => PendingAsync(db, dueOnly: true),
+            "jobs, webhook_deliveries, webhook_attempts", "webhooks out");
         if (await PendingAsync(db) != deliveries)
             throw new InvalidOperationException($"webhooks out: the held deliveries fell due before the warm-up ended; hold them longer than {plan.Hold.TotalSeconds:0} s");
         var receivedBefore = receiver.Received;
