@@ -111,7 +111,8 @@ IEnumerable<BenchPhase> Phases() =>
         await sustained.StopAsync(report.Accept.Accepted, "send accepted and delivered");
 
         var half = Math.Max(1, Math.Round(report.Accept.AcceptedPerSec / 2));
-        report.HalfRate = await AcceptLoad.OpenLoopAsync(service.BaseAddress, half, options.HalfRateDuration, $"half rate {half:N0}/s");
+        report.HalfRate = await AcceptLoad.OpenLoopAsync(service.BaseAddress, half, options.HalfRateDuration, $"half rate {half:N0}/s",
+            leadIn: BenchOptions.HalfRateLeadIn);
         await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromSeconds(180), "after half rate: waiting for the workers");
 
         report.EndToEnd = await EndToEndLatency.MeasureAsync(service, db, options.EndToEndRate, options.EndToEndDuration);

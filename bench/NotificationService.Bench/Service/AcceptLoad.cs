@@ -9,6 +9,9 @@ public sealed record LoadResult(long Accepted, long Errors, TimeSpan Elapsed, Pe
     /// <summary>The window's cost per accepted send, when the caller asked for it.</summary>
     public Costs.UnitCost? Cost { get; init; }
 
+    /// <summary>Open loop: latencies of the unrecorded lead-in at the same rate, when the caller asked for one.</summary>
+    public Percentiles? LeadInLatencyMs { get; init; }
+
     public double AcceptedPerSec => Accepted / Elapsed.TotalSeconds;
 }
 
@@ -53,11 +56,14 @@ public static class AcceptLoad
         return new LoadResult(ids.Count, errors, sw.Elapsed, new Percentiles(latencies), ids.ToArray(), double.NaN) { Cost = measured };
     }
 
-    public static async Task<LoadResult> OpenLoopAsync(Uri baseAddress, double ratePerSec, TimeSpan duration, string label)
+    /// <param name="leadIn">Sends at the same rate, straight before the measured ones and not in its figures (reported
+    /// apart): the step from idle to the rate (the pools of both sides growing to it) is not the steady state.</param>
+    public static async Task<LoadResult> OpenLoopAsync(Uri baseAddress, double ratePerSec, TimeSpan duration, string label, TimeSpan leadIn = default)
     {
         using var client = new SendClient(baseAddress, 512);
         await WarmUpAsync(client, 32);
-        var total = (int)Math.Round(ratePerSec * duration.TotalSeconds);
+        var skip = (int)Math.Round(ratePerSec * leadIn.TotalSeconds);
+        var total = skip + (int)Math.Round(ratePerSec * duration.TotalSeconds);
         var latencies = new double[total];
         var results = new Guid?[total];
         var inflight = new List<Task>(total);
@@ -88,9 +94,12 @@ public static class AcceptLoad
         var all = Task.WhenAll(inflight);
         while (await Task.WhenAny(all, Task.Delay(250)) != all)
             Progress.Show($"{label}: {total:N0}/{total:N0} scheduled, {Interlocked.Read(ref done):N0} answered");
-        var elapsed = Stopwatch.GetElapsedTime(origin);
-        var ids = results.Where(r => r is not null).Select(r => r!.Value).ToArray();
-        return new LoadResult(ids.Length, total - ids.Length, elapsed, new Percentiles(latencies), ids, ratePerSec);
+        var elapsed = Stopwatch.GetElapsedTime(origin) - TimeSpan.FromSeconds(skip / ratePerSec);
+        var ids = results.Skip(skip).Where(r => r is not null).Select(r => r!.Value).ToArray();
+        return new LoadResult(ids.Length, total - skip - ids.Length, elapsed, new Percentiles(latencies.Skip(skip)), ids, ratePerSec)
+        {
+            LeadInLatencyMs = skip > 0 ? new Percentiles(latencies.Take(skip)) : null,
+        };
     }
 
     /// <summary>Opens the connections and JITs both sides before anything is timed.</summary>
