@@ -8,11 +8,12 @@ namespace NotificationService.Features.Notifications;
 /// throughput is not capped by one fsync per request. Each request still gets its 202 only after its rows committed.
 /// </summary>
 /// <remarks>
-/// One group at a time. Most of what PostgreSQL spends on a group is per transaction (four round trips, the COPY's
-/// start-up, the commit's WAL flush), and commits wait for one WAL flush anyway, so groups committing side by side
-/// only made each smaller. Two A/B runs (`bench --only accept --ab`, BENCHMARKS.md "One accept group at a time"):
-/// two groups against four, PostgreSQL's CPU per accepted send 60.5 against 74.3 µs; one against two, 36.0 against
-/// 53.4 µs; accept alone 1.04 and 1.08 times as fast, and the peak's p99 lower, not higher.
+/// Two groups at a time, not four. Most of what PostgreSQL spends on a group is per transaction (four round trips, the
+/// COPY's start-up, the commit's WAL flush, which commits side by side wait for together anyway), so more groups at once
+/// only made each smaller. `bench --only accept --ab 66ea201` (BENCHMARKS.md, "Fewer accept groups at once"): two
+/// against four, PostgreSQL 55.1 against 73.0 µs per accepted send and accept alone 1.12 times as fast. One at a time
+/// cut it to 36-37 µs, but in Mode=all its peak did not rise and its half-rate p99 spread widest (15.6-99.3 ms in four
+/// rounds, four groups 24.1-51.8): one loop, each of whose round trips can wait for a thread behind the workers' items.
 /// </remarks>
 public sealed class AcceptBatcher : IAsyncDisposable
 {
@@ -25,7 +26,7 @@ public sealed class AcceptBatcher : IAsyncDisposable
         await using var tx = await ledger.BeginAsync(ct);
         await writer.InsertAsync(tx, drafts, ct);
         await tx.CommitAsync(ct);
-    }, maxBatch: 256, parallelism: 1);
+    }, maxBatch: 256, parallelism: 2);
 
     public Task WriteAsync(IReadOnlyList<NotificationDraft> drafts) => _writer.WriteAsync(drafts);
 
