@@ -8,6 +8,9 @@ namespace NotificationService.Bench.Service;
 public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan LaunchToFirstCompletion, double RssMiB, long Dead, bool Drained, int SandboxMessages, TimeSpan FirstHalfTime,
     WriteProfile? Writes = null, double WorkerMicrosPerMessage = 0, double PostgresMicrosPerMessage = 0, DispatchWarmUp? WarmUp = null)
 {
+    /// <summary>CPU the worker's tiered JIT used between the first completion and the empty queue.</summary>
+    public TimeSpan JitDuring { get; init; }
+
     public double JobsPerSec => Jobs / DrainTime.TotalSeconds;
     /// <summary>Rates over the first and second half of the jobs: a claim whose cost grows with queue depth shows here.</summary>
     public double FirstHalfPerSec => Jobs / 2.0 / FirstHalfTime.TotalSeconds;
@@ -66,6 +69,7 @@ public static class DispatchRun
         (CpuSample Cpu, long Left)? cpuAtFirst = null;
         Costs.UnitMeter? unitMeter = null;
         CpuSample? cpuAtLast = null;
+        TimeSpan jitAtFirst = default, jitAtLast = default;
         using var stop = new CancellationTokenSource();
         Task Watch() => Task.Run(async () =>
         {
@@ -73,7 +77,8 @@ public static class DispatchRun
             {
                 var left = await QueueWatch.CountQueuedUnitsAsync(db);
                 var now = clock.Elapsed;
-                if (left < jobs && first is null) first = now;
+                var jit = current?.JitCpuTime() ?? default; // read often: the JIT's thread exits when idle, its time is kept per thread
+                if (left < jobs && first is null) (first, jitAtFirst) = (now, jit);
                 if (left < jobs && cpuAtFirst is null && meter is { } m)
                 {
                     cpuAtFirst = (m.Sample(), left);
@@ -84,7 +89,7 @@ public static class DispatchRun
                 Progress.Show($"dispatch: {jobs - left:N0}/{jobs:N0} delivered ({now.TotalSeconds:0.0} s{rssText})");
                 if (left == 0)
                 {
-                    (last, cpuAtLast) = (now, meter?.Sample());
+                    (last, cpuAtLast, jitAtLast) = (now, meter?.Sample(), jit);
                     if (unitMeter is not null && cpuAtFirst is { } started) await unitMeter.StopAsync(started.Left, "delivered notification");
                     return;
                 }
@@ -130,7 +135,10 @@ public static class DispatchRun
             workerUs = (b.Worker - a.Cpu.Worker).TotalMicroseconds / a.Left;
             postgresUs = (b.Postgres - a.Cpu.Postgres).TotalMicroseconds / a.Left;
         }
-        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf, writes, workerUs, postgresUs, warm);
+        return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf, writes, workerUs, postgresUs, warm)
+        {
+            JitDuring = jitAtLast - jitAtFirst,
+        };
     }
 
     /// <summary>
