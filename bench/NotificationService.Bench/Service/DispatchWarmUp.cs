@@ -24,8 +24,9 @@ public sealed record DispatchWarmUp(int Notifications, TimeSpan DeliveryTime, Ti
 
         /// <summary>As many as <paramref name="jobs"/>, untimed; the timed jobs held until the worker has surely started,
         /// delivered them and settled its JIT (~45 s for 50,000 timed jobs, ~70 s for 100,000; the smoke run skips the
-        /// settling). A fifth was not enough: the JIT went idle after it and then used 1.40 s of CPU during a 7.0 s timed
-        /// drain of 100,000 (14 µs of the worker's 45 per delivery; its second half ran 1.35 times as fast as its first).</summary>
+        /// settling). Every worker phase warms up so. A fifth was not enough: the JIT went idle after it, then took a third
+        /// of the webhook worker's CPU samples during its timed deliveries (perf), and used 1.40 s of CPU during a 7.0 s
+        /// timed dispatch drain of 100,000 (14 µs of the worker's 45 per delivery; its second half 1.35 times its first).</summary>
         public static Plan For(int jobs, BenchOptions options) => new(Math.Max(1, jobs), options.JitSettleTimeout,
             options.Smoke ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(20) + TimeSpan.FromMilliseconds(0.5 * jobs));
     }

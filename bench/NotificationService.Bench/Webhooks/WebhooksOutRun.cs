@@ -37,10 +37,7 @@ public static class WebhooksOutRun
 
     public static async Task<WebhooksOutResult> MeasureAsync(string dll, string connectionString, int deliveries, BenchOptions options)
     {
-        // As many untimed as timed: after a warm-up of a fifth (1–2 s of work) the worker's JIT, idle for a second before
-        // the timed ones fell due, still took a third of the worker's CPU samples during them (perf, 2026-11-25).
-        var plan = new DispatchWarmUp.Plan(deliveries, options.JitSettleTimeout,
-            options.Smoke ? TimeSpan.FromSeconds(10) : TimeSpan.FromSeconds(20) + TimeSpan.FromMilliseconds(0.5 * deliveries));
+        var plan = DispatchWarmUp.Plan.For(deliveries, options);
         await using var db = NpgsqlDataSource.Create(connectionString);
         await using var receiver = await WebhookReceiver.StartAsync();
         await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api", Env))
