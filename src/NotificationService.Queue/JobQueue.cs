@@ -7,7 +7,7 @@ namespace NotificationService.Queue;
 /// The producer side and the operator's view: transactional enqueue, cancel, stats, dead jobs.
 /// Enqueue writes inside the caller's transaction, so a notification and its job commit together.
 /// </summary>
-public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossReplicaNotifier notifier)
+public sealed partial class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossReplicaNotifier notifier)
 {
     public JobQueue(NpgsqlDataSource db, QueueSignals signals) : this(db, signals, new CrossReplicaNotifier(db)) { }
 
@@ -25,16 +25,7 @@ public sealed class JobQueue(NpgsqlDataSource db, QueueSignals signals, CrossRep
             order by u.ord
             returning id
             """, conn, tx);
-        cmd.Parameters.AddWithValue(jobs.Select(j => j.Queue).ToArray());
-        cmd.Parameters.AddWithValue(jobs.Select(j => j.Kind).ToArray());
-        cmd.Parameters.AddWithValue(jobs.Select(j => j.TenantId).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = jobs.Select(j => j.ArgsJson).ToArray() });
-        cmd.Parameters.AddWithValue(jobs.Select(j => (short)j.Priority).ToArray());
-        cmd.Parameters.AddWithValue(jobs.Select(j => j.RunAt).ToArray());
-        cmd.Parameters.AddWithValue(jobs.Select(j => j.MaxAttempts).ToArray());
-        cmd.Parameters.AddWithValue(jobs.Select(j => j.Units).ToArray());
-        var current = JobTracing.CurrentTraceParent();
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = jobs.Select(j => j.TraceParent ?? current).ToArray() });
+        AddColumns(cmd.Parameters, jobs);
         var ids = new long[jobs.Count];
         var i = 0;
         await using var r = await cmd.ExecuteReaderAsync(ct);

@@ -3,9 +3,10 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.Notifications;
 
 /// <summary>
-/// Group commit for the accept path: drafts from concurrent requests are written in one transaction
-/// (one job insert, one notification insert); what arrives while a group commits forms the next group, so
-/// throughput is not capped by one fsync per request. Each request still gets its 202 only after its rows committed.
+/// Group commit for the accept path: drafts from concurrent requests are written together (one job insert, one
+/// notification insert, sent as one batch: <see cref="NotificationWriter.AcceptAsync"/>); what arrives while a group
+/// commits forms the next group, so throughput is not capped by one fsync per request. Each request still gets its 202
+/// only after its rows committed.
 /// </summary>
 /// <remarks>
 /// Two groups at a time, not four. Most of what PostgreSQL spends on a group is per transaction (four round trips, the
@@ -19,14 +20,8 @@ public sealed class AcceptBatcher : IAsyncDisposable
 {
     private readonly BatchingWriter<IReadOnlyList<NotificationDraft>> _writer;
 
-    public AcceptBatcher(NotificationLedger ledger, NotificationWriter writer) => _writer = new(async (groups, ct) =>
-    {
-        var drafts = groups.SelectMany(g => g).ToList();
-        if (drafts.Count == 0) return;
-        await using var tx = await ledger.BeginAsync(ct);
-        await writer.InsertAsync(tx, drafts, ct);
-        await tx.CommitAsync(ct);
-    }, maxBatch: 256, parallelism: 2);
+    public AcceptBatcher(NotificationWriter writer) => _writer = new(
+        (groups, ct) => writer.AcceptAsync(groups.SelectMany(g => g).ToList(), ct), maxBatch: 256, parallelism: 2);
 
     public Task WriteAsync(IReadOnlyList<NotificationDraft> drafts) => _writer.WriteAsync(drafts);
 

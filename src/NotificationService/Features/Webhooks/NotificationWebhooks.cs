@@ -12,17 +12,26 @@ public sealed class NotificationWebhooks(WebhookOutbox outbox, WebhookSubscripti
 {
     public bool Wants(string status) => WebhookOutbox.EventType(status) is not null;
 
+    public async ValueTask<bool> WritesOnAcceptAsync(IReadOnlyList<NotificationDraft> accepted, CancellationToken ct) =>
+        await SubscribedTenantsAsync(accepted, ct) is not null;
+
     public async Task OnAcceptedAsync(LedgerTransaction tx, IReadOnlyList<NotificationDraft> accepted, CancellationToken ct)
     {
-        HashSet<Guid>? subscribed = null;
-        foreach (var tenant in accepted.Select(d => d.TenantId).Distinct())
-            if (await subscriptions.SubscribesAsync(tenant, "notification.accepted", ct)) (subscribed ??= []).Add(tenant);
-        if (subscribed is null) return;
+        if (await SubscribedTenantsAsync(accepted, ct) is not { } subscribed) return;
 
         var now = DateTimeOffset.UtcNow;
         var changes = accepted.Where(d => subscribed.Contains(d.TenantId)).Select(d => new StatusChange(d.Id, d.TenantId, d.Channel,
             NotificationStatuses.Accepted, null, "api", null, null, now, d.Recipient, d.Metadata, TraceParent: d.TraceParent)).ToList();
         await PublishAsync(tx, changes, ct);
+    }
+
+    /// <summary>The tenants among <paramref name="accepted"/> with an endpoint for `notification.accepted`; null for none.</summary>
+    private async ValueTask<HashSet<Guid>?> SubscribedTenantsAsync(IReadOnlyList<NotificationDraft> accepted, CancellationToken ct)
+    {
+        HashSet<Guid>? subscribed = null;
+        foreach (var tenant in accepted.Select(d => d.TenantId).Distinct())
+            if (await subscriptions.SubscribesAsync(tenant, "notification.accepted", ct)) (subscribed ??= []).Add(tenant);
+        return subscribed;
     }
 
     public async Task OnChangedAsync(LedgerTransaction tx, IReadOnlyList<StatusChange> changes, CancellationToken ct)

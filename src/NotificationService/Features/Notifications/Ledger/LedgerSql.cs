@@ -85,6 +85,21 @@ public sealed partial class NotificationLedger
                 order by id limit $4 for update
             """ + EraseDoomed;
 
+        /// <summary>
+        /// The same rows as <see cref="CopyAccepted"/> as one statement for a batch: $1–$16 the columns as arrays, in
+        /// that order without the status (`queued`). For the accept path's small groups, where what costs is round trips.
+        /// </summary>
+        public const string InsertAccepted = """
+            insert into notifications (id, tenant_id, channel, status, priority, recipient, template_key, template_version_id,
+                                       locale, content, data, category, metadata, batch_id, job_id, send_at, override_preferences)
+            select n.id, n.tenant_id, n.channel, 'queued', n.priority, n.recipient, n.template_key, n.template_version_id,
+                   n.locale, n.content, n.data, n.category, n.metadata, n.batch_id, n.job_id, n.send_at, n.override_preferences
+            from unnest($1::uuid[], $2::uuid[], $3::text[], $4::smallint[], $5::jsonb[], $6::text[], $7::uuid[], $8::text[],
+                        $9::jsonb[], $10::jsonb[], $11::text[], $12::jsonb[], $13::uuid[], $14::bigint[], $15::timestamptz[], $16::boolean[])
+                 as n(id, tenant_id, channel, priority, recipient, template_key, template_version_id, locale, content, data,
+                      category, metadata, batch_id, job_id, send_at, override_preferences)
+            """;
+
         public const string CopyAccepted = """
             copy notifications (id, tenant_id, channel, status, priority, recipient, template_key, template_version_id,
                                 locale, content, data, category, metadata, batch_id, job_id, send_at, override_preferences)

@@ -10,6 +10,13 @@ public interface INotificationSubscriber
     /// <summary>Asked before any work is done for a status: a subscriber that wants none of a batch costs nothing.</summary>
     bool Wants(string status);
 
+    /// <summary>
+    /// Whether <see cref="OnAcceptedAsync"/> has anything to write for these notifications. When no subscriber has, the
+    /// accept batcher commits a group's jobs and notifications in one round trip, outside any transaction of its own
+    /// (<see cref="NotificationWriter.AcceptAsync"/>). Say false only when OnAcceptedAsync would write nothing.
+    /// </summary>
+    ValueTask<bool> WritesOnAcceptAsync(IReadOnlyList<NotificationDraft> accepted, CancellationToken ct) => ValueTask.FromResult(true);
+
     /// <summary>Notifications just accepted (status `queued`, or scheduled), before commit.</summary>
     Task OnAcceptedAsync(LedgerTransaction tx, IReadOnlyList<NotificationDraft> accepted, CancellationToken ct) => Task.CompletedTask;
 
