@@ -17,12 +17,18 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly Task[] _loops;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _turn = new(1, 1);
+    private readonly TimeSpan? _overtakeAfter;
 
     /// <param name="parallelism">Flushes that may run at once: while one group commits, the next one forms and commits.</param>
-    public BatchingWriter(Func<IReadOnlyList<T>, CancellationToken, Task> flush, int maxBatch = 500, int parallelism = 1)
+    /// <param name="overtakeAfter">With it, flushes take turns: the next group waits for the one in flight to finish, and so
+    /// grows, unless that one has taken longer than this; then the next goes alongside it (up to
+    /// <paramref name="parallelism"/>). Without it, every loop flushes as soon as anything is pending.</param>
+    public BatchingWriter(Func<IReadOnlyList<T>, CancellationToken, Task> flush, int maxBatch = 500, int parallelism = 1, TimeSpan? overtakeAfter = null)
     {
         _flush = flush;
         _maxBatch = maxBatch;
+        _overtakeAfter = overtakeAfter;
         _loops = Enumerable.Range(0, parallelism).Select(_ => Task.Run(LoopAsync)).ToArray();
     }
 
@@ -39,8 +45,16 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
         var batch = new List<(T Item, TaskCompletionSource Done, ActivityContext Caller)>(_maxBatch);
         while (await _pending.Reader.WaitToReadAsync())
         {
-            while (batch.Count < _maxBatch && _pending.Reader.TryRead(out var next)) batch.Add(next);
-            await FlushAsync(batch);
+            var myTurn = _overtakeAfter is { } wait && await _turn.WaitAsync(wait);
+            try
+            {
+                while (batch.Count < _maxBatch && _pending.Reader.TryRead(out var next)) batch.Add(next);
+                if (batch.Count > 0) await FlushAsync(batch);
+            }
+            finally
+            {
+                if (myTurn) _turn.Release();
+            }
             batch.Clear();
         }
     }
@@ -95,5 +109,6 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
         _pending.Writer.TryComplete();
         await Task.WhenAll(_loops);
         _stop.Dispose();
+        _turn.Dispose();
     }
 }

@@ -9,19 +9,21 @@ namespace NotificationService.Features.Notifications;
 /// only after its rows committed.
 /// </summary>
 /// <remarks>
-/// Two groups at a time, not four. Most of what PostgreSQL spends on a group is per transaction (four round trips, the
-/// COPY's start-up, the commit's WAL flush, which commits side by side wait for together anyway), so more groups at once
-/// only made each smaller. `bench --only accept --ab 66ea201` (BENCHMARKS.md, "Fewer accept groups at once"): two
-/// against four, PostgreSQL 55.1 against 73.0 µs per accepted send and accept alone 1.12 times as fast. One at a time
-/// cut it to 36-37 µs, but in Mode=all its peak did not rise and its half-rate p99 spread widest (15.6-99.3 ms in four
-/// rounds, four groups 24.1-51.8): one loop, each of whose round trips can wait for a thread behind the workers' items.
+/// Groups take turns, and a group that takes longer than 10 ms to commit is overtaken by the next. What PostgreSQL spends
+/// on a group is mostly per transaction (the commit's WAL flush, the statements' start-up), so the bigger the groups the
+/// cheaper each send: `bench --only accept` (BENCHMARKS.md, "Accept in one round trip, groups taking turns"), three
+/// rounds each: with two groups always free to commit at once PostgreSQL spent 47.7 µs per accepted send, taking turns
+/// 38.7, and accept alone rose 1.09 times. One group at a time did as well alone, but then a commit that stalls (a slow
+/// WAL flush, a loop waiting for a thread behind the workers' items in Mode=all) holds every caller; the overtake is there
+/// for that case (the half-rate p99, which such stalls make, was not told apart within its spread: 17-65 ms a round).
 /// </remarks>
 public sealed class AcceptBatcher : IAsyncDisposable
 {
     private readonly BatchingWriter<IReadOnlyList<NotificationDraft>> _writer;
 
     public AcceptBatcher(NotificationWriter writer) => _writer = new(
-        (groups, ct) => writer.AcceptAsync(groups.SelectMany(g => g).ToList(), ct), maxBatch: 256, parallelism: 2);
+        (groups, ct) => writer.AcceptAsync(groups.SelectMany(g => g).ToList(), ct),
+        maxBatch: 256, parallelism: 2, overtakeAfter: TimeSpan.FromMilliseconds(10));
 
     public Task WriteAsync(IReadOnlyList<NotificationDraft> drafts) => _writer.WriteAsync(drafts);
 
