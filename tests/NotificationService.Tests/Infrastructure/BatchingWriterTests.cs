@@ -10,14 +10,19 @@ namespace NotificationService.Tests.Infrastructure;
 /// </summary>
 public class BatchingWriterTests
 {
-    /// <summary>A flush that records its items and waits until the test lets it finish; disposed, it lets every flush
-    /// finish, so a failed assertion does not leave the writer's disposal waiting for ever.</summary>
-    private sealed class HeldFlushes : IDisposable
+    /// <summary>
+    /// A writer with two loops whose flushes record their items and wait until the test lets them finish. Disposed, it
+    /// lets every flush finish first, so a failed assertion does not leave the writer's disposal waiting for ever.
+    /// </summary>
+    private sealed class HeldFlushes : IAsyncDisposable
     {
         public readonly ConcurrentQueue<(int[] Items, TaskCompletionSource Release)> Started = new();
+        public readonly BatchingWriter<int> Writer;
         private volatile bool _open;
 
-        public Task FlushAsync(IReadOnlyList<int> items, CancellationToken ct)
+        public HeldFlushes(TimeSpan overtakeAfter) => Writer = new BatchingWriter<int>(FlushAsync, parallelism: 2, overtakeAfter: overtakeAfter);
+
+        private Task FlushAsync(IReadOnlyList<int> items, CancellationToken ct)
         {
             var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             Started.Enqueue(([.. items], release));
@@ -25,30 +30,35 @@ public class BatchingWriterTests
             return release.Task;
         }
 
-        public void Dispose()
+        public (int[] Items, TaskCompletionSource Release) Nth(int n) => Started.ElementAt(n);
+
+        /// <summary>Writes 1 and returns its caller's task once its flush has started (and is held).</summary>
+        public async Task<Task> FirstFlushingAsync()
+        {
+            var first = Writer.WriteAsync(1);
+            await Eventually.Async(() => Started.Count == 1, "the first flush");
+            return first;
+        }
+
+        public async ValueTask DisposeAsync()
         {
             _open = true;
             foreach (var (_, release) in Started) release.TrySetResult();
+            await Writer.DisposeAsync();
         }
-
-        public (int[] Items, TaskCompletionSource Release) Nth(int n) => Started.ElementAt(n);
     }
 
     [Fact]
     public async Task Groups_take_turns_so_what_arrives_while_one_flushes_goes_in_the_next_group_together()
     {
-        var flushes = new HeldFlushes();
-        await using var writer = new BatchingWriter<int>(flushes.FlushAsync, parallelism: 2, overtakeAfter: TimeSpan.FromHours(1));
-        using var openAtEnd = flushes;   // declared last, disposed first: the writer's disposal never waits on a held flush
-
-        var first = writer.WriteAsync(1);
-        await Eventually.Async(() => flushes.Started.Count == 1, "the first flush");
-        var second = writer.WriteAsync(2);
+        await using var flushes = new HeldFlushes(overtakeAfter: TimeSpan.FromHours(1));
+        var first = await flushes.FirstFlushingAsync();
+        var second = flushes.Writer.WriteAsync(2);
         // Room for a second loop to flush 2 on its own, were it not waiting its turn (on a slow machine this proves less,
         // never a false failure).
         await Task.Delay(200);
         Assert.Single(flushes.Started);
-        var third = writer.WriteAsync(3);
+        var third = flushes.Writer.WriteAsync(3);
         Assert.Equal([1], flushes.Nth(0).Items);
 
         flushes.Nth(0).Release.TrySetResult();
@@ -63,13 +73,9 @@ public class BatchingWriterTests
     [Fact]
     public async Task A_flush_slower_than_overtake_after_is_overtaken_by_the_next_group()
     {
-        var flushes = new HeldFlushes();
-        await using var writer = new BatchingWriter<int>(flushes.FlushAsync, parallelism: 2, overtakeAfter: TimeSpan.FromMilliseconds(50));
-        using var openAtEnd = flushes;   // declared last, disposed first: the writer's disposal never waits on a held flush
-
-        var first = writer.WriteAsync(1);
-        await Eventually.Async(() => flushes.Started.Count == 1, "the first flush");
-        var second = writer.WriteAsync(2);
+        await using var flushes = new HeldFlushes(overtakeAfter: TimeSpan.FromMilliseconds(50));
+        var first = await flushes.FirstFlushingAsync();
+        var second = flushes.Writer.WriteAsync(2);
 
         // The first flush never finishes on its own: the second group goes alongside it and its caller is answered.
         await Eventually.Async(() => flushes.Started.Count == 2, "the second group overtaking the first");
