@@ -15,7 +15,8 @@ namespace NotificationService.Features.Notifications;
 /// rounds each: with two groups always free to commit at once PostgreSQL spent 47.7 µs per accepted send, taking turns
 /// 38.7, and accept alone rose 1.09 times. One group at a time did as well alone, but then a commit that stalls (a slow
 /// WAL flush, a loop waiting for a thread behind the workers' items in Mode=all) holds every caller; the overtake is there
-/// for that case (the half-rate p99, which such stalls make, was not told apart within its spread: 17-65 ms a round).
+/// for that case. The price: Mode=all's p99 at half the peak rate is higher with turns (17-82 ms a round against 17-74 with
+/// two groups always free; 54.7 against 37.5 and 49.3 against 22.7 ms in two runs against the commit before).
 /// </remarks>
 public sealed class AcceptBatcher : IAsyncDisposable
 {
