@@ -25,8 +25,8 @@ internal sealed class JobIdBlock(NpgsqlDataSource db)
         lock (_lock)
         {
             // Whichever block has more left stays; the other's rest is a gap (two callers refilled at once).
-            if (fresh.Length - count > _ids.Length - _next) (_ids, _next) = (fresh, 0);
-            else return fresh[..count];
+            if (fresh.Length - count <= _ids.Length - _next) return fresh[..count];
+            (_ids, _next) = (fresh, 0);
             return Take(count);
         }
     }
