@@ -32,10 +32,11 @@ public class AcceptInOneTripTests(ServiceFixture service)
         Draft(tenant, "sms", new StoredRecipient(null, null, "+15550100", null)),
     ];
 
+    // Ordered by content, not id: UUIDv7 ids made in one millisecond do not follow the order they were made in.
     private Task<string?> RowsAsync(IEnumerable<NotificationDraft> drafts) => service.ScalarAsync<string>("""
         select jsonb_agg(to_jsonb(n) - 'id' - 'job_id' - 'created_at' - 'updated_at' || jsonb_build_object(
                    'job_units', j.units, 'job_queue', j.queue, 'job_priority', j.priority, 'job_run_at', j.run_at = n.send_at)
-               order by n.id)::text
+               order by n.channel, n.recipient::text)::text
         from notifications n join jobs j on j.id = n.job_id where n.id = any($1)
         """, drafts.Select(d => d.Id).ToArray());
 
