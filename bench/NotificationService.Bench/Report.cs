@@ -274,7 +274,9 @@ public sealed class Report
         if (Dispatch is { } d2) sb.AppendLine($"- Dispatch: {(d2.WarmUp is null ? "launch" : "watch")} → first completion {d2.LaunchToFirstCompletion.TotalSeconds:0.0} s (not in the rate), first completion → empty queue {d2.DrainTime.TotalSeconds:0.0} s, " +
                                                $"first half of the jobs at {d2.FirstHalfPerSec:N0}/s, second half at {d2.SecondHalfPerSec:N0}/s, " +
                                                $"{d2.SandboxMessages:N0} notifications reached the sandbox provider, {d2.Dead:N0} dead jobs{(d2.Drained ? "" : ", DID NOT DRAIN within 10 min")}; " +
-                                               $"the worker's JIT used {d2.JitDuring.TotalSeconds:0.00} s of CPU during the drain.");
+                                               $"the worker's JIT used {d2.JitDuring.TotalSeconds:0.00} s of CPU during the drain; " +
+                                               $"the worker logged {d2.WorkerLogged.Errors} errors and {d2.WorkerLogged.Warnings} warnings" +
+                                               (d2.WorkerLogged.FirstError is { } fe ? $" (the first: {fe})." : "."));
         if (Dispatch is { Writes: { } w2 } d3) foreach (var line in w2.Describe(d3.SandboxMessages)) sb.AppendLine(line);
         if (EndToEnd is { } e2) sb.AppendLine($"- End to end: {e2.Load.Accepted:N0} accepted, {e2.Load.Errors:N0} errors, {e2.Delivered:N0} reached the sandbox provider{(e2.Drained ? "" : " (queue did not drain within 120 s)")}.");
         if (EndToEnd is { } e3 && Accept is { } a3 && e3.Load.OfferedPerSec > a3.AcceptedPerSec)

@@ -10,6 +10,8 @@ public sealed record DispatchResult(int Jobs, TimeSpan DrainTime, TimeSpan Launc
 {
     /// <summary>CPU the worker's tiered JIT used between the first completion and the empty queue.</summary>
     public TimeSpan JitDuring { get; init; }
+    /// <summary>What the worker logged at error and warning level by the end of the drain (warm-up included).</summary>
+    public (int Errors, int Warnings, string? FirstError) WorkerLogged { get; init; }
 
     public double JobsPerSec => Jobs / DrainTime.TotalSeconds;
     /// <summary>Rates over the first and second half of the jobs: a claim whose cost grows with queue depth shows here.</summary>
@@ -138,6 +140,7 @@ public static class DispatchRun
         return new DispatchResult(jobs, drain, firstDone, rss, dead, drained, sent, firstHalf, writes, workerUs, postgresUs, warm)
         {
             JitDuring = jitAtLast - jitAtFirst,
+            WorkerLogged = worker.Logged(),
         };
     }
 

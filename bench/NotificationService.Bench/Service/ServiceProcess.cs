@@ -80,7 +80,23 @@ public sealed class ServiceProcess : IAsyncDisposable
     private void Keep(string? line)
     {
         if (line is null) return;
-        lock (_output) { if (_output.Count < 200) _output.Add(line); }
+        lock (_output)
+        {
+            if (_output.Count < 200) _output.Add(line);
+            // The console logger starts an entry with its level: a figure from a run whose service failed statements
+            // (a deadlock, a timeout) must say so, not only read slow.
+            if (line.StartsWith("fail: ", StringComparison.Ordinal)) { _errors++; _firstError ??= line[6..]; }
+            else if (line.StartsWith("warn: ", StringComparison.Ordinal)) _warnings++;
+        }
+    }
+
+    private int _errors, _warnings;
+    private string? _firstError;
+
+    /// <summary>Entries the service logged at error and warning level so far, and the first error's category.</summary>
+    public (int Errors, int Warnings, string? FirstError) Logged()
+    {
+        lock (_output) return (_errors, _warnings, _firstError);
     }
 
     public string RecentOutput()

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace NotificationService.Queue.Tests.Queue;
 
 public class LeaseTests
@@ -64,5 +66,38 @@ public class LeaseTests
         Assert.False(processor.IsRunning);
         Assert.Equal(10, handler.Runs);
         Assert.Equal(0L, await q.ScalarAsync<long>("select count(*) from jobs"));
+    }
+
+    /// <summary>An extension that waited for a row the acknowledgement held could deadlock with it (each locking the other's
+    /// next row), and PostgreSQL then failed one of them; the one it failed could be the acknowledgement. A row another
+    /// transaction holds is being acknowledged or rescued, so the extension passes it by.</summary>
+    [Fact]
+    public async Task Extending_leases_passes_by_a_job_another_transaction_holds_instead_of_waiting_for_it()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        var (held, free) = ((await q.EnqueueAsync(new NewJob("email", "send", Tenant, "{}")))[0], (await q.EnqueueAsync(new NewJob("email", "send", Tenant, "{}")))[0]);
+        var options = new QueueProcessorOptions { WorkerId = "w1", Lease = TimeSpan.FromMinutes(10) };
+        var jobs = await new NotificationService.Queue.JobClaimer(q.Db, options).ClaimAsync("email", CancellationToken.None);
+        await q.ExecAsync("update jobs set locked_until = '2000-01-01'");
+        var leases = new LeaseKeeper(q.Db, options, new Dictionary<string, IJobHandler>());
+        leases.Track(jobs);
+
+        await using var holder = await q.Db.OpenConnectionAsync();
+        await using var tx = await holder.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand($"select id from jobs where id = {held} for update", holder, tx)) await lockRow.ExecuteNonQueryAsync();
+        var extend = leases.ExtendAsync(CancellationToken.None);
+        var waited = false;
+        while (!extend.IsCompleted && !waited)
+        {
+            waited = await q.ScalarAsync<long>("select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%locked_until%'") > 0;
+            await Task.WhenAny(extend, Task.Delay(20));
+        }
+        await tx.RollbackAsync();
+        await extend;
+
+        Assert.False(waited, "the extension waited for the held row");
+        Assert.Equal(2, jobs.Count);
+        Assert.Equal(2000, await q.ScalarAsync<int>($"select extract(year from locked_until)::int from jobs where id = {held}"));
+        Assert.True(await q.ScalarAsync<bool>($"select locked_until > now() + interval '5 minutes' from jobs where id = {free}"));
     }
 }
