@@ -81,11 +81,12 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
     /// <see cref="Job.Crashes"/> above 0, for the caller to run alone.</param>
     public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, CancellationToken ct, JobPriority lowest = JobPriority.Low, bool withSuspect = false)
     {
-        var (jobs, visited, units) = await ClaimOnceAsync(queue, _cursor, lowest, withSuspect, options.BatchSize, ct);
-        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited, units) = await ClaimOnceAsync(queue, Guid.Empty, lowest, withSuspect, options.BatchSize, ct); // wrap around
+        var batchSize = options.BatchSizeOf(queue);
+        var (jobs, visited, units) = await ClaimOnceAsync(queue, _cursor, lowest, withSuspect, batchSize, ct);
+        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited, units) = await ClaimOnceAsync(queue, Guid.Empty, lowest, withSuspect, batchSize, ct); // wrap around
         // Round robin beyond MaxTenantsPerClaim: the next claim starts after the last tenant served.
         _cursor = visited >= options.MaxTenantsPerClaim && jobs.Any(j => j.Crashes == 0) ? jobs.Where(j => j.Crashes == 0).Max(j => j.TenantId) : Guid.Empty;
-        LastWasFull = units >= options.BatchSize;
+        LastWasFull = units >= batchSize;
         return jobs;
     }
 

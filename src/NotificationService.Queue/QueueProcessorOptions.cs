@@ -4,8 +4,13 @@ public sealed class QueueProcessorOptions
 {
     public IReadOnlyList<string> Queues { get; set; } = [];
     public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
-    /// <summary>Units per claim (a job is one unit unless it stands for a group); a handler gets about this much work at once.</summary>
+    /// <summary>Units per claim (a job is one unit unless it stands for a group); a handler gets about this much work at once.
+    /// The default of every queue that <see cref="BatchSizeFor"/> does not answer otherwise.</summary>
     public int BatchSize { get; set; } = 100;
+    /// <summary>A queue's units per claim: <see cref="BatchSize"/> unless the host says otherwise for that queue (delivery
+    /// queues claim more at once than queues whose every job is a whole fan-out or file).</summary>
+    public Func<string, int>? BatchSizeFor { get; set; }
+    public int BatchSizeOf(string queue) => BatchSizeFor?.Invoke(queue) ?? BatchSize;
     /// <summary>Claimed batches being handled at once per queue (overlaps provider latency).</summary>
     public int MaxBatchesInFlightPerQueue { get; set; } = 4;
     /// <summary>How long a claim is valid; extended every third of it while the job runs.</summary>
@@ -29,6 +34,7 @@ public sealed class QueueProcessorOptions
 
 /// <summary>
 /// A queue some feature enqueues to and handles (registered by that feature as a singleton). The host's workers serve
-/// every registered queue unless configuration names the queues explicitly (`Queue:Queues`).
+/// every registered queue unless configuration names the queues explicitly (`Queue:Queues`). <paramref name="BatchSize"/>:
+/// the units this queue's claims take unless configuration says otherwise (null: the host's `Queue:BatchSize`).
 /// </summary>
-public sealed record WorkQueue(string Name);
+public sealed record WorkQueue(string Name, int? BatchSize = null);

@@ -68,4 +68,20 @@ public class ClaimTests
         Assert.Equal(6, second.Jobs.Count);
         Assert.Equal(tenants.Order(), first.Jobs.Concat(second.Jobs).Select(j => j.TenantId).Order());
     }
+
+    [Fact]
+    public async Task Each_queue_claims_as_many_as_its_own_batch_size_says()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        await q.EnqueueAsync([.. new[] { "email", "webhooks" }.SelectMany(queue => Enumerable.Range(0, 10).Select(_ => new NewJob(queue, "send", TenantA, "{}")))]);
+        var claimer = new NotificationService.Queue.JobClaimer(q.Db, new QueueProcessorOptions
+            { WorkerId = "w1", BatchSize = 3, BatchSizeFor = queue => queue == "email" ? 7 : 3 });
+
+        var email = await claimer.ClaimAsync("email", CancellationToken.None);
+        Assert.True(claimer.LastWasFull);
+        var webhooks = await claimer.ClaimAsync("webhooks", CancellationToken.None);
+
+        Assert.Equal(7, email.Count);
+        Assert.Equal(3, webhooks.Count);
+    }
 }

@@ -1,7 +1,12 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
+using NotificationService.Channels;
+using NotificationService.Features.Delivery;
+using NotificationService.Features.Topics;
+using NotificationService.Features.Webhooks;
 using NotificationService.Hosting;
+using NotificationService.Queue;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Hosting;
@@ -49,4 +54,38 @@ public class ConfigurationTests(ServiceFixture service)
     [InlineData("Host=db", 20)]
     public void An_operators_pool_size_in_the_connection_string_wins_over_the_default(string connectionString, int expected) =>
         Assert.Equal(expected, new NpgsqlConnectionStringBuilder(DatabaseSetup.ServiceConnectionString(connectionString, 20)).MaxPoolSize);
+
+    /// <summary>Delivery claims 300 notifications a batch (ten statements and five commits a batch were a quarter of a
+    /// delivery's CPU at 100); queues whose jobs are whole fan-outs, files or erasures keep `Queue:BatchSize`.</summary>
+    [Fact]
+    public void Delivery_queues_claim_their_own_batch_size_and_the_other_queues_the_default()
+    {
+        var options = service.Factory.Services.GetRequiredService<QueueProcessorOptions>();
+
+        Assert.All(ChannelNames.All, channel => Assert.Equal(DeliveryServiceExtensions.DeliveryBatchSize, options.BatchSizeOf(channel)));
+        Assert.Equal(100, options.BatchSizeOf(WebhookOutbox.Queue));
+        Assert.Equal(100, options.BatchSizeOf(FanOutJobHandler.QueueName));
+    }
+
+    [Theory]
+    [InlineData(new string[0], 300, 100)]
+    [InlineData(new[] { "Queue:BatchSize=50" }, 300, 50)]
+    [InlineData(new[] { "Queue:BatchSize=50", "Queue:BatchSizes:email=40" }, 40, 50)]
+    [InlineData(new[] { "Queue:BatchSizes:webhooks=20" }, 300, 20)]
+    public void A_queues_size_in_configuration_wins_over_the_features_which_wins_over_the_default(string[] settings, int email, int webhooks)
+    {
+        var sizes = QueueWorkers.BatchSizes(Section(settings), [new WorkQueue("email", 300), new WorkQueue("webhooks")]);
+
+        Assert.Equal(email, sizes("email"));
+        Assert.Equal(webhooks, sizes("webhooks"));
+    }
+
+    [Fact]
+    public void A_batch_size_below_one_stops_the_start_with_the_setting_named() =>
+        Assert.Contains("Queue:BatchSizes:email", Assert.Throws<InvalidOperationException>(
+            () => QueueWorkers.BatchSizes(Section(["Queue:BatchSizes:email=0"]), [new WorkQueue("email", 300)])).Message);
+
+    private static IConfigurationSection Section(string[] settings) => new ConfigurationBuilder()
+        .AddInMemoryCollection(settings.Select(s => s.Split('=', 2)).Select(kv => new KeyValuePair<string, string?>(kv[0], kv[1])))
+        .Build().GetSection("Queue");
 }

@@ -71,7 +71,7 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
             { RedirectStandardOutput = false, RedirectStandardError = false };
         psi.Environment["ConnectionStrings__Postgres"] = cs;
         psi.Environment["Mode"] = "worker";
-        psi.Environment["Queue__BatchSize"] = "50";
+        psi.Environment["Queue__BatchSizes__email"] = "50";
         psi.Environment["Queue__MaxBatchesInFlightPerQueue"] = "2";
         psi.Environment["Queue__LeaseSeconds"] = "3";
         psi.Environment["Queue__RescueIntervalSeconds"] = "1";
