@@ -47,7 +47,9 @@ public static class QueueWorkers
     internal static Func<string, int> BatchSizes(IConfigurationSection queue, IEnumerable<WorkQueue> registered)
     {
         var fallback = queue.GetValue("BatchSize", 100);
-        var sizes = registered.Where(q => q.BatchSize is not null).DistinctBy(q => q.Name).ToDictionary(q => q.Name, q => q.BatchSize!.Value);
+        // Configuration keys ignore case, so `Queue:BatchSizes:Email` names the email queue too.
+        var sizes = registered.Where(q => q.BatchSize is not null).DistinctBy(q => q.Name)
+            .ToDictionary(q => q.Name, q => q.BatchSize!.Value, StringComparer.OrdinalIgnoreCase);
         foreach (var entry in queue.GetSection("BatchSizes").GetChildren()) sizes[entry.Key] = entry.Get<int>();
         if (sizes.FirstOrDefault(s => s.Value < 1) is { Key: not null } bad)
             throw new InvalidOperationException($"Queue:BatchSizes:{bad.Key} must be at least 1 (was {bad.Value}).");

@@ -72,6 +72,7 @@ public class ConfigurationTests(ServiceFixture service)
     [InlineData(new[] { "Queue:BatchSize=50" }, 300, 50)]
     [InlineData(new[] { "Queue:BatchSize=50", "Queue:BatchSizes:email=40" }, 40, 50)]
     [InlineData(new[] { "Queue:BatchSizes:webhooks=20" }, 300, 20)]
+    [InlineData(new[] { "Queue:BatchSizes:Email=40" }, 40, 100)]
     public void A_queues_size_in_configuration_wins_over_the_features_which_wins_over_the_default(string[] settings, int email, int webhooks)
     {
         var sizes = QueueWorkers.BatchSizes(Section(settings), [new WorkQueue("email", 300), new WorkQueue("webhooks")]);
