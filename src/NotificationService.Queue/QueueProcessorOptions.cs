@@ -5,12 +5,12 @@ public sealed class QueueProcessorOptions
     public IReadOnlyList<string> Queues { get; set; } = [];
     public string WorkerId { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
     /// <summary>Units per claim (a job is one unit unless it stands for a group); a handler gets about this much work at once.
-    /// The default of every queue that <see cref="BatchSizeFor"/> does not answer otherwise.</summary>
+    /// The size of every queue not in <see cref="BatchSizes"/>.</summary>
     public int BatchSize { get; set; } = 100;
-    /// <summary>A queue's units per claim: <see cref="BatchSize"/> unless the host says otherwise for that queue (delivery
-    /// queues claim more at once than queues whose every job is a whole fan-out or file).</summary>
-    public Func<string, int>? BatchSizeFor { get; set; }
-    public int BatchSizeOf(string queue) => BatchSizeFor?.Invoke(queue) ?? BatchSize;
+    /// <summary>Queues with a size of their own (delivery queues claim more at once than queues whose every job is a whole
+    /// fan-out or file).</summary>
+    public IReadOnlyDictionary<string, int> BatchSizes { get; set; } = new Dictionary<string, int>();
+    public int BatchSizeOf(string queue) => BatchSizes.GetValueOrDefault(queue, BatchSize);
     /// <summary>Claimed batches being handled at once per queue (overlaps provider latency).</summary>
     public int MaxBatchesInFlightPerQueue { get; set; } = 4;
     /// <summary>How long a claim is valid; extended every third of it while the job runs.</summary>

@@ -23,7 +23,7 @@ public static class QueueWorkers
             Queues = section.GetSection("Queues").Get<string[]>() ?? [.. sp.GetServices<WorkQueue>().Select(q => q.Name).Distinct()],
             WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}",
             BatchSize = section.GetValue("BatchSize", 100),
-            BatchSizeFor = BatchSizes(section, sp.GetServices<WorkQueue>()),
+            BatchSizes = BatchSizes(section, sp.GetServices<WorkQueue>()),
             MaxBatchesInFlightPerQueue = section.GetValue("MaxBatchesInFlightPerQueue", 4),
             Lease = TimeSpan.FromSeconds(section.GetValue("LeaseSeconds", 30.0)),
             PollInterval = TimeSpan.FromMilliseconds(section.GetValue("PollIntervalMs", 2000)),
@@ -42,18 +42,17 @@ public static class QueueWorkers
         return services;
     }
 
-    /// <summary>A queue's units per claim: `Queue:BatchSizes:&lt;queue&gt;`, else what the feature registered for it
-    /// (<see cref="WorkQueue.BatchSize"/>), else `Queue:BatchSize`.</summary>
-    internal static Func<string, int> BatchSizes(IConfigurationSection queue, IEnumerable<WorkQueue> registered)
+    /// <summary>The queues with a size of their own: `Queue:BatchSizes:&lt;queue&gt;`, else what the feature registered
+    /// (<see cref="WorkQueue.BatchSize"/>); every other queue claims `Queue:BatchSize`.</summary>
+    internal static Dictionary<string, int> BatchSizes(IConfigurationSection queue, IEnumerable<WorkQueue> registered)
     {
-        var fallback = queue.GetValue("BatchSize", 100);
         // Configuration keys ignore case, so `Queue:BatchSizes:Email` names the email queue too.
         var sizes = registered.Where(q => q.BatchSize is not null).DistinctBy(q => q.Name)
             .ToDictionary(q => q.Name, q => q.BatchSize!.Value, StringComparer.OrdinalIgnoreCase);
         foreach (var entry in queue.GetSection("BatchSizes").GetChildren()) sizes[entry.Key] = entry.Get<int>();
         if (sizes.FirstOrDefault(s => s.Value < 1) is { Key: not null } bad)
             throw new InvalidOperationException($"Queue:BatchSizes:{bad.Key} must be at least 1 (was {bad.Value}).");
-        return name => sizes.GetValueOrDefault(name, fallback);
+        return sizes;
     }
 }
 

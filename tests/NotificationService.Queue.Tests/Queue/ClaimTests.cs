@@ -75,7 +75,7 @@ public class ClaimTests
         await using var q = await QueueDatabase.CreateAsync();
         await q.EnqueueAsync([.. new[] { "email", "webhooks" }.SelectMany(queue => Enumerable.Range(0, 10).Select(_ => new NewJob(queue, "send", TenantA, "{}")))]);
         var claimer = new NotificationService.Queue.JobClaimer(q.Db, new QueueProcessorOptions
-            { WorkerId = "w1", BatchSize = 3, BatchSizeFor = queue => queue == "email" ? 7 : 3 });
+            { WorkerId = "w1", BatchSize = 3, BatchSizes = new Dictionary<string, int> { ["email"] = 7 } });
 
         var email = await claimer.ClaimAsync("email", CancellationToken.None);
         Assert.True(claimer.LastWasFull);

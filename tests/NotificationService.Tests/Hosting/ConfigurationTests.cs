@@ -75,10 +75,12 @@ public class ConfigurationTests(ServiceFixture service)
     [InlineData(new[] { "Queue:BatchSizes:Email=40" }, 40, 100)]
     public void A_queues_size_in_configuration_wins_over_the_features_which_wins_over_the_default(string[] settings, int email, int webhooks)
     {
-        var sizes = QueueWorkers.BatchSizes(Section(settings), [new WorkQueue("email", 300), new WorkQueue("webhooks")]);
+        var section = Section(settings);
+        var options = new QueueProcessorOptions
+            { BatchSize = section.GetValue("BatchSize", 100), BatchSizes = QueueWorkers.BatchSizes(section, [new WorkQueue("email", 300), new WorkQueue("webhooks")]) };
 
-        Assert.Equal(email, sizes("email"));
-        Assert.Equal(webhooks, sizes("webhooks"));
+        Assert.Equal(email, options.BatchSizeOf("email"));
+        Assert.Equal(webhooks, options.BatchSizeOf("webhooks"));
     }
 
     [Fact]
