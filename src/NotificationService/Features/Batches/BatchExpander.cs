@@ -32,8 +32,7 @@ public sealed class BatchExpander(SendValidator validator, TemplateResolver temp
             try
             {
                 var known = locales is null ? null : new KnownProfileLocale(recipients[i].UserId is { } u ? locales.GetValueOrDefault(u) : null);
-                var perRecipient = await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct, known, contentLimitsChecked: true);
-                drafts.AddRange(perRecipient.Select(d => d with { BatchId = batchId }));
+                drafts.AddRange(await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct, known, contentLimitsChecked: true, batchId));
             }
             catch (RequestValidationException e)
             {
@@ -68,13 +67,17 @@ public sealed class BatchExpander(SendValidator validator, TemplateResolver temp
         SendAt = d.SendAt, ExpiresAt = d.ExpiresAt, Thread = d.Thread, Metadata = d.Metadata, OverridePreferences = d.OverridePreferences,
     };
 
-    /// <summary>The recipient's data over the batch's common data (shallow: top-level keys).</summary>
+    /// <summary>
+    /// The recipient's data over the batch's common data (shallow: top-level keys). The recipient's own object becomes the
+    /// merged one (it belongs to this request and nothing reads it after): only the common keys it lacks are copied in,
+    /// instead of a copy of both per recipient. Key order is not kept (jsonb stores keys in its own order anyway).
+    /// </summary>
     private static JsonObject? Merge(JsonObject? common, JsonObject? own)
     {
         if (own is null) return common;
         if (common is null) return own;
-        var merged = common.DeepClone().AsObject();
-        foreach (var (k, v) in own) merged[k] = v?.DeepClone();
-        return merged;
+        foreach (var (k, v) in common)
+            if (!own.ContainsKey(k)) own[k] = v?.DeepClone();
+        return own;
     }
 }

@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Text.Json;
 using NotificationService.Features.Notifications;
 using NotificationService.Infrastructure;
@@ -10,7 +11,7 @@ public sealed class BatchHandler(BatchStore batches, BatchExpander expander, Not
     public sealed record Outcome(int StatusCode, string Body, bool Replayed);
 
     public Task<Outcome> SendBatchAsync(Guid tenantId, SendBatchRequest request, byte[] raw, string? key, CancellationToken ct) =>
-        AcceptAsync(tenantId, Guid.CreateVersion7(), request with { Recipients = null }, request.Recipients, isNew: true, raw, key, ct);
+        AcceptAsync(tenantId, Uuid7.New(), request with { Recipients = null }, request.Recipients, isNew: true, raw, key, ct);
 
     public async Task<Outcome> SendChunkAsync(Guid tenantId, SendChunkRequest request, byte[] raw, string? key, CancellationToken ct)
     {

@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using Npgsql;
 using NotificationService.Features.Metrics;
 using NotificationService.Features.Notifications;
@@ -60,7 +61,7 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
             if (!byLocale.TryGetValue(locale, out var template))
                 byLocale[locale] = template = await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, rowLocale, ct)
                     ?? throw new InvalidOperationException($"template '{o.Template}' is no longer published for {o.Channel}");
-            drafts.Add(new NotificationDraft(Guid.CreateVersion7(), job.TenantId, o.Channel, priority, StoredRecipient.From(row.Recipient), o.Template, template.VersionId,
+            drafts.Add(new NotificationDraft(Uuid7.New(), job.TenantId, o.Channel, priority, StoredRecipient.From(row.Recipient), o.Template, template.VersionId,
                 template.Locale, null, row.Data, o.Category, new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = jobId, ["row"] = row.RowNumber },
                 null, BatchId: job.JobId, OverridePreferences: o.OverridePreferences));
         }

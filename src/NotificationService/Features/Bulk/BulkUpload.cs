@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using NotificationService.Features.Tenants;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Preferences;
@@ -36,7 +37,7 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = _maxBytes + (1 << 20);
         await EnsureCapacityAsync(tenantId, ct);
 
-        var jobId = Guid.CreateVersion7();
+        var jobId = Uuid7.New();
         await jobs.CreateAsync(jobId, tenantId, ct);
         try
         {

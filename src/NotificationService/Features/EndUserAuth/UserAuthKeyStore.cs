@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Security.Cryptography;
 using Npgsql;
 using NotificationService.Infrastructure;
@@ -36,7 +37,7 @@ public sealed class UserAuthKeyStore(NpgsqlDataSource db, SecretProtector protec
 
     public async Task<UserAuthKey> AddAsync(Guid tenantId, string kind, string? kid, string? pem, string? jwksUrl, byte[]? secret, CancellationToken ct)
     {
-        var id = Guid.CreateVersion7();
+        var id = Uuid7.New();
         var (ciphertext, keyId) = secret is null ? (null, null) : protector.Protect(new Dictionary<string, string> { [SecretField] = Convert.ToBase64String(secret) });
         await using var cmd = db.CreateCommand("""
             insert into user_auth_keys (tenant_id, id, kind, kid, public_key_pem, jwks_url, secret_ciphertext, secret_key_id)
@@ -64,7 +65,7 @@ public sealed class UserAuthKeyStore(NpgsqlDataSource db, SecretProtector protec
             on conflict (tenant_id) where kind = 'service' do nothing
             """);
         cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(Guid.CreateVersion7());
+        cmd.Parameters.AddWithValue(Uuid7.New());
         cmd.Parameters.AddWithValue(ciphertext);
         cmd.Parameters.AddWithValue(keyId);
         await cmd.ExecuteNonQueryAsync(ct);

@@ -33,13 +33,15 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
     public static readonly TimeSpan MaxSchedule = TimeSpan.FromDays(365);
 
     /// <param name="contentLimitsChecked">A batch checks its shared content once (<see cref="InlineContentLimits"/>), not per recipient.</param>
+    /// <param name="batchId">The batch the drafts belong to (a batch recipient's).</param>
     public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct,
-        KnownProfileLocale? profileLocale = null, bool contentLimitsChecked = false)
+        KnownProfileLocale? profileLocale = null, bool contentLimitsChecked = false, Guid? batchId = null)
     {
         var errors = new Dictionary<string, string[]>();
         var channels = ChannelsOf(req, errors);
-        if (req.Recipient is null) errors["recipient"] = ["A recipient is required."];
-        else foreach (var c in channels) RecipientRules.Check(c, req.Recipient.ToDto(), errors, fromProfile: true);
+        var recipient = req.Recipient?.ToDto();
+        if (recipient is null) errors["recipient"] = ["A recipient is required."];
+        else foreach (var c in channels) RecipientRules.Check(c, recipient, errors, fromProfile: true);
         if (req.Recipient?.Profile is { } patch) CheckProfilePatch(req.Recipient, patch, errors);
         // The tenant's link policy only where a link is given: a send without action buttons reads nothing more.
         var links = req.Content?.Actions is { Length: > 0 } ? await tenants.LinkPolicyAsync(tenantId, ct) : LinkPolicy.HttpsOnly;
@@ -75,10 +77,10 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
                 if (template is null) errors["template"] = [$"No published template '{req.Template}' for the '{channel}' channel."];
             }
             var sendAt = req.SendAt is { } s && s > clock.GetUtcNow() ? s : (DateTimeOffset?)null;
-            drafts.Add(new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, priority, StoredRecipient.From(req.Recipient!.ToDto()), req.Template,
+            drafts.Add(new NotificationDraft(Uuid7.New(), tenantId, channel, priority, StoredRecipient.From(recipient!), req.Template,
                 template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content, channel), req.Data, category,
                 channel == ChannelNames.InApp ? SendThread.Stamp(expiry is { } expires ? SendExpiry.Stamp(req.Metadata, expires) : req.Metadata, thread) : req.Metadata, sendAt,
-                OverridePreferences: req.OverridePreferences == true, TraceParent: traceParent));
+                batchId, OverridePreferences: req.OverridePreferences == true, TraceParent: traceParent));
         }
         if (errors.Count > 0) throw new RequestValidationException(errors, 422, string.Join(" ", errors.Values.SelectMany(v => v)));
         return drafts;
@@ -125,6 +127,7 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
     private static List<string> ChannelsOf(SendRequest req, Dictionary<string, string[]> errors)
     {
         if (req.Channel is not null && req.Channels is not null) { errors["channels"] = ["Give channel or channels, not both."]; return []; }
+        if (req.Channel is { } one && ChannelNames.IsKnown(one)) return [one]; // the usual send: no list to check
         var list = req.Channels?.ToList() ?? (req.Channel is null ? [] : [req.Channel]);
         if (list.Count == 0) errors[req.Channels is null ? "channel" : "channels"] = [$"A channel is required: one of {string.Join(", ", ChannelNames.All)}."];
         for (var i = 0; i < list.Count; i++)

@@ -38,7 +38,7 @@ public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory prov
         if (!await providers.CanDeliverAsync(tenantId, channel, ct))
             throw new UnprocessableException($"The tenant has no enabled provider for the '{channel}' channel.");
 
-        var draft = new NotificationDraft(Guid.CreateVersion7(), tenantId, channel, JobPriority.High, StoredRecipient.From(req.Recipient!), stored.Key,
+        var draft = new NotificationDraft(Uuid7.New(), tenantId, channel, JobPriority.High, StoredRecipient.From(req.Recipient!), stored.Key,
             stored.Version.Id, stored.Locale, Content: null, req.Data, Category: null, Metadata: null, SendAt: null);
         await using var tx = await ledger.BeginAsync(ct);
         await writer.InsertAsync(tx, [draft], ct);

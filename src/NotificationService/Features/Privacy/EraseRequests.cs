@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Security.Claims;
 using Npgsql;
 using NotificationService.Features.Audit;
@@ -20,7 +21,7 @@ public sealed class EraseRequests(NpgsqlDataSource db, EraseJobStore store, User
         await using (var conn = await db.OpenConnectionAsync(ct))
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
-            (jobId, created) = await store.CreateAsync(conn, tx, tenantId, Guid.CreateVersion7(), block, userId, blocklist.HashOf(tenantId, userId),
+            (jobId, created) = await store.CreateAsync(conn, tx, tenantId, Uuid7.New(), block, userId, blocklist.HashOf(tenantId, userId),
                 AuditLog.ActorOf(caller), ct);
             if (created) await queue.EnqueueAsync(conn, tx, [NewJob.For(EraseJobHandler.QueueName, tenantId, new EraseJob(jobId), maxAttempts: 50)], ct);
             await tx.CommitAsync(ct);

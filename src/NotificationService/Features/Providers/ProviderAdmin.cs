@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Text.Json.Nodes;
 using NotificationService.Channels;
 using NotificationService.Channels.Outbound;
@@ -23,7 +24,7 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
         await ValidateAsync(r.Channel, r.Kind, r.Name ?? "", r.Priority ?? 100, settings, secrets, ct);
         var e = new ProviderEntity
         {
-            Id = Guid.CreateVersion7(), TenantId = tenantId, Channel = r.Channel!, Kind = r.Kind!, Name = r.Name!.Trim(),
+            Id = Uuid7.New(), TenantId = tenantId, Channel = r.Channel!, Kind = r.Kind!, Name = r.Name!.Trim(),
             Priority = r.Priority ?? 100, Enabled = r.Enabled ?? true, SettingsJson = settings.ToJsonString(),
         };
         Encrypt(e, secrets);

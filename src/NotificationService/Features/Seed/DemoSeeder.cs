@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Text.Json;
 using NotificationService.Channels;
 using NotificationService.Features.Providers;
@@ -63,7 +64,7 @@ public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator,
         foreach (var channel in ChannelNames.All.Where(c => c != ChannelNames.InApp))
         {
             if (await providers.AnyForChannelAsync(DemoTenantId, channel, ct)) continue;
-            await providers.AddAsync(new ProviderEntity { Id = Guid.CreateVersion7(), TenantId = DemoTenantId, Channel = channel, Kind = "sandbox", Name = $"Sandbox {channel}", Priority = 100 }, ct);
+            await providers.AddAsync(new ProviderEntity { Id = Uuid7.New(), TenantId = DemoTenantId, Channel = channel, Kind = "sandbox", Name = $"Sandbox {channel}", Priority = 100 }, ct);
             added++;
         }
         return added;

@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using Npgsql;
 using NotificationService.Infrastructure;
 
@@ -13,7 +14,7 @@ public sealed class TemplateCommands(NpgsqlDataSource db, TemplateResolver resol
 {
     public async Task<Guid> CreateAsync(Guid tenantId, string key, string channel, string locale, string? description, VersionContent content, CancellationToken ct)
     {
-        var (id, versionId) = (Guid.CreateVersion7(), Guid.CreateVersion7());
+        var (id, versionId) = (Uuid7.New(), Uuid7.New());
         await using var cmd = db.CreateCommand("""
             with t as (
                 insert into templates (id, tenant_id, key, channel, locale, description, published_version_id, publish_history)
@@ -61,7 +62,7 @@ public sealed class TemplateCommands(NpgsqlDataSource db, TemplateResolver resol
             """, conn, tx);
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(Guid.CreateVersion7());
+        cmd.Parameters.AddWithValue(Uuid7.New());
         AddContent(cmd, content);
         var inserted = await cmd.ExecuteNonQueryAsync(ct) > 0;
         await tx.CommitAsync(ct);

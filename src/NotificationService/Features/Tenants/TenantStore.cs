@@ -20,7 +20,7 @@ public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimePr
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
             throw RequestValidationException.For("name", "A tenant name of 1 to 200 characters is required.");
         await using var db = await contexts.CreateDbContextAsync(ct);
-        var tenant = new Tenant { Id = id ?? Guid.CreateVersion7(), Name = name.Trim() };
+        var tenant = new Tenant { Id = id ?? Uuid7.New(), Name = name.Trim() };
         db.Tenants.Add(tenant);
         var (account, key) = NewServiceAccount(tenant.Id, "default", Scopes.All, fixedKey);
         db.ServiceAccounts.Add(account);
@@ -132,7 +132,7 @@ public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimePr
         if (unknown.Length > 0) throw RequestValidationException.For("scopes", $"Unknown scopes: {string.Join(", ", unknown)}.");
         return (new ServiceAccount
         {
-            Id = Guid.CreateVersion7(), TenantId = tenantId, Name = name, KeyPrefix = prefix, KeyHash = ApiKeys.Hash(key), Scopes = scopes,
+            Id = Uuid7.New(), TenantId = tenantId, Name = name, KeyPrefix = prefix, KeyHash = ApiKeys.Hash(key), Scopes = scopes,
         }, key);
     }
 }

@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Text.Json;
 using NotificationService.Features.Notifications;
 using NotificationService.Infrastructure;
@@ -30,7 +31,7 @@ public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutS
         await drafts.ValidateAsync(tenantId, definition, request.Locale, ct);
         await topics.RequireAllAsync(tenantId, keys, ct);
 
-        var id = Guid.CreateVersion7();
+        var id = Uuid7.New();
         await using var tx = await ledger.BeginAsync(ct);
         if (idempotencyKey is not null && await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, rawBody, ct) is IdempotencyClaim.Replay replay)
         {

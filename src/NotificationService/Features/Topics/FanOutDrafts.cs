@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Text.Json;
 using NotificationService.Channels;
 using NotificationService.Features.Notifications;
@@ -52,7 +53,7 @@ public sealed class FanOutDrafts(SendValidator validator, TemplateResolver templ
             foreach (var probe in probes)
                 drafts.Add(probe with
                 {
-                    Id = Guid.CreateVersion7(), Recipient = new StoredRecipient(userId, null, null, null) { Topics = topics }, BatchId = run.FanOut.Id,
+                    Id = Uuid7.New(), Recipient = new StoredRecipient(userId, null, null, null) { Topics = topics }, BatchId = run.FanOut.Id,
                 });
         }
         return drafts;

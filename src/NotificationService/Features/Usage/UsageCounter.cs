@@ -26,7 +26,17 @@ public sealed class UsageCounter(TimeProvider clock) : INotificationObserver
     {
         var day = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         lock (_gate)
-            foreach (var d in accepted) Add(new UsageKey(d.TenantId, day, d.Channel, NotificationStatuses.Accepted), 1);
+        {
+            // Counted by runs of one tenant and channel (a batch, a fan-out's chunk): one map update per run, not per draft.
+            var run = 0;
+            for (var i = 0; i < accepted.Count; i++)
+            {
+                run++;
+                if (i + 1 < accepted.Count && accepted[i + 1].TenantId == accepted[i].TenantId && accepted[i + 1].Channel == accepted[i].Channel) continue;
+                Add(new UsageKey(accepted[i].TenantId, day, accepted[i].Channel, NotificationStatuses.Accepted), run);
+                run = 0;
+            }
+        }
     }
 
     public void OnChanged(IReadOnlyList<StatusChange> changes)

@@ -202,7 +202,7 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
     /// <summary>A `webhook.test` ping to one endpoint, through the queue like any event.</summary>
     public async Task<Guid> TestAsync(Guid tenantId, Guid endpointId, CancellationToken ct)
     {
-        var id = Guid.CreateVersion7();
+        var id = Uuid7.New();
         var payload = new System.Text.Json.Nodes.JsonObject
         {
             ["type"] = "webhook.test",

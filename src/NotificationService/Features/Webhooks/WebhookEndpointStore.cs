@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using Npgsql;
 using NotificationService.Infrastructure;
 
@@ -27,7 +28,7 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
             insert into webhook_endpoints (id, tenant_id, url, events, enabled, description, secrets_ciphertext, secrets_key_id)
             values ($1, $2, $3, $4, $5, $6, $7, $8) returning {Columns}
             """);
-        foreach (var v in new object?[] { Guid.CreateVersion7(), tenantId, url, events, enabled, (object?)description ?? DBNull.Value, cipher, keyId })
+        foreach (var v in new object?[] { Uuid7.New(), tenantId, url, events, enabled, (object?)description ?? DBNull.Value, cipher, keyId })
             cmd.Parameters.AddWithValue(v!);
         var created = new WebhookEndpointWithSecret((await ReadAsync(cmd, ct)).Single(), secret);
         subscriptions.Invalidate(tenantId);

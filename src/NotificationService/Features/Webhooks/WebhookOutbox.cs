@@ -41,7 +41,7 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
             var matching = byTenant[c.TenantId].Where(e => e.Events.Contains(type)).ToList();
             if (matching.Count == 0) continue;
             var payload = Payload(type, c).ToJsonString();
-            deliveries.AddRange(matching.Select(e => new NewDelivery(Guid.CreateVersion7(), c.TenantId, e.Id, type, payload, c.NotificationId, c.TraceParent)));
+            deliveries.AddRange(matching.Select(e => new NewDelivery(Uuid7.New(), c.TenantId, e.Id, type, payload, c.NotificationId, c.TraceParent)));
         }
         await EnqueueAsync(conn, tx, deliveries, ct);
         return deliveries.Count;
@@ -52,7 +52,7 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
     {
         var subscribed = (await endpoints.EnabledForTenantsAsync(conn, tx, [tenantId], ct)).Where(e => e.Events.Contains(type)).ToList();
         var payload = new JsonObject { ["type"] = type, ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), ["data"] = data }.ToJsonString();
-        await EnqueueAsync(conn, tx, subscribed.Select(e => new NewDelivery(Guid.CreateVersion7(), tenantId, e.Id, type, payload)).ToList(), ct);
+        await EnqueueAsync(conn, tx, subscribed.Select(e => new NewDelivery(Uuid7.New(), tenantId, e.Id, type, payload)).ToList(), ct);
         return subscribed.Count;
     }
 

@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Features.Notifications;
@@ -36,7 +37,7 @@ public sealed class WorkflowFanOutAccept(TopicStore topics, FanOutStore fanOuts,
         await topics.RequireAllAsync(tenantId, keys, ct);
         var definition = new WorkflowFanOutDefinition(workflow.WorkflowId, workflow.Key, workflow.Version, req.Actor, req.Data, req.CancellationKey,
             req.ExcludeUserIds ?? []);
-        var id = Guid.CreateVersion7();
+        var id = Uuid7.New();
         await using var tx = await ledger.BeginAsync(ct);
         if (idempotencyKey is not null && await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, raw, ct) is IdempotencyClaim.Replay replay)
         {

@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Text.Json;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Topics;
@@ -79,7 +80,7 @@ public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workf
         await using var tx = await ledger.BeginAsync(ct);
         if (!await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct)) { await tx.RollbackAsync(ct); return Commit.TakenAlready; }
         var (actor, data) = (t.Actor?.ToJsonString(), t.Data?.ToJsonString());
-        var runs = chunk.UserIds.Select(userId => new NewRun(Guid.CreateVersion7(), tenantId, run.Workflow.WorkflowId, run.Workflow.Key, run.Workflow.Version,
+        var runs = chunk.UserIds.Select(userId => new NewRun(Uuid7.New(), tenantId, run.Workflow.WorkflowId, run.Workflow.Key, run.Workflow.Version,
             userId, actor, data, t.CancellationKey, run.Start, FanOutId: id)).ToList();
         var started = await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, ct);
         await queue.EnqueueAsync(tx.Connection, tx.Transaction, started.Select(r => WorkflowStepJob.For(tenantId, r, WorkflowStepJob.Continue, 0)).ToList(), ct);

@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Collections.Concurrent;
 using Npgsql;
 using NotificationService.Infrastructure;
@@ -33,7 +34,7 @@ public sealed class WorkflowStore(NpgsqlDataSource db)
 
     public async Task<Guid> CreateAsync(Guid tenantId, WorkflowDefinition definition, string json, CancellationToken ct)
     {
-        var id = Guid.CreateVersion7();
+        var id = Uuid7.New();
         await using var cmd = db.CreateCommand("""
             with w as (insert into workflows (tenant_id, id, key, name, category) values ($1, $2, $3, $4, $5) returning id)
             insert into workflow_versions (tenant_id, workflow_id, version, definition) select $1, w.id, 1, $6::jsonb from w

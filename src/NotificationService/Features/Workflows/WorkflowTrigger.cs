@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Features.Notifications;
@@ -64,7 +65,7 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
         }
         var start = RunState.Start(workflow.Definition);
         var (actor, data) = (req.Actor?.ToJsonString(), req.Data?.ToJsonString());
-        var runs = recipients.Select(r => new NewRun(Guid.CreateVersion7(), tenantId, workflow.WorkflowId, workflow.Key, workflow.Version, r.UserId,
+        var runs = recipients.Select(r => new NewRun(Uuid7.New(), tenantId, workflow.WorkflowId, workflow.Key, workflow.Version, r.UserId,
             actor, data, req.CancellationKey, start)).ToList();
         await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, ct);
         await queue.EnqueueAsync(tx.Connection, tx.Transaction, runs.Select(r => WorkflowStepJob.For(tenantId, r.Id, WorkflowStepJob.Continue, 0)).ToList(), ct);

@@ -41,6 +41,12 @@ public class BatchTests(ServiceFixture service)
             join notifications n on n.id = s.notification_id where n.batch_id = $1
             """, batchId);
         Assert.Equal("Hi Ada|Hi friend", subjects);
+        // Keys of the batch's data that a recipient's own data does not name are added to it (shop), its own win (name).
+        var bodies = await service.ScalarAsync<string>("""
+            select string_agg(s.content->>'body', '|' order by s.content->>'body') from sandbox_messages s
+            join notifications n on n.id = s.notification_id where n.batch_id = $1
+            """, batchId);
+        Assert.Equal("Order 1 from Acme|Order 2 from Acme", bodies);
     }
 
     [Fact]
