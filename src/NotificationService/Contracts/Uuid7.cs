@@ -32,13 +32,12 @@ public static class Uuid7
     /// <summary>The next 10 unused bytes of this thread's block, refilled from the cryptographic generator when spent.</summary>
     private static ReadOnlySpan<byte> NextRandom()
     {
-        var block = _random ??= new byte[RandomBlock];
-        if (_used == 0 || _used + 10 > RandomBlock)
+        if (_random is null || _used > RandomBlock - 10)
         {
-            RandomNumberGenerator.Fill(block);
+            RandomNumberGenerator.Fill(_random ??= new byte[RandomBlock]);
             _used = 0;
         }
-        var bytes = block.AsSpan(_used, 10);
+        var bytes = _random.AsSpan(_used, 10);
         _used += 10;
         return bytes;
     }
