@@ -74,10 +74,24 @@ public sealed class Report
     }
 
     /// <summary>The service table's rows as numbers (rendered into a scratch buffer).</summary>
-    public List<Ab.AbRow> Rows()
+    public List<Ab.AbRow> Rows() => Captured(includeDetails: false);
+
+    /// <summary>
+    /// Every figure the round reports as a row, also those of the sections under "Details" (topics, console, recipients,
+    /// send by userId): what `--ab` sets side by side. With the service table's alone, an `--ab` run of those phases
+    /// showed an empty table.
+    /// </summary>
+    public List<Ab.AbRow> AbRows() => Captured(includeDetails: true);
+
+    private List<Ab.AbRow> Captured(bool includeDetails)
     {
         Capture = [];
-        try { AppendServiceTable(new StringBuilder()); return Capture; }
+        try
+        {
+            AppendServiceTable(new StringBuilder());
+            if (includeDetails) AppendDetails(new StringBuilder());
+            return Capture;
+        }
         finally { Capture = null; }
     }
 

@@ -52,7 +52,7 @@ public sealed class AbReport(IReadOnlyList<BenchSide> sides, IReadOnlyDictionary
 
     private void AppendFigures(StringBuilder sb, BenchSide head, BenchSide @base)
     {
-        var byRound = sides.ToDictionary(s => s.Name, s => rounds[s.Name].Select(r => Numbered(r.Rows(), x => x.Key)).ToList());
+        var byRound = sides.ToDictionary(s => s.Name, s => rounds[s.Name].Select(r => Numbered(r.AbRows(), x => x.Key)).ToList());
         var keys = byRound.Values.SelectMany(rs => rs).SelectMany(r => r.Keys).Distinct().ToList();
         sb.AppendLine($"| measurement | {head.Name} | {@base.Name} | {head.Name} ÷ {@base.Name} | target |");
         sb.AppendLine("|---|---:|---:|---:|---|");
