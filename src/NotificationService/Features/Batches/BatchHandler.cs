@@ -1,5 +1,5 @@
-using NotificationService.Contracts;
 using System.Text.Json;
+using NotificationService.Contracts;
 using NotificationService.Features.Notifications;
 using NotificationService.Infrastructure;
 

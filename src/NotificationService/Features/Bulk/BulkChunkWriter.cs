@@ -1,5 +1,5 @@
-using NotificationService.Contracts;
 using Npgsql;
+using NotificationService.Contracts;
 using NotificationService.Features.Metrics;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Recipients;

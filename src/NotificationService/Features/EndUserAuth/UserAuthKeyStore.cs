@@ -1,6 +1,6 @@
-using NotificationService.Contracts;
 using System.Security.Cryptography;
 using Npgsql;
+using NotificationService.Contracts;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.EndUserAuth;

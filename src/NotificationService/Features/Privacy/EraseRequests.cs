@@ -1,6 +1,6 @@
-using NotificationService.Contracts;
 using System.Security.Claims;
 using Npgsql;
+using NotificationService.Contracts;
 using NotificationService.Features.Audit;
 using NotificationService.Features.Recipients;
 using NotificationService.Queue;

@@ -1,7 +1,7 @@
-using NotificationService.Contracts;
 using System.Text.Json.Nodes;
 using NotificationService.Channels;
 using NotificationService.Channels.Outbound;
+using NotificationService.Contracts;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Providers;

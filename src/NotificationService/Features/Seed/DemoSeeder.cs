@@ -1,6 +1,6 @@
-using NotificationService.Contracts;
 using System.Text.Json;
 using NotificationService.Channels;
+using NotificationService.Contracts;
 using NotificationService.Features.Providers;
 using NotificationService.Features.Templates;
 using NotificationService.Features.Tenants;

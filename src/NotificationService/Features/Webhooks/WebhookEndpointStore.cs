@@ -1,5 +1,5 @@
-using NotificationService.Contracts;
 using Npgsql;
+using NotificationService.Contracts;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Webhooks;

@@ -1,6 +1,6 @@
-using NotificationService.Contracts;
 using System.Collections.Concurrent;
 using Npgsql;
+using NotificationService.Contracts;
 using NotificationService.Infrastructure;
 using NotificationService.Workflows.Definitions;
 

@@ -1,6 +1,6 @@
-using NotificationService.Contracts;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NotificationService.Contracts;
 using NotificationService.Features.Notifications;
 using NotificationService.Features.Recipients;
 using NotificationService.Features.Templates;
