@@ -74,6 +74,9 @@ public sealed record BenchOptions(
     /// <summary>`--service-env NAME=VALUE` (repeatable): set in every service process this run starts and not in the bench
     /// itself, e.g. a runtime setting under trial (`DOTNET_GC…`), which the bench's own process must not take.</summary>
     public IReadOnlyDictionary<string, string> ServiceEnv { get; init; } = new Dictionary<string, string>();
+    /// <summary>`--pg-setting NAME=VALUE` (repeatable): a PostgreSQL setting for the bench's cluster, over the embedded
+    /// defaults, e.g. `shared_buffers=2GB`; the ceilings run under it too, so a ratio still compares like with like.</summary>
+    public IReadOnlyDictionary<string, string> PostgresSettings { get; init; } = new Dictionary<string, string>();
     public int SseRate => Quick ? 100 : 500;
     public TimeSpan SseDuration => Smoke ? TimeSpan.FromSeconds(1) : Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
     /// <summary>`--inbox-clients N`: the inbox phase's closed-loop clients (default 8; the machine has 2 cores).</summary>
@@ -87,18 +90,19 @@ public sealed record BenchOptions(
     private static int? ArgValue(string[] args, string name) =>
         int.TryParse(ArgText(args, name), out var v) ? v : null;
 
-    private static Dictionary<string, string> ServiceEnvironment(string[] args)
+    /// <summary>Every `NAME=VALUE` given after <paramref name="option"/> (a repeatable option).</summary>
+    private static Dictionary<string, string> Pairs(string[] args, string option)
     {
-        var env = new Dictionary<string, string>();
+        var pairs = new Dictionary<string, string>();
         for (var i = 0; i < args.Length; i++)
         {
-            if (args[i] != "--service-env") continue;
+            if (args[i] != option) continue;
             var arg = i + 1 < args.Length ? args[i + 1] : "";
             var (name, value) = arg.Split('=', 2) is [var n, var v] && n.Length > 0 ? (n, v)
-                : throw new ArgumentException($"--service-env {arg}: expected NAME=VALUE");
-            env[name] = value;
+                : throw new ArgumentException($"{option} {arg}: expected NAME=VALUE");
+            pairs[name] = value;
         }
-        return env;
+        return pairs;
     }
 
     public static BenchOptions Parse(string[] args)
@@ -117,7 +121,7 @@ public sealed record BenchOptions(
             RetentionRows = ArgValue(args, "--retention-rows") ?? (smoke ? 1_000 : quick ? 50_000 : 1_000_000),
             SseConnections = ArgValue(args, "--sse-connections") ?? (smoke ? 20 : quick ? 1_000 : 10_000),
             InboxClients = ArgValue(args, "--inbox-clients") ?? (smoke ? 2 : InboxClientsDefault),
-            SseSettle = args.Contains("--sse-settle"), ServiceEnv = ServiceEnvironment(args), Smoke = smoke, ServiceDll = ArgText(args, "--service-dll"),
+            SseSettle = args.Contains("--sse-settle"), ServiceEnv = Pairs(args, "--service-env"), PostgresSettings = Pairs(args, "--pg-setting"), Smoke = smoke, ServiceDll = ArgText(args, "--service-dll"),
             AbRef = ArgText(args, "--ab"), AbRounds = ArgValue(args, "--rounds") ?? 2 };
     }
 }

@@ -8,7 +8,7 @@ public static class BenchUsage
 {
     private static readonly string[] Flags = ["--smoke", "--quick", "--sse-settle"];
 
-    private static readonly string[] Valued = ["--only", "--ab", "--rounds", "--service-dll", "--service-env", "--bulk-rows", "--provider-messages",
+    private static readonly string[] Valued = ["--only", "--ab", "--rounds", "--service-dll", "--service-env", "--pg-setting", "--bulk-rows", "--provider-messages",
         "--retention-rows", "--sse-connections", "--inbox-clients", "--identify-profiles", "--erase-notifications", "--topic-members",
         "--topic-streams", "--topic-event-seconds"];
 
@@ -23,6 +23,7 @@ public static class BenchUsage
         --ab REF    also build the service at git REF and alternate rounds of each phase between the two (--rounds N per side)
         --service-dll PATH       run this build of the service instead of building the working tree
         --service-env NAME=VALUE set in every service process (repeatable), e.g. a runtime setting under trial
+        --pg-setting NAME=VALUE  a setting of the bench's PostgreSQL cluster (repeatable), e.g. shared_buffers=2GB
         sizes       --bulk-rows --provider-messages --retention-rows --sse-connections --inbox-clients
                     --identify-profiles --erase-notifications --topic-members --topic-streams --topic-event-seconds (N each)
         --sse-settle induce a full collection in the service after its streams opened

@@ -21,7 +21,9 @@ var dataDir = Path.Combine(Path.GetTempPath(), "ns-bench", $"{Environment.Proces
 Progress.Show($"starting embedded PostgreSQL in {dataDir}");
 // pg_stat_statements lets the phases count statements and their time per unit of work.
 var phaseDatabases = new List<string>();
-var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show, settings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track_planning=on"]);
+foreach (var (k, v) in options.PostgresSettings) Progress.Show($"the bench's PostgreSQL gets {k}={v} (--pg-setting)");
+var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show,
+    settings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track_planning=on", .. options.PostgresSettings.Select(s => $"{s.Key}={s.Value}")]);
 var failed = false;
 try
 {

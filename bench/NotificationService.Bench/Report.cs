@@ -104,6 +104,8 @@ public sealed class Report
         sb.AppendLine("The service, the load generator and PostgreSQL share the cores; ratios to the PostgreSQL ceilings measured in this run are the comparable figures.");
         if (Options.ServiceEnv.Count > 0)
             sb.AppendLine($"The service processes ran with `--service-env` {string.Join(", ", Options.ServiceEnv.Select(e => $"`{e.Key}={e.Value}`"))}.");
+        if (Options.PostgresSettings.Count > 0)
+            sb.AppendLine($"PostgreSQL ran with `--pg-setting` {string.Join(", ", Options.PostgresSettings.Select(e => $"`{e.Key}={e.Value}`"))} over the embedded defaults.");
         sb.AppendLine();
 
         sb.AppendLine("## PostgreSQL ceilings (Npgsql, fresh database)");
