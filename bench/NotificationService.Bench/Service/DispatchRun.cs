@@ -119,6 +119,7 @@ public static class DispatchRun
             clock.Restart();
             ready = TimeSpan.Zero;
             watcher = Watch();
+            await DispatchWarmUp.ReleaseHeldAsync(db, warmUp);
         }
         await watcher!;
         var drained = last is not null;

@@ -67,6 +67,7 @@ public static class WebhooksOutRun
             if ((long)(await count.ExecuteScalarAsync())! != plan.Notifications) throw new InvalidOperationException("webhooks out: the warm-up did not succeed");
 
         Progress.Show("webhooks out: warm-up done; the timed deliveries fall due by themselves");
+        await DispatchWarmUp.ReleaseHeldAsync(db, plan);
         var clock = Stopwatch.StartNew();
         TimeSpan? first = null, last = null;
         var load = double.NaN;
