@@ -22,18 +22,20 @@ public sealed record DispatchWarmUp(int Notifications, TimeSpan DeliveryTime, Ti
     /// done. A 10 s hold was too short for the webhooks phase inside a CI test run on a slow host (the api process's stop,
     /// the worker's start and its warm-up took longer, and the held deliveries fell due), and a longer one would make the
     /// smoke spec wait it out in every worker phase; at smoke size the figures mean nothing, every step still runs.</param>
-    public sealed record Plan(int Notifications, TimeSpan JitSettleTimeout, TimeSpan Hold, bool Released = false)
+    public sealed record Plan(int Notifications, TimeSpan JitSettleTimeout, TimeSpan Hold, bool Released)
     {
         public DateTimeOffset DueAt() => DateTimeOffset.UtcNow + Hold;
+
+        /// <summary>How the timed work begins, for the progress line.</summary>
+        public string TimedStart => Released ? "are released by the bench (smoke size)" : "fall due by themselves";
 
         /// <summary>As many as <paramref name="jobs"/>, untimed; the timed jobs held until the worker has surely started,
         /// delivered them and settled its JIT (~45 s for 50,000 timed jobs, ~70 s for 100,000; the smoke run skips the
         /// settling). Every worker phase warms up so. A fifth was not enough: the JIT went idle after it, then took a third
         /// of the webhook worker's CPU samples during its timed deliveries (perf), and used 1.40 s of CPU during a 7.0 s
         /// timed dispatch drain of 100,000 (14 µs of the worker's 45 per delivery; its second half 1.35 times its first).</summary>
-        public static Plan For(int jobs, BenchOptions options) => options.Smoke
-            ? new(Math.Max(1, jobs), options.JitSettleTimeout, TimeSpan.FromMinutes(10), Released: true)
-            : new(Math.Max(1, jobs), options.JitSettleTimeout, TimeSpan.FromSeconds(20) + TimeSpan.FromMilliseconds(0.5 * jobs));
+        public static Plan For(int jobs, BenchOptions options) => new(Math.Max(1, jobs), options.JitSettleTimeout,
+            options.Smoke ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(20) + TimeSpan.FromMilliseconds(0.5 * jobs), Released: options.Smoke);
     }
 
     public static async Task<DispatchWarmUp> DeliverAsync(NpgsqlDataSource db, ServiceProcess worker, Plan plan)
@@ -42,7 +44,7 @@ public sealed record DispatchWarmUp(int Notifications, TimeSpan DeliveryTime, Ti
         // fall due, as the cold round's tables are before its worker starts.
         var (delivered, settle) = await SettleAsync(db, worker, plan, () => QueueWatch.CountQueuedUnitsAsync(db, dueOnly: true), "jobs, notifications", "dispatch");
         var sent = await QueueWatch.CountSandboxSentAsync(db);
-        Progress.Show("dispatch: warm-up done; the timed jobs fall due by themselves");
+        Progress.Show($"dispatch: warm-up done; the timed jobs {plan.TimedStart}");
         return new DispatchWarmUp(plan.Notifications, delivered, settle, sent);
     }
 

@@ -24,7 +24,7 @@ public sealed record WebhooksOutWarmUp(int Deliveries, TimeSpan DeliveryTime, Ti
 /// delivery and its job set-based, N due at once and N more held a while, then a Mode=worker process serving only
 /// the `webhooks` queue signs and POSTs them. The first N are its warm-up (untimed: a cold worker spends its first
 /// seconds in the JIT, as the dispatch and callback phases found); once it is delivered, the JIT idle and the tables
-/// vacuumed, the held deliveries fall due by themselves. The clock runs from the first of them delivered to an empty queue.
+/// vacuumed, the held deliveries fall due by themselves (at smoke size the bench releases them). The clock runs from the first of them delivered to an empty queue.
 /// </summary>
 public static class WebhooksOutRun
 {
@@ -66,7 +66,7 @@ public static class WebhooksOutRun
         await using (var count = db.CreateCommand("select count(*) from webhook_deliveries where status = 'succeeded'"))
             if ((long)(await count.ExecuteScalarAsync())! != plan.Notifications) throw new InvalidOperationException("webhooks out: the warm-up did not succeed");
 
-        Progress.Show("webhooks out: warm-up done; the timed deliveries fall due by themselves");
+        Progress.Show($"webhooks out: warm-up done; the timed deliveries {plan.TimedStart}");
         await DispatchWarmUp.ReleaseHeldAsync(db, plan);
         var clock = Stopwatch.StartNew();
         TimeSpan? first = null, last = null;
