@@ -19,7 +19,7 @@ public sealed record BenchOptions(
     public const int ClaimConnections = 4;
     public const int AcceptClients = 32;
     /// <summary>The half-rate window's unrecorded lead-in at the same rate (see <see cref="Service.AcceptLoad.OpenLoopAsync"/>).</summary>
-    public static readonly TimeSpan HalfRateLeadIn = TimeSpan.FromSeconds(2);
+    public static TimeSpan HalfRateLeadIn => Waits.Seconds(2);
     public const int BatchClients = 4;
     /// <summary>Inline/template pairs in the templated-accept comparison (even, so each side goes first equally often).</summary>
     public const int TemplatedAcceptPairs = 4;

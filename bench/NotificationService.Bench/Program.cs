@@ -13,6 +13,7 @@ if (args is ["--help"] or ["-h"]) { Console.WriteLine(BenchUsage.Text); return 0
 if (BenchUsage.Unknown(args) is { } unknown) { Console.Error.WriteLine($"unknown argument {unknown}\n\n{BenchUsage.Text}"); return 2; }
 var options = BenchOptions.Parse(args);
 ServiceProcess.OperatorEnv = options.ServiceEnv;
+Waits.Smoke = options.Smoke;
 foreach (var (k, v) in options.ServiceEnv) Progress.Show($"service processes get {k}={v} (--service-env)");
 var repoRoot = RepoRoot.Find();
 var started = DateTimeOffset.UtcNow;

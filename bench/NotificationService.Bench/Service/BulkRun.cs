@@ -74,7 +74,7 @@ public static class BulkRun
         var (serviceCpu, postgresCpu) = (cpuAfter.Worker - cpuBefore.Worker, cpuAfter.Postgres - cpuBefore.Postgres);
         await unitMeter.StopAsync(rows, "CSV row enqueued");
         if (enqueueOnly) return new BulkResult(rows, bytes, enqueued, baseline, peak, status, new Percentiles([]), 0, 0, jitCpu, serviceCpu, postgresCpu);
-        await Task.Delay(TimeSpan.FromSeconds(5)); // keep the other tenant sending while the bulk rows dispatch
+        await Task.Delay(Waits.Seconds(5)); // keep the other tenant sending while the bulk rows dispatch
         stop.Cancel();
         var ids = await other;
         var (e2e, delivered) = await OtherLatencyAsync(db, ids);

@@ -75,7 +75,7 @@ public static class InboxRun
 
         // A closed loop with more clients than cores measures queueing for the CPU as much as the service: one client
         // first (service time), then the configured count. The service warms up unrecorded and its JIT settles first.
-        await LoopsAsync(http, tokens, db, clients, TimeSpan.FromSeconds(3));
+        await LoopsAsync(http, tokens, db, clients, Waits.Seconds(3));
         await service.WaitJitSettledAsync(jitSettle);
         var one = await LoopsAsync(http, tokens, db, 1, duration);
         var load = LoadAverage.Now();
@@ -156,7 +156,7 @@ public static class InboxRun
         var meter = cost is { } c ? await Costs.UnitMeter.StartAsync(c.Db, c.Phase) : null;
         long calls = 0;
         // A short warm-up outside the measured window (JIT, connection pools, plan caches).
-        var warm = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        var warm = DateTime.UtcNow + Waits.Seconds(2);
         var end = warm + duration;
         var samples = new List<double>[clients];
         var loops = Enumerable.Range(0, clients).Select(async c =>

@@ -40,7 +40,8 @@ public sealed record EraseMeasure(string Topology, long Notifications, double Ha
 public static class RecipientsEraseRun
 {
     public const string EraseUser = "bench-erase-me";
-    private const int QuietBefore = 8, QuietAfter = 7;
+    private static int QuietBefore => Waits.Rounds(8);
+    private static int QuietAfter => Waits.Rounds(7);
 
     public static async Task<EraseMeasure> MeasureAsync(string dll, string cs, long notifications, TimeSpan window, bool split)
     {

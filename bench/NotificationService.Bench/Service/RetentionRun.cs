@@ -22,6 +22,9 @@ public sealed record RetentionBenchResult(long Expired, double HalfRate, TimeSpa
 /// </summary>
 public static class RetentionRun
 {
+    private static int QuietBefore => Waits.Rounds(3);
+    private static int QuietAfter => Waits.Rounds(2);
+
     public static async Task<RetentionBenchResult> MeasureAsync(string dll, string cs, long expired, TimeSpan window)
     {
         var env = new Dictionary<string, string> { ["Retention__Enabled"] = "false" };
@@ -30,7 +33,7 @@ public static class RetentionRun
         await SeedExpiredAsync(db, expired);
 
         var load = await HalfPeakWindows.StartAsync(service.BaseAddress, db, window, "retention");
-        for (var i = 0; i < 3; i++) await load.WindowAsync(false, $"retention: quiet window {i + 1}/3");
+        for (var i = 0; i < QuietBefore; i++) await load.WindowAsync(false, $"retention: quiet window {i + 1}/{QuietBefore}");
         var unitMeter = await Costs.UnitMeter.StartAsync(db, "retention purge (Mode=all accepting at half the peak meanwhile)");
         var purge = StartPurge(dll, cs);
         var sw = Stopwatch.StartNew();
@@ -39,7 +42,7 @@ public static class RetentionRun
         var purgeTime = sw.Elapsed;
         await unitMeter.StopAsync(expired, "expired notification purged");
         if (purge.ExitCode != 0) throw new InvalidOperationException($"retention run exited {purge.ExitCode}: {await purge.StandardError.ReadToEndAsync()}");
-        for (var i = 0; i < 2; i++) await load.WindowAsync(false, $"retention: quiet window {i + 4}/5");
+        for (var i = 0; i < QuietAfter; i++) await load.WindowAsync(false, $"retention: quiet window {QuietBefore + i + 1}/{QuietBefore + QuietAfter}");
 
         await using var left = db.CreateCommand("select count(*) from notifications where created_at < now() - interval '90 days'");
         return new RetentionBenchResult(expired, load.Rate, window, load.Quiet, load.During, purgeTime, (long)(await left.ExecuteScalarAsync())!, load.Errors);

@@ -65,7 +65,7 @@ public static class SseRun
         using (var warm = CancellationTokenSource.CreateLinkedTokenSource(stop.Token))
         {
             var warmStreams = await ConnectAsync(streams, tokens.Take(50).ToList(), arrivals, arrivedWall, () => Interlocked.Increment(ref failures), warm.Token);
-            await SendLoadAsync(api, Math.Min(rate, 100), TimeSpan.FromSeconds(2), 50, new ConcurrentDictionary<Guid, long>(), new(), "sse: warm-up sends");
+            await SendLoadAsync(api, Math.Min(rate, 100), Waits.Seconds(2), 50, new ConcurrentDictionary<Guid, long>(), new(), "sse: warm-up sends");
             await Task.Delay(1000);
             warm.Cancel();
             await Task.WhenAll(warmStreams.Readers);

@@ -42,7 +42,7 @@ public sealed record TenantFloodResult(double QuietRate, TimeSpan Duration, int 
 /// </summary>
 public static class TenantFloodRun
 {
-    public const int Rounds = 3;
+    public static int Rounds => Waits.Rounds(3);
     public const double FloodLimit = 200;
     private static readonly byte[] Body = Encoding.UTF8.GetBytes("""
         {"channel":"in_app","recipient":{"userId":"u1"},"content":{"subject":"Hi","body":"Hello"}}
@@ -66,7 +66,7 @@ public static class TenantFloodRun
         var window = new WindowRunner(quiet, quietRate, duration, meter, b.Pid);
         try
         {
-            await OpenLoopAsync(quiet, quietRate, TimeSpan.FromSeconds(2), "tenant flood: warm-up", null);
+            await OpenLoopAsync(quiet, quietRate, Waits.Seconds(2), "tenant flood: warm-up", null);
             // The host's drift hits every condition alike; each condition's figure is the median of its rounds' p99s.
             var windows = new List<FloodWindow>();
             var unitMeter = await Costs.UnitMeter.StartAsync(db, "tenant-limits (two Mode=api replicas, quiet tenant and floods)");
@@ -76,7 +76,7 @@ public static class TenantFloodRun
                 windows.Add(await window.RunAsync($"at its limit, open loop {FloodLimit:N0}/s", counts => stop => OpenLoopAsync(flood, FloodLimit, duration, "flood", counts, stop)));
                 windows.Add(await window.RunAsync($"{floodClients} clients closed loop", counts => ClosedLoopAsync(flood, floodClients, counts)));
                 windows.Add(await window.RunAsync($"open loop {floodRate:N0}/s", counts => stop => OpenLoopAsync(flood, floodRate, duration, "flood", counts, stop)));
-                await Task.Delay(TimeSpan.FromSeconds(2));   // the bucket refills (burst 400 at 200/s) and held refusals drain
+                await Task.Delay(Waits.Seconds(2));   // the bucket refills (burst 400 at 200/s) and held refusals drain
             }
             await unitMeter.StopAsync(windows.Sum(w => w.FloodSent + w.Quiet.Count + w.QuietErrors), "request answered (accepted or refused)");
             Progress.Done();

@@ -11,7 +11,7 @@ namespace NotificationService.Bench.Webhooks;
 /// The harder inbound case: Twilio posts one status per request (form-encoded, X-Twilio-Signature), so
 /// every event is its own HTTP request and transaction. N sent SMS notifications with a MessageSid are
 /// created beforehand; one signed `delivered` callback each is POSTed from 32 concurrent clients. Twice as many others
-/// are posted first, unrecorded, in two rounds each followed by a wait until the service's JIT is idle: a perf profile of
+/// are posted first, unrecorded, in two rounds (one at smoke size) each followed by a wait until the service's JIT is idle: a perf profile of
 /// the timed callbacks on a fresh process found its tiered-compilation thread at 16 % of the host and the request path
 /// running as tier-0 code, and after one round (JIT idle while nothing was posted) it still compiled 2,434 methods at
 /// tier 1 during the timed ones (code is promoted as its calls come in). The JIT's CPU during the timed ones is reported.
@@ -23,7 +23,7 @@ public static class TwilioCallbacksRun
 
     public static async Task<CallbacksInResult> MeasureAsync(string dll, string connectionString, int notifications, TimeSpan jitSettleTimeout)
     {
-        const int warmUpRounds = 2;
+        var warmUpRounds = Waits.Rounds(2);
         var warmUp = notifications * warmUpRounds;
         await using var db = NpgsqlDataSource.Create(connectionString);
         await using var api = await ServiceProcess.StartAsync(dll, connectionString, "api");
