@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Bench;
 
@@ -10,6 +11,7 @@ namespace NotificationService.Tests.Bench;
 /// they mean nothing; a phase that breaks (as the providers phase did when the outbound guard refused the loopback
 /// fakes) fails here instead of silently reporting nothing.
 /// </summary>
+[Collection("bench-smoke")]
 public partial class BenchSmokeTests
 {
     [Fact]
@@ -53,3 +55,7 @@ public partial class BenchSmokeTests
     [GeneratedRegex(@"^\| ([a-z-]+) \| (\d+) \| ([^|]+) \|\s*$", RegexOptions.Multiline)]
     private static partial Regex PhaseRow();
 }
+
+/// <summary>Its own collection so that it can start first: it is the suite's longest spec (9 minutes alone on a slow host).</summary>
+[CollectionDefinition("bench-smoke"), StartsFirst(0)]
+public sealed class BenchSmokeCollection;

@@ -12,6 +12,7 @@ namespace NotificationService.Tests.Hosting;
 /// ends, and no step makes its notification twice: each transition is one transaction, and a send is keyed (run, step).
 /// Provider deliveries stay at-least-once (a delivery job in flight at a kill runs again); the spec reports those.
 /// </summary>
+[Collection("workflow-crash")]
 public class WorkflowCrashTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Runs = 1_000;
@@ -129,3 +130,7 @@ public class WorkflowCrashTests(Xunit.Abstractions.ITestOutputHelper output)
         await cmd.ExecuteNonQueryAsync();
     }
 }
+
+/// <summary>Its own collection so that it can start early: 3 to 5 minutes of kills and restarts.</summary>
+[CollectionDefinition("workflow-crash"), StartsFirst(2)]
+public sealed class WorkflowCrashCollection;

@@ -67,7 +67,7 @@ public sealed class ChromiumFactAttribute : FactAttribute
     }
 }
 
-[CollectionDefinition("console")]
+[CollectionDefinition("console"), StartsFirst(1)]   // ~10 minutes of browser specs, one after another
 public sealed class ConsoleCollection : ICollectionFixture<ConsoleFixture>;
 
 /// <summary>Keeps what the host logs (category, level, message) in memory.</summary>
