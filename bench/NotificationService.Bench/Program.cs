@@ -145,7 +145,7 @@ IEnumerable<BenchPhase> Phases() =>
             report.Ceilings?.BatchInsertRowsPerSec ?? double.NaN, options)),
     new("sse", "sse: concurrent end-user streams on one instance, accept-to-event latency (Mode=all)", async (report, dll) =>
         report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration,
-            options.SseSettle, options.Smoke)),
+            options.SseSettle)),
     new("dispatch", "dispatch (Mode=api then Mode=worker)", async (report, dll) =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs,
             warmUp: DispatchWarmUp.Plan.For(options.DispatchJobs, options))),

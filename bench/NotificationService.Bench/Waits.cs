@@ -8,14 +8,12 @@ namespace NotificationService.Bench;
 /// </summary>
 public static class Waits
 {
-    private static readonly TimeSpan SmokeWait = TimeSpan.FromSeconds(0.25);
+    private const double SmokeSeconds = 0.25;
 
     /// <summary>Set once from <c>--smoke</c> before any phase runs.</summary>
     public static bool Smoke { get; set; }
 
-    public static TimeSpan Of(TimeSpan wanted) => Smoke && wanted > SmokeWait ? SmokeWait : wanted;
-
-    public static TimeSpan Seconds(double wanted) => Of(TimeSpan.FromSeconds(wanted));
+    public static TimeSpan Seconds(double wanted) => Smoke ? TimeSpan.FromSeconds(Math.Min(wanted, SmokeSeconds)) : TimeSpan.FromSeconds(wanted);
 
     /// <summary>Rounds a phase repeats to take a median: one at smoke size.</summary>
     public static int Rounds(int wanted) => Smoke ? 1 : wanted;

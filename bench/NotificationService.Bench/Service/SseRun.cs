@@ -42,8 +42,7 @@ public sealed record SseBenchResult(int Connections, int Connected, double Conne
 /// </summary>
 public static class SseRun
 {
-    /// <param name="smoke">`--smoke`: one second of idle streams instead of a keep-alive period (every step still runs).</param>
-    public static async Task<SseBenchResult> MeasureAsync(string dll, string cs, int connections, double rate, TimeSpan duration, bool settleService, bool smoke = false)
+    public static async Task<SseBenchResult> MeasureAsync(string dll, string cs, int connections, double rate, TimeSpan duration, bool settleService)
     {
         await using var service = await ServiceProcess.StartAsync(dll, cs, "all");
         await using var db = NpgsqlDataSource.Create(cs);
@@ -86,7 +85,7 @@ public static class SseRun
         var idle0 = meter.Sample();
         var idleClock = Stopwatch.StartNew();
         Progress.Show($"sse: {open.Connected:N0} streams open, nothing sent, for one keep-alive period");
-        await Task.Delay(TimeSpan.FromSeconds(smoke ? 1 : 16));
+        await Task.Delay(Waits.Seconds(16));
         var idle1 = meter.Sample();
         var idleSeconds = idleClock.Elapsed.TotalSeconds;
 

@@ -17,7 +17,7 @@ public sealed record CallbacksInResult(int Events, int Requests, int EventsPerRe
 }
 
 /// <param name="JitDuring">CPU of the service's tiered-compilation thread while the timed callbacks were posted.</param>
-public sealed record CallbacksWarmUp(int Requests, TimeSpan Elapsed, long Applied, TimeSpan JitSettle, TimeSpan JitDuring);
+public sealed record CallbacksWarmUp(int Rounds, int Requests, TimeSpan Elapsed, long Applied, TimeSpan JitSettle, TimeSpan JitDuring);
 
 /// <summary>
 /// Inbound callback processing: N sent notifications are created beforehand (one real send cloned

@@ -76,7 +76,7 @@ public static class TwilioCallbacksRun
         var posted = await CallbackPoster.PostAllAsync(http, db, notifications, Clients, i => Request(warmUp + i), "callbacks in: Twilio, one event per request (Mode=api)");
         return new CallbacksInResult(notifications, notifications, 1, Clients, posted.Elapsed, posted.Applied, posted.Errors, posted.LoadAverage)
         {
-            WarmUp = new CallbacksWarmUp(warmUp, warmTime, warmApplied, settle, api.JitCpuTime() - jitBefore),
+            WarmUp = new CallbacksWarmUp(warmUpRounds, warmUp, warmTime, warmApplied, settle, api.JitCpuTime() - jitBefore),
         };
     }
 

@@ -40,7 +40,7 @@ public static class WebhookRows
                           $"{i.Applied:N0} status changes applied (history rows, source provider). Ratio: events/s ÷ 100-row batch-insert rows/s.");
         if (report.TwilioCallbacksIn is { } t)
             sb.AppendLine($"- Twilio callbacks: {t.Requests:N0} signed requests in {t.Elapsed.TotalSeconds:0.0} s, {t.Errors:N0} errors, {t.Applied:N0} applied" +
-                          (t.WarmUp is { } tw ? $", after {tw.Requests:N0} others (warm-up in {tw.Requests / Math.Max(1, t.Requests):N0} rounds of as many, {tw.Elapsed.TotalSeconds:0.0} s, {tw.Applied:N0} applied, {tw.JitSettle.TotalSeconds:0.0} s waiting for the JIT to go idle); the JIT used {tw.JitDuring.TotalSeconds:0.00} s of CPU during the timed ones. " : ", from a cold start. ") +
+                          (t.WarmUp is { } tw ? $", after {tw.Requests:N0} others (warm-up in {tw.Rounds} round{(tw.Rounds == 1 ? "" : "s")}, {tw.Elapsed.TotalSeconds:0.0} s, {tw.Applied:N0} applied, {tw.JitSettle.TotalSeconds:0.0} s waiting for the JIT to go idle); the JIT used {tw.JitDuring.TotalSeconds:0.00} s of CPU during the timed ones. " : ", from a cold start. ") +
                           "Each request is one event, so the ratio is to single-row commits/s (concurrent requests share a commit: CallbackBatcher).");
     }
 }
