@@ -25,6 +25,7 @@ public class ChartLintTests
         Assert.Contains("1 chart(s) linted, 0 chart(s) failed", all);
         Assert.Matches(@"\d+ objects, 0 invalid", all);
         Assert.Contains("ServiceMonitor/", all); // the full values turn it on: it must render and validate too
+        Assert.Contains("PrometheusRule/", all);
     }
 }
 

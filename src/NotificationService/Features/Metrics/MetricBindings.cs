@@ -36,6 +36,8 @@ public static class MetricBindings
         (ServiceMeter.Name, ServiceMeter.WebhookDurationName) => Own(MetricFamilies.WebhookDuration),
         (ServiceMeter.Name, ServiceMeter.BulkRowsName) => Own(MetricFamilies.BulkRows),
         (ServiceMeter.Name, ServiceMeter.CircuitsName) => Own(MetricFamilies.Circuits),
+        (ServiceMeter.Name, ServiceMeter.DbConnectionsName) => Own(MetricFamilies.DbConnections),
+        (ServiceMeter.Name, ServiceMeter.DbConnectionsMaxName) => Own(MetricFamilies.DbConnectionsMax),
         (ServiceMeter.Name, ServiceMeter.RateLimitedName) => Own(MetricFamilies.RateLimited),
         (Inbox.InboxStreamHub.MeterName, Inbox.InboxStreamHub.OpenStreamsName) => Own(MetricFamilies.LiveStreams),
         (CallbacksMeter, "callback_events_applied") => Result(MetricFamilies.CallbackEvents, "applied"),

@@ -46,6 +46,11 @@ public static class MetricFamilies
         "CSV bulk rows committed, by outcome (accepted, rejected, duplicate)", ["outcome"]);
     public static readonly MetricFamilyInfo Circuits = new("provider_circuits", MetricType.Gauge,
         "Provider configs per kind whose circuit is closed, open or half_open, as this replica sees them", ["provider_kind", "state"]);
+    // Each pod's own Npgsql pool (Database:MaxPoolSize): used near max means requests queue for a connection.
+    public static readonly MetricFamilyInfo DbConnections = new("db_client_connections", MetricType.Gauge,
+        "Connections of this replica's database pool, by state (used, idle)", ["state"]);
+    public static readonly MetricFamilyInfo DbConnectionsMax = new("db_client_connections_max", MetricType.Gauge,
+        "The most connections this replica's database pool opens", []);
     public static readonly MetricFamilyInfo RateLimited = new("api_rate_limited_total", MetricType.Counter,
         "API requests answered 429 by the per-tenant rate limit, by endpoint class", ["endpoint_class"]);
     public static readonly MetricFamilyInfo LiveStreams = new("inbox_live_streams", MetricType.Gauge,
@@ -58,5 +63,5 @@ public static class MetricFamilies
 
     public static readonly IReadOnlyList<MetricFamilyInfo> All =
         [HttpDuration, Accepted, AcceptToSent, Finished, Attempts, AttemptDuration, QueueDepth, OldestReady, JobsSetAside, WebhookDeliveries, WebhookDuration,
-         CallbackEvents, CallbacksRejected, BulkRows, Circuits, RateLimited, LiveStreams, GcPause, GcCollections];
+         CallbackEvents, CallbacksRejected, BulkRows, Circuits, DbConnections, DbConnectionsMax, RateLimited, LiveStreams, GcPause, GcCollections];
 }

@@ -29,6 +29,7 @@ public static class MetricsEndpoints
         services.AddSingleton<ServiceMeter>();
         services.AddSingleton<MetricsCollector>();
         services.AddSingleton<OperationalGauges>();
+        services.AddSingleton<DatabasePoolGauges>();
         services.AddSingleton<Notifications.INotificationObserver, NotificationMetricsObserver>(); // accepted, after commit
         if (config.GetValue<int>("Metrics:Port") > 0) services.AddHostedService<MetricsPortServer>();
         return services;
@@ -39,6 +40,7 @@ public static class MetricsEndpoints
         // Build the listener now, so HTTP requests are measured from the first one.
         app.Services.GetRequiredService<MetricsCollector>();
         app.Services.GetRequiredService<OperationalGauges>();
+        app.Services.GetRequiredService<DatabasePoolGauges>();
         if (app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value.Port > 0) return;
         app.MapGet(Path, (HttpContext http) => ScrapeAsync(http)).ExcludeFromDescription();
     }

@@ -15,7 +15,7 @@ public sealed class ServiceMeter
         QueueDepthName = "queue.depth", OldestReadyName = "queue.oldest_ready_age",
         WebhookDeliveriesName = "webhook.deliveries", WebhookDurationName = "webhook.delivery.duration",
         BulkRowsName = "bulk.rows", CircuitsName = "provider.circuits", RateLimitedName = "api.rate_limited",
-        FinishedName = "notifications.finished";
+        FinishedName = "notifications.finished", DbConnectionsName = "db.pool.connections", DbConnectionsMaxName = "db.pool.connections.max";
 
     private readonly Counter<long> _accepted, _attempts, _webhooks, _bulkRows, _rateLimited, _finished;
     private readonly Histogram<double> _acceptToSent, _attemptDuration, _webhookDuration;

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Metrics;
@@ -104,6 +106,34 @@ public partial class MetricsEndpointTests(ServiceFixture service)
         Assert.Equal("0.0.4", plain.Content.Headers.ContentType.Parameters.Single(p => p.Name == "version").Value);
     }
 
+    [Fact]
+    public async Task The_database_pool_shows_this_hosts_connections_in_use_and_its_maximum_and_no_other_pool_of_the_process()
+    {
+        var dataSource = service.Factory.Services.GetRequiredService<NpgsqlDataSource>();
+        var max = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize;
+        // Another pool in the same process and database: Npgsql reports it on the same meter, under its own name.
+        await using var other = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(service.ConnectionString) { ApplicationName = "another-pool", MaxPoolSize = 7 }.ConnectionString);
+        var held = new List<NpgsqlConnection>();
+        try
+        {
+            for (var i = 0; i < 3; i++) held.Add(await dataSource.OpenConnectionAsync());
+            for (var i = 0; i < 2; i++) held.Add(await other.OpenConnectionAsync());
+            var scrape = await ScrapeAsync();
+
+            Assert.Equal(max, Sample(scrape, "db_client_connections_max"));
+            var used = Sample(scrape, "db_client_connections{state=\"used\"}");
+            var idle = Sample(scrape, "db_client_connections{state=\"idle\"}");
+            Assert.NotNull(used);
+            Assert.NotNull(idle);
+            Assert.InRange(used.Value, 3, max);                // the three held here, and whatever the workers hold now
+            Assert.InRange(used.Value + idle.Value, 3, max);
+        }
+        finally
+        {
+            foreach (var connection in held) await connection.DisposeAsync();
+        }
+    }
+
     [PromtoolFact]
     public async Task Promtool_finds_nothing_to_report_in_a_scrape()
     {
@@ -120,17 +150,36 @@ public partial class MetricsEndpointTests(ServiceFixture service)
         var dashboard = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(RepositoryRoot(), "charts/notification-service/dashboards/notification-service.json")))!;
         var exprs = dashboard["panels"]!.AsArray().SelectMany(p => p!["targets"]?.AsArray() ?? []).Select(t => t!["expr"]!.GetValue<string>()).ToList();
         Assert.NotEmpty(exprs);
-        // What remains of a query without its strings, label matchers, ranges and by/without lists are functions,
-        // keywords, numbers and series names: every name that is not PromQL must be a family /metrics exposes.
-        var names = exprs.Select(e => Regex.Replace(e, @"""[^""]*""|\{[^}]*\}|\[[^\]]*\]|\b(by|without|on|ignoring)\s*\([^)]*\)", " "))
-            .SelectMany(e => Regex.Matches(e, @"[A-Za-z_][A-Za-z0-9_]*").Select(m => m.Value))
-            .Where(n => !PromQlWords.Contains(n)).Select(n => Regex.Replace(n, "_(bucket|sum|count)$", "")).ToHashSet();
+        var names = SeriesNames(exprs);
         Assert.NotEmpty(names);
         Assert.All(names, n => Assert.True(exposed.Contains(n), $"dashboard names '{n}', which /metrics does not expose"));
     }
 
+    [Fact]
+    public async Task The_chart_alert_rules_query_only_series_that_metrics_exposes()
+    {
+        var exposed = TypeLine().Matches(await ScrapeAsync()).Select(m => m.Groups[1].Value).ToHashSet();
+        var rules = RuleFile.Parse(await File.ReadAllTextAsync(AlertRulesTests.RulesFile));
+        Assert.Equal(8, rules.Count);
+        foreach (var rule in rules)
+        {
+            var names = SeriesNames([rule.Expr]);
+            Assert.NotEmpty(names);
+            Assert.All(names, n => Assert.True(exposed.Contains(n), $"alert {rule.Alert} names '{n}', which /metrics does not expose"));
+        }
+    }
+
+    /// <summary>
+    /// What remains of a query without its strings, label matchers, ranges and by/without lists are functions,
+    /// keywords, numbers and series names: every name that is not PromQL is a family (histogram suffixes dropped).
+    /// </summary>
+    private static HashSet<string> SeriesNames(IEnumerable<string> exprs) =>
+        exprs.Select(e => Regex.Replace(e, @"""[^""]*""|\{[^}]*\}|\[[^\]]*\]|\b(by|without|on|ignoring)\s*\([^)]*\)", " "))
+            .SelectMany(e => Regex.Matches(e, @"[A-Za-z_][A-Za-z0-9_]*").Select(m => m.Value))
+            .Where(n => !PromQlWords.Contains(n)).Select(n => Regex.Replace(n, "_(bucket|sum|count)$", "")).ToHashSet();
+
     private static readonly HashSet<string> PromQlWords = ["sum", "rate", "increase", "histogram_quantile", "max", "min", "avg", "topk",
-        "clamp_min", "or", "and", "unless", "count", "irate", "vector", "abs", "sort_desc", "label_replace", "e"];
+        "clamp_min", "or", "and", "unless", "count", "irate", "vector", "abs", "sort_desc", "label_replace", "e", "delta"];
 
     internal static string RepositoryRoot()
     {
