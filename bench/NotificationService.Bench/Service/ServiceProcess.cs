@@ -63,6 +63,8 @@ public sealed class ServiceProcess : IAsyncDisposable
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // The load phases send far past one tenant's default limits: off unless a phase measures them (tenant-limits).
         psi.Environment["RateLimits__Enabled"] = "false";
+        // So do its stream phases: 10,000 streams of the demo tenant, the tenant-wide cap's default, with more opening as others close.
+        psi.Environment["Inbox__MaxStreamsPerTenant"] = "1000000";
         foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>()) psi.Environment[k] = v;
         foreach (var (k, v) in OperatorEnv) psi.Environment[k] = v;
 

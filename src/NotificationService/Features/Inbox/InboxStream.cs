@@ -17,7 +17,7 @@ namespace NotificationService.Features.Inbox;
 public static class InboxStream
 {
     public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
-    public const int RetryMs = 3000, ReadBatch = 500, DefaultMaxStreamsPerUser = 10;
+    public const int RetryMs = 3000, ReadBatch = 500, DefaultMaxStreamsPerUser = 10, DefaultMaxStreamsPerTenant = 10_000;
 
     public static void MapInboxStream(this RouteGroupBuilder me) =>
         me.MapGet("/stream", StreamAsync)
@@ -44,12 +44,16 @@ public static class InboxStream
         if (raw is not null) resumeFrom = StreamPosition.Parse(raw) ?? throw RequestValidationException.For("lastEventId", "Last-Event-ID must be an id this stream sent.");
         var keepAlive = TimeSpan.FromSeconds(config.GetValue("Inbox:KeepAliveSeconds", KeepAlive.TotalSeconds));
         var max = config.GetValue("Inbox:MaxStreamsPerUser", DefaultMaxStreamsPerUser);
+        var maxPerTenant = config.GetValue("Inbox:MaxStreamsPerTenant", DefaultMaxStreamsPerTenant);
 
         // Before reading where we start. Each stream holds a connection and its buffers: one user (one leaked token) may
-        // not hold the replica's capacity. Counted per replica, where the streams' memory is.
-        using var subscription = hub.TrySubscribe(user.TenantId, user.UserId, max)
-            ?? throw new TooManyRequestsException($"This user already has {max} live streams open (Inbox:MaxStreamsPerUser, per replica); " +
-                "close one first (one EventSource per browser, shared by its tabs, is enough).");
+        // not hold the replica's capacity, nor may one tenant (its users together, or tokens minted for many userIds).
+        // Counted per replica, where the streams' memory is.
+        using var subscription = hub.TrySubscribe(user.TenantId, user.UserId, max, maxPerTenant, out var full)
+            ?? throw new TooManyRequestsException(full == InboxStreamHub.Full.Tenant
+                ? $"This tenant already has {maxPerTenant} live streams open (Inbox:MaxStreamsPerTenant, per replica); try again when some have closed."
+                : $"This user already has {max} live streams open (Inbox:MaxStreamsPerUser, per replica); " +
+                  "close one first (one EventSource per browser, shared by its tabs, is enough).");
         var topicPosition = await LoadTopicsAsync(hub, subscription, topics, user, ct);   // its topics too
         var (lastSeq, oldest) = await PositionAsync(db, user, ct);
 

@@ -23,6 +23,7 @@ public sealed partial class InboxStreamHub : BackgroundService
 {
     public const string MeterName = "NotificationService.Inbox", OpenStreamsName = "inbox.streams.open";
     private readonly ConcurrentDictionary<(Guid, string), UserStreams> _byUser = new();
+    private readonly ConcurrentDictionary<Guid, int> _byTenant = new();   // streams open per tenant, for its cap
     private readonly NpgsqlDataSource db;
     private readonly ITopicStreamSource topics;
     private readonly ILogger<InboxStreamHub> log;
@@ -151,10 +152,17 @@ public sealed partial class InboxStreamHub : BackgroundService
         }
     }
 
-    /// <summary>Registers before the stream reads its starting point, so no change can fall between the two; null when the
-    /// user already holds <paramref name="max"/> streams on this replica.</summary>
-    public Subscription? TrySubscribe(Guid tenantId, string userId, int max)
+    /// <summary>Why a stream was not registered: its user, or its tenant, holds as many streams on this replica as allowed.</summary>
+    public enum Full { User, Tenant }
+
+    /// <summary>Registers before the stream reads its starting point, so no change can fall between the two; null (and
+    /// <paramref name="full"/> saying which cap) when the user already holds <paramref name="maxPerUser"/> streams, or its
+    /// tenant <paramref name="maxPerTenant"/>, on this replica.</summary>
+    public Subscription? TrySubscribe(Guid tenantId, string userId, int maxPerUser, int maxPerTenant, out Full full)
     {
+        full = Full.Tenant;
+        if (!TryCountTenant(tenantId, maxPerTenant)) return null;
+        full = Full.User;
         var key = (tenantId, userId);
         while (true)
         {
@@ -162,7 +170,11 @@ public sealed partial class InboxStreamHub : BackgroundService
             lock (streams)
             {
                 if (streams.Retired) continue;   // emptied and removed meanwhile: take the new set
-                if (streams.Streams.Count >= max) return null;
+                if (streams.Streams.Count >= maxPerUser)
+                {
+                    UncountTenant(tenantId);
+                    return null;
+                }
                 var sub = new Subscription(tenantId, userId, Remove);
                 streams.Streams.Add(sub);
                 streams.Snapshot = [.. streams.Streams];
@@ -170,6 +182,24 @@ public sealed partial class InboxStreamHub : BackgroundService
                 return sub;
             }
         }
+    }
+
+    /// <summary>Takes a place among the tenant's streams on this replica, unless all <paramref name="max"/> are taken
+    /// (compare-and-swap: concurrent opens never pass the cap).</summary>
+    private bool TryCountTenant(Guid tenantId, int max)
+    {
+        while (true)
+        {
+            var open = _byTenant.GetOrAdd(tenantId, 0);
+            if (open >= max) return false;
+            if (_byTenant.TryUpdate(tenantId, open + 1, open)) return true;
+        }
+    }
+
+    private void UncountTenant(Guid tenantId)
+    {
+        // A tenant whose last stream closed leaves no entry behind; one opening meanwhile finds the key gone, adds it again.
+        if (_byTenant.AddOrUpdate(tenantId, 0, (_, open) => open - 1) == 0) _byTenant.TryRemove(new(tenantId, 0));
     }
 
     private static Subscription[] StreamsOf(UserStreams streams) => Volatile.Read(ref streams.Snapshot);
@@ -213,6 +243,7 @@ public sealed partial class InboxStreamHub : BackgroundService
                 if (streams.Streams.Remove(sub))
                 {
                     Interlocked.Decrement(ref _open);
+                    UncountTenant(sub.TenantId);
                     streams.Snapshot = [.. streams.Streams];
                     if (streams.Streams.Count == 0)
                     {

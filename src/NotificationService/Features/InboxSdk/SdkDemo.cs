@@ -51,12 +51,14 @@ public static class SdkDemo
             {
                 Channel = "in_app",
                 Recipient = new SendRecipient { UserId = DemoUser },
+                // Inline content is a template: the typed title goes in as data, never as template text, so whoever
+                // reaches the page (it needs no credential) cannot make the service compile and run a template of theirs.
                 Content = new ContentDto
                 {
-                    Title = title, Body = "Sent from /sdk/demo at {{at}}.",
+                    Title = "{{title}}", Body = "Sent from /sdk/demo at {{at}}.",
                     Actions = [new ActionDto { Label = "Open the docs", Url = "/swagger" }],
                 },
-                Data = new System.Text.Json.Nodes.JsonObject { ["at"] = DateTimeOffset.UtcNow.ToString("HH:mm:ss") + " UTC" },
+                Data = new System.Text.Json.Nodes.JsonObject { ["title"] = title, ["at"] = DateTimeOffset.UtcNow.ToString("HH:mm:ss") + " UTC" },
             };
             var outcome = await sends.AcceptAsync(DemoSeeder.DemoTenantId, send, raw, null, "/api/v1/services/notifications", ct);
             return Results.Content(outcome.Body, "application/json", statusCode: outcome.StatusCode);

@@ -7,8 +7,8 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.RateLimits;
 
 /// <summary>429 from the per-tenant limit, with the headers already on the response.</summary>
-public sealed class RateLimitedException(RateDecision d)
-    : ApiException(429, "Too many requests", $"The {d.Class.Name()} rate limit of this tenant ({d.Limit.PerSecond:0.##}/s, burst {d.Limit.Burst:0}) is used up; retry after {RateLimitHeaders.Seconds(d.RetryAfter)} s.")
+public sealed class RateLimitedException(RateDecision d, string? detail = null)
+    : ApiException(429, "Too many requests", detail ?? $"The {d.Class.Name()} rate limit of this tenant ({d.Limit.PerSecond:0.##}/s, burst {d.Limit.Burst:0}) is used up; retry after {RateLimitHeaders.Seconds(d.RetryAfter)} s.")
 {
     public override void WriteHeaders(HttpResponse response) => RateLimitHeaders.Write(response, d);
 }
@@ -39,6 +39,7 @@ public static class RateLimitEndpoints
         .AddSingleton<SharedBuckets>()
         .AddSingleton<TenantLimits>()
         .AddSingleton<TenantRateLimiter>()
+        .AddSingleton<RecipientBudget>()
         .AddSingleton<RefusalHold>();
 
     /// <summary>

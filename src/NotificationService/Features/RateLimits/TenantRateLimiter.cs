@@ -12,7 +12,8 @@ public sealed record RateDecision(bool Allowed, EndpointClass Class, RateLimit L
 /// locally, so most requests cost no round trip, and a leased token not spent within <see cref="Lease"/> is dropped
 /// rather than given back. When the shared bucket cannot cover a request the replica refuses locally until the refill
 /// would: a flooding tenant's refused requests cost the database nothing. Guarantee: admitted ≤ burst + rate × t over
-/// any t seconds on all replicas together (never more; less by at most the unspent leases, one per replica).
+/// any t seconds on all replicas together (never more, but for the debt of one request larger than the burst; less by at
+/// most the unspent leases, one per replica).
 /// </summary>
 public sealed class TenantRateLimiter(SharedBuckets shared, TenantLimits limits, ServiceMeter metrics, TimeProvider clock)
 {
@@ -30,19 +31,22 @@ public sealed class TenantRateLimiter(SharedBuckets shared, TenantLimits limits,
 
     public bool Enabled => limits.Enabled;
 
-    public async ValueTask<RateDecision> TakeAsync(Guid tenantId, EndpointClass c, int cost, CancellationToken ct)
+    public async ValueTask<RateDecision> TakeAsync(Guid tenantId, EndpointClass c, long cost, CancellationToken ct)
     {
         var (limit, _) = await limits.ForAsync(tenantId, c, ct);
-        var need = Math.Min(Math.Max(cost, 1), limit.Burst); // a request larger than the burst is charged the burst
+        // A request larger than the burst (a send to a topic of 50,000 members) needs a full bucket and leaves the rest
+        // as debt, paid by waiting: charging it only the burst let such requests through at many times the rate.
+        var need = Math.Min(Math.Max(cost, 1), limit.Burst);
+        var debt = Math.Max(0, cost - limit.Burst);
         var bucket = _buckets.GetOrAdd((tenantId, c), _ => new LocalBucket());
-        if (TryLocal(bucket, c, limit, need) is { } quick) return Count(quick);
+        if (debt == 0 && TryLocal(bucket, c, limit, need) is { } quick) return Count(quick);
 
         await bucket.Refill.WaitAsync(ct);
         try
         {
-            if (TryLocal(bucket, c, limit, need) is { } meanwhile) return Count(meanwhile); // another request refilled
+            if (debt == 0 && TryLocal(bucket, c, limit, need) is { } meanwhile) return Count(meanwhile); // another request refilled
             var want = Math.Min(limit.Burst, Math.Max(need, Math.Ceiling(limit.Burst / 10)));
-            var (granted, left) = await shared.TakeAsync(tenantId, c, limit, need, want, ct);
+            var (granted, left) = await shared.TakeAsync(tenantId, c, limit, need, want, debt, ct);
             var now = clock.GetUtcNow();
             lock (bucket.Gate)
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NotificationService.Contracts;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.RateLimits;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
 
@@ -13,11 +14,12 @@ public sealed record FanOutAccepted(Guid Id, string Status, IReadOnlyList<string
 /// Accepts a send to topics in constant time, whatever the topics' size: the recipient's shape is checked, the send's
 /// shared part is validated as a send to one member would be (so a bad template is a 422 now, not a failed fan-out
 /// later), the topics must be the tenant's (404 otherwise), and then one transaction writes the fan-out, its `fan_out`
-/// job and the Idempotency-Key's answer. The job expands the membership later (<see cref="FanOutJobHandler"/>), when the
+/// job and the Idempotency-Key's answer. The send is charged its topics' member counts to the tenant's recipient budget
+/// before that commit (<see cref="RecipientBudget"/>): a refusal is a 429 and creates nothing; a replay is not charged again. The job expands the membership later (<see cref="FanOutJobHandler"/>), when the
 /// send is due: a scheduled topic send reaches the members of its topics at its `sendAt`.
 /// </summary>
 public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutStore fanOuts, NotificationLedger ledger, JobQueue queue,
-    TimeProvider clock) : ITopicSendAcceptor
+    RecipientBudget budget, TimeProvider clock) : ITopicSendAcceptor
 {
     public const string StatusPath = "/fan-outs";
 
@@ -29,7 +31,7 @@ public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutS
         // must not hold up this tenant's own password resets.
         var definition = request with { Priority = request.Priority ?? "low" };
         await drafts.ValidateAsync(tenantId, definition, request.Locale, ct);
-        await topics.RequireAllAsync(tenantId, keys, ct);
+        var members = await topics.RequireAllAsync(tenantId, keys, ct);
 
         var id = Uuid7.New();
         await using var tx = await ledger.BeginAsync(ct);
@@ -38,6 +40,7 @@ public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutS
             await tx.CommitAsync(ct);
             return new SendHandler.Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
+        await budget.ChargeAsync(tenantId, members, "This send to topics", ct);   // refused: the transaction rolls back, nothing kept
         await fanOuts.CreateAsync(tx, tenantId, id, FanOutKind.Send, keys, JsonSerializer.Serialize(definition, JsonBody.Options), ct);
         var priority = definition.Priority switch { "high" => JobPriority.High, "normal" => JobPriority.Normal, _ => JobPriority.Low };
         var runAt = request.SendAt is { } at && at > clock.GetUtcNow() ? at : (DateTimeOffset?)null;

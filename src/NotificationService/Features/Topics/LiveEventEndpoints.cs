@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Inbox;
+using NotificationService.Features.RateLimits;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 
@@ -30,6 +31,9 @@ public sealed record LiveEventAccepted(string Type, int? Users, IReadOnlyList<st
 /// no delivery — but an event on the live streams of the users named, or of every member of the topics named, with an
 /// id in the stream's sequence so a reconnect with Last-Event-ID replays it while it is kept. To users: one row per user
 /// in their own sequence, one statement. To topics: one row per topic, whatever the number of members.
+/// Charged before the 202 by what it causes: the users named, or the topics' members, to the tenant's recipient budget
+/// (<see cref="RecipientBudget"/>), then the bytes it stores (data × rows) to its live-event storage
+/// (<see cref="LiveEventBudget"/>); a refusal stores nothing.
 /// </summary>
 public static class LiveEventEndpoints
 {
@@ -41,14 +45,15 @@ public static class LiveEventEndpoints
             .WithSummary("Publish a live event (SSE `app.<type>`) to users' or topics' members' streams").Accepts<LiveEventRequest>("application/json");
 
     private static async Task<Accepted<LiveEventAccepted>> PublishAsync(HttpContext http, InboxStore inbox, TopicStore topics, TopicEventStore events,
-        CancellationToken ct)
+        RecipientBudget recipients, LiveEventBudget storage, CancellationToken ct)
     {
         var (body, _) = await JsonBody.ReadAsync<LiveEventRequest>(http.Request, 512 * 1024, ct);
         var tenantId = http.User.TenantId();
         var errors = new Dictionary<string, string[]>();
         if (!TopicRules.IsKey(body.Type)) errors["type"] = ["A type is 1 to 100 letters, digits, '.', '_', ':' or '-' (e.g. ticket.status_changed)."];
         var data = body.Data?.ToJsonString() ?? "{}";
-        if (Encoding.UTF8.GetByteCount(data) > MaxDataBytes) errors["data"] = [$"At most {MaxDataBytes / 1024} KB of JSON."];
+        var dataBytes = Encoding.UTF8.GetByteCount(data);
+        if (dataBytes > MaxDataBytes) errors["data"] = [$"At most {MaxDataBytes / 1024} KB of JSON."];
         var to = body.To;
         if (to is null || (to.UserIds is null) == (to.Topics is null)) errors["to"] = ["Give to.userIds or to.topics (one of them)."];
         string[] userIds = [], keys = [];
@@ -62,10 +67,14 @@ public static class LiveEventEndpoints
 
         if (userIds.Length > 0)
         {
+            await recipients.ChargeAsync(tenantId, userIds.Length, "This live event", ct);
+            await storage.ChargeAsync(tenantId, (long)userIds.Length * dataBytes, ct);   // one row per user
             var reached = await inbox.PublishAppEventAsync(tenantId, userIds, body.Type!, data, ct);
             return TypedResults.Accepted((string?)null, new LiveEventAccepted(body.Type!, reached, null, null));
         }
-        await topics.RequireAllAsync(tenantId, keys, ct);   // another tenant's topic is a 404: its members never hear this
+        var members = await topics.RequireAllAsync(tenantId, keys, ct);   // another tenant's topic is a 404: its members never hear this
+        await recipients.ChargeAsync(tenantId, members, "This live event to topics", ct);
+        await storage.ChargeAsync(tenantId, (long)keys.Length * dataBytes, ct);   // one row per topic, not per member
         var seq = await events.PublishAsync(tenantId, keys, body.Type!, data, ct);
         return TypedResults.Accepted((string?)null, new LiveEventAccepted(body.Type!, null, keys, seq));
     }

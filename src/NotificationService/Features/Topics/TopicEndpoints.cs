@@ -31,6 +31,7 @@ public static class TopicEndpoints
             .AddSingleton<IJobHandler, FanOutJobHandler>()
             .AddSingleton(new WorkQueue(FanOutJobHandler.QueueName))
             .AddSingleton<TopicEventStore>()
+            .AddSingleton<LiveEventBudget>()
             .AddSingleton<ITopicStreamSource>(sp => sp.GetRequiredService<TopicEventStore>())
             .AddSingleton<IRetainedData, TopicEventRetention>();
         services.AddAuthorizationBuilder()

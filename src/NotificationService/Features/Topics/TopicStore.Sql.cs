@@ -17,8 +17,8 @@ public sealed partial class TopicStore
 
         public const string Find = "select " + Columns + " from topics where tenant_id = $1 and key = $2";
 
-        /// <summary>$1 tenant, $2 keys: those that exist.</summary>
-        public const string Existing = "select key from topics where tenant_id = $1 and key = any($2)";
+        /// <summary>$1 tenant, $2 keys: those that exist, with their member counts.</summary>
+        public const string Existing = "select key, member_count from topics where tenant_id = $1 and key = any($2)";
 
         /// <summary>$1 tenant, $2 key. Every membership change and the delete take the topic's row first: one at a time per topic.</summary>
         public const string Lock = "select 1 from topics where tenant_id = $1 and key = $2 for update";

@@ -37,16 +37,26 @@ public sealed partial class TopicStore(NpgsqlDataSource db)
     public async Task<TopicView> GetAsync(Guid tenantId, string key, CancellationToken ct) =>
         await FindAsync(tenantId, key, ct) ?? throw new NotFoundException($"The topic '{key}'");
 
-    /// <summary>Throws 404 naming the first of <paramref name="keys"/> the tenant does not have (another tenant's included).</summary>
-    public async Task RequireAllAsync(Guid tenantId, IReadOnlyCollection<string> keys, CancellationToken ct)
+    /// <summary>
+    /// Throws 404 naming the first of <paramref name="keys"/> the tenant does not have (another tenant's included).
+    /// Returns the topics' member counts added up: what a send to them reaches at most (a member of two topics is one
+    /// recipient, so never fewer), read from the counters, whatever the topics' size.
+    /// </summary>
+    public async Task<long> RequireAllAsync(Guid tenantId, IReadOnlyCollection<string> keys, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(Sql.Existing);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(keys.ToArray());
         var found = new HashSet<string>(StringComparer.Ordinal);
+        long members = 0;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
-            while (await r.ReadAsync(ct)) found.Add(r.GetString(0));
+            while (await r.ReadAsync(ct))
+            {
+                found.Add(r.GetString(0));
+                members += r.GetInt64(1);
+            }
         if (keys.FirstOrDefault(k => !found.Contains(k)) is { } missing) throw new NotFoundException($"The topic '{missing}'");
+        return members;
     }
 
     public async Task<IReadOnlyList<TopicView>> ListAsync(Guid tenantId, string? after, int limit, CancellationToken ct)

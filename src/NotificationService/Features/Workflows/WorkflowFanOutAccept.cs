@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Contracts;
 using NotificationService.Features.Notifications;
+using NotificationService.Features.RateLimits;
 using NotificationService.Features.Topics;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
@@ -22,9 +23,10 @@ public sealed record WorkflowFanOutDefinition(Guid WorkflowId, string Workflow, 
 /// Accepts a trigger naming topics in constant time, whatever the topics' size, as a send to topics is accepted
 /// (<see cref="FanOutAccept"/>): the trigger was checked already (<see cref="WorkflowTrigger"/>), the topics must be the
 /// tenant's (404 otherwise), then one transaction writes the fan-out (kind `workflow`), its job and the Idempotency-Key's
-/// answer. <see cref="WorkflowFanOutHandler"/> snapshots the membership and starts the runs chunk by chunk.
+/// answer, after charging the topics' member counts (one run each) to the tenant's recipient budget (<see cref="RecipientBudget"/>:
+/// a 429 that starts nothing). <see cref="WorkflowFanOutHandler"/> snapshots the membership and starts the runs chunk by chunk.
 /// </summary>
-public sealed class WorkflowFanOutAccept(TopicStore topics, FanOutStore fanOuts, NotificationLedger ledger, JobQueue queue)
+public sealed class WorkflowFanOutAccept(TopicStore topics, FanOutStore fanOuts, NotificationLedger ledger, JobQueue queue, RecipientBudget budget)
 {
     public const string StatusPath = "/api/v1/services/workflows/fan-outs";
 
@@ -34,7 +36,7 @@ public sealed class WorkflowFanOutAccept(TopicStore topics, FanOutStore fanOuts,
     public async Task<WorkflowTrigger.Outcome> AcceptAsync(Guid tenantId, StoredWorkflow workflow, string[] keys, TriggerRequest req, byte[] raw,
         string? idempotencyKey, string pathBase, CancellationToken ct)
     {
-        await topics.RequireAllAsync(tenantId, keys, ct);
+        var members = await topics.RequireAllAsync(tenantId, keys, ct);
         var definition = new WorkflowFanOutDefinition(workflow.WorkflowId, workflow.Key, workflow.Version, req.Actor, req.Data, req.CancellationKey,
             req.ExcludeUserIds ?? []);
         var id = Uuid7.New();
@@ -44,6 +46,7 @@ public sealed class WorkflowFanOutAccept(TopicStore topics, FanOutStore fanOuts,
             await tx.CommitAsync(ct);
             return new WorkflowTrigger.Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
+        await budget.ChargeAsync(tenantId, members, "This trigger to topics", ct);   // refused: the transaction rolls back
         await fanOuts.CreateAsync(tx, tenantId, id, FanOutKind.Workflow, keys, JsonSerializer.Serialize(definition, JsonBody.Options), ct);
         // The fan-out queue and its low lane, as a send to topics: a topic of a million members must not hold up this
         // tenant's password resets. The runs it starts are ordinary runs on the workflows queue.

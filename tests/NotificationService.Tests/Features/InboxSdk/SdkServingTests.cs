@@ -1,5 +1,7 @@
 using System.IO.Compression;
 using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
@@ -83,5 +85,21 @@ public class SdkServingTests(ServiceFixture service)
         Assert.DoesNotMatch("<script>|<style|style=", await page.Content.ReadAsStringAsync());
         var token = (await (await http.PostAsync("/sdk/demo/token", null)).JsonAsync())["token"]!.GetValue<string>();
         Assert.Equal(HttpStatusCode.OK, (await service.BearerClient(token).GetAsync(EndUsers.Inbox + "/unread-count")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_demo_pages_send_shows_the_typed_title_as_text_never_running_it_as_a_template()
+    {
+        // The page needs no credential: a title compiled as a template would let anyone who reaches it run one.
+        const string typed = "Costs {{at}} & {{{at}}} {{#each at}}x{{/each}}";
+        var http = service.Factory.CreateClient();
+        var sent = await http.PostAsJsonAsync("/sdk/demo/send", new { title = typed });
+        Assert.Equal(HttpStatusCode.Accepted, sent.StatusCode);
+        var id = Guid.Parse((await sent.JsonAsync())["id"]!.GetValue<string>());
+        await service.Ledger.WaitForAsync(id, "sent");
+
+        var token = (await (await http.PostAsync("/sdk/demo/token", null)).JsonAsync())["token"]!.GetValue<string>();
+        var item = (await service.BearerClient(token).GetFromJsonAsync<JsonNode>($"{EndUsers.Inbox}/{id}"))!;
+        Assert.Equal(typed, item["title"]!.GetValue<string>());
     }
 }
