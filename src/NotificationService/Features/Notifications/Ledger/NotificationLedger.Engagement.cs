@@ -15,8 +15,9 @@ public sealed partial class NotificationLedger
     /// `unarchived`) folds forward through the <see cref="StatusMachine"/> (`delivered` implied first; a `seen` after
     /// `read` changes nothing), and one statement writes the statuses and the history. Subscribers hear the moves
     /// (`notification.seen` and `.read` webhooks, workflow waits); the history-only rows (those kinds, and a read again
-    /// after an unread) are not status changes and go to no one. A notification still in flight (its item written a moment before the worker records `sent`) is left to
-    /// the worker: a step past it now would make the worker's outcome miss the row.
+    /// after an unread) are not status changes and go to no one. A notification still in flight (its item written a
+    /// moment before the worker records `sent`) is left to the worker: a step past `sending` now would make the worker's
+    /// outcome, which moves only rows still `sending`, miss the row.
     /// </summary>
     /// <returns>How many notifications changed status.</returns>
     public async Task<int> RecordEngagementAsync(LedgerTransaction tx, Guid tenantId, string source, IReadOnlyList<Guid> ids,
