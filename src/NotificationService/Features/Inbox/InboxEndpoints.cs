@@ -71,6 +71,10 @@ public static class InboxEndpoints
                 .WithSummary($"{summary} several notifications (`ids`, at most {MaxIds})").Accepts<InboxIdsRequest>("application/json")
                 .Produces<InboxUpdated>().ProducesValidationProblem();
         }
+        // PATCH as well as POST for read and unread: the verb the seeds' user API names them with.
+        foreach (var (path, change, summary) in Changes.Where(c => c.Change == InboxChange.Read || c.Change == InboxChange.Unread))
+            g.MapPatch($"/{{id:guid}}/{path}", (HttpContext http, InboxStore store, Guid id, CancellationToken ct) => ApplyOneAsync(http, store, change, id, ct))
+                .WithSummary($"{summary} one notification (as POST)").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         g.MapDelete("/{id:guid}", (HttpContext http, InboxStore store, Guid id, CancellationToken ct) => ApplyOneAsync(http, store, InboxChange.Delete, id, ct))
             .WithSummary("Delete one notification").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
     }

@@ -10,15 +10,16 @@ public sealed record InboxDelivery(Guid NotificationId, Guid TenantId, string Us
     string? Icon, string? Category, string? DataJson, DateTimeOffset? ExpiresAt, string? ActionsJson = null, string? Thread = null);
 
 /// <summary>A change a user (or the sweeper) makes to items: which rows it applies to, and what it sets. <paramref name="Told"/>:
-/// the statuses <see cref="IInboxReadSubscriber"/>s hear for the items it changed (read implies seen); none for the rest.</summary>
+/// what <see cref="IInboxReadSubscriber"/>s hear for the items it changed, in order (read implies seen); none for the rest
+/// (a deletion, the sweeper's expiry).</summary>
 public sealed record InboxChange(string Name, string Target, string Set, string[]? Told = null)
 {
     public static readonly InboxChange Read = new("read", $"{InboxStore.Live} and read_at is null", "read_at = now(), seen_at = coalesce(i.seen_at, now())",
         ["read", "seen"]);
-    public static readonly InboxChange Unread = new("unread", $"{InboxStore.Live} and read_at is not null", "read_at = null");
+    public static readonly InboxChange Unread = new("unread", $"{InboxStore.Live} and read_at is not null", "read_at = null", ["unread"]);
     public static readonly InboxChange Seen = new("seen", $"{InboxStore.Live} and seen_at is null", "seen_at = now()", ["seen"]);
-    public static readonly InboxChange Archive = new("archived", $"{InboxStore.Live} and archived_at is null", "archived_at = now()");
-    public static readonly InboxChange Unarchive = new("unarchived", $"{InboxStore.Live} and archived_at is not null", "archived_at = null");
+    public static readonly InboxChange Archive = new("archived", $"{InboxStore.Live} and archived_at is null", "archived_at = now()", ["archived"]);
+    public static readonly InboxChange Unarchive = new("unarchived", $"{InboxStore.Live} and archived_at is not null", "archived_at = null", ["unarchived"]);
     public static readonly InboxChange Delete = new("deleted", InboxStore.Live, "deleted_at = now()");
     /// <summary>Items past their expiry leave the counts (they already left the lists when the time passed).</summary>
     public static readonly InboxChange Expire = new("expired", "expires_at <= now()", "deleted_at = now()");
@@ -28,12 +29,14 @@ public sealed record InboxChange(string Name, string Target, string Set, string[
 }
 
 /// <summary>
-/// Hears which items a user read or saw, inside the transaction that changes them (a workflow waiting for an in_app
-/// notification to be read). Registered in DI; a change no subscriber is told about costs nothing extra.
+/// Hears which items a user read, saw, marked unread, archived or unarchived, inside the transaction that changes them (the
+/// notification ledger's engagement statuses, a workflow waiting for an in_app notification to be read). Registered in
+/// DI; a change no subscriber is told about costs nothing extra.
 /// </summary>
 public interface IInboxReadSubscriber
 {
-    /// <param name="statuses">What the items became: `read` (which implies `seen`) or `seen`.</param>
+    /// <param name="statuses">What the items became: `read`, `seen` (`read` is told as `read`, `seen`: it implies `seen`),
+    /// or one of `unread`, `archived`, `unarchived`.</param>
     /// <returns>What to do once the change committed (wake a queue it enqueued to), or null.</returns>
     Task<Action?> OnReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, IReadOnlyList<Guid> notificationIds, string[] statuses, CancellationToken ct);
 }

@@ -23,7 +23,8 @@ public static class InboxClickEndpoints
 {
     public const string Source = "user";
 
-    public static IServiceCollection AddInboxClicks(this IServiceCollection services) => services;
+    /// <summary>Inbox changes (read, seen, unread, archive) reach the ledger through <see cref="InboxEngagement"/>.</summary>
+    public static IServiceCollection AddInboxClicks(this IServiceCollection services) => services.AddSingleton<IInboxReadSubscriber, InboxEngagement>();
 
     public static void MapInboxClicks(this WebApplication app) =>
         app.MapPost("/api/v1/users/me/notifications/{id:guid}/click", ClickAsync).WithTags("End users: inbox").RequireAuthorization(EndUser.Policy)

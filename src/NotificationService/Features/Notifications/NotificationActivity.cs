@@ -15,7 +15,7 @@ public sealed record ActivitySlot(string Channel, DateTimeOffset Start, long Sen
 /// </summary>
 public sealed class NotificationActivity(NpgsqlDataSource db)
 {
-    private const string Delivered = "'sent','delivered','read','opened','clicked'";
+    private const string Delivered = "'sent','delivered','seen','read','opened','clicked'";
     private const string InFlight = "'accepted','queued','sending'";
 
     private const string CountsSql = $"""

@@ -24,7 +24,7 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
     public static readonly string[] EventTypes =
     [
         "notification.accepted", "notification.sent", "notification.delivered", "notification.failed", "notification.suppressed",
-        "notification.skipped", "notification.expired", "notification.read", "notification.opened", "notification.clicked", "bulk_job.completed",
+        "notification.skipped", "notification.expired", "notification.seen", "notification.read", "notification.opened", "notification.clicked", "bulk_job.completed",
         "workflow.run.completed", "workflow.run.cancelled", "workflow.run.failed",
     ];
 

@@ -35,7 +35,10 @@ public sealed class WaitWakers(JobQueue queue) : INotificationSubscriber, IInbox
     public async Task<Action?> OnReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, IReadOnlyList<Guid> notificationIds, string[] statuses,
         CancellationToken ct)
     {
-        var changes = notificationIds.SelectMany(id => statuses.Select(s => (tenantId, id, s, (string?)null, (string?)null))).ToList();
+        // Only what a wait can name: an item marked unread or archived is no status of its send.
+        var heard = statuses.Where(s => s is NotificationStatuses.Read or NotificationStatuses.Seen).ToArray();
+        if (heard.Length == 0) return null;
+        var changes = notificationIds.SelectMany(id => heard.Select(s => (tenantId, id, s, (string?)null, (string?)null))).ToList();
         return await WakeAsync(conn, tx, changes, ct) ? () => queue.NotifyCommitted([WorkflowStepJob.Queue]) : null;
     }
 

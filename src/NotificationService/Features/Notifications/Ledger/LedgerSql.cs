@@ -173,6 +173,14 @@ public sealed partial class NotificationLedger
             order by id for update
             """;
 
+        /// <summary>$1 tenant, $2 ids: the in_app notifications a user engaged with in the inbox, locked in id order. One still
+        /// in flight is the worker's (see <see cref="NotificationLedger.RecordEngagementAsync"/>).</summary>
+        public const string LockEngaged = """
+            select id, status, channel, recipient::text, metadata::text from notifications
+            where tenant_id = $1 and id = any($2) and status not in ('accepted', 'queued', 'sending')
+            order by id for update
+            """;
+
         /// <summary>$1–$3 final status and error per notification; $4–$7 one history row per step, in order.</summary>
         public const string WriteSteps = """
             with u as (

@@ -7,30 +7,32 @@ namespace NotificationService.Features.Notifications;
 /// A transaction that notification changes are written in. Whatever joins it (the ledger, subscribers, the caller's
 /// own statements) commits together; after the commit it wakes the queues that were enqueued to and tells the
 /// ledger's observers. Open one with <see cref="NotificationLedger.BeginAsync"/>, or join a transaction the queue opened
-/// with <see cref="NotificationLedger.Join"/> (its owner commits it; what would follow the commit is handed to the owner).
+/// with <see cref="NotificationLedger.Join(QueueTransaction)"/> (its owner commits it; what would follow the commit is handed to
+/// the owner), or one another feature opened (<see cref="NotificationLedger.Join(NpgsqlConnection, NpgsqlTransaction)"/>: its
+/// owner commits it, then calls <see cref="OwnerCommitted"/>).
 /// </summary>
 public sealed class LedgerTransaction : IAsyncDisposable
 {
     private readonly JobQueue _queue;
     private readonly Action<Exception>? _onObserverError;
     private readonly HashSet<string> _wake = new(StringComparer.Ordinal);
-    private readonly QueueTransaction? _owner;
+    private readonly bool _joined;
     private List<Action>? _afterCommit;
 
-    internal LedgerTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, JobQueue queue, Action<Exception>? onObserverError)
+    /// <param name="joined">Someone else's transaction: they commit and dispose it.</param>
+    internal LedgerTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, JobQueue queue, Action<Exception>? onObserverError,
+        bool joined = false)
     {
         Connection = connection;
         Transaction = transaction;
         _queue = queue;
         _onObserverError = onObserverError;
+        _joined = joined;
     }
 
     internal LedgerTransaction(QueueTransaction owner, JobQueue queue, Action<Exception>? onObserverError)
-        : this(owner.Connection, owner.Transaction, queue, onObserverError)
-    {
-        _owner = owner;
+        : this(owner.Connection, owner.Transaction, queue, onObserverError, joined: true) =>
         owner.AfterCommit(Committed);
-    }
 
     public NpgsqlConnection Connection { get; }
     public NpgsqlTransaction Transaction { get; }
@@ -45,10 +47,14 @@ public sealed class LedgerTransaction : IAsyncDisposable
 
     public async Task CommitAsync(CancellationToken ct)
     {
-        if (_owner is not null) throw new InvalidOperationException("a joined transaction is committed by the queue that opened it");
+        if (_joined) throw new InvalidOperationException("a joined transaction is committed by whoever opened it");
         await Transaction.CommitAsync(ct);
         Committed();
     }
+
+    /// <summary>For a transaction joined with <see cref="NotificationLedger.Join(NpgsqlConnection, NpgsqlTransaction)"/>: its owner
+    /// committed it, so the queues are woken and the observers told (once; never after a rollback).</summary>
+    public void OwnerCommitted() => Committed();
 
     private void Committed()
     {
@@ -64,7 +70,7 @@ public sealed class LedgerTransaction : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_owner is not null) return;   // the owner's to dispose
+        if (_joined) return;   // the owner's to dispose
         await Transaction.DisposeAsync();
         await Connection.DisposeAsync();
     }

@@ -77,18 +77,22 @@ public sealed partial class NotificationLedger
         if (batch.BatchCommands.Count > 0) await batch.ExecuteNonQueryAsync(ct);
     }
 
-    private static NpgsqlBatchCommand WriteStepsCommand(List<StatusChange> changes)
+    private static NpgsqlBatchCommand WriteStepsCommand(List<StatusChange> changes) => WriteStepsCommand(changes, changes);
+
+    /// <param name="moves">The status steps: each notification ends at its last one.</param>
+    /// <param name="history">The history rows, in order: the steps, and rows that move no status (an inbox item marked unread).</param>
+    private static NpgsqlBatchCommand WriteStepsCommand(IReadOnlyList<StatusChange> moves, IReadOnlyList<StatusChange> history)
     {
-        var finals = changes.GroupBy(c => c.NotificationId)
+        var finals = moves.GroupBy(c => c.NotificationId)
             .Select(g => (Id: g.Key, g.Last().Status, Error: g.LastOrDefault(c => c.Error is not null)?.Error)).ToList();
         var cmd = new NpgsqlBatchCommand(Sql.WriteSteps);
         cmd.Parameters.AddWithValue(finals.Select(f => f.Id).ToArray());
         cmd.Parameters.AddWithValue(finals.Select(f => f.Status).ToArray());
         cmd.Parameters.AddWithValue(finals.Select(f => f.Error).ToArray());
-        cmd.Parameters.AddWithValue(changes.Select(c => c.NotificationId).ToArray());
-        cmd.Parameters.AddWithValue(changes.Select(c => c.Status).ToArray());
-        cmd.Parameters.AddWithValue(changes.Select(c => c.Detail ?? c.Error).ToArray());
-        cmd.Parameters.AddWithValue(changes.Select(c => c.Source).ToArray());
+        cmd.Parameters.AddWithValue(history.Select(c => c.NotificationId).ToArray());
+        cmd.Parameters.AddWithValue(history.Select(c => c.Status).ToArray());
+        cmd.Parameters.AddWithValue(history.Select(c => c.Detail ?? c.Error).ToArray());
+        cmd.Parameters.AddWithValue(history.Select(c => c.Source).ToArray());
         return cmd;
     }
 }

@@ -37,6 +37,13 @@ public sealed partial class NotificationLedger(NpgsqlDataSource db, JobQueue que
     /// </summary>
     public LedgerTransaction Join(QueueTransaction owner) => new(owner, queue, ObserverFailed);
 
+    /// <summary>
+    /// A transaction another feature opened (the inbox's, so an item's read and its notification's `read` commit together):
+    /// the owner commits and disposes it, then calls <see cref="LedgerTransaction.OwnerCommitted"/>.
+    /// </summary>
+    public LedgerTransaction Join(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        new(connection, transaction, queue, ObserverFailed, joined: true);
+
     /// <summary>Whether any subscriber needs to hear about <paramref name="status"/> inside the transaction.</summary>
     private bool SubscribedInTransaction(string status) => _subscribers.Any(s => s.Wants(status));
 

@@ -8,7 +8,7 @@ public sealed record ReportedStatus(Guid? NotificationId, string? ProviderMessag
 
 /// <summary>
 /// Forward-only notification statuses. accepted → queued → sending → sent → delivered → read
-/// (opened → clicked for email); failed, suppressed, skipped, cancelled and expired are terminal.
+/// (opened → clicked for email; seen → read → clicked for in_app); failed, suppressed, skipped, cancelled and expired are terminal.
 /// Providers deliver callbacks out of order and more than once, so a transition applies only when it
 /// moves forward: a late `sent` never overwrites `delivered`, a duplicate changes nothing.
 /// </summary>
@@ -17,7 +17,7 @@ public static class StatusMachine
     public static int Rank(string status) => status switch
     {
         Accepted => 0, Queued => 1, Sending => 2, Sent => 3, Delivered => 4,
-        Read or Opened => 5, Clicked => 6,
+        Seen => 5, Read or Opened => 6, Clicked => 7,
         _ => -1,
     };
 
@@ -25,7 +25,7 @@ public static class StatusMachine
 
     /// <summary>
     /// The statuses to record, in order, when <paramref name="next"/> is reported for a notification in
-    /// <paramref name="current"/>; empty when nothing changes. Engagement (read/opened/clicked) implies
+    /// <paramref name="current"/>; empty when nothing changes. Engagement (seen/read/opened/clicked) implies
     /// delivery, so a missing `delivered` is recorded first. A failure after delivery (a late bounce of a
     /// message already reported delivered) is ignored: delivered is what the recipient saw.
     /// </summary>
