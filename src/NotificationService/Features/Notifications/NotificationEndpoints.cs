@@ -48,6 +48,8 @@ public static class NotificationEndpoints
     {
         var (request, raw) = await JsonBody.ReadAsync<SendRequest>(http.Request, ct: ct);
         SendValidator.CheckOverrideScope(request, http.User);
+        // A profile patch rewrites where later sends by userId go: the profile API's scope, not only the send's.
+        if (request.Recipient?.Profile is not null) http.User.RequireFieldScope("recipient.profile");
         var key = http.Request.Headers[IdempotencyStore.Header].FirstOrDefault();
         var statusBase = $"{http.Request.PathBase}/api/v1/services/notifications";
         var outcome = await handler.AcceptAsync(http.User.TenantId(), request, raw, key, statusBase, ct);

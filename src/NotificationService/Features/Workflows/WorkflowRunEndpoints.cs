@@ -66,6 +66,9 @@ public static class WorkflowRunEndpoints
     private static async Task<IResult> TriggerAsync(string key, HttpContext http, WorkflowTrigger trigger, CancellationToken ct)
     {
         var (request, raw) = await JsonBody.ReadAsync<TriggerRequest>(http.Request, 2 * 1024 * 1024, ct);
+        // As on a send: a recipient's profile patch is a profile write, which the trigger's scope does not cover.
+        var withProfile = request.Recipients?.ToList().FindIndex(r => r is JsonObject o && o.ContainsKey("profile")) ?? -1;
+        if (withProfile >= 0) http.User.RequireFieldScope("recipients[].profile", $"recipients[{withProfile}].profile");
         var outcome = await trigger.TriggerAsync(http.User.TenantId(), key, request, raw, http.Request.Headers[IdempotencyStore.Header].FirstOrDefault(),
             http.Request.PathBase, ct);
         if (outcome.Replayed) http.Response.Headers[IdempotencyStore.ReplayedHeader] = "true";
