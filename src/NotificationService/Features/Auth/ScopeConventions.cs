@@ -10,8 +10,8 @@ public static class ScopeConventions
 {
     /// <summary>
     /// Every endpoint under this builder requires what its row of <see cref="ScopeTable.Operations"/> says. An endpoint
-    /// with no row, or one that declares its own authorization beside the table, stops the service at startup: a new
-    /// route cannot be mapped without deciding who may call it.
+    /// with no row, or one that declares its own authorization beside the table, fails as soon as the endpoints are built
+    /// (the first request, the OpenAPI document, any spec): a new route cannot be mapped without deciding who may call it.
     /// </summary>
     public static TBuilder RequireScopes<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
     {

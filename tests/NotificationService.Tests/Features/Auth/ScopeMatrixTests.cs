@@ -1,6 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Auth;
 using NotificationService.Features.RateLimits;
@@ -36,6 +40,11 @@ public class ScopeMatrixTests(ServiceFixture service)
         var disagreeing = operations.Where(o => SchemeOf(o.Operation) != ScopeTable.Operations[o.Key].Credential)
             .Select(o => $"{o.Key}: the document says {SchemeOf(o.Operation)}, the table {ScopeTable.Operations[o.Key]}").ToList();
         Assert.True(disagreeing.Count == 0, string.Join("\n", disagreeing));
+        // A reader of the document sees the rule: each key operation's 403 names the scopes of its row.
+        var unnamed = operations.Where(o => ScopeTable.Operations[o.Key].Credential == Credential.ApiKey
+                && o.Operation["responses"]?["403"]?["description"]?.GetValue<string>().EndsWith($": {ScopeTable.Operations[o.Key]}.") != true)
+            .Select(o => o.Key).ToList();
+        Assert.True(unnamed.Count == 0, "403 answers not naming the table's scopes:\n" + string.Join("\n", unnamed));
         Assert.All(ScopeTable.Operations.Values.SelectMany(a => a.AnyOf).SelectMany(set => set), s => Assert.Contains(s, Scopes.All));
     }
 
@@ -78,6 +87,25 @@ public class ScopeMatrixTests(ServiceFixture service)
             }
         }
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    [Fact]
+    public void A_route_with_no_row_or_with_its_own_authorization_beside_the_table_fails_when_the_endpoints_are_built()
+    {
+        Assert.Contains("has no row in ScopeTable", Assert.Throws<InvalidOperationException>(() =>
+            EndpointsOf(app => app.MapGroup("/api/v1/services/unlisted").RequireScopes().MapGet("/", () => "x"))).Message);
+        Assert.Contains("declares its own authorization", Assert.Throws<InvalidOperationException>(() =>
+            EndpointsOf(app => app.MapGroup("/api/v1/services/topics").RequireScopes().MapGet("/", () => "x").RequireAuthorization(Scopes.Send))).Message);
+        var listed = Assert.Single(EndpointsOf(app => app.MapGroup("/api/v1/services/workflows").RequireScopes().MapPost("/runs/cancel", () => "x")));
+        Assert.Equal("notifications:read and notifications:send", listed.Metadata.GetMetadata<IAuthorizeData>()!.Policy);
+    }
+
+    /// <summary>The endpoints a bare host builds from <paramref name="map"/> (building them is when the convention runs).</summary>
+    private static List<Endpoint> EndpointsOf(Action<WebApplication> map)
+    {
+        using var app = WebApplication.CreateBuilder().Build();
+        map(app);
+        return ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).ToList();
     }
 
     private static Credential SchemeOf(JsonNode operation) =>
