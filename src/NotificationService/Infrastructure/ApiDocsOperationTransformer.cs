@@ -37,7 +37,9 @@ internal sealed class ApiDocsOperationTransformer : IOpenApiOperationTransformer
         else if (authorized)
         {
             Problem(operation, "401", "No API key, or a key that is unknown or revoked.");
-            Problem(operation, "403", "The key lacks the scope this route needs.");
+            // The policy's name is the scope table's rule for this route (`notifications:send`, `… and …`, `… or …`).
+            var scopes = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null);
+            Problem(operation, "403", scopes is null ? "The key lacks the scope this route needs." : $"The key lacks the scope this route needs: {scopes}.");
             Problem(operation, "429", "The tenant's rate limit for this endpoint class is spent; see Retry-After.");
         }
         if (route.Contains('{')) Problem(operation, "404", "No such object in the caller's tenant.");

@@ -21,7 +21,7 @@ public static class ApiKeyAdminEndpoints
 
     public static void MapApiKeyAdmin(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/admin/api-keys").WithTags("Admin: API keys").RequireAuthorization(Scopes.Admin);
+        var group = app.MapGroup("/api/v1/admin/api-keys").WithTags("Admin: API keys").RequireScopes();
 
         group.MapGet("/", async Task<Ok<List<ApiKeyView>>> (HttpContext http, TenantStore tenants, CancellationToken ct) =>
             TypedResults.Ok((await tenants.ListServiceAccountsAsync(http.User.TenantId(), ct)).Select(View).ToList()))

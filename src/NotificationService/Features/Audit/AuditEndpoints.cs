@@ -25,6 +25,6 @@ public static class AuditEndpoints
             var size = limit is null ? 50 : limit is >= 1 and <= 200 ? limit.Value : throw RequestValidationException.For("limit", "A limit from 1 to 200.");
             var items = await audit.ListAsync(http.User.TenantId(), new AuditFilter(action, targetType, targetId, actor, from?.Value, to?.Value), before, size, ct);
             return TypedResults.Ok(new AuditPage(items, items.Count == size ? items[^1].Id.ToString() : null));
-        }).WithTags("Admin: audit").RequireAuthorization(Scopes.Admin).WithSummary("List admin changes (who, what, when, before/after with secrets redacted)");
+        }).WithTags("Admin: audit").RequireScopes().WithSummary("List admin changes (who, what, when, before/after with secrets redacted)");
     }
 }

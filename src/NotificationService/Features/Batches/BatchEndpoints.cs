@@ -18,13 +18,13 @@ public static class BatchEndpoints
 
     public static void MapBatches(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/services/notifications").WithTags("Batches");
-        group.MapPost("/send-batch", SendBatchAsync).WithSummary("Send one message to up to 1,000 recipients").RequireAuthorization(Scopes.Send)
+        var group = app.MapGroup("/api/v1/services/notifications").WithTags("Batches").RequireScopes();
+        group.MapPost("/send-batch", SendBatchAsync).WithSummary("Send one message to up to 1,000 recipients")
             .Accepts<SendBatchRequest>("application/json").Produces<BatchAccepted>(202).ProducesValidationProblem().ProducesValidationProblem(422);
-        group.MapPost("/send-chunk", SendChunkAsync).WithSummary("Send one chunk of a larger batch (for clients that page their own lists)").ProducesProblem(StatusCodes.Status404NotFound).RequireAuthorization(Scopes.Send)
+        group.MapPost("/send-chunk", SendChunkAsync).WithSummary("Send one chunk of a larger batch (for clients that page their own lists)").ProducesProblem(StatusCodes.Status404NotFound)
             .Accepts<SendChunkRequest>("application/json").Produces<BatchAccepted>(202).ProducesValidationProblem();
-        group.MapGet("/batches/{batchId:guid}", GetAsync).WithSummary("Get a batch's counts per status").RequireAuthorization(Scopes.Read);
-        group.MapGet("/batches/{batchId:guid}/notifications", PageAsync).WithSummary("Page through a batch's notifications").RequireAuthorization(Scopes.Read);
+        group.MapGet("/batches/{batchId:guid}", GetAsync).WithSummary("Get a batch's counts per status");
+        group.MapGet("/batches/{batchId:guid}/notifications", PageAsync).WithSummary("Page through a batch's notifications");
     }
 
     private static async Task<IResult> SendBatchAsync(HttpContext http, BatchHandler handler, CancellationToken ct)

@@ -43,8 +43,7 @@ public sealed class BulkUpload(NpgsqlDataSource db, BulkJobStore jobs, BulkFileS
         {
             var (fields, fileName, head, bytes) = await ReadPartsAsync(jobId, request, boundary, ct);
             var options = profiles ? ProfileImportOptions(fields) : await OptionsAsync(tenantId, fields, ct);
-            if (options.OverridePreferences && !request.HttpContext.User.HasScope(Scopes.Override))
-                throw RequestValidationException.For("overridePreferences", $"Overriding preferences needs the '{Scopes.Override}' scope.", 403);
+            if (options.OverridePreferences) request.HttpContext.User.RequireFieldScope("overridePreferences");
             var sniffed = CsvSniffer.Inspect(head, options);
             options = options with { Delimiter = sniffed.Delimiter };
 

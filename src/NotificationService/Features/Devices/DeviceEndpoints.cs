@@ -21,7 +21,7 @@ public static class DeviceEndpoints
     public static void MapDevices(this WebApplication app)
     {
         MapUserDevices(app);
-        var group = app.MapGroup("/api/v1/services/devices").WithTags("Devices").RequireAuthorization(Scopes.Send);
+        var group = app.MapGroup("/api/v1/services/devices").WithTags("Devices").RequireScopes();
 
         group.MapPost("/", async (HttpContext http, DeviceStore store, CancellationToken ct) =>
         {

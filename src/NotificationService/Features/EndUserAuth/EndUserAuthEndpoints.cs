@@ -41,20 +41,18 @@ public static class EndUserAuthEndpoints
         services.AddOptions<JwtBearerOptions>(EndUserJwt.BearerScheme).Configure<IHttpContextAccessor, TimeProvider>((o, accessor, clock) =>
             EndUserJwt.Configure(o, audience, accessor, clock));
         services.AddAuthorizationBuilder()
-            .AddPolicy(EndUser.Policy, p => p.AddAuthenticationSchemes(EndUser.Scheme).RequireAuthenticatedUser().RequireClaim(EndUser.TenantClaim))
-            .AddPolicy(Scopes.UsersToken, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-                .RequireClaim(AuthClaims.Scope, Scopes.UsersToken, Scopes.Admin));
+            .AddPolicy(EndUser.Policy, p => p.AddAuthenticationSchemes(EndUser.Scheme).RequireAuthenticatedUser().RequireClaim(EndUser.TenantClaim));
         return services;
     }
 
     public static void MapEndUserAuth(this WebApplication app)
     {
         app.MapPost("/api/v1/services/users/{userId}/token", UserTokenEndpoints.MintAsync).WithTags("End users: tokens")
-            .RequireAuthorization(Scopes.UsersToken)
+            .RequireScopes()
             .WithSummary("Mint a short-lived end-user token (scope users:token)").Accepts<MintTokenRequest>("application/json")
             .Produces<MintedToken>().ProducesValidationProblem();
 
-        var keys = app.MapGroup("/api/v1/admin/user-auth/keys").WithTags("Admin: end-user token keys").RequireAuthorization(Scopes.Admin);
+        var keys = app.MapGroup("/api/v1/admin/user-auth/keys").WithTags("Admin: end-user token keys").RequireScopes();
         keys.MapGet("/", UserTokenEndpoints.ListKeysAsync).WithSummary("List the keys that verify the tenant's end-user tokens (no secrets)")
             .Produces<UserKeyView[]>();
         keys.MapPost("/", UserTokenEndpoints.AddKeyAsync).WithSummary("Register an HS256 secret (generated, shown once), an RS256/ES256 public key or a JWKS URL")

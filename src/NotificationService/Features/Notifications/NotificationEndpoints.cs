@@ -25,13 +25,13 @@ public static class NotificationEndpoints
 
     public static void MapNotifications(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/services/notifications").WithTags("Notifications");
+        var group = app.MapGroup("/api/v1/services/notifications").WithTags("Notifications").RequireScopes();
 
-        group.MapPost("/send", SendAsync).WithSummary("Send a notification on one or more channels").RequireAuthorization(Scopes.Send)
+        group.MapPost("/send", SendAsync).WithSummary("Send a notification on one or more channels")
             .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem().ProducesValidationProblem(422)
             .AddOpenApiOperationTransformer(DescribeMultiChannelAnswer);
-        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a notification's status and history").RequireAuthorization(Scopes.Read);
-        group.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancel a notification no worker has claimed yet").RequireAuthorization(Scopes.Send);
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a notification's status and history");
+        group.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancel a notification no worker has claimed yet");
         TemplateTestSend.Map(app);
     }
 
@@ -48,6 +48,8 @@ public static class NotificationEndpoints
     {
         var (request, raw) = await JsonBody.ReadAsync<SendRequest>(http.Request, ct: ct);
         SendValidator.CheckOverrideScope(request, http.User);
+        // A profile patch rewrites where later sends by userId go: the profile API's scope, not only the send's.
+        if (request.Recipient?.Profile is not null) http.User.RequireFieldScope("recipient.profile");
         var key = http.Request.Headers[IdempotencyStore.Header].FirstOrDefault();
         var statusBase = $"{http.Request.PathBase}/api/v1/services/notifications";
         var outcome = await handler.AcceptAsync(http.User.TenantId(), request, raw, key, statusBase, ct);

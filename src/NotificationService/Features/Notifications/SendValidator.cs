@@ -120,8 +120,7 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
     /// <summary>`overridePreferences: true` needs the `notifications:override` scope (admin has it): 403 naming the field.</summary>
     public static void CheckOverrideScope(SendParts request, ClaimsPrincipal caller)
     {
-        if (request.OverridePreferences == true && !caller.HasScope(Scopes.Override))
-            throw RequestValidationException.For("overridePreferences", $"Overriding preferences needs the '{Scopes.Override}' scope.", 403);
+        if (request.OverridePreferences == true) caller.RequireFieldScope("overridePreferences");
     }
 
     private static List<string> ChannelsOf(SendRequest req, Dictionary<string, string[]> errors)

@@ -47,7 +47,7 @@ public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory prov
     }
 
     public static void Map(WebApplication app) =>
-        app.MapGroup("/api/v1/admin/templates").WithTags("Admin: templates").RequireAuthorization(Scopes.Admin)
+        app.MapGroup("/api/v1/admin/templates").WithTags("Admin: templates").RequireScopes()
             .MapPost("/{id:guid}/test-send", async Task<Accepted<TestSendResult>> (Guid id, HttpContext http, TemplateTestSend testSend, CancellationToken ct) =>
             {
                 var (req, _) = await JsonBody.ReadAsync<TestSendRequest>(http.Request, TemplateAdminEndpoints.TrialBodyLimit, ct);

@@ -13,7 +13,7 @@ public static class CategoryEndpoints
 
     public static void MapCategories(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/admin/categories").WithTags("Admin: categories").RequireAuthorization(Scopes.Admin);
+        var group = app.MapGroup("/api/v1/admin/categories").WithTags("Admin: categories").RequireScopes();
 
         group.MapGet("/", async Task<Ok<IReadOnlyList<Category>>> (HttpContext http, CategoryStore store, CancellationToken ct) =>
             TypedResults.Ok(await store.ListAsync(http.User.TenantId(), ct))).WithSummary("List the tenant's notification categories");

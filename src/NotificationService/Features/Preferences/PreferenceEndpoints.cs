@@ -26,7 +26,7 @@ public static class PreferenceEndpoints
     public static void MapPreferences(this WebApplication app)
     {
         app.MapCategories();
-        var group = app.MapGroup("/api/v1/services/users/{userId}/preferences").WithTags("Preferences").RequireAuthorization(Scopes.Preferences);
+        var group = app.MapGroup("/api/v1/services/users/{userId}/preferences").WithTags("Preferences").RequireScopes();
         group.MapGet("/", (string userId, HttpContext http, PreferenceService service, CancellationToken ct) =>
             service.GetAsync(http.User.TenantId(), Checked(userId), ct)).WithSummary("Get a user's preferences and what applies to each category");
         group.MapPut("/", (string userId, HttpContext http, PreferenceService service, CancellationToken ct) =>

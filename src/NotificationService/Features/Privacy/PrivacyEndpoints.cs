@@ -29,13 +29,13 @@ public static class PrivacyEndpoints
 
     public static void MapPrivacy(this WebApplication app)
     {
-        var group = app.MapGroup(RecipientEndpoints.Path).WithTags("Recipients: erase and export");
-        group.MapDelete("/{userId}", EraseAsync).RequireAuthorization(Scopes.UsersErase)
+        var group = app.MapGroup(RecipientEndpoints.Path).WithTags("Recipients: erase and export").RequireScopes();
+        group.MapDelete("/{userId}", EraseAsync)
             .WithSummary("Erase a user everywhere (GDPR Art. 17); block=true also refuses the userId from now on. 202 with an erase job");
         group.MapGet("/erasures/{jobId:guid}", async Task<Ok<EraseJobView>> (Guid jobId, HttpContext http, EraseJobStore store, CancellationToken ct) =>
                 TypedResults.Ok(await store.GetAsync(http.User.TenantId(), jobId, ct) ?? throw new NotFoundException("The erase job")))
-            .RequireAuthorization(Scopes.UsersErase).WithSummary("An erase job's progress and what it erased").ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/{userId}/export", ExportAsync).RequireAuthorization(Scopes.UsersRead)
+            .WithSummary("An erase job's progress and what it erased").ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapGet("/{userId}/export", ExportAsync)
             .WithSummary("Everything stored about a user, as one JSON document (GDPR Art. 15/20), streamed")
             .Produces<UserExportDocument>(StatusCodes.Status200OK, "application/json");
     }

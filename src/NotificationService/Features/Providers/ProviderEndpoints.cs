@@ -20,7 +20,7 @@ public static class ProviderEndpoints
 
     public static void MapProviders(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/admin/providers").WithTags("Providers").RequireAuthorization(Scopes.Admin);
+        var group = app.MapGroup("/api/v1/admin/providers").WithTags("Providers").RequireScopes();
 
         group.MapGet("/", (HttpContext http, ProviderAdmin admin, CancellationToken ct) => admin.ListAsync(http.User.TenantId(), ct)).WithSummary("List provider configurations in priority order");
         group.MapGet("/{id:guid}", (Guid id, HttpContext http, ProviderAdmin admin, CancellationToken ct) => admin.GetAsync(http.User.TenantId(), id, ct)).WithSummary("Get a provider configuration (secrets are never returned)");

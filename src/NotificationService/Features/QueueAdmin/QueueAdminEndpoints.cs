@@ -19,7 +19,7 @@ public static class QueueAdminEndpoints
 
     public static void MapQueueAdmin(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/admin/queues").WithTags("Admin: queues").RequireAuthorization(Scopes.Admin);
+        var group = app.MapGroup("/api/v1/admin/queues").WithTags("Admin: queues").RequireScopes();
 
         group.MapGet("/", async (HttpContext http, JobQueue queue, CancellationToken ct) =>
         {

@@ -85,7 +85,7 @@ public static class RateLimitEndpoints
 
     public static void MapRateLimits(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/admin/rate-limits").WithTags("Rate limits").RequireAuthorization(Scopes.Admin);
+        var group = app.MapGroup("/api/v1/admin/rate-limits").WithTags("Rate limits").RequireScopes();
         group.MapGet("", ListAsync).WithSummary("List the tenant's rate limits per endpoint class");
         group.MapPut("/{endpointClass}", SetAsync).WithSummary("Set the tenant's rate limit for one endpoint class");
         group.MapDelete("/{endpointClass}", ResetAsync).WithSummary("Reset one endpoint class to the default rate limit");

@@ -24,24 +24,20 @@ public static class RecipientEndpoints
     {
         services.AddSingleton<ProfileStore>();
         services.AddSingleton<UserBlocklist>();
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Scopes.UsersRead, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.Scope, Scopes.UsersRead, Scopes.Admin))
-            .AddPolicy(Scopes.UsersWrite, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.Scope, Scopes.UsersWrite, Scopes.Admin))
-            .AddPolicy(Scopes.UsersErase, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.Scope, Scopes.UsersErase, Scopes.Admin));
         return services;
     }
 
     public static void MapRecipients(this WebApplication app)
     {
-        var group = app.MapGroup(Path).WithTags("Recipients");
-        group.MapGet("/", ListAsync).RequireAuthorization(Scopes.UsersRead)
+        var group = app.MapGroup(Path).WithTags("Recipients").RequireScopes();
+        group.MapGet("/", ListAsync)
             .WithSummary("List recipient profiles by userId (keyset cursor), or find them by exact email or phone or a userId prefix");
-        group.MapPost("/bulk", BulkIdentify.HandleAsync).RequireAuthorization(Scopes.UsersWrite)
+        group.MapPost("/bulk", BulkIdentify.HandleAsync)
             .WithSummary("Create, replace or merge up to 1,000 profiles; results in request order").Accepts<BulkIdentifyRequest>("application/json");
-        group.MapGet("/{userId}", GetAsync).RequireAuthorization(Scopes.UsersRead).WithSummary("Get a recipient profile");
-        group.MapPut("/{userId}", PutAsync).RequireAuthorization(Scopes.UsersWrite)
+        group.MapGet("/{userId}", GetAsync).WithSummary("Get a recipient profile");
+        group.MapPut("/{userId}", PutAsync)
             .WithSummary("Create or replace a recipient profile").Accepts<ProfileDocument>("application/json");
-        group.MapPatch("/{userId}", PatchAsync).RequireAuthorization(Scopes.UsersWrite)
+        group.MapPatch("/{userId}", PatchAsync)
             .WithSummary("Merge a JSON Merge Patch (RFC 7396) into a recipient profile, creating it if needed").Accepts<ProfileDocument>(MergePatchType);
         app.MapMyProfile();
     }

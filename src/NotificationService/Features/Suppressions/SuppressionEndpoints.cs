@@ -14,7 +14,7 @@ public static class SuppressionEndpoints
 
     public static void MapSuppressions(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/admin/suppressions").WithTags("Admin: suppressions").RequireAuthorization(Scopes.Admin);
+        var group = app.MapGroup("/api/v1/admin/suppressions").WithTags("Admin: suppressions").RequireScopes();
 
         group.MapGet("/", async Task<Ok<IReadOnlyList<SuppressionView>>> (string? channel, string? address, int? limit, HttpContext http, SuppressionStore store, CancellationToken ct) =>
         {

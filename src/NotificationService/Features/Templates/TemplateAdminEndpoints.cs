@@ -23,7 +23,7 @@ public static class TemplateAdminEndpoints
 
     public static void MapTemplatesAdmin(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/admin/templates").WithTags("Admin: templates").RequireAuthorization(Scopes.Admin);
+        var group = app.MapGroup("/api/v1/admin/templates").WithTags("Admin: templates").RequireScopes();
         group.MapPost("/", CreateAsync).WithSummary("Create a template (its first version)").Audited("template.create", "template").Accepts<TemplateRequest>("application/json").ProducesValidationProblem().ProducesValidationProblem(422);
         group.MapGet("/", ListAsync).WithSummary("List templates");
         group.MapGet("/{id:guid}", async Task<Results<Ok<TemplateView>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>

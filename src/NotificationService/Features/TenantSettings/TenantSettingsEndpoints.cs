@@ -25,7 +25,7 @@ public static class TenantSettingsEndpoints
 {
     public static void MapTenantSettings(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/admin/settings").WithTags("Admin: settings").RequireAuthorization(Scopes.Admin);
+        var group = app.MapGroup("/api/v1/admin/settings").WithTags("Admin: settings").RequireScopes();
         group.MapGet("/", async Task<Ok<TenantSettingsView>> (HttpContext http, TenantStore store, CancellationToken ct) =>
             TypedResults.Ok(await ViewAsync(store, http.User.TenantId(), ct)))
             .WithSummary("The tenant's settings (allowHttpLinks)");

@@ -14,9 +14,9 @@ public static class FanOutEndpoints
 {
     public static void MapFanOuts(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/services/notifications" + FanOutAccept.StatusPath).WithTags("Topics");
-        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Scopes.Read).WithSummary("Get a fan-out's progress (a send to topics)");
-        group.MapPost("/{id:guid}/cancel", CancelRouteAsync).RequireAuthorization(Scopes.Send).WithSummary("Cancel a fan-out: members not yet reached get nothing");
+        var group = app.MapGroup("/api/v1/services/notifications" + FanOutAccept.StatusPath).WithTags("Topics").RequireScopes();
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a fan-out's progress (a send to topics)");
+        group.MapPost("/{id:guid}/cancel", CancelRouteAsync).WithSummary("Cancel a fan-out: members not yet reached get nothing");
     }
 
     private static async Task<Results<Ok<FanOutStatus>, NotFound>> GetAsync(Guid id, HttpContext http, FanOutStore store, CancellationToken ct) =>

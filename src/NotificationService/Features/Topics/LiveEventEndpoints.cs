@@ -41,7 +41,7 @@ public static class LiveEventEndpoints
     public const int MaxUsers = 1_000;
 
     public static void MapLiveEvents(this WebApplication app) =>
-        app.MapPost("/api/v1/services/events", PublishAsync).WithTags("Topics").RequireAuthorization(Scopes.Send)
+        app.MapPost("/api/v1/services/events", PublishAsync).WithTags("Topics").RequireScopes()
             .WithSummary("Publish a live event (SSE `app.<type>`) to users' or topics' members' streams").Accepts<LiveEventRequest>("application/json");
 
     private static async Task<Accepted<LiveEventAccepted>> PublishAsync(HttpContext http, InboxStore inbox, TopicStore topics, TopicEventStore events,

@@ -34,28 +34,25 @@ public static class TopicEndpoints
             .AddSingleton<LiveEventBudget>()
             .AddSingleton<ITopicStreamSource>(sp => sp.GetRequiredService<TopicEventStore>())
             .AddSingleton<IRetainedData, TopicEventRetention>();
-        services.AddAuthorizationBuilder()
-            .AddPolicy(Scopes.TopicsRead, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.Scope, Scopes.TopicsRead, Scopes.Admin))
-            .AddPolicy(Scopes.TopicsWrite, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.Scope, Scopes.TopicsWrite, Scopes.Admin));
         return services;
     }
 
     public static void MapTopics(this WebApplication app)
     {
-        var group = app.MapGroup(Path).WithTags("Topics");
-        group.MapGet("/", ListAsync).RequireAuthorization(Scopes.TopicsRead).WithSummary("List topics with their member counts (keyset cursor)");
-        group.MapGet("/{key}", GetAsync).RequireAuthorization(Scopes.TopicsRead).WithSummary("Get a topic and its exact member count")
+        var group = app.MapGroup(Path).WithTags("Topics").RequireScopes();
+        group.MapGet("/", ListAsync).WithSummary("List topics with their member counts (keyset cursor)");
+        group.MapGet("/{key}", GetAsync).WithSummary("Get a topic and its exact member count")
             .ProducesValidationProblem();
-        group.MapPut("/{key}", PutAsync).RequireAuthorization(Scopes.TopicsWrite).WithSummary("Create a topic or change its name and description")
+        group.MapPut("/{key}", PutAsync).WithSummary("Create a topic or change its name and description")
             .Accepts<TopicRequest>("application/json");
-        group.MapDelete("/{key}", DeleteAsync).RequireAuthorization(Scopes.TopicsWrite).WithSummary("Delete a topic and its members")
+        group.MapDelete("/{key}", DeleteAsync).WithSummary("Delete a topic and its members")
             .ProducesValidationProblem();
-        group.MapPost("/{key}/members", AddMembersAsync).RequireAuthorization(Scopes.TopicsWrite)
+        group.MapPost("/{key}/members", AddMembersAsync)
             .WithSummary("Add up to 10,000 members (idempotent: members already in are not counted again)").Accepts<MembersRequest>("application/json");
-        group.MapDelete("/{key}/members", RemoveMembersAsync).RequireAuthorization(Scopes.TopicsWrite)
+        group.MapDelete("/{key}/members", RemoveMembersAsync)
             .WithSummary("Remove up to 10,000 members (idempotent)").Accepts<MembersRequest>("application/json");
-        group.MapGet("/{key}/members", MembersAsync).RequireAuthorization(Scopes.TopicsRead).WithSummary("List a topic's members by userId (keyset cursor)");
-        app.MapGet("/api/v1/services/users/{userId}/topics", UserTopicsAsync).WithTags("Topics").RequireAuthorization(Scopes.TopicsRead)
+        group.MapGet("/{key}/members", MembersAsync).WithSummary("List a topic's members by userId (keyset cursor)");
+        app.MapGet("/api/v1/services/users/{userId}/topics", UserTopicsAsync).WithTags("Topics").RequireScopes()
             .WithSummary("List the topics a user is a member of");
         app.MapFanOuts();
         app.MapLiveEvents();

@@ -23,7 +23,7 @@ public static class UsageEndpoints
         .AddHostedService(sp => sp.GetRequiredService<UsageFlusher>());
 
     public static void MapUsage(this WebApplication app) =>
-        app.MapGroup("/api/v1/admin/usage").WithTags("Admin: usage").RequireAuthorization(Scopes.Admin)
+        app.MapGroup("/api/v1/admin/usage").WithTags("Admin: usage").RequireScopes()
             .MapGet("", async Task<Ok<UsageReport>> (string? from, string? to, string? channel, HttpContext http, UsageStore store, TimeProvider clock, CancellationToken ct) =>
             {
                 var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);

@@ -23,7 +23,7 @@ public static class WebOriginEndpoints
 
     public static void MapWebOrigins(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/admin/web-origins").WithTags("Admin: web origins").RequireAuthorization(Scopes.Admin);
+        var group = app.MapGroup("/api/v1/admin/web-origins").WithTags("Admin: web origins").RequireScopes();
         group.MapGet("/", async Task<Ok<WebOriginsView>> (HttpContext http, WebOriginStore store, CancellationToken ct) =>
             TypedResults.Ok(new WebOriginsView(await store.ListAsync(http.User.TenantId(), ct))))
             .WithSummary("List the web origins allowed to call the end-user API from a browser");

@@ -13,7 +13,7 @@ public static class WebhookAdminEndpoints
 {
     public static void MapWebhooks(this WebApplication app)
     {
-        var group = app.MapGroup("/api/v1/admin/webhooks").WithTags("Admin: webhooks").RequireAuthorization(Scopes.Admin);
+        var group = app.MapGroup("/api/v1/admin/webhooks").WithTags("Admin: webhooks").RequireScopes();
 
         group.MapPost("/", async (HttpContext http, WebhookEndpointStore store, OutboundGuard guard, IHostEnvironment env, CancellationToken ct) =>
         {

@@ -29,9 +29,9 @@ public static class WorkflowAdminEndpoints
     public static void MapWorkflowAdmin(this WebApplication app)
     {
         app.MapGet("/api/v1/admin/schemas/workflow.json", () => Results.Text(WorkflowSchema.Json, "application/schema+json"))
-            .WithTags("Admin: workflows").WithSummary("The JSON Schema of a workflow definition").RequireAuthorization(Scopes.Admin)
+            .WithTags("Admin: workflows").WithSummary("The JSON Schema of a workflow definition").RequireScopes()
             .Produces<JsonObject>(200, "application/schema+json");
-        var g = app.MapGroup("/api/v1/admin/workflows").WithTags("Admin: workflows").RequireAuthorization(Scopes.Admin);
+        var g = app.MapGroup("/api/v1/admin/workflows").WithTags("Admin: workflows").RequireScopes();
         g.MapPost("/", CreateAsync).WithSummary("Create a workflow (version 1, a draft)").Audited("workflow.create", "workflow")
             .Accepts<JsonObject>("application/json").ProducesValidationProblem(422).ProducesProblem(409);
         g.MapPost("/validate", ValidateAsync).WithSummary("Check a definition without saving it (422 lists every problem by JSON path)")

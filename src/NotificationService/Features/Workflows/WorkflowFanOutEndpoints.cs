@@ -22,9 +22,9 @@ public static class WorkflowFanOutEndpoints
 {
     public static void MapWorkflowFanOuts(this WebApplication app)
     {
-        var group = app.MapGroup(WorkflowFanOutAccept.StatusPath).WithTags("Workflows");
-        group.MapGet("/{id:guid}", GetAsync).RequireAuthorization(Scopes.Read).WithSummary("Get the progress of a trigger naming topics");
-        group.MapPost("/{id:guid}/cancel", CancelAsync).RequireAuthorization(Scopes.Send)
+        var group = app.MapGroup(WorkflowFanOutAccept.StatusPath).WithTags("Workflows").RequireScopes();
+        group.MapGet("/{id:guid}", GetAsync).WithSummary("Get the progress of a trigger naming topics");
+        group.MapPost("/{id:guid}/cancel", CancelAsync)
             .WithSummary("Cancel a trigger naming topics: members not yet reached get no run").ProducesProblem(404).ProducesProblem(409);
     }
 
