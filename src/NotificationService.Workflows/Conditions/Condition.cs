@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using DevLab.JmesPath;
 using DevLab.JmesPath.Expressions;
 using DevLab.JmesPath.Interop;
@@ -10,13 +11,18 @@ namespace NotificationService.Workflows.Conditions;
 /// trigger's payload), `recipient.*` (the profile), `actor.*` and `steps.&lt;id&gt;.*`. A condition holds when its result is
 /// truthy in JMESPath's sense (not null, false, "", [] or {}).
 ///
-/// Bounded in time and output. JMESPath has no loops or recursion: a projection's output is at most its input, so what can
-/// grow is a multi-select (`[@, @]` doubles what it reads, and piping it into itself again doubles again). So: the
-/// expression is at most <see cref="MaxLength"/> characters, the product of its multi-selects' widths is at most
-/// <see cref="MaxAmplification"/> (checked on the parsed tree), and the context is bounded by the host (data ≤ 256 KB,
-/// profile ≤ 16 KB): together they bound the work and the output of any evaluation (JmesPath.Net has no cancellation or
-/// time limit of its own, and a wall clock on a shared machine would fail good conditions at random). A result larger than
-/// <see cref="MaxResultChars"/> is an error.
+/// Bounded while it runs. The expression is at most <see cref="MaxLength"/> characters and the product of its multi-selects'
+/// widths at most <see cref="MaxAmplification"/> (checked on the parsed tree, so an obviously exploding condition is refused
+/// when the workflow is saved). That is not enough: a function's output is not bounded by its input (`join` repeats its
+/// separator once per item, so `join(join(data.s, data.a), data.a)` squares), and a projection can copy the whole context
+/// once per item (`map(&amp;$, data.a)`, `data.a[*].[$]`). So every evaluation runs under a budget (<see cref="ConditionLimits"/>:
+/// steps, characters produced, bytes allocated, time), charged by every node and every function call as it runs (<see cref="MeteredExpression"/>,
+/// <see cref="BudgetedFunction"/>); past a limit it stops with a <see cref="ConditionException"/> naming the limit.
+/// A result larger than <see cref="MaxResultChars"/> is an error too.
+///
+/// A parsed JmesPath.Net tree is not safe to evaluate on two threads at once (`$` and `let` keep the evaluation's root and
+/// scopes in the tree), and a stored workflow's conditions are shared by its concurrent runs: each evaluation takes a tree
+/// of its own from a small pool.
 /// </summary>
 public sealed class Condition
 {
@@ -24,13 +30,15 @@ public sealed class Condition
     public const int MaxAmplification = 64;
     public const int MaxResultChars = 64 * 1024;
 
-    private static readonly JmesPath Engine = new();
-    private readonly JmesPathExpression _expression;
+    private const int IdleTrees = 4;
 
-    private Condition(string text, JmesPathExpression expression)
+    private static readonly JmesPath Engine = BudgetedFunction.Install(new JmesPath());
+    private readonly ConcurrentBag<JmesPathExpression> _idle = [];
+
+    private Condition(string text, JmesPathExpression parsed)
     {
         Text = text;
-        _expression = expression;
+        _idle.Add(MeteredExpression.Install(parsed));
     }
 
     public string Text { get; }
@@ -61,20 +69,34 @@ public sealed class Condition
     public static Condition Parse(string text) =>
         TryParse(text, out var c, out var error) ? c! : throw new FormatException(error);
 
-    /// <summary>The expression's result over <paramref name="context"/>; throws <see cref="ConditionException"/> when it fails or its
+    /// <summary>The expression's result over <paramref name="context"/> within <paramref name="limits"/> (default
+    /// <see cref="ConditionLimits.Default"/>); throws <see cref="ConditionException"/> when it fails, runs past a limit or its
     /// result is past the output bound.</summary>
-    public JToken Evaluate(JToken context)
+    public JToken Evaluate(JToken context, ConditionLimits? limits = null)
     {
+        var tree = Rent();
         JToken result;
-        try { result = _expression.Transform(context).AsJToken() ?? JValue.CreateNull(); }
+        try
+        {
+            using var budget = ConditionBudget.Start(limits ?? ConditionLimits.Default);
+            result = tree.Transform(context).AsJToken() ?? JValue.CreateNull();
+        }
         catch (Exception e) { throw new ConditionException(Text, e.Message); }
+        finally { Return(tree); }
         if (result.ToString(Newtonsoft.Json.Formatting.None).Length > MaxResultChars)
             throw new ConditionException(Text, $"its result is larger than {MaxResultChars} characters");
         return result;
     }
 
     /// <summary>Whether the result is truthy (JMESPath: not null, false, empty string, empty array or empty object).</summary>
-    public bool Holds(JToken context) => Truthy(Evaluate(context));
+    public bool Holds(JToken context, ConditionLimits? limits = null) => Truthy(Evaluate(context, limits));
+
+    private JmesPathExpression Rent() => _idle.TryTake(out var tree) ? tree : MeteredExpression.Install(Engine.Parse(Text));
+
+    private void Return(JmesPathExpression tree)
+    {
+        if (_idle.Count < IdleTrees) _idle.Add(tree);
+    }
 
     public static bool Truthy(JToken? t) => t switch
     {

@@ -73,7 +73,9 @@ public static class Interpreter
             case RunPhase.Waiting:
                 var wait = (WaitForStep)index.Find(state.Cursor!)!;
                 var resumed = state with { Status = RunStatus.Waiting, Seq = seq, DueAt = due, EndReason = null };
-                return new(resumed, [WaitEffect(wait, seq, due, context, out _)], events, true);
+                // The key path reads the context again (the profile may have changed): past its budget, the run fails.
+                try { return new(resumed, [WaitEffect(wait, seq, due, context, out _)], events, true); }
+                catch (ConditionException e) { return Fail(state, wait.Id, e.Message); }
             default:
                 return new(state with { Status = RunStatus.Running, Phase = RunPhase.Ready, Seq = seq, EndReason = null }, [new RunEffect.Continue(seq)], events, true);
         }

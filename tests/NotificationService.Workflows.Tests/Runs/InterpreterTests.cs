@@ -243,6 +243,23 @@ public class InterpreterTests
     }
 
     [Fact]
+    public void A_wait_key_stopped_by_its_budget_when_a_cancelled_run_resumes_fails_the_run_naming_it()
+    {
+        // The key reads the profile, which changed while the run was cancelled: now a join of 500 × 10,000 characters.
+        static ConditionContext Profile(string s) => new(null, new JsonObject { ["data"] = new JsonObject
+            { ["s"] = s, ["a"] = new JsonArray(Enumerable.Range(0, 500).Select(_ => (JsonNode?)"").ToArray()) } }, null, [], null);
+        var run = new Run(Wrap("""
+            {"id":"w","type":"waitFor","event":"order.paid","key":"join(recipient.data.s, recipient.data.a)","timeout":"P1D","then":[],"onTimeout":[]}
+            """), Profile("x"));
+        run.Start();
+        run.Apply(new RunInput.Cancel());
+        run.Context = Profile(new string('x', 10_000));
+        var resumed = run.Apply(new RunInput.Resume());
+        Assert.Equal(RunStatus.Failed, run.State.Status);
+        Assert.Contains("produced more than 4,000,000 characters", Assert.IsType<RunEffect.Ended>(Assert.Single(resumed.Effects)).Reason);
+    }
+
+    [Fact]
     public void Cancel_releases_the_wait_and_resume_registers_it_again_with_its_old_deadline()
     {
         var run = new Run(Samples.Escalation);
