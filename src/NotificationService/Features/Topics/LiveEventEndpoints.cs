@@ -5,6 +5,7 @@ using NotificationService.Features.Auth;
 using NotificationService.Features.Inbox;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
+using NotificationService.Features.Recipients;
 
 namespace NotificationService.Features.Topics;
 
@@ -41,7 +42,7 @@ public static class LiveEventEndpoints
             .WithSummary("Publish a live event (SSE `app.<type>`) to users' or topics' members' streams").Accepts<LiveEventRequest>("application/json");
 
     private static async Task<Accepted<LiveEventAccepted>> PublishAsync(HttpContext http, InboxStore inbox, TopicStore topics, TopicEventStore events,
-        CancellationToken ct)
+        UserIdGate gate, CancellationToken ct)
     {
         var (body, _) = await JsonBody.ReadAsync<LiveEventRequest>(http.Request, 512 * 1024, ct);
         var tenantId = http.User.TenantId();
@@ -62,6 +63,7 @@ public static class LiveEventEndpoints
 
         if (userIds.Length > 0)
         {
+            await gate.AdmitAsync(tenantId, userIds, i => $"to.userIds[{Array.IndexOf(to!.UserIds!, userIds[i])}]", ct);
             var reached = await inbox.PublishAppEventAsync(tenantId, userIds, body.Type!, data, ct);
             return TypedResults.Accepted((string?)null, new LiveEventAccepted(body.Type!, reached, null, null));
         }
