@@ -51,8 +51,8 @@ public static partial class RecipientRules
             errors["recipient.email"] = ["Not a valid email address."];
         if (r.Phone is not null && !E164().IsMatch(r.Phone))
             errors["recipient.phone"] = ["Not an E.164 phone number (+ then 7 to 15 digits, e.g. +14155550100)."];
-        if (r.UserId is { Length: 0 or > MaxUserIdLength })
-            errors["recipient.userId"] = [$"userId must be 1 to {MaxUserIdLength} characters."];
+        if (r.UserId is not null && UserIdRule.Problem(r.UserId) is { } userIdProblem)
+            errors["recipient.userId"] = [userIdProblem];
         if (r.DeviceTokens is { } tokens)
         {
             if (tokens.Length > MaxDeviceTokens) errors["recipient.deviceTokens"] = [$"At most {MaxDeviceTokens} device tokens."];

@@ -2,6 +2,7 @@ using NotificationService.Contracts;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
+using NotificationService.Features.Recipients;
 
 namespace NotificationService.Features.Devices;
 
@@ -23,9 +24,10 @@ public static class DeviceEndpoints
         MapUserDevices(app);
         var group = app.MapGroup("/api/v1/services/devices").WithTags("Devices").RequireScopes();
 
-        group.MapPost("/", async (HttpContext http, DeviceStore store, CancellationToken ct) =>
+        group.MapPost("/", async (HttpContext http, DeviceStore store, UserIdGate gate, CancellationToken ct) =>
         {
             var d = await ReadAsync(http, requirePlatform: true, ct);
+            await gate.AdmitAsync(http.User.TenantId(), d.UserId, "userId", ct);
             await store.RegisterAsync(http.User.TenantId(), d.UserId!, d.Token!, d.Platform!, ct);
             return Results.Ok(new { d.UserId, d.Platform, active = true });
         }).WithSummary("Register a user's push device token").Produces(StatusCodes.Status200OK).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
@@ -51,10 +53,11 @@ public static class DeviceEndpoints
             var u = EndUser.From(http.User);
             return Results.Ok(await store.ListAsync(u.TenantId, u.UserId, ct));
         }).WithSummary("List the user's push devices").Produces<UserDevice[]>();
-        me.MapPost("/", async (HttpContext http, DeviceStore store, CancellationToken ct) =>
+        me.MapPost("/", async (HttpContext http, DeviceStore store, UserIdGate gate, CancellationToken ct) =>
         {
             var u = EndUser.From(http.User);
             var d = await ReadAsync(http, requirePlatform: true, ct, u.UserId);
+            await gate.AdmitAsync(u.TenantId, u.UserId, "userId", ct);   // a token minted before the erase still verifies
             await store.RegisterAsync(u.TenantId, u.UserId, d.Token!, d.Platform!, ct);
             return Results.Ok(new { d.Platform, active = true });
         }).WithSummary("Register a push device token for the user").Produces(StatusCodes.Status200OK).Accepts<UserDeviceRequest>("application/json").ProducesValidationProblem();
@@ -82,8 +85,7 @@ public static class DeviceEndpoints
     private static Task<DeviceRequest> Validate(DeviceRequest d, bool requirePlatform)
     {
         var errors = new Dictionary<string, string[]>();
-        if (d.UserId is not { Length: > 0 and <= RecipientRules.MaxUserIdLength })
-            errors["userId"] = [$"userId must be 1 to {RecipientRules.MaxUserIdLength} characters."];
+        if (UserIdRule.Problem(d.UserId) is { } problem) errors["userId"] = [problem];
         if (string.IsNullOrWhiteSpace(d.Token) || d.Token.Length > RecipientRules.MaxDeviceTokenLength)
             errors["token"] = [$"token must be 1 to {RecipientRules.MaxDeviceTokenLength} characters."];
         if ((requirePlatform || d.Platform is not null) && !Platforms.Contains(d.Platform))

@@ -5,6 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 using NotificationService.Contracts;
 using NotificationService.Features.Auth;
 using NotificationService.Infrastructure;
+using NotificationService.Features.Recipients;
 
 namespace NotificationService.Features.EndUserAuth;
 
@@ -53,10 +54,10 @@ public sealed class UserTokenIssuer(UserAuthKeyStore store, UserTokenSettings se
 
 public static class UserTokenEndpoints
 {
-    public static async Task<IResult> MintAsync(HttpContext http, string userId, UserTokenIssuer issuer, CancellationToken ct)
+    public static async Task<IResult> MintAsync(HttpContext http, string userId, UserTokenIssuer issuer, UserIdGate gate, CancellationToken ct)
     {
-        if (userId is not { Length: > 0 and <= RecipientRules.MaxUserIdLength })
-            throw RequestValidationException.For("userId", $"userId must be 1 to {RecipientRules.MaxUserIdLength} characters.");
+        // A token is the user's way back in (a device, preferences, the profile): none for a blocked user.
+        await gate.AdmitAsync(http.User.TenantId(), userId, "userId", ct);
         var (body, _) = await JsonBody.ReadAsync<MintTokenRequest>(http.Request, 4096, ct);   // `{}` for the default lifetime
         var max = (int)EndUserJwt.MaxLifetime.TotalSeconds;
         if (body.ExpiresInSeconds is < 60 or > 86_400)

@@ -140,12 +140,12 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
     }
 
     /// <summary>Erase: the user's counters, stream events and any item still there go.</summary>
-    public async Task ForgetUserAsync(Guid tenantId, string userId, CancellationToken ct)
+    public async Task<int> ForgetUserAsync(Guid tenantId, string userId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(ForgetUser);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(userId);
-        await cmd.ExecuteNonQueryAsync(ct);
+        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<bool> ExistsAsync(Guid tenantId, string userId, Guid id, CancellationToken ct) => await GetAsync(tenantId, userId, id, ct) is not null;

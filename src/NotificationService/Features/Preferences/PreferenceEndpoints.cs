@@ -4,6 +4,7 @@ using NotificationService.Contracts;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
+using NotificationService.Features.Recipients;
 
 namespace NotificationService.Features.Preferences;
 
@@ -68,7 +69,7 @@ public static class PreferenceEndpoints
 }
 
 /// <summary>The handlers behind both the service and the end-user routes: the tenant and user come from the caller.</summary>
-public sealed class PreferenceService(CategoryStore categories, PreferenceStore store)
+public sealed class PreferenceService(CategoryStore categories, PreferenceStore store, UserIdGate gate)
 {
     public async Task<Ok<PreferencesView>> GetAsync(Guid tenantId, string userId, CancellationToken ct) =>
         TypedResults.Ok(View(userId, await store.GetAsync(tenantId, UserKeys.ForUser(userId), ct) ?? StoredPreferences.Empty,
@@ -77,6 +78,7 @@ public sealed class PreferenceService(CategoryStore categories, PreferenceStore 
     public async Task<Ok<PreferencesView>> WriteAsync(Guid tenantId, string userId, HttpRequest request, bool replace, CancellationToken ct)
     {
         var (doc, raw) = await JsonBody.ReadAsync<PreferencesDocument>(request, 64 * 1024, ct);
+        await gate.AdmitAsync(tenantId, userId, "userId", ct);   // both routes: an end user's token may predate the erase
         var tenantCategories = await categories.ForTenantAsync(tenantId, ct);
         var key = UserKeys.ForUser(userId);
         var current = replace ? null : await store.GetAsync(tenantId, key, ct);

@@ -20,7 +20,7 @@ public static partial class PreferenceRules
 
     public static void CheckUserId(string userId)
     {
-        if (userId.Length is 0 or > MaxUserIdLength) throw RequestValidationException.For("userId", $"userId must be 1 to {MaxUserIdLength} characters.");
+        if (UserIdRule.Problem(userId) is { } problem) throw RequestValidationException.For("userId", problem);
     }
 
     /// <summary>A PUT: the body replaces everything. A PATCH: the body's entries replace those of <paramref name="current"/>.</summary>

@@ -108,13 +108,16 @@ public sealed class EraseJobHandler(NpgsqlDataSource db, EraseJobStore store, No
 
     private async Task FinishAsync(EraseJobState job, CancellationToken ct)
     {
-        await records.ForgetInboxAsync(job.TenantId, job.Subject, ct);
+        var inboxState = await records.ForgetInboxAsync(job.TenantId, job.Subject, ct);
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         // A second DELETE with block=true may have joined this erase after it collected: block here too (idempotent).
         if (job.Block) await blocklist.BlockAsync(conn, tx, job.TenantId, job.Subject.UserId, ct);
         var deleted = await profiles.DeleteAsync(conn, tx, job.TenantId, job.Subject.UserId, ct);
-        await EraseJobStore.CompleteAsync(conn, tx, job, new JsonObject { ["profile"] = deleted ? 1 : 0 }, ct);
+        // Every item of the registry is in the report, 0 when the person had none of it: the report says what was looked at.
+        var counts = new JsonObject(PersonData.ReportItems.Select(item => KeyValuePair.Create(item, (JsonNode?)0)));
+        (counts["profile"], counts["inboxState"]) = (deleted ? 1 : 0, inboxState);
+        await EraseJobStore.CompleteAsync(conn, tx, job, counts, ct);
         await tx.CommitAsync(ct);
     }
 }

@@ -10,6 +10,7 @@ using NotificationService.Features.Preferences;
 using NotificationService.Features.ProviderCallbacks;
 using NotificationService.Features.Suppressions;
 using NotificationService.Features.Topics;
+using NotificationService.Features.Workflows;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Privacy;
@@ -18,10 +19,13 @@ namespace NotificationService.Features.Privacy;
 /// The erase's work outside the person's notifications, one owner's statement each (each idempotent, so a resumed erase
 /// simply runs it again): stored CSV files, error rows and previews (<see cref="BulkErasure"/>); devices, preferences (the
 /// user's and their addresses'), suppressions of their addresses, remembered idempotent answers, parked provider events,
-/// audit entries and job errors that mention them, stream tickets, topic memberships; and at the end the inbox counters and stream events.
+/// audit entries and job errors that mention them, stream tickets, topic memberships, workflow runs (with their timelines,
+/// sends and waits) and topic events whose data mentions them; and at the end the inbox counters and stream events.
+/// Every table that can hold a person is listed in <see cref="PersonData"/>, under the report item that erases it.
 /// </summary>
 public sealed class PersonRecords(NpgsqlDataSource db, BulkErasure bulk, DeviceStore devices, PreferenceStore preferences, SuppressionStore suppressions,
-    AuditLog audit, JobQueue queue, StreamTicketStore tickets, InboxStore inbox, BulkJobStore bulkJobStore, TopicStore topics)
+    AuditLog audit, JobQueue queue, StreamTicketStore tickets, InboxStore inbox, BulkJobStore bulkJobStore, TopicStore topics, TopicEventStore topicEvents,
+    RunErasure runs)
 {
     public Task<Guid[]> StillRunningAsync(Guid tenantId, Guid[] bulkJobs, CancellationToken ct) => bulkJobStore.StillRunningAsync(tenantId, bulkJobs, ct);
 
@@ -42,9 +46,11 @@ public sealed class PersonRecords(NpgsqlDataSource db, BulkErasure bulk, DeviceS
             ["jobErrors"] = await queue.RedactErrorsAsync(tenantId, values, ct),
             ["streamTickets"] = await tickets.ForgetUserAsync(tenantId, subject.UserId, ct),
             ["topicMemberships"] = await topics.ForgetMemberAsync(tenantId, subject.UserId, ct),
+            ["topicEvents"] = await topicEvents.ForgetMentionsAsync(tenantId, values, ct),
+            ["workflowRuns"] = await runs.ForgetUserAsync(tenantId, subject.UserId, ct),
         };
     }
 
     /// <summary>The inbox's per-user state, once no delivery of the person's can add to it any more.</summary>
-    public Task ForgetInboxAsync(Guid tenantId, EraseSubject subject, CancellationToken ct) => inbox.ForgetUserAsync(tenantId, subject.UserId, ct);
+    public Task<int> ForgetInboxAsync(Guid tenantId, EraseSubject subject, CancellationToken ct) => inbox.ForgetUserAsync(tenantId, subject.UserId, ct);
 }

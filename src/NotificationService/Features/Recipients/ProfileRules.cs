@@ -22,8 +22,7 @@ public static class ProfileRules
 
     public static void CheckUserId(string? userId, string field, IDictionary<string, string[]> errors)
     {
-        if (userId is not { Length: > 0 and <= RecipientRules.MaxUserIdLength } || string.IsNullOrWhiteSpace(userId))
-            errors[field] = [$"userId must be 1 to {RecipientRules.MaxUserIdLength} characters."];
+        if (UserIdRule.Problem(userId) is { } problem) errors[field] = [problem];
     }
 
     /// <summary>The document's fields, or null with every problem added to <paramref name="errors"/> under <paramref name="prefix"/>.</summary>

@@ -24,6 +24,7 @@ public static class RecipientEndpoints
     {
         services.AddSingleton<ProfileStore>();
         services.AddSingleton<UserBlocklist>();
+        services.AddSingleton<UserIdGate>();
         return services;
     }
 
@@ -93,12 +94,10 @@ public static class RecipientEndpoints
         return TypedResults.Ok(new ProfilePage([.. page.Select(p => p.ToView())], page.Count == size ? Cursor.Encode(page[^1].UserId) : null));
     }
 
-    public static string Checked(string userId)
-    {
-        var errors = new Dictionary<string, string[]>();
-        ProfileRules.CheckUserId(userId, "userId", errors);
-        return errors.Count == 0 ? userId : throw new RequestValidationException(errors);
-    }
+    /// <summary>A userId in the path of a read, an export or an erase: any a user may have been stored under
+    /// (<see cref="UserIdRule.LookupProblem"/>); a write checks the full rule where it stores the profile.</summary>
+    public static string Checked(string userId) =>
+        UserIdRule.LookupProblem(userId) is { } problem ? throw RequestValidationException.For("userId", problem) : userId;
 
     /// <summary>The keyset cursor: the last userId of a page, base64url so that any userId survives a query string.</summary>
     private static class Cursor

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Features.Auth;
 using NotificationService.Features.Inbox;
 using NotificationService.Features.RateLimits;
+using NotificationService.Features.Recipients;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 
@@ -45,7 +46,7 @@ public static class LiveEventEndpoints
             .WithSummary("Publish a live event (SSE `app.<type>`) to users' or topics' members' streams").Accepts<LiveEventRequest>("application/json");
 
     private static async Task<Accepted<LiveEventAccepted>> PublishAsync(HttpContext http, InboxStore inbox, TopicStore topics, TopicEventStore events,
-        RecipientBudget recipients, LiveEventBudget storage, CancellationToken ct)
+        RecipientBudget recipients, LiveEventBudget storage, UserIdGate gate, CancellationToken ct)
     {
         var (body, _) = await JsonBody.ReadAsync<LiveEventRequest>(http.Request, 512 * 1024, ct);
         var tenantId = http.User.TenantId();
@@ -67,6 +68,7 @@ public static class LiveEventEndpoints
 
         if (userIds.Length > 0)
         {
+            await gate.AdmitAsync(tenantId, userIds, i => $"to.userIds[{Array.IndexOf(to!.UserIds!, userIds[i])}]", ct);
             await recipients.ChargeAsync(tenantId, userIds.Length, "This live event", ct);
             await storage.ChargeAsync(tenantId, (long)userIds.Length * dataBytes, ct);   // one row per user
             var reached = await inbox.PublishAppEventAsync(tenantId, userIds, body.Type!, data, ct);

@@ -6,6 +6,7 @@ using NotificationService.Features.Notifications;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
+using NotificationService.Features.Recipients;
 
 namespace NotificationService.Features.Topics;
 
@@ -85,17 +86,19 @@ public static class TopicEndpoints
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(string key, HttpContext http, TopicStore store, CancellationToken ct) =>
         await store.DeleteAsync(http.User.TenantId(), TopicRules.CheckedKey(key), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static Task<Ok<MembersChanged>> AddMembersAsync(string key, HttpContext http, TopicStore store, CancellationToken ct) =>
-        ChangeMembersAsync(key, http, store, remove: false, ct);
+    private static Task<Ok<MembersChanged>> AddMembersAsync(string key, HttpContext http, TopicStore store, UserIdGate gate, CancellationToken ct) =>
+        ChangeMembersAsync(key, http, store, gate, remove: false, ct);
 
-    private static Task<Ok<MembersChanged>> RemoveMembersAsync(string key, HttpContext http, TopicStore store, CancellationToken ct) =>
-        ChangeMembersAsync(key, http, store, remove: true, ct);
+    private static Task<Ok<MembersChanged>> RemoveMembersAsync(string key, HttpContext http, TopicStore store, UserIdGate gate, CancellationToken ct) =>
+        ChangeMembersAsync(key, http, store, gate, remove: true, ct);
 
-    private static async Task<Ok<MembersChanged>> ChangeMembersAsync(string key, HttpContext http, TopicStore store, bool remove, CancellationToken ct)
+    private static async Task<Ok<MembersChanged>> ChangeMembersAsync(string key, HttpContext http, TopicStore store, UserIdGate gate, bool remove,
+        CancellationToken ct)
     {
         TopicRules.CheckedKey(key);
         var (body, _) = await JsonBody.ReadAsync<MembersRequest>(http.Request, MembersBodyLimit, ct);
         var userIds = TopicRules.CheckedUserIds(body.UserIds);
+        if (!remove) await gate.AdmitAsync(http.User.TenantId(), userIds, i => $"userIds[{Array.IndexOf(body.UserIds!, userIds[i])}]", ct);
         return TypedResults.Ok(await store.ChangeMembersAsync(http.User.TenantId(), key, userIds, remove, ct));
     }
 
@@ -111,7 +114,7 @@ public static class TopicEndpoints
 
     private static async Task<Ok<UserTopicPage>> UserTopicsAsync(string userId, string? cursor, int? limit, HttpContext http, TopicStore store, CancellationToken ct)
     {
-        if (!TopicRules.IsUserId(userId)) throw RequestValidationException.For("userId", $"A userId is 1 to {RecipientRules.MaxUserIdLength} characters.");
+        if (UserIdRule.LookupProblem(userId) is { } problem) throw RequestValidationException.For("userId", problem);
         var size = KeysetCursor.Limit(limit);
         var page = await store.OfUserAsync(http.User.TenantId(), userId, KeysetCursor.Decode(cursor), size, ct);
         return TypedResults.Ok(new UserTopicPage(userId, page, page.Count == size ? KeysetCursor.Encode(page[^1].Key) : null));

@@ -50,6 +50,22 @@ public sealed partial class TopicEventStore : ITopicStreamSource, IAsyncDisposab
         return r.GetInt64(0);
     }
 
+    /// <summary>
+    /// Erase: the tenant's topic events whose data mentions one of <paramref name="values"/> (lower-cased: the person's
+    /// userId, addresses, name) are deleted. An event is stored once for all members, so it cannot be emptied for one of
+    /// them; it is a live notice kept two days for replay, and a replay without it is what a late reconnect sees anyway.
+    /// </summary>
+    public async Task<int> ForgetMentionsAsync(Guid tenantId, string[] values, CancellationToken ct)
+    {
+        if (values.Length == 0) return 0;
+        await using var cmd = _db.CreateCommand("""
+            delete from topic_events where tenant_id = $1 and exists (select 1 from unnest($2::text[]) v where strpos(lower(data::text), v) > 0)
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(values);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
     public async Task<TopicStreamPosition> PositionAsync(Guid tenantId, string userId, CancellationToken ct)
     {
         await using var cmd = _db.CreateCommand(Sql.Position);

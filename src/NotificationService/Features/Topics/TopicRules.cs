@@ -39,13 +39,12 @@ public static partial class TopicRules
         if (userIds.Length > max) throw RequestValidationException.For(field, $"At most {max:N0} userIds per call.");
         var errors = new Dictionary<string, string[]>();
         for (var i = 0; i < userIds.Length; i++)
-            if (!IsUserId(userIds[i])) errors[$"{field}[{i}]"] = [$"A userId is 1 to {RecipientRules.MaxUserIdLength} characters, not only spaces."];
+            if (UserIdRule.Problem(userIds[i]) is { } problem) errors[$"{field}[{i}]"] = [problem];
         if (errors.Count > 0) throw new RequestValidationException(errors);
         return [.. userIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)];
     }
 
-    public static bool IsUserId(string? userId) =>
-        userId is { Length: > 0 and <= RecipientRules.MaxUserIdLength } && !string.IsNullOrWhiteSpace(userId) && StorableText.IsStorable(userId);
+    public static bool IsUserId(string? userId) => UserIdRule.IsValid(userId);
 
     /// <summary>The topics a send or an event names: 1 to 20 keys, each well formed, none twice.</summary>
     public static string[] CheckedTopics(string[]? topics, string field, IDictionary<string, string[]> errors)

@@ -104,6 +104,31 @@ public sealed partial class RunStore
     }
 
     /// <summary>Ended runs past their retention, with their timelines; the caller purges their sends and waits in the same transaction.</summary>
+    /// <summary>Erase: every run of the user, ended or not, goes with its timeline (the caller drops its sends and waits);
+    /// the runs' ids and the jobs that would have ended their delays or waits.</summary>
+    public static async Task<(Guid[] Runs, long[] DueJobs)> DeleteOfUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId,
+        CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            with gone as (
+                delete from workflow_runs where tenant_id = $1 and user_id = $2 returning id, due_job_id
+            ), lines as (
+                delete from workflow_run_events e using gone g where e.tenant_id = $1 and e.run_id = g.id
+            )
+            select id, due_job_id from gone
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userId);
+        var (runs, jobs) = (new List<Guid>(), new List<long>());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            runs.Add(r.GetGuid(0));
+            if (!r.IsDBNull(1)) jobs.Add(r.GetInt64(1));
+        }
+        return ([.. runs], [.. jobs]);
+    }
+
     public static async Task<(Guid[] Tenants, Guid[] Runs)> PurgeEndedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset olderThan, int limit,
         CancellationToken ct)
     {

@@ -13,6 +13,7 @@ public static class WorkflowServiceExtensions
         services.AddSingleton<WorkflowStore>();
         services.AddSingleton<WorkflowValidation>();
         services.AddSingleton<RunStore>();
+        services.AddSingleton<RunErasure>();
         services.AddSingleton<RunContexts>();
         services.AddSingleton<StepSender>();
         services.AddSingleton<RunEndings>();

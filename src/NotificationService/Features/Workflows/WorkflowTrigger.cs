@@ -20,7 +20,7 @@ namespace NotificationService.Features.Workflows;
 /// A trigger naming topics is checked the same way (for a stand-in member) and handed to <see cref="WorkflowFanOutAccept"/>.
 /// </summary>
 public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore store, SendValidator validator, TemplateVersionStore versions,
-    TemplateEngine engine, ProfileStore profiles, JobQueue queue, WorkflowFanOutAccept fanOuts)
+    TemplateEngine engine, ProfileStore profiles, JobQueue queue, WorkflowFanOutAccept fanOuts, UserIdGate gate)
 {
     public sealed record Outcome(int StatusCode, string Body, bool Replayed);
 
@@ -29,6 +29,7 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
     {
         var topics = TriggerRules.NamesTopics(req) ? TriggerRules.CheckTopics(req) : null;
         var recipients = topics is null ? TriggerRules.Check(req) : [];
+        if (recipients.Count > 0) await gate.AdmitAsync(tenantId, [.. recipients.Select(r => r.UserId)], i => $"recipients[{recipients[i].Index}].userId", ct);
         var workflow = await store.VersionAsync(tenantId, key, null, publishedOnly: true, ct);
         if (workflow is null)
         {

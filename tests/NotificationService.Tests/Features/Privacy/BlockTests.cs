@@ -4,6 +4,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NotificationService.Tests.Features.Bulk;
 using NotificationService.Tests.Features.Recipients;
+using NotificationService.Tests.Features.Topics;
+using NotificationService.Tests.Features.Workflows;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Privacy;
@@ -11,7 +13,8 @@ namespace NotificationService.Tests.Features.Privacy;
 /// <summary>
 /// `?block=true`: the erased userId is kept only as a keyed hash, and nothing brings the user back: identify (PUT, PATCH,
 /// the user's own PATCH) is a 409 naming `userId`, bulk identify an error item, a CSV import row an error naming the
-/// user_id column, a send's `recipient.profile` a 409; a send by that userId is accepted and ends `skipped`, `erased`.
+/// user_id column, a send's `recipient.profile` a 409; a send by that userId is accepted and ends `skipped`, `erased`; every
+/// other write naming the userId (devices, preferences, topic membership, tokens, live events, workflow triggers) a 409.
 /// </summary>
 [Collection("service")]
 public class BlockTests(ServiceFixture service)
@@ -50,6 +53,40 @@ public class BlockTests(ServiceFixture service)
         Assert.Null(await tenant.Http.ProfileAsync(userId));
         Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1", tenant.Id));
         Assert.Equal(1, await service.ScalarAsync<long>("select count(*) from blocked_users where tenant_id = $1", tenant.Id));
+    }
+
+    [Fact]
+    public async Task Every_other_write_naming_a_blocked_userId_is_a_409_naming_it_and_stores_nothing_devices_preferences_topics_tokens_events_and_triggers()
+    {
+        var tenant = await service.NewTenantAsync();
+        var userId = "walled-" + Guid.NewGuid().ToString("N")[..8];
+        await tenant.Http.PutTopicAsync("floor-3", new { name = "Floor 3" });
+        await tenant.Http.PublishWorkflowAsync("""{"key":"hold","name":"Hold","steps":[{"id":"paid","type":"waitFor","event":"order.paid","timeout":"P1D","then":[]}]}""");
+        var userToken = await service.UserClientAsync(tenant, userId);   // minted before the erase: it still verifies after it
+        await tenant.Http.WaitErasedAsync(await tenant.Http.EraseAsync(userId, block: true));
+
+        var refusals = new (string What, Task<HttpResponseMessage> Call, string Field)[]
+        {
+            ("service device", tenant.Http.PostJsonAsync("/api/v1/services/devices", new { userId, token = "tok-walled", platform = "android" }), "userId"),
+            ("own device", userToken.PostJsonAsync("/api/v1/users/me/devices", new { token = "tok-own", platform = "ios" }), "userId"),
+            ("service preferences", tenant.Http.PutAsJsonAsync($"{RecipientsApi.Of(userId)}/preferences", new { channels = new { email = false } }), "userId"),
+            ("own preferences", userToken.PutAsJsonAsync("/api/v1/users/me/preferences", new { channels = new { sms = false } }), "userId"),
+            ("topic membership", tenant.Http.AddMembersAsync("floor-3", new { userIds = new[] { "fine-" + userId, userId } }), "userIds[1]"),
+            ("token", tenant.Http.PostJsonAsync($"{RecipientsApi.Of(userId)}/token", new { }), "userId"),
+            ("live event", tenant.Http.PostJsonAsync("/api/v1/services/events", new { to = new { userIds = new[] { userId } }, type = "ping", data = new { } }),
+                "to.userIds[0]"),
+            ("workflow trigger", tenant.Http.PostJsonAsync($"{WorkflowApi.Services}/hold/trigger", new { recipients = new[] { userId } }), "recipients[0].userId"),
+        };
+        foreach (var (what, call, field) in refusals)
+        {
+            var response = await call;
+            Assert.True(response.StatusCode == HttpStatusCode.Conflict, $"{what}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal([field], await response.ErrorFieldsAsync());
+        }
+
+        Assert.Empty(await PrivacyApi.WhereStoredAsync(service.Db, userId));
+        Assert.Equal(0, (await tenant.Http.GetFromJsonAsync<JsonObject>(TopicsApi.Of("floor-3")))!["memberCount"]!.GetValue<long>());
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from workflow_runs where tenant_id = $1", tenant.Id));
     }
 
     [Fact]

@@ -7,6 +7,7 @@ using NotificationService.Tests.Features.Bulk;
 using NotificationService.Tests.Features.Recipients;
 using NotificationService.Tests.Features.Topics;
 using NotificationService.Tests.Features.Webhooks;
+using NotificationService.Tests.Features.Workflows;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Privacy;
@@ -14,7 +15,8 @@ namespace NotificationService.Tests.Features.Privacy;
 /// <summary>
 /// Erase (GDPR Art. 17): `DELETE /users/{userId}` answers 202 with an erase job, which removes the person from every table
 /// (a sweep of every text, json and bytea column finds none of their values afterwards) while each notification keeps its
-/// id, channel, status and times; a notification still in flight ends `cancelled`, reason `erased`.
+/// id, channel, status and times; a notification still in flight ends `cancelled`, reason `erased`; a workflow run of theirs,
+/// waiting or not, is gone with its timeline and waits; a topic event whose data names them is gone.
 /// </summary>
 [Collection("service")]
 public class EraseTests(ServiceFixture service)
@@ -48,6 +50,12 @@ public class EraseTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.OK, (await tenant.Http.PostJsonAsync("/api/v1/services/devices", new { userId = p.UserId, token = "tok-" + p.Secret, platform = "android" })).StatusCode);
         Assert.True((await tenant.Http.PutAsJsonAsync($"{RecipientsApi.Of(p.UserId)}/preferences", new { channels = new { whatsapp = false } })).IsSuccessStatusCode);
         await tenant.Http.TopicWithAsync("building-12", p.UserId, "their-neighbour");
+        // A workflow run waiting for an event (data naming them), and a live event to their topic naming them to the neighbours.
+        await tenant.Http.PublishWorkflowAsync("""{"key":"hold","name":"Hold","steps":[{"id":"paid","type":"waitFor","event":"order.paid","timeout":"P1D","then":[]}]}""");
+        var run = (await tenant.Http.TriggerAsync("hold", new { recipients = new[] { p.UserId }, data = new { who = p.Name, email = p.Email } })).Single();
+        await tenant.Http.WaitForWaitAsync(run, "paid");
+        Assert.Equal(HttpStatusCode.Accepted, (await tenant.Http.PostJsonAsync("/api/v1/services/events",
+            new { to = new { topics = new[] { "building-12" } }, type = "neighbour.moved", data = new { who = p.Name, email = p.Email } })).StatusCode);
         var content = new { subject = "Hi {{recipient.name}}", body = "Your code {{recipient.data.code}}" };
         var sent = new List<Guid>
         {
@@ -76,12 +84,14 @@ public class EraseTests(ServiceFixture service)
         Assert.Superset(new HashSet<string> { "recipient_profiles.email", "sandbox_messages.recipient", "bulk_file_chunks.data", "idempotency_keys.key",
             "suppressions.address", "audit_log.target_id", "provider_callback_parked.event", "notifications.recipient" },
             (await PrivacyApi.WhereStoredAsync(service.Db, p.Email)).ToHashSet());
-        Assert.Superset(new HashSet<string> { "recipient_profiles.name", "sandbox_messages.content", "inbox_items.title", "bulk_errors.original", "notifications.data" },
+        Assert.Superset(new HashSet<string> { "recipient_profiles.name", "sandbox_messages.content", "inbox_items.title", "bulk_errors.original", "notifications.data",
+            "workflow_runs.data", "topic_events.data" },
             (await PrivacyApi.WhereStoredAsync(service.Db, p.Name)).ToHashSet());
         Assert.Superset(new HashSet<string> { "recipient_profiles.data", "sandbox_messages.content", "inbox_items.body" },
             (await PrivacyApi.WhereStoredAsync(service.Db, p.Secret)).ToHashSet());
         Assert.Superset(new HashSet<string> { "notifications.recipient", "devices.user_id", "user_preferences.user_key", "inbox_items.user_id", "inbox_counters.user_id",
-            "inbox_events.user_id", "webhook_deliveries.payload", "user_stream_tickets.user_id", "topic_members.user_id" }, (await PrivacyApi.WhereStoredAsync(service.Db, p.UserId)).ToHashSet());
+            "inbox_events.user_id", "webhook_deliveries.payload", "user_stream_tickets.user_id", "topic_members.user_id",
+            "workflow_runs.user_id", "workflow_waits.user_id" }, (await PrivacyApi.WhereStoredAsync(service.Db, p.UserId)).ToHashSet());
         Assert.Contains("jobs.last_error", await PrivacyApi.WhereStoredAsync(service.Db, p.Phone));
         var kept = await NotificationRowsAsync(tenant.Id);
 
@@ -96,6 +106,8 @@ public class EraseTests(ServiceFixture service)
         Assert.Equal(6, status.Count("notifications"));
         Assert.Equal(1, status.Count("cancelled"));
         Assert.Equal((1, 1, 1), (status.Count("profile"), status.Count("devices"), status.Count("bulkFiles")));
+        Assert.Equal((1, 1), (status.Count("workflowRuns"), status.Count("topicEvents")));
+        Assert.Equal(HttpStatusCode.NotFound, (await tenant.Http.GetAsync($"{WorkflowApi.Services}/runs/{run}")).StatusCode);
 
         // The rows are still there, with what usage and audit need: same ids, channels, statuses (bar the cancelled one) and times.
         var after = await NotificationRowsAsync(tenant.Id);
