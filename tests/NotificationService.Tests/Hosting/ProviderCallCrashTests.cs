@@ -18,6 +18,7 @@ namespace NotificationService.Tests.Hosting;
 /// time only when its call was one of those in flight: a call the provider answered is `sent` before its batch is
 /// acknowledged, with the provider's message id in its attempt's history, and a batch claimed again skips it.
 /// </summary>
+[Collection("provider-call-crash")]
 public class ProviderCallCrashTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Members = 1_000;
@@ -205,3 +206,7 @@ public class ProviderCallCrashTests(Xunit.Abstractions.ITestOutputHelper output)
         }
     }
 }
+
+/// <summary>Its own collection so that it can start early: 2 to 3 minutes of three service starts and two kills.</summary>
+[CollectionDefinition("provider-call-crash"), StartsFirst(3)]
+public sealed class ProviderCallCrashCollection;
