@@ -11,12 +11,20 @@ namespace NotificationService.Channels;
 
 public static class ChannelsServiceCollectionExtensions
 {
-    /// <summary>Whole-request timeout of every provider HTTP call (a timeout is a transient outcome).</summary>
+    /// <summary>Whole-request timeout of every provider HTTP call (a timeout is a transient outcome), unless
+    /// `Providers:RequestTimeoutSeconds` says otherwise.</summary>
     public static readonly TimeSpan ProviderRequestTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>`Providers:RequestTimeoutSeconds` when set (a provider known to answer slowly; a spec that holds a call open
+    /// past the default to kill the service while it waits), else <see cref="ProviderRequestTimeout"/>.</summary>
+    public static TimeSpan RequestTimeout(IServiceProvider sp) =>
+        double.TryParse(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()?["Providers:RequestTimeoutSeconds"],
+            System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0
+            ? TimeSpan.FromSeconds(s) : ProviderRequestTimeout;
 
     /// <summary>
     /// Registers the real provider adapters as <see cref="IProviderAdapter"/> and one named HttpClient per provider
-    /// (sendgrid, twilio, meta, fcm) with a 10 s timeout and pooled keep-alive connections. The sandbox adapter is
+    /// (sendgrid, twilio, meta, fcm) with a 10 s timeout (<see cref="RequestTimeout"/>) and pooled keep-alive connections. The sandbox adapter is
     /// registered by the service with its recorder, not here.
     /// </summary>
     public static IServiceCollection AddProviderAdapters(this IServiceCollection services)
@@ -25,9 +33,9 @@ public static class ChannelsServiceCollectionExtensions
         services.TryAddSingleton(new OutboundGuard([]));
         foreach (var name in new[] { SendGridAdapter.HttpClientName, TwilioAdapterBase.HttpClientName, MetaWhatsAppAdapter.HttpClientName, FcmAdapter.HttpClientName })
         {
-            services.AddHttpClient(name, client =>
+            services.AddHttpClient(name, (sp, client) =>
                 {
-                    client.Timeout = ProviderRequestTimeout;
+                    client.Timeout = RequestTimeout(sp);
                     // product/major.minor.patch: the Graph API contract pins this shape.
                     client.DefaultRequestHeaders.UserAgent.ParseAdd("NotificationService/1.0.0");
                 })

@@ -20,13 +20,14 @@ namespace NotificationService.Features.Delivery;
 /// template reads `{{recipient.*}}`), resolves push users to their registered devices (one statement), ends `skipped`
 /// those with no address or device, ends suppressed recipients (one query), applies the recipients' preferences as they
 /// are now (one query: opted out ends suppressed, quiet hours postpone), renders and sends each concurrently through the
-/// channel's providers, then deactivates dead push tokens and records every outcome (one statement each), and tells the
-/// queue what to do with each job: done, retry, postpone, dead, or (a group not all done) split.
+/// channel's providers, each provider call's outcome committed as it returns (<see cref="AttemptRecorder"/>: dead push
+/// tokens, then the ledger, many calls per statement), the outcomes decided without a call in one statement, and tells
+/// the queue what to do with each job: done, retry, postpone, dead, or (a group not all done) split.
 /// </summary>
 public sealed class DeliveryJobHandler(
     NotificationLedger ledger, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender,
     ProviderAdmission admission, DeviceStore devices, SuppressionStore suppressions, PreferenceGate preferences, ProfileResolution profiles,
-    TenantStore tenants, TimeProvider clock, IConfiguration config) : JobHandler<DeliverJob>
+    TenantStore tenants, AttemptRecorder recorder, TimeProvider clock, IConfiguration config) : JobHandler<DeliverJob>
 {
     private readonly string? _publicBaseUrl = config["PublicBaseUrl"];
 
@@ -60,26 +61,25 @@ public sealed class DeliveryJobHandler(
 
         var outcomes = await Task.WhenAll(units.Select((unit, i) =>
             admitted[i] is not Admission.Proceed go || !records.TryGetValue(unit.Id, out var record)
-                ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(null)
+                ? Task.FromResult<Decided?>(null)
             : ExpiredAt(record, now) is { } expiredAt
-                ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Expired(record, expiredAt), new DeliveryResult.Permanent("expired", "expired")))
+                ? Task.FromResult<Decided?>(new Decided(DeliveryOutcome.Expired(record, expiredAt)))
             : unreachable.TryGetValue(record.Id, out var skip)
-                ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Skipped(record, skip), new DeliveryResult.Permanent(skip, "skipped")))
+                ? Task.FromResult<Decided?>(new Decided(DeliveryOutcome.Skipped(record, skip)))
             : suppressed.TryGetValue(record.Id, out var reason)
-                ? Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>((DeliveryOutcome.Suppressed(record, reason), new DeliveryResult.Permanent(reason, "suppressed")))
+                ? Task.FromResult<Decided?>(new Decided(DeliveryOutcome.Suppressed(record, reason)))
             : decisions.GetValueOrDefault(record.Id) switch
             {
-                PreferenceDecision.OptedOut o => Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(
-                    (DeliveryOutcome.OptedOut(record, o.Reason), new DeliveryResult.Permanent(o.Reason, "suppressed"))),
-                PreferenceDecision.Held h => Task.FromResult<(DeliveryOutcome Outcome, DeliveryResult Result)?>(
-                    (DeliveryOutcome.Held(record, h.Until, now), new DeliveryResult.Throttled(h.Until - now, "quiet hours"))),
+                PreferenceDecision.OptedOut o => Task.FromResult<Decided?>(
+                    new Decided(DeliveryOutcome.OptedOut(record, o.Reason))),
+                PreferenceDecision.Held h => Task.FromResult<Decided?>(
+                    new Decided(DeliveryOutcome.Held(record, h.Until, now))),
                 var d => DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, d as PreferenceDecision.Deliver, batch.ProfileOf(record), ct),
             }));
 
-        // Dead tokens go first: once the ledger says `sent`, a reader (or the next push) must already see them gone. A crash
-        // between the two retries the job, which re-resolves the user's devices without them.
-        await devices.DeactivateAsync(DeadTokens(outcomes, records), "provider reported the token unregistered", ct);
-        await ledger.RecordAttemptsAsync(units.Select((unit, i) => outcomes[i] is { } o ? InOwnTrace(o.Outcome.Attempt, unit.Job) : null)
+        // Provider calls recorded their outcomes as they returned (AttemptRecorder); what was decided without one (expired,
+        // skipped, suppressed, held) is recorded here, in one statement.
+        await ledger.RecordAttemptsAsync(units.Select((unit, i) => outcomes[i] is { Recorded: false } o ? InOwnTrace(o.Outcome.Attempt, unit.Job) : null)
             .OfType<AttemptOutcome>().ToList(), ct);
         var unitResults = units.Select((_, i) => admitted[i] switch
         {
@@ -138,7 +138,10 @@ public sealed class DeliveryJobHandler(
         : NeedsDevices(r) && !userDevices.ContainsKey((r.TenantId, r.Recipient.UserId!)) ? "no_device"
         : null;
 
-    private async Task<(DeliveryOutcome Outcome, DeliveryResult Result)?> DeliverAsync(Job job, ClaimedNotification n, ProviderConfig? reserved,
+    /// <summary>What became of one notification of the batch, and whether its outcome is already committed (a provider call's).</summary>
+    private sealed record Decided(DeliveryOutcome Outcome, bool Recorded = false);
+
+    private async Task<Decided?> DeliverAsync(Job job, ClaimedNotification n, ProviderConfig? reserved,
         IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, PreferenceDecision.Deliver? links,
         StoredProfile? profile, CancellationToken ct)
     {
@@ -146,7 +149,12 @@ public sealed class DeliveryJobHandler(
         using var span = JobTracing.StartJob(job);
         var attempt = await AttemptAsync(n, reserved, versions, userDevices, links, profile, ct);
         var outcome = DeliveryOutcome.From(job, n, attempt);
-        return (span is null ? outcome : outcome with { Attempt = outcome.Attempt with { TraceParent = span.Id } }, attempt.Result);
+        if (span is not null) outcome = outcome with { Attempt = outcome.Attempt with { TraceParent = span.Id } };
+        // Committed before the job can be acknowledged, and before the rest of the batch is done: see AttemptRecorder. Its
+        // trace is named here: the statement that commits it may be another batch's, in another trace.
+        var own = InOwnTrace(outcome.Attempt, job);
+        await recorder.RecordAsync(own with { TraceParent = own.TraceParent ?? JobTracing.CurrentTraceParent() }, DeadTokens(attempt.Result, n.TenantId));
+        return new Decided(outcome, Recorded: true);
     }
 
     /// <summary>An outcome's events (webhook jobs) continue its job's trace, not the batch's, when the claim mixed traces;
@@ -178,9 +186,6 @@ public sealed class DeliveryJobHandler(
         return await sender.SendAsync(message, reserved, ct);
     }
 
-    private static List<(Guid TenantId, string Token)> DeadTokens(IEnumerable<(DeliveryOutcome, DeliveryResult Result)?> outcomes, IReadOnlyDictionary<Guid, ClaimedNotification> records) =>
-        outcomes.OfType<(DeliveryOutcome Outcome, DeliveryResult Result)>()
-            .SelectMany(o => (o.Result switch { DeliveryResult.Sent s => s.DeadTokens, DeliveryResult.Permanent p => p.DeadTokens, _ => null } ?? [])
-                .Select(t => (records[o.Outcome.NotificationId].TenantId, t)))
-            .Distinct().ToList();
+    private static List<(Guid TenantId, string Token)> DeadTokens(DeliveryResult result, Guid tenantId) =>
+        [.. ((result switch { DeliveryResult.Sent s => s.DeadTokens, DeliveryResult.Permanent p => p.DeadTokens, _ => null }) ?? []).Select(t => (tenantId, t))];
 }

@@ -20,6 +20,7 @@ public static class DeliveryServiceExtensions
         services.AddProviderAdapters();       // SendGrid, SMTP, Twilio SMS/WhatsApp, Meta WhatsApp, FCM
         services.AddSingleton<InboxWriter>();
         services.AddSingleton<ChannelSender>();
+        services.AddSingleton<AttemptRecorder>();   // provider calls' outcomes committed as they return, not at the batch's end
         services.AddSingleton<IJobHandler, DeliveryJobHandler>();
         // One queue per channel. A delivery batch claims 300 notifications, not the queues' usual 100: each batch costs a
         // fixed ten statements and five commits, and at 100 that was a quarter of a delivery's CPU (worker and PostgreSQL
