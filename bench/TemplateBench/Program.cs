@@ -142,6 +142,7 @@ internal static class ThreadCpu
 internal static class BenchTemplate
 {
     public static readonly TemplateDefinition Definition = new(
+        Guid.Parse("00000000-0000-0000-0000-0000000000be"),
         "bench-order-confirmation-v1",
         [
             new TemplatePart("subject", "Order {{order.number}} confirmed, {{capitalize customer.firstName}}", false),

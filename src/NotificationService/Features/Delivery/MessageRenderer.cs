@@ -107,7 +107,8 @@ public sealed class MessageRenderer(TemplateEngine engine)
         ? version.MentionsRecipient
         : n.Content is { } c && (RecipientVariables.Mentioned(c.Subject) || RecipientVariables.Mentioned(c.Body) || RecipientVariables.Mentioned(c.Html));
 
-    /// <summary>Inline content: subject/title, body, html. Cached by a hash of the sources.</summary>
+    /// <summary>Inline content: subject/title, body, html. Cached by a hash of the sources, under the notification's tenant
+    /// (the engine keys every compiled template by tenant): tenants sending the same body compile it each for themselves.</summary>
     private static TemplateDefinition? FromInline(ClaimedNotification n)
     {
         if (n.Content is not { } c) return null;
@@ -123,7 +124,7 @@ public sealed class MessageRenderer(TemplateEngine engine)
         }
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0001', parts.Select(x => x.Name + "\u0002" + x.Source)))));
         // Inline content declares no variables: anything absent renders empty, as in handlebars.js.
-        return new TemplateDefinition("inline:" + hash, parts);
+        return new TemplateDefinition(n.TenantId, "inline:" + hash, parts);
     }
 
     /// <summary>A WhatsApp provider template: its parameters are templates rendered like any part.</summary>
