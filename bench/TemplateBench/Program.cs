@@ -15,7 +15,7 @@ if (args.Length > 0 && args[0] == "--isolation")
 {
     var target = args.Length > 1 ? long.Parse(args[1]) : 1_000_000;
     var threadCount = args.Length > 2 ? int.Parse(args[2]) : 4;
-    var isolationEngine = new TemplateEngine();
+    var isolationEngine = RenderIsolationRun.Engine();
     var work = RenderIsolationRun.Work(tenants: 3, recipientsPerTenant: 24);
     var alone = work.Select(w => w.Render(isolationEngine)).ToArray();
     var rounds = (int)Math.Max(1, target / threadCount / work.Length);

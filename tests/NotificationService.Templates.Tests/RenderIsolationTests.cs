@@ -17,7 +17,7 @@ public class RenderIsolationTests(ITestOutputHelper output)
     [Fact]
     public void Renders_of_three_tenants_on_four_threads_each_equal_their_render_done_alone()
     {
-        var engine = new TemplateEngine();
+        var engine = RenderIsolationRun.Engine();
         var work = RenderIsolationRun.Work(tenants: 3, recipientsPerTenant: 18);
         var alone = work.Select(w => w.Render(engine)).ToArray();
 
