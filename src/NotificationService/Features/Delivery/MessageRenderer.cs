@@ -30,7 +30,8 @@ public sealed class MessageRenderer(TemplateEngine engine)
 {
     public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version, LinkPolicy linkPolicy, LinkVariables? links = null, JsonObject? recipient = null)
     {
-        var definition = version is not null ? version.Definition() : FromInline(n);
+        // A version renders only for its own tenant (its compiled template is cached under that tenant), whatever a pin says.
+        var definition = version is not null ? (version.TenantId == n.TenantId ? version.Definition() : null) : FromInline(n);
         if (definition is null) return new RenderOutcome.Failed("template_missing: the pinned template version no longer exists");
         RenderResult result;
         try
