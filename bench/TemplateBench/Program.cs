@@ -2,9 +2,32 @@
 // formatCurrency) in a loop on one thread and prints renders per second; then renders it with our engine
 // and with plain Handlebars.Net (PlainHandlebars) in alternating batches and prints ours ÷ plain.
 // Usage: dotnet run -c Release --project bench/TemplateBench [seconds]
+//        dotnet run -c Release --project bench/TemplateBench -- --isolation [renders] [threads]
+// --isolation renders the render-isolation workload (Templates.Tests' RenderIsolationTests at any size): three tenants'
+// nested block params, #with … as, partials, ../ and @data on several threads, each render compared with the same
+// render done alone; it prints the differences (0 is the requirement) and the rate.
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using NotificationService.Templates;
+using NotificationService.Tests.Shared.RenderIsolation;
+
+if (args.Length > 0 && args[0] == "--isolation")
+{
+    var target = args.Length > 1 ? long.Parse(args[1]) : 1_000_000;
+    var threadCount = args.Length > 2 ? int.Parse(args[2]) : 4;
+    var isolationEngine = RenderIsolationRun.Engine();
+    var work = RenderIsolationRun.Work(tenants: 3, recipientsPerTenant: 24);
+    var alone = work.Select(w => w.Render(isolationEngine)).ToArray();
+    var rounds = (int)Math.Max(1, target / threadCount / work.Length);
+    var isolationClock = Stopwatch.StartNew();
+    var result = RenderIsolationRun.Concurrently(isolationEngine, work, alone, threadCount, rounds);
+    Console.WriteLine($"{result.Renders:N0} renders on {threadCount} threads in {isolationClock.Elapsed.TotalSeconds:F1} s " +
+        $"({result.Renders / isolationClock.Elapsed.TotalSeconds:N0}/s), {result.Differences} differences");
+    if (result.FirstDifference is not null) Console.WriteLine("first: " + result.FirstDifference);
+    Console.WriteLine($"load average: {ThreadCpu.LoadAverage()}");
+    Environment.ExitCode = result.Differences == 0 ? 0 : 1;
+    return;
+}
 
 var seconds = args.Length > 0 && double.TryParse(args[0], out var s) ? s : 5;
 var engine = new TemplateEngine();
@@ -142,6 +165,7 @@ internal static class ThreadCpu
 internal static class BenchTemplate
 {
     public static readonly TemplateDefinition Definition = new(
+        Guid.Parse("00000000-0000-0000-0000-0000000000be"),
         "bench-order-confirmation-v1",
         [
             new TemplatePart("subject", "Order {{order.number}} confirmed, {{capitalize customer.firstName}}", false),

@@ -2,12 +2,13 @@ using System.Collections.Concurrent;
 
 namespace NotificationService.Templates;
 
-/// <summary>Compiled templates by cache key, bounded. Reads are lock-free (the render hot path);
+/// <summary>Compiled templates by tenant and cache key, bounded: the tenant is part of every key, so no lookup can
+/// return a template another tenant compiled. Reads are lock-free (the render hot path);
 /// when the cache grows past its capacity the least recently used quarter is dropped in one pass,
 /// so eviction cost is amortised. Lazy&lt;T&gt; makes concurrent first renders of one version compile once.</summary>
 internal sealed class CompiledTemplateCache(int capacity)
 {
-    private readonly ConcurrentDictionary<string, Entry> entries = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(Guid Tenant, string Key), Entry> entries = new();
     private readonly object evictionLock = new();
     private long clock;
 
@@ -15,7 +16,7 @@ internal sealed class CompiledTemplateCache(int capacity)
 
     /// <summary>The compile function takes its state as an argument so that a cache hit, every render but
     /// the first, allocates nothing.</summary>
-    public CompiledTemplate GetOrAdd<TState>(string key, Func<TState, CompiledTemplate> compile, TState state)
+    public CompiledTemplate GetOrAdd<TState>((Guid Tenant, string Key) key, Func<TState, CompiledTemplate> compile, TState state)
     {
         var entry = entries.GetOrAdd(key,
             static (_, load) => new Entry(new Lazy<CompiledTemplate>(() => load.compile(load.state))), (compile, state));
@@ -29,7 +30,7 @@ internal sealed class CompiledTemplateCache(int capacity)
         catch
         {
             // A failed compile must not be cached: the next call should report the error afresh.
-            entries.TryRemove(new KeyValuePair<string, Entry>(key, entry));
+            entries.TryRemove(new KeyValuePair<(Guid, string), Entry>(key, entry));
             throw;
         }
     }

@@ -24,6 +24,7 @@ internal static class HandlebarsEnvironmentFactory
         };
         configuration.FormatterProviders.Add(new JsFormatterProvider());
         configuration.ObjectDescriptorProviders.Add(new TypeStableArrayIterator.DescriptorProvider());
+        configuration.ObjectDescriptorProviders.Add(new FreshObjectIterator.DescriptorProvider());
         configuration.CompileTimeConfiguration.Features.Add(new HandlebarsJsWith.Feature());
         configuration.CompileTimeConfiguration.ExpressionMiddleware.Add(new CompileBudget.Deadline());
         if (resolvePathsFirst) configuration.CompileTimeConfiguration.ExpressionMiddleware.Add(new LateBoundPathRewriter());

@@ -30,7 +30,7 @@ internal sealed class HandlebarsJsWith : IHelperDescriptor<BlockHelperOptions>
             options.Inverse(output, context);
             return;
         }
-        using var frame = options.CreateFrame(value);
+        using var frame = FreshFrames.Create(options.Frame, value);
         var blockParams = frame.BlockParams(options.BlockVariables);
         blockParams[0] = value!;
         options.Template(output, frame);

@@ -69,7 +69,7 @@ internal static class MustacheSection
                     (EncodedTextWriter writer, BindingContext empty) => Inverse(writer, empty));
                 return;
             default:
-                using (var inner = options.CreateFrame(value)) Body(output, inner);
+                using (var inner = FreshFrames.Create(current, value)) Body(output, inner);
                 return;
         }
     }

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace NotificationService.Templates;
 
 /// <summary>Validates and renders Handlebars templates. One instance per process: it is thread-safe and keeps
-/// compiled templates in a bounded cache keyed by <see cref="TemplateDefinition.CacheKey"/>.</summary>
+/// compiled templates in a bounded cache keyed by <see cref="TemplateDefinition.Tenant"/> and <see cref="TemplateDefinition.CacheKey"/>.</summary>
 public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limits = null)
 {
     /// <summary>Every render's time and output budget (preview, test send, bulk dry run, delivery).</summary>
@@ -29,7 +29,7 @@ public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limit
     /// for an invalid template and <see cref="TemplateDataTooLargeException"/> for oversized data.</summary>
     public RenderResult Render(TemplateDefinition definition, JsonNode? data, RenderOptions? options = null)
     {
-        var compiled = cache.GetOrAdd(definition.CacheKey, static s => TemplateCompiler.Compile(s.definition, s.Limits), (definition, Limits));
+        var compiled = cache.GetOrAdd((definition.Tenant, definition.CacheKey), static s => TemplateCompiler.Compile(s.definition, s.Limits), (definition, Limits));
         var context = JsonDataConverter.ToPlain(data); // also enforces TemplateDataLimits
         var parts = new Dictionary<string, string>(compiled.Parts.Count + 1, StringComparer.Ordinal);
 

@@ -4,10 +4,12 @@ namespace NotificationService.Templates;
 /// Only parts with <see cref="IsHtml"/> set are HTML-escaped.</summary>
 public sealed record TemplatePart(string Name, string Source, bool IsHtml);
 
-/// <summary>An immutable template version. <see cref="CacheKey"/> must change whenever any source changes
-/// (a template version id is ideal): compiled output is cached under it.
+/// <summary>An immutable template version of one tenant. <see cref="CacheKey"/> must change whenever any source changes
+/// (a template version id is ideal): compiled output is cached under the tenant and the key together, so two tenants never
+/// share a compiled template, not even for the same source under the same key (an inline body both send).
 /// <see cref="Layout"/> is an HTML layout that wraps every IsHtml part through <c>{{{body}}}</c>.</summary>
 public sealed record TemplateDefinition(
+    Guid Tenant,
     string CacheKey,
     IReadOnlyList<TemplatePart> Parts,
     IReadOnlyDictionary<string, string>? Partials = null,

@@ -23,7 +23,7 @@ internal sealed class TypeStableArrayIterator : IIterator
         var items = (object?[])input;
         if (items.Length == 0)
         {
-            using var empty = context.CreateFrame();
+            using var empty = FreshFrames.Create(context);
             empty.Value = context.Value;
             ifEmpty(writer, empty);
             return;
@@ -42,7 +42,7 @@ internal sealed class TypeStableArrayIterator : IIterator
     private static void IterateRun(in EncodedTextWriter writer, BindingContext context, ChainSegment[] blockParamsVariables,
         object?[] items, int start, int end, TemplateDelegate template)
     {
-        using var frame = context.CreateFrame();
+        using var frame = FreshFrames.Create(context);
         var iterator = new IteratorValues(frame);
         var blockParams = new BlockParamsValues(frame, blockParamsVariables);
         blockParams.CreateProperty(0, out var item);

@@ -21,7 +21,7 @@ public class EscapingTests
     public void Plain_text_partials_are_not_escaped_but_the_same_partial_in_html_is()
     {
         var partials = new Dictionary<string, string> { ["who"] = "{{name}}" };
-        var definition = new TemplateDefinition(TemplateTestData.NextKey(),
+        var definition = new TemplateDefinition(TemplateTestData.Tenant, TemplateTestData.NextKey(),
             [new TemplatePart("sms", "Hi {{> who}}", false), new TemplatePart("html", "<p>{{> who}}</p>", true)], partials);
         var result = engine.Render(definition, TemplateTestData.Json("""{"name":"Tom & Jerry"}"""));
         Assert.Equal("Hi Tom & Jerry", result.Parts["sms"]);

@@ -87,7 +87,7 @@ public class RenderDeterminismTests(ITestOutputHelper output)
 
     private static IEnumerable<Case> CorpusCases(int round) =>
         HandlebarsJsSpecCorpus.Cases.Value.Values.Select(c => new Case((string)c["name"]!,
-            new TemplateDefinition($"corpus:{round}:{c["name"]}", [new TemplatePart("html", (string)c["template"]!, true)],
+            new TemplateDefinition(TemplateTestData.Tenant, $"corpus:{round}:{c["name"]}", [new TemplatePart("html", (string)c["template"]!, true)],
                 c["partials"] is JsonObject p ? p.ToDictionary(x => x.Key, x => (string)x.Value!) : null),
             c["data"]!, (string)c["expected"]!));
 
@@ -96,7 +96,7 @@ public class RenderDeterminismTests(ITestOutputHelper output)
     private static IEnumerable<Case> OtherTenants(int round)
     {
         Case Html(string name, string template, string data, string expected) =>
-            new(name, new TemplateDefinition($"tenant:{round}:{name}", [new TemplatePart("html", template, true)]), JsonNode.Parse(data)!, expected);
+            new(name, new TemplateDefinition(TemplateTestData.Tenant, $"tenant:{round}:{name}", [new TemplatePart("html", template, true)]), JsonNode.Parse(data)!, expected);
 
         foreach (var name in WellKnown)
         {

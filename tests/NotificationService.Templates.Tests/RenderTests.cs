@@ -36,7 +36,7 @@ public class RenderTests
     [Fact]
     public void Layout_wraps_html_parts_and_sees_the_data_while_text_parts_stay_unwrapped()
     {
-        var definition = new TemplateDefinition(NextKey(),
+        var definition = new TemplateDefinition(TemplateTestData.Tenant, NextKey(),
             [new TemplatePart("subject", "Hi {{name}}", false), new TemplatePart("html", "<p>Hi {{name}}</p>", true)],
             Layout: "<html><body>{{{body}}}<footer>{{company}}</footer></body></html>");
         var result = engine.Render(definition, Json("""{"name":"Ada & co","company":"ACME"}"""));

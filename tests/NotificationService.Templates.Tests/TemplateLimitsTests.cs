@@ -78,7 +78,7 @@ public class TemplateLimitsTests
     public void A_template_holds_2000_nodes_across_its_parts_layout_and_used_partials()
     {
         var partials = new Dictionary<string, string> { ["p"] = Repeat("{{a}}", 500), ["unused"] = Repeat("{{a}}", 1_000) };
-        TemplateDefinition Definition(int layoutNodes) => new(NextKey(),
+        TemplateDefinition Definition(int layoutNodes) => new(TemplateTestData.Tenant, NextKey(),
             [new TemplatePart("subject", Repeat("{{a}}", 500) + "{{> p}}", false), new TemplatePart("html", Repeat("{{a}}", 499), true)],
             partials, "{{{body}}}" + Repeat("{{a}}", layoutNodes - 1));
         Assert.Empty(TemplateCompilerAnalysis(Definition(500)));

@@ -7,11 +7,14 @@ internal static class TemplateTestData
 {
     private static int keys;
 
+    /// <summary>The tenant every definition here belongs to, unless a spec is about tenants.</summary>
+    public static readonly Guid Tenant = Guid.Parse("00000000-0000-0000-0000-00000000000a");
+
     public static TemplateDefinition Text(string source, IReadOnlyDictionary<string, string>? partials = null) =>
-        new(NextKey(), [new TemplatePart("body", source, IsHtml: false)], partials);
+        new(Tenant, NextKey(), [new TemplatePart("body", source, IsHtml: false)], partials);
 
     public static TemplateDefinition Html(string source, IReadOnlyDictionary<string, string>? partials = null, string? layout = null) =>
-        new(NextKey(), [new TemplatePart("html", source, IsHtml: true)], partials, layout);
+        new(Tenant, NextKey(), [new TemplatePart("html", source, IsHtml: true)], partials, layout);
 
     public static JsonNode? Json(string json) => JsonNode.Parse(json);
 

@@ -30,7 +30,8 @@ public sealed class MessageRenderer(TemplateEngine engine)
 {
     public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version, LinkPolicy linkPolicy, LinkVariables? links = null, JsonObject? recipient = null)
     {
-        var definition = version is not null ? version.Definition() : FromInline(n);
+        // A version renders only for its own tenant (its compiled template is cached under that tenant), whatever a pin says.
+        var definition = version is not null ? (version.TenantId == n.TenantId ? version.Definition() : null) : FromInline(n);
         if (definition is null) return new RenderOutcome.Failed("template_missing: the pinned template version no longer exists");
         RenderResult result;
         try
@@ -107,7 +108,8 @@ public sealed class MessageRenderer(TemplateEngine engine)
         ? version.MentionsRecipient
         : n.Content is { } c && (RecipientVariables.Mentioned(c.Subject) || RecipientVariables.Mentioned(c.Body) || RecipientVariables.Mentioned(c.Html));
 
-    /// <summary>Inline content: subject/title, body, html. Cached by a hash of the sources.</summary>
+    /// <summary>Inline content: subject/title, body, html. Cached by a hash of the sources, under the notification's tenant
+    /// (the engine keys every compiled template by tenant): tenants sending the same body compile it each for themselves.</summary>
     private static TemplateDefinition? FromInline(ClaimedNotification n)
     {
         if (n.Content is not { } c) return null;
@@ -123,7 +125,7 @@ public sealed class MessageRenderer(TemplateEngine engine)
         }
         var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0001', parts.Select(x => x.Name + "\u0002" + x.Source)))));
         // Inline content declares no variables: anything absent renders empty, as in handlebars.js.
-        return new TemplateDefinition("inline:" + hash, parts);
+        return new TemplateDefinition(n.TenantId, "inline:" + hash, parts);
     }
 
     /// <summary>A WhatsApp provider template: its parameters are templates rendered like any part.</summary>

@@ -12,7 +12,8 @@ public sealed record DraftPreview(IReadOnlyDictionary<string, string> Parts, IRe
 /// <summary>
 /// The console editor's live preview: renders unsaved parts with the tenant's partials and layout, and answers
 /// compile errors with their part, line and column instead of throwing, since the admin is still typing. The cache
-/// key is the content's hash, so a draft typed back to an earlier state compiles once.
+/// key is the content's hash, so a draft typed back to an earlier state compiles once; the engine keeps it under the
+/// tenant too, so two tenants typing the same draft never share its compiled template.
 /// </summary>
 public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fragments, TenantStore tenants)
 {
@@ -21,7 +22,7 @@ public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fr
     {
         var layout = layoutName is null ? null : (await fragments.GetAsync(tenantId, FragmentStore.Layout, layoutName, ct))?.Source;
         var partials = await fragments.SourcesAsync(tenantId, FragmentStore.Partial, ct);
-        var definition = new TemplateDefinition("variables", ChannelParts.ToTemplateParts(parts), partials, layout);
+        var definition = new TemplateDefinition(tenantId, "variables", ChannelParts.ToTemplateParts(parts), partials, layout);
         try { return engine.Validate(definition).Count > 0 ? [] : engine.Variables(definition); }
         catch (Exception e) when (e is not OperationCanceledException) { return []; }   // a sample is a convenience: never a failure
     }
@@ -37,7 +38,7 @@ public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fr
         var partials = await fragments.SourcesAsync(tenantId, FragmentStore.Partial, ct);
         var key = "draft:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(parts.ToJsonString() + "\u0000" + layout + "\u0000"
             + string.Join("\u0000", partials.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)))));
-        var definition = new TemplateDefinition(key, ChannelParts.ToTemplateParts(parts), partials, layout);
+        var definition = new TemplateDefinition(tenantId, key, ChannelParts.ToTemplateParts(parts), partials, layout);
         var errors = engine.Validate(definition);
         if (errors.Count > 0) return new(new Dictionary<string, string>(), [], errors);
         try

@@ -82,7 +82,7 @@ public sealed class TemplateQueries(NpgsqlDataSource db)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var partials = JsonNode.Parse(r.GetString(4))!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
-        var version = new TemplateVersion(r.GetGuid(0), r.GetString(1), JsonNode.Parse(r.GetString(2))!.AsObject(),
+        var version = new TemplateVersion(tenantId, r.GetGuid(0), r.GetString(1), JsonNode.Parse(r.GetString(2))!.AsObject(),
             r.GetFieldValue<string[]>(3), partials, r.IsDBNull(5) ? null : r.GetString(5));
         return new StoredVersion(version, r.GetInt32(6), r.GetString(7), r.GetString(8));
     }

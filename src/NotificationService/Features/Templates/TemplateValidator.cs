@@ -34,7 +34,7 @@ public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragm
         if (errors.Count > 0) throw Invalid(errors);
 
         var partials = await fragments.SourcesAsync(tenantId, FragmentStore.Partial, ct);
-        var definition = new TemplateDefinition("validate", ChannelParts.ToTemplateParts(req.Parts!), partials, layout, req.OptionalVariables);
+        var definition = new TemplateDefinition(tenantId, "validate", ChannelParts.ToTemplateParts(req.Parts!), partials, layout, req.OptionalVariables);
         Throw(engine.Validate(definition), TemplateRules.TemplateField);
         var used = engine.PartialsUsed(definition);
         return new VersionContent(req.Parts!, req.OptionalVariables ?? [], req.Layout, layout,
@@ -58,9 +58,9 @@ public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragm
         if (kind == FragmentStore.Partial)
         {
             partials[name] = req.Source!; // as it will be after saving, so cycles through it are seen
-            definition = new TemplateDefinition("validate", [new TemplatePart("source", req.Source!, false)], partials);
+            definition = new TemplateDefinition(tenantId, "validate", [new TemplatePart("source", req.Source!, false)], partials);
         }
-        else definition = new TemplateDefinition("validate", [new TemplatePart("html", "", true)], partials, req.Source);
+        else definition = new TemplateDefinition(tenantId, "validate", [new TemplatePart("html", "", true)], partials, req.Source);
         Throw(engine.Validate(definition), part =>
             part is "source" or "layout" or "html" || part == "partial:" + name ? "source" : TemplateRules.TemplateField(part));
     }

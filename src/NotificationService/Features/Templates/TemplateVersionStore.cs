@@ -8,12 +8,12 @@ namespace NotificationService.Features.Templates;
 
 /// <summary>A template version with the partials and layout copied in when it was saved. Immutable, so it
 /// is cached without expiry (bounded), and a notification pinned to it renders the same forever.</summary>
-public sealed record TemplateVersion(Guid Id, string Channel, JsonObject Parts, IReadOnlyCollection<string> OptionalVariables,
+public sealed record TemplateVersion(Guid TenantId, Guid Id, string Channel, JsonObject Parts, IReadOnlyCollection<string> OptionalVariables,
     IReadOnlyDictionary<string, string>? Partials = null, string? Layout = null)
 {
-    /// <summary>What the engine renders. The version id is the cache key: nothing under it ever changes.
+    /// <summary>What the engine renders, compiled for this version's tenant. The version id is the cache key: nothing under it ever changes.
     /// A `layout` string inside parts is the older inline form and still honoured.</summary>
-    public TemplateDefinition Definition() => _definition ??= new(Id.ToString(), ChannelParts.ToTemplateParts(Parts),
+    public TemplateDefinition Definition() => _definition ??= new(TenantId, Id.ToString(), ChannelParts.ToTemplateParts(Parts),
         Partials is { Count: > 0 } ? Partials : null, Layout ?? (Parts["layout"] is JsonValue l ? l.GetValue<string>() : null), OptionalVariables);
 
     // Built once per cached version: delivery renders it on every send.
@@ -41,7 +41,7 @@ public sealed class TemplateVersionStore(NpgsqlDataSource db)
         if (missing.Count == 0) return result;
 
         await using var cmd = db.CreateCommand("""
-            select v.id, t.channel, v.parts::text, v.optional_variables, v.partials::text, v.layout
+            select v.id, t.channel, v.parts::text, v.optional_variables, v.partials::text, v.layout, t.tenant_id
             from template_versions v join templates t on t.id = v.template_id where v.id = any($1)
             """);
         cmd.Parameters.AddWithValue(missing.ToArray());
@@ -49,7 +49,7 @@ public sealed class TemplateVersionStore(NpgsqlDataSource db)
         while (await r.ReadAsync(ct))
         {
             var partials = JsonNode.Parse(r.GetString(4))!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
-            var v = new TemplateVersion(r.GetGuid(0), r.GetString(1), JsonNode.Parse(r.GetString(2))!.AsObject(), r.GetFieldValue<string[]>(3),
+            var v = new TemplateVersion(r.GetGuid(6), r.GetGuid(0), r.GetString(1), JsonNode.Parse(r.GetString(2))!.AsObject(), r.GetFieldValue<string[]>(3),
                 partials, r.IsDBNull(5) ? null : r.GetString(5));
             if (_cache.Count >= MaxCached) _cache.Clear();
             _cache[v.Id] = v;
