@@ -20,15 +20,7 @@ public class InboxStreamTests(ServiceFixture service) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _replicaB = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("ConnectionStrings:Postgres", service.ConnectionString);
-            b.UseSetting("Mode", "api");                                      // no workers: every delivery happens on A
-            b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
-            b.UseSetting("Logging:LogLevel:Default", "Warning");
-            b.UseSetting("Inbox:KeepAliveSeconds", "1");                       // so the keep-alive comment shows within the test
-        });
-        _ = _replicaB.Server;
+        _replicaB = ApiReplica.Start(service, ("Inbox:KeepAliveSeconds", "1"));   // no workers: every delivery happens on A
         return Task.CompletedTask;
     }
 

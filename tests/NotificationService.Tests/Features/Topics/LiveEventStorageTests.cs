@@ -20,15 +20,7 @@ public class LiveEventStorageTests(ServiceFixture service) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _host = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("ConnectionStrings:Postgres", service.ConnectionString);
-            b.UseSetting("Mode", "api");
-            b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
-            b.UseSetting("Logging:LogLevel:Default", "Warning");
-            b.UseSetting("Topics:MaxLiveEventBytes", Cap.ToString());
-        });
-        _ = _host.Server;
+        _host = ApiReplica.Start(service, ("Topics:MaxLiveEventBytes", Cap.ToString()));
         return Task.CompletedTask;
     }
 

@@ -21,14 +21,7 @@ public class LiveEventTests(ServiceFixture service) : IAsyncLifetime
 
     public Task InitializeAsync()
     {
-        _replicaB = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("ConnectionStrings:Postgres", service.ConnectionString);
-            b.UseSetting("Mode", "api");
-            b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
-            b.UseSetting("Logging:LogLevel:Default", "Warning");
-        });
-        _ = _replicaB.Server;
+        _replicaB = ApiReplica.Start(service);
         return Task.CompletedTask;
     }
 
