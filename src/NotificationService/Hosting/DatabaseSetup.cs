@@ -40,8 +40,11 @@ public static class DatabaseSetup
         }
 
         var maxPoolSize = builder.Configuration.GetValue("Database:MaxPoolSize", DefaultMaxPoolSize);
-        var dataSource = new NpgsqlDataSourceBuilder(ServiceConnectionString(connectionString, maxPoolSize)).EnableDynamicJson().Build();
+        var poolName = DatabasePoolName.ForNewHost();
+        var dataSource = new NpgsqlDataSourceBuilder(ServiceConnectionString(connectionString, maxPoolSize)) { Name = poolName.Value }
+            .EnableDynamicJson().Build();
         builder.Services.AddSingleton(dataSource);
+        builder.Services.AddSingleton(poolName);
         // Stores are singletons (caches and workers use them), so each operation takes a short-lived context from the factory.
         builder.Services.AddDbContextFactory<AppDbContext>(o => o.UseNpgsql(dataSource));
         builder.Services.AddSingleton<DatabaseMigrations>();

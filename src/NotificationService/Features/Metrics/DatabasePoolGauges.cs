@@ -1,13 +1,13 @@
 using System.Diagnostics.Metrics;
-using Npgsql;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Metrics;
 
 /// <summary>
 /// This host's connection pool: connections in use, idle, and the pool's maximum. Npgsql reports them on its static
-/// `Npgsql` meter for every pool in the process, tagged with the pool's name (its connection string without password);
-/// a pool name is not a label to export, and in tests several hosts share one process. So a listener of our own reads
-/// Npgsql's figures at scrape time and keeps only this host's pool, and our meter reports them without the name.
+/// `Npgsql` meter for every pool in the process, tagged with the pool's name (<see cref="DatabasePoolName"/>); a pool
+/// name is not a label to export, and in tests several hosts share one process. So a listener of our own reads Npgsql's
+/// figures at scrape time and keeps only this host's pool, and our meter reports them without the name.
 /// </summary>
 public sealed class DatabasePoolGauges : IDisposable
 {
@@ -18,9 +18,9 @@ public sealed class DatabasePoolGauges : IDisposable
     private int _idle, _used, _max;
     private bool _seen;
 
-    public DatabasePoolGauges(ServiceMeter meter, NpgsqlDataSource dataSource)
+    public DatabasePoolGauges(ServiceMeter meter, DatabasePoolName pool)
     {
-        _poolName = PoolName(dataSource.ConnectionString);
+        _poolName = pool.Value;
         _npgsql.InstrumentPublished = (instrument, listener) =>
         {
             if (instrument.Meter.Name == NpgsqlMeter && instrument.Name is NpgsqlCount or NpgsqlMax) listener.EnableMeasurementEvents(instrument);
@@ -29,19 +29,6 @@ public sealed class DatabasePoolGauges : IDisposable
         _npgsql.Start();
         meter.Meter.CreateObservableGauge(ServiceMeter.DbConnectionsName, Connections);
         meter.Meter.CreateObservableGauge(ServiceMeter.DbConnectionsMaxName, Max);
-    }
-
-    /// <summary>
-    /// The name Npgsql gives a pool: Application Name when set, else the connection string without its password (what
-    /// <see cref="NpgsqlDataSource.ConnectionString"/> holds unless Persist Security Info keeps the password there).
-    /// </summary>
-    public static string PoolName(string connectionString)
-    {
-        var csb = new NpgsqlConnectionStringBuilder(connectionString);
-        if (!string.IsNullOrEmpty(csb.ApplicationName)) return csb.ApplicationName;
-        if (!csb.PersistSecurityInfo) return connectionString;
-        csb.Password = null;
-        return csb.ToString();
     }
 
     private IEnumerable<Measurement<int>> Connections() => Read() is { } pool

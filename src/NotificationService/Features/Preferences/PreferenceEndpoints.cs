@@ -2,9 +2,9 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Contracts;
 using NotificationService.Features.Auth;
+using NotificationService.Features.Recipients;
 using NotificationService.Features.Tenants;
 using NotificationService.Infrastructure;
-using NotificationService.Features.Recipients;
 
 namespace NotificationService.Features.Preferences;
 
@@ -29,7 +29,8 @@ public static class PreferenceEndpoints
         app.MapCategories();
         var group = app.MapGroup("/api/v1/services/users/{userId}/preferences").WithTags("Preferences").RequireScopes();
         group.MapGet("/", (string userId, HttpContext http, PreferenceService service, CancellationToken ct) =>
-            service.GetAsync(http.User.TenantId(), Checked(userId), ct)).WithSummary("Get a user's preferences and what applies to each category");
+            service.GetAsync(http.User.TenantId(), CheckedForLookup(userId), ct)).WithSummary("Get a user's preferences and what applies to each category")
+            .ProducesProblem(400);
         group.MapPut("/", (string userId, HttpContext http, PreferenceService service, CancellationToken ct) =>
             service.WriteAsync(http.User.TenantId(), Checked(userId), http.Request, replace: true, ct))
             .WithSummary("Replace a user's preferences").Accepts<PreferencesDocument>("application/json").ProducesProblem(422);
@@ -66,6 +67,10 @@ public static class PreferenceEndpoints
         PreferenceRules.CheckUserId(userId);
         return userId;
     }
+
+    /// <summary>A read takes any userId a write once stored, even one from before today's userId rule.</summary>
+    private static string CheckedForLookup(string userId) =>
+        UserIdRule.LookupProblem(userId) is { } problem ? throw RequestValidationException.For("userId", problem) : userId;
 }
 
 /// <summary>The handlers behind both the service and the end-user routes: the tenant and user come from the caller.</summary>
