@@ -92,7 +92,7 @@ public class ReadmeExamplesTests
         await Eventually.Async(async () => (long)(await db.CreateCommand("""
             select count(*) from notifications
             where status in ('accepted', 'queued', 'sending') and (send_at is null or send_at <= now())
-            """).ExecuteScalarAsync())! == 0, "the examples' notifications to settle", TimeSpan.FromSeconds(60));
+            """).ExecuteScalarAsync())! == 0, "the examples' notifications to settle", TimeSpan.FromSeconds(120));
         var wrong = new List<string>();
         await using (var read = await db.CreateCommand("""
             select id, channel, template_key, status, coalesce(last_error, '') from notifications
@@ -137,7 +137,7 @@ public class ReadmeExamplesTests
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         try { return (await http.GetAsync("/health/ready")).IsSuccessStatusCode; }
         catch (HttpRequestException) { return false; }
-    }, "the service to be ready", TimeSpan.FromSeconds(60));
+    }, "the service to be ready", TimeSpan.FromSeconds(180));
 
     private static int FreePort()
     {
