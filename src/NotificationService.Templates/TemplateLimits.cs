@@ -8,7 +8,7 @@ namespace NotificationService.Templates;
 /// by recursion (2,000 nested <c>{{#each}}</c> overflowed the stack and killed the process) at a cost of up to about
 /// 0.4 ms of CPU and 40 KB of garbage per node: without bounds, one request could take down or occupy a process. The limits
 /// sit far above what real templates use (handlebars.js templates nest a handful of blocks, a large email has a few
-/// hundred tags) and keep a compile at the limit cheap (docs/design.md, "Template limits", has the measured figures).
+/// hundred tags) and keep a compile at the limit cheap (docs/decisions/templates.md has the measured figures).
 /// </summary>
 public static class TemplateLimits
 {

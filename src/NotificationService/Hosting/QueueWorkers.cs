@@ -32,7 +32,7 @@ public static class QueueWorkers
             RetryPolicyFor = _ => new RetryPolicy(
                 TimeSpan.FromSeconds(section.GetValue("RetryBaseSeconds", 1.0)),
                 TimeSpan.FromMinutes(section.GetValue("RetryMaxMinutes", 60.0))),
-            // A worker dying while it holds a job counts against the job; this many set it aside (docs/design.md: "A job that kills its worker is set aside").
+            // A worker dying while it holds a job counts against the job; this many set it aside (docs/decisions/crash-set-aside.md).
             CrashPolicy = new CrashPolicy(Math.Max(1, section.GetValue("CrashesBeforeSetAside", 2))),
         });
         services.AddSingleton<QueueMetrics>();   // queue_jobs_set_aside_total

@@ -5,7 +5,7 @@ using NotificationService.Tests.Architecture;
 namespace NotificationService.Tests.Docs;
 
 /// <summary>
-/// The project's documentation as the specs read it: README.md, docs/*.md, TESTING_GUIDE.md, BENCHMARKS.md; their
+/// The project's documentation as the specs read it: README.md, docs/**/*.md, TESTING_GUIDE.md, BENCHMARKS.md; their
 /// fenced code blocks (with the <c>&lt;!-- example: not-run (why) --&gt;</c> mark before a block, if any), their
 /// headings as GitHub anchors and their links.
 /// </summary>
@@ -16,12 +16,17 @@ public static partial class MarkdownDocs
 
     public static string Root => SourceModel.RepoRoot();
 
-    /// <summary>The pages whose shell examples must run: the README and docs/.</summary>
+    /// <summary>The pages whose shell examples must run: the README and every page under docs/, found rather than
+    /// listed, so a new page's examples run without anyone adding it here.</summary>
     public static IEnumerable<string> ExamplePages() =>
-        new[] { "README.md" }.Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md").Order().Select(f => Path.GetRelativePath(Root, f)));
+        new[] { "README.md" }.Concat(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Root, f).Replace('\\', '/')).Order(StringComparer.Ordinal));
+
+    /// <summary>Every page a user reads: the example pages, the testing guide and the benchmarks.</summary>
+    public static IEnumerable<string> UserPages() => ExamplePages().Concat(["TESTING_GUIDE.md", "BENCHMARKS.md"]);
 
     /// <summary>The pages whose links must resolve.</summary>
-    public static IEnumerable<string> LinkedPages() => ExamplePages().Concat(["TESTING_GUIDE.md", "BENCHMARKS.md"]);
+    public static IEnumerable<string> LinkedPages() => UserPages();
 
     public static readonly string[] ShellLanguages = ["bash", "sh", "shell", "console"];
 
@@ -44,7 +49,7 @@ public static partial class MarkdownDocs
     }
 
     /// <summary>Lines outside fenced blocks, with their 1-based numbers.</summary>
-    private static IEnumerable<(int Line, string Text)> Prose(string page)
+    public static IEnumerable<(int Line, string Text)> Prose(string page)
     {
         var inFence = false;
         var lines = File.ReadAllLines(Path.Combine(Root, page));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Npgsql;
 using NotificationService.Postgres;
 using NotificationService.Tests.Hosting;
 using NotificationService.Tests.Support;
@@ -18,7 +19,11 @@ namespace NotificationService.Tests.Docs;
 ///   set by an earlier block of the same page: a page's blocks run in order, in one bash, under `set -euo pipefail`,
 ///   from the repository root; examples use `curl -fsS`, so an HTTP error fails the block;
 /// - a block that cannot run in a test (it starts the service, installs tools, lists placeholders such as `&lt;id&gt;`)
-///   has `&lt;!-- example: not-run (why) --&gt;` on the line before it, and the reason may not be empty.
+///   has `&lt;!-- example: not-run (why) --&gt;` on the line before it, and the reason may not be empty; a block that
+///   sends, sends to topics or triggers a workflow always runs: those are what a reader copies first;
+/// - what the examples send ends as they say: once every notification has settled, none has failed (a send that
+///   lacks its template's data "works" with a 202 and then fails) and none is left scheduled (an example that
+///   schedules a send and then cancels it cancels every id the send answered).
 /// </summary>
 public class ReadmeExamplesTests
 {
@@ -31,6 +36,16 @@ public class ReadmeExamplesTests
         Assert.True(unexplained.Count == 0, "a not-run mark needs its reason, as <!-- example: not-run (why) -->:\n" + string.Join("\n", unexplained));
         var runnable = blocks.Where(b => MarkdownDocs.ShellLanguages.Contains(b.Language) && b.NotRunMark is null).ToList();
         Assert.Contains(runnable, b => b.File == "README.md");
+    }
+
+    [Fact]
+    public void No_send_topic_send_or_workflow_trigger_example_is_left_unrun()
+    {
+        var skippedSends = MarkdownDocs.ExamplePages().SelectMany(MarkdownDocs.Blocks)
+            .Where(b => b.NotRunMark is not null && System.Text.RegularExpressions.Regex.IsMatch(b.Code,
+                @"/services/notifications/send|/services/workflows/[^/\s]+/trigger"))
+            .Select(b => $"{b.File}:{b.Line}: {b.NotRunMark}").ToList();
+        Assert.True(skippedSends.Count == 0, "these examples send or trigger but are marked not-run; make them run:\n" + string.Join("\n", skippedSends));
     }
 
     [Fact]
@@ -60,12 +75,33 @@ public class ReadmeExamplesTests
                 ran += blocks.Count;
             }
             Assert.True(ran > 0, "no example ran");
+            await AssertWhatTheExamplesSentEndedAsTheySayAsync(cs);
         }
         finally
         {
             service.Kill(entireProcessTree: true);
             await service.WaitForExitAsync();
         }
+    }
+
+    /// <summary>Waits (by polling the rows, no clock) until nothing due is queued or in flight, then reads what
+    /// failed and what is still scheduled: both must be nothing.</summary>
+    private static async Task AssertWhatTheExamplesSentEndedAsTheySayAsync(string cs)
+    {
+        await using var db = NpgsqlDataSource.Create(cs);
+        await Eventually.Async(async () => (long)(await db.CreateCommand("""
+            select count(*) from notifications
+            where status in ('accepted', 'queued', 'sending') and (send_at is null or send_at <= now())
+            """).ExecuteScalarAsync())! == 0, "the examples' notifications to settle", TimeSpan.FromSeconds(120));
+        var wrong = new List<string>();
+        await using (var read = await db.CreateCommand("""
+            select id, channel, template_key, status, coalesce(last_error, '') from notifications
+            where status = 'failed' or (status in ('accepted', 'queued') and send_at > now())
+            order by id
+            """).ExecuteReaderAsync())
+            while (await read.ReadAsync())
+                wrong.Add($"{read.GetGuid(0)} {read.GetString(1)} template={(read.IsDBNull(2) ? "-" : read.GetString(2))}: {read.GetString(3)} {read.GetString(4)}");
+        Assert.True(wrong.Count == 0, "an example's send failed or was left scheduled:\n" + string.Join("\n", wrong));
     }
 
     private static async Task<(int Exit, string Output)> BashAsync(string script)
@@ -101,7 +137,7 @@ public class ReadmeExamplesTests
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl) };
         try { return (await http.GetAsync("/health/ready")).IsSuccessStatusCode; }
         catch (HttpRequestException) { return false; }
-    }, "the service to be ready", TimeSpan.FromSeconds(60));
+    }, "the service to be ready", TimeSpan.FromSeconds(180));
 
     private static int FreePort()
     {
