@@ -51,6 +51,21 @@ public sealed class ApiKeyAuthenticationHandler(
         Response.Headers.WWWAuthenticate = "Bearer realm=\"notification-service\"";
         return Task.CompletedTask;
     }
+
+    /// <summary>A key without the operation's scope: a 403 problem naming what the operation needs (its row of
+    /// <see cref="ScopeTable"/>, as the policy is named), so the caller knows which key to use.</summary>
+    protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
+    {
+        var needs = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().LastOrDefault()?.Policy;
+        return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+            detail: needs switch
+            {
+                null => "This key's scopes do not allow this operation.",
+                _ when needs.Contains(' ') => $"This operation needs the scopes {needs} (admin has every scope).",
+                _ => $"This operation needs the '{needs}' scope (admin has every scope).",
+            },
+            extensions: needs is null ? null : new Dictionary<string, object?> { ["requiredScope"] = needs }).ExecuteAsync(Context);
+    }
 }
 
 public static class AuthClaims

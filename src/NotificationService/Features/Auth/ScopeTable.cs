@@ -32,8 +32,9 @@ public static class ScopeTable
         ["GET /api/v1/services/notifications/fan-outs/{id}"] = EitherOf(Send, Read),
         ["POST /api/v1/services/notifications/fan-outs/{id}/cancel"] = Scope(Send),
         ["POST /api/v1/services/events"] = Scope(Send),
-        ["POST /api/v1/services/devices"] = Scope(Send),
-        ["DELETE /api/v1/services/devices"] = Scope(Send),
+        // A push token is the person's data, keyed by their userId: written with `users:write`, as a profile is.
+        ["POST /api/v1/services/devices"] = Scope(Scopes.UsersWrite),
+        ["DELETE /api/v1/services/devices"] = Scope(Scopes.UsersWrite),
         // Workflows
         ["POST /api/v1/services/workflows/{key}/trigger"] = Scope(Send),
         ["POST /api/v1/services/workflows/events"] = Scope(Send),

@@ -10,7 +10,8 @@ public sealed record DeviceRequest(string? UserId, string? Token, string? Platfo
 public sealed record UserDeviceRequest(string? Token, string? Platform);
 
 /// <summary>
-/// `POST/DELETE /api/v1/services/devices`: backend services register their users' push tokens (send scope).
+/// `POST/DELETE /api/v1/services/devices`: backend services register their users' push tokens (`users:write`: a token is
+/// the person's data, written as a profile is).
 /// Push to a recipient with a userId and no deviceTokens is resolved to the active tokens at delivery time.
 /// </summary>
 public static class DeviceEndpoints
@@ -24,11 +25,10 @@ public static class DeviceEndpoints
         MapUserDevices(app);
         var group = app.MapGroup("/api/v1/services/devices").WithTags("Devices").RequireScopes();
 
-        group.MapPost("/", async (HttpContext http, DeviceStore store, UserIdGate gate, CancellationToken ct) =>
+        group.MapPost("/", async (HttpContext http, UserIdGate gate, CancellationToken ct) =>
         {
             var d = await ReadAsync(http, requirePlatform: true, ct);
-            await gate.AdmitAsync(http.User.TenantId(), d.UserId, "userId", ct);
-            await store.RegisterAsync(http.User.TenantId(), d.UserId!, d.Token!, d.Platform!, ct);
+            await gate.WriteAsync(http.User.TenantId(), d.UserId!, "userId", DeviceStore.RegisterCommand(http.User.TenantId(), d.UserId!, d.Token!, d.Platform!), ct);
             return Results.Ok(new { d.UserId, d.Platform, active = true });
         }).WithSummary("Register a user's push device token").Produces(StatusCodes.Status200OK).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
 
@@ -53,12 +53,12 @@ public static class DeviceEndpoints
             var u = EndUser.From(http.User);
             return Results.Ok(await store.ListAsync(u.TenantId, u.UserId, ct));
         }).WithSummary("List the user's push devices").Produces<UserDevice[]>();
-        me.MapPost("/", async (HttpContext http, DeviceStore store, UserIdGate gate, CancellationToken ct) =>
+        me.MapPost("/", async (HttpContext http, UserIdGate gate, CancellationToken ct) =>
         {
             var u = EndUser.From(http.User);
             var d = await ReadAsync(http, requirePlatform: true, ct, u.UserId);
-            await gate.AdmitAsync(u.TenantId, u.UserId, "userId", ct);   // a token minted before the erase still verifies
-            await store.RegisterAsync(u.TenantId, u.UserId, d.Token!, d.Platform!, ct);
+            // A token minted before the erase still verifies: the gate refuses the blocked user.
+            await gate.WriteAsync(u.TenantId, u.UserId, "userId", DeviceStore.RegisterCommand(u.TenantId, u.UserId, d.Token!, d.Platform!), ct);
             return Results.Ok(new { d.Platform, active = true });
         }).WithSummary("Register a push device token for the user").Produces(StatusCodes.Status200OK).Accepts<UserDeviceRequest>("application/json").ProducesValidationProblem();
         me.MapDelete("/", async (HttpContext http, DeviceStore store, CancellationToken ct) =>

@@ -9,11 +9,12 @@ public sealed class DeviceStore(NpgsqlDataSource db)
 {
     /// <summary>
     /// A token belongs to one user of a tenant: registering it again (same or other user, e.g. a shared
-    /// tablet after a new sign-in) moves it and reactivates it.
+    /// tablet after a new sign-in) moves it and reactivates it. The statement for <see cref="Recipients.UserIdGate.WriteAsync"/>,
+    /// which runs it in the transaction that refuses a blocked user.
     /// </summary>
-    public async Task RegisterAsync(Guid tenantId, string userId, string token, string platform, CancellationToken ct)
+    public static NpgsqlBatchCommand RegisterCommand(Guid tenantId, string userId, string token, string platform)
     {
-        await using var cmd = db.CreateCommand("""
+        var cmd = new NpgsqlBatchCommand("""
             insert into devices (tenant_id, token, user_id, platform) values ($1, $2, $3, $4)
             on conflict (tenant_id, token) do update set user_id = excluded.user_id, platform = excluded.platform,
                 active = true, deactivated_reason = null, updated_at = now()
@@ -22,7 +23,7 @@ public sealed class DeviceStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(token);
         cmd.Parameters.AddWithValue(userId);
         cmd.Parameters.AddWithValue(platform);
-        await cmd.ExecuteNonQueryAsync(ct);
+        return cmd;
     }
 
     /// <summary>Removes the token if it belongs to that user; false when there is no such registration.</summary>

@@ -19,13 +19,14 @@ namespace NotificationService.Features.Privacy;
 /// The erase's work outside the person's notifications, one owner's statement each (each idempotent, so a resumed erase
 /// simply runs it again): stored CSV files, error rows and previews (<see cref="BulkErasure"/>); devices, preferences (the
 /// user's and their addresses'), suppressions of their addresses, remembered idempotent answers, parked provider events,
-/// audit entries and job errors that mention them, stream tickets, topic memberships, workflow runs (with their timelines,
+/// audit entries and job errors that mention them, stream tickets, topic memberships, their place in running fan-outs'
+/// chunks and in fan-outs' exclude lists, workflow runs (with their timelines,
 /// sends and waits) and topic events whose data mentions them; and at the end the inbox counters and stream events.
 /// Every table that can hold a person is listed in <see cref="PersonData"/>, under the report item that erases it.
 /// </summary>
 public sealed class PersonRecords(NpgsqlDataSource db, BulkErasure bulk, DeviceStore devices, PreferenceStore preferences, SuppressionStore suppressions,
     AuditLog audit, JobQueue queue, StreamTicketStore tickets, InboxStore inbox, BulkJobStore bulkJobStore, TopicStore topics, TopicEventStore topicEvents,
-    RunErasure runs)
+    RunErasure runs, FanOutStore fanOuts)
 {
     public Task<Guid[]> StillRunningAsync(Guid tenantId, Guid[] bulkJobs, CancellationToken ct) => bulkJobStore.StillRunningAsync(tenantId, bulkJobs, ct);
 
@@ -46,6 +47,8 @@ public sealed class PersonRecords(NpgsqlDataSource db, BulkErasure bulk, DeviceS
             ["jobErrors"] = await queue.RedactErrorsAsync(tenantId, values, ct),
             ["streamTickets"] = await tickets.ForgetUserAsync(tenantId, subject.UserId, ct),
             ["topicMemberships"] = await topics.ForgetMemberAsync(tenantId, subject.UserId, ct),
+            // After the memberships: a fan-out snapshotting from now on no longer finds them; one that did is cleaned here.
+            ["fanOuts"] = await fanOuts.ForgetMemberAsync(tenantId, subject.UserId, ct),
             ["topicEvents"] = await topicEvents.ForgetMentionsAsync(tenantId, values, ct),
             ["workflowRuns"] = await runs.ForgetUserAsync(tenantId, subject.UserId, ct),
         };

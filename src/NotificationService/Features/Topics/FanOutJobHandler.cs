@@ -85,9 +85,15 @@ public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, Not
     {
         var (tenantId, id) = (run.FanOut.TenantId, run.FanOut.Id);
         await using var tx = await ledger.BeginAsync(ct);
-        if (!await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct)) { await tx.RollbackAsync(ct); return Commit.TakenAlready; }
+        if (await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct) is not { } members) { await tx.RollbackAsync(ct); return Commit.TakenAlready; }
+        if (members.Length < chunk.UserIds.Length)
+        {
+            // An erase took a member out after the chunk was read: their drafts are not written.
+            var left = members.ToHashSet(StringComparer.Ordinal);
+            list = list.Where(d => d.Recipient.UserId is { } u && left.Contains(u)).ToList();
+        }
         await writer.InsertAsync(tx, list, ct);
-        if (!await FanOutStore.RecordAsync(tx, tenantId, id, chunk.UserIds.Length, list.Count, ct)) { await tx.RollbackAsync(ct); return Commit.Stopped; }
+        if (!await FanOutStore.RecordAsync(tx, tenantId, id, members.Length, list.Count, ct)) { await tx.RollbackAsync(ct); return Commit.Stopped; }
         await tx.CommitAsync(ct);   // wakes the channels' queues
         return Commit.Done;
     }

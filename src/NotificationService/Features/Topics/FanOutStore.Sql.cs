@@ -50,8 +50,37 @@ public sealed partial class FanOutStore
             where tenant_id = $1 and fan_out_id = $2 and chunk_no > $3 order by chunk_no limit 1
             """;
 
-        /// <summary>$1 tenant, $2 fan-out, $3 chunk: consumed by the transaction that creates its notifications (0 rows: taken already).</summary>
-        public const string Consume = "delete from fan_out_chunks where tenant_id = $1 and fan_out_id = $2 and chunk_no = $3";
+        /// <summary>$1 tenant, $2 fan-out, $3 chunk: consumed by the transaction that creates its notifications (no row: taken
+        /// already); returns its members as they are now (an erase may have taken one out since the chunk was read).</summary>
+        public const string Consume = "delete from fan_out_chunks where tenant_id = $1 and fan_out_id = $2 and chunk_no = $3 returning user_ids";
+
+        /// <summary>
+        /// $1 tenant: the running fan-outs' rows, locked FOR KEY SHARE until the erase's commit. That waits for a snapshot
+        /// being taken (it holds its row FOR UPDATE), so the chunks it copies are seen, and not for a chunk's commit (its
+        /// counters take FOR NO KEY UPDATE, which KEY SHARE lets through), so the erase and a chunk never wait for each other.
+        /// </summary>
+        public const string WaitForSnapshots = "select id from fan_outs where tenant_id = $1 and status = 'running' for key share";
+
+        /// <summary>$1 tenant, $2 userId: the user out of every pending chunk of the tenant's fan-outs, with their topic mask; returns the fan-outs.</summary>
+        public const string ForgetMemberInChunks = """
+            update fan_out_chunks c set
+                user_ids = array_remove(c.user_ids, $2::text),
+                topic_masks = case when c.topic_masks is not null then coalesce((
+                    select array_agg(x.mask order by x.i) from unnest(c.user_ids, c.topic_masks) with ordinality as x(user_id, mask, i)
+                    where x.user_id <> $2::text), '{}') end
+            where c.tenant_id = $1 and $2::text = any(c.user_ids)
+            returning c.fan_out_id
+            """;
+
+        /// <summary>$1 tenant, $2 userId: the user out of every fan-out's exclude list (a send's `recipient.excludeUserIds`, a
+        /// workflow trigger's `excludeUserIds`); returns the fan-outs.</summary>
+        public const string ForgetExcluded = """
+            update fan_outs f set definition = jsonb_set(f.definition, p.path,
+                coalesce((select jsonb_agg(e) from jsonb_array_elements(f.definition #> p.path) e where e <> to_jsonb($2::text)), '[]'))
+            from (values ('send', '{recipient,excludeUserIds}'::text[]), ('workflow', '{excludeUserIds}'::text[])) as p(kind, path)
+            where f.tenant_id = $1 and f.kind = p.kind and f.definition #> p.path ? $2::text
+            returning f.id
+            """;
 
         /// <summary>$1 tenant, $2 id, $3 members, $4 notifications. 0 rows: the fan-out was cancelled meanwhile (the chunk rolls back).</summary>
         public const string Record = """

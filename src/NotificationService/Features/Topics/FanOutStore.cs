@@ -85,14 +85,18 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
         return new FanOutChunk(r.GetInt32(0), r.GetFieldValue<string[]>(1), r.IsDBNull(2) ? null : r.GetFieldValue<int[]>(2));
     }
 
-    /// <summary>In the chunk's transaction, first: false when another run consumed it already (it blocks until that one ends).</summary>
-    public static async Task<bool> ConsumeAsync(LedgerTransaction tx, Guid tenantId, Guid id, int chunkNo, CancellationToken ct)
+    /// <summary>
+    /// In the chunk's transaction, first: the chunk's members as they are now, or null when another run consumed it already
+    /// (it blocks until that one ends). A member an erase took out since the chunk was read is not among them: the caller
+    /// leaves them out (<see cref="ForgetMemberAsync"/>).
+    /// </summary>
+    public static async Task<string[]?> ConsumeAsync(LedgerTransaction tx, Guid tenantId, Guid id, int chunkNo, CancellationToken ct)
     {
         await using var cmd = tx.Command(Sql.Consume);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(chunkNo);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
+        return await cmd.ExecuteScalarAsync(ct) as string[];
     }
 
     /// <summary>In the chunk's transaction, last (the fan-out's row is then locked only until the commit): false when it was cancelled.</summary>

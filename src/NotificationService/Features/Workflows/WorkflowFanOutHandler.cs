@@ -78,13 +78,14 @@ public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workf
     {
         var (tenantId, id, t) = (run.TenantId, run.Id, run.Trigger);
         await using var tx = await ledger.BeginAsync(ct);
-        if (!await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct)) { await tx.RollbackAsync(ct); return Commit.TakenAlready; }
+        // The chunk's members as they are now: an erase may have taken one out since it was read.
+        if (await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct) is not { } members) { await tx.RollbackAsync(ct); return Commit.TakenAlready; }
         var (actor, data) = (t.Actor?.ToJsonString(), t.Data?.ToJsonString());
-        var runs = chunk.UserIds.Select(userId => new NewRun(Uuid7.New(), tenantId, run.Workflow.WorkflowId, run.Workflow.Key, run.Workflow.Version,
+        var runs = members.Select(userId => new NewRun(Uuid7.New(), tenantId, run.Workflow.WorkflowId, run.Workflow.Key, run.Workflow.Version,
             userId, actor, data, t.CancellationKey, run.Start, FanOutId: id)).ToList();
         var started = await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, ct);
         await queue.EnqueueAsync(tx.Connection, tx.Transaction, started.Select(r => WorkflowStepJob.For(tenantId, r, WorkflowStepJob.Continue, 0)).ToList(), ct);
-        if (!await FanOutStore.RecordRunsAsync(tx, tenantId, id, chunk.UserIds.Length, started.Count, ct)) { await tx.RollbackAsync(ct); return Commit.Stopped; }
+        if (!await FanOutStore.RecordRunsAsync(tx, tenantId, id, members.Length, started.Count, ct)) { await tx.RollbackAsync(ct); return Commit.Stopped; }
         tx.WakeAfterCommit(WorkflowStepJob.Queue);
         await tx.CommitAsync(ct);
         return Commit.Done;

@@ -8,6 +8,8 @@ using NotificationService.Tests.Features.Recipients;
 using NotificationService.Tests.Features.Topics;
 using NotificationService.Tests.Features.Webhooks;
 using NotificationService.Tests.Features.Workflows;
+using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.Topics;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Privacy;
@@ -68,6 +70,10 @@ public class EraseTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.Accepted, keyed.StatusCode);
         sent.Add(Guid.Parse((await keyed.JsonAsync())["id"]!.GetValue<string>()));
         var scheduled = await tenant.Http.SendOkAsync(new { channel = "email", recipient = new { userId = p.UserId }, content, sendAt = DateTimeOffset.UtcNow.AddHours(1) });
+        // A send to their topic whose run has begun (its membership snapshot taken, no chunk sent yet), and one excluding them.
+        var running = await StartedFanOutAsync(tenant, "building-12");
+        await tenant.Http.SendToTopicsAsync(new { channels = new[] { "in_app" }, recipient = new { topics = new[] { "building-12" }, excludeUserIds = new[] { p.UserId } },
+            content = new { subject = "Building notice", body = "…" }, sendAt = DateTimeOffset.UtcNow.AddHours(1) });
         foreach (var id in sent) await service.Ledger.WaitForAsync(id, "sent");
         var upload = await BulkCsv.PostAsync(tenant.Http, BulkCsv.Utf8($"email,first_name,order_id\n{p.Email},{p.Name},O-1\nnot-an-address,{p.Name},O-2\n"));
         var bulkJob = Guid.Parse((await upload.JsonAsync())["jobId"]!.GetValue<string>());
@@ -91,7 +97,8 @@ public class EraseTests(ServiceFixture service)
             (await PrivacyApi.WhereStoredAsync(service.Db, p.Secret)).ToHashSet());
         Assert.Superset(new HashSet<string> { "notifications.recipient", "devices.user_id", "user_preferences.user_key", "inbox_items.user_id", "inbox_counters.user_id",
             "inbox_events.user_id", "webhook_deliveries.payload", "user_stream_tickets.user_id", "topic_members.user_id",
-            "workflow_runs.user_id", "workflow_waits.user_id" }, (await PrivacyApi.WhereStoredAsync(service.Db, p.UserId)).ToHashSet());
+            "workflow_runs.user_id", "workflow_waits.user_id", "fan_out_chunks.user_ids", "fan_outs.definition" },
+            (await PrivacyApi.WhereStoredAsync(service.Db, p.UserId)).ToHashSet());
         Assert.Contains("jobs.last_error", await PrivacyApi.WhereStoredAsync(service.Db, p.Phone));
         var kept = await NotificationRowsAsync(tenant.Id);
 
@@ -106,7 +113,8 @@ public class EraseTests(ServiceFixture service)
         Assert.Equal(6, status.Count("notifications"));
         Assert.Equal(1, status.Count("cancelled"));
         Assert.Equal((1, 1, 1), (status.Count("profile"), status.Count("devices"), status.Count("bulkFiles")));
-        Assert.Equal((1, 1), (status.Count("workflowRuns"), status.Count("topicEvents")));
+        Assert.Equal((1, 1, 2), (status.Count("workflowRuns"), status.Count("topicEvents"), status.Count("fanOuts")));
+        Assert.Equal(["their-neighbour"], await service.ScalarAsync<string[]>("select user_ids from fan_out_chunks where fan_out_id = $1", running));
         Assert.Equal(HttpStatusCode.NotFound, (await tenant.Http.GetAsync($"{WorkflowApi.Services}/runs/{run}")).StatusCode);
 
         // The rows are still there, with what usage and audit need: same ids, channels, statuses (bar the cancelled one) and times.
@@ -180,6 +188,20 @@ public class EraseTests(ServiceFixture service)
         Assert.NotEqual(first, again);
         await tenant.Http.WaitErasedAsync(again);
         Assert.Null(await tenant.Http.ProfileAsync("scoped"));
+    }
+
+    /// <summary>
+    /// A send to <paramref name="topic"/> scheduled an hour ahead, then started and snapshotted by the fan-out store as its job
+    /// would (running, its chunks waiting): a fan-out caught between its snapshot and its chunks. Its job stays an hour ahead.
+    /// </summary>
+    private async Task<Guid> StartedFanOutAsync(TestTenant tenant, string topic)
+    {
+        var id = await tenant.Http.SendToTopicsAsync(new { channels = new[] { "in_app" }, recipient = new { topics = new[] { topic } },
+            content = new { subject = "Building notice", body = "…" }, sendAt = DateTimeOffset.UtcNow.AddHours(1) });
+        var store = service.Factory.Services.GetRequiredService<FanOutStore>();
+        var run = await store.StartAsync(tenant.Id, id, default);
+        Assert.NotNull(await store.SnapshotAsync(run!, [], 2_000, default));
+        return id;
     }
 
     private async Task InsertCopiesLeftByOtherPathsAsync(Guid tenantId, Person p)
