@@ -61,7 +61,7 @@ public class CliTests
         {
             var create = await RunAsync(cs, "tenants", "create", "--name", name, "--json");
             Assert.True(create.Exit == 0, create.Output);
-            var json = JsonNode.Parse(create.Output.Trim().Split('\n').Last())!;
+            var json = JsonNode.Parse(create.Output.Split('\n').Single(l => l.StartsWith("{\"tenantId\":")))!;   // stdout's one line
             created.Add((Guid.Parse(json["tenantId"]!.GetValue<string>()), json["apiKey"]!.GetValue<string>()));
         }
 
