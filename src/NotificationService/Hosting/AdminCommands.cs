@@ -37,6 +37,24 @@ public static class AdminCommands
         return 0;
     }
 
+    /// <summary>`tenants list [--json]`: one line per tenant (or a JSON array), oldest first; keys are never shown.</summary>
+    public static async Task<int> ListTenantsAsync(bool json, string[] args, CancellationToken ct)
+    {
+        await using var host = await CommandHost.StartAsync(args, ct);
+        var tenants = await host.Services.GetRequiredService<TenantStore>().ListTenantSummariesAsync(ct);
+        if (json)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(tenants, JsonSerializerOptions.Web));
+            return 0;
+        }
+        var width = Math.Max("NAME".Length, tenants.Count == 0 ? 0 : tenants.Max(t => t.Name.Length));
+        Console.WriteLine($"{"ID",-36}  {"NAME".PadRight(width)}  {"CREATED (UTC)",-19}  ACTIVE KEYS");
+        foreach (var t in tenants)
+            Console.WriteLine($"{t.Id,-36}  {t.Name.PadRight(width)}  {t.CreatedAt.UtcDateTime,-19:yyyy-MM-dd HH:mm:ss}  {t.ActiveKeys}");
+        Console.Error.WriteLine($"tenants list: {tenants.Count} tenants");
+        return 0;
+    }
+
     /// <summary>`health [--url URL]`: exit 0 when the readiness URL answers 2xx within 3 s (see <see cref="HealthCheckTarget"/>).</summary>
     public static async Task<int> HealthAsync(string? url, string[] args, CancellationToken ct)
     {

@@ -4,7 +4,7 @@ using NotificationService.Features.Tenants;
 namespace NotificationService.Hosting;
 
 /// <summary>
-/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `keys rotate`, `retention run`, `inbox recount`, `health`.
+/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `tenants list`, `keys rotate`, `retention run`, `inbox recount`, `health`.
 /// Unrecognised tokens (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web host.
 /// </summary>
 public static class Cli
@@ -31,7 +31,11 @@ public static class Cli
         var create = new Command("create", "Create a tenant with an admin service account and print its API key once.") { name, json };
         create.TreatUnmatchedTokensAsErrors = false;
         create.SetAction((r, ct) => AdminCommands.CreateTenantAsync(r.GetRequiredValue(name), r.GetValue(json), r.UnmatchedTokens.ToArray(), ct));
-        var tenants = new Command("tenants", "Manage tenants.") { create };
+        var listJson = new Option<bool>("--json") { Description = "Print a JSON array of {id, name, createdAt, activeKeys}" };
+        var list = new Command("list", "List every tenant: id, name, when it was created and how many API keys it has (never a key).") { listJson };
+        list.TreatUnmatchedTokensAsErrors = false;
+        list.SetAction((r, ct) => AdminCommands.ListTenantsAsync(r.GetValue(listJson), r.UnmatchedTokens.ToArray(), ct));
+        var tenants = new Command("tenants", "Manage tenants.") { create, list };
 
         root.Subcommands.Add(serve);
         root.Subcommands.Add(migrate);

@@ -21,7 +21,8 @@ public sealed class CommandHost : IAsyncDisposable
         await builder.AddDatabaseAsync(ct);
         builder.AddServiceFeatures(includeWorkers: false);
         var app = builder.Build();
-        if (app.Services.GetService<EmbeddedPostgres>() is { } cluster) Console.Error.WriteLine(DatabaseSetup.EmbeddedLine(cluster));
+        if (app.Services.GetService<EmbeddedPostgres>() is { } cluster)
+            Console.Error.WriteLine(DatabaseSetup.EmbeddedLine(cluster, app.Services.GetRequiredService<EmbeddedDataDirectory>()));
         var applied = await app.Services.GetRequiredService<DatabaseMigrations>().ApplyAsync(ct);
         return new CommandHost(app, applied);
     }

@@ -7,7 +7,7 @@ namespace NotificationService.Hosting;
 
 /// <summary>
 /// Finds the database: `ConnectionStrings:Postgres` when configured, otherwise the embedded default
-/// (a private cluster under `Postgres:DataDirectory`, default `.data/postgres`). Registers the
+/// (a private cluster in the folder <see cref="EmbeddedDataDirectory"/> chooses). Registers the
 /// NpgsqlDataSource (raw SQL on hot paths) and the EF Core context (CRUD).
 /// </summary>
 public static class DatabaseSetup
@@ -20,11 +20,14 @@ public static class DatabaseSetup
         var connectionString = builder.Configuration.GetConnectionString("Postgres");
         if (string.IsNullOrWhiteSpace(connectionString))
         {
-            var dataDir = builder.Configuration["Postgres:DataDirectory"] ?? Path.Combine(".data", "postgres");
+            var dataDir = EmbeddedDataDirectory.Resolve(builder.Configuration, AppContext.BaseDirectory);
+            // The local secrets key lives beside the cluster (SecretProtector): the same folder wherever the binary runs from.
+            builder.Configuration["Postgres:DataDirectory"] = dataDir.Path;
+            builder.Services.AddSingleton(dataDir);
             EmbeddedPostgres cluster;
             try
             {
-                cluster = await EmbeddedPostgres.StartAsync(dataDir, ct: ct);
+                cluster = await EmbeddedPostgres.StartAsync(dataDir.Path, ct: ct);
             }
             catch (PostgresUnavailableException e)
             {
@@ -51,8 +54,8 @@ public static class DatabaseSetup
     }
 
     /// <summary>The one line that says where the embedded cluster lives (logged by `serve`, on stderr for commands).</summary>
-    public static string EmbeddedLine(EmbeddedPostgres cluster) =>
-        $"no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {cluster.DataDirectory} on 127.0.0.1:{cluster.Port}";
+    public static string EmbeddedLine(EmbeddedPostgres cluster, EmbeddedDataDirectory where) =>
+        $"no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {cluster.DataDirectory} on 127.0.0.1:{cluster.Port} ({where.Why})";
 
     /// <summary>How many statements each connection keeps prepared (Npgsql's automatic preparation) when the connection
     /// string does not say.</summary>

@@ -7,14 +7,15 @@ namespace NotificationService.Hosting;
 /// then seeds the demo tenant when running on the embedded default or when `Seed:OnStart` is true.
 /// </summary>
 public sealed class StartupTasks(DatabaseMigrations migrations, IServiceScopeFactory scopes, IConfiguration config, ILogger<StartupTasks> log,
-    NotificationService.Postgres.EmbeddedPostgres? embedded = null) : IHostedService
+    NotificationService.Postgres.EmbeddedPostgres? embedded = null, EmbeddedDataDirectory? embeddedWhere = null) : IHostedService
 {
     public bool Completed { get; private set; }
 
     public async Task StartAsync(CancellationToken ct)
     {
         if (embedded is not null)
-            log.LogInformation("no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {DataDirectory} on 127.0.0.1:{Port}", embedded.DataDirectory, embedded.Port);
+            log.LogInformation("no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {DataDirectory} on 127.0.0.1:{Port} ({Why})",
+                embedded.DataDirectory, embedded.Port, embeddedWhere?.Why);
         if (config.GetValue("Migrations:OnStart", true)) await migrations.ApplyAsync(ct);
         var seed = config.GetValue<bool?>("Seed:OnStart") ?? config.GetValue("Postgres:Embedded", false);
         if (seed)

@@ -52,6 +52,36 @@ public class CliTests
         Assert.Equal((2L, 1L, 4L), (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
     }
 
+    [Fact]
+    public async Task Tenants_list_shows_each_tenants_id_name_creation_and_active_keys_oldest_first_and_never_a_key()
+    {
+        var cs = await TestDatabase.CreateAsync("cli_list");
+        var created = new List<(Guid Id, string Key)>();
+        foreach (var name in new[] { "Acme Corp", "Globex" })
+        {
+            var create = await RunAsync(cs, "tenants", "create", "--name", name, "--json");
+            Assert.True(create.Exit == 0, create.Output);
+            var json = JsonNode.Parse(create.Output.Split('\n').Single(l => l.StartsWith("{\"tenantId\":")))!;   // stdout's one line
+            created.Add((Guid.Parse(json["tenantId"]!.GetValue<string>()), json["apiKey"]!.GetValue<string>()));
+        }
+
+        var table = await RunAsync(cs, "tenants", "list");
+        Assert.True(table.Exit == 0, table.Output);
+        Assert.Matches($@"(?m)^{created[0].Id}  Acme Corp  \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d  1$", table.Output);
+        Assert.Matches($@"(?m)^{created[1].Id}  Globex     \d{{4}}-\d\d-\d\d \d\d:\d\d:\d\d  1$", table.Output);
+        Assert.DoesNotContain("nsk_", table.Output);   // no key, not even a key's public prefix
+
+        var listed = await RunAsync(cs, "tenants", "list", "--json");
+        Assert.True(listed.Exit == 0, listed.Output);
+        var tenants = JsonNode.Parse(listed.Output.Split('\n').Single(l => l.StartsWith("[{\"id\":")))!.AsArray();
+        Assert.Equal(created.Select(c => c.Id), tenants.Select(t => Guid.Parse((string)t!["id"]!)));   // oldest first
+        Assert.Equal(["id", "name", "createdAt", "activeKeys"], tenants[0]!.AsObject().Select(p => p.Key));
+        Assert.Equal("Acme Corp", (string?)tenants[0]!["name"]);
+        Assert.Equal(1, (int)tenants[0]!["activeKeys"]!);
+        Assert.True(DateTimeOffset.UtcNow - tenants[0]!["createdAt"]!.GetValue<DateTimeOffset>() < TimeSpan.FromHours(1));
+        Assert.DoesNotContain(created, c => listed.Output.Contains(c.Key) || listed.Output.Contains(c.Key[..12]));
+    }
+
     /// <summary>The binary run with no database at all (health needs none), with only the given environment for addresses.</summary>
     private static async Task<(int Exit, string Output)> HealthAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {

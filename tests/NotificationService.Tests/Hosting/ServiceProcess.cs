@@ -17,10 +17,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static ServiceProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) => StartOn(null, environment, args);
 
     /// <summary>On a given port (a restarted service keeps its address, as behind a load balancer), or a free one.</summary>
-    public static ServiceProcess StartOn(int? fixedPort, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ServiceProcess StartOn(int? fixedPort, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartOn(fixedPort, null, environment, args);
+
+    /// <summary>From a given working directory (the binary must not care which).</summary>
+    public static ServiceProcess StartIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        StartOn(null, workingDirectory, environment, args);
+
+    private static ServiceProcess StartOn(int? fixedPort, string? workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
         var port = fixedPort ?? NotificationService.Tests.Features.Metrics.PrometheusTools.FreePort();
         var psi = new ProcessStartInfo("dotnet", [CliTests.ServiceDll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         psi.Environment["Secrets__Keys__test"] = Convert.ToBase64String(new byte[32]);
         foreach (var (k, v) in environment) psi.Environment[k] = v;

@@ -5,6 +5,7 @@ namespace NotificationService.Features.InboxSdk;
 /// path with a year's immutable cache, CORS for every origin (a module script is fetched in CORS mode, and integrity
 /// needs it; the file holds nothing private) and its SRI value at `/sdk/v1/inbox.js.sri`. `/sdk/demo`: a page that shows
 /// the component for a demo user of the demo tenant (<see cref="SdkDemo"/>), only where the demo tenant is seeded.
+/// `/sdk/v1/origin-check`: whether a tenant lists the calling page's origin (<see cref="OriginCheck"/>).
 /// </summary>
 public static class SdkEndpoints
 {
@@ -27,6 +28,7 @@ public static class SdkEndpoints
             Shared(http.Response, "no-cache");
             return Results.Text(files.Inbox.Integrity + "\n", "text/plain; charset=utf-8");
         });
+        OriginCheck.Map(sdk);
         if (app.Services.GetRequiredService<SdkDemoSettings>().Enabled) SdkDemo.Map(sdk);
     }
 
@@ -39,7 +41,7 @@ public static class SdkEndpoints
         return Results.Bytes(asset.Bytes, asset.ContentType);
     }
 
-    private static void Shared(HttpResponse response, string cacheControl)
+    public static void Shared(HttpResponse response, string cacheControl)
     {
         response.Headers.CacheControl = cacheControl;
         response.Headers.AccessControlAllowOrigin = "*";

@@ -6,6 +6,9 @@ namespace NotificationService.Features.Tenants;
 
 public sealed record CreatedTenant(Guid TenantId, Guid ServiceAccountId, string ApiKey);
 
+/// <summary>A tenant as `tenants list` shows it: no key, not even a prefix.</summary>
+public sealed record TenantSummary(Guid Id, string Name, DateTimeOffset CreatedAt, int ActiveKeys);
+
 /// <summary>
 /// The one owner of `tenants` and `service_accounts` (EF Core: plain CRUD, a context per call). The plain API key
 /// leaves this class once and is never stored: only its SHA-256 is.
@@ -93,6 +96,15 @@ public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimePr
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.Tenants.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id).Take(limit).ToListAsync(ct);
+    }
+
+    /// <summary>Every tenant, oldest first, with how many of its API keys are not revoked: the operator's `tenants list`.</summary>
+    public async Task<IReadOnlyList<TenantSummary>> ListTenantSummariesAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Tenants.AsNoTracking().OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)
+            .Select(t => new TenantSummary(t.Id, t.Name, t.CreatedAt, db.ServiceAccounts.Count(a => a.TenantId == t.Id && a.RevokedAt == null)))
+            .ToListAsync(ct);
     }
 
     /// <summary>The tenant's keys for the admin listing, newest first (revoked ones included, marked).</summary>

@@ -117,7 +117,7 @@ public class InboxComponentTests(InboxBrowserFixture fixture)
         await AssertNoViolationsAsync(page, "preferences");
     }
 
-    private static async Task AssertNoViolationsAsync(IPage page, string state)
+    internal static async Task AssertNoViolationsAsync(IPage page, string state)
     {
         var result = await page.RunAxe();
         Assert.True(result.Violations.Length == 0, $"{state}: " + string.Join("\n", result.Violations.Select(v =>
@@ -215,7 +215,7 @@ public class InboxComponentTests(InboxBrowserFixture fixture)
         // (EvaluateAsync, not WaitForFunctionAsync: the page's CSP forbids the eval that the latter needs)
         await Eventually.Async(() => other.EvaluateAsync<bool>("window.inboxEvents.some(e => e.type === 'inbox-error')"), "an inbox-error event");
         await other.OpenAsync();
-        await Expect(other.Locator("notification-inbox .status")).ToHaveTextAsync("Could not load notifications");
+        await Expect(other.Locator("notification-inbox [role=alert]")).ToHaveTextAsync("Notifications cannot be shown on this site.");
         await Expect(other.Items()).ToHaveCountAsync(0);
         await Expect(other.Inbox()).ToHaveAttributeAsync("unread-count", "0");
     }

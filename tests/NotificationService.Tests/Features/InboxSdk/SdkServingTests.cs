@@ -8,6 +8,7 @@ using Microsoft.Extensions.Configuration;
 using NotificationService.Features.InboxSdk;
 using NotificationService.Tests.Architecture;
 using NotificationService.Tests.Support;
+using static NotificationService.Tests.Features.Templates.TemplateApi;
 
 namespace NotificationService.Tests.Features.InboxSdk;
 
@@ -101,5 +102,35 @@ public class SdkServingTests(ServiceFixture service)
         var token = (await (await http.PostAsync("/sdk/demo/token", null)).JsonAsync())["token"]!.GetValue<string>();
         var item = (await service.BearerClient(token).GetFromJsonAsync<JsonNode>($"{EndUsers.Inbox}/{id}"))!;
         Assert.Equal(typed, item["title"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task The_origin_check_tells_any_page_whether_the_tenant_lists_its_origin_and_names_a_bad_tenant()
+    {
+        var tenant = await service.NewTenantAsync(null);
+        await tenant.Http.PutJsonAsync("/api/v1/admin/web-origins", new { origins = new[] { "https://app.example.com" } });
+        var http = service.Factory.CreateClient();
+        async Task<HttpResponseMessage> CheckAsync(string tenantId, string? origin)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, $"/sdk/v1/origin-check?tenant={tenantId}");
+            if (origin is not null) request.Headers.Add("Origin", origin);
+            var response = await http.SendAsync(request);
+            Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());   // readable by the page, answers and 400s alike
+            return response;
+        }
+
+        var listed = await (await CheckAsync(tenant.Id.ToString(), "https://app.example.com")).JsonAsync();
+        Assert.True(listed["listed"]!.GetValue<bool>());
+        var other = await CheckAsync(tenant.Id.ToString(), "https://elsewhere.example.com");
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        Assert.False((await other.JsonAsync())["listed"]!.GetValue<bool>());
+        Assert.False((await (await CheckAsync(Guid.NewGuid().ToString(), "https://app.example.com")).JsonAsync())["listed"]!.GetValue<bool>());
+
+        var badTenant = await CheckAsync("not-a-tenant", "https://app.example.com");
+        Assert.Equal(HttpStatusCode.BadRequest, badTenant.StatusCode);
+        Assert.NotNull((await badTenant.JsonAsync())["errors"]!["tenant"]);
+        var noOrigin = await CheckAsync(tenant.Id.ToString(), null);
+        Assert.Equal(HttpStatusCode.BadRequest, noOrigin.StatusCode);
+        Assert.NotNull((await noOrigin.JsonAsync())["errors"]!["Origin"]);
     }
 }

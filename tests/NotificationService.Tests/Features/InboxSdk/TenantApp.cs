@@ -31,7 +31,7 @@ public sealed class TenantApp : IAsyncDisposable
     public void Register(Guid tenantId, string serviceUrl, string apiKey) => _tenants[tenantId.ToString()] = (serviceUrl.TrimEnd('/'), apiKey);
 
     /// <param name="extra">More query: `pageSize=10` (the element's page-size), `theme=1` (the app's theme.css restyles it through
-    /// custom properties and ::part), `badFirstToken=1` (getToken's first answer has a broken signature), `ttl=60` (tokens live that many seconds).</param>
+    /// custom properties and ::part), `badFirstToken=1` (getToken's first answer has a broken signature), `badToken=1` (every one has), `ttl=60` (tokens live that many seconds).</param>
     public string PageUrl(Guid tenantId, string userId, string locale = "en", string categories = "", bool otherOrigin = false, string extra = "") =>
         $"{(otherOrigin ? OtherOrigin : Origin)}/?t={tenantId}&u={Uri.EscapeDataString(userId)}&locale={locale}&categories={categories}&{extra}";
 
@@ -79,7 +79,8 @@ public sealed class TenantApp : IAsyncDisposable
               const res = await fetch(`/token?t=${params.get('t')}&u=${encodeURIComponent(params.get('u'))}&ttl=${params.get('ttl') ?? ''}`, { method: 'POST' });
               const token = (await res.json()).token;
               // a token the service refuses (its signature broken) as an expired one would be: the element must ask again
-              return params.get('badFirstToken') === '1' && window.tokensFetched === 1 ? token.slice(0, -4) + 'AAAA' : token;
+              const broken = params.get('badToken') === '1' || (params.get('badFirstToken') === '1' && window.tokensFetched === 1);
+              return broken ? token.slice(0, -4) + 'AAAA' : token;
             };
             """, "text/javascript"));
         app.MapPost("/token", async (HttpContext c) =>

@@ -18,6 +18,8 @@ const STRINGS = {
     markUnread: 'Mark as unread', archive: 'Archive', isUnread: 'Unread', received: 'New notification: {t}', thread: '{n} notifications',
     category: 'Category', required: 'Required', everything: 'All notifications', quiet: 'Quiet hours',
     quietOn: 'Pause notifications during quiet hours', from: 'From', to: 'To', zone: 'Time zone', days: 'Days', save: 'Save', saved: 'Saved',
+    bellError: 'Notifications unavailable', origin_not_allowed: 'Notifications cannot be shown on this site.',
+    token_refused: 'Your notifications could not be loaded: your sign-in was not accepted.',
     ch: { email: 'Email', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'In-app' },
   },
   fr: {
@@ -27,6 +29,8 @@ const STRINGS = {
     markUnread: 'Marquer comme non lue', archive: 'Archiver', isUnread: 'Non lue', received: 'Nouvelle notification : {t}', thread: '{n} notifications',
     category: 'Catégorie', required: 'Obligatoire', everything: 'Toutes les notifications', quiet: 'Heures calmes',
     quietOn: 'Suspendre les notifications pendant les heures calmes', from: 'De', to: 'À', zone: 'Fuseau horaire', days: 'Jours', save: 'Enregistrer', saved: 'Enregistré',
+    bellError: 'Notifications indisponibles', origin_not_allowed: 'Les notifications ne peuvent pas être affichées sur ce site.',
+    token_refused: 'Impossible de charger vos notifications : votre connexion n’a pas été acceptée.',
     ch: { email: 'E-mail', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'Dans l’app' },
   },
   de: {
@@ -36,6 +40,8 @@ const STRINGS = {
     markUnread: 'Als ungelesen markieren', archive: 'Archivieren', isUnread: 'Ungelesen', received: 'Neue Benachrichtigung: {t}', thread: '{n} Benachrichtigungen',
     category: 'Kategorie', required: 'Erforderlich', everything: 'Alle Benachrichtigungen', quiet: 'Ruhezeiten',
     quietOn: 'Benachrichtigungen während der Ruhezeiten pausieren', from: 'Von', to: 'Bis', zone: 'Zeitzone', days: 'Tage', save: 'Speichern', saved: 'Gespeichert',
+    bellError: 'Benachrichtigungen nicht verfügbar', origin_not_allowed: 'Benachrichtigungen können auf dieser Website nicht angezeigt werden.',
+    token_refused: 'Ihre Benachrichtigungen konnten nicht geladen werden: Ihre Anmeldung wurde nicht akzeptiert.',
     ch: { email: 'E-Mail', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'In der App' },
   },
   es: {
@@ -45,6 +51,8 @@ const STRINGS = {
     markUnread: 'Marcar como no leída', archive: 'Archivar', isUnread: 'Sin leer', received: 'Nueva notificación: {t}', thread: '{n} notificaciones',
     category: 'Categoría', required: 'Obligatoria', everything: 'Todas las notificaciones', quiet: 'Horas de silencio',
     quietOn: 'Pausar las notificaciones durante las horas de silencio', from: 'Desde', to: 'Hasta', zone: 'Zona horaria', days: 'Días', save: 'Guardar', saved: 'Guardado',
+    bellError: 'Notificaciones no disponibles', origin_not_allowed: 'Las notificaciones no se pueden mostrar en este sitio.',
+    token_refused: 'No se pudieron cargar tus notificaciones: tu inicio de sesión no fue aceptado.',
     ch: { email: 'Correo', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'En la app' },
   },
   ar: {
@@ -54,6 +62,8 @@ const STRINGS = {
     markUnread: 'تعليم كغير مقروء', archive: 'أرشفة', isUnread: 'غير مقروء', received: 'إشعار جديد: {t}', thread: '{n} إشعارات',
     category: 'الفئة', required: 'إلزامي', everything: 'كل الإشعارات', quiet: 'ساعات الهدوء',
     quietOn: 'إيقاف الإشعارات مؤقتًا خلال ساعات الهدوء', from: 'من', to: 'إلى', zone: 'المنطقة الزمنية', days: 'الأيام', save: 'حفظ', saved: 'تم الحفظ',
+    bellError: 'الإشعارات غير متاحة', origin_not_allowed: 'لا يمكن عرض الإشعارات على هذا الموقع.',
+    token_refused: 'تعذّر تحميل إشعاراتك: لم يُقبل تسجيل دخولك.',
     ch: { email: 'البريد', sms: 'SMS', push: 'دفع', whatsapp: 'واتساب', in_app: 'في التطبيق' },
   },
 };
@@ -109,6 +119,7 @@ li:focus-visible{outline-offset:-2px}
 max-inline-size:100%;overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
 .act:first-child{background:var(--ni-accent);color:var(--ni-on-accent)}
 .tools{display:flex;flex-direction:column;gap:2px}
+.alert{margin:12px;padding:10px 12px;border:1px solid var(--ni-badge-bg);border-inline-start-width:4px;border-radius:6px;font-size:13px}
 .status{padding:22px 14px;text-align:center;color:var(--ni-muted);font-size:13px}
 .prefs{overflow:auto;padding:4px 14px 14px;flex:1 1 auto}
 table{border-collapse:collapse;inline-size:100%;font-size:13px}
@@ -223,10 +234,19 @@ class LiveLink {
 
   reconnect() { this.attempt = 0; this.connect(); }
 
+  /** A refusal no retry can fix (the page's origin, the token): no more tickets until the element restarts. The lock
+   * is kept, so the other tabs of the browser do not take over and ask in turn. */
+  halt() {
+    this.halted = true;
+    clearTimeout(this.timer);
+    this.close();
+    this.state('stopped');
+  }
+
   async connect() {
     clearTimeout(this.timer);
     this.close();
-    if (this.stopped) return;
+    if (this.stopped || this.halted) return;
     this.state('connecting');
     const fresh = this.lastId == null;
     try {
@@ -246,13 +266,14 @@ class LiveLink {
         this.deliver({ kind, data: JSON.parse(e.data), id: this.lastId });
       });
       es.onerror = () => { if (this.es === es) { this.close(); this.retry(); } };   // the ticket is spent: never let EventSource retry it
-    } catch {
-      this.retry();
+    } catch (e) {
+      this.inbox.trouble(e);
+      if (!e.fatal) this.retry();
     }
   }
 
   retry() {
-    if (this.stopped) return;
+    if (this.stopped || this.halted) return;
     if (navigator.onLine === false) { this.state('offline'); return; }   // 'online' reconnects
     const cap = Math.min(30000, 1000 * 2 ** Math.min(this.attempt++, 5));
     this.state('waiting');
@@ -294,14 +315,16 @@ class LiveLink {
  * Properties: token, getToken (called at start without a token, and again whenever the service answers 401), api,
  * locale, categories, placement. Read-only: unreadCount (also the `unread-count` attribute). Events (bubbling,
  * composed): notification-click (cancelable), notification-received, unread-count-change, inbox-open, inbox-close,
- * inbox-error.
+ * inbox-error {code, status, message}. A refusal no retry can fix (code origin_not_allowed or token_refused) is reported
+ * once: the event, one console.warn naming the fix, the `data-error` attribute, the bell and an alert in the popover;
+ * then the element asks nothing more until its token, getToken or api changes.
  */
 export class NotificationInbox extends HTMLElement {
   static observedAttributes = ['api', 'token', 'locale', 'categories', 'placement'];
   #token = null; #getToken = null; #pending = null; #link = null; #key = null; #open = false; #view = 'feed';
   #counts = { unread: 0, unseen: 0, total: 0 }; #countsVersion = 0; #items = new Map(); #cursor = null; #done = false;
   #loading = false; #loaded = false; #tab = ''; #filter = 'all'; #active = null; #known = new Set(); #prefs = null;
-  #names = {}; #error = null; #focusItem = false; #generation = 0; #listGen = 0; #early = {};
+  #names = {}; #error = null; #focusItem = false; #generation = 0; #listGen = 0; #early = {}; #fatal = null;
 
   constructor() {
     super();
@@ -354,30 +377,80 @@ export class NotificationInbox extends HTMLElement {
       const { exp } = claims(this.#token);
       if (!this.#getToken || !exp || exp * 1000 - Date.now() > 30000) return this.#token;
     }
-    if (!this.#getToken) { if (this.#token) return this.#token; throw Object.assign(new Error('no token'), { status: 401 }); }
+    if (!this.#getToken) { if (this.#token) return this.#token; throw Object.assign(new Error('No token: set token or getToken.'), { status: 0, code: 'token_unavailable' }); }
     this.#pending ??= Promise.resolve().then(() => this.#getToken()).then(t => { this.#pending = null; this.#token = t; return t; },
-      e => { this.#pending = null; throw e; });
+      e => { this.#pending = null; throw Object.assign(new Error(`getToken() failed: ${e?.message ?? e}`), { status: 0, code: 'token_unavailable' }); });
     return this.#pending;
   }
 
   /** Calls /api/v1/users/me{path} with the token in the Authorization header (never cookies); a 401 gets one new token. */
   async call(path, { method = 'GET', body, keepalive = false } = {}, retried = false) {
+    if (this.#fatal) throw this.#fatal;   // refused for good: ask nothing more
     const token = await this.#tokenFor(retried);
     const headers = { Authorization: `Bearer ${token}` };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
-    const res = await fetch(this.api + ME + path, {
-      method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache: 'no-store', keepalive,
-    });
+    let res;
+    try {
+      res = await fetch(this.api + ME + path, {
+        method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'omit', cache: 'no-store', keepalive,
+      });
+    } catch { throw await this.#unreachable(token); }
     if (res.status === 401 && !retried && this.#getToken) return this.call(path, { method, body, keepalive }, true);
     if (!res.ok) {
       const problem = await res.json().catch(() => ({}));
-      throw Object.assign(new Error(problem.detail || `HTTP ${res.status}`), { status: res.status, problem });
+      // a 401 after a fresh token (or with the fixed one) is the token's own fault: asking again gets the same answer
+      const refused = res.status === 401;
+      throw Object.assign(new Error(problem.detail || `HTTP ${res.status}`),
+        { status: res.status, problem, code: refused ? 'token_refused' : 'http_error', fatal: refused });
     }
     return res.status === 204 ? null : res.json();
   }
 
+  /**
+   * A fetch that failed without an answer: the browser hides a CORS refusal as it hides a network error. The service's
+   * origin check (CORS for any page, no credentials) tells them apart: the tenant does not list this page's origin, or
+   * the service (or the way to it) is down and a retry may work.
+   */
+  async #unreachable(token) {
+    let listed = null;
+    try {
+      const res = await fetch(`${this.api}/sdk/v1/origin-check?tenant=${encodeURIComponent(claims(token).iss || '')}`,
+        { credentials: 'omit', cache: 'no-store' });
+      if (res.ok) ({ listed } = await res.json());
+    } catch { /* out of reach too */ }
+    if (listed === false)
+      return Object.assign(new Error(`The tenant does not list this page's origin ${location.origin} among its web origins.`),
+        { status: 0, code: 'origin_not_allowed', fatal: true });
+    return Object.assign(new Error(`The notification service at ${this.api} could not be reached.`), { status: 0, code: 'network' });
+  }
+
+  /** What went wrong, for the live link too (its errors are the element's). */
+  trouble(error) { this.#fail(error); }
+
   #fail(error) {
-    this.#emit('inbox-error', { status: error.status ?? 0, message: error.message });
+    const detail = { code: error.code || 'network', status: error.status ?? 0, message: error.message };
+    if (error.fatal) {
+      if (this.#fatal) return;   // reported once: the calls that were in flight fail the same way
+      this.#fatal = error;
+      this.#warn(error);
+      this.#link?.halt();
+      this.setAttribute('data-error', detail.code);
+      if (this.ui.live) this.ui.live.textContent = this.#t[detail.code];
+      this.#renderBell();
+      this.#renderStatus();
+    }
+    this.#emit('inbox-error', detail);
+  }
+
+  /** One line for the page's developer, naming the fix (end users see only the element's own words). */
+  #warn(error) {
+    const api = this.api, origin = location.origin;
+    console.warn(error.code === 'origin_not_allowed'
+      ? `notification-inbox: ${api} refuses this page's origin ${origin}. Add ${origin} to the tenant's web origins: `
+        + `console → Web origins, or PUT ${api}/api/v1/admin/web-origins {"origins":[…, "${origin}"]} with an admin key.`
+      : `notification-inbox: ${api} refused the end-user token, also a fresh one from getToken() (${error.message}). `
+        + 'Tokens need iss = the tenant id, sub = the user id, aud = notification-service and exp at most 24 h ahead, '
+        + `signed by a key of the tenant (POST ${api}/api/v1/services/users/{userId}/token mints one).`);
   }
 
   #emit(type, detail, cancelable = false) {
@@ -391,6 +464,13 @@ export class NotificationInbox extends HTMLElement {
   async #restart() {
     if (!this.isConnected || (!this.#token && !this.#getToken)) return;
     const generation = ++this.#generation;
+    if (this.#fatal) {   // a new token, getToken or api: worth asking again
+      this.#fatal = null;
+      this.removeAttribute('data-error');
+      this.#stop();
+      this.#renderBell();
+      this.#renderStatus();
+    }
     let token;
     try { token = await this.#tokenFor(false); } catch (e) { this.#fail(e); return; }
     if (generation !== this.#generation) return;
@@ -653,8 +733,9 @@ export class NotificationInbox extends HTMLElement {
       this.ui.filter = el('div', { class: 'filter', role: 'group', part: 'filter' }, this.ui.chipAll, this.ui.chipUnread);
       this.ui.list = el('ul', { part: 'feed' });
       this.ui.status = el('div', { class: 'status', part: 'status' });
+      this.ui.alert = el('div', { class: 'alert', role: 'alert', part: 'error', hidden: true });
       this.ui.sentinel = el('div', { 'aria-hidden': 'true' });
-      this.ui.scroll = el('div', { class: 'scroll' }, this.ui.list, this.ui.status, this.ui.sentinel);
+      this.ui.scroll = el('div', { class: 'scroll' }, this.ui.alert, this.ui.list, this.ui.status, this.ui.sentinel);
       this.ui.panel = el('div', { id: 'panel', role: 'tabpanel', class: 'panel', part: 'panel' }, this.ui.filter, this.ui.scroll);
       this.ui.prefs = el('div', { class: 'prefs', part: 'preferences', hidden: true });
       this.ui.pop = el('div', { id: 'pop', class: 'pop', part: 'popover', role: 'dialog', 'aria-labelledby': 'heading', hidden: true,
@@ -698,6 +779,12 @@ export class NotificationInbox extends HTMLElement {
     if (!this.ui.bell) return;
     const n = this.#counts.unread, fmt = new Intl.NumberFormat(this.locale);
     this.setAttribute('unread-count', String(n));
+    if (this.#fatal) {   // the bell says it cannot work rather than "0 unread"
+      this.ui.bell.setAttribute('aria-label', `${this.#t.bellError}: ${this.#t[this.#fatal.code]}`);
+      this.ui.badge.hidden = false;
+      this.ui.badge.textContent = '!';
+      return;
+    }
     this.ui.bell.setAttribute('aria-label', this.#say('bell', { n: fmt.format(n) }));
     this.ui.badge.hidden = n === 0;
     this.ui.badge.textContent = n > 99 ? `${fmt.format(99)}+` : fmt.format(n);
@@ -732,9 +819,12 @@ export class NotificationInbox extends HTMLElement {
   }
 
   #renderStatus() {
+    if (!this.ui.status) return;
     const t = this.#t;
     const empty = this.ui.list.children.length === 0;
-    this.ui.status.textContent = this.#loading ? t.loading : this.#error ? t.failed : empty && this.#loaded ? t.empty : '';
+    this.ui.alert.textContent = this.#fatal ? t[this.#fatal.code] : '';
+    this.ui.alert.hidden = !this.#fatal;
+    this.ui.status.textContent = this.#fatal ? '' : this.#loading ? t.loading : this.#error ? t.failed : empty && this.#loaded ? t.empty : '';
     this.ui.status.hidden = !this.ui.status.textContent;
   }
 
