@@ -220,6 +220,7 @@ async Task Phase(Report report, string key, string name, Func<string, Task> run,
 {
     UnitMeter.Sink.Value = report.UnitCosts;
     var figuresBefore = report.FigureCount();
+    var cost = await PhaseCost.StartAsync(cluster.ConnectionString);
     string? failure = null;
     try { await run(dll); }
     catch (Exception ex)
@@ -235,6 +236,8 @@ async Task Phase(Report report, string key, string name, Func<string, Task> run,
         await DropPhaseDatabasesAsync();
     }
     report.PhasesRun.Add(new PhaseOutcome(key, name, report.FigureCount() - figuresBefore, failure));
+    Progress.Show(cost.Describe(name));
+    Progress.Done();
 }
 
 /// <summary>One phase: its `--only` key, its name in the report, and what it runs (into a report, against a service build).</summary>

@@ -19,6 +19,15 @@ public sealed class ServiceProcess : IAsyncDisposable
     public string Mode { get; }
     public int Pid => _process.Id;
 
+    /// <summary>Service processes started so far in this run (each phase's log line says how many it started).</summary>
+    public static int Started => _started;
+    private static int _started;
+
+    /// <summary>Wall time spent so far waiting for service processes to answer after their start, and to exit after SIGTERM.</summary>
+    public static TimeSpan StartingTime => TimeSpan.FromTicks(Interlocked.Read(ref _startingTicks));
+    public static TimeSpan StoppingTime => TimeSpan.FromTicks(Interlocked.Read(ref _stoppingTicks));
+    private static long _startingTicks, _stoppingTicks;
+
     /// <summary>What `--service-env` asked for: applied to every service process, after each phase's own settings.</summary>
     public static IReadOnlyDictionary<string, string> OperatorEnv { get; set; } = new Dictionary<string, string>();
 
@@ -69,13 +78,16 @@ public sealed class ServiceProcess : IAsyncDisposable
         foreach (var (k, v) in OperatorEnv) psi.Environment[k] = v;
 
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the service");
+        Interlocked.Increment(ref _started);
         Costs.ChildCpu.Track(process);
         var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), mode);
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        var starting = Stopwatch.StartNew();
         await service.WaitReadyAsync(TimeSpan.FromSeconds(90));
+        Interlocked.Add(ref _startingTicks, starting.Elapsed.Ticks);
         return service;
     }
 
@@ -177,6 +189,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        var stopping = Stopwatch.StartNew();
         if (!_process.HasExited)
         {
             // SIGTERM first: a graceful stop acknowledges in-flight jobs.
@@ -186,6 +199,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        Interlocked.Add(ref _stoppingTicks, stopping.Elapsed.Ticks);
     }
 
     private static int FreePort()
