@@ -47,7 +47,7 @@ public sealed class UnitMeter
         var after = Cpu();
         var statements = await StatementsAsync(_db);
         var times = await StatementTimesAsync(_db);
-        if (settle) await Task.Delay(1500);
+        if (settle) await Task.Delay(Waits.Seconds(1.5));
         var old = _tablesBefore.ToDictionary(t => t.Table);
         var tables = (await TablesAsync(_db))
             .Select(t => old.TryGetValue(t.Table, out var o) ? t with { Inserted = t.Inserted - o.Inserted, Updated = t.Updated - o.Updated,

@@ -125,7 +125,7 @@ public static class DispatchRun
         var drained = last is not null;
         var firstDone = first ?? ready;
         var drain = (last ?? clock.Elapsed) - firstDone;
-        await Task.Delay(1000); // let the worker settle after the last batch before reading its memory
+        await Task.Delay(Waits.Seconds(1)); // let the worker settle after the last batch before reading its memory
         var rss = worker.RssMiB();
         var dead = await QueueWatch.CountDeadAsync(db);
         var sent = await QueueWatch.CountSandboxSentAsync(db) - (warm?.Sent ?? 0);

@@ -65,13 +65,13 @@ public static class SseRun
         {
             var warmStreams = await ConnectAsync(streams, tokens.Take(50).ToList(), arrivals, arrivedWall, () => Interlocked.Increment(ref failures), warm.Token);
             await SendLoadAsync(api, Math.Min(rate, 100), Waits.Seconds(2), 50, new ConcurrentDictionary<Guid, long>(), new(), "sse: warm-up sends");
-            await Task.Delay(1000);
+            await Task.Delay(Waits.Seconds(1));
             warm.Cancel();
             await Task.WhenAll(warmStreams.Readers);
         }
         arrivals.Clear();
         Interlocked.Exchange(ref failures, 0);
-        await Task.Delay(2000);
+        await Task.Delay(Waits.Seconds(2));
         var rssBefore = service.RssMiB();
 
         var connectClock = Stopwatch.StartNew();

@@ -29,7 +29,7 @@ public sealed record WriteProfile(IReadOnlyList<StatementCost> Statements, IRead
     public static async Task<WriteProfile> StopAsync(NpgsqlDataSource db, IReadOnlyList<TableWrites> before)
     {
         // Backends report their table counters at most once a second (PostgreSQL 15); give the last ones time to land.
-        await Task.Delay(1500);
+        await Task.Delay(Waits.Seconds(1.5));
         var statements = new List<StatementCost>();
         await using (var cmd = db.CreateCommand("""
             /* bench */ select query, calls, rows, total_exec_time, total_plan_time from pg_stat_statements
