@@ -17,7 +17,7 @@ public static class TemplateAdminEndpoints
     public static IServiceCollection AddTemplatesAdmin(this IServiceCollection services) => services
         .AddSingleton(sp => new TemplateEngine(limits: RenderLimitsFrom(sp.GetRequiredService<IConfiguration>())))
         .AddSingleton<TemplateResolver>()
-        .AddSingleton<TemplateVersionStore>()
+        .AddSingleton<TemplateVersionStore>().AddSingleton<RequiredData>()
         .AddSingleton<FragmentStore>().AddSingleton<TemplateQueries>().AddSingleton<TemplateCommands>()
         .AddSingleton<TemplateValidator>().AddSingleton<TemplateCreation>().AddSingleton<TemplateTrial>().AddSingleton<TemplateDraftPreview>();
 
