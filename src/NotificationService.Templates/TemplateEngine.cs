@@ -29,7 +29,7 @@ public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limit
     /// for an invalid template and <see cref="TemplateDataTooLargeException"/> for oversized data.</summary>
     public RenderResult Render(TemplateDefinition definition, JsonNode? data, RenderOptions? options = null)
     {
-        var compiled = cache.GetOrAdd((definition.Tenant, definition.CacheKey), static s => TemplateCompiler.Compile(s.definition, s.Limits), (definition, Limits));
+        var compiled = Compiled(definition);
         var context = JsonDataConverter.ToPlain(data); // also enforces TemplateDataLimits
         var parts = new Dictionary<string, string>(compiled.Parts.Count + 1, StringComparer.Ordinal);
 
@@ -47,6 +47,45 @@ public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limit
         if (parts.TryGetValue("html", out var html) && !parts.ContainsKey("text")) parts["text"] = DeriveText(html);
         return new RenderResult(parts, MissingVariables(compiled, context));
     }
+
+    /// <summary>
+    /// The required variables (see <see cref="RequiredVariables"/>) that are absent or null in <paramref name="data"/>,
+    /// without rendering: a walk of the data along each required path, the compiled template coming from the same
+    /// tenant-keyed cache the render uses. What a send can be told at accept, in the same words delivery would fail with.
+    /// </summary>
+    public IReadOnlyList<string> MissingVariables(TemplateDefinition definition, JsonNode? data)
+    {
+        var compiled = Compiled(definition);
+        List<string>? missing = null;
+        for (var i = 0; i < compiled.RequiredPaths.Count; i++)
+            if (!IsPresentIn(data, compiled.RequiredPaths[i])) (missing ??= []).Add(compiled.RequiredVariables[i]);
+        return missing ?? (IReadOnlyList<string>)[];
+    }
+
+    /// <summary>The variables a render needs the data to give (absent or null: the render reports them missing). A variable
+    /// read only inside `{{#if}}`, `{{#unless}}`, `{{#each}}`, an `{{else}}` branch or a section, or declared optional, is not
+    /// among them.</summary>
+    public IReadOnlyList<string> RequiredVariables(TemplateDefinition definition) => Compiled(definition).RequiredVariables;
+
+    /// <summary>Whether <paramref name="path"/> (split at its dots) leads to a present, non-null value of the JSON data.</summary>
+    public static bool IsPresentIn(JsonNode? node, ReadOnlySpan<string> path)
+    {
+        foreach (var segment in path)
+        {
+            node = node switch
+            {
+                JsonObject obj => obj.TryGetPropertyValue(segment, out var value) ? value : null,
+                JsonArray list when int.TryParse(segment, out var i) && i >= 0 && i < list.Count => list[i],
+                JsonArray list when segment == "length" => list.Count,
+                _ => null,
+            };
+            if (node is null) return false;
+        }
+        return true;
+    }
+
+    private CompiledTemplate Compiled(TemplateDefinition definition) =>
+        cache.GetOrAdd((definition.Tenant, definition.CacheKey), static s => TemplateCompiler.Compile(s.definition, s.Limits), (definition, Limits));
 
     /// <summary>The text/plain alternative of an HTML email (tags stripped, entities decoded, link URLs kept).</summary>
     public static string DeriveText(string html) => HtmlToText.Convert(html);

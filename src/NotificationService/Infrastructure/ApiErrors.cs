@@ -11,6 +11,9 @@ public abstract class ApiException(int status, string title, string detail) : Ex
 
     /// <summary>Headers the answer carries (written after the error handler cleared the response), e.g. Retry-After.</summary>
     public virtual void WriteHeaders(HttpResponse response) { }
+
+    /// <summary>Members the answer carries beside title and detail, for a client to act on (e.g. the variables a publish lacks).</summary>
+    public virtual void Extend(ProblemDetails problem) { }
 }
 
 /// <summary>400/413/415/422 naming every bad field: `errors` maps a JSON path (e.g. `recipient.email`) to messages.</summary>
@@ -104,6 +107,7 @@ public static class ApiErrors
         };
         http.Response.StatusCode = problem.Status ?? 500;
         (error as ApiException)?.WriteHeaders(http.Response);
+        (error as ApiException)?.Extend(problem);
         if (problem.Status == 503)
         {
             http.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString();

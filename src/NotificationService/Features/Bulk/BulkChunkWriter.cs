@@ -18,7 +18,7 @@ public sealed record BulkJobContext(Guid JobId, Guid TenantId, BulkOptions Optio
 /// committed ranges, so no row is sent twice.
 /// </summary>
 public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, ServiceMeter metrics,
-    ProfileStore profiles)
+    ProfileStore profiles, RequiredData requiredData)
 {
     /// <returns>False when the job was cancelled or taken by another runner meanwhile (nothing of this chunk is kept).</returns>
     public async Task<bool> CommitAsync(BulkJobContext job, BulkChunk chunk, CancellationToken ct)
@@ -29,24 +29,27 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
         var duplicates = rows.Count(r => r is MappedRow.Duplicate);
 
         await using var tx = await ledger.BeginAsync(ct);
-        var drafts = await DraftsAsync(job, toSend, ct);
+        var drafts = await DraftsAsync(job, toSend, rejected, ct);
+        var accepted = drafts.Count;   // one per row sent: rows the template refused joined `rejected`
         if (!job.Options.DryRun) await writer.InsertAsync(tx, drafts, ct);
         if (job.Options.DryRun && chunk.FirstRow == 1) await preview.SaveAsync(tx, job, drafts, ct);
         if (rejected.Count > 0) await InsertErrorsAsync(tx.Connection, tx.Transaction, job.JobId, rejected, ct);
 
-        var counts = new ChunkCounts(chunk.FirstRow, chunk.LastRow, chunk.BytesRead, toSend.Count, rejected.Count, duplicates);
+        var counts = new ChunkCounts(chunk.FirstRow, chunk.LastRow, chunk.BytesRead, accepted, rejected.Count, duplicates);
         if (!await BulkJobStore.RecordChunkAsync(tx.Connection, tx.Transaction, job, counts, ct)) { await tx.RollbackAsync(ct); return false; }
         await tx.CommitAsync(ct);   // wakes the channel's queue, and `webhooks` when notification.accepted is subscribed
         if (!job.Options.DryRun)
         {
-            metrics.BulkRows("accepted", toSend.Count);
+            metrics.BulkRows("accepted", accepted);
             metrics.BulkRows("rejected", rejected.Count);
             metrics.BulkRows("duplicate", duplicates);
         }
         return true;
     }
 
-    private async Task<List<NotificationDraft>> DraftsAsync(BulkJobContext job, List<MappedRow.Accepted> rows, CancellationToken ct)
+    /// <summary>The rows' drafts; a row whose data lacks a variable the template requires (an empty cell) is rejected into
+    /// <paramref name="rejected"/>, naming it, as a send would be (<see cref="RequiredData"/>), instead of failing at delivery.</summary>
+    private async Task<List<NotificationDraft>> DraftsAsync(BulkJobContext job, List<MappedRow.Accepted> rows, List<MappedRow.Rejected> rejected, CancellationToken ct)
     {
         var o = job.Options;
         var priority = o.Priority switch { "high" => JobPriority.High, "normal" => JobPriority.Normal, _ => JobPriority.Low };
@@ -61,11 +64,27 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
             if (!byLocale.TryGetValue(locale, out var template))
                 byLocale[locale] = template = await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, rowLocale, ct)
                     ?? throw new InvalidOperationException($"template '{o.Template}' is no longer published for {o.Channel}");
+            var r = row.Recipient;
+            if (await requiredData.MissingAsync(job.TenantId, template.VersionId, row.Data, new KnownRecipient(r.UserId, r.Email, r.Phone), ct) is { Count: > 0 } missing)
+            {
+                rejected.Add(Refused(row, missing));
+                continue;
+            }
             drafts.Add(new NotificationDraft(Uuid7.New(), job.TenantId, o.Channel, priority, StoredRecipient.From(row.Recipient), o.Template, template.VersionId,
                 template.Locale, null, row.Data, o.Category, new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = jobId, ["row"] = row.RowNumber },
                 null, BatchId: job.JobId, OverridePreferences: o.OverridePreferences));
         }
         return drafts;
+    }
+
+    private static MappedRow.Rejected Refused(MappedRow.Accepted row, IReadOnlyList<string> missing)
+    {
+        var original = (System.Text.Json.Nodes.JsonObject)row.Data.DeepClone();
+        if (row.Recipient.Email is { } email) original["email"] = email;
+        if (row.Recipient.Phone is { } phone) original["phone"] = phone;
+        if (row.Recipient.UserId is { } user) original["user_id"] = user;
+        return new MappedRow.Rejected(row.RowNumber, row.Line, original, missing[0],
+            $"The template needs {string.Join(", ", missing)}, which this row does not give (an empty cell is no value).");
     }
 
     /// <summary>Rows naming no locale (and no job locale) with a user_id take their profile's locale for the template variant:

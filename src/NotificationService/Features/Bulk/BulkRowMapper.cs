@@ -9,7 +9,8 @@ public abstract record MappedRow(long RowNumber)
     /// <summary>What makes a later row a duplicate of this one (null: rejected rows and duplicates take nothing).</summary>
     public virtual string? Key => null;
 
-    public sealed record Accepted(long RowNumber, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey) : MappedRow(RowNumber)
+    /// <param name="Line">The file line the record starts on (for the error report, should the template refuse its data).</param>
+    public sealed record Accepted(long RowNumber, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey, long Line = 0) : MappedRow(RowNumber)
     {
         public override string? Key => RecipientKey;
     }
@@ -79,7 +80,7 @@ public sealed class BulkRowMapper(BulkOptions options, IReadOnlyList<string> hea
             return new MappedRow.Rejected(rowNumber, line, Original(fields), ColumnOf(field), messages[0]);
         }
         var key = email ?? phone ?? token ?? userId!;
-        return new MappedRow.Accepted(rowNumber, recipient, locale ?? options.Locale, data, $"{options.Channel}:{key}");
+        return new MappedRow.Accepted(rowNumber, recipient, locale ?? options.Locale, data, $"{options.Channel}:{key}", line);
     }
 
     /// <summary>

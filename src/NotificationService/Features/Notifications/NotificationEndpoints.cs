@@ -1,3 +1,4 @@
+using NotificationService.Features.Templates;
 using NotificationService.Contracts;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.OpenApi;
@@ -15,6 +16,7 @@ public static class NotificationEndpoints
         .AddSingleton<IRetainedData, NotificationRetention>()
         .AddSingleton<IRetainedData, InAppRetention>()   // gone inbox items with their in-app notifications
         .AddSingleton<SendValidator>()
+        .AddSingleton<IRecentTemplateSends, RecentTemplateSends>()   // for the template publish guard
         .AddSingleton<NotificationWriter>()
         .AddSingleton<AcceptBatcher>()
         .AddSingleton<SendHandler>()

@@ -21,9 +21,11 @@ public sealed record KnownProfileLocale(string? Locale);
 /// shape problems are 400; inline content past the template limits, a channel without an enabled provider or an
 /// unknown template is 422. A recipient with a userId needs no address (the profile's is used at delivery);
 /// `recipient.profile` is checked as a profile patch. A send naming no locale gets the template variant of the profile's locale.
+/// A template send whose data lacks a variable the pinned version requires is 422 naming them under `data`
+/// (<see cref="RequiredData"/>): accepted, it could only fail at delivery.
 /// </summary>
 public sealed class SendValidator(ProviderDirectory providers, TemplateResolver templates, CategoryStore categories, ProfileStore profiles,
-    TenantStore tenants, TimeProvider clock)
+    TenantStore tenants, RequiredData requiredData, TimeProvider clock)
 {
     public const int MaxSubjectLength = 998;
     public const int MaxBodyLength = 256 * 1024;
@@ -34,8 +36,9 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
 
     /// <param name="contentLimitsChecked">A batch checks its shared content once (<see cref="InlineContentLimits"/>), not per recipient.</param>
     /// <param name="batchId">The batch the drafts belong to (a batch recipient's).</param>
+    /// <param name="dataChecked">The caller checks the template data itself (a workflow trigger, per step, in its own words).</param>
     public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct,
-        KnownProfileLocale? profileLocale = null, bool contentLimitsChecked = false, Guid? batchId = null)
+        KnownProfileLocale? profileLocale = null, bool contentLimitsChecked = false, Guid? batchId = null, bool dataChecked = false)
     {
         var errors = new Dictionary<string, string[]>();
         var channels = ChannelsOf(req, errors);
@@ -66,6 +69,7 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         var locale = req.Locale ?? await ProfileLocaleAsync(tenantId, req, channels, profileLocale, ct);
         var drafts = new List<NotificationDraft>(channels.Count);
         var traceParent = JobTracing.CurrentTraceParent(); // the request's: the accept flush that commits the drafts may be another's
+        List<string>? missingData = null;
         foreach (var channel in channels)
         {
             if (!await providers.CanDeliverAsync(tenantId, channel, ct))
@@ -75,6 +79,9 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
             {
                 template = await templates.ResolveAsync(tenantId, req.Template, channel, locale, ct);
                 if (template is null) errors["template"] = [$"No published template '{req.Template}' for the '{channel}' channel."];
+                else if (!dataChecked && await requiredData.MissingAsync(tenantId, template.VersionId, req.Data,
+                             new KnownRecipient(recipient!.UserId, recipient.Email, recipient.Phone), ct) is { Count: > 0 } missing)
+                    (missingData ??= []).Add(RequiredData.Message(req.Template, channel, missing));
             }
             var sendAt = req.SendAt is { } s && s > clock.GetUtcNow() ? s : (DateTimeOffset?)null;
             drafts.Add(new NotificationDraft(Uuid7.New(), tenantId, channel, priority, StoredRecipient.From(recipient!), req.Template,
@@ -82,6 +89,7 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
                 channel == ChannelNames.InApp ? SendThread.Stamp(expiry is { } expires ? SendExpiry.Stamp(req.Metadata, expires) : req.Metadata, thread) : req.Metadata, sendAt,
                 batchId, OverridePreferences: req.OverridePreferences == true, TraceParent: traceParent));
         }
+        if (missingData is not null) errors["data"] = [.. missingData];
         if (errors.Count > 0) throw new RequestValidationException(errors, 422, string.Join(" ", errors.Values.SelectMany(v => v)));
         return drafts;
     }

@@ -17,9 +17,9 @@ public static class TemplateAdminEndpoints
     public static IServiceCollection AddTemplatesAdmin(this IServiceCollection services) => services
         .AddSingleton(sp => new TemplateEngine(limits: RenderLimitsFrom(sp.GetRequiredService<IConfiguration>())))
         .AddSingleton<TemplateResolver>()
-        .AddSingleton<TemplateVersionStore>()
+        .AddSingleton<TemplateVersionStore>().AddSingleton<RequiredData>()
         .AddSingleton<FragmentStore>().AddSingleton<TemplateQueries>().AddSingleton<TemplateCommands>()
-        .AddSingleton<TemplateValidator>().AddSingleton<TemplateCreation>().AddSingleton<TemplateTrial>().AddSingleton<TemplateDraftPreview>();
+        .AddSingleton<TemplateValidator>().AddSingleton<TemplateCreation>().AddSingleton<TemplateTrial>().AddSingleton<TemplateDraftPreview>().AddSingleton<PublishGuard>();
 
     public static void MapTemplatesAdmin(this WebApplication app)
     {
@@ -79,12 +79,14 @@ public static class TemplateAdminEndpoints
         return TypedResults.Ok((await queries.GetAsync(tenantId, id, ct))!);
     }
 
-    private static async Task<Results<Ok<TemplateView>, NotFound>> PublishAsync(Guid id, HttpContext http, TemplateCommands commands, TemplateQueries queries, CancellationToken ct)
+    private static async Task<Results<Ok<TemplateView>, NotFound>> PublishAsync(Guid id, HttpContext http, TemplateCommands commands, TemplateQueries queries,
+        PublishGuard guard, CancellationToken ct)
     {
         // The body is optional: no body publishes the latest version.
         var req = http.Request.ContentLength == 0 || http.Request.ContentLength is null && http.Request.ContentType is null
             ? new PublishRequest() : (await JsonBody.ReadAsync<PublishRequest>(http.Request, ct: ct)).Value;
         var tenantId = http.User.TenantId();
+        await guard.CheckAsync(tenantId, id, req.Version, req.ConfirmMissingVariables == true, ct);
         if (await commands.PublishAsync(tenantId, id, req.Version, ct) != PublishOutcome.Done)
         {
             if (req.Version is not null && await queries.GetAsync(tenantId, id, ct) is not null)

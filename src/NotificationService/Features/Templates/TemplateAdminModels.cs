@@ -19,6 +19,8 @@ public sealed record TemplateRequest
 public sealed record PublishRequest
 {
     public int? Version { get; init; }
+    /// <summary>Publish even though the version requires variables recent sends of the template did not carry (409 otherwise).</summary>
+    public bool? ConfirmMissingVariables { get; init; }
 }
 
 /// <summary>`POST {id}/preview`. Locale is the culture for helpers (defaults to the template's locale);

@@ -32,6 +32,12 @@ public sealed class TemplateVersionStore(NpgsqlDataSource db)
     private const int MaxCached = 10_000;
     private readonly ConcurrentDictionary<Guid, TemplateVersion> _cache = new();
 
+    /// <summary>One version: from the cache without a round trip (versions never change), else read once.</summary>
+    public ValueTask<TemplateVersion?> GetAsync(Guid id, CancellationToken ct) =>
+        _cache.TryGetValue(id, out var v) ? ValueTask.FromResult<TemplateVersion?>(v) : ReadAsync(id, ct);
+
+    private async ValueTask<TemplateVersion?> ReadAsync(Guid id, CancellationToken ct) => (await GetManyAsync([id], ct)).GetValueOrDefault(id);
+
     public async Task<IReadOnlyDictionary<Guid, TemplateVersion>> GetManyAsync(IEnumerable<Guid> ids, CancellationToken ct)
     {
         var result = new Dictionary<Guid, TemplateVersion>();

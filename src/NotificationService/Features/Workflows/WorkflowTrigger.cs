@@ -20,7 +20,7 @@ namespace NotificationService.Features.Workflows;
 /// A trigger naming topics is checked the same way (for a stand-in member) and handed to <see cref="WorkflowFanOutAccept"/>.
 /// </summary>
 public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore store, SendValidator validator, TemplateVersionStore versions,
-    TemplateEngine engine, ProfileStore profiles, JobQueue queue, WorkflowFanOutAccept fanOuts, UserIdGate gate)
+    RequiredData requiredData, ProfileStore profiles, JobQueue queue, WorkflowFanOutAccept fanOuts, UserIdGate gate)
 {
     public sealed record Outcome(int StatusCode, string Body, bool Replayed);
 
@@ -85,7 +85,7 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
         {
             var request = StepSender.Request(Guid.Empty, userId, req.Data, req.Actor, workflow, step.Id, step.Channels, step.Template, step.Data);
             IReadOnlyList<NotificationDraft> drafts;
-            try { drafts = await validator.ValidateAsync(tenantId, request, ct); }
+            try { drafts = await validator.ValidateAsync(tenantId, request, ct, dataChecked: true); }
             catch (RequestValidationException e)
             {
                 throw new RequestValidationException(e.Errors.ToDictionary(x => $"steps.{step.Id}.{x.Key}", x => x.Value), 422,
@@ -95,16 +95,7 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
             foreach (var draft in drafts)
             {
                 if (draft.TemplateVersionId is not { } id || !found.TryGetValue(id, out var version)) continue;
-                IReadOnlyList<string> missing;
-                try
-                {
-                    missing = engine.Render(version.Definition(), request.Data ?? new JsonObject(), new RenderOptions(draft.Locale)).MissingVariables
-                        .Where(v => !v.StartsWith(RecipientVariables.Root + ".", StringComparison.Ordinal) && v != RecipientVariables.Root).ToList();
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    throw RequestValidationException.For("data", $"Step '{step.Id}' ({draft.Channel} template '{step.Template}') cannot render the data: {e.Message}", 422);
-                }
+                var missing = requiredData.Missing(version, request.Data, new KnownRecipient(userId, null, null));
                 if (missing.Count > 0)
                     throw RequestValidationException.For("data",
                         $"Step '{step.Id}' ({draft.Channel} template '{step.Template}') needs data the trigger does not give: {string.Join(", ", missing)}.", 422);

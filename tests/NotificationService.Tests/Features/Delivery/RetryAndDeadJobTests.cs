@@ -70,20 +70,22 @@ public class RetryAndDeadJobTests(ServiceFixture service)
     }
 
     [Fact]
-    public async Task A_template_variable_missing_from_the_data_fails_permanently_naming_it()
+    public async Task A_template_variable_missing_at_delivery_fails_permanently_naming_it()
     {
+        // Data a send lacks is refused at accept (Notifications/RequiredDataTests); what only delivery can know is the
+        // recipient's profile, read then: a send by userId whose profile has no name.
         var tenant = await service.NewTenantAsync();
         await using (var cmd = service.Db.CreateCommand("""
             with t as (insert into templates (id, tenant_id, key, channel, locale, published_version_id) values (gen_random_uuid(), $1, 'code', 'sms', 'en', $2) returning id)
-            insert into template_versions (id, template_id, tenant_id, version, parts) select $2, id, $1, 1, '{"body": "Your code is {{code}}"}' from t
+            insert into template_versions (id, template_id, tenant_id, version, parts) select $2, id, $1, 1, '{"body": "{{recipient.name}}, your code is {{code}}"}' from t
             """))
         {
             cmd.Parameters.AddWithValue(tenant.Id);
             cmd.Parameters.AddWithValue(Guid.NewGuid());
             await cmd.ExecuteNonQueryAsync();
         }
-        var id = await tenant.Http.SendOkAsync(new { channel = "sms", recipient = new { phone = "+14155550100" }, template = "code", data = new { other = 1 } });
+        var id = await tenant.Http.SendOkAsync(new { channel = "sms", recipient = new { userId = "no-profile", phone = "+14155550100" }, template = "code", data = new { code = 1 } });
         var failed = await tenant.Http.WaitForStatusAsync(id, "failed");
-        Assert.Equal("missing_variables: code", failed["lastError"]!.GetValue<string>());
+        Assert.Equal("missing_variables: recipient.name", failed["lastError"]!.GetValue<string>());
     }
 }

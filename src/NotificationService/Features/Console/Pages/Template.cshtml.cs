@@ -15,7 +15,7 @@ namespace NotificationService.Features.Console.Pages;
 /// commands as the API; each change is audited. Rollback, test-send and the version diff are in TemplateModel.Versions.cs.
 /// </summary>
 public sealed partial class TemplateModel(TemplateQueries queries, TemplateValidator validator, TemplateCommands commands, TemplateDraftPreview drafts,
-    TemplateTestSend testSend, AuditLog audit) : ConsolePage
+    TemplateTestSend testSend, AuditLog audit, PublishGuard publishGuard) : ConsolePage
 {
     public sealed record PreviewInput(Dictionary<string, string?>? Parts, string? Data);
 
@@ -23,6 +23,9 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
     public IReadOnlyList<VersionView> Versions { get; private set; } = [];
     public IReadOnlyList<string> TextParts => Item is null ? [] : ChannelParts.TextPartsOf(Item.Channel);
     public List<string> Errors { get; } = [];
+    /// <summary>A publish refused because recent sends lack variables the version requires: shown as an error with the
+    /// variables, the count and a "Publish anyway" button (the API's `confirmMissingVariables`).</summary>
+    public PublishWouldFailSendsException? PublishRefusal { get; private set; }
     /// <summary>The sample data pane: the data last used here (carried over a save's redirect), else example data shaped
     /// like the template's own variables.</summary>
     public string SampleData { get; private set; } = "{}";
@@ -66,10 +69,19 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
         return RedirectWithSample(id);
     }
 
-    public async Task<IActionResult> OnPostPublishAsync(Guid id, Dictionary<string, string?> parts, string? data, CancellationToken ct)
+    public async Task<IActionResult> OnPostPublishAsync(Guid id, Dictionary<string, string?> parts, string? data, bool confirmMissingVariables,
+        CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
         if (await SaveAsync(parts, data, ct) is null) return Page();
+        try { await publishGuard.CheckAsync(TenantId, id, null, confirmMissingVariables, ct); }
+        catch (PublishWouldFailSendsException refused)
+        {
+            // The draft is saved; the form keeps the posted text, so "Publish anyway" publishes exactly it.
+            PublishRefusal = refused;
+            Versions = await queries.VersionsAsync(TenantId, id, ct) ?? [];
+            return Page();
+        }
         var before = Item;
         if (await commands.PublishAsync(TenantId, id, null, ct) != PublishOutcome.Done) return NotFound();
         var after = await queries.GetAsync(TenantId, id, ct);
