@@ -124,12 +124,21 @@ public static class IsolationRun
         return Encoding.UTF8.GetBytes(body.ToJsonString());
     }
 
-    /// <summary>Until every planned body arrived, or nothing is left to deliver (then the count says what is missing).</summary>
+    /// <summary>How long the mailbox may receive nothing while work is still queued before the phase gives up.</summary>
+    private static readonly TimeSpan Stalled = TimeSpan.FromMinutes(3);
+
+    /// <summary>
+    /// Until every planned body arrived, nothing is left to deliver (the count then says what is missing), or nothing
+    /// arrived for <see cref="Stalled"/>. No bound on the whole: on the shared host the service delivered 60 bodies a second
+    /// (at a load average over 100), so a fixed 20 minutes cut a full run short while it was still delivering.
+    /// </summary>
     private static async Task WaitDeliveredAsync(NpgsqlDataSource db, IsolationMailbox mailbox, long planned)
     {
         var clock = Stopwatch.StartNew();
-        for (var tick = 0; mailbox.Compared < planned && clock.Elapsed < TimeSpan.FromMinutes(20); tick++)
+        var (seen, lastProgress) = (-1L, TimeSpan.Zero);
+        for (var tick = 0; mailbox.Compared < planned && clock.Elapsed - lastProgress < Stalled; tick++)
         {
+            if (mailbox.Compared != seen) (seen, lastProgress) = (mailbox.Compared, clock.Elapsed);
             Progress.Show($"{Phase}: {mailbox.Compared:N0}/{planned:N0} bodies received, {mailbox.Differences:N0} differ ({clock.Elapsed.TotalSeconds:0} s)");
             if (tick % 20 == 19 && await QueueWatch.CountQueuedUnitsAsync(db) == 0 && mailbox.Compared < planned) return;
             await Task.Delay(250);
