@@ -36,7 +36,7 @@ public sealed record BenchOptions(
     public int TemplatedPairs => Smoke ? 2 : TemplatedAcceptPairs;
 
 
-    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert", "console", "sse", Service.RecipientsRun.Phase, "topics", Service.ByUserRun.Phase, "workflows"];
+    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert", "console", "sse", Service.RecipientsRun.Phase, "topics", Service.ByUserRun.Phase, "workflows", RenderIsolation.IsolationRun.Phase];
     public const int FloodClients = 32;
     public const double QuietTenantRate = 100;
     /// <summary>The open-loop flood: five times the default send limit.</summary>
@@ -81,6 +81,10 @@ public sealed record BenchOptions(
     public TimeSpan SseDuration => Smoke ? TimeSpan.FromSeconds(1) : Quick ? TimeSpan.FromSeconds(5) : TimeSpan.FromSeconds(20);
     /// <summary>`--inbox-clients N`: the inbox phase's closed-loop clients (default 8; the machine has 2 cores).</summary>
     public int InboxClients { get; init; } = InboxClientsDefault;
+
+    /// <summary>Bodies per tenant in the render-isolation phase: three tenants × 34,000 is the ≥ 100,000 the requirement names.</summary>
+    public int IsolationBodiesPerTenant => Smoke ? 100 : Quick ? 3_000 : 34_000;
+    public int IsolationClientsPerTenant => Smoke ? 1 : 3;
 
     public bool Runs(string phase) => Only is null || Only.Contains(phase);
 

@@ -173,6 +173,14 @@ IEnumerable<BenchPhase> Phases() =>
     new("webhook-insert", "webhook delivery insert with and without the notification id (migration 470), alternating", async (report, dll) =>
         report.WebhookInsert = await NotificationService.Bench.Webhooks.WebhookInsertRun.MeasureAsync(dll, await CreateDatabaseAsync("webhook_insert"),
             options.CeilingDuration, options.Quick ? 2 : 3)),
+    new(NotificationService.Bench.RenderIsolation.IsolationRun.Phase, "render isolation: three tenants' bodies from one template key, concurrent send-batch, each compared with its render alone (Mode=all)", async (report, dll) =>
+    {
+        var result = await NotificationService.Bench.RenderIsolation.IsolationRun.MeasureAsync(dll, await CreateDatabaseAsync("render_isolation"),
+            options.IsolationBodiesPerTenant, options.IsolationClientsPerTenant);
+        report.Isolation = result;
+        if (!result.Isolated)
+            throw new InvalidOperationException($"{result.Differences:N0} of {result.Compared:N0} bodies differ from their render alone; {result.Planned - result.Compared:N0} of {result.Planned:N0} never arrived");
+    }),
     new("templated-accept", "accept with a template vs inline content (Mode=all, then Mode=api)", async (report, dll) =>
     {
         foreach (var mode in new[] { "all", "api" })

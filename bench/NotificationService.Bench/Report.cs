@@ -41,6 +41,7 @@ public sealed class Report
     public TopicsBenchResult? Topics { get; set; }
     public ByUserResult? ByUser { get; set; }
     public Workflows.WorkflowsBenchResult? Workflows { get; set; }
+    public RenderIsolation.IsolationResult? Isolation { get; set; }
     public List<string> Notes { get; } = [];
     /// <summary>What a unit of each phase's work cost (CPU, statements, rows written), one entry per measured window.</summary>
     public List<Costs.UnitCost> UnitCosts { get; } = [];
@@ -268,6 +269,7 @@ public sealed class Report
         }
         Webhooks.WebhookRows.AppendRows(sb, this);
         if (ProviderDispatch is { } pd) Providers.ProviderReport.Rows(sb, pd, Ceilings);
+        if (Isolation is { } iso) RenderIsolation.IsolationReport.Rows(sb, iso);
         foreach (var t in TemplatedAccept)
         {
             var each = $"Mode={t.Mode}, {BenchOptions.AcceptClients} clients closed loop, {t.Inline.Count} × {Options.AcceptDuration.TotalSeconds:0} s per side, interleaved, each side first in half the pairs";
@@ -306,6 +308,7 @@ public sealed class Report
                                             "Both bulk runs first run two unrecorded jobs of a fifth of the rows (at most 200,000; the process starts cold) and, in Mode=all, wait for them to dispatch, then wait (at most 30 s) until the service's tiered-compilation thread has been idle for a second; RSS growth counts from before it. Ratio: rows/s ÷ batch-insert rows/s.");
         Webhooks.WebhookRows.AppendDetails(sb, this);
         if (ProviderDispatch is { } pd2) Providers.ProviderReport.Details(sb, pd2);
+        if (Isolation is { } iso2) RenderIsolation.IsolationReport.Details(sb, iso2);
         foreach (var t in TemplatedAccept)
             sb.AppendLine($"- Templated vs inline accept, Mode={t.Mode}, rounds in the order run: " +
                           string.Join(", ", t.Rounds.Select(r => $"{r.Kind} {r.Result.AcceptedPerSec:N0}/s (p99 {r.Result.LatencyMs.P99:N0} ms)")) + $"; {t.Errors:N0} errors.");
