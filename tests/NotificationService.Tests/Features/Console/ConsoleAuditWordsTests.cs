@@ -33,7 +33,7 @@ public class ConsoleAuditWordsTests(ConsoleFixture console)
 
         await Assertions.Expect(Row("template.create").What).ToHaveTextAsync("created template `welcome` (email, en), version 1");
         await Assertions.Expect(Row("template.update").What).ToHaveTextAsync("changed template `welcome` (email, en), version 2");
-        await Assertions.Expect(Row("template.update").Summary).ToHaveTextAsync("changed subject, html");
+        await Assertions.Expect(Row("template.update").Summary).ToHaveTextAsync("changed html, subject");
         await Assertions.Expect(Row("template.publish").What).ToHaveTextAsync("published template `welcome` (email, en) version 2");
         await Assertions.Expect(Row("workflow.publish", 0).What).ToHaveTextAsync("published workflow `escalation` version 2");   // newest first
         await Assertions.Expect(Row("workflow.publish", 1).What).ToHaveTextAsync("published workflow `escalation` version 1");

@@ -25,7 +25,7 @@ public class ConsoleSmtpTlsTests(ConsoleFixture console)
         await Assertions.Expect(tls).ToHaveValueAsync("starttls");   // the safe one unless another is chosen
         await page.AssertAccessibleAsync();
 
-        await page.GetByLabel("Name").FillAsync("mail relay");
+        await page.GetByLabel("Name", new() { Exact = true }).FillAsync("mail relay");
         await page.Locator("#s-host").FillAsync("smtp.example.com");
         await page.Locator("#s-port").FillAsync("465");
         await page.Locator("#s-fromEmail").FillAsync("noreply@example.com");

@@ -63,7 +63,7 @@ public class ConsoleWorkflowDiagramTests(ConsoleFixture console)
         var page = await console.NewPageAsync();
         await page.SignInAsync(tenant.ApiKey);
         await page.GotoAsync("/admin/workflows/edit?key=nested");
-        await Assertions.Expect(page.Locator("#workflow-picture [data-step]")).ToHaveCountAsync(9);
+        await Assertions.Expect(page.Locator("#workflow-picture [data-step]")).ToHaveCountAsync(8);
         Assert.Empty(await page.EvaluateAsync<string[]>(HiddenText));
         await page.AssertAccessibleAsync();
 
