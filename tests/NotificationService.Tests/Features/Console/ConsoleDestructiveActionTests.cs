@@ -64,7 +64,7 @@ public class ConsoleDestructiveActionTests(ConsoleFixture console)
             ("/admin/api-keys", "Revoke reporting", true),
             ("/admin/topics?key=building-12", "Delete topic building-12", true),
             ("/admin/partials", "Delete partial signature", true),
-            ("/admin/webhooks", "Delete the endpoint http://127.0.0.1:9/hook", true),
+            ("/admin/webhooks", "Delete endpoint http://127.0.0.1:9/hook", true),
             ($"/admin/providers/edit?id={provider}", "Delete provider", false),
             ("/admin/users?user=ada", "Erase user", false),
         ];
@@ -90,7 +90,7 @@ public class ConsoleDestructiveActionTests(ConsoleFixture console)
         await page.SignInAsync(tenant.ApiKey);
         await page.GotoAsync("/admin/webhooks");
         page.AcceptConfirmations();
-        await page.GetByRole(AriaRole.Button, new() { Name = "Delete the endpoint http://127.0.0.1:9/hook" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete endpoint http://127.0.0.1:9/hook" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToHaveTextAsync("Endpoint http://127.0.0.1:9/hook deleted: it receives nothing from now on.");
         await Assertions.Expect(page.Locator($"section[data-endpoint='{id}']")).ToHaveCountAsync(0);
         Assert.Equal(404, (int)(await tenant.Http.GetAsync($"/api/v1/admin/webhooks/{id}")).StatusCode);

@@ -30,7 +30,9 @@ public class ConsoleSmtpTlsTests(ConsoleFixture console)
         await page.Locator("#s-port").FillAsync("465");
         await page.Locator("#s-fromEmail").FillAsync("noreply@example.com");
         await tls.SelectOptionAsync("implicit");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync();
+        await page.RunAndWaitForNavigationAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Save", Exact = true }).ClickAsync());
+        var refused = await page.Locator("#provider-errors li").AllTextContentsAsync();
+        Assert.True(refused.Count == 0, string.Join("; ", refused));
         await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("Provider mail relay saved");
 
         var stored = (await tenant.Http.GetJsonAsync("/api/v1/admin/providers")).AsArray().Single(p => p!["name"]!.GetValue<string>() == "mail relay")!;
