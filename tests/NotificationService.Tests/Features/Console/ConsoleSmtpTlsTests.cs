@@ -37,7 +37,7 @@ public class ConsoleSmtpTlsTests(ConsoleFixture console)
 
         var stored = (await tenant.Http.GetJsonAsync("/api/v1/admin/providers")).AsArray().Single(p => p!["name"]!.GetValue<string>() == "mail relay")!;
         Assert.Equal("implicit", stored["settings"]!["tls"]!.GetValue<string>());
-        await page.GetByRole(AriaRole.Link, new() { Name = "mail relay" }).ClickAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "mail relay", Exact = true }).ClickAsync();
         await Assertions.Expect(page.Locator("#s-tls")).ToHaveValueAsync("implicit");
     }
 }
