@@ -1,7 +1,7 @@
 namespace NotificationService.Channels;
 
-/// <summary>One field of a provider kind's settings or secrets.</summary>
-public sealed record ProviderField(string Name, bool Required, string Description);
+/// <summary>One field of a provider kind's settings or secrets; <paramref name="Choices"/>: the only values it takes, when it is an enum.</summary>
+public sealed record ProviderField(string Name, bool Required, string Description, IReadOnlyList<string>? Choices = null);
 
 /// <summary>What a provider kind is: the channels it serves and the settings/secrets it reads.</summary>
 public sealed record ProviderKindSpec(string Kind, IReadOnlyList<string> Channels, IReadOnlyList<ProviderField> Settings, IReadOnlyList<ProviderField> Secrets);
@@ -20,7 +20,7 @@ public static class ProviderKinds
     public const string Fcm = "fcm";
     public const string Sandbox = "sandbox";
 
-    private static ProviderField Req(string name, string description) => new(name, true, description);
+    private static ProviderField Req(string name, string description, params string[] choices) => new(name, true, description, choices.Length > 0 ? choices : null);
     private static ProviderField Opt(string name, string description) => new(name, false, description);
 
     public static readonly IReadOnlyList<ProviderKindSpec> Specs =
@@ -29,7 +29,7 @@ public static class ProviderKinds
             [Opt("baseUrl", "default https://api.sendgrid.com"), Req("fromEmail", "verified sender address"), Opt("fromName", "sender display name"), Opt("replyTo", "reply-to address")],
             [Req("apiKey", "SendGrid API key (mail.send)"), Opt("eventWebhookPublicKey", "ECDSA public key of the signed Event Webhook")]),
         new(Smtp, [ChannelNames.Email],
-            [Req("host", "SMTP server host"), Req("port", "1-65535"), Req("tls", "none | starttls | implicit"), Req("fromEmail", "envelope and header sender"), Opt("fromName", "sender display name"), Opt("username", "AUTH user name")],
+            [Req("host", "SMTP server host"), Req("port", "1-65535"), Req("tls", "none | starttls | implicit", "starttls", "implicit", "none"), Req("fromEmail", "envelope and header sender"), Opt("fromName", "sender display name"), Opt("username", "AUTH user name")],
             [Opt("password", "AUTH password")]),
         new(TwilioSms, [ChannelNames.Sms],
             [Opt("baseUrl", "default https://api.twilio.com"), Req("accountSid", "AC + 32 hex"), Opt("from", "E.164 sender (or messagingServiceSid)"), Opt("messagingServiceSid", "MG + 32 hex (or from)")],

@@ -1,6 +1,6 @@
 // The admin console's only script (no inline script anywhere: the CSP forbids it). Progressive: every page works as
 // plain forms; this adds the live template preview, the bulk progress bar (with rows/s) and column-mapping helper, live queue
-// counts, "select all" and the CSRF header on fetches.
+// counts, "select all", the confirmation of destructive buttons and the CSRF header on fetches.
 "use strict";
 
 const csrf = () => document.querySelector("input[name=__csrf]")?.value ?? "";
@@ -70,8 +70,8 @@ function bulkProgress(panel) {
   const rate = bulkRate(panel.querySelector("[data-rate]"));
   const tick = async () => {
     const response = await fetch(panel.dataset.progressUrl, { credentials: "same-origin" });
-    if (!response.ok) { label.textContent = `progress unavailable (HTTP ${response.status})`; return; }
-    const s = await response.json();
+    const s = response.ok ? await response.json().catch(() => null) : null;
+    if (!s) { label.textContent = `progress unavailable (HTTP ${response.status})`; return; }
     const percent = s.state === "completed" ? 100 : Math.floor(s.percent);
     bar.value = percent;
     bar.textContent = `${percent} %`;
@@ -210,12 +210,19 @@ function navMenus(nav) {
   });
 }
 
+// A destructive button (or its form) carries a data-confirm sentence: the browser's own dialog asks it first, and Cancel
+// posts nothing. Deletes with a confirmation the server checks too (a provider, erasing a user) need no second one.
+document.addEventListener("submit", event => {
+  const question = event.submitter?.dataset.confirm ?? event.target.dataset.confirm;
+  if (question && !confirm(question)) event.preventDefault();
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("header nav.menu").forEach(navMenus);
   document.querySelectorAll("form[data-upload]").forEach(bulkUpload);
   document.querySelectorAll("form[data-upload]").forEach(bulkColumnMapping);
   document.querySelectorAll(".editor[data-preview-url]").forEach(livePreview);
-  document.querySelectorAll("[data-progress-url]").forEach(bulkProgress);
+  document.querySelectorAll("[data-progress-url]:not([data-progress-url=''])").forEach(bulkProgress);   // only a running job has a URL
   document.querySelectorAll("table[data-stats-url]").forEach(liveQueueStats);
   document.querySelectorAll("input[data-select-all]").forEach(all => all.addEventListener("change", () =>
     document.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`).forEach(box => { box.checked = all.checked; })));

@@ -53,6 +53,7 @@ public class ConsoleCategoryTests(ConsoleFixture console)
         Assert.False(stored["commercial"]!.GetValue<bool>());
         Assert.True(stored["channels"]!["sms"]!.GetValue<bool>());
 
+        page.AcceptConfirmations();   // the delete asks first
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete category promotions" }).ClickAsync();
         await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("Category promotions deleted");
         await Assertions.Expect(page.Locator("#categories tbody tr")).ToHaveCountAsync(0);

@@ -46,6 +46,7 @@ public class ConsoleFragmentTests(ConsoleFixture console)
 
         // A template using it, created through the API, sees it; then the partial is deleted from the console.
         await tenant.Http.CreateTemplateAsync(TemplateApi.Sms("signed", "Hi {{name}} {{> signature}}"));
+        page.AcceptConfirmations();   // the delete asks first
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete partial signature" }).ClickAsync();
         await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("partial signature is deleted");
         await Assertions.Expect(page.Locator("#fragments tbody tr")).ToHaveCountAsync(0);

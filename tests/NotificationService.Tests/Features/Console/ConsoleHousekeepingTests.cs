@@ -27,6 +27,7 @@ public class ConsoleHousekeepingTests(ConsoleFixture console)
         await Assertions.Expect(page.Locator("#suppressions tbody tr")).ToHaveCountAsync(0);
 
         await page.GotoAsync("/admin/queues?queue=email");
+        page.AcceptConfirmations();   // the delete asks first
         await page.Locator("#dead-jobs tbody tr").GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Delete job") }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("1 of 1 job(s) deleted");
         Assert.Null(await console.ScalarAsync<string>("select state from jobs where tenant_id = $1", tenant.Id));

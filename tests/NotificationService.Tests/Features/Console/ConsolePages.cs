@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using NotificationService.Tests.Support;
 
@@ -25,6 +27,26 @@ public static class ConsolePages
                 .slice(0, 5).map(e => `${e.tagName.toLowerCase()}${e.id ? "#" + e.id : ""}.${e.className} (${Math.round(e.getBoundingClientRect().right)} px)`).join(", ")
             """);
         Assert.True(width <= 390 + 1, $"{page.Url} scrolls sideways at phone width ({width} px): {culprits}");
+    }
+
+    /// <summary>axe-core finds no violation on the page as it is now.</summary>
+    public static async Task AssertAccessibleAsync(this IPage page)
+    {
+        var result = await page.RunAxe();
+        Assert.True(result.Violations.Length == 0,
+            string.Join("\n", result.Violations.Select(v => $"{v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));
+    }
+
+    /// <summary>Says OK to every confirmation the page asks from now on (a destructive button's data-confirm).</summary>
+    public static void AcceptConfirmations(this IPage page) => page.Dialog += async (_, dialog) => await dialog.AcceptAsync();
+
+    /// <summary>Every script error the page raises from now on (uncaught exceptions, rejected promises, console.error).</summary>
+    public static ConcurrentQueue<string> RecordScriptErrors(this IPage page)
+    {
+        var errors = new ConcurrentQueue<string>();
+        page.PageError += (_, message) => errors.Enqueue($"page error: {message}");
+        page.Console += (_, message) => { if (message.Type == "error") errors.Enqueue($"console error: {message.Text}"); };
+        return errors;
     }
 
     public static async Task<string> CreateKeyAsync(this TestTenant tenant, string name, params string[] scopes)

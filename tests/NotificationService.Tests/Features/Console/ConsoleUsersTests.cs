@@ -39,7 +39,7 @@ public class ConsoleUsersTests(ConsoleFixture console)
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync($"User {userId}");
         await Assertions.Expect(page.Locator("#profile")).ToContainTextAsync("Console User");
         await Assertions.Expect(page.Locator("#profile")).ToContainTextAsync("gold");
-        await Assertions.Expect(page.Locator("#preferences")).ToContainTextAsync("\"sms\":false");
+        await Assertions.Expect(page.Locator("#preferences tr[data-category=''] td[data-channel=sms]")).ToHaveTextAsync("off, own choice");
         await Assertions.Expect(page.Locator("#devices")).ToContainTextAsync("device-token-of-");
         var row = page.Locator($"#user-notifications tr[data-notification='{sent}']");
         await row.Locator("summary").ClickAsync();

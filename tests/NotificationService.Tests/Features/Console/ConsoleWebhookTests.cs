@@ -35,14 +35,14 @@ public class ConsoleWebhookTests(ConsoleFixture console)
         var endpoint = page.Locator($"section[data-endpoint='{id}']");
         await Assertions.Expect(endpoint).ToContainTextAsync("notification.sent · enabled");
 
-        await endpoint.GetByRole(AriaRole.Button, new() { Name = $"Rotate the secret of {Url}" }).ClickAsync();
+        await endpoint.GetByRole(AriaRole.Button, new() { Name = $"Rotate secret of {Url}" }).ClickAsync();
         await Assertions.Expect(secret).Not.ToHaveTextAsync(first);
         var second = (await secret.TextContentAsync())!.Trim();
         await Assertions.Expect(endpoint).ToContainTextAsync("the previous secret still signs until");
 
         await endpoint.GetByLabel("notification.sent").UncheckAsync();
         await endpoint.GetByLabel("notification.failed").CheckAsync();
-        await endpoint.GetByRole(AriaRole.Button, new() { Name = $"Save the events of {Url}" }).ClickAsync();
+        await endpoint.GetByRole(AriaRole.Button, new() { Name = $"Save events of {Url}" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("now receives: notification.failed");
         var stored = await tenant.Http.GetJsonAsync($"/api/v1/admin/webhooks/{id}");
         Assert.Equal(["notification.failed"], stored["events"]!.AsArray().Select(e => e!.GetValue<string>()));

@@ -11,6 +11,7 @@ public sealed class TemplatesModel(TemplateQueries queries) : ConsolePage
     public async Task OnGetAsync(string? channel, string? key, Guid? cursor, CancellationToken ct)
     {
         (Channel, Key) = (string.IsNullOrEmpty(channel) ? null : channel, string.IsNullOrEmpty(key) ? null : key);
-        Listing = await queries.ListAsync(TenantId, Channel, null, Key, 50, cursor, ct);
+        // A page of 200 variants, grouped by key on the page: a key's channels and locales rarely straddle two pages.
+        Listing = await queries.ListAsync(TenantId, Channel, null, Key, 200, cursor, ct);
     }
 }

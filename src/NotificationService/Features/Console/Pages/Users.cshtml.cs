@@ -13,8 +13,8 @@ namespace NotificationService.Features.Console.Pages;
 /// profile, preferences, devices and their notifications with each one's timeline (linked to its delivery-log page), and
 /// erases them (the API's erase job, audited the same way) once the userId is typed again to confirm.
 /// </summary>
-public sealed class UsersModel(ProfileStore profiles, PreferenceStore preferences, DeviceStore devices, NotificationQueries notifications,
-    EraseRequests erase, EraseJobStore erasures) : ConsolePage
+public sealed class UsersModel(ProfileStore profiles, PreferenceStore preferences, CategoryStore categories, DeviceStore devices,
+    NotificationQueries notifications, EraseRequests erase, EraseJobStore erasures) : ConsolePage
 {
     public const int PageSize = 50, NotificationPage = 20;
 
@@ -25,6 +25,8 @@ public sealed class UsersModel(ProfileStore profiles, PreferenceStore preference
     public string? UserId { get; private set; }
     public StoredProfile? Profile { get; private set; }
     public StoredPreferences? Preferences { get; private set; }
+    /// <summary>The preferences as the API's GET shows them: per tenant category and channel, what a send does now.</summary>
+    public PreferencesView? PreferencesShown { get; private set; }
     public IReadOnlyList<UserDevice> Devices { get; private set; } = [];
     public IReadOnlyList<PersonNotification> Notifications { get; private set; } = [];
     public string? OlderUrl { get; private set; }
@@ -71,6 +73,7 @@ public sealed class UsersModel(ProfileStore profiles, PreferenceStore preference
         UserId = user;
         Profile = await profiles.FindAsync(TenantId, user, ct);
         Preferences = await preferences.GetAsync(TenantId, UserKeys.ForUser(user), ct);
+        PreferencesShown = PreferenceService.View(user, Preferences ?? StoredPreferences.Empty, await categories.ForTenantAsync(TenantId, ct));
         Devices = await devices.ListAsync(TenantId, user, ct);
         Notifications = await notifications.PageForPersonAsync(TenantId, EraseMatch.UserId, [user], user, after, NotificationPage, withHistory: true, ct);
         if (Notifications.Count == NotificationPage) OlderUrl = $"/admin/users?user={Uri.EscapeDataString(user)}&after={Notifications[^1].Id}";

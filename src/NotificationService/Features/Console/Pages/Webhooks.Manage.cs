@@ -5,7 +5,7 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.Console.Pages;
 
 /// <summary>
-/// Create an endpoint, rotate its secret, change its event filter: the API's store and rules, each change audited. A new
+/// Create an endpoint, rotate its secret, change its event filter, delete it: the API's store and rules, each change audited. A new
 /// secret is rendered on that one response (no redirect, nothing in TempData), so a reload or the back button never shows it.
 /// </summary>
 public sealed partial class WebhooksModel
@@ -64,6 +64,17 @@ public sealed partial class WebhooksModel
             return Page();
         }
         Flash = $"{before.Url} now receives: {string.Join(", ", events)}.";
+        return RedirectToPage();
+    }
+
+    public async Task<IActionResult> OnPostDeleteAsync(Guid id, CancellationToken ct)
+    {
+        WebhookEndpointView before;
+        try { before = await endpoints.GetAsync(TenantId, id, ct); }
+        catch (NotFoundException) { return NotFound(); }   // another tenant's endpoint
+        await endpoints.DeleteAsync(TenantId, id, ct);
+        await audit.RecordAsync(Caller, "webhook.delete", "webhook", id.ToString(), before, null, ct);
+        Flash = $"Endpoint {before.Url} deleted: it receives nothing from now on.";
         return RedirectToPage();
     }
 }

@@ -13,7 +13,7 @@ namespace NotificationService.Features.Console.Pages;
 /// <see cref="WorkflowValidation"/> (every problem listed at its JSON path), saved as a draft version or saved and
 /// published through <see cref="WorkflowStore"/>, audited as the API is, and drawn by <see cref="WorkflowPicture"/>.
 /// </summary>
-public sealed class WorkflowEditModel(WorkflowStore store, WorkflowValidation validation, AuditLog audit) : ConsolePage
+public sealed partial class WorkflowEditModel(WorkflowStore store, WorkflowValidation validation, AuditLog audit, WorkflowTrigger trigger) : ConsolePage
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -38,10 +38,16 @@ public sealed class WorkflowEditModel(WorkflowStore store, WorkflowValidation va
     {
         if (key is null) return Page();
         if (!await LoadAsync(key, ct)) return NotFound();
+        await ShowLatestAsync(key, ct);
+        return Page();
+    }
+
+    /// <summary>The latest version's definition in the editor and the picture.</summary>
+    private async Task ShowLatestAsync(string key, CancellationToken ct)
+    {
         var latest = await store.VersionAsync(TenantId, key, null, publishedOnly: false, ct);
         Definition = JsonNode.Parse(latest!.Json)!.ToJsonString(Indented);
         Parsed = latest.Definition;
-        return Page();
     }
 
     public async Task<IActionResult> OnPostValidateAsync(string? existing, string? definition, CancellationToken ct)

@@ -945,7 +945,7 @@ export class NotificationInbox extends HTMLElement {
     const table = el('table', { part: 'preferences-table' },
       el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: t.category }), ...channels.map(ch => el('th', { scope: 'col', text: t.ch[ch] || ch })))),
       el('tbody', {}, ...rows.map(cat => el('tr', {},
-        el('th', { scope: 'row' }, cat.name, cat.required ? el('span', { class: 'lock', text: `🔒 ${t.required}` }) : null),
+        el('th', { scope: 'row' }, cat.name, cat.required ? el('span', { class: 'lock', text: t.required }) : null),
         ...channels.map(ch => el('td', {}, checkbox(cat, ch)))))));
 
     const q = p.quietHours, w = q?.windows?.[0];
