@@ -2,7 +2,7 @@ namespace NotificationService.Contracts;
 
 /// <summary>
 /// The words a notification's status is spoken in, shared by every feature that shows or reacts to one. Only the
-/// notification ledger (Features/Notifications/Ledger) moves a notification from one to another.
+/// notification ledger (Features/Sending/Notifications/Ledger) moves a notification from one to another.
 /// accepted → queued → sending → sent → delivered → read (opened → clicked for email; seen → read → clicked for in_app,
 /// `seen`: the user saw the item in the inbox without opening it); failed, suppressed, skipped,
 /// cancelled and expired are terminal side branches. `skipped`: the channel had no address (or push device) when the

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using NotificationService.Features.Providers;
-using NotificationService.Features.Seed;
-using NotificationService.Features.Tenants;
+using NotificationService.Features.Sending.Providers;
+using NotificationService.Features.Operations.Seed;
+using NotificationService.Features.Tenancy.Tenants;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Hosting;
@@ -99,7 +99,7 @@ public static class AdminCommands
         var result = await rotation.RotateAsync(p => Console.WriteLine($"keys rotate: {p.Done}/{p.Total} provider configs re-encrypted"), ct);
         Console.WriteLine($"keys rotate: done, {result.Done} provider configs re-encrypted under key '{active}'");
         // End-user token secrets (the service's own per tenant, and HS256 secrets given to tenants) use the same keys.
-        var userKeys = await scope.ServiceProvider.GetRequiredService<Features.EndUserAuth.UserAuthKeyStore>().RotateSecretsAsync(active, ct);
+        var userKeys = await scope.ServiceProvider.GetRequiredService<Features.People.EndUserAuth.UserAuthKeyStore>().RotateSecretsAsync(active, ct);
         Console.WriteLine($"keys rotate: done, {userKeys} end-user token secrets re-encrypted under key '{active}'");
         return 0;
     }
@@ -108,7 +108,7 @@ public static class AdminCommands
     public static async Task<int> InboxRecountAsync(Guid? tenant, string[] args, CancellationToken ct)
     {
         await using var host = await CommandHost.StartAsync(args, ct);
-        var store = host.Services.GetRequiredService<Features.Inbox.InboxStore>();
+        var store = host.Services.GetRequiredService<Features.People.Inbox.InboxStore>();
         var (users, repaired) = await store.RecountAsync(tenant, (done, wrong) => Console.Error.Write($"\rinbox recount: {done:N0} users checked, {wrong:N0} repaired   "), ct);
         Console.Error.WriteLine();
         Console.WriteLine($"inbox recount: done, {users} users checked, {repaired} counters repaired");
@@ -119,7 +119,7 @@ public static class AdminCommands
     public static async Task<int> RetentionRunAsync(string[] args, CancellationToken ct)
     {
         await using var host = await CommandHost.StartAsync(args, ct);
-        var runner = host.Services.GetRequiredService<Features.Retention.RetentionRunner>();
+        var runner = host.Services.GetRequiredService<Features.Operations.Retention.RetentionRunner>();
         var (lastKind, last) = ("", 0L);
         var results = await runner.RunOnceAsync(DateTimeOffset.UtcNow, ct, (kind, purged) =>
         {

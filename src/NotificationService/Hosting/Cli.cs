@@ -1,5 +1,5 @@
 using System.CommandLine;
-using NotificationService.Features.Tenants;
+using NotificationService.Features.Tenancy.Tenants;
 
 namespace NotificationService.Hosting;
 

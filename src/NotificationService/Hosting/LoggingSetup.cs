@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Microsoft.Extensions.Logging.Console;
-using NotificationService.Features.Auth;
+using NotificationService.Features.Tenancy.Auth;
 
 namespace NotificationService.Hosting;
 

@@ -1,4 +1,4 @@
-using NotificationService.Features.Tenants;
+using NotificationService.Features.Tenancy.Tenants;
 
 namespace NotificationService.Hosting;
 

@@ -1,4 +1,4 @@
-using NotificationService.Features.Seed;
+using NotificationService.Features.Operations.Seed;
 
 namespace NotificationService.Hosting;
 

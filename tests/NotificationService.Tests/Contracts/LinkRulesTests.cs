@@ -1,6 +1,6 @@
 using NotificationService.Channels;
 using NotificationService.Contracts;
-using NotificationService.Features.Templates;
+using NotificationService.Features.Sending.Templates;
 
 namespace NotificationService.Tests.Contracts;
 

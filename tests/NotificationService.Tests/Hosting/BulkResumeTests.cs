@@ -5,7 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using Npgsql;
 using NotificationService.Postgres;
-using NotificationService.Tests.Features.Bulk;
+using NotificationService.Tests.Features.Sending.Bulk;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Hosting;
@@ -31,7 +31,7 @@ public class BulkResumeTests
         var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ServiceFixture.DemoApiKey);
         await WaitReadyAsync(http);
-        await BulkCsv.AddOrderTemplateAsync(db, NotificationService.Features.Seed.DemoSeeder.DemoTenantId);
+        await BulkCsv.AddOrderTemplateAsync(db, NotificationService.Features.Operations.Seed.DemoSeeder.DemoTenantId);
 
         var csv = new StringBuilder("email,first_name,order_id\n");
         for (var i = 0; i < Rows; i++) csv.Append($"user{i % Recipients}@example.com,User {i},O-{i}\n");

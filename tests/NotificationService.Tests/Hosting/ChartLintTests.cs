@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using NotificationService.Tests.Features.Metrics;
+using NotificationService.Tests.Features.Operations.Metrics;
 
 namespace NotificationService.Tests.Hosting;
 

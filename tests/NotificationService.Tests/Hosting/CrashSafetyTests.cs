@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Npgsql;
-using NotificationService.Features.Notifications;
+using NotificationService.Features.Sending.Notifications;
 using NotificationService.Postgres;
 using NotificationService.Queue;
 using NotificationService.Tests.Support;
@@ -83,7 +83,7 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static async Task EnqueueAsync(NpgsqlDataSource db)
     {
-        var tenant = NotificationService.Features.Seed.DemoSeeder.DemoTenantId;
+        var tenant = NotificationService.Features.Operations.Seed.DemoSeeder.DemoTenantId;
         var drafts = Enumerable.Range(0, Jobs).Select(i => new NotificationDraft(Guid.CreateVersion7(), tenant, "email", JobPriority.Normal,
             new StoredRecipient(null, $"user{i}@example.com", null, null), null, null, null, new StoredContent("Hi", $"Message {i}", null),
             null, null, null, null)).ToList();

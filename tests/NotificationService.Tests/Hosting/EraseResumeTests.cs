@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Npgsql;
-using NotificationService.Features.Seed;
+using NotificationService.Features.Operations.Seed;
 using NotificationService.Postgres;
 using NotificationService.Tests.Support;
 

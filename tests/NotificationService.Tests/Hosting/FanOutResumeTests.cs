@@ -39,7 +39,7 @@ public class FanOutResumeTests
             update topics set member_count = (select count(*) from m) where tenant_id = $1 and key = 'everyone'
             """))
         {
-            fill.Parameters.AddWithValue(NotificationService.Features.Seed.DemoSeeder.DemoTenantId);
+            fill.Parameters.AddWithValue(NotificationService.Features.Operations.Seed.DemoSeeder.DemoTenantId);
             fill.Parameters.AddWithValue(Members);
             await fill.ExecuteNonQueryAsync();
         }

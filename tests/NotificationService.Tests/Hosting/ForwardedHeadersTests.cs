@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using NotificationService.Features.Console.Session;
-using NotificationService.Tests.Features.Console;
+using NotificationService.Features.Administration.Console.Session;
+using NotificationService.Tests.Features.Administration.Console;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Hosting;

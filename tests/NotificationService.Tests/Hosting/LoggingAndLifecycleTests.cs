@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Npgsql;
-using NotificationService.Features.Seed;
+using NotificationService.Features.Operations.Seed;
 using NotificationService.Postgres;
 
 namespace NotificationService.Tests.Hosting;

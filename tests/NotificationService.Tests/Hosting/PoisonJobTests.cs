@@ -1,11 +1,11 @@
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Npgsql;
-using NotificationService.Features.Delivery;
-using NotificationService.Features.Notifications;
+using NotificationService.Features.Sending.Delivery;
+using NotificationService.Features.Sending.Notifications;
 using NotificationService.Postgres;
 using NotificationService.Queue;
-using NotificationService.Tests.Features.Metrics;
+using NotificationService.Tests.Features.Operations.Metrics;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Hosting;
@@ -102,7 +102,7 @@ public class PoisonJobTests(Xunit.Abstractions.ITestOutputHelper output)
 
     private static async Task<(Guid Poison, List<Guid> Others)> EnqueueAsync(NpgsqlDataSource db)
     {
-        var tenant = NotificationService.Features.Seed.DemoSeeder.DemoTenantId;
+        var tenant = NotificationService.Features.Operations.Seed.DemoSeeder.DemoTenantId;
         NotificationDraft Draft(string channel, StoredRecipient to, int i) => new(Guid.CreateVersion7(), tenant, channel, JobPriority.Normal,
             to, null, null, null, new StoredContent("Hi", $"Message {i}", null), null, null, null, null);
         var emails = Enumerable.Range(0, 21).Select(i => Draft("email", new StoredRecipient(null, i == 10 ? Poison : $"user{i}@example.com", null, null), i)).ToList();

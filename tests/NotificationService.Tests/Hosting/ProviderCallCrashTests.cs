@@ -3,8 +3,8 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Npgsql;
 using NotificationService.Postgres;
-using NotificationService.Tests.Features.Providers;
-using NotificationService.Tests.Features.Topics;
+using NotificationService.Tests.Features.Sending.Providers;
+using NotificationService.Tests.Features.Sending.Topics;
 using NotificationService.Tests.Shared;
 using NotificationService.Tests.Support;
 
@@ -111,7 +111,7 @@ public class ProviderCallCrashTests(Xunit.Abstractions.ITestOutputHelper output)
                        select $1, 'everyone', 'member-' || g from generate_series(1, $2) g returning 1)
             update topics set member_count = (select count(*) from m) where tenant_id = $1 and key = 'everyone'
             """);
-        fill.Parameters.AddWithValue(NotificationService.Features.Seed.DemoSeeder.DemoTenantId);
+        fill.Parameters.AddWithValue(NotificationService.Features.Operations.Seed.DemoSeeder.DemoTenantId);
         fill.Parameters.AddWithValue(Members);
         await fill.ExecuteNonQueryAsync();
     }

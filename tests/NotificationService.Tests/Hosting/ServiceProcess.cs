@@ -26,7 +26,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     private static ServiceProcess StartOn(int? fixedPort, string? workingDirectory, IReadOnlyDictionary<string, string> environment, string[] args)
     {
-        var port = fixedPort ?? NotificationService.Tests.Features.Metrics.PrometheusTools.FreePort();
+        var port = fixedPort ?? NotificationService.Tests.Features.Operations.Metrics.PrometheusTools.FreePort();
         var psi = new ProcessStartInfo("dotnet", [CliTests.ServiceDll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
         psi.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";

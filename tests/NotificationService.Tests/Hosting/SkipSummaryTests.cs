@@ -19,7 +19,7 @@ public class SkipSummaryTests : IDisposable
     [Fact]
     public void Every_skip_reason_in_the_suite_names_the_command_that_installs_what_it_lacks()
     {
-        var tests = Path.Combine(Features.Metrics.MetricsEndpointTests.RepositoryRoot(), "tests");
+        var tests = Path.Combine(Features.Operations.Metrics.MetricsEndpointTests.RepositoryRoot(), "tests");
         var reasons = Directory.GetFiles(tests, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
             .SelectMany(f => File.ReadAllLines(f).Where(l => Regex.IsMatch(l, @"(Skip = |return )\$?"".*skipped")).Select(l => (File: Path.GetFileName(f), Reason: l.Trim())))

@@ -1,7 +1,7 @@
 using System.Net.Http.Headers;
 using Npgsql;
 using NotificationService.Postgres;
-using NotificationService.Tests.Features.Workflows;
+using NotificationService.Tests.Features.Automation.Workflows;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Hosting;

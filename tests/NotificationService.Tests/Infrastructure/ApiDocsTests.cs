@@ -86,7 +86,7 @@ public sealed class RedoclyFactAttribute : FactAttribute
 {
     public static string? Redocly =>
         Environment.GetEnvironmentVariable("REDOCLY_BIN") is { Length: > 0 } bin && File.Exists(bin) ? bin
-        : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append(Path.Combine(Features.Metrics.MetricsEndpointTests.RepositoryRoot(), ".tools", "node_modules", ".bin"))
+        : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Append(Path.Combine(Features.Operations.Metrics.MetricsEndpointTests.RepositoryRoot(), ".tools", "node_modules", ".bin"))
             .Select(d => Path.Combine(d, "redocly")).FirstOrDefault(File.Exists);   // on PATH, or where scripts/install-test-tools.sh puts it
 
     public RedoclyFactAttribute()

@@ -45,7 +45,7 @@ public class ApiFuzzTests(FuzzFixture service, ITestOutputHelper output)
         foreach (var (method, op) in item!.AsObject())
         {
             var name = $"{method.ToUpperInvariant()} {path}";
-            // The live stream answers a valid request with an endless body: Features/Inbox/InboxStreamTests covers it.
+            // The live stream answers a valid request with an endless body: Features/People/Inbox/InboxStreamTests covers it.
             if (path == "/api/v1/users/me/stream") continue;
             var endUser = op!["security"]?.ToJsonString().Contains("endUserToken") == true;
             var asZ = new Dictionary<string, HttpStatusCode>();   // per date-time field: the answer to its `Z` form

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Text;
-using NotificationService.Tests.Features.Bulk;
+using NotificationService.Tests.Features.Sending.Bulk;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Infrastructure;

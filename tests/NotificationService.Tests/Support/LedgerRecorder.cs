@@ -1,4 +1,4 @@
-using NotificationService.Features.Notifications;
+using NotificationService.Features.Sending.Notifications;
 
 namespace NotificationService.Tests.Support;
 

@@ -3,10 +3,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using NotificationService.Features.Notifications;
-using NotificationService.Features.Providers;
-using NotificationService.Features.RateLimits;
-using NotificationService.Features.Tenants;
+using NotificationService.Features.Sending.Notifications;
+using NotificationService.Features.Sending.Providers;
+using NotificationService.Features.Tenancy.RateLimits;
+using NotificationService.Features.Tenancy.Tenants;
 using NotificationService.Postgres;
 using NotificationService.Queue;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
-using NotificationService.Features.Metrics;
+using NotificationService.Features.Operations.Metrics;
 
 namespace NotificationService.Tests.Support;
 

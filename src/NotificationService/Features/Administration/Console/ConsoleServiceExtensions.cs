@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Npgsql;
+using NotificationService.Contracts;
+using NotificationService.Features.Tenancy.Auth;
+using NotificationService.Features.Administration.Console.Session;
+using NotificationService.Features.Tenancy.Tenants;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Administration.Console;
+
+/// <summary>
+/// The admin console at `/admin`: Razor Pages (static server rendering, no Node build) over the same stores the API
+/// uses, a server-side session cookie opened with an admin API key, antiforgery on every form, and a CSP without
+/// inline script. Pages live in Features/Administration/Console/Pages; their script and styles in wwwroot/admin.
+/// </summary>
+public static class ConsoleServiceExtensions
+{
+    public const string Policy = "Console";
+
+    public static IServiceCollection AddConsole(this IServiceCollection services)
+    {
+        services.AddSingleton<ConsoleSessionStore>().AddSingleton<SignInThrottle>().AddSingleton<ConsoleSignIn>();
+        services.AddSingleton<Pages.DeadJobSubjects>();   // what a dead job on the queues page was for
+        services.AddSingleton<IRetainedData, ConsoleSessionRetention>();   // sessions a day after they expired
+        services.AddRazorPages(o =>
+        {
+            o.RootDirectory = "/Features/Administration/Console/Pages";
+            o.Conventions.AuthorizeFolder("/", Policy);
+            o.Conventions.AllowAnonymousToPage("/SignIn");
+        });
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ConsoleSessionAuthenticationHandler>(ConsoleSessionAuthenticationHandler.SchemeName, null);
+        services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
+            .AddAuthenticationSchemes(ConsoleSessionAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.Scope, Scopes.Admin));
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "ns_console_af";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+            o.Cookie.Path = "/admin";
+            o.HeaderName = "X-CSRF-Token";   // console.js sends the page's token with its fetches
+            o.FormFieldName = "__csrf";
+        });
+        services.AddDataProtection().SetApplicationName("notification-service-console");
+        services.AddSingleton<ConsoleKeyEncryptor>();
+        services.AddOptions<KeyManagementOptions>().Configure<NpgsqlDataSource, ConsoleKeyEncryptor>((o, db, encryptor) =>
+        {
+            o.XmlRepository = new ConsoleKeyRing(db);
+            o.XmlEncryptor = encryptor;
+        });
+        return services;
+    }
+
+    public static void MapConsole(this WebApplication app)
+    {
+        app.UseWhen(c => c.Request.Path.StartsWithSegments("/admin"), console => console.Use(async (context, next) =>
+        {
+            var headers = context.Response.Headers;
+            // No inline script anywhere; rendered email HTML lives only in <iframe sandbox srcdoc> (no scripts, opaque origin).
+            // Inline styles are allowed because emails carry them and a srcdoc frame inherits this policy.
+            headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+                + "frame-src 'self' about:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            // What antiforgery sets on every page with a form: set here first, it has nothing to override, so it does not log
+            // its "Cache-Control and Pragma headers have been overridden" warning on every page view.
+            headers.CacheControl = "no-cache, no-store";
+            headers.Pragma = "no-cache";
+            // Server-Timing: the page's time in the service up to its first byte (pages are buffered, so nearly all of it);
+            // the bench reads it (bench `console`), and a browser's dev tools show it beside the network time.
+            var started = Stopwatch.GetTimestamp();
+            context.Response.OnStarting(() =>
+            {
+                context.Response.Headers["Server-Timing"] = $"app;dur={Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("0.00", CultureInfo.InvariantCulture)}";
+                return Task.CompletedTask;
+            });
+            await next();
+        }).Use(ConsoleOriginCheck.RefuseCrossOriginAsync));   // a changing request from another origin: 403 (beside antiforgery)
+        app.UseStaticFiles();   // wwwroot/admin/*.js|css: the console's own script and styles
+        app.MapRazorPages();
+    }
+}

@@ -1,0 +1,45 @@
+using System.Collections.Concurrent;
+
+namespace NotificationService.Features.Administration.Console.Session;
+
+/// <summary>
+/// Failed console sign-ins per client address AND key prefix tried (the key's public id, or "malformed"): after
+/// <see cref="MaxFailures"/> within <see cref="Window"/> that pair is refused until the window passes, even with the
+/// right key, so the throttle tells a guesser nothing. Keyed on the address alone, five wrong keys from anyone behind
+/// the same proxy locked every admin out; keyed on the pair, wrong keys from one address never lock out a key used from
+/// another, and guesses at one admin's key never lock out another admin's. Keys carry 256 random bits, so this is about
+/// noise and log volume rather than guessing; it is per replica (a client spread over N replicas gets N times the
+/// budget), which is stated in docs/console.md. The address is the client's when the proxies are configured
+/// (ForwardedHeaders:*).
+/// </summary>
+public sealed class SignInThrottle(TimeProvider clock)
+{
+    public const int MaxFailures = 5;
+    public const int MaxTracked = 100_000;
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
+    private readonly ConcurrentDictionary<(string Client, string Prefix), Queue<DateTimeOffset>> _failures = new();
+
+    public bool IsBlocked(string client, string prefix)
+    {
+        if (!_failures.TryGetValue((client, prefix), out var times)) return false;
+        lock (times) { Prune(times); return times.Count >= MaxFailures; }
+    }
+
+    public void RecordFailure(string client, string prefix)
+    {
+        if (_failures.Count > MaxTracked) _failures.Clear();   // bounded memory under a spray of addresses or prefixes
+        var times = _failures.GetOrAdd((client, prefix), _ => new Queue<DateTimeOffset>());
+        lock (times) { Prune(times); times.Enqueue(clock.GetUtcNow()); }
+    }
+
+    public void Reset(string client, string prefix) => _failures.TryRemove((client, prefix), out _);
+
+    /// <summary>Forgets every failure (specs that share one address run one after another).</summary>
+    public void Clear() => _failures.Clear();
+
+    private void Prune(Queue<DateTimeOffset> times)
+    {
+        var cutoff = clock.GetUtcNow() - Window;
+        while (times.Count > 0 && times.Peek() < cutoff) times.Dequeue();
+    }
+}

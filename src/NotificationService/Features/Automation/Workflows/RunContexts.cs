@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using NotificationService.Features.People.Recipients;
+using NotificationService.Workflows.Conditions;
+
+namespace NotificationService.Features.Automation.Workflows;
+
+/// <summary>
+/// What a run's conditions read, built for each transition that needs it (a definition without conditions, key paths,
+/// dates in data or local times never pays for it): `data` and `actor` from the trigger, `recipient` from the profile as it
+/// is now, `steps.&lt;id&gt;` from the statuses its notifications reached.
+/// </summary>
+public sealed class RunContexts(ProfileStore profiles)
+{
+    public async Task<ConditionContext> ForAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, CancellationToken ct)
+    {
+        var profile = await profiles.FindAsync(conn, tx, run.TenantId, run.UserId, ct);
+        var recipient = RecipientVariables.Of(run.UserId, null, null, profile?.Fields);
+        var steps = new JsonObject();
+        foreach (var step in (await WorkflowSends.ForRunAsync(conn, tx, run.TenantId, run.Id, ct)).GroupBy(s => s.StepId))
+        {
+            var first = step.First();
+            steps[step.Key] = new JsonObject
+            {
+                ["status"] = first.LastStatus, ["channel"] = first.Channel, ["provider"] = first.Provider, ["error"] = first.Error,
+                ["notificationId"] = first.NotificationId.ToString(),
+                ["notifications"] = new JsonArray([.. step.Select(s => (JsonNode)new JsonObject
+                {
+                    ["channel"] = s.Channel, ["status"] = s.LastStatus, ["provider"] = s.Provider, ["error"] = s.Error, ["id"] = s.NotificationId.ToString(),
+                })]),
+            };
+        }
+        return new ConditionContext(run.Data?.DeepClone(), recipient, run.Actor?.DeepClone(), steps, profile?.Fields.Timezone);
+    }
+}

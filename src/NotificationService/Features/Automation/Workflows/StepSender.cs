@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using NotificationService.Features.Sending.Notifications;
+using NotificationService.Infrastructure;
+using NotificationService.Workflows.Runs;
+
+namespace NotificationService.Features.Automation.Workflows;
+
+/// <summary>
+/// A send step through the ordinary send path: the request a backend would have posted (by userId, the step's template,
+/// the trigger's data with the step's overrides and `actor`, the workflow's category), validated by the same
+/// <see cref="SendValidator"/> and accepted by the same <see cref="NotificationWriter"/> inside the run's transaction,
+/// so templates, preferences, providers, the ledger and webhooks all apply. The notifications carry the run and step in
+/// their metadata (which is how the ledger's subscriber knows them) and are recorded keyed (run, step, channel).
+/// </summary>
+public sealed class StepSender(SendValidator validator, NotificationWriter writer)
+{
+    public const string RunMetadata = "workflowRun", StepMetadata = "workflowStep", WorkflowMetadata = "workflow";
+
+    public sealed record Made(Guid[] NotificationIds, string? Error);
+
+    public async Task<Made> TrySendAsync(LedgerTransaction tx, RunRow run, StoredWorkflow workflow, RunEffect.Send send, CancellationToken ct)
+    {
+        IReadOnlyList<NotificationDraft> drafts;
+        try { drafts = await validator.ValidateAsync(run.TenantId, Request(run, workflow, send.StepId, send.Channels, send.Template, send.Data), ct); }
+        catch (RequestValidationException e)
+        {
+            return new([], $"step '{send.StepId}' could not send: {string.Join(" ", e.Errors.SelectMany(x => x.Value))}");
+        }
+        await writer.InsertAsync(tx, drafts, ct);
+        await WorkflowSends.InsertAsync(tx.Connection, tx.Transaction, run.TenantId, run.Id, send.StepId, drafts.Select(d => (d.Id, d.Channel)).ToList(), ct);
+        return new([.. drafts.Select(d => d.Id)], null);
+    }
+
+    /// <summary>The send request a step stands for (also what the trigger checks before it starts any run).</summary>
+    public static SendRequest Request(RunRow run, StoredWorkflow workflow, string stepId, IReadOnlyList<string> channels, string template, JsonObject? overrides) =>
+        Request(run.Id, run.UserId, run.Data as JsonObject, run.Actor, workflow, stepId, channels, template, overrides);
+
+    public static SendRequest Request(Guid runId, string userId, JsonObject? data, JsonNode? actor, StoredWorkflow workflow, string stepId,
+        IReadOnlyList<string> channels, string template, JsonObject? overrides) => new()
+    {
+        Channel = channels.Count == 1 ? channels[0] : null,
+        Channels = channels.Count == 1 ? null : [.. channels],
+        Template = template,
+        Recipient = new SendRecipient { UserId = userId },
+        Data = TemplateData(data, actor, overrides),
+        Category = workflow.Definition.Category,
+        Metadata = new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key },
+    };
+
+    /// <summary>The trigger's data, `actor` beside it (unless the data has its own), the step's overrides on top.</summary>
+    public static JsonObject TemplateData(JsonObject? data, JsonNode? actor, JsonObject? overrides)
+    {
+        var merged = data?.DeepClone().AsObject() ?? new JsonObject();
+        if (actor is not null && !merged.ContainsKey("actor")) merged["actor"] = actor.DeepClone();
+        foreach (var (k, v) in overrides ?? []) merged[k] = v?.DeepClone();
+        return merged;
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text.Json.Nodes;
+using NotificationService.Features.Sending.Notifications;
+using NotificationService.Hosting;
+using NotificationService.Infrastructure;
+using NotificationService.Queue;
+using NotificationService.Workflows.Conditions;
+using NotificationService.Workflows.Runs;
+
+namespace NotificationService.Features.Automation.Workflows;
+
+/// <summary>
+/// Moves runs: one input, one transaction. It locks the run, asks the pure interpreter for the transition, performs the
+/// effects in the same transaction (the send through the ordinary accept path, the next job, a timer, a wait row, the
+/// webhook of a run that ended) and saves the new state with its timeline. A crash before the commit leaves everything as
+/// it was (the job comes back); a crash after it leaves a job whose seq the run has left behind, which moves nothing.
+/// </summary>
+public sealed class WorkflowEngine(NotificationLedger ledger, WorkflowStore store, RunContexts contexts, StepSender sender, RunEndings endings,
+    JobQueue queue, WorkflowOptions options, TimeProvider clock, ILogger<WorkflowEngine> log)
+{
+    /// <summary>Applies <paramref name="input"/> to the run in a transaction of its own; null when there is no such run.</summary>
+    public async Task<Transition?> ApplyAsync(Guid tenantId, Guid runId, RunInput input, CancellationToken ct)
+    {
+        await using var tx = await ledger.BeginAsync(ct);
+        var t = await ApplyAsync(tx, tenantId, runId, input, ct);
+        await tx.CommitAsync(ct);
+        return t;
+    }
+
+    /// <summary>The same inside the caller's transaction (a bulk cancel moves many runs in one).</summary>
+    public async Task<Transition?> ApplyAsync(LedgerTransaction tx, Guid tenantId, Guid runId, RunInput input, CancellationToken ct)
+    {
+        var (conn, dbTx) = (tx.Connection, tx.Transaction);
+        if (await RunStore.LockAsync(conn, dbTx, tenantId, runId, ct) is not { } run) return null;
+        var state = run.Machine;
+        switch (input)
+        {
+            // The wait row decides between its timeout and a wake-up: whichever left `waiting` first wins.
+            case RunInput.TimedOut t when state.Phase == RunPhase.Waiting && t.Seq == state.Seq
+                                          && !await WaitStore.LeaveAsync(conn, dbTx, tenantId, runId, t.Seq, "timed_out", null, ct):
+                return Transition.Stale(state, "woken before its timeout");
+            case RunInput.Woken w:
+                input = w with { Detail = await WaitStore.DetailAsync(conn, dbTx, tenantId, runId, w.Seq, ct) };
+                break;
+        }
+        if (await store.VersionAsync(tenantId, run.WorkflowId, run.Version, ct) is not { } workflow)
+            return await SaveAsync(tx, run, Interpreter.Fail(state, state.Cursor, $"version {run.Version} of the workflow is gone"), ct);
+
+        var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, run, ct) : ConditionContext.Empty;
+        var transition = Interpreter.Apply(workflow.Definition, state, input, clock.GetUtcNow(), context);
+        if (!transition.Changed) return transition;
+        return await SaveAsync(tx, run, transition, ct, workflow);
+    }
+
+    private async Task<Transition> SaveAsync(LedgerTransaction tx, RunRow run, Transition t, CancellationToken ct, StoredWorkflow? workflow = null)
+    {
+        var (conn, dbTx) = (tx.Connection, tx.Transaction);
+        var now = clock.GetUtcNow();
+        var dueJob = t.State.Phase is RunPhase.Delaying or RunPhase.Waiting && t.State.Status != RunStatus.Cancelled ? run.DueJobId : null;
+        var sent = new Dictionary<string, Guid[]>();
+        var jobs = new List<NewJob>();
+        foreach (var effect in t.Effects)
+        {
+            switch (effect)
+            {
+                case RunEffect.Send send:
+                    var made = await sender.TrySendAsync(tx, run, workflow!, send, ct);
+                    if (made.Error is { } error)   // nothing was written: the run fails at this step instead
+                        return await SaveAsync(tx, run, Interpreter.Fail(run.Machine, send.StepId, error), ct);
+                    sent[send.StepId] = made.NotificationIds;
+                    break;
+                case RunEffect.Continue c:
+                    jobs.Add(WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Continue, c.Seq));
+                    break;
+                case RunEffect.Timer timer:
+                    dueJob = (await queue.EnqueueAsync(conn, dbTx, [WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Timer, timer.Seq, Scaled(timer.DueAt, now))], ct))[0];
+                    break;
+                case RunEffect.Wait wait:
+                    var due = Scaled(wait.DueAt, now);
+                    await WaitStore.InsertAsync(conn, dbTx, run.TenantId, run.Id, run.UserId, wait, due, ct);
+                    dueJob = (await queue.EnqueueAsync(conn, dbTx, [WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Timeout, wait.Seq, due)], ct))[0];
+                    // Reached before the wait existed (the send's rows are locked now, so nothing slips between): woken at once.
+                    if (wait.SendStep is { } step && (await WorkflowSends.LockReachedAsync(conn, dbTx, run.TenantId, run.Id, step, ct)).Intersect(wait.Statuses).FirstOrDefault() is { } already
+                        && await WaitStore.LeaveAsync(conn, dbTx, run.TenantId, run.Id, wait.Seq, "woken", $"status {already} (already reached)", ct))
+                        jobs.Add(WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Woken, wait.Seq));
+                    break;
+                case RunEffect.Release release:
+                    await WaitStore.LeaveAsync(conn, dbTx, run.TenantId, run.Id, release.Seq, "released", "the run was cancelled", ct);
+                    if (run.DueJobId is { } job) await queue.CancelAsync(conn, dbTx, run.TenantId, job, ct);   // gone at once; claimed already: stale
+                    dueJob = null;
+                    break;
+                case RunEffect.Ended ended:
+                    await endings.PublishAsync(tx, run, ended, ct);
+                    break;
+            }
+        }
+        if (jobs.Count > 0) await queue.EnqueueAsync(conn, dbTx, jobs, ct);
+        tx.WakeAfterCommit(WorkflowStepJob.Queue);
+        var events = t.Events.Select(e => (e, e is { What: "sent", StepId: { } id } ? sent.GetValueOrDefault(id) : null)).ToList();
+        await RunStore.SaveAsync(conn, dbTx, run, t.State, dueJob, events, ct);
+        if (t.State.Status == RunStatus.Failed) log.LogWarning("workflow run {RunId} ({Workflow}) failed: {Reason}", run.Id, run.WorkflowKey, t.State.EndReason);
+        return t;
+    }
+
+    /// <summary>`Workflows:DurationScale` (1; a test setting) shortens delays and waits: a spec can run the escalation's 30
+    /// minutes in a second. The run's own state keeps the real due time.</summary>
+    private DateTimeOffset Scaled(DateTimeOffset due, DateTimeOffset now) =>
+        options.DurationScale == 1 ? due : now + (due - now) * options.DurationScale;
+}
+
+public sealed record WorkflowOptions(double DurationScale, int TransitionsInParallel = 8)
+{
+    public static WorkflowOptions From(IConfiguration config)
+    {
+        var scale = config.GetValue("Workflows:DurationScale", 1.0);
+        if (scale is <= 0 or > 1) throw new InvalidConfigurationException("Workflows:DurationScale must be above 0 and at most 1 (a test setting).");
+        var parallel = config.GetValue("Workflows:TransitionsInParallel", 8);
+        if (parallel is < 1 or > 64) throw new InvalidConfigurationException("Workflows:TransitionsInParallel must be 1 to 64.");
+        return new WorkflowOptions(scale, parallel);
+    }
+}

@@ -1,0 +1,39 @@
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using NotificationService.Queue;
+using NotificationService.Workflows.Runs;
+
+namespace NotificationService.Features.Automation.Workflows;
+
+/// <summary>
+/// The `workflow-step` job: move run <see cref="RunId"/> with an input made at <see cref="Seq"/>. <see cref="Kind"/>:
+/// `continue` (execute the step at the cursor), `timer` (a delay is over), `woken` (a wait saw its status or event) or
+/// `timeout` (a wait's time is up). A job whose seq is no longer the run's moves nothing.
+/// </summary>
+public sealed record WorkflowStepJob(
+    [property: JsonPropertyName("r")] Guid RunId,
+    [property: JsonPropertyName("k")] string Kind,
+    [property: JsonPropertyName("s")] int Seq) : IJobArgs<WorkflowStepJob>
+{
+    public const string Queue = "workflows";
+    public const string Continue = "continue", Timer = "timer", Woken = "woken", Timeout = "timeout";
+
+    public const string JobKind = "workflow-step";
+    static string IJobArgs<WorkflowStepJob>.Kind => JobKind;
+    public static JsonTypeInfo<WorkflowStepJob> JsonType => WorkflowJobsJson.Default.WorkflowStepJob;
+
+    public RunInput Input() => Kind switch
+    {
+        Continue => new RunInput.Continue(Seq),
+        Timer => new RunInput.TimerDue(Seq),
+        Woken => new RunInput.Woken(Seq),
+        Timeout => new RunInput.TimedOut(Seq),
+        _ => throw new System.Text.Json.JsonException($"unknown workflow step kind '{Kind}'"),
+    };
+
+    public static NewJob For(Guid tenantId, Guid runId, string kind, int seq, DateTimeOffset? runAt = null) =>
+        NewJob.For(Queue, tenantId, new WorkflowStepJob(runId, kind, seq), runAt: runAt);
+}
+
+[JsonSerializable(typeof(WorkflowStepJob))]
+internal sealed partial class WorkflowJobsJson : JsonSerializerContext;

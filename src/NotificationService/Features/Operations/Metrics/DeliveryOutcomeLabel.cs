@@ -1,0 +1,17 @@
+using NotificationService.Channels;
+
+namespace NotificationService.Features.Operations.Metrics;
+
+/// <summary>The `outcome` label of a provider call: the classification, never the provider's free text.</summary>
+public static class DeliveryOutcomeLabel
+{
+    public static string Of(DeliveryResult result) => result switch
+    {
+        DeliveryResult.Sent => "sent",
+        DeliveryResult.Transient => "transient",
+        DeliveryResult.Throttled => "throttled",
+        DeliveryResult.Permanent => "permanent",
+        DeliveryResult.ProviderFailure => "provider_failure",
+        _ => "unknown",
+    };
+}

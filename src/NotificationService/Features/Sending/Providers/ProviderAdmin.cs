@@ -1,0 +1,123 @@
+using System.Text.Json.Nodes;
+using NotificationService.Channels;
+using NotificationService.Channels.Outbound;
+using NotificationService.Contracts;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Sending.Providers;
+
+/// <summary>
+/// Provider config administration. Every write validates the merged result per kind, encrypts secrets under
+/// the active key, and invalidates this replica's <see cref="ProviderDirectory"/> (others see it within its TTL).
+/// </summary>
+public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector, ProviderDirectory directory, OutboundGuard guard)
+{
+    public async Task<IReadOnlyList<ProviderView>> ListAsync(Guid tenantId, CancellationToken ct) =>
+        (await store.ListAsync(tenantId, enabledOnly: false, ct)).Select(View).ToList();
+
+    public async Task<ProviderView> GetAsync(Guid tenantId, Guid id, CancellationToken ct) => View(await FindAsync(tenantId, id, ct));
+
+    public async Task<ProviderView> CreateAsync(Guid tenantId, ProviderRequest r, CancellationToken ct)
+    {
+        var settings = r.Settings ?? [];
+        var secrets = Merge(new Dictionary<string, string>(), r.Secrets);
+        await ValidateAsync(r.Channel, r.Kind, r.Name ?? "", r.Priority ?? 100, settings, secrets, ct);
+        var e = new ProviderEntity
+        {
+            Id = Uuid7.New(), TenantId = tenantId, Channel = r.Channel!, Kind = r.Kind!, Name = r.Name!.Trim(),
+            Priority = r.Priority ?? 100, Enabled = r.Enabled ?? true, SettingsJson = settings.ToJsonString(),
+        };
+        Encrypt(e, secrets);
+        await store.AddAsync(e, ct);
+        directory.Invalidate(tenantId);
+        return await GetAsync(tenantId, e.Id, ct); // re-read for the database's timestamps
+    }
+
+    public async Task<ProviderView> UpdateAsync(Guid tenantId, Guid id, ProviderRequest r, CancellationToken ct)
+    {
+        var e = await FindAsync(tenantId, id, ct);
+        // Channel and kind are the config's identity (secrets and callbacks depend on them): create a new one instead.
+        var errors = new Dictionary<string, string[]>();
+        if (r.Channel is not null && r.Channel != e.Channel) errors["channel"] = ["The channel of a provider config cannot change; create a new config."];
+        if (r.Kind is not null && r.Kind != e.Kind) errors["kind"] = ["The kind of a provider config cannot change; create a new config."];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+
+        var settings = r.Settings ?? JsonNode.Parse(e.SettingsJson)!.AsObject();
+        var secrets = Merge(new Dictionary<string, string>(protector.Unprotect(e.SecretsCiphertext, e.SecretsKeyId)), r.Secrets);
+        await ValidateAsync(e.Channel, e.Kind, r.Name ?? e.Name, r.Priority ?? e.Priority, settings, secrets, ct);
+        e.Name = (r.Name ?? e.Name).Trim();
+        e.Priority = r.Priority ?? e.Priority;
+        e.Enabled = r.Enabled ?? e.Enabled;
+        e.SettingsJson = settings.ToJsonString();
+        e.UpdatedAt = DateTimeOffset.UtcNow;
+        Encrypt(e, secrets);
+        if (!await store.UpdateAsync(e, ct)) throw new NotFoundException("Provider config");
+        directory.Invalidate(tenantId);
+        return View(e);
+    }
+
+    public async Task DeleteAsync(Guid tenantId, Guid id, CancellationToken ct)
+    {
+        if (!await store.DeleteAsync(tenantId, id, ct)) throw new NotFoundException("Provider config");
+        directory.Invalidate(tenantId);
+    }
+
+    /// <summary>The config with its secrets decrypted, for a test send (enabled or not).</summary>
+    public async Task<ProviderConfig> LoadAsync(Guid tenantId, Guid id, CancellationToken ct)
+    {
+        var e = await FindAsync(tenantId, id, ct);
+        return new ProviderConfig(e.Id, e.TenantId, e.Channel, e.Kind, e.Name, e.Priority,
+            JsonNode.Parse(e.SettingsJson)!.AsObject(), protector.Unprotect(e.SecretsCiphertext, e.SecretsKeyId));
+    }
+
+    private async Task<ProviderEntity> FindAsync(Guid tenantId, Guid id, CancellationToken ct) =>
+        await store.FindAsync(tenantId, id, ct) ?? throw new NotFoundException("Provider config"); // another tenant's config is a 404 too
+
+    private ProviderView View(ProviderEntity e) => ProviderView.From(e, protector.Unprotect(e.SecretsCiphertext, e.SecretsKeyId).Keys);
+
+    private void Encrypt(ProviderEntity e, Dictionary<string, string> secrets)
+    {
+        if (secrets.Count == 0) { e.SecretsCiphertext = null; e.SecretsKeyId = null; return; }
+        (e.SecretsCiphertext, e.SecretsKeyId) = protector.Protect(secrets);
+    }
+
+    private static Dictionary<string, string> Merge(Dictionary<string, string> current, Dictionary<string, string?>? given)
+    {
+        foreach (var (name, value) in given ?? [])
+        {
+            if (value is null) current.Remove(name);
+            else if (value != ProviderView.Mask) current[name] = value; // the mask sent back from a GET means "keep"
+        }
+        return current;
+    }
+
+    private async Task ValidateAsync(string? channel, string? kind, string name, int priority, JsonObject settings, Dictionary<string, string> secrets,
+        CancellationToken ct)
+    {
+        var errors = ProviderSettingsValidator.Validate(kind, channel, settings, secrets).ToDictionary(e => e.Key, e => e.Value);
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200) errors["name"] = ["A name of 1 to 200 characters is required."];
+        if (priority is < 0 or > 10_000) errors["priority"] = ["'priority' must be between 0 and 10000 (lower is tried first)."];
+        if (ProviderKinds.Find(kind) is { } spec)
+            foreach (var unknown in secrets.Keys.Except(spec.Secrets.Select(f => f.Name)))
+                errors["secrets." + unknown] = [$"'{unknown}' is not a secret of {kind}; known: {string.Join(", ", spec.Secrets.Select(f => f.Name).DefaultIfEmpty("none"))}."];
+        ProviderLimits.Validate(settings, errors);
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+        foreach (var (field, host, echo) in Destinations(settings, secrets))
+            if (await guard.CheckAsync(host, ct) is { } refused)
+                errors[field] = [echo ? $"Refused: {refused}. An operator can allow it with Outbound:AllowedTargets." : "Its token_uri is not an allowed destination."];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+    }
+
+    /// <summary>
+    /// Every address a config makes the service connect to, each checked by the outbound guard at save (and again at
+    /// connect). A token_uri is inside a secret, so its refusal does not repeat it.
+    /// </summary>
+    private static IEnumerable<(string Field, string Host, bool Echo)> Destinations(JsonObject settings, Dictionary<string, string> secrets)
+    {
+        if (settings["baseUrl"] is JsonValue b && b.TryGetValue<string>(out var baseUrl) && Uri.TryCreate(baseUrl, UriKind.Absolute, out var u))
+            yield return ("settings.baseUrl", u.IdnHost, true);
+        if (settings["host"] is JsonValue h && h.TryGetValue<string>(out var host) && host.Length > 0) yield return ("settings.host", host, true);
+        if (secrets.GetValueOrDefault("serviceAccountJson") is { } json && ProviderSettingsValidator.TokenUri(json) is { } tokenUri)
+            yield return ("secrets.serviceAccountJson", tokenUri.IdnHost, false);
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.EntityFrameworkCore;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Sending.Providers;
+
+/// <summary>
+/// The one owner of `providers`: plain CRUD through EF Core, each call on a context of its own (the store is shared by
+/// the admin API, the cached directory the worker reads, callbacks, key rotation and the seed). Every query names the tenant,
+/// except <see cref="FindByIdAsync"/>: a provider callback's URL names the config, and the config then fixes the tenant.
+/// </summary>
+public sealed class ProviderStore(IDbContextFactory<AppDbContext> contexts)
+{
+    public async Task<List<ProviderEntity>> ListAsync(Guid tenantId, bool enabledOnly, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Providers.AsNoTracking().Where(p => p.TenantId == tenantId && (!enabledOnly || p.Enabled))
+            .OrderBy(p => p.Channel).ThenBy(p => p.Priority).ThenBy(p => p.CreatedAt).ToListAsync(ct);
+    }
+
+    public async Task<ProviderEntity?> FindAsync(Guid tenantId, Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.TenantId == tenantId && p.Id == id, ct);
+    }
+
+    public async Task<ProviderEntity?> FindByIdAsync(Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct);
+    }
+
+    public async Task<bool> AnyForChannelAsync(Guid tenantId, string channel, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Providers.AnyAsync(p => p.TenantId == tenantId && p.Channel == channel, ct);
+    }
+
+    public async Task AddAsync(ProviderEntity provider, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.Providers.Add(provider);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Everything but identity (tenant, channel, kind) and creation time; false when the config is gone.</summary>
+    public async Task<bool> UpdateAsync(ProviderEntity p, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Providers.Where(x => x.TenantId == p.TenantId && x.Id == p.Id).ExecuteUpdateAsync(s => s
+            .SetProperty(x => x.Name, p.Name).SetProperty(x => x.Priority, p.Priority).SetProperty(x => x.Enabled, p.Enabled)
+            .SetProperty(x => x.SettingsJson, p.SettingsJson).SetProperty(x => x.SecretsCiphertext, p.SecretsCiphertext)
+            .SetProperty(x => x.SecretsKeyId, p.SecretsKeyId).SetProperty(x => x.UpdatedAt, p.UpdatedAt), ct) == 1;
+    }
+
+    public async Task<bool> DeleteAsync(Guid tenantId, Guid id, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Providers.Where(p => p.TenantId == tenantId && p.Id == id).ExecuteDeleteAsync(ct) == 1;
+    }
+
+    /// <summary>Key rotation: configs whose secrets are under another key than <paramref name="keyId"/>, a page at a time.</summary>
+    public async Task<List<(Guid Id, byte[] Cipher, string KeyId)>> SecretsNotUnderAsync(string keyId, int limit, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return (await db.Providers.AsNoTracking().Where(p => p.SecretsCiphertext != null && p.SecretsKeyId != keyId)
+            .OrderBy(p => p.Id).Take(limit).Select(p => new { p.Id, p.SecretsCiphertext, p.SecretsKeyId }).ToListAsync(ct))
+            .Select(p => (p.Id, p.SecretsCiphertext!, p.SecretsKeyId!)).ToList();
+    }
+
+    public async Task<int> CountSecretsNotUnderAsync(string keyId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Providers.CountAsync(p => p.SecretsCiphertext != null && p.SecretsKeyId != keyId, ct);
+    }
+
+    /// <summary>Compare-and-set on the old ciphertext, so an admin edit that landed meanwhile is never overwritten.</summary>
+    public async Task<bool> ReplaceSecretsAsync(Guid id, byte[] expected, byte[] cipher, string keyId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Providers.Where(p => p.Id == id && p.SecretsCiphertext == expected).ExecuteUpdateAsync(s => s
+            .SetProperty(p => p.SecretsCiphertext, cipher).SetProperty(p => p.SecretsKeyId, keyId)
+            .SetProperty(p => p.UpdatedAt, DateTimeOffset.UtcNow), ct) == 1;
+    }
+}

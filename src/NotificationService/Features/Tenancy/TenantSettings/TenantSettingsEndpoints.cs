@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Features.Tenancy.Audit;
+using NotificationService.Features.Tenancy.Auth;
+using NotificationService.Features.Tenancy.Tenants;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Tenancy.TenantSettings;
+
+public sealed record TenantSettingsDocument
+{
+    public bool? AllowHttpLinks { get; init; }
+}
+
+/// <summary>The tenant's own settings as the admin API shows them.</summary>
+public sealed record TenantSettingsView(bool AllowHttpLinks);
+
+/// <summary>
+/// `/api/v1/admin/settings`: settings a tenant's admin decides for the whole tenant, stored on the tenant's row by
+/// <see cref="TenantStore"/> (a folder of its own, as WebOrigins: Tenants is below Auth and Audit, these endpoints
+/// above). One so far: `allowHttpLinks`, whether links that reach end users (in_app `actionUrl`, `icon`, action
+/// buttons; push `imageUrl`) may be plain `http:` as well as `https:` (<see cref="Contracts.LinkPolicy"/>). Off for a
+/// new tenant. Read here as stored, not through the send path's cache.
+/// </summary>
+public static class TenantSettingsEndpoints
+{
+    public static void MapTenantSettings(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/v1/admin/settings").WithTags("Admin: settings").RequireScopes();
+        group.MapGet("/", async Task<Ok<TenantSettingsView>> (HttpContext http, TenantStore store, CancellationToken ct) =>
+            TypedResults.Ok(await ViewAsync(store, http.User.TenantId(), ct)))
+            .WithSummary("The tenant's settings (allowHttpLinks)");
+        group.MapPut("/", async Task<Ok<TenantSettingsView>> (HttpContext http, TenantStore store, CancellationToken ct) =>
+        {
+            var (body, _) = await JsonBody.ReadAsync<TenantSettingsDocument>(http.Request, 16 * 1024, ct);
+            var allow = body.AllowHttpLinks ?? throw RequestValidationException.For("allowHttpLinks", "allowHttpLinks is required (true or false).");
+            await store.SetAllowHttpLinksAsync(http.User.TenantId(), allow, ct);
+            return TypedResults.Ok(new TenantSettingsView(allow));
+        }).WithSummary("Replace the tenant's settings: allowHttpLinks lets end-user links be http: as well as https:")
+            .Audited("settings.replace", "settings", Before, _ => "settings")
+            .Accepts<TenantSettingsDocument>("application/json").ProducesValidationProblem();
+    }
+
+    private static async Task<TenantSettingsView> ViewAsync(TenantStore store, Guid tenantId, CancellationToken ct) =>
+        new((await store.StoredLinkPolicyAsync(tenantId, ct)).AllowHttp);
+
+    private static async Task<object?> Before(HttpContext http, string _) =>
+        await ViewAsync(http.RequestServices.GetRequiredService<TenantStore>(), http.User.TenantId(), http.RequestAborted);
+}

@@ -1,0 +1,155 @@
+using Microsoft.EntityFrameworkCore;
+using NotificationService.Contracts;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Tenancy.Tenants;
+
+public sealed record CreatedTenant(Guid TenantId, Guid ServiceAccountId, string ApiKey);
+
+/// <summary>A tenant as `tenants list` shows it: no key, not even a prefix.</summary>
+public sealed record TenantSummary(Guid Id, string Name, DateTimeOffset CreatedAt, int ActiveKeys);
+
+/// <summary>
+/// The one owner of `tenants` and `service_accounts` (EF Core: plain CRUD, a context per call). The plain API key
+/// leaves this class once and is never stored: only its SHA-256 is.
+/// </summary>
+public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimeProvider clock)
+{
+    private readonly TtlCache<Guid, string?> _defaultLocales = new(clock, TimeSpan.FromSeconds(30));
+    private readonly TtlCache<Guid, LinkPolicy> _linkPolicies = new(clock, TimeSpan.FromSeconds(30));
+
+    public async Task<CreatedTenant> CreateTenantAsync(string name, CancellationToken ct, Guid? id = null, string? fixedKey = null)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 200)
+            throw RequestValidationException.For("name", "A tenant name of 1 to 200 characters is required.");
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        var tenant = new Tenant { Id = id ?? Uuid7.New(), Name = name.Trim() };
+        db.Tenants.Add(tenant);
+        var (account, key) = NewServiceAccount(tenant.Id, "default", Scopes.All, fixedKey);
+        db.ServiceAccounts.Add(account);
+        await db.SaveChangesAsync(ct);
+        return new CreatedTenant(tenant.Id, account.Id, key);
+    }
+
+    /// <summary>Creates the tenant with this id unless it exists (the seed's fixed demo tenant).</summary>
+    public async Task EnsureTenantAsync(Guid id, string name, string defaultLocale, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (await db.Tenants.AnyAsync(t => t.Id == id, ct)) return;
+        db.Tenants.Add(new Tenant { Id = id, Name = name, DefaultLocale = defaultLocale });
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>The locale a template falls back to when the send's own has no version (cached: tenants rarely change it).</summary>
+    public ValueTask<string?> DefaultLocaleAsync(Guid tenantId, CancellationToken ct) => _defaultLocales.GetOrLoadAsync(tenantId, async (id, c) =>
+    {
+        await using var db = await contexts.CreateDbContextAsync(c);
+        return await db.Tenants.Where(t => t.Id == id).Select(t => t.DefaultLocale).SingleOrDefaultAsync(c);
+    }, ct);
+
+    /// <summary>
+    /// Whether the tenant's end-user links may be http: (cached like the default locale: read at every send and delivery
+    /// that has a link, changed rarely; another replica sees a change within the cache's 30 s).
+    /// </summary>
+    public ValueTask<LinkPolicy> LinkPolicyAsync(Guid tenantId, CancellationToken ct) =>
+        _linkPolicies.GetOrLoadAsync(tenantId, (id, c) => StoredLinkPolicyAsync(id, c), ct);
+
+    /// <summary>The setting as stored now, for the admin API (which must not show another replica's change 30 s late).</summary>
+    public async Task<LinkPolicy> StoredLinkPolicyAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return new LinkPolicy(await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.AllowHttpLinks).SingleOrDefaultAsync(ct));
+    }
+
+    public async Task SetAllowHttpLinksAsync(Guid tenantId, bool allow, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(s => s.SetProperty(t => t.AllowHttpLinks, allow), ct);
+        _linkPolicies.Remove(tenantId);
+    }
+
+    public async Task<(ServiceAccount Account, string Key)> CreateServiceAccountAsync(Guid tenantId, string name, string[] scopes, CancellationToken ct,
+        string? fixedKey = null)
+    {
+        var (account, key) = NewServiceAccount(tenantId, name, scopes, fixedKey);
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        db.ServiceAccounts.Add(account);
+        await db.SaveChangesAsync(ct);
+        return (account, key);
+    }
+
+    /// <summary>The unrevoked account a key's public prefix names (the caller checks the key against its hash).</summary>
+    public async Task<ServiceAccount?> FindActiveByPrefixAsync(string keyPrefix, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ServiceAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.KeyPrefix == keyPrefix && a.RevokedAt == null, ct);
+    }
+
+    public async Task<ServiceAccount?> FindActiveByNameAsync(Guid tenantId, string name, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ServiceAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Name == name && a.RevokedAt == null, ct);
+    }
+
+    /// <summary>Every tenant, for the console operator's tenant picker.</summary>
+    public async Task<IReadOnlyList<Tenant>> ListTenantsAsync(int limit, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Tenants.AsNoTracking().OrderBy(t => t.Name).ThenBy(t => t.Id).Take(limit).ToListAsync(ct);
+    }
+
+    /// <summary>Every tenant, oldest first, with how many of its API keys are not revoked: the operator's `tenants list`.</summary>
+    public async Task<IReadOnlyList<TenantSummary>> ListTenantSummariesAsync(CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Tenants.AsNoTracking().OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)
+            .Select(t => new TenantSummary(t.Id, t.Name, t.CreatedAt, db.ServiceAccounts.Count(a => a.TenantId == t.Id && a.RevokedAt == null)))
+            .ToListAsync(ct);
+    }
+
+    /// <summary>The tenant's keys for the admin listing, newest first (revoked ones included, marked).</summary>
+    public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ServiceAccounts.AsNoTracking().Where(a => a.TenantId == tenantId).OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ct);
+    }
+
+    public async Task<ServiceAccount?> FindServiceAccountAsync(Guid tenantId, Guid accountId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ServiceAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.TenantId == tenantId && a.Id == accountId, ct);
+    }
+
+    /// <summary>Stamps "last used" when a replica (re)loads the key into its cache: once per cache time, not per request.</summary>
+    public async Task MarkUsedAsync(Guid tenantId, Guid accountId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.ServiceAccounts.Where(a => a.TenantId == tenantId && a.Id == accountId)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.LastUsedAt, clock.GetUtcNow()), ct);
+    }
+
+    public async Task<bool> RevokeAsync(Guid tenantId, Guid accountId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.ServiceAccounts.Where(a => a.TenantId == tenantId && a.Id == accountId && a.RevokedAt == null)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, DateTimeOffset.UtcNow), ct) == 1;
+    }
+
+    public static (ServiceAccount, string) NewServiceAccount(Guid tenantId, string name, string[] scopes, string? fixedKey)
+    {
+        var key = fixedKey ?? ApiKeys.Generate();
+        var prefix = ApiKeys.PrefixOf(key)
+            ?? throw new InvalidOperationException("The API key is not of the form nsk_<8 letters or digits>_<43 base64url characters>.");
+        var unknown = scopes.Except(Scopes.All).ToArray();
+        if (unknown.Length > 0) throw RequestValidationException.For("scopes", $"Unknown scopes: {string.Join(", ", unknown)}.");
+        return (new ServiceAccount
+        {
+            Id = Uuid7.New(), TenantId = tenantId, Name = name, KeyPrefix = prefix, KeyHash = ApiKeys.Hash(key), Scopes = scopes,
+        }, key);
+    }
+}
+
+public static class TenantsServiceExtensions
+{
+    public static IServiceCollection AddTenants(this IServiceCollection services) => services.AddSingleton<TenantStore>();
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Nodes;
+using NotificationService.Tests.Support;
+using static NotificationService.Tests.Features.Sending.Templates.TemplateApi;
+
+namespace NotificationService.Tests.Features.Sending.Templates;
+
+/// <summary>The demo templates in seed/templates: every key in en and fr on every channel, and each renders
+/// with realistic data without a missing variable.</summary>
+[Collection("service")]
+public class SeedTemplateTests(ServiceFixture service)
+{
+    private static readonly JsonObject SampleData = JsonNode.Parse("""
+        {
+          "appName": "Acme", "user": { "firstName": "Ada" }, "actionUrl": "https://acme.example/start",
+          "resetUrl": "https://acme.example/reset?t=abc", "code": "482913", "expiresInMinutes": 15,
+          "orderId": "A-1042", "carrier": "UPS", "trackingNumber": "1Z999", "trackingUrl": "https://ups.example/1Z999",
+          "estimatedDelivery": "2025-06-12T10:00:00Z", "total": 59.9, "currency": "EUR",
+          "items": [ { "name": "Mug", "quantity": 2, "title": "Release notes", "url": "https://acme.example/n/1" } ],
+          "weekOf": "2025-06-09", "unreadCount": 3
+        }
+        """)!.AsObject();
+
+    [Fact]
+    public async Task Every_seeded_template_previews_without_missing_variables()
+    {
+        var demo = service.Client(ServiceFixture.DemoApiKey);
+        var templates = (await demo.GetJsonAsync($"{Root}?limit=100"))["items"]!.AsArray();
+        var keys = new[] { "welcome", "password-reset", "order-shipped", "weekly-digest" };
+        foreach (var key in keys)
+            foreach (var channel in new[] { "email", "sms", "push", "whatsapp", "in_app" })
+                foreach (var locale in new[] { "en", "fr" })
+                    Assert.Contains(templates, t => t!["key"]!.GetValue<string>() == key && t["channel"]!.GetValue<string>() == channel && t["locale"]!.GetValue<string>() == locale);
+
+        foreach (var t in templates.Where(t => keys.Contains(t!["key"]!.GetValue<string>())))
+        {
+            var preview = await ExpectAsync(await demo.PostJsonAsync($"{Root}/{t!.Id()}/preview", new { data = SampleData }), 200);
+            Assert.True(preview["missingVariables"]!.AsArray().Count == 0, $"{t!["key"]}.{t["channel"]}.{t["locale"]}: {preview.ToJsonString()}");
+        }
+    }
+
+    [Fact]
+    public async Task The_french_order_email_formats_money_and_dates_in_french()
+    {
+        var demo = service.Client(ServiceFixture.DemoApiKey);
+        var email = (await demo.GetJsonAsync($"{Root}?key=order-shipped&channel=email&locale=fr"))["items"]![0]!;
+        var preview = await ExpectAsync(await demo.PostJsonAsync($"{Root}/{email.Id()}/preview", new { data = SampleData }), 200);
+        var text = preview["parts"]!["text"]!.GetValue<string>();
+        Assert.Contains("59,90", text);
+        Assert.Contains("jeudi 12 juin", text);
+        Assert.Contains("Suivre votre colis (https://ups.example/1Z999)", text);
+    }
+}
