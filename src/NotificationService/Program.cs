@@ -98,7 +98,8 @@ public static class ServiceComposition
         app.MapAudit();
         app.MapWebOrigins();                  // the tenant's allowed web origins (admin API)
         app.MapTenantSettings();              // the tenant's own settings (allowHttpLinks)
-        app.MapInboxSdk();                   // /sdk/v1/inbox.js (the inbox component) and its demo page
+        app.MapInboxSdk();                   // /sdk/v1/inbox.js (the inbox component)
+        app.MapDemoPage();                   // /sdk/demo: the component for the demo tenant, where it is seeded
         app.MapApiDocs();
         app.MapConsole();                        // /admin: the web console (Razor Pages, session cookie, CSP)
         return app;
@@ -144,7 +145,8 @@ public static class ServiceComposition
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
         services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job
         services.AddWebOrigins();             // which web origins may call /users/me from a browser (CORS)
-        services.AddInboxSdk(builder.Configuration); // the inbox component served at a versioned path, its integrity, the demo page
+        services.AddInboxSdk();               // the inbox component served at a versioned path, its integrity
+        services.AddDemoPage(builder.Configuration); // the quick start's page showing it for the demo tenant
         services.AddApiDocs();
         services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring
     }

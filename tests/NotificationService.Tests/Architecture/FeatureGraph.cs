@@ -29,6 +29,20 @@ public static class FeatureGraph
         return graph;
     }
 
+    /// <summary>The same uses one level up: wing → wings it uses, each edge with the feature uses that make it.</summary>
+    public static Dictionary<string, Dictionary<string, string>> Wings(SourceModel model, Dictionary<string, Dictionary<string, string>> features)
+    {
+        var wingOf = model.ServiceTrees.Select(t => (Feature: model.FeatureOf(t.FilePath), Wing: model.WingOf(t.FilePath)))
+            .Where(x => x.Feature is not null).DistinctBy(x => x.Feature).ToDictionary(x => x.Feature!, x => x.Wing!);
+        var wings = wingOf.Values.Distinct().ToDictionary(w => w, _ => new Dictionary<string, string>());
+        foreach (var (from, edges) in features)
+            foreach (var (to, where) in edges)
+                if (wingOf[from] != wingOf[to])
+                    wings[wingOf[from]][wingOf[to]] = wings[wingOf[from]].TryGetValue(wingOf[to], out var seen)
+                        ? $"{seen}\n      {from} → {to}: {where}" : $"{from} → {to}: {where}";
+        return wings;
+    }
+
     /// <summary>Every cycle's nodes in order (one per strongly connected component with more than one node, or a self-loop).</summary>
     public static List<List<string>> Cycles(IReadOnlyDictionary<string, IEnumerable<string>> graph)
     {

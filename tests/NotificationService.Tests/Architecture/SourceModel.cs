@@ -25,11 +25,16 @@ public sealed class SourceModel
         throw new InvalidOperationException("NotificationService.sln not found above the test binaries");
     }
 
-    /// <summary>The feature folder a file belongs to (`Features/X/…` → X), or null for host, infrastructure and contracts.</summary>
-    public string? FeatureOf(string path)
+    /// <summary>The feature folder a file belongs to (`Features/Wing/X/…` → X), or null for host, infrastructure and contracts.</summary>
+    public string? FeatureOf(string path) => FolderOf(path) is [_, var feature, ..] ? feature : null;
+
+    /// <summary>The wing a file belongs to (`Features/Wing/X/…` → Wing), or null outside Features/.</summary>
+    public string? WingOf(string path) => FolderOf(path) is [var wing, _, ..] ? wing : null;
+
+    private string[]? FolderOf(string path)
     {
         var relative = Path.GetRelativePath(Path.Combine(SrcRoot, "NotificationService", "Features"), path);
-        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? null : relative.Split(Path.DirectorySeparatorChar)[0];
+        return relative.StartsWith("..", StringComparison.Ordinal) || Path.IsPathRooted(relative) ? null : relative.Split(Path.DirectorySeparatorChar);
     }
 
     public string Relative(string path) => Path.GetRelativePath(SrcRoot, path);

@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 using System.Diagnostics.Metrics;
 using NotificationService.Queue;
 

@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;

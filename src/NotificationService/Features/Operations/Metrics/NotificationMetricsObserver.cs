@@ -1,3 +1,4 @@
+using NotificationService.Infrastructure;
 using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
 

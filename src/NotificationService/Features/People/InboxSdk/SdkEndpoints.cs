@@ -3,21 +3,16 @@ namespace NotificationService.Features.People.InboxSdk;
 /// <summary>
 /// `/sdk/v1/inbox.js`: the `&lt;notification-inbox&gt;` custom element, one ES module served from the binary at a versioned
 /// path with a year's immutable cache, CORS for every origin (a module script is fetched in CORS mode, and integrity
-/// needs it; the file holds nothing private) and its SRI value at `/sdk/v1/inbox.js.sri`. `/sdk/demo`: a page that shows
-/// the component for a demo user of the demo tenant (<see cref="SdkDemo"/>), only where the demo tenant is seeded.
-/// `/sdk/v1/origin-check`: whether a tenant lists the calling page's origin (<see cref="OriginCheck"/>).
+/// needs it; the file holds nothing private) and its SRI value at `/sdk/v1/inbox.js.sri`.
+/// `/sdk/v1/origin-check`: whether a tenant lists the calling page's origin (<see cref="OriginCheck"/>). The quick
+/// start's page that shows the component for the demo tenant lives with the demo tenant's seed (Operations/Seed/SdkDemo).
 /// </summary>
 public static class SdkEndpoints
 {
     public const string InboxPath = "/sdk/v1/inbox.js";
     public const string ImmutableCache = "public, max-age=31536000, immutable";
 
-    public static IServiceCollection AddInboxSdk(this IServiceCollection services, IConfiguration config)
-    {
-        services.AddSingleton(new SdkFiles(SdkAsset.InboxV1()));
-        services.AddSingleton(new SdkDemoSettings(SdkDemo.Enabled(config)));
-        return services;
-    }
+    public static IServiceCollection AddInboxSdk(this IServiceCollection services) => services.AddSingleton(new SdkFiles(SdkAsset.InboxV1()));
 
     public static void MapInboxSdk(this WebApplication app)
     {
@@ -29,7 +24,6 @@ public static class SdkEndpoints
             return Results.Text(files.Inbox.Integrity + "\n", "text/plain; charset=utf-8");
         });
         OriginCheck.Map(sdk);
-        if (app.Services.GetRequiredService<SdkDemoSettings>().Enabled) SdkDemo.Map(sdk);
     }
 
     /// <summary>The file, or 304 when the browser's copy is current.</summary>

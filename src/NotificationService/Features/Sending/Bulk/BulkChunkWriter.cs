@@ -1,6 +1,6 @@
+using NotificationService.Infrastructure;
 using Npgsql;
 using NotificationService.Contracts;
-using NotificationService.Features.Operations.Metrics;
 using NotificationService.Features.Sending.Notifications;
 using NotificationService.Features.People.Recipients;
 using NotificationService.Features.Sending.Templates;

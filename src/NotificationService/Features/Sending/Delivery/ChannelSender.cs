@@ -1,5 +1,5 @@
+using NotificationService.Infrastructure;
 using NotificationService.Channels;
-using NotificationService.Features.Operations.Metrics;
 using NotificationService.Features.Sending.Providers;
 
 namespace NotificationService.Features.Sending.Delivery;

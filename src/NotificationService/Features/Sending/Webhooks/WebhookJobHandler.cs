@@ -1,8 +1,8 @@
+using NotificationService.Infrastructure;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using NotificationService.Features.Operations.Metrics;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Sending.Webhooks;

@@ -1,5 +1,5 @@
+using NotificationService.Infrastructure;
 using System.Collections.Concurrent;
-using NotificationService.Features.Operations.Metrics;
 
 namespace NotificationService.Features.Tenancy.RateLimits;
 

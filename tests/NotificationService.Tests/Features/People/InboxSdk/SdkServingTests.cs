@@ -1,3 +1,4 @@
+using NotificationService.Features.Operations.Seed;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Json;

@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace NotificationService.Features.Operations.Metrics;
+namespace NotificationService.Infrastructure;
 
 /// <summary>
 /// The service's own instruments, on one meter from the host's <see cref="IMeterFactory"/> (so two hosts in one

@@ -1,9 +1,9 @@
 using NotificationService.Features.People.EndUserAuth;
 using NotificationService.Features.Sending.Notifications;
-using NotificationService.Features.Operations.Seed;
+using NotificationService.Features.People.InboxSdk;
 using NotificationService.Infrastructure;
 
-namespace NotificationService.Features.People.InboxSdk;
+namespace NotificationService.Features.Operations.Seed;
 
 public sealed record SdkDemoSettings(bool Enabled);
 
@@ -31,8 +31,13 @@ public static class SdkDemo
     private static readonly SdkAsset Script = new("sdk/demo/demo.js", "text/javascript; charset=utf-8");
     private static readonly SdkAsset Styles = new("sdk/demo/demo.css", "text/css; charset=utf-8");
 
-    public static void Map(RouteGroupBuilder sdk)
+    public static IServiceCollection AddDemoPage(this IServiceCollection services, IConfiguration config) =>
+        services.AddSingleton(new SdkDemoSettings(Enabled(config)));
+
+    public static void MapDemoPage(this WebApplication app)
     {
+        if (!app.Services.GetRequiredService<SdkDemoSettings>().Enabled) return;
+        var sdk = app.MapGroup("/sdk").ExcludeFromDescription();   // a page, not an API operation
         sdk.MapGet("/demo", (HttpContext http) =>
         {
             http.Response.Headers.ContentSecurityPolicy = Csp;

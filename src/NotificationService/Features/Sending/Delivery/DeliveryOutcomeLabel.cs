@@ -1,6 +1,6 @@
 using NotificationService.Channels;
 
-namespace NotificationService.Features.Operations.Metrics;
+namespace NotificationService.Features.Sending.Delivery;
 
 /// <summary>The `outcome` label of a provider call: the classification, never the provider's free text.</summary>
 public static class DeliveryOutcomeLabel
