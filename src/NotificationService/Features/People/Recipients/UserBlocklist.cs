@@ -47,9 +47,9 @@ public sealed class UserBlocklist(SecretProtector secrets)
     /// <summary>The hash under the active key: what a block stores (and what finds a running erase of the same user).</summary>
     public byte[] HashOf(Guid tenantId, string userId) => Hash(_keys[0], tenantId, userId);
 
-    /// <summary>Blocks the user in the caller's transaction (blocking twice is one row).</summary>
-    /// Waits, first, for the writes naming the user that hold the shared lock (they commit before the block, so the erase
-    /// finds them), and holds back those that come after until the block commits (they see it).
+    /// <summary>Blocks the user in the caller's transaction (blocking twice is one row). Waits, first, for the writes naming
+    /// the user that hold the shared lock (they commit before the block, so the erase finds them), and holds back those that
+    /// come after until the block commits (they see it).</summary>
     public async Task BlockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, CancellationToken ct)
     {
         await using var batch = new NpgsqlBatch(conn, tx);
