@@ -14,7 +14,8 @@ public sealed class PhaseCost
     private readonly CpuMeter _meter;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly int _startsBefore = ServiceProcess.Started;
-    private readonly TimeSpan _startingBefore = ServiceProcess.StartingTime, _stoppingBefore = ServiceProcess.StoppingTime;
+    private readonly TimeSpan _startingBefore = ServiceProcess.StartingTime, _stoppingBefore = ServiceProcess.StoppingTime,
+        _startingCpuBefore = ServiceProcess.StartingCpu;
     private readonly TimeSpan _serviceBefore = ChildCpu.Total();
     private readonly CpuSample _before;
 
@@ -34,7 +35,8 @@ public sealed class PhaseCost
     {
         var now = _meter.Sample();
         return $"phase cost: {phase}: {_clock.Elapsed.TotalSeconds:0.0} s wall, {ServiceProcess.Started - _startsBefore} service starts " +
-            $"({(ServiceProcess.StartingTime - _startingBefore).TotalSeconds:0.0} s until ready, {(ServiceProcess.StoppingTime - _stoppingBefore).TotalSeconds:0.0} s stopping), CPU s: " +
+            $"({(ServiceProcess.StartingTime - _startingBefore).TotalSeconds:0.0} s and {(ServiceProcess.StartingCpu - _startingCpuBefore).TotalSeconds:0.0} CPU s until ready, " +
+            $"{(ServiceProcess.StoppingTime - _stoppingBefore).TotalSeconds:0.0} s stopping), CPU s: " +
             $"service {(ChildCpu.Total() - _serviceBefore).TotalSeconds:0.0}, PostgreSQL {(now.Postgres - _before.Postgres).TotalSeconds:0.0}, " +
             $"bench {(now.Bench - _before.Bench).TotalSeconds:0.0}";
     }

@@ -28,6 +28,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static TimeSpan StoppingTime => TimeSpan.FromTicks(Interlocked.Read(ref _stoppingTicks));
     private static long _startingTicks, _stoppingTicks;
 
+    /// <summary>CPU the service processes used until they answered ready (runtime start, JIT, migrations and seed that
+    /// fell to them): what a start costs, which a busy host hardly changes, unlike the seconds it takes.</summary>
+    public static TimeSpan StartingCpu => TimeSpan.FromTicks(Interlocked.Read(ref _startingCpuTicks));
+    private static long _startingCpuTicks;
+
     /// <summary>What `--service-env` asked for: applied to every service process, after each phase's own settings.</summary>
     public static IReadOnlyDictionary<string, string> OperatorEnv { get; set; } = new Dictionary<string, string>();
 
@@ -59,7 +64,61 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static async Task<ServiceProcess> StartAsync(string dll, string connectionString, string mode, IDictionary<string, string>? extraEnv = null)
     {
         var port = FreePort();
-        var psi = new ProcessStartInfo("dotnet", [dll, "serve", "--urls", $"http://127.0.0.1:{port}"])
+        var psi = Command(dll, connectionString, "serve", "--urls", $"http://127.0.0.1:{port}");
+        psi.Environment["Mode"] = mode;
+        foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>()) psi.Environment[k] = v;
+        foreach (var (k, v) in OperatorEnv) psi.Environment[k] = v;
+
+        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the service");
+        Interlocked.Increment(ref _started);
+        Costs.ChildCpu.Track(process);
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), mode);
+        process.OutputDataReceived += (_, e) => service.Keep(e.Data);
+        process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var starting = Stopwatch.StartNew();
+        // Patience, not a figure: on a host as busy as the suite makes it a start took 89 s and more.
+        try
+        {
+            await service.WaitReadyAsync(Waits.Smoke ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(90));
+            Interlocked.Add(ref _startingCpuTicks, (CpuMeter.ProcessOrNull(process.Id) ?? TimeSpan.Zero).Ticks);
+        }
+        catch
+        {
+            // Nobody holds it to dispose it: left running, its workers kept polling through every later phase, and on a
+            // busy host each start that timed out made the next one slower (six such processes outlived their phases).
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            process.Dispose();
+            throw;
+        }
+        finally { Interlocked.Add(ref _startingTicks, starting.Elapsed.Ticks); }
+        return service;
+    }
+
+    /// <summary>
+    /// Makes <paramref name="connectionString"/>'s database what a service start makes of an empty one (migrated, demo
+    /// tenant seeded) with the binary's `seed` command: the run copies it for each phase (`create database … template`),
+    /// so a start finds nothing to migrate and templates it need not compile. Phases change their copies, never it.
+    /// </summary>
+    public static async Task SeedDatabaseAsync(string dll, string connectionString)
+    {
+        var psi = Command(dll, connectionString, "seed");
+        foreach (var (k, v) in OperatorEnv) psi.Environment[k] = v;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the service's seed command");
+        Costs.ChildCpu.Track(process);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"the service's seed command exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
+    }
+
+    /// <summary>The service binary running <paramref name="args"/> on a database, with the settings every bench process gets.</summary>
+    private static ProcessStartInfo Command(string dll, string connectionString, params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet", [dll, .. args])
         {
             RedirectStandardOutput = true, RedirectStandardError = true,
             WorkingDirectory = Path.GetDirectoryName(dll)!,
@@ -67,7 +126,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         psi.Environment["ConnectionStrings__Postgres"] = connectionString;
         psi.Environment["Seed__OnStart"] = "true";
         psi.Environment["Seed__DemoApiKey"] = ApiKey;
-        psi.Environment["Mode"] = mode;
         psi.Environment["Logging__LogLevel__Default"] = "Warning";
         psi.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         // The load phases send far past one tenant's default limits: off unless a phase measures them (tenant-limits).
@@ -82,31 +140,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             psi.Environment["Templates__CompileTimeoutMs"] = "120000";
             psi.Environment["Templates__RenderTimeoutMs"] = "60000";
         }
-        foreach (var (k, v) in extraEnv ?? new Dictionary<string, string>()) psi.Environment[k] = v;
-        foreach (var (k, v) in OperatorEnv) psi.Environment[k] = v;
-
-        var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the service");
-        Interlocked.Increment(ref _started);
-        Costs.ChildCpu.Track(process);
-        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), mode);
-        process.OutputDataReceived += (_, e) => service.Keep(e.Data);
-        process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var starting = Stopwatch.StartNew();
-        // Patience, not a figure: on a host as busy as the suite makes it a start took 89 s and more.
-        try { await service.WaitReadyAsync(Waits.Smoke ? TimeSpan.FromMinutes(5) : TimeSpan.FromSeconds(90)); }
-        catch
-        {
-            // Nobody holds it to dispose it: left running, its workers kept polling through every later phase, and on a
-            // busy host each start that timed out made the next one slower (six such processes outlived their phases).
-            if (!process.HasExited) process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            process.Dispose();
-            throw;
-        }
-        finally { Interlocked.Add(ref _startingTicks, starting.Elapsed.Ticks); }
-        return service;
+        return psi;
     }
 
     private void Keep(string? line)

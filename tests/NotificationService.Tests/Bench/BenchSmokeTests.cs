@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using NotificationService.Tests.Support;
+using Xunit.Abstractions;
 
 namespace NotificationService.Tests.Bench;
 
@@ -12,7 +13,7 @@ namespace NotificationService.Tests.Bench;
 /// fakes) fails here instead of silently reporting nothing.
 /// </summary>
 [Collection("bench-smoke")]
-public partial class BenchSmokeTests
+public partial class BenchSmokeTests(ITestOutputHelper output)
 {
     [Fact]
     public async Task Every_bench_phase_runs_at_smoke_size_and_reports_a_figure()
@@ -32,6 +33,10 @@ public partial class BenchSmokeTests
             catch (OperationCanceledException) { p.Kill(entireProcessTree: true); throw; }
         var report = await stdout;
         var log = await stderr;
+
+        // What each phase cost (wall, service starts, CPU of service, PostgreSQL and bench): in the run's output (trx), so
+        // the suite's longest lane can be read as work on a host where wall time says little.
+        foreach (var line in log.Split('\n').Where(l => l.Contains("phase cost: "))) output.WriteLine(line.Trim());
 
         var phases = PhaseRow().Matches(report).Select(m => (Key: m.Groups[1].Value, Figures: int.Parse(m.Groups[2].Value), Outcome: m.Groups[3].Value.Trim())).ToList();
         var tail = string.Join('\n', log.Split('\n').TakeLast(40));
