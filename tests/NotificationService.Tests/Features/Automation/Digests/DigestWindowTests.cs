@@ -32,13 +32,13 @@ public class DigestWindowTests(ServiceFixture service)
         return joined;
     }
 
-    private async Task<(Guid? Carrier, List<WindowEvent> Events)> CloseAsync(Guid tenantId, Guid windowId)
+    private async Task<(Guid? Carrier, List<WindowEvent> Events)?> CloseAsync(Guid tenantId, Guid windowId)
     {
         await using var conn = await service.Db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         var closed = await DigestStore.CloseAsync(conn, tx, tenantId, windowId, DateTimeOffset.UtcNow, default);
         await tx.CommitAsync();
-        return closed!.Value;
+        return closed;
     }
 
     private async Task<JsonNode> SummaryAsync(Guid windowId) =>
@@ -59,11 +59,14 @@ public class DigestWindowTests(ServiceFixture service)
             Assert.Equal(DigestJoin.Waiting, await JoinAsync(service.Db, windows, runs[^1], "thread-1", Plan(1000)));
         }
         var windowId = await service.ScalarAsync<Guid>("select id from digest_windows where tenant_id = $1 and state = 'open'", tenant.Id);
-        var (carrier, members) = await CloseAsync(tenant.Id, windowId);
+        var (carrier, members) = (await CloseAsync(tenant.Id, windowId))!.Value;
+        var summary = await SummaryAsync(windowId);
+        Assert.Null(await CloseAsync(tenant.Id, windowId));   // its close job run again: the window closed once
+        Assert.Equal(summary.ToJsonString(), (await SummaryAsync(windowId)).ToJsonString());
+        Assert.Equal(carrier, await service.ScalarAsync<Guid>("select carrier_run_id from digest_windows where id = $1", windowId));
 
         Assert.Equal(runs[0].Id, carrier);
         Assert.Equal(runs.Select(r => r.Id).Order(), members.Select(m => m.RunId).Order());
-        var summary = await SummaryAsync(windowId);
         Assert.Equal(events, (int)summary["count"]!);
         Assert.Equal(kept, summary["events"]!.AsArray().Select(e => (int)e!["n"]!));
         Assert.Equal(Math.Min(events, 4), (int)summary["actors"]!["count"]!);
@@ -107,18 +110,22 @@ public class DigestWindowTests(ServiceFixture service)
         const int events = 4_000, keys = 40;
         var runs = Enumerable.Range(0, events).Select(i => (Run: Run(tenant.Id, workflow, "ada", i, $"a{i % 3}"), Key: $"k{i % keys}")).ToList();
         using var joining = new CancellationTokenSource();
-        // Close jobs firing at random moments, as a replica's worker would: each closes the window it finds open, if any.
+        // Close jobs firing at random moments, as the workers of both replicas would, each job run twice (a crash after its
+        // commit, before its acknowledgement): two closers of one window side by side.
         var closer = service.Factory.Services.GetRequiredService<DigestCloser>();
+        async Task CloseTwiceAsync(Guid window) => await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
+        {
+            await using var conn = await service.Db.OpenConnectionAsync();
+            await using var tx = await conn.BeginTransactionAsync();
+            await closer.CloseAsync(conn, tx, tenant.Id, window, DateTimeOffset.UtcNow, default);
+            await tx.CommitAsync();
+        }));
         var closing = Task.Run(async () =>
         {
             while (!joining.IsCancellationRequested)
             {
                 var open = await service.ScalarAsync<Guid>("select id from digest_windows where tenant_id = $1 and state = 'open' order by random() limit 1", tenant.Id);
-                if (open == Guid.Empty) continue;
-                await using var conn = await service.Db.OpenConnectionAsync();
-                await using var tx = await conn.BeginTransactionAsync();
-                await closer.CloseAsync(conn, tx, tenant.Id, open, DateTimeOffset.UtcNow, default);
-                await tx.CommitAsync();
+                if (open != Guid.Empty) await CloseTwiceAsync(open);
             }
         });
         await Parallel.ForEachAsync(runs.Select((r, i) => (r, i)), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (x, _) =>
