@@ -16,4 +16,8 @@ public static class Samples
              {"id": "thanks", "type": "send", "channel": "email", "template": "gold-thanks"}]}], "otherwise": []}
         ]}
         """;
+
+    /// <summary>The digest and throttle steps of the comment-thread example.</summary>
+    public const string Batch = """{"id":"batch","type":"digest","key":"data.threadId","window":{"fixed":"PT1H"},"maxEvents":1000,"keep":{"first":3,"last":3}}""";
+    public const string Calm = """{"id":"calm","type":"throttle","key":"data.alert","limit":5,"window":"PT1H"}""";
 }

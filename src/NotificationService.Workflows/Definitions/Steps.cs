@@ -21,10 +21,13 @@ public sealed record WorkflowDefinition(string Key, string Name, string? Categor
         }
     }
 
+    /// <summary>Whether a run can carry a digest: only then does a host look for the digests it carries.</summary>
+    public bool HasDigestSteps => AllSteps().Any(s => s is DigestStep);
+
     /// <summary>Whether any step reads the run's context (a condition, a key path, a date in data or the recipient's zone):
     /// a host loads that context only then.</summary>
     public bool ReadsContext => AllSteps().Any(s => s.When is not null || s is BranchStep || s is WaitForStep { Key: not null }
-        || s is DelayStep { Until: not null } || s is DelayStep { UntilLocalTime: not null });
+        || s is DelayStep { Until: not null } || s is DelayStep { UntilLocalTime: not null } || s is DigestStep || s is ThrottleStep { Key: not null });
 }
 
 /// <summary>A step: its id, and an optional `when` condition that skips it (recorded as skipped, with the condition) when false.</summary>
@@ -78,6 +81,6 @@ public sealed record ExitStep(string Id, Condition? When, string Reason) : Step(
 
 public static class StepTypes
 {
-    public const string Send = "send", Delay = "delay", Branch = "branch", WaitFor = "waitFor", Exit = "exit";
-    public static readonly string[] All = [Send, Delay, Branch, WaitFor, Exit];
+    public const string Send = "send", Delay = "delay", Branch = "branch", WaitFor = "waitFor", Exit = "exit", Digest = "digest", Throttle = "throttle";
+    public static readonly string[] All = [Send, Delay, Branch, WaitFor, Exit, Digest, Throttle];
 }

@@ -46,7 +46,7 @@ public static partial class WorkflowParser
         return reader.Problems.Count == 0 ? new(definition, []) : new(null, reader.Problems);
     }
 
-    private sealed class Reader(TemplateCheck? templates)
+    private sealed partial class Reader(TemplateCheck? templates)
     {
         public readonly List<WorkflowProblem> Problems = [];
         private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);   // id → path of its first use
@@ -106,6 +106,8 @@ public static partial class WorkflowParser
                 case StepTypes.Delay: return Delay(o, path, id, when);
                 case StepTypes.Branch: return Branch(o, path, id, when, depth);
                 case StepTypes.WaitFor: return WaitFor(o, path, id, when, depth);
+                case StepTypes.Digest: return Digest(o, path, id, when);
+                case StepTypes.Throttle: return Throttle(o, path, id, when);
                 case StepTypes.Exit:
                     Known(o, path, "id", "type", "when", "reason");
                     var reason = RequiredString(o, path, "reason");

@@ -11,21 +11,34 @@ namespace NotificationService.Workflows.Runs;
 /// never does I/O. Control-flow steps (a skipped step, a branch) are decided on the way; the walk stops at the first step
 /// with an effect (a send, a delay, a wait, an exit, the end), so one transaction carries one effect-making step.
 /// </summary>
-public static class Interpreter
+public static partial class Interpreter
 {
     public static Transition Apply(WorkflowDefinition definition, RunState state, RunInput input, DateTimeOffset now, ConditionContext context)
     {
         var index = StepIndex.Of(definition);
         return input switch
         {
-            RunInput.Cancel c => Cancel(state, c),
+            RunInput.Cancel c => Cancel(index, state, c),
             RunInput.Resume => Resume(definition, index, state, now, context),
             _ when state.Status is RunStatus.Cancelled => Transition.Stale(state, "the run is cancelled"),
             _ when state.IsEnded => Transition.Stale(state, "the run has ended"),
             RunInput.Continue c when state.Phase == RunPhase.Ready && c.Seq == state.Seq =>
                 Walk(index, state, state.Cursor, now, context, []),
+            // A throttle that delayed the run tries again when its window ends; a delay step goes on after itself.
+            RunInput.TimerDue t when state.Phase == RunPhase.Delaying && t.Seq == state.Seq && index.Find(state.Cursor!) is ThrottleStep =>
+                Walk(index, state, state.Cursor, now, context, [new StepEvent(state.Cursor, "delay_passed", "the throttle's window ended")]),
             RunInput.TimerDue t when state.Phase == RunPhase.Delaying && t.Seq == state.Seq =>
                 Walk(index, state, index.After(state.Cursor!), now, context, [new StepEvent(state.Cursor, "delay_passed")]),
+            RunInput.Carried c when state.Phase == RunPhase.Waiting && c.Seq == state.Seq && index.Find(state.Cursor!) is DigestStep d =>
+                Walk(index, state with { Outcomes = With(state.Outcomes, d.Id, "carried"), DueAt = null }, index.After(d.Id), now, context,
+                    [new StepEvent(d.Id, "carried", "this run carries the digest")]),
+            RunInput.Digested g when state.Phase == RunPhase.Waiting && g.Seq == state.Seq && index.Find(state.Cursor!) is DigestStep =>
+                Digested(state, g),
+            RunInput.Admitted a when state.Phase == RunPhase.Ready && a.Seq == state.Seq && index.Find(state.Cursor!) is ThrottleStep th =>
+                Walk(index, state with { Outcomes = With(state.Outcomes, th.Id, "admitted") }, index.After(th.Id), now, context,
+                    [new StepEvent(th.Id, "admitted", $"within {th.Limit} per {IsoDuration.Format(th.Window)}")]),
+            RunInput.Limited l when state.Phase == RunPhase.Ready && l.Seq == state.Seq && index.Find(state.Cursor!) is ThrottleStep th =>
+                Limited(state, th, l),
             RunInput.Woken w when state.Phase == RunPhase.Waiting && w.Seq == state.Seq =>
                 Outcome(index, state, "woken", w.Detail, s => s.Then, now, context),
             RunInput.TimedOut t when state.Phase == RunPhase.Waiting && t.Seq == state.Seq =>
@@ -48,11 +61,12 @@ public static class Interpreter
         return Walk(index, next, index.Enter(wait, branch(wait)), now, context, [new StepEvent(wait.Id, outcome, detail)]);
     }
 
-    private static Transition Cancel(RunState state, RunInput.Cancel c)
+    private static Transition Cancel(StepIndex index, RunState state, RunInput.Cancel c)
     {
         if (state.IsTerminal) return Transition.Stale(state, state.Status == RunStatus.Cancelled ? "already cancelled" : "the run has ended");
         var effects = new List<RunEffect>();
-        if (state.Phase is RunPhase.Delaying or RunPhase.Waiting) effects.Add(new RunEffect.Release(state.Seq));
+        if (state.Phase is RunPhase.Delaying or RunPhase.Waiting)
+            effects.Add(new RunEffect.Release(state.Seq, state.Phase == RunPhase.Waiting && state.Cursor is { } at && index.Find(at) is DigestStep));
         effects.Add(new RunEffect.Ended(RunStatus.Cancelled, c.Reason));
         var next = state with { Status = RunStatus.Cancelled, Seq = state.Seq + 1, EndReason = c.Reason };
         return new Transition(next, effects, [new StepEvent(state.Cursor, "cancelled", c.Reason)], true);
@@ -70,6 +84,11 @@ public static class Interpreter
         {
             case RunPhase.Delaying:
                 return new(state with { Status = RunStatus.Running, Seq = seq, DueAt = due, EndReason = null }, [new RunEffect.Timer(seq, due)], events, true);
+            case RunPhase.Waiting when index.Find(state.Cursor!) is DigestStep digest:
+                // Its event left the window at the cancel: it joins the window open now (or opens one).
+                var again = state with { Status = RunStatus.Running, Phase = RunPhase.Ready, Seq = state.Seq, EndReason = null };
+                var joined = Walk(index, again, digest.Id, now, context, events);
+                return joined;
             case RunPhase.Waiting:
                 var wait = (WaitForStep)index.Find(state.Cursor!)!;
                 var resumed = state with { Status = RunStatus.Waiting, Seq = seq, DueAt = due, EndReason = null };
@@ -153,6 +172,12 @@ public static class Interpreter
                         outcomes[wait.Id] = "waiting";
                         events.Add(new StepEvent(wait.Id, "waiting", Describe(effect) + (keyNote is null ? "" : $" ({keyNote})")));
                         return new(At(RunStatus.Waiting, wait.Id, RunPhase.Waiting, waitDue), [effect], events, true);
+
+                    case DigestStep digest:
+                        return Join(digest, At, seq, now, context, outcomes, events);
+
+                    case ThrottleStep throttle:
+                        return Take(throttle, At, seq, context, outcomes, events);
 
                     case ExitStep exit:
                         outcomes[exit.Id] = "exited";

@@ -50,6 +50,19 @@ public abstract record RunInput
     /// <summary>The wait registered at <paramref name="Seq"/> reached its timeout first.</summary>
     public sealed record TimedOut(int Seq) : RunInput;
 
+    /// <summary>The digest window the run joined at <paramref name="Seq"/> closed and this run carries it (or it was the
+    /// first event of a backoff window, which passes at once).</summary>
+    public sealed record Carried(int Seq) : RunInput;
+
+    /// <summary>The digest window the run joined at <paramref name="Seq"/> closed and <paramref name="CarriedBy"/> carries it.</summary>
+    public sealed record Digested(int Seq, Guid CarriedBy) : RunInput;
+
+    /// <summary>The throttle the run reached at <paramref name="Seq"/> let it through.</summary>
+    public sealed record Admitted(int Seq) : RunInput;
+
+    /// <summary>The throttle the run reached at <paramref name="Seq"/> was full until <paramref name="WindowEnd"/>.</summary>
+    public sealed record Limited(int Seq, DateTimeOffset WindowEnd) : RunInput;
+
     public sealed record Cancel(string? Reason = null) : RunInput;
 
     /// <summary>A cancelled run goes on from where it was cancelled.</summary>
@@ -72,15 +85,25 @@ public abstract record RunEffect
     public sealed record Wait(int Seq, string StepId, string? SendStep, IReadOnlyList<string> Statuses, string? Event, string? EventKey,
         DateTimeOffset DueAt) : RunEffect;
 
-    /// <summary>The wait or delay made at <paramref name="Seq"/> stops (cancel): its row and its due job go.</summary>
-    public sealed record Release(int Seq) : RunEffect;
+    /// <summary>The wait or delay made at <paramref name="Seq"/> stops (cancel): its row and its due job go; a run in a digest
+    /// window (<paramref name="LeavesDigest"/>) takes its event back out of the window while it is open.</summary>
+    public sealed record Release(int Seq, bool LeavesDigest = false) : RunEffect;
+
+    /// <summary>Join the open window of the step for the run's recipient and <paramref name="Key"/>, or open one by
+    /// <paramref name="Plan"/>; the window's close moves the run on (<see cref="RunInput.Carried"/> or <see cref="RunInput.Digested"/>).</summary>
+    public sealed record JoinDigest(int Seq, string StepId, string Key, DigestPlan Plan) : RunEffect;
+
+    /// <summary>Take a place in the step's throttle window for the run's recipient and <paramref name="Key"/>; the host answers at
+    /// once, in the same transaction, with <see cref="RunInput.Admitted"/> or <see cref="RunInput.Limited"/>.</summary>
+    public sealed record TakeThrottle(int Seq, string StepId, string Key, int Limit, TimeSpan Window) : RunEffect;
 
     /// <summary>The run ended (completed, failed or cancelled): tell the tenant (webhook).</summary>
     public sealed record Ended(RunStatus Status, string? Reason) : RunEffect;
 }
 
 /// <summary>One line of the run's timeline. <paramref name="What"/>: started, sent, skipped, delayed, delay_passed, waiting,
-/// woken, timed_out, arm, otherwise, exited, completed, failed, cancelled, resumed. <paramref name="Detail"/>: why.</summary>
+/// woken, timed_out, arm, otherwise, exited, completed, failed, cancelled, resumed, digesting, carried, digested, admitted,
+/// throttled. <paramref name="Detail"/>: why.</summary>
 public sealed record StepEvent(string? StepId, string What, string? Detail = null);
 
 /// <summary>The result of applying an input: the next state, the effects to perform and the timeline lines to record, all in

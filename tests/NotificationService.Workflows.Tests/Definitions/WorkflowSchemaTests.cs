@@ -20,6 +20,10 @@ public class WorkflowSchemaTests
         Wrap("""{"id":"a","type":"waitFor","event":"order.paid","key":"data.orderId","timeout":"P1D","then":[{"id":"b","type":"exit","reason":"paid"}]}"""),
         Wrap("""{"id":"a","type":"branch","arms":[{"when":"data.a","steps":[]}],"otherwise":[{"id":"b","type":"exit","reason":"no"}]}"""),
         """{"key":"k","name":"n","category":null,"steps":[]}""",
+        Wrap(Samples.Batch + "," + Samples.Calm),
+        Wrap("""{"id":"a","type":"digest","window":{"sliding":"PT10M","max":"PT1H"}}"""),
+        Wrap("""{"id":"a","type":"digest","window":{"scheduled":"0 9 * * *"},"keep":{"last":5}}"""),
+        Wrap("""{"id":"a","type":"digest","window":{"backoff":"PT5M"}},{"id":"b","type":"throttle","limit":1,"window":"P1D","onLimit":"delay"}"""),
     };
 
     /// <summary>Refused by both, at this path.</summary>
@@ -38,6 +42,12 @@ public class WorkflowSchemaTests
         { Wrap("""{"id":"a","type":"branch","arms":[]}"""), "$.steps[0]" },
         { """{"key":"k","steps":[]}""", "$" },
         { """{"key":"k k","name":"n","steps":[]}""", "$.key" },
+        { Wrap("""{"id":"a","type":"digest","window":{"hourly":"PT1H"}}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a","type":"digest","window":{"fixed":"PT1H"},"keep":{"first":101}}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a","type":"digest","window":{"fixed":"PT1H"},"maxEvents":10001}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a","type":"digest","window":{"sliding":"PT1H"}}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a","type":"throttle","limit":0,"window":"PT1H"}"""), "$.steps[0]" },
+        { Wrap("""{"id":"a","type":"throttle","limit":5,"window":"PT1H","onLimit":"queue"}"""), "$.steps[0]" },
     };
 
     /// <summary>What only the parser can see: the schema accepts these.</summary>
@@ -48,6 +58,10 @@ public class WorkflowSchemaTests
         { Wrap("""{"id":"a","type":"waitFor","event":"e","timeout":"P31D"}"""), "$.steps[0].timeout" },
         { Wrap("""{"id":"a","type":"branch","arms":[{"when":"a ==== b"}]}"""), "$.steps[0].arms[0].when" },
         { Wrap("""{"id":"a","type":"waitFor","step":"later","status":["read"],"timeout":"PT1M"},{"id":"later","type":"send","channel":"email","template":"t"}"""), "$.steps[0].step" },
+        { Wrap("""{"id":"a","type":"digest","window":{"scheduled":"0 0 30 2 *"}}"""), "$.steps[0].window.scheduled" },
+        { Wrap("""{"id":"a","type":"digest","window":{"fixed":"P31D"}}"""), "$.steps[0].window.fixed" },
+        { Wrap("""{"id":"a","type":"digest","window":{"sliding":"PT2H","max":"PT1H"}}"""), "$.steps[0].window.max" },
+        { Wrap("""{"id":"a","type":"digest","key":"data.x ==== 1","window":{"fixed":"PT1H"}}"""), "$.steps[0].key" },
     };
 
     [Theory, MemberData(nameof(Valid))]

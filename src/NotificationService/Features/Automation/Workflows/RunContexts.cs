@@ -8,11 +8,12 @@ namespace NotificationService.Features.Automation.Workflows;
 /// <summary>
 /// What a run's conditions read, built for each transition that needs it (a definition without conditions, key paths,
 /// dates in data or local times never pays for it): `data` and `actor` from the trigger, `recipient` from the profile as it
-/// is now, `steps.&lt;id&gt;` from the statuses its notifications reached.
+/// is now, `steps.&lt;id&gt;` from the statuses its notifications reached and the digests it carries.
 /// </summary>
-public sealed class RunContexts(ProfileStore profiles)
+public sealed class RunContexts(ProfileStore profiles, IStepWindows windows)
 {
-    public async Task<ConditionContext> ForAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, CancellationToken ct)
+    /// <param name="digests">Whether the workflow has digest steps (the digests the run carries are read only then).</param>
+    public async Task<ConditionContext> ForAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, bool digests, CancellationToken ct)
     {
         var profile = await profiles.FindAsync(conn, tx, run.TenantId, run.UserId, ct);
         var recipient = RecipientVariables.Of(run.UserId, null, null, profile?.Fields);
@@ -30,6 +31,8 @@ public sealed class RunContexts(ProfileStore profiles)
                 })]),
             };
         }
+        if (digests)
+            foreach (var (id, digest) in await windows.CarriedAsync(conn, tx, run.TenantId, run.Id, ct)) steps[id] = digest?.DeepClone();
         return new ConditionContext(run.Data?.DeepClone(), recipient, run.Actor?.DeepClone(), steps, profile?.Fields.Timezone);
     }
 }

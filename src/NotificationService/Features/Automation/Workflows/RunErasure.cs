@@ -5,12 +5,13 @@ namespace NotificationService.Features.Automation.Workflows;
 
 /// <summary>
 /// Erase's part in workflows: every run of the person, running, waiting or ended, goes in one transaction with its
-/// timeline, sends and waits, and the jobs that would end its delay or wait are cancelled. A run is about one user and
+/// timeline, sends and waits, and the person's digest and throttle windows; the jobs that would end its delay or wait are
+/// cancelled. A run is about one user and
 /// carries what it was triggered with (data, actor), so emptying it would leave a run that cannot go on: it is deleted,
 /// not cancelled (a cancel would also announce `workflow.run.cancelled`, naming the user, to the tenant's webhooks). A
 /// step job already queued finds no run and ends; the notifications the run made are erased with the person's others.
 /// </summary>
-public sealed class RunErasure(NpgsqlDataSource db, JobQueue queue)
+public sealed class RunErasure(NpgsqlDataSource db, JobQueue queue, IStepWindows windows)
 {
     public async Task<int> ForgetUserAsync(Guid tenantId, string userId, CancellationToken ct)
     {
@@ -24,7 +25,8 @@ public sealed class RunErasure(NpgsqlDataSource db, JobQueue queue)
             await WaitStore.PurgeAsync(conn, tx, tenants, runs, ct);
             foreach (var job in dueJobs) await queue.CancelAsync(conn, tx, tenantId, job, ct);
         }
+        var windowRows = await windows.ForgetUserAsync(conn, tx, tenantId, userId, ct);   // the person's digest and throttle windows, open or closed
         await tx.CommitAsync(ct);
-        return runs.Length;
+        return runs.Length + windowRows;
     }
 }

@@ -18,10 +18,13 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
 
     public sealed record Made(Guid[] NotificationIds, string? Error);
 
-    public async Task<Made> TrySendAsync(LedgerTransaction tx, RunRow run, StoredWorkflow workflow, RunEffect.Send send, CancellationToken ct)
+    /// <param name="carried">The digests the run carries (`steps.&lt;id&gt;.count`, `.events`, `.actors`), which its templates read.</param>
+    public async Task<Made> TrySendAsync(LedgerTransaction tx, RunRow run, StoredWorkflow workflow, RunEffect.Send send, JsonObject? carried, CancellationToken ct)
     {
         IReadOnlyList<NotificationDraft> drafts;
-        try { drafts = await validator.ValidateAsync(run.TenantId, Request(run, workflow, send.StepId, send.Channels, send.Template, send.Data), ct); }
+        var request = Request(run, workflow, send.StepId, send.Channels, send.Template, send.Data);
+        if (carried is { Count: > 0 }) request.Data!["steps"] = MergeSteps(request.Data["steps"], carried);
+        try { drafts = await validator.ValidateAsync(run.TenantId, request, ct); }
         catch (RequestValidationException e)
         {
             return new([], $"step '{send.StepId}' could not send: {string.Join(" ", e.Errors.SelectMany(x => x.Value))}");
@@ -46,6 +49,14 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
         Category = workflow.Definition.Category,
         Metadata = new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key },
     };
+
+    /// <summary>The trigger's own `steps` object (if any) with the carried digests over it.</summary>
+    public static JsonObject MergeSteps(JsonNode? own, JsonObject carried)
+    {
+        var steps = own is JsonObject o ? o.DeepClone().AsObject() : new JsonObject();
+        foreach (var (id, digest) in carried) steps[id] = digest?.DeepClone();
+        return steps;
+    }
 
     /// <summary>The trigger's data, `actor` beside it (unless the data has its own), the step's overrides on top.</summary>
     public static JsonObject TemplateData(JsonObject? data, JsonNode? actor, JsonObject? overrides)

@@ -4,6 +4,7 @@ using NotificationService.Hosting;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
 using NotificationService.Workflows.Conditions;
+using NotificationService.Workflows.Definitions;
 using NotificationService.Workflows.Runs;
 
 namespace NotificationService.Features.Automation.Workflows;
@@ -15,7 +16,7 @@ namespace NotificationService.Features.Automation.Workflows;
 /// it was (the job comes back); a crash after it leaves a job whose seq the run has left behind, which moves nothing.
 /// </summary>
 public sealed class WorkflowEngine(NotificationLedger ledger, WorkflowStore store, RunContexts contexts, StepSender sender, RunEndings endings,
-    JobQueue queue, WorkflowOptions options, TimeProvider clock, ILogger<WorkflowEngine> log)
+    IStepWindows windows, JobQueue queue, WorkflowOptions options, TimeProvider clock, ILogger<WorkflowEngine> log)
 {
     /// <summary>Applies <paramref name="input"/> to the run in a transaction of its own; null when there is no such run.</summary>
     public async Task<Transition?> ApplyAsync(Guid tenantId, Guid runId, RunInput input, CancellationToken ct)
@@ -45,12 +46,14 @@ public sealed class WorkflowEngine(NotificationLedger ledger, WorkflowStore stor
         if (await store.VersionAsync(tenantId, run.WorkflowId, run.Version, ct) is not { } workflow)
             return await SaveAsync(tx, run, Interpreter.Fail(state, state.Cursor, $"version {run.Version} of the workflow is gone"), ct);
 
-        var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, run, ct) : ConditionContext.Empty;
+        var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, run, workflow.Definition.HasDigestSteps, ct) : ConditionContext.Empty;
         var transition = Interpreter.Apply(workflow.Definition, state, input, clock.GetUtcNow(), context);
         if (!transition.Changed) return transition;
         return await SaveAsync(tx, run, transition, ct, workflow);
     }
 
+    /// <summary>Saves the transition and performs its effects. A window that answers at once (a throttle's place, a backoff
+    /// window's first event passing) is a second input, applied here in the same transaction and saved after the first.</summary>
     private async Task<Transition> SaveAsync(LedgerTransaction tx, RunRow run, Transition t, CancellationToken ct, StoredWorkflow? workflow = null)
     {
         var (conn, dbTx) = (tx.Connection, tx.Transaction);
@@ -58,12 +61,14 @@ public sealed class WorkflowEngine(NotificationLedger ledger, WorkflowStore stor
         var dueJob = t.State.Phase is RunPhase.Delaying or RunPhase.Waiting && t.State.Status != RunStatus.Cancelled ? run.DueJobId : null;
         var sent = new Dictionary<string, Guid[]>();
         var jobs = new List<NewJob>();
+        RunInput? answer = null;
         foreach (var effect in t.Effects)
         {
             switch (effect)
             {
                 case RunEffect.Send send:
-                    var made = await sender.TrySendAsync(tx, run, workflow!, send, ct);
+                    var carried = workflow!.Definition.HasDigestSteps ? await windows.CarriedAsync(conn, dbTx, run.TenantId, run.Id, ct) : null;
+                    var made = await sender.TrySendAsync(tx, run, workflow!, send, carried, ct);
                     if (made.Error is { } error)   // nothing was written: the run fails at this step instead
                         return await SaveAsync(tx, run, Interpreter.Fail(run.Machine, send.StepId, error), ct);
                     sent[send.StepId] = made.NotificationIds;
@@ -83,7 +88,15 @@ public sealed class WorkflowEngine(NotificationLedger ledger, WorkflowStore stor
                         && await WaitStore.LeaveAsync(conn, dbTx, run.TenantId, run.Id, wait.Seq, "woken", $"status {already} (already reached)", ct))
                         jobs.Add(WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Woken, wait.Seq));
                     break;
+                case RunEffect.JoinDigest join:
+                    if (await windows.JoinAsync(conn, dbTx, run, join, t.State.Seq, ct) == DigestJoin.PassesFirst) answer = new RunInput.Carried(t.State.Seq);
+                    break;
+                case RunEffect.TakeThrottle take:
+                    var place = await windows.TakeAsync(conn, dbTx, run, take, now, ct);
+                    answer = place.Admitted ? new RunInput.Admitted(t.State.Seq) : new RunInput.Limited(t.State.Seq, place.WindowEnd);
+                    break;
                 case RunEffect.Release release:
+                    if (release.LeavesDigest) await windows.LeaveAsync(conn, dbTx, run.TenantId, run.Id, ct);
                     await WaitStore.LeaveAsync(conn, dbTx, run.TenantId, run.Id, release.Seq, "released", "the run was cancelled", ct);
                     if (run.DueJobId is { } job) await queue.CancelAsync(conn, dbTx, run.TenantId, job, ct);   // gone at once; claimed already: stale
                     dueJob = null;
@@ -98,7 +111,12 @@ public sealed class WorkflowEngine(NotificationLedger ledger, WorkflowStore stor
         var events = t.Events.Select(e => (e, e is { What: "sent", StepId: { } id } ? sent.GetValueOrDefault(id) : null)).ToList();
         await RunStore.SaveAsync(conn, dbTx, run, t.State, dueJob, events, ct);
         if (t.State.Status == RunStatus.Failed) log.LogWarning("workflow run {RunId} ({Workflow}) failed: {Reason}", run.Id, run.WorkflowKey, t.State.EndReason);
-        return t;
+        if (answer is null || workflow is null) return t;
+        var moved = run with { Machine = t.State, DueJobId = dueJob };
+        // Read again: it holds the digest this run carries now.
+        var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, moved, workflow.Definition.HasDigestSteps, ct) : ConditionContext.Empty;
+        var next = Interpreter.Apply(workflow.Definition, t.State, answer, clock.GetUtcNow(), context);
+        return next.Changed ? await SaveAsync(tx, moved, next, ct, workflow) : t;
     }
 
     /// <summary>`Workflows:DurationScale` (1; a test setting) shortens delays and waits: a spec can run the escalation's 30

@@ -81,9 +81,11 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
     /// or its template cannot render the data (variables the recipient's profile fills, `recipient.*`, are left to it).</summary>
     private async Task CheckSendsAsync(Guid tenantId, StoredWorkflow workflow, string userId, TriggerRequest req, CancellationToken ct)
     {
+        var digests = DigestSummary.StandIns(workflow.Definition, req.Data, req.Actor);
         foreach (var step in workflow.Definition.AllSteps().OfType<SendStep>())
         {
             var request = StepSender.Request(Guid.Empty, userId, req.Data, req.Actor, workflow, step.Id, step.Channels, step.Template, step.Data);
+            if (digests.Count > 0) request.Data!["steps"] = StepSender.MergeSteps(request.Data["steps"], digests);
             IReadOnlyList<NotificationDraft> drafts;
             try { drafts = await validator.ValidateAsync(tenantId, request, ct, dataChecked: true); }
             catch (RequestValidationException e)

@@ -69,6 +69,9 @@ public static class WorkflowPicture
         WaitForStep w => $"step {w.SendStep} {string.Join(" or ", w.Statuses)}, at most {IsoDuration.Format(w.Timeout)}",
         BranchStep b => $"{b.Arms.Count} arm(s) and otherwise",
         ExitStep x => x.Reason,
+        DigestStep d => $"{d.Window.Describe()} per recipient{(d.Key is { } k ? $" and {k.Text}" : "")}, at most {d.MaxEvents} events",
+        ThrottleStep t => $"at most {t.Limit} per {IsoDuration.Format(t.Window)} per recipient{(t.Key is { } k ? $" and {k.Text}" : "")}" +
+                          (t.Delay ? "; the rest wait for the next window" : "; the rest end throttled"),
         _ => "",
     };
 

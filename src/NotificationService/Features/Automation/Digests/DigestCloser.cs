@@ -1,0 +1,30 @@
+using Npgsql;
+using NotificationService.Features.Automation.Workflows;
+using NotificationService.Queue;
+
+namespace NotificationService.Features.Automation.Digests;
+
+/// <summary>
+/// Closes a window in the caller's transaction and queues what moves its runs: `carried` for the run that carries the
+/// digest, `digested` (naming that run) for the others, one set-based enqueue. The close is conditional on the window still
+/// being open under its row lock, and its jobs commit with it: two closers (a close job run twice, a replica's and the
+/// `maxEvents` join) make one digest, and a crash before the commit leaves the window open for the job to come back to.
+/// </summary>
+public sealed class DigestCloser(JobQueue queue)
+{
+    /// <summary>True when this call closed it.</summary>
+    public async Task<bool> CloseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await DigestStore.CloseAsync(conn, tx, tenantId, windowId, now, ct) is not { } closed) return false;
+        var (carrier, events) = closed;
+        if (carrier is { } c && events.Count > 0)
+            await queue.EnqueueAsync(conn, tx, [.. events.Select(e => e.RunId == c
+                ? WorkflowStepJob.For(tenantId, e.RunId, WorkflowStepJob.Carried, e.Seq)
+                : WorkflowStepJob.For(tenantId, e.RunId, WorkflowStepJob.Digested, e.Seq, other: c))], ct);
+        return true;
+    }
+
+    /// <summary>The job that closes <paramref name="windowId"/> at <paramref name="at"/>.</summary>
+    public static NewJob CloseJob(Guid tenantId, Guid windowId, DateTimeOffset at) =>
+        NewJob.For(WorkflowStepJob.Queue, tenantId, new DigestCloseJob(windowId, at), runAt: at);
+}

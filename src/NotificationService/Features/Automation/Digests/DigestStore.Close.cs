@@ -1,0 +1,125 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+
+namespace NotificationService.Features.Automation.Digests;
+
+public static partial class DigestStore
+{
+    /// <summary>`open` → `closed` once, under the window's lock: the first event's run carries the digest, which is written
+    /// beside it (exact count, the kept events' data, distinct actors); the events go, returned so that the caller queues the
+    /// run that carries and the runs digested. Null when the window had closed already.</summary>
+    public static async Task<(Guid? Carrier, List<WindowEvent> Events)?> CloseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId,
+        Guid windowId, DateTimeOffset now, CancellationToken ct)
+    {
+        Guid? carrier;
+        await using (var close = new NpgsqlCommand(Close, conn, tx))
+        {
+            close.Parameters.AddWithValue(tenantId);
+            close.Parameters.AddWithValue(windowId);
+            close.Parameters.AddWithValue(now);
+            await using var r = await close.ExecuteReaderAsync(ct);
+            if (!await r.ReadAsync(ct)) return null;
+            carrier = r.IsDBNull(0) ? null : r.GetGuid(0);
+        }
+        await using var take = new NpgsqlCommand("delete from digest_events where tenant_id = $1 and window_id = $2 returning run_id, seq", conn, tx);
+        take.Parameters.AddWithValue(tenantId);
+        take.Parameters.AddWithValue(windowId);
+        var events = new List<WindowEvent>();
+        await using var rows = await take.ExecuteReaderAsync(ct);
+        while (await rows.ReadAsync(ct)) events.Add(new WindowEvent(rows.GetGuid(0), rows.GetInt32(1)));
+        return (carrier, events);
+    }
+
+    /// <summary>The digests <paramref name="runId"/> carries, by step id (a closed window's, or a backoff window's first event's).</summary>
+    public static async Task<JsonObject> CarriedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            select step_id, summary::text from digest_windows where tenant_id = $1 and carrier_run_id = $2 and summary is not null
+            union all
+            select step_id, passed_summary::text from digest_windows where tenant_id = $1 and passed_run_id = $2 and passed_summary is not null
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(runId);
+        var carried = new JsonObject();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) carried[r.GetString(0)] = JsonNode.Parse(r.GetString(1));
+        return carried;
+    }
+
+    /// <summary>Erase: the recipient's windows, open or closed, and their events.</summary>
+    public static async Task<int> ForgetUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(ForgetUser, conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userId);
+        return (int)(long)(await cmd.ExecuteScalarAsync(ct) ?? 0L);
+    }
+
+    /// <summary>Retention: at most <paramref name="limit"/> windows closed before <paramref name="olderThan"/> (their events
+    /// went at the close).</summary>
+    public static async Task<int> PurgeClosedAsync(NpgsqlConnection conn, DateTimeOffset olderThan, int limit, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("""
+            delete from digest_windows where (tenant_id, id) in (
+                select tenant_id, id from digest_windows where closed_at < $1 order by closed_at limit $2)
+            """, conn);
+        cmd.Parameters.AddWithValue(olderThan);
+        cmd.Parameters.AddWithValue(limit);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private const string Upsert = """
+        insert into digest_windows as w (tenant_id, id, workflow_id, step_id, user_id, digest_key, kind, state, opened_at, closes_at, hard_close_at,
+            quiet_seconds, max_events, keep_first, keep_last, event_count, next_position, passed_run_id, passed_summary, actors)
+        values ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $12, $13, $14,
+            case when $15::uuid is null then 1 else 0 end, case when $15::uuid is null then 1 else 0 end, $15, $16,
+            case when $15::uuid is null and $17::text is not null then jsonb_build_array(jsonb_build_object('key', $17::text, 'actor', $18::jsonb)) else '[]' end)
+        on conflict (tenant_id, workflow_id, step_id, user_id, digest_key) where state = 'open' do update set
+            event_count = w.event_count + 1,
+            next_position = w.next_position + 1,
+            closes_at = case when w.kind = 'sliding' then least($8 + make_interval(secs => w.quiet_seconds), w.hard_close_at) else w.closes_at end,
+            actors = case when $17::text is not null and jsonb_array_length(w.actors) < 5
+                               and not exists (select 1 from jsonb_array_elements(w.actors) a where a->>'key' = $17::text)
+                          then w.actors || jsonb_build_array(jsonb_build_object('key', $17::text, 'actor', $18::jsonb)) else w.actors end
+        returning id, xmax = 0, event_count, next_position, max_events, closes_at
+        """;
+
+    /// <summary>Locks the window first (as a join does), then takes the event out while it is open.</summary>
+    private const string Leave = """
+        with w as (
+            update digest_windows w set event_count = w.event_count - 1
+            from digest_events e
+            where e.tenant_id = $1 and e.run_id = $2 and w.tenant_id = $1 and w.id = e.window_id and w.state = 'open'
+            returning w.id
+        ), gone as (
+            delete from digest_events e using w where e.tenant_id = $1 and e.window_id = w.id and e.run_id = $2 returning 1
+        )
+        select count(*) from gone
+        """;
+
+    private const string Close = """
+        with closed as (
+            update digest_windows w set state = 'closed', closed_at = $3,
+                carrier_run_id = (select e.run_id from digest_events e where e.tenant_id = $1 and e.window_id = $2 order by e.position limit 1),
+                summary = jsonb_build_object(
+                    'count', w.event_count,
+                    'events', coalesce((select jsonb_agg(coalesce(e.data, 'null'::jsonb) order by e.position)
+                                        from digest_events e where e.tenant_id = $1 and e.window_id = $2 and e.kept), '[]'::jsonb),
+                    'actors', jsonb_build_object(
+                        'count', (select count(distinct e.actor_key) from digest_events e where e.tenant_id = $1 and e.window_id = $2),
+                        'first', coalesce((select jsonb_agg(a->'actor') from jsonb_array_elements(w.actors) a), '[]'::jsonb)))
+            where w.tenant_id = $1 and w.id = $2 and w.state = 'open'
+            returning w.carrier_run_id
+        )
+        select carrier_run_id from closed
+        """;
+
+    private const string ForgetUser = """
+        with windows as (
+            delete from digest_windows where tenant_id = $1 and user_id = $2 returning id
+        ), events as (
+            delete from digest_events e using windows w where e.tenant_id = $1 and e.window_id = w.id returning 1
+        )
+        select count(*) from windows
+        """;
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using NpgsqlTypes;
+using NotificationService.Contracts;
+using NotificationService.Workflows.Runs;
+
+namespace NotificationService.Features.Automation.Digests;
+
+/// <summary>A window as a join left it.</summary>
+public sealed record JoinedWindow(Guid Id, bool Opened, int Events, int Position, int MaxEvents, DateTimeOffset ClosesAt);
+
+/// <summary>An event of a closed window: the run to move, at the seq it joined with.</summary>
+public sealed record WindowEvent(Guid RunId, int Seq);
+
+/// <summary>
+/// The one writer of `digest_windows` and `digest_events`. Every statement runs in the caller's transaction and takes the
+/// window's row lock first (join, leave, close alike), so they take turns on one window and never deadlock on its events.
+/// </summary>
+public static partial class DigestStore
+{
+    /// <summary>Joins the open window of (workflow, step, recipient, key) or opens it: one upsert on the partial unique index
+    /// of open windows. A joiner that waited on a window being closed finds it closed when the closer commits, and PostgreSQL
+    /// retries its insert: it opens the next window instead. A sliding window's close moves with each event.</summary>
+    public static async Task<JoinedWindow> UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, string stepId, string userId,
+        string key, DigestPlan plan, DateTimeOffset now, Guid? passedRun, JsonObject? passedSummary, string? actorKey, JsonNode? actor, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(Upsert, conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(Uuid7.New());
+        cmd.Parameters.AddWithValue(workflowId);
+        cmd.Parameters.AddWithValue(stepId);
+        cmd.Parameters.AddWithValue(userId);
+        cmd.Parameters.AddWithValue(key);
+        cmd.Parameters.AddWithValue(plan.Kind);
+        cmd.Parameters.AddWithValue(now);
+        cmd.Parameters.AddWithValue(plan.ClosesAt);
+        cmd.Parameters.Add(new NpgsqlParameter<DateTimeOffset?> { TypedValue = plan.HardCloseAt, DataTypeName = "timestamptz" });
+        cmd.Parameters.Add(new NpgsqlParameter<double?> { TypedValue = plan.Quiet?.TotalSeconds, DataTypeName = "double precision" });
+        cmd.Parameters.AddWithValue(plan.MaxEvents);
+        cmd.Parameters.AddWithValue(plan.KeepFirst);
+        cmd.Parameters.AddWithValue(plan.KeepLast);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = passedRun, DataTypeName = "uuid" });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)passedSummary?.ToJsonString() ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = actorKey, DataTypeName = "text" });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)actor?.ToJsonString() ?? DBNull.Value });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return new JoinedWindow(r.GetGuid(0), r.GetBoolean(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5));
+    }
+
+    /// <summary>The event at its position; then the data of the event that just fell out of the last `keep_last` (unless it
+    /// is among the first `keep_first`) is dropped, so a window keeps at most first + last events' data.</summary>
+    public static async Task AddEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, JoinedWindow window, Guid runId, int seq,
+        string? actorKey, JsonNode? actor, JsonNode? data, CancellationToken ct)
+    {
+        await using var batch = new NpgsqlBatch(conn, tx);
+        var insert = new NpgsqlBatchCommand("""
+            insert into digest_events (tenant_id, window_id, position, run_id, seq, actor_key, actor, data, kept)
+            values ($1, $2, $3, $4, $5, $6, $7, $8, true)
+            """);
+        insert.Parameters.AddWithValue(tenantId);
+        insert.Parameters.AddWithValue(window.Id);
+        insert.Parameters.AddWithValue(window.Position);
+        insert.Parameters.AddWithValue(runId);
+        insert.Parameters.AddWithValue(seq);
+        insert.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = actorKey, DataTypeName = "text" });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)actor?.ToJsonString() ?? DBNull.Value });
+        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)data?.ToJsonString() ?? DBNull.Value });
+        batch.BatchCommands.Add(insert);
+        var drop = new NpgsqlBatchCommand("""
+            update digest_events e set data = null, actor = null, kept = false
+            from digest_windows w
+            where e.tenant_id = $1 and e.window_id = $2 and w.tenant_id = $1 and w.id = $2
+              and e.position = $3 - w.keep_last and e.position > w.keep_first and e.kept
+            """);
+        drop.Parameters.AddWithValue(tenantId);
+        drop.Parameters.AddWithValue(window.Id);
+        drop.Parameters.AddWithValue(window.Position);
+        batch.BatchCommands.Add(drop);
+        await batch.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Takes the run's event out of its window while the window is open; false when it had closed (too late).</summary>
+    public static async Task<bool> LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(Leave, conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(runId);
+        return await cmd.ExecuteScalarAsync(ct) is long n && n > 0;
+    }
+
+    /// <summary>The window locked for its close job: null when it is gone or closed, else when it closes now.</summary>
+    public static async Task<DateTimeOffset?> LockOpenAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select closes_at from digest_windows where tenant_id = $1 and id = $2 and state = 'open' for update", conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(windowId);
+        return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json.Nodes;
+using Npgsql;
+using NotificationService.Features.Automation.Workflows;
+using NotificationService.Queue;
+using NotificationService.Workflows.Runs;
+
+namespace NotificationService.Features.Automation.Digests;
+
+/// <summary>
+/// The workflow engine's windows (<see cref="IStepWindows"/>), inside each transition's transaction. A join opens or joins
+/// the recipient's window for the key with one upsert; the run that opens it queues the window's close; the event that
+/// fills it (`maxEvents`) closes it at once, and the next event opens another window.
+/// </summary>
+public sealed class RunWindows(DigestCloser closer, JobQueue queue, TimeProvider clock) : IStepWindows
+{
+    public async Task<DigestJoin> JoinAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.JoinDigest join, int seq, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var actorKey = ActorKey(run.Actor);
+        var passed = join.Plan.PassesFirst ? run.Id : (Guid?)null;
+        var window = await DigestStore.UpsertAsync(conn, tx, run.TenantId, run.WorkflowId, join.StepId, run.UserId, join.Key, join.Plan, now,
+            passed, passed is null ? null : PassedSummary(run, join.Plan), actorKey, run.Actor, ct);
+        if (window.Opened) await queue.EnqueueAsync(conn, tx, [DigestCloser.CloseJob(run.TenantId, window.Id, window.ClosesAt)], ct);
+        if (window.Opened && passed is not null) return DigestJoin.PassesFirst;
+        await DigestStore.AddEventAsync(conn, tx, run.TenantId, window, run.Id, seq, actorKey, run.Actor, run.Data, ct);
+        if (window.Events < window.MaxEvents) return DigestJoin.Waiting;
+        await closer.CloseAsync(conn, tx, run.TenantId, window.Id, now, ct);
+        return DigestJoin.Filled;
+    }
+
+    public Task LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct) =>
+        DigestStore.LeaveAsync(conn, tx, tenantId, runId, ct);
+
+    public async Task<ThrottleAnswer> TakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.TakeThrottle take, DateTimeOffset now,
+        CancellationToken ct)
+    {
+        var place = await ThrottleStore.TakeAsync(conn, tx, run.TenantId, run.WorkflowId, take.StepId, run.UserId, take.Key, take.Limit, take.Window, now, ct);
+        return new ThrottleAnswer(place.Admitted, place.WindowEnd);
+    }
+
+    public Task<JsonObject> CarriedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct) =>
+        DigestStore.CarriedAsync(conn, tx, tenantId, runId, ct);
+
+    public async Task<int> ForgetUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, CancellationToken ct) =>
+        await DigestStore.ForgetUserAsync(conn, tx, tenantId, userId, ct) + await ThrottleStore.ForgetUserAsync(conn, tx, tenantId, userId, ct);
+
+    /// <summary>What makes actors distinct: the actor's `id` (or `userId`), else the whole actor as JSON; none without an actor.</summary>
+    public static string? ActorKey(JsonNode? actor) => actor switch
+    {
+        null => null,
+        JsonObject o when (o["id"] ?? o["userId"]) is JsonValue v => v.ToJsonString(),
+        _ => actor.ToJsonString(),
+    };
+
+    /// <summary>A backoff window's first event passes at once, carrying a digest of itself.</summary>
+    private static JsonObject PassedSummary(RunRow run, DigestPlan plan) => new()
+    {
+        ["count"] = 1,
+        ["events"] = plan.KeepFirst + plan.KeepLast > 0 ? new JsonArray(run.Data?.DeepClone()) : new JsonArray(),
+        ["actors"] = new JsonObject
+        {
+            ["count"] = run.Actor is null ? 0 : 1,
+            ["first"] = run.Actor is null ? new JsonArray() : new JsonArray(run.Actor.DeepClone()),
+        },
+    };
+}
