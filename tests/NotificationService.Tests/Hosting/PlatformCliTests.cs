@@ -7,7 +7,8 @@ namespace NotificationService.Tests.Hosting;
 /// <summary>The platform's commands, run as an operator would run them, against a fresh database.</summary>
 public class PlatformCliTests
 {
-    private static JsonNode LastJson(string output) => JsonNode.Parse(output.Trim().Split('\n').Last())!;
+    /// <summary>The command's JSON line (stdout; the output also holds what it logged to stderr).</summary>
+    private static JsonNode LastJson(string output) => JsonNode.Parse(output.Split('\n').Last(l => l.TrimStart().StartsWith('{')))!;
 
     [Fact]
     public async Task Platform_keys_create_prints_a_key_once_and_stores_only_its_hash()
@@ -47,7 +48,7 @@ public class PlatformCliTests
 
         var export = await CliTests.RunAsync(cs, "tenants", "export", "--id", id);
         Assert.True(export.Exit == 0, export.Output);
-        Assert.Equal(id, JsonNode.Parse(export.Output[export.Output.IndexOf('{')..].Split("\n")[0])!["tenant"]!["id"]!.GetValue<string>());
+        Assert.Equal(id, LastJson(export.Output)["tenant"]!["id"]!.GetValue<string>());
 
         var delete = await CliTests.RunAsync(cs, "tenants", "delete", "--id", id, "--Tenants:DeleteSettleSeconds", "0");
         Assert.True(delete.Exit == 0, delete.Output);

@@ -96,7 +96,7 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
             // It starts after `Tenants:DeleteSettleSeconds` (default 10): what was in flight when the tenant was suspended
             // (a provider call, usage counts not yet flushed) lands before the rows go, not after.
             var settle = TimeSpan.FromSeconds(config.GetValue("Tenants:DeleteSettleSeconds", 10.0));
-            if (created && enqueue) await queue.EnqueueAsync(conn, tx, [NewJob.For(TenantDeletionHandler.QueueName, Guid.Empty, new TenantDeletionJob(deletionId),
+            if (created && enqueue) await queue.EnqueueAsync(conn, tx, [NewJob.For(TenantDeletionHandler.QueueName, TenantDeletionHandler.PlatformTenant, new TenantDeletionJob(deletionId),
                 runAt: clock.GetUtcNow() + settle, maxAttempts: 50)], ct);
             await tx.CommitAsync(ct);
         }

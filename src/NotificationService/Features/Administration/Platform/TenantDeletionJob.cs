@@ -21,6 +21,12 @@ public sealed class TenantDeletionHandler(TenantDeleter deleter) : JobHandler<Te
 {
     public const string QueueName = "platform";
 
+    /// <summary>
+    /// The tenant the platform's own jobs are queued under: no tenant's (the hold never holds it, deleting a tenant's jobs
+    /// never deletes it). Not <see cref="Guid.Empty"/>: the queue's round robin starts its tenant scan above that value.
+    /// </summary>
+    public static readonly Guid PlatformTenant = new("00000000-0000-0000-0000-000000000001");
+
     protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, TenantDeletionJob Args)> jobs, CancellationToken ct)
     {
         var results = new List<JobResult>();
@@ -38,7 +44,7 @@ public sealed class TenantDeletionHandler(TenantDeleter deleter) : JobHandler<Te
 /// rows in batches of `Tenants:DeleteBatchRows` (default 1,000), each batch its own short transaction, so other tenants'
 /// statements never wait long behind it; then a second pass finds nothing left (or deletes what arrived meanwhile, such as
 /// usage counts flushed after the suspension); then the tenant row, by its owner. The job belongs to no tenant
-/// (<see cref="Guid.Empty"/>): the suspension hold never holds it, and deleting the tenant's jobs never deletes it. A
+/// (<see cref="TenantDeletionHandler.PlatformTenant"/>): the suspension hold never holds it, and deleting the tenant's jobs never deletes it. A
 /// crash resumes from wherever the rows are: each step is "delete what is left".
 /// </summary>
 public sealed class TenantDeleter(NpgsqlDataSource db, TenantDeletionStore store, TenantStore tenants, IConfiguration config, ILogger<TenantDeleter> log)

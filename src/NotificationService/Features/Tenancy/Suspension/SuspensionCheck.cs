@@ -20,16 +20,19 @@ public static class SuspensionCheck
     public static void UseTenantSuspension(this WebApplication app) => app.Use(async (http, next) =>
     {
         if (http.User.FindFirst(AuthClaims.TenantIdClaim)?.Value is { } claim && Guid.TryParse(claim, out var tenantId)
-            && await http.RequestServices.GetRequiredService<TenantSuspension>().IsSuspendedAsync(tenantId, http.RequestAborted))
+            && await http.RequestServices.GetRequiredService<TenantSuspension>().StateAsync(tenantId, http.RequestAborted) is not TenantState.Active and var state)
         {
             // Written here, not thrown: a suspended tenant's clients may keep calling, and each refusal should stay cheap.
-            http.Response.StatusCode = StatusCodes.Status403Forbidden;
-            await http.Response.WriteAsJsonAsync(new
-            {
-                type = ProblemType, title = "Tenant suspended", status = 403,
-                detail = "This tenant is suspended by the service's operator: its keys, end-user tokens and console sessions are refused until it is resumed.",
-                tenantStatus = "suspended", traceId = http.TraceIdentifier,
-            }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", http.RequestAborted);
+            // A deleted tenant's credential may still be in a cache for a moment: it is unknown now (401), as a revoked key is.
+            http.Response.StatusCode = state == TenantState.Gone ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
+            await http.Response.WriteAsJsonAsync(state == TenantState.Gone
+                ? (object)new { type = ProblemType, title = "Unauthorized", status = 401, detail = "This credential's tenant no longer exists.", tenantStatus = "deleted", traceId = http.TraceIdentifier }
+                : (object)new
+                {
+                    type = ProblemType, title = "Tenant suspended", status = 403,
+                    detail = "This tenant is suspended by the service's operator: its keys, end-user tokens and console sessions are refused until it is resumed.",
+                    tenantStatus = "suspended", traceId = http.TraceIdentifier,
+                }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", http.RequestAborted);
             return;
         }
         await next(http);

@@ -9,35 +9,43 @@ namespace NotificationService.Features.Tenancy.Suspension;
 /// have gone unheard), so the cache time is only the safety net. A load that began before a forget is not stored:
 /// otherwise a read racing the change could put the old status back for a whole cache time.
 /// </summary>
+/// <summary>Whether a tenant's requests are served: it exists and is active, it is suspended, or it is gone (deleted).</summary>
+public enum TenantState { Active, Suspended, Gone }
+
 public sealed class TenantSuspension(TenantStore tenants, TimeProvider clock, IConfiguration config)
 {
     /// <summary>`Tenants:SuspensionCacheSeconds` (default 30): how long an answer is kept if no announcement arrives.</summary>
     public TimeSpan Ttl { get; } = TimeSpan.FromSeconds(config.GetValue("Tenants:SuspensionCacheSeconds", 30.0));
-    private readonly ConcurrentDictionary<Guid, (bool Suspended, DateTimeOffset Expires)> _entries = new();
-    private readonly ConcurrentDictionary<Guid, Lazy<Task<bool>>> _loading = new();
+    private readonly ConcurrentDictionary<Guid, (TenantState State, DateTimeOffset Expires)> _entries = new();
+    private readonly ConcurrentDictionary<Guid, Lazy<Task<TenantState>>> _loading = new();
     private long _generation;
 
-    public async ValueTask<bool> IsSuspendedAsync(Guid tenantId, CancellationToken ct)
+    public async ValueTask<bool> IsSuspendedAsync(Guid tenantId, CancellationToken ct) => await StateAsync(tenantId, ct) == TenantState.Suspended;
+
+    public async ValueTask<TenantState> StateAsync(Guid tenantId, CancellationToken ct)
     {
-        if (_entries.TryGetValue(tenantId, out var hit) && hit.Expires > clock.GetUtcNow()) return hit.Suspended;
+        if (_entries.TryGetValue(tenantId, out var hit) && hit.Expires > clock.GetUtcNow()) return hit.State;
         // Callers that miss together share one read: a status change wakes every open stream of the tenant at once.
-        Lazy<Task<bool>>? mine = null;
-        mine = new Lazy<Task<bool>>(() => LoadAsync(tenantId, mine!));
+        Lazy<Task<TenantState>>? mine = null;
+        mine = new Lazy<Task<TenantState>>(() => LoadAsync(tenantId, mine!));
         return await _loading.GetOrAdd(tenantId, mine).Value.WaitAsync(ct);
     }
 
-    private async Task<bool> LoadAsync(Guid tenantId, Lazy<Task<bool>> self)
+    private async Task<TenantState> LoadAsync(Guid tenantId, Lazy<Task<TenantState>> self)
     {
         var generation = Interlocked.Read(ref _generation);
         try
         {
-            var suspended = await tenants.StatusAsync(tenantId, CancellationToken.None) == TenantStatuses.Suspended;
+            var state = await tenants.StatusAsync(tenantId, CancellationToken.None) switch
+            {
+                null => TenantState.Gone, TenantStatuses.Suspended => TenantState.Suspended, _ => TenantState.Active,
+            };
             if (Interlocked.Read(ref _generation) == generation)
             {
                 if (_entries.Count >= 100_000) _entries.Clear();
-                _entries[tenantId] = (suspended, clock.GetUtcNow() + Ttl);
+                _entries[tenantId] = (state, clock.GetUtcNow() + Ttl);
             }
-            return suspended;
+            return state;
         }
         finally
         {

@@ -24,7 +24,7 @@ public sealed partial class TenantStore
         """;
 
     /// <summary>$1: the cursor (the last id of the previous page) or null; $2: a status or null; $3: the page size.</summary>
-    private const string ListRecordsSql = RecordColumns + $"""
+    private const string ListRecordsSql = RecordColumns + "\n" + $"""
         where t.id > coalesce($1::uuid, {KeysetBound.FirstUuid}) and ($2::text is null or t.status = $2)
         order by t.id
         limit $3
@@ -134,7 +134,10 @@ public sealed partial class TenantStore
     /// </summary>
     public async Task DeleteTenantRowAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("delete from tenants where id = $1");
+        // Announced like a status change: every replica's suspension check then knows the tenant is gone.
+        await using var cmd = db.CreateCommand($"""
+            with gone as (delete from tenants where id = $1 returning id) select pg_notify('{TenantStatuses.NotifyChannel}', id::text) from gone
+            """);
         cmd.Parameters.AddWithValue(tenantId);
         await cmd.ExecuteNonQueryAsync(ct);
         _defaultLocales.Remove(tenantId);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using NotificationService.Tests.Features.Automation.Workflows;
+using NotificationService.Tests.Features.Sending.ProviderCallbacks;
 using NotificationService.Tests.Features.Sending.Providers;
 using NotificationService.Tests.Features.Sending.Templates;
 using NotificationService.Tests.Features.Sending.Topics;
@@ -23,7 +24,7 @@ public class TenantExportTests(PlatformFixture service)
         await tenant.Http.PublishWorkflowAsync("""{"key":"nudge","name":"Nudge","steps":[{"id":"a","type":"send","channel":"email","template":"welcome"}]}""");
         await TemplateApi.ExpectAsync(await tenant.Http.PostJsonAsync("/api/v1/admin/categories", new { key = "orders", name = "Orders" }), 201);
         await tenant.Http.TopicWithAsync("beta", "member-secret-1", "member-secret-2");
-        await ProviderApi.CreateAsync(tenant.Http, ProviderApi.SendGrid("https://api.sendgrid.com", "main"));
+        await service.AddProviderWithSecretsAsync(tenant.Id, "email", "sendgrid", new Dictionary<string, string> { ["apiKey"] = ProviderApi.ApiKey });
         var hook = await (await tenant.Http.PostJsonAsync("/api/v1/admin/webhooks", new { url = "http://127.0.0.1:9/hooks", events = new[] { "notification.sent" } })).JsonAsync();
         var hookSecret = hook["secret"]!.GetValue<string>();
 
