@@ -1,15 +1,28 @@
 namespace NotificationService.Features.Administration.Platform;
 
 /// <summary>One endpoint class's API rate limit (`send`, `batch`, `admin`, `end_user`), as the tenant's own rate-limits API spells it.</summary>
-public sealed record RateLimitInput(double? PerSecond, double? Burst);
+public sealed record RateLimitInput
+{
+    public double? PerSecond { get; init; }
+    public double? Burst { get; init; }
+}
 
 /// <summary>
 /// `limits`: per endpoint class, a limit of the tenant's own (above or below the configured default: the operator may
 /// raise one, a tenant's admin key only lower it), or null to return to the default. A class left out is unchanged.
 /// </summary>
-public sealed record CreateTenantRequest(string? Name, string? Slug, Dictionary<string, RateLimitInput?>? Limits, string? OwnerEmail);
+public sealed record CreateTenantRequest
+{
+    public string? Name { get; init; }
+    public string? Slug { get; init; }
+    public Dictionary<string, RateLimitInput?>? Limits { get; init; }
+    public string? OwnerEmail { get; init; }
+}
 
-public sealed record UpdateTenantRequest(Dictionary<string, RateLimitInput?>? Limits);
+public sealed record UpdateTenantRequest
+{
+    public Dictionary<string, RateLimitInput?>? Limits { get; init; }
+}
 
 public sealed record TenantLimitView(double PerSecond, double Burst, string Source);
 
