@@ -26,6 +26,8 @@ using NotificationService.Features.Tenancy.RateLimits;
 using NotificationService.Features.Operations.Retention;
 using NotificationService.Features.Sending.Suppressions;
 using NotificationService.Features.Tenancy.Tenants;
+using NotificationService.Features.Tenancy.Suspension;
+using NotificationService.Features.Administration.Platform;
 using NotificationService.Features.Tenancy.TenantSettings;
 using NotificationService.Features.Sending.Topics;
 using NotificationService.Features.Operations.Usage;
@@ -73,6 +75,7 @@ public static class ServiceComposition
         app.UseRequestLogScope();                // the tenant (and a named notification) on every line of the request
         app.UseTenantRateLimits();               // per-tenant token buckets per endpoint class, shared by replicas: 429 + RateLimit fields
         app.UseAuthorization();
+        app.UseTenantSuspension();               // a suspended tenant's key, end-user token or console session: 403 naming the suspension
 
         app.MapHealth();
         app.MapPrometheusMetrics();
@@ -103,6 +106,7 @@ public static class ServiceComposition
         app.MapTenantSettings();              // the tenant's own settings (allowHttpLinks)
         app.MapInboxSdk();                   // /sdk/v1/inbox.js (the inbox component)
         app.MapDemoPage();                   // /sdk/demo: the component for the demo tenant, where it is seeded
+        app.MapPlatform();                    // /api/v1/platform/tenants: the operator's API (platform keys only; 404 to anyone else)
         app.MapApiDocs();
         app.MapConsole();                        // /admin: the web console (Razor Pages, session cookie, CSP)
         return app;
@@ -120,6 +124,7 @@ public static class ServiceComposition
         services.AddApiKeyAuth();             // service accounts: Authorization: Bearer <key>, scopes
         services.AddEndUserAuth(builder.Configuration); // end users: JWTs (service-minted or tenant-signed), stream tickets; /users/me only
         services.AddTenants();
+        services.AddTenantSuspension();       // the one check every request of a tenant passes; status changes heard across replicas
         services.AddAudit();                  // who changed what and when, secrets redacted: one call per admin change
         services.AddApiKeyAdmin();            // list / create (shown once) / revoke API keys; no scope a key lacks
         services.AddSeed();
@@ -151,6 +156,7 @@ public static class ServiceComposition
         services.AddWebOrigins();             // which web origins may call /users/me from a browser (CORS)
         services.AddInboxSdk();               // the inbox component served at a versioned path, its integrity
         services.AddDemoPage(builder.Configuration); // the quick start's page showing it for the demo tenant
+        services.AddPlatform();               // operator keys (Platform:Keys, `platform keys create`) and the platform's tenant API
         services.AddApiDocs();
         services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring
         services.AddMembers();                // members, roles (one table for every console page), sign-in with password and TOTP, invitations

@@ -4,7 +4,7 @@ using NotificationService.Features.Tenancy.Tenants;
 namespace NotificationService.Hosting;
 
 /// <summary>
-/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `tenants list`, `members sign-in-link`, `keys rotate`, `retention run`, `inbox recount`, `health`.
+/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create|list|suspend|resume|export|delete`, `members sign-in-link`, `platform keys create`, `keys rotate`, `retention run`, `inbox recount`, `health`.
 /// Unrecognised tokens (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web host.
 /// </summary>
 public static class Cli
@@ -37,6 +37,22 @@ public static class Cli
         list.TreatUnmatchedTokensAsErrors = false;
         list.SetAction((r, ct) => AdminCommands.ListTenantsAsync(r.GetValue(listJson), r.UnmatchedTokens.ToArray(), ct));
         var tenants = new Command("tenants", "Manage tenants.") { create, list };
+        foreach (var (verb, what) in new[] { ("suspend", "Suspend a tenant: its keys, end-user tokens and console sessions are refused; its jobs wait."),
+            ("resume", "Resume a suspended tenant."), ("export", "Print a tenant's configuration as one JSON document (no secrets, no people)."),
+            ("delete", "Suspend a tenant and delete every row of it from every table, with a progress line.") })
+        {
+            var id = new Option<Guid>("--id") { Description = "The tenant's id", Required = true };
+            var command = new Command(verb, what) { id };
+            command.TreatUnmatchedTokensAsErrors = false;
+            command.SetAction((r, ct) => verb switch
+            {
+                "suspend" => PlatformCommands.SetStatusAsync(r.GetValue(id), TenantStatuses.Suspended, r.UnmatchedTokens.ToArray(), ct),
+                "resume" => PlatformCommands.SetStatusAsync(r.GetValue(id), TenantStatuses.Active, r.UnmatchedTokens.ToArray(), ct),
+                "export" => PlatformCommands.ExportAsync(r.GetValue(id), r.UnmatchedTokens.ToArray(), ct),
+                _ => PlatformCommands.DeleteAsync(r.GetValue(id), r.UnmatchedTokens.ToArray(), ct),
+            });
+            tenants.Subcommands.Add(command);
+        }
 
         root.Subcommands.Add(serve);
         root.Subcommands.Add(migrate);
@@ -47,6 +63,14 @@ public static class Cli
         { TreatUnmatchedTokensAsErrors = false };
         rotate.SetAction((r, ct) => AdminCommands.RotateKeysAsync(r.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(new Command("keys", "Manage the keys that encrypt provider secrets.") { rotate });
+
+        var keyName = new Option<string>("--name") { Description = "What the key is for (e.g. the system that will call the platform API)", Required = true };
+        var keyJson = new Option<bool>("--json") { Description = "Print {\"key\", \"name\", \"prefix\"} as JSON" };
+        var platformKeyCreate = new Command("create", "Make an operator key for the platform API (/api/v1/platform) and print it once.") { keyName, keyJson };
+        platformKeyCreate.TreatUnmatchedTokensAsErrors = false;
+        platformKeyCreate.SetAction((r, ct) => PlatformCommands.CreateKeyAsync(r.GetRequiredValue(keyName), r.GetValue(keyJson), r.UnmatchedTokens.ToArray(), ct));
+        root.Subcommands.Add(new Command("platform", "The platform: the operator running the service for many tenants.")
+        { new Command("keys", "Operator keys for the platform API.") { platformKeyCreate } });
 
         var retentionRun = new Command("run", "Purge now what is older than each kind's retention (Retention:<Kind>:Days), with progress.")
         { TreatUnmatchedTokensAsErrors = false };

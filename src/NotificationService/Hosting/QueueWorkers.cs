@@ -36,7 +36,9 @@ public static class QueueWorkers
             CrashPolicy = new CrashPolicy(Math.Max(1, section.GetValue("CrashesBeforeSetAside", 2))),
         });
         services.AddSingleton<QueueMetrics>();   // queue_jobs_set_aside_total
-        services.AddSingleton<QueueProcessor>();
+        // Every handler behind the suspension hold: a suspended tenant's jobs wait (Features/Tenancy/Suspension).
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<QueueProcessor>(sp,
+            Features.Tenancy.Suspension.SuspendedTenantHold.Around(sp)));
         services.AddSingleton<QueueWorkerService>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueWorkerService>());
         return services;

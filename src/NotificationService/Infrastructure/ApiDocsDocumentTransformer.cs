@@ -8,6 +8,7 @@ internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
 {
     public const string ApiKeyScheme = "apiKey";
     public const string EndUserScheme = "endUserToken";
+    public const string PlatformScheme = "platformKey";
 
     private static readonly Dictionary<string, string> TagDescriptions = new()
     {
@@ -29,6 +30,7 @@ internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
         ["End users: devices"] = "The signed-in user's push devices.",
         ["Recipients"] = "Recipient profiles (addresses, name, locale, time zone, data): identify one or 1,000 users; a send by userId resolves the address at delivery.",
         ["End users: profile"] = "The signed-in user's own profile: name, locale and time zone.",
+        ["Platform: tenants"] = "The operator's API: create, list, change the limits of, suspend and resume tenants (a platform key).",
     };
 
     public Task TransformAsync(OpenApiDocument document, OpenApiDocumentTransformerContext context, CancellationToken cancellationToken)
@@ -51,6 +53,14 @@ internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
             Description = "An end user's token (`iss` = tenant id, `sub` = userId, `aud` = notification-service, `exp` at most 24 h): "
                 + "minted by `POST /api/v1/services/users/{userId}/token` or signed by the tenant's backend with a registered key. "
                 + "Reaches `/api/v1/users/me/*` only. The stream also takes `?ticket=` from `POST /api/v1/users/me/stream-ticket`.",
+        };
+        document.Components.SecuritySchemes[PlatformScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "nsp_ platform key",
+            Description = "The operator's platform key (`Platform:Keys`, or made by `platform keys create`): `Authorization: Bearer nsp_…`. "
+                + "Reaches `/api/v1/platform/*` only; without one those routes answer 404.",
         };
         foreach (var server in document.Servers ?? [])
             server.Url = server.Url?.TrimEnd('/');

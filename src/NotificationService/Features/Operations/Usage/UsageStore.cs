@@ -52,4 +52,21 @@ public sealed class UsageStore(NpgsqlDataSource db)
         }
         return days;
     }
+
+    /// <summary>Each of the tenants' counts per channel and status, summed from <paramref name="from"/> on.</summary>
+    public async Task<List<(Guid Tenant, string Channel, string Status, long Count)>> SumsAsync(Guid[] tenantIds, DateOnly from, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select tenant_id, channel, status, sum(count)::int8 from usage_daily
+            where tenant_id = any($1) and day >= $2
+            group by tenant_id, channel, status
+            """);
+        cmd.Parameters.AddWithValue(tenantIds);
+        cmd.Parameters.AddWithValue(from);
+        var sums = new List<(Guid, string, string, long)>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) sums.Add((r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt64(3)));
+        return sums;
+    }
 }
+

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using Npgsql;
 using NotificationService.Contracts;
+using NotificationService.Features.Tenancy.Suspension;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.People.Inbox;
@@ -26,13 +27,34 @@ public static class InboxStream
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
     private static async Task StreamAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, ITopicStreamSource topics,
-        NpgsqlDataSource db, string? lastEventId, IConfiguration config, IHostApplicationLifetime lifetime, CancellationToken aborted)
+        NpgsqlDataSource db, string? lastEventId, IConfiguration config, IHostApplicationLifetime lifetime, TenantSuspension suspension,
+        CancellationToken aborted)
     {
         // A stream ends when the service stops, too: Kestrel would otherwise wait for it until the shutdown timeout, and
-        // the browser reconnects (with its Last-Event-ID) to whichever replica answers next.
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping);
+        // the browser reconnects (with its Last-Event-ID) to whichever replica answers next. It also ends when its tenant
+        // is suspended, with a `suspended` event saying so (a reconnect is then refused with a 403, which EventSource
+        // does not retry).
+        using var suspended = new CancellationTokenSource();
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(aborted, lifetime.ApplicationStopping, suspended.Token);
+        var tenantId = EndUser.From(http.User).TenantId;
+        void OnStatusChange(Guid tenant)
+        {
+            if (tenant == tenantId || tenant == Guid.Empty) _ = CloseIfSuspendedAsync();
+        }
+        async Task CloseIfSuspendedAsync()
+        {
+            try { if (await suspension.IsSuspendedAsync(tenantId, aborted)) suspended.Cancel(); }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { }
+        }
+        suspension.Changed += OnStatusChange;
         try { await StreamUntilAsync(http, store, hub, events, topics, db, lastEventId, config, stopping.Token); }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && http.Response.HasStarted) { }
+        catch (OperationCanceledException) when (suspended.IsCancellationRequested && !aborted.IsCancellationRequested) { }
+        finally { suspension.Changed -= OnStatusChange; }
+        if (!suspended.IsCancellationRequested || aborted.IsCancellationRequested) return;
+        if (http.Response.HasStarted)
+            await WriteAsync(http.Response.BodyWriter, "event: suspended\ndata: {\"reason\":\"this tenant is suspended by the service's operator\"}\n\n", aborted);
+        else await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Tenant suspended").ExecuteAsync(http);
     }
 
     private static async Task StreamUntilAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, ITopicStreamSource topics,

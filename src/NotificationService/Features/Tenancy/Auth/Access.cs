@@ -4,7 +4,7 @@ using NotificationService.Features.Tenancy.Tenants;
 
 namespace NotificationService.Features.Tenancy.Auth;
 
-public enum Credential { ApiKey, EndUserToken, None }
+public enum Credential { ApiKey, EndUserToken, None, Platform }
 
 /// <summary>
 /// What a caller must hold to call an operation: an API key with one of <see cref="AnyOf"/>'s scope sets (every scope
@@ -19,12 +19,16 @@ public sealed record Access(Credential Credential, string[][] AnyOf)
     public static Access AllOf(params string[] scopes) => new(Credential.ApiKey, [scopes]);
     public static readonly Access EndUser = new(Credential.EndUserToken, []);
     public static readonly Access Public = new(Credential.None, []);
+    /// <summary>The operator's platform key (`/api/v1/platform/*`): no tenant credential reaches these.</summary>
+    public static readonly Access Platform = new(Credential.Platform, []);
+    public const string PlatformPolicy = "platform";
 
     /// <summary>The authorization policy's name: the scope itself for one scope (`admin`), else the rule spelled out.</summary>
     public string Policy => Credential switch
     {
         Credential.EndUserToken => Contracts.EndUser.Policy,
         Credential.None => "public",
+        Credential.Platform => PlatformPolicy,
         _ => AnyOf is [[var only]] ? only : string.Join(" or ", AnyOf.Select(set => string.Join(" and ", set))),
     };
 
@@ -38,6 +42,7 @@ public sealed record Access(Credential Credential, string[][] AnyOf)
     {
         Credential.EndUserToken => "end-user token",
         Credential.None => "none",
+        Credential.Platform => "platform key",
         _ => Policy,
     };
 }

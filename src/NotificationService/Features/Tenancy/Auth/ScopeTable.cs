@@ -175,6 +175,17 @@ public static class ScopeTable
         ["PATCH /api/v1/users/me/profile"] = EndUser,
         ["GET /api/v1/users/me/stream"] = EndUser,
         ["POST /api/v1/users/me/stream-ticket"] = EndUser,
+        // The platform (the operator running the service for many tenants): its own key, never a tenant's
+        ["GET /api/v1/platform/tenants"] = Access.Platform,
+        ["POST /api/v1/platform/tenants"] = Access.Platform,
+        ["GET /api/v1/platform/tenants/{id}"] = Access.Platform,
+        ["PATCH /api/v1/platform/tenants/{id}"] = Access.Platform,
+        ["POST /api/v1/platform/tenants/{id}/suspend"] = Access.Platform,
+        ["POST /api/v1/platform/tenants/{id}/resume"] = Access.Platform,
+        ["DELETE /api/v1/platform/tenants/{id}"] = Access.Platform,
+        ["GET /api/v1/platform/tenants/{id}/export"] = Access.Platform,
+        ["POST /api/v1/platform/tenants/{id}/import"] = Access.Platform,
+        ["GET /api/v1/platform/deletions/{id}"] = Access.Platform,
         // Provider callbacks: no credential; each is verified by its provider's signature
         ["POST /webhooks/sendgrid/{providerConfigId}"] = Public,
         ["POST /webhooks/twilio/{providerConfigId}"] = Public,

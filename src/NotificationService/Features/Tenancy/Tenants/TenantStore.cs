@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using NotificationService.Contracts;
 using NotificationService.Infrastructure;
 
@@ -13,7 +14,7 @@ public sealed record TenantSummary(Guid Id, string Name, DateTimeOffset CreatedA
 /// The one owner of `tenants` and `service_accounts` (EF Core: plain CRUD, a context per call). The plain API key
 /// leaves this class once and is never stored: only its SHA-256 is.
 /// </summary>
-public sealed class TenantStore(IDbContextFactory<AppDbContext> contexts, TimeProvider clock)
+public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts, NpgsqlDataSource db, TimeProvider clock)
 {
     private readonly TtlCache<Guid, string?> _defaultLocales = new(clock, TimeSpan.FromSeconds(30));
     private readonly TtlCache<Guid, LinkPolicy> _linkPolicies = new(clock, TimeSpan.FromSeconds(30));

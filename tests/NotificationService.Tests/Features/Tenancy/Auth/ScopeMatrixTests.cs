@@ -113,6 +113,7 @@ public class ScopeMatrixTests(ServiceFixture service)
         {
             null => Credential.None,
             "endUserToken" => Credential.EndUserToken,
+            "platformKey" => Credential.Platform,
             _ => Credential.ApiKey,
         };
 

@@ -1,0 +1,42 @@
+namespace NotificationService.Features.Administration.Platform;
+
+/// <summary>One endpoint class's API rate limit (`send`, `batch`, `admin`, `end_user`), as the tenant's own rate-limits API spells it.</summary>
+public sealed record RateLimitInput
+{
+    public double? PerSecond { get; init; }
+    public double? Burst { get; init; }
+}
+
+/// <summary>
+/// `limits`: per endpoint class, a limit of the tenant's own (above or below the configured default: the operator may
+/// raise one, a tenant's admin key only lower it), or null to return to the default. A class left out is unchanged.
+/// </summary>
+public sealed record CreateTenantRequest
+{
+    public string? Name { get; init; }
+    public string? Slug { get; init; }
+    public Dictionary<string, RateLimitInput?>? Limits { get; init; }
+    public string? OwnerEmail { get; init; }
+}
+
+public sealed record UpdateTenantRequest
+{
+    public Dictionary<string, RateLimitInput?>? Limits { get; init; }
+}
+
+public sealed record TenantLimitView(double PerSecond, double Burst, string Source);
+
+/// <summary>
+/// A tenant as the operator sees it: lifecycle, when one of its keys was last used, the month's usage (per channel, by
+/// the status notifications reached, from the usage counters) and its API limits. Never a key.
+/// </summary>
+public sealed record PlatformTenantView(Guid Id, string Name, string? Slug, string Status, DateTimeOffset CreatedAt, DateTimeOffset? StatusChangedAt,
+    DateTimeOffset? LastActivityAt, Dictionary<string, Dictionary<string, long>> UsageThisMonth, Dictionary<string, TenantLimitView> Limits);
+
+/// <summary>
+/// The answer to a create: the tenant, and the first owner's access, shown once: `apiKey` (an admin key) until member
+/// sign-in exists, then `invitationUrl`. A replayed create (same Idempotency-Key) answers neither: the key was shown once.
+/// </summary>
+public sealed record CreatedPlatformTenant(Guid Id, PlatformTenantView Tenant, string? ApiKey, string? InvitationUrl);
+
+public sealed record PlatformTenantPage(IReadOnlyList<PlatformTenantView> Items, string? NextCursor);

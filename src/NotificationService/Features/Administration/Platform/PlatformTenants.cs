@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Npgsql;
+using NotificationService.Features.Operations.Usage;
+using NotificationService.Features.Sending.Notifications;
+using NotificationService.Features.Tenancy.RateLimits;
+using NotificationService.Features.Tenancy.Suspension;
+using NotificationService.Features.Tenancy.Tenants;
+using NotificationService.Infrastructure;
+using NotificationService.Queue;
+
+namespace NotificationService.Features.Administration.Platform;
+
+/// <summary>
+/// What the platform does to tenants: every write goes through the tenants table's owner (<see cref="TenantStore"/>)
+/// and the rate limits' (<see cref="TenantLimits"/>); this class validates, composes and answers.
+/// </summary>
+public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits limits, UsageStore usage, TenantSuspension suspension,
+    ITenantOwnerOnboarding onboarding, TenantDeletionStore deletions, JobQueue queue, NpgsqlDataSource db, IConfiguration config, TimeProvider clock)
+{
+    public const int MaxPageSize = 100;
+
+    /// <summary>Creates the tenant (or, for a retried Idempotency-Key, answers the one it made: <c>Created</c> false).</summary>
+    public async Task<(CreatedPlatformTenant Answer, bool Created)> CreateAsync(CreateTenantRequest request, byte[] raw, string? idempotencyKey, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 200) errors["name"] = ["A tenant name of 1 to 200 characters is required."];
+        if (request.Slug is not null && !Slug().IsMatch(request.Slug))
+            errors["slug"] = ["A slug is 1 to 63 lower-case letters, digits and inner hyphens (e.g. acme-eu)."];
+        if (request.OwnerEmail is not null && (request.OwnerEmail.Length > 254 || !Email().IsMatch(request.OwnerEmail)))
+            errors["ownerEmail"] = ["An email address (name@domain) of at most 254 characters."];
+        var changes = ValidateLimits(request.Limits, errors);
+        if (idempotencyKey is { Length: 0 or > 255 }) errors[IdempotencyStore.Header] = ["An Idempotency-Key is 1 to 255 characters."];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+
+        var hash = idempotencyKey is null ? null : SHA256.HashData(IdempotencyStore.CanonicalJson(raw));
+        var (id, created) = await tenants.CreateForPlatformAsync(request.Name!.Trim(), request.Slug, idempotencyKey, hash, ct);
+        if (!created) return (new CreatedPlatformTenant(id, await ViewAsync(id, ct) ?? throw new NotFoundException("Tenant"), null, null), false);
+        await ApplyLimitsAsync(id, changes, ct);
+        var access = await onboarding.OnboardAsync(id, request.OwnerEmail, ct);
+        return (new CreatedPlatformTenant(id, (await ViewAsync(id, ct))!, access.ApiKey, access.InvitationUrl), true);
+    }
+
+    public async Task<PlatformTenantPage> ListAsync(string? cursor, string? status, int? limit, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        Guid? after = null;
+        if (cursor is not null) { if (Guid.TryParse(cursor, out var c)) after = c; else errors["cursor"] = ["Use the nextCursor of the previous page."]; }
+        if (status is not null and not (TenantStatuses.Active or TenantStatuses.Suspended)) errors["status"] = ["One of active, suspended."];
+        if (limit is < 1 or > MaxPageSize) errors["limit"] = [$"From 1 to {MaxPageSize}."];
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+        var size = limit ?? 50;
+        var records = await tenants.ListRecordsAsync(after, status, size + 1, ct);
+        var page = records.Take(size).ToList();
+        var views = await ViewsAsync(page, ct);
+        return new PlatformTenantPage(views, records.Count > size ? page[^1].Id.ToString() : null);
+    }
+
+    public async Task<PlatformTenantView?> ViewAsync(Guid id, CancellationToken ct) =>
+        await tenants.FindRecordAsync(id, ct) is { } record ? (await ViewsAsync([record], ct))[0] : null;
+
+    /// <summary>Changes the tenant's limits; null: no such tenant.</summary>
+    public async Task<PlatformTenantView?> UpdateAsync(Guid id, UpdateTenantRequest request, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var changes = ValidateLimits(request.Limits, errors);
+        if (errors.Count > 0) throw new RequestValidationException(errors);
+        if (await tenants.FindRecordAsync(id, ct) is null) return null;
+        await ApplyLimitsAsync(id, changes, ct);
+        return await ViewAsync(id, ct);
+    }
+
+    /// <summary>Suspends or resumes; this replica forgets its cached answer at once, the others when they hear the change.</summary>
+    public async Task<PlatformTenantView?> SetStatusAsync(Guid id, string status, CancellationToken ct)
+    {
+        if (!await tenants.SetStatusAsync(id, status, ct)) return null;
+        suspension.Forget(id);
+        return await ViewAsync(id, ct);
+    }
+
+    /// <summary>
+    /// Starts deleting the tenant (or answers the deletion already running); null: no such tenant. The tenant is
+    /// suspended first, so nothing new arrives and nothing it had accepted runs while its rows go.
+    /// </summary>
+    public async Task<Guid?> DeleteAsync(Guid id, string requestedBy, CancellationToken ct, bool enqueue = true)
+    {
+        if (!await tenants.SetStatusAsync(id, TenantStatuses.Suspended, ct)) return null;
+        suspension.Forget(id);
+        Guid deletionId;
+        bool created;
+        await using (var conn = await db.OpenConnectionAsync(ct))
+        await using (var tx = await conn.BeginTransactionAsync(ct))
+        {
+            (deletionId, created) = await deletions.CreateAsync(conn, tx, id, requestedBy, ct);
+            // The job is the platform's, not the tenant's (no tenant id): see TenantDeletionHandler.
+            // It starts after `Tenants:DeleteSettleSeconds` (default 10): what was in flight when the tenant was suspended
+            // (a provider call, usage counts not yet flushed) lands before the rows go, not after.
+            var settle = TimeSpan.FromSeconds(config.GetValue("Tenants:DeleteSettleSeconds", 10.0));
+            if (created && enqueue) await queue.EnqueueAsync(conn, tx, [NewJob.For(TenantDeletionHandler.QueueName, TenantDeletionHandler.PlatformTenant, new TenantDeletionJob(deletionId),
+                runAt: clock.GetUtcNow() + settle, maxAttempts: 50)], ct);
+            await tx.CommitAsync(ct);
+        }
+        if (created && enqueue) queue.NotifyCommitted([TenantDeletionHandler.QueueName]);
+        return deletionId;
+    }
+
+    private async Task<List<PlatformTenantView>> ViewsAsync(List<TenantRecord> records, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var sums = await usage.SumsAsync([.. records.Select(r => r.Id)], new DateOnly(now.Year, now.Month, 1), ct);
+        var views = new List<PlatformTenantView>();
+        foreach (var r in records)
+        {
+            var month = new Dictionary<string, Dictionary<string, long>>();
+            foreach (var (_, channel, status, count) in sums.Where(s => s.Tenant == r.Id))
+            {
+                if (!month.TryGetValue(channel, out var byStatus)) month[channel] = byStatus = [];
+                byStatus[status] = count;
+            }
+            var own = new Dictionary<string, TenantLimitView>();
+            foreach (var c in EndpointClasses.All)
+            {
+                var (limit, overridden) = await limits.ForAsync(r.Id, c, ct);
+                own[c.Name()] = new TenantLimitView(limit.PerSecond, limit.Burst, overridden ? "tenant" : "default");
+            }
+            views.Add(new PlatformTenantView(r.Id, r.Name, r.Slug, r.Status, r.CreatedAt, r.StatusChangedAt, r.LastActivityAt, month, own));
+        }
+        return views;
+    }
+
+    private static List<(EndpointClass Class, RateLimit? Limit)> ValidateLimits(Dictionary<string, RateLimitInput?>? input, Dictionary<string, string[]> errors)
+    {
+        var changes = new List<(EndpointClass, RateLimit?)>();
+        foreach (var (name, value) in input ?? [])
+        {
+            if (EndpointClasses.Parse(name) is not { } c) { errors[$"limits.{name}"] = ["One of send, batch, admin, end_user."]; continue; }
+            if (value is null) { changes.Add((c, null)); continue; }
+            if (value.PerSecond is not (> 0 and <= 1_000_000)) errors[$"limits.{name}.perSecond"] = ["Above 0 and at most 1000000."];
+            if (value.Burst is not (>= 1 and <= 10_000_000)) errors[$"limits.{name}.burst"] = ["From 1 to 10000000."];
+            if (value is { PerSecond: > 0 and <= 1_000_000, Burst: >= 1 and <= 10_000_000 }) changes.Add((c, new RateLimit(value.PerSecond.Value, value.Burst.Value)));
+        }
+        return changes;
+    }
+
+    private async Task ApplyLimitsAsync(Guid id, List<(EndpointClass Class, RateLimit? Limit)> changes, CancellationToken ct)
+    {
+        foreach (var (c, limit) in changes)
+            if (limit is null) await limits.ResetAsync(id, c, ct);
+            else await limits.SetAsync(id, c, limit, ct);
+    }
+
+    [GeneratedRegex(@"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex Slug();
+
+    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+    private static partial Regex Email();
+}

@@ -1,0 +1,100 @@
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Npgsql;
+using NotificationService.Features.Tenancy.Tenants;
+using NotificationService.Queue;
+
+namespace NotificationService.Features.Administration.Platform;
+
+/// <summary>The `tenant_delete` job's arguments: the deletion's id (`{"d":…}`).</summary>
+public sealed record TenantDeletionJob([property: JsonPropertyName("d")] Guid DeletionId) : IJobArgs<TenantDeletionJob>
+{
+    public static string Kind => "tenant_delete";
+    public static JsonTypeInfo<TenantDeletionJob> JsonType => TenantDeletionJobsJson.Default.TenantDeletionJob;
+}
+
+[JsonSerializable(typeof(TenantDeletionJob))]
+internal sealed partial class TenantDeletionJobsJson : JsonSerializerContext;
+
+/// <summary>The `tenant_delete` job on the `platform` queue: runs <see cref="TenantDeleter"/> for its deletion.</summary>
+public sealed class TenantDeletionHandler(TenantDeleter deleter) : JobHandler<TenantDeletionJob>
+{
+    public const string QueueName = "platform";
+
+    /// <summary>
+    /// The tenant the platform's own jobs are queued under: no tenant's (the hold never holds it, deleting a tenant's jobs
+    /// never deletes it). Not <see cref="Guid.Empty"/>: the queue's round robin starts its tenant scan above that value.
+    /// </summary>
+    public static readonly Guid PlatformTenant = new("00000000-0000-0000-0000-000000000001");
+
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, TenantDeletionJob Args)> jobs, CancellationToken ct)
+    {
+        var results = new List<JobResult>();
+        foreach (var (_, args) in jobs)
+        {
+            await deleter.RunAsync(args.DeletionId, null, ct);
+            results.Add(JobResult.Done);
+        }
+        return results;
+    }
+}
+
+/// <summary>
+/// Deletes a tenant: every table with a `tenant_id` (<see cref="TenantTables.DiscoverAsync"/>) is emptied of the tenant's
+/// rows in batches of `Tenants:DeleteBatchRows` (default 1,000), each batch its own short transaction, so other tenants'
+/// statements never wait long behind it; then a second pass finds nothing left (or deletes what arrived meanwhile, such as
+/// usage counts flushed after the suspension); then the tenant row, by its owner. The job belongs to no tenant
+/// (<see cref="TenantDeletionHandler.PlatformTenant"/>): the suspension hold never holds it, and deleting the tenant's jobs never deletes it. A
+/// crash resumes from wherever the rows are: each step is "delete what is left".
+/// </summary>
+public sealed class TenantDeleter(NpgsqlDataSource db, TenantDeletionStore store, TenantStore tenants, IConfiguration config, ILogger<TenantDeleter> log)
+{
+    private int BatchRows => Math.Max(1, config.GetValue("Tenants:DeleteBatchRows", 1000));
+
+    /// <summary>Runs (or resumes) the deletion to its end; <paramref name="progress"/> hears each step (the CLI's progress line).</summary>
+    public async Task RunAsync(Guid deletionId, Action<TenantDeletionView>? progress, CancellationToken ct)
+    {
+        if (await store.TenantOfAsync(deletionId, ct) is not { } tenantId) return;   // completed by an earlier run
+        var tables = await TenantTables.DiscoverAsync(db, ct);
+        for (var pass = 0; ; pass++)
+        {
+            long deletedThisPass = 0;
+            for (var i = 0; i < tables.Count; i++)
+            {
+                await store.ProgressAsync(deletionId, tables.Count, i, tables[i], 0, ct);
+                while (await DeleteBatchAsync(tables[i], tenantId, ct) is var n and > 0)
+                {
+                    deletedThisPass += n;
+                    await store.ProgressAsync(deletionId, tables.Count, i, tables[i], n, ct);
+                    if (progress is not null && await store.FindAsync(deletionId, ct) is { } view) progress(view);
+                }
+            }
+            if (deletedThisPass == 0 || pass >= 4) break;
+        }
+        await tenants.DeleteTenantRowAsync(tenantId, ct);
+        await store.CompleteAsync(deletionId, ct);
+        log.LogInformation("tenant deletion {DeletionId} completed over {Tables} tables", deletionId, tables.Count);
+        if (progress is not null && await store.FindAsync(deletionId, ct) is { } done) progress(done);
+    }
+
+    /// <summary>
+    /// One batch of <paramref name="table"/>'s rows of the tenant, with the rows of tables that hang off them without a
+    /// cascading key (<see cref="TenantTables.Dependents"/>), in one statement. Rows are picked by their physical address
+    /// (ctid), so no table needs a particular key; a row another transaction moved meanwhile is left for the next batch.
+    /// </summary>
+    private async Task<int> DeleteBatchAsync(string table, Guid tenantId, CancellationToken ct)
+    {
+        var dependents = TenantTables.Dependents.Where(d => d.Parent == table).ToList();
+        var columns = string.Concat(dependents.Select(d => $", {Quote(d.ParentColumn)}").Distinct());
+        var deletes = string.Concat(dependents.Select((d, i) =>
+            $", d{i} as (delete from {Quote(d.Table)} where {Quote(d.Column)} in (select {Quote(d.ParentColumn)} from batch))"));
+        var sql = $"with batch as (select ctid as row_id{columns} from {Quote(table)} where tenant_id = $1 limit $2){deletes} "
+            + $"delete from {Quote(table)} where ctid = any(array(select row_id from batch))";
+        await using var cmd = db.CreateCommand(sql);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(BatchRows);
+        return await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"") + "\"";
+}

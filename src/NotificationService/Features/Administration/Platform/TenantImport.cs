@@ -1,0 +1,79 @@
+using System.Text.Json.Nodes;
+using NotificationService.Features.Automation.Workflows;
+using NotificationService.Features.People.Preferences;
+using NotificationService.Features.Sending.Templates;
+using NotificationService.Features.Sending.Topics;
+
+namespace NotificationService.Features.Administration.Platform;
+
+public sealed record NotImported(int Providers, int Webhooks, string Why);
+
+public sealed record ImportResult(int Categories, int Layouts, int Partials, int Templates, int TemplateVersions, int Workflows, int Topics, NotImported NotImported);
+
+/// <summary>
+/// An export's configuration into a tenant that has none of it yet (a fresh one, typically), through each feature's own
+/// validation: categories, layouts and partials first (templates and workflows use them), then every template version in
+/// order with the exported one published, every workflow version likewise, and the topics (empty). Providers and webhook
+/// endpoints are not imported: their secrets are never exported, so the tenant's admin adds them. A name the tenant
+/// already has is a 409 naming it; what was imported before it stays.
+/// </summary>
+public sealed class TenantImport(CategoryStore categories, FragmentStore fragments, TemplateValidator templateValidator, TemplateCreation creation,
+    TemplateCommands templates, WorkflowValidation workflowValidation, WorkflowStore workflows, TopicStore topics)
+{
+    public const int MaxBytes = 16 * 1024 * 1024;
+
+    public async Task<ImportResult> ImportAsync(Guid tenantId, TenantExportDocument doc, CancellationToken ct)
+    {
+        if (doc.Format != TenantExportDocument.CurrentFormat)
+            throw Infrastructure.RequestValidationException.For("format", $"Not an export this service reads (expected {TenantExportDocument.CurrentFormat}).");
+        foreach (var c in doc.Categories ?? [])
+            await categories.CreateAsync(tenantId, new CategoryRequest { Key = c.Key, Name = c.Name, Description = c.Description,
+                Channels = c.Channels.ToDictionary(), Required = c.Required, Commercial = c.Commercial, IsDefault = c.IsDefault, QuietHours = c.QuietHours }, ct);
+        foreach (var (kind, list) in new[] { ("layout", doc.Layouts), ("partial", doc.Partials) })
+            foreach (var f in list ?? [])
+            {
+                var request = new FragmentRequest { Source = f.Source, Description = f.Description };
+                await templateValidator.CheckFragmentAsync(tenantId, kind, f.Name, request, ct);
+                await fragments.UpsertAsync(tenantId, kind, f.Name, f.Source, f.Description, ct);
+            }
+
+        var versions = 0;
+        foreach (var t in doc.Templates ?? [])
+        {
+            var ordered = t.Versions.OrderBy(v => v.Version).ToList();
+            if (ordered.Count == 0) continue;
+            var id = await creation.CreateAsync(tenantId, Request(t, ordered[0]), ct);
+            foreach (var v in ordered.Skip(1))
+                await templates.UpdateAsync(tenantId, id, t.Description, await templateValidator.PrepareAsync(tenantId, t.Channel, Request(t, v), ct), ct);
+            // Versions are numbered from 1 here as there, so the published number means the same version.
+            if (t.PublishedVersion is { } published) await templates.PublishAsync(tenantId, id, published, ct);
+            versions += ordered.Count;
+        }
+
+        foreach (var w in doc.Workflows ?? [])
+        {
+            var ordered = w.Versions.Where(v => v.Definition is not null).OrderBy(v => v.Version).ToList();
+            if (ordered.Count == 0) continue;
+            for (var i = 0; i < ordered.Count; i++)
+            {
+                var json = ordered[i].Definition!.ToJsonString();
+                var definition = await workflowValidation.RequireAsync(tenantId, json, ct);
+                if (i == 0) await workflows.CreateAsync(tenantId, definition, json, ct);
+                else await workflows.SaveVersionAsync(tenantId, definition, json, ct);
+            }
+            if (w.PublishedVersion is { } published) await workflows.PublishAsync(tenantId, w.Key, published, ct);
+        }
+
+        foreach (var topic in doc.Topics ?? []) await topics.UpsertAsync(tenantId, topic.Key, topic.Name, topic.Description, ct);
+
+        return new ImportResult(doc.Categories?.Count ?? 0, doc.Layouts?.Count ?? 0, doc.Partials?.Count ?? 0, doc.Templates?.Count ?? 0, versions,
+            doc.Workflows?.Count ?? 0, doc.Topics?.Count ?? 0,
+            new NotImported(doc.Providers?.Count ?? 0, doc.Webhooks?.Count ?? 0, "Secrets are never exported: add the providers and webhook endpoints again."));
+    }
+
+    private static TemplateRequest Request(ExportedTemplate t, VersionView v) => new()
+    {
+        Key = t.Key, Channel = t.Channel, Locale = t.Locale, Description = t.Description, Parts = (JsonObject)v.Parts.DeepClone(),
+        OptionalVariables = v.OptionalVariables, Layout = v.Layout,
+    };
+}
