@@ -21,6 +21,9 @@ public static class MembersEndpoints
         services.AddSingleton<MemberStore>().AddSingleton<MemberLinks>().AddSingleton<MemberCredentials>().AddSingleton<PendingSignIn>()
             .AddSingleton<InvitationMail>().AddSingleton<MemberAdmin>().AddSingleton<MemberCommands>();
         services.AddSingleton<Operations.Seed.IDemoSeedStep, DemoOwner>();   // the quick start's demo owner
+        // The platform API's create invites `ownerEmail` as the owner (the link, once) instead of answering a key.
+        services.AddSingleton<Platform.FirstAdminKeyOnboarding>();
+        services.AddSingleton<Platform.ITenantOwnerOnboarding, OwnerInvitationOnboarding>();
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add(new RoleCheck()));   // every console page and form
         return services;
     }
