@@ -32,6 +32,7 @@ using NotificationService.Features.Sending.Webhooks;
 using NotificationService.Features.Automation.Workflows;
 using NotificationService.Features.People.WebOrigins;
 using NotificationService.Features.People.InboxSdk;
+using NotificationService.Features.Administration.Sso;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
 
@@ -98,6 +99,7 @@ public static class ServiceComposition
         app.MapAudit();
         app.MapWebOrigins();                  // the tenant's allowed web origins (admin API)
         app.MapTenantSettings();              // the tenant's own settings (allowHttpLinks)
+        app.MapSso();                         // console single sign-on: /api/v1/admin/sso and the /admin/sso/* browser flow
         app.MapInboxSdk();                   // /sdk/v1/inbox.js (the inbox component)
         app.MapDemoPage();                   // /sdk/demo: the component for the demo tenant, where it is seeded
         app.MapApiDocs();
@@ -148,6 +150,7 @@ public static class ServiceComposition
         services.AddInboxSdk();               // the inbox component served at a versioned path, its integrity
         services.AddDemoPage(builder.Configuration); // the quick start's page showing it for the demo tenant
         services.AddApiDocs();
+        services.AddSso();                    // console single sign-on through the tenant's OpenID Connect provider
         services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring
     }
 }
