@@ -4,6 +4,7 @@ using NotificationService.Features.Tenancy.Auth;
 using NotificationService.Features.Sending.Batches;
 using NotificationService.Features.Sending.Bulk;
 using NotificationService.Features.Administration.Console;
+using NotificationService.Features.Administration.Members;
 using NotificationService.Features.Sending.Delivery;
 using NotificationService.Features.People.Devices;
 using NotificationService.Features.People.EndUserAuth;
@@ -97,6 +98,7 @@ public static class ServiceComposition
         app.MapUsage();
         app.MapApiKeyAdmin();
         app.MapAudit();
+        app.MapMembers();                     // the people who run a tenant: members, roles, invitations (admin API)
         app.MapWebOrigins();                  // the tenant's allowed web origins (admin API)
         app.MapTenantSettings();              // the tenant's own settings (allowHttpLinks)
         app.MapSso();                         // console single sign-on: /api/v1/admin/sso and the /admin/sso/* browser flow
@@ -152,6 +154,7 @@ public static class ServiceComposition
         services.AddApiDocs();
         services.AddSso();                    // console single sign-on through the tenant's OpenID Connect provider
         services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring
+        services.AddMembers();                // members, roles (one table for every console page), sign-in with password and TOTP, invitations
     }
 }
 

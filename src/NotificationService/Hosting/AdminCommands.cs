@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.Administration.Members;
 using NotificationService.Features.Sending.Providers;
 using NotificationService.Features.Operations.Seed;
 using NotificationService.Features.Tenancy.Tenants;
@@ -26,14 +27,31 @@ public static class AdminCommands
         return 0;
     }
 
-    public static async Task<int> CreateTenantAsync(string name, bool json, string[] args, CancellationToken ct)
+    public static async Task<int> CreateTenantAsync(string name, bool json, string[] args, CancellationToken ct, string? ownerEmail = null)
     {
         await using var host = await CommandHost.StartAsync(args, ct);
         await using var scope = host.Services.CreateAsyncScope();
+        if (ownerEmail is not null) MemberEmails.Normalise(ownerEmail, "--owner-email");   // refused before the tenant exists
         var created = await scope.ServiceProvider.GetRequiredService<TenantStore>().CreateTenantAsync(name, ct);
+        var invitation = ownerEmail is null ? null : await scope.ServiceProvider.GetRequiredService<MemberCommands>().InviteOwnerAsync(created.TenantId, ownerEmail, ct);
         Console.WriteLine(json
-            ? JsonSerializer.Serialize(new { tenantId = created.TenantId, apiKey = created.ApiKey })
-            : $"tenant {created.TenantId} created\napi key (shown once): {created.ApiKey}");
+            ? (invitation is null ? JsonSerializer.Serialize(new { tenantId = created.TenantId, apiKey = created.ApiKey })
+                : JsonSerializer.Serialize(new { tenantId = created.TenantId, apiKey = created.ApiKey, ownerInviteUrl = invitation.InviteUrl }))
+            : $"tenant {created.TenantId} created\napi key (shown once): {created.ApiKey}"
+              + (invitation is null ? "" : $"\nowner invitation for {invitation.Member.Email} (shown once, expires {invitation.ExpiresAt:u}): {invitation.InviteUrl}"));
+        return 0;
+    }
+
+    /// <summary>`members sign-in-link --tenant T --email E`: the break-glass link, printed once; exit 1 when no active member has that email.</summary>
+    public static async Task<int> SignInLinkAsync(Guid tenantId, string email, string[] args, CancellationToken ct)
+    {
+        await using var host = await CommandHost.StartAsync(args, ct);
+        if (await host.Services.GetRequiredService<MemberCommands>().SignInLinkAsync(tenantId, email, ct) is not { } link)
+        {
+            Console.Error.WriteLine($"error: no active member with that email in tenant {tenantId}");
+            return 1;
+        }
+        Console.WriteLine($"one-time sign-in link (shown once, expires {link.ExpiresAt:u}): {link.Url}");
         return 0;
     }
 

@@ -4,7 +4,7 @@ using NotificationService.Features.Tenancy.Tenants;
 namespace NotificationService.Hosting;
 
 /// <summary>
-/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `tenants list`, `keys rotate`, `retention run`, `inbox recount`, `health`.
+/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create`, `tenants list`, `members sign-in-link`, `keys rotate`, `retention run`, `inbox recount`, `health`.
 /// Unrecognised tokens (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web host.
 /// </summary>
 public static class Cli
@@ -28,9 +28,10 @@ public static class Cli
 
         var name = new Option<string>("--name") { Description = "Tenant name", Required = true };
         var json = new Option<bool>("--json") { Description = "Print {\"tenantId\", \"apiKey\"} as JSON" };
-        var create = new Command("create", "Create a tenant with an admin service account and print its API key once.") { name, json };
+        var ownerEmail = new Option<string?>("--owner-email") { Description = "Invite this person as the tenant's first owner and print the invitation link once" };
+        var create = new Command("create", "Create a tenant with an admin service account and print its API key once.") { name, json, ownerEmail };
         create.TreatUnmatchedTokensAsErrors = false;
-        create.SetAction((r, ct) => AdminCommands.CreateTenantAsync(r.GetRequiredValue(name), r.GetValue(json), r.UnmatchedTokens.ToArray(), ct));
+        create.SetAction((r, ct) => AdminCommands.CreateTenantAsync(r.GetRequiredValue(name), r.GetValue(json), r.UnmatchedTokens.ToArray(), ct, r.GetValue(ownerEmail)));
         var listJson = new Option<bool>("--json") { Description = "Print a JSON array of {id, name, createdAt, activeKeys}" };
         var list = new Command("list", "List every tenant: id, name, when it was created and how many API keys it has (never a key).") { listJson };
         list.TreatUnmatchedTokensAsErrors = false;
@@ -57,6 +58,14 @@ public static class Cli
         recount.TreatUnmatchedTokensAsErrors = false;
         recount.SetAction((r, ct) => AdminCommands.InboxRecountAsync(r.GetValue(tenantOption), r.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(new Command("inbox", "End users' in-app inboxes.") { recount });
+
+        var linkTenant = new Option<Guid>("--tenant") { Description = "The tenant's id", Required = true };
+        var linkEmail = new Option<string>("--email") { Description = "The member's email", Required = true };
+        var signInLink = new Command("sign-in-link", "Print a one-time link (15 minutes) that signs an active member in without password or code: break-glass, audited.")
+        { linkTenant, linkEmail };
+        signInLink.TreatUnmatchedTokensAsErrors = false;
+        signInLink.SetAction((r, ct) => AdminCommands.SignInLinkAsync(r.GetRequiredValue(linkTenant), r.GetRequiredValue(linkEmail), r.UnmatchedTokens.ToArray(), ct));
+        root.Subcommands.Add(new Command("members", "The people who run a tenant in the console.") { signInLink });
 
         // For container healthchecks (the aspnet image has no curl or wget) and a newcomer's "is it up?". With no --url it
         // checks this service's own configured address (ASPNETCORE_URLS, --urls, Kestrel:Endpoints; default :5000).

@@ -24,6 +24,9 @@ public static class ConsoleServiceExtensions
     public static IServiceCollection AddConsole(this IServiceCollection services)
     {
         services.AddSingleton<ConsoleSessionStore>().AddSingleton<SignInThrottle>().AddSingleton<ConsoleSignIn>();
+        // Members sign in to sessions of this console: a password and code (MemberSignIn), any proof (MemberSessions).
+        services.AddSingleton<MemberSessions>().AddSingleton<MemberSignIn>()
+            .AddSingleton<Members.IMemberSessionEnder>(s => s.GetRequiredService<ConsoleSessionStore>());
         services.AddSingleton<Pages.DeadJobSubjects>();   // what a dead job on the queues page was for
         services.AddSingleton<IRetainedData, ConsoleSessionRetention>();   // sessions a day after they expired
         services.AddRazorPages(o =>
@@ -31,10 +34,15 @@ public static class ConsoleServiceExtensions
             o.RootDirectory = "/Features/Administration/Console/Pages";
             o.Conventions.AuthorizeFolder("/", Policy);
             o.Conventions.AllowAnonymousToPage("/SignIn");
+            o.Conventions.AllowAnonymousToFolder("/Team/Open");   // invitation, second-factor enrolment, one-time sign-in link
+            // Their paths carry a one-time token: logs and traces name them by route template, never by path.
+            foreach (var page in new[] { "/Team/Open/Invite", "/Team/Open/Link" })
+                o.Conventions.AddPageApplicationModelConvention(page, m => m.EndpointMetadata.Add(new SecretInPath()));
         });
         services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ConsoleSessionAuthenticationHandler>(ConsoleSessionAuthenticationHandler.SchemeName, null);
+        // Any console session: a member's (their role decides each page: Administration/Members/RoleTable) or an admin key's.
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
-            .AddAuthenticationSchemes(ConsoleSessionAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.Scope, Scopes.Admin));
+            .AddAuthenticationSchemes(ConsoleSessionAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.ConsoleSession));
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = "ns_console_af";

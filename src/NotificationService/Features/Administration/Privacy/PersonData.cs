@@ -51,6 +51,8 @@ public static class PersonData
         new("batches", "definition", "send-batch's request with its recipients taken out before it is stored (BatchHandler): channel, template or content, " +
             "data and metadata the same for every recipient; no userId, address or per-recipient data, which live in each notification"),
         new("bulk_jobs", "options", "a CSV job's options (channel, template, column mapping)"),
+        new("members", "email", "a console member's sign-in address: one of the tenant's own admins, not an end user the erase is about; " +
+            "removing the member (DELETE /api/v1/admin/members/{id}) deletes it"),
         new("erase_jobs", "counts", "numbers of rows erased"),
         new("jobs", "args", "ids and kinds only: an erase's subject is kept encrypted in erase_jobs, never in job arguments"),
         new("notification_categories", "channels", Configuration), new("providers", "settings", Configuration),

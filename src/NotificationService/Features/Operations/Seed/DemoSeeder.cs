@@ -8,7 +8,7 @@ using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Operations.Seed;
 
-public sealed record SeedResult(Guid TenantId, string? ApiKey, string KeyPrefix, int TemplatesAdded, int ProvidersAdded);
+public sealed record SeedResult(Guid TenantId, string? ApiKey, string KeyPrefix, int TemplatesAdded, int ProvidersAdded, IReadOnlyList<string>? Notes = null);
 
 /// <summary>
 /// Idempotent demo data: the demo tenant, its service account, the templates under `seed/templates`
@@ -16,7 +16,8 @@ public sealed record SeedResult(Guid TenantId, string? ApiKey, string KeyPrefix,
 /// like any admin's). `Seed:DemoApiKey` fixes the key (docker-compose, scripts); otherwise a random key is
 /// generated the first time and printed once.
 /// </summary>
-public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator, TemplateCommands templates, ProviderStore providers, IConfiguration config)
+public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator, TemplateCommands templates, ProviderStore providers, IConfiguration config,
+    IEnumerable<IDemoSeedStep> steps)
 {
     public static readonly Guid DemoTenantId = Guid.Parse("0000000d-e000-4000-8000-000000000001");
 
@@ -26,7 +27,9 @@ public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator,
         var (key, prefix) = await EnsureServiceAccountAsync(ct);
         var templatesAdded = await SeedTemplatesAsync(ct);
         var providersAdded = await SeedSandboxProvidersAsync(ct);
-        return new SeedResult(DemoTenantId, key, prefix, templatesAdded, providersAdded);
+        var notes = new List<string>();
+        foreach (var step in steps) if (await step.SeedAsync(DemoTenantId, ct) is { } note) notes.Add(note);
+        return new SeedResult(DemoTenantId, key, prefix, templatesAdded, providersAdded, notes);
     }
 
     private async Task<(string? Key, string Prefix)> EnsureServiceAccountAsync(CancellationToken ct)
@@ -76,6 +79,7 @@ public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator,
         output.WriteLine(r.ApiKey is not null
             ? $"demo API key: {r.ApiKey}"
             : $"demo API key: created earlier (prefix {r.KeyPrefix}) and shown once then; set Seed__DemoApiKey to fix it, or run `tenants create --name <name>` for a new tenant");
+        foreach (var note in r.Notes ?? []) output.WriteLine(note);
     }
 }
 

@@ -96,9 +96,13 @@ public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
         return found.Count;
     }
 
-    /// <summary>"key nsk_…" for an API call, "console nsk_…" for a console session opened with that key.</summary>
+    /// <summary>"key nsk_…" for an API call, "console nsk_…" for a console session opened with that key, and
+    /// "member ada@example.com (password, 0193…)" for a person signed in to the console: their email, how they signed in, their id.</summary>
     public static string ActorOf(ClaimsPrincipal user) =>
-        (user.HasClaim(c => c.Type == AuthClaims.ConsoleSession) ? "console " : "key ") + (user.FindFirstValue(AuthClaims.KeyPrefix) ?? "unknown");
+        user.HasClaim(c => c.Type == AuthClaims.CommandLine) ? "operator (command line)"
+        : user.FindFirstValue(AuthClaims.MemberEmail) is { } email
+            ? $"member {email} ({user.FindFirstValue(AuthClaims.MemberMethod)}, {user.FindFirstValue(AuthClaims.MemberId)})"
+            : (user.HasClaim(c => c.Type == AuthClaims.ConsoleSession) ? "console " : "key ") + (user.FindFirstValue(AuthClaims.KeyPrefix) ?? "unknown");
 
     private const string ListSql = $"""
         select id, at, actor, action, target_type, target_id, before, after

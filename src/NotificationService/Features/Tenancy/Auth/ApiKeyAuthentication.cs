@@ -77,6 +77,10 @@ public static class AuthClaims
     public const string KeyPrefix = "key_prefix";
     /// <summary>Set on principals of a console session, so the audit log can tell the console from the API.</summary>
     public const string ConsoleSession = "console_session";
+    /// <summary>A console member's id, email and how they signed in (Administration/Members sets them): the audit names the person.</summary>
+    public const string MemberId = "member_id", MemberEmail = "member_email", MemberMethod = "member_method";
+    /// <summary>Set on the principal of an operator's command-line action (`tenants create --owner-email`, `members sign-in-link`).</summary>
+    public const string CommandLine = "command_line";
 
     /// <summary>Whether the key carries <paramref name="scope"/> (admin carries every scope).</summary>
     public static bool HasScope(this ClaimsPrincipal user, string scope) =>

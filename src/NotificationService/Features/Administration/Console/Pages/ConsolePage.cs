@@ -13,6 +13,13 @@ public abstract class ConsolePage : PageModel
     protected bool IsOperator => User.HasClaim(ConsoleSessionAuthenticationHandler.OperatorClaim, "true");
     protected ClaimsPrincipal Caller => User;
 
+    /// <summary>A viewer's pages mask recipients' addresses and hide message bodies (<see cref="Members.RoleTable"/>).</summary>
+    public bool MasksPersonalData => Members.RoleTable.MasksPersonalData(Members.MemberClaims.RoleOf(User));
+
+    /// <summary>A recipient as this caller may see it.</summary>
+    public string RecipientShown(string channel, NotificationService.Contracts.RecipientDto r) =>
+        MasksPersonalData ? Members.RoleTable.Mask(RecipientText.For(channel, r)) : RecipientText.For(channel, r);
+
     /// <summary>
     /// A message shown once after a redirect (post/redirect/get). TempData is touched only where a page sets or shows
     /// the message, never by a script's request (the live preview, the queue and bulk polls): a request that loads

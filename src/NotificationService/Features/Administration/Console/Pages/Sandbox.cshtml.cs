@@ -18,12 +18,13 @@ public sealed class SandboxModel(SandboxRecorder sandbox) : ConsolePage
     /// <summary>The address the message went to, as a person reads it (the channel's own field first), not the stored JSON.</summary>
     public string RecipientOf(SandboxMessage m)
     {
-        try { return JsonSerializer.Deserialize<RecipientDto>(m.RecipientJson, Lenient) is { } r ? RecipientText.For(m.Channel, r) : "—"; }
-        catch (JsonException) { return m.RecipientJson; }
+        try { return JsonSerializer.Deserialize<RecipientDto>(m.RecipientJson, Lenient) is { } r ? RecipientShown(m.Channel, r) : "—"; }
+        catch (JsonException) { return MasksPersonalData ? "•••" : m.RecipientJson; }
     }
 
+    /// <summary>The message's parts; none for a viewer, whose page says bodies are hidden.</summary>
     public IEnumerable<(string Name, string Value)> Parts(SandboxMessage m) =>
-        JsonNode.Parse(m.ContentJson) is JsonObject o
+        !MasksPersonalData && JsonNode.Parse(m.ContentJson) is JsonObject o
             ? o.Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out _)).Select(p => (p.Key, p.Value!.GetValue<string>()))
             : [];
 }

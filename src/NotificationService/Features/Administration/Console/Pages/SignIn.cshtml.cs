@@ -1,24 +1,88 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using NotificationService.Features.Administration.Console.Session;
+using NotificationService.Features.Administration.Members;
 
 namespace NotificationService.Features.Administration.Console.Pages;
 
-public sealed class SignInModel(ConsoleSignIn signIn) : PageModel
+/// <summary>
+/// Signing in: a member with their team's id, email and password, then the code from their authenticator app (or a
+/// recovery code); owners and admins without a second factor enrol one first. An admin API key still opens a session
+/// until key sign-in is retired.
+/// </summary>
+public sealed class SignInModel(ConsoleSignIn signIn, MemberSignIn members, MemberSessions sessions, MemberStore store, PendingSignIn pending) : PageModel
 {
     public string? Error { get; private set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
+    /// <summary>The team (tenant id), from the link that brought the member here or typed in.</summary>
+    [BindProperty(SupportsGet = true)] public string? Tenant { get; set; }
+    public string? Email { get; private set; }
+    /// <summary>"code" once the password was right and the member has a second factor.</summary>
+    public string Step { get; private set; } = "password";
     public TimeSpan Lifetime => signIn.Lifetime;
 
     public void OnGet() { }
+
+    public async Task<IActionResult> OnPostMemberAsync(string? email, string? password, CancellationToken ct)
+    {
+        Email = email;
+        if (!Guid.TryParse(Tenant?.Trim(), out var tenantId))
+        {
+            Response.StatusCode = 400;
+            Error = "Enter your team's id: it is in your invitation email and in the link your admin gave you.";
+            return Page();
+        }
+        var (outcome, member) = await members.PasswordAsync(Client, tenantId, email, password, ct);
+        switch (outcome)
+        {
+            case PasswordOutcome.Throttled:
+                Response.StatusCode = 429;
+                Error = $"Too many failed sign-ins for this account. Try again in {SignInThrottle.Window.TotalMinutes:0} minutes.";
+                return Page();
+            case PasswordOutcome.Refused:
+                Response.StatusCode = 401;
+                Error = MemberSignIn.Refusal;
+                return Page();
+            case PasswordOutcome.NeedsCode:
+                pending.Set(HttpContext, new(tenantId, member!.Id, PendingSignIn.Code, MemberSessions.Password));
+                Step = "code";
+                return Page();
+            case PasswordOutcome.NeedsEnrolment:
+                pending.Set(HttpContext, new(tenantId, member!.Id, PendingSignIn.Enrol, MemberSessions.Password));
+                return Redirect("/admin/enrol");
+        }
+        await sessions.StartSessionAsync(HttpContext, tenantId, member!.Id, MemberSessions.Password, ct);
+        return LocalRedirect(LocalConsolePath(ReturnUrl));
+    }
+
+    public async Task<IActionResult> OnPostCodeAsync(string? code, CancellationToken ct)
+    {
+        Step = "code";
+        if (pending.Get(HttpContext, PendingSignIn.Code) is not { } step || await store.FindAsync(step.TenantId, step.MemberId, ct) is not { Status: MemberStatuses.Active } member)
+        {
+            Step = "password";
+            Response.StatusCode = 401;
+            Error = "Your sign-in took too long or was interrupted. Start again with your email and password.";
+            return Page();
+        }
+        if (!await members.CodeAsync(Client, member, code, ct))
+        {
+            Response.StatusCode = members.IsThrottled(Client, member) ? 429 : 401;
+            Error = Response.StatusCode == 429 ? $"Too many failed sign-ins for this account. Try again in {SignInThrottle.Window.TotalMinutes:0} minutes."
+                : "That code is not right. Enter the 6-digit code your authenticator app shows now, or a recovery code.";
+            return Page();
+        }
+        PendingSignIn.Clear(HttpContext);
+        await sessions.StartSessionAsync(HttpContext, step.TenantId, member.Id, step.Method, ct);
+        return LocalRedirect(LocalConsolePath(ReturnUrl));
+    }
 
     public async Task<IActionResult> OnPostAsync(string? apiKey, CancellationToken ct)
     {
         // Decided before anything is written: a bad returnUrl (`/admin%09`, `//evil.example`) signs in to the overview
         // instead of failing after the session row exists.
         var target = LocalConsolePath(ReturnUrl);
-        var client = HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var (outcome, token) = await signIn.SignInAsync(client, apiKey, ct);
+        var (outcome, token) = await signIn.SignInAsync(Client, apiKey, ct);
         switch (outcome)
         {
             case SignInOutcome.Throttled:
@@ -40,6 +104,8 @@ public sealed class SignInModel(ConsoleSignIn signIn) : PageModel
         });
         return LocalRedirect(target);
     }
+
+    private string Client => HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>Only a local console path (an open redirect would let a link bounce a fresh session elsewhere): what
     /// <c>Url.IsLocalUrl</c> accepts (no `//`, `/\`, control characters) and under /admin; anything else is the overview.</summary>

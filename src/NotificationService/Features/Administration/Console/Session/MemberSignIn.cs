@@ -1,0 +1,71 @@
+using NotificationService.Features.Administration.Members;
+using NotificationService.Features.Tenancy.Audit;
+
+namespace NotificationService.Features.Administration.Console.Session;
+
+public enum PasswordOutcome { Refused, Throttled, NeedsCode, NeedsEnrolment, Done }
+
+/// <summary>
+/// Local sign-in: email and password, then a TOTP (or recovery) code. Every refusal reads the same and costs the same
+/// whether or not the email is a member (a decoy hash is verified for a stranger), so the form tells nobody who is on
+/// the team. Failures are throttled per client address and account and per account alone (<see cref="SignInThrottle"/>),
+/// and audited when they name a member.
+/// </summary>
+public sealed class MemberSignIn(MemberStore members, MemberCredentials credentials, SignInThrottle throttle, AuditLog audit)
+{
+    /// <summary>What a refused sign-in says, whatever was wrong: email, password, status.</summary>
+    public const string Refusal = "That email and password do not match an active member of this team.";
+
+    public async Task<(PasswordOutcome Outcome, Member? Member)> PasswordAsync(string client, Guid tenantId, string? email, string? password, CancellationToken ct)
+    {
+        var account = AccountKey(tenantId, email);
+        if (throttle.IsBlocked(client, account) || throttle.IsBlocked(AnyAddress, account)) return (PasswordOutcome.Throttled, null);
+        var member = await members.FindByEmailAsync(tenantId, email ?? "", ct);
+        var right = await credentials.CheckPasswordAsync(member, password, ct);   // always verifies a hash: same cost for strangers
+        if (!right || member is not { Status: MemberStatuses.Active })
+        {
+            await FailedAsync(client, account, member, "password", ct);
+            return (PasswordOutcome.Refused, null);
+        }
+        if (member.HasTotp) return (PasswordOutcome.NeedsCode, member);
+        if (MemberRoles.RequiresTotp(member.Role)) return (PasswordOutcome.NeedsEnrolment, member);
+        Succeeded(client, account);
+        return (PasswordOutcome.Done, member);
+    }
+
+    /// <summary>The second step: a TOTP code, or one of the member's recovery codes.</summary>
+    public async Task<bool> CodeAsync(string client, Member member, string? code, CancellationToken ct)
+    {
+        var account = AccountKey(member.TenantId, member.Email);
+        if (throttle.IsBlocked(client, account) || throttle.IsBlocked(AnyAddress, account)) return false;
+        if (await credentials.CheckTotpAsync(member, code, pending: false, ct) || await credentials.UseRecoveryCodeAsync(member, code, ct))
+        {
+            Succeeded(client, account);
+            return true;
+        }
+        await FailedAsync(client, account, member, "code", ct);
+        return false;
+    }
+
+    public bool IsThrottled(string client, Member member) =>
+        throttle.IsBlocked(client, AccountKey(member.TenantId, member.Email)) || throttle.IsBlocked(AnyAddress, AccountKey(member.TenantId, member.Email));
+
+    private async Task FailedAsync(string client, string account, Member? member, string step, CancellationToken ct)
+    {
+        throttle.RecordFailure(client, account);
+        throttle.RecordFailure(AnyAddress, account);   // the account's own lock-out, from whichever addresses
+        if (member is not null)
+            await audit.RecordAsync(MemberSessions.PrincipalOf(member, MemberSessions.Password), "member.sign_in_failed", "member", member.Id.ToString(), null, new { step }, ct);
+    }
+
+    private void Succeeded(string client, string account) => throttle.Reset(client, account);
+
+    /// <summary>The throttle's "client" for counting an account's failures from every address together.</summary>
+    private const string AnyAddress = "*";
+
+    private static string AccountKey(Guid tenantId, string? email)
+    {
+        var e = (email ?? "").Trim().ToLowerInvariant();
+        return $"member:{tenantId:N}:{e[..Math.Min(e.Length, MemberEmails.MaxLength)]}";
+    }
+}
