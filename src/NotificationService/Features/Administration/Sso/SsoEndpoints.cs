@@ -17,7 +17,8 @@ public static class SsoEndpoints
     public static IServiceCollection AddSso(this IServiceCollection services)
     {
         services.AddSingleton<SsoSettingsStore>().AddSingleton<SsoSignInStore>().AddSingleton<SsoProviderMetadata>()
-            .AddSingleton<SsoCodeExchange>().AddSingleton<SsoIdTokenValidator>();
+            .AddSingleton<SsoCodeExchange>().AddSingleton<SsoIdTokenValidator>().AddSingleton<ISsoMemberSignIn, SsoMemberSignIn>()
+            .AddSingleton<Contracts.ITenantSignInOptions, SsoSignInOptions>();
         services.AddHttpClient(SsoProviderMetadata.HttpClientName, c =>
             {
                 c.Timeout = TimeSpan.FromSeconds(10);

@@ -5,7 +5,7 @@ namespace NotificationService.Features.Administration.Sso;
 public enum SsoRefusal
 {
     NoTenant, DomainUnknown, NotConfigured, ProviderUnavailable, ProviderUnreachable, ProviderAnswer, ProviderError, StateMismatch, CodeRefused,
-    WrongIssuer, WrongAudience, Expired, BadSignature, NonceMismatch, TokenInvalid, NoEmail, EmailNotVerified, DomainNotAllowed, NotAMember,
+    WrongIssuer, WrongAudience, Expired, BadSignature, NonceMismatch, TokenInvalid, NoEmail, EmailNotVerified, DomainNotAllowed, NotAMember, MemberDisabled,
 }
 
 /// <summary>A refused sign-in: <see cref="Detail"/> is for the log (never a token or secret), the message for the person.</summary>
@@ -38,6 +38,7 @@ public static class SsoRefusals
         SsoRefusal.EmailNotVerified => (403, "Your identity provider has not verified your email address, so it cannot sign you in to the console. Verify it at the provider first."),
         SsoRefusal.DomainNotAllowed => (403, "Your email address's domain is not one this organisation allows to sign in with single sign-on."),
         SsoRefusal.NotAMember => (403, "You are not a member of this organisation's console. Ask an admin to invite you."),
+        SsoRefusal.MemberDisabled => (403, "Your membership of this team is disabled. Ask an owner or admin of your team."),
         _ => (400, "The sign-in was refused."),
     };
 }

@@ -1,9 +1,9 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NotificationService.Features.Administration.Members;
 using NotificationService.Features.Administration.Sso;
 using NotificationService.Tests.Support;
 using NotificationService.Tests.Support.Oidc;
@@ -12,8 +12,7 @@ namespace NotificationService.Tests.Features.Administration.Sso;
 
 /// <summary>
 /// The service beside a real OpenID Provider on loopback (started only where it is installed). Every log line the
-/// service writes is kept, so specs can show a secret never reaches one. The step after a verified identity (matching
-/// the member, opening the session) is recorded here: this host registers <see cref="RecordingMemberSignIn"/> in its place.
+/// service writes is kept, so specs can show a secret never reaches one.
 /// </summary>
 public sealed class SsoFixture : ServiceFixture, IAsyncLifetime
 {
@@ -23,7 +22,6 @@ public sealed class SsoFixture : ServiceFixture, IAsyncLifetime
     public static readonly OidcUser Oz = new("oz", "oz@elsewhere.test", Verified: true);
 
     public OidcProvider? Provider { get; private set; }
-    public RecordingMemberSignIn Members { get; } = new();
     public ConcurrentQueue<string> LogLines { get; } = new();
 
     protected override void Configure(IWebHostBuilder builder)
@@ -32,7 +30,6 @@ public sealed class SsoFixture : ServiceFixture, IAsyncLifetime
         builder.UseSetting("Logging:LogLevel:NotificationService", "Debug");
         builder.ConfigureServices(s =>
         {
-            s.AddSingleton<ISsoMemberSignIn>(Members);
             s.AddSingleton<ILoggerProvider>(new RecordingLoggerProvider(LogLines));
         });
     }
@@ -49,8 +46,8 @@ public sealed class SsoFixture : ServiceFixture, IAsyncLifetime
         await DisposeAsync();
     }
 
-    /// <summary>A tenant whose console signs in through the test provider.</summary>
-    public async Task<TestTenant> TenantWithSsoAsync(string[]? allowedDomains = null, string? defaultRole = null, bool required = false)
+    /// <summary>A tenant whose console signs in through the test provider; Ann is its editor unless told otherwise.</summary>
+    public async Task<TestTenant> TenantWithSsoAsync(string[]? allowedDomains = null, string? defaultRole = null, bool required = false, bool annIsMember = true)
     {
         var tenant = await NewTenantAsync(null);
         var put = await tenant.Http.PutAsJsonAsync("/api/v1/admin/sso", new
@@ -59,8 +56,20 @@ public sealed class SsoFixture : ServiceFixture, IAsyncLifetime
             allowedDomains = allowedDomains ?? [], defaultRole, required,
         });
         Assert.True(put.IsSuccessStatusCode, $"PUT /api/v1/admin/sso: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+        if (annIsMember) await MemberAsync(tenant.Id, Ann.Email);
         return tenant;
     }
+
+    /// <summary>A member of <paramref name="tenantId"/>, as an invitation or the CLI would make them.</summary>
+    public async Task<Member> MemberAsync(Guid tenantId, string email, string role = "editor", string status = "active")
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<MemberStore>().CreateAsync(tenantId, email, "Ann", role, default, status);
+    }
+
+    /// <summary>Console sessions the tenant has (a refused sign-in opens none).</summary>
+    public Task<long> SessionsAsync(Guid tenantId, string method = "sso") =>
+        ScalarAsync<long>("select count(*) from console_sessions where tenant_id = $1 and method = $2", tenantId, method);
 
     /// <summary>A browser of its own (its own cookies), not following redirects, so each step can be looked at.</summary>
     public HttpClient Browser() => Factory.CreateClient(new() { AllowAutoRedirect = false, HandleCookies = true });
@@ -68,18 +77,6 @@ public sealed class SsoFixture : ServiceFixture, IAsyncLifetime
 
 [CollectionDefinition("sso")]
 public sealed class SsoCollection : ICollectionFixture<SsoFixture>;
-
-/// <summary>What the members' step received: each verified identity, in order; it answers 200 "signed in".</summary>
-public sealed class RecordingMemberSignIn : ISsoMemberSignIn
-{
-    public ConcurrentQueue<(SsoIdentity Identity, string ReturnUrl)> SignedIn { get; } = new();
-
-    public Task<IResult> SignInAsync(HttpContext http, SsoIdentity identity, SsoSettings settings, string returnUrl, CancellationToken ct)
-    {
-        SignedIn.Enqueue((identity, returnUrl));
-        return Task.FromResult(Results.Text($"signed in as {identity.Email}"));
-    }
-}
 
 public sealed class RecordingLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
 {
