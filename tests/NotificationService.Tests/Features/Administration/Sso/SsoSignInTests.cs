@@ -121,7 +121,10 @@ public class SsoSignInTests(SsoFixture sso)
     {
         var tenant = await sso.TenantWithSsoAsync();
         var callback = await ToCallbackAsync(sso.Browser(), $"/admin/sso/start?tenant={tenant.Id}", SsoFixture.Ann);
-        await RefusalAsync(await sso.Browser().GetAsync(Local(callback)), HttpStatusCode.BadRequest, "StateMismatch");
+        // Login CSRF: another browser (with a sign-in of its own under way) is handed the victim's redirect.
+        var other = sso.Browser();
+        await ToCallbackAsync(other, $"/admin/sso/start?tenant={tenant.Id}", SsoFixture.Ann);
+        await RefusalAsync(await other.GetAsync(Local(callback)), HttpStatusCode.BadRequest, "StateMismatch");
         Assert.Equal(0, await sso.SessionsAsync(tenant.Id));
     }
 
