@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 export DEBIAN_FRONTEND=noninteractive
 
-tools=(postgresql aiosmtpd prometheus chromium prism redocly helm)
+tools=(postgresql aiosmtpd prometheus chromium prism redocly helm oidc-provider)
 declare -A purpose=(
   [postgresql]="required: the tests' embedded PostgreSQL (initdb, pg_ctl)"
   [aiosmtpd]="a real SMTP server for the SMTP adapter specs (Debian python3-aiosmtpd)"
@@ -22,6 +22,7 @@ declare -A purpose=(
   [prism]="provider contract specs: Stoplight Prism serves ../shared/specs (needs that folder beside the repository)"
   [redocly]="redocly lint of the OpenAPI document (Infrastructure/ApiDocsTests)"
   [helm]="helm lint and schema checks of the chart (Hosting/ChartLintTests), into .tools/chart-lint"
+  [oidc-provider]="a certified OpenID Provider on loopback for the single sign-on specs (Features/Administration/Sso; needs node)"
 )
 
 present() {
@@ -33,11 +34,12 @@ present() {
     prism) [[ -x .tools/node_modules/.bin/prism ]] ;;
     redocly) [[ -x .tools/node_modules/.bin/redocly ]] ;;
     helm) [[ -x .tools/chart-lint/helm/helm && -d .tools/chart-lint/validate/node_modules/kubernetes-models ]] ;;
+    oidc-provider) [[ -f .tools/node_modules/oidc-provider/package.json ]] && command -v node >/dev/null ;;
   esac
 }
 
 if [[ "${1:-}" == "--list" ]]; then
-  for t in "${tools[@]}"; do printf '%-11s %-8s %s\n' "$t" "$(present "$t" && echo here || echo missing)" "${purpose[$t]}"; done
+  for t in "${tools[@]}"; do printf '%-14s %-8s %s\n' "$t" "$(present "$t" && echo here || echo missing)" "${purpose[$t]}"; done
   [[ -d ../shared/specs ]] || echo "(../shared/specs is not beside the repository: the contract and signature-vector specs skip; nothing installs it)"
   exit 0
 fi
@@ -71,6 +73,7 @@ for t in "${wanted[@]}"; do
     chromium) apt_install chromium ;;
     prism) npm_tool @stoplight/prism-cli@5 ;;
     redocly) npm_tool @redocly/cli@2 ;;
+    oidc-provider) npm_tool oidc-provider@9 ;;
     helm) { command -v unzip >/dev/null || apt_install unzip; } \
             && HELM_LINT_TOOLS="$root/.tools/chart-lint" bash charts/notification-service/ci/lint.sh --install-only >/dev/null 2>&1 ;;
   esac

@@ -36,6 +36,7 @@ using NotificationService.Features.Automation.Digests;
 using NotificationService.Features.Automation.Workflows;
 using NotificationService.Features.People.WebOrigins;
 using NotificationService.Features.People.InboxSdk;
+using NotificationService.Features.Administration.Sso;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
 
@@ -104,6 +105,7 @@ public static class ServiceComposition
         app.MapMembers();                     // the people who run a tenant: members, roles, invitations (admin API)
         app.MapWebOrigins();                  // the tenant's allowed web origins (admin API)
         app.MapTenantSettings();              // the tenant's own settings (allowHttpLinks)
+        app.MapSso();                         // console single sign-on: /api/v1/admin/sso and the /admin/sso/* browser flow
         app.MapInboxSdk();                   // /sdk/v1/inbox.js (the inbox component)
         app.MapDemoPage();                   // /sdk/demo: the component for the demo tenant, where it is seeded
         app.MapPlatform();                    // /api/v1/platform/tenants: the operator's API (platform keys only; 404 to anyone else)
@@ -158,6 +160,7 @@ public static class ServiceComposition
         services.AddDemoPage(builder.Configuration); // the quick start's page showing it for the demo tenant
         services.AddPlatform();               // operator keys (Platform:Keys, `platform keys create`) and the platform's tenant API
         services.AddApiDocs();
+        services.AddSso();                    // console single sign-on through the tenant's OpenID Connect provider
         services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring
         services.AddMembers();                // members, roles (one table for every console page), sign-in with password and TOTP, invitations
     }

@@ -99,6 +99,8 @@ public static class ScopeTable
         ["GET /api/v1/admin/schemas/workflow.json"] = Scope(Admin),
         ["GET /api/v1/admin/settings"] = Scope(Admin),
         ["PUT /api/v1/admin/settings"] = Scope(Admin),
+        ["GET /api/v1/admin/sso"] = Scope(Admin),
+        ["PUT /api/v1/admin/sso"] = Scope(Admin),
         ["GET /api/v1/admin/suppressions"] = Scope(Admin),
         ["DELETE /api/v1/admin/suppressions"] = Scope(Admin),
         ["GET /api/v1/admin/templates"] = Scope(Admin),

@@ -10,7 +10,7 @@ namespace NotificationService.Features.Administration.Console.Pages;
 /// recovery code); owners and admins without a second factor enrol one first. An admin API key still opens a session
 /// until key sign-in is retired.
 /// </summary>
-public sealed class SignInModel(ConsoleSignIn signIn, MemberSignIn members, MemberSessions sessions, MemberStore store, PendingSignIn pending) : PageModel
+public sealed partial class SignInModel(ConsoleSignIn signIn, MemberSignIn members, MemberSessions sessions, MemberStore store, PendingSignIn pending) : PageModel
 {
     public string? Error { get; private set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
@@ -21,7 +21,7 @@ public sealed class SignInModel(ConsoleSignIn signIn, MemberSignIn members, Memb
     public string Step { get; private set; } = "password";
     public TimeSpan Lifetime => signIn.Lifetime;
 
-    public void OnGet() { }
+    public Task OnGetAsync(CancellationToken ct) => LoadSsoAsync(ct);   // SignIn.Sso.cs
 
     public async Task<IActionResult> OnPostMemberAsync(string? email, string? password, CancellationToken ct)
     {
@@ -32,6 +32,7 @@ public sealed class SignInModel(ConsoleSignIn signIn, MemberSignIn members, Memb
             Error = "Enter your team's id: it is in your invitation email and in the link your admin gave you.";
             return Page();
         }
+        if (await PasswordsOffAsync(ct)) return Page();   // SignIn.Sso.cs: the tenant requires single sign-on
         var (outcome, member) = await members.PasswordAsync(Client, tenantId, email, password, ct);
         switch (outcome)
         {

@@ -1,0 +1,14 @@
+namespace NotificationService.Contracts;
+
+/// <summary>A tenant's single sign-on as the sign-in page needs it: where to start it, and whether it is the only way in.</summary>
+public sealed record SsoSignInOption(string StartUrl, bool Required);
+
+/// <summary>
+/// How a tenant's members may sign in, decided by the single sign-on feature (Features/Administration/Sso) and asked by
+/// the console's sign-in page, which cannot depend on that feature (it depends on the console's sessions).
+/// </summary>
+public interface ITenantSignInOptions
+{
+    /// <summary>Null when the tenant has no single sign-on.</summary>
+    Task<SsoSignInOption?> SsoAsync(Guid tenantId, CancellationToken ct);
+}

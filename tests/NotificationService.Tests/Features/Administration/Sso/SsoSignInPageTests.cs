@@ -1,0 +1,58 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using NotificationService.Tests.Support.Oidc;
+
+namespace NotificationService.Tests.Features.Administration.Sso;
+
+/// <summary>
+/// The sign-in page and single sign-on: a team with an identity provider gets a button that starts the sign-in there;
+/// a team that requires it gets no password form, and a password sent anyway is refused before it is checked.
+/// </summary>
+[Collection("sso")]
+public partial class SsoSignInPageTests(SsoFixture sso)
+{
+    private sealed class OidcFactAttribute : FactAttribute
+    {
+        public OidcFactAttribute() { if (OidcProvider.Missing is { } reason) Skip = reason; }
+    }
+
+    [OidcFact]
+    public async Task Sso_required_hides_the_password_form_and_refuses_a_password_sent_anyway()
+    {
+        var required = await sso.TenantWithSsoAsync(required: true);
+        var optional = await sso.TenantWithSsoAsync(required: false);
+        var browser = sso.Browser();
+
+        var page = await browser.GetStringAsync($"/admin/sign-in?tenant={required.Id}");
+        Assert.DoesNotContain("id=\"member-form\"", page);
+        Assert.DoesNotContain("id=\"password\"", page);
+        Assert.Contains($"href=\"/admin/sso/start?tenant={required.Id}\"", page);
+        var withPasswords = await browser.GetStringAsync($"/admin/sign-in?tenant={optional.Id}");
+        Assert.Contains("id=\"member-form\"", withPasswords);
+        Assert.Contains($"href=\"/admin/sso/start?tenant={optional.Id}\"", withPasswords);
+
+        var posted = await browser.PostAsync($"/admin/sign-in?handler=Member&tenant={required.Id}", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["tenant"] = required.Id.ToString(), ["email"] = SsoFixture.Ann.Email, ["password"] = "correct horse battery staple", ["__csrf"] = Csrf(page),
+        }));
+        var answer = await posted.Content.ReadAsStringAsync();
+        Assert.True(posted.StatusCode == HttpStatusCode.Forbidden, $"{(int)posted.StatusCode}: {answer}");
+        Assert.Contains("signs in with single sign-on only", answer);
+        Assert.Equal(0, await sso.SessionsAsync(required.Id, "password"));
+        Assert.Equal(0, await sso.ScalarAsync<long>("select count(*) from audit_log where tenant_id = $1 and action = 'member.sign_in_failed'", required.Id));
+    }
+
+    [OidcFact]
+    public async Task Without_a_known_team_the_page_offers_single_sign_on_by_work_address()
+    {
+        var page = await sso.Browser().GetStringAsync("/admin/sign-in");
+        Assert.Contains("action=\"/admin/sso/start\"", page);
+        Assert.Contains("id=\"member-form\"", page);
+    }
+
+    private static string Csrf(string page) => CsrfField().Match(page) is { Success: true } m ? WebUtility.HtmlDecode(m.Groups[1].Value)
+        : throw new Xunit.Sdk.XunitException("no antiforgery field on the page");
+
+    [GeneratedRegex("name=\"__csrf\" type=\"hidden\" value=\"([^\"]+)\"")]
+    private static partial Regex CsrfField();
+}
