@@ -34,8 +34,9 @@ public sealed record PlatformTenantView(Guid Id, string Name, string? Slug, stri
     DateTimeOffset? LastActivityAt, Dictionary<string, Dictionary<string, long>> UsageThisMonth, Dictionary<string, TenantLimitView> Limits);
 
 /// <summary>
-/// The answer to a create: the tenant, and the first owner's access, shown once: `apiKey` (an admin key) until member
-/// sign-in exists, then `invitationUrl`. A replayed create (same Idempotency-Key) answers neither: the key was shown once.
+/// The answer to a create: the tenant, and the first owner's access, shown once: `invitationUrl` when the create named an
+/// `ownerEmail` (that person is invited as owner), else `apiKey` (an admin key). A replayed create (same Idempotency-Key)
+/// answers neither: each is shown once.
 /// </summary>
 public sealed record CreatedPlatformTenant(Guid Id, PlatformTenantView Tenant, string? ApiKey, string? InvitationUrl);
 

@@ -15,10 +15,10 @@ public class PlatformTenantsTests(PlatformFixture service)
     private static string Slug() => "t-" + Guid.NewGuid().ToString("N")[..10];
 
     [Fact]
-    public async Task A_created_tenant_answers_its_id_and_a_first_admin_key_once_that_works_at_once()
+    public async Task A_created_tenant_without_an_owner_answers_its_id_and_a_first_admin_key_once_that_works_at_once()
     {
         var slug = Slug();
-        var response = await service.Platform().PostJsonAsync(Tenants, new { name = "Acme Europe", slug, ownerEmail = "owner@acme.example",
+        var response = await service.Platform().PostJsonAsync(Tenants, new { name = "Acme Europe", slug,
             limits = new { send = new { perSecond = 500, burst = 1000 } } });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var created = await response.JsonAsync();
@@ -29,17 +29,38 @@ public class PlatformTenantsTests(PlatformFixture service)
         Assert.Equal(500, created["tenant"]!["limits"]!["send"]!["perSecond"]!.GetValue<double>());
         Assert.Equal("tenant", created["tenant"]!["limits"]!["send"]!["source"]!.GetValue<string>());
         Assert.Equal("default", created["tenant"]!["limits"]!["admin"]!["source"]!.GetValue<string>());
+        Assert.Null(created["invitationUrl"]);
 
         var key = created["apiKey"]!.GetValue<string>();
         var admin = service.Client(key);
         Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/admin/api-keys")).StatusCode);
         Assert.Equal(id, await service.ScalarAsync<Guid>("select tenant_id from service_accounts where key_prefix = $1", key[..12]));
 
-        // Read back: never the key again, and the owner's address is not kept anywhere (there is no member to invite yet).
+        // Read back: never the key again.
         var read = await service.Platform().GetStringAsync($"{Tenants}/{id}");
         Assert.DoesNotContain(key[13..], read);
-        Assert.DoesNotContain("owner@acme.example", read);
-        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from tenants where strpos(row_to_json(tenants)::text, 'owner@acme.example') > 0"));
+    }
+
+    [Fact]
+    public async Task A_tenant_created_with_an_owner_email_invites_that_person_as_owner_and_answers_the_link_once_instead_of_a_key()
+    {
+        var response = await service.Platform().PostJsonAsync(Tenants, new { name = "Owned Ltd", slug = Slug(), ownerEmail = "Owner@Acme.example" });
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var created = await response.JsonAsync();
+        var id = Guid.Parse(created["id"]!.GetValue<string>());
+        Assert.Null(created["apiKey"]);
+        var url = created["invitationUrl"]!.GetValue<string>();
+        Assert.Matches(@"/admin/invite/[0-9a-f]{32}\.[A-Za-z0-9_-]{43}$", url);
+        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from service_accounts where tenant_id = $1", id));
+        Assert.Equal("owner invited", await service.ScalarAsync<string>(
+            "select role || ' ' || status from members where tenant_id = $1 and email = 'owner@acme.example'", id));
+
+        // The link opens the invitation page (the member sets a password there); the tenant's reads never show it again.
+        var page = await service.Factory.CreateClient().GetAsync(new Uri(url).PathAndQuery);
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        var secret = url[(url.LastIndexOf('.') + 1)..];
+        Assert.DoesNotContain(secret, await service.Platform().GetStringAsync($"{Tenants}/{id}"));
+        Assert.DoesNotContain(secret, await service.Platform().GetStringAsync($"{Tenants}/{id}/export"));
     }
 
     [Fact]
