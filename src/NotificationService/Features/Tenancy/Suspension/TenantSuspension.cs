@@ -3,15 +3,15 @@ using NotificationService.Features.Tenancy.Tenants;
 
 namespace NotificationService.Features.Tenancy.Suspension;
 
+/// <summary>Whether a tenant's requests are served: it exists and is active, it is suspended, or it is gone (deleted).</summary>
+public enum TenantState { Active, Suspended, Gone }
+
 /// <summary>
 /// Whether a tenant is suspended, cached per replica. Every replica forgets a tenant's entry when its status change is
 /// announced (<see cref="TenantStatusListener"/>), and everything when the listening connection was lost (a change may
 /// have gone unheard), so the cache time is only the safety net. A load that began before a forget is not stored:
 /// otherwise a read racing the change could put the old status back for a whole cache time.
 /// </summary>
-/// <summary>Whether a tenant's requests are served: it exists and is active, it is suspended, or it is gone (deleted).</summary>
-public enum TenantState { Active, Suspended, Gone }
-
 public sealed class TenantSuspension(TenantStore tenants, TimeProvider clock, IConfiguration config)
 {
     /// <summary>`Tenants:SuspensionCacheSeconds` (default 30): how long an answer is kept if no announcement arrives.</summary>
