@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using NotificationService.Features.Tenancy.Auth;
 
 namespace NotificationService.Features.Tenancy.Suspension;
@@ -19,6 +20,13 @@ public static class SuspensionCheck
     /// <summary>Goes right after UseAuthorization: authorization is where a policy's own scheme (the console's) signs the caller in.</summary>
     public static void UseTenantSuspension(this WebApplication app) => app.Use(async (http, next) =>
     {
+        // Only what a credential opens: an endpoint that needs none (health, provider callbacks, unsubscribe pages) is not
+        // the tenant's to be refused, and must not depend on the database for a status (liveness during an outage).
+        if (http.GetEndpoint()?.Metadata is not { } metadata || metadata.GetMetadata<IAuthorizeData>() is null || metadata.GetMetadata<IAllowAnonymous>() is not null)
+        {
+            await next(http);
+            return;
+        }
         if (http.User.FindFirst(AuthClaims.TenantIdClaim)?.Value is { } claim && Guid.TryParse(claim, out var tenantId)
             && await http.RequestServices.GetRequiredService<TenantSuspension>().StateAsync(tenantId, http.RequestAborted) is not TenantState.Active and var state)
         {
