@@ -38,7 +38,7 @@ public sealed partial class SignInModel(ConsoleSignIn signIn, MemberSignIn membe
         {
             case PasswordOutcome.Throttled:
                 Response.StatusCode = 429;
-                Error = $"Too many failed sign-ins for this account. Try again in {SignInThrottle.Window.TotalMinutes:0} minutes.";
+                Error = AccountThrottled;
                 return Page();
             case PasswordOutcome.Refused:
                 Response.StatusCode = 401;
@@ -56,6 +56,9 @@ public sealed partial class SignInModel(ConsoleSignIn signIn, MemberSignIn membe
         return LocalRedirect(LocalConsolePath(ReturnUrl));
     }
 
+    /// <summary>What a throttled account is told, by the password step and the code step alike.</summary>
+    private static string AccountThrottled => $"Too many failed sign-ins for this account. Try again in {SignInThrottle.Window.TotalMinutes:0} minutes.";
+
     public async Task<IActionResult> OnPostCodeAsync(string? code, CancellationToken ct)
     {
         Step = "code";
@@ -69,7 +72,7 @@ public sealed partial class SignInModel(ConsoleSignIn signIn, MemberSignIn membe
         if (!await members.CodeAsync(Client, member, code, ct))
         {
             Response.StatusCode = members.IsThrottled(Client, member) ? 429 : 401;
-            Error = Response.StatusCode == 429 ? $"Too many failed sign-ins for this account. Try again in {SignInThrottle.Window.TotalMinutes:0} minutes."
+            Error = Response.StatusCode == 429 ? AccountThrottled
                 : "That code is not right. Enter the 6-digit code your authenticator app shows now, or a recovery code.";
             return Page();
         }
