@@ -21,8 +21,8 @@ namespace NotificationService.Features.Sending.Delivery;
 /// those with no address or device, ends suppressed recipients (one query), applies the recipients' preferences as they
 /// are now (one query: opted out ends suppressed, quiet hours postpone), renders and sends each concurrently through the
 /// channel's providers, each provider call's outcome committed as it returns (<see cref="AttemptRecorder"/>: dead push
-/// tokens, then the ledger, many calls per statement), the outcomes decided without a call in one statement, and tells
-/// the queue what to do with each job: done, retry, postpone, dead, or (a group not all done) split.
+/// tokens, then the ledger, the batch's outcomes that return together in one statement, with those decided without a
+/// call), and tells the queue what to do with each job: done, retry, postpone, dead, or (a group not all done) split.
 /// </summary>
 public sealed class DeliveryJobHandler(
     NotificationLedger ledger, TemplateVersionStore templates, MessageRenderer renderer, ChannelSender sender,
@@ -59,7 +59,8 @@ public sealed class DeliveryJobHandler(
             batch.ProfileOf(r)?.Fields.Timezone, r.Recipient.Topics)).ToList(), ct);
         var now = clock.GetUtcNow();
 
-        var outcomes = await Task.WhenAll(units.Select((unit, i) =>
+        var attempts = recorder.ForBatch(ct);
+        var calls = Task.WhenAll(units.Select((unit, i) =>
             admitted[i] is not Admission.Proceed go || !records.TryGetValue(unit.Id, out var record)
                 ? Task.FromResult<Decided?>(null)
             : ExpiredAt(record, now) is { } expiredAt
@@ -74,13 +75,23 @@ public sealed class DeliveryJobHandler(
                     new Decided(DeliveryOutcome.OptedOut(record, o.Reason))),
                 PreferenceDecision.Held h => Task.FromResult<Decided?>(
                     new Decided(DeliveryOutcome.Held(record, h.Until, now))),
-                var d => DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, d as PreferenceDecision.Deliver, batch.ProfileOf(record), ct),
+                var d => DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, d as PreferenceDecision.Deliver, batch.ProfileOf(record), attempts, ct),
             }));
+        Decided?[] outcomes;
+        try { outcomes = await calls; }
+        catch
+        {
+            // A call that threw fails the batch (the queue retries it): what the other providers answered is committed
+            // first, so the retry does not call them again.
+            await attempts.AllReturnedAsync();
+            throw;
+        }
 
-        // Provider calls recorded their outcomes as they returned (AttemptRecorder); what was decided without one (expired,
-        // skipped, suppressed, held) is recorded here, in one statement.
-        await ledger.RecordAttemptsAsync(units.Select((unit, i) => outcomes[i] is { Recorded: false } o ? InOwnTrace(o.Outcome.Attempt, unit.Job) : null)
-            .OfType<AttemptOutcome>().ToList(), ct);
+        // Provider calls handed their outcomes over as they returned; what was decided without one (expired, skipped,
+        // suppressed, held) joins the batch's last commit.
+        for (var i = 0; i < units.Length; i++)
+            if (outcomes[i] is { Recorded: false } o) attempts.Returned(new ReturnedAttempt(InOwnTrace(o.Outcome.Attempt, units[i].Job), []));
+        await attempts.AllReturnedAsync();
         var unitResults = units.Select((_, i) => admitted[i] switch
         {
             Admission.Wait w => new JobResult.Throttled(w.After, w.Reason),
@@ -143,7 +154,7 @@ public sealed class DeliveryJobHandler(
 
     private async Task<Decided?> DeliverAsync(Job job, ClaimedNotification n, ProviderConfig? reserved,
         IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, PreferenceDecision.Deliver? links,
-        StoredProfile? profile, CancellationToken ct)
+        StoredProfile? profile, BatchAttempts attempts, CancellationToken ct)
     {
         // In a claim that mixed traces, the provider call and what its outcome enqueues stay in the job's own trace.
         using var span = JobTracing.StartJob(job);
@@ -151,9 +162,9 @@ public sealed class DeliveryJobHandler(
         var outcome = DeliveryOutcome.From(job, n, attempt);
         if (span is not null) outcome = outcome with { Attempt = outcome.Attempt with { TraceParent = span.Id } };
         // Committed before the job can be acknowledged, and before the rest of the batch is done: see AttemptRecorder. Its
-        // trace is named here: the statement that commits it may be another batch's, in another trace.
+        // trace is named here: the statement that commits it runs outside this span.
         var own = InOwnTrace(outcome.Attempt, job);
-        await recorder.RecordAsync(own with { TraceParent = own.TraceParent ?? JobTracing.CurrentTraceParent() }, DeadTokens(attempt.Result, n.TenantId));
+        attempts.Returned(new ReturnedAttempt(own with { TraceParent = own.TraceParent ?? JobTracing.CurrentTraceParent() }, DeadTokens(attempt.Result, n.TenantId)));
         return new Decided(outcome, Recorded: true);
     }
 
