@@ -9,7 +9,7 @@ public class FeatureDependencyTests
     [Fact]
     public void Feature_folders_depend_on_each_other_without_cycles()
     {
-        var graph = FeatureGraph.Build(SourceModel.Service);
+        var graph = FeatureGraph.Service;
         Assert.True(graph.Count >= 10, $"expected the service's feature folders, found {graph.Count}: {string.Join(", ", graph.Keys)}");
         var cycles = FeatureGraph.Cycles(graph.ToDictionary(g => g.Key, g => (IEnumerable<string>)g.Value.Keys));
         Assert.True(cycles.Count == 0, "feature folders in a cycle:\n" + string.Join("\n", cycles.Select(c =>
@@ -21,7 +21,7 @@ public class FeatureDependencyTests
     {
         // Wings are layers a newcomer can read bottom-up: Tenancy, People, Sending, Automation, Operations, Administration.
         // A use pointing back down-to-up closes a cycle: the message names every feature use on it.
-        var graph = FeatureGraph.Wings(SourceModel.Service, FeatureGraph.Build(SourceModel.Service));
+        var graph = FeatureGraph.Wings(SourceModel.Service, FeatureGraph.Service);
         Assert.True(graph.Count >= 5, $"expected the service's wings, found {graph.Count}: {string.Join(", ", graph.Keys)}");
         var cycles = FeatureGraph.Cycles(graph.ToDictionary(g => g.Key, g => (IEnumerable<string>)g.Value.Keys));
         Assert.True(cycles.Count == 0, "wings in a cycle:\n" + string.Join("\n", cycles.Select(c =>
@@ -45,7 +45,7 @@ public class FeatureDependencyTests
     public void The_graph_sees_real_uses_of_another_feature()
     {
         // The checker itself must be able to fail: these edges exist by design, so a graph without them is blind.
-        var graph = FeatureGraph.Build(SourceModel.Service);
+        var graph = FeatureGraph.Service;
         Assert.Contains("Notifications", graph["Delivery"].Keys);
         Assert.Contains("Notifications", graph["Webhooks"].Keys);
         Assert.Contains("Templates", graph["Notifications"].Keys);

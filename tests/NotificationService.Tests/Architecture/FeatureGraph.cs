@@ -6,10 +6,17 @@ namespace NotificationService.Tests.Architecture;
 /// <summary>Which feature folder uses which, from the symbols each file's names bind to, and the cycles in that graph.</summary>
 public static class FeatureGraph
 {
+    private static readonly Lazy<IReadOnlyDictionary<string, Dictionary<string, string>>> ServiceGraph = new(() => Build(SourceModel.Service));
+
+    /// <summary>The service's graph, bound once per test run: binding every name of every feature file is the costliest
+    /// step of the architecture specs, and three of them read the same graph.</summary>
+    public static IReadOnlyDictionary<string, Dictionary<string, string>> Service => ServiceGraph.Value;
+
     /// <summary>Edges feature → features it uses, each with one place that shows it (file:line, the symbol).</summary>
     public static Dictionary<string, Dictionary<string, string>> Build(SourceModel model)
     {
         var graph = new Dictionary<string, Dictionary<string, string>>();
+        var declaredIn = DeclaredNames(model);
         foreach (var tree in model.ServiceTrees)
         {
             if (model.FeatureOf(tree.FilePath) is not { } from) continue;
@@ -17,6 +24,9 @@ public static class FeatureGraph
             var semantic = model.Compilation.GetSemanticModel(tree);
             foreach (var name in tree.GetRoot().DescendantNodes().OfType<SimpleNameSyntax>())
             {
+                // Only a name some other feature declares can bind to that feature's code: binding the rest (locals,
+                // the framework's names) is most of the work and can add no edge.
+                if (!declaredIn.TryGetValue(name.Identifier.ValueText, out var features) || features.All(f => f == from)) continue;
                 var info = semantic.GetSymbolInfo(name);
                 var symbol = info.Symbol ?? info.CandidateSymbols.FirstOrDefault();
                 if (symbol is null or INamespaceSymbol) continue;
@@ -29,8 +39,38 @@ public static class FeatureGraph
         return graph;
     }
 
+    /// <summary>Every name a feature file declares (types, members, enum members, primary-constructor parameters, which
+    /// become records' properties), with the features that declare it; an attribute also by its short name.</summary>
+    private static Dictionary<string, HashSet<string>> DeclaredNames(SourceModel model)
+    {
+        var declaredIn = new Dictionary<string, HashSet<string>>();
+        void Add(string name, string feature)
+        {
+            (declaredIn.TryGetValue(name, out var set) ? set : declaredIn[name] = []).Add(feature);
+            if (name.EndsWith("Attribute", StringComparison.Ordinal) && name.Length > "Attribute".Length) Add(name[..^"Attribute".Length], feature);
+        }
+        foreach (var tree in model.ServiceTrees)
+        {
+            if (model.FeatureOf(tree.FilePath) is not { } feature) continue;
+            foreach (var node in tree.GetRoot().DescendantNodes())
+            {
+                var identifier = node switch
+                {
+                    BaseTypeDeclarationSyntax t => t.Identifier, DelegateDeclarationSyntax d => d.Identifier,
+                    MethodDeclarationSyntax m => m.Identifier, PropertyDeclarationSyntax p => p.Identifier, EventDeclarationSyntax ev => ev.Identifier,
+                    VariableDeclaratorSyntax { Parent.Parent: BaseFieldDeclarationSyntax } v => v.Identifier,
+                    EnumMemberDeclarationSyntax em => em.Identifier,
+                    ParameterSyntax { Parent.Parent: TypeDeclarationSyntax } p => p.Identifier,
+                    _ => default,
+                };
+                if (identifier.ValueText is { Length: > 0 } text) Add(text, feature);
+            }
+        }
+        return declaredIn;
+    }
+
     /// <summary>The same uses one level up: wing → wings it uses, each edge with the feature uses that make it.</summary>
-    public static Dictionary<string, Dictionary<string, string>> Wings(SourceModel model, Dictionary<string, Dictionary<string, string>> features)
+    public static Dictionary<string, Dictionary<string, string>> Wings(SourceModel model, IReadOnlyDictionary<string, Dictionary<string, string>> features)
     {
         var wingOf = model.ServiceTrees.Select(t => (Feature: model.FeatureOf(t.FilePath), Wing: model.WingOf(t.FilePath)))
             .Where(x => x.Feature is not null).DistinctBy(x => x.Feature).ToDictionary(x => x.Feature!, x => x.Wing!);
