@@ -225,6 +225,7 @@ async Task<string> CreateDatabaseAsync(string name)
     await using var cmd = new NpgsqlCommand($"create database bench_{name}" + (template is null ? "" : $" template {template}"), admin);
     await cmd.ExecuteNonQueryAsync();
     phaseDatabases.Add($"bench_{name}");
+    if (template is not null) ServiceProcess.SeededCopyNames[$"bench_{name}"] = true;
     return new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = $"bench_{name}" }.ConnectionString;
 }
 
