@@ -183,6 +183,8 @@ IEnumerable<BenchPhase> Phases() =>
         if (!result.Isolated)
             throw new InvalidOperationException($"{result.Differences:N0} of {result.Compared:N0} bodies differ from their render alone; {result.Planned - result.Compared:N0} of {result.Planned:N0} never arrived");
     }),
+    new(NotificationService.Bench.Client.ClientLatencyRun.Phase, "client: send latency through the .NET client vs HttpClient by hand, alternating rounds (Mode=api)", async (report, dll) =>
+        report.ClientLatency = await NotificationService.Bench.Client.ClientLatencyRun.MeasureAsync(dll, await CreateDatabaseAsync("client_latency"), options)),
     new("templated-accept", "accept with a template vs inline content (Mode=all, then Mode=api)", async (report, dll) =>
     {
         foreach (var mode in new[] { "all", "api" })

@@ -42,6 +42,7 @@ public sealed class Report
     public ByUserResult? ByUser { get; set; }
     public Workflows.WorkflowsBenchResult? Workflows { get; set; }
     public RenderIsolation.IsolationResult? Isolation { get; set; }
+    public Client.ClientLatencyResult? ClientLatency { get; set; }
     public List<string> Notes { get; } = [];
     /// <summary>What a unit of each phase's work cost (CPU, statements, rows written), one entry per measured window.</summary>
     public List<Costs.UnitCost> UnitCosts { get; } = [];
@@ -53,7 +54,8 @@ public sealed class Report
         // Phases with report sections of their own: each measured figure they hold.
         + (Recipients is { } rc ? rc.Erases.Select(e => e.EraseTime.TotalSeconds).Append(rc.IdentifyPerSec).Count(v => double.IsFinite(v) && v > 0) : 0)
         + (Topics is { } tp ? (tp.FanOut is null ? 0 : 1) + (tp.Events is null ? 0 : 1) : 0)
-        + (ByUser?.FigureCount ?? 0);
+        + (ByUser?.FigureCount ?? 0)
+        + (ClientLatency?.FigureCount ?? 0);
 
     /// <summary>Set for an `--ab` run: the per-round reports of both builds, rendered side by side.</summary>
     public Ab.AbReport? Ab { get; set; }
@@ -318,6 +320,7 @@ public sealed class Report
         if (Sse is { } sse) SseReport.Append(sb, sse);
         Recipients?.Append(sb, Ceilings);
         ByUser?.Append(sb, Ceilings);
+        ClientLatency?.Append(sb);
         AppendPhases(sb);
     }
 
