@@ -30,10 +30,7 @@ public class PlatformCliTests
         Assert.Contains($"platform key {key[..12]} (billing system) revoked", revoke.Output);
         await using var revoked = db.CreateCommand("select count(*) from platform_keys where key_prefix = $1 and revoked_at is not null");
         revoked.Parameters.AddWithValue(key[..12]);
-        Assert.Equal(1L, (long)(await revoked.ExecuteScalarAsync())!);
-        var again = await CliTests.RunAsync(cs, "platform", "keys", "revoke", "--name", "billing system");
-        Assert.Equal(1, again.Exit);
-        Assert.Contains("no unrevoked platform key named 'billing system'", again.Output);
+        Assert.Equal(1L, (long)(await revoked.ExecuteScalarAsync())!);   // a name with nothing left to revoke: PlatformAuthTests
     }
 
     [Fact]
