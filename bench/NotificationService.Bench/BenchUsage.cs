@@ -9,7 +9,7 @@ public static class BenchUsage
     private static readonly string[] Flags = ["--smoke", "--quick", "--sse-settle"];
 
     private static readonly string[] Valued = ["--only", "--ab", "--rounds", "--service-dll", "--service-env", "--pg-setting", "--bulk-rows", "--provider-messages",
-        "--retention-rows", "--sse-connections", "--inbox-clients", "--identify-profiles", "--erase-notifications", "--topic-members",
+        "--retention-rows", "--sse-connections", "--inbox-clients", "--identify-profiles", "--erase-notifications", "--delete-notifications", "--delete-profiles", "--topic-members",
         "--topic-streams", "--topic-event-seconds"];
 
     public static string Text => $"""
@@ -25,7 +25,7 @@ public static class BenchUsage
         --service-env NAME=VALUE set in every service process (repeatable), e.g. a runtime setting under trial
         --pg-setting NAME=VALUE  a setting of the bench's PostgreSQL cluster (repeatable), e.g. shared_buffers=2GB
         sizes       --bulk-rows --provider-messages --retention-rows --sse-connections --inbox-clients
-                    --identify-profiles --erase-notifications --topic-members --topic-streams --topic-event-seconds (N each)
+                    --identify-profiles --erase-notifications --delete-notifications --delete-profiles --topic-members --topic-streams --topic-event-seconds (N each)
         --sse-settle induce a full collection in the service after its streams opened
         """;
 

@@ -138,6 +138,8 @@ IEnumerable<BenchPhase> Phases() =>
             options.AcceptDuration, options.ConsoleAcceptPairs)),
     new(RecipientsRun.Phase, "recipients: bulk identify (Mode=api), then erase of a big user beside accept (Mode=all)", async (report, dll) =>
         report.Recipients = await RecipientsRun.MeasureAsync(dll, CreateDatabaseAsync, options)),
+    new(TenantDeleteRun.Phase, "tenant delete: a tenant with 1 M notifications deleted beside another tenant's accept (Mode=all), then a sweep of every column", async (report, dll) =>
+        report.TenantDelete = await TenantDeleteRun.MeasureAsync(dll, await CreateDatabaseAsync("tenant_delete"), options)),
     new("topics", "topics: a fan-out's rate and accept latency, live events to topics over open streams", async (report, dll) =>
         report.Topics = await TopicsPhase.MeasureAsync(dll, CreateDatabaseAsync, TopicsBenchOptions.Parse(args, options.Quick, options.Smoke))),
     new(ByUserRun.Phase, "send by userId vs with the address: accept (Mode=api) and dispatch (Mode=worker), alternating rounds", async (report, dll) =>

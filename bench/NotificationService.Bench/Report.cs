@@ -38,6 +38,7 @@ public sealed class Report
     public ConsoleBenchResult? Console { get; set; }
     public SseBenchResult? Sse { get; set; }
     public RecipientsBenchResult? Recipients { get; set; }
+    public TenantDeleteMeasure? TenantDelete { get; set; }
     public TopicsBenchResult? Topics { get; set; }
     public ByUserResult? ByUser { get; set; }
     public Workflows.WorkflowsBenchResult? Workflows { get; set; }
@@ -55,7 +56,8 @@ public sealed class Report
         + (Recipients is { } rc ? rc.Erases.Select(e => e.EraseTime.TotalSeconds).Append(rc.IdentifyPerSec).Count(v => double.IsFinite(v) && v > 0) : 0)
         + (Topics is { } tp ? (tp.FanOut is null ? 0 : 1) + (tp.Events is null ? 0 : 1) : 0)
         + (ByUser?.FigureCount ?? 0)
-        + (ClientLatency?.FigureCount ?? 0);
+        + (ClientLatency?.FigureCount ?? 0)
+        + (TenantDelete?.FigureCount ?? 0);
 
     /// <summary>Set for an `--ab` run: the per-round reports of both builds, rendered side by side.</summary>
     public Ab.AbReport? Ab { get; set; }
@@ -319,6 +321,7 @@ public sealed class Report
         if (Topics is { } topics) TopicsReport.Append(sb, topics, Ceilings);
         if (Sse is { } sse) SseReport.Append(sb, sse);
         Recipients?.Append(sb, Ceilings);
+        TenantDelete?.Append(sb);
         ByUser?.Append(sb, Ceilings);
         ClientLatency?.Append(sb);
         AppendPhases(sb);

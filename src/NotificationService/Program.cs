@@ -1,5 +1,6 @@
 using NotificationService.Features.Tenancy.ApiKeyAdmin;
 using NotificationService.Features.Tenancy.Audit;
+using NotificationService.Features.Tenancy.Quotas;
 using NotificationService.Features.Tenancy.Auth;
 using NotificationService.Features.Sending.Batches;
 using NotificationService.Features.Sending.Bulk;
@@ -150,6 +151,7 @@ public static class ServiceComposition
         services.AddWebhooks();               // Standard Webhooks out: subscribes to the ledger, signed delivery through the queue
         services.AddProviderCallbacks(includeWorkers); // signed provider status callbacks → the ledger, suppressions, early events parked
         services.AddRateLimits();             // per-tenant API token buckets per endpoint class, shared by replicas
+        services.AddQuotas();                 // per-tenant monthly quotas per channel, charged before a send is accepted
         services.AddRetention();              // each kind of stored data purged by its owner after its retention, in small batches
         services.AddUsage();                  // per-tenant counts per day, channel and status: a ledger observer flushed every few seconds
         services.AddHealth();

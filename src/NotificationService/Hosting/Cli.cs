@@ -4,7 +4,7 @@ using NotificationService.Features.Tenancy.Tenants;
 namespace NotificationService.Hosting;
 
 /// <summary>
-/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create|list|suspend|resume|export|delete`, `members sign-in-link`, `platform keys create`, `keys rotate`, `retention run`, `inbox recount`, `health`.
+/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create|list|suspend|resume|export|delete`, `members sign-in-link`, `platform keys create|revoke`, `keys rotate`, `retention run`, `inbox recount`, `health`.
 /// Unrecognised tokens (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web host.
 /// </summary>
 public static class Cli
@@ -69,8 +69,12 @@ public static class Cli
         var platformKeyCreate = new Command("create", "Make an operator key for the platform API (/api/v1/platform) and print it once.") { keyName, keyJson };
         platformKeyCreate.TreatUnmatchedTokensAsErrors = false;
         platformKeyCreate.SetAction((r, ct) => PlatformCommands.CreateKeyAsync(r.GetRequiredValue(keyName), r.GetValue(keyJson), r.UnmatchedTokens.ToArray(), ct));
+        var revokeName = new Option<string>("--name") { Description = "The name the key was made under (every unrevoked key of that name)", Required = true };
+        var platformKeyRevoke = new Command("revoke", "Revoke the operator keys made under a name: the platform API refuses them from then on.") { revokeName };
+        platformKeyRevoke.TreatUnmatchedTokensAsErrors = false;
+        platformKeyRevoke.SetAction((r, ct) => PlatformCommands.RevokeKeyAsync(r.GetRequiredValue(revokeName), r.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(new Command("platform", "The platform: the operator running the service for many tenants.")
-        { new Command("keys", "Operator keys for the platform API.") { platformKeyCreate } });
+        { new Command("keys", "Operator keys for the platform API.") { platformKeyCreate, platformKeyRevoke } });
 
         var retentionRun = new Command("run", "Purge now what is older than each kind's retention (Retention:<Kind>:Days), with progress.")
         { TreatUnmatchedTokensAsErrors = false };

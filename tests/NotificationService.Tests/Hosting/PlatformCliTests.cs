@@ -11,7 +11,7 @@ public class PlatformCliTests
     private static JsonNode LastJson(string output) => JsonNode.Parse(output.Split('\n').Last(l => l.TrimStart().StartsWith('{')))!;
 
     [Fact]
-    public async Task Platform_keys_create_prints_a_key_once_and_stores_only_its_hash()
+    public async Task Platform_keys_create_prints_a_key_once_and_stores_only_its_hash_and_revoke_revokes_it_by_name()
     {
         var cs = await TestDatabase.CreateAsync("cli_pkey");
         var made = await CliTests.RunAsync(cs, "platform", "keys", "create", "--name", "billing system", "--json");
@@ -24,6 +24,13 @@ public class PlatformCliTests
         cmd.Parameters.AddWithValue(key[..12]);
         cmd.Parameters.AddWithValue(key);
         Assert.Equal(1L, (long)(await cmd.ExecuteScalarAsync())!);
+
+        var revoke = await CliTests.RunAsync(cs, "platform", "keys", "revoke", "--name", "billing system");
+        Assert.True(revoke.Exit == 0, revoke.Output);
+        Assert.Contains($"platform key {key[..12]} (billing system) revoked", revoke.Output);
+        await using var revoked = db.CreateCommand("select count(*) from platform_keys where key_prefix = $1 and revoked_at is not null");
+        revoked.Parameters.AddWithValue(key[..12]);
+        Assert.Equal(1L, (long)(await revoked.ExecuteScalarAsync())!);   // a name with nothing left to revoke: PlatformAuthTests
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NotificationService.Features.Sending.Notifications;
+using NotificationService.Features.Tenancy.Audit;
 using NotificationService.Features.Tenancy.Auth;
 using NotificationService.Features.Tenancy.Tenants;
 using NotificationService.Infrastructure;
@@ -11,7 +12,8 @@ namespace NotificationService.Features.Administration.Platform;
 /// <summary>
 /// `/api/v1/platform/tenants`: the operator's API (a platform key, <see cref="PlatformKeyAuthenticationHandler"/>; for
 /// anyone else every route is a 404). Create (the first owner's access in the answer, once), list, get, change limits,
-/// suspend and resume. Suspend and resume are idempotent by nature: the same call twice leaves the same state.
+/// suspend and resume. Suspend and resume are idempotent by nature: the same call twice leaves the same state. Every
+/// change, export and import is recorded in the tenant's audit log with the operator key's name as the actor.
 /// </summary>
 public static class PlatformEndpoints
 {
@@ -22,7 +24,7 @@ public static class PlatformEndpoints
         PlatformKeyAuthenticationHandler.Register(services);
         services.TryAddSingleton<ITenantOwnerOnboarding, FirstAdminKeyOnboarding>();   // member sign-in registers its own first
         services.AddScoped<TenantExport>().AddScoped<TenantImport>();
-        return services.AddSingleton<PlatformTenants>().AddSingleton<TenantDeletionStore>().AddSingleton<TenantDeleter>()
+        return services.AddSingleton<PlatformTenants>().AddSingleton<PlatformQuotas>().AddSingleton<TenantDeletionStore>().AddSingleton<TenantDeleter>()
             .AddSingleton<IJobHandler, TenantDeletionHandler>().AddSingleton(new WorkQueue(TenantDeletionHandler.QueueName));
     }
 
@@ -40,18 +42,17 @@ public static class PlatformEndpoints
             await platform.ViewAsync(id, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
             .WithSummary("Get a tenant");
         g.MapPatch("/{id:guid}", UpdateAsync).Accepts<UpdateTenantRequest>("application/json")
-            .WithSummary("Change a tenant's API rate limits per endpoint class (null: back to the default)").ProducesValidationProblem();
-        g.MapPost("/{id:guid}/suspend", async Task<Results<Ok<PlatformTenantView>, NotFound>> (Guid id, PlatformTenants platform, CancellationToken ct) =>
-            await platform.SetStatusAsync(id, TenantStatuses.Suspended, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+            .WithSummary("Change a tenant's API rate limits per endpoint class (null: back to the default) and monthly quotas per channel (null: none)").ProducesValidationProblem();
+        g.MapPost("/{id:guid}/suspend", async Task<Results<Ok<PlatformTenantView>, NotFound>> (Guid id, HttpContext http, PlatformTenants platform, CancellationToken ct) =>
+            await platform.SetStatusAsync(id, TenantStatuses.Suspended, ActorOf(http), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
             .WithSummary("Suspend a tenant: its keys, end-user tokens and console sessions are refused (403) on every replica until it is resumed");
-        g.MapPost("/{id:guid}/resume", async Task<Results<Ok<PlatformTenantView>, NotFound>> (Guid id, PlatformTenants platform, CancellationToken ct) =>
-            await platform.SetStatusAsync(id, TenantStatuses.Active, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
+        g.MapPost("/{id:guid}/resume", async Task<Results<Ok<PlatformTenantView>, NotFound>> (Guid id, HttpContext http, PlatformTenants platform, CancellationToken ct) =>
+            await platform.SetStatusAsync(id, TenantStatuses.Active, ActorOf(http), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound())
             .WithSummary("Resume a suspended tenant");
-        g.MapGet("/{id:guid}/export", async Task<Results<Ok<TenantExportDocument>, NotFound>> (Guid id, TenantStore tenants, TenantExport export, CancellationToken ct) =>
-            await tenants.FindRecordAsync(id, ct) is { } t ? TypedResults.Ok(await export.ExportAsync(new ExportedTenant(t.Id, t.Name, t.Slug), ct)) : TypedResults.NotFound())
+        g.MapGet("/{id:guid}/export", ExportAsync)
             .WithSummary("Export a tenant's configuration as one JSON document: templates with versions, layouts, partials, workflows, categories, topics, providers and webhooks, without secrets or members");
         g.MapPost("/{id:guid}/import", ImportAsync).Accepts<TenantExportDocument>("application/json")
-            .WithSummary("Import an export's configuration into a tenant that has none of it (a fresh one): providers and webhooks are not imported, having no secrets")
+            .WithSummary("Import an export's configuration into a tenant that has none of it (a fresh one): providers and webhook endpoints arrive without secrets, disabled until an admin sets them (listed in awaitingSecrets)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         g.MapDelete("/{id:guid}", DeleteAsync)
             .WithSummary("Delete a tenant and every row it has in every table: suspended at once, then deleted by a job (202 with its statusUrl)");
@@ -64,17 +65,34 @@ public static class PlatformEndpoints
 
     public sealed record DeletionAccepted(Guid Id, string StatusUrl);
 
-    private static async Task<Results<Ok<ImportResult>, NotFound>> ImportAsync(Guid id, HttpContext http, TenantStore tenants, TenantImport import, CancellationToken ct)
+    /// <summary>Who acted, as the audit log and a deletion's record name them: `platform ` and the operator key's name.</summary>
+    public static string ActorOf(HttpContext http) => "platform " + http.User.FindFirst(PlatformKeyAuthenticationHandler.KeyNameClaim)?.Value;
+
+    private static async Task<Results<Ok<TenantExportDocument>, NotFound>> ExportAsync(Guid id, HttpContext http, TenantStore tenants, TenantExport export,
+        AuditLog audit, CancellationToken ct)
+    {
+        if (await tenants.FindRecordAsync(id, ct) is not { } t) return TypedResults.NotFound();
+        var document = await export.ExportAsync(new ExportedTenant(t.Id, t.Name, t.Slug), ct);
+        await audit.RecordAsync(ActorOf(http), id, "tenant.export", PlatformTenants.AuditTarget, id.ToString(), null, new
+        {
+            templates = document.Templates.Count, workflows = document.Workflows.Count, providers = document.Providers.Count, webhooks = document.Webhooks.Count,
+        }, ct);
+        return TypedResults.Ok(document);
+    }
+
+    private static async Task<Results<Ok<ImportResult>, NotFound>> ImportAsync(Guid id, HttpContext http, TenantStore tenants, TenantImport import, AuditLog audit,
+        CancellationToken ct)
     {
         var (document, _) = await JsonBody.ReadAsync<TenantExportDocument>(http.Request, TenantImport.MaxBytes, ct);
         if (await tenants.FindRecordAsync(id, ct) is null) return TypedResults.NotFound();
-        return TypedResults.Ok(await import.ImportAsync(id, document, ct));
+        var result = await import.ImportAsync(id, document, ct);
+        await audit.RecordAsync(ActorOf(http), id, "tenant.import", PlatformTenants.AuditTarget, id.ToString(), null, result, ct);
+        return TypedResults.Ok(result);
     }
 
     private static async Task<Results<Accepted<DeletionAccepted>, NotFound>> DeleteAsync(Guid id, HttpContext http, PlatformTenants platform, CancellationToken ct)
     {
-        var by = "platform:" + http.User.FindFirst(PlatformKeyAuthenticationHandler.KeyNameClaim)?.Value;
-        if (await platform.DeleteAsync(id, by, ct) is not { } deletionId) return TypedResults.NotFound();
+        if (await platform.DeleteAsync(id, ActorOf(http), ct) is not { } deletionId) return TypedResults.NotFound();
         var statusUrl = $"{http.Request.PathBase}/api/v1/platform/deletions/{deletionId}";
         return TypedResults.Accepted(statusUrl, new DeletionAccepted(deletionId, statusUrl));
     }
@@ -83,7 +101,7 @@ public static class PlatformEndpoints
     {
         var (request, raw) = await JsonBody.ReadAsync<CreateTenantRequest>(http.Request, 64 * 1024, ct);
         var key = http.Request.Headers[IdempotencyStore.Header].FirstOrDefault();
-        var (answer, created) = await platform.CreateAsync(request, raw, key, ct);
+        var (answer, created) = await platform.CreateAsync(request, raw, key, ActorOf(http), ct);
         if (created) return TypedResults.Created($"{Base}/{answer.Id}", answer);
         http.Response.Headers[IdempotencyStore.ReplayedHeader] = "true";
         return TypedResults.Ok(answer);
@@ -92,6 +110,6 @@ public static class PlatformEndpoints
     private static async Task<Results<Ok<PlatformTenantView>, NotFound>> UpdateAsync(Guid id, HttpContext http, PlatformTenants platform, CancellationToken ct)
     {
         var (request, _) = await JsonBody.ReadAsync<UpdateTenantRequest>(http.Request, 64 * 1024, ct);
-        return await platform.UpdateAsync(id, request, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+        return await platform.UpdateAsync(id, request, ActorOf(http), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
     }
 }

@@ -33,12 +33,15 @@ public static partial class PlatformKeys
 
 public sealed record PlatformKeyRow(Guid Id, string Name, string KeyPrefix, byte[] KeyHash);
 
-/// <summary>The owner of `platform_keys`: operator keys made with `platform keys create`.</summary>
-public sealed class PlatformKeyStore(NpgsqlDataSource db, TimeProvider clock)
+/// <summary>
+/// The owner of `platform_keys`: operator keys made with `platform keys create` and revoked with `platform keys revoke`.
+/// A revoked key is refused at once by the replica that revoked it, by the others within `Platform:KeyCacheSeconds` (60).
+/// </summary>
+public sealed class PlatformKeyStore(NpgsqlDataSource db, TimeProvider clock, IConfiguration config)
 {
-    private readonly TtlCache<string, PlatformKeyRow?> _byPrefix = new(clock, TimeSpan.FromMinutes(1));
+    private readonly TtlCache<string, PlatformKeyRow?> _byPrefix = new(clock, TimeSpan.FromSeconds(Math.Clamp(config.GetValue("Platform:KeyCacheSeconds", 60.0), 0, 3600)));
 
-    /// <summary>As <see cref="FindActiveAsync"/>, cached per replica for a minute: one query per key per minute, not per request.</summary>
+    /// <summary>As <see cref="FindActiveAsync"/>, cached per replica (a minute by default): one query per key per minute, not per request.</summary>
     public ValueTask<PlatformKeyRow?> FindActiveCachedAsync(string keyPrefix, CancellationToken ct) => _byPrefix.GetOrLoadAsync(keyPrefix, FindActiveAsync, ct);
 
     /// <summary>A new key under <paramref name="name"/>: the key is returned once and only its hash is stored.</summary>
@@ -55,6 +58,18 @@ public sealed class PlatformKeyStore(NpgsqlDataSource db, TimeProvider clock)
         cmd.Parameters.AddWithValue(row.KeyHash);
         await cmd.ExecuteNonQueryAsync(ct);
         return (row, key);
+    }
+
+    /// <summary>Revokes every unrevoked key made under <paramref name="name"/>; answers their public prefixes (none: no such key).</summary>
+    public async Task<IReadOnlyList<string>> RevokeAsync(string name, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("update platform_keys set revoked_at = now() where name = $1 and revoked_at is null returning key_prefix");
+        cmd.Parameters.AddWithValue(name.Trim());
+        var prefixes = new List<string>();
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            while (await r.ReadAsync(ct)) prefixes.Add(r.GetString(0));
+        foreach (var prefix in prefixes) _byPrefix.Remove(prefix);
+        return prefixes;
     }
 
     /// <summary>The unrevoked key with this public prefix (the caller compares the hash).</summary>

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Npgsql;
 using NotificationService.Features.Operations.Usage;
 using NotificationService.Features.Sending.Notifications;
+using NotificationService.Features.Tenancy.Audit;
 using NotificationService.Features.Tenancy.RateLimits;
 using NotificationService.Features.Tenancy.Suspension;
 using NotificationService.Features.Tenancy.Tenants;
@@ -12,16 +13,21 @@ using NotificationService.Queue;
 namespace NotificationService.Features.Administration.Platform;
 
 /// <summary>
-/// What the platform does to tenants: every write goes through the tenants table's owner (<see cref="TenantStore"/>)
-/// and the rate limits' (<see cref="TenantLimits"/>); this class validates, composes and answers.
+/// What the platform does to tenants: every write goes through the tenants table's owner (<see cref="TenantStore"/>),
+/// the rate limits' (<see cref="TenantLimits"/>) and the quotas' (<see cref="PlatformQuotas"/>); this class validates,
+/// composes and answers, and records each change in the tenant's audit log under <c>actor</c> (the operator key's name).
 /// </summary>
 public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits limits, UsageStore usage, TenantSuspension suspension,
-    ITenantOwnerOnboarding onboarding, TenantDeletionStore deletions, JobQueue queue, NpgsqlDataSource db, IConfiguration config, TimeProvider clock)
+    ITenantOwnerOnboarding onboarding, TenantDeletionStore deletions, JobQueue queue, NpgsqlDataSource db, IConfiguration config, TimeProvider clock,
+    PlatformQuotas quotas, AuditLog audit)
 {
+    public const string AuditTarget = "tenant";
+
     public const int MaxPageSize = 100;
 
     /// <summary>Creates the tenant (or, for a retried Idempotency-Key, answers the one it made: <c>Created</c> false).</summary>
-    public async Task<(CreatedPlatformTenant Answer, bool Created)> CreateAsync(CreateTenantRequest request, byte[] raw, string? idempotencyKey, CancellationToken ct)
+    public async Task<(CreatedPlatformTenant Answer, bool Created)> CreateAsync(CreateTenantRequest request, byte[] raw, string? idempotencyKey, string actor,
+        CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 200) errors["name"] = ["A tenant name of 1 to 200 characters is required."];
@@ -30,6 +36,7 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
         if (request.OwnerEmail is not null && (request.OwnerEmail.Length > 254 || !Email().IsMatch(request.OwnerEmail)))
             errors["ownerEmail"] = ["An email address (name@domain) of at most 254 characters."];
         var changes = ValidateLimits(request.Limits, errors);
+        var quotaChanges = PlatformQuotas.Validate(request.Quotas, errors);
         if (idempotencyKey is { Length: 0 or > 255 }) errors[IdempotencyStore.Header] = ["An Idempotency-Key is 1 to 255 characters."];
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
@@ -37,8 +44,11 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
         var (id, created) = await tenants.CreateForPlatformAsync(request.Name!.Trim(), request.Slug, idempotencyKey, hash, ct);
         if (!created) return (new CreatedPlatformTenant(id, await ViewAsync(id, ct) ?? throw new NotFoundException("Tenant"), null, null), false);
         await ApplyLimitsAsync(id, changes, ct);
+        await quotas.ApplyAsync(id, quotaChanges, ct);
         var access = await onboarding.OnboardAsync(id, request.OwnerEmail, ct);
-        return (new CreatedPlatformTenant(id, (await ViewAsync(id, ct))!, access.ApiKey, access.InvitationUrl), true);
+        var view = (await ViewAsync(id, ct))!;
+        await audit.RecordAsync(actor, id, "tenant.create", AuditTarget, id.ToString(), null, view, ct);   // the view: never the first key or link
+        return (new CreatedPlatformTenant(id, view, access.ApiKey, access.InvitationUrl), true);
     }
 
     public async Task<PlatformTenantPage> ListAsync(string? cursor, string? status, int? limit, CancellationToken ct)
@@ -60,32 +70,42 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
         await tenants.FindRecordAsync(id, ct) is { } record ? (await ViewsAsync([record], ct))[0] : null;
 
     /// <summary>Changes the tenant's limits; null: no such tenant.</summary>
-    public async Task<PlatformTenantView?> UpdateAsync(Guid id, UpdateTenantRequest request, CancellationToken ct)
+    public async Task<PlatformTenantView?> UpdateAsync(Guid id, UpdateTenantRequest request, string actor, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var changes = ValidateLimits(request.Limits, errors);
+        var quotaChanges = PlatformQuotas.Validate(request.Quotas, errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
-        if (await tenants.FindRecordAsync(id, ct) is null) return null;
+        if (await ViewAsync(id, ct) is not { } before) return null;
         await ApplyLimitsAsync(id, changes, ct);
-        return await ViewAsync(id, ct);
+        await quotas.ApplyAsync(id, quotaChanges, ct);
+        var after = await ViewAsync(id, ct);
+        await audit.RecordAsync(actor, id, "tenant.update", AuditTarget, id.ToString(), new { before.Limits, before.Quotas }, new { after!.Limits, after.Quotas }, ct);
+        return after;
     }
 
     /// <summary>Suspends or resumes; this replica forgets its cached answer at once, the others when they hear the change.</summary>
-    public async Task<PlatformTenantView?> SetStatusAsync(Guid id, string status, CancellationToken ct)
+    public async Task<PlatformTenantView?> SetStatusAsync(Guid id, string status, string actor, CancellationToken ct)
     {
         if (!await tenants.SetStatusAsync(id, status, ct)) return null;
         suspension.Forget(id);
+        await audit.RecordAsync(actor, id, status == TenantStatuses.Suspended ? "tenant.suspend" : "tenant.resume", AuditTarget, id.ToString(), null,
+            new { status }, ct);
         return await ViewAsync(id, ct);
     }
 
     /// <summary>
     /// Starts deleting the tenant (or answers the deletion already running); null: no such tenant. The tenant is
-    /// suspended first, so nothing new arrives and nothing it had accepted runs while its rows go.
+    /// suspended first, so nothing new arrives and nothing it had accepted runs while its rows go. The request is recorded
+    /// in the tenant's audit log (which the deletion then deletes) and, outliving the tenant, in the deletion's own row
+    /// (<paramref name="requestedBy"/>, when, and when it completed; by the deletion's id, never the tenant's).
     /// </summary>
     public async Task<Guid?> DeleteAsync(Guid id, string requestedBy, CancellationToken ct, bool enqueue = true)
     {
         if (!await tenants.SetStatusAsync(id, TenantStatuses.Suspended, ct)) return null;
         suspension.Forget(id);
+        // Before the job exists, so the deletion cannot pass the audit log before this entry lands there.
+        await audit.RecordAsync(requestedBy, id, "tenant.delete", AuditTarget, id.ToString(), null, new { status = TenantStatuses.Suspended }, ct);
         Guid deletionId;
         bool created;
         await using (var conn = await db.OpenConnectionAsync(ct))
@@ -123,7 +143,8 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
                 var (limit, overridden) = await limits.ForAsync(r.Id, c, ct);
                 own[c.Name()] = new TenantLimitView(limit.PerSecond, limit.Burst, overridden ? "tenant" : "default");
             }
-            views.Add(new PlatformTenantView(r.Id, r.Name, r.Slug, r.Status, r.CreatedAt, r.StatusChangedAt, r.LastActivityAt, month, own));
+            views.Add(new PlatformTenantView(r.Id, r.Name, r.Slug, r.Status, r.CreatedAt, r.StatusChangedAt, r.LastActivityAt, month, own,
+                await quotas.ViewAsync(r.Id, ct)));
         }
         return views;
     }

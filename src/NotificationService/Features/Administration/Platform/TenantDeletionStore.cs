@@ -3,9 +3,12 @@ using NotificationService.Contracts;
 
 namespace NotificationService.Features.Administration.Platform;
 
-/// <summary>A deletion's progress, as `GET /api/v1/platform/deletions/{id}` shows it.</summary>
+/// <summary>
+/// A deletion's progress, as `GET /api/v1/platform/deletions/{id}` shows it, and its record once the tenant is gone: who
+/// asked for it (`requestedBy`, the operator key's name), when, and when it completed; by then not the tenant's id.
+/// </summary>
 public sealed record TenantDeletionView(Guid Id, Guid? TenantId, string Status, int TablesTotal, int TablesDone, string? CurrentTable, long RowsDeleted,
-    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string RequestedBy);
 
 /// <summary>The owner of `tenant_deletions`: each deletion's progress, and its proof once the tenant is gone.</summary>
 public sealed class TenantDeletionStore(NpgsqlDataSource db)
@@ -30,14 +33,15 @@ public sealed class TenantDeletionStore(NpgsqlDataSource db)
     public async Task<TenantDeletionView?> FindAsync(Guid id, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select id, deleted_tenant, status, tables_total, tables_done, current_table, rows_deleted, created_at, finished_at
+            select id, deleted_tenant, status, tables_total, tables_done, current_table, rows_deleted, created_at, finished_at, requested_by
             from tenant_deletions where id = $1
             """);
         cmd.Parameters.AddWithValue(id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         return new TenantDeletionView(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4),
-            r.IsDBNull(5) ? null : r.GetString(5), r.GetInt64(6), r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8));
+            r.IsDBNull(5) ? null : r.GetString(5), r.GetInt64(6), r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
+            r.GetString(9));
     }
 
     /// <summary>Where the deletion is: rows deleted are added, so a run resumed after a crash keeps counting.</summary>

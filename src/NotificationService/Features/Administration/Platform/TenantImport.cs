@@ -1,24 +1,35 @@
 using System.Text.Json.Nodes;
+using NotificationService.Channels.Outbound;
 using NotificationService.Features.Automation.Workflows;
 using NotificationService.Features.People.Preferences;
+using NotificationService.Features.Sending.Providers;
 using NotificationService.Features.Sending.Templates;
 using NotificationService.Features.Sending.Topics;
+using NotificationService.Features.Sending.Webhooks;
 
 namespace NotificationService.Features.Administration.Platform;
 
-public sealed record NotImported(int Providers, int Webhooks, string Why);
+/// <summary>
+/// A provider config or webhook endpoint imported without its secrets, which cannot send until an admin sets them:
+/// <paramref name="Secrets"/> names what is missing, <paramref name="Then"/> says how.
+/// </summary>
+public sealed record AwaitingSecret(string Type, Guid Id, string Name, IReadOnlyList<string> Secrets, string Then);
 
-public sealed record ImportResult(int Categories, int Layouts, int Partials, int Templates, int TemplateVersions, int Workflows, int Topics, NotImported NotImported);
+public sealed record ImportResult(int Categories, int Layouts, int Partials, int Templates, int TemplateVersions, int Workflows, int Topics, int Providers,
+    int Webhooks, IReadOnlyList<AwaitingSecret> AwaitingSecrets);
 
 /// <summary>
 /// An export's configuration into a tenant that has none of it yet (a fresh one, typically), through each feature's own
 /// validation: categories, layouts and partials first (templates and workflows use them), then every template version in
-/// order with the exported one published, every workflow version likewise, and the topics (empty). Providers and webhook
-/// endpoints are not imported: their secrets are never exported, so the tenant's admin adds them. A name the tenant
-/// already has is a 409 naming it; what was imported before it stays.
+/// order with the exported one published, every workflow version likewise, the topics (empty), then the providers and
+/// webhook endpoints. Their secrets are never exported, so each arrives unable to send until an admin sets them: a
+/// provider that had secrets is disabled (one that needs none, the sandbox, keeps its state), a webhook endpoint is
+/// disabled until its secret is rotated; the answer lists each under `awaitingSecrets`. Every address goes through the
+/// outbound guard, as on create. A name the tenant already has is a 409 naming it; what was imported before it stays.
 /// </summary>
 public sealed class TenantImport(CategoryStore categories, FragmentStore fragments, TemplateValidator templateValidator, TemplateCreation creation,
-    TemplateCommands templates, WorkflowValidation workflowValidation, WorkflowStore workflows, TopicStore topics)
+    TemplateCommands templates, WorkflowValidation workflowValidation, WorkflowStore workflows, TopicStore topics, ProviderAdmin providers,
+    WebhookEndpointStore webhooks, OutboundGuard guard, IHostEnvironment env)
 {
     public const int MaxBytes = 16 * 1024 * 1024;
 
@@ -66,9 +77,25 @@ public sealed class TenantImport(CategoryStore categories, FragmentStore fragmen
 
         foreach (var topic in doc.Topics ?? []) await topics.UpsertAsync(tenantId, topic.Key, topic.Name, topic.Description, ct);
 
+        var awaiting = new List<AwaitingSecret>();
+        foreach (var p in doc.Providers ?? [])
+        {
+            var made = await providers.ImportAsync(tenantId, p, ct);
+            if (p.Secrets is { Count: > 0 })
+                awaiting.Add(new AwaitingSecret("provider", made.Id, made.Name, [.. p.Secrets.Keys],
+                    $"PATCH /api/v1/admin/providers/{made.Id} with its secrets and \"enabled\": true"));
+        }
+        foreach (var w in doc.Webhooks ?? [])
+        {
+            if (w.Events is not { Length: > 0 }) throw Infrastructure.RequestValidationException.For("webhooks.events", "An endpoint subscribes to at least one event.");
+            var url = await WebhookEndpointRules.ValidateUrlAsync(w.Url, guard, env, ct);
+            var made = await webhooks.ImportAsync(tenantId, url, WebhookEndpointRules.ValidateEvents(w.Events), w.Description, ct);
+            awaiting.Add(new AwaitingSecret("webhook", made.Id, made.Url, ["signing secret"],
+                $"POST /api/v1/admin/webhooks/{made.Id}/rotate-secret (its answer is the secret, shown once), then PATCH it with \"enabled\": true"));
+        }
+
         return new ImportResult(doc.Categories?.Count ?? 0, doc.Layouts?.Count ?? 0, doc.Partials?.Count ?? 0, doc.Templates?.Count ?? 0, versions,
-            doc.Workflows?.Count ?? 0, doc.Topics?.Count ?? 0,
-            new NotImported(doc.Providers?.Count ?? 0, doc.Webhooks?.Count ?? 0, "Secrets are never exported: add the providers and webhook endpoints again."));
+            doc.Workflows?.Count ?? 0, doc.Topics?.Count ?? 0, doc.Providers?.Count ?? 0, doc.Webhooks?.Count ?? 0, awaiting);
     }
 
     private static TemplateRequest Request(ExportedTemplate t, VersionView v) => new()

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NotificationService.Features.Sending.Notifications;
+using NotificationService.Features.Tenancy.Quotas;
 using NotificationService.Infrastructure;
 using NotificationService.Workflows.Runs;
 
@@ -10,9 +11,11 @@ namespace NotificationService.Features.Automation.Workflows;
 /// the trigger's data with the step's overrides and `actor`, the workflow's category), validated by the same
 /// <see cref="SendValidator"/> and accepted by the same <see cref="NotificationWriter"/> inside the run's transaction,
 /// so templates, preferences, providers, the ledger and webhooks all apply. The notifications carry the run and step in
-/// their metadata (which is how the ledger's subscriber knows them) and are recorded keyed (run, step, channel).
+/// their metadata (which is how the ledger's subscriber knows them) and are recorded keyed (run, step, channel). Each send
+/// is charged to the tenant's monthly quotas before it is accepted: beyond one, the step fails (`refuse`) or its messages
+/// wait for the reset (`hold`).
 /// </summary>
-public sealed class StepSender(SendValidator validator, NotificationWriter writer)
+public sealed class StepSender(SendValidator validator, NotificationWriter writer, MonthlyQuotas quotas)
 {
     public const string RunMetadata = "workflowRun", StepMetadata = "workflowStep", WorkflowMetadata = "workflow";
 
@@ -29,8 +32,19 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
         {
             return new([], $"step '{send.StepId}' could not send: {string.Join(" ", e.Errors.SelectMany(x => x.Value))}");
         }
-        await writer.InsertAsync(tx, drafts, ct);
-        await WorkflowSends.InsertAsync(tx.Connection, tx.Transaction, run.TenantId, run.Id, send.StepId, drafts.Select(d => (d.Id, d.Channel)).ToList(), ct);
+        QuotaCharge charge;
+        try { (drafts, charge) = await quotas.ChargeDraftsAsync(run.TenantId, drafts, $"Step '{send.StepId}'", ct); }
+        catch (QuotaExceededException e) { return new([], $"step '{send.StepId}' could not send: {e.Message}"); }
+        try
+        {
+            await writer.InsertAsync(tx, drafts, ct);
+            await WorkflowSends.InsertAsync(tx.Connection, tx.Transaction, run.TenantId, run.Id, send.StepId, drafts.Select(d => (d.Id, d.Channel)).ToList(), ct);
+        }
+        catch
+        {
+            await quotas.RefundAsync(charge, CancellationToken.None);
+            throw;
+        }
         return new([.. drafts.Select(d => d.Id)], null);
     }
 

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
+using NotificationService.Features.Tenancy.Quotas;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Sending.Batches;
 
 /// <summary>Accepts send-batch and send-chunk: every accepted recipient's notifications, the batch row and the idempotency key commit together.</summary>
-public sealed class BatchHandler(BatchStore batches, BatchExpander expander, NotificationLedger ledger, NotificationWriter writer)
+public sealed class BatchHandler(BatchStore batches, BatchExpander expander, NotificationLedger ledger, NotificationWriter writer, MonthlyQuotas quotas)
 {
     public sealed record Outcome(int StatusCode, string Body, bool Replayed);
 
@@ -31,12 +32,21 @@ public sealed class BatchHandler(BatchStore batches, BatchExpander expander, Not
             await tx.CommitAsync(ct);
             return new Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
-        var accepted = recipients!.Length - rejected.Count;
-        await batches.RecordChunkAsync(tx, tenantId, batchId, isNew ? definition : null, accepted, rejected.Count, ct);
-        await writer.InsertAsync(tx, drafts, ct);
-        var body = JsonSerializer.Serialize(new BatchAccepted(batchId, accepted, rejected), JsonBody.Options);
-        if (key is not null) await IdempotencyStore.SaveResponseAsync(tx, tenantId, key, 202, body, ct);
-        await tx.CommitAsync(ct);
-        return new Outcome(202, body, Replayed: false);
+        var (charged, charge) = await quotas.ChargeDraftsAsync(tenantId, drafts, "This batch", ct);   // after the key: a replay is not charged again
+        try
+        {
+            var accepted = recipients!.Length - rejected.Count;
+            await batches.RecordChunkAsync(tx, tenantId, batchId, isNew ? definition : null, accepted, rejected.Count, ct);
+            await writer.InsertAsync(tx, charged, ct);
+            var body = JsonSerializer.Serialize(new BatchAccepted(batchId, accepted, rejected), JsonBody.Options);
+            if (key is not null) await IdempotencyStore.SaveResponseAsync(tx, tenantId, key, 202, body, ct);
+            await tx.CommitAsync(ct);
+            return new Outcome(202, body, Replayed: false);
+        }
+        catch
+        {
+            await quotas.RefundAsync(charge, CancellationToken.None);
+            throw;
+        }
     }
 }

@@ -4,6 +4,7 @@ using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
 using NotificationService.Features.People.Recipients;
 using NotificationService.Features.Sending.Templates;
+using NotificationService.Features.Tenancy.Quotas;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Sending.Bulk;
@@ -18,7 +19,7 @@ public sealed record BulkJobContext(Guid JobId, Guid TenantId, BulkOptions Optio
 /// committed ranges, so no row is sent twice.
 /// </summary>
 public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, ServiceMeter metrics,
-    ProfileStore profiles, RequiredData requiredData)
+    ProfileStore profiles, RequiredData requiredData, MonthlyQuotas quotas)
 {
     /// <returns>False when the job was cancelled or taken by another runner meanwhile (nothing of this chunk is kept).</returns>
     public async Task<bool> CommitAsync(BulkJobContext job, BulkChunk chunk, CancellationToken ct)
@@ -29,18 +30,43 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
         var duplicates = rows.Count(r => r is MappedRow.Duplicate);
 
         await using var tx = await ledger.BeginAsync(ct);
-        var drafts = await DraftsAsync(job, toSend, rejected, ct);
-        var accepted = drafts.Count;   // one per row sent: rows the template refused joined `rejected`
-        if (!job.Options.DryRun) await writer.InsertAsync(tx, drafts, ct);
-        if (job.Options.DryRun && chunk.FirstRow == 1) await preview.SaveAsync(tx, job, drafts, ct);
-        if (rejected.Count > 0) await InsertErrorsAsync(tx.Connection, tx.Transaction, job.JobId, rejected, ct);
+        IReadOnlyList<NotificationDraft> drafts = await DraftsAsync(job, toSend, rejected, ct);
+        var charge = QuotaCharge.None;
+        // Each chunk is charged to the monthly quota before it is accepted; beyond it with `refuse`, its rows are rejected
+        // into the error report, naming the quota (a chunk is charged whole: it fits, or none of it is sent).
+        if (!job.Options.DryRun)
+            try { (drafts, charge) = await quotas.ChargeDraftsAsync(job.TenantId, drafts, $"This chunk of the file (rows {chunk.FirstRow}-{chunk.LastRow})", ct); }
+            catch (QuotaExceededException e)
+            {
+                var refused = rejected.Select(r => r.RowNumber).ToHashSet();
+                rejected.AddRange(toSend.Where(r => !refused.Contains(r.RowNumber)).Select(r => Refused(r, e.Message)));
+                drafts = [];
+            }
+        try
+        {
+            var accepted = drafts.Count;   // one per row sent: rows the template or the quota refused joined `rejected`
+            if (!job.Options.DryRun) await writer.InsertAsync(tx, drafts, ct);
+            if (job.Options.DryRun && chunk.FirstRow == 1) await preview.SaveAsync(tx, job, drafts, ct);
+            if (rejected.Count > 0) await InsertErrorsAsync(tx.Connection, tx.Transaction, job.JobId, rejected, ct);
 
-        var counts = new ChunkCounts(chunk.FirstRow, chunk.LastRow, chunk.BytesRead, accepted, rejected.Count, duplicates);
-        if (!await BulkJobStore.RecordChunkAsync(tx.Connection, tx.Transaction, job, counts, ct)) { await tx.RollbackAsync(ct); return false; }
-        await tx.CommitAsync(ct);   // wakes the channel's queue, and `webhooks` when notification.accepted is subscribed
+            var counts = new ChunkCounts(chunk.FirstRow, chunk.LastRow, chunk.BytesRead, accepted, rejected.Count, duplicates);
+            if (!await BulkJobStore.RecordChunkAsync(tx.Connection, tx.Transaction, job, counts, ct))
+            {
+                await tx.RollbackAsync(ct);
+                await quotas.RefundAsync(charge, CancellationToken.None);
+                return false;
+            }
+            await tx.CommitAsync(ct);   // wakes the channel's queue, and `webhooks` when notification.accepted is subscribed
+        }
+        catch
+        {
+            await quotas.RefundAsync(charge, CancellationToken.None);
+            throw;
+        }
+        var sent = drafts.Count;
         if (!job.Options.DryRun)
         {
-            metrics.BulkRows("accepted", accepted);
+            metrics.BulkRows("accepted", sent);
             metrics.BulkRows("rejected", rejected.Count);
             metrics.BulkRows("duplicate", duplicates);
         }
@@ -77,14 +103,18 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
         return drafts;
     }
 
-    private static MappedRow.Rejected Refused(MappedRow.Accepted row, IReadOnlyList<string> missing)
+    private static MappedRow.Rejected Refused(MappedRow.Accepted row, IReadOnlyList<string> missing) => Refused(row, missing[0],
+        $"The template needs {string.Join(", ", missing)}, which this row does not give (an empty cell is no value).");
+
+    private static MappedRow.Rejected Refused(MappedRow.Accepted row, string reason) => Refused(row, null, reason);
+
+    private static MappedRow.Rejected Refused(MappedRow.Accepted row, string? column, string reason)
     {
         var original = (System.Text.Json.Nodes.JsonObject)row.Data.DeepClone();
         if (row.Recipient.Email is { } email) original["email"] = email;
         if (row.Recipient.Phone is { } phone) original["phone"] = phone;
         if (row.Recipient.UserId is { } user) original["user_id"] = user;
-        return new MappedRow.Rejected(row.RowNumber, row.Line, original, missing[0],
-            $"The template needs {string.Join(", ", missing)}, which this row does not give (an empty cell is no value).");
+        return new MappedRow.Rejected(row.RowNumber, row.Line, original, column, reason);
     }
 
     /// <summary>Rows naming no locale (and no job locale) with a user_id take their profile's locale for the template variant:

@@ -1,12 +1,13 @@
 using System.Text.Json;
 using NotificationService.Features.People.Recipients;
+using NotificationService.Features.Tenancy.Quotas;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Sending.Notifications;
 
 /// <summary>Accepts a send: validate, then (with the idempotency key) write notifications and jobs in one transaction.</summary>
 public sealed class SendHandler(NotificationLedger ledger, SendValidator validator, NotificationWriter writer, AcceptBatcher batcher, ProfileStore profiles,
-    ITopicSendAcceptor topicSends)
+    ITopicSendAcceptor topicSends, MonthlyQuotas quotas)
 {
     private const int MaxProfileRaces = 3;
 
@@ -18,8 +19,10 @@ public sealed class SendHandler(NotificationLedger ledger, SendValidator validat
         var drafts = await validator.ValidateAsync(tenantId, request, ct);
         if (idempotencyKey is null && request.Recipient?.Profile is null)
         {
-            await batcher.WriteAsync(drafts); // shares a transaction with concurrent requests
-            return new Outcome(202, ResponseBody(request, drafts, statusBaseUrl), Replayed: false);
+            var (charged, charge) = await quotas.ChargeDraftsAsync(tenantId, drafts, "This send", ct);   // the monthly quota, before the accept
+            try { await batcher.WriteAsync(charged); } // shares a transaction with concurrent requests
+            catch { await quotas.RefundAsync(charge, CancellationToken.None); throw; }
+            return new Outcome(202, ResponseBody(request, charged, statusBaseUrl), Replayed: false);
         }
 
         // With a key or a profile to merge, in a transaction of its own: the key row, the profile and the notifications
@@ -44,6 +47,14 @@ public sealed class SendHandler(NotificationLedger ledger, SendValidator validat
             await tx.CommitAsync(ct);
             return new Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
+        var (charged, charge) = await quotas.ChargeDraftsAsync(tenantId, drafts, "This send", ct);   // after the key: a replay is not charged again
+        try { return await WriteAsync(tx, tenantId, request, charged, idempotencyKey, statusBaseUrl, ct); }
+        catch { await quotas.RefundAsync(charge, CancellationToken.None); throw; }
+    }
+
+    private async Task<Outcome> WriteAsync(LedgerTransaction tx, Guid tenantId, SendRequest request, IReadOnlyList<NotificationDraft> drafts,
+        string? idempotencyKey, string statusBaseUrl, CancellationToken ct)
+    {
         if (request.Recipient is { Profile: { } patch, UserId: { } userId })
         {
             var written = (await profiles.WriteAsync(tx.Connection, tx.Transaction, tenantId, [ProfileWrite.Of(userId, merge: true, patch)], "recipient.profile.", ct))[0];

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Contracts;
 using NotificationService.Features.Tenancy.Auth;
+using NotificationService.Features.Tenancy.Quotas;
 using NotificationService.Features.Sending.Providers;
 using NotificationService.Features.Sending.Templates;
 using NotificationService.Features.Tenancy.Tenants;
@@ -24,7 +25,8 @@ public sealed record TestSendResult(Guid Id, int Version, string Status, string 
 /// draft can be tried before publishing), high priority, through the tenant's providers. It lives here rather than in
 /// Templates because it creates a notification: Templates checks the version renders, this feature accepts it.
 /// </summary>
-public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory providers, NotificationLedger ledger, NotificationWriter writer, TenantStore tenants)
+public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory providers, NotificationLedger ledger, NotificationWriter writer, TenantStore tenants,
+    MonthlyQuotas quotas)
 {
     public async Task<TestSendResult> SendAsync(Guid tenantId, Guid id, TestSendRequest req, string statusBase, CancellationToken ct)
     {
@@ -40,9 +42,18 @@ public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory prov
 
         var draft = new NotificationDraft(Uuid7.New(), tenantId, channel, JobPriority.High, StoredRecipient.From(req.Recipient!), stored.Key,
             stored.Version.Id, stored.Locale, Content: null, req.Data, Category: null, Metadata: null, SendAt: null);
-        await using var tx = await ledger.BeginAsync(ct);
-        await writer.InsertAsync(tx, [draft], ct);
-        await tx.CommitAsync(ct);
+        var (charged, charge) = await quotas.ChargeDraftsAsync(tenantId, [draft], "This test send", ct);   // a test is a message too
+        try
+        {
+            await using var tx = await ledger.BeginAsync(ct);
+            await writer.InsertAsync(tx, charged, ct);
+            await tx.CommitAsync(ct);
+        }
+        catch
+        {
+            await quotas.RefundAsync(charge, CancellationToken.None);
+            throw;
+        }
         return new TestSendResult(draft.Id, stored.Number, "queued", $"{statusBase}/{draft.Id}");
     }
 

@@ -33,6 +33,27 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
         return await GetAsync(tenantId, e.Id, ct); // re-read for the database's timestamps
     }
 
+    /// <summary>
+    /// A config from another tenant's export, which carries its settings but never its secrets: checked as a create is (the
+    /// outbound guard included) but for the secrets it lacks, and disabled when it had any, so it cannot send until an admin
+    /// sets them (enabling it without a required one is refused, as any update is). A config that needs no secret (the
+    /// sandbox) keeps its state.
+    /// </summary>
+    public async Task<ProviderView> ImportAsync(Guid tenantId, ProviderView exported, CancellationToken ct)
+    {
+        var settings = exported.Settings?.DeepClone() as JsonObject ?? [];
+        await ValidateAsync(exported.Channel, exported.Kind, exported.Name, exported.Priority, settings, [], ct, secretsToCome: true);
+        var e = new ProviderEntity
+        {
+            Id = Uuid7.New(), TenantId = tenantId, Channel = exported.Channel, Kind = exported.Kind, Name = exported.Name.Trim(),
+            Priority = exported.Priority, Enabled = exported.Enabled && (exported.Secrets?.Count ?? 0) == 0, SettingsJson = settings.ToJsonString(),
+        };
+        Encrypt(e, []);
+        await store.AddAsync(e, ct);
+        directory.Invalidate(tenantId);
+        return await GetAsync(tenantId, e.Id, ct);
+    }
+
     public async Task<ProviderView> UpdateAsync(Guid tenantId, Guid id, ProviderRequest r, CancellationToken ct)
     {
         var e = await FindAsync(tenantId, id, ct);
@@ -91,10 +112,12 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
         return current;
     }
 
+    /// <param name="secretsToCome">An import: the secrets are set later, so their absence is no error yet.</param>
     private async Task ValidateAsync(string? channel, string? kind, string name, int priority, JsonObject settings, Dictionary<string, string> secrets,
-        CancellationToken ct)
+        CancellationToken ct, bool secretsToCome = false)
     {
-        var errors = ProviderSettingsValidator.Validate(kind, channel, settings, secrets).ToDictionary(e => e.Key, e => e.Value);
+        var errors = ProviderSettingsValidator.Validate(kind, channel, settings, secrets)
+            .Where(e => !(secretsToCome && e.Key.StartsWith("secrets.", StringComparison.Ordinal))).ToDictionary(e => e.Key, e => e.Value);
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200) errors["name"] = ["A name of 1 to 200 characters is required."];
         if (priority is < 0 or > 10_000) errors["priority"] = ["'priority' must be between 0 and 10000 (lower is tried first)."];
         if (ProviderKinds.Find(kind) is { } spec)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
+using NotificationService.Features.Tenancy.Quotas;
 using NotificationService.Features.Tenancy.RateLimits;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
@@ -15,11 +16,13 @@ public sealed record FanOutAccepted(Guid Id, string Status, IReadOnlyList<string
 /// shared part is validated as a send to one member would be (so a bad template is a 422 now, not a failed fan-out
 /// later), the topics must be the tenant's (404 otherwise), and then one transaction writes the fan-out, its `fan_out`
 /// job and the Idempotency-Key's answer. The send is charged its topics' member counts to the tenant's recipient budget
-/// before that commit (<see cref="RecipientBudget"/>): a refusal is a 429 and creates nothing; a replay is not charged again. The job expands the membership later (<see cref="FanOutJobHandler"/>), when the
+/// before that commit (<see cref="RecipientBudget"/>), and its members per channel to the tenant's monthly quotas
+/// (<see cref="MonthlyQuotas"/>; held beyond a quota, the whole fan-out waits for the reset): a refusal is a 429 and
+/// creates nothing; a replay is not charged again. The job expands the membership later (<see cref="FanOutJobHandler"/>), when the
 /// send is due: a scheduled topic send reaches the members of its topics at its `sendAt`.
 /// </summary>
 public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutStore fanOuts, NotificationLedger ledger, JobQueue queue,
-    RecipientBudget budget, TimeProvider clock) : ITopicSendAcceptor
+    RecipientBudget budget, MonthlyQuotas quotas, TimeProvider clock) : ITopicSendAcceptor
 {
     public const string StatusPath = "/fan-outs";
 
@@ -41,16 +44,28 @@ public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutS
             return new SendHandler.Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
         await budget.ChargeAsync(tenantId, members, "This send to topics", ct);   // refused: the transaction rolls back, nothing kept
-        await fanOuts.CreateAsync(tx, tenantId, id, FanOutKind.Send, keys, JsonSerializer.Serialize(definition, JsonBody.Options), ct);
-        var priority = definition.Priority switch { "high" => JobPriority.High, "normal" => JobPriority.Normal, _ => JobPriority.Low };
-        var runAt = request.SendAt is { } at && at > clock.GetUtcNow() ? at : (DateTimeOffset?)null;
-        await queue.EnqueueAsync(tx.Connection, tx.Transaction,
-            [NewJob.For(FanOutJobHandler.QueueName, tenantId, new FanOutJob(id), priority, runAt, maxAttempts: 20)], ct);
-        tx.WakeAfterCommit(FanOutJobHandler.QueueName);
-        var body = JsonSerializer.Serialize(new FanOutAccepted(id, "pending", keys, $"{statusBaseUrl}{StatusPath}/{id}"), JsonBody.Options);
-        if (idempotencyKey is not null) await IdempotencyStore.SaveResponseAsync(tx, tenantId, idempotencyKey, 202, body, ct);
-        await tx.CommitAsync(ct);
-        return new SendHandler.Outcome(202, body, Replayed: false);
+        var channels = request.Channels ?? [request.Channel!];
+        var charge = await quotas.ChargeAsync(tenantId, channels.Distinct().ToDictionary(c => c, _ => (long)members), "This send to topics", ct);
+        try
+        {
+            var runAt = request.SendAt is { } at && at > clock.GetUtcNow() ? at : (DateTimeOffset?)null;
+            if (charge.Lines.Select(l => l.HeldUntil).Max() is { } heldUntil && !(runAt >= heldUntil))
+                (runAt, definition) = (heldUntil, definition with { SendAt = heldUntil });   // held by the quota: the members are reached at its reset
+            await fanOuts.CreateAsync(tx, tenantId, id, FanOutKind.Send, keys, JsonSerializer.Serialize(definition, JsonBody.Options), ct);
+            var priority = definition.Priority switch { "high" => JobPriority.High, "normal" => JobPriority.Normal, _ => JobPriority.Low };
+            await queue.EnqueueAsync(tx.Connection, tx.Transaction,
+                [NewJob.For(FanOutJobHandler.QueueName, tenantId, new FanOutJob(id), priority, runAt, maxAttempts: 20)], ct);
+            tx.WakeAfterCommit(FanOutJobHandler.QueueName);
+            var body = JsonSerializer.Serialize(new FanOutAccepted(id, "pending", keys, $"{statusBaseUrl}{StatusPath}/{id}"), JsonBody.Options);
+            if (idempotencyKey is not null) await IdempotencyStore.SaveResponseAsync(tx, tenantId, idempotencyKey, 202, body, ct);
+            await tx.CommitAsync(ct);
+            return new SendHandler.Outcome(202, body, Replayed: false);
+        }
+        catch
+        {
+            await quotas.RefundAsync(charge, CancellationToken.None);
+            throw;
+        }
     }
 
     /// <summary>A topic send names 1–20 topics and optionally up to 10,000 excluded userIds, and no person or address.</summary>

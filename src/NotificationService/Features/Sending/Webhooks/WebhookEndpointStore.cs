@@ -20,6 +20,24 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
 
     private const string Columns = "id, url, description, events, enabled, disabled_reason, previous_secret_expires_at, created_at, updated_at";
 
+    /// <summary>
+    /// Why an endpoint imported from another tenant's export is disabled: its secret did not travel, and the one made at
+    /// import was never shown to anyone, so it stays disabled until a rotation gives the admin a secret to share.
+    /// </summary>
+    public const string AwaitingSecret = "imported without its signing secret: rotate the secret, then enable the endpoint";
+
+    /// <summary>An endpoint from another tenant's export: disabled, <see cref="AwaitingSecret"/>, until its secret is rotated.</summary>
+    public async Task<WebhookEndpointView> ImportAsync(Guid tenantId, string url, string[] events, string? description, CancellationToken ct)
+    {
+        var created = await CreateAsync(tenantId, url, events, enabled: false, description, ct);
+        await using var cmd = db.CreateCommand("update webhook_endpoints set disabled_reason = $3 where tenant_id = $1 and id = $2");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(created.Endpoint.Id);
+        cmd.Parameters.AddWithValue(AwaitingSecret);
+        await cmd.ExecuteNonQueryAsync(ct);
+        return created.Endpoint with { DisabledReason = AwaitingSecret };
+    }
+
     public async Task<WebhookEndpointWithSecret> CreateAsync(Guid tenantId, string url, string[] events, bool enabled, string? description, CancellationToken ct)
     {
         var secret = WebhookSigner.NewSecret();
@@ -42,9 +60,14 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
         (await QueryAsync($"select {Columns} from webhook_endpoints where tenant_id = $1 and id = $2", ct, tenantId, id)).SingleOrDefault()
         ?? throw new NotFoundException("The webhook endpoint");
 
-    /// <summary>Null fields are left as they are. Re-enabling clears the reason it was disabled (e.g. a 410).</summary>
+    /// <summary>
+    /// Null fields are left as they are. Re-enabling clears the reason it was disabled (e.g. a 410), except for an imported
+    /// endpoint whose secret no one has yet (<see cref="AwaitingSecret"/>): a 409 until it is rotated.
+    /// </summary>
     public async Task<WebhookEndpointView> UpdateAsync(Guid tenantId, Guid id, string? url, string[]? events, bool? enabled, string? description, CancellationToken ct)
     {
+        if (enabled == true && (await GetAsync(tenantId, id, ct)).DisabledReason == AwaitingSecret)
+            throw new ConflictException($"This endpoint was imported without its signing secret: rotate it first (POST /api/v1/admin/webhooks/{id}/rotate-secret), then enable it.");
         var view = (await QueryAsync($"""
             update webhook_endpoints set url = coalesce($3, url), events = coalesce($4, events), enabled = coalesce($5, enabled),
                 description = coalesce($6, description), disabled_reason = case when $5 then null else disabled_reason end, updated_at = now()
@@ -109,9 +132,11 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
         var secret = WebhookSigner.NewSecret();
         var (cipher, keyId) = protector.Protect(new Dictionary<string, string> { ["current"] = secret, ["previous"] = secrets["current"] });
         await using var update = new NpgsqlCommand($"""
-            update webhook_endpoints set secrets_ciphertext = $3, secrets_key_id = $4, previous_secret_expires_at = now() + $5, updated_at = now()
+            update webhook_endpoints set secrets_ciphertext = $3, secrets_key_id = $4, previous_secret_expires_at = now() + $5, updated_at = now(),
+                disabled_reason = nullif(disabled_reason, $6)
             where tenant_id = $1 and id = $2 returning {Columns}
-            """, conn, tx) { Parameters = { new() { Value = tenantId }, new() { Value = id }, new() { Value = cipher }, new() { Value = keyId }, new() { Value = RotationOverlap } } };
+            """, conn, tx) { Parameters = { new() { Value = tenantId }, new() { Value = id }, new() { Value = cipher }, new() { Value = keyId }, new() { Value = RotationOverlap },
+                new() { Value = AwaitingSecret } } };
         var view = (await ReadAsync(update, ct)).Single();
         await tx.CommitAsync(ct);
         return new(view, secret);

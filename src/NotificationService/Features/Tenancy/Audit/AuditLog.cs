@@ -27,13 +27,20 @@ public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
     /// (Admin:OperatorKeys) acted on another tenant's queue: the entry belongs to the tenant acted on, so its admins see
     /// it, and its actor says an operator did it.
     /// </summary>
-    public async Task RecordAsync(ClaimsPrincipal user, Guid tenantId, string action, string targetType, string? targetId, object? before, object? after, CancellationToken ct)
+    public Task RecordAsync(ClaimsPrincipal user, Guid tenantId, string action, string targetType, string? targetId, object? before, object? after, CancellationToken ct) =>
+        RecordAsync(ActorOf(user) + (tenantId == user.TenantId() ? "" : " (operator)"), tenantId, action, targetType, targetId, before, after, ct);
+
+    /// <summary>
+    /// A change made to <paramref name="tenantId"/> by someone who is not one of its credentials: the platform's operator
+    /// (<paramref name="actor"/> names the operator key, e.g. `platform billing-system`). The tenant's admins see it in their log.
+    /// </summary>
+    public async Task RecordAsync(string actor, Guid tenantId, string action, string targetType, string? targetId, object? before, object? after, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             insert into audit_log (tenant_id, actor, action, target_type, target_id, before, after) values ($1, $2, $3, $4, $5, $6, $7)
             """);
         cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(ActorOf(user) + (tenantId == user.TenantId() ? "" : " (operator)"));
+        cmd.Parameters.AddWithValue(actor);
         cmd.Parameters.AddWithValue(action);
         cmd.Parameters.AddWithValue(targetType);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)targetId ?? DBNull.Value);

@@ -74,6 +74,20 @@ public class PlatformAuthTests(PlatformFixture service)
     }
 
     [Fact]
+    public async Task A_revoked_key_made_by_the_command_gets_a_404_at_once_and_the_others_keep_working()
+    {
+        var store = service.Factory.Services.GetRequiredService<PlatformKeyStore>();
+        var (_, leaving) = await store.CreateAsync("leaving system", default);
+        var (_, staying) = await store.CreateAsync("staying system", default);
+        Assert.Equal(HttpStatusCode.OK, (await service.Platform(leaving).GetAsync("/api/v1/platform/tenants?limit=1")).StatusCode);   // now cached
+
+        Assert.Equal([leaving[..12]], await store.RevokeAsync("leaving system", default));
+        Assert.Equal(HttpStatusCode.NotFound, (await service.Platform(leaving).GetAsync("/api/v1/platform/tenants?limit=1")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await service.Platform(staying).GetAsync("/api/v1/platform/tenants?limit=1")).StatusCode);
+        Assert.Empty(await store.RevokeAsync("leaving system", default));   // nothing left under that name
+    }
+
+    [Fact]
     public async Task A_platform_key_is_not_a_tenant_credential_anywhere_else()
     {
         var platform = service.Platform();

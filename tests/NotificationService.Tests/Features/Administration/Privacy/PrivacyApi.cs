@@ -32,40 +32,14 @@ public static class PrivacyApi
     public static long Count(this JsonNode status, string name) => status["counts"]?[name]?.GetValue<long>() ?? 0;
 
     /// <summary>
-    /// Every place in the database that holds <paramref name="value"/>: each text, varchar, json, jsonb and text[] column of
-    /// every table (information_schema.columns, so a table added later is searched too), case-insensitively, and each
-    /// bytea column for the value's UTF-8 bytes as written and lower-cased (uploaded CSV files are bytea; TOAST's lz4 is
-    /// undone by PostgreSQL when the value is read, so the search sees the CSV text).
+    /// Every place in the database that holds <paramref name="value"/>: <see cref="DatabaseSweep"/>, which fails here when it
+    /// finds too few columns to be trusted (a blind sweep would pass every erase).
     /// </summary>
     public static async Task<List<string>> WhereStoredAsync(NpgsqlDataSource db, string value)
     {
-        var columns = new List<(string Table, string Column, string Type)>();
-        await using (var cmd = db.CreateCommand("""
-            select c.table_name, c.column_name, c.data_type from information_schema.columns c
-            join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-            where c.table_schema = 'public' and (c.data_type in ('text', 'character varying', 'json', 'jsonb', 'bytea') or c.udt_name in ('_text', '_varchar'))
-            order by 1, 2
-            """))
-        await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) columns.Add((r.GetString(0), r.GetString(1), r.GetString(2)));
+        var columns = await DatabaseSweep.ColumnsAsync(db);
         Assert.True(columns.Count > 50, $"the sweep found only {columns.Count} columns: it is blind");
         Assert.Contains(columns, c => c.Table == "bulk_file_chunks" && c.Type == "bytea");
-
-        var found = new List<string>();
-        foreach (var (table, column, type) in columns)
-        {
-            var sql = type == "bytea"
-                ? $"select count(*) from \"{table}\" where position($1::bytea in \"{column}\") > 0 or position($2::bytea in \"{column}\") > 0"
-                : $"select count(*) from \"{table}\" where strpos(lower(\"{column}\"::text), $1) > 0";
-            await using var cmd = db.CreateCommand(sql);
-            if (type == "bytea")
-            {
-                cmd.Parameters.AddWithValue(Encoding.UTF8.GetBytes(value));
-                cmd.Parameters.AddWithValue(Encoding.UTF8.GetBytes(value.ToLowerInvariant()));
-            }
-            else cmd.Parameters.AddWithValue(value.ToLowerInvariant());
-            if ((long)(await cmd.ExecuteScalarAsync())! > 0) found.Add($"{table}.{column}");
-        }
-        return found;
+        return await DatabaseSweep.WhereStoredAsync(db, columns, value);
     }
 }

@@ -25,7 +25,8 @@ public static class AuditWords
             "create" => "created", "update" => "changed", "save" => "saved", "delete" => "deleted", "publish" => "published",
             "rollback" => "rolled back", "revoke" => "revoked", "retry" => "retried", "replay" => "replayed a delivery of",
             "rotate_secret" => "rotated the signing secret of", "replace" => "replaced", "remove" => "removed", "erase" => "started erasing a user:",
-            "cancel" => "cancelled", "resume" => "resumed", _ => verb.Replace('_', ' '),
+            "cancel" => "cancelled", "resume" => "resumed", "suspend" => "suspended", "export" => "exported", "import" => "imported into",
+            _ => verb.Replace('_', ' '),
         };
         var sentence = $"{what} {noun} {Name(e)}";
         return verb is "publish" or "rollback" && version is not null ? $"{sentence} {(verb == "rollback" ? "to " : "")}version {version}"

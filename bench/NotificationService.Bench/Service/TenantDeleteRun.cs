@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Npgsql;
+using NotificationService.Tests.Shared;
+
+namespace NotificationService.Bench.Service;
+
+/// <summary>A tenant's deletion beside another tenant's accept: p99 of each window, the time it took, and what it left.</summary>
+public sealed record TenantDeleteMeasure(long Notifications, long Profiles, double HalfRate, TimeSpan Window, IReadOnlyList<double> QuietP99s,
+    IReadOnlyList<double> DeleteP99s, TimeSpan DeleteTime, long RowsDeleted, long RowsLeft, IReadOnlyList<string> SweepMatches, int ColumnsSwept, long AcceptErrors)
+{
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public int FigureCount => 3;
+
+    public void Append(StringBuilder sb)
+    {
+        var (quiet, deleting) = (RetentionBenchResult.Median(QuietP99s), RetentionBenchResult.Median(DeleteP99s));
+        string Listed(IEnumerable<double> xs) => string.Join(", ", xs.Select(x => x.ToString("0.0", Inv)));
+        sb.AppendLine();
+        sb.AppendLine("## Tenant deletion beside another tenant's accept");
+        sb.AppendLine();
+        sb.AppendLine("| measure | value | ceiling | ratio | target | met |");
+        sb.AppendLine("|---|---:|---:|---:|---|---|");
+        Report.Row(sb, $"accept p99 of another tenant at half the peak ({HalfRate:N0}/s open loop, Mode=all), median of {QuietP99s.Count} quiet windows of {Window.TotalSeconds:0} s (ms; windows: {Listed(QuietP99s)})",
+            quiet, null, "", null, "0.0");
+        Report.Row(sb, $"the same while a tenant with {Notifications:N0} notifications, {Profiles:N0} profiles and a running workflow is deleted, median of {DeleteP99s.Count} windows (ms; windows: {Listed(DeleteP99s)}); ratio to quiet {deleting / quiet:0.00}",
+            deleting, null, "≤ 1.2 × quiet", deleting / quiet <= 1.2 && AcceptErrors == 0, "0.0");
+        Report.Row(sb, $"tenant deletion: rows deleted per second ({DeleteTime.TotalSeconds:0.0} s from DELETE to completed, {RowsDeleted:N0} rows; left in tables with tenant_id: {RowsLeft:N0}; " +
+            $"sweep of {ColumnsSwept} text, json and bytea columns for the tenant's id, name, addresses, userIds and content: {(SweepMatches.Count == 0 ? "no match" : string.Join(", ", SweepMatches))})",
+            RowsDeleted / DeleteTime.TotalSeconds, null, "0 left, 0 matches", RowsLeft == 0 && SweepMatches.Count == 0, "N0");
+    }
+}
+
+/// <summary>
+/// Issue 50's acceptance: a tenant with 1,000,000 notifications, 100,000 profiles and a running workflow (rows seeded by SQL
+/// as accept and identify leave them; the workflow, waiting on a day-long delay, through the API) is deleted through the
+/// platform API while the demo tenant's accept runs at half its peak in windows: six quiet, then as many as the deletion
+/// takes, then five quiet. The figure is the median window p99 during the deletion over the median quiet one; then every
+/// table with `tenant_id` is counted for the tenant and the erase spec's sweep looks for its identifiers and content in
+/// every text, json and bytea column. Sizes: `--delete-notifications N`, `--delete-profiles N`.
+/// </summary>
+public static class TenantDeleteRun
+{
+    public const string Phase = "tenant-delete";
+    private const string PlatformKey = "nsp_benchdel_DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD";
+    private const string Name = "Bench Leaving Tenant", Domain = "leaving-tenant.example", UserPrefix = "leaving-user-", Marker = "leaving-content-marker";
+    private static int QuietBefore => Waits.Rounds(6);
+    private static int QuietAfter => Waits.Rounds(5);
+
+    public static async Task<TenantDeleteMeasure> MeasureAsync(string dll, string cs, BenchOptions options)
+    {
+        var args = Environment.GetCommandLineArgs();
+        long notifications = Arg(args, "--delete-notifications") ?? (options.Smoke ? 2_000 : options.Quick ? 100_000 : 1_000_000);
+        long profiles = Arg(args, "--delete-profiles") ?? (options.Smoke ? 200 : options.Quick ? 10_000 : 100_000);
+        var window = options.Smoke ? TimeSpan.FromSeconds(0.5) : options.Quick ? TimeSpan.FromSeconds(2) : TimeSpan.FromSeconds(5);
+        var env = new Dictionary<string, string>
+        {
+            ["Retention__Enabled"] = "false", ["Platform__Keys__bench"] = PlatformKey, ["Tenants__DeleteSettleSeconds"] = "0",
+        };
+        await using var service = await ServiceProcess.StartAsync(dll, cs, "all", env);
+        await using var db = NpgsqlDataSource.Create(cs);
+        using var platform = Client(service.BaseAddress, PlatformKey);
+        var created = await PostAsync(platform, "/api/v1/platform/tenants", $$"""{"name":"{{Name}}"}""");
+        var tenantId = Guid.Parse(created["id"]!.GetValue<string>());
+        using var tenant = Client(service.BaseAddress, created["apiKey"]!.GetValue<string>());
+        await SeedAsync(db, tenantId, notifications, profiles);
+
+        var load = await HalfPeakWindows.StartAsync(service.BaseAddress, db, window, "tenant delete");
+        await StartWorkflowAsync(tenant);   // after the peak's drain, which would wait for the run's day-long delay
+        for (var i = 0; i < QuietBefore; i++) await load.WindowAsync(false, $"tenant delete: quiet window {i + 1}/{QuietBefore + QuietAfter}");
+        var sw = Stopwatch.StartNew();
+        var deleted = await platform.DeleteAsync($"/api/v1/platform/tenants/{tenantId}");
+        if (!deleted.IsSuccessStatusCode) throw new InvalidOperationException($"tenant delete: DELETE answered {(int)deleted.StatusCode}");
+        var statusUrl = JsonNode.Parse(await deleted.Content.ReadAsStringAsync())!["statusUrl"]!.GetValue<string>();
+        var completed = Task.Run(async () =>
+        {
+            while (true)
+            {
+                var status = JsonNode.Parse(await platform.GetStringAsync(statusUrl))!;
+                if (status["status"]!.GetValue<string>() == "completed") return (sw.Elapsed, status["rowsDeleted"]!.GetValue<long>());
+                await Task.Delay(100);
+            }
+        });
+        while (!completed.IsCompleted && load.During.Count < 120) await load.WindowAsync(true, $"tenant delete: deleting, window {load.During.Count + 1}");
+        var (deleteTime, rowsDeleted) = await completed;
+        for (var i = 0; i < QuietAfter; i++) await load.WindowAsync(false, $"tenant delete: quiet window {QuietBefore + i + 1}/{QuietBefore + QuietAfter}");
+
+        Progress.Show("tenant delete: counting what is left and sweeping every column");
+        var left = await RowsLeftAsync(db, tenantId);
+        var columns = await DatabaseSweep.ColumnsAsync(db);
+        var matches = new List<string>();
+        foreach (var value in new[] { tenantId.ToString(), Name, Domain, UserPrefix, Marker })
+            matches.AddRange((await DatabaseSweep.WhereStoredAsync(db, columns, value)).Select(c => $"{value} in {c}"));
+        return new TenantDeleteMeasure(notifications, profiles, load.Rate, window, load.Quiet, load.During, deleteTime, rowsDeleted, left, matches, columns.Count, load.Errors);
+    }
+
+    /// <summary>A published workflow whose run for one of the tenant's users waits on a day-long delay: a run in progress.</summary>
+    private static async Task StartWorkflowAsync(HttpClient tenant)
+    {
+        var template = await PostAsync(tenant, "/api/v1/admin/templates",
+            """{"key":"note","channel":"in_app","locale":"en","parts":{"title":"Note","body":"MARKER"}}""".Replace("MARKER", Marker));
+        await PostAsync(tenant, $"/api/v1/admin/templates/{template["id"]}/publish", "{}");
+        await PostAsync(tenant, "/api/v1/admin/workflows",
+            """{"key":"later","name":"Later","steps":[{"id":"d","type":"delay","for":"P1D"},{"id":"a","type":"send","channel":"in_app","template":"note"}]}""");
+        await PostAsync(tenant, "/api/v1/admin/workflows/later/publish", "{}");
+        await PostAsync(tenant, "/api/v1/services/workflows/later/trigger", """{"recipients":["USER"],"data":{"msg":"MARKER"}}""".Replace("USER", UserPrefix + "0").Replace("MARKER", Marker));
+    }
+
+    /// <summary>The tenant's sent notifications and its profiles, as accept, delivery and identify leave them, 100,000 per statement.</summary>
+    private static async Task SeedAsync(NpgsqlDataSource db, Guid tenantId, long notifications, long profiles)
+    {
+        const int chunk = 100_000;
+        for (long start = 0; start < notifications; start += chunk)
+        {
+            Progress.Show($"tenant delete: writing the tenant's notifications {start:N0}/{notifications:N0}");
+            await using var cmd = db.CreateCommand($$"""
+                insert into notifications (id, tenant_id, channel, status, recipient, data, created_at, updated_at, sent_at, attempts)
+                select {{SeedSql.UuidV7("(extract(epoch from now() - interval '1 hour') * 1000)::bigint + $2 + g")}},
+                       $1, 'email', 'sent', jsonb_build_object('userId', '{{UserPrefix}}' || (($2 + g) % $4), 'email', '{{UserPrefix}}' || (($2 + g) % $4) || '@{{Domain}}'),
+                       '{"note": "{{Marker}}"}', now() - interval '1 hour', now(), now(), 1
+                from generate_series(1, $3) g
+                """);
+            cmd.CommandTimeout = 600;
+            cmd.Parameters.AddWithValue(tenantId);
+            cmd.Parameters.AddWithValue(start);
+            cmd.Parameters.AddWithValue((int)Math.Min(chunk, notifications - start));
+            cmd.Parameters.AddWithValue(Math.Max(1, profiles));
+            await cmd.ExecuteNonQueryAsync();
+        }
+        Progress.Show($"tenant delete: writing the tenant's {profiles:N0} profiles");
+        await using (var cmd = db.CreateCommand($$"""
+            insert into recipient_profiles (tenant_id, user_id, email, name, data)
+            select $1, '{{UserPrefix}}' || g, '{{UserPrefix}}' || g || '@{{Domain}}', 'Leaving User ' || g, '{"note": "{{Marker}}"}'
+            from generate_series(0, $2 - 1) g
+            on conflict do nothing
+            """))
+        {
+            cmd.CommandTimeout = 600;
+            cmd.Parameters.AddWithValue(tenantId);
+            cmd.Parameters.AddWithValue(profiles);
+            await cmd.ExecuteNonQueryAsync();
+        }
+        await using var analyze = db.CreateCommand("analyze notifications; analyze recipient_profiles");
+        await analyze.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>The tenant's rows in every table that has a `tenant_id` column (found in the catalog), and its tenants row.</summary>
+    private static async Task<long> RowsLeftAsync(NpgsqlDataSource db, Guid tenantId)
+    {
+        var tables = new List<string>();
+        await using (var cmd = db.CreateCommand("""
+            select c.table_name from information_schema.columns c
+            join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
+            where c.table_schema = 'public' and c.column_name = 'tenant_id'
+            """))
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) tables.Add(r.GetString(0));
+        long left = 0;
+        foreach (var table in tables.Append("tenants"))
+        {
+            await using var cmd = db.CreateCommand($"select count(*) from \"{table}\" where {(table == "tenants" ? "id" : "tenant_id")} = $1");
+            cmd.CommandTimeout = 600;
+            cmd.Parameters.AddWithValue(tenantId);
+            left += (long)(await cmd.ExecuteScalarAsync())!;
+        }
+        return left;
+    }
+
+    private static async Task<JsonNode> PostAsync(HttpClient http, string url, string body)
+    {
+        var response = await http.PostAsync(url, new StringContent(body, Encoding.UTF8, "application/json"));
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"tenant delete: POST {url} answered {(int)response.StatusCode}: {text}");
+        return JsonNode.Parse(text)!;
+    }
+
+    private static HttpClient Client(Uri baseAddress, string key)
+    {
+        var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromMinutes(5) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return http;
+    }
+
+    private static long? Arg(string[] args, string name) =>
+        Array.IndexOf(args, name) is var i and >= 0 && i + 1 < args.Length && long.TryParse(args[i + 1], out var v) ? v : null;
+}
