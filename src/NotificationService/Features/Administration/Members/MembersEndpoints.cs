@@ -26,6 +26,7 @@ public static class MembersEndpoints
         services.AddSingleton<Platform.FirstAdminKeyOnboarding>();
         services.AddSingleton<Platform.ITenantOwnerOnboarding, OwnerInvitationOnboarding>();
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add(new RoleCheck()));   // every console page and form
+        services.AddSingleton<IMemberOperationGate, MemberOperationGate>();   // every admin API operation a member calls with their token
         return services;
     }
 
