@@ -10,6 +10,8 @@ public sealed class Tenant
     public string DefaultLocale { get; set; } = "en";
     /// <summary>Links that reach end users may be plain http: (<see cref="Contracts.LinkPolicy"/>); off for a new tenant.</summary>
     public bool AllowHttpLinks { get; set; }
+    /// <summary>Every console member must have a second factor, not only owners and admins (Administration/Members).</summary>
+    public bool RequireTotp { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 
@@ -51,6 +53,7 @@ internal sealed class TenantConfiguration : IEntityTypeConfiguration<Tenant>
         e.Property(x => x.Name).HasColumnName("name");
         e.Property(x => x.DefaultLocale).HasColumnName("default_locale");
         e.Property(x => x.AllowHttpLinks).HasColumnName("allow_http_links");
+        e.Property(x => x.RequireTotp).HasColumnName("require_totp");
         e.Property(x => x.CreatedAt).HasColumnName("created_at").HasDefaultValueSql("now()").ValueGeneratedOnAdd();
     }
 }

@@ -27,6 +27,8 @@ public static class ConsoleServiceExtensions
         // Members sign in to sessions of this console: a password and code (MemberSignIn), any proof (MemberSessions).
         services.AddSingleton<MemberSessions>().AddSingleton<MemberSignIn>()
             .AddSingleton<Members.IMemberSessionEnder>(s => s.GetRequiredService<ConsoleSessionStore>());
+        // A member's bearer token for the admin API: a session of its own kind, made on their account page.
+        services.AddSingleton<MemberApiTokens>().AddSingleton<IMemberTokenAuthenticator>(s => s.GetRequiredService<MemberApiTokens>());
         services.AddSingleton<Pages.DeadJobSubjects>();   // what a dead job on the queues page was for
         services.AddSingleton<IRetainedData, ConsoleSessionRetention>();   // sessions a day after they expired
         services.AddRazorPages(o =>

@@ -8,7 +8,7 @@ public static class MemberClaims
     public const string MemberId = Tenancy.Auth.AuthClaims.MemberId;
     public const string Email = Tenancy.Auth.AuthClaims.MemberEmail;
     /// <summary>The caller's role: a member's, or `admin` for a console session opened with an admin API key.</summary>
-    public const string Role = "member_role";
+    public const string Role = Tenancy.Auth.AuthClaims.MemberRole;
     /// <summary>How the member signed in: password, sso, link.</summary>
     public const string Method = Tenancy.Auth.AuthClaims.MemberMethod;
     /// <summary>The session's public id (16 hex digits of its hash), to mark "this session" in the member's list.</summary>

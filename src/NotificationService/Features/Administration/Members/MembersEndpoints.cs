@@ -19,12 +19,14 @@ public static class MembersEndpoints
     {
         // The console adds what joins members to its sessions: MemberSessions, MemberSignIn and the IMemberSessionEnder.
         services.AddSingleton<MemberStore>().AddSingleton<MemberLinks>().AddSingleton<MemberCredentials>().AddSingleton<PendingSignIn>()
-            .AddSingleton<InvitationMail>().AddSingleton<MemberAdmin>().AddSingleton<MemberCommands>();
+            .AddSingleton<InvitationMail>().AddSingleton<MemberAdmin>().AddSingleton<MemberCommands>()
+            .AddSingleton<SecondFactorRule>();
         services.AddSingleton<Operations.Seed.IDemoSeedStep, DemoOwner>();   // the quick start's demo owner
         // The platform API's create invites `ownerEmail` as the owner (the link, once) instead of answering a key.
         services.AddSingleton<Platform.FirstAdminKeyOnboarding>();
         services.AddSingleton<Platform.ITenantOwnerOnboarding, OwnerInvitationOnboarding>();
         services.Configure<Microsoft.AspNetCore.Mvc.MvcOptions>(o => o.Filters.Add(new RoleCheck()));   // every console page and form
+        services.AddSingleton<IMemberOperationGate, MemberOperationGate>();   // every admin API operation a member calls with their token
         return services;
     }
 

@@ -5,14 +5,15 @@ namespace NotificationService.Features.Administration.Members;
 
 /// <summary>
 /// The one table of what each role may do: every console page and form (`GET /admin/templates`, `POST
-/// /admin/templates/{id}?handler=publish`) belongs to an <see cref="Area"/>, and each area names the roles allowed in
-/// it. Members act through the console only; the admin API is for keys, whose scopes (ScopeTable) decide it.
-/// <see cref="RoleCheck"/> enforces it on every console request; docs/console.md carries the same table;
-/// `RoleTableTests` walks every console handler as each role against it, so a page or form without a row fails.
+/// /admin/templates/{id}?handler=publish`) and every admin API operation (<see cref="Api"/>) belongs to an
+/// <see cref="Area"/>, and each area names the roles allowed in it. Keys keep their scopes (ScopeTable); a member's
+/// role is decided here. <see cref="RoleCheck"/> enforces it on every console request, <see cref="MemberOperationGate"/>
+/// on every API operation; docs/console.md carries the same table; `RoleTableTests` and `AdminApiRoleMatrixTests` walk
+/// every console handler and every admin operation as each role against it, so one without a row fails.
 /// Owners and admins may do everything (an admin cannot change or remove an owner: <see cref="MemberAdmin"/> checks
 /// that, it depends on the target, not the operation).
 /// </summary>
-public static class RoleTable
+public static partial class RoleTable
 {
     public enum Area { Read, Content, Operations, Settings, Members }
 
@@ -100,6 +101,7 @@ public static class RoleTable
         ["POST /admin/members?handler=remove"] = Area.Members,
         ["GET /admin/account"] = Area.Read,                             // one's own sessions and second factor
         ["POST /admin/account?handler=revoke"] = Area.Read,
+        ["POST /admin/account?handler=token"] = Area.Read,               // a token for the admin API, as far as one's role goes
     };
 
     /// <summary>Pages anyone may open: signing in and out, accepting an invitation, enrolling the second factor.</summary>

@@ -25,6 +25,7 @@ public sealed class ApiKeyAuthenticationHandler(
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.Fail("Use the Bearer scheme.");
 
         var key = header["Bearer ".Length..].Trim();
+        if (key.StartsWith(MemberTokens.Prefix, StringComparison.Ordinal)) return await MemberAsync(key);
         var account = await cache.FindAsync(key, Context.RequestAborted);
         if (account is null)
         {
@@ -45,6 +46,16 @@ public sealed class ApiKeyAuthenticationHandler(
         return AuthenticateResult.Success(new AuthenticationTicket(principal, SchemeName));
     }
 
+    /// <summary>A console member's token (admin API only, as their role allows); never logged, like a key.</summary>
+    private async Task<AuthenticateResult> MemberAsync(string token)
+    {
+        var authenticator = Context.RequestServices.GetService<IMemberTokenAuthenticator>();
+        if (authenticator is not null && await authenticator.AuthenticateAsync(token, Context.RequestAborted) is { } member)
+            return AuthenticateResult.Success(new AuthenticationTicket(member, SchemeName));
+        rejections.LogInformation("Member token rejected: unknown, expired, revoked, or its member is no longer active");
+        return AuthenticateResult.Fail("Invalid, expired or revoked member token.");
+    }
+
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.StatusCode = 401;
@@ -56,6 +67,15 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <see cref="ScopeTable"/>, as the policy is named), so the caller knows which key to use.</summary>
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties)
     {
+        if (Context.User.IsMember())
+        {
+            var role = Context.User.FindFirstValue(AuthClaims.MemberRole);
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: Request.Path.StartsWithSegments("/api/v1/admin")
+                    ? $"Your role ({role}) does not allow this operation. Ask an owner or admin of your team if you need it."
+                    : "A member's token reaches the admin API only: services call this with an API key.",
+                extensions: new Dictionary<string, object?> { ["role"] = role }).ExecuteAsync(Context);
+        }
         var needs = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().LastOrDefault()?.Policy;
         return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
             detail: needs switch
@@ -79,6 +99,8 @@ public static class AuthClaims
     public const string ConsoleSession = "console_session";
     /// <summary>A console member's id, email and how they signed in (Administration/Members sets them): the audit names the person.</summary>
     public const string MemberId = "member_id", MemberEmail = "member_email", MemberMethod = "member_method";
+    /// <summary>A member's role (owner, admin, editor, operator, viewer), read afresh on every request.</summary>
+    public const string MemberRole = "member_role";
     /// <summary>Set on the principal of an operator's command-line action (`tenants create --owner-email`, `members sign-in-link`).</summary>
     public const string CommandLine = "command_line";
 

@@ -31,13 +31,14 @@ public static class ScopeConventions
         return builder;
     }
 
-    /// <summary>One policy per distinct row of the table, each on the API-key scheme only: an end-user token never passes one.</summary>
+    /// <summary>One policy per distinct row of the table, each on the API-key scheme only: an end-user token never passes one.
+    /// A member's token rides the same scheme; <see cref="OperationAuthorization"/> sends it to the role table instead of the scopes.</summary>
     public static void AddScopePolicies(this AuthorizationBuilder authorization)
     {
         var rows = ScopeTable.Operations.Values.Where(a => a.Credential == Credential.ApiKey).Concat(Scopes.All.Select(Access.Scope));
         foreach (var access in rows.DistinctBy(a => a.Policy))
             authorization.AddPolicy(access.Policy, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
-                .RequireAuthenticatedUser().RequireAssertion(c => access.Admits(c.User)));
+                .RequireAuthenticatedUser().AddRequirements(new OperationRequirement(access)));
     }
 
     /// <summary>

@@ -9,17 +9,21 @@ namespace NotificationService.Features.Tenancy.TenantSettings;
 public sealed record TenantSettingsDocument
 {
     public bool? AllowHttpLinks { get; init; }
+    /// <summary>Every console member must enrol a second factor (TOTP), not only owners and admins. Left out: unchanged.</summary>
+    public bool? RequireTotp { get; init; }
 }
 
 /// <summary>The tenant's own settings as the admin API shows them.</summary>
-public sealed record TenantSettingsView(bool AllowHttpLinks);
+public sealed record TenantSettingsView(bool AllowHttpLinks, bool RequireTotp);
 
 /// <summary>
 /// `/api/v1/admin/settings`: settings a tenant's admin decides for the whole tenant, stored on the tenant's row by
 /// <see cref="TenantStore"/> (a folder of its own, as WebOrigins: Tenants is below Auth and Audit, these endpoints
 /// above). One so far: `allowHttpLinks`, whether links that reach end users (in_app `actionUrl`, `icon`, action
 /// buttons; push `imageUrl`) may be plain `http:` as well as `https:` (<see cref="Contracts.LinkPolicy"/>). Off for a
-/// new tenant. Read here as stored, not through the send path's cache.
+/// new tenant. Read here as stored, not through the send path's cache. And `requireTotp`: every console member, whatever
+/// their role, enrols a second factor at their next sign-in (owners and admins always do); optional in a PUT, so a
+/// client that knows only `allowHttpLinks` keeps working.
 /// </summary>
 public static class TenantSettingsEndpoints
 {
@@ -28,20 +32,21 @@ public static class TenantSettingsEndpoints
         var group = app.MapGroup("/api/v1/admin/settings").WithTags("Admin: settings").RequireScopes();
         group.MapGet("/", async Task<Ok<TenantSettingsView>> (HttpContext http, TenantStore store, CancellationToken ct) =>
             TypedResults.Ok(await ViewAsync(store, http.User.TenantId(), ct)))
-            .WithSummary("The tenant's settings (allowHttpLinks)");
+            .WithSummary("The tenant's settings (allowHttpLinks, requireTotp)");
         group.MapPut("/", async Task<Ok<TenantSettingsView>> (HttpContext http, TenantStore store, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<TenantSettingsDocument>(http.Request, 16 * 1024, ct);
             var allow = body.AllowHttpLinks ?? throw RequestValidationException.For("allowHttpLinks", "allowHttpLinks is required (true or false).");
             await store.SetAllowHttpLinksAsync(http.User.TenantId(), allow, ct);
-            return TypedResults.Ok(new TenantSettingsView(allow));
-        }).WithSummary("Replace the tenant's settings: allowHttpLinks lets end-user links be http: as well as https:")
+            if (body.RequireTotp is { } require) await store.SetRequireTotpAsync(http.User.TenantId(), require, ct);
+            return TypedResults.Ok(await ViewAsync(store, http.User.TenantId(), ct));
+        }).WithSummary("Replace the tenant's settings: allowHttpLinks lets end-user links be http: as well as https:; requireTotp makes every member enrol a second factor")
             .Audited("settings.replace", "settings", Before, _ => "settings")
             .Accepts<TenantSettingsDocument>("application/json").ProducesValidationProblem();
     }
 
     private static async Task<TenantSettingsView> ViewAsync(TenantStore store, Guid tenantId, CancellationToken ct) =>
-        new((await store.StoredLinkPolicyAsync(tenantId, ct)).AllowHttp);
+        new((await store.StoredLinkPolicyAsync(tenantId, ct)).AllowHttp, await store.RequiresTotpAsync(tenantId, ct));
 
     private static async Task<object?> Before(HttpContext http, string _) =>
         await ViewAsync(http.RequestServices.GetRequiredService<TenantStore>(), http.User.TenantId(), http.RequestAborted);

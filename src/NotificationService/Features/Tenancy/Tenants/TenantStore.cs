@@ -62,6 +62,19 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
         return new LinkPolicy(await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.AllowHttpLinks).SingleOrDefaultAsync(ct));
     }
 
+    /// <summary>Whether every member of the tenant must have a second factor (read at each sign-in, as stored).</summary>
+    public async Task<bool> RequiresTotpAsync(Guid tenantId, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        return await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.RequireTotp).SingleOrDefaultAsync(ct);
+    }
+
+    public async Task SetRequireTotpAsync(Guid tenantId, bool require, CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(s => s.SetProperty(t => t.RequireTotp, require), ct);
+    }
+
     public async Task SetAllowHttpLinksAsync(Guid tenantId, bool allow, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);

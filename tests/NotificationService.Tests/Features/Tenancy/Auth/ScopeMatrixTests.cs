@@ -118,7 +118,7 @@ public class ScopeMatrixTests(ServiceFixture service)
         };
 
     /// <summary>The operation called with made-up path values of the right type and an empty JSON object as its body.</summary>
-    private static HttpRequestMessage RequestFor(string key, JsonNode operation)
+    internal static HttpRequestMessage RequestFor(string key, JsonNode operation)
     {
         var (method, path) = (key[..key.IndexOf(' ')], key[(key.IndexOf(' ') + 1)..]);
         foreach (var p in operation["parameters"]?.AsArray() ?? [])

@@ -44,8 +44,10 @@ public sealed partial class BulkJobModel(BulkQueries queries) : ConsolePage
         return RedirectToPage(new { id });
     }
 
+    /// <summary>The rejected rows as uploaded (addresses and all): not for viewers, who see people's data masked.</summary>
     public async Task<IActionResult> OnGetErrorsAsync(Guid id, CancellationToken ct)
     {
+        if (MasksPersonalData) return StatusCode(StatusCodes.Status403Forbidden);
         if (await queries.GetAsync(TenantId, id, ct) is null) return NotFound();
         Response.ContentType = "text/csv; charset=utf-8";
         Response.Headers.ContentDisposition = $"attachment; filename=\"bulk-{id}-errors.csv\"";

@@ -16,6 +16,9 @@ public abstract class ConsolePage : PageModel
     /// <summary>A viewer's pages mask recipients' addresses and hide message bodies (<see cref="Members.RoleTable"/>).</summary>
     public bool MasksPersonalData => Members.RoleTable.MasksPersonalData(Members.MemberClaims.RoleOf(User));
 
+    /// <summary>An address (email, phone, device token) as this caller may see it: masked for viewers.</summary>
+    public string? AddressShown(string? address) => MasksPersonalData && address is not null ? Members.RoleTable.Mask(address) : address;
+
     /// <summary>A recipient as this caller may see it.</summary>
     public string RecipientShown(string channel, NotificationService.Contracts.RecipientDto r) =>
         MasksPersonalData ? Members.RoleTable.Mask(RecipientText.For(channel, r)) : RecipientText.For(channel, r);

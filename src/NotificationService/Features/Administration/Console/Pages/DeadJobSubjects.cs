@@ -16,7 +16,8 @@ public sealed record SubjectLink(string Text, string? Href);
 /// </summary>
 public sealed class DeadJobSubjects(NotificationSearch notifications, WebhookDeliveryStore webhooks)
 {
-    public async Task<IReadOnlyDictionary<long, IReadOnlyList<SubjectLink>>> ForAsync(IReadOnlyList<DeadJob> jobs, Guid viewer, CancellationToken ct)
+    /// <summary><paramref name="mask"/>: the caller is a viewer, who sees recipients masked (and no link searching by the whole address).</summary>
+    public async Task<IReadOnlyDictionary<long, IReadOnlyList<SubjectLink>>> ForAsync(IReadOnlyList<DeadJob> jobs, Guid viewer, CancellationToken ct, bool mask = false)
     {
         var links = new Dictionary<long, IReadOnlyList<SubjectLink>>();
         foreach (var tenant in jobs.GroupBy(j => j.TenantId))
@@ -29,7 +30,8 @@ public sealed class DeadJobSubjects(NotificationSearch notifications, WebhookDel
             foreach (var (job, ids) in deliveries)
                 links[job] = ids.SelectMany(id => recipients.TryGetValue(id, out var n)
                     ? new[] { new SubjectLink($"notification {id}", Href($"/admin/notifications/{id}")),
-                              new SubjectLink($"to {RecipientText.For(n.Channel, n.Recipient)}", Href($"/admin/notifications?recipient={Uri.EscapeDataString(RecipientText.For(n.Channel, n.Recipient))}")) }
+                              mask ? new SubjectLink($"to {Members.RoleTable.Mask(RecipientText.For(n.Channel, n.Recipient))}", null)
+                                   : new SubjectLink($"to {RecipientText.For(n.Channel, n.Recipient)}", Href($"/admin/notifications?recipient={Uri.EscapeDataString(RecipientText.For(n.Channel, n.Recipient))}")) }
                     : [new SubjectLink($"notification {id} (no longer stored)", null)]).ToList();
 
             var hooks = tenant.Where(j => j.Kind == WebhookJob.Kind).Select(j => (j.Id, Delivery: Parse<WebhookJob>(j)?.DeliveryId)).ToList();

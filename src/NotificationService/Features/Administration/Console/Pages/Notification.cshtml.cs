@@ -23,14 +23,14 @@ public sealed class NotificationModel(NotificationQueries queries, NotificationS
         Item = await queries.GetAsync(TenantId, id, ct);
         if (Item is null) return NotFound();
         Sent = await sandbox.ListAsync(TenantId, id, null, 5, ct);
-        StoredContent = await search.ContentJsonAsync(TenantId, id, ct);
+        StoredContent = Members.LinksHidden.In(await search.ContentJsonAsync(TenantId, id, ct));   // an invitation's link: shown once, to the inviter
         Webhooks = await webhooks.ForNotificationAsync(TenantId, id, MaxWebhooks, ct);
         return Page();
     }
 
-    /// <summary>The rendered parts the sandbox recorded (subject, text, html, body…), strings only.</summary>
+    /// <summary>The rendered parts the sandbox recorded (subject, text, html, body…), strings only, one-time links hidden.</summary>
     public IEnumerable<(string Name, string Value)> Parts(SandboxMessage m) =>
         JsonNode.Parse(m.ContentJson) is JsonObject o
-            ? o.Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out _)).Select(p => (p.Key, p.Value!.GetValue<string>()))
+            ? o.Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out _)).Select(p => (p.Key, Members.LinksHidden.In(p.Value!.GetValue<string>())!))
             : [];
 }

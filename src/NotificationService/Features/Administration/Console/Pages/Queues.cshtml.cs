@@ -30,7 +30,7 @@ public sealed partial class QueuesModel(JobQueue jobs, DeadJobRetry retry, Tenan
         Stats = QueueListing.All(queues, await jobs.StatsAsync(Tenant, ct));   // every queue, the bulk and webhook ones too
         Queue = queue is not null && Stats.Any(s => s.Queue == queue) ? queue : Stats.FirstOrDefault(s => s.Dead > 0)?.Queue ?? ChannelNames.Email;
         Dead = await jobs.ListDeadAsync(Tenant, Queue, 100, null, ct);
-        Subjects = await subjects.ForAsync(Dead, TenantId, ct);
+        Subjects = await subjects.ForAsync(Dead, TenantId, ct, MasksPersonalData);
         if (Tenant is { } one) Scheduled = await search.ScheduledAsync(one, Queue, 100, ct);
     }
 

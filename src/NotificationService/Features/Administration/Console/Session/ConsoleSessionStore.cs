@@ -3,9 +3,10 @@ using Npgsql;
 
 namespace NotificationService.Features.Administration.Console.Session;
 
-/// <summary>A console session: a member's (<see cref="MemberId"/>, how they signed in) or, until key sign-in is retired, an API key's.</summary>
+/// <summary>A console session: a member's (<see cref="MemberId"/>, how they signed in) or, until key sign-in is retired, an API key's.
+/// <see cref="Kind"/> is <see cref="ConsoleSessionStore.Browser"/> (the cookie) or <see cref="ConsoleSessionStore.Api"/> (a member's bearer token).</summary>
 public sealed record ConsoleSession(Guid TenantId, Guid? ServiceAccountId, string? KeyPrefix, string[] Scopes, bool IsOperator, DateTimeOffset ExpiresAt,
-    Guid? MemberId = null, string? Method = null, DateTimeOffset CreatedAt = default, string? Id = null);
+    Guid? MemberId = null, string? Method = null, DateTimeOffset CreatedAt = default, string? Id = null, string Kind = ConsoleSessionStore.Browser);
 
 /// <summary>
 /// The one writer of `console_sessions`. A session token is `{tenant id}.{secret}`: the tenant leads every statement,
@@ -13,6 +14,10 @@ public sealed record ConsoleSession(Guid TenantId, Guid? ServiceAccountId, strin
 /// </summary>
 public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock, IConfiguration config) : Members.IMemberSessionEnder
 {
+    /// <summary>A session's kind: a browser's cookie, or a member's token for the admin API. A lookup names the kind it
+    /// accepts, so a cookie never works as a bearer token, nor a token as a cookie.</summary>
+    public const string Browser = "browser", Api = "api";
+
     /// <summary>`Admin:SessionIdleMinutes` (30): a session unused this long is over, whatever its absolute expiry.</summary>
     public TimeSpan IdleTimeout => TimeSpan.FromMinutes(Math.Clamp(config.GetValue("Admin:SessionIdleMinutes", 30), 1, 7 * 24 * 60));
 
@@ -20,11 +25,12 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
     private static readonly TimeSpan SeenGranularity = TimeSpan.FromMinutes(1);
 
     /// <summary>A member's session (<paramref name="method"/>: password, sso, link); the token is `{tenant id}.{secret}`.</summary>
-    public async Task<string> CreateForMemberAsync(Guid tenantId, Guid memberId, string method, TimeSpan lifetime, CancellationToken ct)
+    public async Task<string> CreateForMemberAsync(Guid tenantId, Guid memberId, string method, TimeSpan lifetime, CancellationToken ct, string kind = Browser)
     {
         var secret = NewSecret();
         await using var cmd = db.CreateCommand("""
-            insert into console_sessions (tenant_id, token_hash, member_id, method, scopes, expires_at, last_seen_at) values ($1, $2, $3, $4, '{}', $5, $6)
+            insert into console_sessions (tenant_id, token_hash, member_id, method, scopes, expires_at, last_seen_at, kind)
+            values ($1, $2, $3, $4, '{}', $5, $6, $7)
             """);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(Hash(secret));
@@ -32,6 +38,7 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
         cmd.Parameters.AddWithValue(method);
         cmd.Parameters.AddWithValue(clock.GetUtcNow() + lifetime);
         cmd.Parameters.AddWithValue(clock.GetUtcNow());
+        cmd.Parameters.AddWithValue(kind);
         await cmd.ExecuteNonQueryAsync(ct);
         return $"{tenantId:N}.{secret}";
     }
@@ -40,7 +47,7 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
     public async Task<IReadOnlyList<ConsoleSession>> ListForMemberAsync(Guid tenantId, Guid memberId, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select method, created_at, expires_at, encode(token_hash, 'hex') from console_sessions
+            select method, created_at, expires_at, encode(token_hash, 'hex'), kind from console_sessions
             where tenant_id = $1 and member_id = $2 and expires_at > $3 and last_seen_at > $4 order by created_at desc limit 100
             """);
         cmd.Parameters.AddWithValue(tenantId);
@@ -50,7 +57,7 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
         var list = new List<ConsoleSession>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            list.Add(new ConsoleSession(tenantId, null, null, [], false, r.GetFieldValue<DateTimeOffset>(2), memberId, r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(3)[..16]));
+            list.Add(new ConsoleSession(tenantId, null, null, [], false, r.GetFieldValue<DateTimeOffset>(2), memberId, r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(3)[..16], r.GetString(4)));
         return list;
     }
 
@@ -103,19 +110,20 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
         return $"{tenantId:N}.{secret}";
     }
 
-    /// <summary>The live session of a token: not expired, not idle longer than <see cref="IdleTimeout"/>; marks it seen.</summary>
-    public async Task<ConsoleSession?> FindAsync(string token, CancellationToken ct)
+    /// <summary>The live session of a token of <paramref name="kind"/>: not expired, not idle longer than <see cref="IdleTimeout"/>; marks it seen.</summary>
+    public async Task<ConsoleSession?> FindAsync(string token, CancellationToken ct, string kind = Browser)
     {
         if (!TryParse(token, out var tenantId, out var hash)) return null;
         var now = clock.GetUtcNow();
         await using var cmd = db.CreateCommand("""
             select service_account_id, key_prefix, scopes, is_operator, expires_at, member_id, method, created_at, last_seen_at from console_sessions
-            where tenant_id = $1 and token_hash = $2 and expires_at > $3 and last_seen_at > $4
+            where tenant_id = $1 and token_hash = $2 and expires_at > $3 and last_seen_at > $4 and kind = $5
             """);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(hash);
         cmd.Parameters.AddWithValue(now);
         cmd.Parameters.AddWithValue(now - IdleTimeout);
+        cmd.Parameters.AddWithValue(kind);
         ConsoleSession session;
         DateTimeOffset lastSeen;
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -123,7 +131,7 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
             if (!await r.ReadAsync(ct)) return null;
             session = new ConsoleSession(tenantId, r.IsDBNull(0) ? null : r.GetGuid(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetFieldValue<string[]>(2),
                 r.GetBoolean(3), r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetGuid(5), r.IsDBNull(6) ? null : r.GetString(6),
-                r.GetFieldValue<DateTimeOffset>(7), Convert.ToHexStringLower(hash)[..16]);
+                r.GetFieldValue<DateTimeOffset>(7), Convert.ToHexStringLower(hash)[..16], kind);
             lastSeen = r.GetFieldValue<DateTimeOffset>(8);
         }
         if (now - lastSeen > SeenGranularity)

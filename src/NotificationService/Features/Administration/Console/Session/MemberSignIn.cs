@@ -8,10 +8,11 @@ public enum PasswordOutcome { Refused, Throttled, NeedsCode, NeedsEnrolment, Don
 /// <summary>
 /// Local sign-in: email and password, then a TOTP (or recovery) code. Every refusal reads the same and costs the same
 /// whether or not the email is a member (a decoy hash is verified for a stranger), so the form tells nobody who is on
-/// the team. Failures are throttled per client address and account and per account alone (<see cref="SignInThrottle"/>),
-/// and audited when they name a member.
+/// the team. Failures are throttled per client address and account, per account alone, and per client address across
+/// every account (<see cref="SignInThrottle.MaxFailuresPerAddress"/>: one password tried on many emails), and audited
+/// when they name a member.
 /// </summary>
-public sealed class MemberSignIn(MemberStore members, MemberCredentials credentials, SignInThrottle throttle, AuditLog audit)
+public sealed class MemberSignIn(MemberStore members, MemberCredentials credentials, SignInThrottle throttle, AuditLog audit, SecondFactorRule secondFactor)
 {
     /// <summary>What a refused sign-in says, whatever was wrong: email, password, status.</summary>
     public const string Refusal = "That email and password do not match an active member of this team.";
@@ -19,7 +20,7 @@ public sealed class MemberSignIn(MemberStore members, MemberCredentials credenti
     public async Task<(PasswordOutcome Outcome, Member? Member)> PasswordAsync(string client, Guid tenantId, string? email, string? password, CancellationToken ct)
     {
         var account = AccountKey(tenantId, email);
-        if (throttle.IsBlocked(client, account) || throttle.IsBlocked(AnyAddress, account)) return (PasswordOutcome.Throttled, null);
+        if (IsBlocked(client, account)) return (PasswordOutcome.Throttled, null);
         var member = await members.FindByEmailAsync(tenantId, email ?? "", ct);
         var right = await credentials.CheckPasswordAsync(member, password, ct);   // always verifies a hash: same cost for strangers
         if (!right || member is not { Status: MemberStatuses.Active })
@@ -28,7 +29,7 @@ public sealed class MemberSignIn(MemberStore members, MemberCredentials credenti
             return (PasswordOutcome.Refused, null);
         }
         if (member.HasTotp) return (PasswordOutcome.NeedsCode, member);
-        if (MemberRoles.RequiresTotp(member.Role)) return (PasswordOutcome.NeedsEnrolment, member);
+        if (await secondFactor.RequiredForAsync(member, ct)) return (PasswordOutcome.NeedsEnrolment, member);
         Succeeded(client, account);
         return (PasswordOutcome.Done, member);
     }
@@ -37,7 +38,7 @@ public sealed class MemberSignIn(MemberStore members, MemberCredentials credenti
     public async Task<bool> CodeAsync(string client, Member member, string? code, CancellationToken ct)
     {
         var account = AccountKey(member.TenantId, member.Email);
-        if (throttle.IsBlocked(client, account) || throttle.IsBlocked(AnyAddress, account)) return false;
+        if (IsBlocked(client, account)) return false;
         if (await credentials.CheckTotpAsync(member, code, pending: false, ct) || await credentials.UseRecoveryCodeAsync(member, code, ct))
         {
             Succeeded(client, account);
@@ -47,13 +48,16 @@ public sealed class MemberSignIn(MemberStore members, MemberCredentials credenti
         return false;
     }
 
-    public bool IsThrottled(string client, Member member) =>
-        throttle.IsBlocked(client, AccountKey(member.TenantId, member.Email)) || throttle.IsBlocked(AnyAddress, AccountKey(member.TenantId, member.Email));
+    public bool IsThrottled(string client, Member member) => IsBlocked(client, AccountKey(member.TenantId, member.Email));
+
+    private bool IsBlocked(string client, string account) =>
+        throttle.IsBlocked(client, account) || throttle.IsBlocked(AnyAddress, account) || throttle.IsBlocked(client, AnyAccount, SignInThrottle.MaxFailuresPerAddress);
 
     private async Task FailedAsync(string client, string account, Member? member, string step, CancellationToken ct)
     {
         throttle.RecordFailure(client, account);
         throttle.RecordFailure(AnyAddress, account);   // the account's own lock-out, from whichever addresses
+        throttle.RecordFailure(client, AnyAccount);    // the address's, whichever accounts it tries
         if (member is not null)
             await audit.RecordAsync(MemberSessions.PrincipalOf(member, MemberSessions.Password), "member.sign_in_failed", "member", member.Id.ToString(), null, new { step }, ct);
     }
@@ -62,6 +66,8 @@ public sealed class MemberSignIn(MemberStore members, MemberCredentials credenti
 
     /// <summary>The throttle's "client" for counting an account's failures from every address together.</summary>
     private const string AnyAddress = "*";
+    /// <summary>The throttle's "account" for counting an address's failures on every account together (any tenant).</summary>
+    private const string AnyAccount = "member:*";
 
     private static string AccountKey(Guid tenantId, string? email)
     {

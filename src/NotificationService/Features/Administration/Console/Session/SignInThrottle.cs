@@ -15,14 +15,18 @@ namespace NotificationService.Features.Administration.Console.Session;
 public sealed class SignInThrottle(TimeProvider clock)
 {
     public const int MaxFailures = 5;
+    /// <summary>Failed member sign-ins from one address across every account (a spray of emails), before that address
+    /// waits out the window: higher than one account's limit, so a team behind one NAT address is not locked out by
+    /// one person's typos, low enough that trying one password on many accounts stops early.</summary>
+    public const int MaxFailuresPerAddress = 20;
     public const int MaxTracked = 100_000;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<(string Client, string Prefix), Queue<DateTimeOffset>> _failures = new();
 
-    public bool IsBlocked(string client, string prefix)
+    public bool IsBlocked(string client, string prefix, int maxFailures = MaxFailures)
     {
         if (!_failures.TryGetValue((client, prefix), out var times)) return false;
-        lock (times) { Prune(times); return times.Count >= MaxFailures; }
+        lock (times) { Prune(times); return times.Count >= maxFailures; }
     }
 
     public void RecordFailure(string client, string prefix)

@@ -10,7 +10,8 @@ namespace NotificationService.Features.Administration.Console.Pages.Team.Open;
 /// Accepting an invitation: the one-time link opens a form for a name and a password; the link is used only when the
 /// form is accepted (a wrong password keeps it), then owners and admins enrol their second factor and others are signed in.
 /// </summary>
-public sealed class InviteModel(MemberLinks links, MemberStore members, MemberCredentials credentials, MemberSessions sessions, PendingSignIn pending) : PageModel
+public sealed class InviteModel(MemberLinks links, MemberStore members, MemberCredentials credentials, MemberSessions sessions, PendingSignIn pending,
+    SecondFactorRule secondFactor) : PageModel
 {
     public string? Refusal { get; private set; }
     public Member? Member { get; private set; }
@@ -41,7 +42,7 @@ public sealed class InviteModel(MemberLinks links, MemberStore members, MemberCr
         if (!await links.UseAsync(token, MemberLinks.Invite, ct)) { await OpenAsync(token, ct); return Page(); }   // raced: someone used it first
         await credentials.SetPasswordAsync(member, password!, ct);
         member = await members.ActivateAsync(member.TenantId, member.Id, name, ct) ?? member;
-        if (MemberRoles.RequiresTotp(member.Role))
+        if (await secondFactor.RequiredForAsync(member, ct))
         {
             pending.Set(HttpContext, new(member.TenantId, member.Id, PendingSignIn.Enrol, MemberSessions.Password));
             return Redirect("/admin/enrol");

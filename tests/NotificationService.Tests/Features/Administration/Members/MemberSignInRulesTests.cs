@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.Administration.Console.Session;
+using NotificationService.Features.Administration.Members;
+using NotificationService.Tests.Features.Administration.Console;
+using NotificationService.Tests.Support;
+
+namespace NotificationService.Tests.Features.Administration.Members;
+
+/// <summary>
+/// Sign-in rules a tenant or an address brings: a tenant that requires a second factor sends every member to enrolment,
+/// whatever their role; and one address trying passwords on many accounts is stopped, while the same member signs in
+/// from elsewhere. Client addresses are the proxy's X-Forwarded-For, as behind the chart's ingress.
+/// </summary>
+[Collection("behind-proxy")]
+public class MemberSignInRulesTests(BehindProxyFixture service)
+{
+    private const string Password = "a perfectly good passphrase";
+
+    private ConsoleHttp From(string address) => new(service.BaseAddress) { Headers = { ["X-Forwarded-For"] = address } };
+
+    private async Task<Member> MemberWithPasswordAsync(Guid tenantId, string role)
+    {
+        var member = await service.Factory.Services.GetRequiredService<MemberStore>()
+            .CreateAsync(tenantId, $"{role}-{Guid.NewGuid():N}@example.com", $"A {role}", role, default);
+        await service.Factory.Services.GetRequiredService<MemberCredentials>().SetPasswordAsync(member, Password, default);
+        return member;
+    }
+
+    private static async Task<HttpResponseMessage> SignInAsync(ConsoleHttp browser, Guid tenantId, string email, string password) =>
+        await browser.PostFormAsync("/admin/sign-in?handler=Member", await browser.TokenAsync($"/admin/sign-in?tenant={tenantId}"),
+            [("tenant", tenantId.ToString()), ("email", email), ("password", password)]);
+
+    [Fact]
+    public async Task A_tenant_that_requires_a_second_factor_sends_an_editor_to_enrolment_instead_of_signing_them_in()
+    {
+        var tenant = await service.NewTenantAsync(null);
+        var editor = await MemberWithPasswordAsync(tenant.Id, "editor");
+        using (var before = From("198.51.100.41"))
+            Assert.Equal("/admin", (await SignInAsync(before, tenant.Id, editor.Email, Password)).Headers.Location?.OriginalString);   // optional for editors
+
+        var put = await tenant.Http.PutAsJsonAsync("/api/v1/admin/settings", new { allowHttpLinks = false, requireTotp = true });
+        Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.True((await put.JsonAsync())["requireTotp"]!.GetValue<bool>());
+        Assert.True((await tenant.Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonObject>("/api/v1/admin/settings"))!["requireTotp"]!.GetValue<bool>());
+        using var after = From("198.51.100.42");
+        var signIn = await SignInAsync(after, tenant.Id, editor.Email, Password);
+        Assert.Equal("/admin/enrol", signIn.Headers.Location?.OriginalString);
+        using var overview = await after.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/admin"));
+        Assert.Equal(HttpStatusCode.Redirect, overview.StatusCode);                 // no session until the second factor is on
+        Assert.StartsWith("/admin/sign-in", overview.Headers.Location?.OriginalString);
+
+        // A client that knows only allowHttpLinks leaves the requirement as it is.
+        var older = await tenant.Http.PutAsJsonAsync("/api/v1/admin/settings", new { allowHttpLinks = true });
+        Assert.True((await older.JsonAsync())["requireTotp"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task One_address_trying_many_accounts_is_stopped_and_the_same_member_signs_in_from_another_address()
+    {
+        var tenant = await service.NewTenantAsync(null);
+        var editor = await MemberWithPasswordAsync(tenant.Id, "editor");
+        using var sprayer = From("203.0.113.77");
+        for (var i = 0; i < SignInThrottle.MaxFailuresPerAddress; i++)   // one guess per account: no account's own limit is reached
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(sprayer, tenant.Id, $"someone-{i}@example.com", Password)).StatusCode);
+        using (var refused = await SignInAsync(sprayer, tenant.Id, editor.Email, Password))
+        {
+            Assert.Equal((HttpStatusCode)429, refused.StatusCode);                    // even the right password, from that address
+            Assert.Contains("Too many failed sign-ins", await refused.Content.ReadAsStringAsync());
+        }
+        using var colleague = From("198.51.100.43");
+        Assert.Equal("/admin", (await SignInAsync(colleague, tenant.Id, editor.Email, Password)).Headers.Location?.OriginalString);
+    }
+}
