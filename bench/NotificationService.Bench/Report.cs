@@ -41,6 +41,7 @@ public sealed class Report
     public TopicsBenchResult? Topics { get; set; }
     public ByUserResult? ByUser { get; set; }
     public Workflows.WorkflowsBenchResult? Workflows { get; set; }
+    public Digests.DigestsBenchResult? Digests { get; set; }
     public RenderIsolation.IsolationResult? Isolation { get; set; }
     public List<string> Notes { get; } = [];
     /// <summary>What a unit of each phase's work cost (CPU, statements, rows written), one entry per measured window.</summary>
@@ -219,6 +220,7 @@ public sealed class Report
             if (ib.OneClient is { } one) InboxOneClientRows.Append(sb, one, ib);
         }
         if (Workflows is { } wf) NotificationService.Bench.Workflows.WorkflowsReport.Append(sb, wf);
+        if (Digests is { } dg) NotificationService.Bench.Digests.DigestsReport.Append(sb, dg);
         if (Dispatch is { } d)
         {
             Row(sb, $"dispatch, draining {d.Jobs:N0} sandbox-email jobs{(d.WarmUp is { } warm ? $" after a warm-up of {warm.Notifications:N0}" : "")}, Mode=worker (jobs/s)",
