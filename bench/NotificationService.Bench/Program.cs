@@ -147,6 +147,9 @@ IEnumerable<BenchPhase> Phases() =>
     new("workflows", "workflows: triggers, steps/s, due delays, waiting runs (Mode=api/worker/all)", async (report, dll) =>
         report.Workflows = await NotificationService.Bench.Workflows.WorkflowsRun.MeasureAsync(dll, CreateDatabaseAsync,
             report.Ceilings?.BatchInsertRowsPerSec ?? double.NaN, options)),
+    new(NotificationService.Bench.Digests.DigestsRun.Phase, "digest: events absorbed into windows, then windows ending in the same minute to their digests' provider calls (Mode=all)", async (report, dll) =>
+        report.Digests = await NotificationService.Bench.Digests.DigestsRun.MeasureAsync(dll, CreateDatabaseAsync,
+            report.Ceilings?.BatchInsertRowsPerSec ?? double.NaN, options)),
     new("sse", "sse: concurrent end-user streams on one instance, accept-to-event latency (Mode=all)", async (report, dll) =>
         report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration,
             options.SseSettle)),

@@ -42,6 +42,7 @@ public sealed class Report
     public TopicsBenchResult? Topics { get; set; }
     public ByUserResult? ByUser { get; set; }
     public Workflows.WorkflowsBenchResult? Workflows { get; set; }
+    public Digests.DigestsBenchResult? Digests { get; set; }
     public RenderIsolation.IsolationResult? Isolation { get; set; }
     public Client.ClientLatencyResult? ClientLatency { get; set; }
     public List<string> Notes { get; } = [];
@@ -223,6 +224,7 @@ public sealed class Report
             if (ib.OneClient is { } one) InboxOneClientRows.Append(sb, one, ib);
         }
         if (Workflows is { } wf) NotificationService.Bench.Workflows.WorkflowsReport.Append(sb, wf);
+        if (Digests is { } dg) NotificationService.Bench.Digests.DigestsReport.Append(sb, dg);
         if (Dispatch is { } d)
         {
             Row(sb, $"dispatch, draining {d.Jobs:N0} sandbox-email jobs{(d.WarmUp is { } warm ? $" after a warm-up of {warm.Notifications:N0}" : "")}, Mode=worker (jobs/s)",

@@ -13,6 +13,10 @@ public sealed record ConditionContext(JsonNode? Data, JsonNode? Recipient, JsonN
 {
     public static readonly ConditionContext Empty = new(null, null, null, [], null);
 
+    /// <summary>The recipient's digest cadence for the workflow's category (a preference), read only for a digest step that
+    /// says `userSchedule`; conditions do not see it.</summary>
+    public Runs.DigestCadence? Cadence { get; init; }
+
     private JToken? _token;
 
     /// <summary>The context as JmesPath.Net reads it (Newtonsoft), converted once.</summary>

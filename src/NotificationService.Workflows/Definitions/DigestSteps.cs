@@ -6,9 +6,12 @@ namespace NotificationService.Workflows.Definitions;
 /// Runs that reach a digest step for the same recipient and <see cref="Key"/> (a condition over the run's context; none:
 /// one window per recipient and step) join one open window. When it closes, one run goes on carrying the digest
 /// (`steps.&lt;id&gt;.count`, `.events`, `.actors`) and the others end `digested`. <see cref="MaxEvents"/> closes a window
-/// early; <see cref="Keep"/> says how many events' data (the first and the last) the carrying run sees.
+/// early; <see cref="Keep"/> says how many events' data (the first and the last) the carrying run sees. With
+/// <see cref="UserSchedule"/>, the recipient's digest cadence for the workflow's category (a preference) replaces
+/// <see cref="Window"/>; a recipient who chose none gets the step's window.
 /// </summary>
-public sealed record DigestStep(string Id, Condition? When, Condition? Key, DigestWindow Window, int MaxEvents, DigestKeep Keep) : Step(Id, When)
+public sealed record DigestStep(string Id, Condition? When, Condition? Key, DigestWindow Window, int MaxEvents, DigestKeep Keep,
+    bool UserSchedule = false) : Step(Id, When)
 {
     public override string Type => StepTypes.Digest;
 }

@@ -24,6 +24,9 @@ public sealed record WorkflowDefinition(string Key, string Name, string? Categor
     /// <summary>Whether a run can carry a digest: only then does a host look for the digests it carries.</summary>
     public bool HasDigestSteps => AllSteps().Any(s => s is DigestStep);
 
+    /// <summary>The category whose digest cadence the recipient chose is read, when a digest step follows it (`userSchedule`).</summary>
+    public string? CadenceCategory => AllSteps().Any(s => s is DigestStep { UserSchedule: true }) ? Category : null;
+
     /// <summary>Whether any step reads the run's context (a condition, a key path, a date in data or the recipient's zone):
     /// a host loads that context only then.</summary>
     public bool ReadsContext => AllSteps().Any(s => s.When is not null || s is BranchStep || s is WaitForStep { Key: not null }

@@ -10,7 +10,7 @@ public static partial class WorkflowParser
     {
         private DigestStep Digest(JsonObject o, string path, string id, Condition? when)
         {
-            Known(o, path, "id", "type", "when", "key", "window", "maxEvents", "keep");
+            Known(o, path, "id", "type", "when", "key", "window", "maxEvents", "keep", "userSchedule");
             var key = OptionalCondition(o, path, "key");
             var window = Window(o["window"], $"{path}.window");
             var maxEvents = WorkflowLimits.DefaultDigestEvents;
@@ -29,7 +29,15 @@ public static partial class WorkflowParser
                         k.ContainsKey("last") ? Count(k["last"], $"{path}.keep.last", 0, max, "keep.last") ?? 0 : 0);
                 }
             }
-            return new DigestStep(id, when, key, window ?? new DigestWindow.Fixed(TimeSpan.FromHours(1)), maxEvents, keep);
+            var userSchedule = false;
+            if (o.ContainsKey("userSchedule"))
+            {
+                if (o["userSchedule"] is JsonValue v && v.TryGetValue<bool>(out var b)) userSchedule = b;
+                else Problem($"{path}.userSchedule", "userSchedule is true (the recipient's digest cadence for the workflow's category replaces the window) or false");
+                if (userSchedule && _category is null)
+                    Problem($"{path}.userSchedule", "the recipient's cadence is a preference of a category: give the workflow a `category`");
+            }
+            return new DigestStep(id, when, key, window ?? new DigestWindow.Fixed(TimeSpan.FromHours(1)), maxEvents, keep, userSchedule);
         }
 
         private DigestWindow? Window(JsonNode? node, string path)

@@ -52,6 +52,7 @@ public static partial class WorkflowParser
         private readonly Dictionary<string, string> _ids = new(StringComparer.Ordinal);   // id → path of its first use
         private readonly HashSet<string> _sendsSoFar = new(StringComparer.Ordinal);
         private int _count;
+        private string? _category;   // the definition's, read before its steps: a digest's userSchedule needs one
 
         private void Problem(string path, string message) => Problems.Add(new(path, message));
 
@@ -65,6 +66,7 @@ public static partial class WorkflowParser
             if (name is { Length: > 200 }) Problem("$.name", "a name is at most 200 characters");
             var category = OptionalString(o, "$", "category");
             if (category is not null && !KeyPattern().IsMatch(category)) Problem("$.category", "a category is a category key (letters, digits, '.', '_' or '-')");
+            _category = category;
             if (o["steps"] is not JsonArray) { Problem("$.steps", "steps must be an array of steps"); return null; }
             var steps = Steps(o["steps"], "$.steps", 1);
             if (_count > WorkflowLimits.MaxSteps) Problem("$.steps", $"a workflow has at most {WorkflowLimits.MaxSteps} steps (this one has {_count})");

@@ -13,9 +13,19 @@ namespace NotificationService.Workflows.Runs;
 public sealed record DigestPlan(string Kind, DateTimeOffset ClosesAt, TimeSpan? Quiet, DateTimeOffset? HardCloseAt, int MaxEvents,
     int KeepFirst, int KeepLast, bool PassesFirst)
 {
-    public static DigestPlan For(DigestStep step, DateTimeOffset now, string? timeZone)
+    /// <summary>
+    /// A live in-app window: the digest step is followed by a send on `in_app` alone (this is its id), so the window is one
+    /// inbox item from its first event on. The run that opens the window carries it at once (its item says "1"); each event
+    /// that joins updates that item's count and text on the user's stream, and at the close the others end digested.
+    /// </summary>
+    public string? LiveSendStep { get; init; }
+
+    /// <param name="cadence">The recipient's digest cadence for the workflow's category: it replaces the step's window when the
+    /// step says `userSchedule`.</param>
+    public static DigestPlan For(DigestStep step, DateTimeOffset now, string? timeZone, DigestCadence? cadence = null)
     {
         var (first, last, max) = (step.Keep.First, step.Keep.Last, step.MaxEvents);
+        if (step.UserSchedule && cadence is not null) return cadence.Plan(first, last, max, now, timeZone);
         return step.Window switch
         {
             DigestWindow.Fixed f => new("fixed", now + f.Length, null, null, max, first, last, false),

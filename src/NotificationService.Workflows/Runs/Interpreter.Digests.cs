@@ -11,15 +11,22 @@ public static partial class Interpreter
 
     /// <summary>The run waits in the window of its recipient and key (the key path's value; none: one per recipient).</summary>
     private static Transition Join(DigestStep digest, Place at, int seq, DateTimeOffset now, ConditionContext context,
-        Dictionary<string, string> outcomes, List<StepEvent> events)
+        Dictionary<string, string> outcomes, List<StepEvent> events, StepIndex index)
     {
         var key = KeyOf(digest.Key, context, outcomes, out var note);
-        var plan = DigestPlan.For(digest, now, context.TimeZone);
+        var plan = DigestPlan.For(digest, now, context.TimeZone, context.Cadence);
+        if (!plan.PassesFirst && plan.MaxEvents > 1 && LiveSend(index, digest) is { } live) plan = plan with { LiveSendStep = live };
         outcomes[digest.Id] = "digesting";
-        var detail = digest.Window.Describe() + (key.Length > 0 ? $" · key {key}" : "") + (note is null ? "" : $" ({note})");
+        var window = digest.UserSchedule && context.Cadence is { } cadence ? cadence.Describe() : digest.Window.Describe();
+        var detail = window + (key.Length > 0 ? $" · key {key}" : "") + (plan.LiveSendStep is null ? "" : " · one live in-app item")
+            + (note is null ? "" : $" ({note})");
         events.Add(new StepEvent(digest.Id, "digesting", detail));
         return new(at(RunStatus.Waiting, digest.Id, RunPhase.Waiting, plan.ClosesAt), [new RunEffect.JoinDigest(seq, digest.Id, key, plan)], events, true);
     }
+
+    /// <summary>The send right after the digest step when it sends on `in_app` alone: its window is one live inbox item.</summary>
+    private static string? LiveSend(StepIndex index, DigestStep digest) =>
+        index.After(digest.Id) is { } next && index.Find(next) is SendStep { Channels: ["in_app"] } send ? send.Id : null;
 
     /// <summary>The run stops at the throttle; the host takes a place and answers with Admitted or Limited at this seq.</summary>
     private static Transition Take(ThrottleStep throttle, Place at, int seq, ConditionContext context, Dictionary<string, string> outcomes,

@@ -174,7 +174,7 @@ public static partial class Interpreter
                         return new(At(RunStatus.Waiting, wait.Id, RunPhase.Waiting, waitDue), [effect], events, true);
 
                     case DigestStep digest:
-                        return Join(digest, At, seq, now, context, outcomes, events);
+                        return Join(digest, At, seq, now, context, outcomes, events, index);
 
                     case ThrottleStep throttle:
                         return Take(throttle, At, seq, context, outcomes, events);

@@ -24,6 +24,7 @@ public class WorkflowSchemaTests
         Wrap("""{"id":"a","type":"digest","window":{"sliding":"PT10M","max":"PT1H"}}"""),
         Wrap("""{"id":"a","type":"digest","window":{"scheduled":"0 9 * * *"},"keep":{"last":5}}"""),
         Wrap("""{"id":"a","type":"digest","window":{"backoff":"PT5M"}},{"id":"b","type":"throttle","limit":1,"window":"P1D","onLimit":"delay"}"""),
+        """{"key":"k","name":"n","category":"comments","steps":[{"id":"a","type":"digest","window":{"fixed":"PT1H"},"userSchedule":true}]}""",
     };
 
     /// <summary>Refused by both, at this path.</summary>

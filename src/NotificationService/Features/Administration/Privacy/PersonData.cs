@@ -31,6 +31,7 @@ public static class PersonData
         new("devices", "user_id", "devices"),
         new("user_preferences", "user_key", "preferences"), new("user_preferences", "channels", "preferences"),
         new("user_preferences", "categories", "preferences"), new("user_preferences", "quiet_hours", "preferences"), new("user_preferences", "topics", "preferences"),
+        new("user_preferences", "digests", "preferences"),
         new("suppressions", "address", "suppressions"),
         new("provider_callback_parked", "event", "parkedCallbacks"),
         new("audit_log", "before", "auditEntries"), new("audit_log", "after", "auditEntries"),

@@ -9,8 +9,9 @@ namespace NotificationService.Features.Automation.Digests;
 /// digest, `digested` (naming that run) for the others, one set-based enqueue. The close is conditional on the window still
 /// being open under its row lock, and its jobs commit with it: two closers (a close job run twice, a replica's and the
 /// `maxEvents` join) make one digest, and a crash before the commit leaves the window open for the job to come back to.
+/// A live window's carrier went on at its first event: every event left in the window ends digested, naming it.
 /// </summary>
-public sealed class DigestCloser(JobQueue queue)
+public sealed class DigestCloser(JobQueue queue, LiveDigestItems items)
 {
     /// <summary>True when this call closed it.</summary>
     public async Task<bool> CloseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId, DateTimeOffset now, CancellationToken ct)
@@ -21,6 +22,7 @@ public sealed class DigestCloser(JobQueue queue)
             await queue.EnqueueAsync(conn, tx, [.. events.Select(e => e.RunId == c
                 ? WorkflowStepJob.For(tenantId, e.RunId, WorkflowStepJob.Carried, e.Seq)
                 : WorkflowStepJob.For(tenantId, e.RunId, WorkflowStepJob.Digested, e.Seq, other: c))], ct);
+        await items.ReviseAsync(conn, tx, tenantId, windowId, ct);   // a live window's item says the final digest
         return true;
     }
 

@@ -5,12 +5,15 @@ using NotificationService.Queue;
 namespace NotificationService.Features.Automation.Digests;
 
 /// <summary>Digest and throttle windows for workflow steps: the engine's <see cref="IStepWindows"/> and the `digest-close`
-/// jobs on the workflows queue. No endpoints of their own: runs and their timelines show what the windows did.</summary>
+/// jobs on the workflows queue, and the read-only views the console shows. No endpoints of their own: runs and their
+/// timelines show what the windows did.</summary>
 public static class DigestServiceExtensions
 {
     public static IServiceCollection AddDigests(this IServiceCollection services)
     {
         services.AddSingleton<DigestCloser>();
+        services.AddSingleton<LiveDigestItems>();
+        services.AddSingleton<DigestWindowViews>();
         services.AddSingleton<IStepWindows, RunWindows>();
         services.AddSingleton<IJobHandler, DigestCloseHandler>();
         services.AddSingleton<IRetainedData, DigestWindowRetention>();

@@ -34,9 +34,10 @@ public static partial class DigestStore
     public static async Task<JsonObject> CarriedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            select step_id, summary::text from digest_windows where tenant_id = $1 and carrier_run_id = $2 and summary is not null
+            select step_id, passed_summary::text, 0 as rank from digest_windows where tenant_id = $1 and passed_run_id = $2 and passed_summary is not null
             union all
-            select step_id, passed_summary::text from digest_windows where tenant_id = $1 and passed_run_id = $2 and passed_summary is not null
+            select step_id, summary::text, 1 from digest_windows where tenant_id = $1 and carrier_run_id = $2 and summary is not null
+            order by rank
             """, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(runId);
@@ -70,10 +71,12 @@ public static partial class DigestStore
 
     private const string Upsert = """
         insert into digest_windows as w (tenant_id, id, workflow_id, step_id, user_id, digest_key, kind, state, opened_at, closes_at, hard_close_at,
-            quiet_seconds, max_events, keep_first, keep_last, event_count, next_position, passed_run_id, passed_summary, actors)
+            quiet_seconds, max_events, keep_first, keep_last, event_count, next_position, passed_run_id, passed_summary, actors, live_send_step, carrier_run_id)
         values ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $12, $13, $14,
-            case when $15::uuid is null then 1 else 0 end, case when $15::uuid is null then 1 else 0 end, $15, $16,
-            case when $15::uuid is null and $17::text is not null then jsonb_build_array(jsonb_build_object('key', $17::text, 'actor', $18::jsonb)) else '[]' end)
+            case when $15::uuid is null or $19::text is not null then 1 else 0 end, case when $15::uuid is null or $19::text is not null then 1 else 0 end, $15, $16,
+            case when ($15::uuid is null or $19::text is not null) and $17::text is not null
+                 then jsonb_build_array(jsonb_build_object('key', $17::text, 'actor', $18::jsonb)) else '[]' end,
+            $19, case when $19::text is not null then $15::uuid end)
         on conflict (tenant_id, workflow_id, step_id, user_id, digest_key) where state = 'open' do update set
             event_count = w.event_count + 1,
             next_position = w.next_position + 1,
@@ -97,21 +100,34 @@ public static partial class DigestStore
         select count(*) from gone
         """;
 
-    private const string Close = """
+    private const string Close = $"""
         with closed as (
             update digest_windows w set state = 'closed', closed_at = $3,
-                carrier_run_id = (select e.run_id from digest_events e where e.tenant_id = $1 and e.window_id = $2 order by e.position limit 1),
-                summary = jsonb_build_object(
-                    'count', w.event_count,
-                    'events', coalesce((select jsonb_agg(coalesce(e.data, 'null'::jsonb) order by e.position)
-                                        from digest_events e where e.tenant_id = $1 and e.window_id = $2 and e.kept), '[]'::jsonb),
-                    'actors', jsonb_build_object(
-                        'count', (select count(distinct e.actor_key) from digest_events e where e.tenant_id = $1 and e.window_id = $2),
-                        'first', coalesce((select jsonb_agg(a->'actor') from jsonb_array_elements(w.actors) a), '[]'::jsonb)))
+                carrier_run_id = coalesce(w.carrier_run_id,
+                    (select e.run_id from digest_events e where e.tenant_id = $1 and e.window_id = $2 order by e.position limit 1)),
+                summary = {SummarySoFar}
             where w.tenant_id = $1 and w.id = $2 and w.state = 'open'
             returning w.carrier_run_id
         )
         select carrier_run_id from closed
+        """;
+
+    /// <summary>
+    /// The digest of window `w` ($1 tenant, $2 window) as it stands: the exact count, the kept events' data in order (a live
+    /// window's first event, which passed at once, before them), and the distinct actors (the window's first few count too:
+    /// a live window's first event has no event row).
+    /// </summary>
+    internal const string SummarySoFar = """
+        jsonb_build_object(
+            'count', w.event_count,
+            'events', case when w.live_send_step is not null then coalesce(w.passed_summary->'events', '[]'::jsonb) else '[]'::jsonb end
+                || coalesce((select jsonb_agg(coalesce(e.data, 'null'::jsonb) order by e.position)
+                             from digest_events e where e.tenant_id = $1 and e.window_id = $2 and e.kept), '[]'::jsonb),
+            'actors', jsonb_build_object(
+                'count', (select count(distinct k) from (
+                              select e.actor_key as k from digest_events e where e.tenant_id = $1 and e.window_id = $2
+                              union all select a->>'key' from jsonb_array_elements(w.actors) a) keys),
+                'first', coalesce((select jsonb_agg(a->'actor') from jsonb_array_elements(w.actors) a), '[]'::jsonb)))
         """;
 
     private const string ForgetUser = """

@@ -9,6 +9,9 @@ namespace NotificationService.Features.Automation.Digests;
 /// <summary>A window as a join left it.</summary>
 public sealed record JoinedWindow(Guid Id, bool Opened, int Events, int Position, int MaxEvents, DateTimeOffset ClosesAt);
 
+/// <summary>A live in-app window as its item is rendered: its carrier and send step, and its digest as it stands.</summary>
+public sealed record LiveWindow(Guid CarrierRunId, string SendStep, string StepId, string UserId, JsonNode? Digest);
+
 /// <summary>An event of a closed window: the run to move, at the seq it joined with.</summary>
 public sealed record WindowEvent(Guid RunId, int Seq);
 
@@ -22,7 +25,8 @@ public static partial class DigestStore
     /// of open windows. A joiner that waited on a window being closed finds it closed when the closer commits, and PostgreSQL
     /// retries its insert: it opens the next window instead. A sliding window's close moves with each event.</summary>
     public static async Task<JoinedWindow> UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, string stepId, string userId,
-        string key, DigestPlan plan, DateTimeOffset now, Guid? passedRun, JsonObject? passedSummary, string? actorKey, JsonNode? actor, CancellationToken ct)
+        string key, DigestPlan plan, DateTimeOffset now, Guid? passedRun, JsonObject? passedSummary, string? actorKey, JsonNode? actor, CancellationToken ct,
+        string? liveSendStep = null)
     {
         await using var cmd = new NpgsqlCommand(Upsert, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
@@ -43,6 +47,7 @@ public static partial class DigestStore
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)passedSummary?.ToJsonString() ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = actorKey, DataTypeName = "text" });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)actor?.ToJsonString() ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = liveSendStep, DataTypeName = "text" });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         return new JoinedWindow(r.GetGuid(0), r.GetBoolean(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5));
@@ -88,6 +93,23 @@ public static partial class DigestStore
         cmd.Parameters.AddWithValue(runId);
         return await cmd.ExecuteScalarAsync(ct) is long n && n > 0;
     }
+
+    /// <summary>A live in-app window with its digest so far (or final, once closed); null for an ordinary window.</summary>
+    public static async Task<LiveWindow?> LiveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand(Live, conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(windowId);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct) || r.IsDBNull(0)) return null;
+        return new LiveWindow(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), JsonNode.Parse(r.GetString(4)));
+    }
+
+    private const string Live = $"""
+        select w.carrier_run_id, w.live_send_step, w.step_id, w.user_id,
+            (case when w.state = 'closed' then w.summary else {SummarySoFar} end)::text
+        from digest_windows w where w.tenant_id = $1 and w.id = $2 and w.live_send_step is not null
+        """;
 
     /// <summary>The window locked for its close job: null when it is gone or closed, else when it closes now.</summary>
     public static async Task<DateTimeOffset?> LockOpenAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId, CancellationToken ct)

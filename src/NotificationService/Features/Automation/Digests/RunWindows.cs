@@ -9,20 +9,23 @@ namespace NotificationService.Features.Automation.Digests;
 /// <summary>
 /// The workflow engine's windows (<see cref="IStepWindows"/>), inside each transition's transaction. A join opens or joins
 /// the recipient's window for the key with one upsert; the run that opens it queues the window's close; the event that
-/// fills it (`maxEvents`) closes it at once, and the next event opens another window.
+/// fills it (`maxEvents`) closes it at once, and the next event opens another window. A live in-app window's first run
+/// passes at once and sends its item; each event that joins after it updates that item (<see cref="LiveDigestItems"/>).
 /// </summary>
-public sealed class RunWindows(DigestCloser closer, JobQueue queue, TimeProvider clock) : IStepWindows
+public sealed class RunWindows(DigestCloser closer, LiveDigestItems items, JobQueue queue, TimeProvider clock) : IStepWindows
 {
     public async Task<DigestJoin> JoinAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.JoinDigest join, int seq, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var actorKey = ActorKey(run.Actor);
-        var passed = join.Plan.PassesFirst ? run.Id : (Guid?)null;
+        var live = join.Plan.LiveSendStep;
+        var passed = join.Plan.PassesFirst || live is not null ? run.Id : (Guid?)null;
         var window = await DigestStore.UpsertAsync(conn, tx, run.TenantId, run.WorkflowId, join.StepId, run.UserId, join.Key, join.Plan, now,
-            passed, passed is null ? null : PassedSummary(run, join.Plan), actorKey, run.Actor, ct);
+            passed, passed is null ? null : PassedSummary(run, join.Plan), actorKey, run.Actor, ct, live);
         if (window.Opened) await queue.EnqueueAsync(conn, tx, [DigestCloser.CloseJob(run.TenantId, window.Id, window.ClosesAt)], ct);
         if (window.Opened && passed is not null) return DigestJoin.PassesFirst;
         await DigestStore.AddEventAsync(conn, tx, run.TenantId, window, run.Id, seq, actorKey, run.Actor, run.Data, ct);
+        if (live is not null) await items.ReviseAsync(conn, tx, run.TenantId, window.Id, ct);   // its item counts this event now
         if (window.Events < window.MaxEvents) return DigestJoin.Waiting;
         await closer.CloseAsync(conn, tx, run.TenantId, window.Id, now, ct);
         return DigestJoin.Filled;

@@ -46,7 +46,7 @@ public sealed class WorkflowEngine(NotificationLedger ledger, WorkflowStore stor
         if (await store.VersionAsync(tenantId, run.WorkflowId, run.Version, ct) is not { } workflow)
             return await SaveAsync(tx, run, Interpreter.Fail(state, state.Cursor, $"version {run.Version} of the workflow is gone"), ct);
 
-        var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, run, workflow.Definition.HasDigestSteps, ct) : ConditionContext.Empty;
+        var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, run, workflow.Definition, ct) : ConditionContext.Empty;
         var transition = Interpreter.Apply(workflow.Definition, state, input, clock.GetUtcNow(), context);
         if (!transition.Changed) return transition;
         return await SaveAsync(tx, run, transition, ct, workflow);
@@ -114,7 +114,7 @@ public sealed class WorkflowEngine(NotificationLedger ledger, WorkflowStore stor
         if (answer is null || workflow is null) return t;
         var moved = run with { Machine = t.State, DueJobId = dueJob };
         // Read again: it holds the digest this run carries now.
-        var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, moved, workflow.Definition.HasDigestSteps, ct) : ConditionContext.Empty;
+        var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, moved, workflow.Definition, ct) : ConditionContext.Empty;
         var next = Interpreter.Apply(workflow.Definition, t.State, answer, clock.GetUtcNow(), context);
         return next.Changed ? await SaveAsync(tx, moved, next, ct, workflow) : t;
     }

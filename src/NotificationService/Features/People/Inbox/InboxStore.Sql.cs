@@ -78,6 +78,39 @@ public sealed partial class InboxStore
         select count(pg_notify('{NotifyChannel}', $1::text || ':' || user_id)) from bumped
         """;
 
+    /// <summary>
+    /// A live digest's item says more ($1 tenant, $2 user, $3 notification id, $4 title, $5 body): its text is replaced and it
+    /// is unseen and unread again, the counters moving by what it counted for before; one `notification.updated`
+    /// (`revised`, with the item) and one `counts` event follow. An archived item stays archived (and out of the counts).
+    /// Returns whether it was read before (the read subscribers hear `unread`).
+    /// </summary>
+    internal const string Revise = $"""
+        with target as (
+            select notification_id, read_at, seen_at, archived_at from inbox_items
+            where tenant_id = $1 and user_id = $2 and notification_id = $3 and deleted_at is null and {Live}
+            for update
+        ), changed as (
+            update inbox_items i set title = $4, body = $5, read_at = null, seen_at = null from target t
+            where i.notification_id = t.notification_id
+            returning i.*, t.read_at as was_read, t.seen_at as was_seen
+        ), bumped as (
+            update inbox_counters c set
+                unread = c.unread + (select count(*) from changed where archived_at is null and was_read is not null)::int,
+                unseen = c.unseen + (select count(*) from changed where archived_at is null and was_seen is not null)::int,
+                last_seq = c.last_seq + 2
+            where c.tenant_id = $1 and c.user_id = $2 and exists (select 1 from changed)
+            returning c.unread, c.unseen, c.total, c.last_seq
+        ), events as (
+            insert into inbox_events (tenant_id, user_id, seq, kind, payload)
+            select $1, $2, b.last_seq - 1, 'notification.updated',
+                jsonb_build_object('change', 'revised', 'ids', jsonb_build_array(ch.notification_id), 'at', now(), 'item', {ItemJson})
+            from bumped b, changed ch
+            union all
+            select $1, $2, last_seq, 'counts', jsonb_build_object('unread', unread, 'unseen', unseen, 'total', total) from bumped
+        )
+        select (select count(pg_notify('{NotifyChannel}', $1::text || ':' || $2)) from bumped), (select was_read is not null from changed)
+        """;
+
     /// <summary>Locks the user's counter row first, so one user's changes (from any tab) apply one after another.</summary>
     internal const string LockUser = "select last_seq from inbox_counters where tenant_id = $1 and user_id = $2 for update";
 

@@ -125,6 +125,34 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
         return changed;
     }
 
+    /// <summary>
+    /// A live digest's item, in the caller's transaction (a workflow's digest window): new title and body, unread again.
+    /// The user's counter row is locked first, as every inbox writer does. Nothing when the item is not there (not delivered
+    /// yet, deleted, expired).
+    /// </summary>
+    public async Task ReviseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, Guid notificationId, string? title,
+        string? body, CancellationToken ct)
+    {
+        await using (var lockCmd = new NpgsqlCommand(LockUser, conn, tx))
+        {
+            lockCmd.Parameters.AddWithValue(tenantId);
+            lockCmd.Parameters.AddWithValue(userId);
+            if (await lockCmd.ExecuteScalarAsync(ct) is null) return;   // no counters row: the item was never delivered
+        }
+        await using var cmd = new NpgsqlCommand(Revise, conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userId);
+        cmd.Parameters.AddWithValue(notificationId);
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = title, DataTypeName = "text" });
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = body, DataTypeName = "text" });
+        bool wasRead;
+        await using (var r = await cmd.ExecuteReaderAsync(ct))
+            wasRead = await r.ReadAsync(ct) && !r.IsDBNull(1) && r.GetBoolean(1);
+        if (wasRead)
+            foreach (var s in _readSubscribers)
+                await s.OnReadAsync(conn, tx, tenantId, [notificationId], ["unread"], ct);   // after-commit actions: none needed here
+    }
+
     /// <summary>Whether the user has this item (not deleted, not expired): another user's or tenant's id is simply absent.</summary>
     /// <summary>
     /// Erase, in the erase batch's transaction: the inbox items of these (erased) notifications go, found by their key. The

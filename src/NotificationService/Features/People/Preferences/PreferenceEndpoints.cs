@@ -99,5 +99,6 @@ public sealed class PreferenceService(CategoryStore categories, PreferenceStore 
         userId, p.Channels, p.Categories.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, bool>)c.Value), p.QuietHours, p.TopicSettings,
         categories.All.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, bool>)Channels.ChannelNames.All.ToDictionary(
             ch => ch, ch => c.Required || (p.OwnChoice(c.Key, ch) ?? c.DefaultFor(ch)))),
-        [.. categories.All.Select(c => new CategoryLabel(c.Key, c.Name, c.Description, c.Required))]);
+        [.. categories.All.Select(c => new CategoryLabel(c.Key, c.Name, c.Description, c.Required))],
+        p.DigestSettings);
 }

@@ -59,12 +59,22 @@ public static partial class PreferenceRules
         }
         if (topics.Count > MaxTopics) shape["topics"] = [$"At most {MaxTopics} topic settings."];
 
+        var digests = new Dictionary<string, DigestCadenceDto>(current?.DigestSettings ?? [], StringComparer.Ordinal);
+        foreach (var (key, cadence) in doc.Digests ?? [])
+        {
+            if (categories.Find(key) is null) { semantic[$"digests.{key}"] = [$"The tenant has no category '{key}'."]; continue; }
+            if (cadence is null) { digests.Remove(key); continue; }
+            if (NotificationService.Workflows.Runs.DigestCadence.Parse(cadence.Cadence, cadence.At, cadence.Day, out var problems) is null)
+                foreach (var (field, problem) in problems) shape[$"digests.{key}.{field}"] = [problem];
+            else digests[key] = new DigestCadenceDto { Cadence = cadence.Cadence, At = cadence.At, Day = cadence.Day };
+        }
+
         var quiet = quietHoursGiven ? doc.QuietHours : current?.QuietHours;
         if (quietHoursGiven && doc.QuietHours is { } q) CheckQuietHours(q, categories, shape, semantic);
 
         if (shape.Count > 0) throw new RequestValidationException(shape);
         if (semantic.Count > 0) throw new RequestValidationException(semantic, 422, string.Join(" ", semantic.Values.SelectMany(v => v)));
-        return new StoredPreferences(channels, byCategory, quiet, topics);
+        return new StoredPreferences(channels, byCategory, quiet, topics, digests);
     }
 
     private static void CheckQuietHours(QuietHoursDto q, TenantCategories categories, Dictionary<string, string[]> shape, Dictionary<string, string[]> semantic)

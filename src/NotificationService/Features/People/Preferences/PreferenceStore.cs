@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using NotificationService.Workflows.Runs;
 
 namespace NotificationService.Features.People.Preferences;
 
@@ -30,7 +31,7 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
         if (keys.Count == 0) return found;
         var wanted = keys.ToHashSet();
         await using var cmd = db.CreateCommand("""
-            select tenant_id, user_key, channels::text, categories::text, quiet_hours::text, topics::text from user_preferences
+            select tenant_id, user_key, channels::text, categories::text, quiet_hours::text, topics::text, digests::text from user_preferences
             where tenant_id = any($1) and user_key = any($2)
             """);
         cmd.Parameters.AddWithValue(wanted.Select(k => k.TenantId).Distinct().ToArray());
@@ -44,7 +45,8 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
                 JsonSerializer.Deserialize<Dictionary<string, bool>>(r.GetString(2), Json) ?? [],
                 JsonSerializer.Deserialize<Dictionary<string, Dictionary<string, bool>>>(r.GetString(3), Json) ?? [],
                 r.IsDBNull(4) ? null : JsonSerializer.Deserialize<QuietHoursDto>(r.GetString(4), Json),
-                JsonSerializer.Deserialize<Dictionary<string, bool>>(r.GetString(5), Json) ?? []);
+                JsonSerializer.Deserialize<Dictionary<string, bool>>(r.GetString(5), Json) ?? [],
+                JsonSerializer.Deserialize<Dictionary<string, DigestCadenceDto>>(r.GetString(6), Json) ?? []);
         }
         return found;
     }
@@ -52,9 +54,9 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
     public async Task SaveAsync(Guid tenantId, string userKey, StoredPreferences p, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            insert into user_preferences (tenant_id, user_key, channels, categories, quiet_hours, topics) values ($1, $2, $3, $4, $5, $6)
+            insert into user_preferences (tenant_id, user_key, channels, categories, quiet_hours, topics, digests) values ($1, $2, $3, $4, $5, $6, $7)
             on conflict (tenant_id, user_key) do update set channels = excluded.channels, categories = excluded.categories,
-                quiet_hours = excluded.quiet_hours, topics = excluded.topics, updated_at = now()
+                quiet_hours = excluded.quiet_hours, topics = excluded.topics, digests = excluded.digests, updated_at = now()
             """);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(userKey);
@@ -62,7 +64,22 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.Categories, Json) });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = p.QuietHours is null ? DBNull.Value : JsonSerializer.Serialize(p.QuietHours, Json) });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.TopicSettings, Json) });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.DigestSettings, Json) });
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>The digest cadence the user chose for <paramref name="category"/>, in a workflow transition's transaction; null
+    /// when they chose none (or a stored one no longer parses: the step's own window then).</summary>
+    public static async Task<DigestCadence?> DigestCadenceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userKey, string category,
+        CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select digests -> $3 ->> 'cadence', digests -> $3 ->> 'at', digests -> $3 ->> 'day' from user_preferences where tenant_id = $1 and user_key = $2", conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(userKey);
+        cmd.Parameters.AddWithValue(category);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct) || r.IsDBNull(0)) return null;
+        return DigestCadence.Parse(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), out _);
     }
 
     /// <summary>Erase: the preferences kept under these keys (the user's, and those of the person's addresses) go.</summary>

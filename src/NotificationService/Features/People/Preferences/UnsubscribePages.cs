@@ -9,7 +9,7 @@ namespace NotificationService.Features.People.Preferences;
 /// The pages a signed link opens, with no login. RFC 8058: `POST /u/{token}` with `List-Unsubscribe=One-Click` (form or
 /// multipart) opts out at once, answering 200 (no redirect); `GET /u/{token}` changes nothing (a link prefetcher or a
 /// scanner must not unsubscribe anyone) and shows a button that posts. `/u/{token}/preferences` is a plain HTML form of
-/// categories × channels. A token that does not verify is a 404. No script at all; the CSP says so, and the token in
+/// categories × channels, with each category's digest cadence. A token that does not verify is a 404. No script at all; the CSP says so, and the token in
 /// the URL is kept out of referrers and caches. Not in the OpenAPI document: these are pages for people and mail clients.
 /// </summary>
 public static class UnsubscribePages
@@ -67,7 +67,7 @@ public static class UnsubscribePages
             var byCategory = own.Categories.ToDictionary(c => c.Key, c => new Dictionary<string, bool>(c.Value));
             foreach (var category in tenantCategories.All.Where(c => !c.Required))
                 byCategory[category.Key] = ChannelNames.All.ToDictionary(ch => ch, ch => form.ContainsKey(Box(category.Key, ch)));
-            var next = own with { Categories = byCategory };
+            var next = own with { Categories = byCategory, Digests = DigestCadenceForm.Read(form, [.. tenantCategories.All.Where(c => !c.Required)], own) };
             await store.SaveAsync(claims.TenantId, claims.UserKey, next, ct);
             return Page(http, "Notification preferences", Grid(tenantCategories, next, saved: true));
         });
@@ -112,7 +112,7 @@ public static class UnsubscribePages
             }
             html.Append("</tr>");
         }
-        return html.Append("</table><button type=\"submit\">Save</button></form>").ToString();
+        return html.Append("</table>").Append(DigestCadenceForm.Fields(choosable, own)).Append("<button type=\"submit\">Save</button></form>").ToString();
     }
 
     private static string Box(string category, string channel) => $"{category}/{channel}";

@@ -13,6 +13,21 @@ public sealed record PreferencesDocument
     public QuietHoursDto? QuietHours { get; init; }
     /// <summary>Topic key → false to mute the topic: sends to it do not reach the user (true, or null in a PATCH, unmutes).</summary>
     public Dictionary<string, bool?>? Topics { get; init; }
+    /// <summary>Category key → how often the user wants its digests (null in a PATCH removes the choice).</summary>
+    public Dictionary<string, DigestCadenceDto?>? Digests { get; init; }
+}
+
+/// <summary>
+/// A digest cadence: `immediate` (every event on its own), `hourly`, `daily` at `at` (HH:mm, local), or `weekly` on `day`
+/// (mon…sun) at `at`. It replaces the window of the category's digest steps that follow the user's schedule.
+/// </summary>
+public sealed record DigestCadenceDto
+{
+    public string? Cadence { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? At { get; init; }
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public string? Day { get; init; }
 }
 
 /// <summary>Weekly windows in the user's IANA time zone during which nothing is sent (in_app excepted).</summary>
@@ -41,7 +56,8 @@ public sealed record PreferencesView(
     QuietHoursDto? QuietHours,
     IReadOnlyDictionary<string, bool> Topics,
     IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Effective,
-    IReadOnlyList<CategoryLabel> TenantCategories);
+    IReadOnlyList<CategoryLabel> TenantCategories,
+    IReadOnlyDictionary<string, DigestCadenceDto> Digests);
 
 /// <summary>What a preferences screen shows of a tenant category: its name, and whether it is required (shown locked).</summary>
 public sealed record CategoryLabel(string Key, string Name, string? Description, bool Required);
@@ -51,10 +67,14 @@ public sealed record StoredPreferences(
     Dictionary<string, bool> Channels,
     Dictionary<string, Dictionary<string, bool>> Categories,
     QuietHoursDto? QuietHours,
-    Dictionary<string, bool>? Topics = null)
+    Dictionary<string, bool>? Topics = null,
+    Dictionary<string, DigestCadenceDto>? Digests = null)
 {
     /// <summary>The user's topic settings (false: muted).</summary>
     public Dictionary<string, bool> TopicSettings => Topics ?? [];
+
+    /// <summary>The user's digest cadence per category.</summary>
+    public Dictionary<string, DigestCadenceDto> DigestSettings => Digests ?? [];
 
     /// <summary>
     /// For a notification that reached the user through <paramref name="topics"/> (a send to topics): the first of them

@@ -75,6 +75,19 @@ public sealed partial class NotificationQueries(NpgsqlDataSource db)
             head.CreatedAt, head.UpdatedAt, head.SendAt, head.SentAt, history);
     }
 
+    /// <summary>What a notification renders from (its pinned template version, its data and locale), in the caller's
+    /// transaction; null when there is no such notification. A workflow's live in-app digest renders its item again from it.</summary>
+    public static async Task<(Guid? TemplateVersionId, JsonNode? Data, string? Locale)?> RenderInputsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        Guid tenantId, Guid id, CancellationToken ct)
+    {
+        await using var cmd = new NpgsqlCommand("select template_version_id, data::text, locale from notifications where tenant_id = $1 and id = $2", conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(id);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct)) return null;
+        return (r.IsDBNull(0) ? null : r.GetGuid(0), r.IsDBNull(1) ? null : JsonNode.Parse(r.GetString(1)), r.IsDBNull(2) ? null : r.GetString(2));
+    }
+
     /// <summary>A batch's notifications counted by status.</summary>
     public async Task<IReadOnlyDictionary<string, long>> CountByBatchAsync(Guid tenantId, Guid batchId, CancellationToken ct)
     {

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
 using NotificationService.Features.Tenancy.Audit;
+using NotificationService.Features.Automation.Digests;
 using NotificationService.Features.Automation.Workflows;
 using NotificationService.Infrastructure;
 using NotificationService.Workflows.Definitions;
@@ -11,9 +12,11 @@ namespace NotificationService.Features.Administration.Console.Pages;
 /// <summary>
 /// The workflow editor (`/admin/workflows/edit?key=…`; no key: a new one): the definition as JSON, checked by the API's
 /// <see cref="WorkflowValidation"/> (every problem listed at its JSON path), saved as a draft version or saved and
-/// published through <see cref="WorkflowStore"/>, audited as the API is, and drawn by <see cref="WorkflowPicture"/>.
+/// published through <see cref="WorkflowStore"/>, audited as the API is, and drawn by <see cref="WorkflowPicture"/>. A
+/// workflow with digest steps lists its open windows, closing first.
 /// </summary>
-public sealed partial class WorkflowEditModel(WorkflowStore store, WorkflowValidation validation, AuditLog audit, WorkflowTrigger trigger) : ConsolePage
+public sealed partial class WorkflowEditModel(WorkflowStore store, WorkflowValidation validation, AuditLog audit, WorkflowTrigger trigger,
+    DigestWindowViews windows) : ConsolePage
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -33,12 +36,17 @@ public sealed partial class WorkflowEditModel(WorkflowStore store, WorkflowValid
     public WorkflowDefinition? Parsed { get; private set; }
     public IReadOnlyList<WorkflowProblem> Problems { get; private set; } = [];
     public string? Checked { get; private set; }
+    /// <summary>The open digest windows (at most <see cref="DigestWindowViews.OpenListed"/>) and how many are open; null
+    /// for a workflow without digest steps and none open.</summary>
+    public (IReadOnlyList<OpenWindowView> Windows, long Open)? OpenWindows { get; private set; }
 
     public async Task<IActionResult> OnGetAsync(string? key, CancellationToken ct)
     {
         if (key is null) return Page();
         if (!await LoadAsync(key, ct)) return NotFound();
         await ShowLatestAsync(key, ct);
+        var open = await windows.OpenAsync(TenantId, Existing!.Id, ct);
+        if (open.Open > 0 || Parsed?.HasDigestSteps == true) OpenWindows = open;
         return Page();
     }
 

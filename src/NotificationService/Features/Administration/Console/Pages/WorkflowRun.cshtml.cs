@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using NotificationService.Features.Tenancy.Audit;
+using NotificationService.Features.Automation.Digests;
 using NotificationService.Features.Automation.Workflows;
 using NotificationService.Infrastructure;
 using NotificationService.Workflows.Definitions;
@@ -8,11 +9,13 @@ namespace NotificationService.Features.Administration.Console.Pages;
 
 /// <summary>
 /// One run (`/admin/workflows/runs/{id}`): its facts, its timeline and the picture of its pinned version with what the run
-/// did at each step; cancel and resume through the API's <see cref="RunCommands"/>. Another tenant's run is a 404.
+/// did at each step, and the digest windows it waits in or carried with their events (a digested run's timeline links the
+/// run that carried it); cancel and resume through the API's <see cref="RunCommands"/>. Another tenant's run is a 404.
 /// </summary>
-public sealed class WorkflowRunModel(RunStore runs, WorkflowStore workflows, RunCommands commands, AuditLog audit) : ConsolePage
+public sealed partial class WorkflowRunModel(RunStore runs, WorkflowStore workflows, RunCommands commands, AuditLog audit, DigestWindowViews windows) : ConsolePage
 {
     public RunView? Run { get; private set; }
+    public IReadOnlyList<RunWindowView> Windows { get; private set; } = [];
     public WorkflowDefinition? Definition { get; private set; }
     public Dictionary<string, string> StepStates { get; } = new(StringComparer.Ordinal);
 
@@ -44,6 +47,19 @@ public sealed class WorkflowRunModel(RunStore runs, WorkflowStore workflows, Run
         if (Run is null) return false;
         Definition = (await workflows.VersionAsync(TenantId, Run.Workflow, Run.Version, publishedOnly: false, ct))?.Definition;
         foreach (var s in Run.Steps) StepStates[s.StepId] = s.State;
+        Windows = await windows.OfRunAsync(TenantId, id, ct);
         return true;
     }
+
+    /// <summary>The run a `digested` timeline line names as its carrier.</summary>
+    public static Guid? CarrierIn(string? detail) =>
+        detail is not null && CarriedBy().Match(detail) is { Success: true } m && Guid.TryParse(m.Groups[1].Value, out var id) ? id : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^carried by run ([0-9a-f-]{36})$")]
+    private static partial System.Text.RegularExpressions.Regex CarriedBy();
+
+    /// <summary>What the run did with the window, in a sentence.</summary>
+    public static string Sentence(RunWindowView w) =>
+        (w.Role switch { "carried" => "This run carries the digest of", "passed first" => "This run passed at once as the first event of", _ => "This run waits in" })
+        + $" a {w.Kind} window: {w.State}, {w.Events} event(s), opened {w.OpenedAt:u}, " + (w.ClosedAt is { } c ? $"closed {c:u}." : $"closes {w.ClosesAt:u}.");
 }

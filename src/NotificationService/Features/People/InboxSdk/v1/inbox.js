@@ -18,6 +18,7 @@ const STRINGS = {
     markUnread: 'Mark as unread', archive: 'Archive', isUnread: 'Unread', received: 'New notification: {t}', thread: '{n} notifications',
     category: 'Category', required: 'Required', everything: 'All notifications', quiet: 'Quiet hours',
     quietOn: 'Pause notifications during quiet hours', from: 'From', to: 'To', zone: 'Time zone', days: 'Days', save: 'Save', saved: 'Saved',
+    digests: 'Digests', digestHow: 'How often', digestApp: 'As the app sends them', immediate: 'Each at once', hourly: 'Hourly', daily: 'Daily', weekly: 'Weekly', at: 'At', day: 'Day',
     bellError: 'Notifications unavailable', origin_not_allowed: 'Notifications cannot be shown on this site.',
     token_refused: 'Your notifications could not be loaded: your sign-in was not accepted.',
     ch: { email: 'Email', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'In-app' },
@@ -29,6 +30,7 @@ const STRINGS = {
     markUnread: 'Marquer comme non lue', archive: 'Archiver', isUnread: 'Non lue', received: 'Nouvelle notification : {t}', thread: '{n} notifications',
     category: 'Catégorie', required: 'Obligatoire', everything: 'Toutes les notifications', quiet: 'Heures calmes',
     quietOn: 'Suspendre les notifications pendant les heures calmes', from: 'De', to: 'À', zone: 'Fuseau horaire', days: 'Jours', save: 'Enregistrer', saved: 'Enregistré',
+    digests: 'Résumés', digestHow: 'Fréquence', digestApp: 'Comme l’app les envoie', immediate: 'Chacune aussitôt', hourly: 'Toutes les heures', daily: 'Chaque jour', weekly: 'Chaque semaine', at: 'À', day: 'Jour',
     bellError: 'Notifications indisponibles', origin_not_allowed: 'Les notifications ne peuvent pas être affichées sur ce site.',
     token_refused: 'Impossible de charger vos notifications : votre connexion n’a pas été acceptée.',
     ch: { email: 'E-mail', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'Dans l’app' },
@@ -40,6 +42,7 @@ const STRINGS = {
     markUnread: 'Als ungelesen markieren', archive: 'Archivieren', isUnread: 'Ungelesen', received: 'Neue Benachrichtigung: {t}', thread: '{n} Benachrichtigungen',
     category: 'Kategorie', required: 'Erforderlich', everything: 'Alle Benachrichtigungen', quiet: 'Ruhezeiten',
     quietOn: 'Benachrichtigungen während der Ruhezeiten pausieren', from: 'Von', to: 'Bis', zone: 'Zeitzone', days: 'Tage', save: 'Speichern', saved: 'Gespeichert',
+    digests: 'Zusammenfassungen', digestHow: 'Wie oft', digestApp: 'Wie die App sie sendet', immediate: 'Jede sofort', hourly: 'Stündlich', daily: 'Täglich', weekly: 'Wöchentlich', at: 'Um', day: 'Tag',
     bellError: 'Benachrichtigungen nicht verfügbar', origin_not_allowed: 'Benachrichtigungen können auf dieser Website nicht angezeigt werden.',
     token_refused: 'Ihre Benachrichtigungen konnten nicht geladen werden: Ihre Anmeldung wurde nicht akzeptiert.',
     ch: { email: 'E-Mail', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'In der App' },
@@ -51,6 +54,7 @@ const STRINGS = {
     markUnread: 'Marcar como no leída', archive: 'Archivar', isUnread: 'Sin leer', received: 'Nueva notificación: {t}', thread: '{n} notificaciones',
     category: 'Categoría', required: 'Obligatoria', everything: 'Todas las notificaciones', quiet: 'Horas de silencio',
     quietOn: 'Pausar las notificaciones durante las horas de silencio', from: 'Desde', to: 'Hasta', zone: 'Zona horaria', days: 'Días', save: 'Guardar', saved: 'Guardado',
+    digests: 'Resúmenes', digestHow: 'Frecuencia', digestApp: 'Como la app los envía', immediate: 'Cada una al momento', hourly: 'Cada hora', daily: 'Cada día', weekly: 'Cada semana', at: 'A las', day: 'Día',
     bellError: 'Notificaciones no disponibles', origin_not_allowed: 'Las notificaciones no se pueden mostrar en este sitio.',
     token_refused: 'No se pudieron cargar tus notificaciones: tu inicio de sesión no fue aceptado.',
     ch: { email: 'Correo', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'En la app' },
@@ -62,6 +66,7 @@ const STRINGS = {
     markUnread: 'تعليم كغير مقروء', archive: 'أرشفة', isUnread: 'غير مقروء', received: 'إشعار جديد: {t}', thread: '{n} إشعارات',
     category: 'الفئة', required: 'إلزامي', everything: 'كل الإشعارات', quiet: 'ساعات الهدوء',
     quietOn: 'إيقاف الإشعارات مؤقتًا خلال ساعات الهدوء', from: 'من', to: 'إلى', zone: 'المنطقة الزمنية', days: 'الأيام', save: 'حفظ', saved: 'تم الحفظ',
+    digests: 'الملخصات', digestHow: 'كم مرة', digestApp: 'كما يرسلها التطبيق', immediate: 'كل إشعار فورًا', hourly: 'كل ساعة', daily: 'يوميًا', weekly: 'أسبوعيًا', at: 'في', day: 'اليوم',
     bellError: 'الإشعارات غير متاحة', origin_not_allowed: 'لا يمكن عرض الإشعارات على هذا الموقع.',
     token_refused: 'تعذّر تحميل إشعاراتك: لم يُقبل تسجيل دخولك.',
     ch: { email: 'البريد', sms: 'SMS', push: 'دفع', whatsapp: 'واتساب', in_app: 'في التطبيق' },
@@ -520,13 +525,15 @@ export class NotificationInbox extends HTMLElement {
     this.#emit('notification-received', { notification: item });
   }
 
-  #updated({ change, ids = [], at }) {
+  #updated({ change, ids = [], at, item: revised }) {
     let touched = false;
     for (const id of ids || []) {
       const item = this.#items.get(id);
       if (!item) continue;
       touched = true;
-      if (change === 'read') item.readAt ??= at;
+      // A live digest's item says more (its count and text), and is unread again.
+      if (change === 'revised' && revised) this.#items.set(id, revised);
+      else if (change === 'read') item.readAt ??= at;
       else if (change === 'unread') item.readAt = null;
       else if (change === 'seen') item.seenAt ??= at;
       else if (change === 'archived' || change === 'deleted' || change === 'expired') this.#items.delete(id);
@@ -965,6 +972,7 @@ export class NotificationInbox extends HTMLElement {
     };
     this.ui.prefs.replaceChildren(
       el('h3', { text: t.prefs }), table, el('p', { class: 'note', role: 'status', 'data-for': 'channels' }),
+      ...this.#digestRows(cats),
       el('h3', { text: t.quiet }),
       el('div', { class: 'row' }, el('label', { for: 'qon' }, enabled, t.quietOn)),
       el('div', { class: 'row' }, el('label', { for: 'qfrom' }, t.from), start, el('label', { for: 'qto' }, t.to), end),
@@ -972,6 +980,33 @@ export class NotificationInbox extends HTMLElement {
       el('div', { class: 'row' }, el('label', { for: 'qzone' }, t.zone), zone),
       el('div', { class: 'row' }, el('button', { class: 'save', type: 'button', part: 'save', text: t.save, onclick: save }),
         el('span', { class: 'note', role: 'status', 'data-for': 'quiet' })));
+  }
+
+  /** Per category, how often its digests come (for the app's digest steps that follow the user's schedule): a choice
+   *  saves at once; "as the app sends them" removes it. Nothing without tenant categories. */
+  #digestRows(cats) {
+    const t = this.#t, chosen = this.#prefs.digests || {};
+    if (!cats.length) return [];
+    const weekday = new Intl.DateTimeFormat(this.locale, { weekday: 'long', timeZone: 'UTC' });
+    const rows = cats.map((cat, n) => {
+      const c = chosen[cat.key];
+      const how = el('select', { id: `dg${n}`, 'aria-label': `${cat.name}: ${t.digestHow}` },
+        ...['', 'immediate', 'hourly', 'daily', 'weekly'].map(k => el('option', { value: k, text: k ? t[k] : t.digestApp, selected: (c?.cadence || '') === k })));
+      const day = el('select', { 'aria-label': `${cat.name}: ${t.day}` },
+        ...DAYS.map((d, i) => el('option', { value: d, text: weekday.format(new Date(Date.UTC(2024, 0, 1 + i))), selected: (c?.day || 'mon') === d })));
+      const at = el('input', { type: 'time', 'aria-label': `${cat.name}: ${t.at}`, value: c?.at || '09:00' });
+      const shown = () => { day.hidden = how.value !== 'weekly'; at.hidden = !['daily', 'weekly'].includes(how.value); };
+      const save = () => {
+        shown();
+        const k = how.value;
+        const cadence = !k ? null : { cadence: k, ...(k === 'daily' || k === 'weekly' ? { at: at.value } : {}), ...(k === 'weekly' ? { day: day.value } : {}) };
+        this.#patch({ digests: { [cat.key]: cadence } }, 'digests');
+      };
+      for (const input of [how, day, at]) input.addEventListener('change', save);
+      shown();
+      return el('div', { class: 'row', part: 'digest-row' }, el('label', { for: `dg${n}`, text: cat.name }), how, day, at);
+    });
+    return [el('h3', { text: t.digests }), ...rows, el('p', { class: 'note', role: 'status', 'data-for': 'digests' })];
   }
 }
 
