@@ -14,6 +14,10 @@ public static class NotificationServiceClientExtensions
     /// <summary>The IHttpClientFactory name of the client's HttpClient.</summary>
     public const string HttpClientName = "NotificationService.Client";
 
+    // Made once: the factory runs the configuration below for every HttpClient it hands out, that is for every call.
+    private static readonly ProductInfoHeaderValue UserAgent =
+        new("NotificationService.Client", typeof(NotificationServiceClient).Assembly.GetName().Version?.ToString(3));
+
     /// <summary>
     /// Registers a singleton <see cref="NotificationServiceClient"/> over a named HttpClient with one resilience pipeline:
     /// a total timeout, retries with exponential backoff and jitter on 408, 429, 503 and transport errors (a Retry-After
@@ -34,7 +38,7 @@ public static class NotificationServiceClientExtensions
             var baseAddress = o.BaseAddress!.ToString();
             http.BaseAddress = new Uri(baseAddress.EndsWith('/') ? baseAddress : baseAddress + "/");   // paths are relative to it
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", o.ApiKey);
-            http.DefaultRequestHeaders.UserAgent.ParseAdd($"NotificationService.Client/{typeof(NotificationServiceClient).Assembly.GetName().Version?.ToString(3)}");
+            http.DefaultRequestHeaders.UserAgent.Add(UserAgent);
             http.Timeout = System.Threading.Timeout.InfiniteTimeSpan;   // the pipeline's timeouts rule, not a second one here
         });
         builder.AddResilienceHandler("notification-service", (pipeline, context) =>

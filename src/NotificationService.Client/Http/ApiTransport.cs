@@ -61,7 +61,7 @@ internal sealed class ApiTransport(Func<HttpClient> client)
         var request = new HttpRequestMessage(method, path) { Content = content };
         // Made here, before the resilience handler: every retry of this call sends this same key.
         if (method == HttpMethod.Post) request.Headers.TryAddWithoutValidation(IdempotencyHeader, idempotencyKey ?? Guid.NewGuid().ToString("N"));
-        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json");   // a constant: nothing to parse per call
         return request;
     }
 
