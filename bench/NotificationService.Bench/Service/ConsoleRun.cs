@@ -45,7 +45,7 @@ public static class ConsoleRun
         var tenant = await ConsoleSeed.SeedAsync(db, rows);
         var seedSeconds = seedClock.Elapsed.TotalSeconds;
 
-        using var console = await ConsoleClient.SignInAsync(service.BaseAddress);
+        using var console = await ConsoleClient.SignInAsync(service.BaseAddress, dll, cs, tenant);
         var urls = await PageUrlsAsync(db, tenant);
 
         var without = new List<PageTiming>();
@@ -133,26 +133,29 @@ public static class ConsoleRun
     }
 }
 
-/// <summary>A signed-in console session: the sign-in form's antiforgery token, then the session cookie.</summary>
+/// <summary>A signed-in console session: the demo owner's, through a one-time link from the binary's `members
+/// sign-in-link` (the console takes people, not API keys), the link page's antiforgery token, then the session cookie.</summary>
 public sealed partial class ConsoleClient : IDisposable
 {
     private readonly HttpClient _http;
 
     private ConsoleClient(HttpClient http) => _http = http;
 
-    public static async Task<ConsoleClient> SignInAsync(Uri baseAddress)
+    public static async Task<ConsoleClient> SignInAsync(Uri baseAddress, string dll, string connectionString, Guid tenant)
     {
+        var printed = await ServiceProcess.RunCommandAsync(dll, connectionString, "members", "sign-in-link", "--tenant", tenant.ToString(), "--email", "demo-owner@example.com");
+        var link = LinkPath().Match(printed) is { Success: true } l ? l.Value : throw new InvalidOperationException($"no sign-in link in: {printed}");
         var handler = new SocketsHttpHandler { CookieContainer = new CookieContainer(), UseCookies = true, AllowAutoRedirect = false, UseProxy = false };
         var http = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
-        var form = await http.GetStringAsync("/admin/sign-in");
-        var csrf = Csrf().Match(form) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("sign-in form without __csrf");
-        using var res = await http.PostAsync("/admin/sign-in", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["apiKey"] = ServiceProcess.ApiKey, ["__csrf"] = WebUtility.HtmlDecode(csrf), ["returnUrl"] = "/admin",
-        }));
+        var form = await http.GetStringAsync(link);
+        var csrf = Csrf().Match(form) is { Success: true } m ? m.Groups[1].Value : throw new InvalidOperationException("sign-in link page without __csrf");
+        using var res = await http.PostAsync(link, new FormUrlEncodedContent(new Dictionary<string, string> { ["__csrf"] = WebUtility.HtmlDecode(csrf) }));
         if (res.StatusCode != HttpStatusCode.Redirect) throw new InvalidOperationException($"console sign-in answered {(int)res.StatusCode}");
         return new ConsoleClient(http);
     }
+
+    [GeneratedRegex(@"/admin/link/[0-9a-f]{32}\.[A-Za-z0-9_\-]{43}")]
+    private static partial Regex LinkPath();
 
     /// <summary>(server ms from Server-Timing, client ms on loopback); a non-200 answer fails the phase.</summary>
     public async Task<(double Server, double Client)> GetAsync(string url)

@@ -121,6 +121,19 @@ public sealed class ServiceProcess : IAsyncDisposable
             throw new InvalidOperationException($"the service's seed command exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
     }
 
+    /// <summary>Runs one of the binary's commands on a database (e.g. `members sign-in-link`); returns what it printed.</summary>
+    public static async Task<string> RunCommandAsync(string dll, string connectionString, params string[] args)
+    {
+        using var process = Process.Start(Command(dll, connectionString, args)) ?? throw new InvalidOperationException($"could not start `{string.Join(' ', args)}`");
+        Costs.ChildCpu.Track(process);
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"`{string.Join(' ', args)}` exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
+        return await stdout;
+    }
+
     /// <summary>The service binary running <paramref name="args"/> on a database, with the settings every bench process gets.</summary>
     private static ProcessStartInfo Command(string dll, string connectionString, params string[] args)
     {

@@ -14,7 +14,7 @@ namespace NotificationService.Features.Administration.Console;
 
 /// <summary>
 /// The admin console at `/admin`: Razor Pages (static server rendering, no Node build) over the same stores the API
-/// uses, a server-side session cookie opened with an admin API key, antiforgery on every form, and a CSP without
+/// uses, a server-side session cookie a member opens (password and code, single sign-on, or a one-time link), antiforgery on every form, and a CSP without
 /// inline script. Pages live in Features/Administration/Console/Pages; their script and styles in wwwroot/admin.
 /// </summary>
 public static class ConsoleServiceExtensions
@@ -23,7 +23,7 @@ public static class ConsoleServiceExtensions
 
     public static IServiceCollection AddConsole(this IServiceCollection services)
     {
-        services.AddSingleton<ConsoleSessionStore>().AddSingleton<SignInThrottle>().AddSingleton<ConsoleSignIn>();
+        services.AddSingleton<ConsoleSessionStore>().AddSingleton<SignInThrottle>();
         // Members sign in to sessions of this console: a password and code (MemberSignIn), any proof (MemberSessions).
         services.AddSingleton<MemberSessions>().AddSingleton<MemberSignIn>()
             .AddSingleton<Members.IMemberSessionEnder>(s => s.GetRequiredService<ConsoleSessionStore>());

@@ -24,7 +24,7 @@ public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
 
     /// <summary>
     /// A change made in <paramref name="tenantId"/>, which is not the caller's own tenant only when a console operator
-    /// (Admin:OperatorKeys) acted on another tenant's queue: the entry belongs to the tenant acted on, so its admins see
+    /// (a member of the Admin:OperatorTenant team) acted on another tenant's queue: the entry belongs to the tenant acted on, so its admins see
     /// it, and its actor says an operator did it.
     /// </summary>
     public Task RecordAsync(ClaimsPrincipal user, Guid tenantId, string action, string targetType, string? targetId, object? before, object? after, CancellationToken ct) =>

@@ -27,7 +27,7 @@ public class ConsoleAuditWordsTests(ConsoleFixture console)
         Assert.True((await tenant.Http.PostAsync($"{WorkflowApi.Admin}/escalation/publish", null)).IsSuccessStatusCode);
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/audit");
         Entry Row(string action, int nth = 0) => new(page.Locator("#audit tr[data-entry]").Filter(new() { Has = page.Locator($"[data-action]:text-is('{action}')") }).Nth(nth));
 

@@ -19,7 +19,7 @@ public class ConsoleBulkScriptTests(ConsoleFixture console)
         await InsertJobAsync(tenant.Id, "done.csv", "completed");
         var running = await InsertJobAsync(tenant.Id, "running.csv", "enqueuing");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         var errors = page.RecordScriptErrors();
         await page.GotoAsync("/admin/bulk");
 
@@ -44,7 +44,7 @@ public class ConsoleBulkScriptTests(ConsoleFixture console)
         try
         {
             var page = await console.NewPageAsync();
-            await page.SignInAsync(tenant.ApiKey);
+            await page.SignInAsync(console, tenant);
             var errors = page.RecordScriptErrors();
             await page.GotoAsync("/admin/bulk");
             await page.GetByLabel("CSV file").SetInputFilesAsync(csv);

@@ -25,7 +25,7 @@ public class ConsoleBulkTests(ConsoleFixture console)
         try
         {
             var page = await console.NewPageAsync();
-            await page.SignInAsync(tenant.ApiKey);
+            await page.SignInAsync(console, tenant);
             await page.GotoAsync("/admin/bulk");
             var helper = page.Locator("#mapping-helper");
             await Assertions.Expect(helper).ToBeHiddenAsync();
@@ -79,7 +79,7 @@ public class ConsoleBulkTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync();
         var jobId = await RunningJobAsync(tenant.Id, "big.csv", 1_000_000);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync($"/admin/bulk/{jobId}");
 
         using var stop = new CancellationTokenSource();
@@ -127,7 +127,7 @@ public class ConsoleBulkTests(ConsoleFixture console)
         var jobId = await RunningJobAsync(owner.Id, "owner.csv", 1_000);
         var intruder = await console.NewTenantAsync();
         var page = await console.NewPageAsync();
-        await page.SignInAsync(intruder.ApiKey);
+        await page.SignInAsync(console, intruder);
         Assert.Equal(404, (await page.GotoAsync($"/admin/bulk/{jobId}"))!.Status);
         await page.GotoAsync("/admin/bulk");
         var status = await page.EvaluateAsync<int>("""

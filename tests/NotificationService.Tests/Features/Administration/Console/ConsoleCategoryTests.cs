@@ -13,7 +13,7 @@ public class ConsoleCategoryTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/categories");
         var form = page.Locator("#category-form");
         await form.GetByLabel("Key").FillAsync("promotions");
@@ -61,7 +61,7 @@ public class ConsoleCategoryTests(ConsoleFixture console)
 
         var audit = await tenant.Http.GetStringAsync("/api/v1/admin/audit?targetType=category&targetId=promotions");
         foreach (var action in new[] { "category.create", "category.update", "category.delete" }) Assert.Contains(action, audit);
-        Assert.Contains("console " + tenant.ApiKey[..12], audit);
+        Assert.Contains(await console.OwnerActorAsync(tenant), audit);
     }
 
     [ChromiumFact]
@@ -71,7 +71,7 @@ public class ConsoleCategoryTests(ConsoleFixture console)
         await owner.Http.PostOkAsync("/api/v1/admin/categories", new { key = "owned", name = "Owned" });
         var intruder = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(intruder.ApiKey);
+        await page.SignInAsync(console, intruder);
         Assert.Equal(404, (await page.GotoAsync("/admin/categories?key=owned"))!.Status);
         await page.GotoAsync("/admin/categories");
         await Assertions.Expect(page.Locator("#categories tbody tr")).ToHaveCountAsync(0);

@@ -27,7 +27,7 @@ public class ConsoleDeliveryLogTests(ConsoleFixture console)
         await tenant.Http.PostOkAsync("/api/v1/services/notifications/send-batch", Batch("news", 60, "n"));   // newer: without the filter they fill page one
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/notifications");
         Assert.Equal(["news", "receipts"], (await page.Locator("#category-keys option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)")).Order());
         await page.GetByLabel("Category").FillAsync("receipts");
@@ -74,7 +74,7 @@ public class ConsoleDeliveryLogTests(ConsoleFixture console)
             .Count(d => d!["status"]!.GetValue<string>() == "succeeded") == 4, "the four deliveries to succeed");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync($"/admin/notifications/{id}");
         var rows = page.Locator("#webhook-deliveries tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(2);   // its accepted and sent events, not the other notification's
@@ -96,7 +96,7 @@ public class ConsoleDeliveryLogTests(ConsoleFixture console)
 
         var intruder = await console.NewTenantAsync(channels: "email");
         var strange = await console.NewPageAsync();
-        await strange.SignInAsync(intruder.ApiKey);
+        await strange.SignInAsync(console, intruder);
         Assert.Equal(404, (await strange.GotoAsync($"/admin/notifications/{id}"))!.Status);
     }
 }

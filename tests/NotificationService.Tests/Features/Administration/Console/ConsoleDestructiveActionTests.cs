@@ -18,7 +18,7 @@ public class ConsoleDestructiveActionTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync(null);
         await tenant.Http.PostOkAsync("/api/v1/admin/categories", new { key = "promotions", name = "Promotions" });
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/categories");
 
         var accept = false;
@@ -55,7 +55,7 @@ public class ConsoleDestructiveActionTests(ConsoleFixture console)
         var provider = await console.AddProviderAsync(tenant.Id, "email", "sandbox", "{}");
         await tenant.Http.PostOkAsync("/api/v1/admin/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "notification.sent" } });
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
 
         // (page, button, whether the browser asks: a provider delete and an erase have their own confirmation the server checks)
         (string Url, string Button, bool Asks)[] destructive =
@@ -87,7 +87,7 @@ public class ConsoleDestructiveActionTests(ConsoleFixture console)
         var hook = await tenant.Http.PostOkAsync("/api/v1/admin/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "notification.sent" } });
         var id = hook["endpoint"]!["id"]!.GetValue<string>();
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/webhooks");
         page.AcceptConfirmations();
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete endpoint http://127.0.0.1:9/hook" }).ClickAsync();

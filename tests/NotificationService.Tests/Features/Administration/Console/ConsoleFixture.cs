@@ -5,6 +5,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
+using NotificationService.Features.Administration.Members;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Administration.Console;
@@ -16,7 +17,8 @@ namespace NotificationService.Tests.Features.Administration.Console;
 public sealed class ConsoleFixture : ServiceFixture, IAsyncLifetime
 {
     public const string Chromium = "/usr/bin/chromium";
-    public const string OperatorKey = "nsk_oper0000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+    /// <summary>`Admin:OperatorTenant`: the team that runs the service; its owner's console session is an operator's.</summary>
+    public static readonly Guid OperatorTenantId = Guid.Parse("0000000e-0000-4000-8000-00000000000e");
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 
@@ -27,7 +29,7 @@ public sealed class ConsoleFixture : ServiceFixture, IAsyncLifetime
 
     protected override void Configure(IWebHostBuilder builder)
     {
-        builder.UseSetting("Admin:OperatorKeys", OperatorKey[..12]);
+        builder.UseSetting("Admin:OperatorTenant", OperatorTenantId.ToString());
         builder.ConfigureLogging(l => l.AddProvider(Logs));
     }
 
@@ -48,6 +50,43 @@ public sealed class ConsoleFixture : ServiceFixture, IAsyncLifetime
         Assertions.SetDefaultExpectTimeout(30_000);
         return await context.NewPageAsync();
     }
+
+    private readonly ConcurrentDictionary<Guid, Lazy<Task<string>>> _owners = new();
+
+    /// <summary>The email of the tenant's owner, a member the fixture makes the first time a spec asks (active, no password).</summary>
+    public Task<string> OwnerOfAsync(TestTenant tenant) => _owners.GetOrAdd(tenant.Id, id => new(async () =>
+    {
+        var email = $"owner-{Guid.NewGuid():N}@example.com";
+        await Factory.Services.GetRequiredService<MemberStore>().CreateAsync(id, email, "The owner", MemberRoles.Owner, default);
+        return email;
+    })).Value;
+
+    /// <summary>
+    /// The path of a one-time sign-in link for the tenant's owner, made as `members sign-in-link` makes it (the same
+    /// call, audited the same way): how the console specs get a session, through the link's page and its button.
+    /// </summary>
+    public async Task<string> OwnerSignInLinkAsync(TestTenant tenant)
+    {
+        var email = await OwnerOfAsync(tenant);
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var link = await scope.ServiceProvider.GetRequiredService<MemberCommands>().SignInLinkAsync(tenant.Id, email, default)
+            ?? throw new InvalidOperationException($"no active owner {email} in tenant {tenant.Id}");
+        return new Uri(link.Url).AbsolutePath;
+    }
+
+    private Lazy<Task<TestTenant>>? _operatorTenant;
+
+    /// <summary>The operator's own team (<see cref="OperatorTenantId"/>), made the first time a spec asks.</summary>
+    public Task<TestTenant> OperatorTenantAsync() => LazyInitializer.EnsureInitialized(ref _operatorTenant, () => new(async () =>
+    {
+        await using var scope = Factory.Services.CreateAsyncScope();
+        var created = await scope.ServiceProvider.GetRequiredService<NotificationService.Features.Tenancy.Tenants.TenantStore>()
+            .CreateTenantAsync("operators", default, OperatorTenantId);
+        return new TestTenant(created.TenantId, created.ApiKey, Client(created.ApiKey));
+    })).Value;
+
+    /// <summary>The audit log's actor for what the tenant's owner does in a session opened by <see cref="OwnerSignInLinkAsync"/>.</summary>
+    public async Task<string> OwnerActorAsync(TestTenant tenant) => $"member {await OwnerOfAsync(tenant)} (link, ";
 
     public new async Task DisposeAsync()
     {

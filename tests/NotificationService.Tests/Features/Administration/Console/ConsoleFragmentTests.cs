@@ -13,7 +13,7 @@ public class ConsoleFragmentTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(channels: "sms");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/partials");
         var form = page.Locator("#fragment-form");
         await form.GetByLabel("Name").FillAsync("signature");
@@ -65,7 +65,7 @@ public class ConsoleFragmentTests(ConsoleFixture console)
         var audit = await tenant.Http.GetStringAsync("/api/v1/admin/audit?targetType=partial");
         Assert.Contains("partial.save", audit);
         Assert.Contains("partial.delete", audit);
-        Assert.Contains("console " + tenant.ApiKey[..12], audit);
+        Assert.Contains(await console.OwnerActorAsync(tenant), audit);
         Assert.Contains("layout.save", await tenant.Http.GetStringAsync("/api/v1/admin/audit?targetType=layout"));
     }
 
@@ -77,7 +77,7 @@ public class ConsoleFragmentTests(ConsoleFixture console)
 
         var intruder = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(intruder.ApiKey);
+        await page.SignInAsync(console, intruder);
         Assert.Equal(404, (await page.GotoAsync("/admin/partials?name=owned"))!.Status);
         await page.GotoAsync("/admin/partials");
         await Assertions.Expect(page.Locator("#fragments tbody tr")).ToHaveCountAsync(0);

@@ -20,7 +20,7 @@ public class ConsoleGlyphTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync();
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         var urls = (await page.Locator("header a[href^='/admin']").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))")).ToHashSet();
         Assert.True(urls.Count > 15, $"the nav lists the console's pages: {string.Join(", ", urls)}");
         urls.UnionWith(["/admin/templates/new?channel=email", "/admin/workflows/edit", "/admin/providers/edit?kind=smtp",

@@ -20,7 +20,7 @@ public class ConsoleHousekeepingTests(ConsoleFixture console)
         var id = await console.SendToDeadJobAsync(tenant);
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/suppressions");
         await page.GetByRole(AriaRole.Button, new() { Name = "Lift bounced@example.com" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("can be messaged on email again");

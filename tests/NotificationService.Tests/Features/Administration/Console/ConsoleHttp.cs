@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Administration.Console;
 
@@ -44,12 +45,20 @@ public sealed partial class ConsoleHttp : IDisposable
         return await SendAsync(request);
     }
 
-    /// <summary>Signs in with <paramref name="apiKey"/> through the sign-in form; returns the answer (302 on success).</summary>
-    public async Task<HttpResponseMessage> SignInAsync(string apiKey, string? returnUrl = null, params (string Name, string Value)[] headers)
+    /// <summary>Signs the tenant's owner in through a one-time sign-in link's form; returns the answer (302 to the overview).</summary>
+    public async Task<HttpResponseMessage> SignInAsync(ConsoleFixture console, TestTenant tenant, params (string Name, string Value)[] headers)
     {
-        var token = await TokenAsync("/admin/sign-in");
-        (string, string)[] fields = returnUrl is null ? [("apiKey", apiKey)] : [("apiKey", apiKey), ("returnUrl", returnUrl)];
-        return await PostFormAsync("/admin/sign-in", token, fields, headers);
+        var link = await console.OwnerSignInLinkAsync(tenant);
+        return await PostFormAsync(link, await TokenAsync(link), [], headers);
+    }
+
+    /// <summary>Signs a member in with email and password through the sign-in form (a role that needs no second factor),
+    /// with the form's returnUrl; returns the answer (302 on success).</summary>
+    public async Task<HttpResponseMessage> SignInWithPasswordAsync(Guid tenantId, string email, string password, string returnUrl)
+    {
+        var token = await TokenAsync($"/admin/sign-in?tenant={tenantId}");
+        return await PostFormAsync("/admin/sign-in?handler=Member", token,
+            [("tenant", tenantId.ToString()), ("email", email), ("password", password), ("returnUrl", returnUrl)]);
     }
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request)

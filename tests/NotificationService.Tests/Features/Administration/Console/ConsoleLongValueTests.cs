@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Administration.Console.Pages;
 using NotificationService.Features.Administration.Console.Session;
+using NotificationService.Features.Administration.Members;
+using NotificationService.Tests.Features.Administration.Members;
 using NotificationService.Tests.Features.Sending.Bulk;
 using NotificationService.Tests.Support;
 
@@ -16,8 +18,7 @@ public class ConsoleLongValueTests(ConsoleFixture console)
 {
     private async Task<string> PageAsync(TestTenant tenant, string path)
     {
-        var (outcome, token) = await console.Factory.Services.GetRequiredService<ConsoleSignIn>().SignInAsync("long-values-spec", tenant.ApiKey, default);
-        Assert.Equal(SignInOutcome.SignedIn, outcome);
+        var (_, token) = await TeamMembers.SignedInAsync(console.Factory.Services, tenant.Id, MemberRoles.Owner);
         using var http = new HttpClient(new HttpClientHandler { UseCookies = false }) { BaseAddress = console.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("Cookie", $"{ConsoleSessionAuthenticationHandler.CookieName}={token}");

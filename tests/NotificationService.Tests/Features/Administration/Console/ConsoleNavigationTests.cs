@@ -19,7 +19,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync(width: 1366, height: 768);
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/queues");
 
         // Every top-level entry, the brand and the sign-out button share one row: none wrapped below another.
@@ -38,7 +38,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync(width: 390, height: 844);
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin");
         var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Console" });
         var links = 0;
@@ -74,7 +74,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
         var browserErrors = new List<string>();
         page.Console += (_, m) => { if (m.Type == "error") browserErrors.Add($"{page.Url}: {m.Text}"); };
         page.RequestFailed += (_, r) => browserErrors.Add($"{r.Url}: {r.Failure}");
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         var before = console.Logs.Entries.Count;
 
         foreach (var path in new[] { "/admin", "/admin/queues", "/admin/notifications", "/admin/templates", "/admin/templates/new?channel=email", "/admin/partials",

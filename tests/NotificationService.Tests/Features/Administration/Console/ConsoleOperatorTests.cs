@@ -6,7 +6,8 @@ using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Administration.Console;
 
-/// <summary>`Admin:OperatorKeys`: an operator's session sees every tenant's queues and picks one; a tenant admin never does.</summary>
+/// <summary>`Admin:OperatorTenant`: a console session of that team's owner is an operator's; it sees every tenant's queues
+/// and picks one; a tenant's owner never does.</summary>
 [Collection("console")]
 public class ConsoleOperatorTests(ConsoleFixture console)
 {
@@ -16,16 +17,16 @@ public class ConsoleOperatorTests(ConsoleFixture console)
         var failing = await console.NewTenantAsync("""{"permanentRate": 1}""", "email");
         var id = await console.SendToDeadJobAsync(failing);
 
-        var home = await EnsureOperatorKeyAsync();
+        var home = await console.NewTenantAsync();
 
         var admin = await console.NewPageAsync();
-        await admin.SignInAsync(home.ApiKey);
+        await admin.SignInAsync(console, home);
         await admin.GotoAsync("/admin/queues?queue=email&tenant=" + failing.Id);   // a tenant admin's tenant parameter is ignored
         Assert.Equal(0, await admin.GetByLabel("Tenant").CountAsync());
         await Assertions.Expect(admin.Locator("#dead-jobs")).ToHaveCountAsync(0);
 
         var op = await console.NewPageAsync();
-        await op.SignInAsync(ConsoleFixture.OperatorKey);
+        await op.SignInAsync(console, await console.OperatorTenantAsync());
         await op.GotoAsync("/admin/queues?queue=email");
         await op.GetByLabel("Tenant").SelectOptionAsync(failing.Id.ToString());
         await op.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
@@ -38,11 +39,11 @@ public class ConsoleOperatorTests(ConsoleFixture console)
         var failing = await console.NewTenantAsync("""{"permanentRate": 1}""", "email");
         await console.SendToDeadJobAsync(failing);
         var jobId = await console.ScalarAsync<long>("select id from jobs where tenant_id = $1 and state = 'dead'", failing.Id);
-        await EnsureOperatorKeyAsync();
-        var operatorTenant = await OperatorTenantAsync();
+        var operators = await console.OperatorTenantAsync();
+        var operatorTenant = operators.Id;
 
         var op = await console.NewPageAsync();
-        await op.SignInAsync(ConsoleFixture.OperatorKey);
+        await op.SignInAsync(console, operators);
         await op.GotoAsync($"/admin/queues?queue=email&tenant={failing.Id}");
         await op.Locator("#dead-jobs tbody tr", new() { HasText = jobId.ToString() }).GetByRole(AriaRole.Button, new() { Name = "Retry", Exact = true }).ClickAsync();
         await Assertions.Expect(op.GetByRole(AriaRole.Status)).ToContainTextAsync("1 of 1 job(s) sent back");
@@ -50,26 +51,10 @@ public class ConsoleOperatorTests(ConsoleFixture console)
         // The tenant acted on sees it in its own audit log, with the operator as the actor; the operator's tenant does not get it.
         var audit = await failing.Http.GetJsonAsync($"/api/v1/admin/audit?action=dead_job.retry&targetId={jobId}");
         var entry = Assert.Single(audit["items"]!.AsArray());
-        Assert.Equal($"console {ConsoleFixture.OperatorKey[..12]} (operator)", entry!["actor"]!.GetValue<string>());
+        var actor = entry!["actor"]!.GetValue<string>();
+        Assert.StartsWith(await console.OwnerActorAsync(operators), actor);
+        Assert.EndsWith(" (operator)", actor);
         Assert.NotEqual(failing.Id, operatorTenant);
         Assert.Equal(0L, await console.ScalarAsync<long>("select count(*) from audit_log where tenant_id = $1 and target_id = $2", operatorTenant, jobId.ToString()));
-    }
-
-    /// <summary>A new tenant with an admin key; the operator key (configuration names its prefix) is made in the first such tenant of the fixture.</summary>
-    private async Task<TestTenant> EnsureOperatorKeyAsync()
-    {
-        var home = await console.NewTenantAsync();
-        await using var scope = console.Factory.Services.CreateAsyncScope();
-        var tenants = scope.ServiceProvider.GetRequiredService<TenantStore>();
-        if (await tenants.FindActiveByPrefixAsync(ConsoleFixture.OperatorKey[..12], default) is null)
-            await tenants.CreateServiceAccountAsync(home.Id, "operator", [Scopes.Admin], default, ConsoleFixture.OperatorKey);
-        return home;
-    }
-
-    private async Task<Guid> OperatorTenantAsync()
-    {
-        await using var scope = console.Factory.Services.CreateAsyncScope();
-        var key = await scope.ServiceProvider.GetRequiredService<TenantStore>().FindActiveByPrefixAsync(ConsoleFixture.OperatorKey[..12], default);
-        return key!.TenantId;
     }
 }

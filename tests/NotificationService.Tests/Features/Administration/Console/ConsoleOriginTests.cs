@@ -27,7 +27,7 @@ public class ConsoleOriginTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync();
         using var http = new ConsoleHttp(console.BaseAddress);
-        Assert.Equal(HttpStatusCode.Redirect, (await http.SignInAsync(tenant.ApiKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await http.SignInAsync(console, tenant)).StatusCode);
 
         Assert.Equal((HttpStatusCode.Forbidden, false), await CreateKeyAsync(http, tenant, "from-evil", ("Origin", "https://evil.example")));
         Assert.Equal((HttpStatusCode.Forbidden, false), await CreateKeyAsync(http, tenant, "from-null", ("Origin", "null")));
@@ -44,7 +44,7 @@ public class ConsoleOriginTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync();
         using var http = new ConsoleHttp(console.BaseAddress);
-        Assert.Equal(HttpStatusCode.Redirect, (await http.SignInAsync(tenant.ApiKey, null, ("Origin", OwnOrigin), ("Sec-Fetch-Site", "same-origin"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await http.SignInAsync(console, tenant, ("Origin", OwnOrigin), ("Sec-Fetch-Site", "same-origin"))).StatusCode);
 
         Assert.Equal((HttpStatusCode.OK, true), await CreateKeyAsync(http, tenant, "same-origin", ("Origin", OwnOrigin)));
         Assert.Equal((HttpStatusCode.OK, true), await CreateKeyAsync(http, tenant, "fetch-site", ("Sec-Fetch-Site", "same-origin"), ("Origin", OwnOrigin)));
@@ -56,7 +56,7 @@ public class ConsoleOriginTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync();
         using var http = new ConsoleHttp(console.BaseAddress);
-        using var response = await http.SignInAsync(tenant.ApiKey, null, ("Origin", "https://evil.example"));
+        using var response = await http.SignInAsync(console, tenant, ("Origin", "https://evil.example"));
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
         Assert.Equal(0L, await console.ScalarAsync<long>("select count(*) from console_sessions where tenant_id = $1", tenant.Id));
     }

@@ -20,7 +20,7 @@ public class ConsoleOverviewTests(ConsoleFixture console)
         await Eventually.Async(() => circuits.StateOf(providerId).State == "open", "the sandbox's circuit to open");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin");
         await Assertions.Expect(page.Locator("#failing-providers")).ToContainTextAsync("1 failing provider(s)");
         var row = page.Locator($"#provider-health tr[data-provider='{providerId}']");
@@ -28,7 +28,7 @@ public class ConsoleOverviewTests(ConsoleFixture console)
 
         var other = await console.NewTenantAsync(channels: "email");
         var otherPage = await console.NewPageAsync();
-        await otherPage.SignInAsync(other.ApiKey);
+        await otherPage.SignInAsync(console, other);
         await otherPage.GotoAsync("/admin");
         await Assertions.Expect(otherPage.Locator("#failing-providers")).ToContainTextAsync("No failing providers");
         await Assertions.Expect(otherPage.Locator($"#provider-health tr[data-provider='{providerId}']")).ToHaveCountAsync(0);

@@ -28,7 +28,7 @@ public class ConsolePhoneWidthTests(ConsoleFixture console)
         await tenant.Http.PostOkAsync("/api/v1/admin/webhooks", new { url = "http://127.0.0.1:9/a-webhook-endpoint-with-a-long-path/that/goes/on", events = new[] { "notification.sent" } });
 
         var page = await console.NewPageAsync(width: Width, height: 844);
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         var pages = new[]
         {
             "/admin", "/admin/queues?queue=email", "/admin/notifications", $"/admin/notifications/{failed}", $"/admin/notifications/{sent}",

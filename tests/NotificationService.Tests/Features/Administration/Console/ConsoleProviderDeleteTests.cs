@@ -21,7 +21,7 @@ public class ConsoleProviderDeleteTests(ConsoleFixture console)
         await Eventually.Async(() => circuits.StateOf(failing).State == "open", "the sandbox's circuit to open");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/providers");
         await Assertions.Expect(page.Locator($"#providers tr[data-provider='{failing}'] [data-circuit]")).ToContainTextAsync("open until");
         await Assertions.Expect(page.Locator($"#providers tr[data-provider='{healthy}'] [data-circuit]")).ToHaveTextAsync("closed");
@@ -42,7 +42,7 @@ public class ConsoleProviderDeleteTests(ConsoleFixture console)
         Assert.Equal(404, (int)(await tenant.Http.GetAsync($"/api/v1/admin/providers/{failing}")).StatusCode);
         var audit = await tenant.Http.GetJsonAsync($"/api/v1/admin/audit?action=provider.delete&targetId={failing}");
         var entry = Assert.Single(audit["items"]!.AsArray());
-        Assert.Equal("console " + tenant.ApiKey[..12], entry!["actor"]!.GetValue<string>());
+        Assert.StartsWith(await console.OwnerActorAsync(tenant), entry!["actor"]!.GetValue<string>());
         Assert.Equal("email", entry["before"]!["channel"]!.GetValue<string>());
     }
 
@@ -53,7 +53,7 @@ public class ConsoleProviderDeleteTests(ConsoleFixture console)
         var provider = await console.AddProviderAsync(owner.Id, "email", "sandbox", "{}");
         var intruder = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(intruder.ApiKey);
+        await page.SignInAsync(console, intruder);
         Assert.Equal(404, (await page.GotoAsync($"/admin/providers/edit?id={provider}"))!.Status);
         await page.GotoAsync("/admin/providers");
         var status = await page.EvaluateAsync<int>("""

@@ -18,7 +18,7 @@ public class ConsoleQueueScheduleTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(channels: "email");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/queues?queue=email");
         var scheduledCount = page.Locator("#queue-stats tr[data-queue=email] [data-stat=scheduled]");
         await Assertions.Expect(scheduledCount).ToHaveTextAsync("0");
@@ -43,7 +43,7 @@ public class ConsoleQueueScheduleTests(ConsoleFixture console)
 
         var intruder = await console.NewTenantAsync(channels: "email");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(intruder.ApiKey);
+        await page.SignInAsync(console, intruder);
         await page.GotoAsync("/admin/queues?queue=email");
         Assert.DoesNotContain("owner-later@example.com", await page.ContentAsync());
         var status = await page.EvaluateAsync<int>("""

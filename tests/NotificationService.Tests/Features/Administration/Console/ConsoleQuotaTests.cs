@@ -17,13 +17,13 @@ public class ConsoleQuotaTests(ConsoleFixture console)
         await tenant.Http.SendOkAsync(Api.Email());
 
         using var http = new ConsoleHttp(console.BaseAddress);
-        Assert.Equal(HttpStatusCode.Redirect, (await http.SignInAsync(tenant.ApiKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await http.SignInAsync(console, tenant)).StatusCode);
         var html = await (await http.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/admin"))).Content.ReadAsStringAsync();
         Assert.Matches("""<tr data-channel="email"><td>email</td><td data-used>1</td><td data-quota>10</td>\s*<td>held until the reset \(0 held\)</td>""", html);
 
         var other = await console.NewTenantAsync("{}", "email");
         using var otherHttp = new ConsoleHttp(console.BaseAddress);
-        Assert.Equal(HttpStatusCode.Redirect, (await otherHttp.SignInAsync(other.ApiKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await otherHttp.SignInAsync(console, other)).StatusCode);
         Assert.DoesNotContain("id=\"quotas\"", await (await otherHttp.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/admin"))).Content.ReadAsStringAsync());
     }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.Administration.Members;
 
 namespace NotificationService.Tests.Features.Administration.Console;
 
@@ -10,6 +12,8 @@ namespace NotificationService.Tests.Features.Administration.Console;
 [Collection("console")]
 public class ConsoleReturnUrlTests(ConsoleFixture console)
 {
+    private const string Password = "correct horse battery staple";
+
     [Theory]
     [InlineData("/admin\t", "/admin")]                  // `/admin%09` in the query or the form: a 500 after the session row was written
     [InlineData("/admin/queues\n", "/admin")]
@@ -23,8 +27,10 @@ public class ConsoleReturnUrlTests(ConsoleFixture console)
     public async Task A_bad_return_url_signs_in_to_the_overview_and_a_console_path_is_honoured(string returnUrl, string expected)
     {
         var tenant = await console.NewTenantAsync();
+        var editor = await console.Factory.Services.GetRequiredService<MemberStore>().CreateAsync(tenant.Id, $"editor-{Guid.NewGuid():N}@example.com", "An editor", MemberRoles.Editor, default);
+        await console.Factory.Services.GetRequiredService<MemberCredentials>().SetPasswordAsync(editor, Password, default);
         using var http = new ConsoleHttp(console.BaseAddress);
-        using var response = await http.SignInAsync(tenant.ApiKey, returnUrl);
+        using var response = await http.SignInWithPasswordAsync(tenant.Id, editor.Email, Password, returnUrl);
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Equal(expected, response.Headers.Location!.OriginalString);
         Assert.Equal(1L, await console.ScalarAsync<long>("select count(*) from console_sessions where tenant_id = $1", tenant.Id));

@@ -7,24 +7,23 @@ using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Administration.Console;
 
-/// <summary>Sign-in, sign-out, who may sign in, and the session cookie and CSRF rules, in a real chromium.</summary>
+/// <summary>Sign-in, sign-out, that an API key opens nothing, and the session cookie and CSRF rules, in a real chromium.</summary>
 [Collection("console")]
 public class ConsoleSignInTests(ConsoleFixture console)
 {
     [ChromiumFact]
-    public async Task An_admin_key_signs_in_to_an_HttpOnly_SameSite_Strict_session_and_signing_out_ends_it()
+    public async Task A_member_signs_in_to_an_HttpOnly_SameSite_Strict_session_and_signing_out_ends_it()
     {
         var tenant = await console.NewTenantAsync();
         var page = await console.NewPageAsync();
         await page.GotoAsync("/admin/queues");
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/admin/sign-in"));   // not signed in: sent to sign in
 
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Overview");
         var cookie = (await page.Context.CookiesAsync()).Single(c => c.Name == "ns_console");
         Assert.True(cookie.HttpOnly);
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
-        Assert.DoesNotContain(tenant.ApiKey, cookie.Value);   // the key is not kept
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/admin/sign-in"));
@@ -37,20 +36,29 @@ public class ConsoleSignInTests(ConsoleFixture console)
     }
 
     [ChromiumFact]
-    public async Task A_key_without_admin_and_an_unknown_key_cannot_sign_in()
+    public async Task An_api_key_opens_no_console_session_and_the_sign_in_page_says_keys_are_for_services()
     {
         var tenant = await console.NewTenantAsync();
-        var sender = await tenant.CreateKeyAsync("sender", "notifications:send", "notifications:read");
+        var owner = await console.OwnerOfAsync(tenant);
         var page = await console.NewPageAsync();
-        await page.GotoAsync("/admin/sign-in");
-        await page.GetByLabel("API key").FillAsync(sender);
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("lacks the admin scope");
+        await page.GotoAsync($"/admin/sign-in?tenant={tenant.Id}");
+        await Assertions.Expect(page.GetByLabel("API key")).ToHaveCountAsync(0);   // no key form any more
 
-        await page.GetByLabel("API key").FillAsync("nsk_nope0000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("unknown, revoked or malformed");
+        // An admin key pasted where a password goes: refused before anything is checked, saying what to do instead.
+        await page.GetByLabel("Email").FillAsync(owner);
+        await page.GetByLabel("Password").FillAsync(tenant.ApiKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("API keys are for services");
+        await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("members sign-in-link");
+        Assert.DoesNotContain(tenant.ApiKey, await page.ContentAsync());
         Assert.DoesNotContain(await page.Context.CookiesAsync(), c => c.Name == "ns_console");
+
+        // What the retired key form posted (an old bookmark, a script): 410 with the same words, and no session.
+        using var http = new ConsoleHttp(console.BaseAddress);
+        using var old = await http.PostFormAsync("/admin/sign-in", await http.TokenAsync("/admin/sign-in"), [("apiKey", tenant.ApiKey)]);
+        Assert.Equal(HttpStatusCode.Gone, old.StatusCode);
+        Assert.Contains("API keys are for services", await old.Content.ReadAsStringAsync());
+        Assert.Equal(0L, await console.ScalarAsync<long>("select count(*) from console_sessions where tenant_id = $1", tenant.Id));
     }
 
     [ChromiumFact]
@@ -58,7 +66,7 @@ public class ConsoleSignInTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync();
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         // Same session cookie, but no token: what a cross-site form would send if SameSite did not stop the cookie.
         var form = page.APIRequest.CreateFormData();
         form.Set("name", "forged");
@@ -67,30 +75,5 @@ public class ConsoleSignInTests(ConsoleFixture console)
         Assert.Equal(400, forged.Status);
         var keys = await tenant.Http.GetStringAsync("/api/v1/admin/api-keys");
         Assert.DoesNotContain("forged", keys);
-    }
-
-    [ChromiumFact]
-    public async Task Failed_sign_ins_are_throttled()
-    {
-        var page = await console.NewPageAsync();
-        await page.GotoAsync("/admin/sign-in");
-        var tenant = await console.NewTenantAsync();
-        try
-        {
-            for (var i = 0; i < SignInThrottle.MaxFailures; i++)
-            {
-                await page.GetByLabel("API key").FillAsync(tenant.ApiKey[..13] + new string('A', 43));   // the key's prefix, a wrong secret
-                await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-                await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("unknown, revoked or malformed");
-            }
-            await page.GetByLabel("API key").FillAsync(tenant.ApiKey);   // even the good key waits out the window (from this address)
-            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
-            await Assertions.Expect(page.Locator("#signin-error")).ToContainTextAsync("Too many failed sign-ins");
-        }
-        finally
-        {
-            // Failures count per address and key prefix (SignInThrottleTests); this tenant's key is this spec's alone.
-            console.Factory.Services.GetRequiredService<SignInThrottle>().Reset("127.0.0.1", tenant.ApiKey[..12]);
-        }
     }
 }

@@ -14,7 +14,7 @@ public class ConsoleTemplateCreateTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(channels: "sms");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/templates");
         await page.GetByLabel("New template for channel").SelectOptionAsync("sms");
         await page.GetByRole(AriaRole.Button, new() { Name = "New template" }).ClickAsync();
@@ -56,7 +56,7 @@ public class ConsoleTemplateCreateTests(ConsoleFixture console)
         var audit = await tenant.Http.GetJsonAsync("/api/v1/admin/audit?action=template.create");
         var entry = Assert.Single(audit["items"]!.AsArray());
         Assert.Equal(templateId, entry!["targetId"]!.GetValue<string>());
-        Assert.Equal("console " + tenant.ApiKey[..12], entry["actor"]!.GetValue<string>());
+        Assert.StartsWith(await console.OwnerActorAsync(tenant), entry["actor"]!.GetValue<string>());
         Assert.Equal("sms", entry["after"]!["channel"]!.GetValue<string>());
     }
 
@@ -70,7 +70,7 @@ public class ConsoleTemplateCreateTests(ConsoleFixture console)
             parts = new { subject = "Hi {{name}}", html = "<p>Hello {{name}}</p>", text = "Hello {{name}}" },
         });
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync($"/admin/templates/{template.Id()}");
         await Assertions.Expect(page.Locator("#preview-parts [data-part=subject] pre")).ToHaveTextAsync("Hi Ada");
 

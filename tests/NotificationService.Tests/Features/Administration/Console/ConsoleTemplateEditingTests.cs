@@ -41,7 +41,7 @@ public class ConsoleTemplateEditingTests(ConsoleFixture console)
         Assert.True(templates.Count >= 40, $"the seed ships {templates.Count} templates");
         Assert.Contains(templates, t => t.File.Contains(".email.") && t.Parts["text"] is null);   // the case that answered 500
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
 
         var failures = new List<string>();
         var structuredOnly = new HashSet<Guid>();
@@ -93,7 +93,7 @@ public class ConsoleTemplateEditingTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync();
         var template = await tenant.Http.CreateTemplateAsync(TemplateApi.Sms("numbered", "one"));
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync($"/admin/templates/{template.Id()}");
 
         await page.GetByLabel("body").FillAsync("two");
@@ -113,7 +113,7 @@ public class ConsoleTemplateEditingTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync();
         var welcome = (await SeedTemplatesAsync(tenant)).Single(t => t.File == "welcome.email.en.json");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync($"/admin/templates/{welcome.Id}");
 
         // {{appName}}, {{user.firstName}}, {{actionUrl}}: the pane starts with those names, so the preview reads as a message.

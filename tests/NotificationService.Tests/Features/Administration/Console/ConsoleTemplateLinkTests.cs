@@ -13,7 +13,7 @@ public class ConsoleTemplateLinkTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync();
         using var http = new ConsoleHttp(console.BaseAddress);
-        Assert.Equal(HttpStatusCode.Redirect, (await http.SignInAsync(tenant.ApiKey)).StatusCode);
+        Assert.Equal(HttpStatusCode.Redirect, (await http.SignInAsync(console, tenant)).StatusCode);
 
         async Task<HttpResponseMessage> CreateAsync(string key, string actionUrl) => await http.PostFormAsync("/admin/templates/new",
             await http.TokenAsync("/admin/templates/new?channel=in_app"),

@@ -18,7 +18,7 @@ public class ConsoleTemplateVersionTests(ConsoleFixture console)
         await tenant.Http.PostOkAsync($"{url}/publish", new { });   // v2, published over v1
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync($"/admin/templates/{template.Id()}");
         await page.GetByLabel("Compare version").SelectOptionAsync("1");
         await page.GetByLabel("with version").SelectOptionAsync("2");

@@ -16,7 +16,7 @@ public class ConsoleTopicTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin");
         await page.Locator("nav").Locator("summary", new() { HasText = "People" }).ClickAsync();
         await page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Topics" }).ClickAsync();
@@ -60,7 +60,7 @@ public class ConsoleTopicTests(ConsoleFixture console)
 
         var intruder = await console.NewTenantAsync(null);
         var other = await console.NewPageAsync();
-        await other.SignInAsync(intruder.ApiKey);
+        await other.SignInAsync(console, intruder);
         Assert.Equal(404, (await other.GotoAsync("/admin/topics?key=building-12"))!.Status);
         Assert.Equal(404, (await other.GotoAsync($"/admin/topics?handler=Progress&fanOut={fanOut}"))!.Status);
     }

@@ -26,7 +26,7 @@ public class ConsoleUsersTests(ConsoleFixture console)
         await console.Ledger.WaitForAsync(sent, "sent");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GetByRole(AriaRole.Navigation).Locator("summary", new() { HasText = "People" }).ClickAsync();
         await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Users" }).ClickAsync();
         await page.GetByLabel("User id prefix, email or phone").FillAsync($"{userId.ToUpperInvariant()}@EXAMPLE.COM");
@@ -68,7 +68,7 @@ public class ConsoleUsersTests(ConsoleFixture console)
         Assert.Null(await tenant.Http.ProfileAsync(userId));
         Assert.Equal(409, (int)(await tenant.Http.PutProfileAsync(userId, new { name = "Back" })).StatusCode);
         var audit = (await tenant.Http.GetFromJsonAsync<JsonNode>("/api/v1/admin/audit?action=user.erase"))!["items"]!.AsArray();
-        Assert.StartsWith("console nsk_", Assert.Single(audit)!["actor"]!.GetValue<string>());
+        Assert.StartsWith(await console.OwnerActorAsync(tenant), Assert.Single(audit)!["actor"]!.GetValue<string>());
         Assert.Null((await tenant.Http.StatusAsync(sent))["recipient"]!["userId"]);
     }
 
@@ -83,7 +83,7 @@ public class ConsoleUsersTests(ConsoleFixture console)
         var theirJob = await Privacy.PrivacyApi.EraseAsync(other.Http, "theirs-too");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/users?q=%2B14155550188");
         await Assertions.Expect(page.Locator("#users")).ToContainTextAsync("Phone Person");
         await page.GotoAsync($"/admin/users?q={prefix}");

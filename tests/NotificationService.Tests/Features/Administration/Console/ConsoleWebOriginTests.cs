@@ -13,7 +13,7 @@ public class ConsoleWebOriginTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/web-origins");
         var box = page.GetByLabel("Allowed origins, one per line");
 

@@ -15,7 +15,7 @@ public class ConsoleWebhookTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/webhooks");
         var create = page.Locator("#create-webhook");
 
@@ -66,7 +66,7 @@ public class ConsoleWebhookTests(ConsoleFixture console)
 
         var intruder = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(intruder.ApiKey);
+        await page.SignInAsync(console, intruder);
         await page.GotoAsync("/admin/webhooks");
         foreach (var handler in new[] { "Rotate", "Events" })
         {

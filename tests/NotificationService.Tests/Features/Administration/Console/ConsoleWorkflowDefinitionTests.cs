@@ -20,7 +20,7 @@ public class ConsoleWorkflowDefinitionTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync();
         await tenant.Http.AddEscalationTemplatesAsync();
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/workflows");
         await AssertAccessibleAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "New workflow" }).ClickAsync();
@@ -89,7 +89,7 @@ public class ConsoleWorkflowDefinitionTests(ConsoleFixture console)
         var run = (await owner.Http.TriggerAsync("w", new { recipients = new[] { "u1" } })).Single();
         var intruder = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(intruder.ApiKey);
+        await page.SignInAsync(console, intruder);
         Assert.Equal(404, (await page.GotoAsync("/admin/workflows/edit?key=w"))!.Status);
         Assert.Equal(404, (await page.GotoAsync($"/admin/workflows/runs/{run}"))!.Status);
         await page.GotoAsync("/admin/workflows/runs");

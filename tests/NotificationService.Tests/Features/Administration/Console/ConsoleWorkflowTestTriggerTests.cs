@@ -22,7 +22,7 @@ public class ConsoleWorkflowTestTriggerTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync(null);
         await tenant.Http.PublishWorkflowAsync(Waiting);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/workflows/edit?key=follow-up");
         await page.AssertAccessibleAsync();
 
@@ -46,7 +46,7 @@ public class ConsoleWorkflowTestTriggerTests(ConsoleFixture console)
         await tenant.Http.PublishWorkflowAsync(Waiting);
         Assert.True((await tenant.Http.PostAsync(WorkflowApi.Admin, WorkflowApi.Json(Waiting.Replace("follow-up", "draft-only")))).IsSuccessStatusCode);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/workflows/edit?key=follow-up");
         var form = page.Locator("#test-trigger");
         var trigger = form.GetByRole(AriaRole.Button, new() { Name = "Trigger a test run" });

@@ -17,7 +17,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync();
         var template = await tenant.Http.CreateTemplateAsync(TemplateApi.Sms("welcome", "Hello {{name}}"));
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync($"/admin/templates/{template.Id()}");
         var preview = page.Locator("#preview-parts [data-part=body] pre");
         await Assertions.Expect(preview).ToHaveTextAsync("Hello Ada");
@@ -37,7 +37,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
         await tenant.Http.WaitForStatusAsync(id, "sent");
         Assert.Equal("Welcome aboard, Ada!", (await console.SandboxContentAsync(id))["body"]!.GetValue<string>());
         var audit = await tenant.Http.GetStringAsync("/api/v1/admin/audit?targetType=template");
-        Assert.Contains("console " + tenant.ApiKey[..12], audit);   // recorded as the console session of that key
+        Assert.Contains(await console.OwnerActorAsync(tenant), audit);   // recorded as the member whose console session it was
     }
 
     [ChromiumFact]
@@ -45,7 +45,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(channels: "email");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/providers");
         await page.GetByLabel("Add a provider of kind").SelectOptionAsync("sandbox");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add provider" }).ClickAsync();
@@ -69,7 +69,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
         await console.AddProviderAsync(tenant.Id, "email", "sandbox", "{}", priority: 1);   // a healthy provider ahead of the failing one
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/queues?queue=email");
         var deadRow = page.Locator("#dead-jobs tbody tr");
         await Assertions.Expect(deadRow).ToHaveCountAsync(1);
@@ -91,7 +91,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
         try
         {
             var page = await console.NewPageAsync();
-            await page.SignInAsync(tenant.ApiKey);
+            await page.SignInAsync(console, tenant);
             await page.GotoAsync("/admin/bulk");
             await page.GetByLabel("CSV file").SetInputFilesAsync(csv);
             await page.GetByLabel("Channel").SelectOptionAsync("sms");
@@ -119,7 +119,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
         await tenant.Http.WaitForStatusAsync(other, "sent");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         await page.GotoAsync("/admin/notifications");
         await page.GetByLabel("Recipient").FillAsync("grace@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -145,7 +145,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
 
         var intruder = await console.NewTenantAsync();
         var page = await console.NewPageAsync();
-        await page.SignInAsync(intruder.ApiKey);
+        await page.SignInAsync(console, intruder);
         Assert.Equal(404, (await page.GotoAsync($"/admin/notifications/{id}"))!.Status);
         Assert.Equal(404, (await page.GotoAsync($"/admin/templates/{template.Id()}"))!.Status);
         foreach (var path in new[] { "/admin/templates", "/admin/notifications?recipient=owner-only%40example.com", "/admin/sandbox", "/admin/audit", "/admin/api-keys" })
@@ -163,7 +163,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync();
         var page = await console.NewPageAsync(width: 390, height: 844);
-        await page.SignInAsync(tenant.ApiKey);
+        await page.SignInAsync(console, tenant);
         var response = await page.GotoAsync("/admin/api-keys");
         var csp = response!.Headers["content-security-policy"];
         Assert.Contains("script-src 'self'", csp);

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Administration.Console.Session;
+using NotificationService.Features.Administration.Members;
+using NotificationService.Tests.Features.Administration.Members;
 using NotificationService.Features.Operations.Retention;
 using NotificationService.Tests.Support;
 
@@ -55,11 +57,9 @@ public class RecordRetentionTests(RetentionFixture service)
     public async Task Console_sessions_go_a_day_after_they_expired_and_live_ones_stay()
     {
         var tenant = await service.NewTenantAsync();
-        var signIn = service.Factory.Services.GetRequiredService<ConsoleSignIn>();
         var store = service.Factory.Services.GetRequiredService<ConsoleSessionStore>();
-        var (outcome, token) = await signIn.SignInAsync("retention-spec", tenant.ApiKey, default);
-        Assert.Equal(SignInOutcome.SignedIn, outcome);
-        var longLived = await store.CreateAsync(tenant.Id, Guid.NewGuid(), tenant.ApiKey[..12], ["admin"], false, TimeSpan.FromDays(10), default);
+        var (member, token) = await TeamMembers.SignedInAsync(service.Factory.Services, tenant.Id, MemberRoles.Owner);
+        var longLived = await store.CreateForMemberAsync(tenant.Id, member.Id, MemberSessions.Password, TimeSpan.FromDays(10), default);
         Assert.NotNull(await store.FindAsync(token!, default));
         const string Sessions = "select count(*) from console_sessions where tenant_id = $1";
         Assert.Equal(2, await CountAsync(Sessions, tenant.Id));

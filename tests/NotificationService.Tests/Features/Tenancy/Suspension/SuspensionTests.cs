@@ -1,6 +1,8 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Administration.Console.Session;
+using NotificationService.Features.Administration.Members;
+using NotificationService.Tests.Features.Administration.Members;
 using NotificationService.Features.Tenancy.Suspension;
 using NotificationService.Queue;
 using NotificationService.Tests.Features.Sending.Bulk;
@@ -25,10 +27,7 @@ public class SuspensionTests(PlatformFixture service)
 
     private async Task<HttpClient> ConsoleClientAsync(TestTenant tenant)
     {
-        await using var scope = service.Factory.Services.CreateAsyncScope();
-        var (account, key) = await scope.ServiceProvider.GetRequiredService<TenantStore>().CreateServiceAccountAsync(tenant.Id, "console", [Scopes.Admin], default);
-        var session = await scope.ServiceProvider.GetRequiredService<ConsoleSessionStore>()
-            .CreateAsync(tenant.Id, account.Id, key[..12], [Scopes.Admin], false, TimeSpan.FromMinutes(10), default);
+        var (_, session) = await TeamMembers.SignedInAsync(service.Factory.Services, tenant.Id, MemberRoles.Admin);
         var client = service.Factory.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
         client.DefaultRequestHeaders.Add("Cookie", $"{ConsoleSessionAuthenticationHandler.CookieName}={session}");
         return client;

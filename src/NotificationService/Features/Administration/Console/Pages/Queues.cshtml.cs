@@ -10,7 +10,7 @@ using NotificationService.Queue;
 namespace NotificationService.Features.Administration.Console.Pages;
 
 /// <summary>Hangfire-style queue page: depths per state, the oldest ready job, dead jobs with their error, retry one or many.
-/// An operator (Admin:OperatorKeys) sees every tenant's queues and can pick one; anyone else sees their own.
+/// An operator (an owner, admin or operator of the `Admin:OperatorTenant` team) sees every tenant's queues and can pick one; anyone else sees their own.
 /// Scheduled sends, their cancel and the live counts are in Queues.Scheduled.cs.</summary>
 public sealed partial class QueuesModel(JobQueue jobs, DeadJobRetry retry, TenantStore tenants, AuditLog audit, NotificationSearch search,
     NotificationLedger ledger, IEnumerable<WorkQueue> queues, DeadJobSubjects subjects) : ConsolePage

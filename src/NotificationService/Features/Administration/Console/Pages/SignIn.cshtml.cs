@@ -7,10 +7,10 @@ namespace NotificationService.Features.Administration.Console.Pages;
 
 /// <summary>
 /// Signing in: a member with their team's id, email and password, then the code from their authenticator app (or a
-/// recovery code); owners and admins without a second factor enrol one first. An admin API key still opens a session
-/// until key sign-in is retired.
+/// recovery code); owners and admins without a second factor enrol one first. API keys are for services: one pasted
+/// here opens nothing and is not even looked up (docs/decisions/console-key-sign-in-retired.md).
 /// </summary>
-public sealed partial class SignInModel(ConsoleSignIn signIn, MemberSignIn members, MemberSessions sessions, MemberStore store, PendingSignIn pending) : PageModel
+public sealed partial class SignInModel(MemberSignIn members, MemberSessions sessions, MemberStore store, PendingSignIn pending) : PageModel
 {
     public string? Error { get; private set; }
     [BindProperty(SupportsGet = true)] public string? ReturnUrl { get; set; }
@@ -19,13 +19,25 @@ public sealed partial class SignInModel(ConsoleSignIn signIn, MemberSignIn membe
     public string? Email { get; private set; }
     /// <summary>"code" once the password was right and the member has a second factor.</summary>
     public string Step { get; private set; } = "password";
-    public TimeSpan Lifetime => signIn.Lifetime;
+
+    /// <summary>What a person who pastes an API key is told: keys are for services, and how people sign in instead.</summary>
+    public const string KeysAreForServices = "API keys are for services calling the API; they do not open the console. " +
+        "Sign in with your email and password, or with single sign-on. No account yet? Ask an owner or admin of your team to invite you; " +
+        "an owner locked out can get a one-time sign-in link from the operator (members sign-in-link).";
 
     public Task OnGetAsync(CancellationToken ct) => LoadSsoAsync(ct);   // SignIn.Sso.cs
 
     public async Task<IActionResult> OnPostMemberAsync(string? email, string? password, CancellationToken ct)
     {
         Email = email;
+        if (LooksLikeApiKey(password) || LooksLikeApiKey(email) || LooksLikeApiKey(Tenant))
+        {
+            Email = null;   // never echo a key back into the page
+            if (LooksLikeApiKey(Tenant)) Tenant = null;
+            Response.StatusCode = 400;
+            Error = KeysAreForServices;
+            return Page();
+        }
         if (!Guid.TryParse(Tenant?.Trim(), out var tenantId))
         {
             Response.StatusCode = 400;
@@ -81,33 +93,19 @@ public sealed partial class SignInModel(ConsoleSignIn signIn, MemberSignIn membe
         return LocalRedirect(LocalConsolePath(ReturnUrl));
     }
 
-    public async Task<IActionResult> OnPostAsync(string? apiKey, CancellationToken ct)
+    /// <summary>
+    /// A post without a handler is what the retired key form sent (old bookmarks, scripts): it opens nothing, the key
+    /// is not looked up, and the answer says why and what to do instead.
+    /// </summary>
+    public IActionResult OnPost()
     {
-        // Decided before anything is written: a bad returnUrl (`/admin%09`, `//evil.example`) signs in to the overview
-        // instead of failing after the session row exists.
-        var target = LocalConsolePath(ReturnUrl);
-        var (outcome, token) = await signIn.SignInAsync(Client, apiKey, ct);
-        switch (outcome)
-        {
-            case SignInOutcome.Throttled:
-                Response.StatusCode = 429;
-                Error = $"Too many failed sign-ins with that key from your address. Try again in {SignInThrottle.Window.TotalMinutes:0} minutes.";
-                return Page();
-            case SignInOutcome.UnknownKey:
-                Response.StatusCode = 401;
-                Error = "That key is unknown, revoked or malformed.";
-                return Page();
-            case SignInOutcome.NotAdmin:
-                Response.StatusCode = 403;
-                Error = "That key lacks the admin scope; the console needs an admin key.";
-                return Page();
-        }
-        Response.Cookies.Append(ConsoleSessionAuthenticationHandler.CookieName, token!, new CookieOptions
-        {
-            HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = Request.IsHttps, Path = "/admin", MaxAge = signIn.Lifetime, IsEssential = true,
-        });
-        return LocalRedirect(target);
+        Response.StatusCode = 410;
+        Error = KeysAreForServices;
+        return Page();
     }
+
+    /// <summary>The exact shape of a key (nsk_, an 8-character id, a 43-character secret): a password never collides by chance.</summary>
+    private static bool LooksLikeApiKey(string? value) => value?.Trim() is { Length: > 0 } v && NotificationService.Features.Tenancy.Tenants.ApiKeys.PrefixOf(v) is not null;
 
     private string Client => HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 

@@ -8,12 +8,12 @@ using NotificationService.Features.Tenancy.Tenants;
 namespace NotificationService.Features.Administration.Console.Session;
 
 /// <summary>
-/// The console's cookie → the same claims an API key gives (tenant, key prefix, scopes), so pages call the same
-/// stores with the same tenant rule. Scopes are the session's intersected with the key's current ones: revoking the
-/// key, or narrowing it, ends or narrows every console session opened with it on the next request.
+/// The console's cookie → the member's claims (tenant, member, role, and the role's scopes), so pages call the same
+/// stores with the same tenant rule as the API. Only members have console sessions: a session row left from the
+/// retired API-key sign-in opens nothing.
 /// </summary>
 public sealed class ConsoleSessionAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ConsoleSessionStore sessions, TenantStore tenants, Members.MemberStore members) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    ConsoleSessionStore sessions, Members.MemberStore members, IConfiguration config) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ConsoleSession";
     public const string CookieName = "ns_console";
@@ -23,23 +23,8 @@ public sealed class ConsoleSessionAuthenticationHandler(IOptionsMonitor<Authenti
     {
         if (Request.Cookies[CookieName] is not { Length: > 0 } token) return AuthenticateResult.NoResult();
         if (await sessions.FindAsync(token, Context.RequestAborted) is not { } session) return AuthenticateResult.Fail("Session expired or signed out.");
-        if (session.MemberId is { } memberId) return await MemberAsync(session, memberId);
-        if (await tenants.FindActiveByPrefixAsync(session.KeyPrefix!, Context.RequestAborted) is not { } account || account.Id != session.ServiceAccountId)
-            return AuthenticateResult.Fail("The key this session was opened with is revoked.");
-
-        var claims = new List<Claim>
-        {
-            new(AuthClaims.TenantIdClaim, session.TenantId.ToString()),
-            new(AuthClaims.ServiceAccountId, session.ServiceAccountId.ToString()),
-            new(AuthClaims.KeyPrefix, session.KeyPrefix!),
-            new(AuthClaims.ConsoleSession, "true"),
-            new(Members.MemberClaims.Role, Members.MemberRoles.Admin),   // an admin key is an admin
-        };
-        var scopes = session.Scopes.Intersect(account.Scopes).ToArray();
-        if (!scopes.Contains(Scopes.Admin)) return AuthenticateResult.Fail("The key this session was opened with no longer has the admin scope.");
-        claims.AddRange(scopes.Select(s => new Claim(AuthClaims.Scope, s)));
-        if (session.IsOperator) claims.Add(new Claim(OperatorClaim, "true"));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+        if (session.MemberId is not { } memberId) return AuthenticateResult.Fail("API keys no longer open the console; sign in as a member.");
+        return await MemberAsync(session, memberId);
     }
 
     /// <summary>
@@ -61,9 +46,21 @@ public sealed class ConsoleSessionAuthenticationHandler(IOptionsMonitor<Authenti
             new(Members.MemberClaims.Method, session.Method ?? "password"),
             new(Members.MemberClaims.SessionId, session.Id ?? ""),
         };
-        claims.AddRange(Members.RoleTable.ScopesOf(member.Role).Select(s => new Claim(AuthClaims.Scope, s)));
+        // Owners and admins may do everything in the console, as the admin keys that opened it did: every scope, so
+        // the API's own rules (a key can only grant scopes its creator holds) let them make a service's send key.
+        var scopes = member.Role is Members.MemberRoles.Owner or Members.MemberRoles.Admin ? Scopes.All : Members.RoleTable.ScopesOf(member.Role);
+        claims.AddRange(scopes.Select(s => new Claim(AuthClaims.Scope, s)));
+        if (IsOperator(session.TenantId, member.Role)) claims.Add(new Claim(OperatorClaim, "true"));
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
+
+    /// <summary>
+    /// `Admin:OperatorTenant`: the team that runs the service. Its owners, admins and operators see every tenant's
+    /// queues on the queues page and act there (audited in the tenant acted on); its editors and viewers do not.
+    /// </summary>
+    private bool IsOperator(Guid tenantId, string role) =>
+        Guid.TryParse(config["Admin:OperatorTenant"], out var operatorTenant) && operatorTenant == tenantId
+        && role is Members.MemberRoles.Owner or Members.MemberRoles.Admin or Members.MemberRoles.Operator;
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {

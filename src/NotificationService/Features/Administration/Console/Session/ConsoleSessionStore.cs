@@ -3,7 +3,8 @@ using Npgsql;
 
 namespace NotificationService.Features.Administration.Console.Session;
 
-/// <summary>A console session: a member's (<see cref="MemberId"/>, how they signed in) or, until key sign-in is retired, an API key's.
+/// <summary>A console session: a member's (<see cref="MemberId"/>, how they signed in). The key columns (<see cref="ServiceAccountId"/>,
+/// <see cref="KeyPrefix"/>) are only read from rows the retired key sign-in left, which open nothing.
 /// <see cref="Kind"/> is <see cref="ConsoleSessionStore.Browser"/> (the cookie) or <see cref="ConsoleSessionStore.Api"/> (a member's bearer token).</summary>
 public sealed record ConsoleSession(Guid TenantId, Guid? ServiceAccountId, string? KeyPrefix, string[] Scopes, bool IsOperator, DateTimeOffset ExpiresAt,
     Guid? MemberId = null, string? Method = null, DateTimeOffset CreatedAt = default, string? Id = null, string Kind = ConsoleSessionStore.Browser);
@@ -91,24 +92,6 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
     }
 
     private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-
-    public async Task<string> CreateAsync(Guid tenantId, Guid accountId, string keyPrefix, string[] scopes, bool isOperator, TimeSpan lifetime, CancellationToken ct)
-    {
-        var secret = NewSecret();
-        await using var cmd = db.CreateCommand("""
-            insert into console_sessions (tenant_id, token_hash, service_account_id, key_prefix, scopes, is_operator, expires_at)
-            values ($1, $2, $3, $4, $5, $6, $7)
-            """);
-        cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(Hash(secret));
-        cmd.Parameters.AddWithValue(accountId);
-        cmd.Parameters.AddWithValue(keyPrefix);
-        cmd.Parameters.AddWithValue(scopes);
-        cmd.Parameters.AddWithValue(isOperator);
-        cmd.Parameters.AddWithValue(clock.GetUtcNow() + lifetime);
-        await cmd.ExecuteNonQueryAsync(ct);
-        return $"{tenantId:N}.{secret}";
-    }
 
     /// <summary>The live session of a token of <paramref name="kind"/>: not expired, not idle longer than <see cref="IdleTimeout"/>; marks it seen.</summary>
     public async Task<ConsoleSession?> FindAsync(string token, CancellationToken ct, string kind = Browser)

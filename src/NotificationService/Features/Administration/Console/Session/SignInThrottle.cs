@@ -3,14 +3,12 @@ using System.Collections.Concurrent;
 namespace NotificationService.Features.Administration.Console.Session;
 
 /// <summary>
-/// Failed console sign-ins per client address AND key prefix tried (the key's public id, or "malformed"): after
-/// <see cref="MaxFailures"/> within <see cref="Window"/> that pair is refused until the window passes, even with the
-/// right key, so the throttle tells a guesser nothing. Keyed on the address alone, five wrong keys from anyone behind
-/// the same proxy locked every admin out; keyed on the pair, wrong keys from one address never lock out a key used from
-/// another, and guesses at one admin's key never lock out another admin's. Keys carry 256 random bits, so this is about
-/// noise and log volume rather than guessing; it is per replica (a client spread over N replicas gets N times the
-/// budget), which is stated in docs/console.md. The address is the client's when the proxies are configured
-/// (ForwardedHeaders:*).
+/// Failed console sign-ins per (client address, account) pair, where the caller picks what the pair means
+/// (<see cref="MemberSignIn"/>: an address and an account, every address and an account, an address and every account):
+/// after <see cref="MaxFailures"/> (or the caller's limit) within <see cref="Window"/> the pair is refused until the
+/// window passes, even with the right password, so the throttle tells a guesser nothing. It is per replica (a client
+/// spread over N replicas gets N times the budget), which is stated in docs/console.md. The address is the client's
+/// when the proxies are configured (ForwardedHeaders:*).
 /// </summary>
 public sealed class SignInThrottle(TimeProvider clock)
 {
