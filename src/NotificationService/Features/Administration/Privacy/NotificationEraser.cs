@@ -4,6 +4,7 @@ using NotificationService.Features.Sending.Delivery;
 using NotificationService.Features.People.Inbox;
 using NotificationService.Features.Sending.Notifications;
 using NotificationService.Features.Sending.Webhooks;
+using NotificationService.Infrastructure;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Administration.Privacy;
@@ -19,12 +20,11 @@ namespace NotificationService.Features.Administration.Privacy;
 public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue, IConfiguration config)
 {
     private readonly int _batchSize = Math.Max(1, config.GetValue("Erase:BatchSize", 100));
-    private readonly TimeSpan _pause = TimeSpan.FromMilliseconds(config.GetValue("Erase:PauseMs", 50));
     // The erase's share of its connection's time at most: after a batch that took t it rests t × (1 − share) / share, so
     // on a loaded database (slower batches) it backs off by itself. Batches of 500 with 20 ms pauses took other traffic's
     // accept p99 to 1.45–2.70× of quiet (Mode=all); batches of 100 with these rests 0.52 and 0.67 (BENCHMARKS.md,
     // "Keyset cursors under generic plans, bulk identify's allocations"), at ~75 s for 100,000 notifications.
-    private readonly double _restPerBusy = RestPerBusy(config.GetValue("Erase:MaxShare", 0.25));
+    private readonly BatchPacing _pacing = new(config.GetValue("Erase:MaxShare", 0.25), TimeSpan.FromMilliseconds(config.GetValue("Erase:PauseMs", 50)));
 
     private static readonly EraseMatch[] Matches = [EraseMatch.UserId, EraseMatch.Email, EraseMatch.Phone];
 
@@ -74,13 +74,12 @@ public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue
         await EraseJobStore.RecordBatchAsync(tx.Connection, tx.Transaction, job, recorded.Match, recorded.Cursor, recorded.RoundErased, counts,
             [.. sending.Select(e => e.Id)], [.. sending.Where(e => e.JobId is not null).Select(e => e.JobId!.Value).Distinct()], ct);
         await tx.CommitAsync(ct);
-        var rest = TimeSpan.FromTicks(Math.Max(_pause.Ticks, (long)(Stopwatch.GetElapsedTime(started).Ticks * _restPerBusy)));
-        if (next is not null && erased.Count > 0 && rest > TimeSpan.Zero) await Task.Delay(rest, ct);
+        if (next is not null && erased.Count > 0) await _pacing.RestAfterAsync(started, ct);
         return next;
     }
 
     /// <summary>`Erase:MaxShare` 1 (or more) never rests longer than `Erase:PauseMs`; 0.25 rests three times a batch's time.</summary>
-    internal static double RestPerBusy(double share) => share >= 1 || double.IsNaN(share) ? 0 : (1 - Math.Max(share, 0.01)) / Math.Max(share, 0.01);
+    internal static double RestPerBusy(double share) => BatchPacing.RestPerBusyOf(share);
 
     /// <summary>
     /// Whether every delivery job that held one of the person's notifications mid-send has let go of it; then what those
