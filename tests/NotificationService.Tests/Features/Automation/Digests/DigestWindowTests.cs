@@ -167,4 +167,34 @@ public class DigestWindowTests(ServiceFixture service)
         while (await r.ReadAsync()) ids.Add(r.GetGuid(0));
         return ids;
     }
+
+    [Fact]
+    public async Task A_closing_windows_carrier_moves_at_normal_priority_and_its_digested_runs_behind_every_carrier()
+    {
+        var tenant = await service.NewTenantAsync();
+        var windows = service.Factory.Services.GetRequiredService<IStepWindows>();
+        var (workflow, runs) = (Guid.NewGuid(), new List<RunRow>());
+        for (var i = 0; i < 3; i++)
+        {
+            runs.Add(Run(tenant.Id, workflow, "ada", i, "actor"));
+            await JoinAsync(service.Db, windows, runs[^1], "thread-1", Plan(1000));
+        }
+        var windowId = await service.ScalarAsync<Guid>("select id from digest_windows where tenant_id = $1 and state = 'open'", tenant.Id);
+
+        // Read inside the close's transaction (then rolled back): the workers never see these jobs.
+        await using var conn = await service.Db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        Assert.True(await service.Factory.Services.GetRequiredService<DigestCloser>().CloseAsync(conn, tx, tenant.Id, windowId, DateTimeOffset.UtcNow, default));
+        await using var cmd = new NpgsqlCommand("""
+            select args->>'k', priority, (args->>'r')::uuid from jobs where tenant_id = $1 and kind = 'workflow-step' order by priority
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(tenant.Id);
+        var queued = new List<(string Kind, JobPriority Priority, Guid Run)>();
+        await using (var r = await cmd.ExecuteReaderAsync())
+            while (await r.ReadAsync()) queued.Add((r.GetString(0), (JobPriority)r.GetInt16(1), r.GetGuid(2)));
+        await tx.RollbackAsync();
+
+        Assert.Equal([("carried", JobPriority.Normal, runs[0].Id), ("digested", JobPriority.Low, runs[1].Id), ("digested", JobPriority.Low, runs[2].Id)],
+            queued.OrderBy(q => q.Priority).ThenBy(q => runs.FindIndex(x => x.Id == q.Run)));
+    }
 }
