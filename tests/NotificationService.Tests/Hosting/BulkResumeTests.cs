@@ -15,6 +15,7 @@ namespace NotificationService.Tests.Hosting;
 /// every row is enqueued exactly once (the row's checkpointed position is its idempotency key), and a recipient
 /// taken by a row committed before the kill is a duplicate when it appears again after it.
 /// </summary>
+[StartsFirst(6)]   // 20 s to a minute of service processes: started before the short classes
 public class BulkResumeTests
 {
     private const int Rows = 30_000;

@@ -5,10 +5,12 @@ using Microsoft.Extensions.Configuration;
 using Npgsql;
 using NotificationService.Hosting;
 using NotificationService.Postgres;
+using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Hosting;
 
 /// <summary>The service binary's commands, run as a user would run them, against a fresh database.</summary>
+[StartsFirst(6)]   // 20 s to a minute of service processes: started before the short classes
 public class CliTests
 {
     public static string ServiceDll => Path.Combine(AppContext.BaseDirectory, "NotificationService.dll");

@@ -14,6 +14,7 @@ namespace NotificationService.Tests.Hosting;
 /// one per notification) are no more than the notifications whose jobs were in flight at the kill (a job delivers a
 /// group of them: its units).
 /// </summary>
+[StartsFirst(6)]   // 20 s to a minute of service processes: started before the short classes
 public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Jobs = 5_000;

@@ -4,10 +4,12 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Npgsql;
 using NotificationService.Postgres;
+using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Hosting;
 
 /// <summary>PostgreSQL goes away under a running service and comes back on the same port.</summary>
+[StartsFirst(6)]   // 20 s to a minute of service processes: started before the short classes
 public class DatabaseOutageTests
 {
     private const string Key = "nsk_outage01_CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";

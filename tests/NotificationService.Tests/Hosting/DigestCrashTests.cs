@@ -36,7 +36,7 @@ public class DigestCrashTests(Xunit.Abstractions.ITestOutputHelper output)
         """;
 
     [Fact]
-    public async Task Eight_clients_two_processes_one_killed_twice_20000_events_over_200_keys_make_exactly_one_digest_per_window_and_lose_none()
+    public async Task Eight_clients_two_processes_one_killed_twice_thousands_of_events_over_200_keys_make_exactly_one_digest_per_window_and_lose_none()
     {
         var cs = await TestDatabase.CreateAsync("digestcrash");
         var started = DateTime.UtcNow;

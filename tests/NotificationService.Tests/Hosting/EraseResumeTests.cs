@@ -15,6 +15,7 @@ namespace NotificationService.Tests.Hosting;
 /// batches of 100) is resumed by another replica from its checkpoint and finishes: no notification of the user keeps
 /// them, every row is still there, each is counted once, and each queued one was cancelled once.
 /// </summary>
+[StartsFirst(6)]   // 20 s to a minute of service processes: started before the short classes
 public class EraseResumeTests
 {
     private const int Sent = 20_000, Queued = 100;

@@ -16,6 +16,7 @@ namespace NotificationService.Tests.Hosting;
 /// are gone), the ones in flight rolled back with their notifications (their rows are still there), so the second
 /// replica creates exactly the rest; the unique index on (tenant, fan-out, userId, channel) would refuse a duplicate.
 /// </summary>
+[StartsFirst(6)]   // 20 s to a minute of service processes: started before the short classes
 public class FanOutResumeTests
 {
     private const int Members = 200_000;

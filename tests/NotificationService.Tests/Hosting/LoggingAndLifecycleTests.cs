@@ -4,10 +4,12 @@ using System.Text.Json.Nodes;
 using Npgsql;
 using NotificationService.Features.Operations.Seed;
 using NotificationService.Postgres;
+using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Hosting;
 
 /// <summary>The binary as an operator runs it: its log lines, its exit codes, and the embedded cluster it owns.</summary>
+[StartsFirst(6)]   // 20 s to a minute of service processes: started before the short classes
 public class LoggingAndLifecycleTests
 {
     private const string DemoKey = "nsk_logtest1_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";

@@ -17,6 +17,7 @@ namespace NotificationService.Tests.Hosting;
 /// address, as a stack overflow ends a process: nothing caught, nothing acknowledged). The spec plays the supervisor
 /// that restarts a worker that died.
 /// </summary>
+[StartsFirst(6)]   // 20 s to a minute of service processes: started before the short classes
 public class PoisonJobTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const string Poison = "crash@example.com";

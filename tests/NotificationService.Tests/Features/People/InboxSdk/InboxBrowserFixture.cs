@@ -76,7 +76,7 @@ public sealed class InboxBrowserFixture : ServiceFixture, IAsyncLifetime
     }
 }
 
-[CollectionDefinition("inbox-browser")]
+[CollectionDefinition("inbox-browser"), StartsFirst(5)]
 public sealed class InboxBrowserCollection : ICollectionFixture<InboxBrowserFixture>;
 
 /// <summary>What the specs read and do on a page's `&lt;notification-inbox&gt;` (its shadow root is open: Playwright's CSS pierces it).</summary>
