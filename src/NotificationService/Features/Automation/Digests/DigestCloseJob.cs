@@ -16,4 +16,5 @@ public sealed record DigestCloseJob(
 }
 
 [JsonSerializable(typeof(DigestCloseJob))]
+[JsonSerializable(typeof(DigestedRunsJob))]
 internal sealed partial class DigestJobsJson : JsonSerializerContext;

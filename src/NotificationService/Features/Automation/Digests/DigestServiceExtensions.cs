@@ -16,6 +16,7 @@ public static class DigestServiceExtensions
         services.AddSingleton<DigestWindowViews>();
         services.AddSingleton<IStepWindows, RunWindows>();
         services.AddSingleton<IJobHandler, DigestCloseHandler>();
+        services.AddSingleton<IJobHandler, DigestedRunsHandler>();
         services.AddSingleton<IRetainedData, DigestWindowRetention>();
         return services;
     }

@@ -35,9 +35,8 @@ public sealed record WorkflowStepJob(
         _ => throw new System.Text.Json.JsonException($"unknown workflow step kind '{Kind}'"),
     };
 
-    public static NewJob For(Guid tenantId, Guid runId, string kind, int seq, DateTimeOffset? runAt = null, Guid? other = null,
-        JobPriority priority = JobPriority.Normal) =>
-        NewJob.For(Queue, tenantId, new WorkflowStepJob(runId, kind, seq, other), priority, runAt);
+    public static NewJob For(Guid tenantId, Guid runId, string kind, int seq, DateTimeOffset? runAt = null, Guid? other = null) =>
+        NewJob.For(Queue, tenantId, new WorkflowStepJob(runId, kind, seq, other), runAt: runAt);
 }
 
 [JsonSerializable(typeof(WorkflowStepJob))]

@@ -93,8 +93,7 @@ public class DigestWindowTests(ServiceFixture service)
         Assert.Equal((10_000, 6, 7, 5), ((int)summary["count"]!, summary["events"]!.AsArray().Count, (int)summary["actors"]!["count"]!,
             summary["actors"]!["first"]!.AsArray().Count));
         var carrier = await service.ScalarAsync<Guid>("select carrier_run_id from digest_windows where id = $1", windowId);
-        var moved = (await service.Queue.Acknowledged.WaitForAsync(a => a.Job.TenantId == tenant.Id && a.Job.Kind == WorkflowStepJob.JobKind,
-            "a carried or digested job per event", 10_000, TimeSpan.FromMinutes(3))).Select(a => a.Job.ArgsAs<WorkflowStepJob>()).ToList();
+        var moved = await MovedAsync(tenant.Id, 10_000);
         Assert.Equal(runs.Select(r => r.Id).Order(), moved.Select(j => j.RunId).Order());
         Assert.Equal(carrier, Assert.Single(moved, j => j.Kind == WorkflowStepJob.Carried).RunId);
         Assert.All(moved.Where(j => j.Kind == WorkflowStepJob.Digested), j => Assert.Equal(carrier, j.Other));
@@ -148,14 +147,34 @@ public class DigestWindowTests(ServiceFixture service)
         Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from digest_windows where tenant_id = $1 and (summary->>'count')::int > 37", tenant.Id));
         var digests = await service.ScalarAsync<long>("select count(*) from digest_windows where tenant_id = $1 and carrier_run_id is not null", tenant.Id);
         // Each run was moved once: the carrier of its window, or digested naming that carrier.
-        var moved = await service.Queue.Acknowledged.WaitForAsync(a => a.Job.TenantId == tenant.Id && a.Job.Kind == WorkflowStepJob.JobKind,
-            "a carried or digested job per event", events, TimeSpan.FromMinutes(3));
-        var jobs = moved.Select(a => a.Job.ArgsAs<WorkflowStepJob>()).ToList();
+        var jobs = await MovedAsync(tenant.Id, events);
         Assert.Equal(events, jobs.Count);
         Assert.Equal(runs.Select(r => r.Run.Id).Order(), jobs.Select(j => j.RunId).Order());
         var carriers = jobs.Where(j => j.Kind == WorkflowStepJob.Carried).Select(j => j.RunId).ToHashSet();
         Assert.Equal(digests, carriers.Count);
         Assert.All(jobs.Where(j => j.Kind == WorkflowStepJob.Digested), j => Assert.Contains(j.Other!.Value, carriers));
+    }
+
+    /// <summary>
+    /// Each run the tenant's closed windows moved, as the step job that moved it: `carried` jobs, and a `digested` one for
+    /// each run of the `digest-digested` jobs (naming the carrier); once there are at least <paramref name="count"/>.
+    /// </summary>
+    private async Task<List<WorkflowStepJob>> MovedAsync(Guid tenantId, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (true)
+        {
+            var moved = service.Queue.Acknowledged.Where(a => a.Job.TenantId == tenantId).SelectMany(a => a.Job.Kind switch
+            {
+                WorkflowStepJob.JobKind => [a.Job.ArgsAs<WorkflowStepJob>()],
+                DigestedRunsJob.JobKind => a.Job.ArgsAs<DigestedRunsJob>() is var d
+                    ? d.Runs.Zip(d.Seqs).Select(r => new WorkflowStepJob(r.First, WorkflowStepJob.Digested, r.Second, d.Carrier)) : [],
+                _ => [],
+            }).ToList();
+            if (moved.Count >= count) return moved;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 3 minutes for {count} runs moved by their windows' close; saw {moved.Count}");
+            await Task.Delay(100);
+        }
     }
 
     private async Task<List<Guid>> OpenWindowsAsync(Guid tenantId)
@@ -169,7 +188,7 @@ public class DigestWindowTests(ServiceFixture service)
     }
 
     [Fact]
-    public async Task A_closing_windows_carrier_moves_at_normal_priority_and_its_digested_runs_behind_every_carrier()
+    public async Task A_closing_windows_carrier_moves_at_normal_priority_and_its_digested_runs_in_one_low_priority_job()
     {
         var tenant = await service.NewTenantAsync();
         var windows = service.Factory.Services.GetRequiredService<IStepWindows>();
@@ -185,16 +204,19 @@ public class DigestWindowTests(ServiceFixture service)
         await using var conn = await service.Db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
         Assert.True(await service.Factory.Services.GetRequiredService<DigestCloser>().CloseAsync(conn, tx, tenant.Id, windowId, DateTimeOffset.UtcNow, default));
-        await using var cmd = new NpgsqlCommand("""
-            select args->>'k', priority, (args->>'r')::uuid from jobs where tenant_id = $1 and kind = 'workflow-step' order by priority
-            """, conn, tx);
+        await using var cmd = new NpgsqlCommand("select kind, priority, units, args::text from jobs where tenant_id = $1 and kind <> 'digest-close' order by priority", conn, tx);
         cmd.Parameters.AddWithValue(tenant.Id);
-        var queued = new List<(string Kind, JobPriority Priority, Guid Run)>();
+        var queued = new List<(string Kind, JobPriority Priority, int Units, JsonNode Args)>();
         await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) queued.Add((r.GetString(0), (JobPriority)r.GetInt16(1), r.GetGuid(2)));
+            while (await r.ReadAsync()) queued.Add((r.GetString(0), (JobPriority)r.GetInt16(1), r.GetInt32(2), JsonNode.Parse(r.GetString(3))!));
         await tx.RollbackAsync();
 
-        Assert.Equal([("carried", JobPriority.Normal, runs[0].Id), ("digested", JobPriority.Low, runs[1].Id), ("digested", JobPriority.Low, runs[2].Id)],
-            queued.OrderBy(q => q.Priority).ThenBy(q => runs.FindIndex(x => x.Id == q.Run)));
+        Assert.Equal(2, queued.Count);
+        Assert.Equal(("workflow-step", JobPriority.Normal, 1), (queued[0].Kind, queued[0].Priority, queued[0].Units));
+        Assert.Equal(("carried", runs[0].Id), ((string)queued[0].Args["k"]!, (Guid)queued[0].Args["r"]!));
+        Assert.Equal(("digest-digested", JobPriority.Low, 2), (queued[1].Kind, queued[1].Priority, queued[1].Units));
+        Assert.Equal(runs[0].Id, (Guid)queued[1].Args["c"]!);
+        Assert.Equal([runs[1].Id, runs[2].Id], queued[1].Args["r"]!.AsArray().Select(x => (Guid)x!));
+        Assert.Equal([1, 1], queued[1].Args["s"]!.AsArray().Select(x => (int)x!));
     }
 }
