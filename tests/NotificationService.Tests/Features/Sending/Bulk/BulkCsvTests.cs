@@ -89,7 +89,8 @@ public class BulkCsvTests(ServiceFixture service)
         // A bad address and an empty first_name (a value the template requires) are both rejected.
         Assert.Equal((1L, 2L), (status["acceptedRows"]!.GetValue<long>(), status["rejectedRows"]!.GetValue<long>()));
         Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1", tenant.Id));
-        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from jobs where tenant_id = $1", tenant.Id));
+        // No delivery work was queued; the bulk job's own queue row may still be on its way out after its status committed.
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from jobs where tenant_id = $1 and queue <> 'bulk'", tenant.Id));
 
         // The preview shows the first accepted rows as delivery would render them.
         var preview = status["preview"]!.AsArray();
