@@ -108,23 +108,14 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// tenant seeded) with the binary's `seed` command: the run copies it for each phase (`create database … template`),
     /// so a start finds nothing to migrate and templates it need not compile. Phases change their copies, never it.
     /// </summary>
-    public static async Task SeedDatabaseAsync(string dll, string connectionString)
-    {
-        var psi = Command(dll, connectionString, "seed");
-        foreach (var (k, v) in OperatorEnv) psi.Environment[k] = v;
-        using var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the service's seed command");
-        Costs.ChildCpu.Track(process);
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"the service's seed command exited with {process.ExitCode}:\n{await stdout}\n{await stderr}");
-    }
+    public static Task SeedDatabaseAsync(string dll, string connectionString) => RunCommandAsync(dll, connectionString, "seed");
 
     /// <summary>Runs one of the binary's commands on a database (e.g. `members sign-in-link`); returns what it printed.</summary>
     public static async Task<string> RunCommandAsync(string dll, string connectionString, params string[] args)
     {
-        using var process = Process.Start(Command(dll, connectionString, args)) ?? throw new InvalidOperationException($"could not start `{string.Join(' ', args)}`");
+        var psi = Command(dll, connectionString, args);
+        foreach (var (k, v) in OperatorEnv) psi.Environment[k] = v;
+        using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start `{string.Join(' ', args)}`");
         Costs.ChildCpu.Track(process);
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
