@@ -9,12 +9,11 @@ namespace NotificationService.Infrastructure;
 /// </summary>
 public sealed record BatchPacing(double Share, TimeSpan AtLeast)
 {
-    /// <summary>Rest per unit of busy time: 0.25 rests three times a batch's time; 1 (or more) only <see cref="AtLeast"/>.</summary>
-    public double RestPerBusy => RestPerBusyOf(Share);
-
-    /// <summary>A share of 0 or less is read as one per cent rather than never finishing.</summary>
-    public static double RestPerBusyOf(double share) =>
-        share >= 1 || double.IsNaN(share) ? 0 : (1 - Math.Max(share, 0.01)) / Math.Max(share, 0.01);
+    /// <summary>
+    /// Rest per unit of busy time: 0.25 rests three times a batch's time; 1 (or more) only <see cref="AtLeast"/>. A share
+    /// of 0 or less is read as one per cent rather than never finishing.
+    /// </summary>
+    public double RestPerBusy => Share >= 1 || double.IsNaN(Share) ? 0 : (1 - Math.Max(Share, 0.01)) / Math.Max(Share, 0.01);
 
     /// <summary>The rest after a batch that started at <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public TimeSpan RestAfter(long startedTimestamp) =>

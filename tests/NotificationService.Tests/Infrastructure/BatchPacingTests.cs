@@ -31,6 +31,15 @@ public class BatchPacingTests
     public void With_the_whole_share_and_no_floor_a_job_never_rests() =>
         Assert.Equal(TimeSpan.Zero, new BatchPacing(1.0, TimeSpan.Zero).RestAfter(StartedAgo(TimeSpan.FromSeconds(1))));
 
+    [Theory]
+    [InlineData(0.25, 3.0)]   // a batch of 40 ms rests 120 ms
+    [InlineData(0.5, 1.0)]
+    [InlineData(1.0, 0.0)]    // no share limit: only the floor
+    [InlineData(2.0, 0.0)]
+    [InlineData(0.0, 99.0)]   // zero or less is read as one per cent rather than never finishing
+    public void A_batch_rests_long_enough_that_batches_take_at_most_their_share(double share, double restPerBusy) =>
+        Assert.Equal(restPerBusy, new BatchPacing(share, TimeSpan.Zero).RestPerBusy, precision: 9);
+
     [Fact]
     public void A_tenant_deletion_takes_a_quarter_of_its_time_by_default_and_its_share_is_configurable()
     {

@@ -24,7 +24,8 @@ public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue
     // on a loaded database (slower batches) it backs off by itself. Batches of 500 with 20 ms pauses took other traffic's
     // accept p99 to 1.45–2.70× of quiet (Mode=all); batches of 100 with these rests 0.52 and 0.67 (BENCHMARKS.md,
     // "Keyset cursors under generic plans, bulk identify's allocations"), at ~75 s for 100,000 notifications.
-    private readonly BatchPacing _pacing = new(config.GetValue("Erase:MaxShare", 0.25), TimeSpan.FromMilliseconds(config.GetValue("Erase:PauseMs", 50)));
+    /// <summary>`Erase:MaxShare` (a quarter by default: a batch rests three times its time) and `Erase:PauseMs`, the least rest.</summary>
+    internal BatchPacing Pacing { get; } = new(config.GetValue("Erase:MaxShare", 0.25), TimeSpan.FromMilliseconds(config.GetValue("Erase:PauseMs", 50)));
 
     private static readonly EraseMatch[] Matches = [EraseMatch.UserId, EraseMatch.Email, EraseMatch.Phone];
 
@@ -74,12 +75,9 @@ public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue
         await EraseJobStore.RecordBatchAsync(tx.Connection, tx.Transaction, job, recorded.Match, recorded.Cursor, recorded.RoundErased, counts,
             [.. sending.Select(e => e.Id)], [.. sending.Where(e => e.JobId is not null).Select(e => e.JobId!.Value).Distinct()], ct);
         await tx.CommitAsync(ct);
-        if (next is not null && erased.Count > 0) await _pacing.RestAfterAsync(started, ct);
+        if (next is not null && erased.Count > 0) await Pacing.RestAfterAsync(started, ct);
         return next;
     }
-
-    /// <summary>`Erase:MaxShare` 1 (or more) never rests longer than `Erase:PauseMs`; 0.25 rests three times a batch's time.</summary>
-    internal static double RestPerBusy(double share) => BatchPacing.RestPerBusyOf(share);
 
     /// <summary>
     /// Whether every delivery job that held one of the person's notifications mid-send has let go of it; then what those

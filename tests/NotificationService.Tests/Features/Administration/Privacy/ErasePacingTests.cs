@@ -1,22 +1,23 @@
+using Microsoft.Extensions.Configuration;
 using NotificationService.Features.Administration.Privacy;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Tests.Features.Administration.Privacy;
 
 /// <summary>
 /// An erase runs beside normal traffic: after each batch it rests so that batches take at most `Erase:MaxShare` of its
-/// time, a batch that took t resting t × (1 − share) / share (and never less than `Erase:PauseMs`).
+/// time (a quarter by default), and never less than `Erase:PauseMs` (how the rest is reckoned: Infrastructure/BatchPacingTests).
 /// </summary>
 public class ErasePacingTests
 {
-    [Theory]
-    [InlineData(0.25, 3.0)]   // the default: a batch of 40 ms rests 120 ms
-    [InlineData(0.5, 1.0)]
-    [InlineData(1.0, 0.0)]    // no share limit: only the fixed pause
-    [InlineData(2.0, 0.0)]
-    public void A_batch_rests_long_enough_that_batches_take_at_most_their_share(double share, double restPerBusy) =>
-        Assert.Equal(restPerBusy, NotificationEraser.RestPerBusy(share), precision: 9);
+    private static NotificationEraser Eraser(Dictionary<string, string?> settings) =>
+        new(null!, null!, new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
 
     [Fact]
-    public void A_share_of_zero_or_less_is_read_as_one_per_cent_rather_than_never_finishing() =>
-        Assert.Equal(99.0, NotificationEraser.RestPerBusy(0), precision: 9);
+    public void An_erase_takes_a_quarter_of_its_time_and_rests_at_least_50_ms_by_default() =>
+        Assert.Equal(new BatchPacing(0.25, TimeSpan.FromMilliseconds(50)), Eraser([]).Pacing);
+
+    [Fact]
+    public void Its_share_and_its_least_rest_are_configurable() =>
+        Assert.Equal(new BatchPacing(0.5, TimeSpan.FromMilliseconds(10)), Eraser(new() { ["Erase:MaxShare"] = "0.5", ["Erase:PauseMs"] = "10" }).Pacing);
 }
