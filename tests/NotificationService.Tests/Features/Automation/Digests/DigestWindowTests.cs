@@ -159,23 +159,14 @@ public class DigestWindowTests(ServiceFixture service)
     /// Each run the tenant's closed windows moved, as the step job that moved it: `carried` jobs, and a `digested` one for
     /// each run of the `digest-digested` jobs (naming the carrier); once there are at least <paramref name="count"/>.
     /// </summary>
-    private async Task<List<WorkflowStepJob>> MovedAsync(Guid tenantId, int count)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (true)
+    private async Task<IReadOnlyList<WorkflowStepJob>> MovedAsync(Guid tenantId, int count) =>
+        await service.Queue.Acknowledged.WaitForAsync<WorkflowStepJob>(a => a.Job.TenantId != tenantId ? [] : a.Job.Kind switch
         {
-            var moved = service.Queue.Acknowledged.Where(a => a.Job.TenantId == tenantId).SelectMany(a => a.Job.Kind switch
-            {
-                WorkflowStepJob.JobKind => [a.Job.ArgsAs<WorkflowStepJob>()],
-                DigestedRunsJob.JobKind => a.Job.ArgsAs<DigestedRunsJob>() is var d
-                    ? d.Runs.Zip(d.Seqs).Select(r => new WorkflowStepJob(r.First, WorkflowStepJob.Digested, r.Second, d.Carrier)) : [],
-                _ => [],
-            }).ToList();
-            if (moved.Count >= count) return moved;
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"waited 3 minutes for {count} runs moved by their windows' close; saw {moved.Count}");
-            await Task.Delay(100);
-        }
-    }
+            WorkflowStepJob.JobKind => [a.Job.ArgsAs<WorkflowStepJob>()],
+            DigestedRunsJob.JobKind => a.Job.ArgsAs<DigestedRunsJob>() is var d
+                ? d.Runs.Zip(d.Seqs).Select(r => new WorkflowStepJob(r.First, WorkflowStepJob.Digested, r.Second, d.Carrier)) : [],
+            _ => [],
+        }, "runs moved by their windows' close", count, TimeSpan.FromMinutes(3));
 
     private async Task<List<Guid>> OpenWindowsAsync(Guid tenantId)
     {
