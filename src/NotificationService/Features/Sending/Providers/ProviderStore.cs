@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Sending.Providers;
@@ -7,32 +8,46 @@ namespace NotificationService.Features.Sending.Providers;
 /// The one owner of `providers`: plain CRUD through EF Core, each call on a context of its own (the store is shared by
 /// the admin API, the cached directory the worker reads, callbacks, key rotation and the seed). Every query names the tenant,
 /// except <see cref="FindByIdAsync"/>: a provider callback's URL names the config, and the config then fixes the tenant.
+/// The reads that delivery and callbacks make are SQL on the data source, so that a worker never builds EF Core's model
+/// (its first query JIT-compiles a third of a fresh process's methods); writes stay EF Core.
 /// </summary>
-public sealed class ProviderStore(IDbContextFactory<AppDbContext> contexts)
+public sealed class ProviderStore(IDbContextFactory<AppDbContext> contexts, NpgsqlDataSource data)
 {
-    public async Task<List<ProviderEntity>> ListAsync(Guid tenantId, bool enabledOnly, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Providers.AsNoTracking().Where(p => p.TenantId == tenantId && (!enabledOnly || p.Enabled))
-            .OrderBy(p => p.Channel).ThenBy(p => p.Priority).ThenBy(p => p.CreatedAt).ToListAsync(ct);
-    }
+    private const string Columns = "id, tenant_id, channel, kind, name, priority, enabled, settings::text, secrets_ciphertext, secrets_key_id, created_at, updated_at";
 
-    public async Task<ProviderEntity?> FindAsync(Guid tenantId, Guid id, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.TenantId == tenantId && p.Id == id, ct);
-    }
+    public Task<List<ProviderEntity>> ListAsync(Guid tenantId, bool enabledOnly, CancellationToken ct) =>
+        ReadAsync($"select {Columns} from providers where tenant_id = $1 and (enabled or not $2) order by channel, priority, created_at",
+            ct, tenantId, enabledOnly);
 
-    public async Task<ProviderEntity?> FindByIdAsync(Guid id, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == id, ct);
-    }
+    public async Task<ProviderEntity?> FindAsync(Guid tenantId, Guid id, CancellationToken ct) =>
+        (await ReadAsync($"select {Columns} from providers where tenant_id = $1 and id = $2", ct, tenantId, id)).SingleOrDefault();
+
+    public async Task<ProviderEntity?> FindByIdAsync(Guid id, CancellationToken ct) =>
+        (await ReadAsync($"select {Columns} from providers where id = $1", ct, id)).SingleOrDefault();
 
     public async Task<bool> AnyForChannelAsync(Guid tenantId, string channel, CancellationToken ct)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.Providers.AnyAsync(p => p.TenantId == tenantId && p.Channel == channel, ct);
+        await using var cmd = data.CreateCommand("select exists (select from providers where tenant_id = $1 and channel = $2)");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(channel);
+        return await cmd.ExecuteScalarAsync(ct) is true;
+    }
+
+    private async Task<List<ProviderEntity>> ReadAsync(string sql, CancellationToken ct, params object[] parameters)
+    {
+        await using var cmd = data.CreateCommand(sql);
+        foreach (var p in parameters) cmd.Parameters.AddWithValue(p);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var found = new List<ProviderEntity>();
+        while (await r.ReadAsync(ct))
+            found.Add(new ProviderEntity
+            {
+                Id = r.GetGuid(0), TenantId = r.GetGuid(1), Channel = r.GetString(2), Kind = r.GetString(3), Name = r.GetString(4),
+                Priority = r.GetInt32(5), Enabled = r.GetBoolean(6), SettingsJson = r.GetString(7),
+                SecretsCiphertext = r.IsDBNull(8) ? null : r.GetFieldValue<byte[]>(8), SecretsKeyId = r.IsDBNull(9) ? null : r.GetString(9),
+                CreatedAt = r.GetFieldValue<DateTimeOffset>(10), UpdatedAt = r.GetFieldValue<DateTimeOffset>(11),
+            });
+        return found;
     }
 
     public async Task AddAsync(ProviderEntity provider, CancellationToken ct)
