@@ -113,8 +113,11 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
 
     public async Task<ServiceAccount?> FindActiveByNameAsync(Guid tenantId, string name, CancellationToken ct)
     {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.ServiceAccounts.AsNoTracking().FirstOrDefaultAsync(a => a.TenantId == tenantId && a.Name == name && a.RevokedAt == null, ct);
+        await using var cmd = db.CreateCommand($"select {AccountColumns} from service_accounts where tenant_id = $1 and name = $2 and revoked_at is null limit 1");
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(name);
+        await using var row = await cmd.ExecuteReaderAsync(ct);
+        return await row.ReadAsync(ct) ? ReadAccount(row) : null;
     }
 
     /// <summary>Every tenant, for the console operator's tenant picker.</summary>
