@@ -38,11 +38,7 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
     /// <summary>Creates the tenant with this id unless it exists (the seed's fixed demo tenant).</summary>
     public async Task EnsureTenantAsync(Guid id, string name, string defaultLocale, CancellationToken ct)
     {
-        await using (var exists = db.CreateCommand("select exists (select from tenants where id = $1)"))
-        {
-            exists.Parameters.AddWithValue(id);
-            if (await exists.ExecuteScalarAsync(ct) is true) return;
-        }
+        if (await ScalarAsync("select exists (select from tenants where id = $1)", ct, id) is true) return;
         await using var context = await contexts.CreateDbContextAsync(ct);
         context.Tenants.Add(new Tenant { Id = id, Name = name, DefaultLocale = defaultLocale });
         await context.SaveChangesAsync(ct);
@@ -51,9 +47,7 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
     /// <summary>The locale a template falls back to when the send's own has no version (cached: tenants rarely change it).</summary>
     public ValueTask<string?> DefaultLocaleAsync(Guid tenantId, CancellationToken ct) => _defaultLocales.GetOrLoadAsync(tenantId, async (id, c) =>
     {
-        await using var cmd = db.CreateCommand("select default_locale from tenants where id = $1");
-        cmd.Parameters.AddWithValue(id);
-        return await cmd.ExecuteScalarAsync(c) as string;
+        return await ScalarAsync("select default_locale from tenants where id = $1", c, id) as string;
     }, ct);
 
     /// <summary>
@@ -66,17 +60,13 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
     /// <summary>The setting as stored now, for the admin API (which must not show another replica's change 30 s late).</summary>
     public async Task<LinkPolicy> StoredLinkPolicyAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select allow_http_links from tenants where id = $1");
-        cmd.Parameters.AddWithValue(tenantId);
-        return new LinkPolicy(await cmd.ExecuteScalarAsync(ct) is true);
+        return new LinkPolicy(await ScalarAsync("select allow_http_links from tenants where id = $1", ct, tenantId) is true);
     }
 
     /// <summary>Whether every member of the tenant must have a second factor (read at each sign-in, as stored).</summary>
     public async Task<bool> RequiresTotpAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select require_totp from tenants where id = $1");
-        cmd.Parameters.AddWithValue(tenantId);
-        return await cmd.ExecuteScalarAsync(ct) is true;
+        return await ScalarAsync("select require_totp from tenants where id = $1", ct, tenantId) is true;
     }
 
     public async Task SetRequireTotpAsync(Guid tenantId, bool require, CancellationToken ct)
@@ -105,19 +95,12 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
     /// <summary>The unrevoked account a key's public prefix names (the caller checks the key against its hash).</summary>
     public async Task<ServiceAccount?> FindActiveByPrefixAsync(string keyPrefix, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"select {AccountColumns} from service_accounts where key_prefix = $1 and revoked_at is null");
-        cmd.Parameters.AddWithValue(keyPrefix);
-        await using var row = await cmd.ExecuteReaderAsync(ct);
-        return await row.ReadAsync(ct) ? ReadAccount(row) : null;
+        return await AccountAsync("key_prefix = $1 and revoked_at is null", ct, keyPrefix);
     }
 
     public async Task<ServiceAccount?> FindActiveByNameAsync(Guid tenantId, string name, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"select {AccountColumns} from service_accounts where tenant_id = $1 and name = $2 and revoked_at is null limit 1");
-        cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(name);
-        await using var row = await cmd.ExecuteReaderAsync(ct);
-        return await row.ReadAsync(ct) ? ReadAccount(row) : null;
+        return await AccountAsync("tenant_id = $1 and name = $2 and revoked_at is null", ct, tenantId, name);
     }
 
     /// <summary>Every tenant, for the console operator's tenant picker.</summary>
@@ -166,7 +149,22 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, DateTimeOffset.UtcNow), ct) == 1;
     }
 
-    private const string AccountColumns = "id, tenant_id, name, key_prefix, key_hash, scopes, created_at, revoked_at, last_used_at";
+    private async Task<object?> ScalarAsync(string sql, CancellationToken ct, params object[] parameters)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        foreach (var p in parameters) cmd.Parameters.AddWithValue(p);
+        return await cmd.ExecuteScalarAsync(ct);
+    }
+
+    /// <summary>The first service account matching <paramref name="where"/>, read without EF Core.</summary>
+    private async Task<ServiceAccount?> AccountAsync(string where, CancellationToken ct, params object[] parameters)
+    {
+        await using var cmd = db.CreateCommand(
+            $"select id, tenant_id, name, key_prefix, key_hash, scopes, created_at, revoked_at, last_used_at from service_accounts where {where} limit 1");
+        foreach (var p in parameters) cmd.Parameters.AddWithValue(p);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        return await r.ReadAsync(ct) ? ReadAccount(r) : null;
+    }
 
     private static ServiceAccount ReadAccount(NpgsqlDataReader r) => new()
     {
