@@ -58,6 +58,8 @@ public class PoisonJobTests(Xunit.Abstractions.ITestOutputHelper output)
 
             // The job: dead with the reason and its count, listed as such by the admin API of the worker that survived.
             Assert.Equal($"dead | 2 | {Reason}", await TextAsync(db, "select concat_ws(' | ', state, crashes, last_error) from jobs"));
+            // A worker can settle the queue before its HTTP server listens (hosted services start first).
+            await survivor.WaitReadyAsync(TimeSpan.FromSeconds(60));
             using var http = new HttpClient { BaseAddress = new Uri(survivor.BaseUrl) };
             http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
             var dead = JsonNode.Parse(await http.GetStringAsync("/api/v1/admin/queues/email/dead"))!.AsArray().Single()!;
