@@ -10,7 +10,7 @@ public static class HealthEndpoints
 
     public static void MapHealth(this WebApplication app)
     {
-        app.MapGet("/health/live", () => TypedResults.Ok(new { status = "live" })).ExcludeFromDescription();
+        app.MapGet("/health/live", () => TypedResults.Ok(new HealthStatus("live"))).ExcludeFromDescription();
         app.MapGet(HealthCheckTarget.ReadyPath, ReadyAsync).ExcludeFromDescription();   // the path `health` checks
     }
 
@@ -36,3 +36,6 @@ public static class HealthEndpoints
         return Results.Json(new { status = ready ? "ready" : "not ready", checks }, statusCode: ready ? 200 : 503);
     }
 }
+
+/// <summary>The liveness answer.</summary>
+public sealed record HealthStatus(string Status);

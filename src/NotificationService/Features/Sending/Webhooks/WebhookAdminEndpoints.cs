@@ -23,7 +23,7 @@ public static class WebhookAdminEndpoints
             var url = await WebhookEndpointRules.ValidateUrlAsync(body.Url, guard, env, ct);
             var created = await store.CreateAsync(http.User.TenantId(), url, WebhookEndpointRules.ValidateEvents(body.Events), body.Enabled ?? true, body.Description, ct);
             // The secret is shown here and on rotation only.
-            return TypedResults.Created($"/api/v1/admin/webhooks/{created.Endpoint.Id}", new { created.Endpoint, created.Secret });
+            return TypedResults.Created($"/api/v1/admin/webhooks/{created.Endpoint.Id}", created);
         }).WithSummary("Create a webhook endpoint (its signing secret is shown once)").Audited("webhook.create", "webhook").Accepts<WebhookEndpointRequest>("application/json");
 
         group.MapGet("/", async (HttpContext http, WebhookEndpointStore store, CancellationToken ct) => TypedResults.Ok(await store.ListAsync(http.User.TenantId(), ct))).WithSummary("List webhook endpoints");
@@ -46,7 +46,7 @@ public static class WebhookAdminEndpoints
         group.MapPost("/{id:guid}/rotate-secret", async (Guid id, HttpContext http, WebhookEndpointStore store, CancellationToken ct) =>
         {
             var rotated = await store.RotateAsync(http.User.TenantId(), id, ct);
-            return TypedResults.Ok(new { rotated.Endpoint, rotated.Secret });
+            return TypedResults.Ok(rotated);
         }).WithSummary("Rotate a webhook endpoint's signing secret").Audited("webhook.rotate_secret", "webhook");
 
         group.MapGet("/{id:guid}/deliveries", async (Guid id, int? limit, HttpContext http, WebhookEndpointStore store, WebhookDeliveryStore deliveries, CancellationToken ct) =>
@@ -58,16 +58,19 @@ public static class WebhookAdminEndpoints
         group.MapPost("/{id:guid}/deliveries/{deliveryId:guid}/replay", async (Guid id, Guid deliveryId, HttpContext http, WebhookDeliveryStore deliveries, CancellationToken ct) =>
         {
             await deliveries.ReplayAsync(http.User.TenantId(), id, deliveryId, ct);
-            return TypedResults.Accepted((string?)null, new { deliveryId });
+            return TypedResults.Accepted((string?)null, new WebhookDeliveryQueued(deliveryId));
         }).WithSummary("Deliver one webhook event again").Audited("webhook.replay", "webhook");
 
         group.MapPost("/{id:guid}/test", async (Guid id, HttpContext http, WebhookEndpointStore store, WebhookDeliveryStore deliveries, CancellationToken ct) =>
         {
             await store.GetAsync(http.User.TenantId(), id, ct);
-            return TypedResults.Accepted((string?)null, new { deliveryId = await deliveries.TestAsync(http.User.TenantId(), id, ct) });
+            return TypedResults.Accepted((string?)null, new WebhookDeliveryQueued(await deliveries.TestAsync(http.User.TenantId(), id, ct)));
         }).WithSummary("Send a test event to a webhook endpoint");
     }
 
     private static async Task<object?> Before(HttpContext http, string id) =>
         await http.RequestServices.GetRequiredService<WebhookEndpointStore>().GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted);
 }
+
+/// <summary>The answer to a replay or a test delivery: the delivery queued.</summary>
+public sealed record WebhookDeliveryQueued(Guid DeliveryId);
