@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -25,6 +26,27 @@ public class ConfigurationTests(ServiceFixture service)
         Assert.NotEmpty(files); // appsettings.json is read
         Assert.All(files, f => Assert.False(f.Source.ReloadOnChange, $"{f.Source.Path} is watched for changes"));
     }
+
+    /// <summary>A production process skips the walk over every registration at start; the spec hosts run in Development,
+    /// where it is done, so a registration that cannot be built fails here rather than on its first use.</summary>
+    [Fact]
+    public void A_registration_that_cannot_be_built_stops_a_development_host_at_build()
+    {
+        Assert.True(service.Factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName == "Development");
+        using var host = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Postgres", service.ConnectionString);
+            b.UseSetting("Mode", "api");
+            b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.ConfigureServices(s => s.AddSingleton<NeedsWhatNobodyRegisters>());
+        });
+        var e = Assert.Throws<AggregateException>(() => host.Server);
+        Assert.Contains(nameof(NeedsWhatNobodyRegisters), e.Message);
+    }
+
+    private sealed class NobodyRegistersThis;
+    private sealed class NeedsWhatNobodyRegisters(NobodyRegistersThis missing) { public object Missing => missing; }
 
     /// <summary>Npgsql's default pool (100) let bursts start ~70 backends that statements then rotated over, each with
     /// cold caches; the service bounds its pool unless the connection string sizes it (BENCHMARKS.md, fourth pass).</summary>
