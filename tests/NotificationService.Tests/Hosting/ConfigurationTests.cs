@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
@@ -32,15 +31,8 @@ public class ConfigurationTests(ServiceFixture service)
     [Fact]
     public void A_registration_that_cannot_be_built_stops_a_development_host_at_build()
     {
-        Assert.True(service.Factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName == "Development");
-        using var host = new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-        {
-            b.UseSetting("ConnectionStrings:Postgres", service.ConnectionString);
-            b.UseSetting("Mode", "api");
-            b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
-            b.UseSetting("Logging:LogLevel:Default", "Warning");
-            b.ConfigureServices(s => s.AddSingleton<NeedsWhatNobodyRegisters>());
-        });
+        Assert.Equal("Development", service.Factory.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostEnvironment>().EnvironmentName);
+        using var host = ApiReplica.Unstarted(service, s => s.AddSingleton<NeedsWhatNobodyRegisters>());
         var e = Assert.Throws<AggregateException>(() => host.Server);
         Assert.Contains(nameof(NeedsWhatNobodyRegisters), e.Message);
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace NotificationService.Tests.Support;
 
@@ -12,15 +13,21 @@ public static class ApiReplica
 {
     public static WebApplicationFactory<Program> Start(ServiceFixture service, params (string Key, string Value)[] settings)
     {
-        var host = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        var host = Unstarted(service, null, settings);
+        _ = host.Server;   // boot now, so the spec's first request does not pay for it
+        return host;
+    }
+
+    /// <summary>The same host, not booted yet, with registrations of the spec's own: for specs about booting itself.</summary>
+    public static WebApplicationFactory<Program> Unstarted(ServiceFixture service, Action<IServiceCollection>? services,
+        params (string Key, string Value)[] settings) =>
+        new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("ConnectionStrings:Postgres", service.ConnectionString);
             b.UseSetting("Mode", "api");
             b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
             b.UseSetting("Logging:LogLevel:Default", "Warning");
             foreach (var (key, value) in settings) b.UseSetting(key, value);
+            if (services is not null) b.ConfigureServices(services);
         });
-        _ = host.Server;   // boot now, so the spec's first request does not pay for it
-        return host;
-    }
 }
