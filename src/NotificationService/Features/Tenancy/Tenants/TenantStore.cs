@@ -45,10 +45,8 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
     }
 
     /// <summary>The locale a template falls back to when the send's own has no version (cached: tenants rarely change it).</summary>
-    public ValueTask<string?> DefaultLocaleAsync(Guid tenantId, CancellationToken ct) => _defaultLocales.GetOrLoadAsync(tenantId, async (id, c) =>
-    {
-        return await ScalarAsync("select default_locale from tenants where id = $1", c, id) as string;
-    }, ct);
+    public ValueTask<string?> DefaultLocaleAsync(Guid tenantId, CancellationToken ct) => _defaultLocales.GetOrLoadAsync(tenantId,
+        async (id, c) => await ScalarAsync("select default_locale from tenants where id = $1", c, id) as string, ct);
 
     /// <summary>
     /// Whether the tenant's end-user links may be http: (cached like the default locale: read at every send and delivery
@@ -58,16 +56,12 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
         _linkPolicies.GetOrLoadAsync(tenantId, (id, c) => StoredLinkPolicyAsync(id, c), ct);
 
     /// <summary>The setting as stored now, for the admin API (which must not show another replica's change 30 s late).</summary>
-    public async Task<LinkPolicy> StoredLinkPolicyAsync(Guid tenantId, CancellationToken ct)
-    {
-        return new LinkPolicy(await ScalarAsync("select allow_http_links from tenants where id = $1", ct, tenantId) is true);
-    }
+    public async Task<LinkPolicy> StoredLinkPolicyAsync(Guid tenantId, CancellationToken ct) =>
+        new(await ScalarAsync("select allow_http_links from tenants where id = $1", ct, tenantId) is true);
 
     /// <summary>Whether every member of the tenant must have a second factor (read at each sign-in, as stored).</summary>
-    public async Task<bool> RequiresTotpAsync(Guid tenantId, CancellationToken ct)
-    {
-        return await ScalarAsync("select require_totp from tenants where id = $1", ct, tenantId) is true;
-    }
+    public async Task<bool> RequiresTotpAsync(Guid tenantId, CancellationToken ct) =>
+        await ScalarAsync("select require_totp from tenants where id = $1", ct, tenantId) is true;
 
     public async Task SetRequireTotpAsync(Guid tenantId, bool require, CancellationToken ct)
     {
@@ -93,15 +87,11 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
     }
 
     /// <summary>The unrevoked account a key's public prefix names (the caller checks the key against its hash).</summary>
-    public async Task<ServiceAccount?> FindActiveByPrefixAsync(string keyPrefix, CancellationToken ct)
-    {
-        return await AccountAsync("key_prefix = $1 and revoked_at is null", ct, keyPrefix);
-    }
+    public Task<ServiceAccount?> FindActiveByPrefixAsync(string keyPrefix, CancellationToken ct) =>
+        AccountAsync("key_prefix = $1 and revoked_at is null", ct, keyPrefix);
 
-    public async Task<ServiceAccount?> FindActiveByNameAsync(Guid tenantId, string name, CancellationToken ct)
-    {
-        return await AccountAsync("tenant_id = $1 and name = $2 and revoked_at is null", ct, tenantId, name);
-    }
+    public Task<ServiceAccount?> FindActiveByNameAsync(Guid tenantId, string name, CancellationToken ct) =>
+        AccountAsync("tenant_id = $1 and name = $2 and revoked_at is null", ct, tenantId, name);
 
     /// <summary>Every tenant, for the console operator's tenant picker.</summary>
     public async Task<IReadOnlyList<Tenant>> ListTenantsAsync(int limit, CancellationToken ct)
