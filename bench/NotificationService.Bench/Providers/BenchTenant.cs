@@ -1,13 +1,11 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace NotificationService.Bench.Providers;
 
 /// <summary>
-/// A tenant set up the way an operator would: `tenants create` on the service binary, then its SendGrid and
+/// A tenant set up the way an operator would: through the platform API, then its SendGrid and
 /// Twilio SMS configs through <c>/api/v1/admin/providers</c> (baseUrl pointing at the loopback fakes), then one
 /// `POST …/{id}/test` per config so a broken wiring fails here, not as a silent 0/s.
 /// </summary>
@@ -17,22 +15,16 @@ public sealed class BenchTenant(Guid tenantId, string apiKey)
     public Guid TenantId { get; } = tenantId;
     public string ApiKey { get; } = apiKey;
 
-    public static async Task<BenchTenant> CreateAsync(string dll, string connectionString)
+    /// <summary>A new tenant through the platform API of a running service (<see cref="Service.ServiceProcess.PlatformKey"/>).</summary>
+    public static async Task<BenchTenant> CreateAsync(Uri service)
     {
-        var psi = new ProcessStartInfo("dotnet", [dll, "tenants", "create", "--name", "Bench providers", "--json"])
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(dll)!,
-        };
-        psi.Environment["ConnectionStrings__Postgres"] = connectionString;
-        psi.Environment["Logging__LogLevel__Default"] = "Warning";
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        var json = (await stdout).Split('\n').LastOrDefault(l => l.TrimStart().StartsWith('{'));
-        if (p.ExitCode != 0 || json is null) throw new InvalidOperationException($"tenants create failed ({p.ExitCode}): {await stderr}");
-        var created = JsonNode.Parse(json)!;
-        return new BenchTenant(created["tenantId"]!.GetValue<Guid>(), created["apiKey"]!.GetValue<string>());
+        using var platform = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(60) };
+        platform.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Service.ServiceProcess.PlatformKey);
+        using var response = await platform.PostAsJsonAsync("api/v1/platform/tenants", new { name = "Bench providers" });
+        var text = await response.Content.ReadAsStringAsync();
+        if ((int)response.StatusCode != 201) throw new InvalidOperationException($"creating a tenant: {(int)response.StatusCode} {text}");
+        var created = JsonNode.Parse(text)!;
+        return new BenchTenant(created["id"]!.GetValue<Guid>(), created["apiKey"]!.GetValue<string>());
     }
 
     public HttpClient Client(Uri baseAddress, int connections = 4)

@@ -47,7 +47,7 @@ public static class ProviderDispatchRun
         Progress.Show("providers: starting the service in Mode=api");
         await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api", AllowLoopback))
         {
-            var tenant = await BenchTenant.CreateAsync(dll, connectionString);
+            var tenant = await BenchTenant.CreateAsync(api.BaseAddress);
             using var http = tenant.Client(api.BaseAddress);
             await tenant.AddProvidersAsync(http, sendGrid.BaseUrl, twilio.BaseUrl);
             await ProviderEnqueue.EnqueueAsync(http, "email", messagesPerProvider);

@@ -56,7 +56,7 @@ public static class IsolationRun
         for (var t = 0; t < Tenants; t++)
         {
             Progress.Show($"{Phase}: setting up tenant {IsolationTemplate.Marker(t)} (provider, partial, template)");
-            tenants.Add(await IsolationSetup.TenantAsync(dll, connectionString, service.BaseAddress, mailbox.BaseUrl));
+            tenants.Add(await IsolationSetup.TenantAsync(service.BaseAddress, mailbox.BaseUrl));
         }
 
         var clock = Stopwatch.StartNew();

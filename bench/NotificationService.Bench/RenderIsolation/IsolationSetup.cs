@@ -11,9 +11,9 @@ namespace NotificationService.Bench.RenderIsolation;
 /// </summary>
 public static class IsolationSetup
 {
-    public static async Task<BenchTenant> TenantAsync(string dll, string connectionString, Uri baseAddress, string mailboxUrl)
+    public static async Task<BenchTenant> TenantAsync(Uri baseAddress, string mailboxUrl)
     {
-        var tenant = await BenchTenant.CreateAsync(dll, connectionString);
+        var tenant = await BenchTenant.CreateAsync(baseAddress);
         using var http = tenant.Client(baseAddress, connections: 1);
         await BenchTenant.CreateProviderAsync(http, new
         {

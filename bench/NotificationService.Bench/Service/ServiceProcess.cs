@@ -12,6 +12,10 @@ public sealed class ServiceProcess : IAsyncDisposable
 {
     public const string ApiKey = "nsk_bench000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
+    /// <summary>An operator key every service process accepts (`Platform:Keys:bench`): phases make their tenants through the
+    /// platform API rather than a `tenants create` process each.</summary>
+    public const string PlatformKey = "nsp_bench000_PPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPPP";
+
     private readonly Process _process;
     private readonly List<string> _output = [];
 
@@ -66,6 +70,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         var port = FreePort();
         var psi = Command(dll, connectionString, "serve", "--urls", $"http://127.0.0.1:{port}");
         psi.Environment["Mode"] = mode;
+        psi.Environment["Platform__Keys__bench"] = PlatformKey;
         // A copy of the seeded database has the demo tenant already: seeding it again at start was 40 % of a start's CPU
         // (EF Core's first use JIT-compiled), and the smoke run starts the service some fifty times.
         if (SeededCopyNames.ContainsKey(new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Database ?? "")) psi.Environment["Seed__OnStart"] = "false";

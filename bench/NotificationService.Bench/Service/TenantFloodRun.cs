@@ -58,7 +58,7 @@ public static class TenantFloodRun
         await using var b = await ServiceProcess.StartAsync(dll, connectionString, "api", env);
         await using var db = NpgsqlDataSource.Create(connectionString);
         var meter = await CpuMeter.ForAsync(a.Pid, db);
-        var flooder = await BenchTenant.CreateAsync(dll, connectionString);
+        var flooder = await BenchTenant.CreateAsync(a.BaseAddress);
         Uri[] replicas = [a.BaseAddress, b.BaseAddress];
         var quiet = Clients(replicas, ServiceProcess.ApiKey, 64);
         // Enough connections that the open-loop flood stays open while its refusals are held (rate × hold, per replica).
