@@ -33,4 +33,11 @@ public sealed class HalfPeakWindows
         (during ? During : Quiet).Add(r.LatencyMs.P99);
         Errors += r.Errors;
     }
+
+    /// <summary>A window at half the peak whose p99 is kept nowhere: what follows the peak and a set-up settles in it.</summary>
+    public async Task SettleAsync(string label)
+    {
+        var r = await AcceptLoad.OpenLoopAsync(_service, Rate, _window, $"{label} at {Rate:N0}/s");
+        Errors += r.Errors;
+    }
 }
