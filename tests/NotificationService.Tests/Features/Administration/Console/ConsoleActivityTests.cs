@@ -29,8 +29,7 @@ public class ConsoleActivityTests(ConsoleFixture console)
         await tenant.Http.WaitForStatusAsync(failed, "failed");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin");
+        await page.SignInAtAsync(console, tenant, "/admin");
         var row = page.Locator("#last-hour tr[data-channel=sms]");
         await Assertions.Expect(row.Locator("[data-count=sent]")).ToHaveTextAsync("1");
         await Assertions.Expect(row.Locator("[data-count=in-flight]")).ToHaveTextAsync("1");   // the scheduled one; not the cancelled one
@@ -58,8 +57,7 @@ public class ConsoleActivityTests(ConsoleFixture console)
         await BulkCsv.WaitFinishedAsync(tenant.Http, jobId);
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/bulk");
+        await page.SignInAtAsync(console, tenant, "/admin/bulk");
         var row = page.Locator($"#bulk-jobs tr[data-job='{jobId}']");
         await Assertions.Expect(row).ToContainTextAsync("contacts.csv");
         await Assertions.Expect(row).ToContainTextAsync("email · order");
@@ -70,8 +68,7 @@ public class ConsoleActivityTests(ConsoleFixture console)
 
         var other = await console.NewTenantAsync(channels: "email");
         var otherPage = await console.NewPageAsync();
-        await otherPage.SignInAsync(console, other);
-        await otherPage.GotoAsync("/admin/bulk");
+        await otherPage.SignInAtAsync(console, other, "/admin/bulk");
         await Assertions.Expect(otherPage.Locator("#no-jobs")).ToBeVisibleAsync();   // another tenant's jobs are not listed
     }
 
@@ -82,8 +79,7 @@ public class ConsoleActivityTests(ConsoleFixture console)
         var id = await console.SendToDeadJobAsync(tenant);   // Api.Email(): to ada@example.com
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/queues?queue=email");
+        await page.SignInAtAsync(console, tenant, "/admin/queues?queue=email");
         foreach (var queue in new[] { "email", "sms", "push", "whatsapp", "in_app", "bulk", "webhooks" })
             await Assertions.Expect(page.Locator($"#queue-stats tr[data-queue='{queue}']")).ToHaveCountAsync(1);
 

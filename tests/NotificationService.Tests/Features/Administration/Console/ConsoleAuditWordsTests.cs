@@ -27,8 +27,7 @@ public class ConsoleAuditWordsTests(ConsoleFixture console)
         Assert.True((await tenant.Http.PostAsync($"{WorkflowApi.Admin}/escalation/publish", null)).IsSuccessStatusCode);
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/audit");
+        await page.SignInAtAsync(console, tenant, "/admin/audit");
         Entry Row(string action, int nth = 0) => new(page.Locator("#audit tr[data-entry]").Filter(new() { Has = page.Locator($"[data-action]:text-is('{action}')") }).Nth(nth));
 
         await Assertions.Expect(Row("template.create").What).ToHaveTextAsync("created template `welcome` (email, en), version 1");

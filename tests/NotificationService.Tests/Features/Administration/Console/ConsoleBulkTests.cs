@@ -25,8 +25,7 @@ public class ConsoleBulkTests(ConsoleFixture console)
         try
         {
             var page = await console.NewPageAsync();
-            await page.SignInAsync(console, tenant);
-            await page.GotoAsync("/admin/bulk");
+            await page.SignInAtAsync(console, tenant, "/admin/bulk");
             var helper = page.Locator("#mapping-helper");
             await Assertions.Expect(helper).ToBeHiddenAsync();
             await page.GetByLabel("CSV file").SetInputFilesAsync(csv);
@@ -79,8 +78,7 @@ public class ConsoleBulkTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync();
         var jobId = await RunningJobAsync(tenant.Id, "big.csv", 1_000_000);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync($"/admin/bulk/{jobId}");
+        await page.SignInAtAsync(console, tenant, $"/admin/bulk/{jobId}");
 
         using var stop = new CancellationTokenSource();
         var progress = Task.Run(async () =>

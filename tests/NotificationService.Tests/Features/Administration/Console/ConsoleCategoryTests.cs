@@ -13,8 +13,7 @@ public class ConsoleCategoryTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/categories");
+        await page.SignInAtAsync(console, tenant, "/admin/categories");
         var form = page.Locator("#category-form");
         await form.GetByLabel("Key").FillAsync("promotions");
         await form.GetByLabel("Name", new() { Exact = true }).FillAsync("Promotions");

@@ -27,8 +27,7 @@ public class ConsoleDeliveryLogTests(ConsoleFixture console)
         await tenant.Http.PostOkAsync("/api/v1/services/notifications/send-batch", Batch("news", 60, "n"));   // newer: without the filter they fill page one
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/notifications");
+        await page.SignInAtAsync(console, tenant, "/admin/notifications");
         Assert.Equal(["news", "receipts"], (await page.Locator("#category-keys option").EvaluateAllAsync<string[]>("os => os.map(o => o.value)")).Order());
         await page.GetByLabel("Category").FillAsync("receipts");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
@@ -74,8 +73,7 @@ public class ConsoleDeliveryLogTests(ConsoleFixture console)
             .Count(d => d!["status"]!.GetValue<string>() == "succeeded") == 4, "the four deliveries to succeed");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync($"/admin/notifications/{id}");
+        await page.SignInAtAsync(console, tenant, $"/admin/notifications/{id}");
         var rows = page.Locator("#webhook-deliveries tbody tr");
         await Assertions.Expect(rows).ToHaveCountAsync(2);   // its accepted and sent events, not the other notification's
         var cells = await rows.EvaluateAllAsync<string[][]>("rs => rs.map(r => [...r.cells].map(c => c.textContent.trim()))");

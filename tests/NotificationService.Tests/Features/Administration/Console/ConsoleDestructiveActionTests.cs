@@ -18,8 +18,7 @@ public class ConsoleDestructiveActionTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync(null);
         await tenant.Http.PostOkAsync("/api/v1/admin/categories", new { key = "promotions", name = "Promotions" });
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/categories");
+        await page.SignInAtAsync(console, tenant, "/admin/categories");
 
         var accept = false;
         var asked = new List<string>();
@@ -87,8 +86,7 @@ public class ConsoleDestructiveActionTests(ConsoleFixture console)
         var hook = await tenant.Http.PostOkAsync("/api/v1/admin/webhooks", new { url = "http://127.0.0.1:9/hook", events = new[] { "notification.sent" } });
         var id = hook["endpoint"]!["id"]!.GetValue<string>();
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/webhooks");
+        await page.SignInAtAsync(console, tenant, "/admin/webhooks");
         page.AcceptConfirmations();
         await page.GetByRole(AriaRole.Button, new() { Name = "Delete endpoint http://127.0.0.1:9/hook" }).ClickAsync();
         await Assertions.Expect(page.Locator(".flash")).ToHaveTextAsync("Endpoint http://127.0.0.1:9/hook deleted: it receives nothing from now on.");

@@ -22,8 +22,7 @@ public class ConsoleDigestWindowTests(ConsoleFixture console)
         foreach (var run in runs) await tenant.Http.WaitForWaitAsync(run, "batch");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/workflows/edit?key=comments");
+        await page.SignInAtAsync(console, tenant, "/admin/workflows/edit?key=comments");
         var open = page.Locator("#open-windows tbody tr");
         await Assertions.Expect(open).ToHaveCountAsync(1);
         await Assertions.Expect(open).ToContainTextAsync("pr-42");

@@ -13,8 +13,7 @@ public class ConsoleFragmentTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(channels: "sms");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/partials");
+        await page.SignInAtAsync(console, tenant, "/admin/partials");
         var form = page.Locator("#fragment-form");
         await form.GetByLabel("Name").FillAsync("signature");
         await form.GetByLabel("Source").FillAsync("-- {{#if team}}The team");   // unclosed block

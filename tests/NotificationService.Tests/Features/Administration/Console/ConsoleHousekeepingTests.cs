@@ -20,8 +20,7 @@ public class ConsoleHousekeepingTests(ConsoleFixture console)
         var id = await console.SendToDeadJobAsync(tenant);
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/suppressions");
+        await page.SignInAtAsync(console, tenant, "/admin/suppressions");
         await page.GetByRole(AriaRole.Button, new() { Name = "Lift bounced@example.com" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync("can be messaged on email again");
         await Assertions.Expect(page.Locator("#suppressions tbody tr")).ToHaveCountAsync(0);

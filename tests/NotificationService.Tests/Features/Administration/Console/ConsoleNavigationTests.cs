@@ -19,8 +19,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync(width: 1366, height: 768);
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/queues");
+        await page.SignInAtAsync(console, tenant, "/admin/queues");
 
         // Every top-level entry, the brand and the sign-out button share one row: none wrapped below another.
         var tops = await page.EvaluateAsync<double[]>("""
@@ -38,8 +37,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync(width: 390, height: 844);
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin");
+        await page.SignInAtAsync(console, tenant, "/admin");
         var nav = page.GetByRole(AriaRole.Navigation, new() { Name = "Console" });
         var links = 0;
         foreach (var group in Groups)

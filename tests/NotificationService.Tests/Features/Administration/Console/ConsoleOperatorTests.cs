@@ -43,8 +43,7 @@ public class ConsoleOperatorTests(ConsoleFixture console)
         var operatorTenant = operators.Id;
 
         var op = await console.NewPageAsync();
-        await op.SignInAsync(console, operators);
-        await op.GotoAsync($"/admin/queues?queue=email&tenant={failing.Id}");
+        await op.SignInAtAsync(console, operators, $"/admin/queues?queue=email&tenant={failing.Id}");
         await op.Locator("#dead-jobs tbody tr", new() { HasText = jobId.ToString() }).GetByRole(AriaRole.Button, new() { Name = "Retry", Exact = true }).ClickAsync();
         await Assertions.Expect(op.GetByRole(AriaRole.Status)).ToContainTextAsync("1 of 1 job(s) sent back");
 

@@ -20,16 +20,14 @@ public class ConsoleOverviewTests(ConsoleFixture console)
         await Eventually.Async(() => circuits.StateOf(providerId).State == "open", "the sandbox's circuit to open");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin");
+        await page.SignInAtAsync(console, tenant, "/admin");
         await Assertions.Expect(page.Locator("#failing-providers")).ToContainTextAsync("1 failing provider(s)");
         var row = page.Locator($"#provider-health tr[data-provider='{providerId}']");
         await Assertions.Expect(row.Locator("[data-circuit]")).ToContainTextAsync("open until");
 
         var other = await console.NewTenantAsync(channels: "email");
         var otherPage = await console.NewPageAsync();
-        await otherPage.SignInAsync(console, other);
-        await otherPage.GotoAsync("/admin");
+        await otherPage.SignInAtAsync(console, other, "/admin");
         await Assertions.Expect(otherPage.Locator("#failing-providers")).ToContainTextAsync("No failing providers");
         await Assertions.Expect(otherPage.Locator($"#provider-health tr[data-provider='{providerId}']")).ToHaveCountAsync(0);
     }

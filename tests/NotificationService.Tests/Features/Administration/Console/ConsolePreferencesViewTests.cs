@@ -30,8 +30,7 @@ public class ConsolePreferencesViewTests(ConsoleFixture console)
         Assert.True(chose.IsSuccessStatusCode, await chose.Content.ReadAsStringAsync());
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/users?user=ada");
+        await page.SignInAtAsync(console, tenant, "/admin/users?user=ada");
         var table = page.Locator("#preferences");
         await Assertions.Expect(table.Locator("tr[data-category=''] td[data-channel=push]")).ToHaveTextAsync("off, own choice");
         await Assertions.Expect(table.Locator("tr[data-category=''] td[data-channel=email]")).ToHaveTextAsync("not set");
@@ -57,8 +56,7 @@ public class ConsolePreferencesViewTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync(null);
         await tenant.Http.PostOkAsync("/api/v1/admin/categories", new { key = "promotions", name = "Promotions", channels = new { sms = false } });
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/users?user=nobody-yet");
+        await page.SignInAtAsync(console, tenant, "/admin/users?user=nobody-yet");
         await Assertions.Expect(page.Locator("#no-preferences")).ToHaveTextAsync("This user has set nothing: the tenant's defaults apply.");
         await Assertions.Expect(page.Locator("#preferences tr[data-category=promotions] td[data-channel=sms]")).ToHaveTextAsync("off");
         await Assertions.Expect(page.Locator("#preferences tr[data-category=promotions] td[data-channel=email]")).ToHaveTextAsync("on");

@@ -21,8 +21,7 @@ public class ConsoleProviderDeleteTests(ConsoleFixture console)
         await Eventually.Async(() => circuits.StateOf(failing).State == "open", "the sandbox's circuit to open");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/providers");
+        await page.SignInAtAsync(console, tenant, "/admin/providers");
         await Assertions.Expect(page.Locator($"#providers tr[data-provider='{failing}'] [data-circuit]")).ToContainTextAsync("open until");
         await Assertions.Expect(page.Locator($"#providers tr[data-provider='{healthy}'] [data-circuit]")).ToHaveTextAsync("closed");
 

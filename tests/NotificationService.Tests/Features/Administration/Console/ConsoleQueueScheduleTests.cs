@@ -18,8 +18,7 @@ public class ConsoleQueueScheduleTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(channels: "email");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/queues?queue=email");
+        await page.SignInAtAsync(console, tenant, "/admin/queues?queue=email");
         var scheduledCount = page.Locator("#queue-stats tr[data-queue=email] [data-stat=scheduled]");
         await Assertions.Expect(scheduledCount).ToHaveTextAsync("0");
 
@@ -43,8 +42,7 @@ public class ConsoleQueueScheduleTests(ConsoleFixture console)
 
         var intruder = await console.NewTenantAsync(channels: "email");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, intruder);
-        await page.GotoAsync("/admin/queues?queue=email");
+        await page.SignInAtAsync(console, intruder, "/admin/queues?queue=email");
         Assert.DoesNotContain("owner-later@example.com", await page.ContentAsync());
         var status = await page.EvaluateAsync<int>("""
             async id => (await fetch("/admin/queues?handler=Cancel", {

@@ -22,8 +22,7 @@ public class ConsoleReadabilityTests(ConsoleFixture console)
         var secret = hook["secret"]!.GetValue<string>();
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/audit");
+        await page.SignInAtAsync(console, tenant, "/admin/audit");
 
         var update = page.Locator("#audit tr[data-entry]", new() { HasText = "template.update" });
         await update.Locator("summary").ClickAsync();
@@ -55,8 +54,7 @@ public class ConsoleReadabilityTests(ConsoleFixture console)
         await tenant.Http.WaitForStatusAsync(inApp, "sent");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/sandbox");
+        await page.SignInAtAsync(console, tenant, "/admin/sandbox");
         await Assertions.Expect(page.Locator("article.message [data-recipient]")).ToHaveTextAsync("ada.lovelace@example.com");   // not {"email":…}
 
         await page.GotoAsync("/admin/notifications");

@@ -43,8 +43,7 @@ public class ConsoleSetAsideTests(ConsoleFixture console)
         Assert.Equal((2, Reason), (dead["crashes"]!.GetValue<int>(), dead["lastError"]!.GetValue<string>()));
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/queues?queue=email");
+        await page.SignInAtAsync(console, tenant, "/admin/queues?queue=email");
         var row = page.Locator("#dead-jobs tbody tr");
         await Assertions.Expect(row.Locator("[data-crashes='2']")).ToHaveTextAsync("stopped the worker 2 times");
         await Assertions.Expect(row).ToContainTextAsync(Reason);

@@ -16,8 +16,7 @@ public class ConsoleSmtpTlsTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/providers/edit?kind=smtp");
+        await page.SignInAtAsync(console, tenant, "/admin/providers/edit?kind=smtp");
 
         var tls = page.Locator("#s-tls");
         Assert.Equal("select", await tls.EvaluateAsync<string>("e => e.tagName.toLowerCase()"));

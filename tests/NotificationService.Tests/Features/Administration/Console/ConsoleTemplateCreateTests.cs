@@ -14,8 +14,7 @@ public class ConsoleTemplateCreateTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(channels: "sms");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/templates");
+        await page.SignInAtAsync(console, tenant, "/admin/templates");
         await page.GetByLabel("New template for channel").SelectOptionAsync("sms");
         await page.GetByRole(AriaRole.Button, new() { Name = "New template" }).ClickAsync();
         var form = page.Locator("#create-template");
@@ -70,8 +69,7 @@ public class ConsoleTemplateCreateTests(ConsoleFixture console)
             parts = new { subject = "Hi {{name}}", html = "<p>Hello {{name}}</p>", text = "Hello {{name}}" },
         });
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync($"/admin/templates/{template.Id()}");
+        await page.SignInAtAsync(console, tenant, $"/admin/templates/{template.Id()}");
         await Assertions.Expect(page.Locator("#preview-parts [data-part=subject] pre")).ToHaveTextAsync("Hi Ada");
 
         await page.GetByLabel("text", new() { Exact = true }).FillAsync("one\ntwo\n{{#each items}}unclosed");

@@ -93,8 +93,7 @@ public class ConsoleTemplateEditingTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync();
         var template = await tenant.Http.CreateTemplateAsync(TemplateApi.Sms("numbered", "one"));
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync($"/admin/templates/{template.Id()}");
+        await page.SignInAtAsync(console, tenant, $"/admin/templates/{template.Id()}");
 
         await page.GetByLabel("body").FillAsync("two");
         await ClickAsync(page, "Save draft");
@@ -113,8 +112,7 @@ public class ConsoleTemplateEditingTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync();
         var welcome = (await SeedTemplatesAsync(tenant)).Single(t => t.File == "welcome.email.en.json");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync($"/admin/templates/{welcome.Id}");
+        await page.SignInAtAsync(console, tenant, $"/admin/templates/{welcome.Id}");
 
         // {{appName}}, {{user.firstName}}, {{actionUrl}}: the pane starts with those names, so the preview reads as a message.
         var sample = JsonNode.Parse(await page.GetByLabel("Sample data (JSON)").InputValueAsync())!;

@@ -27,8 +27,7 @@ public class ConsoleTemplateListTests(ConsoleFixture console)
         Assert.True(created.Count > keys.Count, "the seed has keys in more than one channel or locale");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/templates");
+        await page.SignInAtAsync(console, tenant, "/admin/templates");
         Assert.Equal(keys, await page.Locator("#templates tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.key)"));
         foreach (var (key, channel, locale, id) in created)
         {

@@ -25,8 +25,7 @@ public class ConsoleTemplatePublishGuardTests(ConsoleFixture console)
         for (var i = 0; i < 2; i++)
             await tenant.Http.SendOkAsync(new { channel = "sms", recipient = new { phone = "+14155550100" }, template = "code", data = new { code = "123" } });
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync($"/admin/templates/{template.Id()}");
+        await page.SignInAtAsync(console, tenant, $"/admin/templates/{template.Id()}");
 
         await page.GetByLabel("body").FillAsync("Your code {{code}} for {{user.lastName}}");
         await ClickAsync(page, "Save and publish");

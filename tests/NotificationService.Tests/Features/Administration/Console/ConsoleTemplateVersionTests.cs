@@ -18,8 +18,7 @@ public class ConsoleTemplateVersionTests(ConsoleFixture console)
         await tenant.Http.PostOkAsync($"{url}/publish", new { });   // v2, published over v1
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync($"/admin/templates/{template.Id()}");
+        await page.SignInAtAsync(console, tenant, $"/admin/templates/{template.Id()}");
         await page.GetByLabel("Compare version").SelectOptionAsync("1");
         await page.GetByLabel("with version").SelectOptionAsync("2");
         await page.GetByRole(AriaRole.Button, new() { Name = "Compare" }).ClickAsync();

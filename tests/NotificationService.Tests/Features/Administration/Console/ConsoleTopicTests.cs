@@ -16,8 +16,7 @@ public class ConsoleTopicTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin");
+        await page.SignInAtAsync(console, tenant, "/admin");
         await page.Locator("nav").Locator("summary", new() { HasText = "People" }).ClickAsync();
         await page.Locator("nav").GetByRole(AriaRole.Link, new() { Name = "Topics" }).ClickAsync();
         await Assertions.Expect(page).ToHaveURLAsync(new Regex("/admin/topics$"));

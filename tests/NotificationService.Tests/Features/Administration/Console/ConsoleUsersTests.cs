@@ -83,8 +83,7 @@ public class ConsoleUsersTests(ConsoleFixture console)
         var theirJob = await Privacy.PrivacyApi.EraseAsync(other.Http, "theirs-too");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/users?q=%2B14155550188");
+        await page.SignInAtAsync(console, tenant, "/admin/users?q=%2B14155550188");
         await Assertions.Expect(page.Locator("#users")).ToContainTextAsync("Phone Person");
         await page.GotoAsync($"/admin/users?q={prefix}");
         await Assertions.Expect(page.Locator("#users tbody tr")).ToHaveCountAsync(2);

@@ -13,8 +13,7 @@ public class ConsoleWebOriginTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/web-origins");
+        await page.SignInAtAsync(console, tenant, "/admin/web-origins");
         var box = page.GetByLabel("Allowed origins, one per line");
 
         await box.FillAsync("https://App.Example.com/\nhttps://*.example.com");

@@ -15,8 +15,7 @@ public class ConsoleWebhookTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/webhooks");
+        await page.SignInAtAsync(console, tenant, "/admin/webhooks");
         var create = page.Locator("#create-webhook");
 
         await create.GetByLabel("URL").FillAsync("ftp://example.com/hook");
@@ -66,8 +65,7 @@ public class ConsoleWebhookTests(ConsoleFixture console)
 
         var intruder = await console.NewTenantAsync(null);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, intruder);
-        await page.GotoAsync("/admin/webhooks");
+        await page.SignInAtAsync(console, intruder, "/admin/webhooks");
         foreach (var handler in new[] { "Rotate", "Events" })
         {
             var status = await page.EvaluateAsync<int>("""

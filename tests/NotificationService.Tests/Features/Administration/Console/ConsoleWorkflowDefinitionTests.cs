@@ -20,8 +20,7 @@ public class ConsoleWorkflowDefinitionTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync();
         await tenant.Http.AddEscalationTemplatesAsync();
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/workflows");
+        await page.SignInAtAsync(console, tenant, "/admin/workflows");
         await AssertAccessibleAsync(page);
         await page.GetByRole(AriaRole.Link, new() { Name = "New workflow" }).ClickAsync();
 

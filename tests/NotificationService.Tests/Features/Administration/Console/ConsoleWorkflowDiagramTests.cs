@@ -61,8 +61,7 @@ public class ConsoleWorkflowDiagramTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync(null);
         await tenant.Http.PublishWorkflowAsync(Nested);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/workflows/edit?key=nested");
+        await page.SignInAtAsync(console, tenant, "/admin/workflows/edit?key=nested");
         await Assertions.Expect(page.Locator("#workflow-picture [data-step]")).ToHaveCountAsync(8);
         Assert.Empty(await page.EvaluateAsync<string[]>(HiddenText));
         await page.AssertAccessibleAsync();

@@ -22,8 +22,7 @@ public class ConsoleWorkflowTestTriggerTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync(null);
         await tenant.Http.PublishWorkflowAsync(Waiting);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/workflows/edit?key=follow-up");
+        await page.SignInAtAsync(console, tenant, "/admin/workflows/edit?key=follow-up");
         await page.AssertAccessibleAsync();
 
         var form = page.Locator("#test-trigger");
@@ -46,8 +45,7 @@ public class ConsoleWorkflowTestTriggerTests(ConsoleFixture console)
         await tenant.Http.PublishWorkflowAsync(Waiting);
         Assert.True((await tenant.Http.PostAsync(WorkflowApi.Admin, WorkflowApi.Json(Waiting.Replace("follow-up", "draft-only")))).IsSuccessStatusCode);
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/workflows/edit?key=follow-up");
+        await page.SignInAtAsync(console, tenant, "/admin/workflows/edit?key=follow-up");
         var form = page.Locator("#test-trigger");
         var trigger = form.GetByRole(AriaRole.Button, new() { Name = "Trigger a test run" });
 

@@ -17,8 +17,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
         var tenant = await console.NewTenantAsync();
         var template = await tenant.Http.CreateTemplateAsync(TemplateApi.Sms("welcome", "Hello {{name}}"));
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync($"/admin/templates/{template.Id()}");
+        await page.SignInAtAsync(console, tenant, $"/admin/templates/{template.Id()}");
         var preview = page.Locator("#preview-parts [data-part=body] pre");
         await Assertions.Expect(preview).ToHaveTextAsync("Hello Ada");
 
@@ -45,8 +44,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync(channels: "email");
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/providers");
+        await page.SignInAtAsync(console, tenant, "/admin/providers");
         await page.GetByLabel("Add a provider of kind").SelectOptionAsync("sandbox");
         await page.GetByRole(AriaRole.Button, new() { Name = "Add provider" }).ClickAsync();
         await page.GetByLabel("Name").FillAsync("console sms sandbox");
@@ -69,8 +67,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
         await console.AddProviderAsync(tenant.Id, "email", "sandbox", "{}", priority: 1);   // a healthy provider ahead of the failing one
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/queues?queue=email");
+        await page.SignInAtAsync(console, tenant, "/admin/queues?queue=email");
         var deadRow = page.Locator("#dead-jobs tbody tr");
         await Assertions.Expect(deadRow).ToHaveCountAsync(1);
         await Assertions.Expect(deadRow).ToContainTextAsync("permanent");
@@ -91,8 +88,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
         try
         {
             var page = await console.NewPageAsync();
-            await page.SignInAsync(console, tenant);
-            await page.GotoAsync("/admin/bulk");
+            await page.SignInAtAsync(console, tenant, "/admin/bulk");
             await page.GetByLabel("CSV file").SetInputFilesAsync(csv);
             await page.GetByLabel("Channel").SelectOptionAsync("sms");
             await page.GetByLabel("Published template key").FillAsync("promo");
@@ -119,8 +115,7 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
         await tenant.Http.WaitForStatusAsync(other, "sent");
 
         var page = await console.NewPageAsync();
-        await page.SignInAsync(console, tenant);
-        await page.GotoAsync("/admin/notifications");
+        await page.SignInAtAsync(console, tenant, "/admin/notifications");
         await page.GetByLabel("Recipient").FillAsync("grace@example.com");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         var rows = page.Locator("#results tbody tr");
