@@ -16,11 +16,11 @@ public sealed class BenchTenant(Guid tenantId, string apiKey)
     public string ApiKey { get; } = apiKey;
 
     /// <summary>A new tenant through the platform API of a running service (<see cref="Service.ServiceProcess.PlatformKey"/>).</summary>
-    public static async Task<BenchTenant> CreateAsync(Uri service)
+    public static async Task<BenchTenant> CreateAsync(Uri service, string name = "Bench providers")
     {
         using var platform = new HttpClient { BaseAddress = service, Timeout = TimeSpan.FromSeconds(60) };
         platform.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Service.ServiceProcess.PlatformKey);
-        using var response = await platform.PostAsJsonAsync("api/v1/platform/tenants", new { name = "Bench providers" });
+        using var response = await platform.PostAsJsonAsync("api/v1/platform/tenants", new { name });
         var text = await response.Content.ReadAsStringAsync();
         if ((int)response.StatusCode != 201) throw new InvalidOperationException($"creating a tenant: {(int)response.StatusCode} {text}");
         var created = JsonNode.Parse(text)!;

@@ -27,17 +27,15 @@ public sealed class HalfPeakWindows
     }
 
     /// <summary>One window at half the peak; its p99 goes to <see cref="During"/> or <see cref="Quiet"/>.</summary>
-    public async Task WindowAsync(bool during, string label)
-    {
-        var r = await AcceptLoad.OpenLoopAsync(_service, Rate, _window, $"{label} at {Rate:N0}/s");
-        (during ? During : Quiet).Add(r.LatencyMs.P99);
-        Errors += r.Errors;
-    }
+    public Task WindowAsync(bool during, string label) => RunAsync(during ? During : Quiet, label);
 
     /// <summary>A window at half the peak whose p99 is kept nowhere: what follows the peak and a set-up settles in it.</summary>
-    public async Task SettleAsync(string label)
+    public Task SettleAsync(string label) => RunAsync(null, label);
+
+    private async Task RunAsync(List<double>? p99s, string label)
     {
         var r = await AcceptLoad.OpenLoopAsync(_service, Rate, _window, $"{label} at {Rate:N0}/s");
+        p99s?.Add(r.LatencyMs.P99);
         Errors += r.Errors;
     }
 }

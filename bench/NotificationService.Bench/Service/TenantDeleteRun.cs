@@ -68,9 +68,9 @@ public static class TenantDeleteRun
         await using var service = await ServiceProcess.StartAsync(dll, cs, "all", env);
         await using var db = NpgsqlDataSource.Create(cs);
         using var platform = Client(service.BaseAddress, ServiceProcess.PlatformKey);
-        var created = await PostAsync(platform, "/api/v1/platform/tenants", $$"""{"name":"{{Name}}"}""");
-        var tenantId = Guid.Parse(created["id"]!.GetValue<string>());
-        using var tenant = Client(service.BaseAddress, created["apiKey"]!.GetValue<string>());
+        var created = await Providers.BenchTenant.CreateAsync(service.BaseAddress, Name);
+        var tenantId = created.TenantId;
+        using var tenant = Client(service.BaseAddress, created.ApiKey);
         await SeedAsync(db, tenantId, notifications, profiles);
 
         var load = await HalfPeakWindows.StartAsync(service.BaseAddress, db, window, "tenant delete");
