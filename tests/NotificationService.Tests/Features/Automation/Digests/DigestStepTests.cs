@@ -111,7 +111,7 @@ public class DigestStepTests(ServiceFixture service)
 
         await service.CloseWindowsAsync(tenant.Id);
         foreach (var run in runs) await tenant.Http.WaitForRunAsync(run, "completed");
-        Assert.Contains("2 new comments", await service.SentAsync(tenant.Id));
+        Assert.Contains("2 new comments", await Eventually.Async(() => service.SentAsync(tenant.Id), s => s.Length > 0, "the digest"));
     }
 
     [Fact]
