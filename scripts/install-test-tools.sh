@@ -18,7 +18,7 @@ declare -A purpose=(
   [postgresql]="required: the tests' embedded PostgreSQL (initdb, pg_ctl)"
   [aiosmtpd]="a real SMTP server for the SMTP adapter specs (Debian python3-aiosmtpd)"
   [prometheus]="promtool checks /metrics; a real Prometheus scrapes it (Features/Operations/Metrics)"
-  [chromium]="the admin console's browser specs (Features/Administration/Console, Playwright driving Debian's chromium)"
+  [chromium]="the admin console's browser specs (Features/Administration/Console, Playwright driving Debian's chromium-headless-shell)"
   [prism]="provider contract specs: Stoplight Prism serves ../shared/specs (needs that folder beside the repository)"
   [redocly]="redocly lint of the OpenAPI document (Infrastructure/ApiDocsTests)"
   [helm]="helm lint and schema checks of the chart (Hosting/ChartLintTests), into .tools/chart-lint"
@@ -30,7 +30,7 @@ present() {
     postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null ;;
     aiosmtpd) /usr/bin/python3 -c "import aiosmtpd" >/dev/null 2>&1 ;;
     prometheus) command -v promtool >/dev/null && command -v prometheus >/dev/null ;;
-    chromium) [[ -x /usr/bin/chromium ]] ;;
+    chromium) [[ -x /usr/bin/chromium-headless-shell ]] ;;
     prism) [[ -x .tools/node_modules/.bin/prism ]] ;;
     redocly) [[ -x .tools/node_modules/.bin/redocly ]] ;;
     helm) [[ -x .tools/chart-lint/helm/helm && -d .tools/chart-lint/validate/node_modules/kubernetes-models ]] ;;
@@ -70,7 +70,7 @@ for t in "${wanted[@]}"; do
     postgresql) apt_install postgresql ;;
     aiosmtpd) apt_install python3-aiosmtpd ;;
     prometheus) apt_install prometheus ;;
-    chromium) apt_install chromium ;;
+    chromium) apt_install chromium-headless-shell ;;
     prism) npm_tool @stoplight/prism-cli@5 ;;
     redocly) npm_tool @redocly/cli@2 ;;
     oidc-provider) npm_tool oidc-provider@9 ;;

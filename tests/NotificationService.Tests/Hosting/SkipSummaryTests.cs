@@ -36,7 +36,7 @@ public class SkipSummaryTests : IDisposable
         var events = new Events();
         var logger = new SkipSummaryLogger();
         logger.Initialize(events, new Dictionary<string, string?> { [DefaultLoggerParameterNames.TestRunDirectory] = _results });
-        const string chromium = "Browser specs skipped: /usr/bin/chromium not found. Install: bash scripts/install-test-tools.sh chromium";
+        const string chromium = "Browser specs skipped: /usr/bin/chromium-headless-shell not found. Install: bash scripts/install-test-tools.sh chromium";
         events.Result(Skipped("A", chromium), Skipped("B", chromium), Skipped("C", "Metrics lint skipped: promtool not found. Install: bash scripts/install-test-tools.sh prometheus"),
             new TestResult(Case("D")) { Outcome = TestOutcome.Passed });
 

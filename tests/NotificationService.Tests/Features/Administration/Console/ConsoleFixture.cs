@@ -12,11 +12,13 @@ namespace NotificationService.Tests.Features.Administration.Console;
 
 /// <summary>
 /// The service on a real Kestrel port (chromium cannot reach the in-memory TestServer) with its own database, and one
-/// chromium for the whole class. Debian's /usr/bin/chromium: Playwright's own browser download is not used.
+/// chromium for the whole class. Debian's chromium-headless-shell (Playwright's own browser download is not used): the
+/// same Blink as /usr/bin/chromium, built for headless use as Playwright's headless mode is, without the full browser's
+/// start-up and processes a spec never looks at.
 /// </summary>
 public sealed class ConsoleFixture : ServiceFixture, IAsyncLifetime
 {
-    public const string Chromium = "/usr/bin/chromium";
+    public const string Chromium = "/usr/bin/chromium-headless-shell";
     /// <summary>`Admin:OperatorTenant`: the team that runs the service; its owner's console session is an operator's.</summary>
     public static readonly Guid OperatorTenantId = Guid.Parse("0000000e-0000-4000-8000-00000000000e");
     private IPlaywright? _playwright;

@@ -13,7 +13,7 @@ namespace NotificationService.Tests.Features.People.InboxSdk;
 
 /// <summary>
 /// The service on a real Kestrel port, a tenant app on two other loopback ports (other origins) and one chromium
-/// (Debian's /usr/bin/chromium, as the console's specs). Pages of one browser context are tabs of one browser: they
+/// (Debian's chromium-headless-shell, as the console's specs). Pages of one browser context are tabs of one browser: they
 /// share Web Locks and BroadcastChannels.
 /// </summary>
 public sealed class InboxBrowserFixture : ServiceFixture, IAsyncLifetime
