@@ -96,7 +96,9 @@ public class InboxFeedTests(InboxBrowserFixture fixture)
     {
         var tenant = await fixture.AppTenantAsync(Api);
         var actions = new[] { new { label = "Track", url = "https://shop.example/track/7" }, new { label = "Help", url = "/help" } };
-        await SendAsync(tenant, "Order 7 packed", thread: "order-7");
+        // Delivered before the next is sent: a thread is headed by its newest arrival in the inbox, and two sends accepted
+        // together may be delivered in either order.
+        await fixture.Ledger.WaitForAsync(await SendAsync(tenant, "Order 7 packed", thread: "order-7"), "sent");
         var shipped = await SendAsync(tenant, "Order 7 shipped", thread: "order-7", actions: actions);
         await fixture.Ledger.WaitForAsync(await SendAsync(tenant, "Unrelated"), "sent");
         await fixture.Ledger.WaitForAsync(shipped, "sent");
