@@ -11,14 +11,17 @@ namespace NotificationService.Bench.Service;
 /// <summary>A tenant's deletion beside another tenant's accept: p99 of each window, the time it took, and what it left.</summary>
 public sealed record TenantDeleteMeasure(long Notifications, long Profiles, double HalfRate, TimeSpan Window, IReadOnlyList<double> QuietP99s,
     IReadOnlyList<double> DeleteP99s, TimeSpan DeleteTime, long RowsDeleted, long RowsLeft, IReadOnlyList<string> SweepMatches, int ColumnsSwept, long AcceptErrors,
-    long AutovacuumsDuring, IReadOnlyList<string> DeleteTables)
+    long AutovacuumsDuring, IReadOnlyList<string> DeleteTables, IReadOnlyList<string> QuietWaits, IReadOnlyList<string> DeleteWaits)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public int FigureCount => 3;
 
-    private string Slowest() => string.Join(", ", DeleteP99s.Select((p99, i) => (p99, Table: i < DeleteTables.Count ? DeleteTables[i] : "?"))
-        .OrderByDescending(w => w.p99).Take(5).Select(w => $"{w.p99.ToString("0.0", Inv)} in {w.Table}"));
+    private string Slowest() => string.Join(", ", DeleteP99s.Select((p99, i) => (p99, Table: i < DeleteTables.Count ? DeleteTables[i] : "?", Waits: DeleteWaits[i]))
+        .OrderByDescending(w => w.p99).Take(5).Select(w => $"{w.p99.ToString("0.0", Inv)} in {w.Table} ({w.Waits})"));
+
+    private string SlowestQuiet() => string.Join(", ", QuietP99s.Select((p99, i) => (p99, Waits: QuietWaits[i]))
+        .OrderByDescending(w => w.p99).Take(3).Select(w => $"{w.p99.ToString("0.0", Inv)} ({w.Waits})"));
 
     public void Append(StringBuilder sb)
     {
@@ -29,9 +32,9 @@ public sealed record TenantDeleteMeasure(long Notifications, long Profiles, doub
         sb.AppendLine();
         sb.AppendLine("| measure | value | ceiling | ratio | target | met |");
         sb.AppendLine("|---|---:|---:|---:|---|---|");
-        Report.Row(sb, $"accept p99 of another tenant at half the peak ({HalfRate:N0}/s open loop, Mode=all), median of {QuietP99s.Count} quiet windows of {Window.TotalSeconds:0} s (ms; windows: {Listed(QuietP99s)})",
+        Report.Row(sb, $"accept p99 of another tenant at half the peak ({HalfRate:N0}/s open loop, Mode=all), median of {QuietP99s.Count} quiet windows of {Window.TotalSeconds:0} s (ms; windows: {Listed(QuietP99s)}; the slowest and what the service's database sessions waited on: {SlowestQuiet()})",
             quiet, null, "", null, "0.0");
-        Report.Row(sb, $"the same while a tenant with {Notifications:N0} notifications, {Profiles:N0} profiles and a running workflow is deleted, median of {DeleteP99s.Count} windows (ms; windows: {Listed(DeleteP99s)}); ratio to quiet {deleting / quiet:0.00}; autovacuum runs meanwhile: {AutovacuumsDuring}; the slowest windows and the table the deletion was in: {Slowest()}",
+        Report.Row(sb, $"the same while a tenant with {Notifications:N0} notifications, {Profiles:N0} profiles and a running workflow is deleted, median of {DeleteP99s.Count} windows (ms; windows: {Listed(DeleteP99s)}); ratio to quiet {deleting / quiet:0.00}; autovacuum runs meanwhile: {AutovacuumsDuring}; the slowest windows, the table the deletion was in and what the service's database sessions waited on: {Slowest()}",
             deleting, null, "≤ 1.2 × quiet", deleting / quiet <= 1.2 && AcceptErrors == 0, "0.0");
         Report.Row(sb, $"tenant deletion: rows deleted per second ({DeleteTime.TotalSeconds:0.0} s from DELETE to completed, {RowsDeleted:N0} rows; left in tables with tenant_id: {RowsLeft:N0}; " +
             $"sweep of {ColumnsSwept} text, json and bytea columns for the tenant's id, name, addresses, userIds and content: {(SweepMatches.Count == 0 ? "no match" : string.Join(", ", SweepMatches))})",
@@ -78,7 +81,12 @@ public static class TenantDeleteRun
         // Not counted: the first windows after the peak and the seed ran up to 330 ms (16 ms after the deletion), a quiet
         // figure that made any deletion look gentle.
         for (var i = 0; i < Settle; i++) await load.SettleAsync($"tenant delete: settling {i + 1}/{Settle}");
-        for (var i = 0; i < QuietBefore; i++) await load.WindowAsync(false, $"tenant delete: quiet window {i + 1}/{QuietBefore + QuietAfter}");
+        await using var waits = WaitWatch.Start(db);
+        for (var i = 0; i < QuietBefore; i++)
+        {
+            waits.Window($"q{load.Quiet.Count}");
+            await load.WindowAsync(false, $"tenant delete: quiet window {i + 1}/{QuietBefore + QuietAfter}");
+        }
         var autovacuums = await AutovacuumsAsync(db);
         var sw = Stopwatch.StartNew();
         var deleted = await platform.DeleteAsync($"/api/v1/platform/tenants/{tenantId}");
@@ -98,12 +106,18 @@ public static class TenantDeleteRun
         var tables = new List<string>();
         while (!completed.IsCompleted && load.During.Count < 120)
         {
+            waits.Window($"d{load.During.Count}");
             await load.WindowAsync(true, $"tenant delete: deleting, window {load.During.Count + 1}");
             tables.Add(Volatile.Read(ref table) ?? "?");
         }
         var (deleteTime, rowsDeleted) = await completed;
         autovacuums = await AutovacuumsAsync(db) - autovacuums;
-        for (var i = 0; i < QuietAfter; i++) await load.WindowAsync(false, $"tenant delete: quiet window {QuietBefore + i + 1}/{QuietBefore + QuietAfter}");
+        for (var i = 0; i < QuietAfter; i++)
+        {
+            waits.Window($"q{load.Quiet.Count}");
+            await load.WindowAsync(false, $"tenant delete: quiet window {QuietBefore + i + 1}/{QuietBefore + QuietAfter}");
+        }
+        waits.Window(null);
 
         Progress.Show("tenant delete: counting what is left and sweeping every column");
         var left = await RowsLeftAsync(db, tenantId);
@@ -111,7 +125,8 @@ public static class TenantDeleteRun
         var matches = new List<string>();
         foreach (var value in new[] { tenantId.ToString(), Name, Domain, UserPrefix, Marker })
             matches.AddRange((await DatabaseSweep.WhereStoredAsync(db, columns, value)).Select(c => $"{value} in {c}"));
-        return new TenantDeleteMeasure(notifications, profiles, load.Rate, window, load.Quiet, load.During, deleteTime, rowsDeleted, left, matches, columns.Count, load.Errors, autovacuums, tables);
+        return new TenantDeleteMeasure(notifications, profiles, load.Rate, window, load.Quiet, load.During, deleteTime, rowsDeleted, left, matches, columns.Count, load.Errors, autovacuums, tables,
+            [.. load.Quiet.Select((_, i) => waits.Describe($"q{i}"))], [.. load.During.Select((_, i) => waits.Describe($"d{i}"))]);
     }
 
     /// <summary>Autovacuum runs so far on every table: the dead rows a deletion leaves are vacuumed beside the load too.</summary>
