@@ -17,6 +17,11 @@ public sealed class HalfPeakWindows
     public double Rate { get; }
     public List<double> Quiet { get; } = [];
     public List<double> During { get; } = [];
+
+    /// <summary>When set, each counted window's waits (<see cref="WaitWatch.SampleAsync"/>), beside its p99 in the same place.</summary>
+    public WaitWatch? Waits { get; set; }
+    public List<string> QuietWaits { get; } = [];
+    public List<string> DuringWaits { get; } = [];
     public long Errors { get; private set; }
 
     public static async Task<HalfPeakWindows> StartAsync(Uri service, NpgsqlDataSource db, TimeSpan window, string label)
@@ -27,7 +32,12 @@ public sealed class HalfPeakWindows
     }
 
     /// <summary>One window at half the peak; its p99 goes to <see cref="During"/> or <see cref="Quiet"/>.</summary>
-    public Task WindowAsync(bool during, string label) => RunAsync(during ? During : Quiet, label);
+    public async Task WindowAsync(bool during, string label)
+    {
+        if (Waits is null) { await RunAsync(during ? During : Quiet, label); return; }
+        var waits = await Waits.SampleAsync(() => RunAsync(during ? During : Quiet, label));
+        (during ? DuringWaits : QuietWaits).Add(waits);
+    }
 
     /// <summary>A window at half the peak whose p99 is kept nowhere: what follows the peak and a set-up settles in it.</summary>
     public Task SettleAsync(string label) => RunAsync(null, label);

@@ -82,11 +82,8 @@ public static class TenantDeleteRun
         // figure that made any deletion look gentle.
         for (var i = 0; i < Settle; i++) await load.SettleAsync($"tenant delete: settling {i + 1}/{Settle}");
         await using var waits = WaitWatch.Start(db);
-        for (var i = 0; i < QuietBefore; i++)
-        {
-            waits.Window($"q{load.Quiet.Count}");
-            await load.WindowAsync(false, $"tenant delete: quiet window {i + 1}/{QuietBefore + QuietAfter}");
-        }
+        load.Waits = waits;
+        for (var i = 0; i < QuietBefore; i++) await load.WindowAsync(false, $"tenant delete: quiet window {i + 1}/{QuietBefore + QuietAfter}");
         var autovacuums = await AutovacuumsAsync(db);
         var sw = Stopwatch.StartNew();
         var deleted = await platform.DeleteAsync($"/api/v1/platform/tenants/{tenantId}");
@@ -106,18 +103,12 @@ public static class TenantDeleteRun
         var tables = new List<string>();
         while (!completed.IsCompleted && load.During.Count < 120)
         {
-            waits.Window($"d{load.During.Count}");
             await load.WindowAsync(true, $"tenant delete: deleting, window {load.During.Count + 1}");
             tables.Add(Volatile.Read(ref table) ?? "?");
         }
         var (deleteTime, rowsDeleted) = await completed;
         autovacuums = await AutovacuumsAsync(db) - autovacuums;
-        for (var i = 0; i < QuietAfter; i++)
-        {
-            waits.Window($"q{load.Quiet.Count}");
-            await load.WindowAsync(false, $"tenant delete: quiet window {QuietBefore + i + 1}/{QuietBefore + QuietAfter}");
-        }
-        waits.Window(null);
+        for (var i = 0; i < QuietAfter; i++) await load.WindowAsync(false, $"tenant delete: quiet window {QuietBefore + i + 1}/{QuietBefore + QuietAfter}");
 
         Progress.Show("tenant delete: counting what is left and sweeping every column");
         var left = await RowsLeftAsync(db, tenantId);
@@ -126,7 +117,7 @@ public static class TenantDeleteRun
         foreach (var value in new[] { tenantId.ToString(), Name, Domain, UserPrefix, Marker })
             matches.AddRange((await DatabaseSweep.WhereStoredAsync(db, columns, value)).Select(c => $"{value} in {c}"));
         return new TenantDeleteMeasure(notifications, profiles, load.Rate, window, load.Quiet, load.During, deleteTime, rowsDeleted, left, matches, columns.Count, load.Errors, autovacuums, tables,
-            [.. load.Quiet.Select((_, i) => waits.Describe($"q{i}"))], [.. load.During.Select((_, i) => waits.Describe($"d{i}"))]);
+            load.QuietWaits, load.DuringWaits);
     }
 
     /// <summary>Autovacuum runs so far on every table: the dead rows a deletion leaves are vacuumed beside the load too.</summary>
