@@ -34,6 +34,19 @@ public static partial class DigestStore
         cmd.Parameters.AddWithValue(workflowId);
         cmd.Parameters.AddWithValue(stepId);
         cmd.Parameters.AddWithValue(userId);
+        AddPlan(cmd, key, plan, now);
+        cmd.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = passedRun, DataTypeName = "uuid" });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)passedSummary?.ToJsonString() ?? DBNull.Value });
+        AddActor(cmd, actorKey, actor);
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = liveSendStep, DataTypeName = "text" });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        return new JoinedWindow(r.GetGuid(0), r.GetBoolean(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5));
+    }
+
+    /// <summary>$6 to $14 of a join: the key, and the window the plan opens (kind, $8 now, close, sliding bounds, limits).</summary>
+    private static void AddPlan(NpgsqlCommand cmd, string key, DigestPlan plan, DateTimeOffset now)
+    {
         cmd.Parameters.AddWithValue(key);
         cmd.Parameters.AddWithValue(plan.Kind);
         cmd.Parameters.AddWithValue(now);
@@ -43,14 +56,13 @@ public static partial class DigestStore
         cmd.Parameters.AddWithValue(plan.MaxEvents);
         cmd.Parameters.AddWithValue(plan.KeepFirst);
         cmd.Parameters.AddWithValue(plan.KeepLast);
-        cmd.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = passedRun, DataTypeName = "uuid" });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)passedSummary?.ToJsonString() ?? DBNull.Value });
+    }
+
+    /// <summary>$17 and $18 of a join: what makes the actor distinct, and the actor.</summary>
+    private static void AddActor(NpgsqlCommand cmd, string? actorKey, JsonNode? actor)
+    {
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = actorKey, DataTypeName = "text" });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)actor?.ToJsonString() ?? DBNull.Value });
-        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = liveSendStep, DataTypeName = "text" });
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        await r.ReadAsync(ct);
-        return new JoinedWindow(r.GetGuid(0), r.GetBoolean(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5));
     }
 
     /// <summary>The event at its position; then the data of the event that just fell out of the last `keep_last` (unless it

@@ -9,7 +9,8 @@ namespace NotificationService.Features.Automation.Digests;
 /// <summary>
 /// The workflow engine's windows (<see cref="IStepWindows"/>), inside each transition's transaction. A join opens or joins
 /// the recipient's window for the key with one upsert; the run that opens it queues the window's close; the event that
-/// fills it (`maxEvents`) closes it at once, and the next event opens another window. A live in-app window's first run
+/// fills it (`maxEvents`) closes it at once, and the next event opens another window. A trigger's runs that join at accept
+/// (<see cref="JoinAtAccept"/>) do all of that in one statement for the trigger. A live in-app window's first run
 /// passes at once and sends its item; each event that joins after it updates that item (<see cref="LiveDigestItems"/>).
 /// </summary>
 public sealed class RunWindows(DigestCloser closer, LiveDigestItems items, JobQueue queue, TimeProvider clock) : IStepWindows
@@ -29,6 +30,15 @@ public sealed class RunWindows(DigestCloser closer, LiveDigestItems items, JobQu
         if (window.Events < window.MaxEvents) return DigestJoin.Waiting;
         await closer.CloseAsync(conn, tx, run.TenantId, window.Id, now, ct);
         return DigestJoin.Filled;
+    }
+
+    public async Task JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, RunEffect.JoinDigest join, DateTimeOffset now,
+        IReadOnlyList<(Guid RunId, string UserId)> runs, JsonNode? actor, JsonNode? data, CancellationToken ct)
+    {
+        var touched = await DigestStore.JoinManyAsync(conn, tx, tenantId, workflowId, join, now, runs, ActorKey(actor), actor, data, ct);
+        var closes = touched.Where(w => w.Opened).Select(w => DigestCloser.CloseJob(tenantId, w.Id, w.ClosesAt)).ToList();
+        if (closes.Count > 0) await queue.EnqueueAsync(conn, tx, closes, ct);
+        foreach (var filled in touched.Where(w => w.Filled)) await closer.CloseAsync(conn, tx, tenantId, filled.Id, now, ct);
     }
 
     public Task LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct) =>

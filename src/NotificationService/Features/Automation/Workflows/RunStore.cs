@@ -24,12 +24,15 @@ public sealed partial class RunStore(NpgsqlDataSource db)
         """;
 
     /// <summary>
-    /// Inserts runs set-based (a trigger's up to 1,000, a fan-out chunk's 2,000), with a `started` line each; returns the
-    /// ids inserted. A fan-out's run for a member it has started already is left out (the unique index
+    /// Inserts runs set-based (a trigger's up to 1,000, a fan-out chunk's 2,000), with a `started` line each and then
+    /// <paramref name="lines"/> (what a run that starts past its first transition did in it, <see cref="JoinAtAccept"/>);
+    /// returns the ids inserted. A fan-out's run for a member it has started already is left out (the unique index
     /// workflow_runs_fan_out_once), so a replayed chunk starts nothing twice.
     /// </summary>
-    public static async Task<List<Guid>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs, CancellationToken ct)
+    public static async Task<List<Guid>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs, CancellationToken ct,
+        IReadOnlyList<StepEvent>? lines = null)
     {
+        lines ??= [];
         // A trigger's runs differ only in id and user: what they share goes once as a scalar, so PostgreSQL parses the data,
         // actor and starting state once per statement, not once per run (a quarter of a 1,000-recipient trigger's time).
         var inserted = new List<Guid>(runs.Count);
@@ -48,6 +51,11 @@ public sealed partial class RunStore(NpgsqlDataSource db)
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)shared.CancellationKey ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = RunStateJson.Serialize(shared.Machine) });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)shared.FanOutId ?? DBNull.Value });
+            cmd.Parameters.AddWithValue(StateName(shared.Machine.Status));
+            cmd.Parameters.AddWithValue(shared.Machine.Seq);
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = lines.Select(l => l.StepId).ToArray() });
+            cmd.Parameters.AddWithValue(lines.Select(l => l.What).ToArray());
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = lines.Select(l => l.Detail).ToArray() });
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) inserted.Add(r.GetGuid(0));
         }
@@ -112,14 +120,17 @@ public sealed partial class RunStore(NpgsqlDataSource db)
 
     private const string InsertRuns = """
         with runs as (
-            insert into workflow_runs (tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, state, machine, fan_out_id)
-            select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, 'running', $10::jsonb, $11
+            insert into workflow_runs (tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, state, machine, fan_out_id, seq)
+            select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, $12, $10::jsonb, $11, $13
             from unnest($2::uuid[], $6::text[]) as u(id, user_id)
             on conflict (tenant_id, fan_out_id, user_id) where fan_out_id is not null do nothing
             returning tenant_id, id, version
         ), timeline as (
-            insert into workflow_run_events (tenant_id, run_id, what, detail)
-            select tenant_id, id, 'started', 'version ' || version from runs
+            insert into workflow_run_events (tenant_id, run_id, step_id, what, detail)
+            select r.tenant_id, r.id, l.step_id, l.what, case when l.ord = 1 then 'version ' || r.version else l.detail end
+            from runs r cross join unnest(array[null]::text[] || $14::text[], array['started'] || $15::text[], array[null]::text[] || $16::text[])
+                with ordinality as l(step_id, what, detail, ord)
+            order by r.id, l.ord
         )
         select id from runs
         """;

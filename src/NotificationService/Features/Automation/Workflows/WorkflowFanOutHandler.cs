@@ -18,7 +18,8 @@ namespace NotificationService.Features.Automation.Workflows;
 /// workflow_runs_fan_out_once leaves out a second run for a (fan-out, member), should a chunk ever be committed twice.
 /// A cancel makes every later chunk roll back: runs already started go on (cancel them by cancellationKey).
 /// </summary>
-public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workflows, NotificationLedger ledger, JobQueue queue, IConfiguration config)
+public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workflows, NotificationLedger ledger, JobQueue queue, IStepWindows windows,
+    TimeProvider clock, IConfiguration config)
     : JobHandler<WorkflowFanOutJob>
 {
     // The same chunk size as a send to topics: a chunk's 2,000 runs, their timeline lines and first jobs are three set-based statements.
@@ -81,10 +82,19 @@ public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workf
         // The chunk's members as they are now: an erase may have taken one out since it was read.
         if (await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct) is not { } members) { await tx.RollbackAsync(ct); return Commit.TakenAlready; }
         var (actor, data) = (t.Actor?.ToJsonString(), t.Data?.ToJsonString());
+        var now = clock.GetUtcNow();
+        var joins = JoinAtAccept.For(run.Workflow.Definition, t.Data, t.Actor, now);
         var runs = members.Select(userId => new NewRun(Uuid7.New(), tenantId, run.Workflow.WorkflowId, run.Workflow.Key, run.Workflow.Version,
-            userId, actor, data, t.CancellationKey, run.Start, FanOutId: id)).ToList();
-        var started = await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, ct);
-        await queue.EnqueueAsync(tx.Connection, tx.Transaction, started.Select(r => WorkflowStepJob.For(tenantId, r, WorkflowStepJob.Continue, 0)).ToList(), ct);
+            userId, actor, data, t.CancellationKey, joins?.State ?? run.Start, FanOutId: id)).ToList();
+        var started = await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, ct, joins?.Events);
+        if (joins?.Effects[0] is RunEffect.JoinDigest join)   // batch on write, as a trigger's runs (WorkflowTrigger)
+        {
+            var users = runs.ToDictionary(r => r.Id, r => r.UserId);
+            await windows.JoinAllAsync(tx.Connection, tx.Transaction, tenantId, run.Workflow.WorkflowId, join, now, [.. started.Select(r => (r, users[r]))],
+                t.Actor, t.Data, ct);
+        }
+        else
+            await queue.EnqueueAsync(tx.Connection, tx.Transaction, started.Select(r => WorkflowStepJob.For(tenantId, r, WorkflowStepJob.Continue, 0)).ToList(), ct);
         if (!await FanOutStore.RecordRunsAsync(tx, tenantId, id, members.Length, started.Count, ct)) { await tx.RollbackAsync(ct); return Commit.Stopped; }
         tx.WakeAfterCommit(WorkflowStepJob.Queue);
         await tx.CommitAsync(ct);
