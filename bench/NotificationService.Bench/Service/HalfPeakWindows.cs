@@ -18,10 +18,15 @@ public sealed class HalfPeakWindows
     public List<double> Quiet { get; } = [];
     public List<double> During { get; } = [];
 
+    /// <summary>Windows while the disturbance is held still, interleaved with <see cref="During"/>: a "without" that shares its
+    /// minutes (the disk's own slow spells fall on both alike).</summary>
+    public List<double> Paused { get; } = [];
+
     /// <summary>When set, each counted window's waits (<see cref="WaitWatch.SampleAsync"/>), beside its p99 in the same place.</summary>
     public WaitWatch? Waits { get; set; }
     public List<string> QuietWaits { get; } = [];
     public List<string> DuringWaits { get; } = [];
+    public List<string> PausedWaits { get; } = [];
     public long Errors { get; private set; }
 
     public static async Task<HalfPeakWindows> StartAsync(Uri service, NpgsqlDataSource db, TimeSpan window, string label)
@@ -32,11 +37,15 @@ public sealed class HalfPeakWindows
     }
 
     /// <summary>One window at half the peak; its p99 goes to <see cref="During"/> or <see cref="Quiet"/>.</summary>
-    public async Task WindowAsync(bool during, string label)
+    public Task WindowAsync(bool during, string label) => during ? WindowAsync(During, DuringWaits, label) : WindowAsync(Quiet, QuietWaits, label);
+
+    /// <summary>One window at half the peak while the caller holds the disturbance still; its p99 goes to <see cref="Paused"/>.</summary>
+    public Task PausedWindowAsync(string label) => WindowAsync(Paused, PausedWaits, label);
+
+    private async Task WindowAsync(List<double> p99s, List<string> waits, string label)
     {
-        if (Waits is null) { await RunAsync(during ? During : Quiet, label); return; }
-        var waits = await Waits.SampleAsync(() => RunAsync(during ? During : Quiet, label));
-        (during ? DuringWaits : QuietWaits).Add(waits);
+        if (Waits is null) { await RunAsync(p99s, label); return; }
+        waits.Add(await Waits.SampleAsync(() => RunAsync(p99s, label)));
     }
 
     /// <summary>A window at half the peak whose p99 is kept nowhere: what follows the peak and a set-up settles in it.</summary>
