@@ -18,8 +18,7 @@ namespace NotificationService.Features.Automation.Workflows;
 /// workflow_runs_fan_out_once leaves out a second run for a (fan-out, member), should a chunk ever be committed twice.
 /// A cancel makes every later chunk roll back: runs already started go on (cancel them by cancellationKey).
 /// </summary>
-public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workflows, NotificationLedger ledger, JobQueue queue, IStepWindows windows,
-    TimeProvider clock, IConfiguration config)
+public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workflows, NotificationLedger ledger, RunStarts starts, IConfiguration config)
     : JobHandler<WorkflowFanOutJob>
 {
     // The same chunk size as a send to topics: a chunk's 2,000 runs, their timeline lines and first jobs are three set-based statements.
@@ -27,8 +26,8 @@ public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workf
 
     public enum Commit { Done, TakenAlready, Stopped }
 
-    /// <summary>A fan-out as one job run sees it: what each member's run gets, and the pinned version's first state.</summary>
-    public sealed record Run(Guid TenantId, Guid Id, WorkflowFanOutDefinition Trigger, StoredWorkflow Workflow, RunState Start);
+    /// <summary>A fan-out as one job run sees it: what each member's run gets, and the pinned version.</summary>
+    public sealed record Run(Guid TenantId, Guid Id, WorkflowFanOutDefinition Trigger, StoredWorkflow Workflow);
 
     protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, WorkflowFanOutJob Args)> jobs, CancellationToken ct) =>
         await Task.WhenAll(jobs.Select(j => RunAsync(j.Job.TenantId, j.Args.FanOutId, ct)));
@@ -67,36 +66,22 @@ public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workf
     {
         var trigger = Trigger(fanOut);
         return await workflows.VersionAsync(fanOut.TenantId, trigger.WorkflowId, trigger.Version, ct) is { } workflow
-            ? new Run(fanOut.TenantId, fanOut.Id, trigger, workflow, RunState.Start(workflow.Definition))
+            ? new Run(fanOut.TenantId, fanOut.Id, trigger, workflow)
             : null;
     }
 
     private static WorkflowFanOutDefinition Trigger(FanOutRun fanOut) =>
         JsonSerializer.Deserialize<WorkflowFanOutDefinition>(fanOut.DefinitionJson, JsonBody.Options) ?? throw new JsonException("an empty workflow fan-out definition");
 
-    /// <summary>One chunk's runs and first jobs, in one transaction that consumes the chunk's row.</summary>
+    /// <summary>One chunk's runs and first jobs (or digest windows), in one transaction that consumes the chunk's row.</summary>
     public async Task<Commit> CommitAsync(Run run, FanOutChunk chunk, CancellationToken ct)
     {
         var (tenantId, id, t) = (run.TenantId, run.Id, run.Trigger);
         await using var tx = await ledger.BeginAsync(ct);
         // The chunk's members as they are now: an erase may have taken one out since it was read.
         if (await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct) is not { } members) { await tx.RollbackAsync(ct); return Commit.TakenAlready; }
-        var (actor, data) = (t.Actor?.ToJsonString(), t.Data?.ToJsonString());
-        var now = clock.GetUtcNow();
-        var joins = JoinAtAccept.For(run.Workflow.Definition, t.Data, t.Actor, now);
-        var runs = members.Select(userId => new NewRun(Uuid7.New(), tenantId, run.Workflow.WorkflowId, run.Workflow.Key, run.Workflow.Version,
-            userId, actor, data, t.CancellationKey, joins?.State ?? run.Start, FanOutId: id)).ToList();
-        var started = await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, ct, joins?.Events);
-        if (joins?.Effects[0] is RunEffect.JoinDigest join)   // batch on write, as a trigger's runs (WorkflowTrigger)
-        {
-            var users = runs.ToDictionary(r => r.Id, r => r.UserId);
-            await windows.JoinAllAsync(tx.Connection, tx.Transaction, tenantId, run.Workflow.WorkflowId, join, now, [.. started.Select(r => (r, users[r]))],
-                t.Actor, t.Data, ct);
-        }
-        else
-            await queue.EnqueueAsync(tx.Connection, tx.Transaction, started.Select(r => WorkflowStepJob.For(tenantId, r, WorkflowStepJob.Continue, 0)).ToList(), ct);
+        var started = await starts.StartAsync(tx, tenantId, run.Workflow, members, t.Actor, t.Data, t.CancellationKey, id, ct);
         if (!await FanOutStore.RecordRunsAsync(tx, tenantId, id, members.Length, started.Count, ct)) { await tx.RollbackAsync(ct); return Commit.Stopped; }
-        tx.WakeAfterCommit(WorkflowStepJob.Queue);
         await tx.CommitAsync(ct);
         return Commit.Done;
     }

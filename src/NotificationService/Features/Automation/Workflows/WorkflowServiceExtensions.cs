@@ -18,6 +18,7 @@ public static class WorkflowServiceExtensions
         services.AddSingleton<StepSender>();
         services.AddSingleton<RunEndings>();
         services.AddSingleton<WorkflowEngine>();
+        services.AddSingleton<RunStarts>();
         services.AddSingleton<WorkflowTrigger>();
         services.AddSingleton<WorkflowFanOutAccept>();
         services.AddSingleton<IJobHandler, WorkflowFanOutHandler>();   // on the topics' fan-out queue (Topics registers it)

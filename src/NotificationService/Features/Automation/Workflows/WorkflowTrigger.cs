@@ -14,14 +14,14 @@ namespace NotificationService.Features.Automation.Workflows;
 
 /// <summary>
 /// Starts one run per recipient of the published version, all in one transaction with the idempotency key, the profile
-/// patches and each run's first job (set-based: one statement each for up to 1,000 runs); a workflow that opens with a
-/// digest the same for every recipient has its runs join their windows instead (<see cref="JoinAtAccept"/>). Before anything is written,
+/// patches and each run's first job or digest window (<see cref="RunStarts"/>: set-based, one statement each for up to
+/// 1,000 runs). Before anything is written,
 /// every send step is checked as the send it will make (template, provider, category) and its template rendered with the
 /// trigger's data, so data the templates cannot render is a 422 naming the step, not a thousand failed notifications.
 /// A trigger naming topics is checked the same way (for a stand-in member) and handed to <see cref="WorkflowFanOutAccept"/>.
 /// </summary>
 public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore store, SendValidator validator, TemplateVersionStore versions,
-    RequiredData requiredData, ProfileStore profiles, JobQueue queue, WorkflowFanOutAccept fanOuts, UserIdGate gate, IStepWindows windows, TimeProvider clock)
+    RequiredData requiredData, ProfileStore profiles, RunStarts starts, WorkflowFanOutAccept fanOuts, UserIdGate gate)
 {
     public sealed record Outcome(int StatusCode, string Body, bool Replayed);
 
@@ -65,20 +65,8 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
                     errors[$"recipients[{patches[i].Index}].{field}"] = messages;
             if (errors.Count > 0) throw new RequestValidationException(errors);
         }
-        var now = clock.GetUtcNow();
-        var joins = JoinAtAccept.For(workflow.Definition, req.Data, req.Actor, now);
-        var start = joins?.State ?? RunState.Start(workflow.Definition);
-        var (actor, data) = (req.Actor?.ToJsonString(), req.Data?.ToJsonString());
-        var runs = recipients.Select(r => new NewRun(Uuid7.New(), tenantId, workflow.WorkflowId, workflow.Key, workflow.Version, r.UserId,
-            actor, data, req.CancellationKey, start)).ToList();
-        await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, ct, joins?.Events);
-        if (joins?.Effects[0] is RunEffect.JoinDigest join)   // batch on write: the runs wait in their windows already
-            await windows.JoinAllAsync(tx.Connection, tx.Transaction, tenantId, workflow.WorkflowId, join, now, [.. runs.Select(r => (r.Id, r.UserId))],
-                req.Actor, req.Data, ct);
-        else
-            await queue.EnqueueAsync(tx.Connection, tx.Transaction, runs.Select(r => WorkflowStepJob.For(tenantId, r.Id, WorkflowStepJob.Continue, 0)).ToList(), ct);
-        tx.WakeAfterCommit(WorkflowStepJob.Queue);
-        var body = JsonSerializer.Serialize(new TriggerAccepted([.. runs.Select(r => r.Id)]), JsonBody.Options);
+        var runs = await starts.StartAsync(tx, tenantId, workflow, recipients.Select(r => r.UserId), req.Actor, req.Data, req.CancellationKey, null, ct);
+        var body = JsonSerializer.Serialize(new TriggerAccepted([.. runs]), JsonBody.Options);
         if (idempotencyKey is not null) await IdempotencyStore.SaveResponseAsync(tx, tenantId, idempotencyKey, 202, body, ct);
         await tx.CommitAsync(ct);
         return new Outcome(202, body, Replayed: false);
