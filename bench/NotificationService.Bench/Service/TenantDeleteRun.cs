@@ -18,14 +18,11 @@ public sealed record TenantDeleteMeasure(long Notifications, long Profiles, doub
 
     public int FigureCount => 4;
 
-    private string Slowest() => string.Join(", ", DeleteP99s.Select((p99, i) => (p99, Table: i < DeleteTables.Count ? DeleteTables[i] : "?", Waits: DeleteWaits[i]))
-        .OrderByDescending(w => w.p99).Take(5).Select(w => $"{w.p99.ToString("0.0", Inv)} in {w.Table} ({w.Waits})"));
+    /// <summary>The slowest of <paramref name="p99s"/>, each with what <paramref name="about"/> says of its window.</summary>
+    private static string Slowest(IReadOnlyList<double> p99s, int take, Func<int, string> about) =>
+        string.Join(", ", p99s.Select((p99, i) => (p99, i)).OrderByDescending(w => w.p99).Take(take).Select(w => $"{w.p99.ToString("0.0", Inv)} {about(w.i)}"));
 
-    private string SlowestQuiet() => string.Join(", ", QuietP99s.Select((p99, i) => (p99, Waits: QuietWaits[i]))
-        .OrderByDescending(w => w.p99).Take(3).Select(w => $"{w.p99.ToString("0.0", Inv)} ({w.Waits})"));
-
-    private string SlowestPaused() => string.Join(", ", PausedP99s.Select((p99, i) => (p99, Waits: i < PausedWaits.Count ? PausedWaits[i] : "?"))
-        .OrderByDescending(w => w.p99).Take(3).Select(w => $"{w.p99.ToString("0.0", Inv)} ({w.Waits})"));
+    private static string At<T>(IReadOnlyList<T> xs, int i) => i < xs.Count ? $"{xs[i]}" : "?";
 
     public void Append(StringBuilder sb)
     {
@@ -36,11 +33,11 @@ public sealed record TenantDeleteMeasure(long Notifications, long Profiles, doub
         sb.AppendLine();
         sb.AppendLine("| measure | value | ceiling | ratio | target | met |");
         sb.AppendLine("|---|---:|---:|---:|---|---|");
-        Report.Row(sb, $"accept p99 of another tenant at half the peak ({HalfRate:N0}/s open loop, Mode=all), median of {QuietP99s.Count} quiet windows of {Window.TotalSeconds:0} s (ms; windows: {Listed(QuietP99s)}; the slowest and what the service's database sessions waited on: {SlowestQuiet()})",
+        Report.Row(sb, $"accept p99 of another tenant at half the peak ({HalfRate:N0}/s open loop, Mode=all), median of {QuietP99s.Count} quiet windows of {Window.TotalSeconds:0} s (ms; windows: {Listed(QuietP99s)}; the slowest and what the service's database sessions waited on: {Slowest(QuietP99s, 3, i => $"({At(QuietWaits, i)})")})",
             quiet, null, "", null, "0.0");
-        Report.Row(sb, $"the same while a tenant with {Notifications:N0} notifications, {Profiles:N0} profiles and a running workflow is deleted, median of {DeleteP99s.Count} windows (ms; windows: {Listed(DeleteP99s)}); ratio to quiet {deleting / quiet:0.00}; autovacuum runs meanwhile: {AutovacuumsDuring}; the slowest windows, the table the deletion was in and what the service's database sessions waited on: {Slowest()}",
+        Report.Row(sb, $"the same while a tenant with {Notifications:N0} notifications, {Profiles:N0} profiles and a running workflow is deleted, median of {DeleteP99s.Count} windows (ms; windows: {Listed(DeleteP99s)}); ratio to quiet {deleting / quiet:0.00}; autovacuum runs meanwhile: {AutovacuumsDuring}; the slowest windows, the table the deletion was in and what the service's database sessions waited on: {Slowest(DeleteP99s, 5, i => $"in {At(DeleteTables, i)} ({At(DeleteWaits, i)})")}",
             deleting, null, "", null, "0.0");
-        Report.Row(sb, $"the same in the windows between those, with the deletion held still between two batches (a row lock on its progress), median of {PausedP99s.Count} windows (ms; windows: {Listed(PausedP99s)}; the slowest, where Lock:transactionid is the held deletion's own session: {SlowestPaused()}); deleting ÷ held still {deleting / paused:0.00}, window by window in the same minutes; the deletion deleted {RunningRowsPerSec:N0} rows/s in the windows it ran (none is recorded while it is held)",
+        Report.Row(sb, $"the same in the windows between those, with the deletion held still between two batches (a row lock on its progress), median of {PausedP99s.Count} windows (ms; windows: {Listed(PausedP99s)}; the slowest, where Lock:transactionid is the held deletion's own session: {Slowest(PausedP99s, 3, i => $"({At(PausedWaits, i)})")}); deleting ÷ held still {deleting / paused:0.00}, window by window in the same minutes; the deletion deleted {RunningRowsPerSec:N0} rows/s in the windows it ran (none is recorded while it is held)",
             paused, null, "deleting ≤ 1.2 × held still", deleting / paused <= 1.2 && AcceptErrors == 0, "0.0");
         Report.Row(sb, $"tenant deletion: rows deleted per second ({DeleteTime.TotalSeconds:0.0} s from DELETE to completed, {RowsDeleted:N0} rows; left in tables with tenant_id: {RowsLeft:N0}; " +
             $"sweep of {ColumnsSwept} text, json and bytea columns for the tenant's id, name, addresses, userIds and content: {(SweepMatches.Count == 0 ? "no match" : string.Join(", ", SweepMatches))})",

@@ -76,11 +76,11 @@ public sealed class TenantDeleter(NpgsqlDataSource db, TenantDeletionStore store
                     var started = Stopwatch.GetTimestamp();
                     var n = await DeleteBatchAsync(tables[i], tenantId, ct);
                     if (n == 0) break;
-                    var rest = pacing.RestAfter(started);   // the batch's own time: a progress write that waited on a lock did no work
                     deletedThisPass += n;
+                    // Rests for the batch's own time, before recording it: a progress write that waited on a lock did no work.
+                    await pacing.RestAfterAsync(started, ct);
                     await store.ProgressAsync(deletionId, tables.Count, i, tables[i], n, ct);
                     if (progress is not null && await store.FindAsync(deletionId, ct) is { } view) progress(view);
-                    if (rest > TimeSpan.Zero) await Task.Delay(rest, ct);
                 }
             }
             if (deletedThisPass == 0 || pass >= 4) break;

@@ -22,7 +22,7 @@ public sealed class RunStarts(IStepWindows windows, JobQueue queue, TimeProvider
         var (start, actorJson, dataJson) = (joins?.State ?? RunState.Start(workflow.Definition), actor?.ToJsonString(), data?.ToJsonString());
         var runs = userIds.Select(userId => new NewRun(Uuid7.New(), tenantId, workflow.WorkflowId, workflow.Key, workflow.Version, userId,
             actorJson, dataJson, cancellationKey, start, fanOutId)).ToList();
-        var inserted = (await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, ct, joins?.Events)).ToHashSet();
+        var inserted = (await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, joins?.Events ?? [], ct)).ToHashSet();
         var started = runs.Where(r => inserted.Contains(r.Id)).ToList();
         if (joins?.Effects[0] is RunEffect.JoinDigest join)
             await windows.JoinAllAsync(tx.Connection, tx.Transaction, tenantId, workflow.WorkflowId, join, now, [.. started.Select(r => (r.Id, r.UserId))],

@@ -29,10 +29,9 @@ public sealed partial class RunStore(NpgsqlDataSource db)
     /// returns the ids inserted. A fan-out's run for a member it has started already is left out (the unique index
     /// workflow_runs_fan_out_once), so a replayed chunk starts nothing twice.
     /// </summary>
-    public static async Task<List<Guid>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs, CancellationToken ct,
-        IReadOnlyList<StepEvent>? lines = null)
+    public static async Task<List<Guid>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs, IReadOnlyList<StepEvent> lines,
+        CancellationToken ct)
     {
-        lines ??= [];
         // A trigger's runs differ only in id and user: what they share goes once as a scalar, so PostgreSQL parses the data,
         // actor and starting state once per statement, not once per run (a quarter of a 1,000-recipient trigger's time).
         var inserted = new List<Guid>(runs.Count);
