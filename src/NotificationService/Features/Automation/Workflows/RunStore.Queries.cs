@@ -48,11 +48,13 @@ public sealed partial class RunStore
             """, conn);
         events.Parameters.AddWithValue(tenantId);
         events.Parameters.AddWithValue(runId);
+        // The start is the run's row; runs inserted before that stored it as their first line.
         var timeline = new List<RunEventView>();
         await using (var r = await events.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
                 timeline.Add(new RunEventView(r.IsDBNull(0) ? null : r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
                     r.IsDBNull(3) ? null : r.GetFieldValue<Guid[]>(3), r.GetFieldValue<DateTimeOffset>(4)));
+        if (timeline is not [{ What: "started", StepId: null }, ..]) timeline.Insert(0, new RunEventView(null, "started", $"version {view.Version}", null, view.CreatedAt));
         var steps = timeline.Where(e => e.StepId is not null).GroupBy(e => e.StepId!).Select(g => new RunStepView(g.Key, g.Last().What, g.First().At,
             g.Last().At, g.LastOrDefault(e => e.Detail is not null)?.Detail, [.. g.SelectMany(e => e.NotificationIds ?? [])], [.. g])).ToList();
         return view with { Steps = steps, Timeline = timeline };

@@ -24,9 +24,9 @@ public sealed partial class RunStore(NpgsqlDataSource db)
         """;
 
     /// <summary>
-    /// Inserts runs set-based (a trigger's up to 1,000, a fan-out chunk's 2,000), with a `started` line each and then
-    /// <paramref name="lines"/> (what a run that starts past its first transition did in it, <see cref="JoinAtAccept"/>);
-    /// returns the ids inserted. A fan-out's run for a member it has started already is left out (the unique index
+    /// Inserts runs set-based (a trigger's up to 1,000, a fan-out chunk's 2,000), each with <paramref name="lines"/> (what a
+    /// run that starts past its first transition did in it, <see cref="JoinAtAccept"/>); returns the ids inserted. A run's
+    /// `started` line is its row's (<see cref="GetAsync"/>): a timeline row per run would cost a trigger a row per recipient. A fan-out's run for a member it has started already is left out (the unique index
     /// workflow_runs_fan_out_once), so a replayed chunk starts nothing twice.
     /// </summary>
     public static async Task<List<Guid>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs, IReadOnlyList<StepEvent> lines,
@@ -126,9 +126,8 @@ public sealed partial class RunStore(NpgsqlDataSource db)
             returning tenant_id, id, version
         ), timeline as (
             insert into workflow_run_events (tenant_id, run_id, step_id, what, detail)
-            select r.tenant_id, r.id, l.step_id, l.what, case when l.ord = 1 then 'version ' || r.version else l.detail end
-            from runs r cross join unnest(array[null]::text[] || $14::text[], array['started'] || $15::text[], array[null]::text[] || $16::text[])
-                with ordinality as l(step_id, what, detail, ord)
+            select r.tenant_id, r.id, l.step_id, l.what, l.detail
+            from runs r cross join unnest($14::text[], $15::text[], $16::text[]) with ordinality as l(step_id, what, detail, ord)
             order by r.id, l.ord
         )
         select id from runs
