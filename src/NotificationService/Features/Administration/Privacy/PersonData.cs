@@ -42,7 +42,7 @@ public static class PersonData
         new("workflow_runs", "machine", "workflowRuns"), new("workflow_waits", "user_id", "workflowRuns"),
         new("digest_windows", "user_id", "workflowRuns"), new("digest_windows", "digest_key", "workflowRuns"), new("digest_windows", "actors", "workflowRuns"),
         new("digest_windows", "passed_summary", "workflowRuns"), new("digest_windows", "summary", "workflowRuns"),
-        new("digest_events", "actor_key", "workflowRuns"), new("digest_events", "actor", "workflowRuns"), new("digest_events", "data", "workflowRuns"),
+        new("digest_events", "actor_key", "workflowRuns"),
         new("throttle_windows", "user_id", "workflowRuns"), new("throttle_windows", "throttle_key", "workflowRuns"),
         new("bulk_jobs", "preview", "bulkFiles"), new("bulk_errors", "original", "bulkErrorRows"),
         new("fan_out_chunks", "user_ids", "fanOuts"), new("fan_outs", "definition", "fanOuts"),

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Npgsql;
-using NpgsqlTypes;
 using NotificationService.Contracts;
 using NotificationService.Workflows.Runs;
 
@@ -14,13 +13,11 @@ public static partial class DigestStore
     /// <summary>
     /// A trigger's runs, each for another recipient, join their windows of one key in one statement (batch on write): the
     /// upsert of <see cref="UpsertAsync"/> for every recipient, in recipient order so that two triggers lock shared windows
-    /// in the same order and never deadlock; each run's event at its window's next position, its data kept as
-    /// <see cref="AddEventAsync"/> keeps it; and the event that fell out of each window's last `keep_last`, dropped. Returns
-    /// the windows it opened or filled.
+    /// in the same order and never deadlock; and each run's event at its window's next position, as
+    /// <see cref="AddEventAsync"/> adds it. Returns the windows it opened or filled.
     /// </summary>
     public static async Task<List<TouchedWindow>> JoinManyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId,
-        RunEffect.JoinDigest join, DateTimeOffset now, IReadOnlyList<(Guid RunId, string UserId)> runs, string? actorKey, JsonNode? actor, JsonNode? data,
-        CancellationToken ct)
+        RunEffect.JoinDigest join, DateTimeOffset now, IReadOnlyList<(Guid RunId, string UserId)> runs, string? actorKey, JsonNode? actor, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(JoinMany, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
@@ -30,9 +27,8 @@ public static partial class DigestStore
         cmd.Parameters.AddWithValue(runs.Select(r => r.UserId).ToArray());
         AddPlan(cmd, join.Key, join.Plan, now);
         cmd.Parameters.AddWithValue(runs.Select(r => r.RunId).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)data?.ToJsonString() ?? DBNull.Value });
-        AddActor(cmd, actorKey, actor);
         cmd.Parameters.AddWithValue(join.Seq);
+        AddActor(cmd, actorKey, actor);
         var touched = new List<TouchedWindow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) touched.Add(new TouchedWindow(r.GetGuid(0), r.GetBoolean(1), r.GetBoolean(2), r.GetFieldValue<DateTimeOffset>(3)));
@@ -40,7 +36,7 @@ public static partial class DigestStore
     }
 
     // The parameters of a single join where they mean the same ($1, $3, $4, $6-$14, $17, $18); $2 the new windows' ids,
-    // $5 the recipients, $15 their runs (in the same order), $16 the trigger's data, $19 the runs' seq.
+    // $5 the recipients, $15 their runs (in the same order), $16 the runs' seq.
     private const string JoinMany = $"""
         with joined as (
             insert into digest_windows as w (tenant_id, id, workflow_id, step_id, user_id, digest_key, kind, state, opened_at, closes_at, hard_close_at,
@@ -52,16 +48,10 @@ public static partial class DigestStore
             {JoinOpen}
             returning w.id, w.user_id, xmax = 0 as opened, w.event_count, w.next_position, w.max_events, w.keep_first, w.keep_last, w.closes_at
         ), events as (
-            insert into digest_events (tenant_id, window_id, position, run_id, seq, actor_key, actor, data, kept)
-            select $1, j.id, j.next_position, e.run_id, $19, $17, case when k.kept then $18::jsonb end, case when k.kept then $16::jsonb end, k.kept
+            insert into digest_events (tenant_id, window_id, position, run_id, seq, actor_key)
+            select $1, j.id, j.next_position, e.run_id, $16, $17
             from joined j
             join unnest($5::text[], $15::uuid[]) as e(user_id, run_id) on e.user_id collate "C" = j.user_id
-            cross join lateral (select j.next_position <= j.keep_first or j.keep_last > 0 as kept) k
-        ), dropped as (
-            update digest_events e set data = null, actor = null, kept = false
-            from joined j
-            where e.tenant_id = $1 and e.window_id = j.id and j.keep_last > 0
-              and e.position = j.next_position - j.keep_last and e.position > j.keep_first and e.kept
         )
         select id, opened, event_count >= max_events, closes_at from joined where opened or event_count >= max_events
         """;

@@ -65,36 +65,21 @@ public static partial class DigestStore
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)actor?.ToJsonString() ?? DBNull.Value });
     }
 
-    /// <summary>The event at its position; then the data of the event that just fell out of the last `keep_last` (unless it
-    /// is among the first `keep_first`) is dropped, so a window keeps at most first + last events' data.</summary>
+    /// <summary>The event at its position. Its data is its run's: the digest reads the first and last `keep` events' data
+    /// from their runs (<see cref="KeptData"/>), so an event joining writes one small row and rewrites none.</summary>
     public static async Task AddEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, JoinedWindow window, Guid runId, int seq,
-        string? actorKey, JsonNode? actor, JsonNode? data, CancellationToken ct)
+        string? actorKey, CancellationToken ct)
     {
-        await using var batch = new NpgsqlBatch(conn, tx);
-        var insert = new NpgsqlBatchCommand("""
-            insert into digest_events (tenant_id, window_id, position, run_id, seq, actor_key, actor, data, kept)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, true)
-            """);
-        insert.Parameters.AddWithValue(tenantId);
-        insert.Parameters.AddWithValue(window.Id);
-        insert.Parameters.AddWithValue(window.Position);
-        insert.Parameters.AddWithValue(runId);
-        insert.Parameters.AddWithValue(seq);
-        insert.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = actorKey, DataTypeName = "text" });
-        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)actor?.ToJsonString() ?? DBNull.Value });
-        insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)data?.ToJsonString() ?? DBNull.Value });
-        batch.BatchCommands.Add(insert);
-        var drop = new NpgsqlBatchCommand("""
-            update digest_events e set data = null, actor = null, kept = false
-            from digest_windows w
-            where e.tenant_id = $1 and e.window_id = $2 and w.tenant_id = $1 and w.id = $2
-              and e.position = $3 - w.keep_last and e.position > w.keep_first and e.kept
-            """);
-        drop.Parameters.AddWithValue(tenantId);
-        drop.Parameters.AddWithValue(window.Id);
-        drop.Parameters.AddWithValue(window.Position);
-        batch.BatchCommands.Add(drop);
-        await batch.ExecuteNonQueryAsync(ct);
+        await using var cmd = new NpgsqlCommand("""
+            insert into digest_events (tenant_id, window_id, position, run_id, seq, actor_key) values ($1, $2, $3, $4, $5, $6)
+            """, conn, tx);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(window.Id);
+        cmd.Parameters.AddWithValue(window.Position);
+        cmd.Parameters.AddWithValue(runId);
+        cmd.Parameters.AddWithValue(seq);
+        cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = actorKey, DataTypeName = "text" });
+        await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>Takes the run's event out of its window while the window is open; false when it had closed (too late).</summary>

@@ -62,8 +62,8 @@ public sealed class DigestWindowViews(NpgsqlDataSource db)
         order by closes_at, id limit $3
         """;
 
-    /// <summary>An open window's events' data is read from its kept events; a closed one's from its digest.</summary>
-    private const string OfRun = """
+    /// <summary>An open window's events' data is its first and last kept events' (from their runs); a closed one's, its digest's.</summary>
+    private const string OfRun = $"""
         with mine as (
             select id, 'carried' as role from digest_windows where tenant_id = $1 and carrier_run_id = $2
             union all
@@ -77,8 +77,7 @@ public sealed class DigestWindowViews(NpgsqlDataSource db)
         select w.id, w.step_id, w.digest_key, w.kind, w.state, m.role, coalesce((w.summary->>'count')::int, w.event_count),
             w.opened_at, w.closes_at, w.closed_at,
             case when w.state = 'closed' then coalesce(w.summary->'events', '[]')
-                 else coalesce((select jsonb_agg(e.data order by e.position) from digest_events e
-                                where e.tenant_id = $1 and e.window_id = w.id and e.kept), '[]') end::text
+                 else {DigestStore.KeptData} end::text
         from one m join digest_windows w on w.tenant_id = $1 and w.id = m.id
         order by w.opened_at, w.id
         """;

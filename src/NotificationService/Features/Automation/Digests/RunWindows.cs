@@ -25,7 +25,7 @@ public sealed class RunWindows(DigestCloser closer, LiveDigestItems items, JobQu
             passed, passed is null ? null : PassedSummary(run, join.Plan), actorKey, run.Actor, ct, live);
         if (window.Opened) await queue.EnqueueAsync(conn, tx, [DigestCloser.CloseJob(run.TenantId, window.Id, window.ClosesAt)], ct);
         if (window.Opened && passed is not null) return DigestJoin.PassesFirst;
-        await DigestStore.AddEventAsync(conn, tx, run.TenantId, window, run.Id, seq, actorKey, run.Actor, run.Data, ct);
+        await DigestStore.AddEventAsync(conn, tx, run.TenantId, window, run.Id, seq, actorKey, ct);
         if (live is not null) await items.ReviseAsync(conn, tx, run.TenantId, window.Id, ct);   // its item counts this event now
         if (window.Events < window.MaxEvents) return DigestJoin.Waiting;
         await closer.CloseAsync(conn, tx, run.TenantId, window.Id, now, ct);
@@ -33,9 +33,9 @@ public sealed class RunWindows(DigestCloser closer, LiveDigestItems items, JobQu
     }
 
     public async Task JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, RunEffect.JoinDigest join, DateTimeOffset now,
-        IReadOnlyList<(Guid RunId, string UserId)> runs, JsonNode? actor, JsonNode? data, CancellationToken ct)
+        IReadOnlyList<(Guid RunId, string UserId)> runs, JsonNode? actor, CancellationToken ct)
     {
-        var touched = await DigestStore.JoinManyAsync(conn, tx, tenantId, workflowId, join, now, runs, ActorKey(actor), actor, data, ct);
+        var touched = await DigestStore.JoinManyAsync(conn, tx, tenantId, workflowId, join, now, runs, ActorKey(actor), actor, ct);
         var closes = touched.Where(w => w.Opened).Select(w => DigestCloser.CloseJob(tenantId, w.Id, w.ClosesAt)).ToList();
         if (closes.Count > 0) await queue.EnqueueAsync(conn, tx, closes, ct);
         foreach (var filled in touched.Where(w => w.Filled)) await closer.CloseAsync(conn, tx, tenantId, filled.Id, now, ct);

@@ -26,7 +26,7 @@ public sealed class RunStarts(IStepWindows windows, JobQueue queue, TimeProvider
         var started = runs.Where(r => inserted.Contains(r.Id)).ToList();
         if (joins?.Effects[0] is RunEffect.JoinDigest join)
             await windows.JoinAllAsync(tx.Connection, tx.Transaction, tenantId, workflow.WorkflowId, join, now, [.. started.Select(r => (r.Id, r.UserId))],
-                actor, data, ct);
+                actor, ct);
         else
             await queue.EnqueueAsync(tx.Connection, tx.Transaction, started.Select(r => WorkflowStepJob.For(tenantId, r.Id, WorkflowStepJob.Continue, 0)).ToList(), ct);
         tx.WakeAfterCommit(WorkflowStepJob.Queue);

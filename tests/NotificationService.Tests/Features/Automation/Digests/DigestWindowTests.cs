@@ -27,6 +27,9 @@ public class DigestWindowTests(ServiceFixture service)
     {
         await using var conn = await db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
+        // The run exists, as a trigger made it: the digest reads its kept events' data from their runs.
+        await RunStore.InsertAsync(conn, tx, [new NewRun(run.Id, run.TenantId, run.WorkflowId, run.WorkflowKey, run.Version, run.UserId,
+            run.Actor?.ToJsonString(), run.Data?.ToJsonString(), run.CancellationKey, run.Machine)], [], default);
         var joined = await windows.JoinAsync(conn, tx, run, new RunEffect.JoinDigest(1, "batch", key, plan), 1, default);
         await tx.CommitAsync();
         return joined;
@@ -72,6 +75,31 @@ public class DigestWindowTests(ServiceFixture service)
         Assert.Equal(Math.Min(events, 4), (int)summary["actors"]!["count"]!);
         Assert.Equal(Enumerable.Range(0, Math.Min(events, 4)).Select(i => $"actor-{i}"), summary["actors"]!["first"]!.AsArray().Select(a => (string)a!["id"]!));
         Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from digest_events where tenant_id = $1", tenant.Id));
+    }
+
+    [Fact]
+    public async Task After_the_last_event_leaves_the_last_kept_are_the_last_of_those_that_stayed()
+    {
+        var tenant = await service.NewTenantAsync();
+        var windows = service.Factory.Services.GetRequiredService<IStepWindows>();
+        var (workflow, runs) = (Guid.NewGuid(), new List<RunRow>());
+        for (var i = 0; i < 6; i++)
+        {
+            runs.Add(Run(tenant.Id, workflow, "ada", i, "actor"));
+            await JoinAsync(service.Db, windows, runs[^1], "thread-1", Plan(1000, keep: 2));
+        }
+        await using (var conn = await service.Db.OpenConnectionAsync())
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await windows.LeaveAsync(conn, tx, tenant.Id, runs[5].Id, default);
+            await tx.CommitAsync();
+        }
+        var windowId = await service.ScalarAsync<Guid>("select id from digest_windows where tenant_id = $1 and state = 'open'", tenant.Id);
+        await CloseAsync(tenant.Id, windowId);
+
+        var summary = await SummaryAsync(windowId);
+        Assert.Equal(5, (int)summary["count"]!);
+        Assert.Equal([0, 1, 3, 4], summary["events"]!.AsArray().Select(e => (int)e!["n"]!));
     }
 
     [Fact]
