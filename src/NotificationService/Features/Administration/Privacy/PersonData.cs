@@ -39,7 +39,7 @@ public static class PersonData
         new("topic_members", "user_id", "topicMemberships"),
         new("topic_events", "data", "topicEvents"),
         new("workflow_runs", "user_id", "workflowRuns"), new("workflow_runs", "actor", "workflowRuns"), new("workflow_runs", "data", "workflowRuns"),
-        new("workflow_runs", "machine", "workflowRuns"), new("workflow_waits", "user_id", "workflowRuns"),
+        new("workflow_runs", "machine", "workflowRuns"), new("workflow_runs", "start_lines", "workflowRuns"), new("workflow_waits", "user_id", "workflowRuns"),
         new("digest_windows", "user_id", "workflowRuns"), new("digest_windows", "digest_key", "workflowRuns"), new("digest_windows", "actors", "workflowRuns"),
         new("digest_windows", "passed_summary", "workflowRuns"), new("digest_windows", "summary", "workflowRuns"),
         new("digest_events", "actor_key", "workflowRuns"),

@@ -29,12 +29,14 @@ public sealed partial class RunStore
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand("""
-            select workflow_key, version, user_id, state, machine->>'endReason', cancellation_key, created_at, updated_at, ended_at, data::text, actor::text
+            select workflow_key, version, user_id, state, machine->>'endReason', cancellation_key, created_at, updated_at, ended_at, data::text, actor::text,
+                start_lines::text
             from workflow_runs where tenant_id = $1 and id = $2
             """, conn);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(runId);
         RunView view;
+        var timeline = new List<RunEventView>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             if (!await r.ReadAsync(ct)) return null;
@@ -42,19 +44,24 @@ public sealed partial class RunStore
                 r.IsDBNull(5) ? null : r.GetString(5), r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7),
                 r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(9) ? null : JsonNode.Parse(r.GetString(9)),
                 r.IsDBNull(10) ? null : JsonNode.Parse(r.GetString(10)), [], []);
+            // The start is the run's row: its `started` line, then what its first transition did if it started past it. Runs
+            // inserted before the column stored these as timeline rows, and have null here.
+            if (!r.IsDBNull(11))
+            {
+                timeline.Add(new RunEventView(null, "started", $"version {view.Version}", null, view.CreatedAt));
+                foreach (var line in JsonNode.Parse(r.GetString(11))!.AsArray())
+                    timeline.Add(new RunEventView((string?)line!["stepId"], (string)line["what"]!, (string?)line["detail"], null, view.CreatedAt));
+            }
         }
         await using var events = new NpgsqlCommand("""
             select step_id, what, detail, notification_ids, at from workflow_run_events where tenant_id = $1 and run_id = $2 order by n
             """, conn);
         events.Parameters.AddWithValue(tenantId);
         events.Parameters.AddWithValue(runId);
-        // The start is the run's row; runs inserted before that stored it as their first line.
-        var timeline = new List<RunEventView>();
         await using (var r = await events.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct))
                 timeline.Add(new RunEventView(r.IsDBNull(0) ? null : r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
                     r.IsDBNull(3) ? null : r.GetFieldValue<Guid[]>(3), r.GetFieldValue<DateTimeOffset>(4)));
-        if (timeline is not [{ What: "started", StepId: null }, ..]) timeline.Insert(0, new RunEventView(null, "started", $"version {view.Version}", null, view.CreatedAt));
         var steps = timeline.Where(e => e.StepId is not null).GroupBy(e => e.StepId!).Select(g => new RunStepView(g.Key, g.Last().What, g.First().At,
             g.Last().At, g.LastOrDefault(e => e.Detail is not null)?.Detail, [.. g.SelectMany(e => e.NotificationIds ?? [])], [.. g])).ToList();
         return view with { Steps = steps, Timeline = timeline };

@@ -25,9 +25,10 @@ public sealed partial class RunStore(NpgsqlDataSource db)
 
     /// <summary>
     /// Inserts runs set-based (a trigger's up to 1,000, a fan-out chunk's 2,000), each with <paramref name="lines"/> (what a
-    /// run that starts past its first transition did in it, <see cref="JoinAtAccept"/>); returns the ids inserted. A run's
-    /// `started` line is its row's (<see cref="GetAsync"/>): a timeline row per run would cost a trigger a row per recipient. A fan-out's run for a member it has started already is left out (the unique index
-    /// workflow_runs_fan_out_once), so a replayed chunk starts nothing twice.
+    /// run that starts past its first transition did in it, <see cref="JoinAtAccept"/>); returns the ids inserted. The start
+    /// of a run's timeline, its `started` line and those lines, is its row's (`start_lines`, read by <see cref="GetAsync"/>):
+    /// timeline rows would cost a trigger two rows per recipient. A fan-out's run for a member it has started already is
+    /// left out (the unique index workflow_runs_fan_out_once), so a replayed chunk starts nothing twice.
     /// </summary>
     public static async Task<List<Guid>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs, IReadOnlyList<StepEvent> lines,
         CancellationToken ct)
@@ -52,9 +53,7 @@ public sealed partial class RunStore(NpgsqlDataSource db)
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)shared.FanOutId ?? DBNull.Value });
             cmd.Parameters.AddWithValue(StateName(shared.Machine.Status));
             cmd.Parameters.AddWithValue(shared.Machine.Seq);
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = lines.Select(l => l.StepId).ToArray() });
-            cmd.Parameters.AddWithValue(lines.Select(l => l.What).ToArray());
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = lines.Select(l => l.Detail).ToArray() });
+            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = StartLinesJson(lines) });
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) inserted.Add(r.GetGuid(0));
         }
@@ -111,6 +110,9 @@ public sealed partial class RunStore(NpgsqlDataSource db)
         await batch.ExecuteNonQueryAsync(ct);
     }
 
+    private static string StartLinesJson(IReadOnlyList<StepEvent> lines) =>
+        new JsonArray([.. lines.Select(l => new JsonObject { ["stepId"] = l.StepId, ["what"] = l.What, ["detail"] = l.Detail })]).ToJsonString();
+
     public static string StateName(RunStatus status) => status.ToString().ToLowerInvariant();
 
     private static RunRow Read(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt32(4), r.GetString(5),
@@ -118,18 +120,11 @@ public sealed partial class RunStore(NpgsqlDataSource db)
         RunStateJson.Deserialize(r.GetString(9)), r.IsDBNull(10) ? null : r.GetInt64(10), r.GetFieldValue<DateTimeOffset>(11));
 
     private const string InsertRuns = """
-        with runs as (
-            insert into workflow_runs (tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, state, machine, fan_out_id, seq)
-            select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, $12, $10::jsonb, $11, $13
-            from unnest($2::uuid[], $6::text[]) as u(id, user_id)
-            on conflict (tenant_id, fan_out_id, user_id) where fan_out_id is not null do nothing
-            returning tenant_id, id, version
-        ), timeline as (
-            insert into workflow_run_events (tenant_id, run_id, step_id, what, detail)
-            select r.tenant_id, r.id, l.step_id, l.what, l.detail
-            from runs r cross join unnest($14::text[], $15::text[], $16::text[]) with ordinality as l(step_id, what, detail, ord)
-            order by r.id, l.ord
-        )
-        select id from runs
+        insert into workflow_runs (tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, state, machine, fan_out_id, seq,
+            start_lines)
+        select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, $12, $10::jsonb, $11, $13, $14::jsonb
+        from unnest($2::uuid[], $6::text[]) as u(id, user_id)
+        on conflict (tenant_id, fan_out_id, user_id) where fan_out_id is not null do nothing
+        returning id
         """;
 }

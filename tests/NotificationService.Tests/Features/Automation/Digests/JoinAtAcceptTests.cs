@@ -44,6 +44,7 @@ public class JoinAtAcceptTests(ServiceFixture service)
         var run = await tenant.Http.RunAsync(second[7]);
         Assert.Equal("waiting", run.Text("state"));
         Assert.Equal(["started", "digesting"], run["timeline"]!.AsArray().Select(e => e.Text("what")));
+        Assert.Equal(0, await service.ScalarAsync<long>("select count(*) from workflow_run_events where tenant_id = $1", tenant.Id));   // the runs' rows say it
 
         await service.CloseWindowsAsync(tenant.Id);
         var done = new List<System.Text.Json.Nodes.JsonNode>();
