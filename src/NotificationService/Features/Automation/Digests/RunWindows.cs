@@ -32,13 +32,14 @@ public sealed class RunWindows(DigestCloser closer, LiveDigestItems items, JobQu
         return DigestJoin.Filled;
     }
 
-    public async Task JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, RunEffect.JoinDigest join, DateTimeOffset now,
+    public async Task<bool> JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, RunEffect.JoinDigest join, DateTimeOffset now,
         IReadOnlyList<(Guid RunId, string UserId)> runs, JsonNode? actor, CancellationToken ct)
     {
         var touched = await DigestStore.JoinManyAsync(conn, tx, tenantId, workflowId, join, now, runs, ActorKey(actor), actor, ct);
         var closes = touched.Where(w => w.Opened).Select(w => DigestCloser.CloseJob(tenantId, w.Id, w.ClosesAt)).ToList();
         if (closes.Count > 0) await queue.EnqueueAsync(conn, tx, closes, ct);
         foreach (var filled in touched.Where(w => w.Filled)) await closer.CloseAsync(conn, tx, tenantId, filled.Id, now, ct);
+        return touched.Count > 0;
     }
 
     public Task LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct) =>

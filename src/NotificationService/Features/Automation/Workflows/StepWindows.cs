@@ -22,7 +22,8 @@ public interface IStepWindows
 
     /// <summary>A trigger's runs (one per recipient) join their windows at accept, set-based (<see cref="JoinAtAccept"/>): what
     /// <see cref="JoinAsync"/> does for each, with the windows it opens queued to close and those it fills closed now.</summary>
-    Task JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, RunEffect.JoinDigest join, DateTimeOffset now,
+    /// <returns>Whether it queued jobs (a window opened or filled): a trigger that only joined open windows queued none.</returns>
+    Task<bool> JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, RunEffect.JoinDigest join, DateTimeOffset now,
         IReadOnlyList<(Guid RunId, string UserId)> runs, JsonNode? actor, CancellationToken ct);
 
     /// <summary>Takes the run's event back out of its window while the window is open (a cancel).</summary>
