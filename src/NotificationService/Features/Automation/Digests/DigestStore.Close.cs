@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Npgsql;
+using NotificationService.Features.Automation.Workflows;
 
 namespace NotificationService.Features.Automation.Digests;
 
@@ -119,17 +120,17 @@ public static partial class DigestStore
         """;
 
     /// <summary>
-    /// The data of window `w`'s first `keep_first` and last `keep_last` events as they stand (an event that left is not
-    /// among them), in order, read from their runs: an event row holds no copy, so a join writes no data and drops none.
+    /// The data of window `w`'s ($1 tenant) first `keep_first` and last `keep_last` events as they stand (an event that left
+    /// is not among them), in order, read from their runs through the runs' owner: an event row holds no copy, so a join
+    /// writes no data and drops none.
     /// </summary>
-    internal const string KeptData = """
-        coalesce((select jsonb_agg(coalesce(r.data, 'null'::jsonb) order by k.position)
-                  from ((select e.position, e.run_id from digest_events e where e.tenant_id = w.tenant_id and e.window_id = w.id
+    internal const string KeptData = $"""
+        coalesce((select jsonb_agg(coalesce({RunStore.DataOfRun}, 'null'::jsonb) order by k.position)
+                  from ((select e.position, e.run_id from digest_events e where e.tenant_id = $1 and e.window_id = w.id
                          order by e.position limit w.keep_first)
                         union
-                        (select e.position, e.run_id from digest_events e where e.tenant_id = w.tenant_id and e.window_id = w.id
-                         order by e.position desc limit w.keep_last)) k
-                  left join workflow_runs r on r.tenant_id = w.tenant_id and r.id = k.run_id), '[]'::jsonb)
+                        (select e.position, e.run_id from digest_events e where e.tenant_id = $1 and e.window_id = w.id
+                         order by e.position desc limit w.keep_last)) k), '[]'::jsonb)
         """;
 
     /// <summary>

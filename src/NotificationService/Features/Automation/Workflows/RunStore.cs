@@ -113,6 +113,13 @@ public sealed partial class RunStore(NpgsqlDataSource db)
     private static string StartLinesJson(IReadOnlyList<StepEvent> lines) =>
         new JsonArray([.. lines.Select(l => new JsonObject { ["stepId"] = l.StepId, ["what"] = l.What, ["detail"] = l.Detail })]).ToJsonString();
 
+    /// <summary>
+    /// A run's data, for another module's statement that needs it beside its own rows (a digest's kept events): a scalar
+    /// subquery on the run of tenant `$1` whose id is the column `run_id` of the row aliased `k`. Read here, so the runs'
+    /// table is named by its owner only.
+    /// </summary>
+    public const string DataOfRun = "(select r.data from workflow_runs r where r.tenant_id = $1 and r.id = k.run_id)";
+
     public static string StateName(RunStatus status) => status.ToString().ToLowerInvariant();
 
     private static RunRow Read(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt32(4), r.GetString(5),
