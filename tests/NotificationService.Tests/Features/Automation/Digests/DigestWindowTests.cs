@@ -35,6 +35,20 @@ public class DigestWindowTests(ServiceFixture service)
         return joined;
     }
 
+    /// <summary>A new tenant's <paramref name="events"/> runs for "ada", one after another into one open window.</summary>
+    private async Task<(TestTenant Tenant, IStepWindows Windows, List<RunRow> Runs)> OneWindowAsync(int events, int keep = 3)
+    {
+        var tenant = await service.NewTenantAsync();
+        var windows = service.Factory.Services.GetRequiredService<IStepWindows>();
+        var (workflow, runs) = (Guid.NewGuid(), new List<RunRow>());
+        for (var i = 0; i < events; i++)
+        {
+            runs.Add(Run(tenant.Id, workflow, "ada", i, "actor"));
+            await JoinAsync(service.Db, windows, runs[^1], "thread-1", Plan(1000, keep));
+        }
+        return (tenant, windows, runs);
+    }
+
     private async Task<(Guid? Carrier, List<WindowEvent> Events)?> CloseAsync(Guid tenantId, Guid windowId)
     {
         await using var conn = await service.Db.OpenConnectionAsync();
@@ -80,14 +94,7 @@ public class DigestWindowTests(ServiceFixture service)
     [Fact]
     public async Task After_the_last_event_leaves_the_last_kept_are_the_last_of_those_that_stayed()
     {
-        var tenant = await service.NewTenantAsync();
-        var windows = service.Factory.Services.GetRequiredService<IStepWindows>();
-        var (workflow, runs) = (Guid.NewGuid(), new List<RunRow>());
-        for (var i = 0; i < 6; i++)
-        {
-            runs.Add(Run(tenant.Id, workflow, "ada", i, "actor"));
-            await JoinAsync(service.Db, windows, runs[^1], "thread-1", Plan(1000, keep: 2));
-        }
+        var (tenant, windows, runs) = await OneWindowAsync(6, keep: 2);
         await using (var conn = await service.Db.OpenConnectionAsync())
         await using (var tx = await conn.BeginTransactionAsync())
         {
@@ -209,14 +216,7 @@ public class DigestWindowTests(ServiceFixture service)
     [Fact]
     public async Task A_closing_windows_carrier_moves_at_normal_priority_and_its_digested_runs_in_one_low_priority_job()
     {
-        var tenant = await service.NewTenantAsync();
-        var windows = service.Factory.Services.GetRequiredService<IStepWindows>();
-        var (workflow, runs) = (Guid.NewGuid(), new List<RunRow>());
-        for (var i = 0; i < 3; i++)
-        {
-            runs.Add(Run(tenant.Id, workflow, "ada", i, "actor"));
-            await JoinAsync(service.Db, windows, runs[^1], "thread-1", Plan(1000));
-        }
+        var (tenant, _, runs) = await OneWindowAsync(3);
         var windowId = await service.ScalarAsync<Guid>("select id from digest_windows where tenant_id = $1 and state = 'open'", tenant.Id);
 
         // Read inside the close's transaction (then rolled back): the workers never see these jobs.
