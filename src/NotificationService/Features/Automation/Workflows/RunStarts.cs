@@ -24,10 +24,13 @@ public sealed class RunStarts(IStepWindows windows, JobQueue queue, TimeProvider
             actorJson, dataJson, cancellationKey, start, fanOutId)).ToList();
         var inserted = (await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, joins?.Events ?? [], ct)).ToHashSet();
         var started = runs.Where(r => inserted.Contains(r.Id)).ToList();
-        var queued = joins?.Effects[0] is RunEffect.JoinDigest join
-            ? await windows.JoinAllAsync(tx.Connection, tx.Transaction, tenantId, workflow.WorkflowId, join, now, [.. started.Select(r => (r.Id, r.UserId))],
-                actor, ct)
-            : (await queue.EnqueueAsync(tx.Connection, tx.Transaction, started.Select(r => WorkflowStepJob.For(tenantId, r.Id, WorkflowStepJob.Continue, 0)).ToList(), ct)).Length > 0;
+        bool queued;
+        if (joins?.Effects[0] is RunEffect.JoinDigest join)
+            queued = await windows.JoinAllAsync(tx.Connection, tx.Transaction, tenantId, workflow.WorkflowId, join, now,
+                [.. started.Select(r => (r.Id, r.UserId))], actor, ct);
+        else
+            queued = (await queue.EnqueueAsync(tx.Connection, tx.Transaction,
+                started.Select(r => WorkflowStepJob.For(tenantId, r.Id, WorkflowStepJob.Continue, 0)).ToList(), ct)).Length > 0;
         // Workers look for new jobs when woken: a trigger whose events only joined open windows queued none.
         if (queued) tx.WakeAfterCommit(WorkflowStepJob.Queue);
         return [.. started.Select(r => r.Id)];
