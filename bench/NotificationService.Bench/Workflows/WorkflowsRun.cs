@@ -95,7 +95,10 @@ public static class WorkflowsRun
                 await TriggerAsync(http, "later", Enumerable.Range(0, 100).Select(i => $"d{t}-{i}"), new { at = firstDue + TimeSpan.FromMilliseconds(100 * t) });
             }
             await using var db = NpgsqlDataSource.Create(cs);
-            await WaitAsync(db, "select count(*) from workflow_run_events where what = 'delayed'", n => n >= delayed, "workflows: runs reaching their delay");
+            // A run that reaches its delay after the delay's end passes it at once, with no `delayed` line (a host slow enough
+            // that the lead was not enough: then not every delay was registered before the first came due, which the report says).
+            await WaitAsync(db, "select count(distinct run_id) from workflow_run_events where what in ('delayed', 'delay_passed')", n => n >= delayed,
+                "workflows: runs reaching their delay");
             allBefore = DateTimeOffset.UtcNow < firstDue;
             await WaitAsync(db, "select count(*) from workflow_runs where state = 'completed'", n => n >= delayed, "workflows: delays coming due at 1,000/s");
             loads.Add($"delays due {LoadAverage.Now():0.0}");
