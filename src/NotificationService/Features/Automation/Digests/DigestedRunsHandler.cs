@@ -7,9 +7,10 @@ namespace NotificationService.Features.Automation.Digests;
 
 /// <summary>
 /// Runs `digest-digested` jobs: each job's runs move on in one transaction, each through the engine as its own `digested`
-/// input (the interpreter decides each transition; a run that moved meanwhile, cancelled say, is stale and moves nothing).
-/// Runs are locked in id order. A failure rolls back the job's every move, and the job splits into one job per run, each
-/// retried on its own: one run that cannot move never holds back the others.
+/// input (the interpreter decides each transition; a run that moved meanwhile, cancelled say, is stale and moves nothing),
+/// all locked at once in id order and saved together (<see cref="WorkflowEngine.ApplyManyAsync"/>). A failure rolls back
+/// the job's every move, and the job splits into one job per run, each retried on its own: one run that cannot move never
+/// holds back the others.
 /// </summary>
 public sealed class DigestedRunsHandler(NotificationLedger ledger, WorkflowEngine engine, ILogger<DigestedRunsHandler> log) : JobHandler<DigestedRunsJob>
 {
@@ -21,8 +22,7 @@ public sealed class DigestedRunsHandler(NotificationLedger ledger, WorkflowEngin
             try
             {
                 await using var tx = await ledger.BeginAsync(ct);
-                foreach (var (run, seq) in args.Runs.Zip(args.Seqs).OrderBy(r => r.First))
-                    await engine.ApplyAsync(tx, job.TenantId, run, new RunInput.Digested(seq, args.Carrier), ct);
+                await engine.ApplyManyAsync(tx, job.TenantId, [.. args.Runs.Zip(args.Seqs, (run, seq) => (run, (RunInput)new RunInput.Digested(seq, args.Carrier)))], ct);
                 await tx.CommitAsync(ct);
                 results.Add(JobResult.Done);
             }

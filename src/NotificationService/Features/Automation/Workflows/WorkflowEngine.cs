@@ -15,7 +15,7 @@ namespace NotificationService.Features.Automation.Workflows;
 /// webhook of a run that ended) and saves the new state with its timeline. A crash before the commit leaves everything as
 /// it was (the job comes back); a crash after it leaves a job whose seq the run has left behind, which moves nothing.
 /// </summary>
-public sealed class WorkflowEngine(NotificationLedger ledger, WorkflowStore store, RunContexts contexts, StepSender sender, RunEndings endings,
+public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowStore store, RunContexts contexts, StepSender sender, RunEndings endings,
     IStepWindows windows, JobQueue queue, WorkflowOptions options, TimeProvider clock, ILogger<WorkflowEngine> log)
 {
     /// <summary>Applies <paramref name="input"/> to the run in a transaction of its own; null when there is no such run.</summary>
