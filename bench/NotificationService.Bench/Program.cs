@@ -41,6 +41,8 @@ try
         sides.Add(new BenchSide("base", dll, label));
     }
 
+    // The build just written out and its compilers gone quiet first (a smoke run's figures mean nothing: it does not wait).
+    if (!options.Smoke) report.Notes.Add(await HostSettle.WaitAsync());
     await Phase(report, "ceilings", "PostgreSQL ceilings", async _ =>
         report.Ceilings = await PostgresCeilings.MeasureAsync(await CreateDatabaseAsync("ceilings"), options));
 
