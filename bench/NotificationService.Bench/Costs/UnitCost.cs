@@ -22,6 +22,13 @@ public sealed record StatementTime(long QueryId, string Query, long Calls, doubl
     }
 }
 
+/// <summary>WAL the cluster wrote in a window (pg_stat_wal): records, full-page images (a page's first change after a
+/// checkpoint writes the whole page) and bytes.</summary>
+public sealed record WalUse(long Records, long FullPageImages, decimal Bytes)
+{
+    public WalUse Since(WalUse before) => new(Records - before.Records, FullPageImages - before.FullPageImages, Bytes - before.Bytes);
+}
+
 /// <summary>
 /// What one unit of a phase's work (an accepted send, a delivered notification, a CSV row…) cost over its measured
 /// window: CPU of the service processes, of PostgreSQL and of the bench itself, statements the service ran, and rows
@@ -32,6 +39,8 @@ public sealed record UnitCost(string Phase, string Unit, long Units, TimeSpan Wi
 {
     /// <summary>The statements that spent the most execution time in the window.</summary>
     public IReadOnlyList<StatementTime> TopStatements { get; init; } = [];
+    /// <summary>The WAL written in the window, by the whole cluster (null: not read).</summary>
+    public WalUse? Wal { get; init; }
 
     private double Per(double v) => Units > 0 ? v / Units : double.NaN;
 
@@ -44,6 +53,10 @@ public sealed record UnitCost(string Phase, string Unit, long Units, TimeSpan Wi
     public double StatementsPer => Statements < 0 ? double.NaN : Per(Statements);
     public double RowsWritten => Per(Tables.Sum(t => t.Written));
     public double NonHotUpdates => Per(Tables.Sum(t => t.Updated - t.HotUpdated));
+
+    /// <summary>"WAL 4.1 records, 0.52 full-page images, 1,234 bytes": per unit.</summary>
+    public string WalPerUnit(System.Globalization.CultureInfo inv) => Wal is not { } w ? "not read"
+        : string.Format(inv, "{0:0.0} records, {1:0.00} full-page images, {2:N0} bytes", Per(w.Records), Per(w.FullPageImages), Per((double)w.Bytes));
 
     /// <summary>"notifications +1.00 ~2.00 (HOT 0.04) -0.00; jobs …": per unit, tables that wrote anything.</summary>
     public string TablesPerUnit(System.Globalization.CultureInfo inv) => Tables.Count == 0 ? "none" : string.Join("; ", Tables

@@ -23,7 +23,7 @@ public static class UnitCostReport
             sb.AppendLine(string.Create(Inv, $"| {c.Phase} | {c.Unit} | {c.Units:N0} | {c.ServiceMicros:N1} | {c.PostgresMicros:N1} | {c.BenchMicros:N1} | {F(c.StatementsPer)} | {c.RowsWritten:0.00} | {c.NonHotUpdates:0.00} |"));
         sb.AppendLine();
         foreach (var c in costs)
-            sb.AppendLine($"- {c.Phase}, rows per {c.Unit} ({c.Units:N0} in {c.Window.TotalSeconds.ToString("0.0", Inv)} s): {c.TablesPerUnit(Inv)}.");
+            sb.AppendLine($"- {c.Phase}, rows per {c.Unit} ({c.Units:N0} in {c.Window.TotalSeconds.ToString("0.0", Inv)} s): {c.TablesPerUnit(Inv)}; WAL per {c.Unit} (the cluster's): {c.WalPerUnit(Inv)}.");
         sb.AppendLine();
         sb.AppendLine("Statements that spent the most execution time per unit (pg_stat_statements: calls and execution time, planning not included):");
         sb.AppendLine();

@@ -22,6 +22,7 @@ public sealed class UnitMeter
     private long _statementsBefore;
     private IReadOnlyList<StatementTime> _topBefore = [];
     private IReadOnlyList<TableRows> _tablesBefore = [];
+    private WalUse? _walBefore;
 
     private UnitMeter(NpgsqlDataSource db, string phase, CpuMeter cpu) => (_db, _phase, _cpu) = (db, phase, cpu);
 
@@ -31,6 +32,7 @@ public sealed class UnitMeter
         meter._tablesBefore = await TablesAsync(db);
         meter._statementsBefore = await StatementsAsync(db);
         meter._topBefore = await StatementTimesAsync(db);
+        meter._walBefore = await WalAsync(db);
         meter._before = meter.Cpu();
         meter._clock.Restart();
         return meter;
@@ -47,6 +49,7 @@ public sealed class UnitMeter
         var after = Cpu();
         var statements = await StatementsAsync(_db);
         var times = await StatementTimesAsync(_db);
+        var wal = await WalAsync(_db);
         if (settle) await Task.Delay(Waits.Seconds(1.5));
         var old = _tablesBefore.ToDictionary(t => t.Table);
         var tables = (await TablesAsync(_db))
@@ -55,9 +58,16 @@ public sealed class UnitMeter
             .Where(t => t.Written > 0).ToList();
         var cost = new UnitCost(_phase, unit, units, window, after.Service - _before.Service, after.Postgres - _before.Postgres,
             after.Bench - _before.Bench, statements < _statementsBefore || _statementsBefore < 0 ? -1 : statements - _statementsBefore, tables)
-        { TopStatements = StatementTime.Top(_topBefore, times, 6) };
+        { TopStatements = StatementTime.Top(_topBefore, times, 6), Wal = wal is { } w && _walBefore is { } b ? w.Since(b) : null };
         if (Sink.Value is { } sink) lock (sink) sink.Add(cost);
         return cost;
+    }
+
+    private static async Task<WalUse?> WalAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("/* bench */ select wal_records, wal_fpi, wal_bytes from pg_stat_wal");
+        await using var r = await cmd.ExecuteReaderAsync();
+        return await r.ReadAsync() ? new WalUse(r.GetInt64(0), r.GetInt64(1), r.GetDecimal(2)) : null;
     }
 
     internal static async Task<IReadOnlyList<TableRows>> TablesAsync(NpgsqlDataSource db)
