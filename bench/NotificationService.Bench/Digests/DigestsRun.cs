@@ -89,7 +89,10 @@ public static class DigestsRun
             await vacuum.ExecuteNonQueryAsync();
         }
 
-        // Every window ends within the same minute: its close job is made due at a moment drawn in the spread.
+        // Every window ends within the same minute: its close job is made due at a moment drawn in the spread. What a window
+        // costs from its end to its digest's provider call (the close, the carrier's send, its dispatch, and the digested
+        // runs' moves done by then): where the closing minute goes.
+        var closing = await Costs.UnitMeter.StartAsync(db, "digest: windows closed to their digests' provider calls (Mode=all)");
         var ends = new Dictionary<Guid, DateTime>();
         await using (var cmd = db.CreateCommand("""
             update jobs set run_at = now() + interval '3 seconds' + random() * make_interval(secs => $1)
@@ -101,6 +104,7 @@ public static class DigestsRun
             while (await r.ReadAsync()) ends[r.GetGuid(0)] = r.GetDateTime(1);
         }
         await WaitAsync(db, "select count(*) from sandbox_messages", n => n >= ends.Count, "digest: digests reaching the provider");
+        await closing.StopAsync(ends.Count, "window");
         loads.Add($"closing {LoadAverage.Now():0.0}");
 
         var lateness = new List<double>();
@@ -115,6 +119,11 @@ public static class DigestsRun
             while (await r.ReadAsync())
                 if (ends.TryGetValue(r.GetGuid(0), out var end)) lateness.Add((r.GetDateTime(1) - end).TotalMilliseconds);
         }
+        // The runs whose events the digests carried end after, at low priority: what ending one costs, until none waits.
+        var digested = await ScalarAsync(db, "select count(*) from workflow_runs where state = 'waiting'");
+        var ending = await Costs.UnitMeter.StartAsync(db, "digest: digested runs ended after their windows' digests went (Mode=all)");
+        await WaitAsync(db, "select count(*) from workflow_runs where state = 'waiting'", n => n == 0, "digest: digested runs still waiting");
+        await ending.StopAsync(digested, "run");
         var windows = await ScalarAsync(db, "select count(*) from digest_windows where state = 'closed'");
         var counted = await ScalarAsync(db, "select coalesce(sum((summary->>'count')::int), 0) from digest_windows where state = 'closed'");
         Progress.Done();
