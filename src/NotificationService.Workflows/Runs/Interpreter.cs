@@ -13,6 +13,10 @@ namespace NotificationService.Workflows.Runs;
 /// </summary>
 public static partial class Interpreter
 {
+    /// <summary>Whether the transition for <paramref name="input"/> may read the context: a `digested` input only ends the run,
+    /// so a host need not load what conditions read for it (a closed digest ends a hundred runs per job).</summary>
+    public static bool ReadsContext(RunInput input) => input is not RunInput.Digested;
+
     public static Transition Apply(WorkflowDefinition definition, RunState state, RunInput input, DateTimeOffset now, ConditionContext context)
     {
         var index = StepIndex.Of(definition);

@@ -90,6 +90,13 @@ public class DigestInterpreterTests
         Assert.DoesNotContain(digested.Effects, e => e is RunEffect.Send);
 
         Assert.False(Interpreter.Apply(d, joined.State, new RunInput.Carried(joined.State.Seq - 1), T0, Context(new { })).Changed);   // a stale close
+
+        // Ending digested reads nothing of the context, so a host may leave it unloaded: the same transition without it.
+        Assert.False(Interpreter.ReadsContext(new RunInput.Digested(joined.State.Seq, carrier)));
+        var blind = Interpreter.Apply(d, joined.State, new RunInput.Digested(joined.State.Seq, carrier), T0.AddHours(1), ConditionContext.Empty);
+        Assert.Equal(RunStateJson.Serialize(digested.State), RunStateJson.Serialize(blind.State));
+        Assert.Equal(digested.Events, blind.Events);
+        Assert.True(Interpreter.ReadsContext(new RunInput.Carried(joined.State.Seq)));
     }
 
     [Fact]

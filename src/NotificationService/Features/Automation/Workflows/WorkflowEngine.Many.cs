@@ -27,8 +27,10 @@ public sealed partial class WorkflowEngine
                 await SaveAsync(tx, run, Interpreter.Fail(run.Machine, run.Machine.Cursor, $"version {run.Version} of the workflow is gone"), ct);
                 continue;
             }
-            var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, run, workflow.Definition, ct) : ConditionContext.Empty;
-            var transition = Interpreter.Apply(workflow.Definition, run.Machine, inputs[run.Id], clock.GetUtcNow(), context);
+            var input = inputs[run.Id];
+            var context = workflow.Definition.ReadsContext && Interpreter.ReadsContext(input)
+                ? await contexts.ForAsync(conn, dbTx, run, workflow.Definition, ct) : ConditionContext.Empty;
+            var transition = Interpreter.Apply(workflow.Definition, run.Machine, input, clock.GetUtcNow(), context);
             if (!transition.Changed) continue;
             if (transition.Effects.All(e => e is RunEffect.Ended)) ends.Add((run, transition));
             else await SaveAsync(tx, run, transition, ct, workflow);

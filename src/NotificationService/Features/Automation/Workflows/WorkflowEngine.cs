@@ -46,7 +46,8 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
         if (await store.VersionAsync(tenantId, run.WorkflowId, run.Version, ct) is not { } workflow)
             return await SaveAsync(tx, run, Interpreter.Fail(state, state.Cursor, $"version {run.Version} of the workflow is gone"), ct);
 
-        var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, run, workflow.Definition, ct) : ConditionContext.Empty;
+        var context = workflow.Definition.ReadsContext && Interpreter.ReadsContext(input)
+            ? await contexts.ForAsync(conn, dbTx, run, workflow.Definition, ct) : ConditionContext.Empty;
         var transition = Interpreter.Apply(workflow.Definition, state, input, clock.GetUtcNow(), context);
         if (!transition.Changed) return transition;
         return await SaveAsync(tx, run, transition, ct, workflow);
