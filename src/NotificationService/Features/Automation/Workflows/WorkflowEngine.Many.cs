@@ -1,5 +1,4 @@
 using NotificationService.Features.Sending.Notifications;
-using NotificationService.Workflows.Conditions;
 using NotificationService.Workflows.Runs;
 
 namespace NotificationService.Features.Automation.Workflows;
@@ -22,17 +21,9 @@ public sealed partial class WorkflowEngine
         var ends = new List<(RunRow Run, Transition Transition)>();
         foreach (var run in await RunStore.LockManyAsync(conn, dbTx, tenantId, [.. inputs.Keys], ct))
         {
-            if (await store.VersionAsync(tenantId, run.WorkflowId, run.Version, ct) is not { } workflow)
-            {
-                await SaveAsync(tx, run, Interpreter.Fail(run.Machine, run.Machine.Cursor, $"version {run.Version} of the workflow is gone"), ct);
-                continue;
-            }
-            var input = inputs[run.Id];
-            var context = workflow.Definition.ReadsContext && Interpreter.ReadsContext(input)
-                ? await contexts.ForAsync(conn, dbTx, run, workflow.Definition, ct) : ConditionContext.Empty;
-            var transition = Interpreter.Apply(workflow.Definition, run.Machine, input, clock.GetUtcNow(), context);
+            var (transition, workflow) = await DecideAsync(tx, run, inputs[run.Id], ct);
             if (!transition.Changed) continue;
-            if (transition.Effects.All(e => e is RunEffect.Ended)) ends.Add((run, transition));
+            if (workflow is not null && transition.Effects.All(e => e is RunEffect.Ended)) ends.Add((run, transition));
             else await SaveAsync(tx, run, transition, ct, workflow);
         }
         foreach (var (run, transition) in ends)

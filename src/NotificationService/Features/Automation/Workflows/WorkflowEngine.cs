@@ -43,14 +43,20 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
                 input = w with { Detail = await WaitStore.DetailAsync(conn, dbTx, tenantId, runId, w.Seq, ct) };
                 break;
         }
-        if (await store.VersionAsync(tenantId, run.WorkflowId, run.Version, ct) is not { } workflow)
-            return await SaveAsync(tx, run, Interpreter.Fail(state, state.Cursor, $"version {run.Version} of the workflow is gone"), ct);
-
-        var context = workflow.Definition.ReadsContext && Interpreter.ReadsContext(input)
-            ? await contexts.ForAsync(conn, dbTx, run, workflow.Definition, ct) : ConditionContext.Empty;
-        var transition = Interpreter.Apply(workflow.Definition, state, input, clock.GetUtcNow(), context);
+        var (transition, workflow) = await DecideAsync(tx, run, input, ct);
         if (!transition.Changed) return transition;
         return await SaveAsync(tx, run, transition, ct, workflow);
+    }
+
+    /// <summary>The interpreter's transition for the locked run: its pinned version read, and the context loaded only when the
+    /// transition may read it. A version that is gone fails the run (workflow null).</summary>
+    private async Task<(Transition Transition, StoredWorkflow? Workflow)> DecideAsync(LedgerTransaction tx, RunRow run, RunInput input, CancellationToken ct)
+    {
+        if (await store.VersionAsync(run.TenantId, run.WorkflowId, run.Version, ct) is not { } workflow)
+            return (Interpreter.Fail(run.Machine, run.Machine.Cursor, $"version {run.Version} of the workflow is gone"), null);
+        var context = workflow.Definition.ReadsContext && Interpreter.ReadsContext(input)
+            ? await contexts.ForAsync(tx.Connection, tx.Transaction, run, workflow.Definition, ct) : ConditionContext.Empty;
+        return (Interpreter.Apply(workflow.Definition, run.Machine, input, clock.GetUtcNow(), context), workflow);
     }
 
     /// <summary>Saves the transition and performs its effects. A window that answers at once (a throttle's place, a backoff
