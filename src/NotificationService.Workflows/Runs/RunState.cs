@@ -29,9 +29,9 @@ public sealed record RunState(
     string? EndReason = null)
 {
     // Read from Status, so not stored: every run's row would carry them (a trigger's thousand runs, 35 bytes each).
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public bool IsEnded => Status is RunStatus.Completed or RunStatus.Failed;
-    [System.Text.Json.Serialization.JsonIgnore]
+    [JsonIgnore]
     public bool IsTerminal => Status is RunStatus.Completed or RunStatus.Failed or RunStatus.Cancelled;
 
     public static RunState Start(Definitions.WorkflowDefinition definition) =>
