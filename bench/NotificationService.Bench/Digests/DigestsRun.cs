@@ -56,6 +56,8 @@ public static class DigestsRun
                 users = Enumerable.Range(u, Math.Min(1000, users - u)).Select(i => new { userId = $"u{i}", email = $"u{i}@example.com" }),
             }));
 
+        await DigestsWarmUp.RunAsync(http, db, all, options);
+
         // What an absorbed event costs (CPU of the service and PostgreSQL, statements, rows per table): where absorption goes.
         var meter = await Costs.UnitMeter.StartAsync(db, "digest: triggers absorbed into windows (Mode=all)");
         var sw = Stopwatch.StartNew();
@@ -94,6 +96,7 @@ public static class DigestsRun
         // runs' moves done by then): where the closing minute goes.
         var closing = await Costs.UnitMeter.StartAsync(db, "digest: windows closed to their digests' provider calls (Mode=all)");
         var ends = new Dictionary<Guid, DateTime>();
+        var sentBefore = await ScalarAsync(db, "select count(*) from sandbox_messages");
         await using (var cmd = db.CreateCommand("""
             update jobs set run_at = now() + interval '3 seconds' + random() * make_interval(secs => $1)
             where kind = 'digest-close' and state = 'ready' returning (args->>'w')::uuid, run_at
@@ -103,7 +106,7 @@ public static class DigestsRun
             await using var r = await cmd.ExecuteReaderAsync();
             while (await r.ReadAsync()) ends[r.GetGuid(0)] = r.GetDateTime(1);
         }
-        await WaitAsync(db, "select count(*) from sandbox_messages", n => n >= ends.Count, "digest: digests reaching the provider");
+        await WaitAsync(db, "select count(*) from sandbox_messages", n => n >= sentBefore + ends.Count, "digest: digests reaching the provider");
         await closing.StopAsync(ends.Count, "window");
         loads.Add($"closing {LoadAverage.Now():0.0}");
 
@@ -124,15 +127,16 @@ public static class DigestsRun
         var ending = await Costs.UnitMeter.StartAsync(db, "digest: digested runs ended after their windows' digests went (Mode=all)");
         await WaitAsync(db, "select count(*) from workflow_runs where state = 'waiting'", n => n == 0, "digest: digested runs still waiting");
         await ending.StopAsync(digested, "run");
-        var windows = await ScalarAsync(db, "select count(*) from digest_windows where state = 'closed'");
-        var counted = await ScalarAsync(db, "select coalesce(sum((summary->>'count')::int), 0) from digest_windows where state = 'closed'");
+        var measured = $"state = 'closed' and user_id not like '{DigestsWarmUp.UserPrefix}%'";
+        var windows = await ScalarAsync(db, $"select count(*) from digest_windows where {measured}");
+        var counted = await ScalarAsync(db, $"select coalesce(sum((summary->>'count')::int), 0) from digest_windows where {measured}");
         Progress.Done();
         var p = new Percentiles(lateness);
         return new DigestsBenchResult(events, keys, absorbed, batchInsertCeiling, windows, counted, ends.Count, spread, p.P50, p.P99,
             lateness.Count == 0 ? double.NaN : lateness.Max(), string.Join(", ", loads));
     }
 
-    private static async Task PostAsync(HttpClient http, string url, string json)
+    internal static async Task PostAsync(HttpClient http, string url, string json)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
@@ -141,13 +145,13 @@ public static class DigestsRun
             throw new InvalidOperationException($"POST {url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
-    private static async Task<long> ScalarAsync(NpgsqlDataSource db, string sql)
+    internal static async Task<long> ScalarAsync(NpgsqlDataSource db, string sql)
     {
         await using var cmd = db.CreateCommand(sql);
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
-    private static async Task WaitAsync(NpgsqlDataSource db, string sql, Func<long, bool> done, string what)
+    internal static async Task WaitAsync(NpgsqlDataSource db, string sql, Func<long, bool> done, string what)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(30);
         while (true)

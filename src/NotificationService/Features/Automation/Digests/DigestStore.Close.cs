@@ -5,31 +5,6 @@ namespace NotificationService.Features.Automation.Digests;
 
 public static partial class DigestStore
 {
-    /// <summary>`open` → `closed` once, under the window's lock: the first event's run carries the digest, which is written
-    /// beside it (exact count, the kept events' data, distinct actors); the events go, returned so that the caller queues the
-    /// run that carries and the runs digested. Null when the window had closed already.</summary>
-    public static async Task<(Guid? Carrier, List<WindowEvent> Events)?> CloseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId,
-        Guid windowId, DateTimeOffset now, CancellationToken ct)
-    {
-        Guid? carrier;
-        await using (var close = new NpgsqlCommand(Close, conn, tx))
-        {
-            close.Parameters.AddWithValue(tenantId);
-            close.Parameters.AddWithValue(windowId);
-            close.Parameters.AddWithValue(now);
-            await using var r = await close.ExecuteReaderAsync(ct);
-            if (!await r.ReadAsync(ct)) return null;
-            carrier = r.IsDBNull(0) ? null : r.GetGuid(0);
-        }
-        await using var take = new NpgsqlCommand("delete from digest_events where tenant_id = $1 and window_id = $2 returning run_id, seq", conn, tx);
-        take.Parameters.AddWithValue(tenantId);
-        take.Parameters.AddWithValue(windowId);
-        var events = new List<WindowEvent>();
-        await using var rows = await take.ExecuteReaderAsync(ct);
-        while (await rows.ReadAsync(ct)) events.Add(new WindowEvent(rows.GetGuid(0), rows.GetInt32(1)));
-        return (carrier, events);
-    }
-
     /// <summary>The digests <paramref name="runId"/> carries, by step id (a closed window's, or a backoff window's first event's).</summary>
     public static async Task<JsonObject> CarriedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct)
     {
@@ -104,18 +79,6 @@ public static partial class DigestStore
             delete from digest_events e using w where e.tenant_id = $1 and e.window_id = w.id and e.run_id = $2 returning 1
         )
         select count(*) from gone
-        """;
-
-    private const string Close = $"""
-        with closed as (
-            update digest_windows w set state = 'closed', closed_at = $3,
-                carrier_run_id = coalesce(w.carrier_run_id,
-                    (select e.run_id from digest_events e where e.tenant_id = $1 and e.window_id = $2 order by e.position limit 1)),
-                summary = {SummarySoFar}
-            where w.tenant_id = $1 and w.id = $2 and w.state = 'open'
-            returning w.carrier_run_id
-        )
-        select carrier_run_id from closed
         """;
 
     private const string ForgetUser = """

@@ -20,7 +20,7 @@ public static partial class DigestStore
         """;
 
     /// <summary>
-    /// The digest of window `w` ($1 tenant, $2 window) as it stands: the exact count, the kept events' data in order (a live
+    /// The digest of window `w` ($1 tenant) as it stands: the exact count, the kept events' data in order (a live
     /// window's first event, which passed at once, before them), and the distinct actors (the window's first few count too:
     /// a live window's first event has no event row).
     /// </summary>
@@ -31,7 +31,7 @@ public static partial class DigestStore
                 || {KeptData},
             'actors', jsonb_build_object(
                 'count', (select count(distinct k) from (
-                              select e.actor_key as k from digest_events e where e.tenant_id = $1 and e.window_id = $2
+                              select e.actor_key as k from digest_events e where e.tenant_id = $1 and e.window_id = w.id
                               union all select a->>'key' from jsonb_array_elements(w.actors) a) keys),
                 'first', coalesce((select jsonb_agg(a->'actor') from jsonb_array_elements(w.actors) a), '[]'::jsonb)))
         """;

@@ -53,9 +53,9 @@ public class DigestWindowTests(ServiceFixture service)
     {
         await using var conn = await service.Db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        var closed = await DigestStore.CloseAsync(conn, tx, tenantId, windowId, DateTimeOffset.UtcNow, default);
+        var closed = await DigestStore.CloseManyAsync(conn, tx, tenantId, [windowId], DateTimeOffset.UtcNow, default);
         await tx.CommitAsync();
-        return closed;
+        return closed is [var w] ? (w.Carrier, w.Events) : null;
     }
 
     private async Task<JsonNode> SummaryAsync(Guid windowId) =>
