@@ -17,6 +17,15 @@ public static partial class Interpreter
     /// so a host need not load what conditions read for it (a closed digest ends a hundred runs per job).</summary>
     public static bool ReadsContext(RunInput input) => input is not RunInput.Digested;
 
+    /// <summary>The transition, decided without the run's context, when it reads none of it; null when it does. A carried
+    /// digest going on to its send, or a delay's timer, then costs the host no read of the profile, the sends and the
+    /// digests that conditions would see: it reads them only for a transition that reads them.</summary>
+    public static Transition? ApplyUnlessContextRead(WorkflowDefinition definition, RunState state, RunInput input, DateTimeOffset now)
+    {
+        try { return Apply(definition, state, input, now, ConditionContext.NotRead); }
+        catch (ContextNotReadException) { return null; }
+    }
+
     public static Transition Apply(WorkflowDefinition definition, RunState state, RunInput input, DateTimeOffset now, ConditionContext context)
     {
         var index = StepIndex.Of(definition);

@@ -49,14 +49,18 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
     }
 
     /// <summary>The interpreter's transition for the locked run: its pinned version read, and the context loaded only when the
-    /// transition may read it. A version that is gone fails the run (workflow null).</summary>
+    /// transition reads it (the interpreter, asked without it first, says so). A version that is gone fails the run
+    /// (workflow null).</summary>
     private async Task<(Transition Transition, StoredWorkflow? Workflow)> DecideAsync(LedgerTransaction tx, RunRow run, RunInput input, CancellationToken ct)
     {
         if (await store.VersionAsync(run.TenantId, run.WorkflowId, run.Version, ct) is not { } workflow)
             return (Interpreter.Fail(run.Machine, run.Machine.Cursor, $"version {run.Version} of the workflow is gone"), null);
-        var context = workflow.Definition.ReadsContext && Interpreter.ReadsContext(input)
-            ? await contexts.ForAsync(tx.Connection, tx.Transaction, run, workflow.Definition, ct) : ConditionContext.Empty;
-        return (Interpreter.Apply(workflow.Definition, run.Machine, input, clock.GetUtcNow(), context), workflow);
+        var (definition, now) = (workflow.Definition, clock.GetUtcNow());
+        if (!definition.ReadsContext || !Interpreter.ReadsContext(input))
+            return (Interpreter.Apply(definition, run.Machine, input, now, ConditionContext.Empty), workflow);
+        if (Interpreter.ApplyUnlessContextRead(definition, run.Machine, input, now) is { } decided) return (decided, workflow);
+        var context = await contexts.ForAsync(tx.Connection, tx.Transaction, run, definition, ct);
+        return (Interpreter.Apply(definition, run.Machine, input, now, context), workflow);
     }
 
     /// <summary>Saves the transition and performs its effects. A window that answers at once (a throttle's place, a backoff
