@@ -26,11 +26,6 @@ public sealed record WorkflowDefinition(string Key, string Name, string? Categor
 
     /// <summary>The category whose digest cadence the recipient chose is read, when a digest step follows it (`userSchedule`).</summary>
     public string? CadenceCategory => AllSteps().Any(s => s is DigestStep { UserSchedule: true }) ? Category : null;
-
-    /// <summary>Whether any step reads the run's context (a condition, a key path, a date in data or the recipient's zone):
-    /// a host loads that context only then.</summary>
-    public bool ReadsContext => AllSteps().Any(s => s.When is not null || s is BranchStep || s is WaitForStep { Key: not null }
-        || s is DelayStep { Until: not null } || s is DelayStep { UntilLocalTime: not null } || s is DigestStep || s is ThrottleStep { Key: not null });
 }
 
 /// <summary>A step: its id, and an optional `when` condition that skips it (recorded as skipped, with the condition) when false.</summary>

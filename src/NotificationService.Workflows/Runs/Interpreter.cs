@@ -13,13 +13,9 @@ namespace NotificationService.Workflows.Runs;
 /// </summary>
 public static partial class Interpreter
 {
-    /// <summary>Whether the transition for <paramref name="input"/> may read the context: a `digested` input only ends the run,
-    /// so a host need not load what conditions read for it (a closed digest ends a hundred runs per job).</summary>
-    public static bool ReadsContext(RunInput input) => input is not RunInput.Digested;
-
-    /// <summary>The transition, decided without the run's context, when it reads none of it; null when it does. A carried
-    /// digest going on to its send, or a delay's timer, then costs the host no read of the profile, the sends and the
-    /// digests that conditions would see: it reads them only for a transition that reads them.</summary>
+    /// <summary>The transition, decided without the run's context, when it reads none of it; null when it does. A `digested`
+    /// input (a closed digest ends a hundred runs per job), a carried digest going on to its send, or a delay's timer then
+    /// costs the host no read of the profile, the sends and the digests that conditions would see.</summary>
     public static Transition? ApplyUnlessContextRead(WorkflowDefinition definition, RunState state, RunInput input, DateTimeOffset now)
     {
         try { return Apply(definition, state, input, now, ConditionContext.NotRead); }

@@ -1,4 +1,5 @@
 using NotificationService.Workflows.Definitions;
+using NotificationService.Workflows.Runs;
 
 namespace NotificationService.Workflows.Tests.Definitions;
 
@@ -19,7 +20,8 @@ public class DigestParserTests
         Assert.Equal((1000, new DigestKeep(3, 3)), (batch.MaxEvents, batch.Keep));
         var calm = Assert.IsType<ThrottleStep>(result.Definition.Steps[1]);
         Assert.Equal(("data.alert", 5, TimeSpan.FromHours(1), false), (calm.Key!.Text, calm.Limit, calm.Window, calm.Delay));
-        Assert.True(result.Definition.ReadsContext);
+        // Their key paths read the run's context: a run reaching the digest asks for it.
+        Assert.Null(Interpreter.ApplyUnlessContextRead(result.Definition, RunState.Start(result.Definition), new RunInput.Continue(0), DateTimeOffset.UnixEpoch));
     }
 
     [Fact]

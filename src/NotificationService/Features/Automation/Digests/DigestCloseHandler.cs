@@ -16,61 +16,45 @@ namespace NotificationService.Features.Automation.Digests;
 public sealed class DigestCloseHandler(NotificationLedger ledger, DigestCloser closer, JobQueue queue, TimeProvider clock,
     ILogger<DigestCloseHandler> log) : JobHandler<DigestCloseJob>
 {
+    private sealed record Close(Guid WindowId, DateTimeOffset At, int Index);
+
     protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, DigestCloseJob Args)> jobs, CancellationToken ct)
     {
         var results = new JobResult[jobs.Count];
-        foreach (var tenant in jobs.Select((j, i) => (j.Job.TenantId, j.Args, Index: i)).GroupBy(j => j.TenantId))
+        foreach (var tenant in jobs.Select((j, i) => (j.Job.TenantId, Close: new Close(j.Args.WindowId, j.Args.At, i))).GroupBy(j => j.TenantId, j => j.Close))
         {
             var alone = tenant.ToList();
             if (alone.Count > 1)
-                try { alone = await CloseTogetherAsync(tenant.Key, alone, results, ct); }
+                try { alone = await CloseAsync(tenant.Key, alone, skipHeld: true, results, ct); }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
                     log.LogWarning(e, "{Count} digest windows closing together failed; each closes alone", alone.Count);
                 }
-            foreach (var (tenantId, args, i) in alone)
-                results[i] = await CloseAloneAsync(tenantId, args, ct);
+            foreach (var close in alone)
+                try { await CloseAsync(tenant.Key, [close], skipHeld: false, results, ct); }
+                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+                {
+                    log.LogError(e, "digest window {WindowId}: closing failed; it will be retried", close.WindowId);
+                    results[close.Index] = new JobResult.Retry($"{e.GetType().Name}: {e.Message}");
+                }
         }
         return results;
     }
 
-    /// <summary>Closes the free windows of one tenant's jobs together; returns the jobs left to close alone.</summary>
-    private async Task<List<(Guid TenantId, DigestCloseJob Args, int Index)>> CloseTogetherAsync(Guid tenantId,
-        List<(Guid TenantId, DigestCloseJob Args, int Index)> jobs, JobResult[] results, CancellationToken ct)
+    /// <summary>Closes (or, moved, queues again) the windows of <paramref name="closes"/> it locks, in one transaction, and
+    /// returns the closes left: those whose window someone else held, when <paramref name="skipHeld"/>.</summary>
+    private async Task<List<Close>> CloseAsync(Guid tenantId, List<Close> closes, bool skipHeld, JobResult[] results, CancellationToken ct)
     {
         await using var tx = await ledger.BeginAsync(ct);
-        var locked = await DigestStore.LockFreeOpenAsync(tx.Connection, tx.Transaction, tenantId, [.. jobs.Select(j => j.Args.WindowId).Distinct()], ct);
-        var ours = jobs.Where(j => locked.ContainsKey(j.Args.WindowId)).ToList();
-        var moved = ours.Where(j => locked[j.Args.WindowId] > j.Args.At.AddMilliseconds(1)).ToList();
-        var due = ours.Except(moved).Select(j => j.Args.WindowId).Distinct().ToArray();
-        await queue.EnqueueAsync(tx.Connection, tx.Transaction, [.. moved.Select(j => DigestCloser.CloseJob(tenantId, j.Args.WindowId, locked[j.Args.WindowId]))], ct);
+        var locked = await DigestStore.LockOpenAsync(tx.Connection, tx.Transaction, tenantId, [.. closes.Select(c => c.WindowId).Distinct()], skipHeld, ct);
+        var ours = skipHeld ? closes.Where(c => locked.ContainsKey(c.WindowId)).ToList() : closes;
+        var moved = ours.Where(c => locked.TryGetValue(c.WindowId, out var closesAt) && closesAt > c.At.AddMilliseconds(1)).ToList();
+        var due = ours.Except(moved).Where(c => locked.ContainsKey(c.WindowId)).Select(c => c.WindowId).Distinct().ToArray();
+        await queue.EnqueueAsync(tx.Connection, tx.Transaction, [.. moved.Select(c => DigestCloser.CloseJob(tenantId, c.WindowId, locked[c.WindowId]))], ct);
         if (due.Length > 0) await closer.CloseManyAsync(tx.Connection, tx.Transaction, tenantId, due, clock.GetUtcNow(), ct);
-        if (ours.Count > 0) tx.WakeAfterCommit(WorkflowStepJob.Queue);
+        if (locked.Count > 0) tx.WakeAfterCommit(WorkflowStepJob.Queue);
         await tx.CommitAsync(ct);
-        foreach (var j in ours) results[j.Index] = JobResult.Done;
-        return [.. jobs.Except(ours)];
-    }
-
-    private async Task<JobResult> CloseAloneAsync(Guid tenantId, DigestCloseJob args, CancellationToken ct)
-    {
-        try
-        {
-            await using var tx = await ledger.BeginAsync(ct);
-            if (await DigestStore.LockOpenAsync(tx.Connection, tx.Transaction, tenantId, args.WindowId, ct) is { } closesAt)
-            {
-                if (closesAt > args.At.AddMilliseconds(1))
-                    await queue.EnqueueAsync(tx.Connection, tx.Transaction, [DigestCloser.CloseJob(tenantId, args.WindowId, closesAt)], ct);
-                else
-                    await closer.CloseAsync(tx.Connection, tx.Transaction, tenantId, args.WindowId, clock.GetUtcNow(), ct);
-                tx.WakeAfterCommit(WorkflowStepJob.Queue);
-            }
-            await tx.CommitAsync(ct);
-            return JobResult.Done;
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            log.LogError(e, "digest window {WindowId}: closing failed; it will be retried", args.WindowId);
-            return new JobResult.Retry($"{e.GetType().Name}: {e.Message}");
-        }
+        foreach (var c in ours) results[c.Index] = JobResult.Done;
+        return [.. closes.Except(ours)];
     }
 }

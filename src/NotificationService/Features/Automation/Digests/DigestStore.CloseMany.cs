@@ -9,16 +9,17 @@ public sealed record ClosedWindow(Guid Id, Guid? Carrier, bool Live, List<Window
 public static partial class DigestStore
 {
     /// <summary>
-    /// Locks those of <paramref name="windowIds"/> that are open and that no one else holds, with when each closes now.
-    /// Skipping the held ones is what lets one transaction lock many windows: a trigger joining locks its windows in its
-    /// own order, an erase in another, and a batch that waited on either while holding others could deadlock with it. A
-    /// window left out is closed already, gone, or busy; its close job closes it alone.
+    /// Locks those of <paramref name="windowIds"/> that are open, with when each closes now. With
+    /// <paramref name="skipHeld"/>, only those no one else holds: that is what lets one transaction lock many windows, since
+    /// a trigger joining locks its windows in its own order and an erase in another, and a batch that waited on either while
+    /// holding others could deadlock with it. A window left out is closed already, gone, or (skipped) busy.
     /// </summary>
-    public static async Task<Dictionary<Guid, DateTimeOffset>> LockFreeOpenAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId,
-        Guid[] windowIds, CancellationToken ct)
+    public static async Task<Dictionary<Guid, DateTimeOffset>> LockOpenAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId,
+        Guid[] windowIds, bool skipHeld, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("""
-            select id, closes_at from digest_windows where tenant_id = $1 and id = any($2) and state = 'open' for update skip locked
+        await using var cmd = new NpgsqlCommand($"""
+            select id, closes_at from digest_windows where tenant_id = $1 and id = any($2) and state = 'open'
+            for update{(skipHeld ? " skip locked" : "")}
             """, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(windowIds);

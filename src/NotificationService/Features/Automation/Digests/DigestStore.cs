@@ -107,13 +107,4 @@ public static partial class DigestStore
             (case when w.state = 'closed' then w.summary else {SummarySoFar} end)::text
         from digest_windows w where w.tenant_id = $1 and w.id = $2 and w.live_send_step is not null
         """;
-
-    /// <summary>The window locked for its close job: null when it is gone or closed, else when it closes now.</summary>
-    public static async Task<DateTimeOffset?> LockOpenAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId, CancellationToken ct)
-    {
-        await using var cmd = new NpgsqlCommand("select closes_at from digest_windows where tenant_id = $1 and id = $2 and state = 'open' for update", conn, tx);
-        cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(windowId);
-        return await cmd.ExecuteScalarAsync(ct) is DateTime at ? new DateTimeOffset(at, TimeSpan.Zero) : null;
-    }
 }

@@ -48,19 +48,22 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
         return await SaveAsync(tx, run, transition, ct, workflow);
     }
 
-    /// <summary>The interpreter's transition for the locked run: its pinned version read, and the context loaded only when the
-    /// transition reads it (the interpreter, asked without it first, says so). A version that is gone fails the run
+    /// <summary>The interpreter's transition for the locked run, at its pinned version. A version that is gone fails the run
     /// (workflow null).</summary>
     private async Task<(Transition Transition, StoredWorkflow? Workflow)> DecideAsync(LedgerTransaction tx, RunRow run, RunInput input, CancellationToken ct)
     {
         if (await store.VersionAsync(run.TenantId, run.WorkflowId, run.Version, ct) is not { } workflow)
             return (Interpreter.Fail(run.Machine, run.Machine.Cursor, $"version {run.Version} of the workflow is gone"), null);
-        var (definition, now) = (workflow.Definition, clock.GetUtcNow());
-        if (!definition.ReadsContext || !Interpreter.ReadsContext(input))
-            return (Interpreter.Apply(definition, run.Machine, input, now, ConditionContext.Empty), workflow);
-        if (Interpreter.ApplyUnlessContextRead(definition, run.Machine, input, now) is { } decided) return (decided, workflow);
-        var context = await contexts.ForAsync(tx.Connection, tx.Transaction, run, definition, ct);
-        return (Interpreter.Apply(definition, run.Machine, input, now, context), workflow);
+        return (await TransitionAsync(tx, run, workflow.Definition, input, ct), workflow);
+    }
+
+    /// <summary>The interpreter asked without the run's context first; the context (profile, sends, carried digests) is read
+    /// only when the transition reads it, which the interpreter says rather than a list of the steps that might.</summary>
+    private async Task<Transition> TransitionAsync(LedgerTransaction tx, RunRow run, WorkflowDefinition definition, RunInput input, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return Interpreter.ApplyUnlessContextRead(definition, run.Machine, input, now)
+            ?? Interpreter.Apply(definition, run.Machine, input, now, await contexts.ForAsync(tx.Connection, tx.Transaction, run, definition, ct));
     }
 
     /// <summary>Saves the transition and performs its effects. A window that answers at once (a throttle's place, a backoff
@@ -124,9 +127,7 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
         if (t.State.Status == RunStatus.Failed) log.LogWarning("workflow run {RunId} ({Workflow}) failed: {Reason}", run.Id, run.WorkflowKey, t.State.EndReason);
         if (answer is null || workflow is null) return t;
         var moved = run with { Machine = t.State, DueJobId = dueJob };
-        // Read again: it holds the digest this run carries now.
-        var context = workflow.Definition.ReadsContext ? await contexts.ForAsync(conn, dbTx, moved, workflow.Definition, ct) : ConditionContext.Empty;
-        var next = Interpreter.Apply(workflow.Definition, t.State, answer, clock.GetUtcNow(), context);
+        var next = await TransitionAsync(tx, moved, workflow.Definition, answer, ct);   // a context read now holds the digest it carries
         return next.Changed ? await SaveAsync(tx, moved, next, ct, workflow) : t;
     }
 
