@@ -21,11 +21,10 @@ internal sealed class CompiledTemplateCache(int capacity)
         var entry = entries.GetOrAdd(key,
             static (_, load) => new Entry(new Lazy<CompiledTemplate>(() => load.compile(load.state))), (compile, state));
         entry.LastUsed = Interlocked.Increment(ref clock);
+        CompiledTemplate value;
         try
         {
-            var value = entry.Value.Value;
-            if (entries.Count > capacity) Evict();
-            return value;
+            value = entry.Value.Value;
         }
         catch
         {
@@ -33,6 +32,8 @@ internal sealed class CompiledTemplateCache(int capacity)
             entries.TryRemove(new KeyValuePair<(Guid, string), Entry>(key, entry));
             throw;
         }
+        if (entries.Count > capacity) Evict();
+        return value;
     }
 
     private void Evict()
@@ -40,9 +41,13 @@ internal sealed class CompiledTemplateCache(int capacity)
         lock (evictionLock)
         {
             if (entries.Count <= capacity) return;
+            // A snapshot by enumeration, which tolerates concurrent adds. LINQ's OrderBy copies an ICollection by its
+            // Count and then CopyTo, and throws when another render adds an entry in between.
+            var snapshot = new List<KeyValuePair<(Guid, string), Entry>>(entries.Count + 16);
+            foreach (var pair in entries) snapshot.Add(pair);
+            snapshot.Sort(static (a, b) => a.Value.LastUsed.CompareTo(b.Value.LastUsed));
             var keep = capacity * 3 / 4;
-            var oldest = entries.OrderBy(e => e.Value.LastUsed).Take(entries.Count - keep).ToList();
-            foreach (var pair in oldest) entries.TryRemove(pair);
+            for (var i = 0; i < snapshot.Count - keep; i++) entries.TryRemove(snapshot[i]);
         }
     }
 
