@@ -145,7 +145,7 @@ public static class ServiceComposition
         services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed unsubscribe links
         services.AddRecipients();             // recipient profiles: addresses resolved at delivery, locale, time zone and data for templates
         services.AddWorkflows(builder.Configuration); // versioned workflow definitions; runs moved by jobs on the `workflows` queue, waits woken by the ledger
-        services.AddDigests();                // digest and throttle steps: windows as rows with unique keys, closed by jobs on the `workflows` queue
+        services.AddDigests(builder.Configuration); // digest and throttle steps: windows as rows with unique keys, closed by jobs on the `workflows` queue
         services.AddPrivacy();                // erase jobs (checkpointed, on the `erase` queue), blocked users, streamed export
         services.AddTopics();                 // topics with exact member counts, fan-outs exactly once per member, live events on the streams
         services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger

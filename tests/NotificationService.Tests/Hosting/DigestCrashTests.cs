@@ -211,6 +211,7 @@ public class DigestCrashTests(Xunit.Abstractions.ITestOutputHelper output)
             // The kills are the spec's, not the jobs': a job in flight at both kills must not be set aside.
             ["Queue__CrashesBeforeSetAside"] = "1000",
             ["RateLimits__Enabled"] = "false",
+            ["Digests__DigestedRunsDelaySeconds"] = "0",   // the spec waits for every run to end
             ["Logging__LogLevel__Default"] = "Warning",
         }, "serve");
         await service.WaitReadyAsync(TimeSpan.FromSeconds(90));

@@ -45,6 +45,7 @@ public class ServiceFixture : IAsyncLifetime
             b.UseSetting("Topics:FanOutChunkMembers", "50");               // so do fan-outs
             b.UseSetting("Webhooks:AllowedTargets", "127.0.0.1");          // loopback receivers in webhook tests
             b.UseSetting("Webhooks:RetryScheduleSeconds", "0.2,0.2,0.2");   // the real schedule spans days
+            b.UseSetting("Digests:DigestedRunsDelaySeconds", "0");          // runs a digest carried end at once, not minutes later
             // The largest render time budget: the render-budget specs expect the output limit (1,000,000 characters) to
             // stop the hostile template, and on a loaded machine writing that much can take longer than the default 1 s.
             b.UseSetting("Templates:RenderTimeoutMs", "60000");

@@ -15,9 +15,10 @@ namespace NotificationService.Features.Automation.Digests;
 /// The `digested` moves go at low priority: they only end runs whose event is in the digest. At normal priority, one job
 /// per run, 10,000 windows of 100 events closing in one minute put a million moves in the queue in the order of their
 /// closes, and each later window's carrier, the run that sends, waited behind the earlier windows' moves (p99 495 s from
-/// a window's end to its provider call).
+/// a window's end to its provider call). And they are due a while after the close (<see cref="DigestOptions"/>), so that a
+/// burst of closing windows spends its minute on the digests rather than on these moves.
 /// </summary>
-public sealed class DigestCloser(JobQueue queue, LiveDigestItems items)
+public sealed class DigestCloser(JobQueue queue, LiveDigestItems items, DigestOptions options)
 {
     /// <summary>True when this call closed it.</summary>
     public async Task<bool> CloseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId, DateTimeOffset now, CancellationToken ct) =>
@@ -27,16 +28,17 @@ public sealed class DigestCloser(JobQueue queue, LiveDigestItems items)
     public async Task<int> CloseManyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] windowIds, DateTimeOffset now, CancellationToken ct)
     {
         var closed = await DigestStore.CloseManyAsync(conn, tx, tenantId, windowIds, now, ct);
-        await queue.EnqueueAsync(conn, tx, [.. closed.SelectMany(w => MoveJobs(tenantId, w))], ct);
+        var digestedAt = options.DigestedRunsDelay > TimeSpan.Zero ? now + options.DigestedRunsDelay : (DateTimeOffset?)null;
+        await queue.EnqueueAsync(conn, tx, [.. closed.SelectMany(w => MoveJobs(tenantId, w, digestedAt))], ct);
         foreach (var live in closed.Where(w => w.Live))
             await items.ReviseAsync(conn, tx, tenantId, live.Id, ct);   // the item says the final digest
         return closed.Count;
     }
 
-    private static IEnumerable<NewJob> MoveJobs(Guid tenantId, ClosedWindow window) =>
+    private static IEnumerable<NewJob> MoveJobs(Guid tenantId, ClosedWindow window, DateTimeOffset? digestedAt) =>
         window.Carrier is not { } c || window.Events.Count == 0 ? []
             : [.. window.Events.Where(e => e.RunId == c).Select(e => WorkflowStepJob.For(tenantId, c, WorkflowStepJob.Carried, e.Seq)),
-               .. DigestedRunsJob.For(tenantId, c, window.Events.Where(e => e.RunId != c))];
+               .. DigestedRunsJob.For(tenantId, c, window.Events.Where(e => e.RunId != c), digestedAt)];
 
     /// <summary>The job that closes <paramref name="windowId"/> at <paramref name="at"/>.</summary>
     public static NewJob CloseJob(Guid tenantId, Guid windowId, DateTimeOffset at) =>

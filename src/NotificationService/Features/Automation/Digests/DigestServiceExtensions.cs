@@ -9,8 +9,9 @@ namespace NotificationService.Features.Automation.Digests;
 /// timelines show what the windows did.</summary>
 public static class DigestServiceExtensions
 {
-    public static IServiceCollection AddDigests(this IServiceCollection services)
+    public static IServiceCollection AddDigests(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(DigestOptions.From(configuration));
         services.AddSingleton<DigestCloser>();
         services.AddSingleton<LiveDigestItems>();
         services.AddSingleton<DigestWindowViews>();

@@ -21,8 +21,9 @@ public sealed record DigestedRunsJob(
     static string IJobArgs<DigestedRunsJob>.Kind => JobKind;
     public static JsonTypeInfo<DigestedRunsJob> JsonType => DigestJobsJson.Default.DigestedRunsJob;
 
-    /// <summary>The jobs that move <paramref name="events"/> (the carrier's own excluded by the caller).</summary>
-    public static IEnumerable<NewJob> For(Guid tenantId, Guid carrier, IEnumerable<WindowEvent> events) =>
+    /// <summary>The jobs that move <paramref name="events"/> (the carrier's own excluded by the caller), due at
+    /// <paramref name="runAt"/> (null: at once).</summary>
+    public static IEnumerable<NewJob> For(Guid tenantId, Guid carrier, IEnumerable<WindowEvent> events, DateTimeOffset? runAt = null) =>
         events.Chunk(RunsPerJob).Select(chunk => NewJob.For(WorkflowStepJob.Queue, tenantId,
-            new DigestedRunsJob(carrier, [.. chunk.Select(e => e.RunId)], [.. chunk.Select(e => e.Seq)]), JobPriority.Low, units: chunk.Length));
+            new DigestedRunsJob(carrier, [.. chunk.Select(e => e.RunId)], [.. chunk.Select(e => e.Seq)]), JobPriority.Low, runAt, units: chunk.Length));
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NotificationService.Features.Automation.Digests;
@@ -214,28 +215,36 @@ public class DigestWindowTests(ServiceFixture service)
     }
 
     [Fact]
-    public async Task A_closing_windows_carrier_moves_at_normal_priority_and_its_digested_runs_in_one_low_priority_job()
+    public async Task A_closing_windows_carrier_moves_at_once_and_its_digested_runs_in_one_low_priority_job_due_after_the_delay()
     {
         var (tenant, _, runs) = await OneWindowAsync(3);
         var windowId = await service.ScalarAsync<Guid>("select id from digest_windows where tenant_id = $1 and state = 'open'", tenant.Id);
+        // The service's own setting (two minutes unless set; the specs' fixture sets 0 so that runs end at once).
+        var services = service.Factory.Services;
+        var closer = new DigestCloser(services.GetRequiredService<JobQueue>(), services.GetRequiredService<LiveDigestItems>(),
+            DigestOptions.From(new ConfigurationBuilder().Build()));
+        var now = DateTimeOffset.UtcNow;
 
         // Read inside the close's transaction (then rolled back): the workers never see these jobs.
         await using var conn = await service.Db.OpenConnectionAsync();
         await using var tx = await conn.BeginTransactionAsync();
-        Assert.True(await service.Factory.Services.GetRequiredService<DigestCloser>().CloseAsync(conn, tx, tenant.Id, windowId, DateTimeOffset.UtcNow, default));
-        await using var cmd = new NpgsqlCommand("select kind, priority, units, args::text from jobs where tenant_id = $1 and kind <> 'digest-close' order by priority", conn, tx);
+        Assert.True(await closer.CloseAsync(conn, tx, tenant.Id, windowId, now, default));
+        await using var cmd = new NpgsqlCommand("select kind, priority, units, args::text, run_at, now() from jobs where tenant_id = $1 and kind <> 'digest-close' order by priority", conn, tx);
         cmd.Parameters.AddWithValue(tenant.Id);
-        var queued = new List<(string Kind, JobPriority Priority, int Units, JsonNode Args)>();
+        var queued = new List<(string Kind, JobPriority Priority, int Units, JsonNode Args, DateTimeOffset RunAt, DateTimeOffset DbNow)>();
         await using (var r = await cmd.ExecuteReaderAsync())
-            while (await r.ReadAsync()) queued.Add((r.GetString(0), (JobPriority)r.GetInt16(1), r.GetInt32(2), JsonNode.Parse(r.GetString(3))!));
+            while (await r.ReadAsync())
+                queued.Add((r.GetString(0), (JobPriority)r.GetInt16(1), r.GetInt32(2), JsonNode.Parse(r.GetString(3))!, r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5)));
         await tx.RollbackAsync();
 
         Assert.Equal(2, queued.Count);
         Assert.Equal(("workflow-step", JobPriority.Normal, 1), (queued[0].Kind, queued[0].Priority, queued[0].Units));
         Assert.Equal(("carried", runs[0].Id), ((string)queued[0].Args["k"]!, (Guid)queued[0].Args["r"]!));
+        Assert.True(queued[0].RunAt <= queued[0].DbNow, "the carrier moves at once");
         Assert.Equal(("digest-digested", JobPriority.Low, 2), (queued[1].Kind, queued[1].Priority, queued[1].Units));
         Assert.Equal(runs[0].Id, (Guid)queued[1].Args["c"]!);
         Assert.Equal([runs[1].Id, runs[2].Id], queued[1].Args["r"]!.AsArray().Select(x => (Guid)x!));
         Assert.Equal([1, 1], queued[1].Args["s"]!.AsArray().Select(x => (int)x!));
+        Assert.Equal(now + TimeSpan.FromMinutes(2), queued[1].RunAt, TimeSpan.FromMilliseconds(1));
     }
 }
