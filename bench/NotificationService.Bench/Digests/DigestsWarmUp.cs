@@ -34,8 +34,12 @@ internal static class DigestsWarmUp
                 }));
             await using (var due = db.CreateCommand("update jobs set run_at = now() where kind = 'digest-close' and state = 'ready'"))
                 await due.ExecuteNonQueryAsync();
-            // Only the digests: the runs they carried end minutes later (Digests:DigestedRunsDelaySeconds), outside the minute.
             await DigestsRun.WaitAsync(db, "select count(*) from sandbox_messages", n => n >= sent + users, $"digest warm-up {round}: digests sent");
+            // The runs they carried would end two minutes later (Digests:DigestedRunsDelaySeconds), inside the measured minute:
+            // made due now, as the closes were, and waited for.
+            await using (var due = db.CreateCommand("update jobs set run_at = now() where kind = 'digest-digested' and state = 'ready'"))
+                await due.ExecuteNonQueryAsync();
+            await DigestsRun.WaitAsync(db, "select count(*) from workflow_runs where state = 'waiting'", n => n == 0, $"digest warm-up {round}: runs ending");
         }
         Progress.Show("after the digest warm-up: waiting for the service's JIT to settle");
         await service.WaitJitSettledAsync(options.JitSettleTimeout);
