@@ -97,6 +97,7 @@ public static class DigestsRun
         // costs from its end to its digest's provider call (the close, the carrier's send, its dispatch, and the digested
         // runs' moves done by then): where the closing minute goes.
         var closing = await Costs.UnitMeter.StartAsync(db, "digest: windows closed to their digests' provider calls (Mode=all)");
+        var watch = await DatabaseWatch.StartAsync(db);   // a slow tail that lines up with a checkpoint or autovacuum is not the closes
         var ends = new Dictionary<Guid, DateTime>();
         var sentBefore = await ScalarAsync(db, "select count(*) from sandbox_messages");
         await using (var cmd = db.CreateCommand("""
@@ -110,7 +111,7 @@ public static class DigestsRun
         }
         await WaitAsync(db, "select count(*) from sandbox_messages", n => n >= sentBefore + ends.Count, "digest: digests reaching the provider");
         await closing.StopAsync(ends.Count, "window");
-        loads.Add($"closing {LoadAverage.Now():0.0}");
+        loads.Add($"closing {LoadAverage.Now():0.0} ({await watch.StopAsync()})");
 
         var lateness = new List<double>();
         await using (var cmd = db.CreateCommand("""
