@@ -30,8 +30,16 @@ public class CrashSafetyTests(Xunit.Abstractions.ITestOutputHelper output)
         await EnqueueAsync(db);
 
         using var first = StartWorker(cs);
-        await DbPolling.WaitUntilAsync(db, "select count(*) from sandbox_messages", n => n >= Jobs / 5, TimeSpan.FromSeconds(60));
-        first.Kill(entireProcessTree: true); // SIGKILL: no graceful shutdown, no acknowledgements
+        try
+        {
+            await DbPolling.WaitUntilAsync(db, "select count(*) from sandbox_messages", n => n >= Jobs / 5, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            // SIGKILL: no graceful shutdown, no acknowledgements. Also when the wait timed out: disposing a Process does not
+            // end it, and a worker left running kept delivering for minutes after the spec had failed.
+            first.Kill(entireProcessTree: true);
+        }
         await first.WaitForExitAsync();
         var inFlightAtKill = await DbPolling.ScalarAsync(db, "select coalesce(sum(units), 0) from jobs where state = 'running'");
         var deliveredAtKill = await DbPolling.ScalarAsync(db, "select count(*) from sandbox_messages");
