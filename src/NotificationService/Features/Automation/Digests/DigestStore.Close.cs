@@ -49,15 +49,14 @@ public static partial class DigestStore
             quiet_seconds, max_events, keep_first, keep_last, event_count, next_position, passed_run_id, passed_summary, actors, live_send_step, carrier_run_id)
         values ($1, $2, $3, $4, $5, $6, $7, 'open', $8, $9, $10, $11, $12, $13, $14,
             case when $15::uuid is null or $19::text is not null then 1 else 0 end, case when $15::uuid is null or $19::text is not null then 1 else 0 end, $15, $16,
-            case when ($15::uuid is null or $19::text is not null) and $17::text is not null
-                 then jsonb_build_array(jsonb_build_object('key', $17::text, 'actor', $18::jsonb)) else '[]' end,
+            case when ($15::uuid is null or $19::text is not null) and $17::text is not null then $18::jsonb else '[]' end,
             $19, case when $19::text is not null then $15::uuid end)
         {JoinOpen}
         returning id, xmax = 0, event_count, next_position, max_events, closes_at
         """;
 
     /// <summary>An event joining the open window (`w`) it met: counted, at the next position, a sliding close moved ($8 now),
-    /// its actor ($17 key, $18 actor) among the first five distinct.</summary>
+    /// its actor ($17 key, $18 its entry as a one-element list) among the first five distinct.</summary>
     private const string JoinOpen = """
         on conflict (tenant_id, workflow_id, step_id, user_id, digest_key) where state = 'open' do update set
             event_count = w.event_count + 1,
@@ -65,7 +64,7 @@ public static partial class DigestStore
             closes_at = case when w.kind = 'sliding' then least($8 + make_interval(secs => w.quiet_seconds), w.hard_close_at) else w.closes_at end,
             actors = case when $17::text is not null and jsonb_array_length(w.actors) < 5
                                and not exists (select 1 from jsonb_array_elements(w.actors) a where a->>'key' = $17::text)
-                          then w.actors || jsonb_build_array(jsonb_build_object('key', $17::text, 'actor', $18::jsonb)) else w.actors end
+                          then w.actors || $18::jsonb else w.actors end
         """;
 
     /// <summary>Locks the window first (as a join does), then takes the event out while it is open.</summary>

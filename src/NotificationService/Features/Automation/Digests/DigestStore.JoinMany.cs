@@ -42,7 +42,7 @@ public static partial class DigestStore
             insert into digest_windows as w (tenant_id, id, workflow_id, step_id, user_id, digest_key, kind, state, opened_at, closes_at, hard_close_at,
                 quiet_seconds, max_events, keep_first, keep_last, event_count, next_position, actors)
             select $1, u.window_id, $3, $4, u.user_id, $6, $7, 'open', $8, $9, $10, $11, $12, $13, $14, 1, 1,
-                case when $17::text is not null then jsonb_build_array(jsonb_build_object('key', $17::text, 'actor', $18::jsonb)) else '[]' end
+                case when $17::text is not null then $18::jsonb else '[]' end
             from unnest($2::uuid[], $5::text[]) as u(window_id, user_id)
             order by u.user_id collate "C"
             {JoinOpen}

@@ -58,11 +58,13 @@ public static partial class DigestStore
         cmd.Parameters.AddWithValue(plan.KeepLast);
     }
 
-    /// <summary>$17 and $18 of a join: what makes the actor distinct, and the actor.</summary>
+    /// <summary>$17 and $18 of a join: what makes the actor distinct, and the window's entry for it (`[{key, actor}]`, what a
+    /// window's `actors` list gains). Built here once: as SQL it was built again for each of a trigger's thousand rows.</summary>
     private static void AddActor(NpgsqlCommand cmd, string? actorKey, JsonNode? actor)
     {
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = actorKey, DataTypeName = "text" });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)actor?.ToJsonString() ?? DBNull.Value });
+        var entry = actorKey is null ? null : new JsonArray(new JsonObject { ["key"] = actorKey, ["actor"] = actor?.DeepClone() }).ToJsonString();
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)entry ?? DBNull.Value });
     }
 
     /// <summary>The event at its position. Its data is its run's: the digest reads the first and last `keep` events' data

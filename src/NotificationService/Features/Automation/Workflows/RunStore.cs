@@ -39,7 +39,9 @@ public sealed partial class RunStore(NpgsqlDataSource db)
         foreach (var group in runs.GroupBy(r => (r.TenantId, r.WorkflowId, r.WorkflowKey, r.Version, r.ActorJson, r.DataJson, r.CancellationKey, r.Machine, r.FanOutId)))
         {
             var shared = group.Key;
-            await using var cmd = new NpgsqlCommand(InsertRuns, conn, tx);
+            // Only a fan-out's runs can meet their unique index; an ON CONFLICT clause would make every other run's insert
+            // speculative (a lock taken and released and a confirmation record per row) for an index it never enters.
+            await using var cmd = new NpgsqlCommand(shared.FanOutId is null ? InsertRuns : InsertRuns + FanOutOnce, conn, tx);
             cmd.Parameters.AddWithValue(shared.TenantId);
             cmd.Parameters.AddWithValue(group.Select(r => r.Id).ToArray());
             cmd.Parameters.AddWithValue(shared.WorkflowId);
@@ -54,6 +56,12 @@ public sealed partial class RunStore(NpgsqlDataSource db)
             cmd.Parameters.AddWithValue(StateName(shared.Machine.Status));
             cmd.Parameters.AddWithValue(shared.Machine.Seq);
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = StartLinesJson(lines) });
+            if (shared.FanOutId is null)
+            {
+                await cmd.ExecuteNonQueryAsync(ct);
+                inserted.AddRange(group.Select(r => r.Id));
+                continue;
+            }
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) inserted.Add(r.GetGuid(0));
         }
@@ -131,7 +139,7 @@ public sealed partial class RunStore(NpgsqlDataSource db)
             start_lines)
         select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, $12, $10::jsonb, $11, $13, $14::jsonb
         from unnest($2::uuid[], $6::text[]) as u(id, user_id)
-        on conflict (tenant_id, fan_out_id, user_id) where fan_out_id is not null do nothing
-        returning id
         """;
+
+    private const string FanOutOnce = " on conflict (tenant_id, fan_out_id, user_id) where fan_out_id is not null do nothing returning id";
 }
