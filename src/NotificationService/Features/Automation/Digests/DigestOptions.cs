@@ -7,8 +7,8 @@ namespace NotificationService.Features.Automation.Digests;
 /// Windows close in bursts (every recipient's daily digest at 09:00 in one time zone, the top of the hour), and a window
 /// of 100 events leaves 99 runs to end: done at once, that bookkeeping took the workers' batch slots beside the closes
 /// and sends, and the digests themselves went seconds late (p99 2.5 s from a window's end to its provider call for
-/// 10,000 windows in one minute; 1.3-1.8 s with it deferred, BENCHMARKS.md). Nothing reads a digested run's end but its own
-/// status and timeline, which say it a little later. 0 ends them at once (specs).
+/// 10,000 windows in one minute; 1.3-1.8 s with it deferred; docs/decisions/digests-and-throttles.md). Nothing reads a
+/// digested run's end but its own status and timeline, which say it a little later. 0 ends them at once (specs).
 /// </summary>
 public sealed record DigestOptions(TimeSpan DigestedRunsDelay)
 {

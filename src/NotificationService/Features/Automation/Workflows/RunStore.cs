@@ -41,7 +41,7 @@ public sealed partial class RunStore(NpgsqlDataSource db)
             var shared = group.Key;
             // Only a fan-out's runs can meet their unique index; an ON CONFLICT clause would make every other run's insert
             // speculative (a lock taken and released and a confirmation record per row) for an index it never enters.
-            await using var cmd = new NpgsqlCommand(shared.FanOutId is null ? InsertRuns : InsertRuns + FanOutOnce, conn, tx);
+            await using var cmd = new NpgsqlCommand(shared.FanOutId is null ? InsertRuns : InsertFanOutRuns, conn, tx);
             cmd.Parameters.AddWithValue(shared.TenantId);
             cmd.Parameters.AddWithValue(group.Select(r => r.Id).ToArray());
             cmd.Parameters.AddWithValue(shared.WorkflowId);
@@ -56,12 +56,6 @@ public sealed partial class RunStore(NpgsqlDataSource db)
             cmd.Parameters.AddWithValue(StateName(shared.Machine.Status));
             cmd.Parameters.AddWithValue(shared.Machine.Seq);
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = StartLinesJson(lines) });
-            if (shared.FanOutId is null)
-            {
-                await cmd.ExecuteNonQueryAsync(ct);
-                inserted.AddRange(group.Select(r => r.Id));
-                continue;
-            }
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) inserted.Add(r.GetGuid(0));
         }
@@ -134,12 +128,15 @@ public sealed partial class RunStore(NpgsqlDataSource db)
         r.IsDBNull(6) ? null : JsonNode.Parse(r.GetString(6)), r.IsDBNull(7) ? null : JsonNode.Parse(r.GetString(7)), r.IsDBNull(8) ? null : r.GetString(8),
         RunStateJson.Deserialize(r.GetString(9)), r.IsDBNull(10) ? null : r.GetInt64(10), r.GetFieldValue<DateTimeOffset>(11));
 
-    private const string InsertRuns = """
+    private const string RunsFromArrays = """
         insert into workflow_runs (tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, state, machine, fan_out_id, seq,
             start_lines)
         select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, $12, $10::jsonb, $11, $13, $14::jsonb
         from unnest($2::uuid[], $6::text[]) as u(id, user_id)
         """;
 
-    private const string FanOutOnce = " on conflict (tenant_id, fan_out_id, user_id) where fan_out_id is not null do nothing returning id";
+    private const string InsertRuns = RunsFromArrays + " returning id";
+
+    private const string InsertFanOutRuns = RunsFromArrays
+        + " on conflict (tenant_id, fan_out_id, user_id) where fan_out_id is not null do nothing returning id";
 }
