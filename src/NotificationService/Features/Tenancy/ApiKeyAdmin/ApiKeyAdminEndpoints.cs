@@ -9,7 +9,7 @@ namespace NotificationService.Features.Tenancy.ApiKeyAdmin;
 
 /// <summary>
 /// `/api/v1/admin/api-keys`: list, create (the key is in the 201 answer and nowhere else, ever), revoke. A key never
-/// mints scopes it lacks. Revocation is immediate on this replica and within <see cref="ApiKeyCache.Ttl"/> on others.
+/// mints scopes it lacks; `admin` covers every scope (<see cref="ScopeTable.Covers"/>), so an admin mints narrower keys. Revocation is immediate on this replica and within <see cref="ApiKeyCache.Ttl"/> on others.
 /// </summary>
 public static class ApiKeyAdminEndpoints
 {
@@ -51,8 +51,8 @@ public sealed class ApiKeyMinting(TenantStore tenants, ApiKeyCache cache, AuditL
         if (scopes is null || scopes.Length == 0) throw RequestValidationException.For("scopes", $"Name at least one scope: {string.Join(", ", Scopes.All)}.");
         var unknown = scopes.Except(Scopes.All).ToArray();
         if (unknown.Length > 0) throw RequestValidationException.For("scopes", $"Unknown scopes: {string.Join(", ", unknown)}.");
-        var held = caller.FindAll(AuthClaims.Scope).Select(c => c.Value).ToHashSet();
-        var lacking = scopes.Where(s => !held.Contains(s)).Distinct().ToArray();
+        var held = caller.FindAll(AuthClaims.Scope).Select(c => c.Value).ToArray();
+        var lacking = scopes.Where(s => !ScopeTable.Covers(held, s)).Distinct().ToArray();
         if (lacking.Length > 0) throw RequestValidationException.For("scopes", $"A key cannot grant scopes it lacks: {string.Join(", ", lacking)}.", 403);
 
         var (account, key) = await tenants.CreateServiceAccountAsync(caller.TenantId(), name.Trim(), scopes.Distinct().ToArray(), ct);

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using NotificationService.Contracts;
-using NotificationService.Features.Tenancy.Tenants;
 
 namespace NotificationService.Features.Tenancy.Auth;
 
@@ -34,7 +33,7 @@ public sealed record Access(Credential Credential, string[][] AnyOf)
 
     /// <summary>Whether a key holding <paramref name="scopes"/> may call the operation.</summary>
     public bool Admits(IReadOnlyCollection<string> scopes) =>
-        Credential == Credential.ApiKey && (scopes.Contains(Scopes.Admin) || AnyOf.Any(set => set.All(scopes.Contains)));
+        Credential == Credential.ApiKey && AnyOf.Any(set => set.All(s => ScopeTable.Covers(scopes, s)));
 
     public bool Admits(ClaimsPrincipal user) => AnyOf.Any(set => set.All(user.HasScope));
 

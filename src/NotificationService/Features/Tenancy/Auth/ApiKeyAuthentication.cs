@@ -106,7 +106,7 @@ public static class AuthClaims
 
     /// <summary>Whether the key carries <paramref name="scope"/> (admin carries every scope).</summary>
     public static bool HasScope(this ClaimsPrincipal user, string scope) =>
-        user.HasClaim(Scope, scope) || user.HasClaim(Scope, NotificationService.Features.Tenancy.Tenants.Scopes.Admin);
+        ScopeTable.Covers(user.FindAll(Scope).Select(c => c.Value), scope);
 
     public static Guid TenantId(this ClaimsPrincipal user) =>
         Guid.Parse(user.FindFirstValue(TenantIdClaim) ?? throw new InvalidOperationException("no tenant on an authenticated principal"));

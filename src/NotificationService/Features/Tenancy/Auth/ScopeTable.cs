@@ -195,6 +195,19 @@ public static class ScopeTable
         ["POST /webhooks/whatsapp/{providerConfigId}"] = Public,
     };
 
+    /// <summary>
+    /// What a scope contains beyond itself: `admin` stands for every scope. Every check of what a caller holds (may it call
+    /// an operation, set a field, grant a scope to a new key) asks <see cref="Covers"/>, so none can read `admin` narrower.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Containment = new Dictionary<string, string[]>
+    {
+        [Admin] = Scopes.All,
+    };
+
+    /// <summary>Whether the scopes held cover <paramref name="scope"/>: one of them is it or contains it.</summary>
+    public static bool Covers(IEnumerable<string> held, string scope) =>
+        held.Any(h => h == scope || (Containment.TryGetValue(h, out var contained) && contained.Contains(scope)));
+
     /// <summary>A request field that writes beyond its operation's scope, and the scope that write needs.</summary>
     public sealed record WritingField(string Field, string Scope, string[] Operations);
 
