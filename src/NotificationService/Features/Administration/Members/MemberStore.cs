@@ -5,8 +5,8 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.Administration.Members;
 
 /// <summary>
-/// The one writer of `members` (its secrets' statements are in MemberStore.Credentials.cs). Every statement names the
-/// tenant. A removed member's console sessions and links go with the row (foreign keys); a lowered role or a disabled
+/// The one writer of `members` (its secrets' statements are in MemberStore.Credentials.cs, role and status changes in
+/// MemberStore.Changes.cs). Every statement names the tenant. A removed member's console sessions and links go with the row (foreign keys); a lowered role or a disabled
 /// member ends them through <see cref="IMemberSessionEnder"/> (MemberAdmin).
 /// </summary>
 public sealed partial class MemberStore(NpgsqlDataSource db)
@@ -60,28 +60,6 @@ public sealed partial class MemberStore(NpgsqlDataSource db)
         return list;
     }
 
-    /// <summary>A new role and/or status (null leaves it); the member as it is now, or null when there is none.</summary>
-    public async Task<Member?> UpdateAsync(Guid tenantId, Guid id, string? role, string? status, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand($"""
-            update members set role = coalesce($3, role), status = coalesce($4, status) where tenant_id = $1 and id = $2 returning {Columns}
-            """);
-        cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(id);
-        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)role ?? DBNull.Value);
-        cmd.Parameters.AddWithValue(NpgsqlTypes.NpgsqlDbType.Text, (object?)status ?? DBNull.Value);
-        return await ReadOneAsync(cmd, ct);
-    }
-
-    /// <summary>Removes the member; their sessions and links go with them (foreign keys with cascade).</summary>
-    public async Task<bool> DeleteAsync(Guid tenantId, Guid id, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("delete from members where tenant_id = $1 and id = $2");
-        cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(id);
-        return await cmd.ExecuteNonQueryAsync(ct) == 1;
-    }
-
     /// <summary>An invited member who accepted: their name, status active. Null when they were not invited (any more).</summary>
     public async Task<Member?> ActivateAsync(Guid tenantId, Guid id, string name, CancellationToken ct)
     {
@@ -99,14 +77,6 @@ public sealed partial class MemberStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(at);
         await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>How many active owners the tenant has: the last one cannot be demoted, disabled or removed.</summary>
-    public async Task<int> ActiveOwnersAsync(Guid tenantId, CancellationToken ct)
-    {
-        await using var cmd = db.CreateCommand("select count(*) from members where tenant_id = $1 and role = 'owner' and status <> 'disabled'");
-        cmd.Parameters.AddWithValue(tenantId);
-        return (int)(long)(await cmd.ExecuteScalarAsync(ct))!;
     }
 
     private static async Task<Member?> ReadOneAsync(NpgsqlCommand cmd, CancellationToken ct)
