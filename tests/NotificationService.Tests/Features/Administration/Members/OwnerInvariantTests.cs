@@ -1,9 +1,6 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using NotificationService.Features.Administration.Console.Session;
 using NotificationService.Features.Administration.Members;
 using NotificationService.Tests.Support;
 
@@ -30,8 +27,8 @@ public class OwnerInvariantTests(ServiceFixture service, Xunit.Abstractions.ITes
         for (var round = 0; round < Rounds; round++)
         {
             var tenant = await service.NewTenantAsync(sandboxSettingsJson: null);
-            var (a, aApi) = await MemberWithTokenAsync(tenant.Id, "owner");
-            var (b, bApi) = await MemberWithTokenAsync(tenant.Id, "owner");
+            var (a, aApi) = await TeamMembers.WithTokenAsync(service, tenant.Id, "owner");
+            var (b, bApi) = await TeamMembers.WithTokenAsync(service, tenant.Id, "owner");
             var kind = (round % 4) switch { 0 => "demote", 1 => "disable", 2 => "remove", _ => "leave" };
             var answers = await AtOnceAsync(Act(aApi, kind, kind == "leave" ? a : b), Act(bApi, kind, kind == "leave" ? b : a));
 
@@ -54,8 +51,8 @@ public class OwnerInvariantTests(ServiceFixture service, Xunit.Abstractions.ITes
         for (var round = 0; round < Rounds; round++)
         {
             var tenant = await service.NewTenantAsync(sandboxSettingsJson: null);
-            var (owner, ownerApi) = await MemberWithTokenAsync(tenant.Id, "owner");
-            var (_, adminApi) = await MemberWithTokenAsync(tenant.Id, "admin");
+            var (owner, ownerApi) = await TeamMembers.WithTokenAsync(service, tenant.Id, "owner");
+            var (_, adminApi) = await TeamMembers.WithTokenAsync(service, tenant.Id, "admin");
             var email = $"next-owner-{round}@example.com";
             Assert.Equal(HttpStatusCode.Created, (await ownerApi.PostJsonAsync($"{Members}/invitations", new { email, role = "owner" })).StatusCode);
 
@@ -86,8 +83,8 @@ public class OwnerInvariantTests(ServiceFixture service, Xunit.Abstractions.ITes
     public async Task The_database_refuses_a_commit_that_takes_the_last_active_owner_away_whatever_statement_wrote_it()
     {
         var tenant = await service.NewTenantAsync(sandboxSettingsJson: null);
-        var (owner, _) = await MemberWithTokenAsync(tenant.Id, "owner");
-        var (second, _) = await MemberWithTokenAsync(tenant.Id, "owner");
+        var (owner, _) = await TeamMembers.WithTokenAsync(service, tenant.Id, "owner");
+        var (second, _) = await TeamMembers.WithTokenAsync(service, tenant.Id, "owner");
 
         // A path that bypasses the members' store (a future one, or a hand-written statement) meets the same rule.
         var demoteBoth = await Assert.ThrowsAsync<PostgresException>(() =>
@@ -98,7 +95,7 @@ public class OwnerInvariantTests(ServiceFixture service, Xunit.Abstractions.ITes
 
         // One of two may go; a swap inside one transaction (promote, then demote) is checked at its commit.
         await service.ScalarAsync<object>("update members set status = 'disabled' where tenant_id = $1 and id = $2", tenant.Id, second.Id);
-        var (admin, _) = await MemberWithTokenAsync(tenant.Id, "admin");
+        var (admin, _) = await TeamMembers.WithTokenAsync(service, tenant.Id, "admin");
         await using (var conn = await service.Db.OpenConnectionAsync())
         await using (var tx = await conn.BeginTransactionAsync())
         {
@@ -109,7 +106,7 @@ public class OwnerInvariantTests(ServiceFixture service, Xunit.Abstractions.ITes
         Assert.Equal(admin.Id, await service.ScalarAsync<Guid>("select id from members where tenant_id = $1 and role = 'owner' and status = 'active'", tenant.Id));
 
         // Through the API the same refusal is a 409 that changes nothing.
-        using var ownerApi = await TokenClientAsync(await service.Factory.Services.GetRequiredService<MemberStore>().FindAsync(tenant.Id, admin.Id, default));
+        using var ownerApi = await TeamMembers.TokenClientAsync(service, admin);   // the role is read afresh on every request: owner now
         var leave = await ownerApi.PatchAsync($"{Members}/{admin.Id}", JsonContent.Create(new { role = "viewer" }));
         Assert.Equal(HttpStatusCode.Conflict, leave.StatusCode);
         Assert.Equal(1, await ActiveOwnersAsync(tenant.Id));
@@ -126,23 +123,6 @@ public class OwnerInvariantTests(ServiceFixture service, Xunit.Abstractions.ITes
     {
         var answers = await Task.WhenAll(requests.Select(r => Task.Run(r)));
         return answers.Select(a => a.StatusCode).ToArray();
-    }
-
-    private async Task<(Member Member, HttpClient Api)> MemberWithTokenAsync(Guid tenantId, string role)
-    {
-        var member = await service.Factory.Services.GetRequiredService<MemberStore>()
-            .CreateAsync(tenantId, $"{role}-{Guid.NewGuid():N}@example.com", $"An {role}", role, default);
-        return (member, await TokenClientAsync(member));
-    }
-
-    /// <summary>The member's own admin API token, as their account page makes it.</summary>
-    private async Task<HttpClient> TokenClientAsync(Member? member)
-    {
-        var (token, _) = await service.Factory.Services.GetRequiredService<MemberApiTokens>()
-            .CreateAsync(MemberSessions.PrincipalOf(member!, MemberSessions.Password), default);
-        var api = service.Factory.CreateClient();
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return api;
     }
 
     private async Task<long> ActiveOwnersAsync(Guid tenantId) =>

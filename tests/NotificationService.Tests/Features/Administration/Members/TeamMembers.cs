@@ -1,9 +1,11 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Administration.Console.Session;
 using NotificationService.Features.Administration.Members;
+using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Administration.Members;
 
@@ -22,6 +24,23 @@ public static partial class TeamMembers
         Assert.Contains("httponly", http.Response.Headers.SetCookie.ToString(), StringComparison.OrdinalIgnoreCase);
         Assert.Contains("samesite=strict", http.Response.Headers.SetCookie.ToString(), StringComparison.OrdinalIgnoreCase);
         return (member, token);
+    }
+
+    /// <summary>An active member of a role, with an HTTP client carrying their own admin API token (as their account page makes it).</summary>
+    public static async Task<(Member Member, HttpClient Api)> WithTokenAsync(ServiceFixture service, Guid tenantId, string role)
+    {
+        var member = await service.Factory.Services.GetRequiredService<MemberStore>()
+            .CreateAsync(tenantId, $"{role}-{Guid.NewGuid():N}@example.com", $"A {role}", role, default);
+        return (member, await TokenClientAsync(service, member));
+    }
+
+    public static async Task<HttpClient> TokenClientAsync(ServiceFixture service, Member member)
+    {
+        var (token, _) = await service.Factory.Services.GetRequiredService<MemberApiTokens>()
+            .CreateAsync(MemberSessions.PrincipalOf(member, MemberSessions.Password), default);
+        var api = service.Factory.CreateClient();
+        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return api;
     }
 
     /// <summary>A console request as that member's browser would send it (the session cookie, plus the antiforgery cookie when given).</summary>

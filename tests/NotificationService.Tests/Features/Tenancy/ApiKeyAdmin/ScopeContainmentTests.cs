@@ -1,10 +1,8 @@
 using System.Net;
-using System.Net.Http.Headers;
-using Microsoft.Extensions.DependencyInjection;
-using NotificationService.Features.Administration.Console.Session;
 using NotificationService.Features.Administration.Members;
 using NotificationService.Features.Tenancy.RateLimits;
 using NotificationService.Features.Tenancy.Tenants;
+using NotificationService.Tests.Features.Administration.Members;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Tenancy.ApiKeyAdmin;
@@ -27,8 +25,8 @@ public class ScopeContainmentTests(ServiceFixture service)
         var callers = new Dictionary<string, HttpClient>
         {
             ["admin key"] = service.Client(adminOnly),
-            ["owner token"] = await TokenClientAsync(tenant.Id, MemberRoles.Owner),
-            ["admin token"] = await TokenClientAsync(tenant.Id, MemberRoles.Admin),
+            ["owner token"] = (await TeamMembers.WithTokenAsync(service, tenant.Id, MemberRoles.Owner)).Api,
+            ["admin token"] = (await TeamMembers.WithTokenAsync(service, tenant.Id, MemberRoles.Admin)).Api,
         };
         var refused = new List<string>();
         foreach (var (caller, http) in callers)
@@ -40,16 +38,5 @@ public class ScopeContainmentTests(ServiceFixture service)
                 Assert.Equal([scope], key["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
             }
         Assert.True(refused.Count == 0, $"{refused.Count} of {callers.Count * Scopes.All.Length} mints refused:\n{string.Join("\n", refused.Take(6))}");
-    }
-
-    private async Task<HttpClient> TokenClientAsync(Guid tenantId, string role)
-    {
-        var member = await service.Factory.Services.GetRequiredService<MemberStore>()
-            .CreateAsync(tenantId, $"{role}-{Guid.NewGuid():N}@example.com", $"An {role}", role, default);
-        var (token, _) = await service.Factory.Services.GetRequiredService<MemberApiTokens>()
-            .CreateAsync(MemberSessions.PrincipalOf(member, MemberSessions.Password), default);
-        var api = service.Factory.CreateClient();
-        api.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return api;
     }
 }
