@@ -13,7 +13,10 @@ public sealed partial class MemberStore
 {
     private const string KeepsAnOwner = "members_keep_an_owner";
 
-    /// <summary>A new role and/or status (null leaves it): the member as it is now, or null when they are gone or changed since <paramref name="before"/>.</summary>
+    /// <summary>
+    /// A new role and/or status (null leaves it): the member as it is now, or null when they are gone or changed since
+    /// <paramref name="before"/>.
+    /// </summary>
     public Task<Member?> UpdateAsync(Member before, string? role, string? status, CancellationToken ct) => KeepingAnOwnerAsync(async (conn, tx) =>
     {
         await using var cmd = new NpgsqlCommand($"""
@@ -29,7 +32,10 @@ public sealed partial class MemberStore
         return await ReadOneAsync(cmd, ct);
     }, ct);
 
-    /// <summary>Removes the member as <paramref name="before"/> read them (false when gone or changed since); their sessions and links go with them (foreign keys).</summary>
+    /// <summary>
+    /// Removes the member as <paramref name="before"/> read them (false when gone or changed since); their sessions and
+    /// links go with them (foreign keys).
+    /// </summary>
     public Task<bool> DeleteAsync(Member before, CancellationToken ct) => KeepingAnOwnerAsync(async (conn, tx) =>
     {
         await using var cmd = new NpgsqlCommand("delete from members where tenant_id = $1 and id = $2 and role = $3 and status = $4", conn, tx);

@@ -6,8 +6,8 @@ namespace NotificationService.Features.Administration.Members;
 
 /// <summary>
 /// The one writer of `members` (its secrets' statements are in MemberStore.Credentials.cs, role and status changes in
-/// MemberStore.Changes.cs). Every statement names the tenant. A removed member's console sessions and links go with the row (foreign keys); a lowered role or a disabled
-/// member ends them through <see cref="IMemberSessionEnder"/> (MemberAdmin).
+/// MemberStore.Changes.cs). Every statement names the tenant. A removed member's console sessions and links go with the
+/// row (foreign keys); a lowered role or a disabled member ends them through <see cref="IMemberSessionEnder"/> (MemberAdmin).
 /// </summary>
 public sealed partial class MemberStore(NpgsqlDataSource db)
 {

@@ -17,7 +17,8 @@ public class OwnerInvariantTests(ServiceFixture service, Xunit.Abstractions.ITes
 {
     private const string Members = "/api/v1/admin/members";
     private const int Rounds = 100;
-    private static readonly HttpStatusCode[] Refusals = [HttpStatusCode.Conflict, HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.NotFound];
+    private static readonly HttpStatusCode[] Refusals =
+        [HttpStatusCode.Conflict, HttpStatusCode.Unauthorized, HttpStatusCode.Forbidden, HttpStatusCode.NotFound];
 
     [Fact]
     public async Task Two_owners_demoting_disabling_or_removing_each_other_or_themselves_at_once_leave_one_owner_in_every_round()
@@ -60,10 +61,12 @@ public class OwnerInvariantTests(ServiceFixture service, Xunit.Abstractions.ITes
             var takeOver = Task.Run(() => adminApi.PostJsonAsync($"{Members}/invitations", new { email, role = "admin" }));
             await Task.WhenAll(leave, takeOver);
 
-            Assert.True((int)leave.Result.StatusCode < 500 && (int)takeOver.Result.StatusCode < 500, $"{leave.Result.StatusCode}, {takeOver.Result.StatusCode}");
-            if (await ActiveOwnersAsync(tenant.Id) == 0) orphaned.Add($"round {round}: leave {leave.Result.StatusCode}, re-invite {takeOver.Result.StatusCode}");
-            var invitation = await service.ScalarAsync<string>("select role || ' ' || status from members where tenant_id = $1 and email = $2", tenant.Id, email);
-            if (takeOver.Result.IsSuccessStatusCode || invitation != "owner invited") takenOver.Add($"round {round}: {takeOver.Result.StatusCode}, now {invitation}");
+            var answers = $"leave {leave.Result.StatusCode}, re-invite {takeOver.Result.StatusCode}";
+            Assert.True((int)leave.Result.StatusCode < 500 && (int)takeOver.Result.StatusCode < 500, answers);
+            if (await ActiveOwnersAsync(tenant.Id) == 0) orphaned.Add($"round {round}: {answers}");
+            var invitation = await service.ScalarAsync<string>(
+                "select role || ' ' || status from members where tenant_id = $1 and email = $2", tenant.Id, email);
+            if (takeOver.Result.IsSuccessStatusCode || invitation != "owner invited") takenOver.Add($"round {round}: {answers}, now {invitation}");
             else
             {
                 // The owner's invitation is not the admin's: a 403 naming the field, with no link in it.
@@ -76,7 +79,8 @@ public class OwnerInvariantTests(ServiceFixture service, Xunit.Abstractions.ITes
             }
         }
         Assert.True(orphaned.Count == 0, $"{orphaned.Count} of {Rounds} tenants left without an active owner:\n{string.Join("\n", orphaned)}");
-        Assert.True(takenOver.Count == 0, $"{takenOver.Count} of {Rounds} owner invitations taken over by an admin:\n{string.Join("\n", takenOver.Take(5))}");
+        Assert.True(takenOver.Count == 0,
+            $"{takenOver.Count} of {Rounds} owner invitations taken over by an admin:\n{string.Join("\n", takenOver.Take(5))}");
     }
 
     [Fact]
@@ -103,7 +107,8 @@ public class OwnerInvariantTests(ServiceFixture service, Xunit.Abstractions.ITes
             await Execute(conn, tx, "update members set role = 'owner' where tenant_id = $1 and id = $2", tenant.Id, admin.Id);
             await tx.CommitAsync();
         }
-        Assert.Equal(admin.Id, await service.ScalarAsync<Guid>("select id from members where tenant_id = $1 and role = 'owner' and status = 'active'", tenant.Id));
+        Assert.Equal(admin.Id, await service.ScalarAsync<Guid>(
+            "select id from members where tenant_id = $1 and role = 'owner' and status = 'active'", tenant.Id));
 
         // Through the API the same refusal is a 409 that changes nothing.
         using var ownerApi = await TeamMembers.TokenClientAsync(service, admin);   // the role is read afresh on every request: owner now

@@ -21,10 +21,10 @@ public class ScopeContainmentTests(ServiceFixture service)
     {
         var tenant = await service.NewTenantAsync(sandboxSettingsJson: null);
         await service.RaiseLimitAsync(tenant.Id, EndpointClass.Admin, 100, 100);
-        var adminOnly = (await (await tenant.Http.PostJsonAsync(Keys, new { name = "admin only", scopes = new[] { Scopes.Admin } })).JsonAsync())["key"]!.GetValue<string>();
+        var adminOnly = await tenant.Http.PostJsonAsync(Keys, new { name = "admin only", scopes = new[] { Scopes.Admin } });
         var callers = new Dictionary<string, HttpClient>
         {
-            ["admin key"] = service.Client(adminOnly),
+            ["admin key"] = service.Client((await adminOnly.JsonAsync())["key"]!.GetValue<string>()),
             ["owner token"] = (await TeamMembers.WithTokenAsync(service, tenant.Id, MemberRoles.Owner)).Api,
             ["admin token"] = (await TeamMembers.WithTokenAsync(service, tenant.Id, MemberRoles.Admin)).Api,
         };
@@ -33,7 +33,11 @@ public class ScopeContainmentTests(ServiceFixture service)
             foreach (var scope in Scopes.All)
             {
                 var created = await http.PostJsonAsync(Keys, new { name = $"{caller} {scope}", scopes = new[] { scope } });
-                if (created.StatusCode != HttpStatusCode.Created) { refused.Add($"{caller} → {scope}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}"); continue; }
+                if (created.StatusCode != HttpStatusCode.Created)
+                {
+                    refused.Add($"{caller} → {scope}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+                    continue;
+                }
                 var key = (await created.JsonAsync())["apiKey"]!;
                 Assert.Equal([scope], key["scopes"]!.AsArray().Select(s => s!.GetValue<string>()));
             }
