@@ -43,6 +43,10 @@ public static partial class TeamMembers
         return api;
     }
 
+    /// <summary>How many owners of the tenant can sign in (status active): the count the team may never take to zero.</summary>
+    public static async Task<long> ActiveOwnersAsync(ServiceFixture service, Guid tenantId) =>
+        await service.ScalarAsync<long>("select count(*) from members where tenant_id = $1 and role = 'owner' and status = 'active'", tenantId);
+
     /// <summary>A console request as that member's browser would send it (the session cookie, plus the antiforgery cookie when given).</summary>
     public static HttpRequestMessage Request(HttpMethod method, string url, string session, string? antiforgeryCookie = null, HttpContent? content = null)
     {
