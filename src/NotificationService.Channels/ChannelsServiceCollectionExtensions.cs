@@ -56,6 +56,8 @@ public static class ChannelsServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFcmAccessTokenSource, FcmAccessTokenSource>();
+        services.TryAddSingleton<SendGridClients>();
+        services.TryAddSingleton<TwilioClients>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, SendGridAdapter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, SmtpAdapter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, TwilioSmsAdapter>());

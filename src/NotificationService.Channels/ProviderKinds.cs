@@ -26,11 +26,14 @@ public static class ProviderKinds
     public static readonly IReadOnlyList<ProviderKindSpec> Specs =
     [
         new(SendGrid, [ChannelNames.Email],
-            [Opt("baseUrl", "default https://api.sendgrid.com"), Req("fromEmail", "verified sender address"), Opt("fromName", "sender display name"), Opt("replyTo", "reply-to address")],
+            [Opt("baseUrl", "default https://api.sendgrid.com"), Req("fromEmail", "verified sender address"), Opt("fromName", "sender display name"), Opt("replyTo", "reply-to address"),
+             Opt("region", "global (default) | eu: SendGrid's EU data-residency host"), Opt("sandboxMode", "true: SendGrid validates, delivers nothing"),
+             Opt("unsubscribeGroupId", "SendGrid unsubscribe group (ASM) id")],
             [Req("apiKey", "SendGrid API key (mail.send)"), Opt("eventWebhookPublicKey", "ECDSA public key of the signed Event Webhook")]),
         new(Smtp, [ChannelNames.Email],
-            [Req("host", "SMTP server host"), Req("port", "1-65535"), Req("tls", "none | starttls | implicit", "starttls", "implicit", "none"), Req("fromEmail", "envelope and header sender"), Opt("fromName", "sender display name"), Opt("username", "AUTH user name")],
-            [Opt("password", "AUTH password")]),
+            [Req("host", "SMTP server host"), Req("port", "1-65535"), Req("tls", "none | starttls | implicit", "starttls", "implicit", "none"), Req("fromEmail", "envelope and header sender"), Opt("fromName", "sender display name"), Opt("username", "AUTH user name"),
+             Opt("poolSize", "open connections kept, 0-32 (default 4; 0: one per message)"), Opt("dkimDomain", "DKIM signing domain (d=)"), Opt("dkimSelector", "DKIM selector (s=)")],
+            [Opt("password", "AUTH password"), Opt("dkimPrivateKey", "PEM RSA private key for DKIM signing")]),
         new(TwilioSms, [ChannelNames.Sms],
             [Opt("baseUrl", "default https://api.twilio.com"), Req("accountSid", "AC + 32 hex"), Opt("from", "E.164 sender (or messagingServiceSid)"), Opt("messagingServiceSid", "MG + 32 hex (or from)")],
             [Req("authToken", "Twilio auth token")]),

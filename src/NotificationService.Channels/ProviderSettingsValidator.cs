@@ -66,6 +66,12 @@ public static partial class ProviderSettingsValidator
             case ProviderKinds.SendGrid:
                 CheckEmail("fromEmail");
                 CheckEmail("replyTo");
+                if (S("region") is { } region && region is not ("global" or "eu"))
+                    Add("settings.region", "'region' must be global or eu.");
+                if (S("sandboxMode") is { } sandbox && !bool.TryParse(sandbox, out _))
+                    Add("settings.sandboxMode", "'sandboxMode' must be true or false.");
+                if (S("unsubscribeGroupId") is { } group && (!int.TryParse(group, out var g) || g < 1))
+                    Add("settings.unsubscribeGroupId", "'unsubscribeGroupId' must be a positive integer (a SendGrid unsubscribe group id).");
                 break;
             case ProviderKinds.Smtp:
                 CheckEmail("fromEmail");
@@ -77,6 +83,9 @@ public static partial class ProviderSettingsValidator
                     Add("settings.host", "'host' is not a valid host name or IP address.");
                 if (Secret("password") is not null && string.IsNullOrWhiteSpace(S("username")))
                     Add("settings.username", "'username' is required when a password is set.");
+                if (S("poolSize") is { } pool && (!int.TryParse(pool, out var size) || size is < 0 or > Smtp.SmtpEndpoint.MaxPoolSize))
+                    Add("settings.poolSize", $"'poolSize' must be an integer between 0 and {Smtp.SmtpEndpoint.MaxPoolSize}.");
+                CheckDkim();
                 break;
             case ProviderKinds.TwilioSms:
             case ProviderKinds.TwilioWhatsApp:
@@ -109,6 +118,22 @@ public static partial class ProviderSettingsValidator
                 break;
         }
         return Freeze(errors);
+
+        void CheckDkim()
+        {
+            var (domain, selector, key) = (S("dkimDomain"), S("dkimSelector"), Secret("dkimPrivateKey"));
+            if (domain is null && selector is null && key is null) return;
+            if (string.IsNullOrWhiteSpace(domain) || Uri.CheckHostName(domain) != UriHostNameType.Dns)
+                Add("settings.dkimDomain", "'dkimDomain' must be the signing domain name when DKIM is configured.");
+            if (string.IsNullOrWhiteSpace(selector) || Uri.CheckHostName(selector) != UriHostNameType.Dns)
+                Add("settings.dkimSelector", "'dkimSelector' must be a DNS label when DKIM is configured.");
+            if (key is null) Add("secrets.dkimPrivateKey", "'dkimPrivateKey' is required when DKIM is configured.");
+            else
+            {
+                try { Smtp.SmtpDkim.CreateSigner(key, "example.com", "s"); }
+                catch (Http.ProviderConfigException) { Add("secrets.dkimPrivateKey", "'dkimPrivateKey' is not a PEM private key."); }
+            }
+        }
 
         void CheckEmail(string name)
         {

@@ -150,6 +150,65 @@ public sealed class SendGridAdapterTests
         Assert.IsType<DeliveryResult.ProviderFailure>(result);
     }
 
+    [Fact]
+    public async Task Sandbox_mode_and_the_unsubscribe_group_reach_mail_settings_and_asm()
+    {
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(200));
+        using var sp = Services();
+        var config = Config(fake.BaseUrl);
+        config.Settings["sandboxMode"] = true;
+        config.Settings["unsubscribeGroupId"] = 4242;
+        Assert.IsType<DeliveryResult.Sent>(await sp.Adapter("sendgrid").SendAsync(Email(), config, CancellationToken.None));
+
+        var body = JsonNode.Parse(Assert.Single(fake.Requests).Body)!;
+        Assert.True(body["mail_settings"]!["sandbox_mode"]!["enable"]!.GetValue<bool>());
+        Assert.Equal(4242, body["asm"]!["group_id"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData(null, null, "https://api.sendgrid.com")]
+    [InlineData("eu", null, "https://api.eu.sendgrid.com")]
+    [InlineData("global", null, "https://api.sendgrid.com")]
+    [InlineData("eu", "http://127.0.0.1:9/", "http://127.0.0.1:9")]
+    public void The_host_is_the_base_url_when_set_else_the_regions(string? region, string? baseUrl, string expected)
+    {
+        var config = TestSupport.Config("sendgrid", "email", new { region, baseUrl, fromEmail = "noreply@example.com" }, new() { ["apiKey"] = ApiKey });
+        Assert.Equal(expected, SendGrid.SendGridClients.Host(config));
+    }
+
+    [Fact]
+    public async Task A_cancelled_send_is_cancelled_not_classified()
+    {
+        var arrived = new TaskCompletionSource();
+        await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { arrived.TrySetResult(); await Task.Delay(Timeout.Infinite, ctx.RequestAborted); });
+        using var sp = Services();
+        using var cts = new CancellationTokenSource();
+        var send = sp.Adapter("sendgrid").SendAsync(Email(), Config(fake.BaseUrl), cts.Token);
+        await arrived.Task;
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+    }
+
+    [Fact]
+    public async Task Two_tenants_sending_at_once_through_one_double_each_use_their_own_api_key()
+    {
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(202));
+        using var sp = Services();
+        var adapter = sp.Adapter("sendgrid");
+        var tenants = new[] { (Tenant: Guid.NewGuid(), Key: "SG.tenant-a"), (Tenant: Guid.NewGuid(), Key: "SG.tenant-b") };
+        // The same config id under both tenants: the client cache must tell them apart by tenant, not by config id alone.
+        var sends = Enumerable.Range(0, 40).Select(i => tenants[i % 2]).Select(t => adapter.SendAsync(Email() with { TenantId = t.Tenant },
+            Config(fake.BaseUrl) with { TenantId = t.Tenant, Secrets = new Dictionary<string, string> { ["apiKey"] = t.Key } }, CancellationToken.None));
+        Assert.All(await Task.WhenAll(sends), r => Assert.IsType<DeliveryResult.Sent>(r));
+
+        Assert.Equal(40, fake.Requests.Count);
+        foreach (var request in fake.Requests)
+        {
+            var tenant = Guid.Parse(JsonNode.Parse(request.Body)!["personalizations"]![0]!["custom_args"]!["tenant_id"]!.ToString());
+            Assert.Equal("Bearer " + tenants.Single(t => t.Tenant == tenant).Key, request.Authorization);
+        }
+    }
+
     public static int FreePort()
     {
         var l = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

@@ -14,8 +14,9 @@ namespace NotificationService.Channels.Tests;
 
 /// <summary>
 /// A real SMTP server on loopback: Python's aiosmtpd (Debian: apt-get install python3-aiosmtpd) driven by a small
-/// script, with AUTH (mailer / pa55word), STARTTLS or implicit TLS on a self-signed certificate, and recipients that
-/// provoke 550 (reject@…) and 451 (busy@…). Each accepted message is written to a folder as .eml + .json.
+/// script, with AUTH (mailer / pa55word, mailer2 / pa55word2), STARTTLS or implicit TLS on a self-signed certificate, and recipients that
+/// provoke 550 (reject@…) and 451 (busy@…). Each accepted message is written to a folder as .eml + .json (with the
+/// client's port, so a spec can tell connections apart).
 /// </summary>
 public sealed class AiosmtpdServer : IDisposable
 {
@@ -39,11 +40,11 @@ public sealed class AiosmtpdServer : IDisposable
                 with open(os.path.join(outdir, '%d.eml' % n), 'wb') as f: f.write(envelope.original_content)
                 meta = {'from': envelope.mail_from, 'to': envelope.rcpt_tos, 'tls': session.ssl is not None,
                         'auth': session.authenticated, 'login': (session.auth_data.login.decode() if isinstance(session.auth_data, LoginPassword) else None),
-                        'options': envelope.mail_options}
+                        'options': envelope.mail_options, 'peer': session.peer[1]}
                 with open(os.path.join(outdir, '%d.json' % n), 'w') as f: json.dump(meta, f)
                 return '250 2.0.0 Ok: queued as Q%d' % n
         def auth(server, session, envelope, mechanism, data):
-            ok = isinstance(data, LoginPassword) and data.login == b'mailer' and data.password == b'pa55word'
+            ok = isinstance(data, LoginPassword) and (data.login, data.password) in ((b'mailer', b'pa55word'), (b'mailer2', b'pa55word2'))
             return AuthResult(success=True, auth_data=data) if ok else AuthResult(success=False, handled=False)
         kw = dict(hostname='127.0.0.1', port=port, authenticator=auth, auth_require_tls=False, decode_data=False)
         if mode in ('starttls', 'starttls-login'): kw.update(tls_context=ctx, require_starttls=True)
@@ -87,6 +88,11 @@ public sealed class AiosmtpdServer : IDisposable
         return (File.ReadAllText(eml), JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(eml, ".json")))!);
     }
 
+    /// <summary>Every message received, parsed back by MimeKit, with what the server saw of its session.</summary>
+    public IReadOnlyList<(MimeKit.MimeMessage Message, JsonNode Meta)> All() =>
+        Directory.GetFiles(OutDir, "*.eml").Select(eml => (MimeKit.MimeMessage.Load(eml),
+            JsonNode.Parse(File.ReadAllText(Path.ChangeExtension(eml, ".json")))!)).ToArray();
+
     private static (string, string) WriteSelfSignedCertificate(string dir)
     {
         using var rsa = RSA.Create(2048);
@@ -126,12 +132,14 @@ public sealed class SmtpFactAttribute : FactAttribute
     public SmtpFactAttribute() { if (AiosmtpdServer.SkipReason is { } r) Skip = r; }
 }
 
-public sealed class SmtpAdapterTests
+public sealed class SmtpAdapterTests : IDisposable
 {
     private const string Password = "pa55word";
     private readonly SmtpAdapter _adapter = new(TimeProvider.System, new OutboundGuard(["127.0.0.1"])); // the loopback aiosmtpd, allow-listed as an operator would
 
-    private static ProviderConfig Config(int port, string tls, string? username = null, string? password = null, double? timeoutSeconds = null)
+    public void Dispose() => _adapter.Dispose();
+
+    internal static ProviderConfig Config(int port, string tls, string? username = null, string? password = null, double? timeoutSeconds = null)
     {
         var settings = new JsonObject
         {
@@ -144,45 +152,37 @@ public sealed class SmtpAdapterTests
         return new ProviderConfig(ConfigId, TenantId, "email", "smtp", "smtp test", 1, settings, secrets);
     }
 
-    private static OutgoingMessage Email(string to = "alice@example.org") => Message("email", new Recipient(Email: to),
-        new RenderedContent(Subject: "Grüße – your order ✓ has shipped and is on its way to you right now",
-            Body: "Hello Zoë,\n.hidden line starting with a dot\n..two dots\nBye", Html: "<p>Hello Zoë</p>\n.<b>dot</b>"),
+    internal const string Subject = "Grüße – your order ✓ has shipped and is on its way to you right now";
+    internal const string Text = "Hello Zoë,\n.hidden line starting with a dot\n..two dots\nBye";
+    internal const string Html = "<p>Hello Zoë</p>\n.<b>dot</b>";
+
+    internal static OutgoingMessage Email(string to = "alice@example.org") => Message("email", new Recipient(Email: to),
+        new RenderedContent(Subject: Subject, Body: Text, Html: Html),
         new Dictionary<string, string> { ["unsubscribeUrl"] = "https://example.com/unsub?u=1" });
 
-    private static string DecodeHeader(string eml, string name)
-    {
-        var m = Regex.Match(eml, $"^{name}: ([^\r\n]*(?:\r\n[ \t][^\r\n]*)*)", RegexOptions.Multiline);
-        Assert.True(m.Success, $"header {name} missing");
-        return Regex.Replace(m.Groups[1].Value.Replace("\r\n ", ""), @"=\?utf-8\?B\?([^?]*)\?=", w => Encoding.UTF8.GetString(Convert.FromBase64String(w.Groups[1].Value)));
-    }
-
-    private static string DecodeQuotedPrintable(string qp) =>
-        Encoding.UTF8.GetString(Regex.Replace(qp.Replace("=\r\n", ""), "=([0-9A-F]{2})", m => ((char)Convert.ToByte(m.Groups[1].Value, 16)).ToString())
-            .Select(c => (byte)c).ToArray());
-
     [SmtpFact]
-    public async Task Plain_connection_delivers_multipart_utf8_message_with_dot_stuffing()
+    public async Task Plain_connection_delivers_a_multipart_utf8_message_that_MimeKit_parses_back_unchanged()
     {
         using var server = new AiosmtpdServer("none");
-        var result = await _adapter.SendAsync(Email(), Config(server.Port, "none"), CancellationToken.None);
+        var sent = Assert.IsType<DeliveryResult.Sent>(await _adapter.SendAsync(Email(), Config(server.Port, "none"), CancellationToken.None));
 
-        var sent = Assert.IsType<DeliveryResult.Sent>(result);
-        var (eml, meta) = server.Single();
+        var (mail, meta) = Assert.Single(server.All());
         Assert.Equal("noreply@example.com", meta["from"]!.ToString());
         Assert.Equal("alice@example.org", meta["to"]![0]!.ToString());
         Assert.False(meta["tls"]!.GetValue<bool>());
-        Assert.Contains($"Message-ID: <{sent.ProviderMessageId}>", eml);
-        Assert.Equal("Grüße – your order ✓ has shipped and is on its way to you right now", DecodeHeader(eml, "Subject"));
-        Assert.Equal("Zoë’s Shop <noreply@example.com>", DecodeHeader(eml, "From"));
-        Assert.Contains("Reply-To: <support@example.com>", eml);
-        Assert.Contains("List-Unsubscribe: <https://example.com/unsub?u=1>", eml);
-        Assert.Contains("Content-Type: multipart/alternative;", eml);
-        Assert.Contains("Content-Type: text/plain; charset=utf-8", eml);
-        Assert.Contains("Content-Type: text/html; charset=utf-8", eml);
-        var text = DecodeQuotedPrintable(eml);
-        // The server removed our dot-stuffing: the lines arrive exactly as written.
-        Assert.Contains("Hello Zoë,\r\n.hidden line starting with a dot\r\n..two dots\r\nBye", text);
-        Assert.Contains("\r\n.<b>dot</b>", text);
+        Assert.Equal(sent.ProviderMessageId, mail.MessageId);
+        Assert.StartsWith(NotificationId.ToString("N"), mail.MessageId);
+        Assert.Equal(Subject, mail.Subject);
+        var from = Assert.IsType<MimeKit.MailboxAddress>(Assert.Single(mail.From));
+        Assert.Equal(("Zoë’s Shop", "noreply@example.com"), (from.Name, from.Address));
+        Assert.Equal("support@example.com", Assert.IsType<MimeKit.MailboxAddress>(Assert.Single(mail.ReplyTo)).Address);
+        Assert.Equal("<https://example.com/unsub?u=1>", mail.Headers["List-Unsubscribe"]);
+        Assert.Equal("List-Unsubscribe=One-Click", mail.Headers["List-Unsubscribe-Post"]);
+        Assert.Equal(NotificationId.ToString(), mail.Headers["X-Notification-Id"]);
+        Assert.Equal("multipart/alternative", mail.Body.ContentType.MimeType);
+        // Lines starting with a dot arrive exactly as written: the transport's dot-stuffing was undone by the server.
+        Assert.Equal(Text, mail.TextBody.ReplaceLineEndings("\n"));
+        Assert.Equal(Html, mail.HtmlBody.ReplaceLineEndings("\n"));
     }
 
     [SmtpFact]
@@ -192,18 +192,16 @@ public sealed class SmtpAdapterTests
         var message = Email() with { UnsubscribeUrl = "https://notify.example.test/u/abc.def" };
         Assert.IsType<DeliveryResult.Sent>(await _adapter.SendAsync(message, Config(server.Port, "none"), CancellationToken.None));
 
-        var (eml, _) = server.Single();
-        Assert.Contains("List-Unsubscribe: <https://notify.example.test/u/abc.def>", eml);
-        Assert.Contains("List-Unsubscribe-Post: List-Unsubscribe=One-Click", eml);
-        Assert.DoesNotContain("example.com/unsub", eml);
+        var (mail, _) = Assert.Single(server.All());
+        Assert.Equal("<https://notify.example.test/u/abc.def>", mail.Headers["List-Unsubscribe"]);
+        Assert.Equal("List-Unsubscribe=One-Click", mail.Headers["List-Unsubscribe-Post"]);
     }
 
     [SmtpFact]
     public async Task Starttls_with_auth_plain()
     {
         using var server = new AiosmtpdServer("starttls");
-        var result = await _adapter.SendAsync(Email(), Config(server.Port, "starttls", "mailer", Password), CancellationToken.None);
-        Assert.IsType<DeliveryResult.Sent>(result);
+        Assert.IsType<DeliveryResult.Sent>(await _adapter.SendAsync(Email(), Config(server.Port, "starttls", "mailer", Password), CancellationToken.None));
         var (_, meta) = server.Single();
         Assert.True(meta["tls"]!.GetValue<bool>());
         Assert.True(meta["auth"]!.GetValue<bool>());
@@ -242,7 +240,7 @@ public sealed class SmtpAdapterTests
         using var server = new AiosmtpdServer("starttls");
         var result = await _adapter.SendAsync(Email(), Config(server.Port, "starttls", "mailer", "wrong-secret"), CancellationToken.None);
         var failure = Assert.IsType<DeliveryResult.ProviderFailure>(result);
-        Assert.Equal("535", failure.Code);
+        Assert.Equal("auth", failure.Code);
         Assert.DoesNotContain("wrong-secret", failure.ToString());
     }
 
@@ -254,6 +252,8 @@ public sealed class SmtpAdapterTests
         Assert.Equal("550", rejected.Code);
         var busy = Assert.IsType<DeliveryResult.Transient>(await _adapter.SendAsync(Email("busy@example.org"), Config(server.Port, "none"), CancellationToken.None));
         Assert.Equal("451", busy.Code);
+        // A rejection closes the connection it happened on; the next send opens a fresh one and goes through.
+        Assert.IsType<DeliveryResult.Sent>(await _adapter.SendAsync(Email(), Config(server.Port, "none"), CancellationToken.None));
     }
 
     [SmtpFact]
@@ -269,6 +269,22 @@ public sealed class SmtpAdapterTests
     {
         var result = Assert.IsType<DeliveryResult.Transient>(await _adapter.SendAsync(Email(), Config(SendGridAdapterTests.FreePort(), "none"), CancellationToken.None));
         Assert.Equal("network", result.Code);
+    }
+
+    [Fact]
+    public async Task A_host_the_outbound_guard_refuses_is_a_provider_failure_and_is_never_contacted()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            using var adapter = new SmtpAdapter(TimeProvider.System, new OutboundGuard([]));   // no allow-list: loopback is internal
+            var config = Config(((IPEndPoint)listener.LocalEndpoint).Port, "none");
+            var result = Assert.IsType<DeliveryResult.ProviderFailure>(await adapter.SendAsync(Email(), config, CancellationToken.None));
+            Assert.Equal("refused", result.Code);
+            Assert.False(listener.Pending());
+        }
+        finally { listener.Stop(); }
     }
 
     [Fact]
@@ -288,27 +304,25 @@ public sealed class SmtpAdapterTests
     }
 
     [Fact]
+    public async Task A_cancelled_send_is_cancelled_not_classified()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            using var cts = new CancellationTokenSource();
+            var send = _adapter.SendAsync(Email(), Config(((IPEndPoint)listener.LocalEndpoint).Port, "none"), cts.Token);
+            using var accepted = await listener.AcceptTcpClientAsync(); // connected, waiting for a greeting that never comes
+            cts.Cancel();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+        }
+        finally { listener.Stop(); }
+    }
+
+    [Fact]
     public async Task Invalid_recipient_is_permanent()
     {
         var result = Assert.IsType<DeliveryResult.Permanent>(await _adapter.SendAsync(Email("nope"), Config(25, "none"), CancellationToken.None));
         Assert.Equal("invalid_recipient", result.Code);
-    }
-
-    [Theory]
-    [InlineData("a\r\n.b", "..a\r\n..b\r\n.\r\n", true)]
-    [InlineData("a\r\n.b\r\n", "a\r\n..b\r\n.\r\n", false)]
-    [InlineData("x\n.\ny", "x\r\n..\r\ny\r\n.\r\n", false)]
-    public void Dot_stuffing(string input, string expected, bool leadingDot)
-    {
-        Assert.Equal(expected, SmtpClientConnection.DotStuff(leadingDot ? "." + input : input));
-    }
-
-    [Fact]
-    public void Quoted_printable_keeps_lines_under_76_characters_and_round_trips()
-    {
-        var text = string.Concat(Enumerable.Repeat("Zoë = ünïcödé ", 20)) + " \nnext line ";
-        var qp = MimeMessageBuilder.QuotedPrintable(text);
-        Assert.All(qp.Split("\r\n"), line => Assert.True(line.Length <= 76, line));
-        Assert.Equal(text.Replace("\n", "\r\n"), DecodeQuotedPrintable(qp));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json.Nodes;
 using static NotificationService.Channels.Tests.TestSupport;
 
@@ -125,6 +126,56 @@ public sealed class TwilioAdapterTests
     {
         await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { await Task.Delay(30_000, ctx.RequestAborted); ctx.Response.StatusCode = 201; });
         Assert.IsType<DeliveryResult.Transient>(await Send("twilio_sms", fake, Sms(), timeout: TimeSpan.FromMilliseconds(700)));
+    }
+
+    [Fact]
+    public async Task A_cancelled_send_is_cancelled_not_classified()
+    {
+        var arrived = new TaskCompletionSource();
+        await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { arrived.TrySetResult(); await Task.Delay(Timeout.Infinite, ctx.RequestAborted); });
+        using var sp = Services();
+        using var cts = new CancellationTokenSource();
+        var send = sp.Adapter("twilio_sms").SendAsync(Sms(), Config("twilio_sms", fake.BaseUrl), cts.Token);
+        await arrived.Task;
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+    }
+
+    [Fact]
+    public async Task A_destination_the_outbound_guard_refuses_is_a_provider_failure_and_is_never_contacted()
+    {
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(201, Created));
+        using var sp = Services(configure: s => s.AddSingleton(new NotificationService.Channels.Outbound.OutboundGuard([])));
+        var result = await sp.Adapter("twilio_sms").SendAsync(Sms(), Config("twilio_sms", fake.BaseUrl), CancellationToken.None);
+        Assert.Equal("refused", Assert.IsType<DeliveryResult.ProviderFailure>(result).Code);
+        Assert.Empty(fake.Requests);
+    }
+
+    [Fact]
+    public async Task Two_tenants_sending_at_once_through_one_double_each_use_their_own_account_and_token()
+    {
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(201, Created));
+        using var sp = Services();
+        var adapter = sp.Adapter("twilio_sms");
+        var tenants = new[]
+        {
+            (Tenant: Guid.NewGuid(), Sid: "AC" + new string('a', 32), Token: "token-of-tenant-a"),
+            (Tenant: Guid.NewGuid(), Sid: "AC" + new string('b', 32), Token: "token-of-tenant-b"),
+        };
+        var sends = Enumerable.Range(0, 40).Select(i => tenants[i % 2]).Select(t =>
+        {
+            var config = Config("twilio_sms", fake.BaseUrl) with { TenantId = t.Tenant, Secrets = new Dictionary<string, string> { ["authToken"] = t.Token } };
+            config.Settings["accountSid"] = t.Sid;
+            return adapter.SendAsync(Sms() with { TenantId = t.Tenant }, config, CancellationToken.None);
+        });
+        Assert.All(await Task.WhenAll(sends), r => Assert.IsType<DeliveryResult.Sent>(r));
+
+        Assert.Equal(40, fake.Requests.Count);
+        foreach (var request in fake.Requests)
+        {
+            var tenant = tenants.Single(t => request.Path.Contains(t.Sid));
+            Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{tenant.Sid}:{tenant.Token}")), request.Authorization);
+        }
     }
 
     [Theory]

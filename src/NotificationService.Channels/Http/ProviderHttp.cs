@@ -23,9 +23,12 @@ public static class ProviderHttp
     }
 
     /// <summary>Retry-After as a delay: delta-seconds or an HTTP date (RFC 9110 §10.2.3); null when absent.</summary>
-    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider? time = null)
+    public static TimeSpan? RetryAfter(HttpResponseMessage response, TimeProvider? time = null) => RetryAfter(response.Headers, time);
+
+    /// <inheritdoc cref="RetryAfter(HttpResponseMessage, TimeProvider?)"/>
+    public static TimeSpan? RetryAfter(HttpResponseHeaders? headers, TimeProvider? time = null)
     {
-        var header = response.Headers.RetryAfter;
+        var header = headers?.RetryAfter;
         if (header?.Delta is { } delta) return delta < TimeSpan.Zero ? TimeSpan.Zero : delta;
         if (header?.Date is { } date)
         {
@@ -53,6 +56,18 @@ public static class ProviderHttp
         OutcomeKind.Permanent => new DeliveryResult.Permanent(error, code),
         _ => new DeliveryResult.ProviderFailure(error, code),
     };
+
+    /// <summary>
+    /// A provider's error answer, the same shape for every HTTP adapter: <c>{provider}: HTTP {status}[ code {code}][: detail]</c>,
+    /// classified by the provider's own code when its table knows it, else by the HTTP status; Retry-After honoured.
+    /// </summary>
+    public static DeliveryResult Failed(string provider, int status, HttpResponseHeaders? headers, OutcomeKind? byCode, int? code, string? detail,
+        TimeSpan? retryAfter = null)
+    {
+        var kind = byCode ?? ClassifyStatus((HttpStatusCode)status);
+        var error = $"{provider}: HTTP {status}" + (code is null ? "" : $" code {code}") + (string.IsNullOrEmpty(detail) ? "" : ": " + Clip(detail));
+        return Result(kind, error, code?.ToString() ?? status.ToString(), retryAfter ?? RetryAfter(headers));
+    }
 
     /// <summary>
     /// Network-level failures: timeouts and refused/reset connections are transient. Cancellation by the caller

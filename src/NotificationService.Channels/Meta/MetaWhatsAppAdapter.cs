@@ -47,10 +47,8 @@ public sealed class MetaWhatsAppAdapter(IHttpClientFactory httpClientFactory) : 
             var status = (int)response.StatusCode;
             var err = json?["error"];
             int? code = err?["code"] is JsonValue cv && cv.TryGetValue<int>(out var c) ? c : null;
-            var kind = (code is { } known ? MetaErrorCodes.Classify(known) : null) ?? ProviderHttp.ClassifyStatus(response.StatusCode);
             var detail = err?["error_data"]?["details"]?.ToString() ?? err?["message"]?.ToString();
-            var error = $"meta_whatsapp: HTTP {status}" + (code is null ? "" : $" code {code}") + (string.IsNullOrEmpty(detail) ? "" : ": " + ProviderHttp.Clip(detail));
-            return ProviderHttp.Result(kind, error, code?.ToString() ?? status.ToString(), ProviderHttp.RetryAfter(response));
+            return ProviderHttp.Failed("meta_whatsapp", status, response.Headers, code is { } known ? MetaErrorCodes.Classify(known) : null, code, detail);
         }
         catch (Exception ex)
         {

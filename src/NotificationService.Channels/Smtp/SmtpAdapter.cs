@@ -1,18 +1,22 @@
 using System.Net.Sockets;
-using NotificationService.Channels.Outbound;
-using System.Security.Authentication;
+using MailKit;
+using MailKit.Net.Smtp;
 using NotificationService.Channels.Http;
+using NotificationService.Channels.Outbound;
 
 namespace NotificationService.Channels.Smtp;
 
 /// <summary>
-/// Email over SMTP with the project's own client (MailKit does not restore here). Settings: host, port,
-/// tls (none | starttls | implicit), fromEmail, fromName, username, replyTo, timeoutSeconds, allowInvalidCertificate
-/// (test servers with self-signed certificates); secret: password. One connection per message.
+/// Email over SMTP through MailKit: the message built by MimeKit (<see cref="SmtpMessage"/>), DKIM-signed when configured
+/// (<see cref="SmtpDkim"/>), sent on a pooled, authenticated connection (<see cref="SmtpConnectionPool"/>) that the
+/// outbound guard opened. Settings: host, port, tls (none | starttls | implicit), fromEmail, fromName, username, replyTo,
+/// timeoutSeconds, poolSize, allowInvalidCertificate (test servers), dkimDomain, dkimSelector; secrets: password, dkimPrivateKey.
 /// </summary>
-public sealed class SmtpAdapter(TimeProvider time, OutboundGuard guard) : IProviderAdapter
+public sealed class SmtpAdapter(TimeProvider time, OutboundGuard guard) : IProviderAdapter, IDisposable
 {
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    private readonly SmtpDkim _dkim = new();
+
+    public SmtpConnectionPool Pool { get; } = new(guard, time);
 
     public string Kind => ProviderKinds.Smtp;
     public IReadOnlyList<string> Channels { get; } = [ChannelNames.Email];
@@ -21,6 +25,8 @@ public sealed class SmtpAdapter(TimeProvider time, OutboundGuard guard) : IProvi
     {
         var stage = "connect";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        SmtpSession? session = null;
+        var healthy = false;
         try
         {
             var to = message.Recipient.Email;
@@ -29,86 +35,68 @@ public sealed class SmtpAdapter(TimeProvider time, OutboundGuard guard) : IProvi
             if (string.IsNullOrEmpty(message.Content.Body) && string.IsNullOrEmpty(message.Content.Html))
                 return new DeliveryResult.Permanent("smtp: email has neither text nor html content", "invalid_content");
 
-            var host = config.RequiredSetting("host");
-            if (!int.TryParse(config.RequiredSetting("port"), out var port) || port is < 1 or > 65535)
-                throw new ProviderConfigException("settings.port is not a port number");
-            var tls = config.Setting("tls") is { Length: > 0 } t ? t : "starttls";
-            if (tls is not ("none" or "starttls" or "implicit")) throw new ProviderConfigException("settings.tls must be none, starttls or implicit");
-            var fromEmail = config.RequiredSetting("fromEmail");
-            var seconds = double.TryParse(config.Setting("timeoutSeconds"), System.Globalization.CultureInfo.InvariantCulture, out var s) && s > 0 ? s : DefaultTimeout.TotalSeconds;
-            timeout.CancelAfter(TimeSpan.FromSeconds(seconds));
+            var endpoint = SmtpEndpoint.From(config);
+            config.RequiredSetting("fromEmail");
+            timeout.CancelAfter(SmtpEndpoint.Timeout(config));
+            var mime = SmtpMessage.Build(message, config, to!, time.GetUtcNow(), out var messageId);
+            _dkim.SignIfConfigured(mime, config);
 
-            var domain = fromEmail[(fromEmail.LastIndexOf('@') + 1)..];
-            var messageId = $"{message.NotificationId:N}.{Guid.NewGuid():N}@{domain}";
-            var headers = new List<KeyValuePair<string, string>>
-            {
-                new("X-Notification-Id", message.NotificationId.ToString()),
-            };
-            if (message.OneClickUnsubscribeUrl is { } unsubscribe && ProviderSettingsValidator.IsHttpUrl(unsubscribe))
-            {
-                headers.Add(new("List-Unsubscribe", $"<{unsubscribe}>"));
-                headers.Add(new("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
-            }
-            var mime = MimeMessageBuilder.Build(new MimeMessageBuilder.Email(
-                fromEmail, config.Setting("fromName"), to!, config.Setting("replyTo"), message.Content.Subject ?? "",
-                message.Content.Body, message.Content.Html, messageId, headers), time.GetUtcNow());
-
-            await using var client = new SmtpClientConnection();
-            var allowInvalid = bool.TryParse(config.Setting("allowInvalidCertificate"), out var ai) && ai;
-            await client.ConnectAsync(new SmtpClientConnection.Options(host, port, tls, allowInvalid, ClientName()), guard.ConnectSocketAsync, timeout.Token);
-
-            if (config.Setting("username") is { Length: > 0 } username)
-            {
-                stage = "auth";
-                await client.AuthenticateAsync(username, config.Secret("password") ?? "", timeout.Token);
-            }
+            session = await Pool.RentAsync(config, endpoint, SmtpEndpoint.PoolSize(config), timeout.Token);
             stage = "send";
-            await client.SendMailAsync(fromEmail, to!, mime, timeout.Token);
-            await client.QuitAsync(timeout.Token);
+            await session.Client.SendAsync(mime, timeout.Token);
+            healthy = true;
             return new DeliveryResult.Sent(messageId);
         }
-        catch (SmtpReplyException ex)
+        catch (SmtpCommandException ex)
         {
-            var kind = SmtpReplyCodes.Classify(ex.Reply.Code);
+            var kind = SmtpReplyCodes.Classify((int)ex.StatusCode);
             // A server that refuses us before the mail transaction (greeting, EHLO, STARTTLS) is a config problem.
             if (stage == "connect" && kind == OutcomeKind.Permanent) kind = OutcomeKind.ProviderFailure;
-            // Never echo AUTH exchanges (they may carry credentials back): code only.
-            var text = ex.Stage == "AUTH" ? "authentication failed" : ProviderHttp.Clip(ex.Reply.Text, 200);
-            return ProviderHttp.Result(kind, $"smtp: {ex.Stage} rejected with {ex.Reply.Code} {text}", ex.Reply.Code.ToString(), null);
+            return ProviderHttp.Result(kind, $"smtp: {Command(ex.ErrorCode)} rejected with {(int)ex.StatusCode} {ProviderHttp.Clip(ex.Message, 200)}",
+                ((int)ex.StatusCode).ToString(), null);
         }
-        catch (SmtpProtocolException ex)
+        catch (MailKit.Security.AuthenticationException)
         {
-            return new DeliveryResult.ProviderFailure("smtp: " + ex.Message, "protocol");
+            // Never echo the AUTH exchange: it may carry credentials back.
+            return new DeliveryResult.ProviderFailure("smtp: authentication failed", "auth");
         }
-        catch (AuthenticationException)
+        catch (Exception ex) when (ex is MailKit.Security.SslHandshakeException or System.Security.Authentication.AuthenticationException)
         {
             return new DeliveryResult.ProviderFailure("smtp: TLS handshake failed (certificate or protocol)", "tls");
+        }
+        catch (Exception ex) when (ex is SmtpProtocolException or NotSupportedException)
+        {
+            return new DeliveryResult.ProviderFailure("smtp: " + ProviderHttp.Clip(ex.Message, 200), "protocol");
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {
             return new DeliveryResult.Transient($"smtp: timed out during {stage}", "timeout");
         }
-        catch (OutboundRefusedException ex)
-        {
-            return new DeliveryResult.ProviderFailure("smtp: " + ex.Message, "refused");
-        }
         catch (SocketException ex)
         {
             return new DeliveryResult.Transient($"smtp: connection failed ({ex.SocketErrorCode})", "network");
+        }
+        catch (ServiceNotConnectedException)
+        {
+            return new DeliveryResult.Transient("smtp: connection lost", "network");
         }
         catch (Exception ex)
         {
             return ProviderHttp.FromException("smtp", ex, ct);
         }
+        finally
+        {
+            if (session is not null) await Pool.ReturnAsync(session, healthy);
+        }
     }
 
-    private static string ClientName()
+    private static string Command(SmtpErrorCode code) => code switch
     {
-        try
-        {
-            var name = System.Net.Dns.GetHostName();
-            return string.IsNullOrWhiteSpace(name) || name.Contains(' ') ? "localhost" : name;
-        }
-        catch (SocketException) { return "localhost"; }
-    }
+        SmtpErrorCode.SenderNotAccepted => "MAIL FROM",
+        SmtpErrorCode.RecipientNotAccepted => "RCPT TO",
+        SmtpErrorCode.MessageNotAccepted => "DATA",
+        _ => "command",
+    };
+
+    public void Dispose() => Pool.Dispose();
 }

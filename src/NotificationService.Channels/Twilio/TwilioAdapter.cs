@@ -1,11 +1,13 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using NotificationService.Channels.Http;
+using Twilio.Exceptions;
+using Twilio.Rest.Api.V2010.Account;
+using Twilio.Types;
 
 namespace NotificationService.Channels.Twilio;
 
-/// <summary>Twilio SMS: <c>POST {baseUrl}/2010-04-01/Accounts/{accountSid}/Messages.json</c>, form-encoded, Basic auth.</summary>
-public sealed class TwilioSmsAdapter(IHttpClientFactory httpClientFactory) : TwilioAdapterBase(httpClientFactory)
+/// <summary>Twilio SMS through the Twilio library's <c>MessageResource.CreateAsync</c> (Messages API, form-encoded, Basic auth).</summary>
+public sealed class TwilioSmsAdapter(TwilioClients clients) : TwilioAdapterBase(clients)
 {
     public override string Kind => ProviderKinds.TwilioSms;
     public override IReadOnlyList<string> Channels { get; } = [ChannelNames.Sms];
@@ -17,17 +19,16 @@ public sealed class TwilioSmsAdapter(IHttpClientFactory httpClientFactory) : Twi
 /// <see cref="WhatsAppTemplateRef"/> is sent as an approved Content template: its Name is the Content SID (HX…),
 /// its Parameters become ContentVariables {"1": …, "2": …}.
 /// </summary>
-public sealed class TwilioWhatsAppAdapter(IHttpClientFactory httpClientFactory) : TwilioAdapterBase(httpClientFactory)
+public sealed class TwilioWhatsAppAdapter(TwilioClients clients) : TwilioAdapterBase(clients)
 {
     public override string Kind => ProviderKinds.TwilioWhatsApp;
     public override IReadOnlyList<string> Channels { get; } = [ChannelNames.WhatsApp];
     protected override bool WhatsApp => true;
 }
 
-public abstract class TwilioAdapterBase(IHttpClientFactory httpClientFactory) : IProviderAdapter
+public abstract class TwilioAdapterBase(TwilioClients clients) : IProviderAdapter
 {
     public const string HttpClientName = "twilio";
-    public const string DefaultBaseUrl = "https://api.twilio.com";
     public const int MaxBodyLength = 1600;
 
     public abstract string Kind { get; }
@@ -38,36 +39,35 @@ public abstract class TwilioAdapterBase(IHttpClientFactory httpClientFactory) : 
 
     public async Task<DeliveryResult> SendAsync(OutgoingMessage message, ProviderConfig config, CancellationToken ct)
     {
+        var call = new TwilioCall(ct);
         try
         {
             var phone = message.Recipient.Phone;
             if (!ProviderSettingsValidator.IsE164(phone))
                 return new DeliveryResult.Permanent($"{Provider}: recipient phone is not an E.164 number", "invalid_recipient");
 
-            var form = BuildForm(message, config, phone!);
-            if (form is null)
+            var options = BuildOptions(message, config, phone!);
+            if (options is null)
                 return new DeliveryResult.Permanent($"{Provider}: message has no body", "invalid_content");
-            if (form.TryGetValue("Body", out var text) && text.Length > MaxBodyLength)
+            if (options.Body is { Length: > MaxBodyLength })
                 return new DeliveryResult.Permanent($"{Provider}: body exceeds {MaxBodyLength} characters", "body_too_long");
 
-            var accountSid = config.RequiredSetting("accountSid");
-            var authToken = config.RequiredSecret("authToken");
-            var url = $"{ProviderHttp.BaseUrl(config, DefaultBaseUrl)}/2010-04-01/Accounts/{Uri.EscapeDataString(accountSid)}/Messages.json";
-            using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
-            request.Headers.Authorization = ProviderHttp.Basic(accountSid, authToken);
-
-            using var response = await httpClientFactory.CreateClient(HttpClientName).SendAsync(request, ct);
-            var body = await ProviderHttp.ReadBodyAsync(response, ct);
-            if (response.IsSuccessStatusCode)
-                return new DeliveryResult.Sent(TryParse(body)?["sid"]?.ToString());
-
-            var status = (int)response.StatusCode;
-            var json = TryParse(body);
-            int? code = json?["code"] is JsonValue v && v.TryGetValue<int>(out var c) ? c : null;
-            var kind = (code is { } known ? TwilioErrorCodes.Classify(known) : null) ?? ProviderHttp.ClassifyStatus(response.StatusCode);
-            var detail = json?["message"]?.ToString();
-            var error = $"{Provider}: HTTP {status}" + (code is null ? "" : $" code {code}") + (string.IsNullOrEmpty(detail) ? "" : ": " + ProviderHttp.Clip(detail));
-            return ProviderHttp.Result(kind, error, code?.ToString() ?? status.ToString(), ProviderHttp.RetryAfter(response));
+            var client = clients.For(config);
+            // An async method's AsyncLocal change ends with it: the transport sees this send's token, no other flow does.
+            TwilioTransport.Current.Value = call;
+            var created = await MessageResource.CreateAsync(options, client);
+            return new DeliveryResult.Sent(created.Sid);
+        }
+        catch (ApiException ex)
+        {
+            var status = ex.Status != 0 ? ex.Status : (int?)call.Response?.StatusCode ?? 0;
+            int? code = ex.Code != 0 ? ex.Code : null;
+            return ProviderHttp.Failed(Provider, status, call.Response?.Headers, code is { } known ? TwilioErrorCodes.Classify(known) : null, code,
+                ex.Code != 0 ? ex.Message : null);
+        }
+        catch (ApiConnectionException ex) when (ex.InnerException is { } inner)
+        {
+            return ProviderHttp.FromException(Provider, inner, ct);
         }
         catch (Exception ex)
         {
@@ -75,43 +75,38 @@ public abstract class TwilioAdapterBase(IHttpClientFactory httpClientFactory) : 
         }
     }
 
-    internal Dictionary<string, string>? BuildForm(OutgoingMessage message, ProviderConfig config, string phone)
+    internal CreateMessageOptions? BuildOptions(OutgoingMessage message, ProviderConfig config, string phone)
     {
-        var form = new Dictionary<string, string> { ["To"] = Address(phone) };
-        if (config.Setting("messagingServiceSid") is { Length: > 0 } mg) form["MessagingServiceSid"] = mg;
-        else form["From"] = Address(config.RequiredSetting("from"));
+        var accountSid = config.RequiredSetting("accountSid");
+        var options = new CreateMessageOptions(new PhoneNumber(Address(phone))) { PathAccountSid = accountSid };
+        if (config.Setting("messagingServiceSid") is { Length: > 0 } mg) options.MessagingServiceSid = mg;
+        else options.From = new PhoneNumber(Address(config.RequiredSetting("from")));
 
         var template = WhatsApp ? message.Content.WhatsAppTemplate : null;
         if (template is not null)
         {
-            form["ContentSid"] = template.Name;
+            options.ContentSid = template.Name;
             if (template.Parameters.Count > 0)
             {
                 var variables = new JsonObject();
                 for (var i = 0; i < template.Parameters.Count; i++) variables[(i + 1).ToString()] = template.Parameters[i];
-                form["ContentVariables"] = variables.ToJsonString();
+                options.ContentVariables = variables.ToJsonString();
             }
         }
         else
         {
             if (string.IsNullOrEmpty(message.Content.Body)) return null;
-            form["Body"] = message.Content.Body;
+            options.Body = message.Content.Body;
         }
 
         if (!string.IsNullOrWhiteSpace(message.CallbackBaseUrl))
-            form["StatusCallback"] = $"{message.CallbackBaseUrl.TrimEnd('/')}/webhooks/twilio/{config.Id}";
-        return form;
+            options.StatusCallback = new Uri($"{message.CallbackBaseUrl.TrimEnd('/')}/webhooks/twilio/{config.Id}");
+        return options;
     }
 
     private string Address(string number)
     {
         if (!WhatsApp) return number;
         return number.StartsWith("whatsapp:", StringComparison.Ordinal) ? number : "whatsapp:" + number;
-    }
-
-    private static JsonNode? TryParse(string body)
-    {
-        try { return string.IsNullOrWhiteSpace(body) ? null : JsonNode.Parse(body); }
-        catch (JsonException) { return null; }
     }
 }

@@ -1,0 +1,47 @@
+using System.Net.Http.Headers;
+using Twilio.Http;
+
+namespace NotificationService.Channels.Twilio;
+
+/// <summary>
+/// What one send hands the transport and gets back: the caller's token (the SDK's calls take none) and the raw response,
+/// whose headers (Retry-After) and status the SDK's ApiException does not carry.
+/// </summary>
+internal sealed class TwilioCall(CancellationToken ct)
+{
+    public CancellationToken CancellationToken { get; } = ct;
+    public Response? Response { get; set; }
+}
+
+/// <summary>
+/// The Twilio library's transport, over the project's outbound-guarded HttpClient: the request the SDK built is sent to
+/// the config's base URL (the SDK always builds https://api.twilio.com/…; a loopback double or Prism takes its place),
+/// with the cancellation token of the send in progress (<see cref="Current"/>), and the response keeps its headers.
+/// </summary>
+internal sealed class TwilioTransport(System.Net.Http.HttpClient http, string baseUrl) : global::Twilio.Http.HttpClient
+{
+    /// <summary>The send in progress on this async flow; set by the adapter around each SDK call.</summary>
+    public static readonly AsyncLocal<TwilioCall?> Current = new();
+
+    public override Response MakeRequest(Request request) => MakeRequestAsync(request).GetAwaiter().GetResult();
+
+    public override async Task<Response> MakeRequestAsync(Request request)
+    {
+        var call = Current.Value;
+        var ct = call?.CancellationToken ?? CancellationToken.None;
+        var target = request.ConstructUrl();
+        using var message = new HttpRequestMessage(new System.Net.Http.HttpMethod(request.Method.ToString()), new Uri(baseUrl + target.PathAndQuery));
+        message.Headers.Authorization = new AuthenticationHeaderValue("Basic", Authentication(request.Username, request.Password));
+        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        foreach (var (name, value) in request.HeaderParams) message.Headers.TryAddWithoutValidation(name, value);
+        if (!Equals(request.Method, global::Twilio.Http.HttpMethod.Get))
+            message.Content = new FormUrlEncodedContent(request.PostParams);
+
+        LastRequest = request;
+        using var response = await http.SendAsync(message, ct);
+        var body = await response.Content.ReadAsStringAsync(ct);
+        var result = new Response(response.StatusCode, body, response.Headers);
+        if (call is not null) call.Response = result;
+        return result;
+    }
+}

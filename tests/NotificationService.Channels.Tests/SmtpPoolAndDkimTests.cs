@@ -1,0 +1,120 @@
+using System.Security.Cryptography;
+using System.Text;
+using MimeKit;
+using MimeKit.Cryptography;
+using NotificationService.Channels.Outbound;
+using NotificationService.Channels.Smtp;
+using static NotificationService.Channels.Tests.SmtpAdapterTests;
+using static NotificationService.Channels.Tests.TestSupport;
+
+namespace NotificationService.Channels.Tests;
+
+/// <summary>The SMTP adapter's connection pool and DKIM signing, against the real aiosmtpd on loopback.</summary>
+public sealed class SmtpPoolAndDkimTests : IDisposable
+{
+    private readonly SmtpAdapter _adapter = new(TimeProvider.System, new OutboundGuard(["127.0.0.1"]));
+
+    public void Dispose() => _adapter.Dispose();
+
+    [SmtpFact]
+    public async Task Sends_one_after_another_reuse_one_authenticated_connection()
+    {
+        using var server = new AiosmtpdServer("starttls");
+        var config = Config(server.Port, "starttls", "mailer", "pa55word");
+        for (var i = 0; i < 3; i++)
+            Assert.IsType<DeliveryResult.Sent>(await _adapter.SendAsync(Email(), config, CancellationToken.None));
+
+        var received = server.All();
+        Assert.Equal(3, received.Count);
+        Assert.Single(received.Select(r => r.Meta["peer"]!.GetValue<int>()).Distinct());
+        Assert.All(received, r => Assert.True(r.Meta["tls"]!.GetValue<bool>() && r.Meta["auth"]!.GetValue<bool>()));
+        Assert.Equal(1, _adapter.Pool.Opened);
+    }
+
+    [SmtpFact]
+    public async Task Pool_size_zero_opens_one_connection_per_message()
+    {
+        using var server = new AiosmtpdServer("none");
+        var config = Config(server.Port, "none");
+        config.Settings["poolSize"] = 0;
+        for (var i = 0; i < 3; i++)
+            Assert.IsType<DeliveryResult.Sent>(await _adapter.SendAsync(Email(), config, CancellationToken.None));
+
+        Assert.Equal(3, server.All().Select(r => r.Meta["peer"]!.GetValue<int>()).Distinct().Count());
+        Assert.Equal(3, _adapter.Pool.Opened);
+    }
+
+    [SmtpFact]
+    public async Task Concurrent_sends_never_open_more_connections_than_the_pool_size()
+    {
+        using var server = new AiosmtpdServer("none");
+        var config = Config(server.Port, "none");
+        config.Settings["poolSize"] = 2;
+        var results = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => _adapter.SendAsync(Email(), config, CancellationToken.None)));
+
+        Assert.All(results, r => Assert.IsType<DeliveryResult.Sent>(r));
+        Assert.Equal(12, server.All().Count);
+        Assert.InRange(_adapter.Pool.Opened, 1, 2);
+    }
+
+    [SmtpFact]
+    public async Task Two_tenants_sending_at_once_with_the_same_config_id_each_authenticate_as_themselves()
+    {
+        using var server = new AiosmtpdServer("starttls");
+        (Guid Tenant, string Login, string Password, string From)[] tenants =
+            [(Guid.NewGuid(), "mailer", "pa55word", "a@tenant-a.example"), (Guid.NewGuid(), "mailer2", "pa55word2", "b@tenant-b.example")];
+        var sends = Enumerable.Range(0, 16).Select(i => tenants[i % 2]).Select(t =>
+        {
+            var config = Config(server.Port, "starttls", t.Login, t.Password) with { TenantId = t.Tenant };
+            config.Settings["fromEmail"] = t.From;
+            return _adapter.SendAsync(Email() with { TenantId = t.Tenant }, config, CancellationToken.None);
+        });
+        Assert.All(await Task.WhenAll(sends), r => Assert.IsType<DeliveryResult.Sent>(r));
+
+        var received = server.All();
+        Assert.Equal(16, received.Count);
+        foreach (var (mail, meta) in received)
+            Assert.Equal(tenants.Single(t => t.From == ((MailboxAddress)mail.From.Single()).Address).Login, meta["login"]!.ToString());
+    }
+
+    [SmtpFact]
+    public async Task A_DKIM_signed_message_verifies_with_MimeKits_verifier_and_fails_after_one_header_byte_changes()
+    {
+        using var server = new AiosmtpdServer("none");
+        using var rsa = RSA.Create(2048);
+        var config = Config(server.Port, "none");
+        config.Settings["dkimDomain"] = "example.com";
+        config.Settings["dkimSelector"] = "notify2026";
+        config = config with { Secrets = new Dictionary<string, string> { ["dkimPrivateKey"] = rsa.ExportPkcs8PrivateKeyPem() } };
+        Assert.IsType<DeliveryResult.Sent>(await _adapter.SendAsync(Email(), config, CancellationToken.None));
+
+        var eml = File.ReadAllBytes(Assert.Single(Directory.GetFiles(server.OutDir, "*.eml")));
+        var locator = new OneKeyLocator("example.com", "notify2026", Convert.ToBase64String(rsa.ExportSubjectPublicKeyInfo()));
+        Assert.True(await Verify(eml, locator));
+
+        var text = Encoding.ASCII.GetString(eml);
+        var at = text.IndexOf("\r\nTo: ", StringComparison.Ordinal) + "\r\nTo: ".Length;
+        var tampered = (byte[])eml.Clone();
+        tampered[at + text[at..].IndexOf("alice", StringComparison.Ordinal)] = (byte)'A'; // alice@ → Alice@: one byte of a signed header
+        Assert.False(await Verify(tampered, locator));
+    }
+
+    private static async Task<bool> Verify(byte[] eml, IDkimPublicKeyLocator locator)
+    {
+        var message = await MimeMessage.LoadAsync(new MemoryStream(eml));
+        var index = message.Headers.IndexOf(HeaderId.DkimSignature);
+        Assert.True(index >= 0, "no DKIM-Signature header");
+        Assert.Contains("d=example.com", message.Headers[index].Value);
+        return await new DkimVerifier(locator).VerifyAsync(message, message.Headers[index]);
+    }
+
+    /// <summary>The DNS TXT record a receiver would look up at selector._domainkey.domain, without DNS.</summary>
+    private sealed class OneKeyLocator(string domain, string selector, string publicKey) : DkimPublicKeyLocatorBase
+    {
+        public override Org.BouncyCastle.Crypto.AsymmetricKeyParameter LocatePublicKey(string methods, string d, string s, CancellationToken ct = default) =>
+            d == domain && s == selector ? GetPublicKey($"v=DKIM1; k=rsa; p={publicKey}") : throw new ArgumentException($"no key for {s}._domainkey.{d}");
+
+        public override Task<Org.BouncyCastle.Crypto.AsymmetricKeyParameter> LocatePublicKeyAsync(string methods, string d, string s, CancellationToken ct = default) =>
+            Task.FromResult(LocatePublicKey(methods, d, s, ct));
+    }
+}
