@@ -162,6 +162,8 @@ IEnumerable<BenchPhase> Phases() =>
         report.Preferences = await PreferencesDispatchRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs, options.Quick ? 1 : 2)),
     new("providers", "provider dispatch through SendGrid and Twilio fakes (Mode=api then Mode=worker)", async (report, dll) =>
         report.ProviderDispatch = await ProviderDispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("providers"), options.ProviderMessages)),
+    new("providers", "provider adapters in-process: SendGrid and Twilio allocations per send, SMTP pooled vs one connection per message", async (report, _) =>
+        report.ProviderAdapters = await AdapterRun.MeasureAsync(Math.Min(options.ProviderMessages, 20_000), Math.Min(options.ProviderMessages, 2_000))),
     new("batches", "batches (Mode=api)", async (report, dll) =>
     {
         var cs = await CreateDatabaseAsync("batches");

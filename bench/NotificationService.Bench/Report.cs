@@ -31,6 +31,7 @@ public sealed class Report
     public Webhooks.CallbacksInResult? TwilioCallbacksIn { get; set; }
     public Webhooks.WebhookInsertResult? WebhookInsert { get; set; }
     public IReadOnlyList<Providers.ProviderDispatchResult>? ProviderDispatch { get; set; }
+    public Providers.AdapterResults? ProviderAdapters { get; set; }
     public List<TemplatedAcceptResult> TemplatedAccept { get; } = [];
     public TenantFloodResult? TenantFlood { get; set; }
     public RetentionBenchResult? Retention { get; set; }
@@ -275,6 +276,7 @@ public sealed class Report
         }
         Webhooks.WebhookRows.AppendRows(sb, this);
         if (ProviderDispatch is { } pd) Providers.ProviderReport.Rows(sb, pd, Ceilings);
+        if (ProviderAdapters is { } pa) Providers.ProviderReport.AdapterRows(sb, pa);
         if (Isolation is { } iso) RenderIsolation.IsolationReport.Rows(sb, iso);
         foreach (var t in TemplatedAccept)
         {
@@ -314,6 +316,7 @@ public sealed class Report
                                             "Both bulk runs first run two unrecorded jobs of a fifth of the rows (at most 200,000; the process starts cold) and, in Mode=all, wait for them to dispatch, then wait (at most 30 s) until the service's tiered-compilation thread has been idle for a second; RSS growth counts from before it. Ratio: rows/s ÷ batch-insert rows/s.");
         Webhooks.WebhookRows.AppendDetails(sb, this);
         if (ProviderDispatch is { } pd2) Providers.ProviderReport.Details(sb, pd2);
+        if (ProviderAdapters is { } pa2) Providers.ProviderReport.AdapterDetails(sb, pa2);
         if (Isolation is { } iso2) RenderIsolation.IsolationReport.Details(sb, iso2);
         foreach (var t in TemplatedAccept)
             sb.AppendLine($"- Templated vs inline accept, Mode={t.Mode}, rounds in the order run: " +

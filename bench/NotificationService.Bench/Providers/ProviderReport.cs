@@ -39,4 +39,31 @@ public static class ProviderReport
             sb.AppendLine("- Provider dispatch: emails and SMS were queued through send-batch in Mode=api; each channel was then drained by its own fresh " +
                           "Mode=worker process (`Queue:Queues` = that channel), one after the other, through the real SendGrid and Twilio SMS adapters.");
     }
+
+    /// <summary>The SMTP pool must make a burst at least this many times faster than one connection per message.</summary>
+    public const double SmtpPoolTarget = 3;
+
+    public static void AdapterRows(StringBuilder sb, AdapterResults r)
+    {
+        foreach (var s in r.Sends)
+        {
+            Report.Row(sb, $"{s.Adapter} adapter in-process, {s.Concurrency} senders to the loopback fake (sends/s)", s.PerSec, null, "", null);
+            Report.Row(sb, $"{s.Adapter} adapter: bytes allocated per send, adapter + in-process fake", s.AllocatedBytesPerSend, null, "", null, "N0");
+        }
+        if (r.SmtpPooled is not { } pooled || r.SmtpPerMessage is not { } single) return;
+        Report.Row(sb, $"SMTP (MailKit, STARTTLS + AUTH) to loopback aiosmtpd, {pooled.Concurrency} senders, pooled (messages/s)", pooled.PerSec, null, "", null);
+        Report.Row(sb, "SMTP: one connection per message (messages/s)", single.PerSec, null, "", null);
+        Report.Row(sb, "SMTP: pooled ÷ one connection per message", r.PoolSpeedUp, null, $"≥ {SmtpPoolTarget:0}×",
+            pooled.Failed == 0 && single.Failed == 0 && r.PoolSpeedUp >= SmtpPoolTarget, "0.0");
+        Report.Row(sb, "SMTP: bytes allocated per send, pooled", pooled.AllocatedBytesPerSend, null, "", null, "N0");
+    }
+
+    public static void AdapterDetails(StringBuilder sb, AdapterResults r)
+    {
+        var all = r.Sends.Concat(new[] { r.SmtpPooled, r.SmtpPerMessage }.OfType<AdapterSendResult>()).ToArray();
+        sb.AppendLine("- Provider adapters in-process (the bench calls them as the worker does, through `AddProviderAdapters`): " +
+                      string.Join("; ", all.Select(s => $"{s.Adapter} {s.Messages:N0} sends, {s.Failed:N0} not sent")) +
+                      ". Allocations are the whole bench process's (the SendGrid and Twilio fakes run in it; aiosmtpd does not), measured after a warm-up." +
+                      (r.SmtpSkipped is { } why ? $" SMTP not measured: {why}." : ""));
+    }
 }
