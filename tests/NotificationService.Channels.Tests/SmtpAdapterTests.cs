@@ -132,6 +132,11 @@ public sealed class SmtpFactAttribute : FactAttribute
     public SmtpFactAttribute() { if (AiosmtpdServer.SkipReason is { } r) Skip = r; }
 }
 
+public sealed class SmtpTheoryAttribute : TheoryAttribute
+{
+    public SmtpTheoryAttribute() { if (AiosmtpdServer.SkipReason is { } r) Skip = r; }
+}
+
 public sealed class SmtpAdapterTests : IDisposable
 {
     private const string Password = "pa55word";

@@ -33,4 +33,19 @@ public static class TestSupport
     public static OutgoingMessage Message(string channel, Recipient recipient, RenderedContent content,
         IReadOnlyDictionary<string, string>? metadata = null, string? category = null, string? callbackBaseUrl = null) =>
         new(NotificationId, TenantId, channel, recipient, content, metadata, category, callbackBaseUrl);
+
+    /// <summary>
+    /// Cancels a send while the loopback double holds its request (it has arrived: a signal, not a clock) and expects the
+    /// cancellation to come back as such, not classified as a provider outcome.
+    /// </summary>
+    public static async Task AssertCancelledWhileTheRequestIsHeld(this ServiceProvider sp, string kind, OutgoingMessage message, Func<string, ProviderConfig> config)
+    {
+        var arrived = new TaskCompletionSource();
+        await using var fake = await LoopbackServer.StartAsync(async (_, ctx) => { arrived.TrySetResult(); await Task.Delay(Timeout.Infinite, ctx.RequestAborted); });
+        using var cts = new CancellationTokenSource();
+        var send = sp.Adapter(kind).SendAsync(message, config(fake.BaseUrl), cts.Token);
+        await arrived.Task;
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => send);
+    }
 }

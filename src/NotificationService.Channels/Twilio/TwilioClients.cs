@@ -23,7 +23,8 @@ public sealed class TwilioClients(IHttpClientFactory httpClientFactory)
         var baseUrl = ProviderHttp.BaseUrl(config, DefaultBaseUrl);
         var key = (config.TenantId, config.Id);
         if (_clients.TryGetValue(key, out var e) && e.AccountSid == accountSid && e.AuthToken == authToken && e.BaseUrl == baseUrl) return e.Client;
-        var transport = new TwilioTransport(httpClientFactory.CreateClient(TwilioAdapterBase.HttpClientName), baseUrl);
+        var transport = new TwilioTransport(httpClientFactory.CreateClient(TwilioAdapterBase.HttpClientName), baseUrl,
+            ProviderHttp.Basic(accountSid, authToken));
         var client = new TwilioRestClient(accountSid, authToken, accountSid, httpClient: transport);
         _clients[key] = new Entry(accountSid, authToken, baseUrl, client);
         return client;

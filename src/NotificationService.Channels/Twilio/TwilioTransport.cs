@@ -18,7 +18,8 @@ internal sealed class TwilioCall(CancellationToken ct)
 /// the config's base URL (the SDK always builds https://api.twilio.com/…; a loopback double or Prism takes its place),
 /// with the cancellation token of the send in progress (<see cref="Current"/>), and the response keeps its headers.
 /// </summary>
-internal sealed class TwilioTransport(System.Net.Http.HttpClient http, string baseUrl) : global::Twilio.Http.HttpClient
+internal sealed class TwilioTransport(System.Net.Http.HttpClient http, string baseUrl, AuthenticationHeaderValue authorization)
+    : global::Twilio.Http.HttpClient
 {
     /// <summary>The send in progress on this async flow; set by the adapter around each SDK call.</summary>
     public static readonly AsyncLocal<TwilioCall?> Current = new();
@@ -31,7 +32,8 @@ internal sealed class TwilioTransport(System.Net.Http.HttpClient http, string ba
         var ct = call?.CancellationToken ?? CancellationToken.None;
         var target = request.ConstructUrl();
         using var message = new HttpRequestMessage(new System.Net.Http.HttpMethod(request.Method.ToString()), new Uri(baseUrl + target.PathAndQuery));
-        message.Headers.Authorization = new AuthenticationHeaderValue("Basic", Authentication(request.Username, request.Password));
+        // The transport belongs to one config's credentials (the ones the SDK sets on every request): encoded once.
+        message.Headers.Authorization = authorization;
         message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         foreach (var (name, value) in request.HeaderParams) message.Headers.TryAddWithoutValidation(name, value);
         if (!Equals(request.Method, global::Twilio.Http.HttpMethod.Get))
