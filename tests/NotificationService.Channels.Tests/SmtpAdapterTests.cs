@@ -61,7 +61,8 @@ public sealed class AiosmtpdServer : IDisposable
     public int Port { get; }
     public string OutDir { get; }
 
-    public AiosmtpdServer(string mode)
+    /// <param name="port">A port to listen on again (a restarted server); a free one otherwise.</param>
+    public AiosmtpdServer(string mode, int? port = null)
     {
         var dir = Directory.CreateTempSubdirectory("smtp-test-");
         _dir = dir.FullName;
@@ -69,7 +70,7 @@ public sealed class AiosmtpdServer : IDisposable
         Directory.CreateDirectory(OutDir);
         var (certPath, keyPath) = WriteSelfSignedCertificate(dir.FullName);
         File.WriteAllText(Path.Combine(dir.FullName, "server.py"), Script);
-        Port = SendGridAdapterTests.FreePort();
+        Port = port ?? SendGridAdapterTests.FreePort();
         var psi = new ProcessStartInfo(Python!) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(dir.FullName, "server.py"), Port.ToString(), mode, OutDir, certPath, keyPath }) psi.ArgumentList.Add(a);
         _process = Process.Start(psi)!;

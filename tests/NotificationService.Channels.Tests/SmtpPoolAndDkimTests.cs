@@ -35,6 +35,59 @@ public sealed class SmtpPoolAndDkimTests : IDisposable
     }
 
     [SmtpFact]
+    public async Task A_connection_idle_past_the_check_is_NOOP_checked_and_replaced_when_the_server_dropped_it()
+    {
+        var clock = new ManualClock();
+        using var adapter = new SmtpAdapter(clock, new OutboundGuard(["127.0.0.1"]));
+        int port;
+        using (var first = new AiosmtpdServer("none"))
+        {
+            port = first.Port;
+            Assert.IsType<DeliveryResult.Sent>(await adapter.SendAsync(Email(), Config(port, "none"), CancellationToken.None));
+        }
+        // The server went away with the pooled connection; one like it listens again on the same port.
+        using var second = new AiosmtpdServer("none", port);
+        clock.Advance(SmtpConnectionPool.CheckIdleAfter + TimeSpan.FromSeconds(1));
+        Assert.IsType<DeliveryResult.Sent>(await adapter.SendAsync(Email(), Config(port, "none"), CancellationToken.None));
+        Assert.Single(second.All());
+        Assert.Equal(2, adapter.Pool.Opened);
+    }
+
+    [SmtpFact]
+    public async Task A_pooled_connection_the_server_dropped_is_a_transient_failure_and_the_next_send_connects_afresh()
+    {
+        int port;
+        using (var first = new AiosmtpdServer("none"))
+        {
+            port = first.Port;
+            Assert.IsType<DeliveryResult.Sent>(await _adapter.SendAsync(Email(), Config(port, "none"), CancellationToken.None));
+        }
+        using var second = new AiosmtpdServer("none", port);
+        // Within the idle window no NOOP is spent: the dead connection shows on use. Retried by the queue, never failed over.
+        var dropped = Assert.IsType<DeliveryResult.Transient>(await _adapter.SendAsync(Email(), Config(port, "none"), CancellationToken.None));
+        Assert.Equal("network", dropped.Code);
+        Assert.IsType<DeliveryResult.Sent>(await _adapter.SendAsync(Email(), Config(port, "none"), CancellationToken.None));
+        Assert.Single(second.All());
+    }
+
+    [SmtpFact]
+    public async Task A_connection_older_than_the_maximum_age_is_closed_and_a_fresh_one_opened()
+    {
+        var clock = new ManualClock();
+        using var adapter = new SmtpAdapter(clock, new OutboundGuard(["127.0.0.1"]));
+        using var server = new AiosmtpdServer("none");
+        Assert.IsType<DeliveryResult.Sent>(await adapter.SendAsync(Email(), Config(server.Port, "none"), CancellationToken.None));
+        clock.Advance(TimeSpan.FromSeconds(5));
+        Assert.IsType<DeliveryResult.Sent>(await adapter.SendAsync(Email(), Config(server.Port, "none"), CancellationToken.None));
+        Assert.Equal(1, adapter.Pool.Opened);
+        clock.Advance(SmtpConnectionPool.MaxAge);
+        Assert.IsType<DeliveryResult.Sent>(await adapter.SendAsync(Email(), Config(server.Port, "none"), CancellationToken.None));
+
+        Assert.Equal(2, adapter.Pool.Opened);
+        Assert.Equal(2, server.All().Select(r => r.Meta["peer"]!.GetValue<int>()).Distinct().Count());
+    }
+
+    [SmtpFact]
     public async Task Concurrent_sends_never_open_more_connections_than_the_pool_size()
     {
         using var server = new AiosmtpdServer("none");
@@ -96,6 +149,14 @@ public sealed class SmtpPoolAndDkimTests : IDisposable
         Assert.True(index >= 0, "no DKIM-Signature header");
         Assert.Contains("d=example.com", message.Headers[index].Value);
         return await new DkimVerifier(locator).VerifyAsync(message, message.Headers[index]);
+    }
+
+    /// <summary>A clock the spec moves: the pool's ages and idle times without waiting for them.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.UtcNow;
+        public override DateTimeOffset GetUtcNow() => _now;
+        public void Advance(TimeSpan by) => _now += by;
     }
 
     /// <summary>The DNS TXT record a receiver would look up at selector._domainkey.domain, without DNS.</summary>

@@ -64,6 +64,12 @@ public sealed class SmtpAdapter(TimeProvider time, OutboundGuard guard) : IProvi
         {
             return new DeliveryResult.ProviderFailure("smtp: TLS handshake failed (certificate or protocol)", "tls");
         }
+        catch (SmtpProtocolException ex) when (ex.Message.Contains("unexpectedly disconnected", StringComparison.OrdinalIgnoreCase))
+        {
+            // MailKit reports a closed connection (a server restarted, an idle pooled connection dropped) as a protocol error;
+            // it is the network's doing, so retried like any broken connection, never a reason to fail over.
+            return new DeliveryResult.Transient($"smtp: connection closed by the server during {stage}", "network");
+        }
         catch (Exception ex) when (ex is SmtpProtocolException or NotSupportedException)
         {
             return new DeliveryResult.ProviderFailure("smtp: " + ProviderHttp.Clip(ex.Message, 200), "protocol");
