@@ -88,6 +88,22 @@ public sealed class SmtpPoolAndDkimTests : IDisposable
     }
 
     [SmtpFact]
+    public async Task A_config_that_stopped_sending_keeps_no_connection_open_past_the_idle_limit()
+    {
+        var clock = new ManualClock();
+        using var adapter = new SmtpAdapter(clock, new OutboundGuard(["127.0.0.1"]));
+        using var server = new AiosmtpdServer("none");
+        var quiet = Config(server.Port, "none") with { Id = Guid.NewGuid() };
+        Assert.IsType<DeliveryResult.Sent>(await adapter.SendAsync(Email(), quiet, CancellationToken.None));
+        Assert.Equal(1, adapter.Pool.Idle);
+
+        clock.Advance(SmtpConnectionPool.CloseIdleAfter + TimeSpan.FromSeconds(1));
+        Assert.IsType<DeliveryResult.Sent>(await adapter.SendAsync(Email(), Config(server.Port, "none"), CancellationToken.None));
+        Assert.Equal(1, adapter.Pool.Idle);   // the other config's, just used; the quiet one's was closed on the way
+        Assert.Equal(2, adapter.Pool.Opened);
+    }
+
+    [SmtpFact]
     public async Task Concurrent_sends_never_open_more_connections_than_the_pool_size()
     {
         using var server = new AiosmtpdServer("none");

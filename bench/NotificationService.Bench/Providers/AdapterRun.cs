@@ -10,7 +10,8 @@ namespace NotificationService.Bench.Providers;
 public sealed record AdapterSendResult(string Adapter, int Messages, int Concurrency, double PerSec, double AllocatedBytesPerSend, long Failed);
 
 /// <summary>The SMTP figure: the same sends with the connection pool and with one connection per message, in one run.</summary>
-public sealed record AdapterResults(IReadOnlyList<AdapterSendResult> Sends, AdapterSendResult? SmtpPooled, AdapterSendResult? SmtpPerMessage, string? SmtpSkipped)
+public sealed record AdapterResults(IReadOnlyList<AdapterSendResult> Sends, AdapterSendResult? SmtpPooled, AdapterSendResult? SmtpPerMessage,
+    string? SmtpSkipped)
 {
     public double PoolSpeedUp => SmtpPooled is { } p && SmtpPerMessage is { } o ? p.PerSec / o.PerSec : double.NaN;
 }
@@ -40,10 +41,11 @@ public static class AdapterRun
         var sends = new List<AdapterSendResult>
         {
             await MeasureAsync("sendgrid", Adapter("sendgrid"), Config("sendgrid", "email",
-                new() { ["baseUrl"] = sendGrid.BaseUrl, ["fromEmail"] = "bench@example.com", ["fromName"] = "Bench" }, new() { ["apiKey"] = "SG.bench-key" }),
-                Email(), messages),
+                new() { ["baseUrl"] = sendGrid.BaseUrl, ["fromEmail"] = "bench@example.com", ["fromName"] = "Bench" },
+                new() { ["apiKey"] = "SG.bench-key" }), Email(), messages),
             await MeasureAsync("twilio_sms", Adapter("twilio_sms"), Config("twilio_sms", "sms",
-                new() { ["baseUrl"] = twilio.BaseUrl, ["accountSid"] = BenchTenant.AccountSid, ["from"] = "+14155550100" }, new() { ["authToken"] = "bench-token" }),
+                new() { ["baseUrl"] = twilio.BaseUrl, ["accountSid"] = BenchTenant.AccountSid, ["from"] = "+14155550100" },
+                new() { ["authToken"] = "bench-token" }),
                 OutgoingMessageFor("sms", new Recipient(Phone: "+14155550199"), new RenderedContent(Body: "Your code is 123456")), messages),
         };
 
@@ -55,12 +57,14 @@ public static class AdapterRun
             ["fromEmail"] = "bench@example.com", ["username"] = SmtpSink.User, ["poolSize"] = poolSize,
         };
         var secrets = new Dictionary<string, string> { ["password"] = SmtpSink.Password };
-        var pooled = await MeasureAsync("smtp, pooled", Adapter("smtp"), Config("smtp", "email", Smtp(Concurrency), secrets), Email(), smtpMessages);
-        var perMessage = await MeasureAsync("smtp, one connection per message", Adapter("smtp"), Config("smtp", "email", Smtp(0), secrets), Email(), smtpMessages);
+        var smtp = Adapter("smtp");
+        var pooled = await MeasureAsync("smtp, pooled", smtp, Config("smtp", "email", Smtp(Concurrency), secrets), Email(), smtpMessages);
+        var perMessage = await MeasureAsync("smtp, one connection per message", smtp, Config("smtp", "email", Smtp(0), secrets), Email(), smtpMessages);
         return new AdapterResults(sends, pooled, perMessage, null);
     }
 
-    private static async Task<AdapterSendResult> MeasureAsync(string label, IProviderAdapter adapter, ProviderConfig config, OutgoingMessage message, int messages)
+    private static async Task<AdapterSendResult> MeasureAsync(string label, IProviderAdapter adapter, ProviderConfig config, OutgoingMessage message,
+        int messages)
     {
         Progress.Show($"providers: {label}, warming up");
         await SendAllAsync(adapter, config, message, Math.Clamp(messages / 10, Concurrency, 200));
@@ -83,7 +87,8 @@ public static class AdapterRun
         await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => Task.Run(async () =>
         {
             while (Interlocked.Increment(ref next) <= messages)
-                if (await adapter.SendAsync(message, config, CancellationToken.None) is not DeliveryResult.Sent) Interlocked.Increment(ref failed);
+                if (await adapter.SendAsync(message, config, CancellationToken.None) is not DeliveryResult.Sent)
+                    Interlocked.Increment(ref failed);
         })));
         return failed;
     }

@@ -4,16 +4,6 @@ using NotificationService.Channels.Outbound;
 
 namespace NotificationService.Channels.Smtp;
 
-/// <summary>One MailKit client, connected (and authenticated) on a socket the outbound guard opened.</summary>
-public sealed class SmtpSession(SmtpClient client, DateTimeOffset opened, SmtpConnectionPool.ConfigPool? pool) : IDisposable
-{
-    public SmtpClient Client { get; } = client;
-    public DateTimeOffset Opened { get; } = opened;
-    public DateTimeOffset LastUsed { get; set; } = opened;
-    internal SmtpConnectionPool.ConfigPool? Pool { get; } = pool;
-    public void Dispose() => Client.Dispose();
-}
-
 /// <summary>
 /// Connected, authenticated SMTP clients kept per tenant and provider config, so a burst pays TCP + TLS + EHLO + AUTH once
 /// per connection rather than once per message. Bounded (`poolSize` per config: a send waits for a free one); a client idle
@@ -24,22 +14,29 @@ public sealed class SmtpConnectionPool(OutboundGuard guard, TimeProvider time) :
 {
     public static readonly TimeSpan MaxAge = TimeSpan.FromMinutes(5);
     public static readonly TimeSpan CheckIdleAfter = TimeSpan.FromSeconds(10);
+    /// <summary>Idle longer than this, a connection is closed by the next sweep: a deleted or quiet config keeps no sockets open.</summary>
+    public static readonly TimeSpan CloseIdleAfter = TimeSpan.FromMinutes(2);
 
-    private readonly ConcurrentDictionary<(Guid Tenant, Guid Config), ConfigPool> _pools = new();
+    private readonly ConcurrentDictionary<(Guid Tenant, Guid Config), SmtpConfigPool> _pools = new();
 
     /// <summary>Connections opened since start: the pool's specs and the bench count them.</summary>
     public long Opened => Interlocked.Read(ref _opened);
     private long _opened;
+    private long _lastSweepTicks;
+
+    /// <summary>Connections open and waiting in the pools.</summary>
+    public int Idle => _pools.Values.Sum(p => p.Idle.Count);
 
     public async Task<SmtpSession> RentAsync(ProviderConfig config, SmtpEndpoint endpoint, int size, CancellationToken ct)
     {
+        SweepIfDue();
         if (size == 0) return await ConnectAsync(endpoint, null, ct);
         var key = (config.TenantId, config.Id);
-        var pool = _pools.GetOrAdd(key, _ => new ConfigPool(endpoint, size));
+        var pool = _pools.GetOrAdd(key, _ => new SmtpConfigPool(endpoint, size));
         while (pool.Endpoint != endpoint || pool.Size != size)
         {
             // The config changed: new connections for the new settings; the old pool's close as they come back.
-            if (_pools.TryUpdate(key, new ConfigPool(endpoint, size), pool)) pool.Retire();
+            if (_pools.TryUpdate(key, new SmtpConfigPool(endpoint, size), pool)) pool.Retire();
             pool = _pools[key];
         }
         await pool.Slots.WaitAsync(ct);
@@ -86,7 +83,7 @@ public sealed class SmtpConnectionPool(OutboundGuard guard, TimeProvider time) :
         pool.Slots.Release();
     }
 
-    private async Task<SmtpSession> ConnectAsync(SmtpEndpoint endpoint, ConfigPool? pool, CancellationToken ct)
+    private async Task<SmtpSession> ConnectAsync(SmtpEndpoint endpoint, SmtpConfigPool? pool, CancellationToken ct)
     {
         // The send's own token bounds each send (`timeoutSeconds`); this only stops a socket read the token somehow misses.
         var client = new SmtpClient { Timeout = (int)TimeSpan.FromMinutes(2).TotalMilliseconds };
@@ -107,29 +104,25 @@ public sealed class SmtpConnectionPool(OutboundGuard guard, TimeProvider time) :
         }
     }
 
+    /// <summary>At most once a minute, on a send's way through: closes what has idled past <see cref="CloseIdleAfter"/> in every pool.</summary>
+    private void SweepIfDue()
+    {
+        var now = time.GetUtcNow();
+        var last = Interlocked.Read(ref _lastSweepTicks);
+        if (now.UtcTicks - last < TimeSpan.TicksPerMinute || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last) return;
+        foreach (var pool in _pools.Values)
+        {
+            var kept = new List<SmtpSession>();
+            while (pool.Idle.TryPop(out var session))
+                if (now - session.LastUsed > CloseIdleAfter) session.Dispose();
+                else kept.Add(session);
+            for (var i = kept.Count - 1; i >= 0; i--) pool.Idle.Push(kept[i]);
+        }
+    }
+
     public void Dispose()
     {
         foreach (var pool in _pools.Values) pool.Retire();
         _pools.Clear();
-    }
-
-    public sealed class ConfigPool(SmtpEndpoint endpoint, int size)
-    {
-        public SmtpEndpoint Endpoint { get; } = endpoint;
-        public int Size { get; } = size;
-        public SemaphoreSlim Slots { get; } = new(size, size);
-        public ConcurrentStack<SmtpSession> Idle { get; } = new();
-        public bool Retired { get; private set; }
-
-        public void Retire()
-        {
-            Retired = true;
-            CloseIdle();
-        }
-
-        public void CloseIdle()
-        {
-            while (Idle.TryPop(out var session)) session.Dispose();
-        }
     }
 }

@@ -15,7 +15,10 @@ public sealed class SmtpDkim
 {
     /// <summary>What is signed: the headers a receiver shows or acts on. Relaxed canonicalization survives relays' refolding.</summary>
     public static readonly HeaderId[] SignedHeaders =
-        [HeaderId.From, HeaderId.To, HeaderId.ReplyTo, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId, HeaderId.ListUnsubscribe, HeaderId.ListUnsubscribePost];
+    [
+        HeaderId.From, HeaderId.To, HeaderId.ReplyTo, HeaderId.Subject, HeaderId.Date, HeaderId.MessageId,
+        HeaderId.ListUnsubscribe, HeaderId.ListUnsubscribePost,
+    ];
 
     private sealed record Entry(string Domain, string Selector, string Key, DkimSigner Signer);
     private readonly ConcurrentDictionary<(Guid Tenant, Guid Config), Entry> _signers = new();
