@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -53,6 +54,19 @@ public sealed class FcmAdapterTests
         errorCode is null
             ? $$$"""{"error":{"code":{{{code}}},"message":"boom","status":"{{{status}}}"}}"""
             : $$$"""{"error":{"code":{{{code}}},"message":"boom","status":"{{{status}}}","details":[{"@type":"type.googleapis.com/google.firebase.fcm.v1.FcmError","errorCode":"{{{errorCode}}}"}]}}""";
+
+    [Fact]
+    public async Task A_token_endpoint_or_fcm_host_the_outbound_guard_refuses_is_a_provider_failure_and_is_never_contacted()
+    {
+        var tokens = await new TokenServer().StartAsync();
+        await using var _ = tokens.Server;
+        await using var fcm = await LoopbackServer.StartAsync(LoopbackServer.Respond(200, """{"name":"projects/demo-project/messages/m1"}"""));
+        using var sp = Services(configure: s => s.AddSingleton(new NotificationService.Channels.Outbound.OutboundGuard([])));
+        var result = await sp.Adapter("fcm").SendAsync(Push("tok-a"), Config(fcm.BaseUrl, tokens.Uri), CancellationToken.None);
+        Assert.IsType<DeliveryResult.ProviderFailure>(result);
+        Assert.Empty(tokens.Server.Requests);
+        Assert.Empty(fcm.Requests);
+    }
 
     [Fact]
     public async Task Sends_one_request_per_token_with_cached_oauth_token_from_token_uri()

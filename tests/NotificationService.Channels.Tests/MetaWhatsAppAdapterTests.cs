@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using static NotificationService.Channels.Tests.TestSupport;
 
 namespace NotificationService.Channels.Tests;
@@ -24,6 +25,16 @@ public sealed class MetaWhatsAppAdapterTests
     private static string GraphError(int code, string message = "error") =>
         "{\"error\":{\"message\":\"" + message + "\",\"type\":\"OAuthException\",\"code\":" + code +
         ",\"error_data\":{\"messaging_product\":\"whatsapp\",\"details\":\"" + message + " details\"},\"fbtrace_id\":\"Az8or2yhqkZfEZ-_4Qn_Bam\"}}";
+
+    [Fact]
+    public async Task A_destination_the_outbound_guard_refuses_is_a_provider_failure_and_is_never_contacted()
+    {
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(200, Accepted));
+        using var sp = Services(configure: s => s.AddSingleton(new NotificationService.Channels.Outbound.OutboundGuard([])));
+        var result = await sp.Adapter("meta_whatsapp").SendAsync(Text(), Config(fake.BaseUrl), CancellationToken.None);
+        Assert.Equal("refused", Assert.IsType<DeliveryResult.ProviderFailure>(result).Code);
+        Assert.Empty(fake.Requests);
+    }
 
     [Fact]
     public async Task Sends_text_message_with_bearer_token()
