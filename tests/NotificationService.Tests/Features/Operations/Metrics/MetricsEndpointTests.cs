@@ -144,6 +144,33 @@ public partial class MetricsEndpointTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Every_family_keeps_the_name_type_help_and_label_names_in_series_tsv_and_each_is_declared_once()
+    {
+        var tenant = await service.NewTenantAsync();
+        await tenant.Http.WaitForStatusAsync(await tenant.Http.SendOkAsync(Api.Email()), "sent"); // most families have samples
+        var scrape = await ScrapeAsync();
+        var pinned = File.ReadAllLines(Path.Combine(RepositoryRoot(), "tests/NotificationService.Tests/Features/Operations/Metrics/series.tsv"))
+            .Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t')).ToList();
+        Assert.Equal(21, pinned.Count);
+        foreach (var (name, type, labels, help) in pinned.Select(p => (p[0], p[1], p[2], p[3])))
+        {
+            Assert.Contains($"# HELP {name} {help}\n", scrape);
+            Assert.Equal(1, Regex.Matches(scrape, $"^# TYPE {name} {type}\n", RegexOptions.Multiline).Count);
+            // Every sample of the family carries exactly these label names in this order (a histogram's `le` aside).
+            var samples = scrape.Split('\n').Where(l => SampleName(l) is { } n && (n == name || type == "histogram" && n.StartsWith(name + "_", StringComparison.Ordinal)
+                && n[(name.Length + 1)..] is "bucket" or "sum" or "count"));
+            Assert.All(samples, l => Assert.Equal(labels, string.Join(',', LabelName().Matches(l).Select(m => m.Groups[1].Value).Where(n => n != "le"))));
+        }
+        var declared = TypeLine().Matches(scrape).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(declared.Count, declared.Distinct().Count());
+    }
+
+    private static string? SampleName(string line) => line.Length == 0 || line[0] == '#' ? null : line[..line.IndexOfAny(['{', ' '])];
+
+    [GeneratedRegex(@"[{,]([a-zA-Z_][a-zA-Z0-9_]*)=""(?:[^""\\]|\\.)*""")]
+    private static partial Regex LabelName();
+
+    [Fact]
     public async Task The_chart_dashboard_queries_only_series_that_metrics_exposes()
     {
         var exposed = TypeLine().Matches(await ScrapeAsync()).Select(m => m.Groups[1].Value).ToHashSet();
