@@ -6,9 +6,10 @@ public enum MetricType { Counter, Gauge, Histogram }
 public sealed record MetricFamilyInfo(string Name, MetricType Type, string Help, string[] Labels, double[]? Buckets = null);
 
 /// <summary>
-/// Which System.Diagnostics.Metrics instrument feeds which family. A family is declared here before any instrument
-/// reports, so a scrape always shows every family (a dashboard's queries name nothing that a scrape lacks) and
-/// nothing else: instruments not listed are not exported, so no library can add an unbounded label by surprise.
+/// The families /metrics exports from System.Diagnostics.Metrics instruments (which instrument feeds which:
+/// <see cref="MetricBindings"/>). Each is declared in the host's prometheus-net registry when it starts
+/// (<see cref="MeterBridge"/>), so a scrape always shows every family (a dashboard's queries name nothing that a scrape
+/// lacks) and nothing else: instruments not listed are not exported, so no library can add an unbounded label by surprise.
 /// </summary>
 public static class MetricFamilies
 {

@@ -6,7 +6,7 @@ namespace NotificationService.Features.Operations.Metrics;
 /// <summary>
 /// With `Metrics:Port` set, /metrics is served by a small Kestrel listener of its own on that port (all interfaces)
 /// and not on the API's: scrapes stay off the public port, and the API's middleware (auth, errors) is not involved.
-/// It resolves from the service's container, so it exports the same figures.
+/// It serves the service's own registry, so it exports the same figures.
 /// </summary>
 public sealed class MetricsPortServer(IServiceProvider services, IOptions<MetricsOptions> options, ILogger<MetricsPortServer> log) : IHostedService
 {
@@ -18,11 +18,7 @@ public sealed class MetricsPortServer(IServiceProvider services, IOptions<Metric
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k => k.ListenAnyIP(options.Value.Port, l => l.Protocols = HttpProtocols.Http1));
         _app = builder.Build();
-        _app.MapGet(MetricsEndpoints.Path, (HttpContext http) =>
-        {
-            http.RequestServices = services; // the service's own collector and gauges
-            return MetricsEndpoints.ScrapeAsync(http);
-        });
+        _app.MapScrape(services); // the service's own registry
         await _app.StartAsync(ct);
         log.LogInformation("metrics listening on port {MetricsPort}", options.Value.Port);
     }

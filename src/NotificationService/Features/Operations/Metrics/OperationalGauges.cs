@@ -10,7 +10,7 @@ namespace NotificationService.Features.Operations.Metrics;
 /// cached for <see cref="QueueStatsMaxAge"/> so scrapes from several Prometheus servers cost one query at most that
 /// often), and this replica's circuits per provider kind.
 /// </summary>
-public sealed class OperationalGauges
+public sealed class OperationalGauges : IMetricsSource
 {
     public static readonly TimeSpan QueueStatsMaxAge = TimeSpan.FromSeconds(5);
     private readonly JobQueue _queue;
