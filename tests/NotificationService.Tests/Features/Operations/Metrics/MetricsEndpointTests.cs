@@ -106,6 +106,18 @@ public partial class MetricsEndpointTests(ServiceFixture service)
         Assert.Equal("0.0.4", plain.Content.Headers.ContentType.Parameters.Single(p => p.Name == "version").Value);
     }
 
+    [Theory]
+    [InlineData("application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5", "application/openmetrics-text")]
+    [InlineData("text/plain;version=0.0.4;q=1,*/*;q=0.1", "text/plain")]
+    [InlineData(null, "text/plain")]
+    public async Task OpenMetrics_is_answered_only_when_the_scraper_prefers_it(string? accept, string mediaType)
+    {
+        var http = service.Factory.CreateClient();
+        if (accept is not null) http.DefaultRequestHeaders.TryAddWithoutValidation("Accept", accept);
+        var response = await http.GetAsync("/metrics");
+        Assert.Equal(mediaType, response.Content.Headers.ContentType!.MediaType);
+    }
+
     [Fact]
     public async Task The_database_pool_shows_this_hosts_connections_in_use_and_its_maximum_and_no_other_pool_of_the_process()
     {
