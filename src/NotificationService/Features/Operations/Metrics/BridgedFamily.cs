@@ -28,7 +28,8 @@ internal sealed class BridgedFamily
         {
             MetricType.Counter => metrics.CreateCounter(info.Name, info.Help, info.Labels,
                 new CounterConfiguration { SuppressInitialValue = true, ExemplarBehavior = ExemplarBehavior.NoExemplars() }),
-            MetricType.Gauge => metrics.CreateGauge(info.Name, info.Help, info.Labels, new GaugeConfiguration { SuppressInitialValue = true }),
+            MetricType.Gauge => metrics.CreateGauge(info.Name, info.Help, info.Labels,
+                new GaugeConfiguration { SuppressInitialValue = true }),
             _ => metrics.CreateHistogram(info.Name, info.Help, info.Labels,
                 new HistogramConfiguration { Buckets = info.Buckets, SuppressInitialValue = true, ExemplarBehavior = TraceExemplars }),
         };
@@ -67,7 +68,8 @@ internal sealed class BridgedFamily
             if (!_observed.Contains(labels) && _series.TryRemove(labels, out _)) series.Remove();
     }
 
-    private ChildBase Series(LabelValues labels) => _series.TryGetValue(labels, out var series) ? series : _series.GetOrAdd(labels, _create);
+    private ChildBase Series(LabelValues labels) =>
+        _series.TryGetValue(labels, out var series) ? series : _series.GetOrAdd(labels, _create);
 
     private ChildBase Create(LabelValues labels)
     {

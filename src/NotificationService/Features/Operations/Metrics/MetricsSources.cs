@@ -42,7 +42,8 @@ public static class MetricsSources
 /// </summary>
 public sealed class ScrapePreparation
 {
-    public ScrapePreparation(CollectorRegistry registry, MeterBridge bridge, IEnumerable<IMetricsSource> sources, ILogger<ScrapePreparation> log)
+    public ScrapePreparation(CollectorRegistry registry, MeterBridge bridge, IEnumerable<IMetricsSource> sources,
+        ILogger<ScrapePreparation> log)
     {
         IMetricsSource[] all = [.. sources];
         registry.AddBeforeCollectCallback(async ct =>

@@ -161,7 +161,8 @@ public partial class MetricsEndpointTests(ServiceFixture service)
         var tenant = await service.NewTenantAsync();
         await tenant.Http.WaitForStatusAsync(await tenant.Http.SendOkAsync(Api.Email()), "sent"); // most families have samples
         var scrape = await ScrapeAsync();
-        var pinned = File.ReadAllLines(Path.Combine(RepositoryRoot(), "tests/NotificationService.Tests/Features/Operations/Metrics/series.tsv"))
+        var file = Path.Combine(RepositoryRoot(), "tests/NotificationService.Tests/Features/Operations/Metrics/series.tsv");
+        var pinned = File.ReadAllLines(file)
             .Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t')).ToList();
         Assert.Equal(21, pinned.Count);
         foreach (var (name, type, labels, help) in pinned.Select(p => (p[0], p[1], p[2], p[3])))
@@ -169,9 +170,10 @@ public partial class MetricsEndpointTests(ServiceFixture service)
             Assert.Contains($"# HELP {name} {help}\n", scrape);
             Assert.Equal(1, Regex.Matches(scrape, $"^# TYPE {name} {type}\n", RegexOptions.Multiline).Count);
             // Every sample of the family carries exactly these label names in this order (a histogram's `le` aside).
-            var samples = scrape.Split('\n').Where(l => SampleName(l) is { } n && (n == name || type == "histogram" && n.StartsWith(name + "_", StringComparison.Ordinal)
-                && n[(name.Length + 1)..] is "bucket" or "sum" or "count"));
-            Assert.All(samples, l => Assert.Equal(labels, string.Join(',', LabelName().Matches(l).Select(m => m.Groups[1].Value).Where(n => n != "le"))));
+            var samples = scrape.Split('\n').Where(l => SampleName(l) is { } n && (n == name || type == "histogram"
+                && n.StartsWith(name + "_", StringComparison.Ordinal) && n[(name.Length + 1)..] is "bucket" or "sum" or "count"));
+            Assert.All(samples, l => Assert.Equal(labels,
+                string.Join(',', LabelName().Matches(l).Select(m => m.Groups[1].Value).Where(n => n != "le"))));
         }
         var declared = TypeLine().Matches(scrape).Select(m => m.Groups[1].Value).ToList();
         Assert.Equal(declared.Count, declared.Distinct().Count());

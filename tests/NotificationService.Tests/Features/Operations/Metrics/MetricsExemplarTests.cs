@@ -58,7 +58,10 @@ public partial class MetricsExemplarTests(ServiceFixture service)
         var traceId = NewTraceId();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/services/notifications/send")
         {
-            Content = JsonContent.Create(new { channel = "sms", priority = "low", recipient = new { phone = "+14155550123" }, content = new { body = "Hi" } }),
+            Content = JsonContent.Create(new
+            {
+                channel = "sms", priority = "low", recipient = new { phone = "+14155550123" }, content = new { body = "Hi" },
+            }),
         };
         request.Headers.Add("traceparent", TraceParent(traceId));
         var response = await tenant.Http.SendAsync(request);
