@@ -5,7 +5,8 @@ namespace NotificationService.Hosting;
 
 /// <summary>
 /// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create|list|suspend|resume|export|delete`, `members sign-in-link`, `platform keys create|revoke`, `keys rotate`, `retention run`, `inbox recount`, `health`.
-/// Unrecognised tokens (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web host.
+/// Unrecognised tokens in configuration's forms (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web
+/// host; any other word is an unknown command: usage on stderr and exit 2, nothing started (<see cref="CliUsage"/>).
 /// </summary>
 public static class Cli
 {
@@ -103,7 +104,13 @@ public static class Cli
         health.SetAction((r, ct) => AdminCommands.HealthAsync(r.GetValue(url), r.UnmatchedTokens.ToArray(), ct));
         root.Subcommands.Add(health);
 
+        var help = new Command("help", "Print this usage and exit.");
+        help.SetAction(_ => CliUsage.Print(root, null, Console.Out));
+        root.Subcommands.Add(help);
+
+        var parsed = root.Parse(args);
+        if (CliUsage.Refuse(parsed) is { } usageError) return Task.FromResult(usageError);
         // Exceptions must propagate: WebApplicationFactory stops the entry point by throwing through it.
-        return root.Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        return parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
     }
 }
