@@ -18,7 +18,7 @@ public sealed record FanOutAccepted(Guid Id, string Status, IReadOnlyList<string
 /// job and the Idempotency-Key's answer. The send is charged its topics' member counts to the tenant's recipient budget
 /// before that commit (<see cref="RecipientBudget"/>), and its members per channel to the tenant's monthly quotas
 /// (<see cref="MonthlyQuotas"/>; held beyond a quota, the whole fan-out waits for the reset): a refusal is a 429 and
-/// creates nothing; a replay is not charged again. The job expands the membership later (<see cref="FanOutJobHandler"/>), when the
+/// creates nothing; a replay is not charged again. That charge is settled when the fan-out expands (<see cref="FanOutQuota"/>). The job expands the membership later (<see cref="FanOutJobHandler"/>), when the
 /// send is due: a scheduled topic send reaches the members of its topics at its `sendAt`.
 /// </summary>
 public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutStore fanOuts, NotificationLedger ledger, JobQueue queue,
@@ -51,7 +51,8 @@ public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutS
             var runAt = request.SendAt is { } at && at > clock.GetUtcNow() ? at : (DateTimeOffset?)null;
             if (charge.Lines.Select(l => l.HeldUntil).Max() is { } heldUntil && !(runAt >= heldUntil))
                 (runAt, definition) = (heldUntil, definition with { SendAt = heldUntil });   // held by the quota: the members are reached at its reset
-            await fanOuts.CreateAsync(tx, tenantId, id, FanOutKind.Send, keys, JsonSerializer.Serialize(definition, JsonBody.Options), ct);
+            await fanOuts.CreateAsync(tx, tenantId, id, FanOutKind.Send, keys, JsonSerializer.Serialize(definition, JsonBody.Options), ct,
+                FanOutQuota.Prepaid(charge));   // settled when it expands: members gained meanwhile are charged then
             var priority = definition.Priority switch { "high" => JobPriority.High, "normal" => JobPriority.Normal, _ => JobPriority.Low };
             await queue.EnqueueAsync(tx.Connection, tx.Transaction,
                 [NewJob.For(FanOutJobHandler.QueueName, tenantId, new FanOutJob(id), priority, runAt, maxAttempts: 20)], ct);

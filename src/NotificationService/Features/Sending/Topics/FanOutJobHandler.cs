@@ -14,8 +14,8 @@ namespace NotificationService.Features.Sending.Topics;
 /// row, and the membership is snapshotted once, each member in one chunk. A cancel makes
 /// every later chunk roll back, so what was not yet created is not created.
 /// </summary>
-public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, NotificationLedger ledger, NotificationWriter writer, IConfiguration config,
-    ILogger<FanOutJobHandler> log) : JobHandler<FanOutJob>
+public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, NotificationLedger ledger, NotificationWriter writer, FanOutQuota quota,
+    IConfiguration config, ILogger<FanOutJobHandler> log) : JobHandler<FanOutJob>
 {
     public const string QueueName = "fanout";
     private readonly int _chunkMembers = Math.Max(1, config.GetValue("Topics:FanOutChunkMembers", 2_000));
@@ -37,8 +37,11 @@ public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, Not
         var run = FanOutDrafts.Open(fanOut);
         try
         {
-            if (await store.SnapshotAsync(fanOut, run.Excluded, _chunkMembers, ct) is not { } total) return JobResult.Done;
-            if (await ExpandAsync(run, total, ct)) await store.CompleteAsync(tenantId, id, ct);
+            // The snapshot is where the membership becomes messages: it settles the quota charge in its own transaction.
+            if (await store.SnapshotAsync(fanOut, run.Excluded, _chunkMembers, ct,
+                    (conn, tx, members) => quota.SettleAsync(conn, tx, fanOut, run.Send, members, _chunkMembers, ct)) is not { } snapshot)
+                return JobResult.Done;
+            if (await ExpandAsync(run, snapshot, ct)) await store.CompleteAsync(tenantId, id, ct);
             else await store.DropChunksAsync(tenantId, id, ct);   // cancelled: nothing more will be created
         }
         catch (RequestValidationException e)
@@ -51,7 +54,7 @@ public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, Not
     }
 
     /// <returns>False when the fan-out was cancelled meanwhile.</returns>
-    private async Task<bool> ExpandAsync(FanOutDrafts.Run run, long total, CancellationToken ct)
+    private async Task<bool> ExpandAsync(FanOutDrafts.Run run, FanOutSnapshot snapshot, CancellationToken ct)
     {
         var (tenantId, id) = (run.FanOut.TenantId, run.FanOut.Id);
         var inFlight = new Queue<Task<Commit>>();
@@ -63,11 +66,11 @@ public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, Not
             while (!stopped && await store.NextChunkAsync(tenantId, id, after, ct) is { } chunk)
             {
                 after = chunk.No;
-                var list = await drafts.ForChunkAsync(run, chunk, ct);
+                var list = FanOutQuota.Apply(snapshot.QuotaLimitsJson, chunk, await drafts.ForChunkAsync(run, chunk, ct));
                 inFlight.Enqueue(Task.Run(() => CommitAsync(run, chunk, list, ct), ct));
                 while (inFlight.Count >= _commitsInFlight && !stopped) stopped = await inFlight.Dequeue() == Commit.Stopped;
                 if ((members += chunk.UserIds.Length) % 100_000 < chunk.UserIds.Length)
-                    log.LogInformation("fan-out {FanOut}: {Members:N0} of {Total:N0} members read", id, members, total);
+                    log.LogInformation("fan-out {FanOut}: {Members:N0} of {Total:N0} members read", id, members, snapshot.Total);
             }
             while (inFlight.Count > 0) stopped |= await inFlight.Dequeue() == Commit.Stopped;
             return !stopped;

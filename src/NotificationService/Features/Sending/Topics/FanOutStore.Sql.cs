@@ -5,18 +5,26 @@ public sealed partial class FanOutStore
     /// <summary>The statements on `fan_outs` and `fan_out_chunks`, one named constant each. Only this store writes them.</summary>
     private static class Sql
     {
-        /// <summary>$1 tenant, $2 id, $3 topics, $4 definition (what each member gets, as JSON: the accepted send, or a workflow trigger), $5 kind.</summary>
-        public const string Create = "insert into fan_outs (tenant_id, id, status, topics, definition, kind) values ($1, $2, 'pending', $3, $4::jsonb, $5)";
+        /// <summary>$1 tenant, $2 id, $3 topics, $4 definition (what each member gets, as JSON: the accepted send, or a workflow trigger), $5 kind,
+        /// $6 the send's quota charge at accept (JSON lines, or null).</summary>
+        public const string Create = """
+            insert into fan_outs (tenant_id, id, status, topics, definition, kind, quota_prepaid) values ($1, $2, 'pending', $3, $4::jsonb, $5, $6::jsonb)
+            """;
 
         /// <summary>$1 tenant, $2 id. Takes the fan-out for a run; nothing when it has ended (or was cancelled before it began).</summary>
         public const string Start = """
             update fan_outs set status = 'running', started_at = coalesce(started_at, now()), updated_at = now()
             where tenant_id = $1 and id = $2 and status in ('pending', 'running')
-            returning topics, definition::text, members_total
+            returning topics, definition::text, members_total, quota_prepaid::text
             """;
 
         /// <summary>$1 tenant, $2 id: the row a snapshot is taken under (a cancel waits for it, and it sees a cancel).</summary>
-        public const string LockRunning = "select members_total from fan_outs where tenant_id = $1 and id = $2 and status = 'running' for update";
+        public const string LockRunning = """
+            select members_total, quota_limits::text from fan_outs where tenant_id = $1 and id = $2 and status = 'running' for update
+            """;
+
+        /// <summary>$1 tenant, $2 id, $3 the quota limits its snapshot settled (<see cref="FanOutQuota"/>).</summary>
+        public const string KeepQuotaLimits = "update fan_outs set quota_limits = $3::jsonb where tenant_id = $1 and id = $2";
 
         /// <summary>
         /// $1 tenant, $2 fan-out, $3 its topics, $4 userIds it excludes, $5 members per chunk. The membership as this

@@ -4,7 +4,14 @@ using NotificationService.Features.Sending.Notifications;
 namespace NotificationService.Features.Sending.Topics;
 
 /// <summary>A fan-out as its runner takes it: its topics, the accepted send (JSON) and, once snapshotted, how many members it has.</summary>
-public sealed record FanOutRun(Guid TenantId, Guid Id, string[] Topics, string DefinitionJson, long? MembersTotal);
+public sealed record FanOutRun(Guid TenantId, Guid Id, string[] Topics, string DefinitionJson, long? MembersTotal)
+{
+    /// <summary>A send's quota charge at accept (<see cref="FanOutQuota"/>), settled by its snapshot.</summary>
+    public string? QuotaPrepaidJson { get; init; }
+}
+
+/// <summary>A fan-out's snapshot: how many members it took, and, when a quota did not take them all, its limits.</summary>
+public sealed record FanOutSnapshot(long Total, string? QuotaLimitsJson);
 
 /// <summary>One chunk of a fan-out's snapshot: member ids in userId order and, for a send to several topics, each one's topic mask.</summary>
 public sealed record FanOutChunk(int No, string[] UserIds, int[]? TopicMasks);
@@ -26,7 +33,8 @@ public sealed record FanOutStatus(Guid Id, string Status, IReadOnlyList<string> 
 /// </summary>
 public sealed partial class FanOutStore(NpgsqlDataSource db)
 {
-    public async Task CreateAsync(LedgerTransaction tx, Guid tenantId, Guid id, string kind, string[] topics, string definitionJson, CancellationToken ct)
+    public async Task CreateAsync(LedgerTransaction tx, Guid tenantId, Guid id, string kind, string[] topics, string definitionJson, CancellationToken ct,
+        string? quotaPrepaidJson = null)
     {
         await using var cmd = tx.Command(Sql.Create);
         cmd.Parameters.AddWithValue(tenantId);
@@ -34,6 +42,7 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(topics);
         cmd.Parameters.AddWithValue(definitionJson);
         cmd.Parameters.AddWithValue(kind);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)quotaPrepaidJson ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -44,14 +53,20 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return new FanOutRun(tenantId, id, r.GetFieldValue<string[]>(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2));
+        return new FanOutRun(tenantId, id, r.GetFieldValue<string[]>(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2))
+        {
+            QuotaPrepaidJson = r.IsDBNull(3) ? null : r.GetString(3),
+        };
     }
 
     /// <summary>
     /// Copies the membership into chunks under the fan-out's row lock, once; returns how many members were taken, or null
     /// when the fan-out is no longer running. A snapshot taken already (by a run that crashed later) is kept as it is.
+    /// <paramref name="settle"/>: in the snapshot's transaction, given the members taken, charges them to the quotas and
+    /// answers the limits to keep with the snapshot (<see cref="FanOutQuota.SettleAsync"/>).
     /// </summary>
-    public async Task<long?> SnapshotAsync(FanOutRun run, string[] excluded, int membersPerChunk, CancellationToken ct)
+    public async Task<FanOutSnapshot?> SnapshotAsync(FanOutRun run, string[] excluded, int membersPerChunk, CancellationToken ct,
+        Func<NpgsqlConnection, NpgsqlTransaction, long, Task<string?>>? settle = null)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -61,7 +76,7 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
             lockRow.Parameters.AddWithValue(run.Id);
             await using var r = await lockRow.ExecuteReaderAsync(ct);
             if (!await r.ReadAsync(ct)) return null;
-            if (!r.IsDBNull(0)) return r.GetInt64(0);
+            if (!r.IsDBNull(0)) return new FanOutSnapshot(r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1));
         }
         await using var cmd = new NpgsqlCommand(Sql.Snapshot, conn, tx) { CommandTimeout = 0 };   // a million members take seconds
         cmd.Parameters.AddWithValue(run.TenantId);
@@ -70,8 +85,17 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(excluded);
         cmd.Parameters.AddWithValue((long)membersPerChunk);
         var total = (long)(await cmd.ExecuteScalarAsync(ct))!;
+        var limits = settle is null ? null : await settle(conn, tx, total);
+        if (limits is not null)
+        {
+            await using var keep = new NpgsqlCommand(Sql.KeepQuotaLimits, conn, tx);
+            keep.Parameters.AddWithValue(run.TenantId);
+            keep.Parameters.AddWithValue(run.Id);
+            keep.Parameters.AddWithValue(limits);
+            await keep.ExecuteNonQueryAsync(ct);
+        }
         await tx.CommitAsync(ct);
-        return total;
+        return new FanOutSnapshot(total, limits);
     }
 
     public async Task<FanOutChunk?> NextChunkAsync(Guid tenantId, Guid id, int after, CancellationToken ct)

@@ -29,6 +29,7 @@ public static class TopicEndpoints
             .AddSingleton<FanOutAccept>()
             .AddSingleton<ITopicSendAcceptor>(sp => sp.GetRequiredService<FanOutAccept>())
             .AddSingleton<FanOutDrafts>()
+            .AddSingleton<FanOutQuota>()
             .AddSingleton<IJobHandler, FanOutJobHandler>()
             .AddSingleton(new WorkQueue(FanOutJobHandler.QueueName))
             .AddSingleton<TopicEventStore>()

@@ -11,7 +11,7 @@ namespace NotificationService.Features.Tenancy.Quotas;
 /// naming the quota and its reset; with `hold`, the messages are charged to the next month and held until its start.
 /// A tenant without quotas costs a cached look-up (per replica, <see cref="Ttl"/>), never a statement per send.
 /// </summary>
-public sealed class MonthlyQuotas(NpgsqlDataSource db, TimeProvider clock)
+public sealed partial class MonthlyQuotas(NpgsqlDataSource db, TimeProvider clock)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
     private static readonly IReadOnlyDictionary<string, QuotaSetting> NoQuotas = new Dictionary<string, QuotaSetting>();
