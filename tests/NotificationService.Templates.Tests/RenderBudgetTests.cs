@@ -3,9 +3,11 @@ using static NotificationService.Templates.Tests.TemplateTestData;
 namespace NotificationService.Templates.Tests;
 
 /// <summary>
-/// Every render stops at its budget: output per part and time, whether or not the template writes anything; and a
-/// template that could only recurse is refused when saved. The time limit is measured on a clock of the spec's own
-/// (<see cref="StepClock"/>), so no outcome depends on how fast or how loaded the machine is.
+/// Every render stops at its budget: output per part, and the template's own work in steps (loop iterations and writes)
+/// whether or not it writes anything, with a wall-clock backstop; and a template that could only recurse is refused when
+/// saved. Time is measured on a clock of the spec's own (<see cref="StepClock"/>), so no outcome depends on how fast or
+/// how loaded the machine is, and a clock that jumps (a host so busy the render's thread waits seconds) stops nothing
+/// that the steps allow.
 /// </summary>
 public class RenderBudgetTests
 {
@@ -41,15 +43,34 @@ public class RenderBudgetTests
     }
 
     [Fact]
-    public void Loops_that_write_nothing_still_stop_at_the_time_limit()
+    public void Loops_that_write_nothing_stop_at_the_step_limit_however_little_time_passes()
     {
-        // Each reading of the clock is a millisecond later: the budget runs out after 200 readings (64 iterations apart),
-        // long before the loops end, on any machine. Nothing is written, so only the time check can stop it.
-        var clock = new StepClock(TimeSpan.FromMilliseconds(1));
-        var engine = new TemplateEngine(limits: new RenderLimits(TimeSpan.FromMilliseconds(200), 1_000_000, clock));
+        // Time almost stands still (10 µs a reading): only counting the template's work can stop 10 billion iterations.
+        var engine = new TemplateEngine(limits: RenderLimits.Default with { Clock = new StepClock(TimeSpan.FromTicks(100)) });
+        var e = Assert.Throws<TemplateRenderLimitException>(() => engine.RenderText(SilentNestedEach, HundredItems));
+        Assert.Equal("steps", e.Limit);
+        Assert.Contains("10,000,000 steps", e.Message);
+    }
+
+    [Fact]
+    public void A_normal_template_renders_on_a_host_so_slow_that_every_clock_reading_is_five_seconds_later()
+    {
+        // A 100-item loop with a few writes per item, as the in-app message that failed under load: about 1,000 steps,
+        // far within the budget, so the default limits never read the clock for it, however slow the host.
+        var engine = new TemplateEngine(limits: RenderLimits.Default with { Clock = new StepClock(TimeSpan.FromSeconds(5)) });
+        var body = "{{#each items}}<li>{{this}}: {{@index}}</li>{{/each}}";
+        var expected = string.Concat(Enumerable.Range(0, 100).Select(i => $"<li>{i}: {i}</li>"));
+        for (var i = 0; i < 50; i++) Assert.Equal(expected, engine.RenderText(body, HundredItems));
+    }
+
+    [Fact]
+    public void The_wall_clock_is_still_a_backstop_for_work_the_steps_allow()
+    {
+        // A budget of 30 s, each reading a second later: a render of about 100,000 steps reads the clock ~25 times and stops.
+        var engine = new TemplateEngine(limits: RenderLimits.Default with { Clock = new StepClock(TimeSpan.FromSeconds(1)) });
         var e = Assert.Throws<TemplateRenderLimitException>(() => engine.RenderText(SilentNestedEach, HundredItems));
         Assert.Equal("time", e.Limit);
-        Assert.Contains("200 ms", e.Message);
+        Assert.Contains("30000 ms", e.Message);
     }
 
     [Fact]

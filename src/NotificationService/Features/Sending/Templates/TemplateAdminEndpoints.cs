@@ -107,12 +107,13 @@ public static class TemplateAdminEndpoints
     private static async Task<object?> Before<T>(HttpContext http, Func<T, Task<TemplateView?>> load) where T : notnull =>
         await load(http.RequestServices.GetRequiredService<T>());
 
-    /// <summary>`Templates:RenderTimeoutMs` (1000) and `Templates:MaxPartChars` (1,000,000): every render's budget;
-    /// `Templates:CompileTimeoutMs` (10000): every compile's.</summary>
+    /// <summary>`Templates:MaxRenderSteps` (10,000,000), `Templates:MaxPartChars` (1,000,000) and the wall-clock backstop
+    /// `Templates:RenderTimeoutMs` (30000): every render's budget; `Templates:CompileTimeoutMs` (10000): every compile's.</summary>
     private static RenderLimits RenderLimitsFrom(IConfiguration config) => new(
-        TimeSpan.FromMilliseconds(Math.Clamp(config.GetValue("Templates:RenderTimeoutMs", 1000), 10, 60_000)),
+        TimeSpan.FromMilliseconds(Math.Clamp(config.GetValue("Templates:RenderTimeoutMs", 30_000), 10, 300_000)),
         Math.Clamp(config.GetValue("Templates:MaxPartChars", 1_000_000), 1_000, 50_000_000))
     {
+        MaxSteps = Math.Clamp(config.GetValue("Templates:MaxRenderSteps", 10_000_000L), 1_000, 1_000_000_000),
         MaxCompileDuration = TimeSpan.FromMilliseconds(Math.Clamp(config.GetValue("Templates:CompileTimeoutMs", 10_000), 100, 120_000)),
     };
 }
