@@ -184,11 +184,13 @@ IEnumerable<BenchPhase> Phases() =>
     new("webhook-insert", "webhook delivery insert with and without the notification id (migration 470), alternating", async (report, dll) =>
         report.WebhookInsert = await NotificationService.Bench.Webhooks.WebhookInsertRun.MeasureAsync(dll, await CreateDatabaseAsync("webhook_insert"),
             options.CeilingDuration, options.Quick ? 2 : 3)),
-    new(NotificationService.Bench.RenderIsolation.IsolationRun.Phase, "render isolation: three tenants' bodies from one template key, concurrent send-batch, each compared with its render alone (Mode=all)", async (report, dll) =>
+    new(NotificationService.Bench.RenderIsolation.IsolationRun.Phase, "render isolation: a 100-item loop rendered under full CPU load, then three tenants' bodies from one template key, concurrent send-batch, each compared with its render alone (Mode=all)", async (report, dll) =>
     {
         var result = await NotificationService.Bench.RenderIsolation.IsolationRun.MeasureAsync(dll, await CreateDatabaseAsync("render_isolation"),
-            options.IsolationBodiesPerTenant, options.IsolationClientsPerTenant);
+            options.IsolationBodiesPerTenant, options.IsolationClientsPerTenant, options.Smoke ? 5_000 : options.Quick ? 100_000 : 1_000_000);
         report.Isolation = result;
+        if (!result.LoadHeld)
+            throw new InvalidOperationException($"under load {result.Load!.LimitFailures:N0} of {result.Load.Renders:N0} renders stopped by the budget, {result.Load.Differences:N0} differ");
         if (!result.Isolated)
             throw new InvalidOperationException($"{result.Differences:N0} of {result.Compared:N0} bodies differ from their render alone; {result.Planned - result.Compared:N0} of {result.Planned:N0} never arrived");
     }),

@@ -16,7 +16,14 @@ public static class IsolationReport
             r.Compared, null, full ? $"≥ {TargetBodies:N0}, every one sent" : $"all {r.Planned:N0} sent (full size: ≥ {TargetBodies:N0})", r.Compared == r.Planned);
         Report.Row(sb, "render isolation: bodies that differ from their render done alone", r.Differences, null, "0", r.Differences == 0);
         Report.Row(sb, "render isolation: first send → last body received (bodies/s)", r.BodiesPerSec, null, "", null);
+        if (r.Load is not { } load) return;
+        var target = load.Renders >= TargetLoadRenders ? "0" : $"0 (full size: {TargetLoadRenders:N0} renders)";
+        Report.Row(sb, $"render under full CPU load: render_limit failures in {load.Renders:N0} renders of a 100-item loop, default budget, " +
+            $"{load.RenderThreads} render + {load.BusyThreads} spinning threads", load.LimitFailures, null, target, load.LimitFailures == 0);
+        Report.Row(sb, "render under full CPU load: renders that printed something else", load.Differences, null, "0", load.Differences == 0);
     }
+
+    public const long TargetLoadRenders = 1_000_000;
 
     public static void Details(StringBuilder sb, IsolationResult r)
     {
@@ -24,5 +31,8 @@ public static class IsolationReport
                       $"{r.NotSent:N0} notifications not sent, {r.Repeated:N0} repeated deliveries, {r.Unknown:N0} emails to other addresses, " +
                       $"{r.SendToLastBody.TotalSeconds:0.0} s from the first send to the last body.");
         foreach (var d in r.FirstDifferences) sb.AppendLine($"  - differs: {d}");
+        if (r.Load is { } load)
+            sb.AppendLine($"- Render under load: {load.Renders:N0} renders in {load.Elapsed.TotalSeconds:0.0} s ({load.RendersPerSec:N0}/s) on " +
+                          $"{load.RenderThreads} threads beside {load.BusyThreads} spinning ones: {load.LimitFailures:N0} render_limit, {load.Differences:N0} different.");
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json.Nodes;
 using NotificationService.Tests.Features.Administration.Platform;
 using NotificationService.Tests.Features.Sending.Templates;
@@ -17,22 +16,12 @@ namespace NotificationService.Tests.Features.Tenancy.Quotas;
 [Collection("platform")]
 public class DelayedFanOutQuotaTests(PlatformFixture service)
 {
-    private static DateTimeOffset NextMonth
-    {
-        get
-        {
-            var now = DateTime.UtcNow;
-            return new DateTimeOffset(new DateTime(now.Year, now.Month, 1, 0, 0, 0, DateTimeKind.Utc).AddMonths(1));
-        }
-    }
-
     private static string[] Users(string prefix, int n) => Enumerable.Range(0, n).Select(i => $"{prefix}{i:000}").ToArray();
 
     private async Task<TestTenant> TenantWithQuotaAsync(long perMonth, string overage)
     {
         var tenant = await service.NewTenantAsync(null);
-        var set = await service.Platform().PatchAsync($"/api/v1/platform/tenants/{tenant.Id}", new StringContent(
-            System.Text.Json.JsonSerializer.Serialize(new { quotas = new { in_app = new { perMonth, overage } } }), Encoding.UTF8, "application/json"));
+        var set = await MonthlyQuotaTests.SetQuotasAsync(service, tenant.Id, new { in_app = new { perMonth, overage } });
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
         return tenant;
     }
@@ -82,7 +71,7 @@ public class DelayedFanOutQuotaTests(PlatformFixture service)
         await ScheduledSendToATopicThatGrowsTo500Async(tenant);
 
         Assert.Equal(20L, await NotificationsAsync(tenant.Id));
-        Assert.Equal(10L, await NotificationsAsync(tenant.Id, $"send_at = '{NextMonth:O}'::timestamptz"));
+        Assert.Equal(10L, await NotificationsAsync(tenant.Id, $"send_at = '{MonthlyQuotaTests.NextMonth:O}'::timestamptz"));
         var quota = await QuotaAsync(tenant.Id);
         Assert.Equal((10L, 10L), (quota["used"]!.GetValue<long>(), quota["heldForNextMonth"]!.GetValue<long>()));
     }

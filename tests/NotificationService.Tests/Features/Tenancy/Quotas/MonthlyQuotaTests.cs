@@ -17,7 +17,7 @@ public class MonthlyQuotaTests(PlatformFixture service)
 {
     private const string SendBatch = "/api/v1/services/notifications/send-batch";
 
-    private static DateTimeOffset NextMonth
+    internal static DateTimeOffset NextMonth
     {
         get
         {
@@ -26,7 +26,9 @@ public class MonthlyQuotaTests(PlatformFixture service)
         }
     }
 
-    private async Task<HttpResponseMessage> SetQuotasAsync(Guid tenantId, object quotas) =>
+    private Task<HttpResponseMessage> SetQuotasAsync(Guid tenantId, object quotas) => SetQuotasAsync(service, tenantId, quotas);
+
+    internal static async Task<HttpResponseMessage> SetQuotasAsync(PlatformFixture service, Guid tenantId, object quotas) =>
         await service.Platform().PatchAsync($"/api/v1/platform/tenants/{tenantId}",
             new StringContent(System.Text.Json.JsonSerializer.Serialize(new { quotas }), Encoding.UTF8, "application/json"));
 
