@@ -190,7 +190,8 @@ IEnumerable<BenchPhase> Phases() =>
             options.IsolationBodiesPerTenant, options.IsolationClientsPerTenant, options.Smoke ? 5_000 : options.Quick ? 100_000 : 1_000_000);
         report.Isolation = result;
         if (!result.LoadHeld)
-            throw new InvalidOperationException($"under load {result.Load!.LimitFailures:N0} of {result.Load.Renders:N0} renders stopped by the budget, {result.Load.Differences:N0} differ");
+            throw new InvalidOperationException(
+                $"under load {result.Load!.LimitFailures:N0} of {result.Load.Renders:N0} renders stopped by the budget, {result.Load.Differences:N0} differ");
         if (!result.Isolated)
             throw new InvalidOperationException($"{result.Differences:N0} of {result.Compared:N0} bodies differ from their render alone; {result.Planned - result.Compared:N0} of {result.Planned:N0} never arrived");
     }),

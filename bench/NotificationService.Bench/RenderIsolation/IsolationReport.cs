@@ -33,6 +33,7 @@ public static class IsolationReport
         foreach (var d in r.FirstDifferences) sb.AppendLine($"  - differs: {d}");
         if (r.Load is { } load)
             sb.AppendLine($"- Render under load: {load.Renders:N0} renders in {load.Elapsed.TotalSeconds:0.0} s ({load.RendersPerSec:N0}/s) on " +
-                          $"{load.RenderThreads} threads beside {load.BusyThreads} spinning ones: {load.LimitFailures:N0} render_limit, {load.Differences:N0} different.");
+                          $"{load.RenderThreads} threads beside {load.BusyThreads} spinning ones: " +
+                          $"{load.LimitFailures:N0} render_limit, {load.Differences:N0} different.");
     }
 }

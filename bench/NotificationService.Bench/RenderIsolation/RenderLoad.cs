@@ -29,7 +29,7 @@ public static class RenderLoad
         var data = new JsonObject
         {
             ["name"] = "Ada", ["count"] = 100,
-            ["items"] = new JsonArray([.. Enumerable.Range(0, 100).Select(i => (JsonNode)new JsonObject { ["label"] = $"item {i}", ["qty"] = i % 7 })]),
+            ["items"] = new JsonArray([.. Enumerable.Range(0, 100).Select(Item)]),
         };
         var expected = engine.Render(definition, data).Parts;
         var (renderThreads, busyThreads) = (Environment.ProcessorCount * 2, Environment.ProcessorCount);
@@ -48,7 +48,8 @@ public static class RenderLoad
                     if (parts["title"] != expected["title"] || parts["body"] != expected["body"]) Interlocked.Increment(ref differences);
                 }
                 catch (TemplateRenderLimitException) { Interlocked.Increment(ref failures); }
-                if (Volatile.Read(ref next) % 100_000 == 0) Progress.Show($"{IsolationRun.Phase}: {Volatile.Read(ref next):N0}/{renders:N0} renders under load");
+                if (Volatile.Read(ref next) is var done && done % 100_000 == 0)
+                    Progress.Show($"{IsolationRun.Phase}: {done:N0}/{renders:N0} renders under load");
             }
         })).ToList();
         workers.ForEach(t => t.Start());
@@ -58,6 +59,8 @@ public static class RenderLoad
         spinners.ForEach(t => t.Join());
         return new RenderLoadResult(renders, failures, differences, renderThreads, busyThreads, elapsed);
     }
+
+    private static JsonNode Item(int i) => new JsonObject { ["label"] = $"item {i}", ["qty"] = i % 7 };
 
     private static void Spin(CancellationToken stop)
     {

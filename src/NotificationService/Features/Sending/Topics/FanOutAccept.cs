@@ -18,7 +18,8 @@ public sealed record FanOutAccepted(Guid Id, string Status, IReadOnlyList<string
 /// job and the Idempotency-Key's answer. The send is charged its topics' member counts to the tenant's recipient budget
 /// before that commit (<see cref="RecipientBudget"/>), and its members per channel to the tenant's monthly quotas
 /// (<see cref="MonthlyQuotas"/>; held beyond a quota, the whole fan-out waits for the reset): a refusal is a 429 and
-/// creates nothing; a replay is not charged again. That charge is settled when the fan-out expands (<see cref="FanOutQuota"/>). The job expands the membership later (<see cref="FanOutJobHandler"/>), when the
+/// creates nothing; a replay is not charged again. That charge is settled when the fan-out expands
+/// (<see cref="FanOutQuota"/>). The job expands the membership later (<see cref="FanOutJobHandler"/>), when the
 /// send is due: a scheduled topic send reaches the members of its topics at its `sendAt`.
 /// </summary>
 public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutStore fanOuts, NotificationLedger ledger, JobQueue queue,

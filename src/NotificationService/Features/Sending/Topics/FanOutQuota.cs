@@ -53,8 +53,8 @@ public sealed class FanOutQuota(MonthlyQuotas quotas, ILogger<FanOutQuota> log)
             var charge = await quotas.ChargeExpansionAsync(conn, tx, run.TenantId, channel, members - paid, quota, ct);
             if (charge.Now == members - paid) continue;
             limits[channel] = charge with { Now = paid + charge.Now };
-            log.LogWarning("fan-out {FanOut}: the monthly {Channel} quota took {Now:N0} of {Members:N0} members now and held {Held:N0}; the rest are not sent",
-                run.Id, channel, paid + charge.Now, members, charge.Held);
+            log.LogWarning("fan-out {FanOut}: the monthly {Channel} quota took {Now:N0} of {Members:N0} members now and held {Held:N0}; "
+                + "the rest are not sent", run.Id, channel, paid + charge.Now, members, charge.Held);
         }
         return limits.Count == 0 ? null : JsonSerializer.Serialize(new FanOutQuotaLimits(perChunk, limits), JsonBody.Options);
     }
