@@ -23,7 +23,7 @@ public static class PlatformEndpoints
     {
         PlatformKeyAuthenticationHandler.Register(services);
         services.TryAddSingleton<ITenantOwnerOnboarding, FirstAdminKeyOnboarding>();   // member sign-in registers its own first
-        services.AddScoped<TenantExport>().AddScoped<TenantImport>();
+        services.AddScoped<TenantExport>().AddScoped<TenantImport>().AddScoped<ImportPreflight>();
         return services.AddSingleton<PlatformTenants>().AddSingleton<PlatformQuotas>().AddSingleton<TenantDeletionStore>().AddSingleton<TenantDeleter>()
             .AddSingleton<IJobHandler, TenantDeletionHandler>().AddSingleton(new WorkQueue(TenantDeletionHandler.QueueName));
     }

@@ -25,12 +25,13 @@ public sealed record ImportResult(int Categories, int Layouts, int Partials, int
 /// webhook endpoints. Their secrets are never exported, so each arrives unable to send until an admin sets them: a
 /// provider that had secrets is disabled (one that needs none, the sandbox, keeps its state), a webhook endpoint is
 /// disabled until its secret is rotated; the answer lists each under `awaitingSecrets`. Every address goes through the
-/// outbound guard, as on create. A document missing a field is refused whole before anything is written
-/// (<see cref="ImportShape"/>); a name the tenant already has is a 409 naming it, and what was imported before it stays.
+/// outbound guard, as on create. A document missing a field, or with a workflow, layout reference or webhook endpoint
+/// that cannot be imported, is refused whole before anything is written (<see cref="ImportShape"/>,
+/// <see cref="ImportPreflight"/>); a name the tenant already has is a 409 naming it, and what was imported before it stays.
 /// </summary>
 public sealed class TenantImport(CategoryStore categories, FragmentStore fragments, TemplateValidator templateValidator, TemplateCreation creation,
     TemplateCommands templates, WorkflowValidation workflowValidation, WorkflowStore workflows, TopicStore topics, ProviderAdmin providers,
-    WebhookEndpointStore webhooks, OutboundGuard guard, IHostEnvironment env)
+    WebhookEndpointStore webhooks, OutboundGuard guard, IHostEnvironment env, ImportPreflight preflight)
 {
     public const int MaxBytes = 16 * 1024 * 1024;
 
@@ -39,6 +40,7 @@ public sealed class TenantImport(CategoryStore categories, FragmentStore fragmen
         if (doc.Format != TenantExportDocument.CurrentFormat)
             throw Infrastructure.RequestValidationException.For("format", $"Not an export this service reads (expected {TenantExportDocument.CurrentFormat}).");
         ImportShape.Check(doc);   // a malformed document is a 400 naming each field, before anything is written
+        await preflight.CheckAsync(tenantId, doc, ct);   // and what is known wrong before writing: refused whole too
         foreach (var c in doc.Categories ?? [])
             await categories.CreateAsync(tenantId, new CategoryRequest { Key = c.Key, Name = c.Name, Description = c.Description,
                 Channels = c.Channels.ToDictionary(), Required = c.Required, Commercial = c.Commercial, IsDefault = c.IsDefault, QuietHours = c.QuietHours }, ct);
