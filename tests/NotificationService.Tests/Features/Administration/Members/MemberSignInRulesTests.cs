@@ -1,10 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Administration.Console.Session;
 using NotificationService.Features.Administration.Members;
 using NotificationService.Tests.Features.Administration.Console;
 using NotificationService.Tests.Support;
+using OtpNet;
 
 namespace NotificationService.Tests.Features.Administration.Members;
 
@@ -71,5 +73,39 @@ public class MemberSignInRulesTests(BehindProxyFixture service)
         }
         using var colleague = From("198.51.100.43");
         Assert.Equal("/admin", (await SignInAsync(colleague, tenant.Id, editor.Email, Password)).Headers.Location?.OriginalString);
+    }
+
+    /// <summary>Turns the member's second factor on, as enrolment does; the app's codes come from the returned generator.</summary>
+    private async Task<Totp> SecondFactorAsync(Member member)
+    {
+        var credentials = service.Factory.Services.GetRequiredService<MemberCredentials>();
+        var totp = new Totp(Base32Encoding.ToBytes(await credentials.BeginTotpAsync(member, default)));
+        Assert.True(await credentials.CheckTotpAsync(member, totp.ComputeTotp(DateTime.UtcNow.AddSeconds(-30)), pending: true, default));
+        return totp;
+    }
+
+    private static async Task<HttpResponseMessage> CodeAsync(ConsoleHttp browser, Guid tenantId, string code) =>
+        await browser.PostFormAsync("/admin/sign-in?handler=Code", await browser.TokenAsync($"/admin/sign-in?tenant={tenantId}"), [("code", code)]);
+
+    [Fact]
+    public async Task Failures_from_other_addresses_slow_those_addresses_but_do_not_lock_the_owner_out()
+    {
+        var tenant = await service.NewTenantAsync(null);
+        var owner = await MemberWithPasswordAsync(tenant.Id, "owner");
+        var totp = await SecondFactorAsync(owner);
+        for (var i = 0; i < SignInThrottle.MaxFailures; i++)   // one wrong password from each of five addresses: the account's own limit
+        {
+            using var attacker = From($"203.0.113.{100 + i}");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await SignInAsync(attacker, tenant.Id, owner.Email, "not the right passphrase")).StatusCode);
+        }
+        using (var again = From("203.0.113.100"))   // an address that failed on the account now waits, even with the right password
+            Assert.Equal((HttpStatusCode)429, (await SignInAsync(again, tenant.Id, owner.Email, Password)).StatusCode);
+
+        using var own = From("198.51.100.44");
+        using var password = await SignInAsync(own, tenant.Id, owner.Email, Password);
+        Assert.True(password.StatusCode == HttpStatusCode.OK, $"the owner's own address: {(int)password.StatusCode}");
+        Assert.Contains("id=\"code-form\"", await password.Content.ReadAsStringAsync());
+        using var code = await CodeAsync(own, tenant.Id, totp.ComputeTotp(DateTime.UtcNow));
+        Assert.Equal("/admin", code.Headers.Location?.OriginalString);
     }
 }
