@@ -108,4 +108,38 @@ public class MemberSignInRulesTests(BehindProxyFixture service)
         using var code = await CodeAsync(own, tenant.Id, totp.ComputeTotp(DateTime.UtcNow));
         Assert.Equal("/admin", code.Headers.Location?.OriginalString);
     }
+
+    [Fact]
+    public async Task A_pending_sign_in_step_works_once_and_enrolment_is_refused_once_a_second_factor_is_on()
+    {
+        var tenant = await service.NewTenantAsync(null);
+        var admin = await MemberWithPasswordAsync(tenant.Id, "admin");
+        using var browser = From("198.51.100.45");
+        Assert.Equal("/admin/enrol", (await SignInAsync(browser, tenant.Id, admin.Email, Password)).Headers.Location?.OriginalString);
+        var enrolStep = browser.Cookies.GetCookies(new Uri(service.BaseAddress, "/admin/enrol"))[PendingSignIn.CookieName]!.Value;
+        using var enrolPage = await browser.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/admin/enrol"));
+        var html = await enrolPage.Content.ReadAsStringAsync();
+        var totp = new Totp(Base32Encoding.ToBytes(Regex.Match(html, "id=\"totp-secret\">([A-Z2-7]+)<").Groups[1].Value));
+        var token = System.Net.WebUtility.HtmlDecode(Regex.Match(html, "name=\"__csrf\"[^>]*value=\"([^\"]+)\"").Groups[1].Value);
+        using (var enrolled = await browser.PostFormAsync("/admin/enrol", token, [("code", totp.ComputeTotp(DateTime.UtcNow.AddSeconds(-30)))]))
+            Assert.Contains("id=\"recovery-codes\"", await enrolled.Content.ReadAsStringAsync());
+
+        // The enrolment step replayed elsewhere: no new secret is shown, so the member's own authenticator keeps working.
+        using var replay = From("203.0.113.46");
+        replay.Cookies.Add(new Uri(service.BaseAddress, "/admin"), new System.Net.Cookie(PendingSignIn.CookieName, enrolStep, "/admin"));
+        using var replayed = await replay.SendAsync(new HttpRequestMessage(HttpMethod.Get, "/admin/enrol"));
+        Assert.Equal(HttpStatusCode.Unauthorized, replayed.StatusCode);
+        Assert.DoesNotContain("totp-secret", await replayed.Content.ReadAsStringAsync());
+
+        // The code step replayed after it signed the member in: refused, even with a right code.
+        using var signIn = From("198.51.100.47");
+        Assert.Equal(HttpStatusCode.OK, (await SignInAsync(signIn, tenant.Id, admin.Email, Password)).StatusCode);
+        var codeStep = signIn.Cookies.GetCookies(new Uri(service.BaseAddress, "/admin/sign-in"))[PendingSignIn.CookieName]!.Value;
+        Assert.Equal("/admin", (await CodeAsync(signIn, tenant.Id, totp.ComputeTotp(DateTime.UtcNow))).Headers.Location?.OriginalString);
+        using var again = From("203.0.113.48");
+        again.Cookies.Add(new Uri(service.BaseAddress, "/admin"), new System.Net.Cookie(PendingSignIn.CookieName, codeStep, "/admin"));
+        using var reused = await CodeAsync(again, tenant.Id, totp.ComputeTotp(DateTime.UtcNow.AddSeconds(30)));
+        Assert.Equal(HttpStatusCode.Unauthorized, reused.StatusCode);
+        Assert.Equal(2, await service.ScalarAsync<long>("select count(*) from console_sessions where tenant_id = $1 and member_id = $2", tenant.Id, admin.Id));   // enrolment's and the code's
+    }
 }
