@@ -1,7 +1,9 @@
 namespace NotificationService.Contracts;
 
-/// <summary>A tenant's single sign-on as the sign-in page needs it: where to start it, and whether it is the only way in.</summary>
-public sealed record SsoSignInOption(string StartUrl, bool Required);
+/// <summary>A tenant's single sign-on as the sign-in page needs it: where to start it, whether it is the only way in, and
+/// the highest role it signs in (<paramref name="ReachesUpTo"/>, the role of whoever set it up): members above it sign in
+/// with their own password even when single sign-on is required.</summary>
+public sealed record SsoSignInOption(string StartUrl, bool Required, string ReachesUpTo);
 
 /// <summary>
 /// How a tenant's members may sign in, decided by the single sign-on feature (Features/Administration/Sso) and asked by

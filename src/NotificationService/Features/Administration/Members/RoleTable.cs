@@ -15,7 +15,7 @@ namespace NotificationService.Features.Administration.Members;
 /// </summary>
 public static partial class RoleTable
 {
-    public enum Area { Read, Content, Operations, Settings, Members }
+    public enum Area { Read, Content, Operations, Settings, Members, SignInPolicy }
 
     public static readonly IReadOnlyDictionary<Area, string[]> Roles = new Dictionary<Area, string[]>
     {
@@ -24,6 +24,7 @@ public static partial class RoleTable
         [Area.Operations] = [Owner, Admin, Operator],                    // queues, dead jobs, retries, bulk jobs, webhook deliveries, suppressions
         [Area.Settings] = [Owner, Admin],                                // providers, webhook endpoints, keys, origins, erase, audit
         [Area.Members] = [Owner, Admin],                                 // members and invitations (an admin never touches an owner)
+        [Area.SignInPolicy] = [Owner, Admin],                            // single sign-on and its domains; its reach is the setter's role (RoleTable.SignIn.cs)
     };
 
     public static readonly IReadOnlyDictionary<string, Area> Console = new Dictionary<string, Area>

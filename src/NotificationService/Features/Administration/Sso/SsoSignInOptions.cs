@@ -6,5 +6,5 @@ namespace NotificationService.Features.Administration.Sso;
 public sealed class SsoSignInOptions(SsoSettingsStore settings) : ITenantSignInOptions
 {
     public async Task<SsoSignInOption?> SsoAsync(Guid tenantId, CancellationToken ct) =>
-        await settings.FindAsync(tenantId, ct) is { } sso ? new SsoSignInOption($"{SsoFlowEndpoints.StartPath}?tenant={tenantId}", sso.Required) : null;
+        await settings.FindAsync(tenantId, ct) is { } sso ? new SsoSignInOption($"{SsoFlowEndpoints.StartPath}?tenant={tenantId}", sso.Required, sso.ConfiguredByRole) : null;
 }

@@ -46,6 +46,7 @@ public sealed partial class SignInModel(MemberSignIn members, MemberSessions ses
         }
         if (await PasswordsOffAsync(ct)) return Page();   // SignIn.Sso.cs: the tenant requires single sign-on
         var (outcome, member) = await members.PasswordAsync(Client, tenantId, email, password, ct);
+        if (member is not null && PasswordRefusedForSsoMember(member)) return Page();   // SignIn.Sso.cs
         switch (outcome)
         {
             case PasswordOutcome.Throttled:
