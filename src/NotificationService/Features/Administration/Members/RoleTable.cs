@@ -100,6 +100,7 @@ public static partial class RoleTable
         ["POST /admin/members?handler=invite"] = Area.Members,
         ["POST /admin/members?handler=update"] = Area.Members,
         ["POST /admin/members?handler=remove"] = Area.Members,
+        ["GET /admin/sso"] = Area.Read,                                  // single sign-on as policy: whom it reaches, the second factor, domains
         ["GET /admin/account"] = Area.Read,                             // one's own sessions and second factor
         ["POST /admin/account?handler=revoke"] = Area.Read,
         ["POST /admin/account?handler=token"] = Area.Read,               // a token for the admin API, as far as one's role goes

@@ -89,6 +89,16 @@ public partial class SsoSignInPolicyTests(SsoFixture sso)
         Assert.Equal("/admin", (await CodeAsync(browser, totp.ComputeTotp(DateTime.UtcNow))).Headers.Location?.OriginalString);
         Assert.Equal(1, await sso.SessionsAsync(tenant.Id));   // method sso: the provider, then the member's own code
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/admin/templates")).StatusCode);
+
+        // The console says the policy: any member can read it.
+        var (_, session) = await Members.TeamMembers.SignedInAsync(sso.Factory.Services, tenant.Id, "viewer");
+        using var settings = await sso.Factory.CreateClient(new() { AllowAutoRedirect = false })
+            .SendAsync(Members.TeamMembers.Request(HttpMethod.Get, "/admin/sso", session));
+        var policy = await settings.Content.ReadAsStringAsync();
+        Assert.True(settings.StatusCode == HttpStatusCode.OK, $"/admin/sso: {(int)settings.StatusCode}");
+        Assert.Contains("replaces the password, not the second factor", policy);
+        Assert.Contains("because this team requires it, every member", policy);
+        Assert.Contains("up to the role <strong>admin</strong>", policy);
     }
 
     [OidcFact]
