@@ -126,6 +126,12 @@ public sealed class FakeDns : ISsoDomainTxtLookup
     }
 }
 
+/// <summary>A spec that needs the test OpenID Provider: skipped, naming what installs it, where it cannot run.</summary>
+public sealed class OidcFactAttribute : FactAttribute
+{
+    public OidcFactAttribute() { if (OidcProvider.Missing is { } reason) Skip = reason; }
+}
+
 [CollectionDefinition("sso")]
 public sealed class SsoCollection : ICollectionFixture<SsoFixture>;
 

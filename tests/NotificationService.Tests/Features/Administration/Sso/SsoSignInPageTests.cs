@@ -14,11 +14,6 @@ namespace NotificationService.Tests.Features.Administration.Sso;
 [Collection("sso")]
 public partial class SsoSignInPageTests(SsoFixture sso)
 {
-    private sealed class OidcFactAttribute : FactAttribute
-    {
-        public OidcFactAttribute() { if (OidcProvider.Missing is { } reason) Skip = reason; }
-    }
-
     [OidcFact]
     public async Task Sso_required_hides_the_password_form_and_refuses_a_password_sent_anyway()
     {

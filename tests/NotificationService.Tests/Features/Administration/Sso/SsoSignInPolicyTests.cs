@@ -17,11 +17,6 @@ namespace NotificationService.Tests.Features.Administration.Sso;
 [Collection("sso")]
 public partial class SsoSignInPolicyTests(SsoFixture sso)
 {
-    private sealed class OidcFactAttribute : FactAttribute
-    {
-        public OidcFactAttribute() { if (OidcProvider.Missing is { } reason) Skip = reason; }
-    }
-
     private async Task<string> CallbackPageAsync(HttpClient browser, Guid tenantId, OidcUser user)
     {
         var started = await browser.GetAsync($"/admin/sso/start?tenant={tenantId}");

@@ -14,11 +14,6 @@ namespace NotificationService.Tests.Features.Administration.Sso;
 [Collection("sso")]
 public class SsoSignInTests(SsoFixture sso)
 {
-    private sealed class OidcFactAttribute : FactAttribute
-    {
-        public OidcFactAttribute() { if (OidcProvider.Missing is { } reason) Skip = reason; }
-    }
-
     private OidcProvider Op => sso.Provider!;
 
     /// <summary>Start at the console, sign in at the provider as <paramref name="user"/>: the callback URL it sends back.</summary>
