@@ -6,7 +6,8 @@ namespace NotificationService.Contracts;
 public sealed record SsoSignInOption(string StartUrl, bool Required, string ReachesUpTo);
 
 /// <summary>A tenant's single sign-on as its settings page shows it: the provider, whom it reaches, and each domain's proof.</summary>
-public sealed record SsoPolicy(string Issuer, bool Required, string ReachesUpTo, string? DefaultRole, IReadOnlyList<SsoDomainProof> Domains);
+public sealed record SsoPolicy(string Issuer, bool Required, string ReachesUpTo, string? DefaultRole,
+    IReadOnlyList<SsoDomainProof> Domains);
 
 public sealed record SsoDomainProof(string Domain, bool Proved, string TxtName, string TxtValue);
 

@@ -16,7 +16,8 @@ public sealed partial class SignInModel
     /// <summary>Single sign-on is required, but does not reach owners: the password form is for them alone.</summary>
     public bool PasswordsOnlyAboveSso => Sso is { Required: true } s && s.ReachesUpTo != MemberRoles.Owner;
 
-    private const string SsoOnly = "Your team signs in with single sign-on only: use the button to sign in with your organisation's identity provider.";
+    private const string SsoOnly =
+        "Your team signs in with single sign-on only: use the button to sign in with your organisation's identity provider.";
 
     private async Task LoadSsoAsync(CancellationToken ct)
     {

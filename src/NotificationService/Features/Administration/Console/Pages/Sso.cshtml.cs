@@ -15,7 +15,7 @@ public sealed class SsoModel(TenantStore tenants) : ConsolePage
 
     public async Task OnGetAsync(CancellationToken ct)
     {
-        Policy = HttpContext.RequestServices.GetService<ITenantSignInOptions>() is { } options ? await options.PolicyAsync(TenantId, ct) : null;
+        if (HttpContext.RequestServices.GetService<ITenantSignInOptions>() is { } options) Policy = await options.PolicyAsync(TenantId, ct);
         TeamRequiresTotp = await tenants.RequiresTotpAsync(TenantId, ct);
     }
 }

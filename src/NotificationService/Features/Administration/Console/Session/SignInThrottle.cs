@@ -46,7 +46,8 @@ public sealed class SignInThrottle(TimeProvider clock)
         lock (_lock)
         {
             // Pairs whose last failure left the window hold nothing: drop them from the old end first.
-            while (_byLastFailure.First is { } oldest && (oldest.Value.Times.Count == 0 || oldest.Value.Times.Last() < now - Window)) Forget(oldest);
+            while (_byLastFailure.First is { } oldest && (oldest.Value.Times.Count == 0 || oldest.Value.Times.Last() < now - Window))
+                Forget(oldest);
             if (_pairs.TryGetValue((client, prefix), out var node)) _byLastFailure.Remove(node);
             else
             {
