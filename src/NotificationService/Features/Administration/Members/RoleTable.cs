@@ -15,7 +15,7 @@ namespace NotificationService.Features.Administration.Members;
 /// </summary>
 public static partial class RoleTable
 {
-    public enum Area { Read, Content, Operations, Settings, Members }
+    public enum Area { Read, Content, Operations, Settings, Members, SignInPolicy }
 
     public static readonly IReadOnlyDictionary<Area, string[]> Roles = new Dictionary<Area, string[]>
     {
@@ -24,6 +24,7 @@ public static partial class RoleTable
         [Area.Operations] = [Owner, Admin, Operator],                    // queues, dead jobs, retries, bulk jobs, webhook deliveries, suppressions
         [Area.Settings] = [Owner, Admin],                                // providers, webhook endpoints, keys, origins, erase, audit
         [Area.Members] = [Owner, Admin],                                 // members and invitations (an admin never touches an owner)
+        [Area.SignInPolicy] = [Owner, Admin],                            // single sign-on and its domains (reach: RoleTable.SignIn.cs)
     };
 
     public static readonly IReadOnlyDictionary<string, Area> Console = new Dictionary<string, Area>
@@ -99,6 +100,7 @@ public static partial class RoleTable
         ["POST /admin/members?handler=invite"] = Area.Members,
         ["POST /admin/members?handler=update"] = Area.Members,
         ["POST /admin/members?handler=remove"] = Area.Members,
+        ["GET /admin/sso"] = Area.Read,                                  // single sign-on as policy, for every member
         ["GET /admin/account"] = Area.Read,                             // one's own sessions and second factor
         ["POST /admin/account?handler=revoke"] = Area.Read,
         ["POST /admin/account?handler=token"] = Area.Read,               // a token for the admin API, as far as one's role goes

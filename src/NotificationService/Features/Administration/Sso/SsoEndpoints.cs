@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using NotificationService.Channels.Outbound;
+using NotificationService.Features.Administration.Members;
 using NotificationService.Features.Tenancy.Audit;
 using NotificationService.Features.Tenancy.Auth;
 using NotificationService.Infrastructure;
@@ -18,7 +19,8 @@ public static class SsoEndpoints
     {
         services.AddSingleton<SsoSettingsStore>().AddSingleton<SsoSignInStore>().AddSingleton<SsoProviderMetadata>()
             .AddSingleton<SsoCodeExchange>().AddSingleton<SsoIdTokenValidator>().AddSingleton<ISsoMemberSignIn, SsoMemberSignIn>()
-            .AddSingleton<Contracts.ITenantSignInOptions, SsoSignInOptions>();
+            .AddSingleton<Contracts.ITenantSignInOptions, SsoSignInOptions>()
+            .AddSingleton<SsoDomainProofs>().AddSingleton<ISsoDomainTxtLookup, DnsTxtLookup>();
         services.AddHttpClient(SsoProviderMetadata.HttpClientName, c =>
             {
                 c.Timeout = TimeSpan.FromSeconds(10);
@@ -49,17 +51,25 @@ public static class SsoEndpoints
             metadata.Forget(tenantId);
             try { await metadata.GetAsync(tenantId, issuer, ct); }
             catch (SsoProviderException e) { throw RequestValidationException.For("issuer", e.Message); }
-            if (!await store.SaveAsync(tenantId, issuer, clientId, secret, domains, role, required, ct))
+            // Whoever saves it owns its reach: the provider signs in members up to this role only (RoleTable.SsoReaches).
+            if (!await store.SaveAsync(tenantId, issuer, clientId, secret, domains, role, required, http.User.RoleOf(), ct))
                 throw RequestValidationException.For("clientSecret", "clientSecret is required the first time (the secret the provider gave for this client).");
             return TypedResults.Ok((await ViewAsync(http, store, config, ct))!);
         }).WithSummary("Set the tenant's OpenID Connect provider for console sign-in (clientSecret may be left out to keep the stored one)")
             .Audited("sso.replace", "sso", Before, _ => "sso")
             .Accepts<SsoDocument>("application/json").ProducesValidationProblem();
+        group.MapPost("/domains/{domain}/verify", async Task<Ok<SsoDomainView>> (HttpContext http, string domain, SsoDomainProofs proofs,
+            CancellationToken ct) => TypedResults.Ok(await proofs.VerifyAsync(http.User.TenantId(), domain, ct)))
+            .WithSummary("Prove the tenant holds an allowed domain (its TXT record), so the sign-in page may find the tenant by it")
+            .Audited("sso.domain_verify", "sso", null, _ => "sso")
+            .ProducesProblem(404).ProducesProblem(409).ProducesValidationProblem();
     }
 
     private static async Task<SsoView?> ViewAsync(HttpContext http, SsoSettingsStore store, IConfiguration config, CancellationToken ct) =>
         await store.FindAsync(http.User.TenantId(), ct) is { } s
-            ? new SsoView(s.Issuer, s.ClientId, s.ClientSecret.Length > 0, s.AllowedDomains, s.DefaultRole, s.Required, SsoFlowEndpoints.RedirectUri(http.Request, config))
+            ? new SsoView(s.Issuer, s.ClientId, s.ClientSecret.Length > 0, s.AllowedDomains, s.DefaultRole, s.Required,
+                SsoFlowEndpoints.RedirectUri(http.Request, config), s.ConfiguredByRole,
+                await http.RequestServices.GetRequiredService<SsoDomainProofs>().ListAsync(s.TenantId, ct))
             : null;
 
     private static async Task<object?> Before(HttpContext http, string _) =>

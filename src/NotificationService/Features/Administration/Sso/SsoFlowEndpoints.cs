@@ -50,7 +50,12 @@ public static class SsoFlowEndpoints
                 ["code_challenge"] = SsoSignInStore.CodeChallenge(SsoSignInStore.CodeVerifier(browser)), ["code_challenge_method"] = "S256",
             };
             if (email is { Length: > 0 and <= 320 }) query["login_hint"] = email.Trim();
-            return TypedResults.Redirect(QueryHelpers.AddQueryString(provider.AuthorizationEndpoint, query));
+            var authorize = QueryHelpers.AddQueryString(provider.AuthorizationEndpoint, query);
+            // The work-address form lands here: a redirect would be the form's, which the console's CSP (form-action 'self')
+            // stops at the provider's site, so that start answers a page that moves on (SsoPages). A link (?tenant=) redirects.
+            return tenant is null
+                ? SsoPages.MovingOn(authorize, "Going to your organisation's identity provider", "Continue to your identity provider")
+                : TypedResults.Redirect(authorize);
         }
         catch (SsoSignInRefused refused) { return Refused(http, log, refused); }
     }

@@ -6,6 +6,7 @@ public enum SsoRefusal
 {
     NoTenant, DomainUnknown, NotConfigured, ProviderUnavailable, ProviderUnreachable, ProviderAnswer, ProviderError, StateMismatch, CodeRefused,
     WrongIssuer, WrongAudience, Expired, BadSignature, NonceMismatch, TokenInvalid, NoEmail, EmailNotVerified, DomainNotAllowed, NotAMember, MemberDisabled,
+    AboveWhoSetItUp,
 }
 
 /// <summary>A refused sign-in: <see cref="Detail"/> is for the log (never a token or secret), the message for the person.</summary>
@@ -39,6 +40,8 @@ public static class SsoRefusals
         SsoRefusal.DomainNotAllowed => (403, "Your email address's domain is not one this organisation allows to sign in with single sign-on."),
         SsoRefusal.NotAMember => (403, "You are not a member of this organisation's console. Ask an admin to invite you."),
         SsoRefusal.MemberDisabled => (403, "Your membership of this team is disabled. Ask an owner or admin of your team."),
+        SsoRefusal.AboveWhoSetItUp => (403, "Your role is above the role of whoever set up single sign-on for this team, so the identity provider "
+            + "cannot sign you in. Sign in with your own password and code (an owner can save the single sign-on settings to let it sign owners in)."),
         _ => (400, "The sign-in was refused."),
     };
 }

@@ -14,13 +14,14 @@ public sealed record SsoDocument
     public bool? Required { get; init; }
 }
 
-/// <summary>The configuration as the API shows it: never the client secret, only whether one is set.</summary>
+/// <summary>The configuration as the API shows it: never the client secret, only whether one is set. `configuredByRole`:
+/// the role of whoever saved it last, the highest role the provider signs in; `domains`: each allowed domain's proof.</summary>
 public sealed record SsoView(string Issuer, string ClientId, bool ClientSecretSet, string[] AllowedDomains, string? DefaultRole, bool Required,
-    string RedirectUri);
+    string RedirectUri, string ConfiguredByRole, SsoDomainView[] Domains);
 
 /// <summary>A tenant's stored configuration, the client secret unsealed (used by the sign-in flow, never answered).</summary>
 public sealed record SsoSettings(Guid TenantId, string Issuer, string ClientId, string ClientSecret, string[] AllowedDomains, string? DefaultRole,
-    bool Required)
+    bool Required, string ConfiguredByRole)
 {
     public bool AllowsDomainOf(string email) =>
         AllowedDomains.Length == 0 || AllowedDomains.Contains(SsoRules.DomainOf(email), StringComparer.Ordinal);

@@ -101,6 +101,7 @@ public static class ScopeTable
         ["PUT /api/v1/admin/settings"] = Scope(Admin),
         ["GET /api/v1/admin/sso"] = Scope(Admin),
         ["PUT /api/v1/admin/sso"] = Scope(Admin),
+        ["POST /api/v1/admin/sso/domains/{domain}/verify"] = Scope(Admin),
         ["GET /api/v1/admin/suppressions"] = Scope(Admin),
         ["DELETE /api/v1/admin/suppressions"] = Scope(Admin),
         ["GET /api/v1/admin/templates"] = Scope(Admin),

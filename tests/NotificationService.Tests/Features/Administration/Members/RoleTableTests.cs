@@ -70,6 +70,25 @@ public class RoleTableTests(ServiceFixture service)
         }
     }
 
+    [Fact]
+    public void Every_sign_in_method_says_whom_it_may_sign_in_and_single_sign_on_never_reaches_above_who_set_it_up()
+    {
+        var methods = typeof(NotificationService.Features.Administration.Console.Session.MemberSessions)
+            .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+            .Where(f => f.IsLiteral && f.FieldType == typeof(string)).Select(f => (string)f.GetRawConstantValue()!).ToList();
+        Assert.Contains("sso", methods);   // the walk sees the methods, so it is not blind
+        var missing = methods.Where(m => !RoleTable.SignInMethods.ContainsKey(m)).ToList();
+        Assert.True(missing.Count == 0, "sign-in methods without a row in RoleTable.SignInMethods: " + string.Join(", ", missing));
+        Assert.Equal(methods.Order(), RoleTable.SignInMethods.Keys.Order());
+
+        foreach (var setter in MemberRoles.All)
+            foreach (var member in MemberRoles.All)
+                Assert.Equal(Array.IndexOf(MemberRoles.All, member) >= Array.IndexOf(MemberRoles.All, setter), RoleTable.SsoReaches(setter, member));
+        Assert.False(RoleTable.SsoReaches("someone", MemberRoles.Viewer));   // an unknown setter reaches nobody
+        Assert.Equal([MemberRoles.Owner, MemberRoles.Admin], RoleTable.Roles[RoleTable.Area.SignInPolicy]);
+        Assert.Equal(RoleTable.Area.SignInPolicy, RoleTable.Api["PUT /api/v1/admin/sso"]);
+    }
+
     /// <summary>`POST /admin/templates/{id}?handler=publish` → the method and a URL with a fresh id.</summary>
     private static (HttpMethod, string) Concrete(string operation)
     {

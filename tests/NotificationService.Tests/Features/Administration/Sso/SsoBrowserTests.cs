@@ -23,6 +23,10 @@ public sealed class SsoBrowserFixture : ServiceFixture, IAsyncLifetime
     public OidcProvider? Provider { get; private set; }
 
     protected override bool RealServer => true;
+    public FakeDns Dns { get; } = new();
+
+    protected override void Configure(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder) =>
+        builder.ConfigureServices(s => s.AddSingleton<NotificationService.Features.Administration.Sso.ISsoDomainTxtLookup>(Dns));
 
     public Uri Console => new(Factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()
         .Replace("[::]", "localhost").Replace("0.0.0.0", "localhost").Replace("127.0.0.1", "localhost"));
@@ -85,7 +89,8 @@ public class SsoBrowserTests(SsoBrowserFixture sso)
 
         var page = await sso.NewPageAsync();
         await page.GotoAsync($"/admin/sign-in?tenant={tenant.Id}&returnUrl=%2Fadmin%2Ftemplates");
-        await Expect(page.Locator("#member-form")).ToHaveCountAsync(0);   // the team requires single sign-on
+        // The team requires single sign-on, set up with an admin key: the password form is for owners alone.
+        await Expect(page.Locator("#member-form h2")).ToHaveTextAsync("Owners: your own password and code");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with your organisation's identity provider" }).ClickAsync();
 
         await page.WaitForURLAsync(url => url.StartsWith(sso.Provider.Issuer));
@@ -95,6 +100,32 @@ public class SsoBrowserTests(SsoBrowserFixture sso)
         await page.WaitForURLAsync(url => url.StartsWith(new Uri(sso.Console, "/admin/templates").ToString()));
         await Expect(page.Locator("h1")).ToHaveTextAsync("Templates");   // the session cookie came along: not sent back to sign-in
         Assert.Contains(await page.Context.CookiesAsync(), c => c.Name == "ns_console" && c.SameSite == SameSiteAttribute.Strict);
+        Assert.Equal(1, await sso.ScalarAsync<long>("select count(*) from console_sessions where tenant_id = $1 and method = 'sso'", tenant.Id));
+    }
+
+    [BrowserAndOidcFact]
+    public async Task The_work_address_form_takes_the_member_to_the_identity_provider_and_back()
+    {
+        var domain = $"t{Guid.NewGuid():N}.test";
+        var tenant = await sso.NewTenantAsync(null);
+        var put = await tenant.Http.PutAsync("/api/v1/admin/sso", JsonContent.Create(new
+        {
+            issuer = sso.Provider!.Issuer, clientId = OidcProvider.ClientId, clientSecret = OidcProvider.ClientSecret, allowedDomains = new[] { domain, "acme.test" },
+        }));
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        await using (var scope = sso.Factory.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<MemberStore>().CreateAsync(tenant.Id, SsoFixture.Ann.Email, "Ann", "editor", default);
+        await sso.Dns.ProveAsync(tenant.Http, domain);
+
+        var page = await sso.NewPageAsync();
+        await page.GotoAsync("/admin/sign-in");
+        await page.GetByLabel("Your work address, for single sign-on").FillAsync($"ann@{domain}");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Use single sign-on" }).ClickAsync();
+
+        await page.WaitForURLAsync(url => url.StartsWith(sso.Provider.Issuer));   // the console's CSP let the browser go
+        await page.GetByLabel("Login").FillAsync(SsoFixture.Ann.Login);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
+        await Expect(page.Locator("h1")).ToHaveTextAsync("Overview");
         Assert.Equal(1, await sso.ScalarAsync<long>("select count(*) from console_sessions where tenant_id = $1 and method = 'sso'", tenant.Id));
     }
 }

@@ -16,11 +16,6 @@ public class SsoSettingsTests(SsoFixture sso)
 {
     private const string Sso = "/api/v1/admin/sso";
 
-    private sealed class OidcFactAttribute : FactAttribute
-    {
-        public OidcFactAttribute() { if (OidcProvider.Missing is { } reason) Skip = reason; }
-    }
-
     private object Valid() => new
     {
         issuer = sso.Provider!.Issuer, clientId = OidcProvider.ClientId, clientSecret = OidcProvider.ClientSecret,

@@ -1,25 +1,25 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using NotificationService.Features.Administration.Members;
 using NotificationService.Tests.Support.Oidc;
 
 namespace NotificationService.Tests.Features.Administration.Sso;
 
 /// <summary>
 /// The sign-in page and single sign-on: a team with an identity provider gets a button that starts the sign-in there;
-/// a team that requires it gets no password form, and a password sent anyway is refused before it is checked.
+/// a team that requires it gets no password form, and a password sent anyway is refused before it is checked; unless
+/// the provider does not reach owners (an admin set it up), when the form is for owners alone.
 /// </summary>
 [Collection("sso")]
 public partial class SsoSignInPageTests(SsoFixture sso)
 {
-    private sealed class OidcFactAttribute : FactAttribute
-    {
-        public OidcFactAttribute() { if (OidcProvider.Missing is { } reason) Skip = reason; }
-    }
-
     [OidcFact]
     public async Task Sso_required_hides_the_password_form_and_refuses_a_password_sent_anyway()
     {
-        var required = await sso.TenantWithSsoAsync(required: true);
+        var required = await sso.NewTenantAsync(null);
+        await sso.PutSsoAsync(await sso.AsMemberAsync(required.Id, "owner"), required: true);   // an owner's: it reaches everyone
+        await sso.MemberAsync(required.Id, SsoFixture.Ann.Email);
         var optional = await sso.TenantWithSsoAsync(required: false);
         var browser = sso.Browser();
 
@@ -41,8 +41,34 @@ public partial class SsoSignInPageTests(SsoFixture sso)
         var answer = await posted.Content.ReadAsStringAsync();
         Assert.True(posted.StatusCode == HttpStatusCode.Forbidden, $"{(int)posted.StatusCode}: {answer}");
         Assert.Contains("signs in with single sign-on only", answer);
-        Assert.Equal(0, await sso.SessionsAsync(required.Id, "password"));
+        Assert.Equal(0, await sso.ScalarAsync<long>("""
+            select count(*) from console_sessions s join members m on m.tenant_id = s.tenant_id and m.id = s.member_id
+            where s.tenant_id = $1 and m.email = lower($2)
+            """, required.Id, SsoFixture.Ann.Email));   // the owner's API token is a session of its own
         Assert.Equal(0, await sso.ScalarAsync<long>("select count(*) from audit_log where tenant_id = $1 and action = 'member.sign_in_failed'", required.Id));
+    }
+
+    [OidcFact]
+    public async Task Sso_required_by_an_admin_keeps_the_password_form_for_owners_alone()
+    {
+        var tenant = await sso.TenantWithSsoAsync(required: true, annIsMember: false);   // saved with the tenant's admin key
+        var credentials = sso.Factory.Services.GetRequiredService<MemberCredentials>();
+        var owner = await sso.MemberAsync(tenant.Id, $"owner-{Guid.NewGuid():N}@example.com", "owner");
+        var editor = await sso.MemberAsync(tenant.Id, $"editor-{Guid.NewGuid():N}@example.com", "editor");
+        foreach (var m in new[] { owner, editor }) await credentials.SetPasswordAsync(m, "correct horse battery staple", default);
+        var browser = sso.Browser();
+        var page = await browser.GetStringAsync($"/admin/sign-in?tenant={tenant.Id}");
+        Assert.Contains("Owners: your own password and code", page);
+
+        async Task<HttpResponseMessage> PasswordAsync(Member m) => await browser.PostAsync($"/admin/sign-in?handler=Member&tenant={tenant.Id}",
+            new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["tenant"] = tenant.Id.ToString(), ["email"] = m.Email, ["password"] = "correct horse battery staple", ["__csrf"] = Csrf(page),
+            }));
+        var refused = await PasswordAsync(editor);
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("signs in with single sign-on only", await refused.Content.ReadAsStringAsync());
+        Assert.Equal("/admin/enrol", (await PasswordAsync(owner)).Headers.Location?.OriginalString);   // on to the owner's own second factor
     }
 
     [OidcFact]

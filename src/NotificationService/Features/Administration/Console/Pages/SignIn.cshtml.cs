@@ -46,6 +46,7 @@ public sealed partial class SignInModel(MemberSignIn members, MemberSessions ses
         }
         if (await PasswordsOffAsync(ct)) return Page();   // SignIn.Sso.cs: the tenant requires single sign-on
         var (outcome, member) = await members.PasswordAsync(Client, tenantId, email, password, ct);
+        if (member is not null && PasswordRefusedForSsoMember(member)) return Page();   // SignIn.Sso.cs
         switch (outcome)
         {
             case PasswordOutcome.Throttled:
@@ -74,13 +75,9 @@ public sealed partial class SignInModel(MemberSignIn members, MemberSessions ses
     public async Task<IActionResult> OnPostCodeAsync(string? code, CancellationToken ct)
     {
         Step = "code";
-        if (pending.Get(HttpContext, PendingSignIn.Code) is not { } step || await store.FindAsync(step.TenantId, step.MemberId, ct) is not { Status: MemberStatuses.Active } member)
-        {
-            Step = "password";
-            Response.StatusCode = 401;
-            Error = "Your sign-in took too long or was interrupted. Start again with your email and password.";
-            return Page();
-        }
+        if (await pending.GetAsync(HttpContext, PendingSignIn.Code, ct) is not { } step
+            || await store.FindAsync(step.TenantId, step.MemberId, ct) is not { Status: MemberStatuses.Active } member)
+            return StepGone();
         if (!await members.CodeAsync(Client, member, code, ct))
         {
             Response.StatusCode = members.IsThrottled(Client, member) ? 429 : 401;
@@ -88,9 +85,18 @@ public sealed partial class SignInModel(MemberSignIn members, MemberSessions ses
                 : "That code is not right. Enter the 6-digit code your authenticator app shows now, or a recovery code.";
             return Page();
         }
+        if (!await pending.TakeAsync(step, ct)) return StepGone();   // used already: a replayed step opens nothing
         PendingSignIn.Clear(HttpContext);
         await sessions.StartSessionAsync(HttpContext, step.TenantId, member.Id, step.Method, ct);
         return LocalRedirect(LocalConsolePath(ReturnUrl));
+    }
+
+    private PageResult StepGone()
+    {
+        Step = "password";
+        Response.StatusCode = 401;
+        Error = "Your sign-in took too long or was interrupted. Start again with your email and password.";
+        return Page();
     }
 
     /// <summary>

@@ -21,6 +21,9 @@ public sealed class MemberSessions(MemberStore members, ConsoleSessionStore sess
     /// not active (invited, disabled, removed) gets none: <see cref="InvalidOperationException"/>, the caller checked first.</summary>
     public async Task<string> StartSessionAsync(HttpContext http, Guid tenantId, Guid memberId, string method, CancellationToken ct)
     {
+        // A method must say in the role table whom it may sign in (RoleTable.SignInMethods): a new one opens nothing until it does.
+        if (!RoleTable.SignInMethods.ContainsKey(method))
+            throw new InvalidOperationException($"The sign-in method {method} has no row in RoleTable.SignInMethods.");
         var member = await members.FindAsync(tenantId, memberId, ct);
         if (member is not { Status: MemberStatuses.Active }) throw new InvalidOperationException("Only an active member can sign in.");
         var token = await sessions.CreateForMemberAsync(tenantId, memberId, method, Lifetime, ct);

@@ -8,9 +8,9 @@ public enum PasswordOutcome { Refused, Throttled, NeedsCode, NeedsEnrolment, Don
 /// <summary>
 /// Local sign-in: email and password, then a TOTP (or recovery) code. Every refusal reads the same and costs the same
 /// whether or not the email is a member (a decoy hash is verified for a stranger), so the form tells nobody who is on
-/// the team. Failures are throttled per client address and account, per account alone, and per client address across
-/// every account (<see cref="SignInThrottle.MaxFailuresPerAddress"/>: one password tried on many emails), and audited
-/// when they name a member.
+/// the team. Failures are throttled per client address and account, per client address across every account
+/// (<see cref="SignInThrottle.MaxFailuresPerAddress"/>: one password tried on many emails), and per account for the
+/// addresses that failed on it (<see cref="IsBlocked"/>), and audited when they name a member.
 /// </summary>
 public sealed class MemberSignIn(MemberStore members, MemberCredentials credentials, SignInThrottle throttle, AuditLog audit, SecondFactorRule secondFactor)
 {
@@ -50,8 +50,15 @@ public sealed class MemberSignIn(MemberStore members, MemberCredentials credenti
 
     public bool IsThrottled(string client, Member member) => IsBlocked(client, AccountKey(member.TenantId, member.Email));
 
+    /// <summary>
+    /// Per source before per account: an address is held by its own failures on the account and across accounts; the
+    /// account's count from every address holds only addresses that have failed on it themselves. So guessers spread
+    /// over many addresses get one try each while the account is under attack, and the member, from an address of their
+    /// own, is never locked out by someone else's failures.
+    /// </summary>
     private bool IsBlocked(string client, string account) =>
-        throttle.IsBlocked(client, account) || throttle.IsBlocked(AnyAddress, account) || throttle.IsBlocked(client, AnyAccount, SignInThrottle.MaxFailuresPerAddress);
+        throttle.IsBlocked(client, account) || throttle.IsBlocked(client, AnyAccount, SignInThrottle.MaxFailuresPerAddress)
+        || throttle.IsBlocked(AnyAddress, account) && throttle.Failures(client, account) > 0;
 
     private async Task FailedAsync(string client, string account, Member? member, string step, CancellationToken ct)
     {

@@ -35,15 +35,19 @@ public sealed class EnrolModel(PendingSignIn pending, MemberStore members, Membe
             QrCode = TotpQrCode.DataUrlOf(TotpQrCode.UriOf(member.Email, Secret));
             return Page();
         }
+        var step = (await pending.GetAsync(HttpContext, PendingSignIn.Enrol, ct))!;
+        if (!await pending.TakeAsync(step, ct)) return Expired();   // a replay beside this one took the step first
         RecoveryCodes = await credentials.NewRecoveryCodesAsync(member, ct);
-        var method = pending.Get(HttpContext, PendingSignIn.Enrol)!.Method;
         PendingSignIn.Clear(HttpContext);
-        await sessions.StartSessionAsync(HttpContext, member.TenantId, member.Id, method, ct);
+        await sessions.StartSessionAsync(HttpContext, member.TenantId, member.Id, step.Method, ct);
         return Page();
     }
 
+    /// <summary>The member whose enrolment step the browser holds: live, unused, and without a second factor yet (a
+    /// member who has one signs in with it; enrolling again would replace the one their own app holds).</summary>
     private async Task<Member?> PendingMemberAsync(CancellationToken ct) =>
-        pending.Get(HttpContext, PendingSignIn.Enrol) is { } step && await members.FindAsync(step.TenantId, step.MemberId, ct) is { Status: MemberStatuses.Active } m
+        await pending.GetAsync(HttpContext, PendingSignIn.Enrol, ct) is { } step
+        && await members.FindAsync(step.TenantId, step.MemberId, ct) is { Status: MemberStatuses.Active, HasTotp: false } m
             ? m : null;
 
     private IActionResult Expired()
