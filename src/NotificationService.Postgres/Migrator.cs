@@ -10,7 +10,10 @@ public static class Migrator
 {
     private const long AdvisoryLockKey = 0x4E6F746966; // "Notif"
 
-    public static async Task<IReadOnlyList<Migration>> ApplyAsync(NpgsqlDataSource db, IEnumerable<Migration> migrations, Action<string>? log = null, CancellationToken ct = default)
+    /// <param name="thenUnderLock">Runs after the migrations on the same connection, still under the lock: schemas that a
+    /// library installs with its own script (the `hangfire` schema) are installed here, so replicas never race on them either.</param>
+    public static async Task<IReadOnlyList<Migration>> ApplyAsync(NpgsqlDataSource db, IEnumerable<Migration> migrations, Action<string>? log = null,
+        CancellationToken ct = default, Func<NpgsqlConnection, CancellationToken, Task>? thenUnderLock = null)
     {
         var ordered = migrations.OrderBy(m => m.Version).ToList();
         var duplicate = ordered.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
@@ -46,6 +49,7 @@ public static class Migrator
                 log?.Invoke($"applied migration {m.Version:D4}_{m.Name}");
                 done.Add(m);
             }
+            if (thenUnderLock is not null) await thenUnderLock(conn, ct);
             return done;
         }
         finally

@@ -25,6 +25,7 @@ using NotificationService.Features.Operations.Tracing;
 using NotificationService.Features.Sending.ProviderCallbacks;
 using NotificationService.Features.Tenancy.RateLimits;
 using NotificationService.Features.Operations.Retention;
+using NotificationService.Features.Operations.Jobs;
 using NotificationService.Features.Sending.Suppressions;
 using NotificationService.Features.Tenancy.Tenants;
 using NotificationService.Features.Tenancy.Suspension;
@@ -156,6 +157,7 @@ public static class ServiceComposition
         services.AddRateLimits();             // per-tenant API token buckets per endpoint class, shared by replicas
         services.AddQuotas();                 // per-tenant monthly quotas per channel, charged before a send is accepted
         services.AddRetention();              // each kind of stored data purged by its owner after its retention, in small batches
+        services.AddBackgroundJobs(builder.Configuration, includeWorkers); // Hangfire: recurring maintenance once per cluster, operator jobs
         services.AddUsage();                  // per-tenant counts per day, channel and status: a ledger observer flushed every few seconds
         services.AddHealth();
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics

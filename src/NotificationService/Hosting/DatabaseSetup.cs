@@ -103,7 +103,7 @@ public sealed class DatabaseMigrations(NpgsqlDataSource db, ILogger<DatabaseMigr
         [.. Migration.FromAssembly(typeof(Queue.JobQueue).Assembly), .. Migration.FromAssembly(typeof(DatabaseMigrations).Assembly)];
 
     public Task<IReadOnlyList<Migration>> ApplyAsync(CancellationToken ct) =>
-        Migrator.ApplyAsync(db, All, m => log.LogInformation("{Migration}", m), ct);
+        Migrator.ApplyAsync(db, All, m => log.LogInformation("{Migration}", m), ct, Features.Operations.Jobs.JobsSchema.InstallAsync);
 
     public Task<IReadOnlyList<int>> PendingAsync(CancellationToken ct) => Migrator.PendingAsync(db, All, ct);
 }

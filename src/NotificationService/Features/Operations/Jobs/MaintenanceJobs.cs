@@ -1,0 +1,41 @@
+using Hangfire;
+using NotificationService.Features.Operations.Retention;
+
+namespace NotificationService.Features.Operations.Jobs;
+
+/// <summary>
+/// The recurring maintenance, as Hangfire jobs: one recurring job per retention kind (`retention:{kind}`), each enqueued
+/// once per occurrence for the whole cluster by Hangfire's scheduler, whichever worker replicas run. A run that is still
+/// going when the next occurrence comes keeps it waiting (no two purges of a kind overlap); a failed run is not retried,
+/// the next occurrence resumes where it stopped. Arguments are kind names only.
+/// </summary>
+public sealed class MaintenanceJobs(RetentionRunner retention, TimeProvider clock)
+{
+    public static string RetentionJobId(string kind) => $"retention:{kind}";
+
+    [Queue(JobsServiceExtensions.MaintenanceQueue)]
+    [DisableConcurrentExecution("retention:{0}", 600)]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    [JobDisplayName("Retention: purge {0}")]
+    public Task PurgeAsync(string kind, CancellationToken ct) => retention.PurgeKindAsync(kind, clock.GetUtcNow(), ct);
+}
+
+/// <summary>Registers (or updates) the recurring jobs at start; replicas doing it together is harmless (an upsert).</summary>
+public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, RetentionRunner retention, IConfiguration config) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct)
+    {
+        var minutes = Math.Clamp(config.GetValue("Retention:IntervalMinutes", 10), 1, 59);
+        var cron = config["Retention:Cron"] ?? Cron.MinuteInterval(minutes);
+        foreach (var kind in retention.KindNames)
+        {
+            var id = MaintenanceJobs.RetentionJobId(kind);
+            if (!retention.Enabled) { recurring.RemoveIfExists(id); continue; }
+            recurring.AddOrUpdate<MaintenanceJobs>(id, JobsServiceExtensions.MaintenanceQueue, j => j.PurgeAsync(kind, CancellationToken.None), cron,
+                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+}

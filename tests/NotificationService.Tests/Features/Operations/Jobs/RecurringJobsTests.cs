@@ -1,0 +1,86 @@
+using Hangfire;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
+using NotificationService.Features.Operations.Jobs;
+using NotificationService.Postgres;
+using NotificationService.Tests.Shared;
+
+namespace NotificationService.Tests.Features.Operations.Jobs;
+
+/// <summary>
+/// Two worker replicas on one database each run a Hangfire server, and a recurring maintenance job still runs once per
+/// occurrence for the cluster: Hangfire's scheduler records each occurrence it enqueues (the job's `Time` parameter), so
+/// two replicas scheduling on their own would show the same occurrence twice.
+/// </summary>
+[Collection("jobs-replicas")]
+public class RecurringJobsTests : IAsyncLifetime
+{
+    private string _db = "";
+    private readonly List<WebApplicationFactory<Program>> _replicas = [];
+
+    public async Task InitializeAsync() => _db = await TestDatabase.CreateAsync("jobs");
+
+    public async Task DisposeAsync()
+    {
+        foreach (var replica in _replicas) await replica.DisposeAsync();
+    }
+
+    private WebApplicationFactory<Program> Worker()
+    {
+        var host = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            b.UseSetting("ConnectionStrings:Postgres", _db);
+            b.UseSetting("Mode", "worker");
+            b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+            b.UseSetting("Retention:Cron", "0 0 1 1 *");          // the real passes once a year: the spec drives one kind itself
+            b.UseSetting("Jobs:SchedulePollSeconds", "0.2");
+            b.UseSetting("Jobs:QueuePollSeconds", "0.2");
+        });
+        _ = host.Server;
+        _replicas.Add(host);
+        return host;
+    }
+
+    [Fact]
+    public async Task A_recurring_job_runs_once_per_occurrence_with_two_worker_replicas_scheduling_it()
+    {
+        var first = Worker();
+        Worker();
+        await using var db = NpgsqlDataSource.Create(_db);
+        await Eventually.Async(async () => await CountAsync(db, "select count(*) from hangfire.server") == 2, "both replicas' Hangfire servers");
+        var kinds = await CountAsync(db, "select count(*) from hangfire.set where key = 'recurring-jobs'");
+        Assert.True(kinds >= 5, $"every retention kind is a recurring job, found {kinds}");
+
+        // Every second, on both replicas' schedulers.
+        var id = MaintenanceJobs.RetentionJobId("AuditLog");
+        first.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<MaintenanceJobs>(id, JobsServiceExtensions.MaintenanceQueue,
+            j => j.PurgeAsync("AuditLog", CancellationToken.None), "* * * * * *");
+
+        const string Runs = """
+            select count(*) filter (where j.statename = 'Succeeded'), count(distinct t.value), count(*)
+            from hangfire.job j
+            join hangfire.jobparameter r on r.jobid = j.id and r.name = 'RecurringJobId' and r.value = $1
+            join hangfire.jobparameter t on t.jobid = j.id and t.name = 'Time'
+            """;
+        var (succeeded, occurrences, jobs) = await Eventually.Async(async () =>
+        {
+            await using var cmd = db.CreateCommand(Runs);
+            cmd.Parameters.AddWithValue($"\"{id}\"");
+            await using var r = await cmd.ExecuteReaderAsync();
+            await r.ReadAsync();
+            return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
+        }, c => c.Item1 >= 6, "six runs of the every-second job", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(jobs, occurrences);   // no occurrence enqueued twice
+        Assert.True(succeeded >= 6);
+    }
+
+    private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
+    {
+        await using var cmd = db.CreateCommand(sql);
+        return (long)(await cmd.ExecuteScalarAsync())!;
+    }
+}
