@@ -7,7 +7,8 @@ namespace NotificationService.Tests.Shared;
 /// The sweep that looks for a value in every column of every table: each text, varchar, json, jsonb and text[] column
 /// (information_schema.columns, so a table added later is searched too), case-insensitively, and each bytea column for
 /// the value's UTF-8 bytes as written and lower-cased (uploaded CSV files are bytea; TOAST's lz4 is undone by PostgreSQL
-/// when the value is read, so the search sees the CSV text). The erase specs and the bench's tenant deletion share it.
+/// when the value is read, so the search sees the CSV text). Hangfire's schema is searched too (its tables named
+/// `hangfire.…`): its jobs' arguments and states must hold no one's data. The erase specs and the bench's tenant deletion share it.
 /// </summary>
 public static class DatabaseSweep
 {
@@ -17,9 +18,10 @@ public static class DatabaseSweep
     {
         var columns = new List<Column>();
         await using var cmd = db.CreateCommand("""
-            select c.table_name, c.column_name, c.data_type from information_schema.columns c
+            select case c.table_schema when 'public' then c.table_name else c.table_schema || '.' || c.table_name end,
+                   c.column_name, c.data_type from information_schema.columns c
             join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name and t.table_type = 'BASE TABLE'
-            where c.table_schema = 'public' and (c.data_type in ('text', 'character varying', 'json', 'jsonb', 'bytea') or c.udt_name in ('_text', '_varchar'))
+            where c.table_schema in ('public', 'hangfire') and (c.data_type in ('text', 'character varying', 'json', 'jsonb', 'bytea') or c.udt_name in ('_text', '_varchar'))
             order by 1, 2
             """);
         await using var r = await cmd.ExecuteReaderAsync();
@@ -31,8 +33,9 @@ public static class DatabaseSweep
     public static async Task<List<string>> WhereStoredAsync(NpgsqlDataSource db, IReadOnlyList<Column> columns, string value)
     {
         var found = new List<string>();
-        foreach (var (table, column, type) in columns)
+        foreach (var (name, column, type) in columns)
         {
+            var table = name.Replace(".", "\".\"");   // hangfire.job → "hangfire"."job"
             var sql = type == "bytea"
                 ? $"select count(*) from \"{table}\" where position($1::bytea in \"{column}\") > 0 or position($2::bytea in \"{column}\") > 0"
                 : $"select count(*) from \"{table}\" where strpos(lower(\"{column}\"::text), $1) > 0";

@@ -1,3 +1,4 @@
+using NotificationService.Features.Operations.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NotificationService.Features.Sending.Notifications;
@@ -25,6 +26,7 @@ public static class PlatformEndpoints
         services.TryAddSingleton<ITenantOwnerOnboarding, FirstAdminKeyOnboarding>();   // member sign-in registers its own first
         services.AddScoped<TenantExport>().AddScoped<TenantImport>().AddScoped<ImportPreflight>();
         return services.AddSingleton<PlatformTenants>().AddSingleton<PlatformQuotas>().AddSingleton<TenantDeletionStore>().AddSingleton<TenantDeleter>()
+            .AddSingleton<TenantDeletionJobs>().AddSingleton<IRecurringJobs, TenantDeletionRecurringJobs>()
             .AddSingleton<IJobHandler, TenantDeletionHandler>().AddSingleton(new WorkQueue(TenantDeletionHandler.QueueName));
     }
 

@@ -8,7 +8,6 @@ using NotificationService.Features.Tenancy.RateLimits;
 using NotificationService.Features.Tenancy.Suspension;
 using NotificationService.Features.Tenancy.Tenants;
 using NotificationService.Infrastructure;
-using NotificationService.Queue;
 
 namespace NotificationService.Features.Administration.Platform;
 
@@ -18,7 +17,7 @@ namespace NotificationService.Features.Administration.Platform;
 /// composes and answers, and records each change in the tenant's audit log under <c>actor</c> (the operator key's name).
 /// </summary>
 public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits limits, UsageStore usage, TenantSuspension suspension,
-    ITenantOwnerOnboarding onboarding, TenantDeletionStore deletions, JobQueue queue, NpgsqlDataSource db, IConfiguration config, TimeProvider clock,
+    ITenantOwnerOnboarding onboarding, TenantDeletionStore deletions, TenantDeletionJobs deletionJobs, NpgsqlDataSource db, TimeProvider clock,
     PlatformQuotas quotas, AuditLog audit)
 {
     public const string AuditTarget = "tenant";
@@ -111,16 +110,13 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
         await using (var conn = await db.OpenConnectionAsync(ct))
         await using (var tx = await conn.BeginTransactionAsync(ct))
         {
+            // The row is the job's outbox: the job is enqueued after commit (TenantDeletionJobs), so a request that rolls
+            // back leaves no job, and one that stops after its commit leaves a row the pickup enqueues.
             (deletionId, created) = await deletions.CreateAsync(conn, tx, id, requestedBy, ct);
-            // The job is the platform's, not the tenant's (no tenant id): see TenantDeletionHandler.
-            // It starts after `Tenants:DeleteSettleSeconds` (default 10): what was in flight when the tenant was suspended
-            // (a provider call, usage counts not yet flushed) lands before the rows go, not after.
-            var settle = TimeSpan.FromSeconds(config.GetValue("Tenants:DeleteSettleSeconds", 10.0));
-            if (created && enqueue) await queue.EnqueueAsync(conn, tx, [NewJob.For(TenantDeletionHandler.QueueName, TenantDeletionHandler.PlatformTenant, new TenantDeletionJob(deletionId),
-                runAt: clock.GetUtcNow() + settle, maxAttempts: 50)], ct);
             await tx.CommitAsync(ct);
         }
-        if (created && enqueue) queue.NotifyCommitted([TenantDeletionHandler.QueueName]);
+        if (created && enqueue) deletionJobs.Enqueue(deletionId);
+        if (created) await deletions.MarkEnqueuedAsync(deletionId, ct);   // a job, or the command that asked, runs it
         return deletionId;
     }
 

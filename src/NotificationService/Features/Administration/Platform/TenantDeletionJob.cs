@@ -1,14 +1,60 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Hangfire;
 using Npgsql;
+using NotificationService.Features.Operations.Jobs;
 using NotificationService.Features.Tenancy.Tenants;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
 
 namespace NotificationService.Features.Administration.Platform;
 
-/// <summary>The `tenant_delete` job's arguments: the deletion's id (`{"d":…}`).</summary>
+/// <summary>
+/// A tenant deletion as a Hangfire job on the `operator` queue, its only argument the deletion's id. Scheduled after
+/// `Tenants:DeleteSettleSeconds` (default 10), so what was in flight when the tenant was suspended (a provider call, usage
+/// counts not yet flushed) lands before the rows go. Two jobs of one deletion (the pickup's and the request's, when the
+/// request stopped between enqueueing and marking) never overlap, and the second finds the deletion completed. Killed, the
+/// job's lease runs out and another server runs it again; the deletion resumes from wherever the rows are.
+/// </summary>
+public sealed class TenantDeletionJobs(TenantDeleter deleter, TenantDeletionStore store, IBackgroundJobClient jobs, IConfiguration config, TimeProvider clock)
+{
+    private TimeSpan Settle => TimeSpan.FromSeconds(config.GetValue("Tenants:DeleteSettleSeconds", 10.0));
+
+    /// <summary>After the deletion's row committed: the job that runs it.</summary>
+    public string Enqueue(Guid deletionId) => jobs.Schedule<TenantDeletionJobs>(j => j.RunAsync(deletionId, CancellationToken.None), Settle);
+
+    [Queue(JobsServiceExtensions.OperatorQueue)]
+    [DisableConcurrentExecution("tenant-deletion:{0}", 3600)]
+    [AutomaticRetry(Attempts = 50)]
+    [JobDisplayName("Tenant deletion {0}")]
+    public Task RunAsync(Guid deletionId, CancellationToken ct) => deleter.RunAsync(deletionId, null, ct);
+
+    /// <summary>The recurring pickup: a job for each deletion whose request committed and stopped before enqueueing one.</summary>
+    [Queue(JobsServiceExtensions.MaintenanceQueue)]
+    [DisableConcurrentExecution("tenant-deletion-pickup", 60)]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
+    [JobDisplayName("Tenant deletions: enqueue any left without a job")]
+    public async Task PickUpAsync(CancellationToken ct)
+    {
+        foreach (var id in await store.WithoutJobAsync(clock.GetUtcNow() - Settle - TimeSpan.FromMinutes(1), ct))
+        {
+            jobs.Enqueue<TenantDeletionJobs>(j => j.RunAsync(id, CancellationToken.None));
+            await store.MarkEnqueuedAsync(id, ct);
+        }
+    }
+}
+
+/// <summary>The pickup of deletions left without a job, every minute (`Tenants:DeletePickupCron`).</summary>
+public sealed class TenantDeletionRecurringJobs(IConfiguration config) : IRecurringJobs
+{
+    public void Register(IRecurringJobManager recurring) => recurring.AddOrUpdate<TenantDeletionJobs>("tenant-deletions:pickup",
+        JobsServiceExtensions.MaintenanceQueue, j => j.PickUpAsync(CancellationToken.None), config["Tenants:DeletePickupCron"] ?? Cron.Minutely(),
+        new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+}
+
+/// <summary>The `tenant_delete` job's arguments: the deletion's id (`{"d":…}`). Deletions queued on the service's own queue
+/// before they ran on Hangfire finish there.</summary>
 public sealed record TenantDeletionJob([property: JsonPropertyName("d")] Guid DeletionId) : IJobArgs<TenantDeletionJob>
 {
     public static string Kind => "tenant_delete";

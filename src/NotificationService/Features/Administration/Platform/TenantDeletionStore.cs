@@ -70,6 +70,28 @@ public sealed class TenantDeletionStore(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>A job (or the `tenants delete` command) runs this deletion: the pickup leaves it alone.</summary>
+    public async Task MarkEnqueuedAsync(Guid id, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("update tenant_deletions set job_enqueued_at = now() where id = $1 and job_enqueued_at is null");
+        cmd.Parameters.AddWithValue(id);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Running deletions that no job runs, created before <paramref name="createdBefore"/> (a request that committed its
+    /// row and stopped before enqueueing).</summary>
+    public async Task<List<Guid>> WithoutJobAsync(DateTimeOffset createdBefore, CancellationToken ct)
+    {
+        await using var cmd = db.CreateCommand("""
+            select id from tenant_deletions where status = 'running' and job_enqueued_at is null and created_at < $1 order by created_at limit 100
+            """);
+        cmd.Parameters.AddWithValue(createdBefore);
+        var ids = new List<Guid>();
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct)) ids.Add(r.GetGuid(0));
+        return ids;
+    }
+
     /// <summary>The tenant a running deletion is deleting (null: completed or unknown).</summary>
     public async Task<Guid?> TenantOfAsync(Guid id, CancellationToken ct)
     {

@@ -30,7 +30,7 @@ public static class JobsServiceExtensions
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
-        services.AddSingleton<MaintenanceJobs>();
+        services.AddSingleton<MaintenanceJobs>().AddSingleton<IRecurringJobs, RetentionRecurringJobs>();
         if (!includeWorkers) return services;
         services.AddHostedService<RecurringJobsRegistration>();
         services.AddHangfireServer((sp, o) =>

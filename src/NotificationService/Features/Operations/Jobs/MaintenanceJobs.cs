@@ -20,10 +20,17 @@ public sealed class MaintenanceJobs(RetentionRunner retention, TimeProvider cloc
     public Task PurgeAsync(string kind, CancellationToken ct) => retention.PurgeKindAsync(kind, clock.GetUtcNow(), ct);
 }
 
-/// <summary>Registers (or updates) the recurring jobs at start; replicas doing it together is harmless (an upsert).</summary>
-public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, RetentionRunner retention, IConfiguration config) : IHostedService
+/// <summary>A feature's recurring jobs: registered (or updated, or removed when turned off) at the start of every worker
+/// process; replicas doing it together is harmless (an upsert under Hangfire's lock).</summary>
+public interface IRecurringJobs
 {
-    public Task StartAsync(CancellationToken ct)
+    void Register(IRecurringJobManager recurring);
+}
+
+/// <summary>Retention's recurring jobs: one per kind, every `Retention:IntervalMinutes` (or `Retention:Cron`).</summary>
+public sealed class RetentionRecurringJobs(RetentionRunner retention, IConfiguration config) : IRecurringJobs
+{
+    public void Register(IRecurringJobManager recurring)
     {
         var minutes = Math.Clamp(config.GetValue("Retention:IntervalMinutes", 10), 1, 59);
         var cron = config["Retention:Cron"] ?? Cron.MinuteInterval(minutes);
@@ -34,6 +41,14 @@ public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, Re
             recurring.AddOrUpdate<MaintenanceJobs>(id, JobsServiceExtensions.MaintenanceQueue, j => j.PurgeAsync(kind, CancellationToken.None), cron,
                 new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         }
+    }
+}
+
+public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IEnumerable<IRecurringJobs> sources) : IHostedService
+{
+    public Task StartAsync(CancellationToken ct)
+    {
+        foreach (var source in sources) source.Register(recurring);
         return Task.CompletedTask;
     }
 
