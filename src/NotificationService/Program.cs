@@ -39,6 +39,7 @@ using NotificationService.Features.Automation.Workflows;
 using NotificationService.Features.People.WebOrigins;
 using NotificationService.Features.People.InboxSdk;
 using NotificationService.Features.Administration.Sso;
+using NotificationService.Features.Administration.JobsDashboard;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
 
@@ -116,6 +117,7 @@ public static class ServiceComposition
         app.MapPlatform();                    // /api/v1/platform/tenants: the operator's API (platform keys only; 404 to anyone else)
         app.MapApiDocs();
         app.MapConsole();                        // /admin: the web console (Razor Pages, session cookie, CSP)
+        app.MapJobsDashboard();                  // /admin/jobs: Hangfire's dashboard for the operator team, under the console's CSP
         return app;
     }
 
