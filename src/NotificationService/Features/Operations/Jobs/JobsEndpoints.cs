@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using NotificationService.Features.Operations.Metrics;
 using NotificationService.Hosting;
 
 namespace NotificationService.Features.Operations.Jobs;
@@ -31,6 +32,7 @@ public static class JobsServiceExtensions
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings());
         services.AddSingleton<MaintenanceJobs>().AddSingleton<IRecurringJobs, RetentionRecurringJobs>();
+        services.AddMetricsSource<JobsGauges>();
         if (!includeWorkers) return services;
         services.AddHostedService<RecurringJobsRegistration>();
         services.AddHangfireServer((sp, o) =>

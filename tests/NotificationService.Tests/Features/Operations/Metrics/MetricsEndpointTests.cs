@@ -164,7 +164,7 @@ public partial class MetricsEndpointTests(ServiceFixture service)
         var file = Path.Combine(RepositoryRoot(), "tests/NotificationService.Tests/Features/Operations/Metrics/series.tsv");
         var pinned = File.ReadAllLines(file)
             .Where(l => l.Length > 0 && !l.StartsWith('#')).Select(l => l.Split('\t')).ToList();
-        Assert.Equal(21, pinned.Count);
+        Assert.Equal(23, pinned.Count);
         foreach (var (name, type, labels, help) in pinned.Select(p => (p[0], p[1], p[2], p[3])))
         {
             Assert.Contains($"# HELP {name} {help}\n", scrape);
