@@ -1,0 +1,118 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Npgsql;
+using NotificationService.Postgres;
+using NotificationService.Tests.Support;
+
+namespace NotificationService.Tests.Hosting;
+
+/// <summary>
+/// A tenant deletion running as a Hangfire job whose process is SIGKILLed mid-way (20,000 notifications, deleted in
+/// batches of 100) is run again by another replica's Hangfire server once its lease lapses, and finishes: no row of the
+/// tenant is left, and the job succeeded once.
+/// </summary>
+[StartsFirst(6)]   // a minute or two of service processes: started before the short classes
+public class TenantDeletionResumeTests
+{
+    private const int Notifications = 20_000;
+    private const string OperatorKey = "nsp_kill1234_CCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";
+
+    [Fact]
+    public async Task A_killed_tenant_deletion_is_run_again_by_another_replica_and_leaves_no_row_with_the_job_done_once()
+    {
+        var cs = await TestDatabase.CreateAsync("deleteresume");
+        Assert.Equal(0, (await CliTests.RunAsync(cs, "migrate")).Exit);
+        await using var db = NpgsqlDataSource.Create(cs);
+        var port = FreePort();
+        using var first = Start(cs, "all", port);
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
+        await WaitReadyAsync(http);
+        var created = await http.PostAsync("/api/v1/platform/tenants", JsonContent.Create(new { name = "Doomed", slug = "doomed-kill" }));
+        Assert.True(created.IsSuccessStatusCode, $"creating the tenant: {(int)created.StatusCode}");
+        var tenantId = Guid.Parse(JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
+        await SeedAsync(db, tenantId);
+
+        var deleted = await http.DeleteAsync($"/api/v1/platform/tenants/{tenantId}");
+        Assert.Equal(HttpStatusCode.Accepted, deleted.StatusCode);
+        var deletionId = Guid.Parse(JsonNode.Parse(await deleted.Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
+        var progress = $"select rows_deleted from tenant_deletions where id = '{deletionId}'";
+
+        await DbPolling.WaitUntilAsync(db, progress, n => n >= 2_000, TimeSpan.FromSeconds(120));
+        first.Kill(entireProcessTree: true);
+        await first.WaitForExitAsync();
+        Assert.True(await DbPolling.ScalarAsync(db, $"select count(*) from notifications where tenant_id = '{tenantId}'") > 0, "the kill should land mid-deletion");
+        Assert.Equal(1, await DbPolling.ScalarAsync(db, $"select count(*) from tenant_deletions where id = '{deletionId}' and status = 'running'"));
+
+        using var second = Start(cs, "worker", FreePort());
+        try
+        {
+            await DbPolling.WaitUntilAsync(db, $"select count(*) from tenant_deletions where id = '{deletionId}' and status = 'completed'", n => n == 1,
+                TimeSpan.FromSeconds(240));
+        }
+        finally { second.Kill(entireProcessTree: true); }
+
+        await using (var tables = db.CreateCommand("""
+            select string_agg(format('select %L as t, count(*) as n from %I where tenant_id = $1', table_name, table_name), ' union all ')
+            from information_schema.columns where table_schema = 'public' and column_name = 'tenant_id'
+            """))
+        {
+            await using var left = db.CreateCommand($"select coalesce(string_agg(t || ' ' || n, ', '), '') from ({await tables.ExecuteScalarAsync()}) s where n > 0");
+            left.Parameters.AddWithValue(tenantId);
+            Assert.Equal("", (string)(await left.ExecuteScalarAsync())!);
+        }
+        Assert.Equal(0, await DbPolling.ScalarAsync(db, $"select count(*) from tenants where id = '{tenantId}'"));
+        const string JobsOfDeletion = "from hangfire.job j where j.invocationdata::text like '%TenantDeletionJobs%' and j.arguments::text like '%{0}%'";
+        Assert.Equal(1, await DbPolling.ScalarAsync(db, "select count(*) " + string.Format(JobsOfDeletion, deletionId)));
+        Assert.Equal(1, await DbPolling.ScalarAsync(db,
+            $"select count(*) from hangfire.state s where s.name = 'Succeeded' and s.jobid in (select j.id {string.Format(JobsOfDeletion, deletionId)})"));
+    }
+
+    /// <summary>The tenant's notifications, written as the ledger leaves sent ones, in one statement.</summary>
+    private static async Task SeedAsync(NpgsqlDataSource db, Guid tenantId)
+    {
+        await using var cmd = db.CreateCommand("""
+            insert into notifications (id, tenant_id, channel, status, recipient, data, created_at, attempts)
+            select id, $1, 'email', 'sent', jsonb_build_object('email', 'doomed' || i || '@example.com'), null, now() - interval '1 minute', 1
+            from unnest($2::uuid[]) with ordinality as x(id, i)
+            """);
+        cmd.Parameters.AddWithValue(tenantId);
+        cmd.Parameters.AddWithValue(Enumerable.Range(0, Notifications).Select(_ => Guid.CreateVersion7()).ToArray());
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    private static Process Start(string cs, string mode, int port)
+    {
+        var psi = new ProcessStartInfo("dotnet", [CliTests.ServiceDll, "serve", "--urls", $"http://127.0.0.1:{port}"]);
+        psi.Environment["ConnectionStrings__Postgres"] = cs;
+        psi.Environment["Mode"] = mode;
+        psi.Environment["Platform__Keys__ops"] = OperatorKey;
+        psi.Environment["Tenants__DeleteSettleSeconds"] = "0";
+        psi.Environment["Tenants__DeleteBatchRows"] = "100";       // 200 batches of notifications, so the kill lands between two
+        psi.Environment["Tenants__DeleteMaxShare"] = "1";          // no rests: pacing is not what this spec is about
+        psi.Environment["Jobs__InvisibilityMinutes"] = "0.1";      // the killed job is taken again 6 s after its last heartbeat
+        psi.Environment["Jobs__QueuePollSeconds"] = "0.5";
+        psi.Environment["Jobs__SchedulePollSeconds"] = "0.5";
+        psi.Environment["Queue__Queues__0"] = "erase";            // the service's own queues idle: nothing else competes
+        psi.Environment["Secrets__Keys__test"] = Convert.ToBase64String(new byte[32]);
+        psi.Environment["Logging__LogLevel__Default"] = "Warning";
+        return Process.Start(psi)!;
+    }
+
+    private static Task WaitReadyAsync(HttpClient http) => Eventually.Async(async () =>
+    {
+        try { return (await http.GetAsync("/health/ready")).IsSuccessStatusCode; }
+        catch (HttpRequestException) { return false; }
+    }, "the service to be ready", TimeSpan.FromSeconds(60));
+
+    private static int FreePort()
+    {
+        using var l = new TcpListener(IPAddress.Loopback, 0);
+        l.Start();
+        return ((IPEndPoint)l.LocalEndpoint).Port;
+    }
+}
