@@ -1,8 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Npgsql;
 using NotificationService.Postgres;
@@ -27,11 +25,10 @@ public class TenantDeletionResumeTests
         var cs = await TestDatabase.CreateAsync("deleteresume");
         Assert.Equal(0, (await CliTests.RunAsync(cs, "migrate")).Exit);
         await using var db = NpgsqlDataSource.Create(cs);
-        var port = FreePort();
-        using var first = Start(cs, "all", port);
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        await using var first = Start(cs, "all");
+        await first.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        var http = new HttpClient { BaseAddress = new Uri(first.BaseUrl) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", OperatorKey);
-        await WaitReadyAsync(http);
         var created = await http.PostAsync("/api/v1/platform/tenants", JsonContent.Create(new { name = "Doomed", slug = "doomed-kill" }));
         Assert.True(created.IsSuccessStatusCode, $"creating the tenant: {(int)created.StatusCode}");
         var tenantId = Guid.Parse(JsonNode.Parse(await created.Content.ReadAsStringAsync())!["id"]!.GetValue<string>());
@@ -43,18 +40,13 @@ public class TenantDeletionResumeTests
         var progress = $"select rows_deleted from tenant_deletions where id = '{deletionId}'";
 
         await DbPolling.WaitUntilAsync(db, progress, n => n >= 2_000, TimeSpan.FromSeconds(120));
-        first.Kill(entireProcessTree: true);
-        await first.WaitForExitAsync();
+        await first.DisposeAsync();   // SIGKILL
         Assert.True(await DbPolling.ScalarAsync(db, $"select count(*) from notifications where tenant_id = '{tenantId}'") > 0, "the kill should land mid-deletion");
         Assert.Equal(1, await DbPolling.ScalarAsync(db, $"select count(*) from tenant_deletions where id = '{deletionId}' and status = 'running'"));
 
-        using var second = Start(cs, "worker", FreePort());
-        try
-        {
+        await using (Start(cs, "worker"))
             await DbPolling.WaitUntilAsync(db, $"select count(*) from tenant_deletions where id = '{deletionId}' and status = 'completed'", n => n == 1,
                 TimeSpan.FromSeconds(240));
-        }
-        finally { second.Kill(entireProcessTree: true); }
 
         await using (var tables = db.CreateCommand("""
             select string_agg(format('select %L as t, count(*) as n from %I where tenant_id = $1', table_name, table_name), ' union all ')
@@ -85,34 +77,18 @@ public class TenantDeletionResumeTests
         await cmd.ExecuteNonQueryAsync();
     }
 
-    private static Process Start(string cs, string mode, int port)
+    private static ServiceProcess Start(string cs, string mode) => ServiceProcess.Start(new Dictionary<string, string>
     {
-        var psi = new ProcessStartInfo("dotnet", [CliTests.ServiceDll, "serve", "--urls", $"http://127.0.0.1:{port}"]);
-        psi.Environment["ConnectionStrings__Postgres"] = cs;
-        psi.Environment["Mode"] = mode;
-        psi.Environment["Platform__Keys__ops"] = OperatorKey;
-        psi.Environment["Tenants__DeleteSettleSeconds"] = "0";
-        psi.Environment["Tenants__DeleteBatchRows"] = "100";       // 200 batches of notifications, so the kill lands between two
-        psi.Environment["Tenants__DeleteMaxShare"] = "1";          // no rests: pacing is not what this spec is about
-        psi.Environment["Jobs__InvisibilityMinutes"] = "0.1";      // the killed job is taken again 6 s after its last heartbeat
-        psi.Environment["Jobs__QueuePollSeconds"] = "0.5";
-        psi.Environment["Jobs__SchedulePollSeconds"] = "0.5";
-        psi.Environment["Queue__Queues__0"] = "erase";            // the service's own queues idle: nothing else competes
-        psi.Environment["Secrets__Keys__test"] = Convert.ToBase64String(new byte[32]);
-        psi.Environment["Logging__LogLevel__Default"] = "Warning";
-        return Process.Start(psi)!;
-    }
-
-    private static Task WaitReadyAsync(HttpClient http) => Eventually.Async(async () =>
-    {
-        try { return (await http.GetAsync("/health/ready")).IsSuccessStatusCode; }
-        catch (HttpRequestException) { return false; }
-    }, "the service to be ready", TimeSpan.FromSeconds(60));
-
-    private static int FreePort()
-    {
-        using var l = new TcpListener(IPAddress.Loopback, 0);
-        l.Start();
-        return ((IPEndPoint)l.LocalEndpoint).Port;
-    }
+        ["ConnectionStrings__Postgres"] = cs,
+        ["Mode"] = mode,
+        ["Platform__Keys__ops"] = OperatorKey,
+        ["Tenants__DeleteSettleSeconds"] = "0",
+        ["Tenants__DeleteBatchRows"] = "100",       // 200 batches of notifications, so the kill lands between two
+        ["Tenants__DeleteMaxShare"] = "1",          // no rests: pacing is not what this spec is about
+        ["Jobs__InvisibilityMinutes"] = "0.1",      // the killed job is taken again 6 s after its last heartbeat
+        ["Jobs__QueuePollSeconds"] = "0.5",
+        ["Jobs__SchedulePollSeconds"] = "0.5",
+        ["Queue__Queues__0"] = "erase",            // the service's own queues idle: nothing else competes
+        ["Logging__LogLevel__Default"] = "Warning",
+    }, "serve");
 }
