@@ -221,18 +221,11 @@ async Task<string> HeadDllAsync()
 // the previous one stands in for it (the first has none: the run fails as it did before).
 async Task<CeilingResults> CeilingsAsync(CeilingSchedule schedule, string when, List<string> notes)
 {
-    var name = $"ceilings_{schedule.Taken.Count}";
-    await using (var admin = new NpgsqlConnection(cluster.ConnectionString))
-    {
-        await admin.OpenAsync();
-        await using var create = new NpgsqlCommand($"create database bench_{name}", admin);
-        await create.ExecuteNonQueryAsync();
-    }
-    phaseDatabases.Add($"bench_{name}");
+    phaseDll = "";   // no build: an empty database, not a seeded copy
+    var connectionString = await CreateDatabaseAsync($"ceilings_{schedule.Taken.Count}");
     try
     {
-        var measured = await PostgresCeilings.MeasureAsync(
-            new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { Database = $"bench_{name}" }.ConnectionString, options);
+        var measured = await PostgresCeilings.MeasureAsync(connectionString, options);
         schedule.Add(measured, when);
         return measured;
     }
