@@ -33,6 +33,10 @@ public sealed record BenchOptions(
     public string? AbRef { get; init; }
     /// <summary>`--rounds N`: rounds of each phase per side with `--ab` (2: head, base, base, head).</summary>
     public int AbRounds { get; init; } = 2;
+    /// <summary>`--repeat N`: rounds of each selected phase (per build with `--ab`, where it overrides `--rounds`); the report
+    /// gives every figure's min/median/max and max ÷ min over them.</summary>
+    public int? Repeat { get; init; }
+    public int RoundsPerSide => Math.Max(1, Repeat ?? (AbRef is null ? 1 : AbRounds));
     public int TemplatedPairs => Smoke ? 2 : TemplatedAcceptPairs;
 
 
@@ -126,6 +130,7 @@ public sealed record BenchOptions(
             SseConnections = ArgValue(args, "--sse-connections") ?? (smoke ? 20 : quick ? 1_000 : 10_000),
             InboxClients = ArgValue(args, "--inbox-clients") ?? (smoke ? 2 : InboxClientsDefault),
             SseSettle = args.Contains("--sse-settle"), ServiceEnv = Pairs(args, "--service-env"), PostgresSettings = Pairs(args, "--pg-setting"), Smoke = smoke, ServiceDll = ArgText(args, "--service-dll"),
-            AbRef = ArgText(args, "--ab"), AbRounds = ArgValue(args, "--rounds") ?? 2 };
+            AbRef = ArgText(args, "--ab"), AbRounds = ArgValue(args, "--rounds") ?? 2,
+            Repeat = ArgValue(args, "--repeat") };
     }
 }

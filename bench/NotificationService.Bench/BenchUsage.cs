@@ -8,19 +8,21 @@ public static class BenchUsage
 {
     private static readonly string[] Flags = ["--smoke", "--quick", "--sse-settle"];
 
-    private static readonly string[] Valued = ["--only", "--ab", "--rounds", "--service-dll", "--service-env", "--pg-setting", "--bulk-rows", "--provider-messages",
+    private static readonly string[] Valued = ["--only", "--ab", "--rounds", "--repeat", "--service-dll", "--service-env", "--pg-setting", "--bulk-rows", "--provider-messages",
         "--retention-rows", "--sse-connections", "--inbox-clients", "--identify-profiles", "--erase-notifications", "--delete-notifications", "--delete-profiles", "--topic-members",
         "--topic-streams", "--topic-event-seconds"];
 
     public static string Text => $"""
-        usage: NotificationService.Bench [size] [--only PHASE,...] [--ab GIT-REF [--rounds N]] [options]
+        usage: NotificationService.Bench [size] [--only PHASE,...] [--repeat N] [--ab GIT-REF [--rounds N]] [options]
 
         Starts its own PostgreSQL cluster, measures its ceilings, then runs the service's phases against them and writes
         bench/results/latest*.md. Every figure is a ratio to a ceiling of the same run.
 
         size        (none) full size, about 20 minutes; --quick a few minutes; --smoke the least that runs every step
         --only      the ceilings plus these phases: {string.Join(", ", BenchOptions.Phases)}
-        --ab REF    also build the service at git REF and alternate rounds of each phase between the two (--rounds N per side)
+        --ab REF    also build the service at git REF and alternate rounds of each phase between the two (--rounds N per side);
+                    a difference is called only outside both builds' spread over their rounds
+        --repeat N  N rounds of each selected phase (per side with --ab), ceilings between them; every figure's min/median/max
         --service-dll PATH       run this build of the service instead of building the working tree
         --service-env NAME=VALUE set in every service process (repeatable), e.g. a runtime setting under trial
         --pg-setting NAME=VALUE  a setting of the bench's PostgreSQL cluster (repeatable), e.g. shared_buffers=2GB

@@ -43,44 +43,48 @@ try
 
     // The build just written out and its compilers gone quiet first (a smoke run's figures mean nothing: it does not wait).
     if (!options.Smoke) report.Notes.Add(await HostSettle.WaitAsync());
-    await Phase(report, "ceilings", "PostgreSQL ceilings", async _ =>
-        report.Ceilings = await PostgresCeilings.MeasureAsync(await CreateDatabaseAsync("ceilings"), options));
+    // Ceilings before the first round and after every round of every phase: each round is divided by the mean of the two
+    // measured either side of it, seconds away, rather than by one measured before a run of many minutes.
+    var schedule = report.CeilingSchedule = new CeilingSchedule();
+    var before = await CeilingsAsync(schedule, "before the first phase", report.Notes);
 
     var phases = Phases().Where(p => options.Runs(p.Key)).ToList();
-    if (sides.Count == 1)
-        foreach (var p in phases) await Phase(report, p.Key, p.Name, dll => p.Run(report, dll), head.Dll);
-    else
-    {
-        // Each phase's rounds alternate the two builds, each going first in half the rounds (head, base, base, head, …),
-        // so drift on a shared host falls on both alike. Every round has a report of its own; the ceilings are shared.
-        var rounds = sides.ToDictionary(s => s.Name, _ => Enumerable.Range(0, options.AbRounds)
-            .Select(_ => new Report { Options = options, Machine = machine, StartedAt = started, Ceilings = report.Ceilings }).ToList());
-        foreach (var p in phases)
-            for (var round = 0; round < options.AbRounds; round++)
-                foreach (var side in round % 2 == 0 ? sides : sides.AsEnumerable().Reverse())
+    var units = new List<BenchUnit>();
+    var roundsPerSide = options.RoundsPerSide;
+    // Each phase's rounds, each of its own report. With two builds they alternate, each going first in half the rounds
+    // (head, base, base, head, …), so drift on a shared host falls on both alike.
+    foreach (var key in phases.Select(p => p.Key).Distinct())
+        for (var round = 0; round < roundsPerSide; round++)
+            foreach (var side in round % 2 == 0 ? sides : sides.AsEnumerable().Reverse())
+            {
+                var r = new Report { Options = options, Machine = machine, StartedAt = started, Ceilings = before };
+                if (roundsPerSide > 1 || sides.Count > 1)
                 {
-                    Progress.Show($"--ab: phase {p.Key}, round {round + 1}/{options.AbRounds}, {side.Name} ({side.Label})");
-                    var r = rounds[side.Name][round];
-                    r.Notes.Add($"{p.Key}, {side.Name}: round {round + 1} started {DateTime.UtcNow:HH:mm:ss} UTC, load average {LoadAverage.Text()}");
-                    await Phase(r, p.Key, p.Name, dll => p.Run(r, dll), side.Dll);
+                    Progress.Show($"phase {key}, round {round + 1}/{roundsPerSide}, {side.Name} ({side.Label})");
+                    r.Notes.Add($"{key}, {side.Name}: round {round + 1} started {DateTime.UtcNow:HH:mm:ss} UTC, load average {LoadAverage.Text()}");
                 }
-        report.Ab = new AbReport(sides, rounds);
-    }
-
+                foreach (var p in phases.Where(p => p.Key == key)) await Phase(r, p.Key, p.Name, dll => p.Run(r, dll), side.Dll);
+                var after = await CeilingsAsync(schedule, $"after {key}{(sides.Count > 1 ? $" ({side.Name})" : "")}, round {round + 1}", report.Notes);
+                r.Ceilings = CeilingSchedule.Between(before, after);
+                units.Add(new BenchUnit(key, side.Name, round, r, before, after));
+                before = after;
+            }
+    if (sides.Count > 1) report.Ab = new AbReport(sides, units);
 
     Progress.Done();
-    var markdown = report.Ab is { } ab ? ab.ToMarkdown(report) : report.ToMarkdown();
+    var markdown = report.Ab is { } ab ? ab.ToMarkdown(report) : RunReport.ToMarkdown(report, units);
     Console.WriteLine(markdown);
     var resultsDir = Path.Combine(repoRoot, "bench", "results");
     Directory.CreateDirectory(resultsDir);
     // A partial run (--only) does not overwrite the full report, nor does a smoke or an A/B run.
     var name = options.Only is { } only ? $"latest-{string.Join('-', only.Order())}" : "latest";
     if (options.AbRef is not null) name += "-ab";
+    else if (roundsPerSide > 1) name += $"-x{roundsPerSide}";
     if (options.Smoke) name += "-smoke";
     var resultsFile = Path.Combine(resultsDir, name + ".md");
     await File.WriteAllTextAsync(resultsFile, markdown);
     Console.WriteLine($"written to {resultsFile}");
-    failed = report.Notes.Concat(report.Ab?.Notes ?? []).Any(n => n.StartsWith("Phase '"));
+    failed = report.Notes.Concat(units.SelectMany(u => u.Report.Notes)).Any(n => n.StartsWith("Phase '"));
 }
 finally
 {
@@ -211,6 +215,26 @@ async Task<string> HeadDllAsync()
         return File.Exists(given) ? Path.GetFullPath(given) : throw new FileNotFoundException("--service-dll: no such file", given);
     Progress.Show("building the service (Release)");
     return await ServiceProcess.BuildAsync(repoRoot);
+}
+
+// One measurement of the ceilings, on an empty database of its own that is dropped after. A failed one is noted and
+// the previous one stands in for it (the first has none: the run fails as it did before).
+async Task<CeilingResults> CeilingsAsync(CeilingSchedule schedule, string when, List<string> notes)
+{
+    phaseDll = "";   // no build: an empty database, not a seeded copy
+    var connectionString = await CreateDatabaseAsync($"ceilings_{schedule.Taken.Count}");
+    try
+    {
+        var measured = await PostgresCeilings.MeasureAsync(connectionString, options);
+        schedule.Add(measured, when);
+        return measured;
+    }
+    catch (Exception ex) when (schedule.Taken.Count > 0)
+    {
+        notes.Add($"Ceilings {when} failed ({ex.Message.Split('\n')[0]}); the previous measurement stands in.");
+        return schedule.Taken[^1];
+    }
+    finally { await DropPhaseDatabasesAsync(); Progress.Done(); }
 }
 
 // A phase's databases are dropped when it ends (its figures are in the report by then). Left behind, their tables were

@@ -11,7 +11,10 @@ public sealed class Report
     public required BenchOptions Options { get; init; }
     public required Machine Machine { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
+    /// <summary>What this report's ratios divide by: for a round, the mean of the ceilings measured just before and after it.</summary>
     public CeilingResults? Ceilings { get; set; }
+    /// <summary>Every ceiling measurement of the run (the run's header shows them with their spread).</summary>
+    public CeilingSchedule? CeilingSchedule { get; set; }
     public LoadResult? Accept { get; set; }
     /// <summary>The Mode=all service's first closed-loop window after start (cold): reported apart from the figure.</summary>
     public LoadResult? AcceptWarmUp { get; set; }
@@ -108,13 +111,15 @@ public sealed class Report
         sb.AppendLine();
         sb.AppendLine($"Run {StartedAt:yyyy-MM-dd HH:mm} UTC. Machine: {Machine.Cores} cores ({Machine.CpuModel}), {Machine.Memory} RAM, " +
                       $"PostgreSQL {Machine.PostgresVersion} (embedded cluster on the same machine, loopback), .NET {Machine.DotnetVersion}.");
-        sb.AppendLine("The service, the load generator and PostgreSQL share the cores; ratios to the PostgreSQL ceilings measured in this run are the comparable figures.");
+        sb.AppendLine("The service, the load generator and PostgreSQL share the cores; across hosts compare ratios to the PostgreSQL ceilings measured " +
+                      "either side of each round and the costs per unit of work (CPU µs, statements, WAL bytes), not rates.");
         if (Options.ServiceEnv.Count > 0)
             sb.AppendLine($"The service processes ran with `--service-env` {string.Join(", ", Options.ServiceEnv.Select(e => $"`{e.Key}={e.Value}`"))}.");
         if (Options.PostgresSettings.Count > 0)
             sb.AppendLine($"PostgreSQL ran with `--pg-setting` {string.Join(", ", Options.PostgresSettings.Select(e => $"`{e.Key}={e.Value}`"))} over the embedded defaults.");
         sb.AppendLine();
 
+        if (CeilingSchedule is { } schedule) { schedule.Append(sb, Options); return; }
         sb.AppendLine("## PostgreSQL ceilings (Npgsql, fresh database)");
         sb.AppendLine();
         sb.AppendLine("| ceiling | value |");
@@ -289,7 +294,8 @@ public sealed class Report
         Costs.UnitCostReport.AppendTable(sb, UnitCosts);
     }
 
-    public void AppendDetails(StringBuilder sb)
+    /// <param name="phases">End with the phases' outcomes (off where a run renders one table for all its rounds).</param>
+    public void AppendDetails(StringBuilder sb, bool phases = true)
     {
         sb.AppendLine("## Details");
         sb.AppendLine();
@@ -329,12 +335,13 @@ public sealed class Report
         TenantDelete?.Append(sb);
         ByUser?.Append(sb, Ceilings);
         ClientLatency?.Append(sb);
-        AppendPhases(sb);
+        if (phases) AppendPhases(sb, PhasesRun);
     }
 
     /// <summary>Each known phase: how many figures it reported in this run, or that it failed or did not run.</summary>
-    public void AppendPhases(StringBuilder sb)
+    public static void AppendPhases(StringBuilder sb, IEnumerable<PhaseOutcome> phasesRun)
     {
+        var ran = phasesRun.ToList();
         sb.AppendLine();
         sb.AppendLine("## Phases");
         sb.AppendLine();
@@ -342,7 +349,7 @@ public sealed class Report
         sb.AppendLine("|---|---:|---|");
         foreach (var key in BenchOptions.Phases)
         {
-            var runs = PhasesRun.Where(p => p.Key == key).ToList();
+            var runs = ran.Where(p => p.Key == key).ToList();
             var outcome = runs.Count == 0 ? "not run" : runs.FirstOrDefault(p => p.Failure is not null) is { } f ? $"failed: {f.Failure}" : "ok";
             sb.AppendLine($"| {key} | {runs.Sum(p => p.Figures)} | {outcome} |");
         }

@@ -53,6 +53,8 @@ public sealed record UnitCost(string Phase, string Unit, long Units, TimeSpan Wi
     public double StatementsPer => Statements < 0 ? double.NaN : Per(Statements);
     public double RowsWritten => Per(Tables.Sum(t => t.Written));
     public double NonHotUpdates => Per(Tables.Sum(t => t.Updated - t.HotUpdated));
+    /// <summary>WAL bytes per unit (the cluster's; NaN when not read).</summary>
+    public double WalBytesPer => Wal is { } w ? Per((double)w.Bytes) : double.NaN;
 
     /// <summary>"WAL 4.1 records, 0.52 full-page images, 1,234 bytes": per unit.</summary>
     public string WalPerUnit(System.Globalization.CultureInfo inv) => Wal is not { } w ? "not read"
