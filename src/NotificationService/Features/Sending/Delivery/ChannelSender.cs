@@ -1,5 +1,6 @@
 using NotificationService.Infrastructure;
 using NotificationService.Channels;
+using NotificationService.Channels.Chat;
 using NotificationService.Features.Sending.Providers;
 
 namespace NotificationService.Features.Sending.Delivery;
@@ -41,6 +42,12 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
                 trail.Add($"{SendAttempt.Label(provider)}: unsupported kind");
                 continue;
             }
+            if (message.Channel == ChannelNames.Chat && !ChatRouting.Reaches(provider, message.Recipient))
+            {
+                // Not a failure of the config (no circuit, no attempt): it cannot address this recipient's platform.
+                trail.Add($"{SendAttempt.Label(provider)}: no destination for this kind");
+                continue;
+            }
             if (circuits.OpenFor(provider) is { } open)
             {
                 trail.Add($"{SendAttempt.Label(provider)}: circuit open");
@@ -67,6 +74,8 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
             last = new SendAttempt(result, provider, trail);
             if (result is not DeliveryResult.ProviderFailure) return last;
         }
+        if (last is null && soonestOpen is null && message.Channel == ChannelNames.Chat)
+            return new SendAttempt(new DeliveryResult.Permanent("no chat provider config reaches the recipient's chat destination", "no_destination"), null, trail);
         if (last is null)
             return new SendAttempt(new DeliveryResult.Throttled((soonestOpen ?? TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(Random.Shared.Next(50, 250)),
                 $"circuit open for every {message.Channel} provider", "circuit_open"), null, trail);
