@@ -18,7 +18,7 @@ public sealed record SendAttempt(DeliveryResult Result, ProviderConfig? Provider
 /// stop the walk. When every config is open the message waits (throttled: no attempt used).
 /// </summary>
 public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProviderAdapter> adapters, InboxWriter inbox,
-    CircuitBreakers circuits, ProviderAdmission admission, ServiceMeter metrics)
+    CircuitBreakers circuits, ProviderAdmission admission, ServiceMeter metrics, ChatPacing pacing)
 {
     private readonly Dictionary<string, IProviderAdapter> _byKind = adapters.ToDictionary(a => a.Kind);
 
@@ -58,6 +58,11 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
             {
                 trail.Add($"{SendAttempt.Label(provider)}: over rate limit");
                 return new SendAttempt(new DeliveryResult.Throttled(wait.After, wait.Reason, "rate_limited"), provider, trail);
+            }
+            if (await pacing.WaitAsync(provider, message.Recipient, ct) is { } turn)
+            {
+                trail.Add($"{SendAttempt.Label(provider)}: paced");
+                return new SendAttempt(new DeliveryResult.Throttled(turn, "one message per second to a Slack conversation", "paced"), provider, trail);
             }
             if (!circuits.TryEnter(provider, out var probeBusy))
             {
