@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using NotificationService.Tests.Features.Administration.Privacy;
 using NotificationService.Tests.Features.People.Recipients;
 using NotificationService.Tests.Features.Sending.Templates;
+using NotificationService.Tests.Features.Sending.Topics;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Sending.Delivery;
@@ -114,5 +115,33 @@ public class ChatChannelTests(ServiceFixture service)
 
         await tenant.Http.WaitErasedAsync(await tenant.Http.EraseAsync("cy"));
         Assert.Empty(await PrivacyApi.WhereStoredAsync(service.Db, token));
+    }
+
+    [Fact]
+    public async Task A_topic_send_on_chat_to_a_thousand_members_reaches_each_once_at_their_own_destination()
+    {
+        var tenant = await TenantAsync();
+        var users = Enumerable.Range(0, 1000).Select(i => $"m{i:D4}").ToArray();
+        var identify = await tenant.Http.PostJsonAsync(RecipientsApi.Users + "/bulk",
+            new { users = users.Select(u => new { userId = u, chat = new { discord = new { webhookUrl = Hook + u } } }) });
+        Assert.True(identify.IsSuccessStatusCode, await identify.Content.ReadAsStringAsync());
+        await tenant.Http.TopicWithAsync("ops", users);
+
+        var fanOut = await tenant.Http.SendToTopicsAsync(new { channel = "chat", recipient = new { topics = new[] { "ops" } }, content = new { body = "Incident resolved" } });
+        await tenant.Http.WaitForFanOutAsync(fanOut, "completed", timeoutSeconds: 120);
+        var rows = await service.FanOutNotificationsAsync(fanOut);
+        Assert.Equal(users, rows.Select(r => r.UserId).Order(StringComparer.Ordinal));
+        foreach (var row in rows) await service.Ledger.WaitForAsync(row.Id, "sent", timeout: TimeSpan.FromMinutes(2));
+
+        await using var cmd = service.Db.CreateCommand("""
+            select count(*), count(distinct s.recipient->'chat'->'discord'->>'webhookUrl'),
+                   count(*) filter (where s.recipient->'chat'->'discord'->>'webhookUrl' = $2 || (n.recipient->>'userId'))
+            from sandbox_messages s join notifications n on n.id = s.notification_id where n.batch_id = $1
+            """);
+        cmd.Parameters.AddWithValue(fanOut);
+        cmd.Parameters.AddWithValue(Hook);
+        await using var r = await cmd.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        Assert.Equal((1000L, 1000L, 1000L), (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2)));
     }
 }
