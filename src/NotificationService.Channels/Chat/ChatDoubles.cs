@@ -12,7 +12,8 @@ public sealed class ChatDoubles(IReadOnlyDictionary<string, string>? baseUrls = 
         .Where(e => ProviderSettingsValidator.IsHttpUrl(e.Value)).ToDictionary(e => e.Key, e => e.Value.TrimEnd('/'));
 
     public static ChatDoubles From(Microsoft.Extensions.Configuration.IConfiguration? configuration) =>
-        new(configuration?.GetSection("Providers:ChatDoubles").GetChildren().Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!));
+        new(configuration?.GetSection("Providers:ChatDoubles").GetChildren().Where(c => c.Value is not null)
+            .ToDictionary(c => c.Key, c => c.Value!));
 
     /// <summary>The Slack Web API method URL: https://slack.com/api/{method}, or the double's.</summary>
     public string SlackApi(string method) => (_baseUrls.GetValueOrDefault(ProviderKinds.Slack) ?? "https://slack.com/api") + "/" + method;

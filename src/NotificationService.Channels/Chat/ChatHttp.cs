@@ -10,8 +10,16 @@ public static class ChatHttp
     public const string HttpClientName = "chat";
 
     /// <summary>A 3xx is never followed (the guard's handler does not): the destination is refused as it stands.</summary>
-    public static DeliveryResult? Redirect(string provider, int status) =>
-        status is >= 300 and < 400 ? new DeliveryResult.ProviderFailure($"{provider}: HTTP {status} redirect refused (redirects are not followed)", "redirect") : null;
+    public static DeliveryResult? Redirect(string provider, int status) => status is >= 300 and < 400
+        ? new DeliveryResult.ProviderFailure($"{provider}: HTTP {status} redirect refused (redirects are not followed)", "redirect")
+        : null;
+
+    /// <summary>A platform's JSON answer, or null when it is empty or not JSON (an error page of a proxy, say).</summary>
+    public static System.Text.Json.Nodes.JsonNode? TryParse(string body)
+    {
+        try { return body.Length == 0 ? null : System.Text.Json.Nodes.JsonNode.Parse(body); }
+        catch (System.Text.Json.JsonException) { return null; }
+    }
 
     /// <summary>
     /// A failure that would say "this config is broken" (bad URL, unknown webhook, refused address, redirect) is the

@@ -23,7 +23,8 @@ public static class ChatLimits
     {
         if (parts.Blocks is { } blocks)
         {
-            if (blocks.Count > SlackMaxBlocks) return $"parts.blocks: Slack takes at most {SlackMaxBlocks} blocks (rendered {blocks.Count}).";
+            if (blocks.Count > SlackMaxBlocks)
+                return $"parts.blocks: Slack takes at most {SlackMaxBlocks} blocks (rendered {blocks.Count}).";
             for (var i = 0; i < blocks.Count; i++)
                 if (blocks[i] is not JsonObject b || b["type"] is not JsonValue t || t.GetValueKind() != JsonValueKind.String)
                     return $"parts.blocks[{i}]: a block is an object with a string type.";
@@ -33,7 +34,8 @@ public static class ChatLimits
             if (card["type"]?.ToString() != "AdaptiveCard") return "parts.card: an Adaptive Card has \"type\": \"AdaptiveCard\".";
             if (card["body"] is not JsonArray) return "parts.card.body: an Adaptive Card has a body array.";
             var bytes = Encoding.UTF8.GetByteCount(card.ToJsonString());
-            if (bytes > TeamsMaxCardBytes) return $"parts.card: Teams takes a card of at most {TeamsMaxCardBytes / 1024} KB (rendered {bytes} bytes).";
+            if (bytes > TeamsMaxCardBytes)
+                return $"parts.card: Teams takes a card of at most {TeamsMaxCardBytes / 1024} KB (rendered {bytes} bytes).";
         }
         if (parts.Embeds is { } embeds) return EmbedsProblem(embeds);
         return null;
@@ -42,14 +44,17 @@ public static class ChatLimits
     /// <summary>What is wrong with the text for a kind, or null.</summary>
     public static string? TextProblem(string kind, string? text) => kind switch
     {
-        ProviderKinds.DiscordWebhook when text?.Length > DiscordMaxContent => $"content is at most {DiscordMaxContent} characters on Discord ({text.Length}).",
-        ProviderKinds.Slack or ProviderKinds.SlackWebhook when text?.Length > SlackMaxText => $"text is at most {SlackMaxText} characters on Slack ({text.Length}).",
+        ProviderKinds.DiscordWebhook when text?.Length > DiscordMaxContent
+            => $"content is at most {DiscordMaxContent} characters on Discord ({text.Length}).",
+        ProviderKinds.Slack or ProviderKinds.SlackWebhook when text?.Length > SlackMaxText
+            => $"text is at most {SlackMaxText} characters on Slack ({text.Length}).",
         _ => null,
     };
 
     private static string? EmbedsProblem(JsonArray embeds)
     {
-        if (embeds.Count > DiscordMaxEmbeds) return $"parts.embeds: Discord takes at most {DiscordMaxEmbeds} embeds (rendered {embeds.Count}).";
+        if (embeds.Count > DiscordMaxEmbeds)
+            return $"parts.embeds: Discord takes at most {DiscordMaxEmbeds} embeds (rendered {embeds.Count}).";
         var total = 0;
         for (var i = 0; i < embeds.Count; i++)
         {
@@ -60,16 +65,20 @@ public static class ChatLimits
                 total += s?.Length ?? 0;
                 return s?.Length > max ? $"parts.embeds[{i}].{path}: at most {max} characters on Discord ({s.Length})." : null;
             }
-            if ((Over("title", e["title"], 256) ?? Over("description", e["description"], 4096) ?? Over("footer.text", e["footer"]?["text"], 2048)
-                ?? Over("author.name", e["author"]?["name"], 256)) is { } problem) return problem;
+            if ((Over("title", e["title"], 256) ?? Over("description", e["description"], 4096)
+                ?? Over("footer.text", e["footer"]?["text"], 2048) ?? Over("author.name", e["author"]?["name"], 256)) is { } problem)
+                return problem;
             if (e["fields"] is JsonArray fields)
             {
                 if (fields.Count > 25) return $"parts.embeds[{i}].fields: at most 25 fields on Discord ({fields.Count}).";
                 for (var f = 0; f < fields.Count; f++)
-                    if ((Over($"fields[{f}].name", fields[f]?["name"], 256) ?? Over($"fields[{f}].value", fields[f]?["value"], 1024)) is { } fieldProblem)
+                    if ((Over($"fields[{f}].name", fields[f]?["name"], 256)
+                        ?? Over($"fields[{f}].value", fields[f]?["value"], 1024)) is { } fieldProblem)
                         return fieldProblem;
             }
         }
-        return total > DiscordMaxEmbedChars ? $"parts.embeds: at most {DiscordMaxEmbedChars} characters across a message's embeds on Discord ({total})." : null;
+        return total > DiscordMaxEmbedChars
+            ? $"parts.embeds: at most {DiscordMaxEmbedChars} characters across a message's embeds on Discord ({total})."
+            : null;
     }
 }

@@ -20,7 +20,8 @@ public static partial class ChatUrls
     private static readonly string[] TeamsHostSuffixes = [".logic.azure.com", ".api.powerplatform.com"];
     private static readonly string[] DiscordHosts = ["discord.com", "discordapp.com", "ptb.discord.com", "canary.discord.com"];
 
-    /// <summary>Null when <paramref name="url"/> is acceptable for <paramref name="kind"/>'s webhook; otherwise why not (never echoing the URL, which holds a token).</summary>
+    /// <summary>Null when <paramref name="url"/> is acceptable for <paramref name="kind"/>'s webhook; otherwise why not (never
+    /// echoing the URL, which holds a token).</summary>
     public static string? Problem(string kind, string? url)
     {
         if (string.IsNullOrWhiteSpace(url)) return "A webhook URL is required.";
@@ -35,7 +36,8 @@ public static partial class ChatUrls
             ProviderKinds.DiscordWebhook when !DiscordHosts.Contains(host) || !DiscordHookPath().IsMatch(u.AbsolutePath)
                 => "A Discord webhook URL is https://discord.com/api/webhooks/{id}/{token}.",
             ProviderKinds.TeamsWebhook when !TeamsHostSuffixes.Any(s => host.EndsWith(s, StringComparison.Ordinal))
-                => "A Teams webhook URL is a Workflows trigger URL (https://….logic.azure.com/… or https://….api.powerplatform.com/…).",
+                => "A Teams webhook URL is a Workflows trigger URL (https://….logic.azure.com/… or "
+                   + "https://….api.powerplatform.com/…).",
             _ => null,
         };
     }

@@ -22,11 +22,12 @@ public sealed class DiscordWebhookAdapter(IHttpClientFactory httpClientFactory, 
         try
         {
             if (ChatRouting.Webhook(config, message.Recipient) is not { } target)
-                return new DeliveryResult.Permanent("discord_webhook: neither the recipient nor the config names a Discord webhook URL", "no_destination");
+                return new DeliveryResult.Permanent("discord_webhook: no webhook URL from the recipient or the config", "no_destination");
             recipients = target.Recipients;
             if (string.IsNullOrEmpty(message.Content.Body) && message.Content.Chat?.Embeds is null)
                 return new DeliveryResult.Permanent("discord_webhook: message has no content or embeds", "invalid_content");
-            if (ChatLimits.TextProblem(Kind, message.Content.Body) is { } tooLong) return new DeliveryResult.Permanent($"{Kind}: {tooLong}", "body_too_long");
+            if (ChatLimits.TextProblem(Kind, message.Content.Body) is { } tooLong)
+                return new DeliveryResult.Permanent($"{Kind}: {tooLong}", "body_too_long");
             var url = doubles.Webhook(Kind, ChatHttp.Checked(Kind, target.Url, recipients));
             url += (url.Contains('?') ? "&" : "?") + "wait=true";
             var body = new JsonObject();
@@ -40,10 +41,10 @@ public sealed class DiscordWebhookAdapter(IHttpClientFactory httpClientFactory, 
             var status = (int)response.StatusCode;
             if (ChatHttp.Redirect(Kind, status) is { } redirect) return ChatHttp.Blame(redirect, recipients);
             var text = await ProviderHttp.ReadBodyAsync(response, ct);
-            var json = TryParse(text);
+            var json = ChatHttp.TryParse(text);
             if (response.IsSuccessStatusCode) return new DeliveryResult.Sent(json?["id"]?.ToString());
             int? code = json?["code"] is JsonValue cv && cv.TryGetValue<int>(out var c) ? c : null;
-            var kind = status == 429 ? OutcomeKind.Throttled : status is 401 or 403 or 404 ? OutcomeKind.ProviderFailure : (OutcomeKind?)null;
+            OutcomeKind? kind = status == 429 ? OutcomeKind.Throttled : status is 401 or 403 or 404 ? OutcomeKind.ProviderFailure : null;
             var failed = ProviderHttp.Failed(Kind, status, response.Headers, kind, code, json?["message"]?.ToString() ?? text,
                 status == 429 ? RateLimitWait(response, json) : null);
             return ChatHttp.Blame(failed, recipients);
@@ -57,16 +58,11 @@ public sealed class DiscordWebhookAdapter(IHttpClientFactory httpClientFactory, 
     /// <summary>Discord's own word on the wait: the body's retry_after, else X-RateLimit-Reset-After, else Retry-After.</summary>
     internal static TimeSpan? RateLimitWait(HttpResponseMessage response, JsonNode? json)
     {
-        if (json?["retry_after"] is JsonValue v && v.TryGetValue<double>(out var seconds) && seconds >= 0) return TimeSpan.FromSeconds(seconds);
+        if (json?["retry_after"] is JsonValue v && v.TryGetValue<double>(out var seconds) && seconds >= 0)
+            return TimeSpan.FromSeconds(seconds);
         if (response.Headers.TryGetValues("X-RateLimit-Reset-After", out var values)
             && double.TryParse(values.FirstOrDefault(), NumberStyles.Float, CultureInfo.InvariantCulture, out var after) && after >= 0)
             return TimeSpan.FromSeconds(after);
         return ProviderHttp.RetryAfter(response);
-    }
-
-    private static JsonNode? TryParse(string body)
-    {
-        try { return body.Length == 0 ? null : JsonNode.Parse(body); }
-        catch (System.Text.Json.JsonException) { return null; }
     }
 }

@@ -24,11 +24,15 @@ public sealed class SlackAdapter(IHttpClientFactory httpClientFactory, ChatDoubl
                 return new DeliveryResult.Permanent("slack: the recipient names no Slack channelId or userId", "no_destination");
             if (string.IsNullOrEmpty(message.Content.Body) && message.Content.Chat?.Blocks is null)
                 return new DeliveryResult.Permanent("slack: message has no text or blocks", "invalid_content");
-            if (ChatLimits.TextProblem(Kind, message.Content.Body) is { } tooLong) return new DeliveryResult.Permanent($"{Kind}: {tooLong}", "body_too_long");
+            if (ChatLimits.TextProblem(Kind, message.Content.Body) is { } tooLong)
+                return new DeliveryResult.Permanent($"{Kind}: {tooLong}", "body_too_long");
 
             var fields = new List<KeyValuePair<string, string>> { new("channel", conversation), new("text", message.Content.Body ?? "") };
             if (message.Content.Chat?.Blocks is { } blocks) fields.Add(new("blocks", blocks.ToJsonString()));
-            using var request = new HttpRequestMessage(HttpMethod.Post, doubles.SlackApi("chat.postMessage")) { Content = new FormUrlEncodedContent(fields) };
+            using var request = new HttpRequestMessage(HttpMethod.Post, doubles.SlackApi("chat.postMessage"))
+            {
+                Content = new FormUrlEncodedContent(fields),
+            };
             var token = config.RequiredSecret("botToken");
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             // Slack reads the Bearer header; its published OpenAPI document models the token as a `token` header, which
@@ -39,23 +43,18 @@ public sealed class SlackAdapter(IHttpClientFactory httpClientFactory, ChatDoubl
             var status = (int)response.StatusCode;
             if (ChatHttp.Redirect("slack", status) is { } redirect) return redirect;
             var body = await ProviderHttp.ReadBodyAsync(response, ct);
-            var json = TryParse(body);
+            var json = ChatHttp.TryParse(body);
             if (response.IsSuccessStatusCode && json?["ok"] is JsonValue ok && ok.TryGetValue<bool>(out var isOk) && isOk)
                 return new DeliveryResult.Sent($"{json["channel"]}:{json["ts"]}");
             if (status == 429 || !response.IsSuccessStatusCode)
                 return ProviderHttp.Failed("slack", status, response.Headers, null, null, json?["error"]?.ToString() ?? body);
             var error = json?["error"]?.ToString();
-            return ProviderHttp.Result(SlackErrorCodes.Classify(error), $"slack: {error ?? "not ok"}", error ?? "not_ok", ProviderHttp.RetryAfter(response));
+            return ProviderHttp.Result(SlackErrorCodes.Classify(error), $"slack: {error ?? "not ok"}", error ?? "not_ok",
+                ProviderHttp.RetryAfter(response));
         }
         catch (Exception ex)
         {
             return ProviderHttp.FromException("slack", ex, ct);
         }
-    }
-
-    private static JsonNode? TryParse(string body)
-    {
-        try { return body.Length == 0 ? null : JsonNode.Parse(body); }
-        catch (System.Text.Json.JsonException) { return null; }
     }
 }

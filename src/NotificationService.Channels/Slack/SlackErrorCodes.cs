@@ -43,12 +43,14 @@ public static class SlackErrorCodes
         ["request_timeout"] = OutcomeKind.Transient,
     };
 
-    public static OutcomeKind Classify(string? code) => code is not null && Table.TryGetValue(code, out var kind) ? kind : OutcomeKind.Permanent;
+    public static OutcomeKind Classify(string? code) =>
+        code is not null && Table.TryGetValue(code, out var kind) ? kind : OutcomeKind.Permanent;
 
     /// <summary>The incoming-webhook answers (plain text bodies): a removed or disabled hook is the config's.</summary>
     public static OutcomeKind ClassifyWebhook(int status, string body) => body.Trim() switch
     {
-        "invalid_token" or "no_service" or "no_team" or "team_disabled" or "action_prohibited" or "no_active_hooks" => OutcomeKind.ProviderFailure,
+        "invalid_token" or "no_service" or "no_team" or "team_disabled" or "action_prohibited" or "no_active_hooks"
+            => OutcomeKind.ProviderFailure,
         "channel_not_found" or "channel_is_archived" => OutcomeKind.ProviderFailure, // the hook's own channel: the config is stale
         "invalid_payload" or "no_text" or "posting_to_general_channel_denied" => OutcomeKind.Permanent,
         _ => ProviderHttp.ClassifyStatus((System.Net.HttpStatusCode)status),

@@ -20,7 +20,8 @@ public sealed class SlackWebhookAdapter(IHttpClientFactory httpClientFactory, Ch
         {
             if (string.IsNullOrEmpty(message.Content.Body) && message.Content.Chat?.Blocks is null)
                 return new DeliveryResult.Permanent("slack_webhook: message has no text or blocks", "invalid_content");
-            if (ChatLimits.TextProblem(Kind, message.Content.Body) is { } tooLong) return new DeliveryResult.Permanent($"{Kind}: {tooLong}", "body_too_long");
+            if (ChatLimits.TextProblem(Kind, message.Content.Body) is { } tooLong)
+                return new DeliveryResult.Permanent($"{Kind}: {tooLong}", "body_too_long");
             var url = doubles.Webhook(Kind, ChatHttp.Checked(Kind, config.RequiredSecret("webhookUrl"), recipients: false));
             var body = new JsonObject { ["text"] = message.Content.Body ?? "" };
             if (message.Content.Chat?.Blocks is { } blocks) body["blocks"] = blocks.DeepClone();

@@ -23,7 +23,7 @@ public sealed class TeamsWebhookAdapter(IHttpClientFactory httpClientFactory, Ch
         try
         {
             if (ChatRouting.Webhook(config, message.Recipient) is not { } target)
-                return new DeliveryResult.Permanent("teams_webhook: neither the recipient nor the config names a Teams webhook URL", "no_destination");
+                return new DeliveryResult.Permanent("teams_webhook: no webhook URL from the recipient or the config", "no_destination");
             recipients = target.Recipients;
             if (string.IsNullOrEmpty(message.Content.Body) && message.Content.Chat?.Card is null)
                 return new DeliveryResult.Permanent("teams_webhook: message has no text or card", "invalid_content");

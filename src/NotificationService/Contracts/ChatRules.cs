@@ -23,7 +23,11 @@ public static partial class ChatRules
         if (value.ValueKind == JsonValueKind.Null) return null;
         ChatDestination? chat;
         try { chat = value.Deserialize<ChatDestination>(JsonBody.Options); }
-        catch (JsonException e) { errors[field] = [$"Not a chat object ({{\"slack\": {{\"channelId\"|\"userId\"}}, \"teams\": {{\"webhookUrl\"}}, \"discord\": {{\"webhookUrl\"}}}}): {e.Message}"]; return null; }
+        catch (JsonException e)
+        {
+            errors[field] = [$"Not a chat object (slack: channelId or userId; teams, discord: webhookUrl): {e.Message}"];
+            return null;
+        }
         var before = errors.Count;
         Check(chat, field, errors);
         return errors.Count > before ? null : chat;
@@ -36,9 +40,12 @@ public static partial class ChatRules
         {
             if ((slack.ChannelId is null) == (slack.UserId is null))
                 errors[field + ".slack"] = ["Name one of channelId (a channel, C…) or userId (a direct message, U…)."];
-            if (slack.ChannelId is { } c && !SlackChannelId().IsMatch(c)) errors[field + ".slack.channelId"] = ["A Slack channel id such as C0123ABCDEF."];
-            if (slack.UserId is { } u && !SlackUserId().IsMatch(u)) errors[field + ".slack.userId"] = ["A Slack user id such as U0123ABCDEF."];
-            if (slack.TeamId is { } t && !SlackTeamId().IsMatch(t)) errors[field + ".slack.teamId"] = ["A Slack workspace id such as T0123ABCDEF."];
+            if (slack.ChannelId is { } c && !SlackChannelId().IsMatch(c))
+                errors[field + ".slack.channelId"] = ["A Slack channel id such as C0123ABCDEF."];
+            if (slack.UserId is { } u && !SlackUserId().IsMatch(u))
+                errors[field + ".slack.userId"] = ["A Slack user id such as U0123ABCDEF."];
+            if (slack.TeamId is { } t && !SlackTeamId().IsMatch(t))
+                errors[field + ".slack.teamId"] = ["A Slack workspace id such as T0123ABCDEF."];
         }
         if (chat.Teams is { } teams && ChatUrls.Problem(ProviderKinds.TeamsWebhook, teams.WebhookUrl) is { } teamsProblem)
             errors[field + ".teams.webhookUrl"] = [teamsProblem];

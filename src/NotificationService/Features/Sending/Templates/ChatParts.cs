@@ -20,7 +20,11 @@ public static class ChatParts
     public static void Check(string name, JsonNode? value, IDictionary<string, string[]> errors)
     {
         var ok = name == "card" ? value is JsonObject : value is JsonArray;
-        if (!ok) { errors[$"parts.{name}"] = [name == "card" ? "card is an Adaptive Card object." : $"{name} is an array of objects."]; return; }
+        if (!ok)
+        {
+            errors[$"parts.{name}"] = [name == "card" ? "card is an Adaptive Card object." : $"{name} is an array of objects."];
+            return;
+        }
         if (Leaves(name, value!).Count > MaxStrings) errors[$"parts.{name}"] = [$"At most {MaxStrings} strings in one part."];
         // The shape as written (before rendering) already has to fit: a structure too big is refused at save.
         var shape = name switch
