@@ -1,6 +1,6 @@
 namespace NotificationService.Channels;
 
-/// <summary>The five channels. Names are the wire values used in the API, the database and as queue names.</summary>
+/// <summary>The six channels. Names are the wire values used in the API, the database and as queue names.</summary>
 public static class ChannelNames
 {
     public const string Email = "email";
@@ -8,8 +8,9 @@ public static class ChannelNames
     public const string Push = "push";
     public const string WhatsApp = "whatsapp";
     public const string InApp = "in_app";
+    public const string Chat = "chat";
 
-    public static readonly IReadOnlyList<string> All = [Email, Sms, Push, WhatsApp, InApp];
+    public static readonly IReadOnlyList<string> All = [Email, Sms, Push, WhatsApp, InApp, Chat];
 
     public static bool IsKnown(string? channel) => channel is not null && All.Contains(channel);
 }

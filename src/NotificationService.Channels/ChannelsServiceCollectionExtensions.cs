@@ -2,7 +2,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NotificationService.Channels.Fcm;
 using NotificationService.Channels.Meta;
+using NotificationService.Channels.Chat;
+using NotificationService.Channels.Discord;
 using NotificationService.Channels.Outbound;
+using NotificationService.Channels.Slack;
+using NotificationService.Channels.Teams;
 using NotificationService.Channels.SendGrid;
 using NotificationService.Channels.Smtp;
 using NotificationService.Channels.Twilio;
@@ -24,14 +28,14 @@ public static class ChannelsServiceCollectionExtensions
 
     /// <summary>
     /// Registers the real provider adapters as <see cref="IProviderAdapter"/> and one named HttpClient per provider
-    /// (sendgrid, twilio, meta, fcm) with a 10 s timeout (<see cref="RequestTimeout"/>) and pooled keep-alive connections. The sandbox adapter is
+    /// (sendgrid, twilio, meta, fcm, chat) with a 10 s timeout (<see cref="RequestTimeout"/>) and pooled keep-alive connections. The sandbox adapter is
     /// registered by the service with its recorder, not here.
     /// </summary>
     public static IServiceCollection AddProviderAdapters(this IServiceCollection services)
     {
         // The service registers its configured guard first (Outbound:AllowedTargets); without one, only public addresses.
         services.TryAddSingleton(new OutboundGuard([]));
-        foreach (var name in new[] { SendGridAdapter.HttpClientName, TwilioAdapterBase.HttpClientName, MetaWhatsAppAdapter.HttpClientName, FcmAdapter.HttpClientName })
+        foreach (var name in new[] { SendGridAdapter.HttpClientName, TwilioAdapterBase.HttpClientName, MetaWhatsAppAdapter.HttpClientName, FcmAdapter.HttpClientName, ChatHttp.HttpClientName })
         {
             services.AddHttpClient(name, (sp, client) =>
                 {
@@ -64,6 +68,11 @@ public static class ChannelsServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, TwilioWhatsAppAdapter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, MetaWhatsAppAdapter>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, FcmAdapter>());
+        services.TryAddSingleton(sp => ChatDoubles.From(sp.GetService<Microsoft.Extensions.Configuration.IConfiguration>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, SlackAdapter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, SlackWebhookAdapter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, TeamsWebhookAdapter>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProviderAdapter, DiscordWebhookAdapter>());
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NotificationService.Channels.Chat;
 
 namespace NotificationService.Channels;
 
@@ -17,7 +18,8 @@ public sealed record ProviderConfig(
     public string? Secret(string name) => Secrets.TryGetValue(name, out var v) ? v : null;
 }
 
-public sealed record Recipient(string? UserId = null, string? Email = null, string? Phone = null, IReadOnlyList<string>? DeviceTokens = null, string? Topic = null);
+public sealed record Recipient(string? UserId = null, string? Email = null, string? Phone = null, IReadOnlyList<string>? DeviceTokens = null, string? Topic = null,
+    ChatDestination? Chat = null);
 
 /// <summary>A provider-side WhatsApp template (used outside the 24-hour customer-care window).</summary>
 public sealed record WhatsAppTemplateRef(string Name, string Language, IReadOnlyList<string> Parameters);
@@ -33,7 +35,12 @@ public sealed record RenderedContent(
     string? Icon = null,
     IReadOnlyDictionary<string, string>? Data = null,
     WhatsAppTemplateRef? WhatsAppTemplate = null,
-    IReadOnlyList<ContentAction>? Actions = null);
+    IReadOnlyList<ContentAction>? Actions = null,
+    ChatRichParts? Chat = null);
+
+/// <summary>A chat template's structured parts as rendered and checked against the platform's limits: Slack Block Kit
+/// `blocks`, an Adaptive Card `card`, Discord `embeds`. The text is <see cref="RenderedContent.Body"/>.</summary>
+public sealed record ChatRichParts(JsonArray? Blocks = null, JsonObject? Card = null, JsonArray? Embeds = null);
 
 /// <summary>An in_app action button: what it says and where it leads (a link already held to the link rules).</summary>
 public sealed record ContentAction(string Label, string Url);

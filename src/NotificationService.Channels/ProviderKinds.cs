@@ -18,6 +18,10 @@ public static class ProviderKinds
     public const string TwilioWhatsApp = "twilio_whatsapp";
     public const string MetaWhatsApp = "meta_whatsapp";
     public const string Fcm = "fcm";
+    public const string Slack = "slack";
+    public const string SlackWebhook = "slack_webhook";
+    public const string TeamsWebhook = "teams_webhook";
+    public const string DiscordWebhook = "discord_webhook";
     public const string Sandbox = "sandbox";
 
     private static ProviderField Req(string name, string description, params string[] choices) => new(name, true, description, choices.Length > 0 ? choices : null);
@@ -46,6 +50,14 @@ public static class ProviderKinds
         new(Fcm, [ChannelNames.Push],
             [Opt("baseUrl", "default https://fcm.googleapis.com"), Req("projectId", "Firebase project id")],
             [Req("serviceAccountJson", "service-account key JSON (client_email, private_key, token_uri)")]),
+        new(Slack, [ChannelNames.Chat], [],
+            [Req("botToken", "bot token (xoxb-…) with chat:write; im:write for direct messages")]),
+        new(SlackWebhook, [ChannelNames.Chat], [],
+            [Req("webhookUrl", "incoming-webhook URL, https://hooks.slack.com/services/… (posts to the channel it was made for)")]),
+        new(TeamsWebhook, [ChannelNames.Chat], [],
+            [Opt("webhookUrl", "Workflows trigger URL, used when the recipient names no Teams webhook")]),
+        new(DiscordWebhook, [ChannelNames.Chat], [],
+            [Opt("webhookUrl", "webhook URL https://discord.com/api/webhooks/{id}/{token}, used when the recipient names none")]),
         new(Sandbox, ChannelNames.All, [], []),
     ];
 

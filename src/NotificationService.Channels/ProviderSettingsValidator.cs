@@ -109,6 +109,9 @@ public static partial class ProviderSettingsValidator
                 if (S("phoneNumberId") is { } pid && !DigitsRegex().IsMatch(pid))
                     Add("settings.phoneNumberId", "'phoneNumberId' must be the numeric phone number id.");
                 break;
+            case ProviderKinds.SlackWebhook or ProviderKinds.TeamsWebhook or ProviderKinds.DiscordWebhook:
+                if (Secret("webhookUrl") is { } hook && Chat.ChatUrls.Problem(kind, hook) is { } hookProblem) Add("secrets.webhookUrl", hookProblem);
+                break;
             case ProviderKinds.Fcm:
                 if (S("projectId") is { } project && !ProjectIdRegex().IsMatch(project))
                     Add("settings.projectId", "'projectId' is not a valid Firebase project id.");

@@ -26,7 +26,7 @@ public static class WorkflowLimits
     public const int MaxThrottleLimit = 10_000;
 
     /// <summary>The channels a send step may name (the service's channels).</summary>
-    public static readonly string[] Channels = ["email", "sms", "whatsapp", "push", "in_app"];
+    public static readonly string[] Channels = ["email", "sms", "whatsapp", "push", "in_app", "chat"];
 
     /// <summary>
     /// What a status wait may wait for. `seen` and `read` of an in_app notification come from the inbox; the rest are the

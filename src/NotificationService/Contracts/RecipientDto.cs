@@ -10,4 +10,6 @@ public sealed record RecipientDto
     public string? Email { get; init; }
     public string? Phone { get; init; }
     public string[]? DeviceTokens { get; init; }
+    /// <summary>Where a chat message goes (the chat channel); without it, a userId's profile `chat` at delivery.</summary>
+    public NotificationService.Channels.Chat.ChatDestination? Chat { get; init; }
 }

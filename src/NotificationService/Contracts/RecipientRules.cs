@@ -44,9 +44,13 @@ public static partial class RecipientRules
                     : $"The {channel} channel needs recipient.phone in E.164 form (+14155550100)."]; break;
             case ChannelNames.Push when (r.DeviceTokens is null || r.DeviceTokens.Length == 0) && string.IsNullOrEmpty(r.UserId):
                 errors["recipient.deviceTokens"] = ["The push channel needs recipient.deviceTokens or a recipient.userId with registered devices."]; break;
+            case ChannelNames.Chat when r.Chat is null && !byUser:
+                errors["recipient.chat"] = [fromProfile ? "The chat channel needs recipient.chat (a Slack, Teams or Discord destination), or a recipient.userId whose profile has one."
+                    : "The chat channel needs recipient.chat (a Slack, Teams or Discord destination)."]; break;
             case ChannelNames.InApp when string.IsNullOrEmpty(r.UserId):
                 errors["recipient.userId"] = ["The in_app channel needs recipient.userId."]; break;
         }
+        ChatRules.Check(r.Chat, "recipient.chat", errors);
         if (r.Email is not null && !IsEmail(r.Email))
             errors["recipient.email"] = ["Not a valid email address."];
         if (r.Phone is not null && !E164().IsMatch(r.Phone))

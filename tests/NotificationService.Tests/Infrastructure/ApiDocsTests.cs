@@ -52,7 +52,7 @@ public class ApiDocsTests(ServiceFixture service)
         var send = doc["components"]!["schemas"]!["SendRequest"]!["properties"]!;
         Assert.Null(send["metadata"]!["oneOf"]);
         Assert.Contains(send["metadata"]!["anyOf"]!.AsArray(), s => s!["type"]?.GetValue<string>() == "null");
-        Assert.Equal(["email", "sms", "push", "whatsapp", "in_app", null], send["channel"]!["enum"]!.AsArray().Select(v => v?.GetValue<string>()));
+        Assert.Equal(["email", "sms", "push", "whatsapp", "in_app", "chat", null], send["channel"]!["enum"]!.AsArray().Select(v => v?.GetValue<string>()));
         Assert.Equal(["high", "normal", "low", null], send["priority"]!["enum"]!.AsArray().Select(v => v?.GetValue<string>()));
         var status = doc["components"]!["schemas"]!["NotificationStatus"]!["properties"]!["status"]!["enum"]!.AsArray();
         Assert.Contains(status, v => v!.GetValue<string>() == "delivered");

@@ -21,7 +21,7 @@ public static class PersonData
     public static readonly Erased[] ErasedColumns =
     [
         new("recipient_profiles", "user_id", "profile"), new("recipient_profiles", "email", "profile"), new("recipient_profiles", "phone", "profile"),
-        new("recipient_profiles", "data", "profile"),
+        new("recipient_profiles", "data", "profile"), new("recipient_profiles", "chat", "profile"),
         new("notifications", "recipient", "notifications"), new("notifications", "content", "notifications"), new("notifications", "data", "notifications"),
         new("notifications", "metadata", "notifications"),
         new("sandbox_messages", "recipient", "sandboxMessages"), new("sandbox_messages", "content", "sandboxMessages"),

@@ -12,7 +12,7 @@ namespace NotificationService.Features.People.Recipients;
 public static class MyProfileEndpoints
 {
     public static readonly string[] UserFields = ["name", "locale", "timezone"];
-    private static readonly string[] BackendFields = ["email", "phone", "avatarUrl", "data"];
+    private static readonly string[] BackendFields = ["email", "phone", "avatarUrl", "data", "chat"];
 
     public static void MapMyProfile(this WebApplication app)
     {

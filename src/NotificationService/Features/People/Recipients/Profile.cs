@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NotificationService.Channels.Chat;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.People.Recipients;
@@ -10,12 +11,16 @@ namespace NotificationService.Features.People.Recipients;
 /// (<see cref="Data"/>): a bulk identify of 1,000 profiles or a delivery batch's profile read builds no tree for it.
 /// Its JSON form (<see cref="ToJson"/>, absent fields left out) is the document a merge patch applies to.
 /// </summary>
-public sealed record ProfileFields(string? Email, string? Phone, string? Name, string? Locale, string? Timezone, string? AvatarUrl, string? DataJson)
+public sealed record ProfileFields(string? Email, string? Phone, string? Name, string? Locale, string? Timezone, string? AvatarUrl, string? DataJson,
+    string? ChatJson = null)
 {
     public static readonly ProfileFields Empty = new(null, null, null, null, null, null, null);
 
     /// <summary>`data` as a tree of its own (parsed at each call, so no caller shares or re-parents another's).</summary>
     public JsonObject? Data => DataJson is null ? null : JsonNode.Parse(DataJson) as JsonObject;
+
+    /// <summary>Where the person is reached on chat (checked by the rules when written).</summary>
+    public ChatDestination? Chat => ChatJson is null ? null : JsonSerializer.Deserialize<ChatDestination>(ChatJson, JsonBody.Options);
 
     public JsonObject ToJson()
     {
@@ -27,6 +32,7 @@ public sealed record ProfileFields(string? Email, string? Phone, string? Name, s
         if (Timezone is not null) doc["timezone"] = Timezone;
         if (AvatarUrl is not null) doc["avatarUrl"] = AvatarUrl;
         if (Data is { } data) doc["data"] = data;
+        if (ChatJson is not null) doc["chat"] = JsonNode.Parse(ChatJson);
         return doc;
     }
 }
@@ -35,12 +41,12 @@ public sealed record ProfileFields(string? Email, string? Phone, string? Name, s
 public sealed record StoredProfile(string UserId, ProfileFields Fields, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
     public ProfileView ToView() => new(UserId, Fields.Email, Fields.Phone, Fields.Name, Fields.Locale, Fields.Timezone, Fields.AvatarUrl,
-        Fields.Data, CreatedAt, UpdatedAt);
+        Fields.Data, CreatedAt, UpdatedAt, Fields.Chat);
 }
 
 /// <summary>A recipient profile as the API shows it.</summary>
 public sealed record ProfileView(string UserId, string? Email, string? Phone, string? Name, string? Locale, string? Timezone, string? AvatarUrl,
-    JsonObject? Data, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    JsonObject? Data, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ChatDestination? Chat = null);
 
 /// <summary>`PUT /users/{userId}` body (and, for the OpenAPI document, what a merge patch and a bulk item may name). Read
 /// as JSON, so that a merge patch can tell `null` (remove) from absent (keep); this type only describes it.</summary>
@@ -58,6 +64,9 @@ public record ProfileDocument
     public string? AvatarUrl { get; init; }
     /// <summary>Free JSON, at most 16 KB.</summary>
     public JsonObject? Data { get; init; }
+    /// <summary>Where the person is reached on chat: {"slack": {"channelId"|"userId", "teamId"}, "teams": {"webhookUrl"},
+    /// "discord": {"webhookUrl"}}; webhook URLs only on the platform's own hosts.</summary>
+    public ChatDestination? Chat { get; init; }
 }
 
 public sealed record ProfilePage(IReadOnlyList<ProfileView> Items, string? NextCursor);

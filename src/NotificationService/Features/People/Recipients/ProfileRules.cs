@@ -9,7 +9,7 @@ namespace NotificationService.Features.People.Recipients;
 /// <summary>
 /// The rules of a profile document, checked field by field so that one answer names every bad field: email, phone
 /// (E.164), name, locale (BCP 47), timezone (IANA), avatarUrl (https) and data (a JSON object of at most 16 KB). Each
-/// may be null or absent. `userId` may repeat the path's, `createdAt`/`updatedAt` are ignored (a client can PUT back
+/// may be null or absent; `chat` is a chat destination (<see cref="ChatRules"/>). `userId` may repeat the path's, `createdAt`/`updatedAt` are ignored (a client can PUT back
 /// what it read); anything else is an unknown property.
 /// </summary>
 public static class ProfileRules
@@ -37,7 +37,7 @@ public static class ProfileRules
     {
         var before = errors.Count;
         if (doc.ValueKind != JsonValueKind.Object) { errors[prefix.Length == 0 ? "$" : prefix.TrimEnd('.')] = ["A JSON object."]; return null; }
-        string? email = null, phone = null, name = null, locale = null, timezone = null, avatar = null, dataText = null;
+        string? email = null, phone = null, name = null, locale = null, timezone = null, avatar = null, dataText = null, chatText = null;
         foreach (var p in doc.EnumerateObject())
         {
             var v = p.Value;
@@ -48,6 +48,7 @@ public static class ProfileRules
             else if (p.NameEquals("timezone")) timezone = Text(v, "timezone", prefix, errors);
             else if (p.NameEquals("avatarUrl")) avatar = Text(v, "avatarUrl", prefix, errors);
             else if (p.NameEquals("data")) dataText = DataText(v, prefix, errors);
+            else if (p.NameEquals("chat")) chatText = ChatRules.Read(v, prefix + "chat", errors) is { } chat ? JsonSerializer.Serialize(chat, JsonBody.Options) : null;
             else if (p.NameEquals("userId"))
             {
                 if (v.ValueKind != JsonValueKind.Null && !(v.ValueKind == JsonValueKind.String && v.ValueEquals(userId)))
@@ -67,7 +68,7 @@ public static class ProfileRules
             errors[prefix + "timezone"] = [$"Unknown time zone '{Shorten(timezone)}': an IANA name such as Europe/Paris."];
         if (avatar is not null && !IsHttpsUrl(avatar)) errors[prefix + "avatarUrl"] = [$"An absolute https URL of at most {MaxUrlLength} characters."];
         if (errors.Count > before) return null;
-        return new ProfileFields(email is null ? null : Addresses.Normalize("email", email), phone, name, locale, timezone, avatar, dataText);
+        return new ProfileFields(email is null ? null : Addresses.Normalize("email", email), phone, name, locale, timezone, avatar, dataText, chatText);
     }
 
     /// <summary>`data` as compact JSON text (what is stored, and what its 16 KB are counted on), or null when null.</summary>

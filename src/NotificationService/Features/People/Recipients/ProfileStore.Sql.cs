@@ -6,7 +6,7 @@ public sealed partial class ProfileStore
     /// <summary>The profile table's statements, one named constant each. Only this store names `recipient_profiles`.</summary>
     private static class Sql
     {
-        private const string Columns = "user_id, email, phone, name, locale, timezone, avatar_url, data::text, created_at, updated_at";
+        private const string Columns = "user_id, email, phone, name, locale, timezone, avatar_url, data::text, created_at, updated_at, chat::text";
 
         /// <summary>$1 tenant, $2 userId.</summary>
         public const string Find = "select " + Columns + " from recipient_profiles where tenant_id = $1 and user_id = $2";
@@ -30,7 +30,7 @@ public sealed partial class ProfileStore
         /// size. Keyset on the primary key, whose byte-wise collation makes a prefix a range of it.
         /// </summary>
         public const string List = $"""
-            select user_id, email, phone, name, locale, timezone, avatar_url, data::text, created_at, updated_at from recipient_profiles
+            select user_id, email, phone, name, locale, timezone, avatar_url, data::text, created_at, updated_at, chat::text from recipient_profiles
             where tenant_id = $1 and user_id > coalesce($2::text, {KeysetBound.FirstText})
               and ($3::text is null or email = $3) and ($4::text is null or phone = $4)
               and ($5::text is null or (user_id >= $5 and user_id < $5 || chr(1114111) and starts_with(user_id, $5)))
@@ -38,15 +38,15 @@ public sealed partial class ProfileStore
             """;
 
         /// <summary>
-        /// $1 tenant, $2–$9 one array per column: every profile of a request in one statement. Returns each row, and whether
+        /// $1 tenant, $2–$10 one array per column: every profile of a request in one statement. Returns each row, and whether
         /// it was inserted (xmax is 0 only for a row this statement created) rather than updated.
         /// </summary>
         public const string Upsert = """
-            insert into recipient_profiles as p (tenant_id, user_id, email, phone, name, locale, timezone, avatar_url, data)
-            select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])
+            insert into recipient_profiles as p (tenant_id, user_id, email, phone, name, locale, timezone, avatar_url, data, chat)
+            select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[], $10::jsonb[])
             on conflict (tenant_id, user_id) do update set
                 email = excluded.email, phone = excluded.phone, name = excluded.name, locale = excluded.locale,
-                timezone = excluded.timezone, avatar_url = excluded.avatar_url, data = excluded.data, updated_at = now()
+                timezone = excluded.timezone, avatar_url = excluded.avatar_url, data = excluded.data, chat = excluded.chat, updated_at = now()
             returning p.user_id, p.xmax = 0, p.created_at, p.updated_at
             """;
     }

@@ -120,6 +120,7 @@ public sealed partial class ProfileStore
         p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(x => x.Value.Timezone).ToArray());
         p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Text, rows.Select(x => x.Value.AvatarUrl).ToArray());
         p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(x => x.Value.DataJson).ToArray());
+        p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(x => x.Value.ChatJson).ToArray());
         var written = new Dictionary<string, (bool, DateTimeOffset, DateTimeOffset)>(rows.Length, StringComparer.Ordinal);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) written[r.GetString(0)] = (r.GetBoolean(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<DateTimeOffset>(3));

@@ -124,7 +124,7 @@ public sealed partial class ProfileStore(NpgsqlDataSource db, UserBlocklist bloc
     private static StoredProfile Read(NpgsqlDataReader r, int at)
     {
         string? S(int i) => r.IsDBNull(at + i) ? null : r.GetString(at + i);
-        var fields = new ProfileFields(S(1), S(2), S(3), S(4), S(5), S(6), S(7));
+        var fields = new ProfileFields(S(1), S(2), S(3), S(4), S(5), S(6), S(7), S(10));
         return new StoredProfile(r.GetString(at), fields, r.GetFieldValue<DateTimeOffset>(at + 8), r.GetFieldValue<DateTimeOffset>(at + 9));
     }
 }

@@ -1,5 +1,6 @@
 using NotificationService.Infrastructure;
 using NotificationService.Channels;
+using NotificationService.Channels.Chat;
 using NotificationService.Features.Sending.Providers;
 
 namespace NotificationService.Features.Sending.Delivery;
@@ -17,7 +18,7 @@ public sealed record SendAttempt(DeliveryResult Result, ProviderConfig? Provider
 /// stop the walk. When every config is open the message waits (throttled: no attempt used).
 /// </summary>
 public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProviderAdapter> adapters, InboxWriter inbox,
-    CircuitBreakers circuits, ProviderAdmission admission, ServiceMeter metrics)
+    CircuitBreakers circuits, ProviderAdmission admission, ServiceMeter metrics, ChatPacing pacing)
 {
     private readonly Dictionary<string, IProviderAdapter> _byKind = adapters.ToDictionary(a => a.Kind);
 
@@ -41,6 +42,12 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
                 trail.Add($"{SendAttempt.Label(provider)}: unsupported kind");
                 continue;
             }
+            if (message.Channel == ChannelNames.Chat && !ChatRouting.Reaches(provider, message.Recipient))
+            {
+                // Not a failure of the config (no circuit, no attempt): it cannot address this recipient's platform.
+                trail.Add($"{SendAttempt.Label(provider)}: no destination for this kind");
+                continue;
+            }
             if (circuits.OpenFor(provider) is { } open)
             {
                 trail.Add($"{SendAttempt.Label(provider)}: circuit open");
@@ -51,6 +58,11 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
             {
                 trail.Add($"{SendAttempt.Label(provider)}: over rate limit");
                 return new SendAttempt(new DeliveryResult.Throttled(wait.After, wait.Reason, "rate_limited"), provider, trail);
+            }
+            if (await pacing.WaitAsync(provider, message.Recipient, ct) is { } turn)
+            {
+                trail.Add($"{SendAttempt.Label(provider)}: paced");
+                return new SendAttempt(new DeliveryResult.Throttled(turn, "one message per second to a Slack conversation", "paced"), provider, trail);
             }
             if (!circuits.TryEnter(provider, out var probeBusy))
             {
@@ -67,6 +79,8 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
             last = new SendAttempt(result, provider, trail);
             if (result is not DeliveryResult.ProviderFailure) return last;
         }
+        if (last is null && soonestOpen is null && message.Channel == ChannelNames.Chat)
+            return new SendAttempt(new DeliveryResult.Permanent("no chat provider config reaches the recipient's chat destination", "no_destination"), null, trail);
         if (last is null)
             return new SendAttempt(new DeliveryResult.Throttled((soonestOpen ?? TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(Random.Shared.Next(50, 250)),
                 $"circuit open for every {message.Channel} provider", "circuit_open"), null, trail);

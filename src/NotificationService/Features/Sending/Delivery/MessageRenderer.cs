@@ -62,6 +62,9 @@ public sealed class MessageRenderer(TemplateEngine engine)
             if (LinkRules.Check(actions[i].Url, linkPolicy) is { } unsafeAction)
                 return new RenderOutcome.Failed($"unsafe_link: parts.actions[{i}].url rendered to a link that is refused. {unsafeAction}");
         var whatsAppTemplate = version?.Parts["template"] is JsonObject t ? WhatsAppRef(t, p) : null;
+        var chat = n.Channel == ChannelNames.Chat && version is not null ? ChatParts.From(version.Parts, p) : null;
+        // Held to the platforms' limits here, so a render that breaks them fails with the reason and never reaches a provider.
+        if (chat is not null && Channels.Chat.ChatLimits.Problem(chat) is { } overLimit) return new RenderOutcome.Failed($"chat_limits: {overLimit}");
         return new RenderOutcome.Ok(new RenderedContent(
             Subject: Part("subject"),
             Body: Part("text") ?? Part("body") ?? (Part("html") is { } html ? TemplateEngine.DeriveText(html) : null),
@@ -72,7 +75,8 @@ public sealed class MessageRenderer(TemplateEngine engine)
             Icon: Part("icon"),
             Data: version?.Parts["data"] is JsonObject data ? data.ToDictionary(d => d.Key, d => Part("data." + d.Key) ?? "") : null,
             WhatsAppTemplate: whatsAppTemplate,
-            Actions: actions));
+            Actions: actions,
+            Chat: chat));
     }
 
     /// <summary>

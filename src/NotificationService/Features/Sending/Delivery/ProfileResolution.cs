@@ -38,11 +38,12 @@ public sealed class ProfileResolution(ProfileStore profiles)
         return new ResolvedBatch(resolved, found, blocked);
     }
 
-    /// <summary>The channel needs an address (email, SMS, WhatsApp) and the notification has none.</summary>
+    /// <summary>The channel needs an address (email, SMS, WhatsApp, a chat destination) and the notification has none.</summary>
     public static bool MissingAddress(ClaimedNotification n) => n.Channel switch
     {
         ChannelNames.Email => string.IsNullOrEmpty(n.Recipient.Email),
         ChannelNames.Sms or ChannelNames.WhatsApp => string.IsNullOrEmpty(n.Recipient.Phone),
+        ChannelNames.Chat => n.Recipient.Chat is null,
         _ => false,
     };
 
@@ -50,7 +51,10 @@ public sealed class ProfileResolution(ProfileStore profiles)
         !string.IsNullOrEmpty(n.Recipient.UserId)
         && (MissingAddress(n) || MessageRenderer.MentionsRecipient(n, n.TemplateVersionId is { } v ? versions.GetValueOrDefault(v) : null));
 
-    private static ClaimedNotification WithAddress(ClaimedNotification n, ProfileFields profile) => n.Channel == ChannelNames.Email
-        ? n with { Recipient = n.Recipient with { Email = profile.Email } }
-        : n with { Recipient = n.Recipient with { Phone = profile.Phone } };
+    private static ClaimedNotification WithAddress(ClaimedNotification n, ProfileFields profile) => n.Channel switch
+    {
+        ChannelNames.Email => n with { Recipient = n.Recipient with { Email = profile.Email } },
+        ChannelNames.Chat => n with { Recipient = n.Recipient with { Chat = profile.Chat } },
+        _ => n with { Recipient = n.Recipient with { Phone = profile.Phone } },
+    };
 }

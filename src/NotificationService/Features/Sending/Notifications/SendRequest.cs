@@ -48,6 +48,9 @@ public sealed record SendRecipient
     public string? Email { get; init; }
     public string? Phone { get; init; }
     public string[]? DeviceTokens { get; init; }
+    /// <summary>The chat channel's destination, for this send: {"slack": {"channelId"|"userId"}, "teams": {"webhookUrl"},
+    /// "discord": {"webhookUrl"}}; `{}` leaves it to the chat provider configs' own webhook URLs (a service-level alert).</summary>
+    public NotificationService.Channels.Chat.ChatDestination? Chat { get; init; }
     /// <summary>Profile fields to merge (email, phone, name, locale, timezone, avatarUrl, data; null removes one). Needs userId.</summary>
     public JsonObject? Profile { get; init; }
     /// <summary>Send to every member of these topics (one notification per member and channel, however many topics they share).</summary>
@@ -59,7 +62,7 @@ public sealed record SendRecipient
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsTopicSend => Topics is not null || ExcludeUserIds is not null;
 
-    public RecipientDto ToDto() => new() { UserId = UserId, Email = Email, Phone = Phone, DeviceTokens = DeviceTokens };
+    public RecipientDto ToDto() => new() { UserId = UserId, Email = Email, Phone = Phone, DeviceTokens = DeviceTokens, Chat = Chat };
 }
 
 public sealed record ContentDto

@@ -14,6 +14,7 @@ public static class ProviderEndpoints
         .AddSingleton<CircuitBreakers>()
         .AddSingleton<ProviderRateLimiter>()
         .AddSingleton<ProviderAdmission>()
+        .AddSingleton<ChatPacing>()   // one message per second per Slack conversation, shared across workers
         .AddSingleton<ProviderAdmin>()
         .AddSingleton<ProviderTestSend>()
         .AddSingleton<KeyRotation>();

@@ -19,7 +19,7 @@ public static class ChannelParts
 
     /// <summary>Parts whose rendered text an end user's app follows or loads: held to <see cref="LinkRules"/> at save and at delivery.</summary>
     public static readonly string[] LinkParts = ["actionUrl", "imageUrl", "icon"];
-    private static readonly string[] ReadingOrder = ["subject", "title", "html", "text", "body", "imageUrl", "actionUrl", "icon", "actions", "data", "template"];
+    private static readonly string[] ReadingOrder = ["subject", "title", "html", "text", "body", "imageUrl", "actionUrl", "icon", "actions", "data", "template", "blocks", "card", "embeds"];
 
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
@@ -28,6 +28,7 @@ public static class ChannelParts
         [ChannelNames.Push] = ["title", "body", "imageUrl", "data"],
         [ChannelNames.WhatsApp] = ["body", "template"],
         [ChannelNames.InApp] = ["title", "body", "actionUrl", "icon", "actions"],
+        [ChannelNames.Chat] = ["text", "blocks", "card", "embeds"],
     };
 
     // After Allowed (static fields initialize in order): asked once per delivered notification, so computed once here.
@@ -39,7 +40,7 @@ public static class ChannelParts
 
     /// <summary>The parts of a channel that are template text (the console editor's fields); structured parts are not.</summary>
     public static IReadOnlyList<string> TextPartsOf(string channel) =>
-        Allowed.TryGetValue(channel, out var parts) ? parts.Where(p => p is not ("data" or "template" or "actions")).ToArray() : [];
+        Allowed.TryGetValue(channel, out var parts) ? parts.Where(p => p is not ("data" or "template" or "actions" or "blocks" or "card" or "embeds")).ToArray() : [];
 
     /// <summary>Adds an error per bad part, keyed by its JSON path (`parts.foo`).</summary>
     public static void Check(string channel, JsonObject? parts, IDictionary<string, string[]> errors, LinkPolicy links)
@@ -51,6 +52,7 @@ public static class ChannelParts
             if (!allowed.Contains(name)) errors[$"parts.{name}"] = [$"Unknown part '{name}' for the {channel} channel: expected {string.Join(", ", allowed)}."];
             else if (name == "data" && channel == ChannelNames.Push) CheckData(value, errors);
             else if (name == "template" && channel == ChannelNames.WhatsApp) CheckWhatsAppTemplate(value, errors);
+            else if (ChatParts.Structured.Contains(name) && channel == ChannelNames.Chat) ChatParts.Check(name, value, errors);
             else if (name == "actions" && InboxActionRules.Read(value, "parts.actions", errors) is { } actions) InboxActionRules.Check(actions, "parts.actions", errors, links);
             else if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String) errors[$"parts.{name}"] = ["A part is a template string."];
             else if (LinkParts.Contains(name) && LinkRules.CheckTemplate(v.GetValue<string>(), links) is { } unsafeLink) errors[$"parts.{name}"] = [unsafeLink];
@@ -64,6 +66,10 @@ public static class ChannelParts
                 break;
             case ChannelNames.Push:
                 if (!Has("title") && !Has("body")) errors["parts.body"] = ["A push template needs a title or a body."];
+                break;
+            case ChannelNames.Chat:
+                if (!Has("text") && !parts.ContainsKey("blocks") && !parts.ContainsKey("card") && !parts.ContainsKey("embeds"))
+                    errors["parts.text"] = ["A chat template needs text (and may add blocks, card or embeds)."];
                 break;
             case ChannelNames.WhatsApp:
                 if (Has("body") == parts.ContainsKey("template")) errors["parts.body"] = ["A WhatsApp template has either a body or a provider template reference (template), not both."];
@@ -127,6 +133,9 @@ public static class ChannelParts
                         foreach (var field in (string[])["label", "url"])
                             if (actions[i]?[field] is JsonValue av && av.GetValueKind() == JsonValueKind.String)
                                 result.Add(new TemplatePart($"actions.{i}.{field}", av.GetValue<string>(), false));
+                    break;
+                case JsonNode rich when ChatParts.Structured.Contains(name):
+                    result.AddRange(ChatParts.Leaves(name, rich));
                     break;
                 case JsonObject t when name == "template" && t["parameters"] is JsonArray ps:
                     for (var i = 0; i < ps.Count; i++)

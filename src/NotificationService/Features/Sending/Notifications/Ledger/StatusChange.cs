@@ -28,7 +28,7 @@ public sealed record ClaimedNotification(
         new(d.Id, d.TenantId, d.Channel, d.Recipient, d.TemplateVersionId, d.Locale, d.Content, d.Data, d.Category, d.Metadata, 0, DateTimeOffset.UtcNow, d.Priority,
             d.OverridePreferences);
 
-    public Recipient ToRecipient() => new(Recipient.UserId, Recipient.Email, Recipient.Phone, Recipient.DeviceTokens);
+    public Recipient ToRecipient() => new(Recipient.UserId, Recipient.Email, Recipient.Phone, Recipient.DeviceTokens, Chat: Recipient.Chat);
 
     public IReadOnlyDictionary<string, string>? MetadataStrings() =>
         Metadata?.ToDictionary(p => p.Key, p => p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : p.Value?.ToJsonString() ?? "");

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using NotificationService.Channels;
+using NotificationService.Channels.Chat;
 using NotificationService.Contracts;
 
 namespace NotificationService.Features.Sending.Notifications;
@@ -19,9 +20,13 @@ public sealed record StoredRecipient(string? UserId, string? Email, string? Phon
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string[]? Topics { get; init; }
 
-    public static StoredRecipient From(RecipientDto r) => new(r.UserId, r.Email, r.Phone, r.DeviceTokens);
+    /// <summary>A chat send's inline destination. Absent on every other notification, so their rows do not grow.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ChatDestination? Chat { get; init; }
 
-    public RecipientDto ToDto() => new() { UserId = UserId, Email = Email, Phone = Phone, DeviceTokens = DeviceTokens };
+    public static StoredRecipient From(RecipientDto r) => new(r.UserId, r.Email, r.Phone, r.DeviceTokens) { Chat = r.Chat };
+
+    public RecipientDto ToDto() => new() { UserId = UserId, Email = Email, Phone = Phone, DeviceTokens = DeviceTokens, Chat = Chat };
 
     public static StoredRecipient Parse(string json) => JsonSerializer.Deserialize(json, StoredJson.Default.StoredRecipient)!;
 
