@@ -87,12 +87,17 @@ public static class AdminCommands
         try
         {
             using var response = await http.GetAsync(target, ct);
-            if (response.IsSuccessStatusCode) return 0;
-            Console.Error.WriteLine($"health: {target} answered {(int)response.StatusCode}");
+            var said = HealthCheckTarget.Gist(await response.Content.ReadAsStringAsync(ct));
+            if (response.IsSuccessStatusCode)
+            {
+                Console.WriteLine($"ready: {target} answered {(int)response.StatusCode}");
+                return 0;
+            }
+            Console.Error.WriteLine($"not ready: {target} answered {(int)response.StatusCode}{said}");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            Console.Error.WriteLine($"health: {target} did not answer ({e.GetType().Name})");
+            Console.Error.WriteLine($"not ready: {target} did not answer ({e.GetType().Name})");
         }
         return 1;
     }

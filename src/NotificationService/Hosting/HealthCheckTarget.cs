@@ -33,6 +33,13 @@ public static partial class HealthCheckTarget
         return urls.FirstOrDefault(u => u.StartsWith("http:", StringComparison.OrdinalIgnoreCase)) ?? urls.FirstOrDefault() ?? DefaultUrl;
     }
 
+    /// <summary>What a readiness answer said, for `health`'s "not ready" line (the first 300 characters, on one line).</summary>
+    public static string Gist(string body)
+    {
+        var line = string.Join(' ', body.Split(['\r', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return line.Length == 0 ? "" : ": " + (line.Length > 300 ? line[..300] + "…" : line);
+    }
+
     [System.Text.RegularExpressions.GeneratedRegex(@"^(?<scheme>https?://)(\+|\*|0\.0\.0\.0|\[::\])(?=[:/]|$)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex Wildcard();
 }

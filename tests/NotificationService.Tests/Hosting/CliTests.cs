@@ -85,7 +85,7 @@ public class CliTests
     }
 
     /// <summary>The binary run with no database at all (health needs none), with only the given environment for addresses.</summary>
-    private static async Task<(int Exit, string Output)> HealthAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    internal static async Task<(int Exit, string Output)> HealthAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet", [ServiceDll, "health", .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var name in new[] { "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_HTTP_PORTS", "HTTP_PORTS" }) psi.Environment.Remove(name);

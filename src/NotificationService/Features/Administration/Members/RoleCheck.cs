@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Filters;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ViewFeatures;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 
 namespace NotificationService.Features.Administration.Members;
@@ -21,12 +23,27 @@ public sealed partial class RoleCheck : IAsyncPageFilter
         var key = KeyOf(context.HandlerMethod?.HttpMethod ?? context.HttpContext.Request.Method, route, context.HandlerMethod?.Name);
         var role = context.HttpContext.User.RoleOf();
         if (RoleTable.Console.TryGetValue(key, out var area) && RoleTable.Allows(role, area)) { await next(); return; }
-        context.Result = new ContentResult
-        {
-            StatusCode = StatusCodes.Status403Forbidden, ContentType = "text/plain; charset=utf-8",
-            Content = $"Your role ({role}) does not allow this. Ask an owner or admin of your team if you need it.",
-        };
+        context.Result = Refusal(context.HttpContext, role, area: RoleTable.Console.TryGetValue(key, out var needed) ? needed : null);
     }
+
+    /// <summary>
+    /// A person is refused with a console page (navigation included) that names the roles the action needs and who can
+    /// grant one; the console's shared view renders it from these values, so this feature needs nothing of the console's.
+    /// </summary>
+    public static ViewResult Refusal(HttpContext http, string role, RoleTable.Area? area) => new()
+    {
+        ViewName = RefusalView,
+        StatusCode = StatusCodes.Status403Forbidden,
+        ViewData = new ViewDataDictionary(http.RequestServices.GetRequiredService<IModelMetadataProvider>(), new ModelStateDictionary())
+        {
+            ["Title"] = "Not allowed for your role",
+            ["Role"] = role,
+            ["Needs"] = string.Join(" or ", area is { } a ? RoleTable.Roles[a] : RoleTable.Roles[RoleTable.Area.Members]),
+            ["Grantors"] = string.Join(" or ", RoleTable.Roles[RoleTable.Area.Members]),
+        },
+    };
+
+    public const string RefusalView = "/Features/Administration/Console/Pages/Shared/Refused.cshtml";
 
     /// <summary>`admin/templates/{id:guid}` → `/admin/templates/{id}`: the table's spelling, constraints dropped.</summary>
     public static string RouteOf(PageActionDescriptor page) =>

@@ -22,8 +22,9 @@ public sealed record TenantSettingsView(bool AllowHttpLinks, bool RequireTotp);
 /// above). One so far: `allowHttpLinks`, whether links that reach end users (in_app `actionUrl`, `icon`, action
 /// buttons; push `imageUrl`) may be plain `http:` as well as `https:` (<see cref="Contracts.LinkPolicy"/>). Off for a
 /// new tenant. Read here as stored, not through the send path's cache. And `requireTotp`: every console member, whatever
-/// their role, enrols a second factor at their next sign-in (owners and admins always do); optional in a PUT, so a
-/// client that knows only `allowHttpLinks` keeps working.
+/// their role, enrols a second factor at their next sign-in (owners and admins always do). A PUT changes the settings it
+/// names and keeps the others (as the console guide's `{"requireTotp": true}` expects): a client that knows one setting
+/// never resets another it has not heard of.
 /// </summary>
 public static class TenantSettingsEndpoints
 {
@@ -36,11 +37,16 @@ public static class TenantSettingsEndpoints
         group.MapPut("/", async Task<Ok<TenantSettingsView>> (HttpContext http, TenantStore store, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<TenantSettingsDocument>(http.Request, 16 * 1024, ct);
-            var allow = body.AllowHttpLinks ?? throw RequestValidationException.For("allowHttpLinks", "allowHttpLinks is required (true or false).");
-            await store.SetAllowHttpLinksAsync(http.User.TenantId(), allow, ct);
+            if (body is { AllowHttpLinks: null, RequireTotp: null })
+                throw new RequestValidationException(new Dictionary<string, string[]>
+                {
+                    ["allowHttpLinks"] = ["Name at least one setting: allowHttpLinks or requireTotp (true or false)."],
+                    ["requireTotp"] = ["Name at least one setting: allowHttpLinks or requireTotp (true or false)."],
+                });
+            if (body.AllowHttpLinks is { } allow) await store.SetAllowHttpLinksAsync(http.User.TenantId(), allow, ct);
             if (body.RequireTotp is { } require) await store.SetRequireTotpAsync(http.User.TenantId(), require, ct);
             return TypedResults.Ok(await ViewAsync(store, http.User.TenantId(), ct));
-        }).WithSummary("Replace the tenant's settings: allowHttpLinks lets end-user links be http: as well as https:; requireTotp makes every member enrol a second factor")
+        }).WithSummary("Change the settings named (the others stay): allowHttpLinks lets end-user links be http: as well as https:; requireTotp makes every member enrol a second factor")
             .Audited("settings.replace", "settings", Before, _ => "settings")
             .Accepts<TenantSettingsDocument>("application/json").ProducesValidationProblem();
     }
