@@ -91,7 +91,7 @@ public class MemberSignInBrowserTests(ConsoleFixture console)
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Templates");
         var keys = await page.GotoAsync("/admin/api-keys");
         Assert.Equal(403, keys!.Status);
-        Assert.Contains("Your role (editor) does not allow this", await page.ContentAsync());
+        Assert.Contains("Your role (editor) does not allow this", await page.InnerTextAsync("main"));
 
         // Disabled: the live session ends, and signing in is refused with the same words a wrong password gets.
         var id = (await tenant.Http.GetFromJsonAsync<System.Text.Json.Nodes.JsonArray>("/api/v1/admin/members"))!

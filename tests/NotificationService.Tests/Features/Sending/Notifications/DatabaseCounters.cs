@@ -142,10 +142,13 @@ public sealed class DatabaseCounters : IAsyncLifetime
         await using (var cmd = Db.CreateCommand("""
             /* counters */ select calls, left(regexp_replace(query, '\s+', ' ', 'g'), 90) from pg_stat_statements
             where dbid = (select oid from pg_database where datname = current_database()) and query not like '%/* counters */%'
+              and query not like '%"hangfire".%'
             order by calls desc
             """))
         await using (var r = await cmd.ExecuteReaderAsync())
             while (await r.ReadAsync()) top.Add((r.GetInt64(0), r.GetString(1)));
+        // Hangfire's own bookkeeping (server heartbeats, queue polls, recurring-job scheduling) runs in its schema per second,
+        // not per notification, and is left out above and in TablesAsync like the wake-ups below.
         // Wake-ups of other replicas (pg_notify after commit) are rate-limited per queue in time (CrossReplicaNotifier), not
         // per notification: how many a run makes depends on how fast the machine ran it, so they are not in the count.
         var statements = top.Where(t => !t.Item2.StartsWith("select pg_notify(")).Sum(t => t.Item1);
@@ -170,7 +173,7 @@ public sealed class DatabaseCounters : IAsyncLifetime
     private async Task<Dictionary<string, (long, long, long, long)>> TablesAsync()
     {
         var tables = new Dictionary<string, (long, long, long, long)>();
-        await using var cmd = Db.CreateCommand("/* counters */ select relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del from pg_stat_user_tables");
+        await using var cmd = Db.CreateCommand("/* counters */ select relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del from pg_stat_user_tables where schemaname <> 'hangfire'");
         await using var r = await cmd.ExecuteReaderAsync();
         while (await r.ReadAsync()) tables[r.GetString(0)] = (r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4));
         return tables;
