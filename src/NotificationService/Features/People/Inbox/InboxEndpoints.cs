@@ -1,4 +1,5 @@
 using NotificationService.Contracts;
+using NotificationService.Features.Operations.Jobs;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.People.Inbox;
@@ -25,7 +26,7 @@ public static class InboxEndpoints
         services.AddSingleton<InboxStreamHub>();
         services.AddSingleton<InboxEventReader>();
         services.AddHostedService(sp => sp.GetRequiredService<InboxStreamHub>());
-        services.AddHostedService<InboxSweeper>();
+        services.AddSingleton<InboxSweeper>().AddSingleton<IRecurringJobs, InboxRecurringJobs>();
         services.AddSingleton<IRetainedData, InboxEventRetention>();   // stream events past the replay window
         return services;
     }

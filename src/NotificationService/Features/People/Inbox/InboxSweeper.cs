@@ -1,25 +1,31 @@
+using Hangfire;
+using NotificationService.Features.Operations.Jobs;
+
 namespace NotificationService.Features.People.Inbox;
 
 /// <summary>
-/// Takes expired items out of the counts (announcing it to open streams). A user's own count read sweeps that user at
-/// once, so this pass only keeps idle users' counters and streams current. Old stream events and gone items are the
-/// Retention feature's (see InboxRetention).
+/// Takes expired items out of the counts (announcing it to open streams), as a recurring Hangfire job run once per
+/// cluster. A user's own count read sweeps that user at once, so this pass only keeps idle users' counters and streams
+/// current. Old stream events and gone items are the Retention feature's (see InboxRetention).
 /// </summary>
-public sealed class InboxSweeper(InboxStore store, IConfiguration config, ILogger<InboxSweeper> log) : BackgroundService
+public sealed class InboxSweeper(InboxStore store)
 {
-    protected override async Task ExecuteAsync(CancellationToken ct)
+    public const string JobId = "inbox:sweep-expired";
+
+    [Queue(JobsServiceExtensions.MaintenanceQueue)]
+    [DisableConcurrentExecution(JobId, 300)]
+    [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]   // the next occurrence retries
+    [JobDisplayName("Inbox: take expired items out of the counts")]
+    public async Task SweepAsync(CancellationToken ct)
     {
-        var interval = TimeSpan.FromSeconds(config.GetValue("Inbox:SweepIntervalSeconds", 30.0));
-        using var timer = new PeriodicTimer(interval);
-        do
-        {
-            try
-            {
-                while (await store.SweepExpiredAsync(200, ct) == 200) { }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested) { return; }
-            catch (Exception e) { log.LogWarning(e, "Inbox sweep failed; the next pass retries"); }
-        }
-        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false));
+        while (await store.SweepExpiredAsync(200, ct) == 200) { }
     }
+}
+
+/// <summary>The sweep every `Inbox:SweepIntervalSeconds` (default 30).</summary>
+public sealed class InboxRecurringJobs(IConfiguration config) : IRecurringJobs
+{
+    public void Register(IRecurringJobManager recurring) => recurring.AddOrUpdate<InboxSweeper>(InboxSweeper.JobId,
+        JobsServiceExtensions.MaintenanceQueue, j => j.SweepAsync(CancellationToken.None),
+        RecurringSchedule.Every(config.GetValue("Inbox:SweepIntervalSeconds", 30.0)), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 }

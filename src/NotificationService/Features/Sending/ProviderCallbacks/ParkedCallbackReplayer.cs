@@ -5,12 +5,12 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.Sending.ProviderCallbacks;
 
 /// <summary>
-/// Re-applies parked provider events once their message id is stored (polled every second: a parked
-/// event is rare and a second late is fine; an empty table costs one index probe), and gives up on
-/// events parked too long. Each pass is one transaction: take, apply through <see cref="StatusUpdater"/>, commit.
+/// Re-applies parked provider events once their message id is stored (polled every second on each worker: a parked
+/// event is rare and a second late is fine; an empty table costs one index probe). Giving up on events parked too long is
+/// a recurring job (<see cref="ParkedCallbackExpiry"/>). Each pass is one transaction: take, apply through <see cref="StatusUpdater"/>, commit.
 /// Replicas skip each other's rows, so an event is applied once.
 /// </summary>
-public sealed class ParkedCallbackReplayer(NpgsqlDataSource db, ParkedCallbacks parked, StatusUpdater updater, CallbackProviders providers,
+public sealed class ParkedCallbackReplayer(StatusUpdater updater, CallbackProviders providers,
     NotificationLedger ledger, NotificationQueries notifications, IConfiguration config, ILogger<ParkedCallbackReplayer> log) : BackgroundService
 {
     private const int BatchSize = 500;
@@ -21,7 +21,6 @@ public sealed class ParkedCallbackReplayer(NpgsqlDataSource db, ParkedCallbacks 
 
     protected override async Task ExecuteAsync(CancellationToken stop)
     {
-        var lastExpiry = DateTimeOffset.MinValue;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -29,11 +28,6 @@ public sealed class ParkedCallbackReplayer(NpgsqlDataSource db, ParkedCallbacks 
                 var replayed = await ReplayOnceAsync(stop);
                 Passes.Increment();
                 if (replayed == BatchSize) continue;   // more may be ready
-                if (DateTimeOffset.UtcNow - lastExpiry > TimeSpan.FromMinutes(1))
-                {
-                    CallbackMetrics.UnknownEvents("parked_expired", await parked.ExpireAsync(db, stop));
-                    lastExpiry = DateTimeOffset.UtcNow;
-                }
             }
             catch (Exception e) when (!stop.IsCancellationRequested)
             {

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using NotificationService.Channels;
 using NotificationService.Contracts;
+using NotificationService.Features.Operations.Jobs;
 using NotificationService.Features.Sending.Suppressions;
 using NotificationService.Infrastructure;
 
@@ -24,6 +25,7 @@ public static class ProviderCallbackEndpoints
         services.AddSingleton<StatusUpdater>();
         services.AddSingleton<CallbackBatcher>();
         services.AddSingleton<ParkedCallbacks>();
+        services.AddSingleton<ParkedCallbackExpiry>().AddSingleton<IRecurringJobs, ParkedCallbackRecurringJobs>();
         // Replayed where workers run: they are the ones storing the message ids parked events wait for.
         if (includeWorkers)
         {

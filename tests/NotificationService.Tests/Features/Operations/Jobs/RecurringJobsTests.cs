@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using NotificationService.Features.Operations.Jobs;
+using NotificationService.Features.People.Inbox;
+using NotificationService.Features.Sending.ProviderCallbacks;
 using NotificationService.Postgres;
 using NotificationService.Tests.Shared;
 
@@ -12,7 +14,8 @@ namespace NotificationService.Tests.Features.Operations.Jobs;
 /// <summary>
 /// Two worker replicas on one database each run a Hangfire server, and a recurring maintenance job still runs once per
 /// occurrence for the cluster: Hangfire's scheduler records each occurrence it enqueues (the job's `Time` parameter), so
-/// two replicas scheduling on their own would show the same occurrence twice.
+/// two replicas scheduling on their own would show the same occurrence twice. The same holds for the inbox sweep and the
+/// parked-callback expiry, which were timers on every replica.
 /// </summary>
 [Collection("jobs-replicas")]
 public class RecurringJobsTests : IAsyncLifetime
@@ -54,28 +57,52 @@ public class RecurringJobsTests : IAsyncLifetime
         var kinds = await CountAsync(db, "select count(*) from hangfire.set where key = 'recurring-jobs'");
         Assert.True(kinds >= 5, $"every retention kind is a recurring job, found {kinds}");
 
-        // Every second, on both replicas' schedulers.
-        var id = MaintenanceJobs.RetentionJobId("AuditLog");
-        first.Services.GetRequiredService<IRecurringJobManager>().AddOrUpdate<MaintenanceJobs>(id, JobsServiceExtensions.MaintenanceQueue,
-            j => j.PurgeAsync("AuditLog", CancellationToken.None), "* * * * * *");
+        var ids = await RecurringJobIdsAsync(db);
+        Assert.Contains(InboxSweeper.JobId, ids);
+        Assert.Contains(ParkedCallbackExpiry.JobId, ids);
 
+        // Every second, on both replicas' schedulers: a retention kind and the sweeps that were per-replica timers.
+        var manager = first.Services.GetRequiredService<IRecurringJobManager>();
+        var retention = MaintenanceJobs.RetentionJobId("AuditLog");
+        const string EverySecond = "* * * * * *";
+        manager.AddOrUpdate<MaintenanceJobs>(retention, JobsServiceExtensions.MaintenanceQueue,
+            j => j.PurgeAsync("AuditLog", CancellationToken.None), EverySecond);
+        manager.AddOrUpdate<InboxSweeper>(InboxSweeper.JobId, JobsServiceExtensions.MaintenanceQueue,
+            j => j.SweepAsync(CancellationToken.None), EverySecond);
+        manager.AddOrUpdate<ParkedCallbackExpiry>(ParkedCallbackExpiry.JobId, JobsServiceExtensions.MaintenanceQueue,
+            j => j.ExpireAsync(CancellationToken.None), EverySecond);
+
+        foreach (var id in new[] { retention, InboxSweeper.JobId, ParkedCallbackExpiry.JobId })
+        {
+            var (succeeded, occurrences, jobs) = await Eventually.Async(() => RunsAsync(db, id),
+                c => c.Succeeded >= 4, $"four runs of the every-second {id}", TimeSpan.FromSeconds(60));
+            Assert.True(jobs == occurrences, $"{id}: {jobs} jobs for {occurrences} occurrences (one enqueued twice)");
+            Assert.True(succeeded >= 4);
+        }
+    }
+
+    private static async Task<(long Succeeded, long Occurrences, long Jobs)> RunsAsync(NpgsqlDataSource db, string id)
+    {
         const string Runs = """
             select count(*) filter (where j.statename = 'Succeeded'), count(distinct t.value), count(*)
             from hangfire.job j
             join hangfire.jobparameter r on r.jobid = j.id and r.name = 'RecurringJobId' and r.value = $1
             join hangfire.jobparameter t on t.jobid = j.id and t.name = 'Time'
             """;
-        var (succeeded, occurrences, jobs) = await Eventually.Async(async () =>
-        {
-            await using var cmd = db.CreateCommand(Runs);
-            cmd.Parameters.AddWithValue($"\"{id}\"");
-            await using var r = await cmd.ExecuteReaderAsync();
-            await r.ReadAsync();
-            return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
-        }, c => c.Item1 >= 6, "six runs of the every-second job", TimeSpan.FromSeconds(60));
+        await using var cmd = db.CreateCommand(Runs);
+        cmd.Parameters.AddWithValue($"\"{id}\"");
+        await using var r = await cmd.ExecuteReaderAsync();
+        await r.ReadAsync();
+        return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2));
+    }
 
-        Assert.Equal(jobs, occurrences);   // no occurrence enqueued twice
-        Assert.True(succeeded >= 6);
+    private static async Task<List<string>> RecurringJobIdsAsync(NpgsqlDataSource db)
+    {
+        await using var cmd = db.CreateCommand("select value from hangfire.set where key = 'recurring-jobs'");
+        await using var r = await cmd.ExecuteReaderAsync();
+        var ids = new List<string>();
+        while (await r.ReadAsync()) ids.Add(r.GetString(0));
+        return ids;
     }
 
     private static async Task<long> CountAsync(NpgsqlDataSource db, string sql)
