@@ -162,6 +162,9 @@ IEnumerable<BenchPhase> Phases() =>
     new("dispatch", "dispatch (Mode=api then Mode=worker)", async (report, dll) =>
         report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs,
             warmUp: DispatchWarmUp.Plan.For(options.DispatchJobs, options))),
+    new(NotificationService.Bench.HangfireJobs.HangfireRun.Phase, "hangfire: one delivery's bookkeeping as Hangfire.PostgreSql jobs, then the service's dispatch of as many, both vs the claim ceiling", async (report, dll) =>
+        report.Hangfire = await NotificationService.Bench.HangfireJobs.HangfireRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs,
+            DispatchWarmUp.Plan.For(options.DispatchJobs, options))),
     new("preferences", "dispatch with preferences in force vs without, in pairs (Mode=api then Mode=worker)", async (report, dll) =>
         report.Preferences = await PreferencesDispatchRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs, options.Quick ? 1 : 2)),
     new("providers", "provider dispatch through SendGrid and Twilio fakes (Mode=api then Mode=worker)", async (report, dll) =>

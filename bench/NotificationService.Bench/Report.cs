@@ -49,6 +49,7 @@ public sealed class Report
     public Digests.DigestsBenchResult? Digests { get; set; }
     public RenderIsolation.IsolationResult? Isolation { get; set; }
     public Client.ClientLatencyResult? ClientLatency { get; set; }
+    public HangfireJobs.HangfireBenchResult? Hangfire { get; set; }
     public List<string> Notes { get; } = [];
     /// <summary>What a unit of each phase's work cost (CPU, statements, rows written), one entry per measured window.</summary>
     public List<Costs.UnitCost> UnitCosts { get; } = [];
@@ -231,6 +232,7 @@ public sealed class Report
         }
         if (Workflows is { } wf) NotificationService.Bench.Workflows.WorkflowsReport.Append(sb, wf);
         if (Digests is { } dg) NotificationService.Bench.Digests.DigestsReport.Append(sb, dg);
+        if (Hangfire is { } hf) HangfireJobs.HangfireReport.Append(sb, hf, Ceilings);
         if (Dispatch is { } d)
         {
             Row(sb, $"dispatch, draining {d.Jobs:N0} sandbox-email jobs{(d.WarmUp is { } warm ? $" after a warm-up of {warm.Notifications:N0}" : "")}, Mode=worker (jobs/s)",
