@@ -6,12 +6,12 @@ namespace NotificationService.Features.Tenancy.Suspension;
 /// <summary>
 /// One check every request of a tenant passes: after authorization, whatever proved who the caller is (an API key, an
 /// end user's token or stream ticket, a console session, a member's session), a principal that carries the tenant claim
-/// of a suspended tenant is refused with a 403 problem naming the suspension. Keyed on the claim, not on a scheme, so a
+/// of a suspended tenant is refused with a 403 problem naming the suspension (a person in the console, with a page). Keyed on the claim, not on a scheme, so a
 /// credential added later is covered without touching this.
 /// </summary>
 public static class SuspensionCheck
 {
-    public const string ProblemType = "https://notification-service.dev/problems/tenant-suspended";
+    public const string ProblemType = SuspensionAnswer.SuspendedType;
 
     public static IServiceCollection AddTenantSuspension(this IServiceCollection services) => services
         .AddSingleton<TenantSuspension>()
@@ -31,16 +31,7 @@ public static class SuspensionCheck
             && await http.RequestServices.GetRequiredService<TenantSuspension>().StateAsync(tenantId, http.RequestAborted) is not TenantState.Active and var state)
         {
             // Written here, not thrown: a suspended tenant's clients may keep calling, and each refusal should stay cheap.
-            // A deleted tenant's credential may still be in a cache for a moment: it is unknown now (401), as a revoked key is.
-            http.Response.StatusCode = state == TenantState.Gone ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden;
-            await http.Response.WriteAsJsonAsync(state == TenantState.Gone
-                ? (object)new { type = ProblemType, title = "Unauthorized", status = 401, detail = "This credential's tenant no longer exists.", tenantStatus = "deleted", traceId = http.TraceIdentifier }
-                : (object)new
-                {
-                    type = ProblemType, title = "Tenant suspended", status = 403,
-                    detail = "This tenant is suspended by the service's operator: its keys, end-user tokens and console sessions are refused until it is resumed.",
-                    tenantStatus = "suspended", traceId = http.TraceIdentifier,
-                }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", http.RequestAborted);
+            await SuspensionAnswer.WriteAsync(http, state);
             return;
         }
         await next(http);
