@@ -12,7 +12,7 @@ namespace NotificationService.Tests.Features.Administration.Console;
 [Collection("console")]
 public class ConsoleNavigationTests(ConsoleFixture console)
 {
-    private static readonly string[] Groups = ["Activity", "People", "Templates", "Settings"];
+    private static readonly string[] Groups = ["Activity", "People", "Templates", "Settings", "Team"];
 
     [ChromiumFact]
     public async Task At_1366_px_the_navigation_is_one_line()
@@ -55,7 +55,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
             await page.Keyboard.PressAsync("Escape");
             await Assertions.Expect(nav.Locator("details[open]")).ToHaveCountAsync(0);
         }
-        Assert.Equal(17, links);   // with Overview and Audit log, 19 pages
+        Assert.Equal(18, links);   // with Overview and Audit log, 20 pages
 
         await nav.Locator("summary", new() { HasText = "Settings" }).ClickAsync();
         await nav.GetByRole(AriaRole.Link, new() { Name = "Categories" }).ClickAsync();
