@@ -1,6 +1,4 @@
-using NotificationService.Features.Administration.Console.Session;
 using NotificationService.Features.Administration.Members;
-using NotificationService.Tests.Features.Administration.Members;
 
 namespace NotificationService.Tests.Features.Administration.Console;
 
@@ -13,9 +11,7 @@ public class ConsoleApiKeyWordingTests(ConsoleFixture console)
     public async Task A_member_creating_a_key_reads_that_their_role_bounds_its_scopes()
     {
         var tenant = await console.NewTenantAsync();
-        var (_, session) = await TeamMembers.SignedInAsync(console.Factory.Services, tenant.Id, MemberRoles.Admin);
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = console.BaseAddress };
-        http.DefaultRequestHeaders.Add("Cookie", $"{ConsoleSessionAuthenticationHandler.CookieName}={session}");
+        using var http = await MemberClients.HttpAsync(console, tenant.Id, MemberRoles.Admin);
 
         var html = await http.GetStringAsync("/admin/api-keys");
         Assert.DoesNotContain("your own key", html);

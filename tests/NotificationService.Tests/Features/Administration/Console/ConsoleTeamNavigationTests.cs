@@ -1,7 +1,5 @@
 using System.Text.RegularExpressions;
-using NotificationService.Features.Administration.Console.Session;
 using NotificationService.Features.Administration.Members;
-using NotificationService.Tests.Features.Administration.Members;
 
 namespace NotificationService.Tests.Features.Administration.Console;
 
@@ -14,9 +12,7 @@ public partial class ConsoleTeamNavigationTests(ConsoleFixture console)
     public async Task Members_and_single_sign_on_are_under_Team_and_the_Members_page_marks_Team_as_where_you_are()
     {
         var tenant = await console.NewTenantAsync();
-        var (_, session) = await TeamMembers.SignedInAsync(console.Factory.Services, tenant.Id, MemberRoles.Owner);
-        using var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = console.BaseAddress };
-        http.DefaultRequestHeaders.Add("Cookie", $"{ConsoleSessionAuthenticationHandler.CookieName}={session}");
+        using var http = await MemberClients.HttpAsync(console, tenant.Id, MemberRoles.Owner);
 
         var html = await http.GetStringAsync("/admin/members");
         var current = CurrentGroup().Matches(html).Select(m => m.Groups[1].Value).ToList();

@@ -1,7 +1,5 @@
 using Microsoft.Playwright;
-using NotificationService.Features.Administration.Console.Session;
 using NotificationService.Features.Administration.Members;
-using NotificationService.Tests.Features.Administration.Members;
 
 namespace NotificationService.Tests.Features.Administration.Console.Roles;
 
@@ -14,13 +12,7 @@ public class RoleRefusalBrowserTests(ConsoleFixture console)
     public async Task An_editor_is_offered_only_what_an_editor_can_do_and_a_refused_page_says_who_can_grant_it()
     {
         var tenant = await console.NewTenantAsync();
-        var (_, session) = await TeamMembers.SignedInAsync(console.Factory.Services, tenant.Id, MemberRoles.Editor);
-        var page = await console.NewPageAsync();
-        await page.Context.AddCookiesAsync([new Cookie
-        {
-            Name = ConsoleSessionAuthenticationHandler.CookieName, Value = session, Url = console.BaseAddress.GetLeftPart(UriPartial.Authority),
-            HttpOnly = true, SameSite = SameSiteAttribute.Strict,
-        }]);
+        var page = await MemberClients.PageAsync(console, tenant.Id, MemberRoles.Editor);
 
         await page.GotoAsync("/admin/webhooks");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Webhooks");

@@ -1,10 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
-using NotificationService.Features.Administration.Console.Session;
 using NotificationService.Features.Administration.Members;
 using NotificationService.Features.Tenancy.Suspension;
 using NotificationService.Features.Tenancy.Tenants;
-using NotificationService.Tests.Features.Administration.Members;
 
 namespace NotificationService.Tests.Features.Administration.Console.Suspension;
 
@@ -17,13 +15,7 @@ public class SuspendedConsoleBrowserTests(ConsoleFixture console)
     public async Task A_member_of_a_suspended_tenant_reads_a_page_that_says_so()
     {
         var tenant = await console.NewTenantAsync();
-        var (_, session) = await TeamMembers.SignedInAsync(console.Factory.Services, tenant.Id, MemberRoles.Admin);
-        var page = await console.NewPageAsync();
-        await page.Context.AddCookiesAsync([new Cookie
-        {
-            Name = ConsoleSessionAuthenticationHandler.CookieName, Value = session,
-            Url = console.BaseAddress.GetLeftPart(UriPartial.Authority), HttpOnly = true, SameSite = SameSiteAttribute.Strict,
-        }]);
+        var page = await MemberClients.PageAsync(console, tenant.Id, MemberRoles.Admin);
         Assert.True(await console.Factory.Services.GetRequiredService<TenantStore>().SetStatusAsync(tenant.Id, TenantStatuses.Suspended, default));
         console.Factory.Services.GetRequiredService<TenantSuspension>().Forget(tenant.Id);   // this replica's cache, now
 
