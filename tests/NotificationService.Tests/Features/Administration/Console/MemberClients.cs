@@ -10,7 +10,8 @@ public static class MemberClients
     public static async Task<HttpClient> HttpAsync(ConsoleFixture console, Guid tenantId, string role)
     {
         var (_, session) = await TeamMembers.SignedInAsync(console.Factory.Services, tenantId, role);
-        var http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false }) { BaseAddress = console.BaseAddress };
+        var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+        var http = new HttpClient(handler) { BaseAddress = console.BaseAddress };
         http.DefaultRequestHeaders.Add("Cookie", $"{ConsoleSessionAuthenticationHandler.CookieName}={session}");
         return http;
     }

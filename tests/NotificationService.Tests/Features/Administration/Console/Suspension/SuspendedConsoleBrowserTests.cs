@@ -16,7 +16,8 @@ public class SuspendedConsoleBrowserTests(ConsoleFixture console)
     {
         var tenant = await console.NewTenantAsync();
         var page = await MemberClients.PageAsync(console, tenant.Id, MemberRoles.Admin);
-        Assert.True(await console.Factory.Services.GetRequiredService<TenantStore>().SetStatusAsync(tenant.Id, TenantStatuses.Suspended, default));
+        var tenants = console.Factory.Services.GetRequiredService<TenantStore>();
+        Assert.True(await tenants.SetStatusAsync(tenant.Id, TenantStatuses.Suspended, default));
         console.Factory.Services.GetRequiredService<TenantSuspension>().Forget(tenant.Id);   // this replica's cache, now
 
         var refused = await page.GotoAsync("/admin/notifications");
