@@ -1,6 +1,6 @@
-using NotificationService.Features.Operations.Jobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
 using NotificationService.Features.Tenancy.Audit;
 using NotificationService.Features.Tenancy.Auth;

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Hangfire;
 using Npgsql;
-using NotificationService.Features.Operations.Jobs;
+using NotificationService.Contracts;
 using NotificationService.Features.Tenancy.Tenants;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
@@ -24,14 +24,14 @@ public sealed class TenantDeletionJobs(TenantDeleter deleter, TenantDeletionStor
     /// <summary>After the deletion's row committed: the job that runs it.</summary>
     public string Enqueue(Guid deletionId) => jobs.Schedule<TenantDeletionJobs>(j => j.RunAsync(deletionId, CancellationToken.None), Settle);
 
-    [Queue(JobsServiceExtensions.OperatorQueue)]
+    [Queue(JobQueues.Operator)]
     [DisableConcurrentExecution("tenant-deletion:{0}", 3600)]
     [AutomaticRetry(Attempts = 50)]
     [JobDisplayName("Tenant deletion {0}")]
     public Task RunAsync(Guid deletionId, CancellationToken ct) => deleter.RunAsync(deletionId, null, ct);
 
     /// <summary>The recurring pickup: a job for each deletion whose request committed and stopped before enqueueing one.</summary>
-    [Queue(JobsServiceExtensions.MaintenanceQueue)]
+    [Queue(JobQueues.Maintenance)]
     [DisableConcurrentExecution("tenant-deletion-pickup", 60)]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     [JobDisplayName("Tenant deletions: enqueue any left without a job")]
@@ -49,7 +49,7 @@ public sealed class TenantDeletionJobs(TenantDeleter deleter, TenantDeletionStor
 public sealed class TenantDeletionRecurringJobs(IConfiguration config) : IRecurringJobs
 {
     public void Register(IRecurringJobManager recurring) => recurring.AddOrUpdate<TenantDeletionJobs>("tenant-deletions:pickup",
-        JobsServiceExtensions.MaintenanceQueue, j => j.PickUpAsync(CancellationToken.None), config["Tenants:DeletePickupCron"] ?? Cron.Minutely(),
+        JobQueues.Maintenance, j => j.PickUpAsync(CancellationToken.None), config["Tenants:DeletePickupCron"] ?? Cron.Minutely(),
         new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 }
 

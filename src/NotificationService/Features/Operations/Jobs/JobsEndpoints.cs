@@ -1,5 +1,6 @@
 using Hangfire;
 using Hangfire.PostgreSql;
+using NotificationService.Contracts;
 using NotificationService.Features.Operations.Metrics;
 using NotificationService.Hosting;
 
@@ -14,8 +15,8 @@ public static class JobsServiceExtensions
 {
     /// <summary>The queues, named after what they run: maintenance passes, and the operator's long jobs.</summary>
     public static readonly string[] Queues = [MaintenanceQueue, OperatorQueue];
-    public const string MaintenanceQueue = "maintenance";
-    public const string OperatorQueue = "operator";
+    public const string MaintenanceQueue = JobQueues.Maintenance;
+    public const string OperatorQueue = JobQueues.Operator;
 
     public static IServiceCollection AddBackgroundJobs(this IServiceCollection services, IConfiguration config, bool includeWorkers)
     {
@@ -27,10 +28,12 @@ public static class JobsServiceExtensions
                 // Finished jobs (succeeded, deleted) stay this long for the dashboard's history, then go.
                 JobExpirationTimeout = TimeSpan.FromDays(Math.Max(0.01, config.GetValue("Jobs:FinishedJobDays", 7.0))),
             });
-        services.AddHangfire(c => c
+        services.AddHostBoundActivator();   // before AddHangfire, which keeps it (HostBoundHangfire says why)
+        services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
-            .UseRecommendedSerializerSettings());
+            .UseRecommendedSerializerSettings()
+            .UseHostLogs(sp));
         services.AddSingleton<MaintenanceJobs>().AddSingleton<IRecurringJobs, RetentionRecurringJobs>();
         services.AddMetricsSource<JobsGauges>();
         if (!includeWorkers) return services;

@@ -1,4 +1,5 @@
 using Hangfire;
+using NotificationService.Contracts;
 using NotificationService.Features.Operations.Retention;
 
 namespace NotificationService.Features.Operations.Jobs;
@@ -18,13 +19,6 @@ public sealed class MaintenanceJobs(RetentionRunner retention, TimeProvider cloc
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]
     [JobDisplayName("Retention: purge {0}")]
     public Task PurgeAsync(string kind, CancellationToken ct) => retention.PurgeKindAsync(kind, clock.GetUtcNow(), ct);
-}
-
-/// <summary>A feature's recurring jobs: registered (or updated, or removed when turned off) at the start of every worker
-/// process; replicas doing it together is harmless (an upsert under Hangfire's lock).</summary>
-public interface IRecurringJobs
-{
-    void Register(IRecurringJobManager recurring);
 }
 
 /// <summary>Retention's recurring jobs: one per kind, every `Retention:IntervalMinutes` (or `Retention:Cron`).</summary>

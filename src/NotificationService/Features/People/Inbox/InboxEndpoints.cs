@@ -1,5 +1,4 @@
 using NotificationService.Contracts;
-using NotificationService.Features.Operations.Jobs;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.People.Inbox;

@@ -1,5 +1,5 @@
 using Hangfire;
-using NotificationService.Features.Operations.Jobs;
+using NotificationService.Contracts;
 
 namespace NotificationService.Features.People.Inbox;
 
@@ -12,7 +12,7 @@ public sealed class InboxSweeper(InboxStore store)
 {
     public const string JobId = "inbox:sweep-expired";
 
-    [Queue(JobsServiceExtensions.MaintenanceQueue)]
+    [Queue(JobQueues.Maintenance)]
     [DisableConcurrentExecution(JobId, 300)]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]   // the next occurrence retries
     [JobDisplayName("Inbox: take expired items out of the counts")]
@@ -26,6 +26,6 @@ public sealed class InboxSweeper(InboxStore store)
 public sealed class InboxRecurringJobs(IConfiguration config) : IRecurringJobs
 {
     public void Register(IRecurringJobManager recurring) => recurring.AddOrUpdate<InboxSweeper>(InboxSweeper.JobId,
-        JobsServiceExtensions.MaintenanceQueue, j => j.SweepAsync(CancellationToken.None),
+        JobQueues.Maintenance, j => j.SweepAsync(CancellationToken.None),
         RecurringSchedule.Every(config.GetValue("Inbox:SweepIntervalSeconds", 30.0)), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 }

@@ -1,6 +1,6 @@
 using Hangfire;
 using Npgsql;
-using NotificationService.Features.Operations.Jobs;
+using NotificationService.Contracts;
 
 namespace NotificationService.Features.Sending.ProviderCallbacks;
 
@@ -13,7 +13,7 @@ public sealed class ParkedCallbackExpiry(NpgsqlDataSource db, ParkedCallbacks pa
 {
     public const string JobId = "callbacks:parked-expiry";
 
-    [Queue(JobsServiceExtensions.MaintenanceQueue)]
+    [Queue(JobQueues.Maintenance)]
     [DisableConcurrentExecution(JobId, 60)]
     [AutomaticRetry(Attempts = 0, OnAttemptsExceeded = AttemptsExceededAction.Delete)]   // the next occurrence retries
     [JobDisplayName("Provider callbacks: give up on events parked too long")]
@@ -24,6 +24,6 @@ public sealed class ParkedCallbackExpiry(NpgsqlDataSource db, ParkedCallbacks pa
 public sealed class ParkedCallbackRecurringJobs(IConfiguration config) : IRecurringJobs
 {
     public void Register(IRecurringJobManager recurring) => recurring.AddOrUpdate<ParkedCallbackExpiry>(ParkedCallbackExpiry.JobId,
-        JobsServiceExtensions.MaintenanceQueue, j => j.ExpireAsync(CancellationToken.None), config["Callbacks:ParkedExpiryCron"] ?? Cron.Minutely(),
+        JobQueues.Maintenance, j => j.ExpireAsync(CancellationToken.None), config["Callbacks:ParkedExpiryCron"] ?? Cron.Minutely(),
         new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 }

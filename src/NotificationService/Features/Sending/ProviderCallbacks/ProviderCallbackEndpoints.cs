@@ -3,7 +3,6 @@ using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 using NotificationService.Channels;
 using NotificationService.Contracts;
-using NotificationService.Features.Operations.Jobs;
 using NotificationService.Features.Sending.Suppressions;
 using NotificationService.Infrastructure;
 

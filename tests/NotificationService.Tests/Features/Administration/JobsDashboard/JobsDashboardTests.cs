@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
@@ -53,7 +54,8 @@ public partial class JobsDashboardTests(ConsoleFixture console)
         using var forged = await TriggerAsync(admin, null, null);
         Assert.False(forged.IsSuccessStatusCode, $"without the token: {(int)forged.StatusCode}");
         using var withToken = await TriggerAsync(admin, header, token);
-        Assert.True(withToken.IsSuccessStatusCode, $"with the token: {(int)withToken.StatusCode}");
+        Assert.True(withToken.IsSuccessStatusCode, $"with the token: {(int)withToken.StatusCode}: " +
+            string.Join(" | ", console.Logs.Entries.Where(e => e.Level >= LogLevel.Error).Select(e => e.Message).TakeLast(3)));
 
         using var op = await SignedInAsync(operators.Id, MemberRoles.Operator);
         var (opHeader, opToken) = await DashboardTokenAsync(op);
