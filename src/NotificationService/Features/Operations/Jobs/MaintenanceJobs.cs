@@ -38,13 +38,35 @@ public sealed class RetentionRecurringJobs(RetentionRunner retention, IConfigura
     }
 }
 
-public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IEnumerable<IRecurringJobs> sources) : IHostedService
+/// <summary>
+/// Registers every feature's recurring jobs when a worker starts, beside the start rather than in it: each update takes
+/// the job's distributed lock, which a replica killed while holding it keeps until `DistributedLockTimeout` (a minute), and
+/// a replacement replica must start meanwhile. A source that cannot register now is tried again every few seconds; the
+/// jobs registered before keep running from the storage in the meantime.
+/// </summary>
+public sealed class RecurringJobsRegistration(IRecurringJobManager recurring, IEnumerable<IRecurringJobs> sources,
+    ILogger<RecurringJobsRegistration> log) : BackgroundService
 {
-    public Task StartAsync(CancellationToken ct)
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stopping)
     {
-        foreach (var source in sources) source.Register(recurring);
-        return Task.CompletedTask;
+        var pending = sources.ToList();
+        while (pending.Count > 0 && !stopping.IsCancellationRequested)
+        {
+            pending = await Task.Run(() => pending.Where(source => !TryRegister(source)).ToList(), stopping);
+            if (pending.Count > 0) await Task.Delay(RetryDelay, stopping);
+        }
     }
 
-    public Task StopAsync(CancellationToken ct) => Task.CompletedTask;
+    private bool TryRegister(IRecurringJobs source)
+    {
+        try { source.Register(recurring); return true; }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning("Recurring jobs of {Source} not registered yet, trying again in {Delay}: {Error}", source.GetType().Name,
+                RetryDelay, e.Message);
+            return false;
+        }
+    }
 }
