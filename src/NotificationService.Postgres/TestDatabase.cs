@@ -35,7 +35,11 @@ public static class TestDatabase
             var dir = Path.Combine(Root, $"{Environment.ProcessId}-{Guid.NewGuid():N}"[..20]);
             // Throwaway data: no flush to disk per commit and no page images in the WAL. Safe against a killed server
             // (the operating system still holds every write), which is all a spec does to it; only a machine's crash loses data.
-            _cluster = await EmbeddedPostgres.StartAsync(dir, settings: ["fsync=off", "full_page_writes=off"]);
+            // One test process runs many service hosts at once (four collections in parallel, specs with replicas of their
+            // own), each with its pools (Database:MaxPoolSize 20, Jobs:MaxPoolSize 10) whose idle connections stay open for
+            // Npgsql's five-minute idle lifetime: the suite reached the default cluster's 300 and a host's start was refused
+            // ("53300: too many clients"). Room for three times what was seen, since a slower host overlaps more classes.
+            _cluster = await EmbeddedPostgres.StartAsync(dir, settings: ["fsync=off", "full_page_writes=off", "max_connections=1000"]);
             var cluster = _cluster;
             RemoveWhenGone(cluster, Environment.ProcessId);
             AppDomain.CurrentDomain.ProcessExit += (_, _) =>
