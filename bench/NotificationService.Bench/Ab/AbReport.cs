@@ -24,7 +24,8 @@ public sealed class AbReport(IReadOnlyList<BenchSide> sides, IReadOnlyList<Bench
         sb.AppendLine($"- Each phase ran {n} round{(n == 1 ? "" : "s")} per build, alternating and each build first in half of them " +
                       $"({string.Join(", ", Enumerable.Range(0, n).SelectMany(r => r % 2 == 0 ? new[] { head.Name, @base.Name } : [@base.Name, head.Name]))}), " +
                       "the ceilings measured before, between and after the rounds. A figure is the median of its build's rounds (min–max after it). " +
-                      "\"Outside spread\": every round of one build beyond every round of the other; anything less is within spread.");
+                      "\"Outside spread\": every round of one build beyond every round of the other, which equal builds do by chance " +
+                      "2 ÷ C(2n, n) of the time; called only when that chance is 5 % or less.");
         sb.AppendLine();
         var (h, b) = (new SideFigures(units, head.Name), new SideFigures(units, @base.Name));
         sb.AppendLine($"| figure | {head.Name} | {@base.Name} | {head.Name} ÷ {@base.Name} | verdict | target |");
