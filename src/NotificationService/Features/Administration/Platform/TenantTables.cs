@@ -18,7 +18,6 @@ public static class TenantTables
     [
         new("notification_events", "notification_id", "notifications", "id", "a notification's history; its foreign key was dropped to speed up accepts"),
         new("provider_callback_events", "provider_id", "providers", "id", "the callback ids a provider config has seen (duplicates are dropped)"),
-        new("provider_rate_windows", "provider_id", "providers", "id", "a provider config's rate-limit windows"),
     ];
 
     public static readonly IReadOnlyDictionary<string, string> NotTenantData = new Dictionary<string, string>

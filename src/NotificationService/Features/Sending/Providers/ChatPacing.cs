@@ -7,8 +7,8 @@ namespace NotificationService.Features.Sending.Providers;
 /// <summary>
 /// Per-destination pacing of chat: Slack posts at most one message per second to one conversation, so messages to the same
 /// channel or user wait their turn (throttled: no attempt used) instead of drawing 429s. The turn is kept by the provider
-/// rate limiter's counter (one row per key and second of the database clock), so every worker and replica shares it. The key
-/// is a hash of the config and the conversation: no id of a person is stored.
+/// rate limiter's counter (one row per tenant, key and second of the database clock), so every worker and replica shares it.
+/// The key is a hash of the config and the conversation: no id of a person is stored.
 /// </summary>
 public sealed class ChatPacing(ProviderRateLimiter limiter)
 {
@@ -20,7 +20,7 @@ public sealed class ChatPacing(ProviderRateLimiter limiter)
     {
         if (config.Kind != ProviderKinds.Slack || recipient.Chat?.Slack?.Conversation is not { } conversation) return null;
         var key = Key(config, conversation);
-        var grant = (await limiter.ReserveAsync([new(key, SlackPerConversationPerSecond, count)], ct))[key];
+        var grant = (await limiter.ReserveAsync([new(config.TenantId, key, SlackPerConversationPerSecond, count)], ct))[key];
         return grant.Granted >= count ? null : grant.DelayFor(grant.Granted);
     }
 

@@ -47,7 +47,7 @@ public sealed class ProviderAdmission(ProviderDirectory directory, CircuitBreake
         }
         if (limited.Count == 0) return result;
 
-        var grants = await limiter.ReserveAsync(limited.Values.Select(l => new ProviderRateLimiter.Request(l.Config.Id, l.Limit, l.Jobs.Count)).ToList(), ct);
+        var grants = await limiter.ReserveAsync(limited.Values.Select(l => new ProviderRateLimiter.Request(l.Config.TenantId, l.Config.Id, l.Limit, l.Jobs.Count)).ToList(), ct);
         foreach (var (id, (config, limit, indexes)) in limited)
         {
             var grant = grants[id];
@@ -63,7 +63,7 @@ public sealed class ProviderAdmission(ProviderDirectory directory, CircuitBreake
     public async Task<Admission> ReserveOneAsync(ProviderConfig config, CancellationToken ct)
     {
         if (ProviderLimits.From(config.Kind, config.Settings).RateLimitPerSecond is not { } limit) return new Admission.Proceed(config);
-        var grant = (await limiter.ReserveAsync([new(config.Id, limit, 1)], ct))[config.Id];
+        var grant = (await limiter.ReserveAsync([new(config.TenantId, config.Id, limit, 1)], ct))[config.Id];
         return grant.Granted == 1 ? new Admission.Proceed(config) : new Admission.Wait(grant.DelayFor(0), $"rate limit {limit}/s of provider '{config.Name}'");
     }
 }

@@ -5,7 +5,7 @@ namespace NotificationService.Features.Sending.Providers;
 /// <summary>
 /// Messages-per-second limits per provider config, shared by every replica through PostgreSQL.
 ///
-/// Mechanism: a fixed-window counter per (provider config, window of the DATABASE clock) in
+/// Mechanism: a fixed-window counter per (tenant, provider config, window of the DATABASE clock) in
 /// `provider_rate_windows`. A worker reserves its whole batch with ONE upsert
 /// (`insert … on conflict do update set requested = requested + n returning requested`): the row lock
 /// serializes concurrent reservations from any number of processes, so each learns exactly how many
@@ -18,7 +18,8 @@ namespace NotificationService.Features.Sending.Providers;
 /// </summary>
 public sealed class ProviderRateLimiter(NpgsqlDataSource db)
 {
-    public sealed record Request(Guid ProviderId, double LimitPerSecond, int Count);
+    /// <summary><paramref name="ProviderId"/>: a config's id, or another key of the tenant's (a chat conversation's turn).</summary>
+    public sealed record Request(Guid TenantId, Guid ProviderId, double LimitPerSecond, int Count);
 
     /// <summary>Granted: the first <see cref="Granted"/> messages may go now; message i ≥ Granted waits <see cref="DelayFor"/>(i).</summary>
     public sealed record Grant(int Granted, int Previous, int Capacity, double WindowSeconds, double WindowStart, double Now)
@@ -35,28 +36,30 @@ public sealed class ProviderRateLimiter(NpgsqlDataSource db)
     public static (int Capacity, int WindowSeconds) Window(double limitPerSecond) =>
         limitPerSecond >= 1 ? ((int)Math.Floor(limitPerSecond), 1) : (1, (int)Math.Ceiling(1 / limitPerSecond));
 
-    /// <summary>$1 provider ids, $2 messages wanted, $3 window seconds: adds to the current window of each (database clock) and returns its total.</summary>
+    /// <summary>$1 tenants, $2 provider ids, $3 messages wanted, $4 window seconds: adds to the current window of each (database
+    /// clock) and returns its total.</summary>
     private const string ReserveSql = """
         with now as materialized (select extract(epoch from clock_timestamp())::float8 as t),
         x as (
-            select x.id, x.n, x.w, (floor(now.t / x.w) * x.w)::bigint as window_start, now.t
-            from unnest($1::uuid[], $2::int[], $3::int[]) as x(id, n, w), now
+            select x.tenant, x.id, x.n, x.w, (floor(now.t / x.w) * x.w)::bigint as window_start, now.t
+            from unnest($1::uuid[], $2::uuid[], $3::int[], $4::int[]) as x(tenant, id, n, w), now
         ), ins as (
-            insert into provider_rate_windows (provider_id, window_start, requested)
-            select id, window_start, n from x
-            on conflict (provider_id, window_start) do update set requested = provider_rate_windows.requested + excluded.requested
-            returning provider_id, window_start, requested
+            insert into provider_rate_windows (tenant_id, provider_id, window_start, requested)
+            select tenant, id, window_start, n from x
+            on conflict (tenant_id, provider_id, window_start) do update set requested = provider_rate_windows.requested + excluded.requested
+            returning tenant_id, provider_id, window_start, requested
         )
-        select ins.provider_id, ins.requested, ins.window_start, x.t from ins join x on x.id = ins.provider_id
+        select ins.provider_id, ins.requested, ins.window_start, x.t from ins join x on x.tenant = ins.tenant_id and x.id = ins.provider_id
         """;
 
     public async Task<IReadOnlyDictionary<Guid, Grant>> ReserveAsync(IReadOnlyList<Request> requests, CancellationToken ct)
     {
-        var byProvider = requests.GroupBy(r => r.ProviderId)
-            .Select(g => new Request(g.Key, g.First().LimitPerSecond, g.Sum(r => r.Count))).ToList();
+        var byProvider = requests.GroupBy(r => (r.TenantId, r.ProviderId))
+            .Select(g => new Request(g.Key.TenantId, g.Key.ProviderId, g.First().LimitPerSecond, g.Sum(r => r.Count))).ToList();
         if (byProvider.Count == 0) return new Dictionary<Guid, Grant>();
         var windows = byProvider.Select(r => Window(r.LimitPerSecond)).ToList();
         await using var cmd = db.CreateCommand(ReserveSql);
+        cmd.Parameters.AddWithValue(byProvider.Select(r => r.TenantId).ToArray());
         cmd.Parameters.AddWithValue(byProvider.Select(r => r.ProviderId).ToArray());
         cmd.Parameters.AddWithValue(byProvider.Select(r => r.Count).ToArray());
         cmd.Parameters.AddWithValue(windows.Select(w => w.WindowSeconds).ToArray());

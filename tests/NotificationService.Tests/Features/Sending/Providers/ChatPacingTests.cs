@@ -13,8 +13,8 @@ namespace NotificationService.Tests.Features.Sending.Providers;
 [Collection("service")]
 public class ChatPacingTests(ServiceFixture service)
 {
-    private static ProviderConfig Slack(string kind = ProviderKinds.Slack) =>
-        new(Guid.NewGuid(), Guid.NewGuid(), ChannelNames.Chat, kind, "slack", 1, new JsonObject(), new Dictionary<string, string> { ["botToken"] = "x" });
+    private static ProviderConfig Slack(string kind = ProviderKinds.Slack, Guid? tenantId = null) =>
+        new(Guid.NewGuid(), tenantId ?? Guid.NewGuid(), ChannelNames.Chat, kind, "slack", 1, new JsonObject(), new Dictionary<string, string> { ["botToken"] = "x" });
 
     private static Recipient To(string channelId) => new(Chat: new ChatDestination(Slack: new SlackDestination(ChannelId: channelId)));
 
@@ -29,6 +29,20 @@ public class ChatPacingTests(ServiceFixture service)
 
         Assert.Null(await pacing.WaitAsync(config, To("C0PACED0002"), default));
         Assert.Null(await pacing.WaitAsync(Slack(ProviderKinds.DiscordWebhook), To("C0PACED0001"), default));
+    }
+
+    [Fact]
+    public async Task Two_tenants_conversations_with_the_same_id_do_not_pace_each_other_and_each_turn_is_kept_under_its_tenant()
+    {
+        var pacing = new ChatPacing(new ProviderRateLimiter(service.Db));
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        var conversation = "C0SHARED" + Guid.NewGuid().ToString("N")[..6].ToUpperInvariant();
+
+        Assert.Null(await pacing.WaitAsync(Slack(tenantId: first), To(conversation), default));
+        Assert.Null(await pacing.WaitAsync(Slack(tenantId: second), To(conversation), default));
+
+        foreach (var tenant in new[] { first, second })
+            Assert.Equal(1L, await service.ScalarAsync<long>("select count(*) from provider_rate_windows where tenant_id = $1", tenant));
     }
 
     [Fact]
