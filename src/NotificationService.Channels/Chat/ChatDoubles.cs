@@ -15,6 +15,9 @@ public sealed class ChatDoubles(IReadOnlyDictionary<string, string>? baseUrls = 
         new(configuration?.GetSection("Providers:ChatDoubles").GetChildren().Where(c => c.Value is not null)
             .ToDictionary(c => c.Key, c => c.Value!));
 
+    /// <summary>Whether the operator sent <paramref name="kind"/> to a double: its calls never reach a URL's own host.</summary>
+    public bool Replaces(string kind) => _baseUrls.ContainsKey(kind);
+
     /// <summary>The Slack Web API method URL: https://slack.com/api/{method}, or the double's.</summary>
     public string SlackApi(string method) => (_baseUrls.GetValueOrDefault(ProviderKinds.Slack) ?? "https://slack.com/api") + "/" + method;
 

@@ -6,6 +6,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace NotificationService.Channels.Outbound;
 
+/// <summary>The DNS the guard asks for a host's addresses: the system's, or a stand-in (a spec makes a name resolve to a
+/// private address, as a hostile DNS answer would).</summary>
+public delegate Task<IPAddress[]> HostResolver(string host, CancellationToken ct);
+
 /// <summary>A destination the guard refused; its message is the same whatever the port, so it reveals nothing.</summary>
 public sealed class OutboundRefusedException(string host) : HttpRequestException($"refused: '{host}' is {OutboundGuard.Refusal}");
 
@@ -27,10 +31,12 @@ public sealed class OutboundGuard
     public const string Refusal = "not an allowed destination (it must resolve to public addresses only)";
 
     private readonly ILogger _log;
+    private readonly HostResolver _resolve;
 
-    public OutboundGuard(IEnumerable<string> allowList, ILogger<OutboundGuard>? log = null)
+    public OutboundGuard(IEnumerable<string> allowList, ILogger<OutboundGuard>? log = null, HostResolver? resolve = null)
     {
         _log = (ILogger?)log ?? NullLogger.Instance;
+        _resolve = resolve ?? ((host, ct) => Dns.GetHostAddressesAsync(host, ct));
         foreach (var entry in allowList.Select(e => e.Trim()).Where(e => e.Length > 0))
         {
             if (entry.Contains('/')) _allowedRanges.Add(AddressPolicy.Cidr(entry));
@@ -110,6 +116,6 @@ public sealed class OutboundGuard
         return handler;
     }
 
-    private static async Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct) =>
-        IPAddress.TryParse(host, out var ip) ? [ip] : await Dns.GetHostAddressesAsync(host, ct);
+    private async Task<IPAddress[]> ResolveAsync(string host, CancellationToken ct) =>
+        IPAddress.TryParse(host, out var ip) ? [ip] : await _resolve(host, ct);
 }

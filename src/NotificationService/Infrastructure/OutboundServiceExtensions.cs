@@ -11,7 +11,8 @@ public static class OutboundServiceExtensions
     /// </summary>
     public static IServiceCollection AddOutboundGuard(this IServiceCollection services, IConfiguration config) =>
         services.AddSingleton(sp => new OutboundGuard([.. List(config, "Outbound:AllowedTargets"), .. List(config, "Webhooks:AllowedTargets")],
-            sp.GetRequiredService<ILogger<OutboundGuard>>()));   // refusals read alike to tenants; the log says why
+            sp.GetRequiredService<ILogger<OutboundGuard>>(), sp.GetService<HostResolver>()))   // refusals read alike to tenants; the log says why
+            .AddSingleton<Contracts.ChatHostCheck>();
 
     private static IEnumerable<string> List(IConfiguration config, string key) =>
         config.GetSection(key).Get<string[]>() ?? (config[key] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries);

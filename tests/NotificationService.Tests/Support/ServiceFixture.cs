@@ -25,6 +25,8 @@ public class ServiceFixture : IAsyncLifetime
     public LedgerRecorder Ledger { get; } = new();
     /// <summary>Every job the workers acknowledged, with its result.</summary>
     public QueueRecorder Queue { get; private set; } = null!;
+    /// <summary>What names resolve to for the outbound guard.</summary>
+    public PlatformDns Resolver { get; } = new();
 
     public async Task InitializeAsync()
     {
@@ -50,6 +52,7 @@ public class ServiceFixture : IAsyncLifetime
             // stop the hostile template, and on a loaded machine writing that much can take longer than the default 1 s.
             b.UseSetting("Templates:RenderTimeoutMs", "60000");
             b.ConfigureServices(s => s.AddSingleton<INotificationObserver>(Ledger));
+            b.ConfigureServices(s => s.AddSingleton<NotificationService.Channels.Outbound.HostResolver>(Resolver.ResolveAsync));
             Configure(b);
         });
         if (RealServer) Factory.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0)); // a free loopback port a browser can reach

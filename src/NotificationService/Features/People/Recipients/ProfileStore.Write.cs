@@ -43,6 +43,8 @@ public sealed partial class ProfileStore
         string errorPrefix, CancellationToken ct)
     {
         var results = new ProfileWriteResult[writes.Count];
+        // Chat webhook hosts through the outbound guard before anything is locked (DNS answers take their time).
+        var chatHostsAsked = await chatHosts.AskAsync(writes.SelectMany(w => Contracts.ChatHostCheck.Of(w.Document, "chat")), ct);
         // A merge needs the stored profiles: read and locked, so nothing changes them before this write commits.
         var stored = writes.Any(w => w.Merge)
             ? await LockAsync(conn, tx, tenantId, writes.Select(w => w.UserId).Where(u => u.Length is > 0 and <= Contracts.RecipientRules.MaxUserIdLength)
@@ -68,6 +70,8 @@ public sealed partial class ProfileStore
                     Blocked: true);
                 continue;
             }
+            await chatHosts.CheckAsync(Contracts.ChatHostCheck.Of(w.Document, errorPrefix + "chat"), errors, ct, chatHostsAsked);
+            if (errors.Count > 0) { results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error, Errors: errors); continue; }
             var current = latest.TryGetValue(w.UserId, out var f) ? f : stored?.GetValueOrDefault(w.UserId)?.Fields;
             var fields = w.Merge
                 ? ProfileRules.Read((JsonObject)MergePatch.Apply(current?.ToJson() ?? new JsonObject(), JsonObject.Create(w.Document))!, w.UserId, errorPrefix, errors, w.InBulk)

@@ -11,7 +11,7 @@ public sealed record ProfileFilter(string? Email, string? Phone, string? UserIdP
 /// The one owner of `recipient_profiles`: reads for the API, the delivery worker (one statement per claimed batch) and
 /// accept (locales), and every write (ProfileStore.Write.cs). Every statement names the tenant.
 /// </summary>
-public sealed partial class ProfileStore(NpgsqlDataSource db, UserBlocklist blocklist)
+public sealed partial class ProfileStore(NpgsqlDataSource db, UserBlocklist blocklist, Contracts.ChatHostCheck chatHosts)
 {
     public async Task<StoredProfile?> FindAsync(Guid tenantId, string userId, CancellationToken ct)
     {

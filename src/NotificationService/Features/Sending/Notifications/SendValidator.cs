@@ -25,7 +25,7 @@ public sealed record KnownProfileLocale(string? Locale);
 /// (<see cref="RequiredData"/>): accepted, it could only fail at delivery.
 /// </summary>
 public sealed class SendValidator(ProviderDirectory providers, TemplateResolver templates, CategoryStore categories, ProfileStore profiles,
-    TenantStore tenants, RequiredData requiredData, TimeProvider clock)
+    TenantStore tenants, RequiredData requiredData, TimeProvider clock, ChatHostCheck chatHosts)
 {
     public const int MaxSubjectLength = 998;
     public const int MaxBodyLength = 256 * 1024;
@@ -45,6 +45,7 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         var recipient = req.Recipient?.ToDto();
         if (recipient is null) errors["recipient"] = ["A recipient is required."];
         else foreach (var c in channels) RecipientRules.Check(c, recipient, errors, fromProfile: true);
+        if (recipient?.Chat is { } chat) await chatHosts.CheckAsync(ChatHostCheck.Of(chat, "recipient.chat"), errors, ct);
         if (req.Recipient?.Profile is { } patch) CheckProfilePatch(req.Recipient, patch, errors);
         // The tenant's link policy only where a link is given: a send without action buttons reads nothing more.
         var links = req.Content?.Actions is { Length: > 0 } ? await tenants.LinkPolicyAsync(tenantId, ct) : LinkPolicy.HttpsOnly;

@@ -10,7 +10,8 @@ namespace NotificationService.Features.Sending.Providers;
 /// Provider config administration. Every write validates the merged result per kind, encrypts secrets under
 /// the active key, and invalidates this replica's <see cref="ProviderDirectory"/> (others see it within its TTL).
 /// </summary>
-public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector, ProviderDirectory directory, OutboundGuard guard)
+public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector, ProviderDirectory directory, OutboundGuard guard,
+    Contracts.ChatHostCheck chatHosts)
 {
     public async Task<IReadOnlyList<ProviderView>> ListAsync(Guid tenantId, CancellationToken ct) =>
         (await store.ListAsync(tenantId, enabledOnly: false, ct)).Select(View).ToList();
@@ -128,6 +129,7 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
         foreach (var (field, host, echo) in Destinations(settings, secrets))
             if (await guard.CheckAsync(host, ct) is { } refused)
                 errors[field] = [echo ? $"Refused: {refused}. An operator can allow it with Outbound:AllowedTargets." : "Its token_uri is not an allowed destination."];
+        if (kind is not null) await chatHosts.CheckAsync([new("secrets.webhookUrl", kind, secrets.GetValueOrDefault("webhookUrl"))], errors, ct);
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }
 

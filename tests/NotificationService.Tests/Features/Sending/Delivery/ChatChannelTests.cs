@@ -70,6 +70,37 @@ public class ChatChannelTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_platform_host_that_resolves_to_a_private_address_is_refused_at_save_naming_the_field_and_nothing_is_written()
+    {
+        var tenant = await service.NewTenantAsync("{}", "chat");
+        var host = $"prod-{Guid.NewGuid():N}".Substring(0, 20) + ".westus.logic.azure.com";
+        service.Resolver.Answers[host] = [System.Net.IPAddress.Parse("10.0.0.7")];
+        var hook = $"https://{host}/workflows/abc/triggers/manual/paths/invoke?sig=private-token";
+        var teams = new { teams = new { webhookUrl = hook } };
+
+        var profile = await tenant.Http.PutProfileAsync("di", new { email = "di@example.com", chat = teams });
+        Assert.Equal(HttpStatusCode.BadRequest, profile.StatusCode);
+        Assert.Contains("chat.teams.webhookUrl", await profile.ErrorFieldsAsync());
+        Assert.DoesNotContain("private-token", await profile.Content.ReadAsStringAsync());
+        Assert.Null(await tenant.Http.ProfileAsync("di"));
+
+        var send = await tenant.Http.PostJsonAsync(Api.Send, new { channel = "chat", recipient = new { chat = teams }, content = new { body = "x" } });
+        Assert.Equal(HttpStatusCode.BadRequest, send.StatusCode);
+        Assert.Contains("recipient.chat.teams.webhookUrl", await send.ErrorFieldsAsync());
+
+        var config = await tenant.Http.PostJsonAsync(Providers.ProviderApi.Url,
+            new { channel = "chat", kind = "teams_webhook", name = "Teams", settings = new { }, secrets = new { webhookUrl = hook } });
+        Assert.Equal(HttpStatusCode.BadRequest, config.StatusCode);
+        Assert.Contains("secrets.webhookUrl", await config.ErrorFieldsAsync());
+        Assert.DoesNotContain("private-token", await config.Content.ReadAsStringAsync());
+        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1", tenant.Id));
+        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from providers where tenant_id = $1 and kind = 'teams_webhook'", tenant.Id));
+
+        service.Resolver.Answers[host] = [System.Net.IPAddress.Parse("52.160.0.10")];   // the same URL, answered public: saved
+        Assert.Equal(HttpStatusCode.Created, (await tenant.Http.PutProfileAsync("di", new { chat = teams })).StatusCode);
+    }
+
+    [Fact]
     public async Task A_templates_embeds_render_per_string_and_a_render_over_Discords_limits_fails_with_the_reason()
     {
         var tenant = await TenantAsync();
