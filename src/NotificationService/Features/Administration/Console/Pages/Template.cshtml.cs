@@ -22,6 +22,8 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
     public TemplateView? Item { get; private set; }
     public IReadOnlyList<VersionView> Versions { get; private set; } = [];
     public IReadOnlyList<string> TextParts => Item is null ? [] : ChannelParts.TextPartsOf(Item.Channel);
+    /// <summary>A chat template's rich parts (Slack blocks, a Teams card, Discord embeds), edited as JSON.</summary>
+    public IReadOnlyList<string> JsonParts => Item?.Channel == Channels.ChannelNames.Chat ? ChatParts.Structured : [];
     public List<string> Errors { get; } = [];
     /// <summary>A publish refused because recent sends lack variables the version requires: shown as an error with the
     /// variables, the count and a "Publish anyway" button (the API's `confirmMissingVariables`).</summary>
@@ -41,6 +43,12 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
     /// <summary>A part's text: as posted when a save was refused (an emptied field stays empty), else as stored.</summary>
     public string Source(string part) => _posted is not null ? _posted.GetValueOrDefault(part) ?? ""
         : Item?.Parts[part] is JsonValue v && v.TryGetValue<string>(out var s) ? s : "";
+
+    /// <summary>A JSON part's text: as posted when a save was refused, else the stored part indented (empty when absent).</summary>
+    public string JsonSource(string part) => _posted is not null ? _posted.GetValueOrDefault(part) ?? ""
+        : Item?.Parts[part] is { } node ? node.ToJsonString(Indented) : "";
+
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     public async Task<IActionResult> OnGetAsync(Guid id, int? from, int? to, CancellationToken ct)
     {
@@ -122,7 +130,7 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
         catch (RequestValidationException e)
         {
             Refused(e);   // a part's problems beside its field, anything else in the list above the form
-            Errors.AddRange(ErrorsNotIn(TextParts.Select(p => "parts." + p)));
+            Errors.AddRange(ErrorsNotIn(TextParts.Concat(JsonParts).Select(p => "parts." + p)));
             return null;
         }
         var before = Item;
@@ -140,7 +148,17 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
         foreach (var name in TextParts)
             if (posted.TryGetValue(name, out var text) && !string.IsNullOrEmpty(text)) parts[name] = text.Replace("\r\n", "\n");
             else parts.Remove(name);
+        foreach (var name in JsonParts.Where(posted.ContainsKey))
+            parts[name] = string.IsNullOrWhiteSpace(posted[name]) ? null : JsonPart(posted[name]!);
+        foreach (var emptied in JsonParts.Where(n => parts.ContainsKey(n) && parts[n] is null)) parts.Remove(emptied);
         return parts;
+    }
+
+    /// <summary>The posted JSON, or the text itself when it is not JSON: the validator then names the part.</summary>
+    private static JsonNode JsonPart(string text)
+    {
+        try { return JsonNode.Parse(text) ?? JsonValue.Create(text); }
+        catch (JsonException) { return JsonValue.Create(text); }
     }
 
     private async Task<bool> LoadAsync(Guid id, CancellationToken ct)
