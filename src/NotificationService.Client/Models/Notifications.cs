@@ -8,7 +8,7 @@ namespace NotificationService.Client;
 /// </summary>
 public abstract record SendOptions
 {
-    /// <summary>One channel: email, sms, whatsapp, push or in_app. Give this or <see cref="Channels"/>.</summary>
+    /// <summary>One channel: email, sms, whatsapp, push, in_app or chat. Give this or <see cref="Channels"/>.</summary>
     public string? Channel { get; init; }
     /// <summary>Several channels: one notification per channel.</summary>
     public IReadOnlyList<string>? Channels { get; init; }
@@ -54,6 +54,8 @@ public sealed record Recipient
     public string? Phone { get; init; }
     /// <summary>Push device tokens.</summary>
     public IReadOnlyList<string>? DeviceTokens { get; init; }
+    /// <summary>A chat destination (wins over the profile's, for this send).</summary>
+    public ChatDestination? Chat { get; init; }
     /// <summary>A JSON Merge Patch of the user's profile, applied with the send (needs users:write).</summary>
     public JsonObject? Profile { get; init; }
     /// <summary>Send to every member of these topics instead (a fan-out).</summary>

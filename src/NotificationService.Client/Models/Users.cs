@@ -19,6 +19,8 @@ public sealed record UserProfile
     public string? AvatarUrl { get; init; }
     /// <summary>Free JSON, at most 16 KB.</summary>
     public JsonObject? Data { get; init; }
+    /// <summary>Where the chat channel reaches this person.</summary>
+    public ChatDestination? Chat { get; init; }
 }
 
 /// <summary>A stored recipient profile.</summary>
@@ -40,6 +42,8 @@ public sealed record User : ApiModel
     public string? AvatarUrl { get; init; }
     /// <summary>Free JSON.</summary>
     public JsonObject? Data { get; init; }
+    /// <summary>Where the chat channel reaches this person.</summary>
+    public ChatDestination? Chat { get; init; }
     /// <summary>When it was created.</summary>
     public DateTimeOffset CreatedAt { get; init; }
     /// <summary>When it last changed.</summary>
@@ -80,6 +84,8 @@ public sealed record BulkUser
     public string? AvatarUrl { get; init; }
     /// <summary>Free JSON.</summary>
     public JsonObject? Data { get; init; }
+    /// <summary>Where the chat channel reaches this person.</summary>
+    public ChatDestination? Chat { get; init; }
 }
 
 internal sealed record BulkUsersBody(IReadOnlyList<BulkUser> Users);

@@ -38,6 +38,30 @@ public class ClientAgainstServiceTests(ClientServiceFixture service)
         Assert.True(unused.Count == 0, "client methods this spec never used against the service:\n" + string.Join("\n", unused));
     }
 
+    [Fact]
+    public async Task A_profiles_chat_destination_round_trips_through_the_client_and_a_send_names_one_inline()
+    {
+        var tenant = await service.NewRealTenantAsync("chat");
+        using var scope = service.ClientFor(tenant);
+        var (users, notifications) = (scope.Client.Users, scope.Client.Notifications);
+
+        var slack = await users.IdentifyAsync("chat-1", new UserProfile { Chat = new ChatDestination { Slack = new SlackDestination { ChannelId = "C0CLIENT01" } } });
+        Assert.Equal("C0CLIENT01", slack.Chat?.Slack?.ChannelId);
+        const string hook = "https://discord.com/api/webhooks/123456789012345678/client-token";
+        var bulk = await users.BulkIdentifyAsync([new BulkUser { UserId = "chat-2", Chat = new ChatDestination { Discord = new ChatWebhook { WebhookUrl = hook } } }]);
+        Assert.Equal("created", bulk.Results.Single().Status);
+        Assert.Equal(hook, (await users.GetAsync("chat-2")).Chat?.Discord?.WebhookUrl);
+
+        var sent = await notifications.SendAsync(new SendRequest
+        {
+            Channel = "chat", Content = new MessageContent { Body = "Deploy done" },
+            Recipient = new Recipient { Chat = new ChatDestination { Slack = new SlackDestination { UserId = "U0CLIENT01" } } },
+        });
+        var id = Assert.Single(sent.Notifications).Id;
+        await tenant.Http.WaitForStatusAsync(id, "sent");
+        Assert.Equal("U0CLIENT01", await service.ScalarAsync<string>("select recipient->'chat'->'slack'->>'userId' from sandbox_messages where notification_id = $1", id));
+    }
+
     private static async Task UsersAsync(UsersClient users)
     {
         var ada = await users.IdentifyAsync("cu-1", new UserProfile { Email = "ada@example.com", Name = "Ada", Data = new JsonObject { ["tier"] = "gold" } });

@@ -114,6 +114,7 @@ public class InboxComponentTests(InboxBrowserFixture fixture)
         await page.Locator("notification-inbox [part=preferences-button]").ClickAsync();
         await Expect(page.Locator("notification-inbox table input[type=checkbox]").First).ToBeVisibleAsync();
         await Expect(page.Locator("notification-inbox tbody tr", new() { HasText = "Security" }).Locator("input").First).ToBeDisabledAsync();
+        await Expect(page.Locator("notification-inbox thead th", new() { HasTextString = locale == "ar" ? "الدردشة" : "Chat" })).ToHaveCountAsync(1);
         await AssertNoViolationsAsync(page, "preferences");
     }
 

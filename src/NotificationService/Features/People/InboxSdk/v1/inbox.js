@@ -21,7 +21,7 @@ const STRINGS = {
     digests: 'Digests', digestHow: 'How often', digestApp: 'As the app sends them', immediate: 'Each at once', hourly: 'Hourly', daily: 'Daily', weekly: 'Weekly', at: 'At', day: 'Day',
     bellError: 'Notifications unavailable', origin_not_allowed: 'Notifications cannot be shown on this site.',
     token_refused: 'Your notifications could not be loaded: your sign-in was not accepted.',
-    ch: { email: 'Email', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'In-app' },
+    ch: { email: 'Email', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'In-app', chat: 'Chat' },
   },
   fr: {
     title: 'Notifications', bell: 'Notifications, {n} non lues', markAll: 'Tout marquer comme lu', prefs: 'Préférences de notification',
@@ -33,7 +33,7 @@ const STRINGS = {
     digests: 'Résumés', digestHow: 'Fréquence', digestApp: 'Comme l’app les envoie', immediate: 'Chacune aussitôt', hourly: 'Toutes les heures', daily: 'Chaque jour', weekly: 'Chaque semaine', at: 'À', day: 'Jour',
     bellError: 'Notifications indisponibles', origin_not_allowed: 'Les notifications ne peuvent pas être affichées sur ce site.',
     token_refused: 'Impossible de charger vos notifications : votre connexion n’a pas été acceptée.',
-    ch: { email: 'E-mail', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'Dans l’app' },
+    ch: { email: 'E-mail', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'Dans l’app', chat: 'Messagerie' },
   },
   de: {
     title: 'Benachrichtigungen', bell: 'Benachrichtigungen, {n} ungelesen', markAll: 'Alle als gelesen markieren', prefs: 'Benachrichtigungseinstellungen',
@@ -45,7 +45,7 @@ const STRINGS = {
     digests: 'Zusammenfassungen', digestHow: 'Wie oft', digestApp: 'Wie die App sie sendet', immediate: 'Jede sofort', hourly: 'Stündlich', daily: 'Täglich', weekly: 'Wöchentlich', at: 'Um', day: 'Tag',
     bellError: 'Benachrichtigungen nicht verfügbar', origin_not_allowed: 'Benachrichtigungen können auf dieser Website nicht angezeigt werden.',
     token_refused: 'Ihre Benachrichtigungen konnten nicht geladen werden: Ihre Anmeldung wurde nicht akzeptiert.',
-    ch: { email: 'E-Mail', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'In der App' },
+    ch: { email: 'E-Mail', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'In der App', chat: 'Chat' },
   },
   es: {
     title: 'Notificaciones', bell: 'Notificaciones, {n} sin leer', markAll: 'Marcar todo como leído', prefs: 'Preferencias de notificación',
@@ -57,7 +57,7 @@ const STRINGS = {
     digests: 'Resúmenes', digestHow: 'Frecuencia', digestApp: 'Como la app los envía', immediate: 'Cada una al momento', hourly: 'Cada hora', daily: 'Cada día', weekly: 'Cada semana', at: 'A las', day: 'Día',
     bellError: 'Notificaciones no disponibles', origin_not_allowed: 'Las notificaciones no se pueden mostrar en este sitio.',
     token_refused: 'No se pudieron cargar tus notificaciones: tu inicio de sesión no fue aceptado.',
-    ch: { email: 'Correo', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'En la app' },
+    ch: { email: 'Correo', sms: 'SMS', push: 'Push', whatsapp: 'WhatsApp', in_app: 'En la app', chat: 'Chat' },
   },
   ar: {
     title: 'الإشعارات', bell: 'الإشعارات، {n} غير مقروءة', markAll: 'تعليم الكل كمقروء', prefs: 'تفضيلات الإشعارات',
@@ -69,7 +69,7 @@ const STRINGS = {
     digests: 'الملخصات', digestHow: 'كم مرة', digestApp: 'كما يرسلها التطبيق', immediate: 'كل إشعار فورًا', hourly: 'كل ساعة', daily: 'يوميًا', weekly: 'أسبوعيًا', at: 'في', day: 'اليوم',
     bellError: 'الإشعارات غير متاحة', origin_not_allowed: 'لا يمكن عرض الإشعارات على هذا الموقع.',
     token_refused: 'تعذّر تحميل إشعاراتك: لم يُقبل تسجيل دخولك.',
-    ch: { email: 'البريد', sms: 'SMS', push: 'دفع', whatsapp: 'واتساب', in_app: 'في التطبيق' },
+    ch: { email: 'البريد', sms: 'SMS', push: 'دفع', whatsapp: 'واتساب', in_app: 'في التطبيق', chat: 'الدردشة' },
   },
 };
 
@@ -940,7 +940,7 @@ export class NotificationInbox extends HTMLElement {
     const t = this.#t, p = this.#prefs, effective = p.effective || {};
     const cats = p.tenantCategories || [];
     const channels = this.getAttribute('channels')?.split(',').map(s => s.trim()).filter(Boolean)
-      || Object.keys(Object.values(effective)[0] || { in_app: 1, email: 1, push: 1, sms: 1, whatsapp: 1 });
+      || Object.keys(Object.values(effective)[0] || { in_app: 1, email: 1, push: 1, sms: 1, whatsapp: 1, chat: 1 });
     const rows = cats.length ? cats : [{ key: '', name: t.everything, required: false }];
     const checkbox = (cat, ch) => {
       const on = cat.key ? effective[cat.key]?.[ch] ?? true : p.channels?.[ch] ?? true;
