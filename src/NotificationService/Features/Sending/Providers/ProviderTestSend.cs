@@ -28,7 +28,7 @@ public sealed class ProviderTestSend(ProviderAdmin admin, IEnumerable<IProviderA
             ?? throw new UnprocessableException($"Provider kind '{config.Kind}' is not supported by this build.");
         var subject = request.Subject ?? "NotificationService test message";
         var message = new OutgoingMessage(Uuid7.New(), tenantId, config.Channel,
-            new Recipient(recipient.UserId, recipient.Email, recipient.Phone, tokens),
+            new Recipient(recipient.UserId, recipient.Email, recipient.Phone, tokens, Chat: recipient.Chat),
             new RenderedContent(Subject: subject, Title: subject, Body: request.Body ?? $"Test message through provider config '{config.Name}'."),
             Category: "provider-test");
 
