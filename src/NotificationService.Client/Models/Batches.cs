@@ -30,6 +30,8 @@ public sealed record BatchRecipient
     public string? Phone { get; init; }
     /// <summary>Push device tokens.</summary>
     public IReadOnlyList<string>? DeviceTokens { get; init; }
+    /// <summary>A chat destination (wins over the profile's).</summary>
+    public ChatDestination? Chat { get; init; }
     /// <summary>This recipient's locale.</summary>
     public string? Locale { get; init; }
     /// <summary>This recipient's data, merged over the batch's.</summary>

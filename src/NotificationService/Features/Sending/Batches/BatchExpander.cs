@@ -62,7 +62,7 @@ public sealed class BatchExpander(SendValidator validator, TemplateResolver temp
     private static SendRequest ToSend(SendBatchRequest d, BatchRecipient r) => new()
     {
         Channel = d.Channel, Channels = d.Channels, Template = d.Template, Content = d.Content,
-        Recipient = new SendRecipient { UserId = r.UserId, Email = r.Email, Phone = r.Phone, DeviceTokens = r.DeviceTokens },
+        Recipient = new SendRecipient { UserId = r.UserId, Email = r.Email, Phone = r.Phone, DeviceTokens = r.DeviceTokens, Chat = r.Chat },
         Data = Merge(d.Data, r.Data), Locale = r.Locale ?? d.Locale, Category = d.Category, Priority = d.Priority,
         SendAt = d.SendAt, ExpiresAt = d.ExpiresAt, Thread = d.Thread, Metadata = d.Metadata, OverridePreferences = d.OverridePreferences,
     };

@@ -22,6 +22,8 @@ public sealed record BatchRecipient
     public string? Email { get; init; }
     public string? Phone { get; init; }
     public string[]? DeviceTokens { get; init; }
+    /// <summary>Where the chat channel reaches this recipient (else their profile's, by userId).</summary>
+    public NotificationService.Channels.Chat.ChatDestination? Chat { get; init; }
     public string? Locale { get; init; }
     public JsonObject? Data { get; init; }
 }

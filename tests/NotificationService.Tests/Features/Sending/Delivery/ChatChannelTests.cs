@@ -40,6 +40,29 @@ public class ChatChannelTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_batch_names_each_recipients_chat_destination_and_a_bad_one_is_refused_alone_naming_its_field()
+    {
+        var tenant = await TenantAsync();
+        var accepted = await (await tenant.Http.PostJsonAsync(Api.Send + "-batch", new
+        {
+            channel = "chat", content = new { body = "Release {{v}}" },
+            recipients = new object[]
+            {
+                new { chat = new { slack = new { channelId = "C0BATCH0001" } }, data = new { v = "1" } },
+                new { chat = new { discord = new { webhookUrl = "https://evil.example/api/webhooks/1/tok" } } },
+            },
+        })).JsonAsync();
+        Assert.Equal(1, accepted["accepted"]!.GetValue<int>());
+        var rejected = Assert.Single(accepted["rejected"]!.AsArray());
+        Assert.Equal(1, rejected!["index"]!.GetValue<int>());
+        Assert.Contains("recipient.chat.discord.webhookUrl", rejected["errors"]!.AsObject().Select(e => e.Key));
+        var batch = Guid.Parse(accepted["batchId"]!.GetValue<string>());
+        var id = await service.ScalarAsync<Guid>("select id from notifications where tenant_id = $1 and batch_id = $2", tenant.Id, batch);
+        await service.Ledger.WaitForAsync(id, "sent");
+        Assert.Equal("C0BATCH0001", (await SandboxAsync(id, "recipient"))["chat"]!["slack"]!["channelId"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task An_inline_destination_is_checked_at_accept_and_a_foreign_host_or_private_address_is_a_400_naming_the_field()
     {
         var tenant = await TenantAsync();
