@@ -167,7 +167,7 @@ IEnumerable<BenchPhase> Phases() =>
             DispatchWarmUp.Plan.For(options.DispatchJobs, options))),
     new("preferences", "dispatch with preferences in force vs without, in pairs (Mode=api then Mode=worker)", async (report, dll) =>
         report.Preferences = await PreferencesDispatchRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs, options.Quick ? 1 : 2)),
-    new("providers", "provider dispatch through SendGrid and Twilio fakes (Mode=api then Mode=worker)", async (report, dll) =>
+    new("providers", "provider dispatch through SendGrid, Twilio and chat (Slack, Teams, Discord) fakes (Mode=api then Mode=worker)", async (report, dll) =>
         report.ProviderDispatch = await ProviderDispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("providers"), options.ProviderMessages)),
     new("providers", "provider adapters in-process: SendGrid and Twilio allocations per send, SMTP pooled vs one connection per message", async (report, _) =>
         report.ProviderAdapters = await AdapterRun.MeasureAsync(Math.Min(options.ProviderMessages, 20_000), Math.Min(options.ProviderMessages, 2_000))),

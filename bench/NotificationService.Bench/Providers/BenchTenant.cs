@@ -54,6 +54,19 @@ public sealed class BenchTenant(Guid tenantId, string apiKey)
         await TestSendAsync(http, twilio, new { recipient = new { phone = "+14155550199" }, body = "probe" });
     }
 
+    /// <summary>The one config of a chat kind (its fake is the operator's double for the kind) and a test send through it.</summary>
+    public async Task AddChatProviderAsync(HttpClient http, string kind)
+    {
+        object secrets = kind switch
+        {
+            "slack" => new { botToken = "xoxb-bench-token" },
+            "slack_webhook" => new { webhookUrl = "https://hooks.slack.com/services/T0BENCH/B0BENCH/benchbenchbench" },
+            _ => new { },
+        };
+        var id = await CreateProviderAsync(http, new { channel = "chat", kind, name = $"{kind} (loopback fake)", priority = 10, settings = new { }, secrets });
+        await TestSendAsync(http, id, new { recipient = new { chat = ProviderEnqueue.ChatDestination(kind, 0) }, body = "probe" });
+    }
+
     /// <summary>POST /api/v1/admin/providers; anything but 201 stops the run with the service's answer.</summary>
     public static async Task<Guid> CreateProviderAsync(HttpClient http, object body)
     {

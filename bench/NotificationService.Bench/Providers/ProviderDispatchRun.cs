@@ -27,6 +27,8 @@ public sealed record CpuPerMessage(double Worker, double Postgres, double Bench)
 /// set-up (tenant, provider configs through the admin API, N emails and N SMS through send-batch); then, per
 /// provider, a fresh Mode=worker process serving only that channel's queue drains it, so each provider's figure
 /// is its own path and not half of a shared two cores. The rate is what the fake accepted, first to last request.
+/// The chat kinds follow, each in a tenant of its own whose messages wait (sendAt) until their drain makes them due, so
+/// each kind's worker drains that kind's messages alone from the one chat queue.
 /// </summary>
 public static class ProviderDispatchRun
 {
@@ -38,31 +40,71 @@ public static class ProviderDispatchRun
     /// </summary>
     private static readonly Dictionary<string, string> AllowLoopback = new() { ["Outbound__AllowedTargets"] = "127.0.0.1" };
 
+    public static readonly string[] ChatKinds = ["slack", "slack_webhook", "teams_webhook", "discord_webhook"];
+
     public static async Task<IReadOnlyList<ProviderDispatchResult>> MeasureAsync(string dll, string connectionString, int messagesPerProvider)
     {
         await using var sendGrid = await SendGridFake.StartAsync();
         await using var twilio = await TwilioFake.StartAsync();
+        var chat = new Dictionary<string, LoopbackFake>();
+        foreach (var kind in ChatKinds) chat[kind] = await ChatFake.StartAsync(kind);
         await using var db = NpgsqlDataSource.Create(connectionString);
+        // Loopback allowed, and each chat kind sent to its fake by the operator's setting (a tenant cannot point one).
+        var settings = new Dictionary<string, string>(AllowLoopback);
+        foreach (var (kind, fake) in chat) settings[$"Providers__ChatDoubles__{kind}"] = fake.BaseUrl;
+        var chatTenants = new Dictionary<string, Guid>();
 
-        Progress.Show("providers: starting the service in Mode=api");
-        await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api", AllowLoopback))
+        try
         {
-            var tenant = await BenchTenant.CreateAsync(api.BaseAddress);
-            using var http = tenant.Client(api.BaseAddress);
-            await tenant.AddProvidersAsync(http, sendGrid.BaseUrl, twilio.BaseUrl);
-            await ProviderEnqueue.EnqueueAsync(http, "email", messagesPerProvider);
-            await ProviderEnqueue.EnqueueAsync(http, "sms", messagesPerProvider);
+            Progress.Show("providers: starting the service in Mode=api");
+            await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api", settings))
+            {
+                var tenant = await BenchTenant.CreateAsync(api.BaseAddress);
+                using var http = tenant.Client(api.BaseAddress);
+                await tenant.AddProvidersAsync(http, sendGrid.BaseUrl, twilio.BaseUrl);
+                await ProviderEnqueue.EnqueueAsync(http, "email", messagesPerProvider);
+                await ProviderEnqueue.EnqueueAsync(http, "sms", messagesPerProvider);
+                foreach (var kind in ChatKinds)
+                {
+                    var own = await BenchTenant.CreateAsync(api.BaseAddress, $"Bench {kind}");
+                    using var ownHttp = own.Client(api.BaseAddress);
+                    await own.AddChatProviderAsync(ownHttp, kind);
+                    await ProviderEnqueue.EnqueueAsync(ownHttp, "chat", messagesPerProvider, kind, sendAt: DateTimeOffset.UtcNow.AddDays(1));
+                    chatTenants[kind] = own.TenantId;
+                }
+            }
+            foreach (var channel in new[] { "email", "sms" })
+                if (await LeftAsync(db, channel) is var queued && queued != messagesPerProvider)
+                    throw new InvalidOperationException($"expected {messagesPerProvider} queued {channel} messages in jobs, found {queued}");
+            var results = new List<ProviderDispatchResult>
+            {
+                await DrainAsync(dll, connectionString, db, sendGrid, "email", messagesPerProvider, settings),
+                await DrainAsync(dll, connectionString, db, twilio, "sms", messagesPerProvider, settings),
+            };
+            foreach (var kind in ChatKinds)
+            {
+                await MakeDueAsync(db, chatTenants[kind]);
+                results.Add(await DrainAsync(dll, connectionString, db, chat[kind], "chat", messagesPerProvider, settings, chatTenants[kind]));
+            }
+            return results;
         }
-        foreach (var channel in new[] { "email", "sms" })
-            if (await LeftAsync(db, channel) is var queued && queued != messagesPerProvider)
-                throw new InvalidOperationException($"expected {messagesPerProvider} queued {channel} messages in jobs, found {queued}");
-        return [
-            await DrainAsync(dll, connectionString, db, sendGrid, "email", messagesPerProvider),
-            await DrainAsync(dll, connectionString, db, twilio, "sms", messagesPerProvider),
-        ];
+        finally
+        {
+            foreach (var fake in chat.Values) await fake.DisposeAsync();
+        }
     }
 
-    private static async Task<ProviderDispatchResult> DrainAsync(string dll, string connectionString, NpgsqlDataSource db, LoopbackFake fake, string channel, int messages)
+    /// <summary>A chat kind's held messages become due now, for its drain.</summary>
+    private static async Task MakeDueAsync(NpgsqlDataSource db, Guid tenantId)
+    {
+        await using var cmd = db.CreateCommand("update jobs set run_at = now() where tenant_id = $1 and queue = 'chat' and state = 'ready'");
+        cmd.Parameters.AddWithValue(tenantId);
+        await cmd.ExecuteNonQueryAsync();
+    }
+
+    /// <param name="tenantId">The one tenant whose messages this drain counts (chat: a tenant per kind); null: all.</param>
+    private static async Task<ProviderDispatchResult> DrainAsync(string dll, string connectionString, NpgsqlDataSource db, LoopbackFake fake, string channel,
+        int messages, Dictionary<string, string> settings, Guid? tenantId = null)
     {
         // Before each drain, not once: the first drain leaves dead tuples behind, and autovacuum cleaning them up
         // during the second would be charged to the second provider.
@@ -73,7 +115,7 @@ public static class ProviderDispatchRun
         Progress.Show($"providers: starting a Mode=worker process for the {channel} queue");
         var clock = Stopwatch.StartNew();
         await using var worker = await ServiceProcess.StartAsync(dll, connectionString, "worker",
-            new Dictionary<string, string>(AllowLoopback) { ["Queue__Queues__0"] = channel });
+            new Dictionary<string, string>(settings) { ["Queue__Queues__0"] = channel });
         var meter = await CpuMeter.ForAsync(worker.Pid, db);
         Costs.UnitMeter? unitMeter = null;
         var drained = false;
@@ -92,7 +134,7 @@ public static class ProviderDispatchRun
             // some jobs never reach the fake), so the harness's own queries barely load PostgreSQL during the drain.
             if (accepted >= messages || tick % 20 == 0)
             {
-                var left = await LeftAsync(db, channel);
+                var left = await LeftAsync(db, channel, tenantId);
                 if (left == 0) { drained = true; break; }
             }
             Progress.Show($"providers: {fake.Provider} accepted {accepted:N0}/{messages:N0} ({clock.Elapsed.TotalSeconds:0.0} s)");
@@ -103,10 +145,13 @@ public static class ProviderDispatchRun
         var loadAfter = LoadAverage();
         if (unitMeter is not null && atStart is { } first) await unitMeter.StopAsync(counts.Accepted - first.Accepted, "message sent");
 
-        await using var sent = db.CreateCommand("select count(*) filter (where status = 'sent') from notifications where channel = $1");
+        await using var sent = db.CreateCommand(
+            "select count(*) filter (where status = 'sent') from notifications where channel = $1 and ($2::uuid is null or tenant_id = $2)");
         sent.Parameters.AddWithValue(channel);
-        await using var dead = db.CreateCommand("select count(*) from jobs where queue = $1 and state = 'dead'");
+        sent.Parameters.Add(new NpgsqlParameter { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
+        await using var dead = db.CreateCommand("select count(*) from jobs where queue = $1 and state = 'dead' and ($2::uuid is null or tenant_id = $2)");
         dead.Parameters.AddWithValue(channel);
+        dead.Parameters.Add(new NpgsqlParameter { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         return new ProviderDispatchResult(fake.Provider, channel, messages, counts, (long)(await sent.ExecuteScalarAsync())!,
             (long)(await dead.ExecuteScalarAsync())!, drained, (counts.FirstAccepted ?? fake.Elapsed) - launchedAt, loadBefore, loadAfter,
             CpuPerMessage.Between(atStart, end, counts.Accepted), CpuPerMessage.Between(atHalf, end, counts.Accepted));
@@ -123,11 +168,13 @@ public static class ProviderDispatchRun
         }
     }
 
-    private static async Task<long> LeftAsync(NpgsqlDataSource db, string queue)
+    private static async Task<long> LeftAsync(NpgsqlDataSource db, string queue, Guid? tenantId = null)
     {
         // A delivery job stands for a group of notifications accepted together: count what its units stand for.
-        await using var cmd = db.CreateCommand("select coalesce(sum(units), 0) from jobs where queue = $1 and state <> 'dead'");
+        await using var cmd = db.CreateCommand(
+            "select coalesce(sum(units), 0) from jobs where queue = $1 and state <> 'dead' and ($2::uuid is null or tenant_id = $2)");
         cmd.Parameters.AddWithValue(queue);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)tenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Uuid });
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
 

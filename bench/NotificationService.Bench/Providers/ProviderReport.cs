@@ -37,7 +37,9 @@ public static class ProviderReport
                           $"(second half: {r.SecondHalf.Worker:N0} + {r.SecondHalf.Postgres:N0} + {r.SecondHalf.Bench:N0} µs, at most {r.SecondHalf.TwoCoreBoundPerSec:N0}/s).");
         if (results.Count > 0)
             sb.AppendLine("- Provider dispatch: emails and SMS were queued through send-batch in Mode=api; each channel was then drained by its own fresh " +
-                          "Mode=worker process (`Queue:Queues` = that channel), one after the other, through the real SendGrid and Twilio SMS adapters.");
+                          "Mode=worker process (`Queue:Queues` = that channel), one after the other, through the real SendGrid and Twilio SMS adapters; " +
+                          "then each chat kind's messages (a tenant per kind, held by sendAt until their drain) through the real Slack, Teams and " +
+                          "Discord adapters, each kind sent to its fake by `Providers:ChatDoubles` (Slack to a channel per message: it paces per conversation).");
     }
 
     /// <summary>The SMTP pool must make a burst at least this many times faster than one connection per message.</summary>
