@@ -32,6 +32,7 @@ using NotificationService.Features.Tenancy.Suspension;
 using NotificationService.Features.Administration.Platform;
 using NotificationService.Features.Tenancy.TenantSettings;
 using NotificationService.Features.Sending.Topics;
+using NotificationService.Features.Operations.Analytics;
 using NotificationService.Features.Operations.Usage;
 using NotificationService.Features.Sending.Webhooks;
 using NotificationService.Features.Automation.Digests;
@@ -106,6 +107,7 @@ public static class ServiceComposition
         app.MapWebhooks();
         app.MapRateLimits();
         app.MapUsage();
+        app.MapAnalytics();
         app.MapApiKeyAdmin();
         app.MapAudit();
         app.MapMembers();                     // the people who run a tenant: members, roles, invitations (admin API)
@@ -161,6 +163,7 @@ public static class ServiceComposition
         services.AddRetention();              // each kind of stored data purged by its owner after its retention, in small batches
         services.AddBackgroundJobs(builder.Configuration, includeWorkers); // Hangfire: recurring maintenance once per cluster, operator jobs
         services.AddUsage();                  // per-tenant counts per day, channel and status: a ledger observer flushed every few seconds
+        services.AddAnalytics();              // delivery funnel per tenant, hour and group: a ledger observer flushed like usage
         services.AddHealth();
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
         services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job

@@ -63,6 +63,7 @@ public static partial class RoleTable
         ["PUT /api/v1/admin/templates/partials/{name}"] = Area.Content,
         ["DELETE /api/v1/admin/templates/partials/{name}"] = Area.Content,
         ["GET /api/v1/admin/usage"] = Area.Read,
+        ["GET /api/v1/admin/analytics"] = Area.Read,
         ["GET /api/v1/admin/user-auth/keys"] = Area.Read,
         ["POST /api/v1/admin/user-auth/keys"] = Area.Settings,
         ["DELETE /api/v1/admin/user-auth/keys/{id}"] = Area.Settings,

@@ -123,6 +123,7 @@ public static class ScopeTable
         ["PUT /api/v1/admin/templates/partials/{name}"] = Scope(Admin),
         ["DELETE /api/v1/admin/templates/partials/{name}"] = Scope(Admin),
         ["GET /api/v1/admin/usage"] = Scope(Admin),
+        ["GET /api/v1/admin/analytics"] = Scope(Admin),
         ["GET /api/v1/admin/user-auth/keys"] = Scope(Admin),
         ["POST /api/v1/admin/user-auth/keys"] = Scope(Admin),
         ["DELETE /api/v1/admin/user-auth/keys/{id}"] = Scope(Admin),
