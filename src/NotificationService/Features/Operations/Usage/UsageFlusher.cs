@@ -1,39 +1,14 @@
+using NotificationService.Infrastructure;
+
 namespace NotificationService.Features.Operations.Usage;
 
-/// <summary>
-/// Moves the in-memory usage counts to PostgreSQL every `Usage:FlushSeconds` (default 2) and once more on shutdown.
-/// A failed write (database down) keeps the counts for the next try.
-/// </summary>
-public sealed class UsageFlusher(UsageCounter counter, UsageStore store, IConfiguration config, ILogger<UsageFlusher> log) : BackgroundService
+/// <summary>Moves the in-memory usage counts to PostgreSQL every `Usage:FlushSeconds` (default 2) and on shutdown.</summary>
+public sealed class UsageFlusher(UsageCounter counter, UsageStore store, IConfiguration config, ILogger<UsageFlusher> log)
+    : CountFlusher<UsageKey>(Every(config, "Usage:FlushSeconds"), log)
 {
-    private readonly TimeSpan _interval = TimeSpan.FromSeconds(Math.Max(0.1, config.GetValue("Usage:FlushSeconds", 2.0)));
+    protected override IReadOnlyDictionary<UsageKey, long> Drain() => counter.Drain();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(_interval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await FlushAsync(stoppingToken);
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
-    }
+    protected override void Restore(IReadOnlyDictionary<UsageKey, long> counts) => counter.Restore(counts);
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        await base.StopAsync(cancellationToken);
-        await FlushAsync(cancellationToken);
-    }
-
-    /// <summary>Writes what is counted now (the loop does this every interval; specs and shutdown call it directly).</summary>
-    public async Task FlushAsync(CancellationToken ct)
-    {
-        var counts = counter.Drain();
-        if (counts.Count == 0) return;
-        try { await store.AddAsync(counts, ct); }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
-        {
-            counter.Restore(counts);
-            log.LogWarning("Usage counts not written ({Cells} cells kept for the next flush): {Error}", counts.Count, e.Message);
-        }
-    }
+    protected override Task WriteAsync(IReadOnlyDictionary<UsageKey, long> counts, CancellationToken ct) => store.AddAsync(counts, ct);
 }
