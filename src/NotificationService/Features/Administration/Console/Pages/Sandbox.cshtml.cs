@@ -22,9 +22,12 @@ public sealed class SandboxModel(SandboxRecorder sandbox) : ConsolePage
         catch (JsonException) { return MasksPersonalData ? "•••" : m.RecipientJson; }
     }
 
-    /// <summary>The message's parts, one-time links (an invitation's) hidden; none for a viewer, whose page says bodies are hidden.</summary>
+    /// <summary>The message's parts as a mail reader shows them (subject first, rendered HTML last), one-time links (an invitation's)
+    /// hidden; none for a viewer, whose page says bodies are hidden.</summary>
     public IEnumerable<(string Name, string Value)> Parts(SandboxMessage m) =>
         !MasksPersonalData && JsonNode.Parse(m.ContentJson) is JsonObject o
-            ? o.Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out _)).Select(p => (p.Key, Members.LinksHidden.In(p.Value!.GetValue<string>())!))
+            ? o.Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out _))
+                .OrderBy(p => p.Key switch { "subject" => 0, "html" => 2, _ => 1 })
+                .Select(p => (p.Key, Members.LinksHidden.In(p.Value!.GetValue<string>())!))
             : [];
 }
