@@ -39,6 +39,26 @@ public class SeedTemplateTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_seeded_template_sent_without_its_optional_variables_renders_no_empty_link()
+    {
+        var demo = service.Client(ServiceFixture.DemoApiKey);
+        var templates = (await demo.GetJsonAsync($"{Root}?limit=100"))["items"]!.AsArray();
+        var withOptionals = templates.Where(t => t!["optionalVariables"] is JsonArray { Count: > 0 }).ToList();
+        Assert.Contains(withOptionals, t => t!["key"]!.GetValue<string>() == "welcome" && t["channel"]!.GetValue<string>() == "email");
+        var empty = new List<string>();
+        foreach (var t in withOptionals)
+        {
+            var data = SampleData.DeepClone().AsObject();
+            foreach (var optional in t!["optionalVariables"]!.AsArray()) data.Remove(optional!.GetValue<string>());
+            var preview = await ExpectAsync(await demo.PostJsonAsync($"{Root}/{t.Id()}/preview", new { data }), 200);
+            empty.AddRange(preview["parts"]!.AsObject()
+                .Where(p => p.Value is JsonValue v && v.TryGetValue<string>(out var text) && text.Contains("href=\"\"", StringComparison.Ordinal))
+                .Select(p => $"{t["key"]}.{t["channel"]}.{t["locale"]} {p.Key}"));
+        }
+        Assert.True(empty.Count == 0, "an empty href in: " + string.Join(", ", empty));
+    }
+
+    [Fact]
     public async Task The_french_order_email_formats_money_and_dates_in_french()
     {
         var demo = service.Client(ServiceFixture.DemoApiKey);
