@@ -12,9 +12,10 @@ public static class Notifications
 {
     public static Task<int> Main(string[] args)
     {
-        var root = new RootCommand("Notifications as code: pull a tenant's configuration into a directory and validate it offline.");
+        var root = new RootCommand("Notifications as code: pull a tenant's configuration into a directory, diff it, validate it offline.");
         root.Subcommands.Add(PullCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(DiffCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

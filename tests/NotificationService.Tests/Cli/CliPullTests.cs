@@ -8,14 +8,14 @@ using NotificationService.Tests.Support;
 namespace NotificationService.Tests.Cli;
 
 /// <summary>
-/// `notifications pull` against the service: a tenant's configuration lands as a tree that validates, and an edit made
-/// in the console (saved and published) shows in `git diff` as only that edit.
+/// `notifications pull` and `diff` against the service: a tenant's configuration lands as a tree that validates, an edit
+/// made in the console (saved and published) is what `diff` names, and after a pull it shows in `git diff` as only that edit.
 /// </summary>
 [Collection("platform")]
 public class CliPullTests(PlatformFixture service)
 {
     [Fact]
-    public async Task A_console_edit_pulled_again_shows_in_git_diff_as_only_that_edit()
+    public async Task A_console_edit_is_what_diff_names_and_pulled_again_shows_in_git_diff_as_only_that_edit()
     {
         var tenant = await service.NewTenantAsync();
         await TemplateApi.ExpectAsync(await tenant.Http.PutJsonAsync($"{TemplateApi.Root}/layouts/frame", new { source = "<main>{{{body}}}</main>" }), 201);
@@ -43,6 +43,17 @@ public class CliPullTests(PlatformFixture service)
             await TemplateApi.ExpectAsync(await tenant.Http.PutJsonAsync($"{TemplateApi.Root}/{template.Id()}",
                 new { layout = "frame", parts = new { subject = "Your receipt {{number}}", html = "<p>Total {{total}}</p>{{> sig}}" } }), 200);
             await TemplateApi.ExpectAsync(await tenant.Http.PostJsonAsync($"{TemplateApi.Root}/{template.Id()}/publish", new { }), 200);   // save and publish
+            var diff = new StringWriter();
+            Assert.Equal(1, await DiffCommand.RunAsync(service.Platform(), tenant.Id, dir, diff, Console.Error, CancellationToken.None));
+            Assert.Equal("""
+                template receipt (email.en): changed: subject.hbs
+                --- a/templates/receipt/email.en/subject.hbs
+                +++ b/templates/receipt/email.en/subject.hbs
+                @@ -1,1 +1,1 @@
+                -Your receipt {{number}}
+                +Receipt {{number}}
+
+                """.Replace("\r\n", "\n"), diff.ToString().Replace("\r\n", "\n"));   // the service's side first: what a push would undo
             Assert.Equal(0, await PullCommand.RunAsync(service.Platform(), tenant.Id, dir, TextWriter.Null, Console.Error, CancellationToken.None));
 
             Assert.True("templates/receipt/email.en/subject.hbs" == (await GitAsync(dir, "diff", "--name-only")).Trim(), await GitAsync(dir, "diff"));
