@@ -10,18 +10,8 @@ namespace NotificationService.Cli.Commands;
 /// </summary>
 internal static class DiffCommand
 {
-    public static Command Create()
-    {
-        var dir = new Argument<DirectoryInfo>("dir") { Description = "The tree to compare with the tenant" };
-        var command = new Command("diff", "Show what differs between a tenant's configuration and a directory") { dir };
-        var service = ServiceOptions.AddTo(command);
-        command.SetAction(async (r, ct) =>
-        {
-            if (service.Connect(r, Console.Error) is not { } http) return 2;
-            using (http) return await RunAsync(http, r.GetValue(service.Tenant), r.GetRequiredValue(dir).FullName, Console.Out, Console.Error, ct);
-        });
-        return command;
-    }
+    public static Command Create() => ServiceOptions.Create("diff", "Show what differs between a tenant's configuration and a directory",
+        "The tree to compare with the tenant", (http, tenant, dir, ct) => RunAsync(http, tenant, dir, Console.Out, Console.Error, ct));
 
     public static async Task<int> RunAsync(HttpClient http, Guid tenant, string directory, TextWriter output, TextWriter errors, CancellationToken ct)
     {

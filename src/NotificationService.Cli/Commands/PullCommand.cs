@@ -6,18 +6,8 @@ namespace NotificationService.Cli.Commands;
 /// <summary>`pull DIR --tenant ID`: the tenant's configuration written as a tree (see <see cref="ServiceOptions"/>).</summary>
 internal static class PullCommand
 {
-    public static Command Create()
-    {
-        var dir = new Argument<DirectoryInfo>("dir") { Description = "Where to write the tree (created if missing)" };
-        var command = new Command("pull", "Write a tenant's configuration into a directory, one readable file per object") { dir };
-        var service = ServiceOptions.AddTo(command);
-        command.SetAction(async (r, ct) =>
-        {
-            if (service.Connect(r, Console.Error) is not { } http) return 2;
-            using (http) return await RunAsync(http, r.GetValue(service.Tenant), r.GetRequiredValue(dir).FullName, Console.Out, Console.Error, ct);
-        });
-        return command;
-    }
+    public static Command Create() => ServiceOptions.Create("pull", "Write a tenant's configuration into a directory, one readable file per object",
+        "Where to write the tree (created if missing)", (http, tenant, dir, ct) => RunAsync(http, tenant, dir, Console.Out, Console.Error, ct));
 
     public static async Task<int> RunAsync(HttpClient http, Guid tenant, string directory, TextWriter output, TextWriter errors, CancellationToken ct)
     {

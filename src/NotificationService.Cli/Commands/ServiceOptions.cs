@@ -11,21 +11,27 @@ namespace NotificationService.Cli.Commands;
 /// </summary>
 internal sealed class ServiceOptions
 {
-    public Option<Guid> Tenant { get; } = new("--tenant") { Description = "The tenant's id", Required = true };
+    private Option<Guid> Tenant { get; } = new("--tenant") { Description = "The tenant's id", Required = true };
     private readonly Option<string?> url = new("--url") { Description = "The service's base URL (default: NOTIFICATIONS_URL)" };
     private readonly Option<string?> key = new("--key") { Description = "A platform key (default: NOTIFICATIONS_KEY)" };
 
-    public static ServiceOptions AddTo(Command command)
+    /// <summary>A command on a tree directory and a tenant: <paramref name="run"/> gets a client for the service.</summary>
+    public static Command Create(string name, string description, string dirDescription,
+        Func<HttpClient, Guid, string, CancellationToken, Task<int>> run)
     {
+        var dir = new Argument<DirectoryInfo>("dir") { Description = dirDescription };
         var options = new ServiceOptions();
-        command.Options.Add(options.Tenant);
-        command.Options.Add(options.url);
-        command.Options.Add(options.key);
-        return options;
+        var command = new Command(name, description) { dir, options.Tenant, options.url, options.key };
+        command.SetAction(async (r, ct) =>
+        {
+            if (options.Connect(r, Console.Error) is not { } http) return 2;
+            using (http) return await run(http, r.GetValue(options.Tenant), r.GetRequiredValue(dir).FullName, ct);
+        });
+        return command;
     }
 
     /// <summary>A client for the service, or null (the reason on <paramref name="errors"/>) when either is missing.</summary>
-    public HttpClient? Connect(ParseResult parsed, TextWriter errors)
+    private HttpClient? Connect(ParseResult parsed, TextWriter errors)
     {
         var baseUrl = parsed.GetValue(url) ?? Environment.GetEnvironmentVariable("NOTIFICATIONS_URL");
         var apiKey = parsed.GetValue(key) ?? Environment.GetEnvironmentVariable("NOTIFICATIONS_KEY");
