@@ -1,0 +1,30 @@
+using System.CommandLine;
+using NotificationService.Cli.Tree;
+
+namespace NotificationService.Cli.Commands;
+
+/// <summary>`validate DIR`: offline, no service needed; prints `file:line: message` per problem, exits 1 if any.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var dir = new Argument<DirectoryInfo>("dir") { Description = "The tree (as `pull` wrote it)" };
+        var command = new Command("validate", "Compile every template of a tree with the service's template engine, offline") { dir };
+        command.SetAction(r => Run(r.GetRequiredValue(dir).FullName, Console.Out, Console.Error));
+        return command;
+    }
+
+    public static int Run(string directory, TextWriter output, TextWriter errors)
+    {
+        if (!File.Exists(Path.Combine(directory, ConfigTree.ManifestFile)))
+        {
+            errors.WriteLine($"{directory}: no {ConfigTree.ManifestFile}; not a tree that `notifications pull` wrote.");
+            return 1;
+        }
+        var problems = TreeValidator.Validate(ConfigTree.Read(directory));
+        foreach (var problem in problems) errors.WriteLine(problem);
+        var templates = ConfigTree.Read(directory).Files.Keys.Count(k => k.EndsWith("/template.json", StringComparison.Ordinal));
+        output.WriteLine(problems.Count == 0 ? $"{templates} templates valid." : $"{problems.Count} problems.");
+        return problems.Count == 0 ? 0 : 1;
+    }
+}
