@@ -39,7 +39,6 @@ using NotificationService.Features.Automation.Digests;
 using NotificationService.Features.Automation.Workflows;
 using NotificationService.Features.People.WebOrigins;
 using NotificationService.Features.People.InboxSdk;
-using NotificationService.Features.Agents.Mcp;
 using NotificationService.Features.Administration.Sso;
 using NotificationService.Features.Administration.JobsDashboard;
 using NotificationService.Hosting;
@@ -112,7 +111,6 @@ public static class ServiceComposition
         app.MapApiKeyAdmin();
         app.MapAudit();
         app.MapMembers();                     // the people who run a tenant: members, roles, invitations (admin API)
-        app.MapAgentMcp();                    // /mcp: the MCP server, tools filtered by the caller's scopes or role
         app.MapWebOrigins();                  // the tenant's allowed web origins (admin API)
         app.MapTenantSettings();              // the tenant's own settings (allowHttpLinks)
         app.MapSso();                         // console single sign-on: /api/v1/admin/sso and the /admin/sso/* browser flow
@@ -169,7 +167,6 @@ public static class ServiceComposition
         services.AddHealth();
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
         services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job
-        services.AddAgentMcp();               // the MCP server's tools over the service's own queries and commands
         services.AddWebOrigins();             // which web origins may call /users/me from a browser (CORS)
         services.AddInboxSdk();               // the inbox component served at a versioned path, its integrity
         services.AddDemoPage(builder.Configuration); // the quick start's page showing it for the demo tenant

@@ -198,17 +198,6 @@ public static class ScopeTable
     };
 
     /// <summary>
-    /// Every MCP tool (`/mcp`) and the scopes a key needs to list and call it, as the operation it stands for needs; a member's
-    /// role is looked up in the role table's `Mcp` rows instead. A tool with no row here is neither listed nor callable.
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, Access> McpTools = new Dictionary<string, Access>
-    {
-        ["find_notifications"] = Scope(Read),
-        ["explain_notification"] = Scope(Read),
-        ["cancel_workflow_run"] = Scope(Send),
-    };
-
-    /// <summary>
     /// What a scope contains beyond itself: `admin` stands for every scope. Every check of what a caller holds (may it call
     /// an operation, set a field, grant a scope to a new key) asks <see cref="Covers"/>, so none can read `admin` narrower.
     /// </summary>
