@@ -5,19 +5,16 @@ public static partial class RoleTable
     /// <summary>
     /// The MCP server's tools (`/mcp`) by name and the area a member needs to see and call each with their token, as
     /// <see cref="Api"/> does for the admin API (keys keep their scopes: ScopeTable.Tools). Reads are for every member;
-    /// test sends and triggers are content work, cancelling a run is operations.
+    /// cancelling a run is operations.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Area> Tools = new Dictionary<string, Area>
     {
         ["find_notifications"] = Area.Read,
         ["explain_notification"] = Area.Read,
         ["get_workflow_run"] = Area.Read,
-        ["preview_template"] = Area.Read,       // renders, stores nothing
         ["list_workflows"] = Area.Read,
         ["queue_health"] = Area.Read,
         ["usage"] = Area.Read,
-        ["send_test"] = Area.Content,
-        ["trigger_workflow_test"] = Area.Content,
         ["cancel_run"] = Area.Operations,
     };
 }

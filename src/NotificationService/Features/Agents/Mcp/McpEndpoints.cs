@@ -23,6 +23,7 @@ public static class McpEndpoints
             .WithHttpTransport(o => o.Stateless = true)
             .WithTools<NotificationTools>()
             .WithTools<OperationsTools>()
+            .WithTools<WriteTools>()
             .WithRequestFilters(f => f.AddListToolsFilter(McpToolGate.ListOnlyAdmitted).AddCallToolFilter(McpToolGate.AdmitAndAudit));
         return services;
     }

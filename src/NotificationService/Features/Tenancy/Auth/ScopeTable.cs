@@ -199,7 +199,7 @@ public static class ScopeTable
 
     /// <summary>
     /// The MCP server's tools (`/mcp`, Features/Agents/Mcp) by name: a key sees and calls a tool only with its row's scopes.
-    /// Reads need what the matching API read needs; the write tools need `notifications:send`. A tool without a row fails
+    /// Reads need what the matching API read needs; cancelling a run needs `notifications:send`, as the API's cancel does. A tool without a row fails
     /// the MCP spec that lists the registered tools against this table.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Access> Tools = new Dictionary<string, Access>
@@ -207,12 +207,9 @@ public static class ScopeTable
         ["find_notifications"] = Scope(Read),
         ["explain_notification"] = Scope(Read),
         ["get_workflow_run"] = Scope(Read),
-        ["preview_template"] = Scope(Admin),
         ["list_workflows"] = Scope(Admin),
         ["queue_health"] = Scope(Admin),
         ["usage"] = Scope(Admin),
-        ["send_test"] = Scope(Send),
-        ["trigger_workflow_test"] = Scope(Send),
         ["cancel_run"] = Scope(Send),
     };
 
