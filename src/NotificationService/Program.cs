@@ -41,6 +41,7 @@ using NotificationService.Features.People.WebOrigins;
 using NotificationService.Features.People.InboxSdk;
 using NotificationService.Features.Administration.Sso;
 using NotificationService.Features.Administration.JobsDashboard;
+using NotificationService.Features.Agents.Mcp;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
 
@@ -108,6 +109,7 @@ public static class ServiceComposition
         app.MapRateLimits();
         app.MapUsage();
         app.MapAnalytics();
+        app.MapMcp();                         // /mcp: Streamable HTTP, stateless, behind the API's auth, limiter and body limit
         app.MapApiKeyAdmin();
         app.MapAudit();
         app.MapMembers();                     // the people who run a tenant: members, roles, invitations (admin API)
@@ -164,6 +166,7 @@ public static class ServiceComposition
         services.AddBackgroundJobs(builder.Configuration, includeWorkers); // Hangfire: recurring maintenance once per cluster, operator jobs
         services.AddUsage();                  // per-tenant counts per day, channel and status: a ledger observer flushed every few seconds
         services.AddAnalytics();              // delivery funnel per tenant, hour and group: a ledger observer flushed like usage
+        services.AddMcp();                    // the MCP server for agents: tools filtered by the scope and role tables
         services.AddHealth();
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
         services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job

@@ -5,7 +5,7 @@ using NotificationService.Contracts;
 namespace NotificationService.Features.Sending.Notifications;
 
 public sealed record NotificationFilter(string? Recipient = null, string? Status = null, string? Channel = null, Guid? BatchId = null,
-    DateTimeOffset? From = null, DateTimeOffset? To = null, string? Category = null);
+    DateTimeOffset? From = null, DateTimeOffset? To = null, string? Category = null, string? Template = null);
 
 public sealed record SearchCursor(DateTimeOffset CreatedAt, Guid Id);
 
@@ -29,6 +29,7 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
           and ($6::timestamptz is null or created_at >= $6) and ($7::timestamptz is null or created_at < $7)
           and ($8::timestamptz is null or (created_at, id) < ($8, $9))
           and ($11::text is null or category = $11)
+          and ($12::text is null or template_key = $12)
         order by created_at desc, id desc
         limit $10
         """;
@@ -47,6 +48,7 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(NpgsqlDbType.Uuid, (object?)after?.Id ?? Guid.Empty);
         cmd.Parameters.AddWithValue(limit);
         cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)f.Category ?? DBNull.Value);
+        cmd.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)f.Template ?? DBNull.Value);
         var rows = new List<LogRow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))

@@ -198,6 +198,22 @@ public static class ScopeTable
     };
 
     /// <summary>
+    /// The MCP server's tools (`/mcp`, Features/Agents/Mcp) by name: a key sees and calls a tool only with its row's scopes.
+    /// Reads need what the matching API read needs; cancelling a run needs `notifications:send`, as the API's cancel does. A tool without a row fails
+    /// the MCP spec that lists the registered tools against this table.
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, Access> Tools = new Dictionary<string, Access>
+    {
+        ["find_notifications"] = Scope(Read),
+        ["explain_notification"] = Scope(Read),
+        ["get_workflow_run"] = Scope(Read),
+        ["list_workflows"] = Scope(Admin),
+        ["queue_health"] = Scope(Admin),
+        ["usage"] = Scope(Admin),
+        ["cancel_run"] = Scope(Send),
+    };
+
+    /// <summary>
     /// What a scope contains beyond itself: `admin` stands for every scope. Every check of what a caller holds (may it call
     /// an operation, set a field, grant a scope to a new key) asks <see cref="Covers"/>, so none can read `admin` narrower.
     /// </summary>

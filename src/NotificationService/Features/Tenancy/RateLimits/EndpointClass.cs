@@ -41,6 +41,7 @@ public static class EndpointClasses
         if (path.StartsWithSegments("/api/v1/services")) return EndpointClass.Send;
         if (path.StartsWithSegments("/api/v1/admin")) return EndpointClass.Admin;
         if (path.StartsWithSegments("/api/v1/users")) return EndpointClass.EndUser;
+        if (path.StartsWithSegments("/mcp")) return EndpointClass.Admin;   // an agent's tool calls share the admin API's bucket
         return null;
     }
 }
