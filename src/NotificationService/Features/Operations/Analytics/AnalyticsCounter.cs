@@ -3,52 +3,43 @@ using NotificationService.Features.Sending.Notifications;
 
 namespace NotificationService.Features.Operations.Analytics;
 
-/// <summary>One cell of `analytics_hourly`: a tenant's notifications of one group that reached a status in a UTC hour.</summary>
-public readonly record struct AnalyticsCell(Guid TenantId, DateTimeOffset Hour, string Dimension, string Key, string Status);
+/// <summary>One committed status change as the rollup needs it: which notification reached what, in which UTC hour, and why.</summary>
+public readonly record struct AnalyticsEvent(Guid TenantId, Guid NotificationId, DateTimeOffset Hour, string Status, string Reason);
 
 /// <summary>
-/// Counts committed status changes per hour and channel in memory (a ledger observer: after commit, off the writer's
-/// path); <see cref="AnalyticsFlusher"/> adds them to PostgreSQL every few seconds. Like usage, a crash loses at most one
-/// interval of one replica's counts: analytics is a report, the notifications themselves stay exact.
+/// Collects committed status changes in memory (a ledger observer, as usage is: after commit, never on the writer's
+/// transaction); <see cref="AnalyticsFlusher"/> moves them to `analytics_hourly` every few seconds. The template, workflow,
+/// category and provider are read from each notification by key at the flush, once per batch, so the ledger's statements
+/// and <see cref="StatusChange"/> stay as they are. A crash loses at most one interval of this replica's events.
 /// </summary>
 public sealed class AnalyticsCounter(TimeProvider clock) : INotificationObserver
 {
-    /// <summary>The funnel's steps and its two ends that are not delivery (`seen` counts as read on the page).</summary>
-    public static readonly string[] Funnel =
-    [
-        NotificationStatuses.Accepted, NotificationStatuses.Sent, NotificationStatuses.Delivered, NotificationStatuses.Opened,
-        NotificationStatuses.Read, NotificationStatuses.Clicked, NotificationStatuses.Failed, NotificationStatuses.Suppressed,
-    ];
+    /// <summary>The funnel's steps and its side branches; `queued` and `sending` are the service's own steps.</summary>
+    private static readonly HashSet<string> Counted = [.. NotificationStatuses.All.Except([NotificationStatuses.Queued, NotificationStatuses.Sending])];
 
-    private static readonly HashSet<string> Counted = [.. Funnel];
     private readonly Lock _gate = new();
-    private Dictionary<AnalyticsCell, long> _pending = [];
+    private Dictionary<AnalyticsEvent, long> _pending = [];
 
     public bool Wants(string status) => Counted.Contains(status);
 
     public void OnAccepted(IReadOnlyList<NotificationDraft> accepted)
     {
-        var hour = HourOf(clock.GetUtcNow());
+        var hour = Hour(clock.GetUtcNow());
         lock (_gate)
-            foreach (var d in accepted) Add(new AnalyticsCell(d.TenantId, hour, "channel", d.Channel, NotificationStatuses.Accepted));
+            foreach (var d in accepted) Add(new(d.TenantId, d.Id, hour, NotificationStatuses.Accepted, ""), 1);
     }
 
     public void OnChanged(IReadOnlyList<StatusChange> changes)
     {
         lock (_gate)
-            foreach (var c in changes) Add(new AnalyticsCell(c.TenantId, HourOf(c.At), "channel", c.Channel, c.Status));
+            foreach (var c in changes) Add(new(c.TenantId, c.NotificationId, Hour(c.At), c.Status, ReasonOf(c)), 1);
     }
 
-    public static DateTimeOffset HourOf(DateTimeOffset at)
-    {
-        var utc = at.ToUniversalTime();
-        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
-    }
+    // Counted, not listed: a notification reaching one status twice in an hour (requeued, failed again) is one key.
+    private void Add(AnalyticsEvent e, long n) => _pending[e] = _pending.GetValueOrDefault(e) + n;
 
-    private void Add(AnalyticsCell cell, long n = 1) => _pending[cell] = _pending.GetValueOrDefault(cell) + n;
-
-    /// <summary>Takes what was counted since the last call (the next changes go to a fresh map).</summary>
-    public IReadOnlyDictionary<AnalyticsCell, long> Drain()
+    /// <summary>Takes what was collected since the last call (the next changes go to a fresh map).</summary>
+    public IReadOnlyDictionary<AnalyticsEvent, long> Drain()
     {
         lock (_gate)
         {
@@ -58,10 +49,28 @@ public sealed class AnalyticsCounter(TimeProvider clock) : INotificationObserver
         }
     }
 
-    /// <summary>Puts back counts a failed flush could not write, so the next flush carries them.</summary>
-    public void Restore(IReadOnlyDictionary<AnalyticsCell, long> counts)
+    /// <summary>Puts back events a failed flush could not write, so the next flush carries them.</summary>
+    public void Restore(IReadOnlyDictionary<AnalyticsEvent, long> events)
     {
         lock (_gate)
-            foreach (var (cell, n) in counts) Add(cell, n);
+            foreach (var (e, n) in events) Add(e, n);
+    }
+
+    public static DateTimeOffset Hour(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
+
+    /// <summary>
+    /// Why a notification ended where it did, kept bounded and free of a person's data: a detail reads "code: provider's
+    /// words" or "recipient suppressed: bounce", so the reason is what comes before the provider's words (its first
+    /// two colon-separated parts at most for a suppression, the first for the rest), never an address or a provider's text.
+    /// </summary>
+    public static string ReasonOf(StatusChange c)
+    {
+        if (!NotificationStatuses.IsTerminal(c.Status) || (c.Detail ?? c.Error) is not { Length: > 0 } text) return "";
+        var parts = text.Split(':', 3, StringSplitOptions.TrimEntries);
+        var reason = c.Status == NotificationStatuses.Suppressed && parts.Length > 1 && parts[0] == "recipient suppressed"
+            ? $"{parts[0]}: {parts[1]}" : parts[0];
+        var bracket = reason.IndexOf(" [", StringComparison.Ordinal);
+        if (bracket >= 0) reason = reason[..bracket];
+        return reason.Length <= 60 ? reason : reason[..60];
     }
 }

@@ -2,59 +2,62 @@ using Npgsql;
 
 namespace NotificationService.Features.Operations.Analytics;
 
-/// <summary>One group's counts over a range: how many notifications reached each status.</summary>
-public sealed record AnalyticsGroup(string Key, IReadOnlyDictionary<string, long> Counts);
+/// <summary>One group's count of a status (and reason, for the side branches) over a range of hours.</summary>
+public sealed record AnalyticsCell(string Key, string Status, string Reason, long Count);
 
 /// <summary>The owner of `analytics_hourly`.</summary>
 public sealed class AnalyticsStore(NpgsqlDataSource db)
 {
+    /// <summary>
+    /// $1–$6: tenant, notification, hour, status, reason and count per change. Each notification's dimensions are read by key and the
+    /// changes summed per cell in the statement, so one flush is one round trip whatever its size. A notification erased
+    /// before the flush is left out (it no longer exists to be counted).
+    /// </summary>
     private const string AddSql = """
-        insert into analytics_hourly as a (tenant_id, hour, dimension, key, status, count)
-        select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::int8[])
-        on conflict (tenant_id, hour, dimension, key, status) do update set count = a.count + excluded.count
+        insert into analytics_hourly as a (tenant_id, hour, channel, template, workflow, category, provider, status, reason, count)
+        select n.tenant_id, e.hour, n.channel, coalesce(n.template_key, ''), coalesce(n.metadata->>'workflow', ''),
+               coalesce(n.category, ''), coalesce(n.provider_kind, ''), e.status, e.reason, sum(e.n)
+        from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::int8[]) e(tenant_id, id, hour, status, reason, n)
+        join notifications n on n.id = e.id and n.tenant_id = e.tenant_id
+        group by 1, 2, 3, 4, 5, 6, 7, 8, 9
+        order by 1, 2, 3, 4, 5, 6, 7, 8, 9
+        on conflict (tenant_id, hour, channel, template, workflow, category, provider, status, reason)
+        do update set count = a.count + excluded.count
         """;
 
-    /// <summary>$1 tenant, $2 dimension, $3–$4 the hours from (inclusive) to (exclusive).</summary>
-    private const string SumSql = """
-        select key, status, sum(count)::int8 from analytics_hourly
-        where tenant_id = $1 and dimension = $2 and hour >= $3 and hour < $4
-        group by key, status
-        order by key, status
-        """;
-
-    /// <summary>Adds the counts in one statement, sorted so two replicas flushing at once lock shared rows in one order.</summary>
-    public async Task AddAsync(IReadOnlyDictionary<AnalyticsCell, long> counts, CancellationToken ct)
+    public async Task AddAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct)
     {
         if (counts.Count == 0) return;
-        var cells = counts.OrderBy(c => c.Key.TenantId).ThenBy(c => c.Key.Hour).ThenBy(c => c.Key.Dimension, StringComparer.Ordinal)
-            .ThenBy(c => c.Key.Key, StringComparer.Ordinal).ThenBy(c => c.Key.Status, StringComparer.Ordinal).ToList();
+        var events = counts.Keys.ToList();
         await using var cmd = db.CreateCommand(AddSql);
-        cmd.Parameters.AddWithValue(cells.Select(c => c.Key.TenantId).ToArray());
-        cmd.Parameters.AddWithValue(cells.Select(c => c.Key.Hour).ToArray());
-        cmd.Parameters.AddWithValue(cells.Select(c => c.Key.Dimension).ToArray());
-        cmd.Parameters.AddWithValue(cells.Select(c => c.Key.Key).ToArray());
-        cmd.Parameters.AddWithValue(cells.Select(c => c.Key.Status).ToArray());
-        cmd.Parameters.AddWithValue(cells.Select(c => c.Value).ToArray());
+        cmd.Parameters.AddWithValue(events.Select(e => e.TenantId).ToArray());
+        cmd.Parameters.AddWithValue(events.Select(e => e.NotificationId).ToArray());
+        cmd.Parameters.AddWithValue(events.Select(e => e.Hour).ToArray());
+        cmd.Parameters.AddWithValue(events.Select(e => e.Status).ToArray());
+        cmd.Parameters.AddWithValue(events.Select(e => e.Reason).ToArray());
+        cmd.Parameters.AddWithValue(events.Select(e => counts[e]).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The tenant's counts per group of <paramref name="dimension"/> in the hours [from, to).</summary>
-    public async Task<IReadOnlyList<AnalyticsGroup>> SumAsync(Guid tenantId, string dimension, DateTimeOffset from, DateTimeOffset to,
-        CancellationToken ct)
+    /// <summary>
+    /// The tenant's counts in the hours [<paramref name="from"/>, <paramref name="to"/>), summed per value of
+    /// <paramref name="dimension"/> (a column name from <see cref="AnalyticsQuery.Dimensions"/>, never caller text), status and reason.
+    /// </summary>
+    public async Task<List<AnalyticsCell>> SumAsync(Guid tenantId, string dimension, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(SumSql);
+        if (!AnalyticsQuery.Dimensions.Contains(dimension)) throw new ArgumentException($"not a dimension: {dimension}", nameof(dimension));
+        await using var cmd = db.CreateCommand($"""
+            select {dimension}, status, reason, sum(count)::int8 from analytics_hourly
+            where tenant_id = $1 and hour >= $2 and hour < $3
+            group by 1, 2, 3
+            order by 1, 2, 3
+            """);
         cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.AddWithValue(dimension);
         cmd.Parameters.AddWithValue(from);
         cmd.Parameters.AddWithValue(to);
-        var groups = new List<AnalyticsGroup>();
+        var cells = new List<AnalyticsCell>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            var key = r.GetString(0);
-            if (groups.Count == 0 || groups[^1].Key != key) groups.Add(new AnalyticsGroup(key, new Dictionary<string, long>()));
-            ((Dictionary<string, long>)groups[^1].Counts)[r.GetString(1)] = r.GetInt64(2);
-        }
-        return groups;
+        while (await r.ReadAsync(ct)) cells.Add(new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetInt64(3)));
+        return cells;
     }
 }
