@@ -1,4 +1,5 @@
 using Npgsql;
+using NotificationService.Features.Sending.Notifications;
 
 namespace NotificationService.Features.Operations.Analytics;
 
@@ -6,36 +7,44 @@ namespace NotificationService.Features.Operations.Analytics;
 public sealed record AnalyticsCell(string Key, string Status, string Reason, long Count);
 
 /// <summary>The owner of `analytics_hourly`.</summary>
-public sealed class AnalyticsStore(NpgsqlDataSource db)
+public sealed class AnalyticsStore(NpgsqlDataSource db, NotificationQueries notifications)
 {
     /// <summary>
-    /// $1–$6: tenant, notification, hour, status, reason and count per change. Each notification's dimensions are read by key and the
-    /// changes summed per cell in the statement, so one flush is one round trip whatever its size. A notification erased
-    /// before the flush is left out (it no longer exists to be counted).
+    /// One row per cell: tenant, hour, the notification's dimensions (read from the notifications' owner just before),
+    /// status, reason and count; cells repeated in a flush are summed in the statement, so a flush is one round trip.
     /// </summary>
     private const string AddSql = """
         insert into analytics_hourly as a (tenant_id, hour, channel, template, workflow, category, provider, status, reason, count)
-        select n.tenant_id, e.hour, n.channel, coalesce(n.template_key, ''), coalesce(n.metadata->>'workflow', ''),
-               coalesce(n.category, ''), coalesce(n.provider_kind, ''), e.status, e.reason, sum(e.n)
-        from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::int8[]) e(tenant_id, id, hour, status, reason, n)
-        join notifications n on n.id = e.id and n.tenant_id = e.tenant_id
+        select tenant_id, hour, channel, template, workflow, category, provider, status, reason, sum(n)
+        from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+                    $10::int8[]) e(tenant_id, hour, channel, template, workflow, category, provider, status, reason, n)
         group by 1, 2, 3, 4, 5, 6, 7, 8, 9
         order by 1, 2, 3, 4, 5, 6, 7, 8, 9
         on conflict (tenant_id, hour, channel, template, workflow, category, provider, status, reason)
         do update set count = a.count + excluded.count
         """;
 
+    /// <summary>
+    /// Adds the flush's counts. A notification erased before the flush is left out (it no longer exists to be counted).
+    /// </summary>
     public async Task AddAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct)
     {
         if (counts.Count == 0) return;
-        var events = counts.Keys.ToList();
+        var dimensions = await notifications.DimensionsAsync([.. counts.Keys.Select(e => (e.TenantId, e.NotificationId)).Distinct()], ct);
+        var rows = counts.Where(c => dimensions.ContainsKey((c.Key.TenantId, c.Key.NotificationId)))
+            .Select(c => (Event: c.Key, Count: c.Value, Of: dimensions[(c.Key.TenantId, c.Key.NotificationId)])).ToList();
+        if (rows.Count == 0) return;
         await using var cmd = db.CreateCommand(AddSql);
-        cmd.Parameters.AddWithValue(events.Select(e => e.TenantId).ToArray());
-        cmd.Parameters.AddWithValue(events.Select(e => e.NotificationId).ToArray());
-        cmd.Parameters.AddWithValue(events.Select(e => e.Hour).ToArray());
-        cmd.Parameters.AddWithValue(events.Select(e => e.Status).ToArray());
-        cmd.Parameters.AddWithValue(events.Select(e => e.Reason).ToArray());
-        cmd.Parameters.AddWithValue(events.Select(e => counts[e]).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Event.TenantId).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Event.Hour).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Of.Channel).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Of.Template).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Of.Workflow).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Of.Category).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Of.Provider).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Event.Status).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Event.Reason).ToArray());
+        cmd.Parameters.AddWithValue(rows.Select(r => r.Count).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
