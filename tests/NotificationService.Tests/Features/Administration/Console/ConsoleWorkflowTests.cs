@@ -170,6 +170,8 @@ public class ConsoleWorkflowTests(ConsoleFixture console)
         await page.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         var shown = await page.Locator("#new-key").TextContentAsync();
         Assert.Matches("^nsk_[A-Za-z0-9]{8}_", shown!.Trim());
+        // The answer's element is there before its stylesheet may be: measured unstyled, a loaded CI run read 478 px.
+        await page.WaitForLoadStateAsync(LoadState.Load);
         var width = await page.EvaluateAsync<int>("document.documentElement.scrollWidth");
         Assert.True(width <= 390 + 1, $"the page scrolls sideways at phone width ({width} px)");
         await page.ReloadAsync();
