@@ -1,5 +1,6 @@
 using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Operations.Analytics;
 
@@ -17,44 +18,29 @@ public sealed class AnalyticsCounter(TimeProvider clock) : INotificationObserver
     /// <summary>The funnel's steps and its side branches; `queued` and `sending` are the service's own steps.</summary>
     private static readonly HashSet<string> Counted = [.. NotificationStatuses.All.Except([NotificationStatuses.Queued, NotificationStatuses.Sending])];
 
-    private readonly Lock _gate = new();
-    private Dictionary<AnalyticsEvent, long> _pending = [];
+    private readonly PendingCounts<AnalyticsEvent> _counts = new();
 
     public bool Wants(string status) => Counted.Contains(status);
 
     public void OnAccepted(IReadOnlyList<NotificationDraft> accepted)
     {
         var hour = Hour(clock.GetUtcNow());
-        lock (_gate)
-            foreach (var d in accepted) Add(new(d.TenantId, d.Id, hour, NotificationStatuses.Accepted, ""), 1);
-    }
-
-    public void OnChanged(IReadOnlyList<StatusChange> changes)
-    {
-        lock (_gate)
-            foreach (var c in changes) Add(new(c.TenantId, c.NotificationId, Hour(c.At), c.Status, ReasonOf(c)), 1);
+        using (_counts.Locked())
+            foreach (var d in accepted) _counts.Add(new(d.TenantId, d.Id, hour, NotificationStatuses.Accepted, ""), 1);
     }
 
     // Counted, not listed: a notification reaching one status twice in an hour (requeued, failed again) is one key.
-    private void Add(AnalyticsEvent e, long n) => _pending[e] = _pending.GetValueOrDefault(e) + n;
-
-    /// <summary>Takes what was collected since the last call (the next changes go to a fresh map).</summary>
-    public IReadOnlyDictionary<AnalyticsEvent, long> Drain()
+    public void OnChanged(IReadOnlyList<StatusChange> changes)
     {
-        lock (_gate)
-        {
-            var taken = _pending;
-            _pending = [];
-            return taken;
-        }
+        using (_counts.Locked())
+            foreach (var c in changes) _counts.Add(new(c.TenantId, c.NotificationId, Hour(c.At), c.Status, ReasonOf(c)), 1);
     }
 
-    /// <summary>Puts back events a failed flush could not write, so the next flush carries them.</summary>
-    public void Restore(IReadOnlyDictionary<AnalyticsEvent, long> events)
-    {
-        lock (_gate)
-            foreach (var (e, n) in events) Add(e, n);
-    }
+    /// <summary>Takes what was collected since the last call.</summary>
+    public IReadOnlyDictionary<AnalyticsEvent, long> Drain() => _counts.Drain();
+
+    /// <summary>Puts back events a failed flush could not write.</summary>
+    public void Restore(IReadOnlyDictionary<AnalyticsEvent, long> events) => _counts.Restore(events);
 
     public static DateTimeOffset Hour(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
 
