@@ -27,6 +27,25 @@ public static class AdminCommands
         return 0;
     }
 
+    /// <summary>`demo-key`: a new demo key, printed once, on the embedded default only (<see cref="DemoKey"/>); 1 when refused.</summary>
+    public static async Task<int> DemoKeyAsync(string[] args, CancellationToken ct)
+    {
+        if (DemoKey.Refusal(HostConfiguration(args)) is { } refusal)   // before the host starts: a refused command touches nothing
+        {
+            Console.Error.WriteLine($"demo-key: refused: {refusal}");
+            return 1;
+        }
+        await using var host = await CommandHost.StartAsync(args, ct);
+        if (await host.Services.GetRequiredService<DemoKey>().IssueAsync(ct) is not { } issued)
+        {
+            Console.Error.WriteLine("demo-key: there is no demo tenant yet: start the service once (it seeds one), then run this again");
+            return 1;
+        }
+        Console.WriteLine($"demo API key: {issued.Key}");
+        if (issued.RevokedPrefix is { } revoked) Console.Error.WriteLine($"demo-key: the previous demo key ({revoked}) is revoked");
+        return 0;
+    }
+
     public static async Task<int> CreateTenantAsync(string name, bool json, string[] args, CancellationToken ct, string? ownerEmail = null)
     {
         await using var host = await CommandHost.StartAsync(args, ct);
@@ -77,7 +96,7 @@ public static class AdminCommands
     public static async Task<int> HealthAsync(string? url, string[] args, CancellationToken ct)
     {
         Uri target;
-        try { target = HealthCheckTarget.Resolve(HealthConfiguration(args), url); }
+        try { target = HealthCheckTarget.Resolve(HostConfiguration(args), url); }
         catch (ArgumentException e)
         {
             Console.Error.WriteLine($"health: {e.Message}");
@@ -102,8 +121,8 @@ public static class AdminCommands
         return 1;
     }
 
-    /// <summary>The configuration the web host would read its addresses from, without starting anything (no database).</summary>
-    private static IConfiguration HealthConfiguration(string[] args) => new ConfigurationBuilder()
+    /// <summary>The configuration the web host would read (its addresses, its database), without starting anything.</summary>
+    private static IConfiguration HostConfiguration(string[] args) => new ConfigurationBuilder()
         .SetBasePath(AppContext.BaseDirectory)
         .AddJsonFile("appsettings.json", optional: true)
         .AddJsonFile($"appsettings.{Environment.GetEnvironmentVariable("ASPNETCORE_ENVIRONMENT") ?? "Production"}.json", optional: true)

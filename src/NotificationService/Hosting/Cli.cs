@@ -1,10 +1,12 @@
 using System.CommandLine;
+using NotificationService.Features.Operations.Seed;
 using NotificationService.Features.Tenancy.Tenants;
 
 namespace NotificationService.Hosting;
 
 /// <summary>
-/// The service binary's commands: `serve` (default), `migrate`, `seed`, `tenants create|list|suspend|resume|export|delete`, `members sign-in-link`, `platform keys create|revoke`, `keys rotate`, `retention run`, `inbox recount`, `health`.
+/// The service binary's commands: `serve` (default), `migrate`, `seed`, `demo-key`,
+/// `tenants create|list|suspend|resume|export|delete`, `members sign-in-link`, `platform keys create|revoke`, `keys rotate`, `retention run`, `inbox recount`, `health`.
 /// Unrecognised tokens in configuration's forms (e.g. --urls, or the arguments WebApplicationFactory passes) go to the web
 /// host; any other word is an unknown command: usage on stderr and exit 2, nothing started (<see cref="CliUsage"/>).
 /// </summary>
@@ -26,6 +28,11 @@ public static class Cli
 
         var seed = new Command("seed", "Create the demo tenant, service account, templates and sandbox providers (idempotent).") { TreatUnmatchedTokensAsErrors = false };
         seed.SetAction((r, ct) => AdminCommands.SeedAsync(r.UnmatchedTokens.ToArray(), ct));
+
+        var demoKey = new Command(DemoKey.Verb,
+            "Make a new key for the demo tenant, print it once and revoke the old one (the quick start's own database only).")
+        { TreatUnmatchedTokensAsErrors = false };
+        demoKey.SetAction((r, ct) => AdminCommands.DemoKeyAsync(r.UnmatchedTokens.ToArray(), ct));
 
         var name = new Option<string>("--name") { Description = "Tenant name", Required = true };
         var json = new Option<bool>("--json") { Description = "Print {\"tenantId\", \"apiKey\"} as JSON" };
@@ -58,6 +65,7 @@ public static class Cli
         root.Subcommands.Add(serve);
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(seed);
+        root.Subcommands.Add(demoKey);
         root.Subcommands.Add(tenants);
 
         var rotate = new Command("rotate", "Re-encrypt every provider secret under Secrets:ActiveKeyId (old key ids must stay configured until it finishes).")

@@ -19,15 +19,22 @@ public sealed record EmbeddedDataDirectory(string Path, string Why)
     {
         if (config["Postgres:DataDirectory"] is { Length: > 0 } configured)
             return new(System.IO.Path.GetFullPath(configured), "Postgres:DataDirectory is set");
-        for (var dir = new DirectoryInfo(binaryDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(System.IO.Path.Combine(dir.FullName, ProjectFile)))
-                return new(System.IO.Path.Combine(dir.FullName, ".data", "postgres"),
-                    $"Postgres:DataDirectory is not set: the project folder this binary was built from, whatever the working directory");
+        if (ProjectFolderOf(binaryDirectory) is { } project)
+            return new(System.IO.Path.Combine(project, ".data", "postgres"),
+                $"Postgres:DataDirectory is not set: the project folder this binary was built from, whatever the working directory");
         var user = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
         return user.Length > 0
             ? new(System.IO.Path.Combine(user, "notification-service", "postgres"),
                 "Postgres:DataDirectory is not set and the binary is not in its project folder: the user's data folder")
             : new(System.IO.Path.Combine(binaryDirectory, ".data", "postgres"),
                 "Postgres:DataDirectory is not set, the binary is not in its project folder and there is no user data folder: beside the binary");
+    }
+
+    /// <summary>The project folder the binary was built from (`dotnet run --project`, its `bin/`); null for a published one.</summary>
+    public static string? ProjectFolderOf(string binaryDirectory)
+    {
+        for (var dir = new DirectoryInfo(binaryDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(System.IO.Path.Combine(dir.FullName, ProjectFile))) return dir.FullName;
+        return null;
     }
 }

@@ -8,7 +8,9 @@ using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Operations.Seed;
 
-public sealed record SeedResult(Guid TenantId, string? ApiKey, string KeyPrefix, int TemplatesAdded, int ProvidersAdded, IReadOnlyList<string>? Notes = null);
+/// <param name="NewKeyCommand">The command that makes a new demo key (<see cref="DemoKey"/>), or null where it refuses.</param>
+public sealed record SeedResult(Guid TenantId, string? ApiKey, string KeyPrefix, int TemplatesAdded, int ProvidersAdded,
+    IReadOnlyList<string>? Notes = null, string? NewKeyCommand = null);
 
 /// <summary>
 /// Idempotent demo data: the demo tenant, its service account, the templates under `seed/templates`
@@ -20,6 +22,7 @@ public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator,
     ProviderStore providers, IConfiguration config, IEnumerable<IDemoSeedStep> steps)
 {
     public static readonly Guid DemoTenantId = Guid.Parse("0000000d-e000-4000-8000-000000000001");
+    public const string AccountName = "demo";
 
     public async Task<SeedResult> SeedAsync(CancellationToken ct)
     {
@@ -29,16 +32,17 @@ public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator,
         var providersAdded = await SeedSandboxProvidersAsync(ct);
         var notes = new List<string>();
         foreach (var step in steps) if (await step.SeedAsync(DemoTenantId, ct) is { } note) notes.Add(note);
-        return new SeedResult(DemoTenantId, key, prefix, templatesAdded, providersAdded, notes);
+        var newKeyCommand = DemoKey.Refusal(config) is null ? DemoKey.Command(AppContext.BaseDirectory) : null;
+        return new SeedResult(DemoTenantId, key, prefix, templatesAdded, providersAdded, notes, newKeyCommand);
     }
 
     private async Task<(string? Key, string Prefix)> EnsureServiceAccountAsync(CancellationToken ct)
     {
         var fixedKey = config["Seed:DemoApiKey"];
-        var existing = await tenants.FindActiveByNameAsync(DemoTenantId, "demo", ct);
+        var existing = await tenants.FindActiveByNameAsync(DemoTenantId, AccountName, ct);
         if (existing is not null && (fixedKey is null || ApiKeys.Matches(fixedKey, existing.KeyHash))) return (fixedKey, existing.KeyPrefix);
         if (existing is not null) await tenants.RevokeAsync(DemoTenantId, existing.Id, ct); // the configured key replaces it
-        var (account, key) = await tenants.CreateServiceAccountAsync(DemoTenantId, "demo", Scopes.All, ct, fixedKey);
+        var (account, key) = await tenants.CreateServiceAccountAsync(DemoTenantId, AccountName, Scopes.All, ct, fixedKey);
         return (key, account.KeyPrefix);
     }
 
@@ -95,14 +99,16 @@ public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator,
     public static void Print(SeedResult r, TextWriter output)
     {
         output.WriteLine($"demo tenant: {r.TenantId} ({r.TemplatesAdded} templates and {r.ProvidersAdded} sandbox providers added)");
-        output.WriteLine(r.ApiKey is not null
-            ? $"demo API key: {r.ApiKey}"
-            : $"demo API key: created earlier (prefix {r.KeyPrefix}) and shown once then; set Seed__DemoApiKey to fix it, or run `tenants create --name <name>` for a new tenant");
+        var earlier = $"demo API key: created earlier (prefix {r.KeyPrefix}) and shown once then";
+        output.WriteLine(r.ApiKey is not null ? $"demo API key: {r.ApiKey}"
+            : r.NewKeyCommand is not null ? $"{earlier}; `{r.NewKeyCommand}` makes a new one (and revokes that one)"
+            : $"{earlier}; set Seed__DemoApiKey to fix it, or run `tenants create --name <name>` for a new tenant");
         foreach (var note in r.Notes ?? []) output.WriteLine(note);
     }
 }
 
 public static class SeedServiceExtensions
 {
-    public static IServiceCollection AddSeed(this IServiceCollection services) => services.AddSingleton<DemoSeeder>();
+    public static IServiceCollection AddSeed(this IServiceCollection services) =>
+        services.AddSingleton<DemoSeeder>().AddSingleton<DemoKey>();
 }

@@ -139,6 +139,26 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, DateTimeOffset.UtcNow), ct) == 1;
     }
 
+    /// <summary>
+    /// Revokes the tenant's unrevoked accounts of this name and makes a new one, in one transaction (the demo key's
+    /// `demo-key`): the new key, printed once by the caller, and the prefix of a revoked one. Null when no such tenant.
+    /// </summary>
+    public async Task<(string Key, string? RevokedPrefix)?> ReplaceServiceAccountAsync(Guid tenantId, string name, string[] scopes,
+        CancellationToken ct)
+    {
+        await using var db = await contexts.CreateDbContextAsync(ct);
+        if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct)) return null;
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var active = db.ServiceAccounts.Where(a => a.TenantId == tenantId && a.Name == name && a.RevokedAt == null);
+        var revoked = await active.Select(a => a.KeyPrefix).FirstOrDefaultAsync(ct);
+        await active.ExecuteUpdateAsync(s => s.SetProperty(a => a.RevokedAt, DateTimeOffset.UtcNow), ct);
+        var (account, key) = NewServiceAccount(tenantId, name, scopes, fixedKey: null);
+        db.ServiceAccounts.Add(account);
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return (key, revoked);
+    }
+
     private async Task<object?> ScalarAsync(string sql, CancellationToken ct, params object[] parameters)
     {
         await using var cmd = db.CreateCommand(sql);
