@@ -1,73 +1,56 @@
 using System.Text.RegularExpressions;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace NotificationService.Tests.Docs;
 
 /// <summary>
 /// Every C# snippet the README and the client's docs show compiles as a reader pastes it into a new ASP.NET Core app
-/// (its implicit usings only) that references both client packages: the snippet brings its own usings, and the reader's
-/// own services it calls (<c>alerts</c>, <c>orders</c>, <c>audit</c>) take the ids the client gives them, Guids.
+/// (the web SDK's implicit usings only) that installs both client packages, packed from this tree, by version from a
+/// folder source: the snippet brings its own usings, and the reader's own services it calls (<c>alerts</c>,
+/// <c>orders</c>, <c>audit</c>) take the ids the client gives them, Guids. One app holds every snippet, built once.
 /// </summary>
-public partial class CSharpSnippetTests
+public partial class CSharpSnippetTests(PackedSnippetApp app) : IClassFixture<PackedSnippetApp>
 {
     private static readonly string[] Pages = ["README.md", "docs/dotnet-client.md", "src/NotificationService.Client/README.md"];
 
-    public static TheoryData<string> Snippets() => [.. Pages.SelectMany(p => Blocks(p).Select(b => $"{p}:{b.Line}"))];
+    public static TheoryData<string> Snippets() => [.. All().Select(s => s.Where)];
 
     [Theory, MemberData(nameof(Snippets))]
     public void The_snippet_compiles_in_a_new_web_app_with_the_client_packages(string where)
     {
-        var page = where[..where.LastIndexOf(':')];
-        var code = Blocks(page).Single(b => $"{page}:{b.Line}" == where).Code;
+        var snippet = All().Single(s => s.Where == where);
 
-        var errors = Compile(code).Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.ToString()).ToList();
+        var errors = app.ErrorsOf(snippet.File);
 
-        Assert.True(errors.Count == 0, $"{where} does not compile:\n{string.Join("\n", errors)}\n---\n{code}");
+        Assert.True(errors.Count == 0, $"{where} does not compile:\n{string.Join("\n", errors)}\n---\n{snippet.Code}");
     }
 
-    private static IEnumerable<Diagnostic> Compile(string snippet)
+    /// <summary>Each snippet (page:line), the code as the page shows it, and the file of the app that holds it.</summary>
+    public static IReadOnlyList<(string Where, string Code, string File)> All() => [.. Pages
+        .SelectMany(p => Blocks(p).Select(b => (Where: $"{p}:{b.Line}", b.Code)))
+        .Select((s, i) => (s.Where, s.Code, $"Snippet{i + 1}.cs"))];
+
+    /// <summary>The snippet as a file of the reader's app: its usings on top, its statements in a method.</summary>
+    public static string AsFile(string snippet, string file)
     {
         var lines = snippet.Split('\n');
         var usings = lines.TakeWhile(l => l.StartsWith("using ") || l.Trim().Length == 0).ToList();
-        var body = string.Join('\n', lines.Skip(usings.Count));
-        var parse = new CSharpParseOptions(LanguageVersion.Preview);
-        SyntaxTree[] trees =
-        [
-            CSharpSyntaxTree.ParseText(ImplicitUsings, parse),
-            CSharpSyntaxTree.ParseText(ReadersApp, parse),
-            CSharpSyntaxTree.ParseText($$"""
-                {{string.Join('\n', usings)}}
-                public static class Snippet
+        return $$"""
+            {{string.Join('\n', usings)}}
+            public static class {{Path.GetFileNameWithoutExtension(file)}}
+            {
+                public static async Task RunAsync(WebApplicationBuilder builder, WebApplication app,
+                    global::NotificationService.Client.NotificationServiceClient client, ReadersApp.Alerts alerts, ReadersApp.Orders orders,
+                    ReadersApp.Audit audit, string userId, Guid signupId, IDictionary<string, string?> headers, byte[] rawBody,
+                    CancellationToken ct, CancellationToken cancellationToken)
                 {
-                    public static async Task RunAsync(WebApplicationBuilder builder, WebApplication app,
-                        global::NotificationService.Client.NotificationServiceClient client, ReadersApp.Alerts alerts, ReadersApp.Orders orders,
-                        ReadersApp.Audit audit, string userId, Guid signupId, IDictionary<string, string?> headers, byte[] rawBody,
-                        CancellationToken ct, CancellationToken cancellationToken)
-                    {
-                {{body}}
-                    }
+            {{string.Join('\n', lines.Skip(usings.Count))}}
                 }
-                """, parse),
-        ];
-        var references = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Concat(Directory.EnumerateFiles(AppContext.BaseDirectory, "NotificationService.Client*.dll"))
-            .GroupBy(Path.GetFileName).Select(g => MetadataReference.CreateFromFile(g.First()));
-        return CSharpCompilation.Create("snippet", trees, references,
-            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable)).GetDiagnostics();
+            }
+            """;
     }
 
-    /// <summary>The web SDK's implicit usings (ImplicitUsings=enable): what a new app has without writing a using.</summary>
-    private const string ImplicitUsings = """
-        global using System; global using System.Collections.Generic; global using System.IO; global using System.Linq;
-        global using System.Net.Http; global using System.Net.Http.Json; global using System.Threading; global using System.Threading.Tasks;
-        global using Microsoft.AspNetCore.Builder; global using Microsoft.AspNetCore.Hosting; global using Microsoft.AspNetCore.Http;
-        global using Microsoft.AspNetCore.Routing; global using Microsoft.Extensions.Configuration;
-        global using Microsoft.Extensions.DependencyInjection; global using Microsoft.Extensions.Hosting; global using Microsoft.Extensions.Logging;
-        """;
-
     /// <summary>The reader's own services the snippets call, taking the client's ids as they are.</summary>
-    private const string ReadersApp = """
+    public const string ReadersApp = """
         namespace ReadersApp;
         public interface Alerts { Task NotifyAsync(Guid notificationId, CancellationToken ct); }
         public interface Orders { Task MarkUnreachedAsync(Guid notificationId, CancellationToken ct); }
@@ -76,15 +59,8 @@ public partial class CSharpSnippetTests
 
     private static List<(int Line, string Code)> Blocks(string page)
     {
-        var text = File.ReadAllText(Path.Combine(RepoRoot(), page)).Replace("\r\n", "\n");
+        var text = File.ReadAllText(Path.Combine(NotificationService.Tests.Client.DotnetProcess.RepoRoot, page)).Replace("\r\n", "\n");
         return [.. Fence().Matches(text).Select(m => (text[..m.Index].Count(c => c == '\n') + 1, m.Groups[1].Value))];
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(dir.FullName, "NotificationService.sln"))) dir = dir.Parent!;
-        return dir.FullName;
     }
 
     [GeneratedRegex("^```csharp\n(.*?)^```", RegexOptions.Singleline | RegexOptions.Multiline)]

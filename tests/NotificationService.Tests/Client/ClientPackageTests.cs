@@ -15,24 +15,14 @@ public class ClientPackageTests(ClientServiceFixture service)
     public async Task The_packed_client_installs_into_a_fresh_project_from_a_folder_source_and_sends()
     {
         var tenant = await service.NewRealTenantAsync("email");
-        var root = Directory.CreateTempSubdirectory("ns-client-package-").FullName;
-        var version = $"0.0.0-spec.{DateTime.UtcNow:yyyyMMddHHmmss}.{Random.Shared.Next(1000)}";
-        var packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        await using var feed = await ClientPackageFeed.PackAsync("NotificationService.Client");
+        var version = feed.Version;
+        AssertPackageContents(feed.Package("NotificationService.Client"));
+        var root = Directory.CreateTempSubdirectory("ns-client-app-").FullName;
         try
         {
-            var feed = Directory.CreateDirectory(Path.Combine(root, "feed")).FullName;
-            // Packed from a copy of its sources (and the repository's build settings), so that the pack and the repository's
-            // own build never share an obj folder.
-            var source = CopySources(Path.Combine(root, "source"));
-            await DotnetProcess.RunAsync(source, TimeSpan.FromMinutes(4), "pack", "NotificationService.Client/NotificationService.Client.csproj",
-                "-c", "Release", "-o", feed, $"-p:Version={version}", "-nodeReuse:false");
-            AssertPackageContents(Path.Combine(feed, $"NotificationService.Client.{version}.nupkg"));
-
             var app = Directory.CreateDirectory(Path.Combine(root, "app")).FullName;
-            await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
-                <?xml version="1.0" encoding="utf-8"?>
-                <configuration><packageSources><add key="local" value="{feed}" /></packageSources></configuration>
-                """);
+            await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), feed.NuGetConfig);
             await File.WriteAllTextAsync(Path.Combine(app, "app.csproj"), $$"""
                 <Project Sdk="Microsoft.NET.Sdk">
                   <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><ImplicitUsings>enable</ImplicitUsings><Nullable>enable</Nullable></PropertyGroup>
@@ -65,27 +55,7 @@ public class ClientPackageTests(ClientServiceFixture service)
             Assert.Equal("From the package", await service.ScalarAsync<string>(
                 "select content->>'subject' from notifications where tenant_id = $1 and id = $2", tenant.Id, id));
         }
-        finally
-        {
-            Directory.Delete(root, recursive: true);
-            var installed = Path.Combine(packages, "notificationservice.client", version);
-            if (Directory.Exists(installed)) Directory.Delete(installed, recursive: true);   // each run's version is its own: leave none behind
-        }
-    }
-
-    private static string CopySources(string to)
-    {
-        var from = Path.Combine(DotnetProcess.RepoRoot, "src", "NotificationService.Client");
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(from, file);
-            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj") continue;
-            var target = Path.Combine(to, "NotificationService.Client", relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-        File.Copy(Path.Combine(DotnetProcess.RepoRoot, "Directory.Build.props"), Path.Combine(to, "Directory.Build.props"));
-        return to;
+        finally { Directory.Delete(root, recursive: true); }
     }
 
     private static void AssertPackageContents(string nupkg)

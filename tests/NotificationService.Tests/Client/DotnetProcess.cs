@@ -10,6 +10,14 @@ public static class DotnetProcess
 
     public static async Task<string> RunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
     {
+        var (exit, output) = await TryRunAsync(workingDirectory, timeout, args);
+        if (exit != 0) throw new Xunit.Sdk.XunitException($"dotnet {string.Join(' ', args)} exited {exit}:\n{output}");
+        return output;
+    }
+
+    /// <summary>The exit status and output, for a spec that reads what a failing build said (a compiler's errors).</summary>
+    public static async Task<(int Exit, string Output)> TryRunAsync(string workingDirectory, TimeSpan timeout, params string[] args)
+    {
         var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) psi.ArgumentList.Add(a);
         foreach (var name in psi.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "DOTNET_HOST_PATH").ToList())
@@ -28,8 +36,7 @@ public static class DotnetProcess
             throw new TimeoutException($"dotnet {string.Join(' ', args)} ran past {timeout.TotalSeconds:0} s");
         }
         output.Append(await stdout).Append(await stderr);
-        if (p.ExitCode != 0) throw new Xunit.Sdk.XunitException($"dotnet {string.Join(' ', args)} exited {p.ExitCode}:\n{output}");
-        return output.ToString();
+        return (p.ExitCode, output.ToString());
     }
 
     private static string FindRepoRoot()
