@@ -54,7 +54,8 @@ public partial class DemoKeyTests
     public async Task The_command_refuses_a_configured_database_and_a_fixed_demo_key_before_it_touches_anything()
     {
         var cs = await TestDatabase.CreateAsync("demo_key");
-        await using (var configured = ServiceProcess.Start(new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = cs }, "demo-key"))
+        var configuredDatabase = new Dictionary<string, string> { ["ConnectionStrings__Postgres"] = cs };
+        await using (var configured = ServiceProcess.Start(configuredDatabase, "demo-key"))
         {
             Assert.Equal(1, await configured.WaitExitAsync(TimeSpan.FromSeconds(60)));
             Assert.Empty(configured.Stdout);
@@ -80,7 +81,8 @@ public partial class DemoKeyTests
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/services/notifications/send")
         {
             Content = new StringContent("""
-                {"channel":"email","recipient":{"email":"ada@example.com"},"template":"welcome","data":{"appName":"Acme","user":{"firstName":"Ada"}}}
+                {"channel":"email","recipient":{"email":"ada@example.com"},"template":"welcome",
+                 "data":{"appName":"Acme","user":{"firstName":"Ada"}}}
                 """, Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key);
