@@ -118,7 +118,9 @@ public static class Cli
 
         var parsed = root.Parse(args);
         if (CliUsage.Refuse(parsed) is { } usageError) return Task.FromResult(usageError);
-        // Exceptions must propagate: WebApplicationFactory stops the entry point by throwing through it.
-        return parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        // Exceptions must propagate: WebApplicationFactory stops the entry point by throwing through it. No termination
+        // handler of the parser's: it ends the process two seconds after SIGTERM, cutting off a stop that lets in-flight
+        // deliveries finish; the host's own lifetime handles the signal within its shutdown timeout.
+        return parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null });
     }
 }
