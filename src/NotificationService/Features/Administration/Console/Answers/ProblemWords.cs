@@ -34,7 +34,9 @@ public sealed record ProblemWords(string Kind, string Title, string Text, string
         (>= 500, _) => new("failed", "Something went wrong",
             $"The service could not answer and nothing was done. Try again; if it keeps failing, tell your service's operator "
             + $"and quote the reference {traceId}.", null, null),
-        _ => new("not-done", hosted ? "Not done" : problem.Title ?? "Not done", problem.Detail ?? problem.Title ?? "This request was refused.",
+        (403, _) => new("refused", "Not allowed", problem.Detail ?? "This request was refused. Go back, reload the page and try again; "
+            + "if it is refused again, sign in again.", hosted ? null : "/admin", hosted ? null : "Back to the overview"),
+        _ => new("not-done", "Not done", problem.Detail ?? "The request could not be done as it was sent. Go back, reload the page and try again.",
             hosted ? null : "/admin", hosted ? null : "Back to the overview"),
     };
 
