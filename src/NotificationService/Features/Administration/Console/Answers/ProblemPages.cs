@@ -12,8 +12,8 @@ namespace NotificationService.Features.Administration.Console.Answers;
 /// <summary>
 /// Every problem a person's browser would have been shown (a console page or a hosted page: <see cref="PeopleGetPages"/>)
 /// is rendered as a console page instead: the same status and headers (Retry-After kept), the console's layout and CSP (a
-/// hosted page's stricter one on a hosted page),
-/// words that say what happened and what to do next (<see cref="ProblemWords"/>). A problem-details writer asked before
+/// hosted page's stricter one on a hosted page), words that say what happened and what to do next
+/// (<see cref="ProblemWords"/>). A problem-details writer asked before
 /// the JSON one, so whatever writes a problem (the exception handler, the status code pages, the suspension check)
 /// answers a person with a page without knowing it; programs still get the problem document.
 /// </summary>
@@ -37,7 +37,8 @@ public sealed class ProblemPages(IModelMetadataProvider metadata) : IProblemDeta
         var http = context.HttpContext;
         var status = context.ProblemDetails.Status ?? http.Response.StatusCode;
         var hosted = PeopleGetPages.IsHostedPage(http.Request.Path);
-        var words = ProblemWords.For(status, context.ProblemDetails, hosted, http.Response.Headers.RetryAfter.ToString(), http.TraceIdentifier);
+        var retryAfter = http.Response.Headers.RetryAfter.ToString();
+        var words = ProblemWords.For(status, context.ProblemDetails, hosted, retryAfter, http.TraceIdentifier);
         if (!hosted && !words.Bare) await SignedInMemberAsync(http);
         if (hosted) People.Preferences.UnsubscribePages.WriteHeaders(http.Response);   // a hosted page's own: no script at all
         else ConsoleHeaders.Write(http.Response);

@@ -6,7 +6,8 @@ namespace NotificationService.Tests.Features.Administration.Console.Answers;
 
 /// <summary>
 /// Signed out (no session, or one that ended): a person's browser is sent to the sign-in page with a return URL that is
-/// the console path it asked for (the sign-in form takes a local console path only: ConsoleReturnUrlTests); a program gets a 401 problem, on a console path as on the API.
+/// the console path it asked for (the sign-in form takes a local console path only: ConsoleReturnUrlTests); a program
+/// gets a 401 problem, on a console path as on the API.
 /// </summary>
 [Collection("console")]
 public class SignedOutAnswerTests(ConsoleFixture console)
@@ -35,7 +36,8 @@ public class SignedOutAnswerTests(ConsoleFixture console)
         }]);
         var answer = await page.GotoAsync("/admin/templates?status=draft");
         Assert.Equal(200, answer!.Status);
-        await Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape("/admin/sign-in?returnUrl=%2Fadmin%2Ftemplates%3Fstatus%3Ddraft") + "$"));
+        var signIn = "/admin/sign-in?returnUrl=%2Fadmin%2Ftemplates%3Fstatus%3Ddraft";
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(signIn) + "$"));
         await Assertions.Expect(page.Locator("input[name='returnUrl']").First).ToHaveValueAsync("/admin/templates?status=draft");
         await page.AssertAccessibleAsync();
     }
