@@ -39,7 +39,7 @@ public sealed class ProblemPages(IModelMetadataProvider metadata) : IProblemDeta
         var hosted = PeopleGetPages.IsHostedPage(http.Request.Path);
         var retryAfter = http.Response.Headers.RetryAfter.ToString();
         var words = ProblemWords.For(status, context.ProblemDetails, hosted, retryAfter, http.TraceIdentifier);
-        if (!hosted && !words.Bare) await SignedInMemberAsync(http);
+        if (!hosted && status == StatusCodes.Status404NotFound) await SignedInMemberAsync(http);
         if (hosted) People.Preferences.UnsubscribePages.WriteHeaders(http.Response);   // a hosted page's own: no script at all
         else ConsoleHeaders.Write(http.Response);
         var page = new ViewResult
@@ -59,12 +59,17 @@ public sealed class ProblemPages(IModelMetadataProvider metadata) : IProblemDeta
 
     /// <summary>
     /// A path no page answers was never authorized, so its request knows no member: read the session here, so a
-    /// signed-in member keeps the console's navigation on the not-found page (nobody else sees it).
+    /// signed-in member keeps the console's navigation on the not-found page (nobody else sees it). Only there: every
+    /// other refusal comes after authentication, and an outage's must not read the database again.
     /// </summary>
     private static async Task SignedInMemberAsync(HttpContext http)
     {
         if (http.User.HasClaim(c => c.Type == AuthClaims.ConsoleSession)) return;
-        var session = await http.AuthenticateAsync(ConsoleSessionAuthenticationHandler.SchemeName);
-        if (session.Succeeded) http.User = session.Principal;
+        try
+        {
+            var session = await http.AuthenticateAsync(ConsoleSessionAuthenticationHandler.SchemeName);
+            if (session.Succeeded) http.User = session.Principal;
+        }
+        catch (Exception e) when (DatabaseOutage.Is(e)) { }   // the page without the menu: still the answer
     }
 }
