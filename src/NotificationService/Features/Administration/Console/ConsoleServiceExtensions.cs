@@ -31,6 +31,7 @@ public static class ConsoleServiceExtensions
         services.AddSingleton<MemberApiTokens>().AddSingleton<IMemberTokenAuthenticator>(s => s.GetRequiredService<MemberApiTokens>());
         services.AddSingleton<Pages.DeadJobSubjects>();   // what a dead job on the queues page was for
         services.AddSingleton<IRetainedData, ConsoleSessionRetention>();   // sessions a day after they expired
+        Answers.ProblemPages.Register(services);   // a person's browser gets a console page wherever a program gets a problem
         services.AddRazorPages(o =>
         {
             o.RootDirectory = "/Features/Administration/Console/Pages";
@@ -68,17 +69,7 @@ public static class ConsoleServiceExtensions
     {
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/admin"), console => console.Use(async (context, next) =>
         {
-            var headers = context.Response.Headers;
-            // No inline script anywhere; rendered email HTML lives only in <iframe sandbox srcdoc> (no scripts, opaque origin).
-            // Inline styles are allowed because emails carry them and a srcdoc frame inherits this policy.
-            headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
-                + "frame-src 'self' about:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
-            headers.XContentTypeOptions = "nosniff";
-            headers["Referrer-Policy"] = "no-referrer";
-            // What antiforgery sets on every page with a form: set here first, it has nothing to override, so it does not log
-            // its "Cache-Control and Pragma headers have been overridden" warning on every page view.
-            headers.CacheControl = "no-cache, no-store";
-            headers.Pragma = "no-cache";
+            ConsoleHeaders.Write(context.Response);
             // Server-Timing: the page's time in the service up to its first byte (pages are buffered, so nearly all of it);
             // the bench reads it (bench `console`), and a browser's dev tools show it beside the network time.
             var started = Stopwatch.GetTimestamp();

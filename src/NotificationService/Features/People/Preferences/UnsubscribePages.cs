@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using NotificationService.Channels;
+using NotificationService.Features.Tenancy.RateLimits;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.People.Preferences;
@@ -9,8 +10,9 @@ namespace NotificationService.Features.People.Preferences;
 /// The pages a signed link opens, with no login. RFC 8058: `POST /u/{token}` with `List-Unsubscribe=One-Click` (form or
 /// multipart) opts out at once, answering 200 (no redirect); `GET /u/{token}` changes nothing (a link prefetcher or a
 /// scanner must not unsubscribe anyone) and shows a button that posts. `/u/{token}/preferences` is a plain HTML form of
-/// categories × channels, with each category's digest cadence. A token that does not verify is a 404. No script at all; the CSP says so, and the token in
-/// the URL is kept out of referrers and caches. Not in the OpenAPI document: these are pages for people and mail clients.
+/// categories × channels, with each category's digest cadence. A token that does not verify is a 404; a refusal is a page
+/// for a browser and a problem for a program, as everywhere (Infrastructure/PeopleGetPages). No script at all; the CSP
+/// says so, and the token in the URL is kept out of referrers and caches. Not in the OpenAPI document: these are pages for people and mail clients.
 /// </summary>
 public static class UnsubscribePages
 {
@@ -20,17 +22,9 @@ public static class UnsubscribePages
     public static void Map(IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/u/{token}").ExcludeFromDescription().AllowAnonymous().WithSecretInPath();
-        // People open these pages in a browser: a refusal is a page too, with its status (never JSON, never a 500).
-        group.AddEndpointFilter(async (context, next) =>
-        {
-            try { return await next(context); }
-            catch (ApiException e) { e.WriteHeaders(context.HttpContext.Response); return ErrorPage(context.HttpContext, e.Status, e is NotFoundException ? NotValid : e.Message); }
-            catch (BadHttpRequestException e) { return ErrorPage(context.HttpContext, e.StatusCode, e.Message); }
-        });
-
         group.MapGet("/", async (string token, PreferenceLinks links, CategoryStore categories, HttpContext http, CancellationToken ct) =>
         {
-            var claims = Unsubscribe(links, token);
+            var claims = await UnsubscribeAsync(links, token, http, ct);
             var name = (await categories.ForTenantAsync(claims.TenantId, ct)).Find(claims.Category)?.Name ?? claims.Category!;
             return Page(http, "Unsubscribe", $"""
                 <p>Stop receiving <strong>{H(name)}</strong> by {H(claims.Channel!)}?</p>
@@ -40,7 +34,7 @@ public static class UnsubscribePages
 
         group.MapPost("/", async (string token, PreferenceLinks links, PreferenceStore store, CategoryStore categories, HttpContext http, CancellationToken ct) =>
         {
-            var claims = Unsubscribe(links, token);
+            var claims = await UnsubscribeAsync(links, token, http, ct);
             var form = await ReadFormAsync(http);
             if (form[OneClickField].ToString() != OneClickValue)
                 throw RequestValidationException.For(OneClickField, $"Post {OneClickField}={OneClickValue} (RFC 8058).");
@@ -51,7 +45,7 @@ public static class UnsubscribePages
 
         group.MapGet("/preferences", async (string token, PreferenceLinks links, PreferenceStore store, CategoryStore categories, HttpContext http, CancellationToken ct) =>
         {
-            var claims = PreferencesPage(links, token);
+            var claims = await PreferencesPageAsync(links, token, http, ct);
             var tenantCategories = await categories.ForTenantAsync(claims.TenantId, ct);
             var own = await store.GetAsync(claims.TenantId, claims.UserKey, ct) ?? StoredPreferences.Empty;
             return Page(http, "Notification preferences", Grid(tenantCategories, own, saved: false));
@@ -59,7 +53,7 @@ public static class UnsubscribePages
 
         group.MapPost("/preferences", async (string token, PreferenceLinks links, PreferenceStore store, CategoryStore categories, HttpContext http, CancellationToken ct) =>
         {
-            var claims = PreferencesPage(links, token);
+            var claims = await PreferencesPageAsync(links, token, http, ct);
             var form = await ReadFormAsync(http);
             var tenantCategories = await categories.ForTenantAsync(claims.TenantId, ct);
             var own = await store.GetAsync(claims.TenantId, claims.UserKey, ct) ?? StoredPreferences.Empty;
@@ -73,11 +67,22 @@ public static class UnsubscribePages
         });
     }
 
-    private static LinkClaims Unsubscribe(PreferenceLinks links, string token) =>
-        links.Verify(token) is { IsUnsubscribe: true } c ? c : throw new NotFoundException("The link");
+    private static Task<LinkClaims> UnsubscribeAsync(PreferenceLinks links, string token, HttpContext http, CancellationToken ct) =>
+        ChargedAsync(links.Verify(token) is { IsUnsubscribe: true } c ? c : throw new NotFoundException("The link"), http, ct);
 
-    private static LinkClaims PreferencesPage(PreferenceLinks links, string token) =>
-        links.Verify(token) is { IsUnsubscribe: false } c ? c : throw new NotFoundException("The link");
+    private static Task<LinkClaims> PreferencesPageAsync(PreferenceLinks links, string token, HttpContext http, CancellationToken ct) =>
+        ChargedAsync(links.Verify(token) is { IsUnsubscribe: false } c ? c : throw new NotFoundException("The link"), http, ct);
+
+    /// <summary>
+    /// A page of a valid link is charged to its tenant's end-user limit, as the inbox's requests are: a mail scanner
+    /// or a script replaying a link cannot make the pages cost more than the tenant's own users may. Over it: 429 with
+    /// Retry-After (a person reads a page saying how long to wait, a program the problem).
+    /// </summary>
+    private static async Task<LinkClaims> ChargedAsync(LinkClaims claims, HttpContext http, CancellationToken ct)
+    {
+        await RateLimitEndpoints.EnforceAsync(http, claims.TenantId, EndpointClass.EndUser, 1, ct);
+        return claims;
+    }
 
     private static async Task<IFormCollection> ReadFormAsync(HttpContext http)
     {
@@ -119,18 +124,22 @@ public static class UnsubscribePages
 
     private static string H(string s) => HtmlEncoder.Default.Encode(s);
 
-    private const string NotValid = "This link is not valid: it may be incomplete, altered, or for another page.";
-
-    private static IResult ErrorPage(HttpContext http, int status, string message) =>
-        Page(http, status == 404 ? "Link not valid" : "Not done", $"<p>{H(message)}</p>", status);
-
-    private static IResult Page(HttpContext http, string title, string body, int status = 200)
+    /// <summary>
+    /// The headers of every hosted page, and of the page a person gets when one is refused (the console renders it, with
+    /// its stylesheet and no script): no script, no framing, and the token in the URL kept out of referrers, caches and indexes.
+    /// </summary>
+    public static void WriteHeaders(HttpResponse response)
     {
-        var headers = http.Response.Headers;
-        headers.ContentSecurityPolicy = "default-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+        var headers = response.Headers;
+        headers.ContentSecurityPolicy = "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
         headers.CacheControl = "no-store";
         headers["Referrer-Policy"] = "no-referrer";   // the token is in the URL
         headers["X-Robots-Tag"] = "noindex";
+    }
+
+    private static IResult Page(HttpContext http, string title, string body, int status = 200)
+    {
+        WriteHeaders(http.Response);
         return Results.Content($"""
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>{H(title)}</title></head>

@@ -71,11 +71,15 @@ public static class RateLimitEndpoints
     });
 
     /// <summary>Charges <paramref name="cost"/> tokens; throws <see cref="RateLimitedException"/> (429) when the tenant has none left.</summary>
-    public static async Task EnforceAsync(HttpContext http, EndpointClass c, int cost, CancellationToken ct)
+    public static Task EnforceAsync(HttpContext http, EndpointClass c, int cost, CancellationToken ct) =>
+        EnforceAsync(http, http.User.TenantId(), c, cost, ct);
+
+    /// <summary>The same, for a request whose tenant is not its caller's credential (a hosted page's signed link).</summary>
+    public static async Task EnforceAsync(HttpContext http, Guid tenantId, EndpointClass c, int cost, CancellationToken ct)
     {
         var limiter = http.RequestServices.GetRequiredService<TenantRateLimiter>();
         if (!limiter.Enabled) return;
-        var decision = await limiter.TakeAsync(http.User.TenantId(), c, cost, ct);
+        var decision = await limiter.TakeAsync(tenantId, c, cost, ct);
         RateLimitHeaders.Write(http.Response, decision);
         if (!decision.Allowed) throw new RateLimitedException(decision);
     }

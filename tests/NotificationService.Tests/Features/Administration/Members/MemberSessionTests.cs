@@ -19,7 +19,7 @@ public class MemberSessionTests(ServiceFixture service)
 
         await service.ScalarAsync<object>("update console_sessions set last_seen_at = now() - interval '31 minutes' where tenant_id = $1 and member_id = $2",
             tenant.Id, member.Id);
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.SendAsync(TeamMembers.Request(HttpMethod.Get, "/admin", session))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SendAsync(TeamMembers.Request(HttpMethod.Get, "/admin", session))).StatusCode);
     }
 
     [Fact]
@@ -30,7 +30,7 @@ public class MemberSessionTests(ServiceFixture service)
         using var browser = service.Factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = false });
         await service.ScalarAsync<object>("update console_sessions set expires_at = now() - interval '1 second' where tenant_id = $1 and member_id = $2",
             tenant.Id, member.Id);
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.SendAsync(TeamMembers.Request(HttpMethod.Get, "/admin", session))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SendAsync(TeamMembers.Request(HttpMethod.Get, "/admin", session))).StatusCode);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public class MemberSessionTests(ServiceFixture service)
         var end = await browser.SendAsync(TeamMembers.Request(HttpMethod.Post, "/admin/account?handler=Revoke", laptop, antiforgery,
             new FormUrlEncodedContent([KeyValuePair.Create("__csrf", token), KeyValuePair.Create("id", phoneId)])));
         Assert.Equal(HttpStatusCode.Redirect, end.StatusCode);
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.SendAsync(TeamMembers.Request(HttpMethod.Get, "/admin", phone))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.SendAsync(TeamMembers.Request(HttpMethod.Get, "/admin", phone))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.SendAsync(TeamMembers.Request(HttpMethod.Get, "/admin", laptop))).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await browser.SendAsync(TeamMembers.Request(HttpMethod.Get, "/admin", someoneElse))).StatusCode);
     }

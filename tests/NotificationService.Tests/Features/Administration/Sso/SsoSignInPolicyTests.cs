@@ -77,7 +77,7 @@ public partial class SsoSignInPolicyTests(SsoFixture sso)
         Assert.Equal(0, await sso.SessionsAsync(tenant.Id));   // the provider alone opens nothing
         var next = Regex.Match(page, "content=\"0;url=([^\"]+)\"").Groups[1].Value;
         Assert.StartsWith("/admin/sign-in", WebUtility.HtmlDecode(next));
-        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/admin/templates")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await browser.GetAsync("/admin/templates")).StatusCode);
         Assert.Equal(0, await sso.SessionsAsync(tenant.Id));
 
         using (var wrong = await CodeAsync(browser, "000000")) Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);

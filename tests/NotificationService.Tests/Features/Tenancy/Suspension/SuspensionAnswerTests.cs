@@ -35,8 +35,10 @@ public class SuspensionAnswerTests(PlatformFixture service)
         Assert.True(page.Content.Headers.ContentType?.MediaType == "text/html",
             $"a browser got {page.Content.Headers.ContentType}: {html}");
         Assert.Equal(HttpStatusCode.Forbidden, page.StatusCode);
-        Assert.Contains("<h1>Your team's account is suspended</h1>", html);
+        Assert.Contains("id=\"problem\" data-kind=\"tenant-suspended\"", html);   // the console's page, in its layout and CSP
+        Assert.Contains("account is suspended</h1>", html);
         Assert.Contains("<html lang=\"en\">", html);
+        Assert.Contains("script-src 'self'", page.Headers.GetValues("Content-Security-Policy").Single());
 
         var script = await console.GetAsync("/admin/api-keys");   // no text/html asked for: a program
         Assert.Equal("application/problem+json", script.Content.Headers.ContentType?.MediaType);
@@ -58,12 +60,14 @@ public class SuspensionAnswerTests(PlatformFixture service)
         var person = await RefuseAsync(TenantState.Gone, "/admin/notifications", accept: "text/html");
         Assert.StartsWith("text/html", person.ContentType);
         Assert.Contains("<h1>This team no longer exists</h1>", person.Body);
+        Assert.Contains("data-kind=\"tenant-deleted\"", person.Body);
     }
 
-    private static async Task<(int StatusCode, string? ContentType, string Body)> RefuseAsync(TenantState state, string path, string accept)
+    /// <summary>The refusal as the service writes it (its problem and page writers), for a state no live session can reach.</summary>
+    private async Task<(int StatusCode, string? ContentType, string Body)> RefuseAsync(TenantState state, string path, string accept)
     {
-        var http = new DefaultHttpContext { Request = { Path = path, Headers = { Accept = accept } } };
-        http.RequestServices = new ServiceCollection().AddLogging().AddOptions().BuildServiceProvider();
+        await using var scope = service.Factory.Services.CreateAsyncScope();
+        var http = new DefaultHttpContext { Request = { Path = path, Headers = { Accept = accept } }, RequestServices = scope.ServiceProvider };
         using var body = new MemoryStream();
         http.Response.Body = body;
         await SuspensionAnswer.WriteAsync(http, state);

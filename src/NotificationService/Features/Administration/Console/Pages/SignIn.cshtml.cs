@@ -50,8 +50,7 @@ public sealed partial class SignInModel(MemberSignIn members, MemberSessions ses
         switch (outcome)
         {
             case PasswordOutcome.Throttled:
-                Response.StatusCode = 429;
-                Error = AccountThrottled;
+                Throttled(members.RetryAfter(Client, tenantId, email));
                 return Page();
             case PasswordOutcome.Refused:
                 Response.StatusCode = 401;
@@ -69,8 +68,15 @@ public sealed partial class SignInModel(MemberSignIn members, MemberSessions ses
         return LocalRedirect(LocalConsolePath(ReturnUrl));
     }
 
-    /// <summary>What a throttled account is told, by the password step and the code step alike.</summary>
-    private static string AccountThrottled => $"Too many failed sign-ins for this account. Try again in {SignInThrottle.Window.TotalMinutes:0} minutes.";
+    /// <summary>What a throttled account is told, by the password step and the code step alike: a 429 whose Retry-After
+    /// says when the account may try again, as every rate-limited answer does.</summary>
+    private void Throttled(TimeSpan retryAfter)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        Response.StatusCode = 429;
+        Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Error = $"Too many failed sign-ins for this account. Try again in {(seconds + 59) / 60} minute{(seconds > 60 ? "s" : "")}.";
+    }
 
     public async Task<IActionResult> OnPostCodeAsync(string? code, CancellationToken ct)
     {
@@ -80,9 +86,12 @@ public sealed partial class SignInModel(MemberSignIn members, MemberSessions ses
             return StepGone();
         if (!await members.CodeAsync(Client, member, code, ct))
         {
-            Response.StatusCode = members.IsThrottled(Client, member) ? 429 : 401;
-            Error = Response.StatusCode == 429 ? AccountThrottled
-                : "That code is not right. Enter the 6-digit code your authenticator app shows now, or a recovery code.";
+            if (members.IsThrottled(Client, member)) Throttled(members.RetryAfter(Client, member.TenantId, member.Email));
+            else
+            {
+                Response.StatusCode = 401;
+                Error = "That code is not right. Enter the 6-digit code your authenticator app shows now, or a recovery code.";
+            }
             return Page();
         }
         if (!await pending.TakeAsync(step, ct)) return StepGone();   // used already: a replayed step opens nothing

@@ -62,9 +62,16 @@ public sealed class ConsoleSessionAuthenticationHandler(IOptionsMonitor<Authenti
         Guid.TryParse(config["Admin:OperatorTenant"], out var operatorTenant) && operatorTenant == tenantId
         && role is Members.MemberRoles.Owner or Members.MemberRoles.Admin or Members.MemberRoles.Operator;
 
+    /// <summary>
+    /// No session (or an ended one): a person's browser goes to the sign-in page, which comes back here (a return URL of
+    /// this request's own path; the sign-in page takes only a local console path); a program gets a 401 problem
+    /// (the status code pages write it), not a redirect to a page it cannot use.
+    /// </summary>
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
-        Response.Redirect($"{Request.PathBase}/admin/sign-in?returnUrl={Uri.EscapeDataString(Request.Path + Request.QueryString)}");
+        if (NotificationService.Infrastructure.PeopleGetPages.WantsPage(Request))
+            Response.Redirect($"{Request.PathBase}/admin/sign-in?returnUrl={Uri.EscapeDataString(Request.Path + Request.QueryString)}");
+        else Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Task.CompletedTask;
     }
 

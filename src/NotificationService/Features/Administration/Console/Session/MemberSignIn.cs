@@ -56,9 +56,18 @@ public sealed class MemberSignIn(MemberStore members, MemberCredentials credenti
     /// over many addresses get one try each while the account is under attack, and the member, from an address of their
     /// own, is never locked out by someone else's failures.
     /// </summary>
-    private bool IsBlocked(string client, string account) =>
-        throttle.IsBlocked(client, account) || throttle.IsBlocked(client, AnyAccount, SignInThrottle.MaxFailuresPerAddress)
-        || throttle.IsBlocked(AnyAddress, account) && throttle.Failures(client, account) > 0;
+    private bool IsBlocked(string client, string account) => BlockedFor(client, account) > TimeSpan.Zero;
+
+    /// <summary>How long the client waits before it may try the member's account again: the 429's Retry-After.</summary>
+    public TimeSpan RetryAfter(string client, Guid tenantId, string? email) => BlockedFor(client, AccountKey(tenantId, email));
+
+    private TimeSpan BlockedFor(string client, string account)
+    {
+        var own = throttle.BlockedFor(client, account);
+        var address = throttle.BlockedFor(client, AnyAccount, SignInThrottle.MaxFailuresPerAddress);
+        var everywhere = throttle.Failures(client, account) > 0 ? throttle.BlockedFor(AnyAddress, account) : TimeSpan.Zero;
+        return new[] { own, address, everywhere }.Max();
+    }
 
     private async Task FailedAsync(string client, string account, Member? member, string step, CancellationToken ct)
     {

@@ -29,6 +29,21 @@ public sealed class SignInThrottle(TimeProvider clock)
 
     public bool IsBlocked(string client, string prefix, int maxFailures = MaxFailures) => Failures(client, prefix) >= maxFailures;
 
+    /// <summary>How long until the pair is under its limit again (its Retry-After); zero when it is not blocked.</summary>
+    public TimeSpan BlockedFor(string client, string prefix, int maxFailures = MaxFailures)
+    {
+        lock (_lock)
+        {
+            if (!_pairs.TryGetValue((client, prefix), out var node)) return TimeSpan.Zero;
+            var times = node.Value.Times;
+            Prune(times);
+            if (times.Count < maxFailures) return TimeSpan.Zero;
+            // Under the limit again when the failure that made the count reach it leaves the window.
+            var until = times.ElementAt(times.Count - maxFailures) + Window - clock.GetUtcNow();
+            return until > TimeSpan.Zero ? until : TimeSpan.Zero;
+        }
+    }
+
     /// <summary>Failures of the pair within the window.</summary>
     public int Failures(string client, string prefix)
     {
