@@ -119,6 +119,7 @@ public static class ServiceComposition
         app.MapInboxSdk();                   // /sdk/v1/inbox.js (the inbox component)
         app.MapDemoPage();                   // /sdk/demo: the component for the demo tenant, where it is seeded
         app.MapPlatform();                    // /api/v1/platform/tenants: the operator's API (platform keys only; 404 to anyone else)
+        app.MapTenantConfigJobs();            // the operator's long exports and imports as Hangfire jobs with status URLs
         app.MapApiDocs();
         app.MapConsole();                        // /admin: the web console (Razor Pages, session cookie, CSP)
         app.MapJobsDashboard();                  // /admin/jobs: Hangfire's dashboard for the operator team, under the console's CSP
@@ -174,6 +175,7 @@ public static class ServiceComposition
         services.AddInboxSdk();               // the inbox component served at a versioned path, its integrity
         services.AddDemoPage(builder.Configuration); // the quick start's page showing it for the demo tenant
         services.AddPlatform();               // operator keys (Platform:Keys, `platform keys create`) and the platform's tenant API
+        services.AddTenantConfigJobs();       // exports and imports as jobs: an outbox row, ids-only arguments, held while suspended
         services.AddApiDocs();
         services.AddSso();                    // console single sign-on through the tenant's OpenID Connect provider
         services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring

@@ -54,7 +54,7 @@ public static class PlatformEndpoints
         g.MapGet("/{id:guid}/export", ExportAsync)
             .WithSummary("Export a tenant's configuration as one JSON document: templates with versions, layouts, partials, workflows, categories, topics, providers and webhooks, without secrets or members");
         g.MapPost("/{id:guid}/import", ImportAsync).Accepts<TenantExportDocument>("application/json")
-            .WithSummary("Import an export's configuration into a tenant that has none of it (a fresh one): providers and webhook endpoints arrive without secrets, disabled until an admin sets them (listed in awaitingSecrets)")
+            .WithSummary("Import an export's configuration into a tenant that has none of it (a fresh one): providers and webhook endpoints arrive without secrets, disabled until an admin sets them (listed in awaitingSecrets); a body above 1 MiB, or Prefer: respond-async, runs as a job (202 with its statusUrl)")
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status409Conflict).ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         g.MapDelete("/{id:guid}", DeleteAsync)
             .WithSummary("Delete a tenant and every row it has in every table: suspended at once, then deleted by a job (202 with its statusUrl)");
@@ -82,10 +82,19 @@ public static class PlatformEndpoints
         return TypedResults.Ok(document);
     }
 
-    private static async Task<Results<Ok<ImportResult>, NotFound>> ImportAsync(Guid id, HttpContext http, TenantStore tenants, TenantImport import, AuditLog audit,
-        CancellationToken ct)
+    private static async Task<Results<Ok<ImportResult>, Accepted<TenantConfigJobView>, NotFound>> ImportAsync(Guid id, HttpContext http, TenantStore tenants,
+        TenantImport import, AuditLog audit, TenantConfigJobStarter jobs, CancellationToken ct)
     {
-        var (document, _) = await JsonBody.ReadAsync<TenantExportDocument>(http.Request, TenantImport.MaxBytes, ct);
+        var (document, raw) = await JsonBody.ReadAsync<TenantExportDocument>(http.Request, TenantImport.MaxBytes, ct);
+        if (TenantConfigJobEndpoints.ImportRunsAsJob(http, raw.Length))
+        {
+            TenantImport.CheckDocument(document);   // a document no job could import is refused now, naming its fields
+            return await jobs.StartAsync(http, id, TenantConfigJobStore.Import, raw, ct) switch
+            {
+                { Result: Accepted<TenantConfigJobView> accepted } => accepted,
+                _ => TypedResults.NotFound(),
+            };
+        }
         if (await tenants.FindRecordAsync(id, ct) is null) return TypedResults.NotFound();
         var result = await import.ImportAsync(id, document, ct);
         await audit.RecordAsync(ActorOf(http), id, "tenant.import", PlatformTenants.AuditTarget, id.ToString(), null, result, ct);

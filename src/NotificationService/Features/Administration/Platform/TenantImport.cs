@@ -35,11 +35,17 @@ public sealed class TenantImport(CategoryStore categories, FragmentStore fragmen
 {
     public const int MaxBytes = 16 * 1024 * 1024;
 
-    public async Task<ImportResult> ImportAsync(Guid tenantId, TenantExportDocument doc, CancellationToken ct)
+    /// <summary>What a document must be to be imported at all, checked before a job is accepted for it too.</summary>
+    public static void CheckDocument(TenantExportDocument doc)
     {
         if (doc.Format != TenantExportDocument.CurrentFormat)
             throw Infrastructure.RequestValidationException.For("format", $"Not an export this service reads (expected {TenantExportDocument.CurrentFormat}).");
         ImportShape.Check(doc);   // a malformed document is a 400 naming each field, before anything is written
+    }
+
+    public async Task<ImportResult> ImportAsync(Guid tenantId, TenantExportDocument doc, CancellationToken ct)
+    {
+        CheckDocument(doc);
         await preflight.CheckAsync(tenantId, doc, ct);   // and what is known wrong before writing: refused whole too
         foreach (var c in doc.Categories ?? [])
             await categories.CreateAsync(tenantId, new CategoryRequest { Key = c.Key, Name = c.Name, Description = c.Description,

@@ -63,6 +63,7 @@ public static class PersonData
         new("notification_categories", "channels", Configuration), new("providers", "settings", Configuration),
         new("template_versions", "parts", Configuration), new("template_versions", "partials", Configuration),
         new("workflow_versions", "definition", Configuration),
+        new("tenant_config_jobs", "outcome", "an export's or import's counts, or the fields of the tenant's configuration that stopped it"),
         new("fan_outs", "quota_prepaid", "a topic send's quota charge at accept: channels, months and counts"),
         new("fan_outs", "quota_limits", "how many of a fan-out's members each channel's quota took: channels and counts"),
     ];

@@ -1,4 +1,5 @@
 using Hangfire;
+using Hangfire.Common;
 using Hangfire.PostgreSql;
 using NotificationService.Contracts;
 using NotificationService.Features.Operations.Metrics;
@@ -29,6 +30,7 @@ public static class JobsServiceExtensions
                 JobExpirationTimeout = TimeSpan.FromDays(Math.Max(0.01, config.GetValue("Jobs:FinishedJobDays", 7.0))),
             });
         services.AddHostBoundActivator();   // before AddHangfire, which keeps it (HostBoundHangfire says why)
+        services.AddSingleton<IJobFilterProvider, HostJobFilters>();   // likewise: the host's own filters beside the global ones
         services.AddHangfire((sp, c) => c
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()

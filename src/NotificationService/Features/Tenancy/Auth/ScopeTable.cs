@@ -189,6 +189,10 @@ public static class ScopeTable
         ["DELETE /api/v1/platform/tenants/{id}"] = Access.Platform,
         ["GET /api/v1/platform/tenants/{id}/export"] = Access.Platform,
         ["POST /api/v1/platform/tenants/{id}/import"] = Access.Platform,
+        ["POST /api/v1/platform/tenants/{id}/exports"] = Access.Platform,
+        ["GET /api/v1/platform/tenants/{id}/exports/{jobId}"] = Access.Platform,
+        ["GET /api/v1/platform/tenants/{id}/exports/{jobId}/document"] = Access.Platform,
+        ["GET /api/v1/platform/tenants/{id}/imports/{jobId}"] = Access.Platform,
         ["GET /api/v1/platform/deletions/{id}"] = Access.Platform,
         // Provider callbacks: no credential; each is verified by its provider's signature
         ["POST /webhooks/sendgrid/{providerConfigId}"] = Public,

@@ -15,6 +15,7 @@ public static class SuspensionCheck
 
     public static IServiceCollection AddTenantSuspension(this IServiceCollection services) => services
         .AddSingleton<TenantSuspension>()
+        .AddSingleton<Hangfire.States.IElectStateFilter, SuspendedTenantJobFilter>()   // its Hangfire jobs wait too
         .AddHostedService<TenantStatusListener>();
 
     /// <summary>Goes right after UseAuthorization: authorization is where a policy's own scheme (the console's) signs the caller in.</summary>

@@ -22,6 +22,8 @@ public sealed class PlatformFixture : ServiceFixture
         builder.UseSetting("Tenants:DeleteSettleSeconds", "3");            // above one usage flush (Usage:FlushSeconds, 2)
         builder.UseSetting("Jobs:SchedulePollSeconds", "0.5");             // a scheduled deletion job starts soon after its settle
         builder.UseSetting("Tenants:DeletePickupCron", "0 0 1 1 *");       // the pickup runs when a spec calls it
+        builder.UseSetting("Platform:ConfigJobPickupCron", "0 0 1 1 *");   // likewise for exports and imports
+        builder.UseSetting("Jobs:SuspendedRecheckSeconds", "0.5");         // a held Hangfire job looks again soon after a resume
         builder.UseSetting("Platform:Keys:billing", "sha256:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(HashedKey))).ToLowerInvariant());
     }
 
