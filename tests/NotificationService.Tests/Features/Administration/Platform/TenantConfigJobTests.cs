@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Administration.Platform;
 using NotificationService.Features.Tenancy.Suspension;
+using NotificationService.Tests.Features.Administration.Privacy;
 using NotificationService.Tests.Features.Sending.Templates;
 using NotificationService.Tests.Support;
 
@@ -162,6 +163,38 @@ public class TenantConfigJobTests(PlatformFixture service)
         Assert.Equal(HttpStatusCode.OK, (await service.Platform().PostAsync($"/api/v1/platform/tenants/{tenantId}/resume", null)).StatusCode);
         var done = await WaitFinishedAsync(statusUrl);
         Assert.Equal("succeeded", done["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_deleted_tenants_export_and_import_jobs_leave_nothing_of_it_in_any_table_hangfire_included()
+    {
+        var mark = Guid.NewGuid().ToString("N")[..10];
+        var created = await (await service.Platform().PostJsonAsync("/api/v1/platform/tenants", new { name = $"Jobs {mark}", slug = $"jobs-{mark}" })).JsonAsync();
+        var tenantId = Guid.Parse(created["id"]!.GetValue<string>());
+        var http = service.Client(created["apiKey"]!.GetValue<string>());
+        await http.CreateTemplateAsync(new { key = $"exported-{mark}", channel = "email", locale = "en", parts = new { subject = $"Subject {mark}", text = "T" } });
+        var export = await WaitFinishedAsync((await (await service.Platform().PostAsync($"/api/v1/platform/tenants/{tenantId}/exports", null)).JsonAsync())["statusUrl"]!
+            .GetValue<string>());
+        Assert.Equal("succeeded", export["status"]!.GetValue<string>());
+        var document = JsonNode.Parse(await service.Platform().GetStringAsync(export["documentUrl"]!.GetValue<string>()))!;
+        document["templates"]![0]!["key"] = $"imported-{mark}";
+        var import = await WaitFinishedAsync((await (await ImportAsync(tenantId, document.ToJsonString(), respondAsync: true)).JsonAsync())["statusUrl"]!
+            .GetValue<string>());
+        Assert.True(import["status"]!.GetValue<string>() == "succeeded", import.ToJsonString());
+        // The sweep sees the jobs' documents now, so finding nothing afterwards means something.
+        Assert.Contains("tenant_config_jobs.document", await PrivacyApi.WhereStoredAsync(service.Db, $"Subject {mark}"));
+
+        var deleted = await (await service.Platform().DeleteAsync($"/api/v1/platform/tenants/{tenantId}")).JsonAsync();
+        await Eventually.Async(() => service.Platform().GetJsonAsync(deleted["statusUrl"]!.GetValue<string>()),
+            s => s["status"]!.GetValue<string>() == "completed", "the deletion to complete", TimeSpan.FromSeconds(120));
+        foreach (var value in new[] { mark, tenantId.ToString() })
+        {
+            var where = await PrivacyApi.WhereStoredAsync(service.Db, value);
+            Assert.True(where.Count == 0, $"'{value}' is still in: {string.Join(", ", where)}");
+        }
+        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from tenant_config_jobs where tenant_id = $1", tenantId));
+        Assert.Equal(2L, await service.ScalarAsync<long>("select count(*) from hangfire.job where arguments::text like '%' || $1 || '%' or arguments::text like '%' || $2 || '%'",
+            export["id"]!.GetValue<string>(), import["id"]!.GetValue<string>()));   // Hangfire keeps its jobs' history: ids only
     }
 
     private Task<HttpResponseMessage> ImportAsync(Guid tenantId, string document, bool respondAsync)
