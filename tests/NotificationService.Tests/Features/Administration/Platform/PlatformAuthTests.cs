@@ -19,7 +19,10 @@ public class PlatformAuthTests(PlatformFixture service)
         (HttpMethod.Get, $"/api/v1/platform/tenants/{Guid.Empty}"), (HttpMethod.Patch, $"/api/v1/platform/tenants/{Guid.Empty}"),
         (HttpMethod.Post, $"/api/v1/platform/tenants/{Guid.Empty}/suspend"), (HttpMethod.Post, $"/api/v1/platform/tenants/{Guid.Empty}/resume"),
         (HttpMethod.Delete, $"/api/v1/platform/tenants/{Guid.Empty}"), (HttpMethod.Get, $"/api/v1/platform/deletions/{Guid.Empty}"),
-        (HttpMethod.Get, $"/api/v1/platform/tenants/{Guid.Empty}/export"),
+        (HttpMethod.Get, $"/api/v1/platform/tenants/{Guid.Empty}/export"), (HttpMethod.Post, $"/api/v1/platform/tenants/{Guid.Empty}/import"),
+        (HttpMethod.Post, $"/api/v1/platform/tenants/{Guid.Empty}/exports"), (HttpMethod.Get, $"/api/v1/platform/tenants/{Guid.Empty}/exports/{Guid.Empty}"),
+        (HttpMethod.Get, $"/api/v1/platform/tenants/{Guid.Empty}/exports/{Guid.Empty}/document"),
+        (HttpMethod.Get, $"/api/v1/platform/tenants/{Guid.Empty}/imports/{Guid.Empty}"),
     ];
 
     private static HttpRequestMessage Request((HttpMethod Method, string Path) route) => new(route.Method, route.Path)
@@ -48,13 +51,15 @@ public class PlatformAuthTests(PlatformFixture service)
                 var response = await http.SendAsync(Request(route));
                 if (response.StatusCode != HttpStatusCode.NotFound) wrong.Add($"{who}: {route.Method} {route.Path} → {(int)response.StatusCode}");
             }
-        // Its own tenant's routes too: a tenant cannot suspend or delete itself through a door it cannot see.
-        foreach (var own in new[] { $"/api/v1/platform/tenants/{tenant.Id}/suspend", $"/api/v1/platform/tenants/{tenant.Id}" })
-            if ((await tenant.Http.SendAsync(new HttpRequestMessage(own.EndsWith("suspend") ? HttpMethod.Post : HttpMethod.Delete, own))).StatusCode != HttpStatusCode.NotFound)
+        // Its own tenant's routes too: a tenant cannot suspend, delete or export itself through a door it cannot see.
+        foreach (var own in new[] { $"/api/v1/platform/tenants/{tenant.Id}/suspend", $"/api/v1/platform/tenants/{tenant.Id}", $"/api/v1/platform/tenants/{tenant.Id}/exports" })
+            if ((await tenant.Http.SendAsync(new HttpRequestMessage(own.EndsWith("suspend") || own.EndsWith("exports") ? HttpMethod.Post : HttpMethod.Delete, own)))
+                .StatusCode != HttpStatusCode.NotFound)
                 wrong.Add($"the tenant's key on {own}");
         Assert.True(wrong.Count == 0, string.Join("\n", wrong));
         Assert.Equal("active", await service.ScalarAsync<string>("select status from tenants where id = $1", tenant.Id));
         Assert.Equal(deletionsBefore, await service.ScalarAsync<long>("select count(*) from tenant_deletions"));
+        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from tenant_config_jobs where tenant_id = $1", tenant.Id));
         Assert.Equal(tenantsBefore, await service.ScalarAsync<long>("select count(*) from tenants"));
     }
 

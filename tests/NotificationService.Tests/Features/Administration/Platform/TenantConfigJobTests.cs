@@ -120,7 +120,7 @@ public class TenantConfigJobTests(PlatformFixture service)
     }
 
     [Fact]
-    public async Task Another_tenants_job_id_is_a_404_and_no_tenant_credential_reaches_the_job_routes()
+    public async Task Another_tenants_job_id_is_a_404_and_the_tenants_own_key_reaches_none_of_its_jobs()
     {
         var owner = await service.NewTenantAsync();
         var other = await service.NewTenantAsync();
