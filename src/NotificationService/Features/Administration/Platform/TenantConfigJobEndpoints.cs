@@ -21,14 +21,15 @@ public static class TenantConfigJobEndpoints
     private const string Base = "/api/v1/platform/tenants";
 
     public static IServiceCollection AddTenantConfigJobs(this IServiceCollection services) => services
-        .AddSingleton<TenantConfigJobStore>().AddSingleton<TenantConfigJobs>().AddSingleton<TenantConfigJobStarter>().AddSingleton<IRecurringJobs, TenantConfigRecurringJobs>();
+        .AddSingleton<TenantConfigJobStore>().AddSingleton<TenantConfigJobs>().AddSingleton<TenantConfigJobStarter>()
+        .AddSingleton<IRecurringJobs, TenantConfigRecurringJobs>();
 
     public static void MapTenantConfigJobs(this WebApplication app)
     {
         var g = app.MapGroup(Base).WithTags("Platform: tenants").RequireScopes();
-        g.MapPost("/{id:guid}/exports", async Task<Results<Accepted<TenantConfigJobView>, NotFound>> (Guid id, HttpContext http, TenantConfigJobStarter starter,
-            CancellationToken ct) => await starter.StartAsync(http, id, TenantConfigJobStore.Export, null, ct))
-            .WithSummary("Export a tenant's configuration as a job (202 with its status URL): for a tenant whose export is too large to answer at once");
+        g.MapPost("/{id:guid}/exports", (Guid id, HttpContext http, TenantConfigJobStarter starter, CancellationToken ct) =>
+            starter.StartAsync(http, id, TenantConfigJobStore.Export, null, ct))
+            .WithSummary("Export a tenant's configuration as a job (202 with its status URL), for a client that cannot wait for GET …/export");
         g.MapGet("/{id:guid}/exports/{jobId:guid}", (Guid id, Guid jobId, HttpContext http, TenantConfigJobStore store, CancellationToken ct) =>
             ViewAsync(http, id, TenantConfigJobStore.Export, jobId, store, ct))
             .WithSummary("An export job: queued, running, succeeded (its document at documentUrl) or failed (detail says why)");
@@ -37,7 +38,7 @@ public static class TenantConfigJobEndpoints
             .Produces<TenantExportDocument>().ProducesProblem(StatusCodes.Status409Conflict);
         g.MapGet("/{id:guid}/imports/{jobId:guid}", (Guid id, Guid jobId, HttpContext http, TenantConfigJobStore store, CancellationToken ct) =>
             ViewAsync(http, id, TenantConfigJobStore.Import, jobId, store, ct))
-            .WithSummary("An import job: queued, running, succeeded (result: what was imported, awaitingSecrets) or failed (errors by field, detail)");
+            .WithSummary("An import job: queued, running, succeeded (result: what was imported, awaitingSecrets) or failed (errors, detail)");
     }
 
     /// <summary>Whether an import is a job: a body above the inline limit, or a client that asks (RFC 7240 `Prefer: respond-async`).</summary>
@@ -48,8 +49,8 @@ public static class TenantConfigJobEndpoints
     public static string JobsUrl(HttpContext http, Guid tenantId, string kind) => $"{http.Request.PathBase}{Base}/{tenantId}/{kind}s";
 
     private static async Task<Results<Ok<TenantConfigJobView>, NotFound>> ViewAsync(HttpContext http, Guid tenantId, string kind, Guid jobId,
-        TenantConfigJobStore store, CancellationToken ct) =>
-        await store.FindAsync(tenantId, kind, jobId, JobsUrl(http, tenantId, kind), ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+        TenantConfigJobStore store, CancellationToken ct) => await store.FindAsync(tenantId, kind, jobId, JobsUrl(http, tenantId, kind), ct) is { } view
+        ? TypedResults.Ok(view) : TypedResults.NotFound();
 
     private static async Task<IResult> DocumentAsync(Guid id, Guid jobId, TenantConfigJobStore store, CancellationToken ct)
     {
@@ -64,7 +65,8 @@ public static class TenantConfigJobEndpoints
 /// Starts an export or import job: its row committed in the request's own transaction (the outbox), then the job enqueued
 /// and the start recorded in the tenant's audit log. A request that rolls back leaves no row, and so no job.
 /// </summary>
-public sealed class TenantConfigJobStarter(NpgsqlDataSource db, TenantStore tenants, TenantConfigJobStore store, TenantConfigJobs jobs, AuditLog audit)
+public sealed class TenantConfigJobStarter(NpgsqlDataSource db, TenantStore tenants, TenantConfigJobStore store, TenantConfigJobs jobs,
+    AuditLog audit)
 {
     public async Task<Results<Accepted<TenantConfigJobView>, NotFound>> StartAsync(HttpContext http, Guid tenantId, string kind, byte[]? document,
         CancellationToken ct)
@@ -81,8 +83,8 @@ public sealed class TenantConfigJobStarter(NpgsqlDataSource db, TenantStore tena
         if (created)
         {
             await jobs.EnqueueAsync(tenantId, jobId, ct);
-            await audit.RecordAsync(PlatformEndpoints.ActorOf(http), tenantId, $"tenant.{kind}", PlatformTenants.AuditTarget, tenantId.ToString(), null,
-                new { job = jobId }, ct);
+            await audit.RecordAsync(PlatformEndpoints.ActorOf(http), tenantId, $"tenant.{kind}", PlatformTenants.AuditTarget, tenantId.ToString(),
+                null, new { job = jobId }, ct);
         }
         var view = (await store.FindAsync(tenantId, kind, jobId, TenantConfigJobEndpoints.JobsUrl(http, tenantId, kind), ct))!;
         return TypedResults.Accepted(view.StatusUrl, view);

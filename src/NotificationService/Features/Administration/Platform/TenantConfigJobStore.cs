@@ -69,7 +69,8 @@ public sealed class TenantConfigJobStore(NpgsqlDataSource db)
     public async Task<(string Status, byte[]? Document)?> DocumentAsync(Guid tenantId, Guid id, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
-            select status, case when status = 'succeeded' then document end from tenant_config_jobs where tenant_id = $1 and id = $2 and kind = 'export'
+            select status, case when status = 'succeeded' then document end from tenant_config_jobs
+            where tenant_id = $1 and id = $2 and kind = 'export'
             """);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(id);
@@ -91,7 +92,8 @@ public sealed class TenantConfigJobStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(withDocument);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return new TenantConfigJobRow(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4));
+        var document = r.IsDBNull(4) ? null : r.GetFieldValue<byte[]>(4);
+        return new TenantConfigJobRow(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetString(3), document);
     }
 
     /// <summary>Queued (or left running by a run that stopped) → running, from now.</summary>
@@ -129,7 +131,8 @@ public sealed class TenantConfigJobStore(NpgsqlDataSource db)
     private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params object[] args)
     {
         await using var cmd = db.CreateCommand(sql);
-        foreach (var a in args) cmd.Parameters.Add(a is byte[] or DBNull ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = a } : new NpgsqlParameter { Value = a });
+        foreach (var a in args)
+            cmd.Parameters.Add(a is byte[] or DBNull ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = a } : new NpgsqlParameter { Value = a });
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 

@@ -21,7 +21,8 @@ namespace NotificationService.Features.Administration.Platform;
 public sealed class TenantConfigJobs(TenantConfigJobStore store, TenantStore tenants, IServiceScopeFactory scopes, IBackgroundJobClient jobs,
     IOptions<JsonOptions> json, IConfiguration config, TimeProvider clock, ILogger<TenantConfigJobs> log) : ITenantScopedJobs
 {
-    public const string Interrupted = "The import stopped part-way (the service stopped); what it imported stays: import the rest, or delete the tenant.";
+    public const string Interrupted =
+        "The import stopped part-way (the service stopped); what it imported stays: import the rest, or delete the tenant.";
 
     private TimeSpan Limit => TimeSpan.FromMinutes(Math.Max(0.1, config.GetValue("Platform:ConfigJobMinutes", 30.0)));
     private long ExportMaxBytes => Math.Max(1024, config.GetValue("Platform:ExportMaxBytes", 64L * 1024 * 1024));
@@ -39,12 +40,13 @@ public sealed class TenantConfigJobs(TenantConfigJobStore store, TenantStore ten
     [JobDisplayName("Tenant configuration job {0}")]
     public async Task RunAsync(Guid jobId, CancellationToken stopping)
     {
-        if (await store.ForRunAsync(jobId, withDocument: true, stopping) is not { Status: "queued" or "running" } row) return;   // done, or gone with its tenant
+        // Done already, or gone with its tenant: nothing to do.
+        if (await store.ForRunAsync(jobId, withDocument: true, stopping) is not { Status: "queued" or "running" } row) return;
         // Running, yet no other run holds the lock: the run that started it stopped (a shutdown, a crash). An export starts
         // again; an import cannot tell what it wrote, so it says so.
         if (row is { Status: "running", Kind: TenantConfigJobStore.Import })
         {
-            await store.FinishAsync(row.TenantId, row.Id, false, null, new JsonObject { ["detail"] = Interrupted }, stopping);
+            await FailAsync(row, Interrupted, stopping);
             return;
         }
         await store.StartAsync(row.TenantId, row.Id, stopping);
@@ -52,7 +54,8 @@ public sealed class TenantConfigJobs(TenantConfigJobStore store, TenantStore ten
         bounded.CancelAfter(Limit);
         try
         {
-            var (document, outcome) = row.Kind == TenantConfigJobStore.Export ? await ExportAsync(row.TenantId, bounded.Token) : await ImportAsync(row, bounded.Token);
+            var (document, outcome) = row.Kind == TenantConfigJobStore.Export
+                ? await ExportAsync(row.TenantId, bounded.Token) : await ImportAsync(row, bounded.Token);
             await store.FinishAsync(row.TenantId, row.Id, true, document, outcome, stopping);
         }
         catch (ApiException e)
@@ -63,15 +66,18 @@ public sealed class TenantConfigJobs(TenantConfigJobStore store, TenantStore ten
         }
         catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
         {
-            await store.FinishAsync(row.TenantId, row.Id, false, null, new JsonObject { ["detail"] = $"Stopped after {Limit.TotalMinutes:0.#} minutes." }, stopping);
+            await FailAsync(row, $"Stopped after {Limit.TotalMinutes:0.#} minutes (Platform:ConfigJobMinutes).", stopping);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Logged here by the job's id; Hangfire's failed state would keep the message, which may quote the tenant's configuration.
             log.LogError(e, "tenant configuration job {JobId} failed", row.Id);
-            await store.FinishAsync(row.TenantId, row.Id, false, null, new JsonObject { ["detail"] = "The job failed; the service's log names the cause by the job's id." }, stopping);
+            await FailAsync(row, "The job failed; the service's log names the cause by the job's id.", stopping);
         }
     }
+
+    private Task FailAsync(TenantConfigJobRow row, string detail, CancellationToken ct) =>
+        store.FinishAsync(row.TenantId, row.Id, false, null, new JsonObject { ["detail"] = detail }, ct);
 
     private async Task<(byte[], JsonObject)> ExportAsync(Guid tenantId, CancellationToken ct)
     {
@@ -83,7 +89,10 @@ public sealed class TenantConfigJobs(TenantConfigJobStore store, TenantStore ten
             throw new PayloadTooLargeException($"The export is {bytes.Length} bytes, above Platform:ExportMaxBytes ({ExportMaxBytes}).");
         return (bytes, new JsonObject
         {
-            ["result"] = new JsonObject { ["bytes"] = bytes.Length, ["templates"] = document.Templates.Count, ["workflows"] = document.Workflows.Count },
+            ["result"] = new JsonObject
+            {
+                ["bytes"] = bytes.Length, ["templates"] = document.Templates.Count, ["workflows"] = document.Workflows.Count,
+            },
         });
     }
 
@@ -108,7 +117,8 @@ public sealed class TenantConfigJobs(TenantConfigJobStore store, TenantStore ten
     [JobDisplayName("Tenant exports and imports: enqueue any left without a job, expire finished ones")]
     public async Task PickUpAsync(CancellationToken ct)
     {
-        foreach (var (tenantId, id) in await store.WithoutJobAsync(clock.GetUtcNow() - TimeSpan.FromMinutes(1), ct)) await EnqueueAsync(tenantId, id, ct);
+        foreach (var (tenantId, id) in await store.WithoutJobAsync(clock.GetUtcNow() - TimeSpan.FromMinutes(1), ct))
+            await EnqueueAsync(tenantId, id, ct);
         while (await store.ExpireAsync(clock.GetUtcNow() - TimeSpan.FromDays(config.GetValue("Platform:ConfigJobDays", 7.0)), ct) > 0) { }
     }
 }
