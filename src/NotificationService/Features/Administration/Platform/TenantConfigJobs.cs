@@ -25,7 +25,7 @@ public sealed class TenantConfigJobs(TenantConfigJobStore store, TenantStore ten
         "The import stopped part-way (the service stopped); what it imported stays: import the rest, or delete the tenant.";
 
     private TimeSpan Limit => TimeSpan.FromMinutes(Math.Max(0.1, config.GetValue("Platform:ConfigJobMinutes", 30.0)));
-    private long ExportMaxBytes => Math.Max(1024, config.GetValue("Platform:ExportMaxBytes", 64L * 1024 * 1024));
+    private long ExportMaxBytes => Math.Max(1, config.GetValue("Platform:ExportMaxBytes", 64L * 1024 * 1024));
 
     /// <summary>After the job's row committed: the job that runs it, and the row marked as having one.</summary>
     public async Task EnqueueAsync(Guid tenantId, Guid jobId, CancellationToken ct)

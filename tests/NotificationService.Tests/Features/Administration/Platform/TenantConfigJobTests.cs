@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Administration.Platform;
 using NotificationService.Features.Tenancy.Suspension;
@@ -202,6 +203,37 @@ public class TenantConfigJobTests(PlatformFixture service)
         // Hangfire keeps its jobs' history, by the jobs' ids only.
         Assert.Equal(1L, await service.ScalarAsync<long>(HangfireJobsNaming, export["id"]!.GetValue<string>()));
         Assert.Equal(1L, await service.ScalarAsync<long>(HangfireJobsNaming, import["id"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public async Task An_export_above_its_size_bound_fails_saying_so_and_an_import_left_running_by_a_stopped_run_says_it_stopped_part_way()
+    {
+        var tenantId = await NewTenantIdAsync();
+        var store = service.Factory.Services.GetRequiredService<TenantConfigJobStore>();
+        var small = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Platform:ExportMaxBytes"] = "100" }).Build();
+        var jobs = ActivatorUtilities.CreateInstance<TenantConfigJobs>(service.Factory.Services, (IConfiguration)small);
+        var (export, import) = (await RowAsync(store, tenantId, TenantConfigJobStore.Export), await RowAsync(store, tenantId, TenantConfigJobStore.Import));
+        await service.ScalarAsync<int>("update tenant_config_jobs set status = 'running' where tenant_id = $1 and id = $2 returning 1", tenantId, import);
+
+        await jobs.RunAsync(export, default);   // even an empty tenant's export is above 100 bytes
+        await jobs.RunAsync(import, default);
+
+        var tooLarge = await service.Platform().GetJsonAsync($"/api/v1/platform/tenants/{tenantId}/exports/{export}");
+        Assert.Equal("failed", tooLarge["status"]!.GetValue<string>());
+        Assert.Contains("Platform:ExportMaxBytes", tooLarge["detail"]!.GetValue<string>());
+        Assert.Null(tooLarge["documentUrl"]);
+        var stopped = await service.Platform().GetJsonAsync($"/api/v1/platform/tenants/{tenantId}/imports/{import}");
+        Assert.Equal(("failed", TenantConfigJobs.Interrupted), (stopped["status"]!.GetValue<string>(), stopped["detail"]!.GetValue<string>()));
+    }
+
+    /// <summary>A job's row committed with no job enqueued: the spec runs it.</summary>
+    private async Task<Guid> RowAsync(TenantConfigJobStore store, Guid tenantId, string kind)
+    {
+        await using var conn = await service.Db.OpenConnectionAsync();
+        await using var tx = await conn.BeginTransactionAsync();
+        var (id, _) = await store.CreateAsync(conn, tx, tenantId, kind, kind == TenantConfigJobStore.Import ? "{}"u8.ToArray() : null, "spec", default);
+        await tx.CommitAsync();
+        return id;
     }
 
     private Task<HttpResponseMessage> ImportAsync(Guid tenantId, string document, bool respondAsync)
