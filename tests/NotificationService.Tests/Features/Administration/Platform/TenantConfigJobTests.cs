@@ -164,6 +164,8 @@ public class TenantConfigJobTests(PlatformFixture service)
             """, jobId, SuspendedTenantHold.Reason) >= 2, "the export job to be held twice");
         Assert.Equal("queued", (await service.Platform().GetJsonAsync(statusUrl))["status"]!.GetValue<string>());
         Assert.Equal(HttpStatusCode.Conflict, (await service.Platform().GetAsync(statusUrl + "/document")).StatusCode);
+        // One export in progress per tenant: asking again answers the one that waits.
+        Assert.Equal(jobId, (await (await service.Platform().PostAsync($"/api/v1/platform/tenants/{tenantId}/exports", null)).JsonAsync())["id"]!.GetValue<string>());
         Assert.Equal(0L, await service.ScalarAsync<long>("""
             select count(*) from tenant_config_jobs where id = $1 and (document is not null or started_at is not null)
             """, Guid.Parse(jobId)));
