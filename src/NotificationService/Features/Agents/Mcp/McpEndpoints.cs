@@ -24,6 +24,8 @@ public static class McpEndpoints
             .WithTools<NotificationTools>()
             .WithTools<OperationsTools>()
             .WithTools<WriteTools>()
+            .WithTools<TemplateTools>()
+            .WithTools<TestTools>()
             .WithRequestFilters(f => f.AddListToolsFilter(McpToolGate.ListOnlyAdmitted).AddCallToolFilter(McpToolGate.AdmitAndAudit));
         return services;
     }

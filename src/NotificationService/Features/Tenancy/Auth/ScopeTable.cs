@@ -215,6 +215,9 @@ public static class ScopeTable
         ["queue_health"] = Scope(Admin),
         ["usage"] = Scope(Admin),
         ["cancel_run"] = Scope(Send),
+        ["preview_template"] = Scope(Admin),          // as the API's preview
+        ["send_test"] = Scope(Admin),                 // as the API's test send
+        ["trigger_workflow_test"] = Scope(Send),      // as the API's trigger
     };
 
     /// <summary>

@@ -80,7 +80,7 @@ public class McpServerTests(ServiceFixture service)
         await using var sender = await service.McpAsync(await tenant.KeyAsync("notifications:send"));
 
         var tools = (await sender.ListToolsAsync()).Select(t => t.Name).Order().ToList();
-        Assert.Equal(["cancel_run"], tools);
+        Assert.Equal(["cancel_run", "trigger_workflow_test"], tools);
         Assert.DoesNotContain("find_notifications", tools);
         var refused = await sender.CallAsync("explain_notification", new { id });
         Assert.True(refused.IsError);

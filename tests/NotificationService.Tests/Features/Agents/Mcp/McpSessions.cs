@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using NotificationService.Features.Administration.Console.Session;
+using NotificationService.Features.Administration.Members;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Agents.Mcp;
@@ -13,6 +16,16 @@ public static class McpSessions
         var http = service.Client(credential);
         var options = new HttpClientTransportOptions { Endpoint = new Uri(http.BaseAddress!, "/mcp"), TransportMode = HttpTransportMode.StreamableHttp };
         return await McpClient.CreateAsync(new HttpClientTransport(options, http, null, true));
+    }
+
+    /// <summary>A new member of the tenant with this role, and the admin API token their account page would make them.</summary>
+    public static async Task<(Member Member, string Token)> MemberTokenAsync(this ServiceFixture service, TestTenant tenant, string role)
+    {
+        var member = await service.Factory.Services.GetRequiredService<MemberStore>()
+            .CreateAsync(tenant.Id, $"{role}-{Guid.NewGuid():N}@example.com", $"A {role}", role, default);
+        var (token, _) = await service.Factory.Services.GetRequiredService<MemberApiTokens>()
+            .CreateAsync(MemberSessions.PrincipalOf(member, MemberSessions.Password), default);
+        return (member, token);
     }
 
     /// <summary>A new key of the tenant with exactly these scopes.</summary>
