@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 root="$PWD"
 export DEBIAN_FRONTEND=noninteractive
 
-tools=(postgresql aiosmtpd prometheus chromium prism redocly helm oidc-provider)
+tools=(postgresql aiosmtpd prometheus chromium prism redocly helm oidc-provider mcp-inspector)
 declare -A purpose=(
   [postgresql]="required: the tests' embedded PostgreSQL (initdb, pg_ctl)"
   [aiosmtpd]="a real SMTP server for the SMTP adapter specs (Debian python3-aiosmtpd)"
@@ -23,6 +23,7 @@ declare -A purpose=(
   [redocly]="redocly lint of the OpenAPI document (Infrastructure/ApiDocsTests)"
   [helm]="helm lint and schema checks of the chart (Hosting/ChartLintTests), into .tools/chart-lint"
   [oidc-provider]="a certified OpenID Provider on loopback for the single sign-on specs (Features/Administration/Sso; needs node)"
+  [mcp-inspector]="the npm MCP Inspector in CLI mode lists /mcp's tools (Features/Agents/Mcp; needs node)"
 )
 
 present() {
@@ -35,6 +36,7 @@ present() {
     redocly) [[ -x .tools/node_modules/.bin/redocly ]] ;;
     helm) [[ -x .tools/chart-lint/helm/helm && -d .tools/chart-lint/validate/node_modules/kubernetes-models ]] ;;
     oidc-provider) [[ -f .tools/node_modules/oidc-provider/package.json ]] && command -v node >/dev/null ;;
+    mcp-inspector) [[ -x .tools/node_modules/.bin/mcp-inspector ]] && command -v node >/dev/null ;;
   esac
 }
 
@@ -74,6 +76,7 @@ for t in "${wanted[@]}"; do
     prism) npm_tool @stoplight/prism-cli@5 ;;
     redocly) npm_tool @redocly/cli@2 ;;
     oidc-provider) npm_tool oidc-provider@9 ;;
+    mcp-inspector) npm_tool @modelcontextprotocol/inspector@2 ;;
     helm) { command -v unzip >/dev/null || apt_install unzip; } \
             && HELM_LINT_TOOLS="$root/.tools/chart-lint" bash charts/notification-service/ci/lint.sh --install-only >/dev/null 2>&1 ;;
   esac
