@@ -30,10 +30,13 @@ public static class McpEndpoints
         return services;
     }
 
-    public static void MapMcp(this WebApplication app) =>
-        McpEndpointRouteBuilderExtensions.MapMcp(app, Path)
+    public static void MapMcp(this WebApplication app)
+    {
+        var mcp = McpEndpointRouteBuilderExtensions.MapMcp(app, Path)
             .RequireAuthorization(p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName).RequireAuthenticatedUser()
                 .RequireClaim(AuthClaims.TenantIdClaim))
             .WithMetadata(new RequestSizeLimitAttribute(BodyLimit))
             .ExcludeFromDescription();   // JSON-RPC, not REST: the OpenAPI document (and the scope matrix walking it) leaves it out
+        mcp.Add(endpoint => endpoint.RequestDelegate = endpoint.RequestDelegate is { } library ? McpMessageGuard.Around(library) : null);
+    }
 }
