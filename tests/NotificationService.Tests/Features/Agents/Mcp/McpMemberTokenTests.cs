@@ -5,7 +5,7 @@ namespace NotificationService.Tests.Features.Agents.Mcp;
 
 /// <summary>
 /// A console member's admin API token drives `/mcp` with their role deciding the tools, as it decides the console's
-/// pages: a viewer reads (addresses masked) and tries nothing; an editor may test-send a template to their own address.
+/// pages: a viewer reads (addresses masked, no stored profile in a preview) and tries nothing; an editor may test-send a template to their own address.
 /// </summary>
 [Collection("service")]
 public class McpMemberTokenTests(ServiceFixture service)
@@ -14,7 +14,7 @@ public class McpMemberTokenTests(ServiceFixture service)
         ["explain_notification", "find_notifications", "get_workflow_run", "list_workflows", "preview_template", "queue_health", "usage"];
 
     [Fact]
-    public async Task A_viewer_sees_the_read_tools_with_addresses_masked_and_is_refused_a_test_send()
+    public async Task A_viewer_sees_the_read_tools_with_addresses_and_profiles_masked_and_is_refused_a_test_send()
     {
         var tenant = await service.NewTenantAsync("{}", "email");
         await tenant.Http.CreateTemplateAsync(new { key = "hello", channel = "email", locale = "en", parts = new { subject = "Hello", text = "Hi" } });
@@ -24,6 +24,10 @@ public class McpMemberTokenTests(ServiceFixture service)
 
         Assert.Equal(ReadTools, (await viewer.ListToolsAsync()).Select(t => t.Name).Order());
         Assert.Equal("g•••@example.com", (await viewer.ExplainAsync(id))["recipient"]!.GetValue<string>());
+        Assert.Equal("Hello", (await viewer.CallOkAsync("preview_template", new { template = "hello" }))["parts"]!["subject"]!.GetValue<string>());
+        var withProfile = await viewer.CallAsync("preview_template", new { template = "hello", userId = "grace" });   // a person's stored profile
+        Assert.True(withProfile.IsError);
+        Assert.Contains("userId: rendering with a stored profile needs a credential that may read people", McpSessions.Text(withProfile));
         var refused = await viewer.CallAsync("send_test", new { template = "hello", to = "me" });
         Assert.True(refused.IsError);
         Assert.Contains("a member needs a role that allows it", McpSessions.Text(refused));
