@@ -23,7 +23,7 @@ public static class PersonData
         new("recipient_profiles", "user_id", "profile"), new("recipient_profiles", "email", "profile"), new("recipient_profiles", "phone", "profile"),
         new("recipient_profiles", "data", "profile"), new("recipient_profiles", "chat", "profile"),
         new("notifications", "recipient", "notifications"), new("notifications", "content", "notifications"), new("notifications", "data", "notifications"),
-        new("notifications", "metadata", "notifications"),
+        new("notifications", "metadata", "notifications"), new("notifications", "address", "notifications"),
         new("sandbox_messages", "recipient", "sandboxMessages"), new("sandbox_messages", "content", "sandboxMessages"),
         new("webhook_deliveries", "payload", "webhookDeliveries"),
         new("inbox_items", "user_id", "inboxItems"), new("inbox_items", "data", "inboxItems"), new("inbox_items", "actions", "inboxItems"),

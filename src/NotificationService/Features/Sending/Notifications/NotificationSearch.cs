@@ -9,22 +9,27 @@ public sealed record NotificationFilter(string? Recipient = null, string? Status
 
 public sealed record SearchCursor(DateTimeOffset CreatedAt, Guid Id);
 
-/// <summary>A delivery log line: the API's summary plus the category (the console shows it; the API's shape stays as it is).</summary>
-public sealed record LogRow(NotificationSummary Summary, string? Category);
+/// <summary>
+/// A delivery log line: the API's summary plus the category and, for a send by userId, the address it was delivered to
+/// (its profile's at delivery); the console shows both, the API's shape stays as it is.
+/// </summary>
+public sealed record LogRow(NotificationSummary Summary, string? Category, string? Address = null);
 
 public sealed record ScheduledSend(Guid Id, string Channel, RecipientDto Recipient, string? Template, DateTimeOffset SendAt);
 
 /// <summary>
 /// The delivery log's reads (console): notifications by recipient, status, channel, category, batch and time range, newest first in
 /// keyset pages on (created_at, id), the order of the tenant's (tenant_id, created_at desc) index. A recipient matches its
-/// e-mail address or user id whatever the case (migration 540), or its phone number exactly.
+/// e-mail address or user id whatever the case (migration 540), or its phone number exactly; a send by userId also
+/// matches the address it was delivered to (migration 1060), stored normalized as the suppression list spells it.
 /// </summary>
 public sealed class NotificationSearch(NpgsqlDataSource db)
 {
     private const string SearchSql = """
-        select id, channel, status, recipient::text, last_error, created_at, updated_at, category from notifications
+        select id, channel, status, recipient::text, last_error, created_at, updated_at, category, address from notifications
         where tenant_id = $1
-          and ($2::text is null or lower(recipient->>'email') = lower($2) or recipient->>'phone' = $2 or lower(recipient->>'userId') = lower($2))
+          and ($2::text is null or lower(recipient->>'email') = lower($2) or recipient->>'phone' = $2 or lower(recipient->>'userId') = lower($2)
+               or address = lower($2) or address = $2)
           and ($3::text is null or status = $3) and ($4::text is null or channel = $4) and ($5::uuid is null or batch_id = $5)
           and ($6::timestamptz is null or created_at >= $6) and ($7::timestamptz is null or created_at < $7)
           and ($8::timestamptz is null or (created_at, id) < ($8, $9))
@@ -53,7 +58,8 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             rows.Add(new LogRow(new NotificationSummary(r.GetGuid(0), r.GetString(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)).ToDto(),
-                r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)), r.IsDBNull(7) ? null : r.GetString(7)));
+                r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)), r.IsDBNull(7) ? null : r.GetString(7),
+                r.IsDBNull(8) ? null : r.GetString(8)));
         return rows;
     }
 

@@ -1,13 +1,17 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
+using NotificationService.Tests.Features.People.Recipients;
 using NotificationService.Tests.Features.Sending.Templates;
 using NotificationService.Tests.Features.Sending.Webhooks;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Administration.Console;
 
-/// <summary>The delivery log's category filter across keyset pages, and a notification's webhook deliveries on its page.</summary>
+/// <summary>
+/// The delivery log's category filter across keyset pages, a send by userId found by the address it went to, and a
+/// notification's webhook deliveries on its page.
+/// </summary>
 [Collection("console")]
 public class ConsoleDeliveryLogTests(ConsoleFixture console)
 {
@@ -48,6 +52,38 @@ public class ConsoleDeliveryLogTests(ConsoleFixture console)
         await page.GetByLabel("Category").FillAsync("no-such-category");
         await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
         await Assertions.Expect(rows).ToHaveCountAsync(0);
+    }
+
+    [ChromiumFact]
+    public async Task A_send_by_userId_is_found_by_the_address_it_was_delivered_to_in_any_case_and_only_in_its_own_tenant()
+    {
+        var tenant = await console.NewTenantAsync(channels: ["email", "sms"]);
+        await tenant.Http.IdentifyAsync("u-50", new { email = "Ada.Lovelace@Example.com", phone = "+14155550150" });
+        var email = await tenant.Http.SendOkAsync(new { channel = "email", recipient = new { userId = "u-50" }, content = new { subject = "s", body = "b" } });
+        var sms = await tenant.Http.SendOkAsync(new { channel = "sms", recipient = new { userId = "u-50" }, content = new { body = "b" } });
+        var unrelated = await tenant.Http.SendOkAsync(Api.Email("someone.else@example.com"));
+        foreach (var id in new[] { email, sms, unrelated }) await tenant.Http.WaitForStatusAsync(id, "sent");
+
+        var page = await console.NewPageAsync();
+        await page.SignInAtAsync(console, tenant, "/admin/notifications");
+        var rows = page.Locator("#results tbody tr");
+        await page.GetByLabel("Recipient").FillAsync("ADA.LOVELACE@example.COM");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+        await Assertions.Expect(rows.Locator("[data-recipient]")).ToHaveTextAsync("u-50 to ada.lovelace@example.com");
+        await Assertions.Expect(rows.Locator($"a[href='/admin/notifications/{email}']")).ToHaveCountAsync(1);
+        await page.AssertAccessibleAsync();
+
+        await page.GetByLabel("Recipient").FillAsync("+14155550150");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync();
+        await Assertions.Expect(rows.Locator($"a[href='/admin/notifications/{sms}']")).ToHaveCountAsync(1);
+        await Assertions.Expect(rows).ToHaveCountAsync(1);
+
+        // Another tenant's log, searched for the same address, shows nothing of the first's.
+        var other = await console.NewTenantAsync(channels: "email");
+        var otherPage = await console.NewPageAsync();
+        await otherPage.SignInAtAsync(console, other, "/admin/notifications?recipient=ada.lovelace%40example.com");
+        await Assertions.Expect(otherPage.Locator("#no-results")).ToBeVisibleAsync();
     }
 
     /// <summary>Every row's category cell says <paramref name="category"/>; returns the rows' recipients.</summary>

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Operations.Usage;
 using NotificationService.Queue;
 using NotificationService.Tests.Features.Sending.Bulk;
+using NotificationService.Tests.Features.Administration.Privacy;
 using NotificationService.Tests.Features.People.Recipients;
 using NotificationService.Tests.Features.Sending.Webhooks;
 using NotificationService.Tests.Support;
@@ -42,6 +43,21 @@ public class SendByUserIdTests(ServiceFixture service)
         Assert.Equal("ada@example.com", (await tenant.Http.ProfileAsync("ada")).Text("email"));   // the send did not change the profile
         // The notification keeps what the send said; the address used is resolved at each attempt.
         Assert.Null(await service.ScalarAsync<string>("select recipient->>'email' from notifications where id = $1", email));
+    }
+
+    [Fact]
+    public async Task The_address_a_send_by_userId_was_delivered_to_is_kept_on_the_notification_until_the_person_is_erased()
+    {
+        var tenant = await service.NewTenantAsync();
+        var address = $"erase-me-{Guid.NewGuid():N}@example.com";
+        await tenant.Http.IdentifyAsync("eve", new { email = address });
+        var id = await tenant.Http.SendOkAsync(EmailTo(new { userId = "eve" }));
+        await service.Ledger.WaitForAsync(id, "sent");
+        Assert.Equal(address, await service.ScalarAsync<string>("select address from notifications where id = $1", id));
+
+        await tenant.Http.WaitErasedAsync(await tenant.Http.EraseAsync("eve"));
+        Assert.Empty(await PrivacyApi.WhereStoredAsync(service.Db, address));
+        Assert.Null(await service.ScalarAsync<string>("select address from notifications where id = $1", id));
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed partial class NotificationLedger
             ), u as (
                 update notifications n set
                     status = case when d.status in ('accepted', 'queued', 'sending') then 'cancelled' else n.status end,
-                    recipient = '{}', data = null, content = null, metadata = null,
+                    recipient = '{}', address = null, data = null, content = null, metadata = null,
                     last_error = case when d.status in ('accepted', 'queued', 'sending') then 'erased'
                                       when exists (select 1 from unnest($5::text[]) v where strpos(lower(n.last_error), v) > 0) then '[erased]'
                                       else n.last_error end,
@@ -73,7 +73,7 @@ public sealed partial class NotificationLedger
         public const string EraseByEmail = $"""
             with doomed as (
                 select id, status, job_id from notifications
-                where tenant_id = $1 and recipient->>'email' = any($2) and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
+                where tenant_id = $1 and (recipient->>'email' = any($2) or address = any(array(select lower(e) from unnest($2::text[]) e))) and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
                 order by id limit $4 for update
             """ + EraseDoomed;
 
@@ -81,7 +81,7 @@ public sealed partial class NotificationLedger
         public const string EraseByPhone = $"""
             with doomed as (
                 select id, status, job_id from notifications
-                where tenant_id = $1 and recipient->>'phone' = any($2) and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
+                where tenant_id = $1 and (recipient->>'phone' = any($2) or address = any($2)) and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
                 order by id limit $4 for update
             """ + EraseDoomed;
 
@@ -127,8 +127,9 @@ public sealed partial class NotificationLedger
         public const string RecordAttempts = """
             with x as (
                 select * from unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[], $7::text[], $8::text[],
-                                     $9::timestamptz[])
-                    as x(id, new_status, event_status, event_detail, error, provider_id, provider_kind, provider_message_id, started_at)
+                                     $9::timestamptz[], $10::text[])
+                    as x(id, new_status, event_status, event_detail, error, provider_id, provider_kind, provider_message_id, started_at,
+                         address)
             ), u as (
                 update notifications n set
                     status = coalesce(x.new_status, n.status),
@@ -137,6 +138,10 @@ public sealed partial class NotificationLedger
                     provider_kind = coalesce(x.provider_kind, n.provider_kind),
                     provider_message_id = coalesce(x.provider_message_id, n.provider_message_id),
                     sent_at = case when x.new_status = 'sent' then now() else n.sent_at end,
+                    -- Kept only when the send named no address of the channel's kind: its profile's, resolved at delivery.
+                    address = case when x.address is not null
+                                    and n.recipient->>(case when n.channel = 'email' then 'email' else 'phone' end) is null
+                                   then x.address else n.address end,
                     updated_at = now()
                 from x where n.id = x.id and n.status = 'sending'
                 returning n.id, n.attempts, x.new_status is not null as changed

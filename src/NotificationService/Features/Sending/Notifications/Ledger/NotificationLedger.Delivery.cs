@@ -70,6 +70,8 @@ public sealed partial class NotificationLedger
         p.AddWithValue(outcomes.Select(o => o.ProviderKind).ToArray());
         p.AddWithValue(outcomes.Select(o => o.ProviderMessageId).ToArray());
         p.AddWithValue(outcomes.Select(o => o.Notification.ClaimedAt).ToArray());
+        p.AddWithValue(outcomes.Select(o => Addresses.Suppressible(o.Notification.Channel)
+            ? Addresses.Of(o.Notification.Channel, o.Notification.Recipient.Email, o.Notification.Recipient.Phone) : null).ToArray());
         var changed = new HashSet<Guid>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) changed.Add(r.GetGuid(0));
