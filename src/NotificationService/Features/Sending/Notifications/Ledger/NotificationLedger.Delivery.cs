@@ -70,8 +70,7 @@ public sealed partial class NotificationLedger
         p.AddWithValue(outcomes.Select(o => o.ProviderKind).ToArray());
         p.AddWithValue(outcomes.Select(o => o.ProviderMessageId).ToArray());
         p.AddWithValue(outcomes.Select(o => o.Notification.ClaimedAt).ToArray());
-        p.AddWithValue(outcomes.Select(o => Addresses.Suppressible(o.Notification.Channel)
-            ? Addresses.Of(o.Notification.Channel, o.Notification.Recipient.Email, o.Notification.Recipient.Phone) : null).ToArray());
+        p.AddWithValue(outcomes.Select(o => DeliveredAddress(o.Notification)).ToArray());
         var changed = new HashSet<Guid>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
             while (await r.ReadAsync(ct)) changed.Add(r.GetGuid(0));
@@ -86,6 +85,13 @@ public sealed partial class NotificationLedger
         await PublishAsync(tx, changes, ct);
         await tx.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// The address a send by userId went to, for the statement to keep when the send named none (its profile's). A send
+    /// without a userId named its address, which the statement would not keep: nothing is normalized for it.
+    /// </summary>
+    private static string? DeliveredAddress(ClaimedNotification n) =>
+        n.Recipient.UserId is not null && Addresses.Suppressible(n.Channel) ? Addresses.Of(n.Channel, n.Recipient.Email, n.Recipient.Phone) : null;
 
     /// <summary>
     /// The queue set aside the delivery jobs of <paramref name="notifications"/> without an outcome (their handling stopped
