@@ -10,41 +10,40 @@ public sealed record AnalyticsCell(string Key, string Status, string Reason, lon
 public sealed class AnalyticsStore(NpgsqlDataSource db, NotificationQueries notifications)
 {
     /// <summary>
-    /// One row per cell: tenant, hour, the notification's dimensions (read from the notifications' owner just before),
-    /// status, reason and count; cells repeated in a flush are summed in the statement, so a flush is one round trip.
+    /// One row per cell, summed by the notifications' owner just before (<see cref="NotificationQueries.TotalsByDimensionsAsync"/>):
+    /// tenant, hour, dimensions, status, reason and count, added in one statement.
     /// </summary>
     private const string AddSql = """
         insert into analytics_hourly as a (tenant_id, hour, channel, template, workflow, category, provider, status, reason, count)
-        select tenant_id, hour, channel, template, workflow, category, provider, status, reason, sum(n)
-        from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-                    $10::int8[]) e(tenant_id, hour, channel, template, workflow, category, provider, status, reason, n)
-        group by 1, 2, 3, 4, 5, 6, 7, 8, 9
+        select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                             $9::text[], $10::int8[])
         order by 1, 2, 3, 4, 5, 6, 7, 8, 9
         on conflict (tenant_id, hour, channel, template, workflow, category, provider, status, reason)
         do update set count = a.count + excluded.count
         """;
 
     /// <summary>
-    /// Adds the flush's counts. A notification erased before the flush is left out (it no longer exists to be counted).
+    /// Adds the flush's counts. The per-notification counts are summed into cells by the notifications' owner, so the
+    /// flush never holds a map of each notification's dimensions (which grew the worker's large-object heap by tens of
+    /// MiB at 25,000 changes a flush). A notification erased before the flush is left out.
     /// </summary>
     public async Task AddAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct)
     {
         if (counts.Count == 0) return;
-        var dimensions = await notifications.DimensionsAsync([.. counts.Keys.Select(e => (e.TenantId, e.NotificationId)).Distinct()], ct);
-        var rows = counts.Where(c => dimensions.ContainsKey((c.Key.TenantId, c.Key.NotificationId)))
-            .Select(c => (Event: c.Key, Count: c.Value, Of: dimensions[(c.Key.TenantId, c.Key.NotificationId)])).ToList();
-        if (rows.Count == 0) return;
+        var cells = await notifications.TotalsByDimensionsAsync(
+            [.. counts.Select(c => new CountOfNotification(c.Key.TenantId, c.Key.NotificationId, c.Key.Hour, c.Key.Status, c.Key.Reason, c.Value))], ct);
+        if (cells.Count == 0) return;
         await using var cmd = db.CreateCommand(AddSql);
-        cmd.Parameters.AddWithValue(rows.Select(r => r.Event.TenantId).ToArray());
-        cmd.Parameters.AddWithValue(rows.Select(r => r.Event.Hour).ToArray());
-        cmd.Parameters.AddWithValue(rows.Select(r => r.Of.Channel).ToArray());
-        cmd.Parameters.AddWithValue(rows.Select(r => r.Of.Template).ToArray());
-        cmd.Parameters.AddWithValue(rows.Select(r => r.Of.Workflow).ToArray());
-        cmd.Parameters.AddWithValue(rows.Select(r => r.Of.Category).ToArray());
-        cmd.Parameters.AddWithValue(rows.Select(r => r.Of.Provider).ToArray());
-        cmd.Parameters.AddWithValue(rows.Select(r => r.Event.Status).ToArray());
-        cmd.Parameters.AddWithValue(rows.Select(r => r.Event.Reason).ToArray());
-        cmd.Parameters.AddWithValue(rows.Select(r => r.Count).ToArray());
+        cmd.Parameters.AddWithValue(cells.Select(c => c.TenantId).ToArray());
+        cmd.Parameters.AddWithValue(cells.Select(c => c.Hour).ToArray());
+        cmd.Parameters.AddWithValue(cells.Select(c => c.Channel).ToArray());
+        cmd.Parameters.AddWithValue(cells.Select(c => c.Template).ToArray());
+        cmd.Parameters.AddWithValue(cells.Select(c => c.Workflow).ToArray());
+        cmd.Parameters.AddWithValue(cells.Select(c => c.Category).ToArray());
+        cmd.Parameters.AddWithValue(cells.Select(c => c.Provider).ToArray());
+        cmd.Parameters.AddWithValue(cells.Select(c => c.Status).ToArray());
+        cmd.Parameters.AddWithValue(cells.Select(c => c.Reason).ToArray());
+        cmd.Parameters.AddWithValue(cells.Select(c => c.Count).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
