@@ -76,6 +76,25 @@ public partial class DemoKeyTests
         Assert.DoesNotContain(fixedKey.Stderr, l => l.Contains("AAAAAAAAAA"));
     }
 
+    [Fact]
+    public async Task A_configured_demo_key_is_named_by_its_prefix_and_never_printed()
+    {
+        const string key = "nsk_fixdemo1_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
+        var environment = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Postgres"] = await TestDatabase.CreateAsync("demo_key_fixed"), ["Seed__DemoApiKey"] = key,
+        };
+        for (var start = 0; start < 2; start++)   // the start that creates the account and one that finds it
+        {
+            await using var seed = ServiceProcess.Start(environment, "seed");
+            Assert.Equal(0, await seed.WaitExitAsync(TimeSpan.FromSeconds(120)));
+            var line = Assert.Single(seed.Stdout, l => l.StartsWith("demo API key:"));
+            Assert.Contains("Seed__DemoApiKey", line);
+            Assert.Contains("fixdemo1", line);
+            Assert.DoesNotContain(seed.Stdout.Concat(seed.Stderr), l => l.Contains("BBBBBBBBBB"));
+        }
+    }
+
     private static async Task<HttpStatusCode> SendAsync(HttpClient http, string key)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/services/notifications/send")

@@ -10,7 +10,7 @@ namespace NotificationService.Features.Operations.Seed;
 
 /// <param name="NewKeyCommand">The command that makes a new demo key (<see cref="DemoKey"/>), or null where it refuses.</param>
 public sealed record SeedResult(Guid TenantId, string? ApiKey, string KeyPrefix, int TemplatesAdded, int ProvidersAdded,
-    IReadOnlyList<string>? Notes = null, string? NewKeyCommand = null);
+    IReadOnlyList<string>? Notes = null, string? NewKeyCommand = null, bool FixedKey = false);
 
 /// <summary>
 /// Idempotent demo data: the demo tenant, its service account, the templates under `seed/templates`
@@ -33,17 +33,19 @@ public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator,
         var notes = new List<string>();
         foreach (var step in steps) if (await step.SeedAsync(DemoTenantId, ct) is { } note) notes.Add(note);
         var newKeyCommand = DemoKey.Refusal(config) is null ? DemoKey.Command(AppContext.BaseDirectory) : null;
-        return new SeedResult(DemoTenantId, key, prefix, templatesAdded, providersAdded, notes, newKeyCommand);
+        return new SeedResult(DemoTenantId, key, prefix, templatesAdded, providersAdded, notes, newKeyCommand,
+            FixedKey: !string.IsNullOrEmpty(config["Seed:DemoApiKey"]));
     }
 
     private async Task<(string? Key, string Prefix)> EnsureServiceAccountAsync(CancellationToken ct)
     {
         var fixedKey = config["Seed:DemoApiKey"];
         var existing = await tenants.FindActiveByNameAsync(DemoTenantId, AccountName, ct);
-        if (existing is not null && (fixedKey is null || ApiKeys.Matches(fixedKey, existing.KeyHash))) return (fixedKey, existing.KeyPrefix);
+        if (existing is not null && (fixedKey is null || ApiKeys.Matches(fixedKey, existing.KeyHash))) return (null, existing.KeyPrefix);
         if (existing is not null) await tenants.RevokeAsync(DemoTenantId, existing.Id, ct); // the configured key replaces it
         var (account, key) = await tenants.CreateServiceAccountAsync(DemoTenantId, AccountName, Scopes.All, ct, fixedKey);
-        return (key, account.KeyPrefix);
+        // A configured key is the operator's secret: the log names its prefix, never the key (it printed on every start).
+        return (fixedKey is null ? key : null, account.KeyPrefix);
     }
 
     private async Task<int> SeedTemplatesAsync(CancellationToken ct)
@@ -101,6 +103,7 @@ public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator,
         output.WriteLine($"demo tenant: {r.TenantId} ({r.TemplatesAdded} templates and {r.ProvidersAdded} sandbox providers added)");
         var earlier = $"demo API key: created earlier (prefix {r.KeyPrefix}) and shown once then";
         output.WriteLine(r.ApiKey is not null ? $"demo API key: {r.ApiKey}"
+            : r.NewKeyCommand is null && r.FixedKey ? $"demo API key: the one Seed__DemoApiKey sets (prefix {r.KeyPrefix})"
             : r.NewKeyCommand is not null ? $"{earlier}; `{r.NewKeyCommand}` makes a new one (and revokes that one)"
             : $"{earlier}; set Seed__DemoApiKey to fix it, or run `tenants create --name <name>` for a new tenant");
         foreach (var note in r.Notes ?? []) output.WriteLine(note);
