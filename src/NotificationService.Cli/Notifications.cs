@@ -12,10 +12,12 @@ public static class Notifications
 {
     public static Task<int> Main(string[] args)
     {
-        var root = new RootCommand("Notifications as code: pull a tenant's configuration into a directory, diff it, validate it offline.");
+        var root = new RootCommand("Notifications as code: pull a tenant's configuration into a directory, diff, validate, push and promote it.");
         root.Subcommands.Add(PullCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(DiffCommand.Create());
+        root.Subcommands.Add(PushCommand.Create());
+        root.Subcommands.Add(PromoteCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -4,6 +4,7 @@ using NotificationService.Features.Tenancy.Quotas;
 using NotificationService.Features.Tenancy.Auth;
 using NotificationService.Features.Sending.Batches;
 using NotificationService.Features.Sending.Bulk;
+using NotificationService.Features.Administration.ConfigAsCode;
 using NotificationService.Features.Administration.Console;
 using NotificationService.Features.Administration.Members;
 using NotificationService.Features.Sending.Delivery;
@@ -120,6 +121,7 @@ public static class ServiceComposition
         app.MapDemoPage();                   // /sdk/demo: the component for the demo tenant, where it is seeded
         app.MapPlatform();                    // /api/v1/platform/tenants: the operator's API (platform keys only; 404 to anyone else)
         app.MapTenantConfigJobs();            // the operator's long exports and imports as Hangfire jobs with status URLs
+        app.MapConfigAsCode();                // /api/v1/admin/config: a tenant's configuration pulled and pushed by the `notifications` tool
         app.MapApiDocs();
         app.MapConsole();                        // /admin: the web console (Razor Pages, session cookie, CSP)
         app.MapJobsDashboard();                  // /admin/jobs: Hangfire's dashboard for the operator team, under the console's CSP
@@ -176,6 +178,7 @@ public static class ServiceComposition
         services.AddDemoPage(builder.Configuration); // the quick start's page showing it for the demo tenant
         services.AddPlatform();               // operator keys (Platform:Keys, `platform keys create`) and the platform's tenant API
         services.AddTenantConfigJobs();       // exports and imports as jobs: an outbox row, ids-only arguments, held while suspended
+        services.AddConfigAsCode();           // pull and push of a tenant's configuration, all or nothing
         services.AddApiDocs();
         services.AddSso();                    // console single sign-on through the tenant's OpenID Connect provider
         services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring

@@ -4,40 +4,44 @@ using System.Text.Json.Nodes;
 
 namespace NotificationService.Cli.Commands;
 
+/// <summary>The tenant's configuration as the service gave it, and its revision (null through the operator's route).</summary>
+internal sealed record Snapshot(JsonObject Export, string? Revision);
+
 /// <summary>
-/// The options of every command that talks to the service: `--tenant`, and `--url`/`--key` or NOTIFICATIONS_URL and
-/// NOTIFICATIONS_KEY (so a key need not be on a command line). The tenant's configuration is read through the
-/// operator's export route, so the key is a platform key.
+/// The options of every command that talks to the service: `--url`/`--key` or NOTIFICATIONS_URL and NOTIFICATIONS_KEY (so
+/// a key need not be on a command line). The key is a tenant's admin key or a member's token, and the tenant is the key's;
+/// with `--tenant` it is an operator's platform key instead, and the tenant the one named (pull and diff only).
 /// </summary>
 internal sealed class ServiceOptions
 {
-    private Option<Guid> Tenant { get; } = new("--tenant") { Description = "The tenant's id", Required = true };
+    private readonly Option<Guid?> tenant = new("--tenant") { Description = "With a platform key: the tenant's id" };
     private readonly Option<string?> url = new("--url") { Description = "The service's base URL (default: NOTIFICATIONS_URL)" };
-    private readonly Option<string?> key = new("--key") { Description = "A platform key (default: NOTIFICATIONS_KEY)" };
+    private readonly Option<string?> key = new("--key") { Description = "An admin key or member token (default: NOTIFICATIONS_KEY)" };
 
-    /// <summary>A command on a tree directory and a tenant: <paramref name="run"/> gets a client for the service.</summary>
+    /// <summary>A command on a tree directory: <paramref name="run"/> gets a client for the service and the tenant, if named.</summary>
     public static Command Create(string name, string description, string dirDescription,
-        Func<HttpClient, Guid, string, CancellationToken, Task<int>> run)
+        Func<HttpClient, Guid?, string, ParseResult, CancellationToken, Task<int>> run, params Option[] more)
     {
         var dir = new Argument<DirectoryInfo>("dir") { Description = dirDescription };
         var options = new ServiceOptions();
-        var command = new Command(name, description) { dir, options.Tenant, options.url, options.key };
+        var command = new Command(name, description) { dir, options.tenant, options.url, options.key };
+        foreach (var option in more) command.Options.Add(option);
         command.SetAction(async (r, ct) =>
         {
-            if (options.Connect(r, Console.Error) is not { } http) return 2;
-            using (http) return await run(http, r.GetValue(options.Tenant), r.GetRequiredValue(dir).FullName, ct);
+            if (Connect(r.GetValue(options.url), "NOTIFICATIONS_URL", r.GetValue(options.key), "NOTIFICATIONS_KEY", Console.Error) is not { } http) return 2;
+            using (http) return await run(http, r.GetValue(options.tenant), r.GetRequiredValue(dir).FullName, r, ct);
         });
         return command;
     }
 
     /// <summary>A client for the service, or null (the reason on <paramref name="errors"/>) when either is missing.</summary>
-    private HttpClient? Connect(ParseResult parsed, TextWriter errors)
+    public static HttpClient? Connect(string? baseUrl, string urlVariable, string? apiKey, string keyVariable, TextWriter errors)
     {
-        var baseUrl = parsed.GetValue(url) ?? Environment.GetEnvironmentVariable("NOTIFICATIONS_URL");
-        var apiKey = parsed.GetValue(key) ?? Environment.GetEnvironmentVariable("NOTIFICATIONS_KEY");
+        baseUrl ??= Environment.GetEnvironmentVariable(urlVariable);
+        apiKey ??= Environment.GetEnvironmentVariable(keyVariable);
         if (string.IsNullOrEmpty(baseUrl) || string.IsNullOrEmpty(apiKey))
         {
-            errors.WriteLine("Name the service and a key: --url and --key, or NOTIFICATIONS_URL and NOTIFICATIONS_KEY.");
+            errors.WriteLine($"Name the service and a key: the options, or {urlVariable} and {keyVariable}.");
             return null;
         }
         var http = new HttpClient { BaseAddress = new Uri(baseUrl.TrimEnd('/') + "/") };
@@ -45,13 +49,17 @@ internal sealed class ServiceOptions
         return http;
     }
 
-    /// <summary>The tenant's export document, or null with the service's answer on <paramref name="errors"/>.</summary>
-    public static async Task<JsonObject?> ExportAsync(HttpClient http, Guid tenant, TextWriter errors, CancellationToken ct)
+    /// <summary>The tenant's configuration, or null with the service's answer on <paramref name="errors"/>.</summary>
+    public static async Task<Snapshot?> ExportAsync(HttpClient http, Guid? tenant, TextWriter errors, CancellationToken ct)
     {
-        using var response = await http.GetAsync($"api/v1/platform/tenants/{tenant}/export", ct);
+        using var response = await http.GetAsync(tenant is { } id ? $"api/v1/platform/tenants/{id}/export" : "api/v1/admin/config", ct);
         var body = await response.Content.ReadAsStringAsync(ct);
-        if (response.IsSuccessStatusCode) return JsonNode.Parse(body)!.AsObject();
-        errors.WriteLine($"The service answered {(int)response.StatusCode}: {body}");
-        return null;
+        if (!response.IsSuccessStatusCode)
+        {
+            errors.WriteLine($"The service answered {(int)response.StatusCode}: {body}");
+            return null;
+        }
+        var answer = JsonNode.Parse(body)!.AsObject();
+        return tenant is null ? new Snapshot(answer["export"]!.AsObject(), (string?)answer["revision"]) : new Snapshot(answer, null);
     }
 }

@@ -23,8 +23,20 @@ public sealed class ConfigTree
 
     public SortedDictionary<string, string> Files { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>The tree of a `tenant-export@1` document: each object's current (latest) version, git keeps the history.</summary>
-    public static ConfigTree FromExport(JsonObject export) => TreeLayout.Build(export);
+    /// <summary>
+    /// The tree of a `tenant-export@1` document: each object's current (latest) version, git keeps the history. The manifest
+    /// records the tenant's <paramref name="revision"/> when the service gave one, so a later push can tell whether someone
+    /// changed the tenant since.
+    /// </summary>
+    public static ConfigTree FromExport(JsonObject export, string? revision = null)
+    {
+        var tree = TreeLayout.Build(export);
+        if (revision is not null) tree.AddJson(ManifestFile, new JsonObject { ["format"] = Format, ["revision"] = revision });
+        return tree;
+    }
+
+    /// <summary>The revision the manifest recorded at pull, if any.</summary>
+    public string? Revision => Files.ContainsKey(ManifestFile) ? (string?)ReadJson(ManifestFile)["revision"] : null;
 
     public void AddJson(string path, JsonNode node) => Files[path] = Canonical(node);
 

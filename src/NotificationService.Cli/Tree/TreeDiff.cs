@@ -11,8 +11,9 @@ public static class TreeDiff
 {
     public static IReadOnlyList<ObjectChange> Objects(ConfigTree from, ConfigTree to)
     {
+        // The manifest records the pull (format, revision), not an object of the tenant's.
         var changed = from.Files.Keys.Union(to.Files.Keys).Order(StringComparer.Ordinal)
-            .Where(p => from.Files.GetValueOrDefault(p) != to.Files.GetValueOrDefault(p));
+            .Where(p => p != ConfigTree.ManifestFile && from.Files.GetValueOrDefault(p) != to.Files.GetValueOrDefault(p));
         var (before, after) = (from.Files.Keys.Select(ObjectOf).ToHashSet(), to.Files.Keys.Select(ObjectOf).ToHashSet());
         return changed.GroupBy(ObjectOf).Select(g =>
         {

@@ -14,6 +14,8 @@ public static partial class RoleTable
         ["POST /api/v1/admin/api-keys"] = Area.Settings,
         ["DELETE /api/v1/admin/api-keys/{id}"] = Area.Settings,
         ["GET /api/v1/admin/audit"] = Area.Settings,
+        ["GET /api/v1/admin/config"] = Area.Read,
+        ["POST /api/v1/admin/config/push"] = Area.Content,     // templates, workflows, categories, topics: the content roles' objects
         ["GET /api/v1/admin/categories"] = Area.Read,
         ["POST /api/v1/admin/categories"] = Area.Content,
         ["GET /api/v1/admin/categories/{key}"] = Area.Read,

@@ -32,6 +32,12 @@ public sealed class WorkflowStore(NpgsqlDataSource db)
         (select max(version) from workflow_versions v where v.tenant_id = w.tenant_id and v.workflow_id = w.id), w.created_at, w.updated_at
         """;
 
+    /// <summary>Drops the tenant's cached definitions (after a transaction that may have read a version it then rolled back).</summary>
+    public void Forget(Guid tenantId)
+    {
+        foreach (var key in _versions.Keys.Where(k => k.Tenant == tenantId)) _versions.TryRemove(key, out _);
+    }
+
     public async Task<Guid> CreateAsync(Guid tenantId, WorkflowDefinition definition, string json, CancellationToken ct)
     {
         var id = Uuid7.New();
@@ -57,7 +63,7 @@ public sealed class WorkflowStore(NpgsqlDataSource db)
     public async Task<int?> SaveVersionAsync(Guid tenantId, WorkflowDefinition definition, string json, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var tx = await conn.BeginOwnAsync(ct);   // none inside a configuration push's transaction
         Guid id;
         await using (var lockRow = new NpgsqlCommand("""
             update workflows set name = $3, category = $4, updated_at = now()
@@ -80,7 +86,7 @@ public sealed class WorkflowStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(json);
         var version = (int)(await cmd.ExecuteScalarAsync(ct))!;
-        await tx.CommitAsync(ct);
+        await tx.CommitOwnAsync(ct);
         return version;
     }
 

@@ -27,6 +27,9 @@ public sealed partial class CategoryStore(NpgsqlDataSource db, TimeProvider cloc
     public async Task<IReadOnlyList<Category>> ListAsync(Guid tenantId, CancellationToken ct) =>
         await QueryAsync($"select {Columns} from notification_categories where tenant_id = $1 order by key", ct, tenantId);
 
+    /// <summary>Drops this replica's cached categories of the tenant (after a transaction that may have loaded them ends).</summary>
+    public void Forget(Guid tenantId) => _cache.Remove(tenantId);
+
     public async Task<Category> GetAsync(Guid tenantId, string key, CancellationToken ct) =>
         (await QueryAsync($"select {Columns} from notification_categories where tenant_id = $1 and key = $2", ct, tenantId, key)).SingleOrDefault()
         ?? throw new NotFoundException("The category");
@@ -78,7 +81,7 @@ public sealed partial class CategoryStore(NpgsqlDataSource db, TimeProvider cloc
     private async Task<Category> WriteAsync(Guid tenantId, string key, CategoryRequest r, bool insert, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var tx = await conn.BeginOwnAsync(ct);   // none inside a configuration push's transaction
         if (r.IsDefault == true)   // one default per tenant: taking the flag moves it
             await Execute(conn, tx, "update notification_categories set is_default = false where tenant_id = $1 and is_default and key <> $2", ct, tenantId, key);
         var sql = insert
@@ -102,12 +105,12 @@ public sealed partial class CategoryStore(NpgsqlDataSource db, TimeProvider cloc
         cmd.Parameters.AddWithValue(r.IsDefault ?? false);
         cmd.Parameters.AddWithValue(r.QuietHours ?? "hold");
         var written = (await ReadAsync(cmd, ct)).SingleOrDefault() ?? throw new NotFoundException("The category");
-        await tx.CommitAsync(ct);
+        await tx.CommitOwnAsync(ct);
         _cache.Remove(tenantId);   // after the write, so a concurrent reload cannot cache the old set
         return written;
     }
 
-    private static async Task Execute(NpgsqlConnection conn, NpgsqlTransaction tx, string sql, CancellationToken ct, params object[] args)
+    private static async Task Execute(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken ct, params object[] args)
     {
         await using var cmd = new NpgsqlCommand(sql, conn, tx);
         foreach (var a in args) cmd.Parameters.AddWithValue(a);

@@ -44,7 +44,7 @@ public sealed class TemplateCommands(NpgsqlDataSource db, TemplateResolver resol
     public async Task<bool> UpdateAsync(Guid tenantId, Guid id, string? description, VersionContent content, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        await using var tx = await conn.BeginTransactionAsync(ct);
+        await using var tx = await conn.BeginOwnAsync(ct);   // none inside a configuration push's transaction
         await using (var lockRow = new NpgsqlCommand("""
             update templates set description = coalesce($3, description), updated_at = now()
             where id = $1 and tenant_id = $2 and deleted_at is null
@@ -65,7 +65,7 @@ public sealed class TemplateCommands(NpgsqlDataSource db, TemplateResolver resol
         cmd.Parameters.AddWithValue(Uuid7.New());
         AddContent(cmd, content);
         var inserted = await cmd.ExecuteNonQueryAsync(ct) > 0;
-        await tx.CommitAsync(ct);
+        await tx.CommitOwnAsync(ct);
         return inserted;
     }
 

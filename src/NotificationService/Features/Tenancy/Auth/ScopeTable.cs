@@ -74,6 +74,8 @@ public static class ScopeTable
         ["POST /api/v1/admin/api-keys"] = Scope(Admin),
         ["DELETE /api/v1/admin/api-keys/{id}"] = Scope(Admin),
         ["GET /api/v1/admin/audit"] = Scope(Admin),
+        ["GET /api/v1/admin/config"] = Scope(Admin),
+        ["POST /api/v1/admin/config/push"] = Scope(Admin),
         ["GET /api/v1/admin/categories"] = Scope(Admin),
         ["POST /api/v1/admin/categories"] = Scope(Admin),
         ["GET /api/v1/admin/categories/{key}"] = Scope(Admin),
