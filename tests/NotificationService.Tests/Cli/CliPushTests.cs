@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Cli.Commands;
 using NotificationService.Tests.Features.Administration.Platform;
+using NotificationService.Tests.Features.Agents.Mcp;
 using NotificationService.Tests.Features.Automation.Workflows;
 using NotificationService.Tests.Features.Sending.Templates;
 using NotificationService.Tests.Support;
@@ -144,6 +145,27 @@ public class CliPushTests(PlatformFixture service)
         var again = new StringWriter();
         Assert.Equal(0, await PromoteCommand.RunAsync(source.Http, target.Http, dryRun: false, publish: true, again, Console.Error, default));
         Assert.Contains("No changes.", again.ToString());
+    }
+
+    [Fact]
+    public async Task A_members_token_works_as_its_role_allows_a_viewer_pulls_but_cannot_push_an_editors_push_is_audited_as_them()
+    {
+        var tenant = await SeededTenantAsync();
+        using var dir = new TreeDir();
+        var (_, viewerToken) = await service.MemberTokenAsync(tenant, "viewer");
+        using var viewer = service.Client(viewerToken);
+        Assert.Equal(0, await PullCommand.RunAsync(viewer, null, dir.Path, TextWriter.Null, Console.Error, default));
+        dir.Write("templates/receipt/email.en/subject.hbs", "Receipt {{number}} (viewer)");
+        var before = await CountsAsync(tenant.Id);
+        Assert.Equal(1, await PushCommand.RunAsync(viewer, dir.Path, new(Publish: true), TextWriter.Null, TextWriter.Null, default));
+        Assert.Equal(before, await CountsAsync(tenant.Id));
+
+        var (editor, editorToken) = await service.MemberTokenAsync(tenant, "editor");
+        using var editorHttp = service.Client(editorToken);
+        Assert.Equal(0, await PushCommand.RunAsync(editorHttp, dir.Path, new(Publish: true), TextWriter.Null, Console.Error, default));
+        var audit = await tenant.Http.GetStringAsync("/api/v1/admin/audit?action=config.push");
+        Assert.Contains($"member {editor.Email}", audit);
+        Assert.Contains("template receipt (email.en): published", audit);
     }
 
     [Fact]
