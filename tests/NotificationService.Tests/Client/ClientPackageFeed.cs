@@ -49,7 +49,8 @@ public sealed class ClientPackageFeed : IAsyncDisposable
         <configuration><packageSources><add key="local" value="{Folder}" /></packageSources></configuration>
         """;
 
-    private static void CopySources(string project, string to)
+    /// <summary>A project's sources without its build output, into <paramref name="to"/>/<paramref name="project"/>.</summary>
+    public static void CopySources(string project, string to)
     {
         var from = Path.Combine(DotnetProcess.RepoRoot, "src", project);
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))

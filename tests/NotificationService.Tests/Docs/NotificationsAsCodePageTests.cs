@@ -42,7 +42,7 @@ public partial class NotificationsAsCodePageTests(ClientServiceFixture service)
         try
         {
             if (Directory.Exists(installed)) Directory.Delete(installed, recursive: true);
-            foreach (var project in new[] { "NotificationService.Cli", "NotificationService.Templates" }) CopySources(project, workspace);
+            foreach (var project in new[] { "NotificationService.Cli", "NotificationService.Templates" }) ClientPackageFeed.CopySources(project, Path.Combine(workspace, "src"));
             File.Copy(Path.Combine(DotnetProcess.RepoRoot, "Directory.Build.props"), Path.Combine(workspace, "Directory.Build.props"));
             var script = new StringBuilder("set -euo pipefail\n");
             foreach (var b in shell)
@@ -72,19 +72,6 @@ public partial class NotificationsAsCodePageTests(ClientServiceFixture service)
 
     [GeneratedRegex(@"^\s*(?:-\s+)?run:\s*(.+)$", RegexOptions.Multiline)]
     private static partial Regex RunLine();
-
-    private static void CopySources(string project, string root)
-    {
-        var from = Path.Combine(DotnetProcess.RepoRoot, "src", project);
-        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var relative = Path.GetRelativePath(from, file);
-            if (relative.Split(Path.DirectorySeparatorChar)[0] is "bin" or "obj") continue;
-            var target = Path.Combine(root, "src", project, relative);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
-    }
 
     private static async Task<(int Exit, string Output)> BashAsync(string script, string directory, Dictionary<string, string> environment)
     {

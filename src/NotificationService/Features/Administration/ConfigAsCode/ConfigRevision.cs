@@ -30,22 +30,8 @@ public sealed class ConfigRevision(TemplateQueries templates, FragmentStore frag
             if (page.NextCursor is null) break;
             after = Guid.Parse(page.NextCursor);
         }
-        var w = new Dictionary<string, WorkflowView>();
-        for (string? after = null; ;)
-        {
-            var page = await workflows.ListAsync(tenantId, after, 100, ct);
-            foreach (var v in page) w[v.Key] = v;
-            if (page.Count < 100) break;
-            after = page[^1].Key;
-        }
-        var topicList = new Dictionary<string, TopicView>();
-        for (string? after = null; ;)
-        {
-            var page = await topics.ListAsync(tenantId, after, 100, ct);
-            foreach (var v in page) topicList[v.Key] = v;
-            if (page.Count < 100) break;
-            after = page[^1].Key;
-        }
+        var w = await ByKeyAsync(after => workflows.ListAsync(tenantId, after, 100, ct), v => v.Key);
+        var topicList = await ByKeyAsync(after => topics.ListAsync(tenantId, after, 100, ct), v => v.Key);
         var layouts = (await fragments.ListAsync(tenantId, FragmentStore.Layout, ct)).ToDictionary(f => f.Name);
         var partials = (await fragments.ListAsync(tenantId, FragmentStore.Partial, ct)).ToDictionary(f => f.Name);
         var cats = (await categories.ListAsync(tenantId, ct)).ToDictionary(c => c.Key);
@@ -64,5 +50,18 @@ public sealed class ConfigRevision(TemplateQueries templates, FragmentStore frag
         foreach (var v in topicList.Values.OrderBy(v => v.Key, StringComparer.Ordinal)) text.Append($"topic\n{v.Key}\n{v.Name}\n{v.Description}\n");
         var revision = "r1-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
         return new State(t, layouts, partials, w, cats, topicList, revision);
+    }
+
+    /// <summary>Every page of a keyset list (100 a page, after the last key), by key.</summary>
+    private static async Task<Dictionary<string, T>> ByKeyAsync<T>(Func<string?, Task<IReadOnlyList<T>>> page, Func<T, string> key)
+    {
+        var all = new Dictionary<string, T>();
+        for (string? after = null; ;)
+        {
+            var items = await page(after);
+            foreach (var item in items) all[key(item)] = item;
+            if (items.Count < 100) return all;
+            after = key(items[^1]);
+        }
     }
 }
