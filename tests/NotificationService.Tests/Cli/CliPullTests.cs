@@ -63,7 +63,7 @@ public class CliPullTests(PlatformFixture service)
         finally { Directory.Delete(dir, recursive: true); }
     }
 
-    private static async Task<string> GitAsync(string dir, params string[] args)
+    internal static async Task<string> GitAsync(string dir, params string[] args)
     {
         var start = new ProcessStartInfo("git") { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) start.ArgumentList.Add(arg);

@@ -54,6 +54,29 @@ public class CliPushTests(PlatformFixture service)
     }
 
     [Fact]
+    public async Task With_an_admin_key_a_console_edit_pulled_again_shows_as_that_edit_and_the_manifests_revision_line()
+    {
+        var tenant = await SeededTenantAsync();
+        using var dir = new TreeDir();
+        Assert.Equal(0, await PullCommand.RunAsync(tenant.Http, null, dir.Path, TextWriter.Null, Console.Error, default));
+        await CliPullTests.GitAsync(dir.Path, "init", "-q");
+        await CliPullTests.GitAsync(dir.Path, "add", "-A");
+        await CliPullTests.GitAsync(dir.Path, "-c", "user.name=spec", "-c", "user.email=spec@example.com", "commit", "-qm", "pulled");
+        var receipt = await TemplateAsync(tenant.Http, "receipt");
+        await TemplateApi.ExpectAsync(await tenant.Http.PutJsonAsync($"{TemplateApi.Root}/{receipt.Id()}",
+            new { layout = "frame", parts = new { subject = "Your receipt {{number}}", html = "<p>Total {{total}}</p>" } }), 200);
+        await TemplateApi.ExpectAsync(await tenant.Http.PostJsonAsync($"{TemplateApi.Root}/{receipt.Id()}/publish", new { }), 200);   // save and publish
+        Assert.Equal(0, await PullCommand.RunAsync(tenant.Http, null, dir.Path, TextWriter.Null, Console.Error, default));
+
+        var files = (await CliPullTests.GitAsync(dir.Path, "diff", "--name-only")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["notifications.json", "templates/receipt/email.en/subject.hbs"], files);
+        var manifestLines = (await CliPullTests.GitAsync(dir.Path, "diff", "-U0", "notifications.json")).Split('\n')
+            .Where(l => l.Length > 0 && l[0] is '+' or '-' && !l.StartsWith("+++") && !l.StartsWith("---")).ToList();
+        Assert.Equal(2, manifestLines.Count);
+        Assert.All(manifestLines, l => Assert.Contains("\"revision\": \"r1-", l));
+    }
+
+    [Fact]
     public async Task A_broken_template_is_named_at_its_file_and_line_and_nothing_is_sent()
     {
         var tenant = await SeededTenantAsync();
