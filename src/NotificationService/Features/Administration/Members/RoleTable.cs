@@ -33,6 +33,7 @@ public static partial class RoleTable
         ["GET /admin/notifications"] = Area.Read,
         ["GET /admin/notifications/{id}"] = Area.Read,
         ["GET /admin/sandbox"] = Area.Read,
+        ["GET /admin/analytics"] = Area.Read,
         ["GET /admin/audit"] = Area.Settings,
         ["GET /admin/templates"] = Area.Read,
         ["GET /admin/templates/{id}"] = Area.Read,

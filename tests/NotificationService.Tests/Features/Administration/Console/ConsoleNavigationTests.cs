@@ -55,7 +55,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
             await page.Keyboard.PressAsync("Escape");
             await Assertions.Expect(nav.Locator("details[open]")).ToHaveCountAsync(0);
         }
-        Assert.Equal(18, links);   // with Overview and Audit log, 20 pages
+        Assert.Equal(19, links);   // with Overview and Audit log, 21 pages
 
         await nav.Locator("summary", new() { HasText = "Settings" }).ClickAsync();
         await nav.GetByRole(AriaRole.Link, new() { Name = "Categories" }).ClickAsync();
