@@ -68,7 +68,10 @@ public sealed record BenchOptions(
     public const int InboxClientsDefault = 8;
 
     /// <summary>Console speed (issue 15): notifications seeded, requests per page, accept pairs with/without its indexes.</summary>
-    public long ConsoleRows => Smoke ? 5_000 : Quick ? 100_000 : 1_000_000;
+    public long ConsoleRows => ConsoleRowsArg ?? (Smoke ? 5_000 : Quick ? 100_000 : 1_000_000);
+
+    /// <summary>`--console-rows N`: the console phase's notifications (the analytics page's figure is read at 10,000,000).</summary>
+    public long? ConsoleRowsArg { get; init; }
     public int ConsoleRequests => Smoke ? 2 : Quick ? 30 : 200;
     public int ConsoleAcceptPairs => Quick ? 1 : 3;
     /// <summary>SSE (issue 14): concurrent streams (`--sse-connections N`), in_app sends/s over them, and for how long.</summary>
@@ -131,6 +134,6 @@ public sealed record BenchOptions(
             InboxClients = ArgValue(args, "--inbox-clients") ?? (smoke ? 2 : InboxClientsDefault),
             SseSettle = args.Contains("--sse-settle"), ServiceEnv = Pairs(args, "--service-env"), PostgresSettings = Pairs(args, "--pg-setting"), Smoke = smoke, ServiceDll = ArgText(args, "--service-dll"),
             AbRef = ArgText(args, "--ab"), AbRounds = ArgValue(args, "--rounds") ?? 2,
-            Repeat = ArgValue(args, "--repeat") };
+            Repeat = ArgValue(args, "--repeat"), ConsoleRowsArg = ArgValue(args, "--console-rows") };
     }
 }

@@ -87,6 +87,11 @@ public static class ConsoleRun
             ("suppressions", _ => "/admin/suppressions"),
             ("audit", _ => "/admin/audit"),
             ("bulk", _ => "/admin/bulk"),
+            ("analytics, 24 h by channel", _ => "/admin/analytics?period=24h&groupBy=channel"),
+            ("analytics, 7 d by template", _ => "/admin/analytics?period=7d&groupBy=template"),
+            ("analytics, 30 d by channel", _ => "/admin/analytics?period=30d&groupBy=channel"),
+            ("analytics, 30 d by template", _ => "/admin/analytics?period=30d&groupBy=template"),
+            ("analytics, 30 d by category", _ => "/admin/analytics?period=30d&groupBy=category"),
         ];
     }
 
