@@ -1,0 +1,59 @@
+using NotificationService.Cli.Commands;
+using NotificationService.Tests.Features.Administration.Platform;
+using NotificationService.Tests.Features.Sending.Templates;
+using NotificationService.Tests.Support;
+
+namespace NotificationService.Tests.Cli;
+
+/// <summary>
+/// What a push must never do: publish a template that would make the tenant's accepted sends fail (refused with the variable
+/// named, nothing written), touch another tenant's objects, or answer a malformed document with anything but a 400 naming the
+/// field and nothing written.
+/// </summary>
+[Collection("platform")]
+public class CliPushBoundsTests(PlatformFixture service)
+{
+    [Fact]
+    public async Task A_template_whose_publish_would_fail_accepted_sends_is_refused_naming_the_variable_and_nothing_changes()
+    {
+        var tenant = await service.SeededTenantAsync();
+        await tenant.Http.SendOkAsync(new
+        {
+            channel = "email", recipient = new { email = "ada@example.com" }, template = "receipt",
+            data = new { number = "A-1", total = "3.00" },
+        });
+        using var dir = new TreeDir();
+        Assert.Equal(0, await PullCommand.RunAsync(tenant.Http, null, dir.Path, TextWriter.Null, Console.Error, default));
+        dir.Write("templates/receipt/email.en/html.hbs", "<p>Total {{total}}, paid by {{payer}}</p>");
+        var before = await service.CountsAsync(tenant.Id);
+
+        var errors = new StringWriter();
+        Assert.Equal(1, await PushCommand.RunAsync(tenant.Http, dir.Path, new(Publish: true), TextWriter.Null, errors, default));
+        Assert.Contains("template receipt (email.en): Version 2 requires payer", errors.ToString());
+        Assert.Equal(before, await service.CountsAsync(tenant.Id));
+        Assert.Equal(0L, await service.AuditRowsAsync(tenant.Id, "config.push"));
+    }
+
+    [Fact]
+    public async Task Push_forced_push_and_promote_leave_a_bystander_tenants_objects_as_they_were()
+    {
+        var (tenant, other) = (await service.SeededTenantAsync(), await service.SeededTenantAsync());
+        var bystander = await service.SeededTenantAsync();
+        var untouched = await service.CountsAsync(bystander.Id);
+        using var dir = new TreeDir();
+        Assert.Equal(0, await PullCommand.RunAsync(tenant.Http, null, dir.Path, TextWriter.Null, Console.Error, default));
+        dir.Write("layouts/frame.hbs", "<main>{{{body}}}</main><footer>v2</footer>");
+        dir.Write("templates/receipt/email.en/subject.hbs", "Receipt {{number}}, again");
+        var forced = new PushCommand.Choices(Publish: true, Force: true);
+        Assert.Equal(0, await PushCommand.RunAsync(tenant.Http, dir.Path, forced, TextWriter.Null, Console.Error, default));
+        Assert.Equal(0, await PromoteCommand.RunAsync(tenant.Http, other.Http, false, publish: true, TextWriter.Null, Console.Error, default));
+
+        Assert.Equal("Receipt {{number}}, again", await SubjectAsync(other));
+        Assert.Equal(untouched, await service.CountsAsync(bystander.Id));
+        Assert.Equal("Receipt {{number}}", await SubjectAsync(bystander));
+        Assert.Equal(0L, await service.AuditRowsAsync(bystander.Id, "config.push"));
+    }
+
+    private static async Task<string?> SubjectAsync(TestTenant tenant) =>
+        (string?)(await ConfigPushTenants.TemplateAsync(tenant.Http, "receipt"))["parts"]!["subject"];
+}
