@@ -54,6 +54,41 @@ public class CliPushBoundsTests(PlatformFixture service)
         Assert.Equal(0L, await service.AuditRowsAsync(bystander.Id, "config.push"));
     }
 
+    public static TheoryData<string, string> MalformedDocuments => new()
+    {
+        { """{"force":true,"templates":[null]}""", "templates[0]" },
+        { """{"force":true,"layouts":[null]}""", "layouts[0]" },
+        { """{"force":true,"categories":[null]}""", "categories[0]" },
+        { """{"force":true,"topics":[null]}""", "topics[0]" },
+        { """{"force":true,"workflows":[null]}""", "workflows[0]" },
+        { """{"force":true,"layouts":[{"source":"<main>{{{body}}}</main>"}]}""", "layouts[0].name" },
+        { """{"force":true,"templates":[{"channel":"email","locale":"en","parts":{"subject":"x"}}]}""", "templates[0]" },
+        { """{"force":true,"templates":[{"key":"receipt","channel":"email","locale":"en"}]}""", "templates[0]" },
+        { """{"force":true,"categories":[{"name":"No key"}]}""", "categories[0]" },
+        { """{"force":true,"workflows":[{"key":"nudge","definition":"not an object"}]}""", "workflows[0]" },
+        { """{"force":true,"templates":{"key":"receipt"}}""", "templates" },
+        { """{"force":true,"partials":[{"source":"<b>{{name}}</b>"}]}""", "partials[0].name" },
+        { """{"force":true,"topics":[{"key":"news","name":" "}]}""", "topics[0].name" },
+        { """{"force":true,"topics":[{"key":"news","name":"News","description":null},{"key":"x y","name":"X"}]}""", "topics[1].key" },
+        { """{"force":true,"workflows":[{"definition":{"key":"nudge","name":"Nudge","steps":[]}}]}""", "workflows[0]" },
+        { """{"force":true,"templates":[{"key":"receipt","channel":"email","locale":"en","parts":{"subject":null}}]}""", "templates[0]" },
+        { """{"force":true,"templates":[{"key":"receipt","channel":"email","locale":"en","parts":{"subject":"A","html":"B"},"optionalVariables":[null]}]}""",
+            "templates[0]" },
+        { """{"force":true,"revision":7}""", "revision" },
+    };
+
+    [Theory, MemberData(nameof(MalformedDocuments))]
+    public async Task A_malformed_document_is_a_400_naming_its_field_and_writes_nothing(string document, string field)
+    {
+        var tenant = await service.SeededTenantAsync();
+        var before = await service.CountsAsync(tenant.Id);
+        var response = await tenant.Http.PostJsonAsync("/api/v1/admin/config/push", document);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True((int)response.StatusCode == 400, $"expected 400, got {(int)response.StatusCode}: {body}");
+        Assert.Contains((await response.JsonAsync()).ErrorKeys(), k => k.StartsWith(field, StringComparison.Ordinal));
+        Assert.Equal(before, await service.CountsAsync(tenant.Id));
+    }
+
     private static async Task<string?> SubjectAsync(TestTenant tenant) =>
         (string?)(await ConfigPushTenants.TemplateAsync(tenant.Http, "receipt"))["parts"]!["subject"];
 }

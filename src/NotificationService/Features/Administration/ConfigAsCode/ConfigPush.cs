@@ -61,7 +61,8 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
             {
                 if (have.TryGetValue(f.Name ?? "", out var now) && now.Source == f.Source && now.Description == f.Description) return;
                 var request = new FragmentRequest { Source = f.Source, Description = f.Description };
-                await validator.CheckFragmentAsync(tenantId, kind, f.Name!, request, ct);
+                // The fragment's route always has a name; a document may not, and "" fails the name's check as any bad name does.
+                await validator.CheckFragmentAsync(tenantId, kind, f.Name ?? "", request, ct);
                 await fragments.UpsertAsync(tenantId, kind, f.Name!, f.Source!, f.Description, ct);
                 changes.Add(new(name, now is null ? "created" : "changed"));
             });
@@ -96,9 +97,12 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
             var name = $"topic {t.Key}";
             await Within($"topics[{i}]", name, async () =>
             {
-                if (string.IsNullOrEmpty(t.Key)) throw RequestValidationException.For("key", "A topic needs a key.");
-                if (now.Topics.TryGetValue(t.Key, out var have) && have.Name == t.Name && have.Description == t.Description) return;
-                await topics.UpsertAsync(tenantId, t.Key, t.Name, t.Description, ct);
+                var errors = new Dictionary<string, string[]>();
+                if (!TopicRules.IsKey(t.Key)) errors["key"] = [TopicRules.KeyProblem];
+                TopicRules.CheckDetails(t.Name, t.Description, errors);   // as the topic's route checks them: the database's check is a 500
+                if (errors.Count > 0) throw new RequestValidationException(errors);
+                if (now.Topics.TryGetValue(t.Key!, out var have) && have.Name == t.Name && have.Description == t.Description) return;
+                await topics.UpsertAsync(tenantId, t.Key!, t.Name, t.Description, ct);
                 changes.Add(new(name, have is null ? "created" : "changed"));
             });
         }

@@ -76,9 +76,7 @@ public static class TopicEndpoints
         var (body, _) = await JsonBody.ReadAsync<TopicRequest>(http.Request, 64 * 1024, ct);
         var errors = new Dictionary<string, string[]>();
         if (body.Key is not null && body.Key != key) errors["key"] = ["The key is the path's: it cannot change."];
-        if (body.Name is { } name && (name.Length > TopicRules.MaxNameLength || string.IsNullOrWhiteSpace(name)))
-            errors["name"] = [$"A name is 1 to {TopicRules.MaxNameLength} characters."];
-        if (body.Description is { Length: > TopicRules.MaxDescriptionLength }) errors["description"] = [$"At most {TopicRules.MaxDescriptionLength} characters."];
+        TopicRules.CheckDetails(body.Name, body.Description, errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
         var (topic, created) = await store.UpsertAsync(http.User.TenantId(), key, body.Name, body.Description, ct);
         return created ? TypedResults.Created($"{Path}/{Uri.EscapeDataString(key)}", topic) : TypedResults.Ok(topic);

@@ -29,6 +29,14 @@ public static partial class TopicRules
 
     public static string CheckedKey(string key) => IsKey(key) ? key : throw RequestValidationException.For("key", KeyProblem);
 
+    /// <summary>What a topic's name and description may be, the same through its own route and a configuration push.</summary>
+    public static void CheckDetails(string? name, string? description, Dictionary<string, string[]> errors)
+    {
+        if (name is not null && (name.Length > MaxNameLength || string.IsNullOrWhiteSpace(name)))
+            errors["name"] = [$"A name is 1 to {MaxNameLength} characters."];
+        if (description is { Length: > MaxDescriptionLength }) errors["description"] = [$"At most {MaxDescriptionLength} characters."];
+    }
+
     /// <summary>
     /// The userIds of a membership call, distinct and in byte order (every call touches rows in one order, so two calls
     /// naming the same users cannot deadlock), or a 400 naming each bad one.
