@@ -75,6 +75,12 @@ public class CliPushBoundsTests(PlatformFixture service)
         { """{"force":true,"templates":[{"key":"receipt","channel":"email","locale":"en","parts":{"subject":"A","html":"B"},"optionalVariables":[null]}]}""",
             "templates[0]" },
         { """{"force":true,"revision":7}""", "revision" },
+        { """{"force":true,"templates":[{"key":"otp","channel":"sms","locale":"en","parts":{"body":"A"}},{"key":"otp","channel":"sms","locale":"en","parts":{"body":"B"}}]}""", "templates[1].key" },
+        { """{"force":true,"templates":[{"key":"otp","channel":"sms","locale":"en-gb","parts":{"body":"A"}},{"key":"otp","channel":"sms","locale":"en-GB","parts":{"body":"B"}}]}""",
+            "templates[1].key" },
+        { """{"force":true,"workflows":[{"key":"w2","definition":{"key":"w2","name":"W","steps":[{"id":"a","type":"send","channel":"email","template":"receipt"}]}},{"key":"w2","definition":{"key":"w2","name":"W","steps":[{"id":"b","type":"send","channel":"email","template":"receipt"}]}}]}""", "workflows[1].key" },
+        { """{"force":true,"categories":[{"key":"c2","name":"C"},{"key":"c2","name":"C again"}]}""", "categories[1].key" },
+        { """{"force":true,"templates":[{"key":"receipt","channel":"email","locale":"en","layout":"nowhere","parts":{"subject":"A","html":"B"}}]}""", "templates[0]" },
     };
 
     [Theory, MemberData(nameof(MalformedDocuments))]

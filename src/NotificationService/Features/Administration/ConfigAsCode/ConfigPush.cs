@@ -23,6 +23,7 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
 {
     public async Task<ConfigPushResult> PushAsync(Guid tenantId, ConfigPushRequest req, Func<IReadOnlyList<PushChange>, Task> audit, CancellationToken ct)
     {
+        ConfigDocumentChecks.RequireEachObjectOnce(req);
         try { return await ApplyAsync(tenantId, req, audit, ct); }
         finally
         {
