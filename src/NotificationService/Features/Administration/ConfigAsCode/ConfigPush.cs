@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Mvc;
+using Npgsql;
 using NotificationService.Features.Automation.Workflows;
 using NotificationService.Features.People.Preferences;
+using NotificationService.Features.People.Recipients;
 using NotificationService.Features.Sending.Templates;
 using NotificationService.Features.Sending.Topics;
 using NotificationService.Infrastructure;
@@ -19,8 +21,11 @@ namespace NotificationService.Features.Administration.ConfigAsCode;
 /// </summary>
 public sealed class ConfigPush(ConfigRevision revision, TemplateValidator validator, TemplateCreation creation, TemplateCommands templates,
     PublishGuard guard, FragmentStore fragments, WorkflowValidation workflowValidation, WorkflowStore workflows, CategoryStore categories,
-    TopicStore topics, TemplateResolver resolver)
+    TopicStore topics, TemplateResolver resolver, NpgsqlDataSource db)
 {
+    /// <summary>The second half of the (tenant, purpose) advisory lock key: outside the blocklist's slot range.</summary>
+    private const int PushLock = 0x0C0F1600;
+
     public async Task<ConfigPushResult> PushAsync(Guid tenantId, ConfigPushRequest req, Func<IReadOnlyList<PushChange>, Task> audit, CancellationToken ct)
     {
         ConfigDocumentChecks.RequireEachObjectOnce(req);
@@ -36,6 +41,14 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
     private Task<ConfigPushResult> ApplyAsync(Guid tenantId, ConfigPushRequest req, Func<IReadOnlyList<PushChange>, Task> audit, CancellationToken ct) =>
         AmbientTransactions.AllOrNothing(async () =>
         {
+            // One push of a tenant at a time: a second one waits here, then reads the revision the first committed and is
+            // refused. Without it both read the same revision, pass the check and the later commit overwrites the earlier.
+            await using (var wait = db.CreateCommand("select pg_advisory_xact_lock($1, $2)"))
+            {
+                wait.Parameters.AddWithValue(UserBlocklist.TenantLockKey(tenantId));
+                wait.Parameters.AddWithValue(PushLock);
+                await wait.ExecuteNonQueryAsync(ct);
+            }
             var now = await revision.ReadAsync(tenantId, ct);
             if (!req.Force && req.Revision != now.Revision) throw new TenantChangedException(req.Revision, now.Revision);
             var changes = new List<PushChange>();
