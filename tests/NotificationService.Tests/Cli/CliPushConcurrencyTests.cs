@@ -26,7 +26,8 @@ public class CliPushConcurrencyTests(PlatformFixture service)
 
         await using var holder = await service.Db.OpenConnectionAsync();
         await using var tx = await holder.BeginTransactionAsync();
-        await using (var lockRow = new Npgsql.NpgsqlCommand("select 1 from templates where tenant_id = $1 and key = 'receipt' for update", holder, tx))
+        const string LockRow = "select 1 from templates where tenant_id = $1 and key = 'receipt' for update";
+        await using (var lockRow = new Npgsql.NpgsqlCommand(LockRow, holder, tx))
         {
             lockRow.Parameters.AddWithValue(tenant.Id);
             await lockRow.ExecuteScalarAsync();
@@ -44,7 +45,8 @@ public class CliPushConcurrencyTests(PlatformFixture service)
         Assert.Equal([0, 1], exits.Order());
         Assert.Contains("changed the tenant's configuration since the tree was pulled", (exits[0] == 1 ? errorsA : errorsB).ToString());
         var winner = exits[0] == 0 ? "first" : "second";
-        Assert.Equal($"Receipt {{{{number}}}} ({winner})", (string?)(await ConfigPushTenants.TemplateAsync(tenant.Http, "receipt"))["parts"]!["subject"]);
+        var receipt = await ConfigPushTenants.TemplateAsync(tenant.Http, "receipt");
+        Assert.Equal($"Receipt {{{{number}}}} ({winner})", (string?)receipt["parts"]!["subject"]);
     }
 
     /// <summary>Backends of this database waiting on a lock the holder has, or on one a backend waiting on the holder has.</summary>
