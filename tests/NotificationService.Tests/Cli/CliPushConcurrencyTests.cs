@@ -60,4 +60,17 @@ public class CliPushConcurrencyTests(PlatformFixture service)
         cmd.Parameters.AddWithValue(holder);
         return (long)(await cmd.ExecuteScalarAsync())!;
     }
+
+    [Fact]
+    public async Task A_topic_an_app_creates_after_the_pull_does_not_make_the_tree_stale()
+    {
+        var tenant = await service.SeededTenantAsync();
+        using var dir = new TreeDir();
+        Assert.Equal(0, await PullCommand.RunAsync(tenant.Http, null, dir.Path, TextWriter.Null, Console.Error, default));
+        var topic = await tenant.Http.PutAsync("/api/v1/services/topics/customer-42",
+            new StringContent("""{"name":"Customer 42"}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(topic.IsSuccessStatusCode, await topic.Content.ReadAsStringAsync());   // as an app does while it runs
+        dir.Write("templates/receipt/email.en/subject.hbs", "Receipt {{number}} (after a topic)");
+        Assert.Equal(0, await PushCommand.RunAsync(tenant.Http, dir.Path, new(), TextWriter.Null, Console.Error, default));
+    }
 }

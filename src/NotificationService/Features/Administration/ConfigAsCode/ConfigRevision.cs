@@ -10,7 +10,8 @@ namespace NotificationService.Features.Administration.ConfigAsCode;
 /// <summary>
 /// What a push may change, as the tenant has it now, and its revision: a hash of each object's identity and version (a
 /// template or workflow version is never rewritten, so its number stands for its content), each fragment's and category's
-/// content and each topic's name. Read through the objects' own stores, so inside a push's transaction it sees that
+/// content; not topics, which apps also create as they run (one per customer, say): counting them would refuse
+/// every push after such a send. Read through the objects' own stores, so inside a push's transaction it sees that
 /// transaction; any write by anyone else to these objects changes it, a push that changes nothing leaves it.
 /// </summary>
 public sealed class ConfigRevision(TemplateQueries templates, FragmentStore fragments, WorkflowStore workflows, CategoryStore categories,
@@ -47,7 +48,6 @@ public sealed class ConfigRevision(TemplateQueries templates, FragmentStore frag
         foreach (var c in cats.Values.OrderBy(c => c.Key, StringComparer.Ordinal))
             text.Append($"category\n{c.Key}\n{c.Name}\n{c.Description}\n{string.Join(',', c.Channels.OrderBy(p => p.Key).Select(p => $"{p.Key}={p.Value}"))}" +
                 $"\n{c.Required}\n{c.Commercial}\n{c.IsDefault}\n{c.QuietHours}\n");
-        foreach (var v in topicList.Values.OrderBy(v => v.Key, StringComparer.Ordinal)) text.Append($"topic\n{v.Key}\n{v.Name}\n{v.Description}\n");
         var revision = "r1-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..32];
         return new State(t, layouts, partials, w, cats, topicList, revision);
     }
