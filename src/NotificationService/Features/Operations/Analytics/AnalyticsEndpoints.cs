@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
 using NotificationService.Features.Tenancy.Auth;
 using NotificationService.Features.Tenancy.Tenants;
@@ -13,6 +14,7 @@ public static class AnalyticsEndpoints
         .AddSingleton<AnalyticsCounter>()
         .AddSingleton<INotificationObserver>(sp => sp.GetRequiredService<AnalyticsCounter>())
         .AddSingleton<AnalyticsFlusher>()
+        .AddSingleton<IRetainedData, AnalyticsRetention>()
         .AddHostedService(sp => sp.GetRequiredService<AnalyticsFlusher>());
 
     public static void MapAnalytics(this WebApplication app) =>
