@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
 using NotificationService.Features.Tenancy.Auth;
 using NotificationService.Features.Tenancy.Tenants;
@@ -13,22 +14,31 @@ public static class AnalyticsEndpoints
         .AddSingleton<AnalyticsCounter>()
         .AddSingleton<INotificationObserver>(sp => sp.GetRequiredService<AnalyticsCounter>())
         .AddSingleton<AnalyticsFlusher>()
+        .AddSingleton<IRetainedData, AnalyticsRetention>()
+        .AddSingleton<LatencyStore>()
+        .AddSingleton<LatencyCounter>()
+        .AddSingleton<IProviderCallObserver>(sp => sp.GetRequiredService<LatencyCounter>())
+        .AddSingleton<LatencyFlusher>()
+        .AddHostedService(sp => sp.GetRequiredService<LatencyFlusher>())
         .AddHostedService(sp => sp.GetRequiredService<AnalyticsFlusher>());
 
     public static void MapAnalytics(this WebApplication app) =>
         app.MapGroup("/api/v1/admin/analytics").WithTags("Admin: analytics").RequireScopes()
             .MapGet("", async Task<Ok<AnalyticsReport>> (string? from, string? to, string? groupBy, HttpContext http, AnalyticsStore store,
-                TimeProvider clock, CancellationToken ct) =>
+                LatencyStore latency, TimeProvider clock, CancellationToken ct) =>
             {
                 var q = AnalyticsQuery.Parse(from, to, groupBy, clock.GetUtcNow());
-                return TypedResults.Ok(await ReportAsync(store, http.User.TenantId(), q, ct));
+                return TypedResults.Ok(await ReportAsync(store, http.User.TenantId(), q, ct, latency));
             }).WithSummary("The tenant's delivery funnel, failure reasons and providers over a range, per group");
 
     /// <summary>The report the API answers and the console's page draws.</summary>
-    public static async Task<AnalyticsReport> ReportAsync(AnalyticsStore store, Guid tenantId, AnalyticsQuery q, CancellationToken ct)
+    /// <param name="latency">Without it (callers that predate latency) the report's `latency` is empty.</param>
+    public static async Task<AnalyticsReport> ReportAsync(AnalyticsStore store, Guid tenantId, AnalyticsQuery q, CancellationToken ct,
+        LatencyStore? latency = null)
     {
         var grouped = await store.SumAsync(tenantId, q.GroupBy, q.From, q.To, ct);
         var byProvider = q.GroupBy == "provider" ? grouped : await store.SumAsync(tenantId, "provider", q.From, q.To, ct);
-        return AnalyticsReport.Of(q.From, q.To, q.GroupBy, grouped, byProvider);
+        List<AnalyticsLatency> calls = latency is null ? [] : await latency.PerProviderAsync(tenantId, q.From, q.To, ct);
+        return AnalyticsReport.Of(q.From, q.To, q.GroupBy, grouped, byProvider, calls);
     }
 }

@@ -1,3 +1,4 @@
+using NotificationService.Contracts;
 using NotificationService.Infrastructure;
 using NotificationService.Channels;
 using NotificationService.Channels.Chat;
@@ -18,7 +19,7 @@ public sealed record SendAttempt(DeliveryResult Result, ProviderConfig? Provider
 /// stop the walk. When every config is open the message waits (throttled: no attempt used).
 /// </summary>
 public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProviderAdapter> adapters, InboxWriter inbox,
-    CircuitBreakers circuits, ProviderAdmission admission, ServiceMeter metrics, ChatPacing pacing)
+    CircuitBreakers circuits, ProviderAdmission admission, ServiceMeter metrics, ChatPacing pacing, IProviderCallObserver calls)
 {
     private readonly Dictionary<string, IProviderAdapter> _byKind = adapters.ToDictionary(a => a.Kind);
 
@@ -73,7 +74,9 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
             }
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var result = await SafeSendAsync(adapter, message, provider, ct);
-            metrics.Attempt(message.Channel, provider.Kind, DeliveryOutcomeLabel.Of(result), System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            metrics.Attempt(message.Channel, provider.Kind, DeliveryOutcomeLabel.Of(result), took);
+            calls.Called(message.TenantId, message.Channel, provider.Kind, took);
             circuits.Record(provider, result);
             trail.Add($"{SendAttempt.Label(provider)}: {Describe(result)}");
             last = new SendAttempt(result, provider, trail);

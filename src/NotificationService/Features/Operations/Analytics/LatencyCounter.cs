@@ -1,0 +1,37 @@
+using NotificationService.Contracts;
+using NotificationService.Infrastructure;
+
+namespace NotificationService.Features.Operations.Analytics;
+
+/// <summary>One bucket of provider call durations in an hour: the key the latency rollup counts.</summary>
+public readonly record struct LatencyCell(Guid TenantId, DateTimeOffset Hour, string Channel, string Provider, int Bucket);
+
+/// <summary>
+/// Counts each provider call's duration in its <see cref="LatencyBuckets"/> bucket, in memory (one dictionary add under a
+/// lock per call); <see cref="LatencyFlusher"/> moves the counts to `analytics_latency_hourly` with the other rollups.
+/// </summary>
+public sealed class LatencyCounter(TimeProvider clock) : IProviderCallObserver
+{
+    private readonly PendingCounts<LatencyCell> _counts = new();
+
+    public void Called(Guid tenantId, string channel, string providerKind, TimeSpan took)
+    {
+        var cell = new LatencyCell(tenantId, AnalyticsCounter.Hour(clock.GetUtcNow()), channel, providerKind, LatencyBuckets.Of(took));
+        using (_counts.Locked()) _counts.Add(cell, 1);
+    }
+
+    public IReadOnlyDictionary<LatencyCell, long> Drain() => _counts.Drain();
+
+    public void Restore(IReadOnlyDictionary<LatencyCell, long> cells) => _counts.Restore(cells);
+}
+
+/// <summary>Moves the latency counts to PostgreSQL every `Analytics:FlushSeconds` (default 2) and on shutdown.</summary>
+public sealed class LatencyFlusher(LatencyCounter counter, LatencyStore store, IConfiguration config, ILogger<LatencyFlusher> log)
+    : CountFlusher<LatencyCell>(Every(config, "Analytics:FlushSeconds"), log)
+{
+    protected override IReadOnlyDictionary<LatencyCell, long> Drain() => counter.Drain();
+
+    protected override void Restore(IReadOnlyDictionary<LatencyCell, long> counts) => counter.Restore(counts);
+
+    protected override Task WriteAsync(IReadOnlyDictionary<LatencyCell, long> counts, CancellationToken ct) => store.AddAsync(counts, ct);
+}
