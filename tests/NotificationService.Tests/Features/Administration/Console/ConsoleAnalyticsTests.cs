@@ -29,6 +29,7 @@ public class ConsoleAnalyticsTests(ConsoleFixture console)
         ids.Add((await other.Http.SendOkAsync(Api.Email()), "sent"));
         foreach (var (id, status) in ids) await console.Ledger.WaitForAsync(id, status);
         await console.Factory.Services.GetRequiredService<AnalyticsFlusher>().FlushAsync(default);   // every change committed: flush, don't poll
+        await console.Factory.Services.GetRequiredService<LatencyFlusher>().FlushAsync(default);
 
         var api = await (await tenant.Http.GetAsync("/api/v1/admin/analytics?groupBy=channel")).JsonAsync();
         var page = await console.NewPageAsync(width: 1366);
@@ -47,6 +48,12 @@ public class ConsoleAnalyticsTests(ConsoleFixture console)
         foreach (var p in api["providers"]!.AsArray())
             Assert.Equal(((long)p!["failed"]!).ToString(),
                 (await page.Locator($"#analytics-providers tr[data-key='{(string)p["provider"]!}'] td[data-field=failed]").TextContentAsync())?.Trim());
+
+        var latency = api["latency"]!.AsArray();
+        Assert.NotEmpty(latency);   // the sms sandbox's calls were timed
+        foreach (var l in latency)
+            Assert.Equal(((long)l!["calls"]!).ToString(),
+                (await page.Locator($"#analytics-latency tr[data-key='{(string)l["provider"]!}/{(string)l["channel"]!}'] td[data-field=calls]").TextContentAsync())?.Trim());
 
         await page.AssertAccessibleAsync();
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Dark });

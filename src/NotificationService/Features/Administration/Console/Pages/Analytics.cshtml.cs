@@ -6,7 +6,7 @@ namespace NotificationService.Features.Administration.Console.Pages;
 /// `/admin/analytics`: the delivery funnel, failure reasons and providers of the last 24 hours, 7 or 30 days, grouped as
 /// the reader picks. The report is the API's own (<see cref="AnalyticsEndpoints.ReportAsync"/>), read from the rollups.
 /// </summary>
-public sealed class AnalyticsModel(AnalyticsStore store, TimeProvider clock) : ConsolePage
+public sealed class AnalyticsModel(AnalyticsStore store, LatencyStore latency, TimeProvider clock) : ConsolePage
 {
     public static readonly (string Value, string Label, TimeSpan Span)[] Periods =
         [("24h", "Last 24 hours", TimeSpan.FromHours(24)), ("7d", "Last 7 days", TimeSpan.FromDays(7)), ("30d", "Last 30 days", TimeSpan.FromDays(30))];
@@ -24,7 +24,7 @@ public sealed class AnalyticsModel(AnalyticsStore store, TimeProvider clock) : C
         (Period, GroupBy) = (chosen.Value, Groupings.Contains(groupBy) ? groupBy! : "channel");
         var now = clock.GetUtcNow();
         var query = AnalyticsQuery.Parse((now - chosen.Span).ToString("O"), now.ToString("O"), GroupBy, now);
-        Report = await AnalyticsEndpoints.ReportAsync(store, TenantId, query, ct);
+        Report = await AnalyticsEndpoints.ReportAsync(store, TenantId, query, ct, latency);
     }
 
     /// <summary>The funnel's steps, each as a count of the range's accepted notifications.</summary>
@@ -35,6 +35,8 @@ public sealed class AnalyticsModel(AnalyticsStore store, TimeProvider clock) : C
     public static string Rate(long part, long whole) => whole == 0 ? "—" : (part * 100.0 / whole).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " %";
 
     public static string ErrorRate(double? rate) => rate is { } r ? (r * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " %" : "—";
+
+    public static string Ms(double? ms) => ms is { } v ? v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " ms" : "—";
 
     public static string KeyShown(string key) => key.Length == 0 ? "(none)" : key;
 }
