@@ -32,7 +32,8 @@ public sealed class SendGridAdapterTests
         await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(202));
         Assert.IsType<DeliveryResult.Sent>(await Send(fake));
         using var http = new HttpClient();
-        var sdk = new global::SendGrid.SendGridClient(http, new global::SendGrid.SendGridClientOptions { ApiKey = ApiKey, Host = fake.BaseUrl });
+        var options = new global::SendGrid.SendGridClientOptions { ApiKey = ApiKey, Host = fake.BaseUrl };
+        var sdk = new global::SendGrid.SendGridClient(http, options);
         var config = Config(fake.BaseUrl);
         await sdk.SendEmailAsync(SendGrid.SendGridAdapter.BuildMessage(Email(), config, "alice@example.org"));
 
