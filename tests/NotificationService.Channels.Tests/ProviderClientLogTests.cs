@@ -20,7 +20,8 @@ public sealed class ProviderClientLogTests
             s.AddLogging(b => b.SetMinimumLevel(LogLevel.Information).AddProvider(new RecordingLogs(lines)));
         });
         var hook = new ChatDestination(Discord: new WebhookDestination(ChatTestSupport.DiscordHook));
-        var result = await sp.Send(ProviderKinds.DiscordWebhook, ChatTestSupport.Message(hook), ChatTestSupport.Config(ProviderKinds.DiscordWebhook));
+        var config = ChatTestSupport.Config(ProviderKinds.DiscordWebhook);
+        var result = await sp.Send(ProviderKinds.DiscordWebhook, ChatTestSupport.Message(hook), config);
 
         Assert.IsType<DeliveryResult.Sent>(result);
         Assert.Single(fake.Requests);
@@ -33,7 +34,7 @@ public sealed class ProviderClientLogTests
         public void Dispose() { }
         public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
         public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            lines.Enqueue(formatter(state, exception));
+        public void Log<TState>(LogLevel level, EventId id, TState state, Exception? error, Func<TState, Exception?, string> format) =>
+            lines.Enqueue(format(state, error));
     }
 }
