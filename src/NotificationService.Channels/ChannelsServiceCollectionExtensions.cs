@@ -55,7 +55,10 @@ public static class ChannelsServiceCollectionExtensions
                     h.EnableMultipleHttp2Connections = true;
                 }))
                 // The handler is long-lived (PooledConnectionLifetime handles DNS), so don't let the factory rotate it.
-                .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+                .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+                // The adapters report every call's outcome; the factory's per-request scope and four log lines would repeat it
+                // (with the request URI) at a cost on every send.
+                .RemoveAllLoggers();
         }
 
         services.TryAddSingleton(TimeProvider.System);

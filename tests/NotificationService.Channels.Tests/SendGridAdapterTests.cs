@@ -25,6 +25,28 @@ public sealed class SendGridAdapterTests
     }
 
     [Fact]
+    public async Task Sends_byte_for_byte_the_request_the_SDKs_SendEmailAsync_sends()
+    {
+        // The adapter builds the envelope once per config and sends through the SDK's MakeRequest: the oracle is the SDK's
+        // own SendEmailAsync with the same message, so a header the SDK adds or drops (the JSON charset) shows up here.
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(202));
+        Assert.IsType<DeliveryResult.Sent>(await Send(fake));
+        using var http = new HttpClient();
+        var options = new global::SendGrid.SendGridClientOptions { ApiKey = ApiKey, Host = fake.BaseUrl };
+        var sdk = new global::SendGrid.SendGridClient(http, options);
+        var config = Config(fake.BaseUrl);
+        await sdk.SendEmailAsync(SendGrid.SendGridAdapter.BuildMessage(Email(), config, "alice@example.org"));
+
+        var (ours, theirs) = (fake.Requests.First(), fake.Requests.Last());
+        Assert.Equal(2, fake.Requests.Count);
+        Assert.Equal((theirs.Method, theirs.Path, theirs.ContentType, theirs.Body), (ours.Method, ours.Path, ours.ContentType, ours.Body));
+        Assert.Equal("application/json", ours.ContentType);
+        foreach (var header in new[] { "Authorization", "Accept", "User-Agent" })
+            Assert.Equal(theirs.Header(header), ours.Header(header));
+        Assert.StartsWith("sendgrid/", ours.Header("User-Agent"));
+    }
+
+    [Fact]
     public async Task Sends_mail_send_request_with_ids_categories_and_unsubscribe_header()
     {
         await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(202, headers: r => r.Headers["X-Message-Id"] = "sg-msg-1"));

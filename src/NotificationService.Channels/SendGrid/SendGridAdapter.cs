@@ -29,8 +29,7 @@ public sealed class SendGridAdapter(SendGridClients clients) : IProviderAdapter
             if (string.IsNullOrEmpty(message.Content.Body) && string.IsNullOrEmpty(message.Content.Html))
                 return new DeliveryResult.Permanent("sendgrid: email has neither text nor html content", "invalid_content");
 
-            var client = clients.For(config);
-            var response = await client.SendEmailAsync(BuildMessage(message, config, to!), ct);
+            var response = await clients.For(config).SendAsync(BuildMessage(message, config, to!), ct);
             using var content = response.Body;
             if (response.IsSuccessStatusCode)
                 return new DeliveryResult.Sent(response.Headers.TryGetValues("X-Message-Id", out var ids) ? ids.FirstOrDefault() : null);

@@ -30,11 +30,13 @@ internal sealed class TwilioTransport(System.Net.Http.HttpClient http, string ba
     {
         var call = Current.Value;
         var ct = call?.CancellationToken ?? CancellationToken.None;
-        var target = request.ConstructUrl();
-        using var message = new HttpRequestMessage(new System.Net.Http.HttpMethod(request.Method.ToString()), new Uri(baseUrl + target.PathAndQuery));
+        // Only the path and query are kept (the host is the config's), so a request without query parameters takes the
+        // path the SDK already parsed instead of ConstructUrl's rebuilt string and second Uri.
+        var path = request.QueryParams.Count == 0 ? request.Uri.PathAndQuery : request.ConstructUrl().PathAndQuery;
+        using var message = new HttpRequestMessage(Method(request.Method), new Uri(baseUrl + path));
         // The transport belongs to one config's credentials (the ones the SDK sets on every request): encoded once.
         message.Headers.Authorization = authorization;
-        message.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        message.Headers.TryAddWithoutValidation("Accept", "application/json");
         foreach (var (name, value) in request.HeaderParams) message.Headers.TryAddWithoutValidation(name, value);
         if (!Equals(request.Method, global::Twilio.Http.HttpMethod.Get))
             message.Content = new FormUrlEncodedContent(request.PostParams);
@@ -46,4 +48,9 @@ internal sealed class TwilioTransport(System.Net.Http.HttpClient http, string ba
         if (call is not null) call.Response = result;
         return result;
     }
+
+    private static System.Net.Http.HttpMethod Method(global::Twilio.Http.HttpMethod method) =>
+        Equals(method, global::Twilio.Http.HttpMethod.Post) ? System.Net.Http.HttpMethod.Post
+        : Equals(method, global::Twilio.Http.HttpMethod.Get) ? System.Net.Http.HttpMethod.Get
+        : new System.Net.Http.HttpMethod(method.ToString());
 }
