@@ -25,9 +25,15 @@ public static class StepProblemEndpoints
     private static async Task<IResult> CheckAsync(HttpContext http, WorkflowValidation validation, CancellationToken ct)
     {
         var (_, raw) = await JsonBody.ReadAsync<JsonObject>(http.Request, WorkflowValidation.MaxDefinitionBytes, ct);
-        var json = Encoding.UTF8.GetString(raw);
-        var (_, problems) = await validation.CheckAsync(http.User.TenantId(), json, ct);
-        var root = JsonNode.Parse(json);
+        return TypedResults.Ok(await AnswerAsync(validation, http.User.TenantId(), Encoding.UTF8.GetString(raw), ct));
+    }
+
+    /// <summary>The answer for one definition's text; the console's canvas asks through its page with the same call.</summary>
+    public static async Task<StepProblemsAnswer> AnswerAsync(WorkflowValidation validation, Guid tenantId, string json, CancellationToken ct)
+    {
+        var (_, problems) = await validation.CheckAsync(tenantId, json, ct);
+        JsonNode? root;
+        try { root = JsonNode.Parse(json); } catch (System.Text.Json.JsonException) { root = null; }
         var steps = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         var definition = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach (var problem in problems)
@@ -36,7 +42,7 @@ public static class StepProblemEndpoints
             if (!bucket.TryGetValue(key, out var list)) bucket[key] = list = [];
             list.Add(problem.Message);
         }
-        return TypedResults.Ok(new StepProblemsAnswer(problems.Count == 0,
-            steps.ToDictionary(p => p.Key, p => p.Value.ToArray()), definition.ToDictionary(p => p.Key, p => p.Value.ToArray())));
+        return new StepProblemsAnswer(problems.Count == 0,
+            steps.ToDictionary(p => p.Key, p => p.Value.ToArray()), definition.ToDictionary(p => p.Key, p => p.Value.ToArray()));
     }
 }
