@@ -37,6 +37,7 @@ using NotificationService.Features.Operations.Analytics;
 using NotificationService.Features.Operations.Usage;
 using NotificationService.Features.Sending.Webhooks;
 using NotificationService.Features.Automation.Digests;
+using NotificationService.Features.Automation.WorkflowEditor.StepProblems;
 using NotificationService.Features.Automation.Workflows;
 using NotificationService.Features.People.WebOrigins;
 using NotificationService.Features.People.InboxSdk;
@@ -104,6 +105,7 @@ public static class ServiceComposition
         app.MapPreferences();                 // categories, user preferences (/services/users/{userId} and /users/me), /u/{token} pages
         app.MapRecipients();                  // recipient profiles (/services/users/{userId}, bulk identify) and /users/me/profile
         app.MapWorkflows();                   // workflow definitions (admin), trigger, runs, cancel/resume, events
+        app.MapWorkflowStepProblems();        // the workflow editor's check as you edit: problems under their step id
         app.MapPrivacy();                     // erase (DELETE /services/users/{userId}, ?block=true) and export of a user (GDPR)
         app.MapTopics();                      // topics and members, sends to topics (fan-outs), live events to users and topics
         app.MapWebhooks();

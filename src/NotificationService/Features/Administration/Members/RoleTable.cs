@@ -60,6 +60,7 @@ public static partial class RoleTable
         ["GET /admin/workflows"] = Area.Read,
         ["GET /admin/workflows/edit"] = Area.Read,
         ["POST /admin/workflows/edit?handler=validate"] = Area.Read,     // checks a definition, stores nothing
+        ["POST /admin/workflows/edit?handler=stepproblems"] = Area.Read, // the canvas's check, stores nothing
         ["POST /admin/workflows/edit?handler=save"] = Area.Content,
         ["POST /admin/workflows/edit?handler=testtrigger"] = Area.Content,
         ["GET /admin/workflows/runs"] = Area.Read,

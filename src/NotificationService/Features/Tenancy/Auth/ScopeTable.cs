@@ -143,6 +143,7 @@ public static class ScopeTable
         ["GET /api/v1/admin/workflows"] = Scope(Admin),
         ["POST /api/v1/admin/workflows"] = Scope(Admin),
         ["POST /api/v1/admin/workflows/validate"] = Scope(Admin),
+        ["POST /api/v1/admin/workflows/validate/steps"] = Scope(Admin),
         ["GET /api/v1/admin/workflows/{key}"] = Scope(Admin),
         ["PUT /api/v1/admin/workflows/{key}"] = Scope(Admin),
         ["DELETE /api/v1/admin/workflows/{key}"] = Scope(Admin),

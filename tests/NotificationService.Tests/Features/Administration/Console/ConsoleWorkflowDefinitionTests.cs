@@ -26,6 +26,7 @@ public class ConsoleWorkflowDefinitionTests(ConsoleFixture console)
 
         // Problems: each listed at its JSON path, nothing saved.
         var editor = page.GetByLabel("Definition (JSON)");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Advanced (JSON)" }).ClickAsync();   // the canvas is the first tab
         await editor.FillAsync("""
             {"key": "order-update", "name": "Order update", "steps": [
               {"id": "inbox", "type": "send", "channel": "fax", "template": "order-update"},
@@ -42,6 +43,7 @@ public class ConsoleWorkflowDefinitionTests(ConsoleFixture console)
         Assert.Equal(404, (int)(await tenant.Http.GetAsync($"{WorkflowApi.Admin}/order-update")).StatusCode);
 
         // The escalation example: saved and published, drawn with the wait's outcomes and the branch's arms side by side.
+        await page.GetByRole(AriaRole.Button, new() { Name = "Advanced (JSON)" }).ClickAsync();
         await editor.FillAsync(WorkflowApi.Escalation);
         await page.GetByRole(AriaRole.Button, new() { Name = "Save and publish" }).ClickAsync();
         await Assertions.Expect(page.Locator("#flash")).ToContainTextAsync("Version 1 is published");

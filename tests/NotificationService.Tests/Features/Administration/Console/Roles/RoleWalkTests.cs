@@ -68,6 +68,7 @@ public partial class RoleWalkTests(ServiceFixture service)
     private static readonly Dictionary<string, string> NoControlToWalk = new()
     {
         ["POST /admin/templates/{id}?handler=preview"] = "the editor's script posts it as the draft changes: no form or button",
+        ["POST /admin/workflows/edit?handler=stepproblems"] = "the canvas's script posts it as the definition changes: no form or button",
         ["POST /admin/topics?handler=cancel"] = "a fan-out's cancel shows while it runs, and the seed's finishes at once",
         ["POST /admin/bulk/{id}?handler=cancel"] = "a bulk job's cancel shows while it runs, and the seed's finishes at once",
     };
