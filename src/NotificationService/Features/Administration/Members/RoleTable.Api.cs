@@ -83,6 +83,7 @@ public static partial class RoleTable
         ["GET /api/v1/admin/workflows"] = Area.Read,
         ["POST /api/v1/admin/workflows"] = Area.Content,
         ["POST /api/v1/admin/workflows/validate"] = Area.Read,            // checks a definition, stores nothing
+        ["POST /api/v1/admin/workflows/validate/steps"] = Area.Read,      // the same check, its problems per step
         ["GET /api/v1/admin/workflows/{key}"] = Area.Read,
         ["PUT /api/v1/admin/workflows/{key}"] = Area.Content,
         ["DELETE /api/v1/admin/workflows/{key}"] = Area.Content,

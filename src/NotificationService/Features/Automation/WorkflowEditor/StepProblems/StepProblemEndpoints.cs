@@ -22,7 +22,8 @@ public static class StepProblemEndpoints
             .WithSummary("Check a definition without saving it: every problem under the id of the step it is in")
             .Accepts<JsonObject>("application/json").ProducesValidationProblem(400);
 
-    private static async Task<IResult> CheckAsync(HttpContext http, WorkflowValidation validation, CancellationToken ct)
+    private static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<StepProblemsAnswer>> CheckAsync(HttpContext http, WorkflowValidation validation,
+        CancellationToken ct)
     {
         var (_, raw) = await JsonBody.ReadAsync<JsonObject>(http.Request, WorkflowValidation.MaxDefinitionBytes, ct);
         return TypedResults.Ok(await AnswerAsync(validation, http.User.TenantId(), Encoding.UTF8.GetString(raw), ct));
