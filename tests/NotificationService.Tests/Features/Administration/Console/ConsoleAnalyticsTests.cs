@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using NotificationService.Features.Administration.Console.Pages;
 using NotificationService.Features.Operations.Analytics;
 using NotificationService.Tests.Support;
 
@@ -45,9 +46,10 @@ public class ConsoleAnalyticsTests(ConsoleFixture console)
         }
         Assert.Equal(5L, (long)api["total"]!["accepted"]!);
         await Assertions.Expect(page.Locator("#funnel-summary")).ToContainTextAsync("Accepted 5 (100 %); Sent 3 (60 %)");
-        foreach (var p in api["providers"]!.AsArray())
-            Assert.Equal(((long)p!["failed"]!).ToString(),
-                (await page.Locator($"#analytics-providers tr[data-key='{(string)p["provider"]!}'] td[data-field=failed]").TextContentAsync())?.Trim());
+        Assert.Equal(api["reasons"]!.AsArray().Select(r => $"{r!["status"]}|{r["reason"]}|{r["count"]}"),
+            await RowsAsync(page, "#analytics-reasons"));
+        Assert.Equal(api["providers"]!.AsArray().Select(p => $"{p!["provider"]}|{p["sent"]}|{p["delivered"]}|{p["failed"]}|"
+            + AnalyticsModel.ErrorRate((double?)p["errorRate"])), await RowsAsync(page, "#analytics-providers"));
 
         var latency = api["latency"]!.AsArray();
         Assert.NotEmpty(latency);   // the sms sandbox's calls were timed
@@ -63,6 +65,25 @@ public class ConsoleAnalyticsTests(ConsoleFixture console)
         await page.EmulateMediaAsync(new() { ColorScheme = ColorScheme.Light });
         await page.AssertAccessibleAsync();
     }
+
+    [Theory]
+    [InlineData("2026-11-29T01:59:30Z")]
+    [InlineData("2026-11-29T02:00:00Z")]
+    public void Each_period_is_whole_hours_ending_where_the_APIs_default_range_ends_and_24_hours_is_that_default(string at)
+    {
+        var now = DateTimeOffset.Parse(at);
+        var byDefault = AnalyticsQuery.Parse(null, null, "template", now);
+        Assert.Equal(byDefault, AnalyticsModel.QueryFor(TimeSpan.FromHours(24), "template", now));
+        foreach (var (_, _, span) in AnalyticsModel.Periods)
+        {
+            var query = AnalyticsModel.QueryFor(span, "channel", now);
+            Assert.Equal((byDefault.To, span), (query.To, query.To - query.From));
+        }
+    }
+
+    /// <summary>A table's body rows, each as its cells' text joined by '|'.</summary>
+    private static async Task<string[]> RowsAsync(IPage page, string table) => await page.Locator($"{table} tbody tr")
+        .EvaluateAllAsync<string[]>("rows => rows.map(r => [...r.cells].map(c => c.textContent.trim()).join('|'))");
 
     [ChromiumFact]
     public async Task The_period_and_grouping_change_by_keyboard_alone_and_an_empty_tenant_reads_a_sentence()

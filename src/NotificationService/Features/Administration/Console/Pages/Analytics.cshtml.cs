@@ -22,10 +22,15 @@ public sealed class AnalyticsModel(AnalyticsStore store, LatencyStore latency, T
         var chosen = Periods.FirstOrDefault(p => p.Value == period);
         if (chosen.Value is null) chosen = Periods[0];
         (Period, GroupBy) = (chosen.Value, Groupings.Contains(groupBy) ? groupBy! : "channel");
-        var now = clock.GetUtcNow();
-        var query = AnalyticsQuery.Parse((now - chosen.Span).ToString("O"), now.ToString("O"), GroupBy, now);
-        Report = await AnalyticsEndpoints.ReportAsync(store, TenantId, query, ct, latency);
+        Report = await AnalyticsEndpoints.ReportAsync(store, TenantId, QueryFor(chosen.Span, GroupBy, clock.GetUtcNow()), ct, latency);
     }
+
+    /// <summary>
+    /// The API's query for a period: it ends after the current hour, as the API's default does, and starts a whole
+    /// period before that end, so "last 24 hours" is the API's default 24 rollup hours.
+    /// </summary>
+    public static AnalyticsQuery QueryFor(TimeSpan period, string groupBy, DateTimeOffset now) =>
+        AnalyticsQuery.Parse((AnalyticsCounter.Hour(now).AddHours(1) - period).ToString("O"), now.ToString("O"), groupBy, now);
 
     /// <summary>The funnel's steps, each as a count of the range's accepted notifications.</summary>
     public IReadOnlyList<(string Label, long Count)> Funnel(AnalyticsGroup g) =>
