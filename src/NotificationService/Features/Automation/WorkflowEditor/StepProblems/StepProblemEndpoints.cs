@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json.Nodes;
 using NotificationService.Features.Automation.Workflows;
 using NotificationService.Features.Tenancy.Auth;
@@ -13,20 +14,22 @@ public sealed record StepProblemsAnswer(bool Valid, IReadOnlyDictionary<string, 
     IReadOnlyDictionary<string, string[]> Definition);
 
 /// <summary>`POST /api/v1/admin/workflows/validate/steps`: the editor's check as the user edits. The same validator as
-/// save and publish (<see cref="WorkflowValidation"/>); a definition with problems is still a 200 here, because the
-/// answer is the problem list the canvas draws on its cards, not a refusal.</summary>
+/// save and publish (<see cref="WorkflowValidation"/>). A definition with problems is a 422, as `/validate` answers, with
+/// the same body as a sound one's 200: the problem list per step, which the console's canvas draws on its cards (the
+/// canvas asks through its page, with <see cref="AnswerAsync"/>).</summary>
 public static class StepProblemEndpoints
 {
     public static void MapWorkflowStepProblems(this WebApplication app) =>
         app.MapPost("/api/v1/admin/workflows/validate/steps", CheckAsync).WithTags("Admin: workflows").RequireScopes()
             .WithSummary("Check a definition without saving it: every problem under the id of the step it is in")
-            .Accepts<JsonObject>("application/json").ProducesValidationProblem(400);
+            .Accepts<JsonObject>("application/json").ProducesValidationProblem(400).Produces<StepProblemsAnswer>(422);
 
-    private static async Task<Microsoft.AspNetCore.Http.HttpResults.Ok<StepProblemsAnswer>> CheckAsync(HttpContext http, WorkflowValidation validation,
-        CancellationToken ct)
+    private static async Task<Results<Ok<StepProblemsAnswer>, UnprocessableEntity<StepProblemsAnswer>>> CheckAsync(HttpContext http,
+        WorkflowValidation validation, CancellationToken ct)
     {
         var (_, raw) = await JsonBody.ReadAsync<JsonObject>(http.Request, WorkflowValidation.MaxDefinitionBytes, ct);
-        return TypedResults.Ok(await AnswerAsync(validation, http.User.TenantId(), Encoding.UTF8.GetString(raw), ct));
+        var answer = await AnswerAsync(validation, http.User.TenantId(), Encoding.UTF8.GetString(raw), ct);
+        return answer.Valid ? TypedResults.Ok(answer) : TypedResults.UnprocessableEntity(answer);
     }
 
     /// <summary>The answer for one definition's text; the console's canvas asks through its page with the same call.</summary>

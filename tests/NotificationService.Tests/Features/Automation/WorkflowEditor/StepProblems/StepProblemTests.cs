@@ -22,7 +22,7 @@ public class StepProblemTests(ServiceFixture service)
                 {"id":"sms","type":"send","channel":"fax","template":"note"}]}]},
               {"id":"wait","type":"waitFor","event":"e","timeout":"P31D"}]}
             """;
-        var answer = await TemplateApi.ExpectAsync(await tenant.Http.PostAsync(Url, WorkflowApi.Json(draft)), 200);
+        var answer = await TemplateApi.ExpectAsync(await tenant.Http.PostAsync(Url, WorkflowApi.Json(draft)), 422);
 
         Assert.False(answer["valid"]!.GetValue<bool>());
         var steps = answer["steps"]!.AsObject();
