@@ -67,131 +67,113 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
     private async Task FragmentsAsync(Guid tenantId, string kind, string field, List<PushedFragment>? pushed,
         Dictionary<string, FragmentView> have, List<PushChange> changes, CancellationToken ct)
     {
-        for (var i = 0; i < (pushed?.Count ?? 0); i++)
+        await EachAsync(pushed, field, f => $"{kind} {f.Name}", async (f, name) =>
         {
-            var f = pushed![i];
-            var name = $"{kind} {f.Name}";
-            await Within($"{field}[{i}]", name, async () =>
-            {
-                if (have.TryGetValue(f.Name ?? "", out var now) && now.Source == f.Source && now.Description == f.Description) return;
-                var request = new FragmentRequest { Source = f.Source, Description = f.Description };
-                // The fragment's route always has a name; a document may not, and "" fails the name's check as any bad name does.
-                await validator.CheckFragmentAsync(tenantId, kind, f.Name ?? "", request, ct);
-                await fragments.UpsertAsync(tenantId, kind, f.Name!, f.Source!, f.Description, ct);
-                changes.Add(new(name, now is null ? "created" : "changed"));
-            });
-        }
+            if (have.TryGetValue(f.Name ?? "", out var now) && now.Source == f.Source && now.Description == f.Description) return;
+            var request = new FragmentRequest { Source = f.Source, Description = f.Description };
+            // The fragment's route always has a name; a document may not, and "" fails the name's check as any bad name does.
+            await validator.CheckFragmentAsync(tenantId, kind, f.Name ?? "", request, ct);
+            await fragments.UpsertAsync(tenantId, kind, f.Name!, f.Source!, f.Description, ct);
+            changes.Add(new(name, now is null ? "created" : "changed"));
+        });
     }
 
     private async Task CategoriesAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes, CancellationToken ct)
     {
-        for (var i = 0; i < (req.Categories?.Count ?? 0); i++)
+        await EachAsync(req.Categories, "categories", c => $"category {c.Key}", async (c, name) =>
         {
-            var c = req.Categories![i];
-            var name = $"category {c.Key}";
-            await Within($"categories[{i}]", name, async () =>
-            {
-                if (!now.Categories.TryGetValue(c.Key ?? "", out var have)) { await categories.CreateAsync(tenantId, c, ct); changes.Add(new(name, "created")); return; }
-                var want = c with { Channels = c.Channels ?? [] };
-                if (have.Name == want.Name && have.Description == want.Description && have.Required == (want.Required ?? false)
-                    && have.Commercial == (want.Commercial ?? false) && have.IsDefault == (want.IsDefault ?? false)
-                    && (want.QuietHours is null || have.QuietHours == want.QuietHours)
-                    && have.Channels.Count == want.Channels.Count && have.Channels.All(p => want.Channels.GetValueOrDefault(p.Key, !p.Value) == p.Value)) return;
-                await categories.ReplaceAsync(tenantId, have.Key, c, ct);
-                changes.Add(new(name, "changed"));
-            });
-        }
+            if (!now.Categories.TryGetValue(c.Key ?? "", out var have)) { await categories.CreateAsync(tenantId, c, ct); changes.Add(new(name, "created")); return; }
+            var want = c with { Channels = c.Channels ?? [] };
+            if (have.Name == want.Name && have.Description == want.Description && have.Required == (want.Required ?? false)
+                && have.Commercial == (want.Commercial ?? false) && have.IsDefault == (want.IsDefault ?? false)
+                && (want.QuietHours is null || have.QuietHours == want.QuietHours)
+                && have.Channels.Count == want.Channels.Count && have.Channels.All(p => want.Channels.GetValueOrDefault(p.Key, !p.Value) == p.Value)) return;
+            await categories.ReplaceAsync(tenantId, have.Key, c, ct);
+            changes.Add(new(name, "changed"));
+        });
     }
 
     private async Task TopicsAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes, CancellationToken ct)
     {
-        for (var i = 0; i < (req.Topics?.Count ?? 0); i++)
+        await EachAsync(req.Topics, "topics", t => $"topic {t.Key}", async (t, name) =>
         {
-            var t = req.Topics![i];
-            var name = $"topic {t.Key}";
-            await Within($"topics[{i}]", name, async () =>
-            {
-                var errors = new Dictionary<string, string[]>();
-                if (!TopicRules.IsKey(t.Key)) errors["key"] = [TopicRules.KeyProblem];
-                TopicRules.CheckDetails(t.Name, t.Description, errors);   // as the topic's route checks them: the database's check is a 500
-                if (errors.Count > 0) throw new RequestValidationException(errors);
-                if (now.Topics.TryGetValue(t.Key!, out var have) && have.Name == t.Name && have.Description == t.Description) return;
-                await topics.UpsertAsync(tenantId, t.Key!, t.Name, t.Description, ct);
-                changes.Add(new(name, have is null ? "created" : "changed"));
-            });
-        }
+            var errors = new Dictionary<string, string[]>();
+            if (!TopicRules.IsKey(t.Key)) errors["key"] = [TopicRules.KeyProblem];
+            TopicRules.CheckDetails(t.Name, t.Description, errors);   // as the topic's route checks them: the database's check is a 500
+            if (errors.Count > 0) throw new RequestValidationException(errors);
+            if (now.Topics.TryGetValue(t.Key!, out var have) && have.Name == t.Name && have.Description == t.Description) return;
+            await topics.UpsertAsync(tenantId, t.Key!, t.Name, t.Description, ct);
+            changes.Add(new(name, have is null ? "created" : "changed"));
+        });
     }
 
     private async Task TemplatesAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes, CancellationToken ct)
     {
-        for (var i = 0; i < (req.Templates?.Count ?? 0); i++)
+        await EachAsync(req.Templates, "templates", t => $"template {t.Key} ({t.Channel}.{t.Locale})", async (t, name) =>
         {
-            var t = req.Templates![i];
-            var name = $"template {t.Key} ({t.Channel}.{t.Locale})";
-            await Within($"templates[{i}]", name, async () =>
+            var request = new TemplateRequest { Key = t.Key, Channel = t.Channel, Locale = t.Locale, Description = t.Description,
+                Parts = t.Parts, OptionalVariables = t.OptionalVariables ?? [], Layout = t.Layout };
+            var locale = TemplateRules.NormalizeLocale(t.Locale) ?? t.Locale ?? "";
+            if (!now.Templates.TryGetValue((t.Key ?? "", t.Channel ?? "", locale), out var have))
             {
-                var request = new TemplateRequest { Key = t.Key, Channel = t.Channel, Locale = t.Locale, Description = t.Description,
-                    Parts = t.Parts, OptionalVariables = t.OptionalVariables ?? [], Layout = t.Layout };
-                var locale = TemplateRules.NormalizeLocale(t.Locale) ?? t.Locale ?? "";
-                if (!now.Templates.TryGetValue((t.Key ?? "", t.Channel ?? "", locale), out var have))
-                {
-                    await creation.CreateAsync(tenantId, request, ct);   // a new template's first version is published, as through the API
-                    changes.Add(new(name, "created"));
-                    return;
-                }
-                var same = JsonNode.DeepEquals(have.Parts, t.Parts) && have.Layout == t.Layout && have.Description == t.Description
-                    && have.OptionalVariables.Order(StringComparer.Ordinal).SequenceEqual((t.OptionalVariables ?? []).Order(StringComparer.Ordinal));
-                if (!same)
-                {
-                    await templates.UpdateAsync(tenantId, have.Id, t.Description, await validator.PrepareAsync(tenantId, have.Channel, request, ct), ct);
-                    changes.Add(new(name, "changed"));
-                }
-                if (req.Publish && t.Published && (!same || have.PublishedVersion != have.LatestVersion))
-                {
-                    await guard.CheckAsync(tenantId, have.Id, null, confirmed: false, ct);
-                    await templates.PublishAsync(tenantId, have.Id, null, ct);
-                    changes.Add(new(name, "published"));
-                }
-            });
-        }
+                await creation.CreateAsync(tenantId, request, ct);   // a new template's first version is published, as through the API
+                changes.Add(new(name, "created"));
+                return;
+            }
+            var same = JsonNode.DeepEquals(have.Parts, t.Parts) && have.Layout == t.Layout && have.Description == t.Description
+                && have.OptionalVariables.Order(StringComparer.Ordinal).SequenceEqual((t.OptionalVariables ?? []).Order(StringComparer.Ordinal));
+            if (!same)
+            {
+                await templates.UpdateAsync(tenantId, have.Id, t.Description, await validator.PrepareAsync(tenantId, have.Channel, request, ct), ct);
+                changes.Add(new(name, "changed"));
+            }
+            if (req.Publish && t.Published && (!same || have.PublishedVersion != have.LatestVersion))
+            {
+                await guard.CheckAsync(tenantId, have.Id, null, confirmed: false, ct);
+                await templates.PublishAsync(tenantId, have.Id, null, ct);
+                changes.Add(new(name, "published"));
+            }
+        });
     }
 
     private async Task WorkflowsAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes, CancellationToken ct)
     {
-        for (var i = 0; i < (req.Workflows?.Count ?? 0); i++)
+        await EachAsync(req.Workflows, "workflows", w => $"workflow {w.Key}", async (w, name) =>
         {
-            var w = req.Workflows![i];
-            var name = $"workflow {w.Key}";
-            await Within($"workflows[{i}]", name, async () =>
+            if (w.Definition is null) throw RequestValidationException.For("definition", "A workflow needs its definition.");
+            var json = w.Definition.ToJsonString();
+            var definition = await workflowValidation.RequireAsync(tenantId, json, ct);
+            if (definition.Key != w.Key) throw RequestValidationException.For("definition.key", $"The definition's key must be '{w.Key}'.");
+            var have = now.Workflows.GetValueOrDefault(w.Key!);
+            var stored = have is null ? null : await workflows.VersionAsync(tenantId, w.Key!, null, publishedOnly: false, ct);
+            var same = stored is not null && JsonNode.DeepEquals(JsonNode.Parse(stored.Json), w.Definition);
+            if (have is null) { await workflows.CreateAsync(tenantId, definition, json, ct); changes.Add(new(name, "created")); }
+            else if (!same) { await workflows.SaveVersionAsync(tenantId, definition, json, ct); changes.Add(new(name, "changed")); }
+            if (req.Publish && w.Published && (!same || have!.PublishedVersion != have.LatestVersion))
             {
-                if (w.Definition is null) throw RequestValidationException.For("definition", "A workflow needs its definition.");
-                var json = w.Definition.ToJsonString();
-                var definition = await workflowValidation.RequireAsync(tenantId, json, ct);
-                if (definition.Key != w.Key) throw RequestValidationException.For("definition.key", $"The definition's key must be '{w.Key}'.");
-                var have = now.Workflows.GetValueOrDefault(w.Key!);
-                var stored = have is null ? null : await workflows.VersionAsync(tenantId, w.Key!, null, publishedOnly: false, ct);
-                var same = stored is not null && JsonNode.DeepEquals(JsonNode.Parse(stored.Json), w.Definition);
-                if (have is null) { await workflows.CreateAsync(tenantId, definition, json, ct); changes.Add(new(name, "created")); }
-                else if (!same) { await workflows.SaveVersionAsync(tenantId, definition, json, ct); changes.Add(new(name, "changed")); }
-                if (req.Publish && w.Published && (!same || have!.PublishedVersion != have.LatestVersion))
-                {
-                    await workflows.PublishAsync(tenantId, w.Key!, null, ct);
-                    changes.Add(new(name, "published"));
-                }
-            });
-        }
+                await workflows.PublishAsync(tenantId, w.Key!, null, ct);
+                changes.Add(new(name, "published"));
+            }
+        });
     }
 
-    /// <summary>A refusal names the object and, for a field, its place in the document (`templates[2].parts.html`).</summary>
-    private static async Task Within(string path, string name, Func<Task> work)
+    /// <summary>
+    /// Applies each object of a list in order. A refusal names the object and, for a field, its place in the document
+    /// (`templates[2].parts.html`).
+    /// </summary>
+    private static async Task EachAsync<T>(List<T>? items, string field, Func<T, string> nameOf, Func<T, string, Task> apply)
     {
-        try { await work(); }
-        catch (RequestValidationException e)
+        for (var i = 0; i < (items?.Count ?? 0); i++)
         {
-            throw new RequestValidationException(e.Errors.ToDictionary(p => $"{path}.{p.Key}", p => p.Value.Select(m => $"{name}: {m}").ToArray()),
-                e.Status, $"{name}: {e.Message}");
+            var name = nameOf(items![i]);
+            try { await apply(items[i], name); }
+            catch (RequestValidationException e)
+            {
+                throw new RequestValidationException(e.Errors.ToDictionary(p => $"{field}[{i}].{p.Key}", p => p.Value.Select(m => $"{name}: {m}").ToArray()),
+                    e.Status, $"{name}: {e.Message}");
+            }
+            catch (ApiException e) { throw new PushRefusedException(name, e); }
         }
-        catch (ApiException e) { throw new PushRefusedException(name, e); }
     }
 }
 
