@@ -27,6 +27,21 @@ public sealed class BenchTenant(Guid tenantId, string apiKey)
         return new BenchTenant(created["id"]!.GetValue<Guid>(), created["apiKey"]!.GetValue<string>());
     }
 
+    /// <summary>
+    /// A new tenant of <paramref name="service"/>: through the platform API, or, on a build older than that API (an `--ab`
+    /// base answers 404), through the binary's `tenants create --json` on the same database.
+    /// </summary>
+    public static async Task<BenchTenant> CreateAsync(Service.ServiceProcess service, string name = "Bench providers")
+    {
+        try { return await CreateAsync(service.BaseAddress, name); }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("creating a tenant: 404", StringComparison.Ordinal))
+        {
+            var printed = await Service.ServiceProcess.RunCommandAsync(service.Dll, service.ConnectionString, "tenants", "create", "--name", name, "--json");
+            var created = JsonNode.Parse(printed.Split('\n', StringSplitOptions.RemoveEmptyEntries).Last(l => l.TrimStart().StartsWith('{')))!;
+            return new BenchTenant(created["tenantId"]!.GetValue<Guid>(), created["apiKey"]!.GetValue<string>());
+        }
+    }
+
     public HttpClient Client(Uri baseAddress, int connections = 4)
     {
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = connections, UseProxy = false })

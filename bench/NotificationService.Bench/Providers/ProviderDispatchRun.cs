@@ -59,16 +59,22 @@ public static class ProviderDispatchRun
             Progress.Show("providers: starting the service in Mode=api");
             await using (var api = await ServiceProcess.StartAsync(dll, connectionString, "api", settings))
             {
-                var tenant = await BenchTenant.CreateAsync(api.BaseAddress);
+                var tenant = await BenchTenant.CreateAsync(api);
                 using var http = tenant.Client(api.BaseAddress);
                 await tenant.AddProvidersAsync(http, sendGrid.BaseUrl, twilio.BaseUrl);
                 await ProviderEnqueue.EnqueueAsync(http, "email", messagesPerProvider);
                 await ProviderEnqueue.EnqueueAsync(http, "sms", messagesPerProvider);
                 foreach (var kind in ChatKinds)
                 {
-                    var own = await BenchTenant.CreateAsync(api.BaseAddress, $"Bench {kind}");
+                    var own = await BenchTenant.CreateAsync(api, $"Bench {kind}");
                     using var ownHttp = own.Client(api.BaseAddress);
-                    await own.AddChatProviderAsync(ownHttp, kind);
+                    // An `--ab` base older than the chat channel refuses the kind: its figures are n/a, the others still compare.
+                    try { await own.AddChatProviderAsync(ownHttp, kind); }
+                    catch (InvalidOperationException e) when (e.Message.StartsWith("creating a provider config: 400", StringComparison.Ordinal))
+                    {
+                        Progress.Show($"providers: this build has no {kind} provider: skipped");
+                        continue;
+                    }
                     await ProviderEnqueue.EnqueueAsync(ownHttp, "chat", messagesPerProvider, kind, sendAt: DateTimeOffset.UtcNow.AddDays(1));
                     chatTenants[kind] = own.TenantId;
                 }
@@ -81,7 +87,7 @@ public static class ProviderDispatchRun
                 await DrainAsync(dll, connectionString, db, sendGrid, "email", messagesPerProvider, settings),
                 await DrainAsync(dll, connectionString, db, twilio, "sms", messagesPerProvider, settings),
             };
-            foreach (var kind in ChatKinds)
+            foreach (var kind in ChatKinds.Where(chatTenants.ContainsKey))
             {
                 await MakeDueAsync(db, chatTenants[kind]);
                 results.Add(await DrainAsync(dll, connectionString, db, chat[kind], "chat", messagesPerProvider, settings, chatTenants[kind]));

@@ -21,6 +21,10 @@ public sealed class ServiceProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
     public string Mode { get; }
+
+    /// <summary>The build and database this process runs on, for the binary's own commands beside it.</summary>
+    public string Dll { get; }
+    public string ConnectionString { get; }
     public int Pid => _process.Id;
 
     /// <summary>Service processes started so far in this run (each phase's log line says how many it started).</summary>
@@ -40,11 +44,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>What `--service-env` asked for: applied to every service process, after each phase's own settings.</summary>
     public static IReadOnlyDictionary<string, string> OperatorEnv { get; set; } = new Dictionary<string, string>();
 
-    private ServiceProcess(Process process, Uri baseAddress, string mode)
+    private ServiceProcess(Process process, Uri baseAddress, string mode, string dll, string connectionString)
     {
         _process = process;
         BaseAddress = baseAddress;
         Mode = mode;
+        Dll = dll;
+        ConnectionString = connectionString;
     }
 
     /// <summary>Builds the service in Release once per run (the bench's own build does not cover it).</summary>
@@ -80,7 +86,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         var process = Process.Start(psi) ?? throw new InvalidOperationException("could not start the service");
         Interlocked.Increment(ref _started);
         Costs.ChildCpu.Track(process);
-        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), mode);
+        var service = new ServiceProcess(process, new Uri($"http://127.0.0.1:{port}/"), mode, dll, connectionString);
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         process.BeginOutputReadLine();
