@@ -91,5 +91,6 @@ public static partial class RoleTable
         ["GET /api/v1/admin/workflows/{key}/versions/{version}"] = Area.Read,
         ["POST /api/v1/admin/workflows/{key}/publish"] = Area.Content,
         ["POST /api/v1/admin/workflows/{key}/rollback"] = Area.Content,
+        ["POST /api/v1/admin/workflows/{key}/test-runs"] = Area.Content,        // as the console's test trigger and test sends
     };
 }

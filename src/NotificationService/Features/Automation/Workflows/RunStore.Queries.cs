@@ -15,9 +15,11 @@ public sealed record RunStepView(string StepId, string State, DateTimeOffset Sta
 
 public sealed record RunView(Guid Id, string Workflow, int Version, string UserId, string State, string? Reason, string? CancellationKey,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? EndedAt, JsonNode? Data, JsonNode? Actor,
-    IReadOnlyList<RunStepView> Steps, IReadOnlyList<RunEventView> Timeline);
+    IReadOnlyList<RunStepView> Steps, IReadOnlyList<RunEventView> Timeline, bool TestRun = false);
 
-public sealed record RunSummary(Guid Id, string Workflow, int Version, string UserId, string State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+/// <param name="TestRun">A test run of the editor (sandboxed sends, shortened delays), not a real one.</param>
+public sealed record RunSummary(Guid Id, string Workflow, int Version, string UserId, string State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
+    bool TestRun = false);
 
 public sealed record RunPage(IReadOnlyList<RunSummary> Items, string? NextCursor);
 
@@ -30,7 +32,7 @@ public sealed partial class RunStore
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var cmd = new NpgsqlCommand("""
             select workflow_key, version, user_id, state, machine->>'endReason', cancellation_key, created_at, updated_at, ended_at, data::text, actor::text,
-                start_lines::text
+                start_lines::text, test_run
             from workflow_runs where tenant_id = $1 and id = $2
             """, conn);
         cmd.Parameters.AddWithValue(tenantId);
@@ -43,7 +45,7 @@ public sealed partial class RunStore
             view = new RunView(runId, r.GetString(0), r.GetInt32(1), r.GetString(2), r.GetString(3), r.IsDBNull(4) ? null : r.GetString(4),
                 r.IsDBNull(5) ? null : r.GetString(5), r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7),
                 r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(9) ? null : JsonNode.Parse(r.GetString(9)),
-                r.IsDBNull(10) ? null : JsonNode.Parse(r.GetString(10)), [], []);
+                r.IsDBNull(10) ? null : JsonNode.Parse(r.GetString(10)), [], [], r.GetBoolean(12));
             // The start is the run's row: its `started` line, then what its first transition did if it started past it. Runs
             // inserted before the column stored these as timeline rows, and have null here.
             if (!r.IsDBNull(11))
@@ -71,7 +73,7 @@ public sealed partial class RunStore
     public async Task<RunPage> ListAsync(Guid tenantId, RunFilter filter, Guid? before, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
-            select id, workflow_key, version, user_id, state, created_at, updated_at from workflow_runs
+            select id, workflow_key, version, user_id, state, created_at, updated_at, test_run from workflow_runs
             where tenant_id = $1 and ($2::text is null or workflow_key = $2) and ($3::text is null or user_id = $3) and ($4::text is null or state = $4)
               and id < coalesce($5::uuid, {KeysetBound.LastUuid})
             order by id desc limit $6
@@ -86,7 +88,7 @@ public sealed partial class RunStore
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             items.Add(new RunSummary(r.GetGuid(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5),
-                r.GetFieldValue<DateTimeOffset>(6)));
+                r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7)));
         var more = items.Count > limit;
         if (more) items.RemoveAt(limit);
         return new RunPage(items, more ? items[^1].Id.ToString() : null);

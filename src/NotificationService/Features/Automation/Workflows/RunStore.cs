@@ -7,11 +7,12 @@ namespace NotificationService.Features.Automation.Workflows;
 
 /// <summary>A run as a transition reads it, locked for the transaction.</summary>
 public sealed record RunRow(Guid Id, Guid TenantId, Guid WorkflowId, string WorkflowKey, int Version, string UserId, JsonNode? Actor, JsonNode? Data,
-    string? CancellationKey, RunState Machine, long? DueJobId, DateTimeOffset CreatedAt);
+    string? CancellationKey, RunState Machine, long? DueJobId, DateTimeOffset CreatedAt, bool TestRun = false);
 
-/// <summary>A run to insert at trigger. <see cref="FanOutId"/>: the fan-out that started it (a trigger naming topics).</summary>
+/// <summary>A run to insert at trigger. <see cref="FanOutId"/>: the fan-out that started it (a trigger naming topics).
+/// <see cref="TestRun"/>: a test run of the editor (<see cref="WorkflowTestRuns"/>).</summary>
 public sealed record NewRun(Guid Id, Guid TenantId, Guid WorkflowId, string WorkflowKey, int Version, string UserId, string? ActorJson, string? DataJson,
-    string? CancellationKey, RunState Machine, Guid? FanOutId = null);
+    string? CancellationKey, RunState Machine, Guid? FanOutId = null, bool TestRun = false);
 
 /// <summary>
 /// The one writer of `workflow_runs` and `workflow_run_events` (the timeline). Every write happens inside the caller's
@@ -20,7 +21,8 @@ public sealed record NewRun(Guid Id, Guid TenantId, Guid WorkflowId, string Work
 public sealed partial class RunStore(NpgsqlDataSource db)
 {
     private const string RunColumns = """
-        id, tenant_id, workflow_id, workflow_key, version, user_id, actor::text, data::text, cancellation_key, machine::text, due_job_id, created_at
+        id, tenant_id, workflow_id, workflow_key, version, user_id, actor::text, data::text, cancellation_key, machine::text, due_job_id, created_at,
+        test_run
         """;
 
     /// <summary>
@@ -36,7 +38,7 @@ public sealed partial class RunStore(NpgsqlDataSource db)
         // A trigger's runs differ only in id and user: what they share goes once as a scalar, so PostgreSQL parses the data,
         // actor and starting state once per statement, not once per run (a quarter of a 1,000-recipient trigger's time).
         var inserted = new List<Guid>(runs.Count);
-        foreach (var group in runs.GroupBy(r => (r.TenantId, r.WorkflowId, r.WorkflowKey, r.Version, r.ActorJson, r.DataJson, r.CancellationKey, r.Machine, r.FanOutId)))
+        foreach (var group in runs.GroupBy(r => (r.TenantId, r.WorkflowId, r.WorkflowKey, r.Version, r.ActorJson, r.DataJson, r.CancellationKey, r.Machine, r.FanOutId, r.TestRun)))
         {
             var shared = group.Key;
             // Only a fan-out's runs can meet their unique index; an ON CONFLICT clause would make every other run's insert
@@ -56,6 +58,7 @@ public sealed partial class RunStore(NpgsqlDataSource db)
             cmd.Parameters.AddWithValue(StateName(shared.Machine.Status));
             cmd.Parameters.AddWithValue(shared.Machine.Seq);
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = StartLinesJson(lines) });
+            cmd.Parameters.AddWithValue(shared.TestRun);
             await using var r = await cmd.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct)) inserted.Add(r.GetGuid(0));
         }
@@ -126,12 +129,12 @@ public sealed partial class RunStore(NpgsqlDataSource db)
 
     private static RunRow Read(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt32(4), r.GetString(5),
         r.IsDBNull(6) ? null : JsonNode.Parse(r.GetString(6)), r.IsDBNull(7) ? null : JsonNode.Parse(r.GetString(7)), r.IsDBNull(8) ? null : r.GetString(8),
-        RunStateJson.Deserialize(r.GetString(9)), r.IsDBNull(10) ? null : r.GetInt64(10), r.GetFieldValue<DateTimeOffset>(11));
+        RunStateJson.Deserialize(r.GetString(9)), r.IsDBNull(10) ? null : r.GetInt64(10), r.GetFieldValue<DateTimeOffset>(11), r.GetBoolean(12));
 
     private const string RunsFromArrays = """
         insert into workflow_runs (tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, state, machine, fan_out_id, seq,
-            start_lines)
-        select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, $12, $10::jsonb, $11, $13, $14::jsonb
+            start_lines, test_run)
+        select $1, u.id, $3, $4, $5, u.user_id, $7::jsonb, $8::jsonb, $9, $12, $10::jsonb, $11, $13, $14::jsonb, $15
         from unnest($2::uuid[], $6::text[]) as u(id, user_id)
         """;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NotificationService.Features.Sending.Delivery;
 using NotificationService.Features.Sending.Notifications;
 using NotificationService.Features.Tenancy.Quotas;
 using NotificationService.Infrastructure;
@@ -50,10 +51,11 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
 
     /// <summary>The send request a step stands for (also what the trigger checks before it starts any run).</summary>
     public static SendRequest Request(RunRow run, StoredWorkflow workflow, string stepId, IReadOnlyList<string> channels, string template, JsonObject? overrides) =>
-        Request(run.Id, run.UserId, run.Data as JsonObject, run.Actor, workflow, stepId, channels, template, overrides);
+        Request(run.Id, run.UserId, run.Data as JsonObject, run.Actor, workflow, stepId, channels, template, overrides, run.TestRun);
 
+    /// <param name="testRun">A test run's sends carry <see cref="SandboxOnly.MetadataKey"/>: delivery takes them to the sandbox.</param>
     public static SendRequest Request(Guid runId, string userId, JsonObject? data, JsonNode? actor, StoredWorkflow workflow, string stepId,
-        IReadOnlyList<string> channels, string template, JsonObject? overrides) => new()
+        IReadOnlyList<string> channels, string template, JsonObject? overrides, bool testRun = false) => new()
     {
         Channel = channels.Count == 1 ? channels[0] : null,
         Channels = channels.Count == 1 ? null : [.. channels],
@@ -61,7 +63,9 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
         Recipient = new SendRecipient { UserId = userId },
         Data = TemplateData(data, actor, overrides),
         Category = workflow.Definition.Category,
-        Metadata = new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key },
+        Metadata = testRun
+            ? new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key, [SandboxOnly.MetadataKey] = "true" }
+            : new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key },
     };
 
     /// <summary>The trigger's own `steps` object (if any) with the carried digests over it.</summary>

@@ -91,10 +91,11 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
                     jobs.Add(WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Continue, c.Seq));
                     break;
                 case RunEffect.Timer timer:
-                    dueJob = (await queue.EnqueueAsync(conn, dbTx, [WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Timer, timer.Seq, Scaled(timer.DueAt, now))], ct))[0];
+                    var timerDue = Scaled(timer.DueAt, now, run.TestRun);
+                    dueJob = (await queue.EnqueueAsync(conn, dbTx, [WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Timer, timer.Seq, timerDue)], ct))[0];
                     break;
                 case RunEffect.Wait wait:
-                    var due = Scaled(wait.DueAt, now);
+                    var due = Scaled(wait.DueAt, now, run.TestRun);
                     await WaitStore.InsertAsync(conn, dbTx, run.TenantId, run.Id, run.UserId, wait, due, ct);
                     dueJob = (await queue.EnqueueAsync(conn, dbTx, [WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Timeout, wait.Seq, due)], ct))[0];
                     // Reached before the wait existed (the send's rows are locked now, so nothing slips between): woken at once.
@@ -132,19 +133,31 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
     }
 
     /// <summary>`Workflows:DurationScale` (1; a test setting) shortens delays and waits: a spec can run the escalation's 30
-    /// minutes in a second. The run's own state keeps the real due time.</summary>
-    private DateTimeOffset Scaled(DateTimeOffset due, DateTimeOffset now) =>
-        options.DurationScale == 1 ? due : now + (due - now) * options.DurationScale;
+    /// minutes in a second. A test run's are shortened by `Workflows:TestRunScale` too (1/60: an hour's wait takes a
+    /// minute). The run's own state keeps the real due time.</summary>
+    private DateTimeOffset Scaled(DateTimeOffset due, DateTimeOffset now, bool testRun)
+    {
+        var scale = options.DurationScale * (testRun ? options.TestRunScale : 1);
+        return scale == 1 ? due : now + (due - now) * scale;
+    }
 }
 
-public sealed record WorkflowOptions(double DurationScale, int TransitionsInParallel = 8)
+public sealed record WorkflowOptions(double DurationScale, int TransitionsInParallel = 8, double TestRunScale = WorkflowOptions.DefaultTestRunScale)
 {
+    /// <summary>A test run's delays and wait timeouts take this share of their time: an hour becomes a minute.</summary>
+    public const double DefaultTestRunScale = 1.0 / 60;
+    /// <summary>The smallest test factor: a day becomes a second, and no shorter (a wait for a read still gets a moment).</summary>
+    public const double LeastTestRunScale = 1.0 / 86_400;
+
     public static WorkflowOptions From(IConfiguration config)
     {
         var scale = config.GetValue("Workflows:DurationScale", 1.0);
         if (scale is <= 0 or > 1) throw new InvalidConfigurationException("Workflows:DurationScale must be above 0 and at most 1 (a test setting).");
         var parallel = config.GetValue("Workflows:TransitionsInParallel", 8);
         if (parallel is < 1 or > 64) throw new InvalidConfigurationException("Workflows:TransitionsInParallel must be 1 to 64.");
-        return new WorkflowOptions(scale, parallel);
+        var testRun = config.GetValue("Workflows:TestRunScale", DefaultTestRunScale);
+        if (testRun is < LeastTestRunScale or > 1)
+            throw new InvalidConfigurationException("Workflows:TestRunScale must be from 1/86400 (a day becomes a second) to 1 (test runs keep real time).");
+        return new WorkflowOptions(scale, parallel, testRun);
     }
 }

@@ -20,6 +20,7 @@ public static class WorkflowServiceExtensions
         services.AddSingleton<WorkflowEngine>();
         services.AddSingleton<RunStarts>();
         services.AddSingleton<WorkflowTrigger>();
+        services.AddSingleton<WorkflowTestRuns>();
         services.AddSingleton<WorkflowFanOutAccept>();
         services.AddSingleton<IJobHandler, WorkflowFanOutHandler>();   // on the topics' fan-out queue (Topics registers it)
         services.AddSingleton<RunCommands>();
@@ -37,5 +38,6 @@ public static class WorkflowServiceExtensions
         app.MapWorkflowAdmin();
         app.MapWorkflowRuns();
         app.MapWorkflowFanOuts();
+        app.MapWorkflowTestRuns();
     }
 }

@@ -73,8 +73,9 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
     }
 
     /// <summary>Each send step as the send it will be, for the first recipient: 422 naming the step when it could not be made
-    /// or its template cannot render the data (variables the recipient's profile fills, `recipient.*`, are left to it).</summary>
-    private async Task CheckSendsAsync(Guid tenantId, StoredWorkflow workflow, string userId, TriggerRequest req, CancellationToken ct)
+    /// or its template cannot render the data (variables the recipient's profile fills, `recipient.*`, are left to it).
+    /// A test run (<see cref="WorkflowTestRuns"/>) checks its version the same way.</summary>
+    public async Task CheckSendsAsync(Guid tenantId, StoredWorkflow workflow, string userId, TriggerRequest req, CancellationToken ct)
     {
         var digests = DigestSummary.StandIns(workflow.Definition, req.Data, req.Actor);
         foreach (var step in workflow.Definition.AllSteps().OfType<SendStep>())

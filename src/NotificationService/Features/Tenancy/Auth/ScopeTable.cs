@@ -151,6 +151,7 @@ public static class ScopeTable
         ["GET /api/v1/admin/workflows/{key}/versions/{version}"] = Scope(Admin),
         ["POST /api/v1/admin/workflows/{key}/publish"] = Scope(Admin),
         ["POST /api/v1/admin/workflows/{key}/rollback"] = Scope(Admin),
+        ["POST /api/v1/admin/workflows/{key}/test-runs"] = Scope(Admin),   // sandboxed sends only: the admin routes' scope
         // End users (their own token, never an API key)
         ["GET /api/v1/users/me/devices"] = EndUser,
         ["POST /api/v1/users/me/devices"] = EndUser,
