@@ -63,8 +63,10 @@ public static partial class RoleTable
         ["POST /admin/workflows/edit?handler=stepproblems"] = Area.Read, // the canvas's check, stores nothing
         ["POST /admin/workflows/edit?handler=save"] = Area.Content,
         ["POST /admin/workflows/edit?handler=testtrigger"] = Area.Content,
+        ["POST /admin/workflows/edit?handler=testrun"] = Area.Content,
         ["GET /admin/workflows/runs"] = Area.Read,
         ["GET /admin/workflows/runs/{id}"] = Area.Read,
+        ["GET /admin/workflows/runs/{id}?handler=timeline"] = Area.Read,   // the run page's live timeline
         ["POST /admin/workflows/runs/{id}?handler=cancel"] = Area.Operations,
         ["POST /admin/workflows/runs/{id}?handler=resume"] = Area.Operations,
         ["GET /admin/queues"] = Area.Read,

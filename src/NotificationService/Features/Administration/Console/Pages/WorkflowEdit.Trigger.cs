@@ -31,15 +31,8 @@ public sealed partial class WorkflowEditModel
             return Page();
         }
         var body = new JsonObject { ["recipients"] = new JsonArray(JsonValue.Create(userId?.Trim())) };
-        if (!string.IsNullOrWhiteSpace(data))
-        {
-            try { body["data"] = JsonNode.Parse(data) as JsonObject ?? throw new JsonException(); }
-            catch (JsonException)
-            {
-                FieldErrors["data"] = ["Data is a JSON object, e.g. {\"orderId\": \"1234\"}."];
-                return Page();
-            }
-        }
+        if (!TryReadTestData(data, out var parsed)) return Page();
+        if (parsed is not null) body["data"] = parsed;
         var raw = Encoding.UTF8.GetBytes(body.ToJsonString());
         try
         {
@@ -60,5 +53,19 @@ public sealed partial class WorkflowEditModel
             }
             return Page();
         }
+    }
+
+    /// <summary>The form's data field as a JSON object (null when left empty), or false with the field's error set.</summary>
+    private bool TryReadTestData(string? data, out JsonObject? parsed)
+    {
+        parsed = null;
+        if (string.IsNullOrWhiteSpace(data)) return true;
+        try { parsed = JsonNode.Parse(data) as JsonObject ?? throw new JsonException(); }
+        catch (JsonException)
+        {
+            FieldErrors["data"] = ["Data is a JSON object, e.g. {\"orderId\": \"1234\"}."];
+            return false;
+        }
+        return true;
     }
 }
