@@ -13,7 +13,8 @@ public static class WorkflowTestRunEndpoints
 
     public static void MapWorkflowTestRuns(this WebApplication app) =>
         app.MapGroup("/api/v1/admin/workflows").WithTags("Admin: workflows").RequireScopes()
-            .MapPost("/{key}/test-runs", async Task<Accepted<TestRunStarted>> (string key, HttpContext http, WorkflowTestRuns testRuns, CancellationToken ct) =>
+            .MapPost("/{key}/test-runs", async Task<Accepted<TestRunStarted>> (string key, HttpContext http, WorkflowTestRuns testRuns,
+                CancellationToken ct) =>
             {
                 var (req, _) = await JsonBody.ReadAsync<TestRunRequest>(http.Request, BodyLimit, ct);
                 var started = await testRuns.StartAsync(http.User.TenantId(), key, req, http.Request.PathBase, ct);

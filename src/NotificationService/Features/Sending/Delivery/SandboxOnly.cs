@@ -20,7 +20,8 @@ public static class SandboxOnly
     public static bool Applies(OutgoingMessage message) => message.Metadata?.ContainsKey(MetadataKey) == true;
 
     public static ProviderConfig ConfigFor(Guid tenantId, string channel) =>
-        new(IdOf(tenantId, channel), tenantId, channel, SandboxAdapter.KindName, "Sandbox (test run)", 0, new JsonObject(), new Dictionary<string, string>());
+        new(IdOf(tenantId, channel), tenantId, channel, SandboxAdapter.KindName, "Sandbox (test run)", 0, new JsonObject(),
+            new Dictionary<string, string>());
 
     private static Guid IdOf(Guid tenantId, string channel)
     {

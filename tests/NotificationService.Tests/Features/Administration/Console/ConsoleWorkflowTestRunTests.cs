@@ -64,14 +64,7 @@ public class ConsoleWorkflowTestRunTests(ConsoleFixture console)
         Assert.Contains("Hello Ada", await console.ScalarAsync<string>(
             "select content::text from sandbox_messages where tenant_id = $1 and notification_id = $2", tenant.Id, mail));
 
-        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
-        {
-            await page.EmulateMediaAsync(new() { ColorScheme = scheme });
-            await page.SetViewportSizeAsync(1366, 900);
-            await page.AssertAccessibleAsync();
-            await page.AssertFitsPhoneWidthAsync();
-            await page.AssertAccessibleAsync();
-        }
+        await page.AssertAccessibleInEachSchemeAndWidthAsync();
         Assert.Empty(scriptErrors);
     }
 }

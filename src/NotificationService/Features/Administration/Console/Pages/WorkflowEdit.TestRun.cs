@@ -17,8 +17,12 @@ public sealed partial class WorkflowEditModel
     private const int OfferedTestUsers = 20;
 
     /// <summary>Read by the form as it is drawn (the page's constructor belongs to the editor).</summary>
-    public async Task<IReadOnlyList<string>> TestUsersAsync(CancellationToken ct) =>
-        [.. (await HttpContext.RequestServices.GetRequiredService<ProfileStore>().ListAsync(TenantId, new ProfileFilter(null, null, null), null, OfferedTestUsers, ct)).Select(p => p.UserId)];
+    public async Task<IReadOnlyList<string>> TestUsersAsync(CancellationToken ct)
+    {
+        var profiles = HttpContext.RequestServices.GetRequiredService<ProfileStore>();
+        var first = await profiles.ListAsync(TenantId, new ProfileFilter(null, null, null), null, OfferedTestUsers, ct);
+        return [.. first.Select(p => p.UserId)];
+    }
 
     public async Task<IActionResult> OnPostTestRunAsync(string existing, string? userId, string? data, [FromServices] WorkflowTestRuns testRuns,
         CancellationToken ct)

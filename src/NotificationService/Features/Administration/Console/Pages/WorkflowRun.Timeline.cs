@@ -23,7 +23,8 @@ public sealed partial class WorkflowRunModel
     public async Task<IActionResult> OnGetTimelineAsync(Guid id, int after, CancellationToken ct)
     {
         if (await runs.GetAsync(TenantId, id, ct) is not { } run) return NotFound();
-        var lines = run.Timeline.Skip(Math.Max(after, 0)).Select(e => new TimelineLine(e.StepId, e.What, e.Detail, e.NotificationIds, e.At, TimeOf(e.At)));
+        var lines = run.Timeline.Skip(Math.Max(after, 0))
+            .Select(e => new TimelineLine(e.StepId, e.What, e.Detail, e.NotificationIds, e.At, TimeOf(e.At)));
         return new JsonResult(new TimelineNews(run.State, run.Reason, !Going(run), [.. lines]));
     }
 }
