@@ -57,6 +57,8 @@ public class ConsoleWorkflowTestRunTests(ConsoleFixture console)
         await Assertions.Expect(timeline).ToHaveAttributeAsync("data-live", "ended");
         Assert.True(await page.EvaluateAsync<bool>("() => window.sameDocument === true"), "the run page reloaded instead of filling in live");
 
+        Assert.Equal(1L, await console.ScalarAsync<long>(
+            "select count(*) from audit_log where tenant_id = $1 and action = 'workflow.test_run' and target_id = 'greet'", tenant.Id));
         var stored = await tenant.Http.RunAsync(run);
         Assert.Equal(2, stored["version"]!.GetValue<int>());
         var mail = stored.Sent()["mail"].Single();

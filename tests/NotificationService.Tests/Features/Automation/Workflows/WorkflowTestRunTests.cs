@@ -1,6 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using NotificationService.Features.Automation.Workflows;
 using NotificationService.Features.Sending.Delivery;
+using NotificationService.Hosting;
 using NotificationService.Tests.Features.Administration.Members;
 using NotificationService.Tests.Features.People.Recipients;
 using NotificationService.Tests.Features.Sending.Providers;
@@ -41,6 +44,8 @@ public class WorkflowTestRunTests(ServiceFixture service)
         var run = Guid.Parse(started.Text("runId")!);
         var done = await tenant.Http.WaitForRunAsync(run, "completed");
         Assert.True(done["testRun"]!.GetValue<bool>());
+        Assert.Equal(1L, await service.ScalarAsync<long>(
+            "select count(*) from audit_log where tenant_id = $1 and action = 'workflow.test_run' and target_id = 'receipt'", tenant.Id));
         Assert.Equal(2, done["version"]!.GetValue<int>());
         var mail = done.Sent()["mail"].Single();
         await service.Ledger.WaitForAsync(mail, "sent");
@@ -113,6 +118,23 @@ public class WorkflowTestRunTests(ServiceFixture service)
         var started = await TemplateApi.ExpectAsync(await editor.PostJsonAsync(url, new { userId = "ada" }), 202);
         Assert.Equal("completed", (await tenant.Http.WaitForRunAsync(Guid.Parse(started.Text("runId")!), "completed")).Text("state"));
     }
+
+    [Theory]
+    [InlineData(null, 1.0 / 60)]
+    [InlineData("1", 1.0)]
+    [InlineData("0.0000115741", 0.0000115741)]   // a day in a second: the floor
+    public void The_test_factor_defaults_to_a_sixtieth_and_may_go_down_to_a_day_in_a_second(string? setting, double scale) =>
+        Assert.Equal(scale, WorkflowOptions.From(Settings(setting)).TestRunScale, 9);
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("0.00001")]
+    [InlineData("1.5")]
+    public void A_test_factor_below_the_floor_or_above_one_is_refused_at_start(string setting) =>
+        Assert.Contains("Workflows:TestRunScale", Assert.Throws<InvalidConfigurationException>(() => WorkflowOptions.From(Settings(setting))).Message);
+
+    private static IConfiguration Settings(string? testRunScale) =>
+        new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Workflows:TestRunScale"] = testRunScale }).Build();
 
     private static Task<JsonNode> DelayedAsync(TestTenant tenant, Guid runId) =>
         Eventually.Async(() => tenant.Http.RunAsync(runId), r => r["timeline"]!.AsArray().LastOrDefault()?.Text("what") == "delayed", $"run {runId} to delay");

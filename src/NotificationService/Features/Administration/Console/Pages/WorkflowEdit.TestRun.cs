@@ -35,6 +35,7 @@ public sealed partial class WorkflowEditModel
         {
             var request = new TestRunRequest { UserId = userId?.Trim(), Data = parsed };
             var started = await testRuns.StartAsync(TenantId, existing, request, Request.PathBase, ct);
+            await audit.RecordAsync(Caller, "workflow.test_run", "workflow", existing, null, null, ct);   // as the API's route is
             var which = started.Version == Existing!.PublishedVersion ? "the published version" : "the draft";
             Flash = $"Test run of version {started.Version} ({which}) started for {request.UserId}: its sends go to the sandbox.";
             return Redirect($"/admin/workflows/runs/{started.RunId}");
