@@ -23,7 +23,7 @@
     exit: [["reason", "Reason"]],
   };
   const fresh = { send: () => ({ channel: "email", template: "" }), delay: () => ({ for: "PT1H" }),
-    waitFor: () => ({ step: "", status: ["read"], timeout: "PT1H", then: [], onTimeout: [] }),
+    waitFor: () => ({ step: "", status: ["read"], timeout: "PT1H", then: [] }),
     branch: () => ({ arms: [{ when: "data.x == 'y'", steps: [] }], otherwise: [] }),
     digest: () => ({ window: "PT1H" }), throttle: () => ({ limit: 1, window: "PT1H" }), exit: () => ({ reason: "done" }) };
 
@@ -35,7 +35,19 @@
     ? [...(step.arms ?? []).map((arm, i) => lane(`when (arm ${i + 1})`, arm, "steps")), lane("otherwise", step, "otherwise")]
     : step.type === "waitFor" ? [lane("then", step, "then"), lane("on timeout", step, "onTimeout")] : [];
 
-  const changed = () => { text.value = JSON.stringify(definition, null, 2); draw(); check(); };
+  // A change redraws the canvas, which would drop the focus: `target` names where it goes in the new drawing (by default
+  // the control the user was heading to with Tab or Shift+Tab), so the canvas can be edited by keyboard alone.
+  let tabbing = 0;
+  root.addEventListener("keydown", e => { tabbing = e.key === "Tab" ? (e.shiftKey ? -1 : 1) : 0; });
+  const controls = () => [...root.querySelectorAll("input, select, button")];
+  const changed = (target = null) => {
+    text.value = JSON.stringify(definition, null, 2);
+    draw();
+    target?.()?.focus();
+    check();
+  };
+  const stayAt = control => { const at = controls().indexOf(control) + tabbing; tabbing = 0; return () => controls()[Math.max(0, at)]; };
+  const named = label => () => controls().find(c => c.getAttribute("aria-label") === label);
 
   function field(step, [name, label, kind]) {
     const id = step === definition ? `workflow-${name}` : `step-${step.id}-${name}`;
@@ -46,17 +58,42 @@
       const v = input.value.trim();
       if (v === "") delete step[name];
       else step[name] = kind === "list" ? v.split(",").map(s => s.trim()).filter(Boolean) : kind === "number" ? Number(v) : v;
-      changed();
+      changed(stayAt(input));
     });
     return el("div", { className: "wf-field" }, el("label", { htmlFor: id, textContent: label }), input);
+  }
+
+  // The builder above the raw condition: editing it rewrites the condition; a condition it cannot show leaves it blank.
+  function conditionBuilder(arm, id, index, raw) {
+    const { operators, build, parse } = window.workflowConditions;
+    const parts = parse(arm.when) ?? { field: "", operator: "==", value: "" };
+    const shown = parse(arm.when) !== null;
+    const control = (tag, suffix, label, props, ...children) => {
+      const c = el(tag, { id: `${id}-${suffix}`, disabled: !editable, ...props }, ...children);
+      return el("div", { className: "wf-field" }, el("label", { htmlFor: c.id, textContent: label }), c);
+    };
+    const field = control("input", "field", "Field (data.… or recipient.…)", { value: shown ? parts.field : "", autocomplete: "off",
+      spellcheck: false, placeholder: "data.priority" });
+    const operator = control("select", "operator", "Comparison", {},
+      ...operators.map(o => el("option", { value: o, textContent: o, selected: o === parts.operator })));
+    const value = control("input", "value", "Value", { value: shown ? parts.value : "", autocomplete: "off", spellcheck: false });
+    const note = shown || !arm.when ? [] : [el("p", { className: "note", textContent: "Not a simple comparison: edit it as JMESPath below." })];
+    const inputs = [field, operator, value].map(d => d.lastChild);
+    inputs.forEach(c => c.addEventListener("change", () => {
+      const when = build({ field: inputs[0].value.trim(), operator: inputs[1].value, value: inputs[2].value });
+      if (when === null) return;   // no field yet: nothing to write
+      arm.when = when;
+      changed(stayAt(c));
+    }));
+    return el("fieldset", { className: "wf-builder" }, el("legend", { textContent: `Arm ${index + 1}: when` }), ...note, field, operator, value);
   }
 
   function conditionField(step, arm, index) {
     const id = `step-${step.id}-when-${index}`;
     const input = el("input", { id, name: id, value: arm.when ?? "", readOnly: !editable, autocomplete: "off", spellcheck: false });
-    input.addEventListener("change", () => { arm.when = input.value; changed(); });
-    return el("div", { className: "wf-field" },
-      el("label", { htmlFor: id, textContent: `Arm ${index + 1} condition (JMESPath over data.*, recipient.*)` }), input);
+    input.addEventListener("change", () => { arm.when = input.value; changed(stayAt(input)); });
+    return el("div", { className: "wf-condition" }, conditionBuilder(arm, id, index, input),
+      el("div", { className: "wf-field" }, el("label", { htmlFor: id, textContent: `Arm ${index + 1} condition (JMESPath over data.*, recipient.*)` }), input));
   }
 
   function button(label, name, action) {
@@ -79,9 +116,10 @@
     if (editable) {
       const name = step.id ?? "step";
       item.append(el("div", { className: "actions" },
-        button("Up", `Move ${name} up`, () => { if (index > 0) { list.splice(index - 1, 0, ...list.splice(index, 1)); changed(); } }),
-        button("Down", `Move ${name} down`, () => { if (index < list.length - 1) { list.splice(index + 1, 0, ...list.splice(index, 1)); changed(); } }),
-        button("Remove", `Remove ${name}`, () => { list.splice(index, 1); changed(); })));
+        button("Up", `Move ${name} up`, () => { if (index > 0) { list.splice(index - 1, 0, ...list.splice(index, 1)); changed(named(`Move ${name} up`)); } }),
+        button("Down", `Move ${name} down`, () => {
+          if (index < list.length - 1) { list.splice(index + 1, 0, ...list.splice(index, 1)); changed(named(`Move ${name} down`)); } }),
+        button("Remove", `Remove ${name}`, e => { const next = stayAt(e.currentTarget); list.splice(index, 1); changed(next); })));
     }
     const arms = lanes(step);
     if (arms.length > 0) {
@@ -103,9 +141,10 @@
       box.append(el("div", { className: "wf-add" }, el("label", { htmlFor: id, textContent: `Step to add (${label})` }), pick,
         button("Add step", `Add step to ${label}`, () => {
           let n = 1; while (ids.has(`${pick.value}-${n}`)) n++;
-          list.push({ id: `${pick.value}-${n}`, type: pick.value, ...fresh[pick.value]() });
+          const stepId = `${pick.value}-${n}`;
+          list.push({ id: stepId, type: pick.value, ...fresh[pick.value]() });
           attach(list);
-          changed();
+          changed(() => root.querySelector(`[data-step-id="${CSS.escape(stepId)}"] input`));
         })));
     }
     return box;
