@@ -96,6 +96,22 @@
       el("div", { className: "wf-field" }, el("label", { htmlFor: id, textContent: `Arm ${index + 1} condition (JMESPath over data.*, recipient.*)` }), input));
   }
 
+  // The send form's picker: the tenant's templates for the step's channel(s), and the variables the chosen one reads.
+  let templates = [];
+  function templatePicker(step) {
+    const id = `step-${step.id}-template-pick`;
+    const channels = step.channels ?? [step.channel];
+    const offered = templates.filter(t => channels.includes(t.channel));
+    const chosen = offered.find(t => t.key === step.template);
+    const pick = el("select", { id, disabled: !editable },
+      el("option", { value: "", textContent: offered.length > 0 ? "(choose)" : "(none for this channel)" }),
+      ...offered.map(t => el("option", { value: t.key, textContent: `${t.key} (${t.channel})`, selected: t === chosen })));
+    pick.addEventListener("change", () => { if (pick.value) { step.template = pick.value; changed(stayAt(pick)); } });
+    const variables = el("p", { id: `${id}-variables`, className: "note wf-variables",
+      textContent: chosen ? `Variables: ${chosen.variables.length > 0 ? chosen.variables.join(", ") : "none"}` : "" });
+    return el("div", { className: "wf-field" }, el("label", { htmlFor: id, textContent: "Template of this channel" }), pick, variables);
+  }
+
   function button(label, name, action) {
     const b = el("button", { type: "button", textContent: label });
     b.setAttribute("aria-label", name);
@@ -112,6 +128,7 @@
       el("strong", { textContent: step.id ?? "(no id)" })));
     // A property holding an object (a digest's calendar window) has no form here: it rides along, edited as JSON.
     [["id", "Step id"], ...(forms[step.type] ?? [])].filter(([name]) => !isObject(step[name])).forEach(f => item.append(field(step, f)));
+    if (step.type === "send") item.append(templatePicker(step));
     if (step.type === "branch") (step.arms ?? []).forEach((arm, i) => item.append(conditionField(step, arm, i)));
     if (editable) {
       const name = step.id ?? "step";
@@ -204,5 +221,8 @@
   tabCanvas.addEventListener("click", () => show(true));
   tabJson.addEventListener("click", () => show(false));
   text.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 300); });
-  show(true);
+  // The picker's templates come first (one small request), so the first drawing already offers them.
+  fetch(root.dataset.templatesUrl, { credentials: "same-origin" })
+    .then(r => r.ok ? r.json() : []).then(list => { templates = Array.isArray(list) ? list : []; }, () => {})
+    .finally(() => show(true));
 })();

@@ -61,6 +61,7 @@ public static partial class RoleTable
         ["GET /admin/workflows/edit"] = Area.Read,
         ["POST /admin/workflows/edit?handler=validate"] = Area.Read,     // checks a definition, stores nothing
         ["POST /admin/workflows/edit?handler=stepproblems"] = Area.Read, // the canvas's check, stores nothing
+        ["GET /admin/workflows/edit?handler=templates"] = Area.Read,     // the send form's template picker: keys and variables
         ["POST /admin/workflows/edit?handler=save"] = Area.Content,
         ["POST /admin/workflows/edit?handler=testtrigger"] = Area.Content,
         ["POST /admin/workflows/edit?handler=testrun"] = Area.Content,

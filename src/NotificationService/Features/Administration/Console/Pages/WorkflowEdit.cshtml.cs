@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using NotificationService.Features.Tenancy.Audit;
 using NotificationService.Features.Automation.Digests;
 using NotificationService.Features.Automation.Workflows;
+using NotificationService.Features.Sending.Templates;
 using NotificationService.Infrastructure;
 using NotificationService.Workflows.Definitions;
 
@@ -16,7 +17,7 @@ namespace NotificationService.Features.Administration.Console.Pages;
 /// workflow with digest steps lists its open windows, closing first.
 /// </summary>
 public sealed partial class WorkflowEditModel(WorkflowStore store, WorkflowValidation validation, AuditLog audit, WorkflowTrigger trigger,
-    DigestWindowViews windows) : ConsolePage
+    DigestWindowViews windows, TemplateQueries templates, TemplateDraftPreview drafts) : ConsolePage
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
