@@ -41,11 +41,12 @@ public sealed partial class WorkflowEditModel(WorkflowStore store, WorkflowValid
     /// for a workflow without digest steps and none open.</summary>
     public (IReadOnlyList<OpenWindowView> Windows, long Open)? OpenWindows { get; private set; }
 
-    public async Task<IActionResult> OnGetAsync(string? key, CancellationToken ct)
+    public async Task<IActionResult> OnGetAsync(string? key, int? from, int? to, CancellationToken ct)
     {
         if (key is null) return Page();
         if (!await LoadAsync(key, ct)) return NotFound();
         await ShowLatestAsync(key, ct);
+        await LoadDiffAsync(key, from, to, ct);
         var open = await windows.OpenAsync(TenantId, Existing!.Id, ct);
         if (open.Open > 0 || Parsed?.HasDigestSteps == true) OpenWindows = open;
         return Page();
