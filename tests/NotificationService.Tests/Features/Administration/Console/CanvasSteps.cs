@@ -1,10 +1,25 @@
 using Microsoft.Playwright;
+using NotificationService.Tests.Features.Automation.Workflows;
+using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Administration.Console;
 
 /// <summary>The workflow canvas as a person drives it: add a step to a lane, fill a card's field, read the JSON it wrote.</summary>
 public static class CanvasSteps
 {
+    /// <summary>A new tenant with the api-guide's escalation published (and what <paramref name="before"/> adds), its
+    /// workflow page open.</summary>
+    public static async Task<(TestTenant Tenant, IPage Page)> OpenEscalationAsync(this ConsoleFixture console, Func<HttpClient, Task>? before = null)
+    {
+        var tenant = await console.NewTenantAsync();
+        await tenant.Http.AddEscalationTemplatesAsync();
+        await tenant.Http.PublishWorkflowAsync(WorkflowApi.Escalation);
+        if (before is not null) await before(tenant.Http);
+        var page = await console.NewPageAsync();
+        await page.SignInAtAsync(console, tenant, "/admin/workflows/edit?key=order-update");
+        return (tenant, page);
+    }
+
     /// <summary>Adds a step of <paramref name="type"/> at the end of the lane labelled <paramref name="lane"/>.</summary>
     public static async Task AddStepAsync(this IPage page, string lane, string type)
     {

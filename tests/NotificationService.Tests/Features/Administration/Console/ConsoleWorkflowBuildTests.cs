@@ -73,11 +73,7 @@ public class ConsoleWorkflowBuildTests(ConsoleFixture console)
     [ChromiumFact]
     public async Task Remove_and_reorder_write_the_document_they_mean_and_keep_the_focus_on_the_button()
     {
-        var tenant = await console.NewTenantAsync();
-        await tenant.Http.AddEscalationTemplatesAsync();
-        await tenant.Http.PublishWorkflowAsync(WorkflowApi.Escalation);
-        var page = await console.NewPageAsync();
-        await page.SignInAtAsync(console, tenant, "/admin/workflows/edit?key=order-update");
+        var (_, page) = await console.OpenEscalationAsync();
         var expected = JsonNode.Parse(WorkflowApi.Escalation)!;
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Remove thanks" }).ClickAsync();
@@ -103,11 +99,7 @@ public class ConsoleWorkflowBuildTests(ConsoleFixture console)
     [ChromiumFact]
     public async Task A_keyboard_alone_inserts_a_step_fills_its_form_and_saves()
     {
-        var tenant = await console.NewTenantAsync();
-        await tenant.Http.AddEscalationTemplatesAsync();
-        await tenant.Http.PublishWorkflowAsync(WorkflowApi.Escalation);
-        var page = await console.NewPageAsync();
-        await page.SignInAtAsync(console, tenant, "/admin/workflows/edit?key=order-update");
+        var (tenant, page) = await console.OpenEscalationAsync();
         await Assertions.Expect(page.Locator("#workflow-canvas [data-step-id]")).ToHaveCountAsync(7);
 
         var addTo = await page.GetByLabel("Step to add (Steps of Order update)", new() { Exact = true }).GetAttributeAsync("id");

@@ -1,7 +1,5 @@
 using Microsoft.Playwright;
-using NotificationService.Tests.Features.Automation.Workflows;
 using NotificationService.Tests.Features.Sending.Templates;
-using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Administration.Console;
 
@@ -15,13 +13,9 @@ public class ConsoleWorkflowTemplatePickerTests(ConsoleFixture console)
     [ChromiumFact]
     public async Task Choosing_a_template_shows_its_variables_and_writes_its_key()
     {
-        var tenant = await console.NewTenantAsync();
-        await tenant.Http.AddEscalationTemplatesAsync();
-        await tenant.Http.PublishWorkflowAsync(WorkflowApi.Escalation);
         var other = await console.NewTenantAsync();
         await other.Http.CreateTemplateAsync(new { key = "not-yours", channel = "email", locale = "en", parts = new { subject = "S", text = "{{secret}}" } });
-        var page = await console.NewPageAsync();
-        await page.SignInAtAsync(console, tenant, "/admin/workflows/edit?key=order-update");
+        var (_, page) = await console.OpenEscalationAsync();
 
         var pick = page.Locator("#step-mail-template-pick");
         await Assertions.Expect(page.Locator("#step-mail-template-pick-variables")).ToHaveTextAsync("Variables: orderId");

@@ -12,14 +12,9 @@ public class ConsoleWorkflowVersionCompareTests(ConsoleFixture console)
     [ChromiumFact]
     public async Task Two_picked_versions_show_what_changed_between_them()
     {
-        var tenant = await console.NewTenantAsync();
-        await tenant.Http.AddEscalationTemplatesAsync();
-        await tenant.Http.PublishWorkflowAsync(WorkflowApi.Escalation);
-        await TemplateApi.ExpectAsync(await tenant.Http.PutAsync($"{WorkflowApi.Admin}/order-update",
-            WorkflowApi.Json(WorkflowApi.Escalation.Replace("\"PT30M\"", "\"PT45M\""))), 200);
-        var page = await console.NewPageAsync();
+        var (_, page) = await console.OpenEscalationAsync(before: async http => await TemplateApi.ExpectAsync(await http.PutAsync(
+            $"{WorkflowApi.Admin}/order-update", WorkflowApi.Json(WorkflowApi.Escalation.Replace("\"PT30M\"", "\"PT45M\""))), 200));
         var scriptErrors = page.RecordScriptErrors();
-        await page.SignInAtAsync(console, tenant, "/admin/workflows/edit?key=order-update");
 
         await page.GetByLabel("Compare version").SelectOptionAsync("1");
         await page.GetByLabel("with version").SelectOptionAsync("2");
@@ -34,14 +29,7 @@ public class ConsoleWorkflowVersionCompareTests(ConsoleFixture console)
         await Assertions.Expect(page.Locator("#diff .added, #diff .removed")).ToHaveCountAsync(0);
 
         await page.GotoAsync("/admin/workflows/edit?key=order-update&from=1&to=2");
-        foreach (var scheme in new[] { ColorScheme.Light, ColorScheme.Dark })
-        {
-            await page.EmulateMediaAsync(new() { ColorScheme = scheme });
-            await page.SetViewportSizeAsync(1366, 900);
-            await page.AssertAccessibleAsync();
-            await page.AssertFitsPhoneWidthAsync();
-            await page.AssertAccessibleAsync();
-        }
+        await page.AssertAccessibleInEachSchemeAndWidthAsync();
         Assert.Empty(scriptErrors);
     }
 }
