@@ -77,7 +77,8 @@
     const operator = control("select", "operator", "Comparison", {},
       ...operators.map(o => el("option", { value: o, textContent: o, selected: o === parts.operator })));
     const value = control("input", "value", "Value", { value: shown ? parts.value : "", autocomplete: "off", spellcheck: false });
-    const note = shown || !arm.when ? [] : [el("p", { className: "note", textContent: "Not a simple comparison: edit it as JMESPath below." })];
+    const note = shown || !arm.when ? []
+      : [el("p", { className: "note", textContent: "Not a simple comparison: edit it as JMESPath below." })];
     const inputs = [field, operator, value].map(d => d.lastChild);
     inputs.forEach(c => c.addEventListener("change", () => {
       const when = build({ field: inputs[0].value.trim(), operator: inputs[1].value, value: inputs[2].value });
@@ -85,7 +86,8 @@
       arm.when = when;
       changed(stayAt(c));
     }));
-    return el("fieldset", { className: "wf-builder" }, el("legend", { textContent: `Arm ${index + 1}: when` }), ...note, field, operator, value);
+    return el("fieldset", { className: "wf-builder" }, el("legend", { textContent: `Arm ${index + 1}: when` }),
+      ...note, field, operator, value);
   }
 
   function conditionField(step, arm, index) {
@@ -93,7 +95,8 @@
     const input = el("input", { id, name: id, value: arm.when ?? "", readOnly: !editable, autocomplete: "off", spellcheck: false });
     input.addEventListener("change", () => { arm.when = input.value; changed(stayAt(input)); });
     return el("div", { className: "wf-condition" }, conditionBuilder(arm, id, index, input),
-      el("div", { className: "wf-field" }, el("label", { htmlFor: id, textContent: `Arm ${index + 1} condition (JMESPath over data.*, recipient.*)` }), input));
+      el("div", { className: "wf-field" },
+        el("label", { htmlFor: id, textContent: `Arm ${index + 1} condition (JMESPath over data.*, recipient.*)` }), input));
   }
 
   // The send form's picker: the tenant's templates for the step's channel(s), and the variables the chosen one reads.
@@ -133,7 +136,8 @@
     if (editable) {
       const name = step.id ?? "step";
       item.append(el("div", { className: "actions" },
-        button("Up", `Move ${name} up`, () => { if (index > 0) { list.splice(index - 1, 0, ...list.splice(index, 1)); changed(named(`Move ${name} up`)); } }),
+        button("Up", `Move ${name} up`, () => {
+          if (index > 0) { list.splice(index - 1, 0, ...list.splice(index, 1)); changed(named(`Move ${name} up`)); } }),
         button("Down", `Move ${name} down`, () => {
           if (index < list.length - 1) { list.splice(index + 1, 0, ...list.splice(index, 1)); changed(named(`Move ${name} down`)); } }),
         button("Remove", `Remove ${name}`, e => { const next = stayAt(e.currentTarget); list.splice(index, 1); changed(next); })));
