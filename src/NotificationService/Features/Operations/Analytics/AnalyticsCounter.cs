@@ -13,7 +13,7 @@ public readonly record struct AnalyticsEvent(Guid TenantId, Guid NotificationId,
 /// category and provider are read from each notification by key at the flush, once per batch, so the ledger's statements
 /// and <see cref="StatusChange"/> stay as they are. A crash loses at most one interval of this replica's events.
 /// </summary>
-public sealed class AnalyticsCounter(TimeProvider clock) : INotificationObserver
+public sealed class AnalyticsCounter(TimeProvider clock) : INotificationObserver, IRollupCounts<AnalyticsEvent>
 {
     /// <summary>The funnel's steps and its side branches; `queued` and `sending` are the service's own steps.</summary>
     private static readonly HashSet<string> Counted = [.. NotificationStatuses.All.Except([NotificationStatuses.Queued, NotificationStatuses.Sending])];

@@ -10,7 +10,7 @@ public readonly record struct LatencyCell(Guid TenantId, DateTimeOffset Hour, st
 /// Counts each provider call's duration in its <see cref="LatencyBuckets"/> bucket, in memory (one dictionary add under a
 /// lock per call); <see cref="LatencyFlusher"/> moves the counts to `analytics_latency_hourly` with the other rollups.
 /// </summary>
-public sealed class LatencyCounter(TimeProvider clock) : IProviderCallObserver
+public sealed class LatencyCounter(TimeProvider clock) : IProviderCallObserver, IRollupCounts<LatencyCell>
 {
     private readonly PendingCounts<LatencyCell> _counts = new();
 
@@ -25,13 +25,9 @@ public sealed class LatencyCounter(TimeProvider clock) : IProviderCallObserver
     public void Restore(IReadOnlyDictionary<LatencyCell, long> cells) => _counts.Restore(cells);
 }
 
-/// <summary>Moves the latency counts to PostgreSQL every `Analytics:FlushSeconds` (default 2) and on shutdown.</summary>
+/// <summary>Moves the latency counts to PostgreSQL with the other rollups.</summary>
 public sealed class LatencyFlusher(LatencyCounter counter, LatencyStore store, IConfiguration config, ILogger<LatencyFlusher> log)
-    : CountFlusher<LatencyCell>(Every(config, "Analytics:FlushSeconds"), log)
+    : RollupFlusher<LatencyCell>(counter, config, log)
 {
-    protected override IReadOnlyDictionary<LatencyCell, long> Drain() => counter.Drain();
-
-    protected override void Restore(IReadOnlyDictionary<LatencyCell, long> counts) => counter.Restore(counts);
-
     protected override Task WriteAsync(IReadOnlyDictionary<LatencyCell, long> counts, CancellationToken ct) => store.AddAsync(counts, ct);
 }

@@ -11,7 +11,7 @@ public readonly record struct StepWindowCell(Guid TenantId, DateTimeOffset Hour,
 /// after its transaction commits (one dictionary add under a lock), and <see cref="StepWindowFlusher"/> moves the counts to
 /// `analytics_step_windows_hourly` with the other rollups. A crash loses at most one interval of this replica's counts.
 /// </summary>
-public sealed class StepWindowCounter(TimeProvider clock) : IStepWindowObserver
+public sealed class StepWindowCounter(TimeProvider clock) : IStepWindowObserver, IRollupCounts<StepWindowCell>
 {
     private readonly PendingCounts<StepWindowCell> _counts = new();
 
@@ -26,13 +26,9 @@ public sealed class StepWindowCounter(TimeProvider clock) : IStepWindowObserver
     public void Restore(IReadOnlyDictionary<StepWindowCell, long> cells) => _counts.Restore(cells);
 }
 
-/// <summary>Moves the digest and throttle counts to PostgreSQL every `Analytics:FlushSeconds` (default 2) and on shutdown.</summary>
+/// <summary>Moves the digest and throttle counts to PostgreSQL with the other rollups.</summary>
 public sealed class StepWindowFlusher(StepWindowCounter counter, StepWindowStore store, IConfiguration config, ILogger<StepWindowFlusher> log)
-    : CountFlusher<StepWindowCell>(Every(config, "Analytics:FlushSeconds"), log)
+    : RollupFlusher<StepWindowCell>(counter, config, log)
 {
-    protected override IReadOnlyDictionary<StepWindowCell, long> Drain() => counter.Drain();
-
-    protected override void Restore(IReadOnlyDictionary<StepWindowCell, long> counts) => counter.Restore(counts);
-
     protected override Task WriteAsync(IReadOnlyDictionary<StepWindowCell, long> counts, CancellationToken ct) => store.AddAsync(counts, ct);
 }
