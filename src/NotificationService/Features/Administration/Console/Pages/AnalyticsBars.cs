@@ -10,7 +10,7 @@ namespace NotificationService.Features.Administration.Console.Pages;
 /// </summary>
 public sealed record AnalyticsBars(string Id, string Summary, IReadOnlyList<AnalyticsBars.Row> Rows)
 {
-    public const int Width = 600, MaxBar = 400, BarHeight = 14, LabelHeight = 18, Gap = 10, MinBar = 2;
+    public const int Width = 400, MaxBar = 260, BarHeight = 14, LabelHeight = 18, Gap = 10, MinBar = 2;
 
     /// <summary>A bar: its series (index for the stroke/fill class), width, top, and the text written beside it.</summary>
     public sealed record Bar(int Series, string Field, double Width, double Y, string Written);
