@@ -12,7 +12,8 @@ namespace NotificationService.Tests.Features.Operations.Analytics;
 
 /// <summary>
 /// The report's `digests` and `throttles`: what digest and throttle steps absorbed and saved, counted as the engine joins,
-/// answers and ends runs, equal what counting their windows and runs gives, and nothing of another tenant.
+/// answers and ends runs, equal what counting their windows and runs gives, and nothing of another tenant; a cancelled event
+/// leaves the absorbed count, and a backoff window's first event, sent alone, never joins it.
 /// </summary>
 [Collection("service")]
 public class StepWindowAnalyticsTests(ServiceFixture service)
@@ -88,5 +89,32 @@ public class StepWindowAnalyticsTests(ServiceFixture service)
             r => r["digests"]!.AsArray().Count > 0, "the other tenant's open window in its own report");
         Assert.Equal((1, 0), (N(Row(theirReport, "digests", "comments", "batch"), "absorbed"), N(Row(theirReport, "digests", "comments", "batch"), "messagesSaved")));
         Assert.Empty(theirReport["throttles"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task A_cancelled_event_is_no_longer_absorbed_and_a_backoff_windows_first_event_passing_alone_never_was()
+    {
+        var tenant = await TenantAsync();
+        await tenant.Http.PublishWorkflowAsync("""
+            {"key":"pings","name":"Pings","steps":[{"id":"batch","type":"digest","key":"data.threadId","window":{"backoff":"PT1H"}},
+             {"id":"mail","type":"send","channel":"email","template":"comments"}]}
+            """);
+        var comments = new[] { await tenant.Http.CommentAsync("t1", "kept"), await tenant.Http.CommentAsync("t1", "deleted", cancellationKey: "c2"),
+            await tenant.Http.CommentAsync("t1", "kept too") };
+        foreach (var run in comments) await tenant.Http.WaitForWaitAsync(run, "batch");
+        await TemplateApi.ExpectAsync(await tenant.Http.PostJsonAsync($"{WorkflowApi.Services}/runs/cancel", new { cancellationKey = "c2" }), 200);
+        async Task<Guid> PingAsync() =>
+            (await tenant.Http.TriggerAsync("pings", new { recipients = new[] { "ada" }, data = new { threadId = "t1", text = "ping" } })).Single();
+        await tenant.Http.WaitForRunAsync(await PingAsync(), "completed");   // the first passes at once, alone
+        var pings = new[] { await PingAsync(), await PingAsync() };
+        foreach (var run in pings) await tenant.Http.WaitForWaitAsync(run, "batch");
+        await service.CloseWindowsAsync(tenant.Id);
+        foreach (var run in pings.Append(comments[0]).Append(comments[2])) await tenant.Http.WaitForRunAsync(run, "completed");
+
+        var flusher = service.Factory.Services.GetRequiredService<StepWindowFlusher>();
+        var report = await Eventually.Async(async () => { await flusher.FlushAsync(default); return await ReportAsync(tenant); },
+            r => r["digests"]!.AsArray().Sum(d => N(d!, "messagesSaved")) >= 2, "both digests' savings in the report");
+        Assert.Equal((2, 1), (N(Row(report, "digests", "comments", "batch"), "absorbed"), N(Row(report, "digests", "comments", "batch"), "messagesSaved")));
+        Assert.Equal((2, 1), (N(Row(report, "digests", "pings", "batch"), "absorbed"), N(Row(report, "digests", "pings", "batch"), "messagesSaved")));
     }
 }
