@@ -1,5 +1,4 @@
 using NotificationService.Contracts;
-using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Operations.Analytics;
 
@@ -11,19 +10,13 @@ public readonly record struct StepWindowCell(Guid TenantId, DateTimeOffset Hour,
 /// after its transaction commits (one dictionary add under a lock), and <see cref="StepWindowFlusher"/> moves the counts to
 /// `analytics_step_windows_hourly` with the other rollups. A crash loses at most one interval of this replica's counts.
 /// </summary>
-public sealed class StepWindowCounter(TimeProvider clock) : IStepWindowObserver, IRollupCounts<StepWindowCell>
+public sealed class StepWindowCounter(TimeProvider clock) : RollupCounts<StepWindowCell>, IStepWindowObserver
 {
-    private readonly PendingCounts<StepWindowCell> _counts = new();
-
     public void Counted(StepWindowCount count)
     {
         var cell = new StepWindowCell(count.TenantId, AnalyticsCounter.Hour(clock.GetUtcNow()), count.Workflow, count.StepId, count.Measure);
-        using (_counts.Locked()) _counts.Add(cell, count.Count);
+        using (Counts.Locked()) Counts.Add(cell, count.Count);
     }
-
-    public IReadOnlyDictionary<StepWindowCell, long> Drain() => _counts.Drain();
-
-    public void Restore(IReadOnlyDictionary<StepWindowCell, long> cells) => _counts.Restore(cells);
 }
 
 /// <summary>Moves the digest and throttle counts to PostgreSQL with the other rollups.</summary>
