@@ -42,7 +42,7 @@ public sealed class RunWindows(DigestCloser closer, LiveDigestItems items, JobQu
         return touched.Count > 0;
     }
 
-    public Task LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct) =>
+    public Task<bool> LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct) =>
         DigestStore.LeaveAsync(conn, tx, tenantId, runId, ct);
 
     public async Task<ThrottleAnswer> TakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.TakeThrottle take, DateTimeOffset now,

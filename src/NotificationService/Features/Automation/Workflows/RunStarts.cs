@@ -11,7 +11,7 @@ namespace NotificationService.Features.Automation.Workflows;
 /// going: its first step's job, or, when the workflow opens with a digest the same for every recipient
 /// (<see cref="JoinAtAccept"/>), its window joined at once, all recipients in one statement, and no job per run.
 /// </summary>
-public sealed class RunStarts(IStepWindows windows, JobQueue queue, TimeProvider clock)
+public sealed class RunStarts(IStepWindows windows, JobQueue queue, TimeProvider clock, IStepWindowObserver windowCounts)
 {
     /// <param name="testRun">A test run of the editor: flagged, its sends sandboxed, its delays shortened (<see cref="WorkflowTestRuns"/>).</param>
     /// <returns>The runs started, in the order of <paramref name="userIds"/>: a fan-out's member it started before is left out.</returns>
@@ -27,8 +27,11 @@ public sealed class RunStarts(IStepWindows windows, JobQueue queue, TimeProvider
         var started = runs.Where(r => inserted.Contains(r.Id)).ToList();
         bool queued;
         if (joins?.Effects[0] is RunEffect.JoinDigest join)
+        {
             queued = await windows.JoinAllAsync(tx.Connection, tx.Transaction, tenantId, workflow.WorkflowId, join, now,
                 [.. started.Select(r => (r.Id, r.UserId))], actor, ct);
+            tx.Count(windowCounts, tenantId, workflow.Key, join.StepId, StepWindowMeasures.Absorbed, started.Count);   // every run's event joined
+        }
         else
             queued = (await queue.EnqueueAsync(tx.Connection, tx.Transaction,
                 started.Select(r => WorkflowStepJob.For(tenantId, r.Id, WorkflowStepJob.Continue, 0)).ToList(), ct)).Length > 0;

@@ -26,8 +26,8 @@ public interface IStepWindows
     Task<bool> JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, RunEffect.JoinDigest join, DateTimeOffset now,
         IReadOnlyList<(Guid RunId, string UserId)> runs, JsonNode? actor, CancellationToken ct);
 
-    /// <summary>Takes the run's event back out of its window while the window is open (a cancel).</summary>
-    Task LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct);
+    /// <summary>Takes the run's event back out of its window while the window is open (a cancel); false when it had closed.</summary>
+    Task<bool> LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct);
 
     Task<ThrottleAnswer> TakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.TakeThrottle take, DateTimeOffset now, CancellationToken ct);
 

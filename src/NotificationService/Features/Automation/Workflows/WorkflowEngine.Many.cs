@@ -29,6 +29,7 @@ public sealed partial class WorkflowEngine
         foreach (var (run, transition) in ends)
         {
             foreach (var ended in transition.Effects.OfType<RunEffect.Ended>()) await endings.PublishAsync(tx, run, ended, ct);
+            tx.CountEnding(windowCounts, run, transition);
             if (transition.State.Status == RunStatus.Failed)
                 log.LogWarning("workflow run {RunId} ({Workflow}) failed: {Reason}", run.Id, run.WorkflowKey, transition.State.EndReason);
         }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
 using NotificationService.Hosting;
 using NotificationService.Infrastructure;
@@ -16,7 +17,7 @@ namespace NotificationService.Features.Automation.Workflows;
 /// it was (the job comes back); a crash after it leaves a job whose seq the run has left behind, which moves nothing.
 /// </summary>
 public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowStore store, RunContexts contexts, StepSender sender, RunEndings endings,
-    IStepWindows windows, JobQueue queue, WorkflowOptions options, TimeProvider clock, ILogger<WorkflowEngine> log)
+    IStepWindows windows, JobQueue queue, WorkflowOptions options, TimeProvider clock, ILogger<WorkflowEngine> log, IStepWindowObserver windowCounts)
 {
     /// <summary>Applies <paramref name="input"/> to the run in a transaction of its own; null when there is no such run.</summary>
     public async Task<Transition?> ApplyAsync(Guid tenantId, Guid runId, RunInput input, CancellationToken ct)
@@ -104,14 +105,18 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
                         jobs.Add(WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Woken, wait.Seq));
                     break;
                 case RunEffect.JoinDigest join:
-                    if (await windows.JoinAsync(conn, dbTx, run, join, t.State.Seq, ct) == DigestJoin.PassesFirst) answer = new RunInput.Carried(t.State.Seq);
+                    var joined = await windows.JoinAsync(conn, dbTx, run, join, t.State.Seq, ct);
+                    if (joined == DigestJoin.PassesFirst) answer = new RunInput.Carried(t.State.Seq);
+                    if (StepWindowTally.Absorbs(joined, join)) tx.Count(windowCounts, run, join.StepId, StepWindowMeasures.Absorbed);
                     break;
                 case RunEffect.TakeThrottle take:
                     var place = await windows.TakeAsync(conn, dbTx, run, take, now, ct);
                     answer = place.Admitted ? new RunInput.Admitted(t.State.Seq) : new RunInput.Limited(t.State.Seq, place.WindowEnd);
+                    tx.Count(windowCounts, run, take.StepId, place.Admitted ? StepWindowMeasures.Passed : StepWindowMeasures.Held);
                     break;
                 case RunEffect.Release release:
-                    if (release.LeavesDigest) await windows.LeaveAsync(conn, dbTx, run.TenantId, run.Id, ct);
+                    if (release.LeavesDigest && await windows.LeaveAsync(conn, dbTx, run.TenantId, run.Id, ct) && run.Machine.Cursor is { } left)
+                        tx.Count(windowCounts, run, left, StepWindowMeasures.Left);
                     await WaitStore.LeaveAsync(conn, dbTx, run.TenantId, run.Id, release.Seq, "released", "the run was cancelled", ct);
                     if (run.DueJobId is { } job) await queue.CancelAsync(conn, dbTx, run.TenantId, job, ct);   // gone at once; claimed already: stale
                     dueJob = null;
@@ -125,6 +130,7 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
         tx.WakeAfterCommit(WorkflowStepJob.Queue);
         var events = t.Events.Select(e => (e, e is { What: "sent", StepId: { } id } ? sent.GetValueOrDefault(id) : null)).ToList();
         await RunStore.SaveAsync(conn, dbTx, run, t.State, dueJob, events, ct);
+        tx.CountEnding(windowCounts, run, t);
         if (t.State.Status == RunStatus.Failed) log.LogWarning("workflow run {RunId} ({Workflow}) failed: {Reason}", run.Id, run.WorkflowKey, t.State.EndReason);
         if (answer is null || workflow is null) return t;
         var moved = run with { Machine = t.State, DueJobId = dueJob };

@@ -1,6 +1,5 @@
 using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
-using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Operations.Analytics;
 
@@ -13,34 +12,26 @@ public readonly record struct AnalyticsEvent(Guid TenantId, Guid NotificationId,
 /// category and provider are read from each notification by key at the flush, once per batch, so the ledger's statements
 /// and <see cref="StatusChange"/> stay as they are. A crash loses at most one interval of this replica's events.
 /// </summary>
-public sealed class AnalyticsCounter(TimeProvider clock) : INotificationObserver
+public sealed class AnalyticsCounter(TimeProvider clock) : RollupCounts<AnalyticsEvent>, INotificationObserver
 {
     /// <summary>The funnel's steps and its side branches; `queued` and `sending` are the service's own steps.</summary>
     private static readonly HashSet<string> Counted = [.. NotificationStatuses.All.Except([NotificationStatuses.Queued, NotificationStatuses.Sending])];
-
-    private readonly PendingCounts<AnalyticsEvent> _counts = new();
 
     public bool Wants(string status) => Counted.Contains(status);
 
     public void OnAccepted(IReadOnlyList<NotificationDraft> accepted)
     {
         var hour = Hour(clock.GetUtcNow());
-        using (_counts.Locked())
-            foreach (var d in accepted) _counts.Add(new(d.TenantId, d.Id, hour, NotificationStatuses.Accepted, ""), 1);
+        using (Counts.Locked())
+            foreach (var d in accepted) Counts.Add(new(d.TenantId, d.Id, hour, NotificationStatuses.Accepted, ""), 1);
     }
 
     // Counted, not listed: a notification reaching one status twice in an hour (requeued, failed again) is one key.
     public void OnChanged(IReadOnlyList<StatusChange> changes)
     {
-        using (_counts.Locked())
-            foreach (var c in changes) _counts.Add(new(c.TenantId, c.NotificationId, Hour(c.At), c.Status, ReasonOf(c)), 1);
+        using (Counts.Locked())
+            foreach (var c in changes) Counts.Add(new(c.TenantId, c.NotificationId, Hour(c.At), c.Status, ReasonOf(c)), 1);
     }
-
-    /// <summary>Takes what was collected since the last call.</summary>
-    public IReadOnlyDictionary<AnalyticsEvent, long> Drain() => _counts.Drain();
-
-    /// <summary>Puts back events a failed flush could not write.</summary>
-    public void Restore(IReadOnlyDictionary<AnalyticsEvent, long> events) => _counts.Restore(events);
 
     public static DateTimeOffset Hour(DateTimeOffset at) => new(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerHour, TimeSpan.Zero);
 

@@ -20,25 +20,32 @@ public static class AnalyticsEndpoints
         .AddSingleton<IProviderCallObserver>(sp => sp.GetRequiredService<LatencyCounter>())
         .AddSingleton<LatencyFlusher>()
         .AddHostedService(sp => sp.GetRequiredService<LatencyFlusher>())
+        .AddSingleton<StepWindowStore>()
+        .AddSingleton<StepWindowCounter>()
+        .AddSingleton<IStepWindowObserver>(sp => sp.GetRequiredService<StepWindowCounter>())
+        .AddSingleton<StepWindowFlusher>()
+        .AddHostedService(sp => sp.GetRequiredService<StepWindowFlusher>())
         .AddHostedService(sp => sp.GetRequiredService<AnalyticsFlusher>());
 
     public static void MapAnalytics(this WebApplication app) =>
         app.MapGroup("/api/v1/admin/analytics").WithTags("Admin: analytics").RequireScopes()
             .MapGet("", async Task<Ok<AnalyticsReport>> (string? from, string? to, string? groupBy, HttpContext http, AnalyticsStore store,
-                LatencyStore latency, TimeProvider clock, CancellationToken ct) =>
+                LatencyStore latency, StepWindowStore windows, TimeProvider clock, CancellationToken ct) =>
             {
                 var q = AnalyticsQuery.Parse(from, to, groupBy, clock.GetUtcNow());
-                return TypedResults.Ok(await ReportAsync(store, http.User.TenantId(), q, ct, latency));
-            }).WithSummary("The tenant's delivery funnel, failure reasons and providers over a range, per group");
+                return TypedResults.Ok(await ReportAsync(store, http.User.TenantId(), q, ct, latency, windows));
+            }).WithSummary("The tenant's delivery funnel, failure reasons, providers, digests and throttles over a range, per group");
 
     /// <summary>The report the API answers and the console's page draws.</summary>
     /// <param name="latency">Without it (callers that predate latency) the report's `latency` is empty.</param>
+    /// <param name="windows">Without it the report's `digests` and `throttles` are empty.</param>
     public static async Task<AnalyticsReport> ReportAsync(AnalyticsStore store, Guid tenantId, AnalyticsQuery q, CancellationToken ct,
-        LatencyStore? latency = null)
+        LatencyStore? latency = null, StepWindowStore? windows = null)
     {
         var grouped = await store.SumAsync(tenantId, q.GroupBy, q.From, q.To, ct);
         var byProvider = q.GroupBy == "provider" ? grouped : await store.SumAsync(tenantId, "provider", q.From, q.To, ct);
         List<AnalyticsLatency> calls = latency is null ? [] : await latency.PerProviderAsync(tenantId, q.From, q.To, ct);
-        return AnalyticsReport.Of(q.From, q.To, q.GroupBy, grouped, byProvider, calls);
+        (List<AnalyticsDigest> Digests, List<AnalyticsThrottle> Throttles) steps = windows is null ? ([], []) : await windows.PerStepAsync(tenantId, q.From, q.To, ct);
+        return AnalyticsReport.Of(q.From, q.To, q.GroupBy, grouped, byProvider, calls, steps.Digests, steps.Throttles);
     }
 }

@@ -24,13 +24,14 @@ public sealed record AnalyticsProvider(string Provider, long Sent, long Delivere
 
 /// <summary>
 /// The answer of `GET /api/v1/admin/analytics`: groups (the names), the whole range's funnel, reasons, providers,
-/// and each provider's call latency per channel.
+/// each provider's call latency per channel, and what the digest and throttle steps absorbed and saved.
 /// </summary>
 public sealed record AnalyticsReport(DateTimeOffset From, DateTimeOffset To, string GroupBy, IReadOnlyList<AnalyticsGroup> Groups, AnalyticsGroup Total,
-    IReadOnlyList<AnalyticsReason> Reasons, IReadOnlyList<AnalyticsProvider> Providers, IReadOnlyList<AnalyticsLatency> Latency)
+    IReadOnlyList<AnalyticsReason> Reasons, IReadOnlyList<AnalyticsProvider> Providers, IReadOnlyList<AnalyticsLatency> Latency,
+    IReadOnlyList<AnalyticsDigest> Digests, IReadOnlyList<AnalyticsThrottle> Throttles)
 {
     public static AnalyticsReport Of(DateTimeOffset from, DateTimeOffset to, string groupBy, List<AnalyticsCell> grouped, List<AnalyticsCell> byProvider,
-        IReadOnlyList<AnalyticsLatency>? latency = null)
+        IReadOnlyList<AnalyticsLatency>? latency = null, IReadOnlyList<AnalyticsDigest>? digests = null, IReadOnlyList<AnalyticsThrottle>? throttles = null)
     {
         var groups = grouped.GroupBy(c => c.Key).Select(g => AnalyticsGroup.Of(g.Key, g)).OrderByDescending(g => g.Accepted).ThenBy(g => g.Key).ToList();
         var reasons = grouped.Where(c => c.Reason.Length > 0).GroupBy(c => (c.Status, c.Reason))
@@ -38,6 +39,6 @@ public sealed record AnalyticsReport(DateTimeOffset From, DateTimeOffset To, str
         var providers = byProvider.Where(c => c.Key.Length > 0).GroupBy(c => c.Key).Select(g => AnalyticsGroup.Of(g.Key, g))
             .Select(p => new AnalyticsProvider(p.Key, p.Sent, p.Delivered, p.Failed, p.Sent + p.Failed == 0 ? null : (double)p.Failed / (p.Sent + p.Failed)))
             .OrderByDescending(p => p.Sent + p.Failed).ToList();
-        return new(from, to, groupBy, groups, AnalyticsGroup.Of("", grouped), reasons, providers, latency ?? []);
+        return new(from, to, groupBy, groups, AnalyticsGroup.Of("", grouped), reasons, providers, latency ?? [], digests ?? [], throttles ?? []);
     }
 }

@@ -15,7 +15,7 @@ public sealed class AnalyticsRetention(NpgsqlDataSource db) : IRetainedData
     public int DefaultDays => 400;
 
     // The tenants are walked on the table's own key (one index probe each, no scan, no other module's table); a tenant's
-    // rows otherwise go with the tenant's deletion, which empties every tenant_id table. {table}: one of the two rollups.
+    // rows otherwise go with the tenant's deletion, which empties every tenant_id table. {table}: one of the rollups.
     private const string PurgeSql = """
         with recursive tenant_ids as (
             (select tenant_id from {table} order by tenant_id limit 1)
@@ -31,7 +31,8 @@ public sealed class AnalyticsRetention(NpgsqlDataSource db) : IRetainedData
         """;
 
     public async Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct) =>
-        await PurgeAsync("analytics_hourly", olderThan, limit, ct) + await PurgeAsync("analytics_latency_hourly", olderThan, limit, ct);
+        await PurgeAsync("analytics_hourly", olderThan, limit, ct) + await PurgeAsync("analytics_latency_hourly", olderThan, limit, ct)
+        + await PurgeAsync("analytics_step_windows_hourly", olderThan, limit, ct);
 
     private async Task<int> PurgeAsync(string table, DateTimeOffset olderThan, int limit, CancellationToken ct)
     {

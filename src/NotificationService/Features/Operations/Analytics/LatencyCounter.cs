@@ -1,5 +1,4 @@
 using NotificationService.Contracts;
-using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Operations.Analytics;
 
@@ -10,28 +9,18 @@ public readonly record struct LatencyCell(Guid TenantId, DateTimeOffset Hour, st
 /// Counts each provider call's duration in its <see cref="LatencyBuckets"/> bucket, in memory (one dictionary add under a
 /// lock per call); <see cref="LatencyFlusher"/> moves the counts to `analytics_latency_hourly` with the other rollups.
 /// </summary>
-public sealed class LatencyCounter(TimeProvider clock) : IProviderCallObserver
+public sealed class LatencyCounter(TimeProvider clock) : RollupCounts<LatencyCell>, IProviderCallObserver
 {
-    private readonly PendingCounts<LatencyCell> _counts = new();
-
     public void Called(Guid tenantId, string channel, string providerKind, TimeSpan took)
     {
         var cell = new LatencyCell(tenantId, AnalyticsCounter.Hour(clock.GetUtcNow()), channel, providerKind, LatencyBuckets.Of(took));
-        using (_counts.Locked()) _counts.Add(cell, 1);
+        using (Counts.Locked()) Counts.Add(cell, 1);
     }
-
-    public IReadOnlyDictionary<LatencyCell, long> Drain() => _counts.Drain();
-
-    public void Restore(IReadOnlyDictionary<LatencyCell, long> cells) => _counts.Restore(cells);
 }
 
-/// <summary>Moves the latency counts to PostgreSQL every `Analytics:FlushSeconds` (default 2) and on shutdown.</summary>
+/// <summary>Moves the latency counts to PostgreSQL with the other rollups.</summary>
 public sealed class LatencyFlusher(LatencyCounter counter, LatencyStore store, IConfiguration config, ILogger<LatencyFlusher> log)
-    : CountFlusher<LatencyCell>(Every(config, "Analytics:FlushSeconds"), log)
+    : RollupFlusher<LatencyCell>(counter, config, log)
 {
-    protected override IReadOnlyDictionary<LatencyCell, long> Drain() => counter.Drain();
-
-    protected override void Restore(IReadOnlyDictionary<LatencyCell, long> counts) => counter.Restore(counts);
-
     protected override Task WriteAsync(IReadOnlyDictionary<LatencyCell, long> counts, CancellationToken ct) => store.AddAsync(counts, ct);
 }

@@ -3,10 +3,10 @@ using NotificationService.Features.Operations.Analytics;
 namespace NotificationService.Features.Administration.Console.Pages;
 
 /// <summary>
-/// `/admin/analytics`: the delivery funnel, failure reasons and providers of the last 24 hours, 7 or 30 days, grouped as
-/// the reader picks. The report is the API's own (<see cref="AnalyticsEndpoints.ReportAsync"/>), read from the rollups.
+/// `/admin/analytics`: the delivery funnel, failure reasons, providers, digests and throttles of the last 24 hours, 7 or 30
+/// days, grouped as the reader picks. The report is the API's own (<see cref="AnalyticsEndpoints.ReportAsync"/>), read from the rollups.
 /// </summary>
-public sealed class AnalyticsModel(AnalyticsStore store, LatencyStore latency, TimeProvider clock) : ConsolePage
+public sealed class AnalyticsModel(AnalyticsStore store, LatencyStore latency, StepWindowStore windows, TimeProvider clock) : ConsolePage
 {
     public static readonly (string Value, string Label, TimeSpan Span)[] Periods =
         [("24h", "Last 24 hours", TimeSpan.FromHours(24)), ("7d", "Last 7 days", TimeSpan.FromDays(7)), ("30d", "Last 30 days", TimeSpan.FromDays(30))];
@@ -22,7 +22,7 @@ public sealed class AnalyticsModel(AnalyticsStore store, LatencyStore latency, T
         var chosen = Periods.FirstOrDefault(p => p.Value == period);
         if (chosen.Value is null) chosen = Periods[0];
         (Period, GroupBy) = (chosen.Value, Groupings.Contains(groupBy) ? groupBy! : "channel");
-        Report = await AnalyticsEndpoints.ReportAsync(store, TenantId, QueryFor(chosen.Span, GroupBy, clock.GetUtcNow()), ct, latency);
+        Report = await AnalyticsEndpoints.ReportAsync(store, TenantId, QueryFor(chosen.Span, GroupBy, clock.GetUtcNow()), ct, latency, windows);
     }
 
     /// <summary>
