@@ -258,6 +258,12 @@ public sealed class Report
         {
             Row(sb, $"accept → provider call p50, open loop {e.Load.OfferedPerSec:N0}/s, {Options.EndToEndDuration.TotalSeconds:0} s (ms)", e.LatencyMs.P50, null, "", null, "0.0");
             Row(sb, $"accept → provider call p99 (ms)", e.LatencyMs.P99, null, "≤ 50 ms", e.LatencyMs.P99 <= 50, "0.0");
+            // Where the time goes: from accept's transaction to the worker's claim (commit, wake-up, the wait before the
+            // next claim), and from the claim to the provider call (the batch's reads, rendering, the send).
+            Row(sb, $"accept → claim p50 (ms)", e.ToClaimMs.P50, null, "", null, "0.0");
+            Row(sb, $"accept → claim p99 (ms)", e.ToClaimMs.P99, null, "", null, "0.0");
+            Row(sb, $"claim → provider call p50 (ms)", e.ClaimToCallMs.P50, null, "", null, "0.0");
+            Row(sb, $"claim → provider call p99 (ms)", e.ClaimToCallMs.P99, null, "", null, "0.0");
             Row(sb, $"accept latency p99 during that run (ms)", e.Load.LatencyMs.P99, null, "", null, "0.0");
         }
         if (RssAfterAcceptMiB is { } r) Row(sb, "Mode=all RSS after the accept runs (MiB)", r, null, "", null, "0");

@@ -96,7 +96,7 @@ public sealed class QueueProcessor
                     continue;
                 }
 
-                await CooldownAsync(claimer, lastClaim, stop);
+                wake = await CooldownAsync(claimer, lastClaim, queue, inFlight, wake, stop);
                 lastClaim = _clock.GetTimestamp();
                 var jobs = await ClaimAsync(claimer, queue, stop);
                 if (jobs.FirstOrDefault(j => j.Crashes > 0) is { } suspect) suspects.Add(RunSuspectsAsync(suspect, stop, drainToken));
@@ -110,7 +110,7 @@ public sealed class QueueProcessor
                 // Due already but not claimed (it came due just after the claim, or another replica holds it for a
                 // moment): look again shortly rather than at once, so a job locked elsewhere is not spun on.
                 await Task.WhenAny(wake, Task.Delay(wait > DueRetry ? wait : DueRetry, _clock, stop));
-                if (wake.IsCompleted) wake = null;
+                if (wake.IsCompleted) (wake, lastClaim) = (null, 0);   // woken from idle: nothing to gather behind, claim at once
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested) { break; }
             catch (Exception e)
@@ -169,12 +169,31 @@ public sealed class QueueProcessor
         }
     }
 
-    /// <summary>After a claim that was not full, the next waits out <see cref="QueueProcessorOptions.FetchCooldown"/>.</summary>
-    private async Task CooldownAsync(JobClaimer claimer, long lastClaim, CancellationToken stop)
+    /// <summary>
+    /// After a claim that was not full, the next waits out <see cref="QueueProcessorOptions.FetchCooldown"/> while this queue
+    /// still has a batch in flight, so a steady stream gathers into batches behind it; once none is in flight, a wake-up
+    /// (a commit) claims at once: an idle worker waiting out the whole cooldown held every send of a steady few hundred a
+    /// second for half of it on average (docs/decisions/claim-behind-the-batch-in-flight.md). Returns the outstanding
+    /// wake-up wait, null once one was consumed.
+    /// </summary>
+    private async Task<Task<bool>?> CooldownAsync(JobClaimer claimer, long lastClaim, string queue, List<Task> inFlight, Task<bool>? wake,
+        CancellationToken stop)
     {
-        if (_options.FetchCooldown <= TimeSpan.Zero || claimer.LastWasFull || lastClaim == 0) return;
+        if (_options.FetchCooldown <= TimeSpan.Zero || claimer.LastWasFull || lastClaim == 0) return wake;
         var left = _options.FetchCooldown - _clock.GetElapsedTime(lastClaim);
-        if (left > TimeSpan.Zero) await Task.Delay(left, _clock, stop);
+        if (left <= TimeSpan.Zero) return wake;
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var cooldown = Task.Delay(left, _clock, cut.Token);
+        var idle = Task.WhenAll(inFlight);
+        if (await Task.WhenAny(cooldown, idle) == idle)
+        {
+            wake ??= _signals.WaitAsync(queue, _options.PollInterval, stop);
+            await Task.WhenAny(cooldown, wake);
+            if (wake.IsCompleted) wake = null;
+        }
+        stop.ThrowIfCancellationRequested();
+        cut.Cancel();
+        return wake;
     }
 
     private async Task ProcessAsync(IReadOnlyList<Job> jobs, CancellationToken ct)

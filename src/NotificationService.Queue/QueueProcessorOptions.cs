@@ -19,10 +19,11 @@ public sealed class QueueProcessorOptions
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
     public TimeSpan RescueInterval { get; set; } = TimeSpan.FromSeconds(10);
     /// <summary>
-    /// The least time between two claims on a queue after a claim that was not full (the queue had less than a batch
-    /// ready). Under a steady stream of sends this lets jobs gather into one claim, one handler pass and one
-    /// acknowledgement instead of a claim each; a full claim (a backlog) is followed by the next at once, and an idle
-    /// queue woken after the cooldown claims at once. Zero claims whenever woken.
+    /// The most a claim waits after a claim that was not full (the queue had less than a batch ready) while that queue
+    /// still has a batch in flight. Under a steady stream of sends this lets jobs gather behind the batch being handled
+    /// into one claim, one handler pass and one acknowledgement instead of a claim each; a full claim (a backlog) is
+    /// followed by the next at once, and a queue with no batch in flight claims as soon as it is woken. Zero claims
+    /// whenever woken.
     /// </summary>
     public TimeSpan FetchCooldown { get; set; } = TimeSpan.Zero;
     /// <summary>Tenants visited per claim (round robin rotates through the rest on later claims).</summary>

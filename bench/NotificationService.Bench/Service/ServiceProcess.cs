@@ -57,7 +57,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     public static async Task<string> BuildAsync(string repoRoot)
     {
         var project = Path.Combine(repoRoot, "src", "NotificationService", "NotificationService.csproj");
-        var psi = new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "-v", "q", "-nologo"])
+        // Directory.Build.props turns the compiler server on whatever the environment says; `UseSharedCompilation=false` in
+        // the bench's environment is passed on as a property, for hosts where concurrent builds share one server and it
+        // reports bogus Razor errors.
+        string[] server = Environment.GetEnvironmentVariable("UseSharedCompilation") is { Length: > 0 } shared ? [$"-p:UseSharedCompilation={shared}"] : [];
+        var psi = new ProcessStartInfo("dotnet", ["build", project, "-c", "Release", "-v", "q", "-nologo", .. server])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = repoRoot,
         };
