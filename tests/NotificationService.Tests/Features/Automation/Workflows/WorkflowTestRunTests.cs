@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Automation.Workflows;
+using NotificationService.Features.Operations.Analytics;
 using NotificationService.Features.Sending.Delivery;
 using NotificationService.Hosting;
 using NotificationService.Tests.Features.Administration.Members;
@@ -61,6 +63,12 @@ public class WorkflowTestRunTests(ServiceFixture service)
         Assert.Contains("Published 8", Assert.Single(sendGrid.Requests).Body);
         var listed = (await tenant.Http.GetJsonAsync($"{WorkflowApi.Services}/runs"))["items"]!.AsArray();
         Assert.Equal([(real, false), (run, true)], listed.Select(r => (Guid.Parse(r!.Text("id")!), r["testRun"]!.GetValue<bool>())));
+
+        // Delivery analytics count what reached the tenant's recipients: the real run's email, not the test run's.
+        await service.Factory.Services.GetRequiredService<AnalyticsFlusher>().FlushAsync(default);
+        var receipt = (await tenant.Http.GetJsonAsync("/api/v1/admin/analytics?groupBy=workflow"))["groups"]!.AsArray()
+            .Single(g => g!.Text("key") == "receipt")!;
+        Assert.Equal((1L, 1L), (receipt["accepted"]!.GetValue<long>(), receipt["sent"]!.GetValue<long>()));
     }
 
     [Fact]
