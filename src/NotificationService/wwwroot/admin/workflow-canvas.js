@@ -221,12 +221,14 @@
     tabCanvas.setAttribute("aria-pressed", String(canvas)); tabJson.setAttribute("aria-pressed", String(!canvas));
     if (canvas) { draw(); check(); }
   };
+  let picked = false;   // a tab the user chose before the templates arrived stays chosen
   tabCanvas.hidden = tabJson.hidden = false;
-  tabCanvas.addEventListener("click", () => show(true));
-  tabJson.addEventListener("click", () => show(false));
+  tabCanvas.addEventListener("click", () => { picked = true; show(true); });
+  tabJson.addEventListener("click", () => { picked = true; show(false); });
   text.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(check, 300); });
-  // The picker's templates come first (one small request), so the first drawing already offers them.
+  // The picker's templates come first (one small request), so the first drawing already offers them; had the user
+  // opened a tab meanwhile, an open canvas is drawn again with them and the Advanced view is left as it is.
   fetch(root.dataset.templatesUrl, { credentials: "same-origin" })
     .then(r => r.ok ? r.json() : []).then(list => { templates = Array.isArray(list) ? list : []; }, () => {})
-    .finally(() => show(true));
+    .finally(() => { if (!picked) show(true); else if (!root.hidden) draw(); });
 })();
