@@ -24,7 +24,7 @@ public class SeedTemplateTests(ServiceFixture service)
     public async Task Every_seeded_template_previews_without_missing_variables()
     {
         var demo = service.Client(ServiceFixture.DemoApiKey);
-        var templates = (await demo.GetJsonAsync($"{Root}?limit=100"))["items"]!.AsArray();
+        var templates = (await PatientAsync(() => demo.GetAsync($"{Root}?limit=100")))["items"]!.AsArray();
         var keys = new[] { "welcome", "password-reset", "order-shipped", "weekly-digest" };
         foreach (var key in keys)
             foreach (var channel in new[] { "email", "sms", "push", "whatsapp", "in_app" })
@@ -42,7 +42,7 @@ public class SeedTemplateTests(ServiceFixture service)
     public async Task A_seeded_template_sent_without_its_optional_variables_renders_no_empty_link()
     {
         var demo = service.Client(ServiceFixture.DemoApiKey);
-        var templates = (await demo.GetJsonAsync($"{Root}?limit=100"))["items"]!.AsArray();
+        var templates = (await PatientAsync(() => demo.GetAsync($"{Root}?limit=100")))["items"]!.AsArray();
         var withOptionals = templates.Where(t => t!["optionalVariables"] is JsonArray { Count: > 0 }).ToList();
         Assert.Contains(withOptionals, t => t!["key"]!.GetValue<string>() == "welcome" && t["channel"]!.GetValue<string>() == "email");
         var empty = new List<string>();
@@ -62,8 +62,8 @@ public class SeedTemplateTests(ServiceFixture service)
     public async Task The_french_order_email_formats_money_and_dates_in_french()
     {
         var demo = service.Client(ServiceFixture.DemoApiKey);
-        var email = (await demo.GetJsonAsync($"{Root}?key=order-shipped&channel=email&locale=fr"))["items"]![0]!;
-        var preview = await ExpectAsync(await demo.PostJsonAsync($"{Root}/{email.Id()}/preview", new { data = SampleData }), 200);
+        var email = (await PatientAsync(() => demo.GetAsync($"{Root}?key=order-shipped&channel=email&locale=fr")))["items"]![0]!;
+        var preview = await PreviewAsync(demo, email.Id(), SampleData);
         var text = preview["parts"]!["text"]!.GetValue<string>();
         Assert.Contains("59,90", text);
         Assert.Contains("jeudi 12 juin", text);
@@ -74,11 +74,16 @@ public class SeedTemplateTests(ServiceFixture service)
     /// A preview through the demo tenant, which every spec of the fixture shares: previews of every seeded template meet
     /// others' requests at its admin limit (20/s, burst 40), and a 429 says when to retry, as a client does.
     /// </summary>
-    private static async Task<JsonNode> PreviewAsync(HttpClient demo, Guid id, JsonNode data)
+    private static Task<JsonNode> PreviewAsync(HttpClient demo, Guid id, JsonNode data) =>
+        PatientAsync(() => demo.PostJsonAsync($"{Root}/{id}/preview", new { data }));
+
+    /// <summary>The demo tenant is shared by specs running at once: its admin limit may answer 429, which a client honours
+    /// by waiting the Retry-After it names.</summary>
+    private static async Task<JsonNode> PatientAsync(Func<Task<HttpResponseMessage>> call)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var response = await demo.PostJsonAsync($"{Root}/{id}/preview", new { data });
+            var response = await call();
             if (response.StatusCode != System.Net.HttpStatusCode.TooManyRequests || attempt == 20) return await ExpectAsync(response, 200);
             await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1));
         }
