@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace NotificationService.Infrastructure;
 
 /// <summary>
@@ -14,7 +16,7 @@ public sealed class PendingCounts<TKey> where TKey : notnull
     public Lock.Scope Locked() => _gate.EnterScope();
 
     /// <summary>Adds <paramref name="n"/> to a key; only inside <see cref="Locked"/>.</summary>
-    public void Add(TKey key, long n) => _pending[key] = _pending.GetValueOrDefault(key) + n;
+    public void Add(TKey key, long n) => CollectionsMarshal.GetValueRefOrAddDefault(_pending, key, out _) += n;
 
     /// <summary>Takes what was counted since the last call (the next adds go to a fresh map).</summary>
     public IReadOnlyDictionary<TKey, long> Drain()

@@ -23,15 +23,19 @@ public sealed class AnalyticsStore(NpgsqlDataSource db, NotificationQueries noti
         """;
 
     /// <summary>
-    /// Adds the flush's counts. The per-notification counts are summed into cells by the notifications' owner, so the
-    /// flush never holds a map of each notification's dimensions (which grew the worker's large-object heap by tens of
-    /// MiB at 25,000 changes a flush). A notification erased before the flush is left out.
+    /// Adds the flush's counts. Counts already under their dimensions are cells as they stand; the per-notification counts
+    /// are summed into cells by the notifications' owner, so the flush never holds a map of each notification's dimensions
+    /// (which grew the worker's large-object heap by tens of MiB at 25,000 changes a flush); a notification erased before
+    /// the flush is left out of those. Both kinds can name one cell: they are summed before the upsert, which may touch a row once.
     /// </summary>
     public async Task AddAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct)
     {
         if (counts.Count == 0) return;
-        var cells = await notifications.TotalsByDimensionsAsync(
-            [.. counts.Select(c => new CountOfNotification(c.Key.TenantId, c.Key.NotificationId, c.Key.Hour, c.Key.Status, c.Key.Reason, c.Value))], ct);
+        var byKey = counts.Where(c => c.Key.Dimensions is null)
+            .Select(c => new CountOfNotification(c.Key.TenantId, c.Key.NotificationId, c.Key.Hour, c.Key.Status, c.Key.Reason, c.Value)).ToList();
+        var cells = counts.Where(c => c.Key.Dimensions is not null).Select(c => CellOf(c.Key, c.Key.Dimensions!.Value, c.Value))
+            .Concat(await notifications.TotalsByDimensionsAsync(byKey, ct))
+            .GroupBy(c => c with { Count = 0 }, (cell, same) => cell with { Count = same.Sum(c => c.Count) }).ToList();
         if (cells.Count == 0) return;
         await using var cmd = db.CreateCommand(AddSql);
         cmd.Parameters.AddWithValue(cells.Select(c => c.TenantId).ToArray());
@@ -46,6 +50,9 @@ public sealed class AnalyticsStore(NpgsqlDataSource db, NotificationQueries noti
         cmd.Parameters.AddWithValue(cells.Select(c => c.Count).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
+
+    private static DimensionTotal CellOf(AnalyticsEvent e, AnalyticsDimensions d, long count) =>
+        new(e.TenantId, e.Hour, d.Channel, d.Template, d.Workflow, d.Category, d.Provider, e.Status, e.Reason, count);
 
     /// <summary>
     /// The tenant's counts in the hours [<paramref name="from"/>, <paramref name="to"/>), summed per value of

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Operations.Analytics;
 using NotificationService.Features.Sending.Notifications;
 using NotificationService.Tests.Features.People.Preferences;
+using NotificationService.Tests.Features.Sending.Templates;
 using NotificationService.Tests.Support;
 
 namespace NotificationService.Tests.Features.Operations.Analytics;
@@ -122,6 +123,61 @@ public class AnalyticsTests(ServiceFixture service)
         Assert.Equal(2, groups["email"]!["failed"]!.GetValue<long>());
         Assert.Equal(1, groups["email"]!["suppressed"]!.GetValue<long>());
         Assert.Equal(0, groups["email"]!["sent"]!.GetValue<long>());   // the other tenant's sent email is not here
+    }
+
+    [Fact]
+    public async Task Figures_per_template_workflow_and_provider_equal_a_count_over_the_notifications()
+    {
+        // The worker's outcomes carry their dimensions and go straight to their cells; accepts are read by key at the flush;
+        // a workflow named by a number is read by key too, as PostgreSQL prints it.
+        var tenant = await service.NewTenantAsync();
+        await tenant.Http.CreateTemplateAsync(new { key = "hello", channel = "email", locale = "en", parts = new { subject = "Hi", html = "<p>Hello</p>" } });
+        object Send(string? template, object? metadata) => template is null
+            ? new { channel = "email", recipient = new { email = "a@example.com" }, content = new { subject = "Hi", body = "Hello" }, metadata }
+            : new { channel = "email", recipient = new { email = "a@example.com" }, template, metadata };
+        var ids = new List<Guid>();
+        for (var i = 0; i < 3; i++) ids.Add(await tenant.Http.SendOkAsync(Send("hello", new { workflow = "onboarding" })));
+        for (var i = 0; i < 2; i++) ids.Add(await tenant.Http.SendOkAsync(Send(null, new { workflow = 7 })));
+        ids.Add(await tenant.Http.SendOkAsync(Send(null, null)));
+        foreach (var id in ids) await service.Ledger.WaitForAsync(id, "sent");
+
+        await service.Factory.Services.GetRequiredService<AnalyticsFlusher>().FlushAsync(default);
+        foreach (var (groupBy, column) in new[] { ("template", "template_key"), ("workflow", "metadata->>'workflow'"), ("provider", "provider_kind") })
+        {
+            var report = await (await tenant.Http.GetAsync($"/api/v1/admin/analytics?groupBy={groupBy}&{Window}")).JsonAsync();
+            var groups = report["groups"]!.AsArray();
+            Assert.NotEmpty(groups);
+            foreach (var g in groups)
+                foreach (var status in Funnel.Prepend("accepted"))
+                    Assert.True(await CountAsync(tenant.Id, column, g!["key"]!.GetValue<string>(), status) == g[status]!.GetValue<long>(),
+                        $"{groupBy} {g["key"]} {status}: {g[status]} in the report");
+        }
+        var byWorkflow = await (await tenant.Http.GetAsync($"/api/v1/admin/analytics?groupBy=workflow&{Window}")).JsonAsync();
+        Assert.Equal([("", 1L), ("7", 2L), ("onboarding", 3L)],
+            byWorkflow["groups"]!.AsArray().Select(g => (g!["key"]!.GetValue<string>(), g["sent"]!.GetValue<long>())).OrderBy(g => g.Item1));
+    }
+
+    [Fact]
+    public async Task A_cell_counted_by_its_dimensions_and_by_key_in_one_flush_adds_both_counts()
+    {
+        var tenant = await service.NewTenantAsync();
+        object Mail() => new { channel = "email", recipient = new { email = "a@example.com" }, content = new { subject = "Hi", body = "x" }, category = "both" };
+        var (a, b) = (await tenant.Http.SendOkAsync(Mail()), await tenant.Http.SendOkAsync(Mail()));
+        await service.Ledger.WaitForAsync(a, "sent");
+        await service.Ledger.WaitForAsync(b, "sent");
+        var flusher = service.Factory.Services.GetRequiredService<AnalyticsFlusher>();
+        await flusher.FlushAsync(default);
+
+        // One `delivered` whose writer knew the notification's dimensions, one whose writer did not: the same cell.
+        StatusChange Delivered(Guid id, NotificationDimensions? dimensions) => new(id, tenant.Id, "email", "delivered", "sent", "provider",
+            null, null, DateTimeOffset.UtcNow, new StoredRecipient(null, "a@example.com", null, null), null, Dimensions: dimensions);
+        service.Factory.Services.GetRequiredService<AnalyticsCounter>()
+            .OnChanged([Delivered(a, new(null, "both", "sandbox")), Delivered(b, null)]);
+        await flusher.FlushAsync(default);
+
+        var report = await (await tenant.Http.GetAsync($"/api/v1/admin/analytics?groupBy=category&{Window}")).JsonAsync();
+        var group = report["groups"]!.AsArray().Single(g => g!["key"]!.GetValue<string>() == "both")!;
+        Assert.Equal((2L, 2L), (group["sent"]!.GetValue<long>(), group["delivered"]!.GetValue<long>()));
     }
 
     private async Task<long> CountNowAsync(Guid tenantId, string channel, string? status) => (await service.ScalarAsync<long>(

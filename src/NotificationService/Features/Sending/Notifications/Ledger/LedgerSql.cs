@@ -114,7 +114,7 @@ public sealed partial class NotificationLedger
             update notifications set status = 'sending', attempts = attempts + 1, updated_at = now()
             where id = any($1) and status in ('queued', 'sending')
             returning id, tenant_id, channel, recipient::text, template_version_id, locale, content::text, data::text, category,
-                      metadata::text, attempts, updated_at, priority, override_preferences
+                      metadata::text, attempts, updated_at, priority, override_preferences, template_key
             """;
 
         /// <summary>

@@ -37,7 +37,7 @@ public sealed partial class NotificationLedger
                 var n = new ClaimedNotification(r.GetGuid(0), r.GetGuid(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)),
                     r.IsDBNull(4) ? null : r.GetGuid(4), S(5), StoredContent.Parse(S(6)),
                     S(7) is { } d ? JsonNode.Parse(d) as JsonObject : null, S(8), S(9) is { } m ? JsonNode.Parse(m) as JsonObject : null, r.GetInt32(10),
-                    r.GetFieldValue<DateTimeOffset>(11), (JobPriority)r.GetInt16(12), r.GetBoolean(13));
+                    r.GetFieldValue<DateTimeOffset>(11), (JobPriority)r.GetInt16(12), r.GetBoolean(13), S(14));
                 claimed[n.Id] = n;
             }
         }
@@ -80,11 +80,18 @@ public sealed partial class NotificationLedger
         {
             var n = o.Notification;
             return new StatusChange(n.Id, n.TenantId, n.Channel, o.NewStatus!, NotificationStatuses.Sending, "worker", o.Detail, o.Error, now, n.Recipient, n.Metadata,
-                n.Priority, o.TraceParent);
+                n.Priority, o.TraceParent, DimensionsAfter(o));
         }).ToList();
         await PublishAsync(tx, changes, ct);
         await tx.CommitAsync(ct);
     }
+
+    /// <summary>
+    /// The row's dimensions after <see cref="Sql.RecordAttempts"/>, which keeps the stored provider where the outcome names
+    /// none: unknown here then (null), and the rollup reads them by key.
+    /// </summary>
+    private static NotificationDimensions? DimensionsAfter(AttemptOutcome o) =>
+        o.ProviderKind is null ? null : new(o.Notification.TemplateKey, o.Notification.Category, o.ProviderKind);
 
     /// <summary>
     /// The address a send by userId went to, for the statement to keep when the send named none (its profile's). A send
