@@ -28,7 +28,7 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
         IReadOnlyList<NotificationDraft> drafts;
         var request = Request(run, workflow, send.StepId, send.Channels, send.Template, send.Data);
         if (carried is { Count: > 0 }) request.Data!["steps"] = MergeSteps(request.Data["steps"], carried);
-        try { drafts = await validator.ValidateAsync(run.TenantId, request, ct); }
+        try { drafts = await validator.ValidateAsync(run.TenantId, request, ct, byEngine: true); }
         catch (RequestValidationException e)
         {
             return new([], $"step '{send.StepId}' could not send: {string.Join(" ", e.Errors.SelectMany(x => x.Value))}");

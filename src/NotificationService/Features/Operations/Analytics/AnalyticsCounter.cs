@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using NotificationService.Contracts;
+using NotificationService.Features.Sending.Delivery;
 using NotificationService.Features.Sending.Notifications;
 
 namespace NotificationService.Features.Operations.Analytics;
@@ -50,8 +51,8 @@ public sealed class AnalyticsCounter(TimeProvider clock) : RollupCounts<Analytic
             }
     }
 
-    /// <summary>As the flush's statement reads them: a metadata key `workflowTestRun`, whatever its value, marks a test run.</summary>
-    private static bool IsTestRun(JsonObject? metadata) => metadata?.ContainsKey("workflowTestRun") == true;
+    /// <summary>As the flush's statement reads them: the metadata key, whatever its value, marks a test run.</summary>
+    private static bool IsTestRun(JsonObject? metadata) => metadata?.ContainsKey(SandboxOnly.MetadataKey) == true;
 
     /// <summary>
     /// The change's dimensions where its writer knew them, with the workflow as `metadata->>'workflow'` reads it; null where

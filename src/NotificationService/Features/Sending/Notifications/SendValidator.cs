@@ -11,6 +11,8 @@ using NotificationService.Features.Sending.Templates;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
 
+using NotificationService.Features.Sending.Delivery;
+
 namespace NotificationService.Features.Sending.Notifications;
 
 /// <summary>The recipient's profile locale, when the caller already looked it up (a batch reads its recipients' at once).</summary>
@@ -37,8 +39,10 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
     /// <param name="contentLimitsChecked">A batch checks its shared content once (<see cref="InlineContentLimits"/>), not per recipient.</param>
     /// <param name="batchId">The batch the drafts belong to (a batch recipient's).</param>
     /// <param name="dataChecked">The caller checks the template data itself (a workflow trigger, per step, in its own words).</param>
+    /// <param name="byEngine">The workflow engine's own send, which may carry the metadata the service reserves for itself.</param>
     public async Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest req, CancellationToken ct,
-        KnownProfileLocale? profileLocale = null, bool contentLimitsChecked = false, Guid? batchId = null, bool dataChecked = false)
+        KnownProfileLocale? profileLocale = null, bool contentLimitsChecked = false, Guid? batchId = null, bool dataChecked = false,
+        bool byEngine = false)
     {
         var errors = new Dictionary<string, string[]>();
         var channels = ChannelsOf(req, errors);
@@ -59,7 +63,7 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         };
         if (req.SendAt is { } at && at - clock.GetUtcNow() > MaxSchedule) errors["sendAt"] = ["At most one year ahead."];
         if (req.Data is not null && Depth(req.Data) > MaxDataDepth) errors["data"] = [$"Nested deeper than {MaxDataDepth} levels."];
-        CheckMetadata(req.Metadata, errors);
+        CheckMetadata(req.Metadata, errors, byEngine);
         var expiry = SendExpiry.Check(req, channels, clock.GetUtcNow(), errors);
         var thread = SendThread.Check(req, channels, errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
@@ -167,9 +171,15 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         if (!channels.Contains(ChannelNames.Email) && string.IsNullOrEmpty(c.Body) && channels.Count > 0) errors["content.body"] = ["content.body is required for non-email channels."];
     }
 
-    private static void CheckMetadata(JsonObject? metadata, Dictionary<string, string[]> errors)
+    /// <summary>
+    /// Caller metadata is free-form but for <see cref="SandboxOnly.MetadataKey"/>: it takes a send to the sandbox and out of
+    /// analytics, which only the engine may ask for (a workflow test run); a caller's is refused rather than obeyed.
+    /// </summary>
+    private static void CheckMetadata(JsonObject? metadata, Dictionary<string, string[]> errors, bool byEngine)
     {
         if (metadata is null) return;
+        if (!byEngine && metadata.ContainsKey(SandboxOnly.MetadataKey))
+            errors[$"metadata.{SandboxOnly.MetadataKey}"] = ["Reserved: the service marks a workflow test run's sends with it."];
         if (metadata.Count > MaxMetadataEntries) errors["metadata"] = [$"At most {MaxMetadataEntries} entries."];
         foreach (var (k, v) in metadata)
             if (k.Length > 100 || v is JsonObject or JsonArray || v?.ToJsonString().Length > 1000)

@@ -44,6 +44,21 @@ public class ValidationTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task A_callers_metadata_cannot_mark_a_send_as_a_workflow_test_run()
+    {
+        // Obeyed, the mark would take the send to the sandbox and out of the tenant's analytics.
+        var tenant = await service.NewTenantAsync();
+        var response = await tenant.Http.PostJsonAsync(Api.Send, new
+        {
+            channel = "email", recipient = new { email = "a@b.co" }, content = new { subject = "s", body = "b" },
+            metadata = new { workflowTestRun = "true" },
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(["metadata.workflowTestRun"], (await response.JsonAsync())["errors"]!.AsObject().Select(e => e.Key));
+        Assert.Equal(0, await NotificationCount(tenant.Id));
+    }
+
+    [Fact]
     public async Task Wrong_content_type_is_415_and_a_body_over_1_MB_is_413()
     {
         var tenant = await service.NewTenantAsync();
