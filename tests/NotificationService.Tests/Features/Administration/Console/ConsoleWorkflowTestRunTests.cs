@@ -67,6 +67,13 @@ public class ConsoleWorkflowTestRunTests(ConsoleFixture console)
             "select content::text from sandbox_messages where tenant_id = $1 and notification_id = $2", tenant.Id, mail));
 
         await page.AssertAccessibleInEachSchemeAndWidthAsync();
+
+        // The runs list tells the test run from a real one.
+        await tenant.Http.TriggerAsync("greet", new { recipients = new[] { "ada" }, data = new { name = "Ada" } });
+        await page.GotoAsync($"{console.BaseAddress}admin/workflows/runs?workflow=greet");
+        await Assertions.Expect(page.Locator("#runs tbody tr")).ToHaveCountAsync(2);
+        await Assertions.Expect(page.Locator($"#runs tr[data-run='{run}'] [data-test-run]")).ToHaveTextAsync("test run");
+        await Assertions.Expect(page.Locator("#runs [data-test-run]")).ToHaveCountAsync(1);
         Assert.Empty(scriptErrors);
     }
 }
