@@ -35,6 +35,18 @@ public class AnalyticsTests(ServiceFixture service)
         return Convert.ToInt64(await cmd.ExecuteScalarAsync());
     }
 
+    /// <summary>Every group of the report, grouped by <paramref name="groupBy"/>, has the counts <see cref="CountAsync"/> gives by <paramref name="column"/>.</summary>
+    private async Task AssertEqualsCountsAsync(TestTenant tenant, string groupBy, string column)
+    {
+        var report = await (await tenant.Http.GetAsync($"/api/v1/admin/analytics?groupBy={groupBy}&{Window}")).JsonAsync();
+        var groups = report["groups"]!.AsArray();
+        Assert.NotEmpty(groups);
+        foreach (var g in groups)
+            foreach (var status in Funnel.Prepend("accepted"))
+                Assert.True(await CountAsync(tenant.Id, column, g!["key"]!.GetValue<string>(), status) == g[status]!.GetValue<long>(),
+                    $"{groupBy} {g["key"]} {status}: {g[status]} in the report");
+    }
+
     private async Task ReportAsync(Guid tenant, params (Guid Id, string Status, string? Error)[] reports)
     {
         var ledger = service.Factory.Services.GetRequiredService<NotificationLedger>();
@@ -68,15 +80,7 @@ public class AnalyticsTests(ServiceFixture service)
         // Every change above has committed (the ledger said so) and its observers ran: flush now instead of polling.
         await service.Factory.Services.GetRequiredService<AnalyticsFlusher>().FlushAsync(default);
         foreach (var (groupBy, column) in new[] { ("channel", "channel"), ("category", "category") })
-        {
-            var report = await (await tenant.Http.GetAsync($"/api/v1/admin/analytics?groupBy={groupBy}&{Window}")).JsonAsync();
-            var groups = report["groups"]!.AsArray();
-            Assert.NotEmpty(groups);
-            foreach (var g in groups)
-                foreach (var status in Funnel.Prepend("accepted"))
-                    Assert.True(await CountAsync(tenant.Id, column, g!["key"]!.GetValue<string>(), status) == g[status]!.GetValue<long>(),
-                        $"{groupBy} {g["key"]} {status}: {g[status]} in the report");
-        }
+            await AssertEqualsCountsAsync(tenant, groupBy, column);
 
         var byCategory = await (await tenant.Http.GetAsync($"/api/v1/admin/analytics?groupBy=category&{Window}")).JsonAsync();
         // A click implies delivery, not an open: billing[2] counts delivered and clicked.
@@ -143,15 +147,7 @@ public class AnalyticsTests(ServiceFixture service)
 
         await service.Factory.Services.GetRequiredService<AnalyticsFlusher>().FlushAsync(default);
         foreach (var (groupBy, column) in new[] { ("template", "template_key"), ("workflow", "metadata->>'workflow'"), ("provider", "provider_kind") })
-        {
-            var report = await (await tenant.Http.GetAsync($"/api/v1/admin/analytics?groupBy={groupBy}&{Window}")).JsonAsync();
-            var groups = report["groups"]!.AsArray();
-            Assert.NotEmpty(groups);
-            foreach (var g in groups)
-                foreach (var status in Funnel.Prepend("accepted"))
-                    Assert.True(await CountAsync(tenant.Id, column, g!["key"]!.GetValue<string>(), status) == g[status]!.GetValue<long>(),
-                        $"{groupBy} {g["key"]} {status}: {g[status]} in the report");
-        }
+            await AssertEqualsCountsAsync(tenant, groupBy, column);
         var byWorkflow = await (await tenant.Http.GetAsync($"/api/v1/admin/analytics?groupBy=workflow&{Window}")).JsonAsync();
         Assert.Equal([("", 1L), ("7", 2L), ("onboarding", 3L)],
             byWorkflow["groups"]!.AsArray().Select(g => (g!["key"]!.GetValue<string>(), g["sent"]!.GetValue<long>())).OrderBy(g => g.Item1));
