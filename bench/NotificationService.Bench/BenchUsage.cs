@@ -10,7 +10,7 @@ public static class BenchUsage
 
     private static readonly string[] Valued = ["--only", "--ab", "--rounds", "--repeat", "--service-dll", "--service-env", "--pg-setting", "--bulk-rows", "--provider-messages",
         "--retention-rows", "--sse-connections", "--inbox-clients", "--identify-profiles", "--erase-notifications", "--delete-notifications", "--delete-profiles", "--topic-members",
-        "--topic-streams", "--topic-event-seconds", "--console-rows"];
+        "--topic-streams", "--topic-event-seconds", "--console-rows", "--dispatch-jobs"];
 
     public static string Text => $"""
         usage: NotificationService.Bench [size] [--only PHASE,...] [--repeat N] [--ab GIT-REF [--rounds N]] [options]
@@ -26,7 +26,7 @@ public static class BenchUsage
         --service-dll PATH       run this build of the service instead of building the working tree
         --service-env NAME=VALUE set in every service process (repeatable), e.g. a runtime setting under trial
         --pg-setting NAME=VALUE  a setting of the bench's PostgreSQL cluster (repeatable), e.g. shared_buffers=2GB
-        sizes       --bulk-rows --provider-messages --retention-rows --sse-connections --inbox-clients --console-rows
+        sizes       --bulk-rows --provider-messages --retention-rows --sse-connections --inbox-clients --console-rows --dispatch-jobs
                     --identify-profiles --erase-notifications --delete-notifications --delete-profiles --topic-members --topic-streams --topic-event-seconds (N each)
         --sse-settle induce a full collection in the service after its streams opened
         """;

@@ -160,7 +160,7 @@ IEnumerable<BenchPhase> Phases() =>
         report.Sse = await SseRun.MeasureAsync(dll, await CreateDatabaseAsync("sse"), options.SseConnections, options.SseRate, options.SseDuration,
             options.SseSettle)),
     new("dispatch", "dispatch (Mode=api then Mode=worker)", async (report, dll) =>
-        report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchJobs,
+        report.Dispatch = await DispatchRun.MeasureAsync(dll, await CreateDatabaseAsync("dispatch"), options.DispatchTimedJobs,
             warmUp: DispatchWarmUp.Plan.For(options.DispatchJobs, options))),
     new(NotificationService.Bench.HangfireJobs.HangfireRun.Phase, "hangfire: one delivery's bookkeeping as Hangfire.PostgreSql jobs, then the service's dispatch of as many, both vs the claim ceiling", async (report, dll) =>
         report.Hangfire = await NotificationService.Bench.HangfireJobs.HangfireRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs,
