@@ -47,6 +47,34 @@ public sealed class SendGridAdapterTests
     }
 
     [Fact]
+    public async Task The_body_is_what_the_SDKs_Serialize_writes_for_the_message_built_through_its_setters()
+    {
+        // The adapter writes the body through one shared serializer with Serialize()'s settings, from a message whose contents
+        // it adds in SendGrid's order. The oracle is the SDK's own Serialize() of the same message built the plain way
+        // (PlainTextContent/HtmlContent, one AddCustomArg each), with text the escaping and UTF-8 encoding must get right:
+        // HTML characters, quotes, and emoji (surrogate pairs) well past the first buffer's size.
+        await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(202));
+        var html = "<p>" + string.Concat(Enumerable.Repeat("Déjà 👍 &amp; 'x' \"y\" ", 600)) + "</p>";
+        var content = new RenderedContent(Subject: "Café ☕ <deals> & more", Body: "Plain 👍 text", Html: html);
+        var message = Message("email", new Recipient(Email: "alice@example.org"), content,
+            new Dictionary<string, string> { ["unsubscribeUrl"] = "https://example.com/unsub?u=1" }, category: "orders");
+        Assert.IsType<DeliveryResult.Sent>(await Send(fake, message));
+
+        var reference = new global::SendGrid.Helpers.Mail.SendGridMessage
+        {
+            From = new("noreply@example.com", "Example Ltd"), Subject = content.Subject, PlainTextContent = content.Body, HtmlContent = html,
+        };
+        reference.AddTo("alice@example.org");
+        reference.AddCustomArg("notification_id", NotificationId.ToString());
+        reference.AddCustomArg("tenant_id", TenantId.ToString());
+        reference.SetReplyTo(new("support@example.com"));
+        reference.AddCategory("orders");
+        reference.AddGlobalHeader("List-Unsubscribe", "<https://example.com/unsub?u=1>");
+        reference.AddGlobalHeader("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        Assert.Equal(reference.Serialize(), Assert.Single(fake.Requests).Body);
+    }
+
+    [Fact]
     public async Task Sends_mail_send_request_with_ids_categories_and_unsubscribe_header()
     {
         await using var fake = await LoopbackServer.StartAsync(LoopbackServer.Respond(202, headers: r => r.Headers["X-Message-Id"] = "sg-msg-1"));

@@ -51,14 +51,19 @@ public sealed class SendGridAdapter(SendGridClients clients) : IProviderAdapter
         {
             From = new EmailAddress(config.RequiredSetting("fromEmail"), config.Setting("fromName") is { Length: > 0 } n ? n : null),
             Subject = message.Content.Subject,
-            // The library puts text/plain before text/html, as SendGrid requires.
-            PlainTextContent = string.IsNullOrEmpty(message.Content.Body) ? null : message.Content.Body,
-            HtmlContent = string.IsNullOrEmpty(message.Content.Html) ? null : message.Content.Html,
         };
+        // The contents in the order SendGrid requires (text/plain before text/html), as Serialize() would reorder them: the
+        // message is ready for MailSend's serializer, which skips that step.
+        if (!string.IsNullOrEmpty(message.Content.Body)) mail.AddContent(global::SendGrid.MimeType.Text, message.Content.Body);
+        if (!string.IsNullOrEmpty(message.Content.Html)) mail.AddContent(global::SendGrid.MimeType.Html, message.Content.Html);
         mail.AddTo(to);
-        // Per personalization on purpose: the top-level custom_args is mistyped in the published OpenAPI document.
-        mail.AddCustomArg("notification_id", message.NotificationId.ToString());
-        mail.AddCustomArg("tenant_id", message.TenantId.ToString());
+        // Per personalization on purpose: the top-level custom_args is mistyped in the published OpenAPI document. Both in one
+        // call: a second AddCustomArg merges dictionaries through LINQ (Union, ToDictionary) on every send.
+        mail.AddCustomArgs(new Dictionary<string, string>
+        {
+            ["notification_id"] = message.NotificationId.ToString(),
+            ["tenant_id"] = message.TenantId.ToString(),
+        });
         if (config.Setting("replyTo") is { Length: > 0 } replyTo) mail.SetReplyTo(new EmailAddress(replyTo));
         if (!string.IsNullOrWhiteSpace(message.Category)) mail.AddCategory(Truncate(message.Category, 255));
         if (message.OneClickUnsubscribeUrl is { } unsubscribe && ProviderSettingsValidator.IsHttpUrl(unsubscribe))

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Text;
 using global::SendGrid;
 using NotificationService.Channels.Http;
 
@@ -46,7 +45,7 @@ public sealed class SendGridClients(IHttpClientFactory httpClientFactory)
 /// (RequestAsync) rebuilds the same envelope on every call: two Uris, a content type it then re-reads to drop the
 /// charset, an Accept and a parsed user agent. Here the URI, credentials and agent are built once per config, and the
 /// request goes through the SDK's own <see cref="BaseClient.MakeRequest"/> (its documented customization point) with the
-/// body the SDK serializes from the <c>SendGridMessage</c>: the bytes on the wire are the ones SendEmailAsync sends.
+/// body <see cref="MailJson"/> writes from the <c>SendGridMessage</c>: the bytes on the wire are the ones SendEmailAsync sends.
 /// </summary>
 public sealed class MailSend(SendGridClient client, SendGridClientOptions options)
 {
@@ -61,11 +60,10 @@ public sealed class MailSend(SendGridClient client, SendGridClientOptions option
 
     public Task<Response> SendAsync(global::SendGrid.Helpers.Mail.SendGridMessage mail, CancellationToken ct)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, _uri)
-        {
-            // Charset-free, as the SDK sends JSON (it clears the charset StringContent would add).
-            Content = new StringContent(mail.Serialize(), Encoding.UTF8, new MediaTypeHeaderValue(Json)),
-        };
+        var content = new ByteArrayContent(MailJson.Utf8(mail));
+        // Charset-free, as the SDK sends JSON (it clears the charset StringContent would add).
+        content.Headers.ContentType = new MediaTypeHeaderValue(Json);
+        var request = new HttpRequestMessage(HttpMethod.Post, _uri) { Content = content };
         request.Headers.Authorization = _authorization;
         request.Headers.TryAddWithoutValidation("Accept", Json);
         request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
