@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using NotificationService.Contracts;
-using NotificationService.Features.Sending.Delivery;
 using NotificationService.Features.Sending.Notifications;
 
 namespace NotificationService.Features.Operations.Analytics;
@@ -52,7 +51,7 @@ public sealed class AnalyticsCounter(TimeProvider clock) : RollupCounts<Analytic
     }
 
     /// <summary>As the flush's statement reads them: the metadata key, whatever its value, marks a test run.</summary>
-    private static bool IsTestRun(JsonObject? metadata) => metadata?.ContainsKey(SandboxOnly.MetadataKey) == true;
+    private static bool IsTestRun(JsonObject? metadata) => metadata?.ContainsKey(SendValidator.TestRunMetadata) == true;
 
     /// <summary>
     /// The change's dimensions where its writer knew them, with the workflow as `metadata->>'workflow'` reads it; null where

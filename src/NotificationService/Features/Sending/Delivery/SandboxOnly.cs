@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NotificationService.Channels;
 using NotificationService.Channels.Sandbox;
+using NotificationService.Features.Sending.Notifications;
 
 namespace NotificationService.Features.Sending.Delivery;
 
@@ -15,7 +16,7 @@ namespace NotificationService.Features.Sending.Delivery;
 /// </summary>
 public static class SandboxOnly
 {
-    public const string MetadataKey = "workflowTestRun";
+    public const string MetadataKey = SendValidator.TestRunMetadata;
 
     public static bool Applies(OutgoingMessage message) => message.Metadata?.ContainsKey(MetadataKey) == true;
 

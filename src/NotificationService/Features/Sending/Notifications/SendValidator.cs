@@ -11,7 +11,6 @@ using NotificationService.Features.Sending.Templates;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
 
-using NotificationService.Features.Sending.Delivery;
 
 namespace NotificationService.Features.Sending.Notifications;
 
@@ -34,6 +33,9 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
     public const int MaxSmsLength = 1600;
     public const int MaxDataDepth = 32;
     public const int MaxMetadataEntries = 50;
+    /// <summary>The metadata key that marks a workflow test run's sends (delivery takes them to the sandbox, analytics leaves
+    /// them out); only the engine may set it.</summary>
+    public const string TestRunMetadata = "workflowTestRun";
     public static readonly TimeSpan MaxSchedule = TimeSpan.FromDays(365);
 
     /// <param name="contentLimitsChecked">A batch checks its shared content once (<see cref="InlineContentLimits"/>), not per recipient.</param>
@@ -172,14 +174,14 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
     }
 
     /// <summary>
-    /// Caller metadata is free-form but for <see cref="SandboxOnly.MetadataKey"/>: it takes a send to the sandbox and out of
+    /// Caller metadata is free-form but for <see cref="TestRunMetadata"/>: it takes a send to the sandbox and out of
     /// analytics, which only the engine may ask for (a workflow test run); a caller's is refused rather than obeyed.
     /// </summary>
     private static void CheckMetadata(JsonObject? metadata, Dictionary<string, string[]> errors, bool byEngine)
     {
         if (metadata is null) return;
-        if (!byEngine && metadata.ContainsKey(SandboxOnly.MetadataKey))
-            errors[$"metadata.{SandboxOnly.MetadataKey}"] = ["Reserved: the service marks a workflow test run's sends with it."];
+        if (!byEngine && metadata.ContainsKey(TestRunMetadata))
+            errors[$"metadata.{TestRunMetadata}"] = ["Reserved: the service marks a workflow test run's sends with it."];
         if (metadata.Count > MaxMetadataEntries) errors["metadata"] = [$"At most {MaxMetadataEntries} entries."];
         foreach (var (k, v) in metadata)
             if (k.Length > 100 || v is JsonObject or JsonArray || v?.ToJsonString().Length > 1000)
