@@ -16,14 +16,15 @@ public sealed partial class NotificationQueries
     /// $1–$6: tenant, notification, hour, status, reason and count per entry. Each notification is read by key and the
     /// counts summed per dimension in the statement, so the answer has one row per cell (tens), not one per notification
     /// (a flush's 25,000): the caller holds no per-notification map. An erased notification is left out, and so is a
-    /// workflow test run's send (metadata `workflowTestRun`): it went to the sandbox, not to the tenant's recipients.
+    /// workflow test run's send (metadata <see cref="SendValidator.TestRunMetadata"/>): it went to the sandbox, not to the
+    /// tenant's recipients.
     /// </summary>
-    private const string TotalsByDimensionsSql = """
+    private const string TotalsByDimensionsSql = $"""
         select k.tenant_id, k.hour, n.channel, coalesce(n.template_key, ''), coalesce(n.metadata->>'workflow', ''),
                coalesce(n.category, ''), coalesce(n.provider_kind, ''), k.status, k.reason, sum(k.n)::int8
         from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[], $6::int8[]) k(tenant_id, id, hour, status, reason, n)
         join notifications n on n.tenant_id = k.tenant_id and n.id = k.id
-        where n.metadata->'workflowTestRun' is null
+        where n.metadata->'{SendValidator.TestRunMetadata}' is null
         group by 1, 2, 3, 4, 5, 6, 7, 8, 9
         """;
 
