@@ -22,7 +22,9 @@ public sealed class CeilingSchedule
     public static CeilingResults Between(CeilingResults before, CeilingResults after) => new(
         (before.SingleInsertCommitsPerSec + after.SingleInsertCommitsPerSec) / 2,
         (before.BatchInsertRowsPerSec + after.BatchInsertRowsPerSec) / 2,
-        (before.ClaimDeleteJobsPerSec + after.ClaimDeleteJobsPerSec) / 2);
+        (before.ClaimDeleteJobsPerSec + after.ClaimDeleteJobsPerSec) / 2,
+        (before.DotnetKernelNsPerOp + after.DotnetKernelNsPerOp) / 2,
+        (before.PostgresKernelMs + after.PostgresKernelMs) / 2);
 
     public static IEnumerable<(string Name, Func<CeilingResults, double> Of)> Kinds(BenchOptions options) =>
     [
@@ -30,6 +32,8 @@ public sealed class CeilingSchedule
         ($"100-row batch inserts (unnest), rows/s, {BenchOptions.BatchInsertConnections} connections", c => c.BatchInsertRowsPerSec),
         ($"SKIP LOCKED claim-and-delete 100 at a time, jobs/s, {BenchOptions.ClaimConnections} connections, {options.ClaimPrefillRows:N0} rows",
             c => c.ClaimDeleteJobsPerSec),
+        ("host speed: CPU ns per operation of a fixed .NET kernel, one thread (lower is faster)", c => c.DotnetKernelNsPerOp),
+        ("host speed: CPU ms of a fixed PostgreSQL query, three times, one backend (lower is faster)", c => c.PostgresKernelMs),
     ];
 
     /// <summary>Each ceiling's spread over the run's measurements, then every measurement in the order taken.</summary>

@@ -3,7 +3,10 @@ using Npgsql;
 
 namespace NotificationService.Bench.Ceilings;
 
-public sealed record CeilingResults(double SingleInsertCommitsPerSec, double BatchInsertRowsPerSec, double ClaimDeleteJobsPerSec);
+/// <param name="DotnetKernelNsPerOp">CPU per operation of a fixed .NET kernel (<see cref="HostSpeed"/>): lower is faster.</param>
+/// <param name="PostgresKernelMs">CPU of a fixed PostgreSQL query, three times (<see cref="HostSpeed"/>): lower is faster.</param>
+public sealed record CeilingResults(double SingleInsertCommitsPerSec, double BatchInsertRowsPerSec, double ClaimDeleteJobsPerSec,
+    double DotnetKernelNsPerOp = double.NaN, double PostgresKernelMs = double.NaN);
 
 /// <summary>
 /// What PostgreSQL itself does on this machine, with Npgsql, on a fresh database: the ceilings every service
@@ -27,7 +30,8 @@ public static class PostgresCeilings
         var single = await SingleRowCommitsAsync(db, options.CeilingDuration);
         var batch = await BatchInsertRowsAsync(db, options.CeilingDuration);
         var claim = await ClaimAndDeleteAsync(db, options.ClaimPrefillRows);
-        return new CeilingResults(single, batch, claim);
+        Progress.Show("ceiling: host speed, a fixed .NET and PostgreSQL kernel");
+        return new CeilingResults(single, batch, claim, HostSpeed.DotnetNsPerOp(), await HostSpeed.PostgresMsAsync(db));
     }
 
     private static readonly Guid Tenant = Guid.Parse("0000000d-e000-4000-8000-0000000000be");

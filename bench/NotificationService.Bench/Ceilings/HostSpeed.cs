@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Npgsql;
+
+namespace NotificationService.Bench.Ceilings;
+
+/// <summary>
+/// How much CPU a fixed piece of work takes on this host right now, measured beside the ceilings: a .NET kernel (JSON
+/// write and read, a dictionary, a hash: the kind of work a worker does per message) on one thread, and a PostgreSQL
+/// kernel (one backend formatting and hashing a million integers). CPU per unit of work is the bench's headline because a
+/// busy host slows a window more than it changes what each unit costs; these say how far the cost of the same work
+/// itself moved between measurements (frequency, caches and memory bandwidth shared with the host's other tenants).
+/// </summary>
+public static class HostSpeed
+{
+    private const int Operations = 200_000;
+    private sealed record Payload(Guid Id, string Channel, string Recipient, string Body, int Attempt);
+
+    /// <summary>Thread CPU nanoseconds per kernel operation, after a warm-up long enough for the JIT's last tier.</summary>
+    public static double DotnetNsPerOp()
+    {
+        var payload = new Payload(Guid.Parse("0000000d-e000-4000-8000-0000000000be"), "email", "someone@example.com",
+            "Hello {{name}}, your order has shipped and will arrive on Tuesday.", 1);
+        var seen = new Dictionary<Guid, int>();
+        for (var round = 0; round < 3; round++)
+        {
+            Run(payload, seen, Operations / 4);
+            Thread.Sleep(150); // lets the tiered-compilation thread install what the warm-up made hot
+        }
+        var start = ThreadCpu();
+        var checksum = Run(payload, seen, Operations);
+        var ns = (ThreadCpu() - start).TotalNanoseconds / Operations;
+        return checksum == 0 ? double.NaN : ns; // the checksum keeps the work observable
+    }
+
+    private static long Run(Payload payload, Dictionary<Guid, int> seen, int operations)
+    {
+        long checksum = 0;
+        for (var i = 0; i < operations; i++)
+        {
+            var json = JsonSerializer.SerializeToUtf8Bytes(payload with { Attempt = i });
+            var back = JsonSerializer.Deserialize<Payload>(json)!;
+            seen[back.Id] = back.Attempt;
+            checksum += SHA256.HashData(json)[0] + seen.Count;
+        }
+        return checksum;
+    }
+
+    /// <summary>CPU milliseconds one PostgreSQL backend spends on a fixed query, three times over (10 ms clock ticks).</summary>
+    public static async Task<double> PostgresMsAsync(NpgsqlDataSource db)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await using var pid = new NpgsqlCommand("select pg_backend_pid()", conn);
+        var backend = (int)(await pid.ExecuteScalarAsync())!;
+        await using var kernel = new NpgsqlCommand("select sum(hashtext(i::text)::bigint) from generate_series(1, 1000000) i", conn);
+        await kernel.ExecuteScalarAsync(); // warm: the plan and the backend's caches
+        var before = CpuMeter.Process(backend);
+        for (var i = 0; i < 3; i++) await kernel.ExecuteScalarAsync();
+        return (CpuMeter.Process(backend) - before).TotalMilliseconds;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct Timespec { public long Seconds; public long Nanoseconds; }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGettime(int clock, out Timespec time);
+
+    private const int ThreadCpuClock = 3; // CLOCK_THREAD_CPUTIME_ID: this thread's CPU, in nanoseconds
+
+    private static TimeSpan ThreadCpu() =>
+        ClockGettime(ThreadCpuClock, out var t) == 0 ? TimeSpan.FromTicks(t.Seconds * TimeSpan.TicksPerSecond + t.Nanoseconds / 100) : TimeSpan.Zero;
+}
