@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using NotificationService.Features.Sending.Delivery;
 using NotificationService.Features.Sending.Notifications;
 using NotificationService.Features.Tenancy.Quotas;
 using NotificationService.Infrastructure;
@@ -53,7 +52,7 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
     public static SendRequest Request(RunRow run, StoredWorkflow workflow, string stepId, IReadOnlyList<string> channels, string template, JsonObject? overrides) =>
         Request(run.Id, run.UserId, run.Data as JsonObject, run.Actor, workflow, stepId, channels, template, overrides, run.TestRun);
 
-    /// <param name="testRun">A test run's sends carry <see cref="SandboxOnly.MetadataKey"/>: delivery takes them to the sandbox.</param>
+    /// <param name="testRun">A test run's sends carry <see cref="SendValidator.TestRunMetadata"/>: delivery takes them to the sandbox.</param>
     public static SendRequest Request(Guid runId, string userId, JsonObject? data, JsonNode? actor, StoredWorkflow workflow, string stepId,
         IReadOnlyList<string> channels, string template, JsonObject? overrides, bool testRun = false) => new()
     {
@@ -64,7 +63,7 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
         Data = TemplateData(data, actor, overrides),
         Category = workflow.Definition.Category,
         Metadata = testRun
-            ? new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key, [SandboxOnly.MetadataKey] = "true" }
+            ? new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key, [SendValidator.TestRunMetadata] = "true" }
             : new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key },
     };
 

@@ -11,7 +11,6 @@ using NotificationService.Features.Sending.Templates;
 using NotificationService.Infrastructure;
 using NotificationService.Queue;
 
-
 namespace NotificationService.Features.Sending.Notifications;
 
 /// <summary>The recipient's profile locale, when the caller already looked it up (a batch reads its recipients' at once).</summary>

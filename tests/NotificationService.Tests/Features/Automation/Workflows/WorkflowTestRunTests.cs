@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using NotificationService.Features.Automation.Workflows;
 using NotificationService.Features.Operations.Analytics;
 using NotificationService.Features.Sending.Delivery;
+using NotificationService.Features.Sending.Notifications;
 using NotificationService.Hosting;
 using NotificationService.Tests.Features.Administration.Members;
 using NotificationService.Tests.Features.People.Recipients;
@@ -54,7 +55,7 @@ public class WorkflowTestRunTests(ServiceFixture service)
         var recorded = await service.ScalarAsync<string>("select content::text from sandbox_messages where tenant_id = $1 and notification_id = $2", tenant.Id, mail);
         Assert.Contains("Draft 7", recorded);
         var notification = await tenant.Http.GetJsonAsync($"/api/v1/services/notifications/{mail}");
-        Assert.Equal("true", notification["metadata"]![SandboxOnly.MetadataKey]!.GetValue<string>());
+        Assert.Equal("true", notification["metadata"]![SendValidator.TestRunMetadata]!.GetValue<string>());
 
         // The tenant's SendGrid is live: a real trigger of the published version reaches it, and only that one did.
         var real = (await tenant.Http.TriggerAsync("receipt", new { recipients = new[] { "ada" }, data = new { orderId = "8" } })).Single();
