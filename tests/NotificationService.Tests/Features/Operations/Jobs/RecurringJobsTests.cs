@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using NotificationService.Features.Operations.Jobs;
 using NotificationService.Features.People.Inbox;
@@ -51,10 +52,12 @@ public class RecurringJobsTests : IAsyncLifetime
     public async Task A_recurring_job_runs_once_per_occurrence_with_two_worker_replicas_scheduling_it()
     {
         var first = Worker();
-        Worker();
+        var second = Worker();
         await using var db = NpgsqlDataSource.Create(_db);
         await Eventually.Async(async () => await CountAsync(db, "select count(*) from hangfire.server") == 2, "both replicas' Hangfire servers");
-        // Registration runs beside the start (a killed replica's lock must not stop its replacement starting): wait for it.
+        // Registration runs beside the start (a killed replica's lock must not stop its replacement starting): wait for both
+        // replicas' to finish, or a late one sets the yearly schedule back over the every-second one this spec sets below.
+        await Task.WhenAll(RegistrationOf(first), RegistrationOf(second)).WaitAsync(TimeSpan.FromSeconds(60));
         var ids = await Eventually.Async(() => RecurringJobIdsAsync(db),
             r => r.Count >= 5 && r.Contains(InboxSweeper.JobId) && r.Contains(ParkedCallbackExpiry.JobId),
             "every retention kind and both sweeps registered as recurring jobs");
@@ -80,6 +83,9 @@ public class RecurringJobsTests : IAsyncLifetime
             Assert.True(succeeded >= 4);
         }
     }
+
+    private static Task RegistrationOf(WebApplicationFactory<Program> replica) =>
+        replica.Services.GetServices<IHostedService>().OfType<RecurringJobsRegistration>().Single().ExecuteTask ?? Task.CompletedTask;
 
     private static async Task<(long Succeeded, long Occurrences, long Jobs)> RunsAsync(NpgsqlDataSource db, string id)
     {
