@@ -129,7 +129,7 @@ public sealed class Report
         {
             sb.AppendLine($"| single-row insert commits/s, {BenchOptions.SingleInsertConnections} connections, {Options.CeilingDuration.TotalSeconds:0} s | {c.SingleInsertCommitsPerSec:N0} |");
             sb.AppendLine($"| 100-row batch inserts (unnest), rows/s, {BenchOptions.BatchInsertConnections} connections | {c.BatchInsertRowsPerSec:N0} |");
-            sb.AppendLine($"| SKIP LOCKED claim-and-delete 100 at a time, jobs/s, {BenchOptions.ClaimConnections} connections, {Options.ClaimPrefillRows:N0} rows | {c.ClaimDeleteJobsPerSec:N0} |");
+            sb.AppendLine($"| SKIP LOCKED claim-and-delete 100 at a time, jobs/s, {BenchOptions.ClaimConnections} connections, {Options.ClaimPrefillRows:N0} rows, median of {PostgresCeilings.ClaimSamples(Options)} | {c.ClaimDeleteJobsPerSec:N0} |");
         }
         else sb.AppendLine("| (not measured) | |");
         sb.AppendLine();
