@@ -17,9 +17,9 @@ public static class PostgresCeilings
     public static async Task<CeilingResults> MeasureAsync(string connectionString, BenchOptions options)
     {
         await using var db = new NpgsqlDataSourceBuilder(connectionString).Build();
-        // No autovacuum on the ceilings' own tables (the database is dropped after): the batch ceiling's 1.6 M rows drew a
-        // VACUUM ANALYZE of several seconds up to a minute later, at whatever moment autovacuum woke, and the claim samples
-        // it overlapped read ~240,000 jobs/s where the others read ~300,000 (two levels, runs and rounds alike).
+        // No autovacuum on the ceilings' own tables (the database is dropped after): 1.6 M rows like the batch ceiling's drew
+        // a VACUUM ANALYZE of the table 53 s later, running for seconds on the cores the next measurements share, at whatever
+        // moment autovacuum woke. (It was not what put the claim ceiling on two levels: that stayed without it.)
         await using (var setup = db.CreateCommand("""
             create table notifications_lite (
                 id uuid primary key, tenant_id uuid not null, channel text not null, status text not null,
