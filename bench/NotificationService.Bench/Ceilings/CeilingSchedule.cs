@@ -24,7 +24,8 @@ public sealed class CeilingSchedule
         (before.BatchInsertRowsPerSec + after.BatchInsertRowsPerSec) / 2,
         (before.ClaimDeleteJobsPerSec + after.ClaimDeleteJobsPerSec) / 2,
         (before.DotnetKernelNsPerOp + after.DotnetKernelNsPerOp) / 2,
-        (before.PostgresKernelMs + after.PostgresKernelMs) / 2);
+        (before.PostgresKernelMs + after.PostgresKernelMs) / 2,
+        (before.MemoryNsPerRead + after.MemoryNsPerRead) / 2);
 
     public static IEnumerable<(string Name, Func<CeilingResults, double> Of)> Kinds(BenchOptions options) =>
     [
@@ -34,6 +35,7 @@ public sealed class CeilingSchedule
             c => c.ClaimDeleteJobsPerSec),
         ("host speed: CPU ns per operation of a fixed .NET kernel, one thread (lower is faster)", c => c.DotnetKernelNsPerOp),
         ("host speed: CPU ms of a fixed PostgreSQL query, three times, one backend (lower is faster)", c => c.PostgresKernelMs),
+        ("host speed: CPU ns per dependent read through 128 MB, both cores at once (lower is faster)", c => c.MemoryNsPerRead),
     ];
 
     /// <summary>Each ceiling's spread over the run's measurements, then every measurement in the order taken.</summary>

@@ -7,10 +7,11 @@ namespace NotificationService.Bench.Ceilings;
 
 /// <summary>
 /// How much CPU a fixed piece of work takes on this host right now, measured beside the ceilings: a .NET kernel (JSON
-/// write and read, a dictionary, a hash: the kind of work a worker does per message) on one thread, and a PostgreSQL
-/// kernel (one backend formatting and hashing a million integers). CPU per unit of work is the bench's headline because a
-/// busy host slows a window more than it changes what each unit costs; these say how far the cost of the same work
-/// itself moved between measurements (frequency, caches and memory bandwidth shared with the host's other tenants).
+/// write and read, a dictionary, a hash: the kind of work a worker does per message) on one thread, a PostgreSQL kernel
+/// (one backend formatting and hashing a million integers), and a walk through memory on both cores at once. CPU per
+/// unit of work is the bench's headline because a busy host slows a window more than it changes what each unit costs;
+/// these say how far the cost of the same work itself moved between measurements (frequency, caches and memory
+/// bandwidth shared with the host's other tenants).
 /// </summary>
 public static class HostSpeed
 {
@@ -55,6 +56,50 @@ public static class HostSpeed
             checksum += SHA256.HashData(json)[0] + seen.Count;
         }
         return checksum;
+    }
+
+    private const int ChainLength = 32 << 20; // 128 MB of ints: several times any last-level cache of this class of host
+    private static readonly Lazy<int[]> Chain = new(() =>
+    {
+        // One random cycle through every slot (Sattolo's shuffle), so each read depends on the one before and none is cached.
+        var next = new int[ChainLength];
+        for (var i = 0; i < next.Length; i++) next[i] = i;
+        var random = new Random(7);
+        for (var i = next.Length - 1; i > 0; i--) { var j = random.Next(i); (next[i], next[j]) = (next[j], next[i]); }
+        return next;
+    });
+
+    /// <summary>
+    /// Thread CPU nanoseconds per dependent read through 128 MB, on both cores at once: what the one-thread kernel above does
+    /// not meet, a core's sibling and the caches and memory the host's other tenants share. The mean of the threads' medians.
+    /// </summary>
+    public static double MemoryNsPerRead()
+    {
+        var chain = Chain.Value;
+        var threads = Math.Min(Environment.ProcessorCount, 2);
+        var perThread = new double[threads];
+        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        {
+            const int Steps = 1_000_000;
+            var at = t * 7919;
+            at = Walk(chain, at, Steps); // warm: the pages mapped, the loop compiled
+            var chunks = new double[5];
+            for (var i = 0; i < chunks.Length; i++)
+            {
+                var start = ThreadCpu();
+                at = Walk(chain, at, Steps);
+                chunks[i] = (ThreadCpu() - start).TotalNanoseconds / Steps;
+            }
+            Array.Sort(chunks);
+            perThread[t] = at < 0 ? double.NaN : chunks[chunks.Length / 2]; // `at` keeps the walk observable
+        });
+        return perThread.Average();
+    }
+
+    private static int Walk(int[] chain, int at, int steps)
+    {
+        for (var i = 0; i < steps; i++) at = chain[at];
+        return at;
     }
 
     /// <summary>CPU milliseconds one PostgreSQL backend spends on a fixed query, three times over (10 ms clock ticks).</summary>

@@ -5,8 +5,9 @@ namespace NotificationService.Bench.Ceilings;
 
 /// <param name="DotnetKernelNsPerOp">CPU per operation of a fixed .NET kernel (<see cref="HostSpeed"/>): lower is faster.</param>
 /// <param name="PostgresKernelMs">CPU of a fixed PostgreSQL query, three times (<see cref="HostSpeed"/>): lower is faster.</param>
+/// <param name="MemoryNsPerRead">CPU per dependent memory read, both cores at once (<see cref="HostSpeed"/>): lower is faster.</param>
 public sealed record CeilingResults(double SingleInsertCommitsPerSec, double BatchInsertRowsPerSec, double ClaimDeleteJobsPerSec,
-    double DotnetKernelNsPerOp = double.NaN, double PostgresKernelMs = double.NaN);
+    double DotnetKernelNsPerOp = double.NaN, double PostgresKernelMs = double.NaN, double MemoryNsPerRead = double.NaN);
 
 /// <summary>
 /// What PostgreSQL itself does on this machine, with Npgsql, on a fresh database: the ceilings every service
@@ -35,8 +36,9 @@ public static class PostgresCeilings
         var single = await SingleRowCommitsAsync(db, options.CeilingDuration);
         var batch = await BatchInsertRowsAsync(db, options.CeilingDuration);
         var claim = await ClaimAndDeleteMedianAsync(db, options.ClaimPrefillRows, ClaimSamples(options));
-        Progress.Show("ceiling: host speed, a fixed .NET and PostgreSQL kernel");
-        return new CeilingResults(single, batch, claim, HostSpeed.DotnetNsPerOp(), await HostSpeed.PostgresMsAsync(db));
+        Progress.Show("ceiling: host speed, fixed .NET, PostgreSQL and memory kernels");
+        return new CeilingResults(single, batch, claim, HostSpeed.DotnetNsPerOp(), await HostSpeed.PostgresMsAsync(db),
+            HostSpeed.MemoryNsPerRead());
     }
 
     private static readonly Guid Tenant = Guid.Parse("0000000d-e000-4000-8000-0000000000be");
