@@ -31,7 +31,8 @@ public sealed class CeilingSchedule
     [
         ($"single-row insert commits/s, {BenchOptions.SingleInsertConnections} connections, {options.CeilingDuration.TotalSeconds:0.#} s", c => c.SingleInsertCommitsPerSec),
         ($"100-row batch inserts (unnest), rows/s, {BenchOptions.BatchInsertConnections} connections", c => c.BatchInsertRowsPerSec),
-        ($"SKIP LOCKED claim-and-delete 100 at a time, jobs/s, {BenchOptions.ClaimConnections} connections, {options.ClaimPrefillRows:N0} rows, median of {PostgresCeilings.ClaimSamples(options)}",
+        ($"SKIP LOCKED claim-and-delete 100 at a time, jobs/s, {BenchOptions.ClaimConnections} connections, {options.ClaimPrefillRows:N0} rows, " +
+         $"median of {PostgresCeilings.ClaimSamples(options)}",
             c => c.ClaimDeleteJobsPerSec),
         ("host speed: CPU ns per operation of a fixed .NET kernel, one thread (lower is faster)", c => c.DotnetKernelNsPerOp),
         ("host speed: CPU ms of a fixed PostgreSQL query, three times, one backend (lower is faster)", c => c.PostgresKernelMs),

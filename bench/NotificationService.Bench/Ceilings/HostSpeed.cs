@@ -76,9 +76,9 @@ public static class HostSpeed
     public static double MemoryNsPerRead()
     {
         var chain = Chain.Value;
-        var threads = Math.Min(Environment.ProcessorCount, 2);
-        var perThread = new double[threads];
-        Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, t =>
+        var perThread = new double[Math.Min(Environment.ProcessorCount, 2)];
+        // Threads of their own, not the pool's: both walks must run at the same time, which Parallel.For does not promise.
+        var walkers = Enumerable.Range(0, perThread.Length).Select(t => new Thread(() =>
         {
             const int Steps = 1_000_000;
             var at = t * 7919;
@@ -92,7 +92,9 @@ public static class HostSpeed
             }
             Array.Sort(chunks);
             perThread[t] = at < 0 ? double.NaN : chunks[chunks.Length / 2]; // `at` keeps the walk observable
-        });
+        })).ToList();
+        walkers.ForEach(w => w.Start());
+        walkers.ForEach(w => w.Join());
         return perThread.Average();
     }
 

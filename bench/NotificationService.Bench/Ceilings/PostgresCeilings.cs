@@ -99,7 +99,7 @@ public static class PostgresCeilings
     }
 
     /// <summary>How many claim-and-delete samples a ceiling takes the median of: one sample lasts under half a second,
-    /// and on an idle host ten in a row spread 1.10x, a third of what dispatch ÷ ceiling may move between runs.</summary>
+    /// and ten in a row on an idle host spread 1.10x.</summary>
     public static int ClaimSamples(BenchOptions options) => options.Smoke ? 1 : 3;
 
     private static async Task<double> ClaimAndDeleteMedianAsync(NpgsqlDataSource db, int rows, int samples)
