@@ -20,6 +20,8 @@ public sealed record BenchOptions(
     public const int AcceptClients = 32;
     /// <summary>The half-rate window's unrecorded lead-in at the same rate (see <see cref="Service.AcceptLoad.OpenLoopAsync"/>).</summary>
     public static TimeSpan HalfRateLeadIn => Waits.Seconds(2);
+    /// <summary>Windows the half-rate and end-to-end p99s are each the median of (one at smoke size).</summary>
+    public int LatencyWindows => Smoke ? 1 : 3;
     public const int BatchClients = 4;
     /// <summary>Inline/template pairs in the templated-accept comparison (even, so each side goes first equally often).</summary>
     public const int TemplatedAcceptPairs = 4;
