@@ -42,6 +42,14 @@ public sealed record BenchOptions(
     /// default). A longer drain did not make runs agree: at 300,000 (15–19 s) five runs of an idle host spread as at 100,000.</summary>
     public int DispatchTimedJobs { get; init; } = 100_000;
     public int RoundsPerSide => Math.Max(1, Repeat ?? (AbRef is null ? 1 : AbRounds));
+
+    /// <summary>
+    /// Rounds of <paramref name="phase"/>: <see cref="RoundsPerSide"/> with `--repeat`, `--ab` or at quick and smoke size;
+    /// otherwise three of dispatch, whose figures are read as the median of its rounds (its ratio to the claim ceiling and
+    /// its CPU per delivery moved 1.1–1.3× between runs of one round, each round a fresh worker on a host whose speed under
+    /// load came in spells), and one of every other phase.
+    /// </summary>
+    public int RoundsOf(string phase) => Repeat is not null || AbRef is not null || Quick ? RoundsPerSide : phase == "dispatch" ? 3 : 1;
     public int TemplatedPairs => Smoke ? 2 : TemplatedAcceptPairs;
 
 

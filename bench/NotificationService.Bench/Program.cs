@@ -54,13 +54,13 @@ try
     // Each phase's rounds, each of its own report. With two builds they alternate, each going first in half the rounds
     // (head, base, base, head, …), so drift on a shared host falls on both alike.
     foreach (var key in phases.Select(p => p.Key).Distinct())
-        for (var round = 0; round < roundsPerSide; round++)
+        for (int round = 0, rounds = options.RoundsOf(key); round < rounds; round++)
             foreach (var side in round % 2 == 0 ? sides : sides.AsEnumerable().Reverse())
             {
                 var r = new Report { Options = options, Machine = machine, StartedAt = started, Ceilings = before };
-                if (roundsPerSide > 1 || sides.Count > 1)
+                if (rounds > 1 || sides.Count > 1)
                 {
-                    Progress.Show($"phase {key}, round {round + 1}/{roundsPerSide}, {side.Name} ({side.Label})");
+                    Progress.Show($"phase {key}, round {round + 1}/{rounds}, {side.Name} ({side.Label})");
                     r.Notes.Add($"{key}, {side.Name}: round {round + 1} started {DateTime.UtcNow:HH:mm:ss} UTC, load average {LoadAverage.Text()}");
                 }
                 foreach (var p in phases.Where(p => p.Key == key)) await Phase(r, p.Key, p.Name, dll => p.Run(r, dll), side.Dll);

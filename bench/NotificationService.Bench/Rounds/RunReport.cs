@@ -4,8 +4,8 @@ using System.Text;
 namespace NotificationService.Bench;
 
 /// <summary>
-/// A run of one build (no `--ab`): the ceilings as measured through the run, with `--repeat N` every figure's spread
-/// over the rounds, then each round of each phase with the ceilings it was divided by, and the phases' outcomes.
+/// A run of one build (no `--ab`): the ceilings as measured through the run, with rounds (`--repeat N`, or dispatch's
+/// three) every figure's median and spread over its phase's rounds, then each round of each phase with the ceilings it was divided by, and the phases' outcomes.
 /// </summary>
 public static class RunReport
 {
@@ -17,7 +17,8 @@ public static class RunReport
         main.AppendHeader(sb);
         var rounds = units.Count == 0 ? 0 : units.Max(u => u.Round) + 1;
         if (rounds > 1) AppendSpread(sb, new SideFigures(units, units[0].Side), rounds);
-        foreach (var u in units) AppendUnit(sb, u, rounds > 1 ? $", round {u.Round + 1} of {rounds}" : "");
+        foreach (var u in units)
+            AppendUnit(sb, u, units.Count(x => x.Phase == u.Phase) is > 1 and var of ? $", round {u.Round + 1} of {of}" : "");
         foreach (var n in main.Notes) sb.AppendLine($"- {n}");
         Report.AppendPhases(sb, units.SelectMany(u => u.Report.PhasesRun));
         return sb.ToString();
@@ -39,7 +40,8 @@ public static class RunReport
             var values = figures.Values(key);
             var s = Spread.Of(values);
             sb.AppendLine($"| {first.Name} | {Fmt(s.Min, first.Format)} | {Fmt(s.Median, first.Format)} | {Fmt(s.Max, first.Format)} | " +
-                          $"{Fmt(s.MaxOverMin, "0.00")} | {string.Join(" / ", values.Select(v => Fmt(v, first.Format)))} | {first.Target} |");
+                          $"{(s.Count > 1 ? Fmt(s.MaxOverMin, "0.00") : "one round")} | " +
+                          $"{string.Join(" / ", values.Where(double.IsFinite).Select(v => Fmt(v, first.Format)))} | {first.Target} |");
         }
         sb.AppendLine();
     }
