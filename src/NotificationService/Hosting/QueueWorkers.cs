@@ -28,7 +28,7 @@ public static class QueueWorkers
             Lease = TimeSpan.FromSeconds(section.GetValue("LeaseSeconds", 30.0)),
             PollInterval = TimeSpan.FromMilliseconds(section.GetValue("PollIntervalMs", 2000)),
             RescueInterval = TimeSpan.FromSeconds(section.GetValue("RescueIntervalSeconds", 10.0)),
-            FetchCooldown = TimeSpan.FromMilliseconds(section.GetValue("FetchCooldownMs", 10)),
+            FetchCooldown = TimeSpan.FromMilliseconds(section.GetValue("FetchCooldownMs", 25)),
             RetryPolicyFor = _ => new RetryPolicy(
                 TimeSpan.FromSeconds(section.GetValue("RetryBaseSeconds", 1.0)),
                 TimeSpan.FromMinutes(section.GetValue("RetryMaxMinutes", 60.0))),
