@@ -39,7 +39,7 @@ public static class AcceptSplitRun
             acceptCost = accept.Cost!;
         }
 
-        var hold = new DispatchWarmUp.Plan(1, jitSettle, TimeSpan.FromMinutes(10), Released: true);
+        var hold = new DispatchWarmUp.Plan((int)Math.Max(1, warm.Accepted), jitSettle, TimeSpan.FromMinutes(10), Released: true);
         await HoldAsync(db, accept.Ids);
         await using var worker = await ServiceProcess.StartAsync(dll, cs, "worker");
         await DispatchWarmUp.SettleAsync(db, worker, hold, () => QueueWatch.CountQueuedUnitsAsync(db, dueOnly: true), "jobs, notifications",
