@@ -315,7 +315,7 @@ public sealed class Report
     {
         var values = windows.Select(figure).ToList();
         each = string.Join(" / ", values.Select(v => v.ToString("0.0", Inv)));
-        return RetentionBenchResult.Median(values);
+        return Spread.Of(values).Median;
     }
 
     /// <param name="phases">End with the phases' outcomes (off where a run renders one table for all its rounds).</param>

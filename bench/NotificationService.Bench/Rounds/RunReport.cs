@@ -5,7 +5,8 @@ namespace NotificationService.Bench;
 
 /// <summary>
 /// A run of one build (no `--ab`): the ceilings as measured through the run, with rounds (`--repeat N`, or dispatch's
-/// three) every figure's median and spread over its phase's rounds, then each round of each phase with the ceilings it was divided by, and the phases' outcomes.
+/// three) every figure's median and spread over its phase's rounds, then each round of each phase with the ceilings it
+/// was divided by, and the phases' outcomes.
 /// </summary>
 public static class RunReport
 {

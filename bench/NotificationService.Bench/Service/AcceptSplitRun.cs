@@ -47,8 +47,7 @@ public static class AcceptSplitRun
         var units = await QueueWatch.CountQueuedUnitsAsync(db);
         var meter = await UnitMeter.StartAsync(db, "delivery of those sends (Mode=worker, warm)");
         await DispatchWarmUp.ReleaseHeldAsync(db, hold);
-        for (long left; (left = await QueueWatch.CountQueuedUnitsAsync(db)) > 0; await Task.Delay(20))
-            Progress.Show($"accept split: {left:N0} sends left to deliver");
+        await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromMinutes(10), "accept split: delivering the measured sends");
         var deliverCost = await meter.StopAsync(units, "delivered notification");
         return new AcceptSplitResult(warm, accept, acceptCost, deliverCost, Environment.ProcessorCount);
     }
