@@ -74,13 +74,7 @@ public static class AcceptLoad
         for (var i = 0; i < total; i++)
         {
             var due = origin + (long)(i * ticksPerSend);
-            var wait = due - Stopwatch.GetTimestamp();
-            if (wait > 0)
-            {
-                var ms = wait * 1000.0 / Stopwatch.Frequency;
-                if (ms > 2) await Task.Delay(TimeSpan.FromMilliseconds(ms - 1));
-                while (Stopwatch.GetTimestamp() < due) Thread.SpinWait(20);
-            }
+            await OpenLoopPace.UntilAsync(due);
             var index = i;
             inflight.Add(Task.Run(async () =>
             {

@@ -158,11 +158,7 @@ public static class TenantFloodRun
         for (var i = 0; i < total && !stop.IsCancellationRequested; i++)
         {
             var due = origin + (long)(i * ticksPerSend);
-            var wait = (due - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency;
-            if (wait > 2) await Task.Delay(TimeSpan.FromMilliseconds(wait - 1), CancellationToken.None);
-            // The quiet tenant's sends start on time (spin the last millisecond); the flood's are paced by the timer
-            // alone (sends due together go together), so the generator does not spend a core spinning for it.
-            if (counts is null || label != "flood") while (Stopwatch.GetTimestamp() < due) Thread.SpinWait(20);
+            await OpenLoopPace.UntilAsync(due);
             var http = replicas[i % replicas.Length];
             inflight.Add(Task.Run(async () =>
             {
