@@ -11,11 +11,12 @@ namespace NotificationService.Bench.Ceilings;
 /// (one backend formatting and hashing a million integers), and a walk through memory on both cores at once. CPU per
 /// unit of work is the bench's headline because a busy host slows a window more than it changes what each unit costs;
 /// these say how far the cost of the same work itself moved between measurements (frequency, caches and memory
-/// bandwidth shared with the host's other tenants).
+/// bandwidth shared with the host's other tenants). At smoke size each kernel does a token amount of its work: its figure
+/// means nothing there, like every smoke figure, and the full kernels were a third of a smoke lane's wall time.
 /// </summary>
 public static class HostSpeed
 {
-    private const int Chunk = 50_000;
+    private static int Chunk => Waits.Smoke ? 500 : 50_000;
     private sealed record Payload(Guid Id, string Channel, string Recipient, string Body, int Attempt);
 
     /// <summary>
@@ -28,10 +29,10 @@ public static class HostSpeed
         var payload = new Payload(Guid.Parse("0000000d-e000-4000-8000-0000000000be"), "email", "someone@example.com",
             "Hello {{name}}, your order has shipped and will arrive on Tuesday.", 1);
         var seen = new Dictionary<Guid, int>();
-        for (var round = 0; round < 6; round++)
+        for (var round = 0; round < Waits.Rounds(6); round++)
         {
             Run(payload, seen, Chunk);
-            Thread.Sleep(150); // lets the tiered-compilation thread install what the warm-up made hot
+            if (!Waits.Smoke) Thread.Sleep(150); // lets the tiered-compilation thread install what the warm-up made hot
         }
         var chunks = new double[5];
         long checksum = 0;
@@ -58,7 +59,9 @@ public static class HostSpeed
         return checksum;
     }
 
-    private const int ChainLength = 32 << 20; // 128 MB of ints: several times any last-level cache of this class of host
+    // 128 MB of ints: several times any last-level cache of this class of host (1 MB at smoke size).
+    private static int ChainLength => Waits.Smoke ? 1 << 18 : 32 << 20;
+    private static int WalkSteps => Waits.Smoke ? 10_000 : 1_000_000;
     private static readonly Lazy<int[]> Chain = new(() =>
     {
         // One random cycle through every slot (Sattolo's shuffle), so each read depends on the one before and none is cached.
@@ -80,15 +83,15 @@ public static class HostSpeed
         // Threads of their own, not the pool's: both walks must run at the same time, which Parallel.For does not promise.
         var walkers = Enumerable.Range(0, perThread.Length).Select(t => new Thread(() =>
         {
-            const int Steps = 1_000_000;
+            var steps = WalkSteps;
             var at = t * 7919;
-            at = Walk(chain, at, Steps); // warm: the pages mapped, the loop compiled
+            at = Walk(chain, at, steps); // warm: the pages mapped, the loop compiled
             var chunks = new double[5];
             for (var i = 0; i < chunks.Length; i++)
             {
                 var start = ThreadCpu();
-                at = Walk(chain, at, Steps);
-                chunks[i] = (ThreadCpu() - start).TotalNanoseconds / Steps;
+                at = Walk(chain, at, steps);
+                chunks[i] = (ThreadCpu() - start).TotalNanoseconds / steps;
             }
             Array.Sort(chunks);
             perThread[t] = at < 0 ? double.NaN : chunks[chunks.Length / 2]; // `at` keeps the walk observable
@@ -110,7 +113,8 @@ public static class HostSpeed
         await using var conn = await db.OpenConnectionAsync();
         await using var pid = new NpgsqlCommand("select pg_backend_pid()", conn);
         var backend = (int)(await pid.ExecuteScalarAsync())!;
-        await using var kernel = new NpgsqlCommand("select sum(hashtext(i::text)::bigint) from generate_series(1, 1000000) i", conn);
+        await using var kernel = new NpgsqlCommand("select sum(hashtext(i::text)::bigint) from generate_series(1, $1) i", conn);
+        kernel.Parameters.AddWithValue(Waits.Smoke ? 10_000 : 1_000_000);
         await kernel.ExecuteScalarAsync(); // warm: the plan and the backend's caches
         var before = CpuMeter.Process(backend);
         for (var i = 0; i < 3; i++) await kernel.ExecuteScalarAsync();
@@ -126,5 +130,7 @@ public static class HostSpeed
     private const int ThreadCpuClock = 3; // CLOCK_THREAD_CPUTIME_ID: this thread's CPU, in nanoseconds
 
     private static TimeSpan ThreadCpu() =>
-        ClockGettime(ThreadCpuClock, out var t) == 0 ? TimeSpan.FromTicks(t.Seconds * TimeSpan.TicksPerSecond + t.Nanoseconds / 100) : TimeSpan.Zero;
+        ClockGettime(ThreadCpuClock, out var t) == 0
+            ? TimeSpan.FromTicks(t.Seconds * TimeSpan.TicksPerSecond + t.Nanoseconds / 100)
+            : TimeSpan.Zero;
 }

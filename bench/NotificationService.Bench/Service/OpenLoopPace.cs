@@ -9,7 +9,7 @@ namespace NotificationService.Bench.Service;
 /// for the whole window (the host 95 % busy at 500/s, every statement of the worker's taking about 2 ms), and the
 /// latencies were those of a service left one core. Waiting on the timer instead, a send leaves up to about a millisecond
 /// after its scheduled time, and sends due within one tick leave together; latency still counts from the scheduled time,
-/// so that lateness is in the figure, not hidden from it.
+/// so that lateness is in the figure, not hidden from it. Every open loop of the bench paces through it.
 /// </summary>
 internal static class OpenLoopPace
 {

@@ -50,7 +50,7 @@ public static class SseChainCeiling
         for (var i = 0; i < total; i++)
         {
             var due = origin + (long)(i * Stopwatch.Frequency / rate);
-            if ((due - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency is var ms and > 1) await Task.Delay(TimeSpan.FromMilliseconds(ms));
+            await OpenLoopPace.UntilAsync(due);
             var id = firstId + i;
             var arrived = heard[id] = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             chains.Add(Task.Run(async () =>

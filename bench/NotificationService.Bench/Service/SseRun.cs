@@ -273,7 +273,7 @@ public static class SseRun
         for (var i = 0; i < total; i++)
         {
             var due = origin + (long)(i * Stopwatch.Frequency / rate);
-            if ((due - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency is var ms and > 1) await Task.Delay(TimeSpan.FromMilliseconds(ms));
+            await OpenLoopPace.UntilAsync(due);
             var user = UserId((int)((long)i * 7919 % users));
             inflight.Add(Task.Run(async () =>
             {

@@ -85,7 +85,7 @@ public static class TopicsEventsRun
         for (var i = 0; i < total; i++)
         {
             var due = origin + (long)(i * Stopwatch.Frequency / rate);
-            if ((due - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency is var ms and > 1) await Task.Delay(TimeSpan.FromMilliseconds(ms));
+            await OpenLoopPace.UntilAsync(due);
             var n = 1_000 + i;
             var group = (int)((long)i * 7919 % groups);
             started[n] = Stopwatch.GetTimestamp();
