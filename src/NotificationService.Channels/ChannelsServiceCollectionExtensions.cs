@@ -28,14 +28,15 @@ public static class ChannelsServiceCollectionExtensions
 
     /// <summary>
     /// Registers the real provider adapters as <see cref="IProviderAdapter"/> and one named HttpClient per provider
-    /// (sendgrid, twilio, meta, fcm, chat) with a 10 s timeout (<see cref="RequestTimeout"/>) and pooled keep-alive connections. The sandbox adapter is
-    /// registered by the service with its recorder, not here.
+    /// (sendgrid, twilio, meta, fcm, chat) with a 10 s timeout (<see cref="RequestTimeout"/>) and pooled keep-alive connections.
+    /// The sandbox adapter is registered by the service with its recorder, not here.
     /// </summary>
     public static IServiceCollection AddProviderAdapters(this IServiceCollection services)
     {
         // The service registers its configured guard first (Outbound:AllowedTargets); without one, only public addresses.
         services.TryAddSingleton(new OutboundGuard([]));
-        foreach (var name in new[] { SendGridAdapter.HttpClientName, TwilioAdapterBase.HttpClientName, MetaWhatsAppAdapter.HttpClientName, FcmAdapter.HttpClientName, ChatHttp.HttpClientName })
+        foreach (var name in new[] { SendGridAdapter.HttpClientName, TwilioAdapterBase.HttpClientName, MetaWhatsAppAdapter.HttpClientName,
+            FcmAdapter.HttpClientName, ChatHttp.HttpClientName })
         {
             services.AddHttpClient(name, (sp, client) =>
                 {

@@ -18,8 +18,8 @@ public sealed record ProviderConfig(
     public string? Secret(string name) => Secrets.TryGetValue(name, out var v) ? v : null;
 }
 
-public sealed record Recipient(string? UserId = null, string? Email = null, string? Phone = null, IReadOnlyList<string>? DeviceTokens = null, string? Topic = null,
-    ChatDestination? Chat = null);
+public sealed record Recipient(string? UserId = null, string? Email = null, string? Phone = null,
+    IReadOnlyList<string>? DeviceTokens = null, string? Topic = null, ChatDestination? Chat = null);
 
 /// <summary>A provider-side WhatsApp template (used outside the 24-hour customer-care window).</summary>
 public sealed record WhatsAppTemplateRef(string Name, string Language, IReadOnlyList<string> Parameters);

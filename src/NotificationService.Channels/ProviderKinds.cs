@@ -1,10 +1,12 @@
 namespace NotificationService.Channels;
 
-/// <summary>One field of a provider kind's settings or secrets; <paramref name="Choices"/>: the only values it takes, when it is an enum.</summary>
+/// <summary>One field of a provider kind's settings or secrets; <paramref name="Choices"/>: the only values it takes, when it is an
+/// enum.</summary>
 public sealed record ProviderField(string Name, bool Required, string Description, IReadOnlyList<string>? Choices = null);
 
 /// <summary>What a provider kind is: the channels it serves and the settings/secrets it reads.</summary>
-public sealed record ProviderKindSpec(string Kind, IReadOnlyList<string> Channels, IReadOnlyList<ProviderField> Settings, IReadOnlyList<ProviderField> Secrets);
+public sealed record ProviderKindSpec(string Kind, IReadOnlyList<string> Channels, IReadOnlyList<ProviderField> Settings,
+    IReadOnlyList<ProviderField> Secrets);
 
 /// <summary>
 /// The provider kinds (the `kind` of a provider config), the channels each one serves and its per-kind fields,
@@ -24,29 +26,39 @@ public static class ProviderKinds
     public const string DiscordWebhook = "discord_webhook";
     public const string Sandbox = "sandbox";
 
-    private static ProviderField Req(string name, string description, params string[] choices) => new(name, true, description, choices.Length > 0 ? choices : null);
+    private static ProviderField Req(string name, string description, params string[] choices) =>
+        new(name, true, description, choices.Length > 0 ? choices : null);
     private static ProviderField Opt(string name, string description) => new(name, false, description);
 
     public static readonly IReadOnlyList<ProviderKindSpec> Specs =
     [
         new(SendGrid, [ChannelNames.Email],
-            [Opt("baseUrl", "default https://api.sendgrid.com"), Req("fromEmail", "verified sender address"), Opt("fromName", "sender display name"), Opt("replyTo", "reply-to address"),
-             Opt("region", "global (default) | eu: SendGrid's EU data-residency host"), Opt("sandboxMode", "true: SendGrid validates, delivers nothing"),
+            [Opt("baseUrl", "default https://api.sendgrid.com"), Req("fromEmail", "verified sender address"),
+             Opt("fromName", "sender display name"), Opt("replyTo", "reply-to address"),
+             Opt("region", "global (default) | eu: SendGrid's EU data-residency host"),
+             Opt("sandboxMode", "true: SendGrid validates, delivers nothing"),
              Opt("unsubscribeGroupId", "SendGrid unsubscribe group (ASM) id")],
             [Req("apiKey", "SendGrid API key (mail.send)"), Opt("eventWebhookPublicKey", "ECDSA public key of the signed Event Webhook")]),
         new(Smtp, [ChannelNames.Email],
-            [Req("host", "SMTP server host"), Req("port", "1-65535"), Req("tls", "none | starttls | implicit", "starttls", "implicit", "none"), Req("fromEmail", "envelope and header sender"), Opt("fromName", "sender display name"), Opt("username", "AUTH user name"),
-             Opt("poolSize", "open connections kept, 0-32 (default 4; 0: one per message)"), Opt("dkimDomain", "DKIM signing domain (d=)"), Opt("dkimSelector", "DKIM selector (s=)")],
+            [Req("host", "SMTP server host"), Req("port", "1-65535"),
+             Req("tls", "none | starttls | implicit", "starttls", "implicit", "none"), Req("fromEmail", "envelope and header sender"),
+             Opt("fromName", "sender display name"), Opt("username", "AUTH user name"),
+             Opt("poolSize", "open connections kept, 0-32 (default 4; 0: one per message)"), Opt("dkimDomain", "DKIM signing domain (d=)"),
+             Opt("dkimSelector", "DKIM selector (s=)")],
             [Opt("password", "AUTH password"), Opt("dkimPrivateKey", "PEM RSA private key for DKIM signing")]),
         new(TwilioSms, [ChannelNames.Sms],
-            [Opt("baseUrl", "default https://api.twilio.com"), Req("accountSid", "AC + 32 hex"), Opt("from", "E.164 sender (or messagingServiceSid)"), Opt("messagingServiceSid", "MG + 32 hex (or from)")],
+            [Opt("baseUrl", "default https://api.twilio.com"), Req("accountSid", "AC + 32 hex"),
+             Opt("from", "E.164 sender (or messagingServiceSid)"), Opt("messagingServiceSid", "MG + 32 hex (or from)")],
             [Req("authToken", "Twilio auth token")]),
         new(TwilioWhatsApp, [ChannelNames.WhatsApp],
-            [Opt("baseUrl", "default https://api.twilio.com"), Req("accountSid", "AC + 32 hex"), Opt("from", "E.164 WhatsApp sender (or messagingServiceSid)"), Opt("messagingServiceSid", "MG + 32 hex (or from)")],
+            [Opt("baseUrl", "default https://api.twilio.com"), Req("accountSid", "AC + 32 hex"),
+             Opt("from", "E.164 WhatsApp sender (or messagingServiceSid)"), Opt("messagingServiceSid", "MG + 32 hex (or from)")],
             [Req("authToken", "Twilio auth token")]),
         new(MetaWhatsApp, [ChannelNames.WhatsApp],
-            [Opt("baseUrl", "default https://graph.facebook.com"), Opt("apiVersion", "default v23.0"), Req("phoneNumberId", "WhatsApp Business phone number id")],
-            [Req("accessToken", "system user access token"), Opt("appSecret", "verifies X-Hub-Signature-256 of webhooks"), Opt("verifyToken", "webhook subscription verify token")]),
+            [Opt("baseUrl", "default https://graph.facebook.com"), Opt("apiVersion", "default v23.0"),
+             Req("phoneNumberId", "WhatsApp Business phone number id")],
+            [Req("accessToken", "system user access token"), Opt("appSecret", "verifies X-Hub-Signature-256 of webhooks"),
+             Opt("verifyToken", "webhook subscription verify token")]),
         new(Fcm, [ChannelNames.Push],
             [Opt("baseUrl", "default https://fcm.googleapis.com"), Req("projectId", "Firebase project id")],
             [Req("serviceAccountJson", "service-account key JSON (client_email, private_key, token_uri)")]),

@@ -26,7 +26,8 @@ public static partial class ProviderSettingsValidator
         !string.IsNullOrWhiteSpace(email) && email.Length <= 254 && MailAddress.TryCreate(email, out var a)
         && string.Equals(a.Address, email, StringComparison.Ordinal) && string.IsNullOrEmpty(a.DisplayName);
 
-    public static IReadOnlyDictionary<string, string[]> Validate(string? kind, string? channel, JsonObject? settings, IReadOnlyDictionary<string, string>? secrets)
+    public static IReadOnlyDictionary<string, string[]> Validate(string? kind, string? channel, JsonObject? settings,
+        IReadOnlyDictionary<string, string>? secrets)
     {
         var errors = new Dictionary<string, List<string>>();
         void Add(string key, string message)
@@ -71,7 +72,8 @@ public static partial class ProviderSettingsValidator
                 if (S("sandboxMode") is { } sandbox && !bool.TryParse(sandbox, out _))
                     Add("settings.sandboxMode", "'sandboxMode' must be true or false.");
                 if (S("unsubscribeGroupId") is { } group && (!int.TryParse(group, out var g) || g < 1))
-                    Add("settings.unsubscribeGroupId", "'unsubscribeGroupId' must be a positive integer (a SendGrid unsubscribe group id).");
+                    Add("settings.unsubscribeGroupId",
+                        "'unsubscribeGroupId' must be a positive integer (a SendGrid unsubscribe group id).");
                 break;
             case ProviderKinds.Smtp:
                 CheckEmail("fromEmail");
@@ -110,7 +112,8 @@ public static partial class ProviderSettingsValidator
                     Add("settings.phoneNumberId", "'phoneNumberId' must be the numeric phone number id.");
                 break;
             case ProviderKinds.SlackWebhook or ProviderKinds.TeamsWebhook or ProviderKinds.DiscordWebhook:
-                if (Secret("webhookUrl") is { } hook && Chat.ChatUrls.Problem(kind, hook) is { } hookProblem) Add("secrets.webhookUrl", hookProblem);
+                if (Secret("webhookUrl") is { } hook && Chat.ChatUrls.Problem(kind, hook) is { } hookProblem)
+                    Add("secrets.webhookUrl", hookProblem);
                 break;
             case ProviderKinds.Fcm:
                 if (S("projectId") is { } project && !ProjectIdRegex().IsMatch(project))
@@ -146,7 +149,8 @@ public static partial class ProviderSettingsValidator
     }
 
     public static bool IsHttpUrl(string? value) =>
-        Uri.TryCreate(value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps) && !string.IsNullOrEmpty(u.Host);
+        Uri.TryCreate(value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)
+            && !string.IsNullOrEmpty(u.Host);
 
     /// <summary>The token endpoint a service-account JSON names, when it is a usable URL.</summary>
     public static Uri? TokenUri(string json)
@@ -171,11 +175,13 @@ public static partial class ProviderSettingsValidator
             yield break;
         }
         foreach (var field in new[] { "client_email", "private_key", "token_uri" })
-            if (obj[field] is not JsonValue v || v.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace(v.GetValue<string>()))
+            if (obj[field] is not JsonValue v || v.GetValueKind() != JsonValueKind.String
+                || string.IsNullOrWhiteSpace(v.GetValue<string>()))
                 yield return $"'serviceAccountJson' has no '{field}'.";
         if (obj["token_uri"] is JsonValue t && t.GetValueKind() == JsonValueKind.String && !IsHttpUrl(t.GetValue<string>()))
             yield return "'serviceAccountJson' token_uri must be an absolute http or https URL.";
-        if (obj["private_key"] is JsonValue k && k.GetValueKind() == JsonValueKind.String && !k.GetValue<string>().Contains("PRIVATE KEY", StringComparison.Ordinal))
+        if (obj["private_key"] is JsonValue k && k.GetValueKind() == JsonValueKind.String
+            && !k.GetValue<string>().Contains("PRIVATE KEY", StringComparison.Ordinal))
             yield return "'serviceAccountJson' private_key is not a PEM private key.";
     }
 

@@ -12,7 +12,8 @@ public static class Notifications
 {
     public static Task<int> Main(string[] args)
     {
-        var root = new RootCommand("Notifications as code: pull a tenant's configuration into a directory, diff, validate, push and promote it.");
+        var root = new RootCommand(
+            "Notifications as code: pull a tenant's configuration into a directory, diff, validate, push and promote it.");
         root.Subcommands.Add(PullCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(DiffCommand.Create());

@@ -41,17 +41,21 @@ public static class NotificationWebhookEndpoints
     /// handling it again, and otherwise calls <paramref name="handler"/> with the typed event: 204 when it returns, 500
     /// (so the service retries) when it throws. Call <see cref="AddNotificationWebhooks"/> first.
     /// </summary>
-    public static IEndpointConventionBuilder MapNotificationWebhooks(this IEndpointRouteBuilder app, string pattern, Func<NotificationEvent, CancellationToken, Task> handler)
+    public static IEndpointConventionBuilder MapNotificationWebhooks(this IEndpointRouteBuilder app, string pattern,
+        Func<NotificationEvent, CancellationToken, Task> handler)
     {
         var options = app.ServiceProvider.GetService<IOptions<NotificationWebhookOptions>>()?.Value
-            ?? throw new InvalidOperationException("Call services.AddNotificationWebhooks(o => o.Verifier.Secrets.Add(\"whsec_…\")) before MapNotificationWebhooks.");
+            ?? throw new InvalidOperationException(
+                "Call services.AddNotificationWebhooks(o => o.Verifier.Secrets.Add(\"whsec_…\")) before MapNotificationWebhooks.");
         var verifier = new WebhookVerifier(options.Verifier);
-        // A RequestDelegate, not a lambda with bound parameters: no reflection-built delegate, so the app can trim and compile ahead of time.
+        // A RequestDelegate, not a lambda with bound parameters: no reflection-built delegate, so the app can trim and compile
+        // ahead of time.
         return app.MapPost(pattern, (RequestDelegate)(async http =>
             await (await ReceiveAsync(http, verifier, options.MaxBodyBytes, handler)).ExecuteAsync(http))).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext http, WebhookVerifier verifier, int maxBytes, Func<NotificationEvent, CancellationToken, Task> handler)
+    private static async Task<IResult> ReceiveAsync(HttpContext http, WebhookVerifier verifier, int maxBytes,
+        Func<NotificationEvent, CancellationToken, Task> handler)
     {
         var ct = http.RequestAborted;
         if (http.Request.ContentLength > maxBytes) return Results.Problem(statusCode: 413, title: "The body is too large.");
@@ -77,7 +81,8 @@ public static class NotificationWebhookEndpoints
         switch (await dedup.ClaimAsync(id!, ct))
         {
             case WebhookClaim.Done: return Results.Ok();
-            case WebhookClaim.InProgress: return Results.Problem(statusCode: 409, title: "This delivery is being handled; try again later.");
+            case WebhookClaim.InProgress:
+                return Results.Problem(statusCode: 409, title: "This delivery is being handled; try again later.");
         }
         try
         {

@@ -24,7 +24,8 @@ public static class NotificationServiceClientExtensions
     /// from the service sets the wait), a circuit breaker, and a timeout per attempt. The HttpClient has no timeout or
     /// retry of its own, so there is one retry layer. Returns the HttpClient's builder (to add a handler or a proxy).
     /// </summary>
-    public static IHttpClientBuilder AddNotificationServiceClient(this IServiceCollection services, Action<NotificationServiceClientOptions> configure)
+    public static IHttpClientBuilder AddNotificationServiceClient(this IServiceCollection services,
+        Action<NotificationServiceClientOptions> configure)
     {
         services.AddOptions<NotificationServiceClientOptions>().Configure(configure).Validate(o => { o.Validate(); return true; });
         services.AddSingleton(sp =>

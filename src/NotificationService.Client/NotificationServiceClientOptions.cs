@@ -39,7 +39,8 @@ public sealed class NotificationServiceClientOptions
 
     internal void Validate()
     {
-        if (BaseAddress is not { IsAbsoluteUri: true }) throw new InvalidOperationException("NotificationServiceClientOptions.BaseAddress must be an absolute URI.");
+        if (BaseAddress is not { IsAbsoluteUri: true })
+            throw new InvalidOperationException("NotificationServiceClientOptions.BaseAddress must be an absolute URI.");
         if (string.IsNullOrWhiteSpace(ApiKey)) throw new InvalidOperationException("NotificationServiceClientOptions.ApiKey is required.");
         if (MaxRetries is < 0 or > 10) throw new InvalidOperationException("NotificationServiceClientOptions.MaxRetries is 0 to 10.");
     }

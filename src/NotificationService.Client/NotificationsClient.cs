@@ -20,7 +20,8 @@ public class NotificationsClient
     /// send is never made twice; pass your own key (an order id, a sign-up id) to make repeats of your own call safe too.
     /// </summary>
     [ApiOperation("POST /api/v1/services/notifications/send")]
-    public virtual async Task<SendResult> SendAsync(SendRequest request, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    public virtual async Task<SendResult> SendAsync(SendRequest request, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
     {
         var answer = await _api.SendAsync(HttpMethod.Post, $"{Base}/send", ApiTransport.Json(request, ClientJson.Default.SendRequest),
             idempotencyKey, cancellationToken).ConfigureAwait(false);
@@ -40,23 +41,26 @@ public class NotificationsClient
     /// <summary>Cancels a notification no worker has claimed yet; answers it as it now stands.</summary>
     [ApiOperation("POST /api/v1/services/notifications/{id}/cancel")]
     public virtual async Task<Notification> CancelAsync(Guid id, CancellationToken cancellationToken = default) =>
-        (await _api.SendAsync(HttpMethod.Post, $"{Base}/{id}/cancel", null, null, cancellationToken).ConfigureAwait(false)).Read(ClientJson.Default.Notification);
+        (await _api.SendAsync(HttpMethod.Post, $"{Base}/{id}/cancel", null, null, cancellationToken).ConfigureAwait(false))
+            .Read(ClientJson.Default.Notification);
 
     /// <summary>One message to up to 1,000 recipients; those refused are listed with their errors, the others accepted.</summary>
     [ApiOperation("POST /api/v1/services/notifications/send-batch")]
-    public virtual async Task<BatchAccepted> SendBatchAsync(SendBatchRequest request, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    public virtual async Task<BatchAccepted> SendBatchAsync(SendBatchRequest request, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
     {
-        var answer = await _api.SendAsync(HttpMethod.Post, $"{Base}/send-batch", ApiTransport.Json(request, ClientJson.Default.SendBatchRequest),
-            idempotencyKey, cancellationToken).ConfigureAwait(false);
+        var answer = await _api.SendAsync(HttpMethod.Post, $"{Base}/send-batch",
+            ApiTransport.Json(request, ClientJson.Default.SendBatchRequest), idempotencyKey, cancellationToken).ConfigureAwait(false);
         return answer.Read(ClientJson.Default.BatchAccepted) with { Replayed = answer.Replayed };
     }
 
     /// <summary>More recipients for a batch (for lists longer than 1,000).</summary>
     [ApiOperation("POST /api/v1/services/notifications/send-chunk")]
-    public virtual async Task<BatchAccepted> SendChunkAsync(SendChunkRequest request, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    public virtual async Task<BatchAccepted> SendChunkAsync(SendChunkRequest request, string? idempotencyKey = null,
+        CancellationToken cancellationToken = default)
     {
-        var answer = await _api.SendAsync(HttpMethod.Post, $"{Base}/send-chunk", ApiTransport.Json(request, ClientJson.Default.SendChunkRequest),
-            idempotencyKey, cancellationToken).ConfigureAwait(false);
+        var answer = await _api.SendAsync(HttpMethod.Post, $"{Base}/send-chunk",
+            ApiTransport.Json(request, ClientJson.Default.SendChunkRequest), idempotencyKey, cancellationToken).ConfigureAwait(false);
         return answer.Read(ClientJson.Default.BatchAccepted) with { Replayed = answer.Replayed };
     }
 
@@ -67,13 +71,14 @@ public class NotificationsClient
 
     /// <summary>One page of a batch's notifications (optionally of one status).</summary>
     [ApiOperation("GET /api/v1/services/notifications/batches/{batchId}/notifications")]
-    public virtual Task<Page<NotificationSummary>> GetBatchNotificationsPageAsync(Guid batchId, string? status = null, string? cursor = null, int? limit = null,
-        CancellationToken cancellationToken = default) =>
-        _api.GetAsync(ApiTransport.Query($"{Base}/batches/{batchId}/notifications", ("status", status), ("cursor", cursor), ("limit", limit?.ToString())),
-            ClientJson.Default.PageNotificationSummary, cancellationToken);
+    public virtual Task<Page<NotificationSummary>> GetBatchNotificationsPageAsync(Guid batchId, string? status = null,
+        string? cursor = null, int? limit = null, CancellationToken cancellationToken = default) =>
+        _api.GetAsync(ApiTransport.Query($"{Base}/batches/{batchId}/notifications", ("status", status), ("cursor", cursor),
+            ("limit", limit?.ToString())), ClientJson.Default.PageNotificationSummary, cancellationToken);
 
     /// <summary>Every notification of a batch, page after page as you read.</summary>
-    public virtual IAsyncEnumerable<NotificationSummary> ListBatchNotificationsAsync(Guid batchId, string? status = null, CancellationToken cancellationToken = default) =>
+    public virtual IAsyncEnumerable<NotificationSummary> ListBatchNotificationsAsync(Guid batchId, string? status = null,
+        CancellationToken cancellationToken = default) =>
         Paging.All((cursor, ct) => GetBatchNotificationsPageAsync(batchId, status, cursor, null, ct), cancellationToken);
 
     /// <summary>
@@ -81,8 +86,8 @@ public class NotificationsClient
     /// sent again from its start if the upload is retried.
     /// </summary>
     [ApiOperation("POST /api/v1/services/notifications/bulk/csv")]
-    public virtual async Task<BulkJobAccepted> UploadCsvAsync(Stream csv, CsvSendOptions options, IProgress<UploadProgress>? progress = null,
-        string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    public virtual async Task<BulkJobAccepted> UploadCsvAsync(Stream csv, CsvSendOptions options,
+        IProgress<UploadProgress>? progress = null, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         var form = new MultipartFormDataContent();
         void Field(string name, string? value) { if (value is not null) form.Add(new StringContent(value), name); }
@@ -90,7 +95,8 @@ public class NotificationsClient
         Field("template", options.Template);
         Field("locale", options.Locale);
         Field("priority", options.Priority);
-        Field("mapping", options.Mapping is null ? null : JsonSerializer.Serialize(options.Mapping, ClientJson.Default.IReadOnlyDictionaryStringString));
+        Field("mapping",
+            options.Mapping is null ? null : JsonSerializer.Serialize(options.Mapping, ClientJson.Default.IReadOnlyDictionaryStringString));
         Field("dryRun", options.DryRun is { } dry ? (dry ? "true" : "false") : null);
         Field("category", options.Category);
         Field("overridePreferences", options.OverridePreferences is { } o ? (o ? "true" : "false") : null);
@@ -105,7 +111,8 @@ public class NotificationsClient
         _api.GetAsync($"{Base}/bulk/{jobId}", ClientJson.Default.BulkJob, cancellationToken);
 
     /// <summary>Polls a CSV job until it has completed, failed or been cancelled, and answers it then.</summary>
-    public virtual async Task<BulkJob> WaitForBulkJobAsync(Guid jobId, TimeSpan? pollInterval = null, CancellationToken cancellationToken = default)
+    public virtual async Task<BulkJob> WaitForBulkJobAsync(Guid jobId, TimeSpan? pollInterval = null,
+        CancellationToken cancellationToken = default)
     {
         while (true)
         {
@@ -115,7 +122,8 @@ public class NotificationsClient
         }
     }
 
-    /// <summary>Writes the rows a CSV job rejected (a CSV: record, line, error_column, error, then the row) to <paramref name="destination"/>.</summary>
+    /// <summary>Writes the rows a CSV job rejected (a CSV: record, line, error_column, error, then the row) to
+    /// <paramref name="destination"/>.</summary>
     [ApiOperation("GET /api/v1/services/notifications/bulk/{jobId}/errors")]
     public virtual Task DownloadBulkJobErrorsAsync(Guid jobId, Stream destination, CancellationToken cancellationToken = default) =>
         _api.CopyToAsync($"{Base}/bulk/{jobId}/errors", destination, cancellationToken);
@@ -123,7 +131,8 @@ public class NotificationsClient
     /// <summary>Cancels a CSV job: rows not yet enqueued are not sent.</summary>
     [ApiOperation("POST /api/v1/services/notifications/bulk/{jobId}/cancel")]
     public virtual async Task<BulkJob> CancelBulkJobAsync(Guid jobId, CancellationToken cancellationToken = default) =>
-        (await _api.SendAsync(HttpMethod.Post, $"{Base}/bulk/{jobId}/cancel", null, null, cancellationToken).ConfigureAwait(false)).Read(ClientJson.Default.BulkJob);
+        (await _api.SendAsync(HttpMethod.Post, $"{Base}/bulk/{jobId}/cancel", null, null, cancellationToken).ConfigureAwait(false))
+            .Read(ClientJson.Default.BulkJob);
 
     /// <summary>A fan-out's progress (a send to topics).</summary>
     [ApiOperation("GET /api/v1/services/notifications/fan-outs/{id}")]
@@ -133,18 +142,21 @@ public class NotificationsClient
     /// <summary>Stops a fan-out still running: members not reached get nothing (one that has ended is a 409).</summary>
     [ApiOperation("POST /api/v1/services/notifications/fan-outs/{id}/cancel")]
     public virtual async Task<FanOutStatus> CancelFanOutAsync(Guid id, CancellationToken cancellationToken = default) =>
-        (await _api.SendAsync(HttpMethod.Post, $"{Base}/fan-outs/{id}/cancel", null, null, cancellationToken).ConfigureAwait(false)).Read(ClientJson.Default.FanOutStatus);
+        (await _api.SendAsync(HttpMethod.Post, $"{Base}/fan-outs/{id}/cancel", null, null, cancellationToken).ConfigureAwait(false))
+            .Read(ClientJson.Default.FanOutStatus);
 
     /// <summary>A live event on users' or topics' members' open streams (no inbox item, no delivery).</summary>
     [ApiOperation("POST /api/v1/services/events")]
     public virtual Task<LiveEventAccepted> PublishEventAsync(LiveEvent liveEvent, CancellationToken cancellationToken = default) =>
-        _api.SendAsync(HttpMethod.Post, "api/v1/services/events", liveEvent, ClientJson.Default.LiveEvent, ClientJson.Default.LiveEventAccepted, null, cancellationToken);
+        _api.SendAsync(HttpMethod.Post, "api/v1/services/events", liveEvent, ClientJson.Default.LiveEvent,
+            ClientJson.Default.LiveEventAccepted, null, cancellationToken);
 }
 
 /// <summary>Keyset pages read as one sequence.</summary>
 internal static class Paging
 {
-    public static async IAsyncEnumerable<T> All<T>(Func<string?, CancellationToken, Task<Page<T>>> page, [EnumeratorCancellation] CancellationToken ct)
+    public static async IAsyncEnumerable<T> All<T>(Func<string?, CancellationToken, Task<Page<T>>> page,
+        [EnumeratorCancellation] CancellationToken ct)
     {
         string? cursor = null;
         do

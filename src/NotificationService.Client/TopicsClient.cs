@@ -16,9 +16,10 @@ public class TopicsClient
 
     /// <summary>Creates a topic, or changes its name and description.</summary>
     [ApiOperation("PUT /api/v1/services/topics/{key}")]
-    public virtual Task<Topic> PutAsync(string key, string? name = null, string? description = null, CancellationToken cancellationToken = default) =>
-        _api.SendAsync(HttpMethod.Put, $"{Base}/{Segment(key)}", new TopicBody(name, description), ClientJson.Default.TopicBody, ClientJson.Default.Topic, null,
-            cancellationToken);
+    public virtual Task<Topic> PutAsync(string key, string? name = null, string? description = null,
+        CancellationToken cancellationToken = default) =>
+        _api.SendAsync(HttpMethod.Put, $"{Base}/{Segment(key)}", new TopicBody(name, description), ClientJson.Default.TopicBody,
+            ClientJson.Default.Topic, null, cancellationToken);
 
     /// <summary>A topic and its exact member count.</summary>
     [ApiOperation("GET /api/v1/services/topics/{key}")]
@@ -32,7 +33,8 @@ public class TopicsClient
 
     /// <summary>One page of the tenant's topics with their counts.</summary>
     [ApiOperation("GET /api/v1/services/topics")]
-    public virtual Task<Page<Topic>> GetPageAsync(string? cursor = null, int? limit = null, CancellationToken cancellationToken = default) =>
+    public virtual Task<Page<Topic>> GetPageAsync(string? cursor = null, int? limit = null,
+        CancellationToken cancellationToken = default) =>
         _api.GetAsync(Query(Base, ("cursor", cursor), ("limit", limit?.ToString())), ClientJson.Default.PageTopic, cancellationToken);
 
     /// <summary>Every topic of the tenant.</summary>
@@ -41,22 +43,27 @@ public class TopicsClient
 
     /// <summary>Adds up to 10,000 members (members already in are not counted again).</summary>
     [ApiOperation("POST /api/v1/services/topics/{key}/members")]
-    public virtual Task<MembersChanged> AddMembersAsync(string key, IReadOnlyList<string> userIds, CancellationToken cancellationToken = default) =>
-        _api.SendAsync(HttpMethod.Post, $"{Base}/{Segment(key)}/members", new MembersBody(userIds), ClientJson.Default.MembersBody, ClientJson.Default.MembersChanged,
-            null, cancellationToken);
+    public virtual Task<MembersChanged> AddMembersAsync(string key, IReadOnlyList<string> userIds,
+        CancellationToken cancellationToken = default) =>
+        _api.SendAsync(HttpMethod.Post, $"{Base}/{Segment(key)}/members", new MembersBody(userIds), ClientJson.Default.MembersBody,
+            ClientJson.Default.MembersChanged, null, cancellationToken);
 
     /// <summary>Removes up to 10,000 members.</summary>
     [ApiOperation("DELETE /api/v1/services/topics/{key}/members")]
-    public virtual Task<MembersChanged> RemoveMembersAsync(string key, IReadOnlyList<string> userIds, CancellationToken cancellationToken = default) =>
+    public virtual Task<MembersChanged> RemoveMembersAsync(string key, IReadOnlyList<string> userIds,
+        CancellationToken cancellationToken = default) =>
         _api.SendAsync(HttpMethod.Delete, $"{Base}/{Segment(key)}/members", new MembersBody(userIds), ClientJson.Default.MembersBody,
             ClientJson.Default.MembersChanged, null, cancellationToken);
 
     /// <summary>One page of a topic's members, by userId.</summary>
     [ApiOperation("GET /api/v1/services/topics/{key}/members")]
-    public virtual Task<Page<TopicMember>> GetMembersPageAsync(string key, string? cursor = null, int? limit = null, CancellationToken cancellationToken = default) =>
-        _api.GetAsync(Query($"{Base}/{Segment(key)}/members", ("cursor", cursor), ("limit", limit?.ToString())), ClientJson.Default.PageTopicMember, cancellationToken);
+    public virtual Task<Page<TopicMember>> GetMembersPageAsync(string key, string? cursor = null, int? limit = null,
+        CancellationToken cancellationToken = default) =>
+        _api.GetAsync(Query($"{Base}/{Segment(key)}/members", ("cursor", cursor), ("limit", limit?.ToString())),
+            ClientJson.Default.PageTopicMember, cancellationToken);
 
     /// <summary>Every member of a topic.</summary>
-    public virtual IAsyncEnumerable<TopicMember> ListMembersAsync(string key, int? pageSize = null, CancellationToken cancellationToken = default) =>
+    public virtual IAsyncEnumerable<TopicMember> ListMembersAsync(string key, int? pageSize = null,
+        CancellationToken cancellationToken = default) =>
         Paging.All((cursor, ct) => GetMembersPageAsync(key, cursor, pageSize, ct), cancellationToken);
 }

@@ -29,10 +29,11 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     }
 
     /// <summary>Starts (creating when needed) a cluster in <paramref name="dataDirectory"/>; reuses one already running there.</summary>
-    /// <param name="settings">Extra server settings (`name=value`), e.g. the benchmark's `shared_preload_libraries=pg_stat_statements`.</param>
+    /// <param name="settings">Extra server settings (`name=value`), e.g. the benchmark's
+    /// `shared_preload_libraries=pg_stat_statements`.</param>
     /// <param name="port">The port to listen on (a free one when null): a restart on the same port lets clients reconnect.</param>
-    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, bool stopOnDispose = true, Action<string>? log = null, CancellationToken ct = default,
-        IEnumerable<string>? settings = null, int? port = null)
+    public static async Task<EmbeddedPostgres> StartAsync(string dataDirectory, bool stopOnDispose = true, Action<string>? log = null,
+        CancellationToken ct = default, IEnumerable<string>? settings = null, int? port = null)
     {
         var pg = new EmbeddedPostgres(PostgresBinaries.Locate(), dataDirectory, stopOnDispose);
         await pg.StartCoreAsync(log ?? (_ => { }), settings ?? [], port, ct);
@@ -73,7 +74,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
             .. settings.Select(s => $"-c {s}"),
         ];
         _startedHere = true;
-        await RunAsync("pg_ctl", ["-D", pgData, "-o", string.Join(' ', opts), "-l", Path.Combine(DataDirectory, "postgres.log"), "-w", "-t", "60", "start"], ct);
+        await RunAsync("pg_ctl", ["-D", pgData, "-o", string.Join(' ', opts), "-l", Path.Combine(DataDirectory, "postgres.log"),
+            "-w", "-t", "60", "start"], ct);
     }
 
     private static int? TryReadRunningPort(string pidFile)
@@ -95,7 +97,8 @@ public sealed class EmbeddedPostgres : IAsyncDisposable
     {
         try
         {
-            await RunAsync("pg_ctl", ["-D", Path.Combine(DataDirectory, "pgdata"), "-m", immediate ? "immediate" : "fast", "-w", "stop"], CancellationToken.None);
+            await RunAsync("pg_ctl", ["-D", Path.Combine(DataDirectory, "pgdata"), "-m", immediate ? "immediate" : "fast", "-w", "stop"],
+                CancellationToken.None);
         }
         catch (InvalidOperationException) { /* already stopped */ }
     }

@@ -12,8 +12,8 @@ public static class Migrator
 
     /// <param name="thenUnderLock">Runs after the migrations on the same connection, still under the lock: schemas that a
     /// library installs with its own script (the `hangfire` schema) are installed here, so replicas never race on them either.</param>
-    public static async Task<IReadOnlyList<Migration>> ApplyAsync(NpgsqlDataSource db, IEnumerable<Migration> migrations, Action<string>? log = null,
-        CancellationToken ct = default, Func<NpgsqlConnection, CancellationToken, Task>? thenUnderLock = null)
+    public static async Task<IReadOnlyList<Migration>> ApplyAsync(NpgsqlDataSource db, IEnumerable<Migration> migrations,
+        Action<string>? log = null, CancellationToken ct = default, Func<NpgsqlConnection, CancellationToken, Task>? thenUnderLock = null)
     {
         var ordered = migrations.OrderBy(m => m.Version).ToList();
         var duplicate = ordered.GroupBy(m => m.Version).FirstOrDefault(g => g.Count() > 1);
@@ -59,7 +59,8 @@ public static class Migrator
     }
 
     /// <summary>Versions known to the code but not applied to the database (for /health/ready).</summary>
-    public static async Task<IReadOnlyList<int>> PendingAsync(NpgsqlDataSource db, IEnumerable<Migration> migrations, CancellationToken ct = default)
+    public static async Task<IReadOnlyList<int>> PendingAsync(NpgsqlDataSource db, IEnumerable<Migration> migrations,
+        CancellationToken ct = default)
     {
         await using var cmd = db.CreateCommand("select coalesce(array_agg(version), '{}') from schema_migrations");
         var applied = (int[])(await cmd.ExecuteScalarAsync(ct))!;

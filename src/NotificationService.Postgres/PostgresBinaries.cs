@@ -19,7 +19,8 @@ public static class PostgresBinaries
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
 
         foreach (var dir in candidates)
-            if (File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl")) && File.Exists(Path.Combine(dir, "postgres")))
+            if (File.Exists(Path.Combine(dir, "initdb")) && File.Exists(Path.Combine(dir, "pg_ctl"))
+                && File.Exists(Path.Combine(dir, "postgres")))
                 return dir;
         // A PATH that only has wrappers for initdb/pg_ctl still works if postgres sits beside them.
         foreach (var dir in candidates)

@@ -109,7 +109,10 @@ public static class TestDatabase
             : new ProcessStartInfo("sh", ["-c", "nohup sh -c \"$0\" >/dev/null 2>&1 </dev/null &", script]);
         psi.UseShellExecute = false;
         try { using var p = Process.Start(psi); p?.WaitForExit(); }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException) { /* no sh: the leftover pass covers it */ }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
+        {
+            /* no sh: the leftover pass covers it */
+        }
     }
 
     private static bool IsAlive(int pid)

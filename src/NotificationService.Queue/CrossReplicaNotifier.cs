@@ -22,7 +22,8 @@ public sealed class CrossReplicaNotifier(NpgsqlDataSource db, ILogger<CrossRepli
     {
         var s = _state.GetOrAdd(queue, _ => new QueueState());
         if (Interlocked.CompareExchange(ref s.Pending, 1, 0) != 0) return; // a send is already scheduled: it covers us
-        var wait = TimeSpan.FromTicks(Interlocked.Read(ref s.LastSentTicks)) + MinInterval - TimeSpan.FromTicks(Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
+        var wait = TimeSpan.FromTicks(Interlocked.Read(ref s.LastSentTicks)) + MinInterval
+            - TimeSpan.FromTicks(Environment.TickCount64 * TimeSpan.TicksPerMillisecond);
         _ = SendAsync(queue, s, wait > TimeSpan.Zero ? wait : TimeSpan.Zero);
     }
 

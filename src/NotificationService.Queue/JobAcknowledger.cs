@@ -57,7 +57,8 @@ internal sealed class JobAcknowledger(NpgsqlDataSource db, QueueProcessorOptions
                 case JobResult.Split split:
                     finished.Add(job.Id);
                     foreach (var part in split.Parts)
-                        if (Settle(job, part.Result, policy) is { } s) parts.Add((job.Id, part.ArgsJson, s.State, s.DelayMs, s.Attempt, s.Error));
+                        if (Settle(job, part.Result, policy) is { } s)
+                            parts.Add((job.Id, part.ArgsJson, s.State, s.DelayMs, s.Attempt, s.Error));
                     break;
                 case JobResult.Retry r: others.Add((job.Id, "retry", RetryDelay(r, job, policy), 0, r.Error)); break;
                 case JobResult.Throttled t: others.Add((job.Id, "throttled", t.After.TotalMilliseconds, -1, t.Error)); break;
@@ -74,7 +75,8 @@ internal sealed class JobAcknowledger(NpgsqlDataSource db, QueueProcessorOptions
         cmd.Parameters.AddWithValue(others.Select(o => o.AttemptDelta).ToArray());
         cmd.Parameters.AddWithValue(others.Select(o => o.Error).ToArray());
         cmd.Parameters.AddWithValue(parts.Select(p => p.Parent).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = parts.Select(p => p.Args).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            Value = parts.Select(p => p.Args).ToArray() });
         cmd.Parameters.AddWithValue(parts.Select(p => p.State).ToArray());
         cmd.Parameters.AddWithValue(parts.Select(p => p.DelayMs).ToArray());
         cmd.Parameters.AddWithValue(parts.Select(p => p.Attempt).ToArray());
@@ -83,10 +85,12 @@ internal sealed class JobAcknowledger(NpgsqlDataSource db, QueueProcessorOptions
     }
 
     /// <summary>A part's job as the single-job path would have left it after this attempt (null: nothing left to do).</summary>
-    private static (string State, double DelayMs, int Attempt, string? Error)? Settle(Job parent, JobResult result, RetryPolicy policy) => result switch
+    private static (string State, double DelayMs, int Attempt, string? Error)? Settle(Job parent, JobResult result, RetryPolicy policy)
+        => result switch
     {
         JobResult.Completed => null,
-        JobResult.Retry r => (parent.Attempt >= parent.MaxAttempts ? "dead" : "ready", RetryDelay(r, parent, policy), parent.Attempt, r.Error),
+        JobResult.Retry r =>
+            (parent.Attempt >= parent.MaxAttempts ? "dead" : "ready", RetryDelay(r, parent, policy), parent.Attempt, r.Error),
         JobResult.Throttled t => ("ready", t.After.TotalMilliseconds, parent.Attempt - 1, t.Error),
         JobResult.Failed f => ("dead", 0d, parent.Attempt, f.Error),
         _ => throw new InvalidOperationException("a split's part must be a plain result"),

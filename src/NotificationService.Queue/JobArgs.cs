@@ -44,7 +44,8 @@ public abstract class JobHandler<TArgs> : IJobHandler where TArgs : IJobArgs<TAr
         }
         if (parsed.Count == 0) return results!;
         var handled = await HandleAsync(parsed, ct);
-        if (handled.Count != parsed.Count) throw new InvalidOperationException($"handler '{Kind}' returned {handled.Count} results for {parsed.Count} jobs");
+        if (handled.Count != parsed.Count)
+            throw new InvalidOperationException($"handler '{Kind}' returned {handled.Count} results for {parsed.Count} jobs");
         for (int i = 0, h = 0; i < results.Length; i++) results[i] ??= handled[h++];
         return results!;
     }
@@ -63,5 +64,6 @@ public abstract class JobHandler<TArgs> : IJobHandler where TArgs : IJobArgs<TAr
     }
 
     /// <summary>See <see cref="IJobHandler.OnSetAsideAsync"/>: typed. Default: nothing to end.</summary>
-    protected virtual Task OnSetAsideAsync(QueueTransaction tx, IReadOnlyList<(DeadJob Job, TArgs Args)> jobs, CancellationToken ct) => Task.CompletedTask;
+    protected virtual Task OnSetAsideAsync(QueueTransaction tx, IReadOnlyList<(DeadJob Job, TArgs Args)> jobs, CancellationToken ct) =>
+        Task.CompletedTask;
 }

@@ -79,13 +79,16 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
 
     /// <param name="withSuspect">Also take one suspect (a job with crashes), returned besides the batch with its
     /// <see cref="Job.Crashes"/> above 0, for the caller to run alone.</param>
-    public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, CancellationToken ct, JobPriority lowest = JobPriority.Low, bool withSuspect = false)
+    public async Task<IReadOnlyList<Job>> ClaimAsync(string queue, CancellationToken ct, JobPriority lowest = JobPriority.Low,
+        bool withSuspect = false)
     {
         var batchSize = options.BatchSizeOf(queue);
         var (jobs, visited, units) = await ClaimOnceAsync(queue, _cursor, lowest, withSuspect, batchSize, ct);
-        if (jobs.Count == 0 && _cursor != Guid.Empty) (jobs, visited, units) = await ClaimOnceAsync(queue, Guid.Empty, lowest, withSuspect, batchSize, ct); // wrap around
+        if (jobs.Count == 0 && _cursor != Guid.Empty)
+            (jobs, visited, units) = await ClaimOnceAsync(queue, Guid.Empty, lowest, withSuspect, batchSize, ct); // wrap around
         // Round robin beyond MaxTenantsPerClaim: the next claim starts after the last tenant served.
-        _cursor = visited >= options.MaxTenantsPerClaim && jobs.Any(j => j.Crashes == 0) ? jobs.Where(j => j.Crashes == 0).Max(j => j.TenantId) : Guid.Empty;
+        _cursor = visited >= options.MaxTenantsPerClaim && jobs.Any(j => j.Crashes == 0)
+            ? jobs.Where(j => j.Crashes == 0).Max(j => j.TenantId) : Guid.Empty;
         LastWasFull = units >= batchSize;
         return jobs;
     }
@@ -95,8 +98,8 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
     public async Task<Job?> ClaimSuspectAsync(string queue, CancellationToken ct) =>
         (await ClaimOnceAsync(queue, Guid.Empty, JobPriority.Low, withSuspect: true, batchSize: 0, ct)).Jobs.FirstOrDefault();
 
-    private async Task<(List<Job> Jobs, long Visited, long Units)> ClaimOnceAsync(string queue, Guid cursor, JobPriority lowest, bool withSuspect,
-        int batchSize, CancellationToken ct)
+    private async Task<(List<Job> Jobs, long Visited, long Units)> ClaimOnceAsync(string queue, Guid cursor, JobPriority lowest,
+        bool withSuspect, int batchSize, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(Sql);
         cmd.Parameters.AddWithValue(queue);
@@ -113,7 +116,8 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
         while (await r.ReadAsync(ct))
         {
             jobs.Add((new Job(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), (JobPriority)r.GetInt16(5),
-                r.GetInt32(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(11) ? null : r.GetString(11), r.GetInt32(13)), r.GetInt64(10)));
+                r.GetInt32(6), r.GetInt32(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(11) ? null : r.GetString(11),
+                r.GetInt32(13)), r.GetInt64(10)));
             visited = r.GetInt64(9);
             if (r.GetInt32(13) == 0) units += r.GetInt32(12);   // a suspect is not part of the batch
         }

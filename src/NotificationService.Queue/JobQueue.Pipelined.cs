@@ -33,12 +33,14 @@ public sealed partial class JobQueue
         parameters.AddWithValue(jobs.Select(j => j.Queue).ToArray());
         parameters.AddWithValue(jobs.Select(j => j.Kind).ToArray());
         parameters.AddWithValue(jobs.Select(j => j.TenantId).ToArray());
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb, Value = jobs.Select(j => j.ArgsJson).ToArray() });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+            Value = jobs.Select(j => j.ArgsJson).ToArray() });
         parameters.AddWithValue(jobs.Select(j => (short)j.Priority).ToArray());
         parameters.AddWithValue(jobs.Select(j => j.RunAt).ToArray());
         parameters.AddWithValue(jobs.Select(j => j.MaxAttempts).ToArray());
         parameters.AddWithValue(jobs.Select(j => j.Units).ToArray());
         var current = JobTracing.CurrentTraceParent();
-        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = jobs.Select(j => j.TraceParent ?? current).ToArray() });
+        parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+            Value = jobs.Select(j => j.TraceParent ?? current).ToArray() });
     }
 }

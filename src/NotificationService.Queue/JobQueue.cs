@@ -113,7 +113,8 @@ public sealed partial class JobQueue(NpgsqlDataSource db, QueueSignals signals, 
         return stats;
     }
 
-    /// <summary>Dead jobs that died (last updated) before <paramref name="olderThan"/>, at most <paramref name="limit"/>; returns how many.</summary>
+    /// <summary>Dead jobs that died (last updated) before <paramref name="olderThan"/>, at most <paramref name="limit"/>; returns
+    /// how many.</summary>
     public async Task<int> PurgeDeadAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
@@ -150,7 +151,8 @@ public sealed partial class JobQueue(NpgsqlDataSource db, QueueSignals signals, 
     }
 
     /// <summary>The same inside the caller's transaction, so what the job stands for can change with it.</summary>
-    public async Task<DeadJob?> RetryDeadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid? tenantId, string queue, long jobId, CancellationToken ct)
+    public async Task<DeadJob?> RetryDeadAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid? tenantId, string queue, long jobId,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
             update jobs set state = 'ready', attempt = 0, crashes = 0, run_at = now(), updated_at = now()

@@ -49,7 +49,8 @@ public static class JobTracing
     {
         var contexts = new List<ActivityContext>();
         foreach (var traceParent in batch.Select(j => j.TraceParent).Distinct())
-            if (traceParent is not null && contexts.Count < MaxLinks && ActivityContext.TryParse(traceParent, null, isRemote: true, out var context))
+            if (traceParent is not null && contexts.Count < MaxLinks
+                && ActivityContext.TryParse(traceParent, null, isRemote: true, out var context))
                 contexts.Add(context);
         var oneTrace = contexts.Count > 0 && contexts.All(c => c.TraceId == contexts[0].TraceId);
         var tags = new ActivityTagsCollection

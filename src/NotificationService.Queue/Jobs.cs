@@ -10,8 +10,8 @@ public enum JobPriority : short { High = 0, Normal = 1, Low = 2 }
 public sealed record NewJob(string Queue, string Kind, Guid TenantId, string ArgsJson,
     JobPriority Priority = JobPriority.Normal, DateTimeOffset? RunAt = null, int MaxAttempts = 8, int Units = 1, string? TraceParent = null)
 {
-    public static NewJob For<T>(string queue, Guid tenantId, T args, JobPriority priority = JobPriority.Normal, DateTimeOffset? runAt = null,
-        int maxAttempts = 8, int units = 1, string? traceParent = null) where T : IJobArgs<T> =>
+    public static NewJob For<T>(string queue, Guid tenantId, T args, JobPriority priority = JobPriority.Normal,
+        DateTimeOffset? runAt = null, int maxAttempts = 8, int units = 1, string? traceParent = null) where T : IJobArgs<T> =>
         new(queue, T.Kind, tenantId, JobArgs.Serialize(args), priority, runAt, maxAttempts, units, traceParent);
 }
 
@@ -30,7 +30,8 @@ public abstract record JobResult
     /// <summary>Done: the row is deleted.</summary>
     public sealed record Completed : JobResult;
 
-    /// <summary>Failed this time: retried after the policy's delay (or <paramref name="After"/>); dead once attempts are exhausted.</summary>
+    /// <summary>Failed this time: retried after the policy's delay (or <paramref name="After"/>); dead once attempts are
+    /// exhausted.</summary>
     public sealed record Retry(string Error, TimeSpan? After = null) : JobResult;
 
     /// <summary>Rate limited: postponed by <paramref name="After"/> without consuming an attempt.</summary>
@@ -76,5 +77,5 @@ public sealed record QueueStats(string Queue, long Ready, long Scheduled, long R
 
 /// <summary>A dead job as the dead list shows it. <paramref name="Crashes"/>: how often its handling stopped a worker (2 by
 /// default sets a job aside; see <see cref="CrashPolicy"/>); an operator's retry starts it over at 0.</summary>
-public sealed record DeadJob(long Id, string Queue, string Kind, Guid TenantId, string ArgsJson, int Attempt, string? LastError, DateTimeOffset FailedAt,
-    int Crashes = 0);
+public sealed record DeadJob(long Id, string Queue, string Kind, Guid TenantId, string ArgsJson, int Attempt, string? LastError,
+    DateTimeOffset FailedAt, int Crashes = 0);

@@ -101,7 +101,8 @@ internal sealed class LeaseKeeper(NpgsqlDataSource db, QueueProcessorOptions opt
             while (await r.ReadAsync(ct)) updatedAt[r.GetInt64(0)] = r.GetFieldValue<DateTimeOffset>(1);
         }
 
-        var dead = expired.Select((e, i) => (Job: e.Job with { LastError = verdicts[i].Error, FailedAt = updatedAt[e.Job.Id] }, Verdict: verdicts[i], e.Worker))
+        var dead = expired.Select((e, i) => (Job: e.Job with { LastError = verdicts[i].Error, FailedAt = updatedAt[e.Job.Id] },
+                Verdict: verdicts[i], e.Worker))
             .Where(d => d.Verdict.Dead).ToList();
         var tx = new QueueTransaction(conn, npgsqlTx);
         foreach (var kind in dead.GroupBy(d => d.Job.Kind))

@@ -16,7 +16,8 @@ public sealed class QueueMetrics
     public QueueMetrics(IMeterFactory factory)
     {
         var meter = factory.Create(MeterName);
-        _setAside = meter.CreateCounter<long>(SetAsideName, description: "Jobs this replica's rescuer set aside because their handling stopped the worker");
+        _setAside = meter.CreateCounter<long>(SetAsideName,
+            description: "Jobs this replica's rescuer set aside because their handling stopped the worker");
     }
 
     internal void SetAside(string queue, int count)

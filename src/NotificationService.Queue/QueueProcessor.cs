@@ -55,7 +55,8 @@ public sealed class QueueProcessor
             // In-flight work finishes under its own token so that a graceful stop still acknowledges it.
             using var drain = new CancellationTokenSource();
             var loops = _options.Queues.Select(q => RunQueueAsync(q, ct, drain.Token)).ToList();
-            var background = new[] { _listener.RunAsync(ct), EveryAsync(_options.Lease / 3, _leases.ExtendAsync, ct), EveryAsync(_options.RescueInterval, RescueAsync, ct) };
+            var background = new[] { _listener.RunAsync(ct), EveryAsync(_options.Lease / 3, _leases.ExtendAsync, ct),
+                EveryAsync(_options.RescueInterval, RescueAsync, ct) };
             await Task.WhenAll(loops);
             await Task.WhenAll(background);
         }
@@ -237,7 +238,8 @@ public sealed class QueueProcessor
         try
         {
             var results = await handler.HandleAsync(batch, ct);
-            if (results.Count != batch.Count) throw new InvalidOperationException($"handler '{kind}' returned {results.Count} results for {batch.Count} jobs");
+            if (results.Count != batch.Count)
+                throw new InvalidOperationException($"handler '{kind}' returned {results.Count} results for {batch.Count} jobs");
             return results;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -250,7 +252,8 @@ public sealed class QueueProcessor
 
     private async Task RescueAsync(CancellationToken ct)
     {
-        var rescue = await _leases.RescueAsync(e => _log.LogError(e, "after setting jobs aside: an after-commit action failed; the change itself is committed"), ct);
+        var rescue = await _leases.RescueAsync(
+            e => _log.LogError(e, "after setting jobs aside: an after-commit action failed; the change itself is committed"), ct);
         foreach (var queue in rescue.ReturnedTo)
         {
             _log.LogWarning("queue {Queue}: rescued jobs whose lease expired", queue);

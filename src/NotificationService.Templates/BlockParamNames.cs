@@ -78,7 +78,8 @@ internal static class BlockParamNames
                 {
                     var frame = frames.Peek();
                     frame.Params = null; // the else branch is the block's inverse: its params are out of scope
-                    if (tag.Body.Length > 0) rewritten = RewriteBody(raw, tag.Body, tag.Kind, BlockParam, name => Declare(frame, name), frame: null);
+                    if (tag.Body.Length > 0)
+                        rewritten = RewriteBody(raw, tag.Body, tag.Kind, BlockParam, name => Declare(frame, name), frame: null);
                     break;
                 }
                 case Analysis.TagKind.Close when frames.Count > 0:
@@ -115,7 +116,8 @@ internal static class BlockParamNames
             if (word.Literal || !IsPath(word, text, kind, alone)) continue;
             if (PathSpelling.Respell(text, blockParam) is not { } respelled) continue;
             replacements.Add((word.Start, word.Length, respelled));
-            if (word.First && !word.InSubexpression && kind is Analysis.TagKind.BlockOpen or Analysis.TagKind.InverseOpen && frame is not null)
+            if (word.First && !word.InSubexpression && kind is Analysis.TagKind.BlockOpen or Analysis.TagKind.InverseOpen
+                && frame is not null)
                 frame.CloseAs = respelled; // a section: {{/name}} must close what {{#name}} became
         }
         if (replacements.Count == 0) return null;

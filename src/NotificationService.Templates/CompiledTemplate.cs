@@ -33,7 +33,8 @@ internal sealed class CompiledTemplate
         return new CompiledTemplate
         {
             Parts = parts,
-            Layout = definition.Layout is null ? null : html.Compile(new StringReader(HandlebarsJsSourceRewriter.Rewrite(definition.Layout))),
+            Layout = definition.Layout is null ? null
+                : html.Compile(new StringReader(HandlebarsJsSourceRewriter.Rewrite(definition.Layout))),
             RequiredVariables = requiredVariables,
             RequiredPaths = requiredVariables.Select(v => v.Split('.')).ToList(),
         };

@@ -17,7 +17,8 @@ internal sealed class ElseChains
     {
         switch (tag.Kind)
         {
-            case Analysis.TagKind.BlockOpen or Analysis.TagKind.InverseOpen or Analysis.TagKind.PartialBlockOpen or Analysis.TagKind.InlinePartialOpen:
+            case Analysis.TagKind.BlockOpen or Analysis.TagKind.InverseOpen or Analysis.TagKind.PartialBlockOpen
+                or Analysis.TagKind.InlinePartialOpen:
                 open.Push([]);
                 return null;
             case Analysis.TagKind.Close when open.Count > 0:
@@ -25,7 +26,8 @@ internal sealed class ElseChains
                 if (chained.Count == 0) return null;
                 var closes = new StringBuilder();
                 for (var i = chained.Count - 1; i >= 0; i--)
-                    closes.Append(i == chained.Count - 1 && raw.StartsWith("{{~", StringComparison.Ordinal) ? "{{~/" : "{{/").Append(SectionTags.CloseName(chained[i])).Append("}}");
+                    closes.Append(i == chained.Count - 1 && raw.StartsWith("{{~", StringComparison.Ordinal) ? "{{~/" : "{{/")
+                        .Append(SectionTags.CloseName(chained[i])).Append("}}");
                 return closes.Append(current).ToString();
             case Analysis.TagKind.Else when open.Count > 0 && ChainedBlock(tag.Body) is { } name:
                 open.Peek().Add(name);
@@ -43,7 +45,8 @@ internal sealed class ElseChains
         if (body.Length == 0) return null;
         try
         {
-            return ExpressionParser.Parse(body).Items.FirstOrDefault() is PathNode { Path: not ("if" or "unless") and var path } ? path : null;
+            return ExpressionParser.Parse(body).Items.FirstOrDefault() is PathNode { Path: not ("if" or "unless") and var path }
+                ? path : null;
         }
         catch (FormatException) { return null; }
     }

@@ -53,8 +53,10 @@ internal sealed class FreshObjectIterator : IIterator
         public bool TryGetDescriptor(Type type, [NotNullWhen(true)] out ObjectDescriptor? value)
         {
             value = ObjectDescriptor.Empty;
-            if (type != typeof(JsonObjectData) && type != typeof(Dictionary<string, object?>) || !builtIn.TryGetDescriptor(type, out var standard)) return false;
-            value = new ObjectDescriptor(type, standard.MemberAccessor, standard.GetProperties, _ => new FreshObjectIterator(), standard.Dependencies);
+            if (type != typeof(JsonObjectData) && type != typeof(Dictionary<string, object?>)
+                || !builtIn.TryGetDescriptor(type, out var standard)) return false;
+            value = new ObjectDescriptor(type, standard.MemberAccessor, standard.GetProperties, _ => new FreshObjectIterator(),
+                standard.Dependencies);
             return true;
         }
     }

@@ -86,7 +86,8 @@ internal static partial class HandlebarsJsSourceRewriter
     private static (string? Replacement, bool StripsAround) Replacement(Tag tag, string raw, Stack<bool> helperSections)
     {
         var helperSection = tag.Kind is Analysis.TagKind.BlockOpen or Analysis.TagKind.InverseOpen && SectionTags.NeedsHelper(tag.Body);
-        if (tag.Kind is Analysis.TagKind.BlockOpen or Analysis.TagKind.InverseOpen or Analysis.TagKind.PartialBlockOpen or Analysis.TagKind.InlinePartialOpen)
+        if (tag.Kind is Analysis.TagKind.BlockOpen or Analysis.TagKind.InverseOpen or Analysis.TagKind.PartialBlockOpen
+            or Analysis.TagKind.InlinePartialOpen)
             helperSections.Push(helperSection);
         var closesHelperSection = tag.Kind == Analysis.TagKind.Close && helperSections.TryPop(out var opened) && opened;
         var open = raw.StartsWith("{{~", StringComparison.Ordinal) ? "{{~" : "{{";
@@ -118,7 +119,8 @@ internal static partial class HandlebarsJsSourceRewriter
             case Analysis.TagKind.Partial when DynamicPartialName.Wrap(raw) is { } dynamic:
                 return (dynamic, false);
             case Analysis.TagKind.Partial when NumberPartialName().Match(raw) is { Success: true } number:
-                return (raw[..number.Groups[1].Index] + "[" + number.Groups[1].Value + "]" + raw[(number.Groups[1].Index + number.Groups[1].Length)..], false);
+                return (raw[..number.Groups[1].Index] + "[" + number.Groups[1].Value + "]"
+                    + raw[(number.Groups[1].Index + number.Groups[1].Length)..], false);
             default:
                 return (null, false);
         }
@@ -147,7 +149,8 @@ internal static partial class HandlebarsJsSourceRewriter
         catch (FormatException) { return null; }
     }
 
-    private static bool EndsWithTilde(string raw) => raw.EndsWith("~}}", StringComparison.Ordinal) || raw.EndsWith("~}}}", StringComparison.Ordinal);
+    private static bool EndsWithTilde(string raw) =>
+        raw.EndsWith("~}}", StringComparison.Ordinal) || raw.EndsWith("~}}}", StringComparison.Ordinal);
 
     [GeneratedRegex(@"^\{\{~?>\s*(-?\d+(?:\.\d+)?)(?=[\s~}])")]
     private static partial Regex NumberPartialName();

@@ -52,8 +52,16 @@ internal static class MustacheSection
     {
         StackGuard.Ensure();
         var section = options;
-        void Body(EncodedTextWriter writer, BindingContext frame) { if (swap) section.Inverse(writer, frame); else section.Template(writer, frame); }
-        void Inverse(EncodedTextWriter writer, BindingContext frame) { if (swap) section.Template(writer, frame); else section.Inverse(writer, frame); }
+        void Body(EncodedTextWriter writer, BindingContext frame)
+        {
+            if (swap) section.Inverse(writer, frame);
+            else section.Template(writer, frame);
+        }
+        void Inverse(EncodedTextWriter writer, BindingContext frame)
+        {
+            if (swap) section.Template(writer, frame);
+            else section.Inverse(writer, frame);
+        }
         var current = options.Frame;
         switch (value)
         {

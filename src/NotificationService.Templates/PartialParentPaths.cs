@@ -36,7 +36,8 @@ internal static class PartialParentPaths
                 case Analysis.TagKind.BlockOpen: depths.Push(EntersContext(tag.Body) ? 1 : 0); break;
                 case Analysis.TagKind.InverseOpen or Analysis.TagKind.PartialBlockOpen: depths.Push(0); break;
                 case Analysis.TagKind.InlinePartialOpen: depths.Push(-1); break;
-                case Analysis.TagKind.Else when depths.Count > 0 && tag.Body.Length > 0: depths.Pop(); depths.Push(EntersContext(tag.Body) ? 1 : 0); break;
+                case Analysis.TagKind.Else when depths.Count > 0 && tag.Body.Length > 0:
+                    depths.Pop(); depths.Push(EntersContext(tag.Body) ? 1 : 0); break;
                 case Analysis.TagKind.Close when depths.Count > 0: depths.Pop(); break;
             }
         }
@@ -88,9 +89,11 @@ internal static class PartialParentPaths
         return result is null ? tag : result.Append(tag, copied, tag.Length - copied).ToString();
     }
 
-    private static bool At(string s, int at, string what) => at + what.Length <= s.Length && string.CompareOrdinal(s, at, what, 0, what.Length) == 0;
+    private static bool At(string s, int at, string what) =>
+        at + what.Length <= s.Length && string.CompareOrdinal(s, at, what, 0, what.Length) == 0;
 
     private static bool EndsPath(char c) => char.IsWhiteSpace(c) || c is ')' or '}' or '~' or '=' or '|';
 
-    private static bool IsBoundary(char c) => char.IsWhiteSpace(c) || c is '(' or ')' or '=' or '{' or '#' or '^' or '/' or '&' or '~' or '|' or '>';
+    private static bool IsBoundary(char c) =>
+        char.IsWhiteSpace(c) || c is '(' or ')' or '=' or '{' or '#' or '^' or '/' or '&' or '~' or '|' or '>';
 }

@@ -12,7 +12,8 @@ namespace NotificationService.Templates;
 /// </summary>
 internal static class PathSpelling
 {
-    private static readonly HashSet<string> WellKnown = new(["value", "first", "last", "index", "key", "root", "parent"], StringComparer.OrdinalIgnoreCase);
+    private static readonly HashSet<string> WellKnown =
+        new(["value", "first", "last", "index", "key", "root", "parent"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>The path to compile instead of <paramref name="path"/>, or null to keep it. <paramref name="blockParam"/>
     /// gives the compiled name of a block param in scope (<see cref="BlockParamNames"/>).</summary>

@@ -28,7 +28,8 @@ internal static class RawBlockRewriter
         var closeStandalone = LastLineBlank(content) && AloneAfter(source, tags, index);
         if (openStandalone) content = content[(content.IndexOf('\n') + 1)..];
         if (closeStandalone) content = content[..(content.LastIndexOf('\n') + 1)];
-        var literal = content.Length == 0 ? "" : "{{{" + HelperName + " \"" + Convert.ToBase64String(Encoding.UTF8.GetBytes(content)) + "\"}}}";
+        var literal = content.Length == 0 ? ""
+            : "{{{" + HelperName + " \"" + Convert.ToBase64String(Encoding.UTF8.GetBytes(content)) + "\"}}}";
         var text = tag.Body == LiteralName ? literal : SectionTags.Open(tag.Body, inverted: false) + literal + SectionTags.Close(tag.Body);
         return new Result(text, openStandalone, closeStandalone);
     }
@@ -55,7 +56,8 @@ internal static class RawBlockRewriter
 
     private static bool FirstLineBlank(string content) => content.IndexOf('\n') is var end and >= 0 && IsBlank(content.AsSpan(0, end));
 
-    private static bool LastLineBlank(string content) => content.LastIndexOf('\n') is var start and >= 0 && IsBlank(content.AsSpan(start + 1));
+    private static bool LastLineBlank(string content) =>
+        content.LastIndexOf('\n') is var start and >= 0 && IsBlank(content.AsSpan(start + 1));
 
     private static bool IsBlank(ReadOnlySpan<char> text)
     {

@@ -66,7 +66,8 @@ internal static class RenderBudget
     {
         if (active is not { } limits) return;
         if ((steps += count) > limits.MaxSteps)
-            throw new TemplateRenderLimitException("steps", $"the render took more than {limits.MaxSteps:N0} steps (loop iterations and writes)");
+            throw new TemplateRenderLimitException("steps",
+                $"the render took more than {limits.MaxSteps:N0} steps (loop iterations and writes)");
         if (steps < nextClockReading) return;
         nextClockReading = steps + StepsPerClockReading;
         if (Now(limits) > deadline)
@@ -80,7 +81,8 @@ internal static class RenderBudget
 /// thread-statics, which showed in a profile as __tls_get_addr at about a tenth of our render) and appends to its
 /// builder directly (what StringWriter's overrides do after checking that the writer is open; this one is never
 /// written after it is disposed).</summary>
-internal sealed class BudgetedWriter(System.Text.StringBuilder buffer, string part) : StringWriter(buffer, System.Globalization.CultureInfo.InvariantCulture)
+internal sealed class BudgetedWriter(System.Text.StringBuilder buffer, string part)
+    : StringWriter(buffer, System.Globalization.CultureInfo.InvariantCulture)
 {
     private readonly System.Text.StringBuilder _buffer = buffer;
     private readonly int _max = RenderBudget.MaxPartChars;

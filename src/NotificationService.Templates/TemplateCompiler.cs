@@ -47,13 +47,16 @@ internal static class TemplateCompiler
         var errors = new List<TemplateError>();
         foreach (var name in analysis.PartialsUsed)
             Add(errors, CompileErrorTranslator.TryCompile("partial:" + name,
-                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(html: false).Compile(HandlebarsJsSourceRewriter.Rewrite(PartialParentPaths.Rewrite(definition.Partials![name]))); }));
+                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(html: false)
+                    .Compile(HandlebarsJsSourceRewriter.Rewrite(PartialParentPaths.Rewrite(definition.Partials![name]))); }));
         foreach (var part in definition.Parts)
             Add(errors, CompileErrorTranslator.TryCompile(part.Name,
-                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(part.IsHtml).Compile(HandlebarsJsSourceRewriter.Rewrite(part.Source)); }));
+                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(part.IsHtml)
+                    .Compile(HandlebarsJsSourceRewriter.Rewrite(part.Source)); }));
         if (definition.Layout is not null)
             Add(errors, CompileErrorTranslator.TryCompile("layout",
-                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(html: true).Compile(HandlebarsJsSourceRewriter.Rewrite(definition.Layout)); }));
+                () => { lock (CompileLock.Gate) HandlebarsEnvironmentFactory.Create(html: true)
+                    .Compile(HandlebarsJsSourceRewriter.Rewrite(definition.Layout)); }));
         return errors;
     }
 
@@ -94,7 +97,8 @@ internal static class TemplateCompiler
 
     /// <summary>An optional variable also covers everything below it: optional "user" covers "user.name".</summary>
     public static bool IsOptional(string variable, IReadOnlyCollection<string> optional) =>
-        optional.Any(o => variable == o || variable.StartsWith(o + ".", StringComparison.Ordinal) || variable.StartsWith(o + "[]", StringComparison.Ordinal));
+        optional.Any(o => variable == o || variable.StartsWith(o + ".", StringComparison.Ordinal)
+            || variable.StartsWith(o + "[]", StringComparison.Ordinal));
 
     /// <summary>Partials are measured when the analysis first reaches them: only the ones a template uses count.</summary>
     private static IEnumerable<(string Name, string Source)> PartsAndLayout(TemplateDefinition definition)

@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace NotificationService.Templates;
 
 /// <summary>Validates and renders Handlebars templates. One instance per process: it is thread-safe and keeps
-/// compiled templates in a bounded cache keyed by <see cref="TemplateDefinition.Tenant"/> and <see cref="TemplateDefinition.CacheKey"/>.</summary>
+/// compiled templates in a bounded cache keyed by <see cref="TemplateDefinition.Tenant"/> and
+/// <see cref="TemplateDefinition.CacheKey"/>.</summary>
 public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limits = null)
 {
     /// <summary>Every render's time and output budget (preview, test send, bulk dry run, delivery).</summary>
@@ -85,7 +86,8 @@ public sealed class TemplateEngine(int cacheCapacity = 2000, RenderLimits? limit
     }
 
     private CompiledTemplate Compiled(TemplateDefinition definition) =>
-        cache.GetOrAdd((definition.Tenant, definition.CacheKey), static s => TemplateCompiler.Compile(s.definition, s.Limits), (definition, Limits));
+        cache.GetOrAdd((definition.Tenant, definition.CacheKey), static s => TemplateCompiler.Compile(s.definition, s.Limits),
+            (definition, Limits));
 
     /// <summary>The text/plain alternative of an HTML email (tags stripped, entities decoded, link URLs kept).</summary>
     public static string DeriveText(string html) => HtmlToText.Convert(html);

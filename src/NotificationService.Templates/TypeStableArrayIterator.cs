@@ -74,7 +74,8 @@ internal sealed class TypeStableArrayIterator : IIterator
         {
             value = ObjectDescriptor.Empty;
             if (type != typeof(object[]) || !builtIn.TryGetDescriptor(type, out var standard)) return false;
-            value = new ObjectDescriptor(type, standard.MemberAccessor, standard.GetProperties, _ => new TypeStableArrayIterator(), standard.Dependencies);
+            value = new ObjectDescriptor(type, standard.MemberAccessor, standard.GetProperties, _ => new TypeStableArrayIterator(),
+                standard.Dependencies);
             return true;
         }
     }

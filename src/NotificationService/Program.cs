@@ -123,7 +123,8 @@ public static class ServiceComposition
         app.MapDemoPage();                   // /sdk/demo: the component for the demo tenant, where it is seeded
         app.MapPlatform();                    // /api/v1/platform/tenants: the operator's API (platform keys only; 404 to anyone else)
         app.MapTenantConfigJobs();            // the operator's long exports and imports as Hangfire jobs with status URLs
-        app.MapConfigAsCode();                // /api/v1/admin/config: a tenant's configuration pulled and pushed by the `notifications` tool
+        app.MapConfigAsCode();                // /api/v1/admin/config: a tenant's configuration pulled and pushed by the
+                                              // `notifications` tool
         app.MapApiDocs();
         app.MapConsole();                        // /admin: the web console (Razor Pages, session cookie, CSP)
         app.MapJobsDashboard();                  // /admin/jobs: Hangfire's dashboard for the operator team, under the console's CSP
@@ -154,12 +155,17 @@ public static class ServiceComposition
         services.AddInbox();                  // in-app inbox, exact counters, the live stream (SSE) across replicas
         services.AddInboxClicks();
         services.AddSuppressions();           // per-tenant, per-channel do-not-message list
-        services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed unsubscribe links
-        services.AddRecipients();             // recipient profiles: addresses resolved at delivery, locale, time zone and data for templates
-        services.AddWorkflows(builder.Configuration); // versioned workflow definitions; runs moved by jobs on the `workflows` queue, waits woken by the ledger
-        services.AddDigests(builder.Configuration); // digest and throttle steps: windows as rows with unique keys, closed by jobs on the `workflows` queue
+        services.AddPreferences();            // tenant categories, user preferences and quiet hours, enforced by the worker; signed
+                                              // unsubscribe links
+        services.AddRecipients();             // recipient profiles: addresses resolved at delivery, locale, time zone and data for
+                                              // templates
+        services.AddWorkflows(builder.Configuration); // versioned workflow definitions; runs moved by jobs on the `workflows`
+                                                      // queue, waits woken by the ledger
+        services.AddDigests(builder.Configuration); // digest and throttle steps: windows as rows with unique keys, closed by jobs
+                                                    // on the `workflows` queue
         services.AddPrivacy();                // erase jobs (checkpointed, on the `erase` queue), blocked users, streamed export
-        services.AddTopics();                 // topics with exact member counts, fan-outs exactly once per member, live events on the streams
+        services.AddTopics();                 // topics with exact member counts, fan-outs exactly once per member, live events on
+                                              // the streams
         services.AddDelivery();               // the `deliver` job per channel queue: render, failover, outcomes through the ledger
         services.AddTemplatesAdmin();         // templates, versions, partials, layouts, preview; resolution and rendering
         services.AddQueueAdmin();             // queue depths, dead jobs, retry
@@ -168,13 +174,15 @@ public static class ServiceComposition
         services.AddRateLimits();             // per-tenant API token buckets per endpoint class, shared by replicas
         services.AddQuotas();                 // per-tenant monthly quotas per channel, charged before a send is accepted
         services.AddRetention();              // each kind of stored data purged by its owner after its retention, in small batches
-        services.AddBackgroundJobs(builder.Configuration, includeWorkers); // Hangfire: recurring maintenance once per cluster, operator jobs
+        services.AddBackgroundJobs(builder.Configuration, includeWorkers); // Hangfire: recurring maintenance once per cluster,
+                                                                           // operator jobs
         services.AddUsage();                  // per-tenant counts per day, channel and status: a ledger observer flushed every few seconds
         services.AddAnalytics();              // delivery funnel per tenant, hour and group: a ledger observer flushed like usage
         services.AddMcp();                    // the MCP server for agents: tools filtered by the scope and role tables
         services.AddHealth();
         services.AddPrometheusMetrics(builder.Configuration);  // /metrics: Prometheus text / OpenMetrics over System.Diagnostics.Metrics
-        services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace rides with each job
+        services.AddTracing(builder.Configuration);   // OpenTelemetry over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set; the trace
+                                                      // rides with each job
         services.AddWebOrigins();             // which web origins may call /users/me from a browser (CORS)
         services.AddInboxSdk();               // the inbox component served at a versioned path, its integrity
         services.AddDemoPage(builder.Configuration); // the quick start's page showing it for the demo tenant
@@ -184,7 +192,8 @@ public static class ServiceComposition
         services.AddApiDocs();
         services.AddSso();                    // console single sign-on through the tenant's OpenID Connect provider
         services.AddConsole();                // the admin console's pages, sessions, antiforgery and key ring
-        services.AddMembers();                // members, roles (one table for every console page), sign-in with password and TOTP, invitations
+        services.AddMembers();                // members, roles (one table for every console page), sign-in with password and TOTP,
+                                              // invitations
     }
 }
 

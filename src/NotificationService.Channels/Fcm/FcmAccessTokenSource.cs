@@ -71,7 +71,8 @@ public sealed class FcmAccessTokenSource(TimeProvider time, OutboundGuard guard)
         if (p is null || string.IsNullOrEmpty(p.ClientEmail) || string.IsNullOrEmpty(p.PrivateKey))
             throw new ProviderConfigException("secrets.serviceAccountJson lacks client_email or private_key");
 
-        var initializer = new ServiceAccountCredential.Initializer(p.ClientEmail, string.IsNullOrEmpty(p.TokenUri) ? GoogleAuthConsts.OidcTokenUrl : p.TokenUri)
+        var initializer = new ServiceAccountCredential.Initializer(p.ClientEmail,
+            string.IsNullOrEmpty(p.TokenUri) ? GoogleAuthConsts.OidcTokenUrl : p.TokenUri)
         {
             Scopes = [Scope],
             KeyId = p.PrivateKeyId,

@@ -30,7 +30,8 @@ public sealed class FcmAdapter(IHttpClientFactory httpClientFactory, IFcmAccessT
             var topic = message.Recipient.Topic;
             if (deviceTokens.Count == 0 && string.IsNullOrWhiteSpace(topic))
                 return new DeliveryResult.Permanent("fcm: recipient has no device tokens or topic", "no_target");
-            if (string.IsNullOrEmpty(message.Content.Title) && string.IsNullOrEmpty(message.Content.Body) && (message.Content.Data is null || message.Content.Data.Count == 0))
+            if (string.IsNullOrEmpty(message.Content.Title) && string.IsNullOrEmpty(message.Content.Body)
+                && (message.Content.Data is null || message.Content.Data.Count == 0))
                 return new DeliveryResult.Permanent("fcm: push has no title, body or data", "invalid_content");
 
             var url = $"{ProviderHttp.BaseUrl(config, DefaultBaseUrl)}/v1/projects/{Uri.EscapeDataString(config.RequiredSetting("projectId"))}/messages:send";
@@ -44,7 +45,8 @@ public sealed class FcmAdapter(IHttpClientFactory httpClientFactory, IFcmAccessT
             {
                 if (string.IsNullOrWhiteSpace(token) || token.Length > MaxTokenLength)
                 {
-                    attempts.Add(new Attempt(token, new DeliveryResult.Permanent("fcm: empty or oversized device token", "invalid_token"), DeadToken: true));
+                    attempts.Add(new Attempt(token, new DeliveryResult.Permanent("fcm: empty or oversized device token", "invalid_token"),
+                        DeadToken: true));
                     continue;
                 }
                 var attempt = await SendOneAsync(url, serviceAccountJson, message, ("token", token), ct);
@@ -82,7 +84,8 @@ public sealed class FcmAdapter(IHttpClientFactory httpClientFactory, IFcmAccessT
         return new DeliveryResult.Permanent(error, first.Code, deadOrNull);
     }
 
-    private async Task<Attempt> SendOneAsync(string url, string serviceAccountJson, OutgoingMessage message, (string Field, string Value) target, CancellationToken ct)
+    private async Task<Attempt> SendOneAsync(string url, string serviceAccountJson, OutgoingMessage message,
+        (string Field, string Value) target, CancellationToken ct)
     {
         var token = target.Field == "token" ? target.Value : null;
         var payload = BuildBody(message, target.Field, target.Value);
@@ -103,7 +106,8 @@ public sealed class FcmAdapter(IHttpClientFactory httpClientFactory, IFcmAccessT
             var (code, detail) = ErrorCode(json);
             var kind = FcmErrorCodes.Classify(code) ?? ProviderHttp.ClassifyStatus(response.StatusCode);
             var status = (int)response.StatusCode;
-            var error = $"fcm: HTTP {status}" + (code is null ? "" : $" {code}") + (string.IsNullOrEmpty(detail) ? "" : ": " + ProviderHttp.Clip(detail));
+            var error = $"fcm: HTTP {status}" + (code is null ? "" : $" {code}")
+                + (string.IsNullOrEmpty(detail) ? "" : ": " + ProviderHttp.Clip(detail));
             var dead = token is not null && code is not null && FcmErrorCodes.DeadTokenCodes.Contains(code);
             var result = ProviderHttp.Result(kind, error, code ?? status.ToString(), ProviderHttp.RetryAfter(response));
             if (dead && result is DeliveryResult.Permanent p) result = p with { DeadTokens = [token!] };

@@ -25,7 +25,8 @@ public static class FcmErrorCodes
     };
 
     /// <summary>Error codes that mean the device token will never work again: deactivate it.</summary>
-    public static readonly IReadOnlySet<string> DeadTokenCodes = new HashSet<string>(StringComparer.Ordinal) { "UNREGISTERED", "SENDER_ID_MISMATCH" };
+    public static readonly IReadOnlySet<string> DeadTokenCodes =
+        new HashSet<string>(StringComparer.Ordinal) { "UNREGISTERED", "SENDER_ID_MISMATCH" };
 
     public static OutcomeKind? Classify(string? code) => code is not null && Table.TryGetValue(code, out var kind) ? kind : null;
 }

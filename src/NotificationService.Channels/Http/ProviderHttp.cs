@@ -61,11 +61,12 @@ public static class ProviderHttp
     /// A provider's error answer, the same shape for every HTTP adapter: <c>{provider}: HTTP {status}[ code {code}][: detail]</c>,
     /// classified by the provider's own code when its table knows it, else by the HTTP status; Retry-After honoured.
     /// </summary>
-    public static DeliveryResult Failed(string provider, int status, HttpResponseHeaders? headers, OutcomeKind? byCode, int? code, string? detail,
-        TimeSpan? retryAfter = null)
+    public static DeliveryResult Failed(string provider, int status, HttpResponseHeaders? headers, OutcomeKind? byCode, int? code,
+        string? detail, TimeSpan? retryAfter = null)
     {
         var kind = byCode ?? ClassifyStatus((HttpStatusCode)status);
-        var error = $"{provider}: HTTP {status}" + (code is null ? "" : $" code {code}") + (string.IsNullOrEmpty(detail) ? "" : ": " + Clip(detail));
+        var error = $"{provider}: HTTP {status}" + (code is null ? "" : $" code {code}")
+            + (string.IsNullOrEmpty(detail) ? "" : ": " + Clip(detail));
         return Result(kind, error, code?.ToString() ?? status.ToString(), retryAfter ?? RetryAfter(headers));
     }
 
@@ -81,9 +82,11 @@ public static class ProviderHttp
             ProviderConfigException pce => new DeliveryResult.ProviderFailure($"{provider}: {pce.Message}", "config"),
             // A destination the outbound guard refuses stays refused: a config problem, not worth retrying.
             OutboundRefusedException ore => new DeliveryResult.ProviderFailure($"{provider}: {ore.Message}", "refused"),
-            HttpRequestException { InnerException: OutboundRefusedException ore } => new DeliveryResult.ProviderFailure($"{provider}: {ore.Message}", "refused"),
+            HttpRequestException { InnerException: OutboundRefusedException ore } =>
+                new DeliveryResult.ProviderFailure($"{provider}: {ore.Message}", "refused"),
             TaskCanceledException or TimeoutException => new DeliveryResult.Transient($"{provider}: request timed out", "timeout"),
-            HttpRequestException { InnerException: SocketException se } => new DeliveryResult.Transient($"{provider}: connection failed ({se.SocketErrorCode})", "network"),
+            HttpRequestException { InnerException: SocketException se } =>
+                new DeliveryResult.Transient($"{provider}: connection failed ({se.SocketErrorCode})", "network"),
             HttpRequestException hre => new DeliveryResult.Transient($"{provider}: connection failed ({hre.HttpRequestError})", "network"),
             IOException or SocketException => new DeliveryResult.Transient($"{provider}: connection failed", "network"),
             _ => new DeliveryResult.Transient($"{provider}: unexpected {ex.GetType().Name}", "exception"),
@@ -110,7 +113,8 @@ public static class ProviderHttp
         catch (Exception) when (!ct.IsCancellationRequested) { return ""; }
     }
 
-    /// <summary>Provider error text for our error strings: single line, a short snippet (tenants see it; the code carries the meaning).</summary>
+    /// <summary>Provider error text for our error strings: single line, a short snippet (tenants see it; the code carries the
+    /// meaning).</summary>
     public static string Clip(string? text, int max = 120)
     {
         if (string.IsNullOrEmpty(text)) return "";
@@ -119,7 +123,8 @@ public static class ProviderHttp
     }
 }
 
-/// <summary>A provider config that cannot be used (missing setting or secret). Becomes a ProviderFailure, never escapes an adapter.</summary>
+/// <summary>A provider config that cannot be used (missing setting or secret). Becomes a ProviderFailure, never escapes an
+/// adapter.</summary>
 public sealed class ProviderConfigException(string message) : Exception(message);
 
 internal static class ProviderConfigExtensions

@@ -48,7 +48,8 @@ public sealed class MetaWhatsAppAdapter(IHttpClientFactory httpClientFactory) : 
             var err = json?["error"];
             int? code = err?["code"] is JsonValue cv && cv.TryGetValue<int>(out var c) ? c : null;
             var detail = err?["error_data"]?["details"]?.ToString() ?? err?["message"]?.ToString();
-            return ProviderHttp.Failed("meta_whatsapp", status, response.Headers, code is { } known ? MetaErrorCodes.Classify(known) : null, code, detail);
+            return ProviderHttp.Failed("meta_whatsapp", status, response.Headers, code is { } known ? MetaErrorCodes.Classify(known) : null,
+                code, detail);
         }
         catch (Exception ex)
         {
@@ -90,7 +91,8 @@ public sealed class MetaWhatsAppAdapter(IHttpClientFactory httpClientFactory) : 
                 ["body"] = message.Content.Body,
             };
         }
-        if (message.Metadata is not null && message.Metadata.TryGetValue("replyToMessageId", out var context) && !string.IsNullOrEmpty(context))
+        if (message.Metadata is not null && message.Metadata.TryGetValue("replyToMessageId", out var context)
+            && !string.IsNullOrEmpty(context))
             body["context"] = new JsonObject { ["message_id"] = context };
         return body;
     }

@@ -21,8 +21,8 @@ public static class AddressPolicy
 
     private static readonly (IPAddress Net, int Bits)[] BlockedV6 =
     [
-        Cidr("::/128"), Cidr("::1/128"), Cidr("64:ff9b:1::/48"), Cidr("100::/64"), Cidr("2001:2::/48"), Cidr("2001:db8::/32"), Cidr("2001:10::/28"),
-        Cidr("2001:20::/28"), Cidr("fc00::/7"), Cidr("fe80::/10"), Cidr("fec0::/10"), Cidr("ff00::/8"),
+        Cidr("::/128"), Cidr("::1/128"), Cidr("64:ff9b:1::/48"), Cidr("100::/64"), Cidr("2001:2::/48"), Cidr("2001:db8::/32"),
+        Cidr("2001:10::/28"), Cidr("2001:20::/28"), Cidr("fc00::/7"), Cidr("fe80::/10"), Cidr("fec0::/10"), Cidr("ff00::/8"),
     ];
 
     /// <summary>True when <paramref name="address"/> is a public unicast address.</summary>
@@ -47,10 +47,12 @@ public static class AddressPolicy
 
         if (Zero(0, 10) && b[10] == 0xFF && b[11] == 0xFF) return V4(12);                   // ::ffff:a.b.c.d (mapped)
         if (Zero(0, 8) && b[8] == 0xFF && b[9] == 0xFF && Zero(10, 12)) return V4(12);       // ::ffff:0:a.b.c.d (translated)
-        if (Zero(0, 12)) return b[12..].All(x => x == 0) || (Zero(12, 15) && b[15] == 1) ? null : V4(12); // ::a.b.c.d (compatible), not :: or ::1
+        if (Zero(0, 12)) return b[12..].All(x => x == 0) || (Zero(12, 15) && b[15] == 1) ? null : V4(12); // ::a.b.c.d (compatible),
+                                                                                                           // not :: or ::1
         if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xFF && b[3] == 0x9B && Zero(4, 12)) return V4(12); // NAT64 64:ff9b::/96
         if (b[0] == 0x20 && b[1] == 0x02) return V4(2);                                      // 6to4 2002:aabb:ccdd::/48
-        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return V4(12, inverted: true); // Teredo 2001::/32: client address, bits inverted
+        if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0 && b[3] == 0) return V4(12, inverted: true); // Teredo 2001::/32: client address,
+                                                                                                   // bits inverted
         return null;
     }
 

@@ -40,7 +40,8 @@ public sealed class OutboundGuard
         foreach (var entry in allowList.Select(e => e.Trim()).Where(e => e.Length > 0))
         {
             if (entry.Contains('/')) _allowedRanges.Add(AddressPolicy.Cidr(entry));
-            else if (IPAddress.TryParse(entry.Trim('[', ']'), out var ip)) _allowedRanges.Add((ip, ip.AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
+            else if (IPAddress.TryParse(entry.Trim('[', ']'), out var ip))
+                _allowedRanges.Add((ip, ip.AddressFamily == AddressFamily.InterNetwork ? 32 : 128));
             else _allowedHosts.Add(entry);
         }
     }
@@ -58,15 +59,21 @@ public sealed class OutboundGuard
         host = host.Trim('[', ']');
         if (_allowedHosts.Contains(host)) return null;
         string? why;
-        if (InternalNames.Contains(host, StringComparer.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
+        if (InternalNames.Contains(host, StringComparer.OrdinalIgnoreCase)
+            || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase))
             why = "an internal host name";
         else
         {
             IPAddress[] addresses;
             try { addresses = await ResolveAsync(host, ct); }
-            catch (SocketException e) { addresses = []; _log.LogDebug("Outbound check: {Host} did not resolve ({Error})", host, e.SocketErrorCode); }
+            catch (SocketException e)
+            {
+                addresses = [];
+                _log.LogDebug("Outbound check: {Host} did not resolve ({Error})", host, e.SocketErrorCode);
+            }
             why = addresses.Length == 0 ? "it does not resolve"
-                : addresses.FirstOrDefault(a => !Allowed(a)) is { } bad ? $"it resolves to {bad}, a loopback, private, link-local or reserved address"
+                : addresses.FirstOrDefault(a => !Allowed(a)) is { } bad
+                    ? $"it resolves to {bad}, a loopback, private, link-local or reserved address"
                 : null;
         }
         if (why is null) return null;
@@ -92,7 +99,8 @@ public sealed class OutboundGuard
         var permitted = _allowedHosts.Contains(host) ? addresses : addresses.Where(Allowed).ToArray();
         if (permitted.Length == 0 || InternalNames.Contains(host, StringComparer.OrdinalIgnoreCase) && !_allowedHosts.Contains(host))
         {
-            _log.LogInformation("Outbound connection to {Host} refused: it resolves to {Addresses}, none of them allowed", host, string.Join(", ", addresses.Select(a => a.ToString())));
+            _log.LogInformation("Outbound connection to {Host} refused: it resolves to {Addresses}, none of them allowed", host,
+                string.Join(", ", addresses.Select(a => a.ToString())));
             throw new OutboundRefusedException(host);
         }
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };

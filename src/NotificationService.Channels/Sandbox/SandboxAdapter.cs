@@ -46,5 +46,6 @@ internal sealed record SandboxFaults(double TransientRate, double PermanentRate,
     private static double Rate(ProviderConfig c, string name) => Math.Clamp(Number(c, name) ?? 0, 0, 1);
 
     private static double? Number(ProviderConfig c, string name) =>
-        double.TryParse(c.Setting(name), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) ? v : null;
+        double.TryParse(c.Setting(name), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture,
+            out var v) ? v : null;
 }

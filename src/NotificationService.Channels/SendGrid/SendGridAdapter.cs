@@ -36,8 +36,8 @@ public sealed class SendGridAdapter(SendGridClients clients) : IProviderAdapter
 
             var body = content is null ? "" : await content.ReadAsStringAsync(ct);
             var status = (int)response.StatusCode;
-            return ProviderHttp.Failed("sendgrid", status, response.Headers, SendGridErrorCodes.Classify(response.StatusCode), null, Detail(body),
-                ProviderHttp.RetryAfter(response.Headers) ?? RateLimitReset(response.Headers));
+            return ProviderHttp.Failed("sendgrid", status, response.Headers, SendGridErrorCodes.Classify(response.StatusCode), null,
+                Detail(body), ProviderHttp.RetryAfter(response.Headers) ?? RateLimitReset(response.Headers));
         }
         catch (Exception ex)
         {
@@ -95,7 +95,8 @@ public sealed class SendGridAdapter(SendGridClients clients) : IProviderAdapter
         {
             if (JsonNode.Parse(body)?["errors"] is JsonArray { Count: > 0 } errors)
             {
-                var parts = errors.Select(e => e?["field"] is { } f ? $"{f}: {e?["message"]}" : e?["message"]?.ToString()).Where(p => !string.IsNullOrEmpty(p));
+                var parts = errors.Select(e => e?["field"] is { } f ? $"{f}: {e?["message"]}" : e?["message"]?.ToString())
+                    .Where(p => !string.IsNullOrEmpty(p));
                 return string.Join("; ", parts);
             }
         }

@@ -30,7 +30,8 @@ public sealed class SendGridClients(IHttpClientFactory httpClientFactory)
         return sender;
     }
 
-    /// <summary>`baseUrl` when set (test doubles, a proxy); else the `region`'s host as the SDK knows it (eu: api.eu.sendgrid.com).</summary>
+    /// <summary>`baseUrl` when set (test doubles, a proxy); else the `region`'s host as the SDK knows it (eu:
+    /// api.eu.sendgrid.com).</summary>
     internal static string Host(ProviderConfig config)
     {
         if (config.Setting("baseUrl") is { Length: > 0 }) return ProviderHttp.BaseUrl(config, DefaultBaseUrl);

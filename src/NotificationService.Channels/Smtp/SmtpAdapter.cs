@@ -52,7 +52,8 @@ public sealed class SmtpAdapter(TimeProvider time, OutboundGuard guard) : IProvi
             var kind = SmtpReplyCodes.Classify((int)ex.StatusCode);
             // A server that refuses us before the mail transaction (greeting, EHLO, STARTTLS) is a config problem.
             if (stage == "connect" && kind == OutcomeKind.Permanent) kind = OutcomeKind.ProviderFailure;
-            return ProviderHttp.Result(kind, $"smtp: {Command(ex.ErrorCode)} rejected with {(int)ex.StatusCode} {ProviderHttp.Clip(ex.Message, 200)}",
+            return ProviderHttp.Result(kind,
+                $"smtp: {Command(ex.ErrorCode)} rejected with {(int)ex.StatusCode} {ProviderHttp.Clip(ex.Message, 200)}",
                 ((int)ex.StatusCode).ToString(), null);
         }
         catch (MailKit.Security.AuthenticationException)

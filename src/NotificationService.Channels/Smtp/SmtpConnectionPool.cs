@@ -104,12 +104,14 @@ public sealed class SmtpConnectionPool(OutboundGuard guard, TimeProvider time) :
         }
     }
 
-    /// <summary>At most once a minute, on a send's way through: closes what has idled past <see cref="CloseIdleAfter"/> in every pool.</summary>
+    /// <summary>At most once a minute, on a send's way through: closes what has idled past <see cref="CloseIdleAfter"/> in every
+    /// pool.</summary>
     private void SweepIfDue()
     {
         var now = time.GetUtcNow();
         var last = Interlocked.Read(ref _lastSweepTicks);
-        if (now.UtcTicks - last < TimeSpan.TicksPerMinute || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last) return;
+        if (now.UtcTicks - last < TimeSpan.TicksPerMinute
+            || Interlocked.CompareExchange(ref _lastSweepTicks, now.UtcTicks, last) != last) return;
         foreach (var pool in _pools.Values)
         {
             var kept = new List<SmtpSession>();

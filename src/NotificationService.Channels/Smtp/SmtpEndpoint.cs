@@ -8,7 +8,8 @@ namespace NotificationService.Channels.Smtp;
 /// Where and how a config's connections go: what a pooled connection was opened with. A config whose endpoint changes
 /// (host, credentials, TLS) gets a fresh pool, so no connection outlives the settings it was authenticated with.
 /// </summary>
-public sealed record SmtpEndpoint(string Host, int Port, SecureSocketOptions Tls, string? Username, string? Password, bool AllowInvalidCertificate)
+public sealed record SmtpEndpoint(string Host, int Port, SecureSocketOptions Tls, string? Username, string? Password,
+    bool AllowInvalidCertificate)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
     public const int DefaultPoolSize = 4;
@@ -33,7 +34,8 @@ public sealed record SmtpEndpoint(string Host, int Port, SecureSocketOptions Tls
 
     /// <summary>`timeoutSeconds` (10): the whole of one send, connecting and authenticating included.</summary>
     public static TimeSpan Timeout(ProviderConfig config) =>
-        double.TryParse(config.Setting("timeoutSeconds"), CultureInfo.InvariantCulture, out var s) && s > 0 ? TimeSpan.FromSeconds(s) : DefaultTimeout;
+        double.TryParse(config.Setting("timeoutSeconds"), CultureInfo.InvariantCulture, out var s) && s > 0
+            ? TimeSpan.FromSeconds(s) : DefaultTimeout;
 
     /// <summary>`poolSize` (4): connections kept open for the config; 0 opens one per message and closes it after.</summary>
     public static int PoolSize(ProviderConfig config) =>

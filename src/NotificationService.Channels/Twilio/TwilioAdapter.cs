@@ -62,8 +62,8 @@ public abstract class TwilioAdapterBase(TwilioClients clients) : IProviderAdapte
         {
             var status = ex.Status != 0 ? ex.Status : (int?)call.Response?.StatusCode ?? 0;
             int? code = ex.Code != 0 ? ex.Code : null;
-            return ProviderHttp.Failed(Provider, status, call.Response?.Headers, code is { } known ? TwilioErrorCodes.Classify(known) : null, code,
-                ex.Code != 0 ? ex.Message : null);
+            return ProviderHttp.Failed(Provider, status, call.Response?.Headers,
+                code is { } known ? TwilioErrorCodes.Classify(known) : null, code, ex.Code != 0 ? ex.Message : null);
         }
         catch (ApiConnectionException ex) when (ex.InnerException is { } inner)
         {

@@ -22,7 +22,8 @@ public sealed class TwilioClients(IHttpClientFactory httpClientFactory)
         var authToken = config.RequiredSecret("authToken");
         var baseUrl = ProviderHttp.BaseUrl(config, DefaultBaseUrl);
         var key = (config.TenantId, config.Id);
-        if (_clients.TryGetValue(key, out var e) && e.AccountSid == accountSid && e.AuthToken == authToken && e.BaseUrl == baseUrl) return e.Client;
+        if (_clients.TryGetValue(key, out var e) && e.AccountSid == accountSid && e.AuthToken == authToken && e.BaseUrl == baseUrl)
+            return e.Client;
         var transport = new TwilioTransport(httpClientFactory.CreateClient(TwilioAdapterBase.HttpClientName), baseUrl,
             ProviderHttp.Basic(accountSid, authToken));
         var client = new TwilioRestClient(accountSid, authToken, accountSid, httpClient: transport);

@@ -13,7 +13,8 @@ internal static class DiffCommand
     public static Command Create() => ServiceOptions.Create("diff", "Show what differs between a tenant's configuration and a directory",
         "The tree to compare with the tenant", (http, tenant, dir, _, ct) => RunAsync(http, tenant, dir, Console.Out, Console.Error, ct));
 
-    public static async Task<int> RunAsync(HttpClient http, Guid? tenant, string directory, TextWriter output, TextWriter errors, CancellationToken ct)
+    public static async Task<int> RunAsync(HttpClient http, Guid? tenant, string directory, TextWriter output, TextWriter errors,
+        CancellationToken ct)
     {
         if (await ServiceOptions.ExportAsync(http, tenant, errors, ct) is not { } snapshot) return 1;
         var (service, local) = (ConfigTree.FromExport(snapshot.Export), ConfigTree.Read(directory));

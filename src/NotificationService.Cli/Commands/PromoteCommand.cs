@@ -19,12 +19,17 @@ internal static class PromoteCommand
         var toKey = new Option<string?>("--to-key") { Description = "The target tenant's admin key (default: NOTIFICATIONS_TO_KEY)" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Say what would change in the target; change nothing" };
         var publish = new Option<bool>("--publish") { Description = "Publish what the source has published" };
-        var command = new Command("promote", "Apply one tenant's configuration to another, all or nothing") { url, fromKey, toUrl, toKey, dryRun, publish };
+        var command = new Command("promote", "Apply one tenant's configuration to another, all or nothing")
+        {
+            url, fromKey, toUrl, toKey, dryRun, publish
+        };
         command.SetAction(async (r, ct) =>
         {
             var sourceUrl = r.GetValue(url) ?? Environment.GetEnvironmentVariable("NOTIFICATIONS_URL");
-            using var from = ServiceOptions.Connect(sourceUrl, "NOTIFICATIONS_URL", r.GetValue(fromKey), "NOTIFICATIONS_FROM_KEY", Console.Error);
-            using var to = ServiceOptions.Connect(r.GetValue(toUrl) ?? sourceUrl, "NOTIFICATIONS_URL", r.GetValue(toKey), "NOTIFICATIONS_TO_KEY", Console.Error);
+            using var from = ServiceOptions.Connect(sourceUrl, "NOTIFICATIONS_URL", r.GetValue(fromKey),
+                "NOTIFICATIONS_FROM_KEY", Console.Error);
+            using var to = ServiceOptions.Connect(r.GetValue(toUrl) ?? sourceUrl, "NOTIFICATIONS_URL", r.GetValue(toKey),
+                "NOTIFICATIONS_TO_KEY", Console.Error);
             if (from is null || to is null) return 2;
             return await RunAsync(from, to, r.GetValue(dryRun), r.GetValue(publish), Console.Out, Console.Error, ct);
         });

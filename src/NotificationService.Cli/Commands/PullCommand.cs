@@ -3,13 +3,16 @@ using NotificationService.Cli.Tree;
 
 namespace NotificationService.Cli.Commands;
 
-/// <summary>`pull DIR`: the tenant's configuration written as a tree, its revision in the manifest (see <see cref="ServiceOptions"/>).</summary>
+/// <summary>`pull DIR`: the tenant's configuration written as a tree, its revision in the manifest (see
+/// <see cref="ServiceOptions"/>).</summary>
 internal static class PullCommand
 {
-    public static Command Create() => ServiceOptions.Create("pull", "Write a tenant's configuration into a directory, one readable file per object",
-        "Where to write the tree (created if missing)", (http, tenant, dir, _, ct) => RunAsync(http, tenant, dir, Console.Out, Console.Error, ct));
+    public static Command Create() => ServiceOptions.Create("pull",
+        "Write a tenant's configuration into a directory, one readable file per object", "Where to write the tree (created if missing)",
+        (http, tenant, dir, _, ct) => RunAsync(http, tenant, dir, Console.Out, Console.Error, ct));
 
-    public static async Task<int> RunAsync(HttpClient http, Guid? tenant, string directory, TextWriter output, TextWriter errors, CancellationToken ct)
+    public static async Task<int> RunAsync(HttpClient http, Guid? tenant, string directory, TextWriter output, TextWriter errors,
+        CancellationToken ct)
     {
         if (await ServiceOptions.ExportAsync(http, tenant, errors, ct) is not { } snapshot) return 1;
         var tree = ConfigTree.FromExport(snapshot.Export, snapshot.Revision);

@@ -12,17 +12,21 @@ namespace NotificationService.Cli.Commands;
 /// </summary>
 internal static class PushCommand
 {
-    private static readonly Option<bool> DryRun = new("--dry-run") { Description = "Check everything and say what would change; change nothing" };
-    private static readonly Option<bool> Publish = new("--publish") { Description = "Publish the changed templates and workflows the tree marks published" };
+    private static readonly Option<bool> DryRun =
+        new("--dry-run") { Description = "Check everything and say what would change; change nothing" };
+    private static readonly Option<bool> Publish =
+        new("--publish") { Description = "Publish the changed templates and workflows the tree marks published" };
     private static readonly Option<bool> Force = new("--force") { Description = "Push even though the tenant changed since the pull" };
 
     public static Command Create() => ServiceOptions.Create("push", "Apply a directory to the tenant, all or nothing", "The tree to apply",
-        (http, tenant, dir, r, ct) => tenant is not null ? Refuse() : RunAsync(http, dir, new(r.GetValue(DryRun), r.GetValue(Publish), r.GetValue(Force)),
+        (http, tenant, dir, r, ct) => tenant is not null ? Refuse() : RunAsync(http, dir,
+            new(r.GetValue(DryRun), r.GetValue(Publish), r.GetValue(Force)),
             Console.Out, Console.Error, ct), DryRun, Publish, Force);
 
     public sealed record Choices(bool DryRun = false, bool Publish = false, bool Force = false);
 
-    public static async Task<int> RunAsync(HttpClient http, string directory, Choices choices, TextWriter output, TextWriter errors, CancellationToken ct)
+    public static async Task<int> RunAsync(HttpClient http, string directory, Choices choices, TextWriter output, TextWriter errors,
+        CancellationToken ct)
     {
         if (ValidateCommand.Run(directory, TextWriter.Null, errors) != 0) return 1;
         var tree = ConfigTree.Read(directory);

@@ -26,7 +26,9 @@ internal static class PushSender
         var changes = (JsonArray?)answer["changes"] ?? [];
         foreach (var change in changes) output.WriteLine($"{change?["object"]}: {change?["action"]}");
         var applied = (bool?)answer["applied"] ?? false;
-        output.WriteLine(changes.Count == 0 ? "No changes." : applied ? $"{changes.Count} changes applied." : $"{changes.Count} changes would be applied (dry run).");
+        output.WriteLine(changes.Count == 0 ? "No changes."
+            : applied ? $"{changes.Count} changes applied."
+            : $"{changes.Count} changes would be applied (dry run).");
         return (string?)answer["revision"];
     }
 }

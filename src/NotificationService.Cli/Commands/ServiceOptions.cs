@@ -28,7 +28,8 @@ internal sealed class ServiceOptions
         foreach (var option in more) command.Options.Add(option);
         command.SetAction(async (r, ct) =>
         {
-            if (Connect(r.GetValue(options.url), "NOTIFICATIONS_URL", r.GetValue(options.key), "NOTIFICATIONS_KEY", Console.Error) is not { } http) return 2;
+            if (Connect(r.GetValue(options.url), "NOTIFICATIONS_URL", r.GetValue(options.key), "NOTIFICATIONS_KEY", Console.Error)
+                is not { } http) return 2;
             using (http) return await run(http, r.GetValue(options.tenant), r.GetRequiredValue(dir).FullName, r, ct);
         });
         return command;

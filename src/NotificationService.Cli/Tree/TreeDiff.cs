@@ -19,7 +19,8 @@ public static class TreeDiff
         {
             var files = g.ToList();
             var words = !before.Contains(g.Key) ? "new" : !after.Contains(g.Key) ? "removed"
-                : "changed: " + string.Join(", ", files.Select(f => f[(f.LastIndexOf('/') + 1)..] + (from.Files.ContainsKey(f) ? to.Files.ContainsKey(f) ? "" : " removed" : " added")));
+                : "changed: " + string.Join(", ", files.Select(f => f[(f.LastIndexOf('/') + 1)..]
+                    + (from.Files.ContainsKey(f) ? to.Files.ContainsKey(f) ? "" : " removed" : " added")));
             return new ObjectChange(g.Key, words, files);
         }).ToList();
     }
@@ -84,7 +85,8 @@ public static class TreeDiff
         int x = 0, y = 0;
         while (x < a.Length || y < b.Length)
             if (x < a.Length && y < b.Length && a[x] == b[y]) { ops.Add((' ', a[x])); x++; y++; }
-            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1])) ops.Add(('-', a[x++]));   // removals first, as diff -u
+            else if (x < a.Length && (y == b.Length || lcs[x + 1, y] >= lcs[x, y + 1]))
+                ops.Add(('-', a[x++]));   // removals first, as diff -u
             else ops.Add(('+', b[y++]));
         return ops;
     }

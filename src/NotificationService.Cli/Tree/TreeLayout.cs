@@ -12,7 +12,8 @@ namespace NotificationService.Cli.Tree;
 /// </summary>
 internal static class TreeLayout
 {
-    public static readonly string[] Folders = ["templates", "layouts", "partials", "workflows", "categories", "topics", "providers", "webhooks"];
+    public static readonly string[] Folders =
+        ["templates", "layouts", "partials", "workflows", "categories", "topics", "providers", "webhooks"];
 
     private static readonly string[] Volatile = ["id", "createdAt", "updatedAt", "memberCount", "previousSecretExpiresAt"];
 
@@ -26,13 +27,15 @@ internal static class TreeLayout
             {
                 var name = Segment(f, "name");
                 tree.AddText($"{kind}/{name}.hbs", (string?)f["source"] ?? "");
-                if ((string?)f["description"] is { } description) tree.AddJson($"{kind}/{name}.json", new JsonObject { ["description"] = description });
+                if ((string?)f["description"] is { } description)
+                    tree.AddJson($"{kind}/{name}.json", new JsonObject { ["description"] = description });
             }
         foreach (var w in Items(export, "workflows")) AddWorkflow(tree, w);
         foreach (var c in Items(export, "categories")) tree.AddJson($"categories/{Segment(c, "key")}.json", Without(c, "key"));
         foreach (var t in Items(export, "topics")) tree.AddJson($"topics/{Segment(t, "key")}.json", Without(t, "key"));
         foreach (var p in Items(export, "providers")) AddProvider(tree, p);
-        var hooks = Items(export, "webhooks").OrderBy(h => (string?)h["url"], StringComparer.Ordinal).Select(h => (JsonNode)Without(h)).ToArray();
+        var hooks = Items(export, "webhooks").OrderBy(h => (string?)h["url"], StringComparer.Ordinal)
+            .Select(h => (JsonNode)Without(h)).ToArray();
         if (hooks.Length > 0) tree.AddJson("webhooks/webhooks.json", new JsonArray(hooks));
         return tree;
     }
@@ -60,7 +63,8 @@ internal static class TreeLayout
 
     private static void AddWorkflow(ConfigTree tree, JsonObject w)
     {
-        var latest = ((JsonArray?)w["versions"] ?? []).OfType<JsonObject>().Where(v => v["definition"] is not null).MaxBy(v => (int?)v["version"] ?? 0);
+        var latest = ((JsonArray?)w["versions"] ?? []).OfType<JsonObject>().Where(v => v["definition"] is not null)
+            .MaxBy(v => (int?)v["version"] ?? 0);
         if (latest is null) return;
         tree.AddJson($"workflows/{Segment(w, "key")}.json", new JsonObject
         {
@@ -73,7 +77,8 @@ internal static class TreeLayout
     {
         var file = Without(p, "channel", "name", "secrets");
         // The export masks each secret's value; only its name is configuration.
-        file["secretNames"] = new JsonArray(((JsonObject?)p["secrets"] ?? []).Select(s => s.Key).Order(StringComparer.Ordinal).Select(k => (JsonNode)k!).ToArray());
+        file["secretNames"] = new JsonArray(((JsonObject?)p["secrets"] ?? []).Select(s => s.Key).Order(StringComparer.Ordinal)
+            .Select(k => (JsonNode)k!).ToArray());
         tree.AddJson($"providers/{Segment(p, "channel")}/{Segment(p, "name")}.json", file);
     }
 
@@ -87,7 +92,8 @@ internal static class TreeLayout
         return copy;
     }
 
-    private static string Segment(JsonObject o, string field) => SafeName((string?)o[field] ?? throw new InvalidDataException($"An object without \"{field}\"."));
+    private static string Segment(JsonObject o, string field) =>
+        SafeName((string?)o[field] ?? throw new InvalidDataException($"An object without \"{field}\"."));
 
     /// <summary>A name becomes one path segment: never a separator or a way out of the tree.</summary>
     public static string SafeName(string name) =>

@@ -30,7 +30,8 @@ public static class TreePush
         var rest = field[(close + 1)..].TrimStart('.');
         var files = kind switch
         {
-            "templates" => TemplateFolders(tree).Select(f => rest.StartsWith("parts.", StringComparison.Ordinal) && tree.Files.ContainsKey($"{f}/{rest[6..]}.hbs")
+            "templates" => TemplateFolders(tree).Select(f => rest.StartsWith("parts.", StringComparison.Ordinal)
+                    && tree.Files.ContainsKey($"{f}/{rest[6..]}.hbs")
                 ? $"{f}/{rest[6..]}.hbs" : $"{f}/template.json").ToList(),
             "layouts" or "partials" => Names(tree, kind, ".hbs").Select(n => $"{kind}/{n}.hbs").ToList(),
             _ => Names(tree, kind, ".json").Select(n => $"{kind}/{n}.json").ToList(),
@@ -38,10 +39,12 @@ public static class TreePush
         return index < files.Count ? files[index] : null;
     }
 
-    private static JsonArray Fragments(ConfigTree tree, string kind) => new(Names(tree, kind, ".hbs").Select(name => (JsonNode)new JsonObject
+    private static JsonArray Fragments(ConfigTree tree, string kind) => new(Names(tree, kind, ".hbs")
+        .Select(name => (JsonNode)new JsonObject
     {
         ["name"] = name, ["source"] = tree.Files[$"{kind}/{name}.hbs"],
-        ["description"] = tree.Files.ContainsKey($"{kind}/{name}.json") ? tree.ReadJson($"{kind}/{name}.json")["description"]?.DeepClone() : null,
+        ["description"] = tree.Files.ContainsKey($"{kind}/{name}.json")
+            ? tree.ReadJson($"{kind}/{name}.json")["description"]?.DeepClone() : null,
     }).ToArray());
 
     private static JsonArray Objects(ConfigTree tree, string kind, string keyName) => new(Names(tree, kind, ".json").Select(name =>

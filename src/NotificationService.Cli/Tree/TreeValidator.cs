@@ -25,7 +25,8 @@ public static class TreeValidator
         var partials = Sources(tree, "partials/");
         var layouts = Sources(tree, "layouts/");
         var engine = new TemplateEngine();
-        foreach (var manifestPath in tree.Files.Keys.Where(p => p.StartsWith("templates/", StringComparison.Ordinal) && p.EndsWith("/" + TemplateManifest, StringComparison.Ordinal)))
+        foreach (var manifestPath in tree.Files.Keys.Where(p => p.StartsWith("templates/", StringComparison.Ordinal)
+            && p.EndsWith("/" + TemplateManifest, StringComparison.Ordinal)))
         {
             var folder = manifestPath[..^(TemplateManifest.Length + 1)];
             JsonObject manifest;
@@ -41,16 +42,20 @@ public static class TreeValidator
                 problems.Add(new TreeProblem(manifestPath, 0, $"The layout \"{layoutName}\" is not in layouts/."));
                 continue;
             }
-            var parts = tree.Files.Where(f => f.Key.StartsWith(folder + "/", StringComparison.Ordinal) && f.Key.EndsWith(".hbs", StringComparison.Ordinal)
+            var parts = tree.Files.Where(f => f.Key.StartsWith(folder + "/", StringComparison.Ordinal)
+                    && f.Key.EndsWith(".hbs", StringComparison.Ordinal)
                     && !f.Key[(folder.Length + 1)..].Contains('/'))
-                .Select(f => new TemplatePart(f.Key[(folder.Length + 1)..^4], f.Value, f.Key.EndsWith("/html.hbs", StringComparison.Ordinal))).ToList();
+                .Select(f => new TemplatePart(f.Key[(folder.Length + 1)..^4], f.Value,
+                    f.Key.EndsWith("/html.hbs", StringComparison.Ordinal))).ToList();
             var optional = ((JsonArray?)manifest["optionalVariables"] ?? []).Select(v => (string)v!).ToArray();
-            var definition = new TemplateDefinition(Guid.Empty, folder, parts, partials, layoutName is null ? null : layouts[layoutName], optional);
+            var definition = new TemplateDefinition(Guid.Empty, folder, parts, partials,
+                layoutName is null ? null : layouts[layoutName], optional);
             var errors = engine.Validate(definition);
             problems.AddRange(errors.Select(e => new TreeProblem(FileOf(folder, e.Part, layoutName), e.Line, e.Message)));
             if (errors.Count == 0 && tree.Files.TryGetValue($"{folder}/{SampleData}", out var sample))
                 foreach (var missing in engine.MissingVariables(definition, JsonNode.Parse(sample)))
-                    problems.Add(new TreeProblem($"{folder}/{SampleData}", 0, $"The template uses \"{missing}\", which the sample data does not have."));
+                    problems.Add(new TreeProblem($"{folder}/{SampleData}", 0,
+                        $"The template uses \"{missing}\", which the sample data does not have."));
         }
         return problems;
     }

@@ -19,7 +19,8 @@ internal sealed class ApiTransport(Func<HttpClient> client)
     public readonly record struct Answer(int Status, byte[] Body, bool Replayed)
     {
         public T Read<T>(JsonTypeInfo<T> type) =>
-            JsonSerializer.Deserialize(Body, type) ?? throw new NotificationServiceException(Status, null, "Empty answer", "The service answered no body.", null, null);
+            JsonSerializer.Deserialize(Body, type)
+                ?? throw new NotificationServiceException(Status, null, "Empty answer", "The service answered no body.", null, null);
     }
 
     public static HttpContent Json<T>(T value, JsonTypeInfo<T> type, string mediaType = "application/json")
@@ -60,7 +61,8 @@ internal sealed class ApiTransport(Func<HttpClient> client)
     {
         var request = new HttpRequestMessage(method, path) { Content = content };
         // Made here, before the resilience handler: every retry of this call sends this same key.
-        if (method == HttpMethod.Post) request.Headers.TryAddWithoutValidation(IdempotencyHeader, idempotencyKey ?? Guid.NewGuid().ToString("N"));
+        if (method == HttpMethod.Post)
+            request.Headers.TryAddWithoutValidation(IdempotencyHeader, idempotencyKey ?? Guid.NewGuid().ToString("N"));
         request.Headers.TryAddWithoutValidation("Accept", "application/json");   // a constant: nothing to parse per call
         return request;
     }
@@ -72,14 +74,17 @@ internal sealed class ApiTransport(Func<HttpClient> client)
     {
         var status = (int)response.StatusCode;
         ProblemBody? problem = null;
-        if (body.Length > 0 && response.Content.Headers.ContentType?.MediaType is { } type && type.EndsWith("json", StringComparison.OrdinalIgnoreCase))
+        if (body.Length > 0 && response.Content.Headers.ContentType?.MediaType is { } type
+            && type.EndsWith("json", StringComparison.OrdinalIgnoreCase))
         {
             try { problem = JsonSerializer.Deserialize(body, ClientJson.Default.ProblemBody); }
             catch (JsonException) { }
         }
         if (problem is null)
-            return new NotificationServiceException(status, null, response.ReasonPhrase, body.Length == 0 ? null : Excerpt(body), null, null);
-        return new NotificationServiceException(status, problem.Type, problem.Title ?? response.ReasonPhrase, problem.Detail, problem.Errors, problem.TraceId);
+            return new NotificationServiceException(status, null, response.ReasonPhrase, body.Length == 0 ? null : Excerpt(body),
+                null, null);
+        return new NotificationServiceException(status, problem.Type, problem.Title ?? response.ReasonPhrase, problem.Detail,
+            problem.Errors, problem.TraceId);
     }
 
     private static string Excerpt(byte[] body) => Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 500));

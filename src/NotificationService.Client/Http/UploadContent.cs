@@ -23,14 +23,16 @@ internal sealed class UploadContent : HttpContent
         Headers.ContentType = new MediaTypeHeaderValue("text/csv");
     }
 
-    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>
+        SerializeToStreamAsync(stream, context, CancellationToken.None);
 
     protected override async Task SerializeToStreamAsync(Stream target, TransportContext? context, CancellationToken cancellationToken)
     {
         if (_sent)
         {
             if (!_stream.CanSeek)
-                throw new InvalidOperationException("The upload cannot be retried: its stream cannot seek back. Pass a seekable stream (a FileStream, a MemoryStream) to have uploads retried.");
+                throw new InvalidOperationException("The upload cannot be retried: its stream cannot seek back. "
+                    + "Pass a seekable stream (a FileStream, a MemoryStream) to have uploads retried.");
             _stream.Position = _start;
         }
         _sent = true;

@@ -194,11 +194,13 @@ public sealed record Preferences : ApiModel
     /// <summary>Channel on/off.</summary>
     public IReadOnlyDictionary<string, bool> Channels { get; init; } = new Dictionary<string, bool>();
     /// <summary>Category → channel → on/off.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Categories { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, bool>>();
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Categories { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, bool>>();
     /// <summary>Quiet hours.</summary>
     public JsonObject? QuietHours { get; init; }
     /// <summary>Topic → on/off.</summary>
     public IReadOnlyDictionary<string, bool> Topics { get; init; } = new Dictionary<string, bool>();
     /// <summary>Per category and channel, what applies now.</summary>
-    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Effective { get; init; } = new Dictionary<string, IReadOnlyDictionary<string, bool>>();
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, bool>> Effective { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, bool>>();
 }

@@ -26,7 +26,8 @@ public abstract record NotificationEvent
     /// </summary>
     public static NotificationEvent Parse(ReadOnlySpan<byte> body, string webhookId)
     {
-        var envelope = JsonSerializer.Deserialize(body, ClientJson.Default.WebhookEnvelope) ?? throw new JsonException("The body is not a webhook event.");
+        var envelope = JsonSerializer.Deserialize(body, ClientJson.Default.WebhookEnvelope)
+            ?? throw new JsonException("The body is not a webhook event.");
         var data = envelope.Data.ValueKind == JsonValueKind.Undefined ? default : envelope.Data.Clone();
         var type = envelope.Type ?? "";
         NotificationEvent e;
@@ -34,9 +35,12 @@ public abstract record NotificationEvent
         {
             e = type switch
             {
-                _ when type.StartsWith("notification.", StringComparison.Ordinal) => From(data.Deserialize(ClientJson.Default.NotificationStatusData)),
-                BulkJobCompletedEvent.EventType => new BulkJobCompletedEvent { Job = data.Deserialize(ClientJson.Default.BulkJobCompletedData) ?? new() },
-                _ when type.StartsWith("workflow.run.", StringComparison.Ordinal) => new WorkflowRunEndedEvent { Run = data.Deserialize(ClientJson.Default.WorkflowRunEndedData) ?? new() },
+                _ when type.StartsWith("notification.", StringComparison.Ordinal) =>
+                    From(data.Deserialize(ClientJson.Default.NotificationStatusData)),
+                BulkJobCompletedEvent.EventType =>
+                    new BulkJobCompletedEvent { Job = data.Deserialize(ClientJson.Default.BulkJobCompletedData) ?? new() },
+                _ when type.StartsWith("workflow.run.", StringComparison.Ordinal) =>
+                    new WorkflowRunEndedEvent { Run = data.Deserialize(ClientJson.Default.WorkflowRunEndedData) ?? new() },
                 _ => new UnknownEvent(),
             };
         }
@@ -47,7 +51,8 @@ public abstract record NotificationEvent
         return e with { WebhookId = webhookId, Type = type, Timestamp = envelope.Timestamp, Data = data };
     }
 
-    private static NotificationStatusEvent From(NotificationStatusData? d) => d is null ? new NotificationStatusEvent() : new NotificationStatusEvent
+    private static NotificationStatusEvent From(NotificationStatusData? d) => d is null ? new NotificationStatusEvent()
+        : new NotificationStatusEvent
     {
         NotificationId = d.NotificationId, Channel = d.Channel ?? "", Status = d.Status ?? "", PreviousStatus = d.PreviousStatus,
         Recipient = d.Recipient, Metadata = d.Metadata, Error = d.Error,
@@ -95,8 +100,8 @@ public sealed record UnknownEvent : NotificationEvent;
 /// <summary>The body of every webhook.</summary>
 internal sealed record WebhookEnvelope(string? Type, DateTimeOffset Timestamp, JsonElement Data);
 
-internal sealed record NotificationStatusData(Guid NotificationId, string? Channel, string? Status, string? PreviousStatus, JsonObject? Recipient,
-    JsonObject? Metadata, string? Error);
+internal sealed record NotificationStatusData(Guid NotificationId, string? Channel, string? Status, string? PreviousStatus,
+    JsonObject? Recipient, JsonObject? Metadata, string? Error);
 
 /// <summary>A CSV job's outcome.</summary>
 public sealed record BulkJobCompletedData

@@ -58,18 +58,24 @@ public sealed class WebhookVerifier
 
     private static byte[] Key(string secret)
     {
-        try { return Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal) ? secret[SecretPrefix.Length..] : secret); }
+        try
+        {
+            return Convert.FromBase64String(secret.StartsWith(SecretPrefix, StringComparison.Ordinal)
+                ? secret[SecretPrefix.Length..] : secret);
+        }
         catch (FormatException) { throw new ArgumentException("A signing secret is whsec_ followed by base64.", nameof(secret)); }
     }
 
-    /// <summary>Throws <see cref="WebhookVerificationException"/> unless the delivery is signed by one of the secrets, within the tolerance.</summary>
+    /// <summary>Throws <see cref="WebhookVerificationException"/> unless the delivery is signed by one of the secrets, within the
+    /// tolerance.</summary>
     public void Verify(string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<byte> body)
     {
         if (!TryVerify(webhookId, webhookTimestamp, webhookSignature, body, out var why)) throw new WebhookVerificationException(why!);
     }
 
     /// <summary>Whether the delivery verifies; <paramref name="failure"/> says why not.</summary>
-    public bool TryVerify(string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<byte> body, out string? failure)
+    public bool TryVerify(string? webhookId, string? webhookTimestamp, string? webhookSignature, ReadOnlySpan<byte> body,
+        out string? failure)
     {
         failure = null;
         if (string.IsNullOrEmpty(webhookId) || string.IsNullOrEmpty(webhookTimestamp) || string.IsNullOrEmpty(webhookSignature))
@@ -77,7 +83,8 @@ public sealed class WebhookVerifier
         if (!long.TryParse(webhookTimestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
             return Fail("webhook-timestamp is not a Unix time in seconds", out failure);
         var now = _clock.GetUtcNow().ToUnixTimeSeconds();
-        if (Math.Abs((double)now - seconds) > _tolerance.TotalSeconds) return Fail("webhook-timestamp is outside the tolerance", out failure);
+        if (Math.Abs((double)now - seconds) > _tolerance.TotalSeconds)
+            return Fail("webhook-timestamp is outside the tolerance", out failure);
 
         Span<byte> expected = stackalloc byte[32];
         Span<byte> given = stackalloc byte[64];
@@ -97,7 +104,8 @@ public sealed class WebhookVerifier
 
     /// <summary><c>v1,{base64}</c> for a body, as the service computes it (for tests of your own receiver).</summary>
     public static string Sign(string secret, string webhookId, long webhookTimestamp, ReadOnlySpan<byte> body) =>
-        "v1," + Convert.ToBase64String(HMACSHA256.HashData(Key(secret), Signed(webhookId, webhookTimestamp.ToString(CultureInfo.InvariantCulture), body)));
+        "v1," + Convert.ToBase64String(HMACSHA256.HashData(Key(secret),
+            Signed(webhookId, webhookTimestamp.ToString(CultureInfo.InvariantCulture), body)));
 
     private static byte[] Signed(string id, string timestamp, ReadOnlySpan<byte> body)
     {

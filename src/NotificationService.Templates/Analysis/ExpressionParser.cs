@@ -7,7 +7,8 @@ internal sealed record LiteralNode(string Text) : Node;
 internal sealed record SubExpressionNode(ParsedExpression Expression) : Node;
 
 /// <summary>The inside of a tag: callee or path first, then positional params, hash pairs and block params.</summary>
-internal sealed record ParsedExpression(IReadOnlyList<Node> Items, IReadOnlyList<(string Key, Node Value)> Hash, IReadOnlyList<string> BlockParams);
+internal sealed record ParsedExpression(IReadOnlyList<Node> Items, IReadOnlyList<(string Key, Node Value)> Hash,
+    IReadOnlyList<string> BlockParams);
 
 /// <summary>Parses a tag body into <see cref="ParsedExpression"/>. Throws <see cref="FormatException"/> on
 /// malformed input; Handlebars.Net will then report the same template with its own message.</summary>
@@ -72,7 +73,8 @@ internal sealed class ExpressionParser(string text)
         }
         if (position == start) throw new FormatException($"Unexpected '{text[position]}'.");
         var word = text[start..position];
-        var isLiteral = word is "true" or "false" or "null" or "undefined" || char.IsDigit(word[0]) || (word[0] == '-' && word.Length > 1 && char.IsDigit(word[1]));
+        var isLiteral = word is "true" or "false" or "null" or "undefined" || char.IsDigit(word[0])
+            || (word[0] == '-' && word.Length > 1 && char.IsDigit(word[1]));
         return isLiteral ? new LiteralNode(word) : new PathNode(word);
     }
 

@@ -1,6 +1,9 @@
 namespace NotificationService.Templates.Analysis;
 
-internal enum TagKind { Ampersand, Comment, Expression, BlockOpen, InverseOpen, Close, Else, Partial, PartialBlockOpen, InlinePartialOpen, RawBlock }
+internal enum TagKind
+{
+    Ampersand, Comment, Expression, BlockOpen, InverseOpen, Close, Else, Partial, PartialBlockOpen, InlinePartialOpen, RawBlock
+}
 
 /// <summary>A <c>{{…}}</c> tag: its kind, its inner text without the sigil and <c>~</c> markers, and where it starts.
 /// <see cref="End"/> is just past its closing braces; <see cref="Triple"/> marks <c>{{{…}}}</c>.</summary>

@@ -38,7 +38,10 @@ internal sealed class Scope(string? prefix, Scope? parent, IReadOnlyDictionary<s
             path = path[3..];
         }
         var explicitThis = false;
-        if (path is "this" or "." or "..") { return path == ".." ? (scope.startsDepths ? null : (scope.Parent ?? scope).Prefix) : scope.Prefix; }
+        if (path is "this" or "." or "..")
+        {
+            return path == ".." ? (scope.startsDepths ? null : (scope.Parent ?? scope).Prefix) : scope.Prefix;
+        }
         foreach (var self in new[] { "this.", "this/", "./" })
             if (path.StartsWith(self, StringComparison.Ordinal)) { path = path[self.Length..]; explicitThis = true; }
 

@@ -30,7 +30,8 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         {
             case TagKind.Expression or TagKind.Ampersand: Expression(tag, expression); break;
             case TagKind.BlockOpen: BlockOpen(tag, expression); break;
-            case TagKind.InverseOpen: Open(tag, Name(expression), conditionalBody: true); Arguments(expression.Items, optional: true); break;
+            case TagKind.InverseOpen:
+                Open(tag, Name(expression), conditionalBody: true); Arguments(expression.Items, optional: true); break;
             case TagKind.Else: Else(tag, expression); break;
             case TagKind.Partial: Partial(tag, expression, isBlock: false); break;
             case TagKind.PartialBlockOpen: Partial(tag, expression, isBlock: true); break;
@@ -144,7 +145,9 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
     {
         if (e.Items.Count == 1 && e.Hash.Count == 0 && Name(e) == RawBlockRewriter.LiteralName) return;
         if (IsSection(e, out _) && e.BlockParams.Count == 0) { Argument(e.Items[0], optional: true, tag); return; }
-        Error(tag, $"Unknown helper '{Name(e)}' in a raw block; '{{{{{{{{{RawBlockRewriter.LiteralName}}}}}}}}}…{{{{{{{{/{RawBlockRewriter.LiteralName}}}}}}}}}' prints its content as written.");
+        Error(tag, $"Unknown helper '{Name(e)}' in a raw block; "
+            + $"'{{{{{{{{{RawBlockRewriter.LiteralName}}}}}}}}}…{{{{{{{{/{RawBlockRewriter.LiteralName}}}}}}}}}' "
+            + $"prints its content as written.");
     }
 
     private void Else(Tag tag, ParsedExpression e)
@@ -196,7 +199,8 @@ internal sealed class SourceWalk(TemplateAnalyzer analyzer, string part, string 
         if (name == "@partial-block" || inlinePartials.Contains(name)) return;
         var callDepth = isBlock ? depth : depth + 1; // a partial block is already a level of its own
         if (!PartialFits(tag, callDepth)) return;
-        analyzer.CallPartial(part, source, tag, name, partialScope.PartialRoot(), conditional, partialStack, fallbackAllowed: isBlock, inlinePartials, callDepth);
+        analyzer.CallPartial(part, source, tag, name, partialScope.PartialRoot(), conditional, partialStack,
+            fallbackAllowed: isBlock, inlinePartials, callDepth);
     }
 
     /// <summary>A partial renders one level below its call; past the limit its own blocks are not walked.</summary>

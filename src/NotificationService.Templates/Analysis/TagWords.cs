@@ -68,5 +68,6 @@ internal static class TagWords
     }
 
     private static bool IsLiteral(ReadOnlySpan<char> word) =>
-        word is "true" or "false" or "null" or "undefined" || char.IsDigit(word[0]) || (word[0] == '-' && word.Length > 1 && char.IsDigit(word[1]));
+        word is "true" or "false" or "null" or "undefined" || char.IsDigit(word[0])
+            || (word[0] == '-' && word.Length > 1 && char.IsDigit(word[1]));
 }

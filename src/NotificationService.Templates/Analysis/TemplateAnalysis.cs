@@ -23,9 +23,11 @@ internal sealed class TemplateAnalysis
     {
         var before = Nodes;
         Nodes += nodes;
-        if (before <= TemplateLimits.MaxNodesPerTemplate && Nodes > TemplateLimits.MaxNodesPerTemplate && !Errors.Exists(e => e.Limit == "nodes"))
+        if (before <= TemplateLimits.MaxNodesPerTemplate && Nodes > TemplateLimits.MaxNodesPerTemplate
+            && !Errors.Exists(e => e.Limit == "nodes"))
             Errors.Add(new TemplateError(part, 0, 0,
-                $"The template has more than {TemplateLimits.MaxNodesPerTemplate:N0} nodes in its parts, layout and partials together; at most {TemplateLimits.MaxNodesPerTemplate:N0} are allowed.")
+                $"The template has more than {TemplateLimits.MaxNodesPerTemplate:N0} nodes in its parts, layout and partials together; "
+                + $"at most {TemplateLimits.MaxNodesPerTemplate:N0} are allowed.")
             { Limit = "nodes" });
     }
 

@@ -11,8 +11,8 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
     /// <param name="callerInlinePartials">Inline partials of the sources that call this one: in handlebars.js a
     /// partial sees the inline partials defined by its callers (and in the partial block it was given).</param>
     /// <param name="baseDepth">Levels open around this source: 0 for a part or the layout, the call's depth for a partial.</param>
-    public void Analyze(string part, string source, Scope scope, bool conditional, IReadOnlyList<string> partialStack, bool isLayout = false,
-        IReadOnlySet<string>? callerInlinePartials = null, int baseDepth = 0)
+    public void Analyze(string part, string source, Scope scope, bool conditional, IReadOnlyList<string> partialStack,
+        bool isLayout = false, IReadOnlySet<string>? callerInlinePartials = null, int baseDepth = 0)
     {
         var (tags, scanErrors) = MustacheScanner.Scan(source);
         foreach (var (offset, message) in scanErrors) Error(part, source, offset, message);
@@ -76,7 +76,8 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
                 Error(part, source, tag.Offset, $"Templates may expand at most {MaxPartialExpansions} partial calls.");
             return;
         }
-        Analyze("partial:" + name, partialSource, scope, conditional, [.. stack, name], callerInlinePartials: inlinePartials, baseDepth: depth);
+        Analyze("partial:" + name, partialSource, scope, conditional, [.. stack, name],
+            callerInlinePartials: inlinePartials, baseDepth: depth);
     }
 
     private readonly HashSet<string> dynamicallyReached = new(StringComparer.Ordinal);
@@ -93,7 +94,8 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
             result.PartialsUsed.Add(name);
             if (!WithinBounds(name, partialSource)) continue;
             if (++result.PartialExpansions > MaxPartialExpansions) return;
-            Analyze("partial:" + name, partialSource, scope, conditional: true, [.. stack, name], callerInlinePartials: inlinePartials, baseDepth: depth);
+            Analyze("partial:" + name, partialSource, scope, conditional: true, [.. stack, name],
+                callerInlinePartials: inlinePartials, baseDepth: depth);
         }
     }
 
@@ -123,7 +125,11 @@ internal sealed class TemplateAnalyzer(IReadOnlyDictionary<string, string> parti
         }
         var acyclic = new HashSet<string>(StringComparer.Ordinal);   // explored, no cycle through it: never walked twice
         foreach (var start in calls.Keys)
-            if (Cycle(start, [start]) is { } cycle) { Error(part, source, cycle.Tag.Offset, $"Inline partial cycle: {string.Join(" -> ", cycle.Path)}."); return; }
+            if (Cycle(start, [start]) is { } cycle)
+            {
+                Error(part, source, cycle.Tag.Offset, $"Inline partial cycle: {string.Join(" -> ", cycle.Path)}.");
+                return;
+            }
 
         (List<string> Path, Tag Tag)? Cycle(string at, List<string> path)
         {

@@ -23,7 +23,8 @@ internal static class TemplateBounds
             return new SourceBounds(0, errors);
         }
         var (tags, _) = MustacheScanner.Scan(source); // unclosed tags are the analyzer's to report
-        var opened = new Stack<(int Levels, int Params)>(); // per open block: the levels it adds (1, plus one per chained else), its block params
+        var opened = new Stack<(int Levels, int Params)>(); // per open block: the levels it adds (1, plus one per chained else),
+                                                            // its block params
         int nodes = 0, depth = 0, blockParams = 0;
         foreach (var tag in tags)
         {
@@ -31,10 +32,12 @@ internal static class TemplateBounds
             nodes += 1 + Values(tag.Body);
             if (nodes > TemplateLimits.MaxNodesPerSource && !Has(errors, "nodes"))
                 errors.Add(Error(part, source, tag.Offset, "nodes",
-                    $"More than {TemplateLimits.MaxNodesPerSource:N0} nodes (tags and the values in them) in one part; at most {TemplateLimits.MaxNodesPerSource:N0} are allowed."));
+                    $"More than {TemplateLimits.MaxNodesPerSource:N0} nodes (tags and the values in them) in one part; "
+                    + $"at most {TemplateLimits.MaxNodesPerSource:N0} are allowed."));
             if (SubexpressionDepth(tag.Body) > TemplateLimits.MaxSubexpressionDepth && !Has(errors, "subexpressions"))
                 errors.Add(Error(part, source, tag.Offset, "subexpressions",
-                    $"Subexpressions are nested more than {TemplateLimits.MaxSubexpressionDepth} deep here; at most {TemplateLimits.MaxSubexpressionDepth} are allowed."));
+                    $"Subexpressions are nested more than {TemplateLimits.MaxSubexpressionDepth} deep here; "
+                    + $"at most {TemplateLimits.MaxSubexpressionDepth} are allowed."));
             switch (tag.Kind)
             {
                 case TagKind.BlockOpen or TagKind.InverseOpen or TagKind.PartialBlockOpen or TagKind.InlinePartialOpen:
@@ -60,7 +63,8 @@ internal static class TemplateBounds
                 errors.Add(Error(part, source, tag.Offset, "depth", DepthMessage(partials: false)));
             if (blockParams > TemplateLimits.MaxBlockParamsInScope && !Has(errors, "blockParams"))
                 errors.Add(Error(part, source, tag.Offset, "blockParams",
-                    $"More than {TemplateLimits.MaxBlockParamsInScope} block params are in scope here; at most {TemplateLimits.MaxBlockParamsInScope} are allowed."));
+                    $"More than {TemplateLimits.MaxBlockParamsInScope} block params are in scope here; "
+                    + $"at most {TemplateLimits.MaxBlockParamsInScope} are allowed."));
         }
         return new SourceBounds(nodes, errors);
     }
@@ -85,7 +89,8 @@ internal static class TemplateBounds
         var bytes = 0;
         for (var i = 0; i < source.Length; i++)
         {
-            bytes += char.IsHighSurrogate(source[i]) ? 4 : source[i] < 0x80 ? 1 : source[i] < 0x800 ? 2 : char.IsLowSurrogate(source[i]) ? 0 : 3;
+            bytes += char.IsHighSurrogate(source[i]) ? 4 : source[i] < 0x80 ? 1 : source[i] < 0x800 ? 2
+                : char.IsLowSurrogate(source[i]) ? 0 : 3;
             if (bytes > maxBytes) return i;
         }
         return source.Length - 1;

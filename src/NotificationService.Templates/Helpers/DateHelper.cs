@@ -27,7 +27,9 @@ internal static class DateHelper
         switch (value)
         {
             case DateTimeOffset dto: instant = dto; return true;
-            case DateTime dt: instant = new DateTimeOffset(DateTime.SpecifyKind(dt, dt.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : dt.Kind)); return true;
+            case DateTime dt:
+                instant = new DateTimeOffset(DateTime.SpecifyKind(dt, dt.Kind == DateTimeKind.Unspecified ? DateTimeKind.Utc : dt.Kind));
+                return true;
             case string s:
                 return DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture,
                     DateTimeStyles.AssumeUniversal | DateTimeStyles.AllowWhiteSpaces, out instant);

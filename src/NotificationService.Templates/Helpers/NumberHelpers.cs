@@ -21,7 +21,8 @@ internal static class NumberHelpers
 
     public static object? FormatNumber(Arguments args)
     {
-        if (args.Length == 0 || !HelperValues.TryNumber(args[0], out var value)) return HelperValues.AsText(args.Length > 0 ? args[0] : null);
+        if (args.Length == 0 || !HelperValues.TryNumber(args[0], out var value))
+            return HelperValues.AsText(args.Length > 0 ? args[0] : null);
         var culture = HelperValues.Culture(HelperValues.OptionalText(args, 2));
         var decimals = args.Length > 1 && HelperValues.TryNumber(args[1], out var d) ? (int)Math.Clamp(d, 0, 20) : -1;
         var format = decimals >= 0 ? "N" + decimals : "#,0.############################";
@@ -30,7 +31,8 @@ internal static class NumberHelpers
 
     public static object? FormatCurrency(Arguments args)
     {
-        if (args.Length == 0 || !HelperValues.TryNumber(args[0], out var amount)) return HelperValues.AsText(args.Length > 0 ? args[0] : null);
+        if (args.Length == 0 || !HelperValues.TryNumber(args[0], out var amount))
+            return HelperValues.AsText(args.Length > 0 ? args[0] : null);
         var code = HelperValues.OptionalText(args, 1) ?? "";
         var culture = HelperValues.Culture(HelperValues.OptionalText(args, 2));
         // An order's lines all ask for the same currency and culture, usually the very same code string from

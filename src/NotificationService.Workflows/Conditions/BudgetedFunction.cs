@@ -58,7 +58,8 @@ internal sealed class BudgetedFunction(JmesPathFunction builtIn)
                 var (old, with) = (args[1].Token.Value<string>()!, args[2].Token.Value<string>()!);
                 long matches = 0;
                 if (old.Length > 0)
-                    for (var at = text.IndexOf(old, StringComparison.Ordinal); at >= 0; at = text.IndexOf(old, at + old.Length, StringComparison.Ordinal))
+                    for (var at = text.IndexOf(old, StringComparison.Ordinal); at >= 0;
+                         at = text.IndexOf(old, at + old.Length, StringComparison.Ordinal))
                         matches++;
                 if (args.Length > 3) matches = Math.Min(matches, (long)args[3].Token.Value<double>());
                 return text.Length + matches * Math.Max(0, with.Length - old.Length);

@@ -16,7 +16,8 @@ namespace NotificationService.Workflows.Conditions;
 /// when the workflow is saved). That is not enough: a function's output is not bounded by its input (`join` repeats its
 /// separator once per item, so `join(join(data.s, data.a), data.a)` squares), and a projection can copy the whole context
 /// once per item (`map(&amp;$, data.a)`, `data.a[*].[$]`). So every evaluation runs under a budget (<see cref="ConditionLimits"/>:
-/// steps, characters produced, bytes allocated, time), charged by every node and every function call as it runs (<see cref="MeteredExpression"/>,
+/// steps, characters produced, bytes allocated, time), charged by every node and every function call as it runs
+/// (<see cref="MeteredExpression"/>,
 /// <see cref="BudgetedFunction"/>); past a limit it stops with a <see cref="ConditionException"/> naming the limit.
 /// A result larger than <see cref="MaxResultChars"/> is an error too.
 ///

@@ -54,7 +54,8 @@ internal static class ConditionBudget
     internal sealed class Meter(ConditionLimits limits)
     {
         private readonly long _allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
-        private readonly long _deadline = Now(limits) + (long)(limits.MaxDuration.TotalSeconds * (limits.Clock?.TimestampFrequency ?? Stopwatch.Frequency));
+        private readonly long _deadline = Now(limits)
+            + (long)(limits.MaxDuration.TotalSeconds * (limits.Clock?.TimestampFrequency ?? Stopwatch.Frequency));
         private long _steps;
         private long _chars;
 
@@ -67,7 +68,8 @@ internal static class ConditionBudget
             if (_steps > limits.MaxSteps)
                 throw new ConditionLimitException("steps", $"its evaluation took more than {limits.MaxSteps:N0} steps");
             if (GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart > limits.MaxAllocatedBytes)
-                throw new ConditionLimitException("allocation", $"its evaluation allocated more than {limits.MaxAllocatedBytes / (1 << 20):N0} MB");
+                throw new ConditionLimitException("allocation",
+                    $"its evaluation allocated more than {limits.MaxAllocatedBytes / (1 << 20):N0} MB");
             if (before >> 6 != _steps >> 6 && Now(limits) > _deadline)
                 throw new ConditionLimitException("time", $"its evaluation took longer than {limits.MaxDuration.TotalMilliseconds:0} ms");
         }

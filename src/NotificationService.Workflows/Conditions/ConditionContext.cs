@@ -58,7 +58,10 @@ public sealed record ConditionContext
     /// `data.at == '2026-01-01T00:00:00Z'` would stop comparing equal.</summary>
     private static JToken Parse(string json)
     {
-        using var reader = new Newtonsoft.Json.JsonTextReader(new StringReader(json)) { DateParseHandling = Newtonsoft.Json.DateParseHandling.None, MaxDepth = 128 };
+        using var reader = new Newtonsoft.Json.JsonTextReader(new StringReader(json))
+        {
+            DateParseHandling = Newtonsoft.Json.DateParseHandling.None, MaxDepth = 128
+        };
         return JToken.ReadFrom(reader);
     }
 }

@@ -38,7 +38,8 @@ public abstract record Step(string Id, Condition? When)
 }
 
 /// <summary>Sends the template on each channel through the ordinary send path; its notification is keyed by (run, step, channel).</summary>
-public sealed record SendStep(string Id, Condition? When, IReadOnlyList<string> Channels, string Template, JsonObject? Data) : Step(Id, When)
+public sealed record SendStep(string Id, Condition? When, IReadOnlyList<string> Channels, string Template, JsonObject? Data)
+    : Step(Id, When)
 {
     public override string Type => StepTypes.Send;
 }
@@ -64,8 +65,8 @@ public sealed record BranchStep(string Id, Condition? When, IReadOnlyList<Branch
 /// run's user (and, when <see cref="Key"/> names a path, with the key that path has in the run's context), at most
 /// <see cref="Timeout"/>; then `then` on the event, `onTimeout` otherwise.
 /// </summary>
-public sealed record WaitForStep(string Id, Condition? When, string? SendStep, IReadOnlyList<string> Statuses, string? Event, Condition? Key,
-    TimeSpan Timeout, IReadOnlyList<Step> Then, IReadOnlyList<Step> OnTimeout) : Step(Id, When)
+public sealed record WaitForStep(string Id, Condition? When, string? SendStep, IReadOnlyList<string> Statuses, string? Event,
+    Condition? Key, TimeSpan Timeout, IReadOnlyList<Step> Then, IReadOnlyList<Step> OnTimeout) : Step(Id, When)
 {
     public override string Type => StepTypes.WaitFor;
     public override IEnumerable<IReadOnlyList<Step>> Children() => [Then, OnTimeout];
@@ -79,6 +80,7 @@ public sealed record ExitStep(string Id, Condition? When, string Reason) : Step(
 
 public static class StepTypes
 {
-    public const string Send = "send", Delay = "delay", Branch = "branch", WaitFor = "waitFor", Exit = "exit", Digest = "digest", Throttle = "throttle";
+    public const string Send = "send", Delay = "delay", Branch = "branch", WaitFor = "waitFor", Exit = "exit", Digest = "digest",
+        Throttle = "throttle";
     public static readonly string[] All = [Send, Delay, Branch, WaitFor, Exit, Digest, Throttle];
 }

@@ -33,5 +33,6 @@ public static class WorkflowLimits
     /// notification's statuses. A status counts as reached when the notification is past it on the forward path
     /// (delivered, then read/opened, then clicked), so a wait registered late still sees it.
     /// </summary>
-    public static readonly string[] WaitStatuses = ["delivered", "seen", "read", "opened", "clicked", "failed", "skipped", "suppressed", "expired"];
+    public static readonly string[] WaitStatuses =
+        ["delivered", "seen", "read", "opened", "clicked", "failed", "skipped", "suppressed", "expired"];
 }

@@ -33,16 +33,22 @@ public static partial class WorkflowParser
             if (o.ContainsKey("userSchedule"))
             {
                 if (o["userSchedule"] is JsonValue v && v.TryGetValue<bool>(out var b)) userSchedule = b;
-                else Problem($"{path}.userSchedule", "userSchedule is true (the recipient's digest cadence for the workflow's category replaces the window) or false");
+                else Problem($"{path}.userSchedule",
+                    "userSchedule is true (the recipient's digest cadence for the workflow's category replaces the window) or false");
                 if (userSchedule && _category is null)
-                    Problem($"{path}.userSchedule", "the recipient's cadence is a preference of a category: give the workflow a `category`");
+                    Problem($"{path}.userSchedule",
+                        "the recipient's cadence is a preference of a category: give the workflow a `category`");
             }
             return new DigestStep(id, when, key, window ?? new DigestWindow.Fixed(TimeSpan.FromHours(1)), maxEvents, keep, userSchedule);
         }
 
         private DigestWindow? Window(JsonNode? node, string path)
         {
-            if (node is not JsonObject w) { Problem(path, $"a window is an object naming one of {string.Join(", ", DigestWindow.Kinds)}"); return null; }
+            if (node is not JsonObject w)
+            {
+                Problem(path, $"a window is an object naming one of {string.Join(", ", DigestWindow.Kinds)}");
+                return null;
+            }
             var kinds = w.Select(p => p.Key).Where(k => k != "max").ToList();
             if (kinds.Count != 1)
             {
@@ -73,7 +79,8 @@ public static partial class WorkflowParser
         {
             if (RequiredString(o, path, name) is not { } text) return null;
             if (!IsoDuration.TryParse(text, out var t)) Problem($"{path}.{name}", $"'{text}' is not {IsoDuration.Expected}");
-            else if (t > WorkflowLimits.MaxDigestWindow) Problem($"{path}.{name}", $"a window is at most {WorkflowLimits.MaxDigestWindow.TotalDays:0} days");
+            else if (t > WorkflowLimits.MaxDigestWindow)
+                Problem($"{path}.{name}", $"a window is at most {WorkflowLimits.MaxDigestWindow.TotalDays:0} days");
             else if (t <= TimeSpan.Zero) Problem($"{path}.{name}", "a window is longer than zero");
             else return t;
             return null;
@@ -86,7 +93,11 @@ public static partial class WorkflowParser
             if (RequiredString(o, path, "scheduled") is not { } text) return null;
             CronExpression cron;
             try { cron = CronExpression.Parse(text, CronFormat.Standard); }
-            catch (CronFormatException e) { Problem($"{path}.scheduled", $"not a cron expression (minute hour day month weekday): {e.Message}"); return null; }
+            catch (CronFormatException e)
+            {
+                Problem($"{path}.scheduled", $"not a cron expression (minute hour day month weekday): {e.Message}");
+                return null;
+            }
             var at = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
             var end = at.AddYears(1);
             for (var first = true; at < end; first = false)
@@ -113,7 +124,9 @@ public static partial class WorkflowParser
             var delay = false;
             if (OptionalString(o, path, "onLimit") is { } onLimit)
             {
-                if (onLimit is not ("skip" or "delay")) Problem($"{path}.onLimit", "onLimit is `skip` (the run ends throttled; the default) or `delay` (it waits for the next window)");
+                if (onLimit is not ("skip" or "delay"))
+                    Problem($"{path}.onLimit",
+                        "onLimit is `skip` (the run ends throttled; the default) or `delay` (it waits for the next window)");
                 delay = onLimit == "delay";
             }
             return new ThrottleStep(id, when, key, limit, window, delay);
@@ -122,7 +135,8 @@ public static partial class WorkflowParser
         private int? Count(JsonNode? node, string path, int min, int max, string name)
         {
             if (node is JsonValue v && v.TryGetValue<int>(out var n) && n >= min && n <= max) return n;
-            Problem(path, $"{name} is a whole number from {min} to {max.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}");
+            Problem(path,
+                $"{name} is a whole number from {min} to {max.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)}");
             return null;
         }
     }

@@ -61,15 +61,18 @@ public static partial class WorkflowParser
             if (root is not JsonObject o) { Problem("$", "a workflow is a JSON object"); return null; }
             Known(o, "$", "key", "name", "category", "steps");
             var key = RequiredString(o, "$", "key");
-            if (key is not null && !KeyPattern().IsMatch(key)) Problem("$.key", "a key is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
+            if (key is not null && !KeyPattern().IsMatch(key))
+                Problem("$.key", "a key is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit");
             var name = RequiredString(o, "$", "name");
             if (name is { Length: > 200 }) Problem("$.name", "a name is at most 200 characters");
             var category = OptionalString(o, "$", "category");
-            if (category is not null && !KeyPattern().IsMatch(category)) Problem("$.category", "a category is a category key (letters, digits, '.', '_' or '-')");
+            if (category is not null && !KeyPattern().IsMatch(category))
+                Problem("$.category", "a category is a category key (letters, digits, '.', '_' or '-')");
             _category = category;
             if (o["steps"] is not JsonArray) { Problem("$.steps", "steps must be an array of steps"); return null; }
             var steps = Steps(o["steps"], "$.steps", 1);
-            if (_count > WorkflowLimits.MaxSteps) Problem("$.steps", $"a workflow has at most {WorkflowLimits.MaxSteps} steps (this one has {_count})");
+            if (_count > WorkflowLimits.MaxSteps)
+                Problem("$.steps", $"a workflow has at most {WorkflowLimits.MaxSteps} steps (this one has {_count})");
             return new WorkflowDefinition(key ?? "", name ?? "", category, steps);
         }
 
@@ -95,7 +98,8 @@ public static partial class WorkflowParser
             var id = RequiredString(o, path, "id");
             if (id is not null)
             {
-                if (!StepIdPattern().IsMatch(id)) Problem($"{path}.id", "a step id is 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
+                if (!StepIdPattern().IsMatch(id))
+                    Problem($"{path}.id", "a step id is 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
                 else if (_ids.TryGetValue(id, out var first)) Problem($"{path}.id", $"step id '{id}' is already used at {first}");
                 else _ids[id] = $"{path}.id";
             }
@@ -113,7 +117,8 @@ public static partial class WorkflowParser
                 case StepTypes.Exit:
                     Known(o, path, "id", "type", "when", "reason");
                     var reason = RequiredString(o, path, "reason");
-                    if (reason is { Length: > WorkflowLimits.MaxReasonLength }) Problem($"{path}.reason", $"a reason is at most {WorkflowLimits.MaxReasonLength} characters");
+                    if (reason is { Length: > WorkflowLimits.MaxReasonLength })
+                        Problem($"{path}.reason", $"a reason is at most {WorkflowLimits.MaxReasonLength} characters");
                     return new ExitStep(id, when, reason ?? "");
                 case null: return null;
                 default:
@@ -166,7 +171,8 @@ public static partial class WorkflowParser
             if (o.ContainsKey("for") && RequiredString(o, path, "for") is { } f)
             {
                 if (!IsoDuration.TryParse(f, out var t)) Problem($"{path}.for", $"'{f}' is not {IsoDuration.Expected}");
-                else if (t > WorkflowLimits.MaxDelay) Problem($"{path}.for", $"a delay is at most {WorkflowLimits.MaxDelay.TotalDays:0} days");
+                else if (t > WorkflowLimits.MaxDelay)
+                    Problem($"{path}.for", $"a delay is at most {WorkflowLimits.MaxDelay.TotalDays:0} days");
                 else if (t <= TimeSpan.Zero) Problem($"{path}.for", "a delay is longer than zero");
                 else duration = t;
             }
@@ -187,7 +193,8 @@ public static partial class WorkflowParser
             if (o["arms"] is not JsonArray { Count: > 0 } a) Problem($"{path}.arms", "a branch has 1 to 10 arms");
             else
             {
-                if (a.Count > WorkflowLimits.MaxArms) Problem($"{path}.arms", $"a branch has at most {WorkflowLimits.MaxArms} arms (this one has {a.Count})");
+                if (a.Count > WorkflowLimits.MaxArms)
+                    Problem($"{path}.arms", $"a branch has at most {WorkflowLimits.MaxArms} arms (this one has {a.Count})");
                 for (var i = 0; i < a.Count; i++)
                 {
                     var armPath = $"{path}.arms[{i}]";
@@ -213,12 +220,15 @@ public static partial class WorkflowParser
             if (o.ContainsKey("step"))
             {
                 step = RequiredString(o, path, "step");
-                if (step is not null && !_sendsSoFar.Contains(step)) Problem($"{path}.step", $"'{step}' is not a send step before this wait");
+                if (step is not null && !_sendsSoFar.Contains(step))
+                    Problem($"{path}.step", $"'{step}' is not a send step before this wait");
                 if (o["status"] is JsonArray { Count: > 0 } list)
                     for (var i = 0; i < list.Count; i++)
                     {
-                        if (list[i] is JsonValue v && v.TryGetValue<string>(out var s) && WorkflowLimits.WaitStatuses.Contains(s)) statuses.Add(s);
-                        else Problem($"{path}.status[{i}]", $"a status to wait for is one of {string.Join(", ", WorkflowLimits.WaitStatuses)}");
+                        if (list[i] is JsonValue v && v.TryGetValue<string>(out var s) && WorkflowLimits.WaitStatuses.Contains(s))
+                            statuses.Add(s);
+                        else Problem($"{path}.status[{i}]",
+                            $"a status to wait for is one of {string.Join(", ", WorkflowLimits.WaitStatuses)}");
                     }
                 else Problem($"{path}.status", $"status is a non-empty array of {string.Join(", ", WorkflowLimits.WaitStatuses)}");
                 if (o.ContainsKey("key")) Problem($"{path}.key", "a key path belongs to an event wait");
@@ -235,7 +245,8 @@ public static partial class WorkflowParser
             if (RequiredString(o, path, "timeout") is { } t)
             {
                 if (!IsoDuration.TryParse(t, out timeout)) Problem($"{path}.timeout", $"'{t}' is not {IsoDuration.Expected}");
-                else if (timeout > WorkflowLimits.MaxWait) Problem($"{path}.timeout", $"a wait is at most {WorkflowLimits.MaxWait.TotalDays:0} days");
+                else if (timeout > WorkflowLimits.MaxWait)
+                    Problem($"{path}.timeout", $"a wait is at most {WorkflowLimits.MaxWait.TotalDays:0} days");
                 else if (timeout <= TimeSpan.Zero) Problem($"{path}.timeout", "a timeout is longer than zero");
             }
             var then = Steps(o["then"], $"{path}.then", depth + 1);

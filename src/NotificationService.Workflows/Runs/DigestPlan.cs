@@ -45,11 +45,13 @@ public sealed record DigestPlan(string Kind, DateTimeOffset ClosesAt, TimeSpan? 
     public static DateTimeOffset NextOccurrence(CronExpression cron, string? timeZone, DateTimeOffset now)
     {
         var zone = LocalTimes.Zone(timeZone);
-        var from = DateTime.SpecifyKind(Instant.FromDateTimeOffset(now).InZone(zone).LocalDateTime.ToDateTimeUnspecified(), DateTimeKind.Utc);
+        var from = DateTime.SpecifyKind(Instant.FromDateTimeOffset(now).InZone(zone).LocalDateTime.ToDateTimeUnspecified(),
+            DateTimeKind.Utc);
         for (var i = 0; i < 1000; i++)
         {
             var next = cron.GetNextOccurrence(from) ?? throw new InvalidOperationException("the cron expression never fires");
-            var at = LocalDateTime.FromDateTime(DateTime.SpecifyKind(next, DateTimeKind.Unspecified)).InZoneLeniently(zone).ToInstant().ToDateTimeOffset();
+            var at = LocalDateTime.FromDateTime(DateTime.SpecifyKind(next, DateTimeKind.Unspecified)).InZoneLeniently(zone)
+                .ToInstant().ToDateTimeOffset();
             if (at > now) return at;
             from = next;
         }

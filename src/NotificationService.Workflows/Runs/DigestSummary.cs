@@ -23,7 +23,10 @@ public static class DigestSummary
             {
                 ["count"] = 1,
                 ["events"] = new JsonArray(data?.DeepClone()),
-                ["actors"] = new JsonObject { ["count"] = actor is null ? 0 : 1, ["first"] = actor is null ? new JsonArray() : new JsonArray(actor.DeepClone()) },
+                ["actors"] = new JsonObject
+                {
+                    ["count"] = actor is null ? 0 : 1, ["first"] = actor is null ? new JsonArray() : new JsonArray(actor.DeepClone())
+                },
             };
         return steps;
     }

@@ -21,7 +21,8 @@ public static partial class Interpreter
         var detail = window + (key.Length > 0 ? $" · key {key}" : "") + (plan.LiveSendStep is null ? "" : " · one live in-app item")
             + (note is null ? "" : $" ({note})");
         events.Add(new StepEvent(digest.Id, "digesting", detail));
-        return new(at(RunStatus.Waiting, digest.Id, RunPhase.Waiting, plan.ClosesAt), [new RunEffect.JoinDigest(seq, digest.Id, key, plan)], events, true);
+        return new(at(RunStatus.Waiting, digest.Id, RunPhase.Waiting, plan.ClosesAt),
+            [new RunEffect.JoinDigest(seq, digest.Id, key, plan)], events, true);
     }
 
     /// <summary>The send right after the digest step when it sends on `in_app` alone: its window is one live inbox item.</summary>
@@ -33,7 +34,8 @@ public static partial class Interpreter
         List<StepEvent> events)
     {
         var key = KeyOf(throttle.Key, context, outcomes, out _);
-        return new(at(RunStatus.Running, throttle.Id, RunPhase.Ready), [new RunEffect.TakeThrottle(seq, throttle.Id, key, throttle.Limit, throttle.Window)], events, true);
+        return new(at(RunStatus.Running, throttle.Id, RunPhase.Ready),
+            [new RunEffect.TakeThrottle(seq, throttle.Id, key, throttle.Limit, throttle.Window)], events, true);
     }
 
     private static Transition Digested(RunState state, RunInput.Digested g)
@@ -55,7 +57,8 @@ public static partial class Interpreter
         var until = l.WindowEnd.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
         var detail = $"{throttle.Limit} per {IsoDuration.Format(throttle.Window)} reached; the window ends {until}";
         if (throttle.Delay)
-            return new(state with { Phase = RunPhase.Delaying, Seq = seq, DueAt = l.WindowEnd, Outcomes = With(state.Outcomes, throttle.Id, "delayed") },
+            return new(state with { Phase = RunPhase.Delaying, Seq = seq, DueAt = l.WindowEnd,
+                    Outcomes = With(state.Outcomes, throttle.Id, "delayed") },
                 [new RunEffect.Timer(seq, l.WindowEnd)], [new StepEvent(throttle.Id, "delayed", $"until {until} ({detail})")], true);
         var reason = $"throttled until {until}";
         var ended = state with

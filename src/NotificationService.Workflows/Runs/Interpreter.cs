@@ -22,7 +22,8 @@ public static partial class Interpreter
         catch (ContextNotReadException) { return null; }
     }
 
-    public static Transition Apply(WorkflowDefinition definition, RunState state, RunInput input, DateTimeOffset now, ConditionContext context)
+    public static Transition Apply(WorkflowDefinition definition, RunState state, RunInput input, DateTimeOffset now,
+        ConditionContext context)
     {
         var index = StepIndex.Of(definition);
         return input switch
@@ -35,7 +36,8 @@ public static partial class Interpreter
                 Walk(index, state, state.Cursor, now, context, []),
             // A throttle that delayed the run tries again when its window ends; a delay step goes on after itself.
             RunInput.TimerDue t when state.Phase == RunPhase.Delaying && t.Seq == state.Seq && index.Find(state.Cursor!) is ThrottleStep =>
-                Walk(index, state, state.Cursor, now, context, [new StepEvent(state.Cursor, "delay_passed", "the throttle's window ended")]),
+                Walk(index, state, state.Cursor, now, context,
+                    [new StepEvent(state.Cursor, "delay_passed", "the throttle's window ended")]),
             RunInput.TimerDue t when state.Phase == RunPhase.Delaying && t.Seq == state.Seq =>
                 Walk(index, state, index.After(state.Cursor!), now, context, [new StepEvent(state.Cursor, "delay_passed")]),
             RunInput.Carried c when state.Phase == RunPhase.Waiting && c.Seq == state.Seq && index.Find(state.Cursor!) is DigestStep d =>
@@ -59,11 +61,13 @@ public static partial class Interpreter
     /// <summary>The host could not perform a step's effect (its template is gone, its channel has no provider): the run fails
     /// at that step, saying why, instead of its transition.</summary>
     public static Transition Fail(RunState before, string? stepId, string reason) =>
-        new(before with { Status = RunStatus.Failed, Cursor = stepId, Phase = RunPhase.Ended, Seq = before.Seq + 1, DueAt = null, EndReason = reason },
-            [new RunEffect.Ended(RunStatus.Failed, reason)], [new StepEvent(stepId, "failed", reason), new StepEvent(null, "failed", reason)], true);
+        new(before with { Status = RunStatus.Failed, Cursor = stepId, Phase = RunPhase.Ended, Seq = before.Seq + 1, DueAt = null,
+                EndReason = reason },
+            [new RunEffect.Ended(RunStatus.Failed, reason)],
+            [new StepEvent(stepId, "failed", reason), new StepEvent(null, "failed", reason)], true);
 
-    private static Transition Outcome(StepIndex index, RunState state, string outcome, string? detail, Func<WaitForStep, IReadOnlyList<Step>> branch,
-        DateTimeOffset now, ConditionContext context)
+    private static Transition Outcome(StepIndex index, RunState state, string outcome, string? detail,
+        Func<WaitForStep, IReadOnlyList<Step>> branch, DateTimeOffset now, ConditionContext context)
     {
         var wait = (WaitForStep)index.Find(state.Cursor!)!;
         var next = state with { Outcomes = With(state.Outcomes, wait.Id, outcome), DueAt = null };
@@ -72,10 +76,12 @@ public static partial class Interpreter
 
     private static Transition Cancel(StepIndex index, RunState state, RunInput.Cancel c)
     {
-        if (state.IsTerminal) return Transition.Stale(state, state.Status == RunStatus.Cancelled ? "already cancelled" : "the run has ended");
+        if (state.IsTerminal)
+            return Transition.Stale(state, state.Status == RunStatus.Cancelled ? "already cancelled" : "the run has ended");
         var effects = new List<RunEffect>();
         if (state.Phase is RunPhase.Delaying or RunPhase.Waiting)
-            effects.Add(new RunEffect.Release(state.Seq, state.Phase == RunPhase.Waiting && state.Cursor is { } at && index.Find(at) is DigestStep));
+            effects.Add(new RunEffect.Release(state.Seq,
+                state.Phase == RunPhase.Waiting && state.Cursor is { } at && index.Find(at) is DigestStep));
         effects.Add(new RunEffect.Ended(RunStatus.Cancelled, c.Reason));
         var next = state with { Status = RunStatus.Cancelled, Seq = state.Seq + 1, EndReason = c.Reason };
         return new Transition(next, effects, [new StepEvent(state.Cursor, "cancelled", c.Reason)], true);
@@ -83,7 +89,8 @@ public static partial class Interpreter
 
     /// <summary>Back to where the cancel found it: a ready step runs now; a delay or a wait keeps its original due time
     /// (already past: it is due at once), under a new seq so that nothing scheduled before the cancel can move it.</summary>
-    private static Transition Resume(WorkflowDefinition definition, StepIndex index, RunState state, DateTimeOffset now, ConditionContext context)
+    private static Transition Resume(WorkflowDefinition definition, StepIndex index, RunState state, DateTimeOffset now,
+        ConditionContext context)
     {
         if (state.Status != RunStatus.Cancelled) return Transition.Stale(state, "only a cancelled run resumes");
         var seq = state.Seq + 1;
@@ -92,7 +99,8 @@ public static partial class Interpreter
         switch (state.Phase)
         {
             case RunPhase.Delaying:
-                return new(state with { Status = RunStatus.Running, Seq = seq, DueAt = due, EndReason = null }, [new RunEffect.Timer(seq, due)], events, true);
+                return new(state with { Status = RunStatus.Running, Seq = seq, DueAt = due, EndReason = null },
+                    [new RunEffect.Timer(seq, due)], events, true);
             case RunPhase.Waiting when index.Find(state.Cursor!) is DigestStep digest:
                 // Its event left the window at the cancel: it joins the window open now (or opens one).
                 var again = state with { Status = RunStatus.Running, Phase = RunPhase.Ready, Seq = state.Seq, EndReason = null };
@@ -105,12 +113,14 @@ public static partial class Interpreter
                 try { return new(resumed, [WaitEffect(wait, seq, due, context, out _)], events, true); }
                 catch (ConditionException e) { return Fail(state, wait.Id, e.Message); }
             default:
-                return new(state with { Status = RunStatus.Running, Phase = RunPhase.Ready, Seq = seq, EndReason = null }, [new RunEffect.Continue(seq)], events, true);
+                return new(state with { Status = RunStatus.Running, Phase = RunPhase.Ready, Seq = seq, EndReason = null },
+                    [new RunEffect.Continue(seq)], events, true);
         }
     }
 
     /// <summary>Walks from <paramref name="cursor"/> through skipped steps and branches to the first step with an effect.</summary>
-    private static Transition Walk(StepIndex index, RunState state, string? cursor, DateTimeOffset now, ConditionContext context, List<StepEvent> events)
+    private static Transition Walk(StepIndex index, RunState state, string? cursor, DateTimeOffset now, ConditionContext context,
+        List<StepEvent> events)
     {
         var outcomes = new Dictionary<string, string>(state.Outcomes);
         var seq = state.Seq + 1;
@@ -135,7 +145,8 @@ public static partial class Interpreter
                         events.Add(new StepEvent(send.Id, "sent", $"{string.Join(", ", send.Channels)} · {send.Template}"));
                         var after = index.After(send.Id);
                         return new(At(RunStatus.Running, after, RunPhase.Ready),
-                            [new RunEffect.Send(send.Id, send.Channels, send.Template, send.Data), new RunEffect.Continue(seq)], events, true);
+                            [new RunEffect.Send(send.Id, send.Channels, send.Template, send.Data), new RunEffect.Continue(seq)],
+                            events, true);
 
                     case BranchStep branch:
                         var token = Token(context, outcomes);
@@ -164,7 +175,8 @@ public static partial class Interpreter
                             continue;
                         }
                         outcomes[delay.Id] = "delayed";
-                        events.Add(new StepEvent(delay.Id, "delayed", $"until {due.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}" + (note is null ? "" : $" ({note})")));
+                        events.Add(new StepEvent(delay.Id, "delayed",
+                            $"until {due.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}" + (note is null ? "" : $" ({note})")));
                         return new(At(RunStatus.Running, delay.Id, RunPhase.Delaying, due), [new RunEffect.Timer(seq, due)], events, true);
 
                     case WaitForStep wait:
@@ -192,7 +204,8 @@ public static partial class Interpreter
                         outcomes[exit.Id] = "exited";
                         events.Add(new StepEvent(exit.Id, "exited", exit.Reason));
                         events.Add(new StepEvent(null, "completed", exit.Reason));
-                        return new(At(RunStatus.Completed, null, RunPhase.Ended, reason: exit.Reason), [new RunEffect.Ended(RunStatus.Completed, exit.Reason)], events, true);
+                        return new(At(RunStatus.Completed, null, RunPhase.Ended, reason: exit.Reason),
+                            [new RunEffect.Ended(RunStatus.Completed, exit.Reason)], events, true);
                 }
             }
             events.Add(new StepEvent(null, "completed"));
@@ -201,12 +214,14 @@ public static partial class Interpreter
         catch (ConditionException e)
         {
             events.Add(new StepEvent(cursor, "failed", e.Message));
-            return new(At(RunStatus.Failed, cursor, RunPhase.Ended, reason: e.Message), [new RunEffect.Ended(RunStatus.Failed, e.Message)], events, true);
+            return new(At(RunStatus.Failed, cursor, RunPhase.Ended, reason: e.Message),
+                [new RunEffect.Ended(RunStatus.Failed, e.Message)], events, true);
         }
     }
 
     private static string Describe(RunEffect.Wait w) =>
-        (w.Event is not null ? $"event {w.Event}" + (w.EventKey is null ? "" : $" key {w.EventKey}") : $"{w.SendStep} {string.Join("/", w.Statuses)}")
+        (w.Event is not null ? $"event {w.Event}" + (w.EventKey is null ? "" : $" key {w.EventKey}")
+            : $"{w.SendStep} {string.Join("/", w.Statuses)}")
         + $" until {w.DueAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}";
 
     private static RunEffect.Wait WaitEffect(WaitForStep wait, int seq, DateTimeOffset due, ConditionContext context, out string? note,
@@ -223,7 +238,8 @@ public static partial class Interpreter
         return new RunEffect.Wait(seq, wait.Id, wait.SendStep, wait.Statuses, wait.Event, key, due);
     }
 
-    private static (DateTimeOffset Due, string? Note) DueOf(DelayStep delay, DateTimeOffset now, ConditionContext context, IReadOnlyDictionary<string, string> outcomes)
+    private static (DateTimeOffset Due, string? Note) DueOf(DelayStep delay, DateTimeOffset now, ConditionContext context,
+        IReadOnlyDictionary<string, string> outcomes)
     {
         if (delay.For is { } f) return (now + f, null);
         if (delay.UntilLocalTime is { } local)
@@ -231,7 +247,8 @@ public static partial class Interpreter
         var text = Scalar(delay.Until!.Evaluate(Token(context, outcomes)));
         if (text is null || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
             return (now, $"`{delay.Until.Text}` is not a date");
-        if (at > now + WorkflowLimits.MaxDelay) return (now + WorkflowLimits.MaxDelay, $"{text} is past {WorkflowLimits.MaxDelay.TotalDays:0} days: held that long");
+        if (at > now + WorkflowLimits.MaxDelay)
+            return (now + WorkflowLimits.MaxDelay, $"{text} is past {WorkflowLimits.MaxDelay.TotalDays:0} days: held that long");
         return (at, null);
     }
 

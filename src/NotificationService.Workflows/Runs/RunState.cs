@@ -76,7 +76,8 @@ public abstract record RunInput
 public abstract record RunEffect
 {
     /// <summary>Send the step's template on each channel through the ordinary send path, keyed (run, step, channel).</summary>
-    public sealed record Send(string StepId, IReadOnlyList<string> Channels, string Template, System.Text.Json.Nodes.JsonObject? Data) : RunEffect;
+    public sealed record Send(string StepId, IReadOnlyList<string> Channels, string Template,
+        System.Text.Json.Nodes.JsonObject? Data) : RunEffect;
 
     /// <summary>A job now that continues the run at <paramref name="Seq"/>.</summary>
     public sealed record Continue(int Seq) : RunEffect;
@@ -84,7 +85,8 @@ public abstract record RunEffect
     /// <summary>A job at <paramref name="DueAt"/> that ends the delay made at <paramref name="Seq"/>.</summary>
     public sealed record Timer(int Seq, DateTimeOffset DueAt) : RunEffect;
 
-    /// <summary>A wait row for the step's notification status or the named event, and its timeout job at <paramref name="DueAt"/>.</summary>
+    /// <summary>A wait row for the step's notification status or the named event, and its timeout job at
+    /// <paramref name="DueAt"/>.</summary>
     public sealed record Wait(int Seq, string StepId, string? SendStep, IReadOnlyList<string> Statuses, string? Event, string? EventKey,
         DateTimeOffset DueAt) : RunEffect;
 
@@ -93,7 +95,8 @@ public abstract record RunEffect
     public sealed record Release(int Seq, bool LeavesDigest = false) : RunEffect;
 
     /// <summary>Join the open window of the step for the run's recipient and <paramref name="Key"/>, or open one by
-    /// <paramref name="Plan"/>; the window's close moves the run on (<see cref="RunInput.Carried"/> or <see cref="RunInput.Digested"/>).</summary>
+    /// <paramref name="Plan"/>; the window's close moves the run on (<see cref="RunInput.Carried"/> or
+    /// <see cref="RunInput.Digested"/>).</summary>
     public sealed record JoinDigest(int Seq, string StepId, string Key, DigestPlan Plan) : RunEffect;
 
     /// <summary>Take a place in the step's throttle window for the run's recipient and <paramref name="Key"/>; the host answers at
@@ -111,7 +114,8 @@ public sealed record StepEvent(string? StepId, string What, string? Detail = nul
 
 /// <summary>The result of applying an input: the next state, the effects to perform and the timeline lines to record, all in
 /// one transaction. <see cref="Changed"/> false: the input was stale (or a duplicate) and nothing is to be written.</summary>
-public sealed record Transition(RunState State, IReadOnlyList<RunEffect> Effects, IReadOnlyList<StepEvent> Events, bool Changed, string? Ignored = null)
+public sealed record Transition(RunState State, IReadOnlyList<RunEffect> Effects, IReadOnlyList<StepEvent> Events, bool Changed,
+    string? Ignored = null)
 {
     public static Transition Stale(RunState state, string why) => new(state, [], [], false, why);
 }

@@ -12,6 +12,7 @@ public static class RunStateJson
         JsonSerializer.Deserialize(json, RunStateJsonContext.Default.RunState) ?? throw new JsonException("a run state is null");
 }
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(RunState))]
 internal sealed partial class RunStateJsonContext : JsonSerializerContext;

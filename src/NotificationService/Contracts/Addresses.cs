@@ -33,7 +33,9 @@ public static class Addresses
             masked["email"] = at <= 0 ? "***" : email[0] + "***" + email[at..];
         }
         if (phone is not null)
-            masked["phone"] = phone.Length <= 4 ? "***" : phone[..Math.Min(3, phone.Length - 2)] + new string('*', Math.Max(0, phone.Length - 5)) + phone[^2..];
+            masked["phone"] = phone.Length <= 4
+                ? "***"
+                : phone[..Math.Min(3, phone.Length - 2)] + new string('*', Math.Max(0, phone.Length - 5)) + phone[^2..];
         if (userId is not null) masked["userId"] = userId;
         if (deviceTokens is { } tokens) masked["deviceTokens"] = tokens;
         return masked;

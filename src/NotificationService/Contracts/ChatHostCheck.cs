@@ -19,13 +19,15 @@ public sealed class ChatHostCheck(OutboundGuard guard, ChatDoubles doubles)
     public static IEnumerable<Url> Of(ChatDestination? chat, string field)
     {
         if (chat?.Teams?.WebhookUrl is { } teams) yield return new(field + ".teams.webhookUrl", ProviderKinds.TeamsWebhook, teams);
-        if (chat?.Discord?.WebhookUrl is { } discord) yield return new(field + ".discord.webhookUrl", ProviderKinds.DiscordWebhook, discord);
+        if (chat?.Discord?.WebhookUrl is { } discord)
+            yield return new(field + ".discord.webhookUrl", ProviderKinds.DiscordWebhook, discord);
     }
 
     /// <summary>The webhook URLs of a profile document's `chat` as written (a replacement or a merge patch), with their fields.</summary>
     public static IEnumerable<Url> Of(JsonElement document, string field)
     {
-        if (document.ValueKind != JsonValueKind.Object || !document.TryGetProperty("chat", out var chat) || chat.ValueKind != JsonValueKind.Object)
+        if (document.ValueKind != JsonValueKind.Object || !document.TryGetProperty("chat", out var chat)
+            || chat.ValueKind != JsonValueKind.Object)
             yield break;
         foreach (var (platform, kind) in new[] { ("teams", ProviderKinds.TeamsWebhook), ("discord", ProviderKinds.DiscordWebhook) })
             if (chat.TryGetProperty(platform, out var o) && o.ValueKind == JsonValueKind.Object
@@ -43,7 +45,8 @@ public sealed class ChatHostCheck(OutboundGuard guard, ChatDoubles doubles)
     {
         asked ??= new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         foreach (var url in urls)
-            if (!errors.ContainsKey(url.Field) && await RefusalAsync(url, asked, ct) is { } refused) errors[url.Field] = [$"Refused: {refused}."];
+            if (!errors.ContainsKey(url.Field) && await RefusalAsync(url, asked, ct) is { } refused)
+                errors[url.Field] = [$"Refused: {refused}."];
     }
 
     /// <summary>The answers for every host of <paramref name="urls"/>, asked now, for later <see cref="CheckAsync"/> calls.</summary>

@@ -10,6 +10,7 @@ public interface IRetainedData
 
     int DefaultDays { get; }
 
-    /// <summary>Deletes at most <paramref name="limit"/> items older than <paramref name="olderThan"/> in one short statement; returns how many.</summary>
+    /// <summary>Deletes at most <paramref name="limit"/> items older than <paramref name="olderThan"/> in one short
+    /// statement; returns how many.</summary>
     Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct);
 }

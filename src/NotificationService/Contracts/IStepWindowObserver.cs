@@ -26,7 +26,8 @@ public static class StepWindowMeasures
     /// <summary>A throttle ended a run `throttled`: a message saved.</summary>
     public const string Throttled = "throttled";
 
-    public static readonly IReadOnlySet<string> All = new HashSet<string>(StringComparer.Ordinal) { Absorbed, Left, Digested, Passed, Held, Throttled };
+    public static readonly IReadOnlySet<string> All =
+        new HashSet<string>(StringComparer.Ordinal) { Absorbed, Left, Digested, Passed, Held, Throttled };
 }
 
 /// <summary>

@@ -13,7 +13,8 @@ public static class InboxActionRules
     public const int MaxActions = 2, MaxLabelLength = 100;
 
     /// <summary>Adds an error per bad action, keyed `{path}[i].label` / `{path}[i].url`.</summary>
-    public static void Check(IReadOnlyList<(string? Label, string? Url)> actions, string path, IDictionary<string, string[]> errors, LinkPolicy links)
+    public static void Check(IReadOnlyList<(string? Label, string? Url)> actions, string path, IDictionary<string, string[]> errors,
+        LinkPolicy links)
     {
         if (actions.Count > MaxActions) { errors[path] = [$"At most {MaxActions} actions."]; return; }
         for (var i = 0; i < actions.Count; i++)
@@ -36,7 +37,8 @@ public static class InboxActionRules
             if (items[i] is not JsonObject o) { errors[$"{path}[{i}]"] = ["An action is {label, url}."]; continue; }
             foreach (var (k, v) in o)
                 if (k is not ("label" or "url")) errors[$"{path}[{i}].{k}"] = [$"Unknown property '{k}': expected label, url."];
-                else if (v is not JsonValue s || s.GetValueKind() != JsonValueKind.String) errors[$"{path}[{i}].{k}"] = [$"{k} is a template string."];
+                else if (v is not JsonValue s || s.GetValueKind() != JsonValueKind.String)
+                    errors[$"{path}[{i}].{k}"] = [$"{k} is a template string."];
             result.Add((Str(o["label"]), Str(o["url"])));
         }
         return result;

@@ -14,7 +14,8 @@ public readonly record struct LinkPolicy(bool AllowHttp)
 /// The one rule for every value an end user's app or browser may follow or load: an in_app `actionUrl` and `icon`, a
 /// push `imageUrl`, action buttons. Allowed: an absolute `https:` URL (`http:` too where the tenant's
 /// <see cref="LinkPolicy"/> allows it) with a host and no `user@` part, or a relative reference (`/orders/42`, `truck`:
-/// resolved against the tenant's own app). Everything else is refused: `javascript:`, `data:`, `vbscript:` and every other scheme, protocol-relative `//host` (its scheme
+/// resolved against the tenant's own app). Everything else is refused: `javascript:`, `data:`, `vbscript:` and every
+/// other scheme, protocol-relative `//host` (its scheme
 /// is whatever the page's is), and any whitespace, control character or backslash, because browsers drop tabs and
 /// newlines from URLs and read `\` as `/` (`java&#9;script:` and `/\evil.example` are the classic ways past a naive
 /// check). Applied at save to the literal start of a template part (<see cref="CheckTemplate"/>) and at delivery to
@@ -24,7 +25,8 @@ public static class LinkRules
 {
     public const int MaxLength = 2048;
     private const string Allowed = "Only https: or http: links (https://…) or a relative path (/…) are allowed";
-    private const string HttpRefused = "Only https: links (https://…) or a relative path (/…) are allowed: this tenant does not allow http: links " +
+    private const string HttpRefused =
+        "Only https: links (https://…) or a relative path (/…) are allowed: this tenant does not allow http: links " +
         "(an admin can allow them with PUT /api/v1/admin/settings {\"allowHttpLinks\": true}).";
 
     /// <summary>Null when <paramref name="value"/> may reach an end user as a link; otherwise why not (never the value itself).</summary>
@@ -38,7 +40,8 @@ public static class LinkRules
         if (scheme is null) return null;               // a relative reference: no scheme of its own
         if (!IsWeb(scheme)) return Refused(scheme);
         if (IsHttp(scheme) && !links.AllowHttp) return HttpRefused;
-        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Host.Length == 0) return $"Not an absolute {scheme.ToLowerInvariant()} URL with a host.";
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
+            return $"Not an absolute {scheme.ToLowerInvariant()} URL with a host.";
         if (uri.UserInfo.Length > 0) return "A link has no user name or password (user@host).";
         return null;
     }

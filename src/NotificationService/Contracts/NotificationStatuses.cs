@@ -25,7 +25,8 @@ public static class NotificationStatuses
     public const string Cancelled = "cancelled";
     public const string Expired = "expired";
 
-    public static readonly string[] All = [Accepted, Queued, Sending, Sent, Delivered, Seen, Read, Opened, Clicked, Failed, Suppressed, Skipped, Cancelled, Expired];
+    public static readonly string[] All =
+        [Accepted, Queued, Sending, Sent, Delivered, Seen, Read, Opened, Clicked, Failed, Suppressed, Skipped, Cancelled, Expired];
 
     /// <summary>Not settled yet: a worker may still act on it.</summary>
     public static readonly string[] InFlight = [Accepted, Queued, Sending];

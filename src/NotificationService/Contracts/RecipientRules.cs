@@ -37,15 +37,21 @@ public static partial class RecipientRules
         switch (channel)
         {
             case ChannelNames.Email when string.IsNullOrEmpty(r.Email) && !byUser:
-                errors["recipient.email"] = [fromProfile ? "The email channel needs recipient.email, or a recipient.userId whose profile has one."
+                errors["recipient.email"] = [fromProfile
+                    ? "The email channel needs recipient.email, or a recipient.userId whose profile has one."
                     : "The email channel needs recipient.email."]; break;
             case ChannelNames.Sms or ChannelNames.WhatsApp when string.IsNullOrEmpty(r.Phone) && !byUser:
-                errors["recipient.phone"] = [fromProfile ? $"The {channel} channel needs recipient.phone in E.164 form (+14155550100), or a recipient.userId whose profile has one."
+                errors["recipient.phone"] = [fromProfile
+                    ? $"The {channel} channel needs recipient.phone in E.164 form (+14155550100), or a recipient.userId "
+                        + $"whose profile has one."
                     : $"The {channel} channel needs recipient.phone in E.164 form (+14155550100)."]; break;
             case ChannelNames.Push when (r.DeviceTokens is null || r.DeviceTokens.Length == 0) && string.IsNullOrEmpty(r.UserId):
-                errors["recipient.deviceTokens"] = ["The push channel needs recipient.deviceTokens or a recipient.userId with registered devices."]; break;
+                errors["recipient.deviceTokens"] =
+                    ["The push channel needs recipient.deviceTokens or a recipient.userId with registered devices."]; break;
             case ChannelNames.Chat when r.Chat is null && !byUser:
-                errors["recipient.chat"] = [fromProfile ? "The chat channel needs recipient.chat (a Slack, Teams or Discord destination), or a recipient.userId whose profile has one."
+                errors["recipient.chat"] = [fromProfile
+                    ? "The chat channel needs recipient.chat (a Slack, Teams or Discord destination), or a recipient.userId "
+                        + "whose profile has one."
                     : "The chat channel needs recipient.chat (a Slack, Teams or Discord destination)."]; break;
             case ChannelNames.InApp when string.IsNullOrEmpty(r.UserId):
                 errors["recipient.userId"] = ["The in_app channel needs recipient.userId."]; break;

@@ -32,7 +32,8 @@ public static class UserIdRule
             var category = Rune.GetUnicodeCategory(rune);
             if (category is UnicodeCategory.Control or UnicodeCategory.Format)
                 return $"userId must not contain control or invisible formatting characters (found U+{rune.Value:X4}).";
-            if (Rune.IsWhiteSpace(rune) && rune.Value != ' ') return $"userId must not contain white space other than the plain space (found U+{rune.Value:X4}).";
+            if (Rune.IsWhiteSpace(rune) && rune.Value != ' ')
+                return $"userId must not contain white space other than the plain space (found U+{rune.Value:X4}).";
             if (IsDash(rune, category)) return $"userId must use the ASCII hyphen-minus '-' as its only dash (found U+{rune.Value:X4}).";
         }
         return userId.IsNormalized(NormalizationForm.FormC) ? null : "userId must be in Unicode normalization form C (NFC).";

@@ -52,16 +52,22 @@ public static class AdminCommands
         await using var scope = host.Services.CreateAsyncScope();
         if (ownerEmail is not null) MemberEmails.Normalise(ownerEmail, "--owner-email");   // refused before the tenant exists
         var created = await scope.ServiceProvider.GetRequiredService<TenantStore>().CreateTenantAsync(name, ct);
-        var invitation = ownerEmail is null ? null : await scope.ServiceProvider.GetRequiredService<MemberCommands>().InviteOwnerAsync(created.TenantId, ownerEmail, ct);
+        var invitation = ownerEmail is null
+            ? null
+            : await scope.ServiceProvider.GetRequiredService<MemberCommands>().InviteOwnerAsync(created.TenantId, ownerEmail, ct);
         Console.WriteLine(json
             ? (invitation is null ? JsonSerializer.Serialize(new { tenantId = created.TenantId, apiKey = created.ApiKey })
-                : JsonSerializer.Serialize(new { tenantId = created.TenantId, apiKey = created.ApiKey, ownerInviteUrl = invitation.InviteUrl }))
+                : JsonSerializer.Serialize(
+                    new { tenantId = created.TenantId, apiKey = created.ApiKey, ownerInviteUrl = invitation.InviteUrl }))
             : $"tenant {created.TenantId} created\napi key (shown once): {created.ApiKey}"
-              + (invitation is null ? "" : $"\nowner invitation for {invitation.Member.Email} (shown once, expires {invitation.ExpiresAt:u}): {invitation.InviteUrl}"));
+              + (invitation is null ? ""
+                  : $"\nowner invitation for {invitation.Member.Email} (shown once, "
+                      + $"expires {invitation.ExpiresAt:u}): {invitation.InviteUrl}"));
         return 0;
     }
 
-    /// <summary>`members sign-in-link --tenant T --email E`: the break-glass link, printed once; exit 1 when no active member has that email.</summary>
+    /// <summary>`members sign-in-link --tenant T --email E`: the break-glass link, printed once; exit 1 when no active member has
+    /// that email.</summary>
     public static async Task<int> SignInLinkAsync(Guid tenantId, string email, string[] args, CancellationToken ct)
     {
         await using var host = await CommandHost.StartAsync(args, ct);
@@ -138,10 +144,12 @@ public static class AdminCommands
         await using var scope = host.Services.CreateAsyncScope();
         var rotation = scope.ServiceProvider.GetRequiredService<KeyRotation>();
         var active = scope.ServiceProvider.GetRequiredService<SecretProtector>().ActiveKeyId;
-        var result = await rotation.RotateAsync(p => Console.WriteLine($"keys rotate: {p.Done}/{p.Total} provider configs re-encrypted"), ct);
+        var result = await rotation.RotateAsync(
+            p => Console.WriteLine($"keys rotate: {p.Done}/{p.Total} provider configs re-encrypted"), ct);
         Console.WriteLine($"keys rotate: done, {result.Done} provider configs re-encrypted under key '{active}'");
         // End-user token secrets (the service's own per tenant, and HS256 secrets given to tenants) use the same keys.
-        var userKeys = await scope.ServiceProvider.GetRequiredService<Features.People.EndUserAuth.UserAuthKeyStore>().RotateSecretsAsync(active, ct);
+        var userKeys = await scope.ServiceProvider.GetRequiredService<Features.People.EndUserAuth.UserAuthKeyStore>()
+            .RotateSecretsAsync(active, ct);
         Console.WriteLine($"keys rotate: done, {userKeys} end-user token secrets re-encrypted under key '{active}'");
         return 0;
     }
@@ -151,7 +159,8 @@ public static class AdminCommands
     {
         await using var host = await CommandHost.StartAsync(args, ct);
         var store = host.Services.GetRequiredService<Features.People.Inbox.InboxStore>();
-        var (users, repaired) = await store.RecountAsync(tenant, (done, wrong) => Console.Error.Write($"\rinbox recount: {done:N0} users checked, {wrong:N0} repaired   "), ct);
+        var (users, repaired) = await store.RecountAsync(tenant,
+            (done, wrong) => Console.Error.Write($"\rinbox recount: {done:N0} users checked, {wrong:N0} repaired   "), ct);
         Console.Error.WriteLine();
         Console.WriteLine($"inbox recount: done, {users} users checked, {repaired} counters repaired");
         return 0;

@@ -41,7 +41,8 @@ public static class CliUsage
         return UsageError;
     }
 
-    /// <summary>The usage of <paramref name="command"/> (the root's when null), as `--help` prints it, written to <paramref name="to"/>.</summary>
+    /// <summary>The usage of <paramref name="command"/> (the root's when null), as `--help` prints it, written to
+    /// <paramref name="to"/>.</summary>
     public static void Print(Command root, CommandResult? command, TextWriter to)
     {
         var path = new List<string> { "--help" };

@@ -16,7 +16,8 @@ public sealed class CommandHost : IAsyncDisposable
         var builder = WebApplication.CreateBuilder(args);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         // stdout is the command's answer (`tenants create --json` prints only JSON there): logs go to stderr.
-        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(
+            o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         StartupConfiguration.Validate(builder.Configuration);
         await builder.AddDatabaseAsync(ct);
         builder.AddServiceFeatures(includeWorkers: false);

@@ -55,7 +55,8 @@ public static class DatabaseSetup
 
     /// <summary>The one line that says where the embedded cluster lives (logged by `serve`, on stderr for commands).</summary>
     public static string EmbeddedLine(EmbeddedPostgres cluster, EmbeddedDataDirectory where) =>
-        $"no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {cluster.DataDirectory} on 127.0.0.1:{cluster.Port} ({where.Why})";
+        $"no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {cluster.DataDirectory} "
+            + $"on 127.0.0.1:{cluster.Port} ({where.Why})";
 
     /// <summary>How many statements each connection keeps prepared (Npgsql's automatic preparation) when the connection
     /// string does not say.</summary>

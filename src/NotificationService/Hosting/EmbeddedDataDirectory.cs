@@ -27,7 +27,8 @@ public sealed record EmbeddedDataDirectory(string Path, string Why)
             ? new(System.IO.Path.Combine(user, "notification-service", "postgres"),
                 "Postgres:DataDirectory is not set and the binary is not in its project folder: the user's data folder")
             : new(System.IO.Path.Combine(binaryDirectory, ".data", "postgres"),
-                "Postgres:DataDirectory is not set, the binary is not in its project folder and there is no user data folder: beside the binary");
+                "Postgres:DataDirectory is not set, the binary is not in its project folder and there is no user data folder: "
+                    + "beside the binary");
     }
 
     /// <summary>The project folder the binary was built from (`dotnet run --project`, its `bin/`); null for a published one.</summary>

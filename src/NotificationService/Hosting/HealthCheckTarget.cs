@@ -29,7 +29,8 @@ public static partial class HealthCheckTarget
         var endpoints = config.GetSection("Kestrel:Endpoints").GetChildren().Select(e => e["Url"]).OfType<string>().ToList();
         var urls = endpoints.Count > 0 ? endpoints
             : (config["urls"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-        if (urls.Count == 0 && config["http_ports"] is { Length: > 0 } ports) urls = [.. ports.Split(';', StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}")];
+        if (urls.Count == 0 && config["http_ports"] is { Length: > 0 } ports)
+            urls = [.. ports.Split(';', StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}")];
         return urls.FirstOrDefault(u => u.StartsWith("http:", StringComparison.OrdinalIgnoreCase)) ?? urls.FirstOrDefault() ?? DefaultUrl;
     }
 
@@ -40,6 +41,7 @@ public static partial class HealthCheckTarget
         return line.Length == 0 ? "" : ": " + (line.Length > 300 ? line[..300] + "…" : line);
     }
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<scheme>https?://)(\+|\*|0\.0\.0\.0|\[::\])(?=[:/]|$)", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(?<scheme>https?://)(\+|\*|0\.0\.0\.0|\[::\])(?=[:/]|$)",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
     private static partial System.Text.RegularExpressions.Regex Wildcard();
 }

@@ -36,7 +36,9 @@ public static class LoggingSetup
         app.Use(async (http, next) =>
         {
             var tenant = http.User.FindFirstValue(AuthClaims.TenantIdClaim);
-            var notification = http.Request.Path.StartsWithSegments("/api/v1/services/notifications") ? http.GetRouteValue("id") as string : null;
+            var notification = http.Request.Path.StartsWithSegments("/api/v1/services/notifications")
+                ? http.GetRouteValue("id") as string
+                : null;
             if (tenant is null && notification is null) { await next(http); return; }
             using (log.BeginScope(new LogScope(tenant, notification))) await next(http);
         });
@@ -46,10 +48,12 @@ public static class LoggingSetup
     private sealed class LogScope(string? tenantId, string? notificationId) : IReadOnlyList<KeyValuePair<string, object?>>
     {
         private readonly KeyValuePair<string, object?>[] _items =
-            [.. new[] { new KeyValuePair<string, object?>("TenantId", tenantId), new("NotificationId", notificationId) }.Where(p => p.Value is not null)];
+            [.. new[] { new KeyValuePair<string, object?>("TenantId", tenantId), new("NotificationId", notificationId) }
+                .Where(p => p.Value is not null)];
         public KeyValuePair<string, object?> this[int index] => _items[index];
         public int Count => _items.Length;
-        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() => ((IEnumerable<KeyValuePair<string, object?>>)_items).GetEnumerator();
+        public IEnumerator<KeyValuePair<string, object?>> GetEnumerator() =>
+            ((IEnumerable<KeyValuePair<string, object?>>)_items).GetEnumerator();
         System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
         public override string ToString() => string.Join(", ", _items.Select(i => $"{i.Key}:{i.Value}"));
     }

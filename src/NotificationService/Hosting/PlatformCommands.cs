@@ -5,7 +5,8 @@ using NotificationService.Features.Tenancy.Tenants;
 
 namespace NotificationService.Hosting;
 
-/// <summary>The platform's commands: operator keys, and suspend, resume, export and delete of a tenant (as the platform API does them).</summary>
+/// <summary>The platform's commands: operator keys, and suspend, resume, export and delete of a tenant (as the platform API does
+/// them).</summary>
 public static class PlatformCommands
 {
     /// <summary>Who acted, in the tenant's audit log and a deletion's record.</summary>
@@ -33,7 +34,8 @@ public static class PlatformCommands
         var revoked = await host.Services.GetRequiredService<PlatformKeyStore>().RevokeAsync(name, ct);
         if (revoked.Count == 0)
         {
-            Console.Error.WriteLine($"no unrevoked platform key named '{name}' (keys in Platform:Keys are revoked by removing them from the configuration)");
+            Console.Error.WriteLine(
+                $"no unrevoked platform key named '{name}' (keys in Platform:Keys are revoked by removing them from the configuration)");
             return 1;
         }
         foreach (var prefix in revoked) Console.WriteLine($"platform key {prefix} ({name.Trim()}) revoked");
@@ -44,7 +46,8 @@ public static class PlatformCommands
     public static async Task<int> SetStatusAsync(Guid id, string status, string[] args, CancellationToken ct)
     {
         await using var host = await CommandHost.StartAsync(args, ct);
-        if (await host.Services.GetRequiredService<PlatformTenants>().SetStatusAsync(id, status, Actor, ct) is null) return NoSuchTenant(id);
+        if (await host.Services.GetRequiredService<PlatformTenants>().SetStatusAsync(id, status, Actor, ct) is null)
+            return NoSuchTenant(id);
         Console.WriteLine($"tenant {id}: {status}");
         return 0;
     }
@@ -55,9 +58,11 @@ public static class PlatformCommands
         await using var host = await CommandHost.StartAsync(args, ct);
         if (await host.Services.GetRequiredService<TenantStore>().FindRecordAsync(id, ct) is not { } t) return NoSuchTenant(id);
         await using var scope = host.Services.CreateAsyncScope();
-        var document = await scope.ServiceProvider.GetRequiredService<TenantExport>().ExportAsync(new ExportedTenant(t.Id, t.Name, t.Slug), ct);
+        var document = await scope.ServiceProvider.GetRequiredService<TenantExport>()
+            .ExportAsync(new ExportedTenant(t.Id, t.Name, t.Slug), ct);
         Console.WriteLine(JsonSerializer.Serialize(document, JsonSerializerOptions.Web));
-        await host.Services.GetRequiredService<AuditLog>().RecordAsync(Actor, id, "tenant.export", PlatformTenants.AuditTarget, id.ToString(), null, null, ct);
+        await host.Services.GetRequiredService<AuditLog>().RecordAsync(Actor, id, "tenant.export", PlatformTenants.AuditTarget,
+            id.ToString(), null, null, ct);
         return 0;
     }
 
@@ -68,18 +73,22 @@ public static class PlatformCommands
     public static async Task<int> DeleteAsync(Guid id, string[] args, CancellationToken ct)
     {
         await using var host = await CommandHost.StartAsync(args, ct);
-        if (await host.Services.GetRequiredService<PlatformTenants>().DeleteAsync(id, Actor, ct, enqueue: false) is not { } deletionId) return NoSuchTenant(id);
+        if (await host.Services.GetRequiredService<PlatformTenants>().DeleteAsync(id, Actor, ct, enqueue: false) is not { } deletionId)
+            return NoSuchTenant(id);
         var settle = TimeSpan.FromSeconds(host.Services.GetRequiredService<IConfiguration>().GetValue("Tenants:DeleteSettleSeconds", 10.0));
-        Console.Error.WriteLine($"tenants delete: {id} suspended; deletion {deletionId} starts in {settle.TotalSeconds:0} s (work in flight lands first)");
+        Console.Error.WriteLine(
+            $"tenants delete: {id} suspended; deletion {deletionId} starts in {settle.TotalSeconds:0} s (work in flight lands first)");
         await Task.Delay(settle, ct);
         TenantDeletionView? last = null;
         await host.Services.GetRequiredService<TenantDeleter>().RunAsync(deletionId, v =>
         {
             last = v;
-            Console.Error.Write($"\rtenants delete: table {Math.Min(v.TablesDone + 1, v.TablesTotal)}/{v.TablesTotal} ({v.CurrentTable ?? "done"}), {v.RowsDeleted:N0} rows deleted   ");
+            Console.Error.Write($"\rtenants delete: table {Math.Min(v.TablesDone + 1, v.TablesTotal)}/{v.TablesTotal} "
+                + $"({v.CurrentTable ?? "done"}), {v.RowsDeleted:N0} rows deleted   ");
         }, ct);
         Console.Error.WriteLine();
-        Console.WriteLine($"tenants delete: done, {last?.RowsDeleted ?? 0:N0} rows deleted from {last?.TablesTotal ?? 0} tables (deletion {deletionId})");
+        Console.WriteLine(
+            $"tenants delete: done, {last?.RowsDeleted ?? 0:N0} rows deleted from {last?.TablesTotal ?? 0} tables (deletion {deletionId})");
         return 0;
     }
 

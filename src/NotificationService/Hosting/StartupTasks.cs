@@ -6,7 +6,8 @@ namespace NotificationService.Hosting;
 /// Runs before the workers and the web server start: applies migrations (under the advisory lock),
 /// then seeds the demo tenant when running on the embedded default or when `Seed:OnStart` is true.
 /// </summary>
-public sealed class StartupTasks(DatabaseMigrations migrations, IServiceScopeFactory scopes, IConfiguration config, ILogger<StartupTasks> log,
+public sealed class StartupTasks(DatabaseMigrations migrations, IServiceScopeFactory scopes, IConfiguration config,
+    ILogger<StartupTasks> log,
     NotificationService.Postgres.EmbeddedPostgres? embedded = null, EmbeddedDataDirectory? embeddedWhere = null) : IHostedService
 {
     public bool Completed { get; private set; }
@@ -14,7 +15,8 @@ public sealed class StartupTasks(DatabaseMigrations migrations, IServiceScopeFac
     public async Task StartAsync(CancellationToken ct)
     {
         if (embedded is not null)
-            log.LogInformation("no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {DataDirectory} on 127.0.0.1:{Port} ({Why})",
+            log.LogInformation(
+                "no ConnectionStrings__Postgres configured: using embedded PostgreSQL in {DataDirectory} on 127.0.0.1:{Port} ({Why})",
                 embedded.DataDirectory, embedded.Port, embeddedWhere?.Why);
         if (config.GetValue("Migrations:OnStart", true)) await migrations.ApplyAsync(ct);
         var seed = config.GetValue<bool?>("Seed:OnStart") ?? config.GetValue("Postgres:Embedded", false);
@@ -25,7 +27,8 @@ public sealed class StartupTasks(DatabaseMigrations migrations, IServiceScopeFac
             // JSON logs (image, chart) stay JSON and carry no key: the demo tenant is one structured line. The plain
             // console of `dotnet run` prints the new key once, as the quick start describes.
             if (LoggingSetup.JsonConsole(config))
-                log.LogInformation("demo tenant {TenantId} ready: API key id {KeyId}, {TemplatesAdded} templates and {ProvidersAdded} providers added",
+                log.LogInformation(
+                    "demo tenant {TenantId} ready: API key id {KeyId}, {TemplatesAdded} templates and {ProvidersAdded} providers added",
                     seeded.TenantId, seeded.KeyPrefix, seeded.TemplatesAdded, seeded.ProvidersAdded);
             else DemoSeeder.Print(seeded, Console.Out);
         }

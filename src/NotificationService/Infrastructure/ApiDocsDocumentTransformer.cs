@@ -25,10 +25,12 @@ internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
         ["Admin: usage"] = "The tenant's notifications per day and channel, by the status they reached.",
         ["Rate limits"] = "Per-tenant request limits per endpoint class.",
         ["End users: tokens"] = "A backend mints short-lived tokens for its signed-in users (scope users:token).",
-        ["Admin: end-user token keys"] = "Keys a tenant's own backend signs end-user tokens with: HS256 secret, RS256/ES256 public key, JWKS URL.",
+        ["Admin: end-user token keys"] =
+            "Keys a tenant's own backend signs end-user tokens with: HS256 secret, RS256/ES256 public key, JWKS URL.",
         ["End users: inbox"] = "The signed-in user's in-app inbox, exact unread counts, and the live stream (SSE).",
         ["End users: devices"] = "The signed-in user's push devices.",
-        ["Recipients"] = "Recipient profiles (addresses, name, locale, time zone, data): identify one or 1,000 users; a send by userId resolves the address at delivery.",
+        ["Recipients"] = "Recipient profiles (addresses, name, locale, time zone, data): identify one or 1,000 users; "
+            + "a send by userId resolves the address at delivery.",
         ["End users: profile"] = "The signed-in user's own profile: name, locale and time zone.",
         ["Platform: tenants"] = "The operator's API: create, list, change the limits of, suspend and resume tenants (a platform key).",
     };
@@ -59,7 +61,8 @@ internal sealed class ApiDocsDocumentTransformer : IOpenApiDocumentTransformer
             Type = SecuritySchemeType.Http,
             Scheme = "bearer",
             BearerFormat = "nsp_ platform key",
-            Description = "The operator's platform key (`Platform:Keys`, or made by `platform keys create`): `Authorization: Bearer nsp_…`. "
+            Description = "The operator's platform key (`Platform:Keys`, or made by `platform keys create`): "
+                + "`Authorization: Bearer nsp_…`. "
                 + "Reaches `/api/v1/platform/*` only; without one those routes answer 404.",
         };
         foreach (var server in document.Servers ?? [])

@@ -23,11 +23,13 @@ internal sealed class ApiDocsOperationTransformer : IOpenApiOperationTransformer
         // End-user routes take the user's JWT, never an API key (and the other way round).
         var endUser = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == Contracts.EndUser.Policy);
         // Platform routes take the operator's key, and hide from everyone else: a 404, never a 401 or 403.
-        var platform = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Any(a => a.Policy == Features.Tenancy.Auth.Access.PlatformPolicy);
+        var platform = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>()
+            .Any(a => a.Policy == Features.Tenancy.Auth.Access.PlatformPolicy);
 
         operation.OperationId ??= OperationId(method, route);
         // A date-time query parameter binds through UtcQueryTime.TryParse, which the generator only sees as "a string".
-        foreach (var p in description.ParameterDescriptions.Where(p => p.Type is { } t && (Nullable.GetUnderlyingType(t) ?? t) == typeof(UtcQueryTime)))
+        foreach (var p in description.ParameterDescriptions
+            .Where(p => p.Type is { } t && (Nullable.GetUnderlyingType(t) ?? t) == typeof(UtcQueryTime)))
             if (operation.Parameters?.FirstOrDefault(o => o.Name == p.Name)?.Schema is OpenApiSchema schema) schema.Format = "date-time";
         var scheme = platform ? ApiDocsDocumentTransformer.PlatformScheme
             : endUser ? ApiDocsDocumentTransformer.EndUserScheme : ApiDocsDocumentTransformer.ApiKeyScheme;
@@ -36,18 +38,23 @@ internal sealed class ApiDocsOperationTransformer : IOpenApiOperationTransformer
             : [];
         operation.Responses ??= new OpenApiResponses();
         if (authorized && platform)
-            Problem(operation, "404", "No platform key, or one that is unknown or revoked (also when no platform key is configured: the platform API is off), or no such tenant.");
+            Problem(operation, "404", "No platform key, or one that is unknown or revoked (also when no platform key is configured: "
+                + "the platform API is off), or no such tenant.");
         else if (authorized && endUser)
         {
-            Problem(operation, "401", "No end-user token, or one that is expired, badly signed or from an unknown issuer (`WWW-Authenticate: Bearer error=\"invalid_token\"`).");
+            Problem(operation, "401", "No end-user token, or one that is expired, badly signed or from an unknown issuer "
+                + "(`WWW-Authenticate: Bearer error=\"invalid_token\"`).");
             Problem(operation, "403", "The user's tenant is suspended by the service's operator.");
         }
         else if (authorized)
         {
             Problem(operation, "401", "No API key, or a key that is unknown or revoked.");
             // The policy's name is the scope table's rule for this route (`notifications:send`, `… and …`, `… or …`).
-            var scopes = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Select(a => a.Policy).LastOrDefault(p => p is not null);
-            Problem(operation, "403", scopes is null ? "The key lacks the scope this route needs." : $"The key lacks the scope this route needs: {scopes}.");
+            var scopes = description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>().Select(a => a.Policy)
+                .LastOrDefault(p => p is not null);
+            Problem(operation, "403", scopes is null
+                ? "The key lacks the scope this route needs."
+                : $"The key lacks the scope this route needs: {scopes}.");
             Problem(operation, "429", "The tenant's rate limit for this endpoint class is spent; see Retry-After.");
         }
         if (route.Contains('{')) Problem(operation, "404", "No such object in the caller's tenant.");

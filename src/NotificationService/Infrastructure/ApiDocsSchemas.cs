@@ -15,7 +15,8 @@ internal static class ApiDocsSchemas
     private static readonly string[] Priorities = ["high", "normal", "low"];
 
     /// <summary>Schemas whose `status` is a notification's status (bulk jobs and batches have their own words).</summary>
-    private static readonly HashSet<string> NotificationShapes = ["NotificationStatus", "NotificationSummary", "StatusEvent", "AcceptedNotification"];
+    private static readonly HashSet<string> NotificationShapes =
+        ["NotificationStatus", "NotificationSummary", "StatusEvent", "AcceptedNotification"];
 
     public static void Tighten(string schemaName, IOpenApiSchema schema)
     {

@@ -50,7 +50,8 @@ public static class DatabaseOutage
             if (e is Npgsql.PostgresException pg)
                 // 08: connection exceptions; 57P01-57P03: admin/crash shutdown, cannot connect now; 53300: too many connections
                 return pg.SqlState.StartsWith("08", StringComparison.Ordinal) || pg.SqlState is "57P01" or "57P02" or "57P03" or "53300";
-            if (e is Npgsql.NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException or EndOfStreamException }
+            if (e is Npgsql.NpgsqlException { InnerException: System.Net.Sockets.SocketException or IOException or TimeoutException
+                    or EndOfStreamException }
                 || e is Npgsql.NpgsqlException { IsTransient: true })
                 return true;
         }
@@ -95,7 +96,8 @@ public static class ApiErrors
         var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
         var problem = error switch
         {
-            RequestValidationException v => new ValidationProblemDetails(v.Errors) { Status = v.Status, Title = v.Title, Detail = v.Message },
+            RequestValidationException v =>
+                new ValidationProblemDetails(v.Errors) { Status = v.Status, Title = v.Title, Detail = v.Message },
             ApiException a => new ProblemDetails { Status = a.Status, Title = a.Title, Detail = a.Message },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request", Detail = b.Message },
             _ when DatabaseOutage.Is(error) => new ProblemDetails
@@ -112,7 +114,8 @@ public static class ApiErrors
         {
             http.Response.Headers.RetryAfter = DatabaseOutage.RetryAfterSeconds.ToString();
             http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NotificationService.DatabaseOutage")
-                .LogWarning("{Method} {Path}: 503, database unavailable ({Error})", http.Request.Method, PathForLogs.Of(http), error!.GetBaseException().Message);
+                .LogWarning("{Method} {Path}: 503, database unavailable ({Error})", http.Request.Method, PathForLogs.Of(http),
+                    error!.GetBaseException().Message);
         }
         await http.RequestServices.GetRequiredService<IProblemDetailsService>()
             .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = error });

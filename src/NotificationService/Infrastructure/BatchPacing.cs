@@ -15,7 +15,8 @@ public sealed record BatchPacing(double Share, TimeSpan AtLeast)
     /// </summary>
     public double RestPerBusy => Share >= 1 || double.IsNaN(Share) ? 0 : (1 - Math.Max(Share, 0.01)) / Math.Max(Share, 0.01);
 
-    /// <summary>The rest after a batch that started at <paramref name="startedTimestamp"/> (<see cref="Stopwatch.GetTimestamp"/>).</summary>
+    /// <summary>The rest after a batch that started at <paramref name="startedTimestamp"/>
+    /// (<see cref="Stopwatch.GetTimestamp"/>).</summary>
     public TimeSpan RestAfter(long startedTimestamp) =>
         TimeSpan.FromTicks(Math.Max(AtLeast.Ticks, (long)(Stopwatch.GetElapsedTime(startedTimestamp).Ticks * RestPerBusy)));
 

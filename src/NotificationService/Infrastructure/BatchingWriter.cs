@@ -12,7 +12,8 @@ namespace NotificationService.Infrastructure;
 public sealed class BatchingWriter<T> : IAsyncDisposable
 {
     public static readonly ActivitySource Tracing = new("NotificationService.BatchingWriter");
-    private readonly Channel<(T Item, TaskCompletionSource Done, ActivityContext Caller)> _pending = Channel.CreateUnbounded<(T, TaskCompletionSource, ActivityContext)>();
+    private readonly Channel<(T Item, TaskCompletionSource Done, ActivityContext Caller)> _pending =
+        Channel.CreateUnbounded<(T, TaskCompletionSource, ActivityContext)>();
     private readonly Func<IReadOnlyList<T>, CancellationToken, Task> _flush;
     private readonly int _maxBatch;
     private readonly Task[] _loops;
@@ -24,7 +25,8 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
     /// <param name="overtakeAfter">With it, flushes take turns: the next group waits for the one in flight to finish, and so
     /// grows, unless that one has taken longer than this; then the next goes alongside it (up to
     /// <paramref name="parallelism"/>). Without it, every loop flushes as soon as anything is pending.</param>
-    public BatchingWriter(Func<IReadOnlyList<T>, CancellationToken, Task> flush, int maxBatch = 500, int parallelism = 1, TimeSpan? overtakeAfter = null)
+    public BatchingWriter(Func<IReadOnlyList<T>, CancellationToken, Task> flush, int maxBatch = 500, int parallelism = 1,
+        TimeSpan? overtakeAfter = null)
     {
         _flush = flush;
         _maxBatch = maxBatch;
@@ -35,7 +37,8 @@ public sealed class BatchingWriter<T> : IAsyncDisposable
     public Task WriteAsync(T item)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_pending.Writer.TryWrite((item, done, Activity.Current?.Context ?? default))) done.SetException(new ObjectDisposedException(nameof(BatchingWriter<T>)));
+        if (!_pending.Writer.TryWrite((item, done, Activity.Current?.Context ?? default)))
+            done.SetException(new ObjectDisposedException(nameof(BatchingWriter<T>)));
         return done.Task;
     }
 

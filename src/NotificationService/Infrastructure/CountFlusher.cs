@@ -42,7 +42,8 @@ public abstract class CountFlusher<TKey>(TimeSpan interval, ILogger log) : Backg
         catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
         {
             Restore(counts);
-            log.LogWarning("{Counts} counts not written ({Cells} cells kept for the next flush): {Error}", GetType().Name, counts.Count, e.Message);
+            log.LogWarning("{Counts} counts not written ({Cells} cells kept for the next flush): {Error}",
+                GetType().Name, counts.Count, e.Message);
         }
     }
 }

@@ -20,8 +20,13 @@ public static class ForwardedHeadersFromProxies
         var networks = List(config, "ForwardedHeaders:KnownNetworks");
         if (proxies.Length == 0 && networks.Length == 0) return services;
         var limit = config.GetValue("ForwardedHeaders:ForwardLimit", 1);
-        if (limit is < 1 or > 10) throw new InvalidConfigurationException("ForwardedHeaders:ForwardLimit is the number of proxies in a row, 1 to 10.");
-        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto, ForwardLimit = limit };
+        if (limit is < 1 or > 10)
+            throw new InvalidConfigurationException("ForwardedHeaders:ForwardLimit is the number of proxies in a row, 1 to 10.");
+        var options = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto,
+            ForwardLimit = limit
+        };
         options.KnownProxies.Clear();     // the defaults (loopback) are replaced by what the operator listed, not added to
         options.KnownIPNetworks.Clear();
         foreach (var p in proxies)

@@ -21,19 +21,23 @@ public static class JsonBody
         AllowDuplicateProperties = false,
     };
 
-    public static async Task<(T Value, byte[] Raw)> ReadAsync<T>(HttpRequest request, int limitBytes = DefaultLimitBytes, CancellationToken ct = default)
+    public static async Task<(T Value, byte[] Raw)> ReadAsync<T>(HttpRequest request, int limitBytes = DefaultLimitBytes,
+        CancellationToken ct = default)
     {
         if (request.ContentType is null || !request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             && !request.ContentType.Contains("+json", StringComparison.OrdinalIgnoreCase))
             throw new UnsupportedMediaTypeException("Send the body as application/json.");
         // RFC 8259: JSON exchanged between systems is UTF-8. Another charset would be misread as UTF-8, so it is refused.
         if (Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var media) && media.Charset.HasValue
-            && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            && !media.Charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase)
+            && !media.Charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
             throw new UnsupportedMediaTypeException($"JSON bodies are UTF-8; charset={media.Charset} is not supported.");
         if (request.ContentLength > limitBytes)
             throw new PayloadTooLargeException($"The body is larger than {limitBytes} bytes.");
 
-        var raw = request.ContentLength is { } length ? await ReadExactAsync(request.Body, length, ct) : await ReadLimitedAsync(request.Body, limitBytes, ct);
+        var raw = request.ContentLength is { } length
+            ? await ReadExactAsync(request.Body, length, ct)
+            : await ReadLimitedAsync(request.Body, limitBytes, ct);
         if (raw.Length == 0) throw RequestValidationException.For("$", "A JSON body is required.");
         try
         {

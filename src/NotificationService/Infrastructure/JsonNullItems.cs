@@ -24,7 +24,8 @@ internal static class JsonNullItems
         return found;
     }
 
-    private static void Walk(object value, JsonTypeInfo info, string path, JsonSerializerOptions options, Dictionary<string, string[]> found, int depth)
+    private static void Walk(object value, JsonTypeInfo info, string path, JsonSerializerOptions options,
+        Dictionary<string, string[]> found, int depth)
     {
         if (depth > MaxDepth || IsFreeForm(info.Type)) return;
         switch (info.Kind)
@@ -32,7 +33,8 @@ internal static class JsonNullItems
             case JsonTypeInfoKind.Object:
                 foreach (var property in info.Properties)
                     if (property.Get?.Invoke(value) is { } v && !IsFreeForm(property.PropertyType))
-                        Walk(v, options.GetTypeInfo(property.PropertyType), path.Length == 0 ? property.Name : $"{path}.{property.Name}", options, found, depth + 1);
+                        Walk(v, options.GetTypeInfo(property.PropertyType),
+                            path.Length == 0 ? property.Name : $"{path}.{property.Name}", options, found, depth + 1);
                 break;
             case JsonTypeInfoKind.Enumerable when info.ElementType is { } elementType && !IsFreeForm(elementType):
                 var index = 0;
@@ -47,7 +49,8 @@ internal static class JsonNullItems
             case JsonTypeInfoKind.Dictionary when info.ElementType is { } valueType && !IsFreeForm(valueType):
                 JsonTypeInfo? values = null;
                 foreach (DictionaryEntry entry in (IDictionary)value)
-                    if (entry.Value is { } v) Walk(v, values ??= options.GetTypeInfo(valueType), $"{path}.{entry.Key}", options, found, depth + 1);
+                    if (entry.Value is { } v)
+                        Walk(v, values ??= options.GetTypeInfo(valueType), $"{path}.{entry.Key}", options, found, depth + 1);
                 break;
         }
     }

@@ -10,8 +10,10 @@ public static class OutboundServiceExtensions
     /// destination; `Webhooks:AllowedTargets`, its earlier name, still counts.
     /// </summary>
     public static IServiceCollection AddOutboundGuard(this IServiceCollection services, IConfiguration config) =>
-        services.AddSingleton(sp => new OutboundGuard([.. List(config, "Outbound:AllowedTargets"), .. List(config, "Webhooks:AllowedTargets")],
-            sp.GetRequiredService<ILogger<OutboundGuard>>(), sp.GetService<HostResolver>()))   // refusals read alike to tenants; the log says why
+        services.AddSingleton(sp => new OutboundGuard(
+            [.. List(config, "Outbound:AllowedTargets"), .. List(config, "Webhooks:AllowedTargets")],
+            sp.GetRequiredService<ILogger<OutboundGuard>>(), sp.GetService<HostResolver>()))   // refusals read alike to tenants;
+                                                                                               // the log says why
             .AddSingleton<Contracts.ChatHostCheck>();
 
     private static IEnumerable<string> List(IConfiguration config, string key) =>

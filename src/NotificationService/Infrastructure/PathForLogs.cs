@@ -20,6 +20,8 @@ public static class PathForLogs
     public static string? Of(HttpContext http, Endpoint? endpoint = null)
     {
         endpoint ??= http.GetEndpoint() ?? http.Features.Get<IExceptionHandlerFeature>()?.Endpoint;
-        return endpoint?.Metadata.GetMetadata<SecretInPath>() is null ? http.Request.Path.Value : (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "[redacted]";
+        return endpoint?.Metadata.GetMetadata<SecretInPath>() is null
+            ? http.Request.Path.Value
+            : (endpoint as RouteEndpoint)?.RoutePattern.RawText ?? "[redacted]";
     }
 }

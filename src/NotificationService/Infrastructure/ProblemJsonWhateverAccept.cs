@@ -17,5 +17,6 @@ internal sealed class ProblemJsonWhateverAccept(IServiceProvider services) : IPr
 
     public ValueTask WriteAsync(ProblemDetailsContext context) =>
         // The framework's writer does not look at Accept when it writes; only its CanWrite does.
-        (_framework ??= services.GetServices<IProblemDetailsWriter>().First(w => w.GetType().Name == "DefaultProblemDetailsWriter")).WriteAsync(context);
+        (_framework ??= services.GetServices<IProblemDetailsWriter>().First(w => w.GetType().Name == "DefaultProblemDetailsWriter"))
+            .WriteAsync(context);
 }

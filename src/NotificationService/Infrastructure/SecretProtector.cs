@@ -25,7 +25,8 @@ public sealed class SecretProtector
         }
         if (_keys.Count == 0)
         {
-            var path = Path.Combine(config["Postgres:DataDirectory"] is { } d ? Path.GetDirectoryName(Path.GetFullPath(d))! : ".data", "local-secret-key");
+            var path = Path.Combine(config["Postgres:DataDirectory"] is { } d ? Path.GetDirectoryName(Path.GetFullPath(d))! : ".data",
+                "local-secret-key");
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var created = !File.Exists(path);
             if (created) File.WriteAllText(path, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
@@ -65,7 +66,8 @@ public sealed class SecretProtector
         if (!_keys.TryGetValue(keyId, out var key)) throw new InvalidOperationException($"No key '{keyId}' to decrypt provider secrets.");
         var plain = new byte[ciphertext.Length - 28];
         using var aes = new AesGcm(key, 16);
-        aes.Decrypt(ciphertext.AsSpan(0, 12), ciphertext.AsSpan(12, plain.Length), ciphertext.AsSpan(12 + plain.Length), plain, Encoding.UTF8.GetBytes(keyId));
+        aes.Decrypt(ciphertext.AsSpan(0, 12), ciphertext.AsSpan(12, plain.Length), ciphertext.AsSpan(12 + plain.Length), plain,
+            Encoding.UTF8.GetBytes(keyId));
         return JsonSerializer.Deserialize<Dictionary<string, string>>(plain)!;
     }
 }

@@ -15,7 +15,8 @@ public sealed class ServiceMeter
         QueueDepthName = "queue.depth", OldestReadyName = "queue.oldest_ready_age",
         WebhookDeliveriesName = "webhook.deliveries", WebhookDurationName = "webhook.delivery.duration",
         BulkRowsName = "bulk.rows", CircuitsName = "provider.circuits", RateLimitedName = "api.rate_limited",
-        FinishedName = "notifications.finished", DbConnectionsName = "db.pool.connections", DbConnectionsMaxName = "db.pool.connections.max";
+        FinishedName = "notifications.finished", DbConnectionsName = "db.pool.connections",
+        DbConnectionsMaxName = "db.pool.connections.max";
 
     private readonly Counter<long> _accepted, _attempts, _webhooks, _bulkRows, _rateLimited, _finished;
     private readonly Histogram<double> _acceptToSent, _attemptDuration, _webhookDuration;
@@ -46,7 +47,8 @@ public sealed class ServiceMeter
     public void Sent(string channel, string priority, TimeSpan latency) =>
         _acceptToSent.Record(latency.TotalSeconds, new("channel", channel), new("priority", priority));
 
-    /// <summary>A notification left the pipeline (fed by the status ledger): sent, or a terminal status such as failed or skipped.</summary>
+    /// <summary>A notification left the pipeline (fed by the status ledger): sent, or a terminal status such as failed or
+    /// skipped.</summary>
     public void Finished(string channel, string outcome) => _finished.Add(1, new("channel", channel), new("outcome", outcome));
 
     /// <summary>One provider call and how it ended.</summary>
@@ -67,5 +69,6 @@ public sealed class ServiceMeter
         if (count > 0) _bulkRows.Add(count, new KeyValuePair<string, object?>("outcome", outcome));
     }
 
-    public void RateLimited(string endpointClass) => _rateLimited.Add(1, new KeyValuePair<string, object?>("endpoint_class", endpointClass));
+    public void RateLimited(string endpointClass) =>
+        _rateLimited.Add(1, new KeyValuePair<string, object?>("endpoint_class", endpointClass));
 }

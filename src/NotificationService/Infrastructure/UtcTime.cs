@@ -14,7 +14,8 @@ namespace NotificationService.Infrastructure;
 /// </summary>
 public static class UtcTime
 {
-    /// <summary>Longer than any ISO 8601 date-time (`yyyy-MM-ddTHH:mm:ss.fffffff+hh:mm` is 33): no parser sees a 5,000-character value.</summary>
+    /// <summary>Longer than any ISO 8601 date-time (`yyyy-MM-ddTHH:mm:ss.fffffff+hh:mm` is 33): no parser sees a 5,000-character
+    /// value.</summary>
     private const int MaxLength = 40;
     private static readonly System.Buffers.SearchValues<char> DateTimeCharacters = System.Buffers.SearchValues.Create("0123456789-+:.TtZz");
 
@@ -50,7 +51,8 @@ public static class UtcTime
             throw new JsonException("Not an ISO 8601 date-time.");
         }
 
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(value);
     }
 }
 

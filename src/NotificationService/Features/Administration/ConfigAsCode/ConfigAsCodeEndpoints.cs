@@ -22,8 +22,8 @@ public static class ConfigAsCodeEndpoints
         var group = app.MapGroup("/api/v1/admin/config").WithTags("Admin: configuration as code").RequireScopes();
         group.MapGet("/", GetAsync).WithSummary("The tenant's configuration as an export document, with the revision a push names");
         group.MapPost("/push", PushAsync).Accepts<ConfigPushRequest>("application/json").ProducesValidationProblem()
-            .WithSummary("Apply a configuration tree all or nothing: creates and changes (never deletes) layouts, partials, categories, topics, " +
-                         "templates and workflows; refused when the tenant changed since the revision named, unless forced");
+            .WithSummary("Apply a configuration tree all or nothing: creates and changes (never deletes) layouts, partials, categories, " +
+                         "topics, templates and workflows; refused when the tenant changed since the revision named, unless forced");
     }
 
     private static async Task<Results<Ok<ConfigSnapshot>, NotFound>> GetAsync(HttpContext http, TenantStore tenants, TenantExport export,
@@ -40,8 +40,10 @@ public static class ConfigAsCodeEndpoints
     {
         var (req, _) = await JsonBody.ReadAsync<ConfigPushRequest>(http.Request, TenantImport.MaxBytes, ct);
         var tenantId = http.User.TenantId();
-        var result = await push.PushAsync(tenantId, req, changes => audit.RecordAsync(http.User, tenantId, "config.push", "configuration", null, null,
-            new { changes = changes.Select(c => $"{c.Object}: {c.Action}").ToArray(), published = req.Publish, forced = req.Force }, ct), ct);
+        var result = await push.PushAsync(tenantId, req, changes => audit.RecordAsync(
+            http.User, tenantId, "config.push", "configuration", null, null,
+            new { changes = changes.Select(c => $"{c.Object}: {c.Action}").ToArray(), published = req.Publish, forced = req.Force },
+            ct), ct);
         return TypedResults.Ok(result);
     }
 }

@@ -26,7 +26,8 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
     /// <summary>The second half of the (tenant, purpose) advisory lock key: outside the blocklist's slot range.</summary>
     private const int PushLock = 0x0C0F1600;
 
-    public async Task<ConfigPushResult> PushAsync(Guid tenantId, ConfigPushRequest req, Func<IReadOnlyList<PushChange>, Task> audit, CancellationToken ct)
+    public async Task<ConfigPushResult> PushAsync(Guid tenantId, ConfigPushRequest req, Func<IReadOnlyList<PushChange>, Task> audit,
+        CancellationToken ct)
     {
         ConfigDocumentChecks.RequireEachObjectOnce(req);
         try { return await ApplyAsync(tenantId, req, audit, ct); }
@@ -38,7 +39,8 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
         }
     }
 
-    private Task<ConfigPushResult> ApplyAsync(Guid tenantId, ConfigPushRequest req, Func<IReadOnlyList<PushChange>, Task> audit, CancellationToken ct) =>
+    private Task<ConfigPushResult> ApplyAsync(Guid tenantId, ConfigPushRequest req, Func<IReadOnlyList<PushChange>, Task> audit,
+        CancellationToken ct) =>
         AmbientTransactions.AllOrNothing(async () =>
         {
             // One push of a tenant at a time: a second one waits here, then reads the revision the first committed and is
@@ -78,22 +80,30 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
         });
     }
 
-    private async Task CategoriesAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes, CancellationToken ct)
+    private async Task CategoriesAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes,
+        CancellationToken ct)
     {
         await EachAsync(req.Categories, "categories", c => $"category {c.Key}", async (c, name) =>
         {
-            if (!now.Categories.TryGetValue(c.Key ?? "", out var have)) { await categories.CreateAsync(tenantId, c, ct); changes.Add(new(name, "created")); return; }
+            if (!now.Categories.TryGetValue(c.Key ?? "", out var have))
+            {
+                await categories.CreateAsync(tenantId, c, ct);
+                changes.Add(new(name, "created"));
+                return;
+            }
             var want = c with { Channels = c.Channels ?? [] };
             if (have.Name == want.Name && have.Description == want.Description && have.Required == (want.Required ?? false)
                 && have.Commercial == (want.Commercial ?? false) && have.IsDefault == (want.IsDefault ?? false)
                 && (want.QuietHours is null || have.QuietHours == want.QuietHours)
-                && have.Channels.Count == want.Channels.Count && have.Channels.All(p => want.Channels.GetValueOrDefault(p.Key, !p.Value) == p.Value)) return;
+                && have.Channels.Count == want.Channels.Count
+                && have.Channels.All(p => want.Channels.GetValueOrDefault(p.Key, !p.Value) == p.Value)) return;
             await categories.ReplaceAsync(tenantId, have.Key, c, ct);
             changes.Add(new(name, "changed"));
         });
     }
 
-    private async Task TopicsAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes, CancellationToken ct)
+    private async Task TopicsAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes,
+        CancellationToken ct)
     {
         await EachAsync(req.Topics, "topics", t => $"topic {t.Key}", async (t, name) =>
         {
@@ -107,7 +117,8 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
         });
     }
 
-    private async Task TemplatesAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes, CancellationToken ct)
+    private async Task TemplatesAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes,
+        CancellationToken ct)
     {
         await EachAsync(req.Templates, "templates", t => $"template {t.Key} ({t.Channel}.{t.Locale})", async (t, name) =>
         {
@@ -121,10 +132,12 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
                 return;
             }
             var same = JsonNode.DeepEquals(have.Parts, t.Parts) && have.Layout == t.Layout && have.Description == t.Description
-                && have.OptionalVariables.Order(StringComparer.Ordinal).SequenceEqual((t.OptionalVariables ?? []).Order(StringComparer.Ordinal));
+                && have.OptionalVariables.Order(StringComparer.Ordinal)
+                    .SequenceEqual((t.OptionalVariables ?? []).Order(StringComparer.Ordinal));
             if (!same)
             {
-                await templates.UpdateAsync(tenantId, have.Id, t.Description, await validator.PrepareAsync(tenantId, have.Channel, request, ct), ct);
+                await templates.UpdateAsync(tenantId, have.Id, t.Description,
+                    await validator.PrepareAsync(tenantId, have.Channel, request, ct), ct);
                 changes.Add(new(name, "changed"));
             }
             if (req.Publish && t.Published && (!same || have.PublishedVersion != have.LatestVersion))
@@ -136,7 +149,8 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
         });
     }
 
-    private async Task WorkflowsAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes, CancellationToken ct)
+    private async Task WorkflowsAsync(Guid tenantId, ConfigPushRequest req, ConfigRevision.State now, List<PushChange> changes,
+        CancellationToken ct)
     {
         await EachAsync(req.Workflows, "workflows", w => $"workflow {w.Key}", async (w, name) =>
         {
@@ -169,7 +183,8 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
             try { await apply(items[i], name); }
             catch (RequestValidationException e)
             {
-                throw new RequestValidationException(e.Errors.ToDictionary(p => $"{field}[{i}].{p.Key}", p => p.Value.Select(m => $"{name}: {m}").ToArray()),
+                throw new RequestValidationException(
+                    e.Errors.ToDictionary(p => $"{field}[{i}].{p.Key}", p => p.Value.Select(m => $"{name}: {m}").ToArray()),
                     e.Status, $"{name}: {e.Message}");
             }
             catch (ApiException e) { throw new PushRefusedException(name, e); }
@@ -180,13 +195,15 @@ public sealed class ConfigPush(ConfigRevision revision, TemplateValidator valida
 /// <summary>409: the tenant changed since the tree's pull; the answer carries the tenant's revision now.</summary>
 public sealed class TenantChangedException(string? pulled, string now) : ApiException(409, "The tenant changed since the pull",
     pulled is null ? "The document names no revision: pull first, or push with \"force\": true."
-        : "Someone changed the tenant's configuration since the tree was pulled: pull again and reapply your change, or push with \"force\": true.")
+        : "Someone changed the tenant's configuration since the tree was pulled: pull again and reapply your change, " +
+          "or push with \"force\": true.")
 {
     public override void Extend(ProblemDetails problem) => problem.Extensions["revision"] = now;
 }
 
 /// <summary>Another refusal (a conflict, the publish guard) with the object it was about; its own members kept.</summary>
-public sealed class PushRefusedException(string name, ApiException inner) : ApiException(inner.Status, inner.Title, $"{name}: {inner.Message}")
+public sealed class PushRefusedException(string name, ApiException inner)
+    : ApiException(inner.Status, inner.Title, $"{name}: {inner.Message}")
 {
     public override void Extend(ProblemDetails problem)
     {

@@ -8,7 +8,8 @@ public static class ConsoleHeaders
         var headers = response.Headers;
         // No inline script anywhere; rendered email HTML lives only in <iframe sandbox srcdoc> (no scripts, opaque origin).
         // Inline styles are allowed because emails carry them and a srcdoc frame inherits this policy.
-        headers.ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
+        headers.ContentSecurityPolicy =
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; "
             + "frame-src 'self' about:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'";
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";   // and a hosted page's token stays in its own URL

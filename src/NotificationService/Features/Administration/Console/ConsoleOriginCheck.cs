@@ -38,6 +38,7 @@ public static class ConsoleOriginCheck
         }
         context.Response.StatusCode = StatusCodes.Status403Forbidden;
         context.Response.ContentType = "text/plain; charset=utf-8";
-        await context.Response.WriteAsync("Refused: a console form or action must be sent from the console's own pages (cross-origin request).");
+        await context.Response.WriteAsync("Refused: a console form or action must be sent from the console's own pages " +
+            "(cross-origin request).");
     }
 }

@@ -14,7 +14,8 @@ namespace NotificationService.Features.Administration.Console;
 
 /// <summary>
 /// The admin console at `/admin`: Razor Pages (static server rendering, no Node build) over the same stores the API
-/// uses, a server-side session cookie a member opens (password and code, single sign-on, or a one-time link), antiforgery on every form, and a CSP without
+/// uses, a server-side session cookie a member opens (password and code, single sign-on, or a one-time link), antiforgery on
+/// every form, and a CSP without
 /// inline script. Pages live in Features/Administration/Console/Pages; their script and styles in wwwroot/admin.
 /// </summary>
 public static class ConsoleServiceExtensions
@@ -42,7 +43,8 @@ public static class ConsoleServiceExtensions
             foreach (var page in new[] { "/Team/Open/Invite", "/Team/Open/Link" })
                 o.Conventions.AddPageApplicationModelConvention(page, m => m.EndpointMetadata.Add(new SecretInPath()));
         });
-        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ConsoleSessionAuthenticationHandler>(ConsoleSessionAuthenticationHandler.SchemeName, null);
+        services.AddAuthentication().AddScheme<AuthenticationSchemeOptions, ConsoleSessionAuthenticationHandler>(
+            ConsoleSessionAuthenticationHandler.SchemeName, null);
         // Any console session: a member's (their role decides each page: Administration/Members/RoleTable) or an admin key's.
         services.AddAuthorizationBuilder().AddPolicy(Policy, p => p
             .AddAuthenticationSchemes(ConsoleSessionAuthenticationHandler.SchemeName).RequireClaim(AuthClaims.ConsoleSession));
@@ -75,7 +77,8 @@ public static class ConsoleServiceExtensions
             var started = Stopwatch.GetTimestamp();
             context.Response.OnStarting(() =>
             {
-                context.Response.Headers["Server-Timing"] = $"app;dur={Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("0.00", CultureInfo.InvariantCulture)}";
+                context.Response.Headers["Server-Timing"] =
+                    $"app;dur={Stopwatch.GetElapsedTime(started).TotalMilliseconds.ToString("0.00", CultureInfo.InvariantCulture)}";
                 return Task.CompletedTask;
             });
             await next();

@@ -23,7 +23,11 @@ public static class JobsDashboardEndpoints
         app.UseWhen(c => c.Request.Path.StartsWithSegments(Path), dashboard => dashboard.Use(async (context, next) =>
         {
             // Hangfire answers a refused filter with 401 or 403; the console's rule for pages a member may not see is 404.
-            if (!await OperatorDashboardAuthorization.AllowsAsync(context)) { context.Response.StatusCode = StatusCodes.Status404NotFound; return; }
+            if (!await OperatorDashboardAuthorization.AllowsAsync(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
             await next();
         }));
         app.UseHangfireDashboard(Path, new DashboardOptions
@@ -53,5 +57,6 @@ public sealed class OperatorDashboardAuthorization : IDashboardAsyncAuthorizatio
     }
 
     /// <summary>The operator role looks; owners and admins of the operator tenant may also act.</summary>
-    public static bool ReadOnly(HttpContext http) => !http.User.HasClaim(MemberClaims.Role, MemberRoles.Owner) && !http.User.HasClaim(MemberClaims.Role, MemberRoles.Admin);
+    public static bool ReadOnly(HttpContext http) =>
+        !http.User.HasClaim(MemberClaims.Role, MemberRoles.Owner) && !http.User.HasClaim(MemberClaims.Role, MemberRoles.Admin);
 }

@@ -12,7 +12,8 @@ public static partial class LinksHidden
 {
     public const string Marker = "[link hidden: shown once to whoever made it]";
 
-    /// <summary>`…/admin/invite/{tenant}.{secret}` (and a break-glass `/admin/link/…`) → `…/admin/invite/[link hidden…]`.</summary>
+    /// <summary>`…/admin/invite/{tenant}.{secret}` (and a break-glass `/admin/link/…`) →
+    /// `…/admin/invite/[link hidden…]`.</summary>
     public static string? In(string? text) => text is null ? null : OneTimeLink().Replace(text, "/admin/$1/" + Marker);
 
     [GeneratedRegex(@"/admin/(invite|link)/[0-9a-fA-F]{32}\.[A-Za-z0-9_-]{43}")]

@@ -37,7 +37,8 @@ public static class MemberEmails
     {
         var e = email?.Trim().ToLowerInvariant() ?? "";
         var at = e.IndexOf('@');
-        if (e.Length is 0 or > MaxLength || at < 1 || at != e.LastIndexOf('@') || at == e.Length - 1 || e.Any(char.IsWhiteSpace) || e.Any(char.IsControl))
+        if (e.Length is 0 or > MaxLength || at < 1 || at != e.LastIndexOf('@') || at == e.Length - 1
+            || e.Any(char.IsWhiteSpace) || e.Any(char.IsControl))
             throw RequestValidationException.For(field, "A valid email address (up to 254 characters) is required.");
         return e;
     }

@@ -4,7 +4,8 @@ using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Administration.Members;
 
-public sealed record MemberView(Guid Id, string Email, string Name, string Role, string Status, bool TwoFactor, DateTimeOffset CreatedAt, DateTimeOffset? LastSignInAt)
+public sealed record MemberView(Guid Id, string Email, string Name, string Role, string Status, bool TwoFactor, DateTimeOffset CreatedAt,
+    DateTimeOffset? LastSignInAt)
 {
     public static MemberView Of(Member m) => new(m.Id, m.Email, m.Name, m.Role, m.Status, m.HasTotp, m.CreatedAt, m.LastSignInAt);
 }
@@ -21,7 +22,8 @@ public sealed record CreatedInvitation(MemberView Member, string InviteUrl, Date
 /// </summary>
 public sealed class MemberAdmin(MemberStore members, MemberLinks links, InvitationMail mail, AuditLog audit, IMemberSessionEnder sessions)
 {
-    public async Task<CreatedInvitation> InviteAsync(ClaimsPrincipal caller, string? email, string? role, string baseUrl, CancellationToken ct)
+    public async Task<CreatedInvitation> InviteAsync(ClaimsPrincipal caller, string? email, string? role, string baseUrl,
+        CancellationToken ct)
     {
         var tenantId = Tenancy.Auth.AuthClaims.TenantId(caller);
         var normalised = MemberEmails.Normalise(email);
@@ -42,7 +44,8 @@ public sealed class MemberAdmin(MemberStore members, MemberLinks links, Invitati
         }
         var url = $"{baseUrl.TrimEnd('/')}/admin/invite/{token}";
         var emailed = await mail.SendAsync(tenantId, member.Email, url, expires, ct);
-        await audit.RecordAsync(caller, "member.invite", "member", member.Id.ToString(), null, new { member.Email, member.Role, expiresAt = expires, emailed }, ct);
+        await audit.RecordAsync(caller, "member.invite", "member", member.Id.ToString(), null,
+            new { member.Email, member.Role, expiresAt = expires, emailed }, ct);
         return new(MemberView.Of(member), url, expires, emailed);
     }
 
@@ -62,7 +65,8 @@ public sealed class MemberAdmin(MemberStore members, MemberLinks links, Invitati
         if (after is null) return await members.FindAsync(tenantId, id, ct) is null ? null : throw ChangedMeanwhile();
         var lowered = Array.IndexOf(MemberRoles.All, after.Role) > Array.IndexOf(MemberRoles.All, before.Role);
         if (lowered || after.Status == MemberStatuses.Disabled) await sessions.EndAllAsync(tenantId, id, ct);
-        await audit.RecordAsync(caller, "member.update", "member", id.ToString(), new { before.Role, before.Status }, new { after.Role, after.Status }, ct);
+        await audit.RecordAsync(caller, "member.update", "member", id.ToString(), new { before.Role, before.Status },
+            new { after.Role, after.Status }, ct);
         return MemberView.Of(after);
     }
 
@@ -71,8 +75,10 @@ public sealed class MemberAdmin(MemberStore members, MemberLinks links, Invitati
         var tenantId = Tenancy.Auth.AuthClaims.TenantId(caller);
         if (await members.FindAsync(tenantId, id, ct) is not { } member) return false;
         RequireOwnerFor(caller, member.Role, "id");
-        if (!await members.DeleteAsync(member, ct)) return await members.FindAsync(tenantId, id, ct) is null ? false : throw ChangedMeanwhile();
-        await audit.RecordAsync(caller, "member.remove", "member", id.ToString(), new { member.Email, member.Role, member.Status }, null, ct);
+        if (!await members.DeleteAsync(member, ct))
+            return await members.FindAsync(tenantId, id, ct) is null ? false : throw ChangedMeanwhile();
+        await audit.RecordAsync(caller, "member.remove", "member", id.ToString(), new { member.Email, member.Role, member.Status },
+            null, ct);
         return true;
     }
 

@@ -18,5 +18,6 @@ public static class MemberClaims
 
     /// <summary>The role the table checks; an API key with the admin scope counts as an admin.</summary>
     public static string RoleOf(this ClaimsPrincipal user) =>
-        user.FindFirstValue(Role) ?? (user.HasClaim(Tenancy.Auth.AuthClaims.Scope, Tenancy.Tenants.Scopes.Admin) ? MemberRoles.Admin : MemberRoles.Viewer);
+        user.FindFirstValue(Role)
+            ?? (user.HasClaim(Tenancy.Auth.AuthClaims.Scope, Tenancy.Tenants.Scopes.Admin) ? MemberRoles.Admin : MemberRoles.Viewer);
 }

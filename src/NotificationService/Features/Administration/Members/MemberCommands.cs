@@ -22,7 +22,8 @@ public sealed class MemberCommands(MemberAdmin admin, MemberStore members, Membe
         if (await members.FindByEmailAsync(tenantId, email, ct) is not { Status: MemberStatuses.Active } member) return null;
         var caller = Operator(tenantId);
         var (token, expires) = await links.CreateAsync(tenantId, member.Id, MemberLinks.SignIn, AuditLog.ActorOf(caller), ct);
-        await audit.RecordAsync(caller, "member.sign_in_link", "member", member.Id.ToString(), null, new { member.Email, expiresAt = expires }, ct);
+        await audit.RecordAsync(caller, "member.sign_in_link", "member", member.Id.ToString(), null,
+            new { member.Email, expiresAt = expires }, ct);
         return ($"{BaseUrl}/admin/link/{token}", expires);
     }
 

@@ -17,11 +17,13 @@ public sealed class MemberCredentials(MemberStore store, SecretProtector protect
     private static readonly string DecoyHash = Hasher.HashPassword(null!, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
     public const int RecoveryCodeCount = 10;
 
-    /// <summary>Whether <paramref name="password"/> is the member's; a null member is checked against a decoy (same cost, always false).</summary>
+    /// <summary>Whether <paramref name="password"/> is the member's; a null member is checked against a decoy (same cost, always
+    /// false).</summary>
     public async Task<bool> CheckPasswordAsync(Member? member, string? password, CancellationToken ct)
     {
         var hash = member is null ? null : await store.PasswordHashAsync(member.TenantId, member.Id, ct);
-        var result = Hasher.VerifyHashedPassword(member!, hash ?? DecoyHash, (password ?? "")[..Math.Min(password?.Length ?? 0, PasswordPolicy.MaxLength)]);
+        var result = Hasher.VerifyHashedPassword(member!, hash ?? DecoyHash,
+            (password ?? "")[..Math.Min(password?.Length ?? 0, PasswordPolicy.MaxLength)]);
         return hash is not null && result != PasswordVerificationResult.Failed;
     }
 
@@ -31,7 +33,8 @@ public sealed class MemberCredentials(MemberStore store, SecretProtector protect
         await store.SetPasswordHashAsync(member.TenantId, member.Id, Hasher.HashPassword(member, password), ct);
     }
 
-    /// <summary>Starts (or restarts) enrolment: a new secret, stored encrypted and not yet enabled; returns it in base32 for the app.</summary>
+    /// <summary>Starts (or restarts) enrolment: a new secret, stored encrypted and not yet enabled; returns it in base32 for the
+    /// app.</summary>
     public async Task<string> BeginTotpAsync(Member member, CancellationToken ct)
     {
         var secret = KeyGeneration.GenerateRandomKey(20);
@@ -52,13 +55,15 @@ public sealed class MemberCredentials(MemberStore store, SecretProtector protect
         if (await store.TotpAsync(member.TenantId, member.Id, pending, ct) is not { } stored) return false;
         var secret = Convert.FromBase64String(protector.Unprotect(stored.Ciphertext, stored.KeyId)["totp"]);
         if (!new Totp(secret).VerifyTotp(clock.GetUtcNow().UtcDateTime, code, out var step, new VerificationWindow(1, 1))) return false;
-        return (stored.LastStep is null || stored.LastStep < step) && await store.AcceptTotpStepAsync(member.TenantId, member.Id, step, clock.GetUtcNow(), ct);
+        return (stored.LastStep is null || stored.LastStep < step)
+            && await store.AcceptTotpStepAsync(member.TenantId, member.Id, step, clock.GetUtcNow(), ct);
     }
 
     /// <summary>New recovery codes (the old ones stop working); returned once, stored as hashes.</summary>
     public async Task<string[]> NewRecoveryCodesAsync(Member member, CancellationToken ct)
     {
-        var codes = Enumerable.Range(0, RecoveryCodeCount).Select(_ => Base32Encoding.ToString(RandomNumberGenerator.GetBytes(7))[..10].ToLowerInvariant()).ToArray();
+        var codes = Enumerable.Range(0, RecoveryCodeCount)
+            .Select(_ => Base32Encoding.ToString(RandomNumberGenerator.GetBytes(7))[..10].ToLowerInvariant()).ToArray();
         await store.SetRecoveryCodeHashesAsync(member.TenantId, member.Id, codes.Select(HashCode).ToArray(), ct);
         return codes;
     }

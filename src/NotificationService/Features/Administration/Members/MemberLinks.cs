@@ -19,7 +19,8 @@ public sealed class MemberLinks(NpgsqlDataSource db, TimeProvider clock)
     public static readonly TimeSpan InviteLifetime = TimeSpan.FromDays(7);
     public static readonly TimeSpan SignInLifetime = TimeSpan.FromMinutes(15);
 
-    public async Task<(string Token, DateTimeOffset ExpiresAt)> CreateAsync(Guid tenantId, Guid memberId, string purpose, string createdBy, CancellationToken ct)
+    public async Task<(string Token, DateTimeOffset ExpiresAt)> CreateAsync(Guid tenantId, Guid memberId, string purpose, string createdBy,
+        CancellationToken ct)
     {
         var secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var now = clock.GetUtcNow();
@@ -49,7 +50,10 @@ public sealed class MemberLinks(NpgsqlDataSource db, TimeProvider clock)
         cmd.Parameters.AddWithValue(clock.GetUtcNow());
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return new(LinkState.Unknown, tenantId, default);
-        var state = r.GetBoolean(1) ? LinkState.Used : r.GetBoolean(2) ? LinkState.Revoked : r.GetBoolean(3) ? LinkState.Expired : LinkState.Valid;
+        var state = r.GetBoolean(1) ? LinkState.Used
+            : r.GetBoolean(2) ? LinkState.Revoked
+            : r.GetBoolean(3) ? LinkState.Expired
+            : LinkState.Valid;
         return new(state, tenantId, r.GetGuid(0));
     }
 

@@ -17,7 +17,8 @@ public sealed partial class MemberStore
     /// A new role and/or status (null leaves it): the member as it is now, or null when they are gone or changed since
     /// <paramref name="before"/>.
     /// </summary>
-    public Task<Member?> UpdateAsync(Member before, string? role, string? status, CancellationToken ct) => KeepingAnOwnerAsync(async (conn, tx) =>
+    public Task<Member?> UpdateAsync(
+        Member before, string? role, string? status, CancellationToken ct) => KeepingAnOwnerAsync(async (conn, tx) =>
     {
         await using var cmd = new NpgsqlCommand($"""
             update members set role = coalesce($3, role), status = coalesce($4, status)
@@ -38,7 +39,8 @@ public sealed partial class MemberStore
     /// </summary>
     public Task<bool> DeleteAsync(Member before, CancellationToken ct) => KeepingAnOwnerAsync(async (conn, tx) =>
     {
-        await using var cmd = new NpgsqlCommand("delete from members where tenant_id = $1 and id = $2 and role = $3 and status = $4", conn, tx);
+        await using var cmd = new NpgsqlCommand(
+            "delete from members where tenant_id = $1 and id = $2 and role = $3 and status = $4", conn, tx);
         cmd.Parameters.AddWithValue(before.TenantId);
         cmd.Parameters.AddWithValue(before.Id);
         cmd.Parameters.AddWithValue(before.Role);

@@ -18,7 +18,8 @@ public sealed partial class MemberStore
         ExecuteAsync("update members set totp_secret = $3, totp_key_id = $4, totp_enabled_at = null, totp_last_step = null where tenant_id = $1 and id = $2",
             tenantId, id, ct, ciphertext, keyId);
 
-    /// <summary>The member's TOTP secret (encrypted): the enabled one, or with <paramref name="pending"/> the one awaiting confirmation.</summary>
+    /// <summary>The member's TOTP secret (encrypted): the enabled one, or with <paramref name="pending"/> the one awaiting
+    /// confirmation.</summary>
     public async Task<StoredTotp?> TotpAsync(Guid tenantId, Guid id, bool pending, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
@@ -29,10 +30,13 @@ public sealed partial class MemberStore
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(pending);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        return await r.ReadAsync(ct) ? new StoredTotp(r.GetFieldValue<byte[]>(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2)) : null;
+        return await r.ReadAsync(ct)
+            ? new StoredTotp(r.GetFieldValue<byte[]>(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetInt64(2))
+            : null;
     }
 
-    /// <summary>Records the time step a code matched (and enables a pending factor): false when that step or a later one was used already.</summary>
+    /// <summary>Records the time step a code matched (and enables a pending factor): false when that step or a later one was
+    /// used already.</summary>
     public async Task<bool> AcceptTotpStepAsync(Guid tenantId, Guid id, long step, DateTimeOffset now, CancellationToken ct) =>
         await ExecuteAsync("""
             update members set totp_last_step = $3, totp_enabled_at = coalesce(totp_enabled_at, $4)
@@ -40,7 +44,8 @@ public sealed partial class MemberStore
             """, tenantId, id, ct, step, now) == 1;
 
     public Task SetRecoveryCodeHashesAsync(Guid tenantId, Guid id, byte[][] hashes, CancellationToken ct) =>
-        ExecuteAsync("update members set recovery_code_hashes = $3 where tenant_id = $1 and id = $2", tenantId, id, ct, (object)hashes);   // one parameter, not the params array itself
+        ExecuteAsync("update members set recovery_code_hashes = $3 where tenant_id = $1 and id = $2", tenantId, id, ct,
+            (object)hashes);   // one parameter, not the params array itself
 
     /// <summary>Removes one recovery code's hash: true once per code.</summary>
     public async Task<bool> UseRecoveryCodeHashAsync(Guid tenantId, Guid id, byte[] hash, CancellationToken ct) =>

@@ -11,10 +11,12 @@ namespace NotificationService.Features.Administration.Members;
 /// </summary>
 public sealed partial class MemberStore(NpgsqlDataSource db)
 {
-    private const string Columns = "tenant_id, id, email, name, role, status, password_hash is not null, totp_enabled_at is not null, created_at, last_sign_in_at";
+    private const string Columns =
+        "tenant_id, id, email, name, role, status, password_hash is not null, totp_enabled_at is not null, created_at, last_sign_in_at";
 
     /// <summary>A new member (just-in-time from SSO: <see cref="MemberStatuses.Active"/>; an invitation: invited).</summary>
-    public async Task<Member> CreateAsync(Guid tenantId, string email, string name, string role, CancellationToken ct, string status = MemberStatuses.Active)
+    public async Task<Member> CreateAsync(Guid tenantId, string email, string name, string role, CancellationToken ct,
+        string status = MemberStatuses.Active)
     {
         email = MemberEmails.Normalise(email);
         role = MemberRoles.Parse(role);
@@ -63,7 +65,8 @@ public sealed partial class MemberStore(NpgsqlDataSource db)
     /// <summary>An invited member who accepted: their name, status active. Null when they were not invited (any more).</summary>
     public async Task<Member?> ActivateAsync(Guid tenantId, Guid id, string name, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"update members set name = $3, status = 'active' where tenant_id = $1 and id = $2 and status = 'invited' returning {Columns}");
+        await using var cmd = db.CreateCommand(
+            $"update members set name = $3, status = 'active' where tenant_id = $1 and id = $2 and status = 'invited' returning {Columns}");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(name);
@@ -85,7 +88,8 @@ public sealed partial class MemberStore(NpgsqlDataSource db)
         return await r.ReadAsync(ct) ? Read(r) : null;
     }
 
-    private static Member Read(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+    private static Member Read(NpgsqlDataReader r) =>
+        new(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
         r.GetBoolean(6), r.GetBoolean(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9));
 }
 
@@ -96,7 +100,8 @@ public static class MemberNames
     public static string Check(string? name, string field = "name")
     {
         var n = name?.Trim() ?? "";
-        if (n.Length > MaxLength || n.Any(char.IsControl)) throw RequestValidationException.For(field, "A name of up to 200 characters, without control characters.");
+        if (n.Length > MaxLength || n.Any(char.IsControl))
+            throw RequestValidationException.For(field, "A name of up to 200 characters, without control characters.");
         return n;
     }
 }

@@ -38,22 +38,29 @@ public static class MembersEndpoints
             TypedResults.Ok((await members.ListAsync(http.User.TenantId(), ct)).Select(MemberView.Of).ToList()))
             .WithSummary("List the team's members (email, name, role, status, second factor, last sign-in)");
 
-        group.MapPost("/invitations", async Task<Created<CreatedInvitation>> (HttpContext http, MemberAdmin admin, IConfiguration config, CancellationToken ct) =>
+        group.MapPost("/invitations", async Task<Created<CreatedInvitation>> (HttpContext http, MemberAdmin admin, IConfiguration config,
+            CancellationToken ct) =>
         {
             var (request, _) = await JsonBody.ReadAsync<InviteRequest>(http.Request, 4 * 1024, ct);
             var created = await admin.InviteAsync(http.User, request.Email, request.Role, BaseUrl(http, config), ct);
             return TypedResults.Created($"/api/v1/admin/members/{created.Member.Id}", created);
         }).Accepts<InviteRequest>("application/json")
-            .WithSummary("Invite a person by email (the one-time link is in this answer, shown once, and in the email sent through the tenant's email channel)");
+            .WithSummary("Invite a person by email (the one-time link is in this answer, shown once, and in the email sent " +
+                         "through the tenant's email channel)");
 
-        group.MapPatch("/{id:guid}", async Task<Results<Ok<MemberView>, NotFound>> (Guid id, HttpContext http, MemberAdmin admin, CancellationToken ct) =>
+        group.MapPatch("/{id:guid}", async Task<Results<Ok<MemberView>, NotFound>> (Guid id, HttpContext http, MemberAdmin admin,
+            CancellationToken ct) =>
         {
             var (request, _) = await JsonBody.ReadAsync<UpdateRequest>(http.Request, 4 * 1024, ct);
-            return await admin.UpdateAsync(http.User, id, request.Role, request.Status, ct) is { } view ? TypedResults.Ok(view) : TypedResults.NotFound();
+            return await admin.UpdateAsync(http.User, id, request.Role, request.Status, ct) is { } view
+                ? TypedResults.Ok(view)
+                : TypedResults.NotFound();
         }).Accepts<UpdateRequest>("application/json")
-            .WithSummary("Change a member's role or status (a lower role or disabled ends their console sessions at once, on every replica)");
+            .WithSummary("Change a member's role or status (a lower role or disabled ends their console sessions at once, " +
+                         "on every replica)");
 
-        group.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, MemberAdmin admin, CancellationToken ct) =>
+        group.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, MemberAdmin admin,
+            CancellationToken ct) =>
             await admin.RemoveAsync(http.User, id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithSummary("Remove a member, or withdraw an invitation (their sessions and links end at once)");
     }

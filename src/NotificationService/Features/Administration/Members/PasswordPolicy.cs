@@ -25,7 +25,8 @@ public static class PasswordPolicy
     public static void Check(string? password, string email, string field = "password")
     {
         if (password is null || password.Length < MinLength)
-            throw RequestValidationException.For(field, $"Use at least {MinLength} characters. Any characters work: a few unrelated words make a good password.");
+            throw RequestValidationException.For(field,
+                $"Use at least {MinLength} characters. Any characters work: a few unrelated words make a good password.");
         if (password.Length > MaxLength) throw RequestValidationException.For(field, $"Use at most {MaxLength} characters.");
         if (Common.Contains(password) || password.Distinct().Count() < 3)
             throw RequestValidationException.For(field, "That password is among the most common ones; choose another.");

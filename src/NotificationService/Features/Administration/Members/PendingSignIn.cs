@@ -26,7 +26,8 @@ public sealed class PendingSignIn(IDataProtectionProvider protection, NpgsqlData
         var id = step.Id == Guid.Empty ? Guid.NewGuid() : step.Id;
         http.Response.Cookies.Append(CookieName,
             Protector.Protect($"{step.TenantId:N}|{step.MemberId:N}|{step.Name}|{step.Method}|{id:N}", clock.GetUtcNow() + Lifetime),
-            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/admin", MaxAge = Lifetime, IsEssential = true });
+            new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/admin",
+                MaxAge = Lifetime, IsEssential = true });
     }
 
     /// <summary>The step the browser holds, if it is <paramref name="name"/>, live and not used yet.</summary>

@@ -20,8 +20,10 @@ public static partial class RoleTable
     public static readonly IReadOnlyDictionary<Area, string[]> Roles = new Dictionary<Area, string[]>
     {
         [Area.Read] = [Owner, Admin, Editor, Operator, Viewer],          // every page, read-only; viewers see addresses masked, no bodies
-        [Area.Content] = [Owner, Admin, Editor],                         // templates, layouts, partials, workflows, categories, topics; test sends
-        [Area.Operations] = [Owner, Admin, Operator],                    // queues, dead jobs, retries, bulk jobs, webhook deliveries, suppressions
+        [Area.Content] = [Owner, Admin, Editor],                         // templates, layouts, partials, workflows, categories, topics;
+                                                                         // test sends
+        [Area.Operations] = [Owner, Admin, Operator],                    // queues, dead jobs, retries, bulk jobs, webhook deliveries,
+                                                                         // suppressions
         [Area.Settings] = [Owner, Admin],                                // providers, webhook endpoints, keys, origins, erase, audit
         [Area.Members] = [Owner, Admin],                                 // members and invitations (an admin never touches an owner)
         [Area.SignInPolicy] = [Owner, Admin],                            // single sign-on and its domains (reach: RoleTable.SignIn.cs)
@@ -112,14 +114,16 @@ public static partial class RoleTable
     };
 
     /// <summary>Pages anyone may open: signing in and out, accepting an invitation, enrolling the second factor.</summary>
-    public static readonly string[] Open = ["/admin/sign-in", "/admin/sign-out", "/admin/invite/{token}", "/admin/enrol", "/admin/link/{token}"];
+    public static readonly string[] Open =
+        ["/admin/sign-in", "/admin/sign-out", "/admin/invite/{token}", "/admin/enrol", "/admin/link/{token}"];
 
     public static bool Allows(string role, Area area) => Roles[area].Contains(role);
 
     /// <summary>Viewers see recipients' addresses masked and no message bodies (read-only, and not the people's data).</summary>
     public static bool MasksPersonalData(string role) => role == Viewer;
 
-    /// <summary>`ada@example.com` → `a•••@example.com`, `+4915112345678` → `+49•••78`: enough to tell rows apart, not to write to anyone.</summary>
+    /// <summary>`ada@example.com` → `a•••@example.com`, `+4915112345678` → `+49•••78`: enough to tell rows apart, not to
+    /// write to anyone.</summary>
     public static string Mask(string? value)
     {
         if (value is null or "" or "—") return value ?? "—";

@@ -22,7 +22,8 @@ public sealed class ImportPreflight(TemplateResolver templates, FragmentStore fr
         for (var w = 0; w < (doc.Workflows?.Count ?? 0); w++)
             for (var v = 0; v < doc.Workflows![w].Versions.Count; v++)
                 if (doc.Workflows[w].Versions[v].Definition is { } definition)
-                    workflowErrors += await CheckWorkflowAsync(tenantId, definition.ToJsonString(), published, $"workflows[{w}].versions[{v}].definition", errors, ct);
+                    workflowErrors += await CheckWorkflowAsync(tenantId, definition.ToJsonString(), published,
+                        $"workflows[{w}].versions[{v}].definition", errors, ct);
 
         var layouts = (doc.Layouts ?? []).Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
         for (var t = 0; t < (doc.Templates?.Count ?? 0); t++)
@@ -34,7 +35,8 @@ public sealed class ImportPreflight(TemplateResolver templates, FragmentStore fr
         for (var h = 0; h < (doc.Webhooks?.Count ?? 0); h++)
             try
             {
-                if (doc.Webhooks![h].Events is not { Length: > 0 } events) throw RequestValidationException.For("events", "An endpoint subscribes to at least one event.");
+                if (doc.Webhooks![h].Events is not { Length: > 0 } events)
+                    throw RequestValidationException.For("events", "An endpoint subscribes to at least one event.");
                 WebhookEndpointRules.ValidateEvents(events);
                 await WebhookEndpointRules.ValidateUrlAsync(doc.Webhooks[h].Url, guard, env, ct);
             }
@@ -44,7 +46,8 @@ public sealed class ImportPreflight(TemplateResolver templates, FragmentStore fr
             }
         // A workflow's problems are its 422, as on save; a missing layout or a bad endpoint the 400 of a bad field.
         if (errors.Count > 0)
-            throw new RequestValidationException(errors, workflowErrors > 0 ? 422 : 400, "Nothing was imported: " + string.Join("; ", errors.Keys.Take(5)));
+            throw new RequestValidationException(errors, workflowErrors > 0 ? 422 : 400,
+                "Nothing was imported: " + string.Join("; ", errors.Keys.Take(5)));
     }
 
     /// <returns>How many problems it found.</returns>

@@ -25,7 +25,8 @@ public static class ImportShape
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }
 
-    private static void Walk(object value, NullabilityInfo info, string path, NullabilityInfoContext nullability, Dictionary<string, string[]> errors)
+    private static void Walk(object value, NullabilityInfo info, string path, NullabilityInfoContext nullability,
+        Dictionary<string, string[]> errors)
     {
         switch (value)
         {
@@ -46,7 +47,8 @@ public static class ImportShape
                 Item(property.GetValue(value), nullability.Create(property), $"{path}.{Name(property)}", nullability, errors);
     }
 
-    private static void Item(object? value, NullabilityInfo? info, string path, NullabilityInfoContext nullability, Dictionary<string, string[]> errors)
+    private static void Item(object? value, NullabilityInfo? info, string path, NullabilityInfoContext nullability,
+        Dictionary<string, string[]> errors)
     {
         if (value is not null) Walk(value, info!, path, nullability, errors);
         else if (info?.ReadState == NullabilityState.NotNull) errors[path] = ["Required: an export always has it."];

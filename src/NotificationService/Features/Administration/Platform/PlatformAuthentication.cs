@@ -31,7 +31,8 @@ public sealed class ConfiguredPlatformKeys
         }
     }
 
-    /// <summary>The configured name of the key whose hash is <paramref name="hash"/>, or null (every entry compared, in fixed time).</summary>
+    /// <summary>The configured name of the key whose hash is <paramref name="hash"/>, or null (every entry compared, in fixed
+    /// time).</summary>
     public string? NameOf(byte[] hash)
     {
         string? found = null;
@@ -46,8 +47,9 @@ public sealed class ConfiguredPlatformKeys
 /// there (no key, a tenant's key, an end user's token, a console cookie, a revoked key) is a 404, as if the platform API
 /// did not exist: a tenant's credential learns nothing about it.
 /// </summary>
-public sealed class PlatformKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ConfiguredPlatformKeys configured, PlatformKeyStore store) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+public sealed class PlatformKeyAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
+    UrlEncoder encoder, ConfiguredPlatformKeys configured, PlatformKeyStore store)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "PlatformKey";
     public const string KeyNameClaim = "platform_key";

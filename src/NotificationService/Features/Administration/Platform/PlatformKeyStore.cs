@@ -39,10 +39,13 @@ public sealed record PlatformKeyRow(Guid Id, string Name, string KeyPrefix, byte
 /// </summary>
 public sealed class PlatformKeyStore(NpgsqlDataSource db, TimeProvider clock, IConfiguration config)
 {
-    private readonly TtlCache<string, PlatformKeyRow?> _byPrefix = new(clock, TimeSpan.FromSeconds(Math.Clamp(config.GetValue("Platform:KeyCacheSeconds", 60.0), 0, 3600)));
+    private readonly TtlCache<string, PlatformKeyRow?> _byPrefix =
+        new(clock, TimeSpan.FromSeconds(Math.Clamp(config.GetValue("Platform:KeyCacheSeconds", 60.0), 0, 3600)));
 
-    /// <summary>As <see cref="FindActiveAsync"/>, cached per replica (a minute by default): one query per key per minute, not per request.</summary>
-    public ValueTask<PlatformKeyRow?> FindActiveCachedAsync(string keyPrefix, CancellationToken ct) => _byPrefix.GetOrLoadAsync(keyPrefix, FindActiveAsync, ct);
+    /// <summary>As <see cref="FindActiveAsync"/>, cached per replica (a minute by default): one query per key per minute, not
+    /// per request.</summary>
+    public ValueTask<PlatformKeyRow?> FindActiveCachedAsync(string keyPrefix, CancellationToken ct)
+        => _byPrefix.GetOrLoadAsync(keyPrefix, FindActiveAsync, ct);
 
     /// <summary>A new key under <paramref name="name"/>: the key is returned once and only its hash is stored.</summary>
     public async Task<(PlatformKeyRow Row, string Key)> CreateAsync(string name, CancellationToken ct)
@@ -60,10 +63,12 @@ public sealed class PlatformKeyStore(NpgsqlDataSource db, TimeProvider clock, IC
         return (row, key);
     }
 
-    /// <summary>Revokes every unrevoked key made under <paramref name="name"/>; answers their public prefixes (none: no such key).</summary>
+    /// <summary>Revokes every unrevoked key made under <paramref name="name"/>; answers their public prefixes (none: no such
+    /// key).</summary>
     public async Task<IReadOnlyList<string>> RevokeAsync(string name, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("update platform_keys set revoked_at = now() where name = $1 and revoked_at is null returning key_prefix");
+        await using var cmd = db.CreateCommand(
+            "update platform_keys set revoked_at = now() where name = $1 and revoked_at is null returning key_prefix");
         cmd.Parameters.AddWithValue(name.Trim());
         var prefixes = new List<string>();
         await using (var r = await cmd.ExecuteReaderAsync(ct))
@@ -75,7 +80,8 @@ public sealed class PlatformKeyStore(NpgsqlDataSource db, TimeProvider clock, IC
     /// <summary>The unrevoked key with this public prefix (the caller compares the hash).</summary>
     public async Task<PlatformKeyRow?> FindActiveAsync(string keyPrefix, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select id, name, key_prefix, key_hash from platform_keys where key_prefix = $1 and revoked_at is null");
+        await using var cmd = db.CreateCommand(
+            "select id, name, key_prefix, key_hash from platform_keys where key_prefix = $1 and revoked_at is null");
         cmd.Parameters.AddWithValue(keyPrefix);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         return await r.ReadAsync(ct) ? new PlatformKeyRow(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetFieldValue<byte[]>(3)) : null;

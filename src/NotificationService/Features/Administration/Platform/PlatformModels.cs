@@ -1,13 +1,15 @@
 namespace NotificationService.Features.Administration.Platform;
 
-/// <summary>One endpoint class's API rate limit (`send`, `batch`, `admin`, `end_user`), as the tenant's own rate-limits API spells it.</summary>
+/// <summary>One endpoint class's API rate limit (`send`, `batch`, `admin`, `end_user`), as the tenant's own rate-limits API
+/// spells it.</summary>
 public sealed record RateLimitInput
 {
     public double? PerSecond { get; init; }
     public double? Burst { get; init; }
 }
 
-/// <summary>A monthly quota on one channel: `perMonth` messages, and what a send beyond it gets (`refuse`, the default, or `hold`).</summary>
+/// <summary>A monthly quota on one channel: `perMonth` messages, and what a send beyond it gets (`refuse`, the default, or
+/// `hold`).</summary>
 public sealed record QuotaInput
 {
     public long? PerMonth { get; init; }
@@ -44,7 +46,8 @@ public sealed record TenantLimitView(double PerSecond, double Burst, string Sour
 /// the status notifications reached, from the usage counters), its API limits and its monthly quotas with their use
 /// (per channel; none: no quota). Never a key.
 /// </summary>
-public sealed record PlatformTenantView(Guid Id, string Name, string? Slug, string Status, DateTimeOffset CreatedAt, DateTimeOffset? StatusChangedAt,
+public sealed record PlatformTenantView(Guid Id, string Name, string? Slug, string Status, DateTimeOffset CreatedAt,
+    DateTimeOffset? StatusChangedAt,
     DateTimeOffset? LastActivityAt, Dictionary<string, Dictionary<string, long>> UsageThisMonth, Dictionary<string, TenantLimitView> Limits,
     Dictionary<string, TenantQuotaView> Quotas);
 

@@ -13,18 +13,28 @@ public sealed class PlatformQuotas(MonthlyQuotas quotas, UsageStore usage, TimeP
 {
     public const long MaxPerMonth = 1_000_000_000_000;
 
-    public static List<(string Channel, QuotaSetting? Setting)> Validate(Dictionary<string, QuotaInput?>? input, Dictionary<string, string[]> errors)
+    public static List<(string Channel, QuotaSetting? Setting)> Validate(Dictionary<string, QuotaInput?>? input,
+        Dictionary<string, string[]> errors)
     {
         var changes = new List<(string, QuotaSetting?)>();
         foreach (var (channel, value) in input ?? [])
         {
-            if (!ChannelNames.IsKnown(channel)) { errors[$"quotas.{channel}"] = [$"One of {string.Join(", ", ChannelNames.All)}."]; continue; }
+            if (!ChannelNames.IsKnown(channel))
+            {
+                errors[$"quotas.{channel}"] = [$"One of {string.Join(", ", ChannelNames.All)}."];
+                continue;
+            }
             if (value is null) { changes.Add((channel, null)); continue; }
             var ok = true;
-            if (value.PerMonth is not (>= 0 and <= MaxPerMonth)) { errors[$"quotas.{channel}.perMonth"] = [$"Messages per month, from 0 to {MaxPerMonth}."]; ok = false; }
+            if (value.PerMonth is not (>= 0 and <= MaxPerMonth))
+            {
+                errors[$"quotas.{channel}.perMonth"] = [$"Messages per month, from 0 to {MaxPerMonth}."];
+                ok = false;
+            }
             if (value.Overage is not null && !QuotaOverage.IsKnown(value.Overage))
             {
-                errors[$"quotas.{channel}.overage"] = [$"'{QuotaOverage.Refuse}' (a 429 beyond the quota, the default) or '{QuotaOverage.Hold}' (accepted and held until it resets)."];
+                errors[$"quotas.{channel}.overage"] = [$"'{QuotaOverage.Refuse}' (a 429 beyond the quota, the default) or "
+                    + $"'{QuotaOverage.Hold}' (accepted and held until it resets)."];
                 ok = false;
             }
             if (ok) changes.Add((channel, new QuotaSetting(value.PerMonth!.Value, value.Overage ?? QuotaOverage.Refuse)));
@@ -43,5 +53,6 @@ public sealed class PlatformQuotas(MonthlyQuotas quotas, UsageStore usage, TimeP
     }
 
     public async Task<Dictionary<string, TenantQuotaView>> ViewAsync(Guid tenantId, CancellationToken ct) =>
-        (await quotas.UsageAsync(tenantId, ct)).ToDictionary(q => q.Channel, q => new TenantQuotaView(q.PerMonth, q.Overage, q.Used, q.HeldForNextMonth, q.ResetsAt));
+        (await quotas.UsageAsync(tenantId, ct)).ToDictionary(q => q.Channel,
+            q => new TenantQuotaView(q.PerMonth, q.Overage, q.Used, q.HeldForNextMonth, q.ResetsAt));
 }

@@ -17,19 +17,20 @@ namespace NotificationService.Features.Administration.Platform;
 /// composes and answers, and records each change in the tenant's audit log under <c>actor</c> (the operator key's name).
 /// </summary>
 public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits limits, UsageStore usage, TenantSuspension suspension,
-    ITenantOwnerOnboarding onboarding, TenantDeletionStore deletions, TenantDeletionJobs deletionJobs, NpgsqlDataSource db, TimeProvider clock,
-    PlatformQuotas quotas, AuditLog audit)
+    ITenantOwnerOnboarding onboarding, TenantDeletionStore deletions, TenantDeletionJobs deletionJobs, NpgsqlDataSource db,
+    TimeProvider clock, PlatformQuotas quotas, AuditLog audit)
 {
     public const string AuditTarget = "tenant";
 
     public const int MaxPageSize = 100;
 
     /// <summary>Creates the tenant (or, for a retried Idempotency-Key, answers the one it made: <c>Created</c> false).</summary>
-    public async Task<(CreatedPlatformTenant Answer, bool Created)> CreateAsync(CreateTenantRequest request, byte[] raw, string? idempotencyKey, string actor,
-        CancellationToken ct)
+    public async Task<(CreatedPlatformTenant Answer, bool Created)> CreateAsync(CreateTenantRequest request, byte[] raw,
+        string? idempotencyKey, string actor, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 200) errors["name"] = ["A tenant name of 1 to 200 characters is required."];
+        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Trim().Length > 200)
+            errors["name"] = ["A tenant name of 1 to 200 characters is required."];
         if (request.Slug is not null && !Slug().IsMatch(request.Slug))
             errors["slug"] = ["A slug is 1 to 63 lower-case letters, digits and inner hyphens (e.g. acme-eu)."];
         if (request.OwnerEmail is not null && (request.OwnerEmail.Length > 254 || !Email().IsMatch(request.OwnerEmail)))
@@ -41,12 +42,14 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
 
         var hash = idempotencyKey is null ? null : SHA256.HashData(IdempotencyStore.CanonicalJson(raw));
         var (id, created) = await tenants.CreateForPlatformAsync(request.Name!.Trim(), request.Slug, idempotencyKey, hash, ct);
-        if (!created) return (new CreatedPlatformTenant(id, await ViewAsync(id, ct) ?? throw new NotFoundException("Tenant"), null, null), false);
+        if (!created)
+            return (new CreatedPlatformTenant(id, await ViewAsync(id, ct) ?? throw new NotFoundException("Tenant"), null, null), false);
         await ApplyLimitsAsync(id, changes, ct);
         await quotas.ApplyAsync(id, quotaChanges, ct);
         var access = await onboarding.OnboardAsync(id, request.OwnerEmail, ct);
         var view = (await ViewAsync(id, ct))!;
-        await audit.RecordAsync(actor, id, "tenant.create", AuditTarget, id.ToString(), null, view, ct);   // the view: never the first key or link
+        await audit.RecordAsync(actor, id, "tenant.create", AuditTarget, id.ToString(), null,
+            view, ct);   // the view: never the first key or link
         return (new CreatedPlatformTenant(id, view, access.ApiKey, access.InvitationUrl), true);
     }
 
@@ -54,8 +57,13 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
     {
         var errors = new Dictionary<string, string[]>();
         Guid? after = null;
-        if (cursor is not null) { if (Guid.TryParse(cursor, out var c)) after = c; else errors["cursor"] = ["Use the nextCursor of the previous page."]; }
-        if (status is not null and not (TenantStatuses.Active or TenantStatuses.Suspended)) errors["status"] = ["One of active, suspended."];
+        if (cursor is not null)
+        {
+            if (Guid.TryParse(cursor, out var c)) after = c;
+            else errors["cursor"] = ["Use the nextCursor of the previous page."];
+        }
+        if (status is not null and not (TenantStatuses.Active or TenantStatuses.Suspended))
+            errors["status"] = ["One of active, suspended."];
         if (limit is < 1 or > MaxPageSize) errors["limit"] = [$"From 1 to {MaxPageSize}."];
         if (errors.Count > 0) throw new RequestValidationException(errors);
         var size = limit ?? 50;
@@ -79,7 +87,8 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
         await ApplyLimitsAsync(id, changes, ct);
         await quotas.ApplyAsync(id, quotaChanges, ct);
         var after = await ViewAsync(id, ct);
-        await audit.RecordAsync(actor, id, "tenant.update", AuditTarget, id.ToString(), new { before.Limits, before.Quotas }, new { after!.Limits, after.Quotas }, ct);
+        await audit.RecordAsync(actor, id, "tenant.update", AuditTarget, id.ToString(), new { before.Limits, before.Quotas },
+            new { after!.Limits, after.Quotas }, ct);
         return after;
     }
 
@@ -88,8 +97,8 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
     {
         if (!await tenants.SetStatusAsync(id, status, ct)) return null;
         suspension.Forget(id);
-        await audit.RecordAsync(actor, id, status == TenantStatuses.Suspended ? "tenant.suspend" : "tenant.resume", AuditTarget, id.ToString(), null,
-            new { status }, ct);
+        await audit.RecordAsync(actor, id, status == TenantStatuses.Suspended ? "tenant.suspend" : "tenant.resume", AuditTarget,
+            id.ToString(), null, new { status }, ct);
         return await ViewAsync(id, ct);
     }
 
@@ -104,7 +113,8 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
         if (!await tenants.SetStatusAsync(id, TenantStatuses.Suspended, ct)) return null;
         suspension.Forget(id);
         // Before the job exists, so the deletion cannot pass the audit log before this entry lands there.
-        await audit.RecordAsync(requestedBy, id, "tenant.delete", AuditTarget, id.ToString(), null, new { status = TenantStatuses.Suspended }, ct);
+        await audit.RecordAsync(requestedBy, id, "tenant.delete", AuditTarget, id.ToString(), null,
+            new { status = TenantStatuses.Suspended }, ct);
         Guid deletionId;
         bool created;
         await using (var conn = await db.OpenConnectionAsync(ct))
@@ -145,16 +155,22 @@ public sealed partial class PlatformTenants(TenantStore tenants, TenantLimits li
         return views;
     }
 
-    private static List<(EndpointClass Class, RateLimit? Limit)> ValidateLimits(Dictionary<string, RateLimitInput?>? input, Dictionary<string, string[]> errors)
+    private static List<(EndpointClass Class, RateLimit? Limit)> ValidateLimits(Dictionary<string, RateLimitInput?>? input,
+        Dictionary<string, string[]> errors)
     {
         var changes = new List<(EndpointClass, RateLimit?)>();
         foreach (var (name, value) in input ?? [])
         {
-            if (EndpointClasses.Parse(name) is not { } c) { errors[$"limits.{name}"] = ["One of send, batch, admin, end_user."]; continue; }
+            if (EndpointClasses.Parse(name) is not { } c)
+            {
+                errors[$"limits.{name}"] = ["One of send, batch, admin, end_user."];
+                continue;
+            }
             if (value is null) { changes.Add((c, null)); continue; }
             if (value.PerSecond is not (> 0 and <= 1_000_000)) errors[$"limits.{name}.perSecond"] = ["Above 0 and at most 1000000."];
             if (value.Burst is not (>= 1 and <= 10_000_000)) errors[$"limits.{name}.burst"] = ["From 1 to 10000000."];
-            if (value is { PerSecond: > 0 and <= 1_000_000, Burst: >= 1 and <= 10_000_000 }) changes.Add((c, new RateLimit(value.PerSecond.Value, value.Burst.Value)));
+            if (value is { PerSecond: > 0 and <= 1_000_000, Burst: >= 1 and <= 10_000_000 })
+                changes.Add((c, new RateLimit(value.PerSecond.Value, value.Burst.Value)));
         }
         return changes;
     }

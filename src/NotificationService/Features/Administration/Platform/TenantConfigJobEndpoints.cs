@@ -29,27 +29,33 @@ public static class TenantConfigJobEndpoints
         var g = app.MapGroup(Base).WithTags("Platform: tenants").RequireScopes();
         g.MapPost("/{id:guid}/exports", (Guid id, HttpContext http, TenantConfigJobStarter starter, CancellationToken ct) =>
             starter.StartAsync(http, id, TenantConfigJobStore.Export, null, ct))
-            .WithSummary("Export a tenant's configuration as a job (202 with its status URL), for a client that cannot wait for GET …/export");
-        g.MapGet("/{id:guid}/exports/{jobId:guid}", (Guid id, Guid jobId, HttpContext http, TenantConfigJobStore store, CancellationToken ct) =>
+            .WithSummary("Export a tenant's configuration as a job (202 with its status URL), "
+                + "for a client that cannot wait for GET …/export");
+        g.MapGet("/{id:guid}/exports/{jobId:guid}", (Guid id, Guid jobId, HttpContext http, TenantConfigJobStore store,
+                CancellationToken ct) =>
             ViewAsync(http, id, TenantConfigJobStore.Export, jobId, store, ct))
             .WithSummary("An export job: queued, running, succeeded (its document at documentUrl) or failed (detail says why)");
         g.MapGet("/{id:guid}/exports/{jobId:guid}/document", DocumentAsync)
             .WithSummary("A succeeded export job's document: the same JSON as GET …/export answers")
             .Produces<TenantExportDocument>().ProducesProblem(StatusCodes.Status409Conflict);
-        g.MapGet("/{id:guid}/imports/{jobId:guid}", (Guid id, Guid jobId, HttpContext http, TenantConfigJobStore store, CancellationToken ct) =>
+        g.MapGet("/{id:guid}/imports/{jobId:guid}", (Guid id, Guid jobId, HttpContext http, TenantConfigJobStore store,
+                CancellationToken ct) =>
             ViewAsync(http, id, TenantConfigJobStore.Import, jobId, store, ct))
-            .WithSummary("An import job: queued, running, succeeded (result: what was imported, awaitingSecrets) or failed (errors, detail)");
+            .WithSummary("An import job: queued, running, succeeded (result: what was imported, awaitingSecrets) "
+                + "or failed (errors, detail)");
     }
 
-    /// <summary>Whether an import is a job: a body above the inline limit, or a client that asks (RFC 7240 `Prefer: respond-async`).</summary>
+    /// <summary>Whether an import is a job: a body above the inline limit, or a client that asks
+    /// (RFC 7240 `Prefer: respond-async`).</summary>
     public static bool ImportRunsAsJob(HttpContext http, int bodyBytes) =>
         bodyBytes > http.RequestServices.GetRequiredService<IConfiguration>().GetValue("Platform:InlineImportMaxBytes", 1024 * 1024)
         || http.Request.Headers["Prefer"].Any(p => p?.Contains("respond-async", StringComparison.OrdinalIgnoreCase) == true);
 
     public static string JobsUrl(HttpContext http, Guid tenantId, string kind) => $"{http.Request.PathBase}{Base}/{tenantId}/{kind}s";
 
-    private static async Task<Results<Ok<TenantConfigJobView>, NotFound>> ViewAsync(HttpContext http, Guid tenantId, string kind, Guid jobId,
-        TenantConfigJobStore store, CancellationToken ct) => await store.FindAsync(tenantId, kind, jobId, JobsUrl(http, tenantId, kind), ct) is { } view
+    private static async Task<Results<Ok<TenantConfigJobView>, NotFound>> ViewAsync(HttpContext http, Guid tenantId, string kind,
+        Guid jobId, TenantConfigJobStore store, CancellationToken ct)
+        => await store.FindAsync(tenantId, kind, jobId, JobsUrl(http, tenantId, kind), ct) is { } view
         ? TypedResults.Ok(view) : TypedResults.NotFound();
 
     private static async Task<IResult> DocumentAsync(Guid id, Guid jobId, TenantConfigJobStore store, CancellationToken ct)
@@ -68,8 +74,8 @@ public static class TenantConfigJobEndpoints
 public sealed class TenantConfigJobStarter(NpgsqlDataSource db, TenantStore tenants, TenantConfigJobStore store, TenantConfigJobs jobs,
     AuditLog audit)
 {
-    public async Task<Results<Accepted<TenantConfigJobView>, NotFound>> StartAsync(HttpContext http, Guid tenantId, string kind, byte[]? document,
-        CancellationToken ct)
+    public async Task<Results<Accepted<TenantConfigJobView>, NotFound>> StartAsync(HttpContext http, Guid tenantId, string kind,
+        byte[]? document, CancellationToken ct)
     {
         if (await tenants.FindRecordAsync(tenantId, ct) is null) return TypedResults.NotFound();
         Guid jobId;
@@ -83,8 +89,8 @@ public sealed class TenantConfigJobStarter(NpgsqlDataSource db, TenantStore tena
         if (created)
         {
             await jobs.EnqueueAsync(tenantId, jobId, ct);
-            await audit.RecordAsync(PlatformEndpoints.ActorOf(http), tenantId, $"tenant.{kind}", PlatformTenants.AuditTarget, tenantId.ToString(),
-                null, new { job = jobId }, ct);
+            await audit.RecordAsync(PlatformEndpoints.ActorOf(http), tenantId, $"tenant.{kind}", PlatformTenants.AuditTarget,
+                tenantId.ToString(), null, new { job = jobId }, ct);
         }
         var view = (await store.FindAsync(tenantId, kind, jobId, TenantConfigJobEndpoints.JobsUrl(http, tenantId, kind), ct))!;
         return TypedResults.Accepted(view.StatusUrl, view);

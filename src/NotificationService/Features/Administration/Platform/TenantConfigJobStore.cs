@@ -11,7 +11,8 @@ namespace NotificationService.Features.Administration.Platform;
 /// `succeeded` or `failed`; an import's counts or the errors that stopped it (`errors`, by field, and `detail`).
 /// </summary>
 public sealed record TenantConfigJobView(Guid Id, string Kind, string Status, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
-    DateTimeOffset? FinishedAt, JsonNode? Result, string? Detail, IDictionary<string, string[]>? Errors, string StatusUrl, string? DocumentUrl);
+    DateTimeOffset? FinishedAt, JsonNode? Result, string? Detail, IDictionary<string, string[]>? Errors, string StatusUrl,
+    string? DocumentUrl);
 
 /// <summary>A job's row as its runner reads it: whose, what, where it stands, and the import's document.</summary>
 public sealed record TenantConfigJobRow(Guid TenantId, Guid Id, string Kind, string Status, byte[]? Document);
@@ -25,8 +26,8 @@ public sealed class TenantConfigJobStore(NpgsqlDataSource db)
     /// A new job in the caller's transaction (its outbox row), or, for an export, the one already queued or running for
     /// the tenant (<c>Created</c> false).
     /// </summary>
-    public async Task<(Guid Id, bool Created)> CreateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string kind, byte[]? document,
-        string requestedBy, CancellationToken ct)
+    public async Task<(Guid Id, bool Created)> CreateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string kind,
+        byte[]? document, string requestedBy, CancellationToken ct)
     {
         await using var insert = new NpgsqlCommand("""
             insert into tenant_config_jobs (tenant_id, id, kind, status, requested_by, document) values ($1, $2, $3, 'queued', $4, $5)
@@ -60,7 +61,8 @@ public sealed class TenantConfigJobStore(NpgsqlDataSource db)
         var status = r.GetString(0);
         var outcome = r.IsDBNull(4) ? null : JsonNode.Parse(r.GetString(4));
         var statusUrl = $"{baseUrl}/{id}";
-        return new TenantConfigJobView(id, kind, status, r.GetFieldValue<DateTimeOffset>(1), Time(r, 2), Time(r, 3), outcome?["result"]?.DeepClone(),
+        return new TenantConfigJobView(id, kind, status, r.GetFieldValue<DateTimeOffset>(1), Time(r, 2), Time(r, 3),
+            outcome?["result"]?.DeepClone(),
             outcome?["detail"]?.GetValue<string>(), outcome?["errors"]?.Deserialize<Dictionary<string, string[]>>(),
             statusUrl, kind == Export && status == "succeeded" ? statusUrl + "/document" : null);
     }
@@ -102,7 +104,8 @@ public sealed class TenantConfigJobStore(NpgsqlDataSource db)
         """, ct, tenantId, id);
 
     /// <summary>Done: the export's document (its input dropped for an import), and the outcome.</summary>
-    public Task FinishAsync(Guid tenantId, Guid id, bool succeeded, byte[]? document, JsonObject outcome, CancellationToken ct) => ExecuteAsync("""
+    public Task FinishAsync(Guid tenantId, Guid id, bool succeeded, byte[]? document, JsonObject outcome,
+        CancellationToken ct) => ExecuteAsync("""
         update tenant_config_jobs set status = $3, document = $4, outcome = $5::jsonb, finished_at = now() where tenant_id = $1 and id = $2
         """, ct, tenantId, id, succeeded ? "succeeded" : "failed", (object?)document ?? DBNull.Value, outcome.ToJsonString());
 
@@ -132,7 +135,9 @@ public sealed class TenantConfigJobStore(NpgsqlDataSource db)
     {
         await using var cmd = db.CreateCommand(sql);
         foreach (var a in args)
-            cmd.Parameters.Add(a is byte[] or DBNull ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = a } : new NpgsqlParameter { Value = a });
+            cmd.Parameters.Add(a is byte[] or DBNull
+                ? new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Bytea, Value = a }
+                : new NpgsqlParameter { Value = a });
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 

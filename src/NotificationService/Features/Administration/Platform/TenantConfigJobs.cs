@@ -18,8 +18,9 @@ namespace NotificationService.Features.Administration.Platform;
 /// field for an import refused, and not retried: an import stopped part-way keeps what it wrote, as the synchronous
 /// import does. A suspended tenant's job waits (<see cref="ITenantScopedJobs"/>).
 /// </summary>
-public sealed class TenantConfigJobs(TenantConfigJobStore store, TenantStore tenants, IServiceScopeFactory scopes, IBackgroundJobClient jobs,
-    IOptions<JsonOptions> json, IConfiguration config, TimeProvider clock, ILogger<TenantConfigJobs> log) : ITenantScopedJobs
+public sealed class TenantConfigJobs(TenantConfigJobStore store, TenantStore tenants, IServiceScopeFactory scopes,
+    IBackgroundJobClient jobs, IOptions<JsonOptions> json, IConfiguration config, TimeProvider clock,
+    ILogger<TenantConfigJobs> log) : ITenantScopedJobs
 {
     public const string Interrupted =
         "The import stopped part-way (the service stopped); what it imported stays: import the rest, or delete the tenant.";
@@ -83,7 +84,8 @@ public sealed class TenantConfigJobs(TenantConfigJobStore store, TenantStore ten
     {
         if (await tenants.FindRecordAsync(tenantId, ct) is not { } t) throw new NotFoundException("The tenant");
         await using var scope = scopes.CreateAsyncScope();
-        var document = await scope.ServiceProvider.GetRequiredService<TenantExport>().ExportAsync(new ExportedTenant(t.Id, t.Name, t.Slug), ct);
+        var document = await scope.ServiceProvider.GetRequiredService<TenantExport>()
+            .ExportAsync(new ExportedTenant(t.Id, t.Name, t.Slug), ct);
         var bytes = JsonSerializer.SerializeToUtf8Bytes(document, json.Value.SerializerOptions);
         if (bytes.Length > ExportMaxBytes)
             throw new PayloadTooLargeException($"The export is {bytes.Length} bytes, above Platform:ExportMaxBytes ({ExportMaxBytes}).");

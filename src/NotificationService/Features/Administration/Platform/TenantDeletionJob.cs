@@ -17,12 +17,14 @@ namespace NotificationService.Features.Administration.Platform;
 /// request stopped between enqueueing and marking) never overlap, and the second finds the deletion completed. Killed, the
 /// job's lease runs out and another server runs it again; the deletion resumes from wherever the rows are.
 /// </summary>
-public sealed class TenantDeletionJobs(TenantDeleter deleter, TenantDeletionStore store, IBackgroundJobClient jobs, IConfiguration config, TimeProvider clock)
+public sealed class TenantDeletionJobs(TenantDeleter deleter, TenantDeletionStore store, IBackgroundJobClient jobs,
+    IConfiguration config, TimeProvider clock)
 {
     private TimeSpan Settle => TimeSpan.FromSeconds(config.GetValue("Tenants:DeleteSettleSeconds", 10.0));
 
     /// <summary>After the deletion's row committed: the job that runs it.</summary>
-    public string Enqueue(Guid deletionId) => jobs.Schedule<TenantDeletionJobs>(j => j.RunAsync(deletionId, CancellationToken.None), Settle);
+    public string Enqueue(Guid deletionId)
+        => jobs.Schedule<TenantDeletionJobs>(j => j.RunAsync(deletionId, CancellationToken.None), Settle);
 
     [Queue(JobQueues.Operator)]
     [DisableConcurrentExecution("tenant-deletion:{0}", 3600)]
@@ -75,7 +77,8 @@ public sealed class TenantDeletionHandler(TenantDeleter deleter) : JobHandler<Te
     /// </summary>
     public static readonly Guid PlatformTenant = new("00000000-0000-0000-0000-000000000001");
 
-    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, TenantDeletionJob Args)> jobs, CancellationToken ct)
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, TenantDeletionJob Args)> jobs,
+        CancellationToken ct)
     {
         var results = new List<JobResult>();
         foreach (var (_, args) in jobs)
@@ -93,10 +96,11 @@ public sealed class TenantDeletionHandler(TenantDeleter deleter) : JobHandler<Te
 /// statements never wait long behind it, and rests between batches so that they take at most `Tenants:DeleteMaxShare` of
 /// its time (<see cref="BatchPacing"/>, default 0.25); then a second pass finds nothing left (or deletes what arrived meanwhile, such as
 /// usage counts flushed after the suspension); then the tenant row, by its owner. The job belongs to no tenant
-/// (<see cref="TenantDeletionHandler.PlatformTenant"/>): the suspension hold never holds it, and deleting the tenant's jobs never deletes it. A
-/// crash resumes from wherever the rows are: each step is "delete what is left".
+/// (<see cref="TenantDeletionHandler.PlatformTenant"/>): the suspension hold never holds it, and deleting the tenant's jobs
+/// never deletes it. A crash resumes from wherever the rows are: each step is "delete what is left".
 /// </summary>
-public sealed class TenantDeleter(NpgsqlDataSource db, TenantDeletionStore store, TenantStore tenants, IConfiguration config, ILogger<TenantDeleter> log)
+public sealed class TenantDeleter(NpgsqlDataSource db, TenantDeletionStore store, TenantStore tenants, IConfiguration config,
+    ILogger<TenantDeleter> log)
 {
     private int BatchRows => Math.Max(1, config.GetValue("Tenants:DeleteBatchRows", 200));
 

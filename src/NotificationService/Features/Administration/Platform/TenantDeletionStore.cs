@@ -7,14 +7,16 @@ namespace NotificationService.Features.Administration.Platform;
 /// A deletion's progress, as `GET /api/v1/platform/deletions/{id}` shows it, and its record once the tenant is gone: who
 /// asked for it (`requestedBy`, the operator key's name), when, and when it completed; by then not the tenant's id.
 /// </summary>
-public sealed record TenantDeletionView(Guid Id, Guid? TenantId, string Status, int TablesTotal, int TablesDone, string? CurrentTable, long RowsDeleted,
+public sealed record TenantDeletionView(Guid Id, Guid? TenantId, string Status, int TablesTotal, int TablesDone,
+    string? CurrentTable, long RowsDeleted,
     DateTimeOffset CreatedAt, DateTimeOffset? FinishedAt, string RequestedBy);
 
 /// <summary>The owner of `tenant_deletions`: each deletion's progress, and its proof once the tenant is gone.</summary>
 public sealed class TenantDeletionStore(NpgsqlDataSource db)
 {
     /// <summary>A new deletion of the tenant, or the one already running (<c>Created</c> false).</summary>
-    public async Task<(Guid Id, bool Created)> CreateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string requestedBy, CancellationToken ct)
+    public async Task<(Guid Id, bool Created)> CreateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string requestedBy,
+        CancellationToken ct)
     {
         await using var insert = new NpgsqlCommand("""
             insert into tenant_deletions (id, deleted_tenant, status, requested_by) values ($1, $2, 'running', $3)
@@ -40,7 +42,8 @@ public sealed class TenantDeletionStore(NpgsqlDataSource db)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         return new TenantDeletionView(r.GetGuid(0), r.IsDBNull(1) ? null : r.GetGuid(1), r.GetString(2), r.GetInt32(3), r.GetInt32(4),
-            r.IsDBNull(5) ? null : r.GetString(5), r.GetInt64(6), r.GetFieldValue<DateTimeOffset>(7), r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
+            r.IsDBNull(5) ? null : r.GetString(5), r.GetInt64(6), r.GetFieldValue<DateTimeOffset>(7),
+            r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
             r.GetString(9));
     }
 
@@ -73,7 +76,8 @@ public sealed class TenantDeletionStore(NpgsqlDataSource db)
     /// <summary>A job (or the `tenants delete` command) runs this deletion: the pickup leaves it alone.</summary>
     public async Task MarkEnqueuedAsync(Guid id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("update tenant_deletions set job_enqueued_at = now() where id = $1 and job_enqueued_at is null");
+        await using var cmd = db.CreateCommand(
+            "update tenant_deletions set job_enqueued_at = now() where id = $1 and job_enqueued_at is null");
         cmd.Parameters.AddWithValue(id);
         await cmd.ExecuteNonQueryAsync(ct);
     }

@@ -8,11 +8,13 @@ using NotificationService.Features.Sending.Webhooks;
 
 namespace NotificationService.Features.Administration.Platform;
 
-public sealed record ExportedTemplate(string Key, string Channel, string Locale, string? Description, int? PublishedVersion, IReadOnlyList<VersionView> Versions);
+public sealed record ExportedTemplate(string Key, string Channel, string Locale, string? Description, int? PublishedVersion,
+    IReadOnlyList<VersionView> Versions);
 
 public sealed record ExportedWorkflowVersion(int Version, bool Published, JsonNode? Definition);
 
-public sealed record ExportedWorkflow(string Key, string Name, string? Category, int? PublishedVersion, IReadOnlyList<ExportedWorkflowVersion> Versions);
+public sealed record ExportedWorkflow(string Key, string Name, string? Category, int? PublishedVersion,
+    IReadOnlyList<ExportedWorkflowVersion> Versions);
 
 public sealed record ExportedTenant(Guid Id, string Name, string? Slug);
 
@@ -21,8 +23,9 @@ public sealed record ExportedTenant(Guid Id, string Name, string? Slug);
 /// version, categories, topics (no members: they are people), providers and webhook endpoints (settings, never secrets:
 /// a provider lists its secrets' names masked, an endpoint none). No notification, profile or other person's data.
 /// </summary>
-public sealed record TenantExportDocument(string Format, DateTimeOffset ExportedAt, ExportedTenant Tenant, IReadOnlyList<ExportedTemplate> Templates,
-    IReadOnlyList<FragmentView> Layouts, IReadOnlyList<FragmentView> Partials, IReadOnlyList<ExportedWorkflow> Workflows, IReadOnlyList<Category> Categories,
+public sealed record TenantExportDocument(string Format, DateTimeOffset ExportedAt, ExportedTenant Tenant,
+    IReadOnlyList<ExportedTemplate> Templates, IReadOnlyList<FragmentView> Layouts, IReadOnlyList<FragmentView> Partials,
+    IReadOnlyList<ExportedWorkflow> Workflows, IReadOnlyList<Category> Categories,
     IReadOnlyList<TopicView> Topics, IReadOnlyList<ProviderView> Providers, IReadOnlyList<WebhookEndpointView> Webhooks)
 {
     public const string CurrentFormat = "notification-service/tenant-export@1";
@@ -39,7 +42,8 @@ public sealed class TenantExport(TemplateQueries templates, FragmentStore fragme
         var id = tenant.Id;
         return new TenantExportDocument(TenantExportDocument.CurrentFormat, clock.GetUtcNow(), tenant, await TemplatesAsync(id, ct),
             await fragments.ListAsync(id, "layout", ct), await fragments.ListAsync(id, "partial", ct), await WorkflowsAsync(id, ct),
-            await categories.ListAsync(id, ct), await TopicsAsync(id, ct), await providers.ListAsync(id, ct), await webhooks.ListAsync(id, ct));
+            await categories.ListAsync(id, ct), await TopicsAsync(id, ct), await providers.ListAsync(id, ct),
+            await webhooks.ListAsync(id, ct));
     }
 
     private async Task<List<ExportedTemplate>> TemplatesAsync(Guid tenantId, CancellationToken ct)

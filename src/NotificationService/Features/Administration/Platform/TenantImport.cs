@@ -15,8 +15,8 @@ namespace NotificationService.Features.Administration.Platform;
 /// </summary>
 public sealed record AwaitingSecret(string Type, Guid Id, string Name, IReadOnlyList<string> Secrets, string Then);
 
-public sealed record ImportResult(int Categories, int Layouts, int Partials, int Templates, int TemplateVersions, int Workflows, int Topics, int Providers,
-    int Webhooks, IReadOnlyList<AwaitingSecret> AwaitingSecrets);
+public sealed record ImportResult(int Categories, int Layouts, int Partials, int Templates, int TemplateVersions, int Workflows,
+    int Topics, int Providers, int Webhooks, IReadOnlyList<AwaitingSecret> AwaitingSecrets);
 
 /// <summary>
 /// An export's configuration into a tenant that has none of it yet (a fresh one, typically), through each feature's own
@@ -29,9 +29,10 @@ public sealed record ImportResult(int Categories, int Layouts, int Partials, int
 /// that cannot be imported, is refused whole before anything is written (<see cref="ImportShape"/>,
 /// <see cref="ImportPreflight"/>); a name the tenant already has is a 409 naming it, and what was imported before it stays.
 /// </summary>
-public sealed class TenantImport(CategoryStore categories, FragmentStore fragments, TemplateValidator templateValidator, TemplateCreation creation,
-    TemplateCommands templates, WorkflowValidation workflowValidation, WorkflowStore workflows, TopicStore topics, ProviderAdmin providers,
-    WebhookEndpointStore webhooks, OutboundGuard guard, IHostEnvironment env, ImportPreflight preflight)
+public sealed class TenantImport(CategoryStore categories, FragmentStore fragments, TemplateValidator templateValidator,
+    TemplateCreation creation, TemplateCommands templates, WorkflowValidation workflowValidation, WorkflowStore workflows,
+    TopicStore topics, ProviderAdmin providers, WebhookEndpointStore webhooks, OutboundGuard guard, IHostEnvironment env,
+    ImportPreflight preflight)
 {
     public const int MaxBytes = 16 * 1024 * 1024;
 
@@ -39,7 +40,8 @@ public sealed class TenantImport(CategoryStore categories, FragmentStore fragmen
     public static void CheckDocument(TenantExportDocument doc)
     {
         if (doc.Format != TenantExportDocument.CurrentFormat)
-            throw Infrastructure.RequestValidationException.For("format", $"Not an export this service reads (expected {TenantExportDocument.CurrentFormat}).");
+            throw Infrastructure.RequestValidationException.For("format",
+                $"Not an export this service reads (expected {TenantExportDocument.CurrentFormat}).");
         ImportShape.Check(doc);   // a malformed document is a 400 naming each field, before anything is written
     }
 
@@ -49,7 +51,8 @@ public sealed class TenantImport(CategoryStore categories, FragmentStore fragmen
         await preflight.CheckAsync(tenantId, doc, ct);   // and what is known wrong before writing: refused whole too
         foreach (var c in doc.Categories ?? [])
             await categories.CreateAsync(tenantId, new CategoryRequest { Key = c.Key, Name = c.Name, Description = c.Description,
-                Channels = c.Channels.ToDictionary(), Required = c.Required, Commercial = c.Commercial, IsDefault = c.IsDefault, QuietHours = c.QuietHours }, ct);
+                Channels = c.Channels.ToDictionary(), Required = c.Required, Commercial = c.Commercial, IsDefault = c.IsDefault,
+                QuietHours = c.QuietHours }, ct);
         foreach (var (kind, list) in new[] { ("layout", doc.Layouts), ("partial", doc.Partials) })
             foreach (var f in list ?? [])
             {
@@ -65,7 +68,8 @@ public sealed class TenantImport(CategoryStore categories, FragmentStore fragmen
             if (ordered.Count == 0) continue;
             var id = await creation.CreateAsync(tenantId, Request(t, ordered[0]), ct);
             foreach (var v in ordered.Skip(1))
-                await templates.UpdateAsync(tenantId, id, t.Description, await templateValidator.PrepareAsync(tenantId, t.Channel, Request(t, v), ct), ct);
+                await templates.UpdateAsync(tenantId, id, t.Description,
+                    await templateValidator.PrepareAsync(tenantId, t.Channel, Request(t, v), ct), ct);
             // Versions are numbered from 1 here as there, so the published number means the same version.
             if (t.PublishedVersion is { } published) await templates.PublishAsync(tenantId, id, published, ct);
             versions += ordered.Count;
@@ -97,15 +101,16 @@ public sealed class TenantImport(CategoryStore categories, FragmentStore fragmen
         }
         foreach (var w in doc.Webhooks ?? [])
         {
-            if (w.Events is not { Length: > 0 }) throw Infrastructure.RequestValidationException.For("webhooks.events", "An endpoint subscribes to at least one event.");
+            if (w.Events is not { Length: > 0 })
+                throw Infrastructure.RequestValidationException.For("webhooks.events", "An endpoint subscribes to at least one event.");
             var url = await WebhookEndpointRules.ValidateUrlAsync(w.Url, guard, env, ct);
             var made = await webhooks.ImportAsync(tenantId, url, WebhookEndpointRules.ValidateEvents(w.Events), w.Description, ct);
             awaiting.Add(new AwaitingSecret("webhook", made.Id, made.Url, ["signing secret"],
                 $"POST /api/v1/admin/webhooks/{made.Id}/rotate-secret (its answer is the secret, shown once), then PATCH it with \"enabled\": true"));
         }
 
-        return new ImportResult(doc.Categories?.Count ?? 0, doc.Layouts?.Count ?? 0, doc.Partials?.Count ?? 0, doc.Templates?.Count ?? 0, versions,
-            doc.Workflows?.Count ?? 0, doc.Topics?.Count ?? 0, doc.Providers?.Count ?? 0, doc.Webhooks?.Count ?? 0, awaiting);
+        return new ImportResult(doc.Categories?.Count ?? 0, doc.Layouts?.Count ?? 0, doc.Partials?.Count ?? 0, doc.Templates?.Count ?? 0,
+            versions, doc.Workflows?.Count ?? 0, doc.Topics?.Count ?? 0, doc.Providers?.Count ?? 0, doc.Webhooks?.Count ?? 0, awaiting);
     }
 
     private static TemplateRequest Request(ExportedTemplate t, VersionView v) => new()

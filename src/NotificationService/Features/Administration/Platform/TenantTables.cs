@@ -11,13 +11,16 @@ namespace NotificationService.Features.Administration.Platform;
 /// </summary>
 public static class TenantTables
 {
-    /// <summary>A table without `tenant_id` whose rows belong to a row of <paramref name="Parent"/>, matched on a column, with no cascading key.</summary>
+    /// <summary>A table without `tenant_id` whose rows belong to a row of <paramref name="Parent"/>, matched on a column, with no
+    /// cascading key.</summary>
     public sealed record Dependent(string Table, string Column, string Parent, string ParentColumn, string Why);
 
     public static readonly Dependent[] Dependents =
     [
-        new("notification_events", "notification_id", "notifications", "id", "a notification's history; its foreign key was dropped to speed up accepts"),
-        new("provider_callback_events", "provider_id", "providers", "id", "the callback ids a provider config has seen (duplicates are dropped)"),
+        new("notification_events", "notification_id", "notifications", "id",
+            "a notification's history; its foreign key was dropped to speed up accepts"),
+        new("provider_callback_events", "provider_id", "providers", "id",
+            "the callback ids a provider config has seen (duplicates are dropped)"),
     ];
 
     public static readonly IReadOnlyDictionary<string, string> NotTenantData = new Dictionary<string, string>
@@ -79,7 +82,8 @@ public static class TenantTables
             foreach (var r in cascades)
                 if (accounted.Contains(r[1]) && (r[1] == "tenants" || !NotTenantData.ContainsKey(r[1])) && accounted.Add(r[0])) grew = true;
         }
-        return (await RowsAsync(db, TablesSql, ct)).Select(r => r[0]).Where(t => !accounted.Contains(t)).Order(StringComparer.Ordinal).ToList();
+        return (await RowsAsync(db, TablesSql, ct)).Select(r => r[0]).Where(t => !accounted.Contains(t))
+            .Order(StringComparer.Ordinal).ToList();
     }
 
     private static async Task<List<string[]>> RowsAsync(NpgsqlDataSource db, string sql, CancellationToken ct)
@@ -87,7 +91,9 @@ public static class TenantTables
         await using var cmd = db.CreateCommand(sql);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var rows = new List<string[]>();
-        while (await r.ReadAsync(ct)) rows.Add([.. Enumerable.Range(0, r.FieldCount).Select(i => Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!)]);
+        while (await r.ReadAsync(ct))
+            rows.Add([.. Enumerable.Range(0, r.FieldCount)
+                .Select(i => Convert.ToString(r.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)!)]);
         return rows;
     }
 }

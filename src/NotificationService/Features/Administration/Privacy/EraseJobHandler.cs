@@ -20,15 +20,16 @@ namespace NotificationService.Features.Administration.Privacy;
 /// </list>
 /// Every step is idempotent: a step cut off by a crash runs again.
 /// </summary>
-public sealed class EraseJobHandler(NpgsqlDataSource db, EraseJobStore store, NotificationQueries notifications, ProfileStore profiles, UserBlocklist blocklist,
-    PersonRecords records, NotificationEraser eraser, ILogger<EraseJobHandler> log) : JobHandler<EraseJob>
+public sealed class EraseJobHandler(NpgsqlDataSource db, EraseJobStore store, NotificationQueries notifications, ProfileStore profiles,
+    UserBlocklist blocklist, PersonRecords records, NotificationEraser eraser, ILogger<EraseJobHandler> log) : JobHandler<EraseJob>
 {
     public const string QueueName = "erase";
     /// <summary>Addresses of the user's notifications added to the subject (a user is sent to a handful of them).</summary>
     private const int MaxAddresses = 100;
     private static readonly TimeSpan WaitForBulk = TimeSpan.FromSeconds(5), WaitForDelivery = TimeSpan.FromMilliseconds(500);
 
-    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, EraseJob Args)> jobs, CancellationToken ct) =>
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(
+        IReadOnlyList<(Job Job, EraseJob Args)> jobs, CancellationToken ct) =>
         await Task.WhenAll(jobs.Select(j => RunAsync(j.Job.TenantId, j.Args.EraseJobId, ct)));
 
     private async Task<JobResult> RunAsync(Guid tenantId, Guid id, CancellationToken ct)
@@ -63,8 +64,10 @@ public sealed class EraseJobHandler(NpgsqlDataSource db, EraseJobStore store, No
                         return new JobResult.Throttled(WaitForBulk, "waiting for a running bulk job whose file names the person");
                     var files = await records.ForgetFilesAsync(tenantId, job.Subject, ct);
                     var counts = new JsonObject { ["bulkFiles"] = files.FilesDropped, ["bulkErrorRows"] = files.ErrorRowsDropped };
-                    await store.AdvanceAsync(job, files.RunningWithPerson.Length > 0 ? "files" : "records", counts, files.RunningWithPerson, ct);
-                    if (files.RunningWithPerson.Length > 0) return new JobResult.Throttled(WaitForBulk, "waiting for a running bulk job whose file names the person");
+                    await store.AdvanceAsync(job, files.RunningWithPerson.Length > 0 ? "files" : "records", counts,
+                        files.RunningWithPerson, ct);
+                    if (files.RunningWithPerson.Length > 0)
+                        return new JobResult.Throttled(WaitForBulk, "waiting for a running bulk job whose file names the person");
                     break;
                 case "records":
                     await store.AdvanceAsync(job, "notifications", await records.ForgetRecordsAsync(tenantId, job.Subject, ct), null, ct);
@@ -74,7 +77,8 @@ public sealed class EraseJobHandler(NpgsqlDataSource db, EraseJobStore store, No
                     await store.AdvanceAsync(job, "settle", new JsonObject(), null, ct);
                     break;
                 case "settle":
-                    if (!await eraser.SettleAsync(job, ct)) return new JobResult.Throttled(WaitForDelivery, "waiting for a delivery that was sending to the person");
+                    if (!await eraser.SettleAsync(job, ct))
+                        return new JobResult.Throttled(WaitForDelivery, "waiting for a delivery that was sending to the person");
                     await store.AdvanceAsync(job, "finish", new JsonObject(), null, ct);
                     break;
                 case "finish":
@@ -95,8 +99,10 @@ public sealed class EraseJobHandler(NpgsqlDataSource db, EraseJobStore store, No
         var (emails, phones) = await notifications.AddressesOfUserAsync(job.TenantId, job.Subject.UserId, MaxAddresses, ct);
         var subject = job.Subject with
         {
-            Emails = [.. new[] { profile?.Fields.Email }.OfType<string>().Concat(emails).Concat(job.Subject.Emails).Distinct(StringComparer.Ordinal)],
-            Phones = [.. new[] { profile?.Fields.Phone }.OfType<string>().Concat(phones).Concat(job.Subject.Phones).Distinct(StringComparer.Ordinal)],
+            Emails = [.. new[] { profile?.Fields.Email }.OfType<string>().Concat(emails).Concat(job.Subject.Emails)
+                .Distinct(StringComparer.Ordinal)],
+            Phones = [.. new[] { profile?.Fields.Phone }.OfType<string>().Concat(phones).Concat(job.Subject.Phones)
+                .Distinct(StringComparer.Ordinal)],
             Name = profile?.Fields.Name ?? job.Subject.Name,
         };
         await using var conn = await db.OpenConnectionAsync(ct);

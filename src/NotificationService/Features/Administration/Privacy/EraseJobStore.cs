@@ -8,15 +8,15 @@ namespace NotificationService.Features.Administration.Privacy;
 /// <summary>An erase job as its runner sees it: the checkpoint it resumes from.</summary>
 /// <param name="Runner">This run's token: every write of the run is fenced by it, so a run that lost the job (its lease
 /// expired and another took it over) commits nothing more.</param>
-public sealed record EraseJobState(Guid TenantId, Guid Id, Guid Runner, bool Block, string Phase, EraseSubject Subject, int Match, Guid? Cursor, long PassErased,
-    long[] WaitingForJobs, Guid[] WaitingForBulk, Guid[] InFlight);
+public sealed record EraseJobState(Guid TenantId, Guid Id, Guid Runner, bool Block, string Phase, EraseSubject Subject, int Match,
+    Guid? Cursor, long PassErased, long[] WaitingForJobs, Guid[] WaitingForBulk, Guid[] InFlight);
 
 /// <summary>This run no longer holds the erase job (another run took it over): what it was writing is rolled back.</summary>
 public sealed class EraseJobLostException() : Exception("another run took over this erase job");
 
 /// <summary>An erase job as the API shows it: no userId, no values, only what happened.</summary>
-public sealed record EraseJobView(Guid JobId, string Status, string Phase, bool Block, JsonObject Counts, string StatusUrl, DateTimeOffset CreatedAt,
-    DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
+public sealed record EraseJobView(Guid JobId, string Status, string Phase, bool Block, JsonObject Counts, string StatusUrl,
+    DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 
 /// <summary>
 /// The one owner of `erase_jobs`: each row is an erase's checkpoint (phase, keyset cursor, what it waits for, counts) and
@@ -51,8 +51,8 @@ public sealed class EraseJobStore(NpgsqlDataSource db, SecretProtector secrets)
         select id, true from created union all select id, false from existing
         """;
 
-    public async Task<(Guid JobId, bool Created)> CreateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid id, bool block, string userId,
-        byte[] userHash, string requestedBy, CancellationToken ct)
+    public async Task<(Guid JobId, bool Created)> CreateAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid id,
+        bool block, string userId, byte[] userHash, string requestedBy, CancellationToken ct)
     {
         var (subject, keyId) = secrets.Protect(EraseSubject.Of(userId).ToSecrets());
         await using var cmd = new NpgsqlCommand(Create, conn, tx);
@@ -80,12 +80,14 @@ public sealed class EraseJobStore(NpgsqlDataSource db, SecretProtector secrets)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var subject = EraseSubject.FromSecrets(secrets.Unprotect(r.GetFieldValue<byte[]>(2), r.GetString(3)));
-        return new EraseJobState(tenantId, id, runner, r.GetBoolean(0), r.GetString(1), subject, r.GetInt16(4), r.IsDBNull(5) ? null : r.GetGuid(5), r.GetInt64(6),
+        return new EraseJobState(tenantId, id, runner, r.GetBoolean(0), r.GetString(1), subject, r.GetInt16(4),
+            r.IsDBNull(5) ? null : r.GetGuid(5), r.GetInt64(6),
             r.GetFieldValue<long[]>(7), r.GetFieldValue<Guid[]>(8), r.GetFieldValue<Guid[]>(9));
     }
 
     /// <summary>The full subject (after the profile and notifications were read) and the next phase, in the caller's transaction.</summary>
-    public async Task SaveSubjectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, EraseJobState job, EraseSubject subject, string phase, CancellationToken ct)
+    public async Task SaveSubjectAsync(NpgsqlConnection conn, NpgsqlTransaction tx, EraseJobState job, EraseSubject subject, string phase,
+        CancellationToken ct)
     {
         var (cipher, keyId) = secrets.Protect(subject.ToSecrets());
         await using var cmd = new NpgsqlCommand("""
@@ -119,8 +121,8 @@ public sealed class EraseJobStore(NpgsqlDataSource db, SecretProtector secrets)
     /// In an erase batch's transaction: the keyset position (<paramref name="match"/>, <paramref name="cursor"/>), what the
     /// current pass erased so far, the counts, and the notifications that were being sent (and their delivery jobs).
     /// </summary>
-    public static async Task RecordBatchAsync(NpgsqlConnection conn, NpgsqlTransaction tx, EraseJobState job, int match, Guid? cursor, long passErased,
-        JsonObject counts, Guid[] inFlight, long[] jobs, CancellationToken ct)
+    public static async Task RecordBatchAsync(NpgsqlConnection conn, NpgsqlTransaction tx, EraseJobState job, int match, Guid? cursor,
+        long passErased, JsonObject counts, Guid[] inFlight, long[] jobs, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
             update erase_jobs set {AddCounts}, match = $4, cursor = $5, pass_erased = $6, in_flight = in_flight || $7, waiting_for_jobs = waiting_for_jobs || $8,
@@ -139,8 +141,10 @@ public sealed class EraseJobStore(NpgsqlDataSource db, SecretProtector secrets)
         Fenced(await cmd.ExecuteNonQueryAsync(ct));
     }
 
-    /// <summary>Done, in the caller's transaction (with the profile's deletion): the subject goes, and the userId's hash unless blocked.</summary>
-    public static async Task CompleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, EraseJobState job, JsonObject counts, CancellationToken ct)
+    /// <summary>Done, in the caller's transaction (with the profile's deletion): the subject goes, and the userId's hash unless
+    /// blocked.</summary>
+    public static async Task CompleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, EraseJobState job, JsonObject counts,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand($"""
             update erase_jobs set status = 'completed', phase = 'done', {AddCounts}, subject = null, subject_key_id = null,
@@ -165,7 +169,8 @@ public sealed class EraseJobStore(NpgsqlDataSource db, SecretProtector secrets)
         cmd.Parameters.AddWithValue(id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return new EraseJobView(id, r.GetString(0), r.GetString(1), r.GetBoolean(2), JsonNode.Parse(r.GetString(3))!.AsObject(), PrivacyEndpoints.StatusUrl(id),
-            r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6));
+        return new EraseJobView(id, r.GetString(0), r.GetString(1), r.GetBoolean(2), JsonNode.Parse(r.GetString(3))!.AsObject(),
+            PrivacyEndpoints.StatusUrl(id), r.GetFieldValue<DateTimeOffset>(4),
+            r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6));
     }
 }

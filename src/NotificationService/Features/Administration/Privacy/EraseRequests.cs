@@ -23,11 +23,13 @@ public sealed class EraseRequests(NpgsqlDataSource db, EraseJobStore store, User
         {
             (jobId, created) = await store.CreateAsync(conn, tx, tenantId, Uuid7.New(), block, userId, blocklist.HashOf(tenantId, userId),
                 AuditLog.ActorOf(caller), ct);
-            if (created) await queue.EnqueueAsync(conn, tx, [NewJob.For(EraseJobHandler.QueueName, tenantId, new EraseJob(jobId), maxAttempts: 50)], ct);
+            if (created) await queue.EnqueueAsync(conn, tx,
+                [NewJob.For(EraseJobHandler.QueueName, tenantId, new EraseJob(jobId), maxAttempts: 50)], ct);
             await tx.CommitAsync(ct);
         }
         if (created) queue.NotifyCommitted([EraseJobHandler.QueueName]);
-        await audit.RecordAsync(caller, tenantId, "user.erase", "erase_job", jobId.ToString(), null, new { jobId, block, joinedRunningErase = !created }, ct);
+        await audit.RecordAsync(caller, tenantId, "user.erase", "erase_job", jobId.ToString(), null,
+            new { jobId, block, joinedRunningErase = !created }, ct);
         return jobId;
     }
 }

@@ -27,10 +27,12 @@ public sealed record EraseSubject(string UserId, string[] Emails, string[] Phone
 
     public IReadOnlyDictionary<string, string> ToSecrets() => new Dictionary<string, string>
     {
-        ["userId"] = UserId, ["emails"] = JsonSerializer.Serialize(Emails), ["phones"] = JsonSerializer.Serialize(Phones), ["name"] = Name ?? "",
+        ["userId"] = UserId, ["emails"] = JsonSerializer.Serialize(Emails), ["phones"] = JsonSerializer.Serialize(Phones),
+        ["name"] = Name ?? "",
     };
 
     public static EraseSubject FromSecrets(IReadOnlyDictionary<string, string> s) => new(s["userId"],
-        JsonSerializer.Deserialize<string[]>(s.GetValueOrDefault("emails") ?? "[]") ?? [], JsonSerializer.Deserialize<string[]>(s.GetValueOrDefault("phones") ?? "[]") ?? [],
+        JsonSerializer.Deserialize<string[]>(s.GetValueOrDefault("emails") ?? "[]") ?? [],
+        JsonSerializer.Deserialize<string[]>(s.GetValueOrDefault("phones") ?? "[]") ?? [],
         s.GetValueOrDefault("name") is { Length: > 0 } name ? name : null);
 }

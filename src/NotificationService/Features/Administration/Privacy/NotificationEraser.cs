@@ -25,7 +25,8 @@ public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue
     // accept p99 to 1.45–2.70× of quiet (Mode=all); batches of 100 with these rests 0.52 and 0.67 (BENCHMARKS.md,
     // "Keyset cursors under generic plans, bulk identify's allocations"), at ~75 s for 100,000 notifications.
     /// <summary>`Erase:MaxShare` (a quarter by default: a batch rests three times its time) and `Erase:PauseMs`, the least rest.</summary>
-    internal BatchPacing Pacing { get; } = new(config.GetValue("Erase:MaxShare", 0.25), TimeSpan.FromMilliseconds(config.GetValue("Erase:PauseMs", 50)));
+    internal BatchPacing Pacing { get; } =
+        new(config.GetValue("Erase:MaxShare", 0.25), TimeSpan.FromMilliseconds(config.GetValue("Erase:PauseMs", 50)));
 
     private static readonly EraseMatch[] Matches = [EraseMatch.UserId, EraseMatch.Email, EraseMatch.Phone];
 
@@ -54,7 +55,9 @@ public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue
         var keys = KeysOf(job.Subject, Matches[at.Match]);
         var started = Stopwatch.GetTimestamp();
         await using var tx = await ledger.BeginAsync(ct);
-        var erased = keys.Length == 0 ? [] : await ledger.EraseNextAsync(tx, job.TenantId, Matches[at.Match], keys, at.Cursor, _batchSize, job.Subject.SearchValues, ct);
+        var erased = keys.Length == 0
+            ? []
+            : await ledger.EraseNextAsync(tx, job.TenantId, Matches[at.Match], keys, at.Cursor, _batchSize, job.Subject.SearchValues, ct);
         var ids = erased.Select(e => e.Id).ToArray();
         var counts = new JsonObject { ["notifications"] = erased.Count, ["cancelled"] = erased.Count(e => e.WasInFlight) };
         if (ids.Length > 0)
@@ -72,7 +75,8 @@ public sealed class NotificationEraser(NotificationLedger ledger, JobQueue queue
         // job and looks again.
         var sending = erased.Where(e => e.PreviousStatus == Contracts.NotificationStatuses.Sending).ToList();
         var recorded = next ?? new Position(0, null, 0);
-        await EraseJobStore.RecordBatchAsync(tx.Connection, tx.Transaction, job, recorded.Match, recorded.Cursor, recorded.RoundErased, counts,
+        await EraseJobStore.RecordBatchAsync(tx.Connection, tx.Transaction, job,
+            recorded.Match, recorded.Cursor, recorded.RoundErased, counts,
             [.. sending.Select(e => e.Id)], [.. sending.Where(e => e.JobId is not null).Select(e => e.JobId!.Value).Distinct()], ct);
         await tx.CommitAsync(ct);
         if (next is not null && erased.Count > 0) await Pacing.RestAfterAsync(started, ct);

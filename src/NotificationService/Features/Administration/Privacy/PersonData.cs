@@ -20,17 +20,21 @@ public static class PersonData
 
     public static readonly Erased[] ErasedColumns =
     [
-        new("recipient_profiles", "user_id", "profile"), new("recipient_profiles", "email", "profile"), new("recipient_profiles", "phone", "profile"),
+        new("recipient_profiles", "user_id", "profile"), new("recipient_profiles", "email", "profile"),
+        new("recipient_profiles", "phone", "profile"),
         new("recipient_profiles", "data", "profile"), new("recipient_profiles", "chat", "profile"),
-        new("notifications", "recipient", "notifications"), new("notifications", "content", "notifications"), new("notifications", "data", "notifications"),
+        new("notifications", "recipient", "notifications"), new("notifications", "content", "notifications"),
+        new("notifications", "data", "notifications"),
         new("notifications", "metadata", "notifications"), new("notifications", "address", "notifications"),
         new("sandbox_messages", "recipient", "sandboxMessages"), new("sandbox_messages", "content", "sandboxMessages"),
         new("webhook_deliveries", "payload", "webhookDeliveries"),
         new("inbox_items", "user_id", "inboxItems"), new("inbox_items", "data", "inboxItems"), new("inbox_items", "actions", "inboxItems"),
-        new("inbox_counters", "user_id", "inboxState"), new("inbox_events", "user_id", "inboxState"), new("inbox_events", "payload", "inboxState"),
+        new("inbox_counters", "user_id", "inboxState"), new("inbox_events", "user_id", "inboxState"),
+        new("inbox_events", "payload", "inboxState"),
         new("devices", "user_id", "devices"),
         new("user_preferences", "user_key", "preferences"), new("user_preferences", "channels", "preferences"),
-        new("user_preferences", "categories", "preferences"), new("user_preferences", "quiet_hours", "preferences"), new("user_preferences", "topics", "preferences"),
+        new("user_preferences", "categories", "preferences"), new("user_preferences", "quiet_hours", "preferences"),
+        new("user_preferences", "topics", "preferences"),
         new("user_preferences", "digests", "preferences"),
         new("suppressions", "address", "suppressions"),
         new("provider_callback_parked", "event", "parkedCallbacks"),
@@ -38,9 +42,12 @@ public static class PersonData
         new("user_stream_tickets", "user_id", "streamTickets"),
         new("topic_members", "user_id", "topicMemberships"),
         new("topic_events", "data", "topicEvents"),
-        new("workflow_runs", "user_id", "workflowRuns"), new("workflow_runs", "actor", "workflowRuns"), new("workflow_runs", "data", "workflowRuns"),
-        new("workflow_runs", "machine", "workflowRuns"), new("workflow_runs", "start_lines", "workflowRuns"), new("workflow_waits", "user_id", "workflowRuns"),
-        new("digest_windows", "user_id", "workflowRuns"), new("digest_windows", "digest_key", "workflowRuns"), new("digest_windows", "actors", "workflowRuns"),
+        new("workflow_runs", "user_id", "workflowRuns"), new("workflow_runs", "actor", "workflowRuns"),
+        new("workflow_runs", "data", "workflowRuns"),
+        new("workflow_runs", "machine", "workflowRuns"), new("workflow_runs", "start_lines", "workflowRuns"),
+        new("workflow_waits", "user_id", "workflowRuns"),
+        new("digest_windows", "user_id", "workflowRuns"), new("digest_windows", "digest_key", "workflowRuns"),
+        new("digest_windows", "actors", "workflowRuns"),
         new("digest_windows", "passed_summary", "workflowRuns"), new("digest_windows", "summary", "workflowRuns"),
         new("digest_events", "actor_key", "workflowRuns"),
         new("throttle_windows", "user_id", "workflowRuns"), new("throttle_windows", "throttle_key", "workflowRuns"),
@@ -53,7 +60,8 @@ public static class PersonData
     public static readonly NoPerson[] NoPersonColumns =
     [
         new("audit_log", "actor", "who acted: a service key's prefix or a console member, never an end user"),
-        new("batches", "definition", "send-batch's request with its recipients taken out before it is stored (BatchHandler): channel, template or content, " +
+        new("batches", "definition",
+            "send-batch's request with its recipients taken out before it is stored (BatchHandler): channel, template or content, " +
             "data and metadata the same for every recipient; no userId, address or per-recipient data, which live in each notification"),
         new("bulk_jobs", "options", "a CSV job's options (channel, template, column mapping)"),
         new("members", "email", "a console member's sign-in address: one of the tenant's own admins, not an end user the erase is about; " +

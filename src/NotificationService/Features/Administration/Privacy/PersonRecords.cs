@@ -24,11 +24,12 @@ namespace NotificationService.Features.Administration.Privacy;
 /// sends and waits) and topic events whose data mentions them; and at the end the inbox counters and stream events.
 /// Every table that can hold a person is listed in <see cref="PersonData"/>, under the report item that erases it.
 /// </summary>
-public sealed class PersonRecords(NpgsqlDataSource db, BulkErasure bulk, DeviceStore devices, PreferenceStore preferences, SuppressionStore suppressions,
-    AuditLog audit, JobQueue queue, StreamTicketStore tickets, InboxStore inbox, BulkJobStore bulkJobStore, TopicStore topics, TopicEventStore topicEvents,
-    RunErasure runs, FanOutStore fanOuts)
+public sealed class PersonRecords(NpgsqlDataSource db, BulkErasure bulk, DeviceStore devices, PreferenceStore preferences,
+    SuppressionStore suppressions, AuditLog audit, JobQueue queue, StreamTicketStore tickets, InboxStore inbox, BulkJobStore bulkJobStore,
+    TopicStore topics, TopicEventStore topicEvents, RunErasure runs, FanOutStore fanOuts)
 {
-    public Task<Guid[]> StillRunningAsync(Guid tenantId, Guid[] bulkJobs, CancellationToken ct) => bulkJobStore.StillRunningAsync(tenantId, bulkJobs, ct);
+    public Task<Guid[]> StillRunningAsync(Guid tenantId, Guid[] bulkJobs, CancellationToken ct) =>
+        bulkJobStore.StillRunningAsync(tenantId, bulkJobs, ct);
 
     public Task<BulkErasureResult> ForgetFilesAsync(Guid tenantId, EraseSubject subject, CancellationToken ct) =>
         bulk.ForgetAsync(tenantId, subject.SearchValues, ct);
@@ -55,5 +56,6 @@ public sealed class PersonRecords(NpgsqlDataSource db, BulkErasure bulk, DeviceS
     }
 
     /// <summary>The inbox's per-user state, once no delivery of the person's can add to it any more.</summary>
-    public Task<int> ForgetInboxAsync(Guid tenantId, EraseSubject subject, CancellationToken ct) => inbox.ForgetUserAsync(tenantId, subject.UserId, ct);
+    public Task<int> ForgetInboxAsync(Guid tenantId, EraseSubject subject, CancellationToken ct) =>
+        inbox.ForgetUserAsync(tenantId, subject.UserId, ct);
 }

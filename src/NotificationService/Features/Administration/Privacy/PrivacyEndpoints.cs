@@ -32,7 +32,8 @@ public static class PrivacyEndpoints
         var group = app.MapGroup(RecipientEndpoints.Path).WithTags("Recipients: erase and export").RequireScopes();
         group.MapDelete("/{userId}", EraseAsync)
             .WithSummary("Erase a user everywhere (GDPR Art. 17); block=true also refuses the userId from now on. 202 with an erase job");
-        group.MapGet("/erasures/{jobId:guid}", async Task<Ok<EraseJobView>> (Guid jobId, HttpContext http, EraseJobStore store, CancellationToken ct) =>
+        group.MapGet("/erasures/{jobId:guid}", async Task<Ok<EraseJobView>> (Guid jobId, HttpContext http, EraseJobStore store,
+            CancellationToken ct) =>
                 TypedResults.Ok(await store.GetAsync(http.User.TenantId(), jobId, ct) ?? throw new NotFoundException("The erase job")))
             .WithSummary("An erase job's progress and what it erased").ProducesProblem(StatusCodes.Status404NotFound);
         group.MapGet("/{userId}/export", ExportAsync)
@@ -40,7 +41,8 @@ public static class PrivacyEndpoints
             .Produces<UserExportDocument>(StatusCodes.Status200OK, "application/json");
     }
 
-    private static async Task<Accepted<EraseAccepted>> EraseAsync(string userId, bool? block, HttpContext http, EraseRequests requests, CancellationToken ct)
+    private static async Task<Accepted<EraseAccepted>> EraseAsync(string userId, bool? block, HttpContext http, EraseRequests requests,
+        CancellationToken ct)
     {
         RecipientEndpoints.Checked(userId);
         var jobId = await requests.RequestAsync(http.User, http.User.TenantId(), userId, block ?? false, ct);

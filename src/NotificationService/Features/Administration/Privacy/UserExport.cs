@@ -18,12 +18,13 @@ public sealed record UserExportDocument(string UserId, DateTimeOffset ExportedAt
 /// <summary>
 /// A subject-access export (GDPR Art. 15/20): everything stored about a user as one JSON document, written with a
 /// <see cref="Utf8JsonWriter"/> straight to the response as it is read: the profile, preferences (the user's), devices,
-/// the topics they are in, the inbox's live items, and every notification with its history (by userId, then those sent to the profile's email or
+/// the topics they are in, the inbox's live items, and every notification with its history (by userId, then those sent to
+/// the profile's email or
 /// phone without the userId), in keyset pages of <see cref="PageSize"/>, so a user with 100,000 notifications is never
 /// held in memory. Flushed after each page.
 /// </summary>
-public sealed class UserExport(ProfileStore profiles, PreferenceStore preferences, DeviceStore devices, InboxStore inbox, NotificationQueries notifications,
-    TopicStore topics)
+public sealed class UserExport(ProfileStore profiles, PreferenceStore preferences, DeviceStore devices, InboxStore inbox,
+    NotificationQueries notifications, TopicStore topics)
 {
     public const int PageSize = 500;
     private static readonly JsonSerializerOptions Json = JsonBody.Options;
@@ -72,7 +73,8 @@ public sealed class UserExport(ProfileStore profiles, PreferenceStore preference
         await w.FlushAsync(ct);
     }
 
-    private async Task WriteNotificationsAsync(Utf8JsonWriter w, Guid tenantId, EraseMatch match, string[] keys, string userId, CancellationToken ct)
+    private async Task WriteNotificationsAsync(Utf8JsonWriter w, Guid tenantId, EraseMatch match, string[] keys, string userId,
+        CancellationToken ct)
     {
         Guid? after = null;
         while (true)

@@ -10,8 +10,8 @@ namespace NotificationService.Features.Administration.Sso;
 /// </summary>
 public sealed class SsoCodeExchange(IHttpClientFactory http)
 {
-    public async Task<string> IdTokenAsync(OpenIdConnectConfiguration provider, SsoSettings settings, string code, string redirectUri, string verifier,
-        CancellationToken ct)
+    public async Task<string> IdTokenAsync(OpenIdConnectConfiguration provider, SsoSettings settings, string code, string redirectUri,
+        string verifier, CancellationToken ct)
     {
         using var client = http.CreateClient(SsoProviderMetadata.HttpClientName);
         using var request = new HttpRequestMessage(HttpMethod.Post, provider.TokenEndpoint)
@@ -29,21 +29,30 @@ public sealed class SsoCodeExchange(IHttpClientFactory http)
         HttpResponseMessage response;
         try { response = await client.SendAsync(request, ct); }
         catch (HttpRequestException e) { throw new SsoSignInRefused(SsoRefusal.ProviderUnreachable, e.Message); }
-        catch (TaskCanceledException) when (!ct.IsCancellationRequested) { throw new SsoSignInRefused(SsoRefusal.ProviderUnreachable, "timeout"); }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new SsoSignInRefused(SsoRefusal.ProviderUnreachable, "timeout");
+        }
         using (response)
         {
             JsonDocument body;
             try { body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct)); }
-            catch (Exception e) when (e is JsonException or HttpRequestException) { throw new SsoSignInRefused(SsoRefusal.ProviderAnswer, "not JSON"); }
+            catch (Exception e) when (e is JsonException or HttpRequestException)
+            {
+                throw new SsoSignInRefused(SsoRefusal.ProviderAnswer, "not JSON");
+            }
             using (body)
             {
                 if (!response.IsSuccessStatusCode)
                 {
-                    var error = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("error", out var e) ? e.ToString() : $"HTTP {(int)response.StatusCode}";
-                    throw new SsoSignInRefused(error == "invalid_grant" ? SsoRefusal.CodeRefused : SsoRefusal.ProviderAnswer, Bounded(error));
+                    var error = body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("error", out var e)
+                        ? e.ToString() : $"HTTP {(int)response.StatusCode}";
+                    throw new SsoSignInRefused(error == "invalid_grant" ? SsoRefusal.CodeRefused : SsoRefusal.ProviderAnswer,
+                        Bounded(error));
                 }
                 return body.RootElement.ValueKind == JsonValueKind.Object && body.RootElement.TryGetProperty("id_token", out var token)
-                    && token.ValueKind == JsonValueKind.String ? token.GetString()! : throw new SsoSignInRefused(SsoRefusal.ProviderAnswer, "no id_token");
+                    && token.ValueKind == JsonValueKind.String ? token.GetString()!
+                    : throw new SsoSignInRefused(SsoRefusal.ProviderAnswer, "no id_token");
             }
         }
     }

@@ -17,7 +17,8 @@ public interface ISsoDomainTxtLookup
 /// <summary>The host's resolvers, through DnsClient; a name that does not resolve has no records.</summary>
 public sealed class DnsTxtLookup : ISsoDomainTxtLookup
 {
-    private readonly LookupClient _client = new(new LookupClientOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(5), Retries = 1 });
+    private readonly LookupClient _client =
+        new(new LookupClientOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(5), Retries = 1 });
 
     public async Task<IReadOnlyList<string>> TxtAsync(string name, CancellationToken ct)
     {
@@ -39,7 +40,8 @@ public sealed class SsoDomainProofs(NpgsqlDataSource db, ISsoDomainTxtLookup dns
 {
     public const string RecordPrefix = "_notification-service.", ValuePrefix = "notification-service-verification=";
 
-    /// <summary>Keeps one row per listed domain (a new one gets a fresh token; an unlisted one goes), in the caller's transaction.</summary>
+    /// <summary>Keeps one row per listed domain (a new one gets a fresh token; an unlisted one goes), in the caller's
+    /// transaction.</summary>
     public static async Task SyncAsync(NpgsqlConnection connection, Guid tenantId, string[] domains, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
@@ -55,7 +57,8 @@ public sealed class SsoDomainProofs(NpgsqlDataSource db, ISsoDomainTxtLookup dns
 
     public async Task<SsoDomainView[]> ListAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select domain, token, verified_at is not null from sso_domains where tenant_id = $1 order by domain");
+        await using var cmd = db.CreateCommand(
+            "select domain, token, verified_at is not null from sso_domains where tenant_id = $1 order by domain");
         cmd.Parameters.AddWithValue(tenantId);
         var list = new List<SsoDomainView>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -68,12 +71,15 @@ public sealed class SsoDomainProofs(NpgsqlDataSource db, ISsoDomainTxtLookup dns
     public async Task<SsoDomainView> VerifyAsync(Guid tenantId, string domain, CancellationToken ct)
     {
         var name = SsoRules.Domains([domain])[0];
-        var listed = (await ListAsync(tenantId, ct)).FirstOrDefault(d => d.Domain == name) ?? throw new NotFoundException($"The domain {name}");
+        var listed = (await ListAsync(tenantId, ct)).FirstOrDefault(d => d.Domain == name)
+            ?? throw new NotFoundException($"The domain {name}");
         if (listed.Verified) return listed;
         var records = await dns.TxtAsync(listed.TxtName, ct);
         if (!records.Contains(listed.TxtValue, StringComparer.Ordinal))
-            throw new ConflictException($"No TXT record {listed.TxtName} with the value {listed.TxtValue} was found. Publish it at your DNS host, then verify again.");
-        await using var cmd = db.CreateCommand("update sso_domains set verified_at = $3 where tenant_id = $1 and domain = $2 and verified_at is null");
+            throw new ConflictException($"No TXT record {listed.TxtName} with the value {listed.TxtValue} was found. "
+                + $"Publish it at your DNS host, then verify again.");
+        await using var cmd = db.CreateCommand(
+            "update sso_domains set verified_at = $3 where tenant_id = $1 and domain = $2 and verified_at is null");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(name);
         cmd.Parameters.AddWithValue(clock.GetUtcNow());
@@ -81,5 +87,6 @@ public sealed class SsoDomainProofs(NpgsqlDataSource db, ISsoDomainTxtLookup dns
         return listed with { Verified = true };
     }
 
-    private static SsoDomainView View(string domain, string token, bool verified) => new(domain, verified, RecordPrefix + domain, ValuePrefix + token);
+    private static SsoDomainView View(string domain, string token, bool verified)
+        => new(domain, verified, RecordPrefix + domain, ValuePrefix + token);
 }

@@ -37,8 +37,8 @@ public static class SsoEndpoints
         group.MapGet("/", async Task<Ok<SsoView>> (HttpContext http, SsoSettingsStore store, IConfiguration config, CancellationToken ct) =>
             TypedResults.Ok(await ViewAsync(http, store, config, ct) ?? throw new NotFoundException("The single sign-on configuration")))
             .WithSummary("The tenant's single sign-on configuration (never the client secret)").ProducesProblem(404);
-        group.MapPut("/", async Task<Ok<SsoView>> (HttpContext http, SsoSettingsStore store, SsoProviderMetadata metadata, IConfiguration config,
-            CancellationToken ct) =>
+        group.MapPut("/", async Task<Ok<SsoView>> (HttpContext http, SsoSettingsStore store, SsoProviderMetadata metadata,
+            IConfiguration config, CancellationToken ct) =>
         {
             var (body, _) = await JsonBody.ReadAsync<SsoDocument>(http.Request, 64 * 1024, ct);
             var tenantId = http.User.TenantId();
@@ -53,7 +53,8 @@ public static class SsoEndpoints
             catch (SsoProviderException e) { throw RequestValidationException.For("issuer", e.Message); }
             // Whoever saves it owns its reach: the provider signs in members up to this role only (RoleTable.SsoReaches).
             if (!await store.SaveAsync(tenantId, issuer, clientId, secret, domains, role, required, http.User.RoleOf(), ct))
-                throw RequestValidationException.For("clientSecret", "clientSecret is required the first time (the secret the provider gave for this client).");
+                throw RequestValidationException.For("clientSecret",
+                    "clientSecret is required the first time (the secret the provider gave for this client).");
             return TypedResults.Ok((await ViewAsync(http, store, config, ct))!);
         }).WithSummary("Set the tenant's OpenID Connect provider for console sign-in (clientSecret may be left out to keep the stored one)")
             .Audited("sso.replace", "sso", Before, _ => "sso")
@@ -73,5 +74,6 @@ public static class SsoEndpoints
             : null;
 
     private static async Task<object?> Before(HttpContext http, string _) =>
-        await ViewAsync(http, http.RequestServices.GetRequiredService<SsoSettingsStore>(), http.RequestServices.GetRequiredService<IConfiguration>(), http.RequestAborted);
+        await ViewAsync(http, http.RequestServices.GetRequiredService<SsoSettingsStore>(),
+            http.RequestServices.GetRequiredService<IConfiguration>(), http.RequestAborted);
 }

@@ -25,27 +25,33 @@ public static class SsoFlowEndpoints
 
     /// <summary>The one redirect URI for every tenant (the tenant rides in the state): what an admin registers at the provider.</summary>
     public static string RedirectUri(HttpRequest request, IConfiguration config) =>
-        (config["PublicBaseUrl"] is { Length: > 0 } publicBase ? publicBase.TrimEnd('/') : $"{request.Scheme}://{request.Host}") + CallbackPath;
+        (config["PublicBaseUrl"] is { Length: > 0 } publicBase ? publicBase.TrimEnd('/') : $"{request.Scheme}://{request.Host}")
+        + CallbackPath;
 
-    private static async Task<IResult> StartAsync(HttpContext http, string? email, string? tenant, string? returnUrl, SsoSettingsStore settings,
-        SsoProviderMetadata metadata, SsoSignInStore signIns, IConfiguration config, ILogger<SsoSignInStore> log, CancellationToken ct)
+    private static async Task<IResult> StartAsync(HttpContext http, string? email, string? tenant, string? returnUrl,
+        SsoSettingsStore settings, SsoProviderMetadata metadata, SsoSignInStore signIns, IConfiguration config,
+        ILogger<SsoSignInStore> log, CancellationToken ct)
     {
         try
         {
             var tenantId = Guid.TryParse(tenant, out var named) ? named
-                : email?.Trim() is { Length: > 2 and <= 320 } e && e.Contains('@') && await settings.TenantForDomainAsync(SsoRules.DomainOf(e), ct) is { } found ? found
-                : throw new SsoSignInRefused(tenant is not null ? SsoRefusal.NotConfigured : email is null ? SsoRefusal.NoTenant : SsoRefusal.DomainUnknown);
+                : email?.Trim() is { Length: > 2 and <= 320 } e && e.Contains('@')
+                    && await settings.TenantForDomainAsync(SsoRules.DomainOf(e), ct) is { } found ? found
+                : throw new SsoSignInRefused(tenant is not null ? SsoRefusal.NotConfigured
+                    : email is null ? SsoRefusal.NoTenant : SsoRefusal.DomainUnknown);
             var sso = await settings.FindAsync(tenantId, ct) ?? throw new SsoSignInRefused(SsoRefusal.NotConfigured);
             var provider = await ProviderAsync(metadata, sso, ct);
             var (state, browser) = await signIns.StartAsync(tenantId, LocalConsolePath(returnUrl), ct);
             http.Response.Cookies.Append(BrowserCookie, browser, new CookieOptions
             {
                 // Lax, not Strict: the provider's redirect back is a cross-site top-level GET, which a Strict cookie would miss.
-                HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = CallbackPath, MaxAge = SsoSignInStore.Lifetime, IsEssential = true,
+                HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps, Path = CallbackPath,
+                MaxAge = SsoSignInStore.Lifetime, IsEssential = true,
             });
             var query = new Dictionary<string, string?>
             {
-                ["client_id"] = sso.ClientId, ["response_type"] = "code", ["scope"] = "openid email", ["redirect_uri"] = RedirectUri(http.Request, config),
+                ["client_id"] = sso.ClientId, ["response_type"] = "code", ["scope"] = "openid email",
+                ["redirect_uri"] = RedirectUri(http.Request, config),
                 ["state"] = state, ["nonce"] = SsoSignInStore.Nonce(browser),
                 ["code_challenge"] = SsoSignInStore.CodeChallenge(SsoSignInStore.CodeVerifier(browser)), ["code_challenge_method"] = "S256",
             };
@@ -60,32 +66,35 @@ public static class SsoFlowEndpoints
         catch (SsoSignInRefused refused) { return Refused(http, log, refused); }
     }
 
-    private static async Task<IResult> CallbackAsync(HttpContext http, string? code, string? state, string? error, string? iss, SsoSettingsStore settings,
-        SsoProviderMetadata metadata, SsoSignInStore signIns, SsoCodeExchange exchange, SsoIdTokenValidator validator, IConfiguration config,
-        ILogger<SsoSignInStore> log, CancellationToken ct)
+    private static async Task<IResult> CallbackAsync(HttpContext http, string? code, string? state, string? error, string? iss,
+        SsoSettingsStore settings, SsoProviderMetadata metadata, SsoSignInStore signIns, SsoCodeExchange exchange,
+        SsoIdTokenValidator validator, IConfiguration config, ILogger<SsoSignInStore> log, CancellationToken ct)
     {
         http.Response.Cookies.Delete(BrowserCookie, new CookieOptions { Path = CallbackPath });
         try
         {
-            var pending = await signIns.TakeAsync(state, http.Request.Cookies[BrowserCookie], ct) ?? throw new SsoSignInRefused(SsoRefusal.StateMismatch);
+            var pending = await signIns.TakeAsync(state, http.Request.Cookies[BrowserCookie], ct)
+                ?? throw new SsoSignInRefused(SsoRefusal.StateMismatch);
             if (error is not null) throw new SsoSignInRefused(SsoRefusal.ProviderError, error.Length > 100 ? error[..100] : error);
             if (string.IsNullOrEmpty(code) || code.Length > 4096) throw new SsoSignInRefused(SsoRefusal.CodeRefused, "no code");
             var sso = await settings.FindAsync(pending.TenantId, ct) ?? throw new SsoSignInRefused(SsoRefusal.NotConfigured);
             var provider = await ProviderAsync(metadata, sso, ct);
             // RFC 9207: a provider that says who it is in the redirect must be the one this sign-in went to (mix-up attacks).
             if (iss is not null && iss.TrimEnd('/') != sso.Issuer) throw new SsoSignInRefused(SsoRefusal.WrongIssuer, "iss parameter");
-            var idToken = await exchange.IdTokenAsync(provider, sso, code, RedirectUri(http.Request, config), SsoSignInStore.CodeVerifier(pending.BrowserSecret), ct);
+            var idToken = await exchange.IdTokenAsync(provider, sso, code, RedirectUri(http.Request, config),
+                SsoSignInStore.CodeVerifier(pending.BrowserSecret), ct);
             var identity = await validator.ValidateAsync(provider, sso, idToken, SsoSignInStore.Nonce(pending.BrowserSecret), ct);
             if (!sso.AllowsDomainOf(identity.Email)) throw new SsoSignInRefused(SsoRefusal.DomainNotAllowed);
 
-            var members = http.RequestServices.GetService<ISsoMemberSignIn>() ?? throw new SsoSignInRefused(SsoRefusal.NotAMember, "no member directory");
+            var members = http.RequestServices.GetService<ISsoMemberSignIn>()
+                ?? throw new SsoSignInRefused(SsoRefusal.NotAMember, "no member directory");
             return await members.SignInAsync(http, identity, sso, pending.ReturnUrl, ct);
         }
         catch (SsoSignInRefused refused) { return Refused(http, log, refused); }
     }
 
-    private static async Task<Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration> ProviderAsync(SsoProviderMetadata metadata,
-        SsoSettings sso, CancellationToken ct)
+    private static async Task<Microsoft.IdentityModel.Protocols.OpenIdConnect.OpenIdConnectConfiguration> ProviderAsync(
+        SsoProviderMetadata metadata, SsoSettings sso, CancellationToken ct)
     {
         try { return await metadata.GetAsync(sso.TenantId, sso.Issuer, ct); }
         catch (SsoProviderException e) { throw new SsoSignInRefused(SsoRefusal.ProviderUnavailable, e.Message); }
@@ -108,6 +117,7 @@ public static class SsoFlowEndpoints
 
     /// <summary>Only a local console path (no open redirect after sign-in); anything else is the overview.</summary>
     public static string LocalConsolePath(string? returnUrl) =>
-        returnUrl is { Length: <= 2000 } r && r.StartsWith("/admin", StringComparison.Ordinal) && (r.Length == 6 || r[6] is '/' or '?' or '#')
+        returnUrl is { Length: <= 2000 } r && r.StartsWith("/admin", StringComparison.Ordinal)
+            && (r.Length == 6 || r[6] is '/' or '?' or '#')
             && !r.Contains('\\') && !r.Contains("//") && !r.Any(char.IsControl) ? r : "/admin";
 }

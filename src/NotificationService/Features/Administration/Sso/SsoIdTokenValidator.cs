@@ -19,7 +19,8 @@ public sealed class SsoIdTokenValidator(SsoProviderMetadata metadata)
     private const int MaxTokenLength = 16 * 1024;
     private static readonly JsonWebTokenHandler Handler = new() { MaximumTokenSizeInBytes = MaxTokenLength };
 
-    public async Task<SsoIdentity> ValidateAsync(OpenIdConnectConfiguration provider, SsoSettings settings, string idToken, string nonce, CancellationToken ct)
+    public async Task<SsoIdentity> ValidateAsync(OpenIdConnectConfiguration provider, SsoSettings settings,
+        string idToken, string nonce, CancellationToken ct)
     {
         var result = await Handler.ValidateTokenAsync(idToken, Parameters(provider, settings));
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException)
@@ -52,8 +53,9 @@ public sealed class SsoIdTokenValidator(SsoProviderMetadata metadata)
         RequireExpirationTime = true,
         ValidateLifetime = true,
         ClockSkew = ClockSkew,
-        ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512, SecurityAlgorithms.RsaSsaPssSha256,
-            SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384, SecurityAlgorithms.EcdsaSha512],
+        ValidAlgorithms = [SecurityAlgorithms.RsaSha256, SecurityAlgorithms.RsaSha384, SecurityAlgorithms.RsaSha512,
+            SecurityAlgorithms.RsaSsaPssSha256, SecurityAlgorithms.EcdsaSha256, SecurityAlgorithms.EcdsaSha384,
+            SecurityAlgorithms.EcdsaSha512],
     };
 
     private static SsoRefusal Refusal(Exception? e) => e switch
@@ -61,7 +63,8 @@ public sealed class SsoIdTokenValidator(SsoProviderMetadata metadata)
         SecurityTokenInvalidAudienceException => SsoRefusal.WrongAudience,
         SecurityTokenInvalidIssuerException => SsoRefusal.WrongIssuer,
         SecurityTokenExpiredException or SecurityTokenNoExpirationException or SecurityTokenNotYetValidException => SsoRefusal.Expired,
-        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException or SecurityTokenInvalidAlgorithmException => SsoRefusal.BadSignature,
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException or SecurityTokenInvalidAlgorithmException
+            => SsoRefusal.BadSignature,
         _ => SsoRefusal.TokenInvalid,
     };
 }

@@ -14,9 +14,11 @@ namespace NotificationService.Features.Administration.Sso;
 /// the second factor: a member who has one, or must have one, goes on to the code (or enrolment) step as after a
 /// password. The session is opened by the members' one call (<see cref="MemberSessions.StartSessionAsync"/>, method `sso`).
 /// </summary>
-public sealed class SsoMemberSignIn(MemberStore members, MemberSessions sessions, SecondFactorRule secondFactor, PendingStep pending) : ISsoMemberSignIn
+public sealed class SsoMemberSignIn(MemberStore members, MemberSessions sessions, SecondFactorRule secondFactor, PendingStep pending)
+    : ISsoMemberSignIn
 {
-    public async Task<IResult> SignInAsync(HttpContext http, SsoIdentity identity, SsoSettings settings, string returnUrl, CancellationToken ct)
+    public async Task<IResult> SignInAsync(HttpContext http, SsoIdentity identity, SsoSettings settings, string returnUrl,
+        CancellationToken ct)
     {
         var member = await members.FindByEmailAsync(identity.TenantId, identity.Email, ct);
         if (member is not null && !RoleTable.SsoReaches(settings.ConfiguredByRole, member.Role))
@@ -24,9 +26,13 @@ public sealed class SsoMemberSignIn(MemberStore members, MemberSessions sessions
         if (member is null && settings.JoinsJustInTime(identity.Email))
         {
             try { member = await members.CreateAsync(identity.TenantId, identity.Email, "", settings.DefaultRole!, ct); }
-            catch (ConflictException) { member = await members.FindByEmailAsync(identity.TenantId, identity.Email, ct); }   // a sign-in beside this one made it
+            catch (ConflictException)
+            {
+                member = await members.FindByEmailAsync(identity.TenantId, identity.Email, ct);   // a sign-in beside this one made it
+            }
         }
-        if (member is { Status: MemberStatuses.Invited }) member = await members.ActivateAsync(identity.TenantId, member.Id, member.Name, ct) ?? member;
+        if (member is { Status: MemberStatuses.Invited })
+            member = await members.ActivateAsync(identity.TenantId, member.Id, member.Name, ct) ?? member;
         if (member is null) throw new SsoSignInRefused(SsoRefusal.NotAMember);
         if (member.Status != MemberStatuses.Active) throw new SsoSignInRefused(SsoRefusal.MemberDisabled);
         if (!RoleTable.SsoReaches(settings.ConfiguredByRole, member.Role)) throw new SsoSignInRefused(SsoRefusal.AboveWhoSetItUp);
@@ -35,7 +41,8 @@ public sealed class SsoMemberSignIn(MemberStore members, MemberSessions sessions
         {
             var step = member.HasTotp ? PendingStep.Code : PendingStep.Enrol;
             pending.Set(http, new(member.TenantId, member.Id, step, MemberSessions.Sso));
-            return Continue(step == PendingStep.Code ? $"/admin/sign-in?handler=code&returnUrl={Uri.EscapeDataString(returnUrl)}" : "/admin/enrol",
+            return Continue(step == PendingStep.Code
+                ? $"/admin/sign-in?handler=code&returnUrl={Uri.EscapeDataString(returnUrl)}" : "/admin/enrol",
                 "One more step: your second factor");
         }
         await sessions.StartSessionAsync(http, identity.TenantId, member.Id, MemberSessions.Sso, ct);

@@ -31,7 +31,8 @@ public sealed class SsoProviderMetadata(IHttpClientFactory http, OutboundGuard g
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             _managers.TryRemove((tenantId, issuer), out _);
-            throw new SsoProviderException($"The provider's discovery document ({issuer}/.well-known/openid-configuration) could not be read: "
+            throw new SsoProviderException(
+                $"The provider's discovery document ({issuer}/.well-known/openid-configuration) could not be read: "
                 + (e.InnerException?.Message ?? e.Message), e);
         }
         if (!string.Equals(config.Issuer?.TrimEnd('/'), issuer, StringComparison.Ordinal))
@@ -66,7 +67,8 @@ public sealed class SsoProviderMetadata(IHttpClientFactory http, OutboundGuard g
         {
             var client = http.CreateClient(HttpClientName);
             var retriever = new HttpDocumentRetriever(client) { RequireHttps = new Uri(issuer).Scheme == Uri.UriSchemeHttps };
-            return new ConfigurationManager<OpenIdConnectConfiguration>($"{issuer}/.well-known/openid-configuration", new OpenIdConnectConfigurationRetriever(), retriever)
+            return new ConfigurationManager<OpenIdConnectConfiguration>($"{issuer}/.well-known/openid-configuration",
+                new OpenIdConnectConfigurationRetriever(), retriever)
             {
                 AutomaticRefreshInterval = TimeSpan.FromDays(1),
                 RefreshInterval = TimeSpan.FromSeconds(30),

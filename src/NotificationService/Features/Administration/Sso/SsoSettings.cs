@@ -16,12 +16,12 @@ public sealed record SsoDocument
 
 /// <summary>The configuration as the API shows it: never the client secret, only whether one is set. `configuredByRole`:
 /// the role of whoever saved it last, the highest role the provider signs in; `domains`: each allowed domain's proof.</summary>
-public sealed record SsoView(string Issuer, string ClientId, bool ClientSecretSet, string[] AllowedDomains, string? DefaultRole, bool Required,
-    string RedirectUri, string ConfiguredByRole, SsoDomainView[] Domains);
+public sealed record SsoView(string Issuer, string ClientId, bool ClientSecretSet, string[] AllowedDomains, string? DefaultRole,
+    bool Required, string RedirectUri, string ConfiguredByRole, SsoDomainView[] Domains);
 
 /// <summary>A tenant's stored configuration, the client secret unsealed (used by the sign-in flow, never answered).</summary>
-public sealed record SsoSettings(Guid TenantId, string Issuer, string ClientId, string ClientSecret, string[] AllowedDomains, string? DefaultRole,
-    bool Required, string ConfiguredByRole)
+public sealed record SsoSettings(Guid TenantId, string Issuer, string ClientId, string ClientSecret, string[] AllowedDomains,
+    string? DefaultRole, bool Required, string ConfiguredByRole)
 {
     public bool AllowsDomainOf(string email) =>
         AllowedDomains.Length == 0 || AllowedDomains.Contains(SsoRules.DomainOf(email), StringComparer.Ordinal);
@@ -50,16 +50,19 @@ public static partial class SsoRules
     {
         var text = value?.Trim();
         if (string.IsNullOrEmpty(text) || text.Length > MaxIssuerLength)
-            throw RequestValidationException.For("issuer", $"issuer is required: the provider's issuer URL (1 to {MaxIssuerLength} characters).");
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0
-            || !(uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
-            throw RequestValidationException.For("issuer", "issuer must be an https URL without query or fragment (https://login.example.com/realms/acme).");
+            throw RequestValidationException.For("issuer",
+                $"issuer is required: the provider's issuer URL (1 to {MaxIssuerLength} characters).");
+        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Query.Length > 0 || uri.Fragment.Length > 0
+            || uri.UserInfo.Length > 0 || !(uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && uri.IsLoopback))
+            throw RequestValidationException.For("issuer",
+                "issuer must be an https URL without query or fragment (https://login.example.com/realms/acme).");
         return text.TrimEnd('/');
     }
 
     public static string ClientId(string? value) =>
         value?.Trim() is { Length: > 0 and <= MaxClientIdLength } id && !id.Any(char.IsControl) ? id
-            : throw RequestValidationException.For("clientId", $"clientId is required: the client id registered at the provider (1 to {MaxClientIdLength} characters).");
+            : throw RequestValidationException.For("clientId",
+                $"clientId is required: the client id registered at the provider (1 to {MaxClientIdLength} characters).");
 
     public static string? ClientSecret(string? value) => value switch
     {
@@ -89,6 +92,7 @@ public static partial class SsoRules
         null or "" => null,
         _ when JustInTimeRoles.Contains(value) => value,
         _ => throw RequestValidationException.For("defaultRole",
-            $"defaultRole is one of {string.Join(", ", JustInTimeRoles)}, or null for no just-in-time membership (owners are never made by sign-in)."),
+            $"defaultRole is one of {string.Join(", ", JustInTimeRoles)}, or null for no just-in-time membership "
+                + $"(owners are never made by sign-in)."),
     };
 }

@@ -21,8 +21,8 @@ public sealed class SsoSettingsStore(NpgsqlDataSource db, SecretProtector secret
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         var secret = secrets.Unprotect(r.GetFieldValue<byte[]>(2), r.GetString(3)).GetValueOrDefault(SecretField, "");
-        return new SsoSettings(tenantId, r.GetString(0), r.GetString(1), secret, r.GetFieldValue<string[]>(4), r.IsDBNull(5) ? null : r.GetString(5),
-            r.GetBoolean(6), r.GetString(7));
+        return new SsoSettings(tenantId, r.GetString(0), r.GetString(1), secret, r.GetFieldValue<string[]>(4),
+            r.IsDBNull(5) ? null : r.GetString(5), r.GetBoolean(6), r.GetString(7));
     }
 
     /// <summary>The one tenant whose configuration lists <paramref name="domain"/> and who proved it holds it
@@ -43,12 +43,14 @@ public sealed class SsoSettingsStore(NpgsqlDataSource db, SecretProtector secret
     /// <summary>Creates or replaces the configuration, recording the role of who saved it (<paramref name="configuredByRole"/>)
     /// and keeping one proof row per allowed domain, in one transaction; a null <paramref name="clientSecret"/> keeps the
     /// stored one (false when there is none to keep: nothing is written).</summary>
-    public async Task<bool> SaveAsync(Guid tenantId, string issuer, string clientId, string? clientSecret, string[] allowedDomains, string? defaultRole,
-        bool required, string configuredByRole, CancellationToken ct)
+    public async Task<bool> SaveAsync(Guid tenantId, string issuer, string clientId, string? clientSecret, string[] allowedDomains,
+        string? defaultRole, bool required, string configuredByRole, CancellationToken ct)
     {
         await using var connection = await db.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        if (!await WriteAsync(connection, tenantId, issuer, clientId, clientSecret, allowedDomains, defaultRole, required, configuredByRole, ct)) return false;
+        if (!await WriteAsync(connection, tenantId, issuer, clientId, clientSecret, allowedDomains, defaultRole, required,
+            configuredByRole, ct))
+            return false;
         await SsoDomainProofs.SyncAsync(connection, tenantId, allowedDomains, ct);
         await tx.CommitAsync(ct);
         return true;
@@ -57,7 +59,8 @@ public sealed class SsoSettingsStore(NpgsqlDataSource db, SecretProtector secret
     private async Task<bool> WriteAsync(NpgsqlConnection connection, Guid tenantId, string issuer, string clientId, string? clientSecret,
         string[] allowedDomains, string? defaultRole, bool required, string configuredByRole, CancellationToken ct)
     {
-        (byte[]? sealedSecret, string? keyId) = clientSecret is null ? default : secrets.Protect(new Dictionary<string, string> { [SecretField] = clientSecret });
+        (byte[]? sealedSecret, string? keyId) = clientSecret is null ? default
+            : secrets.Protect(new Dictionary<string, string> { [SecretField] = clientSecret });
         await using var cmd = new NpgsqlCommand("""
             insert into tenant_sso as s (tenant_id, issuer, client_id, client_secret, secret_key_id, allowed_domains, default_role, required,
                 configured_by_role, updated_at)
@@ -69,10 +72,12 @@ public sealed class SsoSettingsStore(NpgsqlDataSource db, SecretProtector secret
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(issuer);
         cmd.Parameters.AddWithValue(clientId);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)sealedSecret ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)sealedSecret ?? DBNull.Value,
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)keyId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         cmd.Parameters.AddWithValue(allowedDomains);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)defaultRole ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)defaultRole ?? DBNull.Value,
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         cmd.Parameters.AddWithValue(required);
         cmd.Parameters.AddWithValue(configuredByRole);
         if (await cmd.ExecuteNonQueryAsync(ct) == 1) return true;
@@ -87,7 +92,8 @@ public sealed class SsoSettingsStore(NpgsqlDataSource db, SecretProtector secret
         keep.Parameters.AddWithValue(issuer);
         keep.Parameters.AddWithValue(clientId);
         keep.Parameters.AddWithValue(allowedDomains);
-        keep.Parameters.Add(new NpgsqlParameter { Value = (object?)defaultRole ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        keep.Parameters.Add(new NpgsqlParameter { Value = (object?)defaultRole ?? DBNull.Value,
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         keep.Parameters.AddWithValue(required);
         keep.Parameters.AddWithValue(configuredByRole);
         return await keep.ExecuteNonQueryAsync(ct) == 1;

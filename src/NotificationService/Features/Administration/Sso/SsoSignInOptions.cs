@@ -7,7 +7,9 @@ namespace NotificationService.Features.Administration.Sso;
 public sealed class SsoSignInOptions(SsoSettingsStore settings, SsoDomainProofs proofs) : ITenantSignInOptions
 {
     public async Task<SsoSignInOption?> SsoAsync(Guid tenantId, CancellationToken ct) =>
-        await settings.FindAsync(tenantId, ct) is { } sso ? new SsoSignInOption($"{SsoFlowEndpoints.StartPath}?tenant={tenantId}", sso.Required, sso.ConfiguredByRole) : null;
+        await settings.FindAsync(tenantId, ct) is { } sso
+            ? new SsoSignInOption($"{SsoFlowEndpoints.StartPath}?tenant={tenantId}", sso.Required, sso.ConfiguredByRole)
+            : null;
 
     public async Task<SsoPolicy?> PolicyAsync(Guid tenantId, CancellationToken ct) =>
         await settings.FindAsync(tenantId, ct) is { } sso

@@ -62,7 +62,8 @@ public static class McpMessageGuard
     /// <summary>A request (an object with a method and an id) whose params its method cannot read: the id and why.</summary>
     private static (JsonElement Id, string Message)? UnreadableParams(JsonElement root)
     {
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("id", out var id) || id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("id", out var id)
+            || id.ValueKind is not (JsonValueKind.String or JsonValueKind.Number)
             || !root.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String
             || Params.Keys.FirstOrDefault(m => method.ValueEquals(m)) is not { } name)   // never GetString: a lone surrogate throws
             return null;

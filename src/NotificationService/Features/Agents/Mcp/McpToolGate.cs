@@ -26,7 +26,8 @@ public static class McpToolGate
         McpRequestHandler<CallToolRequestParams, CallToolResult> next) => async (context, ct) =>
     {
         var tool = context.Params?.Name ?? "";
-        if (!ScopeTable.Tools.TryGetValue(tool, out var access) || context.Server.ServerOptions.ToolCollection?.TryGetPrimitive(tool, out var known) != true)
+        if (!ScopeTable.Tools.TryGetValue(tool, out var access)
+            || context.Server.ServerOptions.ToolCollection?.TryGetPrimitive(tool, out var known) != true)
             throw new McpProtocolException($"Unknown tool: '{tool}'.", McpErrorCode.InvalidParams);
         if (context.User is not { } user || !user.MayCall(tool))
             return Refusal($"'{tool}' is not available to this credential: a key needs {access}; a member needs a role that allows it.");

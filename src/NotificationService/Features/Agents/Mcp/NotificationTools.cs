@@ -10,16 +10,19 @@ using NotificationService.Features.Tenancy.Auth;
 
 namespace NotificationService.Features.Agents.Mcp;
 
-/// <summary>The notification log for an agent: the console's search and the status API's read, addresses as the caller may see them.</summary>
+/// <summary>The notification log for an agent: the console's search and the status API's read, addresses as the caller may see
+/// them.</summary>
 [McpServerToolType]
 public sealed class NotificationTools(NotificationSearch search, NotificationQueries queries, IHttpContextAccessor http)
 {
     public const int MaxResults = 50;
 
-    public sealed record Found(Guid Id, string Channel, string Status, string? Recipient, string? Category, string? LastError, DateTimeOffset CreatedAt);
+    public sealed record Found(Guid Id, string Channel, string Status, string? Recipient, string? Category, string? LastError,
+        DateTimeOffset CreatedAt);
 
-    public sealed record Explained(Guid Id, string Channel, string Status, string Reason, string Explanation, string? Recipient, string? Template,
-        int Attempts, string? Provider, string? ProviderMessageId, string? ProviderAnswer, IReadOnlyList<StatusEvent> History);
+    public sealed record Explained(Guid Id, string Channel, string Status, string Reason, string Explanation, string? Recipient,
+        string? Template, int Attempts, string? Provider, string? ProviderMessageId, string? ProviderAnswer,
+        IReadOnlyList<StatusEvent> History);
 
     private ClaimsPrincipal User => http.HttpContext!.User;
 
@@ -29,7 +32,8 @@ public sealed class NotificationTools(NotificationSearch search, NotificationQue
     public async Task<IReadOnlyList<Found>> FindAsync(
         [Description("A userId, email address or phone number")] string? recipient = null,
         [Description("A template key")] string? template = null,
-        [Description("accepted, queued, sending, sent, delivered, read, failed, suppressed, skipped, cancelled, expired…")] string? status = null,
+        [Description("accepted, queued, sending, sent, delivered, read, failed, suppressed, skipped, cancelled, expired…")]
+        string? status = null,
         [Description("email, sms, push, whatsapp, in_app, chat")] string? channel = null,
         [Description("Created at or after (ISO 8601)")] DateTimeOffset? from = null,
         [Description("Created before (ISO 8601)")] DateTimeOffset? to = null,
@@ -37,10 +41,12 @@ public sealed class NotificationTools(NotificationSearch search, NotificationQue
         CancellationToken ct = default)
     {
         if (limit is < 1 or > MaxResults) throw new McpException($"limit: between 1 and {MaxResults}.");
-        if (channel is not null && !ChannelNames.IsKnown(channel)) throw new McpException($"channel: one of {string.Join(", ", ChannelNames.All)}.");
+        if (channel is not null && !ChannelNames.IsKnown(channel))
+            throw new McpException($"channel: one of {string.Join(", ", ChannelNames.All)}.");
         var filter = new NotificationFilter(Recipient: recipient, Status: status, Channel: channel, From: from, To: to, Template: template);
         var rows = await search.SearchAsync(User.TenantId(), filter, null, limit, ct);
-        return rows.Select(r => new Found(r.Summary.Id, r.Summary.Channel, r.Summary.Status, User.Shown(RecipientText.For(r.Summary.Channel, r.Summary.Recipient)),
+        return rows.Select(r => new Found(r.Summary.Id, r.Summary.Channel, r.Summary.Status,
+            User.Shown(RecipientText.For(r.Summary.Channel, r.Summary.Recipient)),
             r.Category, r.Summary.LastError, r.Summary.CreatedAt)).ToList();
     }
 

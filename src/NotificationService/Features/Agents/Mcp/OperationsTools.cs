@@ -22,7 +22,8 @@ public sealed class OperationsTools(WorkflowStore workflows, RunStore runs, JobQ
 
     private Guid Tenant => http.HttpContext!.User.TenantId();
 
-    [McpServerTool(Name = "list_workflows", ReadOnly = true), Description("The tenant's workflows: key, name, published and latest version.")]
+    [McpServerTool(Name = "list_workflows", ReadOnly = true), Description(
+        "The tenant's workflows: key, name, published and latest version.")]
     public Task<IReadOnlyList<WorkflowView>> ListWorkflowsAsync(CancellationToken ct = default) =>
         workflows.ListAsync(Tenant, null, 100, ct);
 

@@ -76,7 +76,8 @@ public sealed class TestTools(TemplateTestSend testSend, TemplateQueries templat
         CancellationToken ct = default)
     {
         if (!userId.StartsWith(TestUserPrefix, StringComparison.Ordinal))
-            throw new McpException($"userId: a test user's userId starts with '{TestUserPrefix}'; an agent never triggers a workflow for a real person.");
+            throw new McpException(
+                $"userId: a test user's userId starts with '{TestUserPrefix}'; an agent never triggers a workflow for a real person.");
         var body = new JsonObject { ["recipients"] = new JsonArray(userId) };
         if (data is not null) body["data"] = data.DeepClone();
         var raw = JsonSerializer.SerializeToUtf8Bytes(body, JsonBody.Options);
@@ -89,22 +90,26 @@ public sealed class TestTools(TemplateTestSend testSend, TemplateQueries templat
     private RecipientDto Own(string channel)
     {
         if (User.FindFirstValue(AuthClaims.MemberEmail) is not { } email)
-            throw new McpException("to: 'me' is the calling member's own address, and a key has none: use 'sandbox', or call with a member's token.");
+            throw new McpException(
+                "to: 'me' is the calling member's own address, and a key has none: use 'sandbox', or call with a member's token.");
         if (channel != ChannelNames.Email)
             throw new McpException($"to: 'me' sends to your e-mail address, and this template is for {channel}: use 'sandbox'.");
         return new RecipientDto { Email = email };
     }
 
-    /// <summary>A reserved address, and only where every enabled provider of the channel is a sandbox: so it records, never delivers.</summary>
+    /// <summary>A reserved address, and only where every enabled provider of the channel is a sandbox: so it records, never
+    /// delivers.</summary>
     private async Task<RecipientDto> SandboxAsync(Guid tenantId, string channel, CancellationToken ct)
     {
         if (!SandboxRecipients.TryGetValue(channel, out var recipient))
-            throw new McpException($"to: a sandbox test is for {string.Join(", ", SandboxRecipients.Keys)} templates; this one is for {channel}.");
+            throw new McpException(
+                $"to: a sandbox test is for {string.Join(", ", SandboxRecipients.Keys)} templates; this one is for {channel}.");
         var configured = await providers.ForChannelAsync(tenantId, channel, ct);
         if (configured.Count == 0)
             throw new McpException($"to: the tenant has no enabled provider for the '{channel}' channel.");
         if (configured.FirstOrDefault(p => p.Kind != SandboxAdapter.KindName) is { } real)
-            throw new McpException($"to: the '{channel}' channel delivers through a real provider ({real.Kind}), so a sandbox test would reach it: use 'me'.");
+            throw new McpException(
+                $"to: the '{channel}' channel delivers through a real provider ({real.Kind}), so a sandbox test would reach it: use 'me'.");
         return recipient;
     }
 }

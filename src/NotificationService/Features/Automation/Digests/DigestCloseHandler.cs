@@ -18,10 +18,12 @@ public sealed class DigestCloseHandler(NotificationLedger ledger, DigestCloser c
 {
     private sealed record Close(Guid WindowId, DateTimeOffset At, int Index);
 
-    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, DigestCloseJob Args)> jobs, CancellationToken ct)
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, DigestCloseJob Args)> jobs,
+        CancellationToken ct)
     {
         var results = new JobResult[jobs.Count];
-        foreach (var tenant in jobs.Select((j, i) => (j.Job.TenantId, Close: new Close(j.Args.WindowId, j.Args.At, i))).GroupBy(j => j.TenantId, j => j.Close))
+        foreach (var tenant in jobs.Select((j, i) => (j.Job.TenantId, Close: new Close(j.Args.WindowId, j.Args.At, i)))
+            .GroupBy(j => j.TenantId, j => j.Close))
         {
             var alone = tenant.ToList();
             if (alone.Count > 1)
@@ -46,11 +48,13 @@ public sealed class DigestCloseHandler(NotificationLedger ledger, DigestCloser c
     private async Task<List<Close>> CloseAsync(Guid tenantId, List<Close> closes, bool skipHeld, JobResult[] results, CancellationToken ct)
     {
         await using var tx = await ledger.BeginAsync(ct);
-        var locked = await DigestStore.LockOpenAsync(tx.Connection, tx.Transaction, tenantId, [.. closes.Select(c => c.WindowId).Distinct()], skipHeld, ct);
+        var locked = await DigestStore.LockOpenAsync(tx.Connection, tx.Transaction, tenantId,
+            [.. closes.Select(c => c.WindowId).Distinct()], skipHeld, ct);
         var ours = skipHeld ? closes.Where(c => locked.ContainsKey(c.WindowId)).ToList() : closes;
         var moved = ours.Where(c => locked.TryGetValue(c.WindowId, out var closesAt) && closesAt > c.At.AddMilliseconds(1)).ToList();
         var due = ours.Except(moved).Where(c => locked.ContainsKey(c.WindowId)).Select(c => c.WindowId).Distinct().ToArray();
-        await queue.EnqueueAsync(tx.Connection, tx.Transaction, [.. moved.Select(c => DigestCloser.CloseJob(tenantId, c.WindowId, locked[c.WindowId]))], ct);
+        await queue.EnqueueAsync(tx.Connection, tx.Transaction,
+            [.. moved.Select(c => DigestCloser.CloseJob(tenantId, c.WindowId, locked[c.WindowId]))], ct);
         if (due.Length > 0) await closer.CloseManyAsync(tx.Connection, tx.Transaction, tenantId, due, clock.GetUtcNow(), ct);
         if (locked.Count > 0) tx.WakeAfterCommit(WorkflowStepJob.Queue);
         await tx.CommitAsync(ct);

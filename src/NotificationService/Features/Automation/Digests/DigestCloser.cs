@@ -21,11 +21,13 @@ namespace NotificationService.Features.Automation.Digests;
 public sealed class DigestCloser(JobQueue queue, LiveDigestItems items, DigestOptions options)
 {
     /// <summary>True when this call closed it.</summary>
-    public async Task<bool> CloseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId, DateTimeOffset now, CancellationToken ct) =>
+    public async Task<bool> CloseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId, DateTimeOffset now,
+        CancellationToken ct) =>
         await CloseManyAsync(conn, tx, tenantId, [windowId], now, ct) == 1;
 
     /// <summary>Closes those of <paramref name="windowIds"/> (locked by the caller) that are open; returns how many.</summary>
-    public async Task<int> CloseManyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] windowIds, DateTimeOffset now, CancellationToken ct)
+    public async Task<int> CloseManyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] windowIds, DateTimeOffset now,
+        CancellationToken ct)
     {
         var closed = await DigestStore.CloseManyAsync(conn, tx, tenantId, windowIds, now, ct);
         var digestedAt = options.DigestedRunsDelay > TimeSpan.Zero ? now + options.DigestedRunsDelay : (DateTimeOffset?)null;

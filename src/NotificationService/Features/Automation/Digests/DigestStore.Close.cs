@@ -5,8 +5,10 @@ namespace NotificationService.Features.Automation.Digests;
 
 public static partial class DigestStore
 {
-    /// <summary>The digests <paramref name="runId"/> carries, by step id (a closed window's, or a backoff window's first event's).</summary>
-    public static async Task<JsonObject> CarriedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct)
+    /// <summary>The digests <paramref name="runId"/> carries, by step id (a closed window's, or a backoff window's first
+    /// event's).</summary>
+    public static async Task<JsonObject> CarriedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             select step_id, passed_summary::text, 0 as rank from digest_windows where tenant_id = $1 and passed_run_id = $2 and passed_summary is not null
@@ -23,7 +25,8 @@ public static partial class DigestStore
     }
 
     /// <summary>Erase: the recipient's windows, open or closed, and their events.</summary>
-    public static async Task<int> ForgetUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, CancellationToken ct)
+    public static async Task<int> ForgetUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(ForgetUser, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);

@@ -33,8 +33,8 @@ public static partial class DigestStore
     /// window's first event's run carries its digest, which is written beside it (exact count, the kept events' data,
     /// distinct actors); the events go, returned so that the caller queues the runs that carry and the runs digested. A
     /// window closed already is left out.</summary>
-    public static async Task<List<ClosedWindow>> CloseManyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] windowIds,
-        DateTimeOffset now, CancellationToken ct)
+    public static async Task<List<ClosedWindow>> CloseManyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId,
+        Guid[] windowIds, DateTimeOffset now, CancellationToken ct)
     {
         var closed = new Dictionary<Guid, ClosedWindow>();
         await using (var close = new NpgsqlCommand(CloseMany, conn, tx))

@@ -17,7 +17,8 @@ public static partial class DigestStore
     /// <see cref="AddEventAsync"/> adds it. Returns the windows it opened or filled.
     /// </summary>
     public static async Task<List<TouchedWindow>> JoinManyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId,
-        RunEffect.JoinDigest join, DateTimeOffset now, IReadOnlyList<(Guid RunId, string UserId)> runs, string? actorKey, JsonNode? actor, CancellationToken ct)
+        RunEffect.JoinDigest join, DateTimeOffset now, IReadOnlyList<(Guid RunId, string UserId)> runs, string? actorKey, JsonNode? actor,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(JoinMany, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
@@ -31,7 +32,8 @@ public static partial class DigestStore
         AddActor(cmd, actorKey, actor);
         var touched = new List<TouchedWindow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) touched.Add(new TouchedWindow(r.GetGuid(0), r.GetBoolean(1), r.GetBoolean(2), r.GetFieldValue<DateTimeOffset>(3)));
+        while (await r.ReadAsync(ct))
+            touched.Add(new TouchedWindow(r.GetGuid(0), r.GetBoolean(1), r.GetBoolean(2), r.GetFieldValue<DateTimeOffset>(3)));
         return touched;
     }
 

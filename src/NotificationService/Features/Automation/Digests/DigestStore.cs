@@ -24,9 +24,9 @@ public static partial class DigestStore
     /// <summary>Joins the open window of (workflow, step, recipient, key) or opens it: one upsert on the partial unique index
     /// of open windows. A joiner that waited on a window being closed finds it closed when the closer commits, and PostgreSQL
     /// retries its insert: it opens the next window instead. A sliding window's close moves with each event.</summary>
-    public static async Task<JoinedWindow> UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, string stepId, string userId,
-        string key, DigestPlan plan, DateTimeOffset now, Guid? passedRun, JsonObject? passedSummary, string? actorKey, JsonNode? actor, CancellationToken ct,
-        string? liveSendStep = null)
+    public static async Task<JoinedWindow> UpsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId,
+        string stepId, string userId, string key, DigestPlan plan, DateTimeOffset now, Guid? passedRun, JsonObject? passedSummary,
+        string? actorKey, JsonNode? actor, CancellationToken ct, string? liveSendStep = null)
     {
         await using var cmd = new NpgsqlCommand(Upsert, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
@@ -36,12 +36,14 @@ public static partial class DigestStore
         cmd.Parameters.AddWithValue(userId);
         AddPlan(cmd, key, plan, now);
         cmd.Parameters.Add(new NpgsqlParameter<Guid?> { TypedValue = passedRun, DataTypeName = "uuid" });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)passedSummary?.ToJsonString() ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter
+            { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)passedSummary?.ToJsonString() ?? DBNull.Value });
         AddActor(cmd, actorKey, actor);
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = liveSendStep, DataTypeName = "text" });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
-        return new JoinedWindow(r.GetGuid(0), r.GetBoolean(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetFieldValue<DateTimeOffset>(5));
+        return new JoinedWindow(r.GetGuid(0), r.GetBoolean(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4),
+            r.GetFieldValue<DateTimeOffset>(5));
     }
 
     /// <summary>$6 to $14 of a join: the key, and the window the plan opens (kind, $8 now, close, sliding bounds, limits).</summary>
@@ -63,14 +65,16 @@ public static partial class DigestStore
     private static void AddActor(NpgsqlCommand cmd, string? actorKey, JsonNode? actor)
     {
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = actorKey, DataTypeName = "text" });
-        var entry = actorKey is null ? null : new JsonArray(new JsonObject { ["key"] = actorKey, ["actor"] = actor?.DeepClone() }).ToJsonString();
+        var entry = actorKey is null
+            ? null
+            : new JsonArray(new JsonObject { ["key"] = actorKey, ["actor"] = actor?.DeepClone() }).ToJsonString();
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)entry ?? DBNull.Value });
     }
 
     /// <summary>The event at its position. Its data is its run's: the digest reads the first and last `keep` events' data
     /// from their runs (<see cref="KeptData"/>), so an event joining writes one small row and rewrites none.</summary>
-    public static async Task AddEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, JoinedWindow window, Guid runId, int seq,
-        string? actorKey, CancellationToken ct)
+    public static async Task AddEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, JoinedWindow window, Guid runId,
+        int seq, string? actorKey, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             insert into digest_events (tenant_id, window_id, position, run_id, seq, actor_key) values ($1, $2, $3, $4, $5, $6)
@@ -94,7 +98,8 @@ public static partial class DigestStore
     }
 
     /// <summary>A live in-app window with its digest so far (or final, once closed); null for an ordinary window.</summary>
-    public static async Task<LiveWindow?> LiveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId, CancellationToken ct)
+    public static async Task<LiveWindow?> LiveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid windowId,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(Live, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);

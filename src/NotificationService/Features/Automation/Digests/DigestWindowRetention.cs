@@ -16,6 +16,7 @@ public sealed class DigestWindowRetention(NpgsqlDataSource db) : IRetainedData
     public async Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
     {
         await using var conn = await db.OpenConnectionAsync(ct);
-        return await DigestStore.PurgeClosedAsync(conn, olderThan, limit, ct) + await ThrottleStore.PurgeEndedAsync(conn, olderThan, limit, ct);
+        return await DigestStore.PurgeClosedAsync(conn, olderThan, limit, ct)
+            + await ThrottleStore.PurgeEndedAsync(conn, olderThan, limit, ct);
     }
 }

@@ -4,12 +4,13 @@ using Npgsql;
 namespace NotificationService.Features.Automation.Digests;
 
 /// <summary>An open window as the console lists it under its workflow.</summary>
-public sealed record OpenWindowView(Guid Id, string StepId, string UserId, string Key, string Kind, int Events, DateTimeOffset OpenedAt, DateTimeOffset ClosesAt);
+public sealed record OpenWindowView(Guid Id, string StepId, string UserId, string Key, string Kind, int Events, DateTimeOffset OpenedAt,
+    DateTimeOffset ClosesAt);
 
 /// <summary>A window a run waits in, carried, or passed through first (backoff), with the events' data the console shows:
 /// the kept events of an open window, the digest of a closed one.</summary>
-public sealed record RunWindowView(Guid Id, string StepId, string Key, string Kind, string State, string Role, int Events, DateTimeOffset OpenedAt,
-    DateTimeOffset ClosesAt, DateTimeOffset? ClosedAt, IReadOnlyList<JsonNode?> Data);
+public sealed record RunWindowView(Guid Id, string StepId, string Key, string Kind, string State, string Role, int Events,
+    DateTimeOffset OpenedAt, DateTimeOffset ClosesAt, DateTimeOffset? ClosedAt, IReadOnlyList<JsonNode?> Data);
 
 /// <summary>
 /// What the console shows of digest windows, read-only: the open windows of a workflow (the ones closing first), and the
@@ -49,9 +50,9 @@ public sealed class DigestWindowViews(NpgsqlDataSource db)
         while (await r.ReadAsync(ct))
         {
             var data = JsonNode.Parse(r.GetString(10)) as JsonArray ?? [];
-            windows.Add(new RunWindowView(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt32(6),
-                r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8), r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9),
-                [.. data.Select(d => d?.DeepClone())]));
+            windows.Add(new RunWindowView(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.GetInt32(6), r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8),
+                r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9), [.. data.Select(d => d?.DeepClone())]));
         }
         return windows;
     }

@@ -25,5 +25,6 @@ public sealed record DigestedRunsJob(
     /// <paramref name="runAt"/> (null: at once).</summary>
     public static IEnumerable<NewJob> For(Guid tenantId, Guid carrier, IEnumerable<WindowEvent> events, DateTimeOffset? runAt = null) =>
         events.Chunk(RunsPerJob).Select(chunk => NewJob.For(WorkflowStepJob.Queue, tenantId,
-            new DigestedRunsJob(carrier, [.. chunk.Select(e => e.RunId)], [.. chunk.Select(e => e.Seq)]), JobPriority.Low, runAt, units: chunk.Length));
+            new DigestedRunsJob(carrier, [.. chunk.Select(e => e.RunId)], [.. chunk.Select(e => e.Seq)]), JobPriority.Low, runAt,
+            units: chunk.Length));
 }

@@ -23,7 +23,10 @@ public sealed class LiveDigestItems(TemplateVersionStore versions, TemplateEngin
         if (await DigestStore.LiveAsync(conn, tx, tenantId, windowId, ct) is not { } window) return;
         var send = (await WorkflowSends.ForRunAsync(conn, tx, tenantId, window.CarrierRunId, ct))
             .FirstOrDefault(s => s.StepId == window.SendStep && s.Channel == "in_app");
-        if (send is null || await NotificationQueries.RenderInputsAsync(conn, tx, tenantId, send.NotificationId, ct) is not { TemplateVersionId: { } versionId } n) return;
+        if (send is null
+            || await NotificationQueries.RenderInputsAsync(conn, tx, tenantId, send.NotificationId, ct)
+                is not { TemplateVersionId: { } versionId } n)
+            return;
         var found = await versions.GetManyAsync([versionId], ct);
         if (!found.TryGetValue(versionId, out var version) || version.TenantId != tenantId) return;
         var data = n.Data?.DeepClone() as JsonObject ?? new JsonObject();

@@ -15,14 +15,15 @@ namespace NotificationService.Features.Automation.Digests;
 /// </summary>
 public sealed class RunWindows(DigestCloser closer, LiveDigestItems items, JobQueue queue, TimeProvider clock) : IStepWindows
 {
-    public async Task<DigestJoin> JoinAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.JoinDigest join, int seq, CancellationToken ct)
+    public async Task<DigestJoin> JoinAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.JoinDigest join, int seq,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var actorKey = ActorKey(run.Actor);
         var live = join.Plan.LiveSendStep;
         var passed = join.Plan.PassesFirst || live is not null ? run.Id : (Guid?)null;
-        var window = await DigestStore.UpsertAsync(conn, tx, run.TenantId, run.WorkflowId, join.StepId, run.UserId, join.Key, join.Plan, now,
-            passed, passed is null ? null : PassedSummary(run, join.Plan), actorKey, run.Actor, ct, live);
+        var window = await DigestStore.UpsertAsync(conn, tx, run.TenantId, run.WorkflowId, join.StepId, run.UserId, join.Key, join.Plan,
+            now, passed, passed is null ? null : PassedSummary(run, join.Plan), actorKey, run.Actor, ct, live);
         if (window.Opened) await queue.EnqueueAsync(conn, tx, [DigestCloser.CloseJob(run.TenantId, window.Id, window.ClosesAt)], ct);
         if (window.Opened && passed is not null) return DigestJoin.PassesFirst;
         await DigestStore.AddEventAsync(conn, tx, run.TenantId, window, run.Id, seq, actorKey, ct);
@@ -32,8 +33,9 @@ public sealed class RunWindows(DigestCloser closer, LiveDigestItems items, JobQu
         return DigestJoin.Filled;
     }
 
-    public async Task<bool> JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, RunEffect.JoinDigest join, DateTimeOffset now,
-        IReadOnlyList<(Guid RunId, string UserId)> runs, JsonNode? actor, CancellationToken ct)
+    public async Task<bool> JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId,
+        RunEffect.JoinDigest join, DateTimeOffset now, IReadOnlyList<(Guid RunId, string UserId)> runs, JsonNode? actor,
+        CancellationToken ct)
     {
         var touched = await DigestStore.JoinManyAsync(conn, tx, tenantId, workflowId, join, now, runs, ActorKey(actor), actor, ct);
         var closes = touched.Where(w => w.Opened).Select(w => DigestCloser.CloseJob(tenantId, w.Id, w.ClosesAt)).ToList();
@@ -45,18 +47,21 @@ public sealed class RunWindows(DigestCloser closer, LiveDigestItems items, JobQu
     public Task<bool> LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct) =>
         DigestStore.LeaveAsync(conn, tx, tenantId, runId, ct);
 
-    public async Task<ThrottleAnswer> TakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.TakeThrottle take, DateTimeOffset now,
-        CancellationToken ct)
+    public async Task<ThrottleAnswer> TakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.TakeThrottle take,
+        DateTimeOffset now, CancellationToken ct)
     {
-        var place = await ThrottleStore.TakeAsync(conn, tx, run.TenantId, run.WorkflowId, take.StepId, run.UserId, take.Key, take.Limit, take.Window, now, ct);
+        var place = await ThrottleStore.TakeAsync(conn, tx, run.TenantId, run.WorkflowId, take.StepId, run.UserId, take.Key, take.Limit,
+            take.Window, now, ct);
         return new ThrottleAnswer(place.Admitted, place.WindowEnd);
     }
 
     public Task<JsonObject> CarriedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct) =>
         DigestStore.CarriedAsync(conn, tx, tenantId, runId, ct);
 
-    public async Task<int> ForgetUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, CancellationToken ct) =>
-        await DigestStore.ForgetUserAsync(conn, tx, tenantId, userId, ct) + await ThrottleStore.ForgetUserAsync(conn, tx, tenantId, userId, ct);
+    public async Task<int> ForgetUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId,
+        CancellationToken ct) =>
+        await DigestStore.ForgetUserAsync(conn, tx, tenantId, userId, ct)
+            + await ThrottleStore.ForgetUserAsync(conn, tx, tenantId, userId, ct);
 
     /// <summary>What makes actors distinct: the actor's `id` (or `userId`), else the whole actor as JSON; none without an actor.</summary>
     public static string? ActorKey(JsonNode? actor) => actor switch

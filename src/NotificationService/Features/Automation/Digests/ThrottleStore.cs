@@ -11,8 +11,8 @@ public static class ThrottleStore
 {
     public sealed record Place(bool Admitted, DateTimeOffset WindowEnd);
 
-    public static async Task<Place> TakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, string stepId, string userId,
-        string key, int limit, TimeSpan window, DateTimeOffset now, CancellationToken ct)
+    public static async Task<Place> TakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, string stepId,
+        string userId, string key, int limit, TimeSpan window, DateTimeOffset now, CancellationToken ct)
     {
         await using (var make = new NpgsqlCommand("""
             insert into throttle_windows (tenant_id, workflow_id, step_id, user_id, throttle_key, window_start, window_end, passed)
@@ -61,7 +61,8 @@ public static class ThrottleStore
     }
 
     /// <summary>Erase: the recipient's throttle windows.</summary>
-    public static async Task<int> ForgetUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, CancellationToken ct)
+    public static async Task<int> ForgetUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("delete from throttle_windows where tenant_id = $1 and user_id = $2", conn, tx);
         cmd.Parameters.AddWithValue(tenantId);

@@ -15,10 +15,12 @@ public sealed class RunCommands(WorkflowEngine engine, NotificationLedger ledger
     /// <summary>A cancel by query stops at most this many runs per request (the answer says how many; ask again for more).</summary>
     public const int MaxCancelPerRequest = 10_000;
 
-    /// <summary>Cancels one run: its wait or delay stops at once. 404 for no such run, 409 when it already ended or was cancelled.</summary>
+    /// <summary>Cancels one run: its wait or delay stops at once. 404 for no such run, 409 when it already ended or was
+    /// cancelled.</summary>
     public async Task CancelAsync(Guid tenantId, Guid runId, CancellationToken ct)
     {
-        var t = await engine.ApplyAsync(tenantId, runId, new RunInput.Cancel("cancelled by id"), ct) ?? throw new NotFoundException("The run");
+        var t = await engine.ApplyAsync(tenantId, runId, new RunInput.Cancel("cancelled by id"), ct)
+            ?? throw new NotFoundException("The run");
         if (!t.Changed) throw new ConflictException($"The run is already {RunStore.StateName(t.State.Status)}.");
     }
 
@@ -30,7 +32,8 @@ public sealed class RunCommands(WorkflowEngine engine, NotificationLedger ledger
         {
             await using var tx = await ledger.BeginAsync(ct);
             foreach (var id in chunk)
-                if (await engine.ApplyAsync(tx, tenantId, id, new RunInput.Cancel("cancelled by query"), ct) is { Changed: true }) cancelled++;
+                if (await engine.ApplyAsync(tx, tenantId, id, new RunInput.Cancel("cancelled by query"), ct) is { Changed: true })
+                    cancelled++;
             await tx.CommitAsync(ct);
         }
         return cancelled;
@@ -51,7 +54,8 @@ public sealed class RunCommands(WorkflowEngine engine, NotificationLedger ledger
         var woken = await WaitStore.WakeForEventAsync(tx.Connection, tx.Transaction, tenantId, userId, name, key, ct);
         if (woken.Count > 0)
         {
-            await queue.EnqueueAsync(tx.Connection, tx.Transaction, woken.Select(w => WorkflowStepJob.For(w.TenantId, w.RunId, WorkflowStepJob.Woken, w.Seq)).ToList(), ct);
+            await queue.EnqueueAsync(tx.Connection, tx.Transaction,
+                woken.Select(w => WorkflowStepJob.For(w.TenantId, w.RunId, WorkflowStepJob.Woken, w.Seq)).ToList(), ct);
             tx.WakeAfterCommit(WorkflowStepJob.Queue);
         }
         await tx.CommitAsync(ct);

@@ -17,7 +17,8 @@ public sealed class RunContexts(ProfileStore profiles, IStepWindows windows)
 {
     /// <param name="definition">The run's workflow: the digests the run carries are read only when it has digest steps, the
     /// recipient's cadence only when one of them says `userSchedule`.</param>
-    public async Task<ConditionContext> ForAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, WorkflowDefinition definition, CancellationToken ct)
+    public async Task<ConditionContext> ForAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, WorkflowDefinition definition,
+        CancellationToken ct)
     {
         var profile = await profiles.FindAsync(conn, tx, run.TenantId, run.UserId, ct);
         var recipient = RecipientVariables.Of(run.UserId, null, null, profile?.Fields);
@@ -31,7 +32,8 @@ public sealed class RunContexts(ProfileStore profiles, IStepWindows windows)
                 ["notificationId"] = first.NotificationId.ToString(),
                 ["notifications"] = new JsonArray([.. step.Select(s => (JsonNode)new JsonObject
                 {
-                    ["channel"] = s.Channel, ["status"] = s.LastStatus, ["provider"] = s.Provider, ["error"] = s.Error, ["id"] = s.NotificationId.ToString(),
+                    ["channel"] = s.Channel, ["status"] = s.LastStatus, ["provider"] = s.Provider, ["error"] = s.Error,
+                    ["id"] = s.NotificationId.ToString(),
                 })]),
             };
         }
@@ -40,6 +42,7 @@ public sealed class RunContexts(ProfileStore profiles, IStepWindows windows)
         var cadence = definition.CadenceCategory is { } category
             ? await PreferenceStore.DigestCadenceAsync(conn, tx, run.TenantId, UserKeys.ForUser(run.UserId), category, ct)
             : null;
-        return new ConditionContext(run.Data?.DeepClone(), recipient, run.Actor?.DeepClone(), steps, profile?.Fields.Timezone) { Cadence = cadence };
+        return new ConditionContext(run.Data?.DeepClone(), recipient, run.Actor?.DeepClone(), steps, profile?.Fields.Timezone)
+            { Cadence = cadence };
     }
 }

@@ -5,7 +5,8 @@ using NotificationService.Workflows.Runs;
 
 namespace NotificationService.Features.Automation.Workflows;
 
-/// <summary>`workflow.run.completed`, `workflow.run.cancelled` and `workflow.run.failed` webhooks, in the transaction that ends the run.</summary>
+/// <summary>`workflow.run.completed`, `workflow.run.cancelled` and `workflow.run.failed` webhooks, in the transaction that ends
+/// the run.</summary>
 public sealed class RunEndings(WebhookOutbox outbox, WebhookSubscriptions subscriptions)
 {
     public static readonly string[] EventTypes = ["workflow.run.completed", "workflow.run.cancelled", "workflow.run.failed"];
@@ -19,6 +20,7 @@ public sealed class RunEndings(WebhookOutbox outbox, WebhookSubscriptions subscr
             ["runId"] = run.Id.ToString(), ["workflow"] = run.WorkflowKey, ["version"] = run.Version, ["userId"] = run.UserId,
             ["state"] = RunStore.StateName(ended.Status), ["reason"] = ended.Reason, ["cancellationKey"] = run.CancellationKey,
         };
-        if (await outbox.PublishEventAsync(tx.Connection, tx.Transaction, run.TenantId, type, data, ct) > 0) tx.WakeAfterCommit(WebhookOutbox.Queue);
+        if (await outbox.PublishEventAsync(tx.Connection, tx.Transaction, run.TenantId, type, data, ct) > 0)
+            tx.WakeAfterCommit(WebhookOutbox.Queue);
     }
 }

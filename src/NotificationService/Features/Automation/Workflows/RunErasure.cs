@@ -25,7 +25,8 @@ public sealed class RunErasure(NpgsqlDataSource db, JobQueue queue, IStepWindows
             await WaitStore.PurgeAsync(conn, tx, tenants, runs, ct);
             foreach (var job in dueJobs) await queue.CancelAsync(conn, tx, tenantId, job, ct);
         }
-        var windowRows = await windows.ForgetUserAsync(conn, tx, tenantId, userId, ct);   // the person's digest and throttle windows, open or closed
+        var windowRows =
+            await windows.ForgetUserAsync(conn, tx, tenantId, userId, ct);   // the person's digest and throttle windows, open or closed
         await tx.CommitAsync(ct);
         return runs.Length + windowRows;
     }

@@ -13,14 +13,16 @@ namespace NotificationService.Features.Automation.Workflows;
 /// </summary>
 public sealed class RunStarts(IStepWindows windows, JobQueue queue, TimeProvider clock, IStepWindowObserver windowCounts)
 {
-    /// <param name="testRun">A test run of the editor: flagged, its sends sandboxed, its delays shortened (<see cref="WorkflowTestRuns"/>).</param>
+    /// <param name="testRun">A test run of the editor: flagged, its sends sandboxed, its delays shortened
+    /// (<see cref="WorkflowTestRuns"/>).</param>
     /// <returns>The runs started, in the order of <paramref name="userIds"/>: a fan-out's member it started before is left out.</returns>
-    public async Task<List<Guid>> StartAsync(LedgerTransaction tx, Guid tenantId, StoredWorkflow workflow, IEnumerable<string> userIds, JsonNode? actor,
-        JsonNode? data, string? cancellationKey, Guid? fanOutId, CancellationToken ct, bool testRun = false)
+    public async Task<List<Guid>> StartAsync(LedgerTransaction tx, Guid tenantId, StoredWorkflow workflow, IEnumerable<string> userIds,
+        JsonNode? actor, JsonNode? data, string? cancellationKey, Guid? fanOutId, CancellationToken ct, bool testRun = false)
     {
         var now = clock.GetUtcNow();
         var joins = JoinAtAccept.For(workflow.Definition, data, actor, now);
-        var (start, actorJson, dataJson) = (joins?.State ?? RunState.Start(workflow.Definition), actor?.ToJsonString(), data?.ToJsonString());
+        var (start, actorJson, dataJson) = (joins?.State ?? RunState.Start(workflow.Definition), actor?.ToJsonString(),
+            data?.ToJsonString());
         var runs = userIds.Select(userId => new NewRun(Uuid7.New(), tenantId, workflow.WorkflowId, workflow.Key, workflow.Version, userId,
             actorJson, dataJson, cancellationKey, start, fanOutId, testRun)).ToList();
         var inserted = (await RunStore.InsertAsync(tx.Connection, tx.Transaction, runs, joins?.Events ?? [], ct)).ToHashSet();
@@ -30,7 +32,8 @@ public sealed class RunStarts(IStepWindows windows, JobQueue queue, TimeProvider
         {
             queued = await windows.JoinAllAsync(tx.Connection, tx.Transaction, tenantId, workflow.WorkflowId, join, now,
                 [.. started.Select(r => (r.Id, r.UserId))], actor, ct);
-            tx.Count(windowCounts, tenantId, workflow.Key, join.StepId, StepWindowMeasures.Absorbed, started.Count);   // every run's event joined
+            tx.Count(windowCounts, tenantId, workflow.Key, join.StepId, StepWindowMeasures.Absorbed,
+                started.Count);   // every run's event joined
         }
         else
             queued = (await queue.EnqueueAsync(tx.Connection, tx.Transaction,

@@ -11,9 +11,11 @@ public sealed partial class RunStore
 {
     /// <summary>Several runs of a tenant, locked in id order until the transaction ends (the order every multi-run lock takes,
     /// so two of them never deadlock); runs that are gone are left out.</summary>
-    public static async Task<List<RunRow>> LockManyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] runIds, CancellationToken ct)
+    public static async Task<List<RunRow>> LockManyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] runIds,
+        CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"select {RunColumns} from workflow_runs where tenant_id = $1 and id = any($2) order by id for update", conn, tx);
+        await using var cmd = new NpgsqlCommand(
+            $"select {RunColumns} from workflow_runs where tenant_id = $1 and id = any($2) order by id for update", conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(runIds);
         var runs = new List<RunRow>(runIds.Length);
@@ -27,7 +29,8 @@ public sealed partial class RunStore
     /// of two per run (a digest's closing moves up to 100 runs per job, 10,000 windows a minute). Their states go once each
     /// (the runs of one window share theirs), each run naming its own.
     /// </summary>
-    public static async Task SaveEndsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, IReadOnlyList<RunEnd> ends, CancellationToken ct)
+    public static async Task SaveEndsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, IReadOnlyList<RunEnd> ends,
+        CancellationToken ct)
     {
         if (ends.Count == 0) return;
         var states = ends.Select(e => RunStateJson.Serialize(e.State)).ToList();
@@ -48,9 +51,11 @@ public sealed partial class RunStore
             var insert = new NpgsqlBatchCommand(InsertEndLines);
             insert.Parameters.AddWithValue(tenantId);
             insert.Parameters.AddWithValue(lines.Select(l => l.RunId).ToArray());
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = lines.Select(l => l.Line.StepId).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter
+                { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = lines.Select(l => l.Line.StepId).ToArray() });
             insert.Parameters.AddWithValue(lines.Select(l => l.Line.What).ToArray());
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = lines.Select(l => l.Line.Detail).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter
+                { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = lines.Select(l => l.Line.Detail).ToArray() });
             batch.BatchCommands.Add(insert);
         }
         await batch.ExecuteNonQueryAsync(ct);

@@ -10,16 +10,16 @@ public sealed record RunEventView(string? StepId, string What, string? Detail, G
 
 /// <summary>A step of the timeline: its latest state, when it was first and last touched, why (e.g. the condition that
 /// skipped it) and the notifications it made, with every line that concerned it.</summary>
-public sealed record RunStepView(string StepId, string State, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, string? Detail, Guid[] NotificationIds,
-    IReadOnlyList<RunEventView> Events);
+public sealed record RunStepView(string StepId, string State, DateTimeOffset StartedAt, DateTimeOffset UpdatedAt, string? Detail,
+    Guid[] NotificationIds, IReadOnlyList<RunEventView> Events);
 
 public sealed record RunView(Guid Id, string Workflow, int Version, string UserId, string State, string? Reason, string? CancellationKey,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? EndedAt, JsonNode? Data, JsonNode? Actor,
     IReadOnlyList<RunStepView> Steps, IReadOnlyList<RunEventView> Timeline, bool TestRun = false);
 
 /// <param name="TestRun">A test run of the editor (sandboxed sends, shortened delays), not a real one.</param>
-public sealed record RunSummary(Guid Id, string Workflow, int Version, string UserId, string State, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt,
-    bool TestRun = false);
+public sealed record RunSummary(Guid Id, string Workflow, int Version, string UserId, string State, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt, bool TestRun = false);
 
 public sealed record RunPage(IReadOnlyList<RunSummary> Items, string? NextCursor);
 
@@ -52,7 +52,8 @@ public sealed partial class RunStore
             {
                 timeline.Add(new RunEventView(null, "started", $"version {view.Version}", null, view.CreatedAt));
                 foreach (var line in JsonNode.Parse(r.GetString(11))!.AsArray())
-                    timeline.Add(new RunEventView((string?)line!["stepId"], (string)line["what"]!, (string?)line["detail"], null, view.CreatedAt));
+                    timeline.Add(new RunEventView((string?)line!["stepId"], (string)line["what"]!, (string?)line["detail"], null,
+                        view.CreatedAt));
             }
         }
         await using var events = new NpgsqlCommand("""
@@ -64,8 +65,10 @@ public sealed partial class RunStore
             while (await r.ReadAsync(ct))
                 timeline.Add(new RunEventView(r.IsDBNull(0) ? null : r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
                     r.IsDBNull(3) ? null : r.GetFieldValue<Guid[]>(3), r.GetFieldValue<DateTimeOffset>(4)));
-        var steps = timeline.Where(e => e.StepId is not null).GroupBy(e => e.StepId!).Select(g => new RunStepView(g.Key, g.Last().What, g.First().At,
-            g.Last().At, g.LastOrDefault(e => e.Detail is not null)?.Detail, [.. g.SelectMany(e => e.NotificationIds ?? [])], [.. g])).ToList();
+        var steps = timeline.Where(e => e.StepId is not null).GroupBy(e => e.StepId!)
+            .Select(g => new RunStepView(g.Key, g.Last().What, g.First().At, g.Last().At,
+                g.LastOrDefault(e => e.Detail is not null)?.Detail, [.. g.SelectMany(e => e.NotificationIds ?? [])], [.. g]))
+            .ToList();
         return view with { Steps = steps, Timeline = timeline };
     }
 
@@ -87,8 +90,8 @@ public sealed partial class RunStore
         var items = new List<RunSummary>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            items.Add(new RunSummary(r.GetGuid(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetFieldValue<DateTimeOffset>(5),
-                r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7)));
+            items.Add(new RunSummary(r.GetGuid(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4),
+                r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6), r.GetBoolean(7)));
         var more = items.Count > limit;
         if (more) items.RemoveAt(limit);
         return new RunPage(items, more ? items[^1].Id.ToString() : null);
@@ -114,11 +117,12 @@ public sealed partial class RunStore
         return ids;
     }
 
-    /// <summary>Ended runs past their retention, with their timelines; the caller purges their sends and waits in the same transaction.</summary>
+    /// <summary>Ended runs past their retention, with their timelines; the caller purges their sends and waits in the same
+    /// transaction.</summary>
     /// <summary>Erase: every run of the user, ended or not, goes with its timeline (the caller drops its sends and waits);
     /// the runs' ids and the jobs that would have ended their delays or waits.</summary>
-    public static async Task<(Guid[] Runs, long[] DueJobs)> DeleteOfUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId,
-        CancellationToken ct)
+    public static async Task<(Guid[] Runs, long[] DueJobs)> DeleteOfUserAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId,
+        string userId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             with gone as (
@@ -140,8 +144,8 @@ public sealed partial class RunStore
         return ([.. runs], [.. jobs]);
     }
 
-    public static async Task<(Guid[] Tenants, Guid[] Runs)> PurgeEndedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, DateTimeOffset olderThan, int limit,
-        CancellationToken ct)
+    public static async Task<(Guid[] Tenants, Guid[] Runs)> PurgeEndedAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        DateTimeOffset olderThan, int limit, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             with gone as (

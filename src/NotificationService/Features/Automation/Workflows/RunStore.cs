@@ -6,13 +6,13 @@ using NotificationService.Workflows.Runs;
 namespace NotificationService.Features.Automation.Workflows;
 
 /// <summary>A run as a transition reads it, locked for the transaction.</summary>
-public sealed record RunRow(Guid Id, Guid TenantId, Guid WorkflowId, string WorkflowKey, int Version, string UserId, JsonNode? Actor, JsonNode? Data,
-    string? CancellationKey, RunState Machine, long? DueJobId, DateTimeOffset CreatedAt, bool TestRun = false);
+public sealed record RunRow(Guid Id, Guid TenantId, Guid WorkflowId, string WorkflowKey, int Version, string UserId, JsonNode? Actor,
+    JsonNode? Data, string? CancellationKey, RunState Machine, long? DueJobId, DateTimeOffset CreatedAt, bool TestRun = false);
 
 /// <summary>A run to insert at trigger. <see cref="FanOutId"/>: the fan-out that started it (a trigger naming topics).
 /// <see cref="TestRun"/>: a test run of the editor (<see cref="WorkflowTestRuns"/>).</summary>
-public sealed record NewRun(Guid Id, Guid TenantId, Guid WorkflowId, string WorkflowKey, int Version, string UserId, string? ActorJson, string? DataJson,
-    string? CancellationKey, RunState Machine, Guid? FanOutId = null, bool TestRun = false);
+public sealed record NewRun(Guid Id, Guid TenantId, Guid WorkflowId, string WorkflowKey, int Version, string UserId, string? ActorJson,
+    string? DataJson, string? CancellationKey, RunState Machine, Guid? FanOutId = null, bool TestRun = false);
 
 /// <summary>
 /// The one writer of `workflow_runs` and `workflow_run_events` (the timeline). Every write happens inside the caller's
@@ -32,13 +32,14 @@ public sealed partial class RunStore(NpgsqlDataSource db)
     /// timeline rows would cost a trigger two rows per recipient. A fan-out's run for a member it has started already is
     /// left out (the unique index workflow_runs_fan_out_once), so a replayed chunk starts nothing twice.
     /// </summary>
-    public static async Task<List<Guid>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs, IReadOnlyList<StepEvent> lines,
-        CancellationToken ct)
+    public static async Task<List<Guid>> InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<NewRun> runs,
+        IReadOnlyList<StepEvent> lines, CancellationToken ct)
     {
         // A trigger's runs differ only in id and user: what they share goes once as a scalar, so PostgreSQL parses the data,
         // actor and starting state once per statement, not once per run (a quarter of a 1,000-recipient trigger's time).
         var inserted = new List<Guid>(runs.Count);
-        foreach (var group in runs.GroupBy(r => (r.TenantId, r.WorkflowId, r.WorkflowKey, r.Version, r.ActorJson, r.DataJson, r.CancellationKey, r.Machine, r.FanOutId, r.TestRun)))
+        foreach (var group in runs.GroupBy(r => (r.TenantId, r.WorkflowId, r.WorkflowKey, r.Version, r.ActorJson, r.DataJson,
+            r.CancellationKey, r.Machine, r.FanOutId, r.TestRun)))
         {
             var shared = group.Key;
             // Only a fan-out's runs can meet their unique index; an ON CONFLICT clause would make every other run's insert
@@ -50,9 +51,11 @@ public sealed partial class RunStore(NpgsqlDataSource db)
             cmd.Parameters.AddWithValue(shared.WorkflowKey);
             cmd.Parameters.AddWithValue(shared.Version);
             cmd.Parameters.AddWithValue(group.Select(r => r.UserId).ToArray());
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)shared.ActorJson ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter
+                { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)shared.ActorJson ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = (object?)shared.DataJson ?? DBNull.Value });
-            cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)shared.CancellationKey ?? DBNull.Value });
+            cmd.Parameters.Add(new NpgsqlParameter
+                { NpgsqlDbType = NpgsqlDbType.Text, Value = (object?)shared.CancellationKey ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = RunStateJson.Serialize(shared.Machine) });
             cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Uuid, Value = (object?)shared.FanOutId ?? DBNull.Value });
             cmd.Parameters.AddWithValue(StateName(shared.Machine.Status));
@@ -66,9 +69,11 @@ public sealed partial class RunStore(NpgsqlDataSource db)
     }
 
     /// <summary>The run, locked until the transaction ends (a transition, a cancel and a resume of one run take turns).</summary>
-    public static async Task<RunRow?> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct)
+    public static async Task<RunRow?> LockAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId,
+        CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand($"select {RunColumns} from workflow_runs where tenant_id = $1 and id = $2 for update", conn, tx);
+        await using var cmd = new NpgsqlCommand($"select {RunColumns} from workflow_runs where tenant_id = $1 and id = $2 for update",
+            conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(runId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -102,9 +107,11 @@ public sealed partial class RunStore(NpgsqlDataSource db)
                 """);
             insert.Parameters.AddWithValue(run.TenantId);
             insert.Parameters.AddWithValue(run.Id);
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = events.Select(e => e.Event.StepId).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter
+                { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = events.Select(e => e.Event.StepId).ToArray() });
             insert.Parameters.AddWithValue(events.Select(e => e.Event.What).ToArray());
-            insert.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = events.Select(e => e.Event.Detail).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter
+                { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = events.Select(e => e.Event.Detail).ToArray() });
             insert.Parameters.Add(new NpgsqlParameter
             {
                 NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
@@ -116,7 +123,8 @@ public sealed partial class RunStore(NpgsqlDataSource db)
     }
 
     private static string StartLinesJson(IReadOnlyList<StepEvent> lines) =>
-        new JsonArray([.. lines.Select(l => new JsonObject { ["stepId"] = l.StepId, ["what"] = l.What, ["detail"] = l.Detail })]).ToJsonString();
+        new JsonArray([.. lines.Select(l => new JsonObject { ["stepId"] = l.StepId, ["what"] = l.What, ["detail"] = l.Detail })])
+            .ToJsonString();
 
     /// <summary>
     /// A run's data, for another module's statement that needs it beside its own rows (a digest's kept events): a scalar
@@ -127,9 +135,10 @@ public sealed partial class RunStore(NpgsqlDataSource db)
 
     public static string StateName(RunStatus status) => status.ToString().ToLowerInvariant();
 
-    private static RunRow Read(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt32(4), r.GetString(5),
-        r.IsDBNull(6) ? null : JsonNode.Parse(r.GetString(6)), r.IsDBNull(7) ? null : JsonNode.Parse(r.GetString(7)), r.IsDBNull(8) ? null : r.GetString(8),
-        RunStateJson.Deserialize(r.GetString(9)), r.IsDBNull(10) ? null : r.GetInt64(10), r.GetFieldValue<DateTimeOffset>(11), r.GetBoolean(12));
+    private static RunRow Read(NpgsqlDataReader r) => new(r.GetGuid(0), r.GetGuid(1), r.GetGuid(2), r.GetString(3), r.GetInt32(4),
+        r.GetString(5), r.IsDBNull(6) ? null : JsonNode.Parse(r.GetString(6)), r.IsDBNull(7) ? null : JsonNode.Parse(r.GetString(7)),
+        r.IsDBNull(8) ? null : r.GetString(8), RunStateJson.Deserialize(r.GetString(9)), r.IsDBNull(10) ? null : r.GetInt64(10),
+        r.GetFieldValue<DateTimeOffset>(11), r.GetBoolean(12));
 
     private const string RunsFromArrays = """
         insert into workflow_runs (tenant_id, id, workflow_id, workflow_key, version, user_id, actor, data, cancellation_key, state, machine, fan_out_id, seq,

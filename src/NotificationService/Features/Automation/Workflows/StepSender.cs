@@ -21,8 +21,10 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
 
     public sealed record Made(Guid[] NotificationIds, string? Error);
 
-    /// <param name="carried">The digests the run carries (`steps.&lt;id&gt;.count`, `.events`, `.actors`), which its templates read.</param>
-    public async Task<Made> TrySendAsync(LedgerTransaction tx, RunRow run, StoredWorkflow workflow, RunEffect.Send send, JsonObject? carried, CancellationToken ct)
+    /// <param name="carried">The digests the run carries (`steps.&lt;id&gt;.count`, `.events`, `.actors`), which its templates
+    /// read.</param>
+    public async Task<Made> TrySendAsync(LedgerTransaction tx, RunRow run, StoredWorkflow workflow, RunEffect.Send send,
+        JsonObject? carried, CancellationToken ct)
     {
         IReadOnlyList<NotificationDraft> drafts;
         var request = Request(run, workflow, send.StepId, send.Channels, send.Template, send.Data);
@@ -38,7 +40,8 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
         try
         {
             await writer.InsertAsync(tx, drafts, ct);
-            await WorkflowSends.InsertAsync(tx.Connection, tx.Transaction, run.TenantId, run.Id, send.StepId, drafts.Select(d => (d.Id, d.Channel)).ToList(), ct);
+            await WorkflowSends.InsertAsync(tx.Connection, tx.Transaction, run.TenantId, run.Id, send.StepId,
+                drafts.Select(d => (d.Id, d.Channel)).ToList(), ct);
         }
         catch
         {
@@ -49,10 +52,12 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
     }
 
     /// <summary>The send request a step stands for (also what the trigger checks before it starts any run).</summary>
-    public static SendRequest Request(RunRow run, StoredWorkflow workflow, string stepId, IReadOnlyList<string> channels, string template, JsonObject? overrides) =>
+    public static SendRequest Request(RunRow run, StoredWorkflow workflow, string stepId, IReadOnlyList<string> channels, string template,
+        JsonObject? overrides) =>
         Request(run.Id, run.UserId, run.Data as JsonObject, run.Actor, workflow, stepId, channels, template, overrides, run.TestRun);
 
-    /// <param name="testRun">A test run's sends carry <see cref="SendValidator.TestRunMetadata"/>: delivery takes them to the sandbox.</param>
+    /// <param name="testRun">A test run's sends carry <see cref="SendValidator.TestRunMetadata"/>: delivery takes them to the
+    /// sandbox.</param>
     public static SendRequest Request(Guid runId, string userId, JsonObject? data, JsonNode? actor, StoredWorkflow workflow, string stepId,
         IReadOnlyList<string> channels, string template, JsonObject? overrides, bool testRun = false) => new()
     {
@@ -63,7 +68,8 @@ public sealed class StepSender(SendValidator validator, NotificationWriter write
         Data = TemplateData(data, actor, overrides),
         Category = workflow.Definition.Category,
         Metadata = testRun
-            ? new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key, [SendValidator.TestRunMetadata] = "true" }
+            ? new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key,
+                [SendValidator.TestRunMetadata] = "true" }
             : new JsonObject { [RunMetadata] = runId.ToString(), [StepMetadata] = stepId, [WorkflowMetadata] = workflow.Key },
     };
 

@@ -16,8 +16,8 @@ public static class StepWindowTally
         if (!run.TestRun) tx.Count(observer, run.TenantId, run.WorkflowKey, stepId, measure, n);
     }
 
-    public static void Count(this LedgerTransaction tx, IStepWindowObserver observer, Guid tenantId, string workflow, string stepId, string measure,
-        long n = 1)
+    public static void Count(this LedgerTransaction tx, IStepWindowObserver observer, Guid tenantId, string workflow, string stepId,
+        string measure, long n = 1)
     {
         if (n > 0) tx.AfterCommit(() => observer.Counted(new StepWindowCount(tenantId, workflow, stepId, measure, n)));
     }
@@ -28,10 +28,12 @@ public static class StepWindowTally
     {
         if (run.TestRun) return;
         foreach (var e in t.Events)
-            if (e is { What: StepWindowMeasures.Digested or StepWindowMeasures.Throttled, StepId: { } step }) tx.Count(observer, run, step, e.What);
+            if (e is { What: StepWindowMeasures.Digested or StepWindowMeasures.Throttled, StepId: { } step })
+                tx.Count(observer, run, step, e.What);
     }
 
     /// <summary>A digest join absorbed the run's event unless it passed alone at once (a backoff window's first event); a live
     /// in-app window's first event passes as the item that becomes the digest, so it counts.</summary>
-    public static bool Absorbs(DigestJoin joined, RunEffect.JoinDigest join) => joined != DigestJoin.PassesFirst || join.Plan.LiveSendStep is not null;
+    public static bool Absorbs(DigestJoin joined, RunEffect.JoinDigest join) =>
+        joined != DigestJoin.PassesFirst || join.Plan.LiveSendStep is not null;
 }

@@ -18,18 +18,20 @@ public sealed record ThrottleAnswer(bool Admitted, DateTimeOffset WindowEnd);
 /// </summary>
 public interface IStepWindows
 {
-    Task<DigestJoin> JoinAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.JoinDigest join, int seq, CancellationToken ct);
+    Task<DigestJoin> JoinAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.JoinDigest join, int seq,
+        CancellationToken ct);
 
     /// <summary>A trigger's runs (one per recipient) join their windows at accept, set-based (<see cref="JoinAtAccept"/>): what
     /// <see cref="JoinAsync"/> does for each, with the windows it opens queued to close and those it fills closed now.</summary>
     /// <returns>Whether it queued jobs (a window opened or filled): a trigger that only joined open windows queued none.</returns>
-    Task<bool> JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, RunEffect.JoinDigest join, DateTimeOffset now,
-        IReadOnlyList<(Guid RunId, string UserId)> runs, JsonNode? actor, CancellationToken ct);
+    Task<bool> JoinAllAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid workflowId, RunEffect.JoinDigest join,
+        DateTimeOffset now, IReadOnlyList<(Guid RunId, string UserId)> runs, JsonNode? actor, CancellationToken ct);
 
     /// <summary>Takes the run's event back out of its window while the window is open (a cancel); false when it had closed.</summary>
     Task<bool> LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct);
 
-    Task<ThrottleAnswer> TakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.TakeThrottle take, DateTimeOffset now, CancellationToken ct);
+    Task<ThrottleAnswer> TakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, RunRow run, RunEffect.TakeThrottle take, DateTimeOffset now,
+        CancellationToken ct);
 
     /// <summary>The digests the run carries, by step id: `{count, events, actors}` as its conditions and templates see them.</summary>
     Task<JsonObject> CarriedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, CancellationToken ct);

@@ -37,7 +37,8 @@ public static class TriggerRules
     /// <summary>Whether the trigger names topics (and so is a fan-out) rather than recipients.</summary>
     public static bool NamesTopics(TriggerRequest req) => req.Topics is not null || req.ExcludeUserIds is not null;
 
-    /// <summary>The topics and payload of a trigger naming topics (the limits of a send to topics), or a 400 naming every bad field.</summary>
+    /// <summary>The topics and payload of a trigger naming topics (the limits of a send to topics), or a 400 naming every bad
+    /// field.</summary>
     public static string[] CheckTopics(TriggerRequest req)
     {
         var errors = new Dictionary<string, string[]>();
@@ -45,10 +46,12 @@ public static class TriggerRules
         if (req.Recipients is not null) errors["recipients"] = ["Name recipients or topics, not both."];
         if (req.ExcludeUserIds is { } excluded)
         {
-            if (excluded.Length > TopicRules.MaxExcludedUsers) errors["excludeUserIds"] = [$"At most {TopicRules.MaxExcludedUsers:N0} userIds."];
+            if (excluded.Length > TopicRules.MaxExcludedUsers)
+                errors["excludeUserIds"] = [$"At most {TopicRules.MaxExcludedUsers:N0} userIds."];
             else
                 for (var i = 0; i < excluded.Length; i++)
-                    if (!TopicRules.IsUserId(excluded[i])) errors[$"excludeUserIds[{i}]"] = ["A userId is 1 to 256 characters, not only spaces."];
+                    if (!TopicRules.IsUserId(excluded[i]))
+                        errors[$"excludeUserIds[{i}]"] = ["A userId is 1 to 256 characters, not only spaces."];
         }
         CheckPayload(req, errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
@@ -98,12 +101,14 @@ public static class TriggerRules
                 errors[$"recipients[{i}].{k}"] = ["A recipient has userId and, optionally, profile."];
             userId = o["userId"] is JsonValue u && u.TryGetValue<string>(out var id) ? id : null;
             if (o["profile"] is JsonObject p) profile = p;
-            else if (o.ContainsKey("profile")) errors[$"recipients[{i}].profile"] = ["A profile is a JSON object (a merge patch of the user's profile)."];
+            else if (o.ContainsKey("profile"))
+                errors[$"recipients[{i}].profile"] = ["A profile is a JSON object (a merge patch of the user's profile)."];
         }
         else { errors[$"recipients[{i}]"] = ["A recipient is a userId or {\"userId\", \"profile\"}."]; return null; }
         ProfileRules.CheckUserId(userId, $"recipients[{i}].userId", errors);
         if (userId is null || errors.ContainsKey($"recipients[{i}].userId")) return null;
-        if (profile is not null) ProfileRules.Read((JsonObject)MergePatch.Apply(new JsonObject(), profile)!, userId, $"recipients[{i}].profile.", errors);
+        if (profile is not null)
+            ProfileRules.Read((JsonObject)MergePatch.Apply(new JsonObject(), profile)!, userId, $"recipients[{i}].profile.", errors);
         return new TriggerRecipient(i, userId, profile);
     }
 }

@@ -14,8 +14,8 @@ public sealed record WokenWait(Guid TenantId, Guid RunId, int Seq);
 /// </summary>
 public static class WaitStore
 {
-    public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, string userId, RunEffect.Wait wait,
-        DateTimeOffset dueAt, CancellationToken ct)
+    public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, string userId,
+        RunEffect.Wait wait, DateTimeOffset dueAt, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             insert into workflow_waits (tenant_id, run_id, seq, step_id, user_id, send_step, statuses, event_name, event_key, due_at, state)
@@ -27,7 +27,11 @@ public static class WaitStore
         cmd.Parameters.AddWithValue(wait.StepId);
         cmd.Parameters.AddWithValue(userId);
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = wait.SendStep, DataTypeName = "text" });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = wait.Event is null ? wait.Statuses.ToArray() : DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter
+        {
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text,
+            Value = wait.Event is null ? wait.Statuses.ToArray() : DBNull.Value
+        });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = wait.Event, DataTypeName = "text" });
         cmd.Parameters.Add(new NpgsqlParameter<string?> { TypedValue = wait.EventKey, DataTypeName = "text" });
         cmd.Parameters.AddWithValue(dueAt);
@@ -35,8 +39,8 @@ public static class WaitStore
     }
 
     /// <summary>`waiting` → <paramref name="state"/> for one wait; false when it had already left `waiting`.</summary>
-    public static async Task<bool> LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, int seq, string state, string? detail,
-        CancellationToken ct)
+    public static async Task<bool> LeaveAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, int seq, string state,
+        string? detail, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             update workflow_waits set state = $4, detail = $5 where tenant_id = $1 and run_id = $2 and seq = $3 and state = 'waiting'
@@ -50,7 +54,8 @@ public static class WaitStore
     }
 
     /// <summary>Wakes the waits on these sends whose statuses were reached (one statement for a ledger batch).</summary>
-    public static async Task<IReadOnlyList<WokenWait>> WakeForSendsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<MovedSend> moved, CancellationToken ct)
+    public static async Task<IReadOnlyList<WokenWait>> WakeForSendsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        IReadOnlyList<MovedSend> moved, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             update workflow_waits w set state = 'woken', detail = 'status ' || array_to_string(array(select unnest(w.statuses) intersect select unnest(string_to_array(m.reached, ','))), '/')
@@ -67,8 +72,8 @@ public static class WaitStore
     }
 
     /// <summary>Wakes the user's waits for this event (and key, where the wait has one).</summary>
-    public static async Task<IReadOnlyList<WokenWait>> WakeForEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, string name,
-        string? key, CancellationToken ct)
+    public static async Task<IReadOnlyList<WokenWait>> WakeForEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId,
+        string userId, string name, string? key, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             update workflow_waits set state = 'woken', detail = 'event ' || $3 || coalesce(' key ' || $4, '')
@@ -83,16 +88,19 @@ public static class WaitStore
     }
 
     /// <summary>Why the wait at <paramref name="seq"/> was woken (for the timeline), or null.</summary>
-    public static async Task<string?> DetailAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, int seq, CancellationToken ct)
+    public static async Task<string?> DetailAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, int seq,
+        CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select detail from workflow_waits where tenant_id = $1 and run_id = $2 and seq = $3", conn, tx);
+        await using var cmd = new NpgsqlCommand("select detail from workflow_waits where tenant_id = $1 and run_id = $2 and seq = $3",
+            conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(runId);
         cmd.Parameters.AddWithValue(seq);
         return await cmd.ExecuteScalarAsync(ct) as string;
     }
 
-    public static async Task<int> PurgeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] tenantIds, Guid[] runIds, CancellationToken ct)
+    public static async Task<int> PurgeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] tenantIds, Guid[] runIds,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             delete from workflow_waits w using unnest($1::uuid[], $2::uuid[]) as u(tenant_id, run_id)

@@ -16,8 +16,9 @@ public sealed class WaitWakers(JobQueue queue) : INotificationSubscriber, IInbox
 {
     private static readonly HashSet<string> Heard =
     [
-        NotificationStatuses.Sent, NotificationStatuses.Delivered, NotificationStatuses.Read, NotificationStatuses.Opened, NotificationStatuses.Clicked,
-        NotificationStatuses.Failed, NotificationStatuses.Skipped, NotificationStatuses.Suppressed, NotificationStatuses.Expired, NotificationStatuses.Cancelled,
+        NotificationStatuses.Sent, NotificationStatuses.Delivered, NotificationStatuses.Read, NotificationStatuses.Opened,
+        NotificationStatuses.Clicked, NotificationStatuses.Failed, NotificationStatuses.Skipped, NotificationStatuses.Suppressed,
+        NotificationStatuses.Expired, NotificationStatuses.Cancelled,
     ];
 
     public bool Wants(string status) => Heard.Contains(status);
@@ -32,8 +33,8 @@ public sealed class WaitWakers(JobQueue queue) : INotificationSubscriber, IInbox
         if (await WakeAsync(tx.Connection, tx.Transaction, mine, ct)) tx.WakeAfterCommit(WorkflowStepJob.Queue);
     }
 
-    public async Task<Action?> OnReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, IReadOnlyList<Guid> notificationIds, string[] statuses,
-        CancellationToken ct)
+    public async Task<Action?> OnReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, IReadOnlyList<Guid> notificationIds,
+        string[] statuses, CancellationToken ct)
     {
         // Only what a wait can name: an item marked unread or archived is no status of its send.
         var heard = statuses.Where(s => s is NotificationStatuses.Read or NotificationStatuses.Seen).ToArray();
@@ -42,17 +43,21 @@ public sealed class WaitWakers(JobQueue queue) : INotificationSubscriber, IInbox
         return await WakeAsync(conn, tx, changes, ct) ? () => queue.NotifyCommitted([WorkflowStepJob.Queue]) : null;
     }
 
-    private async Task<bool> WakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(Guid, Guid, string, string?, string?)> changes, CancellationToken ct)
+    private async Task<bool> WakeAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        IReadOnlyList<(Guid, Guid, string, string?, string?)> changes, CancellationToken ct)
     {
         var moved = await WorkflowSends.RecordAsync(conn, tx, changes, ct);
         if (moved.Count == 0) return false;
         var woken = await WaitStore.WakeForSendsAsync(conn, tx, moved, ct);
         if (woken.Count == 0) return false;
-        await queue.EnqueueAsync(conn, tx, woken.Select(w => WorkflowStepJob.For(w.TenantId, w.RunId, WorkflowStepJob.Woken, w.Seq)).ToList(), ct);
+        await queue.EnqueueAsync(conn, tx,
+            woken.Select(w => WorkflowStepJob.For(w.TenantId, w.RunId, WorkflowStepJob.Woken, w.Seq)).ToList(), ct);
         return true;
     }
 
     /// <summary>The ledger's `sent` says "via &lt;provider&gt;" (and the configs tried, in brackets).</summary>
     private static string? ProviderOf(StatusChange c) =>
-        c.Status == NotificationStatuses.Sent && c.Detail is { } d && d.StartsWith("via ", StringComparison.Ordinal) ? d[4..].Split(" [")[0] : null;
+        c.Status == NotificationStatuses.Sent && c.Detail is { } d && d.StartsWith("via ", StringComparison.Ordinal)
+            ? d[4..].Split(" [")[0]
+            : null;
 }

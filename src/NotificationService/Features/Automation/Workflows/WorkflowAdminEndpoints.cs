@@ -38,15 +38,20 @@ public static class WorkflowAdminEndpoints
             .Accepts<JsonObject>("application/json").ProducesValidationProblem(422);
         g.MapGet("/", ListAsync).WithSummary("List workflows (by key)");
         g.MapGet("/{key}", GetAsync).WithSummary("Get a workflow with its published (else latest) definition");
-        g.MapPut("/{key}", SaveAsync).WithSummary("Save a new draft version of a workflow").Audited("workflow.update", "workflow", targetOf: Key)
+        g.MapPut("/{key}", SaveAsync).WithSummary("Save a new draft version of a workflow")
+            .Audited("workflow.update", "workflow", targetOf: Key)
             .Accepts<JsonObject>("application/json").ProducesValidationProblem(422);
-        g.MapDelete("/{key}", async Task<Results<NoContent, NotFound>> (string key, HttpContext http, WorkflowStore store, CancellationToken ct) =>
+        g.MapDelete("/{key}", async Task<Results<NoContent, NotFound>> (string key, HttpContext http, WorkflowStore store,
+                CancellationToken ct) =>
             await store.DeleteAsync(http.User.TenantId(), key, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithSummary("Delete a workflow (its runs go on with their version)").Audited("workflow.delete", "workflow", targetOf: Key);
-        g.MapGet("/{key}/versions", async Task<Results<Ok<IReadOnlyList<WorkflowVersionView>>, NotFound>> (string key, HttpContext http, WorkflowStore store, CancellationToken ct) =>
-            await store.VersionsAsync(http.User.TenantId(), key, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound()).WithSummary("List a workflow's versions");
+        g.MapGet("/{key}/versions", async Task<Results<Ok<IReadOnlyList<WorkflowVersionView>>, NotFound>> (string key, HttpContext http,
+                WorkflowStore store, CancellationToken ct) =>
+            await store.VersionsAsync(http.User.TenantId(), key, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound())
+            .WithSummary("List a workflow's versions");
         g.MapGet("/{key}/versions/{version:int}", VersionAsync).WithSummary("Get one version's definition");
-        g.MapPost("/{key}/publish", PublishAsync).WithSummary("Publish a version (the latest when none is named)").Audited("workflow.publish", "workflow", targetOf: Key)
+        g.MapPost("/{key}/publish", PublishAsync).WithSummary("Publish a version (the latest when none is named)")
+            .Audited("workflow.publish", "workflow", targetOf: Key)
             .Accepts<WorkflowPublishRequest>("application/json").ProducesProblem(404);
         g.MapPost("/{key}/rollback", RollbackAsync).WithSummary("Publish the version published before the current one")
             .Audited("workflow.rollback", "workflow", targetOf: Key).ProducesProblem(404).ProducesProblem(409);
@@ -54,18 +59,21 @@ public static class WorkflowAdminEndpoints
 
     private static string? Key(HttpContext http) => http.GetRouteValue("key")?.ToString();
 
-    private static async Task<(WorkflowDefinition Definition, string Json)> ReadAsync(HttpContext http, WorkflowValidation validation, CancellationToken ct)
+    private static async Task<(WorkflowDefinition Definition, string Json)> ReadAsync(HttpContext http, WorkflowValidation validation,
+        CancellationToken ct)
     {
         var (_, raw) = await JsonBody.ReadAsync<JsonObject>(http.Request, WorkflowValidation.MaxDefinitionBytes, ct);
         var json = Encoding.UTF8.GetString(raw);
         return (await validation.RequireAsync(http.User.TenantId(), json, ct), json);
     }
 
-    private static async Task<Created<WorkflowDetail>> CreateAsync(HttpContext http, WorkflowValidation validation, WorkflowStore store, CancellationToken ct)
+    private static async Task<Created<WorkflowDetail>> CreateAsync(HttpContext http, WorkflowValidation validation, WorkflowStore store,
+        CancellationToken ct)
     {
         var (definition, json) = await ReadAsync(http, validation, ct);
         await store.CreateAsync(http.User.TenantId(), definition, json, ct);
-        return TypedResults.Created($"/api/v1/admin/workflows/{definition.Key}", (await DetailAsync(store, http.User.TenantId(), definition.Key, ct))!);
+        return TypedResults.Created($"/api/v1/admin/workflows/{definition.Key}",
+            (await DetailAsync(store, http.User.TenantId(), definition.Key, ct))!);
     }
 
     private static async Task<Ok<ValidationAnswer>> ValidateAsync(HttpContext http, WorkflowValidation validation, CancellationToken ct)
@@ -74,19 +82,23 @@ public static class WorkflowAdminEndpoints
         return TypedResults.Ok(new ValidationAnswer(true));
     }
 
-    private static async Task<Results<Ok<WorkflowDetail>, NotFound>> SaveAsync(string key, HttpContext http, WorkflowValidation validation, WorkflowStore store,
-        CancellationToken ct)
+    private static async Task<Results<Ok<WorkflowDetail>, NotFound>> SaveAsync(string key, HttpContext http, WorkflowValidation validation,
+        WorkflowStore store, CancellationToken ct)
     {
         var (definition, json) = await ReadAsync(http, validation, ct);
-        if (definition.Key != key) throw RequestValidationException.For("$.key", $"The definition's key must be '{key}' (the key in the path); a key cannot change.");
+        if (definition.Key != key)
+            throw RequestValidationException.For("$.key",
+                $"The definition's key must be '{key}' (the key in the path); a key cannot change.");
         if (await store.SaveVersionAsync(http.User.TenantId(), definition, json, ct) is null) return TypedResults.NotFound();
         return TypedResults.Ok((await DetailAsync(store, http.User.TenantId(), key, ct))!);
     }
 
-    private static async Task<Results<Ok<WorkflowDetail>, NotFound>> GetAsync(string key, HttpContext http, WorkflowStore store, CancellationToken ct) =>
+    private static async Task<Results<Ok<WorkflowDetail>, NotFound>> GetAsync(string key, HttpContext http, WorkflowStore store,
+        CancellationToken ct) =>
         await DetailAsync(store, http.User.TenantId(), key, ct) is { } d ? TypedResults.Ok(d) : TypedResults.NotFound();
 
-    private static async Task<Ok<WorkflowPage>> ListAsync(int? limit, string? cursor, HttpContext http, WorkflowStore store, CancellationToken ct)
+    private static async Task<Ok<WorkflowPage>> ListAsync(int? limit, string? cursor, HttpContext http, WorkflowStore store,
+        CancellationToken ct)
     {
         if (limit is < 1 or > 100) throw RequestValidationException.For("limit", "Between 1 and 100.");
         var items = await store.ListAsync(http.User.TenantId(), cursor, (limit ?? 50) + 1, ct);
@@ -95,7 +107,8 @@ public static class WorkflowAdminEndpoints
         return TypedResults.Ok(new WorkflowPage(page, more ? page[^1].Key : null));
     }
 
-    private static async Task<Results<Ok<WorkflowVersionDetail>, NotFound>> VersionAsync(string key, int version, HttpContext http, WorkflowStore store, CancellationToken ct)
+    private static async Task<Results<Ok<WorkflowVersionDetail>, NotFound>> VersionAsync(string key, int version, HttpContext http,
+        WorkflowStore store, CancellationToken ct)
     {
         var tenantId = http.User.TenantId();
         if (await store.VersionAsync(tenantId, key, version, publishedOnly: false, ct) is not { } v) return TypedResults.NotFound();
@@ -103,14 +116,19 @@ public static class WorkflowAdminEndpoints
         return TypedResults.Ok(new WorkflowVersionDetail(version, published, JsonNode.Parse(v.Json)!));
     }
 
-    private static async Task<Results<Ok<WorkflowDetail>, NotFound>> PublishAsync(string key, HttpContext http, WorkflowStore store, CancellationToken ct)
+    private static async Task<Results<Ok<WorkflowDetail>, NotFound>> PublishAsync(string key, HttpContext http, WorkflowStore store,
+        CancellationToken ct)
     {
-        var request = http.Request.ContentLength is > 0 ? (await JsonBody.ReadAsync<WorkflowPublishRequest>(http.Request, 4096, ct)).Value : new WorkflowPublishRequest(null);
-        if (await store.PublishAsync(http.User.TenantId(), key, request.Version, ct) == WorkflowPublish.NotFound) return TypedResults.NotFound();
+        var request = http.Request.ContentLength is > 0
+            ? (await JsonBody.ReadAsync<WorkflowPublishRequest>(http.Request, 4096, ct)).Value
+            : new WorkflowPublishRequest(null);
+        if (await store.PublishAsync(http.User.TenantId(), key, request.Version, ct) == WorkflowPublish.NotFound)
+            return TypedResults.NotFound();
         return TypedResults.Ok((await DetailAsync(store, http.User.TenantId(), key, ct))!);
     }
 
-    private static async Task<Results<Ok<WorkflowDetail>, NotFound>> RollbackAsync(string key, HttpContext http, WorkflowStore store, CancellationToken ct)
+    private static async Task<Results<Ok<WorkflowDetail>, NotFound>> RollbackAsync(string key, HttpContext http, WorkflowStore store,
+        CancellationToken ct)
     {
         switch (await store.RollbackAsync(http.User.TenantId(), key, ct))
         {

@@ -12,7 +12,8 @@ public sealed partial class WorkflowEngine
     /// statements, and any other is saved with its effects one by one. A run that is gone or moved on is left as it is.
     /// Not for a wait's wake-up or timeout, which first settle their wait row: those go one by one.
     /// </summary>
-    public async Task ApplyManyAsync(LedgerTransaction tx, Guid tenantId, IReadOnlyList<(Guid RunId, RunInput Input)> moves, CancellationToken ct)
+    public async Task ApplyManyAsync(LedgerTransaction tx, Guid tenantId, IReadOnlyList<(Guid RunId, RunInput Input)> moves,
+        CancellationToken ct)
     {
         if (moves.FirstOrDefault(m => m.Input is RunInput.Woken or RunInput.TimedOut) is { Input: { } one })
             throw new ArgumentException($"{one.GetType().Name} settles a wait row first: apply it on its own", nameof(moves));
@@ -33,6 +34,7 @@ public sealed partial class WorkflowEngine
             if (transition.State.Status == RunStatus.Failed)
                 log.LogWarning("workflow run {RunId} ({Workflow}) failed: {Reason}", run.Id, run.WorkflowKey, transition.State.EndReason);
         }
-        await RunStore.SaveEndsAsync(conn, dbTx, tenantId, [.. ends.Select(e => new RunEnd(e.Run.Id, e.Transition.State, e.Transition.Events))], ct);
+        await RunStore.SaveEndsAsync(conn, dbTx, tenantId,
+            [.. ends.Select(e => new RunEnd(e.Run.Id, e.Transition.State, e.Transition.Events))], ct);
     }
 }

@@ -16,8 +16,9 @@ namespace NotificationService.Features.Automation.Workflows;
 /// webhook of a run that ended) and saves the new state with its timeline. A crash before the commit leaves everything as
 /// it was (the job comes back); a crash after it leaves a job whose seq the run has left behind, which moves nothing.
 /// </summary>
-public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowStore store, RunContexts contexts, StepSender sender, RunEndings endings,
-    IStepWindows windows, JobQueue queue, WorkflowOptions options, TimeProvider clock, ILogger<WorkflowEngine> log, IStepWindowObserver windowCounts)
+public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowStore store, RunContexts contexts, StepSender sender,
+    RunEndings endings, IStepWindows windows, JobQueue queue, WorkflowOptions options, TimeProvider clock, ILogger<WorkflowEngine> log,
+    IStepWindowObserver windowCounts)
 {
     /// <summary>Applies <paramref name="input"/> to the run in a transaction of its own; null when there is no such run.</summary>
     public async Task<Transition?> ApplyAsync(Guid tenantId, Guid runId, RunInput input, CancellationToken ct)
@@ -51,7 +52,8 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
 
     /// <summary>The interpreter's transition for the locked run, at its pinned version. A version that is gone fails the run
     /// (workflow null).</summary>
-    private async Task<(Transition Transition, StoredWorkflow? Workflow)> DecideAsync(LedgerTransaction tx, RunRow run, RunInput input, CancellationToken ct)
+    private async Task<(Transition Transition, StoredWorkflow? Workflow)> DecideAsync(LedgerTransaction tx, RunRow run, RunInput input,
+        CancellationToken ct)
     {
         if (await store.VersionAsync(run.TenantId, run.WorkflowId, run.Version, ct) is not { } workflow)
             return (Interpreter.Fail(run.Machine, run.Machine.Cursor, $"version {run.Version} of the workflow is gone"), null);
@@ -60,16 +62,19 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
 
     /// <summary>The interpreter asked without the run's context first; the context (profile, sends, carried digests) is read
     /// only when the transition reads it, which the interpreter says rather than a list of the steps that might.</summary>
-    private async Task<Transition> TransitionAsync(LedgerTransaction tx, RunRow run, WorkflowDefinition definition, RunInput input, CancellationToken ct)
+    private async Task<Transition> TransitionAsync(LedgerTransaction tx, RunRow run, WorkflowDefinition definition, RunInput input,
+        CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         return Interpreter.ApplyUnlessContextRead(definition, run.Machine, input, now)
-            ?? Interpreter.Apply(definition, run.Machine, input, now, await contexts.ForAsync(tx.Connection, tx.Transaction, run, definition, ct));
+            ?? Interpreter.Apply(definition, run.Machine, input, now,
+                await contexts.ForAsync(tx.Connection, tx.Transaction, run, definition, ct));
     }
 
     /// <summary>Saves the transition and performs its effects. A window that answers at once (a throttle's place, a backoff
     /// window's first event passing) is a second input, applied here in the same transaction and saved after the first.</summary>
-    private async Task<Transition> SaveAsync(LedgerTransaction tx, RunRow run, Transition t, CancellationToken ct, StoredWorkflow? workflow = null)
+    private async Task<Transition> SaveAsync(LedgerTransaction tx, RunRow run, Transition t, CancellationToken ct,
+        StoredWorkflow? workflow = null)
     {
         var (conn, dbTx) = (tx.Connection, tx.Transaction);
         var now = clock.GetUtcNow();
@@ -82,7 +87,9 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
             switch (effect)
             {
                 case RunEffect.Send send:
-                    var carried = workflow!.Definition.HasDigestSteps ? await windows.CarriedAsync(conn, dbTx, run.TenantId, run.Id, ct) : null;
+                    var carried = workflow!.Definition.HasDigestSteps
+                        ? await windows.CarriedAsync(conn, dbTx, run.TenantId, run.Id, ct)
+                        : null;
                     var made = await sender.TrySendAsync(tx, run, workflow!, send, carried, ct);
                     if (made.Error is { } error)   // nothing was written: the run fails at this step instead
                         return await SaveAsync(tx, run, Interpreter.Fail(run.Machine, send.StepId, error), ct);
@@ -93,15 +100,20 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
                     break;
                 case RunEffect.Timer timer:
                     var timerDue = Scaled(timer.DueAt, now, run.TestRun);
-                    dueJob = (await queue.EnqueueAsync(conn, dbTx, [WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Timer, timer.Seq, timerDue)], ct))[0];
+                    dueJob = (await queue.EnqueueAsync(conn, dbTx,
+                        [WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Timer, timer.Seq, timerDue)], ct))[0];
                     break;
                 case RunEffect.Wait wait:
                     var due = Scaled(wait.DueAt, now, run.TestRun);
                     await WaitStore.InsertAsync(conn, dbTx, run.TenantId, run.Id, run.UserId, wait, due, ct);
-                    dueJob = (await queue.EnqueueAsync(conn, dbTx, [WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Timeout, wait.Seq, due)], ct))[0];
+                    dueJob = (await queue.EnqueueAsync(conn, dbTx,
+                        [WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Timeout, wait.Seq, due)], ct))[0];
                     // Reached before the wait existed (the send's rows are locked now, so nothing slips between): woken at once.
-                    if (wait.SendStep is { } step && (await WorkflowSends.LockReachedAsync(conn, dbTx, run.TenantId, run.Id, step, ct)).Intersect(wait.Statuses).FirstOrDefault() is { } already
-                        && await WaitStore.LeaveAsync(conn, dbTx, run.TenantId, run.Id, wait.Seq, "woken", $"status {already} (already reached)", ct))
+                    if (wait.SendStep is { } step
+                        && (await WorkflowSends.LockReachedAsync(conn, dbTx, run.TenantId, run.Id, step, ct))
+                            .Intersect(wait.Statuses).FirstOrDefault() is { } already
+                        && await WaitStore.LeaveAsync(conn, dbTx, run.TenantId, run.Id, wait.Seq, "woken",
+                            $"status {already} (already reached)", ct))
                         jobs.Add(WorkflowStepJob.For(run.TenantId, run.Id, WorkflowStepJob.Woken, wait.Seq));
                     break;
                 case RunEffect.JoinDigest join:
@@ -115,10 +127,12 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
                     tx.Count(windowCounts, run, take.StepId, place.Admitted ? StepWindowMeasures.Passed : StepWindowMeasures.Held);
                     break;
                 case RunEffect.Release release:
-                    if (release.LeavesDigest && await windows.LeaveAsync(conn, dbTx, run.TenantId, run.Id, ct) && run.Machine.Cursor is { } left)
+                    if (release.LeavesDigest && await windows.LeaveAsync(conn, dbTx, run.TenantId, run.Id, ct)
+                        && run.Machine.Cursor is { } left)
                         tx.Count(windowCounts, run, left, StepWindowMeasures.Left);
                     await WaitStore.LeaveAsync(conn, dbTx, run.TenantId, run.Id, release.Seq, "released", "the run was cancelled", ct);
-                    if (run.DueJobId is { } job) await queue.CancelAsync(conn, dbTx, run.TenantId, job, ct);   // gone at once; claimed already: stale
+                    if (run.DueJobId is { } job)
+                        await queue.CancelAsync(conn, dbTx, run.TenantId, job, ct);   // gone at once; claimed already: stale
                     dueJob = null;
                     break;
                 case RunEffect.Ended ended:
@@ -131,7 +145,8 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
         var events = t.Events.Select(e => (e, e is { What: "sent", StepId: { } id } ? sent.GetValueOrDefault(id) : null)).ToList();
         await RunStore.SaveAsync(conn, dbTx, run, t.State, dueJob, events, ct);
         tx.CountEnding(windowCounts, run, t);
-        if (t.State.Status == RunStatus.Failed) log.LogWarning("workflow run {RunId} ({Workflow}) failed: {Reason}", run.Id, run.WorkflowKey, t.State.EndReason);
+        if (t.State.Status == RunStatus.Failed)
+            log.LogWarning("workflow run {RunId} ({Workflow}) failed: {Reason}", run.Id, run.WorkflowKey, t.State.EndReason);
         if (answer is null || workflow is null) return t;
         var moved = run with { Machine = t.State, DueJobId = dueJob };
         var next = await TransitionAsync(tx, moved, workflow.Definition, answer, ct);   // a context read now holds the digest it carries
@@ -148,7 +163,8 @@ public sealed partial class WorkflowEngine(NotificationLedger ledger, WorkflowSt
     }
 }
 
-public sealed record WorkflowOptions(double DurationScale, int TransitionsInParallel = 8, double TestRunScale = WorkflowOptions.DefaultTestRunScale)
+public sealed record WorkflowOptions(double DurationScale, int TransitionsInParallel = 8,
+    double TestRunScale = WorkflowOptions.DefaultTestRunScale)
 {
     /// <summary>A test run's delays and wait timeouts take this share of their time: an hour becomes a minute.</summary>
     public const double DefaultTestRunScale = 1.0 / 60;
@@ -158,12 +174,14 @@ public sealed record WorkflowOptions(double DurationScale, int TransitionsInPara
     public static WorkflowOptions From(IConfiguration config)
     {
         var scale = config.GetValue("Workflows:DurationScale", 1.0);
-        if (scale is <= 0 or > 1) throw new InvalidConfigurationException("Workflows:DurationScale must be above 0 and at most 1 (a test setting).");
+        if (scale is <= 0 or > 1)
+            throw new InvalidConfigurationException("Workflows:DurationScale must be above 0 and at most 1 (a test setting).");
         var parallel = config.GetValue("Workflows:TransitionsInParallel", 8);
         if (parallel is < 1 or > 64) throw new InvalidConfigurationException("Workflows:TransitionsInParallel must be 1 to 64.");
         var testRun = config.GetValue("Workflows:TestRunScale", DefaultTestRunScale);
         if (testRun is < LeastTestRunScale or > 1)
-            throw new InvalidConfigurationException("Workflows:TestRunScale must be from 1/86400 (a day becomes a second) to 1 (test runs keep real time).");
+            throw new InvalidConfigurationException(
+                "Workflows:TestRunScale must be from 1/86400 (a day becomes a second) to 1 (test runs keep real time).");
         return new WorkflowOptions(scale, parallel, testRun);
     }
 }

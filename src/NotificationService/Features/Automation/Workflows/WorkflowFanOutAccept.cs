@@ -10,14 +10,15 @@ using NotificationService.Queue;
 namespace NotificationService.Features.Automation.Workflows;
 
 /// <summary>The 202 answer to a trigger naming topics: the fan-out that will start the runs (their ids are not known yet).</summary>
-public sealed record WorkflowFanOutAccepted(Guid Id, string Status, string Workflow, int Version, IReadOnlyList<string> Topics, string StatusUrl);
+public sealed record WorkflowFanOutAccepted(Guid Id, string Status, string Workflow, int Version, IReadOnlyList<string> Topics,
+    string StatusUrl);
 
 /// <summary>
 /// What each member's run gets, kept as the fan-out's definition: the version published at trigger time (the runs are
 /// pinned to it whenever their chunk commits), the trigger's payload, and the userIds left out.
 /// </summary>
-public sealed record WorkflowFanOutDefinition(Guid WorkflowId, string Workflow, int Version, JsonNode? Actor, JsonObject? Data, string? CancellationKey,
-    string[] ExcludeUserIds);
+public sealed record WorkflowFanOutDefinition(Guid WorkflowId, string Workflow, int Version, JsonNode? Actor, JsonObject? Data,
+    string? CancellationKey, string[] ExcludeUserIds);
 
 /// <summary>
 /// Accepts a trigger naming topics in constant time, whatever the topics' size, as a send to topics is accepted
@@ -26,22 +27,24 @@ public sealed record WorkflowFanOutDefinition(Guid WorkflowId, string Workflow, 
 /// answer, after charging the topics' member counts (one run each) to the tenant's recipient budget (<see cref="RecipientBudget"/>:
 /// a 429 that starts nothing). <see cref="WorkflowFanOutHandler"/> snapshots the membership and starts the runs chunk by chunk.
 /// </summary>
-public sealed class WorkflowFanOutAccept(TopicStore topics, FanOutStore fanOuts, NotificationLedger ledger, JobQueue queue, RecipientBudget budget)
+public sealed class WorkflowFanOutAccept(TopicStore topics, FanOutStore fanOuts, NotificationLedger ledger, JobQueue queue,
+    RecipientBudget budget)
 {
     public const string StatusPath = "/api/v1/services/workflows/fan-outs";
 
     /// <summary>The stand-in member a trigger's sends are checked for: a userId, which every channel accepts.</summary>
     public const string ProbeUser = "fan-out-member";
 
-    public async Task<WorkflowTrigger.Outcome> AcceptAsync(Guid tenantId, StoredWorkflow workflow, string[] keys, TriggerRequest req, byte[] raw,
-        string? idempotencyKey, string pathBase, CancellationToken ct)
+    public async Task<WorkflowTrigger.Outcome> AcceptAsync(Guid tenantId, StoredWorkflow workflow, string[] keys, TriggerRequest req,
+        byte[] raw, string? idempotencyKey, string pathBase, CancellationToken ct)
     {
         var members = await topics.RequireAllAsync(tenantId, keys, ct);
-        var definition = new WorkflowFanOutDefinition(workflow.WorkflowId, workflow.Key, workflow.Version, req.Actor, req.Data, req.CancellationKey,
-            req.ExcludeUserIds ?? []);
+        var definition = new WorkflowFanOutDefinition(workflow.WorkflowId, workflow.Key, workflow.Version, req.Actor, req.Data,
+            req.CancellationKey, req.ExcludeUserIds ?? []);
         var id = Uuid7.New();
         await using var tx = await ledger.BeginAsync(ct);
-        if (idempotencyKey is not null && await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, raw, ct) is IdempotencyClaim.Replay replay)
+        if (idempotencyKey is not null
+            && await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, raw, ct) is IdempotencyClaim.Replay replay)
         {
             await tx.CommitAsync(ct);
             return new WorkflowTrigger.Outcome(replay.StatusCode, replay.Body, Replayed: true);
@@ -53,7 +56,8 @@ public sealed class WorkflowFanOutAccept(TopicStore topics, FanOutStore fanOuts,
         await queue.EnqueueAsync(tx.Connection, tx.Transaction,
             [NewJob.For(FanOutJobHandler.QueueName, tenantId, new WorkflowFanOutJob(id), JobPriority.Low, maxAttempts: 20)], ct);
         tx.WakeAfterCommit(FanOutJobHandler.QueueName);
-        var body = JsonSerializer.Serialize(new WorkflowFanOutAccepted(id, "pending", workflow.Key, workflow.Version, keys, $"{pathBase}{StatusPath}/{id}"),
+        var body = JsonSerializer.Serialize(
+            new WorkflowFanOutAccepted(id, "pending", workflow.Key, workflow.Version, keys, $"{pathBase}{StatusPath}/{id}"),
             JsonBody.Options);
         if (idempotencyKey is not null) await IdempotencyStore.SaveResponseAsync(tx, tenantId, idempotencyKey, 202, body, ct);
         await tx.CommitAsync(ct);

@@ -6,11 +6,11 @@ using NotificationService.Features.Sending.Topics;
 namespace NotificationService.Features.Automation.Workflows;
 
 /// <summary>How a trigger naming topics is doing: runsStarted counts the runs its committed chunks started.</summary>
-public sealed record WorkflowFanOutStatus(Guid Id, string Status, IReadOnlyList<string> Topics, long? MembersTotal, long MembersDone, long RunsStarted,
-    double Percent, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
+public sealed record WorkflowFanOutStatus(Guid Id, string Status, IReadOnlyList<string> Topics, long? MembersTotal, long MembersDone,
+    long RunsStarted, double Percent, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt)
 {
-    public static WorkflowFanOutStatus Of(FanOutStatus s) => new(s.Id, s.Status, s.Topics, s.MembersTotal, s.MembersDone, s.NotificationsCreated, s.Percent,
-        s.Error, s.CreatedAt, s.StartedAt, s.FinishedAt);
+    public static WorkflowFanOutStatus Of(FanOutStatus s) => new(s.Id, s.Status, s.Topics, s.MembersTotal, s.MembersDone,
+        s.NotificationsCreated, s.Percent, s.Error, s.CreatedAt, s.StartedAt, s.FinishedAt);
 }
 
 /// <summary>
@@ -28,9 +28,13 @@ public static class WorkflowFanOutEndpoints
             .WithSummary("Cancel a trigger naming topics: members not yet reached get no run").ProducesProblem(404).ProducesProblem(409);
     }
 
-    private static async Task<Results<Ok<WorkflowFanOutStatus>, NotFound>> GetAsync(Guid id, HttpContext http, FanOutStore store, CancellationToken ct) =>
-        await store.GetAsync(http.User.TenantId(), id, FanOutKind.Workflow, ct) is { } s ? TypedResults.Ok(WorkflowFanOutStatus.Of(s)) : TypedResults.NotFound();
+    private static async Task<Results<Ok<WorkflowFanOutStatus>, NotFound>> GetAsync(Guid id, HttpContext http, FanOutStore store,
+        CancellationToken ct) =>
+        await store.GetAsync(http.User.TenantId(), id, FanOutKind.Workflow, ct) is { } s
+            ? TypedResults.Ok(WorkflowFanOutStatus.Of(s))
+            : TypedResults.NotFound();
 
     private static async Task<Ok<WorkflowFanOutStatus>> CancelAsync(Guid id, HttpContext http, FanOutStore store, CancellationToken ct) =>
-        TypedResults.Ok(WorkflowFanOutStatus.Of(await FanOutEndpoints.CancelAsync(store, http.User.TenantId(), id, FanOutKind.Workflow, ct)));
+        TypedResults.Ok(WorkflowFanOutStatus.Of(
+            await FanOutEndpoints.CancelAsync(store, http.User.TenantId(), id, FanOutKind.Workflow, ct)));
 }

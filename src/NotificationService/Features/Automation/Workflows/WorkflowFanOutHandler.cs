@@ -18,7 +18,8 @@ namespace NotificationService.Features.Automation.Workflows;
 /// workflow_runs_fan_out_once leaves out a second run for a (fan-out, member), should a chunk ever be committed twice.
 /// A cancel makes every later chunk roll back: runs already started go on (cancel them by cancellationKey).
 /// </summary>
-public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workflows, NotificationLedger ledger, RunStarts starts, IConfiguration config)
+public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workflows, NotificationLedger ledger, RunStarts starts,
+    IConfiguration config)
     : JobHandler<WorkflowFanOutJob>
 {
     // The same chunk size as a send to topics: a chunk's 2,000 runs, their timeline lines and first jobs are three set-based statements.
@@ -29,7 +30,8 @@ public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workf
     /// <summary>A fan-out as one job run sees it: what each member's run gets, and the pinned version.</summary>
     public sealed record Run(Guid TenantId, Guid Id, WorkflowFanOutDefinition Trigger, StoredWorkflow Workflow);
 
-    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, WorkflowFanOutJob Args)> jobs, CancellationToken ct) =>
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, WorkflowFanOutJob Args)> jobs,
+        CancellationToken ct) =>
         await Task.WhenAll(jobs.Select(j => RunAsync(j.Job.TenantId, j.Args.FanOutId, ct)));
 
     private async Task<JobResult> RunAsync(Guid tenantId, Guid id, CancellationToken ct)
@@ -71,7 +73,8 @@ public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workf
     }
 
     private static WorkflowFanOutDefinition Trigger(FanOutRun fanOut) =>
-        JsonSerializer.Deserialize<WorkflowFanOutDefinition>(fanOut.DefinitionJson, JsonBody.Options) ?? throw new JsonException("an empty workflow fan-out definition");
+        JsonSerializer.Deserialize<WorkflowFanOutDefinition>(fanOut.DefinitionJson, JsonBody.Options)
+            ?? throw new JsonException("an empty workflow fan-out definition");
 
     /// <summary>One chunk's runs and first jobs (or digest windows), in one transaction that consumes the chunk's row.</summary>
     public async Task<Commit> CommitAsync(Run run, FanOutChunk chunk, CancellationToken ct)
@@ -79,9 +82,17 @@ public sealed class WorkflowFanOutHandler(FanOutStore store, WorkflowStore workf
         var (tenantId, id, t) = (run.TenantId, run.Id, run.Trigger);
         await using var tx = await ledger.BeginAsync(ct);
         // The chunk's members as they are now: an erase may have taken one out since it was read.
-        if (await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct) is not { } members) { await tx.RollbackAsync(ct); return Commit.TakenAlready; }
+        if (await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct) is not { } members)
+        {
+            await tx.RollbackAsync(ct);
+            return Commit.TakenAlready;
+        }
         var started = await starts.StartAsync(tx, tenantId, run.Workflow, members, t.Actor, t.Data, t.CancellationKey, id, ct);
-        if (!await FanOutStore.RecordRunsAsync(tx, tenantId, id, members.Length, started.Count, ct)) { await tx.RollbackAsync(ct); return Commit.Stopped; }
+        if (!await FanOutStore.RecordRunsAsync(tx, tenantId, id, members.Length, started.Count, ct))
+        {
+            await tx.RollbackAsync(ct);
+            return Commit.Stopped;
+        }
         await tx.CommitAsync(ct);
         return Commit.Done;
     }

@@ -5,7 +5,8 @@ using NotificationService.Workflows.Runs;
 namespace NotificationService.Features.Automation.Workflows;
 
 /// <summary>A send step's notification as a run sees it: its channel, the statuses it reached and its last error/provider.</summary>
-public sealed record RunSend(string StepId, string Channel, Guid NotificationId, string LastStatus, string? Error, string? Provider, string[] Statuses);
+public sealed record RunSend(string StepId, string Channel, Guid NotificationId, string LastStatus, string? Error, string? Provider,
+    string[] Statuses);
 
 /// <summary>A send whose statuses moved: which run and step it belongs to, and every wait status it has reached now.</summary>
 public sealed record MovedSend(Guid TenantId, Guid RunId, string StepId, string[] Reached);
@@ -44,8 +45,10 @@ public static class WorkflowSends
         cmd.Parameters.AddWithValue(changes.Select(c => c.TenantId).ToArray());
         cmd.Parameters.AddWithValue(changes.Select(c => c.NotificationId).ToArray());
         cmd.Parameters.AddWithValue(changes.Select(c => c.Status).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = changes.Select(c => c.Error).ToArray() });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = changes.Select(c => c.Provider).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter
+            { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = changes.Select(c => c.Error).ToArray() });
+        cmd.Parameters.Add(new NpgsqlParameter
+            { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text, Value = changes.Select(c => c.Provider).ToArray() });
         var moved = new List<MovedSend>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -54,7 +57,8 @@ public static class WorkflowSends
     }
 
     /// <summary>What a send step's notifications have reached so far, their rows locked (see <see cref="RecordAsync"/>).</summary>
-    public static async Task<string[]> LockReachedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId, string stepId, CancellationToken ct)
+    public static async Task<string[]> LockReachedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid runId,
+        string stepId, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             select statuses from workflow_sends where tenant_id = $1 and run_id = $2 and step_id = $3 for update
@@ -68,7 +72,8 @@ public static class WorkflowSends
         return [.. all.Distinct()];
     }
 
-    public static async Task<IReadOnlyList<RunSend>> ForRunAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, Guid runId, CancellationToken ct)
+    public static async Task<IReadOnlyList<RunSend>> ForRunAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, Guid runId,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             select step_id, channel, notification_id, last_status, error, provider, statuses from workflow_sends
@@ -84,7 +89,8 @@ public static class WorkflowSends
         return list;
     }
 
-    public static async Task<int> PurgeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] tenantIds, Guid[] runIds, CancellationToken ct)
+    public static async Task<int> PurgeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid[] tenantIds, Guid[] runIds,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             delete from workflow_sends s using unnest($1::uuid[], $2::uuid[]) as u(tenant_id, run_id)

@@ -12,11 +12,13 @@ namespace NotificationService.Features.Automation.Workflows;
 /// a row, and 1,000 due per second fell seconds behind (BENCHMARKS.md, issue 33). Each transition holds one pooled
 /// connection (its profile read shares it), so the bound keeps the workflows well inside the pool.
 /// </summary>
-public sealed class WorkflowStepHandler(WorkflowEngine engine, WorkflowOptions options, ILogger<WorkflowStepHandler> log) : JobHandler<WorkflowStepJob>
+public sealed class WorkflowStepHandler(WorkflowEngine engine, WorkflowOptions options, ILogger<WorkflowStepHandler> log)
+    : JobHandler<WorkflowStepJob>
 {
     private readonly SemaphoreSlim _slots = new(options.TransitionsInParallel, options.TransitionsInParallel);
 
-    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, WorkflowStepJob Args)> jobs, CancellationToken ct)
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, WorkflowStepJob Args)> jobs,
+        CancellationToken ct)
     {
         var results = new JobResult[jobs.Count];
         await Task.WhenAll(jobs.Select(async (j, i) =>
@@ -37,7 +39,8 @@ public sealed class WorkflowStepHandler(WorkflowEngine engine, WorkflowOptions o
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            log.LogError(e, "workflow run {RunId}: the {Kind} transition at seq {Seq} failed; it will be retried", args.RunId, args.Kind, args.Seq);
+            log.LogError(e, "workflow run {RunId}: the {Kind} transition at seq {Seq} failed; it will be retried",
+                args.RunId, args.Kind, args.Seq);
             return new JobResult.Retry($"{e.GetType().Name}: {e.Message}");
         }
     }

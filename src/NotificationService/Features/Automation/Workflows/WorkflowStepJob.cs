@@ -15,10 +15,12 @@ public sealed record WorkflowStepJob(
     [property: JsonPropertyName("r")] Guid RunId,
     [property: JsonPropertyName("k")] string Kind,
     [property: JsonPropertyName("s")] int Seq,
-    [property: JsonPropertyName("o"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? Other = null) : IJobArgs<WorkflowStepJob>
+    [property: JsonPropertyName("o"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? Other = null)
+    : IJobArgs<WorkflowStepJob>
 {
     public const string Queue = "workflows";
-    public const string Continue = "continue", Timer = "timer", Woken = "woken", Timeout = "timeout", Carried = "carried", Digested = "digested";
+    public const string Continue = "continue", Timer = "timer", Woken = "woken", Timeout = "timeout", Carried = "carried",
+        Digested = "digested";
 
     public const string JobKind = "workflow-step";
     static string IJobArgs<WorkflowStepJob>.Kind => JobKind;

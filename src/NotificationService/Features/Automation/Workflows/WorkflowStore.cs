@@ -124,7 +124,8 @@ public sealed class WorkflowStore(NpgsqlDataSource db)
     /// <summary>Deleted workflows take no triggers; their runs go on with the version they were pinned to.</summary>
     public async Task<bool> DeleteAsync(Guid tenantId, string key, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("update workflows set deleted_at = now() where tenant_id = $1 and key = $2 and deleted_at is null");
+        await using var cmd = db.CreateCommand(
+            "update workflows set deleted_at = now() where tenant_id = $1 and key = $2 and deleted_at is null");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(key);
         return await cmd.ExecuteNonQueryAsync(ct) > 0;
@@ -132,7 +133,8 @@ public sealed class WorkflowStore(NpgsqlDataSource db)
 
     public async Task<WorkflowView?> GetAsync(Guid tenantId, string key, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"select {ViewColumns} from workflows w where w.tenant_id = $1 and w.key = $2 and w.deleted_at is null");
+        await using var cmd = db.CreateCommand(
+            $"select {ViewColumns} from workflows w where w.tenant_id = $1 and w.key = $2 and w.deleted_at is null");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(key);
         return (await ReadViewsAsync(cmd, ct)).FirstOrDefault();
@@ -202,7 +204,8 @@ public sealed class WorkflowStore(NpgsqlDataSource db)
         if (!await r.ReadAsync(ct)) return null;
         var json = r.GetString(1);
         // Saved versions passed validation; templates are not checked again here (a template deleted later fails the send).
-        var definition = WorkflowParser.Parse(json).Definition ?? throw new InvalidOperationException($"stored workflow {workflowId} v{version} no longer parses");
+        var definition = WorkflowParser.Parse(json).Definition
+            ?? throw new InvalidOperationException($"stored workflow {workflowId} v{version} no longer parses");
         var stored = new StoredWorkflow(workflowId, r.GetString(0), version, json, definition);
         if (_versions.Count >= MaxCached) _versions.Clear();
         return _versions[(tenantId, workflowId, version)] = stored;
@@ -214,7 +217,8 @@ public sealed class WorkflowStore(NpgsqlDataSource db)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             list.Add(new WorkflowView(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
-                r.IsDBNull(4) ? null : r.GetInt32(4), r.GetInt32(5), r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7)));
+                r.IsDBNull(4) ? null : r.GetInt32(4), r.GetInt32(5), r.GetFieldValue<DateTimeOffset>(6),
+                r.GetFieldValue<DateTimeOffset>(7)));
         return list;
     }
 }

@@ -25,7 +25,8 @@ public sealed record TestRunStarted(Guid RunId, int Version, bool TestRun, strin
 /// whatever providers the tenant has (<see cref="Sending.Delivery.SandboxOnly"/>), and its delays and wait timeouts are
 /// shortened by `Workflows:TestRunScale` (<see cref="WorkflowOptions"/>).
 /// </summary>
-public sealed class WorkflowTestRuns(WorkflowStore store, WorkflowTrigger trigger, NotificationLedger ledger, RunStarts starts, UserIdGate gate)
+public sealed class WorkflowTestRuns(WorkflowStore store, WorkflowTrigger trigger, NotificationLedger ledger, RunStarts starts,
+    UserIdGate gate)
 {
     public async Task<TestRunStarted> StartAsync(Guid tenantId, string key, TestRunRequest req, string pathBase, CancellationToken ct)
     {

@@ -26,11 +26,13 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
     public sealed record Outcome(int StatusCode, string Body, bool Replayed);
 
     /// <param name="pathBase">The request's path base: a fan-out's statusUrl is under it.</param>
-    public async Task<Outcome> TriggerAsync(Guid tenantId, string key, TriggerRequest req, byte[] raw, string? idempotencyKey, string pathBase, CancellationToken ct)
+    public async Task<Outcome> TriggerAsync(Guid tenantId, string key, TriggerRequest req, byte[] raw, string? idempotencyKey,
+        string pathBase, CancellationToken ct)
     {
         var topics = TriggerRules.NamesTopics(req) ? TriggerRules.CheckTopics(req) : null;
         var recipients = topics is null ? TriggerRules.Check(req) : [];
-        if (recipients.Count > 0) await gate.AdmitAsync(tenantId, [.. recipients.Select(r => r.UserId)], i => $"recipients[{recipients[i].Index}].userId", ct);
+        if (recipients.Count > 0)
+            await gate.AdmitAsync(tenantId, [.. recipients.Select(r => r.UserId)], i => $"recipients[{recipients[i].Index}].userId", ct);
         var workflow = await store.VersionAsync(tenantId, key, null, publishedOnly: true, ct);
         if (workflow is null)
         {
@@ -45,11 +47,12 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
             catch (ProfileWriteRaceException) when (attempt < 3) { }
     }
 
-    private async Task<Outcome> StartAsync(Guid tenantId, StoredWorkflow workflow, IReadOnlyList<TriggerRecipient> recipients, TriggerRequest req, byte[] raw,
-        string? idempotencyKey, CancellationToken ct)
+    private async Task<Outcome> StartAsync(Guid tenantId, StoredWorkflow workflow, IReadOnlyList<TriggerRecipient> recipients,
+        TriggerRequest req, byte[] raw, string? idempotencyKey, CancellationToken ct)
     {
         await using var tx = await ledger.BeginAsync(ct);
-        if (idempotencyKey is not null && await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, raw, ct) is IdempotencyClaim.Replay replay)
+        if (idempotencyKey is not null
+            && await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, raw, ct) is IdempotencyClaim.Replay replay)
         {
             await tx.CommitAsync(ct);
             return new Outcome(replay.StatusCode, replay.Body, Replayed: true);
@@ -65,7 +68,8 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
                     errors[$"recipients[{patches[i].Index}].{field}"] = messages;
             if (errors.Count > 0) throw new RequestValidationException(errors);
         }
-        var runs = await starts.StartAsync(tx, tenantId, workflow, recipients.Select(r => r.UserId), req.Actor, req.Data, req.CancellationKey, null, ct);
+        var runs = await starts.StartAsync(tx, tenantId, workflow, recipients.Select(r => r.UserId), req.Actor, req.Data,
+            req.CancellationKey, null, ct);
         var body = JsonSerializer.Serialize(new TriggerAccepted([.. runs]), JsonBody.Options);
         if (idempotencyKey is not null) await IdempotencyStore.SaveResponseAsync(tx, tenantId, idempotencyKey, 202, body, ct);
         await tx.CommitAsync(ct);
@@ -80,7 +84,8 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
         var digests = DigestSummary.StandIns(workflow.Definition, req.Data, req.Actor);
         foreach (var step in workflow.Definition.AllSteps().OfType<SendStep>())
         {
-            var request = StepSender.Request(Guid.Empty, userId, req.Data, req.Actor, workflow, step.Id, step.Channels, step.Template, step.Data);
+            var request = StepSender.Request(Guid.Empty, userId, req.Data, req.Actor, workflow, step.Id, step.Channels, step.Template,
+                step.Data);
             if (digests.Count > 0) request.Data!["steps"] = StepSender.MergeSteps(request.Data["steps"], digests);
             IReadOnlyList<NotificationDraft> drafts;
             try { drafts = await validator.ValidateAsync(tenantId, request, ct, dataChecked: true); }
@@ -96,7 +101,8 @@ public sealed class WorkflowTrigger(NotificationLedger ledger, WorkflowStore sto
                 var missing = requiredData.Missing(version, request.Data, new KnownRecipient(userId, null, null));
                 if (missing.Count > 0)
                     throw RequestValidationException.For("data",
-                        $"Step '{step.Id}' ({draft.Channel} template '{step.Template}') needs data the trigger does not give: {string.Join(", ", missing)}.", 422);
+                        $"Step '{step.Id}' ({draft.Channel} template '{step.Template}') needs data "
+                        + $"the trigger does not give: {string.Join(", ", missing)}.", 422);
             }
         }
     }

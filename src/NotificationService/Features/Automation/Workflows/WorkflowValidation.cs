@@ -14,7 +14,8 @@ public sealed class WorkflowValidation(TemplateResolver templates)
 {
     public const int MaxDefinitionBytes = 256 * 1024;
 
-    public async Task<(WorkflowDefinition? Definition, IReadOnlyList<WorkflowProblem> Problems)> CheckAsync(Guid tenantId, string json, CancellationToken ct)
+    public async Task<(WorkflowDefinition? Definition, IReadOnlyList<WorkflowProblem> Problems)> CheckAsync(Guid tenantId, string json,
+        CancellationToken ct)
     {
         // The template check is synchronous: resolve every (channel, template) the definition names first.
         var known = new HashSet<(string, string)>();
@@ -34,7 +35,8 @@ public sealed class WorkflowValidation(TemplateResolver templates)
         var (definition, problems) = await CheckAsync(tenantId, json, ct);
         if (definition is not null) return definition;
         var errors = problems.GroupBy(p => p.Path).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray());
-        throw new RequestValidationException(errors, 422, $"The workflow has {problems.Count} problem(s): {string.Join("; ", problems.Take(5))}");
+        throw new RequestValidationException(errors, 422,
+            $"The workflow has {problems.Count} problem(s): {string.Join("; ", problems.Take(5))}");
     }
 
     /// <summary>The step (or arm) a path is inside: `$.steps[2].arms[0].when` → `$.steps[2].arms[0]`. A schema's `oneOf` over
@@ -42,7 +44,8 @@ public sealed class WorkflowValidation(TemplateResolver templates)
     private static string ItemOf(string path) => path.LastIndexOf(']') is var i and >= 0 ? path[..(i + 1)] : path;
 
     private static bool Covers(string outer, string inner) =>
-        inner == outer || inner.StartsWith(outer + ".", StringComparison.Ordinal) || inner.StartsWith(outer + "[", StringComparison.Ordinal);
+        inner == outer || inner.StartsWith(outer + ".", StringComparison.Ordinal)
+            || inner.StartsWith(outer + "[", StringComparison.Ordinal);
 
     /// <summary>Every (channel, template) pair of send steps anywhere in the JSON, read leniently (problems are the parser's).</summary>
     private static IEnumerable<(string Channel, string Template)> SendTargets(string json)
@@ -59,7 +62,9 @@ public sealed class WorkflowValidation(TemplateResolver templates)
                         && o["template"] is JsonValue tv && tv.TryGetValue<string>(out var template))
                     {
                         var channels = o["channel"] is JsonValue c && c.TryGetValue<string>(out var one) ? [one]
-                            : o["channels"] is JsonArray list ? list.Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null).OfType<string>() : [];
+                            : o["channels"] is JsonArray list
+                                ? list.Select(n => n is JsonValue v && v.TryGetValue<string>(out var s) ? s : null).OfType<string>()
+                                : [];
                         foreach (var channel in channels.Where(WorkflowLimits.Channels.Contains)) yield return (channel, template);
                     }
                     foreach (var (_, v) in o) stack.Push(v);

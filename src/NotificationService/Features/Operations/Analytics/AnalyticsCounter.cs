@@ -4,7 +4,8 @@ using NotificationService.Features.Sending.Notifications;
 
 namespace NotificationService.Features.Operations.Analytics;
 
-/// <summary>A notification's place in the rollup's grouping: what `analytics_hourly` keys a count by besides tenant, hour, status and reason.</summary>
+/// <summary>A notification's place in the rollup's grouping: what `analytics_hourly` keys a count by besides tenant, hour,
+/// status and reason.</summary>
 public readonly record struct AnalyticsDimensions(string Channel, string Template, string Workflow, string Category, string Provider);
 
 /// <summary>
@@ -26,7 +27,8 @@ public readonly record struct AnalyticsEvent(Guid TenantId, Guid NotificationId,
 public sealed class AnalyticsCounter(TimeProvider clock) : RollupCounts<AnalyticsEvent>, INotificationObserver
 {
     /// <summary>The funnel's steps and its side branches; `queued` and `sending` are the service's own steps.</summary>
-    private static readonly HashSet<string> Counted = [.. NotificationStatuses.All.Except([NotificationStatuses.Queued, NotificationStatuses.Sending])];
+    private static readonly HashSet<string> Counted =
+        [.. NotificationStatuses.All.Except([NotificationStatuses.Queued, NotificationStatuses.Sending])];
 
     public bool Wants(string status) => Counted.Contains(status);
 

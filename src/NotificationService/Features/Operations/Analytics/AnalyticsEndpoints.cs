@@ -6,7 +6,8 @@ using NotificationService.Features.Tenancy.Tenants;
 
 namespace NotificationService.Features.Operations.Analytics;
 
-/// <summary>`GET /api/v1/admin/analytics`: the tenant's delivery funnel per channel, template, workflow, category or provider, from the rollups.</summary>
+/// <summary>`GET /api/v1/admin/analytics`: the tenant's delivery funnel per channel, template, workflow, category or provider,
+/// from the rollups.</summary>
 public static class AnalyticsEndpoints
 {
     public static IServiceCollection AddAnalytics(this IServiceCollection services) => services
@@ -45,7 +46,9 @@ public static class AnalyticsEndpoints
         var grouped = await store.SumAsync(tenantId, q.GroupBy, q.From, q.To, ct);
         var byProvider = q.GroupBy == "provider" ? grouped : await store.SumAsync(tenantId, "provider", q.From, q.To, ct);
         List<AnalyticsLatency> calls = latency is null ? [] : await latency.PerProviderAsync(tenantId, q.From, q.To, ct);
-        (List<AnalyticsDigest> Digests, List<AnalyticsThrottle> Throttles) steps = windows is null ? ([], []) : await windows.PerStepAsync(tenantId, q.From, q.To, ct);
+        (List<AnalyticsDigest> Digests, List<AnalyticsThrottle> Throttles) steps = windows is null
+            ? ([], [])
+            : await windows.PerStepAsync(tenantId, q.From, q.To, ct);
         return AnalyticsReport.Of(q.From, q.To, q.GroupBy, grouped, byProvider, calls, steps.Digests, steps.Throttles);
     }
 }

@@ -4,5 +4,6 @@ namespace NotificationService.Features.Operations.Analytics;
 public sealed class AnalyticsFlusher(AnalyticsCounter counter, AnalyticsStore store, IConfiguration config, ILogger<AnalyticsFlusher> log)
     : RollupFlusher<AnalyticsEvent>(counter, config, log)
 {
-    protected override Task WriteAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct) => store.AddAsync(counts, ct);
+    protected override Task WriteAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct) =>
+        store.AddAsync(counts, ct);
 }

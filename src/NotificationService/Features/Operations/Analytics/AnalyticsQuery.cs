@@ -7,7 +7,8 @@ namespace NotificationService.Features.Operations.Analytics;
 public sealed record AnalyticsQuery(DateTimeOffset From, DateTimeOffset To, string GroupBy)
 {
     /// <summary>What a report can be grouped by; each is a column of `analytics_hourly` of the same name.</summary>
-    public static readonly IReadOnlySet<string> Dimensions = new HashSet<string>(StringComparer.Ordinal) { "channel", "template", "workflow", "category", "provider" };
+    public static readonly IReadOnlySet<string> Dimensions =
+        new HashSet<string>(StringComparer.Ordinal) { "channel", "template", "workflow", "category", "provider" };
 
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(92);
 
@@ -27,6 +28,7 @@ public sealed record AnalyticsQuery(DateTimeOffset From, DateTimeOffset To, stri
     }
 
     private static DateTimeOffset? Instant(string? value, string field) => value is null ? null
-        : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at
+        : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at
         : throw RequestValidationException.For(field, "A UTC date or date-time (ISO 8601), e.g. 2026-01-31 or 2026-01-31T09:00:00Z.");
 }

@@ -10,9 +10,10 @@ public sealed record AnalyticsGroup(string Key, long Accepted, long Sent, long D
     {
         var by = cells.GroupBy(c => c.Status).ToDictionary(g => g.Key, g => g.Sum(c => c.Count));
         long N(string status) => by.GetValueOrDefault(status);
-        return new(key, N(NotificationStatuses.Accepted), N(NotificationStatuses.Sent), N(NotificationStatuses.Delivered), N(NotificationStatuses.Seen),
-            N(NotificationStatuses.Opened), N(NotificationStatuses.Read), N(NotificationStatuses.Clicked), N(NotificationStatuses.Failed),
-            N(NotificationStatuses.Suppressed), N(NotificationStatuses.Skipped), N(NotificationStatuses.Cancelled), N(NotificationStatuses.Expired));
+        return new(key, N(NotificationStatuses.Accepted), N(NotificationStatuses.Sent), N(NotificationStatuses.Delivered),
+            N(NotificationStatuses.Seen), N(NotificationStatuses.Opened), N(NotificationStatuses.Read), N(NotificationStatuses.Clicked),
+            N(NotificationStatuses.Failed), N(NotificationStatuses.Suppressed), N(NotificationStatuses.Skipped),
+            N(NotificationStatuses.Cancelled), N(NotificationStatuses.Expired));
     }
 }
 
@@ -26,19 +27,23 @@ public sealed record AnalyticsProvider(string Provider, long Sent, long Delivere
 /// The answer of `GET /api/v1/admin/analytics`: groups (the names), the whole range's funnel, reasons, providers,
 /// each provider's call latency per channel, and what the digest and throttle steps absorbed and saved.
 /// </summary>
-public sealed record AnalyticsReport(DateTimeOffset From, DateTimeOffset To, string GroupBy, IReadOnlyList<AnalyticsGroup> Groups, AnalyticsGroup Total,
-    IReadOnlyList<AnalyticsReason> Reasons, IReadOnlyList<AnalyticsProvider> Providers, IReadOnlyList<AnalyticsLatency> Latency,
-    IReadOnlyList<AnalyticsDigest> Digests, IReadOnlyList<AnalyticsThrottle> Throttles)
+public sealed record AnalyticsReport(DateTimeOffset From, DateTimeOffset To, string GroupBy, IReadOnlyList<AnalyticsGroup> Groups,
+    AnalyticsGroup Total, IReadOnlyList<AnalyticsReason> Reasons, IReadOnlyList<AnalyticsProvider> Providers,
+    IReadOnlyList<AnalyticsLatency> Latency, IReadOnlyList<AnalyticsDigest> Digests, IReadOnlyList<AnalyticsThrottle> Throttles)
 {
-    public static AnalyticsReport Of(DateTimeOffset from, DateTimeOffset to, string groupBy, List<AnalyticsCell> grouped, List<AnalyticsCell> byProvider,
-        IReadOnlyList<AnalyticsLatency>? latency = null, IReadOnlyList<AnalyticsDigest>? digests = null, IReadOnlyList<AnalyticsThrottle>? throttles = null)
+    public static AnalyticsReport Of(DateTimeOffset from, DateTimeOffset to, string groupBy, List<AnalyticsCell> grouped,
+        List<AnalyticsCell> byProvider, IReadOnlyList<AnalyticsLatency>? latency = null, IReadOnlyList<AnalyticsDigest>? digests = null,
+        IReadOnlyList<AnalyticsThrottle>? throttles = null)
     {
-        var groups = grouped.GroupBy(c => c.Key).Select(g => AnalyticsGroup.Of(g.Key, g)).OrderByDescending(g => g.Accepted).ThenBy(g => g.Key).ToList();
+        var groups = grouped.GroupBy(c => c.Key).Select(g => AnalyticsGroup.Of(g.Key, g))
+            .OrderByDescending(g => g.Accepted).ThenBy(g => g.Key).ToList();
         var reasons = grouped.Where(c => c.Reason.Length > 0).GroupBy(c => (c.Status, c.Reason))
             .Select(g => new AnalyticsReason(g.Key.Status, g.Key.Reason, g.Sum(c => c.Count))).OrderByDescending(r => r.Count).ToList();
         var providers = byProvider.Where(c => c.Key.Length > 0).GroupBy(c => c.Key).Select(g => AnalyticsGroup.Of(g.Key, g))
-            .Select(p => new AnalyticsProvider(p.Key, p.Sent, p.Delivered, p.Failed, p.Sent + p.Failed == 0 ? null : (double)p.Failed / (p.Sent + p.Failed)))
+            .Select(p => new AnalyticsProvider(p.Key, p.Sent, p.Delivered, p.Failed,
+                p.Sent + p.Failed == 0 ? null : (double)p.Failed / (p.Sent + p.Failed)))
             .OrderByDescending(p => p.Sent + p.Failed).ToList();
-        return new(from, to, groupBy, groups, AnalyticsGroup.Of("", grouped), reasons, providers, latency ?? [], digests ?? [], throttles ?? []);
+        return new(from, to, groupBy, groups, AnalyticsGroup.Of("", grouped), reasons, providers, latency ?? [], digests ?? [],
+            throttles ?? []);
     }
 }

@@ -32,7 +32,8 @@ public sealed class AnalyticsStore(NpgsqlDataSource db, NotificationQueries noti
     {
         if (counts.Count == 0) return;
         var byKey = counts.Where(c => c.Key.Dimensions is null)
-            .Select(c => new CountOfNotification(c.Key.TenantId, c.Key.NotificationId, c.Key.Hour, c.Key.Status, c.Key.Reason, c.Value)).ToList();
+            .Select(c => new CountOfNotification(c.Key.TenantId, c.Key.NotificationId, c.Key.Hour, c.Key.Status, c.Key.Reason, c.Value))
+            .ToList();
         var cells = counts.Where(c => c.Key.Dimensions is not null).Select(c => CellOf(c.Key, c.Key.Dimensions!.Value, c.Value))
             .Concat(await notifications.TotalsByDimensionsAsync(byKey, ct))
             .GroupBy(c => c with { Count = 0 }, (cell, same) => cell with { Count = same.Sum(c => c.Count) }).ToList();
@@ -58,7 +59,8 @@ public sealed class AnalyticsStore(NpgsqlDataSource db, NotificationQueries noti
     /// The tenant's counts in the hours [<paramref name="from"/>, <paramref name="to"/>), summed per value of
     /// <paramref name="dimension"/> (a column name from <see cref="AnalyticsQuery.Dimensions"/>, never caller text), status and reason.
     /// </summary>
-    public async Task<List<AnalyticsCell>> SumAsync(Guid tenantId, string dimension, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    public async Task<List<AnalyticsCell>> SumAsync(Guid tenantId, string dimension, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken ct)
     {
         if (!AnalyticsQuery.Dimensions.Contains(dimension)) throw new ArgumentException($"not a dimension: {dimension}", nameof(dimension));
         await using var cmd = db.CreateCommand($"""

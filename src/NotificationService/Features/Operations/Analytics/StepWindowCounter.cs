@@ -14,14 +14,17 @@ public sealed class StepWindowCounter(TimeProvider clock) : RollupCounts<StepWin
 {
     public void Counted(StepWindowCount count)
     {
-        var cell = new StepWindowCell(count.TenantId, AnalyticsCounter.Hour(clock.GetUtcNow()), count.Workflow, count.StepId, count.Measure);
+        var cell = new StepWindowCell(count.TenantId, AnalyticsCounter.Hour(clock.GetUtcNow()), count.Workflow, count.StepId,
+            count.Measure);
         using (Counts.Locked()) Counts.Add(cell, count.Count);
     }
 }
 
 /// <summary>Moves the digest and throttle counts to PostgreSQL with the other rollups.</summary>
-public sealed class StepWindowFlusher(StepWindowCounter counter, StepWindowStore store, IConfiguration config, ILogger<StepWindowFlusher> log)
+public sealed class StepWindowFlusher(StepWindowCounter counter, StepWindowStore store, IConfiguration config,
+    ILogger<StepWindowFlusher> log)
     : RollupFlusher<StepWindowCell>(counter, config, log)
 {
-    protected override Task WriteAsync(IReadOnlyDictionary<StepWindowCell, long> counts, CancellationToken ct) => store.AddAsync(counts, ct);
+    protected override Task WriteAsync(IReadOnlyDictionary<StepWindowCell, long> counts, CancellationToken ct) =>
+        store.AddAsync(counts, ct);
 }

@@ -58,13 +58,16 @@ public sealed class StepWindowStore(NpgsqlDataSource db)
             }
         List<AnalyticsDigest> digests = [];
         List<AnalyticsThrottle> throttles = [];
-        foreach (var ((workflow, step), m) in steps.OrderBy(s => s.Key.Workflow, StringComparer.Ordinal).ThenBy(s => s.Key.Step, StringComparer.Ordinal))
+        foreach (var ((workflow, step), m) in steps.OrderBy(s => s.Key.Workflow, StringComparer.Ordinal)
+            .ThenBy(s => s.Key.Step, StringComparer.Ordinal))
         {
             long N(string measure) => m.GetValueOrDefault(measure);
             if (m.Keys.Any(k => k is StepWindowMeasures.Absorbed or StepWindowMeasures.Left or StepWindowMeasures.Digested))
-                digests.Add(new(workflow, step, Math.Max(0, N(StepWindowMeasures.Absorbed) - N(StepWindowMeasures.Left)), N(StepWindowMeasures.Digested)));
+                digests.Add(new(workflow, step, Math.Max(0, N(StepWindowMeasures.Absorbed) - N(StepWindowMeasures.Left)),
+                    N(StepWindowMeasures.Digested)));
             else
-                throttles.Add(new(workflow, step, N(StepWindowMeasures.Passed), N(StepWindowMeasures.Held), N(StepWindowMeasures.Throttled)));
+                throttles.Add(new(workflow, step, N(StepWindowMeasures.Passed), N(StepWindowMeasures.Held),
+                    N(StepWindowMeasures.Throttled)));
         }
         return ([.. digests.OrderByDescending(d => d.MessagesSaved)], [.. throttles.OrderByDescending(t => t.MessagesSaved)]);
     }

@@ -14,7 +14,8 @@ public static class HealthEndpoints
         app.MapGet(HealthCheckTarget.ReadyPath, ReadyAsync).ExcludeFromDescription();   // the path `health` checks
     }
 
-    private static async Task<IResult> ReadyAsync(IServiceProvider sp, NpgsqlDataSource db, DatabaseMigrations migrations, StartupTasks startup, IConfiguration config, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(IServiceProvider sp, NpgsqlDataSource db, DatabaseMigrations migrations,
+        StartupTasks startup, IConfiguration config, CancellationToken ct)
     {
         var checks = new Dictionary<string, string>();
         try

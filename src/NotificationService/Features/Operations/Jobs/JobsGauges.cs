@@ -23,9 +23,10 @@ public sealed class JobsGauges : IMetricsSource
     public JobsGauges(IMetricFactory metrics, JobStorage storage, TimeProvider clock)
     {
         (_storage, _clock) = (storage, clock);
-        _jobs = metrics.CreateGauge("hangfire_jobs", "Hangfire jobs (maintenance, tenant deletions) by state (enqueued, scheduled, processing, failed)",
-            ["state"]);
-        _late = metrics.CreateGauge("hangfire_recurring_jobs_late", "Recurring Hangfire jobs whose next run is more than a minute past (no server runs them)");
+        _jobs = metrics.CreateGauge("hangfire_jobs",
+            "Hangfire jobs (maintenance, tenant deletions) by state (enqueued, scheduled, processing, failed)", ["state"]);
+        _late = metrics.CreateGauge("hangfire_recurring_jobs_late",
+            "Recurring Hangfire jobs whose next run is more than a minute past (no server runs them)");
     }
 
     public Task RefreshAsync(CancellationToken ct)

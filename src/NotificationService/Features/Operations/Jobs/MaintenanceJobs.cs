@@ -32,8 +32,8 @@ public sealed class RetentionRecurringJobs(RetentionRunner retention, IConfigura
         {
             var id = MaintenanceJobs.RetentionJobId(kind);
             if (!retention.Enabled) { recurring.RemoveIfExists(id); continue; }
-            recurring.AddOrUpdate<MaintenanceJobs>(id, JobsServiceExtensions.MaintenanceQueue, j => j.PurgeAsync(kind, CancellationToken.None), cron,
-                new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+            recurring.AddOrUpdate<MaintenanceJobs>(id, JobsServiceExtensions.MaintenanceQueue,
+                j => j.PurgeAsync(kind, CancellationToken.None), cron, new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
         }
     }
 }

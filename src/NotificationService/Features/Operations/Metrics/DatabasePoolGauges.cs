@@ -23,7 +23,8 @@ public sealed class DatabasePoolGauges : IDisposable
         _poolName = pool.Value;
         _npgsql.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == NpgsqlMeter && instrument.Name is NpgsqlCount or NpgsqlMax) listener.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == NpgsqlMeter && instrument.Name is NpgsqlCount or NpgsqlMax)
+                listener.EnableMeasurementEvents(instrument);
         };
         _npgsql.SetMeasurementEventCallback<int>(OnMeasurement);
         _npgsql.Start();
@@ -32,7 +33,8 @@ public sealed class DatabasePoolGauges : IDisposable
     }
 
     private IEnumerable<Measurement<int>> Connections() => Read() is { } pool
-        ? [new(pool.Used, new KeyValuePair<string, object?>("state", "used")), new(pool.Idle, new KeyValuePair<string, object?>("state", "idle"))]
+        ? [new(pool.Used, new KeyValuePair<string, object?>("state", "used")),
+           new(pool.Idle, new KeyValuePair<string, object?>("state", "idle"))]
         : [];
 
     private IEnumerable<Measurement<int>> Max() => Read() is { } pool ? [new(pool.Max)] : [];

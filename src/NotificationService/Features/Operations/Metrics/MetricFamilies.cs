@@ -24,9 +24,11 @@ public static class MetricFamilies
     public static readonly MetricFamilyInfo AcceptToSent = new("notifications_accept_to_sent_seconds", MetricType.Histogram,
         "Time from accept to the provider taking the message, by channel and priority", ["channel", "priority"], LatencyBuckets);
     public static readonly MetricFamilyInfo Finished = new("notifications_finished_total", MetricType.Counter,
-        "Notifications that left the pipeline, by channel and outcome (sent, failed, suppressed, skipped, cancelled, expired): skipped (no address or device) apart from failed", ["channel", "outcome"]);
+        "Notifications that left the pipeline, by channel and outcome (sent, failed, suppressed, skipped, cancelled, expired): "
+        + "skipped (no address or device) apart from failed", ["channel", "outcome"]);
     public static readonly MetricFamilyInfo Attempts = new("delivery_attempts_total", MetricType.Counter,
-        "Provider calls by channel, provider kind and outcome (sent, transient, throttled, permanent, provider_failure)", ["channel", "provider_kind", "outcome"]);
+        "Provider calls by channel, provider kind and outcome (sent, transient, throttled, permanent, provider_failure)",
+        ["channel", "provider_kind", "outcome"]);
     public static readonly MetricFamilyInfo AttemptDuration = new("delivery_attempt_duration_seconds", MetricType.Histogram,
         "Duration of one provider call, by provider kind", ["provider_kind"], CallBuckets);
     public static readonly MetricFamilyInfo QueueDepth = new("queue_depth", MetricType.Gauge,
@@ -34,7 +36,8 @@ public static class MetricFamilies
     public static readonly MetricFamilyInfo OldestReady = new("queue_oldest_ready_age_seconds", MetricType.Gauge,
         "Age of the oldest job that is due and not yet claimed (0 when none)", ["queue"]);
     public static readonly MetricFamilyInfo JobsSetAside = new("queue_jobs_set_aside_total", MetricType.Counter,
-        "Jobs this replica's rescuer set aside (dead) because workers died holding them Queue:CrashesBeforeSetAside times, by queue", ["queue"]);
+        "Jobs this replica's rescuer set aside (dead) because workers died holding them Queue:CrashesBeforeSetAside times, by queue",
+        ["queue"]);
     public static readonly MetricFamilyInfo WebhookDeliveries = new("webhook_deliveries_total", MetricType.Counter,
         "Outgoing webhook attempts by outcome (succeeded, retrying, failed; skipped: endpoint disabled, nothing sent)", ["outcome"]);
     public static readonly MetricFamilyInfo WebhookDuration = new("webhook_delivery_duration_seconds", MetricType.Histogram,
@@ -63,6 +66,7 @@ public static class MetricFamilies
         "Garbage collections by the oldest generation collected (gen0, gen1, gen2)", ["generation"]);
 
     public static readonly IReadOnlyList<MetricFamilyInfo> All =
-        [HttpDuration, Accepted, AcceptToSent, Finished, Attempts, AttemptDuration, QueueDepth, OldestReady, JobsSetAside, WebhookDeliveries, WebhookDuration,
-         CallbackEvents, CallbacksRejected, BulkRows, Circuits, DbConnections, DbConnectionsMax, RateLimited, LiveStreams, GcPause, GcCollections];
+        [HttpDuration, Accepted, AcceptToSent, Finished, Attempts, AttemptDuration, QueueDepth, OldestReady, JobsSetAside,
+         WebhookDeliveries, WebhookDuration, CallbackEvents, CallbacksRejected, BulkRows, Circuits, DbConnections, DbConnectionsMax,
+         RateLimited, LiveStreams, GcPause, GcCollections];
 }

@@ -8,7 +8,8 @@ namespace NotificationService.Features.Operations.Metrics;
 /// and not on the API's: scrapes stay off the public port, and the API's middleware (auth, errors) is not involved.
 /// It serves the service's own registry, so it exports the same figures.
 /// </summary>
-public sealed class MetricsPortServer(IServiceProvider services, IOptions<MetricsOptions> options, ILogger<MetricsPortServer> log) : IHostedService
+public sealed class MetricsPortServer(IServiceProvider services, IOptions<MetricsOptions> options, ILogger<MetricsPortServer> log)
+    : IHostedService
 {
     private WebApplication? _app;
 

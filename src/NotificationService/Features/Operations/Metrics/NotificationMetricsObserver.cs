@@ -16,7 +16,8 @@ public sealed class NotificationMetricsObserver(ServiceMeter metrics) : INotific
 {
     private static readonly string[] PriorityNames = ["high", "normal", "low"];
 
-    public bool Wants(string status) => status is NotificationStatuses.Accepted or NotificationStatuses.Sent || NotificationStatuses.IsTerminal(status);
+    public bool Wants(string status) =>
+        status is NotificationStatuses.Accepted or NotificationStatuses.Sent || NotificationStatuses.IsTerminal(status);
 
     public void OnAccepted(IReadOnlyList<NotificationDraft> accepted)
     {

@@ -20,7 +20,8 @@ public sealed class OperationalGauges : IMetricsSource
     private IReadOnlyList<QueueStats> _stats = [];
     private DateTimeOffset _statsAt = DateTimeOffset.MinValue;
 
-    public OperationalGauges(ServiceMeter meter, JobQueue queue, IEnumerable<WorkQueue> queues, CircuitBreakers circuits, TimeProvider clock)
+    public OperationalGauges(ServiceMeter meter, JobQueue queue, IEnumerable<WorkQueue> queues, CircuitBreakers circuits,
+        TimeProvider clock)
     {
         _queue = queue;
         _knownQueues = [.. queues.Select(q => q.Name).Distinct()];
@@ -38,7 +39,8 @@ public sealed class OperationalGauges : IMetricsSource
 
     private static Measurement<long> Depth(string queue, string state, long units) => new(units, new("queue", queue), new("state", state));
 
-    /// <summary>Refreshes the queue figures when they are older than <see cref="QueueStatsMaxAge"/>; concurrent scrapes share one query.</summary>
+    /// <summary>Refreshes the queue figures when they are older than <see cref="QueueStatsMaxAge"/>; concurrent scrapes share
+    /// one query.</summary>
     public async Task RefreshAsync(CancellationToken ct)
     {
         if (_clock.GetUtcNow() - _statsAt < QueueStatsMaxAge) return;

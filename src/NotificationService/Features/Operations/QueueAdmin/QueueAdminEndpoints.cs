@@ -29,15 +29,21 @@ public static class QueueAdminEndpoints
                 : new QueueView(q, 0, 0, 0, 0, null)).ToList());
         }).WithSummary("Queue depths per state and the oldest ready job's age");
 
-        group.MapGet("/{queue}/dead", async Task<Ok<IReadOnlyList<DeadJob>>> (string queue, int? limit, long? after, HttpContext http, JobQueue jobs, CancellationToken ct) =>
-            TypedResults.Ok(await jobs.ListDeadAsync(http.User.TenantId(), queue, Math.Clamp(limit ?? 50, 1, 100), after, ct))).WithSummary("List a queue's dead jobs");
+        group.MapGet("/{queue}/dead", async Task<Ok<IReadOnlyList<DeadJob>>> (string queue, int? limit, long? after, HttpContext http,
+                JobQueue jobs, CancellationToken ct) =>
+            TypedResults.Ok(await jobs.ListDeadAsync(http.User.TenantId(), queue, Math.Clamp(limit ?? 50, 1, 100), after, ct)))
+            .WithSummary("List a queue's dead jobs");
 
         group.MapPost("/{queue}/dead/{jobId:long}/retry", async Task<Results<Ok<DeadJob>, NotFound>> (
             string queue, long jobId, HttpContext http, DeadJobRetry retry, CancellationToken ct) =>
-            await retry.RetryAsync(http.User.TenantId(), queue, jobId, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NotFound()).WithSummary("Retry a dead job").Audited("dead_job.retry", "job");
+            await retry.RetryAsync(http.User.TenantId(), queue, jobId, ct) is { } job ? TypedResults.Ok(job) : TypedResults.NotFound())
+            .WithSummary("Retry a dead job").Audited("dead_job.retry", "job");
 
-        group.MapDelete("/{queue}/dead/{jobId:long}", async Task<Results<NoContent, NotFound>> (string queue, long jobId, HttpContext http, JobQueue jobs, CancellationToken ct) =>
-            await jobs.DeleteDeadAsync(http.User.TenantId(), queue, jobId, ct) is not null ? TypedResults.NoContent() : TypedResults.NotFound())
+        group.MapDelete("/{queue}/dead/{jobId:long}", async Task<Results<NoContent, NotFound>> (string queue, long jobId, HttpContext http,
+                JobQueue jobs, CancellationToken ct) =>
+            await jobs.DeleteDeadAsync(http.User.TenantId(), queue, jobId, ct) is not null
+                ? TypedResults.NoContent()
+                : TypedResults.NotFound())
             .WithSummary("Delete a dead job").Audited("dead_job.delete", "job");
     }
 }

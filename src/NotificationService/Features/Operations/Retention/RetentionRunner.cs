@@ -30,7 +30,8 @@ public sealed class RetentionRunner(IEnumerable<IRetainedData> kinds, IConfigura
     /// One pass over every kind as of <paramref name="now"/>: each purged until nothing older is left.
     /// <paramref name="progress"/> hears each kind's running total after every batch (the CLI prints it).
     /// </summary>
-    public async Task<IReadOnlyList<RetentionResult>> RunOnceAsync(DateTimeOffset now, CancellationToken ct, Action<string, long>? progress = null)
+    public async Task<IReadOnlyList<RetentionResult>> RunOnceAsync(DateTimeOffset now, CancellationToken ct,
+        Action<string, long>? progress = null)
     {
         var results = new List<RetentionResult>();
         foreach (var kind in _kinds)
@@ -44,7 +45,8 @@ public sealed class RetentionRunner(IEnumerable<IRetainedData> kinds, IConfigura
         if (_kinds.FirstOrDefault(k => k.Kind == kind) is { } found) await PurgeAsync(found, now, ct, null);
     }
 
-    private async Task<RetentionResult?> PurgeAsync(IRetainedData kind, DateTimeOffset now, CancellationToken ct, Action<string, long>? progress)
+    private async Task<RetentionResult?> PurgeAsync(IRetainedData kind, DateTimeOffset now, CancellationToken ct,
+        Action<string, long>? progress)
     {
         var days = DaysOf(kind);
         if (days == 0) return null;

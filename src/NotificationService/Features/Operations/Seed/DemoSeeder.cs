@@ -92,7 +92,10 @@ public sealed class DemoSeeder(TenantStore tenants, TemplateValidator validator,
         foreach (var channel in ChannelNames.All.Where(c => c != ChannelNames.InApp))
         {
             if (await providers.AnyForChannelAsync(DemoTenantId, channel, ct)) continue;
-            await providers.AddAsync(new ProviderEntity { Id = Uuid7.New(), TenantId = DemoTenantId, Channel = channel, Kind = "sandbox", Name = $"Sandbox {channel}", Priority = 100 }, ct);
+            await providers.AddAsync(new ProviderEntity
+            {
+                Id = Uuid7.New(), TenantId = DemoTenantId, Channel = channel, Kind = "sandbox", Name = $"Sandbox {channel}", Priority = 100
+            }, ct);
             added++;
         }
         return added;

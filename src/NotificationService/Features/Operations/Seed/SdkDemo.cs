@@ -63,7 +63,10 @@ public static class SdkDemo
                     Title = "{{title}}", Body = "Sent from /sdk/demo at {{at}}.",
                     Actions = [new ActionDto { Label = "Open the docs", Url = "/swagger" }],
                 },
-                Data = new System.Text.Json.Nodes.JsonObject { ["title"] = title, ["at"] = DateTimeOffset.UtcNow.ToString("HH:mm:ss") + " UTC" },
+                Data = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["title"] = title, ["at"] = DateTimeOffset.UtcNow.ToString("HH:mm:ss") + " UTC"
+                },
             };
             var outcome = await sends.AcceptAsync(DemoSeeder.DemoTenantId, send, raw, null, "/api/v1/services/notifications", ct);
             return Results.Content(outcome.Body, "application/json", statusCode: outcome.StatusCode);

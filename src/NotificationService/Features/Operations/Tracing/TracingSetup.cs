@@ -17,7 +17,8 @@ namespace NotificationService.Features.Operations.Tracing;
 /// </summary>
 public static class TracingSetup
 {
-    public static readonly string[] Sources = ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", JobTracing.SourceName, "NotificationService.BatchingWriter"];
+    public static readonly string[] Sources =
+        ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", JobTracing.SourceName, "NotificationService.BatchingWriter"];
 
     public static IServiceCollection AddTracing(this IServiceCollection services, IConfiguration config)
     {

@@ -15,7 +15,8 @@ public readonly record struct UsageKey(Guid TenantId, DateOnly Day, string Chann
 public sealed class UsageCounter(TimeProvider clock) : INotificationObserver
 {
     /// <summary>The statuses a tenant is billed or reports on; `queued` and `sending` are the service's own steps.</summary>
-    private static readonly HashSet<string> Counted = [.. NotificationStatuses.All.Except([NotificationStatuses.Queued, NotificationStatuses.Sending])];
+    private static readonly HashSet<string> Counted =
+        [.. NotificationStatuses.All.Except([NotificationStatuses.Queued, NotificationStatuses.Sending])];
 
     private readonly PendingCounts<UsageKey> _counts = new();
 
@@ -31,7 +32,9 @@ public sealed class UsageCounter(TimeProvider clock) : INotificationObserver
             for (var i = 0; i < accepted.Count; i++)
             {
                 run++;
-                if (i + 1 < accepted.Count && accepted[i + 1].TenantId == accepted[i].TenantId && accepted[i + 1].Channel == accepted[i].Channel) continue;
+                if (i + 1 < accepted.Count && accepted[i + 1].TenantId == accepted[i].TenantId
+                    && accepted[i + 1].Channel == accepted[i].Channel)
+                    continue;
                 _counts.Add(new UsageKey(accepted[i].TenantId, day, accepted[i].Channel, NotificationStatuses.Accepted), run);
                 run = 0;
             }
@@ -41,7 +44,8 @@ public sealed class UsageCounter(TimeProvider clock) : INotificationObserver
     public void OnChanged(IReadOnlyList<StatusChange> changes)
     {
         using (_counts.Locked())
-            foreach (var c in changes) _counts.Add(new UsageKey(c.TenantId, DateOnly.FromDateTime(c.At.UtcDateTime), c.Channel, c.Status), 1);
+            foreach (var c in changes)
+                _counts.Add(new UsageKey(c.TenantId, DateOnly.FromDateTime(c.At.UtcDateTime), c.Channel, c.Status), 1);
     }
 
     /// <summary>Takes what was counted since the last call.</summary>

@@ -24,13 +24,15 @@ public static class UsageEndpoints
 
     public static void MapUsage(this WebApplication app) =>
         app.MapGroup("/api/v1/admin/usage").WithTags("Admin: usage").RequireScopes()
-            .MapGet("", async Task<Ok<UsageReport>> (string? from, string? to, string? channel, HttpContext http, UsageStore store, TimeProvider clock, CancellationToken ct) =>
+            .MapGet("", async Task<Ok<UsageReport>> (string? from, string? to, string? channel, HttpContext http, UsageStore store,
+                TimeProvider clock, CancellationToken ct) =>
             {
                 var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
                 var last = Day(to, "to") ?? today;
                 var first = Day(from, "from") ?? last.AddDays(-29);
                 if (first > last) throw RequestValidationException.For("from", "`from` is after `to`.");
-                if (last.DayNumber - first.DayNumber >= MaxDays) throw RequestValidationException.For("from", $"At most {MaxDays} days per request.");
+                if (last.DayNumber - first.DayNumber >= MaxDays)
+                    throw RequestValidationException.For("from", $"At most {MaxDays} days per request.");
                 if (channel is not null && !ChannelNames.IsKnown(channel))
                     throw RequestValidationException.For("channel", $"One of {string.Join(", ", ChannelNames.All)}.");
                 return TypedResults.Ok(new UsageReport(first, last, await store.ListAsync(http.User.TenantId(), first, last, channel, ct)));

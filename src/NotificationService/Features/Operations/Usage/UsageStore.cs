@@ -23,14 +23,16 @@ public sealed class UsageStore(NpgsqlDataSource db)
             .ThenBy(c => c.Key.Status, StringComparer.Ordinal).ToList();
         await using var cmd = db.CreateCommand(AddSql);
         cmd.Parameters.AddWithValue(cells.Select(c => c.Key.TenantId).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter { Value = cells.Select(c => c.Key.Day).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date });
+        cmd.Parameters.Add(new NpgsqlParameter
+            { Value = cells.Select(c => c.Key.Day).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date });
         cmd.Parameters.AddWithValue(cells.Select(c => c.Key.Channel).ToArray());
         cmd.Parameters.AddWithValue(cells.Select(c => c.Key.Status).ToArray());
         cmd.Parameters.AddWithValue(cells.Select(c => c.Value).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>The tenant's days from <paramref name="from"/> to <paramref name="to"/> (inclusive), newest first, one entry per day and channel.</summary>
+    /// <summary>The tenant's days from <paramref name="from"/> to <paramref name="to"/> (inclusive), newest first, one entry per
+    /// day and channel.</summary>
     public async Task<IReadOnlyList<UsageDay>> ListAsync(Guid tenantId, DateOnly from, DateOnly to, string? channel, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
@@ -47,14 +49,16 @@ public sealed class UsageStore(NpgsqlDataSource db)
         while (await r.ReadAsync(ct))
         {
             var (day, ch) = (r.GetFieldValue<DateOnly>(0), r.GetString(1));
-            if (days.Count == 0 || days[^1].Day != day || days[^1].Channel != ch) days.Add(new UsageDay(day, ch, new SortedDictionary<string, long>()));
+            if (days.Count == 0 || days[^1].Day != day || days[^1].Channel != ch)
+                days.Add(new UsageDay(day, ch, new SortedDictionary<string, long>()));
             ((SortedDictionary<string, long>)days[^1].Counts)[r.GetString(2)] = r.GetInt64(3);
         }
         return days;
     }
 
     /// <summary>Each of the tenants' counts per channel and status, summed from <paramref name="from"/> on.</summary>
-    public async Task<List<(Guid Tenant, string Channel, string Status, long Count)>> SumsAsync(Guid[] tenantIds, DateOnly from, CancellationToken ct)
+    public async Task<List<(Guid Tenant, string Channel, string Status, long Count)>> SumsAsync(Guid[] tenantIds, DateOnly from,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             select tenant_id, channel, status, sum(count)::int8 from usage_daily

@@ -28,9 +28,11 @@ public static class DeviceEndpoints
         group.MapPost("/", async (HttpContext http, UserIdGate gate, CancellationToken ct) =>
         {
             var d = await ReadAsync(http, requirePlatform: true, ct);
-            await gate.WriteAsync(http.User.TenantId(), d.UserId!, "userId", DeviceStore.RegisterCommand(http.User.TenantId(), d.UserId!, d.Token!, d.Platform!), ct);
+            await gate.WriteAsync(http.User.TenantId(), d.UserId!, "userId",
+                DeviceStore.RegisterCommand(http.User.TenantId(), d.UserId!, d.Token!, d.Platform!), ct);
             return Results.Ok(new { d.UserId, d.Platform, active = true });
-        }).WithSummary("Register a user's push device token").Produces(StatusCodes.Status200OK).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
+        }).WithSummary("Register a user's push device token").Produces(StatusCodes.Status200OK)
+            .Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
 
         // DELETE with a body: the token is too long and too sensitive for a URL (it would land in access logs).
         group.MapDelete("/", async (HttpContext http, DeviceStore store, CancellationToken ct) =>
@@ -38,7 +40,8 @@ public static class DeviceEndpoints
             var d = await ReadAsync(http, requirePlatform: false, ct);
             return await store.UnregisterAsync(http.User.TenantId(), d.UserId!, d.Token!, ct)
                 ? Results.NoContent() : throw new NotFoundException("Device registration");
-        }).WithSummary("Remove a user's push device token").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
+        }).WithSummary("Remove a user's push device token").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound).Accepts<DeviceRequest>("application/json").ProducesValidationProblem();
     }
 
     /// <summary>
@@ -58,15 +61,19 @@ public static class DeviceEndpoints
             var u = EndUser.From(http.User);
             var d = await ReadAsync(http, requirePlatform: true, ct, u.UserId);
             // A token minted before the erase still verifies: the gate refuses the blocked user.
-            await gate.WriteAsync(u.TenantId, u.UserId, "userId", DeviceStore.RegisterCommand(u.TenantId, u.UserId, d.Token!, d.Platform!), ct);
+            await gate.WriteAsync(u.TenantId, u.UserId, "userId",
+                DeviceStore.RegisterCommand(u.TenantId, u.UserId, d.Token!, d.Platform!), ct);
             return Results.Ok(new { d.Platform, active = true });
-        }).WithSummary("Register a push device token for the user").Produces(StatusCodes.Status200OK).Accepts<UserDeviceRequest>("application/json").ProducesValidationProblem();
+        }).WithSummary("Register a push device token for the user").Produces(StatusCodes.Status200OK)
+            .Accepts<UserDeviceRequest>("application/json").ProducesValidationProblem();
         me.MapDelete("/", async (HttpContext http, DeviceStore store, CancellationToken ct) =>
         {
             var u = EndUser.From(http.User);
             var d = await ReadAsync(http, requirePlatform: false, ct, u.UserId);
-            return await store.UnregisterAsync(u.TenantId, u.UserId, d.Token!, ct) ? Results.NoContent() : throw new NotFoundException("Device registration");
-        }).WithSummary("Remove one of the user's push device tokens").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound)
+            return await store.UnregisterAsync(u.TenantId, u.UserId, d.Token!, ct)
+                ? Results.NoContent() : throw new NotFoundException("Device registration");
+        }).WithSummary("Remove one of the user's push device tokens").Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .Accepts<UserDeviceRequest>("application/json").ProducesValidationProblem();
     }
 

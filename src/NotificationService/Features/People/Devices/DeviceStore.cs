@@ -54,12 +54,14 @@ public sealed class DeviceStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(userId);
         var list = new List<UserDevice>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) list.Add(new UserDevice(r.GetString(0), r.GetString(1), r.GetBoolean(2), r.GetFieldValue<DateTimeOffset>(3)));
+        while (await r.ReadAsync(ct))
+            list.Add(new UserDevice(r.GetString(0), r.GetString(1), r.GetBoolean(2), r.GetFieldValue<DateTimeOffset>(3)));
         return list;
     }
 
     /// <summary>Active tokens of several users of one tenant, one statement.</summary>
-    public async Task<IReadOnlyDictionary<string, List<string>>> ActiveTokensAsync(Guid tenantId, IReadOnlyCollection<string> userIds, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, List<string>>> ActiveTokensAsync(Guid tenantId, IReadOnlyCollection<string> userIds,
+        CancellationToken ct)
     {
         var result = await ActiveTokensAsync(userIds.Select(u => (tenantId, u)).ToList(), ct);
         return result.Where(kv => kv.Key.TenantId == tenantId).ToDictionary(kv => kv.Key.UserId, kv => kv.Value);

@@ -29,7 +29,8 @@ public static class EndUserAuthEndpoints
         services.AddSingleton<UserTokenIssuer>();
         services.AddHttpClient(UserKeyring.JwksClient, c => c.Timeout = TimeSpan.FromSeconds(5))
             .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().Handler());
-        services.AddLogging(b => b.AddFilter("Microsoft.AspNetCore.Authentication.JwtBearer", LogLevel.Warning));   // failure lines, never tokens
+        services.AddLogging(b =>
+            b.AddFilter("Microsoft.AspNetCore.Authentication.JwtBearer", LogLevel.Warning));   // failure lines, never tokens
 
         services.AddAuthentication(o => o.DefaultScheme = ByPathScheme)
             .AddPolicyScheme(ByPathScheme, "API key, or end-user token on /api/v1/users/me", o => o.ForwardDefaultSelector = http =>
@@ -41,7 +42,8 @@ public static class EndUserAuthEndpoints
         services.AddOptions<JwtBearerOptions>(EndUserJwt.BearerScheme).Configure<IHttpContextAccessor, TimeProvider>((o, accessor, clock) =>
             EndUserJwt.Configure(o, audience, accessor, clock));
         services.AddAuthorizationBuilder()
-            .AddPolicy(EndUser.Policy, p => p.AddAuthenticationSchemes(EndUser.Scheme).RequireAuthenticatedUser().RequireClaim(EndUser.TenantClaim));
+            .AddPolicy(EndUser.Policy,
+                p => p.AddAuthenticationSchemes(EndUser.Scheme).RequireAuthenticatedUser().RequireClaim(EndUser.TenantClaim));
         return services;
     }
 
@@ -53,11 +55,14 @@ public static class EndUserAuthEndpoints
             .Produces<MintedToken>().ProducesValidationProblem();
 
         var keys = app.MapGroup("/api/v1/admin/user-auth/keys").WithTags("Admin: end-user token keys").RequireScopes();
-        keys.MapGet("/", UserTokenEndpoints.ListKeysAsync).WithSummary("List the keys that verify the tenant's end-user tokens (no secrets)")
+        keys.MapGet("/", UserTokenEndpoints.ListKeysAsync)
+            .WithSummary("List the keys that verify the tenant's end-user tokens (no secrets)")
             .Produces<UserKeyView[]>();
-        keys.MapPost("/", UserTokenEndpoints.AddKeyAsync).WithSummary("Register an HS256 secret (generated, shown once), an RS256/ES256 public key or a JWKS URL")
+        keys.MapPost("/", UserTokenEndpoints.AddKeyAsync)
+            .WithSummary("Register an HS256 secret (generated, shown once), an RS256/ES256 public key or a JWKS URL")
             .Accepts<AddUserKeyRequest>("application/json").Produces<UserKeyView>(StatusCodes.Status201Created).ProducesValidationProblem();
-        keys.MapDelete("/{id:guid}", UserTokenEndpoints.DeleteKeyAsync).WithSummary("Remove a key: tokens it signed stop working within a minute")
+        keys.MapDelete("/{id:guid}", UserTokenEndpoints.DeleteKeyAsync)
+            .WithSummary("Remove a key: tokens it signed stop working within a minute")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
 
         app.MapPost($"{UsersMePath}/stream-ticket", async (HttpContext http, StreamTicketStore tickets, CancellationToken ct) =>
@@ -65,7 +70,8 @@ public static class EndUserAuthEndpoints
             var (ticket, expiresAt) = await tickets.IssueAsync(EndUser.From(http.User), ct);
             return Results.Ok(new StreamTicket(ticket, expiresAt));
         }).WithTags("End users: inbox").RequireAuthorization(EndUser.Policy)
-            .WithSummary("A single-use ticket for `GET /stream?ticket=` (EventSource cannot send headers); valid 60 s").Produces<StreamTicket>();
+            .WithSummary("A single-use ticket for `GET /stream?ticket=` (EventSource cannot send headers); valid 60 s")
+            .Produces<StreamTicket>();
     }
 }
 

@@ -13,7 +13,9 @@ public static class EndUserChallenge
     public static async Task WriteAsync(JwtBearerChallengeContext context)
     {
         context.HandleResponse();
-        await WriteAsync(context.HttpContext, context.AuthenticateFailure is null && !context.Request.Headers.Authorization.Any() ? null : Reason(context.AuthenticateFailure));
+        await WriteAsync(context.HttpContext, context.AuthenticateFailure is null && !context.Request.Headers.Authorization.Any()
+            ? null
+            : Reason(context.AuthenticateFailure));
     }
 
     public static async Task WriteAsync(HttpContext http, string? reason)

@@ -50,8 +50,10 @@ public static class EndUserJwt
     {
         if (expires is null) throw new SecurityTokenNoExpirationException("no exp");
         if (expires.Value.ToUniversalTime() < now - Skew) throw new SecurityTokenExpiredException("expired") { Expires = expires.Value };
-        if (expires.Value.ToUniversalTime() > now + MaxLifetime + Skew) throw new SecurityTokenInvalidLifetimeException("lifetime over 24 h") { Expires = expires };
-        if (notBefore is { } nbf && nbf.ToUniversalTime() > now + Skew) throw new SecurityTokenNotYetValidException("not yet valid") { NotBefore = nbf };
+        if (expires.Value.ToUniversalTime() > now + MaxLifetime + Skew)
+            throw new SecurityTokenInvalidLifetimeException("lifetime over 24 h") { Expires = expires };
+        if (notBefore is { } nbf && nbf.ToUniversalTime() > now + Skew)
+            throw new SecurityTokenNotYetValidException("not yet valid") { NotBefore = nbf };
         return true;
     }
 
@@ -99,6 +101,7 @@ public static class EndUserJwt
     /// request log scope apply to end users too; no scope claim is ever added, so no service policy is satisfied.
     /// </summary>
     public static ClaimsPrincipal Principal(Guid tenantId, string userId, string scheme) =>
-        new(new ClaimsIdentity([new Claim(EndUser.TenantClaim, tenantId.ToString()), new Claim(Features.Tenancy.Auth.AuthClaims.TenantIdClaim, tenantId.ToString()),
+        new(new ClaimsIdentity([new Claim(EndUser.TenantClaim, tenantId.ToString()),
+            new Claim(Features.Tenancy.Auth.AuthClaims.TenantIdClaim, tenantId.ToString()),
             new Claim(EndUser.UserClaim, userId)], scheme, EndUser.UserClaim, null));
 }

@@ -25,14 +25,16 @@ public static class EndUserTokenShape
         using (var header = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedHeader)))
         {
             if (HasDuplicate(header.RootElement)) return "The token's header names a parameter twice.";
-            if (header.RootElement.TryGetProperty("crit", out _)) return "The token names critical header parameters (crit) this service does not understand.";
+            if (header.RootElement.TryGetProperty("crit", out _))
+                return "The token names critical header parameters (crit) this service does not understand.";
         }
         using var payload = JsonDocument.Parse(Base64UrlEncoder.DecodeBytes(token.EncodedPayload));
         if (payload.RootElement.ValueKind != JsonValueKind.Object) return "The token is malformed.";
         if (HasDuplicate(payload.RootElement)) return "The token names a claim twice.";
         foreach (var p in payload.RootElement.EnumerateObject())
         {
-            if (NumericDates.Contains(p.Name) && p.Value.ValueKind != JsonValueKind.Number) return $"The token's {p.Name} is not a number (a NumericDate).";
+            if (NumericDates.Contains(p.Name) && p.Value.ValueKind != JsonValueKind.Number)
+                return $"The token's {p.Name} is not a number (a NumericDate).";
             if (p.Name == "sub" && p.Value.ValueKind != JsonValueKind.String) return "The token's sub is not a string.";
             if (p.Name == "iat" && p.Value.TryGetDouble(out var iat) && iat > (now + EndUserJwt.Skew).ToUnixTimeSeconds())
                 return "The token was issued in the future (iat).";

@@ -6,7 +6,8 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.People.EndUserAuth;
 
 /// <summary>A stored key; <see cref="Secret"/> is decrypted only inside the service, never returned after creation.</summary>
-public sealed record UserAuthKey(Guid Id, Guid TenantId, string Kind, string? Kid, string? PublicKeyPem, string? JwksUrl, byte[]? Secret, DateTimeOffset CreatedAt);
+public sealed record UserAuthKey(Guid Id, Guid TenantId, string Kind, string? Kid, string? PublicKeyPem, string? JwksUrl,
+    byte[]? Secret, DateTimeOffset CreatedAt);
 
 /// <summary>
 /// The one owner of `user_auth_keys`: the keys that verify a tenant's end-user tokens. HMAC secrets (the service's own
@@ -35,10 +36,13 @@ public sealed class UserAuthKeyStore(NpgsqlDataSource db, SecretProtector protec
         return keys;
     }
 
-    public async Task<UserAuthKey> AddAsync(Guid tenantId, string kind, string? kid, string? pem, string? jwksUrl, byte[]? secret, CancellationToken ct)
+    public async Task<UserAuthKey> AddAsync(Guid tenantId, string kind, string? kid, string? pem, string? jwksUrl, byte[]? secret,
+        CancellationToken ct)
     {
         var id = Uuid7.New();
-        var (ciphertext, keyId) = secret is null ? (null, null) : protector.Protect(new Dictionary<string, string> { [SecretField] = Convert.ToBase64String(secret) });
+        var (ciphertext, keyId) = secret is null
+            ? (null, null)
+            : protector.Protect(new Dictionary<string, string> { [SecretField] = Convert.ToBase64String(secret) });
         await using var cmd = db.CreateCommand("""
             insert into user_auth_keys (tenant_id, id, kind, kid, public_key_pem, jwks_url, secret_ciphertext, secret_key_id)
             values ($1, $2, $3, $4, $5, $6, $7, $8) returning created_at
@@ -49,7 +53,8 @@ public sealed class UserAuthKeyStore(NpgsqlDataSource db, SecretProtector protec
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)kid ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)pem ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)jwksUrl ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)ciphertext ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
+        cmd.Parameters.Add(
+            new NpgsqlParameter { Value = (object?)ciphertext ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bytea });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)keyId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         var created = new DateTimeOffset((DateTime)(await cmd.ExecuteScalarAsync(ct))!, TimeSpan.Zero);
         return new UserAuthKey(id, tenantId, kind, kid, pem, jwksUrl, secret, created);
@@ -59,7 +64,8 @@ public sealed class UserAuthKeyStore(NpgsqlDataSource db, SecretProtector protec
     public async Task<UserAuthKey> ServiceKeyAsync(Guid tenantId, CancellationToken ct)
     {
         if ((await ListAsync(tenantId, ct)).FirstOrDefault(k => k.Kind == UserKeyKinds.Service) is { } existing) return existing;
-        var (ciphertext, keyId) = protector.Protect(new Dictionary<string, string> { [SecretField] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
+        var (ciphertext, keyId) = protector.Protect(
+            new Dictionary<string, string> { [SecretField] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) });
         await using var cmd = db.CreateCommand("""
             insert into user_auth_keys (tenant_id, id, kind, secret_ciphertext, secret_key_id) values ($1, $2, 'service', $3, $4)
             on conflict (tenant_id) where kind = 'service' do nothing

@@ -63,7 +63,8 @@ public sealed class UserKeyring(UserAuthKeyStore store, IHttpClientFactory http,
         return keys;
     }
 
-    /// <summary>Parses a PEM public key of the kind named; throws <see cref="CryptographicException"/> or ArgumentException when it is not one.</summary>
+    /// <summary>Parses a PEM public key of the kind named; throws <see cref="CryptographicException"/> or ArgumentException when it
+    /// is not one.</summary>
     public static SecurityKey PublicKey(string kind, string pem, string keyId)
     {
         if (kind == UserKeyKinds.Rs256)

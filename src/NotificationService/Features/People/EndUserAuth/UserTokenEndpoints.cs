@@ -46,7 +46,8 @@ public sealed class UserTokenIssuer(UserAuthKeyStore store, UserTokenSettings se
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key.Secret!) { KeyId = key.Id.ToString() }, SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(key.Secret!) { KeyId = key.Id.ToString() },
+                SecurityAlgorithms.HmacSha256),
         });
         return new MintedToken(token, DateTimeOffset.FromUnixTimeSeconds(expires.ToUnixTimeSeconds()));
     }
@@ -54,7 +55,8 @@ public sealed class UserTokenIssuer(UserAuthKeyStore store, UserTokenSettings se
 
 public static class UserTokenEndpoints
 {
-    public static async Task<IResult> MintAsync(HttpContext http, string userId, UserTokenIssuer issuer, UserIdGate gate, CancellationToken ct)
+    public static async Task<IResult> MintAsync(HttpContext http, string userId, UserTokenIssuer issuer, UserIdGate gate,
+        CancellationToken ct)
     {
         // A token is the user's way back in (a device, preferences, the profile): none for a blocked user.
         await gate.AdmitAsync(http.User.TenantId(), userId, "userId", ct);
@@ -82,24 +84,30 @@ public static class UserTokenEndpoints
             case UserKeyKinds.Hs256:
                 created = await store.AddAsync(tenantId, req.Kind, req.Kid, null, null, RandomNumberGenerator.GetBytes(32), ct);
                 keyring.Forget(tenantId);
-                return Results.Created($"/api/v1/admin/user-auth/keys/{created.Id}", View(created) with { Secret = Base64Url(created.Secret!) });
+                return Results.Created($"/api/v1/admin/user-auth/keys/{created.Id}",
+                    View(created) with { Secret = Base64Url(created.Secret!) });
             case UserKeyKinds.Rs256 or UserKeyKinds.Es256:
-                if (req.PublicKey is not { Length: > 0 and <= 16_384 }) throw RequestValidationException.For("publicKey", "publicKey must be a PEM public key.");
+                if (req.PublicKey is not { Length: > 0 and <= 16_384 })
+                    throw RequestValidationException.For("publicKey", "publicKey must be a PEM public key.");
                 try { UserKeyring.PublicKey(req.Kind, req.PublicKey, "check"); }
                 catch (Exception e) when (e is CryptographicException or ArgumentException)
                 {
-                    throw RequestValidationException.For("publicKey", $"publicKey is not a {req.Kind.ToUpperInvariant()} PEM public key ({e.Message.TrimEnd('.')}).");
+                    throw RequestValidationException.For("publicKey",
+                        $"publicKey is not a {req.Kind.ToUpperInvariant()} PEM public key ({e.Message.TrimEnd('.')}).");
                 }
                 created = await store.AddAsync(tenantId, req.Kind, req.Kid, req.PublicKey, null, null, ct);
                 break;
             default:
-                if (!Uri.TryCreate(req.JwksUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http") || req.JwksUrl!.Length > 2000)
+                if (!Uri.TryCreate(req.JwksUrl, UriKind.Absolute, out var url) || url.Scheme is not ("https" or "http")
+                    || req.JwksUrl!.Length > 2000)
                     throw RequestValidationException.For("jwksUrl", "jwksUrl must be an absolute http(s) URL.");
                 try
                 {
-                    if ((await keyring.FetchJwksAsync(url.AbsoluteUri, ct)).Count == 0) throw new InvalidDataException("no signing keys in it");
+                    if ((await keyring.FetchJwksAsync(url.AbsoluteUri, ct)).Count == 0)
+                        throw new InvalidDataException("no signing keys in it");
                 }
-                catch (Exception e) when (e is HttpRequestException or InvalidDataException or ArgumentException or TaskCanceledException && !ct.IsCancellationRequested)
+                catch (Exception e) when (e is HttpRequestException or InvalidDataException or ArgumentException or TaskCanceledException
+                    && !ct.IsCancellationRequested)
                 {
                     throw RequestValidationException.For("jwksUrl", $"jwksUrl could not be used: {Describe(e)}.");
                 }
@@ -110,7 +118,8 @@ public static class UserTokenEndpoints
         return Results.Created($"/api/v1/admin/user-auth/keys/{created.Id}", View(created));
     }
 
-    public static async Task<IResult> DeleteKeyAsync(HttpContext http, Guid id, UserAuthKeyStore store, UserKeyring keyring, CancellationToken ct)
+    public static async Task<IResult> DeleteKeyAsync(HttpContext http, Guid id, UserAuthKeyStore store, UserKeyring keyring,
+        CancellationToken ct)
     {
         var tenantId = http.User.TenantId();
         if (!await store.DeleteAsync(tenantId, id, ct)) throw new NotFoundException("Key");

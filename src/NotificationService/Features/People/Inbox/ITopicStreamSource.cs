@@ -1,6 +1,7 @@
 namespace NotificationService.Features.People.Inbox;
 
-/// <summary>One live event to a topic, as a member's stream sends it: the tenant's topic-event sequence, `type` and `data` (JSON).</summary>
+/// <summary>One live event to a topic, as a member's stream sends it: the tenant's topic-event sequence, `type` and `data`
+/// (JSON).</summary>
 public sealed record TopicStreamEvent(long Seq, string Type, string Data);
 
 /// <summary>

@@ -36,7 +36,8 @@ public static class InboxEndpoints
         me.MapInboxStream();
         var g = me.MapGroup("/notifications");
 
-        g.MapGet("/", async (HttpContext http, InboxStore store, string? status, string? archived, string? category, int? limit, string? cursor, CancellationToken ct) =>
+        g.MapGet("/", async (HttpContext http, InboxStore store, string? status, string? archived, string? category, int? limit,
+            string? cursor, CancellationToken ct) =>
         {
             var u = EndUser.From(http.User);
             return Results.Ok(await store.ListAsync(u.TenantId, u.UserId, Query(status, archived, category, limit, cursor), ct));
@@ -51,45 +52,55 @@ public static class InboxEndpoints
         g.MapGet("/{id:guid}", async (HttpContext http, InboxStore store, Guid id, CancellationToken ct) =>
         {
             var u = EndUser.From(http.User);
-            return Results.Text((await store.GetAsync(u.TenantId, u.UserId, id, ct) ?? throw new NotFoundException("Notification")).ToJsonString(), "application/json");
+            return Results.Text(
+                (await store.GetAsync(u.TenantId, u.UserId, id, ct) ?? throw new NotFoundException("Notification")).ToJsonString(),
+                "application/json");
         }).WithSummary("Get one notification of the user").Produces<InboxItemDoc>().ProducesProblem(StatusCodes.Status404NotFound);
 
         g.MapPost("/mark-all-read", async (HttpContext http, InboxStore store, CancellationToken ct) =>
         {
             var u = EndUser.From(http.User);
             var (body, _) = await JsonBody.ReadAsync<MarkAllReadRequest>(http.Request, 4096, ct);   // `{}` for every category
-            if (body.Category is { Length: 0 or > MaxCategoryLength }) throw RequestValidationException.For("category", $"category must be 1 to {MaxCategoryLength} characters.");
+            if (body.Category is { Length: 0 or > MaxCategoryLength })
+                throw RequestValidationException.For("category", $"category must be 1 to {MaxCategoryLength} characters.");
             return Results.Ok(new InboxUpdated(await store.ApplyAsync(u.TenantId, u.UserId, InboxChange.Read, null, body.Category, ct)));
         }).WithSummary("Mark every unread notification read (optionally of one category)").Accepts<MarkAllReadRequest>("application/json")
             .Produces<InboxUpdated>().ProducesValidationProblem();
 
         foreach (var (path, change, summary) in Changes)
         {
-            g.MapPost($"/{{id:guid}}/{path}", (HttpContext http, InboxStore store, Guid id, CancellationToken ct) => ApplyOneAsync(http, store, change, id, ct))
-                .WithSummary($"{summary} one notification").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
+            g.MapPost($"/{{id:guid}}/{path}", (HttpContext http, InboxStore store, Guid id, CancellationToken ct)
+                => ApplyOneAsync(http, store, change, id, ct))
+                .WithSummary($"{summary} one notification").Produces(StatusCodes.Status204NoContent)
+                .ProducesProblem(StatusCodes.Status404NotFound);
             g.MapPost($"/{path}", (HttpContext http, InboxStore store, CancellationToken ct) => ApplyManyAsync(http, store, change, ct))
                 .WithSummary($"{summary} several notifications (`ids`, at most {MaxIds})").Accepts<InboxIdsRequest>("application/json")
                 .Produces<InboxUpdated>().ProducesValidationProblem();
         }
         // PATCH as well as POST for read and unread: the verb the seeds' user API names them with.
         foreach (var (path, change, summary) in Changes.Where(c => c.Change == InboxChange.Read || c.Change == InboxChange.Unread))
-            g.MapPatch($"/{{id:guid}}/{path}", (HttpContext http, InboxStore store, Guid id, CancellationToken ct) => ApplyOneAsync(http, store, change, id, ct))
-                .WithSummary($"{summary} one notification (as POST)").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
-        g.MapDelete("/{id:guid}", (HttpContext http, InboxStore store, Guid id, CancellationToken ct) => ApplyOneAsync(http, store, InboxChange.Delete, id, ct))
+            g.MapPatch($"/{{id:guid}}/{path}", (HttpContext http, InboxStore store, Guid id, CancellationToken ct)
+                => ApplyOneAsync(http, store, change, id, ct))
+                .WithSummary($"{summary} one notification (as POST)").Produces(StatusCodes.Status204NoContent)
+                .ProducesProblem(StatusCodes.Status404NotFound);
+        g.MapDelete("/{id:guid}", (HttpContext http, InboxStore store, Guid id, CancellationToken ct)
+            => ApplyOneAsync(http, store, InboxChange.Delete, id, ct))
             .WithSummary("Delete one notification").Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     private static readonly (string Path, InboxChange Change, string Summary)[] Changes =
     [
         ("read", InboxChange.Read, "Mark read"), ("unread", InboxChange.Unread, "Mark unread"), ("seen", InboxChange.Seen, "Mark seen"),
-        ("archive", InboxChange.Archive, "Archive"), ("unarchive", InboxChange.Unarchive, "Unarchive"), ("delete", InboxChange.Delete, "Delete"),
+        ("archive", InboxChange.Archive, "Archive"), ("unarchive", InboxChange.Unarchive, "Unarchive"),
+        ("delete", InboxChange.Delete, "Delete"),
     ];
 
     private static async Task<IResult> ApplyOneAsync(HttpContext http, InboxStore store, InboxChange change, Guid id, CancellationToken ct)
     {
         var u = EndUser.From(http.User);
         // Nothing changed is either "already so" (204) or "not the user's" (404): only then is the extra probe paid.
-        if (await store.ApplyAsync(u.TenantId, u.UserId, change, [id], null, ct) == 0 && !await store.ExistsAsync(u.TenantId, u.UserId, id, ct))
+        if (await store.ApplyAsync(u.TenantId, u.UserId, change, [id], null, ct) == 0
+            && !await store.ExistsAsync(u.TenantId, u.UserId, id, ct))
             throw new NotFoundException("Notification");
         return Results.NoContent();
     }
@@ -98,7 +109,8 @@ public static class InboxEndpoints
     {
         var u = EndUser.From(http.User);
         var (body, _) = await JsonBody.ReadAsync<InboxIdsRequest>(http.Request, 64 * 1024, ct);
-        if (body.Ids is not { Length: > 0 and <= MaxIds }) throw RequestValidationException.For("ids", $"ids must list 1 to {MaxIds} notification ids.");
+        if (body.Ids is not { Length: > 0 and <= MaxIds })
+            throw RequestValidationException.For("ids", $"ids must list 1 to {MaxIds} notification ids.");
         return Results.Ok(new InboxUpdated(await store.ApplyAsync(u.TenantId, u.UserId, change, body.Ids.Distinct().ToArray(), null, ct)));
     }
 
@@ -109,7 +121,8 @@ public static class InboxEndpoints
         archived ??= "exclude";
         if (!Statuses.Contains(status)) errors["status"] = [$"status must be one of {string.Join(", ", Statuses)}."];
         if (!ArchivedModes.Contains(archived)) errors["archived"] = [$"archived must be one of {string.Join(", ", ArchivedModes)}."];
-        if (category is { Length: 0 or > MaxCategoryLength }) errors["category"] = [$"category must be 1 to {MaxCategoryLength} characters."];
+        if (category is { Length: 0 or > MaxCategoryLength })
+            errors["category"] = [$"category must be 1 to {MaxCategoryLength} characters."];
         if (limit is < 1 or > MaxPage) errors["limit"] = [$"limit must be 1 to {MaxPage}."];
         var after = cursor is null ? null : InboxCursor.Decode(cursor);
         if (cursor is not null && after is null) errors["cursor"] = ["cursor is not one this API returned."];
@@ -140,5 +153,6 @@ public static class InboxExpiry
     }
 
     public static bool TryParse(string? text, out DateTimeOffset at) =>
-        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out at);
+        DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal, out at);
 }

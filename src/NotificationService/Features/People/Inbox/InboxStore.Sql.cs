@@ -21,7 +21,8 @@ public sealed partial class InboxStore
 
     /// <summary>
     /// Delivered in_app rows ($1 ids, $2 tenants, $3 users, $4 titles, $5 bodies, $6 action urls, $7 icons,
-    /// $8 categories, $9 data as json text, $10 expiries, $11 action buttons as json text, $12 thread keys). A redelivered id adds nothing. Each user's new items get
+    /// $8 categories, $9 data as json text, $10 expiries, $11 action buttons as json text, $12 thread keys).
+    /// A redelivered id adds nothing. Each user's new items get
     /// consecutive event numbers and one `counts` event closes the batch.
     /// </summary>
     internal const string Deliver = $"""

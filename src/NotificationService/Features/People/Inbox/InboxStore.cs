@@ -14,12 +14,15 @@ public sealed record InboxDelivery(Guid NotificationId, Guid TenantId, string Us
 /// (a deletion, the sweeper's expiry).</summary>
 public sealed record InboxChange(string Name, string Target, string Set, string[]? Told = null)
 {
-    public static readonly InboxChange Read = new("read", $"{InboxStore.Live} and read_at is null", "read_at = now(), seen_at = coalesce(i.seen_at, now())",
+    public static readonly InboxChange Read = new("read", $"{InboxStore.Live} and read_at is null",
+        "read_at = now(), seen_at = coalesce(i.seen_at, now())",
         ["read", "seen"]);
     public static readonly InboxChange Unread = new("unread", $"{InboxStore.Live} and read_at is not null", "read_at = null", ["unread"]);
     public static readonly InboxChange Seen = new("seen", $"{InboxStore.Live} and seen_at is null", "seen_at = now()", ["seen"]);
-    public static readonly InboxChange Archive = new("archived", $"{InboxStore.Live} and archived_at is null", "archived_at = now()", ["archived"]);
-    public static readonly InboxChange Unarchive = new("unarchived", $"{InboxStore.Live} and archived_at is not null", "archived_at = null", ["unarchived"]);
+    public static readonly InboxChange Archive = new("archived", $"{InboxStore.Live} and archived_at is null", "archived_at = now()",
+        ["archived"]);
+    public static readonly InboxChange Unarchive = new("unarchived", $"{InboxStore.Live} and archived_at is not null",
+        "archived_at = null", ["unarchived"]);
     public static readonly InboxChange Delete = new("deleted", InboxStore.Live, "deleted_at = now()");
     /// <summary>Items past their expiry leave the counts (they already left the lists when the time passed).</summary>
     public static readonly InboxChange Expire = new("expired", "expires_at <= now()", "deleted_at = now()");
@@ -38,7 +41,8 @@ public interface IInboxReadSubscriber
     /// <param name="statuses">What the items became: `read`, `seen` (`read` is told as `read`, `seen`: it implies `seen`),
     /// or one of `unread`, `archived`, `unarchived`.</param>
     /// <returns>What to do once the change committed (wake a queue it enqueued to), or null.</returns>
-    Task<Action?> OnReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, IReadOnlyList<Guid> notificationIds, string[] statuses, CancellationToken ct);
+    Task<Action?> OnReadAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, IReadOnlyList<Guid> notificationIds,
+        string[] statuses, CancellationToken ct);
 }
 
 public sealed record InboxCounts(int Unread, int Unseen, int Total);
@@ -67,7 +71,11 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
         cmd.Parameters.AddWithValue(rows.Select(r => r.Icon).ToArray());
         cmd.Parameters.AddWithValue(rows.Select(r => r.Category).ToArray());
         cmd.Parameters.AddWithValue(rows.Select(r => r.DataJson).ToArray());
-        cmd.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.ExpiresAt?.UtcDateTime).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(new NpgsqlParameter
+        {
+            Value = rows.Select(r => r.ExpiresAt?.UtcDateTime).ToArray(),
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.TimestampTz
+        });
         cmd.Parameters.AddWithValue(rows.Select(r => r.ActionsJson).ToArray());
         cmd.Parameters.AddWithValue(rows.Select(r => r.Thread).ToArray());
         await cmd.ExecuteNonQueryAsync(ct);
@@ -105,7 +113,8 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
         await using var cmd = new NpgsqlCommand(change.Sql, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(userId);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)ids ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
+        cmd.Parameters.Add(
+            new NpgsqlParameter { Value = (object?)ids ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Uuid });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         cmd.Parameters.AddWithValue(change.Name);
         var changed = 0;
@@ -130,8 +139,8 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
     /// The user's counter row is locked first, as every inbox writer does. Nothing when the item is not there (not delivered
     /// yet, deleted, expired).
     /// </summary>
-    public async Task ReviseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, Guid notificationId, string? title,
-        string? body, CancellationToken ct)
+    public async Task ReviseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userId, Guid notificationId,
+        string? title, string? body, CancellationToken ct)
     {
         await using (var lockCmd = new NpgsqlCommand(LockUser, conn, tx))
         {
@@ -158,7 +167,8 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
     /// Erase, in the erase batch's transaction: the inbox items of these (erased) notifications go, found by their key. The
     /// counters and events go with <see cref="ForgetUserAsync"/> at the end of the erase; until then nobody reads them.
     /// </summary>
-    public static async Task<int> ForgetItemsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] notificationIds, CancellationToken ct)
+    public static async Task<int> ForgetItemsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] notificationIds,
+        CancellationToken ct)
     {
         if (notificationIds.Length == 0) return 0;
         await using var cmd = new NpgsqlCommand("delete from inbox_items where tenant_id = $1 and notification_id = any($2)", conn, tx);
@@ -176,7 +186,8 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public async Task<bool> ExistsAsync(Guid tenantId, string userId, Guid id, CancellationToken ct) => await GetAsync(tenantId, userId, id, ct) is not null;
+    public async Task<bool> ExistsAsync(Guid tenantId, string userId, Guid id, CancellationToken ct) =>
+        await GetAsync(tenantId, userId, id, ct) is not null;
 
     public async Task<JsonNode?> GetAsync(Guid tenantId, string userId, Guid id, CancellationToken ct)
     {
@@ -198,7 +209,8 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
         cmd.Parameters.AddWithValue(q.Status);
         cmd.Parameters.AddWithValue(q.Archived);
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)q.Category ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)q.After?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        cmd.Parameters.Add(
+            new NpgsqlParameter { Value = (object?)q.After?.CreatedAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)q.After?.Id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Uuid });
         cmd.Parameters.AddWithValue(q.Limit + 1);
         var items = new JsonArray();
@@ -290,7 +302,8 @@ public sealed partial class InboxStore(NpgsqlDataSource db, IEnumerable<IInboxRe
     /// Repairs counters to a COUNT(*) of the rows, a batch of users at a time under their counter locks (so a change
     /// racing the repair is never lost); reports (users checked, counters fixed) after each batch.
     /// </summary>
-    public async Task<(long Checked, long Fixed)> RecountAsync(Guid? tenantId, Action<long, long>? progress, CancellationToken ct, int batch = 1000)
+    public async Task<(long Checked, long Fixed)> RecountAsync(Guid? tenantId, Action<long, long>? progress, CancellationToken ct,
+        int batch = 1000)
     {
         await using (var missing = db.CreateCommand(InboxStore.RecountMissing))
         {
@@ -347,7 +360,8 @@ public static class InboxCursor
             var padded = cursor.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - padded.Length % 4) % 4);
             var parts = Encoding.ASCII.GetString(Convert.FromBase64String(padded)).Split('.');
-            if (parts.Length != 2 || !long.TryParse(parts[0], out var micros) || !Guid.TryParseExact(parts[1], "N", out var id)) return null;
+            if (parts.Length != 2 || !long.TryParse(parts[0], out var micros) || !Guid.TryParseExact(parts[1], "N", out var id))
+                return null;
             if (micros < 0 || micros > (DateTime.MaxValue - DateTime.UnixEpoch).Ticks / 10) return null;
             return (DateTime.UnixEpoch.AddTicks(micros * 10), id);
         }

@@ -26,7 +26,8 @@ public static class InboxStream
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream").ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-    private static async Task StreamAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, ITopicStreamSource topics,
+    private static async Task StreamAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events,
+        ITopicStreamSource topics,
         NpgsqlDataSource db, string? lastEventId, IConfiguration config, IHostApplicationLifetime lifetime, TenantSuspension suspension,
         CancellationToken aborted)
     {
@@ -53,17 +54,20 @@ public static class InboxStream
         finally { suspension.Changed -= OnStatusChange; }
         if (!suspended.IsCancellationRequested || aborted.IsCancellationRequested) return;
         if (http.Response.HasStarted)
-            await WriteAsync(http.Response.BodyWriter, "event: suspended\ndata: {\"reason\":\"this tenant is suspended by the service's operator\"}\n\n", aborted);
+            await WriteAsync(http.Response.BodyWriter,
+                "event: suspended\ndata: {\"reason\":\"this tenant is suspended by the service's operator\"}\n\n", aborted);
         else await Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Tenant suspended").ExecuteAsync(http);
     }
 
-    private static async Task StreamUntilAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events, ITopicStreamSource topics,
-        NpgsqlDataSource db, string? lastEventId, IConfiguration config, CancellationToken ct)
+    private static async Task StreamUntilAsync(HttpContext http, InboxStore store, InboxStreamHub hub, InboxEventReader events,
+        ITopicStreamSource topics, NpgsqlDataSource db, string? lastEventId, IConfiguration config, CancellationToken ct)
     {
         var user = EndUser.From(http.User);
         var raw = http.Request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } h ? h : lastEventId is { Length: > 0 } q ? q : null;
         StreamPosition? resumeFrom = null;
-        if (raw is not null) resumeFrom = StreamPosition.Parse(raw) ?? throw RequestValidationException.For("lastEventId", "Last-Event-ID must be an id this stream sent.");
+        if (raw is not null)
+            resumeFrom = StreamPosition.Parse(raw)
+                ?? throw RequestValidationException.For("lastEventId", "Last-Event-ID must be an id this stream sent.");
         var keepAlive = TimeSpan.FromSeconds(config.GetValue("Inbox:KeepAliveSeconds", KeepAlive.TotalSeconds));
         var max = config.GetValue("Inbox:MaxStreamsPerUser", DefaultMaxStreamsPerUser);
         var maxPerTenant = config.GetValue("Inbox:MaxStreamsPerTenant", DefaultMaxStreamsPerTenant);
@@ -73,7 +77,8 @@ public static class InboxStream
         // Counted per replica, where the streams' memory is.
         using var subscription = hub.TrySubscribe(user.TenantId, user.UserId, max, maxPerTenant, out var full)
             ?? throw new TooManyRequestsException(full == InboxStreamHub.Full.Tenant
-                ? $"This tenant already has {maxPerTenant} live streams open (Inbox:MaxStreamsPerTenant, per replica); try again when some have closed."
+                ? $"This tenant already has {maxPerTenant} live streams open (Inbox:MaxStreamsPerTenant, per replica); " +
+                  $"try again when some have closed."
                 : $"This user already has {max} live streams open (Inbox:MaxStreamsPerUser, per replica); " +
                   "close one first (one EventSource per browser, shared by its tabs, is enough).");
         var topicPosition = await LoadTopicsAsync(hub, subscription, topics, user, ct);   // its topics too
@@ -87,13 +92,16 @@ public static class InboxStream
 
         var now = new StreamPosition(lastSeq, topicPosition.LastSeq);
         StreamPosition cursor;
-        if (resumeFrom is { } from && Replayable(from.Own, lastSeq, oldest) && Replayable(from.Topic, topicPosition.LastSeq, topicPosition.OldestSeq))
+        if (resumeFrom is { } from && Replayable(from.Own, lastSeq, oldest)
+            && Replayable(from.Topic, topicPosition.LastSeq, topicPosition.OldestSeq))
             cursor = from;                                               // the tables still hold everything after it
         else
         {
-            if (resumeFrom is not null) await WriteEventAsync(body, now, "reset", """{"reason":"events since that id are no longer kept; refetch"}""", ct);
+            if (resumeFrom is not null)
+                await WriteEventAsync(body, now, "reset", """{"reason":"events since that id are no longer kept; refetch"}""", ct);
             var counts = await store.CountsAsync(user.TenantId, user.UserId, ct);
-            await WriteEventAsync(body, now, "counts", $$"""{"unread":{{counts.Unread}},"unseen":{{counts.Unseen}},"total":{{counts.Total}}}""", ct);
+            await WriteEventAsync(body, now, "counts",
+                $$"""{"unread":{{counts.Unread}},"unseen":{{counts.Unseen}},"total":{{counts.Total}}}""", ct);
             cursor = now;
         }
 
@@ -123,7 +131,8 @@ public static class InboxStream
                 // every tick cost 10,000 idle streams 667 statements/s, a quarter of a core in the service and a fifth in
                 // PostgreSQL on 2 cores (BENCHMARKS.md, "Live stream"), which the sends' latency then queued behind.
                 // Woken, it reads what the wake-ups asked for: its own events, its topics' events, or both.
-                reads = woken ? subscription.TakePending() : hub.HeardEverythingSince(heard) ? InboxStreamHub.Reads.None : InboxStreamHub.Reads.All;
+                reads = woken ? subscription.TakePending()
+                    : hub.HeardEverythingSince(heard) ? InboxStreamHub.Reads.None : InboxStreamHub.Reads.All;
                 if (reads == InboxStreamHub.Reads.All) covered = Coverage.None;   // announcements may have gone unheard
             }
             catch (OperationCanceledException) { return; }
@@ -140,11 +149,12 @@ public static class InboxStream
 
     /// <summary>Whether a stream can resume at <paramref name="from"/> of a sequence that is at <paramref name="last"/> and keeps
     /// events from <paramref name="oldest"/> on: everything after it is still stored.</summary>
-    private static bool Replayable(long from, long last, long? oldest) => from <= last && (from == last || (oldest is { } o && o <= from + 1));
+    private static bool Replayable(long from, long last, long? oldest) =>
+        from <= last && (from == last || (oldest is { } o && o <= from + 1));
 
     /// <summary>The user's topics into the hub's index (again if the hub changed them meanwhile), and the topic events' position.</summary>
-    private static async Task<TopicStreamPosition> LoadTopicsAsync(InboxStreamHub hub, InboxStreamHub.Subscription subscription, ITopicStreamSource topics,
-        EndUser user, CancellationToken ct)
+    private static async Task<TopicStreamPosition> LoadTopicsAsync(InboxStreamHub hub, InboxStreamHub.Subscription subscription,
+        ITopicStreamSource topics, EndUser user, CancellationToken ct)
     {
         while (true)
         {
@@ -155,7 +165,8 @@ public static class InboxStream
     }
 
     /// <summary>Writes every stored event of the user's own after the cursor, in order; returns the cursor after the last.</summary>
-    private static async Task<StreamPosition> SendOwnAfterAsync(InboxEventReader events, PipeWriter body, EndUser user, StreamPosition cursor, CancellationToken ct)
+    private static async Task<StreamPosition> SendOwnAfterAsync(InboxEventReader events, PipeWriter body, EndUser user,
+        StreamPosition cursor, CancellationToken ct)
     {
         while (true)
         {
@@ -181,8 +192,9 @@ public static class InboxStream
     /// the hub's unbroken hearing began, and the hub has not changed its membership since); otherwise, from the first that
     /// does not, a read of the table after the cursor, which then vouches for everything the hub had heard before it.
     /// </summary>
-    private static async ValueTask<(StreamPosition, Coverage)> SendTopicEventsAsync(InboxStreamHub hub, InboxStreamHub.Subscription subscription,
-        ITopicStreamSource topics, PipeWriter body, EndUser user, StreamPosition cursor, Coverage covered, List<HandedTopicEvent> handed, CancellationToken ct)
+    private static async ValueTask<(StreamPosition, Coverage)> SendTopicEventsAsync(InboxStreamHub hub,
+        InboxStreamHub.Subscription subscription, ITopicStreamSource topics, PipeWriter body, EndUser user, StreamPosition cursor,
+        Coverage covered, List<HandedTopicEvent> handed, CancellationToken ct)
     {
         subscription.TakeHanded(handed);
         // Woken for hand-offs that an earlier call already took: nothing new, and nothing the hub could not vouch for (it
@@ -206,16 +218,18 @@ public static class InboxStream
         return (cursor, new Coverage(Math.Max(cursor.Topic, heard), version));
     }
 
-    /// <summary>Writes the events of the user's topics after the cursor, in order, as `app.&lt;type&gt;`; returns the cursor after the last.</summary>
-    private static async Task<StreamPosition> SendTopicEventsAfterAsync(ITopicStreamSource topics, PipeWriter body, EndUser user, StreamPosition cursor,
-        CancellationToken ct)
+    /// <summary>Writes the events of the user's topics after the cursor, in order, as `app.&lt;type&gt;`; returns the cursor after
+    /// the last.</summary>
+    private static async Task<StreamPosition> SendTopicEventsAfterAsync(ITopicStreamSource topics, PipeWriter body, EndUser user,
+        StreamPosition cursor, CancellationToken ct)
     {
         while (true)
         {
             var read = await topics.AfterAsync(user.TenantId, user.UserId, cursor.Topic, ReadBatch, ct);
             if (read.Count > 0)
             {
-                foreach (var e in read) SseFrames.Event(body, cursor = cursor with { Topic = e.Seq }, InboxStore.AppEventKind(e.Type), e.Data);
+                foreach (var e in read)
+                    SseFrames.Event(body, cursor = cursor with { Topic = e.Seq }, InboxStore.AppEventKind(e.Type), e.Data);
                 await body.FlushAsync(ct);
             }
             if (read.Count < ReadBatch) return cursor;

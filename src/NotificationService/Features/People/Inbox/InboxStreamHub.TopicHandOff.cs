@@ -58,7 +58,8 @@ public sealed partial class InboxStreamHub
         }
         if (s.Current is { } read && read.Seq == seq)
         {
-            var handed = new HandedTopicEvent(read, s.Since, s.CurrentTail ??= SseFrames.Tail(InboxStore.AppEventKind(read.Type), read.Data));
+            var handed = new HandedTopicEvent(read, s.Since,
+                s.CurrentTail ??= SseFrames.Tail(InboxStore.AppEventKind(read.Type), read.Data));
             foreach (var member in members.Keys) member.Hand(handed);
             return;
         }

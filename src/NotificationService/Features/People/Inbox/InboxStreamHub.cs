@@ -36,7 +36,8 @@ public sealed partial class InboxStreamHub : BackgroundService
         this.log = log;
         // Read at scrape time, one series without labels: how many EventSources this replica holds (an operator sees
         // whether browsers share one stream per user, as the inbox component does, or open one per tab).
-        meters.Create(MeterName).CreateObservableGauge(OpenStreamsName, () => OpenStreams, description: "Live inbox streams open on this replica");
+        meters.Create(MeterName).CreateObservableGauge(OpenStreamsName, () => OpenStreams,
+            description: "Live inbox streams open on this replica");
     }
 
     /// <summary>Streams open on this replica, all users together.</summary>
@@ -51,7 +52,8 @@ public sealed partial class InboxStreamHub : BackgroundService
         public bool Retired;
     }
     private readonly ConcurrentDictionary<(Guid, string), ConcurrentDictionary<Subscription, byte>> _byTopic = new();
-    private readonly Channel<string> _topicAnnouncements = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _topicAnnouncements =
+        Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private long _generation;   // odd while listening; bumped when the LISTEN connection comes up and when it is lost
 
     /// <summary>Read before a stream reads its table. While it is unchanged and odd, the LISTEN connection has been up the
@@ -68,10 +70,12 @@ public sealed partial class InboxStreamHub : BackgroundService
 
     public sealed class Subscription : IDisposable
     {
-        private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private readonly Channel<bool> _wake =
+            Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         private readonly Action<Subscription> _remove;
         private int _pending;
-        internal Subscription(Guid tenantId, string userId, Action<Subscription> remove) => (TenantId, UserId, _remove) = (tenantId, userId, remove);
+        internal Subscription(Guid tenantId, string userId, Action<Subscription> remove) =>
+            (TenantId, UserId, _remove) = (tenantId, userId, remove);
 
         public Guid TenantId { get; }
         public string UserId { get; }
@@ -204,7 +208,8 @@ public sealed partial class InboxStreamHub : BackgroundService
 
     private static Subscription[] StreamsOf(UserStreams streams) => Volatile.Read(ref streams.Snapshot);
 
-    /// <summary>A stream's topics as it loaded them; false (nothing changed) when the hub changed them since <paramref name="version"/>: load again.</summary>
+    /// <summary>A stream's topics as it loaded them; false (nothing changed) when the hub changed them since
+    /// <paramref name="version"/>: load again.</summary>
     public bool SetTopics(Subscription sub, IEnumerable<string> topicKeys, long version)
     {
         lock (sub)
@@ -287,7 +292,8 @@ public sealed partial class InboxStreamHub : BackgroundService
         {
             if (payload.StartsWith(StreamAnnouncements.TopicEventPrefix, StringComparison.Ordinal))
             {
-                if (StreamAnnouncements.ParseTopicEvent(payload) is { } published) await HandOverAsync(published.Tenant, published.Seq, published.Topic, ct);
+                if (StreamAnnouncements.ParseTopicEvent(payload) is { } published)
+                    await HandOverAsync(published.Tenant, published.Seq, published.Topic, ct);
                 continue;
             }
             if (StreamAnnouncements.Parse(payload, StreamAnnouncements.MembersPrefix) is not { } changed) continue;

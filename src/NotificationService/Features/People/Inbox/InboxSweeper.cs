@@ -27,5 +27,6 @@ public sealed class InboxRecurringJobs(IConfiguration config) : IRecurringJobs
 {
     public void Register(IRecurringJobManager recurring) => recurring.AddOrUpdate<InboxSweeper>(InboxSweeper.JobId,
         JobQueues.Maintenance, j => j.SweepAsync(CancellationToken.None),
-        RecurringSchedule.Every(config.GetValue("Inbox:SweepIntervalSeconds", 30.0)), new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
+        RecurringSchedule.Every(config.GetValue("Inbox:SweepIntervalSeconds", 30.0)),
+        new RecurringJobOptions { TimeZone = TimeZoneInfo.Utc });
 }

@@ -24,7 +24,9 @@ public static class StreamAnnouncements
     {
         if (Parse(payload, TopicEventPrefix) is not { } x) return null;
         var colon = x.Topic.IndexOf(':');
-        return colon > 0 && long.TryParse(x.Topic.AsSpan(0, colon), out var seq) && seq > 0 ? (x.Tenant, seq, x.Topic[(colon + 1)..]) : null;
+        return colon > 0 && long.TryParse(x.Topic.AsSpan(0, colon), out var seq) && seq > 0
+            ? (x.Tenant, seq, x.Topic[(colon + 1)..])
+            : null;
     }
 
     /// <summary>The tenant and topic of a prefixed payload, or null when it is not one.</summary>

@@ -32,6 +32,8 @@ public readonly record struct StreamPosition(long Own, long Topic)
     {
         var dot = id.IndexOf('.');
         if (dot < 0) return long.TryParse(id, out var own) && own >= 0 ? new StreamPosition(own, 0) : null;
-        return long.TryParse(id.AsSpan(0, dot), out var o) && o >= 0 && long.TryParse(id.AsSpan(dot + 1), out var t) && t >= 0 ? new StreamPosition(o, t) : null;
+        return long.TryParse(id.AsSpan(0, dot), out var o) && o >= 0 && long.TryParse(id.AsSpan(dot + 1), out var t) && t >= 0
+            ? new StreamPosition(o, t)
+            : null;
     }
 }

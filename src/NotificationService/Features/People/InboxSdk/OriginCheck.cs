@@ -17,10 +17,12 @@ public static class OriginCheck
     {
         SdkEndpoints.Shared(http.Response, "no-store");   // before any answer: a page must be able to read the 400s too
         if (!Guid.TryParse(http.Request.Query["tenant"], out var tenantId))
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["tenant"] = ["tenant must be a tenant id (the iss of the end-user token)."] });
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+                { ["tenant"] = ["tenant must be a tenant id (the iss of the end-user token)."] });
         var origin = http.Request.Headers.Origin.ToString();
         if (origin.Length == 0)
-            return Results.ValidationProblem(new Dictionary<string, string[]> { ["Origin"] = ["Only a page's cross-origin request (with an Origin header) can be checked."] });
+            return Results.ValidationProblem(new Dictionary<string, string[]>
+                { ["Origin"] = ["Only a page's cross-origin request (with an Origin header) can be checked."] });
         var listed = await store.IsListedAsync(tenantId, origin, http.RequestAborted);
         return Results.Json(new OriginCheckResult(origin.Length > 100 ? origin[..100] + "…" : origin, listed));
     });

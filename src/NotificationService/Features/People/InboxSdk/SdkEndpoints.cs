@@ -12,7 +12,8 @@ public static class SdkEndpoints
     public const string InboxPath = "/sdk/v1/inbox.js";
     public const string ImmutableCache = "public, max-age=31536000, immutable";
 
-    public static IServiceCollection AddInboxSdk(this IServiceCollection services) => services.AddSingleton(new SdkFiles(SdkAsset.InboxV1()));
+    public static IServiceCollection AddInboxSdk(this IServiceCollection services) =>
+        services.AddSingleton(new SdkFiles(SdkAsset.InboxV1()));
 
     public static void MapInboxSdk(this WebApplication app)
     {

@@ -26,7 +26,8 @@ public sealed record CategoryRequest
     public bool? Commercial { get; init; }
     /// <summary>The category of a send that names none (at most one per tenant; setting it moves the flag).</summary>
     public bool? IsDefault { get; init; }
-    /// <summary>What quiet hours do to this category unless the user says otherwise: `hold` (deliver at the window's end) or `drop`.</summary>
+    /// <summary>What quiet hours do to this category unless the user says otherwise: `hold` (deliver at the window's end) or
+    /// `drop`.</summary>
     public string? QuietHours { get; init; }
 }
 

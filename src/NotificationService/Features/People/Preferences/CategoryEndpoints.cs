@@ -23,7 +23,8 @@ public static class CategoryEndpoints
             var (body, _) = await JsonBody.ReadAsync<CategoryRequest>(http.Request, BodyLimit, ct);
             var created = await store.CreateAsync(http.User.TenantId(), body, ct);
             return TypedResults.Created($"/api/v1/admin/categories/{created.Key}", created);
-        }).WithSummary("Create a notification category").Audited("category.create", "category").Accepts<CategoryRequest>("application/json").ProducesProblem(409);
+        }).WithSummary("Create a notification category").Audited("category.create", "category")
+            .Accepts<CategoryRequest>("application/json").ProducesProblem(409);
 
         group.MapGet("/{key}", async Task<Ok<Category>> (string key, HttpContext http, CategoryStore store, CancellationToken ct) =>
             TypedResults.Ok(await store.GetAsync(http.User.TenantId(), key, ct))).WithSummary("Get a notification category");
@@ -32,13 +33,15 @@ public static class CategoryEndpoints
         {
             var (body, _) = await JsonBody.ReadAsync<CategoryRequest>(http.Request, BodyLimit, ct);
             return TypedResults.Ok(await store.ReplaceAsync(http.User.TenantId(), key, body, ct));
-        }).WithSummary("Replace a notification category's settings (its key stays)").Audited("category.update", "category", Before, KeyOf).Accepts<CategoryRequest>("application/json");
+        }).WithSummary("Replace a notification category's settings (its key stays)")
+            .Audited("category.update", "category", Before, KeyOf).Accepts<CategoryRequest>("application/json");
 
         group.MapDelete("/{key}", async Task<NoContent> (string key, HttpContext http, CategoryStore store, CancellationToken ct) =>
         {
             await store.DeleteAsync(http.User.TenantId(), key, ct);
             return TypedResults.NoContent();
-        }).WithSummary("Delete a notification category (users' settings for it stay, unused)").Audited("category.delete", "category", Before, KeyOf);
+        }).WithSummary("Delete a notification category (users' settings for it stay, unused)")
+            .Audited("category.delete", "category", Before, KeyOf);
     }
 
     /// <summary>Categories are named by their key in the route, which the audit filter does not look for by itself.</summary>

@@ -16,7 +16,8 @@ public sealed partial class CategoryStore(NpgsqlDataSource db, TimeProvider cloc
     public const int MaxKeyLength = 100;
     private readonly TtlCache<Guid, TenantCategories> _cache = new(clock, TimeSpan.FromSeconds(30));
 
-    private const string Columns = "key, name, description, channels::text, required, commercial, is_default, quiet_hours, created_at, updated_at";
+    private const string Columns =
+        "key, name, description, channels::text, required, commercial, is_default, quiet_hours, created_at, updated_at";
 
     [GeneratedRegex("^[a-z0-9][a-z0-9_.-]*$")]
     private static partial Regex KeyShape();
@@ -31,19 +32,22 @@ public sealed partial class CategoryStore(NpgsqlDataSource db, TimeProvider cloc
     public void Forget(Guid tenantId) => _cache.Remove(tenantId);
 
     public async Task<Category> GetAsync(Guid tenantId, string key, CancellationToken ct) =>
-        (await QueryAsync($"select {Columns} from notification_categories where tenant_id = $1 and key = $2", ct, tenantId, key)).SingleOrDefault()
+        (await QueryAsync($"select {Columns} from notification_categories where tenant_id = $1 and key = $2", ct, tenantId, key))
+            .SingleOrDefault()
         ?? throw new NotFoundException("The category");
 
     public async Task<Category> CreateAsync(Guid tenantId, CategoryRequest r, CancellationToken ct)
     {
         if (r.Key is null || r.Key.Length > MaxKeyLength || !KeyShape().IsMatch(r.Key))
-            throw RequestValidationException.For("key", $"A key is 1 to {MaxKeyLength} characters: lower-case letters, digits, '_', '.', '-'.");
+            throw RequestValidationException.For("key",
+                $"A key is 1 to {MaxKeyLength} characters: lower-case letters, digits, '_', '.', '-'.");
         Check(r);
         try
         {
             return await WriteAsync(tenantId, r.Key, r, insert: true, ct);
         }
-        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "notification_categories_pkey")
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation
+            && e.ConstraintName == "notification_categories_pkey")
         {
             throw new ConflictException($"The tenant already has a category '{r.Key}'.");
         }
@@ -72,9 +76,11 @@ public sealed partial class CategoryStore(NpgsqlDataSource db, TimeProvider cloc
         if (string.IsNullOrWhiteSpace(r.Name) || r.Name.Length > 200) errors["name"] = ["A name is 1 to 200 characters."];
         if (r.Description is { Length: > 1000 }) errors["description"] = ["At most 1000 characters."];
         foreach (var channel in r.Channels?.Keys ?? Enumerable.Empty<string>())
-            if (!ChannelNames.IsKnown(channel)) errors[$"channels.{channel}"] = [$"Unknown channel '{channel}': one of {string.Join(", ", ChannelNames.All)}."];
+            if (!ChannelNames.IsKnown(channel))
+                errors[$"channels.{channel}"] = [$"Unknown channel '{channel}': one of {string.Join(", ", ChannelNames.All)}."];
         if (r.QuietHours is not (null or "hold" or "drop")) errors["quietHours"] = ["One of hold, drop."];
-        if (r.Required == true && r.Commercial == true) errors["commercial"] = ["A required category cannot be commercial: commercial email must be unsubscribable."];
+        if (r.Required == true && r.Commercial == true)
+            errors["commercial"] = ["A required category cannot be commercial: commercial email must be unsubscribable."];
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }
 
@@ -83,7 +89,9 @@ public sealed partial class CategoryStore(NpgsqlDataSource db, TimeProvider cloc
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginOwnAsync(ct);   // none inside a configuration push's transaction
         if (r.IsDefault == true)   // one default per tenant: taking the flag moves it
-            await Execute(conn, tx, "update notification_categories set is_default = false where tenant_id = $1 and is_default and key <> $2", ct, tenantId, key);
+            await Execute(conn, tx,
+                "update notification_categories set is_default = false where tenant_id = $1 and is_default and key <> $2",
+                ct, tenantId, key);
         var sql = insert
             ? $"""
               insert into notification_categories (tenant_id, key, name, description, channels, required, commercial, is_default, quiet_hours)
@@ -130,8 +138,8 @@ public sealed partial class CategoryStore(NpgsqlDataSource db, TimeProvider cloc
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             list.Add(new Category(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
-                JsonSerializer.Deserialize<Dictionary<string, bool>>(r.GetString(3)) ?? [], r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6),
-                r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9)));
+                JsonSerializer.Deserialize<Dictionary<string, bool>>(r.GetString(3)) ?? [], r.GetBoolean(4), r.GetBoolean(5),
+                r.GetBoolean(6), r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9)));
         return list;
     }
 }

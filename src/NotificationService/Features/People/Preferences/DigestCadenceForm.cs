@@ -12,7 +12,8 @@ namespace NotificationService.Features.People.Preferences;
 public static class DigestCadenceForm
 {
     private static readonly (string Value, string Label)[] Cadences =
-        [("", "As the app sends them"), (DigestCadence.Immediate, "Each at once"), (DigestCadence.Hourly, "Hourly"), (DigestCadence.Daily, "Daily"), (DigestCadence.Weekly, "Weekly")];
+        [("", "As the app sends them"), (DigestCadence.Immediate, "Each at once"), (DigestCadence.Hourly, "Hourly"),
+            (DigestCadence.Daily, "Daily"), (DigestCadence.Weekly, "Weekly")];
 
     private static readonly string[] DayLabels = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 
@@ -29,7 +30,8 @@ public static class DigestCadenceForm
             for (var d = 0; d < 7; d++)
             {
                 var day = DigestCadence.DayNames[(d + 1) % 7];   // Monday first
-                html.Append($"<option value=\"{day}\"{((chosen?.Day ?? "mon") == day ? " selected" : "")}>{DayLabels[(d + 1) % 7]}</option>");
+                html.Append(
+                    $"<option value=\"{day}\"{((chosen?.Day ?? "mon") == day ? " selected" : "")}>{DayLabels[(d + 1) % 7]}</option>");
             }
             html.Append($"</select> <input type=\"time\" name=\"{H(Name("digestAt", c.Key))}\" value=\"{H(chosen?.At ?? "09:00")}\" aria-label=\"{H(c.Name)}: time (daily, weekly)\"></p>");
         }

@@ -29,14 +29,16 @@ public static class PreferenceEndpoints
         app.MapCategories();
         var group = app.MapGroup("/api/v1/services/users/{userId}/preferences").WithTags("Preferences").RequireScopes();
         group.MapGet("/", (string userId, HttpContext http, PreferenceService service, CancellationToken ct) =>
-            service.GetAsync(http.User.TenantId(), CheckedForLookup(userId), ct)).WithSummary("Get a user's preferences and what applies to each category")
+            service.GetAsync(http.User.TenantId(), CheckedForLookup(userId), ct))
+            .WithSummary("Get a user's preferences and what applies to each category")
             .ProducesProblem(400);
         group.MapPut("/", (string userId, HttpContext http, PreferenceService service, CancellationToken ct) =>
             service.WriteAsync(http.User.TenantId(), Checked(userId), http.Request, replace: true, ct))
             .WithSummary("Replace a user's preferences").Accepts<PreferencesDocument>("application/json").ProducesProblem(422);
         group.MapPatch("/", (string userId, HttpContext http, PreferenceService service, CancellationToken ct) =>
             service.WriteAsync(http.User.TenantId(), Checked(userId), http.Request, replace: false, ct))
-            .WithSummary("Change some of a user's preferences (null removes a setting)").Accepts<PreferencesDocument>("application/json").ProducesProblem(422);
+            .WithSummary("Change some of a user's preferences (null removes a setting)")
+            .Accepts<PreferencesDocument>("application/json").ProducesProblem(422);
         app.MapMyPreferences();
         UnsubscribePages.Map(app);
     }
@@ -59,7 +61,8 @@ public static class PreferenceEndpoints
         {
             var me = EndUser.From(http.User);
             return await service.WriteAsync(me.TenantId, me.UserId, http.Request, replace: false, ct);
-        }).WithSummary("Change some of my preferences (null removes a setting)").Accepts<PreferencesDocument>("application/json").ProducesProblem(422);
+        }).WithSummary("Change some of my preferences (null removes a setting)")
+            .Accepts<PreferencesDocument>("application/json").ProducesProblem(422);
     }
 
     private static string Checked(string userId)
@@ -96,7 +99,8 @@ public sealed class PreferenceService(CategoryStore categories, PreferenceStore 
 
     /// <summary>The user's own settings, and per tenant category and channel what a send would do now (quiet hours aside).</summary>
     public static PreferencesView View(string userId, StoredPreferences p, TenantCategories categories) => new(
-        userId, p.Channels, p.Categories.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, bool>)c.Value), p.QuietHours, p.TopicSettings,
+        userId, p.Channels,
+        p.Categories.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, bool>)c.Value), p.QuietHours, p.TopicSettings,
         categories.All.ToDictionary(c => c.Key, c => (IReadOnlyDictionary<string, bool>)Channels.ChannelNames.All.ToDictionary(
             ch => ch, ch => c.Required || (p.OwnChoice(c.Key, ch) ?? c.DefaultFor(ch)))),
         [.. categories.All.Select(c => new CategoryLabel(c.Key, c.Name, c.Description, c.Required))],

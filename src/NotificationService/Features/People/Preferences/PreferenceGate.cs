@@ -13,7 +13,8 @@ public abstract record PreferenceDecision
 {
     private PreferenceDecision() { }
 
-    /// <summary>Send it. Links go into the template data; <paramref name="OneClick"/>: a commercial email, so List-Unsubscribe headers too.</summary>
+    /// <summary>Send it. Links go into the template data; <paramref name="OneClick"/>: a commercial email, so List-Unsubscribe
+    /// headers too.</summary>
     public sealed record Deliver(string? UnsubscribeUrl, string? PreferencesUrl, bool OneClick) : PreferenceDecision;
 
     /// <summary>The user opted out (or quiet hours drop this category): suppressed with <paramref name="Reason"/>.</summary>
@@ -30,7 +31,8 @@ public abstract record PreferenceDecision
 /// overridePreferences, ignores opt-outs, topic mutes and quiet hours. Quiet hours never hold in_app (it makes no sound). Quiet hours
 /// that name no time zone follow the user's profile time zone (read in one more statement, only for those), else UTC.
 /// </summary>
-public sealed class PreferenceGate(CategoryStore categories, PreferenceStore preferences, PreferenceLinks links, ProfileStore profiles, TimeProvider clock)
+public sealed class PreferenceGate(CategoryStore categories, PreferenceStore preferences, PreferenceLinks links,
+    ProfileStore profiles, TimeProvider clock)
 {
     /// <summary>A decision for every subject that is not a plain "send, no links" (most of them, when nothing is set).</summary>
     public async Task<Dictionary<Guid, PreferenceDecision>> DecideAsync(IReadOnlyList<PreferenceSubject> subjects, CancellationToken ct)
@@ -66,17 +68,21 @@ public sealed class PreferenceGate(CategoryStore categories, PreferenceStore pre
         return zones;
     }
 
-    private PreferenceDecision? Decide(PreferenceSubject s, Category? category, StoredPreferences? own, string? profileZone, DateTimeOffset now)
+    private PreferenceDecision? Decide(PreferenceSubject s, Category? category, StoredPreferences? own, string? profileZone,
+        DateTimeOffset now)
     {
         if (!s.Override && category?.Required != true)
         {
             // A topic the user muted: a send to it does not reach them (unless it also reached them through a topic they did not mute).
-            if (s.Topics is { Count: > 0 } topics && own?.MutedTopic(topics) is { } muted) return new PreferenceDecision.OptedOut($"preference:topic/{muted}");
+            if (s.Topics is { Count: > 0 } topics && own?.MutedTopic(topics) is { } muted)
+                return new PreferenceDecision.OptedOut($"preference:topic/{muted}");
             var on = own?.OwnChoice(s.Category, s.Channel) ?? category?.DefaultFor(s.Channel) ?? true;
             if (!on) return new PreferenceDecision.OptedOut($"preference:{s.Category ?? "none"}/{s.Channel}");
             if (s.Channel != ChannelNames.InApp && own?.Quiet is { } quiet && quiet.EndOfQuietAt(now, Zone(profileZone)) is { } until)
             {
-                var behaviour = s.Category is not null && quiet.Behaviour.TryGetValue(s.Category, out var b) ? b : category?.QuietHours ?? "hold";
+                var behaviour = s.Category is not null && quiet.Behaviour.TryGetValue(s.Category, out var b)
+                    ? b
+                    : category?.QuietHours ?? "hold";
                 return behaviour == "drop"
                     ? new PreferenceDecision.OptedOut($"quiet_hours:{s.Category ?? "none"}/{s.Channel}")
                     : new PreferenceDecision.Held(until);
@@ -85,13 +91,16 @@ public sealed class PreferenceGate(CategoryStore categories, PreferenceStore pre
         return Links(s, category);
     }
 
-    private static TimeZoneInfo? Zone(string? id) => id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
+    private static TimeZoneInfo? Zone(string? id) =>
+        id is not null && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
 
-    /// <summary>Emails get {{unsubscribeUrl}} (not for required categories) and {{preferencesUrl}} when the service knows its public URL.</summary>
+    /// <summary>Emails get {{unsubscribeUrl}} (not for required categories) and {{preferencesUrl}} when the service knows its
+    /// public URL.</summary>
     private PreferenceDecision.Deliver? Links(PreferenceSubject s, Category? category)
     {
         if (s.Channel != ChannelNames.Email || s.UserKey is null || links.BaseUrl is null) return null;
         var unsubscribe = category is { Required: false } ? links.UnsubscribeUrl(s.TenantId, s.UserKey, category.Key, s.Channel) : null;
-        return new PreferenceDecision.Deliver(unsubscribe, links.PreferencesUrl(s.TenantId, s.UserKey), OneClick: category?.Commercial == true);
+        return new PreferenceDecision.Deliver(unsubscribe, links.PreferencesUrl(s.TenantId, s.UserKey),
+            OneClick: category?.Commercial == true);
     }
 }

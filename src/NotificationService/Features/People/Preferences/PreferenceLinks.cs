@@ -33,7 +33,8 @@ public sealed class PreferenceLinks(SecretProtector secrets, IConfiguration conf
 
     public string Sign(LinkClaims claims)
     {
-        var payload = JsonSerializer.SerializeToUtf8Bytes(new[] { claims.TenantId.ToString("N"), claims.UserKey, claims.Category, claims.Channel });
+        var payload = JsonSerializer.SerializeToUtf8Bytes(
+            new[] { claims.TenantId.ToString("N"), claims.UserKey, claims.Category, claims.Channel });
         return $"{Base64Url(payload)}.{Base64Url(Mac(_keys[0], payload))}";
     }
 
@@ -47,7 +48,8 @@ public sealed class PreferenceLinks(SecretProtector secrets, IConfiguration conf
         if (mac.Length != MacBytes || !_keys.Any(k => CryptographicOperations.FixedTimeEquals(Mac(k, payload), mac))) return null;
         try
         {
-            return JsonSerializer.Deserialize<string?[]>(payload) is [{ } tenant, { } user, var category, var channel] && Guid.TryParseExact(tenant, "N", out var t)
+            return JsonSerializer.Deserialize<string?[]>(payload) is [{ } tenant, { } user, var category, var channel]
+                && Guid.TryParseExact(tenant, "N", out var t)
                 ? new LinkClaims(t, user, category, channel) : null;
         }
         catch (JsonException) { return null; }

@@ -24,7 +24,8 @@ public static partial class PreferenceRules
     }
 
     /// <summary>A PUT: the body replaces everything. A PATCH: the body's entries replace those of <paramref name="current"/>.</summary>
-    public static StoredPreferences Apply(StoredPreferences? current, PreferencesDocument doc, bool quietHoursGiven, TenantCategories categories)
+    public static StoredPreferences Apply(StoredPreferences? current, PreferencesDocument doc, bool quietHoursGiven,
+        TenantCategories categories)
     {
         var shape = new Dictionary<string, string[]>();
         var semantic = new Dictionary<string, string[]>();
@@ -45,7 +46,11 @@ public static partial class PreferenceRules
             foreach (var (channel, on) in perChannel)
             {
                 if (!ChannelNames.IsKnown(channel)) { shape[$"categories.{key}.{channel}"] = [UnknownChannel(channel)]; continue; }
-                if (on is false && category.Required) { semantic[$"categories.{key}.{channel}"] = [$"'{key}' is a required category: it cannot be turned off."]; continue; }
+                if (on is false && category.Required)
+                {
+                    semantic[$"categories.{key}.{channel}"] = [$"'{key}' is a required category: it cannot be turned off."];
+                    continue;
+                }
                 if (on is { } v) own[channel] = v; else own.Remove(channel);
             }
             if (own.Count == 0) byCategory.Remove(key);
@@ -54,7 +59,11 @@ public static partial class PreferenceRules
         var topics = new Dictionary<string, bool>(current?.TopicSettings ?? [], StringComparer.Ordinal);
         foreach (var (topic, on) in doc.Topics ?? [])
         {
-            if (!TopicKey().IsMatch(topic)) { shape[$"topics.{topic}"] = ["Not a topic key (1 to 100 letters, digits, '.', '_', ':' or '-')."]; continue; }
+            if (!TopicKey().IsMatch(topic))
+            {
+                shape[$"topics.{topic}"] = ["Not a topic key (1 to 100 letters, digits, '.', '_', ':' or '-')."];
+                continue;
+            }
             if (on is { } v) topics[topic] = v; else topics.Remove(topic);
         }
         if (topics.Count > MaxTopics) shape["topics"] = [$"At most {MaxTopics} topic settings."];
@@ -77,7 +86,8 @@ public static partial class PreferenceRules
         return new StoredPreferences(channels, byCategory, quiet, topics, digests);
     }
 
-    private static void CheckQuietHours(QuietHoursDto q, TenantCategories categories, Dictionary<string, string[]> shape, Dictionary<string, string[]> semantic)
+    private static void CheckQuietHours(QuietHoursDto q, TenantCategories categories, Dictionary<string, string[]> shape,
+        Dictionary<string, string[]> semantic)
     {
         // No time zone: the user's profile time zone at send time, else UTC.
         if (q.TimeZone is not null && (!TimeZoneInfo.TryFindSystemTimeZoneById(q.TimeZone, out var zone) || !zone.HasIanaId))
@@ -90,7 +100,8 @@ public static partial class PreferenceRules
             if (w is null) { shape[$"quietHours.windows[{i}]"] = ["A window is an object with days, start and end."]; continue; }
             if (w.Days is not { Count: > 0 } days || days.Any(d => !QuietHours.DayNames.Contains(d)))
                 shape[$"quietHours.windows[{i}].days"] = ["One or more of mon, tue, wed, thu, fri, sat, sun."];
-            if (!QuietHours.TryParseTime(w.Start, out var start)) shape[$"quietHours.windows[{i}].start"] = ["A local time, HH:mm or HH:mm:ss."];
+            if (!QuietHours.TryParseTime(w.Start, out var start))
+                shape[$"quietHours.windows[{i}].start"] = ["A local time, HH:mm or HH:mm:ss."];
             if (!QuietHours.TryParseTime(w.End, out var end)) shape[$"quietHours.windows[{i}].end"] = ["A local time, HH:mm or HH:mm:ss."];
             else if (start == end) shape[$"quietHours.windows[{i}].end"] = ["The window ends when it starts."];
         }
@@ -109,8 +120,10 @@ public static partial class PreferenceRules
         if (q.TimeZone is not null && !TimeZoneInfo.TryFindSystemTimeZoneById(q.TimeZone, out zone)) return null;
         var windows = new List<QuietWindow>();
         foreach (var w in q.Windows)
-            if (w?.Days is { } days && QuietHours.TryParseTime(w.Start, out var start) && QuietHours.TryParseTime(w.End, out var end) && start != end)
-                windows.Add(new QuietWindow(days.Select(d => (DayOfWeek)Array.IndexOf(QuietHours.DayNames, d)).Where(d => (int)d >= 0).ToHashSet(), start, end));
+            if (w?.Days is { } days && QuietHours.TryParseTime(w.Start, out var start) && QuietHours.TryParseTime(w.End, out var end)
+                && start != end)
+                windows.Add(new QuietWindow(
+                    days.Select(d => (DayOfWeek)Array.IndexOf(QuietHours.DayNames, d)).Where(d => (int)d >= 0).ToHashSet(), start, end));
         return windows.Count == 0 ? null : new QuietHours(zone, windows, q.Behaviour ?? []);
     }
 

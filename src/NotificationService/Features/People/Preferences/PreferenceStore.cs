@@ -25,7 +25,8 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
     /// planner hash-join a seq scan of the whole table (measured: dispatch at 0.62–0.79 of its rate with 10,000 users'
     /// preferences stored). A batch spans few tenants, so the rows the cross product adds are few and dropped here.
     /// </summary>
-    public async Task<Dictionary<(Guid, string), StoredPreferences>> LoadManyAsync(IReadOnlyCollection<(Guid TenantId, string UserKey)> keys, CancellationToken ct)
+    public async Task<Dictionary<(Guid, string), StoredPreferences>> LoadManyAsync(
+        IReadOnlyCollection<(Guid TenantId, string UserKey)> keys, CancellationToken ct)
     {
         var found = new Dictionary<(Guid, string), StoredPreferences>();
         if (keys.Count == 0) return found;
@@ -62,16 +63,22 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(userKey);
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.Channels, Json) });
         cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.Categories, Json) });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = p.QuietHours is null ? DBNull.Value : JsonSerializer.Serialize(p.QuietHours, Json) });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.TopicSettings, Json) });
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.DigestSettings, Json) });
+        cmd.Parameters.Add(new NpgsqlParameter
+        {
+            NpgsqlDbType = NpgsqlDbType.Jsonb,
+            Value = p.QuietHours is null ? DBNull.Value : JsonSerializer.Serialize(p.QuietHours, Json)
+        });
+        cmd.Parameters.Add(
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.TopicSettings, Json) });
+        cmd.Parameters.Add(
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = JsonSerializer.Serialize(p.DigestSettings, Json) });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
     /// <summary>The digest cadence the user chose for <paramref name="category"/>, in a workflow transition's transaction; null
     /// when they chose none (or a stored one no longer parses: the step's own window then).</summary>
-    public static async Task<DigestCadence?> DigestCadenceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string userKey, string category,
-        CancellationToken ct)
+    public static async Task<DigestCadence?> DigestCadenceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId,
+        string userKey, string category, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("select digests -> $3 ->> 'cadence', digests -> $3 ->> 'at', digests -> $3 ->> 'day' from user_preferences where tenant_id = $1 and user_key = $2", conn, tx);
         cmd.Parameters.AddWithValue(tenantId);

@@ -38,13 +38,15 @@ public sealed record QuietHours(TimeZoneInfo? Zone, IReadOnlyList<QuietWindow> W
     public static bool TryParseTime(string? s, out TimeSpan time)
     {
         time = default;
-        if (s is null || !TimeOnly.TryParseExact(s, ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t)) return false;
+        if (s is null || !TimeOnly.TryParseExact(s, ["HH:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
+            return false;
         time = t.ToTimeSpan();
         return true;
     }
 }
 
-/// <summary>One weekly window: from <see cref="Start"/> on each of <see cref="Days"/> to <see cref="End"/> (the next day if earlier).</summary>
+/// <summary>One weekly window: from <see cref="Start"/> on each of <see cref="Days"/> to <see cref="End"/> (the next day if
+/// earlier).</summary>
 public sealed record QuietWindow(IReadOnlySet<DayOfWeek> Days, TimeSpan Start, TimeSpan End)
 {
     private TimeSpan Length => End > Start ? End - Start : End + TimeSpan.FromDays(1) - Start;

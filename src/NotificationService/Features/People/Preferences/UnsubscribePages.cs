@@ -12,7 +12,8 @@ namespace NotificationService.Features.People.Preferences;
 /// scanner must not unsubscribe anyone) and shows a button that posts. `/u/{token}/preferences` is a plain HTML form of
 /// categories × channels, with each category's digest cadence. A token that does not verify is a 404; a refusal is a page
 /// for a browser and a problem for a program, as everywhere (Infrastructure/PeopleGetPages). No script at all; the CSP
-/// says so, and the token in the URL is kept out of referrers and caches. Not in the OpenAPI document: these are pages for people and mail clients.
+/// says so, and the token in the URL is kept out of referrers and caches.
+/// Not in the OpenAPI document: these are pages for people and mail clients.
 /// </summary>
 public static class UnsubscribePages
 {
@@ -32,7 +33,8 @@ public static class UnsubscribePages
                 """);
         });
 
-        group.MapPost("/", async (string token, PreferenceLinks links, PreferenceStore store, CategoryStore categories, HttpContext http, CancellationToken ct) =>
+        group.MapPost("/", async (string token, PreferenceLinks links, PreferenceStore store, CategoryStore categories,
+            HttpContext http, CancellationToken ct) =>
         {
             var claims = await UnsubscribeAsync(links, token, http, ct);
             var form = await ReadFormAsync(http);
@@ -43,7 +45,8 @@ public static class UnsubscribePages
             return Page(http, "Unsubscribed", $"<p>You will no longer receive <strong>{H(name)}</strong> by {H(claims.Channel!)}.</p>");
         });
 
-        group.MapGet("/preferences", async (string token, PreferenceLinks links, PreferenceStore store, CategoryStore categories, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/preferences", async (string token, PreferenceLinks links, PreferenceStore store, CategoryStore categories,
+            HttpContext http, CancellationToken ct) =>
         {
             var claims = await PreferencesPageAsync(links, token, http, ct);
             var tenantCategories = await categories.ForTenantAsync(claims.TenantId, ct);
@@ -51,7 +54,8 @@ public static class UnsubscribePages
             return Page(http, "Notification preferences", Grid(tenantCategories, own, saved: false));
         });
 
-        group.MapPost("/preferences", async (string token, PreferenceLinks links, PreferenceStore store, CategoryStore categories, HttpContext http, CancellationToken ct) =>
+        group.MapPost("/preferences", async (string token, PreferenceLinks links, PreferenceStore store, CategoryStore categories,
+            HttpContext http, CancellationToken ct) =>
         {
             var claims = await PreferencesPageAsync(links, token, http, ct);
             var form = await ReadFormAsync(http);
@@ -61,7 +65,11 @@ public static class UnsubscribePages
             var byCategory = own.Categories.ToDictionary(c => c.Key, c => new Dictionary<string, bool>(c.Value));
             foreach (var category in tenantCategories.All.Where(c => !c.Required))
                 byCategory[category.Key] = ChannelNames.All.ToDictionary(ch => ch, ch => form.ContainsKey(Box(category.Key, ch)));
-            var next = own with { Categories = byCategory, Digests = DigestCadenceForm.Read(form, [.. tenantCategories.All.Where(c => !c.Required)], own) };
+            var next = own with
+            {
+                Categories = byCategory,
+                Digests = DigestCadenceForm.Read(form, [.. tenantCategories.All.Where(c => !c.Required)], own)
+            };
             await store.SaveAsync(claims.TenantId, claims.UserKey, next, ct);
             return Page(http, "Notification preferences", Grid(tenantCategories, next, saved: true));
         });
@@ -117,7 +125,8 @@ public static class UnsubscribePages
             }
             html.Append("</tr>");
         }
-        return html.Append("</table>").Append(DigestCadenceForm.Fields(choosable, own)).Append("<button type=\"submit\">Save</button></form>").ToString();
+        return html.Append("</table>").Append(DigestCadenceForm.Fields(choosable, own))
+            .Append("<button type=\"submit\">Save</button></form>").ToString();
     }
 
     private static string Box(string category, string channel) => $"{category}/{channel}";

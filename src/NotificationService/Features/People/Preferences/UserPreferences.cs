@@ -40,7 +40,8 @@ public sealed record QuietHoursDto
     public Dictionary<string, string>? Behaviour { get; init; }
 }
 
-/// <summary>From `start` to `end` (HH:mm or HH:mm:ss, local) on each of `days` (mon…sun); an end before the start ends the next day.</summary>
+/// <summary>From `start` to `end` (HH:mm or HH:mm:ss, local) on each of `days` (mon…sun); an end before the start ends the next
+/// day.</summary>
 public sealed record QuietWindowDto
 {
     public List<string>? Days { get; init; }

@@ -77,7 +77,8 @@ public static class BulkIdentify
 
     private static IDictionary<string, string[]> ItemErrors(JsonElement item)
     {
-        if (item.ValueKind != JsonValueKind.Object) return new Dictionary<string, string[]> { ["$"] = ["Each user is a JSON object with a userId."] };
+        if (item.ValueKind != JsonValueKind.Object)
+            return new Dictionary<string, string[]> { ["$"] = ["Each user is a JSON object with a userId."] };
         var errors = new Dictionary<string, string[]>();
         if (UserIdOf(item) is null) errors["userId"] = ["Each user needs its userId (a string)."];
         if (!IsMergeFlag(item, out _)) errors["merge"] = ["true (merge into the stored profile) or false (replace it)."];
@@ -85,13 +86,16 @@ public static class BulkIdentify
     }
 
     private static string? UserIdOf(JsonElement item) =>
-        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("userId", out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+        item.ValueKind == JsonValueKind.Object && item.TryGetProperty("userId", out var v) && v.ValueKind == JsonValueKind.String
+            ? v.GetString()
+            : null;
 
     /// <summary>`merge` absent, null, true or false (true: <paramref name="merge"/>); anything else is not a merge flag.</summary>
     private static bool IsMergeFlag(JsonElement item, out bool merge)
     {
         merge = false;
-        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("merge", out var v)) return item.ValueKind == JsonValueKind.Object;
+        if (item.ValueKind != JsonValueKind.Object || !item.TryGetProperty("merge", out var v))
+            return item.ValueKind == JsonValueKind.Object;
         merge = v.ValueKind == JsonValueKind.True;
         return v.ValueKind is JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null;
     }

@@ -20,18 +20,23 @@ public static class MyProfileEndpoints
         me.MapGet("/", async Task<Ok<ProfileView>> (HttpContext http, ProfileStore store, CancellationToken ct) =>
         {
             var user = EndUser.From(http.User);
-            return TypedResults.Ok((await store.FindAsync(user.TenantId, user.UserId, ct) ?? throw new NotFoundException("Your profile")).ToView());
+            return TypedResults.Ok(
+                (await store.FindAsync(user.TenantId, user.UserId, ct) ?? throw new NotFoundException("Your profile")).ToView());
         }).WithSummary("Get my profile").ProducesProblem(StatusCodes.Status404NotFound);
 
         me.MapPatch("/", async Task<Ok<ProfileView>> (HttpContext http, ProfileStore store, CancellationToken ct) =>
         {
             var user = EndUser.From(http.User);
             var patch = await RecipientEndpoints.ReadPatchAsync(http.Request, ct);
-            var owned = patch.Select(p => p.Key).Where(BackendFields.Contains).ToDictionary(f => f, f => new[] { $"{f} is set by the tenant's backend, not by the user." });
-            if (owned.Count > 0) throw new RequestValidationException(owned, 403, $"You may change {string.Join(", ", UserFields)}; not {string.Join(", ", owned.Keys)}.");
+            var owned = patch.Select(p => p.Key).Where(BackendFields.Contains)
+                .ToDictionary(f => f, f => new[] { $"{f} is set by the tenant's backend, not by the user." });
+            if (owned.Count > 0)
+                throw new RequestValidationException(owned, 403,
+                    $"You may change {string.Join(", ", UserFields)}; not {string.Join(", ", owned.Keys)}.");
             var result = await RecipientEndpoints.WriteOneAsync(store, user.TenantId, ProfileWrite.Of(user.UserId, merge: true, patch), ct);
             return TypedResults.Ok(result.Profile!.ToView());
-        }).WithSummary("Change my name, locale or timezone (JSON Merge Patch, RFC 7396)").Accepts<MyProfilePatch>(RecipientEndpoints.MergePatchType)
+        }).WithSummary("Change my name, locale or timezone (JSON Merge Patch, RFC 7396)")
+            .Accepts<MyProfilePatch>(RecipientEndpoints.MergePatchType)
             .ProducesProblem(StatusCodes.Status403Forbidden);
     }
 }

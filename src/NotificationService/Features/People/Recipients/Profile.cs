@@ -11,8 +11,8 @@ namespace NotificationService.Features.People.Recipients;
 /// (<see cref="Data"/>): a bulk identify of 1,000 profiles or a delivery batch's profile read builds no tree for it.
 /// Its JSON form (<see cref="ToJson"/>, absent fields left out) is the document a merge patch applies to.
 /// </summary>
-public sealed record ProfileFields(string? Email, string? Phone, string? Name, string? Locale, string? Timezone, string? AvatarUrl, string? DataJson,
-    string? ChatJson = null)
+public sealed record ProfileFields(string? Email, string? Phone, string? Name, string? Locale, string? Timezone, string? AvatarUrl,
+    string? DataJson, string? ChatJson = null)
 {
     public static readonly ProfileFields Empty = new(null, null, null, null, null, null, null);
 
@@ -45,8 +45,8 @@ public sealed record StoredProfile(string UserId, ProfileFields Fields, DateTime
 }
 
 /// <summary>A recipient profile as the API shows it.</summary>
-public sealed record ProfileView(string UserId, string? Email, string? Phone, string? Name, string? Locale, string? Timezone, string? AvatarUrl,
-    JsonObject? Data, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ChatDestination? Chat = null);
+public sealed record ProfileView(string UserId, string? Email, string? Phone, string? Name, string? Locale, string? Timezone,
+    string? AvatarUrl, JsonObject? Data, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, ChatDestination? Chat = null);
 
 /// <summary>`PUT /users/{userId}` body (and, for the OpenAPI document, what a merge patch and a bulk item may name). Read
 /// as JSON, so that a merge patch can tell `null` (remove) from absent (keep); this type only describes it.</summary>
@@ -86,8 +86,8 @@ public sealed record ProfileWrite(string UserId, bool Merge, JsonElement Documen
 
 /// <summary>What became of one write: `created`, `updated`, or `error` with the fields that were wrong (nothing written).
 /// <paramref name="Blocked"/>: the error is that the user was erased with `block=true` (a 409 where one write is the request).</summary>
-public sealed record ProfileWriteResult(string? UserId, string Status, StoredProfile? Profile = null, IDictionary<string, string[]>? Errors = null,
-    bool Blocked = false)
+public sealed record ProfileWriteResult(string? UserId, string Status, StoredProfile? Profile = null,
+    IDictionary<string, string[]>? Errors = null, bool Blocked = false)
 {
     public const string Created = "created", Updated = "updated", Error = "error";
 }

@@ -9,7 +9,8 @@ namespace NotificationService.Features.People.Recipients;
 /// <summary>
 /// The rules of a profile document, checked field by field so that one answer names every bad field: email, phone
 /// (E.164), name, locale (BCP 47), timezone (IANA), avatarUrl (https) and data (a JSON object of at most 16 KB). Each
-/// may be null or absent; `chat` is a chat destination (<see cref="ChatRules"/>). `userId` may repeat the path's, `createdAt`/`updatedAt` are ignored (a client can PUT back
+/// may be null or absent; `chat` is a chat destination (<see cref="ChatRules"/>). `userId` may repeat the path's,
+/// `createdAt`/`updatedAt` are ignored (a client can PUT back
 /// what it read); anything else is an unknown property.
 /// </summary>
 public static class ProfileRules
@@ -25,18 +26,25 @@ public static class ProfileRules
         if (UserIdRule.Problem(userId) is { } problem) errors[field] = [problem];
     }
 
-    /// <summary>The document's fields, or null with every problem added to <paramref name="errors"/> under <paramref name="prefix"/>.</summary>
-    public static ProfileFields? Read(JsonObject doc, string userId, string prefix, IDictionary<string, string[]> errors, bool inBulk = false) =>
+    /// <summary>The document's fields, or null with every problem added to <paramref name="errors"/> under
+    /// <paramref name="prefix"/>.</summary>
+    public static ProfileFields? Read(JsonObject doc, string userId, string prefix, IDictionary<string, string[]> errors,
+        bool inBulk = false) =>
         Read(JsonSerializer.SerializeToElement(doc, JsonBody.Options), userId, prefix, errors, inBulk);
 
     /// <summary>
     /// The same, read from a <see cref="JsonElement"/> where it lies (no tree is built: a bulk identify reads 1,000 of
     /// these per request). <paramref name="inBulk"/>: a bulk item, whose boolean `merge` is not a field.
     /// </summary>
-    public static ProfileFields? Read(JsonElement doc, string userId, string prefix, IDictionary<string, string[]> errors, bool inBulk = false)
+    public static ProfileFields? Read(JsonElement doc, string userId, string prefix, IDictionary<string, string[]> errors,
+        bool inBulk = false)
     {
         var before = errors.Count;
-        if (doc.ValueKind != JsonValueKind.Object) { errors[prefix.Length == 0 ? "$" : prefix.TrimEnd('.')] = ["A JSON object."]; return null; }
+        if (doc.ValueKind != JsonValueKind.Object)
+        {
+            errors[prefix.Length == 0 ? "$" : prefix.TrimEnd('.')] = ["A JSON object."];
+            return null;
+        }
         string? email = null, phone = null, name = null, locale = null, timezone = null, avatar = null, dataText = null, chatText = null;
         foreach (var p in doc.EnumerateObject())
         {
@@ -48,7 +56,10 @@ public static class ProfileRules
             else if (p.NameEquals("timezone")) timezone = Text(v, "timezone", prefix, errors);
             else if (p.NameEquals("avatarUrl")) avatar = Text(v, "avatarUrl", prefix, errors);
             else if (p.NameEquals("data")) dataText = DataText(v, prefix, errors);
-            else if (p.NameEquals("chat")) chatText = ChatRules.Read(v, prefix + "chat", errors) is { } chat ? JsonSerializer.Serialize(chat, JsonBody.Options) : null;
+            else if (p.NameEquals("chat"))
+                chatText = ChatRules.Read(v, prefix + "chat", errors) is { } chat
+                    ? JsonSerializer.Serialize(chat, JsonBody.Options)
+                    : null;
             else if (p.NameEquals("userId"))
             {
                 if (v.ValueKind != JsonValueKind.Null && !(v.ValueKind == JsonValueKind.String && v.ValueEquals(userId)))
@@ -66,9 +77,11 @@ public static class ProfileRules
             errors[prefix + "locale"] = ["Not a BCP 47 language tag (e.g. en, fr-CA)."];
         if (timezone is not null && !IsIanaZone(timezone))
             errors[prefix + "timezone"] = [$"Unknown time zone '{Shorten(timezone)}': an IANA name such as Europe/Paris."];
-        if (avatar is not null && !IsHttpsUrl(avatar)) errors[prefix + "avatarUrl"] = [$"An absolute https URL of at most {MaxUrlLength} characters."];
+        if (avatar is not null && !IsHttpsUrl(avatar))
+            errors[prefix + "avatarUrl"] = [$"An absolute https URL of at most {MaxUrlLength} characters."];
         if (errors.Count > before) return null;
-        return new ProfileFields(email is null ? null : Addresses.Normalize("email", email), phone, name, locale, timezone, avatar, dataText, chatText);
+        return new ProfileFields(email is null ? null : Addresses.Normalize("email", email), phone, name, locale, timezone, avatar,
+            dataText, chatText);
     }
 
     /// <summary>`data` as compact JSON text (what is stored, and what its 16 KB are counted on), or null when null.</summary>
@@ -92,7 +105,8 @@ public static class ProfileRules
         id.Length <= 64 && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) && zone.HasIanaId;
 
     private static bool IsHttpsUrl(string s) =>
-        s.Length <= MaxUrlLength && Uri.TryCreate(s, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps && !string.IsNullOrEmpty(u.Host);
+        s.Length <= MaxUrlLength && Uri.TryCreate(s, UriKind.Absolute, out var u) && u.Scheme == Uri.UriSchemeHttps
+            && !string.IsNullOrEmpty(u.Host);
 
     private static string? Text(JsonElement value, string field, string prefix, IDictionary<string, string[]> errors)
     {

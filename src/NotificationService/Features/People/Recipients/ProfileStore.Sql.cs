@@ -6,13 +6,15 @@ public sealed partial class ProfileStore
     /// <summary>The profile table's statements, one named constant each. Only this store names `recipient_profiles`.</summary>
     private static class Sql
     {
-        private const string Columns = "user_id, email, phone, name, locale, timezone, avatar_url, data::text, created_at, updated_at, chat::text";
+        private const string Columns =
+            "user_id, email, phone, name, locale, timezone, avatar_url, data::text, created_at, updated_at, chat::text";
 
         /// <summary>$1 tenant, $2 userId.</summary>
         public const string Find = "select " + Columns + " from recipient_profiles where tenant_id = $1 and user_id = $2";
 
         /// <summary>$1 tenant, $2 userIds: the profiles a merge applies to, locked until the write commits.</summary>
-        public const string Lock = "select " + Columns + " from recipient_profiles where tenant_id = $1 and user_id = any($2) order by user_id for update";
+        public const string Lock =
+            "select " + Columns + " from recipient_profiles where tenant_id = $1 and user_id = any($2) order by user_id for update";
 
         /// <summary>
         /// $1 tenants, $2 userIds (each distinct): every profile a claimed delivery batch needs. `= any` on both key
@@ -20,10 +22,12 @@ public sealed partial class ProfileStore
         /// PostgreSQL a quarter more (pgbench, 100 users of 100,000). A batch spans few tenants, so the pairs the cross
         /// product adds are few; the caller drops them.
         /// </summary>
-        public const string FindPairs = "select tenant_id, " + Columns + " from recipient_profiles where tenant_id = any($1) and user_id = any($2)";
+        public const string FindPairs =
+            "select tenant_id, " + Columns + " from recipient_profiles where tenant_id = any($1) and user_id = any($2)";
 
         /// <summary>$1 tenant, $2 userIds: the locales of those that have one (template variant selection at accept).</summary>
-        public const string Locales = "select user_id, locale from recipient_profiles where tenant_id = $1 and user_id = any($2) and locale is not null";
+        public const string Locales =
+            "select user_id, locale from recipient_profiles where tenant_id = $1 and user_id = any($2) and locale is not null";
 
         /// <summary>
         /// $1 tenant, $2 after this userId (the cursor), $3 exact email (normalized), $4 exact phone, $5 userId prefix, $6 page

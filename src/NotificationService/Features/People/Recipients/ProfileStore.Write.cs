@@ -13,7 +13,8 @@ public sealed partial class ProfileStore
     public const string BlockedMessage = "This user was erased and blocked: the userId cannot be identified or sent to again.";
 
     /// <summary>Writes in a transaction of its own (see the other overload); a merge that raced a create runs again.</summary>
-    public async Task<ProfileWriteResult[]> WriteAsync(Guid tenantId, IReadOnlyList<ProfileWrite> writes, string errorPrefix, CancellationToken ct)
+    public async Task<ProfileWriteResult[]> WriteAsync(Guid tenantId, IReadOnlyList<ProfileWrite> writes, string errorPrefix,
+        CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -39,20 +40,22 @@ public sealed partial class ProfileStore
     /// are written. One statement writes every profile (after one locking read when some write merges). Throws
     /// <see cref="ProfileWriteRaceException"/> when a profile a merge saw as new was created meanwhile by another transaction.
     /// </summary>
-    public async Task<ProfileWriteResult[]> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, IReadOnlyList<ProfileWrite> writes,
-        string errorPrefix, CancellationToken ct)
+    public async Task<ProfileWriteResult[]> WriteAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId,
+        IReadOnlyList<ProfileWrite> writes, string errorPrefix, CancellationToken ct)
     {
         var results = new ProfileWriteResult[writes.Count];
         // Chat webhook hosts through the outbound guard before anything is locked (DNS answers take their time).
         var chatHostsAsked = await chatHosts.AskAsync(writes.SelectMany(w => Contracts.ChatHostCheck.Of(w.Document, "chat")), ct);
         // A merge needs the stored profiles: read and locked, so nothing changes them before this write commits.
         var stored = writes.Any(w => w.Merge)
-            ? await LockAsync(conn, tx, tenantId, writes.Select(w => w.UserId).Where(u => u.Length is > 0 and <= Contracts.RecipientRules.MaxUserIdLength)
+            ? await LockAsync(conn, tx, tenantId, writes.Select(w => w.UserId)
+                .Where(u => u.Length is > 0 and <= Contracts.RecipientRules.MaxUserIdLength)
                 .Distinct(StringComparer.Ordinal).ToArray(), ct)
             : null;
         // An erased and blocked user cannot come back (one statement, under the same transaction as the write).
         var blocked = await blocklist.BlockedAsync(conn, tx, tenantId,
-            writes.Select(w => w.UserId).Where(u => u.Length is > 0 and <= Contracts.RecipientRules.MaxUserIdLength).Distinct(StringComparer.Ordinal).ToList(), ct);
+            writes.Select(w => w.UserId).Where(u => u.Length is > 0 and <= Contracts.RecipientRules.MaxUserIdLength)
+                .Distinct(StringComparer.Ordinal).ToList(), ct);
         // Sized for the request up front: a 1,000-profile import grew each of these collections through every size on the way
         // (a tenth of the bytes a bulk identify allocated, BENCHMARKS.md "Bulk identify's allocations").
         var latest = new Dictionary<string, ProfileFields>(writes.Count, StringComparer.Ordinal);
@@ -66,15 +69,17 @@ public sealed partial class ProfileStore
             if (errors.Count > 0) { results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error, Errors: errors); continue; }
             if (blocked.Contains(w.UserId))
             {
-                results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error, Errors: new Dictionary<string, string[]> { [errorPrefix + "userId"] = [BlockedMessage] },
-                    Blocked: true);
+                results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error,
+                    Errors: new Dictionary<string, string[]> { [errorPrefix + "userId"] = [BlockedMessage] }, Blocked: true);
                 continue;
             }
             await chatHosts.CheckAsync(Contracts.ChatHostCheck.Of(w.Document, errorPrefix + "chat"), errors, ct, chatHostsAsked);
             if (errors.Count > 0) { results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error, Errors: errors); continue; }
             var current = latest.TryGetValue(w.UserId, out var f) ? f : stored?.GetValueOrDefault(w.UserId)?.Fields;
             var fields = w.Merge
-                ? ProfileRules.Read((JsonObject)MergePatch.Apply(current?.ToJson() ?? new JsonObject(), JsonObject.Create(w.Document))!, w.UserId, errorPrefix, errors, w.InBulk)
+                ? ProfileRules.Read(
+                    (JsonObject)MergePatch.Apply(current?.ToJson() ?? new JsonObject(), JsonObject.Create(w.Document))!,
+                    w.UserId, errorPrefix, errors, w.InBulk)
                 : ProfileRules.Read(w.Document, w.UserId, errorPrefix, errors, w.InBulk);
             if (fields is null) { results[i] = new ProfileWriteResult(w.UserId, ProfileWriteResult.Error, Errors: errors); continue; }
             latest[w.UserId] = fields;
@@ -95,8 +100,8 @@ public sealed partial class ProfileStore
         return results;
     }
 
-    private static async Task<Dictionary<string, StoredProfile>> LockAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, string[] userIds,
-        CancellationToken ct)
+    private static async Task<Dictionary<string, StoredProfile>> LockAsync(NpgsqlConnection conn, NpgsqlTransaction? tx,
+        Guid tenantId, string[] userIds, CancellationToken ct)
     {
         var found = new Dictionary<string, StoredProfile>(StringComparer.Ordinal);
         await using var cmd = new NpgsqlCommand(Sql.Lock, conn, tx);
@@ -127,7 +132,8 @@ public sealed partial class ProfileStore
         p.AddWithValue(NpgsqlDbType.Array | NpgsqlDbType.Jsonb, rows.Select(x => x.Value.ChatJson).ToArray());
         var written = new Dictionary<string, (bool, DateTimeOffset, DateTimeOffset)>(rows.Length, StringComparer.Ordinal);
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) written[r.GetString(0)] = (r.GetBoolean(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<DateTimeOffset>(3));
+        while (await r.ReadAsync(ct))
+            written[r.GetString(0)] = (r.GetBoolean(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<DateTimeOffset>(3));
         return written;
     }
 }

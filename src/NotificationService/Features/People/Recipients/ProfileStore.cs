@@ -21,7 +21,8 @@ public sealed partial class ProfileStore(NpgsqlDataSource db, UserBlocklist bloc
 
     /// <summary>The same on the caller's connection: a workflow transition reads the profile inside its transaction, so
     /// it holds one pooled connection, not two (transitions run side by side; two each could exhaust the pool).</summary>
-    public async Task<StoredProfile?> FindAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, string userId, CancellationToken ct)
+    public async Task<StoredProfile?> FindAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, string userId,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(Sql.Find, conn, tx);
         return await FindAsync(cmd, tenantId, userId, ct);
@@ -36,8 +37,8 @@ public sealed partial class ProfileStore(NpgsqlDataSource db, UserBlocklist bloc
     }
 
     /// <summary>The profiles of every (tenant, userId) of a delivery batch in one statement; those without one are absent.</summary>
-    public async Task<Dictionary<(Guid TenantId, string UserId), StoredProfile>> FindManyAsync(IReadOnlyCollection<(Guid TenantId, string UserId)> users,
-        CancellationToken ct)
+    public async Task<Dictionary<(Guid TenantId, string UserId), StoredProfile>> FindManyAsync(
+        IReadOnlyCollection<(Guid TenantId, string UserId)> users, CancellationToken ct)
     {
         if (users.Count == 0) return [];
         await using var batch = db.CreateBatch();
@@ -51,8 +52,10 @@ public sealed partial class ProfileStore(NpgsqlDataSource db, UserBlocklist bloc
     /// block (<see cref="UserBlocklist"/>), and the profiles of <paramref name="wanted"/>. Two statements were two round
     /// trips per batch for every batch with a userId in it.
     /// </summary>
-    public async Task<(HashSet<(Guid TenantId, string UserId)> Blocked, Dictionary<(Guid TenantId, string UserId), StoredProfile> Profiles)> ForDeliveryAsync(
-        IReadOnlyList<(Guid TenantId, string UserId)> users, IReadOnlyCollection<(Guid TenantId, string UserId)> wanted, CancellationToken ct)
+    public async Task<(HashSet<(Guid TenantId, string UserId)> Blocked,
+        Dictionary<(Guid TenantId, string UserId), StoredProfile> Profiles)> ForDeliveryAsync(
+        IReadOnlyList<(Guid TenantId, string UserId)> users, IReadOnlyCollection<(Guid TenantId, string UserId)> wanted,
+        CancellationToken ct)
     {
         if (users.Count == 0 && wanted.Count == 0) return ([], []);
         await using var batch = db.CreateBatch();
@@ -96,7 +99,8 @@ public sealed partial class ProfileStore(NpgsqlDataSource db, UserBlocklist bloc
     }
 
     /// <summary>A keyset page ordered by userId: <paramref name="after"/> is the last userId of the previous page.</summary>
-    public async Task<IReadOnlyList<StoredProfile>> ListAsync(Guid tenantId, ProfileFilter filter, string? after, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<StoredProfile>> ListAsync(Guid tenantId, ProfileFilter filter, string? after, int limit,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(Sql.List);
         cmd.Parameters.AddWithValue(tenantId);

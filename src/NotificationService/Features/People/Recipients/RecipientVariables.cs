@@ -10,7 +10,8 @@ public static class RecipientVariables
 {
     public const string Root = "recipient";
 
-    /// <summary>Whether a template source may read `recipient.*` (a plain text test: a false positive costs a profile read, nothing more).</summary>
+    /// <summary>Whether a template source may read `recipient.*` (a plain text test: a false positive costs a profile read, nothing
+    /// more).</summary>
     public static bool Mentioned(string? source) => source is not null && source.Contains(Root, StringComparison.Ordinal);
 
     public static JsonObject Of(string? userId, string? email, string? phone, ProfileFields? profile)

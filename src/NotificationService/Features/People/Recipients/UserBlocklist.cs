@@ -92,7 +92,8 @@ public sealed class UserBlocklist(SecretProtector secrets)
     /// hashes (bulk identify: 18.9 → 17.4 µs of service CPU per profile, BENCHMARKS.md). Inside a write's transaction
     /// (<paramref name="tx"/> given) the users' shared lock goes in the same round trip as the probe, ahead of it.
     /// </summary>
-    public async Task<HashSet<string>> BlockedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId, IReadOnlyList<string> userIds, CancellationToken ct)
+    public async Task<HashSet<string>> BlockedAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, Guid tenantId,
+        IReadOnlyList<string> userIds, CancellationToken ct)
     {
         var blocked = new HashSet<string>(StringComparer.Ordinal);
         if (userIds.Count == 0) return blocked;
@@ -120,8 +121,8 @@ public sealed class UserBlocklist(SecretProtector secrets)
         return cmd;
     }
 
-    public static async Task<HashSet<(Guid TenantId, string UserId)>> ReadBlockedAsync(NpgsqlDataReader r, IReadOnlyList<(Guid TenantId, string UserId)> users,
-        CancellationToken ct)
+    public static async Task<HashSet<(Guid TenantId, string UserId)>> ReadBlockedAsync(NpgsqlDataReader r,
+        IReadOnlyList<(Guid TenantId, string UserId)> users, CancellationToken ct)
     {
         var blocked = new HashSet<(Guid, string)>();
         while (await r.ReadAsync(ct)) blocked.Add(users[r.GetInt32(0)]);

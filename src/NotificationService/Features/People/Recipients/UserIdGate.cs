@@ -8,7 +8,8 @@ namespace NotificationService.Features.People.Recipients;
 /// The door every write that stores a userId passes before it writes: devices (the service's and the user's own),
 /// preferences (both routes), topic membership, minted end-user tokens, live events to users and workflow triggers.
 /// Identify, bulk identify, CSV imports and a send's `recipient.profile` pass the same check inside
-/// <see cref="ProfileStore.WriteAsync(Guid, IReadOnlyList{ProfileWrite}, string, CancellationToken)"/>'s transaction; a send by userId alone is
+/// <see cref="ProfileStore.WriteAsync(Guid, IReadOnlyList{ProfileWrite}, string, CancellationToken)"/>'s transaction; a send by
+/// userId alone is
 /// accepted and ends `skipped`, `erased` at delivery (<see cref="ProfileStore.ForDeliveryAsync"/>).
 /// A userId that breaks <see cref="UserIdRule"/> is a 400 naming its field; one erased with `block=true` a 409 naming it,
 /// as identify answers, and nothing is written.
@@ -18,7 +19,8 @@ namespace NotificationService.Features.People.Recipients;
 /// </summary>
 public sealed class UserIdGate(NpgsqlDataSource db, UserBlocklist blocklist)
 {
-    public Task AdmitAsync(Guid tenantId, string? userId, string field, CancellationToken ct) => AdmitAsync(tenantId, [userId!], _ => field, ct);
+    public Task AdmitAsync(Guid tenantId, string? userId, string field, CancellationToken ct) =>
+        AdmitAsync(tenantId, [userId!], _ => field, ct);
 
     /// <param name="fieldOf">The field that names the userId at an index (`to.userIds[3]`), for the error.</param>
     public async Task AdmitAsync(Guid tenantId, IReadOnlyList<string> userIds, Func<int, string> fieldOf, CancellationToken ct)
@@ -63,7 +65,8 @@ public sealed class UserIdGate(NpgsqlDataSource db, UserBlocklist blocklist)
         if (blocked.Count > 0)
         {
             await tx.RollbackAsync(ct);
-            throw new RequestValidationException(new Dictionary<string, string[]> { [field] = [ProfileStore.BlockedMessage] }, StatusCodes.Status409Conflict);
+            throw new RequestValidationException(new Dictionary<string, string[]> { [field] = [ProfileStore.BlockedMessage] },
+                StatusCodes.Status409Conflict);
         }
         await tx.CommitAsync(ct);
     }

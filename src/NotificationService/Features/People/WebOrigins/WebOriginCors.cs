@@ -38,7 +38,8 @@ public static class WebOriginCors
         if (HttpMethods.IsOptions(http.Request.Method) && http.Request.Headers.ContainsKey("Access-Control-Request-Method"))
         {
             if (!await store.IsListedByAnyTenantAsync(origin, ct))
-                throw RequestValidationException.For("Origin", $"No tenant lists the web origin '{Shown(origin)}' (/api/v1/admin/web-origins).", 403);
+                throw RequestValidationException.For("Origin",
+                    $"No tenant lists the web origin '{Shown(origin)}' (/api/v1/admin/web-origins).", 403);
             var h = http.Response.Headers;
             h.AccessControlAllowOrigin = origin;
             h.AccessControlAllowMethods = Methods;
@@ -52,7 +53,8 @@ public static class WebOriginCors
         if (http.User.FindFirstValue(EndUser.TenantClaim) is { } tenant && Guid.TryParse(tenant, out var tenantId))
         {
             if (!await store.IsListedAsync(tenantId, origin, ct))
-                throw RequestValidationException.For("Origin", $"The tenant does not list the web origin '{Shown(origin)}' (/api/v1/admin/web-origins).", 403);
+                throw RequestValidationException.For("Origin",
+                    $"The tenant does not list the web origin '{Shown(origin)}' (/api/v1/admin/web-origins).", 403);
             allowed = true;
         }
         else allowed = await store.IsListedByAnyTenantAsync(origin, ct);   // no valid token: let the page read its 401

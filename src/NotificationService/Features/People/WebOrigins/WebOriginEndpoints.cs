@@ -42,7 +42,8 @@ public static class WebOriginEndpoints
     public static string[] Checked(string[]? origins)
     {
         if (origins is null) throw RequestValidationException.For("origins", "origins is required (an empty list allows none).");
-        if (origins.Length > WebOriginRules.MaxOrigins) throw RequestValidationException.For("origins", $"At most {WebOriginRules.MaxOrigins} origins.");
+        if (origins.Length > WebOriginRules.MaxOrigins)
+            throw RequestValidationException.For("origins", $"At most {WebOriginRules.MaxOrigins} origins.");
         var errors = new Dictionary<string, string[]>();
         var result = new List<string>();
         for (var i = 0; i < origins.Length; i++)
@@ -55,5 +56,6 @@ public static class WebOriginEndpoints
     }
 
     private static async Task<object?> Before(HttpContext http, string _) =>
-        new WebOriginsView(await http.RequestServices.GetRequiredService<WebOriginStore>().ListAsync(http.User.TenantId(), http.RequestAborted));
+        new WebOriginsView(
+            await http.RequestServices.GetRequiredService<WebOriginStore>().ListAsync(http.User.TenantId(), http.RequestAborted));
 }

@@ -21,7 +21,11 @@ public static partial class WebOriginRules
         error = null;
         var text = value?.Trim();
         if (string.IsNullOrEmpty(text) || text.Length > MaxLength) { error = $"An origin is 1 to {MaxLength} characters."; return null; }
-        if (!OriginShape().IsMatch(text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Host.Length == 0) { error = Shape; return null; }
+        if (!OriginShape().IsMatch(text) || !Uri.TryCreate(text, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
+        {
+            error = Shape;
+            return null;
+        }
         return uri.IsDefaultPort ? $"{uri.Scheme}://{uri.IdnHost}" : $"{uri.Scheme}://{uri.IdnHost}:{uri.Port}";
     }
 

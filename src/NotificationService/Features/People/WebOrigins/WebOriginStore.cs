@@ -37,7 +37,8 @@ public sealed class WebOriginStore(NpgsqlDataSource db, TimeProvider clock)
             await delete.ExecuteNonQueryAsync(ct);
         }
         await using (var insert = new NpgsqlCommand(
-            "insert into tenant_web_origins (tenant_id, origin) select $1, o from unnest($2::text[]) as o on conflict do nothing", conn, tx))
+            "insert into tenant_web_origins (tenant_id, origin) select $1, o from unnest($2::text[]) as o on conflict do nothing",
+            conn, tx))
         {
             insert.Parameters.AddWithValue(tenantId);
             insert.Parameters.AddWithValue(origins.ToArray());
@@ -48,7 +49,8 @@ public sealed class WebOriginStore(NpgsqlDataSource db, TimeProvider clock)
         _anyTenant.Clear();
     }
 
-    public async Task<bool> IsListedAsync(Guid tenantId, string origin, CancellationToken ct) => (await ListAsync(tenantId, ct)).Contains(origin);
+    public async Task<bool> IsListedAsync(Guid tenantId, string origin, CancellationToken ct) =>
+        (await ListAsync(tenantId, ct)).Contains(origin);
 
     /// <summary>
     /// Whether any tenant lists the origin: what a preflight (which carries no token, so no tenant) and a refused token

@@ -20,8 +20,11 @@ public static class BatchEndpoints
     {
         var group = app.MapGroup("/api/v1/services/notifications").WithTags("Batches").RequireScopes();
         group.MapPost("/send-batch", SendBatchAsync).WithSummary("Send one message to up to 1,000 recipients")
-            .Accepts<SendBatchRequest>("application/json").Produces<BatchAccepted>(202).ProducesValidationProblem().ProducesValidationProblem(422);
-        group.MapPost("/send-chunk", SendChunkAsync).WithSummary("Send one chunk of a larger batch (for clients that page their own lists)").ProducesProblem(StatusCodes.Status404NotFound)
+            .Accepts<SendBatchRequest>("application/json").Produces<BatchAccepted>(202).ProducesValidationProblem()
+            .ProducesValidationProblem(422);
+        group.MapPost("/send-chunk", SendChunkAsync)
+            .WithSummary("Send one chunk of a larger batch (for clients that page their own lists)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
             .Accepts<SendChunkRequest>("application/json").Produces<BatchAccepted>(202).ProducesValidationProblem();
         group.MapGet("/batches/{batchId:guid}", GetAsync).WithSummary("Get a batch's counts per status");
         group.MapGet("/batches/{batchId:guid}/notifications", PageAsync).WithSummary("Page through a batch's notifications");
@@ -42,12 +45,14 @@ public static class BatchEndpoints
         return Reply(http, await handler.SendChunkAsync(http.User.TenantId(), request, raw, IdempotencyKey(http), ct));
     }
 
-    private static async Task<Results<Ok<BatchStatus>, NotFound>> GetAsync(Guid batchId, HttpContext http, BatchQueries queries, CancellationToken ct) =>
+    private static async Task<Results<Ok<BatchStatus>, NotFound>> GetAsync(Guid batchId, HttpContext http, BatchQueries queries,
+        CancellationToken ct) =>
         await queries.GetAsync(http.User.TenantId(), batchId, ct) is { } b ? TypedResults.Ok(b) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<BatchPage>, NotFound>> PageAsync(Guid batchId, string? status, string? cursor, int? limit,
         HttpContext http, BatchQueries queries, CancellationToken ct) =>
-        await queries.PageAsync(http.User.TenantId(), batchId, status, cursor, limit, ct) is { } p ? TypedResults.Ok(p) : TypedResults.NotFound();
+        await queries.PageAsync(http.User.TenantId(), batchId, status, cursor, limit, ct) is { } p
+            ? TypedResults.Ok(p) : TypedResults.NotFound();
 
     private static string? IdempotencyKey(HttpContext http) => http.Request.Headers[IdempotencyStore.Header].FirstOrDefault();
 

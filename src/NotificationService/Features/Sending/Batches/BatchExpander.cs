@@ -20,8 +20,11 @@ public sealed class BatchExpander(SendValidator validator, TemplateResolver temp
     public async Task<(List<NotificationDraft> Drafts, List<RejectedRecipient> Rejected)> ExpandAsync(
         Guid tenantId, Guid batchId, SendBatchRequest definition, BatchRecipient[]? recipients, CancellationToken ct)
     {
-        if (recipients is null || recipients.Length == 0) throw RequestValidationException.For("recipients", "At least one recipient is required.");
-        if (recipients.Length > MaxRecipients) throw RequestValidationException.For("recipients", $"At most {MaxRecipients} recipients per request; send more with send-chunk.");
+        if (recipients is null || recipients.Length == 0)
+            throw RequestValidationException.For("recipients", "At least one recipient is required.");
+        if (recipients.Length > MaxRecipients)
+            throw RequestValidationException.For("recipients",
+                $"At most {MaxRecipients} recipients per request; send more with send-chunk.");
 
         InlineContentLimits.Check(definition.Content); // shared by every recipient: checked once
         var drafts = new List<NotificationDraft>(recipients.Length);
@@ -31,8 +34,10 @@ public sealed class BatchExpander(SendValidator validator, TemplateResolver temp
         {
             try
             {
-                var known = locales is null ? null : new KnownProfileLocale(recipients[i].UserId is { } u ? locales.GetValueOrDefault(u) : null);
-                drafts.AddRange(await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct, known, contentLimitsChecked: true, batchId));
+                var known = locales is null ? null
+                    : new KnownProfileLocale(recipients[i].UserId is { } u ? locales.GetValueOrDefault(u) : null);
+                drafts.AddRange(await validator.ValidateAsync(tenantId, ToSend(definition, recipients[i]), ct, known,
+                    contentLimitsChecked: true, batchId));
             }
             catch (RequestValidationException e)
             {
@@ -48,7 +53,8 @@ public sealed class BatchExpander(SendValidator validator, TemplateResolver temp
     /// The profile locales of the recipients that name no locale, for the template variant each gets: one statement for the
     /// whole request, and none unless the template is published in several locales. Null: not looked up.
     /// </summary>
-    private async Task<Dictionary<string, string>?> ProfileLocalesAsync(Guid tenantId, SendBatchRequest d, BatchRecipient[] recipients, CancellationToken ct)
+    private async Task<Dictionary<string, string>?> ProfileLocalesAsync(Guid tenantId, SendBatchRequest d, BatchRecipient[] recipients,
+        CancellationToken ct)
     {
         if (d.Template is null || d.Locale is not null) return null;
         var users = recipients.Where(r => r is { Locale: null, UserId.Length: > 0 }).Select(r => r.UserId!).Distinct().ToList();

@@ -6,8 +6,10 @@ using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Sending.Batches;
 
-/// <summary>Accepts send-batch and send-chunk: every accepted recipient's notifications, the batch row and the idempotency key commit together.</summary>
-public sealed class BatchHandler(BatchStore batches, BatchExpander expander, NotificationLedger ledger, NotificationWriter writer, MonthlyQuotas quotas)
+/// <summary>Accepts send-batch and send-chunk: every accepted recipient's notifications,
+/// the batch row and the idempotency key commit together.</summary>
+public sealed class BatchHandler(BatchStore batches, BatchExpander expander, NotificationLedger ledger, NotificationWriter writer,
+    MonthlyQuotas quotas)
 {
     public sealed record Outcome(int StatusCode, string Body, bool Replayed);
 
@@ -32,7 +34,8 @@ public sealed class BatchHandler(BatchStore batches, BatchExpander expander, Not
             await tx.CommitAsync(ct);
             return new Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
-        var (charged, charge) = await quotas.ChargeDraftsAsync(tenantId, drafts, "This batch", ct);   // after the key: a replay is not charged again
+        var (charged, charge) =
+            await quotas.ChargeDraftsAsync(tenantId, drafts, "This batch", ct);   // after the key: a replay is not charged again
         try
         {
             var accepted = recipients!.Length - rejected.Count;

@@ -27,7 +27,8 @@ public sealed class BatchQueries(BatchStore batches, NotificationQueries notific
         var take = limit ?? DefaultLimit;
         if (take is < 1 or > MaxLimit) throw RequestValidationException.For("limit", $"limit is 1 to {MaxLimit}.");
         Guid after = Guid.Empty;
-        if (!string.IsNullOrEmpty(cursor) && !Guid.TryParse(cursor, out after)) throw RequestValidationException.For("cursor", "Not a cursor from a previous page.");
+        if (!string.IsNullOrEmpty(cursor) && !Guid.TryParse(cursor, out after))
+            throw RequestValidationException.For("cursor", "Not a cursor from a previous page.");
         if (await batches.CountersAsync(tenantId, batchId, ct) is null) return null;
 
         var items = await notifications.PageByBatchAsync(tenantId, batchId, status, after, take + 1, ct);

@@ -13,11 +13,14 @@ public sealed class BatchStore(NpgsqlDataSource db)
         await using var cmd = db.CreateCommand("select definition::text from batches where tenant_id = $1 and id = $2");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(batchId);
-        return await cmd.ExecuteScalarAsync(ct) is string json ? JsonSerializer.Deserialize<SendBatchRequest>(json, JsonBody.Options) : null;
+        return await cmd.ExecuteScalarAsync(ct) is string json
+            ? JsonSerializer.Deserialize<SendBatchRequest>(json, JsonBody.Options) : null;
     }
 
-    /// <summary>In the accepting transaction: creates the batch with its first chunk (<paramref name="definition"/> given) or counts another chunk.</summary>
-    public async Task RecordChunkAsync(LedgerTransaction tx, Guid tenantId, Guid batchId, SendBatchRequest? definition, int accepted, int rejected, CancellationToken ct)
+    /// <summary>In the accepting transaction: creates the batch with its first chunk (<paramref name="definition"/> given)
+    /// or counts another chunk.</summary>
+    public async Task RecordChunkAsync(LedgerTransaction tx, Guid tenantId, Guid batchId, SendBatchRequest? definition,
+        int accepted, int rejected, CancellationToken ct)
     {
         await using var upsert = tx.Command("""
             insert into batches (id, tenant_id, definition, accepted, rejected, chunks) values ($1, $2, $3::jsonb, $4, $5, 1)
@@ -35,7 +38,8 @@ public sealed class BatchStore(NpgsqlDataSource db)
     public async Task<(int Accepted, int Rejected, int Chunks, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)?> CountersAsync(
         Guid tenantId, Guid batchId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select accepted, rejected, chunks, created_at, updated_at from batches where tenant_id = $1 and id = $2");
+        await using var cmd = db.CreateCommand(
+            "select accepted, rejected, chunks, created_at, updated_at from batches where tenant_id = $1 and id = $2");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(batchId);
         await using var r = await cmd.ExecuteReaderAsync(ct);

@@ -18,8 +18,8 @@ public sealed record BulkJobContext(Guid JobId, Guid TenantId, BulkOptions Optio
 /// row range joins the checkpoint, all in one transaction. A replica that resumes after a crash skips the
 /// committed ranges, so no row is sent twice.
 /// </summary>
-public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWriter writer, TemplateResolver templates, BulkPreview preview, ServiceMeter metrics,
-    ProfileStore profiles, RequiredData requiredData, MonthlyQuotas quotas)
+public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWriter writer, TemplateResolver templates, BulkPreview preview,
+    ServiceMeter metrics, ProfileStore profiles, RequiredData requiredData, MonthlyQuotas quotas)
 {
     /// <returns>False when the job was cancelled or taken by another runner meanwhile (nothing of this chunk is kept).</returns>
     public async Task<bool> CommitAsync(BulkJobContext job, BulkChunk chunk, CancellationToken ct)
@@ -35,7 +35,8 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
         // Each chunk is charged to the monthly quota before it is accepted; beyond it with `refuse`, its rows are rejected
         // into the error report, naming the quota (a chunk is charged whole: it fits, or none of it is sent).
         if (!job.Options.DryRun)
-            try { (drafts, charge) = await quotas.ChargeDraftsAsync(job.TenantId, drafts, $"This chunk of the file (rows {chunk.FirstRow}-{chunk.LastRow})", ct); }
+            try { (drafts, charge) = await quotas.ChargeDraftsAsync(job.TenantId, drafts,
+                $"This chunk of the file (rows {chunk.FirstRow}-{chunk.LastRow})", ct); }
             catch (QuotaExceededException e)
             {
                 var refused = rejected.Select(r => r.RowNumber).ToHashSet();
@@ -75,7 +76,8 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
 
     /// <summary>The rows' drafts; a row whose data lacks a variable the template requires (an empty cell) is rejected into
     /// <paramref name="rejected"/>, naming it, as a send would be (<see cref="RequiredData"/>), instead of failing at delivery.</summary>
-    private async Task<List<NotificationDraft>> DraftsAsync(BulkJobContext job, List<MappedRow.Accepted> rows, List<MappedRow.Rejected> rejected, CancellationToken ct)
+    private async Task<List<NotificationDraft>> DraftsAsync(BulkJobContext job, List<MappedRow.Accepted> rows,
+        List<MappedRow.Rejected> rejected, CancellationToken ct)
     {
         var o = job.Options;
         var priority = o.Priority switch { "high" => JobPriority.High, "normal" => JobPriority.Normal, _ => JobPriority.Low };
@@ -91,13 +93,15 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
                 byLocale[locale] = template = await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, rowLocale, ct)
                     ?? throw new InvalidOperationException($"template '{o.Template}' is no longer published for {o.Channel}");
             var r = row.Recipient;
-            if (await requiredData.MissingAsync(job.TenantId, template.VersionId, row.Data, new KnownRecipient(r.UserId, r.Email, r.Phone), ct) is { Count: > 0 } missing)
+            if (await requiredData.MissingAsync(job.TenantId, template.VersionId, row.Data,
+                    new KnownRecipient(r.UserId, r.Email, r.Phone), ct) is { Count: > 0 } missing)
             {
                 rejected.Add(Refused(row, missing));
                 continue;
             }
-            drafts.Add(new NotificationDraft(Uuid7.New(), job.TenantId, o.Channel, priority, StoredRecipient.From(row.Recipient), o.Template, template.VersionId,
-                template.Locale, null, row.Data, o.Category, new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = jobId, ["row"] = row.RowNumber },
+            drafts.Add(new NotificationDraft(Uuid7.New(), job.TenantId, o.Channel, priority, StoredRecipient.From(row.Recipient),
+                o.Template, template.VersionId, template.Locale, null, row.Data, o.Category,
+                new System.Text.Json.Nodes.JsonObject { ["bulkJobId"] = jobId, ["row"] = row.RowNumber },
                 null, BatchId: job.JobId, OverridePreferences: o.OverridePreferences));
         }
         return drafts;
@@ -119,9 +123,11 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
 
     /// <summary>Rows naming no locale (and no job locale) with a user_id take their profile's locale for the template variant:
     /// one statement per chunk, and none unless the template is published in several locales.</summary>
-    private async Task<Dictionary<string, string>> ProfileLocalesAsync(BulkJobContext job, List<MappedRow.Accepted> rows, CancellationToken ct)
+    private async Task<Dictionary<string, string>> ProfileLocalesAsync(BulkJobContext job, List<MappedRow.Accepted> rows,
+        CancellationToken ct)
     {
-        var users = rows.Where(r => r.Locale is null && r.Recipient.UserId is not null).Select(r => r.Recipient.UserId!).Distinct().ToList();
+        var users = rows.Where(r => r.Locale is null && r.Recipient.UserId is not null).Select(r => r.Recipient.UserId!)
+            .Distinct().ToList();
         return users.Count > 0 && await templates.HasLocaleVariantsAsync(job.TenantId, job.Options.Template, job.Options.Channel, ct)
             ? await profiles.LocalesAsync(job.TenantId, users, ct)
             : [];
@@ -143,7 +149,8 @@ public sealed class BulkChunkWriter(NotificationLedger ledger, NotificationWrite
     }
 
     /// <summary>A chunk's rejected rows, in its transaction (also the profile import's: one writer of the error report).</summary>
-    internal static async Task InsertErrorsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, IReadOnlyList<MappedRow.Rejected> rows, CancellationToken ct)
+    internal static async Task InsertErrorsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId,
+        IReadOnlyList<MappedRow.Rejected> rows, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             insert into bulk_errors (job_id, row_number, column_name, reason, original, line)

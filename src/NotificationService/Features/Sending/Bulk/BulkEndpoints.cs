@@ -29,11 +29,15 @@ public static class BulkEndpoints
     public static void MapBulk(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/services/notifications/bulk").WithTags("Bulk CSV").RequireScopes();
-        group.MapPost("/csv", UploadAsync).WithSummary("Upload a CSV of recipients as a bulk job").AddOpenApiOperationTransformer(BulkUploadForm.DescribeAsync).DisableAntiforgery();
-        group.MapGet("/{jobId:guid}", async Task<Results<Ok<BulkJobStatus>, NotFound>> (Guid jobId, HttpContext http, BulkQueries q, CancellationToken ct) =>
-            await q.GetAsync(http.User.TenantId(), jobId, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound()).WithSummary("Get a bulk job's status and counts");
+        group.MapPost("/csv", UploadAsync).WithSummary("Upload a CSV of recipients as a bulk job")
+            .AddOpenApiOperationTransformer(BulkUploadForm.DescribeAsync).DisableAntiforgery();
+        group.MapGet("/{jobId:guid}", async Task<Results<Ok<BulkJobStatus>, NotFound>> (Guid jobId, HttpContext http, BulkQueries q,
+                CancellationToken ct) =>
+            await q.GetAsync(http.User.TenantId(), jobId, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound())
+            .WithSummary("Get a bulk job's status and counts");
         group.MapGet("/{jobId:guid}/errors", ErrorsAsync).WithSummary("Download the rows a bulk job rejected");
-        group.MapPost("/{jobId:guid}/cancel", async Task<Results<Ok<BulkJobStatus>, NotFound>> (Guid jobId, HttpContext http, BulkQueries q, CancellationToken ct) =>
+        group.MapPost("/{jobId:guid}/cancel", async Task<Results<Ok<BulkJobStatus>, NotFound>> (Guid jobId, HttpContext http,
+            BulkQueries q, CancellationToken ct) =>
         {
             await q.CancelAsync(http.User.TenantId(), jobId, ct);
             return TypedResults.Ok((await q.GetAsync(http.User.TenantId(), jobId, ct))!);
@@ -53,14 +57,18 @@ public static class BulkEndpoints
             var jobId = await upload.AcceptAsync(http.User.TenantId(), http.Request, ct, profiles: true);
             var url = ImportUrl(jobId);
             return TypedResults.Accepted(url, new BulkAccepted(jobId, "validating", url));
-        }).WithSummary("Import recipient profiles from a CSV (user_id, email, phone, name, locale, timezone, avatar_url; other columns into data)")
+        }).WithSummary("Import recipient profiles from a CSV (user_id, email, phone, name, locale, timezone, avatar_url; "
+            + "other columns into data)")
             .AddOpenApiOperationTransformer(ProfileImportForm.DescribeAsync).DisableAntiforgery();
-        group.MapGet("/{jobId:guid}", async Task<Results<Ok<BulkJobStatus>, NotFound>> (Guid jobId, HttpContext http, BulkQueries q, CancellationToken ct) =>
-            await q.GetAsync(http.User.TenantId(), jobId, ct) is { Kind: BulkOptions.ProfilesKind } s ? TypedResults.Ok(s) : TypedResults.NotFound())
+        group.MapGet("/{jobId:guid}", async Task<Results<Ok<BulkJobStatus>, NotFound>> (Guid jobId, HttpContext http, BulkQueries q,
+                CancellationToken ct) =>
+            await q.GetAsync(http.User.TenantId(), jobId, ct) is { Kind: BulkOptions.ProfilesKind } s
+                ? TypedResults.Ok(s) : TypedResults.NotFound())
             .WithSummary("Get a profile import's progress and counts");
         group.MapGet("/{jobId:guid}/errors", async (Guid jobId, HttpContext http, BulkQueries q, CancellationToken ct) =>
         {
-            if (await q.GetAsync(http.User.TenantId(), jobId, ct) is not { Kind: BulkOptions.ProfilesKind }) { http.Response.StatusCode = 404; return; }
+            if (await q.GetAsync(http.User.TenantId(), jobId, ct) is not { Kind: BulkOptions.ProfilesKind })
+            { http.Response.StatusCode = 404; return; }
             await ErrorsAsync(jobId, http, q, ct);
         }).WithSummary("Download the rows a profile import rejected");
     }

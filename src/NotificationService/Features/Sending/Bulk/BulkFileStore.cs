@@ -40,7 +40,8 @@ public sealed class BulkFileStore(NpgsqlDataSource db) : IRetainedData
     }
 
     /// <summary>Copies the upload into chunks; returns the byte count. Throws when it exceeds <paramref name="maxBytes"/>.</summary>
-    public async Task<long> WriteAsync(Guid jobId, Stream upload, long maxBytes, Func<ReadOnlyMemory<byte>, Task>? inspectFirstChunk, CancellationToken ct)
+    public async Task<long> WriteAsync(Guid jobId, Stream upload, long maxBytes, Func<ReadOnlyMemory<byte>, Task>? inspectFirstChunk,
+        CancellationToken ct)
     {
         var buffer = new byte[ChunkBytes];
         long total = 0;
@@ -51,7 +52,8 @@ public sealed class BulkFileStore(NpgsqlDataSource db) : IRetainedData
             while (filled < buffer.Length && (read = await upload.ReadAsync(buffer.AsMemory(filled), ct)) > 0) filled += read;
             if (filled == 0) break;
             total += filled;
-            if (total > maxBytes) throw new Infrastructure.PayloadTooLargeException($"The file is larger than the {maxBytes:N0}-byte limit.");
+            if (total > maxBytes)
+                throw new Infrastructure.PayloadTooLargeException($"The file is larger than the {maxBytes:N0}-byte limit.");
             if (seq == 0 && inspectFirstChunk is not null) await inspectFirstChunk(buffer.AsMemory(0, filled));
             await using var cmd = db.CreateCommand("insert into bulk_file_chunks (job_id, seq, data) values ($1, $2, $3)");
             cmd.Parameters.AddWithValue(jobId);
@@ -88,8 +90,10 @@ public sealed class BulkFileStore(NpgsqlDataSource db) : IRetainedData
             return n;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) => ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
+        public override int Read(byte[] buffer, int offset, int count) =>
+            ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
+            ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;

@@ -14,7 +14,8 @@ namespace NotificationService.Features.Sending.Bulk;
 /// chunks, several at once, each with its row range. A killed worker's job is rescued by the queue and resumes
 /// skipping exactly the committed ranges (and rebuilding from them which recipients are taken).
 /// </summary>
-public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, BulkFileStore files, BulkChunkWriter chunks, IConfiguration config, ILogger<BulkJobHandler> log,
+public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, BulkFileStore files, BulkChunkWriter chunks,
+    IConfiguration config, ILogger<BulkJobHandler> log,
     BulkJobEnd end, BulkTemplateCheck templateCheck, ProfileImportWriter profileChunks) : JobHandler<BulkCsvJob>
 {
     public const string QueueName = "bulk";
@@ -23,7 +24,8 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, B
     // One PostgreSQL backend per chunk in flight: inserting is the job's cost, and one backend uses one core.
     private readonly int _commitsInFlight = Math.Max(1, config.GetValue("Bulk:CommitsInFlight", 2));
 
-    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, BulkCsvJob Args)> jobs, CancellationToken ct) =>
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, BulkCsvJob Args)> jobs,
+        CancellationToken ct) =>
         await Task.WhenAll(jobs.Select(j => RunAsync(j.Args.BulkJobId, ct)));
 
     private async Task<JobResult> RunAsync(Guid jobId, CancellationToken ct)
@@ -36,7 +38,8 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, B
         }
         catch (Exception e) when (e is DecoderFallbackException or CsvFormatException or BulkFileException)
         {
-            await end.FailAsync(job, e is DecoderFallbackException ? "The file is not valid UTF-8 text past the first megabyte." : e.Message, ct);
+            await end.FailAsync(job,
+                e is DecoderFallbackException ? "The file is not valid UTF-8 text past the first megabyte." : e.Message, ct);
         }
         return JobResult.Done;
     }
@@ -85,24 +88,30 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, B
                 // committed before a crash: not sent again, but its recipient is taken (the first row of a
                 // recipient sends, whichever chunk committed first); and a chunk never spans a committed range
                 if (mapper.Map(row, LineOf(csv, stream), csv.Current.ToArray()).Key is { } taken) seen.Add(taken);
-                if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row - 1, csv.ByteOffset + stream.DroppedBytesBefore(csv.ByteOffset), batch), ct)) return;
+                if (batch.Count > 0 && !await commits.AddAsync(
+                        new(firstRow, row - 1, csv.ByteOffset + stream.DroppedBytesBefore(csv.ByteOffset), batch), ct)) return;
                 batch = new List<MappedRow>(_chunkRows);
                 continue;
             }
-            if (row > _maxRows) throw new BulkFileException($"The file has more than the {_maxRows:N0}-row limit; rows after it were not sent.");
+            if (row > _maxRows)
+                throw new BulkFileException($"The file has more than the {_maxRows:N0}-row limit; rows after it were not sent.");
             var fields = csv.Current.ToArray();
             // The reader replaces undecodable bytes with U+FFFD; a CSV export never means that on purpose.
-            if (fields.Any(f => f.Contains('\uFFFD'))) throw new BulkFileException($"The file is not valid UTF-8 text (line {LineOf(csv, stream)}).");
+            if (fields.Any(f => f.Contains('\uFFFD')))
+                throw new BulkFileException($"The file is not valid UTF-8 text (line {LineOf(csv, stream)}).");
             if (batch.Count == 0) firstRow = row;
             var mapped = mapper.Map(row, LineOf(csv, stream), fields);
             batch.Add(mapped.Key is { } key && !seen.Add(key) ? new MappedRow.Duplicate(mapped.RowNumber) : mapped);
             if (batch.Count < _chunkRows) continue;
-            if (!await commits.AddAsync(new(firstRow, row, csv.ByteOffset + stream.DroppedBytesBefore(csv.ByteOffset), batch), ct)) return; // cancelled
+            if (!await commits.AddAsync(new(firstRow, row, csv.ByteOffset + stream.DroppedBytesBefore(csv.ByteOffset), batch), ct))
+                return; // cancelled
             batch = new List<MappedRow>(_chunkRows);
             if (row % 100_000 < _chunkRows)
-                log.LogInformation("bulk job {Job}: {Rows:N0} rows read, {Rate:N0} rows/s", job.JobId, row, (row - checkpoint.CommittedRows) / clock.Elapsed.TotalSeconds);
+                log.LogInformation("bulk job {Job}: {Rows:N0} rows read, {Rate:N0} rows/s", job.JobId, row,
+                    (row - checkpoint.CommittedRows) / clock.Elapsed.TotalSeconds);
         }
-        if (batch.Count > 0 && !await commits.AddAsync(new(firstRow, row, csv.ByteOffset + stream.DroppedBytesBefore(csv.ByteOffset), batch), ct)) return;
+        if (batch.Count > 0 && !await commits.AddAsync(
+                new(firstRow, row, csv.ByteOffset + stream.DroppedBytesBefore(csv.ByteOffset), batch), ct)) return;
         if (!await commits.CompleteAsync()) return;
         await end.CompleteAsync(job, totalRows: row, ct); // status + bulk_job.completed webhook in one transaction
     }
@@ -112,7 +121,8 @@ public sealed class BulkJobHandler(NpgsqlDataSource db, BulkJobStore jobStore, B
         try { return await csv.ReadAsync(ct); }
         catch (CsvFormatException e) when (e.Message.Contains("MaxRecordSize", StringComparison.Ordinal))
         {
-            throw new BulkFileException($"The record after line {LineOf(csv, stream)} is larger than {BulkLimits.MaxRecordBytes / (1024 * 1024)} MB, the most one record may take; the job stopped there.");
+            throw new BulkFileException($"The record after line {LineOf(csv, stream)} is larger than "
+                + $"{BulkLimits.MaxRecordBytes / (1024 * 1024)} MB, the most one record may take; the job stopped there.");
         }
     }
 

@@ -21,7 +21,8 @@ public sealed class BulkJobStore(NpgsqlDataSource db)
 
     public async Task<long> CountRunningAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select count(*) from bulk_jobs where tenant_id = $1 and status in ('validating', 'enqueuing')");
+        await using var cmd = db.CreateCommand(
+            "select count(*) from bulk_jobs where tenant_id = $1 and status in ('validating', 'enqueuing')");
         cmd.Parameters.AddWithValue(tenantId);
         return (long)(await cmd.ExecuteScalarAsync(ct))!;
     }
@@ -32,9 +33,11 @@ public sealed class BulkJobStore(NpgsqlDataSource db)
     /// <summary>An upload refused after its row was created leaves nothing behind (its file chunks go with it).</summary>
     public Task DeleteAsync(Guid jobId, CancellationToken ct) => ExecAsync("delete from bulk_jobs where id = $1", ct, jobId);
 
-    public async Task SetOptionsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, BulkOptions options, string fileName, long bytes, CancellationToken ct)
+    public async Task SetOptionsAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, BulkOptions options, string fileName,
+        long bytes, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("update bulk_jobs set options = $2::jsonb, file_name = $3, file_bytes = $4 where id = $1", conn, tx);
+        await using var cmd = new NpgsqlCommand(
+            "update bulk_jobs set options = $2::jsonb, file_name = $3, file_bytes = $4 where id = $1", conn, tx);
         cmd.Parameters.AddWithValue(jobId);
         cmd.Parameters.AddWithValue(JsonSerializer.Serialize(options, JsonBody.Options));
         cmd.Parameters.AddWithValue(fileName);
@@ -58,8 +61,10 @@ public sealed class BulkJobStore(NpgsqlDataSource db)
         return new BulkJobContext(jobId, r.GetGuid(0), JsonSerializer.Deserialize<BulkOptions>(r.GetString(1), JsonBody.Options)!, runner);
     }
 
-    /// <summary>In the chunk's transaction: its range joins the checkpoint and its counts the job's; false when the runner lost the job.</summary>
-    public static async Task<bool> RecordChunkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, BulkJobContext job, ChunkCounts c, CancellationToken ct)
+    /// <summary>In the chunk's transaction: its range joins the checkpoint and its counts the job's; false when the runner
+    /// lost the job.</summary>
+    public static async Task<bool> RecordChunkAsync(NpgsqlConnection conn, NpgsqlTransaction tx, BulkJobContext job, ChunkCounts c,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             with chunk as (insert into bulk_chunks (job_id, first_row, last_row) values ($1, $2, $3))
@@ -72,7 +77,8 @@ public sealed class BulkJobStore(NpgsqlDataSource db)
         return await cmd.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public static async Task SavePreviewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, JsonArray preview, CancellationToken ct)
+    public static async Task SavePreviewAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid jobId, JsonArray preview,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("update bulk_jobs set preview = $2 where id = $1", conn, tx);
         cmd.Parameters.AddWithValue(jobId);
@@ -80,8 +86,10 @@ public sealed class BulkJobStore(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    /// <summary>`completed`, in the caller's transaction (with its webhook); the `bulk_job.completed` data, or null when the runner lost the job.</summary>
-    public static async Task<(Guid TenantId, JsonObject Data)?> CompleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx, BulkJobContext job, long totalRows, CancellationToken ct)
+    /// <summary>`completed`, in the caller's transaction (with its webhook); the `bulk_job.completed` data, or null when the
+    /// runner lost the job.</summary>
+    public static async Task<(Guid TenantId, JsonObject Data)?> CompleteAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
+        BulkJobContext job, long totalRows, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             update bulk_jobs set status = 'completed', error = null, total_rows = $2, finished_at = now(), updated_at = now()
@@ -95,8 +103,10 @@ public sealed class BulkJobStore(NpgsqlDataSource db)
         if (!await r.ReadAsync(ct)) return null;
         return (r.GetGuid(0), new JsonObject
         {
-            ["jobId"] = job.JobId.ToString(), ["status"] = "completed", ["dryRun"] = r.GetBoolean(1), ["fileName"] = r.IsDBNull(2) ? null : r.GetString(2),
-            ["totalRows"] = r.GetInt64(3), ["acceptedRows"] = r.GetInt64(4), ["rejectedRows"] = r.GetInt64(5), ["duplicateRows"] = r.GetInt64(6),
+            ["jobId"] = job.JobId.ToString(), ["status"] = "completed", ["dryRun"] = r.GetBoolean(1),
+            ["fileName"] = r.IsDBNull(2) ? null : r.GetString(2),
+            ["totalRows"] = r.GetInt64(3), ["acceptedRows"] = r.GetInt64(4), ["rejectedRows"] = r.GetInt64(5),
+            ["duplicateRows"] = r.GetInt64(6),
             ["finishedAt"] = r.GetFieldValue<DateTimeOffset>(7).ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
         });
     }
@@ -112,8 +122,10 @@ public sealed class BulkJobStore(NpgsqlDataSource db)
         where tenant_id = $1 and id = $2 and status in ('validating', 'enqueuing')
         """, ct, tenantId, jobId) == 1;
 
-    /// <summary>Erase: a dry run's preview, a file name or an error that mentions one of <paramref name="values"/> (lower-cased) goes.</summary>
-    public Task<int> ForgetAsync(Guid tenantId, string[] values, CancellationToken ct) => values.Length == 0 ? Task.FromResult(0) : ExecAsync("""
+    /// <summary>Erase: a dry run's preview, a file name or an error that mentions one of <paramref name="values"/> (lower-cased)
+    /// goes.</summary>
+    public Task<int> ForgetAsync(Guid tenantId, string[] values, CancellationToken ct) =>
+        values.Length == 0 ? Task.FromResult(0) : ExecAsync("""
         update bulk_jobs set
             preview = case when exists (select 1 from unnest($2::text[]) v where strpos(lower(preview::text), v) > 0) then null else preview end,
             file_name = case when exists (select 1 from unnest($2::text[]) v where strpos(lower(file_name), v) > 0) then '[erased]' else file_name end,
@@ -126,7 +138,8 @@ public sealed class BulkJobStore(NpgsqlDataSource db)
     public async Task<Guid[]> StillRunningAsync(Guid tenantId, Guid[] jobIds, CancellationToken ct)
     {
         if (jobIds.Length == 0) return [];
-        await using var cmd = db.CreateCommand("select id from bulk_jobs where tenant_id = $1 and id = any($2) and status in ('validating', 'enqueuing')");
+        await using var cmd = db.CreateCommand(
+            "select id from bulk_jobs where tenant_id = $1 and id = any($2) and status in ('validating', 'enqueuing')");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(jobIds);
         var running = new List<Guid>();

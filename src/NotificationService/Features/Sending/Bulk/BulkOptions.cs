@@ -28,7 +28,8 @@ public sealed record BulkOptions
 
     /// <summary>The column that holds <paramref name="field"/>: a mapped column, or the column named like the field.</summary>
     public string? ColumnFor(string field, IReadOnlyList<string> header) =>
-        Mapping.FirstOrDefault(m => m.Value.Equals(field, StringComparison.OrdinalIgnoreCase)).Key is { } mapped && header.Contains(mapped, StringComparer.OrdinalIgnoreCase)
+        Mapping.FirstOrDefault(m => m.Value.Equals(field, StringComparison.OrdinalIgnoreCase)).Key is { } mapped
+            && header.Contains(mapped, StringComparer.OrdinalIgnoreCase)
             ? header.First(h => h.Equals(mapped, StringComparison.OrdinalIgnoreCase))
             : header.FirstOrDefault(h => h.Equals(field, StringComparison.OrdinalIgnoreCase));
 

@@ -17,21 +17,25 @@ namespace NotificationService.Features.Sending.Bulk;
 public sealed class BulkPreview(TemplateVersionStore versions, MessageRenderer renderer, ProfileStore profiles, TenantStore tenants)
 {
     public const int Rows = 5;
-    private static readonly JsonSerializerOptions PartsJson = new(JsonBody.Options) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
+    private static readonly JsonSerializerOptions PartsJson =
+        new(JsonBody.Options) { DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull };
 
     public async Task SaveAsync(LedgerTransaction tx, BulkJobContext job, IReadOnlyList<NotificationDraft> drafts, CancellationToken ct)
     {
         var first = drafts.Take(Rows).ToList();
-        var pinned = await versions.GetManyAsync(first.Where(d => d.TemplateVersionId is not null).Select(d => d.TemplateVersionId!.Value), ct);
+        var pinned = await versions.GetManyAsync(
+            first.Where(d => d.TemplateVersionId is not null).Select(d => d.TemplateVersionId!.Value), ct);
         // `{{recipient.*}}` as delivery would fill it: from the rows' profiles as they are now.
-        var users = await profiles.FindManyAsync(first.Where(d => d.Recipient.UserId is not null).Select(d => (d.TenantId, d.Recipient.UserId!)).Distinct().ToList(), ct);
+        var users = await profiles.FindManyAsync(
+            first.Where(d => d.Recipient.UserId is not null).Select(d => (d.TenantId, d.Recipient.UserId!)).Distinct().ToList(), ct);
         var linkPolicy = await tenants.LinkPolicyAsync(job.TenantId, ct);
         var items = new JsonArray();
         foreach (var d in first)
         {
             var record = ClaimedNotification.Of(d);
             var version = d.TemplateVersionId is { } v ? pinned.GetValueOrDefault(v) : null;
-            var recipient = MessageRenderer.MentionsRecipient(record, version) ? RecipientVariables.Of(d.Recipient.UserId, d.Recipient.Email, d.Recipient.Phone,
+            var recipient = MessageRenderer.MentionsRecipient(record, version)
+                ? RecipientVariables.Of(d.Recipient.UserId, d.Recipient.Email, d.Recipient.Phone,
                 d.Recipient.UserId is { } u && users.TryGetValue((d.TenantId, u), out var p) ? p.Fields : null) : null;
             var item = new JsonObject
             {

@@ -5,8 +5,8 @@ using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Sending.Bulk;
 
-public sealed record BulkJobStatus(Guid JobId, string Status, bool DryRun, string? FileName, long FileBytes, long? TotalRows, long ProcessedRows,
-    long AcceptedRows, long RejectedRows, long DuplicateRows, double Percent, double RowsPerSecond, string? Error,
+public sealed record BulkJobStatus(Guid JobId, string Status, bool DryRun, string? FileName, long FileBytes, long? TotalRows,
+    long ProcessedRows, long AcceptedRows, long RejectedRows, long DuplicateRows, double Percent, double RowsPerSecond, string? Error,
     DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt, JsonNode? Preview, string Kind = BulkOptions.SendKind);
 
 /// <summary>A job as the list shows it: its status and the channel and template it sends with.</summary>
@@ -38,7 +38,8 @@ public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
     /// The tenant's jobs newest first, whoever uploaded them (console or API), in keyset pages on (created_at, id) over
     /// the (tenant_id, created_at) index; <paramref name="before"/> is the last row of the previous page.
     /// </summary>
-    public async Task<IReadOnlyList<BulkJobListing>> ListAsync(Guid tenantId, (DateTimeOffset CreatedAt, Guid Id)? before, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<BulkJobListing>> ListAsync(Guid tenantId, (DateTimeOffset CreatedAt, Guid Id)? before, int limit,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
             select {Columns} from bulk_jobs
@@ -46,7 +47,8 @@ public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
             order by created_at desc, id desc limit $4
             """);
         cmd.Parameters.AddWithValue(tenantId);
-        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz, Value = (object?)before?.CreatedAt ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz,
+            Value = (object?)before?.CreatedAt ?? DBNull.Value });
         cmd.Parameters.AddWithValue(before?.Id ?? Guid.Empty);
         cmd.Parameters.AddWithValue(limit);
         var jobs = new List<BulkJobListing>();
@@ -64,7 +66,8 @@ public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
         var job = new BulkJobStatus(r.GetGuid(0), status, r.GetBoolean(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetInt64(4),
             r.IsDBNull(5) ? null : r.GetInt64(5), processed, r.GetInt64(7), r.GetInt64(8), r.GetInt64(9), percent,
             seconds > 0 ? Math.Round(processed / seconds) : 0, r.IsDBNull(11) ? null : r.GetString(11),
-            r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
+            r.GetFieldValue<DateTimeOffset>(12), r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
+            r.IsDBNull(14) ? null : r.GetFieldValue<DateTimeOffset>(14),
             r.IsDBNull(16) ? null : JsonNode.Parse(r.GetString(16)), r.GetString(19));
         return new BulkJobListing(job, r.IsDBNull(17) ? null : r.GetString(17), r.IsDBNull(18) ? null : r.GetString(18));
     }
@@ -77,8 +80,10 @@ public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
         // The file's own columns come back as columns (named as in the header), after what went wrong, so the rows can
         // be corrected in place and the file uploaded again as it is (the report's first four columns are ignored data).
         var columns = await ColumnsAsync(jobId, ct);
-        await writer.WriteAsync(string.Join(',', new[] { "record", "line", "error_column", "error" }.Concat(columns.Select(Quote))) + "\r\n");
-        await using var cmd = db.CreateCommand("select row_number, line, column_name, reason, original::text from bulk_errors where job_id = $1 order by row_number");
+        await writer.WriteAsync(
+            string.Join(',', new[] { "record", "line", "error_column", "error" }.Concat(columns.Select(Quote))) + "\r\n");
+        await using var cmd = db.CreateCommand(
+            "select row_number, line, column_name, reason, original::text from bulk_errors where job_id = $1 order by row_number");
         cmd.Parameters.AddWithValue(jobId);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
@@ -91,8 +96,10 @@ public sealed class BulkQueries(NpgsqlDataSource db, BulkJobStore jobs)
         return true;
     }
 
-    /// <summary>The first rejected rows of a job (at most <paramref name="limit"/>, up to row <paramref name="throughRow"/>), for the dry-run preview.</summary>
-    public async Task<IReadOnlyList<RejectedRow>> FirstRejectedAsync(Guid tenantId, Guid jobId, long throughRow, int limit, CancellationToken ct)
+    /// <summary>The first rejected rows of a job (at most <paramref name="limit"/>, up to row <paramref name="throughRow"/>), for
+    /// the dry-run preview.</summary>
+    public async Task<IReadOnlyList<RejectedRow>> FirstRejectedAsync(Guid tenantId, Guid jobId, long throughRow, int limit,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             select e.row_number, e.column_name, e.reason from bulk_errors e

@@ -10,12 +10,14 @@ public abstract record MappedRow(long RowNumber)
     public virtual string? Key => null;
 
     /// <param name="Line">The file line the record starts on (for the error report, should the template refuse its data).</param>
-    public sealed record Accepted(long RowNumber, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey, long Line = 0) : MappedRow(RowNumber)
+    public sealed record Accepted(long RowNumber, RecipientDto Recipient, string? Locale, JsonObject Data, string RecipientKey,
+        long Line = 0) : MappedRow(RowNumber)
     {
         public override string? Key => RecipientKey;
     }
 
-    /// <summary>A profile import's row: the write it asks for, and the row as read (for the error report if the write is refused).</summary>
+    /// <summary>A profile import's row: the write it asks for, and the row as read (for the error report if the write
+    /// is refused).</summary>
     public sealed record Profile(long RowNumber, long Line, People.Recipients.ProfileWrite Write, string[] Fields) : MappedRow(RowNumber)
     {
         public override string? Key => "profile:" + Write.UserId;
@@ -47,12 +49,14 @@ public sealed class BulkRowMapper(BulkOptions options, IReadOnlyList<string> hea
     public MappedRow Map(long rowNumber, long line, string[] fields)
     {
         if (fields.Length != header.Count)
-            return new MappedRow.Rejected(rowNumber, line, Original(fields), null, $"Expected {header.Count} fields, found {fields.Length}.");
+            return new MappedRow.Rejected(rowNumber, line, Original(fields), null,
+                $"Expected {header.Count} fields, found {fields.Length}.");
         for (var i = 0; i < header.Count; i++)
             if (!StorableText.IsStorable(fields[i]) || !StorableText.IsStorable(header[i]))
                 return new MappedRow.Rejected(rowNumber, line, Original(fields), StorableText.Replaced(header[i]), StorableText.Problem);
         if (Oversized(fields) is { } oversized)
-            return new MappedRow.Rejected(rowNumber, line, Original(fields, clip: true), StorableText.Replaced(oversized.Column), oversized.Reason);
+            return new MappedRow.Rejected(rowNumber, line, Original(fields, clip: true), StorableText.Replaced(oversized.Column),
+                oversized.Reason);
 
         string? email = null, phone = null, userId = null, token = null, locale = null;
         var data = new JsonObject();
@@ -105,7 +109,8 @@ public sealed class BulkRowMapper(BulkOptions options, IReadOnlyList<string> hea
         for (var i = 0; i < header.Count; i++)
             if (!_fieldByColumn.ContainsKey(header[i]) && fields[i].Length > 0) dataBytes += Utf8(header[i]) + Utf8(fields[i]);
         return dataBytes > BulkLimits.MaxRowDataBytes
-            ? (header[largest], $"The row's template data is larger than {BulkLimits.MaxRowDataBytes / 1024} KB (the limit for one row); this is its largest column.")
+            ? (header[largest], $"The row's template data is larger than {BulkLimits.MaxRowDataBytes / 1024} KB (the limit for one row); "
+                + $"this is its largest column.")
             : null;
     }
 
@@ -125,7 +130,8 @@ public sealed class BulkRowMapper(BulkOptions options, IReadOnlyList<string> hea
 
     private static string Clipped(string value) =>
         value.Length <= ReportedChars ? value
-            : string.Concat(value.AsSpan(0, char.IsHighSurrogate(value[ReportedChars - 1]) ? ReportedChars - 1 : ReportedChars), $"… [cut: {value.Length:N0} characters]");
+            : string.Concat(value.AsSpan(0, char.IsHighSurrogate(value[ReportedChars - 1]) ? ReportedChars - 1 : ReportedChars),
+                $"… [cut: {value.Length:N0} characters]");
 
     private string? ColumnOf(string errorField)
     {

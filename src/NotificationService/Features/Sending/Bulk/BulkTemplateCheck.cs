@@ -17,13 +17,15 @@ public sealed class BulkTemplateCheck(TemplateResolver templates, TemplateVersio
     public async Task EnsureColumnsFillAsync(BulkJobContext job, IReadOnlyList<string> dataColumns, CancellationToken ct)
     {
         var o = job.Options;
-        if (await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, o.Locale, ct) is not { } resolved) return; // the chunk writer reports it
+        if (await templates.ResolveAsync(job.TenantId, o.Template, o.Channel, o.Locale, ct) is not { } resolved)
+            return; // the chunk writer reports it
         if (await versions.GetAsync(resolved.VersionId, ct) is not { } version) return;
         var data = new JsonObject();
         foreach (var column in dataColumns) data[column] = "x";
         var missing = requiredData.Missing(version, data, EachRow);
         if (missing.Count > 0)
             throw new BulkFileException($"No row can render: template '{o.Template}' needs {string.Join(", ", missing)}, " +
-                $"which no column of the file provides (data columns: {(dataColumns.Count == 0 ? "none" : string.Join(", ", dataColumns))}).");
+                $"which no column of the file provides (data columns: "
+                + $"{(dataColumns.Count == 0 ? "none" : string.Join(", ", dataColumns))}).");
     }
 }

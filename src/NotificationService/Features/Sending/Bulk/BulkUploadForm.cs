@@ -26,7 +26,8 @@ internal static class BulkUploadForm
                         Required = new HashSet<string> { "file", "channel", "template" },
                         Properties = new Dictionary<string, IOpenApiSchema>
                         {
-                            ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "The CSV, header row first (the last part of the form)." },
+                            ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary",
+                                Description = "The CSV, header row first (the last part of the form)." },
                             ["channel"] = Text("The channel every row is sent on."),
                             ["template"] = Text("A published template key; CSV columns fill its variables."),
                             ["locale"] = Text("Template locale for rows without a locale column."),
@@ -34,7 +35,8 @@ internal static class BulkUploadForm
                             ["mapping"] = Text("JSON object: CSV column → recipient field (email, phone, user_id, device_token, locale)."),
                             ["dryRun"] = Text("true: validate and report, send nothing."),
                             ["category"] = Text("A tenant notification category for every row (default: the tenant's default category)."),
-                            ["overridePreferences"] = Text("true: deliver past opt-outs and quiet hours (needs the notifications:override scope)."),
+                            ["overridePreferences"] = Text(
+                                "true: deliver past opt-outs and quiet hours (needs the notifications:override scope)."),
                         },
                     },
                 },

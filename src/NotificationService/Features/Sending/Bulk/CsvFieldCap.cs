@@ -27,7 +27,8 @@ public sealed class CsvFieldCap(Stream inner, char separator, int maxFieldBytes)
     /// <summary>After each cut field: where the output was, and how many bytes and line breaks had been skipped by then.</summary>
     private readonly List<(long Output, long Bytes, long Lines)> _cuts = [];
 
-    /// <summary>Bytes of the file skipped before <paramref name="outputOffset"/> (a record's CsvHelper ByteOffset): progress counts the file's bytes.</summary>
+    /// <summary>Bytes of the file skipped before <paramref name="outputOffset"/> (a record's CsvHelper ByteOffset): progress
+    /// counts the file's bytes.</summary>
     public long DroppedBytesBefore(long outputOffset) => Before(outputOffset).Bytes;
 
     /// <summary>Line breaks skipped (inside cut quoted cells) before a record: its file line is CsvHelper's line plus these.</summary>
@@ -85,7 +86,8 @@ public sealed class CsvFieldCap(Stream inner, char separator, int maxFieldBytes)
                     else { _state = State.Unquoted; if (Keep(b)) Emit(output, ref o, b); }
                     break;
                 case State.Unquoted or State.Quoted:
-                    var run = input.IndexOfAny(_state == State.Quoted ? QuotedStops : _unquotedStops) is var stop and >= 0 ? stop : input.Length;
+                    var run = input.IndexOfAny(_state == State.Quoted ? QuotedStops : _unquotedStops) is var stop and >= 0
+                        ? stop : input.Length;
                     if (run > 0) { Content(input[..run], output, ref o); break; }
                     _inPos++;
                     if (_state == State.Quoted) _state = State.QuoteInQuoted;   // held until the next byte says: `""` or the closing quote
@@ -94,12 +96,14 @@ public sealed class CsvFieldCap(Stream inner, char separator, int maxFieldBytes)
                 case State.QuoteInQuoted:
                     _inPos++;
                     if (b == '"') { if (Keep(b)) { Emit(output, ref o, b); Emit(output, ref o, b); } _state = State.Quoted; }
-                    else if (b == _separator || b is (byte)'\n' or (byte)'\r') { Emit(output, ref o, (byte)'"'); EndField(); Emit(output, ref o, b); _state = State.FieldStart; }
+                    else if (b == _separator || b is (byte)'\n' or (byte)'\r')
+                    { Emit(output, ref o, (byte)'"'); EndField(); Emit(output, ref o, b); _state = State.FieldStart; }
                     else { Emit(output, ref o, (byte)'"'); _state = State.Unquoted; if (Keep(b)) Emit(output, ref o, b); }
                     break;
             }
         }
-        if (_eof && _inPos == _inLen && _state == State.QuoteInQuoted && o < output.Length) { Emit(output, ref o, (byte)'"'); _state = State.FieldStart; }
+        if (_eof && _inPos == _inLen && _state == State.QuoteInQuoted && o < output.Length)
+        { Emit(output, ref o, (byte)'"'); _state = State.FieldStart; }
         if (_eof && _inPos == _inLen) EndField();
         return o;
     }

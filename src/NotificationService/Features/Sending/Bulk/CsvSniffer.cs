@@ -15,7 +15,8 @@ public static class CsvSniffer
     public static Sniffed Inspect(ReadOnlySpan<byte> head, BulkOptions options)
     {
         if (head.IsEmpty) throw RequestValidationException.For("file", "The file is empty.");
-        if (head.IndexOf((byte)0) >= 0) throw RequestValidationException.For("file", "This is a binary file, not a CSV (it contains NUL bytes).");
+        if (head.IndexOf((byte)0) >= 0)
+            throw RequestValidationException.For("file", "This is a binary file, not a CSV (it contains NUL bytes).");
         var text = DecodeStrict(head);
         if (text.StartsWith('\uFEFF')) text = text[1..];
         var end = text.IndexOf('\n');
@@ -30,7 +31,9 @@ public static class CsvSniffer
         if (options.IsProfileImport && withDelimiter.ColumnFor("user_id", header) is null)
             throw RequestValidationException.For("file", "The header has no 'user_id' column, which a profile import needs.");
         if (!withDelimiter.RequiredFields.Any(f => withDelimiter.ColumnFor(f, header) is not null))
-            throw RequestValidationException.For("file", $"The header has no '{string.Join("' or '", withDelimiter.RequiredFields)}' column, which the {options.Channel} channel needs (map another column with `mapping`).");
+            throw RequestValidationException.For("file",
+                $"The header has no '{string.Join("' or '", withDelimiter.RequiredFields)}' column, "
+                + $"which the {options.Channel} channel needs (map another column with `mapping`).");
         return new Sniffed(delimiter, header);
     }
 

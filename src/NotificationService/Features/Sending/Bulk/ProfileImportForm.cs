@@ -24,9 +24,12 @@ internal static class ProfileImportForm
                         Properties = new Dictionary<string, IOpenApiSchema>
                         {
                             ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary",
-                                Description = "The CSV, header row first: user_id (required), email, phone, name, locale, timezone, avatar_url; any other column (or data.<key>) goes into data." },
-                            ["mode"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("replace")!, JsonValue.Create("merge")!],
-                                Description = "replace (default): each row is the whole profile; merge: each row is a JSON Merge Patch of the stored profile (empty cells change nothing)." },
+                                Description = "The CSV, header row first: user_id (required), email, phone, name, locale, timezone, "
+                                    + "avatar_url; any other column (or data.<key>) goes into data." },
+                            ["mode"] = new OpenApiSchema { Type = JsonSchemaType.String,
+                                Enum = [JsonValue.Create("replace")!, JsonValue.Create("merge")!],
+                                Description = "replace (default): each row is the whole profile; merge: each row is a JSON Merge Patch "
+                                    + "of the stored profile (empty cells change nothing)." },
                         },
                     },
                 },

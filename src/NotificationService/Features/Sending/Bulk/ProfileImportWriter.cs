@@ -32,7 +32,8 @@ public sealed class ProfileImportWriter(NpgsqlDataSource db, ProfileStore profil
         }
     }
 
-    private async Task<bool> CommitAsync(NpgsqlConnection conn, NpgsqlTransaction tx, BulkJobContext job, ProfileRowMapper mapper, BulkChunk chunk, CancellationToken ct)
+    private async Task<bool> CommitAsync(NpgsqlConnection conn, NpgsqlTransaction tx, BulkJobContext job, ProfileRowMapper mapper,
+        BulkChunk chunk, CancellationToken ct)
     {
         var rows = chunk.Rows.OfType<MappedRow.Profile>().ToList();
         var rejected = chunk.Rows.OfType<MappedRow.Rejected>().ToList();
@@ -42,10 +43,12 @@ public sealed class ProfileImportWriter(NpgsqlDataSource db, ProfileStore profil
         {
             if (written[i].Errors is not { } errors) { accepted++; continue; }
             var (field, messages) = errors.First();
-            rejected.Add(new MappedRow.Rejected(rows[i].RowNumber, rows[i].Line, mapper.Original(rows[i].Fields), mapper.ColumnOf(field.Split('.')[0]), messages[0]));
+            rejected.Add(new MappedRow.Rejected(rows[i].RowNumber, rows[i].Line, mapper.Original(rows[i].Fields),
+                mapper.ColumnOf(field.Split('.')[0]), messages[0]));
         }
         if (rejected.Count > 0) await BulkChunkWriter.InsertErrorsAsync(conn, tx, job.JobId, rejected, ct);
-        var counts = new ChunkCounts(chunk.FirstRow, chunk.LastRow, chunk.BytesRead, accepted, rejected.Count, chunk.Rows.Count(r => r is MappedRow.Duplicate));
+        var counts = new ChunkCounts(chunk.FirstRow, chunk.LastRow, chunk.BytesRead, accepted, rejected.Count,
+            chunk.Rows.Count(r => r is MappedRow.Duplicate));
         if (!await BulkJobStore.RecordChunkAsync(conn, tx, job, counts, ct)) { await tx.RollbackAsync(ct); return false; }
         await tx.CommitAsync(ct);
         return true;

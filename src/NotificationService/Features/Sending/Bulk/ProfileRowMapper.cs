@@ -15,14 +15,15 @@ public sealed class ProfileRowMapper(BulkOptions options, IReadOnlyList<string> 
 {
     public static readonly Dictionary<string, string> FieldByColumn = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["user_id"] = "userId", ["email"] = "email", ["phone"] = "phone", ["name"] = "name", ["locale"] = "locale", ["timezone"] = "timezone",
-        ["avatar_url"] = "avatarUrl",
+        ["user_id"] = "userId", ["email"] = "email", ["phone"] = "phone", ["name"] = "name", ["locale"] = "locale",
+        ["timezone"] = "timezone", ["avatar_url"] = "avatarUrl",
     };
 
     public MappedRow Map(long rowNumber, long line, string[] fields)
     {
         if (fields.Length != header.Count)
-            return new MappedRow.Rejected(rowNumber, line, Original(fields), null, $"Expected {header.Count} fields, found {fields.Length}.");
+            return new MappedRow.Rejected(rowNumber, line, Original(fields), null,
+                $"Expected {header.Count} fields, found {fields.Length}.");
         for (var i = 0; i < header.Count; i++)
             if (!StorableText.IsStorable(fields[i]) || !StorableText.IsStorable(header[i]))
                 return new MappedRow.Rejected(rowNumber, line, Original(fields), StorableText.Replaced(header[i]), StorableText.Problem);
@@ -42,12 +43,14 @@ public sealed class ProfileRowMapper(BulkOptions options, IReadOnlyList<string> 
             if (fields[i].Length == 0) continue;
             (data ??= new JsonObject())[DataKey(header[i])] = fields[i];
         }
-        if (userId is null) return new MappedRow.Rejected(rowNumber, line, Original(fields), ColumnOf("userId"), "Each row needs its user_id.");
+        if (userId is null)
+            return new MappedRow.Rejected(rowNumber, line, Original(fields), ColumnOf("userId"), "Each row needs its user_id.");
         if (data is not null) document["data"] = data;
         return new MappedRow.Profile(rowNumber, line, ProfileWrite.Of(userId, options.Merge, document), fields);
     }
 
-    public static string DataKey(string column) => column.StartsWith("data.", StringComparison.OrdinalIgnoreCase) && column.Length > 5 ? column[5..] : column;
+    public static string DataKey(string column) =>
+        column.StartsWith("data.", StringComparison.OrdinalIgnoreCase) && column.Length > 5 ? column[5..] : column;
 
     /// <summary>The column a profile field's error is about (`data` errors: the first data column).</summary>
     public string? ColumnOf(string field) =>
@@ -58,12 +61,14 @@ public sealed class ProfileRowMapper(BulkOptions options, IReadOnlyList<string> 
     public JsonObject Original(string[] fields)
     {
         var original = new JsonObject();
-        for (var i = 0; i < header.Count && i < fields.Length; i++) original[StorableText.Replaced(header[i])] = StorableText.Replaced(fields[i]);
+        for (var i = 0; i < header.Count && i < fields.Length; i++)
+            original[StorableText.Replaced(header[i])] = StorableText.Replaced(fields[i]);
         return original;
     }
 }
 
-/// <summary>A CSV record → a mapped row: a send's recipient (<see cref="BulkRowMapper"/>) or a profile (<see cref="ProfileRowMapper"/>).</summary>
+/// <summary>A CSV record → a mapped row: a send's recipient (<see cref="BulkRowMapper"/>) or a profile
+/// (<see cref="ProfileRowMapper"/>).</summary>
 public interface IBulkRowMapper
 {
     MappedRow Map(long rowNumber, long line, string[] fields);

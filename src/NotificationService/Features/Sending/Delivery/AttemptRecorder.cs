@@ -30,7 +30,8 @@ public sealed class AttemptRecorder(NotificationLedger ledger, DeviceStore devic
     {
         // Dead tokens go first: once the ledger says `sent`, a reader (or the next push) must already see them gone. A
         // crash between the two retries the job, which re-resolves the user's devices without them.
-        await devices.DeactivateAsync([.. returned.SelectMany(r => r.DeadTokens).Distinct()], "provider reported the token unregistered", ct);
+        await devices.DeactivateAsync([.. returned.SelectMany(r => r.DeadTokens).Distinct()],
+            "provider reported the token unregistered", ct);
         await ledger.RecordAttemptsAsync([.. returned.Select(r => r.Attempt)], ct);
     }
 }

@@ -31,7 +31,8 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
         var providers = SandboxOnly.Applies(message) ? [SandboxOnly.ConfigFor(message.TenantId, message.Channel)]   // a workflow test run's
             : await directory.ForChannelAsync(message.TenantId, message.Channel, ct);
         if (providers.Count == 0)
-            return new SendAttempt(new DeliveryResult.Transient($"no enabled provider for channel '{message.Channel}'", "no_provider"), null);
+            return new SendAttempt(
+                new DeliveryResult.Transient($"no enabled provider for channel '{message.Channel}'", "no_provider"), null);
 
         var trail = new List<string>();
         SendAttempt? last = null;
@@ -40,7 +41,9 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
         {
             if (!_byKind.TryGetValue(provider.Kind, out var adapter))
             {
-                last = new SendAttempt(new DeliveryResult.ProviderFailure($"provider kind '{provider.Kind}' is not supported by this build", "unknown_kind"), provider, trail);
+                last = new SendAttempt(
+                    new DeliveryResult.ProviderFailure($"provider kind '{provider.Kind}' is not supported by this build", "unknown_kind"),
+                    provider, trail);
                 trail.Add($"{SendAttempt.Label(provider)}: unsupported kind");
                 continue;
             }
@@ -64,7 +67,8 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
             if (await pacing.WaitAsync(provider, message.Recipient, ct) is { } turn)
             {
                 trail.Add($"{SendAttempt.Label(provider)}: paced");
-                return new SendAttempt(new DeliveryResult.Throttled(turn, "one message per second to a Slack conversation", "paced"), provider, trail);
+                return new SendAttempt(new DeliveryResult.Throttled(turn, "one message per second to a Slack conversation", "paced"),
+                    provider, trail);
             }
             if (!circuits.TryEnter(provider, out var probeBusy))
             {
@@ -84,9 +88,11 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
             if (result is not DeliveryResult.ProviderFailure) return last;
         }
         if (last is null && soonestOpen is null && message.Channel == ChannelNames.Chat)
-            return new SendAttempt(new DeliveryResult.Permanent("no chat provider config reaches the recipient's chat destination", "no_destination"), null, trail);
+            return new SendAttempt(new DeliveryResult.Permanent("no chat provider config reaches the recipient's chat destination",
+                "no_destination"), null, trail);
         if (last is null)
-            return new SendAttempt(new DeliveryResult.Throttled((soonestOpen ?? TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(Random.Shared.Next(50, 250)),
+            return new SendAttempt(new DeliveryResult.Throttled(
+                (soonestOpen ?? TimeSpan.FromSeconds(1)) + TimeSpan.FromMilliseconds(Random.Shared.Next(50, 250)),
                 $"circuit open for every {message.Channel} provider", "circuit_open"), null, trail);
         return last;
     }
@@ -101,7 +107,8 @@ public sealed class ChannelSender(ProviderDirectory directory, IEnumerable<IProv
         _ => "unknown",
     };
 
-    private static async Task<DeliveryResult> SafeSendAsync(IProviderAdapter adapter, OutgoingMessage message, ProviderConfig provider, CancellationToken ct)
+    private static async Task<DeliveryResult> SafeSendAsync(IProviderAdapter adapter, OutgoingMessage message, ProviderConfig provider,
+        CancellationToken ct)
     {
         try
         {

@@ -31,32 +31,42 @@ public sealed class DeliveryJobHandler(
 {
     private readonly string? _publicBaseUrl = config["PublicBaseUrl"];
 
-    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, DeliverJob Args)> jobs, CancellationToken ct)
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, DeliverJob Args)> jobs,
+        CancellationToken ct)
     {
         // A group that was in flight when a worker died (the queue hands such a suspect over alone): any of its notifications
         // may have done it. Nothing is sent; each goes on as a job of its own that keeps the crash count, so each runs alone
         // and a second crash sets aside only the one that causes it.
         if (jobs is [{ Job.Crashes: > 0, Args.Ids.Length: > 1 } suspect])
             return [new JobResult.Split([.. suspect.Args.Ids.Select(id => JobPart.For(DeliverJob.For(id),
-                new JobResult.Throttled(TimeSpan.Zero, "its group was running when a worker stopped: each notification runs on its own")))])];
+                new JobResult.Throttled(TimeSpan.Zero,
+                    "its group was running when a worker stopped: each notification runs on its own")))])];
         // A job delivers one notification or a group (DeliveryGroups): everything below works per notification.
         var units = jobs.SelectMany(j => j.Args.Ids.Select(id => (j.Job, Id: id))).ToArray();
         // Postponed notifications are never touched: no history row, no attempt, until their turn comes.
         var admitted = await admission.AdmitAsync(units.Select(u => u.Job).ToList(), ct);
-        var claimed = await ledger.BeginSendingAsync(units.Where((_, i) => admitted[i] is Admission.Proceed).Select(u => u.Id).ToArray(), ct);
-        var versions = await templates.GetManyAsync(claimed.Values.Where(r => r.TemplateVersionId is not null).Select(r => r.TemplateVersionId!.Value), ct);
+        var claimed = await ledger.BeginSendingAsync(
+            units.Where((_, i) => admitted[i] is Admission.Proceed).Select(u => u.Id).ToArray(), ct);
+        var versions = await templates.GetManyAsync(
+            claimed.Values.Where(r => r.TemplateVersionId is not null).Select(r => r.TemplateVersionId!.Value), ct);
         var batch = await profiles.ResolveAsync(claimed, versions, ct);
         var records = batch.Records;
-        var userDevices = await devices.ActiveTokensAsync(records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
+        var userDevices = await devices.ActiveTokensAsync(
+            records.Values.Where(NeedsDevices).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList(), ct);
         // Nothing to send to (or a user erased with a block): skipped, not failed, and no suppression or preference query for them.
-        var unreachable = records.Values.Select(r => (r.Id, Reason: batch.IsBlocked(r) ? NotificationLedger.ErasedReason : Unreachable(r, userDevices))).Where(x => x.Reason is not null).ToDictionary(x => x.Id, x => x.Reason!);
+        var unreachable = records.Values
+            .Select(r => (r.Id, Reason: batch.IsBlocked(r) ? NotificationLedger.ErasedReason : Unreachable(r, userDevices)))
+            .Where(x => x.Reason is not null).ToDictionary(x => x.Id, x => x.Reason!);
         // One query per batch: suppressed recipients end here, without a provider call.
         var suppressed = await suppressions.FindAsync(records.Values.Where(r => !unreachable.ContainsKey(r.Id))
-            .Select(r => (r.Id, r.TenantId, r.Channel, Address: Addresses.Suppressible(r.Channel) ? Addresses.Of(r.Channel, r.Recipient.Email, r.Recipient.Phone) : null))
+            .Select(r => (r.Id, r.TenantId, r.Channel,
+                Address: Addresses.Suppressible(r.Channel) ? Addresses.Of(r.Channel, r.Recipient.Email, r.Recipient.Phone) : null))
             .Where(c => c.Address is not null).Select(c => (c.Id, c.TenantId, c.Channel, c.Address!)).ToList(), ct);
-        var decisions = await preferences.DecideAsync(records.Values.Where(r => !suppressed.ContainsKey(r.Id) && !unreachable.ContainsKey(r.Id)).Select(r => new PreferenceSubject(
-            r.Id, r.TenantId, r.Channel, r.Category, UserKeys.Of(r.Recipient.UserId, r.Channel, r.Recipient.Email, r.Recipient.Phone), r.OverridePreferences,
-            batch.ProfileOf(r)?.Fields.Timezone, r.Recipient.Topics)).ToList(), ct);
+        var decisions = await preferences.DecideAsync(records.Values
+            .Where(r => !suppressed.ContainsKey(r.Id) && !unreachable.ContainsKey(r.Id))
+            .Select(r => new PreferenceSubject(
+                r.Id, r.TenantId, r.Channel, r.Category, UserKeys.Of(r.Recipient.UserId, r.Channel, r.Recipient.Email, r.Recipient.Phone),
+                r.OverridePreferences, batch.ProfileOf(r)?.Fields.Timezone, r.Recipient.Topics)).ToList(), ct);
         var now = clock.GetUtcNow();
 
         var attempts = recorder.ForBatch(ct);
@@ -75,7 +85,8 @@ public sealed class DeliveryJobHandler(
                     new Decided(DeliveryOutcome.OptedOut(record, o.Reason))),
                 PreferenceDecision.Held h => Task.FromResult<Decided?>(
                     new Decided(DeliveryOutcome.Held(record, h.Until, now))),
-                var d => DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, d as PreferenceDecision.Deliver, batch.ProfileOf(record), attempts, ct),
+                var d => DeliverAsync(unit.Job, record, go.Reserved, versions, userDevices, d as PreferenceDecision.Deliver,
+                    batch.ProfileOf(record), attempts, ct),
             }));
         Decided?[] outcomes;
         try { outcomes = await calls; }
@@ -90,7 +101,8 @@ public sealed class DeliveryJobHandler(
         // Provider calls handed their outcomes over as they returned; what was decided without one (expired, skipped,
         // suppressed, held) joins the batch's last commit.
         for (var i = 0; i < units.Length; i++)
-            if (outcomes[i] is { Recorded: false } o) attempts.Returned(new ReturnedAttempt(InOwnTrace(o.Outcome.Attempt, units[i].Job), []));
+            if (outcomes[i] is { Recorded: false } o)
+                attempts.Returned(new ReturnedAttempt(InOwnTrace(o.Outcome.Attempt, units[i].Job), []));
         await attempts.AllReturnedAsync();
         var unitResults = units.Select((_, i) => admitted[i] switch
         {
@@ -106,7 +118,8 @@ public sealed class DeliveryJobHandler(
     /// outcome was recorded, so their notifications are still `sending`. They end `failed` with the queue's reason, in the
     /// queue's transaction. A group ends as a whole: the queue cannot tell which of its notifications did it.
     /// </summary>
-    protected override Task OnSetAsideAsync(QueueTransaction tx, IReadOnlyList<(DeadJob Job, DeliverJob Args)> jobs, CancellationToken ct) =>
+    protected override Task OnSetAsideAsync(QueueTransaction tx, IReadOnlyList<(DeadJob Job, DeliverJob Args)> jobs,
+        CancellationToken ct) =>
         ledger.FailSetAsideAsync(ledger.Join(tx),
             [.. jobs.SelectMany(j => j.Args.Ids.Select(id => (j.Job.TenantId, id, j.Job.LastError ?? CrashPolicy.SetAsideReason)))], ct);
 
@@ -153,8 +166,8 @@ public sealed class DeliveryJobHandler(
     private sealed record Decided(DeliveryOutcome Outcome, bool Recorded = false);
 
     private async Task<Decided?> DeliverAsync(Job job, ClaimedNotification n, ProviderConfig? reserved,
-        IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, PreferenceDecision.Deliver? links,
-        StoredProfile? profile, BatchAttempts attempts, CancellationToken ct)
+        IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices,
+        PreferenceDecision.Deliver? links, StoredProfile? profile, BatchAttempts attempts, CancellationToken ct)
     {
         // In a claim that mixed traces, the provider call and what its outcome enqueues stay in the job's own trace.
         using var span = JobTracing.StartJob(job);
@@ -164,7 +177,8 @@ public sealed class DeliveryJobHandler(
         // Committed before the job can be acknowledged, and before the rest of the batch is done: see AttemptRecorder. Its
         // trace is named here: the statement that commits it runs outside this span.
         var own = InOwnTrace(outcome.Attempt, job);
-        attempts.Returned(new ReturnedAttempt(own with { TraceParent = own.TraceParent ?? JobTracing.CurrentTraceParent() }, DeadTokens(attempt.Result, n.TenantId)));
+        attempts.Returned(new ReturnedAttempt(own with { TraceParent = own.TraceParent ?? JobTracing.CurrentTraceParent() },
+            DeadTokens(attempt.Result, n.TenantId)));
         return new Decided(outcome, Recorded: true);
     }
 
@@ -174,8 +188,8 @@ public sealed class DeliveryJobHandler(
         attempt.TraceParent is null && JobTracing.OwnTraceParent(job) is { } own ? attempt with { TraceParent = own } : attempt;
 
     private async Task<SendAttempt> AttemptAsync(ClaimedNotification n, ProviderConfig? reserved,
-        IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices, PreferenceDecision.Deliver? links,
-        StoredProfile? profile, CancellationToken ct)
+        IReadOnlyDictionary<Guid, TemplateVersion> versions, Dictionary<(Guid, string), List<string>> userDevices,
+        PreferenceDecision.Deliver? links, StoredProfile? profile, CancellationToken ct)
     {
         TemplateVersion? version = null;
         if (n.TemplateVersionId is { } vid && !versions.TryGetValue(vid, out version))
@@ -185,7 +199,8 @@ public sealed class DeliveryJobHandler(
             ? RecipientVariables.Of(n.Recipient.UserId, n.Recipient.Email, n.Recipient.Phone, profile?.Fields) : null;
         // Channels without link parts never ask; the others read it through the tenant cache.
         var linkPolicy = ChannelParts.HasLinkParts(n.Channel) ? await tenants.LinkPolicyAsync(n.TenantId, ct) : LinkPolicy.HttpsOnly;
-        var rendered = renderer.Render(n, version, linkPolicy, links is null ? null : new LinkVariables(links.UnsubscribeUrl, links.PreferencesUrl), recipientVariables);
+        var rendered = renderer.Render(n, version, linkPolicy,
+            links is null ? null : new LinkVariables(links.UnsubscribeUrl, links.PreferencesUrl), recipientVariables);
         if (rendered is RenderOutcome.Failed f)
             return new SendAttempt(new DeliveryResult.Permanent(f.Error, f.Error.Split(':')[0]), null);
 
@@ -198,5 +213,6 @@ public sealed class DeliveryJobHandler(
     }
 
     private static List<(Guid TenantId, string Token)> DeadTokens(DeliveryResult result, Guid tenantId) =>
-        [.. ((result switch { DeliveryResult.Sent s => s.DeadTokens, DeliveryResult.Permanent p => p.DeadTokens, _ => null }) ?? []).Select(t => (tenantId, t))];
+        [.. ((result switch { DeliveryResult.Sent s => s.DeadTokens, DeliveryResult.Permanent p => p.DeadTokens, _ => null }) ?? [])
+            .Select(t => (tenantId, t))];
 }

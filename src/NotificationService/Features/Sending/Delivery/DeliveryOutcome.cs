@@ -16,16 +16,20 @@ public sealed record DeliveryOutcome(AttemptOutcome Attempt, JobResult JobResult
         var lastAttempt = job.Attempt >= job.MaxAttempts;
         DeliveryOutcome outcome = attempt.Result switch
         {
-            DeliveryResult.Sent s => new(new(n, NotificationStatuses.Sent, NotificationStatuses.Sent, p is { } sp ? "via " + SendAttempt.Label(sp) : null, null,
-                p?.Id, p?.Kind, s.ProviderMessageId), JobResult.Done),
+            DeliveryResult.Sent s => new(new(n, NotificationStatuses.Sent, NotificationStatuses.Sent,
+                p is { } sp ? "via " + SendAttempt.Label(sp) : null, null, p?.Id, p?.Kind, s.ProviderMessageId), JobResult.Done),
             DeliveryResult.Permanent e => Failed(n, p, Describe(e.Code, e.Error), new JobResult.Failed(Describe(e.Code, e.Error))),
-            DeliveryResult.Throttled t => Waiting(n, p, $"throttled, retry in {t.RetryAfter.TotalSeconds:0.#} s: {Describe(t.Code, t.Error)}",
+            DeliveryResult.Throttled t => Waiting(n, p,
+                $"throttled, retry in {t.RetryAfter.TotalSeconds:0.#} s: {Describe(t.Code, t.Error)}",
                 new JobResult.Throttled(t.RetryAfter, Describe(t.Code, t.Error))),
-            DeliveryResult.Transient e when lastAttempt => Failed(n, p, $"attempts exhausted: {Describe(e.Code, e.Error)}", new JobResult.Retry(Describe(e.Code, e.Error))),
+            DeliveryResult.Transient e when lastAttempt => Failed(n, p, $"attempts exhausted: {Describe(e.Code, e.Error)}",
+                new JobResult.Retry(Describe(e.Code, e.Error))),
             DeliveryResult.Transient e => Waiting(n, p, $"attempt {job.Attempt} failed, will retry: {Describe(e.Code, e.Error)}",
                 new JobResult.Retry(Describe(e.Code, e.Error), e.RetryAfter)),
-            DeliveryResult.ProviderFailure e when lastAttempt => Failed(n, p, $"attempts exhausted: {Describe(e.Code, e.Error)}", new JobResult.Retry(Describe(e.Code, e.Error))),
-            DeliveryResult.ProviderFailure e => Waiting(n, p, $"every provider failed, will retry: {Describe(e.Code, e.Error)}", new JobResult.Retry(Describe(e.Code, e.Error))),
+            DeliveryResult.ProviderFailure e when lastAttempt => Failed(n, p, $"attempts exhausted: {Describe(e.Code, e.Error)}",
+                new JobResult.Retry(Describe(e.Code, e.Error))),
+            DeliveryResult.ProviderFailure e => Waiting(n, p, $"every provider failed, will retry: {Describe(e.Code, e.Error)}",
+                new JobResult.Retry(Describe(e.Code, e.Error))),
             _ => throw new InvalidOperationException("unknown delivery result"),
         };
         // Each attempt's history row names the configs it went through (failover, open circuits), not only the last.
@@ -36,7 +40,8 @@ public sealed record DeliveryOutcome(AttemptOutcome Attempt, JobResult JobResult
 
     /// <summary>The recipient is on the tenant's suppression list: no provider call, a terminal status, the job is done.</summary>
     public static DeliveryOutcome Suppressed(ClaimedNotification n, string reason) =>
-        new(new(n, NotificationStatuses.Suppressed, NotificationStatuses.Suppressed, $"recipient suppressed: {reason}", null, null, null, null), JobResult.Done);
+        new(new(n, NotificationStatuses.Suppressed, NotificationStatuses.Suppressed, $"recipient suppressed: {reason}",
+            null, null, null, null), JobResult.Done);
 
     /// <summary>
     /// Nobody to send to (`no_address:&lt;channel&gt;`, `no_device`): a terminal status of its own, not a failure, never
@@ -67,8 +72,8 @@ public sealed record DeliveryOutcome(AttemptOutcome Attempt, JobResult JobResult
     /// postponed to that moment without using an attempt. The preferences are checked again then.
     /// </summary>
     public static DeliveryOutcome Held(ClaimedNotification n, DateTimeOffset until, DateTimeOffset now) =>
-        new(new(n, null, NotificationStatuses.Sending, $"held by quiet hours until {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}", null, null, null, null),
-            new JobResult.Throttled(until > now ? until - now : TimeSpan.Zero, "quiet hours"));
+        new(new(n, null, NotificationStatuses.Sending, $"held by quiet hours until {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}",
+            null, null, null, null), new JobResult.Throttled(until > now ? until - now : TimeSpan.Zero, "quiet hours"));
 
     private static DeliveryOutcome Failed(ClaimedNotification n, ProviderConfig? p, string error, JobResult job) =>
         new(new(n, NotificationStatuses.Failed, NotificationStatuses.Failed, error, error, p?.Id, p?.Kind, null), job);

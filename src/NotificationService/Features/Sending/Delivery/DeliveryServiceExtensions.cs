@@ -16,7 +16,8 @@ public static class DeliveryServiceExtensions
         services.AddSingleton<ISandboxRecorder>(sp => sp.GetRequiredService<SandboxRecorder>());
         services.AddSingleton<IRetainedData>(sp => sp.GetRequiredService<SandboxRecorder>());
         services.AddSingleton<SandboxAdapter>();
-        services.AddSingleton<IProviderAdapter>(WorkerCrashTestHook.Sandbox);   // the sandbox itself, unless a test set Testing:CrashWorkerOnRecipient
+        services.AddSingleton<IProviderAdapter>(WorkerCrashTestHook.Sandbox);   // the sandbox itself, unless a test set
+                                                                                // Testing:CrashWorkerOnRecipient
         services.AddProviderAdapters();       // SendGrid, SMTP, Twilio SMS/WhatsApp, Meta WhatsApp, FCM
         services.AddSingleton<InboxWriter>();
         services.AddSingleton<ChannelSender>();

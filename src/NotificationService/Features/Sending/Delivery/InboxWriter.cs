@@ -20,7 +20,8 @@ public sealed class InboxWriter : IAsyncDisposable
     private static InboxDelivery ToDelivery(OutgoingMessage m) => new(m.NotificationId, m.TenantId, m.Recipient.UserId ?? "",
         m.Content.Title, m.Content.Body, m.Content.ActionUrl, m.Content.Icon, m.Category,
         m.Content.Data is { Count: > 0 } data ? JsonSerializer.Serialize(data) : null, ExpiresAt(m),
-        m.Content.Actions is { Count: > 0 } actions ? JsonSerializer.Serialize(actions.Select(a => new { label = a.Label, url = a.Url })) : null,
+        m.Content.Actions is { Count: > 0 } actions
+            ? JsonSerializer.Serialize(actions.Select(a => new { label = a.Label, url = a.Url })) : null,
         m.Metadata?.GetValueOrDefault(SendThread.MetadataKey) is { Length: > 0 } thread ? thread : null);
 
     /// <summary>`expiresAt` of an in_app send travels in its metadata (ISO 8601), validated at accept.</summary>

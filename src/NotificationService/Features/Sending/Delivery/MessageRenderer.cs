@@ -28,7 +28,8 @@ public abstract record RenderOutcome
 /// </summary>
 public sealed class MessageRenderer(TemplateEngine engine)
 {
-    public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version, LinkPolicy linkPolicy, LinkVariables? links = null, JsonObject? recipient = null)
+    public RenderOutcome Render(ClaimedNotification n, TemplateVersion? version, LinkPolicy linkPolicy, LinkVariables? links = null,
+        JsonObject? recipient = null)
     {
         // A version renders only for its own tenant (its compiled template is cached under that tenant), whatever a pin says.
         var definition = version is not null ? (version.TenantId == n.TenantId ? version.Definition() : null) : FromInline(n);
@@ -64,7 +65,8 @@ public sealed class MessageRenderer(TemplateEngine engine)
         var whatsAppTemplate = version?.Parts["template"] is JsonObject t ? WhatsAppRef(t, p) : null;
         var chat = n.Channel == ChannelNames.Chat && version is not null ? ChatParts.From(version.Parts, p) : null;
         // Held to the platforms' limits here, so a render that breaks them fails with the reason and never reaches a provider.
-        if (chat is not null && Channels.Chat.ChatLimits.Problem(chat) is { } overLimit) return new RenderOutcome.Failed($"chat_limits: {overLimit}");
+        if (chat is not null && Channels.Chat.ChatLimits.Problem(chat) is { } overLimit)
+            return new RenderOutcome.Failed($"chat_limits: {overLimit}");
         return new RenderOutcome.Ok(new RenderedContent(
             Subject: Part("subject"),
             Body: Part("text") ?? Part("body") ?? (Part("html") is { } html ? TemplateEngine.DeriveText(html) : null),
@@ -89,7 +91,8 @@ public sealed class MessageRenderer(TemplateEngine engine)
         if (count == 0 || n.Channel != ChannelNames.InApp) return null;
         var actions = new List<ContentAction>(count);
         for (var i = 0; i < count; i++)
-            if (parts.GetValueOrDefault($"actions.{i}.label") is { Length: > 0 } label && parts.GetValueOrDefault($"actions.{i}.url") is { Length: > 0 } url)
+            if (parts.GetValueOrDefault($"actions.{i}.label") is { Length: > 0 } label
+                && parts.GetValueOrDefault($"actions.{i}.url") is { Length: > 0 } url)
                 actions.Add(new ContentAction(label.Trim(), url));
         return actions.Count > 0 ? actions : null;
     }
@@ -110,7 +113,8 @@ public sealed class MessageRenderer(TemplateEngine engine)
     /// <summary>Whether the notification's template or inline content may read `{{recipient.*}}`.</summary>
     public static bool MentionsRecipient(ClaimedNotification n, TemplateVersion? version) => version is not null
         ? version.MentionsRecipient
-        : n.Content is { } c && (RecipientVariables.Mentioned(c.Subject) || RecipientVariables.Mentioned(c.Body) || RecipientVariables.Mentioned(c.Html));
+        : n.Content is { } c && (RecipientVariables.Mentioned(c.Subject) || RecipientVariables.Mentioned(c.Body)
+            || RecipientVariables.Mentioned(c.Html));
 
     /// <summary>Inline content: subject/title, body, html. Cached by a hash of the sources, under the notification's tenant
     /// (the engine keys every compiled template by tenant): tenants sending the same body compile it each for themselves.</summary>
@@ -127,7 +131,8 @@ public sealed class MessageRenderer(TemplateEngine engine)
             parts.Add(new($"actions.{i}.label", c.Actions[i].Label, false));
             parts.Add(new($"actions.{i}.url", c.Actions[i].Url, false));
         }
-        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\u0001', parts.Select(x => x.Name + "\u0002" + x.Source)))));
+        var hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+            string.Join('\u0001', parts.Select(x => x.Name + "\u0002" + x.Source)))));
         // Inline content declares no variables: anything absent renders empty, as in handlebars.js.
         return new TemplateDefinition(n.TenantId, "inline:" + hash, parts);
     }

@@ -5,12 +5,14 @@ using NotificationService.Features.Sending.Templates;
 
 namespace NotificationService.Features.Sending.Delivery;
 
-/// <summary>The claimed batch with each send by userId given its profile's address, the profiles read, and the users erased with a block.</summary>
-public sealed record ResolvedBatch(IReadOnlyDictionary<Guid, ClaimedNotification> Records, IReadOnlyDictionary<(Guid, string), StoredProfile> Profiles,
-    IReadOnlySet<(Guid TenantId, string UserId)> Blocked)
+/// <summary>The claimed batch with each send by userId given its profile's address,
+/// the profiles read, and the users erased with a block.</summary>
+public sealed record ResolvedBatch(IReadOnlyDictionary<Guid, ClaimedNotification> Records,
+    IReadOnlyDictionary<(Guid, string), StoredProfile> Profiles, IReadOnlySet<(Guid TenantId, string UserId)> Blocked)
 {
     /// <summary>A send to a userId erased with `block=true`: it ends `skipped`, reason `erased`.</summary>
-    public bool IsBlocked(ClaimedNotification n) => Blocked.Count > 0 && n.Recipient.UserId is { } user && Blocked.Contains((n.TenantId, user));
+    public bool IsBlocked(ClaimedNotification n) =>
+        Blocked.Count > 0 && n.Recipient.UserId is { } user && Blocked.Contains((n.TenantId, user));
 
     public StoredProfile? ProfileOf(ClaimedNotification n) =>
         n.Recipient.UserId is { } user && Profiles.TryGetValue((n.TenantId, user), out var p) ? p : null;
@@ -26,14 +28,16 @@ public sealed record ResolvedBatch(IReadOnlyDictionary<Guid, ClaimedNotification
 /// </summary>
 public sealed class ProfileResolution(ProfileStore profiles)
 {
-    public async Task<ResolvedBatch> ResolveAsync(IReadOnlyDictionary<Guid, ClaimedNotification> records, IReadOnlyDictionary<Guid, TemplateVersion> versions,
-        CancellationToken ct)
+    public async Task<ResolvedBatch> ResolveAsync(IReadOnlyDictionary<Guid, ClaimedNotification> records,
+        IReadOnlyDictionary<Guid, TemplateVersion> versions, CancellationToken ct)
     {
-        var users = records.Values.Where(r => !string.IsNullOrEmpty(r.Recipient.UserId)).Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList();
+        var users = records.Values.Where(r => !string.IsNullOrEmpty(r.Recipient.UserId))
+            .Select(r => (r.TenantId, r.Recipient.UserId!)).Distinct().ToList();
         var wanted = records.Values.Where(r => NeedsProfile(r, versions)).Select(r => (r.TenantId, r.Recipient.UserId!)).ToHashSet();
         var (blocked, found) = await profiles.ForDeliveryAsync(users, wanted, ct);
         if (wanted.Count == 0) return new ResolvedBatch(records, found, blocked);
-        var resolved = records.ToDictionary(r => r.Key, r => MissingAddress(r.Value) && found.TryGetValue((r.Value.TenantId, r.Value.Recipient.UserId ?? ""), out var p)
+        var resolved = records.ToDictionary(r => r.Key,
+            r => MissingAddress(r.Value) && found.TryGetValue((r.Value.TenantId, r.Value.Recipient.UserId ?? ""), out var p)
             ? WithAddress(r.Value, p.Fields) : r.Value);
         return new ResolvedBatch(resolved, found, blocked);
     }

@@ -40,7 +40,8 @@ public sealed class SandboxRecorder : ISandboxRecorder, IRetainedData, IAsyncDis
     };
 
     /// <summary>The console's sandbox inbox: what the sandbox provider "sent", newest first (keyset on id).</summary>
-    public async Task<IReadOnlyList<SandboxMessage>> ListAsync(Guid tenantId, Guid? notificationId, long? beforeId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<SandboxMessage>> ListAsync(Guid tenantId, Guid? notificationId, long? beforeId, int limit,
+        CancellationToken ct)
     {
         await using var cmd = _db.CreateCommand($"""
             select id, notification_id, channel, provider_message_id, recipient::text, content::text, created_at from sandbox_messages
@@ -54,12 +55,15 @@ public sealed class SandboxRecorder : ISandboxRecorder, IRetainedData, IAsyncDis
         var list = new List<SandboxMessage>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            list.Add(new SandboxMessage(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetFieldValue<DateTimeOffset>(6)));
+            list.Add(new SandboxMessage(r.GetInt64(0), r.GetGuid(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+                r.GetFieldValue<DateTimeOffset>(6)));
         return list;
     }
 
-    /// <summary>Erase: what the sandbox recorded for these notifications keeps its ids, channel and time, not the person or the message.</summary>
-    public static async Task<int> EraseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] notificationIds, CancellationToken ct)
+    /// <summary>Erase: what the sandbox recorded for these notifications keeps its ids, channel and time,
+    /// not the person or the message.</summary>
+    public static async Task<int> EraseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] notificationIds,
+        CancellationToken ct)
     {
         if (notificationIds.Length == 0) return 0;
         await using var cmd = new NpgsqlCommand("""
@@ -93,4 +97,5 @@ public sealed class SandboxRecorder : ISandboxRecorder, IRetainedData, IAsyncDis
     public ValueTask DisposeAsync() => _writer.DisposeAsync();
 }
 
-public sealed record SandboxMessage(long Id, Guid NotificationId, string Channel, string ProviderMessageId, string RecipientJson, string ContentJson, DateTimeOffset CreatedAt);
+public sealed record SandboxMessage(long Id, Guid NotificationId, string Channel, string ProviderMessageId, string RecipientJson,
+    string ContentJson, DateTimeOffset CreatedAt);

@@ -24,15 +24,18 @@ public static class InboxClickEndpoints
     public const string Source = "user";
 
     /// <summary>Inbox changes (read, seen, unread, archive) reach the ledger through <see cref="InboxEngagement"/>.</summary>
-    public static IServiceCollection AddInboxClicks(this IServiceCollection services) => services.AddSingleton<IInboxReadSubscriber, InboxEngagement>();
+    public static IServiceCollection AddInboxClicks(this IServiceCollection services) =>
+        services.AddSingleton<IInboxReadSubscriber, InboxEngagement>();
 
     public static void MapInboxClicks(this WebApplication app) =>
-        app.MapPost("/api/v1/users/me/notifications/{id:guid}/click", ClickAsync).WithTags("End users: inbox").RequireAuthorization(EndUser.Policy)
+        app.MapPost("/api/v1/users/me/notifications/{id:guid}/click", ClickAsync).WithTags("End users: inbox")
+            .RequireAuthorization(EndUser.Policy)
             .WithSummary("Record a click on a notification's link or action button (status clicked, webhook); the item becomes read")
             .Accepts<InboxClickRequest>("application/json").Produces(StatusCodes.Status204NoContent)
             .ProducesValidationProblem().ProducesProblem(StatusCodes.Status404NotFound);
 
-    private static async Task<IResult> ClickAsync(HttpContext http, InboxStore inbox, NotificationLedger ledger, Guid id, CancellationToken ct)
+    private static async Task<IResult> ClickAsync(HttpContext http, InboxStore inbox, NotificationLedger ledger, Guid id,
+        CancellationToken ct)
     {
         var user = EndUser.From(http.User);
         var (body, _) = await JsonBody.ReadAsync<InboxClickRequest>(http.Request, 4096, ct);
@@ -53,9 +56,13 @@ public static class InboxClickEndpoints
     private static string Detail(JsonNode item, int? action)
     {
         if (action is not { } i)
-            return item["actionUrl"] is not null ? "inbox: link" : throw RequestValidationException.For("action", "This notification has no link: name the action button (its index).");
+            return item["actionUrl"] is not null
+                ? "inbox: link"
+                : throw RequestValidationException.For("action", "This notification has no link: name the action button (its index).");
         var count = (item["actions"] as JsonArray)?.Count ?? 0;
-        if (i < 0 || i >= count) throw RequestValidationException.For("action", count == 0 ? "This notification has no action buttons." : $"action is 0 to {count - 1}.");
+        if (i < 0 || i >= count)
+            throw RequestValidationException.For("action",
+                count == 0 ? "This notification has no action buttons." : $"action is 0 to {count - 1}.");
         return $"inbox: action {i}";
     }
 }

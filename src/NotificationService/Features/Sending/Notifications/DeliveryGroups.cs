@@ -23,7 +23,8 @@ public static class DeliveryGroups
         var open = new Dictionary<(Guid, string, JobPriority, DateTimeOffset?), List<int>>();
         var groups = new List<Group>();
         void Close((Guid TenantId, string Channel, JobPriority Priority, DateTimeOffset? SendAt) key, List<int> members) =>
-            groups.Add(new Group(key.TenantId, key.Channel, key.Priority, key.SendAt, members.Select(i => drafts[i].Id).ToArray(), members.ToArray()));
+            groups.Add(new Group(key.TenantId, key.Channel, key.Priority, key.SendAt, members.Select(i => drafts[i].Id).ToArray(),
+                members.ToArray()));
 
         for (var i = 0; i < drafts.Count; i++)
         {

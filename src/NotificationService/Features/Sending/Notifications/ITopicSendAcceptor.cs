@@ -6,6 +6,8 @@ namespace NotificationService.Features.Sending.Notifications;
 /// </summary>
 public interface ITopicSendAcceptor
 {
-    /// <param name="statusBaseUrl">Where the notifications' status lives (`…/api/v1/services/notifications`); the fan-out's is under it.</param>
-    Task<SendHandler.Outcome> AcceptAsync(Guid tenantId, SendRequest request, byte[] rawBody, string? idempotencyKey, string statusBaseUrl, CancellationToken ct);
+    /// <param name="statusBaseUrl">Where the notifications' status lives (`…/api/v1/services/notifications`);
+    /// the fan-out's is under it.</param>
+    Task<SendHandler.Outcome> AcceptAsync(Guid tenantId, SendRequest request, byte[] rawBody,
+        string? idempotencyKey, string statusBaseUrl, CancellationToken ct);
 }

@@ -23,7 +23,8 @@ public static class IdempotencyStore
     public const string Header = "Idempotency-Key";
     public const string ReplayedHeader = "Idempotent-Replayed";
 
-    public static async Task<IdempotencyClaim> ClaimAsync(LedgerTransaction tx, Guid tenantId, string key, byte[] body, CancellationToken ct)
+    public static async Task<IdempotencyClaim> ClaimAsync(LedgerTransaction tx, Guid tenantId, string key, byte[] body,
+        CancellationToken ct)
     {
         if (key.Length is 0 or > 255) throw RequestValidationException.For(Header, "An Idempotency-Key is 1 to 255 characters.");
         var hash = SHA256.HashData(CanonicalJson(body));
@@ -39,7 +40,8 @@ public static class IdempotencyStore
             insert.Parameters.AddWithValue(hash);
             if (await insert.ExecuteNonQueryAsync(ct) == 1) return new IdempotencyClaim.Fresh();
         }
-        await using var select = tx.Command("select request_hash, status_code, response_body from idempotency_keys where tenant_id = $1 and key = $2");
+        await using var select = tx.Command(
+            "select request_hash, status_code, response_body from idempotency_keys where tenant_id = $1 and key = $2");
         select.Parameters.AddWithValue(tenantId);
         select.Parameters.AddWithValue(key);
         await using var r = await select.ExecuteReaderAsync(ct);
@@ -63,7 +65,8 @@ public static class IdempotencyStore
 
         static JsonNode? Sorted(JsonNode? n) => n switch
         {
-            JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
+            JsonObject o => new JsonObject(o.OrderBy(p => p.Key, StringComparer.Ordinal)
+                .Select(p => KeyValuePair.Create(p.Key, Sorted(p.Value)))),
             JsonArray a => new JsonArray([.. a.Select(Sorted)]),
             _ => n?.DeepClone(),
         };
@@ -85,9 +88,11 @@ public static class IdempotencyStore
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public static async Task SaveResponseAsync(LedgerTransaction tx, Guid tenantId, string key, int status, string body, CancellationToken ct)
+    public static async Task SaveResponseAsync(LedgerTransaction tx, Guid tenantId, string key, int status, string body,
+        CancellationToken ct)
     {
-        await using var cmd = tx.Command("update idempotency_keys set status_code = $3, response_body = $4 where tenant_id = $1 and key = $2");
+        await using var cmd = tx.Command(
+            "update idempotency_keys set status_code = $3, response_body = $4 where tenant_id = $1 and key = $2");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(key);
         cmd.Parameters.AddWithValue(status);

@@ -17,7 +17,8 @@ public static class InlineContentLimits
     {
         if (content is null) return;
         var errors = new List<TemplateError>();
-        foreach (var (field, source) in new[] { ("content.subject", content.Subject), ("content.body", content.Body), ("content.html", content.Html) })
+        foreach (var (field, source) in new[] { ("content.subject", content.Subject), ("content.body", content.Body),
+                     ("content.html", content.Html) })
             if (source is not null) errors.AddRange(TemplateLimits.Check(field, source));
         if (errors.Count == 0) return;
         var first = errors[0];

@@ -34,7 +34,8 @@ public sealed class NotificationActivity(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(since);
         var rows = new List<ChannelCounts>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) rows.Add(new ChannelCounts(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
+        while (await r.ReadAsync(ct))
+            rows.Add(new ChannelCounts(r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4)));
         return rows;
     }
 
@@ -55,7 +56,8 @@ public sealed class NotificationActivity(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(slot);
         var rows = new List<ActivitySlot>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) rows.Add(new ActivitySlot(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.GetInt64(2), r.GetInt64(3)));
+        while (await r.ReadAsync(ct))
+            rows.Add(new ActivitySlot(r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.GetInt64(2), r.GetInt64(3)));
         return rows;
     }
 }

@@ -30,7 +30,8 @@ public static class NotificationEndpoints
         var group = app.MapGroup("/api/v1/services/notifications").WithTags("Notifications").RequireScopes();
 
         group.MapPost("/send", SendAsync).WithSummary("Send a notification on one or more channels")
-            .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem().ProducesValidationProblem(422)
+            .Accepts<SendRequest>("application/json").Produces<AcceptedNotification>(202).ProducesValidationProblem()
+            .ProducesValidationProblem(422)
             .AddOpenApiOperationTransformer(DescribeMultiChannelAnswer);
         group.MapGet("/{id:guid}", GetAsync).WithSummary("Get a notification's status and history");
         group.MapPost("/{id:guid}/cancel", CancelAsync).WithSummary("Cancel a notification no worker has claimed yet");
@@ -38,7 +39,8 @@ public static class NotificationEndpoints
     }
 
     /// <summary>`channels` (a list) answers a list of accepted notifications, one per channel; `channel` answers one.</summary>
-    private static Task DescribeMultiChannelAnswer(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken ct)
+    private static Task DescribeMultiChannelAnswer(OpenApiOperation operation, OpenApiOperationTransformerContext context,
+        CancellationToken ct)
     {
         if (operation.Responses is { } responses && responses.TryGetValue("202", out var accepted)
             && accepted.Content?.TryGetValue("application/json", out var media) == true && media.Schema is { } one)
@@ -59,7 +61,8 @@ public static class NotificationEndpoints
         return Results.Content(outcome.Body, "application/json", statusCode: outcome.StatusCode);
     }
 
-    private static async Task<Results<Ok<NotificationStatus>, NotFound>> GetAsync(Guid id, HttpContext http, NotificationQueries queries, CancellationToken ct) =>
+    private static async Task<Results<Ok<NotificationStatus>, NotFound>> GetAsync(Guid id, HttpContext http, NotificationQueries queries,
+        CancellationToken ct) =>
         await queries.GetAsync(http.User.TenantId(), id, ct) is { } n ? TypedResults.Ok(n) : TypedResults.NotFound();
 
     private static async Task<Results<Ok<NotificationStatus>, NotFound>> CancelAsync(Guid id, HttpContext http, NotificationLedger ledger,

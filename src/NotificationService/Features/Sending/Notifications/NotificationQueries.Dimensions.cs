@@ -1,7 +1,9 @@
 namespace NotificationService.Features.Sending.Notifications;
 
-/// <summary>Counts of one (tenant, notification) under an hour, status and reason, for <see cref="NotificationQueries.TotalsByDimensionsAsync"/>.</summary>
-public readonly record struct CountOfNotification(Guid TenantId, Guid NotificationId, DateTimeOffset Hour, string Status, string Reason, long Count);
+/// <summary>Counts of one (tenant, notification) under an hour, status and reason, for
+/// <see cref="NotificationQueries.TotalsByDimensionsAsync"/>.</summary>
+public readonly record struct CountOfNotification(Guid TenantId, Guid NotificationId, DateTimeOffset Hour, string Status, string Reason,
+    long Count);
 
 /// <summary>
 /// A sum of counts under the notifications' dimensions (what delivery analytics groups by: '' where a notification has

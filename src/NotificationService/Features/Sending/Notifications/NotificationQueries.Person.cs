@@ -6,8 +6,9 @@ using NpgsqlTypes;
 namespace NotificationService.Features.Sending.Notifications;
 
 /// <summary>One of a person's notifications as an export shows it: everything stored, with its history.</summary>
-public sealed record PersonNotification(Guid Id, string Channel, string Status, string Priority, JsonNode? Recipient, string? Template, string? Locale,
-    string? Category, JsonNode? Data, JsonNode? Content, JsonNode? Metadata, Guid? BatchId, int Attempts, string? Provider, string? ProviderMessageId,
+public sealed record PersonNotification(Guid Id, string Channel, string Status, string Priority, JsonNode? Recipient, string? Template,
+    string? Locale, string? Category, JsonNode? Data, JsonNode? Content, JsonNode? Metadata, Guid? BatchId, int Attempts,
+    string? Provider, string? ProviderMessageId,
     string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SendAt, DateTimeOffset? SentAt)
 {
     public IReadOnlyList<StatusEvent> History { get; init; } = [];
@@ -67,7 +68,8 @@ public sealed partial class NotificationQueries
         """;
 
     /// <summary>The addresses (email, phone) a user's notifications were sent with (at most <paramref name="limit"/> of each).</summary>
-    public async Task<(string[] Emails, string[] Phones)> AddressesOfUserAsync(Guid tenantId, string userId, int limit, CancellationToken ct)
+    public async Task<(string[] Emails, string[] Phones)> AddressesOfUserAsync(Guid tenantId, string userId, int limit,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(AddressesSql);
         cmd.Parameters.AddWithValue(tenantId);
@@ -82,12 +84,13 @@ public sealed partial class NotificationQueries
     /// A page of a person's notifications in id order after <paramref name="after"/>, with their histories: by userId, or
     /// (<paramref name="match"/> email/phone) those sent to one of <paramref name="keys"/> without that userId.
     /// </summary>
-    public async Task<IReadOnlyList<PersonNotification>> PageForPersonAsync(Guid tenantId, EraseMatch match, string[] keys, string userId, Guid? after,
-        int limit, bool withHistory, CancellationToken ct)
+    public async Task<IReadOnlyList<PersonNotification>> PageForPersonAsync(Guid tenantId, EraseMatch match, string[] keys, string userId,
+        Guid? after, int limit, bool withHistory, CancellationToken ct)
     {
         var page = new List<PersonNotification>(limit);
         if (keys.Length == 0) return page;
-        await using (var cmd = db.CreateCommand(match switch { EraseMatch.UserId => ByUserSql, EraseMatch.Email => ByEmailSql, _ => ByPhoneSql }))
+        await using (var cmd = db.CreateCommand(
+            match switch { EraseMatch.UserId => ByUserSql, EraseMatch.Email => ByEmailSql, _ => ByPhoneSql }))
         {
             cmd.Parameters.AddWithValue(tenantId);
             if (match == EraseMatch.UserId) cmd.Parameters.AddWithValue(userId);
@@ -100,9 +103,11 @@ public sealed partial class NotificationQueries
             {
                 T? N<T>(int i) => r.IsDBNull(i) ? default : r.GetFieldValue<T>(i);
                 JsonNode? J(int i) => r.IsDBNull(i) ? null : JsonNode.Parse(r.GetString(i));
-                page.Add(new PersonNotification(r.GetGuid(0), r.GetString(1), r.GetString(2), Priorities[r.GetInt16(3)], J(4), N<string>(5), N<string>(6),
+                page.Add(new PersonNotification(r.GetGuid(0), r.GetString(1), r.GetString(2), Priorities[r.GetInt16(3)], J(4),
+                    N<string>(5), N<string>(6),
                     N<string>(7), J(8), J(9), J(10), N<Guid?>(11), r.GetInt32(12), N<string>(13), N<string>(14), N<string>(15),
-                    r.GetFieldValue<DateTimeOffset>(16), r.GetFieldValue<DateTimeOffset>(17), N<DateTimeOffset?>(18), N<DateTimeOffset?>(19)));
+                    r.GetFieldValue<DateTimeOffset>(16), r.GetFieldValue<DateTimeOffset>(17),
+                    N<DateTimeOffset?>(18), N<DateTimeOffset?>(19)));
             }
         }
         if (!withHistory || page.Count == 0) return page;
@@ -121,7 +126,8 @@ public sealed partial class NotificationQueries
         {
             var id = r.GetGuid(0);
             if (!histories.TryGetValue(id, out var list)) histories[id] = list = [];
-            list.Add(new StatusEvent(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetFieldValue<DateTimeOffset>(4)));
+            list.Add(new StatusEvent(r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3),
+                r.GetFieldValue<DateTimeOffset>(4)));
         }
         return histories;
     }

@@ -12,9 +12,11 @@ public sealed record NotificationStatus(
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SendAt, DateTimeOffset? SentAt, IReadOnlyList<StatusEvent> History);
 
 /// <summary>One line of a list of notifications (a batch's page).</summary>
-public sealed record NotificationSummary(Guid Id, string Channel, string Status, RecipientDto Recipient, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record NotificationSummary(Guid Id, string Channel, string Status, RecipientDto Recipient, string? LastError,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
-/// <summary>Reads notifications: one with its status history, and a batch's counts and pages. Writes go through <see cref="NotificationLedger"/>.</summary>
+/// <summary>Reads notifications: one with its status history, and a batch's counts and pages. Writes go through
+/// <see cref="NotificationLedger"/>.</summary>
 public sealed partial class NotificationQueries(NpgsqlDataSource db)
 {
     private static readonly string[] Priorities = ["high", "normal", "low"];
@@ -61,37 +63,43 @@ public sealed partial class NotificationQueries(NpgsqlDataSource db)
         await using var r = await batch.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
         T? N<T>(int i) => r.IsDBNull(i) ? default : r.GetFieldValue<T>(i);
-        var head = (Channel: r.GetString(0), Status: r.GetString(1), Priority: Priorities[r.GetInt16(2)], Recipient: StoredRecipient.Parse(r.GetString(3)).ToDto(),
-            Template: N<string>(4), Locale: N<string>(5), Category: N<string>(6), Metadata: N<string>(7) is { } m ? JsonNode.Parse(m) : null,
-            BatchId: N<Guid?>(8), Attempts: r.GetInt32(9), Provider: N<string>(10), ProviderId: N<Guid?>(11), ProviderMessageId: N<string>(12),
+        var head = (Channel: r.GetString(0), Status: r.GetString(1), Priority: Priorities[r.GetInt16(2)],
+            Recipient: StoredRecipient.Parse(r.GetString(3)).ToDto(), Template: N<string>(4), Locale: N<string>(5), Category: N<string>(6),
+            Metadata: N<string>(7) is { } m ? JsonNode.Parse(m) : null, BatchId: N<Guid?>(8), Attempts: r.GetInt32(9),
+            Provider: N<string>(10), ProviderId: N<Guid?>(11), ProviderMessageId: N<string>(12),
             LastError: N<string>(13), CreatedAt: r.GetFieldValue<DateTimeOffset>(14), UpdatedAt: r.GetFieldValue<DateTimeOffset>(15),
             SendAt: N<DateTimeOffset?>(16), SentAt: N<DateTimeOffset?>(17));
         await r.NextResultAsync(ct);
         var history = new List<StatusEvent>();
         while (await r.ReadAsync(ct))
-            history.Add(new StatusEvent(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetFieldValue<DateTimeOffset>(3)));
-        return new NotificationStatus(id, head.Channel, head.Status, head.Priority, head.Recipient, head.Template, head.Locale, head.Category,
+            history.Add(new StatusEvent(r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
+                r.GetFieldValue<DateTimeOffset>(3)));
+        return new NotificationStatus(
+            id, head.Channel, head.Status, head.Priority, head.Recipient, head.Template, head.Locale, head.Category,
             head.Metadata, head.BatchId, head.Attempts, head.Provider, head.ProviderId, head.ProviderMessageId, head.LastError,
             head.CreatedAt, head.UpdatedAt, head.SendAt, head.SentAt, history);
     }
 
     /// <summary>What a notification renders from (its pinned template version, its data and locale), in the caller's
     /// transaction; null when there is no such notification. A workflow's live in-app digest renders its item again from it.</summary>
-    public static async Task<(Guid? TemplateVersionId, JsonNode? Data, string? Locale)?> RenderInputsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
-        Guid tenantId, Guid id, CancellationToken ct)
+    public static async Task<(Guid? TemplateVersionId, JsonNode? Data, string? Locale)?> RenderInputsAsync(NpgsqlConnection conn,
+        NpgsqlTransaction tx, Guid tenantId, Guid id, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select template_version_id, data::text, locale from notifications where tenant_id = $1 and id = $2", conn, tx);
+        await using var cmd = new NpgsqlCommand(
+            "select template_version_id, data::text, locale from notifications where tenant_id = $1 and id = $2", conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(id);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         if (!await r.ReadAsync(ct)) return null;
-        return (r.IsDBNull(0) ? null : r.GetGuid(0), r.IsDBNull(1) ? null : JsonNode.Parse(r.GetString(1)), r.IsDBNull(2) ? null : r.GetString(2));
+        return (r.IsDBNull(0) ? null : r.GetGuid(0), r.IsDBNull(1) ? null : JsonNode.Parse(r.GetString(1)),
+            r.IsDBNull(2) ? null : r.GetString(2));
     }
 
     /// <summary>A batch's notifications counted by status.</summary>
     public async Task<IReadOnlyDictionary<string, long>> CountByBatchAsync(Guid tenantId, Guid batchId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select status, count(*) from notifications where tenant_id = $1 and batch_id = $2 group by status order by status");
+        await using var cmd = db.CreateCommand(
+            "select status, count(*) from notifications where tenant_id = $1 and batch_id = $2 group by status order by status");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(batchId);
         var counts = new Dictionary<string, long>();
@@ -101,7 +109,8 @@ public sealed partial class NotificationQueries(NpgsqlDataSource db)
     }
 
     /// <summary>Up to <paramref name="limit"/> of a batch's notifications after <paramref name="after"/> in id (time) order.</summary>
-    public async Task<IReadOnlyList<NotificationSummary>> PageByBatchAsync(Guid tenantId, Guid batchId, string? status, Guid after, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<NotificationSummary>> PageByBatchAsync(Guid tenantId, Guid batchId, string? status, Guid after,
+        int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             select id, channel, status, recipient::text, last_error, created_at, updated_at from notifications
@@ -122,7 +131,8 @@ public sealed partial class NotificationQueries(NpgsqlDataSource db)
     }
 
     /// <summary>Which of these (tenant, provider message id) pairs a notification now carries (parked callbacks wait for them).</summary>
-    public async Task<IReadOnlyList<(Guid TenantId, string MessageId)>> StoredMessageIdsAsync(IReadOnlyList<(Guid TenantId, string MessageId)> candidates, CancellationToken ct)
+    public async Task<IReadOnlyList<(Guid TenantId, string MessageId)>> StoredMessageIdsAsync(
+        IReadOnlyList<(Guid TenantId, string MessageId)> candidates, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             select c.tenant_id, c.message_id from unnest($1::uuid[], $2::text[]) as c(tenant_id, message_id)

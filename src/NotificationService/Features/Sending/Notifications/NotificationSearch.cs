@@ -39,7 +39,8 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
         limit $10
         """;
 
-    public async Task<IReadOnlyList<LogRow>> SearchAsync(Guid tenantId, NotificationFilter f, SearchCursor? after, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<LogRow>> SearchAsync(Guid tenantId, NotificationFilter f, SearchCursor? after, int limit,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(SearchSql);
         cmd.Parameters.AddWithValue(tenantId);
@@ -57,8 +58,9 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
         var rows = new List<LogRow>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            rows.Add(new LogRow(new NotificationSummary(r.GetGuid(0), r.GetString(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)).ToDto(),
-                r.IsDBNull(4) ? null : r.GetString(4), r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)), r.IsDBNull(7) ? null : r.GetString(7),
+            rows.Add(new LogRow(new NotificationSummary(r.GetGuid(0), r.GetString(1), r.GetString(2),
+                StoredRecipient.Parse(r.GetString(3)).ToDto(), r.IsDBNull(4) ? null : r.GetString(4),
+                r.GetFieldValue<DateTimeOffset>(5), r.GetFieldValue<DateTimeOffset>(6)), r.IsDBNull(7) ? null : r.GetString(7),
                 r.IsDBNull(8) ? null : r.GetString(8)));
         return rows;
     }
@@ -80,17 +82,19 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
         var rows = new List<ScheduledSend>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            rows.Add(new ScheduledSend(r.GetGuid(0), r.GetString(1), StoredRecipient.Parse(r.GetString(2)).ToDto(), r.IsDBNull(3) ? null : r.GetString(3),
-                r.GetFieldValue<DateTimeOffset>(4)));
+            rows.Add(new ScheduledSend(r.GetGuid(0), r.GetString(1), StoredRecipient.Parse(r.GetString(2)).ToDto(),
+                r.IsDBNull(3) ? null : r.GetString(3), r.GetFieldValue<DateTimeOffset>(4)));
         return rows;
     }
 
     /// <summary>The channel and recipient of each of the tenant's notifications named (a dead job's subjects on the queues page).</summary>
-    public async Task<IReadOnlyDictionary<Guid, (string Channel, RecipientDto Recipient)>> RecipientsAsync(Guid tenantId, IReadOnlyCollection<Guid> ids, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<Guid, (string Channel, RecipientDto Recipient)>> RecipientsAsync(
+        Guid tenantId, IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var found = new Dictionary<Guid, (string, RecipientDto)>();
         if (ids.Count == 0) return found;
-        await using var cmd = db.CreateCommand("select id, channel, recipient::text from notifications where tenant_id = $1 and id = any($2)");
+        await using var cmd = db.CreateCommand(
+            "select id, channel, recipient::text from notifications where tenant_id = $1 and id = any($2)");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(ids.ToArray());
         await using var r = await cmd.ExecuteReaderAsync(ct);
@@ -98,10 +102,12 @@ public sealed class NotificationSearch(NpgsqlDataSource db)
         return found;
     }
 
-    /// <summary>The rendered-for-delivery content, as stored with the notification (inline sends) — templates render at delivery.</summary>
+    /// <summary>The rendered-for-delivery content, as stored with the notification (inline sends) —
+    /// templates render at delivery.</summary>
     public async Task<string?> ContentJsonAsync(Guid tenantId, Guid id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select coalesce(content::text, data::text) from notifications where tenant_id = $1 and id = $2");
+        await using var cmd = db.CreateCommand(
+            "select coalesce(content::text, data::text) from notifications where tenant_id = $1 and id = $2");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(id);
         return await cmd.ExecuteScalarAsync(ct) as string;

@@ -16,8 +16,8 @@ public static class QuotaDrafts
     }
 
     /// <summary>Charges the drafts (429 when a quota cannot take them) and answers them with the held ones rescheduled.</summary>
-    public static async Task<(IReadOnlyList<NotificationDraft> Drafts, QuotaCharge Charge)> ChargeDraftsAsync(this MonthlyQuotas quotas, Guid tenantId,
-        IReadOnlyList<NotificationDraft> drafts, string what, CancellationToken ct)
+    public static async Task<(IReadOnlyList<NotificationDraft> Drafts, QuotaCharge Charge)> ChargeDraftsAsync(
+        this MonthlyQuotas quotas, Guid tenantId, IReadOnlyList<NotificationDraft> drafts, string what, CancellationToken ct)
     {
         if (drafts.Count == 0) return (drafts, QuotaCharge.None);
         var charge = await quotas.ChargeAsync(tenantId, PerChannel(drafts), what, ct);

@@ -11,7 +11,8 @@ namespace NotificationService.Features.Sending.Notifications;
 /// </summary>
 public sealed class RecentTemplateSends(NpgsqlDataSource db) : IRecentTemplateSends
 {
-    public async Task<IReadOnlyList<RecentSend>> ForTemplateAsync(Guid tenantId, string key, string channel, string locale, CancellationToken ct)
+    public async Task<IReadOnlyList<RecentSend>> ForTemplateAsync(Guid tenantId, string key, string channel, string locale,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             select n.data::text, n.recipient->>'userId', n.recipient->>'email', n.recipient->>'phone'
@@ -29,7 +30,8 @@ public sealed class RecentTemplateSends(NpgsqlDataSource db) : IRecentTemplateSe
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             sends.Add(new RecentSend(r.IsDBNull(0) ? null : JsonNode.Parse(r.GetString(0)) as JsonObject,
-                new KnownRecipient(r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3))));
+                new KnownRecipient(r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
+                    r.IsDBNull(3) ? null : r.GetString(3))));
         return sends;
     }
 }

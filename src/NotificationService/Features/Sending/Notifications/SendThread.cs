@@ -18,7 +18,8 @@ public static class SendThread
     {
         if (req.Thread is not { } thread) return null;
         if (thread.Length is 0 or > MaxLength) errors["thread"] = [$"thread is 1 to {MaxLength} characters."];
-        else if (!channels.Contains(ChannelNames.InApp)) errors["thread"] = ["Only in_app items are threaded: this send has no in_app channel."];
+        else if (!channels.Contains(ChannelNames.InApp))
+            errors["thread"] = ["Only in_app items are threaded: this send has no in_app channel."];
         else if (req.Metadata?[MetadataKey] is not null) errors["thread"] = ["Give thread or metadata.thread, not both."];
         else return thread;
         return null;

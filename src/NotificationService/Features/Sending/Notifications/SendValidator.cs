@@ -37,7 +37,8 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
     public const string TestRunMetadata = "workflowTestRun";
     public static readonly TimeSpan MaxSchedule = TimeSpan.FromDays(365);
 
-    /// <param name="contentLimitsChecked">A batch checks its shared content once (<see cref="InlineContentLimits"/>), not per recipient.</param>
+    /// <param name="contentLimitsChecked">A batch checks its shared content once
+    /// (<see cref="InlineContentLimits"/>), not per recipient.</param>
     /// <param name="batchId">The batch the drafts belong to (a batch recipient's).</param>
     /// <param name="dataChecked">The caller checks the template data itself (a workflow trigger, per step, in its own words).</param>
     /// <param name="byEngine">The workflow engine's own send, which may carry the metadata the service reserves for itself.</param>
@@ -55,7 +56,8 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         // The tenant's link policy only where a link is given: a send without action buttons reads nothing more.
         var links = req.Content?.Actions is { Length: > 0 } ? await tenants.LinkPolicyAsync(tenantId, ct) : LinkPolicy.HttpsOnly;
         CheckContent(req, channels, errors, links);
-        if (req.Locale is not null && !RecipientRules.IsLocale(req.Locale)) errors["locale"] = ["Not a BCP 47 language tag (e.g. en, fr-CA)."];
+        if (req.Locale is not null && !RecipientRules.IsLocale(req.Locale))
+            errors["locale"] = ["Not a BCP 47 language tag (e.g. en, fr-CA)."];
         if (req.Category is { Length: > 100 }) errors["category"] = ["At most 100 characters."];
         var priority = req.Priority switch
         {
@@ -79,7 +81,8 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         foreach (var channel in channels)
         {
             if (!await providers.CanDeliverAsync(tenantId, channel, ct))
-                errors[req.Channels is null ? "channel" : "channels"] = [$"The tenant has no enabled provider for the '{channel}' channel."];
+                errors[req.Channels is null ? "channel" : "channels"] =
+                    [$"The tenant has no enabled provider for the '{channel}' channel."];
             ResolvedTemplate? template = null;
             if (req.Template is not null)
             {
@@ -92,8 +95,10 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
             var sendAt = req.SendAt is { } s && s > clock.GetUtcNow() ? s : (DateTimeOffset?)null;
             drafts.Add(new NotificationDraft(Uuid7.New(), tenantId, channel, priority, StoredRecipient.From(recipient!), req.Template,
                 template?.VersionId, template?.Locale ?? req.Locale, StoredContent.From(req.Content, channel), req.Data, category,
-                channel == ChannelNames.InApp ? SendThread.Stamp(expiry is { } expires ? SendExpiry.Stamp(req.Metadata, expires) : req.Metadata, thread) : req.Metadata, sendAt,
-                batchId, OverridePreferences: req.OverridePreferences == true, TraceParent: traceParent));
+                channel == ChannelNames.InApp
+                    ? SendThread.Stamp(expiry is { } expires ? SendExpiry.Stamp(req.Metadata, expires) : req.Metadata, thread)
+                    : req.Metadata,
+                sendAt, batchId, OverridePreferences: req.OverridePreferences == true, TraceParent: traceParent));
         }
         if (missingData is not null) errors["data"] = [.. missingData];
         if (errors.Count > 0) throw new RequestValidationException(errors, 422, string.Join(" ", errors.Values.SelectMany(v => v)));
@@ -112,7 +117,8 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
     /// The locale a template send naming none gets from its recipient's profile: the patch's if it sets one, else the stored
     /// profile's, read (one indexed statement) only when some channel's template is published in several locales.
     /// </summary>
-    private async Task<string?> ProfileLocaleAsync(Guid tenantId, SendRequest req, List<string> channels, KnownProfileLocale? known, CancellationToken ct)
+    private async Task<string?> ProfileLocaleAsync(Guid tenantId, SendRequest req, List<string> channels, KnownProfileLocale? known,
+        CancellationToken ct)
     {
         if (req.Template is null || req.Recipient?.UserId is not { Length: > 0 } userId) return null;
         if (req.Recipient.Profile is { } patch && patch.ContainsKey("locale"))   // set (or removed) by this very send
@@ -139,37 +145,54 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
 
     private static List<string> ChannelsOf(SendRequest req, Dictionary<string, string[]> errors)
     {
-        if (req.Channel is not null && req.Channels is not null) { errors["channels"] = ["Give channel or channels, not both."]; return []; }
+        if (req.Channel is not null && req.Channels is not null)
+        {
+            errors["channels"] = ["Give channel or channels, not both."];
+            return [];
+        }
         if (req.Channel is { } one && ChannelNames.IsKnown(one)) return [one]; // the usual send: no list to check
         var list = req.Channels?.ToList() ?? (req.Channel is null ? [] : [req.Channel]);
-        if (list.Count == 0) errors[req.Channels is null ? "channel" : "channels"] = [$"A channel is required: one of {string.Join(", ", ChannelNames.All)}."];
+        if (list.Count == 0)
+            errors[req.Channels is null ? "channel" : "channels"] =
+                [$"A channel is required: one of {string.Join(", ", ChannelNames.All)}."];
         for (var i = 0; i < list.Count; i++)
             if (!ChannelNames.IsKnown(list[i]))
-                errors[req.Channels is null ? "channel" : $"channels[{i}]"] = [$"Unknown channel '{list[i]}': one of {string.Join(", ", ChannelNames.All)}."];
+                errors[req.Channels is null ? "channel" : $"channels[{i}]"] =
+                    [$"Unknown channel '{list[i]}': one of {string.Join(", ", ChannelNames.All)}."];
         if (list.Distinct().Count() != list.Count) errors["channels"] = ["A channel is listed twice."];
         return list.Where(ChannelNames.IsKnown).Distinct().ToList();
     }
 
     private static void CheckContent(SendRequest req, List<string> channels, Dictionary<string, string[]> errors, LinkPolicy links)
     {
-        if ((req.Template is null) == (req.Content is null)) { errors["template"] = ["Give either template (a template key) or content."]; return; }
+        if ((req.Template is null) == (req.Content is null))
+        {
+            errors["template"] = ["Give either template (a template key) or content."];
+            return;
+        }
         if (req.Template is { } key && (key.Length is 0 or > 200)) errors["template"] = ["A template key is 1 to 200 characters."];
         if (req.Content is not { } c) return;
-        if (string.IsNullOrEmpty(c.Body) && string.IsNullOrEmpty(c.Html)) errors["content.body"] = ["content.body (or content.html for email) is required."];
-        if (c.Subject is not null && c.Title is not null) errors["content.title"] = ["Give content.title or content.subject (the same field), not both."];
+        if (string.IsNullOrEmpty(c.Body) && string.IsNullOrEmpty(c.Html))
+            errors["content.body"] = ["content.body (or content.html for email) is required."];
+        if (c.Subject is not null && c.Title is not null)
+            errors["content.title"] = ["Give content.title or content.subject (the same field), not both."];
         if (c.Subject is { Length: > MaxSubjectLength }) errors["content.subject"] = [$"At most {MaxSubjectLength} characters."];
         if (c.Title is { Length: > MaxSubjectLength }) errors["content.title"] = [$"At most {MaxSubjectLength} characters."];
         if (c.Actions is { } actions)
         {
-            if (!channels.Contains(ChannelNames.InApp)) errors["content.actions"] = ["Action buttons are for the in_app channel: this send has none."];
+            if (!channels.Contains(ChannelNames.InApp))
+                errors["content.actions"] = ["Action buttons are for the in_app channel: this send has none."];
             else if (actions.Any(a => a is null)) errors["content.actions"] = ["An action is {label, url}, not null."];
             else InboxActionRules.Check([.. actions.Select(a => (a.Label, a.Url))], "content.actions", errors, links);
         }
         if (c.Body is { Length: > MaxBodyLength }) errors["content.body"] = [$"At most {MaxBodyLength} characters."];
         if (c.Html is { Length: > MaxBodyLength }) errors["content.html"] = [$"At most {MaxBodyLength} characters."];
-        if (channels.Contains(ChannelNames.Email) && string.IsNullOrEmpty(c.Subject ?? c.Title)) errors["content.subject"] = ["The email channel needs content.subject."];
-        if (channels.Contains(ChannelNames.Sms) && c.Body is { Length: > MaxSmsLength }) errors["content.body"] = [$"An SMS body is at most {MaxSmsLength} characters."];
-        if (!channels.Contains(ChannelNames.Email) && string.IsNullOrEmpty(c.Body) && channels.Count > 0) errors["content.body"] = ["content.body is required for non-email channels."];
+        if (channels.Contains(ChannelNames.Email) && string.IsNullOrEmpty(c.Subject ?? c.Title))
+            errors["content.subject"] = ["The email channel needs content.subject."];
+        if (channels.Contains(ChannelNames.Sms) && c.Body is { Length: > MaxSmsLength })
+            errors["content.body"] = [$"An SMS body is at most {MaxSmsLength} characters."];
+        if (!channels.Contains(ChannelNames.Email) && string.IsNullOrEmpty(c.Body) && channels.Count > 0)
+            errors["content.body"] = ["content.body is required for non-email channels."];
     }
 
     /// <summary>
@@ -184,7 +207,8 @@ public sealed class SendValidator(ProviderDirectory providers, TemplateResolver 
         if (metadata.Count > MaxMetadataEntries) errors["metadata"] = [$"At most {MaxMetadataEntries} entries."];
         foreach (var (k, v) in metadata)
             if (k.Length > 100 || v is JsonObject or JsonArray || v?.ToJsonString().Length > 1000)
-                errors[$"metadata.{k}"] = ["Metadata values are strings, numbers or booleans of at most 1000 characters, keys at most 100."];
+                errors[$"metadata.{k}"] =
+                    ["Metadata values are strings, numbers or booleans of at most 1000 characters, keys at most 100."];
     }
 
     private static int Depth(JsonNode? node) => node switch

@@ -25,8 +25,8 @@ public sealed record TestSendResult(Guid Id, int Version, string Status, string 
 /// draft can be tried before publishing), high priority, through the tenant's providers. It lives here rather than in
 /// Templates because it creates a notification: Templates checks the version renders, this feature accepts it.
 /// </summary>
-public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory providers, NotificationLedger ledger, NotificationWriter writer, TenantStore tenants,
-    MonthlyQuotas quotas)
+public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory providers, NotificationLedger ledger, NotificationWriter writer,
+    TenantStore tenants, MonthlyQuotas quotas)
 {
     public async Task<TestSendResult> SendAsync(Guid tenantId, Guid id, TestSendRequest req, string statusBase, CancellationToken ct)
     {
@@ -40,7 +40,8 @@ public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory prov
         if (!await providers.CanDeliverAsync(tenantId, channel, ct))
             throw new UnprocessableException($"The tenant has no enabled provider for the '{channel}' channel.");
 
-        var draft = new NotificationDraft(Uuid7.New(), tenantId, channel, JobPriority.High, StoredRecipient.From(req.Recipient!), stored.Key,
+        var draft = new NotificationDraft(
+            Uuid7.New(), tenantId, channel, JobPriority.High, StoredRecipient.From(req.Recipient!), stored.Key,
             stored.Version.Id, stored.Locale, Content: null, req.Data, Category: null, Metadata: null, SendAt: null);
         var (charged, charge) = await quotas.ChargeDraftsAsync(tenantId, [draft], "This test send", ct);   // a test is a message too
         try
@@ -59,10 +60,12 @@ public sealed class TemplateTestSend(TemplateTrial trial, ProviderDirectory prov
 
     public static void Map(WebApplication app) =>
         app.MapGroup("/api/v1/admin/templates").WithTags("Admin: templates").RequireScopes()
-            .MapPost("/{id:guid}/test-send", async Task<Accepted<TestSendResult>> (Guid id, HttpContext http, TemplateTestSend testSend, CancellationToken ct) =>
+            .MapPost("/{id:guid}/test-send", async Task<Accepted<TestSendResult>> (Guid id, HttpContext http, TemplateTestSend testSend,
+                CancellationToken ct) =>
             {
                 var (req, _) = await JsonBody.ReadAsync<TestSendRequest>(http.Request, TemplateAdminEndpoints.TrialBodyLimit, ct);
-                var result = await testSend.SendAsync(http.User.TenantId(), id, req, $"{http.Request.PathBase}/api/v1/services/notifications", ct);
+                var result = await testSend.SendAsync(http.User.TenantId(), id, req,
+                    $"{http.Request.PathBase}/api/v1/services/notifications", ct);
                 return TypedResults.Accepted(result.StatusUrl, result);
             }).WithSummary("Send a template version to a test recipient").Accepts<TestSendRequest>("application/json");
 }

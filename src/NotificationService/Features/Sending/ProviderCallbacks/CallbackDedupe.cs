@@ -8,7 +8,8 @@ namespace NotificationService.Features.Sending.ProviderCallbacks;
 public static class CallbackDedupe
 {
     /// <summary>Events with an id already seen for this provider are dropped (also duplicates inside the batch).</summary>
-    public static async Task<List<ProviderEvent>> FreshAsync(LedgerTransaction tx, Guid providerId, IReadOnlyList<ProviderEvent> events, CancellationToken ct)
+    public static async Task<List<ProviderEvent>> FreshAsync(LedgerTransaction tx, Guid providerId, IReadOnlyList<ProviderEvent> events,
+        CancellationToken ct)
     {
         var keys = events.Where(e => e.DedupeKey is not null).Select(e => e.DedupeKey!).Distinct().ToArray();
         if (keys.Length == 0) return [.. events];
@@ -48,5 +49,6 @@ public sealed class CallbackDedupeRetention(NpgsqlDataSource db) : IRetainedData
 
     public int DefaultDays => 7;
 
-    public Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct) => CallbackDedupe.PurgeAsync(db, olderThan, limit, ct);
+    public Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct) =>
+        CallbackDedupe.PurgeAsync(db, olderThan, limit, ct);
 }

@@ -10,10 +10,14 @@ namespace NotificationService.Features.Sending.ProviderCallbacks;
 public static class CallbackMetrics
 {
     public static readonly Meter Meter = new("NotificationService.Callbacks");
-    private static readonly Counter<long> RejectedCounter = Meter.CreateCounter<long>("callbacks_rejected", description: "callbacks refused (signature, timestamp, size, format)");
-    private static readonly Counter<long> UnknownCounter = Meter.CreateCounter<long>("callback_events_unknown", description: "events naming no known message");
-    private static readonly Counter<long> ParkedCounter = Meter.CreateCounter<long>("callback_events_parked", description: "events waiting for their message id to be stored");
-    private static readonly Counter<long> AppliedCounter = Meter.CreateCounter<long>("callback_events_applied", description: "events processed");
+    private static readonly Counter<long> RejectedCounter = Meter.CreateCounter<long>("callbacks_rejected",
+        description: "callbacks refused (signature, timestamp, size, format)");
+    private static readonly Counter<long> UnknownCounter = Meter.CreateCounter<long>("callback_events_unknown",
+        description: "events naming no known message");
+    private static readonly Counter<long> ParkedCounter = Meter.CreateCounter<long>("callback_events_parked",
+        description: "events waiting for their message id to be stored");
+    private static readonly Counter<long> AppliedCounter = Meter.CreateCounter<long>("callback_events_applied",
+        description: "events processed");
 
     private static long _rejected, _unknown, _applied, _parked;
     public static long Parked => Interlocked.Read(ref _parked);
@@ -42,7 +46,8 @@ public static class CallbackMetrics
     }
 
     /// <summary>The provider label of a config kind, as the callback URLs name it.</summary>
-    public static string Label(string kind) => kind.StartsWith("twilio", StringComparison.Ordinal) ? "twilio" : kind == "meta_whatsapp" ? "whatsapp" : kind;
+    public static string Label(string kind) =>
+        kind.StartsWith("twilio", StringComparison.Ordinal) ? "twilio" : kind == "meta_whatsapp" ? "whatsapp" : kind;
 
     public static void AppliedEvents(string provider, int count)
     {

@@ -28,7 +28,8 @@ public static class CallbackSignatures
             var data = new byte[ts.Length + body.Length];
             ts.CopyTo(data, 0);
             body.CopyTo(data.AsSpan(ts.Length));
-            return ecdsa.VerifyData(data, Convert.FromBase64String(signatureBase64), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            return ecdsa.VerifyData(data, Convert.FromBase64String(signatureBase64), HashAlgorithmName.SHA256,
+                DSASignatureFormat.Rfc3279DerSequence);
         }
         catch (Exception e) when (e is FormatException or CryptographicException) { return false; }
     }
@@ -37,7 +38,8 @@ public static class CallbackSignatures
     public static string TwilioCompute(string authToken, string url, IEnumerable<KeyValuePair<string, string>> form)
     {
         var sb = new StringBuilder(url);
-        foreach (var (k, v) in form.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal)) sb.Append(k).Append(v);
+        foreach (var (k, v) in form.OrderBy(p => p.Key, StringComparer.Ordinal).ThenBy(p => p.Value, StringComparer.Ordinal))
+            sb.Append(k).Append(v);
         return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(sb.ToString())));
     }
 

@@ -7,11 +7,12 @@ namespace NotificationService.Features.Sending.ProviderCallbacks;
 /// <summary>
 /// Re-applies parked provider events once their message id is stored (polled every second on each worker: a parked
 /// event is rare and a second late is fine; an empty table costs one index probe). Giving up on events parked too long is
-/// a recurring job (<see cref="ParkedCallbackExpiry"/>). Each pass is one transaction: take, apply through <see cref="StatusUpdater"/>, commit.
-/// Replicas skip each other's rows, so an event is applied once.
+/// a recurring job (<see cref="ParkedCallbackExpiry"/>). Each pass is one transaction: take, apply through
+/// <see cref="StatusUpdater"/>, commit. Replicas skip each other's rows, so an event is applied once.
 /// </summary>
 public sealed class ParkedCallbackReplayer(StatusUpdater updater, CallbackProviders providers,
-    NotificationLedger ledger, NotificationQueries notifications, IConfiguration config, ILogger<ParkedCallbackReplayer> log) : BackgroundService
+    NotificationLedger ledger, NotificationQueries notifications, IConfiguration config, ILogger<ParkedCallbackReplayer> log)
+    : BackgroundService
 {
     private const int BatchSize = 500;
 

@@ -17,7 +17,8 @@ public sealed class ParkedCallbacks(IConfiguration config)
     /// <summary>Only events that name a provider message id alone and would change a status are worth waiting for.</summary>
     public static bool Parkable(ProviderEvent e) => e.NotificationId is null && e.ProviderMessageId is not null && e.Status is not null;
 
-    public static async Task ParkAsync(LedgerTransaction tx, CallbackProvider provider, IReadOnlyList<ProviderEvent> events, CancellationToken ct)
+    public static async Task ParkAsync(LedgerTransaction tx, CallbackProvider provider, IReadOnlyList<ProviderEvent> events,
+        CancellationToken ct)
     {
         if (events.Count == 0) return;
         await using var cmd = tx.Command("""
@@ -68,7 +69,8 @@ public sealed class ParkedCallbacks(IConfiguration config)
         return taken.OrderBy(t => t.Id).Select(t => (t.ProviderId, t.Event)).ToList();
     }
 
-    /// <summary>Erase: parked provider events of the tenant that mention one of <paramref name="values"/> (lower-cased) are dropped.</summary>
+    /// <summary>Erase: parked provider events of the tenant that mention
+    /// one of <paramref name="values"/> (lower-cased) are dropped.</summary>
     public static async Task<int> ForgetAsync(NpgsqlDataSource db, Guid tenantId, string[] values, CancellationToken ct)
     {
         if (values.Length == 0) return 0;

@@ -37,13 +37,17 @@ public static class ProviderCallbackEndpoints
     public static void MapProviderCallbacks(this WebApplication app)
     {
         var group = app.MapGroup("/webhooks").WithTags("Provider callbacks").AllowAnonymous();
-        group.MapPost("/sendgrid/{providerConfigId:guid}", SendGridAsync).WithSummary("SendGrid event webhook: delivery statuses, signature checked");
-        group.MapPost("/twilio/{providerConfigId:guid}", TwilioAsync).WithSummary("Twilio status callback for SMS and WhatsApp, signature checked");
+        group.MapPost("/sendgrid/{providerConfigId:guid}", SendGridAsync)
+            .WithSummary("SendGrid event webhook: delivery statuses, signature checked");
+        group.MapPost("/twilio/{providerConfigId:guid}", TwilioAsync)
+            .WithSummary("Twilio status callback for SMS and WhatsApp, signature checked");
         group.MapGet("/whatsapp/{providerConfigId:guid}", WhatsAppChallengeAsync).WithSummary("Meta webhook verification challenge");
-        group.MapPost("/whatsapp/{providerConfigId:guid}", WhatsAppAsync).WithSummary("Meta WhatsApp Cloud API status webhook, signature checked");
+        group.MapPost("/whatsapp/{providerConfigId:guid}", WhatsAppAsync)
+            .WithSummary("Meta WhatsApp Cloud API status webhook, signature checked");
     }
 
-    private static async Task<IResult> SendGridAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, CallbackBatcher updater, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> SendGridAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers,
+        CallbackBatcher updater, TimeProvider clock, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, "sendgrid", ct);
         var provider = await providers.FindAsync(providerConfigId, ct);
@@ -56,7 +60,8 @@ public static class ProviderCallbackEndpoints
         return await ApplyAsync("sendgrid", provider, SendGridEvents.Parse(body), updater, ct);
     }
 
-    private static async Task<IResult> TwilioAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, CallbackBatcher updater, IConfiguration config, CancellationToken ct)
+    private static async Task<IResult> TwilioAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers,
+        CallbackBatcher updater, IConfiguration config, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, "twilio", ct);
         var provider = await providers.FindAsync(providerConfigId, ct);
@@ -69,12 +74,15 @@ public static class ProviderCallbackEndpoints
         var baseUrl = config["PublicBaseUrl"]?.TrimEnd('/') ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
         var url = baseUrl + request.Path + request.QueryString;
         var pairs = form.SelectMany(p => p.Value.Select(v => KeyValuePair.Create(p.Key, v ?? "")));
-        if (!CallbackSignatures.Twilio(token, url, pairs, request.Headers["X-Twilio-Signature"].ToString())) return Reject("twilio", "signature");
-        if (!request.HasFormContentType || form.Count == 0) throw RequestValidationException.For("$", "Expected application/x-www-form-urlencoded parameters.");
+        if (!CallbackSignatures.Twilio(token, url, pairs, request.Headers["X-Twilio-Signature"].ToString()))
+            return Reject("twilio", "signature");
+        if (!request.HasFormContentType || form.Count == 0)
+            throw RequestValidationException.For("$", "Expected application/x-www-form-urlencoded parameters.");
         return await ApplyAsync("twilio", provider, TwilioEvents.Parse(form), updater, ct);
     }
 
-    private static async Task<IResult> WhatsAppChallengeAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, CancellationToken ct)
+    private static async Task<IResult> WhatsAppChallengeAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers,
+        CancellationToken ct)
     {
         var provider = await providers.FindAsync(providerConfigId, ct);
         if (provider?.Kind != ProviderKinds.MetaWhatsApp) return TypedResults.NotFound();
@@ -89,17 +97,20 @@ public static class ProviderCallbackEndpoints
         return TypedResults.Text(q["hub.challenge"].ToString(), "text/plain");
     }
 
-    private static async Task<IResult> WhatsAppAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers, CallbackBatcher updater, CancellationToken ct)
+    private static async Task<IResult> WhatsAppAsync(Guid providerConfigId, HttpRequest request, CallbackProviders providers,
+        CallbackBatcher updater, CancellationToken ct)
     {
         var body = await ReadBodyAsync(request, "whatsapp", ct);
         var provider = await providers.FindAsync(providerConfigId, ct);
         if (provider?.Kind != ProviderKinds.MetaWhatsApp) return TypedResults.NotFound();
         if (provider.Secret("appSecret") is not { } secret) return Reject("whatsapp", "no_secret");
-        if (!CallbackSignatures.Meta(secret, body, request.Headers["X-Hub-Signature-256"].ToString())) return Reject("whatsapp", "signature");
+        if (!CallbackSignatures.Meta(secret, body, request.Headers["X-Hub-Signature-256"].ToString()))
+            return Reject("whatsapp", "signature");
         return await ApplyAsync("whatsapp", provider, WhatsAppEvents.Parse(body), updater, ct);
     }
 
-    private static async Task<IResult> ApplyAsync(string name, CallbackProvider provider, List<ProviderEvent> events, CallbackBatcher updater, CancellationToken ct)
+    private static async Task<IResult> ApplyAsync(string name, CallbackProvider provider, List<ProviderEvent> events,
+        CallbackBatcher updater, CancellationToken ct)
     {
         var result = await updater.ApplyAsync(provider, events);
         CallbackMetrics.AppliedEvents(name, result.Applied);
@@ -117,13 +128,21 @@ public static class ProviderCallbackEndpoints
     /// <summary>The raw bytes (signatures cover them exactly), at most 1 MB.</summary>
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, string provider, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes) { CallbackMetrics.Reject(provider, "too_large"); throw new PayloadTooLargeException($"Callback bodies are limited to {MaxBodyBytes} bytes."); }
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            CallbackMetrics.Reject(provider, "too_large");
+            throw new PayloadTooLargeException($"Callback bodies are limited to {MaxBodyBytes} bytes.");
+        }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
         int read;
         while ((read = await request.Body.ReadAsync(chunk, ct)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes) { CallbackMetrics.Reject(provider, "too_large"); throw new PayloadTooLargeException($"Callback bodies are limited to {MaxBodyBytes} bytes."); }
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                CallbackMetrics.Reject(provider, "too_large");
+                throw new PayloadTooLargeException($"Callback bodies are limited to {MaxBodyBytes} bytes.");
+            }
             buffer.Write(chunk, 0, read);
         }
         return buffer.ToArray();

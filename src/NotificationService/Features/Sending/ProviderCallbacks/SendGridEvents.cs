@@ -3,7 +3,8 @@ using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Sending.ProviderCallbacks;
 
-/// <summary>SendGrid Event Webhook batches (a JSON array) → normalised events. Unknown event names are a 400 for the whole batch.</summary>
+/// <summary>SendGrid Event Webhook batches (a JSON array) → normalised events.
+/// Unknown event names are a 400 for the whole batch.</summary>
 public static class SendGridEvents
 {
     private static readonly string[] SuppressingDropReasons = ["Bounced Address", "Unsubscribed Address", "Spam Reporting Address"];
@@ -19,11 +20,14 @@ public static class SendGridEvents
         var i = 0;
         foreach (var e in root.EnumerateArray())
         {
-            string? S(string name) => e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            string? S(string name) =>
+                e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String
+                    ? v.GetString() : null;
             var kind = S("event") ?? throw RequestValidationException.For($"[{i}].event", "Every event needs an `event` name.");
             var email = S("email");
             var reason = S("reason") ?? S("response");
-            DateTimeOffset? at = e.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var unix) ? DateTimeOffset.FromUnixTimeSeconds(unix) : null;
+            DateTimeOffset? at = e.TryGetProperty("timestamp", out var ts) && ts.TryGetInt64(out var unix)
+                ? DateTimeOffset.FromUnixTimeSeconds(unix) : null;
             (string? Status, string Detail, string? Error, Suppression? Suppress) mapped = kind switch
             {
                 "processed" => ("sent", "sendgrid: processed", null, null),
@@ -44,7 +48,8 @@ public static class SendGridEvents
             Guid? notificationId = Guid.TryParse(S("notification_id"), out var nid) ? nid : null;
             // Without our custom_args (e.g. a message sent outside this service), fall back to X-Message-Id, the sg_message_id prefix.
             var messageId = S("sg_message_id")?.Split('.')[0];
-            events.Add(new ProviderEvent(notificationId, messageId, mapped.Status, mapped.Detail, mapped.Error, at, S("sg_event_id"), mapped.Suppress));
+            events.Add(new ProviderEvent(notificationId, messageId, mapped.Status, mapped.Detail, mapped.Error, at,
+                S("sg_event_id"), mapped.Suppress));
             i++;
         }
         return events;

@@ -27,10 +27,12 @@ public sealed class StatusUpdater(NotificationLedger ledger, SuppressionStore su
     /// Inside the caller's transaction. Outcomes are kept per event instance, so a caller that merged several
     /// requests' events (<see cref="CallbackBatcher"/>) can answer each request with its own counts.
     /// </summary>
-    public async Task<EventOutcomes> ApplyInAsync(LedgerTransaction tx, CallbackProvider provider, IReadOnlyList<ProviderEvent> events, bool park, CancellationToken ct)
+    public async Task<EventOutcomes> ApplyInAsync(LedgerTransaction tx, CallbackProvider provider,
+        IReadOnlyList<ProviderEvent> events, bool park, CancellationToken ct)
     {
         var fresh = await CallbackDedupe.FreshAsync(tx, provider.Id, events, ct);
-        var reports = fresh.Select(e => new ReportedStatus(e.NotificationId, e.ProviderMessageId, e.Status, e.Detail, e.Error, e.At)).ToList();
+        var reports = fresh.Select(e => new ReportedStatus(e.NotificationId, e.ProviderMessageId, e.Status, e.Detail, e.Error, e.At))
+            .ToList();
         var matched = await ledger.ApplyReportsAsync(tx, provider.TenantId, "provider", reports, ct);
 
         var outcomes = new EventOutcomes(fresh);
@@ -57,6 +59,7 @@ public sealed class StatusUpdater(NotificationLedger ledger, SuppressionStore su
     }
 
     private static SuppressionEntry Entry(CallbackProvider p, ReportedNotification? n, ProviderEvent e) => new(p.TenantId, p.Channel,
-        Addresses.Normalize(p.Channel, e.Suppress!.Address) ?? (n is null ? null : Addresses.Of(p.Channel, n.Recipient.Email, n.Recipient.Phone)),
+        Addresses.Normalize(p.Channel, e.Suppress!.Address)
+            ?? (n is null ? null : Addresses.Of(p.Channel, n.Recipient.Email, n.Recipient.Phone)),
         e.Suppress.Reason, e.Detail, p.Id, n?.Id);
 }

@@ -36,6 +36,7 @@ public static class TwilioEvents
         };
         if (sid is null) throw RequestValidationException.For("MessageSid", "A status callback needs MessageSid.");
         var suppress = code == UnsubscribedErrorCode ? new Suppression("stop", F("To")) : null;
-        return [new ProviderEvent(null, sid, mapped, $"twilio: {status}", mapped == "failed" ? error ?? $"twilio: {status}" : null, null, null, suppress)];
+        return [new ProviderEvent(null, sid, mapped, $"twilio: {status}", mapped == "failed" ? error ?? $"twilio: {status}" : null,
+            null, null, suppress)];
     }
 }

@@ -14,7 +14,8 @@ public static class WhatsAppEvents
         JsonElement root;
         try { root = JsonDocument.Parse(body).RootElement; }
         catch (JsonException) { throw RequestValidationException.For("$", "Malformed JSON."); }
-        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array)
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("entry", out var entries)
+            || entries.ValueKind != JsonValueKind.Array)
             throw RequestValidationException.For("entry", "Expected a WhatsApp Business Account notification with `entry`.");
 
         var events = new List<ProviderEvent>();
@@ -25,13 +26,15 @@ public static class WhatsAppEvents
                 var id = Str(s, "id") ?? throw RequestValidationException.For("statuses.id", "Every status needs the message id.");
                 var status = Str(s, "status");
                 var firstError = Array(s, "errors").FirstOrDefault();
-                int? code = firstError.ValueKind == JsonValueKind.Object && firstError.TryGetProperty("code", out var c) && c.TryGetInt32(out var ci) ? ci : null;
+                int? code = firstError.ValueKind == JsonValueKind.Object && firstError.TryGetProperty("code", out var c)
+                    && c.TryGetInt32(out var ci) ? ci : null;
                 var mapped = status switch
                 {
                     "sent" => "sent", "delivered" => "delivered", "read" => "read", "failed" => "failed",
                     _ => throw RequestValidationException.For("statuses.status", $"Unknown WhatsApp status '{status}'."),
                 };
-                var error = mapped == "failed" ? $"meta {code}: {Str(firstError, "title") ?? Str(firstError, "message") ?? "failed"}" : null;
+                var error = mapped == "failed"
+                    ? $"meta {code}: {Str(firstError, "title") ?? Str(firstError, "message") ?? "failed"}" : null;
                 DateTimeOffset? at = long.TryParse(Str(s, "timestamp"), out var unix) ? DateTimeOffset.FromUnixTimeSeconds(unix) : null;
                 var suppress = code == OptedOutErrorCode ? new Suppression("opt_out", Str(s, "recipient_id")) : null;
                 events.Add(new ProviderEvent(null, id, mapped, $"whatsapp: {status}", error, at, null, suppress));
@@ -45,11 +48,14 @@ public static class WhatsAppEvents
     }
 
     private static IEnumerable<JsonElement> Changes(JsonElement entry) =>
-        Array(entry, "changes").Where(c => c.ValueKind == JsonValueKind.Object && c.TryGetProperty("value", out _)).Select(c => c.GetProperty("value"));
+        Array(entry, "changes").Where(c => c.ValueKind == JsonValueKind.Object && c.TryGetProperty("value", out _))
+            .Select(c => c.GetProperty("value"));
 
     private static IEnumerable<JsonElement> Array(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array ? a.EnumerateArray() : [];
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var a) && a.ValueKind == JsonValueKind.Array
+            ? a.EnumerateArray() : [];
 
     private static string? Str(JsonElement e, string name) =>
-        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.String ? v.GetString() : null;
+        e.ValueKind == JsonValueKind.Object && e.TryGetProperty(name, out var v) && v.ValueKind is JsonValueKind.String
+            ? v.GetString() : null;
 }

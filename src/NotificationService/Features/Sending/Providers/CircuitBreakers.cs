@@ -31,7 +31,8 @@ public sealed class CircuitBreakers(TimeProvider clock)
 
     private readonly ConcurrentDictionary<Guid, Circuit> _circuits = new();
 
-    /// <summary>How long the config stays unusable, or null when it may be tried (closed, or cool-down over). Does not change state.</summary>
+    /// <summary>How long the config stays unusable, or null when it may be tried (closed, or cool-down over).
+    /// Does not change state.</summary>
     public TimeSpan? OpenFor(ProviderConfig p)
     {
         if (!_circuits.TryGetValue(p.Id, out var c)) return null;
@@ -70,7 +71,8 @@ public sealed class CircuitBreakers(TimeProvider clock)
         }
     }
 
-    /// <summary>One config's circuit as this process sees it, for the console: closed with no failures when it has never failed here.</summary>
+    /// <summary>One config's circuit as this process sees it, for the console:
+    /// closed with no failures when it has never failed here.</summary>
     public CircuitState StateOf(Guid providerId)
     {
         if (!_circuits.TryGetValue(providerId, out var c)) return new CircuitState("closed", 0, null);

@@ -47,7 +47,8 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
         var e = new ProviderEntity
         {
             Id = Uuid7.New(), TenantId = tenantId, Channel = exported.Channel, Kind = exported.Kind, Name = exported.Name.Trim(),
-            Priority = exported.Priority, Enabled = exported.Enabled && (exported.Secrets?.Count ?? 0) == 0, SettingsJson = settings.ToJsonString(),
+            Priority = exported.Priority, Enabled = exported.Enabled && (exported.Secrets?.Count ?? 0) == 0,
+            SettingsJson = settings.ToJsonString(),
         };
         Encrypt(e, []);
         await store.AddAsync(e, ct);
@@ -60,7 +61,8 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
         var e = await FindAsync(tenantId, id, ct);
         // Channel and kind are the config's identity (secrets and callbacks depend on them): create a new one instead.
         var errors = new Dictionary<string, string[]>();
-        if (r.Channel is not null && r.Channel != e.Channel) errors["channel"] = ["The channel of a provider config cannot change; create a new config."];
+        if (r.Channel is not null && r.Channel != e.Channel)
+            errors["channel"] = ["The channel of a provider config cannot change; create a new config."];
         if (r.Kind is not null && r.Kind != e.Kind) errors["kind"] = ["The kind of a provider config cannot change; create a new config."];
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
@@ -114,8 +116,8 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
     }
 
     /// <param name="secretsToCome">An import: the secrets are set later, so their absence is no error yet.</param>
-    private async Task ValidateAsync(string? channel, string? kind, string name, int priority, JsonObject settings, Dictionary<string, string> secrets,
-        CancellationToken ct, bool secretsToCome = false)
+    private async Task ValidateAsync(string? channel, string? kind, string name, int priority, JsonObject settings,
+        Dictionary<string, string> secrets, CancellationToken ct, bool secretsToCome = false)
     {
         var errors = ProviderSettingsValidator.Validate(kind, channel, settings, secrets)
             .Where(e => !(secretsToCome && e.Key.StartsWith("secrets.", StringComparison.Ordinal))).ToDictionary(e => e.Key, e => e.Value);
@@ -123,13 +125,17 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
         if (priority is < 0 or > 10_000) errors["priority"] = ["'priority' must be between 0 and 10000 (lower is tried first)."];
         if (ProviderKinds.Find(kind) is { } spec)
             foreach (var unknown in secrets.Keys.Except(spec.Secrets.Select(f => f.Name)))
-                errors["secrets." + unknown] = [$"'{unknown}' is not a secret of {kind}; known: {string.Join(", ", spec.Secrets.Select(f => f.Name).DefaultIfEmpty("none"))}."];
+                errors["secrets." + unknown] = [$"'{unknown}' is not a secret of {kind}; "
+                    + $"known: {string.Join(", ", spec.Secrets.Select(f => f.Name).DefaultIfEmpty("none"))}."];
         ProviderLimits.Validate(settings, errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
         foreach (var (field, host, echo) in Destinations(settings, secrets))
             if (await guard.CheckAsync(host, ct) is { } refused)
-                errors[field] = [echo ? $"Refused: {refused}. An operator can allow it with Outbound:AllowedTargets." : "Its token_uri is not an allowed destination."];
-        if (kind is not null) await chatHosts.CheckAsync([new("secrets.webhookUrl", kind, secrets.GetValueOrDefault("webhookUrl"))], errors, ct);
+                errors[field] = [echo
+                    ? $"Refused: {refused}. An operator can allow it with Outbound:AllowedTargets."
+                    : "Its token_uri is not an allowed destination."];
+        if (kind is not null)
+            await chatHosts.CheckAsync([new("secrets.webhookUrl", kind, secrets.GetValueOrDefault("webhookUrl"))], errors, ct);
         if (errors.Count > 0) throw new RequestValidationException(errors);
     }
 
@@ -139,9 +145,11 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
     /// </summary>
     private static IEnumerable<(string Field, string Host, bool Echo)> Destinations(JsonObject settings, Dictionary<string, string> secrets)
     {
-        if (settings["baseUrl"] is JsonValue b && b.TryGetValue<string>(out var baseUrl) && Uri.TryCreate(baseUrl, UriKind.Absolute, out var u))
+        if (settings["baseUrl"] is JsonValue b && b.TryGetValue<string>(out var baseUrl)
+            && Uri.TryCreate(baseUrl, UriKind.Absolute, out var u))
             yield return ("settings.baseUrl", u.IdnHost, true);
-        if (settings["host"] is JsonValue h && h.TryGetValue<string>(out var host) && host.Length > 0) yield return ("settings.host", host, true);
+        if (settings["host"] is JsonValue h && h.TryGetValue<string>(out var host) && host.Length > 0)
+            yield return ("settings.host", host, true);
         if (secrets.GetValueOrDefault("serviceAccountJson") is { } json && ProviderSettingsValidator.TokenUri(json) is { } tokenUri)
             yield return ("secrets.serviceAccountJson", tokenUri.IdnHost, false);
     }

@@ -6,7 +6,8 @@ namespace NotificationService.Features.Sending.Providers;
 /// <summary>Before a batch is sent: may each job go now, and through which config's reserved rate-limit slot?</summary>
 public abstract record Admission
 {
-    /// <summary>Go. <paramref name="Reserved"/>: the config expected to take it, whose rate-limit slot is already held (null: no limit).</summary>
+    /// <summary>Go. <paramref name="Reserved"/>: the config expected to take it, whose rate-limit slot is already held
+    /// (null: no limit).</summary>
     public sealed record Proceed(ProviderConfig? Reserved) : Admission;
 
     /// <summary>Postpone without using an attempt: over the rate limit, or every config's circuit is open.</summary>
@@ -41,13 +42,18 @@ public sealed class ProviderAdmission(ProviderDirectory directory, CircuitBreake
                     $"circuit open for every {jobs[i].Queue} provider ({string.Join(", ", providers.Select(p => p.Name))})");
                 continue;
             }
-            if (ProviderLimits.From(first.Kind, first.Settings).RateLimitPerSecond is not { } limit) { result[i] = new Admission.Proceed(null); continue; }
+            if (ProviderLimits.From(first.Kind, first.Settings).RateLimitPerSecond is not { } limit)
+            {
+                result[i] = new Admission.Proceed(null);
+                continue;
+            }
             if (!limited.TryGetValue(first.Id, out var entry)) limited[first.Id] = entry = (first, limit, []);
             entry.Jobs.Add(i);
         }
         if (limited.Count == 0) return result;
 
-        var grants = await limiter.ReserveAsync(limited.Values.Select(l => new ProviderRateLimiter.Request(l.Config.TenantId, l.Config.Id, l.Limit, l.Jobs.Count)).ToList(), ct);
+        var grants = await limiter.ReserveAsync(limited.Values
+            .Select(l => new ProviderRateLimiter.Request(l.Config.TenantId, l.Config.Id, l.Limit, l.Jobs.Count)).ToList(), ct);
         foreach (var (id, (config, limit, indexes)) in limited)
         {
             var grant = grants[id];
@@ -64,6 +70,8 @@ public sealed class ProviderAdmission(ProviderDirectory directory, CircuitBreake
     {
         if (ProviderLimits.From(config.Kind, config.Settings).RateLimitPerSecond is not { } limit) return new Admission.Proceed(config);
         var grant = (await limiter.ReserveAsync([new(config.TenantId, config.Id, limit, 1)], ct))[config.Id];
-        return grant.Granted == 1 ? new Admission.Proceed(config) : new Admission.Wait(grant.DelayFor(0), $"rate limit {limit}/s of provider '{config.Name}'");
+        return grant.Granted == 1
+            ? new Admission.Proceed(config)
+            : new Admission.Wait(grant.DelayFor(0), $"rate limit {limit}/s of provider '{config.Name}'");
     }
 }

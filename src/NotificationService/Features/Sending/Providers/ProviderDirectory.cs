@@ -23,9 +23,11 @@ public sealed class ProviderDirectory(ProviderStore store, SecretProtector secre
 
     public void Invalidate(Guid tenantId) => _cache.Remove(tenantId);
 
-    private ValueTask<ILookup<string, ProviderConfig>> ForTenantAsync(Guid tenantId, CancellationToken ct) => _cache.GetOrLoadAsync(tenantId, LoadAsync, ct);
+    private ValueTask<ILookup<string, ProviderConfig>> ForTenantAsync(Guid tenantId, CancellationToken ct) =>
+        _cache.GetOrLoadAsync(tenantId, LoadAsync, ct);
 
     private async Task<ILookup<string, ProviderConfig>> LoadAsync(Guid tenantId, CancellationToken ct) =>
-        (await store.ListAsync(tenantId, enabledOnly: true, ct)).Select(p => new ProviderConfig(p.Id, tenantId, p.Channel, p.Kind, p.Name, p.Priority,
+        (await store.ListAsync(tenantId, enabledOnly: true, ct)).Select(p => new ProviderConfig(
+            p.Id, tenantId, p.Channel, p.Kind, p.Name, p.Priority,
             JsonNode.Parse(p.SettingsJson)!.AsObject(), secrets.Unprotect(p.SecretsCiphertext, p.SecretsKeyId))).ToLookup(p => p.Channel);
 }

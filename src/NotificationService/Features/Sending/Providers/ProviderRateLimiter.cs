@@ -21,7 +21,8 @@ public sealed class ProviderRateLimiter(NpgsqlDataSource db)
     /// <summary><paramref name="ProviderId"/>: a config's id, or another key of the tenant's (a chat conversation's turn).</summary>
     public sealed record Request(Guid TenantId, Guid ProviderId, double LimitPerSecond, int Count);
 
-    /// <summary>Granted: the first <see cref="Granted"/> messages may go now; message i ≥ Granted waits <see cref="DelayFor"/>(i).</summary>
+    /// <summary>Granted: the first <see cref="Granted"/> messages may go now;
+    /// message i ≥ Granted waits <see cref="DelayFor"/>(i).</summary>
     public sealed record Grant(int Granted, int Previous, int Capacity, double WindowSeconds, double WindowStart, double Now)
     {
         public TimeSpan DelayFor(int index)

@@ -13,7 +13,8 @@ namespace NotificationService.Features.Sending.Providers;
 /// </summary>
 public sealed class ProviderStore(IDbContextFactory<AppDbContext> contexts, NpgsqlDataSource data)
 {
-    private const string Columns = "id, tenant_id, channel, kind, name, priority, enabled, settings::text, secrets_ciphertext, secrets_key_id, created_at, updated_at";
+    private const string Columns =
+        "id, tenant_id, channel, kind, name, priority, enabled, settings::text, secrets_ciphertext, secrets_key_id, created_at, updated_at";
 
     public Task<List<ProviderEntity>> ListAsync(Guid tenantId, bool enabledOnly, CancellationToken ct) =>
         ReadAsync($"select {Columns} from providers where tenant_id = $1 and (enabled or not $2) order by channel, priority, created_at",

@@ -29,12 +29,16 @@ public sealed class ProviderTestSend(ProviderAdmin admin, IEnumerable<IProviderA
         var subject = request.Subject ?? "NotificationService test message";
         var message = new OutgoingMessage(Uuid7.New(), tenantId, config.Channel,
             new Recipient(recipient.UserId, recipient.Email, recipient.Phone, tokens, Chat: recipient.Chat),
-            new RenderedContent(Subject: subject, Title: subject, Body: request.Body ?? $"Test message through provider config '{config.Name}'."),
+            new RenderedContent(Subject: subject, Title: subject,
+                Body: request.Body ?? $"Test message through provider config '{config.Name}'."),
             Category: "provider-test");
 
         DeliveryResult result;
         try { result = await adapter.SendAsync(message, config, ct); }
-        catch (Exception e) when (!ct.IsCancellationRequested) { result = new DeliveryResult.Transient($"{config.Kind}: {e.GetType().Name}", "exception"); }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            result = new DeliveryResult.Transient($"{config.Kind}: {e.GetType().Name}", "exception");
+        }
         return result switch
         {
             DeliveryResult.Sent s => new("sent", s.ProviderMessageId, null, null, null),

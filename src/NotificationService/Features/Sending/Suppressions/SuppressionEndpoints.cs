@@ -16,16 +16,19 @@ public static class SuppressionEndpoints
     {
         var group = app.MapGroup("/api/v1/admin/suppressions").WithTags("Admin: suppressions").RequireScopes();
 
-        group.MapGet("/", async Task<Ok<IReadOnlyList<SuppressionView>>> (string? channel, string? address, int? limit, HttpContext http, SuppressionStore store, CancellationToken ct) =>
+        group.MapGet("/", async Task<Ok<IReadOnlyList<SuppressionView>>> (string? channel, string? address, int? limit, HttpContext http,
+            SuppressionStore store, CancellationToken ct) =>
         {
             var c = channel is null ? null : Channel(channel);
-            return TypedResults.Ok(await store.ListAsync(http.User.TenantId(), c, c is null || address is null ? null : Addresses.Normalize(c, address),
-                Math.Clamp(limit ?? 100, 1, 1000), ct));
+            return TypedResults.Ok(await store.ListAsync(http.User.TenantId(), c,
+                c is null || address is null ? null : Addresses.Normalize(c, address), Math.Clamp(limit ?? 100, 1, 1000), ct));
         }).WithSummary("List suppressed addresses");
 
-        group.MapDelete("/", async Task<Results<NoContent, NotFound>> (string? channel, string? address, HttpContext http, SuppressionStore store, CancellationToken ct) =>
+        group.MapDelete("/", async Task<Results<NoContent, NotFound>> (string? channel, string? address, HttpContext http,
+            SuppressionStore store, CancellationToken ct) =>
         {
-            if (channel is null || address is null) throw RequestValidationException.For(channel is null ? "channel" : "address", "Name the channel and the address to lift.");
+            if (channel is null || address is null)
+                throw RequestValidationException.For(channel is null ? "channel" : "address", "Name the channel and the address to lift.");
             var c = Channel(channel);
             var normalized = Addresses.Normalize(c, address) ?? throw RequestValidationException.For("address", "Not an address.");
             return await store.RemoveAsync(http.User.TenantId(), c, normalized, ct) ? TypedResults.NoContent() : TypedResults.NotFound();

@@ -4,9 +4,11 @@ using NpgsqlTypes;
 
 namespace NotificationService.Features.Sending.Suppressions;
 
-public sealed record SuppressionEntry(Guid TenantId, string Channel, string? Address, string Reason, string? Detail, Guid? ProviderId, Guid? NotificationId);
+public sealed record SuppressionEntry(Guid TenantId, string Channel, string? Address, string Reason, string? Detail, Guid? ProviderId,
+    Guid? NotificationId);
 
-public sealed record SuppressionView(string Channel, string Address, string Reason, string? Detail, Guid? ProviderId, Guid? NotificationId, DateTimeOffset CreatedAt);
+public sealed record SuppressionView(string Channel, string Address, string Reason, string? Detail, Guid? ProviderId, Guid? NotificationId,
+    DateTimeOffset CreatedAt);
 
 /// <summary>The tenant's do-not-message list: written by provider callbacks, read by the delivery worker per batch.</summary>
 public sealed class SuppressionStore(NpgsqlDataSource db)
@@ -32,7 +34,8 @@ public sealed class SuppressionStore(NpgsqlDataSource db)
     }
 
     /// <summary>Which of these (key, tenant, channel, address) are suppressed, with the reason: one query per delivery batch.</summary>
-    public async Task<Dictionary<Guid, string>> FindAsync(IReadOnlyList<(Guid Key, Guid TenantId, string Channel, string Address)> candidates, CancellationToken ct)
+    public async Task<Dictionary<Guid, string>> FindAsync(
+        IReadOnlyList<(Guid Key, Guid TenantId, string Channel, string Address)> candidates, CancellationToken ct)
     {
         var found = new Dictionary<Guid, string>();
         if (candidates.Count == 0) return found;
@@ -49,7 +52,8 @@ public sealed class SuppressionStore(NpgsqlDataSource db)
         return found;
     }
 
-    public async Task<IReadOnlyList<SuppressionView>> ListAsync(Guid tenantId, string? channel, string? address, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<SuppressionView>> ListAsync(Guid tenantId, string? channel, string? address, int limit,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             select channel, address, reason, detail, provider_id, notification_id, created_at from suppressions
@@ -68,7 +72,8 @@ public sealed class SuppressionStore(NpgsqlDataSource db)
         return list;
     }
 
-    /// <summary>Erase: the person's addresses leave the list (an address is personal data; sending to it again is the tenant's new act).</summary>
+    /// <summary>Erase: the person's addresses leave the list
+    /// (an address is personal data; sending to it again is the tenant's new act).</summary>
     public async Task<int> ForgetAsync(Guid tenantId, string[] addresses, CancellationToken ct)
     {
         if (addresses.Length == 0) return 0;

@@ -17,9 +17,11 @@ public static class ChannelParts
 {
     public const int MaxDataEntries = 50;
 
-    /// <summary>Parts whose rendered text an end user's app follows or loads: held to <see cref="LinkRules"/> at save and at delivery.</summary>
+    /// <summary>Parts whose rendered text an end user's app follows or loads: held to <see cref="LinkRules"/> at save and at
+    /// delivery.</summary>
     public static readonly string[] LinkParts = ["actionUrl", "imageUrl", "icon"];
-    private static readonly string[] ReadingOrder = ["subject", "title", "html", "text", "body", "imageUrl", "actionUrl", "icon", "actions", "data", "template", "blocks", "card", "embeds"];
+    private static readonly string[] ReadingOrder = ["subject", "title", "html", "text", "body", "imageUrl", "actionUrl", "icon", "actions",
+        "data", "template", "blocks", "card", "embeds"];
 
     private static readonly Dictionary<string, string[]> Allowed = new()
     {
@@ -40,7 +42,9 @@ public static class ChannelParts
 
     /// <summary>The parts of a channel that are template text (the console editor's fields); structured parts are not.</summary>
     public static IReadOnlyList<string> TextPartsOf(string channel) =>
-        Allowed.TryGetValue(channel, out var parts) ? parts.Where(p => p is not ("data" or "template" or "actions" or "blocks" or "card" or "embeds")).ToArray() : [];
+        Allowed.TryGetValue(channel, out var parts)
+            ? parts.Where(p => p is not ("data" or "template" or "actions" or "blocks" or "card" or "embeds")).ToArray()
+            : [];
 
     /// <summary>Adds an error per bad part, keyed by its JSON path (`parts.foo`).</summary>
     public static void Check(string channel, JsonObject? parts, IDictionary<string, string[]> errors, LinkPolicy links)
@@ -49,20 +53,25 @@ public static class ChannelParts
         if (!Allowed.TryGetValue(channel, out var allowed)) return; // the channel error is reported by the caller
         foreach (var (name, value) in parts)
         {
-            if (!allowed.Contains(name)) errors[$"parts.{name}"] = [$"Unknown part '{name}' for the {channel} channel: expected {string.Join(", ", allowed)}."];
+            if (!allowed.Contains(name))
+                errors[$"parts.{name}"] = [$"Unknown part '{name}' for the {channel} channel: expected {string.Join(", ", allowed)}."];
             else if (name == "data" && channel == ChannelNames.Push) CheckData(value, errors);
             else if (name == "template" && channel == ChannelNames.WhatsApp) CheckWhatsAppTemplate(value, errors);
             else if (ChatParts.Structured.Contains(name) && channel == ChannelNames.Chat) ChatParts.Check(name, value, errors);
-            else if (name == "actions" && InboxActionRules.Read(value, "parts.actions", errors) is { } actions) InboxActionRules.Check(actions, "parts.actions", errors, links);
-            else if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String) errors[$"parts.{name}"] = ["A part is a template string."];
-            else if (LinkParts.Contains(name) && LinkRules.CheckTemplate(v.GetValue<string>(), links) is { } unsafeLink) errors[$"parts.{name}"] = [unsafeLink];
+            else if (name == "actions" && InboxActionRules.Read(value, "parts.actions", errors) is { } actions)
+                InboxActionRules.Check(actions, "parts.actions", errors, links);
+            else if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
+                errors[$"parts.{name}"] = ["A part is a template string."];
+            else if (LinkParts.Contains(name) && LinkRules.CheckTemplate(v.GetValue<string>(), links) is { } unsafeLink)
+                errors[$"parts.{name}"] = [unsafeLink];
         }
         bool Has(string n) => parts[n] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length > 0;
         switch (channel)
         {
             case ChannelNames.Email:
                 if (!Has("subject")) errors["parts.subject"] = ["An email template needs a subject."];
-                if (!Has("html") && !Has("text")) errors["parts.html"] = ["An email template needs html or text (text is derived from html when absent)."];
+                if (!Has("html") && !Has("text"))
+                    errors["parts.html"] = ["An email template needs html or text (text is derived from html when absent)."];
                 break;
             case ChannelNames.Push:
                 if (!Has("title") && !Has("body")) errors["parts.body"] = ["A push template needs a title or a body."];
@@ -72,7 +81,8 @@ public static class ChannelParts
                     errors["parts.text"] = ["A chat template needs text (and may add blocks, card or embeds)."];
                 break;
             case ChannelNames.WhatsApp:
-                if (Has("body") == parts.ContainsKey("template")) errors["parts.body"] = ["A WhatsApp template has either a body or a provider template reference (template), not both."];
+                if (Has("body") == parts.ContainsKey("template"))
+                    errors["parts.body"] = ["A WhatsApp template has either a body or a provider template reference (template), not both."];
                 break;
             default:
                 if (!Has("body")) errors["parts.body"] = [$"A {channel} template needs a body."];
@@ -87,7 +97,8 @@ public static class ChannelParts
         if (value is not JsonObject data) { errors["parts.data"] = ["data is an object of string templates."]; return; }
         if (data.Count > MaxDataEntries) errors["parts.data"] = [$"At most {MaxDataEntries} entries."];
         foreach (var (k, v) in data)
-            if (v is not JsonValue s || s.GetValueKind() != JsonValueKind.String) errors[$"parts.data.{k}"] = ["A data value is a template string."];
+            if (v is not JsonValue s || s.GetValueKind() != JsonValueKind.String)
+                errors[$"parts.data.{k}"] = ["A data value is a template string."];
     }
 
     private static void CheckWhatsAppTemplate(JsonNode? value, IDictionary<string, string[]> errors)
@@ -126,7 +137,8 @@ public static class ChannelParts
                     break;
                 case JsonObject data when name == "data":
                     foreach (var (k, dv) in data)
-                        if (dv is JsonValue s && s.GetValueKind() == JsonValueKind.String) result.Add(new TemplatePart($"data.{k}", s.GetValue<string>(), false));
+                        if (dv is JsonValue s && s.GetValueKind() == JsonValueKind.String)
+                            result.Add(new TemplatePart($"data.{k}", s.GetValue<string>(), false));
                     break;
                 case JsonArray actions when name == "actions":
                     for (var i = 0; i < actions.Count; i++)
@@ -139,7 +151,8 @@ public static class ChannelParts
                     break;
                 case JsonObject t when name == "template" && t["parameters"] is JsonArray ps:
                     for (var i = 0; i < ps.Count; i++)
-                        if (ps[i] is JsonValue pv && pv.GetValueKind() == JsonValueKind.String) result.Add(new TemplatePart($"template.parameters.{i}", pv.GetValue<string>(), false));
+                        if (ps[i] is JsonValue pv && pv.GetValueKind() == JsonValueKind.String)
+                            result.Add(new TemplatePart($"template.parameters.{i}", pv.GetValue<string>(), false));
                     break;
             }
         }

@@ -19,8 +19,10 @@ public static class FragmentEndpoints
             var group = templates.MapGroup("/" + path);
             group.MapGet("/", async Task<Ok<IReadOnlyList<FragmentView>>> (HttpContext http, FragmentStore store, CancellationToken ct) =>
                 TypedResults.Ok(await store.ListAsync(http.User.TenantId(), kind, ct))).WithSummary("List partials or layouts");
-            group.MapGet("/{name}", async Task<Results<Ok<FragmentView>, NotFound>> (string name, HttpContext http, FragmentStore store, CancellationToken ct) =>
-                await store.GetAsync(http.User.TenantId(), kind, name, ct) is { } f ? TypedResults.Ok(f) : TypedResults.NotFound()).WithSummary("Get one partial or layout");
+            group.MapGet("/{name}", async Task<Results<Ok<FragmentView>, NotFound>> (string name, HttpContext http, FragmentStore store,
+                    CancellationToken ct) =>
+                await store.GetAsync(http.User.TenantId(), kind, name, ct) is { } f ? TypedResults.Ok(f) : TypedResults.NotFound())
+                .WithSummary("Get one partial or layout");
             group.MapPut("/{name}", async Task<Results<Created<FragmentView>, Ok<FragmentView>>> (
                 string name, HttpContext http, FragmentStore store, TemplateValidator validator, CancellationToken ct) =>
             {
@@ -29,9 +31,14 @@ public static class FragmentEndpoints
                 await validator.CheckFragmentAsync(tenantId, kind, name, req, ct);
                 var (view, created) = await store.UpsertAsync(tenantId, kind, name, req.Source!, req.Description, ct);
                 return created ? TypedResults.Created($"/api/v1/admin/templates/{path}/{name}", view) : TypedResults.Ok(view);
-            }).WithSummary("Create or replace a partial or layout").Audited(kind + ".save", kind, (http, name) => FragmentBefore(http, kind, name)).Accepts<FragmentRequest>("application/json").ProducesValidationProblem().ProducesValidationProblem(422);
-            group.MapDelete("/{name}", async Task<Results<NoContent, NotFound>> (string name, HttpContext http, FragmentStore store, CancellationToken ct) =>
-                await store.DeleteAsync(http.User.TenantId(), kind, name, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Delete a partial or layout").Audited(kind + ".delete", kind, (http, name) => FragmentBefore(http, kind, name));
+            }).WithSummary("Create or replace a partial or layout")
+                .Audited(kind + ".save", kind, (http, name) => FragmentBefore(http, kind, name))
+                .Accepts<FragmentRequest>("application/json").ProducesValidationProblem().ProducesValidationProblem(422);
+            group.MapDelete("/{name}", async Task<Results<NoContent, NotFound>> (string name, HttpContext http, FragmentStore store,
+                    CancellationToken ct) =>
+                await store.DeleteAsync(http.User.TenantId(), kind, name, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+                .WithSummary("Delete a partial or layout")
+                .Audited(kind + ".delete", kind, (http, name) => FragmentBefore(http, kind, name));
         }
     }
 

@@ -3,7 +3,8 @@ using Npgsql;
 namespace NotificationService.Features.Sending.Templates;
 
 /// <summary>A tenant partial (`{{> name}}`) or email layout (wraps the html part through `{{{body}}}`).</summary>
-public sealed record FragmentView(string Name, string Kind, string Source, string? Description, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record FragmentView(string Name, string Kind, string Source, string? Description, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
 
 /// <summary>SQL for `template_fragments`. Templates copy what they use into each version, so these rows
 /// are only read when a version is saved or validated, never on the send path.</summary>
@@ -14,7 +15,8 @@ public sealed class FragmentStore(NpgsqlDataSource db)
 
     public async Task<IReadOnlyList<FragmentView>> ListAsync(Guid tenantId, string kind, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"select {Columns} from template_fragments where tenant_id = $1 and kind = $2 order by name");
+        await using var cmd = db.CreateCommand(
+            $"select {Columns} from template_fragments where tenant_id = $1 and kind = $2 order by name");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(kind);
         return await ReadAllAsync(cmd, ct);
@@ -26,7 +28,8 @@ public sealed class FragmentStore(NpgsqlDataSource db)
 
     public async Task<FragmentView?> GetAsync(Guid tenantId, string kind, string name, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand($"select {Columns} from template_fragments where tenant_id = $1 and kind = $2 and name = $3");
+        await using var cmd = db.CreateCommand(
+            $"select {Columns} from template_fragments where tenant_id = $1 and kind = $2 and name = $3");
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(kind);
         cmd.Parameters.AddWithValue(name);
@@ -34,7 +37,8 @@ public sealed class FragmentStore(NpgsqlDataSource db)
     }
 
     /// <summary>Creates or replaces; Created says which (201 vs 200).</summary>
-    public async Task<(FragmentView View, bool Created)> UpsertAsync(Guid tenantId, string kind, string name, string source, string? description, CancellationToken ct)
+    public async Task<(FragmentView View, bool Created)> UpsertAsync(Guid tenantId, string kind, string name, string source,
+        string? description, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand($"""
             insert into template_fragments (tenant_id, kind, name, source, description) values ($1, $2, $3, $4, $5)

@@ -48,7 +48,8 @@ public sealed class PublishGuard(TemplateQueries queries, RequiredData requiredD
 /// counts the sends (`failingSends` of `recentSends`), so a console can show both and offer to publish anyway.</summary>
 public sealed class PublishWouldFailSendsException(int version, IReadOnlyList<string> variables, int failing, int recent)
     : ApiException(409, "Publishing would make sends fail",
-        $"Version {version} requires {string.Join(", ", variables)}, which {failing} of the template's {recent} recent sends did not carry: " +
+        $"Version {version} requires {string.Join(", ", variables)}, which {failing} of the template's {recent} " +
+        $"recent sends did not carry: " +
         "sends like them would be refused. Add the data to the sends, or publish anyway with \"confirmMissingVariables\": true.")
 {
     public IReadOnlyList<string> Variables => variables;

@@ -24,7 +24,8 @@ public sealed class RequiredData(TemplateVersionStore versions, TemplateEngine e
     private static readonly string[] ServiceLinks = ["unsubscribeUrl", "preferencesUrl"];
 
     /// <summary>The variables of the pinned version the send cannot fill, in the template's order; empty when it renders.</summary>
-    public async ValueTask<IReadOnlyList<string>> MissingAsync(Guid tenantId, Guid versionId, JsonObject? data, KnownRecipient recipient, CancellationToken ct) =>
+    public async ValueTask<IReadOnlyList<string>> MissingAsync(Guid tenantId, Guid versionId, JsonObject? data, KnownRecipient recipient,
+        CancellationToken ct) =>
         await versions.GetAsync(versionId, ct) is { } version && version.TenantId == tenantId ? Missing(version, data, recipient) : [];
 
     /// <summary>As <see cref="MissingAsync"/>, for a version already read.</summary>
@@ -40,7 +41,8 @@ public sealed class RequiredData(TemplateVersionStore versions, TemplateEngine e
     private static bool FilledAtDelivery(string variable, string channel, KnownRecipient recipient)
     {
         if (channel == ChannelNames.Email && ServiceLinks.Contains(variable)) return true;
-        if (variable != RecipientVariables.Root && !variable.StartsWith(RecipientVariables.Root + ".", StringComparison.Ordinal)) return false;
+        if (variable != RecipientVariables.Root && !variable.StartsWith(RecipientVariables.Root + ".", StringComparison.Ordinal))
+            return false;
         if (!string.IsNullOrEmpty(recipient.UserId)) return true;
         // No userId, no profile: delivery's `recipient` holds the address the send gives, nothing more.
         var known = RecipientVariables.Of(null, recipient.Email, recipient.Phone, null);

@@ -25,7 +25,8 @@ public static class SampleData
             JsonObject node = root;
             for (var i = 0; i < segments.Length; i++)
             {
-                var (name, isArray) = segments[i].EndsWith("[]", StringComparison.Ordinal) ? (segments[i][..^2], true) : (segments[i], false);
+                var (name, isArray) = segments[i].EndsWith("[]", StringComparison.Ordinal)
+                    ? (segments[i][..^2], true) : (segments[i], false);
                 if (name.Length == 0) break;
                 var last = i == segments.Length - 1;
                 if (last && !isArray)
@@ -64,11 +65,14 @@ public static class SampleData
         if (n.Contains("url") || n.Contains("link") || n.Contains("href")) return "https://example.com/";
         if (n is "name" or "firstname" or "first_name" or "givenname") return "Ada";   // "Hello {{name}}" greets a first name
         if (n is "lastname" or "last_name" or "familyname") return "Lovelace";
-        if (n.EndsWith("name", StringComparison.Ordinal)) return n is "appname" or "companyname" or "brandname" or "productname" ? "Acme" : "Ada Lovelace";
+        if (n.EndsWith("name", StringComparison.Ordinal))
+            return n is "appname" or "companyname" or "brandname" or "productname" ? "Acme" : "Ada Lovelace";
         if (n == "currency" || n.EndsWith("currencycode", StringComparison.Ordinal)) return "USD";
-        if (n.Contains("date") || n.Contains("time") || n.Contains("week") || n.StartsWith("estimated", StringComparison.Ordinal) || n.Contains("deadline") || name.EndsWith("At", StringComparison.Ordinal) || n.EndsWith("_at", StringComparison.Ordinal))
+        if (n.Contains("date") || n.Contains("time") || n.Contains("week") || n.StartsWith("estimated", StringComparison.Ordinal)
+                || n.Contains("deadline") || name.EndsWith("At", StringComparison.Ordinal) || n.EndsWith("_at", StringComparison.Ordinal))
             return "2026-01-05T09:00:00Z";
-        if (n.Contains("count") || n.Contains("total") || n.Contains("amount") || n.Contains("price") || n.Contains("quantity") || n.StartsWith("num", StringComparison.Ordinal))
+        if (n.Contains("count") || n.Contains("total") || n.Contains("amount") || n.Contains("price") || n.Contains("quantity")
+                || n.StartsWith("num", StringComparison.Ordinal))
             return 3;
         if (n.EndsWith("id", StringComparison.Ordinal) || n.Contains("code") || n.Contains("number")) return "A1001";
         return name;

@@ -19,23 +19,42 @@ public static class TemplateAdminEndpoints
         .AddSingleton<TemplateResolver>()
         .AddSingleton<TemplateVersionStore>().AddSingleton<RequiredData>()
         .AddSingleton<FragmentStore>().AddSingleton<TemplateQueries>().AddSingleton<TemplateCommands>()
-        .AddSingleton<TemplateValidator>().AddSingleton<TemplateCreation>().AddSingleton<TemplateTrial>().AddSingleton<TemplateDraftPreview>().AddSingleton<PublishGuard>();
+        .AddSingleton<TemplateValidator>().AddSingleton<TemplateCreation>().AddSingleton<TemplateTrial>()
+        .AddSingleton<TemplateDraftPreview>().AddSingleton<PublishGuard>();
 
     public static void MapTemplatesAdmin(this WebApplication app)
     {
         var group = app.MapGroup("/api/v1/admin/templates").WithTags("Admin: templates").RequireScopes();
-        group.MapPost("/", CreateAsync).WithSummary("Create a template (its first version)").Audited("template.create", "template").Accepts<TemplateRequest>("application/json").ProducesValidationProblem().ProducesValidationProblem(422);
+        group.MapPost("/", CreateAsync).WithSummary("Create a template (its first version)").Audited("template.create", "template")
+            .Accepts<TemplateRequest>("application/json").ProducesValidationProblem().ProducesValidationProblem(422);
         group.MapGet("/", ListAsync).WithSummary("List templates");
-        group.MapGet("/{id:guid}", async Task<Results<Ok<TemplateView>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>
-            await q.GetAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound()).WithSummary("Get a template with its published version");
-        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Save a new draft version of a template").Audited("template.update", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted))).Accepts<TemplateRequest>("application/json").ProducesValidationProblem().ProducesValidationProblem(422);
-        group.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, TemplateCommands c, CancellationToken ct) =>
-            await c.DeleteAsync(http.User.TenantId(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound()).WithSummary("Delete a template").Audited("template.delete", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted)));
-        group.MapGet("/{id:guid}/versions", async Task<Results<Ok<IReadOnlyList<VersionView>>, NotFound>> (Guid id, HttpContext http, TemplateQueries q, CancellationToken ct) =>
-            await q.VersionsAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound()).WithSummary("List a template's versions");
-        group.MapPost("/{id:guid}/publish", PublishAsync).WithSummary("Publish a version of a template").Audited("template.publish", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted))).Accepts<PublishRequest>("application/json");
-        group.MapPost("/{id:guid}/rollback", RollbackAsync).WithSummary("Roll a template back to its previously published version").Audited("template.rollback", "template", (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted)));
-        group.MapPost("/{id:guid}/preview", async Task<Ok<PreviewResult>> (Guid id, HttpContext http, TemplateTrial trial, CancellationToken ct) =>
+        group.MapGet("/{id:guid}", async Task<Results<Ok<TemplateView>, NotFound>> (Guid id, HttpContext http, TemplateQueries q,
+                CancellationToken ct) =>
+            await q.GetAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound())
+            .WithSummary("Get a template with its published version");
+        group.MapPut("/{id:guid}", UpdateAsync).WithSummary("Save a new draft version of a template")
+            .Audited("template.update", "template",
+                (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted)))
+            .Accepts<TemplateRequest>("application/json").ProducesValidationProblem().ProducesValidationProblem(422);
+        group.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, TemplateCommands c,
+                CancellationToken ct) =>
+            await c.DeleteAsync(http.User.TenantId(), id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
+            .WithSummary("Delete a template")
+            .Audited("template.delete", "template",
+                (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted)));
+        group.MapGet("/{id:guid}/versions", async Task<Results<Ok<IReadOnlyList<VersionView>>, NotFound>> (Guid id, HttpContext http,
+                TemplateQueries q, CancellationToken ct) =>
+            await q.VersionsAsync(http.User.TenantId(), id, ct) is { } v ? TypedResults.Ok(v) : TypedResults.NotFound())
+            .WithSummary("List a template's versions");
+        group.MapPost("/{id:guid}/publish", PublishAsync).WithSummary("Publish a version of a template")
+            .Audited("template.publish", "template",
+                (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted)))
+            .Accepts<PublishRequest>("application/json");
+        group.MapPost("/{id:guid}/rollback", RollbackAsync).WithSummary("Roll a template back to its previously published version")
+            .Audited("template.rollback", "template",
+                (http, id) => Before<TemplateQueries>(http, q => q.GetAsync(http.User.TenantId(), Guid.Parse(id), http.RequestAborted)));
+        group.MapPost("/{id:guid}/preview", async Task<Ok<PreviewResult>> (Guid id, HttpContext http, TemplateTrial trial,
+            CancellationToken ct) =>
         {
             var (req, _) = await JsonBody.ReadAsync<PreviewRequest>(http.Request, TrialBodyLimit, ct);
             return TypedResults.Ok(await trial.PreviewAsync(http.User.TenantId(), id, req, ct));
@@ -43,7 +62,8 @@ public static class TemplateAdminEndpoints
         group.MapFragments();
     }
 
-    private static async Task<Created<TemplateView>> CreateAsync(HttpContext http, TemplateCreation creation, TemplateQueries queries, CancellationToken ct)
+    private static async Task<Created<TemplateView>> CreateAsync(HttpContext http, TemplateCreation creation, TemplateQueries queries,
+        CancellationToken ct)
     {
         var (req, _) = await JsonBody.ReadAsync<TemplateRequest>(http.Request, ct: ct);
         var tenantId = http.User.TenantId();
@@ -55,9 +75,12 @@ public static class TemplateAdminEndpoints
         HttpContext http, TemplateQueries queries, CancellationToken ct)
     {
         Guid? after = null;
-        if (cursor is not null) after = Guid.TryParse(cursor, out var c) ? c : throw RequestValidationException.For("cursor", "Use the nextCursor of the previous page.");
+        if (cursor is not null)
+            after = Guid.TryParse(cursor, out var c) ? c
+                : throw RequestValidationException.For("cursor", "Use the nextCursor of the previous page.");
         if (limit is < 1 or > 100) throw RequestValidationException.For("limit", "Between 1 and 100.");
-        var normalized = locale is null ? null : TemplateRules.NormalizeLocale(locale) ?? throw RequestValidationException.For("locale", TemplateRules.LocaleMessage);
+        var normalized = locale is null ? null
+            : TemplateRules.NormalizeLocale(locale) ?? throw RequestValidationException.For("locale", TemplateRules.LocaleMessage);
         return TypedResults.Ok(await queries.ListAsync(http.User.TenantId(), channel, normalized, key, limit ?? 50, after, ct));
     }
 
@@ -70,8 +93,10 @@ public static class TemplateAdminEndpoints
         if (await queries.GetAsync(tenantId, id, ct) is not { } current) return TypedResults.NotFound();
         var errors = new Dictionary<string, string[]>();
         if (req.Key is not null && req.Key != current.Key) errors["key"] = ["The key cannot change; create a new template instead."];
-        if (req.Channel is not null && req.Channel != current.Channel) errors["channel"] = ["The channel cannot change; create a new template instead."];
-        if (req.Locale is not null && TemplateRules.NormalizeLocale(req.Locale) != current.Locale) errors["locale"] = ["The locale cannot change; create a new template instead."];
+        if (req.Channel is not null && req.Channel != current.Channel)
+            errors["channel"] = ["The channel cannot change; create a new template instead."];
+        if (req.Locale is not null && TemplateRules.NormalizeLocale(req.Locale) != current.Locale)
+            errors["locale"] = ["The locale cannot change; create a new template instead."];
         if (errors.Count > 0) throw new RequestValidationException(errors);
 
         var content = await validator.PrepareAsync(tenantId, current.Channel, req, ct);
@@ -79,8 +104,8 @@ public static class TemplateAdminEndpoints
         return TypedResults.Ok((await queries.GetAsync(tenantId, id, ct))!);
     }
 
-    private static async Task<Results<Ok<TemplateView>, NotFound>> PublishAsync(Guid id, HttpContext http, TemplateCommands commands, TemplateQueries queries,
-        PublishGuard guard, CancellationToken ct)
+    private static async Task<Results<Ok<TemplateView>, NotFound>> PublishAsync(Guid id, HttpContext http, TemplateCommands commands,
+        TemplateQueries queries, PublishGuard guard, CancellationToken ct)
     {
         // The body is optional: no body publishes the latest version.
         var req = http.Request.ContentLength == 0 || http.Request.ContentLength is null && http.Request.ContentType is null
@@ -96,10 +121,12 @@ public static class TemplateAdminEndpoints
         return TypedResults.Ok((await queries.GetAsync(tenantId, id, ct))!);
     }
 
-    private static async Task<Results<Ok<TemplateView>, NotFound>> RollbackAsync(Guid id, HttpContext http, TemplateCommands commands, TemplateQueries queries, CancellationToken ct)
+    private static async Task<Results<Ok<TemplateView>, NotFound>> RollbackAsync(Guid id, HttpContext http, TemplateCommands commands,
+        TemplateQueries queries, CancellationToken ct)
     {
         var tenantId = http.User.TenantId();
-        if (await commands.RollbackAsync(tenantId, id, ct) == PublishOutcome.Done) return TypedResults.Ok((await queries.GetAsync(tenantId, id, ct))!);
+        if (await commands.RollbackAsync(tenantId, id, ct) == PublishOutcome.Done)
+            return TypedResults.Ok((await queries.GetAsync(tenantId, id, ct))!);
         if (await queries.GetAsync(tenantId, id, ct) is null) return TypedResults.NotFound();
         throw new ConflictException("There is no earlier published version to roll back to.");
     }

@@ -55,7 +55,9 @@ public sealed record TemplatePage(IReadOnlyList<TemplateView> Items, string? Nex
 
 /// <summary>One immutable version; Partials lists the partial names copied into it when it was saved.</summary>
 public sealed record VersionView(
-    Guid Id, int Version, bool Published, JsonObject Parts, string[] OptionalVariables, string? Layout, string[] Partials, DateTimeOffset CreatedAt);
+    Guid Id, int Version, bool Published, JsonObject Parts, string[] OptionalVariables, string? Layout, string[] Partials,
+    DateTimeOffset CreatedAt);
 
-public sealed record PreviewResult(int Version, IReadOnlyDictionary<string, string> Parts, IReadOnlyList<string> Variables, IReadOnlyList<string> MissingVariables);
+public sealed record PreviewResult(int Version, IReadOnlyDictionary<string, string> Parts, IReadOnlyList<string> Variables,
+    IReadOnlyList<string> MissingVariables);
 

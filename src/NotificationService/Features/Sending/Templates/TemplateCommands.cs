@@ -12,7 +12,8 @@ namespace NotificationService.Features.Sending.Templates;
 /// </summary>
 public sealed class TemplateCommands(NpgsqlDataSource db, TemplateResolver resolver)
 {
-    public async Task<Guid> CreateAsync(Guid tenantId, string key, string channel, string locale, string? description, VersionContent content, CancellationToken ct)
+    public async Task<Guid> CreateAsync(Guid tenantId, string key, string channel, string locale, string? description,
+        VersionContent content, CancellationToken ct)
     {
         var (id, versionId) = (Uuid7.New(), Uuid7.New());
         await using var cmd = db.CreateCommand("""
@@ -109,7 +110,8 @@ public sealed class TemplateCommands(NpgsqlDataSource db, TemplateResolver resol
     /// already accepted (pinned to a version) still render. The key may be created again.</summary>
     public async Task<bool> DeleteAsync(Guid tenantId, Guid id, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("update templates set deleted_at = now(), updated_at = now() where id = $1 and tenant_id = $2 and deleted_at is null");
+        await using var cmd = db.CreateCommand(
+            "update templates set deleted_at = now(), updated_at = now() where id = $1 and tenant_id = $2 and deleted_at is null");
         cmd.Parameters.AddWithValue(id);
         cmd.Parameters.AddWithValue(tenantId);
         var deleted = await cmd.ExecuteNonQueryAsync(ct) > 0;

@@ -13,8 +13,10 @@ public sealed class TemplateCreation(TemplateValidator validator, TemplateComman
     public async Task<Guid> CreateAsync(Guid tenantId, TemplateRequest req, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (req.Key is null || !TemplateRules.Key().IsMatch(req.Key)) errors["key"] = ["1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit."];
-        if (req.Channel is null || !ChannelNames.IsKnown(req.Channel)) errors["channel"] = [$"One of {string.Join(", ", ChannelNames.All)}."];
+        if (req.Key is null || !TemplateRules.Key().IsMatch(req.Key))
+            errors["key"] = ["1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit."];
+        if (req.Channel is null || !ChannelNames.IsKnown(req.Channel))
+            errors["channel"] = [$"One of {string.Join(", ", ChannelNames.All)}."];
         var locale = TemplateRules.NormalizeLocale(req.Locale);
         if (locale is null) errors["locale"] = [TemplateRules.LocaleMessage];
         if (errors.Count > 0) throw new RequestValidationException(errors);

@@ -7,7 +7,8 @@ using NotificationService.Templates;
 
 namespace NotificationService.Features.Sending.Templates;
 
-public sealed record DraftPreview(IReadOnlyDictionary<string, string> Parts, IReadOnlyList<string> MissingVariables, IReadOnlyList<TemplateError> Errors);
+public sealed record DraftPreview(IReadOnlyDictionary<string, string> Parts, IReadOnlyList<string> MissingVariables,
+    IReadOnlyList<TemplateError> Errors);
 
 /// <summary>
 /// The console editor's live preview: renders unsaved parts with the tenant's partials and layout, and answers
@@ -17,7 +18,8 @@ public sealed record DraftPreview(IReadOnlyDictionary<string, string> Parts, IRe
 /// </summary>
 public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fragments, TenantStore tenants)
 {
-    /// <summary>The variables the parts (with the tenant's partials and the layout) read, in first-use order; none when they do not compile.</summary>
+    /// <summary>The variables the parts (with the tenant's partials and the layout) read, in first-use order; none when they
+    /// do not compile.</summary>
     public async Task<IReadOnlyList<string>> VariablesAsync(Guid tenantId, JsonObject parts, string? layoutName, CancellationToken ct)
     {
         var layout = layoutName is null ? null : (await fragments.GetAsync(tenantId, FragmentStore.Layout, layoutName, ct))?.Source;
@@ -27,12 +29,14 @@ public sealed class TemplateDraftPreview(TemplateEngine engine, FragmentStore fr
         catch (Exception e) when (e is not OperationCanceledException) { return []; }   // a sample is a convenience: never a failure
     }
 
-    public async Task<DraftPreview> RenderAsync(Guid tenantId, string channel, JsonObject parts, string? layoutName, JsonObject? data, string culture, CancellationToken ct)
+    public async Task<DraftPreview> RenderAsync(Guid tenantId, string channel, JsonObject parts, string? layoutName, JsonObject? data,
+        string culture, CancellationToken ct)
     {
         var shapeErrors = new Dictionary<string, string[]>();
         ChannelParts.Check(channel, parts, shapeErrors, await tenants.LinkPolicyAsync(tenantId, ct));
         if (shapeErrors.Count > 0)
-            return new(new Dictionary<string, string>(), [], shapeErrors.SelectMany(e => e.Value.Select(m => new TemplateError(e.Key, 1, 1, m))).ToList());
+            return new(new Dictionary<string, string>(), [],
+                shapeErrors.SelectMany(e => e.Value.Select(m => new TemplateError(e.Key, 1, 1, m))).ToList());
 
         var layout = layoutName is null ? null : (await fragments.GetAsync(tenantId, FragmentStore.Layout, layoutName, ct))?.Source;
         var partials = await fragments.SourcesAsync(tenantId, FragmentStore.Partial, ct);

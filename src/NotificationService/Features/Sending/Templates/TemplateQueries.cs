@@ -30,7 +30,8 @@ public sealed class TemplateQueries(NpgsqlDataSource db)
 
     /// <summary>Keyset pagination in id order (ids are UUIDv7, so this is creation order): the cursor is
     /// the last id of the page, stable under concurrent inserts and deletes.</summary>
-    public async Task<TemplatePage> ListAsync(Guid tenantId, string? channel, string? locale, string? key, int limit, Guid? after, CancellationToken ct)
+    public async Task<TemplatePage> ListAsync(Guid tenantId, string? channel, string? locale, string? key, int limit, Guid? after,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(ViewSelect + $"""
              and ($2::text is null or t.channel = $2) and ($3::text is null or t.locale = $3)
@@ -63,7 +64,8 @@ public sealed class TemplateQueries(NpgsqlDataSource db)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             list.Add(new VersionView(r.GetGuid(0), r.GetInt32(1), r.GetBoolean(2), JsonNode.Parse(r.GetString(3))!.AsObject(),
-                r.GetFieldValue<string[]>(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetFieldValue<string[]>(6), r.GetFieldValue<DateTimeOffset>(7)));
+                r.GetFieldValue<string[]>(4), r.IsDBNull(5) ? null : r.GetString(5), r.GetFieldValue<string[]>(6),
+                r.GetFieldValue<DateTimeOffset>(7)));
         return list.Count == 0 ? null : list;
     }
 

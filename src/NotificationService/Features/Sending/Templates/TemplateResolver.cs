@@ -23,7 +23,8 @@ public sealed class TemplateResolver(NpgsqlDataSource db, TenantStore tenants, T
 
     public async ValueTask<ResolvedTemplate?> ResolveAsync(Guid tenantId, string key, string channel, string? locale, CancellationToken ct)
     {
-        if (await _cache.GetOrLoadAsync((tenantId, key, channel), (k, c) => LoadAsync(k.Tenant, k.Key, k.Channel, c), ct) is not { } variants) return null;
+        if (await _cache.GetOrLoadAsync((tenantId, key, channel), (k, c) => LoadAsync(k.Tenant, k.Key, k.Channel, c), ct)
+                is not { } variants) return null;
         foreach (var candidate in Candidates(locale, variants.DefaultLocale))
             if (variants.ByLocale.TryGetValue(candidate, out var version)) return new ResolvedTemplate(version, candidate);
         return null;
@@ -32,7 +33,8 @@ public sealed class TemplateResolver(NpgsqlDataSource db, TenantStore tenants, T
     /// <summary>Whether the template is published in more than one locale, so the recipient's locale can change which
     /// variant a send gets (when it is a single one, there is nothing to look up).</summary>
     public async ValueTask<bool> HasLocaleVariantsAsync(Guid tenantId, string key, string channel, CancellationToken ct) =>
-        await _cache.GetOrLoadAsync((tenantId, key, channel), (k, c) => LoadAsync(k.Tenant, k.Key, k.Channel, c), ct) is { ByLocale.Count: > 1 };
+        await _cache.GetOrLoadAsync((tenantId, key, channel), (k, c) => LoadAsync(k.Tenant, k.Key, k.Channel, c), ct)
+            is { ByLocale.Count: > 1 };
 
     private async Task<Variants?> LoadAsync(Guid tenantId, string key, string channel, CancellationToken ct)
     {

@@ -43,7 +43,8 @@ public static partial class TemplateRules
     /// `layout`, `partials.footer`; the message starts with the 1-based line and column.</summary>
     public static Dictionary<string, string[]> ToFieldErrors(IEnumerable<TemplateError> errors, Func<string, string> fieldOf) =>
         errors.GroupBy(e => fieldOf(e.Part))
-            .ToDictionary(g => g.Key, g => g.Select(e => e.Line > 0 ? $"Line {e.Line}, column {e.Column}: {e.Message}" : e.Message).ToArray());
+            .ToDictionary(g => g.Key,
+                g => g.Select(e => e.Line > 0 ? $"Line {e.Line}, column {e.Column}: {e.Message}" : e.Message).ToArray());
 
     public static string TemplateField(string part) => part switch
     {

@@ -22,7 +22,8 @@ public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine
             throw RequestValidationException.For("locale", TemplateRules.LocaleMessage);
         var recipient = await RecipientAsync(tenantId, req, ct);
         var definition = stored.Version.Definition();
-        var result = Render(definition, recipient is null ? req.Data : RecipientVariables.Into(req.Data, recipient), culture ?? stored.Locale);
+        var result = Render(definition, recipient is null ? req.Data : RecipientVariables.Into(req.Data, recipient),
+            culture ?? stored.Locale);
         return new PreviewResult(stored.Number, result.Parts, engine.Variables(definition), result.MissingVariables);
     }
 
@@ -30,7 +31,8 @@ public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine
     /// like a stored one (400 naming its bad fields); null when the request names neither.</summary>
     private async Task<JsonObject?> RecipientAsync(Guid tenantId, PreviewRequest req, CancellationToken ct)
     {
-        if (req.UserId is not null && req.Recipient is not null) throw RequestValidationException.For("recipient", "Give userId or recipient, not both.");
+        if (req.UserId is not null && req.Recipient is not null)
+            throw RequestValidationException.For("recipient", "Give userId or recipient, not both.");
         if (req.UserId is { } userId)
         {
             var errors = new Dictionary<string, string[]>();
@@ -49,7 +51,8 @@ public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine
     }
 
     /// <summary>A stored version (the latest when <paramref name="version"/> is null); 404 when there is none.</summary>
-    public Task<StoredVersion> FindVersionAsync(Guid tenantId, Guid id, int? version, CancellationToken ct) => FindAsync(tenantId, id, version, ct);
+    public Task<StoredVersion> FindVersionAsync(Guid tenantId, Guid id, int? version, CancellationToken ct) =>
+        FindAsync(tenantId, id, version, ct);
 
     /// <summary>Renders the version with <paramref name="data"/> as delivery would: missing required variables are refused
     /// (422) rather than turned into a failed notification, since the admin is waiting for the answer.</summary>
@@ -58,13 +61,16 @@ public sealed class TemplateTrial(TemplateQueries queries, TemplateEngine engine
         var result = Render(stored.Version.Definition(), data, stored.Locale);
         var missing = result.MissingVariables;
         if (missing.Count > 0)
-            throw new RequestValidationException(new Dictionary<string, string[]> { ["data"] = [$"Missing required variables: {string.Join(", ", missing)}."] }, 422,
+            throw new RequestValidationException(
+                new Dictionary<string, string[]> { ["data"] = [$"Missing required variables: {string.Join(", ", missing)}."] }, 422,
                 $"missing_variables: {string.Join(", ", missing)}");
-        var actionUrls = result.Parts.Keys.Where(k => k.StartsWith("actions.", StringComparison.Ordinal) && k.EndsWith(".url", StringComparison.Ordinal));
+        var actionUrls = result.Parts.Keys
+            .Where(k => k.StartsWith("actions.", StringComparison.Ordinal) && k.EndsWith(".url", StringComparison.Ordinal));
         foreach (var part in ChannelParts.LinkParts.Concat(actionUrls))
             if (LinkRules.Check(result.Parts.GetValueOrDefault(part), links) is { } unsafeLink)
             {
-                var field = part.StartsWith("actions.", StringComparison.Ordinal) ? $"parts.actions[{part.Split('.')[1]}].url" : "parts." + part;
+                var field = part.StartsWith("actions.", StringComparison.Ordinal)
+                    ? $"parts.actions[{part.Split('.')[1]}].url" : "parts." + part;
                 throw new RequestValidationException(new Dictionary<string, string[]> { [field] = [unsafeLink] }, 422,
                     $"unsafe_link: {field} rendered to a link that is refused. {unsafeLink}");
             }

@@ -9,7 +9,8 @@ using NotificationService.Templates;
 namespace NotificationService.Features.Sending.Templates;
 
 /// <summary>What a new version stores: its own content plus copies of the partials and layout it uses.</summary>
-public sealed record VersionContent(JsonObject Parts, string[] OptionalVariables, string? LayoutName, string? Layout, Dictionary<string, string> Partials);
+public sealed record VersionContent(JsonObject Parts, string[] OptionalVariables, string? LayoutName, string? Layout,
+    Dictionary<string, string> Partials);
 
 /// <summary>
 /// Save-time validation: part schemas, then the engine (syntax with line/column, unknown helpers, missing or
@@ -34,7 +35,8 @@ public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragm
         if (errors.Count > 0) throw Invalid(errors);
 
         var partials = await fragments.SourcesAsync(tenantId, FragmentStore.Partial, ct);
-        var definition = new TemplateDefinition(tenantId, "validate", ChannelParts.ToTemplateParts(req.Parts!), partials, layout, req.OptionalVariables);
+        var definition = new TemplateDefinition(tenantId, "validate", ChannelParts.ToTemplateParts(req.Parts!), partials, layout,
+            req.OptionalVariables);
         Throw(engine.Validate(definition), TemplateRules.TemplateField);
         var used = engine.PartialsUsed(definition);
         return new VersionContent(req.Parts!, req.OptionalVariables ?? [], req.Layout, layout,
@@ -46,10 +48,13 @@ public sealed class TemplateValidator(TemplateEngine engine, FragmentStore fragm
     public async Task CheckFragmentAsync(Guid tenantId, string kind, string name, FragmentRequest req, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        if (!TemplateRules.FragmentName().IsMatch(name)) errors["name"] = ["1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit."];
+        if (!TemplateRules.FragmentName().IsMatch(name))
+            errors["name"] = ["1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit."];
         if (string.IsNullOrEmpty(req.Source)) errors["source"] = ["source is required."];
-        else if (Encoding.UTF8.GetByteCount(req.Source) > TemplateDataLimits.MaxTemplateBytes) errors["source"] = [$"At most {TemplateDataLimits.MaxTemplateBytes / 1024} KB."];
-        else if (kind == FragmentStore.Layout && !TemplateRules.LayoutBody().IsMatch(req.Source)) errors["source"] = ["A layout places the message with {{{body}}}."];
+        else if (Encoding.UTF8.GetByteCount(req.Source) > TemplateDataLimits.MaxTemplateBytes)
+            errors["source"] = [$"At most {TemplateDataLimits.MaxTemplateBytes / 1024} KB."];
+        else if (kind == FragmentStore.Layout && !TemplateRules.LayoutBody().IsMatch(req.Source))
+            errors["source"] = ["A layout places the message with {{{body}}}."];
         if (req.Description is { Length: > 500 }) errors["description"] = ["At most 500 characters."];
         if (errors.Count > 0) throw Invalid(errors);
 

@@ -8,13 +8,15 @@ namespace NotificationService.Features.Sending.Templates;
 
 /// <summary>A template version with the partials and layout copied in when it was saved. Immutable, so it
 /// is cached without expiry (bounded), and a notification pinned to it renders the same forever.</summary>
-public sealed record TemplateVersion(Guid TenantId, Guid Id, string Channel, JsonObject Parts, IReadOnlyCollection<string> OptionalVariables,
-    IReadOnlyDictionary<string, string>? Partials = null, string? Layout = null)
+public sealed record TemplateVersion(Guid TenantId, Guid Id, string Channel, JsonObject Parts,
+    IReadOnlyCollection<string> OptionalVariables, IReadOnlyDictionary<string, string>? Partials = null, string? Layout = null)
 {
-    /// <summary>What the engine renders, compiled for this version's tenant. The version id is the cache key: nothing under it ever changes.
+    /// <summary>What the engine renders, compiled for this version's tenant. The version id is the cache key: nothing under it
+    /// ever changes.
     /// A `layout` string inside parts is the older inline form and still honoured.</summary>
     public TemplateDefinition Definition() => _definition ??= new(TenantId, Id.ToString(), ChannelParts.ToTemplateParts(Parts),
-        Partials is { Count: > 0 } ? Partials : null, Layout ?? (Parts["layout"] is JsonValue l ? l.GetValue<string>() : null), OptionalVariables);
+        Partials is { Count: > 0 } ? Partials : null, Layout ?? (Parts["layout"] is JsonValue l ? l.GetValue<string>() : null),
+        OptionalVariables);
 
     // Built once per cached version: delivery renders it on every send.
     private TemplateDefinition? _definition;
@@ -36,7 +38,8 @@ public sealed class TemplateVersionStore(NpgsqlDataSource db)
     public ValueTask<TemplateVersion?> GetAsync(Guid id, CancellationToken ct) =>
         _cache.TryGetValue(id, out var v) ? ValueTask.FromResult<TemplateVersion?>(v) : ReadAsync(id, ct);
 
-    private async ValueTask<TemplateVersion?> ReadAsync(Guid id, CancellationToken ct) => (await GetManyAsync([id], ct)).GetValueOrDefault(id);
+    private async ValueTask<TemplateVersion?> ReadAsync(Guid id, CancellationToken ct) =>
+        (await GetManyAsync([id], ct)).GetValueOrDefault(id);
 
     public async Task<IReadOnlyDictionary<Guid, TemplateVersion>> GetManyAsync(IEnumerable<Guid> ids, CancellationToken ct)
     {
@@ -55,8 +58,8 @@ public sealed class TemplateVersionStore(NpgsqlDataSource db)
         while (await r.ReadAsync(ct))
         {
             var partials = JsonNode.Parse(r.GetString(4))!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
-            var v = new TemplateVersion(r.GetGuid(6), r.GetGuid(0), r.GetString(1), JsonNode.Parse(r.GetString(2))!.AsObject(), r.GetFieldValue<string[]>(3),
-                partials, r.IsDBNull(5) ? null : r.GetString(5));
+            var v = new TemplateVersion(r.GetGuid(6), r.GetGuid(0), r.GetString(1), JsonNode.Parse(r.GetString(2))!.AsObject(),
+                r.GetFieldValue<string[]>(3), partials, r.IsDBNull(5) ? null : r.GetString(5));
             if (_cache.Count >= MaxCached) _cache.Clear();
             _cache[v.Id] = v;
             result[v.Id] = v;

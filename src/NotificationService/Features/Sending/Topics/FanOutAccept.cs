@@ -27,8 +27,8 @@ public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutS
 {
     public const string StatusPath = "/fan-outs";
 
-    public async Task<SendHandler.Outcome> AcceptAsync(Guid tenantId, SendRequest request, byte[] rawBody, string? idempotencyKey, string statusBaseUrl,
-        CancellationToken ct)
+    public async Task<SendHandler.Outcome> AcceptAsync(Guid tenantId, SendRequest request, byte[] rawBody, string? idempotencyKey,
+        string statusBaseUrl, CancellationToken ct)
     {
         var keys = CheckRecipient(request.Recipient!);
         // Bulk-sized sends go to the low lane unless the send says otherwise, as CSV jobs do: a topic of a million members
@@ -39,26 +39,30 @@ public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutS
 
         var id = Uuid7.New();
         await using var tx = await ledger.BeginAsync(ct);
-        if (idempotencyKey is not null && await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, rawBody, ct) is IdempotencyClaim.Replay replay)
+        if (idempotencyKey is not null
+            && await IdempotencyStore.ClaimAsync(tx, tenantId, idempotencyKey, rawBody, ct) is IdempotencyClaim.Replay replay)
         {
             await tx.CommitAsync(ct);
             return new SendHandler.Outcome(replay.StatusCode, replay.Body, Replayed: true);
         }
         await budget.ChargeAsync(tenantId, members, "This send to topics", ct);   // refused: the transaction rolls back, nothing kept
         var channels = request.Channels ?? [request.Channel!];
-        var charge = await quotas.ChargeAsync(tenantId, channels.Distinct().ToDictionary(c => c, _ => (long)members), "This send to topics", ct);
+        var charge = await quotas.ChargeAsync(tenantId, channels.Distinct().ToDictionary(c => c, _ => (long)members),
+            "This send to topics", ct);
         try
         {
             var runAt = request.SendAt is { } at && at > clock.GetUtcNow() ? at : (DateTimeOffset?)null;
             if (charge.Lines.Select(l => l.HeldUntil).Max() is { } heldUntil && !(runAt >= heldUntil))
-                (runAt, definition) = (heldUntil, definition with { SendAt = heldUntil });   // held by the quota: the members are reached at its reset
+                (runAt, definition) = (heldUntil, definition with { SendAt = heldUntil });   // held by the quota: the members are
+                                                                                             // reached at its reset
             await fanOuts.CreateAsync(tx, tenantId, id, FanOutKind.Send, keys, JsonSerializer.Serialize(definition, JsonBody.Options), ct,
                 FanOutQuota.Prepaid(charge));   // settled when it expands: members gained meanwhile are charged then
             var priority = definition.Priority switch { "high" => JobPriority.High, "normal" => JobPriority.Normal, _ => JobPriority.Low };
             await queue.EnqueueAsync(tx.Connection, tx.Transaction,
                 [NewJob.For(FanOutJobHandler.QueueName, tenantId, new FanOutJob(id), priority, runAt, maxAttempts: 20)], ct);
             tx.WakeAfterCommit(FanOutJobHandler.QueueName);
-            var body = JsonSerializer.Serialize(new FanOutAccepted(id, "pending", keys, $"{statusBaseUrl}{StatusPath}/{id}"), JsonBody.Options);
+            var body = JsonSerializer.Serialize(new FanOutAccepted(id, "pending", keys, $"{statusBaseUrl}{StatusPath}/{id}"),
+                JsonBody.Options);
             if (idempotencyKey is not null) await IdempotencyStore.SaveResponseAsync(tx, tenantId, idempotencyKey, 202, body, ct);
             await tx.CommitAsync(ct);
             return new SendHandler.Outcome(202, body, Replayed: false);
@@ -79,10 +83,12 @@ public sealed class FanOutAccept(FanOutDrafts drafts, TopicStore topics, FanOutS
             errors["recipient"] = ["A send to topics names topics (and excludeUserIds), not a userId, address, device or profile."];
         if (r.ExcludeUserIds is { } excluded)
         {
-            if (excluded.Length > TopicRules.MaxExcludedUsers) errors["recipient.excludeUserIds"] = [$"At most {TopicRules.MaxExcludedUsers:N0} userIds."];
+            if (excluded.Length > TopicRules.MaxExcludedUsers)
+                errors["recipient.excludeUserIds"] = [$"At most {TopicRules.MaxExcludedUsers:N0} userIds."];
             else
                 for (var i = 0; i < excluded.Length; i++)
-                    if (!TopicRules.IsUserId(excluded[i])) errors[$"recipient.excludeUserIds[{i}]"] = ["A userId is 1 to 256 characters, not only spaces."];
+                    if (!TopicRules.IsUserId(excluded[i]))
+                        errors[$"recipient.excludeUserIds[{i}]"] = ["A userId is 1 to 256 characters, not only spaces."];
         }
         if (errors.Count > 0) throw new RequestValidationException(errors);
         return keys;

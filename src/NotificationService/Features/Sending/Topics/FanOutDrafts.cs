@@ -31,13 +31,17 @@ public sealed class FanOutDrafts(SendValidator validator, TemplateResolver templ
     }
 
     public static Run Open(FanOutRun fanOut) =>
-        new(fanOut, JsonSerializer.Deserialize<SendRequest>(fanOut.DefinitionJson, JsonBody.Options) ?? throw new JsonException("an empty fan-out definition"));
+        new(fanOut, JsonSerializer.Deserialize<SendRequest>(fanOut.DefinitionJson, JsonBody.Options)
+            ?? throw new JsonException("an empty fan-out definition"));
 
     /// <summary>Checks the shared part of a topic send as a send to one member would be: 400/422 naming the field.</summary>
-    public Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest send, string? locale, CancellationToken ct) =>
-        validator.ValidateAsync(tenantId, send with { Recipient = new SendRecipient { UserId = ProbeUser } }, ct, new KnownProfileLocale(locale));
+    public Task<IReadOnlyList<NotificationDraft>> ValidateAsync(Guid tenantId, SendRequest send, string? locale,
+        CancellationToken ct) =>
+        validator.ValidateAsync(tenantId, send with { Recipient = new SendRecipient { UserId = ProbeUser } }, ct,
+            new KnownProfileLocale(locale));
 
-    /// <summary>Every member's drafts, one per channel; throws <see cref="RequestValidationException"/> when the send no longer validates.</summary>
+    /// <summary>Every member's drafts, one per channel; throws <see cref="RequestValidationException"/> when the send no
+    /// longer validates.</summary>
     public async Task<List<NotificationDraft>> ForChunkAsync(Run run, FanOutChunk chunk, CancellationToken ct)
     {
         var tenantId = run.FanOut.TenantId;
@@ -53,7 +57,8 @@ public sealed class FanOutDrafts(SendValidator validator, TemplateResolver templ
             foreach (var probe in probes)
                 drafts.Add(probe with
                 {
-                    Id = Uuid7.New(), Recipient = new StoredRecipient(userId, null, null, null) { Topics = topics }, BatchId = run.FanOut.Id,
+                    Id = Uuid7.New(), Recipient = new StoredRecipient(userId, null, null, null) { Topics = topics },
+                    BatchId = run.FanOut.Id,
                 });
         }
         return drafts;
@@ -67,7 +72,8 @@ public sealed class FanOutDrafts(SendValidator validator, TemplateResolver templ
         {
             run.PerMemberLocale = false;
             foreach (var channel in send.Channels ?? (send.Channel is null ? [] : [send.Channel]))
-                if (ChannelNames.IsKnown(channel) && await templates.HasLocaleVariantsAsync(run.FanOut.TenantId, send.Template, channel, ct))
+                if (ChannelNames.IsKnown(channel)
+                        && await templates.HasLocaleVariantsAsync(run.FanOut.TenantId, send.Template, channel, ct))
                     run.PerMemberLocale = true;
         }
         return run.PerMemberLocale == true ? await profiles.LocalesAsync(run.FanOut.TenantId, chunk.UserIds, ct) : null;

@@ -19,7 +19,8 @@ public static class FanOutEndpoints
         group.MapPost("/{id:guid}/cancel", CancelRouteAsync).WithSummary("Cancel a fan-out: members not yet reached get nothing");
     }
 
-    private static async Task<Results<Ok<FanOutStatus>, NotFound>> GetAsync(Guid id, HttpContext http, FanOutStore store, CancellationToken ct) =>
+    private static async Task<Results<Ok<FanOutStatus>, NotFound>> GetAsync(Guid id, HttpContext http, FanOutStore store,
+        CancellationToken ct) =>
         await store.GetAsync(http.User.TenantId(), id, ct) is { } s ? TypedResults.Ok(s) : TypedResults.NotFound();
 
     private static async Task<Ok<FanOutStatus>> CancelRouteAsync(Guid id, HttpContext http, FanOutStore store, CancellationToken ct) =>

@@ -14,8 +14,8 @@ namespace NotificationService.Features.Sending.Topics;
 /// row, and the membership is snapshotted once, each member in one chunk. A cancel makes
 /// every later chunk roll back, so what was not yet created is not created.
 /// </summary>
-public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, NotificationLedger ledger, NotificationWriter writer, FanOutQuota quota,
-    IConfiguration config, ILogger<FanOutJobHandler> log) : JobHandler<FanOutJob>
+public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, NotificationLedger ledger, NotificationWriter writer,
+    FanOutQuota quota, IConfiguration config, ILogger<FanOutJobHandler> log) : JobHandler<FanOutJob>
 {
     public const string QueueName = "fanout";
     private readonly int _chunkMembers = Math.Max(1, config.GetValue("Topics:FanOutChunkMembers", 2_000));
@@ -24,7 +24,8 @@ public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, Not
 
     private enum Commit { Done, TakenAlready, Stopped }
 
-    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, FanOutJob Args)> jobs, CancellationToken ct) =>
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, FanOutJob Args)> jobs,
+        CancellationToken ct) =>
         await Task.WhenAll(jobs.Select(j => RunAsync(j.Job.TenantId, j.Args.FanOutId, ct)));
 
     private async Task<JobResult> RunAsync(Guid tenantId, Guid id, CancellationToken ct)
@@ -88,7 +89,8 @@ public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, Not
     {
         var (tenantId, id) = (run.FanOut.TenantId, run.FanOut.Id);
         await using var tx = await ledger.BeginAsync(ct);
-        if (await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct) is not { } members) { await tx.RollbackAsync(ct); return Commit.TakenAlready; }
+        if (await FanOutStore.ConsumeAsync(tx, tenantId, id, chunk.No, ct) is not { } members)
+        { await tx.RollbackAsync(ct); return Commit.TakenAlready; }
         if (members.Length < chunk.UserIds.Length)
         {
             // An erase took a member out after the chunk was read: their drafts are not written.
@@ -96,7 +98,8 @@ public sealed class FanOutJobHandler(FanOutStore store, FanOutDrafts drafts, Not
             list = list.Where(d => d.Recipient.UserId is { } u && left.Contains(u)).ToList();
         }
         await writer.InsertAsync(tx, list, ct);
-        if (!await FanOutStore.RecordAsync(tx, tenantId, id, members.Length, list.Count, ct)) { await tx.RollbackAsync(ct); return Commit.Stopped; }
+        if (!await FanOutStore.RecordAsync(tx, tenantId, id, members.Length, list.Count, ct))
+        { await tx.RollbackAsync(ct); return Commit.Stopped; }
         await tx.CommitAsync(ct);   // wakes the channels' queues
         return Commit.Done;
     }

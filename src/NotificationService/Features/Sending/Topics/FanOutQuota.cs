@@ -27,8 +27,8 @@ public sealed class FanOutQuota(MonthlyQuotas quotas, ILogger<FanOutQuota> log)
         : JsonSerializer.Serialize(charge.Lines.Select(l => new PrepaidLine(l.Channel, l.Month, l.Count)), JsonBody.Options);
 
     /// <summary>In the snapshot's transaction: the limits to store, or null when every member of every channel is paid for.</summary>
-    public async Task<string?> SettleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, FanOutRun run, SendRequest send, long members, int perChunk,
-        CancellationToken ct)
+    public async Task<string?> SettleAsync(NpgsqlConnection conn, NpgsqlTransaction tx, FanOutRun run, SendRequest send, long members,
+        int perChunk, CancellationToken ct)
     {
         var prepaid = run.QuotaPrepaidJson is { } json ? JsonSerializer.Deserialize<PrepaidLine[]>(json, JsonBody.Options) ?? [] : [];
         var settings = await quotas.SettingsAsync(run.TenantId, ct);
@@ -62,7 +62,8 @@ public sealed class FanOutQuota(MonthlyQuotas quotas, ILogger<FanOutQuota> log)
     /// <summary>The chunk's drafts within the limits: a member past a channel's quota is held until the reset or left out.</summary>
     public static List<NotificationDraft> Apply(string? limitsJson, FanOutChunk chunk, List<NotificationDraft> drafts)
     {
-        if (limitsJson is null || JsonSerializer.Deserialize<FanOutQuotaLimits>(limitsJson, JsonBody.Options) is not { } limits) return drafts;
+        if (limitsJson is null || JsonSerializer.Deserialize<FanOutQuotaLimits>(limitsJson, JsonBody.Options) is not { } limits)
+            return drafts;
         var position = new Dictionary<string, long>(chunk.UserIds.Length, StringComparer.Ordinal);
         for (var i = 0; i < chunk.UserIds.Length; i++) position[chunk.UserIds[i]] = (long)chunk.No * limits.PerChunk + i;
         var kept = new List<NotificationDraft>(drafts.Count);

@@ -5,8 +5,8 @@ public sealed partial class FanOutStore
     /// <summary>The statements on `fan_outs` and `fan_out_chunks`, one named constant each. Only this store writes them.</summary>
     private static class Sql
     {
-        /// <summary>$1 tenant, $2 id, $3 topics, $4 definition (what each member gets, as JSON: the accepted send, or a workflow trigger), $5 kind,
-        /// $6 the send's quota charge at accept (JSON lines, or null).</summary>
+        /// <summary>$1 tenant, $2 id, $3 topics, $4 definition (what each member gets, as JSON: the accepted send, or a workflow
+        /// trigger), $5 kind, $6 the send's quota charge at accept (JSON lines, or null).</summary>
         public const string Create = """
             insert into fan_outs (tenant_id, id, status, topics, definition, kind, quota_prepaid) values ($1, $2, 'pending', $3, $4::jsonb, $5, $6::jsonb)
             """;
@@ -60,7 +60,8 @@ public sealed partial class FanOutStore
 
         /// <summary>$1 tenant, $2 fan-out, $3 chunk: consumed by the transaction that creates its notifications (no row: taken
         /// already); returns its members as they are now (an erase may have taken one out since the chunk was read).</summary>
-        public const string Consume = "delete from fan_out_chunks where tenant_id = $1 and fan_out_id = $2 and chunk_no = $3 returning user_ids";
+        public const string Consume =
+            "delete from fan_out_chunks where tenant_id = $1 and fan_out_id = $2 and chunk_no = $3 returning user_ids";
 
         /// <summary>
         /// $1 tenant: the running fan-outs' rows, locked FOR KEY SHARE until the erase's commit. That waits for a snapshot
@@ -69,7 +70,8 @@ public sealed partial class FanOutStore
         /// </summary>
         public const string WaitForSnapshots = "select id from fan_outs where tenant_id = $1 and status = 'running' for key share";
 
-        /// <summary>$1 tenant, $2 userId: the user out of every pending chunk of the tenant's fan-outs, with their topic mask; returns the fan-outs.</summary>
+        /// <summary>$1 tenant, $2 userId: the user out of every pending chunk of the tenant's fan-outs, with their topic mask;
+        /// returns the fan-outs.</summary>
         public const string ForgetMemberInChunks = """
             update fan_out_chunks c set
                 user_ids = array_remove(c.user_ids, $2::text),
@@ -90,7 +92,8 @@ public sealed partial class FanOutStore
             returning f.id
             """;
 
-        /// <summary>$1 tenant, $2 id, $3 members, $4 notifications. 0 rows: the fan-out was cancelled meanwhile (the chunk rolls back).</summary>
+        /// <summary>$1 tenant, $2 id, $3 members, $4 notifications. 0 rows: the fan-out was cancelled meanwhile (the chunk rolls
+        /// back).</summary>
         public const string Record = """
             update fan_outs set members_done = members_done + $3, notifications_created = notifications_created + $4, updated_at = now()
             where tenant_id = $1 and id = $2 and status = 'running'
@@ -138,6 +141,7 @@ public sealed partial class FanOutStore
         public const string Get = "select " + Columns + " from fan_outs where tenant_id = $1 and id = $2 and kind = $3";
 
         /// <summary>$1 tenant, $2 topic, $3 how many: the topic's latest fan-outs, newest first (the console).</summary>
-        public const string OfTopic = "select " + Columns + " from fan_outs where tenant_id = $1 and $2 = any(topics) and kind = 'send' order by created_at desc limit $3";
+        public const string OfTopic = "select " + Columns
+            + " from fan_outs where tenant_id = $1 and $2 = any(topics) and kind = 'send' order by created_at desc limit $3";
     }
 }

@@ -3,7 +3,8 @@ using NotificationService.Features.Sending.Notifications;
 
 namespace NotificationService.Features.Sending.Topics;
 
-/// <summary>A fan-out as its runner takes it: its topics, the accepted send (JSON) and, once snapshotted, how many members it has.</summary>
+/// <summary>A fan-out as its runner takes it: its topics, the accepted send (JSON) and, once snapshotted, how many members it
+/// has.</summary>
 public sealed record FanOutRun(Guid TenantId, Guid Id, string[] Topics, string DefinitionJson, long? MembersTotal)
 {
     /// <summary>A send's quota charge at accept (<see cref="FanOutQuota"/>), settled by its snapshot.</summary>
@@ -13,7 +14,8 @@ public sealed record FanOutRun(Guid TenantId, Guid Id, string[] Topics, string D
 /// <summary>A fan-out's snapshot: how many members it took, and, when a quota did not take them all, its limits.</summary>
 public sealed record FanOutSnapshot(long Total, string? QuotaLimitsJson);
 
-/// <summary>One chunk of a fan-out's snapshot: member ids in userId order and, for a send to several topics, each one's topic mask.</summary>
+/// <summary>One chunk of a fan-out's snapshot: member ids in userId order and, for a send to several topics, each one's topic
+/// mask.</summary>
 public sealed record FanOutChunk(int No, string[] UserIds, int[]? TopicMasks);
 
 /// <summary>What a fan-out makes for each member: notifications (a send to topics) or workflow runs (a trigger naming topics).</summary>
@@ -23,7 +25,8 @@ public static class FanOutKind
 }
 
 /// <summary>How a fan-out is doing (GET /fan-outs/{id}). NotificationsCreated: for a workflow fan-out, the runs started.</summary>
-public sealed record FanOutStatus(Guid Id, string Status, IReadOnlyList<string> Topics, long? MembersTotal, long MembersDone, long NotificationsCreated,
+public sealed record FanOutStatus(Guid Id, string Status, IReadOnlyList<string> Topics, long? MembersTotal, long MembersDone,
+    long NotificationsCreated,
     double Percent, double RowsPerSecond, string? Error, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt, DateTimeOffset? FinishedAt);
 
 /// <summary>
@@ -33,8 +36,8 @@ public sealed record FanOutStatus(Guid Id, string Status, IReadOnlyList<string> 
 /// </summary>
 public sealed partial class FanOutStore(NpgsqlDataSource db)
 {
-    public async Task CreateAsync(LedgerTransaction tx, Guid tenantId, Guid id, string kind, string[] topics, string definitionJson, CancellationToken ct,
-        string? quotaPrepaidJson = null)
+    public async Task CreateAsync(LedgerTransaction tx, Guid tenantId, Guid id, string kind, string[] topics,
+        string definitionJson, CancellationToken ct, string? quotaPrepaidJson = null)
     {
         await using var cmd = tx.Command(Sql.Create);
         cmd.Parameters.AddWithValue(tenantId);
@@ -42,7 +45,8 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(topics);
         cmd.Parameters.AddWithValue(definitionJson);
         cmd.Parameters.AddWithValue(kind);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)quotaPrepaidJson ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)quotaPrepaidJson ?? DBNull.Value,
+            NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
@@ -123,8 +127,10 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
         return await cmd.ExecuteScalarAsync(ct) as string[];
     }
 
-    /// <summary>In the chunk's transaction, last (the fan-out's row is then locked only until the commit): false when it was cancelled.</summary>
-    public static async Task<bool> RecordAsync(LedgerTransaction tx, Guid tenantId, Guid id, int members, int notifications, CancellationToken ct)
+    /// <summary>In the chunk's transaction, last (the fan-out's row is then locked only until the commit): false when it was
+    /// cancelled.</summary>
+    public static async Task<bool> RecordAsync(LedgerTransaction tx, Guid tenantId, Guid id, int members, int notifications,
+        CancellationToken ct)
     {
         await using var cmd = tx.Command(Sql.Record);
         cmd.Parameters.AddWithValue(tenantId);
@@ -135,7 +141,8 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
     }
 
     /// <summary><see cref="RecordAsync"/> for a workflow fan-out: the chunk's members and the runs it started.</summary>
-    public static async Task<bool> RecordRunsAsync(LedgerTransaction tx, Guid tenantId, Guid id, int members, int runs, CancellationToken ct)
+    public static async Task<bool> RecordRunsAsync(LedgerTransaction tx, Guid tenantId, Guid id, int members, int runs,
+        CancellationToken ct)
     {
         await using var cmd = tx.Command(Sql.RecordRuns);
         cmd.Parameters.AddWithValue(tenantId);
@@ -173,7 +180,8 @@ public sealed partial class FanOutStore(NpgsqlDataSource db)
     public async Task<FanOutStatus?> GetAsync(Guid tenantId, Guid id, string kind, CancellationToken ct) =>
         (await ReadAsync(Sql.Get, ct, tenantId, id, kind)).FirstOrDefault();
 
-    public Task<List<FanOutStatus>> OfTopicAsync(Guid tenantId, string topic, int limit, CancellationToken ct) => ReadAsync(Sql.OfTopic, ct, tenantId, topic, limit);
+    public Task<List<FanOutStatus>> OfTopicAsync(Guid tenantId, string topic, int limit, CancellationToken ct) =>
+        ReadAsync(Sql.OfTopic, ct, tenantId, topic, limit);
 
     private async Task<List<FanOutStatus>> ReadAsync(string sql, CancellationToken ct, params object[] args)
     {

@@ -6,7 +6,8 @@ namespace NotificationService.Features.Sending.Topics;
 /// <summary>A keyset cursor: the last key of a page, base64url so that any key or userId survives a query string.</summary>
 public static class KeysetCursor
 {
-    public static string Encode(string last) => Convert.ToBase64String(Encoding.UTF8.GetBytes(last)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Encode(string last) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(last)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
     /// <summary>The key a cursor names, or a 400 naming `cursor`.</summary>
     public static string? Decode(string? cursor)
@@ -24,5 +25,6 @@ public static class KeysetCursor
     }
 
     public static int Limit(int? limit, int max = 200) =>
-        limit is null ? Math.Min(50, max) : limit >= 1 && limit <= max ? limit.Value : throw RequestValidationException.For("limit", $"A limit from 1 to {max}.");
+        limit is null ? Math.Min(50, max)
+            : limit >= 1 && limit <= max ? limit.Value : throw RequestValidationException.For("limit", $"A limit from 1 to {max}.");
 }

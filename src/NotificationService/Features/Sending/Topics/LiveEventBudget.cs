@@ -42,7 +42,8 @@ public sealed class LiveEventBudget(NpgsqlDataSource db, IConfiguration config)
         var max = MaxBytes;
         if (bytes > max)
             throw new PayloadTooLargeException(string.Create(CultureInfo.InvariantCulture,
-                $"This event stores {bytes:N0} bytes (its data once per user or topic named), more than the tenant's live-event storage (Topics:MaxLiveEventBytes, {max:N0} bytes) holds."));
+                $"This event stores {bytes:N0} bytes (its data once per user or topic named), "
+                + $"more than the tenant's live-event storage (Topics:MaxLiveEventBytes, {max:N0} bytes) holds."));
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
         await using (var add = new NpgsqlCommand(Add, conn, tx))
@@ -73,10 +74,12 @@ public sealed class LiveEventBudget(NpgsqlDataSource db, IConfiguration config)
 /// <summary>429: the tenant's live events of the replay window fill its storage; Retry-After: when its oldest hour leaves it.</summary>
 public sealed class LiveEventStorageFullException(long max, TimeSpan window, TimeSpan retryAfter)
     : ApiException(429, "Too many requests", string.Create(CultureInfo.InvariantCulture,
-        $"The tenant's live-event storage (Topics:MaxLiveEventBytes, {max:N0} bytes over the {window.TotalDays:0.#}-day replay window) is full; " +
+        $"The tenant's live-event storage (Topics:MaxLiveEventBytes, {max:N0} bytes over the " +
+        $"{window.TotalDays:0.#}-day replay window) is full; " +
         $"retry after {Seconds(retryAfter)} s, when its oldest events leave the window, or send smaller events to fewer users."))
 {
     private static int Seconds(TimeSpan t) => (int)Math.Max(1, Math.Ceiling(t.TotalSeconds));
 
-    public override void WriteHeaders(HttpResponse response) => response.Headers.RetryAfter = Seconds(retryAfter).ToString(CultureInfo.InvariantCulture);
+    public override void WriteHeaders(HttpResponse response) =>
+        response.Headers.RetryAfter = Seconds(retryAfter).ToString(CultureInfo.InvariantCulture);
 }

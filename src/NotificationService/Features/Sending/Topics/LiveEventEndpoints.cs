@@ -10,7 +10,8 @@ using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Sending.Topics;
 
-/// <summary>`POST /api/v1/services/events`: to users or to topics (not both), a type (the SSE event is `app.&lt;type&gt;`) and any JSON data.</summary>
+/// <summary>`POST /api/v1/services/events`: to users or to topics (not both), a type (the SSE event is `app.&lt;type&gt;`)
+/// and any JSON data.</summary>
 public sealed record LiveEventRequest
 {
     public LiveEventTargets? To { get; init; }
@@ -43,15 +44,17 @@ public static class LiveEventEndpoints
 
     public static void MapLiveEvents(this WebApplication app) =>
         app.MapPost("/api/v1/services/events", PublishAsync).WithTags("Topics").RequireScopes()
-            .WithSummary("Publish a live event (SSE `app.<type>`) to users' or topics' members' streams").Accepts<LiveEventRequest>("application/json");
+            .WithSummary("Publish a live event (SSE `app.<type>`) to users' or topics' members' streams")
+            .Accepts<LiveEventRequest>("application/json");
 
-    private static async Task<Accepted<LiveEventAccepted>> PublishAsync(HttpContext http, InboxStore inbox, TopicStore topics, TopicEventStore events,
-        RecipientBudget recipients, LiveEventBudget storage, UserIdGate gate, CancellationToken ct)
+    private static async Task<Accepted<LiveEventAccepted>> PublishAsync(HttpContext http, InboxStore inbox, TopicStore topics,
+        TopicEventStore events, RecipientBudget recipients, LiveEventBudget storage, UserIdGate gate, CancellationToken ct)
     {
         var (body, _) = await JsonBody.ReadAsync<LiveEventRequest>(http.Request, 512 * 1024, ct);
         var tenantId = http.User.TenantId();
         var errors = new Dictionary<string, string[]>();
-        if (!TopicRules.IsKey(body.Type)) errors["type"] = ["A type is 1 to 100 letters, digits, '.', '_', ':' or '-' (e.g. ticket.status_changed)."];
+        if (!TopicRules.IsKey(body.Type))
+            errors["type"] = ["A type is 1 to 100 letters, digits, '.', '_', ':' or '-' (e.g. ticket.status_changed)."];
         var data = body.Data?.ToJsonString() ?? "{}";
         var dataBytes = Encoding.UTF8.GetByteCount(data);
         if (dataBytes > MaxDataBytes) errors["data"] = [$"At most {MaxDataBytes / 1024} KB of JSON."];

@@ -50,7 +50,8 @@ public static class TopicEndpoints
         group.MapDelete("/{key}", DeleteAsync).WithSummary("Delete a topic and its members")
             .ProducesValidationProblem();
         group.MapPost("/{key}/members", AddMembersAsync)
-            .WithSummary("Add up to 10,000 members (idempotent: members already in are not counted again)").Accepts<MembersRequest>("application/json");
+            .WithSummary("Add up to 10,000 members (idempotent: members already in are not counted again)")
+            .Accepts<MembersRequest>("application/json");
         group.MapDelete("/{key}/members", RemoveMembersAsync)
             .WithSummary("Remove up to 10,000 members (idempotent)").Accepts<MembersRequest>("application/json");
         group.MapGet("/{key}/members", MembersAsync).WithSummary("List a topic's members by userId (keyset cursor)");
@@ -70,7 +71,8 @@ public static class TopicEndpoints
     private static async Task<Ok<TopicView>> GetAsync(string key, HttpContext http, TopicStore store, CancellationToken ct) =>
         TypedResults.Ok(await store.GetAsync(http.User.TenantId(), TopicRules.CheckedKey(key), ct));
 
-    private static async Task<Results<Created<TopicView>, Ok<TopicView>>> PutAsync(string key, HttpContext http, TopicStore store, CancellationToken ct)
+    private static async Task<Results<Created<TopicView>, Ok<TopicView>>> PutAsync(string key, HttpContext http, TopicStore store,
+        CancellationToken ct)
     {
         TopicRules.CheckedKey(key);
         var (body, _) = await JsonBody.ReadAsync<TopicRequest>(http.Request, 64 * 1024, ct);
@@ -82,17 +84,20 @@ public static class TopicEndpoints
         return created ? TypedResults.Created($"{Path}/{Uri.EscapeDataString(key)}", topic) : TypedResults.Ok(topic);
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string key, HttpContext http, TopicStore store, CancellationToken ct) =>
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(string key, HttpContext http, TopicStore store,
+        CancellationToken ct) =>
         await store.DeleteAsync(http.User.TenantId(), TopicRules.CheckedKey(key), ct) ? TypedResults.NoContent() : TypedResults.NotFound();
 
-    private static Task<Ok<MembersChanged>> AddMembersAsync(string key, HttpContext http, TopicStore store, UserIdGate gate, CancellationToken ct) =>
+    private static Task<Ok<MembersChanged>> AddMembersAsync(string key, HttpContext http, TopicStore store, UserIdGate gate,
+        CancellationToken ct) =>
         ChangeMembersAsync(key, http, store, gate, remove: false, ct);
 
-    private static Task<Ok<MembersChanged>> RemoveMembersAsync(string key, HttpContext http, TopicStore store, UserIdGate gate, CancellationToken ct) =>
+    private static Task<Ok<MembersChanged>> RemoveMembersAsync(string key, HttpContext http, TopicStore store, UserIdGate gate,
+        CancellationToken ct) =>
         ChangeMembersAsync(key, http, store, gate, remove: true, ct);
 
-    private static async Task<Ok<MembersChanged>> ChangeMembersAsync(string key, HttpContext http, TopicStore store, UserIdGate gate, bool remove,
-        CancellationToken ct)
+    private static async Task<Ok<MembersChanged>> ChangeMembersAsync(string key, HttpContext http, TopicStore store, UserIdGate gate,
+        bool remove, CancellationToken ct)
     {
         TopicRules.CheckedKey(key);
         var (body, _) = await JsonBody.ReadAsync<MembersRequest>(http.Request, MembersBodyLimit, ct);
@@ -101,7 +106,8 @@ public static class TopicEndpoints
         return TypedResults.Ok(await store.ChangeMembersAsync(http.User.TenantId(), key, userIds, remove, ct));
     }
 
-    private static async Task<Ok<MemberPage>> MembersAsync(string key, string? cursor, int? limit, HttpContext http, TopicStore store, CancellationToken ct)
+    private static async Task<Ok<MemberPage>> MembersAsync(string key, string? cursor, int? limit, HttpContext http, TopicStore store,
+        CancellationToken ct)
     {
         var tenantId = http.User.TenantId();
         var size = KeysetCursor.Limit(limit, max: 1000);
@@ -111,7 +117,8 @@ public static class TopicEndpoints
         return TypedResults.Ok(new MemberPage(page, page.Count == size ? KeysetCursor.Encode(page[^1].UserId) : null));
     }
 
-    private static async Task<Ok<UserTopicPage>> UserTopicsAsync(string userId, string? cursor, int? limit, HttpContext http, TopicStore store, CancellationToken ct)
+    private static async Task<Ok<UserTopicPage>> UserTopicsAsync(string userId, string? cursor, int? limit, HttpContext http,
+        TopicStore store, CancellationToken ct)
     {
         if (UserIdRule.LookupProblem(userId) is { } problem) throw RequestValidationException.For("userId", problem);
         var size = KeysetCursor.Limit(limit);

@@ -54,6 +54,7 @@ public sealed partial class TopicEventStore
             """;
 
         /// <summary>$1 older than, $2 at most this many.</summary>
-        public const string Purge = "delete from topic_events where ctid = any(array(select ctid from topic_events where created_at < $1 limit $2))";
+        public const string Purge =
+            "delete from topic_events where ctid = any(array(select ctid from topic_events where created_at < $1 limit $2))";
     }
 }

@@ -76,7 +76,8 @@ public sealed partial class TopicEventStore : ITopicStreamSource, IAsyncDisposab
         return new TopicStreamPosition(r.GetFieldValue<string[]>(2), r.GetInt64(0), r.IsDBNull(1) ? null : r.GetInt64(1));
     }
 
-    public async Task<IReadOnlySet<string>> MembersAmongAsync(Guid tenantId, string topic, IReadOnlyCollection<string> userIds, CancellationToken ct) =>
+    public async Task<IReadOnlySet<string>> MembersAmongAsync(Guid tenantId, string topic, IReadOnlyCollection<string> userIds,
+        CancellationToken ct) =>
         await _topics.MembersAmongAsync(tenantId, topic, userIds, ct);
 
     public async Task<TopicStreamEvent?> EventAsync(Guid tenantId, long seq, CancellationToken ct)

@@ -9,7 +9,8 @@ public sealed record TopicRequest
 }
 
 /// <summary>A topic as the API shows it; <see cref="MemberCount"/> is exact (a counter kept with every membership change).</summary>
-public sealed record TopicView(string Key, string? Name, string? Description, long MemberCount, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record TopicView(string Key, string? Name, string? Description, long MemberCount, DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt);
 
 public sealed record TopicPage(IReadOnlyList<TopicView> Items, string? NextCursor);
 

@@ -20,11 +20,13 @@ public sealed partial class TopicStore
         /// <summary>$1 tenant, $2 keys: those that exist, with their member counts.</summary>
         public const string Existing = "select key, member_count from topics where tenant_id = $1 and key = any($2)";
 
-        /// <summary>$1 tenant, $2 key. Every membership change and the delete take the topic's row first: one at a time per topic.</summary>
+        /// <summary>$1 tenant, $2 key. Every membership change and the delete take the topic's row first: one at a time per
+        /// topic.</summary>
         public const string Lock = "select 1 from topics where tenant_id = $1 and key = $2 for update";
 
         /// <summary>$1 tenant, $2 after this key (the cursor), $3 page size. Keyset on the primary key.</summary>
-        public const string List = "select " + Columns + $" from topics where tenant_id = $1 and key > coalesce($2::text, {KeysetBound.FirstText}) order by key limit $3";
+        public const string List = "select " + Columns
+            + $" from topics where tenant_id = $1 and key > coalesce($2::text, {KeysetBound.FirstText}) order by key limit $3";
 
         /// <summary>
         /// $1 tenant, $2 key, $3 userIds (distinct, in byte order). Inserts the members that are not in yet and adds exactly
@@ -59,7 +61,8 @@ public sealed partial class TopicStore
             select (select count(*) from del)::int, (select member_count from counted)
             """;
 
-        /// <summary>$1 tenant, $2 key: after <see cref="Lock"/>, in a statement of its own (its snapshot sees every member added before the lock).</summary>
+        /// <summary>$1 tenant, $2 key: after <see cref="Lock"/>, in a statement of its own (its snapshot sees every member added
+        /// before the lock).</summary>
         public const string DeleteMembers = "delete from topic_members where tenant_id = $1 and topic_key = $2";
 
         public const string Delete = "delete from topics where tenant_id = $1 and key = $2";
@@ -79,7 +82,8 @@ public sealed partial class TopicStore
             """;
 
         /// <summary>$1 tenant, $2 key, $3 userIds: which of them are members now.</summary>
-        public const string MembersAmong = "select user_id from topic_members where tenant_id = $1 and topic_key = $2 and user_id = any($3)";
+        public const string MembersAmong =
+            "select user_id from topic_members where tenant_id = $1 and topic_key = $2 and user_id = any($3)";
 
         /// <summary>$1 channel, $2 payload: announces a membership change to the live streams of every replica, at commit.</summary>
         public const string Announce = "select pg_notify($1, $2)";

@@ -13,7 +13,8 @@ namespace NotificationService.Features.Sending.Topics;
 /// </summary>
 public sealed partial class TopicStore(NpgsqlDataSource db)
 {
-    public async Task<(TopicView Topic, bool Created)> UpsertAsync(Guid tenantId, string key, string? name, string? description, CancellationToken ct)
+    public async Task<(TopicView Topic, bool Created)> UpsertAsync(Guid tenantId, string key, string? name, string? description,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(Sql.Upsert);
         cmd.Parameters.AddWithValue(tenantId);
@@ -150,12 +151,14 @@ public sealed partial class TopicStore(NpgsqlDataSource db)
         cmd.Parameters.AddWithValue(limit);
         var page = new List<UserTopic>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct)) page.Add(new UserTopic(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetFieldValue<DateTimeOffset>(2)));
+        while (await r.ReadAsync(ct))
+            page.Add(new UserTopic(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetFieldValue<DateTimeOffset>(2)));
         return page;
     }
 
     /// <summary>Which of <paramref name="userIds"/> are members of the topic now (one statement).</summary>
-    public async Task<HashSet<string>> MembersAmongAsync(Guid tenantId, string key, IReadOnlyCollection<string> userIds, CancellationToken ct)
+    public async Task<HashSet<string>> MembersAmongAsync(Guid tenantId, string key, IReadOnlyCollection<string> userIds,
+        CancellationToken ct)
     {
         var members = new HashSet<string>(StringComparer.Ordinal);
         if (userIds.Count == 0) return members;
@@ -184,6 +187,6 @@ public sealed partial class TopicStore(NpgsqlDataSource db)
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static TopicView Read(NpgsqlDataReader r) => new(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
-        r.GetInt64(3), r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5));
+    private static TopicView Read(NpgsqlDataReader r) => new(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1),
+        r.IsDBNull(2) ? null : r.GetString(2), r.GetInt64(3), r.GetFieldValue<DateTimeOffset>(4), r.GetFieldValue<DateTimeOffset>(5));
 }

@@ -42,7 +42,8 @@ public sealed class NotificationWebhooks(WebhookOutbox outbox, WebhookSubscripti
         foreach (var c in changes)
         {
             if (!listened.TryGetValue((c.TenantId, c.Status), out var yes))
-                listened[(c.TenantId, c.Status)] = yes = await subscriptions.SubscribesAsync(c.TenantId, WebhookOutbox.EventType(c.Status)!, ct);
+                listened[(c.TenantId, c.Status)] = yes =
+                    await subscriptions.SubscribesAsync(c.TenantId, WebhookOutbox.EventType(c.Status)!, ct);
             if (yes) relevant.Add(c);
         }
         await PublishAsync(tx, relevant, ct);

@@ -5,20 +5,21 @@ using NotificationService.Infrastructure;
 namespace NotificationService.Features.Sending.Webhooks;
 
 /// <summary>A delivery as the sender needs it: target, secrets and the exact payload bytes.</summary>
-public sealed record PendingDelivery(Guid Id, Guid EndpointId, string Url, bool Enabled, byte[] Ciphertext, string KeyId, DateTimeOffset? PreviousExpiresAt,
-    string EventType, string Payload, int Attempts);
+public sealed record PendingDelivery(Guid Id, Guid EndpointId, string Url, bool Enabled, byte[] Ciphertext, string KeyId,
+    DateTimeOffset? PreviousExpiresAt, string EventType, string Payload, int Attempts);
 
 /// <summary>One attempt's result, as written to the log. <paramref name="DisableEndpoint"/>: it answered 410 Gone.</summary>
-public sealed record AttemptRecord(Guid DeliveryId, Guid EndpointId, int? StatusCode, int LatencyMs, string? Excerpt, string? Error, string NewStatus, bool DisableEndpoint);
+public sealed record AttemptRecord(Guid DeliveryId, Guid EndpointId, int? StatusCode, int LatencyMs, string? Excerpt, string? Error,
+    string NewStatus, bool DisableEndpoint);
 
 public sealed record AttemptView(int Attempt, int? StatusCode, int LatencyMs, string? ResponseExcerpt, string? Error, DateTimeOffset At);
 
-public sealed record DeliveryView(Guid Id, string EventType, string Status, int Attempts, int? LastStatusCode, int? LastLatencyMs, string? LastError,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<AttemptView> AttemptLog);
+public sealed record DeliveryView(Guid Id, string EventType, string Status, int Attempts, int? LastStatusCode, int? LastLatencyMs,
+    string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, IReadOnlyList<AttemptView> AttemptLog);
 
 /// <summary>One delivery of a notification's event, for that notification's page.</summary>
-public sealed record NotificationDelivery(Guid Id, string EventType, Guid EndpointId, string EndpointUrl, string Status, int? LastStatusCode, int Attempts,
-    string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+public sealed record NotificationDelivery(Guid Id, string EventType, Guid EndpointId, string EndpointUrl, string Status,
+    int? LastStatusCode, int Attempts, string? LastError, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <summary>The one owner of `webhook_deliveries` and `webhook_attempts`: writes deliveries (set-based, in the event's
 /// transaction), loads and records them per batch; the admin log, replay and test events.</summary>
@@ -46,7 +47,8 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
         select count(*) from d
         """;
 
-    public static async Task<int> EraseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] notificationIds, CancellationToken ct)
+    public static async Task<int> EraseAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, Guid[] notificationIds,
+        CancellationToken ct)
     {
         if (notificationIds.Length == 0) return 0;
         await using var cmd = new NpgsqlCommand(EraseSql, conn, tx);
@@ -66,7 +68,8 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
         return await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<NewDelivery> deliveries, CancellationToken ct)
+    public static async Task InsertAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<NewDelivery> deliveries,
+        CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
             insert into webhook_deliveries (id, tenant_id, endpoint_id, event_type, payload, notification_id)
@@ -88,7 +91,8 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
         var found = new Dictionary<Guid, PendingDelivery>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            found[r.GetGuid(0)] = new PendingDelivery(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetBoolean(3), r.GetFieldValue<byte[]>(4), r.GetString(5),
+            found[r.GetGuid(0)] = new PendingDelivery(r.GetGuid(0), r.GetGuid(1), r.GetString(2), r.GetBoolean(3),
+                r.GetFieldValue<byte[]>(4), r.GetString(5),
                 r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetString(7), r.GetString(8), r.GetInt32(9));
         return found;
     }
@@ -141,7 +145,8 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             list.Add(new DeliveryView(r.GetGuid(0), r.GetString(1), r.GetString(2), r.GetInt32(3), r.IsDBNull(4) ? null : r.GetInt32(4),
-                r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8),
+                r.IsDBNull(5) ? null : r.GetInt32(5), r.IsDBNull(6) ? null : r.GetString(6), r.GetFieldValue<DateTimeOffset>(7),
+                r.GetFieldValue<DateTimeOffset>(8),
                 System.Text.Json.JsonSerializer.Deserialize<List<AttemptView>>(r.GetString(9), JsonBody.Options)!));
         return list;
     }
@@ -150,7 +155,8 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
     /// The webhook deliveries of one notification's events, oldest first, with the endpoint each went to; on the
     /// (tenant_id, notification_id) index. Another tenant's notification has none here (the tenant is in the key).
     /// </summary>
-    public async Task<IReadOnlyList<NotificationDelivery>> ForNotificationAsync(Guid tenantId, Guid notificationId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<NotificationDelivery>> ForNotificationAsync(Guid tenantId, Guid notificationId, int limit,
+        CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             select d.id, d.event_type, d.endpoint_id, e.url, d.status, d.last_status_code, d.attempts, d.last_error, d.created_at, d.updated_at
@@ -164,14 +170,16 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
         var list = new List<NotificationDelivery>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            list.Add(new NotificationDelivery(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetString(3), r.GetString(4), r.IsDBNull(5) ? null : r.GetInt32(5),
-                r.GetInt32(6), r.IsDBNull(7) ? null : r.GetString(7), r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9)));
+            list.Add(new NotificationDelivery(r.GetGuid(0), r.GetString(1), r.GetGuid(2), r.GetString(3), r.GetString(4),
+                r.IsDBNull(5) ? null : r.GetInt32(5), r.GetInt32(6), r.IsDBNull(7) ? null : r.GetString(7),
+                r.GetFieldValue<DateTimeOffset>(8), r.GetFieldValue<DateTimeOffset>(9)));
         return list;
     }
 
-    /// <summary>What each of the tenant's deliveries named was: its event, endpoint and notification (a dead webhook job's subject).</summary>
-    public async Task<IReadOnlyDictionary<Guid, (string EventType, string EndpointUrl, Guid? NotificationId)>> DescribeAsync(Guid tenantId, IReadOnlyCollection<Guid> ids,
-        CancellationToken ct)
+    /// <summary>What each of the tenant's deliveries named was: its event, endpoint and notification (a dead webhook job's
+    /// subject).</summary>
+    public async Task<IReadOnlyDictionary<Guid, (string EventType, string EndpointUrl, Guid? NotificationId)>> DescribeAsync(
+        Guid tenantId, IReadOnlyCollection<Guid> ids, CancellationToken ct)
     {
         var found = new Dictionary<Guid, (string, string, Guid?)>();
         if (ids.Count == 0) return found;
@@ -191,7 +199,9 @@ public sealed class WebhookDeliveryStore(NpgsqlDataSource db, WebhookOutbox outb
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using var cmd = new NpgsqlCommand("update webhook_deliveries set status = 'pending', updated_at = now() where tenant_id = $1 and endpoint_id = $2 and id = $3", conn, tx)
+        await using var cmd = new NpgsqlCommand(
+            "update webhook_deliveries set status = 'pending', updated_at = now() where tenant_id = $1 and endpoint_id = $2 and id = $3",
+            conn, tx)
             { Parameters = { new() { Value = tenantId }, new() { Value = endpointId }, new() { Value = deliveryId } } };
         if (await cmd.ExecuteNonQueryAsync(ct) == 0) throw new NotFoundException("The delivery");
         await outbox.EnqueueJobAsync(conn, tx, deliveryId, tenantId, ct);

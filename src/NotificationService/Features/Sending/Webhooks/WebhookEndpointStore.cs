@@ -18,7 +18,8 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
     /// <summary>How long the previous secret keeps signing after a rotation, so receivers can switch over.</summary>
     public static readonly TimeSpan RotationOverlap = TimeSpan.FromHours(24);
 
-    private const string Columns = "id, url, description, events, enabled, disabled_reason, previous_secret_expires_at, created_at, updated_at";
+    private const string Columns =
+        "id, url, description, events, enabled, disabled_reason, previous_secret_expires_at, created_at, updated_at";
 
     /// <summary>
     /// Why an endpoint imported from another tenant's export is disabled: its secret did not travel, and the one made at
@@ -27,7 +28,8 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
     public const string AwaitingSecret = "imported without its signing secret: rotate the secret, then enable the endpoint";
 
     /// <summary>An endpoint from another tenant's export: disabled, <see cref="AwaitingSecret"/>, until its secret is rotated.</summary>
-    public async Task<WebhookEndpointView> ImportAsync(Guid tenantId, string url, string[] events, string? description, CancellationToken ct)
+    public async Task<WebhookEndpointView> ImportAsync(Guid tenantId, string url, string[] events, string? description,
+        CancellationToken ct)
     {
         var created = await CreateAsync(tenantId, url, events, enabled: false, description, ct);
         await using var cmd = db.CreateCommand("update webhook_endpoints set disabled_reason = $3 where tenant_id = $1 and id = $2");
@@ -38,7 +40,8 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
         return created.Endpoint with { DisabledReason = AwaitingSecret };
     }
 
-    public async Task<WebhookEndpointWithSecret> CreateAsync(Guid tenantId, string url, string[] events, bool enabled, string? description, CancellationToken ct)
+    public async Task<WebhookEndpointWithSecret> CreateAsync(Guid tenantId, string url, string[] events, bool enabled, string? description,
+        CancellationToken ct)
     {
         var secret = WebhookSigner.NewSecret();
         var (cipher, keyId) = protector.Protect(new Dictionary<string, string> { ["current"] = secret });
@@ -46,7 +49,8 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
             insert into webhook_endpoints (id, tenant_id, url, events, enabled, description, secrets_ciphertext, secrets_key_id)
             values ($1, $2, $3, $4, $5, $6, $7, $8) returning {Columns}
             """);
-        foreach (var v in new object?[] { Uuid7.New(), tenantId, url, events, enabled, (object?)description ?? DBNull.Value, cipher, keyId })
+        foreach (var v in new object?[]
+                { Uuid7.New(), tenantId, url, events, enabled, (object?)description ?? DBNull.Value, cipher, keyId })
             cmd.Parameters.AddWithValue(v!);
         var created = new WebhookEndpointWithSecret((await ReadAsync(cmd, ct)).Single(), secret);
         subscriptions.Invalidate(tenantId);
@@ -64,26 +68,30 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
     /// Null fields are left as they are. Re-enabling clears the reason it was disabled (e.g. a 410), except for an imported
     /// endpoint whose secret no one has yet (<see cref="AwaitingSecret"/>): a 409 until it is rotated.
     /// </summary>
-    public async Task<WebhookEndpointView> UpdateAsync(Guid tenantId, Guid id, string? url, string[]? events, bool? enabled, string? description, CancellationToken ct)
+    public async Task<WebhookEndpointView> UpdateAsync(Guid tenantId, Guid id, string? url, string[]? events, bool? enabled,
+        string? description, CancellationToken ct)
     {
         if (enabled == true && (await GetAsync(tenantId, id, ct)).DisabledReason == AwaitingSecret)
-            throw new ConflictException($"This endpoint was imported without its signing secret: rotate it first (POST /api/v1/admin/webhooks/{id}/rotate-secret), then enable it.");
+            throw new ConflictException($"This endpoint was imported without its signing secret: rotate it first "
+                + $"(POST /api/v1/admin/webhooks/{id}/rotate-secret), then enable it.");
         var view = (await QueryAsync($"""
             update webhook_endpoints set url = coalesce($3, url), events = coalesce($4, events), enabled = coalesce($5, enabled),
                 description = coalesce($6, description), disabled_reason = case when $5 then null else disabled_reason end, updated_at = now()
             where tenant_id = $1 and id = $2 returning {Columns}
-            """, ct, tenantId, id, (object?)url ?? DBNull.Value, (object?)events ?? DBNull.Value, (object?)enabled ?? DBNull.Value, (object?)description ?? DBNull.Value))
+            """, ct, tenantId, id, (object?)url ?? DBNull.Value, (object?)events ?? DBNull.Value, (object?)enabled ?? DBNull.Value,
+                (object?)description ?? DBNull.Value))
             .SingleOrDefault() ?? throw new NotFoundException("The webhook endpoint");
         subscriptions.Invalidate(tenantId);   // after the write, so a concurrent reload cannot cache the old set
         return view;
     }
 
     /// <summary>Enabled endpoints of these tenants with the events they subscribe to, inside the caller's transaction.</summary>
-    public async Task<IReadOnlyList<(Guid Id, Guid TenantId, string[] Events)>> EnabledForTenantsAsync(NpgsqlConnection conn, NpgsqlTransaction tx,
-        Guid[] tenantIds, CancellationToken ct)
+    public async Task<IReadOnlyList<(Guid Id, Guid TenantId, string[] Events)>> EnabledForTenantsAsync(NpgsqlConnection conn,
+        NpgsqlTransaction tx, Guid[] tenantIds, CancellationToken ct)
     {
         var endpoints = new List<(Guid, Guid, string[])>();
-        await using var cmd = new NpgsqlCommand("select id, tenant_id, events from webhook_endpoints where tenant_id = any($1) and enabled", conn, tx);
+        await using var cmd = new NpgsqlCommand(
+            "select id, tenant_id, events from webhook_endpoints where tenant_id = any($1) and enabled", conn, tx);
         cmd.Parameters.AddWithValue(tenantIds);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct)) endpoints.Add((r.GetGuid(0), r.GetGuid(1), r.GetFieldValue<string[]>(2)));
@@ -121,7 +129,8 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
     {
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
-        await using var select = new NpgsqlCommand("select secrets_ciphertext, secrets_key_id from webhook_endpoints where tenant_id = $1 and id = $2 for update", conn, tx)
+        await using var select = new NpgsqlCommand(
+            "select secrets_ciphertext, secrets_key_id from webhook_endpoints where tenant_id = $1 and id = $2 for update", conn, tx)
             { Parameters = { new() { Value = tenantId }, new() { Value = id } } };
         Dictionary<string, string> secrets;
         await using (var r = await select.ExecuteReaderAsync(ct))
@@ -135,8 +144,8 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
             update webhook_endpoints set secrets_ciphertext = $3, secrets_key_id = $4, previous_secret_expires_at = now() + $5, updated_at = now(),
                 disabled_reason = nullif(disabled_reason, $6)
             where tenant_id = $1 and id = $2 returning {Columns}
-            """, conn, tx) { Parameters = { new() { Value = tenantId }, new() { Value = id }, new() { Value = cipher }, new() { Value = keyId }, new() { Value = RotationOverlap },
-                new() { Value = AwaitingSecret } } };
+            """, conn, tx) { Parameters = { new() { Value = tenantId }, new() { Value = id }, new() { Value = cipher },
+                new() { Value = keyId }, new() { Value = RotationOverlap }, new() { Value = AwaitingSecret } } };
         var view = (await ReadAsync(update, ct)).Single();
         await tx.CommitAsync(ct);
         return new(view, secret);
@@ -161,8 +170,10 @@ public sealed class WebhookEndpointStore(NpgsqlDataSource db, SecretProtector pr
         var list = new List<WebhookEndpointView>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            list.Add(new WebhookEndpointView(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.GetFieldValue<string[]>(3), r.GetBoolean(4),
-                r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8)));
+            list.Add(new WebhookEndpointView(r.GetGuid(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
+                r.GetFieldValue<string[]>(3), r.GetBoolean(4), r.IsDBNull(5) ? null : r.GetString(5),
+                r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6), r.GetFieldValue<DateTimeOffset>(7),
+                r.GetFieldValue<DateTimeOffset>(8)));
         return list;
     }
 }

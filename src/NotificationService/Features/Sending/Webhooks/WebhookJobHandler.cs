@@ -20,7 +20,8 @@ public sealed class WebhookJobHandler(WebhookDeliveryStore deliveries, WebhookEn
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(24);
     public const string GoneReason = "the endpoint answered 410 Gone";
 
-    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, WebhookJob Args)> jobs, CancellationToken ct)
+    protected override async Task<IReadOnlyList<JobResult>> HandleAsync(IReadOnlyList<(Job Job, WebhookJob Args)> jobs,
+        CancellationToken ct)
     {
         var found = await deliveries.LoadAsync(jobs.Select(j => j.Args.DeliveryId).ToArray(), ct);
         var outcomes = await Task.WhenAll(jobs.Select(j => found.TryGetValue(j.Args.DeliveryId, out var d)
@@ -54,26 +55,33 @@ public sealed class WebhookJobHandler(WebhookDeliveryStore deliveries, WebhookEn
         {
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
             timeout.CancelAfter(Timeout);
-            using var response = await http.CreateClient(HttpClientName).SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            using var response = await http.CreateClient(HttpClientName)
+                .SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
             var excerpt = await ExcerptAsync(response, timeout.Token);
             var ms = (int)watch.ElapsedMilliseconds;
             var code = (int)response.StatusCode;
-            AttemptRecord Log(string status, string? error, bool disable = false) => new(d.Id, d.EndpointId, code, ms, excerpt, error, status, disable);
+            AttemptRecord Log(string status, string? error, bool disable = false) =>
+                new(d.Id, d.EndpointId, code, ms, excerpt, error, status, disable);
             if (response.IsSuccessStatusCode) return (JobResult.Done, Log("succeeded", null));
-            if (response.StatusCode == HttpStatusCode.Gone) return (new JobResult.Failed("410 Gone: endpoint disabled"), Log("failed", "410 Gone: endpoint disabled", true));
+            if (response.StatusCode == HttpStatusCode.Gone)
+                return (new JobResult.Failed("410 Gone: endpoint disabled"), Log("failed", "410 Gone: endpoint disabled", true));
             var error = $"HTTP {code}";
-            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable && RetryAfter(response, now) is { } after)
-                return (new JobResult.Retry(error, after), Log(last ? "failed" : "pending", $"{error}, Retry-After {after.TotalSeconds:0} s"));
+            if (response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
+                    && RetryAfter(response, now) is { } after)
+                return (new JobResult.Retry(error, after),
+                    Log(last ? "failed" : "pending", $"{error}, Retry-After {after.TotalSeconds:0} s"));
             return (Retry(job, error), Log(last ? "failed" : "pending", error));
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             var error = e is TaskCanceledException ? $"timed out after {Timeout.TotalSeconds:0} s" : e.Message;
-            return (Retry(job, error), new AttemptRecord(d.Id, d.EndpointId, null, (int)watch.ElapsedMilliseconds, null, error, last ? "failed" : "pending", false));
+            return (Retry(job, error), new AttemptRecord(d.Id, d.EndpointId, null, (int)watch.ElapsedMilliseconds, null, error,
+                last ? "failed" : "pending", false));
         }
     }
 
-    private JobResult Retry(Job job, string error) => new JobResult.Retry(error, schedule.DelayAfter(job.Attempt, Random.Shared.NextDouble()));
+    private JobResult Retry(Job job, string error) =>
+        new JobResult.Retry(error, schedule.DelayAfter(job.Attempt, Random.Shared.NextDouble()));
 
     private static TimeSpan? RetryAfter(HttpResponseMessage response, DateTimeOffset now)
     {
@@ -95,5 +103,6 @@ public sealed class WebhookJobHandler(WebhookDeliveryStore deliveries, WebhookEn
 
     /// <summary>The /metrics outcome: succeeded, retrying, failed, or skipped (endpoint disabled: nothing was sent).</summary>
     private static string WebhookOutcome(AttemptRecord a) =>
-        a.StatusCode is null && a.LatencyMs == 0 && a.NewStatus == "failed" ? "skipped" : a.NewStatus == "pending" ? "retrying" : a.NewStatus;
+        a.StatusCode is null && a.LatencyMs == 0 && a.NewStatus == "failed" ? "skipped"
+            : a.NewStatus == "pending" ? "retrying" : a.NewStatus;
 }

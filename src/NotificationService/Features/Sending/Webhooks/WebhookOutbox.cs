@@ -24,16 +24,19 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
     public static readonly string[] EventTypes =
     [
         "notification.accepted", "notification.sent", "notification.delivered", "notification.failed", "notification.suppressed",
-        "notification.skipped", "notification.expired", "notification.seen", "notification.read", "notification.opened", "notification.clicked", "bulk_job.completed",
+        "notification.skipped", "notification.expired", "notification.seen", "notification.read", "notification.opened",
+        "notification.clicked", "bulk_job.completed",
         "workflow.run.completed", "workflow.run.cancelled", "workflow.run.failed",
     ];
 
     public static string? EventType(string status) => EventTypes.Contains("notification." + status) ? "notification." + status : null;
 
     /// <summary>Status changes of tenants known to subscribe (the caller checked): two statements for any number of them.</summary>
-    public async Task<int> PublishAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StatusChange> changes, CancellationToken ct)
+    public async Task<int> PublishAsync(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<StatusChange> changes,
+        CancellationToken ct)
     {
-        var byTenant = (await endpoints.EnabledForTenantsAsync(conn, tx, changes.Select(c => c.TenantId).Distinct().ToArray(), ct)).ToLookup(e => e.TenantId);
+        var byTenant = (await endpoints.EnabledForTenantsAsync(conn, tx, changes.Select(c => c.TenantId).Distinct().ToArray(), ct))
+            .ToLookup(e => e.TenantId);
         var deliveries = new List<NewDelivery>();
         foreach (var c in changes)
         {
@@ -41,17 +44,21 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
             var matching = byTenant[c.TenantId].Where(e => e.Events.Contains(type)).ToList();
             if (matching.Count == 0) continue;
             var payload = Payload(type, c).ToJsonString();
-            deliveries.AddRange(matching.Select(e => new NewDelivery(Uuid7.New(), c.TenantId, e.Id, type, payload, c.NotificationId, c.TraceParent)));
+            deliveries.AddRange(matching.Select(e =>
+                new NewDelivery(Uuid7.New(), c.TenantId, e.Id, type, payload, c.NotificationId, c.TraceParent)));
         }
         await EnqueueAsync(conn, tx, deliveries, ct);
         return deliveries.Count;
     }
 
-    /// <summary>An event that is not a notification's status change (e.g. `bulk_job.completed`): one delivery per subscribed endpoint.</summary>
-    public async Task<int> PublishEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string type, JsonObject data, CancellationToken ct)
+    /// <summary>An event that is not a notification's status change (e.g. `bulk_job.completed`): one delivery per subscribed
+    /// endpoint.</summary>
+    public async Task<int> PublishEventAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string type, JsonObject data,
+        CancellationToken ct)
     {
         var subscribed = (await endpoints.EnabledForTenantsAsync(conn, tx, [tenantId], ct)).Where(e => e.Events.Contains(type)).ToList();
-        var payload = new JsonObject { ["type"] = type, ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"), ["data"] = data }.ToJsonString();
+        var payload = new JsonObject { ["type"] = type, ["timestamp"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"),
+            ["data"] = data }.ToJsonString();
         await EnqueueAsync(conn, tx, subscribed.Select(e => new NewDelivery(Uuid7.New(), tenantId, e.Id, type, payload)).ToList(), ct);
         return subscribed.Count;
     }
@@ -73,7 +80,8 @@ public sealed class WebhookOutbox(JobQueue queue, WebhookRetrySchedule schedule,
     };
 
     /// <summary>Writes the deliveries and one job each. Wake the queue after commit.</summary>
-    public async Task EnqueueAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<NewDelivery> deliveries, CancellationToken ct)
+    public async Task EnqueueAsync(NpgsqlConnection conn, NpgsqlTransaction? tx, IReadOnlyList<NewDelivery> deliveries,
+        CancellationToken ct)
     {
         if (deliveries.Count == 0) return;
         await WebhookDeliveryStore.InsertAsync(conn, tx, deliveries, ct);

@@ -20,7 +20,8 @@ public sealed class WebhookSubscriptions(NpgsqlDataSource db, TimeProvider clock
 
     private async Task<HashSet<string>> LoadAsync(Guid tenantId, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select distinct e from webhook_endpoints, unnest(events) e where tenant_id = $1 and enabled");
+        await using var cmd = db.CreateCommand(
+            "select distinct e from webhook_endpoints, unnest(events) e where tenant_id = $1 and enabled");
         cmd.Parameters.AddWithValue(tenantId);
         var events = new HashSet<string>(StringComparer.Ordinal);
         await using var r = await cmd.ExecuteReaderAsync(ct);

@@ -9,11 +9,13 @@ namespace NotificationService.Features.Tenancy.ApiKeyAdmin;
 
 /// <summary>
 /// `/api/v1/admin/api-keys`: list, create (the key is in the 201 answer and nowhere else, ever), revoke. A key never
-/// mints scopes it lacks; `admin` covers every scope (<see cref="ScopeTable.Covers"/>), so an admin mints narrower keys. Revocation is immediate on this replica and within <see cref="ApiKeyCache.Ttl"/> on others.
+/// mints scopes it lacks; `admin` covers every scope (<see cref="ScopeTable.Covers"/>), so an admin mints narrower keys.
+/// Revocation is immediate on this replica and within <see cref="ApiKeyCache.Ttl"/> on others.
 /// </summary>
 public static class ApiKeyAdminEndpoints
 {
-    public sealed record ApiKeyView(Guid Id, string Name, string Prefix, string[] Scopes, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
+    public sealed record ApiKeyView(Guid Id, string Name, string Prefix, string[] Scopes, DateTimeOffset CreatedAt,
+        DateTimeOffset? LastUsedAt, DateTimeOffset? RevokedAt);
     public sealed record CreateApiKeyRequest(string? Name, string[]? Scopes);
     public sealed record CreatedApiKey(ApiKeyView ApiKey, string Key);
 
@@ -34,7 +36,8 @@ public static class ApiKeyAdminEndpoints
             return TypedResults.Created($"/api/v1/admin/api-keys/{created.ApiKey.Id}", created);
         }).Accepts<CreateApiKeyRequest>("application/json").WithSummary("Create an API key (shown once in this answer)");
 
-        group.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, ApiKeyMinting minting, CancellationToken ct) =>
+        group.MapDelete("/{id:guid}", async Task<Results<NoContent, NotFound>> (Guid id, HttpContext http, ApiKeyMinting minting,
+                CancellationToken ct) =>
             await minting.RevokeAsync(http.User, id, ct) ? TypedResults.NoContent() : TypedResults.NotFound())
             .WithSummary("Revoke an API key (effective within the API key cache time on every replica)");
     }
@@ -45,15 +48,19 @@ public static class ApiKeyAdminEndpoints
 /// <summary>Create and revoke, shared by the API and the console: the scope rule and the audit record live here once.</summary>
 public sealed class ApiKeyMinting(TenantStore tenants, ApiKeyCache cache, AuditLog audit)
 {
-    public async Task<ApiKeyAdminEndpoints.CreatedApiKey> CreateAsync(ClaimsPrincipal caller, string? name, string[]? scopes, CancellationToken ct)
+    public async Task<ApiKeyAdminEndpoints.CreatedApiKey> CreateAsync(ClaimsPrincipal caller, string? name, string[]? scopes,
+        CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100) throw RequestValidationException.For("name", "A name of 1 to 100 characters is required.");
-        if (scopes is null || scopes.Length == 0) throw RequestValidationException.For("scopes", $"Name at least one scope: {string.Join(", ", Scopes.All)}.");
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > 100)
+            throw RequestValidationException.For("name", "A name of 1 to 100 characters is required.");
+        if (scopes is null || scopes.Length == 0)
+            throw RequestValidationException.For("scopes", $"Name at least one scope: {string.Join(", ", Scopes.All)}.");
         var unknown = scopes.Except(Scopes.All).ToArray();
         if (unknown.Length > 0) throw RequestValidationException.For("scopes", $"Unknown scopes: {string.Join(", ", unknown)}.");
         var held = caller.FindAll(AuthClaims.Scope).Select(c => c.Value).ToArray();
         var lacking = scopes.Where(s => !ScopeTable.Covers(held, s)).Distinct().ToArray();
-        if (lacking.Length > 0) throw RequestValidationException.For("scopes", $"A key cannot grant scopes it lacks: {string.Join(", ", lacking)}.", 403);
+        if (lacking.Length > 0)
+            throw RequestValidationException.For("scopes", $"A key cannot grant scopes it lacks: {string.Join(", ", lacking)}.", 403);
 
         var (account, key) = await tenants.CreateServiceAccountAsync(caller.TenantId(), name.Trim(), scopes.Distinct().ToArray(), ct);
         var view = ApiKeyAdminEndpoints.View(account);

@@ -21,9 +21,12 @@ public static class AuditEndpoints
             UtcQueryTime? from, UtcQueryTime? to, string? cursor, int? limit, HttpContext http, AuditLog audit, CancellationToken ct) =>
         {
             long? before = cursor is null ? null
-                : long.TryParse(cursor, out var c) && c > 0 ? c : throw RequestValidationException.For("cursor", "Use the nextCursor of the previous page.");
-            var size = limit is null ? 50 : limit is >= 1 and <= 200 ? limit.Value : throw RequestValidationException.For("limit", "A limit from 1 to 200.");
-            var items = await audit.ListAsync(http.User.TenantId(), new AuditFilter(action, targetType, targetId, actor, from?.Value, to?.Value), before, size, ct);
+                : long.TryParse(cursor, out var c) && c > 0 ? c
+                : throw RequestValidationException.For("cursor", "Use the nextCursor of the previous page.");
+            var size = limit is null ? 50 : limit is >= 1 and <= 200 ? limit.Value
+                : throw RequestValidationException.For("limit", "A limit from 1 to 200.");
+            var items = await audit.ListAsync(http.User.TenantId(),
+                new AuditFilter(action, targetType, targetId, actor, from?.Value, to?.Value), before, size, ct);
             return TypedResults.Ok(new AuditPage(items, items.Count == size ? items[^1].Id.ToString() : null));
         }).WithTags("Admin: audit").RequireScopes().WithSummary("List admin changes (who, what, when, before/after with secrets redacted)");
     }

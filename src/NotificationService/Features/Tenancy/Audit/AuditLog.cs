@@ -8,7 +8,8 @@ using NotificationService.Features.Tenancy.Auth;
 
 namespace NotificationService.Features.Tenancy.Audit;
 
-public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string TargetType, string? TargetId, JsonNode? Before, JsonNode? After);
+public sealed record AuditEntry(long Id, DateTimeOffset At, string Actor, string Action, string TargetType, string? TargetId,
+    JsonNode? Before, JsonNode? After);
 
 public sealed record AuditFilter(string? Action = null, string? TargetType = null, string? TargetId = null, string? Actor = null,
     DateTimeOffset? From = null, DateTimeOffset? To = null);
@@ -19,22 +20,26 @@ public sealed record AuditFilter(string? Action = null, string? TargetType = nul
 /// </summary>
 public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
 {
-    public Task RecordAsync(ClaimsPrincipal user, string action, string targetType, string? targetId, object? before, object? after, CancellationToken ct) =>
+    public Task RecordAsync(ClaimsPrincipal user, string action, string targetType, string? targetId, object? before, object? after,
+        CancellationToken ct) =>
         RecordAsync(user, user.TenantId(), action, targetType, targetId, before, after, ct);
 
     /// <summary>
     /// A change made in <paramref name="tenantId"/>, which is not the caller's own tenant only when a console operator
-    /// (a member of the Admin:OperatorTenant team) acted on another tenant's queue: the entry belongs to the tenant acted on, so its admins see
-    /// it, and its actor says an operator did it.
+    /// (a member of the Admin:OperatorTenant team) acted on another tenant's queue: the entry belongs to the tenant acted on,
+    /// so its admins see it, and its actor says an operator did it.
     /// </summary>
-    public Task RecordAsync(ClaimsPrincipal user, Guid tenantId, string action, string targetType, string? targetId, object? before, object? after, CancellationToken ct) =>
-        RecordAsync(ActorOf(user) + (tenantId == user.TenantId() ? "" : " (operator)"), tenantId, action, targetType, targetId, before, after, ct);
+    public Task RecordAsync(ClaimsPrincipal user, Guid tenantId, string action, string targetType, string? targetId,
+        object? before, object? after, CancellationToken ct) =>
+        RecordAsync(ActorOf(user) + (tenantId == user.TenantId() ? "" : " (operator)"), tenantId, action, targetType, targetId,
+            before, after, ct);
 
     /// <summary>
     /// A change made to <paramref name="tenantId"/> by someone who is not one of its credentials: the platform's operator
     /// (<paramref name="actor"/> names the operator key, e.g. `platform billing-system`). The tenant's admins see it in their log.
     /// </summary>
-    public async Task RecordAsync(string actor, Guid tenantId, string action, string targetType, string? targetId, object? before, object? after, CancellationToken ct)
+    public async Task RecordAsync(string actor, Guid tenantId, string action, string targetType, string? targetId,
+        object? before, object? after, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand("""
             insert into audit_log (tenant_id, actor, action, target_type, target_id, before, after) values ($1, $2, $3, $4, $5, $6, $7)
@@ -88,11 +93,13 @@ public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
             select.Parameters.AddWithValue(values);
             await using var r = await select.ExecuteReaderAsync(ct);
             while (await r.ReadAsync(ct))
-                found.Add((r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), r.IsDBNull(3) ? null : r.GetString(3)));
+                found.Add((r.GetInt64(0), r.IsDBNull(1) ? null : r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2),
+                    r.IsDBNull(3) ? null : r.GetString(3)));
         }
         foreach (var (id, target, before, after) in found)
         {
-            await using var update = db.CreateCommand("update audit_log set target_id = $3, before = $4, after = $5 where tenant_id = $1 and id = $2");
+            await using var update = db.CreateCommand(
+                "update audit_log set target_id = $3, before = $4, after = $5 where tenant_id = $1 and id = $2");
             update.Parameters.AddWithValue(tenantId);
             update.Parameters.AddWithValue(id);
             update.Parameters.AddWithValue(NpgsqlDbType.Text, (object?)AuditRedaction.Erase(target, values) ?? DBNull.Value);
@@ -104,12 +111,14 @@ public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
     }
 
     /// <summary>"key nsk_…" for an API call, "console nsk_…" for a console session opened with that key, and
-    /// "member ada@example.com (password, 0193…)" for a person signed in to the console: their email, how they signed in, their id.</summary>
+    /// "member ada@example.com (password, 0193…)" for a person signed in to the console: their email, how they signed in,
+    /// their id.</summary>
     public static string ActorOf(ClaimsPrincipal user) =>
         user.HasClaim(c => c.Type == AuthClaims.CommandLine) ? "operator (command line)"
         : user.FindFirstValue(AuthClaims.MemberEmail) is { } email
             ? $"member {email} ({user.FindFirstValue(AuthClaims.MemberMethod)}, {user.FindFirstValue(AuthClaims.MemberId)})"
-            : (user.HasClaim(c => c.Type == AuthClaims.ConsoleSession) ? "console " : "key ") + (user.FindFirstValue(AuthClaims.KeyPrefix) ?? "unknown");
+            : (user.HasClaim(c => c.Type == AuthClaims.ConsoleSession) ? "console " : "key ")
+                + (user.FindFirstValue(AuthClaims.KeyPrefix) ?? "unknown");
 
     private const string ListSql = $"""
         select id, at, actor, action, target_type, target_id, before, after
@@ -137,7 +146,8 @@ public sealed class AuditLog(NpgsqlDataSource db, ILogger<AuditLog> log)
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
             entries.Add(new AuditEntry(r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), r.GetString(3), r.GetString(4),
-                r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : JsonNode.Parse(r.GetString(6)), r.IsDBNull(7) ? null : JsonNode.Parse(r.GetString(7))));
+                r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : JsonNode.Parse(r.GetString(6)),
+                r.IsDBNull(7) ? null : JsonNode.Parse(r.GetString(7))));
         return entries;
     }
 }

@@ -37,7 +37,8 @@ public static partial class AuditRedaction
 
     /// <summary>A field that holds a secret setting, whatever its value looks like.</summary>
     public static bool IsSecretField(string name) =>
-        SecretFields.Contains(name) || name.Contains("secret", StringComparison.OrdinalIgnoreCase) || name.Contains("password", StringComparison.OrdinalIgnoreCase);
+        SecretFields.Contains(name) || name.Contains("secret", StringComparison.OrdinalIgnoreCase)
+            || name.Contains("password", StringComparison.OrdinalIgnoreCase);
 
     public const string Erased = "[erased]";
 
@@ -100,7 +101,8 @@ public static partial class AuditRedaction
         }
     }
 
-    /// <summary>Everything under a secret field goes, except the API's own "it is set" mask (a provider's `secrets` map of masks).</summary>
+    /// <summary>Everything under a secret field goes, except the API's own "it is set" mask (a provider's `secrets` map of
+    /// masks).</summary>
     private static JsonNode RedactAll(JsonNode value) => value switch
     {
         JsonObject o => new JsonObject(o.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)(p.Value is null ? null : RedactAll(p.Value))))),

@@ -21,7 +21,8 @@ public static class AuditedEndpoints
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var target = targetOf?.Invoke(http) ?? TargetRouteValues.Select(k => http.GetRouteValue(k)?.ToString()).FirstOrDefault(v => v is not null);
+            var target = targetOf?.Invoke(http)
+                ?? TargetRouteValues.Select(k => http.GetRouteValue(k)?.ToString()).FirstOrDefault(v => v is not null);
             object? prior = null;
             if (before is not null && target is not null)
                 try { prior = await before(http, target); }

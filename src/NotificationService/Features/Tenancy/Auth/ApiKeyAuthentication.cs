@@ -76,7 +76,8 @@ public sealed class ApiKeyAuthenticationHandler(
                     : "A member's token reaches the admin API only: services call this with an API key.",
                 extensions: new Dictionary<string, object?> { ["role"] = role }).ExecuteAsync(Context);
         }
-        var needs = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>().LastOrDefault()?.Policy;
+        var needs = Context.GetEndpoint()?.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>()
+            .LastOrDefault()?.Policy;
         return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
             detail: needs switch
             {
@@ -97,11 +98,13 @@ public static class AuthClaims
     public const string KeyPrefix = "key_prefix";
     /// <summary>Set on principals of a console session, so the audit log can tell the console from the API.</summary>
     public const string ConsoleSession = "console_session";
-    /// <summary>A console member's id, email and how they signed in (Administration/Members sets them): the audit names the person.</summary>
+    /// <summary>A console member's id, email and how they signed in (Administration/Members sets them): the audit names the
+    /// person.</summary>
     public const string MemberId = "member_id", MemberEmail = "member_email", MemberMethod = "member_method";
     /// <summary>A member's role (owner, admin, editor, operator, viewer), read afresh on every request.</summary>
     public const string MemberRole = "member_role";
-    /// <summary>Set on the principal of an operator's command-line action (`tenants create --owner-email`, `members sign-in-link`).</summary>
+    /// <summary>Set on the principal of an operator's command-line action (`tenants create --owner-email`,
+    /// `members sign-in-link`).</summary>
     public const string CommandLine = "command_line";
 
     /// <summary>Whether the key carries <paramref name="scope"/> (admin carries every scope).</summary>

@@ -13,7 +13,8 @@ public static class AuthServiceExtensions
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
         // Each policy names its scheme: an end-user token must never satisfy a service-key policy. The table decides them all.
         services.AddAuthorizationBuilder().AddScopePolicies();
-        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler, OperationAuthorization>();   // keys by scope, members by role
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationHandler,
+            OperationAuthorization>();   // keys by scope, members by role
         return services;
     }
 }

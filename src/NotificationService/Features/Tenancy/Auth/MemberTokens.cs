@@ -41,7 +41,8 @@ public sealed class OperationAuthorization(IEnumerable<IMemberOperationGate> gat
     protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, OperationRequirement requirement)
     {
         var admitted = context.User.IsMember()
-            ? context.Resource is HttpContext http && OperationOf(http) is { } operation && gates.Any(g => g.Allows(context.User, operation))
+            ? context.Resource is HttpContext http && OperationOf(http) is { } operation
+                && gates.Any(g => g.Allows(context.User, operation))
             : requirement.Access.Admits(context.User);
         if (admitted) context.Succeed(requirement);
         return Task.CompletedTask;

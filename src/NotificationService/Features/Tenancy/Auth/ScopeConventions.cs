@@ -25,14 +25,16 @@ public static class ScopeConventions
                     throw new InvalidOperationException($"{key} has no row in ScopeTable.Operations: add one naming who may call it.");
                 if (endpoint.Metadata.Any(m => m is IAuthorizeData or IAllowAnonymous))
                     throw new InvalidOperationException($"{key} declares its own authorization: ScopeTable.Operations decides it.");
-                endpoint.Metadata.Add(access.Credential == Credential.None ? new AllowAnonymousAttribute() : new AuthorizeAttribute(access.Policy));
+                endpoint.Metadata.Add(access.Credential == Credential.None
+                    ? new AllowAnonymousAttribute() : new AuthorizeAttribute(access.Policy));
             }
         });
         return builder;
     }
 
     /// <summary>One policy per distinct row of the table, each on the API-key scheme only: an end-user token never passes one.
-    /// A member's token rides the same scheme; <see cref="OperationAuthorization"/> sends it to the role table instead of the scopes.</summary>
+    /// A member's token rides the same scheme; <see cref="OperationAuthorization"/> sends it to the role table instead of the
+    /// scopes.</summary>
     public static void AddScopePolicies(this AuthorizationBuilder authorization)
     {
         var rows = ScopeTable.Operations.Values.Where(a => a.Credential == Credential.ApiKey).Concat(Scopes.All.Select(Access.Scope));

@@ -207,8 +207,8 @@ public static class ScopeTable
 
     /// <summary>
     /// The MCP server's tools (`/mcp`, Features/Agents/Mcp) by name: a key sees and calls a tool only with its row's scopes.
-    /// Reads need what the matching API read needs; cancelling a run needs `notifications:send`, as the API's cancel does. A tool without a row fails
-    /// the MCP spec that lists the registered tools against this table.
+    /// Reads need what the matching API read needs; cancelling a run needs `notifications:send`, as the API's cancel does. A
+    /// tool without a row fails the MCP spec that lists the registered tools against this table.
     /// </summary>
     public static readonly IReadOnlyDictionary<string, Access> Tools = new Dictionary<string, Access>
     {
@@ -244,8 +244,8 @@ public static class ScopeTable
     [
         new("recipient.profile", Scopes.UsersWrite, ["POST /api/v1/services/notifications/send"]),
         new("recipients[].profile", Scopes.UsersWrite, ["POST /api/v1/services/workflows/{key}/trigger"]),
-        new("overridePreferences", Scopes.Override, ["POST /api/v1/services/notifications/send", "POST /api/v1/services/notifications/send-batch",
-            "POST /api/v1/services/notifications/bulk/csv"]),
+        new("overridePreferences", Scopes.Override, ["POST /api/v1/services/notifications/send",
+            "POST /api/v1/services/notifications/send-batch", "POST /api/v1/services/notifications/bulk/csv"]),
     ];
 
     /// <summary>`GET /api/v1/admin/templates/{id:guid}/` → `GET /api/v1/admin/templates/{id}`: the document's spelling.</summary>

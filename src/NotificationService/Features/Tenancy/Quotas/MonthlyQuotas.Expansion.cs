@@ -25,11 +25,12 @@ public sealed partial class MonthlyQuotas
         returning least($4, greatest(0, $5 - b.used))
         """;
 
-    private const string GiveBackSql = "update quota_usage set used = greatest(0, used - $4) where tenant_id = $1 and channel = $2 and month = $3";
+    private const string GiveBackSql =
+        "update quota_usage set used = greatest(0, used - $4) where tenant_id = $1 and channel = $2 and month = $3";
 
     /// <summary>Charges up to <paramref name="wanted"/> messages on <paramref name="channel"/> within <paramref name="tx"/>.</summary>
-    public async Task<ExpansionCharge> ChargeExpansionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string channel, long wanted,
-        QuotaSetting quota, CancellationToken ct)
+    public async Task<ExpansionCharge> ChargeExpansionAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string channel,
+        long wanted, QuotaSetting quota, CancellationToken ct)
     {
         var month = MonthOf(clock.GetUtcNow());
         var now = await ChargeUpToAsync(conn, tx, tenantId, channel, month, wanted, quota.PerMonth, ct);
@@ -39,8 +40,8 @@ public sealed partial class MonthlyQuotas
     }
 
     /// <summary>Gives back, within <paramref name="tx"/>, messages charged to <paramref name="month"/> that will not be sent.</summary>
-    public static async Task GiveBackAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string channel, DateOnly month, long count,
-        CancellationToken ct)
+    public static async Task GiveBackAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string channel, DateOnly month,
+        long count, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(GiveBackSql, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
@@ -50,8 +51,8 @@ public sealed partial class MonthlyQuotas
         await cmd.ExecuteNonQueryAsync(ct);
     }
 
-    private static async Task<long> ChargeUpToAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string channel, DateOnly month,
-        long wanted, long perMonth, CancellationToken ct)
+    private static async Task<long> ChargeUpToAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string channel,
+        DateOnly month, long wanted, long perMonth, CancellationToken ct)
     {
         await using (var ensure = new NpgsqlCommand(EnsureUsageSql, conn, tx))
         {

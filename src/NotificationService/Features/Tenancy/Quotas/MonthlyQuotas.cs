@@ -44,7 +44,8 @@ public sealed partial class MonthlyQuotas(NpgsqlDataSource db, TimeProvider cloc
     /// Charges <paramref name="perChannel"/> messages before they are accepted; throws <see cref="QuotaExceededException"/>
     /// (nothing charged) when a channel's quota cannot take them. <paramref name="what"/> names the request in the refusal.
     /// </summary>
-    public async Task<QuotaCharge> ChargeAsync(Guid tenantId, IReadOnlyDictionary<string, long> perChannel, string what, CancellationToken ct)
+    public async Task<QuotaCharge> ChargeAsync(Guid tenantId, IReadOnlyDictionary<string, long> perChannel, string what,
+        CancellationToken ct)
     {
         var quotas = await SettingsAsync(tenantId, ct);
         if (quotas.Count == 0 || !perChannel.Any(c => c.Value > 0 && quotas.ContainsKey(c.Key))) return QuotaCharge.None;
@@ -55,13 +56,17 @@ public sealed partial class MonthlyQuotas(NpgsqlDataSource db, TimeProvider cloc
         await using var conn = await db.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);   // all channels or none; a refusal rolls back the others
         // In channel order, so two requests charging the same channels lock their rows in the same order.
-        foreach (var (channel, count) in perChannel.Where(c => c.Value > 0 && quotas.ContainsKey(c.Key)).OrderBy(c => c.Key, StringComparer.Ordinal))
+        foreach (var (channel, count) in perChannel.Where(c => c.Value > 0 && quotas.ContainsKey(c.Key))
+            .OrderBy(c => c.Key, StringComparer.Ordinal))
         {
             var quota = quotas[channel];
-            if (await TryChargeAsync(conn, tx, tenantId, channel, month, count, quota.PerMonth, ct)) lines.Add(new(channel, month, count, null));
-            else if (quota.Overage == QuotaOverage.Hold && await TryChargeAsync(conn, tx, tenantId, channel, month.AddMonths(1), count, quota.PerMonth, ct))
+            if (await TryChargeAsync(conn, tx, tenantId, channel, month, count, quota.PerMonth, ct))
+                lines.Add(new(channel, month, count, null));
+            else if (quota.Overage == QuotaOverage.Hold
+                && await TryChargeAsync(conn, tx, tenantId, channel, month.AddMonths(1), count, quota.PerMonth, ct))
                 lines.Add(new(channel, month.AddMonths(1), count, reset));
-            else throw new QuotaExceededException(channel, quota, await UsedAsync(conn, tx, tenantId, channel, month, ct), count, reset, reset - now, what);
+            else throw new QuotaExceededException(channel, quota, await UsedAsync(conn, tx, tenantId, channel, month, ct),
+                count, reset, reset - now, what);
         }
         await tx.CommitAsync(ct);
         return new QuotaCharge(tenantId, lines);
@@ -118,12 +123,13 @@ public sealed partial class MonthlyQuotas(NpgsqlDataSource db, TimeProvider cloc
         var usage = new List<QuotaUsage>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            usage.Add(new QuotaUsage(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), StartOf(month.AddMonths(1))));
+            usage.Add(new QuotaUsage(r.GetString(0), r.GetInt64(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4),
+                StartOf(month.AddMonths(1))));
         return usage;
     }
 
-    private static async Task<bool> TryChargeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string channel, DateOnly month, long count,
-        long perMonth, CancellationToken ct)
+    private static async Task<bool> TryChargeAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string channel,
+        DateOnly month, long count, long perMonth, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand(ChargeSql, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
@@ -134,9 +140,11 @@ public sealed partial class MonthlyQuotas(NpgsqlDataSource db, TimeProvider cloc
         return await cmd.ExecuteScalarAsync(ct) is not null;
     }
 
-    private static async Task<long> UsedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string channel, DateOnly month, CancellationToken ct)
+    private static async Task<long> UsedAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId, string channel,
+        DateOnly month, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select used from quota_usage where tenant_id = $1 and channel = $2 and month = $3", conn, tx);
+        await using var cmd = new NpgsqlCommand(
+            "select used from quota_usage where tenant_id = $1 and channel = $2 and month = $3", conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(channel);
         cmd.Parameters.AddWithValue(month);

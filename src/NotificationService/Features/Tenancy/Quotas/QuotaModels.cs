@@ -19,7 +19,8 @@ public sealed record QuotaSetting(long PerMonth, string Overage);
 /// Usage against a quota, as the platform API and the console show it: messages charged to this month, and (with `hold`)
 /// to the next one, held until <paramref name="ResetsAt"/>.
 /// </summary>
-public sealed record QuotaUsage(string Channel, long PerMonth, string Overage, long Used, long HeldForNextMonth, DateTimeOffset ResetsAt);
+public sealed record QuotaUsage(string Channel, long PerMonth, string Overage, long Used, long HeldForNextMonth,
+    DateTimeOffset ResetsAt);
 
 /// <summary>
 /// What one accept was charged, per channel: the month charged and how many; <see cref="Line.HeldUntil"/> is set for a
@@ -44,9 +45,13 @@ public sealed record QuotaCharge(Guid TenantId, IReadOnlyList<QuotaCharge.Line> 
 /// 429: the request would take a channel past the tenant's monthly quota (and, with `hold`, past next month's too, which
 /// bounds what can wait for the reset). Nothing was accepted. Retry-After: the seconds until the reset.
 /// </summary>
-public sealed class QuotaExceededException(string channel, QuotaSetting quota, long used, long wanted, DateTimeOffset resetsAt, TimeSpan untilReset, string what)
+public sealed class QuotaExceededException(string channel, QuotaSetting quota, long used, long wanted, DateTimeOffset resetsAt,
+    TimeSpan untilReset, string what)
     : ApiException(429, "Monthly quota exceeded", string.Create(CultureInfo.InvariantCulture,
-        $"{what} needs {wanted:N0} {channel} message(s), more than the tenant's monthly {channel} quota has left ({used:N0} of {quota.PerMonth:N0} used{(quota.Overage == QuotaOverage.Hold ? ", and next month's, which holds what goes beyond it, is full too" : "")}); the quota resets at {resetsAt:yyyy-MM-dd'T'HH:mm:ss'Z'}."))
+        $"{what} needs {wanted:N0} {channel} message(s), more than the tenant's monthly {channel} quota has left "
+        + $"({used:N0} of {quota.PerMonth:N0} "
+        + $"used{(quota.Overage == QuotaOverage.Hold ? ", and next month's, which holds what goes beyond it, is full too" : "")}); "
+        + $"the quota resets at {resetsAt:yyyy-MM-dd'T'HH:mm:ss'Z'}."))
 {
     public string Channel => channel;
 

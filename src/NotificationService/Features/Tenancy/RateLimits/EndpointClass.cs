@@ -35,7 +35,8 @@ public static class EndpointClasses
     /// </summary>
     public static EndpointClass? Of(PathString path)
     {
-        if (path.StartsWithSegments("/api/v1/services/notifications/send-batch") || path.StartsWithSegments("/api/v1/services/notifications/send-chunk"))
+        if (path.StartsWithSegments("/api/v1/services/notifications/send-batch")
+            || path.StartsWithSegments("/api/v1/services/notifications/send-chunk"))
             return null;
         if (path.StartsWithSegments("/api/v1/services/notifications/bulk")) return EndpointClass.Batch; // an upload is charged as one
         if (path.StartsWithSegments("/api/v1/services")) return EndpointClass.Send;

@@ -8,12 +8,15 @@ namespace NotificationService.Features.Tenancy.RateLimits;
 
 /// <summary>429 from the per-tenant limit, with the headers already on the response.</summary>
 public sealed class RateLimitedException(RateDecision d, string? detail = null)
-    : ApiException(429, "Too many requests", detail ?? $"The {d.Class.Name()} rate limit of this tenant ({d.Limit.PerSecond:0.##}/s, burst {d.Limit.Burst:0}) is used up; retry after {RateLimitHeaders.Seconds(d.RetryAfter)} s.")
+    : ApiException(429, "Too many requests",
+        detail ?? $"The {d.Class.Name()} rate limit of this tenant ({d.Limit.PerSecond:0.##}/s, burst {d.Limit.Burst:0}) is used up; "
+            + $"retry after {RateLimitHeaders.Seconds(d.RetryAfter)} s.")
 {
     public override void WriteHeaders(HttpResponse response) => RateLimitHeaders.Write(response, d);
 }
 
-/// <summary>IETF draft `RateLimit-Policy` / `RateLimit` fields (structured fields: `"send";q=400;w=2`, `"send";r=12;t=1`) and Retry-After.</summary>
+/// <summary>IETF draft `RateLimit-Policy` / `RateLimit` fields (structured fields: `"send";q=400;w=2`, `"send";r=12;t=1`) and
+/// Retry-After.</summary>
 public static class RateLimitHeaders
 {
     public static int Seconds(TimeSpan t) => (int)Math.Max(1, Math.Ceiling(t.TotalSeconds));
@@ -23,7 +26,8 @@ public static class RateLimitHeaders
         var name = d.Class.Name();
         var remaining = Math.Max(0, Math.Floor(d.Remaining));
         var reset = d.Allowed ? (int)Math.Ceiling((d.Limit.Burst - remaining) / d.Limit.PerSecond) : Seconds(d.RetryAfter);
-        response.Headers["RateLimit-Policy"] = $"\"{name}\";q={d.Limit.Burst.ToString("0", CultureInfo.InvariantCulture)};w={d.Limit.WindowSeconds}";
+        response.Headers["RateLimit-Policy"] =
+            $"\"{name}\";q={d.Limit.Burst.ToString("0", CultureInfo.InvariantCulture)};w={d.Limit.WindowSeconds}";
         response.Headers["RateLimit"] = $"\"{name}\";r={remaining.ToString("0", CultureInfo.InvariantCulture)};t={reset}";
         if (!d.Allowed) response.Headers.RetryAfter = Seconds(d.RetryAfter).ToString(CultureInfo.InvariantCulture);
     }
@@ -62,15 +66,17 @@ public static class RateLimitEndpoints
                     .HoldAsync(TimeSpan.FromSeconds(RateLimitHeaders.Seconds(decision.RetryAfter)), http.RequestAborted);
                 var refused = new RateLimitedException(decision);
                 http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-                await http.Response.WriteAsJsonAsync(new { type = "https://tools.ietf.org/html/rfc6585#section-4", title = refused.Title, status = 429,
-                    detail = refused.Message, traceId = http.TraceIdentifier }, (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", http.RequestAborted);
+                await http.Response.WriteAsJsonAsync(new { type = "https://tools.ietf.org/html/rfc6585#section-4",
+                    title = refused.Title, status = 429, detail = refused.Message, traceId = http.TraceIdentifier },
+                    (System.Text.Json.JsonSerializerOptions?)null, "application/problem+json", http.RequestAborted);
                 return;
             }
         }
         await next(http);
     });
 
-    /// <summary>Charges <paramref name="cost"/> tokens; throws <see cref="RateLimitedException"/> (429) when the tenant has none left.</summary>
+    /// <summary>Charges <paramref name="cost"/> tokens; throws <see cref="RateLimitedException"/> (429) when the tenant has none
+    /// left.</summary>
     public static Task EnforceAsync(HttpContext http, EndpointClass c, int cost, CancellationToken ct) =>
         EnforceAsync(http, http.User.TenantId(), c, cost, ct);
 
@@ -116,8 +122,10 @@ public static class RateLimitEndpoints
         var (body, _) = await JsonBody.ReadAsync<LimitChange>(http.Request, ct: ct);
         var ceiling = limits.Default(c);
         var errors = new Dictionary<string, string[]>();
-        if (!(body.PerSecond > 0) || body.PerSecond > ceiling.PerSecond) errors["perSecond"] = [$"Must be above 0 and at most the default, {ceiling.PerSecond}."];
-        if (!(body.Burst >= 1) || body.Burst > ceiling.Burst) errors["burst"] = [$"Must be at least 1 and at most the default, {ceiling.Burst}."];
+        if (!(body.PerSecond > 0) || body.PerSecond > ceiling.PerSecond)
+            errors["perSecond"] = [$"Must be above 0 and at most the default, {ceiling.PerSecond}."];
+        if (!(body.Burst >= 1) || body.Burst > ceiling.Burst)
+            errors["burst"] = [$"Must be at least 1 and at most the default, {ceiling.Burst}."];
         if (errors.Count > 0) throw new RequestValidationException(errors);
         await limits.SetAsync(http.User.TenantId(), c, new RateLimit(body.PerSecond, body.Burst), ct);
         return TypedResults.Ok(new LimitView(c.Name(), body.PerSecond, body.Burst, "tenant"));

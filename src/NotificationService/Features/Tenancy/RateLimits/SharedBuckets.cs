@@ -30,8 +30,8 @@ public sealed class SharedBuckets(NpgsqlDataSource db)
 
     /// <returns>The tokens granted (0 when fewer than <paramref name="cost"/> were there) and what the bucket keeps (below
     /// zero after a grant with <paramref name="debt"/>).</returns>
-    public async Task<(double Granted, double Left)> TakeAsync(Guid tenantId, EndpointClass c, RateLimit limit, double cost, double want, double debt,
-        CancellationToken ct)
+    public async Task<(double Granted, double Left)> TakeAsync(Guid tenantId, EndpointClass c, RateLimit limit,
+        double cost, double want, double debt, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand(Sql);
         cmd.Parameters.AddWithValue(tenantId);

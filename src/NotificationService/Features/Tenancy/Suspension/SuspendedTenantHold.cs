@@ -33,10 +33,13 @@ public sealed class SuspendedTenantHold(IJobHandler inner, TenantSuspension susp
         return merged;
     }
 
-    public Task OnSetAsideAsync(QueueTransaction tx, IReadOnlyList<DeadJob> jobs, CancellationToken ct) => inner.OnSetAsideAsync(tx, jobs, ct);
+    public Task OnSetAsideAsync(QueueTransaction tx, IReadOnlyList<DeadJob> jobs, CancellationToken ct)
+        => inner.OnSetAsideAsync(tx, jobs, ct);
 
     /// <summary>Every handler of the host, each wrapped (`Tenants:SuspendedJobRecheckSeconds`, default 5).</summary>
     public static IEnumerable<IJobHandler> Around(IServiceProvider services) =>
-        services.GetServices<IJobHandler>().Select(h => (IJobHandler)new SuspendedTenantHold(h, services.GetRequiredService<TenantSuspension>(),
-            TimeSpan.FromSeconds(services.GetRequiredService<IConfiguration>().GetValue("Tenants:SuspendedJobRecheckSeconds", 5.0)))).ToList();
+        services.GetServices<IJobHandler>()
+            .Select(h => (IJobHandler)new SuspendedTenantHold(h, services.GetRequiredService<TenantSuspension>(),
+                TimeSpan.FromSeconds(services.GetRequiredService<IConfiguration>().GetValue("Tenants:SuspendedJobRecheckSeconds", 5.0))))
+            .ToList();
 }

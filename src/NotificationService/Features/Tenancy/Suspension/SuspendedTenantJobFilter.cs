@@ -11,7 +11,8 @@ namespace NotificationService.Features.Tenancy.Suspension;
 /// but Processing, so nothing of it runs. The platform's own jobs (a tenant's deletion) are no tenant's: they run.
 /// Each recheck is one state change in the job's history: a minute apart, a held day is 1,440 of them.
 /// </summary>
-public sealed class SuspendedTenantJobFilter(IServiceScopeFactory scopes, TenantSuspension suspension, IConfiguration config) : IElectStateFilter
+public sealed class SuspendedTenantJobFilter(IServiceScopeFactory scopes, TenantSuspension suspension, IConfiguration config)
+    : IElectStateFilter
 {
     public TimeSpan Recheck { get; } = TimeSpan.FromSeconds(Math.Max(0.1, config.GetValue("Jobs:SuspendedRecheckSeconds", 60.0)));
 

@@ -17,7 +17,10 @@ public static class SuspensionAnswer
         var gone = state == TenantState.Gone;
         // A deleted tenant's credential may still be in a cache for a moment: it is unknown now (401), as a revoked key is.
         var problem = gone
-            ? new ProblemDetails { Type = DeletedType, Title = "Tenant deleted", Status = 401, Detail = "This credential's tenant no longer exists." }
+            ? new ProblemDetails
+            {
+                Type = DeletedType, Title = "Tenant deleted", Status = 401, Detail = "This credential's tenant no longer exists."
+            }
             : new ProblemDetails
             {
                 Type = SuspendedType, Title = "Tenant suspended", Status = 403,
@@ -26,6 +29,7 @@ public static class SuspensionAnswer
             };
         problem.Extensions["tenantStatus"] = gone ? "deleted" : "suspended";
         http.Response.StatusCode = problem.Status!.Value;
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new() { HttpContext = http, ProblemDetails = problem });
+        await http.RequestServices.GetRequiredService<IProblemDetailsService>()
+            .WriteAsync(new() { HttpContext = http, ProblemDetails = problem });
     }
 }

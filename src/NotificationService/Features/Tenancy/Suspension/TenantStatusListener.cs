@@ -9,7 +9,8 @@ namespace NotificationService.Features.Tenancy.Suspension;
 /// the bottom wing and may not use the People wing. When the connection comes (back) up everything is forgotten, since a
 /// change committed while nobody listened is never announced again.
 /// </summary>
-public sealed class TenantStatusListener(NpgsqlDataSource db, TenantSuspension suspension, ILogger<TenantStatusListener> log) : BackgroundService
+public sealed class TenantStatusListener(NpgsqlDataSource db, TenantSuspension suspension, ILogger<TenantStatusListener> log)
+    : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken ct)
     {
@@ -22,7 +23,8 @@ public sealed class TenantStatusListener(NpgsqlDataSource db, TenantSuspension s
                 {
                     if (Guid.TryParse(e.Payload, out var tenantId)) suspension.Forget(tenantId);
                 };
-                await using (var cmd = new NpgsqlCommand($"listen {TenantStatuses.NotifyChannel}", conn)) await cmd.ExecuteNonQueryAsync(ct);
+                await using (var cmd = new NpgsqlCommand($"listen {TenantStatuses.NotifyChannel}", conn))
+                    await cmd.ExecuteNonQueryAsync(ct);
                 suspension.ForgetAll();
                 while (!ct.IsCancellationRequested) await conn.WaitAsync(ct);
             }
@@ -30,7 +32,8 @@ public sealed class TenantStatusListener(NpgsqlDataSource db, TenantSuspension s
             catch (Exception e)
             {
                 suspension.ForgetAll();
-                log.LogWarning(e, "Tenant status LISTEN connection lost; a change made meanwhile is seen when cached answers expire (30 s)");
+                log.LogWarning(e,
+                    "Tenant status LISTEN connection lost; a change made meanwhile is seen when cached answers expire (30 s)");
                 try { await Task.Delay(TimeSpan.FromSeconds(1), ct); } catch (OperationCanceledException) { break; }
             }
         }

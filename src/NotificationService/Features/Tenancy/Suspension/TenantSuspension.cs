@@ -20,7 +20,8 @@ public sealed class TenantSuspension(TenantStore tenants, TimeProvider clock, IC
     private readonly ConcurrentDictionary<Guid, Lazy<Task<TenantState>>> _loading = new();
     private long _generation;
 
-    public async ValueTask<bool> IsSuspendedAsync(Guid tenantId, CancellationToken ct) => await StateAsync(tenantId, ct) == TenantState.Suspended;
+    public async ValueTask<bool> IsSuspendedAsync(Guid tenantId, CancellationToken ct)
+        => await StateAsync(tenantId, ct) == TenantState.Suspended;
 
     public async ValueTask<TenantState> StateAsync(Guid tenantId, CancellationToken ct)
     {

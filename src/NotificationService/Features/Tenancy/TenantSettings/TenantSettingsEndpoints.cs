@@ -46,7 +46,8 @@ public static class TenantSettingsEndpoints
             if (body.AllowHttpLinks is { } allow) await store.SetAllowHttpLinksAsync(http.User.TenantId(), allow, ct);
             if (body.RequireTotp is { } require) await store.SetRequireTotpAsync(http.User.TenantId(), require, ct);
             return TypedResults.Ok(await ViewAsync(store, http.User.TenantId(), ct));
-        }).WithSummary("Change the settings named (the others stay): allowHttpLinks lets end-user links be http: as well as https:; requireTotp makes every member enrol a second factor")
+        }).WithSummary("Change the settings named (the others stay): allowHttpLinks lets end-user links be http: as well as https:; "
+            + "requireTotp makes every member enrol a second factor")
             .Audited("settings.replace", "settings", Before, _ => "settings")
             .Accepts<TenantSettingsDocument>("application/json").ProducesValidationProblem();
     }

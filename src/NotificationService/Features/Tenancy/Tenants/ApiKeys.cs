@@ -56,5 +56,6 @@ public static class Scopes
     public const string TopicsWrite = "topics:write";
     /// <summary>Read topics, their members and a user's topics; admin implies it.</summary>
     public const string TopicsRead = "topics:read";
-    public static readonly string[] All = [Send, Read, Admin, Override, Preferences, UsersToken, UsersRead, UsersWrite, UsersErase, TopicsWrite, TopicsRead];
+    public static readonly string[] All =
+        [Send, Read, Admin, Override, Preferences, UsersToken, UsersRead, UsersWrite, UsersErase, TopicsWrite, TopicsRead];
 }

@@ -35,7 +35,8 @@ public sealed partial class TenantStore
     /// request key, a retry of the same request answers the tenant it made (<c>Created: false</c>); the same key with
     /// another request is a 422.
     /// </summary>
-    public async Task<(Guid TenantId, bool Created)> CreateForPlatformAsync(string name, string? slug, string? requestKey, byte[]? requestHash, CancellationToken ct)
+    public async Task<(Guid TenantId, bool Created)> CreateForPlatformAsync(string name, string? slug, string? requestKey,
+        byte[]? requestHash, CancellationToken ct)
     {
         if (requestKey is not null && await CreatedByRequestAsync(requestKey, requestHash!, ct) is { } earlier) return (earlier, false);
         var id = Contracts.Uuid7.New();
@@ -52,10 +53,12 @@ public sealed partial class TenantStore
         {
             throw RequestValidationException.For("slug", "Another tenant has this slug.", 409);
         }
-        catch (PostgresException e) when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "tenants_creation_request_key" })
+        catch (PostgresException e)
+            when (e is { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "tenants_creation_request_key" })
         {
             // The same request, retried while the first was committing: answer what the first made.
-            return (await CreatedByRequestAsync(requestKey!, requestHash!, ct) ?? throw new InvalidOperationException("the racing create is gone"), false);
+            return (await CreatedByRequestAsync(requestKey!, requestHash!, ct)
+                ?? throw new InvalidOperationException("the racing create is gone"), false);
         }
         return (id, true);
     }

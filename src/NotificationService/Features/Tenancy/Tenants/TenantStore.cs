@@ -76,8 +76,8 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
         _linkPolicies.Remove(tenantId);
     }
 
-    public async Task<(ServiceAccount Account, string Key)> CreateServiceAccountAsync(Guid tenantId, string name, string[] scopes, CancellationToken ct,
-        string? fixedKey = null)
+    public async Task<(ServiceAccount Account, string Key)> CreateServiceAccountAsync(Guid tenantId, string name, string[] scopes,
+        CancellationToken ct, string? fixedKey = null)
     {
         var (account, key) = NewServiceAccount(tenantId, name, scopes, fixedKey);
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -105,7 +105,8 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
         return await db.Tenants.AsNoTracking().OrderBy(t => t.CreatedAt).ThenBy(t => t.Id)
-            .Select(t => new TenantSummary(t.Id, t.Name, t.CreatedAt, db.ServiceAccounts.Count(a => a.TenantId == t.Id && a.RevokedAt == null)))
+            .Select(t => new TenantSummary(t.Id, t.Name, t.CreatedAt,
+                db.ServiceAccounts.Count(a => a.TenantId == t.Id && a.RevokedAt == null)))
             .ToListAsync(ct);
     }
 
@@ -113,7 +114,8 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
     public async Task<IReadOnlyList<ServiceAccount>> ListServiceAccountsAsync(Guid tenantId, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        return await db.ServiceAccounts.AsNoTracking().Where(a => a.TenantId == tenantId).OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ct);
+        return await db.ServiceAccounts.AsNoTracking().Where(a => a.TenantId == tenantId)
+            .OrderByDescending(a => a.CreatedAt).ThenBy(a => a.Id).ToListAsync(ct);
     }
 
     public async Task<ServiceAccount?> FindServiceAccountAsync(Guid tenantId, Guid accountId, CancellationToken ct)
@@ -180,7 +182,8 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
     {
         Id = r.GetGuid(0), TenantId = r.GetGuid(1), Name = r.GetString(2), KeyPrefix = r.GetString(3), KeyHash = r.GetFieldValue<byte[]>(4),
         Scopes = r.GetFieldValue<string[]>(5), CreatedAt = r.GetFieldValue<DateTimeOffset>(6),
-        RevokedAt = r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), LastUsedAt = r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
+        RevokedAt = r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7),
+        LastUsedAt = r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
     };
 
     public static (ServiceAccount, string) NewServiceAccount(Guid tenantId, string name, string[] scopes, string? fixedKey)

@@ -34,7 +34,8 @@ public sealed record ProblemWords(string Kind, string Title, string Text, string
                 "This page needs a signed-in member of the team: you are not signed in, or your session has ended.",
                 "/admin/sign-in", "Sign in"),
             (403, _) => new("refused", "Not allowed",
-                problem.Detail ?? "This request was refused. Go back, reload the page and try again; if it is refused again, sign in again.",
+                problem.Detail
+                    ?? "This request was refused. Go back, reload the page and try again; if it is refused again, sign in again.",
                 back, backLabel),
             (429, _) => new("rate-limited", "Too many requests",
                 $"This was asked for too often in a short time, so it was not done. Wait {Seconds(retryAfter)}, then try again.",

@@ -20,7 +20,8 @@ public sealed record ActivityChart(string Channel, IReadOnlyList<ActivityChart.B
     public string ViewBox => $"0 0 {Width} {Height}";
 
     /// <param name="since">The first slot's start (an hour ago); slots follow every <see cref="Slot"/>.</param>
-    public static IReadOnlyList<ActivityChart> For(IReadOnlyList<ChannelCounts> channels, IReadOnlyList<ActivitySlot> slots, DateTimeOffset since)
+    public static IReadOnlyList<ActivityChart> For(IReadOnlyList<ChannelCounts> channels, IReadOnlyList<ActivitySlot> slots,
+        DateTimeOffset since)
     {
         var max = Math.Max(1, slots.Count == 0 ? 0 : slots.Max(s => s.Sent + s.Failed));
         var slotWidth = (double)Width / Slots;
@@ -36,7 +37,8 @@ public sealed record ActivityChart(string Channel, IReadOnlyList<ActivityChart.B
                 var failedHeight = Scaled(failed, max);
                 var start = since + i * Slot;
                 var title = $"{start.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)}–{(start + Slot).UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC: {sent} sent, {failed} failed";
-                return new Bar(Round(i * slotWidth + 1), Round(slotWidth - 2), Height - sentHeight, sentHeight, Height - sentHeight - failedHeight, failedHeight, title);
+                return new Bar(Round(i * slotWidth + 1), Round(slotWidth - 2), Height - sentHeight, sentHeight,
+                    Height - sentHeight - failedHeight, failedHeight, title);
             }).ToList();
             return new ActivityChart(c.Channel, bars, $"{c.Channel}, last hour in 5-minute slots: {c.Sent} sent, {c.Failed} failed");
         }).ToList();

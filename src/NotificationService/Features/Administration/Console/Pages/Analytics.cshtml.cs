@@ -9,7 +9,8 @@ namespace NotificationService.Features.Administration.Console.Pages;
 public sealed class AnalyticsModel(AnalyticsStore store, LatencyStore latency, StepWindowStore windows, TimeProvider clock) : ConsolePage
 {
     public static readonly (string Value, string Label, TimeSpan Span)[] Periods =
-        [("24h", "Last 24 hours", TimeSpan.FromHours(24)), ("7d", "Last 7 days", TimeSpan.FromDays(7)), ("30d", "Last 30 days", TimeSpan.FromDays(30))];
+        [("24h", "Last 24 hours", TimeSpan.FromHours(24)), ("7d", "Last 7 days", TimeSpan.FromDays(7)),
+            ("30d", "Last 30 days", TimeSpan.FromDays(30))];
 
     public static readonly string[] Groupings = ["channel", "template", "workflow", "category"];
 
@@ -22,7 +23,8 @@ public sealed class AnalyticsModel(AnalyticsStore store, LatencyStore latency, S
         var chosen = Periods.FirstOrDefault(p => p.Value == period);
         if (chosen.Value is null) chosen = Periods[0];
         (Period, GroupBy) = (chosen.Value, Groupings.Contains(groupBy) ? groupBy! : "channel");
-        Report = await AnalyticsEndpoints.ReportAsync(store, TenantId, QueryFor(chosen.Span, GroupBy, clock.GetUtcNow()), ct, latency, windows);
+        Report = await AnalyticsEndpoints.ReportAsync(
+            store, TenantId, QueryFor(chosen.Span, GroupBy, clock.GetUtcNow()), ct, latency, windows);
     }
 
     /// <summary>
@@ -34,14 +36,18 @@ public sealed class AnalyticsModel(AnalyticsStore store, LatencyStore latency, S
 
     /// <summary>The funnel's steps, each as a count of the range's accepted notifications.</summary>
     public IReadOnlyList<(string Label, long Count)> Funnel(AnalyticsGroup g) =>
-        [("Accepted", g.Accepted), ("Sent", g.Sent), ("Delivered", g.Delivered), ("Opened", g.Opened), ("Read", g.Read), ("Clicked", g.Clicked)];
+        [("Accepted", g.Accepted), ("Sent", g.Sent), ("Delivered", g.Delivered), ("Opened", g.Opened), ("Read", g.Read),
+            ("Clicked", g.Clicked)];
 
     /// <summary>A share as a person reads it ("—" when there is nothing to divide by).</summary>
-    public static string Rate(long part, long whole) => whole == 0 ? "—" : (part * 100.0 / whole).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " %";
+    public static string Rate(long part, long whole) =>
+        whole == 0 ? "—" : (part * 100.0 / whole).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " %";
 
-    public static string ErrorRate(double? rate) => rate is { } r ? (r * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " %" : "—";
+    public static string ErrorRate(double? rate) =>
+        rate is { } r ? (r * 100).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " %" : "—";
 
-    public static string Ms(double? ms) => ms is { } v ? v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " ms" : "—";
+    public static string Ms(double? ms) =>
+        ms is { } v ? v.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) + " ms" : "—";
 
     public static string KeyShown(string key) => key.Length == 0 ? "(none)" : key;
 }

@@ -5,7 +5,8 @@ using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Administration.Console.Pages;
 
-/// <summary>List, create (the key shown once, on this response only) and revoke, through the same <see cref="ApiKeyMinting"/> as the API.</summary>
+/// <summary>List, create (the key shown once, on this response only) and revoke, through the same <see cref="ApiKeyMinting"/> as
+/// the API.</summary>
 public sealed class ApiKeysModel(TenantStore tenants, ApiKeyMinting minting) : ConsolePage
 {
     public IReadOnlyList<ApiKeyAdminEndpoints.ApiKeyView> Keys { get; private set; } = [];

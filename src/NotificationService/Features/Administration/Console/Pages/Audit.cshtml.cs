@@ -11,7 +11,8 @@ public sealed class AuditModel(AuditLog audit) : ConsolePage
 
     public async Task OnGetAsync(string? action, string? targetType, long? before, CancellationToken ct)
     {
-        (Action, TargetType) = (string.IsNullOrWhiteSpace(action) ? null : action.Trim(), string.IsNullOrWhiteSpace(targetType) ? null : targetType.Trim());
+        (Action, TargetType) = (string.IsNullOrWhiteSpace(action) ? null : action.Trim(),
+            string.IsNullOrWhiteSpace(targetType) ? null : targetType.Trim());
         Entries = await audit.ListAsync(TenantId, new AuditFilter(Action, TargetType), before, PageSize, ct);
     }
 }

@@ -12,7 +12,8 @@ namespace NotificationService.Features.Administration.Console.Pages;
 public static class AuditWords
 {
     /// <summary>Fields every save moves (ids, times, version counters): said by the sentence's version, not listed as changes.</summary>
-    private static readonly HashSet<string> Bookkeeping = ["id", "createdAt", "updatedAt", "latestVersion", "publishedVersion", "version", "versions"];
+    private static readonly HashSet<string> Bookkeeping =
+        ["id", "createdAt", "updatedAt", "latestVersion", "publishedVersion", "version", "versions"];
 
     public static string Sentence(AuditEntry e)
     {
@@ -24,17 +25,20 @@ public static class AuditWords
         {
             "create" => "created", "update" => "changed", "save" => "saved", "delete" => "deleted", "publish" => "published",
             "rollback" => "rolled back", "revoke" => "revoked", "retry" => "retried", "replay" => "replayed a delivery of",
-            "rotate_secret" => "rotated the signing secret of", "replace" => "replaced", "remove" => "removed", "erase" => "started erasing a user:",
+            "rotate_secret" => "rotated the signing secret of", "replace" => "replaced", "remove" => "removed",
+            "erase" => "started erasing a user:",
             "cancel" => "cancelled", "resume" => "resumed", "suspend" => "suspended", "export" => "exported", "import" => "imported into",
             _ => verb.Replace('_', ' '),
         };
         var sentence = $"{what} {noun} {Name(e)}";
         return verb is "publish" or "rollback" && version is not null ? $"{sentence} {(verb == "rollback" ? "to " : "")}version {version}"
-            : verb is "create" or "update" && version is not null && e.TargetType is "template" or "workflow" ? $"{sentence}, version {version}"
+            : verb is "create" or "update" && version is not null && e.TargetType is "template" or "workflow"
+                ? $"{sentence}, version {version}"
             : sentence;
     }
 
-    /// <summary>What changed, as field names ("subject, html"); empty when the entry is a creation, a deletion or changed only bookkeeping.</summary>
+    /// <summary>What changed, as field names ("subject, html"); empty when the entry is a creation, a deletion or changed only
+    /// bookkeeping.</summary>
     public static string Changed(IReadOnlyList<FieldChange> changes) => string.Join(", ", changes
         .Where(c => c.Before is not null || c.After is not null)
         .Select(c => c.Field.StartsWith("parts.", StringComparison.Ordinal) ? c.Field["parts.".Length..] : c.Field)
@@ -52,7 +56,9 @@ public static class AuditWords
         if (e.TargetType is "web_origins" or "settings") return "";
         var snapshot = e.After ?? e.Before;
         if (Text(snapshot, "key") is { } key)
-            return Text(snapshot, "channel") is { } channel ? $"`{key}` ({string.Join(", ", new[] { channel, Text(snapshot, "locale") }.OfType<string>())})" : $"`{key}`";
+            return Text(snapshot, "channel") is { } channel
+                ? $"`{key}` ({string.Join(", ", new[] { channel, Text(snapshot, "locale") }.OfType<string>())})"
+                : $"`{key}`";
         if (Text(snapshot, "name") is { } name) return $"`{name}`";
         if ((Text(snapshot, "url") ?? Text(snapshot?["endpoint"], "url")) is { } url) return url;
         return e.TargetId is null ? "" : e.TargetType is "template" or "workflow" or "category" ? $"`{e.TargetId}`" : e.TargetId;
@@ -62,5 +68,6 @@ public static class AuditWords
         node is JsonObject o && o[field] is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
 
     private static int? Number(JsonNode? node, string[] fields) =>
-        fields.Select(f => node is JsonObject o && o[f] is JsonValue v && v.TryGetValue<int>(out var n) ? n : (int?)null).FirstOrDefault(n => n is not null);
+        fields.Select(f => node is JsonObject o && o[f] is JsonValue v && v.TryGetValue<int>(out var n) ? n : (int?)null)
+            .FirstOrDefault(n => n is not null);
 }

@@ -20,7 +20,8 @@ public sealed class BulkModel(BulkUpload upload, BulkQueries queries) : ConsoleP
     public async Task OnGetAsync(string? before, CancellationToken ct)
     {
         (DateTimeOffset, Guid)? after = null;
-        if (before?.Split('_') is [var ticks, var id] && long.TryParse(ticks, out var t) && Guid.TryParse(id, out var g)) after = (new DateTimeOffset(t, TimeSpan.Zero), g);
+        if (before?.Split('_') is [var ticks, var id] && long.TryParse(ticks, out var t) && Guid.TryParse(id, out var g))
+            after = (new DateTimeOffset(t, TimeSpan.Zero), g);
         Jobs = await queries.ListAsync(TenantId, after, PageSize, ct);
         if (Jobs.Count == PageSize) OlderCursor = $"{Jobs[^1].Status.CreatedAt.UtcTicks}_{Jobs[^1].Status.JobId}";
     }
@@ -37,7 +38,9 @@ public sealed class BulkModel(BulkUpload upload, BulkQueries queries) : ConsoleP
         }
         catch (ApiException e)
         {
-            var detail = e is RequestValidationException v ? string.Join(" ", v.Errors.SelectMany(f => f.Value.Select(m => $"{f.Key}: {m}"))) : e.Message;
+            var detail = e is RequestValidationException v
+                ? string.Join(" ", v.Errors.SelectMany(f => f.Value.Select(m => $"{f.Key}: {m}")))
+                : e.Message;
             return new JsonResult(new { error = detail }) { StatusCode = e.Status };
         }
 
@@ -52,7 +55,8 @@ public sealed class StreamedBodyAttribute : Attribute, Microsoft.AspNetCore.Mvc.
     {
         var factories = context.ValueProviderFactories;
         foreach (var form in factories.Where(f => f is Microsoft.AspNetCore.Mvc.ModelBinding.FormValueProviderFactory
-                     or Microsoft.AspNetCore.Mvc.ModelBinding.FormFileValueProviderFactory or Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory).ToList())
+                     or Microsoft.AspNetCore.Mvc.ModelBinding.FormFileValueProviderFactory
+                     or Microsoft.AspNetCore.Mvc.ModelBinding.JQueryFormValueProviderFactory).ToList())
             factories.Remove(form);
     }
 

@@ -4,7 +4,8 @@ using NotificationService.Features.Sending.Bulk;
 namespace NotificationService.Features.Administration.Console.Pages;
 
 /// <summary>One line of a dry run's preview: a row as the service would send it (recipient and rendered parts), or why not.</summary>
-public sealed record PreviewLine(long Row, string? Recipient, IReadOnlyList<(string Part, string Text)> Parts, string? Error, string Outcome);
+public sealed record PreviewLine(long Row, string? Recipient, IReadOnlyList<(string Part, string Text)> Parts, string? Error,
+    string Outcome);
 
 /// <summary>
 /// A dry run's first rows in file order. The job itself rendered its first accepted rows (<see cref="BulkPreview"/>, the
@@ -23,7 +24,8 @@ public sealed partial class BulkJobModel
         // A full preview ends at its last row; a short one means the first chunk had no more accepted rows to show.
         var through = rendered.Count == BulkPreview.Rows ? rendered[^1].Row : long.MaxValue;
         var rejected = await queries.FirstRejectedAsync(TenantId, job.JobId, through, MaxRejectedShown, ct);
-        var lines = rendered.Concat(rejected.Select(r => new PreviewLine(r.RowNumber, null, [], r.Column is null ? r.Reason : $"{r.Column}: {r.Reason}", "rejected")))
+        var lines = rendered.Concat(rejected.Select(r =>
+                new PreviewLine(r.RowNumber, null, [], r.Column is null ? r.Reason : $"{r.Column}: {r.Reason}", "rejected")))
             .OrderBy(l => l.Row).ToList();
         if (lines.Count == 0) return lines;
         var known = lines.Select(l => l.Row).ToHashSet();
@@ -31,7 +33,8 @@ public sealed partial class BulkJobModel
         // Only up to the last rendered row is every row of the file accounted for (rendered rows come from the first chunk).
         var gapsKnownThrough = Math.Min(last, rendered.Count > 0 ? rendered[^1].Row : 0);
         for (var row = 1L; row <= gapsKnownThrough; row++)
-            if (!known.Contains(row)) lines.Add(new PreviewLine(row, null, [], "The same recipient as an earlier row: counted, not sent.", "duplicate"));
+            if (!known.Contains(row))
+                lines.Add(new PreviewLine(row, null, [], "The same recipient as an earlier row: counted, not sent.", "duplicate"));
         return [.. lines.Where(l => l.Row <= last).OrderBy(l => l.Row)];
     }
 

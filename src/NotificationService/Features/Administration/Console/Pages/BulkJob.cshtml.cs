@@ -24,8 +24,8 @@ public sealed partial class BulkJobModel(BulkQueries queries) : ConsolePage
     {
         if (await queries.GetAsync(TenantId, id, ct) is not { } s) return NotFound();
         var done = s.Status is "completed" or "failed" or "cancelled";
-        return new JsonResult(new { state = s.Status, done, processedRows = s.ProcessedRows, totalRows = s.TotalRows, rejectedRows = s.RejectedRows,
-            percent = s.Percent, rowsPerSecond = s.RowsPerSecond, error = s.Error });
+        return new JsonResult(new { state = s.Status, done, processedRows = s.ProcessedRows, totalRows = s.TotalRows,
+            rejectedRows = s.RejectedRows, percent = s.Percent, rowsPerSecond = s.RowsPerSecond, error = s.Error });
     }
 
     /// <summary>

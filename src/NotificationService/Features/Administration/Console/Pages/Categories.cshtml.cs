@@ -46,13 +46,16 @@ public sealed class CategoriesModel(CategoryStore store, AuditLog audit) : Conso
         Form = new CategoryRequest
         {
             Key = Editing?.Key ?? key?.Trim(), Name = name, Description = string.IsNullOrWhiteSpace(description) ? null : description,
-            Channels = Channels.ToDictionary(c => c, c => on.Contains(c)), Required = required, Commercial = commercial, IsDefault = isDefault,
-            QuietHours = quietHours,
+            Channels = Channels.ToDictionary(c => c, c => on.Contains(c)), Required = required, Commercial = commercial,
+            IsDefault = isDefault, QuietHours = quietHours,
         };
         try
         {
-            var saved = Editing is null ? await store.CreateAsync(TenantId, Form, ct) : await store.ReplaceAsync(TenantId, Editing.Key, Form, ct);
-            await audit.RecordAsync(Caller, Editing is null ? "category.create" : "category.update", "category", saved.Key, Editing, saved, ct);
+            var saved = Editing is null
+                ? await store.CreateAsync(TenantId, Form, ct)
+                : await store.ReplaceAsync(TenantId, Editing.Key, Form, ct);
+            await audit.RecordAsync(Caller, Editing is null ? "category.create" : "category.update", "category",
+                saved.Key, Editing, saved, ct);
             Flash = $"Category {saved.Key} saved.";
             return RedirectToPage(new { key = saved.Key });
         }

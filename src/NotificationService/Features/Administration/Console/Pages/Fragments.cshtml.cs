@@ -34,12 +34,15 @@ public sealed class FragmentsModel(FragmentStore store, TemplateValidator valida
         return Page();
     }
 
-    /// <summary>Create (no <paramref name="existing"/>) or replace; creating a name the tenant already has is a form error, not an overwrite.</summary>
-    public async Task<IActionResult> OnPostSaveAsync(string kind, string? existing, string? name, string? description, string? source, CancellationToken ct)
+    /// <summary>Create (no <paramref name="existing"/>) or replace; creating a name the tenant already has is a form error, not an
+    /// overwrite.</summary>
+    public async Task<IActionResult> OnPostSaveAsync(string kind, string? existing, string? name, string? description, string? source,
+        CancellationToken ct)
     {
         Kind = KindOf(kind);
         if (existing is not null && (Editing = await store.GetAsync(TenantId, Kind, existing, ct)) is null) return NotFound();
-        (Name, Description, Source) = (Editing?.Name ?? name?.Trim(), string.IsNullOrWhiteSpace(description) ? null : description, source?.Replace("\r\n", "\n"));
+        (Name, Description, Source) = (Editing?.Name ?? name?.Trim(), string.IsNullOrWhiteSpace(description) ? null : description,
+            source?.Replace("\r\n", "\n"));
         try
         {
             if (Editing is null && Name is not null && await store.GetAsync(TenantId, Kind, Name, ct) is not null)

@@ -7,8 +7,8 @@ namespace NotificationService.Features.Administration.Console.Pages;
 
 /// <summary>The overview: last hour per channel (totals and a chart of 5-minute slots), queue depths, each provider's
 /// circuit (failing ones first), and the month's use of each quota the operator set.</summary>
-public sealed class IndexModel(NotificationActivity activity, JobQueue jobs, ProviderAdmin providers, CircuitBreakers circuits, TimeProvider clock, IEnumerable<WorkQueue> queues,
-    MonthlyQuotas quotas) : ConsolePage
+public sealed class IndexModel(NotificationActivity activity, JobQueue jobs, ProviderAdmin providers, CircuitBreakers circuits,
+    TimeProvider clock, IEnumerable<WorkQueue> queues, MonthlyQuotas quotas) : ConsolePage
 {
     public IReadOnlyList<QuotaUsage> Quotas { get; private set; } = [];
     public IReadOnlyList<ChannelCounts> LastHour { get; private set; } = [];

@@ -15,7 +15,8 @@ public sealed class NotificationsModel(NotificationSearch search, CategoryStore 
     [BindProperty(SupportsGet = true)] public string? Recipient { get; set; }
     [BindProperty(SupportsGet = true)] public string? Status { get; set; }
     [BindProperty(SupportsGet = true)] public string? Channel { get; set; }
-    /// <summary>A tenant category key, or the free label a tenant without categories sent (the list suggests the tenant's categories).</summary>
+    /// <summary>A tenant category key, or the free label a tenant without categories sent (the list suggests the tenant's
+    /// categories).</summary>
     [BindProperty(SupportsGet = true)] public string? Category { get; set; }
     [BindProperty(SupportsGet = true)] public string? Batch { get; set; }
     [BindProperty(SupportsGet = true)] public string? From { get; set; }
@@ -33,16 +34,24 @@ public sealed class NotificationsModel(NotificationSearch search, CategoryStore 
     {
         Categories = (await categories.ForTenantAsync(TenantId, ct)).All;
         Guid? batch = null;
-        if (!string.IsNullOrWhiteSpace(Batch)) { if (Guid.TryParse(Batch, out var b)) batch = b; else { Problem = "Batch id: not a UUID."; return; } }
+        if (!string.IsNullOrWhiteSpace(Batch))
+        {
+            if (Guid.TryParse(Batch, out var b)) batch = b; else { Problem = "Batch id: not a UUID."; return; }
+        }
         if (!TryTime(From, out var from) || !TryTime(To, out var to)) { Problem = "From/To: use the date picker's format."; return; }
         SearchCursor? after = null;
         if (Cursor is { } c)
         {
             var parts = c.Split('_');
-            if (parts.Length != 2 || !long.TryParse(parts[0], out var ticks) || !Guid.TryParse(parts[1], out var id)) { Problem = "That page link is malformed."; return; }
+            if (parts.Length != 2 || !long.TryParse(parts[0], out var ticks) || !Guid.TryParse(parts[1], out var id))
+            {
+                Problem = "That page link is malformed.";
+                return;
+            }
             after = new SearchCursor(new DateTimeOffset(ticks, TimeSpan.Zero), id);
         }
-        var filter = new NotificationFilter(NullIfEmpty(Recipient), NullIfEmpty(Status), NullIfEmpty(Channel), batch, from, to, NullIfEmpty(Category));
+        var filter = new NotificationFilter(NullIfEmpty(Recipient), NullIfEmpty(Status), NullIfEmpty(Channel), batch, from, to,
+            NullIfEmpty(Category));
         Rows = await search.SearchAsync(TenantId, filter, after, PageSize, ct);
         if (Rows.Count == PageSize) NextCursor = $"{Rows[^1].Summary.CreatedAt.UtcTicks}_{Rows[^1].Summary.Id}";
     }
@@ -53,7 +62,8 @@ public sealed class NotificationsModel(NotificationSearch search, CategoryStore 
     {
         time = null;
         if (string.IsNullOrWhiteSpace(value)) return true;
-        if (!DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var t)) return false;
+        if (!DateTime.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal,
+            out var t)) return false;
         time = new DateTimeOffset(t, TimeSpan.Zero);
         return true;
     }

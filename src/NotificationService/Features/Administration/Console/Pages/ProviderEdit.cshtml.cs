@@ -18,12 +18,14 @@ public sealed class ProviderEditModel(ProviderAdmin admin, AuditLog audit) : Con
 
     public string? Value(string field) => _posted?[field].FirstOrDefault() ?? field switch
     {
-        "name" => Existing?.Name, "channel" => Existing?.Channel, "priority" => Existing?.Priority.ToString(), "enabled" => Existing?.Enabled.ToString().ToLowerInvariant(), _ => null,
+        "name" => Existing?.Name, "channel" => Existing?.Channel, "priority" => Existing?.Priority.ToString(),
+        "enabled" => Existing?.Enabled.ToString().ToLowerInvariant(), _ => null,
     };
 
     public string? Setting(string name) => _posted?[$"settings[{name}]"].FirstOrDefault() ?? Existing?.Settings[name]?.ToString();
 
-    public async Task<IActionResult> OnGetAsync(Guid? id, string? kind, CancellationToken ct) => await LoadAsync(id, kind, ct) ? Page() : NotFound();
+    public async Task<IActionResult> OnGetAsync(Guid? id, string? kind, CancellationToken ct) =>
+        await LoadAsync(id, kind, ct) ? Page() : NotFound();
 
     public async Task<IActionResult> OnPostAsync(Guid? id, string? kind, string? name, string? channel, int? priority, bool enabled,
         Dictionary<string, string> settings, Dictionary<string, string> secrets, CancellationToken ct)
@@ -33,14 +35,18 @@ public sealed class ProviderEditModel(ProviderAdmin admin, AuditLog audit) : Con
         var settingsJson = new JsonObject();
         foreach (var (k, v) in settings.Where(s => !string.IsNullOrWhiteSpace(s.Value) && Spec.Settings.Any(f => f.Name == s.Key)))
             settingsJson[k] = k == "port" && int.TryParse(v, out var port) ? port : v.Trim();
-        var secretValues = secrets.Where(s => !string.IsNullOrEmpty(s.Value) && Spec.Secrets.Any(f => f.Name == s.Key)).ToDictionary(s => s.Key, s => (string?)s.Value);
+        var secretValues = secrets.Where(s => !string.IsNullOrEmpty(s.Value) && Spec.Secrets.Any(f => f.Name == s.Key))
+            .ToDictionary(s => s.Key, s => (string?)s.Value);
         try
         {
             var before = Existing;
             var saved = Existing is null
-                ? await admin.CreateAsync(TenantId, new ProviderRequest(channel, Spec.Kind, name, priority, enabled, settingsJson, secretValues), ct)
-                : await admin.UpdateAsync(TenantId, Existing.Id, new ProviderRequest(null, null, name, priority, enabled, settingsJson, secretValues), ct);
-            await audit.RecordAsync(Caller, before is null ? "provider.create" : "provider.update", "provider", saved.Id.ToString(), before, saved, ct);
+                ? await admin.CreateAsync(TenantId,
+                    new ProviderRequest(channel, Spec.Kind, name, priority, enabled, settingsJson, secretValues), ct)
+                : await admin.UpdateAsync(TenantId, Existing.Id,
+                    new ProviderRequest(null, null, name, priority, enabled, settingsJson, secretValues), ct);
+            await audit.RecordAsync(Caller, before is null ? "provider.create" : "provider.update", "provider", saved.Id.ToString(),
+                before, saved, ct);
             Flash = $"Provider {saved.Name} saved.";
             return RedirectToPage("/Providers");
         }

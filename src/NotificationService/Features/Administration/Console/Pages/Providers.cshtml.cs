@@ -13,7 +13,8 @@ public sealed class ProvidersModel(ProviderAdmin admin, ProviderTestSend test, C
     public IReadOnlyList<ProviderHealth> Providers { get; private set; } = [];
 
     public async Task OnGetAsync(CancellationToken ct) =>
-        Providers = ProviderHealth.Of(await admin.ListAsync(TenantId, ct), circuits).OrderBy(h => h.Provider.Priority).ThenBy(h => h.Provider.Name).ToList();
+        Providers = ProviderHealth.Of(await admin.ListAsync(TenantId, ct), circuits)
+            .OrderBy(h => h.Provider.Priority).ThenBy(h => h.Provider.Name).ToList();
 
     public async Task<IActionResult> OnPostTestAsync(Guid id, string? to, CancellationToken ct)
     {
@@ -27,11 +28,17 @@ public sealed class ProvidersModel(ProviderAdmin admin, ProviderTestSend test, C
                 ChannelNames.InApp => new RecipientDto { UserId = to },
                 _ => new RecipientDto { Phone = to },
             };
-            var result = await test.SendAsync(TenantId, id, new ProviderTestRequest(recipient, "Test from the admin console", "This is a test."), ct);
-            Flash = $"Test send through {provider.Name}: {result.Outcome}" + (result.ProviderMessageId is { } m ? $" (provider message id {m})" : "")
+            var result = await test.SendAsync(TenantId, id,
+                new ProviderTestRequest(recipient, "Test from the admin console", "This is a test."), ct);
+            Flash = $"Test send through {provider.Name}: {result.Outcome}"
+                + (result.ProviderMessageId is { } m ? $" (provider message id {m})" : "")
                 + (result.Error is { } e ? $": {e}" : "");
         }
-        catch (ApiException e) { Flash = $"Test send refused: {(e is RequestValidationException v ? string.Join(" ", v.Errors.SelectMany(f => f.Value)) : e.Message)}"; }
+        catch (ApiException e)
+        {
+            Flash = $"Test send refused: " +
+                $"{(e is RequestValidationException v ? string.Join(" ", v.Errors.SelectMany(f => f.Value)) : e.Message)}";
+        }
         return RedirectToPage();
     }
 }

@@ -22,7 +22,8 @@ public sealed partial class QueuesModel
             Flash = $"Not cancelled: {e.Message}";   // already claimed or done: say so rather than fail
             return RedirectToPage(new { queue, tenant });
         }
-        await audit.RecordAsync(Caller, owner.Value, "notification.cancel", "notification", id.ToString(), null, new { id, status = "cancelled" }, ct);
+        await audit.RecordAsync(Caller, owner.Value, "notification.cancel", "notification", id.ToString(), null,
+            new { id, status = "cancelled" }, ct);
         Flash = $"Scheduled send {id} cancelled.";
         return RedirectToPage(new { queue, tenant });
     }
@@ -30,6 +31,7 @@ public sealed partial class QueuesModel
     public async Task<IActionResult> OnGetStatsAsync(Guid? tenant, CancellationToken ct)
     {
         var stats = await jobs.StatsAsync(IsOperator ? tenant : TenantId, ct);
-        return new JsonResult(stats.Select(s => new { s.Queue, s.Ready, s.Scheduled, s.Running, s.Dead, oldestReadySeconds = s.OldestReadyAge?.TotalSeconds }));
+        return new JsonResult(stats.Select(s =>
+            new { s.Queue, s.Ready, s.Scheduled, s.Running, s.Dead, oldestReadySeconds = s.OldestReadyAge?.TotalSeconds }));
     }
 }

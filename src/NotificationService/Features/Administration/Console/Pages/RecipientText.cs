@@ -36,8 +36,8 @@ public static class RecipientText
     /// <summary>Every field that is set, labelled ("user ada · ada@example.com"), for where the whole recipient matters.</summary>
     public static string Full(RecipientDto r)
     {
-        var fields = new[] { r.UserId is { } u ? $"user {u}" : null, r.Email, r.Phone, r.DeviceTokens is { Length: > 0 } t ? $"{t.Length} device token(s)" : null,
-            Chat(r.Chat) };
+        var fields = new[] { r.UserId is { } u ? $"user {u}" : null, r.Email, r.Phone,
+            r.DeviceTokens is { Length: > 0 } t ? $"{t.Length} device token(s)" : null, Chat(r.Chat) };
         var set = fields.Where(f => f is not null).ToList();
         return set.Count == 0 ? "—" : string.Join(" · ", set);
     }

@@ -10,7 +10,8 @@ public sealed class SandboxModel(SandboxRecorder sandbox) : ConsolePage
     public const int PageSize = 25;
     public IReadOnlyList<SandboxMessage> Messages { get; private set; } = [];
 
-    public async Task OnGetAsync(long? before, CancellationToken ct) => Messages = await sandbox.ListAsync(TenantId, null, before, PageSize, ct);
+    public async Task OnGetAsync(long? before, CancellationToken ct) =>
+        Messages = await sandbox.ListAsync(TenantId, null, before, PageSize, ct);
 
     /// <summary>Stored rows carry fields the API's recipient has not (a topic): read what is there, ignore the rest.</summary>
     private static readonly JsonSerializerOptions Lenient = new(JsonSerializerDefaults.Web);

@@ -21,7 +21,8 @@ public sealed partial class SignInModel
 
     private async Task LoadSsoAsync(CancellationToken ct)
     {
-        if (Guid.TryParse(Tenant?.Trim(), out var tenantId) && HttpContext.RequestServices.GetService<ITenantSignInOptions>() is { } options)
+        if (Guid.TryParse(Tenant?.Trim(), out var tenantId)
+            && HttpContext.RequestServices.GetService<ITenantSignInOptions>() is { } options)
             Sso = await options.SsoAsync(tenantId, ct);
     }
 

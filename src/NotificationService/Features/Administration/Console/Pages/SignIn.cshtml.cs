@@ -120,13 +120,15 @@ public sealed partial class SignInModel(MemberSignIn members, MemberSessions ses
     }
 
     /// <summary>The exact shape of a key (nsk_, an 8-character id, a 43-character secret): a password never collides by chance.</summary>
-    private static bool LooksLikeApiKey(string? value) => value?.Trim() is { Length: > 0 } v && NotificationService.Features.Tenancy.Tenants.ApiKeys.PrefixOf(v) is not null;
+    private static bool LooksLikeApiKey(string? value) =>
+        value?.Trim() is { Length: > 0 } v && NotificationService.Features.Tenancy.Tenants.ApiKeys.PrefixOf(v) is not null;
 
     private string Client => HttpContext.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 
     /// <summary>Only a local console path (an open redirect would let a link bounce a fresh session elsewhere): what
     /// <c>Url.IsLocalUrl</c> accepts (no `//`, `/\`, control characters) and under /admin; anything else is the overview.</summary>
     private string LocalConsolePath(string? returnUrl) =>
-        returnUrl is { } r && Url.IsLocalUrl(r) && r.StartsWith("/admin", StringComparison.Ordinal) && (r.Length == 6 || r[6] is '/' or '?' or '#')
+        returnUrl is { } r && Url.IsLocalUrl(r) && r.StartsWith("/admin", StringComparison.Ordinal)
+            && (r.Length == 6 || r[6] is '/' or '?' or '#')
             ? r : "/admin";
 }

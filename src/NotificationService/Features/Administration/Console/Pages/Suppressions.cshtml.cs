@@ -16,12 +16,14 @@ public sealed class SuppressionsModel(SuppressionStore store, AuditLog audit) : 
     {
         Channel = channel is not null && Addresses.Suppressible(channel) ? channel : null;
         Address = string.IsNullOrWhiteSpace(address) ? null : address.Trim();
-        Entries = await store.ListAsync(TenantId, Channel, Channel is null || Address is null ? null : Addresses.Normalize(Channel, Address), 200, ct);
+        Entries = await store.ListAsync(TenantId, Channel,
+            Channel is null || Address is null ? null : Addresses.Normalize(Channel, Address), 200, ct);
     }
 
     public async Task<IActionResult> OnPostLiftAsync(string channel, string address, CancellationToken ct)
     {
-        var lifted = Addresses.Suppressible(channel) && Addresses.Normalize(channel, address) is { } normalized && await store.RemoveAsync(TenantId, channel, normalized, ct);
+        var lifted = Addresses.Suppressible(channel) && Addresses.Normalize(channel, address) is { } normalized
+            && await store.RemoveAsync(TenantId, channel, normalized, ct);
         if (lifted) await audit.RecordAsync(Caller, "suppression.remove", "suppression", $"{channel}:{address}", null, null, ct);
         Flash = lifted ? $"{address} can be messaged on {channel} again." : "No such entry.";
         return RedirectToPage();

@@ -73,7 +73,10 @@ public sealed partial class TemplateModel
     {
         if (string.IsNullOrWhiteSpace(data)) return null;
         try { return JsonNode.Parse(data) as JsonObject ?? throw new JsonException(); }
-        catch (JsonException) { throw new RequestValidationException(new Dictionary<string, string[]> { ["data"] = ["Sample data must be a JSON object."] }); }
+        catch (JsonException)
+        {
+            throw new RequestValidationException(new Dictionary<string, string[]> { ["data"] = ["Sample data must be a JSON object."] });
+        }
     }
 
     /// <summary>Both numbers must name versions of this template; otherwise no diff (the page still renders).</summary>

@@ -14,8 +14,8 @@ namespace NotificationService.Features.Administration.Console.Pages;
 /// draft to the Preview handler as you type), save as a new draft version, save and publish. Same validator and
 /// commands as the API; each change is audited. Rollback, test-send and the version diff are in TemplateModel.Versions.cs.
 /// </summary>
-public sealed partial class TemplateModel(TemplateQueries queries, TemplateValidator validator, TemplateCommands commands, TemplateDraftPreview drafts,
-    TemplateTestSend testSend, AuditLog audit, PublishGuard publishGuard) : ConsolePage
+public sealed partial class TemplateModel(TemplateQueries queries, TemplateValidator validator, TemplateCommands commands,
+    TemplateDraftPreview drafts, TemplateTestSend testSend, AuditLog audit, PublishGuard publishGuard) : ConsolePage
 {
     public sealed record PreviewInput(Dictionary<string, string?>? Parts, string? Data);
 
@@ -62,8 +62,17 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
     {
         if (!await LoadAsync(id, ct)) return NotFound();
         JsonObject? data;
-        try { data = string.IsNullOrWhiteSpace(input.Data) ? null : JsonNode.Parse(input.Data) as JsonObject ?? throw new JsonException("Sample data must be a JSON object."); }
-        catch (JsonException e) { return new JsonResult(new DraftPreview(new Dictionary<string, string>(), [], [new TemplateError("data", (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, e.Message)])); }
+        try
+        {
+            data = string.IsNullOrWhiteSpace(input.Data)
+                ? null
+                : JsonNode.Parse(input.Data) as JsonObject ?? throw new JsonException("Sample data must be a JSON object.");
+        }
+        catch (JsonException e)
+        {
+            return new JsonResult(new DraftPreview(new Dictionary<string, string>(), [],
+                [new TemplateError("data", (int)(e.LineNumber ?? 0) + 1, (int)(e.BytePositionInLine ?? 0) + 1, e.Message)]));
+        }
         var preview = await drafts.RenderAsync(TenantId, Item!.Channel, PartsFrom(input.Parts ?? []), Item.Layout, data, Item.Locale, ct);
         return new JsonResult(preview);
     }
@@ -73,12 +82,14 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
         if (!await LoadAsync(id, ct)) return NotFound();
         if (await SaveAsync(parts, data, ct) is not { } saved) return Page();
         // Named after what the save did: the version it made, or that there was nothing new to save.
-        Flash = saved ? $"Saved as version {Item!.LatestVersion} (draft)." : $"Nothing changed: version {Item!.LatestVersion} is the latest.";
+        Flash = saved
+            ? $"Saved as version {Item!.LatestVersion} (draft)."
+            : $"Nothing changed: version {Item!.LatestVersion} is the latest.";
         return RedirectWithSample(id);
     }
 
-    public async Task<IActionResult> OnPostPublishAsync(Guid id, Dictionary<string, string?> parts, string? data, bool confirmMissingVariables,
-        CancellationToken ct)
+    public async Task<IActionResult> OnPostPublishAsync(Guid id, Dictionary<string, string?> parts, string? data,
+        bool confirmMissingVariables, CancellationToken ct)
     {
         if (!await LoadAsync(id, ct)) return NotFound();
         if (await SaveAsync(parts, data, ct) is null) return Page();
@@ -139,7 +150,8 @@ public sealed partial class TemplateModel(TemplateQueries queries, TemplateValid
         return true;
     }
 
-    /// <summary>The posted text parts over the latest version's structured parts (push data, WhatsApp template), which the form does not edit.
+    /// <summary>The posted text parts over the latest version's structured parts (push data, WhatsApp template), which the form
+    /// does not edit.
     /// An empty field arrives as null (form binding turns "" into null) and means "no such part", as an absent part does in
     /// the API: an email without `text` derives it from `html`.</summary>
     private JsonObject PartsFrom(Dictionary<string, string?> posted)

@@ -25,17 +25,21 @@ public sealed class TemplateNewModel(TemplateCreation creation, TemplateQueries 
         if (channel is not null && ChannelNames.IsKnown(channel)) Channel = channel;
     }
 
-    public async Task<IActionResult> OnPostAsync(string? key, string? channel, string? locale, string? description, Dictionary<string, string> parts, CancellationToken ct)
+    public async Task<IActionResult> OnPostAsync(string? key, string? channel, string? locale, string? description,
+        Dictionary<string, string> parts, CancellationToken ct)
     {
-        (Key, Locale, Description, Parts) = (key?.Trim(), locale?.Trim() ?? "", string.IsNullOrWhiteSpace(description) ? null : description, parts);
+        (Key, Locale, Description, Parts) =
+            (key?.Trim(), locale?.Trim() ?? "", string.IsNullOrWhiteSpace(description) ? null : description, parts);
         if (channel is not null && ChannelNames.IsKnown(channel)) Channel = channel;
         var partsJson = new JsonObject();
         foreach (var name in TextParts)
             if (parts.TryGetValue(name, out var text) && !string.IsNullOrEmpty(text)) partsJson[name] = text.Replace("\r\n", "\n");
         try
         {
-            var id = await creation.CreateAsync(TenantId, new TemplateRequest { Key = Key, Channel = channel, Locale = Locale, Description = Description, Parts = partsJson }, ct);
-            await audit.RecordAsync(Caller, "template.create", "template", id.ToString(), null, await queries.GetAsync(TenantId, id, ct), ct);
+            var id = await creation.CreateAsync(TenantId,
+                new TemplateRequest { Key = Key, Channel = channel, Locale = Locale, Description = Description, Parts = partsJson }, ct);
+            await audit.RecordAsync(Caller, "template.create", "template", id.ToString(), null,
+                await queries.GetAsync(TenantId, id, ct), ct);
             Flash = $"Template {Key} created: version 1 is published.";
             return RedirectToPage("/Template", new { id });
         }

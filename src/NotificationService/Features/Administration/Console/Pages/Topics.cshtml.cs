@@ -37,15 +37,19 @@ public sealed class TopicsModel(TopicStore topics, FanOutStore fanOuts, FanOutAc
         Members = await topics.MembersAsync(TenantId, key, after, MembersPerPage, ct);
         NextMembers = Members.Count == MembersPerPage ? KeysetCursor.Encode(Members[^1].UserId) : null;
         FanOuts = await fanOuts.OfTopicAsync(TenantId, key, 10, ct);
-        Watching = fanOut is { } id ? await fanOuts.GetAsync(TenantId, id, ct) : FanOuts.FirstOrDefault(f => f.Status is "pending" or "running");
+        Watching = fanOut is { } id
+            ? await fanOuts.GetAsync(TenantId, id, ct)
+            : FanOuts.FirstOrDefault(f => f.Status is "pending" or "running");
         return Page();
     }
 
     public async Task<IActionResult> OnPostSaveAsync(string? key, string? name, string? description, CancellationToken ct)
     {
         if (!TopicRules.IsKey(key)) FieldErrors["key"] = [TopicRules.KeyProblem];
-        if (name is { Length: > TopicRules.MaxNameLength }) FieldErrors["name"] = [$"A name is at most {TopicRules.MaxNameLength} characters."];
-        if (description is { Length: > TopicRules.MaxDescriptionLength }) FieldErrors["description"] = [$"At most {TopicRules.MaxDescriptionLength} characters."];
+        if (name is { Length: > TopicRules.MaxNameLength })
+            FieldErrors["name"] = [$"A name is at most {TopicRules.MaxNameLength} characters."];
+        if (description is { Length: > TopicRules.MaxDescriptionLength })
+            FieldErrors["description"] = [$"At most {TopicRules.MaxDescriptionLength} characters."];
         if (FieldErrors.Count > 0) return await OnGetAsync(null, null, null, ct);
         var (saved, created) = await topics.UpsertAsync(TenantId, key!, Blank(name), Blank(description), ct);
         Flash = created ? $"Topic {saved.Key} created." : $"Topic {saved.Key} saved.";
@@ -59,14 +63,17 @@ public sealed class TopicsModel(TopicStore topics, FanOutStore fanOuts, FanOutAc
         return RedirectToPage(new { key = (string?)null });
     }
 
-    /// <summary>Adds (or with <paramref name="remove"/> removes) the pasted userIds; a bad list is shown beside the box, nothing changed.</summary>
+    /// <summary>Adds (or with <paramref name="remove"/> removes) the pasted userIds; a bad list is shown beside the box, nothing
+    /// changed.</summary>
     public async Task<IActionResult> OnPostMembersAsync(string key, string? userIds, bool remove, CancellationToken ct)
     {
         var pasted = (userIds ?? "").Split([' ', '\t', '\r', '\n', ',', ';'], StringSplitOptions.RemoveEmptyEntries);
         try
         {
             var changed = await topics.ChangeMembersAsync(TenantId, key, TopicRules.CheckedUserIds(pasted), remove, ct);
-            Flash = remove ? $"{changed.Changed} removed; {changed.MemberCount} members." : $"{changed.Changed} added; {changed.MemberCount} members.";
+            Flash = remove
+                ? $"{changed.Changed} removed; {changed.MemberCount} members."
+                : $"{changed.Changed} added; {changed.MemberCount} members.";
             return RedirectToPage(new { key });
         }
         catch (NotFoundException) { return NotFound(); }
@@ -79,7 +86,8 @@ public sealed class TopicsModel(TopicStore topics, FanOutStore fanOuts, FanOutAc
     {
         var request = new SendRequest
         {
-            Channel = channel, Recipient = new SendRecipient { Topics = [key] }, Content = new ContentDto { Subject = Blank(subject), Body = body },
+            Channel = channel, Recipient = new SendRecipient { Topics = [key] },
+            Content = new ContentDto { Subject = Blank(subject), Body = body },
         };
         try
         {
@@ -101,7 +109,8 @@ public sealed class TopicsModel(TopicStore topics, FanOutStore fanOuts, FanOutAc
         return new JsonResult(new
         {
             state = f.Status, done, processedRows = f.MembersDone, percent = f.Percent, rowsPerSecond = f.RowsPerSecond, error = f.Error,
-            label = $"{Math.Floor(f.Percent)} % · {f.MembersDone} of {f.MembersTotal?.ToString() ?? "?"} members · {f.NotificationsCreated} notifications · {f.Status}",
+            label = $"{Math.Floor(f.Percent)} % · {f.MembersDone} of {f.MembersTotal?.ToString() ?? "?"} members · " +
+                $"{f.NotificationsCreated} notifications · {f.Status}",
         });
     }
 

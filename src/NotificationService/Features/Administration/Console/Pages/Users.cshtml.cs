@@ -49,7 +49,8 @@ public sealed class UsersModel(ProfileStore profiles, PreferenceStore preference
             var s => new ProfileFilter(null, null, s.Length <= RecipientRules.MaxUserIdLength ? s : s[..RecipientRules.MaxUserIdLength]),
         };
         Found = await profiles.ListAsync(TenantId, filter, string.IsNullOrEmpty(from) ? null : from, PageSize, ct);
-        if (Found.Count == PageSize) MoreUrl = $"/admin/users?q={Uri.EscapeDataString(Query ?? "")}&from={Uri.EscapeDataString(Found[^1].UserId)}";
+        if (Found.Count == PageSize)
+            MoreUrl = $"/admin/users?q={Uri.EscapeDataString(Query ?? "")}&from={Uri.EscapeDataString(Found[^1].UserId)}";
         return Page();
     }
 
@@ -73,13 +74,17 @@ public sealed class UsersModel(ProfileStore profiles, PreferenceStore preference
         UserId = user;
         Profile = await profiles.FindAsync(TenantId, user, ct);
         Preferences = await preferences.GetAsync(TenantId, UserKeys.ForUser(user), ct);
-        PreferencesShown = PreferenceService.View(user, Preferences ?? StoredPreferences.Empty, await categories.ForTenantAsync(TenantId, ct));
+        PreferencesShown = PreferenceService.View(user, Preferences ?? StoredPreferences.Empty,
+            await categories.ForTenantAsync(TenantId, ct));
         Devices = await devices.ListAsync(TenantId, user, ct);
-        Notifications = await notifications.PageForPersonAsync(TenantId, EraseMatch.UserId, [user], user, after, NotificationPage, withHistory: true, ct);
-        if (Notifications.Count == NotificationPage) OlderUrl = $"/admin/users?user={Uri.EscapeDataString(user)}&after={Notifications[^1].Id}";
+        Notifications = await notifications.PageForPersonAsync(TenantId, EraseMatch.UserId, [user], user, after, NotificationPage,
+            withHistory: true, ct);
+        if (Notifications.Count == NotificationPage)
+            OlderUrl = $"/admin/users?user={Uri.EscapeDataString(user)}&after={Notifications[^1].Id}";
     }
 
     private static bool IsUserId(string s) => s.Length is > 0 and <= RecipientRules.MaxUserIdLength && !string.IsNullOrWhiteSpace(s);
 
-    public static string Json(object? value) => value is null ? "—" : System.Text.Json.JsonSerializer.Serialize(value, Infrastructure.JsonBody.Options);
+    public static string Json(object? value) =>
+        value is null ? "—" : System.Text.Json.JsonSerializer.Serialize(value, Infrastructure.JsonBody.Options);
 }

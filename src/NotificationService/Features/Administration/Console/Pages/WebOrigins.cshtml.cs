@@ -38,7 +38,9 @@ public sealed class WebOriginsModel(WebOriginStore store, AuditLog audit) : Cons
         {
             // `origins[2]` means the third non-empty line: say so in the form's words
             foreach (var (field, messages) in e.Errors)
-                FieldErrors[field] = [.. messages.Select(m => field.StartsWith("origins[") ? $"line \"{lines[int.Parse(field[8..^1])]}\": {m}" : m)];
+                FieldErrors[field] = [.. messages.Select(m => field.StartsWith("origins[")
+                    ? $"line \"{lines[int.Parse(field[8..^1])]}\": {m}"
+                    : m)];
         }
         Origins = before;
         Text = origins ?? "";

@@ -52,7 +52,8 @@ public sealed partial class WebhooksModel
         catch (NotFoundException) { return NotFound(); }
         try
         {
-            if (events is not { Length: > 0 }) throw RequestValidationException.For("events", "Pick at least one event (or delete the endpoint).");
+            if (events is not { Length: > 0 })
+                throw RequestValidationException.For("events", "Pick at least one event (or delete the endpoint).");
             var after = await endpoints.UpdateAsync(TenantId, id, null, WebhookEndpointRules.ValidateEvents(events), null, null, ct);
             await audit.RecordAsync(Caller, "webhook.update", "webhook", id.ToString(), before, after, ct);
         }

@@ -8,8 +8,8 @@ namespace NotificationService.Features.Administration.Console.Pages;
 
 /// <summary>Webhook endpoints with their recent deliveries (status codes, errors, why disabled) and replay; create, rotate
 /// and the event filter are in Webhooks.Manage.cs.</summary>
-public sealed partial class WebhooksModel(WebhookEndpointStore endpoints, WebhookDeliveryStore deliveries, AuditLog audit, OutboundGuard guard,
-    IHostEnvironment env) : ConsolePage
+public sealed partial class WebhooksModel(WebhookEndpointStore endpoints, WebhookDeliveryStore deliveries, AuditLog audit,
+    OutboundGuard guard, IHostEnvironment env) : ConsolePage
 {
     public List<(WebhookEndpointView Endpoint, IReadOnlyList<DeliveryView> Deliveries)> Endpoints { get; } = [];
 

@@ -13,7 +13,8 @@ public sealed partial class WorkflowEditModel
         var json = await reader.ReadToEndAsync(ct);
         if (System.Text.Encoding.UTF8.GetByteCount(json) > Automation.Workflows.WorkflowValidation.MaxDefinitionBytes)
             return new JsonResult(new StepProblemsAnswer(false, new Dictionary<string, string[]>(),
-                new Dictionary<string, string[]> { ["$"] = [$"At most {Automation.Workflows.WorkflowValidation.MaxDefinitionBytes / 1024} KB."] }));
+                new Dictionary<string, string[]>
+                    { ["$"] = [$"At most {Automation.Workflows.WorkflowValidation.MaxDefinitionBytes / 1024} KB."] }));
         return new JsonResult(await StepProblemEndpoints.AnswerAsync(validation, TenantId, json, ct));
     }
 

@@ -24,8 +24,8 @@ public sealed partial class WorkflowEditModel
         return [.. first.Select(p => p.UserId)];
     }
 
-    public async Task<IActionResult> OnPostTestRunAsync(string existing, string? userId, string? data, [FromServices] WorkflowTestRuns testRuns,
-        CancellationToken ct)
+    public async Task<IActionResult> OnPostTestRunAsync(string existing, string? userId, string? data,
+        [FromServices] WorkflowTestRuns testRuns, CancellationToken ct)
     {
         if (!await LoadAsync(existing, ct)) return NotFound();
         await ShowLatestAsync(existing, ct);

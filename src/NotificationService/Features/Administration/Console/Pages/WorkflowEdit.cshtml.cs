@@ -71,7 +71,8 @@ public sealed partial class WorkflowEditModel(WorkflowStore store, WorkflowValid
     {
         if (existing is not null && !await LoadAsync(existing, ct)) return NotFound();   // another tenant's, or deleted meanwhile
         if (await CheckAsync(definition, ct) is not { } parsed) return Page();
-        if (Existing is not null && parsed.Key != Existing.Key) return Refuse("$.key", $"The key must stay '{Existing.Key}': a key cannot change.");
+        if (Existing is not null && parsed.Key != Existing.Key)
+            return Refuse("$.key", $"The key must stay '{Existing.Key}': a key cannot change.");
         try
         {
             if (Existing is null) await store.CreateAsync(TenantId, parsed, Definition, ct);
@@ -79,7 +80,8 @@ public sealed partial class WorkflowEditModel(WorkflowStore store, WorkflowValid
         }
         catch (ConflictException e) { return Refuse("$.key", e.Message); }
         var saved = await store.GetAsync(TenantId, parsed.Key, ct);
-        await audit.RecordAsync(Caller, Existing is null ? "workflow.create" : "workflow.update", "workflow", parsed.Key, null, new { version = saved!.LatestVersion }, ct);
+        await audit.RecordAsync(Caller, Existing is null ? "workflow.create" : "workflow.update", "workflow", parsed.Key, null,
+            new { version = saved!.LatestVersion }, ct);
         Flash = $"Saved as version {saved.LatestVersion} (draft).";
         if (publish)
         {

@@ -65,7 +65,8 @@ public static class WorkflowPicture
         DelayStep { For: { } f } => $"for {IsoDuration.Format(f)}",
         DelayStep { Until: { } u } => $"until {u.Text}",
         DelayStep { UntilLocalTime: { } t } => $"until {t:HH\\:mm} in the recipient's zone",
-        WaitForStep { Event: { } e } w => $"event {e}{(w.Key is { } k ? $" with key {k.Text}" : "")}, at most {IsoDuration.Format(w.Timeout)}",
+        WaitForStep { Event: { } e } w =>
+            $"event {e}{(w.Key is { } k ? $" with key {k.Text}" : "")}, at most {IsoDuration.Format(w.Timeout)}",
         WaitForStep w => $"step {w.SendStep} {string.Join(" or ", w.Statuses)}, at most {IsoDuration.Format(w.Timeout)}",
         BranchStep b => $"{b.Arms.Count} arm(s) and otherwise",
         ExitStep x => x.Reason,

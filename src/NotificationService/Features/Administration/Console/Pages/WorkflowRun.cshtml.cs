@@ -12,7 +12,8 @@ namespace NotificationService.Features.Administration.Console.Pages;
 /// did at each step, and the digest windows it waits in or carried with their events (a digested run's timeline links the
 /// run that carried it); cancel and resume through the API's <see cref="RunCommands"/>. Another tenant's run is a 404.
 /// </summary>
-public sealed partial class WorkflowRunModel(RunStore runs, WorkflowStore workflows, RunCommands commands, AuditLog audit, DigestWindowViews windows) : ConsolePage
+public sealed partial class WorkflowRunModel(RunStore runs, WorkflowStore workflows, RunCommands commands, AuditLog audit,
+    DigestWindowViews windows) : ConsolePage
 {
     public RunView? Run { get; private set; }
     public IReadOnlyList<RunWindowView> Windows { get; private set; } = [];
@@ -60,6 +61,8 @@ public sealed partial class WorkflowRunModel(RunStore runs, WorkflowStore workfl
 
     /// <summary>What the run did with the window, in a sentence.</summary>
     public static string Sentence(RunWindowView w) =>
-        (w.Role switch { "carried" => "This run carries the digest of", "passed first" => "This run passed at once as the first event of", _ => "This run waits in" })
-        + $" a {w.Kind} window: {w.State}, {w.Events} event(s), opened {w.OpenedAt:u}, " + (w.ClosedAt is { } c ? $"closed {c:u}." : $"closes {w.ClosesAt:u}.");
+        (w.Role switch { "carried" => "This run carries the digest of", "passed first" => "This run passed at once as the first event of",
+            _ => "This run waits in" })
+        + $" a {w.Kind} window: {w.State}, {w.Events} event(s), opened {w.OpenedAt:u}, "
+        + (w.ClosedAt is { } c ? $"closed {c:u}." : $"closes {w.ClosesAt:u}.");
 }

@@ -23,7 +23,8 @@ public static partial class ConsoleRoutes
         return Rows.FirstOrDefault(r => r.Method == method.ToUpperInvariant() && r.Handler == handler && r.Path.IsMatch(path))?.Key;
     }
 
-    /// <summary>Whether the caller's role may use the link or action; pages anyone may open and paths outside the table are left alone.</summary>
+    /// <summary>Whether the caller's role may use the link or action; pages anyone may open and paths outside the table are left
+    /// alone.</summary>
     public static bool Allows(ClaimsPrincipal user, string method, string url)
     {
         var key = KeyOf(method, url);
@@ -40,7 +41,8 @@ public static partial class ConsoleRoutes
         string? handler = null;
         if (query >= 0)
             foreach (var pair in url[(query + 1)..].Split('&'))
-                if (pair.StartsWith("handler=", StringComparison.OrdinalIgnoreCase)) handler = Uri.UnescapeDataString(pair[8..]).ToLowerInvariant();
+                if (pair.StartsWith("handler=", StringComparison.OrdinalIgnoreCase))
+                    handler = Uri.UnescapeDataString(pair[8..]).ToLowerInvariant();
         return (path == "" ? "/" : path, string.IsNullOrEmpty(handler) ? null : handler);
     }
 

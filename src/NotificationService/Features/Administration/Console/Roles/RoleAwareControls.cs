@@ -35,7 +35,8 @@ public sealed class RoleAwareControls : TagHelper
             output.Attributes.RemoveAll("method");
             output.Attributes.RemoveAll("action");
             output.PostContent.Clear();   // no antiforgery field for a form that is no longer one
-            output.Content.SetHtmlContent(content.Replace("<button ", $"<button disabled title=\"{Encode(needs)}\" ", StringComparison.Ordinal));
+            output.Content.SetHtmlContent(
+                content.Replace("<button ", $"<button disabled title=\"{Encode(needs)}\" ", StringComparison.Ordinal));
             return;
         }
         var isCard = output.TagName == "form" && (output.Attributes["class"]?.Value?.ToString() ?? "").Split(' ').Contains("card");

@@ -22,7 +22,8 @@ public sealed class ConsoleKeyRing(NpgsqlDataSource db) : IXmlRepository
 
     public void StoreElement(XElement element, string friendlyName)
     {
-        using var cmd = db.CreateCommand("insert into console_keyring (friendly_name, xml) values ($1, $2) on conflict (friendly_name) do nothing");
+        using var cmd = db.CreateCommand(
+            "insert into console_keyring (friendly_name, xml) values ($1, $2) on conflict (friendly_name) do nothing");
         cmd.Parameters.AddWithValue(friendlyName);
         cmd.Parameters.AddWithValue(element.ToString(SaveOptions.DisableFormatting));
         cmd.ExecuteNonQuery();
@@ -30,11 +31,13 @@ public sealed class ConsoleKeyRing(NpgsqlDataSource db) : IXmlRepository
 }
 
 /// <summary>The ring's keys are sealed with the service's AES-256-GCM secrets key, like provider secrets at rest.</summary>
-public sealed class ConsoleKeyEncryptor(NotificationService.Infrastructure.SecretProtector secrets) : Microsoft.AspNetCore.DataProtection.XmlEncryption.IXmlEncryptor
+public sealed class ConsoleKeyEncryptor(NotificationService.Infrastructure.SecretProtector secrets)
+    : Microsoft.AspNetCore.DataProtection.XmlEncryption.IXmlEncryptor
 {
     public Microsoft.AspNetCore.DataProtection.XmlEncryption.EncryptedXmlInfo Encrypt(XElement plaintextElement)
     {
-        var (ciphertext, keyId) = secrets.Protect(new Dictionary<string, string> { ["xml"] = plaintextElement.ToString(SaveOptions.DisableFormatting) });
+        var (ciphertext, keyId) = secrets.Protect(
+            new Dictionary<string, string> { ["xml"] = plaintextElement.ToString(SaveOptions.DisableFormatting) });
         return new(new XElement("sealed", new XAttribute("keyId", keyId), Convert.ToBase64String(ciphertext)), typeof(ConsoleKeyDecryptor));
     }
 }
@@ -42,6 +45,7 @@ public sealed class ConsoleKeyEncryptor(NotificationService.Infrastructure.Secre
 /// <summary>Data Protection activates decryptors by type with the service provider.</summary>
 public sealed class ConsoleKeyDecryptor(IServiceProvider services) : Microsoft.AspNetCore.DataProtection.XmlEncryption.IXmlDecryptor
 {
-    public XElement Decrypt(XElement encryptedElement) => XElement.Parse(services.GetRequiredService<NotificationService.Infrastructure.SecretProtector>()
+    public XElement Decrypt(XElement encryptedElement) =>
+        XElement.Parse(services.GetRequiredService<NotificationService.Infrastructure.SecretProtector>()
         .Unprotect(Convert.FromBase64String(encryptedElement.Value), encryptedElement.Attribute("keyId")?.Value)["xml"]);
 }

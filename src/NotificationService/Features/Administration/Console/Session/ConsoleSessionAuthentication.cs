@@ -12,8 +12,9 @@ namespace NotificationService.Features.Administration.Console.Session;
 /// stores with the same tenant rule as the API. Only members have console sessions: a session row left from the
 /// retired API-key sign-in opens nothing.
 /// </summary>
-public sealed class ConsoleSessionAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder,
-    ConsoleSessionStore sessions, Members.MemberStore members, IConfiguration config) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+public sealed class ConsoleSessionAuthenticationHandler(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger,
+    UrlEncoder encoder, ConsoleSessionStore sessions, Members.MemberStore members, IConfiguration config)
+    : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "ConsoleSession";
     public const string CookieName = "ns_console";
@@ -22,8 +23,10 @@ public sealed class ConsoleSessionAuthenticationHandler(IOptionsMonitor<Authenti
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (Request.Cookies[CookieName] is not { Length: > 0 } token) return AuthenticateResult.NoResult();
-        if (await sessions.FindAsync(token, Context.RequestAborted) is not { } session) return AuthenticateResult.Fail("Session expired or signed out.");
-        if (session.MemberId is not { } memberId) return AuthenticateResult.Fail("API keys no longer open the console; sign in as a member.");
+        if (await sessions.FindAsync(token, Context.RequestAborted) is not { } session)
+            return AuthenticateResult.Fail("Session expired or signed out.");
+        if (session.MemberId is not { } memberId)
+            return AuthenticateResult.Fail("API keys no longer open the console; sign in as a member.");
         return await MemberAsync(session, memberId);
     }
 
@@ -48,10 +51,13 @@ public sealed class ConsoleSessionAuthenticationHandler(IOptionsMonitor<Authenti
         };
         // Owners and admins may do everything in the console, as the admin keys that opened it did: every scope, so
         // the API's own rules (a key can only grant scopes its creator holds) let them make a service's send key.
-        var scopes = member.Role is Members.MemberRoles.Owner or Members.MemberRoles.Admin ? Scopes.All : Members.RoleTable.ScopesOf(member.Role);
+        var scopes = member.Role is Members.MemberRoles.Owner or Members.MemberRoles.Admin
+            ? Scopes.All
+            : Members.RoleTable.ScopesOf(member.Role);
         claims.AddRange(scopes.Select(s => new Claim(AuthClaims.Scope, s)));
         if (IsOperator(session.TenantId, member.Role)) claims.Add(new Claim(OperatorClaim, "true"));
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
+        return AuthenticateResult.Success(
+            new AuthenticationTicket(new ClaimsPrincipal(new ClaimsIdentity(claims, SchemeName)), SchemeName));
     }
 
     /// <summary>

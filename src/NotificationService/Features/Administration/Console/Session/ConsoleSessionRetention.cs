@@ -13,5 +13,6 @@ public sealed class ConsoleSessionRetention(ConsoleSessionStore sessions) : IRet
 
     public int DefaultDays => 1;
 
-    public Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct) => sessions.PurgeExpiredAsync(olderThan, limit, ct);
+    public Task<int> PurgeAsync(DateTimeOffset olderThan, int limit, CancellationToken ct) =>
+        sessions.PurgeExpiredAsync(olderThan, limit, ct);
 }

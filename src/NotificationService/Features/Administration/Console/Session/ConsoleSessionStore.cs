@@ -5,9 +5,11 @@ namespace NotificationService.Features.Administration.Console.Session;
 
 /// <summary>A console session: a member's (<see cref="MemberId"/>, how they signed in). The key columns (<see cref="ServiceAccountId"/>,
 /// <see cref="KeyPrefix"/>) are only read from rows the retired key sign-in left, which open nothing.
-/// <see cref="Kind"/> is <see cref="ConsoleSessionStore.Browser"/> (the cookie) or <see cref="ConsoleSessionStore.Api"/> (a member's bearer token).</summary>
-public sealed record ConsoleSession(Guid TenantId, Guid? ServiceAccountId, string? KeyPrefix, string[] Scopes, bool IsOperator, DateTimeOffset ExpiresAt,
-    Guid? MemberId = null, string? Method = null, DateTimeOffset CreatedAt = default, string? Id = null, string Kind = ConsoleSessionStore.Browser);
+/// <see cref="Kind"/> is <see cref="ConsoleSessionStore.Browser"/> (the cookie) or <see cref="ConsoleSessionStore.Api"/> (a
+/// member's bearer token).</summary>
+public sealed record ConsoleSession(Guid TenantId, Guid? ServiceAccountId, string? KeyPrefix, string[] Scopes, bool IsOperator,
+    DateTimeOffset ExpiresAt, Guid? MemberId = null, string? Method = null, DateTimeOffset CreatedAt = default, string? Id = null,
+    string Kind = ConsoleSessionStore.Browser);
 
 /// <summary>
 /// The one writer of `console_sessions`. A session token is `{tenant id}.{secret}`: the tenant leads every statement,
@@ -26,7 +28,8 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
     private static readonly TimeSpan SeenGranularity = TimeSpan.FromMinutes(1);
 
     /// <summary>A member's session (<paramref name="method"/>: password, sso, link); the token is `{tenant id}.{secret}`.</summary>
-    public async Task<string> CreateForMemberAsync(Guid tenantId, Guid memberId, string method, TimeSpan lifetime, CancellationToken ct, string kind = Browser)
+    public async Task<string> CreateForMemberAsync(Guid tenantId, Guid memberId, string method, TimeSpan lifetime, CancellationToken ct,
+        string kind = Browser)
     {
         var secret = NewSecret();
         await using var cmd = db.CreateCommand("""
@@ -58,7 +61,8 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
         var list = new List<ConsoleSession>();
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
-            list.Add(new ConsoleSession(tenantId, null, null, [], false, r.GetFieldValue<DateTimeOffset>(2), memberId, r.GetString(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(3)[..16], r.GetString(4)));
+            list.Add(new ConsoleSession(tenantId, null, null, [], false, r.GetFieldValue<DateTimeOffset>(2), memberId, r.GetString(0),
+                r.GetFieldValue<DateTimeOffset>(1), r.GetString(3)[..16], r.GetString(4)));
         return list;
     }
 
@@ -91,9 +95,11 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
         return Convert.ToHexStringLower(hash)[..16];
     }
 
-    private static string NewSecret() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string NewSecret() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    /// <summary>The live session of a token of <paramref name="kind"/>: not expired, not idle longer than <see cref="IdleTimeout"/>; marks it seen.</summary>
+    /// <summary>The live session of a token of <paramref name="kind"/>: not expired, not idle longer than
+    /// <see cref="IdleTimeout"/>; marks it seen.</summary>
     public async Task<ConsoleSession?> FindAsync(string token, CancellationToken ct, string kind = Browser)
     {
         if (!TryParse(token, out var tenantId, out var hash)) return null;
@@ -112,14 +118,16 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             if (!await r.ReadAsync(ct)) return null;
-            session = new ConsoleSession(tenantId, r.IsDBNull(0) ? null : r.GetGuid(0), r.IsDBNull(1) ? null : r.GetString(1), r.GetFieldValue<string[]>(2),
-                r.GetBoolean(3), r.GetFieldValue<DateTimeOffset>(4), r.IsDBNull(5) ? null : r.GetGuid(5), r.IsDBNull(6) ? null : r.GetString(6),
+            session = new ConsoleSession(tenantId, r.IsDBNull(0) ? null : r.GetGuid(0), r.IsDBNull(1) ? null : r.GetString(1),
+                r.GetFieldValue<string[]>(2), r.GetBoolean(3), r.GetFieldValue<DateTimeOffset>(4),
+                r.IsDBNull(5) ? null : r.GetGuid(5), r.IsDBNull(6) ? null : r.GetString(6),
                 r.GetFieldValue<DateTimeOffset>(7), Convert.ToHexStringLower(hash)[..16], kind);
             lastSeen = r.GetFieldValue<DateTimeOffset>(8);
         }
         if (now - lastSeen > SeenGranularity)
         {
-            await using var seen = db.CreateCommand("update console_sessions set last_seen_at = $3 where tenant_id = $1 and token_hash = $2");
+            await using var seen = db.CreateCommand(
+                "update console_sessions set last_seen_at = $3 where tenant_id = $1 and token_hash = $2");
             seen.Parameters.AddWithValue(tenantId);
             seen.Parameters.AddWithValue(hash);
             seen.Parameters.AddWithValue(now);
@@ -158,7 +166,8 @@ public sealed class ConsoleSessionStore(NpgsqlDataSource db, TimeProvider clock,
     {
         hash = [];
         var dot = token.IndexOf('.');
-        if (dot < 0 || !Guid.TryParseExact(token[..dot], "N", out tenantId) || token.Length - dot - 1 != 43) { tenantId = default; return false; }
+        if (dot < 0 || !Guid.TryParseExact(token[..dot], "N", out tenantId)
+            || token.Length - dot - 1 != 43) { tenantId = default; return false; }
         hash = Hash(token[(dot + 1)..]);
         return true;
     }

@@ -12,7 +12,9 @@ namespace NotificationService.Features.Administration.Console.Session;
 /// idle timeout). Only its hash is stored; the token is shown once. A request with it carries the member's role as it is
 /// now, and the role table decides each operation (docs/decisions/members-on-the-admin-api.md).
 /// </summary>
-public sealed class MemberApiTokens(ConsoleSessionStore sessions, MemberStore members, AuditLog audit, IConfiguration config, TimeProvider clock) : IMemberTokenAuthenticator
+public sealed class MemberApiTokens(
+    ConsoleSessionStore sessions, MemberStore members, AuditLog audit, IConfiguration config, TimeProvider clock)
+    : IMemberTokenAuthenticator
 {
     /// <summary>How the audit names a member's action through a token: `member ada@example.com (token, …)`.</summary>
     public const string Method = "token";
@@ -32,7 +34,8 @@ public sealed class MemberApiTokens(ConsoleSessionStore sessions, MemberStore me
 
     public async Task<ClaimsPrincipal?> AuthenticateAsync(string token, CancellationToken ct)
     {
-        if (await sessions.FindAsync(token[MemberTokens.Prefix.Length..], ct, ConsoleSessionStore.Api) is not { MemberId: { } memberId } session) return null;
+        if (await sessions.FindAsync(token[MemberTokens.Prefix.Length..], ct, ConsoleSessionStore.Api)
+            is not { MemberId: { } memberId } session) return null;
         var found = await members.FindAsync(session.TenantId, memberId, ct);
         if (found is not { Status: MemberStatuses.Active }) return null;
         var claims = new List<Claim>

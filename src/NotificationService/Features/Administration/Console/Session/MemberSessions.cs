@@ -10,7 +10,8 @@ namespace NotificationService.Features.Administration.Console.Session;
 /// identity provider, a one-time link): <see cref="StartSessionAsync"/> checks the member is active, opens the session,
 /// sets the cookie (HttpOnly, SameSite=Strict, Secure over https, path /admin), records the sign-in and audits it.
 /// </summary>
-public sealed class MemberSessions(MemberStore members, ConsoleSessionStore sessions, AuditLog audit, IConfiguration config, TimeProvider clock)
+public sealed class MemberSessions(
+    MemberStore members, ConsoleSessionStore sessions, AuditLog audit, IConfiguration config, TimeProvider clock)
 {
     public const string Password = "password", Sso = "sso", Link = "link";
 
@@ -31,7 +32,8 @@ public sealed class MemberSessions(MemberStore members, ConsoleSessionStore sess
         await audit.RecordAsync(PrincipalOf(member, method), "member.sign_in", "member", member.Id.ToString(), null, new { method }, ct);
         http.Response.Cookies.Append(ConsoleSessionAuthenticationHandler.CookieName, token, new CookieOptions
         {
-            HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/admin", MaxAge = Lifetime, IsEssential = true,
+            HttpOnly = true, SameSite = SameSiteMode.Strict, Secure = http.Request.IsHttps, Path = "/admin", MaxAge = Lifetime,
+            IsEssential = true,
         });
         return token;
     }

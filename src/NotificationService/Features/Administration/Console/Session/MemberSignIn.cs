@@ -12,12 +12,14 @@ public enum PasswordOutcome { Refused, Throttled, NeedsCode, NeedsEnrolment, Don
 /// (<see cref="SignInThrottle.MaxFailuresPerAddress"/>: one password tried on many emails), and per account for the
 /// addresses that failed on it (<see cref="IsBlocked"/>), and audited when they name a member.
 /// </summary>
-public sealed class MemberSignIn(MemberStore members, MemberCredentials credentials, SignInThrottle throttle, AuditLog audit, SecondFactorRule secondFactor)
+public sealed class MemberSignIn(
+    MemberStore members, MemberCredentials credentials, SignInThrottle throttle, AuditLog audit, SecondFactorRule secondFactor)
 {
     /// <summary>What a refused sign-in says, whatever was wrong: email, password, status.</summary>
     public const string Refusal = "That email and password do not match an active member of this team.";
 
-    public async Task<(PasswordOutcome Outcome, Member? Member)> PasswordAsync(string client, Guid tenantId, string? email, string? password, CancellationToken ct)
+    public async Task<(PasswordOutcome Outcome, Member? Member)> PasswordAsync(
+        string client, Guid tenantId, string? email, string? password, CancellationToken ct)
     {
         var account = AccountKey(tenantId, email);
         if (IsBlocked(client, account)) return (PasswordOutcome.Throttled, null);
@@ -75,7 +77,8 @@ public sealed class MemberSignIn(MemberStore members, MemberCredentials credenti
         throttle.RecordFailure(AnyAddress, account);   // the account's own lock-out, from whichever addresses
         throttle.RecordFailure(client, AnyAccount);    // the address's, whichever accounts it tries
         if (member is not null)
-            await audit.RecordAsync(MemberSessions.PrincipalOf(member, MemberSessions.Password), "member.sign_in_failed", "member", member.Id.ToString(), null, new { step }, ct);
+            await audit.RecordAsync(MemberSessions.PrincipalOf(member, MemberSessions.Password), "member.sign_in_failed", "member",
+                member.Id.ToString(), null, new { step }, ct);
     }
 
     private void Succeeded(string client, string account) => throttle.Reset(client, account);

@@ -33,7 +33,8 @@ public static class StepProblemEndpoints
     }
 
     /// <summary>The answer for one definition's text; the console's canvas asks through its page with the same call.</summary>
-    public static async Task<StepProblemsAnswer> AnswerAsync(WorkflowValidation validation, Guid tenantId, string json, CancellationToken ct)
+    public static async Task<StepProblemsAnswer> AnswerAsync(WorkflowValidation validation, Guid tenantId, string json,
+        CancellationToken ct)
     {
         var (_, problems) = await validation.CheckAsync(tenantId, json, ct);
         JsonNode? root;

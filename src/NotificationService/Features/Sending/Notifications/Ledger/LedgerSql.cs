@@ -61,7 +61,8 @@ public sealed partial class NotificationLedger
             select id, channel, previous, job_id from u
             """;
 
-        /// <summary>$1 tenant, $2 userId, $3 after this id (keyset; null from the start), $4 batch size, $5 values: see <see cref="EraseDoomed"/>.</summary>
+        /// <summary>$1 tenant, $2 userId, $3 after this id (keyset; null from the start), $4 batch size, $5 values: see
+        /// <see cref="EraseDoomed"/>.</summary>
         public const string EraseByUser = $"""
             with doomed as (
                 select id, status, job_id from notifications

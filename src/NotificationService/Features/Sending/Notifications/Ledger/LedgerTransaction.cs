@@ -20,8 +20,8 @@ public sealed class LedgerTransaction : IAsyncDisposable
     private List<Action>? _afterCommit;
 
     /// <param name="joined">Someone else's transaction: they commit and dispose it.</param>
-    internal LedgerTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, JobQueue queue, Action<Exception>? onObserverError,
-        bool joined = false)
+    internal LedgerTransaction(NpgsqlConnection connection, NpgsqlTransaction transaction, JobQueue queue,
+        Action<Exception>? onObserverError, bool joined = false)
     {
         Connection = connection;
         Transaction = transaction;

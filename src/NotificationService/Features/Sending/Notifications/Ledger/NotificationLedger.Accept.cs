@@ -12,7 +12,8 @@ public sealed partial class NotificationLedger
     /// derived from created_at and send_at when the history is read (<see cref="NotificationQueries"/>), which saves two
     /// of five rows per notification.
     /// </summary>
-    public async Task AcceptAsync(LedgerTransaction tx, IReadOnlyList<NotificationDraft> drafts, IReadOnlyList<long> jobIds, CancellationToken ct)
+    public async Task AcceptAsync(LedgerTransaction tx, IReadOnlyList<NotificationDraft> drafts, IReadOnlyList<long> jobIds,
+        CancellationToken ct)
     {
         // Binary COPY rather than INSERT … SELECT unnest(…): measured on 2,000-row chunks it costs 9.5–12.7 µs per
         // notification against 15.5–17.9 (no per-row executor work, jsonb arrives without array wrapping).

@@ -21,7 +21,8 @@ public sealed partial class NotificationLedger
     /// (the job insert, the COPY's start and its rows, the commit). Only when <see cref="AcceptNeedsTransactionAsync"/>
     /// said no: there is no transaction for a subscriber to write in. Observers hear once it has committed.
     /// </summary>
-    public async Task AcceptWithJobsAsync(NpgsqlBatchCommand jobs, IReadOnlyList<NotificationDraft> drafts, IReadOnlyList<long> jobIds, CancellationToken ct)
+    public async Task AcceptWithJobsAsync(NpgsqlBatchCommand jobs, IReadOnlyList<NotificationDraft> drafts, IReadOnlyList<long> jobIds,
+        CancellationToken ct)
     {
         await using (var batch = db.CreateBatch())
         {
@@ -35,7 +36,8 @@ public sealed partial class NotificationLedger
                 catch (Exception e) { ObserverFailed(e); }
     }
 
-    /// <summary><see cref="Sql.InsertAccepted"/> with the drafts' columns; shared objects serialized once per run, as the COPY does.</summary>
+    /// <summary><see cref="Sql.InsertAccepted"/> with the drafts' columns;
+    /// shared objects serialized once per run, as the COPY does.</summary>
     private static NpgsqlBatchCommand AcceptCommand(IReadOnlyList<NotificationDraft> drafts, IReadOnlyList<long> jobIds)
     {
         var n = drafts.Count;
@@ -50,8 +52,10 @@ public sealed partial class NotificationLedger
         {
             var d = drafts[i];
             (ids[i], tenants[i], channels[i], priorities[i]) = (d.Id, d.TenantId, d.Channel, (short)d.Priority);
-            (recipients[i], templateKeys[i], templateVersions[i], locales[i]) = (d.Recipient.ToJson(), d.TemplateKey, d.TemplateVersionId, d.Locale);
-            (contents[i], datas[i], categories[i], metadatas[i]) = (content.Of(d.Content), data.Of(d.Data), d.Category, metadata.Of(d.Metadata));
+            (recipients[i], templateKeys[i], templateVersions[i], locales[i]) =
+                (d.Recipient.ToJson(), d.TemplateKey, d.TemplateVersionId, d.Locale);
+            (contents[i], datas[i], categories[i], metadatas[i]) =
+                (content.Of(d.Content), data.Of(d.Data), d.Category, metadata.Of(d.Metadata));
             (batches[i], jobs[i], sendAts[i], overrides[i]) = (d.BatchId, jobIds[i], d.SendAt, d.OverridePreferences);
         }
         var cmd = new NpgsqlBatchCommand(Sql.InsertAccepted);
@@ -75,5 +79,6 @@ public sealed partial class NotificationLedger
         return cmd;
     }
 
-    private static NpgsqlParameter Typed(NpgsqlDbType element, object values) => new() { NpgsqlDbType = NpgsqlDbType.Array | element, Value = values };
+    private static NpgsqlParameter Typed(NpgsqlDbType element, object values) =>
+        new() { NpgsqlDbType = NpgsqlDbType.Array | element, Value = values };
 }

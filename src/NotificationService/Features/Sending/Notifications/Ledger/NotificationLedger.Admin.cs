@@ -25,11 +25,13 @@ public sealed partial class NotificationLedger
             metadata = r.IsDBNull(4) ? null : JsonNode.Parse(r.GetString(4)) as JsonObject;
         }
         if (status == NotificationStatuses.Cancelled) throw new ConflictException("The notification is already cancelled.");
-        if (NotificationStatuses.IsTerminal(status) || status is not (NotificationStatuses.Accepted or NotificationStatuses.Queued or NotificationStatuses.Sending))
+        if (NotificationStatuses.IsTerminal(status)
+            || status is not (NotificationStatuses.Accepted or NotificationStatuses.Queued or NotificationStatuses.Sending))
             throw new ConflictException($"The notification can no longer be cancelled: it is already {status}.");
         if (status is not (NotificationStatuses.Accepted or NotificationStatuses.Queued) || jobId is null
             || !await queue.CancelAsync(tx.Connection, tx.Transaction, tenantId, jobId.Value, ct))
-            throw new ConflictException($"The notification can no longer be cancelled: a worker has already claimed it (status '{status}').");
+            throw new ConflictException(
+                $"The notification can no longer be cancelled: a worker has already claimed it (status '{status}').");
         await using (var update = tx.Command(Sql.Cancel))
         {
             update.Parameters.AddWithValue(id);
@@ -56,7 +58,8 @@ public sealed partial class NotificationLedger
             await using var r = await cmd.ExecuteReaderAsync(ct);
             var now = DateTimeOffset.UtcNow;
             while (await r.ReadAsync(ct))
-                changes.Add(new StatusChange(r.GetGuid(0), tenantId, r.GetString(1), NotificationStatuses.Queued, r.GetString(2), "api", detail, null, now,
+                changes.Add(new StatusChange(r.GetGuid(0), tenantId, r.GetString(1), NotificationStatuses.Queued, r.GetString(2),
+                    "api", detail, null, now,
                     StoredRecipient.Parse(r.GetString(3)), r.IsDBNull(4) ? null : JsonNode.Parse(r.GetString(4)) as JsonObject));
         }
         await PublishAsync(tx, changes, ct);

@@ -36,8 +36,8 @@ public sealed partial class NotificationLedger
                 string? S(int i) => r.IsDBNull(i) ? null : r.GetString(i);
                 var n = new ClaimedNotification(r.GetGuid(0), r.GetGuid(1), r.GetString(2), StoredRecipient.Parse(r.GetString(3)),
                     r.IsDBNull(4) ? null : r.GetGuid(4), S(5), StoredContent.Parse(S(6)),
-                    S(7) is { } d ? JsonNode.Parse(d) as JsonObject : null, S(8), S(9) is { } m ? JsonNode.Parse(m) as JsonObject : null, r.GetInt32(10),
-                    r.GetFieldValue<DateTimeOffset>(11), (JobPriority)r.GetInt16(12), r.GetBoolean(13), S(14));
+                    S(7) is { } d ? JsonNode.Parse(d) as JsonObject : null, S(8), S(9) is { } m ? JsonNode.Parse(m) as JsonObject : null,
+                    r.GetInt32(10), r.GetFieldValue<DateTimeOffset>(11), (JobPriority)r.GetInt16(12), r.GetBoolean(13), S(14));
                 claimed[n.Id] = n;
             }
         }
@@ -79,8 +79,8 @@ public sealed partial class NotificationLedger
         var changes = outcomes.Where(o => o.NewStatus is not null && changed.Contains(o.Notification.Id)).Select(o =>
         {
             var n = o.Notification;
-            return new StatusChange(n.Id, n.TenantId, n.Channel, o.NewStatus!, NotificationStatuses.Sending, "worker", o.Detail, o.Error, now, n.Recipient, n.Metadata,
-                n.Priority, o.TraceParent, DimensionsAfter(o));
+            return new StatusChange(n.Id, n.TenantId, n.Channel, o.NewStatus!, NotificationStatuses.Sending, "worker", o.Detail, o.Error,
+                now, n.Recipient, n.Metadata, n.Priority, o.TraceParent, DimensionsAfter(o));
         }).ToList();
         await PublishAsync(tx, changes, ct);
         await tx.CommitAsync(ct);
@@ -98,7 +98,8 @@ public sealed partial class NotificationLedger
     /// without a userId named its address, which the statement would not keep: nothing is normalized for it.
     /// </summary>
     private static string? DeliveredAddress(ClaimedNotification n) =>
-        n.Recipient.UserId is not null && Addresses.Suppressible(n.Channel) ? Addresses.Of(n.Channel, n.Recipient.Email, n.Recipient.Phone) : null;
+        n.Recipient.UserId is not null && Addresses.Suppressible(n.Channel)
+            ? Addresses.Of(n.Channel, n.Recipient.Email, n.Recipient.Phone) : null;
 
     /// <summary>
     /// The queue set aside the delivery jobs of <paramref name="notifications"/> without an outcome (their handling stopped
@@ -106,7 +107,8 @@ public sealed partial class NotificationLedger
     /// `failed` with the queue's reason, visible in their history, last error and `notification.failed` webhook. Returns
     /// how many changed.
     /// </summary>
-    public async Task<int> FailSetAsideAsync(LedgerTransaction tx, IReadOnlyList<(Guid TenantId, Guid Id, string Reason)> notifications, CancellationToken ct)
+    public async Task<int> FailSetAsideAsync(LedgerTransaction tx, IReadOnlyList<(Guid TenantId, Guid Id, string Reason)> notifications,
+        CancellationToken ct)
     {
         if (notifications.Count == 0) return 0;
         var changes = new List<StatusChange>();
@@ -118,8 +120,9 @@ public sealed partial class NotificationLedger
             await using var r = await cmd.ExecuteReaderAsync(ct);
             var now = DateTimeOffset.UtcNow;
             while (await r.ReadAsync(ct))
-                changes.Add(new StatusChange(r.GetGuid(0), r.GetGuid(1), r.GetString(2), NotificationStatuses.Failed, r.GetString(3), "system",
-                    r.GetString(4), r.GetString(4), now, StoredRecipient.Parse(r.GetString(5)), r.IsDBNull(6) ? null : JsonNode.Parse(r.GetString(6)) as JsonObject));
+                changes.Add(new StatusChange(r.GetGuid(0), r.GetGuid(1), r.GetString(2), NotificationStatuses.Failed, r.GetString(3),
+                    "system", r.GetString(4), r.GetString(4), now, StoredRecipient.Parse(r.GetString(5)),
+                    r.IsDBNull(6) ? null : JsonNode.Parse(r.GetString(6)) as JsonObject));
         }
         await PublishAsync(tx, changes, ct);
         return changes.Count;

@@ -5,7 +5,8 @@ namespace NotificationService.Features.Sending.Notifications;
 
 public sealed partial class NotificationLedger
 {
-    /// <summary>What a user did to an item that moves no status: a history row, never a step back (an unread after read stays read).</summary>
+    /// <summary>What a user did to an item that moves no status: a history row,
+    /// never a step back (an unread after read stays read).</summary>
     private static readonly HashSet<string> HistoryOnly = ["unread", "archived", "unarchived"];
 
     /// <summary>
@@ -27,12 +28,14 @@ public sealed partial class NotificationLedger
         var moves = new List<StatusChange>();
         var history = new List<StatusChange>();
         var now = DateTimeOffset.UtcNow;
-        var reports = engagement.Where(e => !HistoryOnly.Contains(e)).Select(e => new ReportedStatus(null, null, e, detail, null, now)).ToList();
+        var reports = engagement.Where(e => !HistoryOnly.Contains(e))
+            .Select(e => new ReportedStatus(null, null, e, detail, null, now)).ToList();
         var noted = engagement.Where(HistoryOnly.Contains).ToList();
         foreach (var n in await LockEngagedAsync(tx, tenantId, ids, ct))
         {
             var steps = StatusMachine.Fold(n.Status, reports).Select(s =>
-                new StatusChange(n.Id, tenantId, n.Channel, s.Status, s.PreviousStatus, source, s.Detail, null, now, n.Recipient, n.Metadata)).ToList();
+                new StatusChange(n.Id, tenantId, n.Channel, s.Status, s.PreviousStatus, source, s.Detail, null,
+                    now, n.Recipient, n.Metadata)).ToList();
             moves.AddRange(steps);
             history.AddRange(steps);
             if (StatusMachine.IsTerminal(n.Status)) continue;
@@ -51,7 +54,8 @@ public sealed partial class NotificationLedger
         return moves.Select(m => m.NotificationId).Distinct().Count();
     }
 
-    private static async Task<List<Locked>> LockEngagedAsync(LedgerTransaction tx, Guid tenantId, IReadOnlyList<Guid> ids, CancellationToken ct)
+    private static async Task<List<Locked>> LockEngagedAsync(LedgerTransaction tx, Guid tenantId, IReadOnlyList<Guid> ids,
+        CancellationToken ct)
     {
         var rows = new List<Locked>(ids.Count);
         await using var cmd = tx.Command(Sql.LockEngaged);

@@ -9,7 +9,8 @@ public enum EraseMatch { UserId, Email, Phone }
 /// <paramref name="JobId"/>: the delivery job that held it, when it was in flight.</summary>
 public sealed record ErasedNotification(Guid Id, string Channel, string PreviousStatus, long? JobId)
 {
-    public bool WasInFlight => PreviousStatus is NotificationStatuses.Accepted or NotificationStatuses.Queued or NotificationStatuses.Sending;
+    public bool WasInFlight =>
+        PreviousStatus is NotificationStatuses.Accepted or NotificationStatuses.Queued or NotificationStatuses.Sending;
 }
 
 public sealed partial class NotificationLedger
@@ -22,11 +23,12 @@ public sealed partial class NotificationLedger
     /// `cancelled` (history source `system`, detail `erased`) and is published like any change (webhook, usage, metrics),
     /// with the emptied recipient. An erased row no longer matches, so running a batch again finds the rest.
     /// </summary>
-    public async Task<IReadOnlyList<ErasedNotification>> EraseNextAsync(LedgerTransaction tx, Guid tenantId, EraseMatch match, string[] keys, Guid? after,
-        int limit, string[] values, CancellationToken ct)
+    public async Task<IReadOnlyList<ErasedNotification>> EraseNextAsync(LedgerTransaction tx, Guid tenantId, EraseMatch match,
+        string[] keys, Guid? after, int limit, string[] values, CancellationToken ct)
     {
         var erased = new List<ErasedNotification>();
-        await using (var cmd = tx.Command(match switch { EraseMatch.UserId => Sql.EraseByUser, EraseMatch.Email => Sql.EraseByEmail, _ => Sql.EraseByPhone }))
+        await using (var cmd = tx.Command(
+            match switch { EraseMatch.UserId => Sql.EraseByUser, EraseMatch.Email => Sql.EraseByEmail, _ => Sql.EraseByPhone }))
         {
             cmd.Parameters.AddWithValue(tenantId);
             if (match == EraseMatch.UserId) cmd.Parameters.AddWithValue(keys[0]);
@@ -35,12 +37,13 @@ public sealed partial class NotificationLedger
             cmd.Parameters.AddWithValue(limit);
             cmd.Parameters.AddWithValue(values);
             await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct)) erased.Add(new ErasedNotification(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
+            while (await r.ReadAsync(ct))
+                erased.Add(new ErasedNotification(r.GetGuid(0), r.GetString(1), r.GetString(2), r.IsDBNull(3) ? null : r.GetInt64(3)));
         }
         var now = DateTimeOffset.UtcNow;
         var nobody = new StoredRecipient(null, null, null, null);
-        await PublishAsync(tx, erased.Where(e => e.WasInFlight).Select(e => new StatusChange(e.Id, tenantId, e.Channel, NotificationStatuses.Cancelled,
-            e.PreviousStatus, "system", ErasedReason, ErasedReason, now, nobody, null)).ToList(), ct);
+        await PublishAsync(tx, erased.Where(e => e.WasInFlight).Select(e => new StatusChange(e.Id, tenantId, e.Channel,
+            NotificationStatuses.Cancelled, e.PreviousStatus, "system", ErasedReason, ErasedReason, now, nobody, null)).ToList(), ct);
         return erased.OrderBy(e => e.Id).ToList();
     }
 

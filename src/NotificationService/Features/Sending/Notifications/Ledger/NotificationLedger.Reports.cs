@@ -9,7 +9,8 @@ public sealed record ReportedNotification(Guid Id, string Channel, StoredRecipie
 
 public sealed partial class NotificationLedger
 {
-    private sealed record Locked(Guid Id, string Status, string Channel, StoredRecipient Recipient, JsonObject? Metadata, string? ProviderMessageId);
+    private sealed record Locked(Guid Id, string Status, string Channel, StoredRecipient Recipient, JsonObject? Metadata,
+        string? ProviderMessageId);
 
     /// <summary>
     /// Applies statuses reported from outside (provider callbacks) inside the caller's transaction, set-based whatever the
@@ -22,7 +23,8 @@ public sealed partial class NotificationLedger
         IReadOnlyList<ReportedStatus> reports, CancellationToken ct)
     {
         var (rows, plansGeneric) = await LockAsync(tx, tenantId, reports, ct);
-        var byMessageId = rows.Values.Where(r => r.ProviderMessageId is not null).GroupBy(r => r.ProviderMessageId!).ToDictionary(g => g.Key, g => g.First());
+        var byMessageId = rows.Values.Where(r => r.ProviderMessageId is not null).GroupBy(r => r.ProviderMessageId!)
+            .ToDictionary(g => g.Key, g => g.First());
         Locked? Find(ReportedStatus e) => e.NotificationId is { } id && rows.TryGetValue(id, out var r) ? r
             : e.ProviderMessageId is { } m && byMessageId.TryGetValue(m, out r) ? r : null;
 
@@ -35,7 +37,8 @@ public sealed partial class NotificationLedger
             foreach (var (_, index) in group) matched[index] = new ReportedNotification(n.Id, n.Channel, n.Recipient);
             var ordered = group.Select(x => x.report).OrderBy(e => e.At ?? DateTimeOffset.MinValue);   // stable: ties keep arrival order
             changes.AddRange(StatusMachine.Fold(n.Status, ordered).Select(s =>
-                new StatusChange(n.Id, tenantId, n.Channel, s.Status, s.PreviousStatus, source, s.Detail, s.Error, now, n.Recipient, n.Metadata)));
+                new StatusChange(n.Id, tenantId, n.Channel, s.Status, s.PreviousStatus, source, s.Detail, s.Error,
+                    now, n.Recipient, n.Metadata)));
         }
         await WriteStepsAsync(tx, changes, plansGeneric, ct);
         await PublishAsync(tx, changes, ct);
@@ -43,11 +46,13 @@ public sealed partial class NotificationLedger
     }
 
     /// <returns>The rows, and whether generic plans were turned on for the transaction (<see cref="Sql.GenericPlans"/>).</returns>
-    private static async Task<(Dictionary<Guid, Locked>, bool)> LockAsync(LedgerTransaction tx, Guid tenantId, IReadOnlyList<ReportedStatus> reports, CancellationToken ct)
+    private static async Task<(Dictionary<Guid, Locked>, bool)> LockAsync(LedgerTransaction tx, Guid tenantId,
+        IReadOnlyList<ReportedStatus> reports, CancellationToken ct)
     {
         var rows = new Dictionary<Guid, Locked>();
         var ids = reports.Where(e => e.NotificationId is not null).Select(e => e.NotificationId!.Value).Distinct().ToArray();
-        var messageIds = reports.Where(e => e.NotificationId is null && e.ProviderMessageId is not null).Select(e => e.ProviderMessageId!).Distinct().ToArray();
+        var messageIds = reports.Where(e => e.NotificationId is null && e.ProviderMessageId is not null)
+            .Select(e => e.ProviderMessageId!).Distinct().ToArray();
         if (ids.Length + messageIds.Length == 0) return (rows, false);
         // Another tenant's notification id is simply unknown here: the caller's credential fixes the tenant.
         await using var batch = new NpgsqlBatch(tx.Connection, tx.Transaction);

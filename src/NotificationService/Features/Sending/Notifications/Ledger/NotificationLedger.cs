@@ -72,5 +72,6 @@ public sealed partial class NotificationLedger(NpgsqlDataSource db, JobQueue que
         return changes.Where(c => wants(c.Status)).ToList();
     }
 
-    private void ObserverFailed(Exception e) => log.LogError(e, "a notification observer failed after commit; the change itself is committed");
+    private void ObserverFailed(Exception e) =>
+        log.LogError(e, "a notification observer failed after commit; the change itself is committed");
 }

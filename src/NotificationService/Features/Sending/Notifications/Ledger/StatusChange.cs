@@ -18,7 +18,8 @@ public sealed record StatusChange(Guid NotificationId, Guid TenantId, string Cha
     public DateTimeOffset AcceptedAt => Uuid7.Timestamp(NotificationId);
 }
 
-/// <summary>A notification as the worker sees it when the ledger hands it over for sending (<paramref name="ClaimedAt"/>: when this attempt began).</summary>
+/// <summary>A notification as the worker sees it when the ledger hands it over for sending (<paramref name="ClaimedAt"/>: when
+/// this attempt began).</summary>
 public sealed record ClaimedNotification(
     Guid Id, Guid TenantId, string Channel, StoredRecipient Recipient, Guid? TemplateVersionId, string? Locale,
     StoredContent? Content, JsonObject? Data, string? Category, JsonObject? Metadata, int Attempts, DateTimeOffset ClaimedAt,
@@ -26,13 +27,14 @@ public sealed record ClaimedNotification(
 {
     /// <summary>A draft previewed as delivery would see it (bulk dry runs), before anything is stored.</summary>
     public static ClaimedNotification Of(NotificationDraft d) =>
-        new(d.Id, d.TenantId, d.Channel, d.Recipient, d.TemplateVersionId, d.Locale, d.Content, d.Data, d.Category, d.Metadata, 0, DateTimeOffset.UtcNow, d.Priority,
-            d.OverridePreferences, d.TemplateKey);
+        new(d.Id, d.TenantId, d.Channel, d.Recipient, d.TemplateVersionId, d.Locale, d.Content, d.Data, d.Category, d.Metadata,
+            0, DateTimeOffset.UtcNow, d.Priority, d.OverridePreferences, d.TemplateKey);
 
     public Recipient ToRecipient() => new(Recipient.UserId, Recipient.Email, Recipient.Phone, Recipient.DeviceTokens, Chat: Recipient.Chat);
 
     public IReadOnlyDictionary<string, string>? MetadataStrings() =>
-        Metadata?.ToDictionary(p => p.Key, p => p.Value is JsonValue v && v.TryGetValue<string>(out var s) ? s : p.Value?.ToJsonString() ?? "");
+        Metadata?.ToDictionary(p => p.Key, p => p.Value is JsonValue v && v.TryGetValue<string>(out var s)
+            ? s : p.Value?.ToJsonString() ?? "");
 }
 
 /// <summary>

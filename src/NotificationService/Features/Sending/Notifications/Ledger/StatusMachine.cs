@@ -4,7 +4,8 @@ using static NotificationService.Contracts.NotificationStatuses;
 namespace NotificationService.Features.Sending.Notifications;
 
 /// <summary>A status someone outside reported for a notification (a provider callback), by our id or the provider's message id.</summary>
-public sealed record ReportedStatus(Guid? NotificationId, string? ProviderMessageId, string? Status, string? Detail, string? Error, DateTimeOffset? At);
+public sealed record ReportedStatus(Guid? NotificationId, string? ProviderMessageId, string? Status, string? Detail, string? Error,
+    DateTimeOffset? At);
 
 /// <summary>
 /// Forward-only notification statuses. accepted → queued → sending → sent → delivered → read

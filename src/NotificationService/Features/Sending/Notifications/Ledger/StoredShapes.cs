@@ -33,15 +33,18 @@ public sealed record StoredRecipient(string? UserId, string? Email, string? Phon
     public string ToJson() => JsonSerializer.Serialize(this, StoredJson.Default.StoredRecipient);
 }
 
-/// <summary>Inline content (`notifications.content` jsonb) of a send without a template: each part is itself a template over `data`.</summary>
+/// <summary>Inline content (`notifications.content` jsonb) of a send without a template:
+/// each part is itself a template over `data`.</summary>
 public sealed record StoredContent(string? Subject, string? Body, string? Html,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] StoredAction[]? Actions = null)
 {
     /// <summary>The channel's content: `title` stands for `subject`; only in_app keeps the action buttons.</summary>
     public static StoredContent? From(ContentDto? c, string channel) => c is null ? null : new(c.Subject ?? c.Title, c.Body, c.Html,
-        channel == ChannelNames.InApp && c.Actions is { Length: > 0 } a ? [.. a.Select(x => new StoredAction(x.Label ?? "", x.Url ?? ""))] : null);
+        channel == ChannelNames.InApp && c.Actions is { Length: > 0 } a
+            ? [.. a.Select(x => new StoredAction(x.Label ?? "", x.Url ?? ""))] : null);
 
-    public static StoredContent? Parse(string? json) => json is null ? null : JsonSerializer.Deserialize(json, StoredJson.Default.StoredContent);
+    public static StoredContent? Parse(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize(json, StoredJson.Default.StoredContent);
 
     public string ToJson() => JsonSerializer.Serialize(this, StoredJson.Default.StoredContent);
 }

@@ -22,7 +22,8 @@ public sealed class MembersModel(MemberStore members, MemberAdmin admin, IConfig
         try
         {
             Invited = await admin.InviteAsync(Caller, email, role, MembersEndpoints.BaseUrl(HttpContext, config), ct);
-            InvitedToSandbox = Invited.Emailed && (await providers.ForChannelAsync(TenantId, ChannelNames.Email, ct)) is [{ Kind: "sandbox" }, ..];
+            InvitedToSandbox = Invited.Emailed
+                && (await providers.ForChannelAsync(TenantId, ChannelNames.Email, ct)) is [{ Kind: "sandbox" }, ..];
         }
         catch (ApiException e) { Refused(e); Response.StatusCode = e.Status; }
         Members = await members.ListAsync(TenantId, ct);

@@ -9,7 +9,8 @@ namespace NotificationService.Features.Administration.Console.Pages.Team.Open;
 /// Enrolling the second factor, between a right password (or an accepted invitation) and the first session: scan the
 /// QR code (or type the secret), confirm with a code, note the recovery codes shown this once, continue signed in.
 /// </summary>
-public sealed class EnrolModel(PendingSignIn pending, MemberStore members, MemberCredentials credentials, MemberSessions sessions) : PageModel
+public sealed class EnrolModel(PendingSignIn pending, MemberStore members, MemberCredentials credentials, MemberSessions sessions)
+    : PageModel
 {
     public string? Error { get; private set; }
     public string? Secret { get; private set; }

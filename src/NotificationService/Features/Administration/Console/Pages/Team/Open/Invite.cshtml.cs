@@ -10,8 +10,8 @@ namespace NotificationService.Features.Administration.Console.Pages.Team.Open;
 /// Accepting an invitation: the one-time link opens a form for a name and a password; the link is used only when the
 /// form is accepted (a wrong password keeps it), then owners and admins enrol their second factor and others are signed in.
 /// </summary>
-public sealed class InviteModel(MemberLinks links, MemberStore members, MemberCredentials credentials, MemberSessions sessions, PendingSignIn pending,
-    SecondFactorRule secondFactor) : PageModel
+public sealed class InviteModel(MemberLinks links, MemberStore members, MemberCredentials credentials, MemberSessions sessions,
+    PendingSignIn pending, SecondFactorRule secondFactor) : PageModel
 {
     public string? Refusal { get; private set; }
     public Member? Member { get; private set; }
@@ -39,7 +39,11 @@ public sealed class InviteModel(MemberLinks links, MemberStore members, MemberCr
             Response.StatusCode = 400;
             return Page();
         }
-        if (!await links.UseAsync(token, MemberLinks.Invite, ct)) { await OpenAsync(token, ct); return Page(); }   // raced: someone used it first
+        if (!await links.UseAsync(token, MemberLinks.Invite, ct))
+        {
+            await OpenAsync(token, ct);
+            return Page();
+        }   // raced: someone used it first
         await credentials.SetPasswordAsync(member, password!, ct);
         member = await members.ActivateAsync(member.TenantId, member.Id, name, ct) ?? member;
         if (await secondFactor.RequiredForAsync(member, ct))
@@ -62,7 +66,8 @@ public sealed class InviteModel(MemberLinks links, MemberStore members, MemberCr
             LinkState.Expired => "This invitation has expired (they last 7 days). Ask an admin of your team for a new one.",
             LinkState.Revoked => "This invitation was withdrawn. Ask an admin of your team if you think that is a mistake.",
             LinkState.Unknown => "This invitation link is not valid. Check that you copied all of it.",
-            _ when Member is not { Status: MemberStatuses.Invited } => "This invitation is no longer open. Sign in, or ask an admin of your team.",
+            _ when Member is not { Status: MemberStatuses.Invited } =>
+                "This invitation is no longer open. Sign in, or ask an admin of your team.",
             _ => null,
         };
         if (Refusal is not null) Response.StatusCode = link.State == LinkState.Unknown ? 404 : 410;
