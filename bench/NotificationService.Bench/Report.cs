@@ -166,6 +166,10 @@ public sealed class Report
             Row(sb, "CPU per accepted send, Mode=api: bench (load generator) (µs)", sp.AcceptCost.BenchMicros, null, "", null, "0.0");
             Row(sb, "CPU per delivered notification (those sends), Mode=worker: worker (µs)", sp.DeliverCost.ServiceMicros, null, "", null, "0.0");
             Row(sb, "CPU per delivered notification (those sends), Mode=worker: PostgreSQL (µs)", sp.DeliverCost.PostgresMicros, null, "", null, "0.0");
+            Row(sb, "CPU per delivered notification (those sends), Mode=worker: its tiered-compilation thread (µs)",
+                sp.JitDuring.TotalMicroseconds / Math.Max(1, sp.DeliverCost.Units), null, "", null, "0.0");
+            Row(sb, "sends the worker delivered before those (its warm-up) ÷ those", (double)sp.WarmedOn / Math.Max(1, sp.DeliverCost.Units),
+                null, "", null, "0.00");
             Row(sb, $"predicted Mode=all rate: {sp.Cores} cores ÷ the CPU per send above, accept + delivery ({sp.MicrosPerSend:0} µs) (sends/s)",
                 sp.PredictedPerSec, null, "", null);
             if (Accept is { } a4)
