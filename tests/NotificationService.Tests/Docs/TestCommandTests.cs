@@ -20,7 +20,7 @@ public class TestCommandTests
 
         var script = Read("scripts", "test.sh");
         var install = script.IndexOf("scripts/install-test-tools.sh", StringComparison.Ordinal);
-        var test = script.IndexOf("dotnet test NotificationService.sln \"$@\"", StringComparison.Ordinal);
+        var test = script.IndexOf("dotnet test NotificationService.sln -c Release \"$@\"", StringComparison.Ordinal);
         Assert.True(install >= 0 && test > install, "scripts/test.sh installs the missing tools, then runs the whole suite with the caller's arguments");
 
         Assert.Contains("bash scripts/test.sh", Read(".ci", "run"));
