@@ -69,26 +69,11 @@ public static class AcceptSplitRun
         var units = await QueueWatch.CountQueuedUnitsAsync(db);
         var meter = await UnitMeter.StartAsync(db, "delivery of those sends (Mode=worker, warm)");
         var jitBefore = worker.JitCpuTime();
-        using var draining = new CancellationTokenSource();
-        var jitWatch = WatchJitAsync(worker, draining.Token);
         await DispatchWarmUp.ReleaseHeldAsync(db, hold);
         await QueueWatch.WaitDrainedAsync(db, TimeSpan.FromMinutes(10), "accept split: delivering the measured sends");
         var deliverCost = await meter.StopAsync(units, "delivered notification");
-        await draining.CancelAsync();
-        await jitWatch;
         return new AcceptSplitResult(warm, accept, acceptCost, deliverCost, Environment.ProcessorCount, warmedOn,
             worker.JitCpuTime() - jitBefore);
-    }
-
-    /// <summary>Reads the tiered-compilation thread's CPU every 250 ms, so a thread that ends meanwhile keeps its time.</summary>
-    private static async Task WatchJitAsync(ServiceProcess worker, CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try { await Task.Delay(250, ct); }
-            catch (OperationCanceledException) { return; }
-            worker.JitCpuTime();
-        }
     }
 
     /// <summary>The measured window's delivery jobs due in an hour, so the worker delivers the warm-up's first and alone.</summary>

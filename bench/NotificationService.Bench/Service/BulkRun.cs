@@ -44,11 +44,7 @@ public static class BulkRun
         // RSS growth counts from before the warm-up job: stricter than from after it.
         var baseline = service.RssMiB();
         var peak = baseline;
-        void Sample()
-        {
-            peak = Math.Max(peak, service.RssMiB());
-            service.JitCpuTime(); // keeps each tiered-compilation thread's last reading
-        }
+        void Sample() => peak = Math.Max(peak, service.RssMiB());
 
         // Two unrecorded smaller jobs first: a fresh process spends its first half minute JIT-compiling (the tiered
         // compilation thread took a quarter of the service's CPU 20–30 s after start in a perf profile). With one,

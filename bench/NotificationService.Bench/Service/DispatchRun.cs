@@ -79,7 +79,7 @@ public static class DispatchRun
             {
                 var left = await QueueWatch.CountQueuedUnitsAsync(db);
                 var now = clock.Elapsed;
-                var jit = current?.JitCpuTime() ?? default; // read often: the JIT's thread exits when idle, its time is kept per thread
+                var jit = current?.JitCpuTime() ?? default;
                 if (left < jobs && first is null) (first, jitAtFirst) = (now, jit);
                 if (left < jobs && cpuAtFirst is null && meter is { } m)
                 {

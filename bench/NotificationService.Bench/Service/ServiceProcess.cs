@@ -244,28 +244,56 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     private readonly Dictionary<string, TimeSpan> _jitCpuByThread = [];
+    private readonly CancellationTokenSource _stopJitWatch = new();
+    private Task? _jitWatch;
 
     /// <summary>
     /// CPU used so far by the tiered-compilation thread. The runtime ends that thread after a few idle seconds and
-    /// starts another when there is work, so each thread's last reading is kept: call this often enough (the bulk
-    /// run does every 250 ms) and no thread's time is lost.
+    /// starts another when there is work, so each thread's last reading is kept: from the first call on, this process's
+    /// threads are read every 250 ms in the background (until it is disposed), and no phase has to poll for it.
     /// </summary>
     public TimeSpan JitCpuTime()
     {
-        foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+        lock (_jitCpuByThread)
         {
-            try
-            {
-                if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered") && CpuMeter.Thread(task) is { } used)
-                    _jitCpuByThread[task] = used;
-            }
-            catch (IOException) { } // the thread exited meanwhile
+            _jitWatch ??= WatchJitAsync(_stopJitWatch.Token);
+            ReadJitThreads();
+            return _jitCpuByThread.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
         }
-        return _jitCpuByThread.Values.Aggregate(TimeSpan.Zero, (a, b) => a + b);
+    }
+
+    private async Task WatchJitAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try { await Task.Delay(250, ct); }
+            catch (OperationCanceledException) { return; }
+            lock (_jitCpuByThread) ReadJitThreads();
+        }
+    }
+
+    /// <summary>Keeps each tiered-compilation thread's latest CPU reading (callers hold the lock).</summary>
+    private void ReadJitThreads()
+    {
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{_process.Id}/task"))
+            {
+                try
+                {
+                    if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(".NET Tiered") && CpuMeter.Thread(task) is { } used)
+                        _jitCpuByThread[task] = used;
+                }
+                catch (IOException) { } // the thread exited meanwhile
+            }
+        }
+        catch (IOException) { } // the process exited: its threads' last readings stand
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _stopJitWatch.CancelAsync();
+        if (_jitWatch is not null) await _jitWatch;
         var stopping = Stopwatch.StartNew();
         if (!_process.HasExited)
         {

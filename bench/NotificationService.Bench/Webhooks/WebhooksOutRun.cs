@@ -77,7 +77,6 @@ public static class WebhooksOutRun
         while (clock.Elapsed < plan.Hold + TimeSpan.FromMinutes(5))
         {
             var left = await PendingAsync(db);
-            worker.JitCpuTime();   // read often: the JIT's thread exits when idle, and its time is kept per thread
             if (left < deliveries && first is null)
             {
                 (first, leftAtFirst) = (clock.Elapsed, left);
