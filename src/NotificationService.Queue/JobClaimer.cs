@@ -15,7 +15,7 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
 {
     // "Due" is `run_at <= (select now())`, not `<= now()`: the statement is prepared, and a generic plan estimated `now()`
     // when it was made. Made while every ready job was in the future (a schedule, a quiet-hours hold, a backoff), it
-    // believed nothing due and walked jobs_ready_due over every due job and sorted them, on every claim once they fell
+    // believed nothing due and walked the (queue, run_at) index over every due job and sorted them, on every claim once they fell
     // due: 35-41 ms a claim of 100 among 50,000 against 2 ms (BENCHMARKS.md, "A claim planned while nothing was due").
     // A sub-select is not estimated from the clock, so every plan walks the fair index (ClaimPlanTests).
     internal const string Sql = """
@@ -70,6 +70,16 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
                   (select count(*) from visited), chosen.ord, j.trace_parent, j.units, j.crashes
         """;
 
+    // The claim is prepared, and a connection keeps the generic plan it made, until the next vacuum or analyze of jobs, on
+    // the statistics of that moment. A churning queue just vacuumed counts a handful of live jobs, and on that count a
+    // bitmap or sequential scan costs the same as walking the fair index: 589 of 964 slow claims in one benchmark run
+    // went through a bitmap scan that visits every due entry, dead ones too, and sorts them (1.4-3.0 ms and 233-294
+    // buffers a claim against 0.22-0.33 ms and 37-55; BENCHMARKS.md, "The claim's plan after a vacuum"). Sent in the
+    // same batch, so in the same implicit transaction and round trip, these settings leave the planner only the ordered
+    // index scans the claim is written for; they end with the claim's transaction (is_local). ClaimPlanTests.
+    internal const string PlannerSettings =
+        "select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)";
+
     /// <summary>The tenant after which the next claim starts (round robin across claims).</summary>
     internal Guid Cursor { get => _cursor; set => _cursor = value; }
     private Guid _cursor = Guid.Empty;
@@ -101,7 +111,10 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
     private async Task<(List<Job> Jobs, long Visited, long Units)> ClaimOnceAsync(string queue, Guid cursor, JobPriority lowest,
         bool withSuspect, int batchSize, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand(Sql);
+        await using var batch = db.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(PlannerSettings));
+        var cmd = new NpgsqlBatchCommand(Sql);
+        batch.BatchCommands.Add(cmd);
         cmd.Parameters.AddWithValue(queue);
         cmd.Parameters.AddWithValue(batchSize);
         cmd.Parameters.AddWithValue(options.MaxTenantsPerClaim);
@@ -112,7 +125,8 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
         cmd.Parameters.AddWithValue(withSuspect);
         var jobs = new List<(Job Job, long Ord)>(batchSize + 1);
         long visited = 0, units = 0;
-        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await using var r = await batch.ExecuteReaderAsync(ct);
+        await r.NextResultAsync(ct);   // past the settings' row
         while (await r.ReadAsync(ct))
         {
             jobs.Add((new Job(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetGuid(3), r.GetString(4), (JobPriority)r.GetInt16(5),
@@ -131,7 +145,9 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
     /// take yet must not make it look again every few milliseconds.</param>
     public async Task<DateTimeOffset?> NextDueAsync(string queue, bool withSuspects, CancellationToken ct)
     {
-        await using var cmd = db.CreateCommand("select min(run_at) from jobs where queue = $1 and state = 'ready' and ($2 or crashes = 0)");
+        // `units > 0` (true of every job) is what lets this read jobs_ready_wake, an index the claim cannot use (030_job_wake_index.sql).
+        await using var cmd = db.CreateCommand(
+            "select min(run_at) from jobs where queue = $1 and state = 'ready' and units > 0 and ($2 or crashes = 0)");
         cmd.Parameters.AddWithValue(queue);
         cmd.Parameters.AddWithValue(withSuspects);
         return await cmd.ExecuteScalarAsync(ct) is DateTime d ? new DateTimeOffset(DateTime.SpecifyKind(d, DateTimeKind.Utc)) : null;
