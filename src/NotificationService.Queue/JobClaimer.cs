@@ -74,7 +74,7 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
     // the statistics of that moment. A churning queue just vacuumed counts a handful of live jobs, and on that count a
     // bitmap or sequential scan costs the same as walking the fair index: 589 of 964 slow claims in one benchmark run
     // went through a bitmap scan that visits every due entry, dead ones too, and sorts them (1.4-3.0 ms and 233-294
-    // buffers a claim against 0.22-0.33 ms and 37-55; BENCHMARKS.md, "The claim's plan after a vacuum"). Sent in the
+    // buffers a claim against 0.22-0.33 ms and 37-55; docs/decisions/postgres-job-queue.md). Sent in the
     // same batch, so in the same implicit transaction and round trip, these settings leave the planner only the ordered
     // index scans the claim is written for; they end with the claim's transaction (is_local). ClaimPlanTests.
     internal const string PlannerSettings =
