@@ -15,8 +15,8 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
 {
     // "Due" is `run_at <= (select now())`, not `<= now()`: the statement is prepared, and a generic plan estimated `now()`
     // when it was made. Made while every ready job was in the future (a schedule, a quiet-hours hold, a backoff), it
-    // believed nothing due and walked the (queue, run_at) index over every due job and sorted them, on every claim once they fell
-    // due: 35-41 ms a claim of 100 among 50,000 against 2 ms (BENCHMARKS.md, "A claim planned while nothing was due").
+    // believed nothing due and walked the (queue, run_at) index over every due job and sorted them, on every claim once
+    // they fell due: 35-41 ms a claim of 100 among 50,000 against 2 ms (BENCHMARKS.md, "A claim planned while nothing was due").
     // A sub-select is not estimated from the clock, so every plan walks the fair index (ClaimPlanTests).
     internal const string Sql = """
         with recursive tenants(tenant_id) as (
@@ -74,9 +74,9 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
     // the statistics of that moment. A churning queue just vacuumed counts a handful of live jobs, and on that count a
     // bitmap or sequential scan costs the same as walking the fair index: 589 of 964 slow claims in one benchmark run
     // went through a bitmap scan that visits every due entry, dead ones too, and sorts them (1.4-3.0 ms and 233-294
-    // buffers a claim against 0.22-0.33 ms and 37-55; docs/decisions/postgres-job-queue.md). Sent in the
-    // same batch, so in the same implicit transaction and round trip, these settings leave the planner only the ordered
-    // index scans the claim is written for; they end with the claim's transaction (is_local). ClaimPlanTests.
+    // buffers a claim against 0.22-0.33 ms and 37-55; docs/decisions/postgres-job-queue.md). Sent in the same batch, so
+    // in the same implicit transaction and round trip, these settings leave the planner only the ordered index scans the
+    // claim is written for; they end with the claim's transaction (is_local). ClaimPlanTests.
     internal const string PlannerSettings =
         "select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)";
 
