@@ -63,10 +63,10 @@ public static class RoundFigures
         }
     }
 
-    /// <summary>Times, CPU, memory and counts per unit are better low; rates and ratios high. A unit may open a longer
-    /// parenthesis ("(ms; windows: …)"): read as a rate, a latency that fell was called worse.</summary>
+    /// <summary>Times, CPU, memory and counts per unit are better low; rates and ratios high. A time's unit may open a
+    /// longer parenthesis ("(ms; windows: …)"), so "(ms" and "(µs" match either way.</summary>
     private static bool LowerIsBetter(string name) =>
-        new[] { "(ms)", "(ms;", "(µs)", "(µs;", "(MiB)", "(s)", "statements", "bytes", "rows written", "non-HOT" }.Any(name.Contains);
+        new[] { "(ms", "(µs", "(MiB)", "(s)", "statements", "bytes", "rows written", "non-HOT" }.Any(name.Contains);
 }
 
 /// <summary>The figures of one build, round by round (each round: all its phases), and the keys in the order first seen.</summary>
