@@ -31,10 +31,11 @@ public class InboxFeedTests(InboxBrowserFixture fixture)
     public async Task Scrolling_to_the_end_of_the_list_loads_the_next_keyset_page_until_every_item_is_there_once()
     {
         var tenant = await fixture.AppTenantAsync(Api);
-        Guid last = default;
-        for (var i = 1; i <= 22; i++) last = await SendAsync(tenant, $"Item {i:00}");
-        // The feed is newest first by when an item reached the inbox: Item 23 goes out after the others are in.
-        await fixture.Ledger.WaitForAsync(last, "sent");
+        var earlier = new List<Guid>();
+        for (var i = 1; i <= 22; i++) earlier.Add(await SendAsync(tenant, $"Item {i:00}"));
+        // The feed is newest first by when an item reached the inbox: Item 23 goes out after every other is in. They are
+        // delivered concurrently, so the last one sent being in says nothing about the others.
+        foreach (var id in earlier) await fixture.Ledger.WaitForAsync(id, "sent");
         await fixture.Ledger.WaitForAsync(await SendAsync(tenant, "Item 23"), "sent");
         await using var context = await fixture.NewContextAsync();
         var page = await context.OpenAppAsync(fixture.App.PageUrl(tenant.Id, "ada", extra: "pageSize=10"));
