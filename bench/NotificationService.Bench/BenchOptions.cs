@@ -50,7 +50,7 @@ public sealed record BenchOptions(
     /// load came in spells), and one of every other phase.
     /// </summary>
     public int RoundsOf(string phase) => Repeat is not null || AbRef is not null || Quick ? RoundsPerSide : phase == "dispatch" ? 3 : 1;
-    public int TemplatedPairs => Smoke ? 2 : TemplatedAcceptPairs;
+    public int TemplatedPairs => Smoke ? 1 : TemplatedAcceptPairs;
 
 
     public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert", "console", "sse", Service.RecipientsRun.Phase, Service.TenantDeleteRun.Phase, "topics", Service.ByUserRun.Phase, "workflows", Digests.DigestsRun.Phase, RenderIsolation.IsolationRun.Phase, Client.ClientLatencyRun.Phase, HangfireJobs.HangfireRun.Phase];

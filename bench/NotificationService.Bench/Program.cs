@@ -64,7 +64,10 @@ try
                     r.Notes.Add($"{key}, {side.Name}: round {round + 1} started {DateTime.UtcNow:HH:mm:ss} UTC, load average {LoadAverage.Text()}");
                 }
                 foreach (var p in phases.Where(p => p.Key == key)) await Phase(r, p.Key, p.Name, dll => p.Run(r, dll), side.Dll);
-                var after = await CeilingsAsync(schedule, $"after {key}{(sides.Count > 1 ? $" ({side.Name})" : "")}, round {round + 1}", report.Notes);
+                // A smoke run's ratios mean nothing: it measures its ceilings once, before the first phase (measured after every
+                // phase too, they were a fifth of the smoke's CPU).
+                var after = options.Smoke ? before
+                    : await CeilingsAsync(schedule, $"after {key}{(sides.Count > 1 ? $" ({side.Name})" : "")}, round {round + 1}", report.Notes);
                 r.Ceilings = CeilingSchedule.Between(before, after);
                 units.Add(new BenchUnit(key, side.Name, round, r, before, after));
                 before = after;
