@@ -33,17 +33,27 @@ public abstract class CountFlusher<TKey>(TimeSpan interval, ILogger log) : Backg
         await FlushAsync(cancellationToken);
     }
 
-    /// <summary>Writes what is counted now (the loop does this every interval; specs and shutdown call it directly).</summary>
+    // One flush at a time: a caller asking for what is counted now found the counts already drained by the loop's flush
+    // and returned while that flush was still writing them.
+    private readonly SemaphoreSlim _flushing = new(1, 1);
+
+    /// <summary>Writes what is counted now (the loop does this every interval; specs and shutdown call it directly): when it
+    /// returns, every count made before the call is written or, the write having failed, kept for the next flush.</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
-        var counts = Drain();
-        if (counts.Count == 0) return;
-        try { await WriteAsync(counts, ct); }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
+        await _flushing.WaitAsync(CancellationToken.None);   // the holder is a flush, which ends on its own token
+        try
         {
-            Restore(counts);
-            log.LogWarning("{Counts} counts not written ({Cells} cells kept for the next flush): {Error}",
-                GetType().Name, counts.Count, e.Message);
+            var counts = Drain();
+            if (counts.Count == 0) return;
+            try { await WriteAsync(counts, ct); }
+            catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException or OperationCanceledException)
+            {
+                Restore(counts);
+                log.LogWarning("{Counts} counts not written ({Cells} cells kept for the next flush): {Error}",
+                    GetType().Name, counts.Count, e.Message);
+            }
         }
+        finally { _flushing.Release(); }
     }
 }
