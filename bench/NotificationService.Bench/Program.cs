@@ -64,8 +64,8 @@ try
                     r.Notes.Add($"{key}, {side.Name}: round {round + 1} started {DateTime.UtcNow:HH:mm:ss} UTC, load average {LoadAverage.Text()}");
                 }
                 foreach (var p in phases.Where(p => p.Key == key)) await Phase(r, p.Key, p.Name, dll => p.Run(r, dll), side.Dll);
-                // A smoke run's ratios mean nothing: it measures its ceilings once, before the first phase (measured after every
-                // phase too, they were a fifth of the smoke's CPU).
+                // A smoke run's ratios mean nothing: it measures its ceilings once, before the first phase, not after each of its
+                // phases as well (29 passes of some 3 s each across the suite's three lanes).
                 var after = options.Smoke ? before
                     : await CeilingsAsync(schedule, $"after {key}{(sides.Count > 1 ? $" ({side.Name})" : "")}, round {round + 1}", report.Notes);
                 r.Ceilings = CeilingSchedule.Between(before, after);
