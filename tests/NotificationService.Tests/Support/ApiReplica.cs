@@ -24,9 +24,8 @@ public static class ApiReplica
         new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
             b.UseSetting("ConnectionStrings:Postgres", service.ConnectionString);
+            foreach (var (key, value) in ServiceFixture.SpecSettings) b.UseSetting(key, value);
             b.UseSetting("Mode", "api");
-            b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
-            b.UseSetting("Logging:LogLevel:Default", "Warning");
             foreach (var (key, value) in settings) b.UseSetting(key, value);
             if (services is not null) b.ConfigureServices(services);
         });

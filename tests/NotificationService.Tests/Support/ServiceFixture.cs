@@ -28,6 +28,29 @@ public class ServiceFixture : IAsyncLifetime
     /// <summary>What names resolve to for the outbound guard.</summary>
     public PlatformDns Resolver { get; } = new();
 
+    /// <summary>
+    /// What every host of a spec runs with, the fixture's and its replicas' (<see cref="ApiReplica"/>): a replica that
+    /// fell back to a production default behaved unlike the host beside it (a digest window it filled deferred its runs'
+    /// end the default two minutes, and the spec waiting for them waited as long).
+    /// </summary>
+    public static readonly IReadOnlyList<(string Key, string Value)> SpecSettings =
+    [
+        ("Queue:PollIntervalMs", "200"),
+        ("Queue:RetryBaseSeconds", "0.05"),
+        ("Queue:RetryMaxMinutes", "0.01"),
+        ("Queue:RescueIntervalSeconds", "1"),
+        ("Secrets:Keys:test", Convert.ToBase64String(new byte[32])),
+        ("Logging:LogLevel:Default", "Warning"),
+        ("Bulk:ChunkRows", "50"),                          // bulk specs span several chunks committing at once
+        ("Topics:FanOutChunkMembers", "50"),               // so do fan-outs
+        ("Webhooks:AllowedTargets", "127.0.0.1"),          // loopback receivers in webhook tests
+        ("Webhooks:RetryScheduleSeconds", "0.2,0.2,0.2"),  // the real schedule spans days
+        ("Digests:DigestedRunsDelaySeconds", "0"),         // runs a digest carried end at once, not minutes later
+        // The largest render time budget: the render-budget specs expect the output limit (1,000,000 characters) to
+        // stop the hostile template, and on a loaded machine writing that much can take longer than the default 1 s.
+        ("Templates:RenderTimeoutMs", "60000"),
+    ];
+
     public async Task InitializeAsync()
     {
         ConnectionString = await TestDatabase.CreateAsync("svc");
@@ -37,20 +60,7 @@ public class ServiceFixture : IAsyncLifetime
             b.UseSetting("ConnectionStrings:Postgres", ConnectionString);
             b.UseSetting("Seed:OnStart", "true");
             b.UseSetting("Seed:DemoApiKey", DemoApiKey);
-            b.UseSetting("Queue:PollIntervalMs", "200");
-            b.UseSetting("Queue:RetryBaseSeconds", "0.05");
-            b.UseSetting("Queue:RetryMaxMinutes", "0.01");
-            b.UseSetting("Queue:RescueIntervalSeconds", "1");
-            b.UseSetting("Secrets:Keys:test", Convert.ToBase64String(new byte[32]));
-            b.UseSetting("Logging:LogLevel:Default", "Warning");
-            b.UseSetting("Bulk:ChunkRows", "50");                          // bulk specs span several chunks committing at once
-            b.UseSetting("Topics:FanOutChunkMembers", "50");               // so do fan-outs
-            b.UseSetting("Webhooks:AllowedTargets", "127.0.0.1");          // loopback receivers in webhook tests
-            b.UseSetting("Webhooks:RetryScheduleSeconds", "0.2,0.2,0.2");   // the real schedule spans days
-            b.UseSetting("Digests:DigestedRunsDelaySeconds", "0");          // runs a digest carried end at once, not minutes later
-            // The largest render time budget: the render-budget specs expect the output limit (1,000,000 characters) to
-            // stop the hostile template, and on a loaded machine writing that much can take longer than the default 1 s.
-            b.UseSetting("Templates:RenderTimeoutMs", "60000");
+            foreach (var (key, value) in SpecSettings) b.UseSetting(key, value);
             b.ConfigureServices(s => s.AddSingleton<INotificationObserver>(Ledger));
             b.ConfigureServices(s => s.AddSingleton<NotificationService.Channels.Outbound.HostResolver>(Resolver.ResolveAsync));
             Configure(b);
