@@ -1,9 +1,29 @@
 namespace NotificationService.Features.Operations.Analytics;
 
 /// <summary>Moves the in-memory analytics counts to PostgreSQL every `Analytics:FlushSeconds` (default 2) and on shutdown.</summary>
-public sealed class AnalyticsFlusher(AnalyticsCounter counter, AnalyticsStore store, IConfiguration config, ILogger<AnalyticsFlusher> log)
-    : RollupFlusher<AnalyticsEvent>(counter, config, log)
+public sealed class AnalyticsFlusher(AnalyticsCounter counter, AnalyticsStore store, TimeProvider clock, IConfiguration config,
+    ILogger<AnalyticsFlusher> log) : RollupFlusher<AnalyticsEvent>(counter, config, log)
 {
-    protected override Task WriteAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct) =>
-        store.AddAsync(counts, ct);
+    /// <summary>
+    /// How long an accept waits in memory for its notification's provider, which the worker records with the first
+    /// attempt's outcome: filed at a flush before that, the accept would be counted under no provider for good. Past it (a
+    /// send scheduled later, quiet hours, a backlog) it is filed as it stands, so a crash loses at most this long of them.
+    /// </summary>
+    public static readonly TimeSpan ProviderWait = TimeSpan.FromMinutes(1);
+
+    private volatile bool _stopping;
+
+    /// <summary>
+    /// The last flush keeps nothing back: what waited would go with the process, and an accept filed without its provider
+    /// still counts in every grouping but the provider's, where it is only missing.
+    /// </summary>
+    public override Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        return base.StopAsync(cancellationToken);
+    }
+
+    // The accepts still waiting go back to the counter only once the rest is written: a failed write puts back every count.
+    protected override async Task WriteAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct) =>
+        counter.Restore(await store.AddAsync(counts, _stopping ? null : clock.GetUtcNow() - ProviderWait, ct));
 }
