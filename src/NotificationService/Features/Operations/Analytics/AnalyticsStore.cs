@@ -24,10 +24,11 @@ public sealed class AnalyticsStore(NpgsqlDataSource db, NotificationQueries noti
         """;
 
     /// <summary>
-    /// The most accepts one flush keeps back for their provider (<see cref="AddAsync"/>), re-read by key each flush: about
-    /// 130 bytes a key in memory, some 6 MB. Beyond it (a burst the workers have not reached) an accept is filed as it stands.
+    /// The most accepts one flush keeps back for their provider (<see cref="AddAsync"/>). Each is read again by key at every
+    /// flush until it is filed, so under a backlog the cap is what the waiting cost the database (10,000 key reads a flush,
+    /// every 2 s) and memory (about 130 bytes a key); beyond it an accept is filed as it stands.
     /// </summary>
-    public const int MaxWaiting = 50_000;
+    public const int MaxWaiting = 10_000;
 
     /// <summary>
     /// Adds the flush's counts. Counts already under their dimensions are cells as they stand; the per-notification counts
