@@ -27,8 +27,15 @@ public abstract class CountFlusher<TKey>(TimeSpan interval, ILogger log) : Backg
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }
     }
 
+    private volatile bool _stopping;
+
+    /// <summary>From the start of shutdown on: the flushes left are the last, so a writer that keeps counts back for a
+    /// later flush (analytics' accepts waiting for their provider) must write them now, or they go with the process.</summary>
+    protected bool Stopping => _stopping;
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         await base.StopAsync(cancellationToken);
         await FlushAsync(cancellationToken);
     }

@@ -11,19 +11,9 @@ public sealed class AnalyticsFlusher(AnalyticsCounter counter, AnalyticsStore st
     /// </summary>
     public static readonly TimeSpan ProviderWait = TimeSpan.FromMinutes(1);
 
-    private volatile bool _stopping;
-
-    /// <summary>
-    /// The last flush keeps nothing back: what waited would go with the process, and an accept filed without its provider
-    /// still counts in every grouping but the provider's, where it is only missing.
-    /// </summary>
-    public override Task StopAsync(CancellationToken cancellationToken)
-    {
-        _stopping = true;
-        return base.StopAsync(cancellationToken);
-    }
-
-    // The accepts still waiting go back to the counter only once the rest is written: a failed write puts back every count.
+    // The accepts still waiting go back to the counter only once the rest is written (a failed write puts back every
+    // count); the last flush keeps nothing back: an accept filed without its provider still counts in every grouping but
+    // the provider's, one kept would go with the process.
     protected override async Task WriteAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct) =>
-        counter.Restore(await store.AddAsync(counts, _stopping ? null : clock.GetUtcNow() - ProviderWait, ct));
+        Restore(await store.AddAsync(counts, Stopping ? null : clock.GetUtcNow() - ProviderWait, ct));
 }
