@@ -11,18 +11,9 @@ public sealed class AnalyticsFlusher(AnalyticsCounter counter, AnalyticsStore st
     /// </summary>
     public static readonly TimeSpan ProviderWait = TimeSpan.FromMinutes(1);
 
-    // An accept's id is made before its transaction commits and the counter hears of it: one made up to this long before a
-    // flush may have reached the counter only after that flush drained it, so it counts as read once only past this.
-    private static readonly TimeSpan CommitLag = TimeSpan.FromSeconds(1);
-    private DateTimeOffset _lastRead = DateTimeOffset.MinValue;
-
     // The accepts still waiting go back to the counter only once the rest is written (a failed write puts back every
     // count); the last flush keeps nothing back: an accept filed without its provider still counts in every grouping but
     // the provider's, one kept would go with the process.
-    protected override async Task WriteAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow();
-        Restore(await store.AddAsync(counts, Stopping ? null : new AcceptWait(now - ProviderWait, _lastRead), ct));
-        _lastRead = now - CommitLag;
-    }
+    protected override async Task WriteAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts, CancellationToken ct) =>
+        Restore(await store.AddAsync(counts, Stopping ? null : clock.GetUtcNow() - ProviderWait, ct));
 }

@@ -1,4 +1,5 @@
 using Npgsql;
+using NotificationService.Contracts;
 using NotificationService.Features.Sending.Notifications;
 
 namespace NotificationService.Features.Operations.Analytics;
@@ -23,21 +24,34 @@ public sealed class AnalyticsStore(NpgsqlDataSource db, NotificationQueries noti
         """;
 
     /// <summary>
+    /// The most accepts one flush keeps back for their provider (<see cref="AddAsync"/>). Each is read again by key at every
+    /// flush until it is filed, so under a backlog the cap is what the waiting cost the database (10,000 key reads a flush,
+    /// every 2 s) and memory (about 130 bytes a key); beyond it an accept is filed as it stands.
+    /// </summary>
+    public const int MaxWaiting = 10_000;
+
+    /// <summary>
     /// Adds the flush's counts. Counts already under their dimensions are cells as they stand; the per-notification counts
     /// are summed into cells by the notifications' owner, so the flush never holds a map of each notification's dimensions
     /// (which grew the worker's large-object heap by tens of MiB at 25,000 changes a flush); a notification erased before
     /// the flush is left out of those. Both kinds can name one cell: they are summed before the upsert, which may touch a row once.
     /// An accept is counted under its notification's provider, which the worker records only with its first attempt's
-    /// outcome: the accepts that may wait (<see cref="AcceptWait"/>; null: none) and whose provider is still to be picked,
-    /// and those the flush did not read again, are not added but returned, for the caller to count again at its next flush.
+    /// outcome: the accepts of notifications accepted since <paramref name="acceptedSince"/> (null: none) whose provider is
+    /// still to be picked are not added but returned, for the caller to count again at its next flush.
     /// </summary>
     public async Task<IReadOnlyDictionary<AnalyticsEvent, long>> AddAsync(IReadOnlyDictionary<AnalyticsEvent, long> counts,
-        AcceptWait? wait, CancellationToken ct)
+        DateTimeOffset? acceptedSince, CancellationToken ct)
     {
         if (counts.Count == 0) return EmptyCounts;
-        var (byKey, waiting) = AcceptWait.Plan(counts.Where(c => c.Key.Dimensions is null), wait);
+        var byKey = new List<CountOfNotification>();
+        var mayWait = acceptedSince is null ? 0 : MaxWaiting;
+        foreach (var (e, n) in counts)
+            if (e.Dimensions is null)
+                byKey.Add(new(e.TenantId, e.NotificationId, e.Hour, e.Status, e.Reason, n, e.Status == NotificationStatuses.Accepted
+                    && Uuid7.Timestamp(e.NotificationId) >= acceptedSince && mayWait-- > 0));
         var resolved = await notifications.TotalsByDimensionsAsync(byKey, ct);
-        foreach (var w in resolved.Waiting) waiting[new(w.TenantId, w.NotificationId, w.Hour, w.Status, w.Reason)] = w.Count;
+        var waiting = resolved.Waiting.ToDictionary(w => new AnalyticsEvent(w.TenantId, w.NotificationId, w.Hour, w.Status, w.Reason),
+            w => w.Count);
         var cells = counts.Where(c => c.Key.Dimensions is not null).Select(c => CellOf(c.Key, c.Key.Dimensions!.Value, c.Value))
             .Concat(resolved.Totals)
             .GroupBy(c => c with { Count = 0 }, (cell, same) => cell with { Count = same.Sum(c => c.Count) }).ToList();

@@ -102,31 +102,4 @@ public class AcceptsByProviderTests(ServiceFixture service)
         Assert.Equal([("email", "", 2L)], await AcceptedAsync(tenant.Id, hour));
         Assert.Empty(counter.Drain());
     }
-
-    [Fact]
-    public async Task A_flush_reads_each_new_accept_and_only_the_oldest_waiting_ones_again()
-    {
-        var tenant = await service.NewTenantAsync();
-        var older = await tenant.Http.SendOkAsync(Later("email"));
-        var newer = await tenant.Http.SendOkAsync(Later("email"));
-        await service.DueNowAsync(tenant.Id);
-        await service.Ledger.WaitForAsync(older, "sent");
-        await service.Ledger.WaitForAsync(newer, "sent");   // both have their provider now
-        var store = service.Factory.Services.GetRequiredService<AnalyticsStore>();
-        var now = DateTimeOffset.UtcNow;
-        Dictionary<AnalyticsEvent, long> Accepts(DateTimeOffset hour) =>
-            new() { [new(tenant.Id, older, hour, "accepted", "")] = 1, [new(tenant.Id, newer, hour, "accepted", "")] = 1 };
-
-        // Read at an earlier flush and still counted: one read again (the older), the other kept unread for a later flush.
-        var hour = AnalyticsCounter.Hour(now.AddHours(-3));
-        var kept = await store.AddAsync(Accepts(hour), new AcceptWait(now.AddMinutes(-1), LastRead: now.AddSeconds(1), Rereads: 1), default);
-        Assert.Equal([("email", "sandbox", 1L)], await AcceptedAsync(tenant.Id, hour));
-        Assert.Equal([new(tenant.Id, newer, hour, "accepted", "")], kept.Keys);
-
-        // Accepted since the last flush read: every one is read, whatever the budget for reading again.
-        hour = AnalyticsCounter.Hour(now.AddHours(-4));
-        kept = await store.AddAsync(Accepts(hour), new AcceptWait(now.AddMinutes(-1), LastRead: now.AddMinutes(-1), Rereads: 0), default);
-        Assert.Equal([("email", "sandbox", 2L)], await AcceptedAsync(tenant.Id, hour));
-        Assert.Empty(kept);
-    }
 }
