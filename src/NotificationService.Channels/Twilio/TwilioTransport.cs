@@ -41,7 +41,6 @@ internal sealed class TwilioTransport(System.Net.Http.HttpClient http, string ba
         if (!Equals(request.Method, global::Twilio.Http.HttpMethod.Get))
             message.Content = new FormUrlEncodedContent(request.PostParams);
 
-        LastRequest = request;
         using var response = await http.SendAsync(message, ct);
         var body = await response.Content.ReadAsStringAsync(ct);
         var result = new Response(response.StatusCode, body, response.Headers);
