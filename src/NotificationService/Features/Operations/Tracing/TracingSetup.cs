@@ -20,6 +20,10 @@ public static class TracingSetup
     public static readonly string[] Sources =
         ["Microsoft.AspNetCore", "System.Net.Http", "Npgsql", JobTracing.SourceName, "NotificationService.BatchingWriter"];
 
+    /// <summary>The sources traced, and what every span goes through before any exporter sees it.</summary>
+    public static TracerProviderBuilder WithServiceSources(this TracerProviderBuilder builder) =>
+        builder.AddSource(Sources).AddProcessor(new OutgoingUrlScrubber());
+
     public static IServiceCollection AddTracing(this IServiceCollection services, IConfiguration config)
     {
         var endpoint = config["OTEL_EXPORTER_OTLP_ENDPOINT"];
@@ -27,7 +31,7 @@ public static class TracingSetup
         var httpProtobuf = config["OTEL_EXPORTER_OTLP_PROTOCOL"] == "http/protobuf";
         services.AddSingleton(_ => Sdk.CreateTracerProviderBuilder()
             .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(config["OTEL_SERVICE_NAME"] ?? "notification-service"))
-            .AddSource(Sources)
+            .WithServiceSources()
             .AddOtlpExporter(o =>
             {
                 // The exporter appends the signal path itself only when it reads the variable; from configuration it is ours to add.

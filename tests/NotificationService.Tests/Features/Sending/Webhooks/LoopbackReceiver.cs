@@ -30,7 +30,7 @@ public sealed class LoopbackReceiver : IAsyncDisposable
         var app = builder.Build();
         LoopbackReceiver? self = null;
         var count = 0;
-        app.MapPost("/hook", async (HttpContext http) =>
+        async Task Receive(HttpContext http)
         {
             var body = await new StreamReader(http.Request.Body).ReadToEndAsync();
             self!.Requests.Enqueue(new Received(http.Request.Headers["webhook-id"]!, http.Request.Headers["webhook-timestamp"]!,
@@ -39,7 +39,9 @@ public sealed class LoopbackReceiver : IAsyncDisposable
             if (retryAfter is not null) http.Response.Headers.RetryAfter = retryAfter;
             http.Response.StatusCode = status;
             await http.Response.WriteAsync(status == 200 ? "ok" : "nope");
-        });
+        }
+        app.MapPost("/hook", Receive);
+        app.MapPost("/hook/{**path}", Receive);   // a receiver whose URL carries its own token, as Slack's and Discord's do
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         self = new LoopbackReceiver(app, address + "/hook");
