@@ -101,7 +101,9 @@ public static class TestDatabase
     {
         if (OperatingSystem.IsWindows()) return;
         // Its own stdio is /dev/null at once: holding the test host's output pipe open would keep a runner reading it waiting.
-        var script = $"exec >/dev/null 2>&1 </dev/null; while kill -0 {ownerPid} 2>/dev/null; do sleep 1; done; {cluster.StopShellCommand()} >/dev/null 2>&1; rm -rf '{cluster.DataDirectory.Replace("'", "'\\''")}'";
+        var dataDirectory = cluster.DataDirectory.Replace("'", "'\\''");
+        var script = $"exec >/dev/null 2>&1 </dev/null; while kill -0 {ownerPid} 2>/dev/null; do sleep 1; done; "
+            + $"{cluster.StopShellCommand()} >/dev/null 2>&1; rm -rf '{dataDirectory}'";
         // The watchdog is started so that it is nobody's child in the test host's process tree (a tree kill does not
         // reach it): setsid forks it into a session of its own; without setsid, sh backgrounds it and exits at once.
         var psi = File.Exists("/usr/bin/setsid") || File.Exists("/bin/setsid")

@@ -11,7 +11,8 @@ public static class TotpQrCode
     public const string Issuer = "NotificationService";
 
     public static string UriOf(string email, string base32Secret) =>
-        $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(email)}?secret={base32Secret}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
+        $"otpauth://totp/{Uri.EscapeDataString(Issuer)}:{Uri.EscapeDataString(email)}"
+        + $"?secret={base32Secret}&issuer={Uri.EscapeDataString(Issuer)}&digits=6&period=30";
 
     public static string DataUrlOf(string otpauthUri)
     {

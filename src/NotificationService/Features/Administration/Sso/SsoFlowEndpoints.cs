@@ -108,8 +108,10 @@ public static class SsoFlowEndpoints
         var html = $"""
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Single sign-on refused · NotificationService admin</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/admin/console.css"></head>
-            <body><main><h1>Single sign-on refused</h1><p class="error" role="alert" id="sso-error" data-reason="{refused.Reason}">{WebUtility.HtmlEncode(message)}</p>
+            <title>Single sign-on refused · NotificationService admin</title>
+            <link rel="icon" href="data:,"><link rel="stylesheet" href="/admin/console.css"></head>
+            <body><main><h1>Single sign-on refused</h1>
+            <p class="error" role="alert" id="sso-error" data-reason="{refused.Reason}">{WebUtility.HtmlEncode(message)}</p>
             <p><a href="/admin/sign-in">Back to sign-in</a></p></main></body></html>
             """;
         return TypedResults.Content(html, "text/html; charset=utf-8", statusCode: status);

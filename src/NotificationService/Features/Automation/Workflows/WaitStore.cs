@@ -58,7 +58,8 @@ public static class WaitStore
         IReadOnlyList<MovedSend> moved, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            update workflow_waits w set state = 'woken', detail = 'status ' || array_to_string(array(select unnest(w.statuses) intersect select unnest(string_to_array(m.reached, ','))), '/')
+            update workflow_waits w set state = 'woken', detail = 'status ' || array_to_string(
+                array(select unnest(w.statuses) intersect select unnest(string_to_array(m.reached, ','))), '/')
             from unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) as m(tenant_id, run_id, step_id, reached)
             where w.tenant_id = m.tenant_id and w.run_id = m.run_id and w.send_step = m.step_id and w.state = 'waiting'
               and w.statuses && string_to_array(m.reached, ',')

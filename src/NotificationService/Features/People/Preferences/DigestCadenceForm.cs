@@ -33,7 +33,8 @@ public static class DigestCadenceForm
                 html.Append(
                     $"<option value=\"{day}\"{((chosen?.Day ?? "mon") == day ? " selected" : "")}>{DayLabels[(d + 1) % 7]}</option>");
             }
-            html.Append($"</select> <input type=\"time\" name=\"{H(Name("digestAt", c.Key))}\" value=\"{H(chosen?.At ?? "09:00")}\" aria-label=\"{H(c.Name)}: time (daily, weekly)\"></p>");
+            html.Append($"</select> <input type=\"time\" name=\"{H(Name("digestAt", c.Key))}\" value=\"{H(chosen?.At ?? "09:00")}\"")
+                .Append($" aria-label=\"{H(c.Name)}: time (daily, weekly)\"></p>");
         }
         return html.Append("</fieldset>").ToString();
     }

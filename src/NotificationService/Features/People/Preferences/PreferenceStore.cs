@@ -80,7 +80,10 @@ public sealed class PreferenceStore(NpgsqlDataSource db)
     public static async Task<DigestCadence?> DigestCadenceAsync(NpgsqlConnection conn, NpgsqlTransaction tx, Guid tenantId,
         string userKey, string category, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select digests -> $3 ->> 'cadence', digests -> $3 ->> 'at', digests -> $3 ->> 'day' from user_preferences where tenant_id = $1 and user_key = $2", conn, tx);
+        await using var cmd = new NpgsqlCommand("""
+            select digests -> $3 ->> 'cadence', digests -> $3 ->> 'at', digests -> $3 ->> 'day' from user_preferences
+            where tenant_id = $1 and user_key = $2
+            """, conn, tx);
         cmd.Parameters.AddWithValue(tenantId);
         cmd.Parameters.AddWithValue(userKey);
         cmd.Parameters.AddWithValue(category);

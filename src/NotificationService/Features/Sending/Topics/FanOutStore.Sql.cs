@@ -133,7 +133,8 @@ public sealed partial class FanOutStore
 
         // What a fan-out has created: notifications for a send, runs for a workflow (FanOutStatus.NotificationsCreated).
         private const string Columns = """
-            id, status, topics, members_total, members_done, case kind when 'workflow' then runs_started else notifications_created end, error, created_at, started_at, finished_at,
+            id, status, topics, members_total, members_done,
+            case kind when 'workflow' then runs_started else notifications_created end, error, created_at, started_at, finished_at,
             extract(epoch from coalesce(finished_at, now()) - started_at)::float8
             """;
 

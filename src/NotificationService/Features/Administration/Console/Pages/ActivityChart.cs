@@ -36,7 +36,8 @@ public sealed record ActivityChart(string Channel, IReadOnlyList<ActivityChart.B
                 var sentHeight = Scaled(sent, max);
                 var failedHeight = Scaled(failed, max);
                 var start = since + i * Slot;
-                var title = $"{start.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)}–{(start + Slot).UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture)} UTC: {sent} sent, {failed} failed";
+                static string Time(DateTimeOffset at) => at.UtcDateTime.ToString("HH:mm", CultureInfo.InvariantCulture);
+                var title = $"{Time(start)}–{Time(start + Slot)} UTC: {sent} sent, {failed} failed";
                 return new Bar(Round(i * slotWidth + 1), Round(slotWidth - 2), Height - sentHeight, sentHeight,
                     Height - sentHeight - failedHeight, failedHeight, title);
             }).ToList();

@@ -74,7 +74,9 @@ public sealed partial class NotificationLedger
         public const string EraseByEmail = $"""
             with doomed as (
                 select id, status, job_id from notifications
-                where tenant_id = $1 and (recipient->>'email' = any($2) or address = any(array(select lower(e) from unnest($2::text[]) e))) and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
+                where tenant_id = $1
+                  and (recipient->>'email' = any($2) or address = any(array(select lower(e) from unnest($2::text[]) e)))
+                  and id > coalesce($3::uuid, {KeysetBound.FirstUuid})
                 order by id limit $4 for update
             """ + EraseDoomed;
 
