@@ -27,6 +27,10 @@ public static class LoggingSetup
         });
         builder.Logging.AddFilter(typeof(ApiKeyAuthenticationHandler).FullName, LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Authorization", LogLevel.Warning);
+        // Every HttpClient calls a URL a tenant or operator chose (webhooks, providers, SSO, key sets), whose path is often
+        // the receiver's secret (Slack's and Discord's incoming webhooks); .NET's client logging redacts only the query.
+        // Their callers record or answer each outcome, so no client logs lines of its own.
+        builder.Services.ConfigureHttpClientDefaults(client => client.RemoveAllLoggers());
     }
 
     /// <summary>After authentication: the tenant (and a notification the route names) in a scope around the rest of the request.</summary>

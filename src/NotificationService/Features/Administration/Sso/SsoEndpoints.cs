@@ -26,8 +26,7 @@ public static class SsoEndpoints
                 c.Timeout = TimeSpan.FromSeconds(10);
                 c.MaxResponseContentBufferSize = SsoProviderMetadata.MaxDocumentBytes;   // discovery, JWKS and token answers are bounded
             })
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().Handler())
-            .RemoveAllLoggers();   // tenant-chosen URLs, whose path may carry a token; a failure is answered to the admin
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().Handler());
         return services;
     }
 

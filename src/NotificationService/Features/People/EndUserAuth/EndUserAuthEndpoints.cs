@@ -28,8 +28,7 @@ public static class EndUserAuthEndpoints
         services.AddSingleton(new UserTokenSettings(audience));
         services.AddSingleton<UserTokenIssuer>();
         services.AddHttpClient(UserKeyring.JwksClient, c => c.Timeout = TimeSpan.FromSeconds(5))
-            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().Handler())
-            .RemoveAllLoggers();   // a tenant-chosen URL, whose path may carry a token; the keyring logs a failed fetch itself
+            .ConfigurePrimaryHttpMessageHandler(sp => sp.GetRequiredService<OutboundGuard>().Handler());
         services.AddLogging(b =>
             b.AddFilter("Microsoft.AspNetCore.Authentication.JwtBearer", LogLevel.Warning));   // failure lines, never tokens
 

@@ -29,10 +29,7 @@ public static class WebhookServiceExtensions
                 h.UseProxy = false;
                 h.PooledConnectionLifetime = TimeSpan.FromMinutes(2);
                 h.MaxConnectionsPerServer = 64;
-            }))
-            // The client's own log lines name the endpoint's URL, whose path is many a receiver's secret (Slack's and
-            // Discord's incoming webhooks); .NET redacts only the query. The handler records each attempt's outcome itself.
-            .RemoveAllLoggers();
+            }));
         return services;
     }
 }
