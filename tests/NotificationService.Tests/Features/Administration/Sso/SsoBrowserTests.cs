@@ -88,16 +88,17 @@ public class SsoBrowserTests(SsoBrowserFixture sso)
             await scope.ServiceProvider.GetRequiredService<MemberStore>().CreateAsync(tenant.Id, SsoFixture.Ann.Email, "Ann", "editor", default);
 
         var page = await sso.NewPageAsync();
+        WatchTheWay(page);
         await page.GotoAsync($"/admin/sign-in?tenant={tenant.Id}&returnUrl=%2Fadmin%2Ftemplates");
         // The team requires single sign-on, set up with an admin key: the password form is for owners alone.
         await Expect(page.Locator("#member-form h2")).ToHaveTextAsync("Owners: your own password and code");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in with your organisation's identity provider" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => url.StartsWith(sso.Provider.Issuer));
+        await ReachAsync(page, sso.Provider.Issuer);
         await page.GetByLabel("Login").FillAsync(SsoFixture.Ann.Login);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => url.StartsWith(new Uri(sso.Console, "/admin/templates").ToString()));
+        await ReachAsync(page, new Uri(sso.Console, "/admin/templates").ToString());
         await Expect(page.Locator("h1")).ToHaveTextAsync("Templates");   // the session cookie came along: not sent back to sign-in
         Assert.Contains(await page.Context.CookiesAsync(), c => c.Name == "ns_console" && c.SameSite == SameSiteAttribute.Strict);
         Assert.Equal(1, await sso.ScalarAsync<long>("select count(*) from console_sessions where tenant_id = $1 and method = 'sso'", tenant.Id));
@@ -118,14 +119,42 @@ public class SsoBrowserTests(SsoBrowserFixture sso)
         await sso.Dns.ProveAsync(tenant.Http, domain);
 
         var page = await sso.NewPageAsync();
+        WatchTheWay(page);
         await page.GotoAsync("/admin/sign-in");
         await page.GetByLabel("Your work address, for single sign-on").FillAsync($"ann@{domain}");
         await page.GetByRole(AriaRole.Button, new() { Name = "Use single sign-on" }).ClickAsync();
 
-        await page.WaitForURLAsync(url => url.StartsWith(sso.Provider.Issuer));   // the console's CSP let the browser go
+        await ReachAsync(page, sso.Provider.Issuer);   // the console's CSP let the browser go
         await page.GetByLabel("Login").FillAsync(SsoFixture.Ann.Login);
         await page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync();
         await Expect(page.Locator("h1")).ToHaveTextAsync("Overview");
         Assert.Equal(1, await sso.ScalarAsync<long>("select count(*) from console_sessions where tenant_id = $1 and method = 'sso'", tenant.Id));
+    }
+
+    // A wait that times out says where the browser was and what it saw on the way, not only "Timeout 30000ms exceeded".
+    private readonly List<string> _way = [];
+
+    private void WatchTheWay(IPage page)
+    {
+        page.FrameNavigated += (_, f) => { if (f == page.MainFrame) Note($"navigated to {f.Url}"); };
+        page.Response += (_, r) => Note($"{r.Status} {r.Request.Method} {r.Url}");
+        page.RequestFailed += (_, r) => Note($"failed {r.Method} {r.Url}: {r.Failure}");
+        page.Console += (_, m) => Note($"console {m.Type}: {m.Text}");
+    }
+
+    private void Note(string line) { lock (_way) _way.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {line}"); }
+
+    private async Task ReachAsync(IPage page, string urlStart)
+    {
+        try { await page.WaitForURLAsync(url => url.StartsWith(urlStart)); }
+        catch (TimeoutException e)
+        {
+            string text, way;
+            try { text = await page.Locator("body").InnerTextAsync(new() { Timeout = 5_000 }); }
+            catch (Exception ex) when (ex is PlaywrightException or TimeoutException) { text = "(no body)"; }
+            lock (_way) way = string.Join("\n", _way);
+            throw new TimeoutException($"Not at {urlStart} after {e.Message}; the page is {page.Url}, reading: " +
+                $"{text[..Math.Min(text.Length, 300)]}\nOn the way:\n{way}", e);
+        }
     }
 }
