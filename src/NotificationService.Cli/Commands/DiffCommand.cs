@@ -17,7 +17,8 @@ internal static class DiffCommand
         CancellationToken ct)
     {
         if (await ServiceOptions.ExportAsync(http, tenant, errors, ct) is not { } snapshot) return 1;
-        var (service, local) = (ConfigTree.FromExport(snapshot.Export), ConfigTree.Read(directory));
+        if (ServiceOptions.Tree(snapshot, errors) is not { } service) return 1;
+        var local = ConfigTree.Read(directory);
         var changes = TreeDiff.Objects(service, local);
         foreach (var change in changes) output.WriteLine($"{change.Object}: {change.Words}");
         foreach (var file in changes.SelectMany(c => c.Files).Where(f => f.EndsWith(".hbs", StringComparison.Ordinal)))

@@ -15,7 +15,7 @@ internal static class PullCommand
         CancellationToken ct)
     {
         if (await ServiceOptions.ExportAsync(http, tenant, errors, ct) is not { } snapshot) return 1;
-        var tree = ConfigTree.FromExport(snapshot.Export, snapshot.Revision);
+        if (ServiceOptions.Tree(snapshot, errors) is not { } tree) return 1;
         Directory.CreateDirectory(directory);
         tree.WriteTo(directory);
         output.WriteLine($"{tree.Files.Count} files written to {directory}.");

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using NotificationService.Cli.Tree;
 
 namespace NotificationService.Cli.Commands;
 
@@ -62,5 +63,16 @@ internal sealed class ServiceOptions
         }
         var answer = JsonNode.Parse(body)!.AsObject();
         return tenant is null ? new Snapshot(answer["export"]!.AsObject(), (string?)answer["revision"]) : new Snapshot(answer, null);
+    }
+
+    /// <summary>The snapshot as a tree, or null (the reason on <paramref name="errors"/>) when an object cannot be a file.</summary>
+    public static ConfigTree? Tree(Snapshot snapshot, TextWriter errors)
+    {
+        try { return ConfigTree.FromExport(snapshot.Export, snapshot.Revision); }
+        catch (InvalidDataException e)
+        {
+            errors.WriteLine($"The tenant's configuration cannot be written as a tree: {e.Message}");
+            return null;
+        }
     }
 }

@@ -55,10 +55,14 @@ public sealed class ConfigTree
         _ => node?.DeepClone(),
     };
 
-    /// <summary>Replaces the directory's tree files with this tree's (other files, such as `.git` or a README, stay).</summary>
+    /// <summary>
+    /// Writes this tree's files into the directory and deletes the configuration files it no longer has (an object that went
+    /// away). Only files a pull writes are ever deleted (<see cref="TreeLayout.IsConfigurationFile"/>): a `sample.json`, a
+    /// README or `.git` stay as they are.
+    /// </summary>
     public void WriteTo(string directory)
     {
-        foreach (var stale in Read(directory).Files.Keys.Where(p => !Files.ContainsKey(p)))
+        foreach (var stale in Read(directory).Files.Keys.Where(p => TreeLayout.IsConfigurationFile(p) && !Files.ContainsKey(p)))
             File.Delete(Path.Combine(directory, stale));
         foreach (var (path, content) in Files)
         {
@@ -68,7 +72,10 @@ public sealed class ConfigTree
         }
     }
 
-    /// <summary>The tree files under <paramref name="directory"/>: the manifest and everything under the known folders.</summary>
+    /// <summary>
+    /// The files under <paramref name="directory"/> a tree is about: the manifest and everything under the known folders,
+    /// the user's own files there (a `sample.json`) included, for validate to read.
+    /// </summary>
     public static ConfigTree Read(string directory)
     {
         var tree = new ConfigTree();

@@ -5,22 +5,31 @@ public sealed record ObjectChange(string Object, string Words, IReadOnlyList<str
 
 /// <summary>
 /// What differs from a tree <c>from</c> (the service's configuration) to a tree <c>to</c> (the directory): per object,
-/// in words, and as a unified diff of each changed file, with the `--- a/` and `+++ b/` headers git uses.
+/// in words, and as a unified diff of each changed file, with the `--- a/` and `+++ b/` headers git uses. Only the files a
+/// pull writes are compared (a `sample.json` is the user's, not configuration), and the words say what a push would do:
+/// an object only in the service stays there (a push never deletes), and providers and webhook endpoints are not pushed.
 /// </summary>
 public static class TreeDiff
 {
+    public const string OnlyInService = "only in the service (a push leaves it there; a pull brings it here)";
+    public const string NotPushed = " (not pushed: managed in the console)";
+
     public static IReadOnlyList<ObjectChange> Objects(ConfigTree from, ConfigTree to)
     {
         // The manifest records the pull (format, revision), not an object of the tenant's.
-        var changed = from.Files.Keys.Union(to.Files.Keys).Order(StringComparer.Ordinal)
-            .Where(p => p != ConfigTree.ManifestFile && from.Files.GetValueOrDefault(p) != to.Files.GetValueOrDefault(p));
-        var (before, after) = (from.Files.Keys.Select(ObjectOf).ToHashSet(), to.Files.Keys.Select(ObjectOf).ToHashSet());
+        static IEnumerable<string> Compared(ConfigTree tree) =>
+            tree.Files.Keys.Where(p => p != ConfigTree.ManifestFile && TreeLayout.IsConfigurationFile(p));
+        var changed = Compared(from).Union(Compared(to)).Order(StringComparer.Ordinal)
+            .Where(p => from.Files.GetValueOrDefault(p) != to.Files.GetValueOrDefault(p));
+        var (before, after) = (Compared(from).Select(ObjectOf).ToHashSet(), Compared(to).Select(ObjectOf).ToHashSet());
         return changed.GroupBy(ObjectOf).Select(g =>
         {
             var files = g.ToList();
-            var words = !before.Contains(g.Key) ? "new" : !after.Contains(g.Key) ? "removed"
-                : "changed: " + string.Join(", ", files.Select(f => f[(f.LastIndexOf('/') + 1)..]
+            var words = !before.Contains(g.Key) ? "new" : !after.Contains(g.Key) ? OnlyInService
+                : "changed: " + string.Join(", ", files.Select(f => TreeNames.FromFileName(f[(f.LastIndexOf('/') + 1)..])
                     + (from.Files.ContainsKey(f) ? to.Files.ContainsKey(f) ? "" : " removed" : " added")));
+            if (files[0].StartsWith("providers/", StringComparison.Ordinal) || files[0].StartsWith("webhooks/", StringComparison.Ordinal))
+                words += NotPushed;
             return new ObjectChange(g.Key, words, files);
         }).ToList();
     }
@@ -29,19 +38,28 @@ public static class TreeDiff
     public static string ObjectOf(string path)
     {
         var s = path.Split('/');
-        static string Stem(string file) => Path.GetFileNameWithoutExtension(file);
+        static string Stem(string file) => TreeNames.FromFileName(Path.GetFileNameWithoutExtension(file));
         return s[0] switch
         {
-            "templates" when s.Length >= 3 => $"template {s[1]} ({s[2]})",
+            "templates" when s.Length >= 3 => $"template {TreeNames.FromFileName(s[1])} ({TreeNames.FromFileName(s[2])})",
             "layouts" => $"layout {Stem(s[^1])}",
             "partials" => $"partial {Stem(s[^1])}",
             "workflows" => $"workflow {Stem(s[^1])}",
             "categories" => $"category {Stem(s[^1])}",
             "topics" => $"topic {Stem(s[^1])}",
-            "providers" when s.Length == 3 => $"provider {Stem(s[2])} ({s[1]})",
+            "providers" when s.Length == 3 => Provider(Path.GetFileNameWithoutExtension(s[2]), TreeNames.FromFileName(s[1])),
             "webhooks" => "webhook endpoints",
             _ => path,
         };
+    }
+
+    /// <summary>A provider as a reader names it: its name and channel, and its id when it shares its name (`NAME~ID.json`).</summary>
+    private static string Provider(string stem, string channel)
+    {
+        var tilde = stem.LastIndexOf('~');
+        return tilde > 0 && Guid.TryParse(stem[(tilde + 1)..], out var id)
+            ? $"provider {TreeNames.FromFileName(stem[..tilde])} ({channel}, {id})"
+            : $"provider {TreeNames.FromFileName(stem)} ({channel})";
     }
 
     /// <summary>A unified diff of one file (null when absent on a side), three lines of context.</summary>

@@ -8,14 +8,37 @@ namespace NotificationService.Cli.Tree;
 /// data or actions, and whether that content is the published version). Layouts and partials are `.hbs` files (a
 /// `.json` beside one only when it has a description); workflows, categories, topics and providers are one JSON file
 /// each; webhook endpoints are one `webhooks.json` list ordered by URL (an endpoint has no name to file it under).
-/// Secrets are never in an export, so never here: a provider lists only the names of the secrets it has.
+/// Secrets are never in an export, so never here: a provider lists only the names of the secrets it has. Names become
+/// file names through <see cref="TreeNames"/>; two providers of a channel whose names would be one file (the same name,
+/// or names differing only in case) are each filed as `NAME~ID.json`, so both are kept, always under the same names.
 /// </summary>
 internal static class TreeLayout
 {
     public static readonly string[] Folders =
         ["templates", "layouts", "partials", "workflows", "categories", "topics", "providers", "webhooks"];
 
+    /// <summary>The service's channels (ChannelNames.All there): a template folder is `CHANNEL.LOCALE` for one of them.</summary>
+    public static readonly string[] Channels = ["email", "sms", "push", "whatsapp", "in_app", "chat"];
+
     private static readonly string[] Volatile = ["id", "createdAt", "updatedAt", "memberCount", "previousSecretExpiresAt"];
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a file `pull` writes (for some configuration): the only files a pull replaces
+    /// or deletes, and the only ones `diff` compares. Anything else in the directory (a template folder's `sample.json`, a
+    /// README, `.git`) is the user's.
+    /// </summary>
+    public static bool IsConfigurationFile(string path) => path.Split('/') switch
+    {
+        [ConfigTree.ManifestFile] or ["webhooks", "webhooks.json"] => true,
+        ["templates", _, var folder, var file] => folder.Contains('.') && (file == "template.json" || IsHbs(file)),
+        ["layouts" or "partials", var file] => IsHbs(file) || IsJson(file),
+        ["workflows" or "categories" or "topics", var file] => IsJson(file),
+        ["providers", _, var file] => IsJson(file),
+        _ => false,
+    };
+
+    private static bool IsHbs(string file) => file.Length > 4 && file.EndsWith(".hbs", StringComparison.Ordinal);
+    private static bool IsJson(string file) => file.Length > 5 && file.EndsWith(".json", StringComparison.Ordinal);
 
     public static ConfigTree Build(JsonObject export)
     {
@@ -33,7 +56,10 @@ internal static class TreeLayout
         foreach (var w in Items(export, "workflows")) AddWorkflow(tree, w);
         foreach (var c in Items(export, "categories")) tree.AddJson($"categories/{Segment(c, "key")}.json", Without(c, "key"));
         foreach (var t in Items(export, "topics")) tree.AddJson($"topics/{Segment(t, "key")}.json", Without(t, "key"));
-        foreach (var p in Items(export, "providers")) AddProvider(tree, p);
+        foreach (var channel in Items(export, "providers").GroupBy(p => Segment(p, "channel")))
+            foreach (var sameFile in channel.GroupBy(p => Segment(p, "name"), StringComparer.OrdinalIgnoreCase).Select(g => g.ToList()))
+                foreach (var p in sameFile)
+                    AddProvider(tree, p, sameFile.Count == 1 ? Segment(p, "name") : $"{Segment(p, "name")}~{Segment(p, "id")}");
         var hooks = Items(export, "webhooks").OrderBy(h => (string?)h["url"], StringComparer.Ordinal)
             .Select(h => (JsonNode)Without(h)).ToArray();
         if (hooks.Length > 0) tree.AddJson("webhooks/webhooks.json", new JsonArray(hooks));
@@ -48,7 +74,8 @@ internal static class TreeLayout
         var structured = new JsonObject();
         foreach (var (part, value) in (JsonObject?)latest["parts"] ?? [])
         {
-            if (value is JsonValue text && text.TryGetValue<string>(out var source)) tree.AddText($"{folder}/{SafeName(part)}.hbs", source);
+            if (value is JsonValue text && text.TryGetValue<string>(out var source))
+                tree.AddText($"{folder}/{TreeNames.ToFileName(part)}.hbs", source);
             else structured[part] = value?.DeepClone();
         }
         var manifest = new JsonObject
@@ -73,13 +100,13 @@ internal static class TreeLayout
         });
     }
 
-    private static void AddProvider(ConfigTree tree, JsonObject p)
+    private static void AddProvider(ConfigTree tree, JsonObject p, string fileName)
     {
         var file = Without(p, "channel", "name", "secrets");
         // The export masks each secret's value; only its name is configuration.
         file["secretNames"] = new JsonArray(((JsonObject?)p["secrets"] ?? []).Select(s => s.Key).Order(StringComparer.Ordinal)
             .Select(k => (JsonNode)k!).ToArray());
-        tree.AddJson($"providers/{Segment(p, "channel")}/{Segment(p, "name")}.json", file);
+        tree.AddJson($"providers/{Segment(p, "channel")}/{fileName}.json", file);
     }
 
     private static IEnumerable<JsonObject> Items(JsonObject export, string name) => ((JsonArray?)export[name] ?? []).OfType<JsonObject>();
@@ -93,10 +120,5 @@ internal static class TreeLayout
     }
 
     private static string Segment(JsonObject o, string field) =>
-        SafeName((string?)o[field] ?? throw new InvalidDataException($"An object without \"{field}\"."));
-
-    /// <summary>A name becomes one path segment: never a separator or a way out of the tree.</summary>
-    public static string SafeName(string name) =>
-        name.Length == 0 || name is "." or ".." || name.IndexOfAny(['/', '\\', ':', '\0']) >= 0
-            ? throw new InvalidDataException($"\"{name}\" cannot be a file name in the tree.") : name;
+        TreeNames.ToFileName((string?)o[field] ?? throw new InvalidDataException($"An object without \"{field}\"."));
 }

@@ -5,7 +5,8 @@ namespace NotificationService.Cli.Tree;
 /// <summary>
 /// A tree as the service's push document (`POST /api/v1/admin/config/push`): the inverse of <see cref="TreeLayout"/> for
 /// what a push applies (layouts, partials, categories, topics, templates, workflows). Providers and webhook endpoints stay
-/// in the tree for review and diff, and are not pushed: their secrets never leave the service.
+/// in the tree for review and diff, and are not pushed: their secrets never leave the service. Names are read back from
+/// file names (<see cref="TreeNames"/>), so an object is pushed under the name it was pulled with.
 /// </summary>
 public static class TreePush
 {
@@ -42,7 +43,7 @@ public static class TreePush
     private static JsonArray Fragments(ConfigTree tree, string kind) => new(Names(tree, kind, ".hbs")
         .Select(name => (JsonNode)new JsonObject
     {
-        ["name"] = name, ["source"] = tree.Files[$"{kind}/{name}.hbs"],
+        ["name"] = TreeNames.FromFileName(name), ["source"] = tree.Files[$"{kind}/{name}.hbs"],
         ["description"] = tree.Files.ContainsKey($"{kind}/{name}.json")
             ? tree.ReadJson($"{kind}/{name}.json")["description"]?.DeepClone() : null,
     }).ToArray());
@@ -50,7 +51,7 @@ public static class TreePush
     private static JsonArray Objects(ConfigTree tree, string kind, string keyName) => new(Names(tree, kind, ".json").Select(name =>
     {
         var o = tree.ReadJson($"{kind}/{name}.json");
-        o[keyName] = name;
+        o[keyName] = TreeNames.FromFileName(name);
         return (JsonNode)o;
     }).ToArray());
 
@@ -62,10 +63,11 @@ public static class TreePush
         var parts = (JsonObject?)manifest["parts"]?.DeepClone() ?? [];
         foreach (var (path, source) in tree.Files.Where(f => f.Key.StartsWith(folder + "/", StringComparison.Ordinal)
                      && f.Key.EndsWith(".hbs", StringComparison.Ordinal) && !f.Key[(folder.Length + 1)..].Contains('/')))
-            parts[path[(folder.Length + 1)..^4]] = source;
+            parts[TreeNames.FromFileName(path[(folder.Length + 1)..^4])] = source;
         return (JsonNode)new JsonObject
         {
-            ["key"] = segments[1], ["channel"] = segments[2][..dot], ["locale"] = segments[2][(dot + 1)..],
+            ["key"] = TreeNames.FromFileName(segments[1]), ["channel"] = TreeNames.FromFileName(segments[2][..dot]),
+            ["locale"] = TreeNames.FromFileName(segments[2][(dot + 1)..]),
             ["description"] = manifest["description"]?.DeepClone(), ["layout"] = manifest["layout"]?.DeepClone(),
             ["optionalVariables"] = manifest["optionalVariables"]?.DeepClone() ?? new JsonArray(), ["parts"] = parts,
             ["published"] = (bool?)manifest["published"] ?? false,
@@ -77,13 +79,14 @@ public static class TreePush
         var file = tree.ReadJson($"workflows/{key}.json");
         return (JsonNode)new JsonObject
         {
-            ["key"] = key, ["definition"] = file["definition"]?.DeepClone(), ["published"] = (bool?)file["published"] ?? false,
+            ["key"] = TreeNames.FromFileName(key), ["definition"] = file["definition"]?.DeepClone(),
+            ["published"] = (bool?)file["published"] ?? false,
         };
     }).ToArray());
 
     private static List<string> TemplateFolders(ConfigTree tree) => tree.Files.Keys
         .Where(p => p.StartsWith("templates/", StringComparison.Ordinal) && p.EndsWith("/template.json", StringComparison.Ordinal)
-            && p.Count(c => c == '/') == 3)
+            && TreeLayout.IsConfigurationFile(p))
         .Select(p => p[..^"/template.json".Length]).ToList();
 
     private static List<string> Names(ConfigTree tree, string folder, string extension) => tree.Files.Keys

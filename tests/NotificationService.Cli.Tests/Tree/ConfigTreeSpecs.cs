@@ -83,15 +83,96 @@ public sealed class ConfigTreeSpecs
         finally { Directory.Delete(dir, recursive: true); }
     }
 
+    [Fact]
+    public void A_rewrite_deletes_only_files_a_pull_writes_and_leaves_sample_data_and_other_files_alone()
+    {
+        var dir = Directory.CreateTempSubdirectory("tree-").FullName;
+        try
+        {
+            ConfigTree.FromExport(SampleExport.Create()).WriteTo(dir);
+            var folder = Path.Combine(dir, "templates", "receipt", "email.en");
+            File.WriteAllText(Path.Combine(folder, "sample.json"), "{\"number\": 7}");
+            File.WriteAllText(Path.Combine(folder, "notes.md"), "ours");
+            File.WriteAllText(Path.Combine(folder, "preheader.hbs"), "a part the service does not have");
+
+            ConfigTree.FromExport(SampleExport.Create()).WriteTo(dir);
+
+            Assert.Equal("{\"number\": 7}", File.ReadAllText(Path.Combine(folder, "sample.json")));
+            Assert.True(File.Exists(Path.Combine(folder, "notes.md")));
+            Assert.False(File.Exists(Path.Combine(folder, "preheader.hbs")));   // a part file is the service's, as pull writes it
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+
     [Theory]
-    [InlineData("../escape")]
-    [InlineData("a/b")]
-    [InlineData("..")]
-    public void A_name_that_would_leave_its_folder_is_refused(string key)
+    [InlineData("templates/receipt/email.en/template.json", true)]
+    [InlineData("templates/receipt/email.en/subject.hbs", true)]
+    [InlineData("providers/push/FCM primary %2F EU.json", true)]
+    [InlineData("notifications.json", true)]
+    [InlineData("templates/receipt/email.en/sample.json", false)]
+    [InlineData("templates/receipt/email.en/notes.md", false)]
+    [InlineData("templates/receipt/template.json", false)]
+    [InlineData("workflows/drafts/welcome.json", false)]
+    [InlineData("README.md", false)]
+    public void Configuration_files_are_exactly_the_files_a_pull_writes(string path, bool pulled)
+    {
+        Assert.Equal(pulled, TreeLayout.IsConfigurationFile(path));
+    }
+
+    [Theory]
+    [InlineData("../escape", "topics/..%2Fescape.json")]
+    [InlineData("a/b", "topics/a%2Fb.json")]
+    [InlineData("..", "topics/%2E%2E.json")]
+    [InlineData("C:\\x", "topics/C%3A%5Cx.json")]
+    public void A_name_that_would_leave_its_folder_is_escaped_into_one_file_of_it(string key, string file)
     {
         var export = SampleExport.Create();
         export["topics"]![0]!["key"] = key;
 
-        Assert.Throws<InvalidDataException>(() => ConfigTree.FromExport(export));
+        var tree = ConfigTree.FromExport(export);
+
+        Assert.Contains(file, tree.Files.Keys);
+        Assert.Equal(key, (string?)TreePush.Document(tree)["topics"]![0]!["key"]);   // pushed back under the name it had
+    }
+
+    [Fact]
+    public void A_provider_name_with_a_slash_is_one_file_of_its_channel()
+    {
+        var export = SampleExport.Create();
+        export["providers"] = new JsonArray(SampleExport.Provider("push", "FCM primary / EU", Guid.NewGuid()));
+
+        var file = Assert.Single(ConfigTree.FromExport(export).Files.Keys, k => k.StartsWith("providers/", StringComparison.Ordinal));
+
+        Assert.Equal("providers/push/FCM primary %2F EU.json", file);
+        Assert.Equal("provider FCM primary / EU (push)", TreeDiff.ObjectOf(file));
+    }
+
+    [Fact]
+    public void Two_providers_one_file_name_would_hold_are_each_kept_under_their_id_whatever_the_export_order()
+    {
+        var (first, second, third) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        JsonObject Export(params JsonObject[] providers)
+        {
+            var export = SampleExport.Create();
+            export["providers"] = new JsonArray(providers);
+            return export;
+        }
+        var providers = new[]
+        {
+            SampleExport.Provider("email", "primary", first, from: "a@acme.test"),
+            SampleExport.Provider("email", "Primary", second, from: "b@acme.test"),   // one file on a case-insensitive disk
+            SampleExport.Provider("email", "primary", third, from: "c@acme.test"),
+            SampleExport.Provider("sms", "primary", Guid.NewGuid()),                // another channel's folder: no clash
+        };
+
+        var tree = ConfigTree.FromExport(Export(providers.Select(p => (JsonObject)p.DeepClone()).ToArray()));
+        var reversed = ConfigTree.FromExport(Export(providers.Reverse().Select(p => (JsonObject)p.DeepClone()).ToArray()));
+
+        Assert.Equal(tree.Files, reversed.Files);
+        Assert.Equal("a@acme.test", (string?)tree.ReadJson($"providers/email/primary~{first}.json")["settings"]!["from"]);
+        Assert.Equal("b@acme.test", (string?)tree.ReadJson($"providers/email/Primary~{second}.json")["settings"]!["from"]);
+        Assert.Equal("c@acme.test", (string?)tree.ReadJson($"providers/email/primary~{third}.json")["settings"]!["from"]);
+        Assert.Contains("providers/sms/primary.json", tree.Files.Keys);
+        Assert.Equal($"provider primary (email, {first})", TreeDiff.ObjectOf($"providers/email/primary~{first}.json"));
     }
 }

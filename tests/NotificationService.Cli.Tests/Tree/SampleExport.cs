@@ -28,17 +28,21 @@ internal static class SampleExport
             ["required"] = true, ["commercial"] = false, ["isDefault"] = false, ["quietHours"] = "respect", ["createdAt"] = stamp, ["updatedAt"] = stamp,
         }),
         ["topics"] = new JsonArray(new JsonObject { ["key"] = "launches", ["name"] = "Launches", ["description"] = null, ["memberCount"] = 42, ["createdAt"] = stamp, ["updatedAt"] = stamp }),
-        ["providers"] = new JsonArray(new JsonObject
-        {
-            ["id"] = Guid.NewGuid().ToString(), ["channel"] = "email", ["kind"] = "sendgrid", ["name"] = "primary", ["priority"] = 1, ["enabled"] = true,
-            ["settings"] = new JsonObject { ["from"] = "no-reply@acme.test" }, ["secrets"] = new JsonObject { ["apiKey"] = "••••••••" },
-            ["createdAt"] = stamp, ["updatedAt"] = stamp,
-        }),
+        ["providers"] = new JsonArray(Provider("email", "primary", Guid.NewGuid(), stamp: stamp)),
         ["webhooks"] = new JsonArray(new JsonObject
         {
             ["id"] = Guid.NewGuid().ToString(), ["url"] = "https://hooks.acme.test/n", ["description"] = null, ["events"] = new JsonArray("message.sent"),
             ["enabled"] = true, ["disabledReason"] = null, ["previousSecretExpiresAt"] = null, ["createdAt"] = stamp, ["updatedAt"] = stamp,
         }),
+    };
+
+    /// <summary>A provider as the export lists it: the API accepts any display name, and two alike on one channel.</summary>
+    public static JsonObject Provider(string channel, string name, Guid id, string from = "no-reply@acme.test",
+        string stamp = "2026-11-28T10:00:00+00:00") => new()
+    {
+        ["id"] = id.ToString(), ["channel"] = channel, ["kind"] = "sendgrid", ["name"] = name, ["priority"] = 1, ["enabled"] = true,
+        ["settings"] = new JsonObject { ["from"] = from }, ["secrets"] = new JsonObject { ["apiKey"] = "••••••••" },
+        ["createdAt"] = stamp, ["updatedAt"] = stamp,
     };
 
     private static JsonObject Template(string key, string channel, string locale, int? published, params JsonObject[] versions) => new()

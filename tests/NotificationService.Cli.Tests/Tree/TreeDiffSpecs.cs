@@ -19,7 +19,34 @@ public sealed class TreeDiffSpecs
             "partial header: new",
             "template login (push.de): changed: subtitle.hbs added",
             "template receipt (email.en): changed: subject.hbs",
-            "topic launches: removed",
+            "topic launches: only in the service (a push leaves it there; a pull brings it here)",
+        ], TreeDiff.Objects(service, local).Select(c => $"{c.Object}: {c.Words}"));
+    }
+
+    [Fact]
+    public void Sample_data_and_other_files_a_pull_does_not_write_are_no_difference_and_not_in_a_push()
+    {
+        var service = ConfigTree.FromExport(SampleExport.Create());
+        var local = ConfigTree.FromExport(SampleExport.Create());
+        local.AddText("templates/receipt/email.en/sample.json", "{\"number\": 7}");
+        local.AddText("templates/receipt/email.en/notes.md", "ours");
+
+        Assert.Empty(TreeDiff.Objects(service, local));
+        Assert.Equal(TreePush.Document(service).ToJsonString(), TreePush.Document(local).ToJsonString());
+    }
+
+    [Fact]
+    public void A_provider_or_webhook_difference_says_a_push_does_not_apply_it()
+    {
+        var service = ConfigTree.FromExport(SampleExport.Create());
+        var local = ConfigTree.FromExport(SampleExport.Create());
+        local.AddText("providers/email/primary.json", "{}\n");
+        local.AddText("webhooks/webhooks.json", "[]\n");
+
+        Assert.Equal(
+        [
+            "provider primary (email): changed: primary.json (not pushed: managed in the console)",
+            "webhook endpoints: changed: webhooks.json (not pushed: managed in the console)",
         ], TreeDiff.Objects(service, local).Select(c => $"{c.Object}: {c.Words}"));
     }
 
