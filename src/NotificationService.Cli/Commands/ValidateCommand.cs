@@ -21,10 +21,13 @@ internal static class ValidateCommand
             errors.WriteLine($"{directory}: no {ConfigTree.ManifestFile}; not a tree that `notifications pull` wrote.");
             return 1;
         }
-        var problems = TreeValidator.Validate(ConfigTree.Read(directory));
+        var tree = ConfigTree.Read(directory);
+        var problems = TreeValidator.Validate(tree);
         foreach (var problem in problems) errors.WriteLine(problem);
-        var templates = ConfigTree.Read(directory).Files.Keys.Count(k => k.EndsWith("/template.json", StringComparison.Ordinal));
-        output.WriteLine(problems.Count == 0 ? $"{templates} templates valid." : $"{problems.Count} problems.");
+        output.WriteLine(problems.Count == 0 ? $"{Count(TreeValidator.TemplateCount(tree), "template")} valid."
+            : $"{Count(problems.Count, "problem")}.");
         return problems.Count == 0 ? 0 : 1;
     }
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
 }
