@@ -26,8 +26,8 @@ public partial class NotificationsAsCodePageTests(ClientServiceFixture service)
         await TemplateApi.ExpectAsync(await staging.Http.PutJsonAsync($"{TemplateApi.Root}/layouts/frame", new { source = "<main>{{{body}}}</main>" }), 201);
         await staging.Http.CreateTemplateAsync(new
         {
-            key = "receipt", channel = "email", locale = "en", layout = "frame",
-            parts = new { subject = "Receipt {{number}}", html = "<p>Total {{total}}</p>" },
+            key = "welcome", channel = "email", locale = "en", layout = "frame",   // as the demo tenant's seed has it
+            parts = new { subject = "Welcome to {{appName}}, {{user.firstName}}!", html = "<p>Hello {{user.firstName}}</p>" },
         });
         var blocks = MarkdownDocs.Blocks(Page).Where(b => b.NotRunMark?.Contains(nameof(NotificationsAsCodePageTests)) == true).ToList();
         var shell = blocks.Where(b => MarkdownDocs.ShellLanguages.Contains(b.Language)).ToList();
@@ -64,9 +64,9 @@ public partial class NotificationsAsCodePageTests(ClientServiceFixture service)
 
         foreach (var tenant in new[] { staging, production })
         {
-            var receipt = (await tenant.Http.GetJsonAsync($"{TemplateApi.Root}?key=receipt"))["items"]!.AsArray().Single()!;
-            Assert.Equal("Receipt no. {{number}}", (string?)receipt["parts"]!["subject"]);
-            Assert.Equal((int)receipt["latestVersion"]!, (int?)receipt["publishedVersion"]);
+            var welcome = (await tenant.Http.GetJsonAsync($"{TemplateApi.Root}?key=welcome"))["items"]!.AsArray().Single()!;
+            Assert.Equal("Your {{appName}} account is ready, {{user.firstName}}!", (string?)welcome["parts"]!["subject"]);
+            Assert.Equal((int)welcome["latestVersion"]!, (int?)welcome["publishedVersion"]);
         }
     }
 
