@@ -32,13 +32,16 @@ public class CliPullTests(PlatformFixture service)
         {
             Assert.Equal(0, await PullCommand.RunAsync(service.Platform(), tenant.Id, dir, TextWriter.Null, Console.Error, CancellationToken.None));
             Assert.True(File.Exists(Path.Combine(dir, "templates", "receipt", "email.en", "html.hbs")));
+            // Files of the user's own beside the pulled ones: what pull, diff and push must leave alone.
+            await File.WriteAllTextAsync(Path.Combine(dir, "templates", "receipt", "email.en", "sample.json"), """{"number": 7, "total": "9.00"}""");
+            await File.WriteAllTextAsync(Path.Combine(dir, "README.md"), "Our notifications\n");
             Assert.Equal(0, ValidateCommand.Run(dir, TextWriter.Null, Console.Error));
             await GitAsync(dir, "init", "-q");
             await GitAsync(dir, "add", "-A");
             await GitAsync(dir, "-c", "user.name=spec", "-c", "user.email=spec@example.com", "commit", "-qm", "pulled");
 
             Assert.Equal(0, await PullCommand.RunAsync(service.Platform(), tenant.Id, dir, TextWriter.Null, Console.Error, CancellationToken.None));
-            Assert.Equal("", await GitAsync(dir, "status", "--porcelain"));   // an unchanged tenant pulls as the same bytes
+            Assert.Equal("", await GitAsync(dir, "status", "--porcelain"));   // the same bytes, and the user's files still there
 
             await TemplateApi.ExpectAsync(await tenant.Http.PutJsonAsync($"{TemplateApi.Root}/{template.Id()}",
                 new { layout = "frame", parts = new { subject = "Your receipt {{number}}", html = "<p>Total {{total}}</p>{{> sig}}" } }), 200);
