@@ -12,6 +12,11 @@ public sealed record AnalyticsQuery(DateTimeOffset From, DateTimeOffset To, stri
 
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(92);
 
+    /// <summary>The instants a bound may name. Rounding `to` up an hour and defaulting `from` to a day before it must stay
+    /// inside DateTimeOffset's range: at 0001-01-01 or 9999-12-31 that arithmetic was a 500.</summary>
+    public static readonly DateTimeOffset Earliest = new(1970, 1, 1, 0, 0, 0, TimeSpan.Zero);
+    public static readonly DateTimeOffset Latest = new(9999, 12, 30, 23, 59, 59, TimeSpan.Zero);
+
     /// <summary>
     /// Whole UTC hours, the rollups' grain: `from` rounds down and `to` up, so the current hour is in. No `to`: now; no
     /// `from`: 24 hours before `to`; no `groupBy`: channel.
@@ -27,8 +32,15 @@ public sealed record AnalyticsQuery(DateTimeOffset From, DateTimeOffset To, stri
         return new(first, last, by);
     }
 
-    private static DateTimeOffset? Instant(string? value, string field) => value is null ? null
-        : DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture,
-            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at) ? at
-        : throw RequestValidationException.For(field, "A UTC date or date-time (ISO 8601), e.g. 2026-01-31 or 2026-01-31T09:00:00Z.");
+    private static DateTimeOffset? Instant(string? value, string field)
+    {
+        if (value is null) return null;
+        if (!DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture,
+                DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var at))
+            throw RequestValidationException.For(field, "A UTC date or date-time (ISO 8601), e.g. 2026-01-31 or 2026-01-31T09:00:00Z.");
+        if (at < Earliest || at > Latest)
+            throw RequestValidationException.For(field, FormattableString.Invariant(
+                $"A date-time from {Earliest:yyyy-MM-dd'T'HH:mm:ss'Z'} to {Latest:yyyy-MM-dd'T'HH:mm:ss'Z'}."));
+        return at;
+    }
 }

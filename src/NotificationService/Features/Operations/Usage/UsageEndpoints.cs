@@ -15,6 +15,11 @@ public static class UsageEndpoints
 {
     private const int MaxDays = 366;
 
+    /// <summary>The days a bound may name: defaulting `from` to 29 days before `to` must stay inside DateOnly's range
+    /// (at 0001-01-01 that arithmetic was a 500).</summary>
+    private static readonly DateOnly Earliest = new(1970, 1, 1);
+    private static readonly DateOnly Latest = new(9999, 12, 31);
+
     public static IServiceCollection AddUsage(this IServiceCollection services) => services
         .AddSingleton<UsageStore>()
         .AddSingleton<UsageCounter>()
@@ -38,7 +43,13 @@ public static class UsageEndpoints
                 return TypedResults.Ok(new UsageReport(first, last, await store.ListAsync(http.User.TenantId(), first, last, channel, ct)));
             }).WithSummary("The tenant's notifications per day and channel, by status reached");
 
-    private static DateOnly? Day(string? value, string field) => value is null ? null
-        : DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d) ? d
-        : throw RequestValidationException.For(field, "A date as yyyy-MM-dd (UTC).");
+    private static DateOnly? Day(string? value, string field)
+    {
+        if (value is null) return null;
+        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+            throw RequestValidationException.For(field, "A date as yyyy-MM-dd (UTC).");
+        if (d < Earliest || d > Latest)
+            throw RequestValidationException.For(field, $"A date from {Earliest:yyyy-MM-dd} to {Latest:yyyy-MM-dd}.");
+        return d;
+    }
 }

@@ -194,4 +194,19 @@ public class AnalyticsTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull((await response.JsonAsync())["errors"]![field]);
     }
+
+    [Theory]
+    [InlineData("to=0001-01-01T00:00:00Z", "to")]
+    [InlineData("to=9999-12-31T23:59:59Z", "to")]
+    [InlineData("from=9999-12-31T22:00:00Z&to=9999-12-31T23:59:59Z", "to")]
+    [InlineData("from=0001-01-01T00:00:00Z", "from")]
+    [InlineData("from=9999-12-31T22:00:00Z", "from")]
+    public async Task A_date_at_either_end_of_the_calendar_is_a_400_naming_the_parameter_and_the_range_it_takes(string query, string field)
+    {
+        var tenant = await service.NewTenantAsync();
+        var response = await tenant.Http.GetAsync($"/api/v1/admin/analytics?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("A date-time from 1970-01-01T00:00:00Z to 9999-12-30T23:59:59Z.",
+            (await response.JsonAsync())["errors"]![field]![0]!.GetValue<string>());
+    }
 }

@@ -62,4 +62,16 @@ public class UsageTests(ServiceFixture service)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.NotNull((await response.JsonAsync())["errors"]![field]);
     }
+
+    [Theory]
+    [InlineData("to=0001-01-01", "to")]
+    [InlineData("from=0001-01-01&to=0001-01-02", "to")]
+    [InlineData("from=0001-01-01", "from")]
+    public async Task A_date_before_1970_is_a_400_naming_the_parameter_and_the_range_it_takes(string query, string field)
+    {
+        var tenant = await service.NewTenantAsync();
+        var response = await tenant.Http.GetAsync($"/api/v1/admin/usage?{query}");
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("A date from 1970-01-01 to 9999-12-31.", (await response.JsonAsync())["errors"]![field]![0]!.GetValue<string>());
+    }
 }
