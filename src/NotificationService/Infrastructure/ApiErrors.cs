@@ -80,8 +80,25 @@ public static class ApiErrors
             // /health/ready and by one warning line per request (below), not a stack trace each.
             SuppressDiagnosticsCallback = c => c.Exception is ApiException or BadHttpRequestException || DatabaseOutage.Is(c.Exception),
         });
-        app.UseStatusCodePages(); // bare 401/403/404/405 get a ProblemDetails body too
+        // Bare 400/401/403/404/405/415 get a ProblemDetails body too: a 400 of a parameter that did not bind names it, and
+        // routing's 415 says what the operation takes.
+        app.UseStatusCodePages(async c =>
+        {
+            var http = c.HttpContext;
+            var problem = http.Response.StatusCode switch
+            {
+                StatusCodes.Status400BadRequest when ParameterBinding.Problem(http) is { } unbound => ProblemOf(unbound),
+                StatusCodes.Status415UnsupportedMediaType =>
+                    new ProblemDetails { Status = 415, Detail = UnsupportedContentType.Detail(http) },
+                var status => new ProblemDetails { Status = status },
+            };
+            await http.RequestServices.GetRequiredService<IProblemDetailsService>()
+                .WriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem });
+        });
     }
+
+    private static ValidationProblemDetails ProblemOf(RequestValidationException v) =>
+        new(v.Errors) { Status = v.Status, Title = v.Title, Detail = v.Message };
 
     private static int StatusFor(Exception e) => e switch
     {
@@ -94,10 +111,11 @@ public static class ApiErrors
     private static async Task WriteProblemAsync(HttpContext http)
     {
         var error = http.Features.Get<IExceptionHandlerFeature>()?.Error;
+        // Development's framework throws where Production's answers a bare 400: a parameter that did not bind is named alike.
+        if (error is BadHttpRequestException { StatusCode: 400 } && ParameterBinding.Problem(http) is { } unbound) error = unbound;
         var problem = error switch
         {
-            RequestValidationException v =>
-                new ValidationProblemDetails(v.Errors) { Status = v.Status, Title = v.Title, Detail = v.Message },
+            RequestValidationException v => ProblemOf(v),
             ApiException a => new ProblemDetails { Status = a.Status, Title = a.Title, Detail = a.Message },
             BadHttpRequestException b => new ProblemDetails { Status = b.StatusCode, Title = "Bad request", Detail = b.Message },
             _ when DatabaseOutage.Is(error) => new ProblemDetails
