@@ -61,31 +61,34 @@ public static class ChannelParts
             else if (name == "actions" && InboxActionRules.Read(value, "parts.actions", errors) is { } actions)
                 InboxActionRules.Check(actions, "parts.actions", errors, links);
             else if (value is not JsonValue v || v.GetValueKind() != JsonValueKind.String)
-                errors[$"parts.{name}"] = ["A part is a template string."];
+                errors[$"parts.{name}"] = [$"parts.{name} must be a string (a template)."];
             else if (LinkParts.Contains(name) && LinkRules.CheckTemplate(v.GetValue<string>(), links) is { } unsafeLink)
                 errors[$"parts.{name}"] = [unsafeLink];
         }
         bool Has(string n) => parts[n] is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Length > 0;
+        // TryAdd: a part given with the wrong type keeps that error; "needs a subject" for `"subject": 5` sent the caller
+        // looking for a missing field.
         switch (channel)
         {
             case ChannelNames.Email:
-                if (!Has("subject")) errors["parts.subject"] = ["An email template needs a subject."];
+                if (!Has("subject")) errors.TryAdd("parts.subject", ["An email template needs a subject."]);
                 if (!Has("html") && !Has("text"))
-                    errors["parts.html"] = ["An email template needs html or text (text is derived from html when absent)."];
+                    errors.TryAdd("parts.html", ["An email template needs html or text (text is derived from html when absent)."]);
                 break;
             case ChannelNames.Push:
-                if (!Has("title") && !Has("body")) errors["parts.body"] = ["A push template needs a title or a body."];
+                if (!Has("title") && !Has("body")) errors.TryAdd("parts.body", ["A push template needs a title or a body."]);
                 break;
             case ChannelNames.Chat:
                 if (!Has("text") && !parts.ContainsKey("blocks") && !parts.ContainsKey("card") && !parts.ContainsKey("embeds"))
-                    errors["parts.text"] = ["A chat template needs text (and may add blocks, card or embeds)."];
+                    errors.TryAdd("parts.text", ["A chat template needs text (and may add blocks, card or embeds)."]);
                 break;
             case ChannelNames.WhatsApp:
                 if (Has("body") == parts.ContainsKey("template"))
-                    errors["parts.body"] = ["A WhatsApp template has either a body or a provider template reference (template), not both."];
+                    errors.TryAdd("parts.body",
+                        ["A WhatsApp template has either a body or a provider template reference (template), not both."]);
                 break;
             default:
-                if (!Has("body")) errors["parts.body"] = [$"A {channel} template needs a body."];
+                if (!Has("body")) errors.TryAdd("parts.body", [$"A {channel} template needs a body."]);
                 break;
         }
         if (Encoding.UTF8.GetByteCount(parts.ToJsonString()) > TemplateDataLimits.MaxTemplateBytes)

@@ -59,6 +59,17 @@ public class TemplateValidationTests(ServiceFixture service)
         Assert.Equal(0, await count());
     }
 
+    [Fact]
+    public async Task A_part_of_the_wrong_type_is_named_as_not_a_string_rather_than_as_missing()
+    {
+        var (tenant, count) = await TenantAsync();
+        var problem = await ExpectAsync(await tenant.Http.PostJsonAsync(Root,
+            new { key = "a", channel = "email", locale = "en", parts = new { subject = 5, html = "<p>x</p>" } }), 400);
+        Assert.Equal(["parts.subject"], problem.ErrorKeys());
+        Assert.Equal("parts.subject must be a string (a template).", problem.Error("parts.subject"));
+        Assert.Equal(0, await count());
+    }
+
     [Theory]
     [InlineData("english")]
     [InlineData("en_US")]
