@@ -27,7 +27,15 @@ public sealed class RequestValidationException(IDictionary<string, string[]> err
         new(new Dictionary<string, string[]> { [field] = [message] }, status, message);
 }
 
-public sealed class NotFoundException(string what) : ApiException(404, "Not found", $"{what} was not found.");
+/// <summary>404. Given a field, `errors` names it too: a version the body asks for that is not there is the body's `version`,
+/// not the object in the path.</summary>
+public sealed class NotFoundException(string what, string? field = null) : ApiException(404, "Not found", $"{what} was not found.")
+{
+    public override void Extend(ProblemDetails problem)
+    {
+        if (field is not null) problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [Message] };
+    }
+}
 public sealed class ConflictException(string detail) : ApiException(409, "Conflict", detail);
 public sealed class UnprocessableException(string detail) : ApiException(422, "The request cannot be processed", detail);
 public sealed class PayloadTooLargeException(string detail) : ApiException(413, "Payload too large", detail);

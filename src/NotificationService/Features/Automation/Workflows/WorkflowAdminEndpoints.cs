@@ -123,7 +123,12 @@ public static class WorkflowAdminEndpoints
             ? (await JsonBody.ReadAsync<WorkflowPublishRequest>(http.Request, 4096, ct)).Value
             : new WorkflowPublishRequest(null);
         if (await store.PublishAsync(http.User.TenantId(), key, request.Version, ct) == WorkflowPublish.NotFound)
+        {
+            // The workflow is there, the version is not: a 404 naming `version`, as a template's publish answers.
+            if (request.Version is { } version && await store.GetAsync(http.User.TenantId(), key, ct) is not null)
+                throw new NotFoundException($"Version {version} of the workflow", "version");
             return TypedResults.NotFound();
+        }
         return TypedResults.Ok((await DetailAsync(store, http.User.TenantId(), key, ct))!);
     }
 

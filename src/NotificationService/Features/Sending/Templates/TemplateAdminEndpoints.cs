@@ -115,7 +115,7 @@ public static class TemplateAdminEndpoints
         if (await commands.PublishAsync(tenantId, id, req.Version, ct) != PublishOutcome.Done)
         {
             if (req.Version is not null && await queries.GetAsync(tenantId, id, ct) is not null)
-                throw new NotFoundException($"Version {req.Version} of the template");
+                throw new NotFoundException($"Version {req.Version} of the template", "version");
             return TypedResults.NotFound();
         }
         return TypedResults.Ok((await queries.GetAsync(tenantId, id, ct))!);

@@ -71,6 +71,24 @@ public class WorkflowAdminAndTriggerTests(ServiceFixture service)
     }
 
     [Fact]
+    public async Task Publishing_a_version_the_workflow_does_not_have_is_a_404_naming_version_as_a_templates_publish_is()
+    {
+        var tenant = await service.NewTenantAsync();
+        await TemplateApi.ExpectAsync(await tenant.Http.PostAsync(WorkflowApi.Admin,
+            WorkflowApi.Json("""{"key":"w","name":"W","steps":[{"id":"x","type":"exit","reason":"one"}]}""")), 201);
+
+        var problem = await TemplateApi.ExpectAsync(
+            await tenant.Http.PostJsonAsync($"{WorkflowApi.Admin}/w/publish", new { version = 99 }), 404);
+
+        Assert.Equal("Version 99 of the workflow was not found.", problem.Error("version"));
+        Assert.Null((await tenant.Http.GetJsonAsync($"{WorkflowApi.Admin}/w"))["publishedVersion"]);
+        // A workflow that is not there is the path's 404: nothing in the body to name.
+        var missing = await TemplateApi.ExpectAsync(
+            await tenant.Http.PostJsonAsync($"{WorkflowApi.Admin}/nope/publish", new { version = 1 }), 404);
+        Assert.Null(missing["errors"]);
+    }
+
+    [Fact]
     public async Task A_trigger_is_refused_naming_the_problem_and_starts_nothing()
     {
         var tenant = await service.NewTenantAsync();

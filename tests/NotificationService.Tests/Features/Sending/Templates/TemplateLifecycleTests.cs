@@ -80,7 +80,8 @@ public class TemplateLifecycleTests(ServiceFixture service)
         Assert.Equal([3, 2, 1], versions.Select(v => v!["version"]!.GetValue<int>()));
         Assert.Equal([false, false, true], versions.Select(v => v!["published"]!.GetValue<bool>()));
         Assert.Equal(HttpStatusCode.Conflict, (await tenant.Http.PostAsync(url + "/rollback", null)).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await tenant.Http.PostJsonAsync(url + "/publish", new { version = 9 })).StatusCode);
+        var noSuchVersion = await ExpectAsync(await tenant.Http.PostJsonAsync(url + "/publish", new { version = 9 }), 404);
+        Assert.Equal("Version 9 of the template was not found.", noSuchVersion.Error("version"));
     }
 
     [Fact]
