@@ -49,15 +49,7 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
-            var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
-            var field = path.StartsWith("$.") ? path[2..] : path;
-            var duplicate = e.Message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase);
-            // Free-form JSON (a JsonElement) reports its own root as the path: the name given twice is found in the body.
-            if (duplicate && JsonDuplicateNames.Find(raw) is { } named) field = named;
-            var message = e.Message.Contains("could not be mapped", StringComparison.Ordinal) ? "Unknown property."
-                : duplicate ? "A property named twice."
-                : "Malformed JSON, or a value of the wrong type for this field.";
-            throw RequestValidationException.For(field, message);
+            throw JsonReadErrors.Of(e, raw, Options.MaxDepth);
         }
         catch (ArgumentException) when (JsonDuplicateNames.Find(raw) is { } duplicate)
         {

@@ -123,6 +123,33 @@ public class HostileJsonTests(ServiceFixture service)
         }
     }
 
+    [Fact]
+    public async Task A_number_its_field_cannot_hold_and_a_body_nested_too_deep_are_400s_that_say_so_and_name_the_field()
+    {
+        var tenant = await service.NewTenantAsync();
+        const string token = "/api/v1/services/users/ada/token";
+        var nested70 = new string('[', 70) + new string(']', 70);
+        const string outOfRange = "Out of range: the number is too large or too small for this field.";
+        (string Url, string Body, string Field, string Message)[] cases =
+        [
+            (token, """{"expiresInSeconds":99999999999}""", "expiresInSeconds", outOfRange),
+            (token, """{"expiresInSeconds":-99999999999}""", "expiresInSeconds", outOfRange),
+            (token, """{"expiresInSeconds":1e400}""", "expiresInSeconds", outOfRange),
+            (token, """{"expiresInSeconds":90.5}""", "expiresInSeconds", "A whole number is expected here (no fraction or exponent)."),
+            (Send, $$$"""{"channel":"email","recipient":{"email":"a@example.com"},{{{Content}}},"data":{"a":{{{nested70}}}}}""",
+                "data", "Nested deeper than 64 levels."),
+            // Still what it was: a string where a number goes is the wrong type, not out of range.
+            (token, """{"expiresInSeconds":"soon"}""", "expiresInSeconds", "Malformed JSON, or a value of the wrong type for this field."),
+        ];
+        foreach (var (url, body, field, message) in cases)
+        {
+            var response = await tenant.Http.PostJsonAsync(url, body);
+            Assert.Equal([field], await BadRequestFieldsAsync(response));
+            Assert.Equal(message, (await response.JsonAsync())["errors"]![field]![0]!.GetValue<string>());
+        }
+        Assert.Equal(0L, await service.ScalarAsync<long>("select count(*) from notifications where tenant_id = $1", tenant.Id));
+    }
+
     private static byte[] Utf8(string s) => Encoding.UTF8.GetBytes(s);
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
