@@ -99,6 +99,22 @@ public partial class DocHygieneTests
 
     private static string WithoutInlineCode(string text) => InlineCode().Replace(text, "");
 
+    /// <summary>
+    /// A reader pastes the examples and reads what they print: every curl of a shell example is silent about its progress
+    /// (`-s`, which would otherwise mix a meter into the output) and still shows an error (`-S`).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Pages))]
+    public void A_pages_curl_examples_print_no_progress_meter_and_show_errors(string page)
+    {
+        var found = MarkdownDocs.Blocks(page).Where(b => MarkdownDocs.ShellLanguages.Contains(b.Language))
+            .SelectMany(b => CurlCall().Matches(b.Code).Select(m => (b.Line, Call: m.Value.Trim(), Flags: m.Groups[1].Value)))
+            .Where(c => !c.Flags.Contains('s') || !c.Flags.Contains('S'))
+            .Select(c => $"{page}:{c.Line}: {c.Call}").ToList();
+        Assert.True(found.Count == 0, "write curl -fsS (or at least -sS):\n" + string.Join("\n", found));
+    }
+
+    [GeneratedRegex(@"\bcurl((?:\s+-[A-Za-z]+)*)")] private static partial Regex CurlCall();
     [GeneratedRegex(@"\bissues?\s+#?\d+", RegexOptions.IgnoreCase)] private static partial Regex IssueWord();
     [GeneratedRegex(@"(?<![\w&/])#\d+\b")] private static partial Regex IssueHash();
     [GeneratedRegex(@"load\s+average", RegexOptions.IgnoreCase)] private static partial Regex LoadAverage();
