@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Mail;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -54,6 +55,13 @@ public static partial class ProviderSettingsValidator
             : null;
         string? Secret(string name) => secrets.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
 
+        foreach (var (name, value) in settings)
+        {
+            if (spec.Settings.FirstOrDefault(f => f.Name == name) is not { } field)
+                Add("settings." + name, $"'{name}' is not a setting of {kind}; known: {string.Join(", ", spec.Settings.Select(f => f.Name))}.");
+            else if (value is not null && ShapeProblem(field, value) is { } problem)
+                Add("settings." + name, problem);
+        }
         foreach (var f in spec.Settings.Where(f => f.Required))
             if (string.IsNullOrWhiteSpace(S(f.Name))) Add("settings." + f.Name, $"'{f.Name}' is required for {kind}.");
         foreach (var f in spec.Secrets.Where(f => f.Required))
@@ -67,26 +75,14 @@ public static partial class ProviderSettingsValidator
             case ProviderKinds.SendGrid:
                 CheckEmail("fromEmail");
                 CheckEmail("replyTo");
-                if (S("region") is { } region && region is not ("global" or "eu"))
-                    Add("settings.region", "'region' must be global or eu.");
-                if (S("sandboxMode") is { } sandbox && !bool.TryParse(sandbox, out _))
-                    Add("settings.sandboxMode", "'sandboxMode' must be true or false.");
-                if (S("unsubscribeGroupId") is { } group && (!int.TryParse(group, out var g) || g < 1))
-                    Add("settings.unsubscribeGroupId",
-                        "'unsubscribeGroupId' must be a positive integer (a SendGrid unsubscribe group id).");
                 break;
             case ProviderKinds.Smtp:
                 CheckEmail("fromEmail");
-                if (S("port") is { } port && (!int.TryParse(port, out var p) || p is < 1 or > 65535))
-                    Add("settings.port", "'port' must be an integer between 1 and 65535.");
-                if (S("tls") is { } tls && tls is not ("none" or "starttls" or "implicit"))
-                    Add("settings.tls", "'tls' must be one of none, starttls, implicit.");
+                CheckEmail("replyTo");
                 if (S("host") is { } host && Uri.CheckHostName(host) == UriHostNameType.Unknown)
                     Add("settings.host", "'host' is not a valid host name or IP address.");
                 if (Secret("password") is not null && string.IsNullOrWhiteSpace(S("username")))
                     Add("settings.username", "'username' is required when a password is set.");
-                if (S("poolSize") is { } pool && (!int.TryParse(pool, out var size) || size is < 0 or > Smtp.SmtpEndpoint.MaxPoolSize))
-                    Add("settings.poolSize", $"'poolSize' must be an integer between 0 and {Smtp.SmtpEndpoint.MaxPoolSize}.");
                 CheckDkim();
                 break;
             case ProviderKinds.TwilioSms:
@@ -147,6 +143,37 @@ public static partial class ProviderSettingsValidator
                 Add("settings." + name, $"'{name}' is not a valid email address.");
         }
     }
+
+    /// <summary>
+    /// Why a setting's value does not fit its declared type, choices or range; null when it does. Read back as the adapters read it
+    /// (<see cref="ProviderConfig.Setting"/>: the JSON value's text), so a value accepted here is one they understand.
+    /// </summary>
+    private static string? ShapeProblem(ProviderField field, JsonNode value)
+    {
+        var kind = value.GetValueKind();
+        var text = kind == JsonValueKind.String ? value.GetValue<string>() : value.ToJsonString();
+        var scalar = kind is JsonValueKind.String or JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False;
+        var name = field.Name;
+        switch (field.Type)
+        {
+            case SettingType.Boolean:
+                return scalar && bool.TryParse(text, out _) ? null : $"'{name}' must be true or false.";
+            case SettingType.Integer or SettingType.Number:
+                var whole = field.Type == SettingType.Integer;
+                var range = (field.Min, field.Max) is ({ } min, { } max) ? $" from {min.ToString(Invariant)} to {max.ToString(Invariant)}" : "";
+                var expected = $"'{name}' must be {(whole ? "a whole number" : "a number")}{range}.";
+                if (kind is not (JsonValueKind.String or JsonValueKind.Number)) return expected;
+                if (!double.TryParse(text, whole ? NumberStyles.AllowLeadingSign : NumberStyles.Float, Invariant, out var v)
+                    || !double.IsFinite(v)) return expected;
+                return v < (field.Min ?? double.MinValue) || v > (field.Max ?? double.MaxValue) ? expected : null;
+            default:
+                if (kind is not (JsonValueKind.String or JsonValueKind.Number)) return $"'{name}' must be a string.";
+                return field.Choices is { } choices && !string.IsNullOrEmpty(text) && !choices.Contains(text)
+                    ? $"'{name}' must be one of {string.Join(", ", choices)}." : null;
+        }
+    }
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static bool IsHttpUrl(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)

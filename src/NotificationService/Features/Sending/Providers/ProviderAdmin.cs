@@ -127,7 +127,6 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
             foreach (var unknown in secrets.Keys.Except(spec.Secrets.Select(f => f.Name)))
                 errors["secrets." + unknown] = [$"'{unknown}' is not a secret of {kind}; "
                     + $"known: {string.Join(", ", spec.Secrets.Select(f => f.Name).DefaultIfEmpty("none"))}."];
-        ProviderLimits.Validate(settings, errors);
         if (errors.Count > 0) throw new RequestValidationException(errors);
         foreach (var (field, host, echo) in Destinations(settings, secrets))
             if (await guard.CheckAsync(host, ct) is { } refused)
