@@ -3,6 +3,7 @@ using ModelContextProtocol.Protocol;
 using ModelContextProtocol.Server;
 using NotificationService.Features.Tenancy.Audit;
 using NotificationService.Features.Tenancy.Auth;
+using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Agents.Mcp;
 
@@ -10,7 +11,9 @@ namespace NotificationService.Features.Agents.Mcp;
 /// Tools by credential: a list shows only the tools the caller may call, and a call of any other is refused before it
 /// runs, naming what it needs. A call of a tool that does not exist, or with arguments its schema refuses, is JSON-RPC's
 /// invalid params (-32602), naming what is wrong. Every admitted call is audited with the tool's name (never its
-/// arguments: they may name a person).
+/// arguments: they may name a person). A tool's refusal (an <see cref="McpException"/>: not found, a bad argument) is the
+/// tool's error result with its message, as an API refusal is a 4xx: the caller's to correct, so it is no error-level log line
+/// with a stack trace (the library logs any exception that leaves the filters so). A real fault still leaves and is logged.
 /// </summary>
 public static class McpToolGate
 {
@@ -34,7 +37,9 @@ public static class McpToolGate
         if (ToolArguments.Problems(known.ProtocolTool.InputSchema, context.Params!.Arguments) is [_, ..] problems)
             throw new McpProtocolException($"Invalid arguments for '{tool}': {string.Join("; ", problems)}.", McpErrorCode.InvalidParams);
         await context.Services!.GetRequiredService<AuditLog>().RecordAsync(user, $"mcp.{tool}", "mcp_tool", tool, null, null, ct);
-        return await next(context, ct);
+        try { return await next(context, ct); }
+        catch (McpException e) when (e is not McpProtocolException) { return Refusal(e.Message); }
+        catch (ApiException e) when (e.Status < StatusCodes.Status500InternalServerError) { return Refusal(ToolErrors.From(e).Message); }
     };
 
     private static CallToolResult Refusal(string message) => new() { IsError = true, Content = [new TextContentBlock { Text = message }] };

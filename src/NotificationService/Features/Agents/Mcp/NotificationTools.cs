@@ -43,6 +43,8 @@ public sealed class NotificationTools(NotificationSearch search, NotificationQue
         if (limit is < 1 or > MaxResults) throw new McpException($"limit: between 1 and {MaxResults}.");
         if (channel is not null && !ChannelNames.IsKnown(channel))
             throw new McpException($"channel: one of {string.Join(", ", ChannelNames.All)}.");
+        if (status is not null && !NotificationStatuses.All.Contains(status))
+            throw new McpException($"status: one of {string.Join(", ", NotificationStatuses.All)}.");
         var filter = new NotificationFilter(Recipient: recipient, Status: status, Channel: channel, From: from, To: to, Template: template);
         var rows = await search.SearchAsync(User.TenantId(), filter, null, limit, ct);
         return rows.Select(r => new Found(r.Summary.Id, r.Summary.Channel, r.Summary.Status,
