@@ -6,7 +6,7 @@ namespace NotificationService.Tests.Features.Agents.Mcp;
 
 /// <summary>
 /// One generated message to `/mcp` and what must come back: <see cref="Expect"/> is the JSON-RPC error code the protocol
-/// names for it, <see cref="ToolError"/> a call the tool must refuse (an error result or invalid params), null neither.
+/// names for it, <see cref="ToolError"/> a call the tool must refuse (its error result, which the model reads), null neither.
 /// </summary>
 internal sealed record McpFuzzRequest(string Variant, string Body, int? Expect, bool ToolError = false, string ContentType = "application/json",
     string Accept = "application/json, text/event-stream", HttpStatusCode[]? Statuses = null)
@@ -52,7 +52,7 @@ internal sealed record McpFuzzRequest(string Variant, string Body, int? Expect, 
         var code = message?["error"]?["code"]?.GetValue<int>();
         var toolRefused = message?["result"]?["isError"]?.GetValue<bool>() == true;
         if (r.Expect is { } expected && code != expected) yield return $"{where}: expected JSON-RPC error {expected}, got {code?.ToString() ?? "none"}: {snippet}";
-        if (r.ToolError && !toolRefused && code != InvalidParams) yield return $"{where}: bad arguments were not refused: {snippet}";
+        if (r.ToolError && !toolRefused) yield return $"{where}: bad arguments were not a tool error: {snippet}";
         if (r.Expect is null && !r.ToolError && code is not null) yield return $"{where}: a valid message got error {code}: {snippet}";
         if (code is not null && message?["error"]?["message"]?.GetValue<string>() is not { Length: > 0 }) yield return $"{where}: an error without a message";
     }
@@ -120,14 +120,15 @@ internal sealed record McpFuzzRequest(string Variant, string Body, int? Expect, 
         {
             var without = (JsonObject)valid.DeepClone();
             without.Remove(r);
-            yield return With($"{r} missing", without, toolError: false, InvalidParams);
+            yield return With($"{r} missing", without, toolError: true);
         }
         foreach (var (key, property) in properties)
         {
             var types = Types(property!);
             foreach (var (variant, value) in WrongValues(types, property!))
-                yield return With($"{key}: {variant}", Set(key, value), toolError: false, value is JsonValue v && v.ToString() == Deep ? ParseError : InvalidParams);
-            yield return With($"{key}: null", Set(key, null), toolError: false, types.Count == 0 || Nullable(property!) ? null : InvalidParams);
+                yield return value is JsonValue v && v.ToString() == Deep ? With($"{key}: {variant}", Set(key, value), toolError: false, ParseError)
+                    : With($"{key}: {variant}", Set(key, value), toolError: true);
+            yield return With($"{key}: null", Set(key, null), toolError: !(types.Count == 0 || Nullable(property!)));
             if (types.Contains("string") && property!["format"] is null)
             {
                 yield return With($"{key}: 100,000 characters", Set(key, new string('q', 100_000)), toolError: required.Contains(key));

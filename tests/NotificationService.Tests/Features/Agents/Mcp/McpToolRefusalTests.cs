@@ -41,6 +41,8 @@ public class McpToolRefusalTests(ConsoleFixture service)
             ("find_notifications", new { channel = "pigeon" }, "channel: one of"),
             ("preview_template", new { template = "nope" }, "there is no template 'nope'"),
             ("send_test", new { template = "nope", to = "sandbox" }, "there is no template 'nope'"),
+            ("find_notifications", new { limit = "many" }, "Invalid arguments for 'find_notifications'"),   // its input schema
+            ("explain_notification", new { }, "Invalid arguments for 'explain_notification'"),
         };
         foreach (var (tool, args, says) in refusals)
         {
