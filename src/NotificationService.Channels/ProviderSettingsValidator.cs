@@ -55,13 +55,16 @@ public static partial class ProviderSettingsValidator
             : null;
         string? Secret(string name) => secrets.TryGetValue(name, out var v) && !string.IsNullOrEmpty(v) ? v : null;
 
+        // Every key a config holds is one the kind declares: what nothing reads is a typo the caller would never hear of.
         foreach (var (name, value) in settings)
         {
             if (spec.Settings.FirstOrDefault(f => f.Name == name) is not { } field)
-                Add("settings." + name, $"'{name}' is not a setting of {kind}; known: {string.Join(", ", spec.Settings.Select(f => f.Name))}.");
+                Add("settings." + name, $"'{name}' is not a setting of {kind}; known: {Names(spec.Settings)}.");
             else if (value is not null && ShapeProblem(field, value) is { } problem)
                 Add("settings." + name, problem);
         }
+        foreach (var unknown in secrets.Keys.Where(name => spec.Secrets.All(f => f.Name != name)))
+            Add("secrets." + unknown, $"'{unknown}' is not a secret of {kind}; known: {Names(spec.Secrets)}.");
         foreach (var f in spec.Settings.Where(f => f.Required))
             if (string.IsNullOrWhiteSpace(S(f.Name))) Add("settings." + f.Name, $"'{f.Name}' is required for {kind}.");
         foreach (var f in spec.Secrets.Where(f => f.Required))
@@ -160,7 +163,8 @@ public static partial class ProviderSettingsValidator
                 return scalar && bool.TryParse(text, out _) ? null : $"'{name}' must be true or false.";
             case SettingType.Integer or SettingType.Number:
                 var whole = field.Type == SettingType.Integer;
-                var range = (field.Min, field.Max) is ({ } min, { } max) ? $" from {min.ToString(Invariant)} to {max.ToString(Invariant)}" : "";
+                var range = (field.Min, field.Max) is ({ } min, { } max)
+                    ? $" from {min.ToString(Invariant)} to {max.ToString(Invariant)}" : "";
                 var expected = $"'{name}' must be {(whole ? "a whole number" : "a number")}{range}.";
                 if (kind is not (JsonValueKind.String or JsonValueKind.Number)) return expected;
                 if (!double.TryParse(text, whole ? NumberStyles.AllowLeadingSign : NumberStyles.Float, Invariant, out var v)
@@ -174,6 +178,8 @@ public static partial class ProviderSettingsValidator
     }
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private static string Names(IReadOnlyList<ProviderField> fields) => string.Join(", ", fields.Select(f => f.Name).DefaultIfEmpty("none"));
 
     public static bool IsHttpUrl(string? value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttp || u.Scheme == Uri.UriSchemeHttps)

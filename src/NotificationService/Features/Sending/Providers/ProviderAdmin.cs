@@ -123,10 +123,6 @@ public sealed class ProviderAdmin(ProviderStore store, SecretProtector protector
             .Where(e => !(secretsToCome && e.Key.StartsWith("secrets.", StringComparison.Ordinal))).ToDictionary(e => e.Key, e => e.Value);
         if (string.IsNullOrWhiteSpace(name) || name.Length > 200) errors["name"] = ["A name of 1 to 200 characters is required."];
         if (priority is < 0 or > 10_000) errors["priority"] = ["'priority' must be between 0 and 10000 (lower is tried first)."];
-        if (ProviderKinds.Find(kind) is { } spec)
-            foreach (var unknown in secrets.Keys.Except(spec.Secrets.Select(f => f.Name)))
-                errors["secrets." + unknown] = [$"'{unknown}' is not a secret of {kind}; "
-                    + $"known: {string.Join(", ", spec.Secrets.Select(f => f.Name).DefaultIfEmpty("none"))}."];
         if (errors.Count > 0) throw new RequestValidationException(errors);
         foreach (var (field, host, echo) in Destinations(settings, secrets))
             if (await guard.CheckAsync(host, ct) is { } refused)
