@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ModelContextProtocol;
 using ModelContextProtocol.Protocol;
+using NotificationService.Features.Tenancy.Auth;
 using NotificationService.Infrastructure;
 
 namespace NotificationService.Features.Agents.Mcp;
@@ -10,7 +11,9 @@ namespace NotificationService.Features.Agents.Mcp;
 /// a body over <see cref="McpEndpoints.BodyLimit"/> is a 413 on any server (the in-memory test server ignores the
 /// endpoint's size metadata that Kestrel honours); text that is not JSON, or nests deeper than <see cref="MaxDepth"/>, is
 /// JSON-RPC's parse error (-32700; the library says "invalid request"); and a request whose params the library cannot read
-/// is invalid params (-32602), where the library answered an internal error, or for `initialize` a 500.
+/// is invalid params (-32602), where the library answered an internal error, or for `initialize` a 500. A call of a tool
+/// that does not exist is invalid params too, answered here: thrown from the tool filter, the library logged the caller's
+/// typo as an error with a stack trace.
 /// </summary>
 public static class McpMessageGuard
 {
@@ -72,8 +75,9 @@ public static class McpMessageGuard
             return expected.Required ? (id, $"Invalid params: '{name}' needs params.") : null;
         try
         {
-            _ = @params.Deserialize(McpJsonUtilities.DefaultOptions.GetTypeInfo(expected.Type));
-            return null;
+            var read = @params.Deserialize(McpJsonUtilities.DefaultOptions.GetTypeInfo(expected.Type));
+            return read is CallToolRequestParams { Name: var tool } && (tool is null || !ScopeTable.Tools.ContainsKey(tool))
+                ? (id, tool is { Length: <= 64 } ? $"Unknown tool: '{tool}'." : "Unknown tool: tools/list names the tools.") : null;
         }
         catch (JsonException e)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
 using NotificationService.Tests.Features.Administration.Console;
 using NotificationService.Tests.Support;
 
@@ -53,5 +54,21 @@ public class McpToolRefusalTests(ConsoleFixture service)
 
         var errors = service.Logs.Entries.Skip(before).Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message}").ToList();
         Assert.True(errors.Count == 0, "refusals logged as errors:\n" + string.Join("\n", errors));
+    }
+
+    [Fact]
+    public async Task A_tool_that_does_not_exist_is_invalid_params_naming_it_and_logs_no_error()
+    {
+        var tenant = await service.NewTenantAsync("{}", "email");
+        await using var agent = await service.McpAsync(tenant.ApiKey);
+        var before = service.Logs.Entries.Count;
+
+        var refused = await Assert.ThrowsAsync<McpProtocolException>(() => agent.CallAsync("send_notfication", new { }));
+        Assert.Equal(McpErrorCode.InvalidParams, refused.ErrorCode);
+        Assert.Contains("Unknown tool: 'send_notfication'", refused.Message);
+        Assert.NotNull(await agent.CallOkAsync("find_notifications", new { }));   // the session goes on
+
+        var errors = service.Logs.Entries.Skip(before).Where(e => e.Level >= LogLevel.Error).Select(e => $"{e.Category}: {e.Message}").ToList();
+        Assert.True(errors.Count == 0, "an unknown tool logged as an error:\n" + string.Join("\n", errors));
     }
 }
