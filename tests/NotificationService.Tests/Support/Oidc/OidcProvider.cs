@@ -17,6 +17,10 @@ public sealed class OidcProvider : IAsyncDisposable
 {
     public const string ClientId = "notification-console";
     public const string ClientSecret = "op-client-secret-0b6f2c1e9d7a4f3b8e5c";
+    /// <summary>A second client of the same provider, registered to present its secret in the Authorization header
+    /// (`client_secret_basic`, Okta's default) where the first presents it in the form (`client_secret_post`).</summary>
+    public const string BasicClientId = "notification-console-basic";
+    public const string BasicClientSecret = "op-basic-secret-7c1d9e4a2b6f8035:+/";
 
     private readonly Process _node;
     public string Issuer { get; }
@@ -40,7 +44,13 @@ public sealed class OidcProvider : IAsyncDisposable
         var config = JsonSerializer.Serialize(new
         {
             tools = ToolsDirectory,
-            clients = new[] { new { client_id = ClientId, client_secret = ClientSecret, redirect_uris = new[] { redirectUri } } },
+            clients = new[]
+            {
+                new { client_id = ClientId, client_secret = ClientSecret, redirect_uris = new[] { redirectUri },
+                      token_endpoint_auth_method = "client_secret_post" },
+                new { client_id = BasicClientId, client_secret = BasicClientSecret, redirect_uris = new[] { redirectUri },
+                      token_endpoint_auth_method = "client_secret_basic" },
+            },
             users = users.Select(u => new { login = u.Login, email = u.Email, verified = u.Verified }),
         });
         var start = new ProcessStartInfo("node", [Script])

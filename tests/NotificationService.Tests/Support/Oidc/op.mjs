@@ -44,6 +44,31 @@ const provider = new Provider(issuer, {
   } : undefined,
 });
 
+// oidc-provider takes a client's secret in the form or in the Authorization header, whichever the client registered;
+// Okta and Auth0 hold a client to the method it registered, and so does this provider: a client that presents its secret
+// the other way is refused as the client (401 invalid_client), before its code is read. The body read here is handed on
+// (oidc-provider reads an upstream parser's `req.body`).
+provider.use(async (ctx, next) => {
+  if (ctx.path === '/token' && ctx.method === 'POST') {
+    const chunks = [];
+    for await (const chunk of ctx.req) chunks.push(chunk);
+    const raw = Buffer.concat(chunks).toString();
+    ctx.req.body = raw;
+    const header = ctx.get('authorization');
+    const basic = /^Basic /i.test(header);
+    const clientId = basic
+      ? decodeURIComponent(Buffer.from(header.slice(6), 'base64').toString().split(':')[0])
+      : new URLSearchParams(raw).get('client_id');
+    const registered = (config.clients ?? []).find(c => c.client_id === clientId)?.token_endpoint_auth_method;
+    if (registered && registered !== (basic ? 'client_secret_basic' : 'client_secret_post')) {
+      ctx.status = 401;
+      ctx.body = { error: 'invalid_client', error_description: `registered for ${registered}` };
+      return;
+    }
+  }
+  await next();
+});
+
 provider.use(async (ctx, next) => {
   await next();
   if (ctx.path === '/token' && nextIdToken && ctx.body?.id_token) {

@@ -39,6 +39,9 @@ public sealed class SsoProviderMetadata(IHttpClientFactory http, OutboundGuard g
             throw new SsoProviderException($"The provider names itself '{config.Issuer}', not the configured issuer '{issuer}'.");
         if (string.IsNullOrEmpty(config.AuthorizationEndpoint) || string.IsNullOrEmpty(config.TokenEndpoint))
             throw new SsoProviderException("The provider's discovery document names no authorization or token endpoint.");
+        if (SsoCodeExchange.Methods(config).Count == 0)
+            throw new SsoProviderException($"The provider's token endpoint takes neither {SsoCodeExchange.Post} nor {SsoCodeExchange.Basic} "
+                + $"(it lists {string.Join(", ", config.TokenEndpointAuthMethodsSupported)}): this console signs in with a client secret.");
         return config;
     }
 

@@ -8,7 +8,7 @@ public enum SsoRefusal
     NoTenant, DomainUnknown, NotConfigured, ProviderUnavailable, ProviderUnreachable, ProviderAnswer, ProviderError, StateMismatch,
     CodeRefused, WrongIssuer, WrongAudience, Expired, BadSignature, NonceMismatch, TokenInvalid, NoEmail, EmailNotVerified,
     DomainNotAllowed, NotAMember, MemberDisabled,
-    AboveWhoSetItUp,
+    AboveWhoSetItUp, ClientRefused,
 }
 
 /// <summary>A refused sign-in: <see cref="Detail"/> is for the log (never a token or secret), the message for the person.</summary>
@@ -34,6 +34,8 @@ public static class SsoRefusals
             + "Try again."),
         SsoRefusal.ProviderAnswer => (409, "Your organisation's identity provider gave an answer that could not be used. "
             + "Ask an admin to check the single sign-on settings."),
+        SsoRefusal.ClientRefused => (409, "Your organisation's identity provider refused this console's client id or secret. "
+            + "Ask an admin to check the client id and secret in the single sign-on settings."),
         SsoRefusal.ProviderError => (403, "Your organisation's identity provider did not sign you in (it answered with an error). "
             + "Start again."),
         SsoRefusal.StateMismatch => (400, "This sign-in could not be matched to one started in this browser "

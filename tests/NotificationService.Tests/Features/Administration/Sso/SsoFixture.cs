@@ -50,12 +50,13 @@ public sealed class SsoFixture : ServiceFixture, IAsyncLifetime
     }
 
     /// <summary>A tenant whose console signs in through the test provider; Ann is its editor unless told otherwise.</summary>
-    public async Task<TestTenant> TenantWithSsoAsync(string[]? allowedDomains = null, string? defaultRole = null, bool required = false, bool annIsMember = true)
+    public async Task<TestTenant> TenantWithSsoAsync(string[]? allowedDomains = null, string? defaultRole = null, bool required = false, bool annIsMember = true,
+        string clientId = OidcProvider.ClientId, string clientSecret = OidcProvider.ClientSecret)
     {
         var tenant = await NewTenantAsync(null);
         var put = await tenant.Http.PutAsJsonAsync("/api/v1/admin/sso", new
         {
-            issuer = Provider!.Issuer, clientId = OidcProvider.ClientId, clientSecret = OidcProvider.ClientSecret,
+            issuer = Provider!.Issuer, clientId, clientSecret,
             allowedDomains = allowedDomains ?? [], defaultRole, required,
         });
         Assert.True(put.IsSuccessStatusCode, $"PUT /api/v1/admin/sso: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");

@@ -226,4 +226,31 @@ public class SsoSignInTests(SsoFixture sso)
         var stored = await sso.ScalarAsync<byte[]>("select client_secret from tenant_sso where tenant_id = $1", tenant.Id);
         Assert.DoesNotContain(OidcProvider.ClientSecret, System.Text.Encoding.UTF8.GetString(stored!));   // sealed at rest
     }
+
+    [OidcFact]
+    public async Task A_client_registered_to_send_its_secret_in_the_authorization_header_signs_in_and_the_secret_is_logged_in_neither_form()
+    {
+        var tenant = await sso.TenantWithSsoAsync(clientId: OidcProvider.BasicClientId, clientSecret: OidcProvider.BasicClientSecret);
+        var browser = sso.Browser();
+        var callback = await ToCallbackAsync(browser, $"/admin/sso/start?tenant={tenant.Id}", SsoFixture.Ann);
+        var landed = await browser.GetAsync(Local(callback));
+        Assert.True(landed.StatusCode == HttpStatusCode.OK, $"{(int)landed.StatusCode}: {await landed.Content.ReadAsStringAsync()}");
+        Assert.Equal(1, await sso.SessionsAsync(tenant.Id));
+
+        // The header carries id and secret form-encoded, then base64 (RFC 6749, 2.3.1): the secret's ':', '+' and '/' survive it.
+        var header = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(
+            $"{OidcProvider.BasicClientId}:{WebUtility.UrlEncode(OidcProvider.BasicClientSecret)}"));
+        Assert.DoesNotContain(sso.LogLines, line => line.Contains(OidcProvider.BasicClientSecret) || line.Contains(header));
+    }
+
+    [OidcFact]
+    public async Task A_client_secret_the_provider_refuses_is_a_refusal_naming_the_client_settings_with_no_session()
+    {
+        var tenant = await sso.TenantWithSsoAsync(clientSecret: "not-the-secret-the-provider-gave");
+        var browser = sso.Browser();
+        var callback = await ToCallbackAsync(browser, $"/admin/sso/start?tenant={tenant.Id}", SsoFixture.Ann);
+        var page = await RefusalAsync(await browser.GetAsync(Local(callback)), HttpStatusCode.Conflict, "ClientRefused");
+        Assert.Contains("refused this console's client id or secret", WebUtility.HtmlDecode(page));
+        Assert.Equal(0, await sso.SessionsAsync(tenant.Id));
+    }
 }
