@@ -100,6 +100,8 @@ public static partial class RoleTable
         ["POST /admin/users?handler=erase"] = Area.Settings,
         ["GET /admin/web-origins"] = Area.Read,
         ["POST /admin/web-origins"] = Area.Settings,
+        ["GET /admin/settings"] = Area.Read,
+        ["POST /admin/settings"] = Area.Settings,
         ["GET /admin/api-keys"] = Area.Settings,
         ["POST /admin/api-keys?handler=create"] = Area.Settings,
         ["POST /admin/api-keys?handler=revoke"] = Area.Settings,

@@ -43,8 +43,7 @@ public static class TenantSettingsEndpoints
                     ["allowHttpLinks"] = ["Name at least one setting: allowHttpLinks or requireTotp (true or false)."],
                     ["requireTotp"] = ["Name at least one setting: allowHttpLinks or requireTotp (true or false)."],
                 });
-            if (body.AllowHttpLinks is { } allow) await store.SetAllowHttpLinksAsync(http.User.TenantId(), allow, ct);
-            if (body.RequireTotp is { } require) await store.SetRequireTotpAsync(http.User.TenantId(), require, ct);
+            await store.SetSettingsAsync(http.User.TenantId(), body.AllowHttpLinks, body.RequireTotp, ct);
             return TypedResults.Ok(await ViewAsync(store, http.User.TenantId(), ct));
         }).WithSummary("Change the settings named (the others stay): allowHttpLinks lets end-user links be http: as well as https:; "
             + "requireTotp makes every member enrol a second factor")
@@ -52,7 +51,7 @@ public static class TenantSettingsEndpoints
             .Accepts<TenantSettingsDocument>("application/json").ProducesValidationProblem();
     }
 
-    private static async Task<TenantSettingsView> ViewAsync(TenantStore store, Guid tenantId, CancellationToken ct) =>
+    internal static async Task<TenantSettingsView> ViewAsync(TenantStore store, Guid tenantId, CancellationToken ct) =>
         new((await store.StoredLinkPolicyAsync(tenantId, ct)).AllowHttp, await store.RequiresTotpAsync(tenantId, ct));
 
     private static async Task<object?> Before(HttpContext http, string _) =>

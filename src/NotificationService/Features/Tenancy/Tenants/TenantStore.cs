@@ -63,17 +63,14 @@ public sealed partial class TenantStore(IDbContextFactory<AppDbContext> contexts
     public async Task<bool> RequiresTotpAsync(Guid tenantId, CancellationToken ct) =>
         await ScalarAsync("select require_totp from tenants where id = $1", ct, tenantId) is true;
 
-    public async Task SetRequireTotpAsync(Guid tenantId, bool require, CancellationToken ct)
+    /// <summary>The tenant's own settings that are named (null: unchanged), in one statement, so a change of both is one write.</summary>
+    public async Task SetSettingsAsync(Guid tenantId, bool? allowHttpLinks, bool? requireTotp, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(s => s.SetProperty(t => t.RequireTotp, require), ct);
-    }
-
-    public async Task SetAllowHttpLinksAsync(Guid tenantId, bool allow, CancellationToken ct)
-    {
-        await using var db = await contexts.CreateDbContextAsync(ct);
-        await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(s => s.SetProperty(t => t.AllowHttpLinks, allow), ct);
-        _linkPolicies.Remove(tenantId);
+        await db.Tenants.Where(t => t.Id == tenantId).ExecuteUpdateAsync(s => s
+            .SetProperty(t => t.AllowHttpLinks, t => allowHttpLinks ?? t.AllowHttpLinks)
+            .SetProperty(t => t.RequireTotp, t => requireTotp ?? t.RequireTotp), ct);
+        if (allowHttpLinks is not null) _linkPolicies.Remove(tenantId);
     }
 
     public async Task<(ServiceAccount Account, string Key)> CreateServiceAccountAsync(Guid tenantId, string name, string[] scopes,

@@ -55,7 +55,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
             await page.Keyboard.PressAsync("Escape");
             await Assertions.Expect(nav.Locator("details[open]")).ToHaveCountAsync(0);
         }
-        Assert.Equal(19, links);   // with Overview and Audit log, 21 pages
+        Assert.Equal(20, links);   // with Overview and Audit log, 22 pages
 
         await nav.Locator("summary", new() { HasText = "Settings" }).ClickAsync();
         await nav.GetByRole(AriaRole.Link, new() { Name = "Categories" }).ClickAsync();
@@ -77,7 +77,7 @@ public class ConsoleNavigationTests(ConsoleFixture console)
 
         foreach (var path in new[] { "/admin", "/admin/queues", "/admin/notifications", "/admin/templates", "/admin/templates/new?channel=email", "/admin/partials",
                      "/admin/layouts", "/admin/providers", "/admin/api-keys", "/admin/bulk", "/admin/sandbox", "/admin/webhooks", "/admin/suppressions",
-                     "/admin/categories", "/admin/web-origins", "/admin/workflows", "/admin/workflows/runs", "/admin/audit" })
+                     "/admin/categories", "/admin/web-origins", "/admin/settings", "/admin/workflows", "/admin/workflows/runs", "/admin/audit" })
         {
             var response = await page.GotoAsync(path);
             Assert.True(response!.Ok, $"{path} answered {response.Status}");
