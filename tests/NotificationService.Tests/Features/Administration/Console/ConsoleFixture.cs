@@ -47,10 +47,7 @@ public sealed class ConsoleFixture : ServiceFixture, IAsyncLifetime
             _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = Chromium, Args = ["--no-sandbox"] });
         }
         var context = await _browser.NewContextAsync(new() { BaseURL = BaseAddress.ToString().TrimEnd('/'), ViewportSize = new() { Width = width, Height = height } });
-        context.SetDefaultTimeout(30_000);
-        // Patience for Expect(...) too (Playwright's own default is 5 s): a page on a loaded machine is slow, not wrong.
-        Assertions.SetDefaultExpectTimeout(30_000);
-        return await context.NewPageAsync();
+        return await BrowserPatience.Apply(context).NewPageAsync();
     }
 
     private readonly ConcurrentDictionary<Guid, Lazy<Task<string>>> _owners = new();

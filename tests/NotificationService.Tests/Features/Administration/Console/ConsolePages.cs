@@ -47,6 +47,7 @@ public static class ConsolePages
     /// <summary>axe-core finds no violation on the page as it is now.</summary>
     public static async Task AssertAccessibleAsync(this IPage page)
     {
+        await page.WaitForLoadStateAsync(LoadState.Load);   // after a form's navigation, the page with its stylesheet (contrast)
         var result = await page.RunAxe();
         Assert.True(result.Violations.Length == 0,
             string.Join("\n", result.Violations.Select(v => $"{v.Id}: {v.Help} at {string.Join(", ", v.Nodes.Select(n => n.Target?.ToString()))}")));

@@ -50,6 +50,9 @@ public class ConsoleWorkflowDefinitionTests(ConsoleFixture console)
         Assert.Equal(1, (await tenant.Http.GetJsonAsync($"{WorkflowApi.Admin}/order-update"))["publishedVersion"]!.GetValue<int>());
         var picture = page.Locator("#workflow-picture");
         await Assertions.Expect(picture.Locator("[data-step]")).ToHaveCountAsync(7);
+        // Geometry is read once the stylesheet is in: the flash and the steps are in the DOM before it, and without it the
+        // arms lie one under the other (a loaded machine measured them so).
+        await page.WaitForLoadStateAsync(LoadState.Load);
         foreach (var step in new[] { "wait-read", "vip" })
         {
             var arms = picture.Locator($"li[data-step='{step}'] > .wf-arms > .wf-arm");

@@ -54,9 +54,7 @@ public sealed class SsoBrowserFixture : ServiceFixture, IAsyncLifetime
             _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ConsoleFixture.Chromium, Args = ["--no-sandbox"] });
         }
         var context = await _browser.NewContextAsync(new() { BaseURL = Console.ToString().TrimEnd('/') });
-        context.SetDefaultTimeout(30_000);
-        SetDefaultExpectTimeout(30_000);
-        return await context.NewPageAsync();
+        return await BrowserPatience.Apply(context).NewPageAsync();
     }
 }
 

@@ -34,7 +34,6 @@ public sealed class InboxBrowserFixture : ServiceFixture, IAsyncLifetime
     public new async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        Assertions.SetDefaultExpectTimeout(20_000);
         App = await TenantApp.StartAsync(Factory.Services.GetRequiredService<SdkFiles>().Inbox.Integrity);
     }
 
@@ -46,8 +45,7 @@ public sealed class InboxBrowserFixture : ServiceFixture, IAsyncLifetime
             _browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ConsoleFixture.Chromium, Args = ["--no-sandbox"] });
         }
         var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, BaseURL = baseUrl, ColorScheme = colorScheme });
-        context.SetDefaultTimeout(20_000);
-        return context;
+        return BrowserPatience.Apply(context);
     }
 
     /// <summary>A tenant whose web app's (first) origin is listed, and whose app page can mint its users' tokens.</summary>
