@@ -36,6 +36,7 @@ public static class DigestApi
         await using var cmd = service.Db.CreateCommand("update jobs set run_at = now() where tenant_id = $1 and kind = 'digest-close' and state = 'ready'");
         cmd.Parameters.AddWithValue(tenantId);
         Assert.True(await cmd.ExecuteNonQueryAsync() > 0, "no window's close was due");
+        service.WakeWorkers();
     }
 
     /// <summary>The subjects the sandbox recorded for the tenant.</summary>

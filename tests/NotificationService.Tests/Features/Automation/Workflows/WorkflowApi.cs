@@ -72,5 +72,6 @@ public static class WorkflowApi
         cmd.Parameters.AddWithValue(runId.ToString());
         cmd.Parameters.AddWithValue(kind);
         Assert.Equal(1, await cmd.ExecuteNonQueryAsync());
+        service.WakeWorkers();
     }
 }
