@@ -36,7 +36,7 @@ public class ServiceFixture : IAsyncLifetime
     public static readonly IReadOnlyList<(string Key, string Value)> SpecSettings =
     [
         // A second, not the production default's two: an idle host polls each of its queues (a dozen) per interval, and at
-        // 200 ms one idle host cost 18 % of a core between it and PostgreSQL (5 % at a second), with several hosts alive
+        // 200 ms one idle host cost 13 % of a core between it and PostgreSQL (4 % at a second), with several hosts alive
         // at once in a CPU-bound suite. Jobs a spec makes due by writing run_at itself are woken (WakeWorkers), not polled.
         ("Queue:PollIntervalMs", "1000"),
         ("Queue:RetryBaseSeconds", "0.05"),
