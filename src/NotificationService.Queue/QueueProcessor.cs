@@ -172,11 +172,10 @@ public sealed class QueueProcessor
 
     /// <summary>
     /// After a claim that was not full, the next waits out <see cref="QueueProcessorOptions.FetchCooldown"/> while this queue
-    /// has <see cref="QueueProcessorOptions.FetchCooldownFromInFlight"/> batches in flight, so a steady stream gathers into
-    /// batches behind them; once fewer are in flight, a wake-up (a commit) claims at once: an idle worker waiting out the
-    /// whole cooldown held every send of a steady few hundred a second for half of it on average, and one waiting behind
-    /// its only batch held them for most of that batch (docs/decisions/claim-behind-the-batch-in-flight.md). Returns the
-    /// outstanding wake-up wait, null once one was consumed.
+    /// still has a batch in flight, so a steady stream gathers into batches behind it; once none is in flight, a wake-up
+    /// (a commit) claims at once: an idle worker waiting out the whole cooldown held every send of a steady few hundred a
+    /// second for half of it on average (docs/decisions/claim-behind-the-batch-in-flight.md). Returns the outstanding
+    /// wake-up wait, null once one was consumed.
     /// </summary>
     private async Task<Task<bool>?> CooldownAsync(JobClaimer claimer, long lastClaim, string queue, List<Task> inFlight, Task<bool>? wake,
         CancellationToken stop)
@@ -186,7 +185,7 @@ public sealed class QueueProcessor
         if (left <= TimeSpan.Zero) return wake;
         using var cut = CancellationTokenSource.CreateLinkedTokenSource(stop);
         var cooldown = Task.Delay(left, _clock, cut.Token);
-        var idle = FewerInFlightAsync(inFlight, _options.FetchCooldownFromInFlight);
+        var idle = Task.WhenAll(inFlight);
         if (await Task.WhenAny(cooldown, idle) == idle)
         {
             wake ??= _signals.WaitAsync(queue, _options.PollInterval, stop);
@@ -196,17 +195,6 @@ public sealed class QueueProcessor
         stop.ThrowIfCancellationRequested();
         cut.Cancel();
         return wake;
-    }
-
-    /// <summary>Completes once fewer than <paramref name="from"/> of the batches are still being handled.</summary>
-    private static async Task FewerInFlightAsync(List<Task> inFlight, int from)
-    {
-        var running = inFlight.Where(t => !t.IsCompleted).ToList();
-        while (running.Count >= Math.Max(1, from))
-        {
-            await Task.WhenAny(running);
-            running.RemoveAll(t => t.IsCompleted);
-        }
     }
 
     private async Task ProcessAsync(IReadOnlyList<Job> jobs, CancellationToken ct)

@@ -26,12 +26,6 @@ public sealed class QueueProcessorOptions
     /// whenever woken.
     /// </summary>
     public TimeSpan FetchCooldown { get; set; } = TimeSpan.Zero;
-    /// <summary>
-    /// How many of the queue's batches must be in flight for <see cref="FetchCooldown"/> to hold. With fewer, a wake-up
-    /// claims at once: the free slots would otherwise sit idle while sends wait for the batch being handled
-    /// (docs/decisions/claim-behind-the-batch-in-flight.md). 1 gathers behind any batch in flight.
-    /// </summary>
-    public int FetchCooldownFromInFlight { get; set; } = 2;
     /// <summary>Tenants visited per claim (round robin rotates through the rest on later claims).</summary>
     public int MaxTenantsPerClaim { get; set; } = 64;
     public Func<string, RetryPolicy> RetryPolicyFor { get; set; } = _ => RetryPolicy.Default;

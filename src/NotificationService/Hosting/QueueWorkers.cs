@@ -29,7 +29,6 @@ public static class QueueWorkers
             PollInterval = TimeSpan.FromMilliseconds(section.GetValue("PollIntervalMs", 2000)),
             RescueInterval = TimeSpan.FromSeconds(section.GetValue("RescueIntervalSeconds", 10.0)),
             FetchCooldown = TimeSpan.FromMilliseconds(section.GetValue("FetchCooldownMs", 25)),
-            FetchCooldownFromInFlight = Math.Max(1, section.GetValue("FetchCooldownFromInFlight", 2)),
             RetryPolicyFor = _ => new RetryPolicy(
                 TimeSpan.FromSeconds(section.GetValue("RetryBaseSeconds", 1.0)),
                 TimeSpan.FromMinutes(section.GetValue("RetryMaxMinutes", 60.0))),

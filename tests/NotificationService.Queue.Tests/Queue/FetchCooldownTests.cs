@@ -3,9 +3,9 @@ using System.Collections.Concurrent;
 namespace NotificationService.Queue.Tests.Queue;
 
 /// <summary>
-/// The fetch cooldown: after a claim that was not full, jobs arriving one by one while the queue has enough batches in
-/// flight (two by default) wait for one of them and are claimed together; with fewer in flight, a wake-up claims at once;
-/// a full claim is followed at once.
+/// The fetch cooldown: after a claim that was not full, jobs arriving one by one while that batch is still being
+/// handled wait for it and are claimed together; once the queue has no batch in flight, a wake-up claims at once; a full
+/// claim is followed at once.
 /// </summary>
 public class FetchCooldownTests
 {
@@ -42,39 +42,13 @@ public class FetchCooldownTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
-    public async Task Jobs_arriving_while_two_small_batches_are_handled_wait_for_one_and_are_claimed_together()
+    public async Task Jobs_arriving_while_a_small_batch_is_handled_wait_for_it_and_are_claimed_together()
     {
         await using var q = await QueueDatabase.CreateAsync();
         var handler = new BatchRecorder();
         var clock = new ManualTimeProvider();
         var idle = q.NextIdleAsync("email");
         await using var _ = new Running(q.Processor(handler, o => { o.FetchCooldown = TimeSpan.FromSeconds(3); o.PollInterval = NoPoll; }, clock));
-        await idle.WaitAsync(Patience);
-
-        var first = handler.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await q.EnqueueAsync(Send());
-        await handler.WaitForAsync(1, Patience);   // woken from idle: claimed with the clock standing still
-        var second = handler.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await q.EnqueueAsync(Send());
-        await handler.WaitForAsync(1, Patience);   // one batch in flight leaves slots idle: claimed at once, clock still
-        for (var i = 0; i < 4; i++) await q.EnqueueAsync(Send());   // four commits, four wake-ups, while two are in flight
-        Assert.Equal(new[] { 1, 1 }, handler.Batches);   // the clock has not moved and both batches are still being handled
-
-        second.SetResult();                        // one is done: the four are claimed at once, the clock still standing
-        await handler.WaitForAsync(4, Patience);
-        Assert.Equal(new[] { 1, 1, 4 }, handler.Batches);   // one claim for the four, not four
-        first.SetResult();
-    }
-
-    [Fact]
-    public async Task Gathering_behind_a_single_batch_in_flight_when_configured_so()
-    {
-        await using var q = await QueueDatabase.CreateAsync();
-        var handler = new BatchRecorder();
-        var clock = new ManualTimeProvider();
-        var idle = q.NextIdleAsync("email");
-        await using var _ = new Running(q.Processor(handler,
-            o => { o.FetchCooldown = TimeSpan.FromSeconds(3); o.FetchCooldownFromInFlight = 1; o.PollInterval = NoPoll; }, clock));
         await idle.WaitAsync(Patience);
 
         var held = handler.Hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
