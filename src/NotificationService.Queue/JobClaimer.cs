@@ -80,6 +80,17 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
     internal const string PlannerSettings =
         "select set_config('enable_bitmapscan', 'off', true), set_config('enable_seqscan', 'off', true)";
 
+    // A queue whose handler commits synchronously before anything it does leaves the database (a delivery handler's
+    // `sending`: QueueProcessorOptions.ClaimsWithoutFlush) claims without waiting for the claim's WAL to reach disk: that
+    // later commit flushes the claim with it (the WAL is flushed in order), so a claim lost in a PostgreSQL crash was never
+    // acted on, and its jobs are simply ready again. The wait was one of the three commits' flushes between accept and the
+    // provider call (docs/decisions/claims-without-flush.md).
+    internal const string UnflushedClaimSettings = PlannerSettings + ", set_config('synchronous_commit', 'off', true)";
+
+    /// <summary>What the claim's transaction sets before it claims from <paramref name="queue"/>.</summary>
+    internal string SettingsFor(string queue) =>
+        options.ClaimsWithoutFlush.Contains(queue) ? UnflushedClaimSettings : PlannerSettings;
+
     /// <summary>The tenant after which the next claim starts (round robin across claims).</summary>
     internal Guid Cursor { get => _cursor; set => _cursor = value; }
     private Guid _cursor = Guid.Empty;
@@ -112,7 +123,7 @@ internal sealed class JobClaimer(NpgsqlDataSource db, QueueProcessorOptions opti
         bool withSuspect, int batchSize, CancellationToken ct)
     {
         await using var batch = db.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(PlannerSettings));
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(SettingsFor(queue)));
         var cmd = new NpgsqlBatchCommand(Sql);
         batch.BatchCommands.Add(cmd);
         cmd.Parameters.AddWithValue(queue);

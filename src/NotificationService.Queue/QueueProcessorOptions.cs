@@ -11,6 +11,9 @@ public sealed class QueueProcessorOptions
     /// fan-out or file).</summary>
     public IReadOnlyDictionary<string, int> BatchSizes { get; set; } = new Dictionary<string, int>();
     public int BatchSizeOf(string queue) => BatchSizes.GetValueOrDefault(queue, BatchSize);
+    /// <summary>Queues whose claims commit without waiting for their WAL flush: their handlers commit synchronously before
+    /// any effect outside the database (<see cref="WorkQueue.HandlerCommitsFirst"/>).</summary>
+    public IReadOnlySet<string> ClaimsWithoutFlush { get; set; } = new HashSet<string>();
     /// <summary>Claimed batches being handled at once per queue (overlaps provider latency).</summary>
     public int MaxBatchesInFlightPerQueue { get; set; } = 4;
     /// <summary>How long a claim is valid; extended every third of it while the job runs.</summary>
@@ -37,5 +40,7 @@ public sealed class QueueProcessorOptions
 /// A queue some feature enqueues to and handles (registered by that feature as a singleton). The host's workers serve
 /// every registered queue unless configuration names the queues explicitly (`Queue:Queues`). <paramref name="BatchSize"/>:
 /// the units this queue's claims take unless configuration says otherwise (null: the host's `Queue:BatchSize`).
+/// <paramref name="HandlerCommitsFirst"/>: the queue's handler makes a synchronous commit before anything it does leaves
+/// the database, so the claim need not wait for its own flush (<see cref="QueueProcessorOptions.ClaimsWithoutFlush"/>).
 /// </summary>
-public sealed record WorkQueue(string Name, int? BatchSize = null);
+public sealed record WorkQueue(string Name, int? BatchSize = null, bool HandlerCommitsFirst = false);

@@ -24,6 +24,7 @@ public static class QueueWorkers
             WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}",
             BatchSize = section.GetValue("BatchSize", 100),
             BatchSizes = BatchSizes(section, sp.GetServices<WorkQueue>()),
+            ClaimsWithoutFlush = sp.GetServices<WorkQueue>().Where(q => q.HandlerCommitsFirst).Select(q => q.Name).ToHashSet(),
             MaxBatchesInFlightPerQueue = section.GetValue("MaxBatchesInFlightPerQueue", 4),
             Lease = TimeSpan.FromSeconds(section.GetValue("LeaseSeconds", 30.0)),
             PollInterval = TimeSpan.FromMilliseconds(section.GetValue("PollIntervalMs", 2000)),

@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace NotificationService.Queue.Tests.Queue;
 
 public class ClaimTests
@@ -83,5 +85,29 @@ public class ClaimTests
 
         Assert.Equal(7, email.Count);
         Assert.Equal(3, webhooks.Count);
+    }
+
+    /// <summary>
+    /// A queue whose handler commits before it acts outside the database claims with `synchronous_commit` off for the
+    /// claim's transaction alone (the handler's commit flushes the claim with it); every other queue's claim waits for the
+    /// flush. Both claim the same jobs the same way, and the setting does not outlive the claim on its pooled connection.
+    /// </summary>
+    [Fact]
+    public async Task A_queue_whose_handler_commits_first_claims_without_waiting_for_the_flush_and_only_in_its_claim()
+    {
+        await using var q = await QueueDatabase.CreateAsync();
+        await q.EnqueueAsync([.. new[] { "email", "webhooks" }
+            .SelectMany(queue => Enumerable.Range(0, 5).Select(_ => new NewJob(queue, "send", TenantA, "{}")))]);
+        var claimer = new NotificationService.Queue.JobClaimer(q.Db, new QueueProcessorOptions
+            { WorkerId = "w1", BatchSize = 10, ClaimsWithoutFlush = new HashSet<string> { "email" } });
+
+        Assert.Contains("set_config('synchronous_commit', 'off', true)", claimer.SettingsFor("email"));
+        Assert.DoesNotContain("synchronous_commit", claimer.SettingsFor("webhooks"));
+        Assert.Equal(5, (await claimer.ClaimAsync("email", CancellationToken.None)).Count);
+        Assert.Equal(5, (await claimer.ClaimAsync("webhooks", CancellationToken.None)).Count);
+        Assert.Equal(5, await q.ScalarAsync<long>("select count(*) from jobs where queue = 'email' and state = 'running'"));
+        await using var conn = await q.Db.OpenConnectionAsync();
+        await using var cmd = new NpgsqlCommand("show synchronous_commit", conn);
+        Assert.Equal("on", await cmd.ExecuteScalarAsync());
     }
 }

@@ -81,6 +81,18 @@ public class ConfigurationTests(ServiceFixture service)
         Assert.Equal(100, options.BatchSizeOf(FanOutJobHandler.QueueName));
     }
 
+    /// <summary>A delivery handler's first write (`sending`) is a synchronous commit before any provider call, so its claims
+    /// need not wait for their own flush. Every other queue's handler may act outside the database straight after its
+    /// claim (a webhook POST, a tenant's deletion), and its claim waits for the disk.</summary>
+    [Fact]
+    public void Only_delivery_queues_claim_without_waiting_for_the_flush()
+    {
+        var options = service.Factory.Services.GetRequiredService<QueueProcessorOptions>();
+
+        Assert.Equal(ChannelNames.All.Order(), options.ClaimsWithoutFlush.Order());
+        Assert.DoesNotContain(WebhookOutbox.Queue, options.ClaimsWithoutFlush);
+    }
+
     [Theory]
     [InlineData(new string[0], 300, 100)]
     [InlineData(new[] { "Queue:BatchSize=50" }, 300, 50)]

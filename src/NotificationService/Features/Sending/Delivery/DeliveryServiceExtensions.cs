@@ -26,7 +26,10 @@ public static class DeliveryServiceExtensions
         // One queue per channel. A delivery batch claims 300 notifications, not the queues' usual 100: each batch costs a
         // fixed ten statements and five commits, and at 100 that was a quarter of a delivery's CPU (worker and PostgreSQL
         // 110 µs per sandbox delivery at 100, 83 at 300; BENCHMARKS.md, "Delivery batches of 300").
-        foreach (var channel in ChannelNames.All) services.AddSingleton(new WorkQueue(channel, BatchSize: DeliveryBatchSize));
+        // The handler's first write is `sending` (NotificationLedger.BeginSendingAsync), a synchronous commit before any
+        // provider call: the claim need not wait for its own WAL flush (docs/decisions/claims-without-flush.md).
+        foreach (var channel in ChannelNames.All)
+            services.AddSingleton(new WorkQueue(channel, BatchSize: DeliveryBatchSize, HandlerCommitsFirst: true));
         return services;
     }
 
