@@ -18,13 +18,25 @@ public static class QueueWorkers
         if (!includeWorkers) return services;
 
         var section = config.GetSection("Queue");
-        services.AddSingleton(sp => new QueueProcessorOptions
+        services.AddSingleton(sp => Options(section, [.. sp.GetServices<WorkQueue>()]));
+        services.AddSingleton<QueueMetrics>();   // queue_jobs_set_aside_total
+        // Every handler behind the suspension hold: a suspended tenant's jobs wait (Features/Tenancy/Suspension).
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<QueueProcessor>(sp,
+            Features.Tenancy.Suspension.SuspendedTenantHold.Around(sp)));
+        services.AddSingleton<QueueWorkerService>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueWorkerService>());
+        return services;
+    }
+
+    /// <summary>The processor's settings: `Queue:*` configuration over what the features registered.</summary>
+    private static QueueProcessorOptions Options(IConfigurationSection section, IReadOnlyList<WorkQueue> registered) =>
+        new()
         {
-            Queues = section.GetSection("Queues").Get<string[]>() ?? [.. sp.GetServices<WorkQueue>().Select(q => q.Name).Distinct()],
+            Queues = section.GetSection("Queues").Get<string[]>() ?? [.. registered.Select(q => q.Name).Distinct()],
             WorkerId = $"{Environment.MachineName}:{Environment.ProcessId}",
             BatchSize = section.GetValue("BatchSize", 100),
-            BatchSizes = BatchSizes(section, sp.GetServices<WorkQueue>()),
-            ClaimsWithoutFlush = sp.GetServices<WorkQueue>().Where(q => q.HandlerCommitsFirst).Select(q => q.Name).ToHashSet(),
+            BatchSizes = BatchSizes(section, registered),
+            ClaimsWithoutFlush = registered.Where(q => q.HandlerCommitsFirst).Select(q => q.Name).ToHashSet(),
             MaxBatchesInFlightPerQueue = section.GetValue("MaxBatchesInFlightPerQueue", 4),
             Lease = TimeSpan.FromSeconds(section.GetValue("LeaseSeconds", 30.0)),
             PollInterval = TimeSpan.FromMilliseconds(section.GetValue("PollIntervalMs", 2000)),
@@ -35,15 +47,7 @@ public static class QueueWorkers
                 TimeSpan.FromMinutes(section.GetValue("RetryMaxMinutes", 60.0))),
             // A worker dying while it holds a job counts against the job; this many set it aside (docs/decisions/crash-set-aside.md).
             CrashPolicy = new CrashPolicy(Math.Max(1, section.GetValue("CrashesBeforeSetAside", 2))),
-        });
-        services.AddSingleton<QueueMetrics>();   // queue_jobs_set_aside_total
-        // Every handler behind the suspension hold: a suspended tenant's jobs wait (Features/Tenancy/Suspension).
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<QueueProcessor>(sp,
-            Features.Tenancy.Suspension.SuspendedTenantHold.Around(sp)));
-        services.AddSingleton<QueueWorkerService>();
-        services.AddHostedService(sp => sp.GetRequiredService<QueueWorkerService>());
-        return services;
-    }
+        };
 
     /// <summary>The queues with a size of their own: `Queue:BatchSizes:&lt;queue&gt;`, else what the feature registered
     /// (<see cref="WorkQueue.BatchSize"/>); every other queue claims `Queue:BatchSize`.</summary>
