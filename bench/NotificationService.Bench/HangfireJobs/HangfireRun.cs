@@ -60,14 +60,36 @@ public static class HangfireRun
         using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = Workers, Queues = ["default"] }, storage))
         {
             var deadline = TimeSpan.FromMinutes(10);
-            while (clock.Elapsed < deadline && !(drained = await EventsAsync(db) >= jobs)) await Task.Delay(50);
+            var nextReport = TimeSpan.FromSeconds(10);
+            long done = 0;
+            while (clock.Elapsed < deadline && !(drained = (done = await EventsAsync(db)) >= jobs))
+            {
+                await Task.Delay(50);
+                if (clock.Elapsed < nextReport) continue;
+                nextReport += TimeSpan.FromSeconds(10);
+                Progress.Show($"hangfire: {done:N0}/{jobs:N0} recorded ({clock.Elapsed.TotalSeconds:N0} s); {States(storage)}");
+            }
             clock.Stop();
+            if (!drained)
+                Progress.Show($"hangfire: not drained in {deadline.TotalMinutes:N0} min: {States(storage)}{FirstFailure(storage)}");
         }
         DeliveryBookkeeping.Db = null;
 
         var dispatch = await DispatchRun.MeasureAsync(dll, await createDatabase("hangfire_dispatch"), jobs, warmUp: warmUp);
         return new HangfireBenchResult(jobs, clock.Elapsed, drained, Workers, QueuePoll, dispatch);
     }
+
+    /// <summary>Where Hangfire's jobs are, so a phase that does not drain says why (failed and retrying, or never fetched).</summary>
+    private static string States(JobStorage storage)
+    {
+        var api = storage.GetMonitoringApi();
+        return $"Hangfire: {api.EnqueuedCount("default"):N0} enqueued, {api.ProcessingCount():N0} processing, " +
+               $"{api.ScheduledCount():N0} scheduled (retries), {api.FailedCount():N0} failed, {api.SucceededListCount():N0} succeeded";
+    }
+
+    private static string FirstFailure(JobStorage storage) =>
+        storage.GetMonitoringApi().FailedJobs(0, 1).FirstOrDefault().Value is { } failed
+            ? $"; first failure: {failed.ExceptionType}: {failed.ExceptionMessage}" : "";
 
     private static async Task<long> EventsAsync(NpgsqlDataSource db)
     {
