@@ -60,14 +60,17 @@ public static class HangfireRun
         using (new BackgroundJobServer(new BackgroundJobServerOptions { WorkerCount = Workers, Queues = ["default"] }, storage))
         {
             var deadline = TimeSpan.FromMinutes(10);
-            var nextReport = TimeSpan.FromSeconds(10);
-            long done = 0;
-            while (clock.Elapsed < deadline && !(drained = (done = await EventsAsync(db)) >= jobs))
+            var report = TimeSpan.FromSeconds(10);
+            while (clock.Elapsed < deadline)
             {
+                var done = await EventsAsync(db);
+                if (drained = done >= jobs) break;
+                if (clock.Elapsed >= report)
+                {
+                    report += TimeSpan.FromSeconds(10);
+                    Progress.Show($"hangfire: {done:N0}/{jobs:N0} recorded ({clock.Elapsed.TotalSeconds:N0} s); {States(storage)}");
+                }
                 await Task.Delay(50);
-                if (clock.Elapsed < nextReport) continue;
-                nextReport += TimeSpan.FromSeconds(10);
-                Progress.Show($"hangfire: {done:N0}/{jobs:N0} recorded ({clock.Elapsed.TotalSeconds:N0} s); {States(storage)}");
             }
             clock.Stop();
             if (!drained)
