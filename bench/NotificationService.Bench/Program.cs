@@ -24,6 +24,7 @@ Progress.Show($"starting embedded PostgreSQL in {dataDir}");
 var phaseDatabases = new List<string>();
 var seededDatabases = new Dictionary<string, string>();   // service build → the migrated, seeded database phases copy
 var phaseDll = "";                                        // the build the running phase starts
+double? halfRate = null;                                  // the accept phase's half rate, set by its first round
 foreach (var (k, v) in options.PostgresSettings) Progress.Show($"the bench's PostgreSQL gets {k}={v} (--pg-setting)");
 var cluster = await EmbeddedPostgres.StartAsync(dataDir, log: Progress.Show,
     settings: ["shared_preload_libraries=pg_stat_statements", "pg_stat_statements.track_planning=on", .. options.PostgresSettings.Select(s => $"{s.Key}={s.Value}")]);
@@ -126,7 +127,9 @@ IEnumerable<BenchPhase> Phases() =>
 
         // The p99s are the median of a few windows each: one window's p99 rests on its 50–100 slowest requests, and one
         // stall of the loaded host in it moved that figure 1.5–2.4× between runs (BENCHMARKS.md, "Where the spread comes from").
-        var half = Math.Max(1, Math.Round(report.Accept.AcceptedPerSec / 2));
+        // Half the first round's peak, for every round of either build: a round's own half peak loaded the builds and the
+        // rounds unequally (3,500–4,130/s over five runs), and a p99 near a loaded host's knee moves with its load.
+        var half = halfRate ??= Math.Max(1, Math.Round(report.Accept.AcceptedPerSec / 2));
         for (var w = 1; w <= options.LatencyWindows; w++)
         {
             report.HalfRateWindows.Add(await AcceptLoad.OpenLoopAsync(service.BaseAddress, half, options.HalfRateDuration,
