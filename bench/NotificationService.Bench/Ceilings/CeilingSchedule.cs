@@ -39,7 +39,12 @@ public sealed class CeilingSchedule
         ("host speed: CPU ns per dependent read through 128 MB, both cores at once (lower is faster)", c => c.MemoryNsPerRead),
     ];
 
-    /// <summary>Each ceiling's spread over the run's measurements, then every measurement in the order taken.</summary>
+    /// <summary>How far a quiet host's one-thread .NET probe moves over a run: 1.03–1.05× in this bench's quiet series, where a
+    /// host shared with busy neighbours moved it 1.5× and more within one run, and every figure's spread with it.</summary>
+    public const double QuietProbeSpread = 1.10;
+
+    /// <summary>Each ceiling's spread over the run's measurements, every measurement in the order taken, whether the host
+    /// stayed quiet.</summary>
     public void Append(StringBuilder sb, BenchOptions options)
     {
         sb.AppendLine("## PostgreSQL ceilings (Npgsql, fresh database), measured before the first phase and after each round of each phase");
@@ -56,5 +61,14 @@ public sealed class CeilingSchedule
         sb.AppendLine();
         sb.AppendLine("Measured: " + string.Join("; ", _taken.Select((t, i) => $"{i + 1} {t.After}")) + ".");
         sb.AppendLine();
+        if (Spread.Of(_taken.Select(t => t.Value.DotnetKernelNsPerOp)) is { Count: > 1 } probe)
+        {
+            var moved = string.Create(Inv, $"the .NET probe {probe.MaxOverMin:0.00}× ({probe.Min:N0}–{probe.Max:N0} ns/op)");
+            var quiet = string.Create(Inv, $"quiet: ≤ {QuietProbeSpread:0.00}×");
+            sb.AppendLine(probe.MaxOverMin <= QuietProbeSpread
+                ? $"Host quiet through the run: {moved}; {quiet}."
+                : $"Host **not quiet**: {moved}; {quiet}. Something else took the cores in spells; every spread below includes it.");
+            sb.AppendLine();
+        }
     }
 }
