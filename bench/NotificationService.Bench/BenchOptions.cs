@@ -56,7 +56,7 @@ public sealed record BenchOptions(
     public int TemplatedPairs => Smoke ? 1 : TemplatedAcceptPairs;
 
 
-    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert", "console", "sse", Service.RecipientsRun.Phase, Service.TenantDeleteRun.Phase, "topics", Service.ByUserRun.Phase, "workflows", Digests.DigestsRun.Phase, RenderIsolation.IsolationRun.Phase, Client.ClientLatencyRun.Phase, HangfireJobs.HangfireRun.Phase];
+    public static readonly string[] Phases = ["accept", "templated-accept", "dispatch", "providers", "batches", "bulk", "webhooks", "tenant-limits", "retention", "preferences", "inbox", "webhook-insert", "console", "sse", Service.RecipientsRun.Phase, Service.TenantDeleteRun.Phase, "topics", Service.ByUserRun.Phase, "workflows", Digests.DigestsRun.Phase, RenderIsolation.IsolationRun.Phase, Client.ClientLatencyRun.Phase, HangfireJobs.HangfireRun.Phase, Floor.FloorRun.Phase];
     public const int FloodClients = 32;
     public const double QuietTenantRate = 100;
     /// <summary>The open-loop flood: five times the default send limit.</summary>

@@ -176,6 +176,10 @@ IEnumerable<BenchPhase> Phases() =>
     new(NotificationService.Bench.HangfireJobs.HangfireRun.Phase, "hangfire: one delivery's bookkeeping as Hangfire.PostgreSql jobs, then the service's dispatch of as many, both vs the claim ceiling", async (report, dll) =>
         report.Hangfire = await NotificationService.Bench.HangfireJobs.HangfireRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs,
             DispatchWarmUp.Plan.For(options.DispatchJobs, options))),
+    new(NotificationService.Bench.Floor.FloorRun.Phase, "floor: a sandbox delivery's writes as one statement per 100 jobs, step by step, " +
+        "and as the service writes them, each vs the claim ceiling in the same round (no service)", async (report, _) =>
+        report.Floor = await NotificationService.Bench.Floor.FloorRun.MeasureAsync(await CreateDatabaseAsync("floor"),
+            options.Smoke ? 2_000 : options.ClaimPrefillRows, options.Smoke ? 1 : 3)),
     new("preferences", "dispatch with preferences in force vs without, in pairs (Mode=api then Mode=worker)", async (report, dll) =>
         report.Preferences = await PreferencesDispatchRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs, options.Quick ? 1 : 2)),
     new("providers", "provider dispatch through SendGrid, Twilio and chat (Slack, Teams, Discord) fakes (Mode=api then Mode=worker)", async (report, dll) =>

@@ -52,6 +52,7 @@ public sealed class Report
     public RenderIsolation.IsolationResult? Isolation { get; set; }
     public Client.ClientLatencyResult? ClientLatency { get; set; }
     public HangfireJobs.HangfireBenchResult? Hangfire { get; set; }
+    public Floor.FloorResult? Floor { get; set; }
     public List<string> Notes { get; } = [];
     /// <summary>What a unit of each phase's work cost (CPU, statements, rows written), one entry per measured window.</summary>
     public List<Costs.UnitCost> UnitCosts { get; } = [];
@@ -241,6 +242,7 @@ public sealed class Report
         if (Workflows is { } wf) NotificationService.Bench.Workflows.WorkflowsReport.Append(sb, wf);
         if (Digests is { } dg) NotificationService.Bench.Digests.DigestsReport.Append(sb, dg);
         if (Hangfire is { } hf) HangfireJobs.HangfireReport.Append(sb, hf, Ceilings);
+        if (Floor is { } fl) NotificationService.Bench.Floor.FloorReport.Append(sb, fl);
         if (Dispatch is { } d)
         {
             Row(sb, $"dispatch, draining {d.Jobs:N0} sandbox-email jobs{(d.WarmUp is { } warm ? $" after a warm-up of {warm.Notifications:N0}" : "")}, Mode=worker (jobs/s)",

@@ -15,22 +15,35 @@ public sealed record CeilingResults(double SingleInsertCommitsPerSec, double Bat
 /// </summary>
 public static class PostgresCeilings
 {
+    /// <summary>The ceilings' tables, shaped like the service's rows, without indexes beyond their keys.</summary>
+    internal const string Schema = """
+        create table notifications_lite (
+            id uuid primary key, tenant_id uuid not null, channel text not null, status text not null,
+            recipient jsonb not null, content jsonb, created_at timestamptz not null default now())
+            with (autovacuum_enabled = false, toast.autovacuum_enabled = false);
+        create table jobs_lite (
+            id bigint generated always as identity primary key, queue text not null, tenant_id uuid not null,
+            args jsonb not null, created_at timestamptz not null default now())
+            with (autovacuum_enabled = false, toast.autovacuum_enabled = false);
+        """;
+
+    /// <summary>$2 jobs of tenant $1 for the claim ceiling.</summary>
+    internal const string FillJobsLite = """
+        insert into jobs_lite (queue, tenant_id, args)
+        select 'email', $1, jsonb_build_object('n', gen_random_uuid()) from generate_series(1, $2)
+        """;
+
+    /// <summary>The claim ceiling's statement: 100 jobs taken and deleted at once.</summary>
+    internal const string ClaimAndDelete =
+        "delete from jobs_lite where id in (select id from jobs_lite order by id limit 100 for update skip locked) returning id, args";
+
     public static async Task<CeilingResults> MeasureAsync(string connectionString, BenchOptions options)
     {
         await using var db = new NpgsqlDataSourceBuilder(connectionString).Build();
         // No autovacuum on the ceilings' own tables (the database is dropped after): 1.6 M rows like the batch ceiling's drew
         // a VACUUM ANALYZE of the table 53 s later, running for seconds on the cores the next measurements share, at whatever
         // moment autovacuum woke. (It was not what put the claim ceiling on two levels: that stayed without it.)
-        await using (var setup = db.CreateCommand("""
-            create table notifications_lite (
-                id uuid primary key, tenant_id uuid not null, channel text not null, status text not null,
-                recipient jsonb not null, content jsonb, created_at timestamptz not null default now())
-                with (autovacuum_enabled = false, toast.autovacuum_enabled = false);
-            create table jobs_lite (
-                id bigint generated always as identity primary key, queue text not null, tenant_id uuid not null,
-                args jsonb not null, created_at timestamptz not null default now())
-                with (autovacuum_enabled = false, toast.autovacuum_enabled = false);
-            """))
+        await using (var setup = db.CreateCommand(Schema))
             await setup.ExecuteNonQueryAsync();
 
         var single = await SingleRowCommitsAsync(db, options.CeilingDuration);
@@ -113,10 +126,7 @@ public static class PostgresCeilings
     private static async Task<double> ClaimAndDeleteAsync(NpgsqlDataSource db, int rows)
     {
         Progress.Show($"ceiling: pre-filling {rows:N0} jobs");
-        await using (var fill = db.CreateCommand("""
-            insert into jobs_lite (queue, tenant_id, args)
-            select 'email', $1, jsonb_build_object('n', gen_random_uuid()) from generate_series(1, $2)
-            """))
+        await using (var fill = db.CreateCommand(FillJobsLite))
         {
             fill.Parameters.AddWithValue(Tenant);
             fill.Parameters.AddWithValue(rows);
@@ -130,8 +140,7 @@ public static class PostgresCeilings
         var workers = Enumerable.Range(0, BenchOptions.ClaimConnections).Select(_ => Task.Run(async () =>
         {
             await using var conn = await db.OpenConnectionAsync();
-            await using var cmd = new NpgsqlCommand(
-                "delete from jobs_lite where id in (select id from jobs_lite order by id limit 100 for update skip locked) returning id, args", conn);
+            await using var cmd = new NpgsqlCommand(ClaimAndDelete, conn);
             await cmd.PrepareAsync();
             while (true)
             {

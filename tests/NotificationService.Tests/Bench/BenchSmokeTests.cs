@@ -20,7 +20,7 @@ public abstract partial class BenchSmokeTests(ITestOutputHelper output)
     /// </summary>
     public static readonly string[][] Lanes =
     [
-        ["console", "recipients", "templated-accept", "hangfire"],
+        ["console", "recipients", "templated-accept", "hangfire", "floor"],
         ["accept", "tenant-limits", "workflows", "retention", "inbox"],
         ["by-user", "topics", "digest", "sse", "render-isolation", "preferences", "tenant-delete", "webhooks", "providers", "bulk",
          "dispatch", "webhook-insert", "client", "batches"],
@@ -103,7 +103,7 @@ public class BenchSmokeLaneTests
 public sealed class BenchSmokeLane1Tests(ITestOutputHelper output) : BenchSmokeTests(output)
 {
     [Fact]
-    public Task The_console_recipients_templated_accept_and_hangfire_phases_run_at_smoke_size_and_report_a_figure() => RunLaneAsync(0);
+    public Task The_console_recipients_templated_accept_hangfire_and_floor_phases_run_at_smoke_size_and_report_a_figure() => RunLaneAsync(0);
 }
 
 [Collection("bench-smoke-2")]

@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using Npgsql;
+using NotificationService.Bench.Ceilings;
+
+namespace NotificationService.Bench.Floor;
+
+/// <summary>One step over the phase's rounds: its rate, the claim ceiling's rate in the same round, and CPU per job.</summary>
+public sealed record FloorStep(string Name, List<double> Rates, List<double> PostgresMicros, List<double> BenchMicros);
+
+/// <param name="Steps">The claim ceiling first, then <see cref="DeliveryFloorSql.Steps"/>, then the service's statements.</param>
+public sealed record FloorResult(int Jobs, int Rounds, IReadOnlyList<FloorStep> Steps)
+{
+    public FloorStep Ceiling => Steps[0];
+}
+
+/// <summary>
+/// How far below the claim ceiling a sandbox delivery's own writes sit, whatever the queue and ledger around them: each
+/// round drains the same jobs once per step, from 4 connections, 100 jobs a statement, no service running. The ceiling is
+/// drained in the same round, on the same database, so each step's ratio is to its own round's ceiling.
+/// </summary>
+public static class FloorRun
+{
+    public const string Phase = "floor";
+    public const string CeilingName = "claim-and-delete ceiling (the bench's jobs_lite)";
+    public const string CurrentName = "the service's statements for the same work: five commits a batch";
+    private static readonly Guid Tenant = Guid.Parse("0000000d-e000-4000-8000-0000000000f1");
+    private static readonly Guid Provider = Guid.Parse("0000000d-e000-4000-8000-0000000000f2");
+
+    public static async Task<FloorResult> MeasureAsync(string connectionString, int jobs, int rounds)
+    {
+        await using var db = NpgsqlDataSource.Create(connectionString);
+        await using (var schema = db.CreateCommand(PostgresCeilings.Schema)) await schema.ExecuteNonQueryAsync();
+        var meter = await CpuMeter.ForAsync(Environment.ProcessId, db);
+
+        var drains = new List<(string Name, Func<NpgsqlConnection, Task<int>> Batch)>
+            { (CeilingName, conn => ScalarRowsAsync(conn, PostgresCeilings.ClaimAndDelete)) };
+        drains.AddRange(DeliveryFloorSql.Steps.Select(s => (s.Name, (Func<NpgsqlConnection, Task<int>>)(conn => StepAsync(conn, s.Sql)))));
+        drains.Add((CurrentName, CurrentBatchAsync));
+        var steps = drains.Select(d => new FloorStep(d.Name, [], [], [])).ToList();
+
+        for (var round = 1; round <= rounds; round++)
+            foreach (var (drain, step) in drains.Zip(steps))
+            {
+                Progress.Show($"floor: round {round}/{rounds}, {drain.Name}: filling {jobs:N0} jobs");
+                await FillAsync(db, jobs, ceiling: ReferenceEquals(step, steps[0]));
+                var before = (Pg: meter.Postgres(), Bench: CpuMeter.Process(Environment.ProcessId));
+                var clock = Stopwatch.StartNew();
+                var done = await DrainAsync(db, drain.Batch);
+                clock.Stop();
+                if (done != jobs) throw new InvalidOperationException($"floor: {drain.Name} took {done:N0} of {jobs:N0} jobs");
+                step.Rates.Add(done / clock.Elapsed.TotalSeconds);
+                step.PostgresMicros.Add((meter.Postgres() - before.Pg).TotalMicroseconds / done);
+                step.BenchMicros.Add((CpuMeter.Process(Environment.ProcessId) - before.Bench).TotalMicroseconds / done);
+            }
+        return new FloorResult(jobs, rounds, steps);
+    }
+
+    private static async Task FillAsync(NpgsqlDataSource db, int jobs, bool ceiling)
+    {
+        foreach (var sql in DeliveryFloorSql.Fill)
+            await ExecuteAsync(db, sql, sql.Contains("$1") ? [Tenant, jobs] : []);
+        if (ceiling) await ExecuteAsync(db, PostgresCeilings.FillJobsLite, [Tenant, jobs]);
+        await ExecuteAsync(db, "vacuum analyze jobs, notifications, notification_events, sandbox_messages, jobs_lite", []);
+        await ExecuteAsync(db, "checkpoint", []);   // no checkpoint of the fill inside the drain
+    }
+
+    private static async Task<int> DrainAsync(NpgsqlDataSource db, Func<NpgsqlConnection, Task<int>> batch)
+    {
+        var total = 0;
+        await Task.WhenAll(Enumerable.Range(0, BenchOptions.ClaimConnections).Select(_ => Task.Run(async () =>
+        {
+            await using var conn = await db.OpenConnectionAsync();
+            for (int n; (n = await batch(conn)) > 0;) Interlocked.Add(ref total, n);
+        })));
+        return total;
+    }
+
+    private static async Task<int> ScalarRowsAsync(NpgsqlConnection conn, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        var n = 0;
+        await using var r = await cmd.ExecuteReaderAsync();
+        while (await r.ReadAsync()) n++;
+        return n;
+    }
+
+    private static async Task<int> StepAsync(NpgsqlConnection conn, string sql)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn) { Parameters = { new() { Value = Tenant }, new() { Value = Provider } } };
+        return (int)(long)(await cmd.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>One batch the way the service writes it (<see cref="DeliveryFloorSql.Current"/>).</summary>
+    private static async Task<int> CurrentBatchAsync(NpgsqlConnection conn)
+    {
+        var (jobIds, ids) = (new List<long>(), new List<Guid>());
+        await using (var tx = await conn.BeginTransactionAsync())
+        {
+            await using (var settings = new NpgsqlCommand(DeliveryFloorSql.Current.Settings, conn, tx))
+                await settings.ExecuteNonQueryAsync();
+            await using var claim = new NpgsqlCommand(DeliveryFloorSql.Current.Claim, conn, tx);
+            claim.Parameters.Add(new() { Value = Tenant });
+            await using (var r = await claim.ExecuteReaderAsync())
+                while (await r.ReadAsync()) { jobIds.Add(r.GetInt64(0)); ids.Add(r.GetGuid(1)); }
+            await tx.CommitAsync();
+        }
+        if (jobIds.Count == 0) return 0;
+
+        var (sent, tenants, recipients, contents) = (new List<Guid>(), new List<Guid>(), new List<string>(), new List<string>());
+        await using (var sending = new NpgsqlCommand(DeliveryFloorSql.Current.Sending, conn))
+        {
+            sending.Parameters.Add(new() { Value = ids.ToArray() });
+            await using var r = await sending.ExecuteReaderAsync();
+            while (await r.ReadAsync())
+            {
+                sent.Add(r.GetGuid(0));
+                tenants.Add(r.GetGuid(1));
+                recipients.Add(r.GetString(2));
+                contents.Add(r.GetString(3));
+            }
+        }
+        await ExecuteAsync(conn, DeliveryFloorSql.Current.Outcome, [sent.ToArray(), Provider]);
+        await ExecuteAsync(conn, DeliveryFloorSql.Current.Record,
+            [tenants.ToArray(), sent.ToArray(), Provider, Jsonb(recipients), Jsonb(contents)]);
+        await ExecuteAsync(conn, DeliveryFloorSql.Current.Acknowledge, [jobIds.ToArray()]);
+        return jobIds.Count;
+    }
+
+    private static NpgsqlParameter Jsonb(List<string> values) =>
+        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb };
+
+    private static async Task ExecuteAsync(NpgsqlDataSource db, string sql, object[] args)
+    {
+        await using var conn = await db.OpenConnectionAsync();
+        await ExecuteAsync(conn, sql, args);
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, object[] args)
+    {
+        await using var cmd = new NpgsqlCommand(sql, conn);
+        foreach (var a in args) cmd.Parameters.Add(a as NpgsqlParameter ?? new NpgsqlParameter { Value = a });
+        await cmd.ExecuteNonQueryAsync();
+    }
+}
