@@ -4,7 +4,7 @@ using NotificationService.Bench.Ceilings;
 
 namespace NotificationService.Bench.Floor;
 
-/// <summary>One step over the phase's rounds: its rate, the claim ceiling's rate in the same round, and CPU per job.</summary>
+/// <summary>One step over the phase's rounds: its rate, and the CPU of PostgreSQL and of the bench per job, a value per round.</summary>
 public sealed record FloorStep(string Name, List<double> Rates, List<double> PostgresMicros, List<double> BenchMicros);
 
 /// <param name="Steps">The claim ceiling first, then <see cref="DeliveryFloorSql.Steps"/>, then the service's statements.</param>
