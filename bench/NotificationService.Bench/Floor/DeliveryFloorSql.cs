@@ -3,28 +3,29 @@ namespace NotificationService.Bench.Floor;
 /// <summary>
 /// The statements of the floor phase, on the service's own tables (the phase database is migrated like any other). Each
 /// step adds one of a sandbox delivery's writes to the one before, all in one statement and one commit per 100 jobs: the
-/// least any queue and ledger design could ask of PostgreSQL for those rows. <see cref="Current"/> is the same work as the
-/// service does it today. $1 is the tenant, $2 the sandbox provider.
+/// least any queue and ledger design could ask of PostgreSQL for those rows. What the service's own statements cost for the
+/// same work is the dispatch phase's figure (`--only dispatch,floor` puts both in one run). $1 is the tenant, $2 the
+/// sandbox provider.
 /// </summary>
 internal static class DeliveryFloorSql
 {
-    /// <summary>$3 queued sandbox emails of tenant $1, as accept leaves them, and their delivery jobs; run in order.</summary>
-    public static readonly string[] Fill =
-    [
-        "truncate jobs, notifications, notification_events, sandbox_messages, jobs_lite cascade",
-        """
+    public const string Empty = "truncate jobs, notifications, notification_events, sandbox_messages, jobs_lite cascade";
+
+    /// <summary>$2 queued sandbox emails of tenant $1, as accept leaves them.</summary>
+    public const string FillNotifications = """
         insert into notifications (id, tenant_id, channel, status, recipient, template_key, locale, content, data)
         select gen_random_uuid(), $1, 'email', 'queued',
                jsonb_build_object('email', 'user' || g || '@example.com', 'phone', null, 'userId', null, 'deviceTokens', null),
                'floor', 'en', jsonb_build_object('subject', 'Welcome', 'html', '<p>Hello user ' || g || '</p>', 'text', 'Hello ' || g),
                jsonb_build_object('user', jsonb_build_object('firstName', 'U' || g))
         from generate_series(1, $2) g
-        """,
-        """
+        """;
+
+    /// <summary>A delivery job for each notification.</summary>
+    public const string FillJobs = """
         insert into jobs (queue, kind, tenant_id, args)
         select 'email', 'deliver', tenant_id, jsonb_build_object('notificationId', id) from notifications
-        """,
-    ];
+        """;
 
     /// <summary>The claim the service's fair index serves, taking and deleting 100 due jobs at once.</summary>
     private const string ClaimAndDelete = """
@@ -67,46 +68,4 @@ internal static class DeliveryFloorSql
         ("+ its history row", ClaimAndDelete + SentOnce + History + "select count(*) from u"),
         ("+ the sandbox provider's record: the floor", ClaimAndDelete + SentOnce + History + SandboxRecord + "select count(*) from u"),
     ];
-
-    /// <summary>
-    /// The service's statements for the same work, five commits per batch: the claim under a lease (its commit not
-    /// flushed), `sending`, the outcome with its history row, the sandbox's record, the acknowledgement.
-    /// </summary>
-    public static class Current
-    {
-        public const string Settings =
-            "select set_config('synchronous_commit', 'off', true), set_config('enable_bitmapscan', 'off', true)";
-
-        public const string Claim = """
-            update jobs j set state = 'running', attempt = j.attempt + 1, locked_by = 'floor', locked_until = now() + interval '5 minutes',
-                   updated_at = now()
-            where j.id in (select id from jobs where queue = 'email' and state = 'ready' and tenant_id = $1 and run_at <= now()
-                           and crashes = 0 order by priority, run_at, id limit 100 for update skip locked)
-            returning j.id, (j.args->>'notificationId')::uuid
-            """;
-
-        public const string Sending = """
-            update notifications set status = 'sending', attempts = attempts + 1, updated_at = now()
-            where id = any($1) and status in ('queued', 'sending')
-            returning id, tenant_id, recipient::text, content::text, data::text, attempts
-            """;
-
-        public const string Outcome = """
-            with u as (
-                update notifications n set status = 'sent', last_error = null, provider_id = $2, provider_kind = 'sandbox',
-                    provider_message_id = 'sb-' || n.id, sent_at = now(), updated_at = now()
-                where n.id = any($1) and n.status = 'sending'
-                returning n.id, n.attempts
-            )
-            insert into notification_events (notification_id, status, source, detail, attempt, started_at, provider_message_id)
-            select id, 'sent', 'worker', 'sandbox', attempts, now(), 'sb-' || id from u
-            """;
-
-        public const string Record = """
-            insert into sandbox_messages (tenant_id, notification_id, provider_id, channel, provider_message_id, recipient, content)
-            select t, n, $3, 'email', 'sb-' || n, r, c from unnest($1::uuid[], $2::uuid[], $4::jsonb[], $5::jsonb[]) as x(t, n, r, c)
-            """;
-
-        public const string Acknowledge = "delete from jobs j where j.id = any($1) and j.locked_by = 'floor'";
-    }
 }

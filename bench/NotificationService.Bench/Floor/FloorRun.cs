@@ -7,7 +7,7 @@ namespace NotificationService.Bench.Floor;
 /// <summary>One step over the phase's rounds: its rate, and the CPU of PostgreSQL and of the bench per job, a value per round.</summary>
 public sealed record FloorStep(string Name, List<double> Rates, List<double> PostgresMicros, List<double> BenchMicros);
 
-/// <param name="Steps">The claim ceiling first, then <see cref="DeliveryFloorSql.Steps"/>, then the service's statements.</param>
+/// <param name="Steps">The claim ceiling first, then <see cref="DeliveryFloorSql.Steps"/>.</param>
 public sealed record FloorResult(int Jobs, int Rounds, IReadOnlyList<FloorStep> Steps)
 {
     public FloorStep Ceiling => Steps[0];
@@ -22,20 +22,20 @@ public static class FloorRun
 {
     public const string Phase = "floor";
     public const string CeilingName = "claim-and-delete ceiling (the bench's jobs_lite)";
-    public const string CurrentName = "the service's statements for the same work: five commits a batch";
     private static readonly Guid Tenant = Guid.Parse("0000000d-e000-4000-8000-0000000000f1");
     private static readonly Guid Provider = Guid.Parse("0000000d-e000-4000-8000-0000000000f2");
 
     public static async Task<FloorResult> MeasureAsync(string connectionString, int jobs, int rounds)
     {
-        await using var db = NpgsqlDataSource.Create(connectionString);
+        // Every statement prepared after its first use on a connection, as the ceiling's own drain prepares its statement.
+        await using var db = NpgsqlDataSource.Create(
+            new NpgsqlConnectionStringBuilder(connectionString) { MaxAutoPrepare = 8, AutoPrepareMinUsages = 2 }.ConnectionString);
         await using (var schema = db.CreateCommand(PostgresCeilings.Schema)) await schema.ExecuteNonQueryAsync();
         var meter = await CpuMeter.ForAsync(Environment.ProcessId, db);
 
         var drains = new List<(string Name, Func<NpgsqlConnection, Task<int>> Batch)>
-            { (CeilingName, conn => ScalarRowsAsync(conn, PostgresCeilings.ClaimAndDelete)) };
+            { (CeilingName, conn => RowsAsync(conn, PostgresCeilings.ClaimAndDelete)) };
         drains.AddRange(DeliveryFloorSql.Steps.Select(s => (s.Name, (Func<NpgsqlConnection, Task<int>>)(conn => StepAsync(conn, s.Sql)))));
-        drains.Add((CurrentName, CurrentBatchAsync));
         var steps = drains.Select(d => new FloorStep(d.Name, [], [], [])).ToList();
 
         for (var round = 1; round <= rounds; round++)
@@ -57,8 +57,9 @@ public static class FloorRun
 
     private static async Task FillAsync(NpgsqlDataSource db, int jobs, bool ceiling)
     {
-        foreach (var sql in DeliveryFloorSql.Fill)
-            await ExecuteAsync(db, sql, sql.Contains("$1") ? [Tenant, jobs] : []);
+        await ExecuteAsync(db, DeliveryFloorSql.Empty, []);
+        await ExecuteAsync(db, DeliveryFloorSql.FillNotifications, [Tenant, jobs]);
+        await ExecuteAsync(db, DeliveryFloorSql.FillJobs, []);
         if (ceiling) await ExecuteAsync(db, PostgresCeilings.FillJobsLite, [Tenant, jobs]);
         await ExecuteAsync(db, "vacuum analyze jobs, notifications, notification_events, sandbox_messages, jobs_lite", []);
         await ExecuteAsync(db, "checkpoint", []);   // no checkpoint of the fill inside the drain
@@ -75,7 +76,7 @@ public static class FloorRun
         return total;
     }
 
-    private static async Task<int> ScalarRowsAsync(NpgsqlConnection conn, string sql)
+    private static async Task<int> RowsAsync(NpgsqlConnection conn, string sql)
     {
         await using var cmd = new NpgsqlCommand(sql, conn);
         var n = 0;
@@ -90,55 +91,10 @@ public static class FloorRun
         return (int)(long)(await cmd.ExecuteScalarAsync())!;
     }
 
-    /// <summary>One batch the way the service writes it (<see cref="DeliveryFloorSql.Current"/>).</summary>
-    private static async Task<int> CurrentBatchAsync(NpgsqlConnection conn)
-    {
-        var (jobIds, ids) = (new List<long>(), new List<Guid>());
-        await using (var tx = await conn.BeginTransactionAsync())
-        {
-            await using (var settings = new NpgsqlCommand(DeliveryFloorSql.Current.Settings, conn, tx))
-                await settings.ExecuteNonQueryAsync();
-            await using var claim = new NpgsqlCommand(DeliveryFloorSql.Current.Claim, conn, tx);
-            claim.Parameters.Add(new() { Value = Tenant });
-            await using (var r = await claim.ExecuteReaderAsync())
-                while (await r.ReadAsync()) { jobIds.Add(r.GetInt64(0)); ids.Add(r.GetGuid(1)); }
-            await tx.CommitAsync();
-        }
-        if (jobIds.Count == 0) return 0;
-
-        var (sent, tenants, recipients, contents) = (new List<Guid>(), new List<Guid>(), new List<string>(), new List<string>());
-        await using (var sending = new NpgsqlCommand(DeliveryFloorSql.Current.Sending, conn))
-        {
-            sending.Parameters.Add(new() { Value = ids.ToArray() });
-            await using var r = await sending.ExecuteReaderAsync();
-            while (await r.ReadAsync())
-            {
-                sent.Add(r.GetGuid(0));
-                tenants.Add(r.GetGuid(1));
-                recipients.Add(r.GetString(2));
-                contents.Add(r.GetString(3));
-            }
-        }
-        await ExecuteAsync(conn, DeliveryFloorSql.Current.Outcome, [sent.ToArray(), Provider]);
-        await ExecuteAsync(conn, DeliveryFloorSql.Current.Record,
-            [tenants.ToArray(), sent.ToArray(), Provider, Jsonb(recipients), Jsonb(contents)]);
-        await ExecuteAsync(conn, DeliveryFloorSql.Current.Acknowledge, [jobIds.ToArray()]);
-        return jobIds.Count;
-    }
-
-    private static NpgsqlParameter Jsonb(List<string> values) =>
-        new() { Value = values.ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Jsonb };
-
     private static async Task ExecuteAsync(NpgsqlDataSource db, string sql, object[] args)
     {
-        await using var conn = await db.OpenConnectionAsync();
-        await ExecuteAsync(conn, sql, args);
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection conn, string sql, object[] args)
-    {
-        await using var cmd = new NpgsqlCommand(sql, conn);
-        foreach (var a in args) cmd.Parameters.Add(a as NpgsqlParameter ?? new NpgsqlParameter { Value = a });
+        await using var cmd = db.CreateCommand(sql);
+        foreach (var a in args) cmd.Parameters.Add(new NpgsqlParameter { Value = a });
         await cmd.ExecuteNonQueryAsync();
     }
 }
