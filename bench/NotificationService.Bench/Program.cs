@@ -177,9 +177,9 @@ IEnumerable<BenchPhase> Phases() =>
         report.Hangfire = await NotificationService.Bench.HangfireJobs.HangfireRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs,
             DispatchWarmUp.Plan.For(options.DispatchJobs, options))),
     new(NotificationService.Bench.Floor.FloorRun.Phase, "floor: a sandbox delivery's writes as one statement per 100 jobs, step by step, " +
-        "and as the service writes them, each vs the claim ceiling in the same round (no service)", async (report, _) =>
+        "each vs the claim ceiling drained in the same round (no service)", async (report, _) =>
         report.Floor = await NotificationService.Bench.Floor.FloorRun.MeasureAsync(await CreateDatabaseAsync("floor"),
-            options.Smoke ? 2_000 : options.ClaimPrefillRows, options.Smoke ? 1 : 3)),
+            options.Smoke ? 2_000 : options.ClaimPrefillRows)),
     new("preferences", "dispatch with preferences in force vs without, in pairs (Mode=api then Mode=worker)", async (report, dll) =>
         report.Preferences = await PreferencesDispatchRun.MeasureAsync(dll, CreateDatabaseAsync, options.DispatchJobs, options.Quick ? 1 : 2)),
     new("providers", "provider dispatch through SendGrid, Twilio and chat (Slack, Teams, Discord) fakes (Mode=api then Mode=worker)", async (report, dll) =>

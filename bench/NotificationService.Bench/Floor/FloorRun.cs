@@ -4,19 +4,20 @@ using NotificationService.Bench.Ceilings;
 
 namespace NotificationService.Bench.Floor;
 
-/// <summary>One step over the phase's rounds: its rate, and the CPU of PostgreSQL and of the bench per job, a value per round.</summary>
-public sealed record FloorStep(string Name, List<double> Rates, List<double> PostgresMicros, List<double> BenchMicros);
+/// <summary>One step of a round: its rate, and the CPU of PostgreSQL and of the bench per job.</summary>
+public sealed record FloorStep(string Name, double Rate, double PostgresMicros, double BenchMicros);
 
 /// <param name="Steps">The claim ceiling first, then <see cref="DeliveryFloorSql.Steps"/>.</param>
-public sealed record FloorResult(int Jobs, int Rounds, IReadOnlyList<FloorStep> Steps)
+public sealed record FloorResult(int Jobs, IReadOnlyList<FloorStep> Steps)
 {
     public FloorStep Ceiling => Steps[0];
 }
 
 /// <summary>
-/// How far below the claim ceiling a sandbox delivery's own writes sit, whatever the queue and ledger around them: each
-/// round drains the same jobs once per step, from 4 connections, 100 jobs a statement, no service running. The ceiling is
-/// drained in the same round, on the same database, so each step's ratio is to its own round's ceiling.
+/// How far below the claim ceiling a sandbox delivery's own writes sit, whatever the queue and ledger around them: a round
+/// drains the same jobs once per step, from 4 connections, 100 jobs a statement, no service running. The ceiling is drained
+/// in the same round, on the same database, so each step's ratio is to its own round's ceiling. The phase's rounds are the
+/// bench's (three, like dispatch's), so the run's spread table gives each step's spread.
 /// </summary>
 public static class FloorRun
 {
@@ -25,7 +26,7 @@ public static class FloorRun
     private static readonly Guid Tenant = Guid.Parse("0000000d-e000-4000-8000-0000000000f1");
     private static readonly Guid Provider = Guid.Parse("0000000d-e000-4000-8000-0000000000f2");
 
-    public static async Task<FloorResult> MeasureAsync(string connectionString, int jobs, int rounds)
+    public static async Task<FloorResult> MeasureAsync(string connectionString, int jobs)
     {
         // Every statement prepared after its first use on a connection, as the ceiling's own drain prepares its statement.
         await using var db = NpgsqlDataSource.Create(
@@ -36,23 +37,20 @@ public static class FloorRun
         var drains = new List<(string Name, Func<NpgsqlConnection, Task<int>> Batch)>
             { (CeilingName, conn => RowsAsync(conn, PostgresCeilings.ClaimAndDelete)) };
         drains.AddRange(DeliveryFloorSql.Steps.Select(s => (s.Name, (Func<NpgsqlConnection, Task<int>>)(conn => StepAsync(conn, s.Sql)))));
-        var steps = drains.Select(d => new FloorStep(d.Name, [], [], [])).ToList();
-
-        for (var round = 1; round <= rounds; round++)
-            foreach (var (drain, step) in drains.Zip(steps))
-            {
-                Progress.Show($"floor: round {round}/{rounds}, {drain.Name}: filling {jobs:N0} jobs");
-                await FillAsync(db, jobs, ceiling: ReferenceEquals(step, steps[0]));
-                var before = (Pg: meter.Postgres(), Bench: CpuMeter.Process(Environment.ProcessId));
-                var clock = Stopwatch.StartNew();
-                var done = await DrainAsync(db, drain.Batch);
-                clock.Stop();
-                if (done != jobs) throw new InvalidOperationException($"floor: {drain.Name} took {done:N0} of {jobs:N0} jobs");
-                step.Rates.Add(done / clock.Elapsed.TotalSeconds);
-                step.PostgresMicros.Add((meter.Postgres() - before.Pg).TotalMicroseconds / done);
-                step.BenchMicros.Add((CpuMeter.Process(Environment.ProcessId) - before.Bench).TotalMicroseconds / done);
-            }
-        return new FloorResult(jobs, rounds, steps);
+        var steps = new List<FloorStep>();
+        foreach (var (name, batch) in drains)
+        {
+            Progress.Show($"floor: {name}: filling {jobs:N0} jobs");
+            await FillAsync(db, jobs, ceiling: steps.Count == 0);
+            var before = (Pg: meter.Postgres(), Bench: CpuMeter.Process(Environment.ProcessId));
+            var clock = Stopwatch.StartNew();
+            var done = await DrainAsync(db, batch);
+            clock.Stop();
+            if (done != jobs) throw new InvalidOperationException($"floor: {name} took {done:N0} of {jobs:N0} jobs");
+            steps.Add(new FloorStep(name, done / clock.Elapsed.TotalSeconds, (meter.Postgres() - before.Pg).TotalMicroseconds / done,
+                (CpuMeter.Process(Environment.ProcessId) - before.Bench).TotalMicroseconds / done));
+        }
+        return new FloorResult(jobs, steps);
     }
 
     private static async Task FillAsync(NpgsqlDataSource db, int jobs, bool ceiling)
