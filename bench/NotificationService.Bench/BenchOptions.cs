@@ -45,14 +45,15 @@ public sealed record BenchOptions(
 
     /// <summary>
     /// Rounds of <paramref name="phase"/>: <see cref="RoundsPerSide"/> with `--repeat`, `--ab` or at quick and smoke size;
-    /// otherwise three of dispatch, of accept and of the floor beside dispatch, whose figures are read as the median of their
-    /// rounds, and one of every other phase. Dispatch's ratio to the claim ceiling and CPU per delivery moved 1.1–1.3× between runs of one round,
-    /// each round a fresh worker on a host whose speed under load came in spells; with three rounds, 1.04 and 1.15. Accept
-    /// in one round, over five runs: its split's CPU per delivery 1.30–1.34×, accept → provider call p99 1.65×, the p99
-    /// at half rate 3.06× (one slow run read 49.5 ms against 16.2).
+    /// otherwise three of dispatch, of accept and of the floor beside dispatch, whose figures are read as the median of
+    /// their rounds, and one of every other phase. Dispatch's ratio to the claim ceiling and CPU per delivery moved 1.1–1.3×
+    /// between runs of one round, each round a fresh worker on a host whose speed under load came in spells; with three
+    /// rounds, 1.04 and 1.15. Accept in one round, over five runs: its split's CPU per delivery 1.30–1.34×, accept →
+    /// provider call p99 1.65×, the p99 at half rate 3.06× (one slow run read 49.5 ms against 16.2).
     /// </summary>
     public int RoundsOf(string phase) =>
-        Repeat is not null || AbRef is not null || Quick ? RoundsPerSide : phase is "dispatch" or "accept" or Floor.FloorRun.Phase ? 3 : 1;
+        Repeat is not null || AbRef is not null || Quick ? RoundsPerSide
+            : phase is "dispatch" or "accept" or Floor.FloorRun.Phase ? 3 : 1;
     public int TemplatedPairs => Smoke ? 1 : TemplatedAcceptPairs;
 
 

@@ -14,9 +14,11 @@ public static class FloorReport
         foreach (var step in f.Steps)
         {
             var ceiling = ReferenceEquals(step, f.Ceiling) ? (double?)null : f.Ceiling.Rate;
-            Report.Row(sb, $"floor: {step.Name}, {size} (jobs/s; ratio: to the ceiling drained in the same round)", step.Rate, ceiling, "", null);
+            Report.Row(sb, $"floor: {step.Name}, {size} (jobs/s; ratio: to the ceiling drained in the same round)", step.Rate, ceiling,
+                "", null);
             Report.Row(sb, $"floor: {step.Name}: PostgreSQL CPU per job (µs)", step.PostgresMicros, null, "", null, "0.0");
         }
-        Report.Row(sb, "floor: the bench's own CPU per job, the most of any step (µs)", f.Steps.Max(s => s.BenchMicros), null, "", null, "0.0");
+        Report.Row(sb, "floor: the bench's own CPU per job, the most of any step (µs)", f.Steps.Max(s => s.BenchMicros), null, "", null,
+            "0.0");
     }
 }

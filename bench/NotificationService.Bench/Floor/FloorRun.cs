@@ -47,8 +47,8 @@ public static class FloorRun
             var done = await DrainAsync(db, batch);
             clock.Stop();
             if (done != jobs) throw new InvalidOperationException($"floor: {name} took {done:N0} of {jobs:N0} jobs");
-            steps.Add(new FloorStep(name, done / clock.Elapsed.TotalSeconds, (meter.Postgres() - before.Pg).TotalMicroseconds / done,
-                (CpuMeter.Process(Environment.ProcessId) - before.Bench).TotalMicroseconds / done));
+            var (pg, bench) = (meter.Postgres() - before.Pg, CpuMeter.Process(Environment.ProcessId) - before.Bench);
+            steps.Add(new FloorStep(name, done / clock.Elapsed.TotalSeconds, pg.TotalMicroseconds / done, bench.TotalMicroseconds / done));
         }
         return new FloorResult(jobs, steps);
     }
