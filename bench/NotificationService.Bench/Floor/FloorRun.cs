@@ -22,7 +22,7 @@ public sealed record FloorResult(int Jobs, IReadOnlyList<FloorStep> Steps)
 public static class FloorRun
 {
     public const string Phase = "floor";
-    public const string CeilingName = "claim-and-delete ceiling (the bench's jobs_lite)";
+    private const string CeilingName = "claim-and-delete ceiling (the bench's jobs_lite)";
     private static readonly Guid Tenant = Guid.Parse("0000000d-e000-4000-8000-0000000000f1");
     private static readonly Guid Provider = Guid.Parse("0000000d-e000-4000-8000-0000000000f2");
 
